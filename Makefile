@@ -1,0 +1,60 @@
+# colonykit — two commands: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+STAMP_RUN  := $(VENV)/.stamp-run
+STAMP_TEST := $(VENV)/.stamp-test
+STAMP_BROWSER := $(VENV)/.stamp-browser
+OUT    ?= out
+SCENARIO ?= data/examples/scenario.yaml
+
+.PHONY: run test test-fast test-notebooks test-browser bench lint clean install
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(STAMP_RUN): pyproject.toml | $(PY)
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(STAMP_TEST): pyproject.toml $(STAMP_RUN)
+	$(PIP) install --quiet -e '.[test,scale]'
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+$(STAMP_BROWSER): pyproject.toml $(STAMP_TEST)
+	$(PIP) install --quiet -e '.[test,scale,browser]'
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	touch $@
+
+install: $(STAMP_RUN)
+
+## make run: sizing -> white space -> plan -> provisioning YAML + HTML report in out/
+run: $(STAMP_RUN)
+	$(VENV)/bin/colonykit run $(SCENARIO) --out $(OUT)
+
+## make test: the whole suite (unit, property, CLI, notebooks)
+test: $(STAMP_TEST)
+	$(PY) -m ruff check colonykit tests benchmarks
+	$(PY) -m pytest -n 2 --dist loadfile tests notebooks --nbmake --nbmake-timeout=300 -p no:cacheprovider; \
+	  rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; exit 1; fi; exit $$rc
+
+test-fast: $(STAMP_TEST)
+	$(PY) -m pytest -q -x tests -p no:cacheprovider
+
+## make test-browser: real JupyterLab in headless Debian chromium (pytest-playwright)
+test-browser: $(STAMP_BROWSER)
+	$(PY) -m pytest -p no:cacheprovider -m ui tests/browser --browser chromium; \
+	  rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no browser tests collected"; exit 1; fi; exit $$rc
+
+## make bench: benchmarks, JSON on stdout
+bench: $(STAMP_TEST)
+	$(PY) benchmarks/run.py
+
+lint: $(STAMP_TEST)
+	$(PY) -m ruff check colonykit tests benchmarks
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache build *.egg-info

@@ -1,0 +1,57 @@
+"""``colonykit size INVENTORY --target MODEL …``: workload-factor CPU sizing."""
+
+from __future__ import annotations
+
+import argparse
+
+from colonykit import reference, sizing
+from colonykit.cli._common import add_format, emit_json, emit_table, pct_arg
+from colonykit.ingest import read_inventory
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``size`` command."""
+    p = sub.add_parser("size", help="MIPS and engines needed for a server inventory (WLF sizing)",
+                       description="Workload-factor sizing (SG24-6824 §2.4): MIPS needed = "
+                                   "utilization × capacity × WLF, as a low/typical/high range.")
+    p.add_argument("inventory", help="inventory CSV or Excel file")
+    p.add_argument("--target", required=True, metavar="MODEL",
+                   help="target processor model from the catalog (e.g. z15, z16)")
+    p.add_argument("--basis", choices=("avg", "peak"), default="peak",
+                   help="utilization column to size on (default: peak)")
+    p.add_argument("--target-util-pct", type=pct_arg, default=None, metavar="N",
+                   help="target maximum engine utilization in %% (default from constants.csv: 90)")
+    p.add_argument("--smt", action=argparse.BooleanOptionalAction, default=False,
+                   help="count SMT-2 uplift on the target IFLs (default: off)")
+    p.add_argument("--cp-overhead-pct", type=float, default=None, metavar="N",
+                   help="z/VM CP overhead in %% of busy time (default 5)")
+    p.add_argument("--no-on-demand-timer", dest="on_demand_timer", action="store_false",
+                   help="guests run a 10 ms timer: add 0.2-0.3%% of a G5 engine per guest")
+    p.add_argument("--processors", default=None, metavar="CSV",
+                   help="your own processor table (e.g. from zPCR) instead of the bundled one")
+    add_format(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handler of ``colonykit size``."""
+    inv, _meta = read_inventory(args.inventory)
+    procs = reference.processors(args.processors) if args.processors else None
+    overrides = {"basis": args.basis, "smt": args.smt, "on_demand_timer": args.on_demand_timer}
+    if args.target_util_pct is not None:
+        overrides["target_util_pct"] = args.target_util_pct
+    if args.cp_overhead_pct is not None:
+        overrides["cp_overhead_pct"] = args.cp_overhead_pct
+    result = sizing.size_inventory(inv, args.target, processor_table=procs, **overrides)
+    if args.format == "json":
+        emit_json(result.to_dict())
+        return 0
+    cols = ["server", "count", "workload_class", "util_pct", "mips_low", "mips_typical", "mips_high",
+            "mips_typical_total"]
+    emit_table(result.servers[cols].set_index("server"))
+    print()
+    emit_table(result.target[["engines", "required_mips", "capacity_mips", "util_at_engines_pct",
+                              "fits_machine"]])
+    print()
+    print(result.summary())
+    return 0

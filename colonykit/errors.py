@@ -1,0 +1,103 @@
+"""Exception types and the one message shape colonykit uses for bad input.
+
+Every exception subclasses the builtin a caller would catch (``ValueError``,
+``KeyError``), so ``except ValueError`` keeps working.  Messages read::
+
+    'util_peak_pct' must be in 0..100 (got 140) at inventory.csv line 7
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+class ColonykitError(Exception):
+    """Base class of every error colonykit raises on purpose."""
+
+
+class InputError(ColonykitError, ValueError):
+    """Input (a file, an argument, a table row) is invalid.
+
+    ``problems`` holds every individual problem found, so a file with five bad rows
+    is reported in one error rather than one row at a time.
+    """
+
+    def __init__(self, message: str, problems: Iterable[str] | None = None) -> None:
+        self.problems: list[str] = list(problems) if problems is not None else [message]
+        super().__init__(message)
+
+
+class UnknownNameError(ColonykitError, KeyError):
+    """A named item (processor model, workload class, rule, design …) does not exist."""
+
+    def __str__(self) -> str:  # KeyError would repr() the message; show it plainly
+        return str(self.args[0]) if self.args else ""
+
+
+class CapacityError(ColonykitError, ValueError):
+    """A plan is infeasible (e.g. one guest is larger than any host)."""
+
+
+class ColonykitWarning(UserWarning):
+    """A plausibility finding that the planner chose not to treat as an error."""
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a value came from: a file and, optionally, a 1-based line and a column."""
+
+    source: str
+    line: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        text = self.source
+        if self.line is not None:
+            text += f" line {self.line}"
+        return text
+
+
+def must_be(field: str, rule: str, got: object, where: Location | str | None = None) -> str:
+    """Build the canonical problem text.
+
+    Examples
+    --------
+    >>> must_be("util_peak_pct", "in 0..100", 140, "inventory.csv line 7")
+    "'util_peak_pct' must be in 0..100 (got 140) at inventory.csv line 7"
+    """
+    text = f"'{field}' must be {rule} (got {got!r})"
+    if where is not None and str(where):
+        text += f" at {where}"
+    return text
+
+
+def unknown_name(kind: str, name: object, valid: Iterable[str], hint: str = "") -> UnknownNameError:
+    """Return (not raise) an :class:`UnknownNameError` listing the valid names.
+
+    Examples
+    --------
+    >>> str(unknown_name("workload class", "dbx", ["database", "web"]))
+    "unknown workload class 'dbx'; expected one of ['database', 'web']"
+    """
+    msg = f"unknown {kind} {name!r}; expected one of {sorted(valid)}"
+    if hint:
+        msg += f" ({hint})"
+    return UnknownNameError(msg)
+
+
+def raise_problems(problems: list[str], header: str) -> None:
+    """Raise one :class:`InputError` carrying every problem, if there are any."""
+    if problems:
+        shown = problems[:50]
+        more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
+        msg = f"{header}: {len(problems)} problem(s)\n  " + "\n  ".join(shown) + more
+        raise InputError(msg, problems)
+
+
+def log_or_raise(strict: bool, message: str) -> None:
+    """Plausibility check outcome: raise :class:`InputError` if ``strict``, else warn."""
+    if strict:
+        raise InputError(message)
+    warnings.warn(message, ColonykitWarning, stacklevel=3)

@@ -1,0 +1,230 @@
+"""The one place that loads bundled reference tables (CSV package data with a ``source`` column).
+
+Every loader takes an optional ``path`` so a planner can use their own table (for
+example per-engine capacities from their zPCR study) instead of the bundled one.
+Bundled tables are cached; user tables are validated the same way.
+
+Examples
+--------
+>>> from colonykit import reference
+>>> "z15" in reference.processors().index
+True
+>>> reference.constant("cp_overhead_pct")
+5.0
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from colonykit.errors import InputError, UnknownNameError, must_be, raise_problems, unknown_name
+
+DATA_DIR = resources.files("colonykit") / "_data"
+
+#: Required columns of each bundled table (beyond ``source``), and its index column.
+SCHEMAS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "processors": (
+        "model",
+        ("engine_mips_1way", "max_engines", "smt_available", "smt_uplift_frac_typical"),
+    ),
+    "mp_effect": ("n_engines", ("per_engine_frac",)),
+    "workload_classes": (
+        "workload_class",
+        ("tpm_per_mips_low", "tpm_per_mips_typical", "tpm_per_mips_high", "nway16_uplift_frac"),
+    ),
+    "capacity_units": ("capacity_unit", ("mips_per_unit", "needs_cores")),
+    "dasd_models": ("model", ("cylinders", "tracks_per_cyl", "bytes_per_track", "page_slots_per_cyl")),
+    "channel_types": ("channel_type", ("data_rate_mb_per_s", "io_rate_per_s")),
+}
+
+
+def bundled_tables() -> list[str]:
+    """Names of the bundled reference tables.
+
+    Examples
+    --------
+    >>> "dasd_models" in bundled_tables()
+    True
+    """
+    return sorted(p.name[:-4] for p in DATA_DIR.iterdir() if p.name.endswith(".csv"))
+
+
+@functools.lru_cache(maxsize=64)
+def _read_bundled(name: str) -> pd.DataFrame:
+    target = DATA_DIR / f"{name}.csv"
+    if not target.is_file():
+        err = unknown_name("reference table", name, bundled_tables())
+        raise err
+    with target.open("r", encoding="utf-8") as fh:
+        return pd.read_csv(fh, skipinitialspace=True)
+
+
+def _read_user(path: str | Path) -> pd.DataFrame:
+    p = Path(path)
+    if not p.is_file():
+        msg = f"reference table file not found: {p}"
+        raise InputError(msg)
+    try:
+        return pd.read_csv(p, skipinitialspace=True)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        msg = f"cannot read reference table {p}: {exc}"
+        raise InputError(msg) from exc
+
+
+def load_table(
+    name: str,
+    path: str | Path | None = None,
+    *,
+    index: str | None = None,
+    required: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Load a reference table: the bundled ``name`` or a user CSV at ``path``.
+
+    Parameters
+    ----------
+    name : str
+        Bundled table name (file ``colonykit/_data/<name>.csv``).
+    path : str or Path, optional
+        A user table with the same columns, used instead of the bundled one.
+    index : str, optional
+        Column to use as the index (defaults to the schema's index column).
+    required : sequence of str
+        Extra required columns (the schema's are always required).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy; callers may modify it.
+
+    Raises
+    ------
+    InputError
+        Missing columns, an empty ``source``, duplicate keys, or an unreadable file.
+    UnknownNameError
+        ``name`` is not a bundled table.
+    """
+    frame = _read_user(path) if path is not None else _read_bundled(name)
+    frame = frame.copy()
+    where = str(path) if path is not None else f"bundled table {name}.csv"
+    idx_col, schema_cols = SCHEMAS.get(name, (index, ()))
+    idx_col = index or idx_col
+    needed = [c for c in (idx_col, *schema_cols, *required, "source") if c]
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        msg = f"{where}: missing column(s) {missing}; a {name} table needs {needed}"
+        raise InputError(msg)
+    problems: list[str] = []
+    for i, src in enumerate(frame["source"].tolist()):
+        if not isinstance(src, str) or not src.strip():
+            problems.append(must_be("source", "a non-empty citation", src, f"{where} line {i + 2}"))
+    if idx_col:
+        dup = frame[idx_col][frame[idx_col].duplicated()].tolist()
+        if dup:
+            problems.append(f"{where}: duplicate {idx_col} value(s) {dup}")
+    raise_problems(problems, f"invalid reference table {where}")
+    if idx_col:
+        frame = frame.set_index(idx_col)
+    return frame
+
+
+def processors(path: str | Path | None = None) -> pd.DataFrame:
+    """Processor generations: per-engine 1-way MIPS, max engines, SMT (``processors.csv``)."""
+    frame = load_table("processors", path)
+    frame.index = frame.index.astype(str).str.lower()
+    frame["smt_available"] = frame["smt_available"].astype(str).str.lower().isin(["true", "1", "yes"])
+    return frame
+
+
+def mp_effect(path: str | Path | None = None) -> pd.DataFrame:
+    """Per-engine capacity fraction vs n-way (``mp_effect.csv``), sorted by n."""
+    return load_table("mp_effect", path).sort_index()
+
+
+def workload_classes(path: str | Path | None = None) -> pd.DataFrame:
+    """Workload classes with tpm/MIPS low/typical/high (``workload_classes.csv``)."""
+    return load_table("workload_classes", path)
+
+
+def capacity_units(path: str | Path | None = None) -> pd.DataFrame:
+    """Source capacity units and their MIPS conversion (``capacity_units.csv``)."""
+    frame = load_table("capacity_units", path)
+    frame.index = frame.index.astype(str).str.lower()
+    frame["needs_cores"] = frame["needs_cores"].astype(str).str.lower().isin(["true", "1", "yes"])
+    return frame
+
+
+def dasd_models(path: str | Path | None = None) -> pd.DataFrame:
+    """3390 DASD models and their geometry (``dasd_models.csv``)."""
+    return load_table("dasd_models", path)
+
+
+def channel_types(path: str | Path | None = None) -> pd.DataFrame:
+    """Channel types ESCON … FICON Express16S+ with MB/s and I/O/s (``channel_types.csv``)."""
+    return load_table("channel_types", path)
+
+
+def constants(path: str | Path | None = None) -> pd.DataFrame:
+    """Named default constants with value, low, high, unit and source.
+
+    The bundled set is the union of every ``constants*.csv`` in the package data
+    (one file per concern), indexed by ``name``.
+    """
+    if path is not None:
+        return load_table("constants", path, index="name", required=("value",))
+    frames = [
+        load_table(p.name[:-4], index="name", required=("value",))
+        for p in sorted(DATA_DIR.iterdir(), key=lambda q: q.name)
+        if p.name.startswith("constants") and p.name.endswith(".csv")
+    ]
+    frame = pd.concat(frames)
+    dup = frame.index[frame.index.duplicated()].tolist()
+    if dup:
+        msg = f"constant(s) defined twice in the bundled tables: {dup}"
+        raise InputError(msg)
+    return frame
+
+
+def constant(name: str, column: str = "value") -> float:
+    """One named default constant (``value``, ``low`` or ``high``).
+
+    Examples
+    --------
+    >>> constant("idle_guest_g5_engine_pct", "high")
+    0.3
+    """
+    table = constants()
+    if name not in table.index:
+        err = unknown_name("constant", name, table.index)
+        raise err
+    return float(table.loc[name, column])
+
+
+def lookup(table: pd.DataFrame, key: str, kind: str) -> pd.Series:
+    """Row ``key`` of a reference table, or an :class:`UnknownNameError` listing valid keys."""
+    k = str(key).lower() if pd.api.types.is_string_dtype(table.index) else key
+    if k not in table.index:
+        err = unknown_name(kind, key, [str(i) for i in table.index])
+        raise err
+    return table.loc[k]
+
+
+__all__ = [
+    "DATA_DIR",
+    "UnknownNameError",
+    "bundled_tables",
+    "capacity_units",
+    "channel_types",
+    "constant",
+    "constants",
+    "dasd_models",
+    "load_table",
+    "lookup",
+    "mp_effect",
+    "processors",
+    "workload_classes",
+]

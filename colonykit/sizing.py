@@ -1,0 +1,517 @@
+"""Workload-factor (WLF) CPU sizing: MIPS needed and target engines (seed 003 Chapter 2).
+
+The method (SG24-6824 §2.4)::
+
+    MIPS needed = %Utilization × Current Capacity × WLF
+
+with the WLF expressed as its inverse, tpm per MIPS (20..200 in §2.4, 30..200 in
+§2.5): data-intensive work sits at the high end, CPU-bound work at the low end.
+Because the factor is uncertain, every figure is a range: ``mips_low`` uses the
+class's *high* tpm/MIPS, ``mips_high`` its *low* tpm/MIPS.
+
+Capacities given in other units (MHz, GHz, SPECint_rate, MIPS) are converted
+through ``capacity_units.csv``.  Units that "apply the class" are first turned
+into MIPS at the *reference class* (``mixed``, typical tpm/MIPS) and the class
+range is then applied relative to it; for ``mips`` no class conversion applies.
+
+Target engines come from the processor catalog (1-way MIPS per engine), the MP
+effect (per-engine capacity falls with n-way), optional SMT, the tpm/MIPS n-way
+uplift (+30 % from 1-way to 16-way, §2.5), z/VM CP overhead, idle-guest overhead
+(§8.17.7) and the target maximum utilization.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from colonykit import sizing
+>>> float(sizing.mips_needed(20, 10_000, 50))
+40.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from colonykit import reference
+from colonykit.errors import InputError, must_be
+from colonykit.ingest.inventory import validate_inventory
+
+Basis = Literal["avg", "peak"]
+BOUNDS: tuple[str, str, str] = ("low", "typical", "high")
+#: Workload class whose typical tpm/MIPS converts non-tpm capacity units (see module docstring).
+REFERENCE_CLASS = "mixed"
+#: Largest engine count the engine search considers (beyond any single machine; flagged).
+MAX_SEARCH_ENGINES = 1024
+
+
+# --------------------------------------------------------------------------- pure functions
+def mips_needed(util_pct: npt.ArrayLike, capacity_tpm: npt.ArrayLike,
+                tpm_per_mips: npt.ArrayLike) -> np.ndarray:
+    """MIPS needed = util/100 × capacity [tpm] ÷ tpm_per_mips (seed 003 §2.4).
+
+    Parameters
+    ----------
+    util_pct : array_like
+        Utilization of the source server [%], 0..100.
+    capacity_tpm : array_like
+        Capacity of the source server [tpm or tpm-equivalent].
+    tpm_per_mips : array_like
+        Workload factor as tpm per MIPS [tpm/MIPS], > 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        MIPS needed [MIPS].
+
+    Examples
+    --------
+    >>> float(mips_needed(10, 12_000, 80))
+    15.0
+    """
+    return (np.asarray(util_pct, dtype=float) / 100.0 * np.asarray(capacity_tpm, dtype=float)
+            / np.asarray(tpm_per_mips, dtype=float))
+
+
+def mp_per_engine_frac(n_engines: npt.ArrayLike, mp_table: pd.DataFrame | None = None) -> np.ndarray:
+    """Per-engine capacity of an n-way relative to a 1-way, interpolated from the MP table.
+
+    Linear interpolation between table points; below the first point 1.0.  Beyond
+    the last point the curve ``a + b·ln(n)`` (constants ``mp_extrapolation_a/b``,
+    fitted through IBM machine-level calibration points) takes over, never above
+    the last table value.
+
+    Examples
+    --------
+    >>> float(mp_per_engine_frac(16))
+    0.731
+    >>> round(float(mp_per_engine_frac(3)), 3)  # z990 table 3-way
+    0.927
+    >>> round(float(mp_per_engine_frac(64)), 3)  # 0.8840 - 0.07675 * ln(64)
+    0.565
+    """
+    table = reference.mp_effect() if mp_table is None else mp_table
+    xs = table.index.to_numpy(dtype=float)
+    ys = table["per_engine_frac"].to_numpy(dtype=float)
+    n = np.asarray(n_engines, dtype=float)
+    inside = np.interp(n, xs, ys, left=1.0, right=ys[-1])
+    a = reference.constant("mp_extrapolation_a")
+    b = reference.constant("mp_extrapolation_b")
+    beyond = np.minimum(a + b * np.log(np.maximum(n, 1.0)), ys[-1])
+    return np.where(n > xs[-1], beyond, inside)
+
+
+def nway_uplift_frac(n_engines: npt.ArrayLike, full_uplift_frac: float = 0.30,
+                     reference_engines: float = 16.0) -> np.ndarray:
+    """tpm/MIPS uplift of an n-way target: 0 at 1-way, ``full_uplift_frac`` at 16-way and above.
+
+    Interpolated in log2(n) (the seed gives only the two end points, §2.5).
+
+    Examples
+    --------
+    >>> float(nway_uplift_frac(4))  # log2(4)/log2(16) = 0.5 of 30 %
+    0.15
+    """
+    n = np.maximum(np.asarray(n_engines, dtype=float), 1.0)
+    return full_uplift_frac * np.minimum(np.log2(n) / np.log2(reference_engines), 1.0)
+
+
+def engine_capacity_mips(n_engines: npt.ArrayLike, engine_mips_1way: float,
+                         mp_table: pd.DataFrame | None = None,
+                         smt_uplift_frac: float = 0.0) -> np.ndarray:
+    """Rated capacity of an n-way [MIPS] = n × 1-way MIPS × MP fraction(n) × (1 + SMT uplift).
+
+    Examples
+    --------
+    >>> round(float(engine_capacity_mips(2, 450.0)), 1)  # z990 LSPR 2-way: 855
+    855.0
+    """
+    n = np.asarray(n_engines, dtype=float)
+    return n * engine_mips_1way * mp_per_engine_frac(n, mp_table) * (1.0 + smt_uplift_frac)
+
+
+def required_capacity_mips(guest_mips: float, idle_mips: float, cp_overhead_pct: float,
+                           target_util_pct: float) -> float:
+    """Rated capacity needed so that guests + idle cost + CP run at ``target_util_pct``.
+
+    CP overhead is a share of the busy time: busy = (guest + idle) ÷ (1 − cp/100).
+
+    Examples
+    --------
+    >>> required_capacity_mips(855.0, 0.0, 5.0, 90.0)
+    1000.0
+    """
+    busy = (guest_mips + idle_mips) / (1.0 - cp_overhead_pct / 100.0)
+    return busy / (target_util_pct / 100.0)
+
+
+# --------------------------------------------------------------------------- parameter objects
+@dataclass(frozen=True)
+class SizingOptions:
+    """Assumptions of a CPU sizing; every default has a source in ``constants.csv``.
+
+    Attributes
+    ----------
+    basis : {'avg', 'peak'}
+        Which utilization column sizes the load.
+    target_util_pct : float
+        Target maximum engine utilization at the sized load [%] (headroom = 100 − it).
+    smt : bool
+        Count SMT-2 throughput uplift on the target IFLs (error if the model has none).
+    cp_overhead_pct : float
+        z/VM CP overhead as a share of busy time [%].
+    on_demand_timer : bool
+        Guests run the on-demand timer (tickless kernel); if False each guest costs
+        0.2–0.3 % of a G5 engine when idle (seed 003 §8.17.7).
+    nway_uplift : bool
+        Apply the class's tpm/MIPS uplift with the target's n-way (seed 003 §2.5).
+    reference_class : str
+        Class whose typical tpm/MIPS converts non-tpm capacity units.
+    """
+
+    basis: Basis = "peak"
+    target_util_pct: float = field(default_factory=lambda: reference.constant("target_util_pct"))
+    smt: bool = False
+    cp_overhead_pct: float = field(default_factory=lambda: reference.constant("cp_overhead_pct"))
+    on_demand_timer: bool = True
+    nway_uplift: bool = True
+    reference_class: str = REFERENCE_CLASS
+
+    def __post_init__(self) -> None:
+        if self.basis not in ("avg", "peak"):
+            raise InputError(must_be("basis", "one of ['avg', 'peak']", self.basis))
+        if not 0 < self.target_util_pct <= 100:
+            raise InputError(must_be("target_util_pct", "in 0..100 (exclusive of 0)", self.target_util_pct))
+        if not 0 <= self.cp_overhead_pct < 100:
+            raise InputError(must_be("cp_overhead_pct", "in 0..100 (exclusive of 100)", self.cp_overhead_pct))
+
+
+@dataclass(frozen=True)
+class TargetProcessor:
+    """A target processor generation (one row of ``processors.csv``)."""
+
+    model: str
+    engine_mips_1way: float
+    max_engines: int
+    smt_available: bool
+    smt_uplift_frac: float
+    source: str
+    method: str = ""
+    derivation: str = ""
+
+    @classmethod
+    def from_catalog(cls, model: str, table: pd.DataFrame | None = None) -> TargetProcessor:
+        """Look a model up in the processor catalog (bundled or a user's).
+
+        Examples
+        --------
+        >>> TargetProcessor.from_catalog("z15").smt_available
+        True
+        """
+        tab = reference.processors() if table is None else table
+        row = reference.lookup(tab, model, "processor model")
+        return cls(
+            model=str(model).lower(),
+            engine_mips_1way=float(row["engine_mips_1way"]),
+            max_engines=int(row["max_engines"]),
+            smt_available=bool(row["smt_available"]),
+            smt_uplift_frac=float(row["smt_uplift_frac_typical"]),
+            source=str(row["source"]),
+            method=str(row.get("method", "")),
+            derivation=str(row.get("derivation", "") if pd.notna(row.get("derivation", "")) else ""),
+        )
+
+
+# --------------------------------------------------------------------------- result
+@dataclass(frozen=True)
+class SizingResult:
+    """Result of :func:`size_inventory`.
+
+    Attributes
+    ----------
+    servers : DataFrame
+        One row per inventory line: the tpm/MIPS used and ``mips_low/typical/high``
+        per server [MIPS] and for all ``count`` servers (``*_total``).
+    total : dict
+        ``mips_low``, ``mips_typical``, ``mips_high`` of the whole inventory [MIPS].
+    target : DataFrame
+        Indexed by bound (low/typical/high): ``engines``, ``capacity_mips``,
+        ``required_mips``, ``util_at_engines_pct``, ``fits_machine``.
+    processor : TargetProcessor
+    options : SizingOptions
+    assumptions : list of dict
+        Every number the sizing used that is not an input: name, value, unit, source.
+    """
+
+    servers: pd.DataFrame
+    total: dict[str, float]
+    target: pd.DataFrame
+    processor: TargetProcessor
+    options: SizingOptions
+    assumptions: list[dict[str, Any]]
+
+    @property
+    def engines(self) -> dict[str, int]:
+        """Engines needed per bound, e.g. ``{'low': 2, 'typical': 3, 'high': 6}``."""
+        return {b: int(self.target.loc[b, "engines"]) for b in BOUNDS}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The CLI JSON contract: ``servers``, ``total``, ``target``."""
+        servers = [
+            {
+                "server": r.server,
+                "count": int(r.count),
+                "workload_class": r.workload_class,
+                "mips_low": float(r.mips_low),
+                "mips_typical": float(r.mips_typical),
+                "mips_high": float(r.mips_high),
+                "mips_low_total": float(r.mips_low_total),
+                "mips_typical_total": float(r.mips_typical_total),
+                "mips_high_total": float(r.mips_high_total),
+            }
+            for r in self.servers.itertuples(index=False)
+        ]
+        target = {
+            "model": self.processor.model,
+            "engines_low": int(self.target.loc["low", "engines"]),
+            "engines_typical": int(self.target.loc["typical", "engines"]),
+            "engines_high": int(self.target.loc["high", "engines"]),
+            "max_engines": self.processor.max_engines,
+            "fits_machine": bool(self.target["fits_machine"].all()),
+            "assumptions": self.assumptions,
+        }
+        return {"servers": servers, "total": dict(self.total), "target": target}
+
+    def summary(self) -> str:
+        """A short human-readable summary."""
+        e = self.engines
+        t = self.total
+        return (f"{int(self.servers['count'].sum())} servers, {self.options.basis} basis: "
+                f"{t['mips_low']:,.0f} / {t['mips_typical']:,.0f} / {t['mips_high']:,.0f} MIPS "
+                f"(low/typical/high) -> {e['low']} / {e['typical']} / {e['high']} "
+                f"{self.processor.model} engines at {self.options.target_util_pct:g}% target")
+
+
+# --------------------------------------------------------------------------- orchestration
+def _class_bounds(inv: pd.DataFrame, classes: pd.DataFrame, units: pd.DataFrame,
+                  ref_class: str) -> tuple[pd.DataFrame, float]:
+    """tpm/MIPS (low, typical, high) per row and the capacity in tpm-equivalents."""
+    if ref_class not in classes.index:
+        msg = f"reference class {ref_class!r} is not in the workload class table"
+        raise InputError(msg)
+    ref_tpm_per_mips = float(classes.loc[ref_class, "tpm_per_mips_typical"])
+    unit_rows = units.loc[inv["capacity_unit"]]
+    applies = unit_rows["applies_class"].astype(str).str.lower().isin(["true", "1", "yes"]).to_numpy() \
+        if "applies_class" in unit_rows else np.ones(len(inv), bool)
+    mips_per_unit = unit_rows["mips_per_unit"].to_numpy(dtype=float)
+    cores = np.where(unit_rows["needs_cores"].to_numpy(dtype=bool), inv["cores"].to_numpy(dtype=float), 1.0)
+    is_tpm = inv["capacity_unit"].to_numpy() == "tpm"
+    cap = inv["capacity"].to_numpy(dtype=float) * cores
+    # tpm-equivalent capacity: tpm as is; other units via MIPS at the reference class
+    cap_tpm = np.where(is_tpm, cap, cap * np.nan_to_num(mips_per_unit, nan=1.0) * ref_tpm_per_mips)
+
+    wc = inv["workload_class"].where(inv["workload_class"] != "", ref_class)
+    crow = classes.loc[wc]
+    out = pd.DataFrame(index=inv.index)
+    for b in BOUNDS:
+        out[f"tpm_per_mips_{b}"] = crow[f"tpm_per_mips_{b}"].to_numpy(dtype=float)
+    out["nway16_uplift_frac"] = crow["nway16_uplift_frac"].to_numpy(dtype=float)
+    # units that do not apply the class: tpm/MIPS is the reference value (-> MIPS = capacity)
+    for b in BOUNDS:
+        out.loc[~applies, f"tpm_per_mips_{b}"] = ref_tpm_per_mips
+    out["wlf_source"] = np.where(applies, "workload_class", "capacity_unit (no class conversion)")
+    # per-server overrides
+    if "tpm_per_mips" in inv:
+        typ = inv["tpm_per_mips"].to_numpy(dtype=float)
+        has = ~np.isnan(typ)
+        lo = inv["tpm_per_mips_low"].to_numpy(dtype=float) if "tpm_per_mips_low" in inv else np.full(len(inv), np.nan)
+        hi = inv["tpm_per_mips_high"].to_numpy(dtype=float) if "tpm_per_mips_high" in inv else np.full(len(inv), np.nan)
+        out.loc[has, "tpm_per_mips_typical"] = typ[has]
+        out.loc[has, "tpm_per_mips_low"] = np.where(np.isnan(lo), typ, lo)[has]
+        out.loc[has, "tpm_per_mips_high"] = np.where(np.isnan(hi), typ, hi)[has]
+        out.loc[has, "wlf_source"] = "per-server tpm_per_mips"
+    out["capacity_tpm_equiv"] = cap_tpm
+    return out, ref_tpm_per_mips
+
+
+def size_inventory(
+    inventory: pd.DataFrame,
+    target: str | TargetProcessor = "z15",
+    options: SizingOptions | None = None,
+    *,
+    processor_table: pd.DataFrame | None = None,
+    workload_table: pd.DataFrame | None = None,
+    units_table: pd.DataFrame | None = None,
+    mp_table: pd.DataFrame | None = None,
+    **overrides: Any,
+) -> SizingResult:
+    """Size an inventory: MIPS per server (range) and engines of a target processor.
+
+    Parameters
+    ----------
+    inventory : DataFrame
+        Canonical inventory (from :func:`colonykit.ingest.read_inventory`); a raw
+        frame is validated first.
+    target : str or TargetProcessor
+        Processor model key from ``processors.csv`` (e.g. ``'z15'``) or an object.
+    options : SizingOptions, optional
+        Assumptions; keyword ``overrides`` replace single fields
+        (``size_inventory(inv, 'z16', basis='avg')``).
+    processor_table, workload_table, units_table, mp_table : DataFrame, optional
+        User reference tables instead of the bundled ones (e.g. zPCR results).
+
+    Returns
+    -------
+    SizingResult
+
+    Examples
+    --------
+    >>> from colonykit.ingest import read_inventory
+    >>> inv, _ = read_inventory("data/examples/xyz_inventory.csv")
+    >>> res = size_inventory(inv, "z15", basis="avg")
+    >>> res.total["mips_low"] <= res.total["mips_typical"] <= res.total["mips_high"]
+    True
+    """
+    opts = options or SizingOptions()
+    if overrides:
+        opts = replace(opts, **overrides)
+    classes = reference.workload_classes() if workload_table is None else workload_table
+    units = reference.capacity_units() if units_table is None else units_table
+    procs = reference.processors() if processor_table is None else processor_table
+    mp = reference.mp_effect() if mp_table is None else mp_table
+    inv = inventory
+    if "count" not in inv or inv["count"].dtype != "int64" or inv.attrs.get("source") is None:
+        inv = validate_inventory(inventory, source=inventory.attrs.get("source", "inventory"),
+                                 workload_table=classes, units_table=units)
+    proc = target if isinstance(target, TargetProcessor) else TargetProcessor.from_catalog(target, procs)
+    if opts.smt and not proc.smt_available:
+        smt_models = sorted(str(m) for m in procs.index[procs["smt_available"].astype(bool)])
+        msg = (f"processor {proc.model!r} has no SMT for IFLs; use --no-smt or a model with SMT "
+               f"({', '.join(smt_models)})")
+        raise InputError(msg)
+
+    wlf, ref_tpm = _class_bounds(inv, classes, units, opts.reference_class)
+    util_col = "util_peak_pct" if opts.basis == "peak" else "util_avg_pct"
+    util = inv[util_col].to_numpy(dtype=float)
+    count = inv["count"].to_numpy(dtype=float)
+    servers = inv[["server", "role", "count", "workload_class", "capacity", "capacity_unit"]].copy()
+    servers["util_pct"] = util
+    servers = pd.concat([servers, wlf], axis=1)
+    # mips_low uses the HIGH tpm/MIPS (more work per MIPS -> fewer MIPS)
+    for b, t in (("low", "high"), ("typical", "typical"), ("high", "low")):
+        servers[f"mips_{b}"] = mips_needed(util, wlf["capacity_tpm_equiv"], wlf[f"tpm_per_mips_{t}"])
+        servers[f"mips_{b}_total"] = servers[f"mips_{b}"] * count
+    total = {f"mips_{b}": float(servers[f"mips_{b}_total"].sum()) for b in BOUNDS}
+
+    # ---- engines: smallest n with capacity(n) >= required(n)
+    n = np.arange(1, MAX_SEARCH_ENGINES + 1, dtype=float)
+    smt_uplift = proc.smt_uplift_frac if opts.smt else 0.0
+    cap_n = engine_capacity_mips(n, proc.engine_mips_1way, mp, smt_uplift)
+    g = nway_uplift_frac(n, 1.0, reference.constant("nway_uplift_reference_engines")) \
+        if opts.nway_uplift else np.zeros_like(n)
+    guests = float(count.sum())
+    idle_rows: dict[str, float] = {}
+    if not opts.on_demand_timer:
+        g5 = TargetProcessor.from_catalog("g5", procs) if "g5" in procs.index else None
+        if g5 is None:
+            msg = "on_demand_timer=False needs a 'g5' row in the processor table (idle cost is in G5 engines)"
+            raise InputError(msg)
+        for b, col in (("low", "low"), ("typical", "value"), ("high", "high")):
+            idle_rows[b] = reference.constant("idle_guest_g5_engine_pct", col) / 100.0 * g5.engine_mips_1way
+    rows = []
+    uplift = servers["nway16_uplift_frac"].to_numpy(dtype=float)
+    for b in BOUNDS:
+        m = servers[f"mips_{b}_total"].to_numpy(dtype=float)
+        guest_n = (m[:, None] / (1.0 + uplift[:, None] * g[None, :])).sum(axis=0)
+        idle = idle_rows.get(b, 0.0) * guests
+        req_n = required_capacity_mips(guest_n, idle, opts.cp_overhead_pct, opts.target_util_pct)
+        ok = np.nonzero(cap_n >= req_n)[0]
+        if len(ok) == 0:
+            msg = (f"the {b} estimate needs more than {MAX_SEARCH_ENGINES} {proc.model} engines; "
+                   "split the inventory over several machines")
+            raise InputError(msg)
+        k = int(ok[0])
+        rows.append({
+            "bound": b,
+            "engines": k + 1,
+            "guest_mips": float(guest_n[k]),
+            "idle_guest_mips": float(idle),
+            "required_mips": float(req_n[k]),
+            "capacity_mips": float(cap_n[k]),
+            "util_at_engines_pct": float(req_n[k] / cap_n[k] * opts.target_util_pct),
+            "mp_per_engine_frac": float(mp_per_engine_frac(k + 1, mp)),
+            "nway_uplift_frac_class_max": float(uplift.max() * g[k]) if len(uplift) else 0.0,
+            "fits_machine": k + 1 <= proc.max_engines,
+        })
+    target_df = pd.DataFrame(rows).set_index("bound")
+    assumptions = _assumptions(inv, classes, units, proc, opts, mp, ref_tpm, idle_rows)
+    return SizingResult(servers=servers.reset_index(drop=True), total=total, target=target_df,
+                        processor=proc, options=opts, assumptions=assumptions)
+
+
+def _assumptions(inv: pd.DataFrame, classes: pd.DataFrame, units: pd.DataFrame,
+                 proc: TargetProcessor, opts: SizingOptions, mp: pd.DataFrame,
+                 ref_tpm: float, idle_rows: Mapping[str, float]) -> list[dict[str, Any]]:
+    consts = reference.constants()
+
+    def src(name: str) -> str:
+        return str(consts.loc[name, "source"]) if name in consts.index else "input"
+
+    items: list[dict[str, Any]] = [
+        {"name": "basis", "value": opts.basis, "unit": "", "source": "input (utilization column used)"},
+        {"name": "target_util_pct", "value": opts.target_util_pct, "unit": "pct",
+         "source": src("target_util_pct") if opts.target_util_pct == consts.loc["target_util_pct", "value"] else "input"},
+        {"name": "cp_overhead_pct", "value": opts.cp_overhead_pct, "unit": "pct",
+         "source": src("cp_overhead_pct") if opts.cp_overhead_pct == consts.loc["cp_overhead_pct", "value"] else "input"},
+        {"name": "engine_mips_1way", "value": proc.engine_mips_1way, "unit": "MIPS",
+         "source": f"processors.csv row {proc.model}: {proc.source}"
+                   + (f" ({proc.method}: {proc.derivation})" if proc.derivation else "")},
+        {"name": "max_engines", "value": proc.max_engines, "unit": "engines",
+         "source": f"processors.csv row {proc.model}"},
+        {"name": "smt", "value": opts.smt, "unit": "", "source": "input"},
+        {"name": "smt_uplift_frac", "value": proc.smt_uplift_frac if opts.smt else 0.0, "unit": "frac",
+         "source": f"processors.csv row {proc.model}" if opts.smt else "SMT off"},
+        {"name": "mp_effect", "value": "per-engine fraction interpolated in the MP table; beyond "
+                                        f"{int(mp.index.max())}-way a + b*ln(n) with a="
+                                        f"{reference.constant('mp_extrapolation_a'):g}, "
+                                        f"b={reference.constant('mp_extrapolation_b'):g}",
+         "unit": "frac", "source": str(mp["source"].iloc[0]) + "; extrapolation: "
+                                   + src("mp_extrapolation_a")},
+        {"name": "nway_uplift", "value": opts.nway_uplift, "unit": "",
+         "source": src("nway_uplift_reference_engines") + "; interpolated in log2(n)"},
+        {"name": "on_demand_timer", "value": opts.on_demand_timer, "unit": "",
+         "source": "input; idle guests cost nothing extra with the on-demand timer"},
+    ]
+    if idle_rows:
+        items.append({"name": "idle_guest_mips", "value": dict(idle_rows), "unit": "MIPS per guest",
+                      "source": src("idle_guest_g5_engine_pct") + " × G5 1-way MIPS (processors.csv)"})
+    for unit in sorted(inv["capacity_unit"].unique()):
+        row = units.loc[unit]
+        items.append({"name": f"capacity_unit:{unit}", "value": row["mips_per_unit"] if unit != "tpm" else None,
+                      "unit": "MIPS per unit", "source": str(row["source"])})
+    if (inv["capacity_unit"] != "tpm").any():
+        items.append({"name": "reference_class", "value": f"{opts.reference_class} ({ref_tpm:g} tpm/MIPS)",
+                      "unit": "tpm/MIPS", "source": str(classes.loc[opts.reference_class, "source"])})
+    for wc in sorted(c for c in inv["workload_class"].unique() if c):
+        row = classes.loc[wc]
+        items.append({"name": f"workload_class:{wc}",
+                      "value": {b: float(row[f"tpm_per_mips_{b}"]) for b in BOUNDS},
+                      "unit": "tpm/MIPS", "source": str(row["source"])})
+    return items
+
+
+def result_frame(result: SizingResult) -> pd.DataFrame:
+    """A tidy frame (bound, engines, MIPS) handy for tables and plots."""
+    t = result.target.copy()
+    for b in BOUNDS:
+        t.loc[b, "mips"] = result.total[f"mips_{b}"]
+    return t.reset_index()
+
+
+def options_dict(options: SizingOptions) -> dict[str, Any]:
+    """The options as a plain dict (for export and reports)."""
+    return asdict(options)

@@ -1,0 +1,77 @@
+"""Unit constants and converters; the glossary of unit suffixes used in names.
+
+Suffixes: ``_pct`` percent 0..100, ``_frac`` ratio 0..1, ``_mib``/``_gib`` binary
+bytes (2**20, 2**30), ``_mips`` million instructions per second (rated capacity),
+``_cyl`` 3390 cylinders, ``_per_s`` a rate per second, ``_ms`` milliseconds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+BYTES_PER_KIB = 1024
+BYTES_PER_MIB = 1024**2
+BYTES_PER_GIB = 1024**3
+MIB_PER_GIB = 1024
+#: A z/VM page and a Linux page on s390x: 4 KiB.
+PAGE_BYTES = 4096
+PAGES_PER_MIB = BYTES_PER_MIB // PAGE_BYTES  # 256
+#: 512-byte FBA blocks per MiB (VDISK sizes are given in 512-byte blocks).
+FBA_BLOCKS_PER_MIB = BYTES_PER_MIB // 512  # 2048
+
+GLOSSARY: dict[str, str] = {
+    "_pct": "percent, 0..100",
+    "_frac": "fraction, 0..1",
+    "_mib": "mebibytes (2**20 bytes)",
+    "_gib": "gibibytes (2**30 bytes)",
+    "_mips": "million instructions per second (rated capacity)",
+    "_cyl": "3390 cylinders",
+    "_per_s": "per second",
+    "_ms": "milliseconds",
+    "_mhz": "megahertz",
+}
+
+
+def pct_to_frac(pct: npt.ArrayLike) -> np.ndarray:
+    """Percent (0..100) to fraction (0..1).
+
+    Examples
+    --------
+    >>> float(pct_to_frac(25))
+    0.25
+    """
+    return np.asarray(pct, dtype=float) / 100.0
+
+
+def frac_to_pct(frac: npt.ArrayLike) -> np.ndarray:
+    """Fraction (0..1) to percent (0..100).
+
+    Examples
+    --------
+    >>> float(frac_to_pct(0.5))
+    50.0
+    """
+    return np.asarray(frac, dtype=float) * 100.0
+
+
+def mib_to_gib(mib: npt.ArrayLike) -> np.ndarray:
+    """MiB to GiB.
+
+    Examples
+    --------
+    >>> float(mib_to_gib(5120))
+    5.0
+    """
+    return np.asarray(mib, dtype=float) / MIB_PER_GIB
+
+
+def gib_to_mib(gib: npt.ArrayLike) -> np.ndarray:
+    """GiB to MiB.
+
+    Examples
+    --------
+    >>> float(gib_to_mib(2))
+    2048.0
+    """
+    return np.asarray(gib, dtype=float) * MIB_PER_GIB
