@@ -38,7 +38,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from colonykit import reference
-from colonykit.errors import InputError, must_be
+from colonykit.errors import InputError, must_be, unknown_name
 from colonykit.ingest.inventory import validate_inventory
 
 Basis = Literal["avg", "peak"]
@@ -336,6 +336,74 @@ def _class_bounds(inv: pd.DataFrame, classes: pd.DataFrame, units: pd.DataFrame,
         out.loc[has, "wlf_source"] = "per-server tpm_per_mips"
     out["capacity_tpm_equiv"] = cap_tpm
     return out, ref_tpm_per_mips
+
+
+def capacity_to_mips(
+    capacity: npt.ArrayLike,
+    capacity_unit: str | npt.ArrayLike,
+    *,
+    workload_class: str | npt.ArrayLike = REFERENCE_CLASS,
+    cores: npt.ArrayLike | None = None,
+    bound: str = "typical",
+    workload_table: pd.DataFrame | None = None,
+    units_table: pd.DataFrame | None = None,
+    reference_class: str = REFERENCE_CLASS,
+) -> np.ndarray:
+    """MIPS equivalent of a source server's full capacity (100 % busy), for one bound.
+
+    Used to put utilization traces of heterogeneous servers on a common MIPS scale:
+    ``mips(t) = cpu_pct(t) / 100 × capacity_to_mips(...)``.
+
+    Parameters
+    ----------
+    capacity : array_like
+        Source capacity in ``capacity_unit`` (per core for ``*_per_core`` units).
+    capacity_unit : str or array_like of str
+        A key of ``capacity_units.csv`` (``tpm``, ``mips``, ``mhz``, ``ghz``, ``mhz_per_core`` …).
+    workload_class : str or array_like of str
+        A key of ``workload_classes.csv``.
+    cores : array_like, optional
+        Cores per server (required for ``*_per_core`` units).
+    bound : {'low', 'typical', 'high'}
+        Which end of the WLF range.
+
+    Examples
+    --------
+    >>> float(capacity_to_mips(4000, "mhz"))  # Barton's number: 4 MHz ~ 1 MIPS
+    1000.0
+    >>> float(capacity_to_mips(12_000, "tpm", workload_class="web"))  # 12,000 / 80
+    150.0
+    """
+    if bound not in BOUNDS:
+        raise InputError(must_be("bound", f"one of {list(BOUNDS)}", bound))
+    cap = np.atleast_1d(np.asarray(capacity, dtype=float))
+    n = len(cap)
+    inv = pd.DataFrame({
+        "capacity": cap,
+        "capacity_unit": np.broadcast_to(np.asarray(capacity_unit, dtype=object), (n,)),
+        "workload_class": np.broadcast_to(np.asarray(workload_class, dtype=object), (n,)),
+        "cores": (np.broadcast_to(np.asarray(cores, dtype=float), (n,)) if cores is not None
+                  else np.full(n, np.nan)),
+    })
+    classes = reference.workload_classes() if workload_table is None else workload_table
+    units = reference.capacity_units() if units_table is None else units_table
+    bad_units = sorted(set(inv["capacity_unit"]) - {str(u) for u in units.index})
+    if bad_units:
+        err = unknown_name("capacity unit", bad_units[0], [str(u) for u in units.index])
+        raise err
+    bad_classes = sorted(set(inv["workload_class"]) - {str(c) for c in classes.index})
+    if bad_classes:
+        err = unknown_name("workload class", bad_classes[0], [str(c) for c in classes.index])
+        raise err
+    needs = units.loc[inv["capacity_unit"], "needs_cores"].to_numpy(dtype=bool)
+    if np.any(needs & np.isnan(inv["cores"].to_numpy(dtype=float))):
+        msg = "'cores' must be given for per-core capacity units"
+        raise InputError(msg)
+    wlf, _ = _class_bounds(inv, classes, units, reference_class)
+    other = {"low": "high", "typical": "typical", "high": "low"}[bound]
+    out = mips_needed(100.0, wlf["capacity_tpm_equiv"], wlf[f"tpm_per_mips_{other}"])
+    out = np.asarray(out, dtype=float)
+    return out if np.ndim(capacity) else out.reshape(())
 
 
 def size_inventory(
