@@ -176,6 +176,11 @@ def constants(path: str | Path | None = None) -> pd.DataFrame:
     """
     if path is not None:
         return load_table("constants", path, index="name", required=("value",))
+    return _bundled_constants().copy()
+
+
+@functools.lru_cache(maxsize=1)
+def _bundled_constants() -> pd.DataFrame:
     frames = [
         load_table(p.name[:-4], index="name", required=("value",))
         for p in sorted(DATA_DIR.iterdir(), key=lambda q: q.name)
@@ -197,7 +202,7 @@ def constant(name: str, column: str = "value") -> float:
     >>> constant("idle_guest_g5_engine_pct", "high")
     0.3
     """
-    table = constants()
+    table = _bundled_constants()
     if name not in table.index:
         err = unknown_name("constant", name, table.index)
         raise err

@@ -1,0 +1,473 @@
+"""Minidisk cache (MDC): hit ratio → physical I/O, response time, CP CPU and storage cost.
+
+MDC is a CP read cache in real storage for minidisk I/O (seed 003 §3.2.5, §8.10;
+facts.md §3).  The model:
+
+* **Physical I/O** = reads × (1 − hit) + writes (writes always reach the DASD).
+* **Data moved per miss**: record caching reads one 4-KiB block; track caching a
+  whole track, 12 blocks (constant ``blocks_per_track_4k``).  Sequentially,
+  track caching turns 11 of 12 reads into hits: the seed's block copy needed
+  18,000 I/Os with record cache and 1,500 with track cache (§8.10.2), ratio 12.
+  For scattered random 4-KiB reads a cached track holds one useful block, so
+  track caching needs 12 × the storage for the same hit ratio (§8.10.2: "reading
+  in a track of cache wastes transfer time and cache space").
+* **Response** of a read = (1 − hit) × (pend + disconnect + connect of the data
+  moved); a hit costs no device time (its CPU is counted below).
+* **CP CPU** relative to MDC off (facts.md §3, z/VM 4.2 measurement): writes
+  +11 %, a read that inserts into MDC (a miss) +285 %, a hit ``mdc_hit_cp_cpu_frac``
+  of an uncached read (no figure found; 1.0, i.e. no saving, is assumed).
+* **Storage**: the cache is carved out of real storage; :func:`mdc_tradeoff`
+  sets I/O avoided against guest storage displaced.
+
+Calibration (:func:`calibrate_table_8_2`): seed 003 Table 8-2 lists CPU s, I/O
+and elapsed s of a test script per disk format and MDC style.  Model
+``elapsed = CPU + I/O × t_io`` with one ``t_io`` per I/O driver (SSCH for
+dasdfmt/FORMAT, Diagnose for RESERVE), each fitted on the MDC-off row.
+
+Examples
+--------
+>>> from colonykit import mdc
+>>> float(mdc.physical_io_per_s(100, 20, 0.9))  # 100 reads at 90 % hits + 20 writes
+30.0
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from colonykit import channels, reference
+from colonykit.errors import InputError, must_be
+
+Caching = Literal["record", "track"]
+Pattern = Literal["random", "sequential"]
+
+#: seed 003 §8.10.1 Table 8-2 ("Comparison showing the benefits of MDC"), with the
+#: Table 8-1 elapsed times.  ``driver``: the DASD driver's I/O method per format
+#: (§8.10.1: only CMS RESERVE disks can use Diagnose I/O; the others use SSCH).
+#: The unit of the I/O column is not stated in the book; the model only needs it
+#: to be proportional to physical I/O.
+TABLE_8_2: tuple[tuple[str, str, str, float, float, float, float], ...] = (
+    # format, mdc, driver, cpu_s, io, elapsed_s (Table 8-2), elapsed_s (Table 8-1)
+    ("dasdfmt", "off", "ssch", 1.87, 3.09, 30.5, 30.5),
+    ("dasdfmt", "track", "ssch", 1.96, 2.44, 17.0, 17.0),
+    ("FORMAT", "off", "ssch", 1.90, 3.25, 30.3, 30.3),
+    ("FORMAT", "track", "ssch", 1.41, 1.68, 17.1, 17.1),
+    ("RESERVE", "off", "diag", 2.37, 11.3, 36.3, 36.3),
+    ("RESERVE", "track", "diag", 1.91, 2.65, 8.9, 8.8),
+    ("RESERVE", "record", "diag", 1.93, 2.28, 8.9, 8.9),
+)
+TABLE_8_2_SOURCE = "seed 003 §8.10.1 Tables 8-1 and 8-2 (SG24-6824)"
+
+
+def _nonneg(field: str, value: npt.ArrayLike) -> np.ndarray:
+    arr = np.asarray(value, dtype=float)
+    if np.any(~np.isfinite(arr) | (arr < 0)):
+        bad = arr[~np.isfinite(arr) | (arr < 0)].ravel()[0] if arr.ndim else float(arr)
+        raise InputError(must_be(field, ">= 0 and finite", float(bad)))
+    return arr
+
+
+def _frac(field: str, value: npt.ArrayLike) -> np.ndarray:
+    arr = np.asarray(value, dtype=float)
+    if np.any(~np.isfinite(arr) | (arr < 0) | (arr > 1)):
+        bad = arr[~np.isfinite(arr) | (arr < 0) | (arr > 1)].ravel()[0] if arr.ndim else float(arr)
+        raise InputError(must_be(field, "in 0..1", float(bad)))
+    return arr
+
+
+def _check_caching(caching: str) -> None:
+    if caching not in ("record", "track"):
+        raise InputError(must_be("caching", "one of ['record', 'track']", caching))
+
+
+# --------------------------------------------------------------------------- pure functions
+def physical_io_per_s(read_rate_per_s: npt.ArrayLike, write_rate_per_s: npt.ArrayLike,
+                      hit_frac: npt.ArrayLike) -> np.ndarray:
+    """Physical I/O per second: read misses plus all writes.
+
+    Examples
+    --------
+    >>> float(physical_io_per_s(1.0, 0.0, 1.0))  # 100 % hits at 1 read/s: nothing to gain
+    0.0
+    """
+    r = _nonneg("read_rate_per_s", read_rate_per_s)
+    w = _nonneg("write_rate_per_s", write_rate_per_s)
+    return r * (1.0 - _frac("hit_frac", hit_frac)) + w
+
+
+def blocks_per_miss(caching: Caching) -> int:
+    """4-KiB blocks moved by one MDC miss: 1 (record) or a track, 12 (track).
+
+    Examples
+    --------
+    >>> blocks_per_miss("record"), blocks_per_miss("track")
+    (1, 12)
+    """
+    _check_caching(caching)
+    return 1 if caching == "record" else int(reference.constant("blocks_per_track_4k"))
+
+
+def lru_hit_frac(
+    cache_mib: npt.ArrayLike,
+    data_mib: float,
+    caching: Caching = "record",
+    pattern: Pattern = "random",
+    passes: int = 1,
+) -> np.ndarray:
+    """Read hit ratio of an LRU minidisk cache (vectorized over ``cache_mib``).
+
+    Parameters
+    ----------
+    cache_mib : array_like
+        MDC size [MiB].
+    data_mib : float
+        Data read: for ``random``, the re-read working set of 4-KiB blocks
+        (scattered, one per track); for ``sequential``, the file read ``passes`` times.
+    caching : {'record', 'track'}
+    pattern : {'random', 'sequential'}
+    passes : int
+        Sequential reads of the same data.
+
+    Notes
+    -----
+    random: ``min(cache ÷ (data × blocks_per_miss), 1)``.  sequential: the first
+    pass hits ``(b − 1) ÷ b`` of reads with track caching (b = 12) and none with
+    record caching; later passes hit only if the whole file fits (LRU evicts a
+    longer scan before it is re-read).
+
+    Examples
+    --------
+    >>> float(lru_hit_frac(100, 100, "record")), float(lru_hit_frac(100, 100, "track"))
+    (1.0, 0.08333333333333333)
+    >>> round(float(lru_hit_frac(64, 64, "record", "sequential", passes=4)), 2)  # 3 of 4 passes hit
+    0.75
+    """
+    _check_caching(caching)
+    if pattern not in ("random", "sequential"):
+        raise InputError(must_be("pattern", "one of ['random', 'sequential']", pattern))
+    cache = _nonneg("cache_mib", cache_mib)
+    data = float(_nonneg("data_mib", data_mib))
+    if not data > 0:
+        raise InputError(must_be("data_mib", "> 0", data_mib))
+    if int(passes) != passes or passes < 1:
+        raise InputError(must_be("passes", "a whole number >= 1", passes))
+    b = blocks_per_miss(caching)
+    if pattern == "random":
+        return np.minimum(cache / (data * b), 1.0)
+    first = (b - 1) / b
+    later = np.where(cache >= data, 1.0, first)
+    return (first + (passes - 1) * later) / passes
+
+
+def read_response_ms(
+    hit_frac: npt.ArrayLike,
+    caching: Caching = "record",
+    pend_ms: float | None = None,
+    disc_ms: float | None = None,
+    data_rate_mb_per_s: float | None = None,
+) -> np.ndarray:
+    """Mean device response of a read [ms] = (1 − hit) × (pend + disc + connect of the data moved).
+
+    Defaults: pend 1 ms, disconnect 2 ms (seed 003 §8.10.2), connect from
+    :func:`colonykit.channels.connect_ms_for_blocks` (ESCON 17 MB/s).
+
+    Examples
+    --------
+    >>> round(float(read_response_ms(0.0, "record")), 2)  # 1 + 2 + 1.0 ms
+    4.0
+    >>> round(float(read_response_ms(0.5, "track")), 2)  # half of 1 + 2 + 3.65
+    3.33
+    """
+    h = _frac("hit_frac", hit_frac)
+    pend = reference.constant("dasd_pend_ms") if pend_ms is None else float(pend_ms)
+    disc = reference.constant("dasd_disc_ms") if disc_ms is None else float(disc_ms)
+    conn = channels.connect_ms_for_blocks(blocks_per_miss(caching), data_rate_mb_per_s)
+    return (1.0 - h) * (pend + disc + conn)
+
+
+def cp_cpu_factor(
+    read_rate_per_s: npt.ArrayLike,
+    write_rate_per_s: npt.ArrayLike,
+    hit_frac: npt.ArrayLike,
+    write_extra_pct: float | None = None,
+    insert_read_extra_pct: float | None = None,
+    hit_cpu_frac: float | None = None,
+) -> np.ndarray:
+    """CP CPU for the I/O with MDC on ÷ with MDC off (1 = no change).
+
+    ``[w (1 + 0.11) + r ((1 − h)(1 + 2.85) + h·c_hit)] ÷ (w + r)`` (facts.md §3).
+
+    Examples
+    --------
+    >>> round(float(cp_cpu_factor(0, 10, 0)), 2)  # writes only: +11 %
+    1.11
+    >>> round(float(cp_cpu_factor(10, 0, 0)), 2)  # all reads miss and insert: +285 %
+    3.85
+    """
+    w_x = reference.constant("mdc_write_cp_cpu_extra_pct") if write_extra_pct is None else write_extra_pct
+    r_x = (reference.constant("mdc_insert_read_cp_cpu_extra_pct") if insert_read_extra_pct is None
+           else insert_read_extra_pct)
+    c_hit = reference.constant("mdc_hit_cp_cpu_frac") if hit_cpu_frac is None else hit_cpu_frac
+    r = _nonneg("read_rate_per_s", read_rate_per_s)
+    w = _nonneg("write_rate_per_s", write_rate_per_s)
+    h = _frac("hit_frac", hit_frac)
+    total = r + w
+    cost = w * (1 + w_x / 100.0) + r * ((1 - h) * (1 + r_x / 100.0) + h * c_hit)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(total > 0, cost / total, 1.0)
+
+
+# --------------------------------------------------------------------------- result
+@dataclass(frozen=True)
+class MdcResult:
+    """Effect of a minidisk cache on one disk workload.
+
+    Attributes
+    ----------
+    caching : str
+    hit_frac : float
+        Read hit ratio (0..1).
+    physical_io_per_s, io_avoided_per_s : float
+    read_response_ms, read_response_no_mdc_ms : float
+        Mean device response of a read with and without MDC.
+    kib_moved_per_miss : float
+    cp_cpu_factor : float
+        CP CPU with MDC ÷ without.
+    good_hit : bool
+        ``hit_frac`` reaches ``mdc_good_hit_pct`` (90 %).
+    """
+
+    caching: str
+    hit_frac: float
+    read_rate_per_s: float
+    write_rate_per_s: float
+    physical_io_per_s: float
+    io_avoided_per_s: float
+    read_response_ms: float
+    read_response_no_mdc_ms: float
+    kib_moved_per_miss: float
+    cp_cpu_factor: float
+    good_hit: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict (JSON-ready)."""
+        return dict(self.__dict__)
+
+
+def mdc_effect(
+    read_rate_per_s: float,
+    write_rate_per_s: float = 0.0,
+    hit_frac: float | None = None,
+    *,
+    caching: Caching = "record",
+    cache_mib: float | None = None,
+    data_mib: float | None = None,
+    pattern: Pattern = "random",
+    passes: int = 1,
+) -> MdcResult:
+    """Physical I/O, response and CP CPU of a workload with MDC, from a hit ratio or a cache size.
+
+    Give either ``hit_frac`` (measured) or ``cache_mib`` and ``data_mib`` (modelled
+    with :func:`lru_hit_frac`).
+
+    Examples
+    --------
+    >>> r = mdc_effect(200, 20, 0.9)
+    >>> r.physical_io_per_s, r.io_avoided_per_s, r.good_hit
+    (40.0, 180.0, True)
+    """
+    _check_caching(caching)
+    if hit_frac is None:
+        if cache_mib is None or data_mib is None:
+            msg = "mdc_effect needs hit_frac or both cache_mib and data_mib"
+            raise InputError(msg)
+        h = float(lru_hit_frac(cache_mib, data_mib, caching, pattern, passes))
+    else:
+        h = float(_frac("hit_frac", hit_frac))
+    r = float(_nonneg("read_rate_per_s", read_rate_per_s))
+    w = float(_nonneg("write_rate_per_s", write_rate_per_s))
+    phys = float(physical_io_per_s(r, w, h))
+    return MdcResult(
+        caching=caching, hit_frac=h, read_rate_per_s=r, write_rate_per_s=w, physical_io_per_s=phys,
+        io_avoided_per_s=r + w - phys, read_response_ms=float(read_response_ms(h, caching)),
+        read_response_no_mdc_ms=float(read_response_ms(0.0, "record")),
+        kib_moved_per_miss=blocks_per_miss(caching) * 4.0,
+        cp_cpu_factor=float(cp_cpu_factor(r, w, h)),
+        good_hit=h * 100 >= reference.constant("mdc_good_hit_pct"),
+    )
+
+
+def mdc_tradeoff(
+    read_rate_per_s: float,
+    write_rate_per_s: float,
+    data_mib: float,
+    real_mib: float,
+    guests_working_set_mib: float | Sequence[float],
+    mdc_mib: Sequence[float] | npt.ArrayLike | None = None,
+    *,
+    caching: Caching = "record",
+    pattern: Pattern = "random",
+    passes: int = 1,
+) -> pd.DataFrame:
+    """I/O avoided vs guest storage displaced as the MDC grows (frame for a plot).
+
+    Parameters
+    ----------
+    read_rate_per_s, write_rate_per_s : float
+        Minidisk reads and writes of the colony.
+    data_mib : float
+        Data re-read (see :func:`lru_hit_frac`).
+    real_mib : float
+        Real storage of the LPAR.
+    guests_working_set_mib : float or list
+        Σ (or list of) guests' resident working sets [MiB].
+    mdc_mib : array_like, optional
+        MDC sizes to evaluate (default 0..``mdc_storage_max_mib`` × 4 in 33 steps).
+
+    Returns
+    -------
+    DataFrame
+        ``mdc_mib``, ``hit_frac``, ``physical_io_per_s``, ``io_avoided_per_s``,
+        ``read_response_ms``, ``cp_cpu_factor``, ``guest_real_mib`` (real − MDC),
+        ``guest_shortfall_mib`` (working sets not fitting, to be paged by z/VM).
+
+    Examples
+    --------
+    >>> f = mdc_tradeoff(100, 0, 256, 4096, 3900, [0, 256])
+    >>> f[["hit_frac", "io_avoided_per_s", "guest_shortfall_mib"]].values.tolist()
+    [[0.0, 0.0, 0.0], [1.0, 100.0, 60.0]]
+    """
+    sizes = (np.linspace(0, 4 * reference.constant("mdc_storage_max_mib"), 33) if mdc_mib is None
+             else _nonneg("mdc_mib", mdc_mib))
+    real = float(_nonneg("real_mib", real_mib))
+    if not real > 0:
+        raise InputError(must_be("real_mib", "> 0", real_mib))
+    if np.any(sizes > real):
+        raise InputError(must_be("mdc_mib", f"at most real_mib ({real:g})", float(sizes.max())))
+    ws = float(_nonneg("guests_working_set_mib", guests_working_set_mib).sum())
+    h = lru_hit_frac(sizes, data_mib, caching, pattern, passes)
+    phys = physical_io_per_s(read_rate_per_s, write_rate_per_s, h)
+    return pd.DataFrame({
+        "mdc_mib": sizes, "hit_frac": h, "physical_io_per_s": phys,
+        "io_avoided_per_s": read_rate_per_s + write_rate_per_s - phys,
+        "read_response_ms": read_response_ms(h, caching),
+        "cp_cpu_factor": cp_cpu_factor(read_rate_per_s, write_rate_per_s, h),
+        "guest_real_mib": real - sizes, "guest_shortfall_mib": np.maximum(ws - (real - sizes), 0.0),
+    })
+
+
+# --------------------------------------------------------------------------- calibration
+def table_8_2() -> pd.DataFrame:
+    """Seed 003 Table 8-2 (with Table 8-1 elapsed) as a frame.
+
+    Examples
+    --------
+    >>> table_8_2().shape
+    (7, 8)
+    """
+    cols = ["format", "mdc", "driver", "cpu_s", "io", "elapsed_s", "elapsed_table_8_1_s"]
+    frame = pd.DataFrame(list(TABLE_8_2), columns=cols)
+    frame["source"] = TABLE_8_2_SOURCE
+    return frame
+
+
+def predict_elapsed_s(cpu_s: npt.ArrayLike, io: npt.ArrayLike, t_io_s: npt.ArrayLike) -> np.ndarray:
+    """Model of the Table 8-2 script: elapsed = CPU + I/O × t_io.
+
+    Examples
+    --------
+    >>> float(predict_elapsed_s(2.0, 3.0, 1.5))
+    6.5
+    """
+    return np.asarray(cpu_s, dtype=float) + np.asarray(io, dtype=float) * np.asarray(t_io_s, dtype=float)
+
+
+def calibrate_table_8_2(
+    fit_rows: Sequence[tuple[str, str]] = (("dasdfmt", "off"), ("RESERVE", "off")),
+    per_driver: bool = True,
+) -> pd.DataFrame:
+    """Fit ``t_io`` on one row (per I/O driver), predict every other row, report the error.
+
+    Parameters
+    ----------
+    fit_rows : sequence of (format, mdc)
+        Rows to fit on.  With ``per_driver`` each driver (ssch, diag) needs one.
+    per_driver : bool
+        One ``t_io`` per driver (default) or a single ``t_io`` from the first fit row.
+
+    Returns
+    -------
+    DataFrame
+        Table 8-2 plus ``t_io_s``, ``predicted_elapsed_s``, ``error_pct``
+        ((predicted − actual) ÷ actual × 100) and ``fitted`` (the row used to fit).
+
+    Examples
+    --------
+    >>> c = calibrate_table_8_2()
+    >>> c.loc[~c.fitted, "error_pct"].abs().round(1).tolist()
+    [44.5, 5.7, 0.7, 10.9, 1.4]
+    """
+    frame = table_8_2()
+    keys = list(zip(frame["format"].str.lower(), frame["mdc"].str.lower(), strict=True))
+    wanted = [(f.lower(), m.lower()) for f, m in fit_rows]
+    missing = [w for w in wanted if w not in keys]
+    if missing or not wanted:
+        msg = f"fit_rows must name rows of Table 8-2 (format, mdc) from {keys} (got {list(fit_rows)})"
+        raise InputError(msg)
+    fitted = np.array([k in wanted for k in keys])
+    fit = frame[fitted]
+    t_fit = (fit["elapsed_s"] - fit["cpu_s"]) / fit["io"]
+    if per_driver:
+        by_driver = dict(zip(fit["driver"], t_fit, strict=True))
+        lacking = sorted(set(frame["driver"]) - set(by_driver))
+        if lacking:
+            msg = f"per-driver calibration needs one fit row for driver(s) {lacking}"
+            raise InputError(msg)
+        t_io = frame["driver"].map(by_driver).to_numpy(dtype=float)
+    else:
+        t_io = np.full(len(frame), float(t_fit.iloc[0]))
+    pred = predict_elapsed_s(frame["cpu_s"], frame["io"], t_io)
+    return frame.assign(t_io_s=t_io, predicted_elapsed_s=pred,
+                        error_pct=(pred - frame["elapsed_s"]) / frame["elapsed_s"] * 100.0, fitted=fitted)
+
+
+def calibration_summary(calibration: pd.DataFrame | None = None) -> dict[str, float]:
+    """Mean and max absolute error [%] of the predicted (not fitted) rows.
+
+    Examples
+    --------
+    >>> s = calibration_summary()
+    >>> round(s["mean_abs_error_pct"], 1), round(s["max_abs_error_pct"], 1)
+    (12.6, 44.5)
+    """
+    c = calibrate_table_8_2() if calibration is None else calibration
+    err = c.loc[~c["fitted"], "error_pct"].abs()
+    if err.empty or not math.isfinite(float(err.mean())):
+        msg = "calibration has no predicted rows"
+        raise InputError(msg)
+    return {"mean_abs_error_pct": float(err.mean()), "max_abs_error_pct": float(err.max()),
+            "predicted_rows": int(err.size)}
+
+
+__all__ = [
+    "TABLE_8_2",
+    "MdcResult",
+    "blocks_per_miss",
+    "calibrate_table_8_2",
+    "calibration_summary",
+    "cp_cpu_factor",
+    "lru_hit_frac",
+    "mdc_effect",
+    "mdc_tradeoff",
+    "physical_io_per_s",
+    "predict_elapsed_s",
+    "read_response_ms",
+    "table_8_2",
+]

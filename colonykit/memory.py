@@ -1,0 +1,460 @@
+"""Guest memory on z/VM: virtual vs resident storage, swap layouts, sharing, overcommit.
+
+What each guest costs the LPAR (seed 003 §3.3, §8.17.6; facts.md §5):
+
+* **Virtual storage** (the guest's defined size) counts toward overcommit, IBM's
+  ratio Σ virtual storage of *logged-on* guests ÷ real storage (facts.md §5.2;
+  15 × 1 GB on 10 GB is 1.5:1).  A warning is raised above
+  ``overcommit_limit_ratio`` (constant, default 1.5; no published range exists).
+* **Resident** storage is the guest's working set (an input; when unknown, the
+  whole virtual storage, because Linux fills unused memory with buffer cache,
+  seed 003 §3.3.2 and §9.1.1), minus a **CMM** balloon (pages given back to z/VM,
+  facts.md §5.5), minus private copies replaced by shared storage.
+* **Swap**: Linux uses the highest-priority swap area first (facts.md §5.3).  In
+  the *hybrid* layout (seed 003 §3.3.5) a RAMdisk swap area inside the guest's
+  virtual storage comes first, then prioritized **VDISKs**.  VDISK pages exist
+  only once written: a VDISK costs what was written, not its size ("10 VDISKs cost
+  9 MB"), so the footprint is the swap written, at most the VDISKs reached
+  (``vdisk_footprint="touched"`` counts every VDISK reached in full, the bound
+  when Linux scatters swap slots over a disk).
+* **NSS / DCSS**: a kernel NSS (~1.5 MB shared, facts.md §5.4) and DCSS/XIP
+  segments are counted once per LPAR; each guest using them saves that private copy.
+* **MDC** is carved out of real storage before guests get any.
+
+Examples
+--------
+>>> from colonykit import memory
+>>> memory.overcommit_ratio(15 * 1024, 10 * 1024)  # IBM's example: 15 × 1 GB on 10 GB
+1.5
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from colonykit import reference
+from colonykit.errors import InputError, log_or_raise, must_be, unknown_name
+
+VdiskFootprint = Literal["written", "touched"]
+
+
+# --------------------------------------------------------------------------- pure functions
+def overcommit_ratio(virtual_mib: npt.ArrayLike, real_mib: npt.ArrayLike) -> np.ndarray | float:
+    """IBM's overcommit: Σ virtual storage of logged-on guests ÷ real storage.
+
+    Examples
+    --------
+    >>> overcommit_ratio([1024] * 20, 10 * 1024)  # a list is summed
+    2.0
+    """
+    v = np.asarray(virtual_mib, dtype=float)
+    total = v.sum() if v.ndim else v
+    r = np.asarray(real_mib, dtype=float)
+    if np.any(~np.isfinite(r) | (r <= 0)):
+        raise InputError(must_be("real_mib", "> 0", r.tolist()))
+    out = total / r
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def vdisk_fill_mib(vdisk_mib: npt.ArrayLike, swap_mib: npt.ArrayLike) -> np.ndarray:
+    """Swap written to each prioritized VDISK (highest priority first, each filled before the next).
+
+    Parameters
+    ----------
+    vdisk_mib : array_like, shape (..., k)
+        VDISK sizes in priority order; rows are guests (pad with 0).
+    swap_mib : array_like, shape (...)
+        Swap in use per guest [MiB].
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., k)
+        MiB written to each VDISK; the sum is ``min(swap, Σ sizes)``.
+
+    Examples
+    --------
+    >>> vdisk_fill_mib([100] * 10, 9).tolist()[:2]  # 9 MiB of swap touches only the first disk
+    [9.0, 0.0]
+    >>> vdisk_fill_mib([[100, 100], [50, 200]], [150, 300]).tolist()
+    [[100.0, 50.0], [50.0, 200.0]]
+    """
+    sizes = np.asarray(vdisk_mib, dtype=float)
+    swap = np.asarray(swap_mib, dtype=float)[..., None]
+    before = np.cumsum(sizes, axis=-1) - sizes
+    return np.clip(swap - before, 0.0, sizes)
+
+
+# --------------------------------------------------------------------------- parameters
+@dataclass(frozen=True)
+class GuestMemory:
+    """Memory of one kind of guest (``count`` identical guests).
+
+    Attributes
+    ----------
+    name : str
+    virtual_mib : float
+        Defined virtual storage of each guest [MiB], > 0.
+    count : int
+    working_set_mib : float, optional
+        Resident working set [MiB] (defaults to ``virtual_mib × working_set_frac``,
+        constant 1.0: Linux uses all the storage it is given).
+    vdisk_mib : tuple of float
+        VDISK swap devices in priority order, highest first [MiB].
+    swap_mib : float
+        Linux swap in use at the peak [MiB].
+    ramdisk_swap_mib : float
+        RAMdisk swap area inside the virtual storage (hybrid layout: used before the VDISKs).
+    cmm_mib : float
+        CMM balloon: pages returned to z/VM [MiB].
+    nss : bool
+        IPLs the shared kernel NSS.
+    dcss : tuple of str
+        Names of the shared segments (DCSS/XIP) this guest uses.
+    logged_on : bool
+        Counted in overcommit and residency only when logged on.
+    """
+
+    name: str
+    virtual_mib: float
+    count: int = 1
+    working_set_mib: float | None = None
+    vdisk_mib: tuple[float, ...] = ()
+    swap_mib: float = 0.0
+    ramdisk_swap_mib: float = 0.0
+    cmm_mib: float = 0.0
+    nss: bool = False
+    dcss: tuple[str, ...] = field(default_factory=tuple)
+    logged_on: bool = True
+
+
+def _validate_guests(frame: pd.DataFrame, where: str) -> None:
+    problems: list[str] = []
+    checks = [
+        ("virtual_mib", frame["virtual_mib"] > 0, "> 0"),
+        ("count", (frame["count"] >= 0) & (frame["count"] == frame["count"].round()), "a whole number >= 0"),
+        ("working_set_mib", (frame["working_set_mib"] >= 0)
+         & (frame["working_set_mib"] <= frame["virtual_mib"] + 1e-9), "in 0..virtual_mib"),
+        ("swap_mib", frame["swap_mib"] >= 0, ">= 0"),
+        ("ramdisk_swap_mib", (frame["ramdisk_swap_mib"] >= 0)
+         & (frame["ramdisk_swap_mib"] <= frame["virtual_mib"]), "in 0..virtual_mib"),
+        ("cmm_mib", (frame["cmm_mib"] >= 0) & (frame["cmm_mib"] <= frame["virtual_mib"]),
+         "in 0..virtual_mib"),
+    ]
+    for col, ok, rule in checks:
+        vals = frame[col].to_numpy(dtype=float)
+        bad = ~(ok.to_numpy(dtype=bool) & np.isfinite(vals))
+        for i in np.flatnonzero(bad):
+            problems.append(must_be(col, rule, float(vals[i]), f"{where} row {i + 1} ({frame['name'].iloc[i]})"))
+    vd = np.stack(frame["_vdisk"].to_numpy()) if len(frame) else np.zeros((0, 0))
+    for i in np.flatnonzero(np.any(~np.isfinite(vd) | (vd < 0), axis=-1)) if vd.size else []:
+        problems.append(must_be("vdisk_mib", "sizes >= 0", list(vd[i]), f"{where} row {i + 1}"))
+    if problems:
+        msg = f"invalid guest memory in {where}: " + "; ".join(problems[:20])
+        raise InputError(msg, problems)
+
+
+def guests_frame(guests: Sequence[GuestMemory] | pd.DataFrame, where: str = "guests") -> pd.DataFrame:
+    """Guests as a frame with every column filled (defaults applied), validated.
+
+    A DataFrame may carry columns ``name, virtual_mib`` and optionally ``count,
+    working_set_mib, vdisk_mib`` (number, list, or ``"100;100"``), ``swap_mib,
+    ramdisk_swap_mib, cmm_mib, nss, dcss`` (list or ``"a;b"``), ``logged_on``.
+
+    Examples
+    --------
+    >>> f = guests_frame(pd.DataFrame({"name": ["web"], "virtual_mib": [512], "vdisk_mib": ["100;100"]}))
+    >>> float(f.loc[0, "working_set_mib"]), float(f.loc[0, "vdisk_defined_mib"])
+    (512.0, 200.0)
+    """
+    if isinstance(guests, pd.DataFrame):
+        frame = guests.copy()
+        if "name" not in frame.columns:
+            frame["name"] = [f"guest{i + 1}" for i in range(len(frame))]
+        if "virtual_mib" not in frame.columns:
+            msg = f"{where}: missing column 'virtual_mib'"
+            raise InputError(msg)
+    else:
+        frame = pd.DataFrame([g.__dict__ for g in guests])
+        if frame.empty:
+            frame = pd.DataFrame(columns=list(GuestMemory.__dataclass_fields__))
+    defaults: dict[str, Any] = {"count": 1, "working_set_mib": np.nan, "vdisk_mib": (), "swap_mib": 0.0,
+                                "ramdisk_swap_mib": 0.0, "cmm_mib": 0.0, "nss": False, "dcss": (),
+                                "logged_on": True}
+    for col, val in defaults.items():
+        if col not in frame.columns:
+            frame[col] = [val] * len(frame)
+    frame = frame.reset_index(drop=True)
+    for col in ("virtual_mib", "working_set_mib", "swap_mib", "ramdisk_swap_mib", "cmm_mib", "count"):
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
+    if frame["working_set_mib"].isna().any():
+        ws_frac = reference.constant("working_set_frac")
+        frame["working_set_mib"] = frame["working_set_mib"].fillna(frame["virtual_mib"] * ws_frac)
+
+    def _as_list(v: object) -> list[Any]:
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            return []
+        if isinstance(v, str):
+            return [s.strip() for s in v.split(";") if s.strip()]
+        if isinstance(v, list | tuple | np.ndarray):
+            return list(v)
+        return [v]
+
+    vd_lists = [[float(x) for x in _as_list(v)] for v in frame["vdisk_mib"]]
+    width = max((len(v) for v in vd_lists), default=0)
+    frame["_vdisk"] = [np.array(v + [0.0] * (width - len(v)), dtype=float) for v in vd_lists]
+    frame["vdisk_defined_mib"] = [float(sum(v)) for v in vd_lists]
+    frame["dcss"] = [tuple(str(x) for x in _as_list(v)) for v in frame["dcss"]]
+    frame["nss"] = frame["nss"].astype(str).str.lower().isin(["true", "1", "yes"])
+    frame["logged_on"] = ~frame["logged_on"].astype(str).str.lower().isin(["false", "0", "no"])
+    _validate_guests(frame, where)
+    return frame
+
+
+# --------------------------------------------------------------------------- result
+@dataclass(frozen=True)
+class MemoryResult:
+    """Memory of an LPAR with its guests.
+
+    Attributes
+    ----------
+    guests : DataFrame
+        Per guest kind: ``virtual_mib``, ``working_set_mib``, ``cmm_mib``,
+        ``shared_saving_mib``, ``ramdisk_swap_used_mib``, ``vdisk_defined_mib``,
+        ``vdisk_written_mib``, ``vdisk_touched_mib``, ``swap_overflow_mib``,
+        ``resident_mib`` (one guest, incl. its VDISK footprint) and ``*_total`` × count.
+    real_mib, mdc_mib, cp_mib : float
+    shared_mib : float
+        NSS kernel and DCSS segments in use, counted once.
+    virtual_total_mib : float
+        Σ virtual storage of logged-on guests.
+    vdisk_total_mib : float
+        Σ defined VDISK size (what paging rules count).
+    overcommit_ratio : float
+        ``virtual_total_mib ÷ real_mib`` (IBM).
+    overcommit_limit_ratio : float
+    resident_total_mib : float
+        Expected resident storage: guests + VDISK footprint + shared + MDC + CP.
+    guest_real_mib : float
+        Real storage left for guests after MDC and CP.
+    shortfall_mib : float
+        ``max(resident_total_mib − real_mib, 0)``: what z/VM must page out.
+    warnings : list of str
+    """
+
+    guests: pd.DataFrame
+    real_mib: float
+    mdc_mib: float
+    cp_mib: float
+    shared_mib: float
+    virtual_total_mib: float
+    vdisk_total_mib: float
+    overcommit_ratio: float
+    overcommit_limit_ratio: float
+    resident_total_mib: float
+    guest_real_mib: float
+    shortfall_mib: float
+    warnings: list[str]
+
+    @property
+    def fits(self) -> bool:
+        """True when the expected resident storage fits in real storage."""
+        return self.shortfall_mib <= 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Totals as a plain dict (no per-guest frame)."""
+        return {
+            "real_mib": self.real_mib, "mdc_mib": self.mdc_mib, "cp_mib": self.cp_mib,
+            "shared_mib": self.shared_mib, "virtual_total_mib": self.virtual_total_mib,
+            "vdisk_total_mib": self.vdisk_total_mib, "overcommit_ratio": self.overcommit_ratio,
+            "overcommit_limit_ratio": self.overcommit_limit_ratio,
+            "resident_total_mib": self.resident_total_mib, "guest_real_mib": self.guest_real_mib,
+            "shortfall_mib": self.shortfall_mib, "fits": self.fits, "warnings": list(self.warnings),
+        }
+
+
+# --------------------------------------------------------------------------- orchestration
+def lpar_memory(
+    guests: Sequence[GuestMemory] | pd.DataFrame,
+    real_mib: float,
+    *,
+    mdc_mib: float = 0.0,
+    cp_mib: float = 0.0,
+    shared_segments: Mapping[str, float] | None = None,
+    nss_kernel_mib: float | None = None,
+    overcommit_limit_ratio: float | None = None,
+    vdisk_footprint: VdiskFootprint = "written",
+    strict: bool = False,
+) -> MemoryResult:
+    """Virtual, resident and shared storage of an LPAR's guests; overcommit with a warning.
+
+    Parameters
+    ----------
+    guests : list of GuestMemory or DataFrame
+        See :func:`guests_frame` for the frame columns.
+    real_mib : float
+        Real storage of the LPAR [MiB], > 0.
+    mdc_mib : float
+        Minidisk cache carved out of real storage [MiB].
+    cp_mib : float
+        Storage CP keeps for itself [MiB] (no default figure was found; give yours).
+    shared_segments : mapping of str to float
+        DCSS/XIP segment sizes [MiB] by name (each <= ``dcss_max_mib``, 2 GiB).
+    nss_kernel_mib : float, optional
+        Kernel storage shared through the NSS (default constant ``nss_shared_kernel_mib``, 1.5).
+    overcommit_limit_ratio : float, optional
+        Warn above this overcommit (default constant ``overcommit_limit_ratio``, 1.5).
+    vdisk_footprint : {'written', 'touched'}
+        Count VDISK storage as the swap written (pages exist only once written) or
+        as every VDISK the swap reached, in full.
+    strict : bool
+        Raise :class:`~colonykit.errors.InputError` instead of warning.
+
+    Returns
+    -------
+    MemoryResult
+
+    Examples
+    --------
+    >>> g = [GuestMemory("web", 1024, count=15, working_set_mib=400)]
+    >>> r = lpar_memory(g, 10 * 1024)
+    >>> r.overcommit_ratio, r.resident_total_mib
+    (1.5, 6000.0)
+    >>> g = [GuestMemory("app", 512, count=10, working_set_mib=300, cmm_mib=50, nss=True,
+    ...                  vdisk_mib=(100,) * 10, swap_mib=9)]
+    >>> r = lpar_memory(g, 4096, mdc_mib=256)
+    >>> r.resident_total_mib  # 10 × (300 − 50 − 1.5 + 9) + 1.5 shared + 256 MDC
+    2832.5
+    """
+    frame = guests_frame(guests)
+    real = float(real_mib)
+    if not (math.isfinite(real) and real > 0):
+        raise InputError(must_be("real_mib", "> 0", real_mib))
+    for name, val in (("mdc_mib", mdc_mib), ("cp_mib", cp_mib)):
+        if not (math.isfinite(val) and 0 <= val <= real):
+            raise InputError(must_be(name, f"in 0..real_mib ({real:g})", val))
+    if vdisk_footprint not in ("written", "touched"):
+        raise InputError(must_be("vdisk_footprint", "one of ['written', 'touched']", vdisk_footprint))
+    nss_mib = reference.constant("nss_shared_kernel_mib") if nss_kernel_mib is None else float(nss_kernel_mib)
+    limit = (reference.constant("overcommit_limit_ratio") if overcommit_limit_ratio is None
+             else float(overcommit_limit_ratio))
+    if not limit > 0:  # inf allowed (never warn); NaN rejected
+        raise InputError(must_be("overcommit_limit_ratio", "> 0", overcommit_limit_ratio))
+    segments = dict(shared_segments or {})
+    dcss_max = reference.constant("dcss_max_mib")
+    for seg, size in segments.items():
+        if not (math.isfinite(size) and 0 <= size <= dcss_max):
+            raise InputError(must_be("shared_segments", f"sizes in 0..{dcss_max:g} MiB", size, f"segment {seg}"))
+    used_segments = sorted({s for names in frame["dcss"] for s in names})
+    unknown = [s for s in used_segments if s not in segments]
+    if unknown:
+        err = unknown_name("shared segment", unknown[0], segments, "define its size in shared_segments")
+        raise err
+
+    active = frame["logged_on"].to_numpy(dtype=bool) & (frame["count"].to_numpy() > 0)
+    count = np.where(active, frame["count"].to_numpy(dtype=float), 0.0)
+    seg_sizes = np.array([sum(segments[s] for s in names) for names in frame["dcss"]], dtype=float)
+    saving = np.where(frame["nss"].to_numpy(dtype=bool), nss_mib, 0.0) + seg_sizes
+    ws = frame["working_set_mib"].to_numpy(dtype=float)
+    cmm = frame["cmm_mib"].to_numpy(dtype=float)
+    saving = np.minimum(saving, np.maximum(ws - cmm, 0.0))  # cannot save more than is resident
+    guest_resident = np.maximum(ws - cmm - saving, 0.0)
+
+    swap = frame["swap_mib"].to_numpy(dtype=float)
+    ram_used = np.minimum(swap, frame["ramdisk_swap_mib"].to_numpy(dtype=float))
+    vd = np.stack(frame["_vdisk"].to_numpy()) if len(frame) else np.zeros((0, 0))
+    fill = vdisk_fill_mib(vd, swap - ram_used) if vd.size else np.zeros((len(frame), 0))
+    written = fill.sum(axis=-1) if fill.size else np.zeros(len(frame))
+    touched = (vd * (fill > 0)).sum(axis=-1) if fill.size else np.zeros(len(frame))
+    overflow = np.maximum(swap - ram_used - written, 0.0)
+    vdisk_res = written if vdisk_footprint == "written" else touched
+    resident = guest_resident + vdisk_res
+
+    out = frame.drop(columns=["_vdisk"]).assign(
+        shared_saving_mib=saving, ramdisk_swap_used_mib=ram_used, vdisk_written_mib=written,
+        vdisk_touched_mib=touched, swap_overflow_mib=overflow, resident_mib=resident,
+        virtual_total_mib=count * frame["virtual_mib"].to_numpy(dtype=float),
+        resident_total_mib=count * resident,
+    )
+    users = count > 0
+    shared = (nss_mib if bool(np.any(frame["nss"].to_numpy(dtype=bool) & users)) else 0.0)
+    shared += float(sum(segments[s] for s in {s for names, u in zip(frame["dcss"], users, strict=True)
+                                                 if u for s in names}))
+    virtual_total = float(out["virtual_total_mib"].sum())
+    vdisk_total = float((count * frame["vdisk_defined_mib"].to_numpy(dtype=float)).sum())
+    resident_total = float(out["resident_total_mib"].sum()) + shared + mdc_mib + cp_mib
+    ratio = virtual_total / real
+    warnings_: list[str] = []
+    if ratio > limit:
+        warnings_.append(f"memory overcommit {ratio:.2f}:1 (sum of logged-on guests' virtual storage "
+                         f"{virtual_total:,.0f} MiB / real {real:,.0f} MiB) exceeds the limit {limit:g}:1")
+    shortfall = max(resident_total - real, 0.0)
+    if shortfall > 0:
+        warnings_.append(f"expected resident storage {resident_total:,.0f} MiB exceeds real storage "
+                         f"{real:,.0f} MiB by {shortfall:,.0f} MiB: z/VM will page working sets")
+    for i in np.flatnonzero(overflow > 0):
+        warnings_.append(f"guest {frame['name'].iloc[i]}: swap in use {swap[i]:g} MiB exceeds its RAMdisk "
+                         f"and VDISK swap by {overflow[i]:g} MiB")
+    for w in warnings_:
+        log_or_raise(strict, w)
+    return MemoryResult(
+        guests=out, real_mib=real, mdc_mib=float(mdc_mib), cp_mib=float(cp_mib), shared_mib=shared,
+        virtual_total_mib=virtual_total, vdisk_total_mib=vdisk_total, overcommit_ratio=ratio,
+        overcommit_limit_ratio=limit, resident_total_mib=resident_total,
+        guest_real_mib=real - mdc_mib - cp_mib, shortfall_mib=shortfall, warnings=warnings_,
+    )
+
+
+def memory_over(
+    guest: GuestMemory,
+    counts: Sequence[int] | npt.ArrayLike,
+    real_mib: float,
+    **kwargs: Any,
+) -> pd.DataFrame:
+    """Virtual and resident storage as the number of identical guests grows (frame for a plot).
+
+    Every total is affine in the guest count, so one evaluation at 1 guest and
+    the fixed parts (shared, MDC, CP) give the whole curve.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``guests``, ``virtual_total_mib``, ``resident_total_mib``,
+        ``overcommit_ratio``, ``real_mib``.
+
+    Examples
+    --------
+    >>> f = memory_over(GuestMemory("g", 1024, working_set_mib=400), [15, 30], 10 * 1024)
+    >>> f["overcommit_ratio"].tolist(), f["resident_total_mib"].tolist()
+    ([1.5, 3.0], [6000.0, 12000.0])
+    """
+    n = np.asarray(counts, dtype=float)
+    if n.ndim != 1 or np.any(~np.isfinite(n) | (n < 0)):
+        raise InputError(must_be("counts", "a list of counts >= 0", list(np.atleast_1d(n))))
+    kwargs = {**kwargs, "overcommit_limit_ratio": math.inf}
+    one = lpar_memory([GuestMemory(**{**guest.__dict__, "count": 1})], real_mib, **kwargs)
+    per_guest = float(one.guests["resident_total_mib"].iloc[0])
+    virtual = n * one.virtual_total_mib
+    shared = np.where(n > 0, one.shared_mib, 0.0)  # shared storage exists once any guest uses it
+    return pd.DataFrame({
+        "guests": n.astype(np.int64), "virtual_total_mib": virtual,
+        "resident_total_mib": n * per_guest + shared + one.mdc_mib + one.cp_mib,
+        "overcommit_ratio": virtual / one.real_mib, "real_mib": one.real_mib,
+    })
+
+
+__all__ = [
+    "GuestMemory",
+    "MemoryResult",
+    "guests_frame",
+    "lpar_memory",
+    "memory_over",
+    "overcommit_ratio",
+    "vdisk_fill_mib",
+]

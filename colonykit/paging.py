@@ -1,0 +1,468 @@
+"""z/VM paging space: named sizing rules, paging volumes and paging devices.
+
+The sources disagree (facts.md §2.2), so each rule is a row of
+``colonykit/_data/paging_rules.csv`` with its source, and all of them can be
+compared side by side (:func:`compare_rules`, :func:`compare_rules_over`).
+
+A rule is ``paging = max(multiplier × basis, basis ÷ max_allocated)`` where the
+*basis* is one of
+
+``virtual+vdisk``
+    Σ guest virtual storage + Σ VDISK size (``redbook-2003``: × 4 conservative,
+    ``redbook-2003-monitored``: × 2; ``velocity``: × 2 and at most 75 % allocated).
+``virtual+vdisk+real``
+    the same plus the LPAR's real storage.  This is how ``sg24-6824`` is read:
+    seed 003 §9.1.1 asks for "twice as much paging space on DASD than the sum of
+    your total virtual storage" and gives 10 guests × 512 MB in a 2 GB LPAR →
+    14 GB.  2 × 5 GB = 10 GB does not match; 2 × (5 GB virtual + 2 GB real) = 14 GB
+    does (facts.md §2.2), so CP's "total virtual storage" is taken to include the
+    real storage it pages from.
+
+A measured requirement (e.g. page slots in use from ``QUERY ALLOC PAGE``) can
+replace the basis (``requirement_mib``), which is how the Velocity rule is meant.
+
+Space is converted into page slots (4 KiB) and volumes: one page extent per
+volume (seed 003 §8.17.1) from cylinder 1 to the last cylinder (cylinder 0 holds
+the label), 180 slots per 3390 cylinder (facts.md §2.1).  Separately, enough
+paging *devices* are needed for the page I/O rate at ≤ 20 % busy each (facts.md
+§2.2); the result's ``volumes`` is the larger of the two counts.
+
+Examples
+--------
+>>> from colonykit import paging
+>>> r = paging.paging_space([512] * 10, real_mib=2048)
+>>> r.rule, r.paging_gib, r.pages, r.volumes  # 14 GiB = 3,670,016 pages > 2 × 1,802,880
+('sg24-6824', 14.0, 3670016, 3)
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from colonykit import reference, storage
+from colonykit.errors import InputError, must_be, unknown_name
+from colonykit.units import MIB_PER_GIB, PAGES_PER_MIB
+
+#: Default rule (the domain core, seed 003).
+DEFAULT_RULE = "sg24-6824"
+#: Volume models offered for paging (any model of ``dasd_models.csv`` is accepted).
+PAGING_MODELS = ("3390-3", "3390-9", "3390-27", "3390-54")
+#: Bases a rule may use (see the module docstring).
+BASES = ("virtual+vdisk", "virtual+vdisk+real")
+
+
+# --------------------------------------------------------------------------- rules table
+def paging_rules(path: str | Path | None = None) -> pd.DataFrame:
+    """The paging-space rules (bundled ``paging_rules.csv`` or a user table), indexed by rule.
+
+    Columns: ``basis``, ``multiplier``, ``max_allocated_pct``, ``description``,
+    ``source``, ``confidence``.
+
+    Raises
+    ------
+    InputError
+        A rule has an unknown basis, a multiplier <= 0 or ``max_allocated_pct``
+        outside 0..100.
+
+    Examples
+    --------
+    >>> float(paging_rules().loc["redbook-2003", "multiplier"])
+    4.0
+    """
+    if path is None:
+        return _bundled_rules().copy()
+    return _validated_rules(path)
+
+
+@functools.lru_cache(maxsize=1)
+def _bundled_rules() -> pd.DataFrame:
+    return _validated_rules(None)
+
+
+def _validated_rules(path: str | Path | None) -> pd.DataFrame:
+    tab = reference.load_table("paging_rules", path, index="rule",
+                               required=("basis", "multiplier", "max_allocated_pct"))
+    tab.index = tab.index.astype(str).str.lower()
+    tab["multiplier"] = pd.to_numeric(tab["multiplier"], errors="coerce").astype(float)
+    tab["max_allocated_pct"] = pd.to_numeric(tab["max_allocated_pct"], errors="coerce").astype(float)
+    where = str(path) if path is not None else "bundled table paging_rules.csv"
+    problems = []
+    for line, (rule, row) in enumerate(tab.iterrows(), start=2):
+        at = f"{where} line {line} (rule {rule})"
+        if row["basis"] not in BASES:
+            problems.append(must_be("basis", f"one of {list(BASES)}", row["basis"], at))
+        if not row["multiplier"] > 0:
+            problems.append(must_be("multiplier", "> 0", row["multiplier"], at))
+        if not 0 < row["max_allocated_pct"] <= 100:
+            problems.append(must_be("max_allocated_pct", "in 0..100 (exclusive of 0)",
+                                    row["max_allocated_pct"], at))
+    if problems:
+        msg = f"invalid paging rules {where}: " + "; ".join(problems)
+        raise InputError(msg, problems)
+    return tab
+
+
+def _rule_row(rule: str, rules: pd.DataFrame) -> pd.Series:
+    key = str(rule).lower()
+    if key not in rules.index:
+        err = unknown_name("paging rule", rule, rules.index)
+        raise err
+    return rules.loc[key]
+
+
+# --------------------------------------------------------------------------- pure functions
+def rule_paging_mib(
+    virtual_mib: npt.ArrayLike,
+    vdisk_mib: npt.ArrayLike,
+    real_mib: npt.ArrayLike,
+    basis: str,
+    multiplier: float,
+    max_allocated_pct: float = 100.0,
+) -> np.ndarray:
+    """Paging space [MiB] = max(multiplier × basis, basis ÷ max_allocated) (vectorized).
+
+    Examples
+    --------
+    >>> float(rule_paging_mib(5120, 0, 2048, "virtual+vdisk+real", 2))  # seed 003 §9.1.1
+    14336.0
+    >>> float(rule_paging_mib(1000, 0, 0, "virtual+vdisk", 1, 50))  # at most 50 % allocated
+    2000.0
+    """
+    if basis not in BASES:
+        raise InputError(must_be("basis", f"one of {list(BASES)}", basis))
+    base = np.asarray(virtual_mib, dtype=float) + np.asarray(vdisk_mib, dtype=float)
+    if basis == "virtual+vdisk+real":
+        base = base + np.asarray(real_mib, dtype=float)
+    return np.maximum(multiplier * base, base / (max_allocated_pct / 100.0))
+
+
+def pages_for_mib(mib: npt.ArrayLike) -> np.ndarray:
+    """4-KiB page slots for ``mib`` MiB (rounded up).
+
+    Examples
+    --------
+    >>> int(pages_for_mib(14 * 1024))  # 14 GiB
+    3670016
+    """
+    pages = np.ceil(np.asarray(mib, dtype=float) * PAGES_PER_MIB - 1e-9)
+    if np.any(~np.isfinite(pages) | (pages >= 2.0**62) | (pages < 0)):
+        raise InputError(must_be("paging space", "a finite size >= 0 below 2**62 pages", mib))
+    return pages.astype(np.int64)
+
+
+def volumes_for_pages(pages: npt.ArrayLike, model: str = storage.DEFAULT_MODEL,
+                      reserved_cyl: int = storage.RESERVED_CYL) -> np.ndarray:
+    """Paging volumes for ``pages`` slots: one extent per volume, cylinder 0 not usable.
+
+    Examples
+    --------
+    >>> int(volumes_for_pages(1_802_880, "3390-9")), int(volumes_for_pages(1_802_881, "3390-9"))
+    (1, 2)
+    """
+    per_volume = storage.page_slots_per_volume(model, reserved_cyl)
+    return np.ceil(np.asarray(pages, dtype=float) / per_volume).astype(np.int64)
+
+
+def devices_for_page_rate(
+    page_io_rate_per_s: npt.ArrayLike,
+    service_ms: float | None = None,
+    max_busy_pct: float | None = None,
+) -> np.ndarray:
+    """Paging devices so that each is at most ``max_busy_pct`` busy.
+
+    busy % of one device = rate × service [ms] ÷ 10, so
+    devices = ceil(rate × service ÷ (10 × max_busy_pct)).  Defaults: 2 ms per page
+    I/O (ESS on FICON) and 20 % busy (constants ``paging_io_service_ms``,
+    ``paging_device_max_busy_pct``; facts.md §2.2).
+
+    Examples
+    --------
+    >>> int(devices_for_page_rate(100, service_ms=2))  # ESS/FICON: 100 I/O/s per device
+    1
+    >>> int(devices_for_page_rate(100, service_ms=20))  # RVA/ESCON: 10 I/O/s per device
+    10
+    """
+    rate = np.asarray(page_io_rate_per_s, dtype=float)
+    if np.any(~np.isfinite(rate) | (rate < 0)):
+        raise InputError(must_be("page_io_rate_per_s", ">= 0 and finite", rate.tolist()))
+    if service_ms is None and max_busy_pct is None and not np.any(rate > 0):
+        return np.zeros(rate.shape, dtype=np.int64)  # no page I/O: no devices (skip constant look-ups)
+    svc = reference.constant("paging_io_service_ms") if service_ms is None else float(service_ms)
+    busy = reference.constant("paging_device_max_busy_pct") if max_busy_pct is None else float(max_busy_pct)
+    if not svc > 0:
+        raise InputError(must_be("service_ms", "> 0", svc))
+    if not 0 < busy <= 100:
+        raise InputError(must_be("max_busy_pct", "in 0..100 (exclusive of 0)", busy))
+    return np.ceil(rate * svc / 10.0 / busy - 1e-9).astype(np.int64)
+
+
+# --------------------------------------------------------------------------- result
+@dataclass(frozen=True)
+class PagingResult:
+    """Paging space by one rule, in GiB, page slots and volumes.
+
+    Attributes
+    ----------
+    rule : str
+    paging_gib : float
+        Paging space the rule asks for [GiB].
+    pages : int
+        4-KiB page slots (``paging_gib`` rounded up to whole pages).
+    volume_model : str
+        3390 model of the paging volumes.
+    volumes : int
+        Volumes needed: the larger of ``volumes_for_space`` and ``devices_for_io``.
+    volumes_for_space : int
+        Volumes to hold ``pages`` (one extent per volume from cylinder 1).
+    devices_for_io : int
+        Devices needed for ``page_io_rate_per_s`` at ``device_max_busy_pct`` (0 without a rate).
+    basis : str
+    basis_mib : float
+        The quantity the multiplier applies to [MiB].
+    multiplier : float
+    max_allocated_pct : float
+    virtual_mib, vdisk_mib, real_mib : float
+        Inputs (Σ guest virtual, Σ VDISK, LPAR real storage) [MiB].
+    page_io_rate_per_s : float
+    capacity_gib : float
+        Page space the volumes provide [GiB].
+    source : str
+    """
+
+    rule: str
+    paging_gib: float
+    pages: int
+    volume_model: str
+    volumes: int
+    volumes_for_space: int
+    devices_for_io: int
+    basis: str
+    basis_mib: float
+    multiplier: float
+    max_allocated_pct: float
+    virtual_mib: float
+    vdisk_mib: float
+    real_mib: float
+    page_io_rate_per_s: float
+    capacity_gib: float
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The CLI JSON contract (``rule, paging_gib, pages, volume_model, volumes``) plus details."""
+        return {
+            "rule": self.rule, "paging_gib": self.paging_gib, "pages": self.pages,
+            "volume_model": self.volume_model, "volumes": self.volumes,
+            "volumes_for_space": self.volumes_for_space, "devices_for_io": self.devices_for_io,
+            "basis": self.basis, "basis_mib": self.basis_mib, "multiplier": self.multiplier,
+            "max_allocated_pct": self.max_allocated_pct, "virtual_mib": self.virtual_mib,
+            "vdisk_mib": self.vdisk_mib, "real_mib": self.real_mib,
+            "page_io_rate_per_s": self.page_io_rate_per_s, "capacity_gib": self.capacity_gib,
+            "source": self.source,
+        }
+
+
+def _total_mib(field: str, value: float | Sequence[float] | npt.ArrayLike) -> float:
+    arr = np.atleast_1d(np.asarray(value, dtype=float))
+    bad = np.flatnonzero(~np.isfinite(arr) | (arr < 0))
+    if bad.size:
+        where = f"item {int(bad[0])}" if arr.size > 1 else None
+        raise InputError(must_be(field, ">= 0 and finite", float(arr[bad[0]]), where))
+    return float(arr.sum())
+
+
+# --------------------------------------------------------------------------- orchestration
+def paging_space(
+    guests_virtual_mib: float | Sequence[float],
+    real_mib: float,
+    vdisk_mib: float | Sequence[float] = 0,
+    rule: str = DEFAULT_RULE,
+    *,
+    volume_model: str = storage.DEFAULT_MODEL,
+    page_io_rate_per_s: float = 0.0,
+    page_io_service_ms: float | None = None,
+    device_max_busy_pct: float | None = None,
+    requirement_mib: float | None = None,
+    rules: pd.DataFrame | None = None,
+) -> PagingResult:
+    """Paging space, page slots and paging volumes for a colony by one named rule.
+
+    Parameters
+    ----------
+    guests_virtual_mib : float or list of float
+        Virtual storage of each logged-on guest [MiB], or their sum as one number.
+    real_mib : float
+        Real (main) storage of the z/VM LPAR [MiB], > 0.
+    vdisk_mib : float or list of float
+        VDISK sizes [MiB]: one total, or one value per guest/VDISK (summed).
+    rule : str
+        A rule of :func:`paging_rules` (``sg24-6824``, ``redbook-2003``,
+        ``redbook-2003-monitored``, ``velocity``).
+    volume_model : str
+        3390 model of the paging volumes (3390-3/9/27/54).
+    page_io_rate_per_s : float
+        Expected page I/O rate; adds enough devices for ≤ ``device_max_busy_pct``.
+    page_io_service_ms, device_max_busy_pct : float, optional
+        Override the constants ``paging_io_service_ms`` (2) and ``paging_device_max_busy_pct`` (20).
+    requirement_mib : float, optional
+        A measured requirement that replaces the rule's basis.
+    rules : DataFrame, optional
+        Your own rules table (same columns as ``paging_rules.csv``).
+
+    Returns
+    -------
+    PagingResult
+
+    Raises
+    ------
+    InputError
+        Negative or non-finite sizes, ``real_mib`` <= 0.
+    UnknownNameError
+        Unknown rule or volume model.
+
+    Examples
+    --------
+    >>> r = paging_space([512] * 10, real_mib=2048, rule="redbook-2003")
+    >>> r.paging_gib, r.pages, r.volumes  # (5 GiB) × 4 = 20 GiB on 3390-9s
+    (20.0, 5242880, 3)
+    >>> paging_space(5120, 2048, rule="velocity", page_io_rate_per_s=900).volumes  # 10 GiB fits 2; 900/s needs 9
+    9
+    """
+    virtual = _total_mib("guests_virtual_mib", guests_virtual_mib)
+    vdisk = _total_mib("vdisk_mib", vdisk_mib)
+    real = float(real_mib)
+    if not (math.isfinite(real) and real > 0):
+        raise InputError(must_be("real_mib", "> 0", real_mib))
+    rate = float(page_io_rate_per_s)
+    tab = paging_rules() if rules is None else rules
+    row = _rule_row(rule, tab)
+    storage.geometry(volume_model)  # validate the model early (UnknownNameError)
+    basis = str(row["basis"])
+    mult = float(row["multiplier"])
+    max_alloc = float(row["max_allocated_pct"])
+    if requirement_mib is not None:
+        req = _total_mib("requirement_mib", requirement_mib)
+        mib = float(rule_paging_mib(req, 0.0, 0.0, "virtual+vdisk", mult, max_alloc))
+        basis, basis_mib = "requirement", req
+    else:
+        mib = float(rule_paging_mib(virtual, vdisk, real, basis, mult, max_alloc))
+        basis_mib = virtual + vdisk + (real if basis == "virtual+vdisk+real" else 0.0)
+    pages = int(pages_for_mib(mib))
+    for_space = int(volumes_for_pages(pages, volume_model))
+    for_io = int(devices_for_page_rate(rate, page_io_service_ms, device_max_busy_pct))
+    volumes = max(for_space, for_io)
+    capacity = volumes * storage.page_slots_per_volume(volume_model) / PAGES_PER_MIB / MIB_PER_GIB
+    return PagingResult(
+        rule=str(rule).lower(), paging_gib=mib / MIB_PER_GIB, pages=pages,
+        volume_model=str(volume_model).lower(), volumes=volumes, volumes_for_space=for_space,
+        devices_for_io=for_io, basis=basis, basis_mib=basis_mib, multiplier=mult,
+        max_allocated_pct=max_alloc, virtual_mib=virtual, vdisk_mib=vdisk, real_mib=real,
+        page_io_rate_per_s=rate, capacity_gib=float(capacity), source=str(row["source"]),
+    )
+
+
+def compare_rules(
+    guests_virtual_mib: float | Sequence[float],
+    real_mib: float,
+    vdisk_mib: float | Sequence[float] = 0,
+    *,
+    volume_model: str = storage.DEFAULT_MODEL,
+    page_io_rate_per_s: float = 0.0,
+    rules: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Every rule side by side for one colony: one row per rule.
+
+    Columns: ``paging_gib``, ``pages``, ``volumes``, ``volumes_for_space``,
+    ``devices_for_io``, ``basis``, ``multiplier``, ``max_allocated_pct``, ``source``.
+
+    Examples
+    --------
+    >>> compare_rules([512] * 10, 2048)["paging_gib"].to_dict()
+    {'sg24-6824': 14.0, 'redbook-2003': 20.0, 'redbook-2003-monitored': 10.0, 'velocity': 10.0}
+    """
+    tab = paging_rules() if rules is None else rules
+    rows = [paging_space(guests_virtual_mib, real_mib, vdisk_mib, rule, volume_model=volume_model,
+                         page_io_rate_per_s=page_io_rate_per_s, rules=tab).to_dict()
+            for rule in tab.index]
+    cols = ["rule", "paging_gib", "pages", "volume_model", "volumes", "volumes_for_space",
+            "devices_for_io", "basis", "multiplier", "max_allocated_pct", "source"]
+    return pd.DataFrame(rows)[cols].set_index("rule")
+
+
+def compare_rules_over(
+    guests: Sequence[int] | npt.ArrayLike,
+    guest_mib: float,
+    real_mib: float,
+    vdisk_mib_per_guest: float = 0.0,
+    *,
+    volume_model: str = storage.DEFAULT_MODEL,
+    rules: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Paging space of every rule as the number of identical guests grows (long frame for a plot).
+
+    Parameters
+    ----------
+    guests : sequence of int
+        Guest counts, e.g. ``range(0, 201, 10)``.
+    guest_mib : float
+        Virtual storage of each guest [MiB].
+    real_mib : float
+        LPAR real storage [MiB].
+    vdisk_mib_per_guest : float
+        VDISK per guest [MiB].
+
+    Returns
+    -------
+    DataFrame
+        Columns ``guests``, ``rule``, ``paging_gib``, ``pages``, ``volumes``
+        (one row per guest count and rule; computed vectorized per rule).
+
+    Examples
+    --------
+    >>> f = compare_rules_over([10, 20], 512, 2048)
+    >>> f.loc[f.rule == "sg24-6824", "paging_gib"].tolist()
+    [14.0, 24.0]
+    """
+    n = np.asarray(guests, dtype=float)
+    if n.ndim != 1 or np.any(~np.isfinite(n) | (n < 0)):
+        raise InputError(must_be("guests", "a list of counts >= 0", list(np.atleast_1d(n))))
+    for field, val in (("guest_mib", guest_mib), ("vdisk_mib_per_guest", vdisk_mib_per_guest)):
+        if not (math.isfinite(val) and val >= 0):
+            raise InputError(must_be(field, ">= 0", val))
+    if not (math.isfinite(real_mib) and real_mib > 0):
+        raise InputError(must_be("real_mib", "> 0", real_mib))
+    tab = paging_rules() if rules is None else rules
+    frames = []
+    for rule, row in tab.iterrows():  # one vectorized computation per rule
+        mib = rule_paging_mib(n * guest_mib, n * vdisk_mib_per_guest, real_mib, str(row["basis"]),
+                              float(row["multiplier"]), float(row["max_allocated_pct"]))
+        pages = pages_for_mib(mib)
+        frames.append(pd.DataFrame({
+            "guests": n.astype(np.int64), "rule": rule, "paging_gib": mib / MIB_PER_GIB,
+            "pages": pages, "volumes": volumes_for_pages(pages, volume_model),
+        }))
+    return pd.concat(frames, ignore_index=True)
+
+
+__all__ = [
+    "BASES",
+    "DEFAULT_RULE",
+    "PAGING_MODELS",
+    "PagingResult",
+    "compare_rules",
+    "compare_rules_over",
+    "devices_for_page_rate",
+    "pages_for_mib",
+    "paging_rules",
+    "paging_space",
+    "rule_paging_mib",
+    "volumes_for_pages",
+]
