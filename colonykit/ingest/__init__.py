@@ -21,3 +21,26 @@ __all__ = [
     "read_inventory",
     "validate_inventory",
 ]
+
+# Utilisation traces and monitor files (issue 3).
+from colonykit.ingest.monitors import read_nmon, read_sadf, read_sar
+from colonykit.ingest.traces import (
+    COLUMN_MAP as TRACE_COLUMN_MAP,
+)
+from colonykit.ingest.traces import (
+    capacity_mips,
+    convert_unit,
+    detect_format,
+    read_traces,
+)
+
+__all__ += [
+    "TRACE_COLUMN_MAP",
+    "capacity_mips",
+    "convert_unit",
+    "detect_format",
+    "read_nmon",
+    "read_sadf",
+    "read_sar",
+    "read_traces",
+]

@@ -1,0 +1,162 @@
+"""White-space benchmarks: (a) 10,000 servers × 8,640 samples (float32), (b) the real traces.
+
+(a) Synthetic 30 days of 5-minute samples, built from the real PlanetLab 20110303 day profiles
+bundled in ``data/traces/planetlab_20110303`` (1052 VMs × 288 steps): each of the 10,000 servers
+takes one VM day chosen at random, circularly shifted by a random phase (0..287 steps), scaled by
+U(0.5, 1.5), clipped at 100 %, and tiled over 30 days (numpy ``default_rng(2011)``; ~1 s to build).
+The array is server-major ``(10000, 8640)`` float32 (345.6 MB); ``analyze`` gets its transpose
+``(8640, 10000)`` — the same memory layout ``DataFrame.to_numpy()`` returns for a wide frame.
+Timed (best of ``REPEATS``): one ``numpy.sum`` over the array (the baseline pass) and
+``whitespace.analyze`` (hot path: ``spikes=False, validate=False``: per-server mean and peak,
+composite series, all the figures); also with the negative-value check and with the p95/spikes
+partition pass.  Goal: hot path ≤ 3 × one ``numpy.sum``.
+
+(b) Read + analyse the bundled PlanetLab day, and the Bitbrains week and the Azure 100-VM sample from
+``../shared/data`` when present (skipped otherwise): time and white space figures.
+
+(c) The Dask path on the PlanetLab day written as 8 Parquet files, on a ``LocalCluster`` (1 worker,
+2 threads, in-process): wall time and equality with the in-memory figures (skipped without dask).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from colonykit import whitespace
+from colonykit.ingest import read_traces
+
+ROOT = Path(__file__).resolve().parents[1]
+PLANETLAB = ROOT / "data" / "traces" / "planetlab_20110303"
+SHARED = ROOT.parent / "shared" / "data"
+N_SERVERS = 10_000
+N_DAYS = 30
+REPEATS = 5
+
+
+def synthetic(n_servers: int = N_SERVERS, n_days: int = N_DAYS, seed: int = 2011) -> np.ndarray:
+    """``(n_servers, 288 * n_days)`` float32 from shifted/scaled PlanetLab day profiles."""
+    frame, _ = read_traces(PLANETLAB, dtype="float32", progress=False)
+    profiles = frame.to_numpy().T.copy()  # (1052, 288)
+    rng = np.random.default_rng(seed)
+    n_t = profiles.shape[1]
+    pick = rng.integers(0, profiles.shape[0], n_servers)
+    shift = rng.integers(0, n_t, n_servers)
+    cols = (np.arange(n_t)[None, :] + shift[:, None]) % n_t
+    day = profiles[pick[:, None], cols] * rng.uniform(0.5, 1.5, n_servers).astype(np.float32)[:, None]
+    np.minimum(day, 100.0, out=day)
+    return np.tile(day, (1, n_days))
+
+
+def _best(fn, repeats: int = REPEATS) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def _real(path: Path, name: str) -> dict:
+    t0 = time.perf_counter()
+    frame, _ = read_traces(path, progress=False)
+    t_read = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    r = whitespace.analyze(frame)
+    t_an = time.perf_counter() - t0
+    return {
+        "trace": name, "servers": r.servers, "steps": r.steps, "unit": r.unit,
+        "read_s": round(t_read, 3), "analyze_s": round(t_an, 4),
+        "sum_of_peaks": round(r.sum_of_peaks, 2), "composite_peak": round(r.composite_peak, 2),
+        "composite_mean": round(r.composite_mean, 2), "peak_ratio": round(r.peak_ratio, 3),
+        "white_space_pct": round(r.white_space_pct, 2),
+        "mean_white_space_pct": round(r.mean_white_space_pct, 2),
+        "capacity_needed_10pct_headroom": round(r.capacity_needed, 1),
+        "idle_servers": len(r.idle_servers),
+    }
+
+
+def _synthetic_part() -> dict:
+    t0 = time.perf_counter()
+    a = synthetic()
+    t_build = time.perf_counter() - t0
+    w = a.T  # (time, server) view
+    t_sum = _best(lambda: np.sum(a))
+    t_hot = _best(lambda: whitespace.analyze(w, unit="cpu_pct", spikes=False, validate=False))
+    t_val = _best(lambda: whitespace.analyze(w, unit="cpu_pct", spikes=False), repeats=2)
+    t_full = _best(lambda: whitespace.analyze(w, unit="cpu_pct"), repeats=1)
+    r = whitespace.analyze(w, unit="cpu_pct", spikes=False, validate=False)
+    return {
+        "shape": list(w.shape), "dtype": str(a.dtype), "bytes": int(a.nbytes),
+        "build_s": round(t_build, 3),
+        "numpy_sum_s": round(t_sum, 4),
+        "analyze_hot_s": round(t_hot, 4),
+        "ratio_hot_to_sum": round(t_hot / t_sum, 2),
+        "analyze_validated_s": round(t_val, 4),
+        "ratio_validated_to_sum": round(t_val / t_sum, 2),
+        "analyze_with_p95_spikes_s": round(t_full, 3),
+        "ratio_with_p95_to_sum": round(t_full / t_sum, 2),
+        "goal_ratio": 3.0,
+        "white_space_pct": round(r.white_space_pct, 2),
+        "sum_of_peaks": round(r.sum_of_peaks, 1),
+        "composite_peak": round(r.composite_peak, 1),
+    }
+
+
+def _dask_part() -> dict:
+    import tempfile
+
+    try:
+        from colonykit import scale
+
+        client = scale.local_client(n_workers=1, threads_per_worker=2, processes=False)
+    except ImportError as exc:
+        return {"skipped": str(exc)}
+    import pandas as pd
+
+    frame, _ = read_traces(PLANETLAB, progress=False)
+    mem = whitespace.analyze(frame)
+    long = pd.read_csv(PLANETLAB / "planetlab_20110303.csv.gz")
+    try:
+        with tempfile.TemporaryDirectory() as d:
+            for i, rows in enumerate(np.array_split(np.arange(len(long)), 8)):
+                long.iloc[rows].to_parquet(Path(d) / f"part{i}.parquet")
+            t0 = time.perf_counter()
+            dsk = scale.analyze_dask(d, spikes=True, client=client)
+            t_dask = time.perf_counter() - t0
+    finally:
+        client.close()
+        client.cluster.close()
+    return {
+        "trace": "planetlab_20110303 as 8 Parquet files", "rows": len(long),
+        "dask_s": round(t_dask, 3),
+        "equal_to_in_memory": bool(
+            dsk.sum_of_peaks == mem.sum_of_peaks and dsk.composite_peak == mem.composite_peak
+            and np.allclose(dsk.composite.to_numpy(), mem.composite.to_numpy())
+            and np.allclose(dsk.per_server.sort_index()["p95"], mem.per_server.sort_index()["p95"])),
+        "white_space_pct": round(dsk.white_space_pct, 2),
+    }
+
+
+def run() -> dict:
+    out: dict = {"synthetic": _synthetic_part(),
+                 "real": [_real(PLANETLAB, "planetlab_20110303 (bundled)")],
+                 "dask": _dask_part()}
+    for path, name in [
+        (SHARED / "bitbrains_rnd" / "bitbrains_rnd_20130902_7d.csv.gz", "bitbrains_rnd 7d (shared)"),
+        (SHARED / "azure_v1_sample" / "azure_v1_100vm_cpu.csv.gz", "azure_v1 100 VMs (shared)"),
+        (SHARED / "gcd_vms" / "gcd_vms_1600.csv.gz", "google-derived 1600 VM-days (shared)"),
+    ]:
+        if path.is_file():
+            out["real"].append(_real(path, name))
+        else:
+            out["real"].append({"trace": name, "skipped": "../shared/data not present"})
+    return out
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(run(), indent=2))

@@ -1,0 +1,103 @@
+"""``colonykit whitespace TRACES …``: composite / white-space analysis of utilisation traces."""
+
+from __future__ import annotations
+
+import argparse
+
+import pandas as pd
+
+from colonykit import whitespace
+from colonykit.cli._common import add_format, emit_json, emit_table, nonneg_float, positive_float
+from colonykit.errors import InputError
+from colonykit.ingest import capacity_mips, read_traces
+from colonykit.ingest.traces import FILL_RULES, FORMATS, UNITS
+
+
+def _interval(text: str) -> str:
+    try:
+        seconds = pd.Timedelta(text).total_seconds()
+    except (ValueError, TypeError):
+        seconds = -1.0
+    if seconds <= 0:
+        msg = f"must be a duration such as 5min, 300s or 1h (got {text!r})"
+        raise argparse.ArgumentTypeError(msg)
+    return text
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``whitespace`` command."""
+    p = sub.add_parser(
+        "whitespace", help="sum of peaks vs composite peak and white space of utilisation traces",
+        description="Composite analysis (SG24-6824 §2.3): servers are sized for their own peaks, "
+                    "the composite peaks lower. white_space_pct = 100 x (1 - composite_peak / "
+                    "sum_of_peaks).")
+    p.add_argument("traces", help="trace file or directory (long/wide CSV, Parquet, .gz, "
+                                  "one file per server, sadf -d, sar -A, nmon)")
+    p.add_argument("--interval", type=_interval, default=None, metavar="DUR",
+                   help="common interval, e.g. 5min (samples are averaged within it; "
+                        "default: the native interval)")
+    p.add_argument("--unit", choices=UNITS, default=None,
+                   help="unit to analyse in (default: the file's; mips needs --capacity for "
+                        "cpu_pct traces)")
+    p.add_argument("--capacity", default=None, metavar="CSV",
+                   help="per-server capacity table (inventory, or a _vms.csv with "
+                        "cpu_capacity_mhz/cpu_mhz) used for unit conversion and as the "
+                        "configured capacity")
+    p.add_argument("--headroom-pct", type=nonneg_float, default=None, metavar="N",
+                   help="headroom kept above the composite peak (default 10)")
+    p.add_argument("--tz", default="UTC", help="time zone of naive timestamps (default UTC)")
+    p.add_argument("--step-s", type=positive_float, default=None, metavar="S",
+                   help="seconds per integer step (default 300)")
+    p.add_argument("--start", default=None, metavar="TIME",
+                   help="time of step 0 for step-indexed traces (e.g. 2013-09-02T00:00Z)")
+    p.add_argument("--fill", choices=FILL_RULES, default="ffill", help="gap filling rule")
+    p.add_argument("--trace-format", choices=FORMATS, default="auto", dest="trace_format",
+                   help="force a trace layout (default: detect)")
+    p.add_argument("--no-progress", dest="progress", action="store_false", default=None,
+                   help="no progress bar")
+    add_format(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handler of ``colonykit whitespace``."""
+    if args.headroom_pct is not None and args.headroom_pct >= 100:
+        msg = f"'--headroom-pct' must be in 0..100 (exclusive of 100) (got {args.headroom_pct})"
+        raise InputError(msg)
+    frame, meta = read_traces(args.traces, interval=args.interval, unit=args.unit,
+                              fmt=args.trace_format, tz=args.tz, step_s=args.step_s,
+                              fill=args.fill, capacity=args.capacity, progress=args.progress,
+                              start=args.start)
+    configured = None
+    if args.capacity is not None:
+        cap = capacity_mips(args.capacity)
+        configured = whitespace_configured(cap, frame)
+    result = whitespace.analyze(frame, headroom_pct=args.headroom_pct, configured=configured)
+    out = result.to_dict()
+    out["gaps_filled"] = meta["gaps_filled"]
+    out["source"] = meta["source"]
+    if args.format == "json":
+        emit_json(out)
+        return 0
+    print(result.summary())
+    print()
+    emit_table(result.sources)
+    return 0
+
+
+def whitespace_configured(cap_mips: pd.Series, frame: pd.DataFrame) -> pd.Series | None:
+    """Configured capacity per server in the frame's unit, from MIPS at 100 % busy."""
+    unit = frame.attrs.get("unit", "cpu_pct")
+    names = [str(c) for c in frame.columns]
+    cap = cap_mips.reindex(names)
+    if cap.isna().any():
+        missing = cap.index[cap.isna()].tolist()[:5]
+        msg = f"--capacity has no row for server(s) {missing}"
+        raise InputError(msg)
+    if unit == "mips":
+        return cap
+    if unit == "cpu_pct":
+        return None
+    from colonykit.ingest.traces import mhz_to_mips_factor
+
+    return cap / mhz_to_mips_factor()

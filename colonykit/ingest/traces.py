@@ -1,0 +1,854 @@
+"""Read per-server utilisation traces into the *wide demand frame* (time × server).
+
+Accepted layouts (``read_traces`` dispatches on content, or on ``fmt``):
+
+- **long** CSV/Parquet: ``server, timestamp|step, cpu_pct|cpu_mhz|mips`` (optional
+  ``mem_*`` columns are ignored).  Other spellings are mapped through
+  :data:`COLUMN_MAP` (``vm``, ``cpu_avg_pct``, ``Time Frame`` …), so the
+  ``../shared/data`` files load as they are.
+- **wide** CSV/Parquet: a ``timestamp`` or ``step`` column (or none: the row
+  number is the step) and one numeric column per server.
+- **single**: a headerless file with one number per line (the CloudSim PlanetLab
+  layout, one file per server; the file name is the server name).
+- a **directory** of any of these (``manifest*`` and ``*_vms.csv`` side files are
+  skipped), and sysstat ``sadf -d``, ``sar -A`` text and nmon files (see
+  :mod:`colonykit.ingest.monitors`).  ``.gz`` is read transparently.
+
+Alignment rule: every series is put on one regular grid of ``interval`` seconds
+(default: the native interval).  A grid cell holds the **mean** of the samples
+that fall in it — utilisation is itself an average over its interval (seed 003
+§2.3), so the mean of equal sub-intervals is the utilisation of the longer one.
+Empty cells are *gaps*; they are filled by ``fill`` (default forward fill, then
+back fill at the start) and counted per server in the metadata.
+
+Time zones: timestamps with an offset are converted to UTC; naive timestamps are
+taken to be in ``tz`` (default ``"UTC"``; the assumption is recorded in the
+metadata).  Integer ``step`` indexes stay integers with ``interval_s`` = ``step_s``.
+
+Examples
+--------
+>>> frame, meta = read_traces("tests/data/traces/long_small.csv")
+>>> list(frame.columns), frame.attrs["unit"], frame.attrs["interval_s"]
+(['a', 'b', 'c'], 'cpu_pct', 300.0)
+>>> float(frame.sum(axis=1).max())
+70.0
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import math
+import re
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from colonykit import reference
+from colonykit.errors import InputError, must_be, raise_problems, unknown_name
+
+#: Units a demand frame can carry (``frame.attrs["unit"]``).
+UNITS: tuple[str, ...] = ("cpu_pct", "mips", "cpu_mhz")
+
+#: Formats ``read_traces(fmt=...)`` accepts.
+FORMATS: tuple[str, ...] = ("auto", "long", "wide", "single", "parquet", "sadf", "nmon", "sar")
+
+#: Fill rules for gaps on the common grid.
+FILL_RULES: tuple[str, ...] = ("ffill", "interpolate", "zero", "none")
+
+#: Header spellings (lower-case, spaces/brackets -> ``_``) mapped to canonical names.
+COLUMN_MAP: dict[str, str] = {
+    "vm": "server",
+    "vm_id": "server",
+    "vmid": "server",
+    "host": "server",
+    "hostname": "server",
+    "server_name": "server",
+    "name": "server",
+    "machine": "server",
+    "guest": "server",
+    "time": "timestamp",
+    "datetime": "timestamp",
+    "date_time": "timestamp",
+    "ts": "timestamp",
+    "timestamp_s": "timestamp",
+    "time_frame": "step",
+    "interval_index": "step",
+    "cpu_avg_pct": "cpu_pct",
+    "cpu_util_pct": "cpu_pct",
+    "cpu_busy_pct": "cpu_pct",
+    "busy_pct": "cpu_pct",
+    "util_pct": "cpu_pct",
+    "utilization_pct": "cpu_pct",
+    "cpu_usage_pct": "cpu_pct",
+    "cpu_percent": "cpu_pct",
+    "cpu": "cpu_pct",
+    "cpu_usage_mhz": "cpu_mhz",
+    "cpu_usage": "cpu_pct",  # Bitbrains GWA-T-12 "CPU usage [%]"
+    "timestamp_ms": "timestamp",  # Bitbrains "Timestamp [ms]" (the values are seconds: epoch_unit)
+    "cpu_mips": "mips",
+    "mips_used": "mips",
+}
+
+#: Value columns in order of preference when ``unit`` is not given.
+VALUE_PREFERENCE: tuple[str, ...] = ("mips", "cpu_mhz", "cpu_pct")
+_VALUE_PREFERENCE = VALUE_PREFERENCE
+
+_SIDE_FILE = re.compile(r"(^manifest.*|.*_vms\.csv(\.gz)?$|^provenance.*|^readme.*|^\..*)", re.I)
+_NUMBER_LINE = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$")
+
+
+def canonical_column(name: object) -> str:
+    """Canonical column name: lower-case, spaces/brackets -> ``_``, then :data:`COLUMN_MAP`.
+
+    Examples
+    --------
+    >>> canonical_column("VM"), canonical_column("CPU avg %"), canonical_column("Time Frame")
+    ('server', 'cpu_avg', 'step')
+    """
+    text = str(name).strip().strip('"').strip().lower()
+    text = re.sub(r"[\s\[\]()/%-]+", "_", text).strip("_")
+    return COLUMN_MAP.get(text, text)
+
+
+_canon = canonical_column
+
+
+def step_seconds_default() -> float:
+    """Default length of one integer ``step`` in seconds (constant ``trace_step_s``).
+
+    Examples
+    --------
+    >>> step_seconds_default()
+    300.0
+    """
+    return float(reference.constant("trace_step_s"))
+
+
+def parse_interval(interval: str | float | int | pd.Timedelta | None) -> float | None:
+    """Interval in seconds from ``"5min"``, ``"300s"``, ``300`` or a Timedelta.
+
+    Examples
+    --------
+    >>> parse_interval("5min"), parse_interval(600), parse_interval(None)
+    (300.0, 600.0, None)
+    """
+    if interval is None:
+        return None
+    try:
+        if isinstance(interval, int | float | np.integer | np.floating):
+            seconds = float(interval)
+        else:
+            seconds = pd.Timedelta(interval).total_seconds()
+    except (ValueError, TypeError):
+        seconds = float("nan")
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise InputError(must_be("interval", "a positive duration such as '5min' or 300", interval))
+    return seconds
+
+
+# --------------------------------------------------------------------------- file reading
+
+
+def _open_text(path: Path) -> io.TextIOBase:
+    if path.name.endswith(".gz"):
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", errors="replace")
+    return path.open("r", encoding="utf-8", errors="replace")
+
+
+def _head_lines(path: Path, n: int = 5) -> list[str]:
+    try:
+        with _open_text(path) as fh:
+            lines = []
+            for line in fh:
+                lines.append(line.rstrip("\r\n"))
+                if len(lines) >= n:
+                    break
+            return lines
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        msg = f"cannot read trace file {path}: {exc}"
+        raise InputError(msg) from exc
+
+
+def _is_parquet(path: Path) -> bool:
+    if path.suffix.lower() in (".parquet", ".pq"):
+        return True
+    try:
+        with path.open("rb") as fh:
+            return fh.read(4) == b"PAR1"
+    except OSError:
+        return False
+
+
+def detect_format(path: str | Path) -> str:
+    """Guess the layout of one trace file from its first lines.
+
+    Returns one of ``long``, ``wide``, ``single``, ``parquet``, ``sadf``, ``nmon``, ``sar``.
+
+    Examples
+    --------
+    >>> detect_format("tests/data/traces/long_small.csv")
+    'long'
+    >>> detect_format("data/monitor_samples/nmon_fedora21_linux_2015-08-18.nmon")
+    'nmon'
+    """
+    p = Path(path)
+    if _is_parquet(p):
+        return "parquet"
+    head = [ln for ln in _head_lines(p, 5) if ln.strip()]
+    if not head:
+        msg = f"trace file {p} is empty"
+        raise InputError(msg)
+    first = head[0]
+    if first.startswith("AAA,"):
+        return "nmon"
+    if first.startswith("#") and ";" in first and "hostname" in first.lower():
+        return "sadf"
+    if first.startswith("Linux ") and "(" in first:
+        return "sar"
+    if all(_NUMBER_LINE.match(ln) for ln in head):
+        return "single"
+    if "\x00" in first or not any(sep in first for sep in (",", ";", "\t")):
+        msg = (f"unknown trace format in {p} line 1 (got {first[:60]!r}); expected a CSV with a "
+               "header (long: server,timestamp|step,cpu_pct; or wide), Parquet, one number per line, "
+               "sadf -d, sar -A or nmon output")
+        raise InputError(msg)
+    cols = {_canon(c) for c in re.split(r"[,;\t]", first)}
+    # a file with a value column is long; without a server column it holds one server
+    # (named after the file), e.g. the Bitbrains GWA-T-12 per-VM files
+    return "long" if "server" in cols or cols & set(VALUE_PREFERENCE) else "wide"
+
+
+def _sep_of(path: Path) -> str:
+    first = _head_lines(path, 1)[0]
+    counts = {sep: first.count(sep) for sep in (",", ";", "\t")}
+    return max(counts, key=lambda s: counts[s])
+
+
+#: Files larger than this (bytes on disk) are read in chunks behind a tqdm progress bar.
+PROGRESS_MIN_BYTES: int = 8 << 20
+#: Rows per chunk of a progress-bar read.
+CHUNK_ROWS: int = 250_000
+
+
+def _read_csv_chunked(path: Path, sep: str, progress: bool | None) -> pd.DataFrame:
+    from tqdm.auto import tqdm
+
+    disable = (not sys.stderr.isatty()) if progress is None else not progress
+    reader = pd.read_csv(path, sep=sep, skipinitialspace=True, compression="infer",
+                         chunksize=CHUNK_ROWS)
+    with reader:
+        chunks = list(tqdm(reader, desc=f"reading {path.name}", unit=" chunks", disable=disable))
+    return pd.concat(chunks, ignore_index=True)
+
+
+def _read_table(path: Path, fmt: str, progress: bool | None = False) -> pd.DataFrame:
+    """Read a CSV or Parquet file as strings-or-numbers, header canonicalised."""
+    if fmt == "parquet":
+        try:
+            frame = pd.read_parquet(path)
+        except Exception as exc:  # pyarrow raises several types
+            msg = f"cannot read Parquet file {path}: {exc}"
+            raise InputError(msg) from exc
+    else:
+        try:
+            big = progress is not False and path.stat().st_size > PROGRESS_MIN_BYTES
+            frame = (_read_csv_chunked(path, _sep_of(path), progress) if big else
+                     pd.read_csv(path, sep=_sep_of(path), skipinitialspace=True, low_memory=False,
+                                 compression="infer"))
+        except pd.errors.EmptyDataError as exc:
+            msg = f"trace file {path} is empty"
+            raise InputError(msg) from exc
+        except (pd.errors.ParserError, UnicodeDecodeError, OSError, EOFError) as exc:
+            msg = f"cannot read trace file {path}: {exc}"
+            raise InputError(msg) from exc
+    if frame.shape[0] == 0:
+        msg = f"trace file {path} has a header but no data rows"
+        raise InputError(msg)
+    frame.columns = [_canon(c) for c in frame.columns]
+    dup = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
+    if dup:
+        msg = f"{path}: column(s) {dup} appear more than once after mapping header spellings"
+        raise InputError(msg)
+    return frame
+
+
+def _numeric(col: pd.Series, field: str, path: Path, problems: list[str], *,
+             low: float | None = 0.0, high: float | None = None, line0: int = 2) -> np.ndarray:
+    """Column as float64; non-numbers and out-of-range values are reported with line numbers."""
+    values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
+    raw_missing = col.isna().to_numpy()
+    bad = np.flatnonzero(np.isnan(values) & ~raw_missing)
+    rule = "a number" if low is None else (f"a number in {low:g}..{high:g}" if high is not None
+                                          else f"a number >= {low:g}")
+    for i in bad[:50]:
+        problems.append(must_be(field, rule, col.iloc[i], f"{path} line {i + line0}"))
+    if len(bad) > 50:
+        problems.append(f"{path}: {len(bad) - 50} more non-numeric '{field}' values")
+    with np.errstate(invalid="ignore"):
+        out_of_range = np.zeros(len(values), dtype=bool)
+        if low is not None:
+            out_of_range |= values < low
+        if high is not None:
+            out_of_range |= values > high
+    for i in np.flatnonzero(out_of_range)[:50]:
+        problems.append(must_be(field, rule, float(values[i]), f"{path} line {i + line0}"))
+    return values
+
+
+def _value_range(unit: str) -> tuple[float, float | None]:
+    return (0.0, 100.0) if unit == "cpu_pct" else (0.0, None)
+
+
+def _pick_value_column(columns: list[str], unit: str | None, path: Path) -> str:
+    if unit is not None and unit in columns:
+        return unit
+    for name in _VALUE_PREFERENCE:
+        if name in columns:
+            return name
+    msg = (f"{path}: missing value column (got columns {columns}); a long trace needs one of "
+           f"{list(_VALUE_PREFERENCE)} (or a spelling in COLUMN_MAP such as 'cpu_avg_pct')")
+    raise InputError(msg)
+
+
+def _time_column(frame: pd.DataFrame, path: Path, problems: list[str], tz: str,
+                 epoch_unit: str, line0: int = 2) -> tuple[str, np.ndarray | pd.DatetimeIndex | None]:
+    """Return (kind, values): kind is ``timestamp`` (UTC DatetimeIndex), ``step`` or ``row``."""
+    if "timestamp" in frame.columns:
+        col = frame["timestamp"]
+        if pd.api.types.is_numeric_dtype(col):
+            stamps = pd.to_datetime(col, unit=epoch_unit, utc=True, errors="coerce")
+        else:
+            text = col.astype("string")
+            try:
+                stamps = pd.to_datetime(text, errors="coerce", format="mixed")
+            except (ValueError, TypeError):
+                stamps = pd.to_datetime(text, errors="coerce", format="mixed", utc=True)
+            if isinstance(stamps.dtype, pd.DatetimeTZDtype):
+                stamps = stamps.dt.tz_convert("UTC")
+            else:
+                try:
+                    stamps = stamps.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+                except Exception as exc:  # unknown time zone name
+                    msg = must_be("tz", "a time zone name such as 'UTC' or 'Europe/Amsterdam'", tz)
+                    raise InputError(msg) from exc
+                stamps = stamps.dt.tz_convert("UTC")
+        bad = np.flatnonzero(stamps.isna().to_numpy())
+        for i in bad[:50]:
+            problems.append(must_be("timestamp", f"a date/time (naive times are taken as {tz})",
+                                    col.iloc[i], f"{path} line {i + line0}"))
+        return "timestamp", pd.DatetimeIndex(stamps)
+    if "step" in frame.columns:
+        steps = _numeric(frame["step"], "step", path, problems, low=0.0, line0=line0)
+        frac = np.flatnonzero(np.isfinite(steps) & (steps != np.round(steps)))
+        for i in frac[:50]:
+            problems.append(must_be("step", "a whole number >= 0", frame["step"].iloc[i],
+                                    f"{path} line {i + line0}"))
+        missing = np.flatnonzero(frame["step"].isna().to_numpy())
+        for i in missing[:50]:
+            problems.append(must_be("step", "a whole number >= 0", "", f"{path} line {i + line0}"))
+        return "step", steps
+    return "row", None
+
+
+def _long_part(path: Path, fmt: str, unit: str | None, tz: str, epoch_unit: str,
+               progress: bool | None = False) -> dict[str, Any]:
+    frame = _read_table(path, fmt, progress)
+    cols = list(frame.columns)
+    if "server" not in cols:
+        if not set(cols) & set(VALUE_PREFERENCE):
+            msg = (f"{path}: missing column 'server' (got {cols}); a long trace needs "
+                   "server, timestamp|step and a value column (cpu_pct, cpu_mhz or mips)")
+            raise InputError(msg)
+        frame["server"] = re.sub(r"(\.csv|\.txt)?(\.gz)?$", "", path.name)  # one server per file
+        cols = list(frame.columns)
+    problems: list[str] = []
+    kind, times = _time_column(frame, path, problems, tz, epoch_unit)
+    if kind == "row":
+        msg = (f"{path}: missing column 'timestamp' or 'step' (got {cols}); a long trace needs "
+               "server, timestamp|step and a value column")
+        raise InputError(msg)
+    vcol = _pick_value_column(cols, unit, path)
+    low, high = _value_range(vcol)
+    values = _numeric(frame[vcol], vcol, path, problems, low=low, high=high)
+    servers = frame["server"]
+    if "sim" in cols:  # TPDS 2013 host sets: a VM id is unique only within its simulation
+        servers = frame["sim"].astype(str) + "/" + servers.astype(str)
+    no_name = np.flatnonzero(servers.isna().to_numpy())
+    for i in no_name[:50]:
+        problems.append(must_be("server", "a non-empty name", "", f"{path} line {i + 2}"))
+    raise_problems(problems, f"invalid trace file {path}")
+    return {"server": servers.astype(str).to_numpy(), "kind": kind, "time": times,
+            "value": values, "unit": vcol, "format": fmt, "file": str(path)}
+
+
+def _wide_part(path: Path, fmt: str, unit: str | None, tz: str, epoch_unit: str,
+               progress: bool | None = False) -> dict[str, Any]:
+    frame = _read_table(path, fmt, progress)
+    problems: list[str] = []
+    kind, times = _time_column(frame, path, problems, tz, epoch_unit)
+    if kind == "row":  # no time column: the row number is the step
+        first = str(frame.columns[0])
+        if first.startswith("unnamed"):  # a pandas index column written by to_csv()
+            frame = frame.drop(columns=[frame.columns[0]])
+        times = np.arange(len(frame), dtype=float)
+        kind = "step"
+    server_cols = [c for c in frame.columns if c not in ("timestamp", "step")]
+    if not server_cols:
+        msg = f"{path}: a wide trace needs at least one server column besides timestamp/step"
+        raise InputError(msg)
+    the_unit = unit or "cpu_pct"
+    low, high = _value_range(the_unit)
+    blocks = [_numeric(frame[c], str(c), path, problems, low=low, high=high) for c in server_cols]
+    raise_problems(problems, f"invalid trace file {path}")
+    n = len(frame)
+    values = np.concatenate(blocks) if blocks else np.empty(0)
+    servers = np.repeat(np.asarray([str(c) for c in server_cols], dtype=object), n)
+    if kind == "timestamp":
+        tiled = pd.DatetimeIndex(np.tile(np.asarray(times), len(server_cols)))
+        tiled = tiled.tz_localize("UTC") if tiled.tz is None else tiled
+    else:
+        tiled = np.tile(np.asarray(times, dtype=float), len(server_cols))
+    return {"server": servers, "kind": kind, "time": tiled, "value": values, "unit": the_unit,
+            "format": fmt, "file": str(path)}
+
+
+def _single_part(path: Path, unit: str | None) -> dict[str, Any]:
+    try:
+        raw = pd.read_csv(path, header=None, names=["v"], dtype=str, skip_blank_lines=False,
+                          compression="infer")
+    except pd.errors.EmptyDataError as exc:
+        msg = f"trace file {path} is empty"
+        raise InputError(msg) from exc
+    name = path.name[:-3] if path.name.endswith(".gz") else path.name
+    the_unit = unit or "cpu_pct"
+    low, high = _value_range(the_unit)
+    problems: list[str] = []
+    col = raw["v"].str.strip()
+    empty = np.flatnonzero(col.isna().to_numpy() | (col == "").to_numpy())
+    for i in empty[:50]:
+        problems.append(must_be(the_unit, "a number", "", f"{path} line {i + 1}"))
+    values = _numeric(col, the_unit, path, problems, low=low, high=high, line0=1)
+    raise_problems(problems, f"invalid trace file {path}")
+    n = len(values)
+    return {"server": np.full(n, name, dtype=object), "kind": "step",
+            "time": np.arange(n, dtype=float), "value": values, "unit": the_unit,
+            "format": "single", "file": str(path)}
+
+
+def _monitor_part(path: Path, fmt: str, tz: str) -> dict[str, Any]:
+    from colonykit.ingest import monitors
+
+    reader = {"sadf": monitors.read_sadf, "nmon": monitors.read_nmon, "sar": monitors.read_sar}[fmt]
+    frame, _meta = reader(path, tz=tz)
+    host = str(frame.columns[0])
+    times = pd.DatetimeIndex(frame.index)
+    return {"server": np.full(len(frame), host, dtype=object), "kind": "timestamp",
+            "time": times, "value": frame.iloc[:, 0].to_numpy(dtype=float), "unit": "cpu_pct",
+            "format": fmt, "file": str(path)}
+
+
+def _read_part(path: Path, fmt: str, unit: str | None, tz: str, epoch_unit: str,
+               progress: bool | None = False) -> dict[str, Any]:
+    kind = detect_format(path) if fmt == "auto" else fmt
+    if kind == "parquet" or (kind in ("long", "wide") and _is_parquet(path)):
+        if kind == "parquet":
+            try:
+                import pyarrow.parquet as pq
+
+                names = pq.read_schema(path).names
+            except Exception as exc:  # pyarrow raises several types for broken files
+                msg = f"cannot read Parquet file {path}: {exc}"
+                raise InputError(msg) from exc
+            kind = "long" if "server" in {_canon(c) for c in names} else "wide"
+        reader = _long_part if kind == "long" else _wide_part
+        return reader(path, "parquet", unit, tz, epoch_unit)
+    if kind == "long":
+        return _long_part(path, "csv", unit, tz, epoch_unit, progress)
+    if kind == "wide":
+        return _wide_part(path, "csv", unit, tz, epoch_unit, progress)
+    if kind == "single":
+        return _single_part(path, unit)
+    return _monitor_part(path, kind, tz)
+
+
+# --------------------------------------------------------------------------- capacity / units
+
+
+def capacity_mips(table: pd.DataFrame | pd.Series | Mapping[str, float] | str | Path, *,
+                  workload_class: str | None = None, bound: str = "typical") -> pd.Series:
+    """MIPS of each server at 100 % busy, from a capacity table.
+
+    Accepts a mapping/Series ``server -> MIPS``; or a table (DataFrame or CSV path)
+    with a ``server`` (or ``vm``) column and either ``capacity, capacity_unit``
+    [``cores``, ``workload_class``] (an inventory), ``cpu_capacity_mhz`` (total MHz,
+    the Bitbrains ``_vms.csv``) or ``cpu_mhz`` (the TPDS 2013 ``_vms.csv``).  MHz
+    is converted with :func:`colonykit.sizing.capacity_to_mips` (Barton's number
+    and the workload class).
+
+    Examples
+    --------
+    >>> capacity_mips(pd.DataFrame({"vm": ["a"], "cpu_capacity_mhz": [5852.0]}))["a"]
+    np.float64(1463.0)
+    """
+    from colonykit import sizing
+
+    if isinstance(table, Mapping) and not isinstance(table, pd.DataFrame):
+        return pd.Series({str(k): float(v) for k, v in table.items()}, dtype=float)
+    if isinstance(table, pd.Series):
+        return table.astype(float).rename(index=str)
+    if isinstance(table, str | Path):
+        frame = _read_table(Path(table), "csv")
+    else:
+        frame = table.copy()
+        frame.columns = [_canon(c) for c in frame.columns]
+    if "server" not in frame.columns:
+        msg = f"capacity table needs a 'server' (or 'vm') column (got {list(frame.columns)})"
+        raise InputError(msg)
+    wc = workload_class or sizing.REFERENCE_CLASS
+    if "capacity" in frame.columns and "capacity_unit" in frame.columns:
+        mips = sizing.capacity_to_mips(
+            frame["capacity"].to_numpy(dtype=float), frame["capacity_unit"].astype(str).to_numpy(),
+            workload_class=(frame["workload_class"].astype(str).to_numpy()
+                            if "workload_class" in frame.columns and workload_class is None else wc),
+            cores=frame["cores"].to_numpy(dtype=float) if "cores" in frame.columns else None,
+            bound=bound)
+    elif "cpu_capacity_mhz" in frame.columns or "cpu_mhz" in frame.columns:
+        col = "cpu_capacity_mhz" if "cpu_capacity_mhz" in frame.columns else "cpu_mhz"
+        mips = sizing.capacity_to_mips(frame[col].to_numpy(dtype=float), "mhz",
+                                       workload_class=wc, bound=bound)
+    else:
+        msg = ("capacity table needs columns capacity+capacity_unit, cpu_capacity_mhz or cpu_mhz "
+               f"(got {list(frame.columns)})")
+        raise InputError(msg)
+    return pd.Series(np.atleast_1d(mips), index=frame["server"].astype(str).to_numpy(), dtype=float)
+
+
+def mhz_to_mips_factor(workload_class: str | None = None, bound: str = "typical") -> float:
+    """MIPS per MHz of busy x86 clock (Barton's number via ``sizing.capacity_to_mips``).
+
+    Examples
+    --------
+    >>> mhz_to_mips_factor()
+    0.25
+    """
+    from colonykit import sizing
+
+    wc = workload_class or sizing.REFERENCE_CLASS
+    return float(sizing.capacity_to_mips(1000.0, "mhz", workload_class=wc, bound=bound)) / 1000.0
+
+
+def convert_unit(frame: pd.DataFrame, unit: str, capacity: pd.Series | None = None, *,
+                 workload_class: str | None = None, bound: str = "typical") -> pd.DataFrame:
+    """Convert a demand frame to ``unit`` (``cpu_pct``, ``mips`` or ``cpu_mhz``).
+
+    ``capacity`` is each server's MIPS at 100 % busy (see :func:`capacity_mips`);
+    it is needed to go between ``cpu_pct`` and the absolute units.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"a": [10.0, 50.0]}); f.attrs.update(unit="cpu_pct", interval_s=300.0)
+    >>> convert_unit(f, "mips", pd.Series({"a": 200.0}))["a"].tolist()
+    [20.0, 100.0]
+    """
+    if unit not in UNITS:
+        err = unknown_name("trace unit", unit, UNITS)
+        raise err
+    src = frame.attrs.get("unit", "cpu_pct")
+    if src == unit:
+        return frame
+    factor = mhz_to_mips_factor(workload_class, bound)
+    if src == "cpu_mhz" and unit == "mips":
+        out = frame * factor
+    elif src == "mips" and unit == "cpu_mhz":
+        out = frame / factor
+    else:
+        if capacity is None:
+            msg = (f"cannot convert traces from {src} to {unit} without each server's capacity "
+                   "(pass capacity=…: a server->MIPS mapping, an inventory or a _vms.csv table)")
+            raise InputError(msg)
+        cap = capacity.reindex([str(c) for c in frame.columns])
+        missing = [str(c) for c, v in zip(frame.columns, cap.to_numpy(), strict=True)
+                   if not (np.isfinite(v) and v > 0)]
+        if missing:
+            msg = (f"no positive capacity for {len(missing)} server(s) {missing[:5]} "
+                   f"— needed to convert {src} to {unit}")
+            raise InputError(msg)
+        cap_arr = cap.to_numpy(dtype=float)
+        mips = frame.to_numpy(dtype=float)
+        if src == "cpu_pct":
+            mips = mips / 100.0 * cap_arr
+        elif src == "cpu_mhz":
+            mips = mips * factor
+        if unit == "cpu_pct":
+            values = mips / cap_arr * 100.0
+        elif unit == "cpu_mhz":
+            values = mips / factor
+        else:
+            values = mips
+        out = pd.DataFrame(values, index=frame.index, columns=frame.columns)
+    out.attrs = {**frame.attrs, "unit": unit}
+    return out
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+def _progress(iterable: Any, total: int, desc: str, progress: bool | None) -> Any:
+    if progress is False or total < 2:
+        return iterable
+    from tqdm.auto import tqdm
+
+    disable = None if progress is None else False
+    if progress is None and not sys.stderr.isatty():
+        disable = True
+    return tqdm(iterable, total=total, desc=desc, unit="file", disable=disable)
+
+
+def _native_interval(codes: np.ndarray, times: np.ndarray) -> float:
+    """Median of the positive gaps between consecutive samples of the same server."""
+    order = np.lexsort((times, codes))
+    t, c = times[order], codes[order]
+    diffs = np.diff(t)
+    keep = (np.diff(c) == 0) & (diffs > 0)
+    if not keep.any():
+        return float("nan")
+    return float(np.median(diffs[keep]))
+
+
+def _fill(wide: np.ndarray, rule: str) -> np.ndarray:
+    if rule == "none":
+        return wide
+    if rule == "zero":
+        return np.where(np.isnan(wide), 0.0, wide)
+    frame = pd.DataFrame(wide)
+    if rule == "interpolate":
+        frame = frame.interpolate(axis=0, limit_direction="both")
+    else:
+        frame = frame.ffill().bfill()
+    return frame.to_numpy()
+
+
+def read_traces(
+    path: str | Path,
+    *,
+    interval: str | float | None = None,
+    unit: str | None = None,
+    fmt: str = "auto",
+    tz: str = "UTC",
+    step_s: float | None = None,
+    fill: str = "ffill",
+    capacity: pd.DataFrame | pd.Series | Mapping[str, float] | str | Path | None = None,
+    workload_class: str | None = None,
+    epoch_unit: str = "s",
+    dtype: str = "float64",
+    progress: bool | None = None,
+    start: str | pd.Timestamp | None = None,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Read utilisation traces (a file or a directory) into a wide demand frame.
+
+    Parameters
+    ----------
+    path : str or Path
+        A trace file (CSV, ``.csv.gz``, Parquet, one-number-per-line, sadf -d, sar -A,
+        nmon) or a directory of them.
+    interval : str or float, optional
+        Common grid step (``"5min"``, ``"1h"``, seconds).  Default: the native step.
+        Samples are averaged within each grid cell.
+    unit : {'cpu_pct', 'mips', 'cpu_mhz'}, optional
+        Unit of the result.  Default: the file's (preferring ``mips`` > ``cpu_mhz`` >
+        ``cpu_pct`` when a file has several).  Wide and one-number-per-line files
+        carry no unit: their values are taken to be in ``unit`` (default ``cpu_pct``).  ``mips`` from ``cpu_pct`` needs
+        ``capacity``; for a ``X.csv[.gz]`` with a ``X_vms.csv`` next to it (the
+        ``../shared/data`` layout) that side file is used.
+    fmt : str
+        One of :data:`FORMATS`; ``auto`` sniffs each file.
+    tz : str
+        Time zone of naive timestamps (default ``UTC``).  The index is always UTC.
+    step_s : float, optional
+        Seconds per integer ``step`` (default: constant ``trace_step_s`` = 300 s).
+    fill : {'ffill', 'interpolate', 'zero', 'none'}
+        How gaps on the grid are filled (``ffill`` = carry the last value forward,
+        back-fill at the start).
+    capacity : mapping, Series, DataFrame or path, optional
+        Per-server capacity (see :func:`capacity_mips`) for unit conversion.
+    workload_class : str, optional
+        Workload class for MHz -> MIPS (default ``sizing.REFERENCE_CLASS``).
+    epoch_unit : str
+        Unit of numeric timestamps (``s`` or ``ms``).
+    dtype : str
+        ``float64`` (default) or ``float32`` for the values.
+    progress : bool, optional
+        tqdm progress bar over the files of a directory, or over the chunks of one CSV
+        larger than ``PROGRESS_MIN_BYTES`` (default: only when stderr is a terminal).
+    start : str or Timestamp, optional
+        For ``step``-indexed traces: the time of step 0 (naive = ``tz``).  The index
+        becomes a UTC ``DatetimeIndex`` (e.g. Bitbrains step 0 = 2013-09-02 00:00 UTC).
+
+    Returns
+    -------
+    (pandas.DataFrame, dict)
+        The wide frame (index = UTC ``DatetimeIndex`` named ``timestamp`` or integer
+        ``step``; one column per server; ``attrs`` ``unit`` and ``interval_s``) and the
+        metadata: ``source, files, formats, servers, steps, unit, source_unit,
+        interval_s, native_interval_s, resample_rule, tz, tz_assumption, fill,
+        gaps (Series server -> cells filled), gaps_filled, conversion``.
+
+    Raises
+    ------
+    InputError
+        Unreadable/empty file, unknown format, missing columns, non-numeric or
+        out-of-range values (with file and line), bad parameters.
+
+    Examples
+    --------
+    >>> frame, meta = read_traces("tests/data/traces/long_small.csv", interval="10min")
+    >>> frame.shape, meta["resample_rule"], meta["gaps_filled"]
+    ((2, 3), 'mean', 0)
+    """
+    if unit is not None and unit not in UNITS:
+        err = unknown_name("trace unit", unit, UNITS)
+        raise err
+    if fmt not in FORMATS:
+        err = unknown_name("trace format", fmt, FORMATS)
+        raise err
+    if fill not in FILL_RULES:
+        err = unknown_name("fill rule", fill, FILL_RULES)
+        raise err
+    if dtype not in ("float64", "float32"):
+        raise InputError(must_be("dtype", "'float64' or 'float32'", dtype))
+    root = Path(path)
+    if not root.exists():
+        msg = f"trace path not found: {root}"
+        raise InputError(msg)
+    if root.is_dir():
+        files = sorted(p for p in root.iterdir() if p.is_file() and not _SIDE_FILE.match(p.name))
+        if not files:
+            msg = f"trace directory {root} has no trace files"
+            raise InputError(msg)
+    else:
+        files = [root]
+    target_s = parse_interval(interval)
+    step_len = float(step_s) if step_s is not None else step_seconds_default()
+    if not (math.isfinite(step_len) and step_len > 0):
+        raise InputError(must_be("step_s", "a number > 0", step_s))
+
+    per_file = progress if len(files) == 1 else False  # one bar: over files, or over chunks
+    parts = [_read_part(p, fmt, unit, tz, epoch_unit, per_file)
+             for p in _progress(files, len(files), f"reading {root.name}", progress)]
+    kinds = {pt["kind"] for pt in parts}
+    if len(kinds) > 1:
+        msg = f"{root}: cannot mix files indexed by timestamp and by step ({sorted(kinds)})"
+        raise InputError(msg)
+    units = {pt["unit"] for pt in parts}
+    if len(units) > 1:
+        msg = f"{root}: files carry different units {sorted(units)}; pass unit=… to choose one"
+        raise InputError(msg)
+    src_unit = units.pop()
+    kind = kinds.pop()
+
+    server = np.concatenate([pt["server"] for pt in parts])
+    value = np.concatenate([pt["value"] for pt in parts])
+    codes, names = pd.factorize(pd.Series(server, dtype=object), sort=False)
+    if kind == "timestamp":
+        t_ns = np.concatenate([np.asarray(pd.DatetimeIndex(pt["time"]).as_unit("ns").asi8)
+                               for pt in parts]).astype(np.int64)
+        native_s = _native_interval(codes, t_ns) / 1e9
+        grid_s = target_s or (native_s if math.isfinite(native_s) else step_len)
+        if target_s is None and math.isfinite(native_s):
+            grid_s = float(round(native_s))
+        grid_ns = int(round(grid_s * 1e9))
+        origin = (int(t_ns.min()) // grid_ns) * grid_ns
+        bins = (t_ns - origin) // grid_ns
+    else:
+        steps = np.concatenate([np.asarray(pt["time"], dtype=float) for pt in parts])
+        native_s = step_len
+        k = 1 if target_s is None else target_s / step_len
+        if abs(k - round(k)) > 1e-9 or round(k) < 1:
+            msg = must_be("interval", f"a whole multiple of the step length {step_len:g} s",
+                          interval)
+            raise InputError(msg)
+        k = round(k)
+        grid_s = step_len * k
+        first = int(np.nanmin(steps)) // k
+        bins = (steps.astype(np.int64) // k) - first
+        origin = first
+    meta_kind = kind
+    n_bins = int(bins.max()) + 1
+    n_srv = len(names)
+    ok = ~np.isnan(value)
+    flat = bins[ok] * n_srv + codes[ok]
+    sums = np.bincount(flat, weights=value[ok], minlength=n_bins * n_srv)
+    counts = np.bincount(flat, minlength=n_bins * n_srv)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        wide = (sums / counts).reshape(n_bins, n_srv)
+    empty_cells = (counts == 0).reshape(n_bins, n_srv)
+    gaps = pd.Series(empty_cells.sum(axis=0), index=[str(s) for s in names], name="gaps")
+    never = gaps.index[gaps.to_numpy() == n_bins].tolist()
+    if never:
+        msg = f"{root}: server(s) {never[:5]} have no numeric samples"
+        raise InputError(msg)
+    wide = _fill(wide, fill)
+
+    if kind == "timestamp":
+        index = pd.DatetimeIndex(origin + np.arange(n_bins, dtype=np.int64) * grid_ns, tz="UTC",
+                                 name="timestamp")
+    elif start is not None:
+        try:
+            t0 = pd.Timestamp(start)
+            t0 = t0.tz_localize(tz) if t0.tzinfo is None else t0
+        except (ValueError, TypeError) as exc:
+            msg = must_be("start", "a date/time such as '2013-09-02T00:00Z'", start)
+            raise InputError(msg) from exc
+        offsets = pd.to_timedelta((origin + np.arange(n_bins)) * grid_s, unit="s")
+        index = pd.DatetimeIndex(t0.tz_convert("UTC") + offsets, name="timestamp")
+        kind = "timestamp"
+    else:
+        index = pd.RangeIndex(origin, origin + n_bins, name="step")
+    frame = pd.DataFrame(wide.astype(dtype, copy=False), index=index,
+                         columns=pd.Index([str(s) for s in names], name="server"))
+    frame.attrs = {"unit": src_unit, "interval_s": float(grid_s)}
+
+    conversion = None
+    if unit is not None and unit != src_unit:
+        cap = None
+        if capacity is not None:
+            cap = capacity_mips(capacity, workload_class=workload_class)
+        elif root.is_file() and "cpu_pct" in (src_unit, unit):
+            stem = re.sub(r"(\.csv)?(\.gz)?$", "", root.name)
+            side = root.with_name(f"{stem}_vms.csv")
+            if side.is_file():
+                cap = capacity_mips(side, workload_class=workload_class)
+                conversion = f"capacity from {side.name}"
+        frame = convert_unit(frame, unit, cap, workload_class=workload_class)
+        frame = frame.astype(dtype)
+        frame.attrs = {"unit": unit, "interval_s": float(grid_s)}
+        conversion = f"{src_unit} -> {unit} via sizing.capacity_to_mips" + (
+            f" ({conversion})" if conversion else "")
+
+    meta: dict[str, Any] = {
+        "source": str(root),
+        "files": [pt["file"] for pt in parts],
+        "formats": sorted({pt["format"] for pt in parts}),
+        "servers": n_srv,
+        "steps": n_bins,
+        "unit": frame.attrs["unit"],
+        "source_unit": src_unit,
+        "interval_s": float(grid_s),
+        "native_interval_s": float(native_s),
+        "resample_rule": "mean",
+        "tz": tz if kind == "timestamp" else None,
+        "tz_assumption": (f"step 0 = {start} (naive times taken as {tz}); index in UTC"
+                          if start is not None and meta_kind == "step" else
+                          f"naive timestamps taken as {tz}; index converted to UTC"
+                          if kind == "timestamp" else "integer steps; no time zone"),
+        "fill": fill,
+        "gaps": gaps,
+        "gaps_filled": int(gaps.sum()) if fill != "none" else 0,
+        "conversion": conversion,
+    }
+    return frame, meta

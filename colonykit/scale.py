@@ -1,0 +1,244 @@
+"""Scale-out of the composite analysis with Dask (traces bigger than memory).
+
+The in-memory path (:func:`colonykit.whitespace.analyze`) needs the whole wide
+frame in RAM; 10,000 servers × 30 days × 1-minute samples (432 M values) does
+not fit on a laptop.  Here the *long* table (``server, timestamp|step, value``,
+many Parquet or CSV files) stays a ``dask.dataframe`` and only the reductions
+come back:
+
+- per server: ``sum``, ``count``, ``max`` (one ``groupby("server")`` aggregation)
+  and optionally the spike percentile (``groupby(...).apply`` = a shuffle);
+- the composite: ``groupby(time).sum()`` — one value per step.
+
+Both are handed to :func:`colonykit.whitespace.from_stats`, the same function the
+in-memory path uses, so the figures are derived identically.  For traces on a
+complete common grid (every server has every step; ``read_traces`` fills gaps in
+memory, the Dask path does not) the results equal the in-memory ones; with
+``interval`` the samples are first averaged within each interval (the same
+``mean`` rule as :func:`colonykit.ingest.read_traces`).
+
+Dask is optional: ``pip install colonykit[scale]``.  Any client works — a
+``distributed.LocalCluster`` (see :func:`local_client`) or a remote cluster; with
+no client the default Dask scheduler runs in this process.
+
+Examples
+--------
+>>> from colonykit import scale
+>>> r = scale.analyze_dask("tests/data/traces/many_long")
+>>> r.servers, r.sum_of_peaks, r.composite_peak
+(2, 27.0, 27.0)
+"""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from colonykit.errors import InputError
+from colonykit.ingest.traces import UNITS, VALUE_PREFERENCE, canonical_column, parse_interval
+from colonykit.whitespace import WhiteSpaceResult, from_stats, resolve_parameters
+
+INSTALL_HINT = "the Dask path needs dask and distributed: pip install 'colonykit[scale]'"
+
+
+def _dd() -> Any:
+    try:
+        import dask.dataframe as dd
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(INSTALL_HINT) from exc
+    return dd
+
+
+def local_client(n_workers: int = 1, threads_per_worker: int = 2, memory_limit: str = "2GiB",
+                 processes: bool = False) -> Any:
+    """A ``distributed.Client`` on a fresh ``LocalCluster`` (close it when done).
+
+    ``processes=False`` keeps the workers as threads of this process (cheap to
+    start; good for tests and one machine).
+    """
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:  # pragma: no cover
+        raise ImportError(INSTALL_HINT) from exc
+    cluster = LocalCluster(n_workers=n_workers, threads_per_worker=threads_per_worker,
+                           memory_limit=memory_limit, processes=processes,
+                           dashboard_address=None)
+    return Client(cluster)
+
+
+def _files(source: str | Path | Sequence[str | Path]) -> list[str]:
+    if isinstance(source, str | Path):
+        p = Path(source)
+        if p.is_dir():
+            found = sorted(str(q) for q in p.iterdir() if q.is_file() and (
+                q.name.endswith((".parquet", ".pq", ".csv", ".csv.gz"))
+                and not q.name.startswith(("manifest", "."))
+                and not q.name.endswith(("_vms.csv", "_vms.csv.gz"))))
+        else:
+            found = sorted(glob.glob(str(p))) if any(c in str(p) for c in "*?[") else [str(p)]
+    else:
+        found = [str(x) for x in source]
+    if not found:
+        msg = f"no Parquet/CSV trace files found at {source}"
+        raise InputError(msg)
+    missing = [f for f in found if not Path(f).is_file()]
+    if missing:
+        msg = f"trace file not found: {missing[0]}"
+        raise InputError(msg)
+    return found
+
+
+def read_long_dask(source: str | Path | Sequence[str | Path] | Any, *, blocksize: str | None = "64MB"
+                   ) -> Any:
+    """A lazy long ``dask.dataframe`` with canonical column names.
+
+    ``source`` is a directory, a glob, a list of Parquet/CSV files, or an existing
+    dask/pandas DataFrame.  Header spellings are mapped with
+    :data:`colonykit.ingest.traces.COLUMN_MAP` (``vm`` -> ``server``,
+    ``cpu_avg_pct`` -> ``cpu_pct`` …).
+    """
+    dd = _dd()
+    if isinstance(source, pd.DataFrame):
+        ddf = dd.from_pandas(source, npartitions=max(1, min(8, len(source) // 100_000 + 1)))
+    elif hasattr(source, "dask") and hasattr(source, "npartitions"):
+        ddf = source
+    else:
+        files = _files(source)
+        if all(f.endswith((".parquet", ".pq")) for f in files):
+            ddf = dd.read_parquet(files)
+        elif all(f.endswith((".csv", ".csv.gz")) for f in files):
+            header = pd.read_csv(files[0], nrows=0).columns
+            as_text = {c: "object" for c in header if canonical_column(c) == "server"}
+            gz = [f for f in files if f.endswith(".gz")]
+            plain = [f for f in files if not f.endswith(".gz")]
+            parts = []
+            if plain:
+                parts.append(dd.read_csv(plain, blocksize=blocksize, dtype=as_text))
+            if gz:  # gzip cannot be split: one partition per file
+                parts.append(dd.read_csv(gz, blocksize=None, compression="gzip", dtype=as_text))
+            ddf = parts[0] if len(parts) == 1 else dd.concat(parts)
+        else:
+            msg = f"mix Parquet and CSV files in one Dask read is not supported: {files[:3]}"
+            raise InputError(msg)
+    return ddf.rename(columns={c: canonical_column(c) for c in ddf.columns})
+
+
+def analyze_dask(
+    source: str | Path | Sequence[str | Path] | Any,
+    headroom_pct: float | None = None,
+    *,
+    unit: str | None = None,
+    interval: str | float | None = None,
+    step_s: float | None = None,
+    spikes: bool = False,
+    percentile: float | None = None,
+    configured: float | pd.Series | Mapping[str, float] | None = None,
+    idle_peak_util_pct: float | None = None,
+    client: Any = None,
+) -> WhiteSpaceResult:
+    """Composite / white-space analysis of long traces with Dask.
+
+    Parameters
+    ----------
+    source : path, glob, list of files, or DataFrame
+        Long traces: ``server``, ``timestamp`` or ``step`` and a value column
+        (``mips``, ``cpu_mhz`` or ``cpu_pct``; spellings mapped as in ``read_traces``).
+    headroom_pct, configured, idle_peak_util_pct, percentile
+        As in :func:`colonykit.whitespace.analyze`.
+    unit : str, optional
+        Value column to use (default: ``mips`` > ``cpu_mhz`` > ``cpu_pct``).
+    interval : str or float, optional
+        Average samples within this interval first (``"5min"``, seconds).
+    step_s : float, optional
+        Seconds per ``step`` (only used with ``interval``; default 300).
+    spikes : bool
+        Also compute the per-server percentile (a shuffle; off by default).
+    client : distributed.Client, optional
+        Run on this client (default: the active client or the local scheduler).
+
+    Returns
+    -------
+    WhiteSpaceResult
+        Same fields as the in-memory result; ``composite`` is indexed by the time
+        values (or interval bins) present in the data.
+    """
+    headroom_pct, percentile, idle_peak_util_pct = resolve_parameters(
+        headroom_pct, percentile, idle_peak_util_pct)
+    ddf = read_long_dask(source)
+    cols = list(ddf.columns)
+    if "server" not in cols:
+        msg = f"{source}: missing column 'server' (got {cols})"
+        raise InputError(msg)
+    tcol = "timestamp" if "timestamp" in cols else ("step" if "step" in cols else None)
+    if tcol is None:
+        msg = f"{source}: missing column 'timestamp' or 'step' (got {cols})"
+        raise InputError(msg)
+    if unit is not None and unit not in UNITS:
+        msg = f"unit must be one of {list(UNITS)} (got {unit!r})"
+        raise InputError(msg)
+    vcol = unit if unit in cols else next((c for c in VALUE_PREFERENCE if c in cols), None)
+    if vcol is None:
+        msg = f"{source}: missing value column (got {cols}); need one of {list(VALUE_PREFERENCE)}"
+        raise InputError(msg)
+    dd = _dd()
+    data = ddf[["server", tcol, vcol]].rename(columns={tcol: "t", vcol: "v"})
+    data["server"] = data["server"].astype(str)
+    interval_s = float("nan")
+    if tcol == "timestamp":
+        data["t"] = dd.to_datetime(data["t"], utc=True)
+    else:
+        from colonykit.ingest.traces import step_seconds_default
+
+        interval_s = float(step_s) if step_s is not None else step_seconds_default()
+    grid_s = parse_interval(interval)
+    if grid_s is not None:
+        if tcol == "timestamp":
+            data["t"] = data["t"].dt.floor(pd.Timedelta(seconds=grid_s))
+        else:
+            k = grid_s / interval_s
+            if abs(k - round(k)) > 1e-9 or round(k) < 1:
+                msg = f"'interval' must be a whole multiple of the step length {interval_s:g} s"
+                raise InputError(msg)
+            data["t"] = data["t"] // round(k)
+        data = data.groupby(["server", "t"])["v"].mean().reset_index()
+        interval_s = grid_s
+
+    per = data.groupby("server")["v"].agg(["sum", "count", "max"])
+    comp = data.groupby("t")["v"].sum()
+    todo = [per, comp]
+    if spikes:
+        q = percentile / 100.0
+        pct = data.groupby("server")["v"].apply(
+            lambda s: float(np.quantile(s.to_numpy(dtype=float), q)), meta=("v", "f8"))
+        todo.append(pct)
+    if client is not None:
+        results = client.compute(todo, sync=True)
+    else:
+        import dask
+
+        results = dask.compute(*todo)
+    per_df, comp_s = results[0].sort_index(), results[1].sort_index()
+    if len(per_df) == 0:
+        msg = f"{source}: no samples"
+        raise InputError(msg)
+    if per_df["count"].isna().any() or comp_s.isna().any():  # pragma: no cover - defensive
+        msg = f"{source}: missing values after reduction"
+        raise InputError(msg)
+    names = [str(s) for s in per_df.index]
+    p_arr = results[2].reindex(per_df.index).to_numpy(dtype=float) if spikes else None
+    if tcol == "timestamp" and grid_s is None and len(comp_s) > 1:
+        interval_s = float(np.median(np.diff(comp_s.index.asi8)) / {"s": 1, "ms": 1e3, "us": 1e6,
+                                                                    "ns": 1e9}[comp_s.index.unit])
+    steps = len(comp_s)
+    index = pd.Index(comp_s.index, name="timestamp" if tcol == "timestamp" else "step")
+    the_unit = vcol
+    return from_stats(
+        names, per_df["sum"].to_numpy(dtype=float) / per_df["count"].to_numpy(dtype=float),
+        per_df["max"].to_numpy(dtype=float), comp_s.to_numpy(dtype=float), index, p=p_arr,
+        unit=the_unit, interval_s=interval_s, steps=steps, headroom_pct=headroom_pct,
+        configured=configured, percentile=percentile, idle_peak_util_pct=idle_peak_util_pct)

@@ -1,0 +1,84 @@
+"""Dask path gives the same figures as the in-memory path (LocalCluster, small data)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("dask.dataframe")
+pytest.importorskip("distributed")
+
+from colonykit import scale
+from colonykit.errors import InputError
+from colonykit.ingest import read_traces
+from colonykit.whitespace import analyze
+
+
+def _long(n_srv: int = 12, n_t: int = 60, seed: int = 7) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    vals = rng.integers(0, 100, size=(n_srv, n_t)).astype(float)
+    return pd.DataFrame({
+        "vm": np.repeat([f"srv{i:02d}" for i in range(n_srv)], n_t),
+        "timestamp": np.tile(pd.date_range("2024-03-01", periods=n_t, freq="5min", tz="UTC")
+                             .strftime("%Y-%m-%dT%H:%M:%SZ"), n_srv),
+        "cpu_avg_pct": vals.ravel(),
+    })
+
+
+@pytest.fixture(scope="module")
+def client():
+    c = scale.local_client(n_workers=1, threads_per_worker=2, memory_limit="1GiB", processes=False)
+    yield c
+    c.close()
+    c.cluster.close()
+
+
+def _same(a, b) -> None:
+    assert a.servers == b.servers and a.steps == b.steps and a.unit == b.unit
+    for key in ("sum_of_peaks", "composite_peak", "composite_mean", "white_space_pct",
+                "capacity_needed", "mean_white_space_pct"):
+        assert getattr(a, key) == pytest.approx(getattr(b, key), rel=1e-12), key
+    np.testing.assert_allclose(a.composite.to_numpy(), b.composite.to_numpy())
+    pa = a.per_server.sort_index()
+    pb = b.per_server.sort_index()
+    pd.testing.assert_frame_equal(pa, pb, check_exact=False, rtol=1e-12)
+
+
+def test_parquet_files_equal_in_memory(tmp_path: Path, client) -> None:
+    long = _long()
+    for i, rows in enumerate(np.array_split(np.arange(len(long)), 3)):
+        long.iloc[rows].to_parquet(tmp_path / f"part{i}.parquet")
+    mem = analyze(read_traces(tmp_path)[0])
+    dsk = scale.analyze_dask(tmp_path, spikes=True, client=client)
+    _same(dsk, mem)
+    assert dsk.interval_s == 300.0
+
+
+def test_csv_files_and_interval_equal_in_memory(tmp_path: Path, client) -> None:
+    long = _long(n_srv=5, n_t=48, seed=3)
+    long.iloc[:120].to_csv(tmp_path / "a.csv", index=False)
+    long.iloc[120:].to_csv(tmp_path / "b.csv.gz", index=False)
+    mem = analyze(read_traces(tmp_path, interval="15min")[0], spikes=False)
+    dsk = scale.analyze_dask(tmp_path, interval="15min", client=client)
+    _same(dsk, mem)
+
+
+def test_steps_default_scheduler(data_dir: Path) -> None:
+    dsk = scale.analyze_dask(data_dir / "traces" / "planetlab_20110303")
+    assert (dsk.sum_of_peaks, dsk.composite_peak) == (49_807, 14_326)
+
+
+def test_bad_input(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no Parquet/CSV"):
+        scale.analyze_dask(tmp_path)
+    (tmp_path / "x.csv").write_text("server,step\na,1\n")
+    with pytest.raises(InputError, match="missing value column"):
+        scale.analyze_dask(tmp_path / "x.csv")
+    (tmp_path / "y.csv").write_text("server,cpu_pct\na,1\n")
+    with pytest.raises(InputError, match="'timestamp' or 'step'"):
+        scale.analyze_dask(tmp_path / "y.csv")
+    with pytest.raises(InputError, match="not found"):
+        scale.analyze_dask([tmp_path / "nope.csv"])
