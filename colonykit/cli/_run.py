@@ -1,0 +1,66 @@
+"""``colonykit run SCENARIO --out DIR``: the whole job (what ``make run`` does).
+
+sizing → white space → plan (designs, memory, paging, channels, checks) → ``plan.yaml``,
+rendered provisioning files, the evidence as JSON, and the HTML workshop report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from colonykit._atomic import atomic_write_tree
+from colonykit.cli._common import add_format, emit_json, to_jsonable
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``run`` command."""
+    p = sub.add_parser("run", help="the whole job: size, white space, plan, export YAML, render, report",
+                       description="Run a scenario end to end and write everything into --out.")
+    p.add_argument("scenario", help="scenario YAML (see data/examples/scenario.yaml)")
+    p.add_argument("--out", default="out", help="output folder (default: out)")
+    p.add_argument("--no-report", action="store_true", help="skip the HTML report")
+    add_format(p)
+    p.set_defaults(func=run)
+
+
+def _evidence_files(result: Any) -> dict[str, str]:
+    files: dict[str, str] = {}
+    if getattr(result, "sizing", None) is not None:
+        files["sizing.json"] = json.dumps(to_jsonable(result.sizing.to_dict()), indent=2) + "\n"
+    ws = (getattr(result, "extras", None) or {}).get("whitespace")
+    if ws is not None and hasattr(ws, "to_dict"):
+        files["whitespace.json"] = json.dumps(to_jsonable(ws.to_dict()), indent=2) + "\n"
+    findings = result.findings_frame()
+    files["findings.csv"] = findings.to_csv(index=False)
+    return files
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handler of ``colonykit run``."""
+    from colonykit import export, plan
+
+    out = Path(args.out)
+    scenario = plan.load_scenario(args.scenario)
+    result = plan.build_plan(scenario)
+    written = export.write_plan(result.plan, out)
+    written += atomic_write_tree(out, _evidence_files(result))
+    if not args.no_report:
+        from colonykit import report
+
+        written.append(report.write_report(result, out / "report.html"))
+    files = sorted(str(p) for p in written)
+    if args.format == "json":
+        emit_json({"plan": str(out / "plan.yaml"), "files": files,
+                   "findings": result.findings_frame().to_dict(orient="records")})
+    else:
+        if result.sizing is not None:
+            print(result.sizing.summary())
+        ws = (getattr(result, "extras", None) or {}).get("whitespace")
+        if ws is not None and hasattr(ws, "summary"):
+            print(ws.summary())
+        print(result.summary())
+        print(f"wrote {len(files)} files under {out}/ (plan.yaml, render/, report.html)")
+    return 1 if result.has_errors else 0

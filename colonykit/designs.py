@@ -1,0 +1,480 @@
+"""Colony designs: which disks are shared read-only, which are private, and what that saves.
+
+Six designs are built in (``colonykit/_data/designs.yaml``), each tied to its seed:
+
+* ``dedicated`` — every guest has its own full install (seed 003 §3.2.2); the baseline.
+* ``zvm-shared-usr`` — /usr on a R/O-linked minidisk, 85 % of a default install (seed 003 §10.5).
+* ``zvm-basevol-guestvol`` — R/O base volume 201 (3338 cyl), R/W guest volume 202 (≥150 cyl),
+  T-disk swap at 200 (seed 000).
+* ``zvm-ro-root`` — R/O root 3200 cyl and /boot 60 cyl, R/W /local 1119 cyl, 64 + 128 MiB VDISK
+  and 550-cyl minidisk swap (seed 001).
+* ``xen-nfs-root`` — per-domU root exported by an NFS server (seed 002).
+* ``xen-shared-root-image`` — one R/O root.img (~400 MB) for all domUs, per-domU pkg.img and
+  local.img (seed 004).
+
+Every size is a named parameter with a unit, source and confidence, overridable per call
+(``overrides={"guestvol_cyl": 300}``) or by a user YAML file with the same layout.
+
+Disk totals count every component on disk (minidisks, T-disks, images, NFS exports);
+VDISKs live in z/VM storage and are reported as ``vdisk_mib_per_guest`` instead.
+Cylinders convert to bytes with the 3390 geometry (849,960 B/cyl, :mod:`colonykit.storage`).
+
+Examples
+--------
+>>> from colonykit import designs
+>>> d = designs.get_design("zvm-basevol-guestvol")
+>>> d.shared_cyl, d.per_guest_cyl
+(3338, 190)
+>>> frame = designs.compare(100)
+>>> round(float(frame.loc["zvm-basevol-guestvol", "saving_vs_dedicated_pct"]), 1)
+93.4
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+import yaml
+
+from colonykit import storage
+from colonykit.errors import InputError, must_be, raise_problems, unknown_name
+from colonykit.units import BYTES_PER_GIB, BYTES_PER_MIB
+
+#: The bundled designs file.
+DESIGNS_FILE = resources.files("colonykit") / "_data" / "designs.yaml"
+#: The design every saving is measured against.
+BASELINE = "dedicated"
+#: 3390 model whose geometry converts cylinders to bytes (all 3390 models share 849,960 B/cyl).
+DASD_MODEL = storage.DEFAULT_MODEL
+
+Kind = Literal["mdisk", "tdisk", "vdisk", "image", "nfs"]
+KINDS: tuple[str, ...] = ("mdisk", "tdisk", "vdisk", "image", "nfs")
+#: Kinds whose size is in cylinders; the others are in MiB.
+CYL_KINDS: tuple[str, ...] = ("mdisk", "tdisk")
+#: Kinds that occupy disk (a VDISK occupies z/VM storage instead).
+DISK_KINDS: tuple[str, ...] = ("mdisk", "tdisk", "image", "nfs")
+
+
+# --------------------------------------------------------------------------- data classes
+@dataclass(frozen=True)
+class Parameter:
+    """One design number: value, unit, source and confidence."""
+
+    name: str
+    value: float
+    unit: str
+    source: str
+    confidence: str = ""
+
+
+@dataclass(frozen=True)
+class Component:
+    """One disk of a design, sized for one guest (or once, if ``shared``).
+
+    Attributes
+    ----------
+    id, role, kind : str
+        Identifier, role (root, usr, data, local, swap …) and kind (mdisk, tdisk, vdisk,
+        image, nfs).
+    shared : bool
+        One copy for the colony (linked/attached read-only) instead of one per guest.
+    access : {'ro', 'rw'}
+    vdev : str
+        z/VM virtual device number or Xen vdev.
+    mount, fs : str
+    size_cyl : int or None
+        Size in 3390 cylinders (mdisk, tdisk).
+    size_mib : int or None
+        Size in MiB (vdisk, image, nfs); for cylinder kinds the MiB equivalent (rounded up).
+    counted : bool
+        False when the seed gives no size (listed, not counted).
+    """
+
+    id: str
+    role: str
+    kind: str
+    shared: bool
+    access: str
+    vdev: str
+    mount: str
+    fs: str
+    size_cyl: int | None
+    size_mib: int | None
+    counted: bool = True
+
+    @property
+    def size_bytes(self) -> int:
+        """Bytes of disk (or storage, for a VDISK) this component holds."""
+        if not self.counted:
+            return 0
+        if self.kind in CYL_KINDS:
+            return int(storage.cyl_to_bytes(self.size_cyl or 0, DASD_MODEL))
+        return int(self.size_mib or 0) * BYTES_PER_MIB
+
+
+@dataclass(frozen=True)
+class Design:
+    """A colony design with its sized components.
+
+    Attributes
+    ----------
+    name, platform, seed, title, source : str
+    parameters : dict of str -> Parameter
+        The numbers after overrides.
+    components : tuple of Component
+    ro_dirs, rw_dirs : tuple of str
+        Directories a guest sees read-only / read-write.
+    memory_shared : str
+        What is shared in memory (NSS, DCSS, MDC, page cache).
+    upgrade_touches : str
+        What an upgrade of the colony has to touch.
+    options : tuple of str
+        Optional techniques of the design (``ipl_nss``, ``dcss_xip``, ``cmm`` …).
+    owner : str
+        z/VM userid owning the shared minidisks (z/VM designs with shared disks).
+    ipl_vdev : str
+        Device the guests IPL (default: the root disk).
+    """
+
+    name: str
+    platform: str
+    seed: str
+    title: str
+    source: str
+    parameters: dict[str, Parameter]
+    components: tuple[Component, ...]
+    ro_dirs: tuple[str, ...] = ()
+    rw_dirs: tuple[str, ...] = ()
+    memory_shared: str = ""
+    upgrade_touches: str = ""
+    options: tuple[str, ...] = ()
+    owner: str = ""
+    ipl_vdev: str = ""
+    overridden: tuple[str, ...] = field(default=())
+
+    def _disk(self, shared: bool) -> list[Component]:
+        return [c for c in self.components if c.shared == shared and c.kind in DISK_KINDS and c.counted]
+
+    @property
+    def shared_bytes(self) -> int:
+        """Disk held once for the colony [bytes]."""
+        return sum(c.size_bytes for c in self._disk(True))
+
+    @property
+    def per_guest_bytes(self) -> int:
+        """Disk held by each guest [bytes] (VDISKs excluded: they are storage)."""
+        return sum(c.size_bytes for c in self._disk(False))
+
+    @property
+    def shared_cyl(self) -> int:
+        """Shared minidisk cylinders (z/VM designs; 0 otherwise)."""
+        return sum(int(c.size_cyl or 0) for c in self._disk(True) if c.kind in CYL_KINDS)
+
+    @property
+    def per_guest_cyl(self) -> int:
+        """Per-guest minidisk and T-disk cylinders (z/VM designs; 0 otherwise)."""
+        return sum(int(c.size_cyl or 0) for c in self._disk(False) if c.kind in CYL_KINDS)
+
+    @property
+    def vdisk_mib_per_guest(self) -> int:
+        """VDISK swap per guest [MiB] (z/VM storage, used only when written)."""
+        return sum(int(c.size_mib or 0) for c in self.components if c.kind == "vdisk")
+
+    def totals(self, n_guests: int) -> dict[str, float]:
+        """Disk for ``n_guests`` guests: shared, per guest and total [GiB].
+
+        Examples
+        --------
+        >>> d = get_design("dedicated")
+        >>> round(d.totals(10)["total_gib"], 2)  # 10 × 3378 cyl × 849,960 B / 2**30
+        26.74
+        """
+        if n_guests < 0:
+            raise InputError(must_be("n_guests", ">= 0", n_guests))
+        shared = self.shared_bytes / BYTES_PER_GIB
+        per = self.per_guest_bytes / BYTES_PER_GIB
+        return {"shared_gib": shared, "per_guest_gib": per, "total_gib": shared + per * n_guests}
+
+
+# --------------------------------------------------------------------------- loading
+@functools.lru_cache(maxsize=1)
+def _bundled_doc() -> Any:
+    return yaml.safe_load(DESIGNS_FILE.read_text(encoding="utf-8"))
+
+
+def load_designs_file(path: str | Path | None = None) -> dict[str, dict[str, Any]]:
+    """The raw design definitions: the bundled file, or a user's YAML with the same layout.
+
+    Raises
+    ------
+    InputError
+        The file is missing, not valid YAML, or has no ``designs`` mapping.
+    """
+    where = str(path) if path is not None else "bundled designs.yaml"
+    if path is None:
+        doc = copy.deepcopy(_bundled_doc())
+    else:
+        p = Path(path)
+        if not p.is_file():
+            msg = f"designs file not found: {p}"
+            raise InputError(msg)
+        try:
+            doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            msg = f"{where}: not valid YAML: {exc}"
+            raise InputError(msg) from exc
+    if not isinstance(doc, dict) or not isinstance(doc.get("designs"), dict):
+        msg = f"{where}: expected a mapping with a 'designs' key"
+        raise InputError(msg)
+    return doc["designs"]
+
+
+def design_names(path: str | Path | None = None) -> list[str]:
+    """Names of the available designs (bundled, or in a user file).
+
+    Examples
+    --------
+    >>> design_names()[:2]
+    ['dedicated', 'zvm-shared-usr']
+    """
+    return list(load_designs_file(path))
+
+
+def _size(comp: Mapping[str, Any], params: Mapping[str, Parameter], sized: Mapping[str, int],
+          where: str, problems: list[str]) -> int | None:
+    spec = comp.get("size")
+    if spec is None:
+        return None
+    if not isinstance(spec, Mapping) or "param" not in spec:
+        problems.append(must_be("size", "a mapping with 'param'", spec, where))
+        return None
+    name = spec["param"]
+    if name not in params:
+        problems.append(must_be("size.param", f"one of {sorted(params)}", name, where))
+        return None
+    value = params[name].value
+    if "times" in spec:
+        other = spec["times"]
+        if other not in params:
+            problems.append(must_be("size.times", f"one of {sorted(params)}", other, where))
+            return None
+        value = value * params[other].value
+    if "minus" in spec:
+        other = spec["minus"]
+        if other not in sized:
+            problems.append(must_be("size.minus", "an earlier component id", other, where))
+            return None
+        value = value - sized[other]
+    if value < 0:
+        problems.append(must_be(f"size of {comp.get('id')}", ">= 0", value, where))
+        return None
+    return math.ceil(round(value, 9))
+
+
+def get_design(name: str, overrides: Mapping[str, float] | None = None,
+               path: str | Path | None = None) -> Design:
+    """One design, sized, with parameter ``overrides`` applied.
+
+    Parameters
+    ----------
+    name : str
+        Design name (see :func:`design_names`).
+    overrides : mapping, optional
+        Parameter name -> value (e.g. ``{"guestvol_cyl": 300}``); unknown names are errors.
+    path : path, optional
+        A user designs YAML instead of the bundled one.
+
+    Raises
+    ------
+    UnknownNameError
+        Unknown design.
+    InputError
+        Unknown or invalid override, or an invalid design definition.
+
+    Examples
+    --------
+    >>> get_design("zvm-shared-usr").components[0].size_cyl  # ceil(0.85 × 3338)
+    2838
+    >>> get_design("zvm-basevol-guestvol", {"guestvol_cyl": 300}).per_guest_cyl
+    340
+    """
+    raw_all = load_designs_file(path)
+    if name not in raw_all:
+        err = unknown_name("design", name, raw_all)
+        raise err
+    raw = raw_all[name]
+    where = f"design {name!r}"
+    problems: list[str] = []
+    params: dict[str, Parameter] = {}
+    for pname, spec in (raw.get("parameters") or {}).items():
+        if not isinstance(spec, Mapping) or "value" not in spec or not spec.get("source"):
+            problems.append(must_be(f"parameters.{pname}", "a mapping with value and source", spec, where))
+            continue
+        params[pname] = Parameter(pname, float(spec["value"]), str(spec.get("unit", "")),
+                                  str(spec["source"]), str(spec.get("confidence", "")))
+    overridden: list[str] = []
+    for pname, value in (overrides or {}).items():
+        if pname not in params:
+            problems.append(must_be(f"design.overrides.{pname}",
+                                    f"a parameter of {name} ({sorted(params)})", value))
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
+                or value < 0:
+            problems.append(must_be(f"design.overrides.{pname}", "a number >= 0", value))
+            continue
+        old = params[pname]
+        params[pname] = Parameter(pname, float(value), old.unit, "input (override)", "input")
+        overridden.append(pname)
+    comps: list[Component] = []
+    sized: dict[str, int] = {}
+    for i, c in enumerate(raw.get("components") or []):
+        cw = f"{where} component {i + 1}"
+        kind = c.get("kind")
+        if kind not in KINDS:
+            problems.append(must_be("kind", f"one of {list(KINDS)}", kind, cw))
+            continue
+        size = _size(c, params, sized, cw, problems)
+        counted = bool(c.get("counted", True)) and size is not None
+        if size is not None:
+            sized[str(c["id"])] = size
+        is_cyl = kind in CYL_KINDS
+        size_mib = None
+        if size is not None:
+            size_mib = math.ceil(int(storage.cyl_to_bytes(size, DASD_MODEL)) / BYTES_PER_MIB) \
+                if is_cyl else size
+        comps.append(Component(
+            id=str(c["id"]), role=str(c.get("role", "")), kind=kind, shared=bool(c.get("shared")),
+            access=str(c.get("access", "rw")), vdev=str(c.get("vdev", "")), mount=str(c.get("mount", "")),
+            fs=str(c.get("fs", "")), size_cyl=size if is_cyl else None, size_mib=size_mib, counted=counted,
+        ))
+    raise_problems(problems, f"invalid {where}")
+    return Design(
+        name=name, platform=str(raw.get("platform", "")), seed=str(raw.get("seed", "")),
+        title=str(raw.get("title", "")), source=str(raw.get("source", "")), parameters=params,
+        components=tuple(comps), ro_dirs=tuple(raw.get("ro_dirs") or ()),
+        rw_dirs=tuple(raw.get("rw_dirs") or ()), memory_shared=str(raw.get("memory_shared", "")),
+        upgrade_touches=str(raw.get("upgrade_touches", "")), options=tuple(raw.get("options") or ()),
+        owner=str(raw.get("owner", "")), ipl_vdev=str(raw.get("ipl_vdev", "")), overridden=tuple(overridden),
+    )
+
+
+# --------------------------------------------------------------------------- comparison
+COMPARE_COLUMNS: tuple[str, ...] = (
+    "design", "platform", "seed", "shared_gib", "per_guest_gib", "total_gib",
+    "saving_vs_dedicated_pct", "shared_cyl", "per_guest_cyl", "vdisk_mib_per_guest",
+    "memory_shared", "upgrade_touches", "ro_dirs", "rw_dirs",
+)
+
+
+def compare(n_guests: int, names: Sequence[str] | None = None,
+            overrides: Mapping[str, Mapping[str, float]] | None = None,
+            path: str | Path | None = None) -> pd.DataFrame:
+    """Side-by-side disk of every design for ``n_guests`` guests.
+
+    ``saving_vs_dedicated_pct`` = 100 × (1 − total ÷ total of ``dedicated``) with the same
+    overrides; ``dedicated`` itself is always evaluated as the baseline.
+
+    Parameters
+    ----------
+    n_guests : int
+        Guests in the colony, >= 1.
+    names : sequence of str, optional
+        Designs to compare (default: all).
+    overrides : mapping design -> {parameter: value}, optional
+    path : path, optional
+        A user designs YAML.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by design; columns :data:`COMPARE_COLUMNS` (``design`` repeated as a column).
+
+    Examples
+    --------
+    >>> f = compare(10, ["dedicated", "zvm-ro-root"])
+    >>> f["per_guest_cyl"].tolist()
+    [3378, 1669]
+    """
+    if isinstance(n_guests, bool) or not isinstance(n_guests, int) or n_guests < 1:
+        raise InputError(must_be("n_guests", "a whole number >= 1", n_guests))
+    overrides = overrides or {}
+    chosen = list(names) if names is not None else design_names(path)
+    base = get_design(BASELINE, overrides.get(BASELINE), path).totals(n_guests)["total_gib"]
+    rows = []
+    for name in chosen:
+        d = get_design(name, overrides.get(name), path)
+        t = d.totals(n_guests)
+        rows.append({
+            "design": name, "platform": d.platform, "seed": d.seed, **t,
+            "saving_vs_dedicated_pct": 100.0 * (1.0 - t["total_gib"] / base) if base > 0 else 0.0,
+            "shared_cyl": d.shared_cyl, "per_guest_cyl": d.per_guest_cyl,
+            "vdisk_mib_per_guest": d.vdisk_mib_per_guest, "memory_shared": d.memory_shared,
+            "upgrade_touches": d.upgrade_touches, "ro_dirs": ", ".join(d.ro_dirs),
+            "rw_dirs": ", ".join(d.rw_dirs),
+        })
+    frame = pd.DataFrame(rows, columns=list(COMPARE_COLUMNS))
+    frame.index = pd.Index(frame["design"].tolist(), name="name")
+    return frame
+
+
+def comparison_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The CLI JSON contract of ``colonykit designs``: one object per design.
+
+    Examples
+    --------
+    >>> list(comparison_records(compare(2, ["dedicated"]))[0])[:5]
+    ['design', 'shared_gib', 'per_guest_gib', 'total_gib', 'saving_vs_dedicated_pct']
+    """
+    keys = ("design", "shared_gib", "per_guest_gib", "total_gib", "saving_vs_dedicated_pct",
+            "platform", "seed", "shared_cyl", "per_guest_cyl", "vdisk_mib_per_guest")
+    out = []
+    for rec in frame.to_dict(orient="records"):
+        out.append({k: (float(rec[k]) if k.endswith(("_gib", "_pct")) else
+                        int(rec[k]) if k.endswith(("_cyl", "_mib_per_guest")) else rec[k]) for k in keys})
+    return out
+
+
+def design_summary(design: Design) -> dict[str, Any]:
+    """A JSON-ready description of one design (parameters with sources, components).
+
+    Examples
+    --------
+    >>> design_summary(get_design("xen-nfs-root"))["platform"]
+    'xen'
+    """
+    return {
+        "design": design.name, "platform": design.platform, "seed": design.seed,
+        "title": design.title, "source": design.source,
+        "parameters": {p.name: {"value": p.value, "unit": p.unit, "source": p.source,
+                                "confidence": p.confidence} for p in design.parameters.values()},
+        "components": [
+            {"id": c.id, "role": c.role, "kind": c.kind, "shared": c.shared, "access": c.access,
+             "vdev": c.vdev, "mount": c.mount, "size_cyl": c.size_cyl, "size_mib": c.size_mib,
+             "counted": c.counted} for c in design.components],
+        "ro_dirs": list(design.ro_dirs), "rw_dirs": list(design.rw_dirs),
+        "memory_shared": design.memory_shared, "upgrade_touches": design.upgrade_touches,
+        "options": list(design.options),
+    }
+
+
+__all__ = [
+    "BASELINE",
+    "COMPARE_COLUMNS",
+    "Component",
+    "Design",
+    "Parameter",
+    "compare",
+    "comparison_records",
+    "design_names",
+    "design_summary",
+    "get_design",
+    "load_designs_file",
+]

@@ -1,0 +1,243 @@
+"""The versioned provisioning document: YAML out, YAML in, JSON Schema.
+
+A plan is written as ``apiVersion: colonykit/v1`` / ``kind: ColonyPlan`` YAML.  The
+document is defined once, by the pydantic models in :mod:`colonykit.plan`
+(:class:`~colonykit.plan.ColonyPlan`); its JSON Schema is generated from them and shipped
+as ``colonykit/_data/plan.schema.json`` (:func:`plan_schema`).
+
+* **Deterministic** — keys in model order, fixed formatting: the same plan gives
+  byte-identical YAML (:func:`plan_to_yaml`).
+* **Exact round trip** — ``load_plan(plan_to_yaml(p)) == p``.
+* **Safe** — read with ``yaml.safe_load`` only; unknown keys are rejected, every problem is
+  listed with its YAML path (:func:`validate_plan_text`).
+* **Atomic** — :func:`write_plan` writes the YAML and the rendered files as one unit
+  (:func:`colonykit._atomic.atomic_write_tree`); a failure leaves nothing half-written.
+
+Examples
+--------
+>>> from colonykit import export, plan
+>>> p = plan.build_plan("data/examples/scenario.yaml").plan
+>>> text = export.plan_to_yaml(p)
+>>> text.splitlines()[1]
+'apiVersion: colonykit/v1'
+>>> export.load_plan_text(text) == p
+True
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from colonykit._atomic import atomic_write_text, atomic_write_tree
+from colonykit.errors import InputError, raise_problems
+from colonykit.plan import ColonyPlan, validation_problems
+
+#: The shipped JSON Schema of the plan document.
+SCHEMA_FILE = resources.files("colonykit") / "_data" / "plan.schema.json"
+#: Header comment of every written plan.
+HEADER = "# colonykit provisioning plan (validate: colonykit validate FILE; schema: colonykit schema)\n"
+
+
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper that never emits aliases (plans are trees) and indents lists."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+#: Characters YAML treats as line breaks or cannot print raw: such strings are double-quoted
+#: (with escapes), which round-trips exactly.
+_SPECIAL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+def _str_representer(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    style = '"' if _SPECIAL.search(data) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def _safe_load(text: str) -> Any:
+    """``yaml.safe_load`` semantics, with libyaml's C ``CSafeLoader`` when available (2-3x faster).
+
+    ``CSafeLoader`` constructs only plain YAML types, exactly like ``SafeLoader``.
+    """
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+
+
+def plan_to_dict(plan: ColonyPlan) -> dict[str, Any]:
+    """The plan as plain JSON-compatible data (``None`` fields left out).
+
+    Examples
+    --------
+    >>> from colonykit import plan
+    >>> d = plan_to_dict(plan.build_plan("data/examples/scenario.yaml").plan)
+    >>> list(d)[:3]
+    ['apiVersion', 'kind', 'metadata']
+    """
+    return plan.model_dump(mode="json", exclude_none=True)
+
+
+def plan_to_yaml(plan: ColonyPlan) -> str:
+    """Deterministic YAML text of a plan (same plan → byte-identical text).
+
+    Examples
+    --------
+    >>> from colonykit import plan
+    >>> p = plan.build_plan("data/examples/scenario.yaml").plan
+    >>> plan_to_yaml(p) == plan_to_yaml(p.model_copy(deep=True))
+    True
+    """
+    body = yaml.dump(plan_to_dict(plan), Dumper=_Dumper, sort_keys=False, default_flow_style=False,
+                     allow_unicode=True, width=100, indent=2)
+    return HEADER + body
+
+
+def _problems_of(data: Any, where: str) -> tuple[ColonyPlan | None, list[str]]:
+    if not isinstance(data, dict):
+        return None, [f"{where}: a plan must be a YAML mapping (got {type(data).__name__})"]
+    try:
+        return ColonyPlan.model_validate(data), []
+    except ValidationError as exc:
+        return None, validation_problems(exc, where, ColonyPlan)
+
+
+def validate_plan_text(text: str, where: str = "plan") -> list[str]:
+    """Every problem of a plan document (empty list: valid).
+
+    Examples
+    --------
+    >>> validate_plan_text("apiVersion: colonykit/v1\\nkind: ColonyPlan\\n", "p.yaml")[:1]
+    ["'metadata' must be given (required key is missing) at p.yaml"]
+    """
+    try:
+        data = _safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" line {mark.line + 1}" if mark is not None else ""
+        return [f"{where}{at}: not valid YAML: {getattr(exc, 'problem', exc)}"]
+    return _problems_of(data, where)[1]
+
+
+def load_plan_text(text: str, where: str = "plan") -> ColonyPlan:
+    """Parse and validate plan YAML text.
+
+    Raises
+    ------
+    InputError
+        Not YAML, not a mapping, or invalid; ``.problems`` lists every problem by path.
+    """
+    try:
+        data = _safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" line {mark.line + 1}" if mark is not None else ""
+        msg = f"{where}{at}: not valid YAML: {getattr(exc, 'problem', exc)}"
+        raise InputError(msg) from exc
+    plan, problems = _problems_of(data, where)
+    raise_problems(problems, f"invalid plan {where}")
+    assert plan is not None
+    return plan
+
+
+def load_plan(path: str | Path) -> ColonyPlan:
+    """Read and validate a plan YAML file (``yaml.safe_load`` only).
+
+    Raises
+    ------
+    InputError
+        Missing file, bad YAML or an invalid plan (every problem listed by path).
+    """
+    p = Path(path)
+    if not p.is_file():
+        msg = f"plan file not found: {p}"
+        raise InputError(msg)
+    return load_plan_text(p.read_text(encoding="utf-8"), p.name)
+
+
+def plan_schema() -> dict[str, Any]:
+    """The JSON Schema of the plan document, generated from the pydantic models.
+
+    Examples
+    --------
+    >>> plan_schema()["title"]
+    'ColonyPlan'
+    """
+    schema = ColonyPlan.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://colonykit.invalid/schemas/colonykit-v1-plan.json"
+    return schema
+
+
+def schema_text() -> str:
+    """The JSON Schema as deterministic text (what ``plan.schema.json`` holds)."""
+    return json.dumps(plan_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def shipped_schema() -> dict[str, Any]:
+    """The JSON Schema shipped in the package (``colonykit/_data/plan.schema.json``)."""
+    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+def write_schema(path: str | Path) -> Path:
+    """Write the generated schema (used to refresh the shipped file)."""
+    return atomic_write_text(path, schema_text())
+
+
+def write_plan(plan: ColonyPlan, out_dir: str | Path, *, targets: Iterable[str] | None = None,
+               plan_name: str = "plan.yaml") -> list[Path]:
+    """Write ``plan.yaml`` and ``render/<target>/…`` under ``out_dir`` as one unit.
+
+    Everything is rendered in memory first, then written through
+    :func:`colonykit._atomic.atomic_write_tree`; if rendering fails nothing is written.
+
+    Parameters
+    ----------
+    plan : ColonyPlan
+    out_dir : path
+    targets : iterable of str, optional
+        Renderers to run (default: those that apply to the plan's platform).
+    plan_name : str
+        File name of the YAML.
+
+    Returns
+    -------
+    list of Path
+        The written files (plan first).
+    """
+    from colonykit import render
+
+    files = {plan_name: plan_to_yaml(plan)}
+    chosen = list(targets) if targets is not None else render.targets_for(plan)
+    for target in chosen:
+        for rel, text in render.render(plan, target).items():
+            files[f"render/{target}/{rel}"] = text
+    return atomic_write_tree(out_dir, files)
+
+
+__all__ = [
+    "SCHEMA_FILE",
+    "load_plan",
+    "load_plan_text",
+    "plan_schema",
+    "plan_to_dict",
+    "plan_to_yaml",
+    "schema_text",
+    "shipped_schema",
+    "validate_plan_text",
+    "write_plan",
+    "write_schema",
+]
