@@ -75,7 +75,7 @@ def _safe_load(text: str) -> Any:
     ``CSafeLoader`` constructs only plain YAML types, exactly like ``SafeLoader``.
     """
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+    return yaml.load(text, Loader=loader)  # a safe loader (plain YAML types only)
 
 
 def plan_to_dict(plan: ColonyPlan) -> dict[str, Any]:
