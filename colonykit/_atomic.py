@@ -13,6 +13,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 
+def _umask_mode() -> int:
+    """The mode a normally created file gets (0o666 minus the process umask)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8") -> Path:
     """Write ``text`` to ``path`` atomically (temp file + ``os.replace``).
 
@@ -31,6 +38,7 @@ def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8") -> P
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, _umask_mode())  # mkstemp creates 0600; give the file its normal mode
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -48,6 +56,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, _umask_mode())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

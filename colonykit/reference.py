@@ -108,9 +108,18 @@ def load_table(
     UnknownNameError
         ``name`` is not a bundled table.
     """
-    frame = _read_user(path) if path is not None else _read_bundled(name)
-    frame = frame.copy()
-    where = str(path) if path is not None else f"bundled table {name}.csv"
+    if path is None:
+        return _load_bundled(name, index, tuple(required)).copy()
+    return _validated(_read_user(path).copy(), name, str(path), index, required)
+
+
+@functools.lru_cache(maxsize=64)
+def _load_bundled(name: str, index: str | None, required: tuple[str, ...]) -> pd.DataFrame:
+    return _validated(_read_bundled(name).copy(), name, f"bundled table {name}.csv", index, required)
+
+
+def _validated(frame: pd.DataFrame, name: str, where: str, index: str | None,
+               required: Sequence[str]) -> pd.DataFrame:
     idx_col, schema_cols = SCHEMAS.get(name, (index, ()))
     idx_col = index or idx_col
     needed = [c for c in (idx_col, *schema_cols, *required, "source") if c]

@@ -1,0 +1,525 @@
+"""Plotly figure builders for colonykit result objects; they draw, they never compute.
+
+Every number on a chart comes from a field of a library result object
+(:class:`~colonykit.sizing.SizingResult`, :class:`~colonykit.whitespace.WhiteSpaceResult`,
+:class:`~colonykit.staggering.StaggerResult`, :class:`~colonykit.packing.PackingResult`,
+:class:`~colonykit.memory.MemoryResult`, :class:`~colonykit.paging.PagingResult`,
+:class:`~colonykit.channels.ChannelResult`, the frames of :func:`colonykit.channels.response_curve`
+and :func:`colonykit.designs.compare`, and :class:`~colonykit.plan.ColonyPlanResult`).
+The only arithmetic here is unit conversion for display (MiB → GiB) and the constant
+lines that repeat one result value along an axis.
+
+Colours are the Okabe–Ito colour-blind-safe palette; axis titles carry units; hover
+text shows the numbers.
+
+Examples
+--------
+>>> from colonykit import plots, sizing
+>>> from colonykit.ingest import read_inventory
+>>> inv, _ = read_inventory("data/examples/xyz_inventory.csv")
+>>> fig = plots.sizing_range(sizing.size_inventory(inv, "z15"))
+>>> [t.name for t in fig.data]
+['low', 'typical', 'high']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from colonykit.errors import InputError
+from colonykit.units import MIB_PER_GIB
+
+#: Okabe & Ito (2008) colour-blind-safe palette.
+OKABE_ITO: dict[str, str] = {
+    "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73", "yellow": "#F0E442",
+    "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7", "black": "#000000",
+}
+PALETTE: list[str] = [OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "vermillion",
+                                            "sky_blue", "reddish_purple", "yellow", "black")]
+#: Series colours that never clash with the fixed real-storage (black) and paging (orange) bars.
+SERIES_COLOURS: list[str] = [OKABE_ITO[k] for k in ("blue", "sky_blue", "bluish_green", "reddish_purple",
+                                                   "vermillion", "yellow")]
+#: Guest colours of :func:`memory_breakdown` (shared, MDC, CP and real storage have their own).
+MEMORY_GUEST_COLOURS: list[str] = [OKABE_ITO[k] for k in ("blue", "sky_blue", "vermillion", "yellow")]
+#: Colour of each sizing bound (low / typical / high).
+BOUND_COLOURS: dict[str, str] = {"low": OKABE_ITO["sky_blue"], "typical": OKABE_ITO["blue"],
+                                 "high": OKABE_ITO["vermillion"]}
+BOUNDS: tuple[str, str, str] = ("low", "typical", "high")
+UNIT_LABELS: dict[str, str] = {"cpu_pct": "CPU [% of one server]", "mips": "demand [MIPS]",
+                               "cpu_mhz": "demand [MHz]", "": "demand"}
+#: Largest number of per-host panels :func:`packing_hosts` draws.
+MAX_HOST_PANELS = 8
+
+
+#: A light, white template built once (plotly's named templates cost ~20 ms per figure).
+TEMPLATE: dict[str, Any] = {"layout": {
+    "plot_bgcolor": "white", "paper_bgcolor": "white", "font": {"family": "Arial, sans-serif", "size": 12},
+    "xaxis": {"gridcolor": "#EBEBEB", "linecolor": "#BBBBBB", "zerolinecolor": "#BBBBBB"},
+    "yaxis": {"gridcolor": "#EBEBEB", "linecolor": "#BBBBBB", "zerolinecolor": "#BBBBBB"},
+}}
+
+
+def _figure(data: Any = None) -> go.Figure:
+    """A new figure with :data:`TEMPLATE` (set at construction: no default template applied)."""
+    return go.Figure(data=data, layout={"template": TEMPLATE})
+
+
+def _layout(fig: go.Figure, title: str, **kw: Any) -> go.Figure:
+    fig.update_layout(title={"text": title, "x": 0.01}, colorway=PALETTE,
+                      hovermode="closest", legend={"orientation": "h", "y": -0.18},
+                      margin={"l": 70, "r": 20, "t": 60, "b": 60}, **kw)
+    return fig
+
+
+def _unit_label(unit: str) -> str:
+    return UNIT_LABELS.get(unit, f"demand [{unit}]")
+
+
+def _time_axis_title(index: pd.Index) -> str:
+    return "time [UTC]" if isinstance(index, pd.DatetimeIndex) else "step"
+
+
+# --------------------------------------------------------------------------- sizing
+def sizing_range(result: Any, *, top: int | None = None) -> go.Figure:
+    """MIPS needed per server (all ``count`` copies) and in total, as low/typical/high bars.
+
+    Parameters
+    ----------
+    result : colonykit.sizing.SizingResult
+    top : int, optional
+        Show only the ``top`` servers by typical MIPS (the total bar is always shown).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Three bar traces (``low``, ``typical``, ``high``); the first bar is the total.
+
+    Examples
+    --------
+    >>> from colonykit import sizing
+    >>> from colonykit.ingest import read_inventory
+    >>> inv, _ = read_inventory("data/examples/xyz_inventory.csv")
+    >>> res = sizing.size_inventory(inv, "z15", basis="avg")
+    >>> fig = sizing_range(res)
+    >>> fig.data[1].x[0] == res.total["mips_typical"]
+    True
+    """
+    servers = result.servers
+    if top is not None:
+        servers = servers.nlargest(int(top), "mips_typical_total")
+    names = ["all servers", *servers["server"].astype(str).tolist()]
+    counts = [int(servers["count"].sum()) if top is None else int(result.servers["count"].sum()),
+              *servers["count"].astype(int).tolist()]
+    fig = _figure()
+    for b in BOUNDS:
+        x = [result.total[f"mips_{b}"], *servers[f"mips_{b}_total"].astype(float).tolist()]
+        fig.add_bar(y=names, x=x, name=b, orientation="h", marker_color=BOUND_COLOURS[b],
+                    customdata=np.array(counts)[:, None],
+                    hovertemplate=f"%{{y}} (×%{{customdata[0]}}): %{{x:,.0f}} MIPS ({b})<extra></extra>")
+    _layout(fig, f"MIPS needed ({result.options.basis} basis, workload-factor range)",
+            barmode="group", height=max(320, 70 + 60 * len(names)))
+    fig.update_xaxes(title_text="MIPS needed [MIPS]", rangemode="tozero")
+    fig.update_yaxes(autorange="reversed", title_text="server (× count)")
+    return fig
+
+
+def sizing_engines(result: Any) -> go.Figure:
+    """Target engines per sizing bound, with required and rated capacity in the hover text.
+
+    Examples
+    --------
+    >>> from colonykit import sizing
+    >>> from colonykit.ingest import read_inventory
+    >>> inv, _ = read_inventory("data/examples/xyz_inventory.csv")
+    >>> res = sizing.size_inventory(inv, "z15")
+    >>> list(sizing_engines(res).data[0].y) == [res.engines[b] for b in ("low", "typical", "high")]
+    True
+    """
+    t = result.target.loc[list(BOUNDS)]
+    fig = _figure(go.Bar(
+        x=list(BOUNDS), y=t["engines"].astype(int).tolist(), name="engines",
+        marker_color=[BOUND_COLOURS[b] for b in BOUNDS], text=t["engines"].astype(int).tolist(),
+        textposition="outside",
+        customdata=np.column_stack([t["required_mips"], t["capacity_mips"], t["util_at_engines_pct"]]),
+        hovertemplate=("%{x}: %{y} engines<br>required %{customdata[0]:,.0f} MIPS<br>"
+                       "rated %{customdata[1]:,.0f} MIPS<br>utilization %{customdata[2]:.1f} %"
+                       "<extra></extra>")))
+    _layout(fig, f"{result.processor.model} engines at {result.options.target_util_pct:g} % target "
+                 "utilization", height=360, showlegend=False)
+    fig.update_yaxes(title_text="engines [IFL]", rangemode="tozero")
+    fig.update_xaxes(title_text="sizing bound")
+    return fig
+
+
+# --------------------------------------------------------------------------- white space
+def white_space(result: Any) -> go.Figure:
+    """Composite demand over time with the white space up to the sum of peaks shaded.
+
+    Lines: composite demand, sum of individual peaks (shaded area between them = white
+    space), composite peak and the capacity needed with the chosen headroom.
+
+    Parameters
+    ----------
+    result : colonykit.whitespace.WhiteSpaceResult
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from colonykit import whitespace
+    >>> d = pd.DataFrame({"a": [10.0, 50, 10], "b": [40.0, 10, 10]})
+    >>> d.attrs.update(unit="mips", interval_s=60)
+    >>> fig = white_space(whitespace.analyze(d, headroom_pct=0))
+    >>> float(fig.data[0].y[0]), fig.data[1].y.tolist()
+    (90.0, [50.0, 60.0, 20.0])
+    """
+    comp = result.composite
+    x = comp.index
+    n = len(comp)
+    unit = result.unit
+    fig = _figure()
+    fig.add_scatter(x=x, y=np.full(n, result.sum_of_peaks), name="sum of individual peaks",
+                    mode="lines", line={"color": OKABE_ITO["vermillion"], "dash": "dash"},
+                    hovertemplate=f"sum of peaks %{{y:,.1f}} {unit}<extra></extra>")
+    fig.add_scatter(x=x, y=comp.to_numpy(dtype=float), name="composite demand", mode="lines",
+                    line={"color": OKABE_ITO["blue"]}, fill="tonexty",
+                    fillcolor="rgba(86,180,233,0.25)",
+                    hovertemplate=f"%{{x}}: composite %{{y:,.1f}} {unit}<extra></extra>")
+    fig.add_scatter(x=x, y=np.full(n, result.composite_peak), name="composite peak", mode="lines",
+                    line={"color": OKABE_ITO["black"], "dash": "dot"},
+                    hovertemplate=f"composite peak %{{y:,.1f}} {unit}<extra></extra>")
+    fig.add_scatter(x=x, y=np.full(n, result.capacity_needed),
+                    name=f"capacity needed ({result.headroom_pct:g} % headroom)", mode="lines",
+                    line={"color": OKABE_ITO["bluish_green"]},
+                    hovertemplate=f"capacity needed %{{y:,.1f}} {unit}<extra></extra>")
+    _layout(fig, f"White space: {result.white_space_pct:.1f} % of the sum of peaks "
+                 f"({result.servers} servers; shaded)", height=420)
+    fig.update_yaxes(title_text=_unit_label(unit), rangemode="tozero")
+    fig.update_xaxes(title_text=_time_axis_title(x))
+    return fig
+
+
+# --------------------------------------------------------------------------- staggering
+def staggering(result: Any) -> go.Figure:
+    """Composite demand before and after moving the movable jobs, with both peaks.
+
+    Parameters
+    ----------
+    result : colonykit.staggering.StaggerResult
+    """
+    before, after = result.composite_before, result.composite_after
+    unit = result.unit
+    n = len(before)
+    fig = _figure()
+    fig.add_scatter(x=before.index, y=before.to_numpy(dtype=float), name="before", mode="lines",
+                    line={"color": OKABE_ITO["vermillion"]},
+                    hovertemplate=f"%{{x}}: before %{{y:,.1f}} {unit}<extra></extra>")
+    fig.add_scatter(x=after.index, y=after.to_numpy(dtype=float), name="after staggering", mode="lines",
+                    line={"color": OKABE_ITO["blue"]},
+                    hovertemplate=f"%{{x}}: after %{{y:,.1f}} {unit}<extra></extra>")
+    fig.add_scatter(x=before.index, y=np.full(n, result.peak_before), name="peak before", mode="lines",
+                    line={"color": OKABE_ITO["vermillion"], "dash": "dot"},
+                    hovertemplate=f"peak before %{{y:,.1f}} {unit}<extra></extra>")
+    fig.add_scatter(x=after.index, y=np.full(n, result.peak_after), name="peak after", mode="lines",
+                    line={"color": OKABE_ITO["blue"], "dash": "dot"},
+                    hovertemplate=f"peak after %{{y:,.1f}} {unit}<extra></extra>")
+    _layout(fig, f"Staggering: peak {result.peak_before:,.1f} → {result.peak_after:,.1f} {unit} "
+                 f"(−{result.reduction_pct:.1f} %, {result.method})", height=420)
+    fig.update_yaxes(title_text=_unit_label(unit), rangemode="tozero")
+    fig.update_xaxes(title_text=_time_axis_title(before.index))
+    return fig
+
+
+# --------------------------------------------------------------------------- packing
+def packing_hosts(result: Any, demand: pd.DataFrame | None = None) -> go.Figure:
+    """Demand per host over time against the usable and rated host capacity.
+
+    With ``demand`` (the frame that was packed) each host panel stacks its servers'
+    series (plotly draws the stack); without it, the host totals of
+    ``result.host_series`` are drawn.  At most :data:`MAX_HOST_PANELS` hosts.
+
+    Parameters
+    ----------
+    result : colonykit.packing.PackingResult
+    demand : DataFrame, optional
+        The wide demand frame given to :func:`colonykit.packing.pack`.
+    """
+    hs = result.host_series
+    hosts = list(hs.columns)[:MAX_HOST_PANELS]
+    unit = result.unit
+    fig = make_subplots(rows=len(hosts), cols=1, shared_xaxes=True, vertical_spacing=0.04,
+                        subplot_titles=[f"host {h}" for h in hosts], figure=_figure())
+    n = len(hs)
+    for i, h in enumerate(hosts, start=1):
+        first = i == 1
+        if demand is not None:
+            members = [s for s, hid in result.assignment.items() if hid == h and s in demand.columns]
+            for j, s in enumerate(members):
+                fig.add_scatter(x=demand.index, y=demand[s].to_numpy(dtype=float), name=str(s),
+                                mode="lines", stackgroup=f"h{h}", line={"width": 0.5},
+                                marker_color=PALETTE[j % len(PALETTE)], showlegend=False,
+                                hovertemplate=f"{s} on host {h}: %{{y:,.1f}} {unit}<extra></extra>",
+                                row=i, col=1)
+        else:
+            fig.add_scatter(x=hs.index, y=hs[h].to_numpy(dtype=float), name="host demand",
+                            mode="lines", fill="tozeroy", line={"color": OKABE_ITO["blue"]},
+                            showlegend=first,
+                            hovertemplate=f"host {h}: %{{y:,.1f}} {unit}<extra></extra>", row=i, col=1)
+        fig.add_scatter(x=hs.index, y=np.full(n, result.capacity), name="usable capacity", mode="lines",
+                        line={"color": OKABE_ITO["vermillion"], "dash": "dash"}, showlegend=first,
+                        hovertemplate=f"usable capacity %{{y:,.1f}} {unit}<extra></extra>", row=i, col=1)
+        fig.add_scatter(x=hs.index, y=np.full(n, result.host_capacity), name="rated capacity",
+                        mode="lines", line={"color": OKABE_ITO["black"], "dash": "dot"}, showlegend=first,
+                        hovertemplate=f"rated capacity %{{y:,.1f}} {unit}<extra></extra>", row=i, col=1)
+        fig.update_yaxes(title_text=unit or "demand", rangemode="tozero", row=i, col=1)
+    more = f" (first {MAX_HOST_PANELS} shown)" if len(hs.columns) > MAX_HOST_PANELS else ""
+    _layout(fig, f"Packing: {result.hosts_used} hosts (lower bound {result.lower_bound}, "
+                 f"peak-based FFD {result.ffd_peak_hosts}; {result.method}){more}",
+            height=max(300, 200 * len(hosts)))
+    fig.update_xaxes(title_text=_time_axis_title(hs.index), row=len(hosts), col=1)
+    return fig
+
+
+# --------------------------------------------------------------------------- memory and paging
+def memory_breakdown(result: Any) -> go.Figure:
+    """Real storage of an LPAR against expected resident storage and Σ guest virtual storage.
+
+    Parameters
+    ----------
+    result : colonykit.memory.MemoryResult
+
+    Examples
+    --------
+    >>> from colonykit import memory
+    >>> r = memory.lpar_memory([memory.GuestMemory("web", 512, count=2)], 2048, cp_mib=64)
+    >>> [t.name for t in memory_breakdown(r).data][:3]
+    ['guests: web', 'shared (NSS/DCSS)', 'minidisk cache']
+    """
+    g = result.guests
+    fig = _figure()
+    # one segment per guest kind (resident_total_mib = resident × count); plotly stacks them
+    for j, row in enumerate(g.itertuples(index=False)):
+        fig.add_bar(x=["expected resident"], y=[float(row.resident_total_mib)], name=f"guests: {row.name}",
+                    marker_color=MEMORY_GUEST_COLOURS[j % len(MEMORY_GUEST_COLOURS)], legendgroup="guests",
+                    hovertemplate=f"{row.name} × {int(row.count)}: %{{y:,.0f}} MiB resident<extra></extra>")
+    parts = [("shared (NSS/DCSS)", result.shared_mib, OKABE_ITO["bluish_green"]),
+             ("minidisk cache", result.mdc_mib, OKABE_ITO["orange"]),
+             ("CP", result.cp_mib, OKABE_ITO["reddish_purple"])]
+    for name, v, colour in parts:
+        fig.add_bar(x=["expected resident"], y=[v], name=name, marker_color=colour,
+                    hovertemplate=f"{name}: %{{y:,.0f}} MiB<extra></extra>")
+    fig.add_bar(x=["real storage"], y=[result.real_mib], name="real storage", marker_color=OKABE_ITO["black"],
+                hovertemplate="real storage %{y:,.0f} MiB<extra></extra>")
+    fig.add_bar(x=["guest virtual"], y=[result.virtual_total_mib], name="Σ guest virtual",
+                marker_color=OKABE_ITO["sky_blue"],
+                hovertemplate=(f"Σ guest virtual %{{y:,.0f}} MiB (overcommit "
+                               f"{result.overcommit_ratio:.2f}:1, limit "
+                               f"{result.overcommit_limit_ratio:g}:1)<extra></extra>"))
+    _layout(fig, f"LPAR memory: overcommit {result.overcommit_ratio:.2f}:1, shortfall "
+                 f"{result.shortfall_mib:,.0f} MiB", barmode="stack", height=400)
+    fig.update_yaxes(title_text="storage [MiB]", rangemode="tozero")
+    return fig
+
+
+def paging_rules(frame: pd.DataFrame, chosen: str | None = None) -> go.Figure:
+    """Paging space by rule (the frame of :func:`colonykit.paging.compare_rules`).
+
+    Examples
+    --------
+    >>> from colonykit import paging
+    >>> f = paging.compare_rules([512] * 10, 2048)
+    >>> list(paging_rules(f, "sg24-6824").data[0].y) == f["paging_gib"].tolist()
+    True
+    """
+    rules = [str(r) for r in frame.index]
+    colours = [OKABE_ITO["vermillion"] if r == chosen else OKABE_ITO["blue"] for r in rules]
+    fig = _figure(go.Bar(
+        x=rules, y=frame["paging_gib"].astype(float).tolist(), marker_color=colours, name="paging space",
+        text=[f"{v:,.1f} GiB" for v in frame["paging_gib"]], textposition="outside",
+        customdata=np.column_stack([frame["volumes"], frame["volume_model"]]),
+        hovertemplate="%{x}: %{y:,.1f} GiB on %{customdata[0]} × %{customdata[1]}<extra></extra>"))
+    _layout(fig, "Paging space by rule" + (f" (chosen: {chosen})" if chosen else ""), height=380,
+            showlegend=False)
+    fig.update_yaxes(title_text="paging space [GiB]", rangemode="tozero")
+    fig.update_xaxes(title_text="paging rule")
+    return fig
+
+
+def plan_hosts(result: Any) -> go.Figure:
+    """Per host of a plan: guest virtual storage (stacked by source server), real storage, paging.
+
+    Parameters
+    ----------
+    result : colonykit.plan.ColonyPlanResult or colonykit.plan.ColonyPlan
+
+    Examples
+    --------
+    >>> from colonykit import plan
+    >>> r = plan.build_plan("data/examples/scenario.yaml")
+    >>> fig = plan_hosts(r)
+    >>> [t.name for t in fig.data][-2:]
+    ['real storage', 'paging space']
+    """
+    p = getattr(result, "plan", result)
+    hosts = [h.id for h in p.hosts]
+    servers = sorted({g.source_server or g.name for h in p.hosts for g in h.guests})
+    fig = _figure()
+    for j, s in enumerate(servers):
+        y = [[g.memory_mib / MIB_PER_GIB for g in h.guests if (g.source_server or g.name) == s]
+             for h in p.hosts]
+        # one bar segment per guest: plotly stacks them (no sum computed here)
+        xs = [hid for hid, ys in zip(hosts, y, strict=True) for _ in ys]
+        ys = [v for vs in y for v in vs]
+        fig.add_bar(x=xs, y=ys, name=f"guests: {s}", offsetgroup="virtual", legendgroup=s,
+                    marker_color=SERIES_COLOURS[j % len(SERIES_COLOURS)], marker_line_width=0.3,
+                    hovertemplate=f"%{{x}}: a {s} guest, %{{y:,.2f}} GiB virtual<extra></extra>")
+    fig.add_bar(x=hosts, y=[h.capacity.memory_gib for h in p.hosts], name="real storage",
+                offsetgroup="real", marker_color=OKABE_ITO["black"],
+                customdata=np.array([[h.rules.max_memory_overcommit_ratio] for h in p.hosts]),
+                hovertemplate="%{x}: real storage %{y:,.1f} GiB (overcommit limit "
+                              "%{customdata[0]:g}:1)<extra></extra>")
+    fig.add_bar(x=hosts, y=[h.capacity.paging_gib for h in p.hosts], name="paging space",
+                offsetgroup="paging", marker_color=OKABE_ITO["orange"],
+                customdata=np.array([[h.capacity.paging_volumes, h.capacity.paging_volume_model]
+                                     for h in p.hosts], dtype=object),
+                hovertemplate="%{x}: paging %{y:,.1f} GiB on %{customdata[0]} × "
+                              "%{customdata[1]}<extra></extra>")
+    _layout(fig, "Memory and paging per host (guest virtual stacked by source server)",
+            barmode="stack", height=420)
+    fig.update_yaxes(title_text="storage [GiB]", rangemode="tozero")
+    fig.update_xaxes(title_text="host / LPAR")
+    return fig
+
+
+# --------------------------------------------------------------------------- channels
+def channel_curve(curve: pd.DataFrame, load: Any | None = None) -> go.Figure:
+    """Response time against per-path busy for several path counts; the planned load marked.
+
+    Parameters
+    ----------
+    curve : DataFrame
+        :func:`colonykit.channels.response_curve` output.
+    load : colonykit.channels.ChannelResult, optional
+        Marked at (``per_path_busy_pct``, ``response_ms``); ``max_busy_pct`` drawn as a line.
+
+    Examples
+    --------
+    >>> from colonykit import channels
+    >>> fig = channel_curve(channels.response_curve(14.0, paths=[1, 2]),
+    ...                     channels.channel_load(54, 14, paths=2))
+    >>> [t.name for t in fig.data]
+    ['1 path(s)', '2 path(s)', 'planned load']
+    """
+    required = {"paths", "per_path_busy_pct", "response_ms", "io_rate_per_s"}
+    if not required <= set(curve.columns):
+        msg = f"curve must have the columns {sorted(required)} (colonykit.channels.response_curve)"
+        raise InputError(msg)
+    fig = _figure()
+    for j, (paths, part) in enumerate(curve.groupby("paths", sort=True)):
+        fig.add_scatter(x=part["per_path_busy_pct"], y=part["response_ms"], mode="lines",
+                        name=f"{int(paths)} path(s)", line={"color": PALETTE[j % len(PALETTE)]},
+                        customdata=part[["io_rate_per_s"]].to_numpy(),
+                        hovertemplate=("%{x:.0f} % busy per path: response %{y:,.2f} ms at "
+                                       "%{customdata[0]:,.0f} I/O/s<extra></extra>"))
+    title = "Channel response time vs busy"
+    if load is not None:
+        fig.add_scatter(x=[load.per_path_busy_pct], y=[load.response_ms], mode="markers",
+                        name="planned load", marker={"size": 12, "color": OKABE_ITO["vermillion"],
+                                                     "symbol": "diamond"},
+                        hovertemplate=(f"planned: {load.io_rate_per_s:,.1f} I/O/s on {load.paths} path(s), "
+                                       "%{x:.1f} % busy per path, %{y:,.2f} ms<extra></extra>"))
+        fig.add_vline(x=load.max_busy_pct, line_dash="dash", line_color=OKABE_ITO["black"],
+                      annotation_text=f"target {load.max_busy_pct:g} %")
+        title += f" (planned {load.per_path_busy_pct:.1f} % per path, {load.paths_needed} path(s) needed)"
+    _layout(fig, title, height=400)
+    fig.update_xaxes(title_text="busy per path [%]", range=[0, 100])
+    fig.update_yaxes(title_text="response time [ms]", rangemode="tozero")
+    return fig
+
+
+# --------------------------------------------------------------------------- designs
+def design_comparison(comparison: pd.DataFrame, chosen: str | None = None) -> go.Figure:
+    """Total and shared disk of every design (the frame of :func:`colonykit.designs.compare`).
+
+    Examples
+    --------
+    >>> from colonykit import designs
+    >>> f = designs.compare(26)
+    >>> fig = design_comparison(f, "zvm-basevol-guestvol")
+    >>> list(fig.data[0].y) == f["total_gib"].tolist()
+    True
+    """
+    names = [str(n) for n in comparison.index]
+    cd = np.column_stack([comparison["per_guest_gib"].astype(float), comparison["saving_vs_dedicated_pct"],
+                          comparison["platform"].astype(str)])
+    line = [3 if n == chosen else 0 for n in names]
+    fig = _figure()
+    fig.add_bar(x=names, y=comparison["total_gib"].astype(float).tolist(), name="total disk",
+                marker_color=OKABE_ITO["blue"], marker_line_color=OKABE_ITO["vermillion"],
+                marker_line_width=line, customdata=cd,
+                text=[f"−{v:.0f} %" for v in comparison["saving_vs_dedicated_pct"]], textposition="outside",
+                hovertemplate=("%{x} (%{customdata[2]}): total %{y:,.1f} GiB, %{customdata[0]:,.2f} GiB "
+                               "per guest, %{customdata[1]:.1f} % less than dedicated<extra></extra>"))
+    fig.add_bar(x=names, y=comparison["shared_gib"].astype(float).tolist(), name="shared images",
+                marker_color=OKABE_ITO["orange"],
+                hovertemplate="%{x}: shared images %{y:,.2f} GiB<extra></extra>")
+    _layout(fig, "Disk by design" + (f" (chosen: {chosen}, outlined)" if chosen else "")
+                 + " — text: saving vs dedicated", barmode="group", height=420)
+    fig.update_yaxes(title_text="disk [GiB]", rangemode="tozero")
+    fig.update_xaxes(title_text="design")
+    return fig
+
+
+# --------------------------------------------------------------------------- plan
+def plan_figures(result: Any) -> dict[str, go.Figure]:
+    """Every figure a :class:`~colonykit.plan.ColonyPlanResult` supports, by name.
+
+    ``sizing_range`` and ``sizing_engines`` (when the plan was sized), ``plan_hosts``,
+    ``design_comparison`` and, when the result's ``extras`` hold them, ``white_space``
+    (``extras["whitespace"]``), ``staggering`` (``extras["staggering"]``) and ``packing``
+    (``extras["packing"]``).
+
+    Examples
+    --------
+    >>> from colonykit import plan
+    >>> figs = plan_figures(plan.build_plan("data/examples/scenario.yaml"))
+    >>> {"design_comparison", "plan_hosts", "sizing_engines", "sizing_range"} <= set(figs)
+    True
+    """
+    figs: dict[str, go.Figure] = {}
+    if result.sizing is not None:
+        figs["sizing_range"] = sizing_range(result.sizing)
+        figs["sizing_engines"] = sizing_engines(result.sizing)
+    figs["plan_hosts"] = plan_hosts(result)
+    figs["design_comparison"] = design_comparison(result.comparison, result.plan.metadata.design)
+    extras: Mapping[str, Any] = getattr(result, "extras", {}) or {}
+    if extras.get("whitespace") is not None:
+        figs["white_space"] = white_space(extras["whitespace"])
+    if extras.get("staggering") is not None:
+        figs["staggering"] = staggering(extras["staggering"])
+    if extras.get("packing") is not None:
+        figs["packing"] = packing_hosts(extras["packing"])
+    return figs
+
+
+__all__ = [
+    "BOUND_COLOURS",
+    "OKABE_ITO",
+    "PALETTE",
+    "channel_curve",
+    "design_comparison",
+    "memory_breakdown",
+    "packing_hosts",
+    "paging_rules",
+    "plan_figures",
+    "plan_hosts",
+    "sizing_engines",
+    "sizing_range",
+    "staggering",
+    "white_space",
+]

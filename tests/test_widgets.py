@@ -1,0 +1,197 @@
+"""The explorer without a browser: the model, the control wiring, in-place figures and the export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from colonykit import designs, export, plan, sizing, widgets
+from colonykit.errors import InputError, UnknownNameError
+from colonykit.ingest import read_inventory
+
+SCENARIO = "data/examples/scenario.yaml"
+
+
+@pytest.fixture(scope="module")
+def inv() -> pd.DataFrame:
+    return read_inventory("data/examples/xyz_inventory.csv")[0]
+
+
+@pytest.fixture()
+def model() -> widgets.ExplorerModel:
+    return widgets.ExplorerModel(SCENARIO)
+
+
+@pytest.fixture()
+def ui(tmp_path: Path):
+    return widgets.explorer(SCENARIO, export_dir=tmp_path / "export")
+
+
+def test_defaults_are_the_scenario(model: widgets.ExplorerModel) -> None:
+    c = model.controls
+    assert (c.processor, c.sizing_bound, c.basis, c.smt, c.hosts) == ("z15", "typical", "peak", False, 1)
+    assert c.design == "zvm-basevol-guestvol"
+    assert c.max_memory_overcommit_ratio == 1.5 and c.memory_gib_per_host == 24
+    assert c.target_util_pct == 90.0  # constants.csv default (the scenario gives none)
+    assert c.workload_class == widgets.AS_INVENTORY
+    assert list(model.state.figures)[:4] == list(widgets.FIGURES)
+
+
+def test_headroom_changes_engines_like_the_library(model: widgets.ExplorerModel, inv: pd.DataFrame) -> None:
+    assert model.state.headline["engines_per_host"] == [2]
+    state = model.update(target_util_pct=50)
+    direct = sizing.size_inventory(inv, "z15", target_util_pct=50)  # second path: the library alone
+    assert state.headline["engines"] == direct.engines == {"low": 2, "typical": 4, "high": 6}
+    assert state.headline["engines_per_host"] == [direct.engines["typical"]]
+    assert state.result.plan.hosts[0].capacity.cpus == 4
+    fig = state.figures["sizing_engines"]
+    assert list(fig.data[0].y) == [2, 4, 6]
+    assert "50 % target" in fig.layout.title.text
+    assert model.state is state
+
+
+def test_generation_and_workload_class(model: widgets.ExplorerModel, inv: pd.DataFrame) -> None:
+    s = model.update(processor="z13", workload_class="database")
+    other = inv.copy()
+    other["workload_class"] = "database"
+    direct = sizing.size_inventory(other, "z13")
+    assert s.headline["processor"] == "z13"
+    assert s.headline["mips"] == pytest.approx(direct.total)
+    assert s.headline["engines"] == direct.engines
+    assert list(s.figures["sizing_range"].data[1].x)[0] == pytest.approx(direct.total["mips_typical"])
+
+
+def test_hosts_split_the_guests(model: widgets.ExplorerModel) -> None:
+    s = model.update(hosts=2)
+    assert s.headline["hosts"] == ["lpar1", "lpar2"]
+    assert sum(s.headline["guests_per_host"]) == 26
+    real = next(t for t in s.figures["plan_hosts"].data if t.name == "real storage")
+    assert list(real.x) == ["lpar1", "lpar2"]
+
+
+def test_design_and_overcommit(model: widgets.ExplorerModel) -> None:
+    s = model.update(design="zvm-ro-root")
+    assert s.headline["design"] == "zvm-ro-root"
+    assert s.headline["disk_total_gib"] == pytest.approx(designs.compare(26).loc["zvm-ro-root", "total_gib"])
+    widths = dict(zip(s.figures["design_comparison"].data[0].x,
+                      s.figures["design_comparison"].data[0].marker.line.width, strict=True))
+    assert widths["zvm-ro-root"] == 3
+    # 33 GiB of guest virtual on 24 GiB real = 1.375:1, over a 1.2 limit -> CK002
+    s = model.update(max_memory_overcommit_ratio=1.2)
+    assert "CK002" in set(s.findings["code"])
+    assert s.headline["errors"] >= 1
+    assert "CK002" in widgets.headline_html(s)
+
+
+def test_bad_controls_leave_the_state(model: widgets.ExplorerModel) -> None:
+    before = model.state
+    with pytest.raises(UnknownNameError, match="explorer control"):
+        model.update(headroom=10)
+    with pytest.raises(InputError, match="hosts"):
+        model.update(hosts=0)
+    with pytest.raises(InputError, match="SMT"):
+        model.update(processor="z10ec", smt=True)
+    with pytest.raises(UnknownNameError, match="workload class"):
+        model.update(workload_class="gaming")
+    assert model.state is before
+
+
+def test_slider_updates_figures_in_place(ui) -> None:
+    fw = ui.figures["sizing_engines"]
+    assert isinstance(fw, go.FigureWidget)
+    assert list(fw.data[0].y) == [2, 2, 4]
+    assert "class='ck-engines'>2<" in ui.headline.value
+    ui.controls["target_util_pct"].value = 50
+    assert ui.figures["sizing_engines"] is fw  # same widget, new data
+    assert list(fw.data[0].y) == [2, 4, 6]
+    assert "50 % target" in fw.layout.title.text
+    assert "class='ck-engines'>4<" in ui.headline.value
+    assert "updated" in ui.status.value
+    ui.controls["hosts"].value = 3
+    real = next(t for t in ui.figures["plan_hosts"].data if t.name == "real storage")
+    assert list(real.x) == ["lpar1", "lpar2", "lpar3"]
+
+
+def test_bad_control_shows_an_error_and_keeps_figures(ui) -> None:
+    y = list(ui.figures["sizing_engines"].data[0].y)
+    ui.controls["processor"].value = "z10ec"
+    ui.controls["smt"].value = True
+    assert "ck-error" in ui.status.value and "SMT" in ui.status.value
+    assert "z10ec engines" in ui.figures["sizing_engines"].layout.title.text  # the last good state
+    ui.controls["smt"].value = False
+    assert "ck-error" not in ui.status.value
+    assert list(ui.figures["sizing_engines"].data[0].y) != y  # z10ec needs more engines than z15
+
+
+def test_export_button_writes_the_current_plan(ui, tmp_path: Path) -> None:
+    ui.controls["target_util_pct"].value = 60
+    ui.export_button.click()
+    out = tmp_path / "export"
+    assert ui.exported and ui.exported[0] == out / "plan.yaml"
+    assert "exported" in ui.status.value
+    loaded = export.load_plan(out / "plan.yaml")
+    assert loaded.hosts[0].capacity.cpus == ui.model.state.headline["engines_per_host"][0] == 3
+    assert loaded.evidence.sizing.values["target_util_pct"] == 60.0
+    rendered = [p for p in ui.exported[1:] if "render" in p.relative_to(out).parts]
+    assert rendered and all(p.is_file() for p in rendered)
+    assert (out / "render" / "zvm").is_dir()
+    # a second export after another change overwrites with the new plan
+    ui.controls["hosts"].value = 2
+    ui.export_button.click()
+    assert len(export.load_plan(out / "plan.yaml").hosts) == 2
+
+
+def test_export_to_a_file_path_is_an_error(ui, tmp_path: Path) -> None:
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x")
+    ui.export_dir.value = str(blocker)
+    ui.export_button.click()
+    assert "ck-error" in ui.status.value
+
+
+def test_sync_figure_replaces_traces_when_the_shape_changes() -> None:
+    fw = go.FigureWidget(go.Figure(go.Bar(x=[1], y=[1])))
+    widgets.sync_figure(fw, go.Figure([go.Scatter(x=[1, 2], y=[3, 4]), go.Scatter(x=[1], y=[5])]))
+    assert [t.type for t in fw.data] == ["scatter", "scatter"]
+    assert list(fw.data[0].y) == [3, 4]
+
+
+def test_model_from_a_scenario_object_and_inventory(inv: pd.DataFrame) -> None:
+    scen = plan.load_scenario(SCENARIO)
+    m = widgets.ExplorerModel(scen, inventory=inv)
+    assert m.state.headline["guests"] == 26
+    no_inv = scen.model_copy(update={"inventory": None})
+    with pytest.raises(InputError, match="inventory"):
+        widgets.ExplorerModel(no_inv)
+
+
+def test_traces_are_read_once_and_white_space_is_shown(tmp_path: Path) -> None:
+    from colonykit import whitespace
+
+    traces = Path("data/traces/bitbrains_rnd_50vm_7d.csv.gz")
+    if not traces.is_file():
+        pytest.skip("bundled example traces not present")
+    scen = plan.load_scenario(SCENARIO)
+    scen.traces = plan.ScenarioTraces(path="../traces/bitbrains_rnd_50vm_7d.csv.gz", unit="mips")
+    ui = widgets.explorer(scen, export_dir=tmp_path)
+    demand = ui.model.demand
+    assert demand is not None and demand.shape[1] == 50
+    ws = ui.model.state.result.extras["whitespace"]
+    assert ws.sum_of_peaks == pytest.approx(whitespace.analyze(demand).sum_of_peaks)
+    fig = ui.model.state.figures["white_space"]
+    assert fig.data[0].y[0] == pytest.approx(ws.sum_of_peaks)
+    ui.controls["target_util_pct"].value = 50
+    assert ui.model.demand is demand  # not read again
+    assert ui.model.state.result.plan.evidence.white_space.evaluated
+
+
+def test_too_big_for_the_machine_is_shown(model: widgets.ExplorerModel) -> None:
+    s = model.update(processor="g5")  # 10 engines at most (processors.csv)
+    assert s.headline["max_engines"] == 10
+    assert s.headline["fits_machine"] == {b: s.headline["engines"][b] <= 10 for b in ("low", "typical", "high")}
+    assert not s.headline["fits_machine"]["high"]
+    assert "more engines than the largest g5 has (10)" in widgets.headline_html(s)
+    assert "more engines than" not in widgets.headline_html(model.update(processor="z15"))
