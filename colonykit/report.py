@@ -252,7 +252,9 @@ def build_report(result: Any, *, title: str | None = None) -> str:
     extra_figs = "".join(fig(n) for n in ("white_space", "staggering", "packing"))
     ws_result = (getattr(result, "extras", {}) or {}).get("whitespace")
     if ws_result is not None and hasattr(ws_result, "summary"):
-        extra_figs = f"<pre class='ws-summary'>{_e(ws_result.summary())}</pre>" + extra_figs
+        notes = (getattr(result, "extras", {}) or {}).get("trace_notes") or []
+        notes_html = "".join(f"<p class='note trace-note'>{_e(n)}</p>" for n in notes)
+        extra_figs = f"<pre class='ws-summary'>{_e(ws_result.summary())}</pre>" + notes_html + extra_figs
     ws_note = "" if extra_figs else (
         f"<p class='note'>White space: {_e(p.evidence.white_space.note or 'see evidence')}</p>")
     chan = fig("channel_curve") or "<p class='note'>No I/O section in the scenario: channels not evaluated.</p>"

@@ -1,0 +1,81 @@
+"""`colonykit run` (the `make run` job) and the trace evidence the plan carries."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from colonykit import export, plan, sizing
+from colonykit.cli import main
+
+SCEN = "data/examples/xyz_with_traces.yaml"
+
+
+@pytest.fixture(scope="module")
+def traced():
+    return plan.build_plan(SCEN)
+
+
+def test_trace_evidence_in_extras(traced) -> None:
+    ex = traced.extras
+    ws, pk, st, demand = ex["whitespace"], ex["packing"], ex["staggering"], ex["demand"]
+    assert demand.shape == (2016, 50)
+    # white space = 1 - composite peak / sum of peaks, recomputed here from the frame
+    arr = demand.to_numpy()
+    assert ws.sum_of_peaks == pytest.approx(arr.max(axis=0).sum())
+    assert ws.composite_peak == pytest.approx(arr.sum(axis=1).max())
+    assert ws.white_space_pct == pytest.approx(100 * (1 - arr.sum(axis=1).max() / arr.max(axis=0).sum()))
+    # packing: never over capacity at any step, at least the lower bound, every server placed once
+    usable = pk.capacity
+    assert (pk.host_series.to_numpy() <= usable * (1 + 1e-9)).all()
+    assert pk.hosts_used >= pk.lower_bound == int(np.ceil(arr.sum(axis=1).max() / usable - 1e-9))
+    assert sorted(pk.assignment) == sorted(str(c) for c in demand.columns)
+    # the LPAR size used holds the largest traced server
+    assert usable >= arr.max()
+    # staggering never raises the peak
+    assert st.peak_after <= st.peak_before + 1e-9
+    assert len(ex["trace_notes"]) == 2
+
+
+def test_packing_lpar_size_is_the_smallest_that_fits(traced) -> None:
+    pk, proc = traced.extras["packing"], traced.sizing.processor
+    util = traced.sizing.options.target_util_pct / 100
+    n = int(round(np.interp(pk.host_capacity, [float(sizing.engine_capacity_mips(k, proc.engine_mips_1way))
+                                               for k in range(1, 9)], range(1, 9))))
+    biggest = traced.extras["demand"].to_numpy().max()
+    assert float(sizing.engine_capacity_mips(n, proc.engine_mips_1way)) * util >= biggest
+    assert float(sizing.engine_capacity_mips(n - 1, proc.engine_mips_1way)) * util < biggest
+
+
+def test_run_writes_everything(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "out"
+    code = main(["run", SCEN, "--out", str(out), "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 0
+    for rel in ("plan.yaml", "sizing.json", "whitespace.json", "findings.csv", "report.html",
+                "render/zvm/lpar1/USER.DIRECT", "render/ansible/inventory.yml"):
+        assert (out / rel).is_file(), rel
+    assert str(out / "plan.yaml") in doc["files"]
+    loaded = export.load_plan(out / "plan.yaml")
+    assert plan.plan_guest_count(loaded) == 26
+    sized = json.loads((out / "sizing.json").read_text())
+    assert sized["target"]["engines_typical"] == loaded.hosts[0].capacity.cpus
+    ws = json.loads((out / "whitespace.json").read_text())
+    assert ws["sum_of_peaks"] > ws["composite_peak"] > 0
+    html = (out / "report.html").read_text()
+    assert "data-figure='packing'" in html and "Time-series packing" in html
+    assert "<script src=\"http" not in html  # plotly inlined: works offline
+    assert yaml.safe_load((out / "plan.yaml").read_text())["apiVersion"] == "colonykit/v1"
+
+
+def test_run_bad_scenario_exit_2_nothing_written(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "s.yaml"
+    bad.write_text("apiVersion: colonykit/v1\nkind: ColonyScenario\nname: x\ndesign: {name: nope}\n")
+    out = tmp_path / "out"
+    assert main(["run", str(bad), "--out", str(out)]) == 2
+    assert "error:" in capsys.readouterr().err
+    assert not out.exists() or not any(out.rglob("*"))
