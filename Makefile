@@ -48,6 +48,7 @@ test-fast: $(STAMP_TEST)
 test-browser: $(STAMP_BROWSER)
 	$(PY) -m pytest -p no:cacheprovider -m ui tests/browser --browser chromium; \
 	  rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no browser tests collected"; exit 1; fi; exit $$rc
+	$(PY) -m pytest -p no:cacheprovider -q tests/test_report.py -k static_images
 
 ## make bench: benchmarks, JSON on stdout
 bench: $(STAMP_TEST)
