@@ -52,7 +52,7 @@ test-browser: $(STAMP_BROWSER)
 
 ## make bench: benchmarks, JSON on stdout
 bench: $(STAMP_TEST)
-	$(PY) benchmarks/run.py
+	@$(PY) benchmarks/run.py
 
 lint: $(STAMP_TEST)
 	$(PY) -m ruff check colonykit tests benchmarks

@@ -908,7 +908,7 @@ def _volsers(prefix: str, n: int) -> list[str]:
 
 
 def build_plan(scenario: Scenario | str | Path, *, inventory: pd.DataFrame | None = None,
-               demand: pd.DataFrame | None = None) -> ColonyPlanResult:
+               demand: pd.DataFrame | None = None, stagger_traces: bool = True) -> ColonyPlanResult:
     """Assemble, size and check a colony plan.
 
     Parameters
@@ -919,6 +919,9 @@ def build_plan(scenario: Scenario | str | Path, *, inventory: pd.DataFrame | Non
         A canonical inventory frame instead of reading ``scenario.inventory``.
     demand : DataFrame, optional
         A wide demand frame instead of reading ``scenario.traces``.
+    stagger_traces : bool
+        With traces, also detect and stagger recurring spikes (``extras["staggering"]``).
+        It depends on the traces only, so interactive callers compute it once and pass False.
 
     Returns
     -------
@@ -937,7 +940,7 @@ def build_plan(scenario: Scenario | str | Path, *, inventory: pd.DataFrame | Non
     """
     scen = load_scenario(scenario) if isinstance(scenario, str | Path) else scenario
     try:
-        return _build(scen, inventory, demand)
+        return _build(scen, inventory, demand, stagger_traces)
     except ValidationError as exc:  # a value that passed the scenario but not the plan schema
         where = scen.source or "scenario"
         raise_problems(validation_problems(exc, f"{where} (plan assembly)", ColonyPlan),
@@ -946,7 +949,7 @@ def build_plan(scenario: Scenario | str | Path, *, inventory: pd.DataFrame | Non
 
 
 def _build(scen: Scenario, inventory: pd.DataFrame | None,
-           demand: pd.DataFrame | None) -> ColonyPlanResult:
+           demand: pd.DataFrame | None, stagger_traces: bool = True) -> ColonyPlanResult:
     where = scen.source or "scenario"
     try:
         design = designs.get_design(scen.design.name, scen.design.overrides,
@@ -1275,12 +1278,17 @@ def _build(scen: Scenario, inventory: pd.DataFrame | None,
     if ws is not None:
         extras["whitespace"] = ws
         extras["demand"] = demand
-        extras.update(_trace_extras(demand, ws, sizing_res, cpus))
+        extras.update(_trace_extras(demand, ws, sizing_res, cpus, stagger=stagger_traces))
     return ColonyPlanResult(plan=plan_doc, design=design, comparison=comparison, sizing=sizing_res,
                             scenario=scen, extras=extras)
 
 
-def _trace_extras(demand: pd.DataFrame, ws: Any, sizing_res: Any, cpus_per_host: int) -> dict[str, Any]:
+class _SkipStagger(Exception):
+    """Internal: staggering not requested."""
+
+
+def _trace_extras(demand: pd.DataFrame, ws: Any, sizing_res: Any, cpus_per_host: int, *,
+                  stagger: bool = True) -> dict[str, Any]:
     """Staggering and time-series packing of the traced workload (evidence beside the plan).
 
     - staggering: recurring daily spikes inside 00:00-06:00 detected with
@@ -1296,6 +1304,8 @@ def _trace_extras(demand: pd.DataFrame, ws: Any, sizing_res: Any, cpus_per_host:
     except ImportError:  # pragma: no cover - both are part of the package
         return out
     try:
+        if not stagger:
+            raise _SkipStagger
         windows = staggering.detect_spikes(demand, "1D", earliest="00:00", latest="06:00")
         if windows:
             st = staggering.stagger(demand, windows)
@@ -1305,6 +1315,8 @@ def _trace_extras(demand: pd.DataFrame, ws: Any, sizing_res: Any, cpus_per_host:
                          f"({st.method}).")
         else:
             notes.append("Staggering: no recurring spikes detected in 00:00-06:00 (nothing to move).")
+    except _SkipStagger:
+        pass
     except (ValueError, KeyError) as exc:
         notes.append(f"Staggering not evaluated: {exc}")
     if str(ws.unit) == "mips":

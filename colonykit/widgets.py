@@ -155,6 +155,8 @@ class ExplorerModel:
         self.inventory = inventory
         #: The scenario's traces, read once by the first plan (``extras["demand"]``) and reused.
         self.demand: pd.DataFrame | None = None
+        #: Staggering of the traces (depends on nothing the controls change): first build only.
+        self._staggering: Any = None
         self.defaults = Controls.from_scenario(self.scenario)
         self.state = self.compute(self.defaults)
         self.demand = getattr(self.state.result, "extras", {}).get("demand")
@@ -212,8 +214,14 @@ class ExplorerModel:
 
     def compute(self, controls: Controls) -> ExplorerState:
         """Build the plan and figures for ``controls`` (no side effects)."""
+        # staggering depends on the traces only: computed on the first build, reused afterwards
+        first = self._staggering is None
         result = plan.build_plan(self.scenario_for(controls), inventory=self.inventory_for(controls),
-                                 demand=self.demand)
+                                 demand=self.demand, stagger_traces=first)
+        if first:
+            self._staggering = result.extras.get("staggering", False)
+        elif self._staggering:
+            result.extras["staggering"] = self._staggering
         figs = plots.plan_figures(result)
         return ExplorerState(controls=controls, result=result,
                              figures={k: figs[k] for k in FIGURES + STATIC_FIGURES if k in figs},

@@ -79,3 +79,21 @@ def test_run_bad_scenario_exit_2_nothing_written(tmp_path: Path, capsys) -> None
     assert main(["run", str(bad), "--out", str(out)]) == 2
     assert "error:" in capsys.readouterr().err
     assert not out.exists() or not any(out.rglob("*"))
+
+
+def test_explorer_staggers_once_and_keeps_it() -> None:
+    from colonykit import widgets
+
+    model = widgets.ExplorerModel(SCEN)
+    st = model.state.result.extras["staggering"]
+    assert st.peak_after <= st.peak_before
+    new = model.update(target_util_pct=60)
+    assert new.result.extras["staggering"] is st           # reused, not recomputed
+    assert "packing" in new.result.extras                   # packing depends on the LPAR size: recomputed
+    assert new.result.sizing.options.target_util_pct == 60
+
+
+def test_build_plan_can_skip_staggering(traced) -> None:
+    r = plan.build_plan(SCEN, demand=traced.extras["demand"], stagger_traces=False)
+    assert "staggering" not in r.extras and "packing" in r.extras
+    assert r.plan == traced.plan
