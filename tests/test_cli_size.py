@@ -102,3 +102,24 @@ def test_console_script_subprocess() -> None:
     r = subprocess.run([str(exe), "size", "missing.csv", "--target", "z15"], capture_output=True, text=True,
                        check=False)
     assert r.returncode == 2 and r.stderr.startswith("error:")
+
+
+def test_own_workload_class_table(capsys, tmp_path: Path) -> None:
+    classes = tmp_path / "classes.csv"
+    classes.write_text("workload_class,tpm_per_mips_low,tpm_per_mips_typical,tpm_per_mips_high,"
+                       "nway16_uplift_frac,source\n"
+                       "sap,60,90,120,0.3,our benchmark 2026-10\n"
+                       "mixed,30,77,200,0.3,seed 003 §2.5\n")
+    inv = tmp_path / "inv.csv"
+    inv.write_text("server,role,capacity,capacity_unit,util_avg_pct,util_peak_pct,workload_class,"
+                   "memory_mib,disk_gib\n"
+                   "erp,app,90000,tpm,20,40,sap,8192,200\n")
+    code, out, err = run_cli(capsys, "size", str(inv), "--target", "z16", "--workload-classes", str(classes),
+                             "--format", "json")
+    assert code == 0, err
+    s = json.loads(out)["servers"][0]
+    assert (s["mips_low"], s["mips_typical"], s["mips_high"]) == pytest.approx(
+        (0.4 * 90000 / 120, 0.4 * 90000 / 90, 0.4 * 90000 / 60))
+    # the bundled table does not know 'sap'
+    code, _, err = run_cli(capsys, "size", str(inv), "--target", "z16")
+    assert code == 2 and "'workload_class' must be one of" in err

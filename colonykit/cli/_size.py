@@ -29,20 +29,24 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="guests run a 10 ms timer: add 0.2-0.3%% of a G5 engine per guest")
     p.add_argument("--processors", default=None, metavar="CSV",
                    help="your own processor table (e.g. from zPCR) instead of the bundled one")
+    p.add_argument("--workload-classes", default=None, metavar="CSV",
+                   help="your own workload-class table (tpm/MIPS low/typical/high) instead of the bundled one")
     add_format(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Handler of ``colonykit size``."""
-    inv, _meta = read_inventory(args.inventory)
+    classes = reference.workload_classes(args.workload_classes) if args.workload_classes else None
+    inv, _meta = read_inventory(args.inventory, workload_table=classes)
     procs = reference.processors(args.processors) if args.processors else None
     overrides = {"basis": args.basis, "smt": args.smt, "on_demand_timer": args.on_demand_timer}
     if args.target_util_pct is not None:
         overrides["target_util_pct"] = args.target_util_pct
     if args.cp_overhead_pct is not None:
         overrides["cp_overhead_pct"] = args.cp_overhead_pct
-    result = sizing.size_inventory(inv, args.target, processor_table=procs, **overrides)
+    result = sizing.size_inventory(inv, args.target, processor_table=procs, workload_table=classes,
+                                   **overrides)
     if args.format == "json":
         emit_json(result.to_dict())
         return 0

@@ -77,7 +77,8 @@ def _num(value: Any) -> float | None:
 
 
 def read_inventory(
-    path: str | Path, *, sheet: str | int = 0
+    path: str | Path, *, sheet: str | int = 0, workload_table: pd.DataFrame | None = None,
+    units_table: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Read a server inventory from CSV (``.csv``/``.txt``) or Excel (``.xlsx``).
 
@@ -87,6 +88,8 @@ def read_inventory(
         The inventory file.
     sheet : str or int
         Excel sheet name or index (ignored for CSV).
+    workload_table, units_table : DataFrame, optional
+        The planner's own workload-class / capacity-unit tables (validation accepts their names).
 
     Returns
     -------
@@ -131,7 +134,8 @@ def read_inventory(
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         msg = f"{p.name}: cannot parse the file ({exc})"
         raise InputError(msg) from exc
-    frame = validate_inventory(frame, source=p.name, line_offset=line_offset, line_word=line_word)
+    frame = validate_inventory(frame, source=p.name, line_offset=line_offset, line_word=line_word,
+                               workload_table=workload_table, units_table=units_table)
     meta = {
         "source": str(p),
         "format": fmt,
