@@ -42,9 +42,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-import yaml
 
 from colonykit import storage
+from colonykit._yaml import load_yaml
 from colonykit.errors import InputError, must_be, raise_problems, unknown_name
 from colonykit.units import BYTES_PER_GIB, BYTES_PER_MIB
 
@@ -207,7 +207,7 @@ class Design:
 # --------------------------------------------------------------------------- loading
 @functools.lru_cache(maxsize=1)
 def _bundled_doc() -> Any:
-    return yaml.safe_load(DESIGNS_FILE.read_text(encoding="utf-8"))
+    return load_yaml(DESIGNS_FILE.read_text(encoding="utf-8"), "bundled designs.yaml")
 
 
 def load_designs_file(path: str | Path | None = None) -> dict[str, dict[str, Any]]:
@@ -226,11 +226,7 @@ def load_designs_file(path: str | Path | None = None) -> dict[str, dict[str, Any
         if not p.is_file():
             msg = f"designs file not found: {p}"
             raise InputError(msg)
-        try:
-            doc = yaml.safe_load(p.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            msg = f"{where}: not valid YAML: {exc}"
-            raise InputError(msg) from exc
+        doc = load_yaml(p.read_text(encoding="utf-8"), where)
     if not isinstance(doc, dict) or not isinstance(doc.get("designs"), dict):
         msg = f"{where}: expected a mapping with a 'designs' key"
         raise InputError(msg)

@@ -37,6 +37,7 @@ import yaml
 from pydantic import ValidationError
 
 from colonykit._atomic import atomic_write_text, atomic_write_tree
+from colonykit._yaml import load_yaml
 from colonykit.errors import InputError, raise_problems
 from colonykit.plan import ColonyPlan, validation_problems
 
@@ -67,15 +68,6 @@ def _str_representer(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
 
 
 _Dumper.add_representer(str, _str_representer)
-
-
-def _safe_load(text: str) -> Any:
-    """``yaml.safe_load`` semantics, with libyaml's C ``CSafeLoader`` when available (2-3x faster).
-
-    ``CSafeLoader`` constructs only plain YAML types, exactly like ``SafeLoader``.
-    """
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(text, Loader=loader)  # a safe loader (plain YAML types only)
 
 
 def plan_to_dict(plan: ColonyPlan) -> dict[str, Any]:
@@ -124,11 +116,9 @@ def validate_plan_text(text: str, where: str = "plan") -> list[str]:
     ["'metadata' must be given (required key is missing) at p.yaml"]
     """
     try:
-        data = _safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" line {mark.line + 1}" if mark is not None else ""
-        return [f"{where}{at}: not valid YAML: {getattr(exc, 'problem', exc)}"]
+        data = load_yaml(text, where)
+    except InputError as exc:
+        return [str(exc)]
     return _problems_of(data, where)[1]
 
 
@@ -140,13 +130,7 @@ def load_plan_text(text: str, where: str = "plan") -> ColonyPlan:
     InputError
         Not YAML, not a mapping, or invalid; ``.problems`` lists every problem by path.
     """
-    try:
-        data = _safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" line {mark.line + 1}" if mark is not None else ""
-        msg = f"{where}{at}: not valid YAML: {getattr(exc, 'problem', exc)}"
-        raise InputError(msg) from exc
+    data = load_yaml(text, where)
     plan, problems = _problems_of(data, where)
     raise_problems(problems, f"invalid plan {where}")
     assert plan is not None

@@ -65,10 +65,22 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from colonykit import __version__, designs, reference, storage
+from colonykit import (
+    __version__,
+    channels,
+    designs,
+    memory,
+    packing,
+    paging,
+    reference,
+    sizing,
+    staggering,
+    storage,
+    whitespace,
+)
+from colonykit._yaml import load_yaml
 from colonykit.errors import InputError, must_be, raise_problems
 from colonykit.units import BYTES_PER_GIB, FBA_BLOCKS_PER_MIB, MIB_PER_GIB
 
@@ -561,14 +573,7 @@ def load_scenario(path: str | Path) -> Scenario:
     if not p.is_file():
         msg = f"scenario file not found: {p}"
         raise InputError(msg)
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" line {mark.line + 1}" if mark is not None else ""
-        msg = f"{p.name}{at}: not valid YAML: {getattr(exc, 'problem', exc)}"
-        raise InputError(msg) from exc
-    return parse_scenario(data, p.name, p.parent)
+    return parse_scenario(load_yaml(p.read_text(encoding="utf-8"), p.name), p.name, p.parent)
 
 
 # =========================================================================== checks
@@ -576,11 +581,7 @@ def _finding(code: str, severity: Severity, message: str, path: str) -> Finding:
     return Finding(code=code, severity=severity, message=message, path=path)
 
 
-def _paging_required_gib(host: Host, images: Mapping[str, Image]) -> tuple[float | None, str]:
-    try:
-        from colonykit import paging
-    except ImportError:
-        return None, "colonykit.paging is not available"
+def _paging_required_gib(host: Host, images: Mapping[str, Image]) -> tuple[float, str]:
     virt = [g.memory_mib for g in host.guests]
     vdisk = sum(s.size_mib or 0 for g in host.guests for s in g.storage if s.kind == "vdisk")
     res = paging.paging_space(virt, host.capacity.memory_gib * MIB_PER_GIB, vdisk_mib=vdisk,
@@ -588,14 +589,10 @@ def _paging_required_gib(host: Host, images: Mapping[str, Image]) -> tuple[float
     return float(res.paging_gib), str(res.rule)
 
 
-def _channel_busy(io: HostIO, max_busy_pct: float) -> tuple[dict[str, float] | None, str]:
-    try:
-        from colonykit import channels
-    except ImportError:
-        return None, "colonykit.channels is not available"
+def _channel_busy(io: HostIO, max_busy_pct: float) -> dict[str, float]:
     r = channels.channel_load(io.io_rate_per_s, io.connect_ms, paths=io.paths, max_busy_pct=max_busy_pct)
     return {"busy_pct": float(r.busy_pct), "per_path_busy_pct": float(r.per_path_busy_pct),
-            "paths_needed": float(r.paths_needed)}, ""
+            "paths_needed": float(r.paths_needed)}
 
 
 def check_plan(plan: ColonyPlan, *, vdisk_max_blocks: int | None = None) -> list[Finding]:
@@ -645,13 +642,13 @@ def check_plan(plan: ColonyPlan, *, vdisk_max_blocks: int | None = None) -> list
                                 f"{host.rules.max_memory_overcommit_ratio:g}:1", f"{hp}.capacity.memory_gib"))
         if host.platform == "zvm" and host.guests:
             need, rule = _paging_required_gib(host, images)
-            if need is not None and cap.paging_gib + 1e-9 < need:
+            if cap.paging_gib + 1e-9 < need:
                 out.append(_finding("CK003", "error",
                                     f"host {host.id}: paging space {cap.paging_gib:g} GiB is below "
                                     f"the {rule} rule ({need:.2f} GiB)", f"{hp}.capacity.paging_gib"))
         if host.io is not None:
-            busy, _why = _channel_busy(host.io, host.rules.channel_max_busy_pct)
-            if busy is not None and busy["per_path_busy_pct"] > host.rules.channel_max_busy_pct + 1e-9:
+            busy = _channel_busy(host.io, host.rules.channel_max_busy_pct)
+            if busy["per_path_busy_pct"] > host.rules.channel_max_busy_pct + 1e-9:
                 out.append(_finding("CK004", "warning",
                                     f"host {host.id}: channel busy {busy['per_path_busy_pct']:.1f}% per "
                                     f"path over the {host.rules.channel_max_busy_pct:g}% target "
@@ -969,7 +966,6 @@ def _build(scen: Scenario, inventory: pd.DataFrame | None,
         from colonykit.ingest import read_inventory
 
         inv, _meta = read_inventory(scen.resolve(scen.inventory))
-    from colonykit import sizing
 
     overrides: dict[str, Any] = {"basis": scen.target.basis, "smt": scen.target.smt}
     if scen.target.target_util_pct is not None:
@@ -994,35 +990,24 @@ def _build(scen: Scenario, inventory: pd.DataFrame | None,
     ws_ev = _not_evaluated("no traces in the scenario (inventory-only sizing)")
     ws = None
     if scen.traces is not None or demand is not None:
-        try:
-            from colonykit import whitespace
-        except ImportError:
-            ws_ev = _not_evaluated("colonykit.whitespace is not available")
-        else:
-            if demand is None:
-                try:
-                    from colonykit.ingest import read_traces
-                except ImportError:
-                    read_traces = None
-                if read_traces is None:
-                    ws_ev = _not_evaluated("colonykit.ingest.read_traces is not available")
-                else:
-                    demand, _m = read_traces(scen.resolve(scen.traces.path), unit=scen.traces.unit)
-            if demand is not None:
-                kw = {}
-                if scen.traces is not None and scen.traces.headroom_pct is not None:
-                    kw["headroom_pct"] = scen.traces.headroom_pct
-                ws = whitespace.analyze(demand, **kw)
-                ws_ev = EvidenceItem(
-                    evaluated=True, method="composite vs individual peaks, seed 003 §2.3",
-                    source="colonykit.whitespace.analyze",
-                    note="evidence only: guests are sized from the inventory (WLF); the traces show "
-                         "how much of the sum of peaks the composite never uses",
-                    values={"white_space_pct": _clean(float(ws.white_space_pct)),
-                            "sum_of_peaks": _clean(float(ws.sum_of_peaks)),
-                            "composite_peak": _clean(float(ws.composite_peak)),
-                            "composite_mean": _clean(float(ws.composite_mean)),
-                            "unit": str(ws.unit), "servers": int(demand.shape[1])})
+        if demand is None:
+            from colonykit.ingest import read_traces
+
+            demand, _m = read_traces(scen.resolve(scen.traces.path), unit=scen.traces.unit)
+        kw = {}
+        if scen.traces is not None and scen.traces.headroom_pct is not None:
+            kw["headroom_pct"] = scen.traces.headroom_pct
+        ws = whitespace.analyze(demand, **kw)
+        ws_ev = EvidenceItem(
+            evaluated=True, method="composite vs individual peaks, seed 003 §2.3",
+            source="colonykit.whitespace.analyze",
+            note="evidence only: guests are sized from the inventory (WLF); the traces show "
+                 "how much of the sum of peaks the composite never uses",
+            values={"white_space_pct": _clean(float(ws.white_space_pct)),
+                    "sum_of_peaks": _clean(float(ws.sum_of_peaks)),
+                    "composite_peak": _clean(float(ws.composite_peak)),
+                    "composite_mean": _clean(float(ws.composite_mean)),
+                    "unit": str(ws.unit), "servers": int(demand.shape[1])})
 
     # ---- guests and hosts
     rows = _guest_rows(scen, inv, sizing_res)
@@ -1183,39 +1168,27 @@ def _build(scen: Scenario, inventory: pd.DataFrame | None,
         paging_gib = 0.0
         paging_vols = 0
         if platform == "zvm":
-            try:
-                from colonykit import paging
-            except ImportError:
-                paging = None
-            if paging is None:
-                paging_ev = _not_evaluated("colonykit.paging is not available; paging space not sized")
-                if scen.target.paging_gib_per_host is not None:
-                    paging_gib = float(scen.target.paging_gib_per_host)
-            else:
-                vdisk = sum(s.size_mib or 0 for g in gs for s in g.storage if s.kind == "vdisk")
-                pres = paging.paging_space([g.memory_mib for g in gs] or [0], mem_gib * MIB_PER_GIB,
-                                           vdisk_mib=vdisk, rule=scen.rules.paging_rule)
-                rule_gib = float(pres.paging_gib)
-                paging_gib = float(scen.target.paging_gib_per_host) \
-                    if scen.target.paging_gib_per_host is not None else float(math.ceil(rule_gib))
-                paging_notes[f"{hid}.rule_paging_gib"] = _clean(rule_gib)
-                paging_notes[f"{hid}.vdisk_mib"] = int(vdisk)
-                paging_ev = EvidenceItem(evaluated=True, method=f"paging rule {pres.rule}",
-                                         source="colonykit.paging.paging_space", values=paging_notes)
+            vdisk = sum(s.size_mib or 0 for g in gs for s in g.storage if s.kind == "vdisk")
+            pres = paging.paging_space([g.memory_mib for g in gs] or [0], mem_gib * MIB_PER_GIB,
+                                       vdisk_mib=vdisk, rule=scen.rules.paging_rule)
+            rule_gib = float(pres.paging_gib)
+            paging_gib = float(scen.target.paging_gib_per_host) \
+                if scen.target.paging_gib_per_host is not None else float(math.ceil(rule_gib))
+            paging_notes[f"{hid}.rule_paging_gib"] = _clean(rule_gib)
+            paging_notes[f"{hid}.vdisk_mib"] = int(vdisk)
+            paging_ev = EvidenceItem(evaluated=True, method=f"paging rule {pres.rule}",
+                                     source="colonykit.paging.paging_space", values=paging_notes)
             if paging_gib > 0:
                 pages_per_vol = storage.page_slots_per_volume(scen.target.paging_volume_model)
                 vol_gib = pages_per_vol * storage.page_bytes() / BYTES_PER_GIB
                 paging_vols = math.ceil(round(paging_gib / vol_gib, 9))
         if io is not None:
-            busy, why = _channel_busy(io, float(busy_max))
-            if busy is None:
-                chan_ev = _not_evaluated(why)
-            else:
-                chan_values.update({f"{hid}.{k}": _clean(v) for k, v in busy.items()})
-                chan_values[f"{hid}.io_rate_per_s"] = _clean(io.io_rate_per_s)
-                chan_ev = EvidenceItem(evaluated=True, method="channel busy = connect time × I/O rate "
-                                       "(seed 003 §8.10.3)", source="colonykit.channels.channel_load",
-                                       values=chan_values)
+            busy = _channel_busy(io, float(busy_max))
+            chan_values.update({f"{hid}.{k}": _clean(v) for k, v in busy.items()})
+            chan_values[f"{hid}.io_rate_per_s"] = _clean(io.io_rate_per_s)
+            chan_ev = EvidenceItem(evaluated=True, method="channel busy = connect time × I/O rate "
+                                   "(seed 003 §8.10.3)", source="colonykit.channels.channel_load",
+                                   values=chan_values)
         profiles: list[Profile] = []
         if platform == "zvm":
             profiles.append(Profile(
@@ -1231,22 +1204,17 @@ def _build(scen: Scenario, inventory: pd.DataFrame | None,
             rules=rules, io=io, profiles=profiles, guests=gs))
     if chan_ev is None:
         chan_ev = _not_evaluated("no 'io' section in the scenario (I/O rate and connect time)")
-    try:
-        from colonykit import memory
-    except ImportError:
-        mem_ev = _not_evaluated("colonykit.memory is not available")
-    else:
-        mem_values: dict[str, Scalar] = {}
-        for h in hosts:
-            virt = sum(g.memory_mib for g in h.guests)
-            mem_values[f"{h.id}.guest_virtual_mib"] = int(virt)
-            mem_values[f"{h.id}.real_mib"] = _clean(h.capacity.memory_gib * MIB_PER_GIB)
-            mem_values[f"{h.id}.overcommit_ratio"] = _clean(float(
-                memory.overcommit_ratio(virt, h.capacity.memory_gib * MIB_PER_GIB)))
-        mem_values["max_memory_overcommit_ratio"] = float(max_ratio)
-        mem_ev = EvidenceItem(evaluated=True, method="overcommit = Σ guest virtual ÷ real storage "
-                              "(facts.md §5.2)", source="colonykit.memory.overcommit_ratio",
-                              values=mem_values)
+    mem_values: dict[str, Scalar] = {}
+    for h in hosts:
+        virt = sum(g.memory_mib for g in h.guests)
+        mem_values[f"{h.id}.guest_virtual_mib"] = int(virt)
+        mem_values[f"{h.id}.real_mib"] = _clean(h.capacity.memory_gib * MIB_PER_GIB)
+        mem_values[f"{h.id}.overcommit_ratio"] = _clean(float(
+            memory.overcommit_ratio(virt, h.capacity.memory_gib * MIB_PER_GIB)))
+    mem_values["max_memory_overcommit_ratio"] = float(max_ratio)
+    mem_ev = EvidenceItem(evaluated=True, method="overcommit = Σ guest virtual ÷ real storage "
+                          "(facts.md §5.2)", source="colonykit.memory.overcommit_ratio",
+                          values=mem_values)
     if paging_ev is None:
         paging_ev = _not_evaluated("paging not sized")
 
@@ -1300,10 +1268,6 @@ def _trace_extras(demand: pd.DataFrame, ws: Any, sizing_res: Any, cpus_per_host:
     out: dict[str, Any] = {"trace_notes": []}
     notes: list[str] = out["trace_notes"]
     try:
-        from colonykit import packing, staggering
-    except ImportError:  # pragma: no cover - both are part of the package
-        return out
-    try:
         if not stagger:
             raise _SkipStagger
         windows = staggering.detect_spikes(demand, "1D", earliest="00:00", latest="06:00")
@@ -1320,8 +1284,6 @@ def _trace_extras(demand: pd.DataFrame, ws: Any, sizing_res: Any, cpus_per_host:
     except (ValueError, KeyError) as exc:
         notes.append(f"Staggering not evaluated: {exc}")
     if str(ws.unit) == "mips":
-        from colonykit import sizing
-
         proc = sizing_res.processor
         smt = proc.smt_uplift_frac if sizing_res.options.smt else 0.0
         util = float(sizing_res.options.target_util_pct)

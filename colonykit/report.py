@@ -27,7 +27,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from colonykit import designs, plots
+from colonykit import channels, designs, plots
 from colonykit._atomic import atomic_write_text
 
 #: plotly config for embedded figures (no logo, no network-backed buttons).
@@ -139,10 +139,6 @@ def report_figures(result: Any) -> dict[str, go.Figure]:
     figs = plots.plan_figures(result)
     host = next((h for h in result.plan.hosts if h.io is not None), None)
     if host is not None:
-        try:
-            from colonykit import channels
-        except ImportError:  # pragma: no cover - channels is part of the package
-            return figs
         load = channels.channel_load(host.io.io_rate_per_s, host.io.connect_ms, paths=host.io.paths,
                                      max_busy_pct=host.rules.channel_max_busy_pct)
         paths = sorted({1, 2, 4, int(host.io.paths)})

@@ -38,7 +38,6 @@ Examples
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -84,43 +83,6 @@ def capacity_for_headroom(peak: float, headroom_pct: float) -> float:
     if not 0 <= headroom_pct < 100:
         raise InputError(must_be("headroom_pct", "in 0..100 (exclusive of 100)", headroom_pct))
     return float(peak) / (1.0 - headroom_pct / 100.0)
-
-
-def server_stats(values: npt.NDArray[np.floating], percentile: float | None = None
-                 ) -> dict[str, np.ndarray]:
-    """Per-server mean, peak (and ``percentile``) of a ``(time, server)`` array.
-
-    Sums use a matrix–vector product (BLAS, float64 result) — one pass.
-
-    Examples
-    --------
-    >>> s = server_stats(np.array([[1.0, 0.0], [3.0, 2.0]]), percentile=50)
-    >>> s["avg"].tolist(), s["peak"].tolist(), s["p"].tolist()
-    ([2.0, 1.0], [3.0, 2.0], [2.0, 1.0])
-    """
-    n_t = values.shape[0]
-    ones = np.ones(n_t, dtype=values.dtype)
-    # reduce along the contiguous axis: a wide frame's to_numpy() is F-ordered (server-major)
-    peak = values.T.max(axis=1) if values.flags.f_contiguous else values.max(axis=0)
-    out = {
-        "avg": (ones @ values).astype(np.float64) / n_t,
-        "peak": peak.astype(np.float64),
-    }
-    if percentile is not None:
-        out["p"] = np.percentile(values, percentile, axis=0).astype(np.float64)
-    return out
-
-
-def composite_series(values: npt.NDArray[np.floating]) -> np.ndarray:
-    """Composite demand ``C(t) = Σ_s d_s(t)`` of a ``(time, server)`` array (float64).
-
-    Examples
-    --------
-    >>> composite_series(np.array([[1.0, 2.0], [3.0, 4.0]])).tolist()
-    [3.0, 7.0]
-    """
-    ones = np.ones(values.shape[1], dtype=values.dtype)
-    return np.asarray(values @ ones, dtype=np.float64)
 
 
 #: Bytes of demand processed per block in :func:`fused_stats` (about half a 2 MiB L2 cache, so
@@ -438,13 +400,6 @@ def analyze(
         configured=configured, percentile=percentile, idle_peak_util_pct=idle_peak_util_pct)
 
 
-@functools.lru_cache(maxsize=1)
-def _defaults() -> dict[str, float]:
-    """The bundled defaults (``constants_whitespace.csv``), read once per process."""
-    names = ("whitespace_headroom_pct", "spike_percentile", "idle_peak_util_pct")
-    return {name: float(reference.constant(name)) for name in names}
-
-
 def resolve_parameters(headroom_pct: float | None = None, percentile: float | None = None,
                        idle_peak_util_pct: float | None = None) -> tuple[float, float, float]:
     """Fill defaults from ``constants_whitespace.csv`` and validate the three parameters.
@@ -454,13 +409,12 @@ def resolve_parameters(headroom_pct: float | None = None, percentile: float | No
     >>> resolve_parameters()
     (10.0, 95.0, 5.0)
     """
-    defaults = _defaults()
     if headroom_pct is None:
-        headroom_pct = defaults["whitespace_headroom_pct"]
+        headroom_pct = reference.constant("whitespace_headroom_pct")
     if percentile is None:
-        percentile = defaults["spike_percentile"]
+        percentile = reference.constant("spike_percentile")
     if idle_peak_util_pct is None:
-        idle_peak_util_pct = defaults["idle_peak_util_pct"]
+        idle_peak_util_pct = reference.constant("idle_peak_util_pct")
     if not 0 <= headroom_pct < 100:
         raise InputError(must_be("headroom_pct", "in 0..100 (exclusive of 100)", headroom_pct))
     if not 0 < percentile <= 100:

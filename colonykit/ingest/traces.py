@@ -96,7 +96,6 @@ COLUMN_MAP: dict[str, str] = {
 
 #: Value columns in order of preference when ``unit`` is not given.
 VALUE_PREFERENCE: tuple[str, ...] = ("mips", "cpu_mhz", "cpu_pct")
-_VALUE_PREFERENCE = VALUE_PREFERENCE
 
 _SIDE_FILE = re.compile(r"(^manifest.*|.*_vms\.csv(\.gz)?$|^provenance.*|^readme.*|^\..*)", re.I)
 _NUMBER_LINE = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$")
@@ -114,8 +113,6 @@ def canonical_column(name: object) -> str:
     text = re.sub(r"[\s\[\]()/%-]+", "_", text).strip("_")
     return COLUMN_MAP.get(text, text)
 
-
-_canon = canonical_column
 
 
 def step_seconds_default() -> float:
@@ -217,7 +214,7 @@ def detect_format(path: str | Path) -> str:
                "header (long: server,timestamp|step,cpu_pct; or wide), Parquet, one number per line, "
                "sadf -d, sar -A or nmon output")
         raise InputError(msg)
-    cols = {_canon(c) for c in re.split(r"[,;\t]", first)}
+    cols = {canonical_column(c) for c in re.split(r"[,;\t]", first)}
     # a file with a value column is long; without a server column it holds one server
     # (named after the file), e.g. the Bitbrains GWA-T-12 per-VM files
     return "long" if "server" in cols or cols & set(VALUE_PREFERENCE) else "wide"
@@ -269,7 +266,7 @@ def _read_table(path: Path, fmt: str, progress: bool | None = False) -> pd.DataF
     if frame.shape[0] == 0:
         msg = f"trace file {path} has a header but no data rows"
         raise InputError(msg)
-    frame.columns = [_canon(c) for c in frame.columns]
+    frame.columns = [canonical_column(c) for c in frame.columns]
     dup = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
     if dup:
         msg = f"{path}: column(s) {dup} appear more than once after mapping header spellings"
@@ -307,11 +304,11 @@ def _value_range(unit: str) -> tuple[float, float | None]:
 def _pick_value_column(columns: list[str], unit: str | None, path: Path) -> str:
     if unit is not None and unit in columns:
         return unit
-    for name in _VALUE_PREFERENCE:
+    for name in VALUE_PREFERENCE:
         if name in columns:
             return name
     msg = (f"{path}: missing value column (got columns {columns}); a long trace needs one of "
-           f"{list(_VALUE_PREFERENCE)} (or a spelling in COLUMN_MAP such as 'cpu_avg_pct')")
+           f"{list(VALUE_PREFERENCE)} (or a spelling in COLUMN_MAP such as 'cpu_avg_pct')")
     raise InputError(msg)
 
 
@@ -464,7 +461,7 @@ def _read_part(path: Path, fmt: str, unit: str | None, tz: str, epoch_unit: str,
             except Exception as exc:  # pyarrow raises several types for broken files
                 msg = f"cannot read Parquet file {path}: {exc}"
                 raise InputError(msg) from exc
-            kind = "long" if "server" in {_canon(c) for c in names} else "wide"
+            kind = "long" if "server" in {canonical_column(c) for c in names} else "wide"
         reader = _long_part if kind == "long" else _wide_part
         return reader(path, "parquet", unit, tz, epoch_unit)
     if kind == "long":
@@ -505,7 +502,7 @@ def capacity_mips(table: pd.DataFrame | pd.Series | Mapping[str, float] | str | 
         frame = _read_table(Path(table), "csv")
     else:
         frame = table.copy()
-        frame.columns = [_canon(c) for c in frame.columns]
+        frame.columns = [canonical_column(c) for c in frame.columns]
     if "server" not in frame.columns:
         msg = f"capacity table needs a 'server' (or 'vm') column (got {list(frame.columns)})"
         raise InputError(msg)
