@@ -24,7 +24,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -476,13 +476,13 @@ def design_comparison(comparison: pd.DataFrame, chosen: str | None = None) -> go
 
 
 # --------------------------------------------------------------------------- plan
-def plan_figures(result: Any) -> dict[str, go.Figure]:
+def plan_figures(result: Any, names: Iterable[str] | None = None) -> dict[str, go.Figure]:
     """Every figure a :class:`~colonykit.plan.ColonyPlanResult` supports, by name.
 
     ``sizing_range`` and ``sizing_engines`` (when the plan was sized), ``plan_hosts``,
     ``design_comparison`` and, when the result's ``extras`` hold them, ``white_space``
     (``extras["whitespace"]``), ``staggering`` (``extras["staggering"]``) and ``packing``
-    (``extras["packing"]``).
+    (``extras["packing"]``).  ``names`` limits the figures built (default: all).
 
     Examples
     --------
@@ -491,20 +491,21 @@ def plan_figures(result: Any) -> dict[str, go.Figure]:
     >>> {"design_comparison", "plan_hosts", "sizing_engines", "sizing_range"} <= set(figs)
     True
     """
-    figs: dict[str, go.Figure] = {}
-    if result.sizing is not None:
-        figs["sizing_range"] = sizing_range(result.sizing)
-        figs["sizing_engines"] = sizing_engines(result.sizing)
-    figs["plan_hosts"] = plan_hosts(result)
-    figs["design_comparison"] = design_comparison(result.comparison, result.plan.metadata.design)
     extras: Mapping[str, Any] = getattr(result, "extras", {}) or {}
-    if extras.get("whitespace") is not None:
-        figs["white_space"] = white_space(extras["whitespace"])
-    if extras.get("staggering") is not None:
-        figs["staggering"] = staggering(extras["staggering"])
-    if extras.get("packing") is not None:
-        figs["packing"] = packing_hosts(extras["packing"])
-    return figs
+    builders: dict[str, Any] = {}
+    if result.sizing is not None:
+        builders["sizing_range"] = lambda: sizing_range(result.sizing)
+        builders["sizing_engines"] = lambda: sizing_engines(result.sizing)
+    builders["plan_hosts"] = lambda: plan_hosts(result)
+    builders["design_comparison"] = lambda: design_comparison(result.comparison,
+                                                              result.plan.metadata.design)
+    for name, key, build in (("white_space", "whitespace", white_space),
+                             ("staggering", "staggering", staggering),
+                             ("packing", "packing", packing_hosts)):
+        if extras.get(key) is not None:
+            builders[name] = lambda build=build, key=key: build(extras[key])
+    wanted = builders if names is None else [n for n in names if n in builders]
+    return {name: builders[name]() for name in wanted}
 
 
 __all__ = [

@@ -157,6 +157,7 @@ class ExplorerModel:
         self.demand: pd.DataFrame | None = None
         #: Staggering of the traces (depends on nothing the controls change): first build only.
         self._staggering: Any = None
+        self._static_figures: dict[str, go.Figure] | None = None
         self.defaults = Controls.from_scenario(self.scenario)
         self.state = self.compute(self.defaults)
         self.demand = getattr(self.state.result, "extras", {}).get("demand")
@@ -222,9 +223,12 @@ class ExplorerModel:
             self._staggering = result.extras.get("staggering", False)
         elif self._staggering:
             result.extras["staggering"] = self._staggering
-        figs = plots.plan_figures(result)
-        return ExplorerState(controls=controls, result=result,
-                             figures={k: figs[k] for k in FIGURES + STATIC_FIGURES if k in figs},
+        if self._static_figures is None:  # the traces' figures: built on the first build only
+            figs = plots.plan_figures(result, FIGURES + STATIC_FIGURES)
+            self._static_figures = {k: figs[k] for k in STATIC_FIGURES if k in figs}
+        else:
+            figs = {**plots.plan_figures(result, FIGURES), **self._static_figures}
+        return ExplorerState(controls=controls, result=result, figures=figs,
                              headline=headline(result), findings=result.findings_frame())
 
     def update(self, **changes: Any) -> ExplorerState:
