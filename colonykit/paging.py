@@ -48,7 +48,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from colonykit import reference, storage
+from colonykit import channels, reference, storage
 from colonykit.errors import InputError, must_be, unknown_name
 from colonykit.units import MIB_PER_GIB, PAGES_PER_MIB
 
@@ -194,15 +194,13 @@ def devices_for_page_rate(
     rate = np.asarray(page_io_rate_per_s, dtype=float)
     if np.any(~np.isfinite(rate) | (rate < 0)):
         raise InputError(must_be("page_io_rate_per_s", ">= 0 and finite", rate.tolist()))
-    if service_ms is None and max_busy_pct is None and not np.any(rate > 0):
-        return np.zeros(rate.shape, dtype=np.int64)  # no page I/O: no devices (skip constant look-ups)
     svc = reference.constant("paging_io_service_ms") if service_ms is None else float(service_ms)
     busy = reference.constant("paging_device_max_busy_pct") if max_busy_pct is None else float(max_busy_pct)
     if not svc > 0:
         raise InputError(must_be("service_ms", "> 0", svc))
     if not 0 < busy <= 100:
         raise InputError(must_be("max_busy_pct", "in 0..100 (exclusive of 0)", busy))
-    return np.ceil(rate * svc / 10.0 / busy - 1e-9).astype(np.int64)
+    return np.ceil(np.asarray(channels.path_busy_pct(svc, rate)) / busy - 1e-9).astype(np.int64)
 
 
 # --------------------------------------------------------------------------- result

@@ -6,6 +6,7 @@ import argparse
 import json
 import math
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -45,56 +46,35 @@ def emit_table(frame: pd.DataFrame, floatfmt: str = "{:,.1f}") -> None:
         sys.stdout.write(frame.to_string(float_format=floatfmt.format) + "\n")
 
 
-def pct_arg(text: str) -> float:
-    """argparse type: a percentage in 0..100 (exclusive of 0)."""
-    try:
-        value = float(text)
-    except ValueError:
-        msg = f"must be a number in 0..100 (got {text!r})"
-        raise argparse.ArgumentTypeError(msg) from None
-    if not 0 < value <= 100:
-        msg = f"must be in 0..100 (got {text})"
-        raise argparse.ArgumentTypeError(msg)
-    return value
+def _number_arg(parse: Callable[[str], Any], ok: Callable[[Any], bool], noun: str, rule: str,
+                name: str) -> Callable[[str], Any]:
+    """An argparse type: parse with ``parse``, then require ``ok`` (messages name the rule)."""
+
+    def convert(text: str) -> Any:
+        try:
+            value = parse(text)
+        except ValueError:
+            msg = f"must be {noun} {rule} (got {text!r})"
+            raise argparse.ArgumentTypeError(msg) from None
+        if not ok(value):
+            msg = f"must be {rule} (got {text})"
+            raise argparse.ArgumentTypeError(msg)
+        return value
+
+    convert.__name__ = name
+    return convert
 
 
-def positive_float(text: str) -> float:
-    """argparse type: a number > 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        msg = f"must be a number > 0 (got {text!r})"
-        raise argparse.ArgumentTypeError(msg) from None
-    if not (value > 0 and math.isfinite(value)):
-        msg = f"must be > 0 (got {text})"
-        raise argparse.ArgumentTypeError(msg)
-    return value
-
-
-def nonneg_float(text: str) -> float:
-    """argparse type: a number >= 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        msg = f"must be a number >= 0 (got {text!r})"
-        raise argparse.ArgumentTypeError(msg) from None
-    if not (value >= 0 and math.isfinite(value)):
-        msg = f"must be >= 0 (got {text})"
-        raise argparse.ArgumentTypeError(msg)
-    return value
-
-
-def positive_int(text: str) -> int:
-    """argparse type: a whole number >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        msg = f"must be a whole number >= 1 (got {text!r})"
-        raise argparse.ArgumentTypeError(msg) from None
-    if value < 1:
-        msg = f"must be >= 1 (got {text})"
-        raise argparse.ArgumentTypeError(msg)
-    return value
+#: argparse type: a percentage in 0..100 (exclusive of 0).
+pct_arg = _number_arg(float, lambda v: 0 < v <= 100, "a number", "in 0..100", "pct_arg")
+#: argparse type: a finite number > 0.
+positive_float = _number_arg(float, lambda v: v > 0 and math.isfinite(v), "a number", "> 0",
+                             "positive_float")
+#: argparse type: a finite number >= 0.
+nonneg_float = _number_arg(float, lambda v: v >= 0 and math.isfinite(v), "a number", ">= 0",
+                           "nonneg_float")
+#: argparse type: a whole number >= 1.
+positive_int = _number_arg(int, lambda v: v >= 1, "a whole number", ">= 1", "positive_int")
 
 
 def add_format(parser: argparse.ArgumentParser) -> None:
