@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
+from helpers import write_scenario
 
 from colonykit import designs, export, plan
 from colonykit.cli import main
@@ -19,20 +19,6 @@ def _run(capsys, *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
-
-
-def _scenario(tmp_path: Path, **changes) -> Path:
-    data = yaml.safe_load(Path(EXAMPLE).read_text())
-    data["inventory"] = str(Path("data/examples/xyz_inventory.csv").resolve())
-    for key, value in changes.items():
-        node = data
-        parts = key.split(".")
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-        node[parts[-1]] = value
-    p = tmp_path / "s.yaml"
-    p.write_text(yaml.safe_dump(data))
-    return p
 
 
 def test_designs_json_contract(capsys) -> None:
@@ -74,7 +60,7 @@ def test_plan_writes_valid_files(tmp_path, capsys) -> None:
 
 
 def test_plan_exit_1_on_error_findings(tmp_path, capsys) -> None:
-    s = _scenario(tmp_path, **{"target.memory_gib_per_host": 8})
+    s = write_scenario(tmp_path, **{"target.memory_gib_per_host": 8})
     code, out, _ = _run(capsys, "plan", str(s), "--out", str(tmp_path / "o"))
     assert code == 1 and "CK002" in out
     jsonschema.validate(yaml.safe_load((tmp_path / "o" / "plan.yaml").read_text()), export.shipped_schema())
@@ -89,7 +75,7 @@ def test_plan_bad_input_exit_2_nothing_written(tmp_path, capsys, changes) -> Non
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     (out_dir / "plan.yaml").write_text("old plan\n")
-    code, out, err = _run(capsys, "plan", str(_scenario(tmp_path, **changes)), "--out", str(out_dir))
+    code, out, err = _run(capsys, "plan", str(write_scenario(tmp_path, **changes)), "--out", str(out_dir))
     assert code == 2 and err.startswith("error:") and "Traceback" not in err and out == ""
     assert sorted(p.name for p in out_dir.iterdir()) == ["plan.yaml"]
     assert (out_dir / "plan.yaml").read_text() == "old plan\n"

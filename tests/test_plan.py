@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
+from helpers import write_scenario
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -23,23 +23,6 @@ GIB = 2**30
 @pytest.fixture(scope="module")
 def result() -> plan.ColonyPlanResult:
     return plan.build_plan(EXAMPLE)
-
-
-def _scenario(tmp_path: Path, **changes) -> Path:
-    data = yaml.safe_load(Path(EXAMPLE).read_text())
-    data["inventory"] = str(Path("data/examples/xyz_inventory.csv").resolve())
-    for key, value in changes.items():
-        node = data
-        parts = key.split(".")
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-        if value is None:
-            node.pop(parts[-1], None)
-        else:
-            node[parts[-1]] = value
-    p = tmp_path / "s.yaml"
-    p.write_text(yaml.safe_dump(data))
-    return p
 
 
 def test_example_guests_and_memory_by_hand(result) -> None:
@@ -82,7 +65,7 @@ def test_example_design_layout(result) -> None:
 
 
 def test_minidisk_extents_never_overlap(tmp_path) -> None:
-    r = plan.build_plan(_scenario(tmp_path, **{"design.name": "zvm-ro-root", "design.overrides": {}}))
+    r = plan.build_plan(write_scenario(tmp_path, **{"design.name": "zvm-ro-root", "design.overrides": {}}))
     ext: dict[str, list[tuple[int, int]]] = {}
     for _, g in r.plan.guests():
         for s in g.storage:
@@ -171,29 +154,29 @@ def test_vdisk_limit_boundary(result) -> None:
 
 
 def test_errors_exit_flag(tmp_path) -> None:
-    r = plan.build_plan(_scenario(tmp_path, **{"target.memory_gib_per_host": 8}))
+    r = plan.build_plan(write_scenario(tmp_path, **{"target.memory_gib_per_host": 8}))
     assert r.has_errors and "CK002" in {f.code for f in r.findings}
     assert set(r.findings_frame().columns) == {"code", "severity", "message", "path"}
 
 
 def test_two_hosts_and_xen(tmp_path) -> None:
-    r = plan.build_plan(_scenario(tmp_path, **{"target.hosts": 2, "target.memory_gib_per_host": None}))
+    r = plan.build_plan(write_scenario(tmp_path, **{"target.hosts": 2, "target.memory_gib_per_host": None}))
     assert [h.id for h in r.plan.hosts] == ["lpar1", "lpar2"]
     assert sum(len(h.guests) for h in r.plan.hosts) == 26
     assert all(h.guests for h in r.plan.hosts)
-    x = plan.build_plan(_scenario(tmp_path, **{"design.name": "xen-shared-root-image", "design.overrides": {}}))
+    x = plan.build_plan(write_scenario(tmp_path, **{"design.name": "xen-shared-root-image", "design.overrides": {}}))
     assert x.plan.metadata.platform == "xen" and x.plan.hosts[0].platform == "xen"
     assert x.plan.evidence.paging.applicable is False
     assert "CK012" not in {f.code for f in x.findings if f.path == "evidence.paging"}
     g = x.plan.hosts[0].guests[0]
     assert g.zvm is None and g.xen.root == "/dev/xvda ro"
-    n = plan.build_plan(_scenario(tmp_path, **{"design.name": "xen-nfs-root", "design.overrides": {}}))
+    n = plan.build_plan(write_scenario(tmp_path, **{"design.name": "xen-nfs-root", "design.overrides": {}}))
     g = n.plan.hosts[0].guests[0]
     assert g.xen.root == "/dev/nfs" and g.xen.extra.startswith("nfsroot=10.0.0.5:/export/roots/file-01")
 
 
 def test_per_server_overrides(tmp_path) -> None:
-    r = plan.build_plan(_scenario(tmp_path, **{"guests.per_server": {"web": {"memory_mib": 512, "vcpus": 2}},
+    r = plan.build_plan(write_scenario(tmp_path, **{"guests.per_server": {"web": {"memory_mib": 512, "vcpus": 2}},
                                                "guests.extra_vcpus": 1}))
     web = [g for _, g in r.plan.guests() if g.source_server == "web"]
     assert {(g.memory_mib, g.vcpus, g.max_vcpus) for g in web} == {(512, 2, 3)}
@@ -213,13 +196,13 @@ def test_per_server_overrides(tmp_path) -> None:
 ])
 def test_bad_scenarios(tmp_path, changes, fragment) -> None:
     with pytest.raises(InputError) as exc:
-        plan.build_plan(_scenario(tmp_path, **changes))
+        plan.build_plan(write_scenario(tmp_path, **changes))
     assert fragment in str(exc.value)
 
 
 def test_unknown_design(tmp_path) -> None:
     with pytest.raises(InputError, match="unknown design 'zvm-magic'.*zvm-ro-root"):
-        plan.build_plan(_scenario(tmp_path, **{"design.name": "zvm-magic"}))
+        plan.build_plan(write_scenario(tmp_path, **{"design.name": "zvm-magic"}))
 
 
 def test_malformed_and_missing(tmp_path) -> None:
@@ -234,18 +217,18 @@ def test_malformed_and_missing(tmp_path) -> None:
     with pytest.raises(InputError, match="not found"):
         plan.load_scenario(tmp_path / "nope.yaml")
     with pytest.raises(InputError, match="inventory file not found"):
-        plan.build_plan(_scenario(tmp_path, inventory="missing.csv"))
+        plan.build_plan(write_scenario(tmp_path, inventory="missing.csv"))
 
 
 def test_all_problems_listed_at_once(tmp_path) -> None:
     with pytest.raises(InputError) as exc:
-        plan.build_plan(_scenario(tmp_path, **{"target.hosts": -1, "target.smt": "maybe", "extra": 1}))
+        plan.build_plan(write_scenario(tmp_path, **{"target.hosts": -1, "target.smt": "maybe", "extra": 1}))
     assert len(exc.value.problems) == 3
 
 
 def test_white_space_from_traces(tmp_path) -> None:
     trace = Path("data/traces/azure_v1_20vm_7d_cpu.csv.gz").resolve()
-    r = plan.build_plan(_scenario(tmp_path, traces={"path": str(trace)}))
+    r = plan.build_plan(write_scenario(tmp_path, traces={"path": str(trace)}))
     ws = r.plan.evidence.white_space
     assert ws.evaluated
     # data/traces/PROVENANCE.md: sum of peaks 964.52 %, composite peak 432.93 %
@@ -267,7 +250,7 @@ def test_user_designs_file_in_scenario(tmp_path) -> None:
                  "size: {param: r_cyl}}\n"
                  "      - {id: data, role: data, kind: mdisk, shared: false, access: rw, vdev: '0101', "
                  "size: {param: d_cyl}}\n")
-    r = plan.build_plan(_scenario(tmp_path, design={"name": "tiny", "file": str(d)}))
+    r = plan.build_plan(write_scenario(tmp_path, design={"name": "tiny", "file": str(d)}))
     assert r.plan.images[0].zvm.owner == "TINYBASE" and r.plan.images[0].zvm.count_cyl == 500
     # 26 guests: (500 + 26 × 20) vs 26 × 1000 cylinders
     assert r.plan.evidence.design.values["saving_vs_dedicated_pct"] == pytest.approx(
@@ -276,7 +259,7 @@ def test_user_designs_file_in_scenario(tmp_path) -> None:
 
 def test_too_many_guests_for_prefix(tmp_path) -> None:
     inv = pd.read_csv("data/examples/xyz_inventory.csv").head(1).assign(count=1000)
-    s = plan.load_scenario(_scenario(tmp_path, **{"guests.userid_prefix": "LNXAB"}))
+    s = plan.load_scenario(write_scenario(tmp_path, **{"guests.userid_prefix": "LNXAB"}))
     with pytest.raises(InputError, match="'guests.userid_prefix' must be at most 3 characters"):
         plan.build_plan(s, inventory=validate_inventory(inv, source="gen"))
 
@@ -291,4 +274,4 @@ def test_plan_schema_errors_become_input_errors(tmp_path) -> None:
                  "      - {id: root, role: root, kind: mdisk, shared: true, access: ro, vdev: '0100', "
                  "size: {param: r_cyl}}\n")
     with pytest.raises(InputError, match="plan assembly"):
-        plan.build_plan(_scenario(tmp_path, design={"name": "bad name", "file": str(d)}))
+        plan.build_plan(write_scenario(tmp_path, design={"name": "bad name", "file": str(d)}))
