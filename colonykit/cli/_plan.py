@@ -106,13 +106,13 @@ def run_validate(args: argparse.Namespace) -> int:
     if not path.is_file():
         msg = f"plan file not found: {path}"
         raise InputError(msg)
-    problems = export.validate_plan_text(path.read_text(encoding="utf-8"), path.name)
-    if problems:
-        for line in problems:
+    try:
+        doc = export.load_plan_text(path.read_text(encoding="utf-8"), path.name)
+    except InputError as exc:
+        for line in exc.problems:
             sys.stderr.write(f"error: {line}\n")
-        sys.stderr.write(f"error: {path.name} is not a valid ColonyPlan ({len(problems)} problem(s))\n")
+        sys.stderr.write(f"error: {path.name} is not a valid ColonyPlan ({len(exc.problems)} problem(s))\n")
         return 2
-    doc = export.load_plan(path)
     findings = plan.check_plan(doc)
     print(f"{path.name}: valid ColonyPlan {doc.metadata.name} revision {doc.metadata.revision} "
           f"({plan.plan_guest_count(doc)} guests)")
