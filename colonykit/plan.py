@@ -1251,10 +1251,6 @@ def _build(scen: Scenario, inventory: pd.DataFrame | None,
                             scenario=scen, extras=extras)
 
 
-class _SkipStagger(Exception):
-    """Internal: staggering not requested."""
-
-
 def _trace_extras(demand: pd.DataFrame, ws: Any, sizing_res: Any, cpus_per_host: int, *,
                   stagger: bool = True) -> dict[str, Any]:
     """Staggering and time-series packing of the traced workload (evidence beside the plan).
@@ -1267,22 +1263,19 @@ def _trace_extras(demand: pd.DataFrame, ws: Any, sizing_res: Any, cpus_per_host:
     """
     out: dict[str, Any] = {"trace_notes": []}
     notes: list[str] = out["trace_notes"]
-    try:
-        if not stagger:
-            raise _SkipStagger
-        windows = staggering.detect_spikes(demand, "1D", earliest="00:00", latest="06:00")
-        if windows:
-            st = staggering.stagger(demand, windows)
-            out["staggering"] = st
-            notes.append(f"Staggering: {len(windows)} recurring spike(s) detected in 00:00-06:00 and moved; "
-                         f"composite peak {st.peak_before:,.1f} -> {st.peak_after:,.1f} {ws.unit} "
-                         f"({st.method}).")
-        else:
-            notes.append("Staggering: no recurring spikes detected in 00:00-06:00 (nothing to move).")
-    except _SkipStagger:
-        pass
-    except (ValueError, KeyError) as exc:
-        notes.append(f"Staggering not evaluated: {exc}")
+    if stagger:
+        try:
+            windows = staggering.detect_spikes(demand, "1D", earliest="00:00", latest="06:00")
+            if windows:
+                st = staggering.stagger(demand, windows)
+                out["staggering"] = st
+                notes.append(f"Staggering: {len(windows)} recurring spike(s) detected in 00:00-06:00 and "
+                             f"moved; composite peak {st.peak_before:,.1f} -> {st.peak_after:,.1f} "
+                             f"{ws.unit} ({st.method}).")
+            else:
+                notes.append("Staggering: no recurring spikes detected in 00:00-06:00 (nothing to move).")
+        except (ValueError, KeyError) as exc:
+            notes.append(f"Staggering not evaluated: {exc}")
     if str(ws.unit) == "mips":
         proc = sizing_res.processor
         smt = proc.smt_uplift_frac if sizing_res.options.smt else 0.0

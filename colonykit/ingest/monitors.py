@@ -84,17 +84,13 @@ def _finish(path: Path, host: str, stamps: pd.DatetimeIndex, busy: np.ndarray, f
     frame = pd.DataFrame({host: busy}, index=pd.DatetimeIndex(stamps, name="timestamp"))
     frame.columns.name = "server"
     frame = frame[~frame.index.duplicated(keep="last")].sort_index()
-    diffs = np.diff(frame.index.asi8) / _ticks_per_s(frame.index)
+    diffs = np.diff(frame.index.to_numpy()) / np.timedelta64(1, "s")
     interval_s = float(np.median(diffs)) if len(diffs) else float("nan")
     frame.attrs = {"unit": "cpu_pct", "interval_s": interval_s}
     meta = {"source": str(path), "format": fmt, "host": host, "samples": len(frame),
             "interval_s": interval_s, "busy_rule": rule,
             "tz_assumption": f"times without a zone taken as {tz}; index in UTC"}
     return frame, meta
-
-
-def _ticks_per_s(index: pd.DatetimeIndex) -> float:
-    return {"s": 1.0, "ms": 1e3, "us": 1e6, "ns": 1e9}[index.unit]
 
 
 def _need(found: bool, path: Path, what: str) -> None:
