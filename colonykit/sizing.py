@@ -492,9 +492,12 @@ def size_inventory(
             idle_rows[b] = reference.constant("idle_guest_g5_engine_pct", col) / 100.0 * g5.engine_mips_1way
     rows = []
     uplift = servers["nway16_uplift_frac"].to_numpy(dtype=float)
+    # servers differ only by their class's uplift: sum MIPS per distinct uplift, then divide
+    uplift_values, uplift_of = np.unique(uplift, return_inverse=True)
     for b in BOUNDS:
-        m = servers[f"mips_{b}_total"].to_numpy(dtype=float)
-        guest_n = (m[:, None] / (1.0 + uplift[:, None] * g[None, :])).sum(axis=0)
+        m = np.bincount(uplift_of, weights=servers[f"mips_{b}_total"].to_numpy(dtype=float),
+                        minlength=len(uplift_values))
+        guest_n = (m[:, None] / (1.0 + uplift_values[:, None] * g[None, :])).sum(axis=0)
         idle = idle_rows.get(b, 0.0) * guests
         req_n = required_capacity_mips(guest_n, idle, opts.cp_overhead_pct, opts.target_util_pct)
         ok = np.nonzero(cap_n >= req_n)[0]
