@@ -41,7 +41,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from colonykit import reference
-from colonykit.errors import ColonykitWarning, InputError, must_be
+from colonykit.errors import ColonykitWarning, InputError, must_be, nonneg_array
 from colonykit.units import PAGE_BYTES
 
 #: Channel type the connect-time model uses by default: the seed's measurements were
@@ -50,15 +50,6 @@ DEFAULT_CHANNEL_TYPE = "escon"
 #: Bytes per MB in channel data rates (channel rates are decimal megabytes per second).
 BYTES_PER_MB = 1_000_000
 _EPS = 1e-9
-
-
-def _finite_nonneg(field: str, value: npt.ArrayLike) -> np.ndarray:
-    arr = np.asarray(value, dtype=float)
-    bad = ~np.isfinite(arr) | (arr < 0)
-    if np.any(bad):
-        got = arr[bad].ravel()[0] if arr.ndim else float(arr)
-        raise InputError(must_be(field, ">= 0 and finite", float(got)))
-    return arr
 
 
 def _out(arr: np.ndarray) -> np.ndarray | float:
@@ -74,8 +65,8 @@ def path_busy_pct(connect_ms: npt.ArrayLike, io_rate_per_s: npt.ArrayLike) -> np
     >>> round(path_busy_pct(14, 54), 1)  # seed 003 §8.10.3: "about 75% busy"
     75.6
     """
-    c = _finite_nonneg("connect_ms", connect_ms)
-    r = _finite_nonneg("io_rate_per_s", io_rate_per_s)
+    c = nonneg_array("connect_ms", connect_ms)
+    r = nonneg_array("io_rate_per_s", io_rate_per_s)
     return _out(c * r / 10.0)
 
 
@@ -95,7 +86,7 @@ def paths_needed(busy_pct: npt.ArrayLike, max_busy_pct: float | None = None) -> 
     limit = reference.constant("channel_max_busy_pct") if max_busy_pct is None else float(max_busy_pct)
     if not (math.isfinite(limit) and limit > 0):
         raise InputError(must_be("max_busy_pct", "> 0", max_busy_pct))
-    b = _finite_nonneg("busy_pct", busy_pct)
+    b = nonneg_array("busy_pct", busy_pct)
     n = np.maximum(np.ceil(b / limit - _EPS), 1).astype(np.int64)
     return int(n) if n.ndim == 0 else n
 
@@ -116,7 +107,7 @@ def erlang_c(servers: npt.ArrayLike, offered_erlangs: npt.ArrayLike) -> np.ndarr
     0.3333
     """
     c = np.asarray(servers, dtype=float)
-    a = _finite_nonneg("offered_erlangs", offered_erlangs)
+    a = nonneg_array("offered_erlangs", offered_erlangs)
     if np.any((c < 1) | (c != np.round(c))):
         raise InputError(must_be("servers", "a whole number >= 1", c.tolist()))
     c, a = np.broadcast_arrays(c, a)
@@ -141,8 +132,8 @@ def mmc_wait_ms(service_ms: npt.ArrayLike, io_rate_per_s: npt.ArrayLike,
     >>> round(float(mmc_wait_ms(10, 50, 1)), 2)  # ρ = 0.5: W = ρS/(1−ρ) = 10 ms
     10.0
     """
-    s = _finite_nonneg("service_ms", service_ms)
-    lam = _finite_nonneg("io_rate_per_s", io_rate_per_s)
+    s = nonneg_array("service_ms", service_ms)
+    lam = nonneg_array("io_rate_per_s", io_rate_per_s)
     c = np.asarray(servers, dtype=float)
     a = lam * s / 1000.0
     pc = erlang_c(c, a)
@@ -178,7 +169,7 @@ def connect_ms_for_blocks(
         raise InputError(must_be("data_rate_mb_per_s", "> 0", data_rate_mb_per_s))
     if not (math.isfinite(over) and over >= 0):
         raise InputError(must_be("overhead_ms", ">= 0", overhead_ms))
-    blocks = _finite_nonneg("blocks_per_io", blocks_per_io)
+    blocks = nonneg_array("blocks_per_io", blocks_per_io)
     return _out(over + blocks * block_bytes / (rate * BYTES_PER_MB) * 1000.0)
 
 
@@ -214,7 +205,7 @@ def chained_io_effect(
     if blocks_per_io is None:
         top = int(reference.constant("linux_max_chained_blocks"))
         blocks_per_io = [1, 8, 16, 32, 64, top]
-    blocks = _finite_nonneg("blocks_per_io", blocks_per_io)
+    blocks = nonneg_array("blocks_per_io", blocks_per_io)
     limit = reference.constant("channel_max_busy_pct") if max_busy_pct is None else float(max_busy_pct)
     conn = np.asarray(connect_ms_for_blocks(blocks, data_rate_mb_per_s, overhead_ms))
     busy = np.asarray(path_busy_pct(conn, io_rate_per_s))
@@ -274,8 +265,8 @@ def channel_type_load(
         msg = (f"channel type {channel_type!r} has no {' or '.join(missing)} figure in channel_types.csv "
                f"(no source found: {cap['source']}); pass a table with your own figures")
         raise InputError(msg)
-    rate = float(_finite_nonneg("io_rate_per_s", io_rate_per_s))
-    kib = float(_finite_nonneg("kib_per_io", kib_per_io))
+    rate = float(nonneg_array("io_rate_per_s", io_rate_per_s))
+    kib = float(nonneg_array("kib_per_io", kib_per_io))
     io_util = rate / cap["io_rate_per_s"] * 100.0
     data_util = rate * kib * 1024 / BYTES_PER_MB / cap["data_rate_mb_per_s"] * 100.0
     busy = max(io_util, data_util)
@@ -368,15 +359,15 @@ def channel_load(
     >>> round(channel_load(54, 14, paths=4).response_ms, 2)
     14.03
     """
-    rate = float(_finite_nonneg("io_rate_per_s", io_rate_per_s))
-    conn = float(_finite_nonneg("connect_ms", connect_ms))
+    rate = float(nonneg_array("io_rate_per_s", io_rate_per_s))
+    conn = float(nonneg_array("connect_ms", connect_ms))
     if int(paths) != paths or paths < 1:
         raise InputError(must_be("paths", "a whole number >= 1", paths))
     limit = reference.constant("channel_max_busy_pct") if max_busy_pct is None else float(max_busy_pct)
     if not (math.isfinite(limit) and 0 < limit <= 100):
         raise InputError(must_be("max_busy_pct", "in 0..100 (exclusive of 0)", max_busy_pct))
-    pend = float(_finite_nonneg("pend_ms", pend_ms))
-    disc = float(_finite_nonneg("disc_ms", disc_ms))
+    pend = float(nonneg_array("pend_ms", pend_ms))
+    disc = float(nonneg_array("disc_ms", disc_ms))
     busy = float(path_busy_pct(conn, rate))
     per_path = busy / paths
     wait = float(mmc_wait_ms(conn, rate, int(paths)))
@@ -412,10 +403,10 @@ def response_curve(
     >>> float(f["response_ms"].iloc[0])  # M/M/1 at 50 %: 2 × service
     8.0
     """
-    conn = float(_finite_nonneg("connect_ms", connect_ms))
+    conn = float(nonneg_array("connect_ms", connect_ms))
     if not conn > 0:
         raise InputError(must_be("connect_ms", "> 0", connect_ms))
-    busy = np.arange(0.0, 96.0, 1.0) if busy_pct is None else _finite_nonneg("busy_pct", busy_pct)
+    busy = np.arange(0.0, 96.0, 1.0) if busy_pct is None else nonneg_array("busy_pct", busy_pct)
     c = np.asarray(paths, dtype=float)
     cc, bb = np.meshgrid(c, busy, indexing="ij")
     rate = bb / 100.0 * cc * 1000.0 / conn

@@ -43,7 +43,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from colonykit import channels, reference
-from colonykit.errors import InputError, must_be
+from colonykit.errors import InputError, must_be, nonneg_array
 
 Caching = Literal["record", "track"]
 Pattern = Literal["random", "sequential"]
@@ -64,14 +64,6 @@ TABLE_8_2: tuple[tuple[str, str, str, float, float, float, float], ...] = (
     ("RESERVE", "record", "diag", 1.93, 2.28, 8.9, 8.9),
 )
 TABLE_8_2_SOURCE = "seed 003 §8.10.1 Tables 8-1 and 8-2 (SG24-6824)"
-
-
-def _nonneg(field: str, value: npt.ArrayLike) -> np.ndarray:
-    arr = np.asarray(value, dtype=float)
-    if np.any(~np.isfinite(arr) | (arr < 0)):
-        bad = arr[~np.isfinite(arr) | (arr < 0)].ravel()[0] if arr.ndim else float(arr)
-        raise InputError(must_be(field, ">= 0 and finite", float(bad)))
-    return arr
 
 
 def _frac(field: str, value: npt.ArrayLike) -> np.ndarray:
@@ -97,8 +89,8 @@ def physical_io_per_s(read_rate_per_s: npt.ArrayLike, write_rate_per_s: npt.Arra
     >>> float(physical_io_per_s(1.0, 0.0, 1.0))  # 100 % hits at 1 read/s: nothing to gain
     0.0
     """
-    r = _nonneg("read_rate_per_s", read_rate_per_s)
-    w = _nonneg("write_rate_per_s", write_rate_per_s)
+    r = nonneg_array("read_rate_per_s", read_rate_per_s)
+    w = nonneg_array("write_rate_per_s", write_rate_per_s)
     return r * (1.0 - _frac("hit_frac", hit_frac)) + w
 
 
@@ -152,8 +144,8 @@ def lru_hit_frac(
     _check_caching(caching)
     if pattern not in ("random", "sequential"):
         raise InputError(must_be("pattern", "one of ['random', 'sequential']", pattern))
-    cache = _nonneg("cache_mib", cache_mib)
-    data = float(_nonneg("data_mib", data_mib))
+    cache = nonneg_array("cache_mib", cache_mib)
+    data = float(nonneg_array("data_mib", data_mib))
     if not data > 0:
         raise InputError(must_be("data_mib", "> 0", data_mib))
     if int(passes) != passes or passes < 1:
@@ -215,8 +207,8 @@ def cp_cpu_factor(
     r_x = (reference.constant("mdc_insert_read_cp_cpu_extra_pct") if insert_read_extra_pct is None
            else insert_read_extra_pct)
     c_hit = reference.constant("mdc_hit_cp_cpu_frac") if hit_cpu_frac is None else hit_cpu_frac
-    r = _nonneg("read_rate_per_s", read_rate_per_s)
-    w = _nonneg("write_rate_per_s", write_rate_per_s)
+    r = nonneg_array("read_rate_per_s", read_rate_per_s)
+    w = nonneg_array("write_rate_per_s", write_rate_per_s)
     h = _frac("hit_frac", hit_frac)
     total = r + w
     cost = w * (1 + w_x / 100.0) + r * ((1 - h) * (1 + r_x / 100.0) + h * c_hit)
@@ -291,8 +283,8 @@ def mdc_effect(
         h = float(lru_hit_frac(cache_mib, data_mib, caching, pattern, passes))
     else:
         h = float(_frac("hit_frac", hit_frac))
-    r = float(_nonneg("read_rate_per_s", read_rate_per_s))
-    w = float(_nonneg("write_rate_per_s", write_rate_per_s))
+    r = float(nonneg_array("read_rate_per_s", read_rate_per_s))
+    w = float(nonneg_array("write_rate_per_s", write_rate_per_s))
     phys = float(physical_io_per_s(r, w, h))
     return MdcResult(
         caching=caching, hit_frac=h, read_rate_per_s=r, write_rate_per_s=w, physical_io_per_s=phys,
@@ -345,13 +337,13 @@ def mdc_tradeoff(
     [[0.0, 0.0, 0.0], [1.0, 100.0, 60.0]]
     """
     sizes = (np.linspace(0, 4 * reference.constant("mdc_storage_max_mib"), 33) if mdc_mib is None
-             else _nonneg("mdc_mib", mdc_mib))
-    real = float(_nonneg("real_mib", real_mib))
+             else nonneg_array("mdc_mib", mdc_mib))
+    real = float(nonneg_array("real_mib", real_mib))
     if not real > 0:
         raise InputError(must_be("real_mib", "> 0", real_mib))
     if np.any(sizes > real):
         raise InputError(must_be("mdc_mib", f"at most real_mib ({real:g})", float(sizes.max())))
-    ws = float(_nonneg("guests_working_set_mib", guests_working_set_mib).sum())
+    ws = float(nonneg_array("guests_working_set_mib", guests_working_set_mib).sum())
     h = lru_hit_frac(sizes, data_mib, caching, pattern, passes)
     phys = physical_io_per_s(read_rate_per_s, write_rate_per_s, h)
     return pd.DataFrame({

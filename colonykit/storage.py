@@ -36,7 +36,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from colonykit import reference
-from colonykit.errors import CapacityError, InputError, must_be
+from colonykit.errors import CapacityError, InputError, must_be, nonneg_array
 from colonykit.units import BYTES_PER_GIB, PAGE_BYTES
 
 #: Default 3390 model for allocations.
@@ -123,13 +123,6 @@ def _scalar_or_array(values: np.ndarray, as_int: bool) -> np.ndarray | int | flo
     return values.astype(np.int64) if as_int else values
 
 
-def _check_nonneg(field: str, values: np.ndarray) -> None:
-    bad = ~np.isfinite(values) | (values < 0)
-    if np.any(bad):
-        got = values[bad].ravel()[0] if values.ndim else values
-        raise InputError(must_be(field, ">= 0 and finite", float(got)))
-
-
 # --------------------------------------------------------------------------- conversions
 def cyl_to_bytes(cyl: npt.ArrayLike, model: str = DEFAULT_MODEL) -> np.ndarray | int:
     """Bytes held by ``cyl`` cylinders of a 3390 model.
@@ -152,7 +145,7 @@ def cyl_to_bytes(cyl: npt.ArrayLike, model: str = DEFAULT_MODEL) -> np.ndarray |
     8514049320
     """
     c = np.asarray(cyl, dtype=float)
-    _check_nonneg("cyl", c)
+    nonneg_array("cyl", c)
     g = geometry(model)
     return _scalar_or_array(np.round(c * g.bytes_per_cyl), as_int=True)
 
@@ -166,7 +159,7 @@ def bytes_to_cyl(n_bytes: npt.ArrayLike, model: str = DEFAULT_MODEL) -> np.ndarr
     (1, 2)
     """
     b = np.asarray(n_bytes, dtype=float)
-    _check_nonneg("n_bytes", b)
+    nonneg_array("n_bytes", b)
     g = geometry(model)
     return _scalar_or_array(np.ceil(np.ceil(b) / g.bytes_per_cyl), as_int=True)  # whole bytes first
 
@@ -180,7 +173,7 @@ def gib_to_cyl(gib: npt.ArrayLike, model: str = DEFAULT_MODEL) -> np.ndarray | i
     2527
     """
     g = np.asarray(gib, dtype=float)
-    _check_nonneg("gib", g)
+    nonneg_array("gib", g)
     return bytes_to_cyl(g * BYTES_PER_GIB, model)
 
 
@@ -193,7 +186,7 @@ def cyl_to_gib(cyl: npt.ArrayLike, model: str = DEFAULT_MODEL) -> np.ndarray | f
     7.929
     """
     c = np.asarray(cyl, dtype=float)
-    _check_nonneg("cyl", c)
+    nonneg_array("cyl", c)
     g = geometry(model)
     return _scalar_or_array(c * g.bytes_per_cyl / BYTES_PER_GIB, as_int=False)
 
@@ -236,7 +229,7 @@ def pages_to_cyl(pages: npt.ArrayLike, model: str = DEFAULT_MODEL) -> np.ndarray
     2
     """
     p = np.asarray(pages, dtype=float)
-    _check_nonneg("pages", p)
+    nonneg_array("pages", p)
     return _scalar_or_array(np.ceil(p / geometry(model).page_slots_per_cyl), as_int=True)
 
 
