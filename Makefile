@@ -38,8 +38,11 @@ run: $(STAMP_RUN)
 ## make test: the whole suite (unit, property, CLI, notebooks)
 test: $(STAMP_TEST)
 	$(PY) -m ruff check colonykit tests benchmarks
-	$(PY) -m pytest -n 2 --dist loadfile tests notebooks --nbmake --nbmake-timeout=300 -p no:cacheprovider; \
+	$(PY) -m pytest -n 2 --dist loadfile tests -p no:cacheprovider; \
 	  rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; exit 1; fi; exit $$rc
+	@# notebooks one at a time: kernels started in parallel can race for the same ZMQ port
+	$(PY) -m pytest --nbmake --nbmake-timeout=300 notebooks -p no:cacheprovider; \
+	  rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no notebooks collected"; exit 1; fi; exit $$rc
 
 test-fast: $(STAMP_TEST)
 	$(PY) -m pytest -q -x tests -p no:cacheprovider
