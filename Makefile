@@ -7,7 +7,7 @@ STAMP_RUN  := $(VENV)/.stamp-run
 STAMP_TEST := $(VENV)/.stamp-test
 STAMP_BROWSER := $(VENV)/.stamp-browser
 OUT    ?= out
-SCENARIO ?= data/examples/xyz_with_traces.yaml
+SCENARIO ?= data/examples/bitbrains_colony.yaml
 
 .PHONY: run test test-fast test-notebooks test-browser bench lint clean install
 

@@ -241,3 +241,107 @@ def analyze_dask(
         per_df["max"].to_numpy(dtype=float), comp_s.to_numpy(dtype=float), index, p=p_arr,
         unit=the_unit, interval_s=interval_s, steps=steps, headroom_pct=headroom_pct,
         configured=configured, percentile=percentile, idle_peak_util_pct=idle_peak_util_pct)
+
+
+def series_names(source: str | Path | Sequence[str | Path] | Any) -> list[str]:
+    """The distinct server (series) names of long traces, for matching an inventory.
+
+    Examples
+    --------
+    >>> series_names("tests/data/traces/many_long")
+    ['a', 'b']
+    """
+    ddf = read_long_dask(source)
+    if "server" not in ddf.columns:
+        msg = f"{source}: missing column 'server' (got {list(ddf.columns)})"
+        raise InputError(msg)
+    return sorted(str(s) for s in ddf["server"].astype(str).unique().compute())
+
+
+def measured_dask(source: str | Path | Sequence[str | Path] | Any, inventory: pd.DataFrame,
+                  sizing_res: Any, assignment: pd.DataFrame, *, statistic: str = "peak",
+                  client: Any = None) -> Any:
+    """The measured colony's composite (:func:`colonykit.measured.measured_sizing`) with Dask.
+
+    Each series is weighted by the MIPS per percentage point of every inventory
+    instance that uses it (``assignment`` from :func:`colonykit.ingest.join.match_series`
+    on :func:`series_names`), so only per-series maxima and one composite per time step
+    come back.  Unmatched instances add their flat ``util_peak_pct`` series.  Traces must
+    be on a complete common grid (absolute alignment, no gaps): the Dask path neither
+    fills nor folds, and equals the in-memory path on such data.
+
+    Returns
+    -------
+    colonykit.measured.MeasuredSizing
+        With an empty ``guest_mips`` (no per-guest series are brought back).
+    """
+    from colonykit import measured, sizing
+
+    ddf = read_long_dask(source)
+    cols = list(ddf.columns)
+    tcol = "timestamp" if "timestamp" in cols else ("step" if "step" in cols else None)
+    vcol = next((c for c in ("cpu_pct", "cpu_mhz") if c in cols), None)
+    if "server" not in cols or tcol is None or vcol is None:
+        msg = f"{source}: measured sizing needs columns server, timestamp|step and cpu_pct|cpu_mhz (got {cols})"
+        raise InputError(msg)
+    inst = assignment.copy()
+    factors = measured.mips_per_pct(sizing_res)
+    factors = factors[~factors.index.duplicated()]
+    f = factors.loc[inst["server"].astype(str)].to_numpy(float)  # instances × bounds
+    if vcol == "cpu_mhz":
+        mhz = measured.capacity_mhz(inventory)
+        mhz = mhz[~mhz.index.duplicated()].reindex(inst["server"].astype(str)).to_numpy(float)
+        matched = (inst["series"] != "").to_numpy()
+        if (matched & ~(np.isfinite(mhz) & (mhz > 0))).any():
+            msg = "traces are in cpu_mhz but a matched server has no clock capacity (mhz/ghz units)"
+            raise InputError(msg)
+        f = np.where(matched[:, None], f * 100.0 / np.where(matched, mhz, 1.0)[:, None], f)
+    bounds = list(sizing.BOUNDS)
+    weights = pd.DataFrame(f, columns=bounds)
+    weights["series"] = inst["series"].astype(str).to_numpy()
+    have = weights["series"] != ""
+    per_series = weights[have].groupby("series")[bounds].sum()
+    inv = inventory.set_index(inventory["server"].astype(str))
+    flat_pct = inv.loc[inst.loc[~have.to_numpy(), "server"].astype(str), "util_peak_pct"].to_numpy(float)
+    flat = (f[~have.to_numpy()] * flat_pct[:, None]).sum(axis=0)
+    data = ddf[["server", tcol, vcol]].rename(columns={tcol: "t", vcol: "v"})
+    data["server"] = data["server"].astype(str)
+    data = data[data["server"].isin(list(per_series.index))]
+    w = per_series.reset_index().rename(columns={"series": "server"})
+    data = data.merge(w, on="server", how="inner")
+    for b in bounds:
+        data[b] = data[b] * data["v"]
+    peaks = data.groupby("server")["v"].max()
+    comp = data.groupby("t")[bounds].sum()
+    if client is not None:
+        peaks, comp = client.compute([peaks, comp], sync=True)
+    else:
+        import dask
+
+        peaks, comp = dask.compute(peaks, comp)
+    comp = comp.sort_index()
+    series_peak = pd.Series(peaks).reindex(inst["series"].astype(str)).to_numpy(float)
+    n_guests = len(inst)
+    uplift = float(sizing_res.servers["nway16_uplift_frac"].min())
+    out: dict[str, dict[str, Any]] = {k: {} for k in ("sop", "peak", "p95", "mean", "ep", "ec")}
+    matched = have.to_numpy()
+    inst_peak = f * np.nan_to_num(series_peak)[:, None]
+    inst_peak[~matched] = f[~matched] * flat_pct[:, None]
+    for j, b in enumerate(bounds):
+        c = comp[b].to_numpy(float) + flat[j]
+        out["sop"][b] = float(inst_peak[:, j].sum())
+        out["peak"][b] = float(c.max())
+        out["p95"][b] = float(measured.statistic_of(c[:, None], "p95")[0])
+        out["mean"][b] = float(c.mean())
+        stat = out["peak"][b] if statistic == "peak" else out["p95"][b]
+        out["ep"][b] = measured.engines_for(out["sop"][b], sizing_res, n_guests, uplift, b)
+        out["ec"][b] = measured.engines_for(stat, sizing_res, n_guests, uplift, b)
+    by_server = inst.groupby("server", sort=False)["series"]
+    return measured.MeasuredSizing(
+        guest_mips=pd.DataFrame(), instances=inst.assign(peak_mips=inst_peak[:, 1]),
+        statistic=statistic, sum_of_peaks_mips=out["sop"], composite_peak_mips=out["peak"],
+        composite_p95_mips=out["p95"], composite_mean_mips=out["mean"], engines_peak=out["ep"],
+        engines_composite=out["ec"], uplift_frac=uplift,
+        servers_matched=[s for s, g in by_server if (g != "").all()],
+        servers_unmatched=[s for s, g in by_server if (g == "").any()],
+        notes=["Dask path: absolute time alignment on the traces' own grid (no fill, no fold)."])

@@ -59,7 +59,7 @@ class Controls:
     smt : bool
         Count SMT-2 on the IFLs (``target.smt``).
     hosts : int
-        z/VM LPARs or Xen hosts (``target.hosts``); guests per LPAR follow from it.
+        z/VM LPARs or Xen hosts (``target.hosts``); 0 = auto (fewest LPARs); guests per LPAR follow.
     design : str
         Colony design (``design.name``).
     max_memory_overcommit_ratio : float
@@ -93,7 +93,7 @@ class Controls:
             target_util_pct=float(t.target_util_pct if t.target_util_pct is not None
                                   else reference.constant("target_util_pct")),
             workload_class=AS_INVENTORY, processor=t.processor, sizing_bound=t.sizing_bound,
-            basis=t.basis, smt=bool(t.smt), hosts=int(t.hosts), design=scen.design.name,
+            basis=t.basis, smt=bool(t.smt), hosts=0 if t.hosts == "auto" else int(t.hosts), design=scen.design.name,
             max_memory_overcommit_ratio=float(scen.rules.max_memory_overcommit_ratio
                                               or reference.constant("overcommit_limit_ratio")),
             memory_gib_per_host=t.memory_gib_per_host,
@@ -153,14 +153,15 @@ class ExplorerModel:
 
             inventory, _meta = read_inventory(self.scenario.resolve(self.scenario.inventory))
         self.inventory = inventory
-        #: The scenario's traces, read once by the first plan (``extras["demand"]``) and reused.
-        self.demand: pd.DataFrame | None = None
+        #: The scenario's traces joined to the inventory, read once by the first plan
+        #: (``extras["join"]``) and reused: the composite is recomputed from them on each change.
+        self.traces: Any = None
         #: Staggering of the traces (depends on nothing the controls change): first build only.
         self._staggering: Any = None
         self._static_figures: dict[str, go.Figure] | None = None
         self.defaults = Controls.from_scenario(self.scenario)
         self.state = self.compute(self.defaults)
-        self.demand = getattr(self.state.result, "extras", {}).get("demand")
+        self.traces = getattr(self.state.result, "extras", {}).get("join")
 
     # -- choices for the widgets
     @staticmethod
@@ -188,7 +189,7 @@ class ExplorerModel:
             scen.target.sizing_bound = controls.sizing_bound
             scen.target.basis = controls.basis
             scen.target.smt = controls.smt
-            scen.target.hosts = controls.hosts
+            scen.target.hosts = controls.hosts or "auto"
             scen.target.memory_gib_per_host = controls.memory_gib_per_host
             scen.rules.max_memory_overcommit_ratio = controls.max_memory_overcommit_ratio
             if controls.design != scen.design.name:
@@ -218,7 +219,7 @@ class ExplorerModel:
         # staggering depends on the traces only: computed on the first build, reused afterwards
         first = self._staggering is None
         result = plan.build_plan(self.scenario_for(controls), inventory=self.inventory_for(controls),
-                                 demand=self.demand, stagger_traces=first)
+                                 traces=self.traces, stagger_traces=first)
         if first:
             self._staggering = result.extras.get("staggering", False)
         elif self._staggering:
@@ -340,7 +341,7 @@ def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | 
                                         description="sizing bound", style=style),
         "basis": w.ToggleButtons(options=ch["basis"], value=c.basis, description="basis", style=style),
         "smt": w.Checkbox(value=c.smt, description="SMT-2 on IFLs", style=style, layout=lay),
-        "hosts": w.IntSlider(value=c.hosts, min=1, max=16, step=1, description="LPARs / hosts",
+        "hosts": w.IntSlider(value=c.hosts, min=0, max=16, step=1, description="LPARs / hosts",
                              continuous_update=False, style=style, layout=lay),
         "design": w.Dropdown(options=ch["design"], value=c.design, description="design", style=style,
                              layout=lay),

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 import yaml
 
-from colonykit import export, plan, sizing
+from colonykit import export, plan
 from colonykit.cli import main
 
-SCEN = "data/examples/xyz_with_traces.yaml"
+SCEN = "data/examples/bitbrains_colony.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -32,23 +32,27 @@ def test_trace_evidence_in_extras(traced) -> None:
     # packing: never over capacity at any step, at least the lower bound, every server placed once
     usable = pk.capacity
     assert (pk.host_series.to_numpy() <= usable * (1 + 1e-9)).all()
-    assert pk.hosts_used >= pk.lower_bound == int(np.ceil(arr.sum(axis=1).max() / usable - 1e-9))
+    assert pk.hosts_used >= pk.lower_bound >= int(np.ceil(arr.sum(axis=1).max() / usable - 1e-9))
     assert sorted(pk.assignment) == sorted(str(c) for c in demand.columns)
     # the LPAR size used holds the largest traced server
     assert usable >= arr.max()
     # staggering never raises the peak
     assert st.peak_after <= st.peak_before + 1e-9
-    assert len(ex["trace_notes"]) == 2
+    notes = " ".join(ex["trace_notes"])
+    assert "Aligned on absolute time" in notes and "Time-series packing" in notes and "Staggering" in notes
 
 
-def test_packing_lpar_size_is_the_smallest_that_fits(traced) -> None:
-    pk, proc = traced.extras["packing"], traced.sizing.processor
-    util = traced.sizing.options.target_util_pct / 100
-    n = int(round(np.interp(pk.host_capacity, [float(sizing.engine_capacity_mips(k, proc.engine_mips_1way))
-                                               for k in range(1, 9)], range(1, 9))))
-    biggest = traced.extras["demand"].to_numpy().max()
-    assert float(sizing.engine_capacity_mips(n, proc.engine_mips_1way)) * util >= biggest
-    assert float(sizing.engine_capacity_mips(n - 1, proc.engine_mips_1way)) * util < biggest
+def test_each_lpar_has_the_fewest_engines_for_its_own_composite(traced) -> None:
+    from colonykit import measured
+
+    meas = traced.extras["measured"]
+    demand = traced.extras["demand"]
+    for h in traced.plan.hosts:
+        peak = demand[[g.source_server for g in h.guests]].sum(axis=1).max()
+        n = h.capacity.cpus
+        usable = measured.usable_mips(np.array([n - 1, n]), traced.sizing, len(h.guests), meas.uplift_frac)
+        assert usable[1] >= peak and (n == 1 or usable[0] < peak)
+        assert h.capacity.mips_usable == pytest.approx(usable[1])
 
 
 def test_run_writes_everything(tmp_path: Path, capsys) -> None:
@@ -61,9 +65,10 @@ def test_run_writes_everything(tmp_path: Path, capsys) -> None:
         assert (out / rel).is_file(), rel
     assert str(out / "plan.yaml") in doc["files"]
     loaded = export.load_plan(out / "plan.yaml")
-    assert plan.plan_guest_count(loaded) == 26
+    assert plan.plan_guest_count(loaded) == 50
     sized = json.loads((out / "sizing.json").read_text())
-    assert sized["target"]["engines_typical"] == loaded.hosts[0].capacity.cpus
+    assert sized["composite"]["engines_composite"] <= sized["composite"]["engines_peak"]
+    assert sized["composite"]["servers_matched"] == 50
     ws = json.loads((out / "whitespace.json").read_text())
     assert ws["sum_of_peaks"] > ws["composite_peak"] > 0
     html = (out / "report.html").read_text()
@@ -94,6 +99,6 @@ def test_explorer_staggers_once_and_keeps_it() -> None:
 
 
 def test_build_plan_can_skip_staggering(traced) -> None:
-    r = plan.build_plan(SCEN, demand=traced.extras["demand"], stagger_traces=False)
+    r = plan.build_plan(SCEN, traces=traced.extras["join"], stagger_traces=False)
     assert "staggering" not in r.extras and "packing" in r.extras
     assert r.plan == traced.plan

@@ -91,7 +91,7 @@ def test_bad_controls_leave_the_state(model: widgets.ExplorerModel) -> None:
     with pytest.raises(UnknownNameError, match="explorer control"):
         model.update(headroom=10)
     with pytest.raises(InputError, match="hosts"):
-        model.update(hosts=0)
+        model.update(hosts=-1)
     with pytest.raises(InputError, match="SMT"):
         model.update(processor="z10ec", smt=True)
     with pytest.raises(UnknownNameError, match="workload class"):
@@ -174,17 +174,16 @@ def test_traces_are_read_once_and_white_space_is_shown(tmp_path: Path) -> None:
     traces = Path("data/traces/bitbrains_rnd_50vm_7d.csv.gz")
     if not traces.is_file():
         pytest.skip("bundled example traces not present")
-    scen = plan.load_scenario(SCENARIO)
-    scen.traces = plan.ScenarioTraces(path="../traces/bitbrains_rnd_50vm_7d.csv.gz", unit="mips")
-    ui = widgets.explorer(scen, export_dir=tmp_path)
-    demand = ui.model.demand
-    assert demand is not None and demand.shape[1] == 50
+    ui = widgets.explorer("data/examples/bitbrains_colony.yaml", export_dir=tmp_path)
+    traces = ui.model.traces
+    demand = ui.model.state.result.extras["demand"]
+    assert traces is not None and demand.shape[1] == 50
     ws = ui.model.state.result.extras["whitespace"]
     assert ws.sum_of_peaks == pytest.approx(whitespace.analyze(demand).sum_of_peaks)
     fig = ui.model.state.figures["white_space"]
     assert fig.data[0].y[0] == pytest.approx(ws.sum_of_peaks)
     ui.controls["target_util_pct"].value = 50
-    assert ui.model.demand is demand  # not read again
+    assert ui.model.traces is traces  # not read again
     assert ui.model.state.result.plan.evidence.white_space.evaluated
 
 

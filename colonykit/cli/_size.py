@@ -31,6 +31,18 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="your own processor table (e.g. from zPCR) instead of the bundled one")
     p.add_argument("--workload-classes", default=None, metavar="CSV",
                    help="your own workload-class table (tpm/MIPS low/typical/high) instead of the bundled one")
+    p.add_argument("--traces", default=None, metavar="PATH",
+                   help="the servers' own utilization traces (file or directory): size on their composite")
+    p.add_argument("--mapping", default=None, metavar="CSV",
+                   help="'server,trace' CSV overriding the match of inventory servers to trace series")
+    p.add_argument("--align", choices=("absolute", "time-of-day", "time-of-week"), default="absolute",
+                   help="time alignment of the captures (default absolute: refuse too short an overlap)")
+    p.add_argument("--fold-statistic", choices=("max", "mean"), default="max",
+                   help="slot statistic when folding onto a typical day/week (default max)")
+    p.add_argument("--statistic", choices=("peak", "p95"), default="peak",
+                   help="statistic of the composite that sizes the engines (default peak)")
+    p.add_argument("--start", default=None, metavar="TIME",
+                   help="time of step 0 for step-indexed traces (e.g. 2013-09-02T00:00Z)")
     add_format(p)
     p.set_defaults(func=run)
 
@@ -47,8 +59,19 @@ def run(args: argparse.Namespace) -> int:
         overrides["cp_overhead_pct"] = args.cp_overhead_pct
     result = sizing.size_inventory(inv, args.target, processor_table=procs, workload_table=classes,
                                    **overrides)
+    composite = None
+    if args.traces:
+        from colonykit import measured
+        from colonykit.ingest.join import join_traces
+
+        join = join_traces(inv, args.traces, mapping=args.mapping, align=args.align,
+                           fold_statistic=args.fold_statistic, start=args.start)
+        composite = measured.measured_sizing(inv, result, join, args.statistic)
     if args.format == "json":
-        emit_json(result.to_dict())
+        out = result.to_dict()
+        if composite is not None:
+            out["composite"] = composite.to_dict()
+        emit_json(out)
         return 0
     cols = ["server", "count", "workload_class", "util_pct", "mips_low", "mips_typical", "mips_high",
             "mips_typical_total"]
@@ -58,4 +81,6 @@ def run(args: argparse.Namespace) -> int:
                               "fits_machine"]])
     print()
     print(result.summary())
+    if composite is not None:
+        print(composite.summary())
     return 0

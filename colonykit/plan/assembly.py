@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from colonykit import __version__, designs, paging, reference, sizing, storage, whitespace
+from colonykit import __version__, designs, measured, paging, reference, sizing, storage, whitespace
 from colonykit.errors import InputError, must_be, raise_problems
 from colonykit.plan import evidence as ev
-from colonykit.plan import layout
+from colonykit.plan import layout, placement
 from colonykit.plan._validation import validation_problems
 from colonykit.plan.checks import channel_busy, check_plan
 from colonykit.plan.document import (
@@ -197,7 +197,7 @@ def balance_place(mips: np.ndarray, memory: np.ndarray, hosts: int) -> np.ndarra
 
 
 def build_plan(scenario: Scenario | str | Path, *, inventory: pd.DataFrame | None = None,
-               demand: pd.DataFrame | None = None, stagger_traces: bool = True) -> ColonyPlanResult:
+               traces: Any = None, stagger_traces: bool = True) -> ColonyPlanResult:
     """Assemble, size and check a colony plan.
 
     Parameters
@@ -206,8 +206,9 @@ def build_plan(scenario: Scenario | str | Path, *, inventory: pd.DataFrame | Non
         A validated scenario (:func:`load_scenario`) or the path of its YAML.
     inventory : DataFrame, optional
         A canonical inventory frame instead of reading ``scenario.inventory``.
-    demand : DataFrame, optional
-        A wide demand frame instead of reading ``scenario.traces``.
+    traces : colonykit.ingest.join.TraceJoin, optional
+        Traces already joined to the inventory (``extras["join"]`` of an earlier plan) instead
+        of reading ``scenario.traces``; the composite is recomputed from them.
     stagger_traces : bool
         With traces, also detect and stagger recurring spikes (``extras["staggering"]``).
         It depends on the traces only, so interactive callers compute it once and pass False.
@@ -229,7 +230,7 @@ def build_plan(scenario: Scenario | str | Path, *, inventory: pd.DataFrame | Non
     """
     scen = load_scenario(scenario) if isinstance(scenario, str | Path) else scenario
     try:
-        return _build(scen, inventory, demand, stagger_traces)
+        return _build(scen, inventory, traces, stagger_traces)
     except ValidationError as exc:  # a value that passed the scenario but not the plan schema
         where = scen.source or "scenario"
         raise_problems(validation_problems(exc, f"{where} (plan assembly)", ColonyPlan),
@@ -266,29 +267,59 @@ def _size(scen: Scenario, inv: pd.DataFrame) -> Any:
     return sizing.size_inventory(inv, scen.target.processor, **overrides)
 
 
-def _white_space(scen: Scenario, demand: pd.DataFrame | None) -> tuple[Any, pd.DataFrame | None, EvidenceItem]:
-    if scen.traces is None and demand is None:
-        return None, None, ev.not_evaluated("no traces in the scenario (inventory-only sizing)")
-    if demand is None:
-        from colonykit.ingest import read_traces
+def _measure(scen: Scenario, inv: pd.DataFrame, sizing_res: Any, traces: Any) -> tuple[Any, Any]:
+    """Join the inventory with its traces and size on the composite (None, None without traces)."""
+    if scen.traces is None and traces is None:
+        return None, None
+    if traces is None:
+        from colonykit.ingest.join import join_traces
 
-        assert scen.traces is not None
-        demand, _m = read_traces(scen.resolve(scen.traces.path), unit=scen.traces.unit)
-    kw = {}
-    if scen.traces is not None and scen.traces.headroom_pct is not None:
-        kw["headroom_pct"] = scen.traces.headroom_pct
-    ws = whitespace.analyze(demand, **kw)
-    item = EvidenceItem(
-        evaluated=True, method="composite vs individual peaks, seed 003 §2.3",
-        source="colonykit.whitespace.analyze",
-        note="evidence only: guests are sized from the inventory (WLF); the traces show "
-             "how much of the sum of peaks the composite never uses",
-        values={"white_space_pct": ev.clean(float(ws.white_space_pct)),
-                "sum_of_peaks": ev.clean(float(ws.sum_of_peaks)),
-                "composite_peak": ev.clean(float(ws.composite_peak)),
-                "composite_mean": ev.clean(float(ws.composite_mean)),
-                "unit": str(ws.unit), "servers": int(demand.shape[1])})
-    return ws, demand, item
+        t = scen.traces
+        assert t is not None
+        traces = join_traces(inv, scen.resolve(t.path), mapping=scen.resolve(t.mapping) if t.mapping else None,
+                             unit=t.unit, interval=t.interval, align=t.align, fold_statistic=t.fold_statistic,
+                             min_overlap_h=t.min_overlap_h, tz=t.tz, start=t.start)
+    meas = measured.measured_sizing(inv, sizing_res, traces, scen.target.composite_statistic,
+                                    scen.target.sizing_bound)
+    return traces, meas
+
+
+def _white_space_evidence(meas: Any, ws: Any) -> EvidenceItem:
+    if meas is None:
+        return ev.not_evaluated("no traces in the scenario (inventory-only sizing)")
+    b = "typical"
+    return EvidenceItem(
+        evaluated=True, method="composite vs individual peaks of the servers' own MIPS series, "
+        "seed 003 §2.3", source="colonykit.measured.measured_sizing",
+        note=" ".join(meas.notes),
+        values={"sum_of_peaks_mips": ev.clean(meas.sum_of_peaks_mips[b]),
+                "composite_peak_mips": ev.clean(meas.composite_peak_mips[b]),
+                "composite_p95_mips": ev.clean(meas.composite_p95_mips[b]),
+                "composite_mean_mips": ev.clean(meas.composite_mean_mips[b]),
+                "non_coincidence_saving_pct": ev.clean(meas.non_coincidence_saving_pct),
+                "white_space_pct": ev.clean(meas.white_space_pct),
+                "white_space_definition": "100 x (1 - composite mean / composite peak): 1 - utilization "
+                                          "of capacity sized at the composite peak (seed 003 §2.3)",
+                "unit": "mips", "servers_matched": len(meas.servers_matched),
+                "servers_unmatched": len(meas.servers_unmatched),
+                "servers_unmatched_list": ", ".join(meas.servers_unmatched[:20]),
+                "spikes_headroom_capacity_mips": ev.clean(float(ws.capacity_needed)) if ws is not None
+                and hasattr(ws, "capacity_needed") else None})
+
+
+def _sizing_extra(meas: Any, placement: Any) -> dict[str, Scalar]:
+    if meas is None:
+        return {"sizing_basis": "peaks", "placement": placement.method}
+    out: dict[str, Scalar] = {"sizing_basis": "composite", "statistic": meas.statistic,
+                              "placement": placement.method}
+    for b in sizing.BOUNDS:
+        out[f"engines_peak_{b}"] = int(meas.engines_peak[b])
+        out[f"engines_composite_{b}"] = int(meas.engines_composite[b])
+        out[f"sum_of_peaks_mips_{b}"] = ev.clean(meas.sum_of_peaks_mips[b])
+        out[f"composite_peak_mips_{b}"] = ev.clean(meas.composite_peak_mips[b])
+    out["engines_saved_typical"] = int(meas.engines_peak["typical"] - meas.engines_composite["typical"])
+    out["engines_lpars"] = int(sum(placement.cpus))
+    return out
 
 
 def _limits(scen: Scenario) -> tuple[float, float, list[Assumption]]:
@@ -399,65 +430,81 @@ def _host(scen: Scenario, design: designs.Design, hi: int, gs: list[Guest], n_gu
         rules=rules, io=io, profiles=profiles, guests=gs)
 
 
-def _build(scen: Scenario, inventory: pd.DataFrame | None,
-           demand: pd.DataFrame | None, stagger_traces: bool = True) -> ColonyPlanResult:
+def _build(scen: Scenario, inventory: pd.DataFrame | None, traces: Any,
+           stagger_traces: bool = True) -> ColonyPlanResult:
     design = _design(scen)
-    platform = design.platform
     inv = _inventory(scen, inventory)
     sizing_res = _size(scen, inv)
     bound = scen.target.sizing_bound
-    engines = sizing_res.engines
     assumptions = ev.sizing_assumptions(sizing_res)
-    ws, demand, ws_ev = _white_space(scen, demand)
-
+    join, meas = _measure(scen, inv, sizing_res, traces)
     rows = guest_rows(scen, inv, sizing_res)
-    n_hosts = scen.target.hosts
-    n_guests = len(rows)
-    place = balance_place(rows["mips"].to_numpy(float), rows["memory_mib"].to_numpy(float), n_hosts)
-    cpus = scen.target.cpus_per_host or max(1, math.ceil(engines[bound] / n_hosts))
     max_ratio, busy_max, lim_assumptions = _limits(scen)
     assumptions += lim_assumptions
-    assumptions.append(Assumption(name="cpus_per_host", value=int(cpus), unit="engines",
-                                  source="input" if scen.target.cpus_per_host else
-                                  f"sizing: {engines[bound]} engines ({bound}) ÷ {n_hosts} host(s), "
-                                  "rounded up"))
+    if meas is not None:
+        rows["peak_mips"] = meas.instances["peak_mips"].to_numpy(float)
+        place = placement.place_measured(scen, rows, sizing_res, meas, max_ratio)
+    else:
+        place = placement.place_balanced(scen, rows, sizing_res)
+    assumptions.append(Assumption(
+        name="cpus_per_host", value=int(max(place.cpus)), unit="engines",
+        source="input" if scen.target.cpus_per_host else
+        "fewest engines whose usable MIPS hold the LPAR's composite peak (colonykit.measured)"
+        if meas is not None else
+        f"sizing: {sizing_res.engines[bound]} engines ({bound}) ÷ {place.hosts} host(s), rounded up"))
+    if meas is not None:
+        assumptions.append(Assumption(
+            name="max_engines_per_host", value=placement.max_engines_per_host(scen, sizing_res),
+            unit="engines", source="input" if scen.target.max_engines_per_host else
+            str(reference.constants().loc["measured_max_engines_per_host", "source"])))
 
     guests, (net, images, image_of), md = _guests(scen, design, rows)
     notes = _HostEvidence()
-    hosts = [_host(scen, design, hi, [g for g, p in zip(guests, place, strict=True) if p == hi],
-                   n_guests, {"cpus": int(cpus)}, (max_ratio, busy_max), image_of, net.network.id, notes)
-             for hi in range(n_hosts)]
-
-    if platform == "xen":
-        paging_ev = EvidenceItem(evaluated=False, applicable=False,
-                                 note="not applicable: Xen hosts have no z/VM paging space")
-    else:
-        paging_ev = EvidenceItem(evaluated=True, method=f"paging rule {notes.paging_rule}",
-                                 source="colonykit.paging.paging_space", values=notes.paging)
-    chan_ev = EvidenceItem(evaluated=True, method="channel busy = connect time × I/O rate "
-                           "(seed 003 §8.10.3)", source="colonykit.channels.channel_load",
-                           values=notes.channels) if scen.io is not None else \
-        ev.not_evaluated("no 'io' section in the scenario (I/O rate and connect time)")
-    comparison = designs.compare(max(n_guests, 1), overrides={design.name: dict(scen.design.overrides)},
+    hosts = [_host(scen, design, hi, [g for g, p in zip(guests, place.host_of, strict=True) if p == hi],
+                   len(guests), {"cpus": place.cpus[hi], "mips_usable": place.mips_usable[hi],
+                                 "composite_peak_mips": place.composite_peak_mips[hi],
+                                 "composite_p95_mips": place.composite_p95_mips[hi]},
+                   (max_ratio, busy_max), image_of, net.network.id, notes)
+             for hi in range(place.hosts)]
+    comparison = designs.compare(max(len(guests), 1), overrides={design.name: dict(scen.design.overrides)},
                                  path=scen.resolve(scen.design.file) if scen.design.file else None)
-    design_ev = ev.design_evidence(design, comparison.loc[design.name], len(md.volsers),
-                                   scen.storage.volume_model)
     assumptions += ev.design_assumptions(design)
-
+    ws = whitespace.analyze(meas.guest_mips) if meas is not None else None
     plan_doc = ColonyPlan(
         metadata=Metadata(name=scen.name, generated_by=f"colonykit {__version__}", design=design.name,
-                          platform=platform, volume_model=scen.storage.volume_model,
+                          platform=design.platform, volume_model=scen.storage.volume_model,
                           scenario=scen.source, inputs_sha256=inputs_sha256(scen)),
         images=images, networks=[net.network], hosts=hosts,
-        evidence=Evidence(sizing=ev.sizing_evidence(sizing_res, bound), white_space=ws_ev,
-                          paging=paging_ev, channels=chan_ev, design=design_ev,
-                          memory=ev.memory_evidence(hosts, max_ratio), assumptions=assumptions),
+        evidence=Evidence(
+            sizing=ev.sizing_evidence(sizing_res, bound, _sizing_extra(meas, place)),
+            white_space=_white_space_evidence(meas, ws), paging=_paging_evidence(design, notes),
+            channels=_channel_evidence(scen, notes),
+            design=ev.design_evidence(design, comparison.loc[design.name], len(md.volsers),
+                                      scen.storage.volume_model),
+            memory=ev.memory_evidence(hosts, max_ratio), assumptions=assumptions),
     )
     plan_doc.findings = check_plan(plan_doc)
-    extras: dict[str, Any] = {}
-    if ws is not None and demand is not None:
-        extras["whitespace"] = ws
-        extras["demand"] = demand
-        extras.update(ev.trace_extras(demand, ws, sizing_res, cpus, stagger=stagger_traces))
+    extras: dict[str, Any] = {"trace_notes": list(place.notes)}
+    if meas is not None:
+        extras.update({"join": join, "measured": meas, "whitespace": ws, "demand": meas.guest_mips,
+                       "placement": place, "packing": place.packing})
+        more = ev.trace_extras(meas.guest_mips, ws, stagger=stagger_traces)
+        extras["trace_notes"] = list(meas.notes) + extras["trace_notes"] + more.pop("trace_notes")
+        extras.update(more)
     return ColonyPlanResult(plan=plan_doc, design=design, comparison=comparison, sizing=sizing_res,
                             scenario=scen, extras=extras)
+
+
+def _paging_evidence(design: designs.Design, notes: _HostEvidence) -> EvidenceItem:
+    if design.platform == "xen":
+        return EvidenceItem(evaluated=False, applicable=False,
+                            note="not applicable: Xen hosts have no z/VM paging space")
+    return EvidenceItem(evaluated=True, method=f"paging rule {notes.paging_rule}",
+                        source="colonykit.paging.paging_space", values=notes.paging)
+
+
+def _channel_evidence(scen: Scenario, notes: _HostEvidence) -> EvidenceItem:
+    if scen.io is None:
+        return ev.not_evaluated("no 'io' section in the scenario (I/O rate and connect time)")
+    return EvidenceItem(evaluated=True, method="channel busy = connect time × I/O rate (seed 003 §8.10.3)",
+                        source="colonykit.channels.channel_load", values=notes.channels)

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from colonykit import memory, packing, sizing, staggering
+from colonykit import memory, sizing, staggering
 from colonykit.plan.document import Assumption, EvidenceItem, Host, Scalar
 from colonykit.units import MIB_PER_GIB
 
@@ -85,54 +85,27 @@ def design_assumptions(design: Any) -> list[Assumption]:
             for p in design.parameters.values()]
 
 
-def trace_extras(demand: pd.DataFrame, ws: Any, sizing_res: Any, cpus_per_host: int, *,
-                  stagger: bool = True) -> dict[str, Any]:
-    """Staggering and time-series packing of the traced workload (evidence beside the plan).
+def trace_extras(demand: pd.DataFrame, ws: Any, *, stagger: bool = True) -> dict[str, Any]:
+    """Staggering of the measured guests' MIPS series (evidence beside the plan).
 
-    - staggering: recurring daily spikes inside 00:00-06:00 detected with
-      :func:`colonykit.staggering.detect_spikes` (its documented defaults) and moved by
-      :func:`colonykit.staggering.stagger`;
-    - packing (MIPS traces only): :func:`colonykit.packing.pack` onto LPARs of this plan's size
-      (``cpus_per_host`` engines of the target at the sizing's target utilization).
+    Recurring daily spikes inside 00:00-06:00 detected with
+    :func:`colonykit.staggering.detect_spikes` (its documented defaults) and moved by
+    :func:`colonykit.staggering.stagger`; needs a time index.
     """
     out: dict[str, Any] = {"trace_notes": []}
     notes: list[str] = out["trace_notes"]
-    if stagger:
-        try:
-            windows = staggering.detect_spikes(demand, "1D", earliest="00:00", latest="06:00")
-            if windows:
-                st = staggering.stagger(demand, windows)
-                out["staggering"] = st
-                notes.append(f"Staggering: {len(windows)} recurring spike(s) detected in 00:00-06:00 and "
-                             f"moved; composite peak {st.peak_before:,.1f} -> {st.peak_after:,.1f} "
-                             f"{ws.unit} ({st.method}).")
-            else:
-                notes.append("Staggering: no recurring spikes detected in 00:00-06:00 (nothing to move).")
-        except (ValueError, KeyError) as exc:
-            notes.append(f"Staggering not evaluated: {exc}")
-    if str(ws.unit) == "mips":
-        proc = sizing_res.processor
-        smt = proc.smt_uplift_frac if sizing_res.options.smt else 0.0
-        util = float(sizing_res.options.target_util_pct)
-        # LPARs of this plan's size, or the smallest engine count that holds the largest traced server
-        n = np.arange(cpus_per_host, max(cpus_per_host, proc.max_engines) + 1)
-        cap = sizing.engine_capacity_mips(n, proc.engine_mips_1way, None, smt)
-        fits = np.nonzero(cap * util / 100.0 >= float(np.nanmax(demand.to_numpy())))[0]
-        engines_per_lpar = int(n[fits[0]]) if len(fits) else int(n[-1])
-        host_mips = float(cap[fits[0]] if len(fits) else cap[-1])
-        why = ("this plan's LPAR size" if engines_per_lpar == cpus_per_host
-               else "the smallest LPAR that holds the largest traced server")
-        try:
-            pk = packing.pack(demand, host_mips, max_util_pct=util)
-            out["packing"] = pk
-            notes.append(f"Time-series packing of the {demand.shape[1]} traced servers onto LPARs of "
-                         f"{engines_per_lpar} {proc.model} engines ({why}; {host_mips:,.0f} MIPS at "
-                         f"{util:g}%): {pk.hosts_used} LPAR(s); lower bound {pk.lower_bound}; "
-                         f"peak-based first-fit-decreasing {pk.ffd_peak_hosts}.")
-        except (ValueError, KeyError) as exc:
-            notes.append(f"Packing not evaluated: {exc}")
-    else:
-        notes.append(f"Packing not evaluated: traces are in {ws.unit}, not MIPS "
-                     "(set traces.unit: mips with capacities to pack onto LPARs).")
+    if not stagger:
+        return out
+    try:
+        windows = staggering.detect_spikes(demand, "1D", earliest="00:00", latest="06:00")
+        if windows:
+            st = staggering.stagger(demand, windows)
+            out["staggering"] = st
+            notes.append(f"Staggering: {len(windows)} recurring spike(s) detected in 00:00-06:00 and "
+                         f"moved; composite peak {st.peak_before:,.1f} -> {st.peak_after:,.1f} "
+                         f"{ws.unit} ({st.method}).")
+        else:
+            notes.append("Staggering: no recurring spikes detected in 00:00-06:00 (nothing to move).")
+    except (ValueError, KeyError) as exc:
+        notes.append(f"Staggering not evaluated: {exc}")
     return out
-

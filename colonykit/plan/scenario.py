@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, ValidationError
+from pydantic import BeforeValidator, Field, StringConstraints, ValidationError
 
 from colonykit._yaml import load_yaml
 from colonykit.errors import InputError, raise_problems
@@ -21,12 +21,33 @@ from colonykit.plan.document import (
     _Model,
 )
 
+#: Most LPARs/hosts a scenario may ask for (a bound on the work of placement).
+MAX_HOSTS = 10_000
+
+
+def _hosts_value(value: Any) -> int | str:
+    """``target.hosts``: a whole number 1..MAX_HOSTS or 'auto'."""
+    if value == "auto":
+        return "auto"
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_HOSTS:
+        msg = f"a whole number in 1..{MAX_HOSTS} or 'auto'"
+        raise ValueError(msg)
+    return value
+
 
 class ScenarioTarget(_Model):
     """Target machine: processor, hosts/LPARs, real storage, paging."""
 
     processor: str = "z15"
-    hosts: int = Field(1, ge=1, description="LPARs (z/VM) or hosts (Xen).")
+    hosts: Annotated[int | str, BeforeValidator(_hosts_value)] = Field(
+        1, description="LPARs (z/VM) or hosts (Xen), >= 1, or 'auto' (fewest LPARs of at most "
+        "max_engines_per_host engines each).")
+    max_engines_per_host: int | None = Field(
+        None, ge=1, description="Largest LPAR for hosts: auto [engines] (default constant "
+        "measured_max_engines_per_host, capped at the machine's maximum).")
+    composite_statistic: Literal["peak", "p95"] = Field(
+        "peak", description="Statistic of the composite MIPS series that sizes the colony's engines "
+        "(placement always holds every time step).")
     cpus_per_host: int | None = Field(None, ge=1, description="Default: sized engines ÷ hosts.")
     sizing_bound: Literal["low", "typical", "high"] = "typical"
     basis: Literal["avg", "peak"] = "peak"
@@ -64,6 +85,9 @@ class ScenarioGuests(_Model):
     options: list[str] = Field(default_factory=list)
     ipl_nss: Userid | None = Field(None, description="IPL this NSS instead of the root disk.")
     namesave: list[Userid] = Field(default_factory=list)
+    anti_affinity: list[Annotated[list[str], Field(min_length=2, max_length=2)]] = Field(
+        default_factory=list, description="Pairs of inventory servers (redundant nodes) whose guests "
+        "must be on different LPARs.")
     per_server: dict[str, GuestOverride] = Field(default_factory=dict)
 
 
@@ -104,9 +128,19 @@ class ScenarioDesign(_Model):
 
 
 class ScenarioTraces(_Model):
+    """The servers' own utilization traces (matched to the inventory, see colonykit.ingest.join)."""
+
     path: str
-    unit: Literal["cpu_pct", "mips", "cpu_mhz"] | None = None
+    unit: Literal["cpu_pct", "mips", "cpu_mhz"] | None = Field(
+        None, description="Unit of unit-less (wide, one-number-per-line) files; others say their own.")
     headroom_pct: float | None = Field(None, ge=0, lt=100)
+    mapping: str | None = Field(None, description="CSV 'server,trace' overriding the name match.")
+    align: Literal["absolute", "time-of-day", "time-of-week"] = "absolute"
+    fold_statistic: Literal["max", "mean"] = Field("max", description="Slot statistic when folding.")
+    min_overlap_h: float | None = Field(None, gt=0, le=8784, description="Default: measured_min_overlap_h.")
+    interval: str | None = Field(None, description="Common grid step ('5min', '1h'); default native.")
+    start: str | None = Field(None, description="Time of step 0 for step-indexed traces (a real time axis).")
+    tz: str = Field("UTC", description="Time zone of naive timestamps.")
 
 
 class Scenario(_Model):

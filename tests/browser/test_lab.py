@@ -68,7 +68,7 @@ def test_quickstart_explorer(page, lab_url: str, lab_root: Path, artifacts_dir: 
     from colonykit.widgets import ExplorerModel
 
     # what the screen must show, from the library (the notebook reads the same scenario)
-    model = ExplorerModel(lab_root / "data" / "examples" / "xyz_with_traces.yaml")
+    model = ExplorerModel(lab_root / "data" / "examples" / "bitbrains_colony.yaml")
     start = round(model.controls.target_util_pct)
     want_before = str(model.state.headline["engines_per_host"][0])
     want_after = str(model.update(target_util_pct=50).headline["engines_per_host"][0])

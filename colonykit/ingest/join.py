@@ -1,0 +1,357 @@
+"""Join an inventory with its servers' own utilization traces.
+
+Each inventory row is matched to its own series (seed 003 §2.3: the composite of the
+servers' *own measured* peaks sizes the colony):
+
+1. a mapping file (``server,trace``) overrides everything;
+2. a row with ``count > 1`` takes one series per instance when the traces have
+   ``<server>-01`` … (or ``<server>01``, ``<server>_01``); otherwise all its
+   instances share the one series named ``<server>`` (then they are perfectly
+   correlated, and the report says so);
+3. otherwise by name: the series name (long/wide CSV, Parquet, PlanetLab/Bitbrains
+   file names), the host name inside nmon (``AAA,host``) and sysstat files, or the
+   file name stem of a monitor file — compared case-insensitively.
+
+Rows without a series are reported (``unmatched``) and sized from ``util_peak_pct`` as a
+flat series by :mod:`colonykit.measured`; series that no row uses are ``unused``.
+
+Time alignment is stated, never silent (:func:`align_traces`): ``absolute`` keeps the
+common overlap of all captures and refuses, listing every capture's span, when it is
+shorter than ``measured_min_overlap_h``; ``time-of-day`` / ``time-of-week`` fold each
+capture onto a typical day or week (slot statistic ``max`` or ``mean``) for captures
+taken at different times.  The filled share of each series is reported, with a warning
+above ``measured_fill_warn_frac``.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from colonykit import reference
+from colonykit.errors import ColonykitWarning, InputError, must_be
+from colonykit.ingest.traces import _SIDE_FILE, detect_format, parse_interval, read_traces
+
+Align = Literal["absolute", "time-of-day", "time-of-week"]
+ALIGNS: tuple[str, ...] = ("absolute", "time-of-day", "time-of-week")
+FOLD_STATISTICS: tuple[str, ...] = ("max", "mean")
+MONITOR_FORMATS = ("nmon", "sadf", "sar")
+#: Reference Monday 00:00 UTC that folded series are placed on (a real time axis for plots).
+FOLD_EPOCH = pd.Timestamp("2001-01-01T00:00Z")
+
+
+@dataclass(frozen=True)
+class TraceJoin:
+    """Which series each inventory instance got, and what the alignment did.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        Aligned, filled traces (time × series) in the traces' own unit (``attrs["unit"]``).
+    assignment : DataFrame
+        One row per inventory instance: ``server, k`` (1-based instance), ``series`` (column
+        of ``frame``, ``""`` when unmatched) and ``how`` (``mapping``, ``instance``,
+        ``shared``, ``name``, ``stem``, ``unmatched``).
+    servers_matched, servers_unmatched : list of str
+        Inventory servers with / without a series.
+    shared_servers : list of str
+        Servers with ``count > 1`` whose instances share one series (perfectly correlated).
+    unused_traces : list of str
+        Series no inventory row uses.
+    spans : DataFrame
+        Per series: ``first``, ``last`` sample time and ``filled_frac`` (0–1) after alignment.
+    align : str
+    overlap : tuple
+        (start, end) of the common span for ``absolute``; of the folded period otherwise.
+    notes : list of str
+        One sentence per decision (alignment, shared series, fills).
+    """
+
+    frame: pd.DataFrame
+    assignment: pd.DataFrame
+    servers_matched: list[str]
+    servers_unmatched: list[str]
+    shared_servers: list[str]
+    unused_traces: list[str]
+    spans: pd.DataFrame
+    align: str
+    overlap: tuple[Any, Any]
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary (no series)."""
+        return {"servers_matched": len(self.servers_matched),
+                "servers_unmatched": len(self.servers_unmatched),
+                "unmatched": list(self.servers_unmatched), "shared": list(self.shared_servers),
+                "unused_traces": list(self.unused_traces), "align": self.align,
+                "overlap": [str(self.overlap[0]), str(self.overlap[1])],
+                "max_filled_frac": float(self.spans["filled_frac"].max()) if len(self.spans) else 0.0,
+                "notes": list(self.notes)}
+
+
+def read_mapping(path: str | Path) -> dict[str, str]:
+    """Read a ``server,trace`` mapping CSV (one row per server; duplicates refused).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "map.csv"
+    >>> _ = p.write_text("server,trace\\nweb,the-gibson\\n")
+    >>> read_mapping(p)
+    {'web': 'the-gibson'}
+    """
+    p = Path(path)
+    if not p.is_file():
+        msg = f"trace mapping file not found: {p}"
+        raise InputError(msg)
+    try:
+        tab = pd.read_csv(p, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        msg = f"{p.name}: not a 'server,trace' CSV ({exc})"
+        raise InputError(msg) from exc
+    cols = [str(c).strip().lower() for c in tab.columns]
+    if cols[:2] != ["server", "trace"]:
+        msg = f"{p.name}: the header must be 'server,trace' (got {','.join(cols)[:80]!r})"
+        raise InputError(msg)
+    tab.columns = cols
+    out: dict[str, str] = {}
+    for i, (s, t) in enumerate(zip(tab["server"], tab["trace"], strict=True)):
+        s, t = s.strip(), t.strip()
+        if not s or not t:
+            raise InputError(must_be("server/trace", "non-empty", f"{s!r},{t!r}", f"{p.name} line {i + 2}"))
+        if s in out:
+            msg = f"'server' {s!r} is mapped twice at {p.name} line {i + 2}"
+            raise InputError(msg)
+        out[s] = t
+    return out
+
+
+def read_server_traces(path: str | Path, *, unit: str | None = None, interval: str | float | None = None,
+                       tz: str = "UTC", step_s: float | None = None,
+                       start: str | None = None) -> tuple[pd.DataFrame, dict[str, str], dict[str, Any]]:
+    """Read traces unfilled (gaps as NaN) with the aliases each series can be matched by.
+
+    A directory of monitor captures (nmon, sadf, sar) is read file by file, so each
+    series is known by its host name *and* its file name stem.
+
+    Returns
+    -------
+    (frame, aliases, meta)
+        ``aliases`` maps a lower-case alias (host name, file stem) to a column of ``frame``.
+    """
+    root = Path(path)
+    kw: dict[str, Any] = {"unit": unit, "interval": interval, "tz": tz, "step_s": step_s, "start": start,
+                          "fill": "none"}
+    files = sorted(p for p in root.iterdir() if p.is_file() and not _SIDE_FILE.match(p.name)) \
+        if root.is_dir() else [root]
+    monitors = [f for f in files if detect_format(f) in MONITOR_FORMATS]
+    aliases: dict[str, str] = {}
+    if root.is_dir() and monitors and len(monitors) == len(files):
+        parts = []
+        metas = []
+        for f in files:
+            fr, m = read_traces(f, **kw)
+            parts.append(fr)
+            metas.append(m)
+            stem = re.sub(r"(\.(csv|txt|nmon|gz))+$", "", f.name, flags=re.I).lower()
+            if fr.shape[1] == 1:
+                aliases.setdefault(stem, str(fr.columns[0]))
+        dup = pd.Index([c for p in parts for c in p.columns])
+        if dup.has_duplicates:
+            msg = (f"{root}: host name(s) {sorted(set(dup[dup.duplicated()]))[:5]} appear in several "
+                   "captures; give a mapping file (server,trace) naming each file's series")
+            raise InputError(msg)
+        frame = pd.concat(parts, axis=1, sort=True)
+        frame.attrs = dict(parts[0].attrs)
+        meta = {**metas[0], "files": [m["files"][0] for m in metas], "servers": frame.shape[1]}
+    else:
+        frame, meta = read_traces(root, **kw)
+        if root.is_file() and frame.shape[1] == 1:
+            stem = re.sub(r"(\.(csv|txt|nmon|gz|parquet))+$", "", root.name, flags=re.I).lower()
+            aliases.setdefault(stem, str(frame.columns[0]))
+    for c in frame.columns:
+        aliases[str(c).lower()] = str(c)
+    return frame, aliases, meta
+
+
+def _instance_names(server: str, count: int) -> list[list[str]]:
+    """Candidate series names of each instance of a server."""
+    return [[f"{server}-{k:02d}", f"{server}{k:02d}", f"{server}_{k:02d}", f"{server}-{k}"]
+            for k in range(1, count + 1)]
+
+
+def match_series(inventory: pd.DataFrame, aliases: dict[str, str],
+                 mapping: dict[str, str] | None = None, source: str = "traces") -> pd.DataFrame:
+    """One row per inventory instance with the series it is measured by (see module doc)."""
+    lower = {k.lower(): v for k, v in aliases.items()}
+    mapping = mapping or {}
+    unknown = sorted(set(mapping) - set(inventory["server"].astype(str)))
+    if unknown:
+        msg = f"mapping names server(s) {unknown[:5]} that are not in the inventory"
+        raise InputError(msg)
+    rows = []
+    for server, count in zip(inventory["server"].astype(str), inventory["count"].astype(int), strict=True):
+        if server in mapping:
+            target = mapping[server]
+            series = lower.get(target.lower())
+            if series is None:
+                msg = f"mapping: trace {target!r} for server {server!r} is not in {source}"
+                raise InputError(msg)
+            rows += [(server, k, series, "mapping") for k in range(1, count + 1)]
+            continue
+        inst = [next((lower[c.lower()] for c in cands if c.lower() in lower), "")
+                for cands in _instance_names(server, count)] if count > 1 else [""]
+        if count > 1 and all(inst):
+            rows += [(server, k, s, "instance") for k, s in enumerate(inst, start=1)]
+            continue
+        own = lower.get(server.lower(), "")
+        how = "shared" if count > 1 else ("name" if own.lower() == server.lower() else "stem")
+        rows += [(server, k, own, how if own else "unmatched") for k in range(1, count + 1)]
+    return pd.DataFrame(rows, columns=["server", "k", "series", "how"])
+
+
+def _spans(frame: pd.DataFrame) -> pd.DataFrame:
+    valid = frame.notna().to_numpy()
+    idx = frame.index
+    has = valid.any(axis=0)
+    first = np.where(has, valid.argmax(axis=0), 0)
+    last = np.where(has, len(idx) - 1 - valid[::-1].argmax(axis=0), 0)
+    return pd.DataFrame({"first": idx[first], "last": idx[last]}, index=frame.columns)
+
+
+def align_traces(frame: pd.DataFrame, *, align: str = "absolute", statistic: str = "max",
+                 min_overlap_h: float | None = None, fill_warn_frac: float | None = None,
+                 source: str = "traces") -> tuple[pd.DataFrame, pd.DataFrame, tuple[Any, Any], list[str]]:
+    """Put unfilled traces (gaps NaN) on one time axis, as ``align`` says.
+
+    Returns
+    -------
+    (frame, spans, overlap, notes)
+        The filled frame, per-series ``first``/``last``/``filled_frac``, the span used and notes.
+
+    Raises
+    ------
+    InputError
+        ``absolute`` alignment with a common overlap shorter than ``min_overlap_h`` (the
+        message lists each capture's span), or an unknown ``align``/``statistic``.
+
+    Examples
+    --------
+    >>> idx = pd.date_range("2024-01-01", periods=4, freq="6h", tz="UTC")
+    >>> f = pd.DataFrame({"a": [1.0, 2, 3, 4], "b": [5.0, None, 7, 8]}, index=idx)
+    >>> out, spans, overlap, notes = align_traces(f, min_overlap_h=12)
+    >>> out["b"].tolist(), float(spans.loc["b", "filled_frac"])
+    ([5.0, 5.0, 7.0, 8.0], 0.25)
+    """
+    if align not in ALIGNS:
+        raise InputError(must_be("traces.align", f"one of {list(ALIGNS)}", align, source))
+    if statistic not in FOLD_STATISTICS:
+        raise InputError(must_be("traces.fold_statistic", f"one of {list(FOLD_STATISTICS)}", statistic,
+                                 source))
+    min_h = float(min_overlap_h if min_overlap_h is not None
+                  else reference.constant("measured_min_overlap_h"))
+    warn = float(fill_warn_frac if fill_warn_frac is not None
+                 else reference.constant("measured_fill_warn_frac"))
+    spans = _spans(frame)
+    timed = isinstance(frame.index, pd.DatetimeIndex)
+    interval_s = float(frame.attrs.get("interval_s", 300.0))
+    notes: list[str] = []
+    if align == "absolute" or not timed:
+        if align != "absolute":
+            msg = f"{source}: align {align!r} needs timestamps; these traces have integer steps"
+            raise InputError(msg)
+        start, end = spans["first"].max(), spans["last"].min()
+        length_h = ((end - start).total_seconds() if timed else (end - start) * interval_s) / 3600.0 \
+            if end >= start else -1.0
+        if length_h + interval_s / 3600.0 < min_h:
+            lines = "; ".join(f"{c}: {spans.loc[c, 'first']} .. {spans.loc[c, 'last']}" for c in frame.columns[:20])
+            msg = (f"{source}: the captures overlap for {max(length_h, 0):.1f} h, less than the "
+                   f"{min_h:g} h minimum (measured_min_overlap_h) for absolute-time alignment. "
+                   f"Capture spans: {lines}. Use traces.align: time-of-day or time-of-week to fold "
+                   "captures taken at different times, or lower traces.min_overlap_h")
+            raise InputError(msg)
+        out = frame.loc[start:end]
+        notes.append(f"Aligned on absolute time: common span {start} .. {end} ({length_h:.1f} h).")
+        overlap: tuple[Any, Any] = (start, end)
+    else:
+        period_s = 86400 if align == "time-of-day" else 7 * 86400
+        t = frame.index
+        offset_s = (t - t.normalize()).total_seconds().to_numpy() if align == "time-of-day" else \
+            ((t - t.normalize()).total_seconds().to_numpy() + t.day_of_week.to_numpy() * 86400)
+        slot = (offset_s // interval_s).astype(np.int64)
+        grouped = frame.groupby(slot)
+        out = grouped.max() if statistic == "max" else grouped.mean()
+        n_slots = int(round(period_s / interval_s))
+        out = out.reindex(np.arange(n_slots))
+        out.index = pd.DatetimeIndex(FOLD_EPOCH + pd.to_timedelta(out.index * interval_s, unit="s"),
+                                     name="timestamp")
+        overlap = (out.index[0], out.index[-1])
+        notes.append(f"Folded each capture onto a typical {align.split('-')[-1]} ({n_slots} slots of "
+                     f"{interval_s:g} s, slot statistic {statistic}); the time axis starts on the "
+                     f"reference Monday {FOLD_EPOCH.date()}.")
+    values = out.to_numpy(dtype=float)
+    filled = np.isnan(values).mean(axis=0) if len(out) else np.zeros(out.shape[1])
+    spans = spans.assign(filled_frac=filled)
+    high = spans.index[filled > warn].tolist()
+    if high:
+        text = ", ".join(f"{c} {spans.loc[c, 'filled_frac']:.0%}" for c in high[:10])
+        message = (f"{source}: filled samples above {warn:.0%} (measured_fill_warn_frac) for "
+                   f"{len(high)} series: {text}")
+        warnings.warn(message, ColonykitWarning, stacklevel=2)
+        notes.append(message)
+    filled_frame = pd.DataFrame(values, index=out.index, columns=out.columns).ffill().bfill()
+    filled_frame.attrs = {**frame.attrs, "align": align}
+    return filled_frame, spans, overlap, notes
+
+
+def join_traces(inventory: pd.DataFrame, path: str | Path, *, mapping: str | Path | dict[str, str] | None = None,
+                unit: str | None = None, interval: str | float | None = None, align: str = "absolute",
+                fold_statistic: str = "max", min_overlap_h: float | None = None,
+                fill_warn_frac: float | None = None, tz: str = "UTC",
+                start: str | None = None) -> TraceJoin:
+    """Read ``path`` and match each inventory row to its own series (see module doc).
+
+    Examples
+    --------
+    >>> from colonykit.ingest import read_inventory
+    >>> inv, _ = read_inventory("data/examples/bitbrains_50vm_inventory.csv")
+    >>> j = join_traces(inv, "data/traces/bitbrains_rnd_50vm_7d.csv.gz")
+    >>> len(j.servers_matched), j.servers_unmatched, j.unused_traces
+    (50, [], [])
+    """
+    where = Path(path).name
+    if interval is not None:
+        parse_interval(interval)
+    frame, aliases, meta = read_server_traces(path, unit=unit, interval=interval, tz=tz, start=start)
+    if unit is not None and meta.get("formats") in (["wide"], ["single"]):
+        frame.attrs["unit"] = unit
+    maps = read_mapping(mapping) if isinstance(mapping, str | Path) else (mapping or {})
+    assignment = match_series(inventory, aliases, maps, where)
+    used = [c for c in frame.columns if c in set(assignment["series"])]
+    if not used:
+        msg = (f"{where}: no trace matches an inventory server (series e.g. "
+               f"{[str(c) for c in frame.columns[:5]]}; servers e.g. "
+               f"{inventory['server'].astype(str).head(5).tolist()}); give a mapping file (server,trace)")
+        raise InputError(msg)
+    aligned, spans, overlap, notes = align_traces(frame[used], align=align, statistic=fold_statistic,
+                                                  min_overlap_h=min_overlap_h,
+                                                  fill_warn_frac=fill_warn_frac, source=where)
+    by_server = assignment.groupby("server", sort=False)
+    matched = [s for s, g in by_server if (g["series"] != "").all()]
+    unmatched = [s for s, g in by_server if (g["series"] == "").any()]
+    shared = [s for s, g in by_server if len(g) > 1 and (g["how"] == "shared").all()]
+    if shared:
+        notes.append(f"One series for all instances of {', '.join(shared[:10])}: those instances are "
+                     "treated as perfectly correlated (their peaks coincide).")
+    if unmatched:
+        notes.append(f"No trace for {', '.join(unmatched[:10])}: sized from util_peak_pct as a flat series.")
+    unused = [str(c) for c in frame.columns if c not in set(used)]
+    return TraceJoin(frame=aligned, assignment=assignment, servers_matched=matched,
+                     servers_unmatched=unmatched, shared_servers=shared, unused_traces=unused,
+                     spans=spans, align=align, overlap=overlap, notes=notes)
