@@ -63,7 +63,7 @@ TABLE_8_2: tuple[tuple[str, str, str, float, float, float, float], ...] = (
     ("RESERVE", "track", "diag", 1.91, 2.65, 8.9, 8.8),
     ("RESERVE", "record", "diag", 1.93, 2.28, 8.9, 8.9),
 )
-TABLE_8_2_SOURCE = "seed 003 §8.10.1 Tables 8-1 and 8-2 (SG24-6824)"
+TABLE_8_2_SOURCE = "seed 003 §8.10.1 Tables 8-1 and 8-2 (SG24-6299)"
 
 
 def _frac(field: str, value: npt.ArrayLike) -> np.ndarray:

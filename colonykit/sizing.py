@@ -1,6 +1,6 @@
 """Workload-factor (WLF) CPU sizing: MIPS needed and target engines (seed 003 Chapter 2).
 
-The method (SG24-6824 §2.4)::
+The method (SG24-6299 §2.4)::
 
     MIPS needed = %Utilization × Current Capacity × WLF
 
