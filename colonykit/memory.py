@@ -52,6 +52,7 @@ Examples
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -61,7 +62,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from colonykit import reference
-from colonykit.errors import InputError, log_or_raise, must_be, unknown_name
+from colonykit.errors import ColonykitWarning, InputError, log_or_raise, must_be, nonneg_array, unknown_name
 from colonykit.units import BYTES_PER_MIB, PAGE_BYTES
 
 VdiskFootprint = Literal["written", "touched"]
@@ -560,6 +561,48 @@ def lpar_memory(
     )
 
 
+def host_memory(
+    guest_virtual_mib: Sequence[float] | npt.ArrayLike,
+    real_mib: float,
+    *,
+    guest_vdisk_mib: Sequence[float] | npt.ArrayLike | None = None,
+    guest_swap_mib: Sequence[float] | npt.ArrayLike | None = None,
+    working_set_frac: float | None = None,
+    mdc_mib: float = 0.0,
+    zvm_kept_mib: float | None = None,
+    target_overcommit_ratio: float | None = None,
+    overcommit_limit_ratio: float | None = None,
+) -> MemoryResult:
+    """Expected resident storage of one LPAR from a plan's guests (no warnings; the plan makes findings).
+
+    Each guest's working set is ``virtual × working_set_frac`` (constant, 1.0: Linux fills its
+    storage with buffer cache); VDISK storage counts what is written (``guest_swap_mib``, default 0);
+    z/VM keeps ``zvm_kept_mib`` (Velocity: 2 GB for z/VM, MDC and infrastructure), of which the MDC
+    is part, so CP storage = kept − MDC (at least 0).
+
+    Examples
+    --------
+    >>> r = host_memory([1024] * 33, 24 * 1024)
+    >>> r.resident_total_mib, r.shortfall_mib, r.real_for_target_mib  # 33 GiB + 2 GiB kept; 33/1.5 + 2
+    (35840.0, 11264.0, 24576.0)
+    """
+    v = np.atleast_1d(nonneg_array("guest_virtual_mib", guest_virtual_mib))
+    kept = reference.constant("zvm_kept_storage_mib") if zvm_kept_mib is None else float(zvm_kept_mib)
+    frac = reference.constant("working_set_frac") if working_set_frac is None else float(working_set_frac)
+    vd = (np.zeros(v.size) if guest_vdisk_mib is None
+          else np.atleast_1d(nonneg_array("guest_vdisk_mib", guest_vdisk_mib)))
+    sw = (np.zeros(v.size) if guest_swap_mib is None
+          else np.atleast_1d(nonneg_array("guest_swap_mib", guest_swap_mib)))
+    frame = pd.DataFrame({"name": [f"guest{i + 1}" for i in range(v.size)], "virtual_mib": v,
+                          "working_set_mib": v * frac, "vdisk_mib": list(vd.reshape(-1, 1)), "swap_mib": sw})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ColonykitWarning)
+        return lpar_memory(frame if v.size else [], real_mib, mdc_mib=mdc_mib,
+                           cp_mib=max(kept - float(mdc_mib), 0.0), zvm_kept_mib=kept,
+                           target_overcommit_ratio=target_overcommit_ratio,
+                           overcommit_limit_ratio=overcommit_limit_ratio)
+
+
 def memory_over(
     guest: GuestMemory,
     counts: Sequence[int] | npt.ArrayLike,
@@ -605,6 +648,7 @@ __all__ = [
     "dcss_range_mib",
     "real_storage_for_overcommit",
     "guests_frame",
+    "host_memory",
     "lpar_memory",
     "memory_over",
     "overcommit_ratio",

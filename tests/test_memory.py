@@ -249,3 +249,15 @@ def test_bitbrains_real_memory(shared_data):
     assert r.fits
     p = paging.paging_space(frame["virtual_mib"].tolist(), real)
     assert p.paging_gib == pytest.approx(2 * (frame["virtual_mib"].sum() + real) / 1024)
+
+
+def test_host_memory_for_a_plan_lpar():
+    # the bundled XYZ plan: 33 GiB of guests in a 24 GiB LPAR (data/examples/scenario.yaml)
+    r = memory.host_memory([1024] * 33, 24 * 1024, mdc_mib=256)
+    assert r.cp_mib == 2048 - 256 and r.mdc_mib == 256  # Velocity's 2 GB includes the MDC
+    assert r.resident_total_mib == 33 * 1024 + 2048
+    assert r.shortfall_mib == 33 * 1024 + 2048 - 24 * 1024
+    assert r.real_for_target_mib == pytest.approx(33 * 1024 / 1.5 + 2048)
+    half = memory.host_memory([1024] * 33, 24 * 1024, working_set_frac=0.5)
+    assert half.fits and half.resident_total_mib == 33 * 512 + 2048
+    assert memory.host_memory([], 1024).resident_total_mib == 2048
