@@ -62,7 +62,14 @@ import numpy.typing as npt
 import pandas as pd
 
 from colonykit import reference
-from colonykit.errors import ColonykitWarning, InputError, log_or_raise, must_be, nonneg_array, unknown_name
+from colonykit.errors import (
+    ColonykitWarning,
+    InputError,
+    log_or_raise,
+    must_be,
+    nonneg_array,
+    unknown_name,
+)
 from colonykit.units import BYTES_PER_MIB, PAGE_BYTES
 
 VdiskFootprint = Literal["written", "touched"]

@@ -260,4 +260,4 @@ def test_host_memory_for_a_plan_lpar():
     assert r.real_for_target_mib == pytest.approx(33 * 1024 / 1.5 + 2048)
     half = memory.host_memory([1024] * 33, 24 * 1024, working_set_frac=0.5)
     assert half.fits and half.resident_total_mib == 33 * 512 + 2048
-    assert memory.host_memory([], 1024).resident_total_mib == 2048
+    assert memory.host_memory([], 4096).resident_total_mib == 2048
