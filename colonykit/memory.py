@@ -604,8 +604,9 @@ def host_memory(
                           "working_set_mib": v * frac, "vdisk_mib": list(vd.reshape(-1, 1)), "swap_mib": sw})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ColonykitWarning)
+        cp = min(max(kept - float(mdc_mib), 0.0), max(float(real_mib) - float(mdc_mib), 0.0))
         return lpar_memory(frame if v.size else [], real_mib, mdc_mib=mdc_mib,
-                           cp_mib=max(kept - float(mdc_mib), 0.0), zvm_kept_mib=kept,
+                           cp_mib=cp, zvm_kept_mib=kept,
                            target_overcommit_ratio=target_overcommit_ratio,
                            overcommit_limit_ratio=overcommit_limit_ratio)
 

@@ -56,7 +56,7 @@ def test_velocity_rule_75_pct_allocated():
 
 def test_max_allocated_dominates_when_stricter(tmp_path):
     rules = paging.paging_rules().reset_index()
-    rules.loc[len(rules)] = ["strict", "virtual+vdisk", 1.0, 40.0, "test rule", "test", "test"]
+    rules.loc[len(rules)] = ["strict", "virtual+vdisk", 1.0, 40.0, "test rule", "test", "test", "true"]
     path = tmp_path / "rules.csv"
     rules.to_csv(path, index=False)
     tab = paging.paging_rules(path)
@@ -182,9 +182,11 @@ def test_old_rule_name_is_accepted_with_a_warning():
 
 def test_check_paging_severity_by_rule():
     # 12 GiB planned for 10 × 512 MiB in 2 GiB: velocity (chosen) asks 10 -> ok;
-    # the seed rule asks 14 and redbook-2003 20 -> warnings only; choosing the seed rule -> error
+    # the seed rule asks 14 -> a warning; redbook-2003 (× 4, "conservative") 20 -> info only;
+    # choosing the seed rule -> error
     c = paging.check_paging(12, [512] * 10, 2048)
     assert c.loc["velocity", "severity"] == "ok" and c.loc["sg24-6299", "severity"] == "warning"
+    assert c.loc["redbook-2003", "severity"] == "info"
     assert c.loc["sg24-6299", "shortfall_gib"] == pytest.approx(2.0)
     c2 = paging.check_paging(12, [512] * 10, 2048, rule="sg24-6299")
     assert c2.loc["sg24-6299", "severity"] == "error"
