@@ -368,7 +368,8 @@ def _host(scen: Scenario, design: designs.Design, hi: int, gs: list[Guest], n_gu
     platform = design.platform
     max_ratio, busy_max = limits
     virt_mib = sum(g.memory_mib for g in gs)
-    mem_gib = scen.target.memory_gib_per_host or max(1.0, math.ceil(virt_mib / MIB_PER_GIB))
+    dom0_mib = reference.constant("xen_dom0_mib") if platform == "xen" else 0.0  # dom0 memory counts
+    mem_gib = scen.target.memory_gib_per_host or max(1.0, math.ceil((virt_mib + dom0_mib) / MIB_PER_GIB))
     hid = f"lpar{hi + 1}" if platform == "zvm" else f"xen{hi + 1}"
     rules = Rules(max_memory_overcommit_ratio=max_ratio, paging_rule=scen.rules.paging_rule,
                   channel_max_busy_pct=busy_max)
@@ -414,13 +415,19 @@ def _build(scen: Scenario, inventory: pd.DataFrame | None,
     n_hosts = scen.target.hosts
     n_guests = len(rows)
     place = balance_place(rows["mips"].to_numpy(float), rows["memory_mib"].to_numpy(float), n_hosts)
-    cpus = scen.target.cpus_per_host or max(1, math.ceil(engines[bound] / n_hosts))
+    # Xen hosts are sized in x86 cores from the inventory's own capacity, not in z IFLs
+    xen = sizing.size_xen_hosts(inv, basis=scen.target.basis) if platform == "xen" else None
+    sized = xen.cores_needed if xen is not None else engines[bound]
+    cpus = scen.target.cpus_per_host or max(1, math.ceil(sized / n_hosts))
     max_ratio, busy_max, lim_assumptions = _limits(scen)
     assumptions += lim_assumptions
-    assumptions.append(Assumption(name="cpus_per_host", value=int(cpus), unit="engines",
+    assumptions.append(Assumption(name="cpus_per_host", value=int(cpus),
+                                  unit="engines" if xen is None else "x86 cores",
                                   source="input" if scen.target.cpus_per_host else
-                                  f"sizing: {engines[bound]} engines ({bound}) ÷ {n_hosts} host(s), "
-                                  "rounded up"))
+                                  f"sizing: {engines[bound]} engines ({bound}) ÷ {n_hosts} host(s), rounded up"
+                                  if xen is None else
+                                  f"colonykit.sizing.size_xen_hosts: {xen.cores_needed} x86 cores "
+                                  f"({xen.host_model}; {'; '.join(xen.assumptions)}) ÷ {n_hosts} host(s)"))
 
     guests, (net, images, image_of), md = _guests(scen, design, rows)
     notes = _HostEvidence()
@@ -442,6 +449,14 @@ def _build(scen: Scenario, inventory: pd.DataFrame | None,
                                  path=scen.resolve(scen.design.file) if scen.design.file else None)
     design_ev = ev.design_evidence(design, comparison.loc[design.name], len(md.volsers),
                                    scen.storage.volume_model)
+    app = storage.application_disk(  # the inventory's disk_gib per guest (issue 10 item 2)
+        inv.loc[inv.index.repeat(inv["count"].astype(int)), "disk_gib"].fillna(0.0).to_numpy(float),
+        platform, scen.storage.volume_model)
+    design_ev.values.update({
+        "application_disk_gib": ev.clean(float(app["disk_gib"].sum())),
+        "application_data_cyl": int(app["data_cyl"].sum()), "application_image_mib": int(app["image_mib"].sum()),
+        "total_with_application_gib": ev.clean(float(comparison.loc[design.name, "total_gib"])
+                                               + float(app["capacity_gib"].sum()))})
     assumptions += ev.design_assumptions(design)
 
     plan_doc = ColonyPlan(
