@@ -68,3 +68,16 @@ def test_application_disk_in_the_design_evidence():
     v = p.evidence.design.values
     assert v["application_disk_gib"] == pytest.approx(10 * 72 + 4 * 9 + 2 * 18 + 10 * 36)
     assert v["total_with_application_gib"] > v["total_gib"] + 1100
+
+
+def test_default_paging_rule_is_velocity():
+    scen = plan.load_scenario("data/examples/scenario.yaml")
+    data = scen.model_dump()
+    del data["rules"]["paging_rule"]
+    s = plan.parse_scenario(data, "scenario.yaml", "data/examples")
+    p = plan.build_plan(s).plan
+    assert p.hosts[0].rules.paging_rule == "velocity"
+    assert p.evidence.paging.values["lpar1.rule_paging_gib"] == pytest.approx(2 * 33)  # 2 × Σ virtual
+    ck003 = [f for f in p.findings if f.code == "CK003"]
+    # below the seed rule's 2 × (33 + 24) = 114 GiB only: a warning, not an error
+    assert [f.severity for f in ck003] == ["warning"] and "sg24-6299 asks 114.00" in ck003[0].message
