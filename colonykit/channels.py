@@ -15,9 +15,24 @@ computed for whole arrays at once; response = pend + disconnect + connect + wait
 
 Linux channel programs: the SSCH DASD driver chains up to 130 4-KiB blocks into
 one I/O (seed 003 §8.10.3), so "an I/O is not an I/O": connect time grows with the
-data moved, ``connect = overhead + bytes ÷ data rate`` (:func:`connect_ms_for_blocks`).
-At ESCON's 17 MB/s, 130 blocks take 31 ms, matching the 30–40 ms connect times the
-seed measured for writes of up to 500 KB per I/O (§8.10.4).
+data moved, ``connect = overhead + blocks × ms per block`` (:func:`connect_ms_for_blocks`).
+
+**Calibration (the seed's own hardware).**  The measured-connect law above is the primary
+method; the connect time per block is fitted on the seed's measurements, not on ESCON's
+nominal 17 MB/s, which is 3–4 × too optimistic for that hardware.  Hardware: an IBM 2064
+(z900) with RVA control units emulating 3990-3E / 3390-9, on ESCON channels, z/VM 4.1–4.2
+(seed 003 §8.10.2–8.10.3, ESAMON screens).  Measured points (:data:`CONNECT_MEASUREMENTS`):
+record cache, 1 block per I/O, Conn 1.0 ms; track cache, one 12-block track per I/O, Conn
+9.0 ms (§8.10.2); Linux SSCH chains of ~16 blocks (3–4 MB/s at 54 I/O/s ≈ 64 KB per I/O),
+Conn 14 ms (§8.10.3).  A non-negative least-squares fit gives 0.830 ms per 4-KiB block and
+no fixed overhead (4.93 MB/s while connected); per-point errors −17 %, +11 %, −5 %
+(:func:`calibrate_connect`).  The seed's aggregate — channel busy "approaching 200 % (about
+8 MB per second)" over 4 paths, i.e. about 4 MB/s per 100 % busy — is the ``escon``
+row's measured rate in ``channel_types.csv`` used by :func:`channel_type_load`; the fit
+predicts 162 % for 8 MB/s (−19 %).  Not covered: the §8.10.4 writes (30–45 ms for
+multitrack writes "of up to 500 KB"; the blocks per write are not given, and with DASD
+fast write a write may connect faster per block than a read).  Other channel types have no measured rate and fall back
+to their nominal rate, flagged ``data_rate_basis='nominal'``.
 
 Examples
 --------
@@ -50,6 +65,16 @@ DEFAULT_CHANNEL_TYPE = "escon"
 #: Bytes per MB in channel data rates (channel rates are decimal megabytes per second).
 BYTES_PER_MB = 1_000_000
 _EPS = 1e-9
+#: Connect times the seed measured on its own hardware (2064 + RVA 3990-3E on ESCON):
+#: (4-KiB blocks per I/O, connect ms, where).  The third point's block count is derived
+#: from "one Linux server ... push about 3 to 4 MB per second" at 54 I/O/s (≈ 64 KB).
+CONNECT_MEASUREMENTS: tuple[tuple[float, float, str], ...] = (
+    (1.0, 1.0, "seed 003 §8.10.2 ESADSD2 11:07, record cache: 1 block per I/O, Conn 1.0 ms"),
+    (12.0, 9.0, "seed 003 §8.10.2 ESADSD2 11:00-11:01, track cache: one 12-block track per I/O, "
+                "Conn 8.9-9.0 ms (18,000 vs 1,500 I/Os)"),
+    (16.0, 14.0, "seed 003 §8.10.3 ESADSD2 17:21, Linux SSCH chains: 14 ms x 54 I/O/s; "
+                 "3-4 MB/s / 54 I/O/s = 64 KB = 16 blocks (derived)"),
+)
 
 
 def _out(arr: np.ndarray) -> np.ndarray | float:
@@ -89,6 +114,27 @@ def paths_needed(busy_pct: npt.ArrayLike, max_busy_pct: float | None = None) -> 
     b = nonneg_array("busy_pct", busy_pct)
     n = np.maximum(np.ceil(b / limit - _EPS), 1).astype(np.int64)
     return int(n) if n.ndim == 0 else n
+
+
+def channel_bus_busy_pct(read_mb_per_s: npt.ArrayLike, write_mb_per_s: npt.ArrayLike,
+                         max_mb_per_s: npt.ArrayLike) -> np.ndarray | float:
+    """FICON channel bus-cycle busy [%] = (read + write) ÷ the channel's data-rate capacity × 100.
+
+    What z/VM's FCX107/FCX215 "channel busy" reports for FICON is the channel card's busy, and
+    IBM's worked example for a FICON Express16S+ moving 400 MB/s read + 600 MB/s write against
+    3,200 MB/s is (400 + 600) / 3200 = 31.25 % (https://www.vm.ibm.com/perf/tips/chanbusy.html).
+
+    Examples
+    --------
+    >>> channel_bus_busy_pct(400, 600, 3200)
+    31.25
+    """
+    r = nonneg_array("read_mb_per_s", read_mb_per_s)
+    w = nonneg_array("write_mb_per_s", write_mb_per_s)
+    m = np.asarray(max_mb_per_s, dtype=float)
+    if np.any(~np.isfinite(m) | (m <= 0)):
+        raise InputError(must_be("max_mb_per_s", "> 0", m.tolist()))
+    return _out((r + w) / m * 100.0)
 
 
 # --------------------------------------------------------------------------- queueing
@@ -151,18 +197,19 @@ def connect_ms_for_blocks(
 ) -> np.ndarray | float:
     """Connect time of one I/O moving ``blocks_per_io`` 4-KiB blocks [ms].
 
-    ``connect = overhead + blocks × 4096 B ÷ data rate``.  Defaults: the ESCON rate
-    of the channel catalog (17 MB/s) and ``connect_overhead_ms`` (0.76 ms, derived
-    from the seed's 1.0 ms record-cache connect for one 4 KiB block).
+    ``connect = overhead + blocks × 4096 B ÷ data rate``.  Defaults: the rate and overhead
+    fitted on the seed's measured connect times (constants ``connect_effective_mb_per_s``,
+    4.93 MB/s, and ``connect_overhead_ms``, 0; see :func:`calibrate_connect`).  Pass
+    ``data_rate_mb_per_s`` for other hardware (a nominal link rate is optimistic).
 
     Examples
     --------
-    >>> round(connect_ms_for_blocks(1), 2)  # one 4 KiB block on ESCON
-    1.0
-    >>> round(connect_ms_for_blocks(130), 1)  # Linux chain of 130 blocks (seed 003 §8.10.3)
-    32.1
+    >>> round(connect_ms_for_blocks(16), 1)  # seed 003 §8.10.3 measured 14 ms for ~16 blocks
+    13.3
+    >>> round(connect_ms_for_blocks(12), 1)  # one track (seed: 9.0 ms)
+    10.0
     """
-    rate = (channel_capacity(DEFAULT_CHANNEL_TYPE)["data_rate_mb_per_s"]
+    rate = (reference.constant("connect_effective_mb_per_s")
             if data_rate_mb_per_s is None else float(data_rate_mb_per_s))
     over = reference.constant("connect_overhead_ms") if overhead_ms is None else float(overhead_ms)
     if not (math.isfinite(rate) and rate > 0):
@@ -171,6 +218,38 @@ def connect_ms_for_blocks(
         raise InputError(must_be("overhead_ms", ">= 0", overhead_ms))
     blocks = nonneg_array("blocks_per_io", blocks_per_io)
     return _out(over + blocks * block_bytes / (rate * BYTES_PER_MB) * 1000.0)
+
+
+def calibrate_connect(
+    measurements: Sequence[tuple[float, float, str]] = CONNECT_MEASUREMENTS,
+) -> tuple[float, float, pd.DataFrame]:
+    """Fit ``connect_ms = overhead + blocks × ms_per_block`` on measured connect times (NNLS).
+
+    Non-negative least squares (scipy) over (blocks, connect_ms) points; returns
+    ``(overhead_ms, ms_per_block, frame)`` where the frame lists each point with its
+    predicted value and ``error_pct``.  The bundled constants are this fit on the seed's
+    points (:data:`CONNECT_MEASUREMENTS`).
+
+    Examples
+    --------
+    >>> over, per_block, f = calibrate_connect()
+    >>> round(over, 3), round(per_block, 4), f["error_pct"].round(0).tolist()
+    (0.0, 0.8304, [-17.0, 11.0, -5.0])
+    """
+    from scipy.optimize import nnls
+
+    pts = np.asarray([(b, c) for b, c, _ in measurements], dtype=float)
+    if pts.ndim != 2 or len(pts) < 2 or np.any(~np.isfinite(pts) | (pts <= 0)):
+        raise InputError(must_be("measurements", "at least two (blocks > 0, connect_ms > 0) points",
+                                 list(measurements)))
+    design = np.c_[np.ones(len(pts)), pts[:, 0]]
+    (over, per_block), _ = nnls(design, pts[:, 1])
+    pred = over + per_block * pts[:, 0]
+    frame = pd.DataFrame({"blocks_per_io": pts[:, 0], "measured_connect_ms": pts[:, 1],
+                          "predicted_connect_ms": pred,
+                          "error_pct": (pred - pts[:, 1]) / pts[:, 1] * 100.0,
+                          "source": [m[2] for m in measurements]})
+    return float(over), float(per_block), frame
 
 
 def chained_io_effect(
@@ -198,9 +277,9 @@ def chained_io_effect(
 
     Examples
     --------
-    >>> f = chained_io_effect(54, [1, 130])
-    >>> f["paths_needed"].tolist()
-    [1, 4]
+    >>> f = chained_io_effect(54, [1, 16])
+    >>> f["paths_needed"].tolist()  # 16 blocks: 13.3 ms × 54/s = 72 % (the seed: "about 75 %")
+    [1, 2]
     """
     if blocks_per_io is None:
         top = int(reference.constant("linux_max_chained_blocks"))
@@ -230,8 +309,12 @@ def channel_capacity(channel_type: str, table: pd.DataFrame | None = None) -> di
     """
     tab = reference.channel_types() if table is None else table
     row = reference.lookup(tab, channel_type, "channel type")
+    measured = float(row["measured_mb_per_s_at_100pct"]) if "measured_mb_per_s_at_100pct" in row \
+        and pd.notna(row["measured_mb_per_s_at_100pct"]) else math.nan
     return {"data_rate_mb_per_s": float(row["data_rate_mb_per_s"]),
-            "io_rate_per_s": float(row["io_rate_per_s"]), "source": str(row["source"])}
+            "io_rate_per_s": float(row["io_rate_per_s"]), "source": str(row["source"]),
+            "measured_mb_per_s_at_100pct": measured,
+            "measured_source": str(row.get("measured_source", "")) if math.isfinite(measured) else ""}
 
 
 def channel_type_load(
@@ -244,8 +327,10 @@ def channel_type_load(
     """Load on channels of one type by I/O rate and by data rate, and channels needed.
 
     ``io_util_pct = rate ÷ catalog I/O/s × 100``; ``data_util_pct = rate × KiB ÷
-    catalog MB/s``; the channel count keeps the larger of the two at or below
-    ``max_busy_pct``.
+    MB/s per 100 % busy``, where the MB/s is the *measured* figure when the catalog has
+    one (ESCON: about 4 MB/s per 100 %, seed 003 §8.10.3 "approaching 200 % (about 8 MB
+    per second)") and the nominal link rate otherwise (``data_rate_basis`` says which).
+    The channel count keeps the larger of the two at or below ``max_busy_pct``.
 
     Raises
     ------
@@ -255,9 +340,12 @@ def channel_type_load(
 
     Examples
     --------
-    >>> r = channel_type_load(5000, 4, "escon")
-    >>> r["io_util_pct"], r["channels_needed"]  # 5000/2000 = 250 % -> 5 channels at 50 %
-    (250.0, 5)
+    >>> r = channel_type_load(5000, 4, "escon")  # 5000/2000 = 250 % by I/O count, but 20.5 MB/s
+    >>> r["io_util_pct"], round(r["data_util_pct"]), r["channels_needed"]  # at 4 MB/s per 100 %
+    (250.0, 512, 11)
+    >>> r = channel_type_load(8e6 / 65_536, 64, "escon")  # 8 MB/s in 64 KiB I/Os
+    >>> round(r["data_util_pct"]), r["data_rate_basis"]  # the seed: "approaching 200 %"
+    (200, 'measured')
     """
     cap = channel_capacity(channel_type, table)
     missing = [k for k in ("io_rate_per_s", "data_rate_mb_per_s") if not math.isfinite(cap[k])]
@@ -268,12 +356,17 @@ def channel_type_load(
     rate = float(nonneg_array("io_rate_per_s", io_rate_per_s))
     kib = float(nonneg_array("kib_per_io", kib_per_io))
     io_util = rate / cap["io_rate_per_s"] * 100.0
-    data_util = rate * kib * 1024 / BYTES_PER_MB / cap["data_rate_mb_per_s"] * 100.0
+    measured = cap["measured_mb_per_s_at_100pct"]
+    basis = "measured" if math.isfinite(measured) else "nominal"
+    per_100 = measured if basis == "measured" else cap["data_rate_mb_per_s"]
+    data_util = rate * kib * 1024 / BYTES_PER_MB / per_100 * 100.0
     busy = max(io_util, data_util)
     return {
         "channel_type": str(channel_type).lower(), "io_util_pct": io_util, "data_util_pct": data_util,
         "busy_pct": busy, "channels_needed": int(paths_needed(busy, max_busy_pct)),
         "limited_by": "io_rate" if io_util >= data_util else "data_rate", "source": cap["source"],
+        "data_rate_basis": basis, "mb_per_s_at_100pct": per_100,
+        "data_rate_source": cap["measured_source"] if basis == "measured" else cap["source"],
     }
 
 
@@ -419,8 +512,11 @@ def response_curve(
 
 __all__ = [
     "DEFAULT_CHANNEL_TYPE",
+    "CONNECT_MEASUREMENTS",
     "ChannelResult",
+    "calibrate_connect",
     "chained_io_effect",
+    "channel_bus_busy_pct",
     "channel_capacity",
     "channel_load",
     "channel_type_load",

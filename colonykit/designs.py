@@ -17,7 +17,8 @@ Every size is a named parameter with a unit, source and confidence, overridable 
 
 Disk totals count every component on disk (minidisks, T-disks, images, NFS exports);
 VDISKs live in z/VM storage and are reported as ``vdisk_mib_per_guest`` instead.
-Cylinders convert to bytes with the 3390 geometry (849,960 B/cyl, :mod:`colonykit.storage`).
+Cylinders convert to bytes with the 4-KiB-formatted 3390 geometry (737,280 B/cyl,
+:mod:`colonykit.storage`).
 
 Examples
 --------
@@ -52,7 +53,8 @@ from colonykit.units import BYTES_PER_GIB, BYTES_PER_MIB
 DESIGNS_FILE = resources.files("colonykit") / "_data" / "designs.yaml"
 #: The design every saving is measured against.
 BASELINE = "dedicated"
-#: 3390 model whose geometry converts cylinders to bytes (all 3390 models share 849,960 B/cyl).
+#: 3390 model whose geometry converts cylinders to bytes (all 3390 models share 737,280 B/cyl
+#: 4-KiB formatted).
 DASD_MODEL = storage.DEFAULT_MODEL
 
 Kind = Literal["mdisk", "tdisk", "vdisk", "image", "nfs"]
@@ -194,8 +196,8 @@ class Design:
         Examples
         --------
         >>> d = get_design("dedicated")
-        >>> round(d.totals(10)["total_gib"], 2)  # 10 × 3378 cyl × 849,960 B / 2**30
-        26.74
+        >>> round(d.totals(10)["total_gib"], 2)  # 10 × 3378 cyl × 737,280 B / 2**30
+        23.19
         """
         if n_guests < 0:
             raise InputError(must_be("n_guests", ">= 0", n_guests))

@@ -18,8 +18,29 @@ What each guest costs the LPAR (seed 003 §3.3, §8.17.6; facts.md §5):
   (``vdisk_footprint="touched"`` counts every VDISK reached in full, the bound
   when Linux scatters swap slots over a disk).
 * **NSS / DCSS**: a kernel NSS (~1.5 MB shared, facts.md §5.4) and DCSS/XIP
-  segments are counted once per LPAR; each guest using them saves that private copy.
+  segments are resident **once** per LPAR.  A guest using the NSS saves its private
+  kernel copy (1.5 MiB); a guest using a DCSS saves only the pages of the segment it
+  would otherwise hold privately, ``dcss_private_mib`` (bounded by the segments it maps
+  and by its working set).  No published per-guest DCSS saving exists (facts.md §9
+  item 8), so it defaults to 0: state what your guests would otherwise cache.
+* **DCSS placement**: a DCSS sits outside the guest's storage, at an address beyond
+  the guest's defined size (seed 003 §17.3.3; seed 001 ``DEFSEG name F000-FFFF`` is a
+  16 MB DCSS at 240–256 MB, so ``DEF STOR`` must be at most 240 MB).  Give a segment as
+  a page range (``"F000-FFFF"``) and every guest using it is checked
+  (:func:`dcss_range_mib`, :func:`dcss_placement_problems`).
 * **MDC** is carved out of real storage before guests get any.
+* **Real storage for a target overcommit** (Velocity Software tuning guide, "Storage
+  Analysis", https://velocitysoftware.com/tuneguide/STORELVL.html): Σ guest virtual ÷
+  target ratio + 2 GB "for z/VM, MDC and infrastructure"; 20 × 1 GB servers at a target of
+  2 need 12 GB.  Targets: 1.5 for WAS and Domino, 3 for Oracle and other "virtual
+  friendly" applications (:func:`real_storage_for_overcommit`).
+* **RAMdisk / hybrid swap and CMM** are modelled as what they are: a priority order
+  and a fixed subtraction.  RAMdisk swap (seed 003 §3.3.4) lives inside the guest's
+  virtual storage, so it adds nothing to virtual or resident storage; it is filled
+  first, then the VDISKs in priority order (§3.3.5 hybrid).  The hybrid method's filler
+  RAMdisks are paged out by z/VM ("a slight overhead in paging space") and are not
+  counted.  A CMM balloon (facts.md §5.5) is ``cmm_mib`` subtracted from the resident
+  working set; VMRM's dynamic pool sizing is not modelled.
 
 Examples
 --------
@@ -31,6 +52,7 @@ Examples
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -40,7 +62,15 @@ import numpy.typing as npt
 import pandas as pd
 
 from colonykit import reference
-from colonykit.errors import InputError, log_or_raise, must_be, unknown_name
+from colonykit.errors import (
+    ColonykitWarning,
+    InputError,
+    log_or_raise,
+    must_be,
+    nonneg_array,
+    unknown_name,
+)
+from colonykit.units import BYTES_PER_MIB, PAGE_BYTES
 
 VdiskFootprint = Literal["written", "touched"]
 
@@ -91,6 +121,81 @@ def vdisk_fill_mib(vdisk_mib: npt.ArrayLike, swap_mib: npt.ArrayLike) -> np.ndar
     return np.clip(swap - before, 0.0, sizes)
 
 
+def dcss_range_mib(page_range: str) -> tuple[float, float]:
+    """Start and end [MiB] of a DCSS from its ``DEFSEG`` page range (hex 4-KiB page numbers).
+
+    Seed 001: ``CP DEFSEG dcss_name F000-FFFF SR LOADNSHR`` is "a 16 MB DCSS in the
+    240MB-256MB range" (page F000 = 61,440 × 4 KiB = 240 MiB; the end page is inclusive).
+
+    Examples
+    --------
+    >>> dcss_range_mib("F000-FFFF")
+    (240.0, 256.0)
+    """
+    text = str(page_range).strip()
+    parts = text.split("-")
+    try:
+        if len(parts) != 2:
+            raise ValueError(text)
+        first, last = (int(p, 16) for p in parts)
+    except ValueError as exc:
+        raise InputError(must_be("DCSS page range", "two hex page numbers like 'F000-FFFF'",
+                                 page_range)) from exc
+    if last < first:
+        raise InputError(must_be("DCSS page range", "first page <= last page", page_range))
+    return first * PAGE_BYTES / BYTES_PER_MIB, (last + 1) * PAGE_BYTES / BYTES_PER_MIB
+
+
+def dcss_placement_problems(virtual_mib: npt.ArrayLike, segment_start_mib: float,
+                            names: Sequence[str] = (), segment: str = "DCSS") -> list[str]:
+    """Guests whose defined storage reaches into a DCSS (it must lie beyond the guest's size).
+
+    Seed 003 §17.3.3: "The DCSS is normally located outside the virtual storage of the
+    virtual machine (i.e., at a virtual address beyond the size of the virtual machine)".
+
+    Examples
+    --------
+    >>> dcss_placement_problems([240, 256], 240.0, ["a", "b"], "TUXTEST")
+    ["guest b: storage 256 MiB reaches into DCSS TUXTEST at 240 MiB; define at most 240 MiB (DEF STOR) or move the segment above the guest's storage"]
+    """
+    v = np.atleast_1d(np.asarray(virtual_mib, dtype=float))
+    labels = list(names) if len(names) == v.size else [f"#{i + 1}" for i in range(v.size)]
+    return [f"guest {labels[i]}: storage {v[i]:g} MiB reaches into DCSS {segment} at "
+            f"{segment_start_mib:g} MiB; define at most {segment_start_mib:g} MiB (DEF STOR) or move the "
+            "segment above the guest's storage"
+            for i in np.flatnonzero(v > segment_start_mib + 1e-9)]
+
+
+def real_storage_for_overcommit(
+    virtual_total_mib: npt.ArrayLike,
+    target_ratio: float | None = None,
+    zvm_kept_mib: float | None = None,
+) -> np.ndarray | float:
+    """Real storage an LPAR needs for a target overcommit: Σ virtual ÷ ratio + what z/VM keeps.
+
+    Velocity Software's storage-planning rule ("# of servers x server size / 2 plus 2GB
+    for z/VM = storage requirement"; 2 GB "for z/VM, MDC and infrastructure").  Defaults:
+    target ``overcommit_limit_ratio`` (1.5, Velocity's target for WAS and Domino), kept
+    storage ``zvm_kept_storage_mib`` (2048).
+
+    Examples
+    --------
+    >>> real_storage_for_overcommit(20 * 1024, 2.0)  # Velocity: 20 × 1 GB at 2:1 -> 12 GB
+    12288.0
+    """
+    ratio = reference.constant("overcommit_limit_ratio") if target_ratio is None else float(target_ratio)
+    kept = reference.constant("zvm_kept_storage_mib") if zvm_kept_mib is None else float(zvm_kept_mib)
+    if not (math.isfinite(ratio) and ratio > 0):
+        raise InputError(must_be("target_ratio", "> 0", target_ratio))
+    if not (math.isfinite(kept) and kept >= 0):
+        raise InputError(must_be("zvm_kept_mib", ">= 0", zvm_kept_mib))
+    v = np.asarray(virtual_total_mib, dtype=float)
+    total = v.sum() if v.ndim else v
+    if not (np.isfinite(total) and total >= 0):
+        raise InputError(must_be("virtual_total_mib", ">= 0 and finite", float(total)))
+    return float(total / ratio + kept)
+
+
 # --------------------------------------------------------------------------- parameters
 @dataclass(frozen=True)
 class GuestMemory:
@@ -117,6 +222,9 @@ class GuestMemory:
         IPLs the shared kernel NSS.
     dcss : tuple of str
         Names of the shared segments (DCSS/XIP) this guest uses.
+    dcss_private_mib : float
+        Pages of those segments the guest would otherwise hold privately in its working set
+        [MiB]; what the DCSS saves this guest (default 0: no published figure).
     logged_on : bool
         Counted in overcommit and residency only when logged on.
     """
@@ -132,6 +240,7 @@ class GuestMemory:
     nss: bool = False
     dcss: tuple[str, ...] = field(default_factory=tuple)
     logged_on: bool = True
+    dcss_private_mib: float = 0.0
 
 
 def _validate_guests(frame: pd.DataFrame, where: str) -> None:
@@ -146,6 +255,7 @@ def _validate_guests(frame: pd.DataFrame, where: str) -> None:
          & (frame["ramdisk_swap_mib"] <= frame["virtual_mib"]), "in 0..virtual_mib"),
         ("cmm_mib", (frame["cmm_mib"] >= 0) & (frame["cmm_mib"] <= frame["virtual_mib"]),
          "in 0..virtual_mib"),
+        ("dcss_private_mib", frame["dcss_private_mib"] >= 0, ">= 0"),
     ]
     for col, ok, rule in checks:
         vals = frame[col].to_numpy(dtype=float)
@@ -186,12 +296,13 @@ def guests_frame(guests: Sequence[GuestMemory] | pd.DataFrame, where: str = "gue
             frame = pd.DataFrame(columns=list(GuestMemory.__dataclass_fields__))
     defaults: dict[str, Any] = {"count": 1, "working_set_mib": np.nan, "vdisk_mib": (), "swap_mib": 0.0,
                                 "ramdisk_swap_mib": 0.0, "cmm_mib": 0.0, "nss": False, "dcss": (),
-                                "logged_on": True}
+                                "logged_on": True, "dcss_private_mib": 0.0}
     for col, val in defaults.items():
         if col not in frame.columns:
             frame[col] = [val] * len(frame)
     frame = frame.reset_index(drop=True)
-    for col in ("virtual_mib", "working_set_mib", "swap_mib", "ramdisk_swap_mib", "cmm_mib", "count"):
+    for col in ("virtual_mib", "working_set_mib", "swap_mib", "ramdisk_swap_mib", "cmm_mib", "count",
+                "dcss_private_mib"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
     if frame["working_set_mib"].isna().any():
         ws_frac = reference.constant("working_set_frac")
@@ -246,6 +357,14 @@ class MemoryResult:
     shortfall_mib : float
         ``max(resident_total_mib − real_mib, 0)``: what z/VM must page out.
     warnings : list of str
+    target_overcommit_ratio : float
+        Planning target of :func:`real_storage_for_overcommit`.
+    zvm_kept_mib : float
+        Storage z/VM itself keeps in that rule (Velocity: 2 GB for z/VM, MDC, infrastructure).
+    real_for_target_mib : float
+        Real storage needed for the target: ``virtual_total_mib ÷ target + zvm_kept_mib``.
+    placement_problems : list of str
+        Guests whose storage reaches into a DCSS they use (also in ``warnings``).
     """
 
     guests: pd.DataFrame
@@ -261,6 +380,10 @@ class MemoryResult:
     guest_real_mib: float
     shortfall_mib: float
     warnings: list[str]
+    target_overcommit_ratio: float = math.nan
+    zvm_kept_mib: float = math.nan
+    real_for_target_mib: float = math.nan
+    placement_problems: list[str] = field(default_factory=list)
 
     @property
     def fits(self) -> bool:
@@ -276,6 +399,9 @@ class MemoryResult:
             "overcommit_limit_ratio": self.overcommit_limit_ratio,
             "resident_total_mib": self.resident_total_mib, "guest_real_mib": self.guest_real_mib,
             "shortfall_mib": self.shortfall_mib, "fits": self.fits, "warnings": list(self.warnings),
+            "target_overcommit_ratio": self.target_overcommit_ratio, "zvm_kept_mib": self.zvm_kept_mib,
+            "real_for_target_mib": self.real_for_target_mib,
+            "placement_problems": list(self.placement_problems),
         }
 
 
@@ -286,11 +412,13 @@ def lpar_memory(
     *,
     mdc_mib: float = 0.0,
     cp_mib: float = 0.0,
-    shared_segments: Mapping[str, float] | None = None,
+    shared_segments: Mapping[str, float | str] | None = None,
     nss_kernel_mib: float | None = None,
     overcommit_limit_ratio: float | None = None,
     vdisk_footprint: VdiskFootprint = "written",
     strict: bool = False,
+    target_overcommit_ratio: float | None = None,
+    zvm_kept_mib: float | None = None,
 ) -> MemoryResult:
     """Virtual, resident and shared storage of an LPAR's guests; overcommit with a warning.
 
@@ -304,8 +432,10 @@ def lpar_memory(
         Minidisk cache carved out of real storage [MiB].
     cp_mib : float
         Storage CP keeps for itself [MiB] (no default figure was found; give yours).
-    shared_segments : mapping of str to float
-        DCSS/XIP segment sizes [MiB] by name (each <= ``dcss_max_mib``, 2 GiB).
+    shared_segments : mapping of str to float or str
+        DCSS/XIP segments by name: a size [MiB] (each <= ``dcss_max_mib``, 2 GiB) or a
+        ``DEFSEG`` page range like ``"F000-FFFF"`` (size and start; guests using it are
+        checked to end below its start).
     nss_kernel_mib : float, optional
         Kernel storage shared through the NSS (default constant ``nss_shared_kernel_mib``, 1.5).
     overcommit_limit_ratio : float, optional
@@ -315,6 +445,8 @@ def lpar_memory(
         as every VDISK the swap reached, in full.
     strict : bool
         Raise :class:`~colonykit.errors.InputError` instead of warning.
+    target_overcommit_ratio, zvm_kept_mib : float, optional
+        For ``real_for_target_mib`` (:func:`real_storage_for_overcommit`; defaults 1.5, 2048).
 
     Returns
     -------
@@ -331,6 +463,9 @@ def lpar_memory(
     >>> r = lpar_memory(g, 4096, mdc_mib=256)
     >>> r.resident_total_mib  # 10 × (300 − 50 − 1.5 + 9) + 1.5 shared + 256 MDC
     2832.5
+    >>> g = [GuestMemory("web", 1024, count=100, working_set_mib=600, dcss=("usr",), dcss_private_mib=200)]
+    >>> lpar_memory(g, 72 * 1024, shared_segments={"usr": 1024}).resident_total_mib  # 100 × 400 + 1024 once
+    41024.0
     """
     frame = guests_frame(guests)
     real = float(real_mib)
@@ -346,7 +481,14 @@ def lpar_memory(
              else float(overcommit_limit_ratio))
     if not limit > 0:  # inf allowed (never warn); NaN rejected
         raise InputError(must_be("overcommit_limit_ratio", "> 0", overcommit_limit_ratio))
-    segments = dict(shared_segments or {})
+    segments: dict[str, float] = {}
+    seg_start: dict[str, float] = {}
+    for seg, spec in dict(shared_segments or {}).items():
+        if isinstance(spec, str):
+            seg_start[seg], end = dcss_range_mib(spec)
+            segments[seg] = end - seg_start[seg]
+        else:
+            segments[seg] = float(spec)
     dcss_max = reference.constant("dcss_max_mib")
     for seg, size in segments.items():
         if not (math.isfinite(size) and 0 <= size <= dcss_max):
@@ -360,7 +502,10 @@ def lpar_memory(
     active = frame["logged_on"].to_numpy(dtype=bool) & (frame["count"].to_numpy() > 0)
     count = np.where(active, frame["count"].to_numpy(dtype=float), 0.0)
     seg_sizes = np.array([sum(segments[s] for s in names) for names in frame["dcss"]], dtype=float)
-    saving = np.where(frame["nss"].to_numpy(dtype=bool), nss_mib, 0.0) + seg_sizes
+    # a DCSS saves each guest only the segment pages it would otherwise hold privately,
+    # at most what it maps (the segment is resident once, counted in `shared`)
+    dcss_saving = np.minimum(frame["dcss_private_mib"].to_numpy(dtype=float), seg_sizes)
+    saving = np.where(frame["nss"].to_numpy(dtype=bool), nss_mib, 0.0) + dcss_saving
     ws = frame["working_set_mib"].to_numpy(dtype=float)
     cmm = frame["cmm_mib"].to_numpy(dtype=float)
     saving = np.minimum(saving, np.maximum(ws - cmm, 0.0))  # cannot save more than is resident
@@ -401,14 +546,69 @@ def lpar_memory(
     for i in np.flatnonzero(overflow > 0):
         warnings_.append(f"guest {frame['name'].iloc[i]}: swap in use {swap[i]:g} MiB exceeds its RAMdisk "
                          f"and VDISK swap by {overflow[i]:g} MiB")
+    placement: list[str] = []
+    for seg, start in sorted(seg_start.items()):
+        uses = np.array([seg in names for names in frame["dcss"]], dtype=bool)
+        placement += dcss_placement_problems(frame["virtual_mib"].to_numpy(dtype=float)[uses], start,
+                                             frame["name"].astype(str).to_numpy()[uses].tolist(), seg)
+    warnings_ += placement
     for w in warnings_:
         log_or_raise(strict, w)
+    target = (limit if target_overcommit_ratio is None else float(target_overcommit_ratio))
+    kept = reference.constant("zvm_kept_storage_mib") if zvm_kept_mib is None else float(zvm_kept_mib)
     return MemoryResult(
         guests=out, real_mib=real, mdc_mib=float(mdc_mib), cp_mib=float(cp_mib), shared_mib=shared,
         virtual_total_mib=virtual_total, vdisk_total_mib=vdisk_total, overcommit_ratio=ratio,
         overcommit_limit_ratio=limit, resident_total_mib=resident_total,
         guest_real_mib=real - mdc_mib - cp_mib, shortfall_mib=shortfall, warnings=warnings_,
+        target_overcommit_ratio=target, zvm_kept_mib=kept,
+        real_for_target_mib=float(real_storage_for_overcommit(virtual_total, target if math.isfinite(target)
+                                                              else 1e300, kept)),
+        placement_problems=placement,
     )
+
+
+def host_memory(
+    guest_virtual_mib: Sequence[float] | npt.ArrayLike,
+    real_mib: float,
+    *,
+    guest_vdisk_mib: Sequence[float] | npt.ArrayLike | None = None,
+    guest_swap_mib: Sequence[float] | npt.ArrayLike | None = None,
+    working_set_frac: float | None = None,
+    mdc_mib: float = 0.0,
+    zvm_kept_mib: float | None = None,
+    target_overcommit_ratio: float | None = None,
+    overcommit_limit_ratio: float | None = None,
+) -> MemoryResult:
+    """Expected resident storage of one LPAR from a plan's guests (no warnings; the plan makes findings).
+
+    Each guest's working set is ``virtual × working_set_frac`` (constant, 1.0: Linux fills its
+    storage with buffer cache); VDISK storage counts what is written (``guest_swap_mib``, default 0);
+    z/VM keeps ``zvm_kept_mib`` (Velocity: 2 GB for z/VM, MDC and infrastructure), of which the MDC
+    is part, so CP storage = kept − MDC (at least 0).
+
+    Examples
+    --------
+    >>> r = host_memory([1024] * 33, 24 * 1024)
+    >>> r.resident_total_mib, r.shortfall_mib, r.real_for_target_mib  # 33 GiB + 2 GiB kept; 33/1.5 + 2
+    (35840.0, 11264.0, 24576.0)
+    """
+    v = np.atleast_1d(nonneg_array("guest_virtual_mib", guest_virtual_mib))
+    kept = reference.constant("zvm_kept_storage_mib") if zvm_kept_mib is None else float(zvm_kept_mib)
+    frac = reference.constant("working_set_frac") if working_set_frac is None else float(working_set_frac)
+    vd = (np.zeros(v.size) if guest_vdisk_mib is None
+          else np.atleast_1d(nonneg_array("guest_vdisk_mib", guest_vdisk_mib)))
+    sw = (np.zeros(v.size) if guest_swap_mib is None
+          else np.atleast_1d(nonneg_array("guest_swap_mib", guest_swap_mib)))
+    frame = pd.DataFrame({"name": [f"guest{i + 1}" for i in range(v.size)], "virtual_mib": v,
+                          "working_set_mib": v * frac, "vdisk_mib": list(vd.reshape(-1, 1)), "swap_mib": sw})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ColonykitWarning)
+        cp = min(max(kept - float(mdc_mib), 0.0), max(float(real_mib) - float(mdc_mib), 0.0))
+        return lpar_memory(frame if v.size else [], real_mib, mdc_mib=mdc_mib,
+                           cp_mib=cp, zvm_kept_mib=kept,
+                           target_overcommit_ratio=target_overcommit_ratio,
+                           overcommit_limit_ratio=overcommit_limit_ratio)
 
 
 def memory_over(
@@ -452,7 +652,11 @@ def memory_over(
 __all__ = [
     "GuestMemory",
     "MemoryResult",
+    "dcss_placement_problems",
+    "dcss_range_mib",
+    "real_storage_for_overcommit",
     "guests_frame",
+    "host_memory",
     "lpar_memory",
     "memory_over",
     "overcommit_ratio",

@@ -1,7 +1,7 @@
 """Time-series-aware packing of guests onto hosts/LPARs (seed 003 §2.3, white space).
 
 Distributed servers are sized for their individual peaks, but a host only has to
-carry the *composite* of the guests placed on it (SG24-6824 §2.3: "distributed
+carry the *composite* of the guests placed on it (SG24-6299 §2.3: "distributed
 servers are designed for the individual peaks … an overdesign for the composite
 peak").  :func:`pack` therefore assigns servers to hosts of a given capacity so
 that, **at every time step**, each host's summed demand stays within

@@ -11,12 +11,21 @@ A rule is ``paging = max(multiplier × basis, basis ÷ max_allocated)`` where th
     Σ guest virtual storage + Σ VDISK size (``redbook-2003``: × 4 conservative,
     ``redbook-2003-monitored``: × 2; ``velocity``: × 2 and at most 75 % allocated).
 ``virtual+vdisk+real``
-    the same plus the LPAR's real storage.  This is how ``sg24-6824`` is read:
+    the same plus the LPAR's real storage.  This is how ``sg24-6299`` (seed 003, IBM
+    Redbook SG24-6299-00 "Linux on IBM eServer zSeries and S/390: ISP/ASP Solutions") is read:
     seed 003 §9.1.1 asks for "twice as much paging space on DASD than the sum of
     your total virtual storage" and gives 10 guests × 512 MB in a 2 GB LPAR →
     14 GB.  2 × 5 GB = 10 GB does not match; 2 × (5 GB virtual + 2 GB real) = 14 GB
     does (facts.md §2.2), so CP's "total virtual storage" is taken to include the
     real storage it pages from.
+
+**Default rule: ``velocity``** (2 × (Σ guest virtual + Σ VDISK), never more than 75 %
+allocated; Velocity Software's current tuning guide, the same × 2 as IBM's 2003 Redbook
+"monitored" rule).  The seed's own rule grows with the LPAR's real storage, which no other
+source does (a 206-guest LPAR with 75 GiB of guests in 96 GiB would need 343 GiB), so it is
+kept under its right name for comparison but is not the default; ``docs/io.md`` says why.
+The old name ``sg24-6824`` (the wrong Redbook number) is still accepted with a
+``FutureWarning`` so saved scenarios and plans load.
 
 A measured requirement (e.g. page slots in use from ``QUERY ALLOC PAGE``) can
 replace the basis (``requirement_mib``), which is how the Velocity rule is meant.
@@ -30,15 +39,18 @@ paging *devices* are needed for the page I/O rate at ≤ 20 % busy each (facts.m
 Examples
 --------
 >>> from colonykit import paging
->>> r = paging.paging_space([512] * 10, real_mib=2048)
+>>> r = paging.paging_space([512] * 10, real_mib=2048, rule="sg24-6299")
 >>> r.rule, r.paging_gib, r.pages, r.volumes  # 14 GiB = 3,670,016 pages > 2 × 1,802,880
-('sg24-6824', 14.0, 3670016, 3)
+('sg24-6299', 14.0, 3670016, 3)
+>>> paging.paging_space([512] * 10, real_mib=2048).paging_gib  # default rule velocity: 2 × 5 GiB
+10.0
 """
 
 from __future__ import annotations
 
 import functools
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,8 +64,14 @@ from colonykit import channels, reference, storage
 from colonykit.errors import InputError, must_be, unknown_name
 from colonykit.units import MIB_PER_GIB, PAGES_PER_MIB
 
-#: Default rule (the domain core, seed 003).
-DEFAULT_RULE = "sg24-6824"
+#: Default rule: the one a planner defends today (Velocity tuning guide, 2 × and <= 75 %
+#: allocated; see the module docstring and docs/io.md).
+DEFAULT_RULE = "velocity"
+#: The seed's own rule (seed 003 §9.1.1), kept by its right name.
+SEED_RULE = "sg24-6299"
+#: Old rule names still accepted (with a FutureWarning) -> current name.  ``sg24-6824`` was
+#: the wrong Redbook number for seed 003 (SG24-6824 is "Large Scale Linux Deployment").
+RENAMED_RULES: dict[str, str] = {"sg24-6824": "sg24-6299"}
 #: Volume models offered for paging (any model of ``dasd_models.csv`` is accepted).
 PAGING_MODELS = ("3390-3", "3390-9", "3390-27", "3390-54")
 #: Bases a rule may use (see the module docstring).
@@ -111,8 +129,28 @@ def _validated_rules(path: str | Path | None) -> pd.DataFrame:
     return tab
 
 
-def _rule_row(rule: str, rules: pd.DataFrame) -> pd.Series:
+def canonical_rule(rule: str) -> str:
+    """The current name of a paging rule; an old name gives a ``FutureWarning``.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     canonical_rule("SG24-6824")
+    'sg24-6299'
+    """
     key = str(rule).lower()
+    if key in RENAMED_RULES:
+        new = RENAMED_RULES[key]
+        warnings.warn(f"paging rule {rule!r} is renamed {new!r} (seed 003 is IBM Redbook SG24-6299-00, "
+                      f"not SG24-6824); the old name will be removed", FutureWarning, stacklevel=3)
+        return new
+    return key
+
+
+def _rule_row(rule: str, rules: pd.DataFrame) -> pd.Series:
+    key = canonical_rule(rule)
     if key not in rules.index:
         err = unknown_name("paging rule", rule, rules.index)
         raise err
@@ -302,8 +340,8 @@ def paging_space(
     vdisk_mib : float or list of float
         VDISK sizes [MiB]: one total, or one value per guest/VDISK (summed).
     rule : str
-        A rule of :func:`paging_rules` (``sg24-6824``, ``redbook-2003``,
-        ``redbook-2003-monitored``, ``velocity``).
+        A rule of :func:`paging_rules` (``velocity`` default, ``sg24-6299``, ``redbook-2003``,
+        ``redbook-2003-monitored``); ``sg24-6824`` is accepted as the old name of ``sg24-6299``.
     volume_model : str
         3390 model of the paging volumes (3390-3/9/27/54).
     page_io_rate_per_s : float
@@ -311,7 +349,15 @@ def paging_space(
     page_io_service_ms, device_max_busy_pct : float, optional
         Override the constants ``paging_io_service_ms`` (2) and ``paging_device_max_busy_pct`` (20).
     requirement_mib : float, optional
-        A measured requirement that replaces the rule's basis.
+        **Default rule: ``velocity``** (2 × (Σ guest virtual + Σ VDISK), never more than 75 %
+allocated; Velocity Software's current tuning guide, the same × 2 as IBM's 2003 Redbook
+"monitored" rule).  The seed's own rule grows with the LPAR's real storage, which no other
+source does (a 206-guest LPAR with 75 GiB of guests in 96 GiB would need 343 GiB), so it is
+kept under its right name for comparison but is not the default; ``docs/io.md`` says why.
+The old name ``sg24-6824`` (the wrong Redbook number) is still accepted with a
+``FutureWarning`` so saved scenarios and plans load.
+
+A measured requirement that replaces the rule's basis.
     rules : DataFrame, optional
         Your own rules table (same columns as ``paging_rules.csv``).
 
@@ -341,6 +387,7 @@ def paging_space(
         raise InputError(must_be("real_mib", "> 0", real_mib))
     rate = float(page_io_rate_per_s)
     tab = paging_rules() if rules is None else rules
+    rule = canonical_rule(rule)
     row = _rule_row(rule, tab)
     storage.geometry(volume_model)  # validate the model early (UnknownNameError)
     basis = str(row["basis"])
@@ -384,7 +431,7 @@ def compare_rules(
     Examples
     --------
     >>> compare_rules([512] * 10, 2048)["paging_gib"].to_dict()
-    {'sg24-6824': 14.0, 'redbook-2003': 20.0, 'redbook-2003-monitored': 10.0, 'velocity': 10.0}
+    {'sg24-6299': 14.0, 'redbook-2003': 20.0, 'redbook-2003-monitored': 10.0, 'velocity': 10.0}
     """
     tab = paging_rules() if rules is None else rules
     rows = [paging_space(guests_virtual_mib, real_mib, vdisk_mib, rule, volume_model=volume_model,
@@ -393,6 +440,54 @@ def compare_rules(
     cols = ["rule", "paging_gib", "pages", "volume_model", "volumes", "volumes_for_space",
             "devices_for_io", "basis", "multiplier", "max_allocated_pct", "source"]
     return pd.DataFrame(rows)[cols].set_index("rule")
+
+
+def check_paging(
+    paging_gib: float,
+    guests_virtual_mib: float | Sequence[float],
+    real_mib: float,
+    vdisk_mib: float | Sequence[float] = 0,
+    rule: str = DEFAULT_RULE,
+    *,
+    rules: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Planned paging space against every rule: what each asks and how severe a shortfall is.
+
+    A shortfall against the *chosen* rule is an ``error``; against any other rule only a
+    ``warning`` (the sources disagree, facts.md §2.2), or ``info`` for a rule whose
+    ``warn_if_undercut`` is false (``redbook-2003``: its own source calls × 4 conservative and
+    says × 2 performs the same when monitored); no shortfall is ``ok``.  This is what a
+    plan's CK003 finding reports, with every rule side by side.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by rule: ``required_gib``, ``planned_gib``, ``shortfall_gib``, ``chosen``,
+        ``severity`` (ok / info / warning / error), ``basis``, ``multiplier``, ``source``.
+
+    Examples
+    --------
+    >>> c = check_paging(12, [512] * 10, 2048)  # 12 GiB planned; velocity asks 10, the seed rule 14
+    >>> c["severity"].to_dict()
+    {'sg24-6299': 'warning', 'redbook-2003': 'info', 'redbook-2003-monitored': 'ok', 'velocity': 'ok'}
+    """
+    planned = float(paging_gib)
+    if not (math.isfinite(planned) and planned >= 0):
+        raise InputError(must_be("paging_gib", ">= 0 and finite", paging_gib))
+    chosen = canonical_rule(rule)
+    tab = paging_rules() if rules is None else rules
+    _rule_row(chosen, tab)
+    frame = compare_rules(guests_virtual_mib, real_mib, vdisk_mib, rules=tab)
+    short = np.maximum(frame["paging_gib"].to_numpy(dtype=float) - planned, 0.0)
+    is_chosen = frame.index.to_numpy() == chosen
+    warn = (tab.loc[frame.index, "warn_if_undercut"].astype(str).str.lower().isin(["true", "1", "yes"]).to_numpy()
+            if "warn_if_undercut" in tab.columns else np.ones(len(frame), bool))
+    severity = np.where(short <= 1e-9, "ok", np.where(is_chosen, "error", np.where(warn, "warning", "info")))
+    return pd.DataFrame({
+        "required_gib": frame["paging_gib"].to_numpy(dtype=float), "planned_gib": planned,
+        "shortfall_gib": short, "chosen": is_chosen, "severity": severity,
+        "basis": frame["basis"], "multiplier": frame["multiplier"], "source": frame["source"],
+    }, index=frame.index)
 
 
 def compare_rules_over(
@@ -426,7 +521,7 @@ def compare_rules_over(
     Examples
     --------
     >>> f = compare_rules_over([10, 20], 512, 2048)
-    >>> f.loc[f.rule == "sg24-6824", "paging_gib"].tolist()
+    >>> f.loc[f.rule == "sg24-6299", "paging_gib"].tolist()
     [14.0, 24.0]
     """
     n = np.asarray(guests, dtype=float)
@@ -454,7 +549,11 @@ __all__ = [
     "BASES",
     "DEFAULT_RULE",
     "PAGING_MODELS",
+    "RENAMED_RULES",
+    "SEED_RULE",
     "PagingResult",
+    "canonical_rule",
+    "check_paging",
     "compare_rules",
     "compare_rules_over",
     "devices_for_page_rate",

@@ -333,7 +333,7 @@ def paging_rules(frame: pd.DataFrame, chosen: str | None = None) -> go.Figure:
     --------
     >>> from colonykit import paging
     >>> f = paging.compare_rules([512] * 10, 2048)
-    >>> list(paging_rules(f, "sg24-6824").data[0].y) == f["paging_gib"].tolist()
+    >>> list(paging_rules(f, "sg24-6299").data[0].y) == f["paging_gib"].tolist()
     True
     """
     rules = [str(r) for r in frame.index]

@@ -40,6 +40,8 @@ SCHEMAS: dict[str, tuple[str, tuple[str, ...]]] = {
     "capacity_units": ("capacity_unit", ("mips_per_unit", "needs_cores")),
     "dasd_models": ("model", ("cylinders", "tracks_per_cyl", "bytes_per_track", "page_slots_per_cyl")),
     "channel_types": ("channel_type", ("data_rate_mb_per_s", "io_rate_per_s")),
+    "processor_aliases": ("alias", ("model",)),
+    "xen_host_cores": ("host_model", ("cores", "core_mhz", "relative_speed", "memory_gib")),
 }
 
 
@@ -149,6 +151,45 @@ def processors(path: str | Path | None = None) -> pd.DataFrame:
     return frame
 
 
+def processor_aliases(path: str | Path | None = None) -> pd.DataFrame:
+    """Marketing names mapped to processor generations (LinuxONE Emperor/Rockhopper → z13 … z17).
+
+    Examples
+    --------
+    >>> processor_aliases().loc["linuxone-emperor-ii", "model"]
+    'z14'
+    """
+    frame = load_table("processor_aliases", path)
+    frame.index = frame.index.astype(str).str.lower()
+    frame["model"] = frame["model"].astype(str).str.lower()
+    return frame
+
+
+def resolve_processor(name: str, aliases: pd.DataFrame | None = None) -> tuple[str, pd.Series | None]:
+    """The ``processors.csv`` model for a name or alias, and the alias row (None for a model).
+
+    Names are compared case-insensitively with spaces as hyphens ("LinuxONE Emperor II").
+
+    Examples
+    --------
+    >>> resolve_processor("LinuxONE Emperor II")[0], resolve_processor("z15")[0]
+    ('z14', 'z15')
+    """
+    key = "-".join(str(name).lower().split())
+    tab = processor_aliases() if aliases is None else aliases
+    if key in tab.index:
+        row = tab.loc[key]
+        return str(row["model"]), row
+    return key, None
+
+
+def xen_host_cores(path: str | Path | None = None) -> pd.DataFrame:
+    """x86 Xen host models: cores, core MHz, relative speed, memory (``xen_host_cores.csv``)."""
+    frame = load_table("xen_host_cores", path)
+    frame.index = frame.index.astype(str).str.lower()
+    return frame
+
+
 def mp_effect(path: str | Path | None = None) -> pd.DataFrame:
     """Per-engine capacity fraction vs n-way (``mp_effect.csv``), sorted by n."""
     return load_table("mp_effect", path).sort_index()
@@ -239,6 +280,9 @@ __all__ = [
     "load_table",
     "lookup",
     "mp_effect",
+    "processor_aliases",
     "processors",
+    "resolve_processor",
     "workload_classes",
+    "xen_host_cores",
 ]

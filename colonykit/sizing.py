@@ -1,6 +1,6 @@
 """Workload-factor (WLF) CPU sizing: MIPS needed and target engines (seed 003 Chapter 2).
 
-The method (SG24-6824 §2.4)::
+The method (SG24-6299 §2.4)::
 
     MIPS needed = %Utilization × Current Capacity × WLF
 
@@ -9,8 +9,13 @@ with the WLF expressed as its inverse, tpm per MIPS (20..200 in §2.4, 30..200 i
 Because the factor is uncertain, every figure is a range: ``mips_low`` uses the
 class's *high* tpm/MIPS, ``mips_high`` its *low* tpm/MIPS.
 
-Capacities given in other units (MHz, GHz, SPECint_rate, MIPS) are converted
-through ``capacity_units.csv``.  Units that "apply the class" are first turned
+Capacities given in other units (MHz, GHz, SPECint_rate2006, SPECrate 2017 Integer,
+MIPS) are converted through ``capacity_units.csv``.  ``mhz``/``ghz`` are the whole
+server's clock (all cores added up) and ``mhz_per_core``/``ghz_per_core`` are multiplied
+by ``cores``; a whole-server unit with ``cores`` > 1 is ambiguous and refused
+(:func:`unit_problems`).  Units whose ``confidence`` starts with "low" (Barton's number,
+the SPEC estimates) are flagged in :meth:`SizingResult.summary` and in
+``SizingResult.low_confidence``.  Units that "apply the class" are first turned
 into MIPS at the *reference class* (``mixed``, typical tpm/MIPS) and the class
 range is then applied relative to it; for ``mips`` no class conversion applies.
 
@@ -29,7 +34,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
@@ -202,6 +207,9 @@ class TargetProcessor:
     source: str
     method: str = ""
     derivation: str = ""
+    max_ifls: int = 0
+    alias: str = ""
+    alias_note: str = ""
 
     @classmethod
     def from_catalog(cls, model: str, table: pd.DataFrame | None = None) -> TargetProcessor:
@@ -211,11 +219,20 @@ class TargetProcessor:
         --------
         >>> TargetProcessor.from_catalog("z15").smt_available
         True
+        >>> p = TargetProcessor.from_catalog("LinuxONE Rockhopper II")  # a z14 ZR1
+        >>> p.model, p.max_ifls
+        ('z14', 30)
         """
         tab = reference.processors() if table is None else table
-        row = reference.lookup(tab, model, "processor model")
+        canonical, alias = reference.resolve_processor(model)
+        if str(model).lower() in tab.index:
+            canonical, alias = str(model).lower(), None
+        row = reference.lookup(tab, canonical, "processor model")
+        max_ifls = (int(alias["max_ifls"]) if alias is not None and pd.notna(alias.get("max_ifls"))
+                    else int(row["max_ifls"]) if "max_ifls" in row and pd.notna(row["max_ifls"])
+                    else int(row["max_engines"]))
         return cls(
-            model=str(model).lower(),
+            model=canonical,
             engine_mips_1way=float(row["engine_mips_1way"]),
             max_engines=int(row["max_engines"]),
             smt_available=bool(row["smt_available"]),
@@ -223,6 +240,9 @@ class TargetProcessor:
             source=str(row["source"]),
             method=str(row.get("method", "")),
             derivation=str(row.get("derivation", "") if pd.notna(row.get("derivation", "")) else ""),
+            max_ifls=max_ifls,
+            alias=str(alias.name) if alias is not None else "",
+            alias_note=str(alias["note"]) if alias is not None else "",
         )
 
 
@@ -255,6 +275,11 @@ class SizingResult:
     assumptions: list[dict[str, Any]]
 
     @property
+    def low_confidence(self) -> dict[str, str]:
+        """Capacity units of this sizing whose conversion is low confidence (unit -> reason)."""
+        return low_confidence_units(self.servers["capacity_unit"].astype(str).tolist())
+
+    @property
     def engines(self) -> dict[str, int]:
         """Engines needed per bound, e.g. ``{'low': 2, 'typical': 3, 'high': 6}``."""
         return {b: int(self.target.loc[b, "engines"]) for b in BOUNDS}
@@ -281,6 +306,8 @@ class SizingResult:
             "engines_typical": int(self.target.loc["typical", "engines"]),
             "engines_high": int(self.target.loc["high", "engines"]),
             "max_engines": self.processor.max_engines,
+            "max_ifls": self.processor.max_ifls or self.processor.max_engines,
+            "low_confidence_units": self.low_confidence,
             "fits_machine": bool(self.target["fits_machine"].all()),
             "assumptions": self.assumptions,
         }
@@ -290,16 +317,73 @@ class SizingResult:
         """A short human-readable summary."""
         e = self.engines
         t = self.total
-        return (f"{int(self.servers['count'].sum())} servers, {self.options.basis} basis: "
+        text = (f"{int(self.servers['count'].sum())} servers, {self.options.basis} basis: "
                 f"{t['mips_low']:,.0f} / {t['mips_typical']:,.0f} / {t['mips_high']:,.0f} MIPS "
                 f"(low/typical/high) -> {e['low']} / {e['typical']} / {e['high']} "
                 f"{self.processor.model} engines at {self.options.target_util_pct:g}% target")
+        low = self.low_confidence
+        if low:
+            barton = [u for u in low if "barton" in u or u.startswith(("mhz", "ghz"))]
+            what = "Barton's number (4 MHz of 2003-era x86 ~ 1 MIPS)" if barton else "an estimated conversion"
+            text += (f"; LOW CONFIDENCE: capacities in {', '.join(sorted(low))} are converted with {what}; "
+                     "calibrate with zPCR or a measured pair")
+        return text
 
 
 # --------------------------------------------------------------------------- orchestration
+def unit_problems(inv: pd.DataFrame, units: pd.DataFrame | None = None) -> list[str]:
+    """Rows whose capacity unit and ``cores`` contradict each other (whole-server clock with cores > 1).
+
+    ``capacity_unit: ghz`` means the server's total clock; with ``cores: 16`` it cannot be told
+    apart from a per-core clock (a 16 × error either way), so it is refused and the message
+    names the per-core unit.
+
+    Examples
+    --------
+    >>> inv = pd.DataFrame({"capacity_unit": ["ghz", "ghz_per_core"], "cores": [16, 16]})
+    >>> unit_problems(inv)[0]
+    "'capacity_unit' ghz is the whole server's clock, so 'cores' must be 1 or empty (got 16) at inventory line 2; use ghz_per_core for a per-core clock (× cores)"
+    """
+    tab = reference.capacity_units() if units is None else units
+    if "per_core_unit" not in tab.columns or "cores" not in inv.columns:
+        return []
+    per_core = tab["per_core_unit"].fillna("").astype(str)
+    where = str(inv.attrs.get("source", "inventory"))
+    out = []
+    units_col = inv["capacity_unit"].astype(str).str.lower().to_numpy()
+    cores = pd.to_numeric(inv["cores"], errors="coerce").to_numpy(dtype=float)
+    for i, (u, c) in enumerate(zip(units_col, cores, strict=True)):
+        alt = per_core.get(u, "")
+        if alt and np.isfinite(c) and c > 1:
+            out.append(f"'capacity_unit' {u} is the whole server's clock, so 'cores' must be 1 or empty "
+                       f"(got {c:g}) at {where} line {i + 2}; use {alt} for a per-core clock (× cores)")
+    return out
+
+
+def low_confidence_units(units_used: Sequence[str], units: pd.DataFrame | None = None) -> dict[str, str]:
+    """Capacity units among ``units_used`` whose conversion is low confidence, with the reason.
+
+    Examples
+    --------
+    >>> sorted(low_confidence_units(["mhz_per_core", "tpm"]))
+    ['mhz_per_core']
+    """
+    tab = reference.capacity_units() if units is None else units
+    out = {}
+    for u in sorted(set(units_used)):
+        if u in tab.index and "confidence" in tab.columns:
+            conf = str(tab.loc[u, "confidence"])
+            if conf.lower().startswith("low"):
+                out[u] = conf
+    return out
+
+
 def _class_bounds(inv: pd.DataFrame, classes: pd.DataFrame, units: pd.DataFrame,
                   ref_class: str) -> tuple[pd.DataFrame, float]:
     """tpm/MIPS (low, typical, high) per row and the capacity in tpm-equivalents."""
+    problems = unit_problems(inv, units)
+    if problems:
+        raise InputError("ambiguous capacity units: " + "; ".join(problems[:10]), problems)
     if ref_class not in classes.index:
         msg = f"reference class {ref_class!r} is not in the workload class table"
         raise InputError(msg)
@@ -404,6 +488,128 @@ def capacity_to_mips(
     out = mips_needed(100.0, wlf["capacity_tpm_equiv"], wlf[f"tpm_per_mips_{other}"])
     out = np.asarray(out, dtype=float)
     return out if np.ndim(capacity) else out.reshape(())
+
+
+@dataclass(frozen=True)
+class XenHostSizing:
+    """x86 cores and hosts a Xen colony needs (:func:`size_xen_hosts`).
+
+    Attributes
+    ----------
+    host_model : str
+    demand_mhz : float
+        Σ utilization × capacity of the servers, in x86 MHz (like-for-like clock).
+    host_core_mhz : float
+        Effective MHz of one host core (``core_mhz × relative_speed``).
+    cores_needed : int
+        ``ceil(demand ÷ (core MHz × target utilization))``.
+    cores_per_host : int
+    hosts_needed : int
+        Hosts by CPU (``ceil(cores_needed ÷ cores_per_host)``).
+    memory_gib_per_host : float
+    source : str
+    assumptions : list of str
+    """
+
+    host_model: str
+    demand_mhz: float
+    host_core_mhz: float
+    target_util_pct: float
+    cores_needed: int
+    cores_per_host: int
+    hosts_needed: int
+    memory_gib_per_host: float
+    source: str
+    assumptions: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict (JSON-ready)."""
+        return dict(self.__dict__)
+
+
+def server_mhz(inventory: pd.DataFrame, units: pd.DataFrame | None = None) -> np.ndarray:
+    """Each inventory row's full capacity in x86 MHz (one server, all cores).
+
+    Clock units are taken as they are (``mhz``; ``mhz_per_core`` × cores; GHz × 1000): x86 to x86
+    needs no workload factor.  Other units go through MIPS (:func:`capacity_to_mips`, typical)
+    and back to MHz with Barton's number (0.25 MIPS per MHz), a low-confidence step.
+
+    Examples
+    --------
+    >>> inv = pd.DataFrame({"capacity": [1400, 2.0], "capacity_unit": ["mhz_per_core", "ghz"],
+    ...                     "cores": [2, 1], "workload_class": ["web", "web"]})
+    >>> server_mhz(inv).tolist()
+    [2800.0, 2000.0]
+    """
+    tab = reference.capacity_units() if units is None else units
+    problems = unit_problems(inventory, tab)
+    if problems:
+        raise InputError("ambiguous capacity units: " + "; ".join(problems[:10]), problems)
+    unit = inventory["capacity_unit"].astype(str).str.lower().to_numpy()
+    cap = inventory["capacity"].to_numpy(dtype=float)
+    cores = (pd.to_numeric(inventory["cores"], errors="coerce").to_numpy(dtype=float)
+             if "cores" in inventory else np.full(len(inventory), np.nan))
+    scale = {"mhz": 1.0, "ghz": 1000.0, "mhz_per_core": 1.0, "ghz_per_core": 1000.0}
+    per_core = np.isin(unit, ["mhz_per_core", "ghz_per_core"])
+    is_clock = np.isin(unit, list(scale))
+    clock = cap * np.array([scale.get(u, 1.0) for u in unit]) * np.where(per_core, np.nan_to_num(cores, nan=1.0), 1.0)
+    out = clock.copy()
+    if (~is_clock).any():
+        other = inventory.loc[~is_clock]
+        wc = other["workload_class"] if "workload_class" in other else REFERENCE_CLASS
+        mips = capacity_to_mips(other["capacity"].to_numpy(dtype=float), other["capacity_unit"].to_numpy(),
+                                workload_class=np.asarray(wc), units_table=tab,
+                                cores=cores[~is_clock] if "cores" in inventory else None)
+        out[~is_clock] = np.asarray(mips, dtype=float) / float(tab.loc["mhz", "mips_per_unit"])
+    return out
+
+
+def size_xen_hosts(
+    inventory: pd.DataFrame,
+    host_model: str = "generic-per-core",
+    *,
+    basis: Basis = "peak",
+    target_util_pct: float | None = None,
+    table: pd.DataFrame | None = None,
+) -> XenHostSizing:
+    """Size Xen hosts in x86 cores from the inventory's own capacity and a host-core catalog.
+
+    ``cores = ceil(Σ count × util/100 × server MHz ÷ (host core MHz × relative speed × target/100))``
+    with the host from ``xen_host_cores.csv`` (or your ``table``).  Unlike z/VM sizing no workload
+    factor applies: x86 to x86, clock for clock unless the catalog row's ``relative_speed`` says
+    otherwise.
+
+    Examples
+    --------
+    >>> from colonykit.ingest import read_inventory
+    >>> inv, _ = read_inventory("data/examples/xyz_inventory.csv")
+    >>> r = size_xen_hosts(inv, "xeon-x5450-2s")
+    >>> r.cores_needed, r.hosts_needed  # 18,768 MHz at peak / (3000 MHz × 90 %) = 6.95
+    (7, 1)
+    """
+    hosts = reference.xen_host_cores() if table is None else table
+    row = reference.lookup(hosts, host_model, "Xen host model")
+    target = reference.constant("target_util_pct") if target_util_pct is None else float(target_util_pct)
+    if not 0 < target <= 100:
+        raise InputError(must_be("target_util_pct", "in 0..100 (exclusive of 0)", target_util_pct))
+    if basis not in ("avg", "peak"):
+        raise InputError(must_be("basis", "one of ['avg', 'peak']", basis))
+    util = inventory["util_peak_pct" if basis == "peak" else "util_avg_pct"].to_numpy(dtype=float)
+    count = inventory["count"].to_numpy(dtype=float) if "count" in inventory else np.ones(len(inventory))
+    demand = float((count * util / 100.0 * server_mhz(inventory)).sum())
+    core_mhz = float(row["core_mhz"]) * float(row["relative_speed"])
+    cores = max(1, int(np.ceil(round(demand / (core_mhz * target / 100.0), 9))))
+    per_host = int(row["cores"])
+    notes = [f"host core {row['core_mhz']:g} MHz × relative speed {row['relative_speed']:g} "
+             f"({row['source']})", f"target utilization {target:g}% of the host cores"]
+    if (~inventory["capacity_unit"].astype(str).str.lower().isin(["mhz", "ghz", "mhz_per_core",
+                                                                   "ghz_per_core"])).any():
+        notes.append("non-clock capacity units converted to MHz through MIPS with Barton's number (low confidence)")
+    return XenHostSizing(host_model=str(host_model).lower(), demand_mhz=demand, host_core_mhz=core_mhz,
+                         target_util_pct=target, cores_needed=cores, cores_per_host=per_host,
+                         hosts_needed=int(np.ceil(cores / per_host)),
+                         memory_gib_per_host=float(row["memory_gib"]), source=str(row["source"]),
+                         assumptions=notes)
 
 
 def size_inventory(
@@ -516,7 +722,7 @@ def size_inventory(
             "util_at_engines_pct": float(req_n[k] / cap_n[k] * opts.target_util_pct),
             "mp_per_engine_frac": float(mp_per_engine_frac(k + 1, mp)),
             "nway_uplift_frac_class_max": float(uplift.max() * g[k]) if len(uplift) else 0.0,
-            "fits_machine": k + 1 <= proc.max_engines,
+            "fits_machine": k + 1 <= (proc.max_ifls or proc.max_engines),
         })
     target_df = pd.DataFrame(rows).set_index("bound")
     assumptions = _assumptions(inv, classes, units, proc, opts, mp, ref_tpm, idle_rows)

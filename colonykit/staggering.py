@@ -1,6 +1,6 @@
 """Staggering of movable peaks: move batch windows so the composite peak falls (seed 003 §2.3).
 
-SG24-6824 §2.3 (Figure 2-5): the peaks of 30+ servers "are identified as database
+SG24-6299 §2.3 (Figure 2-5): the peaks of 30+ servers "are identified as database
 backups that are all scheduled at the same time on the distributed solution, but
 can be staggered to reduce the peaks on the consolidated machine".  This module
 models such *movable work*:

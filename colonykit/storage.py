@@ -1,9 +1,16 @@
 """3390 DASD arithmetic: cylinders ↔ bytes, minidisks on volumes, colony storage totals.
 
 Geometry comes from the DASD catalog (``dasd_models.csv``, facts.md §4.4): every
-3390 model has 15 tracks per cylinder and 56,664 bytes per track (one record, no
-key), so one cylinder holds 849,960 bytes; the models differ only in cylinder
-count (3390-3: 3,339; 3390-9: 10,017; 3390-27: 32,760; 3390-54: 65,520).
+3390 model has 15 tracks per cylinder; the models differ only in cylinder count
+(3390-3: 3,339; 3390-9: 10,017; 3390-27: 32,760; 3390-54: 65,520).
+
+**Capacity is the 4-KiB-formatted capacity.**  Linux (dasdfmt, CMS FORMAT/RESERVE
+with 4 KiB blocks) and CP paging see 12 blocks of 4 KiB per track: 12 × 15 × 4,096 =
+**737,280 bytes per cylinder**, the same 180 slots the paging code uses (facts.md
+§2.1).  The raw one-record track (56,664 B, 849,960 B/cyl) is not usable by a Linux
+file system; it is kept as :attr:`DasdGeometry.raw_bytes_per_cyl`.  Check against the
+seeds: seed 001 quotes 3200 cyl ≈ 2.2 GB (3200 × 737,280 = 2.36 GB = 2.20 GiB),
+550 cyl ≈ 384 MB (386 MiB) and 60 cyl ≈ 41 MB (42 MiB).
 
 **Cylinder 0 is reserved.**  Cylinder 0 of a CP-formatted volume holds the volume
 label and allocation map, so usable space starts at cylinder 1 (z/VM reports a
@@ -17,10 +24,10 @@ whole cylinders needed to hold the amount.
 Examples
 --------
 >>> from colonykit import storage
->>> storage.cyl_to_bytes(1)
-849960
->>> storage.gib_to_cyl(1)  # 2**30 / 849,960 = 1263.3 -> 1264
-1264
+>>> storage.cyl_to_bytes(1)  # 12 blocks × 15 tracks × 4 KiB
+737280
+>>> storage.gib_to_cyl(1)  # 2**30 / 737,280 = 1456.4 -> 1457
+1457
 >>> storage.volumes_needed([5000, 5000, 5000])  # two fit a 3390-9 (10,016 usable), the third needs a second
 2
 """
@@ -73,8 +80,18 @@ class DasdGeometry:
     source: str
 
     @property
+    def blocks_4k_per_track(self) -> int:
+        """4-KiB blocks per track (180 slots ÷ 15 tracks = 12 for a 3390)."""
+        return self.page_slots_per_cyl // self.tracks_per_cyl
+
+    @property
     def bytes_per_cyl(self) -> int:
-        """Bytes per cylinder (15 × 56,664 = 849,960 for a 3390)."""
+        """Usable bytes per cylinder, 4-KiB formatted (180 × 4,096 = 737,280 for a 3390)."""
+        return self.page_slots_per_cyl * PAGE_BYTES
+
+    @property
+    def raw_bytes_per_cyl(self) -> int:
+        """Raw one-record capacity per cylinder (15 × 56,664 = 849,960), not usable by Linux."""
         return self.tracks_per_cyl * self.bytes_per_track
 
     def usable_cyl(self, reserved_cyl: int = RESERVED_CYL) -> int:
@@ -132,17 +149,19 @@ def cyl_to_bytes(cyl: npt.ArrayLike, model: str = DEFAULT_MODEL) -> np.ndarray |
     cyl : int or array_like
         Cylinders, >= 0.
     model : str
-        3390 model (geometry from the catalog; all 3390 models share 849,960 B/cyl).
+        3390 model (geometry from the catalog; all 3390 models share 737,280 B/cyl formatted).
 
     Returns
     -------
     int or numpy.ndarray
-        Bytes (an ``int`` for scalar input).
+        Bytes (an ``int`` for scalar input), 4-KiB formatted.
 
     Examples
     --------
-    >>> cyl_to_bytes(10_017)  # a full 3390-9, 8.51 GB (facts.md §4.4)
-    8514049320
+    >>> cyl_to_bytes(10_017)  # a full 3390-9: 7.39 GB formatted (8.51 GB raw, facts.md §4.4)
+    7385333760
+    >>> cyl_to_bytes(3200)  # seed 001: 3200 cylinders ~ 2.2 GB
+    2359296000
     """
     c = np.asarray(cyl, dtype=float)
     nonneg_array("cyl", c)
@@ -155,7 +174,7 @@ def bytes_to_cyl(n_bytes: npt.ArrayLike, model: str = DEFAULT_MODEL) -> np.ndarr
 
     Examples
     --------
-    >>> bytes_to_cyl(849_960), bytes_to_cyl(849_961)
+    >>> bytes_to_cyl(737_280), bytes_to_cyl(737_281)
     (1, 2)
     """
     b = np.asarray(n_bytes, dtype=float)
@@ -169,8 +188,8 @@ def gib_to_cyl(gib: npt.ArrayLike, model: str = DEFAULT_MODEL) -> np.ndarray | i
 
     Examples
     --------
-    >>> gib_to_cyl(2.0)  # 2 × 1,073,741,824 / 849,960 = 2526.6
-    2527
+    >>> gib_to_cyl(2.0)  # 2 × 1,073,741,824 / 737,280 = 2912.7
+    2913
     """
     g = np.asarray(gib, dtype=float)
     nonneg_array("gib", g)
@@ -183,7 +202,9 @@ def cyl_to_gib(cyl: npt.ArrayLike, model: str = DEFAULT_MODEL) -> np.ndarray | f
     Examples
     --------
     >>> round(cyl_to_gib(10_016), 3)  # usable part of a 3390-9
-    7.929
+    6.877
+    >>> round(cyl_to_gib(3200), 2)  # seed 001: 3200 cyl ~ 2.2 GB
+    2.2
     """
     c = np.asarray(cyl, dtype=float)
     nonneg_array("cyl", c)
@@ -376,6 +397,93 @@ def volumes_needed(
     return int(allocate_minidisks(minidisk_cyl, model, reserved_cyl).max()) + 1
 
 
+# --------------------------------------------------------------------------- application disk
+def data_minidisk_cyl(
+    disk_gib: float,
+    model: str = DEFAULT_MODEL,
+    reserved_cyl: int = RESERVED_CYL,
+) -> list[int]:
+    """Data minidisks that hold a guest's application disk of ``disk_gib`` GiB on ``model`` volumes.
+
+    The inventory's ``disk_gib`` (the source server's disk) becomes one minidisk when it
+    fits one volume (``cylinders − reserved_cyl``), otherwise as many full-volume
+    minidisks as needed plus one for the rest (a minidisk cannot span volumes; Linux
+    joins them with LVM).  Sizes are 4-KiB-formatted cylinders (737,280 B), rounded up.
+
+    Returns
+    -------
+    list of int
+        Cylinders of each data minidisk (empty for 0 GiB).
+
+    Examples
+    --------
+    >>> data_minidisk_cyl(72)  # the XYZ file server: 72 GiB = 104,858 cyl -> 10 × 10,016 + 4,698
+    [10016, 10016, 10016, 10016, 10016, 10016, 10016, 10016, 10016, 10016, 4698]
+    >>> data_minidisk_cyl(9, "3390-54")  # fits one 3390-54 (65,519 usable)
+    [13108]
+    """
+    need = int(gib_to_cyl(disk_gib, model))
+    cap = usable_cyl(model, reserved_cyl)
+    full, rest = divmod(need, cap)
+    return [cap] * full + ([rest] if rest else [])
+
+
+def guest_image_mib(disk_gib: npt.ArrayLike) -> np.ndarray | int:
+    """Size of a Xen domU's data image for an application disk of ``disk_gib`` GiB [MiB], rounded up.
+
+    Examples
+    --------
+    >>> guest_image_mib(72)
+    73728
+    """
+    g = nonneg_array("disk_gib", disk_gib)
+    return _scalar_or_array(np.ceil(g * 1024 - 1e-9), as_int=True)
+
+
+def application_disk(
+    disk_gib: Sequence[float] | npt.ArrayLike,
+    platform: str = "zvm",
+    model: str = DEFAULT_MODEL,
+    reserved_cyl: int = RESERVED_CYL,
+) -> pd.DataFrame:
+    """Per-guest application disk from the inventory's ``disk_gib``: minidisks (z/VM) or images (Xen).
+
+    Parameters
+    ----------
+    disk_gib : sequence of float
+        One value per guest [GiB] (an inventory expanded by ``count``).
+    platform : {'zvm', 'xen'}
+    model : str
+        3390 model of the data volumes (z/VM).
+
+    Returns
+    -------
+    DataFrame
+        One row per guest: ``disk_gib``, ``minidisks`` (list of cylinders, z/VM),
+        ``data_cyl`` (their sum), ``image_mib`` (Xen), ``capacity_gib`` (what is allocated).
+
+    Examples
+    --------
+    >>> f = application_disk([72, 9])
+    >>> f["data_cyl"].tolist(), f["minidisks"].map(len).tolist()
+    ([104858, 13108], [11, 2])
+    >>> application_disk([72], "xen")["image_mib"].tolist()
+    [73728]
+    """
+    g = np.atleast_1d(nonneg_array("disk_gib", disk_gib))
+    if platform not in ("zvm", "xen"):
+        raise InputError(must_be("platform", "one of ['zvm', 'xen']", platform))
+    if platform == "zvm":
+        disks = [data_minidisk_cyl(float(v), model, reserved_cyl) for v in g]
+        cyl = np.array([sum(d) for d in disks], dtype=np.int64)
+        return pd.DataFrame({"disk_gib": g, "minidisks": disks, "data_cyl": cyl,
+                             "image_mib": np.zeros(g.size, np.int64),
+                             "capacity_gib": np.asarray(cyl_to_gib(cyl, model), dtype=float)})
+    img = np.asarray(guest_image_mib(g), dtype=np.int64).reshape(-1)
+    return pd.DataFrame({"disk_gib": g, "minidisks": [[] for _ in g], "data_cyl": np.zeros(g.size, np.int64),
+                         "image_mib": img, "capacity_gib": img / 1024.0})
+
+
 # --------------------------------------------------------------------------- colony totals
 @dataclass(frozen=True)
 class StorageTotals:
@@ -387,13 +495,15 @@ class StorageTotals:
     shared_cyl : int
         Cylinders of minidisks shared by all guests (counted once).
     per_guest_cyl : int
-        Cylinders of one guest's own minidisks.
+        Cylinders of one guest's own minidisks (the design's).
     guests : int
     total_cyl : int
-        ``shared_cyl + guests × per_guest_cyl``.
+        ``shared_cyl + guests × per_guest_cyl + data_cyl``.
     total_gib : float
     volumes : int
         Volumes needed for all minidisks (first-fit decreasing, no spanning).
+    data_cyl : int
+        Cylinders of the guests' application-disk (data) minidisks.
     """
 
     model: str
@@ -403,13 +513,14 @@ class StorageTotals:
     total_cyl: int
     total_gib: float
     volumes: int
+    data_cyl: int = 0
 
     def to_dict(self) -> dict[str, object]:
         """Plain dict (JSON-ready)."""
         return {
             "model": self.model, "shared_cyl": self.shared_cyl, "per_guest_cyl": self.per_guest_cyl,
             "guests": self.guests, "total_cyl": self.total_cyl, "total_gib": self.total_gib,
-            "volumes": self.volumes,
+            "volumes": self.volumes, "data_cyl": self.data_cyl,
         }
 
 
@@ -419,11 +530,15 @@ def storage_totals(
     shared_minidisk_cyl: Sequence[int] = (),
     model: str = DEFAULT_MODEL,
     reserved_cyl: int = RESERVED_CYL,
+    *,
+    data_minidisk_cyl: Sequence[int] = (),
 ) -> StorageTotals:
     """Total cylinders, GiB and volumes for shared plus per-guest minidisks.
 
     Shared minidisks (e.g. a read-only ``/usr`` linked by every guest, seed 003
-    §3.2.3) are counted once; each guest's own minidisks ``guests`` times.
+    §3.2.3) are counted once; each guest's own minidisks ``guests`` times;
+    ``data_minidisk_cyl`` (every guest's application-disk minidisks, which differ per
+    guest, from :func:`application_disk`) once each.
 
     Examples
     --------
@@ -435,12 +550,14 @@ def storage_totals(
         raise InputError(must_be("guests", "a whole number >= 0", guests))
     per = _check_minidisks(per_guest_minidisk_cyl) if len(per_guest_minidisk_cyl) else np.zeros(0, np.int64)
     shared = _check_minidisks(shared_minidisk_cyl) if len(shared_minidisk_cyl) else np.zeros(0, np.int64)
-    all_disks = np.concatenate([shared, np.tile(per, int(guests))])
+    data = _check_minidisks(data_minidisk_cyl) if len(data_minidisk_cyl) else np.zeros(0, np.int64)
+    all_disks = np.concatenate([shared, np.tile(per, int(guests)), data])
     total = int(all_disks.sum())
     return StorageTotals(
         model=str(model).lower(),
         shared_cyl=int(shared.sum()),
         per_guest_cyl=int(per.sum()),
+        data_cyl=int(data.sum()),
         guests=int(guests),
         total_cyl=total,
         total_gib=float(cyl_to_gib(total, model)),
@@ -455,11 +572,14 @@ __all__ = [
     "DasdGeometry",
     "StorageTotals",
     "allocate_minidisks",
+    "application_disk",
     "bytes_to_cyl",
     "cyl_to_bytes",
     "cyl_to_gib",
+    "data_minidisk_cyl",
     "geometry",
     "gib_to_cyl",
+    "guest_image_mib",
     "page_bytes",
     "page_slots_per_volume",
     "pages_to_cyl",

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from colonykit import channels
+from colonykit import channels, reference
 from colonykit.errors import ColonykitWarning, InputError, UnknownNameError
 
 
@@ -112,10 +112,37 @@ def test_channel_types_from_catalog():
     r = channels.channel_type_load(1000, 4, "ficon-express8s")
     assert r["io_util_pct"] == pytest.approx(1000 / 92_000 * 100)
     assert r["channels_needed"] == 1
-    big = channels.channel_type_load(1000, 64, "escon")  # 65.5 MB/s on a 17 MB/s channel
-    assert big["limited_by"] == "data_rate"
-    assert big["data_util_pct"] == pytest.approx(1000 * 64 * 1024 / 1e6 / 17 * 100)
+    big = channels.channel_type_load(1000, 64, "escon")  # 65.5 MB/s at the seed's 4 MB/s per 100 %
+    assert big["limited_by"] == "data_rate" and big["data_rate_basis"] == "measured"
+    assert big["data_util_pct"] == pytest.approx(1000 * 64 * 1024 / 1e6 / 4.0 * 100)
     assert big["channels_needed"] == math.ceil(big["data_util_pct"] / 50)
+    nominal = channels.channel_type_load(1000, 64, "ficon-express8s")
+    assert nominal["data_rate_basis"] == "nominal"
+    assert nominal["data_util_pct"] == pytest.approx(1000 * 64 * 1024 / 1e6 / 1600 * 100)
+
+
+def test_escon_calibrated_on_the_seeds_measurements():
+    # issue 10 item 5, seed 003 §8.10.3: channel busy "approaching 200% (about 8 MB per second)"
+    # over 4 paths.  Before: 8 MB/s on ESCON's nominal 17 MB/s = 47 % of one channel.
+    r = channels.channel_type_load(8e6 / 65_536, 64, "escon")
+    assert r["data_util_pct"] == pytest.approx(8 / 4.0 * 100)  # = 200 %
+    assert r["data_util_pct"] > 3 * (8 / 17 * 100)
+    # connect time of ~16 blocks (3-4 MB/s / 54 I/O/s = 64 KB): seed measured 14 ms; before 4.6 ms
+    assert channels.connect_ms_for_blocks(16) == pytest.approx(14.0, rel=0.06)
+    # the same law reproduces the seed's "14 ms × 54 I/O per second ... about 75% busy" within 6 %
+    assert channels.path_busy_pct(channels.connect_ms_for_blocks(16), 54) == pytest.approx(75, rel=0.06)
+
+
+def test_connect_fit_is_the_bundled_constants_and_reports_errors():
+    over, per_block, f = channels.calibrate_connect()
+    # by hand: with the intercept at its bound 0, b = Σxy / Σx² = (1 + 108 + 224) / (1 + 144 + 256)
+    assert over == pytest.approx(0.0, abs=1e-12)
+    assert per_block == pytest.approx(333 / 401)
+    assert reference.constant("connect_effective_mb_per_s") == pytest.approx(4096 / (333 / 401) / 1000,
+                                                                                abs=5e-4)
+    assert reference.constant("connect_overhead_ms") == pytest.approx(over)
+    assert f["error_pct"].abs().max() < 20
+    assert len(f) == 3 and f["source"].str.contains("seed 003").all()
 
 
 def test_channel_type_without_figure_is_a_clear_error():
@@ -128,16 +155,16 @@ def test_channel_type_without_figure_is_a_clear_error():
 
 
 def test_linux_chains_raise_connect_time():
-    # 130 × 4 KiB at ESCON's 17 MB/s: 532,480 B / 17e6 B/s = 31.3 ms + 0.76 ms overhead;
-    # seed 003 §8.10.4 measured 30-40 ms connect for writes of up to 500 KB per I/O
-    assert channels.connect_ms_for_blocks(130) == pytest.approx(0.76 + 130 * 4096 / 17e6 * 1000)
-    assert 30 <= channels.connect_ms_for_blocks(130) <= 40
-    # one 4 KiB block: the seed's 1.0 ms record-cache connect (§8.10.2)
-    assert channels.connect_ms_for_blocks(1) == pytest.approx(1.0, abs=0.01)
+    # calibrated law: 333/401 ms per 4-KiB block (seed 003 §8.10.2-8.10.3); 130 blocks = 108 ms
+    assert channels.connect_ms_for_blocks(130) == pytest.approx(130 * 333 / 401, rel=1e-4)
+    # an explicit nominal rate still works: 130 × 4 KiB at 17 MB/s = 31.3 ms + 0.76 ms
+    assert channels.connect_ms_for_blocks(130, 17, 0.76) == pytest.approx(0.76 + 130 * 4096 / 17e6 * 1000)
+    # one 4 KiB block: the seed's 1.0 ms record-cache connect (§8.10.2), within the fit's 17 %
+    assert channels.connect_ms_for_blocks(1) == pytest.approx(1.0, rel=0.2)
     f = channels.chained_io_effect(54)
     assert f["blocks_per_io"].tolist() == [1, 8, 16, 32, 64, 130]
     assert f["connect_ms"].is_monotonic_increasing
-    assert f["paths_needed"].iloc[-1] == 4  # 32.1 ms × 54/s = 173 % -> 4 paths at 50 %
+    assert f["paths_needed"].iloc[-1] == math.ceil(130 * 333 / 401 * 54 / 10 / 50)  # 583 % -> 12
     assert f["max_io_rate_per_path_per_s"].iloc[0] == pytest.approx(50 * 10 / f["connect_ms"].iloc[0])
 
 

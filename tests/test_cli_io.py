@@ -18,13 +18,20 @@ def _json(capsys, argv):
 
 def test_paging_json_contract(capsys):
     d = _json(capsys, ["paging", "--guests", "10", "--guest-mib", "512", "--real-mib", "2048",
-                       "--format", "json"])
+                       "--rule", "sg24-6299", "--format", "json"])
     assert {"rule", "paging_gib", "pages", "volume_model", "volumes"} <= set(d)
-    assert d["rule"] == "sg24-6824"
+    assert d["rule"] == "sg24-6299"
     assert d["paging_gib"] == 14.0  # seed 003 §9.1.1
     assert d["pages"] == 3_670_016
     assert d["volume_model"] == "3390-9"
     assert d["volumes"] == 3
+
+
+def test_paging_default_rule_is_velocity(capsys):
+    d = _json(capsys, ["paging", "--guests", "10", "--guest-mib", "512", "--real-mib", "2048",
+                       "--format", "json"])
+    assert d["rule"] == "velocity"
+    assert d["paging_gib"] == 10.0  # 2 × 10 × 512 MiB; 75 % cap gives 6.7 GiB, smaller
 
 
 def test_paging_options(capsys):
@@ -42,13 +49,14 @@ def test_paging_all_rules(capsys):
     d = _json(capsys, ["paging", "--guests", "10", "--guest-mib", "512", "--real-mib", "2048",
                        "--rule", "all", "--format", "json"])
     by_rule = {r["rule"]: r["paging_gib"] for r in d["rules"]}
-    assert by_rule["sg24-6824"] == 14.0 and by_rule["redbook-2003"] == 20.0
+    assert by_rule["sg24-6299"] == 14.0 and by_rule["redbook-2003"] == 20.0
 
 
 def test_paging_table_output(capsys):
-    assert main(["paging", "--guests", "10", "--guest-mib", "512", "--real-mib", "2048"]) == 0
+    assert main(["paging", "--guests", "10", "--guest-mib", "512", "--real-mib", "2048",
+                 "--rule", "sg24-6299"]) == 0
     out = capsys.readouterr().out
-    assert "sg24-6824" in out and "14.00" in out
+    assert "sg24-6299" in out and "14.00" in out
 
 
 def test_channels_json_contract(capsys):

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from colonykit import designs
 from colonykit.errors import InputError, UnknownNameError
 
-BYTES_PER_CYL = 15 * 56_664  # 3390 geometry, facts.md §4.4
+BYTES_PER_CYL = 12 * 15 * 4096  # 3390 4-KiB formatted: 12 blocks/track (180 slots/cyl, facts.md §2.1)
 GIB = 2**30
 
 SEEDS = {
@@ -84,9 +84,9 @@ def test_comparison_saving_by_hand() -> None:
     }
     for name, pct in expect.items():
         assert f.loc[name, "saving_vs_dedicated_pct"] == pytest.approx(pct), name
-    # Xen rows are in MiB: 100 × 2706 MiB vs dedicated bytes
+    # Xen rows are in MiB: 100 × 2347 MiB vs dedicated bytes
     ded_mib = ded * BYTES_PER_CYL / 2**20
-    assert f.loc["xen-nfs-root", "saving_vs_dedicated_pct"] == pytest.approx(100 * (1 - 100 * 2706 / ded_mib))
+    assert f.loc["xen-nfs-root", "saving_vs_dedicated_pct"] == pytest.approx(100 * (1 - 100 * 2347 / ded_mib))
 
 
 @settings(max_examples=25)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from colonykit import mdc
+from colonykit import mdc, reference
 from colonykit.errors import InputError
 
 
@@ -22,11 +22,51 @@ def test_physical_io():
 def test_track_vs_record_sequential_matches_seed_io_counts():
     # seed 003 §8.10.2: a block copy took 18,000 I/Os with record cache, 1,500 with track cache (ratio 12)
     reads = 18_000
-    rec = float(mdc.physical_io_per_s(reads, 0, mdc.lru_hit_frac(0, 70, "record", "sequential")))
-    trk = float(mdc.physical_io_per_s(reads, 0, mdc.lru_hit_frac(0, 70, "track", "sequential")))
+    rec = float(mdc.physical_io_per_s(reads, 0, mdc.lru_hit_frac(16, 70, "record", "sequential")))
+    trk = float(mdc.physical_io_per_s(reads, 0, mdc.lru_hit_frac(16, 70, "track", "sequential")))
     assert rec == 18_000
     assert trk == pytest.approx(1_500)
     assert mdc.blocks_per_miss("track") * 4 == 48  # KiB moved per track miss
+
+
+def test_no_cache_no_hits_and_the_32767_cylinder_limit():
+    # issue 10 item 6: before, track caching with a 0 MiB cache scored 11/12 = 91.7 % hits
+    assert float(mdc.lru_hit_frac(0, 64, "track", "sequential")) == 0.0
+    assert float(mdc.lru_hit_frac(0.04, 64, "track", "sequential")) == 0.0  # < one 48 KiB track
+    assert float(mdc.lru_hit_frac(0.05, 64, "track", "sequential")) == pytest.approx(11 / 12)
+    # facts.md §3: not minidisks over 32,767 cylinders
+    assert float(mdc.lru_hit_frac(256, 64, "record", minidisk_cyl=32_767)) == 1.0
+    assert float(mdc.lru_hit_frac(256, 64, "record", minidisk_cyl=32_768)) == 0.0
+    r = mdc.mdc_effect(100, 0, 0.9, minidisk_cyl=65_520)
+    assert not r.eligible and r.hit_frac == 0.0 and r.physical_io_per_s == 100
+
+
+def test_cpu_direction_and_magnitude_of_table_8_2():
+    # the seed's test: 64 MB written once, read 4 times; ¾ of reads hit -> CPU must fall, not rise
+    old = float(mdc.cp_cpu_factor(4, 1, 0.75, method="lxdasd"))
+    new = float(mdc.cp_cpu_factor(4, 1, 0.75))
+    assert old == pytest.approx((1.11 + 4 * (0.25 * 3.85 + 0.75 * 1.0)) / 5)  # +59 %, the bug
+    assert new == pytest.approx(1 - 0.274 * (1 - (1 + 4 * 0.25) / 5))  # by hand: 0.836
+    # Table 8-2 by hand: FORMAT 1.90 -> 1.41 s (-26 %), RESERVE 2.37 -> 1.91/1.93 s (-19 %)
+    assert new < 1 and abs((1 - new) - 0.19) < 0.05
+
+
+def test_table_8_2_reproduced_with_per_row_error():
+    s, fit = mdc.calibrate_cpu_table_8_2()
+    # independent: least squares of 1 - y on d = 1 - x through the origin, from the table by hand
+    d = [1 - 2.44 / 3.09, 1 - 1.68 / 3.25, 1 - 2.65 / 11.3, 1 - 2.28 / 11.3]
+    y = [1 - 1.96 / 1.87, 1 - 1.41 / 1.90, 1 - 1.91 / 2.37, 1 - 1.93 / 2.37]
+    assert s == pytest.approx(sum(a * b for a, b in zip(d, y, strict=True)) / sum(a * a for a in d))
+    assert reference.constant("mdc_io_cpu_share_frac") == pytest.approx(s, abs=5e-4)
+    f = mdc.reproduce_table_8_2()
+    assert len(f) == 4
+    # direction: with MDC, elapsed falls in every row (Table 8-1: 30.5 -> 17.0, 30.3 -> 17.1, 36.3 -> 8.8/8.9)
+    assert (f["predicted_elapsed_s"] < f["off_elapsed_s"]).all() and (f["elapsed_s"] < f["off_elapsed_s"]).all()
+    # magnitude: Diagnose rows within 5 %, SSCH rows within 30 % (the seed calls them MDC unfriendly)
+    diag = f[f["driver"] == "diag"]
+    assert diag["elapsed_error_pct"].abs().max() < 5 and diag["cpu_error_pct"].abs().max() < 5
+    assert f["elapsed_error_pct"].abs().max() < 30
+    assert f["io_error_pct"].abs().max() < 30
 
 
 def test_random_track_caching_wastes_storage():
@@ -54,24 +94,32 @@ def test_hit_frac_in_range_and_monotone_in_cache(cache, data, caching, pattern, 
 
 
 def test_read_response():
-    # miss: pend 1 + disc 2 + connect (0.76 + 4096 B at 17 MB/s = 1.0) ms
-    assert float(mdc.read_response_ms(0.0, "record")) == pytest.approx(1 + 2 + 0.76 + 4096 / 17e6 * 1e3)
+    # miss: pend 1 + disc 2 + connect (calibrated 333/401 ms per 4 KiB block, channels.calibrate_connect)
+    per_block = 333 / 401
+    assert float(mdc.read_response_ms(0.0, "record")) == pytest.approx(1 + 2 + per_block, rel=1e-4)
     assert float(mdc.read_response_ms(1.0, "record")) == 0.0
     trk = float(mdc.read_response_ms(0.0, "track"))
-    assert trk == pytest.approx(1 + 2 + 0.76 + 12 * 4096 / 17e6 * 1e3)
-    assert float(mdc.read_response_ms(0.9, "record", pend_ms=0, disc_ms=0)) == pytest.approx(0.1 * 1.0, abs=1e-3)
+    assert trk == pytest.approx(1 + 2 + 12 * per_block, rel=1e-4)
+    assert float(mdc.read_response_ms(0.9, "record", pend_ms=0, disc_ms=0)) == pytest.approx(0.1 * per_block,
+                                                                                             rel=1e-3)
+    # with a nominal ESCON rate given explicitly
+    assert float(mdc.read_response_ms(0.0, "record", data_rate_mb_per_s=17)) == pytest.approx(3 + 4096 / 17e6 * 1e3)
 
 
 def test_cpu_cost_from_facts():
     # facts.md §3: +11 % CP CPU on writes, +285 % on a read that inserts into MDC
-    assert float(mdc.cp_cpu_factor(0, 5, 0.5)) == pytest.approx(1.11)
-    assert float(mdc.cp_cpu_factor(5, 0, 0.0)) == pytest.approx(3.85)
+    lx = {"method": "lxdasd"}
+    assert float(mdc.cp_cpu_factor(0, 5, 0.5, **lx)) == pytest.approx(1.11)
+    assert float(mdc.cp_cpu_factor(5, 0, 0.0, **lx)) == pytest.approx(3.85)
     # 50/50 reads and writes at 90 % hits, hits cost the same as an uncached read
     expect = (50 * 1.11 + 50 * (0.1 * 3.85 + 0.9 * 1.0)) / 100
-    assert float(mdc.cp_cpu_factor(50, 50, 0.9)) == pytest.approx(expect)
-    assert float(mdc.cp_cpu_factor(0, 0, 0.5)) == 1.0
+    assert float(mdc.cp_cpu_factor(50, 50, 0.9, **lx)) == pytest.approx(expect)
+    assert float(mdc.cp_cpu_factor(0, 0, 0.5, **lx)) == 1.0
     # mostly-read with high hit ratio costs far less extra CPU than write-heavy + misses
-    assert mdc.cp_cpu_factor(95, 5, 0.95) < mdc.cp_cpu_factor(50, 50, 0.2)
+    assert mdc.cp_cpu_factor(95, 5, 0.95, **lx) < mdc.cp_cpu_factor(50, 50, 0.2, **lx)
+    # the calibrated default: writes only or no hits -> no change; more hits -> less CPU
+    assert float(mdc.cp_cpu_factor(0, 5, 0.5)) == 1.0 and float(mdc.cp_cpu_factor(5, 0, 0.0)) == 1.0
+    assert mdc.cp_cpu_factor(95, 5, 0.95) < mdc.cp_cpu_factor(50, 50, 0.2) < 1
 
 
 def test_mdc_effect_from_cache_size():

@@ -104,7 +104,8 @@ def test_swap_overflow_warns():
 
 def test_nss_and_dcss_counted_once_per_lpar():
     # facts.md §5.4: NSS shares ~1.5 MB of kernel; a DCSS is counted once
-    guests = [GuestMemory("web", 256, count=100, working_set_mib=200, nss=True, dcss=("usr",))]
+    guests = [GuestMemory("web", 256, count=100, working_set_mib=200, nss=True, dcss=("usr",),
+                          dcss_private_mib=50)]
     r = memory.lpar_memory(guests, 64 * 1024, shared_segments={"usr": 50})
     per_guest = 200 - 1.5 - 50
     assert r.shared_mib == 51.5
@@ -112,6 +113,47 @@ def test_nss_and_dcss_counted_once_per_lpar():
     # without sharing every guest holds its own copy
     plain = memory.lpar_memory([GuestMemory("web", 256, count=100, working_set_mib=200)], 64 * 1024)
     assert plain.resident_total_mib - r.resident_total_mib == pytest.approx(99 * 51.5)
+
+
+def test_dcss_saves_only_private_pages_not_the_whole_segment():
+    # issue 10 item 3: 100 guests × 600 MiB working set, one 1,024 MiB DCSS.  Before the fix every
+    # guest was credited with the whole segment: 1,025.5 MiB resident for the LPAR.  A DCSS is resident
+    # once; each guest saves only what it would otherwise hold privately.
+    g = GuestMemory("web", 1024, count=100, working_set_mib=600, nss=True, dcss=("big",))
+    none = memory.lpar_memory([g], 128 * 1024, shared_segments={"big": 1024})
+    assert none.resident_total_mib == pytest.approx(100 * (600 - 1.5) + 1024 + 1.5)  # 0 saved by default
+    some = memory.lpar_memory([GuestMemory(**{**g.__dict__, "dcss_private_mib": 150})], 128 * 1024,
+                              shared_segments={"big": 1024})
+    assert some.resident_total_mib == pytest.approx(100 * (600 - 1.5 - 150) + 1025.5)
+    # bounded by the segment: claiming 5,000 MiB private saves at most the 1,024 MiB it maps
+    cap = memory.lpar_memory([GuestMemory(**{**g.__dict__, "dcss_private_mib": 5000, "working_set_mib": 1024})],
+                             256 * 1024, shared_segments={"big": 1024})
+    assert cap.guests.iloc[0].shared_saving_mib == pytest.approx(1024)  # NSS 1.5 + DCSS capped by the ws
+
+
+def test_dcss_page_range_and_placement_outside_guest_storage():
+    # seed 001: "CP DEFSEG dcss_name F000-FFFF SR LOADNSHR" is a 16 MB DCSS in the 240MB-256MB range
+    assert memory.dcss_range_mib("F000-FFFF") == (0xF000 * 4096 / 2**20, 0x10000 * 4096 / 2**20) == (240, 256)
+    ok = GuestMemory("small", 240, count=2, dcss=("xip",))
+    bad = GuestMemory("big", 512, count=1, dcss=("xip",))
+    r = memory.lpar_memory([ok], 4096, shared_segments={"xip": "F000-FFFF"})
+    assert r.placement_problems == [] and r.shared_mib == 16
+    with pytest.warns(ColonykitWarning, match="reaches into DCSS xip at 240 MiB"):
+        r2 = memory.lpar_memory([ok, bad], 4096, shared_segments={"xip": "F000-FFFF"})
+    assert len(r2.placement_problems) == 1 and "guest big" in r2.placement_problems[0]
+    with pytest.raises(InputError, match="DCSS page range"):
+        memory.dcss_range_mib("F000")
+
+
+def test_real_storage_for_overcommit_velocity_example():
+    # Velocity tuning guide (STORELVL.html): 20 Linux servers at 1 GB, target over-commit 2 -> 12 GB
+    # (# of servers × server size / 2 plus 2 GB for z/VM)
+    assert memory.real_storage_for_overcommit(20 * 1024, 2) == (20 * 1024) / 2 + 2048 == 12 * 1024
+    # WAS/Domino 1.5 (default), Oracle 3
+    assert memory.real_storage_for_overcommit(30 * 1024) == pytest.approx(30 * 1024 / 1.5 + 2048)
+    r = memory.lpar_memory([GuestMemory("g", 1024, count=20, working_set_mib=400)], 12 * 1024, target_overcommit_ratio=2,
+                           overcommit_limit_ratio=2)
+    assert r.real_for_target_mib == 12 * 1024 and r.zvm_kept_mib == 2048
 
 
 def test_cmm_and_mdc_and_cp():
@@ -133,7 +175,7 @@ def test_shortfall_warns():
 def test_frame_input_and_defaults():
     frame = pd.DataFrame({"name": ["a", "b"], "virtual_mib": [512, 1024], "count": [2, 3],
                           "vdisk_mib": ["100;100", None], "dcss": ["", "usr"], "swap_mib": [150, 0],
-                          "nss": ["yes", "no"]})
+                          "nss": ["yes", "no"], "dcss_private_mib": [0, 40]})
     r = memory.lpar_memory(frame, 16 * 1024, shared_segments={"usr": 20})
     a, b = r.guests.iloc[0], r.guests.iloc[1]
     assert a.vdisk_defined_mib == 200 and a.vdisk_written_mib == 150
@@ -207,3 +249,15 @@ def test_bitbrains_real_memory(shared_data):
     assert r.fits
     p = paging.paging_space(frame["virtual_mib"].tolist(), real)
     assert p.paging_gib == pytest.approx(2 * (frame["virtual_mib"].sum() + real) / 1024)
+
+
+def test_host_memory_for_a_plan_lpar():
+    # the bundled XYZ plan: 33 GiB of guests in a 24 GiB LPAR (data/examples/scenario.yaml)
+    r = memory.host_memory([1024] * 33, 24 * 1024, mdc_mib=256)
+    assert r.cp_mib == 2048 - 256 and r.mdc_mib == 256  # Velocity's 2 GB includes the MDC
+    assert r.resident_total_mib == 33 * 1024 + 2048
+    assert r.shortfall_mib == 33 * 1024 + 2048 - 24 * 1024
+    assert r.real_for_target_mib == pytest.approx(33 * 1024 / 1.5 + 2048)
+    half = memory.host_memory([1024] * 33, 24 * 1024, working_set_frac=0.5)
+    assert half.fits and half.resident_total_mib == 33 * 512 + 2048
+    assert memory.host_memory([], 4096).resident_total_mib == 2048

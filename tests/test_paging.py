@@ -15,10 +15,10 @@ from colonykit.errors import InputError, UnknownNameError
 GIB_MIB = 1024
 
 
-def test_sg24_6824_book_example_is_14_gb():
+def test_sg24_6299_book_example_is_14_gb():
     # seed 003 §9.1.1: 10 Linux guests of 512 MB in an LPAR with 2 GB -> 14 GB of paging DASD
-    r = paging.paging_space([512] * 10, real_mib=2 * GIB_MIB)
-    assert r.rule == "sg24-6824"
+    r = paging.paging_space([512] * 10, real_mib=2 * GIB_MIB, rule="sg24-6299")
+    assert r.rule == "sg24-6299"
     assert r.paging_gib == 14.0
     # by hand: 14 GiB / 4 KiB = 14 × 262,144 pages
     assert r.pages == 14 * 262_144 == 3_670_016
@@ -56,7 +56,7 @@ def test_velocity_rule_75_pct_allocated():
 
 def test_max_allocated_dominates_when_stricter(tmp_path):
     rules = paging.paging_rules().reset_index()
-    rules.loc[len(rules)] = ["strict", "virtual+vdisk", 1.0, 40.0, "test rule", "test", "test"]
+    rules.loc[len(rules)] = ["strict", "virtual+vdisk", 1.0, 40.0, "test rule", "test", "test", "true"]
     path = tmp_path / "rules.csv"
     rules.to_csv(path, index=False)
     tab = paging.paging_rules(path)
@@ -66,8 +66,8 @@ def test_max_allocated_dominates_when_stricter(tmp_path):
 
 def test_compare_rules_side_by_side():
     table = paging.compare_rules([512] * 10, 2048)
-    assert set(table.index) == {"sg24-6824", "redbook-2003", "redbook-2003-monitored", "velocity"}
-    assert table.loc["sg24-6824", "paging_gib"] == 14.0
+    assert set(table.index) == {"sg24-6299", "redbook-2003", "redbook-2003-monitored", "velocity"}
+    assert table.loc["sg24-6299", "paging_gib"] == 14.0
     assert table.loc["redbook-2003", "paging_gib"] == 20.0
     assert table["source"].str.len().min() > 5
 
@@ -88,7 +88,7 @@ def test_3390_9_volume_holds_1802880_pages():
 
 @pytest.mark.parametrize("model", ["3390-3", "3390-9", "3390-27", "3390-54"])
 def test_volume_models_capacity(model):
-    r = paging.paging_space([512] * 10, 2048, volume_model=model)
+    r = paging.paging_space([512] * 10, 2048, volume_model=model, rule="sg24-6299")
     cyl = reference.dasd_models().loc[model, "cylinders"]
     per_volume = (cyl - 1) * 180
     assert r.volumes == math.ceil(3_670_016 / per_volume)
@@ -124,13 +124,13 @@ def test_paging_monotone_in_guests_and_memory(n, m, real, extra):
     assert (f[("pages", n + extra)] >= f[("pages", n)]).all()
     assert (f[("volumes", n + extra)] >= f[("volumes", n)]).all()
     assert (g["paging_gib"] > f[("paging_gib", n)]).all()
-    one = paging.paging_space((n + extra) * m, real)
-    assert one.paging_gib == pytest.approx(f.loc["sg24-6824", ("paging_gib", n + extra)])
+    one = paging.paging_space((n + extra) * m, real, rule="sg24-6299")
+    assert one.paging_gib == pytest.approx(f.loc["sg24-6299", ("paging_gib", n + extra)])
 
 
 @given(v=st.floats(0, 1e7), real=st.floats(1, 1e7))
 def test_sg24_is_twice_virtual_plus_real(v, real):
-    r = paging.paging_space(v, real)
+    r = paging.paging_space(v, real, rule="sg24-6299")
     assert r.paging_gib * 1024 == pytest.approx(2 * (v + real))
 
 
@@ -147,7 +147,7 @@ def test_bad_input(kwargs, match):
 
 
 def test_unknown_rule_and_model():
-    with pytest.raises(UnknownNameError, match="sg24-6824"):
+    with pytest.raises(UnknownNameError, match="sg24-6299"):
         paging.paging_space(512, 2048, rule="twice")
     with pytest.raises(UnknownNameError, match="3390-9"):
         paging.paging_space(512, 2048, volume_model="3390-7")
@@ -161,3 +161,33 @@ def test_bad_rules_table(tmp_path):
         paging.paging_rules(path)
     assert len(exc.value.problems) == 3
     assert "line 2" in str(exc.value)
+
+
+def test_default_rule_is_velocity_and_does_not_grow_with_real_storage():
+    # issue 10 item 8: 206 guests, 75 GiB of guests in a 96 GiB LPAR
+    a = paging.paging_space(75 * GIB_MIB, 96 * GIB_MIB)
+    b = paging.paging_space(75 * GIB_MIB, 512 * GIB_MIB)
+    assert paging.DEFAULT_RULE == "velocity" and a.rule == "velocity"
+    assert a.paging_gib == b.paging_gib == 150.0  # 2 × 75 GiB (Velocity tuning guide)
+    seed = paging.paging_space(75 * GIB_MIB, 96 * GIB_MIB, rule="sg24-6299")
+    assert seed.paging_gib == 2 * (75 + 96) == 342.0  # the seed reading: 50 × 3390-9
+    assert seed.volumes == math.ceil(342 * 262_144 / 1_802_880) == 50
+
+
+def test_old_rule_name_is_accepted_with_a_warning():
+    with pytest.warns(FutureWarning, match="renamed 'sg24-6299'"):
+        r = paging.paging_space([512] * 10, 2048, rule="sg24-6824")
+    assert r.rule == "sg24-6299" and r.paging_gib == 14.0
+
+
+def test_check_paging_severity_by_rule():
+    # 12 GiB planned for 10 × 512 MiB in 2 GiB: velocity (chosen) asks 10 -> ok;
+    # the seed rule asks 14 -> a warning; redbook-2003 (× 4, "conservative") 20 -> info only;
+    # choosing the seed rule -> error
+    c = paging.check_paging(12, [512] * 10, 2048)
+    assert c.loc["velocity", "severity"] == "ok" and c.loc["sg24-6299", "severity"] == "warning"
+    assert c.loc["redbook-2003", "severity"] == "info"
+    assert c.loc["sg24-6299", "shortfall_gib"] == pytest.approx(2.0)
+    c2 = paging.check_paging(12, [512] * 10, 2048, rule="sg24-6299")
+    assert c2.loc["sg24-6299", "severity"] == "error"
+    assert set(c2.index) == set(paging.paging_rules().index)

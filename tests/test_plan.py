@@ -28,7 +28,7 @@ def result() -> plan.ColonyPlanResult:
 def test_example_guests_and_memory_by_hand(result) -> None:
     p = result.plan
     guests = [g for _, g in p.guests()]
-    assert len(guests) == 26  # SG24-6824 Table 2-1: 10 + 4 + 2 + 10
+    assert len(guests) == 26  # SG24-6299 Table 2-1: 10 + 4 + 2 + 10
     # memory like-for-like: 10×1024 + 4×256 + 2×1024 + 10×2048 MiB
     assert sum(g.memory_mib for g in guests) == 10 * 1024 + 4 * 256 + 2 * 1024 + 10 * 2048 == 33792
     assert len({g.zvm.userid for g in guests}) == 26
@@ -36,7 +36,7 @@ def test_example_guests_and_memory_by_hand(result) -> None:
     host = p.hosts[0]
     assert host.capacity.memory_gib == 24
     assert host.capacity.cpus == result.sizing.engines["typical"]
-    # sg24-6824 rule: 2 × (Σ virtual + real) = 2 × (33 + 24) GiB = 114 GiB (seed 003 §9.1.1 reading)
+    # sg24-6299 rule: 2 × (Σ virtual + real) = 2 × (33 + 24) GiB = 114 GiB (seed 003 §9.1.1 reading)
     assert host.capacity.paging_gib == pytest.approx(114.0)
     vol_gib = 10_016 * 180 * 4096 / GIB  # usable 3390-9 page slots
     assert host.capacity.paging_volumes == math.ceil(114 / vol_gib) == 17

@@ -132,10 +132,10 @@ def test_memory_breakdown() -> None:
 
 def test_paging_rules_marks_the_chosen_rule() -> None:
     f = paging.compare_rules([512] * 10, 2048)
-    fig = plots.paging_rules(f, "sg24-6824")
+    fig = plots.paging_rules(f, "sg24-6299")
     assert list(fig.data[0].y) == f["paging_gib"].tolist()
     colours = dict(zip(fig.data[0].x, fig.data[0].marker.color, strict=True))
-    assert colours["sg24-6824"] == plots.OKABE_ITO["vermillion"]
+    assert colours["sg24-6299"] == plots.OKABE_ITO["vermillion"]
     assert colours["velocity"] == plots.OKABE_ITO["blue"]
 
 

@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "pack", help="hosts/LPARs needed when guests are packed by their time series",
         description="Assign servers to hosts so that every host's summed demand stays within "
-                    "host capacity × max utilization at every time step (SG24-6824 §2.3 white "
+                    "host capacity × max utilization at every time step (SG24-6299 §2.3 white "
                     "space); compares with the lower bound and peak-based first-fit-decreasing.")
     _add_trace_options(p)
     p.add_argument("--host-capacity", required=True, type=positive_float, metavar="X",
@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser(
         "stagger", help="move movable peaks (backups, batch) to lower the composite peak",
         description="Choose shifts for movable jobs within their allowed windows so that the "
-                    "composite peak is minimal (SG24-6824 §2.3, Figure 2-5); never raises it.")
+                    "composite peak is minimal (SG24-6299 §2.3, Figure 2-5); never raises it.")
     _add_trace_options(s)
     s.add_argument("--windows", default=None, metavar="CSV",
                    help="movable jobs: columns server, earliest, latest, duration "

@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add ``designs``, ``plan``, ``schema``, ``validate`` and ``render``."""
     d = sub.add_parser("designs", help="compare the colony designs (shared vs per-guest disk) for N guests",
                        description="Disk of each colony design for N guests: shared, per guest, total "
-                                   "and saving vs dedicated disks (seeds 000-004, SG24-6824 §3.2, §10.5).")
+                                   "and saving vs dedicated disks (seeds 000-004, SG24-6299 §3.2, §10.5).")
     d.add_argument("--guests", type=positive_int, required=True, metavar="N", help="guests in the colony")
     d.add_argument("--design", action="append", default=None, metavar="NAME",
                    help="limit to these designs (repeatable; default: all)")

@@ -12,7 +12,7 @@ from colonykit.ingest import read_inventory
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``size`` command."""
     p = sub.add_parser("size", help="MIPS and engines needed for a server inventory (WLF sizing)",
-                       description="Workload-factor sizing (SG24-6824 §2.4): MIPS needed = "
+                       description="Workload-factor sizing (SG24-6299 §2.4): MIPS needed = "
                                    "utilization × capacity × WLF, as a low/typical/high range.")
     p.add_argument("inventory", help="inventory CSV or Excel file")
     p.add_argument("--target", required=True, metavar="MODEL",

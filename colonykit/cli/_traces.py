@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``whitespace`` command."""
     p = sub.add_parser(
         "whitespace", help="sum of peaks vs composite peak and white space of utilisation traces",
-        description="Composite analysis (SG24-6824 §2.3): servers are sized for their own peaks, "
+        description="Composite analysis (SG24-6299 §2.3): servers are sized for their own peaks, "
                     "the composite peaks lower. white_space_pct = 100 x (1 - composite_peak / "
                     "sum_of_peaks).")
     p.add_argument("traces", help="trace file or directory (long/wide CSV, Parquet, .gz, "

@@ -184,18 +184,6 @@ def _apply_overrides(rows: pd.DataFrame, scen: Scenario, max_ratio: float) -> No
             rows.loc[sel, "max_vcpus"] = ov.vcpus + scen.guests.extra_vcpus
 
 
-def balance_place(mips: np.ndarray, memory: np.ndarray, hosts: int) -> np.ndarray:
-    """Greedy placement without traces: largest first onto the least-loaded host (MIPS, then memory)."""
-    order = np.lexsort((-memory, -mips))
-    load = np.zeros((hosts, 2))
-    where = np.empty(len(mips), dtype=np.int64)
-    for i in order:  # one step per guest, vector argmin over hosts
-        h = int(np.lexsort((load[:, 1], load[:, 0]))[0])
-        where[i] = h
-        load[h] += (mips[i], memory[i])
-    return where
-
-
 def build_plan(scenario: Scenario | str | Path, *, inventory: pd.DataFrame | None = None,
                traces: Any = None, stagger_traces: bool = True) -> ColonyPlanResult:
     """Assemble, size and check a colony plan.
@@ -399,7 +387,8 @@ def _host(scen: Scenario, design: designs.Design, hi: int, gs: list[Guest], n_gu
     platform = design.platform
     max_ratio, busy_max = limits
     virt_mib = sum(g.memory_mib for g in gs)
-    mem_gib = scen.target.memory_gib_per_host or max(1.0, math.ceil(virt_mib / MIB_PER_GIB))
+    dom0_mib = reference.constant("xen_dom0_mib") if platform == "xen" else 0.0  # dom0 memory counts
+    mem_gib = scen.target.memory_gib_per_host or max(1.0, math.ceil((virt_mib + dom0_mib) / MIB_PER_GIB))
     hid = f"lpar{hi + 1}" if platform == "zvm" else f"xen{hi + 1}"
     rules = Rules(max_memory_overcommit_ratio=max_ratio, paging_rule=scen.rules.paging_rule,
                   channel_max_busy_pct=busy_max)
@@ -441,18 +430,17 @@ def _build(scen: Scenario, inventory: pd.DataFrame | None, traces: Any,
     rows = guest_rows(scen, inv, sizing_res)
     max_ratio, busy_max, lim_assumptions = _limits(scen)
     assumptions += lim_assumptions
+    # Xen hosts are sized in x86 cores from the inventory's own capacity, not in z IFLs
+    xen = sizing.size_xen_hosts(inv, basis=scen.target.basis) if design.platform == "xen" else None
     if meas is not None:
         rows["peak_mips"] = meas.instances["peak_mips"].to_numpy(float)
+    if meas is not None and xen is None:
         place = placement.place_measured(scen, rows, sizing_res, meas, max_ratio)
     else:
-        place = placement.place_balanced(scen, rows, sizing_res)
-    assumptions.append(Assumption(
-        name="cpus_per_host", value=int(max(place.cpus)), unit="engines",
-        source="input" if scen.target.cpus_per_host else
-        "fewest engines whose usable MIPS hold the LPAR's composite peak (colonykit.measured)"
-        if meas is not None else
-        f"sizing: {sizing_res.engines[bound]} engines ({bound}) ÷ {place.hosts} host(s), rounded up"))
-    if meas is not None:
+        place = placement.place_balanced(scen, rows, sizing_res,
+                                         engines=xen.cores_needed if xen is not None else None)
+    assumptions.append(_cpus_assumption(scen, sizing_res, place, meas, xen))
+    if meas is not None and xen is None:
         assumptions.append(Assumption(
             name="max_engines_per_host", value=placement.max_engines_per_host(scen, sizing_res),
             unit="engines", source="input" if scen.target.max_engines_per_host else
@@ -479,8 +467,7 @@ def _build(scen: Scenario, inventory: pd.DataFrame | None, traces: Any,
             sizing=ev.sizing_evidence(sizing_res, bound, _sizing_extra(meas, place)),
             white_space=_white_space_evidence(meas, ws), paging=_paging_evidence(design, notes),
             channels=_channel_evidence(scen, notes),
-            design=ev.design_evidence(design, comparison.loc[design.name], len(md.volsers),
-                                      scen.storage.volume_model),
+            design=_design_evidence(scen, design, inv, comparison, len(md.volsers)),
             memory=ev.memory_evidence(hosts, max_ratio), assumptions=assumptions),
     )
     plan_doc.findings = check_plan(plan_doc)
@@ -493,6 +480,36 @@ def _build(scen: Scenario, inventory: pd.DataFrame | None, traces: Any,
         extras.update(more)
     return ColonyPlanResult(plan=plan_doc, design=design, comparison=comparison, sizing=sizing_res,
                             scenario=scen, extras=extras)
+
+
+def _cpus_assumption(scen: Scenario, sizing_res: Any, place: Any, meas: Any, xen: Any) -> Assumption:
+    bound = scen.target.sizing_bound
+    if scen.target.cpus_per_host:
+        source = "input"
+    elif xen is not None:
+        source = (f"colonykit.sizing.size_xen_hosts: {xen.cores_needed} x86 cores ({xen.host_model}; "
+                  f"{'; '.join(xen.assumptions)}) ÷ {place.hosts} host(s)")
+    elif meas is not None:
+        source = "fewest engines whose usable MIPS hold the LPAR's composite peak (colonykit.measured)"
+    else:
+        source = f"sizing: {sizing_res.engines[bound]} engines ({bound}) ÷ {place.hosts} host(s), rounded up"
+    return Assumption(name="cpus_per_host", value=int(max(place.cpus)),
+                      unit="x86 cores" if xen is not None else "engines", source=source)
+
+
+def _design_evidence(scen: Scenario, design: designs.Design, inv: pd.DataFrame, comparison: pd.DataFrame,
+                     minidisk_volumes: int) -> EvidenceItem:
+    """The design's disk figures plus the inventory's application disk (``disk_gib``)."""
+    item = ev.design_evidence(design, comparison.loc[design.name], minidisk_volumes, scen.storage.volume_model)
+    app = storage.application_disk(  # the inventory's disk_gib per guest (issue 10 item 2)
+        inv.loc[inv.index.repeat(inv["count"].astype(int)), "disk_gib"].fillna(0.0).to_numpy(float),
+        design.platform, scen.storage.volume_model)
+    item.values.update({
+        "application_disk_gib": ev.clean(float(app["disk_gib"].sum())),
+        "application_data_cyl": int(app["data_cyl"].sum()), "application_image_mib": int(app["image_mib"].sum()),
+        "total_with_application_gib": ev.clean(float(comparison.loc[design.name, "total_gib"])
+                                               + float(app["capacity_gib"].sum()))})
+    return item
 
 
 def _paging_evidence(design: designs.Design, notes: _HostEvidence) -> EvidenceItem:

@@ -7,7 +7,7 @@ code    severity  meaning
 ======  ========  ==========================================================
 CK001   error     a guest has more vCPUs than its host has real engines
 CK002   error     memory overcommit of a host over the limit
-CK003   error     paging space below the paging rule
+CK003   error     paging space below the chosen paging rule (warning: below another rule only)
 CK004   warning   channel busy over the target
 CK005   error     a guest's memory exceeds its host's real storage
 CK006   error     duplicate userid (or guest name) in the plan
@@ -20,6 +20,9 @@ CK012   warning   part of the evidence could not be evaluated
 CK013   error     a minidisk extent runs past the end of its volume or overlaps another
 CK014   error     a host's guest demand (MIPS, summed per time step) exceeds its usable MIPS
 CK015   warning   an inventory server has no trace of its own (sized as a flat series)
+CK016   warning   real storage below what the overcommit target needs (Σ virtual ÷ ratio + z/VM's 2 GiB)
+CK017   error     IFLs above the machine's maximum, or logical processors above z/VM's per-LPAR limit
+CK018   error     Xen domUs plus dom0 exceed the host's memory (RHEL 5 Xen: no memory overcommit)
 ======  ========  ==========================================================
 """
 
@@ -31,7 +34,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from colonykit import channels, paging, reference, storage
+from colonykit import channels, limits, memory, paging, reference, storage
 from colonykit.plan.document import (
     ColonyPlan,
     EvidenceItem,
@@ -83,12 +86,8 @@ def _host_checks(host: Host, hp: str) -> list[Finding]:
                             f"host {host.id}: memory overcommit {ratio:.2f}:1 (Σ guest virtual "
                             f"{virt_mib} MiB ÷ real {real_mib:.0f} MiB) is over the limit {limit:g}:1",
                             f"{hp}.capacity.memory_gib"))
-    if host.platform == "zvm" and host.guests:
-        need, rule = paging_required_gib(host)
-        if cap.paging_gib + 1e-9 < need:
-            out.append(_finding("CK003", "error",
-                                f"host {host.id}: paging space {cap.paging_gib:g} GiB is below "
-                                f"the {rule} rule ({need:.2f} GiB)", f"{hp}.capacity.paging_gib"))
+    if host.guests:
+        out += _fidelity_checks(host, hp)
     if host.io is not None:
         busy = channel_busy(host.io, host.rules.channel_max_busy_pct)
         if busy["per_path_busy_pct"] > host.rules.channel_max_busy_pct + 1e-9:
@@ -105,6 +104,47 @@ def _host_checks(host: Host, hp: str) -> list[Finding]:
                             f"{usable:,.1f} MIPS usable at the target utilization",
                             f"{hp}.capacity.mips_usable"))
     return out
+
+
+def _fidelity_checks(host: Host, hp: str) -> list[Finding]:
+    """CK003 (every paging rule, severity by rule), CK016 (memory), CK017 (LPAR limits), CK018 (Xen)."""
+    out: list[Finding] = []
+    cap = host.capacity
+    real_mib = cap.memory_gib * MIB_PER_GIB
+    virt = [g.memory_mib for g in host.guests]
+    if host.platform == "xen":
+        out += [_finding("CK018", "error", f"host {host.id}: {m}", f"{hp}.capacity.memory_gib")
+                for m in limits.xen_memory_problems(virt, real_mib)]
+        return out
+    vd = [sum(s.size_mib or 0 for s in g.storage if s.kind == "vdisk") for g in host.guests]
+    chk = paging.check_paging(cap.paging_gib, virt, real_mib, sum(vd), host.rules.paging_rule)
+    bad = chk[chk["severity"].isin(["warning", "error"])]
+    if len(bad):
+        sev: Severity = "error" if (bad["severity"] == "error").any() else "warning"
+        asks = "; ".join(f"{r} asks {row.required_gib:.2f} GiB" for r, row in bad.iterrows())
+        out.append(_finding("CK003", sev, f"host {host.id}: paging space {cap.paging_gib:g} GiB is below "
+                            f"{asks} (chosen rule {paging.canonical_rule(host.rules.paging_rule)})",
+                            f"{hp}.capacity.paging_gib"))
+    mem = memory.host_memory(virt, real_mib, guest_vdisk_mib=vd,
+                             target_overcommit_ratio=host.rules.max_memory_overcommit_ratio)
+    if real_mib + 1e-9 < mem.real_for_target_mib:
+        out.append(_finding("CK016", "warning", f"host {host.id}: real storage {real_mib:,.0f} MiB is below the "
+                            f"{mem.real_for_target_mib:,.0f} MiB needed for a {mem.target_overcommit_ratio:g}:1 "
+                            f"overcommit (Σ guest virtual ÷ ratio + {mem.zvm_kept_mib:,.0f} MiB z/VM keeps, "
+                            f"Velocity storage planning); expected resident storage "
+                            f"{mem.resident_total_mib:,.0f} MiB", f"{hp}.capacity.memory_gib"))
+    out += [_finding("CK017", "error", f"host {host.id}: {m}", f"{hp}.capacity.cpus")
+            for m in limits.zvm_logical_processor_problems(cap.cpus)]
+    return out
+
+
+def _machine_checks(plan: ColonyPlan) -> list[Finding]:
+    """CK017: IFLs of all z/VM LPARs above the machine's maximum (processors.csv max_ifls)."""
+    proc = plan.evidence.sizing.values.get("processor") if plan.evidence.sizing.evaluated else None
+    ifls = sum(h.capacity.cpus for h in plan.hosts if h.platform == "zvm")
+    if not proc or not ifls:
+        return []
+    return [_finding("CK017", "error", f"machine: {m}", "hosts") for m in limits.ifl_problems(str(proc), ifls)]
 
 
 def _guest_checks(g: Guest, host: Host, gp: str, images: Mapping[str, Image], max_blocks: int,
@@ -254,4 +294,5 @@ def check_plan(plan: ColonyPlan, *, vdisk_max_blocks: int | None = None) -> list
     out += _duplicate_checks(userids, names)
     out += _extent_checks(extents, plan.metadata.volume_model)
     out += _evidence_checks(plan)
+    out += _machine_checks(plan)
     return sorted(out, key=lambda f: (f.code, f.path, f.message))

@@ -124,7 +124,7 @@ class Rules(_Model):
     """Limits a host is checked against."""
 
     max_memory_overcommit_ratio: float = Field(gt=0, description="Σ guest virtual ÷ real storage.")
-    paging_rule: str = "sg24-6824"
+    paging_rule: str = "velocity"  # paging.DEFAULT_RULE (docs/io.md: why); "sg24-6824" still loads
     channel_max_busy_pct: float = Field(50.0, gt=0, le=100)
 
 

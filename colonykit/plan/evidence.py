@@ -59,9 +59,18 @@ def memory_evidence(hosts: list[Host], max_ratio: float) -> EvidenceItem:
         values[f"{h.id}.real_mib"] = clean(h.capacity.memory_gib * MIB_PER_GIB)
         values[f"{h.id}.overcommit_ratio"] = clean(float(
             memory.overcommit_ratio(virt, h.capacity.memory_gib * MIB_PER_GIB)))
+        if h.guests and h.platform == "zvm":
+            hm = memory.host_memory([g.memory_mib for g in h.guests], h.capacity.memory_gib * MIB_PER_GIB,
+                                    guest_vdisk_mib=[sum(s.size_mib or 0 for s in g.storage if s.kind == "vdisk")
+                                                     for g in h.guests], target_overcommit_ratio=float(max_ratio))
+            values[f"{h.id}.expected_resident_mib"] = clean(hm.resident_total_mib)
+            values[f"{h.id}.real_for_target_mib"] = clean(hm.real_for_target_mib)
+            values[f"{h.id}.zvm_kept_mib"] = clean(hm.zvm_kept_mib)
     values["max_memory_overcommit_ratio"] = float(max_ratio)
-    return EvidenceItem(evaluated=True, method="overcommit = Σ guest virtual ÷ real storage "
-                        "(facts.md §5.2)", source="colonykit.memory.overcommit_ratio", values=values)
+    return EvidenceItem(evaluated=True, method="overcommit = Σ guest virtual ÷ real storage (facts.md §5.2); "
+                        "expected resident storage and real storage for the target overcommit (Velocity: "
+                        "Σ virtual ÷ ratio + 2 GB)",
+                        source="colonykit.memory.overcommit_ratio, colonykit.memory.host_memory", values=values)
 
 
 def design_evidence(design: Any, row: pd.Series, minidisk_volumes: int, volume_model: str) -> EvidenceItem:

@@ -52,10 +52,15 @@ def max_engines_per_host(scen: Scenario, sizing_res: Any) -> int:
     return int(min(scen.target.max_engines_per_host or default, sizing_res.processor.max_engines))
 
 
-def place_balanced(scen: Scenario, rows: pd.DataFrame, sizing_res: Any) -> Placement:
-    """Largest first onto the least-loaded host (WLF MIPS, then memory); equal engines per host."""
+def place_balanced(scen: Scenario, rows: pd.DataFrame, sizing_res: Any,
+                   engines: int | None = None) -> Placement:
+    """Largest first onto the least-loaded host (WLF MIPS, then memory); equal engines per host.
+
+    ``engines``: the colony's engines or cores to share out (default: the WLF sizing's at the
+    scenario's bound; Xen passes its x86 cores).
+    """
     bound = scen.target.sizing_bound
-    engines = int(sizing_res.engines[bound])
+    engines = int(engines if engines is not None else sizing_res.engines[bound])
     hosts = scen.target.hosts
     if hosts == "auto":
         hosts = max(1, math.ceil(engines / max_engines_per_host(scen, sizing_res)))

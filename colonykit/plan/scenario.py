@@ -60,7 +60,7 @@ class ScenarioTarget(_Model):
 
 class ScenarioRules(_Model):
     max_memory_overcommit_ratio: float | None = Field(None, gt=0)
-    paging_rule: str = "sg24-6824"
+    paging_rule: str = "velocity"  # paging.DEFAULT_RULE; the seed rule is "sg24-6299"
     channel_max_busy_pct: float | None = Field(None, gt=0, le=100)
 
 
