@@ -44,7 +44,9 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+import time
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -68,14 +70,19 @@ MILP_TIME_LIMIT_S = 20.0
 IMPROVE_MAX_TRIES = 40
 #: Balanced constructions the heuristic tries (``lower_bound``, ``lower_bound + 1``, … open hosts).
 BALANCE_TRIES = 4
-#: Moves of the min-conflicts repair per attempt to drop one more host (0 = off, the default:
-#: with the constructions above it found no further host on PlanetLab 20110303/CloudSim
-#: (5,000 moves, 2.6 s) or on the 10,000-server benchmark; pass ``repair_moves`` to try it).
-REPAIR_MAX_MOVES = 0
-#: Items of an overloaded host considered per repair move (largest at its worst step).
-REPAIR_ITEMS_PER_MOVE = 30
-#: Seed of the repair's random choice among overloaded hosts (reproducible results).
-REPAIR_SEED = 2011
+#: Wall-clock limit of the local search after construction [s]; it also stops at the lower bound
+#: and after ``LOCAL_SEARCH_MAX_ITERS`` iterations (colonykit default, tuning only).
+LOCAL_SEARCH_TIME_S = 3.0
+#: Iterations (moves or swaps) of the local search at most.
+LOCAL_SEARCH_MAX_ITERS = 20_000
+#: Seed of the local search's random choice among overloaded hosts (reproducible results).
+LOCAL_SEARCH_SEED = 2011
+#: Items of an overloaded host tried per iteration (largest at its overloaded steps).
+LOCAL_SEARCH_ITEMS = 4
+#: Iterations a moved item may not return to the host it left (tabu tenure).
+LOCAL_SEARCH_TABU = 7
+#: Swap partners × steps evaluated per item and iteration at most (partners sampled beyond it).
+SWAP_MAX_CELLS = 120_000
 #: Up to this many cells (servers × steps) the balanced fill is also tried in peak order.
 SMALL_INSTANCE_CELLS = 2_000_000
 #: Relative tolerance of the capacity check (float rounding of summed series).
@@ -189,8 +196,205 @@ def effective_capacity(host_capacity: float, max_util_pct: float = DEFAULT_MAX_U
 
 
 # --------------------------------------------------------------------------- pure functions
-def lower_bound(matrix: npt.ArrayLike, capacity: float) -> int:
-    """⌈max_t Σ_i demand_i(t) / capacity⌉: no placement uses fewer hosts.
+#: Steps at which the Martello–Toth L2 bound is evaluated exactly at most (steps are tried in
+#: order of a cheap upper bound on L2 and the search stops once no step can beat the best
+#: bound, so this cap only matters for instances with many large items at many steps).
+L2_MAX_STEPS = 4096
+#: Servers considered for the pairwise-conflict (clique) bound at most (largest first).
+CLIQUE_MAX_ITEMS = 400
+#: Names of the bounds :func:`lower_bound` compares, in tie-break order.
+BOUND_NAMES: tuple[str, ...] = ("composite", "l2", "memory", "clique")
+
+
+class LowerBound(int):
+    """A host count no packing can beat, with the bound that gave it.
+
+    Behaves as the ``int`` it is (``lower_bound(...) == 2``); also carries
+
+    Attributes
+    ----------
+    bound : str
+        Which bound is the best: ``"composite"`` (⌈max_t Σ_i d_i(t) / C⌉), ``"l2"``
+        (Martello–Toth L2 at the best time step), ``"memory"`` (L2 on static memory)
+        or ``"clique"`` (servers that pairwise cannot share a host).
+    bounds : dict
+        Every bound's value.
+    step : int or None
+        Step position where the L2 bound was reached (None for other bounds).
+    gap_hosts : int or None
+        ``hosts_used - bound`` when a packing was given.
+    exhaustive : bool
+        L2 was evaluated at every step that could beat the best bound.
+    """
+
+    bound: str
+    bounds: dict[str, int]
+    step: int | None
+    gap_hosts: int | None
+    exhaustive: bool
+
+    def __new__(cls, value: int, bound: str, bounds: dict[str, int], step: int | None = None,
+                gap_hosts: int | None = None, exhaustive: bool = True) -> LowerBound:
+        obj = super().__new__(cls, int(value))
+        obj.bound, obj.bounds, obj.step = bound, dict(bounds), step
+        obj.gap_hosts, obj.exhaustive = gap_hosts, exhaustive
+        return obj
+
+
+def _ceil_div(total: npt.ArrayLike, capacity: float) -> np.ndarray:
+    """⌈total / capacity⌉ with the capacity tolerance (an exactly full host is one host)."""
+    return np.ceil(np.asarray(total, dtype=np.float64) / capacity * (1 - CAPACITY_RTOL) - 1e-12)
+
+
+def l2_bound(sizes: npt.ArrayLike, capacity: float) -> int:
+    """Martello–Toth L2 lower bound of one-dimensional bin packing.
+
+    For every α in {0} ∪ {w_j ≤ C/2}: J1 = {w > C − α}, J2 = {C/2 < w ≤ C − α},
+    J3 = {α ≤ w ≤ C/2}; L(α) = |J1| + |J2| + max(0, ⌈(Σ_{J3} w − (|J2| C − Σ_{J2} w)) / C⌉)
+    and L2 = max_α L(α) (S. Martello, P. Toth, *Knapsack Problems*, Wiley 1990, §8.3.1).
+    L2 ≥ ⌈Σ w / C⌉.  O(n log n), vectorized over α.
+
+    Examples
+    --------
+    >>> l2_bound([60, 60, 60, 30, 30], 100)  # sum 240 gives 3; three items > 50 each need a host
+    3
+    >>> l2_bound([70, 70, 70, 40, 40, 40], 100)  # L1 = 4, but every 40 only fits beside nothing >60
+    5
+    """
+    s = np.sort(np.asarray(sizes, dtype=np.float64).ravel())
+    s = s[s > 0]
+    n = s.size
+    if n == 0:
+        return 0
+    c = float(capacity)
+    tol = c * CAPACITY_RTOL
+    prefix = np.concatenate([[0.0], np.cumsum(s)])
+    alpha = np.concatenate([[0.0], np.unique(s[s <= c / 2 + tol])])
+    hi = np.searchsorted(s, c - alpha + tol, side="right")  # w <= C - α
+    half = int(np.searchsorted(s, c / 2 + tol, side="right"))  # w <= C/2
+    lo3 = np.searchsorted(s, alpha - tol, side="left")  # w >= α
+    n1 = n - hi
+    n2 = np.maximum(hi - half, 0)
+    sum2 = np.where(n2 > 0, prefix[np.maximum(hi, half)] - prefix[half], 0.0)
+    sum3 = prefix[half] - prefix[np.minimum(lo3, half)]
+    extra = np.maximum(_ceil_div(sum3 - (n2 * c - sum2), c), 0)
+    return int((n1 + n2 + extra).max())
+
+
+def _l2_over_steps(matrix: np.ndarray, capacity: float, start: int,
+                   max_steps: int = L2_MAX_STEPS) -> tuple[int, int | None, bool]:
+    """Max over time steps of L2, evaluated only where a cheap upper bound can beat ``start``.
+
+    ``UB(t) = |{w(t) > C/2}| + ⌈Σ_{w(t) ≤ C/2} w / C⌉ ≥ L2(t)``; steps run in descending UB order.
+    """
+    half = capacity / 2 * (1 + CAPACITY_RTOL)
+    big = np.zeros(matrix.shape[1], dtype=np.int64)
+    small = np.zeros(matrix.shape[1], dtype=np.float64)
+    block = max(1, int(4e6 // max(matrix.shape[1], 1)))
+    for i0 in range(0, matrix.shape[0], block):  # blocks of servers (bounded temporaries)
+        rows = matrix[i0:i0 + block]
+        is_big = rows > half
+        big += is_big.sum(axis=0)
+        small += np.where(is_big, 0, rows).sum(axis=0, dtype=np.float64)
+    ub = big + _ceil_div(small, capacity).astype(np.int64)
+    order = np.argsort(-ub, kind="stable")
+    best, at = start, None
+    for k, t in enumerate(order):
+        if ub[t] <= best:
+            return best, at, True
+        if k >= max_steps:
+            return best, at, False
+        v = l2_bound(matrix[:, t], capacity)
+        if v > best:
+            best, at = v, int(t)
+    return best, at, True
+
+
+def _greedy_clique(adj: np.ndarray, starts: int = 16) -> int:
+    """Size of a large clique of a boolean adjacency matrix (greedy from the highest degrees)."""
+    m = adj.shape[0]
+    if m == 0:
+        return 0
+    deg = adj.sum(axis=1)
+    best = 1
+    for v in np.argsort(-deg, kind="stable")[:starts]:
+        cand = adj[v].copy()
+        size = 1
+        while cand.any():
+            idx = np.flatnonzero(cand)
+            u = idx[int(np.argmax(deg[idx]))]
+            size += 1
+            cand &= adj[u]
+        best = max(best, size)
+    return best
+
+
+def clique_bound(matrix: np.ndarray, capacity: float, *, memory: np.ndarray | None = None,
+                 host_memory: float | None = None, conflicts: list[np.ndarray] | None = None,
+                 max_items: int = CLIQUE_MAX_ITEMS) -> int:
+    """Size of a set of servers that pairwise cannot share a host (each needs its own host).
+
+    Two servers conflict when their summed demand exceeds ``capacity`` at some step, their
+    memory exceeds ``host_memory``, or they are an anti-affinity pair.  Only servers that can
+    conflict with some other one are considered (at most ``max_items``, largest first); the
+    clique is found greedily, so the value is a valid (not necessarily the largest) bound.
+
+    Examples
+    --------
+    >>> m = np.array([[60., 60.], [60., 10.], [10., 60.]])
+    >>> clique_bound(m, 100)  # 0-1 and 0-2 conflict; 1-2 do not
+    2
+    """
+    n = matrix.shape[0]
+    if n == 0:
+        return 0
+    tol = capacity * CAPACITY_RTOL
+    peaks = matrix.max(axis=1).astype(np.float64)
+    score = peaks / capacity
+    cand_mask = peaks + peaks.max() > capacity + tol
+    if memory is not None and host_memory is not None:
+        cand_mask |= memory + memory.max() > host_memory * (1 + CAPACITY_RTOL)
+        score = score + memory / host_memory
+    if conflicts is not None:
+        cand_mask |= np.array([c.size > 0 for c in conflicts])
+    cand = np.flatnonzero(cand_mask)
+    if cand.size < 2:
+        return int(peaks.max() > 0 or (memory is not None and float(np.max(memory)) > 0))
+    cand = cand[np.argsort(-score[cand], kind="stable")[:max_items]]
+    m = cand.size
+    adj = np.zeros((m, m), dtype=bool)
+    rows = matrix[cand]
+    for a in range(m - 1):  # loop over candidate servers; each row test is vectorized over steps
+        others = np.arange(a + 1, m)
+        maybe = others[peaks[cand[others]] + peaks[cand[a]] > capacity + tol]
+        if maybe.size:
+            over = ((rows[maybe] + rows[a]) > capacity + tol).any(axis=1)
+            adj[a, maybe[over]] = True
+    if memory is not None and host_memory is not None:
+        mm = memory[cand]
+        adj |= np.triu(mm[:, None] + mm[None, :] > host_memory * (1 + CAPACITY_RTOL), 1)
+    if conflicts is not None:
+        pos = np.full(n, -1)
+        pos[cand] = np.arange(m)
+        for a, i in enumerate(cand):
+            j = pos[conflicts[i]]
+            adj[a, j[j >= 0]] = True
+    adj |= adj.T
+    np.fill_diagonal(adj, False)
+    return _greedy_clique(adj)
+
+
+def lower_bound(matrix: npt.ArrayLike, capacity: float, *, memory: npt.ArrayLike | None = None,
+                host_memory: float | None = None, conflicts: list[np.ndarray] | None = None,
+                hosts_used: int | None = None) -> LowerBound:
+    """Fewest hosts any packing can use: the best of several valid lower bounds.
+
+    * ``composite``: ⌈max_t Σ_i d_i(t) / C⌉;
+    * ``l2``: max over time steps of the Martello–Toth L2 bound (:func:`l2_bound`) — at any
+      one step the servers form a one-dimensional bin-packing instance, and a packing
+      feasible at every step is feasible at that step;
+    * ``memory``: L2 on static memory per server (when ``memory`` and ``host_memory`` are given);
+    * ``clique``: servers that pairwise cannot share a host (:func:`clique_bound`).
 
     Parameters
     ----------
@@ -198,15 +402,46 @@ def lower_bound(matrix: npt.ArrayLike, capacity: float) -> int:
         Demand, shape (servers, steps).
     capacity : float
         Usable capacity of one host (same unit).
+    memory, host_memory : optional
+        Memory per server and per host (second dimension).
+    conflicts : list of arrays, optional
+        Anti-affinity partners per server.
+    hosts_used : int, optional
+        A packing's host count; sets ``gap_hosts``.
+
+    Returns
+    -------
+    LowerBound
+        An ``int`` with ``bound``, ``bounds``, ``step``, ``gap_hosts``, ``exhaustive``.
 
     Examples
     --------
     >>> lower_bound([[60, 10], [10, 60], [50, 50]], 100)  # composite peak 120
     2
+    >>> lb = lower_bound([[70.0], [70.0], [70.0], [40.0], [40.0], [40.0]], 100, hosts_used=5)
+    >>> int(lb), lb.bound, lb.bounds["composite"], lb.gap_hosts
+    (5, 'l2', 4, 0)
     """
     m = np.asarray(matrix)
-    peak = float(m.sum(axis=0, dtype=np.float64).max()) if m.size else 0.0
-    return max(int(math.ceil(peak / capacity * (1 - CAPACITY_RTOL))), 1 if peak > 0 else 0)
+    if m.ndim == 1:
+        m = m[:, None]
+    if m.size == 0:
+        return LowerBound(0, "composite", dict.fromkeys(BOUND_NAMES[:1], 0))
+    if m.dtype not in (np.float32, np.float64):
+        m = m.astype(np.float64)
+    peak = float(m.sum(axis=0, dtype=np.float64).max())
+    bounds = {"composite": max(int(_ceil_div(peak, capacity)), 1 if peak > 0 else 0)}
+    l2, step, exhaustive = _l2_over_steps(m, capacity, bounds["composite"])
+    bounds["l2"] = l2
+    mem = None if memory is None else np.asarray(memory, dtype=np.float64)
+    if mem is not None and host_memory is not None:
+        bounds["memory"] = l2_bound(mem, float(host_memory))
+    bounds["clique"] = clique_bound(m, capacity, memory=mem, host_memory=host_memory,
+                                    conflicts=conflicts)
+    name = max(bounds, key=lambda k: (bounds[k], -BOUND_NAMES.index(k)))
+    value = bounds[name]
+    return LowerBound(value, name, bounds, step if name == "l2" else None,
+                      None if hosts_used is None else int(hosts_used) - value, exhaustive)
 
 
 def _conflict_lists(pairs: Iterable[Sequence[str]] | None, names: list[str]) -> list[np.ndarray]:
@@ -397,100 +632,191 @@ def _host_loads(matrix: np.ndarray, host_of: np.ndarray, m: int) -> np.ndarray:
     return loads
 
 
-def _repair(matrix: np.ndarray, host_of: np.ndarray, capacity: float, memory: np.ndarray,
-            host_memory: float, conflicts: list[np.ndarray] | None, max_moves: int,
-            items_per_move: int = REPAIR_ITEMS_PER_MOVE) -> np.ndarray:
-    """Min-conflicts local search: drop the lightest host, then move items to remove overload.
+def _overload(rows: np.ndarray, limit: float) -> np.ndarray:
+    """Linear overload penalty Σ_t max(0, load(t) − limit) of each row (summed in float64)."""
+    return np.maximum(rows - limit, 0).sum(axis=-1, dtype=np.float64)
 
-    Starting from a feasible packing on m hosts, the lightest host is emptied onto
-    the others by least added overload (capacity may be exceeded), then, up to
-    ``max_moves`` times, one of ``items_per_move`` items of an overloaded host
-    (chosen at random, seeded; items largest at its worst step) moves to the host
-    where the overload Σ_k Σ_t max(0, load_k(t) − C)² falls most (or rises least;
-    a moved item may not return for a few moves).  Memory and anti-affinity stay hard constraints.  On
-    success (no overload) the next host is dropped; the last feasible packing is
-    returned.
+
+@dataclass(frozen=True)
+class SearchStats:
+    """What :func:`local_search` did: hosts before and after, iterations, seconds, why it stopped."""
+
+    hosts_before: int
+    hosts_after: int
+    iterations: int
+    seconds: float
+    stopped: str
+
+
+def local_search(matrix: np.ndarray, host_of: np.ndarray, capacity: float, *,
+                 memory: np.ndarray | None = None, host_memory: float | None = None,
+                 conflicts: list[np.ndarray] | None = None, lower_bound: int = 1,
+                 time_limit_s: float = LOCAL_SEARCH_TIME_S, seed: int = LOCAL_SEARCH_SEED,
+                 max_iters: int = LOCAL_SEARCH_MAX_ITERS,
+                 on_feasible: Callable[[np.ndarray], None] | None = None,
+                 ) -> tuple[np.ndarray, SearchStats]:
+    """Empty the least-loaded host by moves and swaps under a linear overload penalty.
+
+    Starting from a feasible packing on m hosts, the host with the least summed load is
+    emptied onto the others (each item where it adds the least overload; capacity may be
+    exceeded), then, one iteration at a time, an overloaded host is chosen (seeded random
+    choice) and the best of (a) moving one of its ``LOCAL_SEARCH_ITEMS`` largest items (at
+    its overloaded steps) to another host and (b) swapping it with an item of another host
+    is applied, measured by the change in the penalty Σ_k Σ_t max(0, load_k(t) − C); the
+    move is applied even when it does not lower the penalty (tabu search: an item may not
+    return to the host it left for ``LOCAL_SEARCH_TABU`` iterations).  When the penalty is
+    0 the packing on m − 1 hosts is feasible at every step, is kept, and the next host is
+    emptied.  Memory and anti-affinity are hard constraints throughout.
+
+    Only feasible packings are ever returned (and handed to ``on_feasible``), so the
+    result never uses more hosts than ``host_of``.  The search stops at ``lower_bound``
+    hosts, after ``max_iters`` iterations or after ``time_limit_s`` seconds; for a given
+    ``seed`` the sequence of packings is the same on every run (the time limit only
+    decides how far along it the search gets).
+
+    Returns
+    -------
+    host_of : numpy.ndarray
+        Host per server (0-based, consecutive), feasible.
+    stats : SearchStats
+
+    Examples
+    --------
+    >>> m = np.array([[60., 10.], [10., 60.], [40., 40.], [40., 40.]])
+    >>> start = np.array([0, 1, 2, 2])  # 3 hosts; 60+40 / 10+40 and 10+40 / 60+40 fit on 2
+    >>> best, stats = local_search(m, start, 100)
+    >>> int(best.max()) + 1, stats.hosts_before
+    (2, 3)
     """
-    tol = capacity * CAPACITY_RTOL
-    best = _renumber(host_of)
-    tenure = 7
-    rng = np.random.default_rng(REPAIR_SEED)
+    t0 = time.perf_counter()
+    deadline = t0 + max(float(time_limit_s), 0.0)
+    n, n_t = matrix.shape
+    mem = np.zeros(n) if memory is None else np.asarray(memory, dtype=np.float64)
+    hmem = np.inf if host_memory is None else float(host_memory)
+    limit = capacity * (1 + CAPACITY_RTOL)
+    mlimit = hmem * (1 + CAPACITY_RTOL)
+    rng = np.random.default_rng(seed)
+    best = _renumber(np.asarray(host_of, dtype=np.int64))
+    before = int(best.max()) + 1
+    pairs = None
+    if conflicts is not None:
+        pa = np.concatenate([np.full(c.size, i) for i, c in enumerate(conflicts)] or [np.empty(0)])
+        pb = np.concatenate(conflicts or [np.empty(0)])
+        pairs = (pa.astype(np.int64), pb.astype(np.int64))
+    swap_partners = max(1, int(SWAP_MAX_CELLS // max(n_t, 1)))
+    it = 0
+
+    def stats(why: str) -> SearchStats:
+        return SearchStats(before, int(best.max()) + 1, it, round(time.perf_counter() - t0, 3), why)
+
     while True:
         m = int(best.max()) + 1
-        if m <= 1:
-            return best
+        if m <= max(int(lower_bound), 1):
+            return best, stats("lower bound reached")
         cur = best.copy()
         loads = _host_loads(matrix, cur, m)
-        mem_used = np.bincount(cur, weights=memory, minlength=m)
+        memu = np.bincount(cur, weights=mem, minlength=m)
         drop = int(np.argmin(loads.sum(axis=1)))
         keep = np.arange(m) != drop
         remap = np.cumsum(keep) - 1
         moving = np.flatnonzero(cur == drop)
         cur = np.where(cur == drop, -1, remap[cur])
-        loads, mem_used = loads[keep], mem_used[keep]
+        loads, memu = loads[keep], memu[keep]
         m -= 1
 
-        def allowed(i: int, host: np.ndarray = cur, used: np.ndarray = mem_used) -> np.ndarray:
-            ok = used + memory[i] <= host_memory + tol
+        def partner_hosts(i: int, where: np.ndarray = cur, hosts: int = m) -> np.ndarray:
+            bad = np.zeros(hosts, dtype=bool)
             if conflicts is not None and conflicts[i].size:
-                placed = host[conflicts[i]]
-                ok[placed[placed >= 0]] = False
-            return ok
+                placed = where[conflicts[i]]
+                bad[placed[placed >= 0]] = True
+            return bad
 
-        def overload(rows: np.ndarray) -> np.ndarray:
-            return np.square(np.maximum(rows - capacity - tol, 0.0)).sum(axis=-1)
-
-        over = overload(loads)
-        failed = False
+        over = _overload(loads, limit)
         for i in moving[np.argsort(-matrix[moving].max(axis=1), kind="stable")]:
-            ok = allowed(int(i))
+            ok = (memu + mem[i] <= mlimit) & ~partner_hosts(int(i))
             if not ok.any():
-                failed = True
-                break
-            delta = np.where(ok, overload(loads + matrix[i]) - over, np.inf)
+                return best, stats("memory or anti-affinity leave no host for an item")
+            delta = np.where(ok, _overload(loads + matrix[i], limit) - over, np.inf)
             k = int(np.argmin(delta))
             loads[k] += matrix[i]
-            mem_used[k] += memory[i]
-            over[k] = overload(loads[k])
+            memu[k] += mem[i]
+            over[k] = _overload(loads[k], limit)
             cur[i] = k
-        if failed:
-            return best
-        tabu_host = np.full(matrix.shape[0], -1)
-        tabu_until = np.zeros(matrix.shape[0], dtype=np.int64)
-        for move in range(max_moves):
-            if over.sum() <= 0:
-                break
+        tabu_host = np.full(n, -1)
+        tabu_until = np.zeros(n, dtype=np.int64)
+        while over.sum() > 0:
+            if it >= max_iters:
+                return best, stats("iteration limit")
+            if time.perf_counter() > deadline:
+                return best, stats("time limit")
+            it += 1
             h = int(rng.choice(np.flatnonzero(over > 0)))
             members = np.flatnonzero(cur == h)
-            worst = int(np.argmax(loads[h]))
-            members = members[np.argsort(-matrix[members, worst], kind="stable")[:items_per_move]]
-            best_move: tuple[float, int, int] | None = None
-            for i in members:
-                x = matrix[i]
-                ok = allowed(int(i))
+            hot = loads[h] > limit
+            members = members[np.argsort(-matrix[members][:, hot].sum(axis=1), kind="stable")
+                              [:LOCAL_SEARCH_ITEMS]]
+            others = np.flatnonzero((cur != h) & ((tabu_host != h) | (tabu_until <= it)))
+            if others.size > swap_partners:
+                others = np.sort(rng.choice(others, swap_partners, replace=False))
+            hb = cur[others]
+            on_h = np.zeros(n, dtype=bool)
+            if pairs is not None:
+                on_h[pairs[0][cur[pairs[1]] == h]] = True
+            choice: tuple[float, int, int, int] | None = None  # (delta, a, host, b or -1)
+            if others.size:
+                xb = matrix[others]
+                # independent of the item a leaving h: h without its overload limit plus b, and
+                # b's host without b (float32 like the demand; deltas summed in float64)
+                h_plus_b = (loads[h] - limit).astype(matrix.dtype) + xb
+                k_minus_b = (loads[hb] - limit).astype(matrix.dtype) - xb
+                base_swap = over[h] + over[hb]
+                okb0 = ~on_h[others]
+            for a in members:
+                xa = matrix[a]
+                gain_h = _overload(loads[h] - xa, limit) - over[h]
+                ok = (memu + mem[a] <= mlimit) & ~partner_hosts(int(a))
                 ok[h] = False
-                if tabu_until[i] > move and 0 <= tabu_host[i] < m:
-                    ok[tabu_host[i]] = False
-                if not ok.any():
+                if tabu_until[a] > it and 0 <= tabu_host[a] < m:
+                    ok[tabu_host[a]] = False
+                d_move = np.where(ok, _overload(loads + xa, limit) - over, np.inf) + gain_h
+                k = int(np.argmin(d_move))
+                if np.isfinite(d_move[k]) and (choice is None or d_move[k] < choice[0]):
+                    choice = (float(d_move[k]), int(a), k, -1)
+                if others.size == 0:
                     continue
-                gain = overload(loads[h] - x) - over[h]
-                delta = np.where(ok, overload(loads + x) - over, np.inf) + gain
-                k = int(np.argmin(delta))
-                if best_move is None or delta[k] < best_move[0]:
-                    best_move = (float(delta[k]), int(i), k)
-            if best_move is None:
-                break
-            _, i, k = best_move
-            loads[h] -= matrix[i]
-            loads[k] += matrix[i]
-            mem_used[h] -= memory[i]
-            mem_used[k] += memory[i]
-            over[h], over[k] = overload(loads[h]), overload(loads[k])
-            cur[i] = k
-            tabu_host[i], tabu_until[i] = h, move + tenure
-        if over.sum() > 0:
-            return best
+                d_swap = (_overload(h_plus_b - xa, 0.0) + _overload(k_minus_b + xa, 0.0)
+                          - base_swap)
+                okb = (okb0 & (memu[h] - mem[a] + mem[others] <= mlimit)
+                       & (memu[hb] - mem[others] + mem[a] <= mlimit))
+                okb &= ~partner_hosts(int(a))[hb]
+                if tabu_until[a] > it:
+                    okb &= hb != tabu_host[a]
+                if conflicts is not None and conflicts[a].size:
+                    okb &= ~np.isin(others, conflicts[a])
+                d_swap = np.where(okb, d_swap, np.inf)
+                j = int(np.argmin(d_swap))
+                if np.isfinite(d_swap[j]) and (choice is None or d_swap[j] < choice[0]):
+                    choice = (float(d_swap[j]), int(a), int(hb[j]), int(others[j]))
+            if choice is None:
+                return best, stats("no allowed move")
+            _, a, k, b = choice
+            loads[h] -= matrix[a]
+            loads[k] += matrix[a]
+            memu[h] -= mem[a]
+            memu[k] += mem[a]
+            cur[a] = k
+            tabu_host[a], tabu_until[a] = h, it + LOCAL_SEARCH_TABU
+            if b >= 0:
+                loads[k] -= matrix[b]
+                loads[h] += matrix[b]
+                memu[k] -= mem[b]
+                memu[h] += mem[b]
+                cur[b] = h
+                tabu_host[b], tabu_until[b] = k, it + LOCAL_SEARCH_TABU
+            over[h], over[k] = _overload(loads[h], limit), _overload(loads[k], limit)
         best = _renumber(cur)
+        if on_feasible is not None:
+            on_feasible(best)
 
 
 def _renumber(host_of: np.ndarray) -> np.ndarray:
@@ -503,8 +829,8 @@ def _renumber(host_of: np.ndarray) -> np.ndarray:
 def pack_heuristic(matrix: np.ndarray, capacity: float, *, memory: np.ndarray | None = None,
                    host_memory: float | None = None, conflicts: list[np.ndarray] | None = None,
                    improve: bool = True, max_tries: int = IMPROVE_MAX_TRIES,
-                   balance_tries: int = BALANCE_TRIES,
-                   repair_moves: int = REPAIR_MAX_MOVES) -> np.ndarray:
+                   balance_tries: int = BALANCE_TRIES, repair_moves: int = 0,
+                   lower_bound_hosts: int | None = None) -> np.ndarray:
     """Time-series packing heuristic on an item-major matrix; returns the host of each item.
 
     Parameters
@@ -525,7 +851,11 @@ def pack_heuristic(matrix: np.ndarray, capacity: float, *, memory: np.ndarray | 
         Balanced constructions tried, starting with ``lower_bound`` hosts and one
         more each time while the construction still had to open hosts.
     repair_moves : int
-        Moves of the min-conflicts repair per attempt to drop one more host.
+        Deprecated (the min-conflicts repair gained no host on any instance tried): a
+        value > 0 runs :func:`local_search` with ``max_iters=repair_moves`` instead.
+    lower_bound_hosts : int, optional
+        A known lower bound (e.g. from :func:`lower_bound`); the balanced fill starts
+        with this many hosts.  Default: the composite bound.
 
     Returns
     -------
@@ -542,9 +872,13 @@ def pack_heuristic(matrix: np.ndarray, capacity: float, *, memory: np.ndarray | 
     mem = np.zeros(n) if memory is None else np.asarray(memory, dtype=np.float64)
     hmem = np.inf if host_memory is None else float(host_memory)
     peak_order = np.argsort(-matrix.max(axis=1), kind="stable")
-    lb = lower_bound(matrix, capacity)
-    if hmem < np.inf:
-        lb = max(lb, int(math.ceil(mem.sum() / hmem * (1 - CAPACITY_RTOL))))
+    if lower_bound_hosts is None:
+        peak = float(matrix.sum(axis=0, dtype=np.float64).max())
+        lb = max(int(_ceil_div(peak, capacity)), 1 if peak > 0 else 0)
+        if hmem < np.inf:
+            lb = max(lb, int(_ceil_div(mem.sum(), hmem)))
+    else:
+        lb = int(lower_bound_hosts)
     best: tuple[np.ndarray, _Hosts] | None = None
 
     def run(rule: Literal["first", "balance"], order: np.ndarray, start: int) -> int:
@@ -576,8 +910,11 @@ def pack_heuristic(matrix: np.ndarray, capacity: float, *, memory: np.ndarray | 
             start += 1
     assert best is not None
     host_of = _renumber(best[0])
-    if repair_moves > 0 and int(host_of.max()) + 1 > lb:
-        host_of = _repair(matrix, host_of, capacity, mem, hmem, conflicts, repair_moves)
+    if repair_moves > 0:
+        warnings.warn("repair_moves is deprecated: pack() runs local_search (time_limit_s, seed) "
+                      "after construction", DeprecationWarning, stacklevel=2)
+        host_of, _ = local_search(matrix, host_of, capacity, memory=memory, host_memory=host_memory,
+                                  conflicts=conflicts, lower_bound=lb, max_iters=repair_moves)
     return host_of
 
 
@@ -700,7 +1037,7 @@ class PackingResult:
     hosts_used : int
         Hosts of the time-series packing.
     lower_bound : int
-        ⌈max_t Σ demand(t) / usable capacity⌉ (and ⌈Σ memory / host memory⌉ if given).
+        The best lower bound of :func:`lower_bound` (no packing can use fewer hosts).
     ffd_peak_hosts : int
         Hosts of first-fit-decreasing on individual peaks (same constraints).
     assignment : dict
@@ -717,6 +1054,16 @@ class PackingResult:
         Host capacity before the utilization target.
     unit : str
         Demand unit (``demand.attrs["unit"]`` or ``""``).
+    hosts : pandas.DataFrame
+        Per host: servers, peak, mean, peak_pct_of_capacity.
+    bound : str
+        Which bound gave ``lower_bound`` (``composite``, ``l2``, ``memory``, ``clique``).
+    bounds : dict
+        Every bound's value.
+    gap_hosts : int
+        ``hosts_used - lower_bound`` (0 = proved optimal).
+    search : SearchStats or None
+        What the local search after construction did (None when it did not run).
     """
 
     hosts_used: int
@@ -730,6 +1077,10 @@ class PackingResult:
     host_capacity: float
     unit: str = ""
     hosts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    bound: str = "composite"
+    bounds: dict[str, int] = field(default_factory=dict)
+    gap_hosts: int = 0
+    search: SearchStats | None = None
 
     @property
     def gap_to_lower_bound(self) -> float:
@@ -741,6 +1092,9 @@ class PackingResult:
         return {
             "hosts_used": self.hosts_used,
             "lower_bound": self.lower_bound,
+            "bound": self.bound,
+            "bounds": dict(self.bounds),
+            "gap_hosts": self.gap_hosts,
             "ffd_peak_hosts": self.ffd_peak_hosts,
             "assignment": dict(self.assignment),
             "method": self.method,
@@ -758,7 +1112,8 @@ def pack(demand: pd.DataFrame | npt.ArrayLike, host_capacity: float,
          host_memory_mib: float | None = None,
          anti_affinity: Iterable[Sequence[str]] | None = None,
          milp_max_items: int = MILP_MAX_ITEMS, time_limit_s: float = MILP_TIME_LIMIT_S,
-         improve: bool = True, repair_moves: int = REPAIR_MAX_MOVES) -> PackingResult:
+         improve: bool = True, repair_moves: int = 0, local_search_s: float = LOCAL_SEARCH_TIME_S,
+         seed: int = LOCAL_SEARCH_SEED) -> PackingResult:
     """Assign servers to hosts so every host stays within capacity at every time step.
 
     Parameters
@@ -785,7 +1140,12 @@ def pack(demand: pd.DataFrame | npt.ArrayLike, host_capacity: float,
     improve : bool
         Run the heuristic's improvement pass.
     repair_moves : int
-        Moves of the optional min-conflicts repair per dropped host (0 = off).
+        Deprecated alias: a value > 0 warns and caps the local search at that many iterations.
+    local_search_s : float
+        Time limit of :func:`local_search` after construction [s] (0 = off); it runs only
+        while the packing is above the lower bound.
+    seed : int
+        Seed of the local search (same seed, same packings).
 
     Returns
     -------
@@ -842,13 +1202,22 @@ def pack(demand: pd.DataFrame | npt.ArrayLike, host_capacity: float,
         i = int(np.argmax(mem))
         msg = f"server {names[i]!r} needs {mem[i]:g} MiB, more than one host's {hmem:g} MiB"
         raise CapacityError(msg)
-    lb = lower_bound(matrix, cap)
-    if mem is not None and hmem is not None:
-        lb = max(lb, int(math.ceil(mem.sum() / hmem * (1 - CAPACITY_RTOL))))
+    lb = lower_bound(matrix, cap, memory=mem, host_memory=hmem, conflicts=conflicts)
     ffd_hosts = int(ffd_peak(peaks, cap, memory=mem, host_memory=hmem, conflicts=conflicts).max()) + 1
     host_of = pack_heuristic(matrix, cap, memory=mem, host_memory=hmem, conflicts=conflicts,
-                             improve=improve, repair_moves=repair_moves)
+                             improve=improve, lower_bound_hosts=int(lb))
     used_method, optimal = "heuristic", False
+    search: SearchStats | None = None
+    max_iters = LOCAL_SEARCH_MAX_ITERS
+    if repair_moves > 0:
+        warnings.warn("repair_moves is deprecated: pack() runs local_search after construction "
+                      "(local_search_s, seed); repair_moves now caps its iterations",
+                      DeprecationWarning, stacklevel=2)
+        max_iters = int(repair_moves)
+    if int(host_of.max()) + 1 > lb and local_search_s > 0:
+        host_of, search = local_search(matrix, host_of, cap, memory=mem, host_memory=hmem,
+                                       conflicts=conflicts, lower_bound=int(lb),
+                                       time_limit_s=local_search_s, seed=seed, max_iters=max_iters)
     heur_hosts = int(host_of.max()) + 1
     if method == "milp" or (method == "auto" and n <= milp_max_items and heur_hosts > lb):
         exact, proved = pack_milp(matrix, cap, memory=mem, host_memory=hmem, conflicts=conflicts,
@@ -856,7 +1225,12 @@ def pack(demand: pd.DataFrame | npt.ArrayLike, host_capacity: float,
         if exact is not None and int(exact.max()) + 1 <= heur_hosts:
             host_of, used_method, optimal = exact, "milp", proved
     hosts_used = int(host_of.max()) + 1
-    optimal = optimal or hosts_used == lb
+    bounds = dict(lb.bounds)
+    best_bound, bound_name = int(lb), lb.bound
+    if used_method == "milp" and optimal and hosts_used > best_bound:
+        bounds["milp"] = best_bound = hosts_used  # HiGHS proved no packing uses fewer hosts
+        bound_name = "milp"
+    optimal = optimal or hosts_used == best_bound
     series = _host_loads(matrix, host_of, hosts_used)
     host_ids = [f"host{k:0{len(str(max(hosts_used - 1, 1)))}d}" for k in range(hosts_used)]
     host_series = pd.DataFrame(series.T, index=index, columns=host_ids)
@@ -868,10 +1242,11 @@ def pack(demand: pd.DataFrame | npt.ArrayLike, host_capacity: float,
     }, index=pd.Index(host_ids, name="host"))
     unit = str(demand.attrs.get("unit", "")) if isinstance(demand, pd.DataFrame) else ""
     return PackingResult(
-        hosts_used=hosts_used, lower_bound=lb, ffd_peak_hosts=ffd_hosts,
+        hosts_used=hosts_used, lower_bound=best_bound, ffd_peak_hosts=ffd_hosts,
         assignment={s: host_ids[int(h)] for s, h in zip(names, host_of, strict=True)},
         host_series=host_series, method=used_method, optimal=bool(optimal), capacity=cap,
-        host_capacity=float(host_capacity), unit=unit, hosts=hosts,
+        host_capacity=float(host_capacity), unit=unit, hosts=hosts, bound=bound_name,
+        bounds=bounds, gap_hosts=hosts_used - best_bound, search=search,
     )
 
 
@@ -880,10 +1255,16 @@ __all__ = [
     "METHODS",
     "MILP_MAX_ITEMS",
     "MILP_TIME_LIMIT_S",
+    "BOUND_NAMES",
+    "LowerBound",
     "PackingResult",
+    "SearchStats",
+    "clique_bound",
     "demand_matrix",
     "effective_capacity",
     "ffd_peak",
+    "l2_bound",
+    "local_search",
     "lower_bound",
     "pack",
     "pack_heuristic",
