@@ -79,10 +79,16 @@ LOCAL_SEARCH_MAX_ITERS = 20_000
 LOCAL_SEARCH_SEED = 2011
 #: Items of an overloaded host tried per iteration (largest at its overloaded steps).
 LOCAL_SEARCH_ITEMS = 4
+#: Iterations without a lower overload after which the search gives up on emptying this host
+#: and tries the next least-loaded one.
+LOCAL_SEARCH_STALL = 300
 #: Iterations a moved item may not return to the host it left (tabu tenure).
 LOCAL_SEARCH_TABU = 7
 #: Swap partners × steps evaluated per item and iteration at most (partners sampled beyond it).
 SWAP_MAX_CELLS = 120_000
+#: Steps per block of the capacity screen (block minima/maxima of slack and demand decide most
+#: checks without looking at single steps; tuning only, decisions are exact).
+SCREEN_BLOCK_STEPS = 32
 #: Up to this many cells (servers × steps) the balanced fill is also tried in peak order.
 SMALL_INSTANCE_CELLS = 2_000_000
 #: Relative tolerance of the capacity check (float rounding of summed series).
@@ -147,20 +153,17 @@ def demand_matrix(demand: pd.DataFrame | npt.ArrayLike, where: str = "demand"
         msg = f"{where}: demand must be numeric ({exc})"
         raise InputError(msg) from exc
     matrix = np.ascontiguousarray(values.T)
-    finite = np.isfinite(matrix)
+    # per-row min and max find NaN (propagates), inf and negatives without full-size copies
+    row_min, row_max = matrix.min(axis=1), matrix.max(axis=1)
     problems: list[str] = []
-    if not finite.all():
-        bad_rows = np.flatnonzero(~finite.all(axis=1))
-        for i in bad_rows[:50]:
-            j = int(np.argmin(finite[i]))
-            problems.append(must_be("demand", "a finite number", float(matrix[i, j]),
-                                    f"{where} server {names[i]!r} step {frame.index[j]!r}"))
-    negative = np.where(finite, matrix, 0.0) < 0
-    if negative.any():
-        for i in np.flatnonzero(negative.any(axis=1))[:50]:
-            j = int(np.argmax(negative[i]))
-            problems.append(must_be("demand", ">= 0", float(matrix[i, j]),
-                                    f"{where} server {names[i]!r} step {frame.index[j]!r}"))
+    for i in np.flatnonzero(~(np.isfinite(row_min) & np.isfinite(row_max)))[:50]:
+        j = int(np.argmin(np.isfinite(matrix[i])))
+        problems.append(must_be("demand", "a finite number", float(matrix[i, j]),
+                                f"{where} server {names[i]!r} step {frame.index[j]!r}"))
+    for i in np.flatnonzero(np.isfinite(row_min) & (row_min < 0))[:50]:
+        j = int(np.argmax(matrix[i] < 0))
+        problems.append(must_be("demand", ">= 0", float(matrix[i, j]),
+                                f"{where} server {names[i]!r} step {frame.index[j]!r}"))
     raise_problems(problems, f"invalid {where}")
     return matrix, names, frame.index
 
@@ -266,18 +269,17 @@ def l2_bound(sizes: npt.ArrayLike, capacity: float) -> int:
     n = s.size
     if n == 0:
         return 0
-    c = float(capacity)
-    tol = c * CAPACITY_RTOL
+    c = float(capacity) * (1 + CAPACITY_RTOL)  # the capacity check's tolerance
     prefix = np.concatenate([[0.0], np.cumsum(s)])
-    alpha = np.concatenate([[0.0], np.unique(s[s <= c / 2 + tol])])
-    hi = np.searchsorted(s, c - alpha + tol, side="right")  # w <= C - α
-    half = int(np.searchsorted(s, c / 2 + tol, side="right"))  # w <= C/2
-    lo3 = np.searchsorted(s, alpha - tol, side="left")  # w >= α
+    alpha = np.concatenate([[0.0], np.unique(s[s <= c / 2])])
+    hi = np.searchsorted(s, c - alpha, side="right")  # w <= C - α
+    half = int(np.searchsorted(s, c / 2, side="right"))  # w <= C/2
+    lo3 = np.searchsorted(s, alpha, side="left")  # w >= α
     n1 = n - hi
     n2 = np.maximum(hi - half, 0)
     sum2 = np.where(n2 > 0, prefix[np.maximum(hi, half)] - prefix[half], 0.0)
     sum3 = prefix[half] - prefix[np.minimum(lo3, half)]
-    extra = np.maximum(_ceil_div(sum3 - (n2 * c - sum2), c), 0)
+    extra = np.maximum(np.ceil((sum3 - (n2 * c - sum2)) / c - 1e-12), 0)
     return int((n1 + n2 + extra).max())
 
 
@@ -515,13 +517,35 @@ def ffd_peak(peaks: npt.ArrayLike, capacity: float, *, memory: npt.ArrayLike | N
     return host_of
 
 
-class _Hosts:
-    """Open hosts as a (hosts × steps) slack matrix plus memory slack; grows on demand."""
+class _Screen:
+    """Per-item block maxima and minima over ``SCREEN_BLOCK_STEPS`` consecutive steps."""
 
-    def __init__(self, steps: int, capacity: float, host_memory: float, reserve: int) -> None:
+    def __init__(self, matrix: np.ndarray) -> None:
+        n_t = matrix.shape[1]
+        self.starts = np.arange(0, n_t, SCREEN_BLOCK_STEPS)
+        self.xmax = np.maximum.reduceat(matrix, self.starts, axis=1)
+        self.xmin = np.minimum.reduceat(matrix, self.starts, axis=1)
+
+
+class _Hosts:
+    """Open hosts as a (hosts × steps) slack matrix plus memory slack; grows on demand.
+
+    Capacity checks only look at the steps that can bind: per host the minimum and maximum
+    slack of each block of steps are kept, so an item whose block maxima fit under the
+    block minima certainly fits, one whose block maximum exceeds the block's largest slack
+    (or block minimum exceeds its smallest slack) certainly does not, and only the rest is
+    checked step by step — the same decisions as checking every step, at a fraction of it.
+    """
+
+    def __init__(self, steps: int, capacity: float, host_memory: float, reserve: int,
+                 screen: _Screen) -> None:
         self.capacity = capacity
         self.tol = capacity * CAPACITY_RTOL
+        self.screen = screen
+        nb = screen.starts.size
         self.slack = np.empty((max(reserve, 1), steps), dtype=np.float64)
+        self.smin = np.empty((max(reserve, 1), nb), dtype=np.float64)
+        self.smax = np.empty((max(reserve, 1), nb), dtype=np.float64)
         self.mem = np.empty(max(reserve, 1))
         self.host_memory = host_memory
         self.count = 0
@@ -530,56 +554,143 @@ class _Hosts:
         if self.count == self.slack.shape[0]:
             extra = max(self.count, 1)
             self.slack = np.vstack([self.slack, np.empty((extra, self.slack.shape[1]))])
+            self.smin = np.vstack([self.smin, np.empty((extra, self.smin.shape[1]))])
+            self.smax = np.vstack([self.smax, np.empty((extra, self.smax.shape[1]))])
             self.mem = np.concatenate([self.mem, np.empty(extra)])
-        self.slack[self.count] = self.capacity + self.tol
-        self.mem[self.count] = self.host_memory + self.tol
+        k = self.count
+        self.slack[k] = self.capacity + self.tol
+        self.smin[k] = self.smax[k] = self.capacity + self.tol
+        self.mem[k] = self.host_memory + self.tol
         self.count += 1
-        return self.count - 1
+        return k
 
-    def feasible(self, x: np.ndarray, mem: float, exclude: int = -1) -> np.ndarray:
-        s = self.slack[: self.count]
-        ok = self.mem[: self.count] >= mem
-        if ok.all():
-            ok = (s >= x).all(axis=1)
-        elif ok.any():
-            idx = np.flatnonzero(ok)
-            ok[idx] = (s[idx] >= x).all(axis=1)
-        if 0 <= exclude < self.count:
-            ok[exclude] = False
-        return ok
+    def add(self, k: int, x: np.ndarray, mem: float, sign: float = 1.0) -> None:
+        """Place (sign 1) or remove (sign -1) an item's series on host k."""
+        if sign > 0:
+            self.slack[k] -= x
+        else:
+            self.slack[k] += x
+        self.mem[k] -= sign * mem
+        self.smin[k] = np.minimum.reduceat(self.slack[k], self.screen.starts)
+        self.smax[k] = np.maximum.reduceat(self.slack[k], self.screen.starts)
+
+    def restore(self, saved: tuple[np.ndarray, ...]) -> None:
+        self.slack, self.smin, self.smax, self.mem = saved
+
+    def save(self) -> tuple[np.ndarray, ...]:
+        return self.slack.copy(), self.smin.copy(), self.smax.copy(), self.mem.copy()
+
+    def _bounds(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Lower and upper bound of min_t(slack − x_i) per open host (blocks only)."""
+        c = self.count
+        xmax, xmin = self.screen.xmax[i], self.screen.xmin[i]
+        low = (self.smin[:c] - xmax).min(axis=1)
+        high = np.minimum((self.smax[:c] - xmax).min(axis=1), (self.smin[:c] - xmin).min(axis=1))
+        return low, high
+
+    def _blocks(self, x: np.ndarray) -> np.ndarray:
+        """x as (blocks, SCREEN_BLOCK_STEPS), padded with 0 after the last step."""
+        nb, width = self.screen.starts.size, SCREEN_BLOCK_STEPS
+        if x.size == nb * width:
+            return x.reshape(nb, width)
+        out = np.zeros(nb * width, dtype=x.dtype)
+        out[: x.size] = x
+        return out.reshape(nb, width)
+
+    def _slack_blocks(self, rows: np.ndarray, blocks: np.ndarray) -> np.ndarray:
+        """Slack of (host, block) pairs as (pairs, SCREEN_BLOCK_STEPS), +inf past the last step."""
+        n_t = self.slack.shape[1]
+        cols = blocks[:, None] * SCREEN_BLOCK_STEPS + np.arange(SCREEN_BLOCK_STEPS)[None, :]
+        inside = cols < n_t
+        out = self.slack[rows[:, None], np.minimum(cols, n_t - 1)]
+        if not inside.all():
+            out[~inside] = np.inf
+        return out
+
+    def headroom(self, idx: np.ndarray, i: int, x: np.ndarray, high: np.ndarray) -> np.ndarray:
+        """Exact min_t(slack − x_i) of hosts ``idx``, looking only at blocks that can be the minimum.
+
+        A block whose lower bound (block min slack − block max demand) is at least the host's
+        upper bound ``high`` cannot hold the minimum, so only the other blocks are read.
+        """
+        low_b = self.smin[idx] - self.screen.xmax[i]
+        rows, blocks = np.nonzero(low_b < high[:, None])
+        head = high.astype(np.float64).copy()
+        if rows.size:
+            vals = (self._slack_blocks(idx[rows], blocks) - self._blocks(x)[blocks]).min(axis=1)
+            np.minimum.at(head, rows, vals)
+        return head
+
+    def first_feasible(self, i: int, x: np.ndarray, mem: float, allowed: np.ndarray | None) -> int:
+        """Lowest open host where item i fits at every step (and in memory), or -1."""
+        c = self.count
+        if c == 0:
+            return -1
+        ok = self.mem[:c] >= mem
+        if allowed is not None:
+            ok &= allowed
+        low, high = self._bounds(i)
+        sure = ok & (low >= 0)
+        maybe = ok & (high >= 0) & ~sure
+        first_sure = int(np.argmax(sure)) if sure.any() else c
+        check = np.flatnonzero(maybe[:first_sure])
+        if check.size:
+            # only blocks whose demand maximum exceeds the block's smallest slack can bind
+            unc_rows, unc_blocks = np.nonzero(self.smin[check] < self.screen.xmax[i])
+            viol = (self._slack_blocks(check[unc_rows], unc_blocks)
+                    < self._blocks(x)[unc_blocks]).any(axis=1)
+            bad = np.zeros(check.size, dtype=bool)
+            bad[unc_rows[viol]] = True
+            if not bad.all():
+                return int(check[int(np.argmin(bad))])
+        return first_sure if first_sure < c else -1
+
+    def best_headroom(self, i: int, x: np.ndarray, mem: float, allowed: np.ndarray | None) -> int:
+        """Open host with the largest min_t(slack − x_i) ≥ 0 (lowest index on ties), or -1."""
+        c = self.count
+        if c == 0:
+            return -1
+        ok = self.mem[:c] >= mem
+        if allowed is not None:
+            ok &= allowed
+        low, high = self._bounds(i)
+        ok &= high >= 0
+        if not ok.any():
+            return -1
+        floor = max(float(np.where(ok, low, -np.inf).max()), 0.0)
+        check = np.flatnonzero(ok & (high >= floor))
+        head = self.headroom(check, i, x, high[check])
+        j = int(np.argmax(head))
+        return int(check[j]) if head[j] >= 0 else -1
 
 
 def _construct(matrix: np.ndarray, order: np.ndarray, capacity: float, *, start_hosts: int,
                rule: Literal["first", "balance"], memory: np.ndarray, host_memory: float,
-               conflicts: list[np.ndarray] | None) -> tuple[np.ndarray, _Hosts]:
+               conflicts: list[np.ndarray] | None, screen: _Screen | None = None
+               ) -> tuple[np.ndarray, _Hosts]:
     """Place items in ``order`` onto ``start_hosts`` open hosts, opening more when nothing fits.
 
     ``first``: the first feasible host.  ``balance``: the feasible host whose peak after
     adding the item is lowest (min-max over time, so peaks land in other guests' troughs).
     """
-    hosts = _Hosts(matrix.shape[1], capacity, host_memory, reserve=max(start_hosts, 8))
+    screen = _Screen(matrix) if screen is None else screen
+    hosts = _Hosts(matrix.shape[1], capacity, host_memory, reserve=max(start_hosts, 8),
+                   screen=screen)
     for _ in range(start_hosts):
         hosts.open()
     host_of = np.full(matrix.shape[0], -1, dtype=np.int64)
+    pick = hosts.first_feasible if rule == "first" else hosts.best_headroom
     for i in order:
         x = matrix[i]
-        if rule == "first":
-            ok = hosts.feasible(x, memory[i])
-            headroom = None
-        else:
-            headroom = (hosts.slack[: hosts.count] - x).min(axis=1) if hosts.count else np.empty(0)
-            ok = (headroom >= 0) & (hosts.mem[: hosts.count] >= memory[i])
+        allowed = None
         if conflicts is not None and conflicts[i].size:
+            allowed = np.ones(hosts.count, dtype=bool)
             placed = host_of[conflicts[i]]
-            ok[placed[placed >= 0]] = False
-        if not ok.any():
+            allowed[placed[placed >= 0]] = False
+        k = pick(int(i), x, memory[i], allowed)
+        if k < 0:
             k = hosts.open()
-        elif headroom is None:
-            k = int(np.argmax(ok))
-        else:
-            k = int(np.argmax(np.where(ok, headroom, -np.inf)))
-        hosts.slack[k] -= x
-        hosts.mem[k] -= memory[i]
+        hosts.add(k, x, memory[i])
         host_of[i] = k
     return host_of, hosts
 
@@ -597,27 +708,26 @@ def _improve(matrix: np.ndarray, host_of: np.ndarray, hosts: _Hosts, memory: np.
             break
         h = candidates[0]
         tries += 1
-        saved_slack, saved_mem, saved_of = hosts.slack.copy(), hosts.mem.copy(), host_of.copy()
+        saved, saved_of = hosts.save(), host_of.copy()
         items = np.flatnonzero(host_of == h)
         items = items[np.argsort(-matrix[items].max(axis=1), kind="stable")]
         moved = True
         for i in items:
-            ok = hosts.feasible(matrix[i], memory[i], exclude=h)
-            ok &= used > 0
+            allowed = used > 0
+            allowed[h] = False
             if conflicts is not None and conflicts[i].size:
                 placed = host_of[conflicts[i]]
-                ok[placed[placed >= 0]] = False
-            if not ok.any():
+                allowed[placed[placed >= 0]] = False
+            k = hosts.first_feasible(int(i), matrix[i], memory[i], allowed)
+            if k < 0:
                 moved = False
                 break
-            k = int(np.argmax(ok))
-            hosts.slack[k] -= matrix[i]
-            hosts.mem[k] -= memory[i]
-            hosts.slack[h] += matrix[i]
-            hosts.mem[h] += memory[i]
+            hosts.add(k, matrix[i], memory[i])
+            hosts.add(h, matrix[i], memory[i], sign=-1.0)
             host_of[i] = k
         if not moved:
-            hosts.slack, hosts.mem, host_of = saved_slack, saved_mem, saved_of
+            hosts.restore(saved)
+            host_of = saved_of
             failed.add(h)
     return host_of
 
@@ -639,13 +749,18 @@ def _overload(rows: np.ndarray, limit: float) -> np.ndarray:
 
 @dataclass(frozen=True)
 class SearchStats:
-    """What :func:`local_search` did: hosts before and after, iterations, seconds, why it stopped."""
+    """What :func:`local_search` did: hosts before and after, iterations, seconds, why it stopped.
+
+    ``overload_left`` is the smallest total overload (demand unit × steps) reached while
+    trying to drop one more host (0 when the last attempt succeeded).
+    """
 
     hosts_before: int
     hosts_after: int
     iterations: int
     seconds: float
     stopped: str
+    overload_left: float = 0.0
 
 
 def local_search(matrix: np.ndarray, host_of: np.ndarray, capacity: float, *,
@@ -706,17 +821,24 @@ def local_search(matrix: np.ndarray, host_of: np.ndarray, capacity: float, *,
     swap_partners = max(1, int(SWAP_MAX_CELLS // max(n_t, 1)))
     it = 0
 
+    least = np.inf
+    attempt = 0
+
     def stats(why: str) -> SearchStats:
-        return SearchStats(before, int(best.max()) + 1, it, round(time.perf_counter() - t0, 3), why)
+        left = 0.0 if not np.isfinite(least) else round(float(least), 3)
+        return SearchStats(before, int(best.max()) + 1, it, round(time.perf_counter() - t0, 3), why,
+                           left)
 
     while True:
         m = int(best.max()) + 1
         if m <= max(int(lower_bound), 1):
             return best, stats("lower bound reached")
+        if attempt >= m:
+            return best, stats("every host tried")
         cur = best.copy()
         loads = _host_loads(matrix, cur, m)
         memu = np.bincount(cur, weights=mem, minlength=m)
-        drop = int(np.argmin(loads.sum(axis=1)))
+        drop = int(np.argsort(loads.sum(axis=1), kind="stable")[attempt])  # least-loaded first
         keep = np.arange(m) != drop
         remap = np.cumsum(keep) - 1
         moving = np.flatnonzero(cur == drop)
@@ -732,10 +854,12 @@ def local_search(matrix: np.ndarray, host_of: np.ndarray, capacity: float, *,
             return bad
 
         over = _overload(loads, limit)
+        placed_all = True
         for i in moving[np.argsort(-matrix[moving].max(axis=1), kind="stable")]:
             ok = (memu + mem[i] <= mlimit) & ~partner_hosts(int(i))
             if not ok.any():
-                return best, stats("memory or anti-affinity leave no host for an item")
+                placed_all = False  # memory or anti-affinity leave no host: try the next host
+                break
             delta = np.where(ok, _overload(loads + matrix[i], limit) - over, np.inf)
             k = int(np.argmin(delta))
             loads[k] += matrix[i]
@@ -744,7 +868,13 @@ def local_search(matrix: np.ndarray, host_of: np.ndarray, capacity: float, *,
             cur[i] = k
         tabu_host = np.full(n, -1)
         tabu_until = np.zeros(n, dtype=np.int64)
-        while over.sum() > 0:
+        least, stall = np.inf, 0
+        while placed_all and over.sum() > 0:
+            total = float(over.sum())
+            stall = 0 if total < least else stall + 1
+            least = min(least, total)
+            if stall > LOCAL_SEARCH_STALL:
+                break
             if it >= max_iters:
                 return best, stats("iteration limit")
             if time.perf_counter() > deadline:
@@ -814,9 +944,23 @@ def local_search(matrix: np.ndarray, host_of: np.ndarray, capacity: float, *,
                 cur[b] = h
                 tabu_host[b], tabu_until[b] = k, it + LOCAL_SEARCH_TABU
             over[h], over[k] = _overload(loads[h], limit), _overload(loads[k], limit)
+        if not placed_all or over.sum() > 0:
+            attempt += 1  # this host could not be emptied: try the next least-loaded one
+            continue
+        attempt = 0
         best = _renumber(cur)
         if on_feasible is not None:
             on_feasible(best)
+
+
+def _mean_plus_std(matrix: np.ndarray) -> np.ndarray:
+    """Mean + standard deviation of each row, in blocks of rows (no full-size float64 copy)."""
+    out = np.empty(matrix.shape[0])
+    block = max(1, int(4e6 // max(matrix.shape[1], 1)))
+    for i0 in range(0, matrix.shape[0], block):  # blocks of servers (bounded temporaries)
+        rows = matrix[i0:i0 + block].astype(np.float64)
+        out[i0:i0 + block] = rows.mean(axis=1) + rows.std(axis=1)
+    return out
 
 
 def _renumber(host_of: np.ndarray) -> np.ndarray:
@@ -880,11 +1024,13 @@ def pack_heuristic(matrix: np.ndarray, capacity: float, *, memory: np.ndarray | 
     else:
         lb = int(lower_bound_hosts)
     best: tuple[np.ndarray, _Hosts] | None = None
+    screen = _Screen(matrix)
 
     def run(rule: Literal["first", "balance"], order: np.ndarray, start: int) -> int:
         nonlocal best
         host_of, hosts = _construct(matrix, order, capacity, start_hosts=start, rule=rule,
-                                    memory=mem, host_memory=hmem, conflicts=conflicts)
+                                    memory=mem, host_memory=hmem, conflicts=conflicts,
+                                    screen=screen)
         if improve:
             host_of = _improve(matrix, host_of, hosts, mem, conflicts, max_tries)
         used = int(np.unique(host_of).size)
@@ -894,7 +1040,7 @@ def pack_heuristic(matrix: np.ndarray, capacity: float, *, memory: np.ndarray | 
 
     found = run("first", peak_order, 0)
     # time-aware size for the balanced fill: mean + standard deviation of the series
-    size = matrix.mean(axis=1, dtype=np.float64) + matrix.std(axis=1, dtype=np.float64)
+    size = _mean_plus_std(matrix)
     orders = [np.argsort(-size, kind="stable")]
     if matrix.size <= SMALL_INSTANCE_CELLS:
         orders.append(peak_order)

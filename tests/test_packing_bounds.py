@@ -161,3 +161,41 @@ def test_pack_reports_search_and_gap() -> None:
     r = pack(demand, 120, method="heuristic")
     assert r.gap_hosts == r.hosts_used - r.lower_bound >= 0
     assert r.to_dict()["bound"] == r.bound and set(r.to_dict()["bounds"]) >= {"composite", "l2"}
+
+
+# --------------------------------------------------------------------------- screened checks
+def _naive_construct(m: np.ndarray, order: np.ndarray, cap: float, start: int, rule: str) -> np.ndarray:
+    """Reference: every capacity check over every step (the construction before screening)."""
+    tol = cap * 1e-9
+    slack = [np.full(m.shape[1], cap + tol) for _ in range(start)]
+    host_of = np.full(m.shape[0], -1)
+    for i in order:
+        head = [float((s - m[i]).min()) for s in slack]
+        fits = [k for k, h in enumerate(head) if h >= 0]
+        if not fits:
+            slack.append(np.full(m.shape[1], cap + tol))
+            k = len(slack) - 1
+        elif rule == "first":
+            k = fits[0]
+        else:
+            k = max(fits, key=lambda j: (head[j], -j))
+        slack[k] = slack[k] - m[i]
+        host_of[i] = k
+    return host_of
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from(["first", "balance"]), st.integers(1, 80),
+       st.integers(0, 3))
+def test_screened_construction_makes_the_same_decisions(seed: int, rule: str, steps: int,
+                                                        start: int) -> None:
+    from colonykit.packing import _construct
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 30))
+    m = np.round(rng.gamma(1.5, 10.0, (n, steps)), int(rng.integers(0, 2)))  # ties included
+    cap = float(max(m.max(), 1.0) * rng.uniform(1.0, 3.0))
+    order = np.argsort(-m.max(axis=1), kind="stable")
+    got, _ = _construct(m, order, cap, start_hosts=start, rule=rule, memory=np.zeros(n),
+                        host_memory=np.inf, conflicts=None)
+    assert got.tolist() == _naive_construct(m, order, cap, start, rule).tolist()
