@@ -89,6 +89,10 @@ SWAP_MAX_CELLS = 120_000
 #: Steps per block of the capacity screen (block minima/maxima of slack and demand decide most
 #: checks without looking at single steps; tuning only, decisions are exact).
 SCREEN_BLOCK_STEPS = 32
+#: Hosts checked step by step at once (in order of promise; the search stops early).
+SCREEN_BATCH = 4
+#: Above this share of a host's steps to read, whole rows are compared instead of gathered blocks.
+SCREEN_GATHER_FRAC = 0.25
 #: Up to this many cells (servers × steps) the balanced fill is also tried in peak order.
 SMALL_INSTANCE_CELLS = 2_000_000
 #: Relative tolerance of the capacity check (float rounding of summed series).
@@ -615,6 +619,8 @@ class _Hosts:
         """
         low_b = self.smin[idx] - self.screen.xmax[i]
         rows, blocks = np.nonzero(low_b < high[:, None])
+        if rows.size * SCREEN_BLOCK_STEPS > SCREEN_GATHER_FRAC * idx.size * self.slack.shape[1]:
+            return (self.slack[idx] - x).min(axis=1)  # most blocks needed: whole rows are faster
         head = high.astype(np.float64).copy()
         if rows.size:
             vals = (self._slack_blocks(idx[rows], blocks) - self._blocks(x)[blocks]).min(axis=1)
@@ -634,15 +640,19 @@ class _Hosts:
         maybe = ok & (high >= 0) & ~sure
         first_sure = int(np.argmax(sure)) if sure.any() else c
         check = np.flatnonzero(maybe[:first_sure])
-        if check.size:
-            # only blocks whose demand maximum exceeds the block's smallest slack can bind
-            unc_rows, unc_blocks = np.nonzero(self.smin[check] < self.screen.xmax[i])
-            viol = (self._slack_blocks(check[unc_rows], unc_blocks)
-                    < self._blocks(x)[unc_blocks]).any(axis=1)
-            bad = np.zeros(check.size, dtype=bool)
-            bad[unc_rows[viol]] = True
-            if not bad.all():
-                return int(check[int(np.argmin(bad))])
+        xmax = self.screen.xmax[i]
+        for b0 in range(0, check.size, SCREEN_BATCH):  # in host order: stop at the first fit
+            idx = check[b0:b0 + SCREEN_BATCH]
+            unc_rows, unc_blocks = np.nonzero(self.smin[idx] < xmax)
+            if unc_rows.size * SCREEN_BLOCK_STEPS > SCREEN_GATHER_FRAC * idx.size * x.size:
+                fits = (self.slack[idx] >= x).all(axis=1)
+            else:  # only blocks whose demand maximum exceeds the block's smallest slack can bind
+                viol = (self._slack_blocks(idx[unc_rows], unc_blocks)
+                        < self._blocks(x)[unc_blocks]).any(axis=1)
+                fits = np.ones(idx.size, dtype=bool)
+                fits[unc_rows[viol]] = False
+            if fits.any():
+                return int(idx[int(np.argmax(fits))])
         return first_sure if first_sure < c else -1
 
     def best_headroom(self, i: int, x: np.ndarray, mem: float, allowed: np.ndarray | None) -> int:
@@ -659,9 +669,18 @@ class _Hosts:
             return -1
         floor = max(float(np.where(ok, low, -np.inf).max()), 0.0)
         check = np.flatnonzero(ok & (high >= floor))
-        head = self.headroom(check, i, x, high[check])
-        j = int(np.argmax(head))
-        return int(check[j]) if head[j] >= 0 else -1
+        check = check[np.argsort(-high[check], kind="stable")]  # most promising first
+        best_k, best_h = -1, -np.inf
+        for b0 in range(0, check.size, SCREEN_BATCH):  # branch and bound over hosts
+            idx = check[b0:b0 + SCREEN_BATCH]
+            idx = idx[high[idx] >= best_h]
+            if idx.size == 0:
+                break
+            head = self.headroom(idx, i, x, high[idx])
+            for k, h in zip(idx.tolist(), head.tolist(), strict=True):
+                if h > best_h or (h == best_h and k < best_k):
+                    best_k, best_h = k, h
+        return best_k if best_h >= 0 else -1
 
 
 def _construct(matrix: np.ndarray, order: np.ndarray, capacity: float, *, start_hosts: int,
