@@ -8,7 +8,8 @@ that, **at every time step**, each host's summed demand stays within
 ``host_capacity × max_util_pct / 100``.  It reports
 
 * ``hosts_used`` — hosts the time-series packing needs,
-* ``lower_bound`` — ⌈max_t Σ_i demand_i(t) / capacity⌉ (no placement can do better),
+* ``lower_bound`` — the best of the composite, Martello–Toth L2 (per step), memory and
+  clique bounds (no placement can do better; ``bound`` names it, ``gap_hosts`` the gap),
 * ``ffd_peak_hosts`` — classic first-fit-decreasing on individual peaks, for comparison,
 * ``assignment`` and ``host_series`` (time × host demand).
 
@@ -23,7 +24,7 @@ Methods (see ``docs/packing.md``):
     so peaks land in other guests' troughs), opening a host only when an item fits
     nowhere (retried with one more starting host while that happens) — the best
     is kept, after an improvement pass that tries to empty the lightest hosts
-    into the others.
+    into the others; then :func:`local_search` (moves and swaps, time-limited).
 ``"milp"``
     Exact bin packing with one knapsack row per (host, non-dominated time step),
     solved by :func:`scipy.optimize.milp` (HiGHS).  Only for small instances.
