@@ -89,6 +89,8 @@ def test_bitbrains_example_bound_equals_packing(data_dir: Path) -> None:
         pytest.skip("plan result does not expose the packing")
     assert frame.shape[1] == 50
     assert pk.lower_bound == pk.hosts_used and pk.gap_hosts == 0 and pk.bound == "l2"
+    note = next(n for n in result.extras["trace_notes"] if n.startswith("Time-series packing"))
+    assert f"lower bound {pk.hosts_used} (l2 bound; gap 0 LPAR(s), proved optimal)" in note
 
 
 # --------------------------------------------------------------------------- properties

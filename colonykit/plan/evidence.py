@@ -127,7 +127,9 @@ def trace_extras(demand: pd.DataFrame, ws: Any, sizing_res: Any, cpus_per_host: 
             out["packing"] = pk
             notes.append(f"Time-series packing of the {demand.shape[1]} traced servers onto LPARs of "
                          f"{engines_per_lpar} {proc.model} engines ({why}; {host_mips:,.0f} MIPS at "
-                         f"{util:g}%): {pk.hosts_used} LPAR(s); lower bound {pk.lower_bound}; "
+                         f"{util:g}%): {pk.hosts_used} LPAR(s); lower bound {pk.lower_bound} "
+                         f"({pk.bound} bound; gap {pk.gap_hosts} LPAR(s)"
+                         f"{', proved optimal' if pk.gap_hosts == 0 else ''}); "
                          f"peak-based first-fit-decreasing {pk.ffd_peak_hosts}.")
         except (ValueError, KeyError) as exc:
             notes.append(f"Packing not evaluated: {exc}")
