@@ -8,7 +8,8 @@ that, **at every time step**, each host's summed demand stays within
 ``host_capacity × max_util_pct / 100``.  It reports
 
 * ``hosts_used`` — hosts the time-series packing needs,
-* ``lower_bound`` — ⌈max_t Σ_i demand_i(t) / capacity⌉ (no placement can do better),
+* ``lower_bound`` — the best of the composite, Martello–Toth L2 (per step), memory and
+  clique bounds (no placement can do better; ``bound`` names it, ``gap_hosts`` the gap),
 * ``ffd_peak_hosts`` — classic first-fit-decreasing on individual peaks, for comparison,
 * ``assignment`` and ``host_series`` (time × host demand).
 
@@ -23,7 +24,7 @@ Methods (see ``docs/packing.md``):
     so peaks land in other guests' troughs), opening a host only when an item fits
     nowhere (retried with one more starting host while that happens) — the best
     is kept, after an improvement pass that tries to empty the lightest hosts
-    into the others.
+    into the others; then :func:`local_search` (moves and swaps, time-limited).
 ``"milp"``
     Exact bin packing with one knapsack row per (host, non-dominated time step),
     solved by :func:`scipy.optimize.milp` (HiGHS).  Only for small instances.
@@ -44,7 +45,9 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+import time
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -68,14 +71,29 @@ MILP_TIME_LIMIT_S = 20.0
 IMPROVE_MAX_TRIES = 40
 #: Balanced constructions the heuristic tries (``lower_bound``, ``lower_bound + 1``, … open hosts).
 BALANCE_TRIES = 4
-#: Moves of the min-conflicts repair per attempt to drop one more host (0 = off, the default:
-#: with the constructions above it found no further host on PlanetLab 20110303/CloudSim
-#: (5,000 moves, 2.6 s) or on the 10,000-server benchmark; pass ``repair_moves`` to try it).
-REPAIR_MAX_MOVES = 0
-#: Items of an overloaded host considered per repair move (largest at its worst step).
-REPAIR_ITEMS_PER_MOVE = 30
-#: Seed of the repair's random choice among overloaded hosts (reproducible results).
-REPAIR_SEED = 2011
+#: Wall-clock limit of the local search after construction [s]; it also stops at the lower bound
+#: and after ``LOCAL_SEARCH_MAX_ITERS`` iterations (colonykit default, tuning only).
+LOCAL_SEARCH_TIME_S = 3.0
+#: Iterations (moves or swaps) of the local search at most.
+LOCAL_SEARCH_MAX_ITERS = 20_000
+#: Seed of the local search's random choice among overloaded hosts (reproducible results).
+LOCAL_SEARCH_SEED = 2011
+#: Items of an overloaded host tried per iteration (largest at its overloaded steps).
+LOCAL_SEARCH_ITEMS = 4
+#: Iterations without a lower overload after which the search gives up on emptying this host
+#: and tries the next least-loaded one.
+LOCAL_SEARCH_STALL = 300
+#: Iterations a moved item may not return to the host it left (tabu tenure).
+LOCAL_SEARCH_TABU = 7
+#: Swap partners × steps evaluated per item and iteration at most (partners sampled beyond it).
+SWAP_MAX_CELLS = 120_000
+#: Steps per block of the capacity screen (block minima/maxima of slack and demand decide most
+#: checks without looking at single steps; tuning only, decisions are exact).
+SCREEN_BLOCK_STEPS = 32
+#: Hosts checked step by step at once (in order of promise; the search stops early).
+SCREEN_BATCH = 4
+#: Above this share of a host's steps to read, whole rows are compared instead of gathered blocks.
+SCREEN_GATHER_FRAC = 0.25
 #: Up to this many cells (servers × steps) the balanced fill is also tried in peak order.
 SMALL_INSTANCE_CELLS = 2_000_000
 #: Relative tolerance of the capacity check (float rounding of summed series).
@@ -140,20 +158,17 @@ def demand_matrix(demand: pd.DataFrame | npt.ArrayLike, where: str = "demand"
         msg = f"{where}: demand must be numeric ({exc})"
         raise InputError(msg) from exc
     matrix = np.ascontiguousarray(values.T)
-    finite = np.isfinite(matrix)
+    # per-row min and max find NaN (propagates), inf and negatives without full-size copies
+    row_min, row_max = matrix.min(axis=1), matrix.max(axis=1)
     problems: list[str] = []
-    if not finite.all():
-        bad_rows = np.flatnonzero(~finite.all(axis=1))
-        for i in bad_rows[:50]:
-            j = int(np.argmin(finite[i]))
-            problems.append(must_be("demand", "a finite number", float(matrix[i, j]),
-                                    f"{where} server {names[i]!r} step {frame.index[j]!r}"))
-    negative = np.where(finite, matrix, 0.0) < 0
-    if negative.any():
-        for i in np.flatnonzero(negative.any(axis=1))[:50]:
-            j = int(np.argmax(negative[i]))
-            problems.append(must_be("demand", ">= 0", float(matrix[i, j]),
-                                    f"{where} server {names[i]!r} step {frame.index[j]!r}"))
+    for i in np.flatnonzero(~(np.isfinite(row_min) & np.isfinite(row_max)))[:50]:
+        j = int(np.argmin(np.isfinite(matrix[i])))
+        problems.append(must_be("demand", "a finite number", float(matrix[i, j]),
+                                f"{where} server {names[i]!r} step {frame.index[j]!r}"))
+    for i in np.flatnonzero(np.isfinite(row_min) & (row_min < 0))[:50]:
+        j = int(np.argmax(matrix[i] < 0))
+        problems.append(must_be("demand", ">= 0", float(matrix[i, j]),
+                                f"{where} server {names[i]!r} step {frame.index[j]!r}"))
     raise_problems(problems, f"invalid {where}")
     return matrix, names, frame.index
 
@@ -189,8 +204,204 @@ def effective_capacity(host_capacity: float, max_util_pct: float = DEFAULT_MAX_U
 
 
 # --------------------------------------------------------------------------- pure functions
-def lower_bound(matrix: npt.ArrayLike, capacity: float) -> int:
-    """⌈max_t Σ_i demand_i(t) / capacity⌉: no placement uses fewer hosts.
+#: Steps at which the Martello–Toth L2 bound is evaluated exactly at most (steps are tried in
+#: order of a cheap upper bound on L2 and the search stops once no step can beat the best
+#: bound, so this cap only matters for instances with many large items at many steps).
+L2_MAX_STEPS = 4096
+#: Servers considered for the pairwise-conflict (clique) bound at most (largest first).
+CLIQUE_MAX_ITEMS = 400
+#: Names of the bounds :func:`lower_bound` compares, in tie-break order.
+BOUND_NAMES: tuple[str, ...] = ("composite", "l2", "memory", "clique")
+
+
+class LowerBound(int):
+    """A host count no packing can beat, with the bound that gave it.
+
+    Behaves as the ``int`` it is (``lower_bound(...) == 2``); also carries
+
+    Attributes
+    ----------
+    bound : str
+        Which bound is the best: ``"composite"`` (⌈max_t Σ_i d_i(t) / C⌉), ``"l2"``
+        (Martello–Toth L2 at the best time step), ``"memory"`` (L2 on static memory)
+        or ``"clique"`` (servers that pairwise cannot share a host).
+    bounds : dict
+        Every bound's value.
+    step : int or None
+        Step position where the L2 bound was reached (None for other bounds).
+    gap_hosts : int or None
+        ``hosts_used - bound`` when a packing was given.
+    exhaustive : bool
+        L2 was evaluated at every step that could beat the best bound.
+    """
+
+    bound: str
+    bounds: dict[str, int]
+    step: int | None
+    gap_hosts: int | None
+    exhaustive: bool
+
+    def __new__(cls, value: int, bound: str, bounds: dict[str, int], step: int | None = None,
+                gap_hosts: int | None = None, exhaustive: bool = True) -> LowerBound:
+        obj = super().__new__(cls, int(value))
+        obj.bound, obj.bounds, obj.step = bound, dict(bounds), step
+        obj.gap_hosts, obj.exhaustive = gap_hosts, exhaustive
+        return obj
+
+
+def _ceil_div(total: npt.ArrayLike, capacity: float) -> np.ndarray:
+    """⌈total / capacity⌉ with the capacity tolerance (an exactly full host is one host)."""
+    return np.ceil(np.asarray(total, dtype=np.float64) / capacity * (1 - CAPACITY_RTOL) - 1e-12)
+
+
+def l2_bound(sizes: npt.ArrayLike, capacity: float) -> int:
+    """Martello–Toth L2 lower bound of one-dimensional bin packing.
+
+    For every α in {0} ∪ {w_j ≤ C/2}: J1 = {w > C − α}, J2 = {C/2 < w ≤ C − α},
+    J3 = {α ≤ w ≤ C/2}; L(α) = |J1| + |J2| + max(0, ⌈(Σ_{J3} w − (|J2| C − Σ_{J2} w)) / C⌉)
+    and L2 = max_α L(α) (S. Martello, P. Toth, *Knapsack Problems*, Wiley 1990, §8.3.1).
+    L2 ≥ ⌈Σ w / C⌉.  O(n log n), vectorized over α.
+
+    Examples
+    --------
+    >>> l2_bound([60, 60, 60, 30, 30], 100)  # sum 240 gives 3; three items > 50 each need a host
+    3
+    >>> l2_bound([70, 70, 70, 40, 40, 40], 100)  # L1 = 4, but every 40 only fits beside nothing >60
+    5
+    """
+    s = np.sort(np.asarray(sizes, dtype=np.float64).ravel())
+    s = s[s > 0]
+    n = s.size
+    if n == 0:
+        return 0
+    c = float(capacity) * (1 + CAPACITY_RTOL)  # the capacity check's tolerance
+    prefix = np.concatenate([[0.0], np.cumsum(s)])
+    alpha = np.concatenate([[0.0], np.unique(s[s <= c / 2])])
+    hi = np.searchsorted(s, c - alpha, side="right")  # w <= C - α
+    half = int(np.searchsorted(s, c / 2, side="right"))  # w <= C/2
+    lo3 = np.searchsorted(s, alpha, side="left")  # w >= α
+    n1 = n - hi
+    n2 = np.maximum(hi - half, 0)
+    sum2 = np.where(n2 > 0, prefix[np.maximum(hi, half)] - prefix[half], 0.0)
+    sum3 = prefix[half] - prefix[np.minimum(lo3, half)]
+    extra = np.maximum(np.ceil((sum3 - (n2 * c - sum2)) / c - 1e-12), 0)
+    return int((n1 + n2 + extra).max())
+
+
+def _l2_over_steps(matrix: np.ndarray, capacity: float, start: int,
+                   max_steps: int = L2_MAX_STEPS) -> tuple[int, int | None, bool]:
+    """Max over time steps of L2, evaluated only where a cheap upper bound can beat ``start``.
+
+    ``UB(t) = |{w(t) > C/2}| + ⌈Σ_{w(t) ≤ C/2} w / C⌉ ≥ L2(t)``; steps run in descending UB order.
+    """
+    half = capacity / 2 * (1 + CAPACITY_RTOL)
+    big = np.zeros(matrix.shape[1], dtype=np.int64)
+    small = np.zeros(matrix.shape[1], dtype=np.float64)
+    block = max(1, int(4e6 // max(matrix.shape[1], 1)))
+    for i0 in range(0, matrix.shape[0], block):  # blocks of servers (bounded temporaries)
+        rows = matrix[i0:i0 + block]
+        is_big = rows > half
+        big += is_big.sum(axis=0)
+        small += np.where(is_big, 0, rows).sum(axis=0, dtype=np.float64)
+    ub = big + _ceil_div(small, capacity).astype(np.int64)
+    order = np.argsort(-ub, kind="stable")
+    best, at = start, None
+    for k, t in enumerate(order):
+        if ub[t] <= best:
+            return best, at, True
+        if k >= max_steps:
+            return best, at, False
+        v = l2_bound(matrix[:, t], capacity)
+        if v > best:
+            best, at = v, int(t)
+    return best, at, True
+
+
+def _greedy_clique(adj: np.ndarray, starts: int = 16) -> int:
+    """Size of a large clique of a boolean adjacency matrix (greedy from the highest degrees)."""
+    m = adj.shape[0]
+    if m == 0:
+        return 0
+    deg = adj.sum(axis=1)
+    best = 1
+    for v in np.argsort(-deg, kind="stable")[:starts]:
+        cand = adj[v].copy()
+        size = 1
+        while cand.any():
+            idx = np.flatnonzero(cand)
+            u = idx[int(np.argmax(deg[idx]))]
+            size += 1
+            cand &= adj[u]
+        best = max(best, size)
+    return best
+
+
+def clique_bound(matrix: np.ndarray, capacity: float, *, memory: np.ndarray | None = None,
+                 host_memory: float | None = None, conflicts: list[np.ndarray] | None = None,
+                 max_items: int = CLIQUE_MAX_ITEMS) -> int:
+    """Size of a set of servers that pairwise cannot share a host (each needs its own host).
+
+    Two servers conflict when their summed demand exceeds ``capacity`` at some step, their
+    memory exceeds ``host_memory``, or they are an anti-affinity pair.  Only servers that can
+    conflict with some other one are considered (at most ``max_items``, largest first); the
+    clique is found greedily, so the value is a valid (not necessarily the largest) bound.
+
+    Examples
+    --------
+    >>> m = np.array([[60., 60.], [60., 10.], [10., 60.]])
+    >>> clique_bound(m, 100)  # 0-1 and 0-2 conflict; 1-2 do not
+    2
+    """
+    n = matrix.shape[0]
+    if n == 0:
+        return 0
+    tol = capacity * CAPACITY_RTOL
+    peaks = matrix.max(axis=1).astype(np.float64)
+    score = peaks / capacity
+    cand_mask = peaks + peaks.max() > capacity + tol
+    if memory is not None and host_memory is not None:
+        cand_mask |= memory + memory.max() > host_memory * (1 + CAPACITY_RTOL)
+        score = score + memory / host_memory
+    if conflicts is not None:
+        cand_mask |= np.array([c.size > 0 for c in conflicts])
+    cand = np.flatnonzero(cand_mask)
+    if cand.size < 2:
+        return int(peaks.max() > 0 or (memory is not None and float(np.max(memory)) > 0))
+    cand = cand[np.argsort(-score[cand], kind="stable")[:max_items]]
+    m = cand.size
+    adj = np.zeros((m, m), dtype=bool)
+    rows = matrix[cand]
+    for a in range(m - 1):  # loop over candidate servers; each row test is vectorized over steps
+        others = np.arange(a + 1, m)
+        maybe = others[peaks[cand[others]] + peaks[cand[a]] > capacity + tol]
+        if maybe.size:
+            over = ((rows[maybe] + rows[a]) > capacity + tol).any(axis=1)
+            adj[a, maybe[over]] = True
+    if memory is not None and host_memory is not None:
+        mm = memory[cand]
+        adj |= np.triu(mm[:, None] + mm[None, :] > host_memory * (1 + CAPACITY_RTOL), 1)
+    if conflicts is not None:
+        pos = np.full(n, -1)
+        pos[cand] = np.arange(m)
+        for a, i in enumerate(cand):
+            j = pos[conflicts[i]]
+            adj[a, j[j >= 0]] = True
+    adj |= adj.T
+    np.fill_diagonal(adj, False)
+    return _greedy_clique(adj)
+
+
+def lower_bound(matrix: npt.ArrayLike, capacity: float, *, memory: npt.ArrayLike | None = None,
+                host_memory: float | None = None, conflicts: list[np.ndarray] | None = None,
+                hosts_used: int | None = None) -> LowerBound:
+    """Fewest hosts any packing can use: the best of several valid lower bounds.
+
+    * ``composite``: ⌈max_t Σ_i d_i(t) / C⌉;
+    * ``l2``: max over time steps of the Martello–Toth L2 bound (:func:`l2_bound`) — at any
+      one step the servers form a one-dimensional bin-packing instance, and a packing
+      feasible at every step is feasible at that step;
+    * ``memory``: L2 on static memory per server (when ``memory`` and ``host_memory`` are given);
+    * ``clique``: servers that pairwise cannot share a host (:func:`clique_bound`).
 
     Parameters
     ----------
@@ -198,15 +409,46 @@ def lower_bound(matrix: npt.ArrayLike, capacity: float) -> int:
         Demand, shape (servers, steps).
     capacity : float
         Usable capacity of one host (same unit).
+    memory, host_memory : optional
+        Memory per server and per host (second dimension).
+    conflicts : list of arrays, optional
+        Anti-affinity partners per server.
+    hosts_used : int, optional
+        A packing's host count; sets ``gap_hosts``.
+
+    Returns
+    -------
+    LowerBound
+        An ``int`` with ``bound``, ``bounds``, ``step``, ``gap_hosts``, ``exhaustive``.
 
     Examples
     --------
     >>> lower_bound([[60, 10], [10, 60], [50, 50]], 100)  # composite peak 120
     2
+    >>> lb = lower_bound([[70.0], [70.0], [70.0], [40.0], [40.0], [40.0]], 100, hosts_used=5)
+    >>> int(lb), lb.bound, lb.bounds["composite"], lb.gap_hosts
+    (5, 'l2', 4, 0)
     """
     m = np.asarray(matrix)
-    peak = float(m.sum(axis=0, dtype=np.float64).max()) if m.size else 0.0
-    return max(int(math.ceil(peak / capacity * (1 - CAPACITY_RTOL))), 1 if peak > 0 else 0)
+    if m.ndim == 1:
+        m = m[:, None]
+    if m.size == 0:
+        return LowerBound(0, "composite", dict.fromkeys(BOUND_NAMES[:1], 0))
+    if m.dtype not in (np.float32, np.float64):
+        m = m.astype(np.float64)
+    peak = float(m.sum(axis=0, dtype=np.float64).max())
+    bounds = {"composite": max(int(_ceil_div(peak, capacity)), 1 if peak > 0 else 0)}
+    l2, step, exhaustive = _l2_over_steps(m, capacity, bounds["composite"])
+    bounds["l2"] = l2
+    mem = None if memory is None else np.asarray(memory, dtype=np.float64)
+    if mem is not None and host_memory is not None:
+        bounds["memory"] = l2_bound(mem, float(host_memory))
+    bounds["clique"] = clique_bound(m, capacity, memory=mem, host_memory=host_memory,
+                                    conflicts=conflicts)
+    name = max(bounds, key=lambda k: (bounds[k], -BOUND_NAMES.index(k)))
+    value = bounds[name]
+    return LowerBound(value, name, bounds, step if name == "l2" else None,
+                      None if hosts_used is None else int(hosts_used) - value, exhaustive)
 
 
 def _conflict_lists(pairs: Iterable[Sequence[str]] | None, names: list[str]) -> list[np.ndarray]:
@@ -280,13 +522,35 @@ def ffd_peak(peaks: npt.ArrayLike, capacity: float, *, memory: npt.ArrayLike | N
     return host_of
 
 
-class _Hosts:
-    """Open hosts as a (hosts × steps) slack matrix plus memory slack; grows on demand."""
+class _Screen:
+    """Per-item block maxima and minima over ``SCREEN_BLOCK_STEPS`` consecutive steps."""
 
-    def __init__(self, steps: int, capacity: float, host_memory: float, reserve: int) -> None:
+    def __init__(self, matrix: np.ndarray) -> None:
+        n_t = matrix.shape[1]
+        self.starts = np.arange(0, n_t, SCREEN_BLOCK_STEPS)
+        self.xmax = np.maximum.reduceat(matrix, self.starts, axis=1)
+        self.xmin = np.minimum.reduceat(matrix, self.starts, axis=1)
+
+
+class _Hosts:
+    """Open hosts as a (hosts × steps) slack matrix plus memory slack; grows on demand.
+
+    Capacity checks only look at the steps that can bind: per host the minimum and maximum
+    slack of each block of steps are kept, so an item whose block maxima fit under the
+    block minima certainly fits, one whose block maximum exceeds the block's largest slack
+    (or block minimum exceeds its smallest slack) certainly does not, and only the rest is
+    checked step by step — the same decisions as checking every step, at a fraction of it.
+    """
+
+    def __init__(self, steps: int, capacity: float, host_memory: float, reserve: int,
+                 screen: _Screen) -> None:
         self.capacity = capacity
         self.tol = capacity * CAPACITY_RTOL
+        self.screen = screen
+        nb = screen.starts.size
         self.slack = np.empty((max(reserve, 1), steps), dtype=np.float64)
+        self.smin = np.empty((max(reserve, 1), nb), dtype=np.float64)
+        self.smax = np.empty((max(reserve, 1), nb), dtype=np.float64)
         self.mem = np.empty(max(reserve, 1))
         self.host_memory = host_memory
         self.count = 0
@@ -295,56 +559,158 @@ class _Hosts:
         if self.count == self.slack.shape[0]:
             extra = max(self.count, 1)
             self.slack = np.vstack([self.slack, np.empty((extra, self.slack.shape[1]))])
+            self.smin = np.vstack([self.smin, np.empty((extra, self.smin.shape[1]))])
+            self.smax = np.vstack([self.smax, np.empty((extra, self.smax.shape[1]))])
             self.mem = np.concatenate([self.mem, np.empty(extra)])
-        self.slack[self.count] = self.capacity + self.tol
-        self.mem[self.count] = self.host_memory + self.tol
+        k = self.count
+        self.slack[k] = self.capacity + self.tol
+        self.smin[k] = self.smax[k] = self.capacity + self.tol
+        self.mem[k] = self.host_memory + self.tol
         self.count += 1
-        return self.count - 1
+        return k
 
-    def feasible(self, x: np.ndarray, mem: float, exclude: int = -1) -> np.ndarray:
-        s = self.slack[: self.count]
-        ok = self.mem[: self.count] >= mem
-        if ok.all():
-            ok = (s >= x).all(axis=1)
-        elif ok.any():
-            idx = np.flatnonzero(ok)
-            ok[idx] = (s[idx] >= x).all(axis=1)
-        if 0 <= exclude < self.count:
-            ok[exclude] = False
-        return ok
+    def add(self, k: int, x: np.ndarray, mem: float, sign: float = 1.0) -> None:
+        """Place (sign 1) or remove (sign -1) an item's series on host k."""
+        if sign > 0:
+            self.slack[k] -= x
+        else:
+            self.slack[k] += x
+        self.mem[k] -= sign * mem
+        self.smin[k] = np.minimum.reduceat(self.slack[k], self.screen.starts)
+        self.smax[k] = np.maximum.reduceat(self.slack[k], self.screen.starts)
+
+    def restore(self, saved: tuple[np.ndarray, ...]) -> None:
+        self.slack, self.smin, self.smax, self.mem = saved
+
+    def save(self) -> tuple[np.ndarray, ...]:
+        return self.slack.copy(), self.smin.copy(), self.smax.copy(), self.mem.copy()
+
+    def _bounds(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Lower and upper bound of min_t(slack − x_i) per open host (blocks only)."""
+        c = self.count
+        xmax, xmin = self.screen.xmax[i], self.screen.xmin[i]
+        low = (self.smin[:c] - xmax).min(axis=1)
+        high = np.minimum((self.smax[:c] - xmax).min(axis=1), (self.smin[:c] - xmin).min(axis=1))
+        return low, high
+
+    def _blocks(self, x: np.ndarray) -> np.ndarray:
+        """x as (blocks, SCREEN_BLOCK_STEPS), padded with 0 after the last step."""
+        nb, width = self.screen.starts.size, SCREEN_BLOCK_STEPS
+        if x.size == nb * width:
+            return x.reshape(nb, width)
+        out = np.zeros(nb * width, dtype=x.dtype)
+        out[: x.size] = x
+        return out.reshape(nb, width)
+
+    def _slack_blocks(self, rows: np.ndarray, blocks: np.ndarray) -> np.ndarray:
+        """Slack of (host, block) pairs as (pairs, SCREEN_BLOCK_STEPS), +inf past the last step."""
+        n_t = self.slack.shape[1]
+        cols = blocks[:, None] * SCREEN_BLOCK_STEPS + np.arange(SCREEN_BLOCK_STEPS)[None, :]
+        inside = cols < n_t
+        out = self.slack[rows[:, None], np.minimum(cols, n_t - 1)]
+        if not inside.all():
+            out[~inside] = np.inf
+        return out
+
+    def headroom(self, idx: np.ndarray, i: int, x: np.ndarray, high: np.ndarray) -> np.ndarray:
+        """Exact min_t(slack − x_i) of hosts ``idx``, looking only at blocks that can be the minimum.
+
+        A block whose lower bound (block min slack − block max demand) is at least the host's
+        upper bound ``high`` cannot hold the minimum, so only the other blocks are read.
+        """
+        low_b = self.smin[idx] - self.screen.xmax[i]
+        rows, blocks = np.nonzero(low_b < high[:, None])
+        if rows.size * SCREEN_BLOCK_STEPS > SCREEN_GATHER_FRAC * idx.size * self.slack.shape[1]:
+            return (self.slack[idx] - x).min(axis=1)  # most blocks needed: whole rows are faster
+        head = high.astype(np.float64).copy()
+        if rows.size:
+            vals = (self._slack_blocks(idx[rows], blocks) - self._blocks(x)[blocks]).min(axis=1)
+            np.minimum.at(head, rows, vals)
+        return head
+
+    def first_feasible(self, i: int, x: np.ndarray, mem: float, allowed: np.ndarray | None) -> int:
+        """Lowest open host where item i fits at every step (and in memory), or -1."""
+        c = self.count
+        if c == 0:
+            return -1
+        ok = self.mem[:c] >= mem
+        if allowed is not None:
+            ok &= allowed
+        low, high = self._bounds(i)
+        sure = ok & (low >= 0)
+        maybe = ok & (high >= 0) & ~sure
+        first_sure = int(np.argmax(sure)) if sure.any() else c
+        check = np.flatnonzero(maybe[:first_sure])
+        xmax = self.screen.xmax[i]
+        for b0 in range(0, check.size, SCREEN_BATCH):  # in host order: stop at the first fit
+            idx = check[b0:b0 + SCREEN_BATCH]
+            unc_rows, unc_blocks = np.nonzero(self.smin[idx] < xmax)
+            if unc_rows.size * SCREEN_BLOCK_STEPS > SCREEN_GATHER_FRAC * idx.size * x.size:
+                fits = (self.slack[idx] >= x).all(axis=1)
+            else:  # only blocks whose demand maximum exceeds the block's smallest slack can bind
+                viol = (self._slack_blocks(idx[unc_rows], unc_blocks)
+                        < self._blocks(x)[unc_blocks]).any(axis=1)
+                fits = np.ones(idx.size, dtype=bool)
+                fits[unc_rows[viol]] = False
+            if fits.any():
+                return int(idx[int(np.argmax(fits))])
+        return first_sure if first_sure < c else -1
+
+    def best_headroom(self, i: int, x: np.ndarray, mem: float, allowed: np.ndarray | None) -> int:
+        """Open host with the largest min_t(slack − x_i) ≥ 0 (lowest index on ties), or -1."""
+        c = self.count
+        if c == 0:
+            return -1
+        ok = self.mem[:c] >= mem
+        if allowed is not None:
+            ok &= allowed
+        low, high = self._bounds(i)
+        ok &= high >= 0
+        if not ok.any():
+            return -1
+        floor = max(float(np.where(ok, low, -np.inf).max()), 0.0)
+        check = np.flatnonzero(ok & (high >= floor))
+        check = check[np.argsort(-high[check], kind="stable")]  # most promising first
+        best_k, best_h = -1, -np.inf
+        for b0 in range(0, check.size, SCREEN_BATCH):  # branch and bound over hosts
+            idx = check[b0:b0 + SCREEN_BATCH]
+            idx = idx[high[idx] >= best_h]
+            if idx.size == 0:
+                break
+            head = self.headroom(idx, i, x, high[idx])
+            for k, h in zip(idx.tolist(), head.tolist(), strict=True):
+                if h > best_h or (h == best_h and k < best_k):
+                    best_k, best_h = k, h
+        return best_k if best_h >= 0 else -1
 
 
 def _construct(matrix: np.ndarray, order: np.ndarray, capacity: float, *, start_hosts: int,
                rule: Literal["first", "balance"], memory: np.ndarray, host_memory: float,
-               conflicts: list[np.ndarray] | None) -> tuple[np.ndarray, _Hosts]:
+               conflicts: list[np.ndarray] | None, screen: _Screen | None = None
+               ) -> tuple[np.ndarray, _Hosts]:
     """Place items in ``order`` onto ``start_hosts`` open hosts, opening more when nothing fits.
 
     ``first``: the first feasible host.  ``balance``: the feasible host whose peak after
     adding the item is lowest (min-max over time, so peaks land in other guests' troughs).
     """
-    hosts = _Hosts(matrix.shape[1], capacity, host_memory, reserve=max(start_hosts, 8))
+    screen = _Screen(matrix) if screen is None else screen
+    hosts = _Hosts(matrix.shape[1], capacity, host_memory, reserve=max(start_hosts, 8),
+                   screen=screen)
     for _ in range(start_hosts):
         hosts.open()
     host_of = np.full(matrix.shape[0], -1, dtype=np.int64)
+    pick = hosts.first_feasible if rule == "first" else hosts.best_headroom
     for i in order:
         x = matrix[i]
-        if rule == "first":
-            ok = hosts.feasible(x, memory[i])
-            headroom = None
-        else:
-            headroom = (hosts.slack[: hosts.count] - x).min(axis=1) if hosts.count else np.empty(0)
-            ok = (headroom >= 0) & (hosts.mem[: hosts.count] >= memory[i])
+        allowed = None
         if conflicts is not None and conflicts[i].size:
+            allowed = np.ones(hosts.count, dtype=bool)
             placed = host_of[conflicts[i]]
-            ok[placed[placed >= 0]] = False
-        if not ok.any():
+            allowed[placed[placed >= 0]] = False
+        k = pick(int(i), x, memory[i], allowed)
+        if k < 0:
             k = hosts.open()
-        elif headroom is None:
-            k = int(np.argmax(ok))
-        else:
-            k = int(np.argmax(np.where(ok, headroom, -np.inf)))
-        hosts.slack[k] -= x
-        hosts.mem[k] -= memory[i]
+        hosts.add(k, x, memory[i])
         host_of[i] = k
     return host_of, hosts
 
@@ -362,27 +728,26 @@ def _improve(matrix: np.ndarray, host_of: np.ndarray, hosts: _Hosts, memory: np.
             break
         h = candidates[0]
         tries += 1
-        saved_slack, saved_mem, saved_of = hosts.slack.copy(), hosts.mem.copy(), host_of.copy()
+        saved, saved_of = hosts.save(), host_of.copy()
         items = np.flatnonzero(host_of == h)
         items = items[np.argsort(-matrix[items].max(axis=1), kind="stable")]
         moved = True
         for i in items:
-            ok = hosts.feasible(matrix[i], memory[i], exclude=h)
-            ok &= used > 0
+            allowed = used > 0
+            allowed[h] = False
             if conflicts is not None and conflicts[i].size:
                 placed = host_of[conflicts[i]]
-                ok[placed[placed >= 0]] = False
-            if not ok.any():
+                allowed[placed[placed >= 0]] = False
+            k = hosts.first_feasible(int(i), matrix[i], memory[i], allowed)
+            if k < 0:
                 moved = False
                 break
-            k = int(np.argmax(ok))
-            hosts.slack[k] -= matrix[i]
-            hosts.mem[k] -= memory[i]
-            hosts.slack[h] += matrix[i]
-            hosts.mem[h] += memory[i]
+            hosts.add(k, matrix[i], memory[i])
+            hosts.add(h, matrix[i], memory[i], sign=-1.0)
             host_of[i] = k
         if not moved:
-            hosts.slack, hosts.mem, host_of = saved_slack, saved_mem, saved_of
+            hosts.restore(saved)
+            host_of = saved_of
             failed.add(h)
     return host_of
 
@@ -397,100 +762,225 @@ def _host_loads(matrix: np.ndarray, host_of: np.ndarray, m: int) -> np.ndarray:
     return loads
 
 
-def _repair(matrix: np.ndarray, host_of: np.ndarray, capacity: float, memory: np.ndarray,
-            host_memory: float, conflicts: list[np.ndarray] | None, max_moves: int,
-            items_per_move: int = REPAIR_ITEMS_PER_MOVE) -> np.ndarray:
-    """Min-conflicts local search: drop the lightest host, then move items to remove overload.
+def _overload(rows: np.ndarray, limit: float) -> np.ndarray:
+    """Linear overload penalty Σ_t max(0, load(t) − limit) of each row (summed in float64)."""
+    return np.maximum(rows - limit, 0).sum(axis=-1, dtype=np.float64)
 
-    Starting from a feasible packing on m hosts, the lightest host is emptied onto
-    the others by least added overload (capacity may be exceeded), then, up to
-    ``max_moves`` times, one of ``items_per_move`` items of an overloaded host
-    (chosen at random, seeded; items largest at its worst step) moves to the host
-    where the overload Σ_k Σ_t max(0, load_k(t) − C)² falls most (or rises least;
-    a moved item may not return for a few moves).  Memory and anti-affinity stay hard constraints.  On
-    success (no overload) the next host is dropped; the last feasible packing is
-    returned.
+
+@dataclass(frozen=True)
+class SearchStats:
+    """What :func:`local_search` did: hosts before and after, iterations, seconds, why it stopped.
+
+    ``overload_left`` is the smallest total overload (demand unit × steps) reached while
+    trying to drop one more host (0 when the last attempt succeeded).
     """
-    tol = capacity * CAPACITY_RTOL
-    best = _renumber(host_of)
-    tenure = 7
-    rng = np.random.default_rng(REPAIR_SEED)
+
+    hosts_before: int
+    hosts_after: int
+    iterations: int
+    seconds: float
+    stopped: str
+    overload_left: float = 0.0
+
+
+def local_search(matrix: np.ndarray, host_of: np.ndarray, capacity: float, *,
+                 memory: np.ndarray | None = None, host_memory: float | None = None,
+                 conflicts: list[np.ndarray] | None = None, lower_bound: int = 1,
+                 time_limit_s: float = LOCAL_SEARCH_TIME_S, seed: int = LOCAL_SEARCH_SEED,
+                 max_iters: int = LOCAL_SEARCH_MAX_ITERS,
+                 on_feasible: Callable[[np.ndarray], None] | None = None,
+                 ) -> tuple[np.ndarray, SearchStats]:
+    """Empty the least-loaded host by moves and swaps under a linear overload penalty.
+
+    Starting from a feasible packing on m hosts, the host with the least summed load is
+    emptied onto the others (each item where it adds the least overload; capacity may be
+    exceeded), then, one iteration at a time, an overloaded host is chosen (seeded random
+    choice) and the best of (a) moving one of its ``LOCAL_SEARCH_ITEMS`` largest items (at
+    its overloaded steps) to another host and (b) swapping it with an item of another host
+    is applied, measured by the change in the penalty Σ_k Σ_t max(0, load_k(t) − C); the
+    move is applied even when it does not lower the penalty (tabu search: an item may not
+    return to the host it left for ``LOCAL_SEARCH_TABU`` iterations).  When the penalty is
+    0 the packing on m − 1 hosts is feasible at every step, is kept, and the next host is
+    emptied.  Memory and anti-affinity are hard constraints throughout.
+
+    Only feasible packings are ever returned (and handed to ``on_feasible``), so the
+    result never uses more hosts than ``host_of``.  The search stops at ``lower_bound``
+    hosts, after ``max_iters`` iterations or after ``time_limit_s`` seconds; for a given
+    ``seed`` the sequence of packings is the same on every run (the time limit only
+    decides how far along it the search gets).
+
+    Returns
+    -------
+    host_of : numpy.ndarray
+        Host per server (0-based, consecutive), feasible.
+    stats : SearchStats
+
+    Examples
+    --------
+    >>> m = np.array([[60., 10.], [10., 60.], [40., 40.], [40., 40.]])
+    >>> start = np.array([0, 1, 2, 2])  # 3 hosts; 60+40 / 10+40 and 10+40 / 60+40 fit on 2
+    >>> best, stats = local_search(m, start, 100)
+    >>> int(best.max()) + 1, stats.hosts_before
+    (2, 3)
+    """
+    t0 = time.perf_counter()
+    deadline = t0 + max(float(time_limit_s), 0.0)
+    n, n_t = matrix.shape
+    mem = np.zeros(n) if memory is None else np.asarray(memory, dtype=np.float64)
+    hmem = np.inf if host_memory is None else float(host_memory)
+    limit = capacity * (1 + CAPACITY_RTOL)
+    mlimit = hmem * (1 + CAPACITY_RTOL)
+    rng = np.random.default_rng(seed)
+    best = _renumber(np.asarray(host_of, dtype=np.int64))
+    before = int(best.max()) + 1
+    pairs = None
+    if conflicts is not None:
+        pa = np.concatenate([np.full(c.size, i) for i, c in enumerate(conflicts)] or [np.empty(0)])
+        pb = np.concatenate(conflicts or [np.empty(0)])
+        pairs = (pa.astype(np.int64), pb.astype(np.int64))
+    swap_partners = max(1, int(SWAP_MAX_CELLS // max(n_t, 1)))
+    it = 0
+
+    least = np.inf
+    attempt = 0
+
+    def stats(why: str) -> SearchStats:
+        left = 0.0 if not np.isfinite(least) else round(float(least), 3)
+        return SearchStats(before, int(best.max()) + 1, it, round(time.perf_counter() - t0, 3), why,
+                           left)
+
     while True:
         m = int(best.max()) + 1
-        if m <= 1:
-            return best
+        if m <= max(int(lower_bound), 1):
+            return best, stats("lower bound reached")
+        if attempt >= m:
+            return best, stats("every host tried")
         cur = best.copy()
         loads = _host_loads(matrix, cur, m)
-        mem_used = np.bincount(cur, weights=memory, minlength=m)
-        drop = int(np.argmin(loads.sum(axis=1)))
+        memu = np.bincount(cur, weights=mem, minlength=m)
+        drop = int(np.argsort(loads.sum(axis=1), kind="stable")[attempt])  # least-loaded first
         keep = np.arange(m) != drop
         remap = np.cumsum(keep) - 1
         moving = np.flatnonzero(cur == drop)
         cur = np.where(cur == drop, -1, remap[cur])
-        loads, mem_used = loads[keep], mem_used[keep]
+        loads, memu = loads[keep], memu[keep]
         m -= 1
 
-        def allowed(i: int, host: np.ndarray = cur, used: np.ndarray = mem_used) -> np.ndarray:
-            ok = used + memory[i] <= host_memory + tol
+        def partner_hosts(i: int, where: np.ndarray = cur, hosts: int = m) -> np.ndarray:
+            bad = np.zeros(hosts, dtype=bool)
             if conflicts is not None and conflicts[i].size:
-                placed = host[conflicts[i]]
-                ok[placed[placed >= 0]] = False
-            return ok
+                placed = where[conflicts[i]]
+                bad[placed[placed >= 0]] = True
+            return bad
 
-        def overload(rows: np.ndarray) -> np.ndarray:
-            return np.square(np.maximum(rows - capacity - tol, 0.0)).sum(axis=-1)
-
-        over = overload(loads)
-        failed = False
+        over = _overload(loads, limit)
+        placed_all = True
         for i in moving[np.argsort(-matrix[moving].max(axis=1), kind="stable")]:
-            ok = allowed(int(i))
+            ok = (memu + mem[i] <= mlimit) & ~partner_hosts(int(i))
             if not ok.any():
-                failed = True
+                placed_all = False  # memory or anti-affinity leave no host: try the next host
                 break
-            delta = np.where(ok, overload(loads + matrix[i]) - over, np.inf)
+            delta = np.where(ok, _overload(loads + matrix[i], limit) - over, np.inf)
             k = int(np.argmin(delta))
             loads[k] += matrix[i]
-            mem_used[k] += memory[i]
-            over[k] = overload(loads[k])
+            memu[k] += mem[i]
+            over[k] = _overload(loads[k], limit)
             cur[i] = k
-        if failed:
-            return best
-        tabu_host = np.full(matrix.shape[0], -1)
-        tabu_until = np.zeros(matrix.shape[0], dtype=np.int64)
-        for move in range(max_moves):
-            if over.sum() <= 0:
+        tabu_host = np.full(n, -1)
+        tabu_until = np.zeros(n, dtype=np.int64)
+        least, stall = np.inf, 0
+        while placed_all and over.sum() > 0:
+            total = float(over.sum())
+            stall = 0 if total < least else stall + 1
+            least = min(least, total)
+            if stall > LOCAL_SEARCH_STALL:
                 break
+            if it >= max_iters:
+                return best, stats("iteration limit")
+            if time.perf_counter() > deadline:
+                return best, stats("time limit")
+            it += 1
             h = int(rng.choice(np.flatnonzero(over > 0)))
             members = np.flatnonzero(cur == h)
-            worst = int(np.argmax(loads[h]))
-            members = members[np.argsort(-matrix[members, worst], kind="stable")[:items_per_move]]
-            best_move: tuple[float, int, int] | None = None
-            for i in members:
-                x = matrix[i]
-                ok = allowed(int(i))
+            hot = loads[h] > limit
+            members = members[np.argsort(-matrix[members][:, hot].sum(axis=1), kind="stable")
+                              [:LOCAL_SEARCH_ITEMS]]
+            others = np.flatnonzero((cur != h) & ((tabu_host != h) | (tabu_until <= it)))
+            if others.size > swap_partners:
+                others = np.sort(rng.choice(others, swap_partners, replace=False))
+            hb = cur[others]
+            on_h = np.zeros(n, dtype=bool)
+            if pairs is not None:
+                on_h[pairs[0][cur[pairs[1]] == h]] = True
+            choice: tuple[float, int, int, int] | None = None  # (delta, a, host, b or -1)
+            if others.size:
+                xb = matrix[others]
+                # independent of the item a leaving h: h without its overload limit plus b, and
+                # b's host without b (float32 like the demand; deltas summed in float64)
+                h_plus_b = (loads[h] - limit).astype(matrix.dtype) + xb
+                k_minus_b = (loads[hb] - limit).astype(matrix.dtype) - xb
+                base_swap = over[h] + over[hb]
+                okb0 = ~on_h[others]
+            for a in members:
+                xa = matrix[a]
+                gain_h = _overload(loads[h] - xa, limit) - over[h]
+                ok = (memu + mem[a] <= mlimit) & ~partner_hosts(int(a))
                 ok[h] = False
-                if tabu_until[i] > move and 0 <= tabu_host[i] < m:
-                    ok[tabu_host[i]] = False
-                if not ok.any():
+                if tabu_until[a] > it and 0 <= tabu_host[a] < m:
+                    ok[tabu_host[a]] = False
+                d_move = np.where(ok, _overload(loads + xa, limit) - over, np.inf) + gain_h
+                k = int(np.argmin(d_move))
+                if np.isfinite(d_move[k]) and (choice is None or d_move[k] < choice[0]):
+                    choice = (float(d_move[k]), int(a), k, -1)
+                if others.size == 0:
                     continue
-                gain = overload(loads[h] - x) - over[h]
-                delta = np.where(ok, overload(loads + x) - over, np.inf) + gain
-                k = int(np.argmin(delta))
-                if best_move is None or delta[k] < best_move[0]:
-                    best_move = (float(delta[k]), int(i), k)
-            if best_move is None:
-                break
-            _, i, k = best_move
-            loads[h] -= matrix[i]
-            loads[k] += matrix[i]
-            mem_used[h] -= memory[i]
-            mem_used[k] += memory[i]
-            over[h], over[k] = overload(loads[h]), overload(loads[k])
-            cur[i] = k
-            tabu_host[i], tabu_until[i] = h, move + tenure
-        if over.sum() > 0:
-            return best
+                d_swap = (_overload(h_plus_b - xa, 0.0) + _overload(k_minus_b + xa, 0.0)
+                          - base_swap)
+                okb = (okb0 & (memu[h] - mem[a] + mem[others] <= mlimit)
+                       & (memu[hb] - mem[others] + mem[a] <= mlimit))
+                okb &= ~partner_hosts(int(a))[hb]
+                if tabu_until[a] > it:
+                    okb &= hb != tabu_host[a]
+                if conflicts is not None and conflicts[a].size:
+                    okb &= ~np.isin(others, conflicts[a])
+                d_swap = np.where(okb, d_swap, np.inf)
+                j = int(np.argmin(d_swap))
+                if np.isfinite(d_swap[j]) and (choice is None or d_swap[j] < choice[0]):
+                    choice = (float(d_swap[j]), int(a), int(hb[j]), int(others[j]))
+            if choice is None:
+                return best, stats("no allowed move")
+            _, a, k, b = choice
+            loads[h] -= matrix[a]
+            loads[k] += matrix[a]
+            memu[h] -= mem[a]
+            memu[k] += mem[a]
+            cur[a] = k
+            tabu_host[a], tabu_until[a] = h, it + LOCAL_SEARCH_TABU
+            if b >= 0:
+                loads[k] -= matrix[b]
+                loads[h] += matrix[b]
+                memu[k] -= mem[b]
+                memu[h] += mem[b]
+                cur[b] = h
+                tabu_host[b], tabu_until[b] = k, it + LOCAL_SEARCH_TABU
+            over[h], over[k] = _overload(loads[h], limit), _overload(loads[k], limit)
+        if not placed_all or over.sum() > 0:
+            attempt += 1  # this host could not be emptied: try the next least-loaded one
+            continue
+        attempt = 0
         best = _renumber(cur)
+        if on_feasible is not None:
+            on_feasible(best)
+
+
+def _mean_plus_std(matrix: np.ndarray) -> np.ndarray:
+    """Mean + standard deviation of each row, in blocks of rows (no full-size float64 copy)."""
+    out = np.empty(matrix.shape[0])
+    block = max(1, int(4e6 // max(matrix.shape[1], 1)))
+    for i0 in range(0, matrix.shape[0], block):  # blocks of servers (bounded temporaries)
+        rows = matrix[i0:i0 + block].astype(np.float64)
+        out[i0:i0 + block] = rows.mean(axis=1) + rows.std(axis=1)
+    return out
 
 
 def _renumber(host_of: np.ndarray) -> np.ndarray:
@@ -503,8 +993,8 @@ def _renumber(host_of: np.ndarray) -> np.ndarray:
 def pack_heuristic(matrix: np.ndarray, capacity: float, *, memory: np.ndarray | None = None,
                    host_memory: float | None = None, conflicts: list[np.ndarray] | None = None,
                    improve: bool = True, max_tries: int = IMPROVE_MAX_TRIES,
-                   balance_tries: int = BALANCE_TRIES,
-                   repair_moves: int = REPAIR_MAX_MOVES) -> np.ndarray:
+                   balance_tries: int = BALANCE_TRIES, repair_moves: int = 0,
+                   lower_bound_hosts: int | None = None) -> np.ndarray:
     """Time-series packing heuristic on an item-major matrix; returns the host of each item.
 
     Parameters
@@ -525,7 +1015,11 @@ def pack_heuristic(matrix: np.ndarray, capacity: float, *, memory: np.ndarray | 
         Balanced constructions tried, starting with ``lower_bound`` hosts and one
         more each time while the construction still had to open hosts.
     repair_moves : int
-        Moves of the min-conflicts repair per attempt to drop one more host.
+        Deprecated (the min-conflicts repair gained no host on any instance tried): a
+        value > 0 runs :func:`local_search` with ``max_iters=repair_moves`` instead.
+    lower_bound_hosts : int, optional
+        A known lower bound (e.g. from :func:`lower_bound`); the balanced fill starts
+        with this many hosts.  Default: the composite bound.
 
     Returns
     -------
@@ -542,15 +1036,21 @@ def pack_heuristic(matrix: np.ndarray, capacity: float, *, memory: np.ndarray | 
     mem = np.zeros(n) if memory is None else np.asarray(memory, dtype=np.float64)
     hmem = np.inf if host_memory is None else float(host_memory)
     peak_order = np.argsort(-matrix.max(axis=1), kind="stable")
-    lb = lower_bound(matrix, capacity)
-    if hmem < np.inf:
-        lb = max(lb, int(math.ceil(mem.sum() / hmem * (1 - CAPACITY_RTOL))))
+    if lower_bound_hosts is None:
+        peak = float(matrix.sum(axis=0, dtype=np.float64).max())
+        lb = max(int(_ceil_div(peak, capacity)), 1 if peak > 0 else 0)
+        if hmem < np.inf:
+            lb = max(lb, int(_ceil_div(mem.sum(), hmem)))
+    else:
+        lb = int(lower_bound_hosts)
     best: tuple[np.ndarray, _Hosts] | None = None
+    screen = _Screen(matrix)
 
     def run(rule: Literal["first", "balance"], order: np.ndarray, start: int) -> int:
         nonlocal best
         host_of, hosts = _construct(matrix, order, capacity, start_hosts=start, rule=rule,
-                                    memory=mem, host_memory=hmem, conflicts=conflicts)
+                                    memory=mem, host_memory=hmem, conflicts=conflicts,
+                                    screen=screen)
         if improve:
             host_of = _improve(matrix, host_of, hosts, mem, conflicts, max_tries)
         used = int(np.unique(host_of).size)
@@ -560,7 +1060,7 @@ def pack_heuristic(matrix: np.ndarray, capacity: float, *, memory: np.ndarray | 
 
     found = run("first", peak_order, 0)
     # time-aware size for the balanced fill: mean + standard deviation of the series
-    size = matrix.mean(axis=1, dtype=np.float64) + matrix.std(axis=1, dtype=np.float64)
+    size = _mean_plus_std(matrix)
     orders = [np.argsort(-size, kind="stable")]
     if matrix.size <= SMALL_INSTANCE_CELLS:
         orders.append(peak_order)
@@ -576,8 +1076,11 @@ def pack_heuristic(matrix: np.ndarray, capacity: float, *, memory: np.ndarray | 
             start += 1
     assert best is not None
     host_of = _renumber(best[0])
-    if repair_moves > 0 and int(host_of.max()) + 1 > lb:
-        host_of = _repair(matrix, host_of, capacity, mem, hmem, conflicts, repair_moves)
+    if repair_moves > 0:
+        warnings.warn("repair_moves is deprecated: pack() runs local_search (time_limit_s, seed) "
+                      "after construction", DeprecationWarning, stacklevel=2)
+        host_of, _ = local_search(matrix, host_of, capacity, memory=memory, host_memory=host_memory,
+                                  conflicts=conflicts, lower_bound=lb, max_iters=repair_moves)
     return host_of
 
 
@@ -700,7 +1203,7 @@ class PackingResult:
     hosts_used : int
         Hosts of the time-series packing.
     lower_bound : int
-        ⌈max_t Σ demand(t) / usable capacity⌉ (and ⌈Σ memory / host memory⌉ if given).
+        The best lower bound of :func:`lower_bound` (no packing can use fewer hosts).
     ffd_peak_hosts : int
         Hosts of first-fit-decreasing on individual peaks (same constraints).
     assignment : dict
@@ -717,6 +1220,16 @@ class PackingResult:
         Host capacity before the utilization target.
     unit : str
         Demand unit (``demand.attrs["unit"]`` or ``""``).
+    hosts : pandas.DataFrame
+        Per host: servers, peak, mean, peak_pct_of_capacity.
+    bound : str
+        Which bound gave ``lower_bound`` (``composite``, ``l2``, ``memory``, ``clique``).
+    bounds : dict
+        Every bound's value.
+    gap_hosts : int
+        ``hosts_used - lower_bound`` (0 = proved optimal).
+    search : SearchStats or None
+        What the local search after construction did (None when it did not run).
     """
 
     hosts_used: int
@@ -730,6 +1243,10 @@ class PackingResult:
     host_capacity: float
     unit: str = ""
     hosts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    bound: str = "composite"
+    bounds: dict[str, int] = field(default_factory=dict)
+    gap_hosts: int = 0
+    search: SearchStats | None = None
 
     @property
     def gap_to_lower_bound(self) -> float:
@@ -741,6 +1258,9 @@ class PackingResult:
         return {
             "hosts_used": self.hosts_used,
             "lower_bound": self.lower_bound,
+            "bound": self.bound,
+            "bounds": dict(self.bounds),
+            "gap_hosts": self.gap_hosts,
             "ffd_peak_hosts": self.ffd_peak_hosts,
             "assignment": dict(self.assignment),
             "method": self.method,
@@ -758,7 +1278,8 @@ def pack(demand: pd.DataFrame | npt.ArrayLike, host_capacity: float,
          host_memory_mib: float | None = None,
          anti_affinity: Iterable[Sequence[str]] | None = None,
          milp_max_items: int = MILP_MAX_ITEMS, time_limit_s: float = MILP_TIME_LIMIT_S,
-         improve: bool = True, repair_moves: int = REPAIR_MAX_MOVES) -> PackingResult:
+         improve: bool = True, repair_moves: int = 0, local_search_s: float = LOCAL_SEARCH_TIME_S,
+         seed: int = LOCAL_SEARCH_SEED) -> PackingResult:
     """Assign servers to hosts so every host stays within capacity at every time step.
 
     Parameters
@@ -785,7 +1306,12 @@ def pack(demand: pd.DataFrame | npt.ArrayLike, host_capacity: float,
     improve : bool
         Run the heuristic's improvement pass.
     repair_moves : int
-        Moves of the optional min-conflicts repair per dropped host (0 = off).
+        Deprecated alias: a value > 0 warns and caps the local search at that many iterations.
+    local_search_s : float
+        Time limit of :func:`local_search` after construction [s] (0 = off); it runs only
+        while the packing is above the lower bound.
+    seed : int
+        Seed of the local search (same seed, same packings).
 
     Returns
     -------
@@ -842,13 +1368,22 @@ def pack(demand: pd.DataFrame | npt.ArrayLike, host_capacity: float,
         i = int(np.argmax(mem))
         msg = f"server {names[i]!r} needs {mem[i]:g} MiB, more than one host's {hmem:g} MiB"
         raise CapacityError(msg)
-    lb = lower_bound(matrix, cap)
-    if mem is not None and hmem is not None:
-        lb = max(lb, int(math.ceil(mem.sum() / hmem * (1 - CAPACITY_RTOL))))
+    lb = lower_bound(matrix, cap, memory=mem, host_memory=hmem, conflicts=conflicts)
     ffd_hosts = int(ffd_peak(peaks, cap, memory=mem, host_memory=hmem, conflicts=conflicts).max()) + 1
     host_of = pack_heuristic(matrix, cap, memory=mem, host_memory=hmem, conflicts=conflicts,
-                             improve=improve, repair_moves=repair_moves)
+                             improve=improve, lower_bound_hosts=int(lb))
     used_method, optimal = "heuristic", False
+    search: SearchStats | None = None
+    max_iters = LOCAL_SEARCH_MAX_ITERS
+    if repair_moves > 0:
+        warnings.warn("repair_moves is deprecated: pack() runs local_search after construction "
+                      "(local_search_s, seed); repair_moves now caps its iterations",
+                      DeprecationWarning, stacklevel=2)
+        max_iters = int(repair_moves)
+    if int(host_of.max()) + 1 > lb and local_search_s > 0:
+        host_of, search = local_search(matrix, host_of, cap, memory=mem, host_memory=hmem,
+                                       conflicts=conflicts, lower_bound=int(lb),
+                                       time_limit_s=local_search_s, seed=seed, max_iters=max_iters)
     heur_hosts = int(host_of.max()) + 1
     if method == "milp" or (method == "auto" and n <= milp_max_items and heur_hosts > lb):
         exact, proved = pack_milp(matrix, cap, memory=mem, host_memory=hmem, conflicts=conflicts,
@@ -856,7 +1391,12 @@ def pack(demand: pd.DataFrame | npt.ArrayLike, host_capacity: float,
         if exact is not None and int(exact.max()) + 1 <= heur_hosts:
             host_of, used_method, optimal = exact, "milp", proved
     hosts_used = int(host_of.max()) + 1
-    optimal = optimal or hosts_used == lb
+    bounds = dict(lb.bounds)
+    best_bound, bound_name = int(lb), lb.bound
+    if used_method == "milp" and optimal and hosts_used > best_bound:
+        bounds["milp"] = best_bound = hosts_used  # HiGHS proved no packing uses fewer hosts
+        bound_name = "milp"
+    optimal = optimal or hosts_used == best_bound
     series = _host_loads(matrix, host_of, hosts_used)
     host_ids = [f"host{k:0{len(str(max(hosts_used - 1, 1)))}d}" for k in range(hosts_used)]
     host_series = pd.DataFrame(series.T, index=index, columns=host_ids)
@@ -868,10 +1408,11 @@ def pack(demand: pd.DataFrame | npt.ArrayLike, host_capacity: float,
     }, index=pd.Index(host_ids, name="host"))
     unit = str(demand.attrs.get("unit", "")) if isinstance(demand, pd.DataFrame) else ""
     return PackingResult(
-        hosts_used=hosts_used, lower_bound=lb, ffd_peak_hosts=ffd_hosts,
+        hosts_used=hosts_used, lower_bound=best_bound, ffd_peak_hosts=ffd_hosts,
         assignment={s: host_ids[int(h)] for s, h in zip(names, host_of, strict=True)},
         host_series=host_series, method=used_method, optimal=bool(optimal), capacity=cap,
-        host_capacity=float(host_capacity), unit=unit, hosts=hosts,
+        host_capacity=float(host_capacity), unit=unit, hosts=hosts, bound=bound_name,
+        bounds=bounds, gap_hosts=hosts_used - best_bound, search=search,
     )
 
 
@@ -880,10 +1421,16 @@ __all__ = [
     "METHODS",
     "MILP_MAX_ITEMS",
     "MILP_TIME_LIMIT_S",
+    "BOUND_NAMES",
+    "LowerBound",
     "PackingResult",
+    "SearchStats",
+    "clique_bound",
     "demand_matrix",
     "effective_capacity",
     "ffd_peak",
+    "l2_bound",
+    "local_search",
     "lower_bound",
     "pack",
     "pack_heuristic",

@@ -144,14 +144,101 @@ def fused_stats(values: npt.NDArray[np.floating], block_bytes: int = BLOCK_BYTES
     return (*out_c, mins_c.astype(np.float64)) if with_min else out_c
 
 
+#: Sample size per server from which the approximate :func:`quantile_per_server` picks its two
+#: pivots (a fixed, seeded set of steps; tuning only — the stated bound holds whatever the sample).
+QUANTILE_SAMPLE = 512
+#: Half-width of the pivot bracket in standard deviations of the sample rank (binomial
+#: ``sqrt(n p (1 - p))``); rows whose quantile falls outside the bracket are partitioned exactly.
+QUANTILE_BRACKET_SD = 4.0
+#: Quantile methods of :func:`quantile_per_server`.
+QUANTILE_METHODS: tuple[str, ...] = ("exact", "approx")
+
+
+def _partition_rows(rows: np.ndarray, lo: int, hi: int, frac: float) -> np.ndarray:
+    """Linear-interpolated order statistic by partitioning at one rank (min of the upper part)."""
+    part = np.partition(rows, lo, axis=1)
+    v_lo = part[:, lo].astype(np.float64)
+    v_hi = part[:, lo + 1:].min(axis=1).astype(np.float64) if hi > lo else v_lo
+    with np.errstate(invalid="ignore"):  # unused all-inf grid rows give NaN (replaced by callers)
+        return v_lo + frac * (v_hi - v_lo)
+
+
+def _count_rows(mask: np.ndarray) -> np.ndarray:
+    """True values per row of a boolean matrix (summed as bytes: faster than count_nonzero)."""
+    return mask.view(np.uint8).sum(axis=1, dtype=np.int64)
+
+
+def quantile_per_server(values: npt.NDArray[np.floating], q: float, *, method: str = "exact",
+                        block_bytes: int = BLOCK_BYTES) -> tuple[np.ndarray, np.ndarray]:
+    """Per-server ``q``-th percentile of a ``(time, server)`` array, exact or bracketed.
+
+    ``"exact"``: per cache-sized block of servers, one ``np.partition`` at the lower rank
+    of the linear method and the minimum of the part above it (the next order statistic)
+    — the same values as ``numpy.percentile(values, q, axis=0)`` (interpolated in float64),
+    without the second partition rank that doubled the cost.
+
+    ``"approx"``: two pivots from a fixed sample of ``QUANTILE_SAMPLE`` steps, at sample
+    ranks ``QUANTILE_BRACKET_SD`` binomial standard deviations either side of the
+    quantile's rank; one comparison pass counts the values below each pivot.  Where the
+    counts show that both neighbouring order statistics lie between the pivots (checked,
+    never assumed), the midpoint is returned with the error bound ``(high − low) / 2``:
+    the exact percentile lies between the pivots, so ``|approx − exact| ≤ error`` for
+    every server (tested).  Other rows are partitioned exactly (error 0).
+
+    Returns
+    -------
+    (values, error) : float64 arrays of length S; ``error`` is 0 for ``"exact"``.
+
+    Examples
+    --------
+    >>> v = np.asfortranarray([[10.0, 30.0], [20.0, 10.0], [30.0, 20.0], [40.0, 10.0]])
+    >>> quantile_per_server(v, 50)[0].tolist()
+    [25.0, 15.0]
+    """
+    if method not in QUANTILE_METHODS:
+        raise InputError(must_be("method", f"one of {list(QUANTILE_METHODS)}", method))
+    n_t, n_s = values.shape
+    rows_all = values.T if values.flags.f_contiguous else np.ascontiguousarray(values.T)
+    pos = q / 100.0 * (n_t - 1)
+    lo = int(np.floor(pos))
+    hi = min(lo + 1, n_t - 1)
+    frac = pos - lo
+    out = np.empty(n_s, dtype=np.float64)
+    err = np.zeros(n_s, dtype=np.float64)
+    b = max(1, block_bytes // max(1, n_t * values.itemsize))
+    if method == "exact" or n_t <= 4 * QUANTILE_SAMPLE:
+        for j in range(0, n_s, b):  # loop over cache blocks of servers
+            out[j:j + b] = _partition_rows(rows_all[j:j + b], lo, hi, frac)
+        return out, err
+    sample = np.sort(np.random.default_rng(0).choice(n_t, QUANTILE_SAMPLE, replace=False))
+    ns = sample.size
+    p = q / 100.0
+    r = p * (ns - 1)
+    margin = QUANTILE_BRACKET_SD * np.sqrt(ns * max(p * (1 - p), 1.0 / ns)) + 1
+    i_lo = max(int(np.floor(r - margin)), 0)  # clamped to the sample: a quantile beyond it
+    i_hi = min(int(np.ceil(r + margin)), ns - 1)  # fails the count check and is partitioned
+    for j in range(0, n_s, b):  # loop over cache blocks of servers, not over samples
+        blk = rows_all[j:j + b]
+        srt = np.partition(blk[:, sample], [i_lo, i_hi], axis=1)
+        p_lo, p_hi = srt[:, i_lo], srt[:, i_hi]
+        n_below = _count_rows(blk < p_lo[:, None])
+        n_upto = _count_rows(blk <= p_hi[:, None])
+        ok = (n_below <= lo) & (hi < n_upto)
+        out[j:j + b] = (p_lo.astype(np.float64) + p_hi.astype(np.float64)) / 2
+        err[j:j + b] = (p_hi.astype(np.float64) - p_lo.astype(np.float64)) / 2
+        bad = np.flatnonzero(~ok)
+        if bad.size:
+            out[j + bad] = _partition_rows(blk[bad], lo, hi, frac)
+            err[j + bad] = 0.0
+    return out, err
+
+
 def percentile_per_server(values: npt.NDArray[np.floating], q: float,
                           block_bytes: int = BLOCK_BYTES) -> np.ndarray:
     """Per-server ``q``-th percentile (numpy's default linear method) of a ``(time, server)`` array.
 
-    For the F-ordered arrays of wide frames the servers are partitioned in
-    cache-sized blocks (``np.partition`` at the two ranks around ``q``), which is
-    several times faster than ``np.percentile(values, q, axis=0)`` and gives the
-    same values.
+    The exact values of :func:`quantile_per_server` (equal to
+    ``np.percentile(values, q, axis=0)``).
 
     Examples
     --------
@@ -159,22 +246,7 @@ def percentile_per_server(values: npt.NDArray[np.floating], q: float,
     >>> percentile_per_server(v, 50).tolist()
     [25.0, 15.0]
     """
-    n_t, n_s = values.shape
-    if not (values.flags.f_contiguous and not values.flags.c_contiguous):
-        return np.asarray(np.percentile(values, q, axis=0), dtype=np.float64)
-    pos = q / 100.0 * (n_t - 1)
-    lo = int(np.floor(pos))
-    hi = min(lo + 1, n_t - 1)
-    frac = pos - lo
-    rows = values.T
-    b = max(1, block_bytes // max(1, n_t * values.itemsize))
-    out = np.empty(n_s, dtype=np.float64)
-    for j in range(0, n_s, b):  # loop over cache blocks of servers
-        part = np.partition(rows[j:j + b], [lo, hi], axis=1)
-        v_lo = part[:, lo].astype(np.float64)
-        v_hi = part[:, hi].astype(np.float64)
-        out[j:j + b] = v_lo + frac * (v_hi - v_lo)
-    return out
+    return quantile_per_server(values, q, block_bytes=block_bytes)[0]
 
 
 @dataclass(frozen=True)
@@ -308,6 +380,7 @@ def analyze(
     percentile: float | None = None,
     idle_peak_util_pct: float | None = None,
     validate: bool = True,
+    percentile_method: str = "exact",
 ) -> WhiteSpaceResult:
     """Composite / white-space analysis of a wide demand frame.
 
@@ -334,6 +407,10 @@ def analyze(
         capacity (absolute units) only servers with a zero peak are idle.
     validate : bool
         Check for negative values (one extra pass).  NaN is always detected.
+    percentile_method : {"exact", "approx"}
+        ``"exact"`` (equal to ``numpy.percentile``) or ``"approx"`` (within a per-server
+        bound, see :func:`quantile_per_server`; the largest bound is
+        ``parameters["percentile_error_max"]``).
 
     Returns
     -------
@@ -391,13 +468,18 @@ def analyze(
         k_bad = int(np.argmin(mins[0]))
         msg = must_be("demand", ">= 0", float(mins[0][k_bad]), f"server {names[k_bad]}")
         raise InputError(msg)
+    p_err = 0.0
     if spikes:
-        stats["p"] = percentile_per_server(values, percentile)
+        stats["p"], err = quantile_per_server(values, percentile, method=percentile_method)
+        p_err = float(err.max()) if err.size else 0.0
 
-    return from_stats(
+    result = from_stats(
         names, stats["avg"], stats["peak"], comp, index, p=stats.get("p"), unit=the_unit,
         interval_s=interval_s, steps=int(values.shape[0]), headroom_pct=headroom_pct,
         configured=configured, percentile=percentile, idle_peak_util_pct=idle_peak_util_pct)
+    if spikes:
+        result.parameters.update(percentile_method=percentile_method, percentile_error_max=p_err)
+    return result
 
 
 def resolve_parameters(headroom_pct: float | None = None, percentile: float | None = None,

@@ -56,9 +56,12 @@ def test_pack_anti_affinity_and_table(capsys: pytest.CaptureFixture[str], comple
     out = _json(capsys, ["pack", str(complementary), "--host-capacity", "100", "--anti-affinity",
                          "web,db", "--format", "json"])
     assert out["assignment"]["web"] != out["assignment"]["db"] and out["hosts_used"] == 2
+    # the anti-affine pair cannot share a host: the clique bound proves 2 is optimal
+    assert (out["lower_bound"], out["bound"], out["gap_hosts"]) == (2, "clique", 0)
     assert main(["pack", str(complementary), "--host-capacity", "100"]) == 0
     text = capsys.readouterr().out
     assert "hosts used: 1" in text and "peak-based FFD: 3" in text
+    assert "lower bound: 1 (composite bound)   gap: 0 host(s)" in text
 
 
 def test_pack_planetlab_directory(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:

@@ -99,7 +99,8 @@ def run_pack(args: argparse.Namespace) -> int:
         return 0
     unit = f" {result.unit}" if result.unit else ""
     print(f"hosts used: {result.hosts_used} ({result.method}{', optimal' if result.optimal else ''})")
-    print(f"lower bound: {result.lower_bound}   peak-based FFD: {result.ffd_peak_hosts} hosts")
+    print(f"lower bound: {result.lower_bound} ({result.bound} bound)   gap: {result.gap_hosts} "
+          f"host(s)   peak-based FFD: {result.ffd_peak_hosts} hosts")
     print(f"usable capacity per host: {result.capacity:,.1f}{unit}")
     print()
     emit_table(result.hosts)

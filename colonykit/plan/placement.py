@@ -174,8 +174,11 @@ def _per_host(scen: Scenario, series: np.ndarray, host_of: np.ndarray, sizing_re
         usable.append(float(measured.usable_mips(n, sizing_res, g, uplift, bound)[0]))
         peak.append(peak_h)
         p95.append(float(measured.statistic_of(comp[:, None], "p95")[0]) if comp.size else 0.0)
+    gap = getattr(pk, "gap_hosts", pk.hosts_used - pk.lower_bound)
+    bound = getattr(pk, "bound", "composite")
     notes = [f"Time-series packing of the guests' measured MIPS ({pk.method}): "
-             f"{n_hosts} LPAR(s), lower bound {pk.lower_bound}, peak-based FFD {pk.ffd_peak_hosts}; "
+             f"{n_hosts} LPAR(s); lower bound {pk.lower_bound} ({bound} bound; gap {gap} LPAR(s)"
+             f"{', proved optimal' if gap == 0 else ''}); peak-based FFD {pk.ffd_peak_hosts}; "
              "each LPAR has the fewest engines whose usable MIPS hold its own composite peak."]
     return Placement(host_of=host_of, cpus=cpus, mips_usable=usable, composite_peak_mips=peak,
                      composite_p95_mips=p95, method="time-series packing of measured MIPS",

@@ -1,0 +1,60 @@
+"""Lazy CLI start-up: --help imports no command module; each command imports only what it uses."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import subprocess
+import sys
+
+import pytest
+
+from colonykit import cli
+
+HEAVY = ("plotly", "pydantic", "pyarrow")
+
+
+def _modules_after(argv: list[str]) -> set[str]:
+    code = ("import json, sys\nfrom colonykit.cli import main\n"
+            f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+            "sys.stderr.write('MODULES=' + json.dumps(sorted(sys.modules)))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(json.loads(proc.stderr.rsplit("MODULES=", 1)[1]))
+
+
+def test_help_imports_no_heavy_module_and_no_command_module() -> None:
+    mods = _modules_after(["--help"])
+    assert not [m for m in HEAVY + ("numpy", "pandas") if m in mods]
+    assert not [m for m in mods if m.startswith("colonykit.cli._")]
+
+
+@pytest.mark.parametrize("command", ["size", "paging"])
+def test_size_and_paging_skip_plotly_and_pydantic(command: str) -> None:
+    mods = _modules_after([command, "--help"])
+    assert f"colonykit.cli.{cli.COMMANDS[command][0].rsplit('.', 1)[1]}" in mods
+    assert "plotly" not in mods and "pydantic" not in mods
+    # pyarrow: pandas >= 3 imports it itself whenever it is installed, so only check without pandas
+    if "pandas" not in mods:
+        assert "pyarrow" not in mods
+
+
+def test_command_table_matches_the_modules() -> None:
+    """COMMANDS (the lazy table) names every command its module registers, with the same help."""
+    registered: dict[str, tuple[str, str]] = {}
+    for name in cli.COMMAND_MODULES:
+        sub = argparse.ArgumentParser().add_subparsers()
+        importlib.import_module(name).register(sub)
+        for action in sub._choices_actions:
+            registered[action.dest] = (name, str(action.help))
+    assert registered == cli.COMMANDS
+
+
+def test_lazy_parser_runs_the_named_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["channels", "--io-rate", "54", "--connect-ms", "14", "--format", "json"]) == 0
+    assert "busy" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert all(command in out for command in cli.COMMANDS)
