@@ -52,6 +52,8 @@ def _bundle(files: dict[str, str]) -> str:
     ("xen_shared_root_image.txt", "xen-shared-root-image", "xen"),
     ("xen_nfs_root.txt", "xen-nfs-root", "xen"),
     ("ansible_basevol.txt", None, "ansible"),
+    ("libvirt_ro_root.txt", "zvm-ro-root", "libvirt"),
+    ("cloudinit_ro_root.txt", "zvm-ro-root", "cloud-init"),
 ])
 def test_golden(golden: str, design: str | None, target: str) -> None:
     text = _bundle(render.render(_example(design), target))
@@ -79,10 +81,13 @@ def _entries(text: str) -> dict[str, list[str]]:
 
 def _check_directory(p: plan.ColonyPlan) -> None:
     files = render.render_zvm(p)
+    owners = {im.zvm.owner for im in p.images if im.zvm}
+    owner_text = files.get("owners/USER.DIRECT", "")
+    # the owner entry once (owners/USER.DIRECT), not in every LPAR's file
+    assert sorted(ln.split()[1] for ln in owner_text.splitlines() if ln.startswith("USER ")) == sorted(owners)
     for host in p.hosts:
-        text = files[f"{host.id}/USER.DIRECT"]
+        text = owner_text + files[f"{host.id}/USER.DIRECT"]
         users = [ln.split()[1] for ln in text.splitlines() if ln.startswith("USER ")]
-        owners = {im.zvm.owner for im in p.images if im.zvm}
         # one USER entry per guest (plus the owner of the shared disks)
         assert sorted(u for u in users if u not in owners) == sorted(g.zvm.userid for g in host.guests)
         assert len(users) == len(set(users))
@@ -100,7 +105,7 @@ def _check_directory(p: plan.ColonyPlan) -> None:
                 if word == "LINK":
                     _, owner, ovdev, _vdev, mode = st_.split()
                     assert (owner, ovdev) in mdisks, f"LINK to missing {owner} {ovdev}"
-                    assert mode in ("RR", "R")
+                    assert mode in ("RR", "R")  # guests never write the shared disks
                 if word == "MDISK" and "V-DISK" in st_:
                     vdev, blocks = st_.split()[1], int(st_.split()[4])
                     g = next(g for g in host.guests if g.zvm.userid == name)
@@ -149,7 +154,7 @@ def test_feilong_fields(zvm_plan) -> None:
         assert re.fullmatch(r"[a-zA-Z0-9]{1,8}", g["userid"])
         assert re.fullmatch(r"[1-9][0-9]{0,3}[mMgG]", g["max_mem"])
         assert 1 <= g["max_cpu"] <= 64
-        assert re.fullmatch(r"RELATIVE ([1-9][0-9]{0,3}|10000)", g["cshare"])
+        assert "cshare" not in g  # Feilong's schema refuses "RELATIVE n" (one word only)
         for d in g["disk_list"]:
             assert set(d) <= FEILONG_DISK_KEYS and "size" in d
             assert d["format"] in render.FEILONG_FORMATS
@@ -200,11 +205,13 @@ def test_ansible_inventory(zvm_plan) -> None:
 
 
 def test_targets_and_bad_target(zvm_plan) -> None:
-    assert render.targets_for(zvm_plan) == ["zvm", "feilong", "ansible"]
+    assert render.targets_for(zvm_plan) == ["zvm", "feilong", "libvirt", "cloud-init", "ansible"]
     with pytest.raises(InputError, match="needs a xen plan"):
         render.render(zvm_plan, "xen")
-    with pytest.raises(UnknownNameError, match="libvirt"):
-        render.render(zvm_plan, "libvirt")
+    with pytest.raises(UnknownNameError, match="vmware"):
+        render.render(zvm_plan, "vmware")
+    with pytest.raises(InputError, match="needs a zvm plan"):
+        render.render(_example("xen-nfs-root"), "libvirt")
     with pytest.raises(InputError, match="needs a zvm plan"):
         render.render(_example("xen-nfs-root"), "feilong")
 
