@@ -24,10 +24,10 @@ Examples
 >>> from colonykit import designs
 >>> d = designs.get_design("zvm-basevol-guestvol")
 >>> d.shared_cyl, d.per_guest_cyl
-(3338, 190)
+(3338, 150)
 >>> frame = designs.compare(100)
 >>> round(float(frame.loc["zvm-basevol-guestvol", "saving_vs_dedicated_pct"]), 1)
-93.4
+94.6
 """
 
 from __future__ import annotations
@@ -300,7 +300,7 @@ def get_design(name: str, overrides: Mapping[str, float] | None = None,
     >>> get_design("zvm-shared-usr").components[0].size_cyl  # ceil(0.85 × 3338)
     2838
     >>> get_design("zvm-basevol-guestvol", {"guestvol_cyl": 300}).per_guest_cyl
-    340
+    300
     """
     raw_all = load_designs_file(path)
     if name not in raw_all:

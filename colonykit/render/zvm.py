@@ -160,7 +160,7 @@ def render_zvm(plan: ColonyPlan) -> dict[str, str]:
     >>> files = render_zvm(plan.build_plan("data/examples/scenario.yaml").plan)
     >>> sorted(files)
     ['lpar1/SYSTEM.CONFIG', 'lpar1/USER.DIRECT', 'owners/USER.DIRECT']
-    >>> [ln for ln in files["lpar1/USER.DIRECT"].splitlines() if "LINK" in ln]
+    >>> [ln for ln in files["lpar1/USER.DIRECT"].splitlines() if ln.startswith(" LINK")]
     [' LINK LINXBASE 0201 0201 RR']
     """
     from colonykit.render import losses, require
