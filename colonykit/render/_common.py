@@ -55,7 +55,7 @@ def dir_token(value: object, field: str, where: str) -> str:
     'LNX00001'
     """
     text = str(value)
-    if not _DIR_TOKEN.match(text):
+    if not _DIR_TOKEN.fullmatch(text):
         raise refuse(field, "one z/VM directory operand (printable ASCII, no blank or line break)",
                      text, where)
     return text
@@ -85,9 +85,42 @@ def spec_value(value: object, field: str, where: str) -> str:
     'xvda'
     """
     text = str(value)
-    if not _SPEC_VALUE.match(text):
+    if not _SPEC_VALUE.fullmatch(text):
         raise refuse(field, "one xl.cfg spec value (no blank, ',', '=', quote or backslash)", text, where)
     return text
+
+
+_FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+
+
+def file_name(value: object, field: str, where: str) -> str:
+    """``value`` as one file-name component (guest names become file and host names).
+
+    Examples
+    --------
+    >>> file_name("file-01", "name", "render xen")
+    'file-01'
+    """
+    text = str(value)
+    if not _FILE_NAME.fullmatch(text):
+        raise refuse(field, "a name of letters, digits, '.', '_' or '-' (it becomes a file name)", text, where)
+    return text
+
+
+def ip_interface(value: object, field: str, where: str) -> str:
+    """``value`` as an address with prefix (``10.1.0.11/16``).
+
+    Examples
+    --------
+    >>> ip_interface("10.1.0.11/16", "network.ip", "render cloud-init")
+    '10.1.0.11/16'
+    """
+    import ipaddress
+
+    try:
+        return str(ipaddress.ip_interface(str(value)))
+    except ValueError:
+        raise refuse(field, "an address with prefix like 10.1.0.11/16", value, where) from None
 
 
 def matching(value: object, field: str, pattern: str, rule: str, where: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from colonykit.plan import ColonyPlan
-from colonykit.render._common import header
+from colonykit.render._common import file_name, header, ip_interface
 
 
 def group_name(text: str) -> str:
@@ -46,16 +46,17 @@ def render_ansible(plan: ColonyPlan) -> dict[str, str]:
         hosts: dict[str, Any] = {}
         for g in host.guests:
             hv: dict[str, Any] = {}
-            ip = next((n.ip for n in g.network if n.ip), None)
-            if ip:
-                hv["ansible_host"] = ip.split("/")[0]
+            where = f"render ansible, host {host.id}, guest {g.name}"
+            ip = next((n.ip for n in g.network if n.ip is not None), None)
+            if ip is not None:
+                hv["ansible_host"] = ip_interface(ip, "network.ip", where).split("/")[0]
             if g.zvm is not None:
                 hv["colony_userid"] = g.zvm.userid
             hv.update({"colony_vcpus": g.vcpus, "colony_memory_mib": g.memory_mib,
                        "colony_host": host.id, "colony_platform": host.platform})
-            hosts[g.name] = hv
+            hosts[file_name(g.name, "name", where)] = hv
             role = g.tags.get("role")
-            if role:
+            if role is not None:
                 roles.setdefault(f"role_{group_name(role)}", {})[g.name] = None
         children[group_name(host.id)] = {"hosts": hosts}
     for name in sorted(roles):

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from colonykit.plan import ColonyPlan, Guest, StorageItem
-from colonykit.render._common import header, line_text
+from colonykit.render._common import file_name, header, ip_interface, line_text
 
 #: SSH key placeholder written into user-data; the site replaces it at provisioning time.
 SSH_KEY_PLACEHOLDER = "ssh-ed25519 AAAA-REPLACE-AT-PROVISIONING colony-admin"
@@ -67,22 +67,23 @@ def _user_data(plan: ColonyPlan, host_id: str, platform: str, g: Guest) -> str:
     return text + yaml.safe_dump(doc, sort_keys=False, default_flow_style=False, width=100)
 
 
-def _network_config(plan: ColonyPlan, platform: str, g: Guest) -> str:
+def _network_config(plan: ColonyPlan, host_id: str, platform: str, g: Guest) -> str:
+    where = f"render cloud-init, host {host_id}, guest {g.name}"
     eths: dict[str, Any] = {}
     for i, n in enumerate(g.network):
         eth: dict[str, Any] = {}
         if platform == "zvm" and n.vdev:
             name = f"enc{n.vdev.lower().lstrip('0') or '0'}"
             eth["match"] = {"name": name}
-        elif n.mac:
+        elif n.mac is not None:
             name = f"eth{i}"
             eth["match"] = {"macaddress": n.mac}
         else:
             name = f"eth{i}"
             eth["match"] = {"name": name}
         eth["set-name"] = name
-        if n.ip:
-            eth["addresses"] = [n.ip]
+        if n.ip is not None:
+            eth["addresses"] = [ip_interface(n.ip, "network.ip", where)]
         else:
             eth["dhcp4"] = True
         eths[name] = eth
@@ -105,6 +106,7 @@ def render_cloud_init(plan: ColonyPlan) -> dict[str, str]:
     out: dict[str, str] = {}
     for h in plan.hosts:
         for g in h.guests:
-            out[f"{h.id}/{g.name}/user-data"] = _user_data(plan, h.id, h.platform, g)
-            out[f"{h.id}/{g.name}/network-config"] = _network_config(plan, h.platform, g)
+            name = file_name(g.name, "name", f"render cloud-init, host {h.id}")
+            out[f"{h.id}/{name}/user-data"] = _user_data(plan, h.id, h.platform, g)
+            out[f"{h.id}/{name}/network-config"] = _network_config(plan, h.id, h.platform, g)
     return out

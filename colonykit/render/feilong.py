@@ -29,7 +29,7 @@ from typing import Any
 
 from colonykit.errors import InputError
 from colonykit.plan import ColonyPlan, Guest
-from colonykit.render._common import Loss, line_text, matching
+from colonykit.render._common import Loss, line_text, matching, refuse
 
 #: Feilong ``disk_list[].format`` values (zvmsdk/sdkwsgi/validation/parameter_types.py).
 FEILONG_FORMATS: tuple[str, ...] = ("ext2", "ext3", "ext4", "xfs", "swap", "none")
@@ -95,7 +95,7 @@ def _disk(s: Any, boot: bool, where: str) -> dict[str, Any]:
         fmt = s.fs if s.fs in FEILONG_FORMATS else ("swap" if s.role == "swap" else "none")
         d: dict[str, Any] = {"size": str(int(s.size_cyl or 0)), "format": fmt, "is_boot_disk": boot,
                              "vdev": vdev}
-        if s.pool:
+        if s.pool is not None:
             d["disk_pool"] = matching(s.pool, "storage.pool", r"\w+:\w+",
                                       "a Feilong disk pool TYPE:NAME (ECKD:POOL1)", where)
         return d
@@ -126,10 +126,12 @@ def _bodies(plan: ColonyPlan, host_id: str, g: Guest, lost: list[Loss]) -> dict[
         "disk_list": disks, "max_cpu": int(g.max_vcpus), "max_mem": feilong_max_mem(int(g.max_memory_mib)),
         "ipl_from": line_text(ipl, "zvm.ipl", where), "comments": comments,
     }
-    if z.profile:
+    if z.profile is not None:
         guest["user_profile"] = matching(z.profile, "zvm.profile", _USERID, "a Feilong profile name", where)
     out = {f"{host_id}/{userid}.json": json.dumps({"guest": guest}, indent=2) + "\n"}
     prof = next((p for h in plan.hosts if h.id == host_id for p in h.profiles if p.name == z.profile), None)
+    if z.profile is not None and prof is None:
+        raise refuse("zvm.profile", f"a profile of host {host_id}", z.profile, where)
     in_profile = {(n.network, n.vdev) for n in prof.nics} if prof else set()
     vswitch = {n.id: n.zvm.vswitch for n in plan.networks if n.zvm is not None}
     for n in g.network:

@@ -26,7 +26,7 @@ import xml.etree.ElementTree as ET
 
 from colonykit.errors import InputError
 from colonykit.plan import ColonyPlan, Guest, StorageItem
-from colonykit.render._common import Loss, header, line_text, matching, refuse
+from colonykit.render._common import Loss, file_name, header, line_text, matching, refuse
 
 #: Folder of the image files on the KVM host (libvirt's default storage pool path).
 KVM_IMAGE_DIR = "/var/lib/libvirt/images"
@@ -143,7 +143,7 @@ def _domain(plan: ColonyPlan, host_id: str, g: Guest, lost: list[Loss]) -> str:
         i += 1
     for n in g.network:
         itf = ET.SubElement(dev, "interface", type="bridge")
-        if n.mac:
+        if n.mac is not None:
             ET.SubElement(itf, "mac", address=matching(n.mac, "network.mac", r"[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}",
                                                        "a MAC address", where))
         ET.SubElement(itf, "source", bridge=line_text(n.network, "network.network", where))
@@ -175,4 +175,4 @@ def render_libvirt(plan: ColonyPlan) -> dict[str, str]:
 
     require(plan, "libvirt")
     lost = libvirt_losses(plan)
-    return {f"{h.id}/{g.name}.xml": _domain(plan, h.id, g, lost) for h in plan.hosts for g in h.guests}
+    return {f"{h.id}/{file_name(g.name, 'name', f'render libvirt, host {h.id}')}.xml": _domain(plan, h.id, g, lost) for h in plan.hosts for g in h.guests}

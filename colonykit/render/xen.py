@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from colonykit.errors import InputError
 from colonykit.plan import ColonyPlan
-from colonykit.render._common import header, line_text, refuse, spec_value
+from colonykit.render._common import file_name, header, line_text, refuse, spec_value
 
 #: Xen ``cpu_weight`` of a domain with the default share (xl.cfg(5): default 256); the z/VM
 #: default relative share is 100, so ``cpu_weight = share_relative × 256 / 100``.
@@ -24,7 +24,7 @@ def _q(text: str, field: str, where: str) -> str:
 
 
 def _target(text: str, field: str, where: str) -> str:
-    value = line_text(text, field, where, forbid="'\"\\")
+    value = line_text(text, field, where, forbid="'\"\\,")
     if not value or value != value.strip():
         raise refuse(field, "a path without leading or trailing blanks", value, where)
     return value
@@ -62,7 +62,7 @@ def render_xen(plan: ColonyPlan) -> dict[str, str]:
                 f"maxmem = {int(g.max_memory_mib)}", f"cpu_weight = {weight}"]
             for key in ("kernel", "ramdisk", "root", "extra"):
                 value = getattr(x, key)
-                if value:
+                if value is not None:
                     lines.append(f"{key} = {_q(value, f'xen.{key}', where)}")
             specs = []
             for s in g.storage:
@@ -89,11 +89,11 @@ def render_xen(plan: ColonyPlan) -> dict[str, str]:
             vifs = []
             for n in g.network:
                 parts = []
-                if n.mac:
+                if n.mac is not None:
                     parts.append(f"mac={spec_value(n.mac, 'network.mac', where)}")
                 parts.append(f"bridge={spec_value(bridges.get(n.network, n.network), 'networks.xen.bridge', where)}")
                 vifs.append("'" + ",".join(parts) + "'")
             if vifs:
                 lines.append(f"vif = [ {', '.join(vifs)} ]")
-            out[f"{host.id}/{g.name}.cfg"] = "\n".join(lines) + "\n"
+            out[f"{host.id}/{file_name(g.name, 'name', where)}.cfg"] = "\n".join(lines) + "\n"
     return out

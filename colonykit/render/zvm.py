@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from colonykit.errors import InputError
 from colonykit.plan import ColonyPlan, Guest, Host, StorageItem
-from colonykit.render._common import dir_token, header, line_text
+from colonykit.render._common import dir_token, header, line_text, refuse
 from colonykit.units import FBA_BLOCKS_PER_MIB
 
 #: Storage of the owner of the shared minidisks: seed 000 ``USER LINXBASE password 64M 512M G``
@@ -88,7 +88,10 @@ def _user_entry(g: Guest, host: Host, image_owner: dict[str, tuple[str, str]],
     lines = [f"USER {tok(z.userid, 'userid')} {tok(z.password, 'password')} "
              f"{storage_size(g.memory_mib)} {storage_size(g.max_memory_mib)} {tok(z.privclass, 'privclass')}"]
     profile = next((p for p in host.profiles if p.name == z.profile), None)
-    if z.profile:
+    if z.profile is not None and profile is None:
+        raise refuse("zvm.profile", f"a profile of host {host.id} ({[p.name for p in host.profiles]})",
+                     z.profile, where)
+    if z.profile is not None:
         lines.append(f" INCLUDE {tok(z.profile, 'profile')}")
     lines.append(" CPU 00 BASE")
     lines.extend(f" CPU {i:02X}" for i in range(1, g.vcpus))

@@ -63,7 +63,7 @@ class _Entry:
 
 
 def _mib(text: str) -> float | None:
-    m = _STORAGE.match(text)
+    m = _STORAGE.fullmatch(text)
     return int(m.group(1)) * _UNIT[m.group(2)] if m else None
 
 
@@ -127,7 +127,7 @@ def check_directory(texts: Iterable[tuple[str, str]], *, volume_cyl: Mapping[str
                 problems.append(f"{at}: {msg}")
 
             if word in ("USER", "PROFILE", "IDENTITY"):
-                if not ops or not _NAME.match(ops[0]):
+                if not ops or not _NAME.fullmatch(ops[0]):
                     bad(f"{word} needs a 1-8 character name (got {ops[:1]})")
                     cur = None
                     continue
@@ -141,14 +141,14 @@ def check_directory(texts: Iterable[tuple[str, str]], *, volume_cyl: Mapping[str
                 if word == "USER":
                     if len(ops) < 2 or len(ops) > 5:
                         bad(f"USER needs userid password [storage [maxstorage [classes]]] (got {len(ops)} operands)")
-                    elif not (_NAME.match(ops[1]) or ops[1] in _PASSWORD_WORDS):
+                    elif not (_NAME.fullmatch(ops[1]) or ops[1] in _PASSWORD_WORDS):
                         bad(f"USER password must be 1-8 characters (got {ops[1]!r})")
                     sizes = [_mib(o) for o in ops[2:4]]
                     if any(s is None for s in sizes):
                         bad(f"USER storage must be n followed by K, M, G or T (got {ops[2:4]})")
                     elif len(sizes) == 2 and sizes[0] > sizes[1]:  # type: ignore[operator]
                         bad(f"USER storage {ops[2]} exceeds the maximum {ops[3]}")
-                    if len(ops) == 5 and not _CLASSES.match(ops[4]):
+                    if len(ops) == 5 and not _CLASSES.fullmatch(ops[4]):
                         bad(f"USER privilege classes must be A-Z or 1-6 (got {ops[4]!r})")
                 elif len(ops) != 1:
                     bad(f"PROFILE takes one operand (got {len(ops)})")
@@ -160,7 +160,7 @@ def check_directory(texts: Iterable[tuple[str, str]], *, volume_cyl: Mapping[str
             if word == "INCLUDE":
                 if prev_word != "USER":
                     bad("INCLUDE must directly follow the USER statement")
-                if cur.kind != "USER" or len(ops) != 1 or not _NAME.match(ops[0]):
+                if cur.kind != "USER" or len(ops) != 1 or not _NAME.fullmatch(ops[0]):
                     bad("INCLUDE takes one profile name in a USER entry")
                 else:
                     cur.include = ops[0]
@@ -178,7 +178,7 @@ def check_directory(texts: Iterable[tuple[str, str]], *, volume_cyl: Mapping[str
                     elif len(ops) > 2 or (len(ops) == 2 and not (ops[1].isdigit() and 1 <= int(ops[1]) <= 64)):
                         bad(f"MACHINE takes a type and 1-64 CPUs (got {ops})")
                 elif word == "IPL":
-                    if not ops or not _NAME.match(ops[0]):
+                    if not ops or not _NAME.fullmatch(ops[0]):
                         bad(f"IPL needs a device number or a system name (got {ops[:1]})")
                 elif word == "OPTION":
                     unknown = [o for o in ops if o not in _OPTIONS and not o.isdigit()]
@@ -190,12 +190,12 @@ def check_directory(texts: Iterable[tuple[str, str]], *, volume_cyl: Mapping[str
                     elif ops[0] == "RELATIVE" and not (ops[1].isdigit() and 1 <= int(ops[1]) <= 10000):
                         bad(f"SHARE RELATIVE must be 1-10000 (got {ops[1]})")
                 elif word == "NAMESAVE":
-                    if not ops or not all(_NAME.match(o) for o in ops):
+                    if not ops or not all(_NAME.fullmatch(o) for o in ops):
                         bad(f"NAMESAVE takes 1-8 character names (got {ops})")
             elif word in _DEVICE:
                 seen_device = True
                 vdev = ops[0] if ops else ""
-                if not _VDEV.match(vdev) and not (word == "LINK" and len(ops) > 2):
+                if not _VDEV.fullmatch(vdev) and not (word == "LINK" and len(ops) > 2):
                     bad(f"{word} needs a 1-4 digit hex device number (got {vdev!r})")
                 own = ops[2] if word == "LINK" and len(ops) > 2 else vdev
                 key = own.zfill(4)
@@ -205,7 +205,7 @@ def check_directory(texts: Iterable[tuple[str, str]], *, volume_cyl: Mapping[str
                 if word == "MDISK":
                     _check_mdisk(ops, cur, at, volume_cyl, extents, bad)
                 elif word == "LINK":
-                    if len(ops) != 4 or not _NAME.match(ops[0]) or not all(_VDEV.match(o) for o in ops[1:3]):
+                    if len(ops) != 4 or not _NAME.fullmatch(ops[0]) or not all(_VDEV.fullmatch(o) for o in ops[1:3]):
                         bad(f"LINK takes userid vdev1 vdev2 mode (got {ops})")
                     elif ops[3] not in _LINK_MODES:
                         bad(f"LINK mode must be one of {sorted(_LINK_MODES)} (got {ops[3]})")
@@ -276,7 +276,7 @@ def _check_mdisk(ops: list[str], cur: _Entry, at: str, volume_cyl: Mapping[str, 
             return
         s0, n = int(start), int(count)
         cyl = volume_cyl if isinstance(volume_cyl, int) else volume_cyl.get(volser, 10017)
-        if not _VOLSER.match(volser):
+        if not _VOLSER.fullmatch(volser):
             bad(f"MDISK volser must be 1-6 characters (got {volser!r})")
         if s0 < 1:
             bad("MDISK start cylinder 0 holds the volume label; start at 1 or later")
@@ -315,7 +315,7 @@ def _check_nicdef(ops: list[str], cur: _Entry, no: int, bad: Callable[[str], Non
         bad(f"NICDEF DEVICES must be 3-3072 (got {kv['DEVICES']})")
     lan = kv.get("LAN")
     if isinstance(lan, tuple):
-        if not _NAME.match(lan[1]):
+        if not _NAME.fullmatch(lan[1]):
             bad(f"NICDEF LAN name must be 1-8 characters (got {lan[1]!r})")
         elif lan[0] == "SYSTEM":
             cur.nics.append((ops[0], lan[1], no))
