@@ -131,7 +131,8 @@ def _bodies(plan: ColonyPlan, host_id: str, g: Guest, lost: list[Loss]) -> dict[
     out = {f"{host_id}/{userid}.json": json.dumps({"guest": guest}, indent=2) + "\n"}
     prof = next((p for h in plan.hosts if h.id == host_id for p in h.profiles if p.name == z.profile), None)
     if z.profile is not None and prof is None:
-        raise refuse("zvm.profile", f"a profile of host {host_id}", z.profile, where)
+        field = "zvm.profile"
+        raise refuse(field, f"a profile of host {host_id}", z.profile, where)
     in_profile = {(n.network, n.vdev) for n in prof.nics} if prof else set()
     vswitch = {n.id: n.zvm.vswitch for n in plan.networks if n.zvm is not None}
     for n in g.network:

@@ -89,7 +89,8 @@ def _user_entry(g: Guest, host: Host, image_owner: dict[str, tuple[str, str]],
              f"{storage_size(g.memory_mib)} {storage_size(g.max_memory_mib)} {tok(z.privclass, 'privclass')}"]
     profile = next((p for p in host.profiles if p.name == z.profile), None)
     if z.profile is not None and profile is None:
-        raise refuse("zvm.profile", f"a profile of host {host.id} ({[p.name for p in host.profiles]})",
+        field = "zvm.profile"
+        raise refuse(field, f"a profile of host {host.id} ({[p.name for p in host.profiles]})",
                      z.profile, where)
     if z.profile is not None:
         lines.append(f" INCLUDE {tok(z.profile, 'profile')}")
