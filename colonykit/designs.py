@@ -142,6 +142,8 @@ class Design:
         z/VM userid owning the shared minidisks (z/VM designs with shared disks).
     ipl_vdev : str
         Device the guests IPL (default: the root disk).
+    guest_os : str
+        Guest operating system when not Linux (``netbsd``: seed 004's NetBSD domUs).
     """
 
     name: str
@@ -158,6 +160,7 @@ class Design:
     options: tuple[str, ...] = ()
     owner: str = ""
     ipl_vdev: str = ""
+    guest_os: str = ""
     overridden: tuple[str, ...] = field(default=())
 
     def _disk(self, shared: bool) -> list[Component]:
@@ -358,7 +361,8 @@ def get_design(name: str, overrides: Mapping[str, float] | None = None,
         components=tuple(comps), ro_dirs=tuple(raw.get("ro_dirs") or ()),
         rw_dirs=tuple(raw.get("rw_dirs") or ()), memory_shared=str(raw.get("memory_shared", "")),
         upgrade_touches=str(raw.get("upgrade_touches", "")), options=tuple(raw.get("options") or ()),
-        owner=str(raw.get("owner", "")), ipl_vdev=str(raw.get("ipl_vdev", "")), overridden=tuple(overridden),
+        owner=str(raw.get("owner", "")), ipl_vdev=str(raw.get("ipl_vdev", "")),
+        guest_os=str(raw.get("guest_os", "")), overridden=tuple(overridden),
     )
 
 

@@ -170,7 +170,7 @@ def test_two_hosts_and_xen(tmp_path) -> None:
     assert x.plan.evidence.paging.applicable is False
     assert "CK012" not in {f.code for f in x.findings if f.path == "evidence.paging"}
     g = x.plan.hosts[0].guests[0]
-    assert g.zvm is None and g.xen.root == "/dev/xvda ro"
+    assert g.zvm is None and g.xen.root == "xbd0a" and g.xen.type == "pv"  # seed 004: NetBSD domU
     n = plan.build_plan(write_scenario(tmp_path, **{"design.name": "xen-nfs-root", "design.overrides": {}}))
     g = n.plan.hosts[0].guests[0]
     assert g.xen.root == "/dev/nfs" and g.xen.extra.startswith("nfsroot=10.0.0.5:/export/roots/file-01")

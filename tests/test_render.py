@@ -183,10 +183,14 @@ def test_xen_rules() -> None:
             target = spec.split("target=")[1]
             assert ("access=ro" in spec) == (target in shared)  # only the shared root is R/O
         assert re.search(r'^memory = \d+$', text, re.M) and re.search(r"^maxmem = \d+$", text, re.M)
+    for text in files.values():  # seed 004: NetBSD PV domU, XEN3_DOMU kernel, root on xbd0
+        assert 'type = "pv"' in text and 'root = "xbd0a"' in text and "netbsd-XEN3_DOMU" in text
     nfs = render.render_xen(_example("xen-nfs-root"))
     for text in nfs.values():
         assert 'root = "/dev/nfs"' in text and 'extra = "nfsroot=10.0.0.5:/export/roots/' in text
         assert "disk =" not in text and "nfs_server" not in text
+    # seed 002 / kernel nfsroot: the planned static address, so the inventory reaches the domU
+    assert "ip=10.1.0.11:::255.255.0.0:file-01:eth0:off\"" in nfs["xen1/file-01.cfg"]
 
 
 def test_no_two_domus_share_a_rw_image() -> None:
