@@ -243,3 +243,23 @@ def test_nss_ipl_and_namesave() -> None:
     assert "IPL LNXNSS" in ent and "NAMESAVE LNXNSS" in ent and "NAMESAVE XIPDCSS" in ent
     assert ent.index("NAMESAVE XIPDCSS") < min(i for i, st_ in enumerate(ent) if st_.startswith("MDISK"))
     _check_directory(p)
+
+
+def test_what_targets_cannot_carry_is_written_and_found(zvm_plan) -> None:
+    """Issue 12 item 4: each loss is a comment in the target's file and a CK016 finding."""
+    lost = render.losses(zvm_plan)
+    assert {ls.target for ls in lost} == {"feilong", "libvirt"}
+    feilong = render.render_feilong(zvm_plan)
+    libvirt = render.render_libvirt(zvm_plan)
+    for ls in lost:
+        files = feilong if ls.target == "feilong" else libvirt
+        subjects = [g for h in zvm_plan.hosts for g in h.guests if ls.subject in (g.name, "*")]
+        for g in subjects:
+            key = f"lpar1/{g.zvm.userid}.json" if ls.target == "feilong" else f"lpar1/{g.name}.xml"
+            assert f"cannot carry: {ls.what}" in files[key]
+    # V-DISK swap next to other disks: Feilong makes a pool minidisk of it; libvirt a transient image
+    assert any("V-DISK 0200" in ls.what and ls.target == "feilong" for ls in lost)
+    found = {f.path: f for f in plan.check_plan(zvm_plan) if f.code == "CK016"}
+    assert set(found) == {"render.feilong", "render.libvirt"}
+    assert f"{sum(ls.target == 'feilong' for ls in lost)} item(s)" in found["render.feilong"].message
+    assert not [f for f in plan.check_plan(_example("xen-nfs-root")) if f.code == "CK016"]

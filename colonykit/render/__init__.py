@@ -40,7 +40,8 @@ from collections.abc import Callable
 
 from colonykit.errors import InputError, unknown_name
 from colonykit.plan import ColonyPlan
-from colonykit.render._common import Loss
+from colonykit.plan.carry import Loss
+from colonykit.plan.carry import losses as _losses
 from colonykit.render.ansible import render_ansible
 from colonykit.render.cloudinit import render_cloud_init
 from colonykit.render.feilong import (
@@ -90,14 +91,7 @@ def losses(plan: ColonyPlan, target: str | None = None) -> list[Loss]:
     >>> losses(p, "zvm")
     []
     """
-    chosen = [target] if target is not None else targets_for(plan)
-    out: list[Loss] = []
-    for t in chosen:
-        if t == "feilong":
-            out += feilong_losses(plan)
-        elif t == "libvirt":
-            out += libvirt_losses(plan)
-    return out
+    return _losses(plan, [target] if target is not None else targets_for(plan))
 
 
 RENDERERS: dict[str, Callable[[ColonyPlan], dict[str, str]]] = {
@@ -143,6 +137,8 @@ __all__ = [
     "XEN_DEFAULT_CPU_WEIGHT",
     "ZVM_DEFAULT_SHARE",
     "Loss",
+    "feilong_losses",
+    "libvirt_losses",
     "losses",
     "render",
     "render_ansible",

@@ -11,7 +11,6 @@ checks live here, in one place, for every target.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from colonykit.errors import InputError, must_be
@@ -147,28 +146,3 @@ def header(plan: ColonyPlan, host: Host | None, comment: str, target: str) -> li
     if host is not None:
         text += f", host {line_text(host.id, 'hosts.id', where)}"
     return [text, f"{comment} generated from a plan: edit the plan and re-render, not this file"]
-
-
-@dataclass(frozen=True)
-class Loss:
-    """Something in the plan that a target's files cannot carry.
-
-    Attributes
-    ----------
-    target : str
-        Renderer target (``feilong``, ``libvirt``, …).
-    subject : str
-        Guest name or host id the loss applies to (``*`` for every guest of the plan).
-    what : str
-        What is lost and what the renderer writes instead.
-    """
-
-    target: str
-    subject: str
-    what: str
-
-
-def loss_comments(losses: list[Loss], subject: str, comment: str) -> list[str]:
-    """Comment lines naming what the file cannot carry for ``subject`` (and for ``*``)."""
-    lines = [f"{comment} cannot carry: {ls.what}" for ls in losses if ls.subject in (subject, "*")]
-    return lines

@@ -29,12 +29,11 @@ from typing import Any
 
 from colonykit.errors import InputError
 from colonykit.plan import ColonyPlan, Guest
-from colonykit.render._common import Loss, line_text, matching, refuse
+from colonykit.plan.carry import Loss, feilong_losses
+from colonykit.render._common import line_text, matching, refuse
 
 #: Feilong ``disk_list[].format`` values (zvmsdk/sdkwsgi/validation/parameter_types.py).
 FEILONG_FORMATS: tuple[str, ...] = ("ext2", "ext3", "ext4", "xfs", "swap", "none")
-#: Feilong ``[zvm] user_default_share_unit`` default (zvmsdk/config.py): SHARE RELATIVE = unit × vCPUs.
-FEILONG_SHARE_UNIT = 100
 _USERID = r"\w{1,8}"
 _VDEV = r"[0-9a-fA-F]{1,4}"
 
@@ -48,45 +47,6 @@ def feilong_max_mem(mib: int) -> str:
     ('8192M', '20G')
     """
     return f"{mib}M" if mib <= 9999 else f"{math.ceil(mib / 1024)}G"
-
-
-def feilong_losses(plan: ColonyPlan) -> list[Loss]:
-    """What a Feilong body cannot carry, per guest."""
-    out: list[Loss] = []
-    for host in plan.hosts:
-        for g in host.guests:
-            z = g.zvm
-            if z is None:
-                continue
-            if g.share_relative != FEILONG_SHARE_UNIT * g.vcpus:
-                out.append(Loss("feilong", g.name, f"SHARE RELATIVE {g.share_relative} (Feilong's "
-                                f"schema refuses a blank in cshare; it writes SHARE RELATIVE "
-                                f"{FEILONG_SHARE_UNIT} x {g.vcpus} vCPU = {FEILONG_SHARE_UNIT * g.vcpus})"))
-            kinds = [s.kind for s in g.storage]
-            for s in g.storage:
-                if s.kind == "tdisk":
-                    out.append(Loss("feilong", g.name, f"T-disk {s.vdev} ({s.size_cyl} cyl): Feilong "
-                                    "has no T-DISK; a swap minidisk of that size comes from the disk pool"))
-                elif s.kind == "vdisk" and kinds.count("vdisk") + kinds.count("mdisk") + kinds.count("tdisk") > 1:
-                    out.append(Loss("feilong", g.name, f"V-DISK {s.vdev} ({s.size_mib} MiB): Feilong "
-                                    "makes a VDISK only when the swap disk is the guest's only disk; "
-                                    "here it becomes a swap minidisk from the disk pool"))
-                elif s.kind == "mdisk":
-                    out.append(Loss("feilong", g.name, f"placement of {s.vdev} on {s.volser} at cylinder "
-                                    f"{s.start_cyl}: Feilong allocates from disk pool {s.pool}"))
-            if z.options:
-                out.append(Loss("feilong", g.name, f"OPTION {' '.join(z.options)} (no field; put it "
-                                "in the user profile)"))
-            if z.namesave:
-                out.append(Loss("feilong", g.name, f"NAMESAVE {' '.join(z.namesave)} (no field)"))
-            if z.privclass != "G":
-                out.append(Loss("feilong", g.name, f"privilege class {z.privclass} (Feilong writes G)"))
-            if z.machine != "ESA":
-                out.append(Loss("feilong", g.name, f"MACHINE {z.machine} (no field)"))
-            if any(n.ip for n in g.network):
-                out.append(Loss("feilong", g.name, "static IP address (Feilong's interface API needs an "
-                                "os_version it supports; the cloud-init network-config carries it)"))
-    return out
 
 
 def _disk(s: Any, boot: bool, where: str) -> dict[str, Any]:

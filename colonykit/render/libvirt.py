@@ -26,7 +26,8 @@ import xml.etree.ElementTree as ET
 
 from colonykit.errors import InputError
 from colonykit.plan import ColonyPlan, Guest, StorageItem
-from colonykit.render._common import Loss, file_name, header, line_text, matching, refuse
+from colonykit.plan.carry import Loss, libvirt_losses
+from colonykit.render._common import file_name, header, line_text, matching, refuse
 
 #: Folder of the image files on the KVM host (libvirt's default storage pool path).
 KVM_IMAGE_DIR = "/var/lib/libvirt/images"
@@ -36,37 +37,6 @@ LIBVIRT_DEFAULT_SHARES = 1024
 ZVM_DEFAULT_SHARE = 100
 #: The channel subsystem id of virtio-ccw devices (libvirt "Device Addresses": ccw cssid 0xfe).
 VIRTIO_CCW_CSSID = "0xfe"
-
-
-def libvirt_losses(plan: ColonyPlan) -> list[Loss]:
-    """What the libvirt domain XML cannot carry, per guest."""
-    out: list[Loss] = []
-    for host in plan.hosts:
-        for g in host.guests:
-            for s in g.storage:
-                if s.kind == "vdisk":
-                    out.append(Loss("libvirt", g.name, f"V-DISK {s.vdev} ({s.size_mib} MiB swap in host "
-                                    "storage): libvirt has no in-memory disk; a transient swap image "
-                                    "file instead"))
-                elif s.kind == "tdisk":
-                    out.append(Loss("libvirt", g.name, f"T-disk {s.vdev}: a transient swap image file "
-                                    "(changes discarded when the domain stops)"))
-                elif s.kind == "shared":
-                    out.append(Loss("libvirt", g.name, f"minidisk LINK {s.vdev} RR: a read-only "
-                                    "shareable image file instead"))
-            if g.zvm is not None:
-                z = g.zvm
-                if z.ipl and not any(s.vdev == z.ipl for s in g.storage):
-                    out.append(Loss("libvirt", g.name, f"IPL of NSS {z.ipl}: boots the root disk instead"))
-                if z.namesave:
-                    out.append(Loss("libvirt", g.name, f"NAMESAVE {' '.join(z.namesave)} (DCSS)"))
-                if z.options:
-                    out.append(Loss("libvirt", g.name, f"OPTION {' '.join(z.options)}"))
-    for n in plan.networks:
-        if n.zvm is not None:
-            out.append(Loss("libvirt", "*", f"VSWITCH {n.zvm.vswitch}: a host bridge named {n.id} "
-                            "(create it on the KVM host)"))
-    return out
 
 
 def _devno(vdev: str, field: str, where: str) -> str:
