@@ -25,10 +25,10 @@ Examples
 >>> from colonykit import designs
 >>> d = designs.get_design("zvm-basevol-guestvol")
 >>> d.shared_cyl, d.per_guest_cyl
-(3338, 190)
+(3338, 150)
 >>> frame = designs.compare(100)
 >>> round(float(frame.loc["zvm-basevol-guestvol", "saving_vs_dedicated_pct"]), 1)
-93.4
+94.6
 """
 
 from __future__ import annotations
@@ -144,6 +144,8 @@ class Design:
         z/VM userid owning the shared minidisks (z/VM designs with shared disks).
     ipl_vdev : str
         Device the guests IPL (default: the root disk).
+    guest_os : str
+        Guest operating system when not Linux (``netbsd``: seed 004's NetBSD domUs).
     """
 
     name: str
@@ -160,6 +162,7 @@ class Design:
     options: tuple[str, ...] = ()
     owner: str = ""
     ipl_vdev: str = ""
+    guest_os: str = ""
     overridden: tuple[str, ...] = field(default=())
 
     def _disk(self, shared: bool) -> list[Component]:
@@ -302,7 +305,7 @@ def get_design(name: str, overrides: Mapping[str, float] | None = None,
     >>> get_design("zvm-shared-usr").components[0].size_cyl  # ceil(0.85 × 3338)
     2838
     >>> get_design("zvm-basevol-guestvol", {"guestvol_cyl": 300}).per_guest_cyl
-    340
+    300
     """
     raw_all = load_designs_file(path)
     if name not in raw_all:
@@ -360,7 +363,8 @@ def get_design(name: str, overrides: Mapping[str, float] | None = None,
         components=tuple(comps), ro_dirs=tuple(raw.get("ro_dirs") or ()),
         rw_dirs=tuple(raw.get("rw_dirs") or ()), memory_shared=str(raw.get("memory_shared", "")),
         upgrade_touches=str(raw.get("upgrade_touches", "")), options=tuple(raw.get("options") or ()),
-        owner=str(raw.get("owner", "")), ipl_vdev=str(raw.get("ipl_vdev", "")), overridden=tuple(overridden),
+        owner=str(raw.get("owner", "")), ipl_vdev=str(raw.get("ipl_vdev", "")),
+        guest_os=str(raw.get("guest_os", "")), overridden=tuple(overridden),
     )
 
 

@@ -39,7 +39,7 @@ def test_seed_numbers() -> None:
     comp = {c.id: c for c in base.components}
     assert (comp["basevol"].size_cyl, comp["basevol"].vdev, comp["basevol"].access) == (3338, "0201", "ro")
     assert (comp["guestvol"].size_cyl, comp["guestvol"].vdev) == (150, "0202")
-    assert (comp["swap"].kind, comp["swap"].vdev) == ("tdisk", "0200")
+    assert (comp["swap"].kind, comp["swap"].vdev) == ("vdisk", "0200")  # seed 000 guest: V-DISK 409600 blocks
     assert "/var/lib/rpm" in base.ro_dirs and "/usr/local" in base.rw_dirs and "/etc" in base.rw_dirs
 
     ro = designs.get_design("zvm-ro-root")
@@ -67,8 +67,9 @@ def test_gib_by_hand() -> None:
     d = designs.get_design("zvm-basevol-guestvol")
     t = d.totals(10)
     assert t["shared_gib"] == pytest.approx(3338 * BYTES_PER_CYL / GIB)
-    assert t["per_guest_gib"] == pytest.approx((150 + 40) * BYTES_PER_CYL / GIB)
-    assert t["total_gib"] == pytest.approx((3338 + 10 * 190) * BYTES_PER_CYL / GIB)
+    # seed 000 guest: swap is a 200 MB V-DISK (z/VM storage, not DASD): per guest only the 202 disk
+    assert t["per_guest_gib"] == pytest.approx(150 * BYTES_PER_CYL / GIB)
+    assert t["total_gib"] == pytest.approx((3338 + 10 * 150) * BYTES_PER_CYL / GIB)
     img = designs.get_design("xen-shared-root-image").totals(3)
     assert img["total_gib"] == pytest.approx((400 + 3 * (1024 + 256 + 64)) / 1024)
 
@@ -79,7 +80,7 @@ def test_comparison_saving_by_hand() -> None:
     expect = {
         "dedicated": 0.0,
         "zvm-shared-usr": 100 * (1 - (2838 + 100 * 540) / ded),
-        "zvm-basevol-guestvol": 100 * (1 - (3338 + 100 * 190) / ded),
+        "zvm-basevol-guestvol": 100 * (1 - (3338 + 100 * 150) / ded),
         "zvm-ro-root": 100 * (1 - (3260 + 100 * 1669) / ded),
     }
     for name, pct in expect.items():
@@ -104,7 +105,7 @@ def test_comparison_invariants(n: int) -> None:
 
 def test_overrides() -> None:
     d = designs.get_design("zvm-basevol-guestvol", {"guestvol_cyl": 300})
-    assert d.per_guest_cyl == 340
+    assert d.per_guest_cyl == 300  # swap is a V-DISK, not cylinders
     assert d.parameters["guestvol_cyl"].source == "input (override)"
     f = designs.compare(10, ["zvm-shared-usr"], overrides={"zvm-shared-usr": {"usr_share_frac": 0.5}})
     assert f.loc["zvm-shared-usr", "shared_cyl"] == 1669

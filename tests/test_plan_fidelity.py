@@ -77,7 +77,8 @@ def test_default_paging_rule_is_velocity():
     s = plan.parse_scenario(data, "scenario.yaml", "data/examples")
     p = plan.build_plan(s).plan
     assert p.hosts[0].rules.paging_rule == "velocity"
-    assert p.evidence.paging.values["lpar1.rule_paging_gib"] == pytest.approx(2 * 33)  # 2 × Σ virtual
+    # 2 × (Σ virtual + VDISK): 33 GiB of guests and 26 × 200 MiB basevol swap V-DISKs (seed 000)
+    assert p.evidence.paging.values["lpar1.rule_paging_gib"] == pytest.approx(2 * (33 + 26 * 200 / 1024))
     ck003 = [f for f in p.findings if f.code == "CK003"]
-    # below the seed rule's 2 × (33 + 24) = 114 GiB only: a warning, not an error
-    assert [f.severity for f in ck003] == ["warning"] and "sg24-6299 asks 114.00" in ck003[0].message
+    # below the seed rule's 2 × (33 + 26 × 200 MiB + 24) = 124.16 GiB only: a warning, not an error
+    assert [f.severity for f in ck003] == ["warning"] and "sg24-6299 asks 124.16" in ck003[0].message

@@ -52,6 +52,8 @@ def _bundle(files: dict[str, str]) -> str:
     ("xen_shared_root_image.txt", "xen-shared-root-image", "xen"),
     ("xen_nfs_root.txt", "xen-nfs-root", "xen"),
     ("ansible_basevol.txt", None, "ansible"),
+    ("libvirt_ro_root.txt", "zvm-ro-root", "libvirt"),
+    ("cloudinit_ro_root.txt", "zvm-ro-root", "cloud-init"),
 ])
 def test_golden(golden: str, design: str | None, target: str) -> None:
     text = _bundle(render.render(_example(design), target))
@@ -79,10 +81,13 @@ def _entries(text: str) -> dict[str, list[str]]:
 
 def _check_directory(p: plan.ColonyPlan) -> None:
     files = render.render_zvm(p)
+    owners = {im.zvm.owner for im in p.images if im.zvm}
+    owner_text = files.get("owners/USER.DIRECT", "")
+    # the owner entry once (owners/USER.DIRECT), not in every LPAR's file
+    assert sorted(ln.split()[1] for ln in owner_text.splitlines() if ln.startswith("USER ")) == sorted(owners)
     for host in p.hosts:
-        text = files[f"{host.id}/USER.DIRECT"]
+        text = owner_text + files[f"{host.id}/USER.DIRECT"]
         users = [ln.split()[1] for ln in text.splitlines() if ln.startswith("USER ")]
-        owners = {im.zvm.owner for im in p.images if im.zvm}
         # one USER entry per guest (plus the owner of the shared disks)
         assert sorted(u for u in users if u not in owners) == sorted(g.zvm.userid for g in host.guests)
         assert len(users) == len(set(users))
@@ -100,7 +105,7 @@ def _check_directory(p: plan.ColonyPlan) -> None:
                 if word == "LINK":
                     _, owner, ovdev, _vdev, mode = st_.split()
                     assert (owner, ovdev) in mdisks, f"LINK to missing {owner} {ovdev}"
-                    assert mode in ("RR", "R")
+                    assert mode in ("RR", "R")  # guests never write the shared disks
                 if word == "MDISK" and "V-DISK" in st_:
                     vdev, blocks = st_.split()[1], int(st_.split()[4])
                     g = next(g for g in host.guests if g.zvm.userid == name)
@@ -149,7 +154,7 @@ def test_feilong_fields(zvm_plan) -> None:
         assert re.fullmatch(r"[a-zA-Z0-9]{1,8}", g["userid"])
         assert re.fullmatch(r"[1-9][0-9]{0,3}[mMgG]", g["max_mem"])
         assert 1 <= g["max_cpu"] <= 64
-        assert re.fullmatch(r"RELATIVE ([1-9][0-9]{0,3}|10000)", g["cshare"])
+        assert "cshare" not in g  # Feilong's schema refuses "RELATIVE n" (one word only)
         for d in g["disk_list"]:
             assert set(d) <= FEILONG_DISK_KEYS and "size" in d
             assert d["format"] in render.FEILONG_FORMATS
@@ -178,10 +183,14 @@ def test_xen_rules() -> None:
             target = spec.split("target=")[1]
             assert ("access=ro" in spec) == (target in shared)  # only the shared root is R/O
         assert re.search(r'^memory = \d+$', text, re.M) and re.search(r"^maxmem = \d+$", text, re.M)
+    for text in files.values():  # seed 004: NetBSD PV domU, XEN3_DOMU kernel, root on xbd0
+        assert 'type = "pv"' in text and 'root = "xbd0a"' in text and "netbsd-XEN3_DOMU" in text
     nfs = render.render_xen(_example("xen-nfs-root"))
     for text in nfs.values():
         assert 'root = "/dev/nfs"' in text and 'extra = "nfsroot=10.0.0.5:/export/roots/' in text
         assert "disk =" not in text and "nfs_server" not in text
+    # seed 002 / kernel nfsroot: the planned static address, so the inventory reaches the domU
+    assert "ip=10.1.0.11:::255.255.0.0:file-01:eth0:off\"" in nfs["xen1/file-01.cfg"]
 
 
 def test_no_two_domus_share_a_rw_image() -> None:
@@ -200,11 +209,13 @@ def test_ansible_inventory(zvm_plan) -> None:
 
 
 def test_targets_and_bad_target(zvm_plan) -> None:
-    assert render.targets_for(zvm_plan) == ["zvm", "feilong", "ansible"]
+    assert render.targets_for(zvm_plan) == ["zvm", "feilong", "libvirt", "cloud-init", "ansible"]
     with pytest.raises(InputError, match="needs a xen plan"):
         render.render(zvm_plan, "xen")
-    with pytest.raises(UnknownNameError, match="libvirt"):
-        render.render(zvm_plan, "libvirt")
+    with pytest.raises(UnknownNameError, match="vmware"):
+        render.render(zvm_plan, "vmware")
+    with pytest.raises(InputError, match="needs a zvm plan"):
+        render.render(_example("xen-nfs-root"), "libvirt")
     with pytest.raises(InputError, match="needs a zvm plan"):
         render.render(_example("xen-nfs-root"), "feilong")
 
@@ -232,3 +243,23 @@ def test_nss_ipl_and_namesave() -> None:
     assert "IPL LNXNSS" in ent and "NAMESAVE LNXNSS" in ent and "NAMESAVE XIPDCSS" in ent
     assert ent.index("NAMESAVE XIPDCSS") < min(i for i, st_ in enumerate(ent) if st_.startswith("MDISK"))
     _check_directory(p)
+
+
+def test_what_targets_cannot_carry_is_written_and_found(zvm_plan) -> None:
+    """Issue 12 item 4: each loss is a comment in the target's file and a CK016 finding."""
+    lost = render.losses(zvm_plan)
+    assert {ls.target for ls in lost} == {"feilong", "libvirt"}
+    feilong = render.render_feilong(zvm_plan)
+    libvirt = render.render_libvirt(zvm_plan)
+    for ls in lost:
+        files = feilong if ls.target == "feilong" else libvirt
+        subjects = [g for h in zvm_plan.hosts for g in h.guests if ls.subject in (g.name, "*")]
+        for g in subjects:
+            key = f"lpar1/{g.zvm.userid}.json" if ls.target == "feilong" else f"lpar1/{g.name}.xml"
+            assert f"cannot carry: {ls.what}" in files[key]
+    # V-DISK swap next to other disks: Feilong makes a pool minidisk of it; libvirt a transient image
+    assert any("V-DISK 0200" in ls.what and ls.target == "feilong" for ls in lost)
+    found = {f.path: f for f in plan.check_plan(zvm_plan) if f.code == "CK019"}
+    assert set(found) == {"render.feilong", "render.libvirt"}
+    assert f"{sum(ls.target == 'feilong' for ls in lost)} item(s)" in found["render.feilong"].message
+    assert not [f for f in plan.check_plan(_example("xen-nfs-root")) if f.code == "CK019"]

@@ -23,18 +23,21 @@ CK015   warning   an inventory server has no trace of its own (sized as a flat s
 CK016   warning   real storage below what the overcommit target needs (Σ virtual ÷ ratio + z/VM's 2 GiB)
 CK017   error     IFLs above the machine's maximum, or logical processors above z/VM's per-LPAR limit
 CK018   error     Xen domUs plus dom0 exceed the host's memory (RHEL 5 Xen: no memory overcommit)
+CK019   warning   a provisioning target cannot carry part of the plan (:mod:`colonykit.plan.carry`)
 ======  ========  ==========================================================
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Mapping
 
 import numpy as np
 
 from colonykit import channels, limits, memory, paging, reference, storage
+from colonykit.plan import carry
 from colonykit.plan.document import (
     ColonyPlan,
     EvidenceItem,
@@ -243,6 +246,24 @@ def _evidence_checks(plan: ColonyPlan) -> list[Finding]:
     return out
 
 
+def _carry_checks(plan: ColonyPlan) -> list[Finding]:
+    """CK016: one warning per target that cannot carry something, with counts and examples."""
+    targets = ["feilong", "libvirt"] if plan.metadata.platform == "zvm" else []
+    by_target: dict[str, list[carry.Loss]] = {}
+    for ls in carry.losses(plan, targets):
+        by_target.setdefault(ls.target, []).append(ls)
+    out = []
+    for t, items in by_target.items():
+        kinds = sorted({re.sub(r"\b[A-Z]*[0-9][0-9A-F]*\b", "n", ls.what.split(" (")[0].split(":")[0])
+                        for ls in items})
+        subjects = {ls.subject for ls in items}
+        out.append(_finding("CK019", "warning", f"target {t} cannot carry {len(items)} item(s) for "
+                            f"{len(subjects)} guest(s)/host(s): {'; '.join(kinds[:6])}"
+                            f"{' …' if len(kinds) > 6 else ''} (each is a comment in render/{t}/)",
+                            f"render.{t}"))
+    return out
+
+
 def check_plan(plan: ColonyPlan, *, vdisk_max_blocks: int | None = None) -> list[Finding]:
     """Check a plan (built or hand-edited) and return coded findings.
 
@@ -295,4 +316,5 @@ def check_plan(plan: ColonyPlan, *, vdisk_max_blocks: int | None = None) -> list
     out += _extent_checks(extents, plan.metadata.volume_model)
     out += _evidence_checks(plan)
     out += _machine_checks(plan)
+    out += _carry_checks(plan)
     return sorted(out, key=lambda f: (f.code, f.path, f.message))

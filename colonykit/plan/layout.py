@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 import numpy as np
@@ -28,6 +29,10 @@ from colonykit.plan.document import (
     ZvmNetwork,
 )
 from colonykit.plan.scenario import Scenario
+
+#: NetBSD's Xen PV domU kernel (NetBSD Xen howto: ``netbsd-XEN3_DOMU``; seed 004 used the older
+#: XENU kernel), in the folder of ``storage.xen_kernel``.
+NETBSD_DOMU_KERNEL = "netbsd-XEN3_DOMU"
 
 
 @dataclass(frozen=True)
@@ -171,8 +176,18 @@ def guest_platform(design: Any, scen: Scenario, gi: int, stor: list[StorageItem]
     nfs = next((s for s in stor if s.kind == "nfs"), None)
     if nfs is not None and nfs.target:
         srv, exp = nfs.target.split(":", 1)
+        # the planned static address, so the Ansible inventory reaches it (kernel
+        # nfsroot.txt: ip=<client-ip>:<server-ip>:<gw-ip>:<netmask>:<hostname>:<device>:<autoconf>;
+        # no gateway is planned, so it stays empty)
+        itf = ipaddress.ip_interface(ip)
+        host = exp.rstrip("/").rsplit("/", 1)[-1]
         xen = XenGuest(kernel=st.xen_kernel, ramdisk=None, root="/dev/nfs",
-                       extra=f"nfsroot={srv}:{exp},{st.nfs_options} ip=dhcp")
+                       extra=f"nfsroot={srv}:{exp},{st.nfs_options} "
+                             f"ip={itf.ip}:::{itf.netmask}:{host}:eth0:off")
+    elif getattr(design, "guest_os", "") == "netbsd":
+        # seed 004: NetBSD PV domU, root file system on xbd0 (partition a), disks in the seed's order
+        xen = XenGuest(type="pv", kernel=str(PurePosixPath(st.xen_kernel).parent / NETBSD_DOMU_KERNEL),
+                       ramdisk=None, root="xbd0a")
     else:
         rootdev = next((s.vdev for s in stor if s.role == "root"), "xvda")
         xen = XenGuest(kernel=st.xen_kernel, ramdisk=st.xen_ramdisk, root=f"/dev/{rootdev} ro")

@@ -1,0 +1,211 @@
+"""z/VM source directory: ``owners/USER.DIRECT``, ``<lpar>/USER.DIRECT``, ``<lpar>/SYSTEM.CONFIG``.
+
+* ``owners/USER.DIRECT`` — the owner of the shared minidisks, **once** for all LPARs (seed 000:
+  ``USER LINXBASE password 64M 512M G`` owns the golden base volume; it can be logged on for
+  service and holds its disks ``MR``; guests only ever ``LINK … RR``).
+* ``<lpar>/USER.DIRECT`` — one ``PROFILE`` (console/spool, ``NICDEF … TYPE QDIO LAN SYSTEM``,
+  ``LINK owner vdev vdev RR``), then one ``USER`` entry per guest: ``INCLUDE``, ``CPU``,
+  ``MACHINE ESA n``, ``IPL``, ``OPTION``, ``SHARE RELATIVE``, ``NAMESAVE`` before the device
+  statements ``MDISK vdev 3390 start count volser MR``, ``MDISK vdev 3390 T-DISK cyl MR`` and
+  ``MDISK vdev FB-512 V-DISK blocks MR`` (blocks = MiB × 2048; seed 000 ``MDISK 200 FB-512
+  V-DISK 409600 MR`` = 200 MB).
+* ``<lpar>/SYSTEM.CONFIG`` — a SYSTEM CONFIG snippet ``MODIFY VSWITCH name GRANT userid`` for
+  every guest coupled to a VSWITCH: a ``NICDEF … LAN SYSTEM vswitch`` couples only when the
+  userid is authorized (z/VM CP Planning and Administration, "MODIFY VSWITCH statement").
+"""
+
+from __future__ import annotations
+
+from colonykit.errors import InputError
+from colonykit.plan import ColonyPlan, Guest, Host, StorageItem
+from colonykit.render._common import dir_token, header, line_text, refuse
+from colonykit.units import FBA_BLOCKS_PER_MIB
+
+#: Storage of the owner of the shared minidisks: seed 000 ``USER LINXBASE password 64M 512M G``
+#: ("you may need up to 512M to install SLES 9 although SLES 9 will run in 64M").
+OWNER_STORAGE = "64M"
+OWNER_MAX_STORAGE = "512M"
+#: Folder of the owner entries (written once, whatever the number of LPARs).
+OWNERS_DIR = "owners"
+
+
+def storage_size(mib: int) -> str:
+    """z/VM storage operand: whole GiB as ``nG``, else ``nM``.
+
+    Examples
+    --------
+    >>> storage_size(2048), storage_size(1536)
+    ('2G', '1536M')
+    """
+    return f"{mib // 1024}G" if mib % 1024 == 0 else f"{mib}M"
+
+
+def vdisk_blocks(size_mib: int) -> int:
+    """512-byte blocks of a VDISK of ``size_mib`` MiB (× 2048).
+
+    Examples
+    --------
+    >>> vdisk_blocks(200)  # seed 000: MDISK 200 FB-512 V-DISK 409600 MR
+    409600
+    """
+    return int(size_mib) * FBA_BLOCKS_PER_MIB
+
+
+def owners(plan: ColonyPlan) -> dict[str, list]:
+    """Owner userid → the shared images it owns (z/VM plans)."""
+    out: dict[str, list] = {}
+    for im in plan.images:
+        if im.zvm is not None and im.zvm.owner:
+            out.setdefault(im.zvm.owner, []).append(im)
+    return out
+
+
+def _mdisk_line(s: StorageItem, where: str) -> str:
+    vdev = dir_token(s.vdev, "storage.vdev", where)
+    if s.kind == "mdisk":
+        volser = dir_token(s.volser, "storage.volser", where)
+        return f" MDISK {vdev} 3390 {int(s.start_cyl or 0):04d} {int(s.size_cyl or 0)} {volser} MR"
+    if s.kind == "tdisk":
+        return f" MDISK {vdev} 3390 T-DISK {int(s.size_cyl or 0)} MR"
+    if s.kind == "vdisk":
+        return f" MDISK {vdev} FB-512 V-DISK {vdisk_blocks(s.size_mib or 0)} MR"
+    msg = f"storage kind {s.kind!r} has no MDISK form"
+    raise InputError(msg)
+
+
+def _nicdef(vdev: str, network: str, nic_type: dict[str, str], vswitch: dict[str, str], where: str) -> str:
+    return (f" NICDEF {dir_token(vdev, 'network.vdev', where)} TYPE "
+            f"{dir_token(nic_type.get(network, 'QDIO'), 'networks.zvm.nic_type', where)} LAN SYSTEM "
+            f"{dir_token(vswitch.get(network, network.upper()), 'networks.zvm.vswitch', where)}")
+
+
+def _user_entry(g: Guest, host: Host, image_owner: dict[str, tuple[str, str]],
+                vswitch: dict[str, str], nic_type: dict[str, str]) -> list[str]:
+    z = g.zvm
+    assert z is not None
+    where = f"render zvm, host {host.id}, guest {g.name}"
+    tok = lambda value, field: dir_token(value, f"zvm.{field}", where)  # noqa: E731
+    lines = [f"USER {tok(z.userid, 'userid')} {tok(z.password, 'password')} "
+             f"{storage_size(g.memory_mib)} {storage_size(g.max_memory_mib)} {tok(z.privclass, 'privclass')}"]
+    profile = next((p for p in host.profiles if p.name == z.profile), None)
+    if z.profile is not None and profile is None:
+        field = "zvm.profile"
+        raise refuse(field, f"a profile of host {host.id} ({[p.name for p in host.profiles]})",
+                     z.profile, where)
+    if z.profile is not None:
+        lines.append(f" INCLUDE {tok(z.profile, 'profile')}")
+    lines.append(" CPU 00 BASE")
+    lines.extend(f" CPU {i:02X}" for i in range(1, g.vcpus))
+    lines.append(f" MACHINE {tok(z.machine, 'machine')} {int(g.max_vcpus)}")
+    lines.append(f" IPL {tok(z.ipl, 'ipl')}")
+    if z.options:
+        lines.append(f" OPTION {' '.join(tok(o, 'options') for o in z.options)}")
+    lines.append(f" SHARE RELATIVE {int(g.share_relative)}")
+    lines.extend(f" NAMESAVE {tok(n, 'namesave')}" for n in z.namesave)
+    in_profile = {(lk.image, lk.vdev) for lk in profile.links} if profile else set()
+    nics_in_profile = {(n.network, n.vdev) for n in profile.nics} if profile else set()
+    for s in g.storage:
+        if s.kind == "shared":
+            if (s.image, s.vdev) not in in_profile:
+                if (s.image or "") not in image_owner:
+                    msg = f"guest {g.name}: disk {s.vdev} links unknown image {s.image!r}"
+                    raise InputError(msg)
+                owner, owner_vdev = image_owner[s.image or ""]
+                lines.append(f" LINK {dir_token(owner, 'images.zvm.owner', where)} "
+                             f"{dir_token(owner_vdev, 'images.zvm.vdev', where)} "
+                             f"{dir_token(s.vdev, 'storage.vdev', where)} RR")
+        elif s.kind in ("mdisk", "tdisk", "vdisk"):
+            lines.append(_mdisk_line(s, where))
+    for n in g.network:
+        if n.vdev and (n.network, n.vdev) not in nics_in_profile:
+            lines.append(_nicdef(n.vdev, n.network, nic_type, vswitch, where))
+    return lines
+
+
+def _owner_entries(plan: ColonyPlan) -> list[str]:
+    where = "render zvm, owners"
+    password = next((g.zvm.password for h in plan.hosts for g in h.guests if g.zvm is not None), "XXXXXXXX")
+    lines: list[str] = []
+    for owner, ims in owners(plan).items():
+        ipl = ims[0].zvm.vdev
+        lines += ["*", f"* {owner}: owner of the shared minidisks, logged on only for service (seed 000",
+                  "* base server): its disks are MR; guests link them RR and re-IPL after service",
+                  f"USER {dir_token(owner, 'images.zvm.owner', where)} "
+                  f"{dir_token(password, 'zvm.password', where)} {OWNER_STORAGE} {OWNER_MAX_STORAGE} G",
+                  " MACHINE ESA", f" IPL {dir_token(ipl, 'images.zvm.vdev', where)}",
+                  " CONSOLE 0009 3215 T", " SPOOL 000C 2540 READER *", " SPOOL 000D 2540 PUNCH A",
+                  " SPOOL 000E 1403 A"]
+        lines += [f" MDISK {dir_token(im.zvm.vdev, 'images.zvm.vdev', where)} 3390 "
+                  f"{int(im.zvm.start_cyl):04d} {int(im.zvm.count_cyl)} "
+                  f"{dir_token(im.zvm.volser, 'images.zvm.volser', where)} MR" for im in ims]
+    return lines
+
+
+def _system_config(plan: ColonyPlan, host: Host, vswitch: dict[str, str]) -> str:
+    where = f"render zvm, host {host.id}"
+    lines = [f"/* {ln[2:]} */" for ln in header(plan, host, "#", "zvm")]
+    lines.append("/* authorize every guest of this LPAR on its VSWITCH (NICDEF ... LAN SYSTEM) */")
+    for g in host.guests:
+        if g.zvm is None:
+            continue
+        for n in g.network:
+            if n.network in vswitch:
+                lines.append(f"MODIFY VSWITCH {dir_token(vswitch[n.network], 'networks.zvm.vswitch', where)} "
+                             f"GRANT {dir_token(g.zvm.userid, 'zvm.userid', where)}")
+    return "\n".join(lines) + "\n"
+
+
+def render_zvm(plan: ColonyPlan) -> dict[str, str]:
+    """z/VM directory: the owner entry once, one ``USER.DIRECT`` and ``SYSTEM.CONFIG`` per LPAR.
+
+    Examples
+    --------
+    >>> from colonykit import plan
+    >>> files = render_zvm(plan.build_plan("data/examples/scenario.yaml").plan)
+    >>> sorted(files)
+    ['lpar1/SYSTEM.CONFIG', 'lpar1/USER.DIRECT', 'owners/USER.DIRECT']
+    >>> [ln for ln in files["lpar1/USER.DIRECT"].splitlines() if ln.startswith(" LINK")]
+    [' LINK LINXBASE 0201 0201 RR']
+    """
+    from colonykit.render import losses, require
+
+    require(plan, "zvm")
+    lost = losses(plan, "zvm")
+    vswitch = {n.id: n.zvm.vswitch for n in plan.networks if n.zvm is not None}
+    nic_type = {n.id: n.zvm.nic_type for n in plan.networks if n.zvm is not None}
+    images = {im.id: im for im in plan.images}
+    image_owner = {im.id: (im.zvm.owner or "", im.zvm.vdev) for im in plan.images if im.zvm is not None}
+    star = lambda lines: [f"* {ln[2:]}" if ln.startswith("# ") else ln for ln in lines]  # noqa: E731
+    out: dict[str, str] = {}
+    own = _owner_entries(plan)
+    if own:
+        out[f"{OWNERS_DIR}/USER.DIRECT"] = "\n".join(star(header(plan, None, "#", "zvm")) + own) + "\n"
+    for host in plan.hosts:
+        lines = star(header(plan, host, "#", "zvm"))
+        lines += [f"* cannot carry: {ls.what}" for ls in lost if ls.subject in ("*", host.id)]
+        lines += [f"* LINK targets owned by {o}: defined once in {OWNERS_DIR}/USER.DIRECT"
+                  for o in owners(plan)]
+        for prof in host.profiles:
+            where = f"render zvm, host {host.id}, profile {prof.name}"
+            lines += ["*", f"PROFILE {dir_token(prof.name, 'profiles.name', where)}", " CONSOLE 0009 3215 T",
+                      " SPOOL 000C 2540 READER *", " SPOOL 000D 2540 PUNCH A", " SPOOL 000E 1403 A"]
+            lines += [_nicdef(n.vdev, n.network, nic_type, vswitch, where) for n in prof.nics]
+            for lk in prof.links:
+                im = images.get(lk.image)
+                if im is None or im.zvm is None:
+                    msg = f"profile {prof.name}: LINK to unknown image {lk.image!r}"
+                    raise InputError(msg)
+                lines.append(f" LINK {dir_token(im.zvm.owner, 'images.zvm.owner', where)} "
+                             f"{dir_token(im.zvm.vdev, 'images.zvm.vdev', where)} "
+                             f"{dir_token(lk.vdev, 'profiles.links.vdev', where)} "
+                             f"{dir_token(lk.mode, 'profiles.links.mode', where)}")
+        for g in host.guests:
+            if g.zvm is None:
+                msg = f"guest {g.name} has no 'zvm' section; the z/VM renderer needs a userid"
+                raise InputError(msg)
+            lines.append("*")
+            lines += _user_entry(g, host, image_owner, vswitch, nic_type)
+        out[f"{host.id}/USER.DIRECT"] = "\n".join(line_text(ln, "directory line", "render zvm")
+                                                  for ln in lines) + "\n"
+        out[f"{host.id}/SYSTEM.CONFIG"] = _system_config(plan, host, vswitch)
+    return out
