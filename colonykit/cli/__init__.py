@@ -10,11 +10,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-import warnings
 from collections.abc import Sequence
 
 from colonykit import __version__
-from colonykit.errors import ColonykitError, ColonykitWarning
 
 #: Command modules, in help order.  A module missing here is skipped (not yet built).
 COMMAND_MODULES = (
@@ -58,20 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return 2
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", ColonykitWarning)
-            code = int(args.func(args))
-        for w in caught:
-            if issubclass(w.category, ColonykitWarning):
-                sys.stderr.write(f"warning: {w.message}\n")
-        return code
-    except (ColonykitError, FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        text = str(exc)
-        if isinstance(exc, OSError) and exc.filename:
-            text = f"{exc.strerror}: {exc.filename}"
-        sys.stderr.write(f"error: {text}\n")
-        return 2
+    from colonykit.cli._common import run_command
+
+    return run_command(args.func, args)
 
 
 def entry() -> None:  # pragma: no cover - console script shim

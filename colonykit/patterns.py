@@ -1,0 +1,200 @@
+"""Patterns for every plan/scenario field that reaches a rendered provisioning file.
+
+A plan is handed to tools that act with privilege (DirMaint, Feilong, xl, Ansible), and
+their files are line- and separator-oriented: a newline in ``privclass`` starts a new
+directory statement, a quote in a path ends an ``xl.cfg`` string.  Every field a renderer
+writes therefore has a pattern here that admits only the values its target accepts, and
+no value that could change the structure of the file (line breaks, quotes, commas,
+``=``, brackets, blanks where the format separates tokens by blanks).
+
+Each constant is a regular expression (anchored with ``\\A`` … ``\\Z``, so a trailing
+newline does not slip through as it would with ``$``) with its source; the ``Annotated``
+types apply them in pydantic models.
+
+Sources
+-------
+* z/VM directory statements (USER, IPL, OPTION, NAMESAVE, MDISK): IBM z/VM CP Planning
+  and Administration, "Creating and Updating a User Directory", summarised in
+  ../shared/reference/provisioning-formats.md §1a; userids and NSS names are 1-8
+  characters of A-Z 0-9 @ # $.
+* Feilong ``POST /guests``: ``userid`` ``^[a-zA-Z0-9]{1,8}$``, ``disk_pool`` "ECKD:pool" or
+  "FBA:pool" (provisioning-formats.md §1b).
+* Volume serial: the 6-character VOL1 label field (IBM DFSMS "Using Data Sets", standard
+  volume label).
+* Xen ``xl.cfg`` / ``xl-disk-configuration``: a disk spec is ``key=value`` pairs
+  separated by commas, the target last (provisioning-formats.md §1c).
+* MAC address: IEEE 802 EUI-48 in colon-separated hex, as ``xl.cfg`` ``vif mac=`` reads it.
+* Linux interface (bridge) names: at most 15 characters (``IFNAMSIZ`` = 16 with the NUL).
+
+Examples
+--------
+>>> import re
+>>> bool(re.match(USERID, "LNX001")), bool(re.match(USERID, "LNX001\\nLINK"))
+(True, False)
+>>> option_keywords_ok(["APPLMON", "CHPIDV ONE"]), option_keywords_ok(["APPLMON\\nLINK MAINT"])
+(True, False)
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, StringConstraints
+
+#: z/VM userid (USER statement, Feilong ``userid``): 1-8 of A-Z 0-9 @ # $.
+USERID = r"\A[A-Z0-9$#@]{1,8}\Z"
+#: NSS / DCSS name (IPL, NAMESAVE): same alphabet and length as a userid.
+NSS_NAME = USERID
+#: Volume serial (VOL1 label): 1-6 of A-Z 0-9 @ # $.
+VOLSER = r"\A[A-Z0-9$#@]{1,6}\Z"
+#: USER statement password: 1-8 of A-Z a-z 0-9 @ # $ (or NOLOG/AUTOONLY/LBYONLY, same alphabet).
+PASSWORD = r"\A[A-Za-z0-9$#@]{1,8}\Z"
+#: CP privilege classes: letters A-Z and digits 1-6, each at most once, 1-32 of them.
+PRIVCLASS = r"\A(?!.*(.).*\1)[A-Z1-6]{1,32}\Z"
+#: Virtual device number (4 hex digits, upper case as the directory writes them).
+VDEV = r"\A[0-9A-F]{4}\Z"
+#: IPL target: a virtual device number (1-4 hex) or an NSS name.
+IPL_TARGET = r"\A(?:[0-9A-F]{1,4}|[A-Z0-9$#@]{1,8})\Z"
+#: Feilong disk pool: ``ECKD:name`` or ``FBA:name``.
+DISK_POOL = r"\A(?:ECKD|FBA):[A-Za-z0-9$#@_-]{1,16}\Z"
+#: MAC address (EUI-48, colon form).
+MAC = r"\A[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}\Z"
+#: Absolute POSIX path without blanks, quotes, commas, ``=``, brackets, backslashes or
+#: control characters (safe inside xl.cfg strings and disk specs, YAML and JSON).
+ABS_PATH = r"\A/[A-Za-z0-9._+@%~/-]*\Z"
+#: Host name or IP address (NFS server).
+HOST = r"\A[A-Za-z0-9](?:[A-Za-z0-9.:-]{0,252})\Z"
+#: Mount options: ``key[=value]`` separated by commas (NFS ``vers=3,ro``).
+MOUNT_OPTIONS = r"\A(?:[A-Za-z0-9_]+(?:=[A-Za-z0-9_.:/-]+)?(?:,[A-Za-z0-9_]+(?:=[A-Za-z0-9_.:/-]+)?)*)?\Z"
+#: Linux network interface / bridge name.
+IFNAME = r"\A[A-Za-z0-9_.-]{1,15}\Z"
+#: Kernel command line (xl.cfg ``extra``/``root``): printable, blank-separated, no quotes
+#: or backslashes (xl.cfg strings are quoted).
+KERNEL_ARGS = r"\A[A-Za-z0-9_=.,:/@+ -]{0,1024}\Z"
+#: File system type (``ext4``, ``xfs``, ``swap``).
+FS_TYPE = r"\A[a-z0-9]{0,16}\Z"
+#: Short lower-case word (storage/image roles, group names).
+WORD = r"\A[a-z][a-z0-9_-]{0,31}\Z"
+#: Processor type of a host (IFL, CP, zIIP …; x86 for Xen).
+CPU_TYPE = r"\A[A-Za-z0-9]{1,8}\Z"
+
+#: OPTION directory statement operands colonykit may write (IBM z/VM CP Planning and
+#: Administration, "OPTION Directory Statement").  ``CPUID``, ``LANG``, ``MAXCONN`` and
+#: ``CHPIDV`` take one value token.
+OPTION_KEYWORDS: frozenset[str] = frozenset({
+    "ACCT", "APPLMON", "BMX", "CFUSER", "CFVM", "COMSRV", "CONCEAL", "D84NOPAS", "DEVINFO",
+    "DEVMAINT", "DIAG88", "DIAG98", "LKFAC", "LNKEXCLU", "LNKNOPAS", "LNKSTABL", "MAINTCCW",
+    "MIH", "NETACCOUNTING", "NOMDCFS", "QUICKDSP", "RMCHINFO", "SETORIG", "STGEXEMPT",
+    "SVC76", "SVCACCL", "SVCOFF", "TODENABLE", "VCUNOSHR", "XMEM",
+})
+#: OPTION operands that take one value (``MAXCONN 64``, ``CHPIDV ONE``).
+OPTION_WITH_VALUE: frozenset[str] = frozenset({"CPUID", "LANG", "MAXCONN", "CHPIDV", "CHPIDVIRTUALIZATION"})
+_OPTION_VALUE = re.compile(r"\A[A-Z0-9]{1,8}\Z")
+
+
+def option_keywords_ok(options: list[str]) -> bool:
+    """True when every entry is a known OPTION operand (with its one value where it takes one).
+
+    Examples
+    --------
+    >>> option_keywords_ok(["QUICKDSP", "MAXCONN 64"]), option_keywords_ok(["LINK"])
+    (True, False)
+    """
+    return all(_option_problem(o) is None for o in options)
+
+
+def _option_problem(option: str) -> str | None:
+    parts = option.split(" ")
+    if len(parts) == 1 and parts[0] in OPTION_KEYWORDS:
+        return None
+    if len(parts) == 2 and parts[0] in OPTION_WITH_VALUE and _OPTION_VALUE.match(parts[1]):
+        return None
+    return (f"an OPTION operand from {sorted(OPTION_KEYWORDS)} or one of "
+            f"{sorted(OPTION_WITH_VALUE)} followed by one value, separated by one blank")
+
+
+def _check_option(option: str) -> str:
+    problem = _option_problem(option)
+    if problem is not None:
+        raise ValueError(f"must be {problem}")
+    return option
+
+
+def _check_ip(text: str) -> str:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        raise ValueError("must be an IPv4 or IPv6 address") from None
+    return text
+
+
+def _check_cidr(text: str) -> str:
+    try:
+        ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        raise ValueError("must be a network in CIDR form such as 10.1.0.0/16") from None
+    return text
+
+
+def _check_path(text: str) -> str:
+    if "/../" in f"{text}/" or "/./" in f"{text}/" or "//" in text:
+        raise ValueError("must be a normalised absolute path (no '.', '..' or '//')")
+    return text
+
+
+def _pattern(regex: str) -> StringConstraints:
+    # pydantic's Rust regex engine has no \A \Z nor back-references: translate to ^ $ and
+    # keep the exact check in an AfterValidator where needed.
+    return StringConstraints(pattern=regex.replace(r"\A", "^").replace(r"\Z", "$"))
+
+
+def _exact(regex: str, what: str) -> AfterValidator:
+    compiled = re.compile(regex)
+
+    def check(text: str) -> str:
+        if not compiled.match(text):
+            raise ValueError(f"must be {what}")
+        return text
+
+    return AfterValidator(check)
+
+
+Userid = Annotated[str, _pattern(USERID), _exact(USERID, "1-8 characters A-Z 0-9 @ # $")]
+NssName = Userid
+Volser = Annotated[str, _pattern(VOLSER), _exact(VOLSER, "1-6 characters A-Z 0-9 @ # $")]
+Password = Annotated[str, _pattern(PASSWORD), _exact(PASSWORD, "1-8 characters A-Z a-z 0-9 @ # $")]
+PrivClass = Annotated[str, _pattern(r"\A[A-Z1-6]{1,32}\Z"), _exact(PRIVCLASS, "1-32 privilege classes A-Z 1-6, each once")]
+Vdev = Annotated[str, _pattern(VDEV), _exact(VDEV, "4 hex digits (0-9 A-F)")]
+IplTarget = Annotated[str, _pattern(IPL_TARGET),
+                      _exact(IPL_TARGET, "a device number (1-4 hex digits) or an NSS name (1-8 A-Z 0-9 @ # $)")]
+OptionKeyword = Annotated[str, AfterValidator(_check_option)]
+DiskPool = Annotated[str, _pattern(DISK_POOL), _exact(DISK_POOL, "ECKD:<pool> or FBA:<pool>")]
+MacAddress = Annotated[str, _pattern(MAC), _exact(MAC, "a MAC address such as 02:00:00:ab:cd:ef")]
+AbsPath = Annotated[str, _pattern(ABS_PATH),
+                    _exact(ABS_PATH, "an absolute path of letters, digits and . _ + @ % ~ - /"),
+                    AfterValidator(_check_path)]
+HostName = Annotated[str, _pattern(HOST), _exact(HOST, "a host name or IP address")]
+MountOptions = Annotated[str, _pattern(MOUNT_OPTIONS),
+                         _exact(MOUNT_OPTIONS, "mount options key[=value] separated by commas")]
+IfName = Annotated[str, _pattern(IFNAME), _exact(IFNAME, "1-15 characters A-Z a-z 0-9 _ . -")]
+KernelArgs = Annotated[str, _pattern(KERNEL_ARGS),
+                       _exact(KERNEL_ARGS, "kernel arguments without quotes, backslashes or line breaks")]
+FsType = Annotated[str, _pattern(FS_TYPE), _exact(FS_TYPE, "a file system type such as ext4")]
+Word = Annotated[str, _pattern(WORD), _exact(WORD, "a lower-case word (a-z 0-9 _ -)")]
+CpuType = Annotated[str, _pattern(CPU_TYPE), _exact(CPU_TYPE, "1-8 letters or digits")]
+IpAddress = Annotated[str, AfterValidator(_check_ip)]
+Cidr = Annotated[str, AfterValidator(_check_cidr)]
+
+#: Characters that change the structure of a line-, quote- or separator-oriented file.
+STRUCTURAL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\"'\\,=\[\]]")
+
+__all__ = [
+    "ABS_PATH", "CPU_TYPE", "DISK_POOL", "FS_TYPE", "HOST", "IFNAME", "IPL_TARGET", "KERNEL_ARGS",
+    "MAC", "MOUNT_OPTIONS", "NSS_NAME", "OPTION_KEYWORDS", "OPTION_WITH_VALUE", "PASSWORD",
+    "PRIVCLASS", "STRUCTURAL", "USERID", "VDEV", "VOLSER", "WORD",
+    "AbsPath", "Cidr", "CpuType", "DiskPool", "FsType", "HostName", "IfName", "IpAddress",
+    "IplTarget", "KernelArgs", "MacAddress", "MountOptions", "NssName", "OptionKeyword",
+    "Password", "PrivClass", "Userid", "Vdev", "Volser", "Word", "option_keywords_ok",
+]
