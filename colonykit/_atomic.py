@@ -71,7 +71,8 @@ def _check_replaceable(target: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise _os_error("write", target, exc) from exc
+        msg = "write"
+        raise _os_error(msg, target, exc) from exc
     if not stat.S_ISREG(st.st_mode):
         msg = f"refusing to replace {target}: it is {_kind(st.st_mode)}, not a regular file"
         raise InputError(msg)
@@ -84,7 +85,8 @@ def _make_parent(folder: Path) -> None:
         msg = f"cannot create folder {folder}: a file of that name is in the way"
         raise InputError(msg) from exc
     except OSError as exc:
-        raise _os_error("create folder", folder, exc) from exc
+        msg_0 = "create folder"
+        raise _os_error(msg_0, folder, exc) from exc
 
 
 def atomic_write_bytes(path: str | Path, data: bytes, *, mode: int | None = None) -> Path:
@@ -111,7 +113,8 @@ def atomic_write_bytes(path: str | Path, data: bytes, *, mode: int | None = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
-        raise _os_error("write", target, exc) from exc
+        msg = "write"
+        raise _os_error(msg, target, exc) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -122,7 +125,8 @@ def atomic_write_bytes(path: str | Path, data: bytes, *, mode: int | None = None
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise _os_error("write", target, exc) from exc
+        msg = "write"
+        raise _os_error(msg, target, exc) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -156,7 +160,8 @@ class _DirLock:
         try:
             self.fd = os.open(self.folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
         except OSError as exc:
-            raise _os_error("lock", self.folder, exc) from exc
+            msg = "lock"
+            raise _os_error(msg, self.folder, exc) from exc
         deadline = time.monotonic() + self.timeout_s
         while True:
             try:
@@ -292,7 +297,8 @@ def atomic_write_tree(root: str | Path, files: Mapping[str, str], *,
         try:
             stage = Path(tempfile.mkdtemp(prefix=f".{name}{_STAGE_TAG}", dir=parent))
         except OSError as exc:
-            raise _os_error("write", root_p, exc) from exc
+            msg_0 = "write"
+            raise _os_error(msg_0, root_p, exc) from exc
         try:
             os.chmod(stage, dir_mode)
             for rel, text in files.items():
@@ -316,7 +322,8 @@ def atomic_write_tree(root: str | Path, files: Mapping[str, str], *,
                 os.rename(stage, root_p)
         except OSError as exc:
             shutil.rmtree(stage, ignore_errors=True)
-            raise _os_error("write", root_p, exc) from exc
+            msg_0 = "write"
+            raise _os_error(msg_0, root_p, exc) from exc
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
             raise

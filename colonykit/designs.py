@@ -45,8 +45,8 @@ import pandas as pd
 
 from colonykit import storage
 from colonykit._yaml import load_yaml, read_text
-from colonykit.limits import MAX_TABLE_VALUE
 from colonykit.errors import InputError, must_be, raise_problems, unknown_name
+from colonykit.limits import MAX_TABLE_VALUE
 from colonykit.units import BYTES_PER_GIB, BYTES_PER_MIB
 
 #: The bundled designs file.

@@ -118,7 +118,8 @@ def _option_problem(option: str) -> str | None:
 def _check_option(option: str) -> str:
     problem = _option_problem(option)
     if problem is not None:
-        raise ValueError(f"must be {problem}")
+        msg = f"must be {problem}"
+        raise ValueError(msg)
     return option
 
 
@@ -126,7 +127,8 @@ def _check_ip(text: str) -> str:
     try:
         ipaddress.ip_address(text)
     except ValueError:
-        raise ValueError("must be an IPv4 or IPv6 address") from None
+        msg = "must be an IPv4 or IPv6 address"
+        raise ValueError(msg) from None
     return text
 
 
@@ -134,13 +136,15 @@ def _check_cidr(text: str) -> str:
     try:
         ipaddress.ip_network(text, strict=False)
     except ValueError:
-        raise ValueError("must be a network in CIDR form such as 10.1.0.0/16") from None
+        msg = "must be a network in CIDR form such as 10.1.0.0/16"
+        raise ValueError(msg) from None
     return text
 
 
 def _check_path(text: str) -> str:
     if "/../" in f"{text}/" or "/./" in f"{text}/" or "//" in text:
-        raise ValueError("must be a normalised absolute path (no '.', '..' or '//')")
+        msg = "must be a normalised absolute path (no '.', '..' or '//')"
+        raise ValueError(msg)
     return text
 
 
@@ -155,7 +159,8 @@ def _exact(regex: str, what: str) -> AfterValidator:
 
     def check(text: str) -> str:
         if not compiled.match(text):
-            raise ValueError(f"must be {what}")
+            msg = f"must be {what}"
+            raise ValueError(msg)
         return text
 
     return AfterValidator(check)
