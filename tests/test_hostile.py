@@ -1,0 +1,407 @@
+"""Hostile-input catalogue (issue 11): every case through the CLI, asserting the exit code,
+the message, that no traceback is shown, and that nothing was written or left behind.
+
+Each case builds its inputs in ``tmp_path`` and returns the argv; the runner snapshots the
+folder tree before and after.  Cases that must refuse (exit 2) may not change anything;
+cases that gate (exit 1) or warn (exit 0) are checked for their outputs.  ``kill -9`` and
+concurrent runs on the output tree are at the end (subprocesses).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers import EXAMPLE_SCENARIO, write_scenario
+
+from colonykit import export, plan
+from colonykit.cli import main
+
+INVENTORY = Path("data/examples/xyz_inventory.csv").resolve()
+HEADER = INVENTORY.read_text().splitlines()[0]
+ROWS = INVENTORY.read_text().splitlines()[1:]
+
+
+def _tree(root: Path) -> dict[str, bytes | str]:
+    out: dict[str, bytes | str] = {}
+    for p in sorted(root.rglob("*")):
+        rel = str(p.relative_to(root))
+        if p.is_symlink():
+            out[rel] = "symlink"
+        elif p.is_file():
+            out[rel] = p.read_bytes()
+        elif p.is_dir():
+            out[rel] = "dir"
+    return out
+
+
+def _leftovers(root: Path) -> list[str]:
+    return [str(p) for p in root.rglob("*") if ".colonykit-new-" in p.name or ".colonykit-old-" in p.name
+            or ".colonykit-stage-" in p.name or p.name.endswith(".tmp")]
+
+
+def _bytes(tmp: Path, name: str, data: bytes) -> Path:
+    (tmp / name).write_bytes(data)
+    return tmp / name
+
+
+def _inventory(tmp: Path, text: str, name: str = "inv.csv") -> Path:
+    p = tmp / name
+    p.write_text(text)
+    return p
+
+
+def _rows(n: int) -> str:
+    """The example inventory's first n rows, each count 1 (n servers)."""
+    cols = HEADER.split(",")
+    i = cols.index("count")
+    lines = []
+    for row in ROWS[:n]:
+        cells = row.split(",")
+        cells[i] = "1"
+        lines.append(",".join(cells))
+    return HEADER + "\n" + "\n".join(lines) + "\n"
+
+
+def _size(inv: Path, *extra: str) -> list[str]:
+    return ["size", str(inv), "--target", "z15", *extra]
+
+
+def _trace(tmp: Path, text: str, name: str = "t.csv") -> Path:
+    p = tmp / name
+    p.write_text(text)
+    return p
+
+
+OK_TRACE = "server,step,cpu_pct\n" + "".join(f"{s},{i},{v}\n" for s in "ab" for i, v in
+                                            enumerate([10, 20, 50, 10, 5, 60]))
+
+
+def _plan_file(tmp: Path, edit: Callable[[dict], None] | None = None) -> Path:
+    data = export.plan_to_dict(plan.build_plan(EXAMPLE_SCENARIO).plan)
+    if edit is not None:
+        edit(data)
+    p = tmp / "p.yaml"
+    p.write_text(yaml.safe_dump(data, sort_keys=False))
+    return p
+
+
+def _dup_userid(d: dict) -> None:
+    g = d["hosts"][0]["guests"]
+    g[1]["zvm"]["userid"] = g[0]["zvm"]["userid"]
+
+
+# (id, build(tmp) -> argv, exit code, message regex on stderr)
+CASES: list[tuple[str, Callable[[Path], list[str]], int, str]] = [
+    # ---- 3: every OS / decode / parse error is a clear error naming the file
+    ("scenario-not-utf8", lambda t: ["plan", str(_bytes(t, "s.yaml", b"name: caf\xe9\n")), "--out", str(t / "o")],
+     2, r"not (valid )?UTF-8.*byte offset 9"),
+    ("plan-not-utf8", lambda t: ["validate", str(_bytes(t, "p.yaml", b"apiVersion: colonykit/v1\nname: \xff\n"))],
+     2, r"p\.yaml is not UTF-8 text: byte offset 31"),
+    ("inventory-not-utf8", lambda t: _size(_bytes(t, "i.csv", HEADER.encode() + b"\n\xff\xfe,x\n")), 2,
+     r"i\.csv: not UTF-8 text at byte offset"),
+    ("out-below-a-file", lambda t: ["plan", EXAMPLE_SCENARIO, "--out", str(_inventory(t, "x", "f") / "sub")],
+     2, r"cannot create folder .*/f: a file of that name is in the way"),
+    ("out-is-a-file", lambda t: ["plan", EXAMPLE_SCENARIO, "--out", str(_inventory(t, "x", "f"))],
+     2, r"must be a folder"),
+    ("out-unwritable", lambda t: ["plan", EXAMPLE_SCENARIO, "--out", "/proc/colonykit-hostile"],
+     2, r"cannot write /proc/colonykit-hostile"),
+    ("corrupt-gz", lambda t: ["whitespace", str(_inventory(t, "garbage", "t.csv.gz"))], 2,
+     r"cannot read trace file .*t\.csv\.gz"),
+    ("xls-workbook", lambda t: _size(_inventory(t, "not really", "inv.xls")), 2, r"\.xls\) are not supported"),
+    ("corrupt-xlsx", lambda t: _size(_inventory(t, "not a zip", "inv.xlsx")), 2, r"cannot read the workbook"),
+    ("unknown-tz", lambda t: ["whitespace", str(_trace(t, OK_TRACE)), "--tz", "Mars/Olympus"], 2, r"'tz' must be"),
+    ("step-overflow", lambda t: ["whitespace", str(_trace(t, "server,step,cpu_pct\na,0,1\na,1e30,2\n"))], 2,
+     r"limit MAX_STEP"),
+    ("interval-1ns", lambda t: ["whitespace", str(_trace(t, OK_TRACE)), "--interval", "1ns"], 2,
+     r"'interval' must be between 1 s"),
+    ("scenario-missing", lambda t: ["plan", str(t / "nope.yaml"), "--out", str(t / "o")], 2, r"not found"),
+    ("scenario-is-folder", lambda t: ["plan", str(t), "--out", str(t / "o")], 2, r"error: "),
+    ("plan-missing", lambda t: ["validate", str(t / "nope.yaml")], 2, r"plan file not found"),
+    ("empty-inventory", lambda t: _size(_inventory(t, "")), 2, r"the file is empty"),
+    # ---- 4: numbers that pass a range check and break later
+    ("count-inf", lambda t: _size(_inventory(t, _rows(3).replace(",1\n", ",inf\n", 1))), 2,
+     r"'count' must be a finite number"),
+    ("cores-inf", lambda t: _size(_inventory(t, _rows(3).replace(",2,10,30,", ",inf,10,30,", 1))), 2,
+     r"'cores' must be a finite number"),
+    ("count-1e9", lambda t: _size(_inventory(t, _rows(3).replace(",1\n", ",1000000000\n", 1))), 2,
+     r"'count' must be a whole number >= 1 and <= 100,000 \(limit MAX_COUNT_PER_ROW\)"),
+    ("servers-over-limit", lambda t: _size(_inventory(t, _rows(3).replace(",1\n", ",100000\n"))), 2,
+     r"300,000 servers in all .*MAX_SERVERS"),
+    ("design-override-1e300", lambda t: ["plan", str(write_scenario(t, **{"design.overrides": {
+        "guestvol_cyl": 1e300}})), "--out", str(t / "o")], 2, r"limit MAX_TABLE_VALUE"),
+    ("processors-inf", lambda t: _size(INVENTORY, "--processors", str(_inventory(t, Path(
+        "colonykit/_data/processors.csv").read_text().replace(",171.1,", ",inf,"), "p.csv"))), 2,
+     r"'engine_mips_1way' must be a finite number > 0"),
+    ("workload-classes-unordered", lambda t: _size(INVENTORY, "--workload-classes", str(_inventory(
+        t, Path("colonykit/_data/workload_classes.csv").read_text().replace(",20,30,50,", ",60,30,50,"),
+        "w.csv"))), 2, r"'tpm_per_mips_low' <= 'tpm_per_mips_typical' must hold"),
+    ("workload-classes-negative", lambda t: _size(INVENTORY, "--workload-classes", str(_inventory(
+        t, Path("colonykit/_data/workload_classes.csv").read_text().replace(",20,30,50,", ",-20,30,50,"),
+        "w.csv"))), 2, r"'tpm_per_mips_low' must be a finite number > 0"),
+    ("designs-file-bad-value", lambda t: ["designs", "--guests", "4", "--designs-file", str(_inventory(
+        t, Path("colonykit/_data/designs.yaml").read_text().replace("value: 3338", "value: 1e300", 1),
+        "d.yaml"))], 2, r"parameters\.install_cyl\.value' must be a number in 0\.\.1e\+09"),
+    ("designs-file-text-value", lambda t: ["designs", "--guests", "4", "--designs-file", str(_inventory(
+        t, Path("colonykit/_data/designs.yaml").read_text().replace("value: 3338", "value: lots", 1),
+        "d.yaml"))], 2, r"parameters\.install_cyl\.value' must be"),
+    ("grid-too-large", lambda t: ["whitespace", str(_trace(
+        t, "server,timestamp,cpu_pct\na,1970-01-01T00:00:00Z,1\na,2200-01-01T00:00:00Z,2\n")),
+        "--interval", "1s"], 2, r"limit MAX_GRID_CELLS"),
+    # ---- 5: parsers that guess
+    ("misspelled-column", lambda t: _size(_inventory(t, _rows(3).replace(",count", ",cuont", 1))), 2,
+     r"unknown column 'cuont' \(did you mean 'count'\?\)"),
+    ("duplicate-header", lambda t: _size(_inventory(t, _rows(3).replace(",count", ",memory_mib", 1))), 2,
+     r"column 'memory_mib' is given 2 times"),
+    ("ambiguous-cpu-header", lambda t: _size(_inventory(t, _rows(3).replace("util_peak_pct", "CPU %", 1))), 2,
+     r"column 'CPU %' is ambiguous"),
+    ("size-without-unit", lambda t: _size(_inventory(t, _rows(3).replace("memory_mib", "Memory (GB)", 1)
+                                                     .replace(",1024,", ",1024 parsecs,", 1))), 2,
+     r"'memory_mib' must be a size in one of"),
+    ("duplicate-yaml-key", lambda t: ["plan", str(_inventory(t, write_scenario(t).read_text() + "name: again\n",
+                                                             "d.yaml")), "--out", str(t / "o")], 2,
+     r"duplicate key 'name' \(first given on line"),
+    ("billion-laughs", lambda t: ["validate", str(_inventory(t, "a: &a [x,x,x,x,x,x,x,x,x,x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8)), "b.yaml"))],
+     2, r"expands to more than 2,000,000 values"),
+    ("repeated-header-names", lambda t: ["whitespace", str(_trace(t, "step," + ",".join(["a"] * 50_000)
+                                                                 + "\n0," + ",".join(["1"] * 50_000) + "\n"))],
+     2, r"column\(s\) \['a'\] appear more than once"),
+    ("too-many-columns", lambda t: ["whitespace", str(_trace(t, "step," + ",".join(f"s{i}" for i in range(
+        110_000)) + "\n0," + ",".join(["1"] * 110_000) + "\n"))], 2, r"limit MAX_COLUMNS"),
+    ("huge-value-in-message", lambda t: ["plan", str(write_scenario(t, name="x" * 1_000_000)), "--out",
+                                         str(t / "o")], 2, r"'name' must"),
+    # ---- 7: checks that gate
+    ("validate-error-findings", lambda t: ["validate", str(_plan_file(t, _dup_userid))], 1, r""),
+    ("render-refuses-errors", lambda t: ["render", str(_plan_file(t, _dup_userid)), "--target", "zvm",
+                                         "--out", str(t / "r")], 1, r"error finding\(s\); nothing rendered"),
+    # ---- 2: refuse to replace what is not a regular file
+    ("output-device-node", lambda t: ["stagger", str(_trace(t, OK_TRACE)), "--period", "3", "--output",
+                                      "/dev/null"], 2, r"refusing to replace /dev/null: it is a character device"),
+    ("output-symlink", lambda t: ["stagger", str(_trace(t, OK_TRACE)), "--period", "3", "--output",
+                                  str(_symlink(t))], 2, r"it is a symbolic link"),
+    ("out-has-foreign-files", lambda t: ["plan", EXAMPLE_SCENARIO, "--out", str(_foreign(t))], 2,
+     r"holds 1 file\(s\) colonykit did not write there, e\.g\. \['notes\.txt'\]"),
+    ("out-has-device-node", lambda t: ["plan", EXAMPLE_SCENARIO, "--out", str(_fifo(t))], 2,
+     r"not regular files: \['pipe \(a named pipe\)'\]"),
+]
+
+
+def _symlink(t: Path) -> Path:
+    (t / "real.csv").write_text("keep me\n")
+    (t / "link.csv").symlink_to(t / "real.csv")
+    return t / "link.csv"
+
+
+def _foreign(t: Path) -> Path:
+    (t / "o").mkdir()
+    (t / "o" / "notes.txt").write_text("mine\n")
+    return t / "o"
+
+
+def _fifo(t: Path) -> Path:
+    (t / "o").mkdir()
+    os.mkfifo(t / "o" / "pipe")
+    return t / "o"
+
+
+@pytest.mark.parametrize(("build", "code", "pattern"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_hostile_case(tmp_path: Path, capsys, build, code, pattern) -> None:
+    argv = build(tmp_path)
+    assert argv, "case builder failed"
+    before = _tree(tmp_path)
+    got = main(argv)
+    out, err = capsys.readouterr()
+    assert got == code, (got, err[-2000:])
+    assert "Traceback" not in err + out
+    if code == 2:
+        assert "error: " in err
+    import re
+
+    assert re.search(pattern, err), err[-2000:]
+    assert len(err) < 30_000  # messages stay short even for huge inputs
+    if code == 2 or argv[0] == "render":
+        assert _tree(tmp_path) == before  # nothing written
+    assert not _leftovers(tmp_path)
+    assert "/dev/null" not in argv or stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_catalogue_totals() -> None:
+    """The catalogue is what the closing note counts (every case is a clear error or a gate)."""
+    assert len(CASES) >= 40
+    assert {c[2] for c in CASES} <= {1, 2}
+
+
+# --------------------------------------------------------------------------- readings that are said
+def test_units_in_headers_and_cells_are_converted_and_reported(tmp_path: Path, capsys) -> None:
+    from colonykit.ingest import read_inventory
+
+    text = ("Server,Role,Capacity,Capacity Unit,Avg CPU %,Peak CPU %,Workload Class,Memory (GB),Disk (GB),"
+            "Count\n"
+            "a,web,2.4 GHz,,10%,40%,web,32,100 GiB,2\n"
+            "b,web,2400,mhz,10,30,web,512 MiB,50,1\n")
+    inv, meta = read_inventory(_inventory(tmp_path, text))
+    assert inv["capacity"].tolist() == [2.4, 2400.0] and inv["capacity_unit"].tolist() == ["ghz", "mhz"]
+    assert inv["util_peak_pct"].tolist() == [40.0, 30.0]
+    assert inv["memory_mib"].tolist() == [32e9 / 2**20, 512.0]          # 1 GB = 10^9 B
+    assert inv["disk_gib"].tolist() == [100.0, 50e9 / 2**30]
+    said = " ".join(meta["conversions"])
+    assert "memory_mib" in said and "1 GB = 953.674 MiB" in said and "'%' removed" in said
+    assert "capacity" in said and "10^6 B" in said
+    assert main(_size(tmp_path / "inv.csv")) == 0
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_memory_mb_is_converted_not_relabelled(tmp_path: Path) -> None:
+    from colonykit.ingest import read_inventory
+
+    text = _rows(2).replace("memory_mib", "memory_mb").replace("disk_gib", "disk_gb")
+    inv, meta = read_inventory(_inventory(tmp_path, text))
+    assert inv["memory_mib"].iloc[0] == pytest.approx(1024 * 1e6 / 2**20)  # 976.5625 MiB
+    assert inv["disk_gib"].iloc[0] == pytest.approx(72 * 1e9 / 2**30)
+    assert any("1 MB = 0.953674 MiB" in n for n in meta["conversions"])
+
+
+def test_unknown_extra_column_is_ignored_with_a_warning(tmp_path: Path, capsys) -> None:
+    text = _rows(2).replace(",count", ",count,location").replace(",1\n", ",1,Amsterdam\n")
+    assert main(_size(_inventory(tmp_path, text))) == 0
+    assert "warning: inv.csv: ignored column(s) ['location']" in capsys.readouterr().err
+
+
+def test_duplicate_samples_are_averaged_with_a_warning(tmp_path: Path, capsys) -> None:
+    t = _trace(tmp_path, OK_TRACE + "a,2,70\n")
+    assert main(["whitespace", str(t)]) == 0
+    assert "1 sample(s) repeat a (server, time)" in capsys.readouterr().err
+
+
+def test_excel_sheet_choice(tmp_path: Path, capsys) -> None:
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("openpyxl")
+    from colonykit.ingest import read_inventory
+
+    frame = pd.read_csv(INVENTORY)
+    two = tmp_path / "two.xlsx"
+    with pd.ExcelWriter(two) as w:
+        frame.to_excel(w, sheet_name="servers", index=False)
+        pd.DataFrame({"column": ["server"], "meaning": ["name"]}).to_excel(w, sheet_name="help", index=False)
+    inv, meta = read_inventory(two)
+    assert meta["sheet"] == "servers" and int(inv["count"].sum()) == 26
+    assert any("sheet 'servers' read" in n for n in meta["conversions"])
+    both = tmp_path / "both.xlsx"
+    with pd.ExcelWriter(both) as w:
+        frame.to_excel(w, sheet_name="a", index=False)
+        frame.to_excel(w, sheet_name="b", index=False)
+    assert main(_size(both)) == 2
+    assert "choose one with sheet=" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- secrets
+def test_password_files_are_0600_and_json_is_redacted(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "o"
+    assert main(["plan", EXAMPLE_SCENARIO, "--out", str(out), "--format", "json"]) == 0
+    text = capsys.readouterr().out
+    assert "XXXXXXXX" not in text and "<redacted>" in text
+    mode = {p.name: stat.S_IMODE(p.stat().st_mode) for p in out.rglob("*") if p.is_file()}
+    assert mode["plan.yaml"] == 0o600 and mode["USER.DIRECT"] == 0o600
+    for p in out.rglob("*"):
+        if p.is_file() and "XXXXXXXX" in p.read_text(errors="replace"):
+            assert stat.S_IMODE(p.stat().st_mode) == 0o600, p
+    assert any(m != 0o600 for m in mode.values())  # files without a password keep the normal mode
+
+
+# --------------------------------------------------------------------------- output trees
+def test_replanning_fewer_guests_leaves_no_stale_files(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "o"
+    big = write_scenario(tmp_path)
+    assert main(["plan", str(big), "--out", str(out)]) == 0
+    n_before = len(list((out / "render" / "feilong").rglob("*.json")))
+    small_inv = _inventory(tmp_path, _rows(2).replace(",1\n", ",4\n"), "small.csv")  # 2 rows x 4
+    small = write_scenario(tmp_path, inventory=str(small_inv), **{"target.memory_gib_per_host": 64})
+    code = main(["plan", str(small), "--out", str(out)])
+    capsys.readouterr()
+    assert code in (0, 1)
+    assert n_before == 26 and len(list((out / "render" / "feilong").rglob("*.json"))) == 8
+    manifest = json.loads((out / ".colonykit-tree").read_text())["files"]
+    assert sorted(manifest) == sorted(str(p.relative_to(out)) for p in out.rglob("*")
+                                      if p.is_file() and p.name != ".colonykit-tree")
+    assert not _leftovers(tmp_path)
+
+
+def test_leftovers_of_a_killed_run_are_removed(tmp_path: Path, capsys) -> None:
+    stale = tmp_path / ".o.colonykit-new-abc123"
+    stale.mkdir()
+    (stale / "plan.yaml").write_text("half\n")
+    assert main(["plan", EXAMPLE_SCENARIO, "--out", str(tmp_path / "o")]) == 0
+    capsys.readouterr()
+    assert not stale.exists() and not _leftovers(tmp_path)
+
+
+def test_disk_full_while_writing_keeps_the_old_tree(tmp_path: Path, capsys, monkeypatch) -> None:
+    import errno
+
+    from colonykit import _atomic
+
+    out = tmp_path / "o"
+    assert main(["plan", EXAMPLE_SCENARIO, "--out", str(out)]) == 0
+    before = _tree(tmp_path)
+    real = _atomic.os.fdopen
+    calls = {"n": 0}
+
+    def full(fd, *a, **k):
+        calls["n"] += 1
+        if calls["n"] > 5:
+            os.close(fd)
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(fd, *a, **k)
+
+    monkeypatch.setattr(_atomic.os, "fdopen", full)
+    assert main(["plan", EXAMPLE_SCENARIO, "--out", str(out)]) == 2
+    assert "No space left on device" in capsys.readouterr().err
+    assert _tree(tmp_path) == before and not _leftovers(tmp_path)
+
+
+def _complete(out: Path) -> bool:
+    """The tree is exactly what its manifest lists (a whole old or whole new tree)."""
+    files = json.loads((out / ".colonykit-tree").read_text())["files"]
+    present = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()
+                     and p.name != ".colonykit-tree")
+    return sorted(files) == present and export.load_plan(out / "plan.yaml") is not None
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-c", "from colonykit.cli import entry; entry()", *args]
+
+
+def test_kill_9_never_leaves_a_partial_tree(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    scen = write_scenario(tmp_path)
+    subprocess.run(_cli("plan", str(scen), "--out", str(out)), check=False, capture_output=True)
+    assert _complete(out)
+    for delay in (0.5, 1.5, 2.5, 3.5):
+        proc = subprocess.Popen(_cli("plan", str(scen), "--out", str(out)), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert _complete(out), f"partial tree after kill -9 at {delay} s"
+    assert subprocess.run(_cli("plan", str(scen), "--out", str(out)), capture_output=True).returncode == 0
+    assert _complete(out) and not _leftovers(tmp_path)
+
+
+def test_concurrent_runs_produce_one_whole_tree(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    scen = write_scenario(tmp_path)
+    procs = [subprocess.Popen(_cli("plan", str(scen), "--out", str(out)), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    results = [(p.wait(), p.stderr.read()) for p in procs]
+    assert all(code == 0 for code, _ in results), results
+    assert _complete(out) and not _leftovers(tmp_path)
