@@ -180,6 +180,40 @@ CASES: list[tuple[str, Callable[[Path], list[str]], int, str]] = [
         110_000)) + "\n0," + ",".join(["1"] * 110_000) + "\n"))], 2, r"limit MAX_COLUMNS"),
     ("huge-value-in-message", lambda t: ["plan", str(write_scenario(t, name="x" * 1_000_000)), "--out",
                                          str(t / "o")], 2, r"'name' must"),
+    # ---- more of our own
+    ("yaml-nested-too-deep", lambda t: ["validate", str(_inventory(t, "a: " + "[" * 100_000 + "]" * 100_000,
+                                                                   "deep.yaml"))], 2, r"not valid YAML"),
+    ("yaml-python-tag", lambda t: ["plan", str(_inventory(t, 'a: !!python/object/apply:os.system ["id"]\n',
+                                                          "py.yaml")), "--out", str(t / "o")], 2,
+     r"could not determine a constructor"),
+    ("scenario-is-a-list", lambda t: ["plan", str(_inventory(t, "- 1\n", "l.yaml")), "--out", str(t / "o")], 2,
+     r"must be a YAML mapping \(got list\)"),
+    ("out-is-a-symlink", lambda t: ["plan", EXAMPLE_SCENARIO, "--out", str(_dirlink(t))], 2,
+     r"is a symbolic link"),
+    ("report-to-device", lambda t: ["report", EXAMPLE_SCENARIO, "--out", "/dev/null"], 2,
+     r"refusing to replace /dev/null"),
+    ("channels-overflow", lambda t: ["channels", "--io-rate", "1e308", "--connect-ms", "1e308"], 2,
+     r"must be >= 0 and finite \(got inf\)"),
+    ("paging-overflow", lambda t: ["paging", "--guests", "100000", "--guest-mib", "1e305", "--real-mib", "1"], 2,
+     r"finite \(got inf\)"),
+    ("designs-guests-huge", lambda t: ["designs", "--guests", "1000000000"], 2, r"limit MAX_SERVERS"),
+    ("step-s-tiny", lambda t: ["whitespace", str(_trace(t, OK_TRACE)), "--step-s", "1e-300"], 2,
+     r"'step_s' must be a number in 1\.\."),
+    ("anti-affinity-unknown", lambda t: ["pack", str(_trace(t, OK_TRACE)), "--host-capacity", "100",
+                                         "--anti-affinity", "a,zz"], 2, r"unknown server 'zz'"),
+    ("start-not-a-date", lambda t: ["whitespace", str(_trace(t, OK_TRACE)), "--start", "99999-99-99"], 2,
+     r"'start' must be a date/time"),
+    ("trace-nul-bytes", lambda t: ["whitespace", str(_trace(t, "server,step,cpu_pct\na,0,1\x00\n"))], 2,
+     r"'cpu_pct' must be a number in 0\.\.100 \(got '1\\x00'\) at .* line 2"),
+    ("trace-empty-folder", lambda t: ["whitespace", str(_emptydir(t))], 2, r"has no trace files"),
+    ("trace-pct-140", lambda t: ["whitespace", str(_trace(t, OK_TRACE.replace(",60\n", ",140\n")))], 2,
+     r"'cpu_pct' must be a number in 0\.\.100 \(got 140\.0\) at .*t\.csv line 7"),
+    ("inventory-too-many-columns", lambda t: _size(_inventory(t, ",".join(f"c{i}" for i in range(1_200)) + "\n")),
+     2, r"limit\s+MAX_INVENTORY_COLUMNS"),
+    ("inventory-util-140", lambda t: _size(_inventory(t, _rows(3).replace(",10,30,", ",10,140,", 1))), 2,
+     r"'util_peak_pct' must be in 0\.\.100 \(got 140\.0\) at inv\.csv line 2"),
+    ("windows-not-utf8", lambda t: ["stagger", str(_trace(t, OK_TRACE)), "--period", "3", "--windows",
+                                    str(_bytes(t, "w.csv", b"server,earliest\n\xff\n"))], 2, r"w\.csv"),
     # ---- 7: checks that gate
     ("validate-error-findings", lambda t: ["validate", str(_plan_file(t, _dup_userid))], 1, r""),
     ("render-refuses-errors", lambda t: ["render", str(_plan_file(t, _dup_userid)), "--target", "zvm",
@@ -202,6 +236,17 @@ def _symlink(t: Path) -> Path:
     return t / "link.csv"
 
 
+def _dirlink(t: Path) -> Path:
+    (t / "real").mkdir()
+    (t / "o").symlink_to(t / "real")
+    return t / "o"
+
+
+def _emptydir(t: Path) -> Path:
+    (t / "empty").mkdir()
+    return t / "empty"
+
+
 def _foreign(t: Path) -> Path:
     (t / "o").mkdir()
     (t / "o" / "notes.txt").write_text("mine\n")
@@ -219,7 +264,10 @@ def test_hostile_case(tmp_path: Path, capsys, build, code, pattern) -> None:
     argv = build(tmp_path)
     assert argv, "case builder failed"
     before = _tree(tmp_path)
-    got = main(argv)
+    try:
+        got = main(argv)
+    except SystemExit as exc:  # argparse refuses an argument: usage + error, exit 2
+        got = exc.code
     out, err = capsys.readouterr()
     assert got == code, (got, err[-2000:])
     assert "Traceback" not in err + out
@@ -404,4 +452,49 @@ def test_concurrent_runs_produce_one_whole_tree(tmp_path: Path) -> None:
                               stderr=subprocess.PIPE, text=True) for _ in range(3)]
     results = [(p.wait(), p.stderr.read()) for p in procs]
     assert all(code == 0 for code, _ in results), results
+    assert _complete(out) and not _leftovers(tmp_path)
+
+
+_KILL_AT = """
+import os, signal, sys
+import colonykit._atomic as a
+where, k = sys.argv[1], int(sys.argv[2])
+n = {"i": 0}
+def hit():
+    n["i"] += 1
+    if n["i"] == k:
+        os.kill(os.getpid(), signal.SIGKILL)
+if where == "write":
+    real = a.os.fdopen
+    def fdopen(fd, *x, **kw):
+        hit()
+        return real(fd, *x, **kw)
+    a.os.fdopen = fdopen
+else:  # after the swap, before the old tree is removed
+    real_rm = a.shutil.rmtree
+    def rmtree(p, *x, **kw):
+        if "colonykit-new-" in str(p):
+            hit()
+        return real_rm(p, *x, **kw)
+    a.shutil.rmtree = rmtree
+from colonykit.cli import main
+sys.exit(main(sys.argv[3:]))
+"""
+
+
+@pytest.mark.parametrize(("where", "k"), [("write", 1), ("write", 7), ("write", 20), ("swap", 1)])
+def test_kill_9_at_each_stage_of_the_write(tmp_path: Path, where: str, k: int) -> None:
+    """SIGKILL at the first, a middle and a late file of the tree, and between swap and clean-up."""
+    out = tmp_path / "o"
+    old = write_scenario(tmp_path)
+    assert subprocess.run(_cli("plan", str(old), "--out", str(out)), capture_output=True).returncode == 0
+    old_tree = _tree(out)
+    new = write_scenario(tmp_path, **{"metadata": None, "name": "renamed-colony"})
+    proc = subprocess.run([sys.executable, "-c", _KILL_AT, where, str(k), "plan", str(new), "--out", str(out)],
+                          capture_output=True)
+    assert proc.returncode == -signal.SIGKILL
+    assert _complete(out)
+    got = _tree(out)
+    assert got == old_tree if where == "write" else "renamed-colony" in (out / "plan.yaml").read_text()
+    assert subprocess.run(_cli("plan", str(new), "--out", str(out)), capture_output=True).returncode == 0
     assert _complete(out) and not _leftovers(tmp_path)

@@ -76,6 +76,9 @@ nonneg_float = _number_arg(float, lambda v: v >= 0 and math.isfinite(v), "a numb
                            "nonneg_float")
 #: argparse type: a whole number >= 1.
 positive_int = _number_arg(int, lambda v: v >= 1, "a whole number", ">= 1", "positive_int")
+#: argparse type: a number of servers/guests, 1 .. ``limits.MAX_SERVERS``.
+count_arg = _number_arg(int, lambda v: 1 <= v <= 100_000, "a whole number",
+                        "in 1..100000 (limit MAX_SERVERS)", "count_arg")
 
 
 def add_format(parser: argparse.ArgumentParser) -> None:

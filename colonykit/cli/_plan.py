@@ -18,7 +18,13 @@ from pathlib import Path
 from colonykit import designs, export, plan, render
 from colonykit._atomic import atomic_write_tree
 from colonykit._yaml import read_text
-from colonykit.cli._common import add_format, emit_json, emit_table, positive_int, redact_secrets
+from colonykit.cli._common import (
+    add_format,
+    count_arg,
+    emit_json,
+    emit_table,
+    redact_secrets,
+)
 from colonykit.errors import InputError
 
 
@@ -35,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     d = sub.add_parser("designs", help="compare the colony designs (shared vs per-guest disk) for N guests",
                        description="Disk of each colony design for N guests: shared, per guest, total "
                                    "and saving vs dedicated disks (seeds 000-004, SG24-6824 §3.2, §10.5).")
-    d.add_argument("--guests", type=positive_int, required=True, metavar="N", help="guests in the colony")
+    d.add_argument("--guests", type=count_arg, required=True, metavar="N", help="guests in the colony")
     d.add_argument("--design", action="append", default=None, metavar="NAME",
                    help="limit to these designs (repeatable; default: all)")
     d.add_argument("--designs-file", default=None, metavar="YAML",
