@@ -72,9 +72,9 @@ def short_repr(value: object, limit: int = MAX_REPR_CHARS) -> str:
     Examples
     --------
     >>> short_repr("x" * 500, 12)
-    "'xxxxxxxxx…"
+    "'xxx...xxxx'"
     >>> short_repr([list(range(10))] * 3, 20)
-    '[[0, 1, 2, 3, 4, 5, …'
+    '[[0, 1, 2, 3, 4, 5,…'
     """
     if isinstance(value, list | tuple | dict | set) and len(value) > limit:
         text = f"<{type(value).__name__} of {len(value)} items>"

@@ -24,6 +24,13 @@ MAX_CORES: int = 4_096
 #: Hosts / LPARs in one scenario (``target.hosts``): an IBM Z CPC runs at most 85 LPARs
 #: (z15 Technical Guide SG24-8851 §3.7); 1,000 allows a dozen CPCs or a large Xen pool.
 MAX_HOSTS: int = 1_000
+#: Virtual CPUs of one guest: above z/VM's 64 per virtual machine (MACHINE ESA n, Feilong
+#: ``max_cpu`` 1-64, provisioning-formats.md §1b) and any Xen domU.
+MAX_VCPUS: int = 512
+#: Memory of one guest [MiB]: 16 TiB, above any z/VM virtual machine or Xen domU.
+MAX_GUEST_MEMORY_MIB: int = 16 * 2**20
+#: 3390 cylinders of one disk: the largest EAV 3390 volume has 1,182,006 cylinders.
+MAX_CYLINDERS: int = 1_182_006
 #: Columns of one table read from a file (inventory, wide trace).
 MAX_COLUMNS: int = MAX_SERVERS + 16
 #: Cells (steps x servers) of a common trace grid: 10^8 float64 cells = 800 MB.
@@ -40,6 +47,6 @@ MAX_TABLE_VALUE: float = 1e9
 MAX_YAML_NODES: int = 2_000_000
 
 __all__ = [
-    "MAX_COLUMNS", "MAX_CORES", "MAX_COUNT_PER_ROW", "MAX_GRID_CELLS", "MAX_HOSTS", "MAX_INTERVAL_S",
+    "MAX_COLUMNS", "MAX_CORES", "MAX_CYLINDERS", "MAX_GUEST_MEMORY_MIB", "MAX_VCPUS", "MAX_COUNT_PER_ROW", "MAX_GRID_CELLS", "MAX_HOSTS", "MAX_INTERVAL_S",
     "MAX_SERVERS", "MAX_STEP", "MAX_TABLE_VALUE", "MAX_YAML_NODES", "MIN_INTERVAL_S",
 ]

@@ -39,9 +39,9 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, WithJsonSchema
 
 #: z/VM userid (USER statement, Feilong ``userid``): 1-8 of A-Z 0-9 @ # $.
 USERID = r"\A[A-Z0-9$#@]{1,8}\Z"
@@ -64,6 +64,8 @@ MAC = r"\A[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}\Z"
 #: Absolute POSIX path without blanks, quotes, commas, ``=``, brackets, backslashes or
 #: control characters (safe inside xl.cfg strings and disk specs, YAML and JSON).
 ABS_PATH = r"\A/[A-Za-z0-9._+@%~/-]*\Z"
+#: Where a private disk lives: an absolute path, or ``host:/path`` for an NFS root.
+STORAGE_TARGET = r"\A(?:[A-Za-z0-9][A-Za-z0-9.:-]{0,252}:)?/[A-Za-z0-9._+@%~/-]*\Z"
 #: Host name or IP address (NFS server).
 HOST = r"\A[A-Za-z0-9](?:[A-Za-z0-9.:-]{0,252})\Z"
 #: Mount options: ``key[=value]`` separated by commas (NFS ``vers=3,ro``).
@@ -73,6 +75,8 @@ IFNAME = r"\A[A-Za-z0-9_.-]{1,15}\Z"
 #: Kernel command line (xl.cfg ``extra``/``root``): printable, blank-separated, no quotes
 #: or backslashes (xl.cfg strings are quoted).
 KERNEL_ARGS = r"\A[A-Za-z0-9_=.,:/@+ -]{0,1024}\Z"
+#: Mount point: an absolute path, ``swap`` or empty.
+MOUNT_POINT = r"\A(?:/[A-Za-z0-9._+@%~/-]*|swap|)\Z"
 #: File system type (``ext4``, ``xfs``, ``swap``).
 FS_TYPE = r"\A[a-z0-9]{0,16}\Z"
 #: Short lower-case word (storage/image roles, group names).
@@ -118,16 +122,16 @@ def _option_problem(option: str) -> str | None:
 def _check_option(option: str) -> str:
     problem = _option_problem(option)
     if problem is not None:
-        msg = f"must be {problem}"
+        msg = problem
         raise ValueError(msg)
     return option
 
 
 def _check_ip(text: str) -> str:
     try:
-        ipaddress.ip_address(text)
+        ipaddress.ip_interface(text)
     except ValueError:
-        msg = "must be an IPv4 or IPv6 address"
+        msg = "an IPv4 or IPv6 address (optionally with /prefix)"
         raise ValueError(msg) from None
     return text
 
@@ -136,22 +140,22 @@ def _check_cidr(text: str) -> str:
     try:
         ipaddress.ip_network(text, strict=False)
     except ValueError:
-        msg = "must be a network in CIDR form such as 10.1.0.0/16"
+        msg = "a network in CIDR form such as 10.1.0.0/16"
         raise ValueError(msg) from None
     return text
 
 
 def _check_path(text: str) -> str:
     if "/../" in f"{text}/" or "/./" in f"{text}/" or "//" in text:
-        msg = "must be a normalised absolute path (no '.', '..' or '//')"
+        msg = "a normalised absolute path (no '.', '..' or '//')"
         raise ValueError(msg)
     return text
 
 
-def _pattern(regex: str) -> StringConstraints:
-    # pydantic's Rust regex engine has no \A \Z nor back-references: translate to ^ $ and
-    # keep the exact check in an AfterValidator where needed.
-    return StringConstraints(pattern=regex.replace(r"\A", "^").replace(r"\Z", "$"))
+def _schema(regex: str) -> WithJsonSchema:
+    # JSON Schema patterns (ECMA 262) have no \A \Z: the same expression with ^ $ (a
+    # schema validator refuses a trailing newline because ECMA '$' is end of input).
+    return WithJsonSchema({"type": "string", "pattern": regex.replace(r"\A", "^").replace(r"\Z", "$")})
 
 
 def _exact(regex: str, what: str) -> AfterValidator:
@@ -159,47 +163,49 @@ def _exact(regex: str, what: str) -> AfterValidator:
 
     def check(text: str) -> str:
         if not compiled.match(text):
-            msg = f"must be {what}"
-            raise ValueError(msg)
+            raise ValueError(what)
         return text
 
     return AfterValidator(check)
 
 
-Userid = Annotated[str, _pattern(USERID), _exact(USERID, "1-8 characters A-Z 0-9 @ # $")]
+def _typed(regex: str, what: str, *more: AfterValidator, schema: str | None = None) -> Any:
+    """``Annotated[str, …]``: checked with Python ``re`` (exact message), pattern in the schema."""
+    return Annotated[str, _exact(regex, what), *more, _schema(schema or regex)]
+
+
+Userid = _typed(USERID, "1-8 characters A-Z 0-9 @ # $")
 NssName = Userid
-Volser = Annotated[str, _pattern(VOLSER), _exact(VOLSER, "1-6 characters A-Z 0-9 @ # $")]
-Password = Annotated[str, _pattern(PASSWORD), _exact(PASSWORD, "1-8 characters A-Z a-z 0-9 @ # $")]
-PrivClass = Annotated[str, _pattern(r"\A[A-Z1-6]{1,32}\Z"), _exact(PRIVCLASS, "1-32 privilege classes A-Z 1-6, each once")]
-Vdev = Annotated[str, _pattern(VDEV), _exact(VDEV, "4 hex digits (0-9 A-F)")]
-IplTarget = Annotated[str, _pattern(IPL_TARGET),
-                      _exact(IPL_TARGET, "a device number (1-4 hex digits) or an NSS name (1-8 A-Z 0-9 @ # $)")]
-OptionKeyword = Annotated[str, AfterValidator(_check_option)]
-DiskPool = Annotated[str, _pattern(DISK_POOL), _exact(DISK_POOL, "ECKD:<pool> or FBA:<pool>")]
-MacAddress = Annotated[str, _pattern(MAC), _exact(MAC, "a MAC address such as 02:00:00:ab:cd:ef")]
-AbsPath = Annotated[str, _pattern(ABS_PATH),
-                    _exact(ABS_PATH, "an absolute path of letters, digits and . _ + @ % ~ - /"),
-                    AfterValidator(_check_path)]
-HostName = Annotated[str, _pattern(HOST), _exact(HOST, "a host name or IP address")]
-MountOptions = Annotated[str, _pattern(MOUNT_OPTIONS),
-                         _exact(MOUNT_OPTIONS, "mount options key[=value] separated by commas")]
-IfName = Annotated[str, _pattern(IFNAME), _exact(IFNAME, "1-15 characters A-Z a-z 0-9 _ . -")]
-KernelArgs = Annotated[str, _pattern(KERNEL_ARGS),
-                       _exact(KERNEL_ARGS, "kernel arguments without quotes, backslashes or line breaks")]
-FsType = Annotated[str, _pattern(FS_TYPE), _exact(FS_TYPE, "a file system type such as ext4")]
-Word = Annotated[str, _pattern(WORD), _exact(WORD, "a lower-case word (a-z 0-9 _ -)")]
-CpuType = Annotated[str, _pattern(CPU_TYPE), _exact(CPU_TYPE, "1-8 letters or digits")]
-IpAddress = Annotated[str, AfterValidator(_check_ip)]
-Cidr = Annotated[str, AfterValidator(_check_cidr)]
+Volser = _typed(VOLSER, "1-6 characters A-Z 0-9 @ # $")
+Password = _typed(PASSWORD, "1-8 characters A-Z a-z 0-9 @ # $")
+PrivClass = _typed(PRIVCLASS, "1-32 privilege classes A-Z 1-6, each once", schema=r"\A[A-Z1-6]{1,32}\Z")
+Vdev = _typed(VDEV, "4 hex digits (0-9 A-F)")
+IplTarget = _typed(IPL_TARGET, "a device number (1-4 hex digits) or an NSS name (1-8 A-Z 0-9 @ # $)")
+OptionKeyword = Annotated[str, AfterValidator(_check_option),
+                          WithJsonSchema({"type": "string", "pattern": "^[A-Z0-9]{1,16}( [A-Z0-9]{1,8})?$"})]
+DiskPool = _typed(DISK_POOL, "ECKD:<pool> or FBA:<pool>")
+MacAddress = _typed(MAC, "a MAC address such as 02:00:00:ab:cd:ef")
+AbsPath = _typed(ABS_PATH, "an absolute path of letters, digits and . _ + @ % ~ - /", AfterValidator(_check_path))
+StorageTarget = _typed(STORAGE_TARGET, "an absolute path, or host:/path for NFS", AfterValidator(_check_path))
+HostName = _typed(HOST, "a host name or IP address")
+MountOptions = _typed(MOUNT_OPTIONS, "mount options key[=value] separated by commas")
+IfName = _typed(IFNAME, "1-15 characters A-Z a-z 0-9 _ . -")
+KernelArgs = _typed(KERNEL_ARGS, "kernel arguments without quotes, backslashes or line breaks")
+MountPoint = _typed(MOUNT_POINT, "an absolute path, 'swap' or ''")
+FsType = _typed(FS_TYPE, "a file system type such as ext4")
+Word = _typed(WORD, "a lower-case word (a-z 0-9 _ -)")
+CpuType = _typed(CPU_TYPE, "1-8 letters or digits")
+IpAddress = Annotated[str, AfterValidator(_check_ip), WithJsonSchema({"type": "string", "pattern": "^[0-9A-Fa-f.:/]{2,43}$"})]
+Cidr = Annotated[str, AfterValidator(_check_cidr), WithJsonSchema({"type": "string", "pattern": "^[0-9A-Fa-f.:/]{2,43}$"})]
 
 #: Characters that change the structure of a line-, quote- or separator-oriented file.
 STRUCTURAL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\"'\\,=\[\]]")
 
 __all__ = [
     "ABS_PATH", "CPU_TYPE", "DISK_POOL", "FS_TYPE", "HOST", "IFNAME", "IPL_TARGET", "KERNEL_ARGS",
-    "MAC", "MOUNT_OPTIONS", "NSS_NAME", "OPTION_KEYWORDS", "OPTION_WITH_VALUE", "PASSWORD",
+    "MAC", "MOUNT_OPTIONS", "MOUNT_POINT", "STORAGE_TARGET", "NSS_NAME", "OPTION_KEYWORDS", "OPTION_WITH_VALUE", "PASSWORD",
     "PRIVCLASS", "STRUCTURAL", "USERID", "VDEV", "VOLSER", "WORD",
     "AbsPath", "Cidr", "CpuType", "DiskPool", "FsType", "HostName", "IfName", "IpAddress",
-    "IplTarget", "KernelArgs", "MacAddress", "MountOptions", "NssName", "OptionKeyword",
-    "Password", "PrivClass", "Userid", "Vdev", "Volser", "Word", "option_keywords_ok",
+    "IplTarget", "KernelArgs", "MacAddress", "MountOptions", "MountPoint", "NssName", "OptionKeyword",
+    "Password", "PrivClass", "StorageTarget", "Userid", "Vdev", "Volser", "Word", "option_keywords_ok",
 ]

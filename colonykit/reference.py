@@ -170,7 +170,7 @@ def value_problems(frame: pd.DataFrame, name: str, where: str) -> list[str]:
     >>> for p in value_problems(t, "workload_classes", "w.csv"):
     ...     print(p)
     'tpm_per_mips_high' must be a finite number > 0 and <= 1e+09 (got inf) at w.csv line 2
-    'tpm_per_mips_low' <= 'tpm_per_mips_typical' must hold (got 50.0 > 30.0) at w.csv line 2
+    'tpm_per_mips_low' <= 'tpm_per_mips_typical' must hold (got 50 > 30) at w.csv line 2
     """
     from colonykit.limits import MAX_TABLE_VALUE
 
@@ -186,7 +186,7 @@ def value_problems(frame: pd.DataFrame, name: str, where: str) -> list[str]:
             bad = (raw.notna() & num.isna()) | (num.notna() & ~((num > low) if exclusive else (num >= low)))
             bad |= num.notna() & ~(num.abs() <= MAX_TABLE_VALUE)
             for i in list(bad.to_numpy().nonzero()[0])[:20]:
-                got = num.iloc[i] if pd.notna(num.iloc[i]) else raw.iloc[i]
+                got = float(num.iloc[i]) if pd.notna(num.iloc[i]) else raw.iloc[i]
                 problems.append(must_be(col, rule, got, f"{where} line {i + 2}"))
         ordered = [c for c in present if c.endswith(("_low", "_typical", "_high"))]
         for a, b in zip(ordered, ordered[1:], strict=False):
