@@ -197,7 +197,9 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def _leftovers(parent: Path, name: str) -> list[Path]:
-    return [p for p in parent.glob(f".{name}.colonykit-*")
+    import glob
+
+    return [p for p in parent.glob(f".{glob.escape(name)}.colonykit-*")
             if _STAGE_TAG in p.name or _OLD_TAG in p.name]
 
 
@@ -281,6 +283,9 @@ def atomic_write_tree(root: str | Path, files: Mapping[str, str], *,
     """
     root_p = Path(os.path.abspath(root))
     parent, name = root_p.parent, root_p.name
+    if not name or root_p == parent:
+        msg = f"refusing to replace {root_p}: choose a sub-folder as the output folder"
+        raise InputError(msg)
     for rel in files:
         parts = Path(rel).parts
         if not rel or Path(rel).is_absolute() or ".." in parts or rel == MANIFEST:
