@@ -203,12 +203,17 @@ def _leftovers(parent: Path, name: str) -> list[Path]:
             if _STAGE_TAG in p.name or _OLD_TAG in p.name]
 
 
-def _old_tree(root: Path, new_files: Iterable[str]) -> None:
-    """Check that replacing ``root`` loses nothing colonykit did not write."""
+def _old_tree(root: Path, new_files: Iterable[str]) -> list[str]:
+    """Check that replacing ``root`` loses nothing colonykit did not write.
+
+    Returns the nested output trees (sub-folders with their own manifest, written by
+    another colonykit run) that no new file lands in: they are carried over.
+    """
+    new_files = list(new_files)
     try:
         st = os.lstat(root)
     except FileNotFoundError:
-        return
+        return []
     if not stat.S_ISDIR(st.st_mode):
         what = "a file" if stat.S_ISREG(st.st_mode) else _kind(st.st_mode)
         msg = f"--out must be a folder, but {root} is {what}"
@@ -220,10 +225,17 @@ def _old_tree(root: Path, new_files: Iterable[str]) -> None:
         pass
     foreign: list[str] = []
     odd: list[str] = []
+    nested: list[str] = []
+    new_dirs = {Path(f).parent.as_posix() for f in new_files} | {p.as_posix() for f in new_files
+                                                                for p in Path(f).parents}
     for dirpath, dirnames, filenames in os.walk(root):
         base = Path(dirpath)
         for d in list(dirnames):
-            if (base / d).is_symlink():
+            rel_d = (base / d).relative_to(root).as_posix()
+            if (base / d / MANIFEST).is_file() and not (base / d).is_symlink() and rel_d not in new_dirs:
+                nested.append(rel_d)  # another colonykit output tree inside this one
+                dirnames.remove(d)
+            elif (base / d).is_symlink():
                 odd.append(f"{(base / d).relative_to(root)} ({_kind(os.lstat(base / d).st_mode)})")
                 dirnames.remove(d)
             elif d.startswith(".colonykit-stage-"):  # left by an older colonykit
@@ -244,6 +256,7 @@ def _old_tree(root: Path, new_files: Iterable[str]) -> None:
         msg = (f"refusing to replace {root}: it holds {len(foreign)} file(s) colonykit did not write "
                f"there, e.g. {sorted(foreign)[:5]}; choose a new or empty folder or move them away")
         raise InputError(msg)
+    return nested
 
 
 def atomic_write_tree(root: str | Path, files: Mapping[str, str], *,
@@ -298,7 +311,7 @@ def atomic_write_tree(root: str | Path, files: Mapping[str, str], *,
     with _DirLock(parent, LOCK_TIMEOUT_S):
         for left in _leftovers(parent, name):
             shutil.rmtree(left, ignore_errors=True)
-        _old_tree(root_p, files)
+        nested = _old_tree(root_p, files)
         try:
             stage = Path(tempfile.mkdtemp(prefix=f".{name}{_STAGE_TAG}", dir=parent))
         except OSError as exc:
@@ -316,6 +329,16 @@ def atomic_write_tree(root: str | Path, files: Mapping[str, str], *,
                     fh.write(text)
             manifest = json.dumps({"written_by": "colonykit", "files": sorted(files)}, indent=1)
             (stage / MANIFEST).write_text(manifest + "\n", encoding="utf-8")
+            moved: list[str] = []
+            try:
+                for rel in nested:  # carry nested output trees over into the new tree
+                    (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+                    os.rename(root_p / rel, stage / rel)
+                    moved.append(rel)
+            except BaseException:
+                for rel in moved:
+                    os.rename(stage / rel, root_p / rel)
+                raise
             if root_p.exists():
                 if not _exchange(stage, root_p):
                     old = parent / f".{name}{_OLD_TAG}{stage.name[-8:]}"

@@ -117,3 +117,12 @@ def test_a_held_lock_makes_the_writer_wait_then_give_up(tmp_path: Path, monkeypa
     assert not (tmp_path / "o").exists()
     atomic_write_tree(tmp_path / "o", {"a": "1"})
     assert (tmp_path / "o" / "a").read_text() == "1"
+
+
+def test_nested_output_trees_are_carried_over(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    atomic_write_tree(out, {"plan.yaml": "v1"})
+    atomic_write_tree(out / "05_designs", {"plan.yaml": "nested"})  # e.g. a notebook's export
+    atomic_write_tree(out, {"plan.yaml": "v2"})
+    assert (out / "plan.yaml").read_text() == "v2"
+    assert (out / "05_designs" / "plan.yaml").read_text() == "nested"
