@@ -450,10 +450,23 @@ def _wide_part(path: Path, fmt: str, unit: str | None, tz: str, epoch_unit: str,
         raise InputError(msg)
     the_unit = unit or "cpu_pct"
     low, high = _value_range(the_unit)
-    blocks = [_numeric(frame[c], str(c), path, problems, low=low, high=high) for c in server_cols]
-    raise_problems(problems, f"invalid trace file {path}")
     n = len(frame)
-    values = np.concatenate(blocks) if blocks else np.empty(0)
+    matrix = np.empty((n, len(server_cols)), dtype=float)
+    dtypes = frame.dtypes
+    numeric = np.asarray([pd.api.types.is_numeric_dtype(dtypes[c]) for c in server_cols], dtype=bool)
+    if numeric.any():  # one vectorised check for the columns pandas already parsed as numbers
+        cols = [c for c, ok in zip(server_cols, numeric, strict=True) if ok]
+        block = frame[cols].to_numpy(dtype=float)
+        matrix[:, numeric] = block
+        with np.errstate(invalid="ignore"):
+            bad = (block < low) | ((block > high) if high is not None else False)
+        rule = f"a number in {low:g}..{high:g}" if high is not None else f"a number >= {low:g}"
+        for i, j in np.argwhere(bad)[:50]:
+            problems.append(must_be(str(cols[j]), rule, float(block[i, j]), f"{path} line {i + 2}"))
+    for j in np.flatnonzero(~numeric):  # text columns: per-column parse with line numbers
+        matrix[:, j] = _numeric(frame[server_cols[j]], str(server_cols[j]), path, problems, low=low, high=high)
+    raise_problems(problems, f"invalid trace file {path}")
+    values = matrix.T.ravel()  # column after column, as the long layout
     servers = np.repeat(np.asarray([str(c) for c in server_cols], dtype=object), n)
     if kind == "timestamp":
         tiled = pd.DatetimeIndex(np.tile(np.asarray(times), len(server_cols)))
