@@ -499,3 +499,43 @@ def test_kill_9_at_each_stage_of_the_write(tmp_path: Path, where: str, k: int) -
     assert got == old_tree if where == "write" else "renamed-colony" in (out / "plan.yaml").read_text()
     assert subprocess.run(_cli("plan", str(new), "--out", str(out)), capture_output=True).returncode == 0
     assert _complete(out) and not _leftovers(tmp_path)
+
+
+def _leaves(d: dict, pre: tuple = ()) -> list[tuple]:
+    out: list[tuple] = []
+    for k, v in d.items():
+        out += _leaves(v, (*pre, k)) if isinstance(v, dict) else [(*pre, k)]
+    return out
+
+
+MUTATIONS = [None, "x", -1, 0, 1e308, float("inf"), [], {}, True, "A\nB", 10**12]
+
+
+def test_every_scenario_field_mutated_never_tracebacks(tmp_path: Path, capsys) -> None:
+    """Each leaf of the example scenario set to each hostile value: exit 0/1/2, never a traceback;
+    exit 2 writes nothing (297 cases)."""
+    import copy
+
+    base = yaml.safe_load(Path(EXAMPLE_SCENARIO).read_text())
+    base["inventory"] = str(INVENTORY)
+    codes: dict[int, int] = {}
+    for i, path in enumerate(_leaves(base)):
+        for j, value in enumerate(MUTATIONS):
+            data = copy.deepcopy(base)
+            node = data
+            for k in path[:-1]:
+                node = node[k]
+            node[path[-1]] = value
+            case = tmp_path / f"c{i}_{j}"
+            case.mkdir()
+            (case / "s.yaml").write_text(yaml.safe_dump(data))
+            try:
+                code = main(["plan", str(case / "s.yaml"), "--out", str(case / "o")])
+            except SystemExit as exc:  # pragma: no cover - argparse is not involved here
+                code = int(exc.code or 0)
+            _out, err = capsys.readouterr()
+            assert code in (0, 1, 2) and "Traceback" not in err, (path, value, err[-500:])
+            if code == 2:
+                assert err.startswith("error: ") and not (case / "o").exists(), (path, value)
+            codes[code] = codes.get(code, 0) + 1
+    assert sum(codes.values()) == len(_leaves(base)) * len(MUTATIONS) and codes[2] > 200
