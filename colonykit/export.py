@@ -39,6 +39,7 @@ from pydantic import ValidationError
 from colonykit._atomic import atomic_write_text, atomic_write_tree
 from colonykit._yaml import load_yaml, read_text
 from colonykit.errors import InputError, raise_problems
+from colonykit.patterns import field_problems
 from colonykit.plan import ColonyPlan, validation_problems
 
 #: The shipped JSON Schema of the plan document.
@@ -102,9 +103,11 @@ def _problems_of(data: Any, where: str) -> tuple[ColonyPlan | None, list[str]]:
     if not isinstance(data, dict):
         return None, [f"{where}: a plan must be a YAML mapping (got {type(data).__name__})"]
     try:
-        return ColonyPlan.model_validate(data), []
+        doc = ColonyPlan.model_validate(data)
     except ValidationError as exc:
         return None, validation_problems(exc, where, ColonyPlan)
+    problems = field_problems(doc, where)  # patterns and bounds of every rendered field
+    return (None, problems) if problems else (doc, [])
 
 
 def validate_plan_text(text: str, where: str = "plan") -> list[str]:
@@ -198,6 +201,8 @@ def plan_files(plan: ColonyPlan, *, targets: Iterable[str] | None = None,
     """``plan.yaml`` and ``render/<target>/…`` as a mapping relative path -> text (in memory)."""
     from colonykit import render
 
+    raise_problems(field_problems(plan, "plan"), "refusing to write a plan whose fields could change "
+                   "the structure of the rendered files")
     files = {plan_name: plan_to_yaml(plan)}
     chosen = list(targets) if targets is not None else render.targets_for(plan)
     for target in chosen:

@@ -209,3 +209,126 @@ __all__ = [
     "IplTarget", "KernelArgs", "MacAddress", "MountOptions", "MountPoint", "NssName", "OptionKeyword",
     "Password", "PrivClass", "StorageTarget", "Userid", "Vdev", "Volser", "Word", "option_keywords_ok",
 ]
+
+
+# --------------------------------------------------------------------------- field rules
+def _bounded(kind: type, low: float, high: float) -> Any:
+    from pydantic import Field
+
+    return Annotated[kind, Field(ge=low, le=high)]
+
+
+def _rules() -> dict[tuple[str, str], Any]:
+    """(model class name, field) -> the type its value must have (pattern or bound)."""
+    from colonykit import limits as lim
+
+    ident = _typed(r"\A[A-Za-z0-9][A-Za-z0-9._-]{0,62}\Z", "a name of letters, digits and . _ - (1-63)")
+    maxv = lim.MAX_TABLE_VALUE
+    return {
+        # plan document
+        ("Metadata", "design"): ident,
+        ("ZvmDisk", "start_cyl"): _bounded(int, 1, lim.MAX_CYLINDERS),
+        ("ZvmDisk", "count_cyl"): _bounded(int, 1, lim.MAX_CYLINDERS),
+        ("XenImage", "target"): AbsPath,
+        ("NfsExport", "server"): HostName, ("NfsExport", "export"): AbsPath,
+        ("NfsExport", "options"): MountOptions,
+        ("Image", "role"): Word, ("Image", "mount"): MountPoint, ("Image", "fs"): FsType,
+        ("XenNetwork", "bridge"): IfName, ("Network", "cidr"): Cidr | None,
+        ("Capacity", "cpu_type"): CpuType, ("Capacity", "cpus"): _bounded(int, 1, lim.MAX_CORES),
+        ("StorageItem", "role"): Word, ("StorageItem", "mount"): MountPoint,
+        ("StorageItem", "fs"): FsType, ("StorageItem", "pool"): DiskPool | None,
+        ("StorageItem", "target"): StorageTarget | None,
+        ("StorageItem", "size_cyl"): _bounded(int, 1, lim.MAX_CYLINDERS) | None,
+        ("StorageItem", "start_cyl"): _bounded(int, 1, lim.MAX_CYLINDERS) | None,
+        ("StorageItem", "size_mib"): _bounded(int, 1, int(maxv)) | None,
+        ("ZvmGuest", "password"): Password, ("ZvmGuest", "ipl"): IplTarget,
+        ("ZvmGuest", "privclass"): PrivClass, ("ZvmGuest", "options"): list[OptionKeyword],
+        ("ZvmGuest", "namesave"): list[NssName],
+        ("XenGuest", "kernel"): AbsPath | None, ("XenGuest", "ramdisk"): AbsPath | None,
+        ("XenGuest", "root"): KernelArgs | None, ("XenGuest", "extra"): KernelArgs | None,
+        ("GuestNic", "vdev"): Vdev | None, ("GuestNic", "ip"): IpAddress | None,
+        ("GuestNic", "mac"): MacAddress | None,
+        ("Guest", "vcpus"): _bounded(int, 1, lim.MAX_VCPUS),
+        ("Guest", "max_vcpus"): _bounded(int, 1, lim.MAX_VCPUS),
+        ("Guest", "memory_mib"): _bounded(int, 1, lim.MAX_GUEST_MEMORY_MIB),
+        ("Guest", "max_memory_mib"): _bounded(int, 1, lim.MAX_GUEST_MEMORY_MIB),
+        # scenario
+        ("ScenarioTarget", "hosts"): _bounded(int, 1, lim.MAX_HOSTS),
+        ("ScenarioTarget", "cpus_per_host"): _bounded(int, 1, lim.MAX_CORES) | None,
+        ("ScenarioTarget", "memory_gib_per_host"): _bounded(float, 0, maxv) | None,
+        ("ScenarioTarget", "paging_gib_per_host"): _bounded(float, 0, maxv) | None,
+        ("ScenarioRules", "max_memory_overcommit_ratio"): _bounded(float, 0, maxv) | None,
+        ("GuestOverride", "vcpus"): _bounded(int, 1, lim.MAX_VCPUS) | None,
+        ("GuestOverride", "max_vcpus"): _bounded(int, 1, lim.MAX_VCPUS) | None,
+        ("GuestOverride", "memory_mib"): _bounded(int, 1, lim.MAX_GUEST_MEMORY_MIB) | None,
+        ("GuestOverride", "max_memory_mib"): _bounded(int, 1, lim.MAX_GUEST_MEMORY_MIB) | None,
+        ("ScenarioGuests", "password"): Password, ("ScenarioGuests", "options"): list[OptionKeyword],
+        ("ScenarioGuests", "extra_vcpus"): _bounded(int, 0, lim.MAX_VCPUS),
+        ("ScenarioGuests", "max_memory_ratio"): _bounded(float, 1, maxv) | None,
+        ("ScenarioNetwork", "cidr"): Cidr, ("ScenarioNetwork", "bridge"): IfName,
+        ("ScenarioStorage", "disk_pool"): DiskPool, ("ScenarioStorage", "image_dir"): AbsPath,
+        ("ScenarioStorage", "nfs_server"): HostName, ("ScenarioStorage", "nfs_export_dir"): AbsPath,
+        ("ScenarioStorage", "nfs_options"): MountOptions, ("ScenarioStorage", "xen_kernel"): AbsPath,
+        ("ScenarioStorage", "xen_ramdisk"): AbsPath | None,
+        ("ScenarioIO", "io_rate_per_s"): _bounded(float, 0, maxv),
+        ("ScenarioIO", "connect_ms"): _bounded(float, 0, maxv),
+        ("ScenarioIO", "paths_per_host"): _bounded(int, 1, 256),
+    }
+
+
+_ADAPTERS: dict[tuple[str, str], Any] = {}
+
+
+def field_problems(obj: Any, where: str = "", path: str = "") -> list[str]:
+    """Every value of a plan or scenario (pydantic models) that breaks its field's pattern or bound.
+
+    The same rules the plan schema applies to a document read from YAML, applied to a model
+    however it was built (in Python, by :func:`colonykit.plan.build_plan`, by a widget),
+    so nothing that could change a rendered file's structure reaches a renderer.
+
+    Examples
+    --------
+    >>> from colonykit import plan
+    >>> p = plan.build_plan("data/examples/scenario.yaml").plan
+    >>> field_problems(p)
+    []
+    >>> g = p.hosts[0].guests[0]
+    >>> g.zvm.options = ["APPLMON\\nLINK MAINT 0190 0190 MW"]
+    >>> print(field_problems(p, "plan")[0].split(" must be")[0])
+    'hosts.0.guests.0.zvm.options.0'
+    """
+    from pydantic import BaseModel, TypeAdapter, ValidationError
+
+    from colonykit.errors import must_be
+
+    if not _ADAPTERS:
+        _ADAPTERS.update({k: TypeAdapter(t) for k, t in _rules().items()})
+    problems: list[str] = []
+    stack: list[tuple[Any, str]] = [(obj, path)]
+    while stack:
+        item, at = stack.pop()
+        if isinstance(item, BaseModel):
+            cls = type(item).__name__
+            for name in type(item).model_fields:
+                value = getattr(item, name)
+                here = f"{at}.{name}" if at else name
+                adapter = _ADAPTERS.get((cls, name))
+                if adapter is not None:
+                    try:
+                        adapter.validate_python(value, strict=False)
+                    except ValidationError as exc:
+                        for err in exc.errors():
+                            loc = ".".join(str(p) for p in err["loc"] if not isinstance(p, str)
+                                           or p not in ("function-after[check()]",))
+                            full = here + (f".{loc}" if loc and loc[0].isdigit() else "")
+                            msg = str(err["msg"]).removeprefix("Value error, ").removeprefix("Input should be ")
+                            problems.append(must_be(full, msg, err.get("input"), where or None))
+                            break
+                        continue
+                if isinstance(value, BaseModel | list | dict):
+                    stack.append((value, here))
+        elif isinstance(item, list):
+            stack.extend((v, f"{at}.{i}") for i, v in enumerate(item) if isinstance(v, BaseModel | list | dict))
+        elif isinstance(item, dict):
+            stack.extend((v, f"{at}.{k}") for k, v in item.items() if isinstance(v, BaseModel | list | dict))
+    return sorted(problems)

@@ -230,6 +230,66 @@ CASES: list[tuple[str, Callable[[Path], list[str]], int, str]] = [
 ]
 
 
+def _edit_plan(path_value: tuple[str, object]) -> Callable[[Path], list[str]]:
+    """A hand edit of one plan field (dotted path, list indexes as numbers), then ``validate``."""
+    dotted, value = path_value
+
+    def build(t: Path) -> list[str]:
+        def edit(d: dict) -> None:
+            node: object = d
+            parts = dotted.split(".")
+            for part in parts[:-1]:
+                node = node[int(part)] if isinstance(node, list) else node[part]  # type: ignore[index]
+            last = parts[-1]
+            if isinstance(node, list):
+                node[int(last)] = value
+            else:
+                node[last] = value  # type: ignore[index]
+        return ["validate", str(_plan_file(t, edit))]
+
+    return build
+
+
+
+# ---- 1: free text never reaches a line-oriented file (refused by the schema, exit 2)
+INJECTIONS: list[tuple[str, Callable[[Path], list[str]], int, str]] = [
+    ("scenario-options-newline", lambda t: ["plan", str(write_scenario(t, **{
+        "guests.options": ["APPLMON\nLINK MAINT 0190 0190 MW"]})), "--out", str(t / "o")], 2,
+     r"'guests\.options\.0' must be an OPTION operand"),
+    ("scenario-password-newline", lambda t: ["plan", str(write_scenario(t, **{
+        "guests.password": "PW\nLINK"})), "--out", str(t / "o")], 2, r"'guests\.password' must be 1-8 characters"),
+    ("scenario-image-dir-quote", lambda t: ["plan", str(write_scenario(t, **{
+        "storage.image_dir": "/srv/xen/images', access=rw, target=/dev/sda"})), "--out", str(t / "o")], 2,
+     r"'storage\.image_dir' must be an absolute path"),
+    ("scenario-nfs-options", lambda t: ["plan", str(write_scenario(t, **{
+        "storage.nfs_options": "vers=3 ro\nx"})), "--out", str(t / "o")], 2, r"'storage\.nfs_options' must be"),
+    ("scenario-disk-pool", lambda t: ["plan", str(write_scenario(t, **{
+        "storage.disk_pool": "ECKD:POOL1\n"})), "--out", str(t / "o")], 2, r"'storage\.disk_pool' must be"),
+    ("scenario-bridge", lambda t: ["plan", str(write_scenario(t, **{
+        "network.bridge": "xenbr0, script=/tmp/evil"})), "--out", str(t / "o")], 2, r"'network\.bridge' must be"),
+    ("scenario-hosts-1e6", lambda t: ["plan", str(write_scenario(t, **{"target.hosts": 1_000_000})),
+                                      "--out", str(t / "o")], 2, r"'target\.hosts' must be less than or equal to 1000"),
+    ("scenario-vcpus-1e9", lambda t: ["plan", str(write_scenario(t, **{
+        "guests.per_server": {"file-01": {"vcpus": 10**9}}})), "--out", str(t / "o")], 2,
+     r"less than or equal to 512"),
+    ("plan-privclass-newline", _edit_plan(("hosts.0.guests.0.zvm.privclass",
+                                           "G\nMDISK 0201 3390 0001 10016 BASE01 MW")), 2,
+     r"'hosts\.0\.guests\.0\.zvm\.privclass' must be 1-32 privilege classes"),
+    ("plan-password-newline", _edit_plan(("hosts.0.guests.0.zvm.password", "XX\nLINK MAINT 0190 0190 MW")), 2,
+     r"zvm\.password' must be (1-8 characters|have at most 8)"),
+    ("plan-ipl-newline", _edit_plan(("hosts.0.guests.0.zvm.ipl", "0201\nMDISK 0201 3390 0001 10016 BASE01 MW")),
+     2, r"zvm\.ipl' must be a device number"),
+    ("plan-options-link", _edit_plan(("hosts.0.guests.0.zvm.options", ["APPLMON\nLINK MAINT 0190 0190 MW"])), 2,
+     r"zvm\.options\.0' must be an OPTION operand"),
+    ("plan-design-newline", _edit_plan(("metadata.design", "x\nUSER EVIL PW 1G 1G ABCDEFG")), 2,
+     r"'metadata\.design' must be"),
+    ("plan-vcpus-huge", _edit_plan(("hosts.0.guests.0.vcpus", 10**9)), 2, r"less than or equal to 512"),
+    ("plan-mac-comma", _edit_plan(("hosts.0.guests.0.network.0.mac", "02:00:00:ab:cd:ef,script=x")), 2,
+     r"network\.0\.mac' must be a MAC address"),
+]
+CASES += INJECTIONS
+
+
 def _symlink(t: Path) -> Path:
     (t / "real.csv").write_text("keep me\n")
     (t / "link.csv").symlink_to(t / "real.csv")

@@ -163,3 +163,15 @@ def run_command(func: Callable[[argparse.Namespace], Any], args: argparse.Namesp
             raise
         sys.stderr.write(f"error: {text}\n")
         return 2
+
+
+def load_scenario(path: str) -> Any:
+    """``plan.load_scenario`` plus the field patterns and bounds (refused before any work)."""
+    from colonykit import plan
+    from colonykit.errors import raise_problems
+    from colonykit.patterns import field_problems
+
+    scenario = plan.load_scenario(path)
+    raise_problems(field_problems(scenario, getattr(scenario, "source", "") or str(path)),
+                   f"invalid scenario {path}")
+    return scenario

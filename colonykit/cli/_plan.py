@@ -23,6 +23,7 @@ from colonykit.cli._common import (
     count_arg,
     emit_json,
     emit_table,
+    load_scenario,
     redact_secrets,
 )
 from colonykit.errors import InputError
@@ -92,7 +93,7 @@ def run_designs(args: argparse.Namespace) -> int:
 def run_plan(args: argparse.Namespace) -> int:
     """Handler of ``colonykit plan``."""
     out = _out_dir(args.out)
-    result = plan.build_plan(plan.load_scenario(args.scenario))
+    result = plan.build_plan(load_scenario(args.scenario))
     written = export.write_plan(result.plan, out, targets=args.target)
     rel = [str(pth.relative_to(out)) for pth in written]
     if args.format == "json":

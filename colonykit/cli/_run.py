@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from colonykit.cli._common import add_format, emit_json, to_jsonable
+from colonykit.cli._common import add_format, emit_json, load_scenario, to_jsonable
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from colonykit import export, plan
 
     out = Path(args.out)
-    scenario = plan.load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario)
     result = plan.build_plan(scenario)
     extra = _evidence_files(result)
     if not args.no_report:
