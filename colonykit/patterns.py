@@ -331,4 +331,42 @@ def field_problems(obj: Any, where: str = "", path: str = "") -> list[str]:
             stack.extend((v, f"{at}.{i}") for i, v in enumerate(item) if isinstance(v, BaseModel | list | dict))
         elif isinstance(item, dict):
             stack.extend((v, f"{at}.{k}") for k, v in item.items() if isinstance(v, BaseModel | list | dict))
+    if hasattr(obj, "hosts") and hasattr(obj, "images"):
+        problems += reference_problems(obj, where)
     return sorted(problems)
+
+
+#: Fields each storage kind needs before a renderer can write it.
+STORAGE_NEEDS: dict[str, tuple[str, ...]] = {
+    "shared": ("image",), "mdisk": ("volser", "start_cyl", "size_cyl"), "tdisk": ("size_cyl",),
+    "vdisk": ("size_mib",), "image": ("target",), "nfs": ("target",),
+}
+
+
+def reference_problems(doc: Any, where: str = "") -> list[str]:
+    """Storage items that lack what their kind needs, or name an image the plan does not have.
+
+    Examples
+    --------
+    >>> from colonykit import plan
+    >>> p = plan.build_plan("data/examples/scenario.yaml").plan
+    >>> p.hosts[0].guests[0].storage[0].image = "nope"
+    >>> print(reference_problems(p, "p.yaml")[0].split(" (got")[0].split(" images")[0])
+    'hosts.0.guests.0.storage.0.image' must be one of the plan's
+    """
+    from colonykit.errors import must_be
+
+    images = [im.id for im in doc.images]
+    problems: list[str] = []
+    for h, host in enumerate(doc.hosts):
+        for g, guest in enumerate(host.guests):
+            for k, item in enumerate(guest.storage):
+                at = f"hosts.{h}.guests.{g}.storage.{k}"
+                for need in STORAGE_NEEDS.get(item.kind, ()):
+                    if getattr(item, need, None) in (None, ""):
+                        problems.append(must_be(f"{at}.{need}", f"given for a {item.kind!r} disk",
+                                                getattr(item, need, None), where or None))
+                if item.kind == "shared" and item.image and item.image not in images:
+                    problems.append(must_be(f"{at}.image", f"one of the plan's images {images}",
+                                            item.image, where or None))
+    return problems

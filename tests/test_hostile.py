@@ -599,3 +599,43 @@ def test_every_scenario_field_mutated_never_tracebacks(tmp_path: Path, capsys) -
                 assert err.startswith("error: ") and not (case / "o").exists(), (path, value)
             codes[code] = codes.get(code, 0) + 1
     assert sum(codes.values()) == len(_leaves(base)) * len(MUTATIONS) and codes[2] > 200
+
+
+def test_every_plan_field_hand_edited_never_tracebacks(tmp_path: Path, capsys) -> None:
+    """Each leaf of a one-guest plan set to None, a line break and 10^12: validate and (when it is
+    valid) render --force exit 0/1/2, never a traceback, and exit 2 renders nothing."""
+    import copy
+
+    base = export.plan_to_dict(plan.build_plan(EXAMPLE_SCENARIO).plan)
+    base["hosts"][0]["guests"] = base["hosts"][0]["guests"][:1]
+    base.pop("evidence")
+
+    def leaves(d: object, pre: tuple = ()) -> list[tuple]:
+        items = d.items() if isinstance(d, dict) else enumerate(d)  # type: ignore[union-attr]
+        out: list[tuple] = []
+        for k, v in items:
+            out += leaves(v, (*pre, k)) if isinstance(v, dict | list) and v else [(*pre, k)]
+        return out
+
+    evidence = export.plan_to_dict(plan.build_plan(EXAMPLE_SCENARIO).plan)["evidence"]
+    n = 0
+    for i, path in enumerate(leaves(base)):
+        for j, value in enumerate((None, "A\nB", 10**12)):
+            data = copy.deepcopy(base)
+            node = data
+            for k in path[:-1]:
+                node = node[k]
+            node[path[-1]] = value
+            data["evidence"] = evidence
+            p = tmp_path / f"p{i}_{j}.yaml"
+            p.write_text(yaml.safe_dump(data, sort_keys=False))
+            code = main(["validate", str(p)])
+            err = capsys.readouterr().err
+            assert code in (0, 1, 2) and "Traceback" not in err, (path, value, err[-300:])
+            if code != 2:
+                out = tmp_path / f"r{i}_{j}"
+                rcode = main(["render", str(p), "--target", "zvm", "--out", str(out), "--force"])
+                rerr = capsys.readouterr().err
+                assert rcode in (0, 1, 2) and "Traceback" not in rerr, (path, value, rerr[-300:])
+            n += 1
+    assert n > 150
