@@ -293,7 +293,7 @@ def field_problems(obj: Any, where: str = "", path: str = "") -> list[str]:
     >>> field_problems(p)
     []
     >>> g = p.hosts[0].guests[0]
-    >>> g.zvm.options = ["APPLMON\\nLINK MAINT 0190 0190 MW"]
+    >>> g.zvm.__dict__["options"] = ["APPLMON\\nLINK MAINT 0190 0190 MW"]
     >>> print(field_problems(p, "plan")[0].split(" must be")[0])
     'hosts.0.guests.0.zvm.options.0'
     """
@@ -350,7 +350,7 @@ def reference_problems(doc: Any, where: str = "") -> list[str]:
     --------
     >>> from colonykit import plan
     >>> p = plan.build_plan("data/examples/scenario.yaml").plan
-    >>> p.hosts[0].guests[0].storage[0].image = "nope"
+    >>> p.hosts[0].guests[0].storage[0].__dict__["image"] = "nope"
     >>> print(reference_problems(p, "p.yaml")[0].split(" (got")[0].split(" images")[0])
     'hosts.0.guests.0.storage.0.image' must be one of the plan's
     """
