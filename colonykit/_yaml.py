@@ -1,16 +1,78 @@
-"""Safe YAML reading with one error shape: ``<where> line N: not valid YAML: <problem>``."""
+"""Safe YAML reading with one error shape: ``<where> line N: not valid YAML: <problem>``.
+
+* plain YAML types only (libyaml's C safe loader when available, else ``yaml.SafeLoader``);
+* a key given twice in one mapping is an error (YAML 1.2 requires unique keys; PyYAML would
+  silently keep the last one);
+* a document whose aliases expand to more than :data:`MAX_NODES` values ("billion laughs")
+  is refused before anything walks the expanded tree;
+* files that cannot be read or are not UTF-8 are reported with the file and byte offset
+  (:func:`read_text`).
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
 
-from colonykit.errors import InputError
+from colonykit import limits
+from colonykit.errors import InputError, short_repr
 
-#: libyaml's C safe loader when available (2-3x faster); it builds only plain YAML types,
-#: exactly like ``yaml.SafeLoader``.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: Most values (after alias expansion) a YAML document may hold.  The largest real
+#: documents are plans of a few thousand guests (~100 values each); 2 million leaves
+#: ample room and bounds the work of validating an alias bomb.
+MAX_NODES: int = limits.MAX_YAML_NODES
+
+_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BASE):  # type: ignore[misc,valid-type]
+    """Safe loader that refuses duplicate mapping keys."""
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, yaml.Node] = {}
+            for key_node, _value in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = (key_node.tag, key_node.value) if isinstance(key_node, yaml.ScalarNode) else None
+                if key is None:
+                    continue
+                if key in seen:
+                    first = seen[key].start_mark.line + 1
+                    raise yaml.constructor.ConstructorError(
+                        None, None,
+                        f"duplicate key {short_repr(key_node.value)} (first given on line {first})",
+                        key_node.start_mark)
+                seen[key] = key_node
+        return super().construct_mapping(node, deep=deep)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_yaml_map)
+
+
+def _expanded_size(data: Any, limit: int) -> int:
+    """Number of values in ``data`` with shared (aliased) parts counted every time."""
+    memo: dict[int, int] = {}
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        obj, done = stack.pop()
+        if not isinstance(obj, dict | list):
+            continue
+        key = id(obj)
+        if done:
+            children = obj.values() if isinstance(obj, dict) else obj
+            total = 1 + sum(memo.get(id(c), 1) for c in children)
+            memo[key] = min(total, limit + 1)
+            continue
+        if key in memo:
+            continue
+        memo[key] = 1  # provisional: breaks cycles
+        stack.append((obj, True))
+        children = obj.values() if isinstance(obj, dict) else obj
+        stack.extend((c, False) for c in children if isinstance(c, dict | list) and id(c) not in memo)
+    return memo.get(id(data), 1)
 
 
 def load_yaml(text: str, where: str) -> Any:
@@ -25,11 +87,60 @@ def load_yaml(text: str, where: str) -> Any:
     ... except ValueError as e:
     ...     print(str(e).split(":")[0:2])
     ['x.yaml line 2', ' not valid YAML']
+    >>> try:
+    ...     load_yaml("a: 1\\na: 2", "x.yaml")
+    ... except ValueError as e:
+    ...     print(e)
+    x.yaml line 2: not valid YAML: duplicate key 'a' (first given on line 1)
     """
     try:
-        return yaml.load(text, Loader=_LOADER)  # a safe loader (plain YAML types only)
+        data = yaml.load(text, Loader=_Loader)  # a safe loader (plain YAML types only)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" line {mark.line + 1}" if mark is not None else ""
-        msg = f"{where}{at}: not valid YAML: {getattr(exc, 'problem', None) or exc}"
+        problem = getattr(exc, "problem", None) or exc
+        msg = f"{where}{at}: not valid YAML: {problem}"
+        raise InputError(msg) from exc
+    except RecursionError as exc:
+        msg = f"{where}: not valid YAML: nested too deeply"
+        raise InputError(msg) from exc
+    if isinstance(data, dict | list) and _expanded_size(data, MAX_NODES) > MAX_NODES:
+        msg = (f"{where}: refusing a YAML document that expands to more than {MAX_NODES:,} values "
+               "through aliases (&anchor / *alias)")
+        raise InputError(msg)
+    return data
+
+
+def read_text(path: str | Path, what: str = "file") -> str:
+    """Read a UTF-8 text file; unreadable or non-UTF-8 files become :class:`InputError`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.yaml"
+    >>> _ = p.write_bytes(b"name: caf\\xe9\\n")
+    >>> try:
+    ...     read_text(p, "scenario")
+    ... except ValueError as e:
+    ...     print(str(e).split(" (")[0].replace(str(p.parent), "DIR"))
+    scenario DIR/s.yaml is not UTF-8 text: byte offset 9
+    """
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError as exc:
+        msg = f"{what} file not found: {p}"
+        raise InputError(msg) from exc
+    except IsADirectoryError as exc:
+        msg = f"{what} must be a file, got a folder: {p}"
+        raise InputError(msg) from exc
+    except OSError as exc:
+        msg = f"cannot read {what} {p}: {exc.strerror or exc}"
+        raise InputError(msg) from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        msg = (f"{what} {p} is not UTF-8 text: byte offset {exc.start} (line {line}, "
+               f"byte {data[exc.start:exc.start + 1]!r}); save it as UTF-8")
         raise InputError(msg) from exc

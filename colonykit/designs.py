@@ -45,8 +45,9 @@ from typing import Any, Literal
 import pandas as pd
 
 from colonykit import storage
-from colonykit._yaml import load_yaml
+from colonykit._yaml import load_yaml, read_text
 from colonykit.errors import InputError, must_be, raise_problems, unknown_name
+from colonykit.limits import MAX_TABLE_VALUE
 from colonykit.units import BYTES_PER_GIB, BYTES_PER_MIB
 
 #: The bundled designs file.
@@ -231,7 +232,7 @@ def load_designs_file(path: str | Path | None = None) -> dict[str, dict[str, Any
         if not p.is_file():
             msg = f"designs file not found: {p}"
             raise InputError(msg)
-        doc = load_yaml(p.read_text(encoding="utf-8"), where)
+        doc = load_yaml(read_text(p, "designs file"), where)
     if not isinstance(doc, dict) or not isinstance(doc.get("designs"), dict):
         msg = f"{where}: expected a mapping with a 'designs' key"
         raise InputError(msg)
@@ -319,7 +320,13 @@ def get_design(name: str, overrides: Mapping[str, float] | None = None,
         if not isinstance(spec, Mapping) or "value" not in spec or not spec.get("source"):
             problems.append(must_be(f"parameters.{pname}", "a mapping with value and source", spec, where))
             continue
-        params[pname] = Parameter(pname, float(spec["value"]), str(spec.get("unit", "")),
+        value = spec["value"]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
+                or not 0 <= value <= MAX_TABLE_VALUE:
+            problems.append(must_be(f"parameters.{pname}.value", f"a number in 0..{MAX_TABLE_VALUE:g}",
+                                    value, where))
+            continue
+        params[pname] = Parameter(pname, float(value), str(spec.get("unit", "")),
                                   str(spec["source"]), str(spec.get("confidence", "")))
     overridden: list[str] = []
     for pname, value in (overrides or {}).items():
@@ -328,8 +335,9 @@ def get_design(name: str, overrides: Mapping[str, float] | None = None,
                                     f"a parameter of {name} ({sorted(params)})", value))
             continue
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
-                or value < 0:
-            problems.append(must_be(f"design.overrides.{pname}", "a number >= 0", value))
+                or not 0 <= value <= MAX_TABLE_VALUE:
+            problems.append(must_be(f"design.overrides.{pname}",
+                                    f"a number in 0..{MAX_TABLE_VALUE:g} (limit MAX_TABLE_VALUE)", value))
             continue
         old = params[pname]
         params[pname] = Parameter(pname, float(value), old.unit, "input (override)", "input")

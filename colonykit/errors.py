@@ -62,6 +62,38 @@ class Location:
         return text
 
 
+#: Longest ``repr`` of a bad value shown in a message (hostile inputs can be huge).
+MAX_REPR_CHARS: int = 120
+
+
+def short_repr(value: object, limit: int = MAX_REPR_CHARS) -> str:
+    """``repr(value)``, cut to ``limit`` characters (containers are not expanded first).
+
+    Examples
+    --------
+    >>> short_repr("x" * 500, 12)
+    "'xxx...xxxx'"
+    >>> short_repr([list(range(10))] * 3, 20)
+    '[[0, 1, 2, 3, 4, 5,…'
+    """
+    if isinstance(value, list | tuple | dict | set) and len(value) > limit:
+        text = f"<{type(value).__name__} of {len(value)} items>"
+    else:
+        text = reprlib_repr(value, limit)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def reprlib_repr(value: object, limit: int) -> str:
+    """repr with nested containers shortened (bounded work even for alias bombs)."""
+    import reprlib
+
+    r = reprlib.Repr()
+    r.maxstring = r.maxother = max(limit, 8)
+    r.maxlist = r.maxtuple = r.maxdict = r.maxset = 12
+    r.maxlevel = 3
+    return r.repr(value)
+
+
 def must_be(field: str, rule: str, got: object, where: Location | str | None = None) -> str:
     """Build the canonical problem text.
 
@@ -70,7 +102,7 @@ def must_be(field: str, rule: str, got: object, where: Location | str | None = N
     >>> must_be("util_peak_pct", "in 0..100", 140, "inventory.csv line 7")
     "'util_peak_pct' must be in 0..100 (got 140) at inventory.csv line 7"
     """
-    text = f"'{field}' must be {rule} (got {got!r})"
+    text = f"'{field}' must be {rule} (got {short_repr(got)})"
     if where is not None and str(where):
         text += f" at {where}"
     return text
@@ -94,6 +126,24 @@ def nonneg_array(field: str, value: npt.ArrayLike, where: Location | str | None 
     if np.any(bad):
         raise InputError(must_be(field, ">= 0 and finite", float(arr[bad].ravel()[0]), where))
     return arr
+
+
+def check_limit(field: str, value: float, limit: float, name: str,
+                where: Location | str | None = None) -> None:
+    """Raise :class:`InputError` when ``value`` is not finite or exceeds the named ``limit``.
+
+    Examples
+    --------
+    >>> try:
+    ...     check_limit("count", 1e9, 1_000_000, "MAX_SERVERS")
+    ... except ValueError as e:
+    ...     print(e)
+    'count' must be finite and <= 1,000,000 (limit MAX_SERVERS) (got 1000000000.0)
+    """
+    import math
+
+    if not (isinstance(value, int) or math.isfinite(value)) or value > limit:
+        raise InputError(must_be(field, f"finite and <= {limit:,} (limit {name})", value, where))
 
 
 def unknown_name(kind: str, name: object, valid: Iterable[str], hint: str = "") -> UnknownNameError:

@@ -37,8 +37,9 @@ import yaml
 from pydantic import ValidationError
 
 from colonykit._atomic import atomic_write_text, atomic_write_tree
-from colonykit._yaml import load_yaml
+from colonykit._yaml import load_yaml, read_text
 from colonykit.errors import InputError, raise_problems
+from colonykit.patterns import field_problems
 from colonykit.plan import ColonyPlan, validation_problems
 
 #: The shipped JSON Schema of the plan document.
@@ -102,9 +103,11 @@ def _problems_of(data: Any, where: str) -> tuple[ColonyPlan | None, list[str]]:
     if not isinstance(data, dict):
         return None, [f"{where}: a plan must be a YAML mapping (got {type(data).__name__})"]
     try:
-        return ColonyPlan.model_validate(data), []
+        doc = ColonyPlan.model_validate(data)
     except ValidationError as exc:
         return None, validation_problems(exc, where, ColonyPlan)
+    problems = field_problems(doc, where)  # patterns and bounds of every rendered field
+    return (None, problems) if problems else (doc, [])
 
 
 def validate_plan_text(text: str, where: str = "plan") -> list[str]:
@@ -149,7 +152,7 @@ def load_plan(path: str | Path) -> ColonyPlan:
     if not p.is_file():
         msg = f"plan file not found: {p}"
         raise InputError(msg)
-    return load_plan_text(p.read_text(encoding="utf-8"), p.name)
+    return load_plan_text(read_text(p, "plan"), p.name)
 
 
 def plan_schema() -> dict[str, Any]:
@@ -181,12 +184,41 @@ def write_schema(path: str | Path) -> Path:
     return atomic_write_text(path, schema_text())
 
 
+def plan_secrets(plan: ColonyPlan) -> list[str]:
+    """The guest passwords in a plan (files holding one are written 0600).
+
+    Examples
+    --------
+    >>> from colonykit import plan
+    >>> sorted(set(plan_secrets(plan.build_plan("data/examples/scenario.yaml").plan)))
+    ['XXXXXXXX']
+    """
+    return [g.zvm.password for _h, g in plan.guests() if g.zvm is not None and g.zvm.password]
+
+
+def plan_files(plan: ColonyPlan, *, targets: Iterable[str] | None = None,
+               plan_name: str = "plan.yaml") -> dict[str, str]:
+    """``plan.yaml`` and ``render/<target>/…`` as a mapping relative path -> text (in memory)."""
+    from colonykit import render
+
+    raise_problems(field_problems(plan, "plan"), "refusing to write a plan whose fields could change "
+                   "the structure of the rendered files")
+    files = {plan_name: plan_to_yaml(plan)}
+    chosen = list(targets) if targets is not None else render.targets_for(plan)
+    for target in chosen:
+        for rel, text in render.render(plan, target).items():
+            files[f"render/{target}/{rel}"] = text
+    return files
+
+
 def write_plan(plan: ColonyPlan, out_dir: str | Path, *, targets: Iterable[str] | None = None,
-               plan_name: str = "plan.yaml") -> list[Path]:
+               plan_name: str = "plan.yaml", extra: dict[str, str] | None = None) -> list[Path]:
     """Write ``plan.yaml`` and ``render/<target>/…`` under ``out_dir`` as one unit.
 
-    Everything is rendered in memory first, then written through
-    :func:`colonykit._atomic.atomic_write_tree`; if rendering fails nothing is written.
+    Everything is rendered in memory first (:func:`plan_files`), then the folder is
+    replaced as a whole through :func:`colonykit._atomic.atomic_write_tree`: if rendering
+    fails nothing is written, files of an earlier plan that this one no longer has are
+    gone, and files holding a guest password are mode 0600.
 
     Parameters
     ----------
@@ -196,20 +228,17 @@ def write_plan(plan: ColonyPlan, out_dir: str | Path, *, targets: Iterable[str] 
         Renderers to run (default: those that apply to the plan's platform).
     plan_name : str
         File name of the YAML.
+    extra : dict, optional
+        More files (relative path -> text) written in the same unit (``colonykit run``).
 
     Returns
     -------
     list of Path
         The written files (plan first).
     """
-    from colonykit import render
-
-    files = {plan_name: plan_to_yaml(plan)}
-    chosen = list(targets) if targets is not None else render.targets_for(plan)
-    for target in chosen:
-        for rel, text in render.render(plan, target).items():
-            files[f"render/{target}/{rel}"] = text
-    return atomic_write_tree(out_dir, files)
+    files = plan_files(plan, targets=targets, plan_name=plan_name)
+    files.update(extra or {})
+    return atomic_write_tree(out_dir, files, secrets=plan_secrets(plan))
 
 
 __all__ = [
@@ -218,6 +247,8 @@ __all__ = [
     "load_plan_text",
     "plan_schema",
     "plan_to_dict",
+    "plan_files",
+    "plan_secrets",
     "plan_to_yaml",
     "schema_text",
     "shipped_schema",

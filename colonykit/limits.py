@@ -1,188 +1,52 @@
-"""Limits a planner expects the tool to know: IFLs per machine, logical processors per z/VM
-LPAR, VDISK and T-disk space, Xen dom0 and Xen memory (no overcommit on RHEL 5).
+"""Named bounds on counts and grids: a clear error instead of hours of work or a crash.
 
-Each check is a pure function returning a list of problem sentences (empty when the limit
-holds), with the source in the message, so a plan turns them into findings without
-re-deriving any number.  The numbers live in ``processors.csv`` (``max_ifls``),
-``processor_aliases.csv`` (LinuxONE models) and ``constants_limits.csv``.
+Every bound here is an engineering limit, not a fact about hardware: it is set far above
+any real consolidation study and low enough that the work it allows finishes in seconds
+to minutes on a laptop.  Each is a named constant so a caller can raise it deliberately
+(``colonykit.limits.MAX_SERVERS = …``).
 
 Examples
 --------
 >>> from colonykit import limits
->>> limits.ifl_problems("z16", 260)[0][:58]
-'260 IFLs requested but a z16 has at most 200 (processors.c'
->>> limits.zvm_logical_processor_problems(48, smt=True)[0][:40]
-'48 cores for one z/VM LPAR with SMT: at '
+>>> limits.MAX_SERVERS >= 10_000
+True
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
-
-import numpy as np
-import numpy.typing as npt
-
-from colonykit import reference, storage
-from colonykit.errors import InputError, must_be, nonneg_array
-from colonykit.units import FBA_BLOCKS_PER_MIB
-
-
-def max_ifls(model: str) -> tuple[int, str]:
-    """Most IFLs a processor model (or LinuxONE name) can have, and the source of that figure.
-
-    Examples
-    --------
-    >>> max_ifls("z16")[0], max_ifls("LinuxONE Rockhopper 4")[0]
-    (200, 68)
-    """
-    canonical, alias = reference.resolve_processor(model)
-    if alias is not None:
-        return int(alias["max_ifls"]), f"processor_aliases.csv {alias.name}: {alias['source']}"
-    row = reference.lookup(reference.processors(), canonical, "processor model")
-    if "max_ifls" in row and not math.isnan(float(row["max_ifls"])):
-        return int(row["max_ifls"]), f"processors.csv {canonical}: {row['max_ifls_source']}"
-    return int(row["max_engines"]), f"processors.csv {canonical}: max_engines"
-
-
-def ifl_problems(model: str, ifls: int) -> list[str]:
-    """IFLs above the machine's maximum (e.g. 260 IFLs on a z16, which has 200).
-
-    Examples
-    --------
-    >>> ifl_problems("z16", 200)
-    []
-    """
-    if int(ifls) != ifls or ifls < 0:
-        raise InputError(must_be("ifls", "a whole number >= 0", ifls))
-    top, src = max_ifls(model)
-    if ifls <= top:
-        return []
-    return [f"{int(ifls)} IFLs requested but a {model} has at most {top} ({src}); "
-            f"use {math.ceil(ifls / top)} machines or a larger model"]
-
-
-def zvm_logical_processor_problems(cpus: int, smt: bool = False) -> list[str]:
-    """Logical processors of one z/VM LPAR above what z/VM supports (64, or 32 cores with SMT).
-
-    Examples
-    --------
-    >>> zvm_logical_processor_problems(64), len(zvm_logical_processor_problems(65))
-    ([], 1)
-    """
-    if int(cpus) != cpus or cpus < 0:
-        raise InputError(must_be("cpus", "a whole number >= 0", cpus))
-    name = "zvm_max_logical_cores_smt" if smt else "zvm_max_logical_processors"
-    top = int(reference.constant(name))
-    if cpus <= top:
-        return []
-    src = str(reference.constants().loc[name, "source"])
-    what = "cores for one z/VM LPAR with SMT" if smt else "logical processors for one z/VM LPAR"
-    return [f"{int(cpus)} {what}: at most {top} ({src}); split the guests over "
-            f"{math.ceil(cpus / top)} LPARs"]
-
-
-def vdisk_problems(
-    vdisk_mib: Sequence[float] | npt.ArrayLike,
-    *,
-    syslim_blocks: float | None = None,
-    userlim_blocks: float | None = None,
-    per_guest_mib: Sequence[float] | npt.ArrayLike | None = None,
-    max_blocks: float | None = None,
-) -> list[str]:
-    """VDISK sizes and space: each VDISK at most 4,194,296 blocks; totals within SYSLIM/USERLIM.
-
-    ``vdisk_mib`` lists every VDISK of the LPAR; ``per_guest_mib`` each guest's VDISK total
-    (checked against ``userlim_blocks``).  z/VM's ``SET VDISK SYSLIM/USERLIM`` values are the
-    installation's (``QUERY VDISK SYSLIM``); no default is assumed, so the totals are checked
-    only when you give them.  The limits apply to VDISKs created with DEFINE (IBM QUERY VDISK
-    documentation); directory VDISKs still occupy real storage when written.
-
-    Examples
-    --------
-    >>> vdisk_problems([64, 128], syslim_blocks=300_000)
-    ['VDISKs total 192 MiB = 393,216 blocks, over the system limit SYSLIM 300,000 blocks (SET VDISK SYSLIM)']
-    """
-    sizes = np.atleast_1d(nonneg_array("vdisk_mib", vdisk_mib))
-    top = float(reference.constant("plan_vdisk_max_blocks") if max_blocks is None else max_blocks)
-    out = []
-    blocks = sizes * FBA_BLOCKS_PER_MIB
-    for i in np.flatnonzero(blocks > top):
-        out.append(f"VDISK {i + 1} of {sizes[i]:g} MiB = {blocks[i]:,.0f} blocks is over the "
-                   f"{top:,.0f}-block maximum of one VDISK")
-    total = float(blocks.sum())
-    if syslim_blocks is not None and total > float(syslim_blocks):
-        out.append(f"VDISKs total {sizes.sum():g} MiB = {total:,.0f} blocks, over the system limit "
-                   f"SYSLIM {float(syslim_blocks):,.0f} blocks (SET VDISK SYSLIM)")
-    if userlim_blocks is not None and per_guest_mib is not None:
-        per = np.atleast_1d(nonneg_array("per_guest_mib", per_guest_mib)) * FBA_BLOCKS_PER_MIB
-        for i in np.flatnonzero(per > float(userlim_blocks)):
-            out.append(f"guest {i + 1}: VDISKs of {per[i]:,.0f} blocks over USERLIM "
-                       f"{float(userlim_blocks):,.0f} blocks (SET VDISK USERLIM)")
-    return out
-
-
-def tdisk_volumes(tdisk_cyl_total: float, model: str = storage.DEFAULT_MODEL) -> int:
-    """Volumes of T-disk space (CP-owned, allocated TDISK) the guests' T-disks need at once.
-
-    Examples
-    --------
-    >>> tdisk_volumes(26 * 40)  # 26 guests with a 40-cylinder T-disk: one 3390-9
-    1
-    """
-    c = float(nonneg_array("tdisk_cyl_total", tdisk_cyl_total))
-    return int(math.ceil(c / storage.usable_cyl(model))) if c > 0 else 0
-
-
-def tdisk_problems(tdisk_cyl_total: float, tdisk_space_cyl: float | None) -> list[str]:
-    """T-disks of all logged-on guests above the installation's TDISK space (when given).
-
-    Examples
-    --------
-    >>> tdisk_problems(1040, 1000)
-    ['T-disks need 1,040 cylinders at once but the TDISK space has 1,000 (allocate more TDISK cylinders on CP-owned volumes)']
-    """
-    need = float(nonneg_array("tdisk_cyl_total", tdisk_cyl_total))
-    if tdisk_space_cyl is None or need <= float(tdisk_space_cyl):
-        return []
-    return [f"T-disks need {need:,.0f} cylinders at once but the TDISK space has {float(tdisk_space_cyl):,.0f} "
-            "(allocate more TDISK cylinders on CP-owned volumes)"]
-
-
-def xen_memory_problems(
-    domu_mib: Sequence[float] | npt.ArrayLike,
-    host_mib: float,
-    *,
-    dom0_mib: float | None = None,
-    overcommit: bool | None = None,
-) -> list[str]:
-    """Xen host memory: Σ domU + dom0 must fit the host (RHEL 5 Xen cannot overcommit memory).
-
-    Examples
-    --------
-    >>> xen_memory_problems([1024] * 33, 24 * 1024)[0][:60]
-    'domUs need 33,792 MiB + dom0 2,048 MiB = 35,840 MiB but host'
-    """
-    d = np.atleast_1d(nonneg_array("domu_mib", domu_mib))
-    host = float(host_mib)
-    if not (math.isfinite(host) and host > 0):
-        raise InputError(must_be("host_mib", "> 0", host_mib))
-    dom0 = reference.constant("xen_dom0_mib") if dom0_mib is None else float(dom0_mib)
-    allowed = bool(reference.constant("xen_memory_overcommit")) if overcommit is None else overcommit
-    need = float(d.sum()) + dom0
-    if allowed or need <= host:
-        return []
-    src = str(reference.constants().loc["xen_memory_overcommit", "source"])
-    return [f"domUs need {d.sum():,.0f} MiB + dom0 {dom0:,.0f} MiB = {need:,.0f} MiB but host has "
-            f"{host:,.0f} MiB; RHEL 5 Xen does not overcommit memory ({src})"]
-
+#: Servers in one inventory (the sum of ``count``).  Published colonies are tens to a few
+#: thousand guests (seed 003 §1: "hundreds of Linux guests"); 100,000 is 30x the largest.
+MAX_SERVERS: int = 100_000
+#: ``count`` of one inventory row (a group of identical servers).
+MAX_COUNT_PER_ROW: int = MAX_SERVERS
+#: Cores of one source server (the largest x86 servers have a few hundred).
+MAX_CORES: int = 4_096
+#: Hosts / LPARs in one scenario (``target.hosts``): an IBM Z CPC runs at most 85 LPARs
+#: (z15 Technical Guide SG24-8851 §3.7); 1,000 allows a dozen CPCs or a large Xen pool.
+MAX_HOSTS: int = 1_000
+#: Virtual CPUs of one guest: above z/VM's 64 per virtual machine (MACHINE ESA n, Feilong
+#: ``max_cpu`` 1-64, provisioning-formats.md §1b) and any Xen domU.
+MAX_VCPUS: int = 512
+#: Memory of one guest [MiB]: 16 TiB, above any z/VM virtual machine or Xen domU.
+MAX_GUEST_MEMORY_MIB: int = 16 * 2**20
+#: 3390 cylinders of one disk: the largest EAV 3390 volume has 1,182,006 cylinders.
+MAX_CYLINDERS: int = 1_182_006
+#: Columns of one table read from a file (inventory, wide trace).
+MAX_COLUMNS: int = MAX_SERVERS + 16
+#: Cells (steps x servers) of a common trace grid: 10^8 float64 cells = 800 MB.
+MAX_GRID_CELLS: int = 100_000_000
+#: Largest integer ``step`` in a trace (10^12 steps of 5 min = 9.5 million years).
+MAX_STEP: int = 10**12
+#: Shortest and longest grid interval of a trace [s].
+MIN_INTERVAL_S: float = 1.0
+MAX_INTERVAL_S: float = 366 * 86_400.0
+#: Largest value of a reference-table number or a design parameter (MIPS, cylinders, MiB,
+#: tpm/MIPS …): 10^9 is 1 PB in MiB and 10^5 x the fastest IBM Z engine in MIPS.
+MAX_TABLE_VALUE: float = 1e9
+#: Values (after YAML alias expansion) in one YAML document (see colonykit._yaml).
+MAX_YAML_NODES: int = 2_000_000
 
 __all__ = [
-    "ifl_problems",
-    "max_ifls",
-    "tdisk_problems",
-    "tdisk_volumes",
-    "vdisk_problems",
-    "xen_memory_problems",
-    "zvm_logical_processor_problems",
+    "MAX_COLUMNS", "MAX_CORES", "MAX_CYLINDERS", "MAX_GUEST_MEMORY_MIB", "MAX_VCPUS", "MAX_COUNT_PER_ROW", "MAX_GRID_CELLS", "MAX_HOSTS", "MAX_INTERVAL_S",
+    "MAX_SERVERS", "MAX_STEP", "MAX_TABLE_VALUE", "MAX_YAML_NODES", "MIN_INTERVAL_S",
 ]

@@ -137,10 +137,66 @@ def _validated(frame: pd.DataFrame, name: str, where: str, index: str | None,
         dup = frame[idx_col][frame[idx_col].duplicated()].tolist()
         if dup:
             problems.append(f"{where}: duplicate {idx_col} value(s) {dup}")
+    problems += value_problems(frame, name, where)
     raise_problems(problems, f"invalid reference table {where}")
     if idx_col:
         frame = frame.set_index(idx_col)
     return frame
+
+
+#: Numeric rules of each table's value columns: (columns, lowest allowed, low is exclusive).
+#: Every value must also be finite and <= ``limits.MAX_TABLE_VALUE``; triples named
+#: ``*_low``/``*_typical``/``*_high`` must be ordered.
+VALUE_RULES: dict[str, tuple[tuple[tuple[str, ...], float, bool], ...]] = {
+    "processors": ((("engine_mips_1way", "max_engines"), 0.0, True),
+                   (("smt_uplift_frac_low", "smt_uplift_frac_typical", "smt_uplift_frac_high"), 0.0, False)),
+    "workload_classes": ((("tpm_per_mips_low", "tpm_per_mips_typical", "tpm_per_mips_high"), 0.0, True),
+                         (("nway16_uplift_frac",), 0.0, False)),
+    "mp_effect": ((("per_engine_frac",), 0.0, True),),
+    "capacity_units": ((("mips_per_unit",), 0.0, True),),
+    "dasd_models": ((("cylinders", "tracks_per_cyl", "bytes_per_track", "page_slots_per_cyl"), 0.0, True),),
+    "channel_types": ((("data_rate_mb_per_s", "io_rate_per_s"), 0.0, True),),
+}
+
+
+def value_problems(frame: pd.DataFrame, name: str, where: str) -> list[str]:
+    """Problems of a table's values: not a number, not finite, out of range, low > typical > high.
+
+    Blank cells are allowed (a column may be optional for some rows, e.g. ``mips_per_unit``
+    of ``tpm``).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"workload_class": ["x"], "tpm_per_mips_low": [50], "tpm_per_mips_typical": [30],
+    ...                   "tpm_per_mips_high": [float("inf")], "nway16_uplift_frac": [0.3], "source": ["me"]})
+    >>> for p in value_problems(t, "workload_classes", "w.csv"):
+    ...     print(p)
+    'tpm_per_mips_high' must be a finite number > 0 and <= 1e+09 (got inf) at w.csv line 2
+    'tpm_per_mips_low' <= 'tpm_per_mips_typical' must hold (got 50 > 30) at w.csv line 2
+    """
+    from colonykit.limits import MAX_TABLE_VALUE
+
+    problems: list[str] = []
+    for cols, low, exclusive in VALUE_RULES.get(name, ()):
+        present = [c for c in cols if c in frame.columns]
+        values = {}
+        for col in present:
+            raw = frame[col]
+            num = pd.to_numeric(raw, errors="coerce")
+            values[col] = num
+            rule = f"a finite number {'>' if exclusive else '>='} {low:g} and <= {MAX_TABLE_VALUE:g}"
+            bad = (raw.notna() & num.isna()) | (num.notna() & ~((num > low) if exclusive else (num >= low)))
+            bad |= num.notna() & ~(num.abs() <= MAX_TABLE_VALUE)
+            for i in list(bad.to_numpy().nonzero()[0])[:20]:
+                got = float(num.iloc[i]) if pd.notna(num.iloc[i]) else raw.iloc[i]
+                problems.append(must_be(col, rule, got, f"{where} line {i + 2}"))
+        ordered = [c for c in present if c.endswith(("_low", "_typical", "_high"))]
+        for a, b in zip(ordered, ordered[1:], strict=False):
+            worse = (values[a] > values[b]).to_numpy()
+            for i in list(worse.nonzero()[0])[:20]:
+                problems.append(f"'{a}' <= '{b}' must hold (got {values[a].iloc[i]} > {values[b].iloc[i]}) "
+                                f"at {where} line {i + 2}")
+    return problems
 
 
 def processors(path: str | Path | None = None) -> pd.DataFrame:
@@ -283,6 +339,7 @@ __all__ = [
     "processor_aliases",
     "processors",
     "resolve_processor",
+    "value_problems",
     "workload_classes",
     "xen_host_cores",
 ]

@@ -53,7 +53,10 @@ def test_plan_writes_valid_files(tmp_path, capsys) -> None:
     assert all((out_dir / f).is_file() for f in doc["files"])
     written = yaml.safe_load((out_dir / "plan.yaml").read_text())
     jsonschema.validate(written, export.shipped_schema())
-    assert written == doc["plan"]
+    from colonykit.cli._common import REDACTED, redact_secrets
+
+    assert redact_secrets(written) == doc["plan"]  # the same plan, passwords redacted on stdout
+    assert REDACTED in out and "XXXXXXXX" not in out
     assert [f["code"] for f in doc["findings"]] == ["CK012", "CK019", "CK019"]  # CK019: what Feilong and libvirt cannot carry
     code, out, _ = _run(capsys, "plan", EXAMPLE, "--out", str(out_dir))
     assert code == 0 and "26 guests" in out
@@ -114,9 +117,14 @@ def test_validate_and_render_hand_edited(tmp_path, capsys) -> None:
     data["hosts"][0]["guests"][0]["max_memory_mib"] = 1536
     edited = tmp_path / "edited.yaml"
     edited.write_text(yaml.safe_dump(data, sort_keys=False))
-    assert _run(capsys, "validate", str(edited))[0] == 0
-    code, out, _ = _run(capsys, "render", str(edited), "--target", "zvm", "--out", str(tmp_path / "r"))
-    assert code == 0
+    # the edit outgrows the paging space: validate gates (exit 1), render refuses without --force
+    code, out, _ = _run(capsys, "validate", str(edited))
+    assert code == 1 and "ERROR   CK003" in out
+    code, _, err = _run(capsys, "render", str(edited), "--target", "zvm", "--out", str(tmp_path / "r"))
+    assert code == 1 and "CK003" in err and "--force" in err and not (tmp_path / "r").exists()
+    code, out, _ = _run(capsys, "render", str(edited), "--target", "zvm", "--out", str(tmp_path / "r"),
+                        "--force")
+    assert code == 1
     text = (tmp_path / "r" / "zvm" / "lpar1" / "USER.DIRECT").read_text()
     assert "USER LNX00001 XXXXXXXX 1536M 1536M G" in text and "revision 2" in text
 

@@ -37,12 +37,12 @@ def plans(draw) -> plan.ColonyPlan:
                                     image="base")]
         storage.append(plan.StorageItem(id="data", role="data", kind="mdisk", access="rw", vdev="0202",
                                         size_cyl=100, size_mib=82, volser="LX0001", start_cyl=1 + 100 * i,
-                                        fs=draw(TEXT)))
+                                        fs=draw(st.sampled_from(["", "ext3", "ext4", "xfs"]))))
         if draw(st.booleans()):
             storage.append(plan.StorageItem(id="swap", role="swap", kind="vdisk", access="rw", vdev="0300",
                                             size_mib=draw(st.integers(1, 2047))))
         guests.append(plan.Guest(
-            name=f"g{i}", vcpus=vc, max_vcpus=vc + draw(st.integers(0, 4)), memory_mib=mem,
+            name=f"g{i}", source_server=draw(TEXT), vcpus=vc, max_vcpus=vc + draw(st.integers(0, 4)), memory_mib=mem,
             max_memory_mib=mem, share_relative=draw(st.integers(1, 10000)), mips_sized=draw(
                 st.floats(0, 1e6, allow_nan=False)),
             zvm=plan.ZvmGuest(userid=f"LNX{i:05d}", profile="LNXDFLT", ipl="0201",

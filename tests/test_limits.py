@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from colonykit import limits, reference, sizing
+from colonykit import machine_limits as limits
+from colonykit import reference, sizing
 from colonykit.errors import InputError
 
 

@@ -187,7 +187,7 @@ def test_per_server_overrides(tmp_path) -> None:
 @pytest.mark.parametrize(("changes", "fragment"), [
     ({"target.memory_gb_per_host": 24}, "did you mean 'memory_gib_per_host'"),
     ({"colour": "blue"}, "'colour' must be a known key"),
-    ({"target.hosts": 0}, "'target.hosts' must be a whole number in 1..10000 or 'auto'"),
+    ({"target.hosts": 0}, "'target.hosts' must be a whole number in 1..1000 or 'auto'"),
     ({"rules.channel_max_busy_pct": 140}, "'rules.channel_max_busy_pct' must be less than or equal to 100"),
     ({"guests.userid_prefix": "lnx"}, "'guests.userid_prefix'"),
     ({"design": None}, "'design' must be given"),

@@ -80,7 +80,7 @@ def test_seed_001_minidisk_capacities():
 
 def test_rhel5_xen_33_gib_of_domus_on_24_gib_is_refused():
     # facts.md §5.2: RHEL 5 did not support memory overcommit for Xen; dom0 memory counts
-    from colonykit import limits
+    from colonykit import machine_limits as limits
 
     assert limits.xen_memory_problems([1024] * 33, 24 * 1024)
     assert limits.xen_memory_problems([1024] * 20, 24 * 1024) == []  # 20 GiB + 2 GiB dom0 fits

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-import warnings
 from collections.abc import Sequence
 
 from colonykit import __version__
@@ -48,7 +47,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "plan": ("colonykit.cli._plan",
              "build and check a colony plan from a scenario, write YAML + rendered files"),
     "schema": ("colonykit.cli._plan", "print the JSON Schema of the plan document"),
-    "validate": ("colonykit.cli._plan", "validate a (hand-edited) plan YAML; exit 2 if invalid"),
+    "validate": ("colonykit.cli._plan", "validate a (hand-edited) plan YAML; exit 2 if invalid, 1 if a finding has severity error"),
     "render": ("colonykit.cli._plan", "render a plan YAML for one provisioning tool"),
     "report": ("colonykit.cli._report",
                "build the plan of a scenario and write a self-contained HTML report"),
@@ -103,22 +102,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return 2
-    from colonykit.errors import ColonykitError, ColonykitWarning
+    from colonykit.cli._common import run_command
 
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", ColonykitWarning)
-            code = int(args.func(args))
-        for w in caught:
-            if issubclass(w.category, ColonykitWarning):
-                sys.stderr.write(f"warning: {w.message}\n")
-        return code
-    except (ColonykitError, FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        text = str(exc)
-        if isinstance(exc, OSError) and exc.filename:
-            text = f"{exc.strerror}: {exc.filename}"
-        sys.stderr.write(f"error: {text}\n")
-        return 2
+    return run_command(args.func, args)
 
 
 def entry() -> None:  # pragma: no cover - console script shim

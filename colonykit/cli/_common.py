@@ -6,6 +6,7 @@ import argparse
 import json
 import math
 import sys
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -75,8 +76,102 @@ nonneg_float = _number_arg(float, lambda v: v >= 0 and math.isfinite(v), "a numb
                            "nonneg_float")
 #: argparse type: a whole number >= 1.
 positive_int = _number_arg(int, lambda v: v >= 1, "a whole number", ">= 1", "positive_int")
+#: argparse type: a number of servers/guests, 1 .. ``limits.MAX_SERVERS``.
+count_arg = _number_arg(int, lambda v: 1 <= v <= 100_000, "a whole number",
+                        "in 1..100000 (limit MAX_SERVERS)", "count_arg")
 
 
 def add_format(parser: argparse.ArgumentParser) -> None:
     """Add ``--format table|json``."""
     parser.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+
+
+#: Shown instead of a secret (a guest password) in JSON and table output.
+REDACTED = "<redacted>"
+#: Keys whose values are secrets.
+SECRET_KEYS: frozenset[str] = frozenset({"password"})
+
+
+def redact_secrets(obj: Any) -> Any:
+    """A copy of ``obj`` with the value of every ``password`` key replaced by :data:`REDACTED`.
+
+    Examples
+    --------
+    >>> redact_secrets({"zvm": {"userid": "A", "password": "S3CRET"}, "n": [1]})
+    {'zvm': {'userid': 'A', 'password': '<redacted>'}, 'n': [1]}
+    """
+    if isinstance(obj, dict):
+        return {k: (REDACTED if k in SECRET_KEYS and v is not None else redact_secrets(v))
+                for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [redact_secrets(v) for v in obj]
+    return obj
+
+
+#: Longest error message printed (a hostile input must not flood the terminal).
+MAX_MESSAGE_CHARS: int = 20_000
+
+
+def error_text(exc: BaseException) -> str | None:
+    """The ``error: …`` text for an exception the CLI reports without a traceback (else None).
+
+    Every colonykit error, every operating-system error (with the file it names), text that
+    is not UTF-8 (with the byte offset) and numbers too large to compute with.
+
+    Examples
+    --------
+    >>> error_text(FileNotFoundError(2, "No such file or directory", "x.csv"))
+    'No such file or directory: x.csv'
+    >>> error_text(KeyError("bug")) is None
+    True
+    """
+    from colonykit.errors import ColonykitError
+
+    if isinstance(exc, ColonykitError):
+        text = str(exc)
+    elif isinstance(exc, UnicodeDecodeError):
+        text = (f"input is not valid {exc.encoding.upper()} text at byte offset {exc.start} "
+                f"({exc.reason}); save it as UTF-8")
+    elif isinstance(exc, OSError):
+        text = f"{exc.strerror}: {exc.filename}" if exc.filename else (exc.strerror or str(exc))
+    elif isinstance(exc, OverflowError | RecursionError | MemoryError):
+        text = f"input too large or too deeply nested to process ({type(exc).__name__}: {exc})"
+    else:
+        return None
+    if len(text) > MAX_MESSAGE_CHARS:
+        text = text[:MAX_MESSAGE_CHARS] + f" … ({len(text) - MAX_MESSAGE_CHARS} more characters)"
+    return text
+
+
+def run_command(func: Callable[[argparse.Namespace], Any], args: argparse.Namespace) -> int:
+    """Run a command handler: warnings as ``warning: …``, known errors as ``error: …`` + exit 2."""
+    from colonykit.errors import ColonykitWarning
+
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ColonykitWarning)
+            try:
+                code = int(func(args))
+            finally:
+                for w in caught:
+                    if issubclass(w.category, ColonykitWarning):
+                        sys.stderr.write(f"warning: {w.message}\n")
+        return code
+    except Exception as exc:
+        text = error_text(exc)
+        if text is None:
+            raise
+        sys.stderr.write(f"error: {text}\n")
+        return 2
+
+
+def load_scenario(path: str) -> Any:
+    """``plan.load_scenario`` plus the field patterns and bounds (refused before any work)."""
+    from colonykit import plan
+    from colonykit.errors import raise_problems
+    from colonykit.patterns import field_problems
+
+    scenario = plan.load_scenario(path)
+    raise_problems(field_problems(scenario, getattr(scenario, "source", "") or str(path)),
+                   f"invalid scenario {path}")
+    return scenario

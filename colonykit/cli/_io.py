@@ -9,6 +9,7 @@ import pandas as pd
 from colonykit import channels, paging, reference
 from colonykit.cli._common import (
     add_format,
+    count_arg,
     emit_json,
     emit_table,
     nonneg_float,
@@ -32,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "paging", help="z/VM paging space and paging volumes for a colony",
         description="Paging space by a named rule (seed 003 §9.1.1 and others), as GiB, 4-KiB "
                     "page slots and 3390 volumes (one extent per volume, cylinder 0 not usable).")
-    p.add_argument("--guests", type=positive_int, required=True, metavar="N", help="number of guests")
+    p.add_argument("--guests", type=count_arg, required=True, metavar="N", help="number of guests")
     p.add_argument("--guest-mib", type=positive_float, required=True, metavar="M",
                    help="virtual storage of each guest [MiB]")
     p.add_argument("--real-mib", type=positive_float, required=True, metavar="R",

@@ -17,7 +17,15 @@ from pathlib import Path
 
 from colonykit import designs, export, plan, render
 from colonykit._atomic import atomic_write_tree
-from colonykit.cli._common import add_format, emit_json, emit_table, positive_int
+from colonykit._yaml import read_text
+from colonykit.cli._common import (
+    add_format,
+    count_arg,
+    emit_json,
+    emit_table,
+    load_scenario,
+    redact_secrets,
+)
 from colonykit.errors import InputError
 
 
@@ -34,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     d = sub.add_parser("designs", help="compare the colony designs (shared vs per-guest disk) for N guests",
                        description="Disk of each colony design for N guests: shared, per guest, total "
                                    "and saving vs dedicated disks (seeds 000-004, SG24-6299 §3.2, §10.5).")
-    d.add_argument("--guests", type=positive_int, required=True, metavar="N", help="guests in the colony")
+    d.add_argument("--guests", type=count_arg, required=True, metavar="N", help="guests in the colony")
     d.add_argument("--design", action="append", default=None, metavar="NAME",
                    help="limit to these designs (repeatable; default: all)")
     d.add_argument("--designs-file", default=None, metavar="YAML",
@@ -56,7 +64,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("schema", help="print the JSON Schema of the plan document")
     s.set_defaults(func=run_schema)
 
-    v = sub.add_parser("validate", help="validate a (hand-edited) plan YAML; exit 2 if invalid")
+    v = sub.add_parser("validate", help="validate a (hand-edited) plan YAML; exit 2 if invalid, "
+                                        "1 if a finding has severity error")
     v.add_argument("plan", help="plan YAML")
     v.set_defaults(func=run_validate)
 
@@ -64,6 +73,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("plan", help="plan YAML")
     r.add_argument("--target", required=True, choices=sorted(render.RENDERERS))
     r.add_argument("--out", required=True, metavar="DIR", help="output folder (files go to DIR/TARGET/…)")
+    r.add_argument("--force", action="store_true",
+                   help="render even when the plan has error findings (default: refuse, exit 1)")
     r.set_defaults(func=run_render)
 
 
@@ -82,11 +93,11 @@ def run_designs(args: argparse.Namespace) -> int:
 def run_plan(args: argparse.Namespace) -> int:
     """Handler of ``colonykit plan``."""
     out = _out_dir(args.out)
-    result = plan.build_plan(plan.load_scenario(args.scenario))
+    result = plan.build_plan(load_scenario(args.scenario))
     written = export.write_plan(result.plan, out, targets=args.target)
     rel = [str(pth.relative_to(out)) for pth in written]
     if args.format == "json":
-        emit_json({"plan": export.plan_to_dict(result.plan), "files": rel,
+        emit_json({"plan": redact_secrets(export.plan_to_dict(result.plan)), "files": rel,
                    "findings": [f.model_dump() for f in result.plan.findings]})
     else:
         print(result.summary())
@@ -107,7 +118,7 @@ def run_validate(args: argparse.Namespace) -> int:
         msg = f"plan file not found: {path}"
         raise InputError(msg)
     try:
-        doc = export.load_plan_text(path.read_text(encoding="utf-8"), path.name)
+        doc = export.load_plan_text(read_text(path, "plan"), path.name)
     except InputError as exc:
         for line in exc.problems:
             sys.stderr.write(f"error: {line}\n")
@@ -118,14 +129,21 @@ def run_validate(args: argparse.Namespace) -> int:
           f"({plan.plan_guest_count(doc)} guests)")
     for f in findings:
         print(f"  {f.severity.upper():7s} {f.code} {f.message} [{f.path}]")
-    return 0
+    return 1 if any(f.severity == "error" for f in findings) else 0
 
 
 def run_render(args: argparse.Namespace) -> int:
     """Handler of ``colonykit render``."""
     out = _out_dir(args.out)
     doc = export.load_plan(args.plan)
+    errors = [f for f in plan.check_plan(doc) if f.severity == "error"]
+    if errors and not args.force:
+        for f in errors:
+            sys.stderr.write(f"error: {f.code} {f.message} [{f.path}]\n")
+        sys.stderr.write(f"error: {Path(args.plan).name} has {len(errors)} error finding(s); nothing "
+                         "rendered (fix the plan, or pass --force to render it anyway)\n")
+        return 1
     files = render.render(doc, args.target)
-    written = atomic_write_tree(out, {f"{args.target}/{rel}": text for rel, text in files.items()})
+    written = atomic_write_tree(out / args.target, files, secrets=export.plan_secrets(doc))
     print(json.dumps([str(p.relative_to(out)) for p in written], indent=2))
-    return 0
+    return 1 if errors else 0

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from colonykit import plan, report
+from colonykit.cli._common import load_scenario
 from colonykit.errors import InputError
 
 
@@ -32,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     if out.is_dir():
         msg = f"--out must be a file name, but {out} is a folder"
         raise InputError(msg)
-    result = plan.build_plan(plan.load_scenario(args.scenario))
+    result = plan.build_plan(load_scenario(args.scenario))
     path = report.write_report(result, out, title=args.title)
     if args.images:
         images = report.write_images(result, args.images, fmt=args.image_format)

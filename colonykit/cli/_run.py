@@ -11,8 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from colonykit._atomic import atomic_write_tree
-from colonykit.cli._common import add_format, emit_json, to_jsonable
+from colonykit.cli._common import add_format, emit_json, load_scenario, to_jsonable
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -47,14 +46,14 @@ def run(args: argparse.Namespace) -> int:
     from colonykit import export, plan
 
     out = Path(args.out)
-    scenario = plan.load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario)
     result = plan.build_plan(scenario)
-    written = export.write_plan(result.plan, out)
-    written += atomic_write_tree(out, _evidence_files(result))
+    extra = _evidence_files(result)
     if not args.no_report:
         from colonykit import report
 
-        written.append(report.write_report(result, out / "report.html"))
+        extra["report.html"] = report.build_report(result)
+    written = export.write_plan(result.plan, out, extra=extra)  # one unit: plan, render/, evidence
     files = sorted(str(p) for p in written)
     if args.format == "json":
         emit_json({"plan": str(out / "plan.yaml"), "files": files,

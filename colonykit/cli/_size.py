@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from colonykit import reference, sizing
 from colonykit.cli._common import add_format, emit_json, emit_table, pct_arg
@@ -50,7 +51,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Handler of ``colonykit size``."""
     classes = reference.workload_classes(args.workload_classes) if args.workload_classes else None
-    inv, _meta = read_inventory(args.inventory, workload_table=classes)
+    inv, meta = read_inventory(args.inventory, workload_table=classes)
+    for note in meta.get("conversions", []):  # what the reader converted (units, spellings)
+        sys.stderr.write(f"note: {note}\n")
     procs = reference.processors(args.processors) if args.processors else None
     overrides = {"basis": args.basis, "smt": args.smt, "on_demand_timer": args.on_demand_timer}
     if args.target_util_pct is not None:

@@ -8,13 +8,14 @@ util_avg_pct, util_peak_pct, workload_class, memory_mib, disk_gib`` plus optiona
 from __future__ import annotations
 
 import math
+import warnings
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from colonykit import reference
-from colonykit.errors import InputError, must_be, raise_problems
+from colonykit import limits, reference
+from colonykit.errors import ColonykitWarning, InputError, must_be, raise_problems, short_repr
 
 INVENTORY_COLUMNS: tuple[str, ...] = (
     "server",
@@ -48,9 +49,24 @@ COLUMN_MAP: dict[str, str] = {
     "peak_util_pct": "util_peak_pct",
     "class": "workload_class",
     "workload": "workload_class",
-    "memory_mb": "memory_mib",
     "mem_mib": "memory_mib",
-    "disk_gb": "disk_gib",
+    "ram_mib": "memory_mib",
+    "avg_cpu_pct": "util_avg_pct",
+    "cpu_avg_pct": "util_avg_pct",
+    "average_cpu_pct": "util_avg_pct",
+    "avg_util": "util_avg_pct",
+    "avg_utilization_pct": "util_avg_pct",
+    "peak_cpu_pct": "util_peak_pct",
+    "cpu_peak_pct": "util_peak_pct",
+    "max_cpu_pct": "util_peak_pct",
+    "peak_util": "util_peak_pct",
+    "peak_utilization_pct": "util_peak_pct",
+    "server_name": "server",
+    "workload_class_name": "workload_class",
+    "cpu_cores": "cores",
+    "number_of_cores": "cores",
+    "qty": "count",
+    "quantity": "count",
     "unit": "capacity_unit",
     "wlf_tpm_per_mips": "tpm_per_mips",
     "servers": "count",
@@ -58,9 +74,200 @@ COLUMN_MAP: dict[str, str] = {
 }
 
 
+#: Headers that could mean more than one column: refused with a hint instead of guessed.
+AMBIGUOUS_HEADERS: dict[str, str] = {
+    "cpu": "util_avg_pct or util_peak_pct",
+    "cpu_pct": "util_avg_pct or util_peak_pct",
+    "util_pct": "util_avg_pct or util_peak_pct",
+    "utilization_pct": "util_avg_pct or util_peak_pct",
+    "cpu_util_pct": "util_avg_pct or util_peak_pct",
+    "memory": "memory_mib (or 'Memory (GB)' …)",
+    "disk": "disk_gib (or 'Disk (GB)' …)",
+}
+#: Bytes per unit of a size written in a header or a cell (SI: 1 MB = 10^6 B; IEC: 1 MiB = 2^20 B).
+SIZE_UNITS: dict[str, int] = {"kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+                              "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+#: Column stems that carry a size, and the canonical column and its unit.
+_SIZE_STEMS: dict[str, tuple[str, str]] = {
+    "memory": ("memory_mib", "mib"), "mem": ("memory_mib", "mib"), "ram": ("memory_mib", "mib"),
+    "disk": ("disk_gib", "gib"), "storage": ("disk_gib", "gib"), "disk_size": ("disk_gib", "gib"),
+}
+#: Most columns an inventory may have (a guard against hostile files).
+MAX_INVENTORY_COLUMNS: int = 1_000
+_KNOWN = frozenset(INVENTORY_COLUMNS) | frozenset(OPTIONAL_COLUMNS)
+
+
+def _key(col: object) -> str:
+    text = str(col).strip().lower().replace("%", " pct ")
+    return "_".join(t for t in "".join(ch if ch.isalnum() else " " for ch in text).split())
+
+
+def _header(col: object) -> tuple[str, str | None]:
+    """(canonical name, size unit written in the header or None).
+
+    Examples
+    --------
+    >>> _header("Memory (GB)"), _header("Avg CPU %"), _header("memory_mb")
+    (('memory_mib', 'gb'), ('util_avg_pct', None), ('memory_mib', 'mb'))
+    """
+    key = _key(col)
+    if key in COLUMN_MAP:
+        return COLUMN_MAP[key], None
+    stem, _, unit = key.rpartition("_")
+    if stem in _SIZE_STEMS and unit in SIZE_UNITS:
+        return _SIZE_STEMS[stem][0], unit
+    return key, None
+
+
 def _canonical(col: object) -> str:
-    key = str(col).strip().lower().replace(" ", "_").replace("-", "_")
-    return COLUMN_MAP.get(key, key)
+    return _header(col)[0]
+
+
+_CELL = r"^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-z%]*)\s*$"
+
+
+def _convert_sizes(raw: pd.Series, header_unit: str | None, canon: str, label: str,
+                   notes: list[str], problems: list[str], where: list[str]) -> pd.Series:
+    """Sizes to the canonical unit (MiB or GiB); units in the header or in each cell."""
+    target = _SIZE_STEMS["memory" if canon == "memory_mib" else "disk"][1]
+    text = raw.astype("string")
+    parts = text.str.extract(_CELL)
+    cell_unit = parts[1].str.lower().fillna("")
+    has_text = text.notna() & (text.str.strip() != "")
+    unit = cell_unit.where(cell_unit != "", header_unit or target)
+    bad_unit = has_text & parts[0].notna() & ~unit.isin(list(SIZE_UNITS))
+    for i in bad_unit.to_numpy().nonzero()[0][:20]:
+        rule = (f"a size with a unit such as '32 GB' or '512 MiB' (units {sorted(SIZE_UNITS)})"
+                if not unit.iloc[i] else f"a size in one of {sorted(SIZE_UNITS)}")
+        problems.append(must_be(canon, rule, raw.iloc[i], where[i]))
+    factor = unit.map(lambda u: SIZE_UNITS.get(u, float("nan")) / SIZE_UNITS[target]).astype(float)
+    number = pd.to_numeric(parts[0], errors="coerce")
+    converted = (number * factor).where(parts[0].notna(), other=None)
+    out = raw.astype(object).mask(parts[0].notna() & unit.isin(list(SIZE_UNITS)), converted)
+    changed = parts[0].notna() & unit.isin(list(SIZE_UNITS)) & (unit != target)
+    if changed.any():
+        used = sorted(set(unit[changed]))
+        desc = ", ".join(f"1 {u.upper() if len(u) == 2 else u[0].upper() + 'i' + u[2].upper()} = "
+                         f"{SIZE_UNITS[u] / SIZE_UNITS[target]:.6g} {target[0].upper()}i{target[2].upper()}"
+                         for u in used)
+        src = f"header {label!r}" if header_unit and header_unit != target else f"column {label!r}"
+        notes.append(f"{canon}: {int(changed.sum())} value(s) converted from {src} "
+                     f"({desc}; 1 MB = 10^6 B, 1 MiB = 2^20 B)")
+    return out
+
+
+def _strip_pct(raw: pd.Series, canon: str, notes: list[str]) -> pd.Series:
+    text = raw.astype("string")
+    has_pct = text.str.strip().str.endswith("%").fillna(False)
+    if not has_pct.any():
+        return raw
+    notes.append(f"{canon}: '%' removed from {int(has_pct.sum())} value(s) (e.g. {raw[has_pct].iloc[0]!r})")
+    return raw.astype(object).where(~has_pct, text.str.strip().str.rstrip("%").str.strip())
+
+
+def _capacity_units(frame: pd.DataFrame, unit_names: list[str], notes: list[str],
+                    problems: list[str], where: list[str]) -> None:
+    """'2.4 GHz' in a capacity cell: the number, and the unit into ``capacity_unit``."""
+    text = frame["capacity"].astype("string")
+    parts = text.str.extract(_CELL)
+    cell_unit = parts[1].str.lower().fillna("")
+    with_unit = parts[0].notna() & (cell_unit != "")
+    if not with_unit.any():
+        return
+    column = frame["capacity_unit"].astype("string").fillna("").str.strip().str.lower()
+    converted = 0
+    for i in with_unit.to_numpy().nonzero()[0]:
+        u, given = cell_unit.iloc[i], column.iloc[i]
+        if u not in unit_names:
+            problems.append(must_be("capacity", f"a number, or a number with a unit from {unit_names}",
+                                    frame["capacity"].iloc[i], where[i]))
+        elif given and given != u:
+            problems.append(f"'capacity' has unit {u!r} but 'capacity_unit' says {given!r} "
+                            f"(got {frame['capacity'].iloc[i]!r}) at {where[i]}; give one unit")
+        else:
+            frame.iat[i, frame.columns.get_loc("capacity")] = parts[0].iloc[i]
+            frame.iat[i, frame.columns.get_loc("capacity_unit")] = u
+            converted += 1
+    if converted:
+        notes.append(f"capacity: the unit written in {converted} cell(s) (e.g. "
+                     f"{text[with_unit].iloc[0]!r}) moved to 'capacity_unit'")
+
+
+def normalise_columns(frame: pd.DataFrame, *, source: str = "inventory", line_offset: int = 2,
+                      line_word: str = "line", units_table: pd.DataFrame | None = None,
+                      ) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Map header spellings and units to the canonical columns; say what was done.
+
+    Returns the frame with canonical column names (sizes converted to MiB/GiB, ``%``
+    stripped, capacity units moved to ``capacity_unit``) and a report with
+    ``conversions`` (list of sentences) and ``ignored_columns``.  Ambiguous headers
+    (``CPU %``), duplicated columns (before any renaming), misspelled column names and
+    sizes without a unit are errors.
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"Server": ["a"], "Memory (GB)": ["32"], "Peak CPU %": ["40%"]})
+    >>> out, rep = normalise_columns(raw)
+    >>> list(out.columns), round(float(out["memory_mib"].iloc[0]), 1)
+    (['server', 'memory_mib', 'util_peak_pct'], 30517.6)
+    >>> print(rep["conversions"][0])
+    memory_mib: 1 value(s) converted from header 'Memory (GB)' (1 GB = 953.674 MiB; 1 MB = 10^6 B, 1 MiB = 2^20 B)
+    """
+    import difflib
+    from collections import Counter
+
+    if len(frame.columns) > MAX_INVENTORY_COLUMNS:
+        msg = (f"{source}: {len(frame.columns):,} columns (limit MAX_INVENTORY_COLUMNS = "
+               f"{MAX_INVENTORY_COLUMNS:,}); an inventory has one column per field")
+        raise InputError(msg)
+    labels = [str(c) for c in frame.columns]
+    heads = [_header(c) for c in labels]
+    problems: list[str] = []
+    notes: list[str] = []
+    ignored: list[str] = []
+    by_name: dict[str, list[str]] = {}
+    for label, (canon, _u) in zip(labels, heads, strict=True):
+        by_name.setdefault(canon, []).append(label)
+    for canon, group in by_name.items():
+        if len(group) > 1:
+            problems.append(f"{source}: column {canon!r} is given {len(group)} times "
+                            f"(headers {short_repr(group)}); keep one")
+    label_counts = Counter(labels)
+    known_spellings = sorted(_KNOWN | set(COLUMN_MAP))
+    for label, (canon, _u) in zip(labels, heads, strict=True):
+        if canon in _KNOWN:
+            continue
+        if canon in AMBIGUOUS_HEADERS:
+            problems.append(f"{source}: column {label!r} is ambiguous; name it "
+                            f"{AMBIGUOUS_HEADERS[canon]}")
+            continue
+        close = difflib.get_close_matches(canon, known_spellings, n=1, cutoff=0.75) if canon else []
+        if close and label_counts[label] == 1:
+            problems.append(f"{source}: unknown column {label!r} (did you mean "
+                            f"{COLUMN_MAP.get(close[0], close[0])!r}?); rename it, or remove it")
+        elif not label.lower().startswith("unnamed") or frame[label].astype("string").str.strip().fillna("").ne("").any():
+            ignored.append(label)
+    raise_problems(problems, f"invalid inventory {source}")
+    out = frame.copy()
+    out.columns = [c for c, _u in heads]
+    where = [f"{source} {line_word} {i + line_offset}" for i in range(len(out))]
+    for label, (canon, unit) in zip(labels, heads, strict=True):
+        if canon in ("memory_mib", "disk_gib"):
+            out[canon] = _convert_sizes(out[canon], unit, canon, label, notes, problems, where)
+        elif canon.endswith("_pct"):
+            out[canon] = _strip_pct(out[canon], canon, notes)
+    has_unit = "capacity" in out.columns and bool(
+        out["capacity"].astype("string").str.contains(r"\d\s*[A-Za-z]", na=False).any())
+    if has_unit:
+        if "capacity_unit" not in out.columns:
+            out["capacity_unit"] = ""
+        units = units_table if units_table is not None else reference.capacity_units()
+        _capacity_units(out, [str(u) for u in units.index], notes, problems, where)
+    raise_problems(problems, f"invalid inventory {source}")
+    if ignored:
+        out = out.drop(columns=[_header(c)[0] for c in ignored])
+        notes.append(f"ignored column(s) {short_repr(ignored)}: not inventory fields")
+    return out, {"conversions": notes, "ignored_columns": ignored}
 
 
 def _num(value: Any) -> float | None:
@@ -77,7 +284,7 @@ def _num(value: Any) -> float | None:
 
 
 def read_inventory(
-    path: str | Path, *, sheet: str | int = 0, workload_table: pd.DataFrame | None = None,
+    path: str | Path, *, sheet: str | int | None = None, workload_table: pd.DataFrame | None = None,
     units_table: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Read a server inventory from CSV (``.csv``/``.txt``) or Excel (``.xlsx``).
@@ -86,8 +293,9 @@ def read_inventory(
     ----------
     path : str or Path
         The inventory file.
-    sheet : str or int
-        Excel sheet name or index (ignored for CSV).
+    sheet : str or int, optional
+        Excel sheet name or index (ignored for CSV).  Default: the only sheet whose header
+        has a ``server`` column (a workbook with several candidates is an error).
     workload_table, units_table : DataFrame, optional
         The planner's own workload-class / capacity-unit tables (validation accepts their names).
 
@@ -96,7 +304,10 @@ def read_inventory(
     (pandas.DataFrame, dict)
         The validated canonical frame (one row per inventory line, ``count``
         filled with 1 where absent) and metadata (``source``, ``rows``,
-        ``servers``, ``format``).
+        ``servers``, ``format``, ``conversions`` — sentences saying what was converted:
+        header spellings with units such as ``Memory (GB)`` (1 GB = 10^9 B is converted to
+        MiB), ``12%`` cells, ``2.4 GHz`` capacities —, ``ignored_columns`` and for Excel
+        ``sheet``).
 
     Raises
     ------
@@ -120,20 +331,19 @@ def read_inventory(
         msg = f"inventory must be a file, got a directory: {p}"
         raise InputError(msg)
     suffix = p.suffix.lower()
-    try:
-        if suffix in (".xlsx", ".xlsm", ".xls"):
-            frame = pd.read_excel(p, sheet_name=sheet, dtype=object)
-            fmt, line_offset, line_word = "excel", 2, "row"
-        else:
-            frame = pd.read_csv(p, dtype=str, keep_default_na=False, skipinitialspace=True,
-                                comment=None)
-            fmt, line_offset, line_word = "csv", 2, "line"
-    except pd.errors.EmptyDataError:
-        msg = f"{p.name}: the file is empty; expected a header line with {list(INVENTORY_COLUMNS)}"
-        raise InputError(msg) from None
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        msg = f"{p.name}: cannot parse the file ({exc})"
-        raise InputError(msg) from exc
+    notes: list[str] = []
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        raw, sheet_used = _read_excel(p, sheet, notes)
+        fmt, line_offset, line_word = "excel", 2, "row"
+    else:
+        raw, sheet_used = _read_csv(p), None
+        fmt, line_offset, line_word = "csv", 2, "line"
+    frame, report = normalise_columns(raw, source=p.name, line_offset=line_offset,
+                                      line_word=line_word, units_table=units_table)
+    notes += report["conversions"]
+    if report["ignored_columns"]:
+        warnings.warn(f"{p.name}: ignored column(s) {short_repr(report['ignored_columns'])} "
+                      "(not inventory fields)", ColonykitWarning, stacklevel=2)
     frame = validate_inventory(frame, source=p.name, line_offset=line_offset, line_word=line_word,
                                workload_table=workload_table, units_table=units_table)
     meta = {
@@ -141,8 +351,96 @@ def read_inventory(
         "format": fmt,
         "rows": len(frame),
         "servers": int(frame["count"].sum()),
+        "conversions": notes,
+        "ignored_columns": report["ignored_columns"],
     }
+    if sheet_used is not None:
+        meta["sheet"] = sheet_used
     return frame, meta
+
+
+def _header_first(grid: pd.DataFrame, where: str) -> pd.DataFrame:
+    """Row 0 of a header-less read as the header, kept exactly as written (no ``x.1`` renames)."""
+    if grid.shape[0] == 0 or grid.shape[1] == 0:
+        msg = f"{where}: the file is empty; expected a header line with {list(INVENTORY_COLUMNS)}"
+        raise InputError(msg)
+    if grid.shape[1] > MAX_INVENTORY_COLUMNS:
+        msg = (f"{where}: {grid.shape[1]:,} columns (limit MAX_INVENTORY_COLUMNS = "
+               f"{MAX_INVENTORY_COLUMNS:,}); an inventory has one column per field")
+        raise InputError(msg)
+    header = ["" if (v is None or (isinstance(v, float) and math.isnan(v))) else str(v).strip()
+              for v in grid.iloc[0].tolist()]
+    body = grid.iloc[1:].reset_index(drop=True)
+    keep = [i for i, h in enumerate(header) if h or body.iloc[:, i].astype("string").str.strip()
+            .fillna("").ne("").any()]
+    body = body.iloc[:, keep]
+    body.columns = [header[i] or f"unnamed: {i}" for i in keep]
+    return body
+
+
+def _read_csv(p: Path) -> pd.DataFrame:
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(1 << 16)
+        first = head.split(b"\n", 1)[0]
+        if first.count(b",") + 1 > MAX_INVENTORY_COLUMNS:
+            msg = (f"{p.name} line 1: more than {MAX_INVENTORY_COLUMNS:,} columns (limit "
+                   "MAX_INVENTORY_COLUMNS); an inventory has one column per field")
+            raise InputError(msg)
+        grid = pd.read_csv(p, dtype=str, header=None, keep_default_na=False, skipinitialspace=True,
+                           encoding="utf-8-sig")
+    except pd.errors.EmptyDataError:
+        msg = f"{p.name}: the file is empty; expected a header line with {list(INVENTORY_COLUMNS)}"
+        raise InputError(msg) from None
+    except UnicodeDecodeError as exc:
+        msg = f"{p.name}: not UTF-8 text at byte offset {exc.start} ({exc.reason}); save it as UTF-8 CSV"
+        raise InputError(msg) from exc
+    except pd.errors.ParserError as exc:
+        msg = f"{p.name}: cannot parse the file as CSV ({short_repr(str(exc), 300)})"
+        raise InputError(msg) from exc
+    except OSError as exc:
+        msg = f"cannot read inventory {p}: {exc.strerror or exc}"
+        raise InputError(msg) from exc
+    return _header_first(grid, p.name)
+
+
+def _read_excel(p: Path, sheet: str | int | None, notes: list[str]) -> tuple[pd.DataFrame, str]:
+    """The chosen sheet; without ``sheet``, the one sheet whose header has a 'server' column."""
+    if p.suffix.lower() == ".xls":
+        msg = (f"{p.name}: Excel 97-2003 workbooks (.xls) are not supported; save it as .xlsx "
+               "or CSV")
+        raise InputError(msg)
+    try:
+        book = pd.ExcelFile(p)
+    except ImportError as exc:
+        msg = f"{p.name}: reading Excel needs openpyxl (pip install 'colonykit[excel]'): {exc}"
+        raise InputError(msg) from exc
+    except Exception as exc:  # openpyxl/zipfile raise many types for a corrupt workbook
+        msg = f"{p.name}: cannot read the workbook ({type(exc).__name__}: {short_repr(str(exc), 200)})"
+        raise InputError(msg) from exc
+    with book:
+        names = [str(n) for n in book.sheet_names]
+        if sheet is None:
+            grids = {n: pd.read_excel(book, sheet_name=n, header=None, dtype=object) for n in names}
+            fits = [n for n, g in grids.items() if g.shape[0] and "server" in
+                    {_canonical(v) for v in g.iloc[0].tolist() if isinstance(v, str)}]
+            if len(names) > 1 and len(fits) != 1:
+                msg = (f"{p.name}: the workbook has sheets {names} and "
+                       f"{'none' if not fits else len(fits)} of them has a 'server' column; "
+                       "choose one with sheet=…")
+                raise InputError(msg)
+            chosen = fits[0] if fits else names[0]
+            if len(names) > 1:
+                notes.append(f"sheet {chosen!r} read (the only one of {names} with a 'server' column)")
+            grid = grids[chosen]
+        else:
+            if (isinstance(sheet, str) and sheet not in names) or (
+                    isinstance(sheet, int) and not 0 <= sheet < len(names)):
+                msg = must_be("sheet", f"one of {names} or an index 0..{len(names) - 1}", sheet, p.name)
+                raise InputError(msg)
+            chosen = sheet if isinstance(sheet, str) else names[sheet]
+            grid = pd.read_excel(book, sheet_name=chosen, header=None, dtype=object)
+    return _header_first(grid, f"{p.name} sheet {chosen!r}"), chosen
 
 
 def validate_inventory(
@@ -174,10 +472,11 @@ def validate_inventory(
     if frame is None or len(frame.columns) == 0:
         msg = f"{source}: the file is empty; expected a header line with {list(INVENTORY_COLUMNS)}"
         raise InputError(msg)
-    frame = frame.rename(columns={c: _canonical(c) for c in frame.columns})
-    dup_cols = frame.columns[frame.columns.duplicated()].tolist()
-    if dup_cols:
-        msg = f"{source}: duplicate column(s) {dup_cols} (after mapping header aliases)"
+    if any(_header(c) != (str(c), None) for c in frame.columns):
+        frame, _report = normalise_columns(frame, source=source, line_offset=line_offset,
+                                           line_word=line_word, units_table=units_table)
+    if len(frame) > limits.MAX_SERVERS:
+        msg = f"{source}: {len(frame):,} rows (limit MAX_SERVERS = {limits.MAX_SERVERS:,})"
         raise InputError(msg)
     missing = [c for c in INVENTORY_COLUMNS if c not in frame.columns]
     if missing:
@@ -207,6 +506,9 @@ def validate_inventory(
                 val = _num(raw)
             except (TypeError, ValueError):
                 problems.append(must_be(col, f"a number {rule}", raw, _where))
+                return None
+            if val is not None and not math.isfinite(val):
+                problems.append(must_be(col, f"a finite number {rule}", raw, _where))
                 return None
             if val is None:
                 if required:
@@ -251,7 +553,8 @@ def validate_inventory(
         rec["memory_mib"] = number("memory_mib", "> 0", lambda v: v > 0 and math.isfinite(v))
         rec["disk_gib"] = number("disk_gib", ">= 0", lambda v: v >= 0 and math.isfinite(v))
 
-        cores = number("cores", "a whole number >= 1", lambda v: v >= 1 and v == int(v), required=False) \
+        cores = number("cores", f"a whole number >= 1 and <= {limits.MAX_CORES:,} (limit MAX_CORES)",
+                       lambda v: 1 <= v <= limits.MAX_CORES and v == int(v), required=False) \
             if "cores" in row else None
         rec["cores"] = cores
         if unit in unit_names and bool(units.loc[unit, "needs_cores"]) and cores is None \
@@ -266,11 +569,16 @@ def validate_inventory(
         if typ is not None and ((lo is not None and lo > typ) or (hi is not None and hi < typ)):
             problems.append(f"'tpm_per_mips_low' <= 'tpm_per_mips' <= 'tpm_per_mips_high' must hold "
                             f"(got {lo}, {typ}, {hi}) at {where}")
-        cnt = number("count", "a whole number >= 1", lambda v: v >= 1 and v == int(v), required=False) \
+        cnt = number("count", f"a whole number >= 1 and <= {limits.MAX_COUNT_PER_ROW:,} (limit MAX_COUNT_PER_ROW)",
+                     lambda v: 1 <= v <= limits.MAX_COUNT_PER_ROW and v == int(v), required=False) \
             if "count" in row else None
         rec["count"] = int(cnt) if cnt is not None else 1
         records.append(rec)
 
+    total = sum(r["count"] for r in records)
+    if total > limits.MAX_SERVERS:
+        problems.append(f"{source}: {total:,} servers in all (the sum of 'count'); the limit is "
+                        f"MAX_SERVERS = {limits.MAX_SERVERS:,}")
     raise_problems(problems, f"invalid inventory {source}")
     out = pd.DataFrame.from_records(records)
     float_cols = ["capacity", "util_avg_pct", "util_peak_pct", "memory_mib", "disk_gib", "cores",

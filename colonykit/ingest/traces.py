@@ -41,6 +41,7 @@ import io
 import math
 import re
 import sys
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -48,8 +49,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from colonykit import reference
-from colonykit.errors import InputError, must_be, raise_problems, unknown_name
+from colonykit import limits, reference
+from colonykit.errors import (
+    ColonykitWarning,
+    InputError,
+    must_be,
+    raise_problems,
+    short_repr,
+    unknown_name,
+)
 
 #: Units a demand frame can carry (``frame.attrs["unit"]``).
 UNITS: tuple[str, ...] = ("cpu_pct", "mips", "cpu_mhz")
@@ -141,11 +149,30 @@ def parse_interval(interval: str | float | int | pd.Timedelta | None) -> float |
             seconds = float(interval)
         else:
             seconds = pd.Timedelta(interval).total_seconds()
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):
         seconds = float("nan")
     if not (math.isfinite(seconds) and seconds > 0):
         raise InputError(must_be("interval", "a positive duration such as '5min' or 300", interval))
+    if not limits.MIN_INTERVAL_S <= seconds <= limits.MAX_INTERVAL_S:
+        raise InputError(must_be("interval", f"between {limits.MIN_INTERVAL_S:g} s and "
+                                 f"{limits.MAX_INTERVAL_S:g} s (limits MIN_INTERVAL_S, MAX_INTERVAL_S)",
+                                 interval))
     return seconds
+
+
+def check_tz(tz: str) -> str:
+    """``tz`` if pandas knows the time zone, else :class:`InputError`.
+
+    Examples
+    --------
+    >>> check_tz("Europe/Amsterdam")
+    'Europe/Amsterdam'
+    """
+    try:
+        pd.Timestamp("2000-01-01").tz_localize(tz)
+    except Exception as exc:  # pytz/zoneinfo/dateutil raise different types
+        raise InputError(must_be("tz", "a time zone name such as 'UTC' or 'Europe/Amsterdam'", tz)) from exc
+    return tz
 
 
 # --------------------------------------------------------------------------- file reading
@@ -243,6 +270,23 @@ def _read_csv_chunked(path: Path, sep: str, progress: bool | None) -> pd.DataFra
     return pd.concat(chunks, ignore_index=True)
 
 
+def _check_header(path: Path) -> None:
+    """Duplicate or too many header names, seen before pandas renames duplicates ``x.1``."""
+    first = _head_lines(path, 1)[0] if path.stat().st_size else ""
+    sep = _sep_of(path) if first else ","
+    names = [canonical_column(c) for c in first.split(sep)]
+    if len(names) > limits.MAX_COLUMNS:
+        msg = (f"{path} line 1: {len(names):,} columns (limit MAX_COLUMNS = {limits.MAX_COLUMNS:,}); "
+               "split the servers over several files or use the long layout")
+        raise InputError(msg)
+    index = pd.Index(names)
+    dup = sorted(set(index[index.duplicated()]))
+    if dup:
+        msg = (f"{path} line 1: column(s) {short_repr(dup)} appear more than once (after mapping "
+               "header spellings)")
+        raise InputError(msg)
+
+
 def _read_table(path: Path, fmt: str, progress: bool | None = False) -> pd.DataFrame:
     """Read a CSV or Parquet file as strings-or-numbers, header canonicalised."""
     if fmt == "parquet":
@@ -253,6 +297,7 @@ def _read_table(path: Path, fmt: str, progress: bool | None = False) -> pd.DataF
             raise InputError(msg) from exc
     else:
         try:
+            _check_header(path)
             big = progress is not False and path.stat().st_size > PROGRESS_MIN_BYTES
             frame = (_read_csv_chunked(path, _sep_of(path), progress) if big else
                      pd.read_csv(path, sep=_sep_of(path), skipinitialspace=True, low_memory=False,
@@ -266,10 +311,15 @@ def _read_table(path: Path, fmt: str, progress: bool | None = False) -> pd.DataF
     if frame.shape[0] == 0:
         msg = f"trace file {path} has a header but no data rows"
         raise InputError(msg)
+    if frame.shape[1] > limits.MAX_COLUMNS:
+        msg = (f"{path}: {frame.shape[1]:,} columns (limit MAX_COLUMNS = {limits.MAX_COLUMNS:,}); "
+               "split the servers over several files or use the long layout")
+        raise InputError(msg)
     frame.columns = [canonical_column(c) for c in frame.columns]
-    dup = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
+    names = pd.Index(frame.columns)
+    dup = sorted(set(names[names.duplicated()]))  # linear (a hash), not a count per column
     if dup:
-        msg = f"{path}: column(s) {dup} appear more than once after mapping header spellings"
+        msg = f"{path}: column(s) {short_repr(dup)} appear more than once after mapping header spellings"
         raise InputError(msg)
     return frame
 
@@ -400,10 +450,23 @@ def _wide_part(path: Path, fmt: str, unit: str | None, tz: str, epoch_unit: str,
         raise InputError(msg)
     the_unit = unit or "cpu_pct"
     low, high = _value_range(the_unit)
-    blocks = [_numeric(frame[c], str(c), path, problems, low=low, high=high) for c in server_cols]
-    raise_problems(problems, f"invalid trace file {path}")
     n = len(frame)
-    values = np.concatenate(blocks) if blocks else np.empty(0)
+    matrix = np.empty((n, len(server_cols)), dtype=float)
+    dtypes = frame.dtypes
+    numeric = np.asarray([pd.api.types.is_numeric_dtype(dtypes[c]) for c in server_cols], dtype=bool)
+    if numeric.any():  # one vectorised check for the columns pandas already parsed as numbers
+        cols = [c for c, ok in zip(server_cols, numeric, strict=True) if ok]
+        block = frame[cols].to_numpy(dtype=float)
+        matrix[:, numeric] = block
+        with np.errstate(invalid="ignore"):
+            bad = (block < low) | ((block > high) if high is not None else False)
+        rule = f"a number in {low:g}..{high:g}" if high is not None else f"a number >= {low:g}"
+        for i, j in np.argwhere(bad)[:50]:
+            problems.append(must_be(str(cols[j]), rule, float(block[i, j]), f"{path} line {i + 2}"))
+    for j in np.flatnonzero(~numeric):  # text columns: per-column parse with line numbers
+        matrix[:, j] = _numeric(frame[server_cols[j]], str(server_cols[j]), path, problems, low=low, high=high)
+    raise_problems(problems, f"invalid trace file {path}")
+    values = matrix.T.ravel()  # column after column, as the long layout
     servers = np.repeat(np.asarray([str(c) for c in server_cols], dtype=object), n)
     if kind == "timestamp":
         tiled = pd.DatetimeIndex(np.tile(np.asarray(times), len(server_cols)))
@@ -729,10 +792,15 @@ def read_traces(
             raise InputError(msg)
     else:
         files = [root]
+    check_tz(tz)
     target_s = parse_interval(interval)
-    step_len = float(step_s) if step_s is not None else step_seconds_default()
-    if not (math.isfinite(step_len) and step_len > 0):
-        raise InputError(must_be("step_s", "a number > 0", step_s))
+    try:
+        step_len = float(step_s) if step_s is not None else step_seconds_default()
+    except (TypeError, ValueError, OverflowError):
+        step_len = float("nan")
+    if not (math.isfinite(step_len) and limits.MIN_INTERVAL_S <= step_len <= limits.MAX_INTERVAL_S):
+        raise InputError(must_be("step_s", f"a number in {limits.MIN_INTERVAL_S:g}.."
+                                 f"{limits.MAX_INTERVAL_S:g} (limits MIN_INTERVAL_S, MAX_INTERVAL_S)", step_s))
 
     per_file = progress if len(files) == 1 else False  # one bar: over files, or over chunks
     parts = [_read_part(p, fmt, unit, tz, epoch_unit, per_file)
@@ -763,6 +831,11 @@ def read_traces(
         bins = (t_ns - origin) // grid_ns
     else:
         steps = np.concatenate([np.asarray(pt["time"], dtype=float) for pt in parts])
+        if steps.size and float(np.nanmax(steps)) > limits.MAX_STEP:
+            i = int(np.nanargmax(steps))
+            msg = must_be("step", f"a whole number in 0..{limits.MAX_STEP:,} (limit MAX_STEP)",
+                          float(steps[i]), str(root))
+            raise InputError(msg)
         native_s = step_len
         k = 1 if target_s is None else target_s / step_len
         if abs(k - round(k)) > 1e-9 or round(k) < 1:
@@ -777,6 +850,22 @@ def read_traces(
     meta_kind = kind
     n_bins = int(bins.max()) + 1
     n_srv = len(names)
+    if n_srv > limits.MAX_SERVERS:
+        msg = f"{root}: {n_srv:,} servers (limit MAX_SERVERS = {limits.MAX_SERVERS:,})"
+        raise InputError(msg)
+    if n_bins * n_srv > limits.MAX_GRID_CELLS:
+        msg = (f"{root}: the common grid would be {n_bins:,} steps of {grid_s:g} s x {n_srv:,} servers "
+               f"= {n_bins * n_srv:,} cells (limit MAX_GRID_CELLS = {limits.MAX_GRID_CELLS:,}); "
+               "choose a coarser interval (--interval) or fewer/shorter traces")
+        raise InputError(msg)
+    when = t_ns if kind == "timestamp" else steps
+    dup_mask = pd.DataFrame({"t": when, "c": codes}).duplicated().to_numpy()  # hashed: linear
+    n_dup = int(dup_mask.sum())
+    if n_dup:
+        first = int(np.flatnonzero(dup_mask)[0])
+        warnings.warn(f"{root}: {n_dup:,} sample(s) repeat a (server, time) already given, e.g. "
+                      f"server {str(server[first])!r}; each repeated cell holds the mean of its samples",
+                      ColonykitWarning, stacklevel=2)
     ok = ~np.isnan(value)
     flat = bins[ok] * n_srv + codes[ok]
     sums = np.bincount(flat, weights=value[ok], minlength=n_bins * n_srv)
@@ -847,5 +936,6 @@ def read_traces(
         "gaps": gaps,
         "gaps_filled": int(gaps.sum()) if fill != "none" else 0,
         "conversion": conversion,
+        "duplicate_samples": n_dup,
     }
     return frame, meta

@@ -49,7 +49,7 @@ def validation_problems(exc: ValidationError, where: str, model: type[BaseModel]
     ... except ValidationError as e:
     ...     for line in validation_problems(e, "s.yaml", ScenarioTarget):
     ...         print(line)
-    'hosts' must be a whole number in 1..10000 or 'auto' (got 0) at s.yaml
+    'hosts' must be a whole number in 1..1000 or 'auto' (got 0) at s.yaml
     'memory_gb_per_host' must be a known key (unknown key; did you mean 'memory_gib_per_host'?) at s.yaml
     """
     problems = []

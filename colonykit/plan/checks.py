@@ -36,7 +36,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from colonykit import channels, limits, memory, paging, reference, storage
+from colonykit import channels, memory, paging, reference, storage
+from colonykit import machine_limits as limits
 from colonykit.plan import carry
 from colonykit.plan.document import (
     ColonyPlan,

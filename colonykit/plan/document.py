@@ -11,13 +11,22 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from colonykit import patterns as pt
+from colonykit.limits import (
+    MAX_CORES,
+    MAX_CYLINDERS,
+    MAX_GUEST_MEMORY_MIB,
+    MAX_TABLE_VALUE,
+    MAX_VCPUS,
+)
+
 API_VERSION = "colonykit/v1"
 PLAN_KIND = "ColonyPlan"
 SCENARIO_KIND = "ColonyScenario"
 
 Hex4 = Annotated[str, StringConstraints(pattern=r"^[0-9A-F]{4}$")]
-Userid = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9$#@]{1,8}$")]
-Volser = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9$#@]{1,6}$")]
+Userid = pt.Userid
+Volser = pt.Volser
 GuestName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
 Ident = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")]
 Scalar = bool | int | float | str | None
@@ -26,7 +35,7 @@ Severity = Literal["error", "warning"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
 
 # =========================================================================== plan document
@@ -36,7 +45,7 @@ class Metadata(_Model):
     name: Ident = Field(description="Plan name.")
     revision: int = Field(1, ge=1, description="Bumped by the planner on each edit.")
     generated_by: str = Field(description="colonykit version that produced the plan.")
-    design: str = Field(description="Colony design (see `colonykit designs`).")
+    design: Ident = Field(description="Colony design (see `colonykit designs`).")
     platform: Literal["zvm", "xen"]
     volume_model: DasdModel = Field(
         "3390-9", description="3390 model of the minidisk volumes.")
@@ -51,33 +60,33 @@ class ZvmDisk(_Model):
     vdev: Hex4
     devtype: Literal["3390"] = "3390"
     volser: Volser
-    start_cyl: int = Field(ge=1, description="First cylinder (cylinder 0 holds the label).")
-    count_cyl: int = Field(ge=1, description="Size in 3390 cylinders.")
+    start_cyl: int = Field(ge=1, le=MAX_CYLINDERS, description="First cylinder (cylinder 0 holds the label).")
+    count_cyl: int = Field(ge=1, le=MAX_CYLINDERS, description="Size in 3390 cylinders.")
 
 
 class XenImage(_Model):
     """A file or block device holding a Xen disk image."""
 
-    target: str = Field(min_length=1, description="Path of the image on the host.")
+    target: pt.AbsPath = Field(description="Path of the image on the host.")
     format: Literal["raw", "qcow", "qcow2", "vhd", "qed"] = "raw"
 
 
 class NfsExport(_Model):
     """An NFS export (Xen NFS root)."""
 
-    server: str = Field(min_length=1)
-    export: str = Field(min_length=1)
-    options: str = ""
+    server: pt.HostName
+    export: pt.AbsPath
+    options: pt.MountOptions = ""
 
 
 class Image(_Model):
     """A shared read-only disk: z/VM base minidisk or Xen root image."""
 
     id: Ident
-    role: str
-    mount: str
+    role: pt.Word
+    mount: pt.MountPoint
     access: Literal["ro"] = "ro"
-    fs: str = ""
+    fs: pt.FsType = ""
     size_mib: int = Field(ge=0, description="Size [MiB] (rounded up).")
     size_cyl: int | None = Field(None, ge=1, description="Size [3390 cylinders] (z/VM).")
     zvm: ZvmDisk | None = None
@@ -90,14 +99,14 @@ class ZvmNetwork(_Model):
 
 
 class XenNetwork(_Model):
-    bridge: str = Field(min_length=1)
+    bridge: pt.IfName
 
 
 class Network(_Model):
     """A virtual switch (z/VM) or bridge (Xen)."""
 
     id: Ident
-    cidr: str | None = None
+    cidr: pt.Cidr | None = None
     zvm: ZvmNetwork | None = None
     xen: XenNetwork | None = None
 
@@ -105,8 +114,8 @@ class Network(_Model):
 class Capacity(_Model):
     """Real resources of one host or LPAR."""
 
-    cpus: int = Field(ge=1, description="Real engines (IFLs for z/VM, cores for Xen).")
-    cpu_type: str = "IFL"
+    cpus: int = Field(ge=1, le=MAX_CORES, description="Real engines (IFLs for z/VM, cores for Xen).")
+    cpu_type: pt.CpuType = "IFL"
     memory_gib: float = Field(gt=0, description="Real storage [GiB].")
     paging_gib: float = Field(0.0, ge=0, description="Paging space on DASD [GiB] (z/VM).")
     paging_volumes: int = Field(0, ge=0, description="Paging volumes.")
@@ -165,50 +174,50 @@ class StorageItem(_Model):
     """
 
     id: Ident
-    role: str
+    role: pt.Word
     kind: Literal["shared", "mdisk", "tdisk", "vdisk", "image", "nfs"]
     access: Literal["ro", "rw"]
     vdev: Annotated[str, StringConstraints(pattern=r"^(?:[0-9A-F]{4}|xvd[a-z]{1,2}|nfs)$")] = Field(
         description="z/VM virtual device (4 hex digits), Xen vdev (xvda…) or 'nfs'.")
-    mount: str = ""
-    fs: str = ""
+    mount: pt.MountPoint = ""
+    fs: pt.FsType = ""
     image: Ident | None = None
-    size_mib: int | None = Field(None, ge=1)
-    size_cyl: int | None = Field(None, ge=1)
+    size_mib: int | None = Field(None, ge=1, le=int(MAX_TABLE_VALUE))
+    size_cyl: int | None = Field(None, ge=1, le=MAX_CYLINDERS)
     volser: Volser | None = None
-    start_cyl: int | None = Field(None, ge=1)
-    pool: str | None = None
-    target: str | None = None
+    start_cyl: int | None = Field(None, ge=1, le=MAX_CYLINDERS)
+    pool: pt.DiskPool | None = None
+    target: pt.StorageTarget | None = None
 
 
 class ZvmGuest(_Model):
     """z/VM specifics of a guest (USER entry)."""
 
     userid: Userid
-    password: str = Field("XXXXXXXX", min_length=1, max_length=8)
+    password: pt.Password = "XXXXXXXX"
     profile: Userid | None = None
-    ipl: str = Field(min_length=1, description="IPL device (vdev) or NSS name.")
+    ipl: pt.IplTarget = Field(description="IPL device (vdev) or NSS name.")
     machine: Literal["ESA", "XA", "XC", "Z"] = "ESA"
-    privclass: str = "G"
-    options: list[str] = Field(default_factory=list)
-    namesave: list[str] = Field(default_factory=list, description="Restricted NSS/DCSS names.")
+    privclass: pt.PrivClass = "G"
+    options: list[pt.OptionKeyword] = Field(default_factory=list)
+    namesave: list[pt.NssName] = Field(default_factory=list, description="Restricted NSS/DCSS names.")
 
 
 class XenGuest(_Model):
     """Xen specifics of a domU (xl.cfg)."""
 
     type: Literal["pv", "pvh", "hvm"] = "pvh"
-    kernel: str | None = None
-    ramdisk: str | None = None
-    root: str | None = None
-    extra: str | None = None
+    kernel: pt.AbsPath | None = None
+    ramdisk: pt.AbsPath | None = None
+    root: pt.KernelArgs | None = None
+    extra: pt.KernelArgs | None = None
 
 
 class GuestNic(_Model):
     network: Ident
-    vdev: str | None = None
-    ip: str | None = None
-    mac: str | None = None
+    vdev: pt.Vdev | None = None
+    ip: pt.IpAddress | None = None
+    mac: pt.MacAddress | None = None
 
 
 class Guest(_Model):
@@ -216,10 +225,10 @@ class Guest(_Model):
 
     name: GuestName
     source_server: str = ""
-    vcpus: int = Field(ge=1)
-    max_vcpus: int = Field(ge=1)
-    memory_mib: int = Field(ge=1)
-    max_memory_mib: int = Field(ge=1)
+    vcpus: int = Field(ge=1, le=MAX_VCPUS)
+    max_vcpus: int = Field(ge=1, le=MAX_VCPUS)
+    memory_mib: int = Field(ge=1, le=MAX_GUEST_MEMORY_MIB)
+    max_memory_mib: int = Field(ge=1, le=MAX_GUEST_MEMORY_MIB)
     share_relative: int = Field(100, ge=1, le=10000)
     mips_sized: float = Field(0.0, ge=0, description="MIPS the sizing gave this guest.")
     peak_mips: float | None = Field(

@@ -8,8 +8,16 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, StringConstraints, ValidationError
 
-from colonykit._yaml import load_yaml
+from colonykit import patterns as pt
+from colonykit._yaml import load_yaml, read_text
 from colonykit.errors import InputError, raise_problems
+from colonykit.limits import (
+    MAX_CORES,
+    MAX_GUEST_MEMORY_MIB,
+    MAX_HOSTS,
+    MAX_TABLE_VALUE,
+    MAX_VCPUS,
+)
 from colonykit.plan._validation import validation_problems
 from colonykit.plan.document import (
     API_VERSION,
@@ -20,9 +28,6 @@ from colonykit.plan.document import (
     Userid,
     _Model,
 )
-
-#: Most LPARs/hosts a scenario may ask for (a bound on the work of placement).
-MAX_HOSTS = 10_000
 
 
 def _hosts_value(value: Any) -> int | str:
@@ -48,27 +53,29 @@ class ScenarioTarget(_Model):
     composite_statistic: Literal["peak", "p95"] = Field(
         "peak", description="Statistic of the composite MIPS series that sizes the colony's engines "
         "(placement always holds every time step).")
-    cpus_per_host: int | None = Field(None, ge=1, description="Default: sized engines ÷ hosts.")
+    cpus_per_host: int | None = Field(None, ge=1, le=MAX_CORES, description="Default: sized engines ÷ hosts.")
     sizing_bound: Literal["low", "typical", "high"] = "typical"
     basis: Literal["avg", "peak"] = "peak"
     target_util_pct: float | None = Field(None, gt=0, le=100)
     smt: bool = False
-    memory_gib_per_host: float | None = Field(None, gt=0, description="Default: Σ guest memory (1:1).")
-    paging_gib_per_host: float | None = Field(None, ge=0, description="Default: the paging rule.")
+    memory_gib_per_host: float | None = Field(None, gt=0, le=MAX_TABLE_VALUE,
+                                              description="Default: Σ guest memory (1:1).")
+    paging_gib_per_host: float | None = Field(None, ge=0, le=MAX_TABLE_VALUE,
+                                              description="Default: the paging rule.")
     paging_volume_model: DasdModel = "3390-9"
 
 
 class ScenarioRules(_Model):
-    max_memory_overcommit_ratio: float | None = Field(None, gt=0)
+    max_memory_overcommit_ratio: float | None = Field(None, gt=0, le=MAX_TABLE_VALUE)
     paging_rule: str = "velocity"  # paging.DEFAULT_RULE; the seed rule is "sg24-6299"
     channel_max_busy_pct: float | None = Field(None, gt=0, le=100)
 
 
 class GuestOverride(_Model):
-    memory_mib: int | None = Field(None, ge=1)
-    max_memory_mib: int | None = Field(None, ge=1)
-    vcpus: int | None = Field(None, ge=1)
-    max_vcpus: int | None = Field(None, ge=1)
+    memory_mib: int | None = Field(None, ge=1, le=MAX_GUEST_MEMORY_MIB)
+    max_memory_mib: int | None = Field(None, ge=1, le=MAX_GUEST_MEMORY_MIB)
+    vcpus: int | None = Field(None, ge=1, le=MAX_VCPUS)
+    max_vcpus: int | None = Field(None, ge=1, le=MAX_VCPUS)
     share_relative: int | None = Field(None, ge=1, le=10000)
 
 
@@ -77,12 +84,12 @@ class ScenarioGuests(_Model):
 
     userid_prefix: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9$#@]{0,4}$")] = "LNX"
     memory_from_source_frac: float | None = Field(None, gt=0, le=1)
-    max_memory_ratio: float | None = Field(None, ge=1)
-    extra_vcpus: int = Field(0, ge=0, description="max_vcpus = vcpus + extra_vcpus.")
+    max_memory_ratio: float | None = Field(None, ge=1, le=MAX_TABLE_VALUE)
+    extra_vcpus: int = Field(0, ge=0, le=MAX_VCPUS, description="max_vcpus = vcpus + extra_vcpus.")
     share_relative: int | None = Field(None, ge=1, le=10000)
-    password: str = Field("XXXXXXXX", min_length=1, max_length=8)
+    password: pt.Password = "XXXXXXXX"
     profile: Userid = "LNXDFLT"
-    options: list[str] = Field(default_factory=list)
+    options: list[pt.OptionKeyword] = Field(default_factory=list)
     ipl_nss: Userid | None = Field(None, description="IPL this NSS instead of the root disk.")
     namesave: list[Userid] = Field(default_factory=list)
     anti_affinity: list[Annotated[list[str], Field(min_length=2, max_length=2)]] = Field(
@@ -93,37 +100,37 @@ class ScenarioGuests(_Model):
 
 class ScenarioNetwork(_Model):
     id: Ident = "vsw1"
-    cidr: str = "10.1.0.0/16"
-    first_host: int | None = Field(None, ge=1)
+    cidr: pt.Cidr = "10.1.0.0/16"
+    first_host: int | None = Field(None, ge=1, le=2**32)
     vswitch: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9$#@]{1,8}$")] = "VSW1"
     nic_vdev: Hex4 = "0600"
-    bridge: str = "xenbr0"
+    bridge: pt.IfName = "xenbr0"
 
 
 class ScenarioStorage(_Model):
     volume_model: DasdModel = "3390-9"
     volser_prefix: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]?$")] = "LX"
     base_volser_prefix: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{0,3}$")] = "BASE"
-    disk_pool: str = "ECKD:POOL1"
-    image_dir: str = "/srv/xen/images"
-    nfs_server: str = "10.0.0.5"
-    nfs_export_dir: str = "/export/roots"
-    nfs_options: str = "vers=3"
-    xen_kernel: str = "/srv/xen/boot/vmlinuz"
-    xen_ramdisk: str | None = None
+    disk_pool: pt.DiskPool = "ECKD:POOL1"
+    image_dir: pt.AbsPath = "/srv/xen/images"
+    nfs_server: pt.HostName = "10.0.0.5"
+    nfs_export_dir: pt.AbsPath = "/export/roots"
+    nfs_options: pt.MountOptions = "vers=3"
+    xen_kernel: pt.AbsPath = "/srv/xen/boot/vmlinuz"
+    xen_ramdisk: pt.AbsPath | None = None
 
 
 class ScenarioIO(_Model):
     """Colony-wide DASD I/O (split over hosts by guest count)."""
 
-    io_rate_per_s: float = Field(ge=0)
-    connect_ms: float = Field(gt=0)
-    paths_per_host: int = Field(1, ge=1)
+    io_rate_per_s: float = Field(ge=0, le=MAX_TABLE_VALUE)
+    connect_ms: float = Field(gt=0, le=MAX_TABLE_VALUE)
+    paths_per_host: int = Field(1, ge=1, le=256)
 
 
 class ScenarioDesign(_Model):
     name: str
-    overrides: dict[str, float] = Field(default_factory=dict)
+    overrides: dict[str, Annotated[float, Field(ge=0, le=MAX_TABLE_VALUE)]] = Field(default_factory=dict)
     file: str | None = None
 
 
@@ -205,5 +212,5 @@ def load_scenario(path: str | Path) -> Scenario:
     if not p.is_file():
         msg = f"scenario file not found: {p}"
         raise InputError(msg)
-    return parse_scenario(load_yaml(p.read_text(encoding="utf-8"), p.name), p.name, p.parent)
+    return parse_scenario(load_yaml(read_text(p, "scenario"), p.name), p.name, p.parent)
 
