@@ -39,16 +39,17 @@ def test_figures_and_sections(result: plan.ColonyPlanResult, text: str) -> None:
     assert sorted(names) == sorted(report.report_figures(result))
     # white space appears exactly when the plan carries a white-space result
     assert ("white_space" in names) == (result.extras.get("whitespace") is not None)
-    for section in ("summary", "findings", "sizing", "hosts", "design", "channels", "evidence", "assumptions"):
+    for section in ("title", "executive-summary", "findings", "sizing", "hosts", "design", "channels",
+                    "evidence", "assumptions", "references", "appendix"):
         assert f'id="{section}"' in text
 
 
 def test_numbers_come_from_the_plan(result: plan.ColonyPlanResult, text: str) -> None:
     h = report.headline(result)
     assert h["engines"] == {"low": 2, "typical": 2, "high": 4}
-    assert "2 / 2 / 4 (plan uses typical)" in text
+    assert "range 2 / 2 / 4 low / typical / high" in text
     assert f"{h['mips']['mips_typical']:,.0f}" in text  # 3,194
-    assert "zvm-basevol-guestvol (zvm)" in text
+    assert "design <b>zvm-basevol-guestvol</b>" in text
     for f in result.plan.findings:
         assert f"<td>{f.code}</td>" in text
     ws = result.plan.evidence.white_space
@@ -113,7 +114,8 @@ def test_with_traces_the_white_space_is_reported(result: plan.ColonyPlanResult) 
     ws = res.extras["whitespace"]
     text = report.build_report(res)
     assert "data-figure='white_space'" in text
-    assert f"White space of peak-sized servers: {ws.white_space_pct:.1f} %" in text
+    assert f"{ws.white_space_pct:.1f} % of the sum of the individual peaks is never used" in text
+    assert f"<td class='num'>{ws.white_space_pct:,.2f}</td>" in text
     assert "white space: evaluated" in text
 
 

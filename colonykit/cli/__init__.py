@@ -25,6 +25,9 @@ COMMAND_MODULES = (
     "colonykit.cli._plan",
     "colonykit.cli._report",
     "colonykit.cli._run",
+    "colonykit.cli._init",
+    "colonykit.cli._catalog",
+    "colonykit.cli._workshop",
 )
 
 
