@@ -99,10 +99,10 @@ def control_help() -> dict[str, str]:
         "target_util_pct": ("Target maximum engine utilization at the sized load [%] (headroom = 100 − it). "
                             f"Default {reference.constant('target_util_pct'):g} %: "
                             f"{_constant_source('target_util_pct')}"),
-        "workload_class": ("Workload class of every server (tpm per MIPS range of the workload factor, "
+        "workload_class": ("Workload class of every server (workload factor range [tpm/MIPS], "
                            "SG24-6299-00 §2.4–2.5); '(as inventory)' keeps each server's class. "
                            "List: colonykit catalog classes"),
-        "processor": ("Target IBM Z generation (engine MIPS at 1-way, largest n-way, SMT): "
+        "processor": ("Target IBM Z generation (engine capacity [MIPS] at 1-way, largest n-way, SMT): "
                       "colonykit catalog processors lists each with its source"),
         "sizing_bound": ("Which end of the workload-factor range the plan is built from: low / typical / "
                          "high [MIPS] (SG24-6299-00 §2.5: 20–200 tpm per MIPS)"),
