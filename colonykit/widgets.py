@@ -618,13 +618,16 @@ def inventory_html(model: ExplorerModel, highlight: str | None = None) -> str:
 
 
 def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | None = None,
-             export_dir: str | Path = "out/explorer") -> Any:
+             export_dir: str | Path = "out/explorer", replace_figures: bool = False) -> Any:
     """The explorer panel (an ``ipywidgets.HBox``) for a scenario: controls left, results right.
 
     Left column: the controls (each with a tooltip naming its unit and source), *Pin
     baseline*, the export folder, *Save scenario*, *Export plan*, *Export report*.  Right:
     the headline, baseline vs current, and tabs with the charts (2 × 2), the server table
     (change a server's utilization, class or count) and the hosts and findings.
+
+    ``replace_figures``: show each update as a new ``FigureWidget`` instead of updating the
+    figure in place (Voilà 0.5 does not apply plotly's in-place updates; JupyterLab does).
 
     Attributes of the returned panel: ``model`` (:class:`ExplorerModel`), ``controls``
     (dict of control widgets by :class:`Controls` field), ``figures`` (dict of
@@ -672,22 +675,28 @@ def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | 
                                                   step=1, description="real GiB / LPAR",
                                                   style=style, layout=lay),
     }
+    rows = []
     for name, wid in controls.items():
         wid.tooltip = tips[name]
         wid.add_class(f"ck-control-{name}")
+        info = w.HTML(f"<span class='ck-tip' title='{html.escape(tips[name], quote=True)}' "
+                      "style='cursor:help;color:#0072B2;font-weight:bold'>ⓘ</span>",
+                      layout=w.Layout(width="18px"))
+        info.add_class(f"ck-tip-{name}")
+        rows.append(w.HBox([wid, info]))
     figures: dict[str, Any] = {}
     for name in FIGURES:
         if name in model.state.figures:
-            fw = go.FigureWidget(model.state.figures[name])
-            fw.layout.height = FIGURE_HEIGHT_PX
-            fw.layout.margin = FIGURE_MARGIN
-            figures[name] = fw
+            src = model.state.figures[name]
+            src.layout.height = FIGURE_HEIGHT_PX  # before the widget exists: its first state has it
+            src.layout.margin = FIGURE_MARGIN
+            figures[name] = go.FigureWidget(src)
     static = []
     for name in STATIC_FIGURES:
         if name in model.state.figures:
-            fw = go.FigureWidget(model.state.figures[name])
-            fw.layout.height = FIGURE_HEIGHT_PX + 60
-            static.append(fw)
+            src = model.state.figures[name]
+            src.layout.height = FIGURE_HEIGHT_PX + 60
+            static.append(go.FigureWidget(src))
     head = w.HTML(headline_html(model.state))
     compare = w.HTML(comparison_html(model))
     status = w.HTML("<span class='ck-status'>ready</span>")
@@ -739,11 +748,15 @@ def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | 
         return v
 
     def show(state: ExplorerState) -> None:
-        for name, fw in figures.items():
-            sync_figure(fw, state.figures[name])
-            with fw.batch_update():
-                fw.layout.height = FIGURE_HEIGHT_PX
-                fw.layout.margin = FIGURE_MARGIN
+        for name, fw in list(figures.items()):
+            source = state.figures[name]
+            source.layout.height = FIGURE_HEIGHT_PX  # the dashboard's size, sent with the one update
+            source.layout.margin = FIGURE_MARGIN
+            if replace_figures:  # a new widget per figure: Voilà drops FigureWidget's in-place deltas
+                figures[name] = go.FigureWidget(source)
+                slots[name].children = (figures[name],)
+            else:
+                sync_figure(fw, source)
         head.value = headline_html(state)
         compare.value = comparison_html(model)
 
@@ -808,10 +821,11 @@ def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | 
     buttons = w.VBox([w.HBox([pin, save]), w.HBox([button, report_b])])
     left = w.VBox([w.HTML(f"<b>Scenario {html.escape(str(model.scenario.name))}</b><br><span "
                           "style='color:#666'>hover a control for its unit and source</span>"),
-                   *controls.values(), export_dir_w, buttons, status],
-                  layout=w.Layout(width="370px", min_width="370px"))
+                   *rows, export_dir_w, buttons, status],
+                  layout=w.Layout(width="390px", min_width="390px"))
     left.add_class("ck-left")
-    grid = w.GridBox(list(figures.values()),
+    slots = {name: w.Box([fw], layout=w.Layout(min_width="0")) for name, fw in figures.items()}
+    grid = w.GridBox(list(slots.values()),
                      layout=w.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))", width="100%"))
     grid.add_class("ck-charts")
     servers_tab = w.HBox([w.VBox([*ed.values(), apply_b], layout=w.Layout(min_width="360px")), inv_html])
@@ -851,7 +865,8 @@ def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | 
 
 
 def dashboard(scenario: plan.Scenario | str | Path, *, export_dir: str | Path = "out/workshop") -> Any:
-    """The workshop dashboard (what ``colonykit workshop`` serves with Voilà): :func:`explorer` full width.
+    """The workshop dashboard (what ``colonykit workshop`` serves with Voilà): :func:`explorer` full width,
+    figures replaced on each update (``replace_figures=True``).
 
     Examples
     --------
@@ -859,7 +874,7 @@ def dashboard(scenario: plan.Scenario | str | Path, *, export_dir: str | Path = 
     >>> sorted(ui.figures)[:2]
     ['design_comparison', 'plan_hosts']
     """
-    return explorer(scenario, export_dir=export_dir)
+    return explorer(scenario, export_dir=export_dir, replace_figures=True)
 
 
 def controls_dict(controls: Controls) -> dict[str, Any]:

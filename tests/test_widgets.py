@@ -288,3 +288,13 @@ def test_server_table_apply(ui) -> None:
     ui.apply_button.click()
     assert "ck-error" in ui.status.value
     assert ui.model.state.headline["guests"] == 28
+
+
+def test_dashboard_replaces_figures(tmp_path: Path) -> None:
+    ui = widgets.dashboard(SCENARIO, export_dir=tmp_path)
+    fw = ui.figures["sizing_engines"]
+    ui.controls["target_util_pct"].value = 50
+    new = ui.figures["sizing_engines"]
+    assert new is not fw and list(new.data[0].y) == [2, 4, 6]
+    assert new.layout.height == widgets.FIGURE_HEIGHT_PX
+    assert ui.tabs.children[0].children[0].children == (new,)  # the new widget is on screen
