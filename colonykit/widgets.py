@@ -680,7 +680,8 @@ def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | 
         wid.tooltip = tips[name]
         wid.add_class(f"ck-control-{name}")
         info = w.HTML(f"<span class='ck-tip' title='{html.escape(tips[name], quote=True)}' "
-                      "style='cursor:help;color:#0072B2;font-weight:bold'>ⓘ</span>",
+                      "style='cursor:help;color:#0072B2;font-weight:bold;border:1px solid #0072B2;"
+                      "border-radius:50%;padding:0 5px;font-size:.8em'>?</span>",
                       layout=w.Layout(width="18px"))
         info.add_class(f"ck-tip-{name}")
         rows.append(w.HBox([wid, info]))

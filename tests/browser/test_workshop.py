@@ -107,7 +107,7 @@ def test_dashboard_loads_under_voila(dash, artifacts_dir: Path) -> None:
     assert dash.locator(".jp-OutputArea-output pre").count() == 0  # no traceback, no code cells
     assert dash.locator(".jp-CodeCell .jp-InputArea").count() == 0
     assert dash.locator(".ck-explorer .ck-charts .js-plotly-plot").count() == 4
-    # tooltips: the ⓘ beside each control (the widget's own tooltip is not rendered by every control)
+    # tooltips: the (?) beside each control (the widget's own tooltip is not rendered by every control)
     for name in ("target_util_pct", "processor", "hosts", "max_memory_overcommit_ratio"):
         title = dash.locator(f".ck-tip-{name} .ck-tip").get_attribute("title")
         assert title and "[" in title, (name, title)
@@ -152,6 +152,8 @@ def test_control_change_updates_headline_and_baseline(dash, expected, artifacts_
     diff = dash.locator(".ck-compare .ck-row-difference td").nth(1).inner_text()
     assert (base, cur) == (str(sum(before.headline["engines_per_host"])), str(sum(after.headline["engines_per_host"])))
     assert diff.startswith("+")
+    dash.wait_for_function("() => document.querySelectorAll('.ck-charts .js-plotly-plot .gtitle').length === 4")
+    dash.wait_for_timeout(1000)
     dash.screenshot(path=str(artifacts_dir / "workshop_baseline_1920x1080.png"))
 
 
