@@ -363,6 +363,11 @@ def executive_summary(result: Any) -> dict[str, Any]:
     if engines_peak is None and sz is not None:
         engines_peak = h["engines"].get(h["bound"])
     engines_composite = sizing_values.get("engines_composite")
+    composite = [(x.capacity.composite_peak_mips, x.capacity.mips_usable) for x in p.hosts
+                 if getattr(x.capacity, "composite_peak_mips", None) is not None
+                 and getattr(x.capacity, "mips_usable", None) is not None]
+    composite_peak_mips = sum(c for c, _u in composite) if composite else None
+    mips_usable = sum(u for _c, u in composite) if composite else None
     servers = int(sz.servers["count"].sum()) if sz is not None else h["guests"]
     engines_total = int(sum(h["engines_per_host"]))
     ws = p.evidence.white_space
@@ -397,6 +402,8 @@ def executive_summary(result: Any) -> dict[str, Any]:
         "engines_range": h["engines"],
         "engines_peak": engines_peak,
         "engines_composite": engines_composite,
+        "composite_peak_mips": composite_peak_mips,
+        "mips_usable": mips_usable,
         "white_space_pct": ws.values.get("white_space_pct") if ws.evaluated else None,
         "white_space_servers": ws.values.get("servers") if ws.evaluated else None,
         "white_space_note": ws.note,
@@ -416,8 +423,14 @@ def _summary_html(result: Any, s: dict[str, Any]) -> str:
     mem = ", ".join(f"{m:g}" for m in c["memory_gib_per_host"])
     paging = ", ".join(f"{m:g}" for m in c["paging_gib_per_host"])
     e = s["engines_range"]
-    comp = (f"{s['engines_composite']} engines" if s["engines_composite"] is not None else
-            "not sized yet (the plan sizes on the servers' peaks)")
+    if s["engines_composite"] is not None:
+        comp = f"<b>{s['engines_composite']}</b> engines (sized on the servers' composite trace)"
+    elif s["composite_peak_mips"] is not None:
+        comp = (f"the traced servers' composite peak is {s['composite_peak_mips']:,.0f} MIPS of the "
+                f"{s['mips_usable']:,.0f} usable MIPS of the planned engines "
+                f"({100 * s['composite_peak_mips'] / s['mips_usable']:.0f} %)")
+    else:
+        comp = "not evaluated (no utilization traces: the plan sizes on the servers' peaks)"
     if s["white_space_pct"] is not None:
         ws = (f"{s['white_space_pct']:.1f} % of the sum of the individual peaks is never used at the same "
               f"time ({s['white_space_servers']} traced servers)")

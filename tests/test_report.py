@@ -253,3 +253,12 @@ def test_cli_report_xlsx_and_metadata(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "ACME" in text and "<td class='ck-author'>Me</td>" in text
     assert main(["report", SCENARIO, "--out", str(tmp_path / "r2.html"), "--pdf", str(tmp_path)]) == 2
     assert "--pdf must be a file name" in capsys.readouterr().err
+
+
+def test_title_page_from_scenario_metadata(result: plan.ColonyPlanResult) -> None:
+    scen = result.scenario.model_copy(deep=True)
+    scen.metadata = plan.ScenarioMetadata(customer="XYZ Corp", project="Colony", author="A. P.", date="2026-02-01")
+    info = report.document_info(plan.build_plan(scen))
+    assert (info.customer, info.project, info.author, info.date) == ("XYZ Corp", "Colony", "A. P.", "2026-02-01")
+    with pytest.raises(ValueError, match="metadata.date"):
+        plan.parse_scenario({"name": "x", "design": {"name": "dedicated"}, "metadata": {"date": "1 Feb"}})
