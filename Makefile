@@ -9,7 +9,7 @@ STAMP_BROWSER := $(VENV)/.stamp-browser
 OUT    ?= out
 SCENARIO ?= data/examples/bitbrains_colony.yaml
 
-.PHONY: run test test-fast test-notebooks test-browser bench lint clean install
+.PHONY: run test test-fast test-notebooks test-browser bench lint clean install workshop
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ install: $(STAMP_RUN)
 ## make run: sizing -> white space -> plan -> provisioning YAML + HTML report in out/
 run: $(STAMP_RUN)
 	$(VENV)/bin/colonykit run $(SCENARIO) --out $(OUT)
+
+## make workshop: the dashboard (Voila) for SCENARIO on http://127.0.0.1:8866 until Ctrl-C
+workshop: $(STAMP_RUN)
+	$(PIP) install --quiet -e '.[workshop]'
+	$(VENV)/bin/colonykit workshop $(SCENARIO)
 
 ## make test: the whole suite (unit, property, CLI, notebooks)
 test: $(STAMP_TEST)

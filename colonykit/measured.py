@@ -262,6 +262,7 @@ def measured_sizing(inventory: pd.DataFrame, sizing_res: sizing.SizingResult, jo
     names = [f"{s}#{k}" if n > 1 else s for s, k, n in
              zip(inst["server"], inst["k"], inst.groupby("server")["k"].transform("size"), strict=True)]
     inst["column"] = names
+    inst.attrs["bound"] = series_bound
     frame = pd.DataFrame(typical, index=join.frame.index, columns=pd.Index(names, name="guest"))
     frame.attrs = {"unit": "mips", "interval_s": join.frame.attrs.get("interval_s")}
     return MeasuredSizing(

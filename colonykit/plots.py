@@ -32,6 +32,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from colonykit import reference
 from colonykit.errors import InputError
 from colonykit.units import MIB_PER_GIB
 
@@ -81,8 +82,24 @@ def _unit_label(unit: str) -> str:
     return UNIT_LABELS.get(unit, f"demand [{unit}]")
 
 
-def _time_axis_title(index: pd.Index) -> str:
-    return "time [UTC]" if isinstance(index, pd.DatetimeIndex) else "step"
+def _time_axis(index: pd.Index, interval_s: float | None) -> tuple[Any, str]:
+    """x values and axis title of a trace index: timestamps as they are, sample numbers as elapsed hours.
+
+    A trace without timestamps (PlanetLab, Bitbrains) is numbered in samples of ``interval_s``
+    seconds (``trace_step_s`` in ``constants_whitespace.csv`` when the trace does not say):
+    the axis shows the elapsed time since the first sample, in hours, never "step".
+    """
+    if isinstance(index, pd.DatetimeIndex):
+        return index, "time [UTC]"
+    step_s = float(interval_s) if interval_s else float(reference.constant("trace_step_s"))
+    pos = np.asarray(index, dtype=float)
+    hours = (pos - (pos[0] if len(pos) else 0.0)) * step_s / 3600.0
+    return hours, f"elapsed time since the first sample [h] ({step_s:g} s per sample)"
+
+
+def _interval_of(result: Any, series: Any) -> float | None:
+    value = getattr(result, "interval_s", None) or getattr(series, "attrs", {}).get("interval_s")
+    return float(value) if value else None
 
 
 # --------------------------------------------------------------------------- sizing
@@ -179,7 +196,7 @@ def white_space(result: Any) -> go.Figure:
     (90.0, [50.0, 60.0, 20.0])
     """
     comp = result.composite
-    x = comp.index
+    x, x_title = _time_axis(comp.index, result.interval_s)
     n = len(comp)
     unit = result.unit
     fig = _figure()
@@ -200,7 +217,7 @@ def white_space(result: Any) -> go.Figure:
     _layout(fig, f"White space: {result.white_space_pct:.1f} % of the sum of peaks "
                  f"({result.servers} servers; shaded)", height=420)
     fig.update_yaxes(title_text=_unit_label(unit), rangemode="tozero")
-    fig.update_xaxes(title_text=_time_axis_title(x))
+    fig.update_xaxes(title_text=x_title)
     return fig
 
 
@@ -215,23 +232,25 @@ def staggering(result: Any) -> go.Figure:
     before, after = result.composite_before, result.composite_after
     unit = result.unit
     n = len(before)
+    x, x_title = _time_axis(before.index, _interval_of(result, before))
+    x_after, _t = _time_axis(after.index, _interval_of(result, before))
     fig = _figure()
-    fig.add_scatter(x=before.index, y=before.to_numpy(dtype=float), name="before", mode="lines",
+    fig.add_scatter(x=x, y=before.to_numpy(dtype=float), name="before", mode="lines",
                     line={"color": OKABE_ITO["vermillion"]},
                     hovertemplate=f"%{{x}}: before %{{y:,.1f}} {unit}<extra></extra>")
-    fig.add_scatter(x=after.index, y=after.to_numpy(dtype=float), name="after staggering", mode="lines",
+    fig.add_scatter(x=x_after, y=after.to_numpy(dtype=float), name="after staggering", mode="lines",
                     line={"color": OKABE_ITO["blue"]},
                     hovertemplate=f"%{{x}}: after %{{y:,.1f}} {unit}<extra></extra>")
-    fig.add_scatter(x=before.index, y=np.full(n, result.peak_before), name="peak before", mode="lines",
+    fig.add_scatter(x=x, y=np.full(n, result.peak_before), name="peak before", mode="lines",
                     line={"color": OKABE_ITO["vermillion"], "dash": "dot"},
                     hovertemplate=f"peak before %{{y:,.1f}} {unit}<extra></extra>")
-    fig.add_scatter(x=after.index, y=np.full(n, result.peak_after), name="peak after", mode="lines",
+    fig.add_scatter(x=x_after, y=np.full(n, result.peak_after), name="peak after", mode="lines",
                     line={"color": OKABE_ITO["blue"], "dash": "dot"},
                     hovertemplate=f"peak after %{{y:,.1f}} {unit}<extra></extra>")
     _layout(fig, f"Staggering: peak {result.peak_before:,.1f} → {result.peak_after:,.1f} {unit} "
                  f"(−{result.reduction_pct:.1f} %, {result.method})", height=420)
     fig.update_yaxes(title_text=_unit_label(unit), rangemode="tozero")
-    fig.update_xaxes(title_text=_time_axis_title(before.index))
+    fig.update_xaxes(title_text=x_title)
     return fig
 
 
@@ -255,25 +274,26 @@ def packing_hosts(result: Any, demand: pd.DataFrame | None = None) -> go.Figure:
     fig = make_subplots(rows=len(hosts), cols=1, shared_xaxes=True, vertical_spacing=0.04,
                         subplot_titles=[f"host {h}" for h in hosts], figure=_figure())
     n = len(hs)
+    x, x_title = _time_axis(hs.index, _interval_of(result, hs))
     for i, h in enumerate(hosts, start=1):
         first = i == 1
         if demand is not None:
             members = [s for s, hid in result.assignment.items() if hid == h and s in demand.columns]
             for j, s in enumerate(members):
-                fig.add_scatter(x=demand.index, y=demand[s].to_numpy(dtype=float), name=str(s),
+                fig.add_scatter(x=x, y=demand[s].to_numpy(dtype=float), name=str(s),
                                 mode="lines", stackgroup=f"h{h}", line={"width": 0.5},
                                 marker_color=PALETTE[j % len(PALETTE)], showlegend=False,
                                 hovertemplate=f"{s} on host {h}: %{{y:,.1f}} {unit}<extra></extra>",
                                 row=i, col=1)
         else:
-            fig.add_scatter(x=hs.index, y=hs[h].to_numpy(dtype=float), name="host demand",
+            fig.add_scatter(x=x, y=hs[h].to_numpy(dtype=float), name="host demand",
                             mode="lines", fill="tozeroy", line={"color": OKABE_ITO["blue"]},
                             showlegend=first,
                             hovertemplate=f"host {h}: %{{y:,.1f}} {unit}<extra></extra>", row=i, col=1)
-        fig.add_scatter(x=hs.index, y=np.full(n, result.capacity), name="usable capacity", mode="lines",
+        fig.add_scatter(x=x, y=np.full(n, result.capacity), name="usable capacity", mode="lines",
                         line={"color": OKABE_ITO["vermillion"], "dash": "dash"}, showlegend=first,
                         hovertemplate=f"usable capacity %{{y:,.1f}} {unit}<extra></extra>", row=i, col=1)
-        fig.add_scatter(x=hs.index, y=np.full(n, result.host_capacity), name="rated capacity",
+        fig.add_scatter(x=x, y=np.full(n, result.host_capacity), name="rated capacity",
                         mode="lines", line={"color": OKABE_ITO["black"], "dash": "dot"}, showlegend=first,
                         hovertemplate=f"rated capacity %{{y:,.1f}} {unit}<extra></extra>", row=i, col=1)
         fig.update_yaxes(title_text=unit or "demand", rangemode="tozero", row=i, col=1)
@@ -281,7 +301,7 @@ def packing_hosts(result: Any, demand: pd.DataFrame | None = None) -> go.Figure:
     _layout(fig, f"Packing: {result.hosts_used} hosts (lower bound {result.lower_bound}, "
                  f"peak-based FFD {result.ffd_peak_hosts}; {result.method}){more}",
             height=max(300, 200 * len(hosts)))
-    fig.update_xaxes(title_text=_time_axis_title(hs.index), row=len(hosts), col=1)
+    fig.update_xaxes(title_text=x_title, row=len(hosts), col=1)
     return fig
 
 

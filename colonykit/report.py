@@ -17,8 +17,15 @@ Examples
 
 from __future__ import annotations
 
+import datetime as _dt
 import html as _html
 import json
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +35,9 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from colonykit import channels, designs, plots
-from colonykit._atomic import atomic_write_text
+from colonykit._atomic import atomic_write_bytes, atomic_write_text
+from colonykit.errors import InputError
+from colonykit.units import MIB_PER_GIB
 
 #: plotly config for embedded figures (no logo, no network-backed buttons).
 PLOTLY_CONFIG: dict[str, Any] = {"displaylogo": False, "responsive": True,
@@ -155,7 +164,7 @@ def _fig_html(name: str, fig: go.Figure) -> str:
     return f"<div class='figure' data-figure='{_e(name)}'>{div}</div>"
 
 
-def _evidence_section(result: Any) -> str:
+def _evidence_section(result: Any, refs: References) -> str:
     ev = result.plan.evidence
     parts = []
     for name in ("sizing", "white_space", "paging", "channels", "design"):
@@ -163,20 +172,352 @@ def _evidence_section(result: Any) -> str:
         state = ("evaluated" if item.evaluated else
                  "not applicable" if not item.applicable else "NOT evaluated")
         values = _table([{"name": k, "value": v} for k, v in item.values.items()]) if item.values else ""
+        cited = refs.cite(f"{item.method}; {item.source}") if (item.method or item.source) else ""
+        method = _SEED_RE.sub("", item.method or "").strip(" ,;") or "—"
         parts.append(f"<h3>{_e(name.replace('_', ' '))}: {state}</h3>"
-                     f"<p>method: {_e(item.method or '—')}; source: {_e(item.source or '—')}"
+                     f"<p>method: {_e(method)}{' ' + _e(cited) if cited else ''}"
                      f"{'; note: ' + _e(item.note) if item.note else ''}</p>{values}")
     return "".join(parts)
 
 
-def build_report(result: Any, *, title: str | None = None) -> str:
-    """The workshop report of a plan result as one self-contained HTML document.
+# --------------------------------------------------------------------------- document facts
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What the title page says: who the plan is for, by whom, when, which revision.
+
+    Read from the scenario's ``metadata`` section when it has one (``customer``, ``project``,
+    ``author``, ``date``), each overridable (``colonykit report --customer …``); the revision
+    is the plan's ``metadata.revision``.
+    """
+
+    customer: str = ""
+    project: str = ""
+    author: str = ""
+    date: str = ""
+    revision: int = 1
+
+
+def document_info(result: Any, **overrides: Any) -> DocumentInfo:
+    """The :class:`DocumentInfo` of a plan result (scenario metadata, then ``overrides``).
+
+    Examples
+    --------
+    >>> from colonykit import plan
+    >>> info = document_info(plan.build_plan("data/examples/scenario.yaml"), customer="XYZ")
+    >>> info.customer, info.revision
+    ('XYZ', 1)
+    """
+    meta = getattr(result.scenario, "metadata", None)
+    found: dict[str, Any] = {}
+    for name in ("customer", "project", "author", "date"):
+        value = getattr(meta, name, None) if meta is not None else None
+        if value not in (None, ""):
+            found[name] = str(value)
+    found.setdefault("project", str(result.plan.metadata.name))
+    found.setdefault("date", _dt.datetime.now(_dt.UTC).date().isoformat())
+    found["revision"] = int(result.plan.metadata.revision)
+    found.update({k: v for k, v in overrides.items() if v not in (None, "")})
+    return DocumentInfo(**found)
+
+
+# --------------------------------------------------------------------------- references
+_SEED_RE = re.compile(r"\b(seed \d{3}|SG24-6824)\b\s*((?:§|Table|Fig)[^;,()]*)?")
+_URL_RE = re.compile(r"https?://\S+")
+_INTERNAL_RE = re.compile(r"\b(?:facts|provisioning-formats|tooling)\.md\b\s*(?:§\s*[\d.]+[a-z]?)?[:,]?\s*")
+
+
+def public_source(source: str) -> str:
+    """A source string without colonykit's internal file keys (``facts.md §1.6``), seeds named by publication.
+
+    Examples
+    --------
+    >>> public_source("facts.md §1.6 IBM AIX tip http://x.example/a")
+    'IBM AIX tip http://x.example/a'
+    >>> public_source("seed 003 §2.3")
+    'SG24-6299-00 §2.3'
+    """
+    pubs = publications()
+
+    def seed(m: re.Match[str]) -> str:
+        key = m.group(1)
+        num = pubs.loc[key, "number"] if key in pubs.index else None
+        name = str(num) if num is not None and pd.notna(num) else str(pubs.loc[key, "title"]) if key in pubs.index else key
+        return f"{name} {m.group(2) or ''}".strip()
+
+    return _SEED_RE.sub(seed, _INTERNAL_RE.sub("", str(source))).strip(" ;,")
+
+
+@lru_cache(maxsize=1)
+def publications() -> pd.DataFrame:
+    """The publications the source keys name (``colonykit/_data/publications.csv``), by key."""
+    from colonykit import reference
+
+    return reference.load_table("publications", index="key")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One numbered reference of the report: a publication (or web page) and the sections cited."""
+
+    number: int
+    title: str
+    publication: str = ""
+    publisher: str = ""
+    year: str = ""
+    url: str = ""
+    sections: tuple[str, ...] = ()
+
+    def text(self) -> str:
+        """``[n] SG24-6299-00, "Title", IBM Redbooks, 2001, §2.3, §9.1.1``."""
+        parts = [self.publication, f"“{self.title}”" if self.title else "", self.publisher, self.year,
+                 ", ".join(self.sections), self.url]
+        return f"[{self.number}] " + ", ".join(p for p in parts if p)
+
+
+class References:
+    """Numbered references built from internal source keys (``seed 003 §9.1.1``, ``facts.md §2.2 … URL``).
+
+    :meth:`cite` turns one source string into ``[1] §9.1.1; [4]``; :attr:`entries` is the
+    numbered list; :attr:`keys` maps every internal key seen to what it was cited as
+    (the appendix).
+    """
+
+    def __init__(self) -> None:
+        self._by_id: dict[str, dict[str, Any]] = {}
+        self.keys: dict[str, str] = {}
+
+    def _ref(self, ident: str, **info: Any) -> dict[str, Any]:
+        if ident not in self._by_id:
+            self._by_id[ident] = {"number": len(self._by_id) + 1, "sections": [], **info}
+        return self._by_id[ident]
+
+    def cite(self, source: str) -> str:
+        """The citation text for one source string (empty when it names no publication)."""
+        if not source:
+            return ""
+        out: list[str] = []
+        pubs = publications()
+        for part in (x.strip() for x in str(source).split(";")):
+            if not part:
+                continue
+            seeds = list(_SEED_RE.finditer(part))
+            for m in seeds:
+                key, section = m.group(1), (m.group(2) or "").strip()
+                row = pubs.loc[key] if key in pubs.index else None
+                ref = self._ref(key, title=str(row["title"]) if row is not None else key,
+                                publication=str(row["number"]) if row is not None and pd.notna(row["number"]) else "",
+                                publisher=str(row["publisher"]) if row is not None and pd.notna(row["publisher"]) else "",
+                                year=str(int(row["year"])) if row is not None and pd.notna(row["year"]) else "",
+                                url=str(row["url"]) if row is not None and pd.notna(row["url"]) else "")
+                if section and section not in ref["sections"]:
+                    ref["sections"].append(section)
+                out.append(f"[{ref['number']}]" + (f" {section}" if section else ""))
+            urls = _URL_RE.findall(part)
+            if urls and not seeds:
+                title = _URL_RE.sub("", _INTERNAL_RE.sub("", part)).strip(" ,:;()[]")
+                ref = self._ref(urls[0], title=title or urls[0], url=urls[0])
+                out.append(f"[{ref['number']}]")
+            elif not seeds and not urls:
+                lowered = part.lower()
+                kind = ("colonykit derivation" if lowered.startswith("derived") else
+                        "planner assumption" if lowered.startswith("assumption") else
+                        "colonykit default" if lowered.startswith("colonykit") else "")
+                if kind:
+                    out.append(kind)
+        text = "; ".join(dict.fromkeys(out))
+        self.keys[str(source)] = text
+        return text
+
+    @property
+    def entries(self) -> list[Citation]:
+        """The numbered references, in the order first cited."""
+        return [Citation(number=r["number"], title=r.get("title", ""), publication=r.get("publication", ""),
+                         publisher=r.get("publisher", ""), year=r.get("year", ""), url=r.get("url", ""),
+                         sections=tuple(r["sections"])) for r in self._by_id.values()]
+
+
+# --------------------------------------------------------------------------- executive summary
+def executive_summary(result: Any) -> dict[str, Any]:
+    """The answer on one page, each value read from the result.
+
+    Keys: ``configuration`` (processor, hosts, engines per host, memory and paging per host,
+    design), ``engines_peak`` and ``engines_composite`` (None until the plan sizes on the
+    composite), ``white_space_pct``, ``servers`` / ``engines_total`` / ``consolidation_ratio``
+    (servers per engine), ``overcommit`` (per host: ratio and limit), ``disk_saving_pct``,
+    ``risks`` (error and warning findings first, then what was not evaluated).
+
+    Examples
+    --------
+    >>> from colonykit import plan
+    >>> s = executive_summary(plan.build_plan("data/examples/scenario.yaml"))
+    >>> s["servers"], s["engines_total"], s["consolidation_ratio"]
+    (26, 2, 13.0)
+    """
+    from colonykit import memory
+
+    p = result.plan
+    h = headline(result)
+    sz = result.sizing
+    sizing_values = p.evidence.sizing.values
+    engines_peak = sizing_values.get("engines_peak")
+    if engines_peak is None and sz is not None:
+        engines_peak = h["engines"].get(h["bound"])
+    engines_composite = sizing_values.get("engines_composite")
+    composite = [(x.capacity.composite_peak_mips, x.capacity.mips_usable) for x in p.hosts
+                 if getattr(x.capacity, "composite_peak_mips", None) is not None
+                 and getattr(x.capacity, "mips_usable", None) is not None]
+    composite_peak_mips = sum(c for c, _u in composite) if composite else None
+    mips_usable = sum(u for _c, u in composite) if composite else None
+    servers = int(sz.servers["count"].sum()) if sz is not None else h["guests"]
+    engines_total = int(sum(h["engines_per_host"]))
+    ws = p.evidence.white_space
+    overcommit = [{"host": x.id,
+                   "virtual_gib": sum(g.memory_mib for g in x.guests) / MIB_PER_GIB,
+                   "real_gib": float(x.capacity.memory_gib),
+                   "ratio": memory.overcommit_ratio([g.memory_mib for g in x.guests] or [0],
+                                                    x.capacity.memory_gib * MIB_PER_GIB),
+                   "limit": float(x.rules.max_memory_overcommit_ratio)} for x in p.hosts]
+    risks = [f"{f.code} ({f.severity}): {f.message}" for f in p.findings if f.severity == "error"]
+    risks += [f"{f.code} ({f.severity}): {f.message}" for f in p.findings if f.severity == "warning"]
+    if sz is not None:
+        too_big = [b for b in ("low", "typical", "high") if not h["fits_machine"].get(b, True)]
+        if too_big:
+            risks.append(f"the {' / '.join(too_big)} CPU estimate needs more engines than the largest "
+                         f"{h['processor']} has ({h['max_engines']})")
+        if h["engines"].get("high", 0) > engines_total:
+            risks.append(f"the high end of the workload-factor range needs {h['engines']['high']} engines "
+                         f"(the plan has {engines_total}): size for it or measure the workload")
+    for name in ("sizing", "white_space", "paging", "channels", "design", "memory"):
+        item = getattr(p.evidence, name)
+        if item.applicable and not item.evaluated:
+            risks.append(f"{name.replace('_', ' ')} not evaluated: {item.note or 'no data'}")
+    return {
+        "configuration": {"processor": h["processor"], "hosts": len(p.hosts),
+                          "engines_per_host": h["engines_per_host"],
+                          "cpu_type": p.hosts[0].capacity.cpu_type if p.hosts else "",
+                          "memory_gib_per_host": h["memory_gib_per_host"],
+                          "paging_gib_per_host": h["paging_gib_per_host"],
+                          "design": h["design"], "platform": h["platform"], "guests": h["guests"],
+                          "target_util_pct": h["target_util_pct"], "bound": h["bound"]},
+        "engines_range": h["engines"],
+        "engines_peak": engines_peak,
+        "engines_composite": engines_composite,
+        "composite_peak_mips": composite_peak_mips,
+        "mips_usable": mips_usable,
+        "white_space_pct": ws.values.get("white_space_pct") if ws.evaluated else None,
+        "non_coincidence_saving_pct": ws.values.get("non_coincidence_saving_pct",
+                                                    ws.values.get("white_space_pct")) if ws.evaluated else None,
+        "white_space_servers": ws.values.get("servers") if ws.evaluated else None,
+        "white_space_note": ws.note,
+        "servers": servers,
+        "engines_total": engines_total,
+        "consolidation_ratio": servers / engines_total if engines_total else float("nan"),
+        "overcommit": overcommit,
+        "disk_total_gib": h["disk_total_gib"],
+        "disk_saving_pct": h["disk_saving_vs_dedicated_pct"],
+        "risks": risks,
+    }
+
+
+def _summary_html(result: Any, s: dict[str, Any]) -> str:
+    c = s["configuration"]
+    per_host = ", ".join(f"{n}" for n in c["engines_per_host"])
+    mem = ", ".join(f"{m:g}" for m in c["memory_gib_per_host"])
+    paging = ", ".join(f"{m:g}" for m in c["paging_gib_per_host"])
+    e = s["engines_range"]
+    if s["engines_composite"] is not None:
+        comp = f"<b>{s['engines_composite']}</b> engines (sized on the servers' composite trace)"
+    elif s["composite_peak_mips"] is not None:
+        comp = (f"the traced servers' composite peak is {s['composite_peak_mips']:,.0f} MIPS of the "
+                f"{s['mips_usable']:,.0f} usable MIPS of the planned engines "
+                f"({100 * s['composite_peak_mips'] / s['mips_usable']:.0f} %)")
+    else:
+        comp = "not evaluated (no utilization traces: the plan sizes on the servers' peaks)"
+    if s["non_coincidence_saving_pct"] is not None:
+        ws = (f"non-coincidence saving: {s['non_coincidence_saving_pct']:.1f} % of the sum of the individual "
+              f"peaks is never used at the same time ({s['white_space_servers']} traced servers)")
+        if "non_coincidence_saving_pct" in (ws_values := result.plan.evidence.white_space.values):
+            ws += (f"; white space (1 − utilization of capacity sized at the composite peak, seed 003 "
+                   f"§2.3): {float(ws_values['white_space_pct']):.1f} %")
+    else:
+        ws = f"not measured: {_e(s['white_space_note'] or 'no utilization traces')}"
+    oc = "; ".join(f"{o['host']}: {o['virtual_gib']:.1f} GiB guest virtual on {o['real_gib']:g} GiB real = "
+                   f"{o['ratio']:.2f}:1 (limit {o['limit']:g}:1)" for o in s["overcommit"])
+    rows = [
+        ("Recommended configuration",
+         f"{c['hosts']} × {_e(c['platform'])} {'LPAR' if c['platform'] == 'zvm' else 'host'}(s) on an "
+         f"<b>{_e(c['processor'])}</b>, {per_host} {_e(c['cpu_type'])} engine(s) per host, {mem} GiB real "
+         f"storage, {paging} GiB paging; design <b>{_e(c['design'])}</b>; {c['guests']} guests"),
+        ("Engines by peak", f"<b>{s['engines_peak']}</b> (sum of the servers' sized peaks, {_e(c['bound'])} "
+                            f"bound at {c['target_util_pct']:g} % target; range {e.get('low')} / "
+                            f"{e.get('typical')} / {e.get('high')} low / typical / high)"),
+        ("Engines by composite", comp),
+        ("Consolidation ratio", f"<b>{s['servers']} servers on {s['engines_total']} engines</b> = "
+                                f"{s['consolidation_ratio']:.1f} servers per engine"),
+        ("White space", ws),
+        ("Memory and overcommit", oc),
+        ("Disk", f"{s['disk_total_gib']:,.1f} GiB, <b>{s['disk_saving_pct']:.0f} % less</b> than dedicated "
+                 f"disks per server"),
+    ]
+    table = "".join(f"<tr><th>{_e(k)}</th><td>{v}</td></tr>" for k, v in rows)
+    risks = "".join(f"<li>{_e(r)}</li>" for r in s["risks"][:6]) or "<li>no findings</li>"
+    more = (f"<p class='note'>{len(s['risks']) - 6} more in the findings section.</p>"
+            if len(s["risks"]) > 6 else "")
+    return (f"<table class='exec'>{table}</table><h3>Main risks</h3><ul class='risks'>{risks}</ul>{more}")
+
+
+def _ws_table(ws_result: Any, refs: References) -> str:
+    rows = [
+        {"figure": "sum of the individual peaks", "value": ws_result.sum_of_peaks, "unit": ws_result.unit},
+        {"figure": "composite peak", "value": ws_result.composite_peak, "unit": ws_result.unit},
+        {"figure": "composite mean", "value": ws_result.composite_mean, "unit": ws_result.unit},
+        {"figure": "non-coincidence saving (1 − composite peak ÷ sum of peaks)",
+         "value": ws_result.white_space_pct,
+         "unit": "%"},
+        {"figure": f"capacity needed ({ws_result.headroom_pct:g} % headroom)",
+         "value": ws_result.capacity_needed, "unit": ws_result.unit},
+        {"figure": "servers traced", "value": int(ws_result.servers), "unit": ""},
+        {"figure": "samples", "value": int(ws_result.steps), "unit": f"{ws_result.interval_s:g} s each"},
+    ]
+    return _table(rows, ["figure", "value", "unit"]) + (
+        f"<p class='note'>Method: composite vs individual peaks {_e(refs.cite('seed 003 §2.3'))}.</p>")
+
+
+_PRINT_CSS = """
+.title-page{min-height:92vh;display:flex;flex-direction:column;justify-content:center}
+.title-page h1{font-size:2.2em;border:none}.title-page table{font-size:1.1em;margin-top:2em}
+.title-page th{background:none;border:none;text-align:left;padding-right:2em}
+.title-page td{border:none}
+table.exec th{width:13em}table.exec td,table.exec th{font-size:.95em}
+.page{break-after:page}
+.refs li{margin:.2em 0}
+@page{size:A4;margin:14mm 12mm}
+@media print{
+ body{max-width:none;padding:0;font-size:10.5pt}
+ .modebar-container,.modebar{display:none!important}
+ .figure{break-inside:avoid;border:none}
+ h2,h3{break-after:avoid}
+ table{break-inside:auto}tr{break-inside:avoid}
+ a{color:inherit;text-decoration:none}
+}
+"""
+
+
+def build_report(result: Any, *, title: str | None = None, info: DocumentInfo | None = None) -> str:
+    """The workshop handout of a plan result as one self-contained HTML document.
+
+    Page 1 is the title page (customer, project, author, date, plan revision), page 2 the
+    one-page executive summary (:func:`executive_summary`), then the details, the numbered
+    references and an appendix with the internal source keys.  Print CSS (A4) makes
+    Chromium's print clean (:func:`write_pdf`).
 
     Parameters
     ----------
     result : colonykit.plan.ColonyPlanResult
     title : str, optional
-        Page title (default: ``colonykit report: <plan name>``).
+        Document title (default: ``Linux consolidation plan: <project>``).
+    info : DocumentInfo, optional
+        Default: :func:`document_info` of the result.
 
     Returns
     -------
@@ -192,31 +533,24 @@ def build_report(result: Any, *, title: str | None = None) -> str:
     """
     p = result.plan
     h = headline(result)
-    title = title or f"colonykit report: {p.metadata.name}"
+    info = info or document_info(result)
+    title = title or f"Linux consolidation plan: {info.project}"
     figs = report_figures(result)
+    refs = References()
 
     def fig(name: str) -> str:
         return _fig_html(name, figs[name]) if name in figs else ""
 
-    e = h["engines"]
-    mips = h["mips"]
-    head_rows = [
-        {"item": "target processor", "value": h["processor"]},
-        {"item": "target utilization [%]", "value": h["target_util_pct"]},
-        {"item": "engines low / typical / high",
-         "value": f"{e.get('low')} / {e.get('typical')} / {e.get('high')} (plan uses {h['bound']})"},
-        {"item": "fits one machine (low / typical / high)",
-         "value": " / ".join("yes" if h["fits_machine"].get(b) else "NO" for b in ("low", "typical", "high"))
-                  + f" (largest {h['processor']}: {h['max_engines']} engines)"},
-        {"item": "MIPS low / typical / high",
-         "value": f"{mips.get('mips_low', 0):,.0f} / {mips.get('mips_typical', 0):,.0f} / "
-                  f"{mips.get('mips_high', 0):,.0f}"},
-        {"item": "guests", "value": h["guests"]},
-        {"item": "design", "value": f"{h['design']} ({h['platform']})"},
-        {"item": "disk of the design [GiB]", "value": h["disk_total_gib"]},
-        {"item": "disk saving vs dedicated [%]", "value": h["disk_saving_vs_dedicated_pct"]},
-        {"item": "findings", "value": f"{h['errors']} error(s), {h['warnings']} warning(s)"},
-    ]
+    summary = executive_summary(result)
+    title_rows = [("Customer", info.customer or "—"), ("Project", info.project), ("Author", info.author or "—"),
+                  ("Date", info.date), ("Plan revision", str(info.revision)),
+                  ("Plan", f"{p.metadata.name} ({p.metadata.generated_by})")]
+    title_html = ('<section class="title-page page" id="title">'
+                  f"<h1>{_e(title)}</h1><p>Consolidating {summary['servers']} servers as Linux guests on "
+                  f"{_e(h['processor'])} ({_e(h['platform'])})</p><table>"
+                  + "".join(f"<tr><th>{_e(k)}</th><td class='ck-{_e(k.lower().replace(' ', '-'))}'>{_e(v)}</td></tr>"
+                            for k, v in title_rows)
+                  + "</table></section>")
     hosts = [{"host": x.id, "platform": x.platform, "engines": x.capacity.cpus, "cpu_type": x.capacity.cpu_type,
               "guests": len(x.guests), "memory_gib": x.capacity.memory_gib,
               "paging_gib": x.capacity.paging_gib, "paging_volumes": x.capacity.paging_volumes,
@@ -225,13 +559,16 @@ def build_report(result: Any, *, title: str | None = None) -> str:
         f"<tr><td class='sev-{_e(f.severity)}'>{_e(f.severity)}</td><td>{_e(f.code)}</td>"
         f"<td>{_e(f.message)}</td><td>{_e(f.path)}</td></tr>" for f in p.findings)
     findings_html = (f"<table class='findings'><tr><th>severity</th><th>code</th><th>message</th>"
-                     f"<th>path</th></tr>{findings}</table>" if findings else "<p>No findings.</p>")
+                     f"<th>plan field</th></tr>{findings}</table>" if findings else "<p>No findings.</p>")
     sizing_html = "<p class='note'>No inventory: not sized.</p>"
     if result.sizing is not None:
         cols = ["server", "count", "workload_class", "util_pct", "mips_low", "mips_typical", "mips_high",
                 "mips_typical_total"]
         tgt = result.sizing.target.reset_index()
-        sizing_html = (fig("sizing_range") + _table(_frame_rows(result.sizing.servers[cols]))
+        sizing_html = (f"<p>MIPS needed = utilization × current capacity × workload factor "
+                       f"{_e(refs.cite('seed 003 §2.4'))}; the workload factor is a range "
+                       f"{_e(refs.cite('seed 003 §2.5'))}, so every figure is low / typical / high.</p>"
+                       + fig("sizing_range") + _table(_frame_rows(result.sizing.servers[cols]))
                        + fig("sizing_engines")
                        + _table(_frame_rows(tgt[["bound", "engines", "required_mips", "capacity_mips",
                                                  "util_at_engines_pct", "fits_machine"]])))
@@ -241,39 +578,44 @@ def build_report(result: Any, *, title: str | None = None) -> str:
     comp_rows = [{k: c[k] for k in ("id", "role", "kind", "shared", "access", "vdev", "mount", "size_cyl",
                                     "size_mib", "counted")}
                  for c in designs.design_summary(design)["components"]]
-    design_html = (f"<p>Chosen design <b>{_e(design.name)}</b> ({_e(design.platform)}, {_e(design.seed)}): "
-                   f"{_e(design.title)}. Source: {_e(design.source)}.</p>"
+    design_html = (f"<p>Chosen design <b>{_e(design.name)}</b> ({_e(design.platform)}): {_e(design.title)} "
+                   f"{_e(refs.cite(f'{design.seed}; {design.source}'))}.</p>"
                    + _table(comp_rows, cls="components")
                    + fig("design_comparison") + _table(_frame_rows(comp[comp_cols])))
     extra_figs = "".join(fig(n) for n in ("white_space", "staggering", "packing"))
     ws_result = (getattr(result, "extras", {}) or {}).get("whitespace")
-    if ws_result is not None and hasattr(ws_result, "summary"):
+    if ws_result is not None and hasattr(ws_result, "composite_peak"):
         notes = (getattr(result, "extras", {}) or {}).get("trace_notes") or []
         notes_html = "".join(f"<p class='note trace-note'>{_e(n)}</p>" for n in notes)
-        extra_figs = f"<pre class='ws-summary'>{_e(ws_result.summary())}</pre>" + notes_html + extra_figs
+        extra_figs = _ws_table(ws_result, refs) + notes_html + extra_figs
     ws_note = "" if extra_figs else (
         f"<p class='note'>White space: {_e(p.evidence.white_space.note or 'see evidence')}</p>")
     chan = fig("channel_curve") or "<p class='note'>No I/O section in the scenario: channels not evaluated.</p>"
-    assumptions = [{"name": a.name, "value": a.value, "unit": a.unit, "source": a.source}
+    assumptions = [{"name": a.name, "value": a.value, "unit": a.unit, "reference": refs.cite(a.source)}
                    for a in p.evidence.assumptions]
+    evidence_html = _evidence_section(result, refs)
+    ref_items = "".join(f"<li id='ref-{c.number}'>{_e(c.text())}</li>" for c in refs.entries)
+    key_rows = [{"internal source key": k, "cited as": v or "(no publication)"} for k, v in refs.keys.items()]
     body = f"""
-<h1>{_e(title)}</h1>
-<p class="note">Plan <b>{_e(p.metadata.name)}</b> revision {p.metadata.revision}, {_e(p.metadata.generated_by)};
-scenario {_e(p.metadata.scenario or '—')}; inputs SHA-256 <code>{_e(p.metadata.inputs_sha256[:16])}…</code>.
-Every number below comes from the colonykit result objects; ranges are low / typical / high.</p>
-<h2 id="summary">Summary</h2>{_table(head_rows, cls='headline')}
+{title_html}
+<section class="page" id="executive-summary"><h2>Executive summary</h2>{_summary_html(result, summary)}</section>
 <h2 id="findings">Findings</h2>{findings_html}
 <h2 id="sizing">CPU sizing (workload factor)</h2>{sizing_html}
 <h2 id="hosts">Hosts: memory and paging</h2>{fig('plan_hosts')}{_table(hosts)}
 <h2 id="design">Design</h2>{design_html}
 <h2 id="whitespace">White space, staggering, packing</h2>{extra_figs}{ws_note}
 <h2 id="channels">Channels</h2>{chan}
-<h2 id="evidence">Evidence</h2>{_evidence_section(result)}
-<h2 id="assumptions">Assumptions</h2>{_table(assumptions, ['name', 'value', 'unit', 'source'])}
+<h2 id="evidence">Evidence</h2>{evidence_html}
+<h2 id="assumptions">Assumptions</h2>{_table(assumptions, ['name', 'value', 'unit', 'reference'])}
+<h2 id="references">References</h2><ol class="refs" style="list-style:none;padding-left:0">{ref_items}</ol>
+<h2 id="appendix">Appendix: internal source keys</h2>
+<p class="note">The keys colonykit's data tables use, and the reference each was cited as. Plan
+<b>{_e(p.metadata.name)}</b>; scenario {_e(p.metadata.scenario or '—')}; inputs SHA-256
+<code>{_e(p.metadata.inputs_sha256[:16])}…</code>.</p>{_table(key_rows, cls='keys')}
 """
     return (f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
             f"<meta name='generator' content='{_e(p.metadata.generated_by)}'>"
-            f"<title>{_e(title)}</title><style>{_CSS}</style>"
+            f"<title>{_e(title)}</title><style>{_CSS}{_PRINT_CSS}</style>"
             f"<script type='text/javascript'>{get_plotlyjs()}</script></head>"
             f"<body>{body}</body></html>\n")
 
@@ -297,7 +639,6 @@ def write_images(result: Any, out_dir: str | Path, *, fmt: str = "png", width: i
     """
     import os
 
-    from colonykit._atomic import atomic_write_bytes
     from colonykit.errors import InputError, must_be, unknown_name
 
     if fmt not in ("png", "svg", "pdf", "jpeg", "webp"):
@@ -327,7 +668,8 @@ def write_images(result: Any, out_dir: str | Path, *, fmt: str = "png", width: i
     return [atomic_write_bytes(Path(out_dir) / f"{name}.{fmt}", data) for name, data in images.items()]
 
 
-def write_report(result: Any, path: str | Path, *, title: str | None = None) -> Path:
+def write_report(result: Any, path: str | Path, *, title: str | None = None,
+                 info: DocumentInfo | None = None) -> Path:
     """Write :func:`build_report` to ``path`` atomically; returns the path.
 
     Examples
@@ -338,7 +680,143 @@ def write_report(result: Any, path: str | Path, *, title: str | None = None) -> 
     >>> write_report(plan.build_plan("data/examples/scenario.yaml"), out).stat().st_size > 1_000_000
     True
     """
-    return atomic_write_text(path, build_report(result, title=title))
+    return atomic_write_text(path, build_report(result, title=title, info=info))
 
 
-__all__ = ["build_report", "headline", "report_figures", "write_images", "write_report"]
+# --------------------------------------------------------------------------- PDF and workbook
+#: Seconds Chromium may take to print the report (plotly draws ~10 figures first).
+PDF_TIMEOUT_S = 120.0
+#: Width [CSS px] of the window Chromium lays the report out in before printing: about the
+#: printable width of A4 with the report's margins (210 − 2 × 12 mm ≈ 700 px at 96 px/inch).
+PDF_WINDOW_WIDTH_PX = 700
+
+
+def chromium_path() -> str | None:
+    """The Chromium that prints PDFs: ``BROWSER_PATH``, then ``/usr/bin/chromium``, then ``PATH``."""
+    import os
+
+    for cand in (os.environ.get("BROWSER_PATH"), CHROMIUM_PATH):
+        if cand and Path(cand).exists():
+            return cand
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def write_pdf(html_path: str | Path, pdf_path: str | Path, *, chromium: str | None = None) -> Path:
+    """Print a report HTML file to PDF with headless Chromium (``--print-to-pdf``), atomically.
+
+    Raises
+    ------
+    InputError
+        No Chromium found, or Chromium failed (its last output lines are in the message).
+    """
+    exe = chromium or chromium_path()
+    if exe is None:
+        msg = ("--pdf needs Chromium: apt-get install chromium (or set BROWSER_PATH to a "
+               "Chromium/Chrome executable)")
+        raise InputError(msg)
+    src = Path(html_path).resolve()
+    out = Path(pdf_path)
+    with tempfile.TemporaryDirectory(prefix="colonykit-pdf-") as tmp:
+        target = Path(tmp) / "report.pdf"
+        cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={tmp}/profile", "--no-pdf-header-footer",
+               f"--window-size={PDF_WINDOW_WIDTH_PX},1000", "--virtual-time-budget=20000",
+               "--run-all-compositor-stages-before-draw", f"--print-to-pdf={target}", src.as_uri()]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=PDF_TIMEOUT_S, check=False)
+        except subprocess.TimeoutExpired as exc:
+            msg = f"Chromium did not print {src.name} within {PDF_TIMEOUT_S:.0f} s"
+            raise InputError(msg) from exc
+        if proc.returncode != 0 or not target.is_file() or target.stat().st_size == 0:
+            tail = " | ".join((proc.stderr or proc.stdout or "").strip().splitlines()[-3:])
+            msg = f"Chromium could not print {src.name} to PDF (exit {proc.returncode}): {tail}"
+            raise InputError(msg)
+        return atomic_write_bytes(out, target.read_bytes())
+
+
+def report_tables(result: Any) -> dict[str, pd.DataFrame]:
+    """The report's tables as frames, one per workbook sheet.
+
+    Sheets: ``sizing`` (per server), ``hosts``, ``guests``, ``storage`` (every disk of every
+    guest and the shared images), ``findings``, ``assumptions`` (with the reference cited and
+    the internal source key).
+
+    Examples
+    --------
+    >>> from colonykit import plan
+    >>> t = report_tables(plan.build_plan("data/examples/scenario.yaml"))
+    >>> list(t), len(t["guests"])
+    (['sizing', 'hosts', 'guests', 'storage', 'findings', 'assumptions'], 26)
+    """
+    p = result.plan
+    refs = References()
+    sizing = (result.sizing.servers.reset_index(drop=True) if result.sizing is not None
+              else pd.DataFrame(columns=["server"]))
+    hosts = pd.DataFrame([{"host": x.id, "platform": x.platform, "engines": x.capacity.cpus,
+                           "cpu_type": x.capacity.cpu_type, "guests": len(x.guests),
+                           "memory_gib": x.capacity.memory_gib,
+                           "guest_virtual_gib": sum(g.memory_mib for g in x.guests) / MIB_PER_GIB,
+                           "paging_gib": x.capacity.paging_gib, "paging_volumes": x.capacity.paging_volumes,
+                           "max_memory_overcommit_ratio": x.rules.max_memory_overcommit_ratio}
+                          for x in p.hosts])
+    storage_rows = [{"owner": f"image {im.id}", "id": im.id, "role": im.role, "kind": "shared image",
+                     "access": im.access, "vdev": im.zvm.vdev if im.zvm else "", "mount": im.mount,
+                     "size_mib": im.size_mib, "size_cyl": im.size_cyl,
+                     "volser": im.zvm.volser if im.zvm else ""} for im in p.images]
+    storage_rows += [{"owner": g.name, "id": st.id, "role": st.role, "kind": st.kind, "access": st.access,
+                      "vdev": st.vdev, "mount": st.mount, "size_mib": st.size_mib, "size_cyl": st.size_cyl,
+                      "volser": st.volser or ""} for _h, g in p.guests() for st in g.storage]
+    assumptions = pd.DataFrame([{"name": a.name, "value": a.value, "unit": a.unit,
+                                 "reference": refs.cite(a.source), "source_key": a.source}
+                                for a in p.evidence.assumptions],
+                               columns=["name", "value", "unit", "reference", "source_key"])
+    return {"sizing": sizing, "hosts": hosts, "guests": result.guests_frame(),
+            "storage": pd.DataFrame(storage_rows), "findings": result.findings_frame(),
+            "assumptions": assumptions}
+
+
+def write_xlsx(result: Any, path: str | Path) -> Path:
+    """Write :func:`report_tables` to one workbook (a sheet each, header frozen), atomically.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, openpyxl
+    >>> from colonykit import plan
+    >>> out = write_xlsx(plan.build_plan("data/examples/scenario.yaml"),
+    ...                  pathlib.Path(tempfile.mkdtemp()) / "tables.xlsx")
+    >>> openpyxl.load_workbook(out).sheetnames[:3]
+    ['sizing', 'hosts', 'guests']
+    """
+    import io
+
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        for name, frame in report_tables(result).items():
+            frame.to_excel(xw, sheet_name=name, index=False)
+            ws = xw.sheets[name]
+            ws.freeze_panes = "A2"
+            for col in ws.columns:
+                width = max((len(str(c.value)) for c in col if c.value is not None), default=8)
+                ws.column_dimensions[col[0].column_letter].width = min(60, max(8, width + 2))
+    return atomic_write_bytes(path, buf.getvalue())
+
+
+__all__ = [
+    "Citation",
+    "DocumentInfo",
+    "References",
+    "build_report",
+    "chromium_path",
+    "document_info",
+    "executive_summary",
+    "headline",
+    "public_source",
+    "publications",
+    "report_figures",
+    "report_tables",
+    "write_images",
+    "write_pdf",
+    "write_report",
+    "write_xlsx",
+]

@@ -305,6 +305,7 @@ class WhiteSpaceResult:
             "composite_peak": self.composite_peak,
             "composite_mean": self.composite_mean,
             "white_space_pct": self.white_space_pct,
+            "non_coincidence_saving_pct": self.white_space_pct,  # the same figure, by its issue-9 name
             "unit": self.unit,
             "steps": self.steps,
             "interval_s": self.interval_s,

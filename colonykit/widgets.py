@@ -27,7 +27,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from colonykit import designs, export, plan, plots, reference
+from colonykit import designs, export, plan, plots, reference, report
 from colonykit.errors import ColonykitError, InputError, unknown_name
 from colonykit.report import headline
 
@@ -38,6 +38,87 @@ FIGURES: tuple[str, ...] = ("sizing_engines", "sizing_range", "plan_hosts", "des
 #: Figures shown once, below the others, when the plan has them: no control changes them
 #: (the white space comes from the measured traces).
 STATIC_FIGURES: tuple[str, ...] = ("white_space",)
+#: Inventory columns the server table edits.
+EDITABLE_COLUMNS: tuple[str, ...] = ("util_avg_pct", "util_peak_pct", "workload_class", "count")
+#: Baseline-vs-current figures: name -> (label, unit).
+KEY_FIGURES: dict[str, tuple[str, str]] = {
+    "engines": ("engines (all hosts)", "IFL"),
+    "mips": ("MIPS sized (plan bound)", "MIPS"),
+    "white_space_pct": ("white space", "%"),
+    "disk_gib": ("disk of the design", "GiB"),
+    "memory_gib": ("real storage (all hosts)", "GiB"),
+    "paging_gib": ("paging space (all hosts)", "GiB"),
+    "guests": ("guests", ""),
+}
+#: Height [px] of each chart in the dashboard: two rows fit under the headline at 1080 px.
+FIGURE_HEIGHT_PX = 300
+#: Chart margins [px] in the dashboard (tighter than the report's).
+FIGURE_MARGIN: dict[str, int] = {"l": 60, "r": 10, "t": 40, "b": 40}
+
+
+def key_figures(state: ExplorerState) -> dict[str, float | None]:
+    """The :data:`KEY_FIGURES` of a state, each read from the plan result.
+
+    Examples
+    --------
+    >>> key_figures(ExplorerModel("data/examples/scenario.yaml").state)["engines"]
+    2.0
+    """
+    h = state.headline
+    ws = state.result.plan.evidence.white_space
+    return {
+        "engines": float(sum(h["engines_per_host"])),
+        "mips": float(h["mips"].get(f"mips_{h['bound']}", float("nan"))) if h["mips"] else None,
+        "white_space_pct": (float(ws.values["white_space_pct"])
+                            if ws.evaluated and ws.values.get("white_space_pct") is not None else None),
+        "disk_gib": float(h["disk_total_gib"]),
+        "memory_gib": float(sum(h["memory_gib_per_host"])),
+        "paging_gib": float(sum(h["paging_gib_per_host"])),
+        "guests": float(h["guests"]),
+    }
+
+
+def _constant_source(name: str) -> str:
+    """The public part of a constant's source (internal file keys dropped) for a tooltip."""
+    try:
+        src = str(reference.constants().loc[name, "source"])
+    except KeyError:
+        return ""
+    return report.public_source(src)
+
+
+def control_help() -> dict[str, str]:
+    """Tooltip of every control: what it is, its unit, its default and where the default comes from.
+
+    Examples
+    --------
+    >>> "[%]" in control_help()["target_util_pct"]
+    True
+    """
+    return {
+        "target_util_pct": ("Target maximum engine utilization at the sized load [%] (headroom = 100 − it). "
+                            f"Default {reference.constant('target_util_pct'):g} %: "
+                            f"{_constant_source('target_util_pct')}"),
+        "workload_class": ("Workload class of every server (workload factor range [tpm/MIPS], "
+                           "SG24-6299-00 §2.4–2.5); '(as inventory)' keeps each server's class. "
+                           "List: colonykit catalog classes"),
+        "processor": ("Target IBM Z generation (engine capacity [MIPS] at 1-way, largest n-way, SMT): "
+                      "colonykit catalog processors lists each with its source"),
+        "sizing_bound": ("Which end of the workload-factor range the plan is built from: low / typical / "
+                         "high [MIPS] (SG24-6299-00 §2.5: 20–200 tpm per MIPS)"),
+        "basis": ("Utilization the servers are sized on: peak (util_peak_pct) or avg (util_avg_pct) [%] "
+                  "(SG24-6299-00 §2.4: MIPS = utilization × capacity × WLF)"),
+        "smt": ("Count SMT-2 on the IFLs [engines × uplift]; z13 and later have it (processor table, "
+                "colonykit catalog processors)"),
+        "hosts": "z/VM LPARs or Xen hosts [count]; guests are spread over them by MIPS and memory",
+        "design": ("Colony disk design: shared read-only and per-guest disks [GiB]; colonykit catalog "
+                   "designs lists the six with their sources"),
+        "max_memory_overcommit_ratio": (
+            "Limit of Σ guest virtual ÷ real storage [ratio]; finding CK002 over it. Default "
+            f"{reference.constant('overcommit_limit_ratio'):g}:1: {_constant_source('overcommit_limit_ratio')}"),
+        "memory_gib_per_host": ("Real storage per LPAR [GiB]; 0 = as much as the guests' virtual storage "
+                                "(1:1). Paging follows the scenario's paging rule (SG24-6299-00 §9.1.1)"),
+    }
 
 
 @dataclass(frozen=True)
@@ -160,6 +241,10 @@ class ExplorerModel:
         self._staggering: Any = None
         self._static_figures: dict[str, go.Figure] | None = None
         self.defaults = Controls.from_scenario(self.scenario)
+        #: The pinned state (:meth:`pin`), compared with the current one.
+        self.baseline: ExplorerState | None = None
+        #: True once a server was edited (:meth:`edit_server`): saving writes the inventory too.
+        self.edited = False
         self.state = self.compute(self.defaults)
         self.traces = getattr(self.state.result, "extras", {}).get("join")
 
@@ -253,42 +338,210 @@ class ExplorerModel:
         """Write the current plan (``plan.yaml`` + ``render/…``) through :func:`colonykit.export.write_plan`."""
         return export.write_plan(self.state.result.plan, out_dir)
 
+    # -- baseline vs current
+    def pin(self) -> ExplorerState:
+        """Keep the current state as the baseline (:meth:`comparison` compares against it)."""
+        self.baseline = self.state
+        return self.baseline
+
+    def comparison(self) -> pd.DataFrame:
+        """Baseline vs current: one row per :data:`KEY_FIGURES` entry (``baseline``, ``current``, ``difference``).
+
+        Without a pinned baseline the baseline column equals the current one.
+
+        Examples
+        --------
+        >>> m = ExplorerModel("data/examples/scenario.yaml")
+        >>> _ = m.pin()
+        >>> _ = m.update(target_util_pct=50)
+        >>> m.comparison().loc["engines", ["baseline", "current", "difference"]].tolist()
+        [2.0, 4.0, 2.0]
+        """
+        base = key_figures(self.baseline or self.state)
+        cur = key_figures(self.state)
+        rows = [{"figure": k, "label": KEY_FIGURES[k][0], "unit": KEY_FIGURES[k][1],
+                 "baseline": base[k], "current": cur[k],
+                 "difference": (cur[k] - base[k]) if base[k] is not None and cur[k] is not None else None}
+                for k in KEY_FIGURES]
+        return pd.DataFrame(rows).set_index("figure")
+
+    # -- server edits
+    def edit_server(self, server: str, **changes: Any) -> ExplorerState:
+        """Change one inventory line (``util_avg_pct``, ``util_peak_pct``, ``workload_class``, ``count``).
+
+        The edited inventory is validated like a file (:func:`colonykit.ingest.validate_inventory`);
+        a bad value raises :class:`InputError` naming the field and its range and the state is
+        unchanged.
+
+        Examples
+        --------
+        >>> m = ExplorerModel("data/examples/scenario.yaml")
+        >>> m.edit_server("web", count=20).headline["guests"]
+        36
+        """
+        from colonykit.ingest import validate_inventory
+
+        bad = sorted(set(changes) - set(EDITABLE_COLUMNS))
+        if bad:
+            err = unknown_name("server column", bad[0], list(EDITABLE_COLUMNS))
+            raise err
+        names = self.inventory["server"].astype(str).tolist()
+        if server not in names:
+            err = unknown_name("server", server, names)
+            raise err
+        edited = self.inventory.copy()
+        row = names.index(server)
+        for col, value in changes.items():
+            if col not in edited.columns:
+                edited[col] = None
+            edited[col] = edited[col].astype(object)
+            edited.iloc[row, edited.columns.get_loc(col)] = value
+        canonical = validate_inventory(edited, source="server table", line_offset=1, line_word="row")
+        old = self.inventory
+        self.inventory = canonical
+        try:
+            self.state = self.compute(self.state.controls)
+        except ColonykitError:
+            self.inventory = old
+            raise
+        self.edited = True
+        return self.state
+
+    # -- save / export
+    def scenario_document(self, where: str | Path) -> tuple[dict[str, Any], pd.DataFrame | None]:
+        """The current scenario as a YAML mapping for a file at ``where`` (paths made relative to it).
+
+        Returns the mapping and the inventory to write next to it (None when the scenario's own
+        inventory file still holds).
+        """
+        import os
+
+        scen = self.scenario_for(self.state.controls)
+        doc = scen.model_dump(mode="json", exclude_none=True)
+        folder = Path(where).resolve().parent
+        inv = self.inventory_for(self.state.controls)
+        new_inventory = inv if (self.edited or inv is not self.inventory) else None
+        if new_inventory is not None:
+            doc["inventory"] = f"{Path(where).stem}_inventory.csv"
+        elif scen.inventory:
+            doc["inventory"] = os.path.relpath(scen.resolve(scen.inventory).resolve(), folder)
+        if scen.traces is not None:
+            doc["traces"]["path"] = os.path.relpath(scen.resolve(scen.traces.path).resolve(), folder)
+        if scen.design.file:
+            doc["design"]["file"] = os.path.relpath(scen.resolve(scen.design.file).resolve(), folder)
+        return doc, new_inventory
+
+    def save_scenario(self, path: str | Path) -> list[Path]:
+        """Write the changed scenario as YAML (and the edited inventory as CSV beside it), atomically.
+
+        ``colonykit plan`` on the written file builds the same plan as the explorer shows.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> m = ExplorerModel("data/examples/scenario.yaml")
+        >>> _ = m.update(target_util_pct=50)
+        >>> out = pathlib.Path(tempfile.mkdtemp()) / "changed.yaml"
+        >>> [p.name for p in m.save_scenario(out)]
+        ['changed.yaml']
+        >>> plan.load_scenario(out).target.target_util_pct
+        50.0
+        """
+        import yaml
+
+        from colonykit._atomic import atomic_write_text
+
+        target = Path(path)
+        if target.is_dir():
+            msg = f"save the scenario to a file name, but {target} is a folder"
+            raise InputError(msg)
+        doc, inv = self.scenario_document(target)
+        text = ("# colonykit scenario saved by the explorer (colonykit workshop)\n"
+                + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
+        written = []
+        if inv is not None:
+            written.append(atomic_write_text(target.parent / doc["inventory"], inv.to_csv(index=False)))
+        written.insert(0, atomic_write_text(target, text))
+        return written
+
+    def export_report(self, out_dir: str | Path, *, pdf: bool | None = None) -> list[Path]:
+        """Write ``report.html`` and ``tables.xlsx`` (and ``report.pdf`` when Chromium is there) for the current plan.
+
+        ``pdf``: None = when :func:`colonykit.report.chromium_path` finds a Chromium.
+        """
+        folder = Path(out_dir)
+        if folder.exists() and not folder.is_dir():
+            msg = f"export to a folder, but {folder} is a file"
+            raise InputError(msg)
+        res = self.state.result
+        html_path = report.write_report(res, folder / "report.html")
+        out = [html_path, report.write_xlsx(res, folder / "tables.xlsx")]
+        if pdf or (pdf is None and report.chromium_path() is not None):
+            out.append(report.write_pdf(html_path, folder / "report.pdf"))
+        return out
+
 
 # --------------------------------------------------------------------------- HTML pieces
 def headline_html(state: ExplorerState) -> str:
-    """The headline numbers and findings as HTML (CSS classes ``ck-engines`` … for tests)."""
+    """The headline as HTML: tiles (engines, MIPS, white space, disk, memory, paging), one sentence and
+    the findings count (CSS classes ``ck-engines``, ``ck-engine-range``, ``ck-errors`` for tests)."""
     h = state.headline
     e = h["engines"]
     esc = html.escape
+    k = key_figures(state)
+    mips = h["mips"]
+    too_big = [b for b in ("low", "typical", "high") if not h["fits_machine"].get(b, True)]
+    fit = (f"<p class='ck-error' style='color:#D55E00;margin:2px 0'>The {' / '.join(too_big)} estimate "
+           f"needs more engines than the largest {esc(h['processor'])} has ({h['max_engines']}).</p>"
+           if too_big else "")
+    per_host = "".join(f"<span class='ck-engines'>{cpus}</span>{'' if i == len(h['hosts']) - 1 else ' + '}"
+                       for i, cpus in enumerate(h["engines_per_host"]))
+    tiles = [
+        (per_host, f"engines per host ({len(h['hosts'])} host{'s' if len(h['hosts']) > 1 else ''})"),
+        (f"{mips.get('mips_' + h['bound'], 0):,.0f}", f"MIPS ({esc(h['bound'])} bound)"),
+        (_fmt_num(k["white_space_pct"], "%"), "white space (traces)"),
+        (f"{k['disk_gib']:,.1f}", f"GiB disk (−{h['disk_saving_vs_dedicated_pct']:.0f} %)"),
+        (f"{k['memory_gib']:,.0f}", "GiB real storage"),
+        (f"{k['paging_gib']:,.0f}", "GiB paging"),
+        (f"<span class='ck-errors'>{h['errors']}</span> / {h['warnings']}", "errors / warnings"),
+    ]
+    tile_html = "".join(f"<div class='ck-tile'><b>{v}</b><span>{t}</span></div>" for v, t in tiles)
+    return (
+        "<div class='ck-headline'>"
+        f"<div class='ck-tiles'>{tile_html}</div>"
+        f"<p style='margin:2px 0'><b>{esc(h['processor'])}</b> at {h['target_util_pct']:g} % target: "
+        f"<span class='ck-engine-range'>{e.get('low')} / {e.get('typical')} / {e.get('high')}</span> "
+        f"engines (low / typical / high) for {mips.get('mips_low', 0):,.0f} / "
+        f"{mips.get('mips_typical', 0):,.0f} / {mips.get('mips_high', 0):,.0f} MIPS; design "
+        f"<b>{esc(h['design'])}</b> ({esc(h['platform'])}); {h['guests']} guests.</p>{fit}"
+        f"{_findings_list(state, limit=2)}</div>"
+    )
+
+
+def _findings_list(state: ExplorerState, limit: int | None = None) -> str:
+    rows = list(state.findings.itertuples(index=False))
+    shown = rows if limit is None else rows[:limit]
+    items = "".join(
+        f"<li class='ck-{html.escape(r.severity)}'><b>{html.escape(r.code)}</b> {html.escape(r.severity)}: "
+        f"{html.escape(r.message)}</li>" for r in shown) or "<li>no findings</li>"
+    more = f"<li>… {len(rows) - len(shown)} more (tab Hosts, findings)</li>" if len(rows) > len(shown) else ""
+    return f"<ul class='ck-findings' style='margin:2px 0'>{items}{more}</ul>"
+
+
+def hosts_findings_html(state: ExplorerState) -> str:
+    """Hosts (engines, guests, real storage, paging) and every finding, as HTML."""
+    h = state.headline
+    esc = html.escape
     rows = "".join(
-        f"<tr><td>{esc(hid)}</td><td class='ck-engines'>{cpus}</td><td>{g}</td><td>{mem:g}</td>"
+        f"<tr><td>{esc(hid)}</td><td>{cpus}</td><td>{g}</td><td>{mem:g}</td>"
         f"<td>{pg:g} ({pv})</td></tr>"
         for hid, cpus, g, mem, pg, pv in zip(h["hosts"], h["engines_per_host"], h["guests_per_host"],
                                              h["memory_gib_per_host"], h["paging_gib_per_host"],
                                              h["paging_volumes_per_host"], strict=True))
-    mips = h["mips"]
-    too_big = [b for b in ("low", "typical", "high") if not h["fits_machine"].get(b, True)]
-    fit = (f"<p class='ck-error' style='color:#D55E00'>The {' / '.join(too_big)} estimate needs more "
-           f"engines than the largest {esc(h['processor'])} has ({h['max_engines']}).</p>" if too_big else "")
-    finding_items = "".join(
-        f"<li class='ck-{esc(r.severity)}'><b>{esc(r.code)}</b> {esc(r.severity)}: {esc(r.message)}</li>"
-        for r in state.findings.itertuples(index=False)) or "<li>no findings</li>"
-    return (
-        "<div class='ck-headline'>"
-        f"<p><b>{esc(h['processor'])}</b> at {h['target_util_pct']:g} % target: "
-        f"<span class='ck-engine-range'>{e.get('low')} / {e.get('typical')} / {e.get('high')}</span> "
-        f"engines (low / typical / high) for {mips.get('mips_low', 0):,.0f} / "
-        f"{mips.get('mips_typical', 0):,.0f} / {mips.get('mips_high', 0):,.0f} MIPS; plan uses the "
-        f"<i>{esc(h['bound'])}</i> bound. Design <b>{esc(h['design'])}</b> ({esc(h['platform'])}): "
-        f"{h['disk_total_gib']:,.1f} GiB disk, {h['disk_saving_vs_dedicated_pct']:.0f} % less than "
-        f"dedicated. {h['guests']} guests.</p>{fit}"
-        "<style>.ck-hosts td,.ck-hosts th{padding:2px 12px;text-align:right}</style>"
-        "<table class='ck-hosts'><tr><th>host</th><th>engines</th><th>guests</th>"
-        "<th>real storage [GiB]</th><th>paging [GiB] (volumes)</th></tr>"
-        f"{rows}</table>"
-        f"<p>Findings: <span class='ck-errors'>{h['errors']}</span> error(s), "
-        f"{h['warnings']} warning(s)</p><ul class='ck-findings'>{finding_items}</ul></div>"
-    )
+    return ("<table class='ck-hosts'><tr><th>host</th><th>engines</th><th>guests</th>"
+            "<th>real storage [GiB]</th><th>paging [GiB] (volumes)</th></tr>"
+            f"{rows}</table><p>Findings: {h['errors']} error(s), {h['warnings']} warning(s)</p>"
+            f"{_findings_list(state)}")
 
 
 def sync_figure(target: go.FigureWidget, source: go.Figure) -> None:
@@ -306,14 +559,83 @@ def sync_figure(target: go.FigureWidget, source: go.Figure) -> None:
 
 
 # --------------------------------------------------------------------------- the panel
+_DASH_CSS = """<style>
+.ck-explorer{font-family:Arial,Helvetica,sans-serif}
+.ck-left{border-right:1px solid #ddd;padding-right:10px}
+.ck-tiles{display:flex;flex-wrap:wrap;gap:6px;margin:0 0 4px 0}
+.ck-tile{border:1px solid #cfd8e3;border-radius:4px;padding:3px 10px;background:#f5f8fb;min-width:92px}
+.ck-tile b{display:block;font-size:1.45em;color:#0072B2}.ck-tile span{font-size:.8em;color:#444}
+.ck-compare td,.ck-compare th{padding:1px 8px;text-align:right;font-size:.9em}
+.ck-compare th:first-child,.ck-compare td:first-child{text-align:left}
+.ck-hosts td,.ck-hosts th{padding:1px 10px;text-align:right}
+.ck-up{color:#D55E00}.ck-down{color:#009E73}
+</style>"""
+
+
+def _fmt_num(v: float | None, unit: str = "") -> str:
+    if v is None or v != v:
+        return "—"
+    text = f"{v:,.0f}" if abs(v) >= 100 or float(v).is_integer() else f"{v:,.1f}"
+    return f"{text} {unit}".strip()
+
+
+def comparison_html(model: ExplorerModel) -> str:
+    """Baseline vs current as an HTML table (class ``ck-compare``); a hint when nothing is pinned."""
+    if model.baseline is None:
+        return ("<p class='ck-compare-hint' style='color:#555;margin:2px 0'>Pin a baseline to compare "
+                "settings side by side.</p>")
+    c = model.comparison()
+    head = "".join(f"<th>{html.escape(r.label)}{' [' + html.escape(r.unit) + ']' if r.unit else ''}</th>"
+                   for r in c.itertuples())
+
+    def row(name: str, col: str, diff: bool = False) -> str:
+        cells = []
+        for r in c.itertuples():
+            v = getattr(r, col)
+            if diff and v is not None and v == v and abs(v) > 1e-9:
+                cls = "ck-up" if v > 0 else "ck-down"
+                cells.append(f"<td class='{cls}'>{'+' if v > 0 else '−'}{_fmt_num(abs(v))}</td>")
+            else:
+                cells.append(f"<td>{_fmt_num(v)}</td>")
+        return f"<tr class='ck-row-{col}'><td>{name}</td>{''.join(cells)}</tr>"
+
+    return (f"<table class='ck-compare'><tr><th></th>{head}</tr>{row('baseline', 'baseline')}"
+            f"{row('current', 'current')}{row('difference', 'difference', diff=True)}</table>")
+
+
+def inventory_html(model: ExplorerModel, highlight: str | None = None) -> str:
+    """The inventory lines the server table edits, as HTML (the edited line highlighted)."""
+    cols = ["server", "role", *EDITABLE_COLUMNS, "memory_mib"]
+    inv = model.inventory
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
+    rows = []
+    for r in inv[[c for c in cols if c in inv.columns]].itertuples(index=False):
+        d = r._asdict()
+        style = " style='background:#fff3c4'" if str(d["server"]) == highlight else ""
+        rows.append(f"<tr{style}>" + "".join(f"<td>{html.escape(str(d.get(c, '')))}</td>" for c in cols)
+                    + "</tr>")
+    return (f"<div style='max-height:520px;overflow:auto'><table class='ck-hosts ck-inventory'><tr>{head}</tr>"
+            f"{''.join(rows)}</table></div>")
+
+
 def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | None = None,
-             export_dir: str | Path = "out/explorer") -> Any:
-    """The explorer panel (an ``ipywidgets.VBox``) for a scenario.
+             export_dir: str | Path = "out/explorer", replace_figures: bool = False) -> Any:
+    """The explorer panel (an ``ipywidgets.HBox``) for a scenario: controls left, results right.
+
+    Left column: the controls (each with a tooltip naming its unit and source), *Pin
+    baseline*, the export folder, *Save scenario*, *Export plan*, *Export report*.  Right:
+    the headline, baseline vs current, and tabs with the charts (2 × 2), the server table
+    (change a server's utilization, class or count) and the hosts and findings.
+
+    ``replace_figures``: show each update as a new ``FigureWidget`` instead of updating the
+    figure in place (Voilà 0.5 does not apply plotly's in-place updates; JupyterLab does).
 
     Attributes of the returned panel: ``model`` (:class:`ExplorerModel`), ``controls``
     (dict of control widgets by :class:`Controls` field), ``figures`` (dict of
-    ``FigureWidget``), ``headline`` and ``status`` (``HTML``), ``export_button``,
-    ``export_dir`` (``Text``) and ``exported`` (paths written by the last export).
+    ``FigureWidget``), ``headline``, ``compare`` and ``status`` (``HTML``), ``export_button``,
+    ``pin_button``, ``save_button``, ``report_button``, ``export_dir`` (``Text``),
+    ``server_editor`` (dict of widgets), ``exported`` / ``saved`` / ``reported`` (paths
+    written by the last action).
 
     Examples
     --------
@@ -327,8 +649,9 @@ def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | 
     model = ExplorerModel(scenario, inventory)
     c = model.defaults
     ch = model.choices()
-    style = {"description_width": "150px"}
-    lay = w.Layout(width="360px")
+    tips = control_help()
+    style = {"description_width": "140px"}
+    lay = w.Layout(width="350px")
     controls: dict[str, Any] = {
         "target_util_pct": w.IntSlider(value=round(c.target_util_pct), min=30, max=100, step=5,
                                        description="target util [%]", continuous_update=False,
@@ -338,8 +661,9 @@ def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | 
         "processor": w.Dropdown(options=ch["processor"], value=c.processor, description="target generation",
                                 style=style, layout=lay),
         "sizing_bound": w.ToggleButtons(options=ch["sizing_bound"], value=c.sizing_bound,
-                                        description="sizing bound", style=style),
-        "basis": w.ToggleButtons(options=ch["basis"], value=c.basis, description="basis", style=style),
+                                        description="sizing bound", style={**style, "button_width": "62px"}),
+        "basis": w.ToggleButtons(options=ch["basis"], value=c.basis, description="basis",
+                                 style={**style, "button_width": "62px"}),
         "smt": w.Checkbox(value=c.smt, description="SMT-2 on IFLs", style=style, layout=lay),
         "hosts": w.IntSlider(value=c.hosts, min=0, max=16, step=1, description="LPARs / hosts",
                              continuous_update=False, style=style, layout=lay),
@@ -349,17 +673,75 @@ def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | 
                                                      step=0.1, description="overcommit limit",
                                                      continuous_update=False, style=style, layout=lay),
         "memory_gib_per_host": w.BoundedFloatText(value=c.memory_gib_per_host or 0.0, min=0, max=16384,
-                                                  step=1, description="real GiB / LPAR (0 = 1:1)",
+                                                  step=1, description="real GiB / LPAR",
                                                   style=style, layout=lay),
     }
-    figures = {name: go.FigureWidget(model.state.figures[name]) for name in FIGURES
-               if name in model.state.figures}
-    static = [go.FigureWidget(model.state.figures[name]) for name in STATIC_FIGURES
-              if name in model.state.figures]
+    rows = []
+    for name, wid in controls.items():
+        wid.tooltip = tips[name]
+        wid.add_class(f"ck-control-{name}")
+        info = w.HTML(f"<span class='ck-tip' title='{html.escape(tips[name], quote=True)}' "
+                      "style='cursor:help;color:#0072B2;font-weight:bold;border:1px solid #0072B2;"
+                      "border-radius:50%;padding:0 5px;font-size:.8em'>?</span>",
+                      layout=w.Layout(width="18px"))
+        info.add_class(f"ck-tip-{name}")
+        rows.append(w.HBox([wid, info]))
+    figures: dict[str, Any] = {}
+    for name in FIGURES:
+        if name in model.state.figures:
+            src = model.state.figures[name]
+            src.layout.height = FIGURE_HEIGHT_PX  # before the widget exists: its first state has it
+            src.layout.margin = FIGURE_MARGIN
+            figures[name] = go.FigureWidget(src)
+    static = []
+    for name in STATIC_FIGURES:
+        if name in model.state.figures:
+            src = model.state.figures[name]
+            src.layout.height = FIGURE_HEIGHT_PX + 60
+            static.append(go.FigureWidget(src))
     head = w.HTML(headline_html(model.state))
+    compare = w.HTML(comparison_html(model))
     status = w.HTML("<span class='ck-status'>ready</span>")
-    export_dir_w = w.Text(value=str(export_dir), description="export to", style=style, layout=lay)
-    button = w.Button(description="Export plan", button_style="primary", icon="download")
+    export_dir_w = w.Text(value=str(export_dir), description="export to", style=style, layout=lay,
+                          tooltip="Folder the buttons below write to (created when missing)")
+    button = w.Button(description="Export plan", button_style="primary", icon="download",
+                      tooltip="Write plan.yaml and the provisioning files (render/…) of the current plan")
+    pin = w.Button(description="Pin baseline", icon="thumb-tack",
+                   tooltip="Keep the current setting as the baseline: engines, MIPS, white space, disk, "
+                           "memory and paging are shown side by side with the difference")
+    save = w.Button(description="Save scenario", icon="save",
+                    tooltip="Write scenario.yaml with the current controls (and the edited inventory "
+                            "beside it): colonykit plan on it gives this plan")
+    report_b = w.Button(description="Export report", icon="file",
+                        tooltip="Write report.html, tables.xlsx and (with Chromium) report.pdf of the "
+                                "current plan")
+
+    # -- server table: pick a line, change utilization, class or count, apply
+    names = model.inventory["server"].astype(str).tolist()
+    classes = [str(x) for x in reference.workload_classes().index]
+    ed: dict[str, Any] = {
+        "server": w.Dropdown(options=names, description="server", style=style, layout=lay,
+                             tooltip="Inventory line to change"),
+        "util_avg_pct": w.BoundedFloatText(min=0, max=100, step=1, description="util avg [%]", style=style,
+                                           layout=lay, tooltip="Average CPU utilization [%] (0–100)"),
+        "util_peak_pct": w.BoundedFloatText(min=0, max=100, step=1, description="util peak [%]", style=style,
+                                            layout=lay, tooltip="Peak CPU utilization [%] (0–100, ≥ avg)"),
+        "workload_class": w.Dropdown(options=classes, description="workload class", style=style, layout=lay,
+                                     tooltip="Workload class (colonykit catalog classes)"),
+        "count": w.BoundedIntText(min=1, max=100000, description="count", style=style, layout=lay,
+                                  tooltip="Identical servers on this line [servers]"),
+    }
+    apply_b = w.Button(description="Apply to server", button_style="warning", icon="check",
+                       tooltip="Rebuild the plan with this server changed")
+    inv_html = w.HTML(inventory_html(model))
+
+    def load_server(_change: Any = None) -> None:
+        row = model.inventory[model.inventory["server"].astype(str) == ed["server"].value].iloc[0]
+        ed["util_avg_pct"].value = float(row["util_avg_pct"])
+        ed["util_peak_pct"].value = float(row["util_peak_pct"])
+        if str(row["workload_class"]) in classes:
+            ed["workload_class"].value = str(row["workload_class"])
+        ed["count"].value = int(row.get("count", 1) or 1)
 
     def values() -> dict[str, Any]:
         v = {k: wid.value for k, wid in controls.items()}
@@ -368,16 +750,27 @@ def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | 
         return v
 
     def show(state: ExplorerState) -> None:
-        for name, fw in figures.items():
-            sync_figure(fw, state.figures[name])
+        for name, fw in list(figures.items()):
+            source = state.figures[name]
+            source.layout.height = FIGURE_HEIGHT_PX  # the dashboard's size, sent with the one update
+            source.layout.margin = FIGURE_MARGIN
+            if replace_figures:  # a new widget per figure: Voilà drops FigureWidget's in-place deltas
+                figures[name] = go.FigureWidget(source)
+                slots[name].children = (figures[name],)
+            else:
+                sync_figure(fw, source)
         head.value = headline_html(state)
+        compare.value = comparison_html(model)
+
+    def error(exc: Exception) -> None:
+        status.value = f"<span class='ck-status ck-error' style='color:#D55E00'>{html.escape(str(exc))}</span>"
 
     def on_change(_change: Any = None) -> None:
         try:
             show(model.update(**values()))
             status.value = "<span class='ck-status'>updated</span>"
         except ColonykitError as exc:
-            status.value = f"<span class='ck-status ck-error' style='color:#D55E00'>{html.escape(str(exc))}</span>"
+            error(exc)
 
     def on_export(_button: Any = None) -> None:
         try:
@@ -385,26 +778,105 @@ def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | 
             status.value = (f"<span class='ck-status'>exported {len(panel.exported)} files to "
                             f"{html.escape(export_dir_w.value)}</span>")
         except (ColonykitError, OSError) as exc:
-            status.value = f"<span class='ck-status ck-error' style='color:#D55E00'>{html.escape(str(exc))}</span>"
+            error(exc)
+
+    def on_pin(_button: Any = None) -> None:
+        model.pin()
+        compare.value = comparison_html(model)
+        status.value = "<span class='ck-status'>baseline pinned</span>"
+
+    def on_save(_button: Any = None) -> None:
+        try:
+            panel.saved = model.save_scenario(Path(export_dir_w.value) / "scenario.yaml")
+            status.value = (f"<span class='ck-status'>saved {html.escape(str(panel.saved[0]))}"
+                            f"{' and the inventory' if len(panel.saved) > 1 else ''}</span>")
+        except (ColonykitError, OSError) as exc:
+            error(exc)
+
+    def on_report(_button: Any = None) -> None:
+        status.value = "<span class='ck-status'>writing the report…</span>"
+        try:
+            panel.reported = model.export_report(export_dir_w.value)
+            status.value = (f"<span class='ck-status'>reported: "
+                            f"{', '.join(html.escape(p.name) for p in panel.reported)} in "
+                            f"{html.escape(export_dir_w.value)}</span>")
+        except (ColonykitError, OSError) as exc:
+            error(exc)
+
+    def on_apply(_button: Any = None) -> None:
+        try:
+            show(model.edit_server(ed["server"].value, **{k: ed[k].value for k in EDITABLE_COLUMNS}))
+            inv_html.value = inventory_html(model, highlight=ed["server"].value)
+            status.value = f"<span class='ck-status'>server {html.escape(ed['server'].value)} changed</span>"
+        except ColonykitError as exc:
+            error(exc)
 
     for wid in controls.values():
         wid.observe(on_change, names="value")
     button.on_click(on_export)
-    names = list(controls)
-    half = (len(names) + 1) // 2
-    grid = w.HBox([w.VBox([controls[k] for k in names[:half]]), w.VBox([controls[k] for k in names[half:]])])
-    panel = w.VBox([grid, w.HBox([export_dir_w, button]), status, head, *figures.values(), *static])
+    pin.on_click(on_pin)
+    save.on_click(on_save)
+    report_b.on_click(on_report)
+    apply_b.on_click(on_apply)
+    ed["server"].observe(load_server, names="value")
+    load_server()
+    buttons = w.VBox([w.HBox([pin, save]), w.HBox([button, report_b])])
+    left = w.VBox([w.HTML(f"<b>Scenario {html.escape(str(model.scenario.name))}</b><br><span "
+                          "style='color:#666'>hover a control for its unit and source</span>"),
+                   *rows, export_dir_w, buttons, status],
+                  layout=w.Layout(width="390px", min_width="390px"))
+    left.add_class("ck-left")
+    slots = {name: w.Box([fw], layout=w.Layout(min_width="0")) for name, fw in figures.items()}
+    grid = w.GridBox(list(slots.values()),
+                     layout=w.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))", width="100%"))
+    grid.add_class("ck-charts")
+    servers_tab = w.HBox([w.VBox([*ed.values(), apply_b], layout=w.Layout(min_width="360px")), inv_html])
+    servers_tab.add_class("ck-servers")
+    hosts_tab = w.VBox([head_hosts := w.HTML(hosts_findings_html(model.state)), *static])
+    tabs = w.Tab(children=[grid, servers_tab, hosts_tab])
+    for i, t in enumerate(("Charts", "Servers", "Hosts, findings, white space")):
+        tabs.set_title(i, t)
+    right = w.VBox([head, compare, tabs], layout=w.Layout(flex="1 1 auto", width="auto", min_width="0"))
+    right.add_class("ck-right")
+    panel = w.HBox([w.HTML(_DASH_CSS), left, right], layout=w.Layout(width="100%"))
     panel.add_class("ck-explorer")
+
+    def refresh_hosts(_change: Any = None) -> None:
+        head_hosts.value = hosts_findings_html(model.state)
+
+    head.observe(refresh_hosts, names="value")
     panel.model = model
     panel.controls = controls
     panel.figures = figures
     panel.headline = head
+    panel.compare = compare
     panel.status = status
     panel.export_button = button
+    panel.pin_button = pin
+    panel.save_button = save
+    panel.report_button = report_b
+    panel.apply_button = apply_b
+    panel.server_editor = ed
     panel.export_dir = export_dir_w
+    panel.tabs = tabs
     panel.exported = []
+    panel.saved = []
+    panel.reported = []
     panel.refresh = on_change
     return panel
+
+
+def dashboard(scenario: plan.Scenario | str | Path, *, export_dir: str | Path = "out/workshop") -> Any:
+    """The workshop dashboard (what ``colonykit workshop`` serves with Voilà): :func:`explorer` full width,
+    figures replaced on each update (``replace_figures=True``).
+
+    Examples
+    --------
+    >>> ui = dashboard("data/examples/scenario.yaml")
+    >>> sorted(ui.figures)[:2]
+    ['design_comparison', 'plan_hosts']
+    """
+    return explorer(scenario, export_dir=export_dir, replace_figures=True)
 
 
 def controls_dict(controls: Controls) -> dict[str, Any]:
@@ -414,6 +886,14 @@ def controls_dict(controls: Controls) -> dict[str, Any]:
 
 __all__ = [
     "AS_INVENTORY",
+    "EDITABLE_COLUMNS",
+    "KEY_FIGURES",
+    "comparison_html",
+    "control_help",
+    "dashboard",
+    "hosts_findings_html",
+    "inventory_html",
+    "key_figures",
     "FIGURES",
     "STATIC_FIGURES",
     "Controls",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 
 import pandas as pd
@@ -194,3 +195,105 @@ def test_too_big_for_the_machine_is_shown(model: widgets.ExplorerModel) -> None:
     assert not s.headline["fits_machine"]["high"]
     assert "more engines than the largest g5 has (10)" in widgets.headline_html(s)
     assert "more engines than" not in widgets.headline_html(model.update(processor="z15"))
+
+
+# --------------------------------------------------------------------------- workshop dashboard (issue 13)
+def _plan_core(p: plan.ColonyPlan) -> list[tuple]:
+    """What a plan decides: hosts (engines, memory, paging) and guests (name, vCPUs, memory, MIPS)."""
+    return [(h.id, h.capacity.cpus, h.capacity.memory_gib, h.capacity.paging_gib,
+             tuple((g.name, g.vcpus, g.memory_mib, round(g.mips_sized, 6)) for g in h.guests))
+            for h in p.hosts]
+
+
+def test_every_control_has_a_tooltip_with_unit_and_source(ui) -> None:
+    assert set(ui.controls) == {f.name for f in fields(widgets.Controls)}
+    for name, wid in ui.controls.items():
+        tip = wid.tooltip
+        assert tip and "[" in tip and "]" in tip, name  # a unit in brackets
+        assert "facts.md" not in tip and "seed 0" not in tip, name  # public sources, not internal keys
+    assert "IBM AIX tip" in ui.controls["target_util_pct"].tooltip  # constants.csv source of the 90 %
+    assert "SG24-6299-00" in ui.controls["basis"].tooltip
+
+
+def test_baseline_vs_current(model: widgets.ExplorerModel) -> None:
+    assert "Pin a baseline" in widgets.comparison_html(model)
+    model.pin()
+    model.update(target_util_pct=50, design="dedicated")
+    c = model.comparison()
+    # engines: 2 at 90 % and 4 at 50 % (test_headroom_changes_engines_like_the_library)
+    assert c.loc["engines", ["baseline", "current", "difference"]].tolist() == [2.0, 4.0, 2.0]
+    base = plan.build_plan(SCENARIO).comparison.loc["zvm-basevol-guestvol", "total_gib"]
+    assert c.loc["disk_gib", "baseline"] == pytest.approx(base)
+    assert c.loc["disk_gib", "current"] == pytest.approx(designs.compare(26).loc["dedicated", "total_gib"])
+    assert c.loc["memory_gib", "difference"] == 0.0
+    text = widgets.comparison_html(model)
+    assert "ck-row-baseline" in text and "ck-row-current" in text and "+2" in text
+
+
+def test_pin_button_shows_both(ui) -> None:
+    ui.pin_button.click()
+    ui.controls["target_util_pct"].value = 50
+    assert "ck-row-baseline" in ui.compare.value and "ck-row-difference" in ui.compare.value
+    assert "baseline" in ui.model.comparison().columns
+
+
+def test_edit_a_server(model: widgets.ExplorerModel, inv: pd.DataFrame) -> None:
+    s = model.edit_server("web", count=20, util_peak_pct=90)
+    assert s.headline["guests"] == 26 + 10
+    edited = inv.copy()
+    edited.loc[edited["server"] == "web", ["count", "util_peak_pct"]] = [20, 90.0]
+    want = sizing.size_inventory(edited, "z15", target_util_pct=90).total["mips_typical"]
+    assert s.headline["mips"]["mips_typical"] == pytest.approx(want)
+    with pytest.raises(InputError, match=r"'util_peak_pct' must be in 0\.\.100 \(got 140"):
+        model.edit_server("web", util_peak_pct=140)
+    with pytest.raises(UnknownNameError):
+        model.edit_server("nope", count=2)
+    assert model.state is s  # unchanged by the bad edits
+
+
+def test_saved_scenario_rebuilds_the_same_plan(model: widgets.ExplorerModel, tmp_path: Path) -> None:
+    model.update(target_util_pct=60, hosts=2, processor="z16", design="zvm-ro-root")
+    model.edit_server("dns", workload_class="web", count=6)
+    written = model.save_scenario(tmp_path / "sub" / "changed.yaml")
+    assert [p.name for p in written] == ["changed.yaml", "changed_inventory.csv"]
+    again = plan.build_plan(plan.load_scenario(written[0]))
+    assert _plan_core(again.plan) == _plan_core(model.state.result.plan)
+    # unchanged inventory: the saved file points at the original (relative path)
+    m2 = widgets.ExplorerModel(SCENARIO)
+    out = m2.save_scenario(tmp_path / "plain.yaml")
+    assert len(out) == 1
+    assert _plan_core(plan.build_plan(plan.load_scenario(out[0])).plan) == _plan_core(m2.state.result.plan)
+
+
+def test_save_and_report_buttons(ui, tmp_path: Path) -> None:
+    ui.controls["target_util_pct"].value = 50
+    ui.save_button.click()
+    assert ui.saved and plan.load_scenario(ui.saved[0]).target.target_util_pct == 50
+    files = ui.model.export_report(tmp_path / "export", pdf=False)
+    assert [p.name for p in files] == ["report.html", "tables.xlsx"]
+    assert "50 % target" in files[0].read_text(encoding="utf-8")
+
+
+def test_server_table_apply(ui) -> None:
+    ed = ui.server_editor
+    ed["server"].value = "web"
+    assert ed["count"].value == 10
+    ed["count"].value = 12
+    ui.apply_button.click()
+    assert ui.model.state.headline["guests"] == 28
+    assert "server web changed" in ui.status.value
+    ed["util_avg_pct"].value = 80
+    ed["util_peak_pct"].value = 50  # below the average: refused, shown, state kept
+    ui.apply_button.click()
+    assert "ck-error" in ui.status.value
+    assert ui.model.state.headline["guests"] == 28
+
+
+def test_dashboard_replaces_figures(tmp_path: Path) -> None:
+    ui = widgets.dashboard(SCENARIO, export_dir=tmp_path)
+    fw = ui.figures["sizing_engines"]
+    ui.controls["target_util_pct"].value = 50
+    new = ui.figures["sizing_engines"]
+    assert new is not fw and list(new.data[0].y) == [2, 4, 6]
+    assert new.layout.height == widgets.FIGURE_HEIGHT_PX
+    assert ui.tabs.children[0].children[0].children == (new,)  # the new widget is on screen

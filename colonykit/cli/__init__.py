@@ -29,6 +29,9 @@ COMMAND_MODULES = (
     "colonykit.cli._plan",
     "colonykit.cli._report",
     "colonykit.cli._run",
+    "colonykit.cli._init",
+    "colonykit.cli._catalog",
+    "colonykit.cli._workshop",
 )
 
 #: command -> (module, one-line help), in help order; the help must equal the module's own
@@ -50,9 +53,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("colonykit.cli._plan", "validate a (hand-edited) plan YAML; exit 2 if invalid, 1 if a finding has severity error"),
     "render": ("colonykit.cli._plan", "render a plan YAML for one provisioning tool"),
     "report": ("colonykit.cli._report",
-               "build the plan of a scenario and write a self-contained HTML report"),
+               "build the plan of a scenario and write the customer handout (HTML, PDF, xlsx)"),
     "run": ("colonykit.cli._run",
             "the whole job: size, white space, plan, export YAML, render, report"),
+    "init": ("colonykit.cli._init", "start a study: commented scenario.yaml, inventory templates, README"),
+    "catalog": ("colonykit.cli._catalog",
+                "list processors, workload classes, units, designs or paging rules (with sources)"),
+    "workshop": ("colonykit.cli._workshop",
+                 "serve the explorer dashboard (Voilà) on 127.0.0.1 for a workshop"),
 }
 
 

@@ -1,4 +1,4 @@
-"""``colonykit report SCENARIO --out report.html``: the self-contained workshop report."""
+"""``colonykit report SCENARIO --out report.html [--pdf report.pdf] [--xlsx tables.xlsx]``: the handout."""
 
 from __future__ import annotations
 
@@ -6,20 +6,35 @@ import argparse
 import sys
 from pathlib import Path
 
-from colonykit import plan, report
-from colonykit.cli._common import load_scenario
 from colonykit.errors import InputError
+
+
+def _file_arg(out: str | None, flag: str) -> Path | None:
+    if out is None:
+        return None
+    p = Path(out)
+    if p.is_dir():
+        msg = f"{flag} must be a file name, but {p} is a folder"
+        raise InputError(msg)
+    return p
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``report`` command."""
-    p = sub.add_parser("report", help="build the plan of a scenario and write a self-contained HTML report",
-                       description="Scenario YAML -> one offline HTML file (plotly.js inlined) with the "
-                                   "assumptions, sizing ranges, findings, hosts and the chosen design.")
+    p = sub.add_parser("report", help="build the plan of a scenario and write the customer handout (HTML, PDF, xlsx)",
+                       description="Scenario YAML -> one offline HTML file (plotly.js inlined): title page, "
+                                   "one-page executive summary, details, references. --pdf prints it with "
+                                   "headless Chromium; --xlsx writes the tables to one workbook.")
     p.add_argument("scenario", help="scenario YAML (see data/examples/scenario.yaml)")
     p.add_argument("--out", default="report.html", metavar="FILE",
                    help="HTML file to write (default: report.html)")
-    p.add_argument("--title", default=None, help="page title (default: 'colonykit report: <plan name>')")
+    p.add_argument("--pdf", default=None, metavar="FILE", help="also print the report to this PDF (Chromium)")
+    p.add_argument("--xlsx", default=None, metavar="FILE",
+                   help="also write the tables (sizing, hosts, guests, storage, findings, assumptions)")
+    p.add_argument("--title", default=None, help="document title (default: 'Linux consolidation plan: <project>')")
+    for name in ("customer", "project", "author", "date"):
+        p.add_argument(f"--{name}", default=None,
+                       help=f"title page {name} (default: the scenario's metadata.{name})")
     p.add_argument("--images", default=None, metavar="DIR",
                    help="also write each figure as a static image into DIR (needs kaleido + Chromium)")
     p.add_argument("--image-format", default="png", choices=("png", "svg", "pdf"),
@@ -29,12 +44,22 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Handler of ``colonykit report``; exit 0 when written (findings are in the report)."""
-    out = Path(args.out)
-    if out.is_dir():
-        msg = f"--out must be a file name, but {out} is a folder"
-        raise InputError(msg)
+    from colonykit import plan, report
+    from colonykit.cli._common import load_scenario
+
+    out = _file_arg(args.out, "--out")
+    pdf = _file_arg(args.pdf, "--pdf")
+    xlsx = _file_arg(args.xlsx, "--xlsx")
     result = plan.build_plan(load_scenario(args.scenario))
-    path = report.write_report(result, out, title=args.title)
+    info = report.document_info(result, customer=args.customer, project=args.project, author=args.author,
+                                date=args.date)
+    path = report.write_report(result, out, title=args.title, info=info)
+    if pdf is not None:
+        report.write_pdf(path, pdf)
+        sys.stdout.write(f"wrote {pdf}\n")
+    if xlsx is not None:
+        report.write_xlsx(result, xlsx)
+        sys.stdout.write(f"wrote {xlsx}\n")
     if args.images:
         images = report.write_images(result, args.images, fmt=args.image_format)
         sys.stdout.write(f"wrote {len(images)} images to {args.images}\n")

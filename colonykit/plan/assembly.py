@@ -306,6 +306,11 @@ def _sizing_extra(meas: Any, placement: Any) -> dict[str, Scalar]:
         out[f"sum_of_peaks_mips_{b}"] = ev.clean(meas.sum_of_peaks_mips[b])
         out[f"composite_peak_mips_{b}"] = ev.clean(meas.composite_peak_mips[b])
     out["engines_saved_typical"] = int(meas.engines_peak["typical"] - meas.engines_composite["typical"])
+    b = meas.instances.attrs.get("bound", "typical")
+    out["engines_peak"] = int(meas.engines_peak[b])            # at the plan's bound (report, CLI)
+    out["engines_composite"] = int(meas.engines_composite[b])
+    out["sum_of_peaks_mips"] = ev.clean(meas.sum_of_peaks_mips[b])
+    out["composite_peak_mips"] = ev.clean(meas.composite_peak_mips[b])
     out["engines_lpars"] = int(sum(placement.cpus))
     return out
 

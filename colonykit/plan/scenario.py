@@ -150,6 +150,15 @@ class ScenarioTraces(_Model):
     tz: str = Field("UTC", description="Time zone of naive timestamps.")
 
 
+class ScenarioMetadata(_Model):
+    """Who the study is for and by whom: the report's title page (``colonykit report``)."""
+
+    customer: str = Field("", max_length=200)
+    project: str = Field("", max_length=200)
+    author: str = Field("", max_length=200)
+    date: str = Field("", pattern=r"^(\d{4}-\d{2}-\d{2})?$", description="YYYY-MM-DD; default: the day written.")
+
+
 class Scenario(_Model):
     """A planning scenario (the YAML file behind ``colonykit plan``)."""
 
@@ -158,6 +167,7 @@ class Scenario(_Model):
     name: Ident
     inventory: str | None = None
     traces: ScenarioTraces | None = None
+    metadata: ScenarioMetadata = Field(default_factory=ScenarioMetadata)
     target: ScenarioTarget = Field(default_factory=ScenarioTarget)
     design: ScenarioDesign
     rules: ScenarioRules = Field(default_factory=ScenarioRules)

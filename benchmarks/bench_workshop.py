@@ -1,0 +1,81 @@
+"""Workshop dashboard update time per control at 100 and 1,000 servers (median and p95, ms).
+
+What ``colonykit workshop`` does on a control change, in the kernel: the control's observer →
+:meth:`colonykit.widgets.ExplorerModel.update` (plan rebuilt by :func:`colonykit.plan.build_plan`,
+figures by :mod:`colonykit.plots`) → new ``FigureWidget`` per chart (the dashboard replaces
+figures, Voilà drops in-place deltas), headline, baseline-vs-current and hosts HTML.  A baseline
+is pinned, so the comparison is rendered too.  The browser's redraw is not included.
+
+Colonies: the bundled XYZ inventory (4 lines) with counts scaled to 100 and 1,000 servers, on
+1 resp. 4 z15 LPARs (real storage 1:1).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SIZES = {100: ({"file": 38, "dns": 16, "firewall": 8, "web": 38}, 1),
+         1000: ({"file": 385, "dns": 154, "firewall": 77, "web": 384}, 4)}
+#: Control -> the values it is moved through (each value change is one timed update).
+MOVES = {
+    "target_util_pct": [60, 70, 80, 90],
+    "processor": ["z16", "z14", "z15", "z16"],
+    "sizing_bound": ["low", "high", "typical", "low"],
+    "basis": ["avg", "peak", "avg", "peak"],
+    "hosts": [2, 3, 4, 5],
+    "design": ["dedicated", "zvm-ro-root", "zvm-basevol-guestvol", "dedicated"],
+    "max_memory_overcommit_ratio": [1.2, 2.0, 1.5, 1.8],
+}
+
+
+def _pct(values: list[float], q: float) -> float:
+    s = sorted(values)
+    k = min(len(s) - 1, max(0, round(q / 100 * (len(s) - 1))))
+    return s[k]
+
+
+def run() -> dict:
+    """Time every control of the dashboard at both sizes; JSON-ready dict."""
+    from colonykit import plan, widgets
+    from colonykit.ingest import read_inventory
+
+    out: dict = {}
+    base_inv, _ = read_inventory(REPO / "data" / "examples" / "xyz_inventory.csv")
+    for servers, (counts, hosts) in SIZES.items():
+        inv = base_inv.copy()
+        inv["count"] = inv["server"].map(counts).astype("int64")
+        scen = plan.load_scenario(REPO / "data" / "examples" / "scenario.yaml")
+        scen.target.hosts = hosts
+        scen.target.memory_gib_per_host = None
+        row: dict = {"hosts": hosts}
+        # the dashboard (new FigureWidget per chart) and, in the same run, the notebook explorer
+        # (figures updated in place) for the ratio
+        for mode, replace in (("dashboard", True), ("in_place", False)):
+            ui = widgets.explorer(scen, inventory=inv, export_dir=REPO / "out" / "bench-workshop",
+                                  replace_figures=replace)
+            ui.pin_button.click()
+            per: dict[str, dict[str, float]] = {}
+            every: list[float] = []
+            for name, values in MOVES.items():
+                wid = ui.controls[name]
+                start = wid.value
+                times = []
+                for v in values:
+                    t0 = time.perf_counter()
+                    wid.value = v
+                    times.append((time.perf_counter() - t0) * 1000.0)
+                    assert "ck-error" not in ui.status.value, (name, v, ui.status.value)
+                wid.value = start
+                per[name] = {"median_ms": round(statistics.median(times), 1),
+                             "p95_ms": round(_pct(times, 95), 1), "updates": len(times)}
+                every += times
+            row["guests"] = ui.model.state.headline["guests"]
+            row[mode] = {"all_controls_median_ms": round(statistics.median(every), 1),
+                         "all_controls_p95_ms": round(_pct(every, 95), 1), "per_control": per}
+        row["dashboard_over_in_place_median"] = round(
+            row["dashboard"]["all_controls_median_ms"] / row["in_place"]["all_controls_median_ms"], 2)
+        out[f"servers_{servers}"] = row
+    return out

@@ -1,0 +1,91 @@
+"""``colonykit workshop SCENARIO [--port N] [--no-browser]``: the explorer as a web app (Voilà).
+
+Serves ``notebooks/explorer.ipynb`` — the same explorer a notebook shows, without code cells —
+on ``http://127.0.0.1:N`` until stopped (Ctrl-C).  The scenario reaches the notebook's kernel
+through the ``COLONYKIT_SCENARIO`` environment variable (Voilà's kernels inherit the server's
+environment); exports go to ``--export-dir`` (``COLONYKIT_EXPORT_DIR``).  Needs the
+``workshop`` extra (``pip install 'colonykit[workshop]'``: voila).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from colonykit.errors import InputError
+
+#: The dashboard notebook, relative to the repository (or source tree) root.
+NOTEBOOK = Path("notebooks") / "explorer.ipynb"
+
+
+def notebook_path() -> Path:
+    """The explorer notebook Voilà serves (next to the ``colonykit`` package's source tree)."""
+    import colonykit
+
+    here = Path(colonykit.__file__).resolve().parents[1] / NOTEBOOK
+    if not here.is_file():
+        msg = (f"the dashboard notebook {NOTEBOOK} was not found next to the colonykit sources "
+               f"({here}); run from a colonykit checkout (pip install -e '.[workshop]')")
+        raise InputError(msg)
+    return here
+
+
+def voila_command(notebook: Path, port: int, *, open_browser: bool) -> list[str]:
+    """The ``voila`` command line (127.0.0.1 only, light theme, no code cells)."""
+    cmd = [sys.executable, "-m", "voila", str(notebook), f"--port={port}", "--Voila.ip=127.0.0.1",
+           "--theme=light", "--strip_sources=True"]
+    if not open_browser:
+        cmd.append("--no-browser")
+    return cmd
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        msg = f"must be a whole number in 1024..65535 (got {text!r})"
+        raise argparse.ArgumentTypeError(msg) from None
+    if not 1024 <= value <= 65535:
+        msg = f"must be in 1024..65535 (got {value})"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``workshop`` command."""
+    p = sub.add_parser("workshop", help="serve the explorer dashboard (Voilà) on 127.0.0.1 for a workshop",
+                       description="The explorer notebook as a web app: controls left, headline, baseline "
+                                   "vs current and charts beside them; save the changed scenario, export "
+                                   "the plan and the report. Runs until stopped (Ctrl-C).")
+    p.add_argument("scenario", help="scenario YAML (see data/examples/xyz_with_traces.yaml)")
+    p.add_argument("--port", type=_port, default=8866, help="port on 127.0.0.1 (default: 8866)")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    p.add_argument("--export-dir", default="workshop-out", metavar="DIR",
+                   help="where the dashboard's buttons write (default: ./workshop-out)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handler of ``colonykit workshop``: check the scenario, then run Voilà until it stops."""
+    import importlib.util
+    import os
+    import subprocess
+
+    from colonykit import plan
+
+    scen_path = Path(args.scenario).resolve()
+    plan.load_scenario(scen_path)  # a bad scenario is an error here, not in the browser
+    if importlib.util.find_spec("voila") is None:
+        msg = "the workshop needs Voilà: pip install 'colonykit[workshop]' (or pip install voila)"
+        raise InputError(msg)
+    nb = notebook_path()
+    env = {**os.environ, "COLONYKIT_SCENARIO": str(scen_path),
+           "COLONYKIT_EXPORT_DIR": str(Path(args.export_dir).resolve())}
+    sys.stdout.write(f"colonykit workshop: http://127.0.0.1:{args.port}/ (scenario {scen_path}; Ctrl-C stops)\n")
+    sys.stdout.flush()
+    try:
+        return subprocess.call(voila_command(nb, args.port, open_browser=not args.no_browser), env=env,
+                               cwd=nb.parent)
+    except KeyboardInterrupt:
+        return 0

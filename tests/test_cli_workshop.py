@@ -1,0 +1,103 @@
+"""``colonykit init``, ``colonykit catalog`` and the ``workshop`` command line (no browser)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from colonykit import plan, reference
+from colonykit.cli import main
+from colonykit.ingest import read_inventory
+
+
+def test_init_writes_a_study_that_plans(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    study = tmp_path / "study"
+    assert main(["init", str(study)]) == 0
+    for name in ("scenario.yaml", "inventory.csv", "inventory.xlsx", "README.md"):
+        assert (study / name).is_file(), name
+    text = (study / "scenario.yaml").read_text(encoding="utf-8")
+    assert text.count("#") > 20  # commented
+    # `colonykit plan DIR/scenario.yaml` accepts it as written, exit 0
+    capsys.readouterr()
+    assert main(["plan", str(study / "scenario.yaml"), "--out", str(tmp_path / "out")]) == 0
+    assert (tmp_path / "out" / "plan.yaml").is_file()
+    # the Excel template reads like the CSV, and its second sheet explains every column
+    csv_inv, _ = read_inventory(study / "inventory.csv")
+    xlsx_inv, _ = read_inventory(study / "inventory.xlsx")
+    assert csv_inv.equals(xlsx_inv)
+    wb = openpyxl.load_workbook(study / "inventory.xlsx", read_only=True)
+    assert wb.sheetnames == ["inventory", "columns"]
+    explained = [r[0] for r in wb["columns"].iter_rows(min_row=2, values_only=True)]
+    assert set(explained) >= set(pd_columns(csv_inv))
+    readme = (study / "README.md").read_text(encoding="utf-8")
+    assert "colonykit plan scenario.yaml" in readme and "`util_peak_pct` | % (0-100)" in readme
+    # the Excel inventory works in the scenario too
+    scen = plan.load_scenario(study / "scenario.yaml")
+    scen.inventory = "inventory.xlsx"
+    assert not plan.build_plan(scen).has_errors
+
+
+def pd_columns(frame) -> list[str]:
+    return [c for c in frame.columns if frame[c].notna().any()]
+
+
+def test_init_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["init", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert main(["init", str(tmp_path)]) == 2
+    assert "already has" in capsys.readouterr().err
+    assert main(["init", str(tmp_path), "--force"]) == 0
+    assert main(["init", str(tmp_path / "x"), "--name", "bad name!"]) == 2
+    assert "'--name' must be" in capsys.readouterr().err
+    (tmp_path / "afile").write_text("x")
+    assert main(["init", str(tmp_path / "afile")]) == 2
+
+
+@pytest.mark.parametrize("name,table,key", [("processors", "processors", "z15"),
+                                            ("classes", "workload_classes", "web"),
+                                            ("units", "capacity_units", "mhz_per_core")])
+def test_catalog_json_is_the_bundled_table(name: str, table: str, key: str,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["catalog", name, "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    rows = {r[next(iter(r))]: r for r in doc["rows"]}
+    bundled = reference.load_table(table)
+    assert set(rows) == {str(i).lower() if name == "processors" else str(i) for i in bundled.index}
+    assert rows[key]["source"] == bundled.loc[key if name != "processors" else "z15", "source"]
+    assert all(r["source"] for r in rows.values())
+
+
+def test_catalog_designs_and_rules(capsys: pytest.CaptureFixture[str]) -> None:
+    from colonykit import designs
+
+    assert main(["catalog", "designs", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [r["design"] for r in doc["rows"]] == designs.design_names()
+    assert main(["catalog", "rules"]) == 0
+    out = capsys.readouterr().out
+    assert "sg24-6299" in out and "seed 003 §9.1.1" in out and "velocity" in out
+    with pytest.raises(SystemExit) as exc:
+        main(["catalog", "nope"])
+    assert exc.value.code == 2
+    assert "invalid choice: 'nope'" in capsys.readouterr().err
+
+
+def test_workshop_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["workshop", str(tmp_path / "missing.yaml"), "--no-browser"]) == 2
+    assert "scenario file not found" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main(["workshop", "data/examples/scenario.yaml", "--port", "80"])
+    assert exc.value.code == 2
+    assert "must be in 1024..65535 (got 80)" in capsys.readouterr().err
+
+
+def test_workshop_command_line() -> None:
+    from colonykit.cli import _workshop
+
+    nb = _workshop.notebook_path()
+    assert nb.name == "explorer.ipynb" and nb.is_file()
+    cmd = _workshop.voila_command(nb, 9999, open_browser=False)
+    assert "--port=9999" in cmd and "--Voila.ip=127.0.0.1" in cmd and "--no-browser" in cmd
