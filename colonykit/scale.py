@@ -39,19 +39,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from colonykit._optional import require
 from colonykit.errors import InputError
 from colonykit.ingest.traces import UNITS, VALUE_PREFERENCE, canonical_column, parse_interval
 from colonykit.whitespace import WhiteSpaceResult, from_stats, resolve_parameters
 
-INSTALL_HINT = "the Dask path needs dask and distributed: pip install 'colonykit[scale]'"
-
 
 def _dd() -> Any:
-    try:
-        import dask.dataframe as dd
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(INSTALL_HINT) from exc
-    return dd
+    return require("dask.dataframe", extra="scale", purpose="the Dask path")
 
 
 def local_client(n_workers: int = 1, threads_per_worker: int = 2, memory_limit: str = "2GiB",
@@ -61,10 +56,8 @@ def local_client(n_workers: int = 1, threads_per_worker: int = 2, memory_limit: 
     ``processes=False`` keeps the workers as threads of this process (cheap to
     start; good for tests and one machine).
     """
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError as exc:  # pragma: no cover
-        raise ImportError(INSTALL_HINT) from exc
+    distributed = require("distributed", extra="scale", purpose="the Dask path")
+    Client, LocalCluster = distributed.Client, distributed.LocalCluster  # noqa: N806
     cluster = LocalCluster(n_workers=n_workers, threads_per_worker=threads_per_worker,
                            memory_limit=memory_limit, processes=processes,
                            dashboard_address=None)
@@ -219,9 +212,7 @@ def analyze_dask(
     if client is not None:
         results = client.compute(todo, sync=True)
     else:
-        import dask
-
-        results = dask.compute(*todo)
+        results = require("dask", extra="scale", purpose="the Dask path").compute(*todo)
     per_df, comp_s = results[0].sort_index(), results[1].sort_index()
     if len(per_df) == 0:
         msg = f"{source}: no samples"

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from colonykit import reference
+from colonykit._optional import require
 from colonykit.errors import InputError, must_be, raise_problems
 
 INVENTORY_COLUMNS: tuple[str, ...] = (
@@ -122,6 +123,7 @@ def read_inventory(
     suffix = p.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm", ".xls"):
+            require("openpyxl", extra="excel", purpose="reading .xlsx inventories")
             frame = pd.read_excel(p, sheet_name=sheet, dtype=object)
             fmt, line_offset, line_word = "excel", 2, "row"
         else:

@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from colonykit import reference
+from colonykit._optional import require
 from colonykit.errors import InputError, must_be, raise_problems, unknown_name
 
 #: Units a demand frame can carry (``frame.attrs["unit"]``).
@@ -246,6 +247,7 @@ def _read_csv_chunked(path: Path, sep: str, progress: bool | None) -> pd.DataFra
 def _read_table(path: Path, fmt: str, progress: bool | None = False) -> pd.DataFrame:
     """Read a CSV or Parquet file as strings-or-numbers, header canonicalised."""
     if fmt == "parquet":
+        require("pyarrow", extra="parquet", purpose="reading Parquet files")
         try:
             frame = pd.read_parquet(path)
         except Exception as exc:  # pyarrow raises several types
@@ -454,9 +456,8 @@ def _read_part(path: Path, fmt: str, unit: str | None, tz: str, epoch_unit: str,
     kind = detect_format(path) if fmt == "auto" else fmt
     if kind == "parquet" or (kind in ("long", "wide") and _is_parquet(path)):
         if kind == "parquet":
+            pq = require("pyarrow.parquet", extra="parquet", purpose="reading Parquet files")
             try:
-                import pyarrow.parquet as pq
-
                 names = pq.read_schema(path).names
             except Exception as exc:  # pyarrow raises several types for broken files
                 msg = f"cannot read Parquet file {path}: {exc}"
