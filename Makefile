@@ -9,7 +9,7 @@ STAMP_BROWSER := $(VENV)/.stamp-browser
 OUT    ?= out
 SCENARIO ?= data/examples/xyz_with_traces.yaml
 
-.PHONY: run test test-fast test-notebooks test-browser bench lint clean install
+.PHONY: test-minima run test test-fast test-notebooks test-browser bench lint clean install
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,15 @@ test-browser: $(STAMP_BROWSER)
 	$(PY) -m pytest -p no:cacheprovider -m ui tests/browser --browser chromium; \
 	  rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no browser tests collected"; exit 1; fi; exit $$rc
 	$(PY) -m pytest -p no:cacheprovider -q tests/test_report.py -k static_images
+
+## make test-minima: the unit suite at the declared minimum versions (.ci/constraints-min.txt)
+MINIMA_VENV ?= .venv-minima
+test-minima:
+	@test -x $(MINIMA_VENV)/bin/python || $(PYTHON) -m venv $(MINIMA_VENV)
+	$(MINIMA_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(MINIMA_VENV)/bin/python -m pip install --quiet -e '.[test]' -c .ci/constraints-min.txt
+	$(MINIMA_VENV)/bin/python -m pytest -n 2 --dist loadfile tests -p no:cacheprovider -m 'not notebook'; \
+	  rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; exit 1; fi; exit $$rc
 
 ## make bench: benchmarks, JSON on stdout
 bench: $(STAMP_TEST)

@@ -57,7 +57,7 @@ def local_client(n_workers: int = 1, threads_per_worker: int = 2, memory_limit: 
     start; good for tests and one machine).
     """
     distributed = require("distributed", extra="scale", purpose="the Dask path")
-    Client, LocalCluster = distributed.Client, distributed.LocalCluster  # noqa: N806
+    Client, LocalCluster = distributed.Client, distributed.LocalCluster
     cluster = LocalCluster(n_workers=n_workers, threads_per_worker=threads_per_worker,
                            memory_limit=memory_limit, processes=processes,
                            dashboard_address=None)

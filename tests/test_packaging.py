@@ -14,7 +14,6 @@ import pytest
 
 import colonykit
 from colonykit._optional import EXTRAS, MissingOptionalDependency, require
-from colonykit.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
