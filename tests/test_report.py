@@ -105,8 +105,8 @@ def test_cli_report_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 
 
 def test_with_traces_the_white_space_is_reported(result: plan.ColonyPlanResult) -> None:
-    if not Path("data/traces/bitbrains_rnd_50vm_7d.csv.gz").is_file():
-        pytest.skip("bundled example traces not present")
+    bundled = Path("data/traces/bitbrains_rnd_50vm_7d.csv.gz")
+    assert bundled.is_file(), f"bundled example traces missing: {bundled}"  # fail, never skip
     scen = result.scenario.model_copy(deep=True)
     scen.traces = plan.ScenarioTraces(path="../traces/bitbrains_rnd_50vm_7d.csv.gz", unit="mips")
     res = plan.build_plan(scen)

@@ -172,8 +172,7 @@ def test_traces_are_read_once_and_white_space_is_shown(tmp_path: Path) -> None:
     from colonykit import whitespace
 
     traces = Path("data/traces/bitbrains_rnd_50vm_7d.csv.gz")
-    if not traces.is_file():
-        pytest.skip("bundled example traces not present")
+    assert traces.is_file(), f"bundled example traces missing: {traces}"  # fail, never skip
     scen = plan.load_scenario(SCENARIO)
     scen.traces = plan.ScenarioTraces(path="../traces/bitbrains_rnd_50vm_7d.csv.gz", unit="mips")
     ui = widgets.explorer(scen, export_dir=tmp_path)
