@@ -162,3 +162,22 @@ def test_license_file_is_the_apache_2_text():
 
 def test_changelog_names_the_current_version():
     assert f"## {colonykit.__version__}" in (ROOT / "CHANGELOG.md").read_text()
+
+
+def test_minima_constraints_match_the_declared_minima():
+    """``make test-minima`` runs at exactly the lowest versions pyproject.toml allows."""
+    pins = {}
+    for line in (ROOT / ".ci" / "constraints-min.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            pins[name.strip().lower()] = version.strip()
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    declared = {}
+    for req in [*PYPROJECT["project"]["dependencies"], *extras["excel"], *extras["parquet"],
+                *extras["scale"]]:
+        declared[_name(req)] = req.split(">=")[1].split(",")[0]
+    assert set(pins) == set(declared)
+    for name, minimum in declared.items():
+        want = [int(x) for x in minimum.split(".")]
+        got = [int(x) for x in pins[name].split(".")]
+        assert got[:len(want)] == want and not any(got[len(want):]), (name, minimum, pins[name])
