@@ -38,6 +38,7 @@ run: $(STAMP_RUN)
 ## make test: the whole suite (unit, property, CLI, notebooks)
 test: $(STAMP_TEST)
 	$(PY) -m ruff check colonykit tests benchmarks
+	$(PY) -m mypy
 	$(PY) -m pytest -n 2 --dist loadfile tests -p no:cacheprovider; \
 	  rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; exit 1; fi; exit $$rc
 	@# notebooks one at a time: kernels started in parallel can race for the same ZMQ port
@@ -68,6 +69,7 @@ bench: $(STAMP_TEST)
 
 lint: $(STAMP_TEST)
 	$(PY) -m ruff check colonykit tests benchmarks
+	$(PY) -m mypy
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache build *.egg-info

@@ -181,3 +181,13 @@ def test_minima_constraints_match_the_declared_minima():
         want = [int(x) for x in minimum.split(".")]
         got = [int(x) for x in pins[name].split(".")]
         assert got[:len(want)] == want and not any(got[len(want):]), (name, minimum, pins[name])
+
+
+def test_make_test_runs_mypy_and_precommit_has_the_hooks():
+    makefile = (ROOT / "Makefile").read_text()
+    test_recipe = makefile.split("\ntest: ")[1].split("\n\n")[0]
+    assert "-m mypy" in test_recipe
+    assert PYPROJECT["tool"]["mypy"]["files"] == ["colonykit"]
+    hooks = (ROOT / ".pre-commit-config.yaml").read_text()
+    for hook in ("id: ruff\n", "id: ruff-format", "id: mypy"):
+        assert hook in hooks
