@@ -51,9 +51,10 @@ import pandas as pd
 from colonykit import reference
 from colonykit._optional import require
 from colonykit.errors import InputError, must_be, raise_problems, unknown_name
+from colonykit.units import DEMAND_UNITS
 
 #: Units a demand frame can carry (``frame.attrs["unit"]``).
-UNITS: tuple[str, ...] = ("cpu_pct", "mips", "cpu_mhz")
+UNITS: tuple[str, ...] = DEMAND_UNITS
 
 #: Formats ``read_traces(fmt=...)`` accepts.
 FORMATS: tuple[str, ...] = ("auto", "long", "wide", "single", "parquet", "sadf", "nmon", "sar")
