@@ -223,7 +223,7 @@ def analyze_dask(
     names = [str(s) for s in per_df.index]
     p_arr = results[2].reindex(per_df.index).to_numpy(dtype=float) if spikes else None
     if tcol == "timestamp" and grid_s is None and len(comp_s) > 1:
-        interval_s = float(np.median(np.diff(comp_s.index.to_numpy()) / np.timedelta64(1, "s")))
+        interval_s = float(np.median(np.diff(pd.DatetimeIndex(comp_s.index).as_unit("ns").asi8) / 1e9))
     steps = len(comp_s)
     index = pd.Index(comp_s.index, name="timestamp" if tcol == "timestamp" else "step")
     the_unit = vcol
