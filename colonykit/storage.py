@@ -299,6 +299,43 @@ def allocate_minidisks(
     return assignment
 
 
+def layout_minidisks(
+    minidisk_cyl: Sequence[int] | npt.ArrayLike,
+    model: str = DEFAULT_MODEL,
+    reserved_cyl: int = RESERVED_CYL,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Volume index and first cylinder of each minidisk (first-fit decreasing, no spanning).
+
+    The volumes come from :func:`allocate_minidisks`; on each volume the minidisks are
+    laid out largest first (ties in input order) from cylinder ``reserved_cyl`` on, with
+    no gaps, so no two extents overlap and none runs past the usable cylinders.
+
+    Returns
+    -------
+    (volume, start_cyl) : tuple of int arrays
+        Both with one entry per minidisk; empty arrays for an empty list.
+
+    Examples
+    --------
+    >>> vol, start = layout_minidisks([3000, 8000, 3000], "3390-9")
+    >>> vol.tolist(), start.tolist()
+    ([1, 0, 1], [1, 1, 3001])
+    """
+    sizes = np.asarray(minidisk_cyl, dtype=np.int64).ravel()
+    if sizes.size == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    vol_of = allocate_minidisks(sizes, model, reserved_cyl)
+    order = np.lexsort((np.arange(sizes.size), -sizes, vol_of))  # volume, then size desc, stable
+    s = sizes[order]
+    v = vol_of[order]
+    csum = np.cumsum(s)
+    first_of_vol = np.r_[True, v[1:] != v[:-1]]
+    base = np.maximum.accumulate(np.where(first_of_vol, csum - s, 0))
+    start = np.empty_like(s)
+    start[order] = csum - s - base + reserved_cyl
+    return vol_of, start
+
+
 def volumes_needed(
     minidisk_cyl: Sequence[int] | npt.ArrayLike,
     model: str = DEFAULT_MODEL,

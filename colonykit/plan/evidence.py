@@ -1,0 +1,138 @@
+"""Evidence of a plan: why it has the size it has (sizing, white space, memory, design, traces)."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from colonykit import memory, packing, sizing, staggering
+from colonykit.plan.document import Assumption, EvidenceItem, Host, Scalar
+from colonykit.units import MIB_PER_GIB
+
+
+def not_evaluated(note: str, method: str = "") -> EvidenceItem:
+    """An evidence item that says it was not computed, and why."""
+    return EvidenceItem(evaluated=False, method=method, note=note)
+
+
+def clean(v: Any) -> Scalar:
+    """A value as a plan scalar: numpy scalars unwrapped, non-finite floats as None."""
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    if isinstance(v, bool | int | float | str) or v is None:
+        return v
+    return json.dumps(v, sort_keys=True, default=str)
+
+
+def sizing_evidence(sizing_res: Any, bound: str, extra: dict[str, Scalar] | None = None) -> EvidenceItem:
+    """The WLF sizing as evidence: MIPS and engines per bound, processor, target utilization."""
+    engines = sizing_res.engines
+    return EvidenceItem(
+        evaluated=True, method="workload factor (tpm/MIPS) sizing, seed 003 §2.4",
+        source="colonykit.sizing.size_inventory",
+        values={**{f"mips_{b}": float(sizing_res.total[f"mips_{b}"]) for b in sizing.BOUNDS},
+                **{f"engines_{b}": int(engines[b]) for b in sizing.BOUNDS},
+                "bound_used": bound, "processor": sizing_res.processor.model,
+                "engine_mips_1way": float(sizing_res.processor.engine_mips_1way),
+                "target_util_pct": float(sizing_res.options.target_util_pct),
+                "basis": sizing_res.options.basis, **(extra or {})})
+
+
+def sizing_assumptions(sizing_res: Any) -> list[Assumption]:
+    """Every constant the sizing used, as plan assumptions."""
+    return [Assumption(name=f"sizing.{a['name']}", value=clean(a["value"]), unit=str(a.get("unit", "")),
+                       source=str(a.get("source", ""))) for a in sizing_res.assumptions]
+
+
+def memory_evidence(hosts: list[Host], max_ratio: float) -> EvidenceItem:
+    """Overcommit per host: Σ guest virtual ÷ real storage."""
+    values: dict[str, Scalar] = {}
+    for h in hosts:
+        virt = sum(g.memory_mib for g in h.guests)
+        values[f"{h.id}.guest_virtual_mib"] = int(virt)
+        values[f"{h.id}.real_mib"] = clean(h.capacity.memory_gib * MIB_PER_GIB)
+        values[f"{h.id}.overcommit_ratio"] = clean(float(
+            memory.overcommit_ratio(virt, h.capacity.memory_gib * MIB_PER_GIB)))
+    values["max_memory_overcommit_ratio"] = float(max_ratio)
+    return EvidenceItem(evaluated=True, method="overcommit = Σ guest virtual ÷ real storage "
+                        "(facts.md §5.2)", source="colonykit.memory.overcommit_ratio", values=values)
+
+
+def design_evidence(design: Any, row: pd.Series, minidisk_volumes: int, volume_model: str) -> EvidenceItem:
+    """The chosen design's disk figures (from :func:`colonykit.designs.compare`)."""
+    skipped = [c for c in design.components if not c.counted]
+    return EvidenceItem(
+        evaluated=True, method=f"design {design.name} ({design.seed})", source=design.source,
+        note="; ".join([f"component {c.id} ({c.mount}) has no size in {design.seed}: not in the plan"
+                        for c in skipped]),
+        values={"shared_gib": clean(float(row["shared_gib"])),
+                "per_guest_gib": clean(float(row["per_guest_gib"])),
+                "total_gib": clean(float(row["total_gib"])),
+                "saving_vs_dedicated_pct": clean(float(row["saving_vs_dedicated_pct"])),
+                "minidisk_volumes": int(minidisk_volumes), "volume_model": volume_model,
+                "vdisk_mib_per_guest": int(design.vdisk_mib_per_guest)})
+
+
+def design_assumptions(design: Any) -> list[Assumption]:
+    """The design's parameters as plan assumptions."""
+    return [Assumption(name=f"design.{p.name}", value=p.value, unit=p.unit, source=p.source)
+            for p in design.parameters.values()]
+
+
+def trace_extras(demand: pd.DataFrame, ws: Any, sizing_res: Any, cpus_per_host: int, *,
+                  stagger: bool = True) -> dict[str, Any]:
+    """Staggering and time-series packing of the traced workload (evidence beside the plan).
+
+    - staggering: recurring daily spikes inside 00:00-06:00 detected with
+      :func:`colonykit.staggering.detect_spikes` (its documented defaults) and moved by
+      :func:`colonykit.staggering.stagger`;
+    - packing (MIPS traces only): :func:`colonykit.packing.pack` onto LPARs of this plan's size
+      (``cpus_per_host`` engines of the target at the sizing's target utilization).
+    """
+    out: dict[str, Any] = {"trace_notes": []}
+    notes: list[str] = out["trace_notes"]
+    if stagger:
+        try:
+            windows = staggering.detect_spikes(demand, "1D", earliest="00:00", latest="06:00")
+            if windows:
+                st = staggering.stagger(demand, windows)
+                out["staggering"] = st
+                notes.append(f"Staggering: {len(windows)} recurring spike(s) detected in 00:00-06:00 and "
+                             f"moved; composite peak {st.peak_before:,.1f} -> {st.peak_after:,.1f} "
+                             f"{ws.unit} ({st.method}).")
+            else:
+                notes.append("Staggering: no recurring spikes detected in 00:00-06:00 (nothing to move).")
+        except (ValueError, KeyError) as exc:
+            notes.append(f"Staggering not evaluated: {exc}")
+    if str(ws.unit) == "mips":
+        proc = sizing_res.processor
+        smt = proc.smt_uplift_frac if sizing_res.options.smt else 0.0
+        util = float(sizing_res.options.target_util_pct)
+        # LPARs of this plan's size, or the smallest engine count that holds the largest traced server
+        n = np.arange(cpus_per_host, max(cpus_per_host, proc.max_engines) + 1)
+        cap = sizing.engine_capacity_mips(n, proc.engine_mips_1way, None, smt)
+        fits = np.nonzero(cap * util / 100.0 >= float(np.nanmax(demand.to_numpy())))[0]
+        engines_per_lpar = int(n[fits[0]]) if len(fits) else int(n[-1])
+        host_mips = float(cap[fits[0]] if len(fits) else cap[-1])
+        why = ("this plan's LPAR size" if engines_per_lpar == cpus_per_host
+               else "the smallest LPAR that holds the largest traced server")
+        try:
+            pk = packing.pack(demand, host_mips, max_util_pct=util)
+            out["packing"] = pk
+            notes.append(f"Time-series packing of the {demand.shape[1]} traced servers onto LPARs of "
+                         f"{engines_per_lpar} {proc.model} engines ({why}; {host_mips:,.0f} MIPS at "
+                         f"{util:g}%): {pk.hosts_used} LPAR(s); lower bound {pk.lower_bound}; "
+                         f"peak-based first-fit-decreasing {pk.ffd_peak_hosts}.")
+        except (ValueError, KeyError) as exc:
+            notes.append(f"Packing not evaluated: {exc}")
+    else:
+        notes.append(f"Packing not evaluated: traces are in {ws.unit}, not MIPS "
+                     "(set traces.unit: mips with capacities to pack onto LPARs).")
+    return out
+

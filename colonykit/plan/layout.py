@@ -1,0 +1,181 @@
+"""The colony's layout from its design: network, shared images, minidisks and each guest's disks.
+
+Pure construction of plan-document parts; placement and sizing live in
+:mod:`colonykit.plan.assembly`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from colonykit import reference, storage
+from colonykit.errors import InputError, must_be
+from colonykit.plan.document import (
+    GuestNic,
+    Image,
+    Network,
+    StorageItem,
+    XenGuest,
+    XenImage,
+    XenNetwork,
+    ZvmDisk,
+    ZvmGuest,
+    ZvmNetwork,
+)
+from colonykit.plan.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class NetworkPlan:
+    """The colony network and where guest addresses start."""
+
+    network: Network
+    first_address: int
+    prefixlen: int
+
+    def address(self, i: int) -> str:
+        """The ``i``-th guest's address with prefix length (``10.1.0.11/16``)."""
+        return f"{ipaddress.ip_address(self.first_address + i)}/{self.prefixlen}"
+
+
+@dataclass(frozen=True)
+class MinidiskLayout:
+    """Private minidisks of all guests on volumes (colony-wide, first-fit decreasing)."""
+
+    components: list[Any]
+    volume: np.ndarray
+    start_cyl: np.ndarray
+    volsers: list[str]
+
+    def place(self, guest_index: int, component_index: int) -> tuple[str, int]:
+        """Volser and first cylinder of one guest's ``component_index``-th private minidisk."""
+        k = guest_index * len(self.components) + component_index
+        return self.volsers[int(self.volume[k])], int(self.start_cyl[k])
+
+
+def volsers(prefix: str, n: int) -> list[str]:
+    """``n`` volume serials ``prefix`` + zero-padded number, 6 characters each."""
+    width = 6 - len(prefix)
+    return [f"{prefix}{i + 1:0{width}d}" for i in range(n)]
+
+
+def guest_name(server: str, k: int) -> str:
+    """The guest name of instance ``k`` of a server (lower case, ``[a-z0-9-]``)."""
+    return re.sub(r"[^a-z0-9-]", "-", f"{server}-{int(k):02d}".lower()).strip("-")
+
+
+def network_plan(scen: Scenario, n_guests: int, platform: str) -> NetworkPlan:
+    """The scenario's network, checked to hold ``n_guests`` addresses."""
+    where = scen.source or "scenario"
+    net_cfg = scen.network
+    try:
+        netw = ipaddress.ip_network(net_cfg.cidr, strict=False)
+    except ValueError as exc:
+        raise InputError(must_be("network.cidr", "an IP network like 10.1.0.0/16", net_cfg.cidr,
+                                 where)) from exc
+    first = net_cfg.first_host or int(reference.constant("plan_first_host_offset"))
+    if first + n_guests >= netw.num_addresses:
+        raise InputError(must_be("network.cidr", f"large enough for {n_guests} guests from host "
+                                 f"{first}", net_cfg.cidr, where))
+    network = Network(id=net_cfg.id, cidr=str(netw),
+                      zvm=ZvmNetwork(vswitch=net_cfg.vswitch) if platform == "zvm" else None,
+                      xen=XenNetwork(bridge=net_cfg.bridge) if platform == "xen" else None)
+    return NetworkPlan(network=network, first_address=int(netw.network_address) + first,
+                       prefixlen=netw.prefixlen)
+
+
+def shared_images(design: Any, scen: Scenario) -> tuple[list[Image], dict[str, str]]:
+    """The design's shared read-only images, and the image id of each shared component."""
+    st = scen.storage
+    owner = (design.owner or "LNXBASE").upper()
+    shared = [c for c in design.components if c.shared and c.counted]
+    images: list[Image] = []
+    if design.platform == "zvm" and shared:
+        vol_of, starts = storage.layout_minidisks([c.size_cyl for c in shared], st.volume_model)
+        base = volsers(st.base_volser_prefix, int(vol_of.max()) + 1)
+        for c, v, s0 in zip(shared, vol_of, starts, strict=True):
+            images.append(Image(id=f"{design.name}-{c.id}", role=c.role, mount=c.mount, fs=c.fs,
+                                size_mib=int(c.size_mib or 0), size_cyl=c.size_cyl,
+                                zvm=ZvmDisk(owner=owner, vdev=c.vdev.upper(), volser=base[int(v)],
+                                            start_cyl=int(s0), count_cyl=int(c.size_cyl or 1))))
+    elif design.platform == "xen":
+        for c in shared:
+            images.append(Image(id=f"{design.name}-{c.id}", role=c.role, mount=c.mount, fs=c.fs,
+                                size_mib=int(c.size_mib or 0),
+                                xen=XenImage(target=f"{st.image_dir}/{design.name}-{c.id}.img")))
+    return images, {c.id: f"{design.name}-{c.id}" for c in shared}
+
+
+def minidisk_layout(design: Any, scen: Scenario, n_guests: int) -> MinidiskLayout:
+    """Every guest's private minidisks on volumes of the scenario's model."""
+    private = [c for c in design.components if not c.shared and c.kind == "mdisk" and c.counted]
+    sizes = np.tile(np.array([c.size_cyl for c in private], dtype=np.int64), n_guests)
+    vol, start = storage.layout_minidisks(sizes, scen.storage.volume_model)
+    n_vol = int(vol.max()) + 1 if vol.size else 0
+    return MinidiskLayout(components=private, volume=vol, start_cyl=start,
+                          volsers=volsers(scen.storage.volser_prefix, n_vol))
+
+
+def guest_storage(design: Any, scen: Scenario, gi: int, name: str, image_of: dict[str, str],
+                  md: MinidiskLayout) -> list[StorageItem]:
+    """The disks of guest number ``gi`` (named ``name``) in the design's component order."""
+    st = scen.storage
+    zvm = design.platform == "zvm"
+    out: list[StorageItem] = []
+    mi = 0
+    for c in design.components:
+        if not c.counted:
+            continue
+        vdev = c.vdev.upper() if zvm else c.vdev
+        common = {"id": c.id, "role": c.role, "vdev": vdev, "mount": c.mount}
+        if c.shared:
+            out.append(StorageItem(**common, kind="shared", access="ro", fs=c.fs, image=image_of[c.id]))
+        elif c.kind == "mdisk":
+            volser, start = md.place(gi, mi)
+            mi += 1
+            out.append(StorageItem(**common, kind="mdisk", access="rw", fs=c.fs, size_cyl=c.size_cyl,
+                                   size_mib=c.size_mib, volser=volser, start_cyl=start,
+                                   pool=st.disk_pool))
+        elif c.kind == "tdisk":
+            out.append(StorageItem(**common, kind="tdisk", access="rw", size_cyl=c.size_cyl,
+                                   size_mib=c.size_mib))
+        elif c.kind == "vdisk":
+            out.append(StorageItem(**common, kind="vdisk", access="rw", size_mib=c.size_mib))
+        elif c.kind == "image":
+            out.append(StorageItem(**common, kind="image", access="rw", fs=c.fs, size_mib=c.size_mib,
+                                   target=f"{st.image_dir}/{name}-{c.id}.img"))
+        elif c.kind == "nfs":
+            out.append(StorageItem(**{**common, "vdev": "nfs"}, kind="nfs", access="rw", fs="nfs",
+                                   size_mib=c.size_mib,
+                                   target=f"{st.nfs_server}:{st.nfs_export_dir}/{name}"))
+    return out
+
+
+def guest_platform(design: Any, scen: Scenario, gi: int, stor: list[StorageItem], net: NetworkPlan,
+                   userid_width: int) -> tuple[ZvmGuest | None, XenGuest | None, GuestNic]:
+    """The z/VM USER entry or Xen domU specifics of guest ``gi``, and its NIC."""
+    st = scen.storage
+    ip = net.address(gi)
+    if design.platform == "zvm":
+        root = next((s for s in stor if s.role == "root"), stor[0])
+        ipl = scen.guests.ipl_nss or (design.ipl_vdev.upper() if design.ipl_vdev else root.vdev)
+        zvm = ZvmGuest(userid=f"{scen.guests.userid_prefix}{gi + 1:0{userid_width}d}",
+                       password=scen.guests.password, profile=scen.guests.profile, ipl=ipl,
+                       options=list(scen.guests.options), namesave=list(scen.guests.namesave))
+        return zvm, None, GuestNic(network=net.network.id, vdev=scen.network.nic_vdev, ip=ip)
+    nfs = next((s for s in stor if s.kind == "nfs"), None)
+    if nfs is not None and nfs.target:
+        srv, exp = nfs.target.split(":", 1)
+        xen = XenGuest(kernel=st.xen_kernel, ramdisk=None, root="/dev/nfs",
+                       extra=f"nfsroot={srv}:{exp},{st.nfs_options} ip=dhcp")
+    else:
+        rootdev = next((s.vdev for s in stor if s.role == "root"), "xvda")
+        xen = XenGuest(kernel=st.xen_kernel, ramdisk=st.xen_ramdisk, root=f"/dev/{rootdev} ro")
+    n_mac = gi + 1
+    mac = f"00:16:3e:{(n_mac >> 16) & 0xFF:02x}:{(n_mac >> 8) & 0xFF:02x}:{n_mac & 0xFF:02x}"
+    return None, xen, GuestNic(network=net.network.id, ip=ip, mac=mac)
