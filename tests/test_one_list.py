@@ -5,6 +5,7 @@ from __future__ import annotations
 import typing
 
 from colonykit import plan, reference, whitespace
+from colonykit.plan import document
 from colonykit.cli import build_parser
 from colonykit.ingest import traces
 from colonykit.units import DEMAND_UNITS
@@ -29,4 +30,4 @@ def test_demand_units_are_one_list():
 
 def test_dasd_models_of_the_plan_are_the_table():
     table = reference.load_table("dasd_models", index="model")
-    assert set(typing.get_args(plan.DasdModel)) == set(table.index)
+    assert set(typing.get_args(document.DasdModel)) == set(table.index)
