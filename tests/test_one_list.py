@@ -5,9 +5,9 @@ from __future__ import annotations
 import typing
 
 from colonykit import plan, reference, whitespace
-from colonykit.plan import document
 from colonykit.cli import build_parser
 from colonykit.ingest import traces
+from colonykit.plan import document
 from colonykit.units import DEMAND_UNITS
 
 
