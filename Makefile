@@ -9,7 +9,7 @@ STAMP_BROWSER := $(VENV)/.stamp-browser
 OUT    ?= out
 SCENARIO ?= data/examples/bitbrains_colony.yaml
 
-.PHONY: run test test-fast test-notebooks test-browser bench lint clean install workshop
+.PHONY: test-minima run test test-fast test-notebooks test-browser bench lint clean install workshop
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,7 @@ workshop: $(STAMP_RUN)
 ## make test: the whole suite (unit, property, CLI, notebooks)
 test: $(STAMP_TEST)
 	$(PY) -m ruff check colonykit tests benchmarks
+	$(PY) -m mypy
 	$(PY) -m pytest -n 2 --dist loadfile tests -p no:cacheprovider; \
 	  rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; exit 1; fi; exit $$rc
 	@# notebooks one at a time: kernels started in parallel can race for the same ZMQ port
@@ -64,12 +65,22 @@ test-browser: $(STAMP_BROWSER)
 	  rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no browser tests collected"; exit 1; fi; exit $$rc
 	$(PY) -m pytest -p no:cacheprovider -q tests/test_report.py -k static_images
 
+## make test-minima: the unit suite at the declared minimum versions (.ci/constraints-min.txt)
+MINIMA_VENV ?= .venv-minima
+test-minima:
+	@test -x $(MINIMA_VENV)/bin/python || $(PYTHON) -m venv $(MINIMA_VENV)
+	$(MINIMA_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(MINIMA_VENV)/bin/python -m pip install --quiet -e '.[test]' -c .ci/constraints-min.txt
+	$(MINIMA_VENV)/bin/python -m pytest -n 2 --dist loadfile tests -p no:cacheprovider -m 'not notebook'; \
+	  rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; exit 1; fi; exit $$rc
+
 ## make bench: benchmarks, JSON on stdout
 bench: $(STAMP_TEST)
 	@$(PY) benchmarks/run.py
 
 lint: $(STAMP_TEST)
 	$(PY) -m ruff check colonykit tests benchmarks
+	$(PY) -m mypy
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache build *.egg-info

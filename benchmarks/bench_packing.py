@@ -49,7 +49,7 @@ PLANETLAB_CANDIDATES = (
     SHARED / "planetlab" / "20110303" / "planetlab_20110303.csv.gz",
 )
 BITBRAINS_499 = SHARED / "bitbrains_rnd" / "bitbrains_rnd_20130902_7d.csv.gz"
-EXAMPLE = REPO / "data" / "examples" / "xyz_with_traces.yaml"
+EXAMPLE = REPO / "data" / "examples" / "bitbrains_colony.yaml"
 N_SERVERS = 10_000
 DAYS = 30
 STEPS_PER_DAY = 288
@@ -166,7 +166,7 @@ def real_instances(wide: pd.DataFrame | None) -> list[dict]:
     if pk is None:
         out.append({"instance": "bitbrains 50 VMs (example)", "skipped": "the plan did not pack"})
     else:
-        frame, _ = read_traces(REPO / "data" / "traces" / "bitbrains_rnd_50vm_7d.csv.gz", unit="mips")
+        frame = built.extras["demand"]  # the 50 guests' own MIPS series (measured colony)
         util = round(pk.capacity / pk.host_capacity * 100.0, 9)
         row = _instance("bitbrains_rnd 50 VMs / example LPAR", frame, pk.host_capacity, util,
                         plan_hosts=pk.hosts_used)

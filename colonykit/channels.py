@@ -56,7 +56,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from colonykit import reference
-from colonykit.errors import ColonykitWarning, InputError, must_be, nonneg_array
+from colonykit._arrays import nonneg_array
+from colonykit.errors import ColonykitWarning, InputError, must_be
 from colonykit.units import PAGE_BYTES
 
 #: Channel type the connect-time model uses by default: the seed's measurements were

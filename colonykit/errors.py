@@ -12,9 +12,6 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import numpy as np
-import numpy.typing as npt
-
 
 class ColonykitError(Exception):
     """Base class of every error colonykit raises on purpose."""
@@ -106,26 +103,6 @@ def must_be(field: str, rule: str, got: object, where: Location | str | None = N
     if where is not None and str(where):
         text += f" at {where}"
     return text
-
-
-def nonneg_array(field: str, value: npt.ArrayLike, where: Location | str | None = None) -> np.ndarray:
-    """``value`` as a float array, or :class:`InputError` naming the first value not finite and >= 0.
-
-    Examples
-    --------
-    >>> nonneg_array("io_rate_per_s", [1, 2]).tolist()
-    [1.0, 2.0]
-    >>> try:
-    ...     nonneg_array("io_rate_per_s", [1, -2])
-    ... except ValueError as e:
-    ...     print(e)
-    'io_rate_per_s' must be >= 0 and finite (got -2.0)
-    """
-    arr = np.asarray(value, dtype=float)
-    bad = ~np.isfinite(arr) | (arr < 0)
-    if np.any(bad):
-        raise InputError(must_be(field, ">= 0 and finite", float(arr[bad].ravel()[0]), where))
-    return arr
 
 
 def check_limit(field: str, value: float, limit: float, name: str,

@@ -24,7 +24,8 @@ import numpy as np
 import numpy.typing as npt
 
 from colonykit import reference, storage
-from colonykit.errors import InputError, must_be, nonneg_array
+from colonykit._arrays import nonneg_array
+from colonykit.errors import InputError, must_be
 from colonykit.units import FBA_BLOCKS_PER_MIB
 
 

@@ -58,7 +58,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from colonykit import channels, reference
-from colonykit.errors import InputError, must_be, nonneg_array
+from colonykit._arrays import nonneg_array
+from colonykit.errors import InputError, must_be
 from colonykit.storage import MDC_MAX_MINIDISK_CYL
 
 Caching = Literal["record", "track"]

@@ -62,12 +62,12 @@ import numpy.typing as npt
 import pandas as pd
 
 from colonykit import reference
+from colonykit._arrays import nonneg_array
 from colonykit.errors import (
     ColonykitWarning,
     InputError,
     log_or_raise,
     must_be,
-    nonneg_array,
     unknown_name,
 )
 from colonykit.units import BYTES_PER_MIB, PAGE_BYTES

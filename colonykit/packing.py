@@ -1207,7 +1207,8 @@ class PackingResult:
     ffd_peak_hosts : int
         Hosts of first-fit-decreasing on individual peaks (same constraints).
     assignment : dict
-        Server → host id (0-based).
+        Server → host name (``"host0"``, ``"host1"``, …: the ``host_series`` columns and the
+        ``hosts`` index).  :attr:`host_index` gives the 0-based host number instead.
     host_series : pandas.DataFrame
         Time × host summed demand.
     method : str
@@ -1235,7 +1236,7 @@ class PackingResult:
     hosts_used: int
     lower_bound: int
     ffd_peak_hosts: int
-    assignment: dict[str, int]
+    assignment: dict[str, str]
     host_series: pd.DataFrame
     method: str
     optimal: bool
@@ -1247,6 +1248,13 @@ class PackingResult:
     bounds: dict[str, int] = field(default_factory=dict)
     gap_hosts: int = 0
     search: SearchStats | None = None
+
+    @property
+    def host_index(self) -> dict[str, int]:
+        """Server → 0-based host number (the position of its host in ``hosts``)."""
+        pos = {name: k for k, name in enumerate(self.hosts.index)} if len(self.hosts) else \
+            {name: k for k, name in enumerate(self.host_series.columns)}
+        return {s: pos[h] for s, h in self.assignment.items()}
 
     @property
     def gap_to_lower_bound(self) -> float:

@@ -243,7 +243,7 @@ def _rules() -> dict[tuple[str, str], Any]:
         ("StorageItem", "size_mib"): _bounded(int, 1, int(maxv)) | None,
         ("ZvmGuest", "password"): Password, ("ZvmGuest", "ipl"): IplTarget,
         ("ZvmGuest", "privclass"): PrivClass, ("ZvmGuest", "options"): list[OptionKeyword],
-        ("ZvmGuest", "namesave"): list[NssName],
+        ("ZvmGuest", "namesave"): list[NssName],  # type: ignore[valid-type]
         ("XenGuest", "kernel"): AbsPath | None, ("XenGuest", "ramdisk"): AbsPath | None,
         ("XenGuest", "root"): KernelArgs | None, ("XenGuest", "extra"): KernelArgs | None,
         ("GuestNic", "vdev"): Vdev | None, ("GuestNic", "ip"): IpAddress | None,

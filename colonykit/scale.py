@@ -39,19 +39,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from colonykit._optional import require
 from colonykit.errors import InputError
 from colonykit.ingest.traces import UNITS, VALUE_PREFERENCE, canonical_column, parse_interval
 from colonykit.whitespace import WhiteSpaceResult, from_stats, resolve_parameters
 
-INSTALL_HINT = "the Dask path needs dask and distributed: pip install 'colonykit[scale]'"
-
 
 def _dd() -> Any:
-    try:
-        import dask.dataframe as dd
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(INSTALL_HINT) from exc
-    return dd
+    return require("dask.dataframe", extra="scale", purpose="the Dask path")
 
 
 def local_client(n_workers: int = 1, threads_per_worker: int = 2, memory_limit: str = "2GiB",
@@ -61,10 +56,8 @@ def local_client(n_workers: int = 1, threads_per_worker: int = 2, memory_limit: 
     ``processes=False`` keeps the workers as threads of this process (cheap to
     start; good for tests and one machine).
     """
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError as exc:  # pragma: no cover
-        raise ImportError(INSTALL_HINT) from exc
+    distributed = require("distributed", extra="scale", purpose="the Dask path")
+    Client, LocalCluster = distributed.Client, distributed.LocalCluster
     cluster = LocalCluster(n_workers=n_workers, threads_per_worker=threads_per_worker,
                            memory_limit=memory_limit, processes=processes,
                            dashboard_address=None)
@@ -219,9 +212,7 @@ def analyze_dask(
     if client is not None:
         results = client.compute(todo, sync=True)
     else:
-        import dask
-
-        results = dask.compute(*todo)
+        results = require("dask", extra="scale", purpose="the Dask path").compute(*todo)
     per_df, comp_s = results[0].sort_index(), results[1].sort_index()
     if len(per_df) == 0:
         msg = f"{source}: no samples"
@@ -232,7 +223,7 @@ def analyze_dask(
     names = [str(s) for s in per_df.index]
     p_arr = results[2].reindex(per_df.index).to_numpy(dtype=float) if spikes else None
     if tcol == "timestamp" and grid_s is None and len(comp_s) > 1:
-        interval_s = float(np.median(np.diff(comp_s.index.to_numpy()) / np.timedelta64(1, "s")))
+        interval_s = float(np.median(np.diff(pd.DatetimeIndex(comp_s.index).as_unit("ns").asi8) / 1e9))
     steps = len(comp_s)
     index = pd.Index(comp_s.index, name="timestamp" if tcol == "timestamp" else "step")
     the_unit = vcol
@@ -316,9 +307,7 @@ def measured_dask(source: str | Path | Sequence[str | Path] | Any, inventory: pd
     if client is not None:
         peaks, comp = client.compute([peaks, comp], sync=True)
     else:
-        import dask
-
-        peaks, comp = dask.compute(peaks, comp)
+        peaks, comp = require("dask", extra="scale", purpose="the Dask path").compute(peaks, comp)
     comp = comp.sort_index()
     series_peak = pd.Series(peaks).reindex(inst["series"].astype(str)).to_numpy(float)
     n_guests = len(inst)

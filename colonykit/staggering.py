@@ -45,7 +45,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -56,7 +56,7 @@ from colonykit.packing import demand_matrix
 
 Method = Literal["auto", "milp", "greedy"]
 METHODS: tuple[str, ...] = ("auto", "milp", "greedy")
-TimeSpec = int | str | pd.Timestamp | pd.Timedelta | None
+TimeSpec: TypeAlias = int | str | pd.Timestamp | pd.Timedelta | None
 
 #: ``method="auto"`` runs the MILP when it has at most this many binaries (Σ allowed shifts) …
 MILP_MAX_BINARIES = 3_000

@@ -43,7 +43,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from colonykit import reference
-from colonykit.errors import CapacityError, InputError, must_be, nonneg_array
+from colonykit._arrays import nonneg_array
+from colonykit.errors import CapacityError, InputError, must_be
 from colonykit.units import BYTES_PER_GIB, PAGE_BYTES
 
 #: Default 3390 model for allocations.

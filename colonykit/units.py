@@ -20,6 +20,10 @@ PAGES_PER_MIB = BYTES_PER_MIB // PAGE_BYTES  # 256
 #: 512-byte FBA blocks per MiB (VDISK sizes are given in 512-byte blocks).
 FBA_BLOCKS_PER_MIB = BYTES_PER_MIB // 512  # 2048
 
+#: Units of a CPU demand series (a trace, a demand frame): the one list readers, white space,
+#: packing, the plan schema and the CLI accept.
+DEMAND_UNITS: tuple[str, ...] = ("cpu_pct", "mips", "cpu_mhz")
+
 GLOSSARY: dict[str, str] = {
     "_pct": "percent, 0..100",
     "_frac": "fraction, 0..1",

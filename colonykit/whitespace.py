@@ -48,9 +48,10 @@ import pandas as pd
 
 from colonykit import reference
 from colonykit.errors import InputError, must_be
+from colonykit.units import DEMAND_UNITS
 
 #: Units a demand frame may carry; ``cpu_pct`` servers are configured at 100 each.
-UNITS: tuple[str, ...] = ("cpu_pct", "mips", "cpu_mhz")
+UNITS: tuple[str, ...] = DEMAND_UNITS
 
 #: Configured capacity of one server whose trace is in ``cpu_pct`` (its own 100 %).
 FULL_SERVER_PCT: float = 100.0

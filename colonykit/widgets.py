@@ -28,6 +28,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from colonykit import designs, export, plan, plots, reference, report
+from colonykit._optional import require
 from colonykit.errors import ColonykitError, InputError, unknown_name
 from colonykit.report import headline
 
@@ -644,7 +645,8 @@ def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | 
     >>> ui.model.state.headline["engines_per_host"]
     [4]
     """
-    import ipywidgets as w
+    w = require("ipywidgets", extra="notebook", purpose="the explorer")
+    require("anywidget", extra="notebook", purpose="the explorer's FigureWidget")
 
     model = ExplorerModel(scenario, inventory)
     c = model.defaults

@@ -47,3 +47,32 @@ def shared_data() -> Path:
     if not SHARED_DATA_DIR.is_dir():
         pytest.skip("../shared/data is not present (optional large real traces)")
     return SHARED_DATA_DIR
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite golden files from the current output; review them with git diff")
+
+
+@pytest.fixture
+def check_golden(request: pytest.FixtureRequest):
+    """``check_golden(path, text)``: compare ``text`` with the golden file, showing a unified diff.
+
+    ``pytest --update-golden`` rewrites the file instead; review the change with ``git diff``.
+    """
+    import difflib
+
+    def check(path: Path, text: str) -> None:
+        if request.config.getoption("--update-golden"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            return
+        if not path.is_file():
+            pytest.fail(f"golden file {path} is missing: create it with pytest --update-golden")
+        expected = path.read_text(encoding="utf-8")
+        if text != expected:
+            diff = "".join(difflib.unified_diff(expected.splitlines(True), text.splitlines(True),
+                                                f"{path.name} (golden)", f"{path.name} (now)"))
+            pytest.fail(f"output differs from {path} (pytest --update-golden, then git diff):\n{diff}")
+
+    return check

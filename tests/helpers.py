@@ -26,3 +26,22 @@ def write_scenario(tmp_path: Path, **changes: Any) -> Path:
     p = tmp_path / "s.yaml"
     p.write_text(yaml.safe_dump(data))
     return p
+
+
+_JSON_TYPE = {str: "string", bool: "boolean", int: "integer", float: "number"}
+
+
+def normalised_schema(node):
+    """A JSON Schema with ``"type"`` added beside each ``"const"`` that lacks one.
+
+    pydantic < 2.7 writes ``{"const": "ro"}``, later versions ``{"const": "ro", "type": "string"}``:
+    the same constraint, so the shipped-schema test holds at the declared minimum (pydantic 2.6).
+    """
+    if isinstance(node, dict):
+        out = {k: normalised_schema(v) for k, v in node.items()}
+        if "const" in out and "type" not in out and type(out["const"]) in _JSON_TYPE:
+            out["type"] = _JSON_TYPE[type(out["const"])]
+        return out
+    if isinstance(node, list):
+        return [normalised_schema(v) for v in node]
+    return node

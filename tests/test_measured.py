@@ -244,9 +244,8 @@ def test_unmatched_server_is_a_finding(tmp_path) -> None:
 
 @pytest.mark.shared_data
 @pytest.mark.parametrize("name", ["bitbrains", "planetlab"])
-def test_cli_contract_on_shared_traces(name, tmp_path, capsys) -> None:
-    if not SHARED.is_dir():
-        pytest.skip("../shared/data not present")
+def test_cli_contract_on_shared_traces(name, tmp_path, capsys, shared_data) -> None:
+    SHARED = shared_data  # ../shared/data; the fixture skips cleanly when absent
     if name == "bitbrains":
         # the VMs' own provisioned MHz, measured mean/peak and memory; class 'database' (business-critical
         # financial VMs); VMs with 0 MHz provisioned are left out

@@ -107,8 +107,8 @@ def test_cli_report_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 
 
 def test_with_traces_the_white_space_is_reported(result: plan.ColonyPlanResult) -> None:
-    if not Path("data/traces/bitbrains_rnd_50vm_7d.csv.gz").is_file():
-        pytest.skip("bundled example traces not present")
+    bundled = Path("data/traces/bitbrains_rnd_50vm_7d.csv.gz")
+    assert bundled.is_file(), f"bundled example traces missing: {bundled}"  # fail, never skip
     res = plan.build_plan("data/examples/bitbrains_colony.yaml")
     ws = res.extras["whitespace"]
     text = report.build_report(res)
@@ -207,8 +207,8 @@ def test_print_css(text: str) -> None:
 
 
 def test_time_axis_is_real_time(result: plan.ColonyPlanResult) -> None:
-    if not Path("data/traces/bitbrains_rnd_50vm_7d.csv.gz").is_file():
-        pytest.skip("bundled example traces not present")
+    bundled = Path("data/traces/bitbrains_rnd_50vm_7d.csv.gz")
+    assert bundled.is_file(), f"bundled example traces missing: {bundled}"  # fail, never skip
     from colonykit import plots
 
     res = plan.build_plan("data/examples/bitbrains_colony.yaml")

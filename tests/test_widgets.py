@@ -173,8 +173,7 @@ def test_traces_are_read_once_and_white_space_is_shown(tmp_path: Path) -> None:
     from colonykit import whitespace
 
     traces = Path("data/traces/bitbrains_rnd_50vm_7d.csv.gz")
-    if not traces.is_file():
-        pytest.skip("bundled example traces not present")
+    assert traces.is_file(), f"bundled example traces missing: {traces}"  # fail, never skip
     ui = widgets.explorer("data/examples/bitbrains_colony.yaml", export_dir=tmp_path)
     traces = ui.model.traces
     demand = ui.model.state.result.extras["demand"]

@@ -11,6 +11,7 @@ from colonykit import packing, staggering
 from colonykit._atomic import atomic_write_text
 from colonykit.cli._common import add_format, emit_json, emit_table, pct_arg, positive_float
 from colonykit.errors import InputError
+from colonykit.units import DEMAND_UNITS
 
 
 def _add_trace_options(p: argparse.ArgumentParser) -> None:
@@ -18,7 +19,7 @@ def _add_trace_options(p: argparse.ArgumentParser) -> None:
                                   "the ../shared/data layouts)")
     p.add_argument("--interval", default=None, metavar="DUR",
                    help="resample to this interval (e.g. 5min); default: the traces' own")
-    p.add_argument("--unit", default=None, choices=("cpu_pct", "mips", "cpu_mhz"),
+    p.add_argument("--unit", default=None, choices=DEMAND_UNITS,
                    help="demand unit when the file does not say")
 
 

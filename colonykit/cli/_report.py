@@ -53,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
     result = plan.build_plan(load_scenario(args.scenario))
     info = report.document_info(result, customer=args.customer, project=args.project, author=args.author,
                                 date=args.date)
+    assert out is not None  # --out is required
     path = report.write_report(result, out, title=args.title, info=info)
     if pdf is not None:
         report.write_pdf(path, pdf)

@@ -58,7 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="The explorer notebook as a web app: controls left, headline, baseline "
                                    "vs current and charts beside them; save the changed scenario, export "
                                    "the plan and the report. Runs until stopped (Ctrl-C).")
-    p.add_argument("scenario", help="scenario YAML (see data/examples/xyz_with_traces.yaml)")
+    p.add_argument("scenario", help="scenario YAML (see data/examples/bitbrains_colony.yaml)")
     p.add_argument("--port", type=_port, default=8866, help="port on 127.0.0.1 (default: 8866)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
     p.add_argument("--export-dir", default="workshop-out", metavar="DIR",

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from colonykit import limits, reference
+from colonykit._optional import require
 from colonykit.errors import ColonykitWarning, InputError, must_be, raise_problems, short_repr
 
 INVENTORY_COLUMNS: tuple[str, ...] = (
@@ -410,6 +411,7 @@ def _read_excel(p: Path, sheet: str | int | None, notes: list[str]) -> tuple[pd.
         msg = (f"{p.name}: Excel 97-2003 workbooks (.xls) are not supported; save it as .xlsx "
                "or CSV")
         raise InputError(msg)
+    require("openpyxl", extra="excel", purpose="reading .xlsx inventories")
     try:
         book = pd.ExcelFile(p)
     except ImportError as exc:

@@ -84,7 +84,8 @@ def _finish(path: Path, host: str, stamps: pd.DatetimeIndex, busy: np.ndarray, f
     frame = pd.DataFrame({host: busy}, index=pd.DatetimeIndex(stamps, name="timestamp"))
     frame.columns.name = "server"
     frame = frame[~frame.index.duplicated(keep="last")].sort_index()
-    diffs = np.diff(frame.index.to_numpy()) / np.timedelta64(1, "s")
+    # int64 ns, not to_numpy(): a tz-aware index gives Timestamp objects there on pandas 2.2
+    diffs = np.diff(pd.DatetimeIndex(frame.index).as_unit("ns").asi8) / 1e9
     interval_s = float(np.median(diffs)) if len(diffs) else float("nan")
     frame.attrs = {"unit": "cpu_pct", "interval_s": interval_s}
     meta = {"source": str(path), "format": fmt, "host": host, "samples": len(frame),

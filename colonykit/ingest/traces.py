@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from colonykit import limits, reference
+from colonykit._optional import require
 from colonykit.errors import (
     ColonykitWarning,
     InputError,
@@ -58,9 +59,10 @@ from colonykit.errors import (
     short_repr,
     unknown_name,
 )
+from colonykit.units import DEMAND_UNITS
 
 #: Units a demand frame can carry (``frame.attrs["unit"]``).
-UNITS: tuple[str, ...] = ("cpu_pct", "mips", "cpu_mhz")
+UNITS: tuple[str, ...] = DEMAND_UNITS
 
 #: Formats ``read_traces(fmt=...)`` accepts.
 FORMATS: tuple[str, ...] = ("auto", "long", "wide", "single", "parquet", "sadf", "nmon", "sar")
@@ -290,6 +292,7 @@ def _check_header(path: Path) -> None:
 def _read_table(path: Path, fmt: str, progress: bool | None = False) -> pd.DataFrame:
     """Read a CSV or Parquet file as strings-or-numbers, header canonicalised."""
     if fmt == "parquet":
+        require("pyarrow", extra="parquet", purpose="reading Parquet files")
         try:
             frame = pd.read_parquet(path)
         except Exception as exc:  # pyarrow raises several types
@@ -517,9 +520,8 @@ def _read_part(path: Path, fmt: str, unit: str | None, tz: str, epoch_unit: str,
     kind = detect_format(path) if fmt == "auto" else fmt
     if kind == "parquet" or (kind in ("long", "wide") and _is_parquet(path)):
         if kind == "parquet":
+            pq = require("pyarrow.parquet", extra="parquet", purpose="reading Parquet files")
             try:
-                import pyarrow.parquet as pq
-
                 names = pq.read_schema(path).names
             except Exception as exc:  # pyarrow raises several types for broken files
                 msg = f"cannot read Parquet file {path}: {exc}"
@@ -552,8 +554,8 @@ def capacity_mips(table: pd.DataFrame | pd.Series | Mapping[str, float] | str | 
 
     Examples
     --------
-    >>> capacity_mips(pd.DataFrame({"vm": ["a"], "cpu_capacity_mhz": [5852.0]}))["a"]
-    np.float64(1463.0)
+    >>> float(capacity_mips(pd.DataFrame({"vm": ["a"], "cpu_capacity_mhz": [5852.0]}))["a"])
+    1463.0
     """
     from colonykit import sizing
 

@@ -189,7 +189,7 @@ def render_zvm(plan: ColonyPlan) -> dict[str, str]:
             where = f"render zvm, host {host.id}, profile {prof.name}"
             lines += ["*", f"PROFILE {dir_token(prof.name, 'profiles.name', where)}", " CONSOLE 0009 3215 T",
                       " SPOOL 000C 2540 READER *", " SPOOL 000D 2540 PUNCH A", " SPOOL 000E 1403 A"]
-            lines += [_nicdef(n.vdev, n.network, nic_type, vswitch, where) for n in prof.nics]
+            lines += [_nicdef(n.vdev, n.network, nic_type, vswitch, where) for n in prof.nics]  # type: ignore[arg-type]
             for lk in prof.links:
                 im = images.get(lk.image)
                 if im is None or im.zvm is None:
@@ -204,7 +204,7 @@ def render_zvm(plan: ColonyPlan) -> dict[str, str]:
                 msg = f"guest {g.name} has no 'zvm' section; the z/VM renderer needs a userid"
                 raise InputError(msg)
             lines.append("*")
-            lines += _user_entry(g, host, image_owner, vswitch, nic_type)
+            lines += _user_entry(g, host, image_owner, vswitch, nic_type)  # type: ignore[arg-type]
         out[f"{host.id}/USER.DIRECT"] = "\n".join(line_text(ln, "directory line", "render zvm")
                                                   for ln in lines) + "\n"
         out[f"{host.id}/SYSTEM.CONFIG"] = _system_config(plan, host, vswitch)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 _NAME = re.compile(r"^[A-Z0-9$#@]{1,8}$")
 _VOLSER = re.compile(r"^[A-Z0-9$#@]{1,6}$")
@@ -290,7 +291,7 @@ def _check_mdisk(ops: list[str], cur: _Entry, at: str, volume_cyl: Mapping[str, 
 
 def _check_nicdef(ops: list[str], cur: _Entry, no: int, bad: Callable[[str], None]) -> None:
     rest = ops[1:]
-    kv = {}
+    kv: dict[str, Any] = {}
     i = 0
     while i < len(rest):
         k = rest[i]

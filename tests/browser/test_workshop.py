@@ -29,7 +29,7 @@ pytestmark = pytest.mark.ui
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("COLONYKIT_CHROMIUM", "/usr/bin/chromium")
-SCENARIO = REPO_ROOT / "data" / "examples" / "xyz_with_traces.yaml"
+SCENARIO = REPO_ROOT / "data" / "examples" / "bitbrains_colony.yaml"
 TIMEOUT_MS = 240_000
 START_TIMEOUT_S = 120.0
 VIEWPORTS = {"1920x1080": (1920, 1080), "1366x768": (1366, 768)}
