@@ -107,8 +107,9 @@ def control_help() -> dict[str, str]:
                       "colonykit catalog processors lists each with its source"),
         "sizing_bound": ("Which end of the workload-factor range the plan is built from: low / typical / "
                          "high [MIPS] (SG24-6299-00 §2.5: 20–200 tpm per MIPS)"),
-        "basis": ("Utilization the servers are sized on: peak (util_peak_pct) or avg (util_avg_pct) [%] "
-                  "(SG24-6299-00 §2.4: MIPS = utilization × capacity × WLF)"),
+        "basis": ("What sizes the engines: composite = the servers' own traces summed per time step "
+                  "(SG24-6299-00 §2.3, needs traces); peak / avg = the sum of each server's util_peak_pct / "
+                  "util_avg_pct [%] (§2.4: MIPS = utilization × capacity × WLF)"),
         "smt": ("Count SMT-2 on the IFLs [engines × uplift]; z13 and later have it (processor table, "
                 "colonykit catalog processors)"),
         "hosts": "z/VM LPARs or Xen hosts [count]; guests are spread over them by MIPS and memory",
@@ -136,8 +137,9 @@ class Controls:
         Target generation (``target.processor``).
     sizing_bound : {'low', 'typical', 'high'}
         WLF bound the plan is built from (``target.sizing_bound``).
-    basis : {'avg', 'peak'}
-        Utilization column sized (``target.basis``).
+    basis : {'composite', 'peak', 'avg'}
+        ``composite``: size and place on the servers' own traces (the scenario's ``traces``);
+        ``peak`` / ``avg``: WLF on the inventory's utilization column (``target.basis``), no traces.
     smt : bool
         Count SMT-2 on the IFLs (``target.smt``).
     hosts : int
@@ -175,7 +177,7 @@ class Controls:
             target_util_pct=float(t.target_util_pct if t.target_util_pct is not None
                                   else reference.constant("target_util_pct")),
             workload_class=AS_INVENTORY, processor=t.processor, sizing_bound=t.sizing_bound,
-            basis=t.basis, smt=bool(t.smt), hosts=0 if t.hosts == "auto" else int(t.hosts), design=scen.design.name,
+            basis="composite" if scen.traces is not None else t.basis, smt=bool(t.smt), hosts=0 if t.hosts == "auto" else int(t.hosts), design=scen.design.name,
             max_memory_overcommit_ratio=float(scen.rules.max_memory_overcommit_ratio
                                               or reference.constant("overcommit_limit_ratio")),
             memory_gib_per_host=t.memory_gib_per_host,
@@ -257,7 +259,7 @@ class ExplorerModel:
             "processor": [str(m) for m in reference.processors().index],
             "workload_class": [AS_INVENTORY, *(str(c) for c in reference.workload_classes().index)],
             "sizing_bound": ["low", "typical", "high"],
-            "basis": ["peak", "avg"],
+            "basis": ["composite", "peak", "avg"],
             "design": designs.design_names(),
         }
 
@@ -273,7 +275,14 @@ class ExplorerModel:
             scen.target.target_util_pct = controls.target_util_pct
             scen.target.processor = controls.processor
             scen.target.sizing_bound = controls.sizing_bound
-            scen.target.basis = controls.basis
+            if controls.basis == "composite":
+                if scen.traces is None:
+                    msg = "basis 'composite' needs traces in the scenario (traces.path); choose peak or avg"
+                    raise InputError(msg)
+                scen.target.basis = "peak"
+            else:
+                scen.target.basis = controls.basis
+                scen.traces = None  # peaks: the WLF sum of the servers' peaks, no measured series
             scen.target.smt = controls.smt
             scen.target.hosts = controls.hosts or "auto"
             scen.target.memory_gib_per_host = controls.memory_gib_per_host
@@ -305,7 +314,8 @@ class ExplorerModel:
         # staggering depends on the traces only: computed on the first build, reused afterwards
         first = self._staggering is None
         result = plan.build_plan(self.scenario_for(controls), inventory=self.inventory_for(controls),
-                                 traces=self.traces, stagger_traces=first)
+                                 traces=self.traces if controls.basis == "composite" else None,
+                                 stagger_traces=first)
         if first:
             self._staggering = result.extras.get("staggering", False)
         elif self._staggering:
@@ -664,7 +674,8 @@ def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | 
                                 style=style, layout=lay),
         "sizing_bound": w.ToggleButtons(options=ch["sizing_bound"], value=c.sizing_bound,
                                         description="sizing bound", style={**style, "button_width": "62px"}),
-        "basis": w.ToggleButtons(options=ch["basis"], value=c.basis, description="basis",
+        "basis": w.ToggleButtons(options=ch["basis"] if model.scenario.traces is not None else ["peak", "avg"],
+                                 value=c.basis, description="basis",
                                  style={**style, "button_width": "62px"}),
         "smt": w.Checkbox(value=c.smt, description="SMT-2 on IFLs", style=style, layout=lay),
         "hosts": w.IntSlider(value=c.hosts, min=0, max=16, step=1, description="LPARs / hosts",

@@ -296,3 +296,19 @@ def test_dashboard_replaces_figures(tmp_path: Path) -> None:
     assert new is not fw and list(new.data[0].y) == [2, 4, 6]
     assert new.layout.height == widgets.FIGURE_HEIGHT_PX
     assert ui.tabs.children[0].children[0].children == (new,)  # the new widget is on screen
+
+
+def test_basis_control_peaks_vs_composite() -> None:
+    """Issue 9: the explorer's basis control switches between the WLF sum of peaks and the composite."""
+    m = widgets.ExplorerModel("data/examples/bitbrains_colony.yaml")
+    assert m.controls.basis == "composite"
+    comp = m.state.result
+    assert comp.plan.evidence.sizing.values["sizing_basis"] == "composite"
+    peaks = m.update(basis="peak").result
+    assert peaks.plan.evidence.sizing.values["sizing_basis"] == "peaks"
+    assert not peaks.plan.evidence.white_space.evaluated
+    # the composite needs fewer engines than the WLF sum of peaks on this colony
+    assert sum(h.capacity.cpus for h in comp.plan.hosts) < sum(h.capacity.cpus for h in peaks.plan.hosts)
+    assert m.update(basis="composite").result.plan.evidence.sizing.values["sizing_basis"] == "composite"
+    with pytest.raises(InputError, match="needs traces"):
+        widgets.ExplorerModel(SCENARIO).update(basis="composite")
