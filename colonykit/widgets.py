@@ -787,9 +787,12 @@ def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | 
 
     def on_export(_button: Any = None) -> None:
         try:
-            panel.exported = model.export(export_dir_w.value)
+            # the plan tree is written as a unit into its own folder: the export folder also
+            # holds the saved scenario and the report, which the tree must not replace
+            target = Path(export_dir_w.value) / "plan"
+            panel.exported = model.export(target)
             status.value = (f"<span class='ck-status'>exported {len(panel.exported)} files to "
-                            f"{html.escape(export_dir_w.value)}</span>")
+                            f"{html.escape(str(target))}</span>")
         except (ColonykitError, OSError) as exc:
             error(exc)
 

@@ -131,18 +131,18 @@ def test_export_button_writes_the_current_plan(ui, tmp_path: Path) -> None:
     ui.controls["target_util_pct"].value = 60
     ui.export_button.click()
     out = tmp_path / "export"
-    assert ui.exported and ui.exported[0] == out / "plan.yaml"
+    assert ui.exported and ui.exported[0] == out / "plan" / "plan.yaml"
     assert "exported" in ui.status.value
-    loaded = export.load_plan(out / "plan.yaml")
+    loaded = export.load_plan(out / "plan" / "plan.yaml")
     assert loaded.hosts[0].capacity.cpus == ui.model.state.headline["engines_per_host"][0] == 3
     assert loaded.evidence.sizing.values["target_util_pct"] == 60.0
     rendered = [p for p in ui.exported[1:] if "render" in p.relative_to(out).parts]
     assert rendered and all(p.is_file() for p in rendered)
-    assert (out / "render" / "zvm").is_dir()
+    assert (out / "plan" / "render" / "zvm").is_dir()
     # a second export after another change overwrites with the new plan
     ui.controls["hosts"].value = 2
     ui.export_button.click()
-    assert len(export.load_plan(out / "plan.yaml").hosts) == 2
+    assert len(export.load_plan(out / "plan" / "plan.yaml").hosts) == 2
 
 
 def test_export_to_a_file_path_is_an_error(ui, tmp_path: Path) -> None:

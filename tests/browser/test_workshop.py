@@ -170,7 +170,7 @@ def test_save_and_export(dash, expected, export_dir: Path) -> None:
         [g.model_dump() for _h, g in after.result.plan.guests()]
     dash.locator(".ck-explorer button", has_text="Export plan").click()
     dash.wait_for_selector(".ck-explorer .ck-status >> text=exported")
-    assert export.load_plan(export_dir / "plan.yaml").hosts[0].capacity.cpus == after.headline["engines_per_host"][0]
+    assert export.load_plan(export_dir / "plan" / "plan.yaml").hosts[0].capacity.cpus == after.headline["engines_per_host"][0]
     dash.locator(".ck-explorer button", has_text="Export report").click()
     dash.wait_for_selector(".ck-explorer .ck-status >> text=reported")
     for name in ("report.html", "tables.xlsx", "report.pdf"):
