@@ -288,7 +288,7 @@ def _white_space_evidence(meas: Any, ws: Any) -> EvidenceItem:
                 "white_space_pct": ev.clean(meas.white_space_pct),
                 "white_space_definition": "100 x (1 - composite mean / composite peak): 1 - utilization "
                                           "of capacity sized at the composite peak (seed 003 §2.3)",
-                "unit": "mips", "servers_matched": len(meas.servers_matched),
+                "unit": "mips", "servers": len(meas.instances), "servers_matched": len(meas.servers_matched),
                 "servers_unmatched": len(meas.servers_unmatched),
                 "servers_unmatched_list": ", ".join(meas.servers_unmatched[:20]),
                 "spikes_headroom_capacity_mips": ev.clean(float(ws.capacity_needed)) if ws is not None
