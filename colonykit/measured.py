@@ -226,6 +226,29 @@ class MeasuredSizing:
         return f"({self.engines_peak['typical'] - self.engines_composite['typical']} engines)"
 
 
+def bound_figures(composite: dict[str, np.ndarray], instance_peaks: dict[str, np.ndarray],
+                  sizing_res: sizing.SizingResult, guests: int, uplift_frac: float,
+                  statistic: str = "peak") -> dict[str, dict[str, Any]]:
+    """The :class:`MeasuredSizing` figures per bound from the composite series and each instance's peak.
+
+    One implementation for the in-memory and the Dask path: sum of peaks, composite peak / p95 /
+    mean, and engines by the sum of peaks and by the composite ``statistic``.
+    """
+    out: dict[str, dict[str, Any]] = {k: {} for k in (
+        "sum_of_peaks_mips", "composite_peak_mips", "composite_p95_mips", "composite_mean_mips",
+        "engines_peak", "engines_composite")}
+    for b in sizing.BOUNDS:
+        comp = np.asarray(composite[b], dtype=float)
+        out["sum_of_peaks_mips"][b] = float(np.sum(instance_peaks[b]))
+        out["composite_peak_mips"][b] = float(comp.max())
+        out["composite_p95_mips"][b] = float(statistic_of(comp[:, None], "p95")[0])
+        out["composite_mean_mips"][b] = float(comp.mean())
+        stat = out["composite_peak_mips"][b] if statistic == "peak" else out["composite_p95_mips"][b]
+        out["engines_peak"][b] = engines_for(out["sum_of_peaks_mips"][b], sizing_res, guests, uplift_frac, b)
+        out["engines_composite"][b] = engines_for(stat, sizing_res, guests, uplift_frac, b)
+    return out
+
+
 def measured_sizing(inventory: pd.DataFrame, sizing_res: sizing.SizingResult, join: Any,
                     statistic: str = "peak", series_bound: str = "typical") -> MeasuredSizing:
     """MIPS series per instance, composite figures and engines (module doc), for one machine.
@@ -242,23 +265,17 @@ def measured_sizing(inventory: pd.DataFrame, sizing_res: sizing.SizingResult, jo
     factors = factors[~factors.index.duplicated()]
     uplift = float(sizing_res.servers["nway16_uplift_frac"].min()) if len(sizing_res.servers) else 0.0
     n_guests = len(inst)
-    out: dict[str, dict[str, Any]] = {k: {} for k in ("sop", "peak", "p95", "mean", "ep", "ec")}
+    composite: dict[str, np.ndarray] = {}
+    peaks: dict[str, np.ndarray] = {}
     typical = None
     for b in sizing.BOUNDS:
         f = factors.loc[inst["server"].astype(str), b].to_numpy(float)
         mips = pct * f[None, :]
-        comp = mips.sum(axis=1)
-        peaks = mips.max(axis=0)
-        out["sop"][b] = float(peaks.sum())
-        out["peak"][b] = float(comp.max())
-        out["p95"][b] = float(statistic_of(comp[:, None], "p95")[0])
-        out["mean"][b] = float(comp.mean())
-        stat = out["peak"][b] if statistic == "peak" else out["p95"][b]
-        out["ep"][b] = engines_for(out["sop"][b], sizing_res, n_guests, uplift, b)
-        out["ec"][b] = engines_for(stat, sizing_res, n_guests, uplift, b)
+        composite[b], peaks[b] = mips.sum(axis=1), mips.max(axis=0)
         if b == series_bound:
             typical = mips
-            inst["peak_mips"] = peaks
+    out = bound_figures(composite, peaks, sizing_res, n_guests, uplift, statistic)
+    inst["peak_mips"] = peaks[series_bound]
     names = [f"{s}#{k}" if n > 1 else s for s, k, n in
              zip(inst["server"], inst["k"], inst.groupby("server")["k"].transform("size"), strict=True)]
     inst["column"] = names
@@ -266,8 +283,6 @@ def measured_sizing(inventory: pd.DataFrame, sizing_res: sizing.SizingResult, jo
     frame = pd.DataFrame(typical, index=join.frame.index, columns=pd.Index(names, name="guest"))
     frame.attrs = {"unit": "mips", "interval_s": join.frame.attrs.get("interval_s")}
     return MeasuredSizing(
-        guest_mips=frame, instances=inst, statistic=statistic, sum_of_peaks_mips=out["sop"],
-        composite_peak_mips=out["peak"], composite_p95_mips=out["p95"], composite_mean_mips=out["mean"],
-        engines_peak=out["ep"], engines_composite=out["ec"], uplift_frac=uplift,
+        guest_mips=frame, instances=inst, statistic=statistic, uplift_frac=uplift, **out,
         servers_matched=list(join.servers_matched), servers_unmatched=list(join.servers_unmatched),
         notes=list(join.notes))

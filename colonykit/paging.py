@@ -349,15 +349,7 @@ def paging_space(
     page_io_service_ms, device_max_busy_pct : float, optional
         Override the constants ``paging_io_service_ms`` (2) and ``paging_device_max_busy_pct`` (20).
     requirement_mib : float, optional
-        **Default rule: ``velocity``** (2 × (Σ guest virtual + Σ VDISK), never more than 75 %
-allocated; Velocity Software's current tuning guide, the same × 2 as IBM's 2003 Redbook
-"monitored" rule).  The seed's own rule grows with the LPAR's real storage, which no other
-source does (a 206-guest LPAR with 75 GiB of guests in 96 GiB would need 343 GiB), so it is
-kept under its right name for comparison but is not the default; ``docs/io.md`` says why.
-The old name ``sg24-6824`` (the wrong Redbook number) is still accepted with a
-``FutureWarning`` so saved scenarios and plans load.
-
-A measured requirement that replaces the rule's basis.
+        A measured requirement that replaces the rule's basis.
     rules : DataFrame, optional
         Your own rules table (same columns as ``paging_rules.csv``).
 

@@ -312,25 +312,16 @@ def measured_dask(source: str | Path | Sequence[str | Path] | Any, inventory: pd
     series_peak = pd.Series(peaks).reindex(inst["series"].astype(str)).to_numpy(float)
     n_guests = len(inst)
     uplift = float(sizing_res.servers["nway16_uplift_frac"].min())
-    out: dict[str, dict[str, Any]] = {k: {} for k in ("sop", "peak", "p95", "mean", "ep", "ec")}
     matched = have.to_numpy()
     inst_peak = f * np.nan_to_num(series_peak)[:, None]
     inst_peak[~matched] = f[~matched] * flat_pct[:, None]
-    for j, b in enumerate(bounds):
-        c = comp[b].to_numpy(float) + flat[j]
-        out["sop"][b] = float(inst_peak[:, j].sum())
-        out["peak"][b] = float(c.max())
-        out["p95"][b] = float(measured.statistic_of(c[:, None], "p95")[0])
-        out["mean"][b] = float(c.mean())
-        stat = out["peak"][b] if statistic == "peak" else out["p95"][b]
-        out["ep"][b] = measured.engines_for(out["sop"][b], sizing_res, n_guests, uplift, b)
-        out["ec"][b] = measured.engines_for(stat, sizing_res, n_guests, uplift, b)
+    out = measured.bound_figures({b: comp[b].to_numpy(float) + flat[j] for j, b in enumerate(bounds)},
+                                 {b: inst_peak[:, j] for j, b in enumerate(bounds)},
+                                 sizing_res, n_guests, uplift, statistic)
     by_server = inst.groupby("server", sort=False)["series"]
     return measured.MeasuredSizing(
         guest_mips=pd.DataFrame(), instances=inst.assign(peak_mips=inst_peak[:, 1]),
-        statistic=statistic, sum_of_peaks_mips=out["sop"], composite_peak_mips=out["peak"],
-        composite_p95_mips=out["p95"], composite_mean_mips=out["mean"], engines_peak=out["ep"],
-        engines_composite=out["ec"], uplift_frac=uplift,
+        statistic=statistic, uplift_frac=uplift, **out,
         servers_matched=[s for s, g in by_server if (g != "").all()],
         servers_unmatched=[s for s, g in by_server if (g == "").any()],
         notes=["Dask path: absolute time alignment on the traces' own grid (no fill, no fold)."])

@@ -13,6 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from colonykit.cli._common import _number_arg
 from colonykit.errors import InputError
 
 #: The dashboard notebook, relative to the repository (or source tree) root.
@@ -40,16 +41,8 @@ def voila_command(notebook: Path, port: int, *, open_browser: bool) -> list[str]
     return cmd
 
 
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        msg = f"must be a whole number in 1024..65535 (got {text!r})"
-        raise argparse.ArgumentTypeError(msg) from None
-    if not 1024 <= value <= 65535:
-        msg = f"must be in 1024..65535 (got {value})"
-        raise argparse.ArgumentTypeError(msg)
-    return value
+#: argparse type: an unprivileged TCP port.
+_port = _number_arg(int, lambda v: 1024 <= v <= 65535, "a whole number", "in 1024..65535", "port")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
