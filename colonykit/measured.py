@@ -223,7 +223,8 @@ class MeasuredSizing:
     @property
     def engines_saved(self) -> str:
         """'(N engines)' the composite saves at the typical bound."""
-        return f"({self.engines_peak['typical'] - self.engines_composite['typical']} engines)"
+        n = self.engines_peak["typical"] - self.engines_composite["typical"]
+        return f"({n} engine{'' if n == 1 else 's'})"
 
 
 def bound_figures(composite: dict[str, np.ndarray], instance_peaks: dict[str, np.ndarray],
