@@ -50,7 +50,7 @@ from colonykit.errors import InputError
 
 Statistic = Literal["peak", "p95"]
 STATISTICS: tuple[str, ...] = ("peak", "p95")
-#: MHz per unit of capacity for the clock units (total clock = capacity × cores for *_per_core).
+#: MHz per unit of capacity for the clock units (total clock = capacity × cores for ``*_per_core``).
 CLOCK_MHZ_PER_UNIT: dict[str, float] = {"mhz": 1.0, "ghz": 1000.0, "mhz_per_core": 1.0, "ghz_per_core": 1000.0}
 
 
