@@ -149,6 +149,11 @@ def sizing_range(result: Any, *, top: int | None = None) -> go.Figure:
 def sizing_engines(result: Any) -> go.Figure:
     """Target engines per sizing bound, with required and rated capacity in the hover text.
 
+    Parameters
+    ----------
+    result : SizingResult
+        A sizing (:func:`colonykit.sizing.size_inventory`).
+
     Examples
     --------
     >>> from colonykit import sizing
@@ -349,6 +354,13 @@ def memory_breakdown(result: Any) -> go.Figure:
 def paging_rules(frame: pd.DataFrame, chosen: str | None = None) -> go.Figure:
     """Paging space by rule (the frame of :func:`colonykit.paging.compare_rules`).
 
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Output of :func:`colonykit.paging.compare_rules`.
+    chosen : str, optional
+        The rule to highlight.
+
     Examples
     --------
     >>> from colonykit import paging
@@ -466,6 +478,13 @@ def channel_curve(curve: pd.DataFrame, load: Any | None = None) -> go.Figure:
 def design_comparison(comparison: pd.DataFrame, chosen: str | None = None) -> go.Figure:
     """Total and shared disk of every design (the frame of :func:`colonykit.designs.compare`).
 
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        Output of :func:`colonykit.designs.compare`.
+    chosen : str, optional
+        The design to highlight.
+
     Examples
     --------
     >>> from colonykit import designs
@@ -503,6 +522,13 @@ def plan_figures(result: Any, names: Iterable[str] | None = None) -> dict[str, g
     ``design_comparison`` and, when the result's ``extras`` hold them, ``white_space``
     (``extras["whitespace"]``), ``staggering`` (``extras["staggering"]``) and ``packing``
     (``extras["packing"]``).  ``names`` limits the figures built (default: all).
+
+    Parameters
+    ----------
+    result : ColonyPlanResult
+        The result of :func:`colonykit.plan.build_plan`.
+    names : iterable of str, optional
+        Figures to build; default all.
 
     Examples
     --------
