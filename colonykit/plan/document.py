@@ -94,11 +94,15 @@ class Image(_Model):
 
 
 class ZvmNetwork(_Model):
+    """z/VM specifics of a network: the VSWITCH and the NIC type."""
+
     vswitch: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9$#@]{1,8}$")]
     nic_type: Literal["QDIO", "HIPERS"] = "QDIO"
 
 
 class XenNetwork(_Model):
+    """Xen specifics of a network: the host bridge."""
+
     bridge: pt.IfName
 
 
@@ -146,12 +150,16 @@ class HostIO(_Model):
 
 
 class Link(_Model):
+    """A read-only ``LINK`` of a profile to a shared image."""
+
     image: Ident
     vdev: Hex4
     mode: Literal["RR", "R"] = "RR"
 
 
 class NicRef(_Model):
+    """A ``NICDEF`` of a profile: a NIC on one of the plan's networks."""
+
     network: Ident
     vdev: Hex4
 
@@ -214,6 +222,8 @@ class XenGuest(_Model):
 
 
 class GuestNic(_Model):
+    """A guest's NIC on one of the plan's networks, with its address."""
+
     network: Ident
     vdev: pt.Vdev | None = None
     ip: pt.IpAddress | None = None
@@ -264,6 +274,8 @@ class EvidenceItem(_Model):
 
 
 class Assumption(_Model):
+    """One number the plan assumed, with its unit and source."""
+
     name: str
     value: Scalar = None
     unit: str = ""

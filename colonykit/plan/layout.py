@@ -37,20 +37,48 @@ NETBSD_DOMU_KERNEL = "netbsd-XEN3_DOMU"
 
 @dataclass(frozen=True)
 class NetworkPlan:
-    """The colony network and where guest addresses start."""
+    """The colony network and where guest addresses start.
+
+    Parameters
+    ----------
+    network : Network
+        The plan network.
+    first_address : int
+        The first guest's address (as an integer).
+    prefixlen : int
+        Prefix length of the network.
+    """
 
     network: Network
     first_address: int
     prefixlen: int
 
     def address(self, i: int) -> str:
-        """The ``i``-th guest's address with prefix length (``10.1.0.11/16``)."""
+        """The ``i``-th guest's address with prefix length (``10.1.0.11/16``).
+
+        Parameters
+        ----------
+        i : int
+            0-based guest number.
+        """
         return f"{ipaddress.ip_address(self.first_address + i)}/{self.prefixlen}"
 
 
 @dataclass(frozen=True)
 class MinidiskLayout:
-    """Private minidisks of all guests on volumes (colony-wide, first-fit decreasing)."""
+    """Private minidisks of all guests on volumes (colony-wide, first-fit decreasing).
+
+    Parameters
+    ----------
+    components : list of Component
+        The design's private minidisk components, in order.
+    volume : numpy.ndarray
+        Volume index of each (guest, component) minidisk, guest-major.
+    start_cyl : numpy.ndarray
+        First cylinder of each, guest-major.
+    volsers : list of str
+        Volume serial of each volume index.
+    """
 
     components: list[Any]
     volume: np.ndarray
@@ -58,24 +86,58 @@ class MinidiskLayout:
     volsers: list[str]
 
     def place(self, guest_index: int, component_index: int) -> tuple[str, int]:
-        """Volser and first cylinder of one guest's ``component_index``-th private minidisk."""
+        """Volser and first cylinder of one guest's ``component_index``-th private minidisk.
+
+        Parameters
+        ----------
+        guest_index : int
+            0-based guest number.
+        component_index : int
+            0-based private minidisk of the design.
+        """
         k = guest_index * len(self.components) + component_index
         return self.volsers[int(self.volume[k])], int(self.start_cyl[k])
 
 
 def volsers(prefix: str, n: int) -> list[str]:
-    """``n`` volume serials ``prefix`` + zero-padded number, 6 characters each."""
+    """``n`` volume serials ``prefix`` + zero-padded number, 6 characters each.
+
+    Parameters
+    ----------
+    prefix : str
+        Volume serial prefix.
+    n : int
+        Number of serials.
+    """
     width = 6 - len(prefix)
     return [f"{prefix}{i + 1:0{width}d}" for i in range(n)]
 
 
 def guest_name(server: str, k: int) -> str:
-    """The guest name of instance ``k`` of a server (lower case, ``[a-z0-9-]``)."""
+    """The guest name of instance ``k`` of a server (lower case, ``[a-z0-9-]``).
+
+    Parameters
+    ----------
+    server : str
+        Inventory server name.
+    k : int
+        1-based instance (of a row with ``count > 1``).
+    """
     return re.sub(r"[^a-z0-9-]", "-", f"{server}-{int(k):02d}".lower()).strip("-")
 
 
 def network_plan(scen: Scenario, n_guests: int, platform: str) -> NetworkPlan:
-    """The scenario's network, checked to hold ``n_guests`` addresses."""
+    """The scenario's network, checked to hold ``n_guests`` addresses.
+
+    Parameters
+    ----------
+    scen : Scenario
+        The scenario.
+    n_guests : int
+        Number of guests.
+    platform : {'zvm', 'xen'}
+        The plan's platform.
+    """
     where = scen.source or "scenario"
     net_cfg = scen.network
     try:
@@ -95,7 +157,15 @@ def network_plan(scen: Scenario, n_guests: int, platform: str) -> NetworkPlan:
 
 
 def shared_images(design: Any, scen: Scenario) -> tuple[list[Image], dict[str, str]]:
-    """The design's shared read-only images, and the image id of each shared component."""
+    """The design's shared read-only images, and the image id of each shared component.
+
+    Parameters
+    ----------
+    design : Design
+        The chosen design.
+    scen : Scenario
+        The scenario.
+    """
     st = scen.storage
     owner = (design.owner or "LNXBASE").upper()
     shared = [c for c in design.components if c.shared and c.counted]
@@ -117,7 +187,17 @@ def shared_images(design: Any, scen: Scenario) -> tuple[list[Image], dict[str, s
 
 
 def minidisk_layout(design: Any, scen: Scenario, n_guests: int) -> MinidiskLayout:
-    """Every guest's private minidisks on volumes of the scenario's model."""
+    """Every guest's private minidisks on volumes of the scenario's model.
+
+    Parameters
+    ----------
+    design : Design
+        The chosen design.
+    scen : Scenario
+        The scenario (volume model, volser prefix).
+    n_guests : int
+        Number of guests.
+    """
     private = [c for c in design.components if not c.shared and c.kind == "mdisk" and c.counted]
     sizes = np.tile(np.array([c.size_cyl for c in private], dtype=np.int64), n_guests)
     vol, start = storage.layout_minidisks(sizes, scen.storage.volume_model)
@@ -128,7 +208,23 @@ def minidisk_layout(design: Any, scen: Scenario, n_guests: int) -> MinidiskLayou
 
 def guest_storage(design: Any, scen: Scenario, gi: int, name: str, image_of: dict[str, str],
                   md: MinidiskLayout) -> list[StorageItem]:
-    """The disks of guest number ``gi`` (named ``name``) in the design's component order."""
+    """The disks of guest number ``gi`` (named ``name``) in the design's component order.
+
+    Parameters
+    ----------
+    design : Design
+        The chosen design.
+    scen : Scenario
+        The scenario.
+    gi : int
+        0-based guest number.
+    name : str
+        The guest's name.
+    image_of : dict of str to str
+        Image id of each shared component (:func:`shared_images`).
+    md : MinidiskLayout
+        The colony's private minidisks (:func:`minidisk_layout`).
+    """
     st = scen.storage
     zvm = design.platform == "zvm"
     out: list[StorageItem] = []
@@ -163,7 +259,23 @@ def guest_storage(design: Any, scen: Scenario, gi: int, name: str, image_of: dic
 
 def guest_platform(design: Any, scen: Scenario, gi: int, stor: list[StorageItem], net: NetworkPlan,
                    userid_width: int) -> tuple[ZvmGuest | None, XenGuest | None, GuestNic]:
-    """The z/VM USER entry or Xen domU specifics of guest ``gi``, and its NIC."""
+    """The z/VM USER entry or Xen domU specifics of guest ``gi``, and its NIC.
+
+    Parameters
+    ----------
+    design : Design
+        The chosen design.
+    scen : Scenario
+        The scenario.
+    gi : int
+        0-based guest number.
+    stor : list of StorageItem
+        The guest's disks (:func:`guest_storage`).
+    net : NetworkPlan
+        The colony network.
+    userid_width : int
+        Digits of the z/VM userid numbers.
+    """
     st = scen.storage
     ip = net.address(gi)
     if design.platform == "zvm":

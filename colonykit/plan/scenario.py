@@ -188,6 +188,15 @@ class Scenario(_Model):
 def parse_scenario(data: Any, where: str = "scenario", base_dir: str | Path = ".") -> Scenario:
     """Validate a scenario mapping (as loaded from YAML).
 
+    Parameters
+    ----------
+    data : object
+        The mapping loaded from YAML.
+    where : str, default 'scenario'
+        Its source, for the messages.
+    base_dir : str or Path, default '.'
+        Folder relative paths in the scenario are taken from.
+
     Raises
     ------
     InputError
@@ -211,6 +220,11 @@ def load_scenario(path: str | Path) -> Scenario:
 
     Relative paths inside the scenario (inventory, traces, design file) are taken
     relative to the scenario file's folder.
+
+    Parameters
+    ----------
+    path : str or Path
+        The scenario YAML file.
 
     Examples
     --------
