@@ -19,7 +19,7 @@ import colonykit  # noqa: E402
 
 project = "colonykit"
 author = "colonykit developers"
-copyright = "colonykit developers, Apache-2.0"  # noqa: A001
+copyright = "colonykit developers, Apache-2.0"
 version = release = colonykit.__version__
 
 extensions = [
@@ -66,7 +66,7 @@ _known = docstring_check.residuals()
 _public = dict(docstring_check.public_objects())
 
 
-def _validate(app, what, name, obj, options, lines):  # noqa: ARG001 - Sphinx's signature
+def _validate(app, what, name, obj, options, lines):
     from sphinx.util import logging
 
     if name in _seen or name not in _public:  # imported names are checked where they are defined
@@ -86,11 +86,53 @@ _seen: set[str] = set()
 RST_RESIDUALS = {"colonykit.packing.l2_bound"}
 
 
-def _escape_bars(app, what, name, obj, options, lines):  # noqa: ARG001 - Sphinx's signature
+def _escape_bars(app, what, name, obj, options, lines):
     if name in RST_RESIDUALS:
         lines[:] = [line.replace("|", "\\|") for line in lines]
 
 
+def _is_model(obj) -> bool:
+    return isinstance(obj, type) and isinstance(getattr(obj, "model_fields", None), dict)
+
+
+def _model_fields(app, what, name, obj, options, lines):
+    """Pydantic models (plan and scenario documents): each field's ``Field(description=...)``
+    becomes a Parameters entry, so the page shows what the JSON Schema says."""
+    if what != "class" or not _is_model(obj):
+        return
+    documented = docstring_check.class_documented(obj, from_fields=False)
+    entries = []
+    for field, info in obj.model_fields.items():
+        if field in documented or not info.description:
+            continue
+        kind = getattr(info.annotation, "__name__", None)
+        entries += [f"{field} : {kind}" if kind in ("str", "int", "float", "bool") else field,
+                    f"    {info.description}"]
+    if not entries:
+        return
+    for i, line in enumerate(lines):
+        if line.strip() == "Parameters" and i + 1 < len(lines) and set(lines[i + 1].strip()) == {"-"}:
+            end = i + 2
+            while end < len(lines) and not (end + 1 < len(lines) and lines[end].strip()
+                                            and set(lines[end + 1].strip()) == {"-"}):
+                end += 1
+            while end > i + 2 and not lines[end - 1].strip():
+                end -= 1
+            lines[end:end] = entries
+            return
+    lines.extend(["", "Parameters", "----------", *entries])
+
+
+def _model_signature(app, what, name, obj, options, signature, return_annotation):
+    """A pydantic model's signature by field name (its annotations are schema constraints)."""
+    if what != "class" or not _is_model(obj):
+        return None
+    parts = [n if f.is_required() else f"{n}=..." for n, f in obj.model_fields.items()]
+    return "(*, " + ", ".join(parts) + ")", None
+
+
 def setup(app):
+    app.connect("autodoc-process-signature", _model_signature)
     app.connect("autodoc-process-docstring", _escape_bars, priority=50)
+    app.connect("autodoc-process-docstring", _model_fields, priority=60)
     app.connect("autodoc-process-docstring", _validate, priority=100)
