@@ -467,6 +467,7 @@ class ChannelResult:
     io_rate_per_s, connect_ms : float
         Inputs.
     paths : int
+        Channel paths.
     max_busy_pct : float
         Target maximum busy per path.
     busy_pct : float
@@ -480,6 +481,7 @@ class ChannelResult:
     response_ms : float
         ``pend_ms + disc_ms + connect_ms + wait_ms``.
     saturated : bool
+        ``per_path_busy_pct >= 100``: the queue grows without bound.
     """
 
     io_rate_per_s: float

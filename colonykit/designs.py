@@ -104,9 +104,11 @@ class Component:
     shared : bool
         One copy for the colony (linked/attached read-only) instead of one per guest.
     access : {'ro', 'rw'}
+        Read-only or read-write in the guest.
     vdev : str
         z/VM virtual device number or Xen vdev.
     mount, fs : str
+        Mount point and file system type.
     size_cyl : int or None
         Size in 3390 cylinders (mdisk, tdisk).
     size_mib : int or None
@@ -149,9 +151,11 @@ class Design:
     Attributes
     ----------
     name, platform, seed, title, source : str
+        Design name, platform (``zvm``/``xen``), seed document, title and source.
     parameters : dict of str -> Parameter
         The numbers after overrides.
     components : tuple of Component
+        The disks and memory components, sized.
     ro_dirs, rw_dirs : tuple of str
         Directories a guest sees read-only / read-write.
     memory_shared : str

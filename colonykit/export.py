@@ -273,7 +273,9 @@ def write_plan(plan: ColonyPlan, out_dir: str | Path, *, targets: Iterable[str] 
     Parameters
     ----------
     plan : ColonyPlan
+        The plan.
     out_dir : path
+        The output folder (written as a unit).
     targets : iterable of str, optional
         Renderers to run (default: those that apply to the plan's platform).
     plan_name : str

@@ -352,12 +352,15 @@ class MdcResult:
     Attributes
     ----------
     caching : str
+        MDC caching mode (``record`` or ``track``).
     hit_frac : float
         Read hit ratio (0..1).
     physical_io_per_s, io_avoided_per_s : float
+        Physical I/O per second with MDC, and the I/O it saves.
     read_response_ms, read_response_no_mdc_ms : float
         Mean device response of a read with and without MDC.
     kib_moved_per_miss : float
+        Data moved by one miss [KiB].
     cp_cpu_factor : float
         CPU with MDC ÷ without (Table 8-2 calibrated method).
     good_hit : bool

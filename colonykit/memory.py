@@ -236,9 +236,11 @@ class GuestMemory:
     Attributes
     ----------
     name : str
+        Guest (or guest group) name.
     virtual_mib : float
         Defined virtual storage of each guest [MiB], > 0.
     count : int
+        Number of identical guests.
     working_set_mib : float, optional
         Resident working set [MiB] (defaults to ``virtual_mib × working_set_frac``,
         constant 1.0: Linux uses all the storage it is given).
@@ -380,6 +382,7 @@ class MemoryResult:
         ``vdisk_written_mib``, ``vdisk_touched_mib``, ``swap_overflow_mib``,
         ``resident_mib`` (one guest, incl. its VDISK footprint) and ``*_total`` × count.
     real_mib, mdc_mib, cp_mib : float
+        Inputs: real storage, minidisk cache and CP storage [MiB].
     shared_mib : float
         NSS kernel and DCSS segments in use, counted once.
     virtual_total_mib : float
@@ -389,6 +392,7 @@ class MemoryResult:
     overcommit_ratio : float
         ``virtual_total_mib ÷ real_mib`` (IBM).
     overcommit_limit_ratio : float
+        The overcommit above which a warning is given.
     resident_total_mib : float
         Expected resident storage: guests + VDISK footprint + shared + MDC + CP.
     guest_real_mib : float
@@ -396,6 +400,7 @@ class MemoryResult:
     shortfall_mib : float
         ``max(resident_total_mib − real_mib, 0)``: what z/VM must page out.
     warnings : list of str
+        What exceeds a limit.
     target_overcommit_ratio : float
         Planning target of :func:`real_storage_for_overcommit`.
     zvm_kept_mib : float

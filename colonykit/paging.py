@@ -297,6 +297,7 @@ class PagingResult:
     Attributes
     ----------
     rule : str
+        The rule applied (a row of ``paging_rules.csv``).
     paging_gib : float
         Paging space the rule asks for [GiB].
     pages : int
@@ -310,16 +311,21 @@ class PagingResult:
     devices_for_io : int
         Devices needed for ``page_io_rate_per_s`` at ``device_max_busy_pct`` (0 without a rate).
     basis : str
+        What the multiplier applies to (:data:`BASES`).
     basis_mib : float
         The quantity the multiplier applies to [MiB].
     multiplier : float
+        Paging space per MiB of the basis.
     max_allocated_pct : float
+        Highest share of the paging space that may be allocated [%].
     virtual_mib, vdisk_mib, real_mib : float
         Inputs (Σ guest virtual, Σ VDISK, LPAR real storage) [MiB].
     page_io_rate_per_s : float
+        Paging I/O rate the devices are sized for.
     capacity_gib : float
         Page space the volumes provide [GiB].
     source : str
+        The rule's source.
     """
 
     rule: str

@@ -109,6 +109,7 @@ def sizing_range(result: Any, *, top: int | None = None) -> go.Figure:
     Parameters
     ----------
     result : colonykit.sizing.SizingResult
+        A sizing (:func:`colonykit.sizing.size_inventory`).
     top : int, optional
         Show only the ``top`` servers by typical MIPS (the total bar is always shown).
 
@@ -189,6 +190,7 @@ def white_space(result: Any) -> go.Figure:
     Parameters
     ----------
     result : colonykit.whitespace.WhiteSpaceResult
+        A white-space analysis (:func:`colonykit.whitespace.analyze`).
 
     Examples
     --------
@@ -233,6 +235,7 @@ def staggering(result: Any) -> go.Figure:
     Parameters
     ----------
     result : colonykit.staggering.StaggerResult
+        A staggering (:func:`colonykit.staggering.stagger`).
     """
     before, after = result.composite_before, result.composite_after
     unit = result.unit
@@ -270,6 +273,7 @@ def packing_hosts(result: Any, demand: pd.DataFrame | None = None) -> go.Figure:
     Parameters
     ----------
     result : colonykit.packing.PackingResult
+        A packing (:func:`colonykit.packing.pack`).
     demand : DataFrame, optional
         The wide demand frame given to :func:`colonykit.packing.pack`.
     """
@@ -317,6 +321,7 @@ def memory_breakdown(result: Any) -> go.Figure:
     Parameters
     ----------
     result : colonykit.memory.MemoryResult
+        An LPAR's memory (:func:`colonykit.memory.lpar_memory`).
 
     Examples
     --------
@@ -388,6 +393,7 @@ def plan_hosts(result: Any) -> go.Figure:
     Parameters
     ----------
     result : colonykit.plan.ColonyPlanResult or colonykit.plan.ColonyPlan
+        A plan result (:func:`colonykit.plan.build_plan`) or its plan.
 
     Examples
     --------

@@ -578,6 +578,7 @@ def build_report(result: Any, *, title: str | None = None, info: DocumentInfo | 
     Parameters
     ----------
     result : colonykit.plan.ColonyPlanResult
+        The result of :func:`colonykit.plan.build_plan`.
     title : str, optional
         Document title (default: ``Linux consolidation plan: <project>``).
     info : DocumentInfo, optional

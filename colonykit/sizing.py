@@ -333,7 +333,9 @@ class SizingResult:
         Indexed by bound (low/typical/high): ``engines``, ``capacity_mips``,
         ``required_mips``, ``util_at_engines_pct``, ``fits_machine``.
     processor : TargetProcessor
+        The target processor.
     options : SizingOptions
+        The assumptions used.
     assumptions : list of dict
         Every number the sizing used that is not an input: name, value, unit, source.
     """
@@ -593,6 +595,7 @@ class XenHostSizing:
     Attributes
     ----------
     host_model : str
+        Host model (a row of ``xen_host_cores.csv``).
     demand_mhz : float
         Σ utilization × capacity of the servers, in x86 MHz (like-for-like clock).
     host_core_mhz : float
@@ -600,11 +603,15 @@ class XenHostSizing:
     cores_needed : int
         ``ceil(demand ÷ (core MHz × target utilization))``.
     cores_per_host : int
+        Cores of one host.
     hosts_needed : int
         Hosts by CPU (``ceil(cores_needed ÷ cores_per_host)``).
     memory_gib_per_host : float
+        Memory of one host [GiB].
     source : str
+        Source of the host figures.
     assumptions : list of str
+        What the sizing assumed.
     """
 
     host_model: str

@@ -64,13 +64,17 @@ class DasdGeometry:
     Attributes
     ----------
     model : str
+        3390 model.
     cylinders : int
         Cylinders on the volume, including cylinder 0.
     tracks_per_cyl : int
+        Tracks per cylinder (15).
     bytes_per_track : int
+        Raw bytes per track (56,664).
     page_slots_per_cyl : int
         4-KiB page slots per cylinder (180; facts.md §2.1).
     source : str
+        Source of the figures.
     """
 
     model: str
@@ -541,6 +545,7 @@ def application_disk(
     disk_gib : sequence of float
         One value per guest [GiB] (an inventory expanded by ``count``).
     platform : {'zvm', 'xen'}
+        Minidisks (z/VM) or image files (Xen).
     model : str
         3390 model of the data volumes (z/VM).
     reserved_cyl : int, default RESERVED_CYL
@@ -582,14 +587,17 @@ class StorageTotals:
     Attributes
     ----------
     model : str
+        3390 model of the volumes.
     shared_cyl : int
         Cylinders of minidisks shared by all guests (counted once).
     per_guest_cyl : int
         Cylinders of one guest's own minidisks (the design's).
     guests : int
+        Number of guests.
     total_cyl : int
         ``shared_cyl + guests × per_guest_cyl + data_cyl``.
     total_gib : float
+        ``total_cyl`` in GiB.
     volumes : int
         Volumes needed for all minidisks (first-fit decreasing, no spanning).
     data_cyl : int

@@ -14,7 +14,8 @@ name does not start with ``_``.
 
 A class's parameters are its constructor's. For the frozen dataclasses and pydantic models (whose
 fields are the constructor parameters) a field counts as documented when the class docstring lists
-it under ``Parameters`` or ``Attributes``, or (pydantic) its ``Field`` has a ``description``.
+it, with a description, under ``Parameters`` or ``Attributes``, or (pydantic) its ``Field`` has a
+``description``.
 """
 
 from __future__ import annotations
@@ -90,8 +91,9 @@ def class_documented(cls: type, *, from_fields: bool = True) -> set[str]:
         doc = NumpyDocString(inspect.getdoc(cls) or "")
     names: set[str] = set()
     for section in ("Parameters", "Attributes"):
-        for p in doc[section]:  # "a, b : int" documents both
-            names.update(n.strip().lstrip("*") for n in p.name.split(","))
+        for p in doc[section]:  # "a, b : int" documents both; an entry needs a description
+            if any(line.strip() for line in p.desc):
+                names.update(n.strip().lstrip("*") for n in p.name.split(","))
     fields = getattr(cls, "model_fields", None)
     if from_fields and isinstance(fields, dict):
         names.update(name for name, info in fields.items() if getattr(info, "description", None))
@@ -113,14 +115,14 @@ def problems(name: str, obj: Any) -> list[tuple[str, str]]:
     for code, message in report["errors"]:
         if code not in wanted:
             continue
-        if code == "PR01" and inspect.isclass(obj):
-            match = _MISSING.search(message)
-            if match:
-                missing = {p.strip().strip("'") for p in match.group(1).split(",")}
+        match = _MISSING.search(message) if code == "PR01" else None
+        if match:  # numpydoc prints a set: sorted here, so the residuals file is stable
+            missing = {p.strip().strip("'") for p in match.group(1).split(",")}
+            if inspect.isclass(obj):
                 missing -= class_documented(obj)
-                if not missing:
-                    continue
-                message = f"Parameters {sorted(missing)} not documented"
+            if not missing:
+                continue
+            message = f"Parameters {sorted(missing)} not documented"
         found.append((code, message))
     return found
 

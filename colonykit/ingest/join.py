@@ -67,6 +67,7 @@ class TraceJoin:
     spans : DataFrame
         Per series: ``first``, ``last`` sample time and ``filled_frac`` (0–1) after alignment.
     align : str
+        Time alignment used (``absolute``, ``time-of-day``, ``time-of-week``).
     overlap : tuple
         (start, end) of the common span for ``absolute``; of the folded period otherwise.
     notes : list of str

@@ -54,11 +54,13 @@ class ColonyPlanResult:
     plan : ColonyPlan
         The checked plan (``plan.findings`` holds the findings).
     design : colonykit.designs.Design
+        The chosen design, sized.
     comparison : pandas.DataFrame
         :func:`colonykit.designs.compare` for this colony's guest count.
     sizing : object or None
         The :class:`colonykit.sizing.SizingResult` (None without an inventory).
     scenario : Scenario
+        The scenario the plan was built from.
     extras : dict
         With traces: ``"whitespace"`` (:class:`colonykit.whitespace.WhiteSpaceResult`),
         ``"demand"`` (the wide demand frame), ``"staggering"`` and ``"packing"`` results when

@@ -285,6 +285,7 @@ def check_plan(plan: ColonyPlan, *, vdisk_max_blocks: int | None = None) -> list
     Parameters
     ----------
     plan : ColonyPlan
+        The plan to check.
     vdisk_max_blocks : int, optional
         Largest VDISK [512-byte blocks] (default ``plan_vdisk_max_blocks`` = 4,194,296).
 

@@ -87,6 +87,7 @@ def losses(plan: ColonyPlan, target: str | None = None) -> list[Loss]:
     Parameters
     ----------
     plan : ColonyPlan
+        The plan.
     target : str, optional
         One target (default: every target that applies to the plan's platform).
 
