@@ -17,7 +17,6 @@ import numpy as np
 
 from colonykit import reference, storage
 from colonykit.errors import InputError, must_be
-from colonykit.units import BYTES_PER_MIB
 from colonykit.plan.document import (
     GuestNic,
     Image,
@@ -31,6 +30,7 @@ from colonykit.plan.document import (
     ZvmNetwork,
 )
 from colonykit.plan.scenario import Scenario
+from colonykit.units import BYTES_PER_MIB
 
 #: NetBSD's Xen PV domU kernel (NetBSD Xen howto: ``netbsd-XEN3_DOMU``; seed 004 used the older
 #: XENU kernel), in the folder of ``storage.xen_kernel``.
