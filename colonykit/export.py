@@ -63,8 +63,18 @@ class _Dumper(yaml.SafeDumper):
 _SPECIAL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
 
+#: Plain scalars a YAML 1.2 reader (Go yaml.v3, ruamel, js-yaml) would read as numbers or
+#: booleans although YAML 1.1 (PyYAML) reads them as strings: device numbers like ``0186`` or
+#: ``0201`` (YAML 1.2 core: decimal 186), ``1_000``, ``0o17``, ``.5``.  They are quoted so every
+#: consumer reads the same string.
+_NUMBER_LIKE = re.compile(r"^(?:[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+                          r"|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+                          r"|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE"
+                          r"|null|Null|NULL|~)$")
+
+
 def _str_representer(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
-    style = '"' if _SPECIAL.search(data) else None
+    style = '"' if _SPECIAL.search(data) else ("'" if _NUMBER_LIKE.match(data) else None)
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 

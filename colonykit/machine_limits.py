@@ -115,8 +115,11 @@ def vdisk_problems(
     ``vdisk_mib`` lists every VDISK of the LPAR; ``per_guest_mib`` each guest's VDISK total
     (checked against ``userlim_blocks``).  z/VM's ``SET VDISK SYSLIM/USERLIM`` values are the
     installation's (``QUERY VDISK SYSLIM``); no default is assumed, so the totals are checked
-    only when you give them.  The limits apply to VDISKs created with DEFINE (IBM QUERY VDISK
-    documentation); directory VDISKs still occupy real storage when written.
+    only when you give them.  SYSLIM is "the maximum amount of system storage that may be
+    allocated for virtual disks in storage on the system", so it holds every VDISK, the
+    directory's ``MDISK … V-DISK`` ones included; USERLIM applies only to VDISKs "defined by a
+    single user using the DEFINE command" (IBM z/VM 7.2 CP Commands and Utilities Reference,
+    QUERY VDISK), so the plan's directory VDISKs are not checked against it (CK020).
 
     Parameters
     ----------

@@ -55,14 +55,18 @@ def test_example_design_layout(result) -> None:
     assert [im.zvm.count_cyl for im in p.images] == [3338]
     assert p.images[0].zvm.owner == "LINXBASE" and p.images[0].zvm.vdev == "0201"
     for _, g in p.guests():
-        kinds = {s.vdev: s.kind for s in g.storage}
+        kinds = {s.vdev: s.kind for s in g.storage if s.role != "appdata"}  # the design's disks
         assert kinds == {"0201": "shared", "0202": "mdisk", "0200": "vdisk"}
         assert g.zvm.ipl == "0201"
         md = next(s for s in g.storage if s.kind == "mdisk")
         assert md.size_cyl == 300  # scenario override of guestvol_cyl
-    # 26 × 300 cyl on one 3390-9 (10,016 usable) -- same count as storage.volumes_needed
+    # the design's 26 × 300 cyl and the application-disk minidisks, on as many 3390-9s as
+    # storage.volumes_needed; full-volume data disks: 10 × 10 (72 GiB) + 4 × 1 (9 GiB) + 2 × 2 (18 GiB)
+    # + 10 × 5 (36 GiB) = 158
+    sizes = [s.size_cyl for _, g in p.guests() for s in g.storage if s.kind == "mdisk"]
     vols = {s.volser for _, g in p.guests() for s in g.storage if s.kind == "mdisk"}
-    assert len(vols) == storage.volumes_needed([300] * 26) == 1
+    assert len(vols) == storage.volumes_needed(sizes)
+    assert sizes.count(10_016) == 158 and len(vols) > 158
 
 
 def test_minidisk_extents_never_overlap(tmp_path) -> None:
@@ -72,7 +76,8 @@ def test_minidisk_extents_never_overlap(tmp_path) -> None:
         for s in g.storage:
             if s.kind == "mdisk":
                 ext.setdefault(s.volser, []).append((s.start_cyl, s.start_cyl + s.size_cyl - 1))
-    assert len(ext) == storage.volumes_needed([1119, 550] * 26)
+    sizes = [s.size_cyl for _, g in r.plan.guests() for s in g.storage if s.kind == "mdisk"]
+    assert len(ext) == storage.volumes_needed(sizes)
     for spans in ext.values():
         spans.sort()
         assert spans[0][0] >= 1 and spans[-1][1] <= 10_016

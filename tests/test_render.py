@@ -191,7 +191,10 @@ def test_xen_rules() -> None:
     nfs = render.render_xen(_example("xen-nfs-root"))
     for text in nfs.values():
         assert 'root = "/dev/nfs"' in text and 'extra = "nfsroot=10.0.0.5:/export/roots/' in text
-        assert "disk =" not in text and "nfs_server" not in text
+        assert "nfs_server" not in text
+        # the root is on NFS; the only disk is the domU's application-disk image (disk_gib)
+        disk = re.search(r"disk = \[(.*?)\]", text, re.S).group(1)
+        assert [t.rsplit("/", 1)[1].endswith("-appdata.img") for t in re.findall(r"target=([^']+)'", disk)] == [True]
     # seed 002 / kernel nfsroot: the planned static address, so the inventory reaches the domU
     assert "ip=10.1.0.11:::255.255.0.0:file-01:eth0:off\"" in nfs["xen1/file-01.cfg"]
 
@@ -200,7 +203,7 @@ def test_no_two_domus_share_a_rw_image() -> None:
     files = render.render_xen(_example("xen-shared-root-image"))
     rw = [re.search(r"target=(\S+?)'", spec).group(1)
           for text in files.values() for spec in re.findall(r"'format=[^']*access=rw[^']*'", text)]
-    assert len(rw) == len(set(rw)) == 26 * 3
+    assert len(rw) == len(set(rw)) == 26 * (3 + 1)  # swap, local, pkg (seed 004) + the application disk
 
 
 def test_ansible_inventory(zvm_plan) -> None:

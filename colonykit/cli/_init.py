@@ -72,12 +72,14 @@ inventory: inventory.csv              # or inventory.xlsx; relative to this file
   target_util_pct: 90                 # engines busy at most this much at the sized load (headroom 10 %)
   smt: false                          # count SMT-2 on the IFLs (z13 and later)
   # memory_gib_per_host: 32           # real storage per LPAR; default 1:1 with the guests' memory
+  # vdisk_syslim_blocks: 8388608      # your SET VDISK SYSLIM (QUERY VDISK SYSLIM), checked as CK020
+  # tdisk_space_cyl: 10016            # your TDISK cylinders on CP-owned volumes, checked as CK021
 
 design:
   name: zvm-basevol-guestvol          # colonykit catalog designs; `colonykit designs --guests N` compares them
 
 rules:
-  paging_rule: sg24-6824              # colonykit catalog rules
+  paging_rule: velocity              # colonykit catalog rules (the seed's rule: sg24-6299)
   max_memory_overcommit_ratio: 1.5    # Σ guest virtual ÷ real storage allowed
 
 guests:

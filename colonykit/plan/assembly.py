@@ -352,13 +352,25 @@ def _limits(scen: Scenario) -> tuple[float, float, list[Assumption]]:
     return float(max_ratio), float(busy_max), out
 
 
-def _guests(scen: Scenario, design: designs.Design, rows: pd.DataFrame) -> tuple[list[Guest], Any, Any]:
-    """Every guest of the colony, in inventory order; also the network and minidisk layout."""
+def _application_disk(scen: Scenario, design: designs.Design, inv: pd.DataFrame) -> pd.DataFrame:
+    """Each guest's application disk from the inventory's ``disk_gib`` (issue 10 item 2)."""
+    return storage.application_disk(
+        inv.loc[inv.index.repeat(inv["count"].astype(int)), "disk_gib"].fillna(0.0).to_numpy(float),
+        design.platform, scen.storage.volume_model)
+
+
+def _guests(scen: Scenario, design: designs.Design, rows: pd.DataFrame,
+            app: pd.DataFrame) -> tuple[list[Guest], Any, Any]:
+    """Every guest of the colony, in inventory order; also the network and minidisk layout.
+
+    ``app`` is :func:`_application_disk`: each guest's data minidisks or data image.
+    """
     where = scen.source or "scenario"
     n_guests = len(rows)
     net = layout.network_plan(scen, n_guests, design.platform)
     images, image_of = layout.shared_images(design, scen)
-    md = layout.minidisk_layout(design, scen, n_guests)
+    md = layout.minidisk_layout(design, scen, n_guests, data_cyl=list(app["minidisks"]))
+    image_mib = app["image_mib"].to_numpy(np.int64)
     width = 8 - len(scen.guests.userid_prefix)
     if design.platform == "zvm" and n_guests > 10**width - 1:
         raise InputError(must_be("guests.userid_prefix", f"at most {7 - len(str(n_guests))} characters "
@@ -367,7 +379,7 @@ def _guests(scen: Scenario, design: designs.Design, rows: pd.DataFrame) -> tuple
     guests: list[Guest] = []
     for gi, r in enumerate(rows.itertuples(index=False)):
         name = layout.guest_name(r.server, r.k)
-        stor = layout.guest_storage(design, scen, gi, name, image_of, md)
+        stor = layout.guest_storage(design, scen, gi, name, image_of, md, int(image_mib[gi]))
         zvm, xen, nic = layout.guest_platform(design, scen, gi, stor, net, width)
         peak = getattr(r, "peak_mips", None)
         guests.append(Guest(
@@ -414,7 +426,9 @@ def _host(scen: Scenario, design: designs.Design, hi: int, gs: list[Guest], n_gu
     mem_gib = scen.target.memory_gib_per_host or max(1.0, math.ceil((virt_mib + dom0_mib) / MIB_PER_GIB))
     hid = f"lpar{hi + 1}" if platform == "zvm" else f"xen{hi + 1}"
     rules = Rules(max_memory_overcommit_ratio=max_ratio, paging_rule=scen.rules.paging_rule,
-                  channel_max_busy_pct=busy_max)
+                  channel_max_busy_pct=busy_max,
+                  vdisk_syslim_blocks=scen.target.vdisk_syslim_blocks if platform == "zvm" else None,
+                  tdisk_space_cyl=scen.target.tdisk_space_cyl if platform == "zvm" else None)
     io = None
     if scen.io is not None:
         share_frac = len(gs) / n_guests if n_guests else 0.0
@@ -469,7 +483,8 @@ def _build(scen: Scenario, inventory: pd.DataFrame | None, traces: Any,
             unit="engines", source="input" if scen.target.max_engines_per_host else
             str(reference.constants().loc["measured_max_engines_per_host", "source"])))
 
-    guests, (net, images, image_of), md = _guests(scen, design, rows)
+    app = _application_disk(scen, design, inv)
+    guests, (net, images, image_of), md = _guests(scen, design, rows, app)
     notes = _HostEvidence()
     hosts = [_host(scen, design, hi, [g for g, p in zip(guests, place.host_of, strict=True) if p == hi],
                    len(guests), {"cpus": place.cpus[hi], "mips_usable": place.mips_usable[hi],
@@ -490,7 +505,7 @@ def _build(scen: Scenario, inventory: pd.DataFrame | None, traces: Any,
             sizing=ev.sizing_evidence(sizing_res, bound, _sizing_extra(meas, place)),
             white_space=_white_space_evidence(meas, ws), paging=_paging_evidence(design, notes),
             channels=_channel_evidence(scen, notes),
-            design=_design_evidence(scen, design, inv, comparison, len(md.volsers)),
+            design=_design_evidence(design, app, comparison, len(md.volsers), scen.storage.volume_model),
             memory=ev.memory_evidence(hosts, max_ratio), assumptions=assumptions),
     )
     plan_doc.findings = check_plan(plan_doc)
@@ -520,13 +535,10 @@ def _cpus_assumption(scen: Scenario, sizing_res: Any, place: Any, meas: Any, xen
                       unit="x86 cores" if xen is not None else "engines", source=source)
 
 
-def _design_evidence(scen: Scenario, design: designs.Design, inv: pd.DataFrame, comparison: pd.DataFrame,
-                     minidisk_volumes: int) -> EvidenceItem:
+def _design_evidence(design: designs.Design, app: pd.DataFrame, comparison: pd.DataFrame,
+                     minidisk_volumes: int, volume_model: str) -> EvidenceItem:
     """The design's disk figures plus the inventory's application disk (``disk_gib``)."""
-    item = ev.design_evidence(design, comparison.loc[design.name], minidisk_volumes, scen.storage.volume_model)
-    app = storage.application_disk(  # the inventory's disk_gib per guest (issue 10 item 2)
-        inv.loc[inv.index.repeat(inv["count"].astype(int)), "disk_gib"].fillna(0.0).to_numpy(float),
-        design.platform, scen.storage.volume_model)
+    item = ev.design_evidence(design, comparison.loc[design.name], minidisk_volumes, volume_model)
     item.values.update({
         "application_disk_gib": ev.clean(float(app["disk_gib"].sum())),
         "application_data_cyl": int(app["data_cyl"].sum()), "application_image_mib": int(app["image_mib"].sum()),

@@ -24,6 +24,8 @@ CK016   warning   real storage below what the overcommit target needs (Σ virtua
 CK017   error     IFLs above the machine's maximum, or logical processors above z/VM's per-LPAR limit
 CK018   error     Xen domUs plus dom0 exceed the host's memory (RHEL 5 Xen: no memory overcommit)
 CK019   warning   a provisioning target cannot carry part of the plan (:mod:`colonykit.plan.carry`)
+CK020   error     the LPAR's VDISKs exceed the installation's SET VDISK SYSLIM (``target.vdisk_syslim_blocks``)
+CK021   error     the LPAR's T-disks exceed its TDISK space (``target.tdisk_space_cyl``)
 ======  ========  ==========================================================
 """
 
@@ -153,6 +155,23 @@ def _fidelity_checks(host: Host, hp: str) -> list[Finding]:
                             f"{mem.resident_total_mib:,.0f} MiB", f"{hp}.capacity.memory_gib"))
     out += [_finding("CK017", "error", f"host {host.id}: {m}", f"{hp}.capacity.cpus")
             for m in limits.zvm_logical_processor_problems(cap.cpus)]
+    return out + _space_checks(host, hp)
+
+
+def _space_checks(host: Host, hp: str) -> list[Finding]:
+    """CK020 (VDISKs over SYSLIM) and CK021 (T-disks over the TDISK space), when the limits are given."""
+    out: list[Finding] = []
+    disks = [s for g in host.guests for s in g.storage]
+    if host.rules.vdisk_syslim_blocks is not None:
+        # the per-VDISK maximum is CK008; here only the system total (huge max_blocks)
+        vd = [s.size_mib or 0 for s in disks if s.kind == "vdisk"]
+        out += [_finding("CK020", "error", f"host {host.id}: {m}", f"{hp}.rules.vdisk_syslim_blocks")
+                for m in limits.vdisk_problems(vd, syslim_blocks=host.rules.vdisk_syslim_blocks,
+                                               max_blocks=float("inf"))]
+    if host.rules.tdisk_space_cyl is not None:
+        td = sum(s.size_cyl or 0 for s in disks if s.kind == "tdisk")
+        out += [_finding("CK021", "error", f"host {host.id}: {m}", f"{hp}.rules.tdisk_space_cyl")
+                for m in limits.tdisk_problems(td, host.rules.tdisk_space_cyl)]
     return out
 
 

@@ -139,6 +139,10 @@ class Rules(_Model):
     max_memory_overcommit_ratio: float = Field(gt=0, description="Σ guest virtual ÷ real storage.")
     paging_rule: str = Field("velocity", description="Paging-space rule the host is checked against (a row of paging_rules.csv).")  # paging.DEFAULT_RULE (docs/io.md: why); "sg24-6824" still loads
     channel_max_busy_pct: float = Field(50.0, gt=0, le=100, description="Target maximum busy per channel path [%].")
+    vdisk_syslim_blocks: int | None = Field(
+        None, ge=0, description="SET VDISK SYSLIM of the LPAR [512-byte blocks] (CK020); None: not checked.")
+    tdisk_space_cyl: int | None = Field(
+        None, ge=0, description="TDISK space of the LPAR [cyl] (CK021); None: not checked.")
 
 
 class HostIO(_Model):

@@ -7,6 +7,7 @@ Pure construction of plan-document parts; placement and sizing live in
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -29,10 +30,14 @@ from colonykit.plan.document import (
     ZvmNetwork,
 )
 from colonykit.plan.scenario import Scenario
+from colonykit.units import BYTES_PER_MIB
 
 #: NetBSD's Xen PV domU kernel (NetBSD Xen howto: ``netbsd-XEN3_DOMU``; seed 004 used the older
 #: XENU kernel), in the folder of ``storage.xen_kernel``.
 NETBSD_DOMU_KERNEL = "netbsd-XEN3_DOMU"
+
+#: Role of an application-disk (data) minidisk or image in the plan.
+DATA_ROLE = "appdata"
 
 
 @dataclass(frozen=True)
@@ -68,25 +73,37 @@ class NetworkPlan:
 class MinidiskLayout:
     """Private minidisks of all guests on volumes (colony-wide, first-fit decreasing).
 
+    Each guest's block holds the design's private minidisks (``components``, in order),
+    then its application-disk (data) minidisks (``data_cyl[guest]``, from the inventory's
+    ``disk_gib``, :func:`colonykit.storage.data_minidisk_cyl`).
+
     Parameters
     ----------
     components : list of Component
         The design's private minidisk components, in order.
     volume : numpy.ndarray
-        Volume index of each (guest, component) minidisk, guest-major.
+        Volume index of each minidisk, guest by guest.
     start_cyl : numpy.ndarray
-        First cylinder of each, guest-major.
+        First cylinder of each, guest by guest.
     volsers : list of str
         Volume serial of each volume index.
+    offsets : numpy.ndarray
+        Index of each guest's first minidisk in ``volume`` and ``start_cyl``.
+    data_cyl : list of list of int
+        Each guest's application-disk minidisks [cyl].
     """
 
     components: list[Any]
     volume: np.ndarray
     start_cyl: np.ndarray
     volsers: list[str]
+    offsets: np.ndarray
+    data_cyl: list[list[int]]
 
     def place(self, guest_index: int, component_index: int) -> tuple[str, int]:
         """Volser and first cylinder of one guest's ``component_index``-th private minidisk.
+
+        Indices past the design's components address the guest's data minidisks.
 
         Parameters
         ----------
@@ -95,7 +112,7 @@ class MinidiskLayout:
         component_index : int
             0-based private minidisk of the design.
         """
-        k = guest_index * len(self.components) + component_index
+        k = int(self.offsets[guest_index]) + component_index
         return self.volsers[int(self.volume[k])], int(self.start_cyl[k])
 
 
@@ -186,8 +203,12 @@ def shared_images(design: Any, scen: Scenario) -> tuple[list[Image], dict[str, s
     return images, {c.id: f"{design.name}-{c.id}" for c in shared}
 
 
-def minidisk_layout(design: Any, scen: Scenario, n_guests: int) -> MinidiskLayout:
-    """Every guest's private minidisks on volumes of the scenario's model.
+def minidisk_layout(design: Any, scen: Scenario, n_guests: int,
+                    data_cyl: list[list[int]] | None = None) -> MinidiskLayout:
+    """Every guest's private minidisks (the design's, then its data minidisks) on volumes.
+
+    ``data_cyl`` gives each guest's application-disk minidisks [cyl] (z/VM only; empty lists
+    or None for none).
 
     Parameters
     ----------
@@ -197,18 +218,66 @@ def minidisk_layout(design: Any, scen: Scenario, n_guests: int) -> MinidiskLayou
         The scenario (volume model, volser prefix).
     n_guests : int
         Number of guests.
+    data_cyl : list of list of int, optional
+        Each guest's application-disk minidisks [cyl] (see above).
     """
     private = [c for c in design.components if not c.shared and c.kind == "mdisk" and c.counted]
-    sizes = np.tile(np.array([c.size_cyl for c in private], dtype=np.int64), n_guests)
+    base = np.array([c.size_cyl for c in private], dtype=np.int64)
+    data = data_cyl if data_cyl is not None and design.platform == "zvm" else [[] for _ in range(n_guests)]
+    if len(data) != n_guests:
+        raise InputError(must_be("data_cyl", f"one list per guest ({n_guests})", len(data)))
+    counts = base.size + np.fromiter((len(d) for d in data), dtype=np.int64, count=n_guests)
+    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64) if n_guests else np.zeros(0, np.int64)
+    sizes = np.concatenate([np.concatenate([base, np.asarray(d, dtype=np.int64)]) for d in data]) \
+        if n_guests else np.zeros(0, np.int64)
     vol, start = storage.layout_minidisks(sizes, scen.storage.volume_model)
     n_vol = int(vol.max()) + 1 if vol.size else 0
     return MinidiskLayout(components=private, volume=vol, start_cyl=start,
-                          volsers=volsers(scen.storage.volser_prefix, n_vol))
+                          volsers=volsers(scen.storage.volser_prefix, n_vol), offsets=offsets,
+                          data_cyl=[list(map(int, d)) for d in data])
+
+
+def data_vdevs(first: str, n: int, where: str = "scenario") -> list[str]:
+    """``n`` consecutive z/VM virtual devices from ``first`` (hex), refused past ``FFFF``.
+
+    Parameters
+    ----------
+    first : str
+        The first virtual device (4 hex digits).
+    n : int
+        Number of devices.
+    where : str, default 'scenario'
+        Source of ``first``, for the message.
+
+    Examples
+    --------
+    >>> data_vdevs("0300", 3)
+    ['0300', '0301', '0302']
+    """
+    start = int(first, 16)
+    if start + n - 1 > 0xFFFF:
+        raise InputError(must_be("storage.data_vdev_first", f"low enough for {n} data minidisks "
+                                 f"(last device {start + n - 1:X} > FFFF)", first, where))
+    return [f"{start + j:04X}" for j in range(n)]
+
+
+def _next_xen_vdev(used: list[str], j: int) -> str:
+    """The ``j``-th free ``xvd`` name after the design's devices (xvde, xvdf, …, xvdaa …)."""
+    names = [f"xvd{a}" for a in "abcdefghijklmnopqrstuvwxyz"] + \
+        [f"xvd{a}{b}" for a in "abcdefghijklmnopqrstuvwxyz" for b in "abcdefghijklmnopqrstuvwxyz"]
+    free = [v for v in names if v not in set(used)]
+    if j >= len(free):
+        raise InputError(must_be("application disk", f"at most {len(free)} data images per domU", j + 1))
+    return free[j]
 
 
 def guest_storage(design: Any, scen: Scenario, gi: int, name: str, image_of: dict[str, str],
-                  md: MinidiskLayout) -> list[StorageItem]:
-    """The disks of guest number ``gi`` (named ``name``) in the design's component order.
+                  md: MinidiskLayout, data_image_mib: int = 0) -> list[StorageItem]:
+    """The disks of guest number ``gi`` (named ``name``): the design's, then its application disk.
+
+    The application disk (the inventory's ``disk_gib``) is the guest's data minidisks from
+    ``md.data_cyl[gi]`` (z/VM, role ``data``, from ``storage.data_vdev_first`` upwards) or one
+    data image of ``data_image_mib`` MiB (Xen, the next free ``xvd`` name).
 
     Parameters
     ----------
@@ -224,6 +293,8 @@ def guest_storage(design: Any, scen: Scenario, gi: int, name: str, image_of: dic
         Image id of each shared component (:func:`shared_images`).
     md : MinidiskLayout
         The colony's private minidisks (:func:`minidisk_layout`).
+    data_image_mib : int, default 0
+        Size of the Xen data image [MiB] (0: none).
     """
     st = scen.storage
     zvm = design.platform == "zvm"
@@ -254,7 +325,29 @@ def guest_storage(design: Any, scen: Scenario, gi: int, name: str, image_of: dic
             out.append(StorageItem(**{**common, "vdev": "nfs"}, kind="nfs", access="rw", fs="nfs",
                                    size_mib=c.size_mib,
                                    target=f"{st.nfs_server}:{st.nfs_export_dir}/{name}"))
+    out += _data_storage(design, scen, gi, name, md, data_image_mib, mi, [s.vdev for s in out])
     return out
+
+
+def _data_storage(design: Any, scen: Scenario, gi: int, name: str, md: MinidiskLayout,
+                  data_image_mib: int, mi: int, used: list[str]) -> list[StorageItem]:
+    """The guest's application disk: data minidisks (z/VM) or one data image (Xen)."""
+    st = scen.storage
+    if design.platform == "zvm":
+        cyl = md.data_cyl[gi] if gi < len(md.data_cyl) else []
+        out = []
+        for j, (vdev, c) in enumerate(zip(data_vdevs(st.data_vdev_first, len(cyl), scen.source or "scenario"),
+                                          cyl, strict=True)):
+            volser, start = md.place(gi, mi + j)
+            out.append(StorageItem(id=f"appdata{j + 1}", role=DATA_ROLE, vdev=vdev, kind="mdisk", access="rw",
+                                   size_cyl=int(c), size_mib=math.ceil(int(storage.cyl_to_bytes(c, st.volume_model))
+                                                                 / BYTES_PER_MIB),
+                                   volser=volser, start_cyl=start, pool=st.disk_pool))
+        return out
+    if data_image_mib <= 0:
+        return []
+    return [StorageItem(id="appdata1", role=DATA_ROLE, vdev=_next_xen_vdev(used, 0), kind="image", access="rw",
+                        size_mib=int(data_image_mib), target=f"{st.image_dir}/{name}-appdata.img")]
 
 
 def guest_platform(design: Any, scen: Scenario, gi: int, stor: list[StorageItem], net: NetworkPlan,

@@ -40,6 +40,13 @@ def _hosts_value(value: Any) -> int | str:
     return value
 
 
+#: First z/VM virtual device of a guest's application-disk (data) minidisks, numbered upwards
+#: (``0300``, ``0301`` …).  colonykit's convention: the first free range above the designs'
+#: disks (``01xx``–``02xx``, designs.yaml) and below the NIC (``0600``, provisioning-formats.md
+#: §1a examples); override with ``storage.data_vdev_first``.  Checked against the guest's other
+#: devices (CK007).
+DATA_VDEV_FIRST = "0300"
+
 class ScenarioTarget(_Model):
     """Target machine: processor, hosts/LPARs, real storage, paging."""
 
@@ -63,6 +70,12 @@ class ScenarioTarget(_Model):
     paging_gib_per_host: float | None = Field(None, ge=0, le=MAX_TABLE_VALUE,
                                               description="Default: the paging rule.")
     paging_volume_model: DasdModel = Field("3390-9", description="3390 model of the paging volumes.")
+    vdisk_syslim_blocks: int | None = Field(
+        None, ge=0, le=int(MAX_TABLE_VALUE), description="The installation's SET VDISK SYSLIM per LPAR "
+        "[512-byte blocks] (QUERY VDISK SYSLIM); the plan's VDISKs must fit it (CK020). Default: not checked.")
+    tdisk_space_cyl: int | None = Field(
+        None, ge=0, le=int(MAX_TABLE_VALUE), description="Cylinders of TDISK space on the LPAR's CP-owned "
+        "volumes; the guests' T-disks must fit it at once (CK021). Default: not checked.")
 
 
 class ScenarioRules(_Model):
@@ -126,6 +139,8 @@ class ScenarioStorage(_Model):
     nfs_options: pt.MountOptions = Field("vers=3", description="NFS mount options.")
     xen_kernel: pt.AbsPath = Field("/srv/xen/boot/vmlinuz", description="domU kernel on the Xen host.")
     xen_ramdisk: pt.AbsPath | None = Field(None, description="domU initial ramdisk on the Xen host.")
+    data_vdev_first: Hex4 = Field(DATA_VDEV_FIRST, description="First z/VM virtual device of each guest's "
+                                  "application-disk (data) minidisks (DATA_VDEV_FIRST).")
 
 
 class ScenarioIO(_Model):
