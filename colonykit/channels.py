@@ -580,7 +580,7 @@ def response_curve(
     paths : sequence of int, default (1, 2, 4)
         Path counts, one curve each.
     busy_pct : sequence of float, optional
-        Per-path busy values to evaluate [%]; default 0 to 95 in steps of 5.
+        Per-path busy values to evaluate [%]; default 0 to 95 in steps of 1.
 
     Returns
     -------
