@@ -5,9 +5,13 @@ Every number on a chart comes from a field of a library result object
 :class:`~colonykit.staggering.StaggerResult`, :class:`~colonykit.packing.PackingResult`,
 :class:`~colonykit.memory.MemoryResult`, :class:`~colonykit.paging.PagingResult`,
 :class:`~colonykit.channels.ChannelResult`, the frames of :func:`colonykit.channels.response_curve`
-and :func:`colonykit.designs.compare`, and :class:`~colonykit.plan.ColonyPlanResult`).
-The only arithmetic here is unit conversion for display (MiB → GiB) and the constant
-lines that repeat one result value along an axis.
+and :func:`colonykit.designs.compare`, and :class:`~colonykit.plan.ColonyPlanResult`), and the
+frames the notebooks tabulate (:func:`colonykit.paging.compare_rules_over`,
+:func:`colonykit.memory.memory_over`, :func:`colonykit.channels.chained_io_effect`,
+:func:`colonykit.mdc.mdc_tradeoff`, :func:`colonykit.mdc.calibrate_table_8_2`).
+The only arithmetic here is unit conversion for display (MiB → GiB), the constant
+lines that repeat one result value along an axis, and the extent of the diagonal
+``predicted = measured`` of :func:`mdc_calibration`.
 
 Colours are the Okabe–Ito colour-blind-safe palette; axis titles carry units; hover
 text shows the numbers.
@@ -33,7 +37,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from colonykit import reference
-from colonykit.errors import InputError
+from colonykit.errors import InputError, must_be
 from colonykit.units import MIB_PER_GIB
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
@@ -100,6 +104,26 @@ def _time_axis(index: pd.Index, interval_s: float | None) -> tuple[Any, str]:
 def _interval_of(result: Any, series: Any) -> float | None:
     value = getattr(result, "interval_s", None) or getattr(series, "attrs", {}).get("interval_s")
     return float(value) if value else None
+
+
+def _require_columns(frame: pd.DataFrame, required: set[str], what: str) -> None:
+    if not isinstance(frame, pd.DataFrame) or not required <= set(frame.columns):
+        msg = f"frame must have the columns {sorted(required)} ({what})"
+        raise InputError(msg)
+
+
+def _curves(fig: go.Figure, frames: Mapping[str, pd.DataFrame], x: str, y: str, *, hover: str,
+            what: str, mode: str = "lines", shape: str = "linear") -> go.Figure:
+    """One line per entry of ``frames`` (key = legend name), drawn from the columns ``x`` and ``y``."""
+    if not frames:
+        msg = f"nothing to draw: give at least one frame ({what})"
+        raise InputError(msg)
+    for j, (name, part) in enumerate(frames.items()):
+        _require_columns(part, {x, y}, what)
+        fig.add_scatter(x=part[x].to_numpy(dtype=float), y=part[y].to_numpy(dtype=float), mode=mode,
+                        name=str(name), line={"color": PALETTE[j % len(PALETTE)], "shape": shape},
+                        hovertemplate=f"{name}: {hover}<extra></extra>")
+    return fig
 
 
 # --------------------------------------------------------------------------- sizing
@@ -177,6 +201,52 @@ def sizing_engines(result: Any) -> go.Figure:
                  "utilization", height=360, showlegend=False)
     fig.update_yaxes(title_text="engines [IFL]", rangemode="tozero")
     fig.update_xaxes(title_text="sizing bound")
+    return fig
+
+
+def sizing_generations(results: Mapping[str, Any]) -> go.Figure:
+    """Target engines per sizing bound for several target generations, side by side.
+
+    Parameters
+    ----------
+    results : mapping of str to colonykit.sizing.SizingResult
+        One sizing per target generation (key = the label on the x axis), e.g.
+        ``{t: sizing.size_inventory(inv, t) for t in ("z990", "z16")}``.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Three bar traces (``low``, ``typical``, ``high``), x = the keys of ``results``,
+        y = ``result.engines[bound]``.
+
+    Examples
+    --------
+    >>> from colonykit import sizing
+    >>> from colonykit.ingest import read_inventory
+    >>> inv, _ = read_inventory("data/examples/xyz_inventory.csv")
+    >>> res = {t: sizing.size_inventory(inv, t) for t in ("z990", "z16")}
+    >>> fig = sizing_generations(res)
+    >>> list(fig.data[1].x), list(fig.data[1].y) == [res[t].engines["typical"] for t in res]
+    (['z990', 'z16'], True)
+    """
+    if not results:
+        msg = "results must name at least one sizing (target -> SizingResult)"
+        raise InputError(msg)
+    targets = [str(t) for t in results]
+    fig = _figure()
+    for b in BOUNDS:
+        rows = [r.target.loc[b] for r in results.values()]
+        fig.add_bar(x=targets, y=[int(row["engines"]) for row in rows], name=b, marker_color=BOUND_COLOURS[b],
+                    text=[int(row["engines"]) for row in rows], textposition="outside",
+                    customdata=np.array([[row["required_mips"], row["capacity_mips"]] for row in rows],
+                                        dtype=float),
+                    hovertemplate=(f"%{{x}} ({b}): %{{y}} engines, required %{{customdata[0]:,.0f}} MIPS, "
+                                   "rated %{customdata[1]:,.0f} MIPS<extra></extra>"))
+    utils = sorted({f"{r.options.target_util_pct:g}" for r in results.values()})
+    _layout(fig, f"Engines per target generation at {' / '.join(utils)} % target utilization",
+            barmode="group", height=380)
+    fig.update_yaxes(title_text="engines [IFL]", rangemode="tozero")
+    fig.update_xaxes(title_text="target generation")
     return fig
 
 
@@ -387,6 +457,129 @@ def paging_rules(frame: pd.DataFrame, chosen: str | None = None) -> go.Figure:
     return fig
 
 
+def memory_layouts(results: Mapping[str, Any]) -> go.Figure:
+    """Σ guest virtual against expected resident storage for several layouts of the same guests.
+
+    Parameters
+    ----------
+    results : mapping of str to colonykit.memory.MemoryResult
+        One :func:`colonykit.memory.lpar_memory` result per layout (key = the layout's label).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Two bar traces, ``Σ guest virtual`` (``virtual_total_mib``) and ``expected resident``
+        (``resident_total_mib``), x = the keys of ``results``; the real storage of the first
+        result as a dashed line.
+
+    Examples
+    --------
+    >>> from colonykit import memory
+    >>> res = {k: memory.lpar_memory([memory.GuestMemory(k, m, count=4)], 4096)
+    ...        for k, m in (("small", 512), ("large", 1024))}
+    >>> fig = memory_layouts(res)
+    >>> [t.name for t in fig.data], list(fig.data[0].y)
+    (['Σ guest virtual', 'expected resident'], [2048.0, 4096.0])
+    """
+    if not results:
+        msg = "results must name at least one layout (label -> MemoryResult)"
+        raise InputError(msg)
+    names = [str(k) for k in results]
+    rs = list(results.values())
+    fig = _figure()
+    fig.add_bar(x=names, y=[float(r.virtual_total_mib) for r in rs], name="Σ guest virtual",
+                marker_color=OKABE_ITO["sky_blue"],
+                customdata=np.array([[r.overcommit_ratio] for r in rs], dtype=float),
+                hovertemplate="%{x}: Σ guest virtual %{y:,.0f} MiB (overcommit %{customdata[0]:.2f}:1)"
+                              "<extra></extra>")
+    fig.add_bar(x=names, y=[float(r.resident_total_mib) for r in rs], name="expected resident",
+                marker_color=OKABE_ITO["blue"],
+                customdata=np.array([[r.shared_mib] for r in rs], dtype=float),
+                hovertemplate="%{x}: expected resident %{y:,.0f} MiB (shared %{customdata[0]:,.0f} MiB)"
+                              "<extra></extra>")
+    fig.add_hline(y=float(rs[0].real_mib), line_dash="dash", line_color=OKABE_ITO["black"],
+                  annotation_text=f"real storage {rs[0].real_mib:,.0f} MiB")
+    _layout(fig, "Virtual vs expected resident storage by layout", barmode="group", height=400)
+    fig.update_yaxes(title_text="storage [MiB]", rangemode="tozero")
+    fig.update_xaxes(title_text="layout")
+    return fig
+
+
+def memory_growth(frame: pd.DataFrame) -> go.Figure:
+    """Σ guest virtual, expected resident and real storage as guests are added.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        :func:`colonykit.memory.memory_over` output (``guests``, ``virtual_total_mib``,
+        ``resident_total_mib``, ``real_mib``, ``overcommit_ratio``).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Three line traces: ``Σ guest virtual``, ``expected resident``, ``real storage``.
+
+    Examples
+    --------
+    >>> from colonykit import memory
+    >>> f = memory.memory_over(memory.GuestMemory("g", 1024, working_set_mib=400), [0, 15, 30], 10240)
+    >>> fig = memory_growth(f)
+    >>> [t.name for t in fig.data], fig.data[1].y.tolist()
+    (['Σ guest virtual', 'expected resident', 'real storage'], [0.0, 6000.0, 12000.0])
+    """
+    _require_columns(frame, {"guests", "virtual_total_mib", "resident_total_mib", "real_mib"},
+                     "colonykit.memory.memory_over")
+    series = {name: frame.rename(columns={col: "mib"}) for name, col in
+              (("Σ guest virtual", "virtual_total_mib"), ("expected resident", "resident_total_mib"),
+               ("real storage", "real_mib"))}
+    fig = _curves(_figure(), series, "guests", "mib", hover="%{x:.0f} guests, %{y:,.0f} MiB",
+                  what="colonykit.memory.memory_over", mode="lines+markers")
+    _layout(fig, "Virtual and resident storage against real storage as guests are added", height=400)
+    fig.update_yaxes(title_text="storage [MiB]", rangemode="tozero")
+    fig.update_xaxes(title_text="guests [count]", rangemode="tozero")
+    return fig
+
+
+def paging_growth(frame: pd.DataFrame, y: str = "paging_gib") -> go.Figure:
+    """Paging space (or paging volumes) of every rule as the number of guests grows.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        :func:`colonykit.paging.compare_rules_over` output (``guests``, ``rule``,
+        ``paging_gib``, ``volumes``).
+    y : {"paging_gib", "volumes"}
+        Paging space in GiB (lines) or whole paging volumes (steps).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One line trace per rule (name = the rule).
+
+    Examples
+    --------
+    >>> from colonykit import paging
+    >>> f = paging.compare_rules_over([10, 20], 512, 2048)
+    >>> fig = paging_growth(f)
+    >>> fig.data[0].name, list(fig.data[0].y) == f.loc[f.rule == fig.data[0].name, "paging_gib"].tolist()
+    ('redbook-2003', True)
+    """
+    axes = {"paging_gib": ("paging space [GiB]", "linear", "%{y:,.1f} GiB"),
+            "volumes": ("paging volumes [count]", "hv", "%{y:.0f} volumes")}
+    if y not in axes:
+        raise InputError(must_be("y", f"one of {sorted(axes)}", y))
+    _require_columns(frame, {"guests", "rule", y}, "colonykit.paging.compare_rules_over")
+    title, shape, hover = axes[y]
+    fig = _curves(_figure(), {str(r): part for r, part in frame.groupby("rule", sort=True)}, "guests", y,
+                  hover=f"%{{x:.0f}} guests, {hover}", what="colonykit.paging.compare_rules_over",
+                  mode="lines+markers", shape=shape)
+    _layout(fig, ("Paging space" if y == "paging_gib" else "Paging volumes") + " per rule as guests are added",
+            height=400)
+    fig.update_yaxes(title_text=title, rangemode="tozero")
+    fig.update_xaxes(title_text="guests [count]", rangemode="tozero")
+    return fig
+
+
 def plan_hosts(result: Any) -> go.Figure:
     """Per host of a plan: guest virtual storage (stacked by source server), real storage, paging.
 
@@ -480,6 +673,165 @@ def channel_curve(curve: pd.DataFrame, load: Any | None = None) -> go.Figure:
     return fig
 
 
+def chained_io(frame: pd.DataFrame, max_busy_pct: float | None = None) -> go.Figure:
+    """Path demand by the number of 4 KiB blocks chained per I/O, labelled with the paths needed.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        :func:`colonykit.channels.chained_io_effect` output (``blocks_per_io``, ``busy_pct``,
+        ``paths_needed``, ``connect_ms``).
+    max_busy_pct : float, optional
+        The busy target the paths were counted at, drawn as a dashed line.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One bar trace, x = chain length, y = ``busy_pct``, text = ``paths_needed``.
+
+    Examples
+    --------
+    >>> from colonykit import channels
+    >>> f = channels.chained_io_effect(54, [1, 16])
+    >>> fig = chained_io(f, 50)
+    >>> list(fig.data[0].y) == f["busy_pct"].tolist(), list(fig.data[0].text)
+    (True, ['1 path(s)', '2 path(s)'])
+    """
+    _require_columns(frame, {"blocks_per_io", "busy_pct", "paths_needed", "connect_ms"},
+                     "colonykit.channels.chained_io_effect")
+    fig = _figure(go.Bar(
+        x=frame["blocks_per_io"].astype(int).astype(str).tolist(), y=frame["busy_pct"].astype(float).tolist(),
+        name="path demand", marker_color=OKABE_ITO["blue"],
+        text=[f"{int(n)} path(s)" for n in frame["paths_needed"]], textposition="outside",
+        customdata=frame[["connect_ms"]].to_numpy(dtype=float),
+        hovertemplate="%{x} blocks per I/O: connect %{customdata[0]:.1f} ms, %{y:,.0f} % of one path"
+                      "<extra></extra>"))
+    title = "Path demand by chain length"
+    if max_busy_pct is not None:
+        fig.add_hline(y=float(max_busy_pct), line_dash="dash", line_color=OKABE_ITO["vermillion"],
+                      annotation_text=f"target {max_busy_pct:g} % per path")
+        title += f" (label: paths needed at {max_busy_pct:g} %)"
+    _layout(fig, title, height=400, showlegend=False)
+    fig.update_yaxes(title_text="path demand [% of one path]", rangemode="tozero")
+    fig.update_xaxes(title_text="4 KiB blocks per I/O [count]", type="category")
+    return fig
+
+
+# --------------------------------------------------------------------------- minidisk cache
+def mdc_tradeoff(frames: Mapping[str, pd.DataFrame]) -> go.Figure:
+    """Physical I/O avoided against guest working sets displaced, one curve per caching mode.
+
+    Parameters
+    ----------
+    frames : mapping of str to DataFrame
+        :func:`colonykit.mdc.mdc_tradeoff` outputs by label (e.g. ``"record"``, ``"track"``),
+        each with ``guest_shortfall_mib``, ``io_avoided_per_s``, ``mdc_mib`` and ``hit_frac``.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One line trace per key; every point is one MDC size.
+
+    Examples
+    --------
+    >>> from colonykit import mdc
+    >>> f = {c: mdc.mdc_tradeoff(400, 100, 512, 8192, 7600, caching=c) for c in ("record", "track")}
+    >>> fig = mdc_tradeoff(f)
+    >>> [t.name for t in fig.data], list(fig.data[0].y) == f["record"]["io_avoided_per_s"].tolist()
+    (['record', 'track'], True)
+    """
+    what = "colonykit.mdc.mdc_tradeoff"
+    for part in frames.values():
+        _require_columns(part, {"guest_shortfall_mib", "io_avoided_per_s", "mdc_mib", "hit_frac"}, what)
+    fig = _curves(_figure(), frames, "guest_shortfall_mib", "io_avoided_per_s",
+                  hover="%{y:,.0f} I/O per s avoided, %{x:,.0f} MiB of working sets displaced "
+                        "(MDC %{customdata[0]:,.0f} MiB, hits %{customdata[1]:.0%})",
+                  what=what, mode="lines+markers")
+    for trace, part in zip(fig.data, frames.values(), strict=True):
+        trace.customdata = part[["mdc_mib", "hit_frac"]].to_numpy(dtype=float)
+    _layout(fig, "MDC trade-off: every point is one MDC size", height=400)
+    fig.update_yaxes(title_text="physical I/O avoided [per s]", rangemode="tozero")
+    fig.update_xaxes(title_text="guest working sets not in real storage [MiB]", rangemode="tozero")
+    return fig
+
+
+def mdc_cpu_factor(frames: Mapping[str, pd.DataFrame]) -> go.Figure:
+    """CP CPU with MDC ÷ without, against the read share of the I/O, one curve per hit ratio.
+
+    Parameters
+    ----------
+    frames : mapping of str to DataFrame
+        By label (e.g. ``"90% hits"``): frames with ``read_pct`` (0–100) and ``cp_cpu_factor``
+        (:func:`colonykit.mdc.cp_cpu_factor` at that read share).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One line trace per key and a dotted line at 1 (MDC costs nothing).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from colonykit import mdc
+    >>> r = pd.Series([0.0, 50, 100])
+    >>> f = {"90% hits": pd.DataFrame({"read_pct": r, "cp_cpu_factor": mdc.cp_cpu_factor(r, 100 - r, 0.9)})}
+    >>> list(mdc_cpu_factor(f).data[0].y) == f["90% hits"]["cp_cpu_factor"].tolist()
+    True
+    """
+    fig = _curves(_figure(), frames, "read_pct", "cp_cpu_factor",
+                  hover="%{x:.0f} % reads: CP CPU × %{y:.3f}", what="read_pct and colonykit.mdc.cp_cpu_factor")
+    fig.add_hline(y=1.0, line_dash="dot", line_color=OKABE_ITO["black"], annotation_text="no MDC")
+    _layout(fig, "CP CPU cost of MDC by read share", height=400)
+    fig.update_yaxes(title_text="CP CPU with MDC / without [ratio]")
+    fig.update_xaxes(title_text="reads [% of I/O]", range=[0, 100])
+    return fig
+
+
+def mdc_calibration(calibration: pd.DataFrame) -> go.Figure:
+    """Predicted against measured elapsed time of SG24-6299 Table 8-2, by I/O driver.
+
+    Parameters
+    ----------
+    calibration : DataFrame
+        :func:`colonykit.mdc.calibrate_table_8_2` output (``elapsed_s``,
+        ``predicted_elapsed_s``, ``driver``, ``fitted``, ``format``, ``mdc``, ``error_pct``).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One marker trace per driver (fitted rows as squares), and the line predicted = measured.
+
+    Examples
+    --------
+    >>> from colonykit import mdc
+    >>> c = mdc.calibrate_table_8_2()
+    >>> fig = mdc_calibration(c)
+    >>> sorted(float(v) for t in fig.data[:-1] for v in t.x) == sorted(c["elapsed_s"].tolist())
+    True
+    """
+    _require_columns(calibration, {"elapsed_s", "predicted_elapsed_s", "driver", "fitted", "format", "mdc",
+                                   "error_pct"}, "colonykit.mdc.calibrate_table_8_2")
+    fig = _figure()
+    for j, (driver, part) in enumerate(calibration.groupby("driver", sort=True)):
+        fig.add_scatter(x=part["elapsed_s"].to_numpy(dtype=float),
+                        y=part["predicted_elapsed_s"].to_numpy(dtype=float), mode="markers", name=str(driver),
+                        marker={"size": 10, "color": PALETTE[j % len(PALETTE)],
+                                "symbol": ["square" if f else "circle" for f in part["fitted"]]},
+                        customdata=np.column_stack([part["format"].astype(str), part["mdc"].astype(str),
+                                                    part["error_pct"].astype(float),
+                                                    np.where(part["fitted"], "fitted", "predicted")]),
+                        hovertemplate=("%{customdata[0]} MDC %{customdata[1]} (%{customdata[3]}): measured "
+                                       "%{x:,.1f} s, predicted %{y:,.1f} s (%{customdata[2]:+.1f} %)"
+                                       "<extra></extra>"))
+    top = float(np.nanmax(calibration[["elapsed_s", "predicted_elapsed_s"]].to_numpy(dtype=float)))
+    fig.add_scatter(x=[0.0, top], y=[0.0, top], mode="lines", name="predicted = measured",
+                    line={"color": OKABE_ITO["black"], "dash": "dot"}, hoverinfo="skip")
+    _layout(fig, "SG24-6299 Table 8-2: predicted vs measured elapsed time (squares: fitted rows)", height=420)
+    fig.update_xaxes(title_text="measured elapsed [s]", rangemode="tozero")
+    fig.update_yaxes(title_text="predicted elapsed [s]", rangemode="tozero")
+    return fig
+
+
 # --------------------------------------------------------------------------- designs
 def design_comparison(comparison: pd.DataFrame, chosen: str | None = None) -> go.Figure:
     """Total and shared disk of every design (the frame of :func:`colonykit.designs.compare`).
@@ -564,14 +916,22 @@ __all__ = [
     "BOUND_COLOURS",
     "OKABE_ITO",
     "PALETTE",
+    "chained_io",
     "channel_curve",
     "design_comparison",
+    "mdc_calibration",
+    "mdc_cpu_factor",
+    "mdc_tradeoff",
     "memory_breakdown",
+    "memory_growth",
+    "memory_layouts",
     "packing_hosts",
+    "paging_growth",
     "paging_rules",
     "plan_figures",
     "plan_hosts",
     "sizing_engines",
+    "sizing_generations",
     "sizing_range",
     "staggering",
     "white_space",

@@ -183,3 +183,97 @@ def test_plan_figures_labels_and_palette(plan_result: plan.ColonyPlanResult) -> 
         assert all(t.hovertemplate for t in fig.data), name
     assert set(plots.PALETTE) <= set(plots.OKABE_ITO.values())
     assert np.all([c.startswith("#") for c in plots.PALETTE])
+
+
+# ------------------------------------------------------------------ figures the notebooks draw
+def test_sizing_generations_engines_per_target(inv: pd.DataFrame) -> None:
+    res = {t: sizing.size_inventory(inv, t) for t in ("z990", "z16")}
+    fig = plots.sizing_generations(res)
+    assert [t.name for t in fig.data] == ["low", "typical", "high"]
+    for t, b in zip(fig.data, ("low", "typical", "high"), strict=True):
+        assert list(t.x) == ["z990", "z16"]
+        assert list(t.y) == [res[g].engines[b] for g in ("z990", "z16")]
+        assert t.customdata[1][0] == pytest.approx(res["z16"].target.loc[b, "required_mips"])
+    # the same MIPS needs fewer of the faster z16 engines
+    assert fig.data[1].y[1] <= fig.data[1].y[0]
+    assert fig.layout.yaxis.title.text == "engines [IFL]" and "90 % target" in fig.layout.title.text
+    with pytest.raises(InputError, match="at least one"):
+        plots.sizing_generations({})
+
+
+def test_memory_layouts_by_hand() -> None:
+    res = {"small": memory.lpar_memory([memory.GuestMemory("s", 512, count=4, working_set_mib=300)], 4096),
+           "large": memory.lpar_memory([memory.GuestMemory("l", 1024, count=4)], 4096)}
+    fig = plots.memory_layouts(res)
+    virtual, resident = fig.data
+    assert list(virtual.x) == ["small", "large"]
+    assert list(virtual.y) == [4 * 512.0, 4 * 1024.0]
+    assert list(resident.y) == [res["small"].resident_total_mib, res["large"].resident_total_mib]
+    assert virtual.customdata[1][0] == pytest.approx(4 * 1024 / 4096)  # overcommit 1:1
+    assert fig.layout.shapes[0].y0 == 4096.0  # real storage line
+    with pytest.raises(InputError):
+        plots.memory_layouts({})
+
+
+def test_memory_growth_draws_memory_over() -> None:
+    f = memory.memory_over(memory.GuestMemory("g", 1024, working_set_mib=400), [0, 15, 30], 10 * 1024)
+    fig = plots.memory_growth(f)
+    virtual, resident, real = fig.data
+    assert virtual.y.tolist() == [0.0, 15 * 1024.0, 30 * 1024.0]
+    assert resident.y.tolist() == f["resident_total_mib"].tolist()
+    assert real.y.tolist() == [10 * 1024.0] * 3
+    assert virtual.x.tolist() == [0.0, 15.0, 30.0]
+    with pytest.raises(InputError, match="memory_over"):
+        plots.memory_growth(pd.DataFrame({"guests": [1]}))
+
+
+def test_paging_growth_one_line_per_rule() -> None:
+    f = paging.compare_rules_over([10, 20], 512, 2048)
+    fig = plots.paging_growth(f)
+    assert sorted(t.name for t in fig.data) == sorted(f["rule"].unique())
+    sg = next(t for t in fig.data if t.name == "sg24-6299")
+    assert sg.y.tolist() == [14.0, 24.0]  # 2 × (Σ virtual + real): 2 × (5 + 2) GiB, 2 × (10 + 2) GiB
+    vol = plots.paging_growth(f, "volumes")
+    assert next(t for t in vol.data if t.name == "sg24-6299").line.shape == "hv"
+    assert vol.layout.yaxis.title.text == "paging volumes [count]"
+    with pytest.raises(InputError, match="'y' must be"):
+        plots.paging_growth(f, "pages_total")
+
+
+def test_chained_io_bars_and_labels() -> None:
+    f = channels.chained_io_effect(54, [1, 16, 130], max_busy_pct=50)
+    fig = plots.chained_io(f, 50)
+    assert list(fig.data[0].x) == ["1", "16", "130"]
+    assert list(fig.data[0].y) == pytest.approx(f["busy_pct"].tolist())
+    assert list(fig.data[0].text) == [f"{n} path(s)" for n in f["paths_needed"]]
+    assert fig.layout.shapes[0].y0 == 50.0
+    with pytest.raises(InputError, match="chained_io_effect"):
+        plots.chained_io(pd.DataFrame({"blocks_per_io": [1]}))
+
+
+def test_mdc_figures() -> None:
+    from colonykit import mdc
+
+    trade = {c: mdc.mdc_tradeoff(400, 100, 512, 8192, 7600, caching=c) for c in ("record", "track")}
+    fig = plots.mdc_tradeoff(trade)
+    assert [t.name for t in fig.data] == ["record", "track"]
+    assert fig.data[1].x.tolist() == trade["track"]["guest_shortfall_mib"].tolist()
+    assert fig.data[0].customdata[-1][1] == pytest.approx(trade["record"]["hit_frac"].iloc[-1])
+
+    r = pd.Series([0.0, 50.0, 100.0])
+    cpu = plots.mdc_cpu_factor({"90% hits": pd.DataFrame({"read_pct": r,
+                                                          "cp_cpu_factor": mdc.cp_cpu_factor(r, 100 - r, 0.9)})})
+    assert cpu.data[0].x.tolist() == [0.0, 50.0, 100.0]
+    assert cpu.data[0].y.tolist() == pytest.approx(list(mdc.cp_cpu_factor(r, 100 - r, 0.9)))
+    with pytest.raises(InputError, match="nothing to draw"):
+        plots.mdc_cpu_factor({})
+
+    cal = mdc.calibrate_table_8_2()
+    sc = plots.mdc_calibration(cal)
+    points = sc.data[:-1]
+    assert sorted(t.name for t in points) == sorted(cal["driver"].unique())
+    assert sum(len(t.x) for t in points) == len(cal)
+    diag = sc.data[-1]
+    assert list(diag.x) == list(diag.y)  # the line predicted = measured
+    symbols = [s for t in points for s in t.marker.symbol]
+    assert symbols.count("square") == int(cal["fitted"].sum())
