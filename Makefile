@@ -6,10 +6,12 @@ PIP    := $(PY) -m pip
 STAMP_RUN  := $(VENV)/.stamp-run
 STAMP_TEST := $(VENV)/.stamp-test
 STAMP_BROWSER := $(VENV)/.stamp-browser
+STAMP_DOCS := $(VENV)/.stamp-docs
+DOCS_OUT ?= build/docs
 OUT    ?= out
 SCENARIO ?= data/examples/bitbrains_colony.yaml
 
-.PHONY: test-minima run test test-fast test-notebooks test-browser bench lint clean install workshop
+.PHONY: docs test-minima run test test-fast test-notebooks test-browser bench lint clean install workshop
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +79,16 @@ test-minima:
 	$(MINIMA_VENV)/bin/python -m pip install --quiet -e '.[test]' -c .ci/constraints-min.txt
 	$(MINIMA_VENV)/bin/python -m pytest -n 2 --dist loadfile tests -p no:cacheprovider -m 'not notebook'; \
 	  rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; exit 1; fi; exit $$rc
+
+## make docs: API reference + method notes (Sphinx, numpydoc checks; any warning fails) in DOCS_OUT
+$(STAMP_DOCS): pyproject.toml $(STAMP_RUN)
+	$(PIP) install --quiet -e '.[docs]'
+	touch $@
+
+docs: $(STAMP_DOCS)
+	rm -rf $(DOCS_OUT)
+	$(PY) -m sphinx -W --keep-going -q -b html docs $(DOCS_OUT)
+	@echo "docs: $(DOCS_OUT)/index.html"
 
 ## make bench: benchmarks, JSON on stdout
 bench: $(STAMP_TEST)

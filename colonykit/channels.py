@@ -86,6 +86,13 @@ def _out(arr: np.ndarray) -> np.ndarray | float:
 def path_busy_pct(connect_ms: npt.ArrayLike, io_rate_per_s: npt.ArrayLike) -> np.ndarray | float:
     """Total channel path demand [% of one path] = connect_ms × io_rate_per_s ÷ 10.
 
+    Parameters
+    ----------
+    connect_ms : array_like
+        Connect time per I/O [ms].
+    io_rate_per_s : array_like
+        I/O rate [per second].
+
     Examples
     --------
     >>> round(path_busy_pct(14, 54), 1)  # seed 003 §8.10.3: "about 75% busy"
@@ -101,6 +108,13 @@ def paths_needed(busy_pct: npt.ArrayLike, max_busy_pct: float | None = None) -> 
 
     ``paths = max(1, ceil(busy_pct ÷ max_busy_pct))``; default 50 % (constant
     ``channel_max_busy_pct``, IBM).
+
+    Parameters
+    ----------
+    busy_pct : array_like
+        Total path demand [% of one path].
+    max_busy_pct : float, optional
+        Target maximum busy per path [%]; default constant ``channel_max_busy_pct`` (50).
 
     Examples
     --------
@@ -125,6 +139,15 @@ def channel_bus_busy_pct(read_mb_per_s: npt.ArrayLike, write_mb_per_s: npt.Array
     IBM's worked example for a FICON Express16S+ moving 400 MB/s read + 600 MB/s write against
     3,200 MB/s is (400 + 600) / 3200 = 31.25 % (https://www.vm.ibm.com/perf/tips/chanbusy.html).
 
+    Parameters
+    ----------
+    read_mb_per_s : array_like
+        Data read through the channel [MB/s].
+    write_mb_per_s : array_like
+        Data written through the channel [MB/s].
+    max_mb_per_s : array_like
+        The channel's data-rate capacity [MB/s].
+
     Examples
     --------
     >>> channel_bus_busy_pct(400, 600, 3200)
@@ -145,6 +168,13 @@ def erlang_c(servers: npt.ArrayLike, offered_erlangs: npt.ArrayLike) -> np.ndarr
     ``offered_erlangs`` a = λ × S.  Computed with the stable Erlang-B recursion
     B(k) = a·B(k−1) ÷ (k + a·B(k−1)), then C = B ÷ (1 − ρ(1 − B)) with ρ = a ÷ c.
     Returns 1 where ρ >= 1 (the queue grows without bound).
+
+    Parameters
+    ----------
+    servers : array_like
+        Number of servers c (channel paths), >= 1.
+    offered_erlangs : array_like
+        Offered load a = arrival rate × service time [Erlang].
 
     Examples
     --------
@@ -173,6 +203,15 @@ def erlang_c(servers: npt.ArrayLike, offered_erlangs: npt.ArrayLike) -> np.ndarr
 def mmc_wait_ms(service_ms: npt.ArrayLike, io_rate_per_s: npt.ArrayLike,
                 servers: npt.ArrayLike) -> np.ndarray:
     """Mean wait for a free server in M/M/c [ms]: C × S ÷ (c − a); ``inf`` when saturated.
+
+    Parameters
+    ----------
+    service_ms : array_like
+        Mean service time S [ms] (the connect time of one I/O).
+    io_rate_per_s : array_like
+        Arrival rate λ [I/O per second].
+    servers : array_like
+        Number of servers c (paths).
 
     Examples
     --------
@@ -203,6 +242,17 @@ def connect_ms_for_blocks(
     4.93 MB/s, and ``connect_overhead_ms``, 0; see :func:`calibrate_connect`).  Pass
     ``data_rate_mb_per_s`` for other hardware (a nominal link rate is optimistic).
 
+    Parameters
+    ----------
+    blocks_per_io : array_like
+        Blocks chained in one I/O.
+    data_rate_mb_per_s : float, optional
+        Effective data rate [MB/s]; default constant ``connect_effective_mb_per_s``.
+    overhead_ms : float, optional
+        Fixed connect time per I/O [ms]; default constant ``connect_overhead_ms``.
+    block_bytes : int, default 4096
+        Bytes per block.
+
     Examples
     --------
     >>> round(connect_ms_for_blocks(16), 1)  # seed 003 §8.10.3 measured 14 ms for ~16 blocks
@@ -230,6 +280,11 @@ def calibrate_connect(
     ``(overhead_ms, ms_per_block, frame)`` where the frame lists each point with its
     predicted value and ``error_pct``.  The bundled constants are this fit on the seed's
     points (:data:`CONNECT_MEASUREMENTS`).
+
+    Parameters
+    ----------
+    measurements : sequence of (blocks, connect_ms, source)
+        Measured connect times; default the seed's points (:data:`CONNECT_MEASUREMENTS`).
 
     Examples
     --------
@@ -269,6 +324,12 @@ def chained_io_effect(
     blocks_per_io : sequence of int, optional
         Chain lengths to show (default 1, 8, 16, 32, 64, 130; 130 = constant
         ``linux_max_chained_blocks``).
+    data_rate_mb_per_s : float, optional
+        Effective data rate [MB/s]; default constant ``connect_effective_mb_per_s``.
+    overhead_ms : float, optional
+        Fixed connect time per I/O [ms]; default constant ``connect_overhead_ms``.
+    max_busy_pct : float, optional
+        Target maximum busy per path [%]; default constant ``channel_max_busy_pct``.
 
     Returns
     -------
@@ -303,6 +364,13 @@ def chained_io_effect(
 def channel_capacity(channel_type: str, table: pd.DataFrame | None = None) -> dict[str, float]:
     """MB/s and I/O/s of one channel of a type from the channel catalog (may be NaN).
 
+    Parameters
+    ----------
+    channel_type : str
+        A row of the channel catalog (``channel_types.csv``), e.g. ``"escon"``.
+    table : pandas.DataFrame, optional
+        A channel catalog with the same columns; default the bundled one.
+
     Examples
     --------
     >>> channel_capacity("escon")["io_rate_per_s"]
@@ -332,6 +400,19 @@ def channel_type_load(
     one (ESCON: about 4 MB/s per 100 %, seed 003 §8.10.3 "approaching 200 % (about 8 MB
     per second)") and the nominal link rate otherwise (``data_rate_basis`` says which).
     The channel count keeps the larger of the two at or below ``max_busy_pct``.
+
+    Parameters
+    ----------
+    io_rate_per_s : float
+        I/O rate [per second].
+    kib_per_io : float
+        Data moved per I/O [KiB].
+    channel_type : str
+        A row of the channel catalog, e.g. ``"escon"``, ``"ficon"``.
+    max_busy_pct : float, optional
+        Target maximum busy per channel [%]; default constant ``channel_max_busy_pct``.
+    table : pandas.DataFrame, optional
+        A channel catalog; default the bundled ``channel_types.csv``.
 
     Raises
     ------
@@ -376,11 +457,17 @@ def channel_type_load(
 class ChannelResult:
     """Channel load of a control unit's I/O over ``paths`` paths.
 
+    Parameters
+    ----------
+    pend_ms, disc_ms : float
+        Pending and disconnect time per I/O [ms] (inputs).
+
     Attributes
     ----------
     io_rate_per_s, connect_ms : float
         Inputs.
     paths : int
+        Channel paths.
     max_busy_pct : float
         Target maximum busy per path.
     busy_pct : float
@@ -394,6 +481,7 @@ class ChannelResult:
     response_ms : float
         ``pend_ms + disc_ms + connect_ms + wait_ms``.
     saturated : bool
+        ``per_path_busy_pct >= 100``: the queue grows without bound.
     """
 
     io_rate_per_s: float
@@ -484,6 +572,15 @@ def response_curve(
     busy_pct: Sequence[float] | npt.ArrayLike | None = None,
 ) -> pd.DataFrame:
     """Response time vs per-path busy for several path counts (long frame for a plot).
+
+    Parameters
+    ----------
+    connect_ms : float
+        Connect (service) time per I/O [ms].
+    paths : sequence of int, default (1, 2, 4)
+        Path counts, one curve each.
+    busy_pct : sequence of float, optional
+        Per-path busy values to evaluate [%]; default 0 to 95 in steps of 1.
 
     Returns
     -------

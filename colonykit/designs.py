@@ -69,7 +69,21 @@ DISK_KINDS: tuple[str, ...] = ("mdisk", "tdisk", "image", "nfs")
 # --------------------------------------------------------------------------- data classes
 @dataclass(frozen=True)
 class Parameter:
-    """One design number: value, unit, source and confidence."""
+    """One design number: value, unit, source and confidence.
+
+    Parameters
+    ----------
+    name : str
+        Parameter name.
+    value : float
+        Its value.
+    unit : str
+        Unit of ``value``.
+    source : str
+        Where the value comes from (publication, section).
+    confidence : str, optional
+        How sure the source is (as in the design file).
+    """
 
     name: str
     value: float
@@ -90,9 +104,11 @@ class Component:
     shared : bool
         One copy for the colony (linked/attached read-only) instead of one per guest.
     access : {'ro', 'rw'}
+        Read-only or read-write in the guest.
     vdev : str
         z/VM virtual device number or Xen vdev.
     mount, fs : str
+        Mount point and file system type.
     size_cyl : int or None
         Size in 3390 cylinders (mdisk, tdisk).
     size_mib : int or None
@@ -127,12 +143,19 @@ class Component:
 class Design:
     """A colony design with its sized components.
 
+    Parameters
+    ----------
+    overridden : tuple of str
+        Names of the parameters set by an override (not the design file's value).
+
     Attributes
     ----------
     name, platform, seed, title, source : str
+        Design name, platform (``zvm``/``xen``), seed document, title and source.
     parameters : dict of str -> Parameter
         The numbers after overrides.
     components : tuple of Component
+        The disks and memory components, sized.
     ro_dirs, rw_dirs : tuple of str
         Directories a guest sees read-only / read-write.
     memory_shared : str
@@ -197,6 +220,11 @@ class Design:
     def totals(self, n_guests: int) -> dict[str, float]:
         """Disk for ``n_guests`` guests: shared, per guest and total [GiB].
 
+        Parameters
+        ----------
+        n_guests : int
+            Number of guests.
+
         Examples
         --------
         >>> d = get_design("dedicated")
@@ -218,6 +246,11 @@ def _bundled_doc() -> Any:
 
 def load_designs_file(path: str | Path | None = None) -> dict[str, dict[str, Any]]:
     """The raw design definitions: the bundled file, or a user's YAML with the same layout.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A designs YAML with the bundled layout; default the bundled ``designs.yaml``.
 
     Raises
     ------
@@ -241,6 +274,11 @@ def load_designs_file(path: str | Path | None = None) -> dict[str, dict[str, Any
 
 def design_names(path: str | Path | None = None) -> list[str]:
     """Names of the available designs (bundled, or in a user file).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A designs YAML with the bundled layout; default the bundled ``designs.yaml``.
 
     Examples
     --------
@@ -438,6 +476,11 @@ def compare(n_guests: int, names: Sequence[str] | None = None,
 def comparison_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The CLI JSON contract of ``colonykit designs``: one object per design.
 
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Output of :func:`compare`.
+
     Examples
     --------
     >>> list(comparison_records(compare(2, ["dedicated"]))[0])[:5]
@@ -454,6 +497,11 @@ def comparison_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def design_summary(design: Design) -> dict[str, Any]:
     """A JSON-ready description of one design (parameters with sources, components).
+
+    Parameters
+    ----------
+    design : Design
+        The design.
 
     Examples
     --------

@@ -22,6 +22,13 @@ class InputError(ColonykitError, ValueError):
 
     ``problems`` holds every individual problem found, so a file with five bad rows
     is reported in one error rather than one row at a time.
+
+    Parameters
+    ----------
+    message : str
+        The error text.
+    problems : iterable of str, optional
+        Every individual problem; default [message].
     """
 
     def __init__(self, message: str, problems: Iterable[str] | None = None) -> None:
@@ -46,7 +53,17 @@ class ColonykitWarning(UserWarning):
 
 @dataclass(frozen=True)
 class Location:
-    """Where a value came from: a file and, optionally, a 1-based line and a column."""
+    """Where a value came from: a file and, optionally, a 1-based line and a column.
+
+    Parameters
+    ----------
+    source : str
+        The file (or other source) name.
+    line : int, optional
+        1-based line.
+    column : str, optional
+        The column (field) name.
+    """
 
     source: str
     line: int | None = None
@@ -66,6 +83,13 @@ MAX_REPR_CHARS: int = 120
 def short_repr(value: object, limit: int = MAX_REPR_CHARS) -> str:
     """``repr(value)``, cut to ``limit`` characters (containers are not expanded first).
 
+    Parameters
+    ----------
+    value : object
+        Any value.
+    limit : int, default MAX_REPR_CHARS
+        Maximum length of the text.
+
     Examples
     --------
     >>> short_repr("x" * 500, 12)
@@ -81,7 +105,15 @@ def short_repr(value: object, limit: int = MAX_REPR_CHARS) -> str:
 
 
 def reprlib_repr(value: object, limit: int) -> str:
-    """repr with nested containers shortened (bounded work even for alias bombs)."""
+    """repr with nested containers shortened (bounded work even for alias bombs).
+
+    Parameters
+    ----------
+    value : object
+        Any value.
+    limit : int
+        Maximum length of the text.
+    """
     import reprlib
 
     r = reprlib.Repr()
@@ -93,6 +125,17 @@ def reprlib_repr(value: object, limit: int) -> str:
 
 def must_be(field: str, rule: str, got: object, where: Location | str | None = None) -> str:
     """Build the canonical problem text.
+
+    Parameters
+    ----------
+    field : str
+        The field name.
+    rule : str
+        What the value must be, e.g. "in 0..100".
+    got : object
+        The value found (shortened with :func:`short_repr`).
+    where : Location or str, optional
+        Where the value came from (file and line).
 
     Examples
     --------
@@ -108,6 +151,19 @@ def must_be(field: str, rule: str, got: object, where: Location | str | None = N
 def check_limit(field: str, value: float, limit: float, name: str,
                 where: Location | str | None = None) -> None:
     """Raise :class:`InputError` when ``value`` is not finite or exceeds the named ``limit``.
+
+    Parameters
+    ----------
+    field : str
+        The field checked, for the message.
+    value : float
+        The value.
+    limit : float
+        The largest value allowed.
+    name : str
+        The limit's name (a constant of :mod:`colonykit.limits`), for the message.
+    where : Location or str, optional
+        Where the value came from.
 
     Examples
     --------
@@ -126,6 +182,17 @@ def check_limit(field: str, value: float, limit: float, name: str,
 def unknown_name(kind: str, name: object, valid: Iterable[str], hint: str = "") -> UnknownNameError:
     """Return (not raise) an :class:`UnknownNameError` listing the valid names.
 
+    Parameters
+    ----------
+    kind : str
+        What the name names, e.g. "workload class".
+    name : object
+        The name given.
+    valid : iterable of str
+        The valid names.
+    hint : str, optional
+        Extra text for the message.
+
     Examples
     --------
     >>> str(unknown_name("workload class", "dbx", ["database", "web"]))
@@ -138,7 +205,15 @@ def unknown_name(kind: str, name: object, valid: Iterable[str], hint: str = "") 
 
 
 def raise_problems(problems: list[str], header: str) -> None:
-    """Raise one :class:`InputError` carrying every problem, if there are any."""
+    """Raise one :class:`InputError` carrying every problem, if there are any.
+
+    Parameters
+    ----------
+    problems : list of str
+        The problems found (nothing is raised when empty).
+    header : str
+        First line of the error message.
+    """
     if problems:
         shown = problems[:50]
         more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
@@ -147,7 +222,15 @@ def raise_problems(problems: list[str], header: str) -> None:
 
 
 def log_or_raise(strict: bool, message: str) -> None:
-    """Plausibility check outcome: raise :class:`InputError` if ``strict``, else warn."""
+    """Plausibility check outcome: raise :class:`InputError` if ``strict``, else warn.
+
+    Parameters
+    ----------
+    strict : bool
+        Raise instead of warning.
+    message : str
+        The problem text.
+    """
     if strict:
         raise InputError(message)
     warnings.warn(message, ColonykitWarning, stacklevel=3)

@@ -84,6 +84,11 @@ _Dumper.add_representer(str, _str_representer)
 def plan_to_dict(plan: ColonyPlan) -> dict[str, Any]:
     """The plan as plain JSON-compatible data (``None`` fields left out).
 
+    Parameters
+    ----------
+    plan : ColonyPlan
+        The plan.
+
     Examples
     --------
     >>> from colonykit import plan
@@ -96,6 +101,11 @@ def plan_to_dict(plan: ColonyPlan) -> dict[str, Any]:
 
 def plan_to_yaml(plan: ColonyPlan) -> str:
     """Deterministic YAML text of a plan (same plan → byte-identical text).
+
+    Parameters
+    ----------
+    plan : ColonyPlan
+        The plan.
 
     Examples
     --------
@@ -123,6 +133,13 @@ def _problems_of(data: Any, where: str) -> tuple[ColonyPlan | None, list[str]]:
 def validate_plan_text(text: str, where: str = "plan") -> list[str]:
     """Every problem of a plan document (empty list: valid).
 
+    Parameters
+    ----------
+    text : str
+        The plan YAML text.
+    where : str, default 'plan'
+        Its source, for the messages.
+
     Examples
     --------
     >>> validate_plan_text("apiVersion: colonykit/v1\\nkind: ColonyPlan\\n", "p.yaml")[:1]
@@ -138,6 +155,13 @@ def validate_plan_text(text: str, where: str = "plan") -> list[str]:
 def load_plan_text(text: str, where: str = "plan") -> ColonyPlan:
     """Parse and validate plan YAML text.
 
+    Parameters
+    ----------
+    text : str
+        The plan YAML text.
+    where : str, default 'plan'
+        Its source, for the messages.
+
     Raises
     ------
     InputError
@@ -152,6 +176,11 @@ def load_plan_text(text: str, where: str = "plan") -> ColonyPlan:
 
 def load_plan(path: str | Path) -> ColonyPlan:
     """Read and validate a plan YAML file (``yaml.safe_load`` only).
+
+    Parameters
+    ----------
+    path : str or Path
+        The plan YAML file.
 
     Raises
     ------
@@ -190,12 +219,23 @@ def shipped_schema() -> dict[str, Any]:
 
 
 def write_schema(path: str | Path) -> Path:
-    """Write the generated schema (used to refresh the shipped file)."""
+    """Write the generated schema (used to refresh the shipped file).
+
+    Parameters
+    ----------
+    path : str or Path
+        Where to write the JSON Schema.
+    """
     return atomic_write_text(path, schema_text())
 
 
 def plan_secrets(plan: ColonyPlan) -> list[str]:
     """The guest passwords in a plan (files holding one are written 0600).
+
+    Parameters
+    ----------
+    plan : ColonyPlan
+        The plan.
 
     Examples
     --------
@@ -208,7 +248,17 @@ def plan_secrets(plan: ColonyPlan) -> list[str]:
 
 def plan_files(plan: ColonyPlan, *, targets: Iterable[str] | None = None,
                plan_name: str = "plan.yaml") -> dict[str, str]:
-    """``plan.yaml`` and ``render/<target>/…`` as a mapping relative path -> text (in memory)."""
+    """``plan.yaml`` and ``render/<target>/…`` as a mapping relative path -> text (in memory).
+
+    Parameters
+    ----------
+    plan : ColonyPlan
+        The plan.
+    targets : iterable of str, optional
+        Render targets to include; default every target that applies to the plan's platform.
+    plan_name : str, default 'plan.yaml'
+        Relative path of the plan file itself.
+    """
     from colonykit import render
 
     raise_problems(field_problems(plan, "plan"), "refusing to write a plan whose fields could change "
@@ -233,7 +283,9 @@ def write_plan(plan: ColonyPlan, out_dir: str | Path, *, targets: Iterable[str] 
     Parameters
     ----------
     plan : ColonyPlan
+        The plan.
     out_dir : path
+        The output folder (written as a unit).
     targets : iterable of str, optional
         Renderers to run (default: those that apply to the plan's platform).
     plan_name : str

@@ -32,6 +32,11 @@ from colonykit.units import FBA_BLOCKS_PER_MIB
 def max_ifls(model: str) -> tuple[int, str]:
     """Most IFLs a processor model (or LinuxONE name) can have, and the source of that figure.
 
+    Parameters
+    ----------
+    model : str
+        Processor model (``processors.csv``) or LinuxONE name (``processor_aliases.csv``).
+
     Examples
     --------
     >>> max_ifls("z16")[0], max_ifls("LinuxONE Rockhopper 4")[0]
@@ -49,6 +54,13 @@ def max_ifls(model: str) -> tuple[int, str]:
 def ifl_problems(model: str, ifls: int) -> list[str]:
     """IFLs above the machine's maximum (e.g. 260 IFLs on a z16, which has 200).
 
+    Parameters
+    ----------
+    model : str
+        Processor model or LinuxONE name.
+    ifls : int
+        IFLs planned on the machine.
+
     Examples
     --------
     >>> ifl_problems("z16", 200)
@@ -65,6 +77,13 @@ def ifl_problems(model: str, ifls: int) -> list[str]:
 
 def zvm_logical_processor_problems(cpus: int, smt: bool = False) -> list[str]:
     """Logical processors of one z/VM LPAR above what z/VM supports (64, or 32 cores with SMT).
+
+    Parameters
+    ----------
+    cpus : int
+        Logical processors (IFLs) of the LPAR.
+    smt : bool, default False
+        SMT enabled (two threads per core).
 
     Examples
     --------
@@ -102,6 +121,19 @@ def vdisk_problems(
     single user using the DEFINE command" (IBM z/VM 7.2 CP Commands and Utilities Reference,
     QUERY VDISK), so the plan's directory VDISKs are not checked against it (CK020).
 
+    Parameters
+    ----------
+    vdisk_mib : sequence of float
+        Every VDISK of the LPAR [MiB].
+    syslim_blocks : float, optional
+        The installation's ``SET VDISK SYSLIM`` [512-byte blocks].
+    userlim_blocks : float, optional
+        The installation's ``SET VDISK USERLIM`` [512-byte blocks].
+    per_guest_mib : sequence of float, optional
+        Each guest's VDISK total [MiB], checked against ``userlim_blocks``.
+    max_blocks : float, optional
+        Largest VDISK [blocks]; default constant ``plan_vdisk_max_blocks`` (4,194,296).
+
     Examples
     --------
     >>> vdisk_problems([64, 128], syslim_blocks=300_000)
@@ -129,6 +161,13 @@ def vdisk_problems(
 def tdisk_volumes(tdisk_cyl_total: float, model: str = storage.DEFAULT_MODEL) -> int:
     """Volumes of T-disk space (CP-owned, allocated TDISK) the guests' T-disks need at once.
 
+    Parameters
+    ----------
+    tdisk_cyl_total : float
+        T-disk cylinders of all logged-on guests at once.
+    model : str, default "3390-9"
+        3390 model of the TDISK volumes.
+
     Examples
     --------
     >>> tdisk_volumes(26 * 40)  # 26 guests with a 40-cylinder T-disk: one 3390-9
@@ -140,6 +179,13 @@ def tdisk_volumes(tdisk_cyl_total: float, model: str = storage.DEFAULT_MODEL) ->
 
 def tdisk_problems(tdisk_cyl_total: float, tdisk_space_cyl: float | None) -> list[str]:
     """T-disks of all logged-on guests above the installation's TDISK space (when given).
+
+    Parameters
+    ----------
+    tdisk_cyl_total : float
+        T-disk cylinders of all logged-on guests at once.
+    tdisk_space_cyl : float or None
+        The installation's TDISK space [cylinders]; ``None`` checks nothing.
 
     Examples
     --------
@@ -161,6 +207,18 @@ def xen_memory_problems(
     overcommit: bool | None = None,
 ) -> list[str]:
     """Xen host memory: Σ domU + dom0 must fit the host (RHEL 5 Xen cannot overcommit memory).
+
+    Parameters
+    ----------
+    domu_mib : sequence of float
+        Memory of every domU on the host [MiB].
+    host_mib : float
+        Host memory [MiB].
+    dom0_mib : float, optional
+        dom0 memory [MiB]; default constant ``xen_dom0_mib``.
+    overcommit : bool, optional
+        Whether the Xen version can overcommit memory; default constant ``xen_memory_overcommit``
+        (RHEL 5: no).
 
     Examples
     --------

@@ -104,6 +104,15 @@ def physical_io_per_s(read_rate_per_s: npt.ArrayLike, write_rate_per_s: npt.Arra
                       hit_frac: npt.ArrayLike) -> np.ndarray:
     """Physical I/O per second: read misses plus all writes.
 
+    Parameters
+    ----------
+    read_rate_per_s : array_like
+        Reads per second.
+    write_rate_per_s : array_like
+        Writes per second.
+    hit_frac : array_like
+        Read hit ratio, 0..1.
+
     Examples
     --------
     >>> float(physical_io_per_s(1.0, 0.0, 1.0))  # 100 % hits at 1 read/s: nothing to gain
@@ -117,6 +126,15 @@ def physical_io_per_s(read_rate_per_s: npt.ArrayLike, write_rate_per_s: npt.Arra
 def physical_io_ratio(read_rate_per_s: npt.ArrayLike, write_rate_per_s: npt.ArrayLike,
                       hit_frac: npt.ArrayLike) -> np.ndarray:
     """Physical I/O with MDC ÷ without: ``(w + r (1 − h)) ÷ (w + r)`` (1 where there is no I/O).
+
+    Parameters
+    ----------
+    read_rate_per_s : array_like
+        Reads per second.
+    write_rate_per_s : array_like
+        Writes per second.
+    hit_frac : array_like
+        Read hit ratio, 0..1.
 
     Examples
     --------
@@ -133,6 +151,11 @@ def physical_io_ratio(read_rate_per_s: npt.ArrayLike, write_rate_per_s: npt.Arra
 
 def blocks_per_miss(caching: Caching) -> int:
     """4-KiB blocks moved by one MDC miss: 1 (record) or a track, 12 (track).
+
+    Parameters
+    ----------
+    caching : {'record', 'track'}
+        MDC caching mode.
 
     Examples
     --------
@@ -219,6 +242,19 @@ def read_response_ms(
     Defaults: pend 1 ms, disconnect 2 ms (seed 003 §8.10.2), connect from
     :func:`colonykit.channels.connect_ms_for_blocks` (calibrated on the seed's hardware).
 
+    Parameters
+    ----------
+    hit_frac : array_like
+        Read hit ratio, 0..1.
+    caching : {'record', 'track'}, default 'record'
+        What one miss moves: a record (one block) or a track (12 blocks).
+    pend_ms : float, optional
+        Pending time per physical read [ms]; default constant ``dasd_pend_ms`` (1).
+    disc_ms : float, optional
+        Disconnect time per physical read [ms]; default constant ``dasd_disc_ms`` (2).
+    data_rate_mb_per_s : float, optional
+        Effective data rate for the connect time [MB/s]; default the calibrated one.
+
     Examples
     --------
     >>> round(float(read_response_ms(0.0, "record")), 2)  # 1 + 2 + 0.83 ms (calibrated connect)
@@ -250,6 +286,29 @@ def cp_cpu_factor(
     I/O ratio ``(w + r (1 − h)) ÷ (w + r)`` and ``s`` = ``mdc_io_cpu_share_frac`` (0.274,
     fitted on seed 003 Table 8-2).  ``method="lxdasd"``: IBM's CP costs for reads that miss
     and insert, ``[w (1 + 0.11) + r ((1 − h)(1 + 2.85) + h·c_hit)] ÷ (w + r)`` (facts.md §3).
+
+    Parameters
+    ----------
+    read_rate_per_s : array_like
+        Reads per second.
+    write_rate_per_s : array_like
+        Writes per second.
+    hit_frac : array_like
+        Read hit ratio, 0..1.
+    write_extra_pct : float, optional
+        ``lxdasd``: extra CP CPU of a write with MDC on [%]; default constant
+        ``mdc_write_cp_cpu_extra_pct``.
+    insert_read_extra_pct : float, optional
+        ``lxdasd``: extra CP CPU of a read that misses and is inserted [%]; default constant
+        ``mdc_insert_read_cp_cpu_extra_pct``.
+    hit_cpu_frac : float, optional
+        ``lxdasd``: CPU of a read hit relative to a physical read; default constant
+        ``mdc_hit_cp_cpu_frac``.
+    method : {'table-8-2', 'lxdasd'}, default 'table-8-2'
+        Which model (see above).
+    io_cpu_share_frac : float, optional
+        ``table-8-2``: share ``s`` of the CPU spent on I/O; default constant
+        ``mdc_io_cpu_share_frac``.
 
     Examples
     --------
@@ -285,15 +344,23 @@ def cp_cpu_factor(
 class MdcResult:
     """Effect of a minidisk cache on one disk workload.
 
+    Parameters
+    ----------
+    read_rate_per_s, write_rate_per_s : float
+        Minidisk reads and writes per second (inputs).
+
     Attributes
     ----------
     caching : str
+        MDC caching mode (``record`` or ``track``).
     hit_frac : float
         Read hit ratio (0..1).
     physical_io_per_s, io_avoided_per_s : float
+        Physical I/O per second with MDC, and the I/O it saves.
     read_response_ms, read_response_no_mdc_ms : float
         Mean device response of a read with and without MDC.
     kib_moved_per_miss : float
+        Data moved by one miss [KiB].
     cp_cpu_factor : float
         CPU with MDC ÷ without (Table 8-2 calibrated method).
     good_hit : bool
@@ -339,6 +406,27 @@ def mdc_effect(
 
     Give either ``hit_frac`` (measured) or ``cache_mib`` and ``data_mib`` (modelled
     with :func:`lru_hit_frac`).
+
+    Parameters
+    ----------
+    read_rate_per_s : float
+        Minidisk reads per second.
+    write_rate_per_s : float, default 0
+        Minidisk writes per second.
+    hit_frac : float, optional
+        Measured read hit ratio, 0..1.
+    caching : {'record', 'track'}, default 'record'
+        MDC caching mode.
+    cache_mib : float, optional
+        MDC size [MiB] (with ``data_mib``, instead of ``hit_frac``).
+    data_mib : float, optional
+        Data re-read [MiB] (see :func:`lru_hit_frac`).
+    pattern : {'random', 'sequential'}, default 'random'
+        Access pattern for the modelled hit ratio.
+    passes : int, default 1
+        Times a sequential file is read.
+    minidisk_cyl : float, optional
+        Size of the minidisk [cylinders]; over 32,767 it is not eligible for MDC.
 
     Examples
     --------
@@ -398,6 +486,12 @@ def mdc_tradeoff(
         Σ (or list of) guests' resident working sets [MiB].
     mdc_mib : array_like, optional
         MDC sizes to evaluate (default 0..``mdc_storage_max_mib`` × 4 in 33 steps).
+    caching : {'record', 'track'}, default 'record'
+        MDC caching mode.
+    pattern : {'random', 'sequential'}, default 'random'
+        Access pattern (see :func:`lru_hit_frac`).
+    passes : int, default 1
+        Times a sequential file is read.
 
     Returns
     -------
@@ -448,6 +542,15 @@ def table_8_2() -> pd.DataFrame:
 
 def predict_elapsed_s(cpu_s: npt.ArrayLike, io: npt.ArrayLike, t_io_s: npt.ArrayLike) -> np.ndarray:
     """Model of the Table 8-2 script: elapsed = CPU + I/O × t_io.
+
+    Parameters
+    ----------
+    cpu_s : array_like
+        CPU time of the run [s].
+    io : array_like
+        Physical I/O count.
+    t_io_s : array_like
+        Elapsed time per physical I/O [s].
 
     Examples
     --------
@@ -543,6 +646,13 @@ def reproduce_table_8_2(
     :func:`cp_cpu_factor`; elapsed = CPU + I/O × ``t_io`` (``t_io`` per driver from the off
     row, :func:`calibrate_table_8_2`).
 
+    Parameters
+    ----------
+    io_cpu_share_frac : float, optional
+        Share of the CPU spent on I/O; default constant ``mdc_io_cpu_share_frac``.
+    ssch_hit_frac : float, optional
+        Hit ratio of the SSCH driver's reads; default constant ``mdc_ssch_hit_frac``.
+
     Returns
     -------
     DataFrame
@@ -585,6 +695,11 @@ def reproduce_table_8_2(
 
 def calibration_summary(calibration: pd.DataFrame | None = None) -> dict[str, float]:
     """Mean and max absolute error [%] of the predicted (not fitted) rows.
+
+    Parameters
+    ----------
+    calibration : pandas.DataFrame, optional
+        Output of :func:`calibrate_table_8_2`; default computed with the bundled constants.
 
     Examples
     --------

@@ -50,7 +50,7 @@ from colonykit.errors import InputError
 
 Statistic = Literal["peak", "p95"]
 STATISTICS: tuple[str, ...] = ("peak", "p95")
-#: MHz per unit of capacity for the clock units (total clock = capacity × cores for *_per_core).
+#: MHz per unit of capacity for the clock units (total clock = capacity × cores for ``*_per_core``).
 CLOCK_MHZ_PER_UNIT: dict[str, float] = {"mhz": 1.0, "ghz": 1000.0, "mhz_per_core": 1.0, "ghz_per_core": 1000.0}
 
 
@@ -58,6 +58,11 @@ def mips_per_pct(sizing_res: sizing.SizingResult) -> pd.DataFrame:
     """MIPS of one percentage point of each inventory row's capacity, per bound.
 
     The same formula as the sizing (:func:`colonykit.sizing.mips_needed` at 1 %).
+
+    Parameters
+    ----------
+    sizing_res : SizingResult
+        The inventory's sizing.
     """
     s = sizing_res.servers
     out = pd.DataFrame(index=s["server"].astype(str))
@@ -68,7 +73,13 @@ def mips_per_pct(sizing_res: sizing.SizingResult) -> pd.DataFrame:
 
 
 def capacity_mhz(inventory: pd.DataFrame) -> pd.Series:
-    """Total clock [MHz] of each inventory row (NaN where the capacity is not a clock)."""
+    """Total clock [MHz] of each inventory row (NaN where the capacity is not a clock).
+
+    Parameters
+    ----------
+    inventory : pandas.DataFrame
+        A validated inventory (``capacity``, ``capacity_unit``, ``cores``).
+    """
     unit = inventory["capacity_unit"].astype(str).to_numpy()
     per = np.array([CLOCK_MHZ_PER_UNIT.get(u, np.nan) for u in unit])
     cores = inventory["cores"].to_numpy(float) if "cores" in inventory else np.full(len(unit), np.nan)
@@ -82,6 +93,15 @@ def util_pct_matrix(frame: pd.DataFrame, assignment: pd.DataFrame, inventory: pd
 
     Series in ``cpu_pct`` are used as they are, ``cpu_mhz`` divided by the server's clock;
     unmatched instances are a flat series at the row's ``util_peak_pct``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The joined traces, time × series (:attr:`TraceJoin.frame`; unit in ``attrs["unit"]``).
+    assignment : pandas.DataFrame
+        Which series each inventory instance uses (:attr:`TraceJoin.assignment`).
+    inventory : pandas.DataFrame
+        The validated inventory.
     """
     unit = str(frame.attrs.get("unit", "cpu_pct"))
     inv = inventory.set_index(inventory["server"].astype(str))
@@ -110,7 +130,21 @@ def util_pct_matrix(frame: pd.DataFrame, assignment: pd.DataFrame, inventory: pd
 
 def usable_mips(n_engines: np.ndarray | int, sizing_res: sizing.SizingResult, guests: int,
                 uplift_frac: float, bound: str = "typical") -> np.ndarray:
-    """Guest MIPS an LPAR of ``n_engines`` carries at the target utilization (module doc formula)."""
+    """Guest MIPS an LPAR of ``n_engines`` carries at the target utilization (module doc formula).
+
+    Parameters
+    ----------
+    n_engines : int or numpy.ndarray
+        Engines of the LPAR.
+    sizing_res : SizingResult
+        The inventory's sizing (target processor, utilization, CP overhead).
+    guests : int
+        Number of guests on the LPAR (their idle MIPS).
+    uplift_frac : float
+        ``u_min``: the smallest class uplift among the guests.
+    bound : {'low', 'typical', 'high'}, default 'typical'
+        Which bound of the sizing.
+    """
     proc, opts = sizing_res.processor, sizing_res.options
     n = np.atleast_1d(np.asarray(n_engines, dtype=float))
     smt = proc.smt_uplift_frac if opts.smt else 0.0
@@ -126,6 +160,21 @@ def usable_mips(n_engines: np.ndarray | int, sizing_res: sizing.SizingResult, gu
 def engines_for(demand_mips: float, sizing_res: sizing.SizingResult, guests: int, uplift_frac: float,
                 bound: str = "typical", max_engines: int | None = None) -> int:
     """Smallest n whose :func:`usable_mips` holds ``demand_mips`` (0 demand → 1 engine).
+
+    Parameters
+    ----------
+    demand_mips : float
+        MIPS to carry.
+    sizing_res : SizingResult
+        The inventory's sizing (target processor, utilization, CP overhead).
+    guests : int
+        Number of guests on the LPAR (their idle MIPS).
+    uplift_frac : float
+        ``u_min``: the smallest class uplift among the guests.
+    bound : {'low', 'typical', 'high'}, default 'typical'
+        Which bound of the sizing.
+    max_engines : int, optional
+        Largest n tried; default ``sizing.MAX_SEARCH_ENGINES``.
 
     Examples
     --------
@@ -146,7 +195,15 @@ def engines_for(demand_mips: float, sizing_res: sizing.SizingResult, guests: int
 
 
 def statistic_of(series: np.ndarray, statistic: str) -> np.ndarray:
-    """Peak or p95 over time (axis 0)."""
+    """Peak or p95 over time (axis 0).
+
+    Parameters
+    ----------
+    series : numpy.ndarray
+        Time × column values.
+    statistic : {'peak', 'p95'}
+        Which statistic.
+    """
     if statistic not in STATISTICS:
         msg = f"'statistic' must be one of {list(STATISTICS)} (got {statistic!r})"
         raise InputError(msg)
@@ -158,6 +215,21 @@ def statistic_of(series: np.ndarray, statistic: str) -> np.ndarray:
 @dataclass(frozen=True)
 class MeasuredSizing:
     """Result of :func:`measured_sizing` (all MIPS; dicts keyed by bound low/typical/high).
+
+    Parameters
+    ----------
+    statistic : {'peak', 'p95'}
+        The composite statistic the engines are sized on.
+    sum_of_peaks_mips, composite_peak_mips, composite_p95_mips, composite_mean_mips : dict of str to float
+        Per bound: Σ of each server's peak, and peak / 95th percentile / mean of the composite.
+    engines_peak, engines_composite : dict of str to int
+        Per bound: engines for the sum of the peaks, and for the composite ``statistic``.
+    uplift_frac : float
+        ``u_min``: the smallest class uplift among the guests.
+    servers_matched, servers_unmatched : list of str
+        Inventory servers with and without a trace.
+    notes : list of str
+        What the join and the sizing assumed.
 
     Attributes
     ----------
@@ -234,6 +306,21 @@ def bound_figures(composite: dict[str, np.ndarray], instance_peaks: dict[str, np
 
     One implementation for the in-memory and the Dask path: sum of peaks, composite peak / p95 /
     mean, and engines by the sum of peaks and by the composite ``statistic``.
+
+    Parameters
+    ----------
+    composite : dict of str to numpy.ndarray
+        Per bound, the composite MIPS series.
+    instance_peaks : dict of str to numpy.ndarray
+        Per bound, each instance's peak MIPS.
+    sizing_res : SizingResult
+        The inventory's sizing (target processor, utilization, CP overhead).
+    guests : int
+        Number of guests on the LPAR (their idle MIPS).
+    uplift_frac : float
+        ``u_min``: the smallest class uplift among the guests.
+    statistic : {'peak', 'p95'}, default 'peak'
+        The composite statistic the engines are sized on.
     """
     out: dict[str, dict[str, Any]] = {k: {} for k in (
         "sum_of_peaks_mips", "composite_peak_mips", "composite_p95_mips", "composite_mean_mips",
@@ -256,6 +343,19 @@ def measured_sizing(inventory: pd.DataFrame, sizing_res: sizing.SizingResult, jo
 
     ``join`` is a :class:`colonykit.ingest.join.TraceJoin` (``frame`` and ``assignment``);
     ``guest_mips`` and ``instances.peak_mips`` are at ``series_bound``.
+
+    Parameters
+    ----------
+    inventory : pandas.DataFrame
+        A validated inventory.
+    sizing_res : SizingResult
+        Its sizing (:func:`colonykit.sizing.size_inventory`).
+    join : TraceJoin
+        The traces joined to the inventory (:func:`colonykit.ingest.join.join_traces`).
+    statistic : {'peak', 'p95'}, default 'peak'
+        The composite statistic the engines are sized on.
+    series_bound : {'low', 'typical', 'high'}, default 'typical'
+        Bound of the ``guest_mips`` series.
     """
     if series_bound not in sizing.BOUNDS:
         msg = f"'series_bound' must be one of {list(sizing.BOUNDS)} (got {series_bound!r})"

@@ -79,6 +79,13 @@ VdiskFootprint = Literal["written", "touched"]
 def overcommit_ratio(virtual_mib: npt.ArrayLike, real_mib: npt.ArrayLike) -> np.ndarray | float:
     """IBM's overcommit: Σ virtual storage of logged-on guests ÷ real storage.
 
+    Parameters
+    ----------
+    virtual_mib : array_like
+        Virtual storage of the logged-on guests [MiB] (a list is summed).
+    real_mib : array_like
+        Real storage [MiB].
+
     Examples
     --------
     >>> overcommit_ratio([1024] * 20, 10 * 1024)  # a list is summed
@@ -127,6 +134,11 @@ def dcss_range_mib(page_range: str) -> tuple[float, float]:
     Seed 001: ``CP DEFSEG dcss_name F000-FFFF SR LOADNSHR`` is "a 16 MB DCSS in the
     240MB-256MB range" (page F000 = 61,440 × 4 KiB = 240 MiB; the end page is inclusive).
 
+    Parameters
+    ----------
+    page_range : str
+        The ``DEFSEG`` page range, e.g. ``"F000-FFFF"``.
+
     Examples
     --------
     >>> dcss_range_mib("F000-FFFF")
@@ -153,6 +165,17 @@ def dcss_placement_problems(virtual_mib: npt.ArrayLike, segment_start_mib: float
     Seed 003 §17.3.3: "The DCSS is normally located outside the virtual storage of the
     virtual machine (i.e., at a virtual address beyond the size of the virtual machine)".
 
+    Parameters
+    ----------
+    virtual_mib : array_like
+        Defined storage of each guest using the segment [MiB].
+    segment_start_mib : float
+        Start of the segment [MiB] (see :func:`dcss_range_mib`).
+    names : sequence of str, optional
+        Guest names, for the messages.
+    segment : str, default 'DCSS'
+        Segment name, for the messages.
+
     Examples
     --------
     >>> dcss_placement_problems([240, 256], 240.0, ["a", "b"], "TUXTEST")
@@ -177,6 +200,15 @@ def real_storage_for_overcommit(
     for z/VM = storage requirement"; 2 GB "for z/VM, MDC and infrastructure").  Defaults:
     target ``overcommit_limit_ratio`` (1.5, Velocity's target for WAS and Domino), kept
     storage ``zvm_kept_storage_mib`` (2048).
+
+    Parameters
+    ----------
+    virtual_total_mib : array_like
+        Σ virtual storage of the guests [MiB].
+    target_ratio : float, optional
+        Target overcommit; default constant ``overcommit_limit_ratio`` (1.5).
+    zvm_kept_mib : float, optional
+        Storage z/VM keeps; default constant ``zvm_kept_storage_mib`` (2048).
 
     Examples
     --------
@@ -204,9 +236,11 @@ class GuestMemory:
     Attributes
     ----------
     name : str
+        Guest (or guest group) name.
     virtual_mib : float
         Defined virtual storage of each guest [MiB], > 0.
     count : int
+        Number of identical guests.
     working_set_mib : float, optional
         Resident working set [MiB] (defaults to ``virtual_mib × working_set_frac``,
         constant 1.0: Linux uses all the storage it is given).
@@ -277,6 +311,13 @@ def guests_frame(guests: Sequence[GuestMemory] | pd.DataFrame, where: str = "gue
     working_set_mib, vdisk_mib`` (number, list, or ``"100;100"``), ``swap_mib,
     ramdisk_swap_mib, cmm_mib, nss, dcss`` (list or ``"a;b"``), ``logged_on``.
 
+    Parameters
+    ----------
+    guests : sequence of GuestMemory or pandas.DataFrame
+        The guests.
+    where : str, default 'guests'
+        Their source, for the messages.
+
     Examples
     --------
     >>> f = guests_frame(pd.DataFrame({"name": ["web"], "virtual_mib": [512], "vdisk_mib": ["100;100"]}))
@@ -341,6 +382,7 @@ class MemoryResult:
         ``vdisk_written_mib``, ``vdisk_touched_mib``, ``swap_overflow_mib``,
         ``resident_mib`` (one guest, incl. its VDISK footprint) and ``*_total`` × count.
     real_mib, mdc_mib, cp_mib : float
+        Inputs: real storage, minidisk cache and CP storage [MiB].
     shared_mib : float
         NSS kernel and DCSS segments in use, counted once.
     virtual_total_mib : float
@@ -350,6 +392,7 @@ class MemoryResult:
     overcommit_ratio : float
         ``virtual_total_mib ÷ real_mib`` (IBM).
     overcommit_limit_ratio : float
+        The overcommit above which a warning is given.
     resident_total_mib : float
         Expected resident storage: guests + VDISK footprint + shared + MDC + CP.
     guest_real_mib : float
@@ -357,6 +400,7 @@ class MemoryResult:
     shortfall_mib : float
         ``max(resident_total_mib − real_mib, 0)``: what z/VM must page out.
     warnings : list of str
+        What exceeds a limit.
     target_overcommit_ratio : float
         Planning target of :func:`real_storage_for_overcommit`.
     zvm_kept_mib : float
@@ -587,6 +631,27 @@ def host_memory(
     z/VM keeps ``zvm_kept_mib`` (Velocity: 2 GB for z/VM, MDC and infrastructure), of which the MDC
     is part, so CP storage = kept − MDC (at least 0).
 
+    Parameters
+    ----------
+    guest_virtual_mib : sequence of float
+        Virtual (defined) storage of each guest [MiB].
+    real_mib : float
+        Real storage of the LPAR [MiB].
+    guest_vdisk_mib : sequence of float, optional
+        Defined VDISK of each guest [MiB]; default none.
+    guest_swap_mib : sequence of float, optional
+        Swap each guest writes to its VDISKs [MiB]; default 0.
+    working_set_frac : float, optional
+        Resident share of each guest's virtual storage; default constant ``working_set_frac`` (1.0).
+    mdc_mib : float, default 0
+        Minidisk cache [MiB] (part of what z/VM keeps).
+    zvm_kept_mib : float, optional
+        Storage z/VM keeps; default constant ``zvm_kept_storage_mib`` (2048).
+    target_overcommit_ratio : float, optional
+        Target for ``real_for_target_mib``; default constant ``overcommit_limit_ratio`` (1.5).
+    overcommit_limit_ratio : float, optional
+        The overcommit limit reported; default constant ``overcommit_limit_ratio`` (1.5).
+
     Examples
     --------
     >>> r = host_memory([1024] * 33, 24 * 1024)
@@ -621,6 +686,17 @@ def memory_over(
 
     Every total is affine in the guest count, so one evaluation at 1 guest and
     the fixed parts (shared, MDC, CP) give the whole curve.
+
+    Parameters
+    ----------
+    guest : GuestMemory
+        The guest repeated (its ``count`` is ignored).
+    counts : sequence of int
+        Guest counts to evaluate.
+    real_mib : float
+        Real storage of the LPAR [MiB].
+    **kwargs
+        Passed to :func:`lpar_memory` (``mdc_mib``, ``cp_mib``, ``shared_segments`` ...).
 
     Returns
     -------

@@ -85,6 +85,11 @@ def paging_rules(path: str | Path | None = None) -> pd.DataFrame:
     Columns: ``basis``, ``multiplier``, ``max_allocated_pct``, ``description``,
     ``source``, ``confidence``.
 
+    Parameters
+    ----------
+    path : str or Path, optional
+        A CSV with the columns of ``paging_rules.csv``; default the bundled table.
+
     Raises
     ------
     InputError
@@ -132,6 +137,11 @@ def _validated_rules(path: str | Path | None) -> pd.DataFrame:
 def canonical_rule(rule: str) -> str:
     """The current name of a paging rule; an old name gives a ``FutureWarning``.
 
+    Parameters
+    ----------
+    rule : str
+        A paging rule name, current or old.
+
     Examples
     --------
     >>> import warnings
@@ -168,6 +178,21 @@ def rule_paging_mib(
 ) -> np.ndarray:
     """Paging space [MiB] = max(multiplier × basis, basis ÷ max_allocated) (vectorized).
 
+    Parameters
+    ----------
+    virtual_mib : array_like
+        The guests' virtual storage [MiB].
+    vdisk_mib : array_like
+        The guests' VDISKs [MiB].
+    real_mib : array_like
+        LPAR real storage [MiB].
+    basis : {'virtual+vdisk', 'virtual+vdisk+real'}
+        What the multiplier applies to (:data:`BASES`).
+    multiplier : float
+        Paging space per MiB of the basis.
+    max_allocated_pct : float, default 100
+        Highest share of the paging space that may be allocated [%].
+
     Examples
     --------
     >>> float(rule_paging_mib(5120, 0, 2048, "virtual+vdisk+real", 2))  # seed 003 §9.1.1
@@ -186,6 +211,11 @@ def rule_paging_mib(
 def pages_for_mib(mib: npt.ArrayLike) -> np.ndarray:
     """4-KiB page slots for ``mib`` MiB (rounded up).
 
+    Parameters
+    ----------
+    mib : array_like
+        Storage [MiB].
+
     Examples
     --------
     >>> int(pages_for_mib(14 * 1024))  # 14 GiB
@@ -200,6 +230,15 @@ def pages_for_mib(mib: npt.ArrayLike) -> np.ndarray:
 def volumes_for_pages(pages: npt.ArrayLike, model: str = storage.DEFAULT_MODEL,
                       reserved_cyl: int = storage.RESERVED_CYL) -> np.ndarray:
     """Paging volumes for ``pages`` slots: one extent per volume, cylinder 0 not usable.
+
+    Parameters
+    ----------
+    pages : array_like
+        4-KiB page slots.
+    model : str, default "3390-9"
+        3390 model of the paging volumes.
+    reserved_cyl : int, default RESERVED_CYL
+        Cylinders reserved at the start of each volume (cylinder 0).
 
     Examples
     --------
@@ -221,6 +260,15 @@ def devices_for_page_rate(
     devices = ceil(rate × service ÷ (10 × max_busy_pct)).  Defaults: 2 ms per page
     I/O (ESS on FICON) and 20 % busy (constants ``paging_io_service_ms``,
     ``paging_device_max_busy_pct``; facts.md §2.2).
+
+    Parameters
+    ----------
+    page_io_rate_per_s : array_like
+        Paging I/O rate [per second].
+    service_ms : float, optional
+        Service time of one page I/O [ms]; default constant ``paging_io_service_ms``.
+    max_busy_pct : float, optional
+        Target maximum busy per device [%]; default constant ``paging_device_max_busy_pct``.
 
     Examples
     --------
@@ -249,6 +297,7 @@ class PagingResult:
     Attributes
     ----------
     rule : str
+        The rule applied (a row of ``paging_rules.csv``).
     paging_gib : float
         Paging space the rule asks for [GiB].
     pages : int
@@ -262,16 +311,21 @@ class PagingResult:
     devices_for_io : int
         Devices needed for ``page_io_rate_per_s`` at ``device_max_busy_pct`` (0 without a rate).
     basis : str
+        What the multiplier applies to (:data:`BASES`).
     basis_mib : float
         The quantity the multiplier applies to [MiB].
     multiplier : float
+        Paging space per MiB of the basis.
     max_allocated_pct : float
+        Highest share of the paging space that may be allocated [%].
     virtual_mib, vdisk_mib, real_mib : float
         Inputs (Σ guest virtual, Σ VDISK, LPAR real storage) [MiB].
     page_io_rate_per_s : float
+        Paging I/O rate the devices are sized for.
     capacity_gib : float
         Page space the volumes provide [GiB].
     source : str
+        The rule's source.
     """
 
     rule: str
@@ -420,6 +474,21 @@ def compare_rules(
     Columns: ``paging_gib``, ``pages``, ``volumes``, ``volumes_for_space``,
     ``devices_for_io``, ``basis``, ``multiplier``, ``max_allocated_pct``, ``source``.
 
+    Parameters
+    ----------
+    guests_virtual_mib : float or sequence of float
+        Σ (or list of) the guests' virtual storage [MiB].
+    real_mib : float
+        LPAR real storage [MiB].
+    vdisk_mib : float or sequence of float, default 0
+        Σ (or list of) the guests' VDISKs [MiB].
+    volume_model : str, default "3390-9"
+        3390 model of the paging volumes.
+    page_io_rate_per_s : float, default 0
+        Paging I/O rate, for ``devices_for_io`` (see :func:`devices_for_page_rate`).
+    rules : pandas.DataFrame, optional
+        A rules table (see :func:`paging_rules`); default the bundled one.
+
     Examples
     --------
     >>> compare_rules([512] * 10, 2048)["paging_gib"].to_dict()
@@ -450,6 +519,21 @@ def check_paging(
     ``warn_if_undercut`` is false (``redbook-2003``: its own source calls × 4 conservative and
     says × 2 performs the same when monitored); no shortfall is ``ok``.  This is what a
     plan's CK003 finding reports, with every rule side by side.
+
+    Parameters
+    ----------
+    paging_gib : float
+        Planned paging space [GiB].
+    guests_virtual_mib : float or sequence of float
+        Σ (or list of) the guests' virtual storage [MiB].
+    real_mib : float
+        LPAR real storage [MiB].
+    vdisk_mib : float or sequence of float, default 0
+        Σ (or list of) the guests' VDISKs [MiB].
+    rule : str, default DEFAULT_RULE
+        The chosen rule (a row of ``paging_rules.csv``).
+    rules : pandas.DataFrame, optional
+        A rules table (see :func:`paging_rules`); default the bundled one.
 
     Returns
     -------
@@ -503,6 +587,10 @@ def compare_rules_over(
         LPAR real storage [MiB].
     vdisk_mib_per_guest : float
         VDISK per guest [MiB].
+    volume_model : str, default "3390-9"
+        3390 model of the paging volumes.
+    rules : pandas.DataFrame, optional
+        A rules table (see :func:`paging_rules`); default the bundled one.
 
     Returns
     -------

@@ -101,6 +101,11 @@ _OPTION_VALUE = re.compile(r"\A[A-Z0-9]{1,8}\Z")
 def option_keywords_ok(options: list[str]) -> bool:
     """True when every entry is a known OPTION operand (with its one value where it takes one).
 
+    Parameters
+    ----------
+    options : list of str
+        z/VM directory ``OPTION`` operands.
+
     Examples
     --------
     >>> option_keywords_ok(["QUICKDSP", "MAXCONN 64"]), option_keywords_ok(["LINK"])
@@ -285,6 +290,15 @@ def field_problems(obj: Any, where: str = "", path: str = "") -> list[str]:
     however it was built (in Python, by :func:`colonykit.plan.build_plan`, by a widget),
     so nothing that could change a rendered file's structure reaches a renderer.
 
+    Parameters
+    ----------
+    obj : pydantic.BaseModel
+        A plan or scenario model (or any part of one).
+    where : str, optional
+        The document's source, for the messages.
+    path : str, optional
+        Dotted path of ``obj`` inside the document (for recursion).
+
     Examples
     --------
     >>> from colonykit import plan
@@ -344,6 +358,13 @@ STORAGE_NEEDS: dict[str, tuple[str, ...]] = {
 
 def reference_problems(doc: Any, where: str = "") -> list[str]:
     """Storage items that lack what their kind needs, or name an image the plan does not have.
+
+    Parameters
+    ----------
+    doc : ColonyPlan
+        The plan document.
+    where : str, optional
+        Its source, for the messages.
 
     Examples
     --------

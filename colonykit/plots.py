@@ -133,6 +133,7 @@ def sizing_range(result: Any, *, top: int | None = None) -> go.Figure:
     Parameters
     ----------
     result : colonykit.sizing.SizingResult
+        A sizing (:func:`colonykit.sizing.size_inventory`).
     top : int, optional
         Show only the ``top`` servers by typical MIPS (the total bar is always shown).
 
@@ -172,6 +173,11 @@ def sizing_range(result: Any, *, top: int | None = None) -> go.Figure:
 
 def sizing_engines(result: Any) -> go.Figure:
     """Target engines per sizing bound, with required and rated capacity in the hover text.
+
+    Parameters
+    ----------
+    result : SizingResult
+        A sizing (:func:`colonykit.sizing.size_inventory`).
 
     Examples
     --------
@@ -254,6 +260,7 @@ def white_space(result: Any) -> go.Figure:
     Parameters
     ----------
     result : colonykit.whitespace.WhiteSpaceResult
+        A white-space analysis (:func:`colonykit.whitespace.analyze`).
 
     Examples
     --------
@@ -298,6 +305,7 @@ def staggering(result: Any) -> go.Figure:
     Parameters
     ----------
     result : colonykit.staggering.StaggerResult
+        A staggering (:func:`colonykit.staggering.stagger`).
     """
     before, after = result.composite_before, result.composite_after
     unit = result.unit
@@ -335,6 +343,7 @@ def packing_hosts(result: Any, demand: pd.DataFrame | None = None) -> go.Figure:
     Parameters
     ----------
     result : colonykit.packing.PackingResult
+        A packing (:func:`colonykit.packing.pack`).
     demand : DataFrame, optional
         The wide demand frame given to :func:`colonykit.packing.pack`.
     """
@@ -382,6 +391,7 @@ def memory_breakdown(result: Any) -> go.Figure:
     Parameters
     ----------
     result : colonykit.memory.MemoryResult
+        An LPAR's memory (:func:`colonykit.memory.lpar_memory`).
 
     Examples
     --------
@@ -418,6 +428,13 @@ def memory_breakdown(result: Any) -> go.Figure:
 
 def paging_rules(frame: pd.DataFrame, chosen: str | None = None) -> go.Figure:
     """Paging space by rule (the frame of :func:`colonykit.paging.compare_rules`).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Output of :func:`colonykit.paging.compare_rules`.
+    chosen : str, optional
+        The rule to highlight.
 
     Examples
     --------
@@ -569,6 +586,7 @@ def plan_hosts(result: Any) -> go.Figure:
     Parameters
     ----------
     result : colonykit.plan.ColonyPlanResult or colonykit.plan.ColonyPlan
+        A plan result (:func:`colonykit.plan.build_plan`) or its plan.
 
     Examples
     --------
@@ -818,6 +836,13 @@ def mdc_calibration(calibration: pd.DataFrame) -> go.Figure:
 def design_comparison(comparison: pd.DataFrame, chosen: str | None = None) -> go.Figure:
     """Total and shared disk of every design (the frame of :func:`colonykit.designs.compare`).
 
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        Output of :func:`colonykit.designs.compare`.
+    chosen : str, optional
+        The design to highlight.
+
     Examples
     --------
     >>> from colonykit import designs
@@ -855,6 +880,13 @@ def plan_figures(result: Any, names: Iterable[str] | None = None) -> dict[str, g
     ``design_comparison`` and, when the result's ``extras`` hold them, ``white_space``
     (``extras["whitespace"]``), ``staggering`` (``extras["staggering"]``) and ``packing``
     (``extras["packing"]``).  ``names`` limits the figures built (default: all).
+
+    Parameters
+    ----------
+    result : ColonyPlanResult
+        The result of :func:`colonykit.plan.build_plan`.
+    names : iterable of str, optional
+        Figures to build; default all.
 
     Examples
     --------

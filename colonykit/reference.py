@@ -165,6 +165,15 @@ def value_problems(frame: pd.DataFrame, name: str, where: str) -> list[str]:
     Blank cells are allowed (a column may be optional for some rows, e.g. ``mips_per_unit``
     of ``tpm``).
 
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table as read (one row per CSV data line).
+    name : str
+        Which reference table it is (the rules per column depend on it).
+    where : str
+        The file, for the messages.
+
     Examples
     --------
     >>> t = pd.DataFrame({"workload_class": ["x"], "tpm_per_mips_low": [50], "tpm_per_mips_typical": [30],
@@ -200,7 +209,13 @@ def value_problems(frame: pd.DataFrame, name: str, where: str) -> list[str]:
 
 
 def processors(path: str | Path | None = None) -> pd.DataFrame:
-    """Processor generations: per-engine 1-way MIPS, max engines, SMT (``processors.csv``)."""
+    """Processor generations: per-engine 1-way MIPS, max engines, SMT (``processors.csv``).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A CSV with the same columns; default the bundled table.
+    """
     frame = load_table("processors", path)
     frame.index = frame.index.astype(str).str.lower()
     frame["smt_available"] = frame["smt_available"].astype(str).str.lower().isin(["true", "1", "yes"])
@@ -209,6 +224,11 @@ def processors(path: str | Path | None = None) -> pd.DataFrame:
 
 def processor_aliases(path: str | Path | None = None) -> pd.DataFrame:
     """Marketing names mapped to processor generations (LinuxONE Emperor/Rockhopper → z13 … z17).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A CSV with the same columns; default the bundled table.
 
     Examples
     --------
@@ -226,6 +246,13 @@ def resolve_processor(name: str, aliases: pd.DataFrame | None = None) -> tuple[s
 
     Names are compared case-insensitively with spaces as hyphens ("LinuxONE Emperor II").
 
+    Parameters
+    ----------
+    name : str
+        A processors.csv model or a marketing name from processor_aliases.csv.
+    aliases : pandas.DataFrame, optional
+        An alias table; default the bundled one.
+
     Examples
     --------
     >>> resolve_processor("LinuxONE Emperor II")[0], resolve_processor("z15")[0]
@@ -240,24 +267,48 @@ def resolve_processor(name: str, aliases: pd.DataFrame | None = None) -> tuple[s
 
 
 def xen_host_cores(path: str | Path | None = None) -> pd.DataFrame:
-    """x86 Xen host models: cores, core MHz, relative speed, memory (``xen_host_cores.csv``)."""
+    """x86 Xen host models: cores, core MHz, relative speed, memory (``xen_host_cores.csv``).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A CSV with the same columns; default the bundled table.
+    """
     frame = load_table("xen_host_cores", path)
     frame.index = frame.index.astype(str).str.lower()
     return frame
 
 
 def mp_effect(path: str | Path | None = None) -> pd.DataFrame:
-    """Per-engine capacity fraction vs n-way (``mp_effect.csv``), sorted by n."""
+    """Per-engine capacity fraction vs n-way (``mp_effect.csv``), sorted by n.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A CSV with the same columns; default the bundled table.
+    """
     return load_table("mp_effect", path).sort_index()
 
 
 def workload_classes(path: str | Path | None = None) -> pd.DataFrame:
-    """Workload classes with tpm/MIPS low/typical/high (``workload_classes.csv``)."""
+    """Workload classes with tpm/MIPS low/typical/high (``workload_classes.csv``).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A CSV with the same columns; default the bundled table.
+    """
     return load_table("workload_classes", path)
 
 
 def capacity_units(path: str | Path | None = None) -> pd.DataFrame:
-    """Source capacity units and their MIPS conversion (``capacity_units.csv``)."""
+    """Source capacity units and their MIPS conversion (``capacity_units.csv``).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A CSV with the same columns; default the bundled table.
+    """
     frame = load_table("capacity_units", path)
     frame.index = frame.index.astype(str).str.lower()
     frame["needs_cores"] = frame["needs_cores"].astype(str).str.lower().isin(["true", "1", "yes"])
@@ -265,12 +316,24 @@ def capacity_units(path: str | Path | None = None) -> pd.DataFrame:
 
 
 def dasd_models(path: str | Path | None = None) -> pd.DataFrame:
-    """3390 DASD models and their geometry (``dasd_models.csv``)."""
+    """3390 DASD models and their geometry (``dasd_models.csv``).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A CSV with the same columns; default the bundled table.
+    """
     return load_table("dasd_models", path)
 
 
 def channel_types(path: str | Path | None = None) -> pd.DataFrame:
-    """Channel types ESCON … FICON Express16S+ with MB/s and I/O/s (``channel_types.csv``)."""
+    """Channel types ESCON … FICON Express16S+ with MB/s and I/O/s (``channel_types.csv``).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A CSV with the same columns; default the bundled table.
+    """
     return load_table("channel_types", path)
 
 
@@ -279,6 +342,11 @@ def constants(path: str | Path | None = None) -> pd.DataFrame:
 
     The bundled set is the union of every ``constants*.csv`` in the package data
     (one file per concern), indexed by ``name``.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A CSV with the same columns; default the union of the bundled constants*.csv.
     """
     if path is not None:
         return load_table("constants", path, index="name", required=("value",))
@@ -303,6 +371,13 @@ def _bundled_constants() -> pd.DataFrame:
 def constant(name: str, column: str = "value") -> float:
     """One named default constant (``value``, ``low`` or ``high``).
 
+    Parameters
+    ----------
+    name : str
+        The constant's name (a row of a constants*.csv).
+    column : {'value', 'low', 'high'}, default 'value'
+        Which figure.
+
     Examples
     --------
     >>> constant("idle_guest_g5_engine_pct", "high")
@@ -316,7 +391,17 @@ def constant(name: str, column: str = "value") -> float:
 
 
 def lookup(table: pd.DataFrame, key: str, kind: str) -> pd.Series:
-    """Row ``key`` of a reference table, or an :class:`UnknownNameError` listing valid keys."""
+    """Row ``key`` of a reference table, or an :class:`UnknownNameError` listing valid keys.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A reference table indexed by its key column.
+    key : str
+        The row wanted.
+    kind : str
+        What a row is, for the error message (e.g. "processor").
+    """
     k = str(key).lower() if pd.api.types.is_string_dtype(table.index) else key
     if k not in table.index:
         err = unknown_name(kind, key, [str(i) for i in table.index])

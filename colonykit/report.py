@@ -95,6 +95,11 @@ def _frame_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def headline(result: Any) -> dict[str, Any]:
     """Headline numbers of a plan result, each read from a result field.
 
+    Parameters
+    ----------
+    result : ColonyPlanResult
+        The result of :func:`colonykit.plan.build_plan`.
+
     Examples
     --------
     >>> from colonykit import plan
@@ -137,6 +142,11 @@ def report_figures(result: Any) -> dict[str, go.Figure]:
 
     The channel curve (first host with an ``io`` section) comes from
     :func:`colonykit.channels.response_curve` and :func:`colonykit.channels.channel_load`.
+
+    Parameters
+    ----------
+    result : ColonyPlanResult
+        The result of :func:`colonykit.plan.build_plan`.
 
     Examples
     --------
@@ -188,6 +198,19 @@ class DocumentInfo:
     Read from the scenario's ``metadata`` section when it has one (``customer``, ``project``,
     ``author``, ``date``), each overridable (``colonykit report --customer …``); the revision
     is the plan's ``metadata.revision``.
+
+    Parameters
+    ----------
+    customer : str, optional
+        Who the plan is for.
+    project : str, optional
+        The project's name.
+    author : str, optional
+        Who wrote the plan.
+    date : str, optional
+        The document's date.
+    revision : int, default 1
+        The plan's ``metadata.revision``.
     """
 
     customer: str = ""
@@ -199,6 +222,13 @@ class DocumentInfo:
 
 def document_info(result: Any, **overrides: Any) -> DocumentInfo:
     """The :class:`DocumentInfo` of a plan result (scenario metadata, then ``overrides``).
+
+    Parameters
+    ----------
+    result : ColonyPlanResult
+        The result of :func:`colonykit.plan.build_plan`.
+    **overrides
+        ``customer``, ``project``, ``author``, ``date`` or ``revision``, replacing the scenario's.
 
     Examples
     --------
@@ -229,6 +259,11 @@ _INTERNAL_RE = re.compile(r"\b(?:facts|provisioning-formats|tooling)\.md\b\s*(?:
 def public_source(source: str) -> str:
     """A source string without colonykit's internal file keys (``facts.md §1.6``), seeds named by publication.
 
+    Parameters
+    ----------
+    source : str
+        A source string of a reference table or finding.
+
     Examples
     --------
     >>> public_source("facts.md §1.6 IBM AIX tip http://x.example/a")
@@ -257,7 +292,25 @@ def publications() -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Citation:
-    """One numbered reference of the report: a publication (or web page) and the sections cited."""
+    """One numbered reference of the report: a publication (or web page) and the sections cited.
+
+    Parameters
+    ----------
+    number : int
+        The reference's number in the report.
+    title : str
+        Title of the publication or page.
+    publication : str, optional
+        Publication number (e.g. ``SG24-6299-00``).
+    publisher : str, optional
+        Publisher.
+    year : str, optional
+        Year of publication.
+    url : str, optional
+        Address of a web source.
+    sections : tuple of str, optional
+        The sections cited.
+    """
 
     number: int
     title: str
@@ -292,7 +345,13 @@ class References:
         return self._by_id[ident]
 
     def cite(self, source: str) -> str:
-        """The citation text for one source string (empty when it names no publication)."""
+        """The citation text for one source string (empty when it names no publication).
+
+        Parameters
+        ----------
+        source : str
+            A source string of a reference table or finding.
+        """
         if not source:
             return ""
         out: list[str] = []
@@ -345,6 +404,11 @@ def executive_summary(result: Any) -> dict[str, Any]:
     composite), ``white_space_pct``, ``servers`` / ``engines_total`` / ``consolidation_ratio``
     (servers per engine), ``overcommit`` (per host: ratio and limit), ``disk_saving_pct``,
     ``risks`` (error and warning findings first, then what was not evaluated).
+
+    Parameters
+    ----------
+    result : ColonyPlanResult
+        The result of :func:`colonykit.plan.build_plan`.
 
     Examples
     --------
@@ -514,6 +578,7 @@ def build_report(result: Any, *, title: str | None = None, info: DocumentInfo | 
     Parameters
     ----------
     result : colonykit.plan.ColonyPlanResult
+        The result of :func:`colonykit.plan.build_plan`.
     title : str, optional
         Document title (default: ``Linux consolidation plan: <project>``).
     info : DocumentInfo, optional
@@ -632,6 +697,21 @@ def write_images(result: Any, out_dir: str | Path, *, fmt: str = "png", width: i
     ``BROWSER_PATH`` defaults to :data:`CHROMIUM_PATH` when that exists.  Each file is
     written atomically.
 
+    Parameters
+    ----------
+    result : ColonyPlanResult
+        The result of :func:`colonykit.plan.build_plan`.
+    out_dir : str or Path
+        Folder for the images.
+    fmt : {'png', 'svg', 'pdf', 'jpeg', 'webp'}, default 'png'
+        Image format.
+    width : int, default 1000
+        Image width [px].
+    scale : float, default 1.0
+        Scale factor of the image.
+    names : list of str, optional
+        Figures to write; default all of :func:`report_figures`.
+
     Raises
     ------
     InputError
@@ -672,6 +752,17 @@ def write_report(result: Any, path: str | Path, *, title: str | None = None,
                  info: DocumentInfo | None = None) -> Path:
     """Write :func:`build_report` to ``path`` atomically; returns the path.
 
+    Parameters
+    ----------
+    result : ColonyPlanResult
+        The result of :func:`colonykit.plan.build_plan`.
+    path : str or Path
+        The HTML file to write.
+    title : str, optional
+        Document title (default: ``Linux consolidation plan: <project>``).
+    info : DocumentInfo, optional
+        Default: :func:`document_info` of the result.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -703,6 +794,15 @@ def chromium_path() -> str | None:
 
 def write_pdf(html_path: str | Path, pdf_path: str | Path, *, chromium: str | None = None) -> Path:
     """Print a report HTML file to PDF with headless Chromium (``--print-to-pdf``), atomically.
+
+    Parameters
+    ----------
+    html_path : str or Path
+        The report HTML file (:func:`write_report`).
+    pdf_path : str or Path
+        The PDF to write.
+    chromium : str, optional
+        The Chromium executable; default :func:`chromium_path`.
 
     Raises
     ------
@@ -742,6 +842,11 @@ def report_tables(result: Any) -> dict[str, pd.DataFrame]:
     guest and the shared images), ``findings``, ``assumptions`` (with the reference cited and
     the internal source key).
 
+    Parameters
+    ----------
+    result : ColonyPlanResult
+        The result of :func:`colonykit.plan.build_plan`.
+
     Examples
     --------
     >>> from colonykit import plan
@@ -778,6 +883,13 @@ def report_tables(result: Any) -> dict[str, pd.DataFrame]:
 
 def write_xlsx(result: Any, path: str | Path) -> Path:
     """Write :func:`report_tables` to one workbook (a sheet each, header frozen), atomically.
+
+    Parameters
+    ----------
+    result : ColonyPlanResult
+        The result of :func:`colonykit.plan.build_plan`.
+    path : str or Path
+        The workbook to write (``.xlsx``).
 
     Examples
     --------

@@ -55,6 +55,17 @@ def local_client(n_workers: int = 1, threads_per_worker: int = 2, memory_limit: 
 
     ``processes=False`` keeps the workers as threads of this process (cheap to
     start; good for tests and one machine).
+
+    Parameters
+    ----------
+    n_workers : int, default 1
+        Workers of the cluster.
+    threads_per_worker : int, default 2
+        Threads per worker.
+    memory_limit : str, default '2GiB'
+        Memory limit per worker (Dask's notation).
+    processes : bool, default False
+        Workers as processes instead of threads of this process.
     """
     distributed = require("distributed", extra="scale", purpose="the Dask path")
     Client, LocalCluster = distributed.Client, distributed.LocalCluster
@@ -94,6 +105,14 @@ def read_long_dask(source: str | Path | Sequence[str | Path] | Any, *, blocksize
     dask/pandas DataFrame.  Header spellings are mapped with
     :data:`colonykit.ingest.traces.COLUMN_MAP` (``vm`` -> ``server``,
     ``cpu_avg_pct`` -> ``cpu_pct`` …).
+
+    Parameters
+    ----------
+    source : str, Path, sequence of them, or DataFrame
+        A directory, a glob, a list of Parquet/CSV files, or a dask/pandas DataFrame.
+    blocksize : str or None, default '64MB'
+        Partition size for plain CSV files (``dask.dataframe.read_csv``); ``None``: one per file
+        (gzip files are always read whole).
     """
     dd = _dd()
     if isinstance(source, pd.DataFrame):
@@ -237,6 +256,11 @@ def analyze_dask(
 def series_names(source: str | Path | Sequence[str | Path] | Any) -> list[str]:
     """The distinct server (series) names of long traces, for matching an inventory.
 
+    Parameters
+    ----------
+    source : str, Path, sequence of them, or DataFrame
+        Long traces (see :func:`read_long_dask`).
+
     Examples
     --------
     >>> series_names("tests/data/traces/many_long")
@@ -260,6 +284,22 @@ def measured_dask(source: str | Path | Sequence[str | Path] | Any, inventory: pd
     come back.  Unmatched instances add their flat ``util_peak_pct`` series.  Traces must
     be on a complete common grid (absolute alignment, no gaps): the Dask path neither
     fills nor folds, and equals the in-memory path on such data.
+
+    Parameters
+    ----------
+    source : str, Path, sequence of them, or DataFrame
+        Long traces: a directory, a glob, Parquet/CSV files, or a dask/pandas DataFrame
+        (see :func:`read_long_dask`).
+    inventory : pandas.DataFrame
+        The validated inventory.
+    sizing_res : SizingResult
+        Its sizing (:func:`colonykit.sizing.size_inventory`).
+    assignment : pandas.DataFrame
+        Which series each inventory instance uses (:func:`colonykit.ingest.join.match_series`).
+    statistic : {'peak', 'p95'}, default 'peak'
+        The composite statistic the engines are sized on.
+    client : distributed.Client, optional
+        Run on this client (default: the active client or the local scheduler).
 
     Returns
     -------

@@ -90,6 +90,13 @@ def mp_per_engine_frac(n_engines: npt.ArrayLike, mp_table: pd.DataFrame | None =
     fitted through IBM machine-level calibration points) takes over, never above
     the last table value.
 
+    Parameters
+    ----------
+    n_engines : array_like
+        Engines n.
+    mp_table : pandas.DataFrame, optional
+        An MP-effect table; default the bundled ``mp_effect.csv``.
+
     Examples
     --------
     >>> float(mp_per_engine_frac(16))
@@ -116,6 +123,15 @@ def nway_uplift_frac(n_engines: npt.ArrayLike, full_uplift_frac: float = 0.30,
 
     Interpolated in log2(n) (the seed gives only the two end points, §2.5).
 
+    Parameters
+    ----------
+    n_engines : array_like
+        Engines n of the target.
+    full_uplift_frac : float, default 0.30
+        Uplift at ``reference_engines`` and above.
+    reference_engines : float, default 16
+        Engines where the full uplift is reached.
+
     Examples
     --------
     >>> float(nway_uplift_frac(4))  # log2(4)/log2(16) = 0.5 of 30 %
@@ -129,6 +145,17 @@ def engine_capacity_mips(n_engines: npt.ArrayLike, engine_mips_1way: float,
                          mp_table: pd.DataFrame | None = None,
                          smt_uplift_frac: float = 0.0) -> np.ndarray:
     """Rated capacity of an n-way [MIPS] = n × 1-way MIPS × MP fraction(n) × (1 + SMT uplift).
+
+    Parameters
+    ----------
+    n_engines : array_like
+        Engines n.
+    engine_mips_1way : float
+        MIPS of one engine in a 1-way.
+    mp_table : pandas.DataFrame, optional
+        An MP-effect table; default the bundled ``mp_effect.csv``.
+    smt_uplift_frac : float, default 0
+        Capacity gained with SMT.
 
     Examples
     --------
@@ -144,6 +171,17 @@ def required_capacity_mips(guest_mips: float, idle_mips: float, cp_overhead_pct:
     """Rated capacity needed so that guests + idle cost + CP run at ``target_util_pct``.
 
     CP overhead is a share of the busy time: busy = (guest + idle) ÷ (1 − cp/100).
+
+    Parameters
+    ----------
+    guest_mips : float
+        MIPS the guests need.
+    idle_mips : float
+        MIPS of the idle guests' cost.
+    cp_overhead_pct : float
+        CP overhead [% of the busy time].
+    target_util_pct : float
+        Target utilization of the engines [%].
 
     Examples
     --------
@@ -197,7 +235,33 @@ class SizingOptions:
 
 @dataclass(frozen=True)
 class TargetProcessor:
-    """A target processor generation (one row of ``processors.csv``)."""
+    """A target processor generation (one row of ``processors.csv``).
+
+    Parameters
+    ----------
+    model : str
+        Processor generation (a ``processors.csv`` key, e.g. ``'z15'``).
+    engine_mips_1way : float
+        MIPS of one engine in a 1-way.
+    max_engines : int
+        Most engines of the generation.
+    smt_available : bool
+        Whether IFLs can run SMT.
+    smt_uplift_frac : float
+        Capacity gained with SMT (typical).
+    source : str
+        Where the figures come from.
+    method : str, optional
+        How ``engine_mips_1way`` was obtained.
+    derivation : str, optional
+        The derivation of the figure, when computed.
+    max_ifls : int, optional
+        Most IFLs of the machine (of the alias when one was given).
+    alias : str, optional
+        The marketing name the model was looked up by (``processor_aliases.csv``).
+    alias_note : str, optional
+        The alias row's note.
+    """
 
     model: str
     engine_mips_1way: float
@@ -214,6 +278,13 @@ class TargetProcessor:
     @classmethod
     def from_catalog(cls, model: str, table: pd.DataFrame | None = None) -> TargetProcessor:
         """Look a model up in the processor catalog (bundled or a user's).
+
+        Parameters
+        ----------
+        model : str
+            A ``processors.csv`` model or a marketing name (``processor_aliases.csv``).
+        table : pandas.DataFrame, optional
+            A processor catalog; default the bundled one.
 
         Examples
         --------
@@ -262,7 +333,9 @@ class SizingResult:
         Indexed by bound (low/typical/high): ``engines``, ``capacity_mips``,
         ``required_mips``, ``util_at_engines_pct``, ``fits_machine``.
     processor : TargetProcessor
+        The target processor.
     options : SizingOptions
+        The assumptions used.
     assumptions : list of dict
         Every number the sizing used that is not an input: name, value, unit, source.
     """
@@ -338,6 +411,13 @@ def unit_problems(inv: pd.DataFrame, units: pd.DataFrame | None = None) -> list[
     apart from a per-core clock (a 16 × error either way), so it is refused and the message
     names the per-core unit.
 
+    Parameters
+    ----------
+    inv : pandas.DataFrame
+        An inventory (``capacity_unit``, ``cores``).
+    units : pandas.DataFrame, optional
+        A capacity-unit table; default the bundled ``capacity_units.csv``.
+
     Examples
     --------
     >>> inv = pd.DataFrame({"capacity_unit": ["ghz", "ghz_per_core"], "cores": [16, 16]})
@@ -362,6 +442,13 @@ def unit_problems(inv: pd.DataFrame, units: pd.DataFrame | None = None) -> list[
 
 def low_confidence_units(units_used: Sequence[str], units: pd.DataFrame | None = None) -> dict[str, str]:
     """Capacity units among ``units_used`` whose conversion is low confidence, with the reason.
+
+    Parameters
+    ----------
+    units_used : sequence of str
+        Capacity units of an inventory.
+    units : pandas.DataFrame, optional
+        A capacity-unit table; default the bundled ``capacity_units.csv``.
 
     Examples
     --------
@@ -450,6 +537,12 @@ def capacity_to_mips(
         Cores per server (required for ``*_per_core`` units).
     bound : {'low', 'typical', 'high'}
         Which end of the WLF range.
+    workload_table : pandas.DataFrame, optional
+        A workload-class table; default the bundled ``workload_classes.csv``.
+    units_table : pandas.DataFrame, optional
+        A capacity-unit table; default the bundled ``capacity_units.csv``.
+    reference_class : str, default REFERENCE_CLASS
+        Class whose typical tpm/MIPS converts non-tpm capacity units.
 
     Examples
     --------
@@ -494,9 +587,15 @@ def capacity_to_mips(
 class XenHostSizing:
     """x86 cores and hosts a Xen colony needs (:func:`size_xen_hosts`).
 
+    Parameters
+    ----------
+    target_util_pct : float
+        Target utilization of the host cores [%].
+
     Attributes
     ----------
     host_model : str
+        Host model (a row of ``xen_host_cores.csv``).
     demand_mhz : float
         Σ utilization × capacity of the servers, in x86 MHz (like-for-like clock).
     host_core_mhz : float
@@ -504,11 +603,15 @@ class XenHostSizing:
     cores_needed : int
         ``ceil(demand ÷ (core MHz × target utilization))``.
     cores_per_host : int
+        Cores of one host.
     hosts_needed : int
         Hosts by CPU (``ceil(cores_needed ÷ cores_per_host)``).
     memory_gib_per_host : float
+        Memory of one host [GiB].
     source : str
+        Source of the host figures.
     assumptions : list of str
+        What the sizing assumed.
     """
 
     host_model: str
@@ -533,6 +636,13 @@ def server_mhz(inventory: pd.DataFrame, units: pd.DataFrame | None = None) -> np
     Clock units are taken as they are (``mhz``; ``mhz_per_core`` × cores; GHz × 1000): x86 to x86
     needs no workload factor.  Other units go through MIPS (:func:`capacity_to_mips`, typical)
     and back to MHz with Barton's number (0.25 MIPS per MHz), a low-confidence step.
+
+    Parameters
+    ----------
+    inventory : pandas.DataFrame
+        A validated inventory (``capacity``, ``capacity_unit``, ``cores``, ``workload_class``).
+    units : pandas.DataFrame, optional
+        A capacity-unit table; default the bundled ``capacity_units.csv``.
 
     Examples
     --------
@@ -578,6 +688,19 @@ def size_xen_hosts(
     with the host from ``xen_host_cores.csv`` (or your ``table``).  Unlike z/VM sizing no workload
     factor applies: x86 to x86, clock for clock unless the catalog row's ``relative_speed`` says
     otherwise.
+
+    Parameters
+    ----------
+    inventory : pandas.DataFrame
+        A validated inventory.
+    host_model : str, default 'generic-per-core'
+        A row of ``xen_host_cores.csv`` (or of ``table``).
+    basis : {'peak', 'avg'}, default 'peak'
+        Size on the servers' peak or average utilization.
+    target_util_pct : float, optional
+        Target utilization of the host cores [%]; default constant ``target_util_pct``.
+    table : pandas.DataFrame, optional
+        A host-core catalog; default the bundled ``xen_host_cores.csv``.
 
     Examples
     --------
@@ -637,6 +760,8 @@ def size_inventory(
         (``size_inventory(inv, 'z16', basis='avg')``).
     processor_table, workload_table, units_table, mp_table : DataFrame, optional
         User reference tables instead of the bundled ones (e.g. zPCR results).
+    **overrides
+        Fields of :class:`SizingOptions` to replace (e.g. ``basis='avg'``).
 
     Returns
     -------
@@ -782,7 +907,13 @@ def _assumptions(inv: pd.DataFrame, classes: pd.DataFrame, units: pd.DataFrame,
 
 
 def result_frame(result: SizingResult) -> pd.DataFrame:
-    """A tidy frame (bound, engines, MIPS) handy for tables and plots."""
+    """A tidy frame (bound, engines, MIPS) handy for tables and plots.
+
+    Parameters
+    ----------
+    result : SizingResult
+        A sizing (:func:`size_inventory`).
+    """
     t = result.target.copy()
     for b in BOUNDS:
         t.loc[b, "mips"] = result.total[f"mips_{b}"]
@@ -790,5 +921,11 @@ def result_frame(result: SizingResult) -> pd.DataFrame:
 
 
 def options_dict(options: SizingOptions) -> dict[str, Any]:
-    """The options as a plain dict (for export and reports)."""
+    """The options as a plain dict (for export and reports).
+
+    Parameters
+    ----------
+    options : SizingOptions
+        The options.
+    """
     return asdict(options)

@@ -537,6 +537,13 @@ def windows_from_frame(frame: pd.DataFrame, where: str = "windows") -> list[Mova
     positions/steps; other text is a time of day (``"02:00"``), a timestamp or a
     duration (``"90min"``).
 
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per movable job.
+    where : str, default 'windows'
+        The table's source, for the messages.
+
     Examples
     --------
     >>> t = pd.DataFrame({"server": ["db1"], "earliest": ["00:00"], "latest": ["06:00"],

@@ -64,13 +64,17 @@ class DasdGeometry:
     Attributes
     ----------
     model : str
+        3390 model.
     cylinders : int
         Cylinders on the volume, including cylinder 0.
     tracks_per_cyl : int
+        Tracks per cylinder (15).
     bytes_per_track : int
+        Raw bytes per track (56,664).
     page_slots_per_cyl : int
         4-KiB page slots per cylinder (180; facts.md §2.1).
     source : str
+        Source of the figures.
     """
 
     model: str
@@ -96,12 +100,25 @@ class DasdGeometry:
         return self.tracks_per_cyl * self.bytes_per_track
 
     def usable_cyl(self, reserved_cyl: int = RESERVED_CYL) -> int:
-        """Cylinders available after the reserved ones (cylinder 0)."""
+        """Cylinders available after the reserved ones (cylinder 0).
+
+        Parameters
+        ----------
+        reserved_cyl : int, default RESERVED_CYL
+            Cylinders reserved at the start of each volume (1: cylinder 0 holds the label).
+        """
         return self.cylinders - reserved_cyl
 
 
 def geometry(model: str = DEFAULT_MODEL, table: pd.DataFrame | None = None) -> DasdGeometry:
     """Geometry of a 3390 model from the DASD catalog (or a user ``table``).
+
+    Parameters
+    ----------
+    model : str, default "3390-9"
+        3390 model of the volumes (a row of ``dasd_models.csv``).
+    table : pandas.DataFrame, optional
+        A DASD catalog with the columns of dasd_models.csv; default the bundled one.
 
     Raises
     ------
@@ -173,6 +190,13 @@ def cyl_to_bytes(cyl: npt.ArrayLike, model: str = DEFAULT_MODEL) -> np.ndarray |
 def bytes_to_cyl(n_bytes: npt.ArrayLike, model: str = DEFAULT_MODEL) -> np.ndarray | int:
     """Whole cylinders needed to hold ``n_bytes`` (rounded up).
 
+    Parameters
+    ----------
+    n_bytes : array_like
+        Bytes to hold.
+    model : str, default "3390-9"
+        3390 model of the volumes (a row of ``dasd_models.csv``).
+
     Examples
     --------
     >>> bytes_to_cyl(737_280), bytes_to_cyl(737_281)
@@ -187,6 +211,13 @@ def bytes_to_cyl(n_bytes: npt.ArrayLike, model: str = DEFAULT_MODEL) -> np.ndarr
 def gib_to_cyl(gib: npt.ArrayLike, model: str = DEFAULT_MODEL) -> np.ndarray | int:
     """Whole cylinders needed to hold ``gib`` GiB (rounded up).
 
+    Parameters
+    ----------
+    gib : array_like
+        Size [GiB].
+    model : str, default "3390-9"
+        3390 model of the volumes (a row of ``dasd_models.csv``).
+
     Examples
     --------
     >>> gib_to_cyl(2.0)  # 2 × 1,073,741,824 / 737,280 = 2912.7
@@ -199,6 +230,13 @@ def gib_to_cyl(gib: npt.ArrayLike, model: str = DEFAULT_MODEL) -> np.ndarray | i
 
 def cyl_to_gib(cyl: npt.ArrayLike, model: str = DEFAULT_MODEL) -> np.ndarray | float:
     """GiB held by ``cyl`` cylinders.
+
+    Parameters
+    ----------
+    cyl : array_like
+        Cylinders (4-KiB formatted, 737,280 B each).
+    model : str, default "3390-9"
+        3390 model of the volumes (a row of ``dasd_models.csv``).
 
     Examples
     --------
@@ -216,6 +254,13 @@ def cyl_to_gib(cyl: npt.ArrayLike, model: str = DEFAULT_MODEL) -> np.ndarray | f
 def usable_cyl(model: str = DEFAULT_MODEL, reserved_cyl: int = RESERVED_CYL) -> int:
     """Cylinders of one volume available to minidisks or a page extent (cylinder 0 reserved).
 
+    Parameters
+    ----------
+    model : str, default "3390-9"
+        3390 model of the volumes (a row of ``dasd_models.csv``).
+    reserved_cyl : int, default RESERVED_CYL
+        Cylinders reserved at the start of each volume (1: cylinder 0 holds the label).
+
     Examples
     --------
     >>> usable_cyl("3390-9")
@@ -231,6 +276,13 @@ def page_slots_per_volume(model: str = DEFAULT_MODEL, reserved_cyl: int = RESERV
 
     One extent per volume (seed 003 §8.17.1): ``(cylinders − 1) × 180``.
 
+    Parameters
+    ----------
+    model : str, default "3390-9"
+        3390 model of the volumes (a row of ``dasd_models.csv``).
+    reserved_cyl : int, default RESERVED_CYL
+        Cylinders reserved at the start of each volume (1: cylinder 0 holds the label).
+
     Examples
     --------
     >>> page_slots_per_volume("3390-9")  # 10,016 × 180 (facts.md §2.1)
@@ -244,6 +296,13 @@ def page_slots_per_volume(model: str = DEFAULT_MODEL, reserved_cyl: int = RESERV
 
 def pages_to_cyl(pages: npt.ArrayLike, model: str = DEFAULT_MODEL) -> np.ndarray | int:
     """Whole cylinders needed for ``pages`` 4-KiB page slots (180 per cylinder).
+
+    Parameters
+    ----------
+    pages : array_like
+        4-KiB page slots.
+    model : str, default "3390-9"
+        3390 model of the volumes (a row of ``dasd_models.csv``).
 
     Examples
     --------
@@ -292,6 +351,15 @@ def allocate_minidisks(
     put on the first volume with room (the free space of all volumes is checked
     at once with numpy, one step per minidisk, not per cylinder).
 
+    Parameters
+    ----------
+    minidisk_cyl : sequence of int
+        Size of each minidisk [cylinders].
+    model : str, default "3390-9"
+        3390 model of the volumes (a row of ``dasd_models.csv``).
+    reserved_cyl : int, default RESERVED_CYL
+        Cylinders reserved at the start of each volume (1: cylinder 0 holds the label).
+
     Raises
     ------
     CapacityError
@@ -330,6 +398,15 @@ def layout_minidisks(
     The volumes come from :func:`allocate_minidisks`; on each volume the minidisks are
     laid out largest first (ties in input order) from cylinder ``reserved_cyl`` on, with
     no gaps, so no two extents overlap and none runs past the usable cylinders.
+
+    Parameters
+    ----------
+    minidisk_cyl : sequence of int
+        Size of each minidisk [cylinders].
+    model : str, default "3390-9"
+        3390 model of the volumes (a row of ``dasd_models.csv``).
+    reserved_cyl : int, default RESERVED_CYL
+        Cylinders reserved at the start of each volume (1: cylinder 0 holds the label).
 
     Returns
     -------
@@ -411,6 +488,15 @@ def data_minidisk_cyl(
     minidisks as needed plus one for the rest (a minidisk cannot span volumes; Linux
     joins them with LVM).  Sizes are 4-KiB-formatted cylinders (737,280 B), rounded up.
 
+    Parameters
+    ----------
+    disk_gib : float
+        The guest's application disk [GiB] (the inventory's disk_gib).
+    model : str, default "3390-9"
+        3390 model of the volumes (a row of ``dasd_models.csv``).
+    reserved_cyl : int, default RESERVED_CYL
+        Cylinders reserved at the start of each volume (1: cylinder 0 holds the label).
+
     Returns
     -------
     list of int
@@ -431,6 +517,11 @@ def data_minidisk_cyl(
 
 def guest_image_mib(disk_gib: npt.ArrayLike) -> np.ndarray | int:
     """Size of a Xen domU's data image for an application disk of ``disk_gib`` GiB [MiB], rounded up.
+
+    Parameters
+    ----------
+    disk_gib : array_like
+        Application disk [GiB].
 
     Examples
     --------
@@ -454,8 +545,11 @@ def application_disk(
     disk_gib : sequence of float
         One value per guest [GiB] (an inventory expanded by ``count``).
     platform : {'zvm', 'xen'}
+        Minidisks (z/VM) or image files (Xen).
     model : str
         3390 model of the data volumes (z/VM).
+    reserved_cyl : int, default RESERVED_CYL
+        Cylinders reserved at the start of each volume (1: cylinder 0 holds the label).
 
     Returns
     -------
@@ -493,14 +587,17 @@ class StorageTotals:
     Attributes
     ----------
     model : str
+        3390 model of the volumes.
     shared_cyl : int
         Cylinders of minidisks shared by all guests (counted once).
     per_guest_cyl : int
         Cylinders of one guest's own minidisks (the design's).
     guests : int
+        Number of guests.
     total_cyl : int
         ``shared_cyl + guests × per_guest_cyl + data_cyl``.
     total_gib : float
+        ``total_cyl`` in GiB.
     volumes : int
         Volumes needed for all minidisks (first-fit decreasing, no spanning).
     data_cyl : int
@@ -540,6 +637,21 @@ def storage_totals(
     §3.2.3) are counted once; each guest's own minidisks ``guests`` times;
     ``data_minidisk_cyl`` (every guest's application-disk minidisks, which differ per
     guest, from :func:`application_disk`) once each.
+
+    Parameters
+    ----------
+    guests : int
+        Number of guests.
+    per_guest_minidisk_cyl : sequence of int
+        Each guest's own minidisks [cylinders], counted guests times.
+    shared_minidisk_cyl : sequence of int
+        Minidisks shared by all guests [cylinders], counted once.
+    model : str, default "3390-9"
+        3390 model of the volumes (a row of ``dasd_models.csv``).
+    reserved_cyl : int, default RESERVED_CYL
+        Cylinders reserved at the start of each volume (1: cylinder 0 holds the label).
+    data_minidisk_cyl : sequence of int
+        Every guest's application-disk minidisks [cylinders], counted once each.
 
     Examples
     --------

@@ -40,6 +40,11 @@ GLOSSARY: dict[str, str] = {
 def pct_to_frac(pct: npt.ArrayLike) -> np.ndarray:
     """Percent (0..100) to fraction (0..1).
 
+    Parameters
+    ----------
+    pct : array_like
+        Percent, 0..100.
+
     Examples
     --------
     >>> float(pct_to_frac(25))
@@ -50,6 +55,11 @@ def pct_to_frac(pct: npt.ArrayLike) -> np.ndarray:
 
 def frac_to_pct(frac: npt.ArrayLike) -> np.ndarray:
     """Fraction (0..1) to percent (0..100).
+
+    Parameters
+    ----------
+    frac : array_like
+        Fraction, 0..1.
 
     Examples
     --------
@@ -62,6 +72,11 @@ def frac_to_pct(frac: npt.ArrayLike) -> np.ndarray:
 def mib_to_gib(mib: npt.ArrayLike) -> np.ndarray:
     """MiB to GiB.
 
+    Parameters
+    ----------
+    mib : array_like
+        Size in MiB.
+
     Examples
     --------
     >>> float(mib_to_gib(5120))
@@ -72,6 +87,11 @@ def mib_to_gib(mib: npt.ArrayLike) -> np.ndarray:
 
 def gib_to_mib(gib: npt.ArrayLike) -> np.ndarray:
     """GiB to MiB.
+
+    Parameters
+    ----------
+    gib : array_like
+        Size in GiB.
 
     Examples
     --------

@@ -81,6 +81,12 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
     Without ``argv`` every command is fully registered; with it, only the command it
     names (the others are help-only stubs from :data:`COMMANDS`, their modules not imported).
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The command line (without the program name) to build the parser for; ``None``
+        registers every command.
     """
     parser = _Parser(prog="colonykit", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"colonykit {__version__}")
@@ -103,7 +109,13 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; returns the exit code (0 ok, 1 plan has errors, 2 bad input)."""
+    """Run the CLI; returns the exit code (0 ok, 1 plan has errors, 2 bad input).
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The command line without the program name; ``None`` reads ``sys.argv[1:]``.
+    """
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(argv)
     args = parser.parse_args(argv)

@@ -205,6 +205,19 @@ def normalise_columns(frame: pd.DataFrame, *, source: str = "inventory", line_of
     (``CPU %``), duplicated columns (before any renaming), misspelled column names and
     sizes without a unit are errors.
 
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The inventory as read (the file's own headers).
+    source : str, default 'inventory'
+        The file, for the messages.
+    line_offset : int, default 2
+        Line of the file that holds row 0 (2 for a CSV with one header line).
+    line_word : str, default 'line'
+        What a row is called in messages (``row`` for a worksheet).
+    units_table : pandas.DataFrame, optional
+        A capacity-unit table; default the bundled ``capacity_units.csv``.
+
     Examples
     --------
     >>> raw = pd.DataFrame({"Server": ["a"], "Memory (GB)": ["32"], "Peak CPU %": ["40%"]})
@@ -458,6 +471,21 @@ def validate_inventory(
 
     ``line_offset`` maps the 0-based row position to the line a person sees in
     the file (2 for a CSV with one header line).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The inventory (canonical or the file's own headers).
+    source : str, default 'inventory'
+        The file, for the messages.
+    line_offset : int, default 2
+        Line of the file that holds row 0.
+    line_word : str, default 'line'
+        What a row is called in messages (``row`` for a worksheet).
+    workload_table : pandas.DataFrame, optional
+        A workload-class table; default the bundled ``workload_classes.csv``.
+    units_table : pandas.DataFrame, optional
+        A capacity-unit table; default the bundled ``capacity_units.csv``.
 
     Examples
     --------

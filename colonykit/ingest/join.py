@@ -67,6 +67,7 @@ class TraceJoin:
     spans : DataFrame
         Per series: ``first``, ``last`` sample time and ``filled_frac`` (0–1) after alignment.
     align : str
+        Time alignment used (``absolute``, ``time-of-day``, ``time-of-week``).
     overlap : tuple
         (start, end) of the common span for ``absolute``; of the folded period otherwise.
     notes : list of str
@@ -97,6 +98,11 @@ class TraceJoin:
 
 def read_mapping(path: str | Path) -> dict[str, str]:
     """Read a ``server,trace`` mapping CSV (one row per server; duplicates refused).
+
+    Parameters
+    ----------
+    path : str or Path
+        The mapping CSV (columns ``server``, ``trace``).
 
     Examples
     --------
@@ -139,6 +145,21 @@ def read_server_traces(path: str | Path, *, unit: str | None = None, interval: s
 
     A directory of monitor captures (nmon, sadf, sar) is read file by file, so each
     series is known by its host name *and* its file name stem.
+
+    Parameters
+    ----------
+    path : str or Path
+        A trace file or a directory of them.
+    unit : {'cpu_pct', 'mips', 'cpu_mhz'}, optional
+        Unit of the traces that carry none (wide, one number per line).
+    interval : str or float, optional
+        Common grid step (``"5min"``, seconds); default the native step.
+    tz : str, default 'UTC'
+        Time zone of naive timestamps.
+    step_s : float, optional
+        Seconds per integer ``step``; default constant ``trace_step_s``.
+    start : str, optional
+        Timestamp of step 0 for traces indexed by step.
 
     Returns
     -------
@@ -188,7 +209,19 @@ def _instance_names(server: str, count: int) -> list[list[str]]:
 
 def match_series(inventory: pd.DataFrame, aliases: dict[str, str],
                  mapping: dict[str, str] | None = None, source: str = "traces") -> pd.DataFrame:
-    """One row per inventory instance with the series it is measured by (see module doc)."""
+    """One row per inventory instance with the series it is measured by (see module doc).
+
+    Parameters
+    ----------
+    inventory : pandas.DataFrame
+        A validated inventory.
+    aliases : dict of str to str
+        Lower-case alias -> series name (:func:`read_server_traces`).
+    mapping : dict of str to str, optional
+        ``server -> trace`` overrides.
+    source : str, default 'traces'
+        The traces' source, for the messages.
+    """
     lower = {k.lower(): v for k, v in aliases.items()}
     mapping = mapping or {}
     unknown = sorted(set(mapping) - set(inventory["server"].astype(str)))
@@ -229,6 +262,23 @@ def align_traces(frame: pd.DataFrame, *, align: str = "absolute", statistic: str
                  min_overlap_h: float | None = None, fill_warn_frac: float | None = None,
                  source: str = "traces") -> tuple[pd.DataFrame, pd.DataFrame, tuple[Any, Any], list[str]]:
     """Put unfilled traces (gaps NaN) on one time axis, as ``align`` says.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Time × series, gaps as NaN (:func:`read_server_traces`).
+    align : {'absolute', 'time-of-day', 'time-of-week'}, default 'absolute'
+        Keep the common overlap, or fold each capture onto a typical day or week.
+    statistic : {'max', 'mean'}, default 'max'
+        Slot statistic of a fold.
+    min_overlap_h : float, optional
+        Shortest common overlap accepted for ``absolute`` [h]; default constant
+        ``measured_min_overlap_h``.
+    fill_warn_frac : float, optional
+        Filled share of a series above which a note warns; default constant
+        ``measured_fill_warn_frac``.
+    source : str, default 'traces'
+        The traces' source, for the messages.
 
     Returns
     -------
@@ -316,6 +366,33 @@ def join_traces(inventory: pd.DataFrame, path: str | Path, *, mapping: str | Pat
                 fill_warn_frac: float | None = None, tz: str = "UTC",
                 start: str | None = None) -> TraceJoin:
     """Read ``path`` and match each inventory row to its own series (see module doc).
+
+    Parameters
+    ----------
+    inventory : pandas.DataFrame
+        A validated inventory.
+    path : str or Path
+        A trace file or a directory of them (see :func:`colonykit.ingest.read_traces`).
+    mapping : str, Path or dict of str to str, optional
+        ``server -> trace`` overrides (a CSV, see :func:`read_mapping`, or a dict).
+    unit : {'cpu_pct', 'mips', 'cpu_mhz'}, optional
+        Unit of the traces that carry none (wide, one number per line).
+    interval : str or float, optional
+        Common grid step (``"5min"``, seconds); default the native step.
+    align : {'absolute', 'time-of-day', 'time-of-week'}, default 'absolute'
+        Time alignment (see :func:`align_traces`).
+    fold_statistic : {'max', 'mean'}, default 'max'
+        Slot statistic of a fold.
+    min_overlap_h : float, optional
+        Shortest common overlap accepted for ``absolute`` [h]; default constant
+        ``measured_min_overlap_h``.
+    fill_warn_frac : float, optional
+        Filled share of a series above which a note warns; default constant
+        ``measured_fill_warn_frac``.
+    tz : str, default 'UTC'
+        Time zone of naive timestamps.
+    start : str, optional
+        Timestamp of step 0 for traces indexed by step.
 
     Examples
     --------

@@ -106,6 +106,13 @@ def read_sadf(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame, dict[
     The CPU block is the one whose ``# hostname;…`` header has ``CPU`` and ``%idle``;
     rows with ``CPU`` = ``-1`` (all CPUs) give ``busy = 100 - %idle``.
 
+    Parameters
+    ----------
+    path : str or Path
+        The ``sadf -d`` output.
+    tz : str, default 'UTC'
+        Time zone of timestamps without one (the index is UTC).
+
     Examples
     --------
     >>> frame, meta = read_sadf("data/monitor_samples/sadf-d_sun_2023-08-05.csv")
@@ -143,6 +150,13 @@ def read_sadf(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame, dict[
 
 def read_nmon(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame, dict[str, Any]]:
     """CPU busy % (``User% + Sys%`` of ``CPU_ALL``) from an nmon / topas_nmon file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The nmon file.
+    tz : str, default 'UTC'
+        Time zone of timestamps without one (the index is UTC).
 
     Examples
     --------
@@ -182,6 +196,13 @@ def read_sar(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame, dict[s
     The date comes from the first line (``Linux … (host) MM/DD/YY …``); a time
     earlier than the previous sample starts the next day.  12-hour times (``AM/PM``)
     are accepted.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``sar`` text output.
+    tz : str, default 'UTC'
+        Time zone of timestamps without one (the index is UTC).
 
     Examples
     --------

@@ -114,6 +114,11 @@ _NUMBER_LINE = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$")
 def canonical_column(name: object) -> str:
     """Canonical column name: lower-case, spaces/brackets -> ``_``, then :data:`COLUMN_MAP`.
 
+    Parameters
+    ----------
+    name : object
+        A header as found in a file.
+
     Examples
     --------
     >>> canonical_column("VM"), canonical_column("CPU avg %"), canonical_column("Time Frame")
@@ -138,6 +143,11 @@ def step_seconds_default() -> float:
 
 def parse_interval(interval: str | float | int | pd.Timedelta | None) -> float | None:
     """Interval in seconds from ``"5min"``, ``"300s"``, ``300`` or a Timedelta.
+
+    Parameters
+    ----------
+    interval : str, float, int, pandas.Timedelta or None
+        The interval; ``None`` gives ``None``.
 
     Examples
     --------
@@ -164,6 +174,11 @@ def parse_interval(interval: str | float | int | pd.Timedelta | None) -> float |
 
 def check_tz(tz: str) -> str:
     """``tz`` if pandas knows the time zone, else :class:`InputError`.
+
+    Parameters
+    ----------
+    tz : str
+        A time zone name (IANA, e.g. ``Europe/Amsterdam``).
 
     Examples
     --------
@@ -214,6 +229,11 @@ def detect_format(path: str | Path) -> str:
     """Guess the layout of one trace file from its first lines.
 
     Returns one of ``long``, ``wide``, ``single``, ``parquet``, ``sadf``, ``nmon``, ``sar``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The trace file.
 
     Examples
     --------

@@ -54,11 +54,13 @@ class ColonyPlanResult:
     plan : ColonyPlan
         The checked plan (``plan.findings`` holds the findings).
     design : colonykit.designs.Design
+        The chosen design, sized.
     comparison : pandas.DataFrame
         :func:`colonykit.designs.compare` for this colony's guest count.
     sizing : object or None
         The :class:`colonykit.sizing.SizingResult` (None without an inventory).
     scenario : Scenario
+        The scenario the plan was built from.
     extras : dict
         With traces: ``"whitespace"`` (:class:`colonykit.whitespace.WhiteSpaceResult`),
         ``"demand"`` (the wide demand frame), ``"staggering"`` and ``"packing"`` results when
@@ -121,7 +123,13 @@ class ColonyPlanResult:
 
 
 def inputs_sha256(scen: Scenario) -> str:
-    """SHA-256 of the scenario (as validated) and the files it names."""
+    """SHA-256 of the scenario (as validated) and the files it names.
+
+    Parameters
+    ----------
+    scen : Scenario
+        The scenario.
+    """
     h = hashlib.sha256()
     h.update(json.dumps(scen.model_dump(mode="json"), sort_keys=True).encode())
     for rel in [scen.inventory, scen.traces.path if scen.traces else None, scen.design.file]:
@@ -133,7 +141,17 @@ def inputs_sha256(scen: Scenario) -> str:
 
 
 def guest_rows(scen: Scenario, inv: pd.DataFrame, sizing_res: Any) -> pd.DataFrame:
-    """One row per guest (inventory rows expanded by ``count``), with memory, vCPUs and MIPS."""
+    """One row per guest (inventory rows expanded by ``count``), with memory, vCPUs and MIPS.
+
+    Parameters
+    ----------
+    scen : Scenario
+        The scenario.
+    inv : pandas.DataFrame
+        Its validated inventory.
+    sizing_res : SizingResult
+        The inventory's sizing.
+    """
     problems: list[str] = []
     frac = scen.guests.memory_from_source_frac
     if frac is None:

@@ -35,7 +35,13 @@ class Loss:
 
 
 def feilong_losses(plan: ColonyPlan) -> list[Loss]:
-    """What a Feilong body cannot carry, per guest."""
+    """What a Feilong body cannot carry, per guest.
+
+    Parameters
+    ----------
+    plan : ColonyPlan
+        The plan.
+    """
     out: list[Loss] = []
     for host in plan.hosts:
         for g in host.guests:
@@ -74,7 +80,13 @@ def feilong_losses(plan: ColonyPlan) -> list[Loss]:
 
 
 def libvirt_losses(plan: ColonyPlan) -> list[Loss]:
-    """What the libvirt domain XML cannot carry, per guest."""
+    """What the libvirt domain XML cannot carry, per guest.
+
+    Parameters
+    ----------
+    plan : ColonyPlan
+        The plan.
+    """
     out: list[Loss] = []
     for host in plan.hosts:
         for g in host.guests:
@@ -106,6 +118,13 @@ def libvirt_losses(plan: ColonyPlan) -> list[Loss]:
 
 def losses(plan: ColonyPlan, targets: list[str]) -> list[Loss]:
     """What each of ``targets`` cannot carry: ``Loss(target, guest or host, what)``.
+
+    Parameters
+    ----------
+    plan : ColonyPlan
+        The plan.
+    targets : list of str
+        Render targets (:data:`colonykit.render.TARGETS`).
 
     Examples
     --------

@@ -64,7 +64,13 @@ def _finding(code: str, severity: Severity, message: str, path: str) -> Finding:
 
 
 def paging_required_gib(host: Host) -> tuple[float, str]:
-    """Paging space [GiB] the host's paging rule asks for, and the rule's name."""
+    """Paging space [GiB] the host's paging rule asks for, and the rule's name.
+
+    Parameters
+    ----------
+    host : Host
+        The plan host (z/VM LPAR).
+    """
     virt = [g.memory_mib for g in host.guests]
     vdisk = sum(s.size_mib or 0 for g in host.guests for s in g.storage if s.kind == "vdisk")
     res = paging.paging_space(virt, host.capacity.memory_gib * MIB_PER_GIB, vdisk_mib=vdisk,
@@ -73,7 +79,15 @@ def paging_required_gib(host: Host) -> tuple[float, str]:
 
 
 def channel_busy(io: HostIO, max_busy_pct: float) -> dict[str, float]:
-    """Channel busy of a host's DASD I/O (:func:`colonykit.channels.channel_load`)."""
+    """Channel busy of a host's DASD I/O (:func:`colonykit.channels.channel_load`).
+
+    Parameters
+    ----------
+    io : HostIO
+        The host's DASD I/O.
+    max_busy_pct : float
+        Target maximum busy per path [%].
+    """
     r = channels.channel_load(io.io_rate_per_s, io.connect_ms, paths=io.paths, max_busy_pct=max_busy_pct)
     return {"busy_pct": float(r.busy_pct), "per_path_busy_pct": float(r.per_path_busy_pct),
             "paths_needed": float(r.paths_needed)}
@@ -290,6 +304,7 @@ def check_plan(plan: ColonyPlan, *, vdisk_max_blocks: int | None = None) -> list
     Parameters
     ----------
     plan : ColonyPlan
+        The plan to check.
     vdisk_max_blocks : int, optional
         Largest VDISK [512-byte blocks] (default ``plan_vdisk_max_blocks`` = 4,194,296).
 

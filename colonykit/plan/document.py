@@ -46,7 +46,7 @@ class Metadata(_Model):
     revision: int = Field(1, ge=1, description="Bumped by the planner on each edit.")
     generated_by: str = Field(description="colonykit version that produced the plan.")
     design: Ident = Field(description="Colony design (see `colonykit designs`).")
-    platform: Literal["zvm", "xen"]
+    platform: Literal["zvm", "xen"] = Field(description="Hypervisor platform: z/VM or Xen.")
     volume_model: DasdModel = Field(
         "3390-9", description="3390 model of the minidisk volumes.")
     scenario: str = Field("", description="Scenario file the plan came from.")
@@ -57,9 +57,9 @@ class ZvmDisk(_Model):
     """Where a minidisk lives on z/VM."""
 
     owner: Userid | None = Field(None, description="Userid owning a shared minidisk.")
-    vdev: Hex4
-    devtype: Literal["3390"] = "3390"
-    volser: Volser
+    vdev: Hex4 = Field(description="Virtual device address (4 hex digits).")
+    devtype: Literal["3390"] = Field("3390", description="Device type of the minidisk volume.")
+    volser: Volser = Field(description="Volume serial of the DASD volume.")
     start_cyl: int = Field(ge=1, le=MAX_CYLINDERS, description="First cylinder (cylinder 0 holds the label).")
     count_cyl: int = Field(ge=1, le=MAX_CYLINDERS, description="Size in 3390 cylinders.")
 
@@ -68,58 +68,62 @@ class XenImage(_Model):
     """A file or block device holding a Xen disk image."""
 
     target: pt.AbsPath = Field(description="Path of the image on the host.")
-    format: Literal["raw", "qcow", "qcow2", "vhd", "qed"] = "raw"
+    format: Literal["raw", "qcow", "qcow2", "vhd", "qed"] = Field("raw", description="Image format (xl disk `format=`).")
 
 
 class NfsExport(_Model):
     """An NFS export (Xen NFS root)."""
 
-    server: pt.HostName
-    export: pt.AbsPath
-    options: pt.MountOptions = ""
+    server: pt.HostName = Field(description="NFS server (host name or address).")
+    export: pt.AbsPath = Field(description="Exported directory on the server.")
+    options: pt.MountOptions = Field("", description="NFS mount options.")
 
 
 class Image(_Model):
     """A shared read-only disk: z/VM base minidisk or Xen root image."""
 
-    id: Ident
-    role: pt.Word
-    mount: pt.MountPoint
-    access: Literal["ro"] = "ro"
-    fs: pt.FsType = ""
+    id: Ident = Field(description="Image id, referenced by guests' storage and profile links.")
+    role: pt.Word = Field(description="What the image holds (e.g. root, usr).")
+    mount: pt.MountPoint = Field(description="Mount point in the guests.")
+    access: Literal["ro"] = Field("ro", description="Shared images are read-only.")
+    fs: pt.FsType = Field("", description="File system type.")
     size_mib: int = Field(ge=0, description="Size [MiB] (rounded up).")
     size_cyl: int | None = Field(None, ge=1, description="Size [3390 cylinders] (z/VM).")
-    zvm: ZvmDisk | None = None
-    xen: XenImage | None = None
+    zvm: ZvmDisk | None = Field(None, description="Where the base minidisk lives (z/VM).")
+    xen: XenImage | None = Field(None, description="The image file or device (Xen).")
 
 
 class ZvmNetwork(_Model):
-    vswitch: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9$#@]{1,8}$")]
-    nic_type: Literal["QDIO", "HIPERS"] = "QDIO"
+    """z/VM specifics of a network: the VSWITCH and the NIC type."""
+
+    vswitch: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9$#@]{1,8}$")] = Field(description="VSWITCH name (1-8 characters A-Z 0-9 $ # @).")
+    nic_type: Literal["QDIO", "HIPERS"] = Field("QDIO", description="Type of the guests' NICs (NICDEF TYPE).")
 
 
 class XenNetwork(_Model):
-    bridge: pt.IfName
+    """Xen specifics of a network: the host bridge."""
+
+    bridge: pt.IfName = Field(description="Bridge on the host the domUs' vifs attach to.")
 
 
 class Network(_Model):
     """A virtual switch (z/VM) or bridge (Xen)."""
 
-    id: Ident
-    cidr: pt.Cidr | None = None
-    zvm: ZvmNetwork | None = None
-    xen: XenNetwork | None = None
+    id: Ident = Field(description="Network id, referenced by guest NICs and profiles.")
+    cidr: pt.Cidr | None = Field(None, description="Address range of the network (addr/prefix).")
+    zvm: ZvmNetwork | None = Field(None, description="z/VM specifics (VSWITCH).")
+    xen: XenNetwork | None = Field(None, description="Xen specifics (bridge).")
 
 
 class Capacity(_Model):
     """Real resources of one host or LPAR."""
 
     cpus: int = Field(ge=1, le=MAX_CORES, description="Real engines (IFLs for z/VM, cores for Xen).")
-    cpu_type: pt.CpuType = "IFL"
+    cpu_type: pt.CpuType = Field("IFL", description="Engine type (IFL on IBM Z).")
     memory_gib: float = Field(gt=0, description="Real storage [GiB].")
     paging_gib: float = Field(0.0, ge=0, description="Paging space on DASD [GiB] (z/VM).")
     paging_volumes: int = Field(0, ge=0, description="Paging volumes.")
-    paging_volume_model: DasdModel = "3390-9"
+    paging_volume_model: DasdModel = Field("3390-9", description="3390 model of the paging volumes.")
     mips_usable: float | None = Field(
         None, ge=0, description="Guest MIPS the host carries at its target utilization after CP "
         "and idle-guest overhead (z/VM; None when not sized in MIPS).")
@@ -133,8 +137,8 @@ class Rules(_Model):
     """Limits a host is checked against."""
 
     max_memory_overcommit_ratio: float = Field(gt=0, description="Σ guest virtual ÷ real storage.")
-    paging_rule: str = "velocity"  # paging.DEFAULT_RULE (docs/io.md: why); "sg24-6824" still loads
-    channel_max_busy_pct: float = Field(50.0, gt=0, le=100)
+    paging_rule: str = Field("velocity", description="Paging-space rule the host is checked against (a row of paging_rules.csv).")  # paging.DEFAULT_RULE (docs/io.md: why); "sg24-6824" still loads
+    channel_max_busy_pct: float = Field(50.0, gt=0, le=100, description="Target maximum busy per channel path [%].")
     vdisk_syslim_blocks: int | None = Field(
         None, ge=0, description="SET VDISK SYSLIM of the LPAR [512-byte blocks] (CK020); None: not checked.")
     tdisk_space_cyl: int | None = Field(
@@ -144,28 +148,32 @@ class Rules(_Model):
 class HostIO(_Model):
     """DASD I/O load of a host, for the channel-busy check."""
 
-    io_rate_per_s: float = Field(ge=0)
-    connect_ms: float = Field(gt=0)
-    paths: int = Field(1, ge=1)
+    io_rate_per_s: float = Field(ge=0, description="DASD I/O rate of the host's guests [per second].")
+    connect_ms: float = Field(gt=0, description="Connect time per I/O [ms].")
+    paths: int = Field(1, ge=1, description="Channel paths to the DASD.")
 
 
 class Link(_Model):
-    image: Ident
-    vdev: Hex4
-    mode: Literal["RR", "R"] = "RR"
+    """A read-only ``LINK`` of a profile to a shared image."""
+
+    image: Ident = Field(description="Id of the shared image linked.")
+    vdev: Hex4 = Field(description="Virtual device the guests see it at (4 hex digits).")
+    mode: Literal["RR", "R"] = Field("RR", description="Link mode (read-only).")
 
 
 class NicRef(_Model):
-    network: Ident
-    vdev: Hex4
+    """A ``NICDEF`` of a profile: a NIC on one of the plan's networks."""
+
+    network: Ident = Field(description="Id of the plan network.")
+    vdev: Hex4 = Field(description="Virtual device of the NIC (4 hex digits).")
 
 
 class Profile(_Model):
     """A z/VM directory PROFILE included by every colony member."""
 
-    name: Userid
-    links: list[Link] = Field(default_factory=list)
-    nics: list[NicRef] = Field(default_factory=list)
+    name: Userid = Field(description="Profile name (directory PROFILE entry).")
+    links: list[Link] = Field(default_factory=list, description="Shared images every member links.")
+    nics: list[NicRef] = Field(default_factory=list, description="NICs every member gets.")
 
 
 class StorageItem(_Model):
@@ -177,135 +185,139 @@ class StorageItem(_Model):
     image at ``target``), ``nfs`` (NFS root at ``target``).
     """
 
-    id: Ident
-    role: pt.Word
-    kind: Literal["shared", "mdisk", "tdisk", "vdisk", "image", "nfs"]
-    access: Literal["ro", "rw"]
+    id: Ident = Field(description="Component id of the design.")
+    role: pt.Word = Field(description="What the disk holds (e.g. root, swap, data).")
+    kind: Literal["shared", "mdisk", "tdisk", "vdisk", "image", "nfs"] = Field(description="Kind of disk (see the class description).")
+    access: Literal["ro", "rw"] = Field(description="Read-only or read-write.")
     vdev: Annotated[str, StringConstraints(pattern=r"^(?:[0-9A-F]{4}|xvd[a-z]{1,2}|nfs)$")] = Field(
         description="z/VM virtual device (4 hex digits), Xen vdev (xvda…) or 'nfs'.")
-    mount: pt.MountPoint = ""
-    fs: pt.FsType = ""
-    image: Ident | None = None
-    size_mib: int | None = Field(None, ge=1, le=int(MAX_TABLE_VALUE))
-    size_cyl: int | None = Field(None, ge=1, le=MAX_CYLINDERS)
-    volser: Volser | None = None
-    start_cyl: int | None = Field(None, ge=1, le=MAX_CYLINDERS)
-    pool: pt.DiskPool | None = None
-    target: pt.StorageTarget | None = None
+    mount: pt.MountPoint = Field("", description="Mount point in the guest.")
+    fs: pt.FsType = Field("", description="File system type.")
+    image: Ident | None = Field(None, description="Id of the shared image (kind shared).")
+    size_mib: int | None = Field(None, ge=1, le=int(MAX_TABLE_VALUE), description="Size [MiB] (VDISK, Xen image).")
+    size_cyl: int | None = Field(None, ge=1, le=MAX_CYLINDERS, description="Size [3390 cylinders] (minidisk, T-disk).")
+    volser: Volser | None = Field(None, description="Volume serial of a private minidisk.")
+    start_cyl: int | None = Field(None, ge=1, le=MAX_CYLINDERS, description="First cylinder of a private minidisk (cylinder 0 holds the label).")
+    pool: pt.DiskPool | None = Field(None, description="Disk pool (Feilong `disk_pool`, e.g. ECKD:POOL1).")
+    target: pt.StorageTarget | None = Field(None, description="Image path or NFS server:path (Xen).")
 
 
 class ZvmGuest(_Model):
     """z/VM specifics of a guest (USER entry)."""
 
-    userid: Userid
-    password: pt.Password = "XXXXXXXX"
-    profile: Userid | None = None
+    userid: Userid = Field(description="z/VM userid (1-8 characters).")
+    password: pt.Password = Field("XXXXXXXX", description="Directory password (a placeholder by default; files holding it are written 0600).")
+    profile: Userid | None = Field(None, description="Directory PROFILE the USER entry includes.")
     ipl: pt.IplTarget = Field(description="IPL device (vdev) or NSS name.")
-    machine: Literal["ESA", "XA", "XC", "Z"] = "ESA"
-    privclass: pt.PrivClass = "G"
-    options: list[pt.OptionKeyword] = Field(default_factory=list)
+    machine: Literal["ESA", "XA", "XC", "Z"] = Field("ESA", description="Virtual machine architecture (MACHINE).")
+    privclass: pt.PrivClass = Field("G", description="CP privilege classes.")
+    options: list[pt.OptionKeyword] = Field(default_factory=list, description="Directory OPTION operands.")
     namesave: list[pt.NssName] = Field(default_factory=list, description="Restricted NSS/DCSS names.")
 
 
 class XenGuest(_Model):
     """Xen specifics of a domU (xl.cfg)."""
 
-    type: Literal["pv", "pvh", "hvm"] = "pvh"
-    kernel: pt.AbsPath | None = None
-    ramdisk: pt.AbsPath | None = None
-    root: pt.KernelArgs | None = None
-    extra: pt.KernelArgs | None = None
+    type: Literal["pv", "pvh", "hvm"] = Field("pvh", description="Guest type (xl `type=`).")
+    kernel: pt.AbsPath | None = Field(None, description="Kernel on the host (direct kernel boot).")
+    ramdisk: pt.AbsPath | None = Field(None, description="Initial ramdisk on the host.")
+    root: pt.KernelArgs | None = Field(None, description="Root device argument of the kernel (xl `root=`).")
+    extra: pt.KernelArgs | None = Field(None, description="Further kernel arguments (xl `extra=`).")
 
 
 class GuestNic(_Model):
-    network: Ident
-    vdev: pt.Vdev | None = None
-    ip: pt.IpAddress | None = None
-    mac: pt.MacAddress | None = None
+    """A guest's NIC on one of the plan's networks, with its address."""
+
+    network: Ident = Field(description="Id of the plan network.")
+    vdev: pt.Vdev | None = Field(None, description="Virtual device of the NIC (z/VM).")
+    ip: pt.IpAddress | None = Field(None, description="Address with prefix (addr/prefix).")
+    mac: pt.MacAddress | None = Field(None, description="MAC address.")
 
 
 class Guest(_Model):
     """One Linux guest (z/VM virtual machine or Xen domU)."""
 
-    name: GuestName
-    source_server: str = ""
-    vcpus: int = Field(ge=1, le=MAX_VCPUS)
-    max_vcpus: int = Field(ge=1, le=MAX_VCPUS)
-    memory_mib: int = Field(ge=1, le=MAX_GUEST_MEMORY_MIB)
-    max_memory_mib: int = Field(ge=1, le=MAX_GUEST_MEMORY_MIB)
-    share_relative: int = Field(100, ge=1, le=10000)
+    name: GuestName = Field(description="Guest name (lower case, a-z 0-9 -).")
+    source_server: str = Field("", description="Inventory server the guest replaces.")
+    vcpus: int = Field(ge=1, le=MAX_VCPUS, description="Virtual CPUs at logon.")
+    max_vcpus: int = Field(ge=1, le=MAX_VCPUS, description="Most virtual CPUs the guest may define.")
+    memory_mib: int = Field(ge=1, le=MAX_GUEST_MEMORY_MIB, description="Virtual storage at logon [MiB].")
+    max_memory_mib: int = Field(ge=1, le=MAX_GUEST_MEMORY_MIB, description="Most virtual storage the guest may define [MiB].")
+    share_relative: int = Field(100, ge=1, le=10000, description="Relative CPU share (z/VM SHARE RELATIVE; Xen credit weight).")
     mips_sized: float = Field(0.0, ge=0, description="MIPS the sizing gave this guest.")
     peak_mips: float | None = Field(
         None, ge=0, description="Peak of the guest's own measured MIPS series (typical bound).")
-    zvm: ZvmGuest | None = None
-    xen: XenGuest | None = None
-    storage: list[StorageItem] = Field(default_factory=list)
-    network: list[GuestNic] = Field(default_factory=list)
-    tags: dict[str, str] = Field(default_factory=dict)
+    zvm: ZvmGuest | None = Field(None, description="z/VM specifics (USER entry).")
+    xen: XenGuest | None = Field(None, description="Xen specifics (xl.cfg).")
+    storage: list[StorageItem] = Field(default_factory=list, description="The guest's disks, in the design's order.")
+    network: list[GuestNic] = Field(default_factory=list, description="The guest's NICs.")
+    tags: dict[str, str] = Field(default_factory=dict, description="Free labels (role, workload class) for inventories such as Ansible groups.")
 
 
 class Host(_Model):
     """A z/VM LPAR or Xen host with its guests."""
 
-    id: Ident
-    platform: Literal["zvm", "xen"]
-    capacity: Capacity
-    rules: Rules
-    io: HostIO | None = None
-    profiles: list[Profile] = Field(default_factory=list)
-    guests: list[Guest] = Field(default_factory=list)
+    id: Ident = Field(description="Host or LPAR id.")
+    platform: Literal["zvm", "xen"] = Field(description="Hypervisor platform: z/VM or Xen.")
+    capacity: Capacity = Field(description="Real resources of the host.")
+    rules: Rules = Field(description="Limits the host is checked against.")
+    io: HostIO | None = Field(None, description="DASD I/O load, for the channel-busy check.")
+    profiles: list[Profile] = Field(default_factory=list, description="Directory profiles the guests include (z/VM).")
+    guests: list[Guest] = Field(default_factory=list, description="The guests placed on the host.")
 
 
 class EvidenceItem(_Model):
     """One piece of sizing evidence; ``evaluated: false`` says it was not computed and why."""
 
-    evaluated: bool
-    applicable: bool = True
-    method: str = ""
-    source: str = ""
-    note: str = ""
-    values: dict[str, Scalar] = Field(default_factory=dict)
+    evaluated: bool = Field(description="Whether the item was computed.")
+    applicable: bool = Field(True, description="Whether the item applies to this plan.")
+    method: str = Field("", description="How it was computed.")
+    source: str = Field("", description="The model's source (publication, section).")
+    note: str = Field("", description="What it says, or why it was not computed.")
+    values: dict[str, Scalar] = Field(default_factory=dict, description="The figures, by name (units in the names).")
 
 
 class Assumption(_Model):
-    name: str
-    value: Scalar = None
-    unit: str = ""
-    source: str = ""
+    """One number the plan assumed, with its unit and source."""
+
+    name: str = Field(description="What was assumed.")
+    value: Scalar = Field(None, description="Its value.")
+    unit: str = Field("", description="Unit of the value.")
+    source: str = Field("", description="Where the value comes from.")
 
 
 class Evidence(_Model):
     """Why the plan has the size it has."""
 
-    sizing: EvidenceItem
-    white_space: EvidenceItem
-    paging: EvidenceItem
-    channels: EvidenceItem
-    design: EvidenceItem
-    memory: EvidenceItem = Field(default_factory=lambda: EvidenceItem(evaluated=False, note="not computed"))
-    assumptions: list[Assumption] = Field(default_factory=list)
+    sizing: EvidenceItem = Field(description="WLF CPU sizing.")
+    white_space: EvidenceItem = Field(description="Composite (white space) analysis of the measured traces.")
+    paging: EvidenceItem = Field(description="Paging space against the rules.")
+    channels: EvidenceItem = Field(description="Channel path load.")
+    design: EvidenceItem = Field(description="Disk figures of the chosen design.")
+    memory: EvidenceItem = Field(default_factory=lambda: EvidenceItem(evaluated=False, note="not computed"), description="Memory overcommit per host.")
+    assumptions: list[Assumption] = Field(default_factory=list, description="Every constant the plan used, with its source.")
 
 
 class Finding(_Model):
     """A coded check result (see the module docstring for the codes)."""
 
-    code: Annotated[str, StringConstraints(pattern=r"^CK[0-9]{3}$")]
-    severity: Severity
-    message: str
-    path: str = ""
+    code: Annotated[str, StringConstraints(pattern=r"^CK[0-9]{3}$")] = Field(description="Check code (CK001 ...).")
+    severity: Severity = Field(description="error or warning.")
+    message: str = Field(description="What was found and what to do.")
+    path: str = Field("", description="Plan path the finding is about.")
 
 
 class ColonyPlan(_Model):
     """The provisioning document: ``apiVersion: colonykit/v1``, ``kind: ColonyPlan``."""
 
-    apiVersion: Literal["colonykit/v1"] = API_VERSION
-    kind: Literal["ColonyPlan"] = PLAN_KIND
-    metadata: Metadata
-    images: list[Image] = Field(default_factory=list)
-    networks: list[Network] = Field(default_factory=list)
-    hosts: list[Host] = Field(default_factory=list)
-    evidence: Evidence
-    findings: list[Finding] = Field(default_factory=list)
+    apiVersion: Literal["colonykit/v1"] = Field(API_VERSION, description="Document version.")
+    kind: Literal["ColonyPlan"] = Field(PLAN_KIND, description="Document kind.")
+    metadata: Metadata = Field(description="Who made the plan, from what.")
+    images: list[Image] = Field(default_factory=list, description="Shared read-only images.")
+    networks: list[Network] = Field(default_factory=list, description="Virtual switches or bridges.")
+    hosts: list[Host] = Field(default_factory=list, description="LPARs or hosts with their guests.")
+    evidence: Evidence = Field(description="Why the plan has the size it has.")
+    findings: list[Finding] = Field(default_factory=list, description="Coded check results.")
 
     def guests(self) -> list[tuple[Host, Guest]]:
         """Every (host, guest) pair in plan order."""
@@ -315,6 +327,11 @@ class ColonyPlan(_Model):
 
 def plan_guest_count(plan: ColonyPlan) -> int:
     """Number of guests in a plan.
+
+    Parameters
+    ----------
+    plan : ColonyPlan
+        The plan.
 
     Examples
     --------

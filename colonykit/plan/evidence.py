@@ -15,12 +15,26 @@ from colonykit.units import MIB_PER_GIB
 
 
 def not_evaluated(note: str, method: str = "") -> EvidenceItem:
-    """An evidence item that says it was not computed, and why."""
+    """An evidence item that says it was not computed, and why.
+
+    Parameters
+    ----------
+    note : str
+        Why it was not computed.
+    method : str, optional
+        The method that would have computed it.
+    """
     return EvidenceItem(evaluated=False, method=method, note=note)
 
 
 def clean(v: Any) -> Scalar:
-    """A value as a plan scalar: numpy scalars unwrapped, non-finite floats as None."""
+    """A value as a plan scalar: numpy scalars unwrapped, non-finite floats as None.
+
+    Parameters
+    ----------
+    v : object
+        A value computed by the library.
+    """
     if isinstance(v, np.generic):
         v = v.item()
     if isinstance(v, float) and not math.isfinite(v):
@@ -31,7 +45,17 @@ def clean(v: Any) -> Scalar:
 
 
 def sizing_evidence(sizing_res: Any, bound: str, extra: dict[str, Scalar] | None = None) -> EvidenceItem:
-    """The WLF sizing as evidence: MIPS and engines per bound, processor, target utilization."""
+    """The WLF sizing as evidence: MIPS and engines per bound, processor, target utilization.
+
+    Parameters
+    ----------
+    sizing_res : SizingResult
+        The inventory's sizing.
+    bound : {'low', 'typical', 'high'}
+        The bound the plan is sized at.
+    extra : dict of str to scalar, optional
+        More values for the item.
+    """
     engines = sizing_res.engines
     return EvidenceItem(
         evaluated=True, method="workload factor (tpm/MIPS) sizing, seed 003 §2.4",
@@ -45,13 +69,27 @@ def sizing_evidence(sizing_res: Any, bound: str, extra: dict[str, Scalar] | None
 
 
 def sizing_assumptions(sizing_res: Any) -> list[Assumption]:
-    """Every constant the sizing used, as plan assumptions."""
+    """Every constant the sizing used, as plan assumptions.
+
+    Parameters
+    ----------
+    sizing_res : SizingResult
+        The inventory's sizing.
+    """
     return [Assumption(name=f"sizing.{a['name']}", value=clean(a["value"]), unit=str(a.get("unit", "")),
                        source=str(a.get("source", ""))) for a in sizing_res.assumptions]
 
 
 def memory_evidence(hosts: list[Host], max_ratio: float) -> EvidenceItem:
-    """Overcommit per host: Σ guest virtual ÷ real storage."""
+    """Overcommit per host: Σ guest virtual ÷ real storage.
+
+    Parameters
+    ----------
+    hosts : list of Host
+        The plan's hosts.
+    max_ratio : float
+        The overcommit limit (Σ virtual ÷ real).
+    """
     values: dict[str, Scalar] = {}
     for h in hosts:
         virt = sum(g.memory_mib for g in h.guests)
@@ -74,7 +112,19 @@ def memory_evidence(hosts: list[Host], max_ratio: float) -> EvidenceItem:
 
 
 def design_evidence(design: Any, row: pd.Series, minidisk_volumes: int, volume_model: str) -> EvidenceItem:
-    """The chosen design's disk figures (from :func:`colonykit.designs.compare`)."""
+    """The chosen design's disk figures (from :func:`colonykit.designs.compare`).
+
+    Parameters
+    ----------
+    design : Design
+        The chosen design.
+    row : pandas.Series
+        Its row of :func:`colonykit.designs.compare`.
+    minidisk_volumes : int
+        Volumes the private minidisks need.
+    volume_model : str
+        3390 model of those volumes.
+    """
     skipped = [c for c in design.components if not c.counted]
     return EvidenceItem(
         evaluated=True, method=f"design {design.name} ({design.seed})", source=design.source,
@@ -89,7 +139,13 @@ def design_evidence(design: Any, row: pd.Series, minidisk_volumes: int, volume_m
 
 
 def design_assumptions(design: Any) -> list[Assumption]:
-    """The design's parameters as plan assumptions."""
+    """The design's parameters as plan assumptions.
+
+    Parameters
+    ----------
+    design : Design
+        The chosen design (:func:`colonykit.designs.get_design`).
+    """
     return [Assumption(name=f"design.{p.name}", value=p.value, unit=p.unit, source=p.source)
             for p in design.parameters.values()]
 
@@ -100,6 +156,15 @@ def trace_extras(demand: pd.DataFrame, ws: Any, *, stagger: bool = True) -> dict
     Recurring daily spikes inside 00:00-06:00 detected with
     :func:`colonykit.staggering.detect_spikes` (its documented defaults) and moved by
     :func:`colonykit.staggering.stagger`; needs a time index.
+
+    Parameters
+    ----------
+    demand : pandas.DataFrame
+        The measured guests' MIPS series (time × guest).
+    ws : WhiteSpaceResult
+        Their white-space analysis (for the unit in the note).
+    stagger : bool, default True
+        Detect and move the spikes (False: no staggering).
     """
     out: dict[str, Any] = {"trace_notes": []}
     notes: list[str] = out["trace_notes"]

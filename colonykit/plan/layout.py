@@ -42,14 +42,30 @@ DATA_ROLE = "appdata"
 
 @dataclass(frozen=True)
 class NetworkPlan:
-    """The colony network and where guest addresses start."""
+    """The colony network and where guest addresses start.
+
+    Parameters
+    ----------
+    network : Network
+        The plan network.
+    first_address : int
+        The first guest's address (as an integer).
+    prefixlen : int
+        Prefix length of the network.
+    """
 
     network: Network
     first_address: int
     prefixlen: int
 
     def address(self, i: int) -> str:
-        """The ``i``-th guest's address with prefix length (``10.1.0.11/16``)."""
+        """The ``i``-th guest's address with prefix length (``10.1.0.11/16``).
+
+        Parameters
+        ----------
+        i : int
+            0-based guest number.
+        """
         return f"{ipaddress.ip_address(self.first_address + i)}/{self.prefixlen}"
 
 
@@ -60,6 +76,21 @@ class MinidiskLayout:
     Each guest's block holds the design's private minidisks (``components``, in order),
     then its application-disk (data) minidisks (``data_cyl[guest]``, from the inventory's
     ``disk_gib``, :func:`colonykit.storage.data_minidisk_cyl`).
+
+    Parameters
+    ----------
+    components : list of Component
+        The design's private minidisk components, in order.
+    volume : numpy.ndarray
+        Volume index of each minidisk, guest by guest.
+    start_cyl : numpy.ndarray
+        First cylinder of each, guest by guest.
+    volsers : list of str
+        Volume serial of each volume index.
+    offsets : numpy.ndarray
+        Index of each guest's first minidisk in ``volume`` and ``start_cyl``.
+    data_cyl : list of list of int
+        Each guest's application-disk minidisks [cyl].
     """
 
     components: list[Any]
@@ -73,24 +104,57 @@ class MinidiskLayout:
         """Volser and first cylinder of one guest's ``component_index``-th private minidisk.
 
         Indices past the design's components address the guest's data minidisks.
+
+        Parameters
+        ----------
+        guest_index : int
+            0-based guest number.
+        component_index : int
+            0-based private minidisk of the design.
         """
         k = int(self.offsets[guest_index]) + component_index
         return self.volsers[int(self.volume[k])], int(self.start_cyl[k])
 
 
 def volsers(prefix: str, n: int) -> list[str]:
-    """``n`` volume serials ``prefix`` + zero-padded number, 6 characters each."""
+    """``n`` volume serials ``prefix`` + zero-padded number, 6 characters each.
+
+    Parameters
+    ----------
+    prefix : str
+        Volume serial prefix.
+    n : int
+        Number of serials.
+    """
     width = 6 - len(prefix)
     return [f"{prefix}{i + 1:0{width}d}" for i in range(n)]
 
 
 def guest_name(server: str, k: int) -> str:
-    """The guest name of instance ``k`` of a server (lower case, ``[a-z0-9-]``)."""
+    """The guest name of instance ``k`` of a server (lower case, ``[a-z0-9-]``).
+
+    Parameters
+    ----------
+    server : str
+        Inventory server name.
+    k : int
+        1-based instance (of a row with ``count > 1``).
+    """
     return re.sub(r"[^a-z0-9-]", "-", f"{server}-{int(k):02d}".lower()).strip("-")
 
 
 def network_plan(scen: Scenario, n_guests: int, platform: str) -> NetworkPlan:
-    """The scenario's network, checked to hold ``n_guests`` addresses."""
+    """The scenario's network, checked to hold ``n_guests`` addresses.
+
+    Parameters
+    ----------
+    scen : Scenario
+        The scenario.
+    n_guests : int
+        Number of guests.
+    platform : {'zvm', 'xen'}
+        The plan's platform.
+    """
     where = scen.source or "scenario"
     net_cfg = scen.network
     try:
@@ -110,7 +174,15 @@ def network_plan(scen: Scenario, n_guests: int, platform: str) -> NetworkPlan:
 
 
 def shared_images(design: Any, scen: Scenario) -> tuple[list[Image], dict[str, str]]:
-    """The design's shared read-only images, and the image id of each shared component."""
+    """The design's shared read-only images, and the image id of each shared component.
+
+    Parameters
+    ----------
+    design : Design
+        The chosen design.
+    scen : Scenario
+        The scenario.
+    """
     st = scen.storage
     owner = (design.owner or "LNXBASE").upper()
     shared = [c for c in design.components if c.shared and c.counted]
@@ -137,6 +209,17 @@ def minidisk_layout(design: Any, scen: Scenario, n_guests: int,
 
     ``data_cyl`` gives each guest's application-disk minidisks [cyl] (z/VM only; empty lists
     or None for none).
+
+    Parameters
+    ----------
+    design : Design
+        The chosen design.
+    scen : Scenario
+        The scenario (volume model, volser prefix).
+    n_guests : int
+        Number of guests.
+    data_cyl : list of list of int, optional
+        Each guest's application-disk minidisks [cyl] (see above).
     """
     private = [c for c in design.components if not c.shared and c.kind == "mdisk" and c.counted]
     base = np.array([c.size_cyl for c in private], dtype=np.int64)
@@ -156,6 +239,15 @@ def minidisk_layout(design: Any, scen: Scenario, n_guests: int,
 
 def data_vdevs(first: str, n: int, where: str = "scenario") -> list[str]:
     """``n`` consecutive z/VM virtual devices from ``first`` (hex), refused past ``FFFF``.
+
+    Parameters
+    ----------
+    first : str
+        The first virtual device (4 hex digits).
+    n : int
+        Number of devices.
+    where : str, default 'scenario'
+        Source of ``first``, for the message.
 
     Examples
     --------
@@ -186,6 +278,23 @@ def guest_storage(design: Any, scen: Scenario, gi: int, name: str, image_of: dic
     The application disk (the inventory's ``disk_gib``) is the guest's data minidisks from
     ``md.data_cyl[gi]`` (z/VM, role ``data``, from ``storage.data_vdev_first`` upwards) or one
     data image of ``data_image_mib`` MiB (Xen, the next free ``xvd`` name).
+
+    Parameters
+    ----------
+    design : Design
+        The chosen design.
+    scen : Scenario
+        The scenario.
+    gi : int
+        0-based guest number.
+    name : str
+        The guest's name.
+    image_of : dict of str to str
+        Image id of each shared component (:func:`shared_images`).
+    md : MinidiskLayout
+        The colony's private minidisks (:func:`minidisk_layout`).
+    data_image_mib : int, default 0
+        Size of the Xen data image [MiB] (0: none).
     """
     st = scen.storage
     zvm = design.platform == "zvm"
@@ -243,7 +352,23 @@ def _data_storage(design: Any, scen: Scenario, gi: int, name: str, md: MinidiskL
 
 def guest_platform(design: Any, scen: Scenario, gi: int, stor: list[StorageItem], net: NetworkPlan,
                    userid_width: int) -> tuple[ZvmGuest | None, XenGuest | None, GuestNic]:
-    """The z/VM USER entry or Xen domU specifics of guest ``gi``, and its NIC."""
+    """The z/VM USER entry or Xen domU specifics of guest ``gi``, and its NIC.
+
+    Parameters
+    ----------
+    design : Design
+        The chosen design.
+    scen : Scenario
+        The scenario.
+    gi : int
+        0-based guest number.
+    stor : list of StorageItem
+        The guest's disks (:func:`guest_storage`).
+    net : NetworkPlan
+        The colony network.
+    userid_width : int
+        Digits of the z/VM userid numbers.
+    """
     st = scen.storage
     ip = net.address(gi)
     if design.platform == "zvm":

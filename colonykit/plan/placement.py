@@ -29,7 +29,25 @@ from colonykit.units import MIB_PER_GIB
 
 @dataclass(frozen=True)
 class Placement:
-    """Where each guest row goes and what each LPAR/host gets."""
+    """Where each guest row goes and what each LPAR/host gets.
+
+    Parameters
+    ----------
+    host_of : numpy.ndarray
+        Host index of each guest row.
+    cpus : list of int
+        Engines (z/VM) or cores (Xen) of each host.
+    mips_usable : list of float or None
+        Guest MIPS each host carries at the target utilization (None when not sized in MIPS).
+    composite_peak_mips, composite_p95_mips : list of float or None
+        Peak and 95th percentile of each host's placed guests' summed MIPS series (measured).
+    method : str
+        How the guests were placed.
+    packing : PackingResult, optional
+        The time-series packing (measured placement).
+    notes : list of str, optional
+        What the placement assumed or changed.
+    """
 
     host_of: np.ndarray
     cpus: list[int]
@@ -47,7 +65,15 @@ class Placement:
 
 
 def max_engines_per_host(scen: Scenario, sizing_res: Any) -> int:
-    """The largest LPAR ``hosts: auto`` builds: the scenario's, or the sourced default, ≤ the machine's."""
+    """The largest LPAR ``hosts: auto`` builds: the scenario's, or the sourced default, ≤ the machine's.
+
+    Parameters
+    ----------
+    scen : Scenario
+        The scenario.
+    sizing_res : SizingResult
+        The inventory's sizing (its target processor's limits).
+    """
     default = int(reference.constant("measured_max_engines_per_host"))
     return int(min(scen.target.max_engines_per_host or default, sizing_res.processor.max_engines))
 
@@ -58,6 +84,17 @@ def place_balanced(scen: Scenario, rows: pd.DataFrame, sizing_res: Any,
 
     ``engines``: the colony's engines or cores to share out (default: the WLF sizing's at the
     scenario's bound; Xen passes its x86 cores).
+
+    Parameters
+    ----------
+    scen : Scenario
+        The scenario.
+    rows : pandas.DataFrame
+        One row per guest (:func:`colonykit.plan.assembly.guest_rows`).
+    sizing_res : SizingResult
+        The inventory's sizing.
+    engines : int, optional
+        Engines or cores to share out (see above).
     """
     bound = scen.target.sizing_bound
     engines = int(engines if engines is not None else sizing_res.engines[bound])
@@ -120,7 +157,21 @@ def _pack(demand: pd.DataFrame, capacity: float, mem: pd.Series | None, host_mem
 
 def place_measured(scen: Scenario, rows: pd.DataFrame, sizing_res: Any, meas: measured.MeasuredSizing,
                    max_ratio: float) -> Placement:
-    """Pack guests on their MIPS series and give each LPAR the engines its own composite needs."""
+    """Pack guests on their MIPS series and give each LPAR the engines its own composite needs.
+
+    Parameters
+    ----------
+    scen : Scenario
+        The scenario.
+    rows : pandas.DataFrame
+        One row per guest (:func:`colonykit.plan.assembly.guest_rows`).
+    sizing_res : SizingResult
+        The inventory's sizing.
+    meas : MeasuredSizing
+        The measured colony (:func:`colonykit.measured.measured_sizing`).
+    max_ratio : float
+        The memory overcommit limit per host.
+    """
     bound = scen.target.sizing_bound
     columns = [str(c) for c in meas.guest_mips.columns]  # server (or server#k): unique per guest
     demand = pd.DataFrame(meas.guest_mips.to_numpy(), index=meas.guest_mips.index, columns=columns)

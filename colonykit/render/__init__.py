@@ -62,7 +62,15 @@ _feilong_max_mem = feilong_max_mem  # kept for callers of the single-module rend
 
 
 def require(plan: ColonyPlan, target: str) -> None:
-    """Raise :class:`InputError` unless ``target`` applies to the plan's platform."""
+    """Raise :class:`InputError` unless ``target`` applies to the plan's platform.
+
+    Parameters
+    ----------
+    plan : ColonyPlan
+        The plan (:func:`colonykit.plan.build_plan` or :func:`colonykit.export.load_plan`).
+    target : str
+        One of :data:`TARGETS`.
+    """
     need = TARGETS[target]
     if need is not None and plan.metadata.platform != need:
         msg = (f"target {target!r} needs a {need} plan; this plan is for {plan.metadata.platform} "
@@ -79,6 +87,7 @@ def losses(plan: ColonyPlan, target: str | None = None) -> list[Loss]:
     Parameters
     ----------
     plan : ColonyPlan
+        The plan.
     target : str, optional
         One target (default: every target that applies to the plan's platform).
 
@@ -104,6 +113,11 @@ RENDERERS: dict[str, Callable[[ColonyPlan], dict[str, str]]] = {
 def targets_for(plan: ColonyPlan) -> list[str]:
     """Renderer targets that apply to the plan's platform.
 
+    Parameters
+    ----------
+    plan : ColonyPlan
+        The plan (:func:`colonykit.plan.build_plan` or :func:`colonykit.export.load_plan`).
+
     Examples
     --------
     >>> from colonykit import plan
@@ -115,6 +129,13 @@ def targets_for(plan: ColonyPlan) -> list[str]:
 
 def render(plan: ColonyPlan, target: str) -> dict[str, str]:
     """Render a plan for one target (see :data:`TARGETS`).
+
+    Parameters
+    ----------
+    plan : ColonyPlan
+        The plan (:func:`colonykit.plan.build_plan` or :func:`colonykit.export.load_plan`).
+    target : str
+        One of :data:`TARGETS`.
 
     Raises
     ------

@@ -20,6 +20,11 @@ from colonykit.render._common import file_name, header, ip_interface
 def group_name(text: str) -> str:
     """An Ansible group name: ``[A-Za-z0-9_]`` only, lower case.
 
+    Parameters
+    ----------
+    text : str
+        A host, LPAR or role name.
+
     Examples
     --------
     >>> group_name("LPAR-1")
@@ -30,6 +35,11 @@ def group_name(text: str) -> str:
 
 def render_ansible(plan: ColonyPlan) -> dict[str, str]:
     """Ansible YAML inventory: one group per host/LPAR and one per guest role.
+
+    Parameters
+    ----------
+    plan : ColonyPlan
+        The plan (:func:`colonykit.plan.build_plan` or :func:`colonykit.export.load_plan`).
 
     Examples
     --------

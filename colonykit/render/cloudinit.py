@@ -95,6 +95,11 @@ def _network_config(plan: ColonyPlan, host_id: str, platform: str, g: Guest) -> 
 def render_cloud_init(plan: ColonyPlan) -> dict[str, str]:
     """cloud-init ``user-data`` and ``network-config`` (v2) per guest.
 
+    Parameters
+    ----------
+    plan : ColonyPlan
+        The plan (:func:`colonykit.plan.build_plan` or :func:`colonykit.export.load_plan`).
+
     Examples
     --------
     >>> import yaml

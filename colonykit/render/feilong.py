@@ -41,6 +41,11 @@ _VDEV = r"[0-9a-fA-F]{1,4}"
 def feilong_max_mem(mib: int) -> str:
     """``max_mem`` matching ``^[1-9][0-9]{0,3}[mMgG]$``.
 
+    Parameters
+    ----------
+    mib : int
+        Guest maximum memory [MiB].
+
     Examples
     --------
     >>> feilong_max_mem(8192), feilong_max_mem(20480)
@@ -112,6 +117,11 @@ def _bodies(plan: ColonyPlan, host_id: str, g: Guest, lost: list[Loss]) -> dict[
 
 def render_feilong(plan: ColonyPlan) -> dict[str, str]:
     """Feilong ``POST /guests`` bodies (one JSON file per guest, plus NIC bodies when needed).
+
+    Parameters
+    ----------
+    plan : ColonyPlan
+        The plan (:func:`colonykit.plan.build_plan` or :func:`colonykit.export.load_plan`).
 
     Examples
     --------

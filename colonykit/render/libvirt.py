@@ -134,6 +134,11 @@ def _domain(plan: ColonyPlan, host_id: str, g: Guest, lost: list[Loss]) -> str:
 def render_libvirt(plan: ColonyPlan) -> dict[str, str]:
     """libvirt domain XML (KVM on IBM Z, s390x), one file per guest.
 
+    Parameters
+    ----------
+    plan : ColonyPlan
+        The plan (:func:`colonykit.plan.build_plan` or :func:`colonykit.export.load_plan`).
+
     Examples
     --------
     >>> from colonykit import plan

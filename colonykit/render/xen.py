@@ -33,6 +33,11 @@ def _target(text: str, field: str, where: str) -> str:
 def render_xen(plan: ColonyPlan) -> dict[str, str]:
     """Xen ``xl.cfg`` files, one per domU.
 
+    Parameters
+    ----------
+    plan : ColonyPlan
+        The plan (:func:`colonykit.plan.build_plan` or :func:`colonykit.export.load_plan`).
+
     Examples
     --------
     >>> from colonykit import plan

@@ -32,6 +32,11 @@ OWNERS_DIR = "owners"
 def storage_size(mib: int) -> str:
     """z/VM storage operand: whole GiB as ``nG``, else ``nM``.
 
+    Parameters
+    ----------
+    mib : int
+        Storage [MiB].
+
     Examples
     --------
     >>> storage_size(2048), storage_size(1536)
@@ -43,6 +48,11 @@ def storage_size(mib: int) -> str:
 def vdisk_blocks(size_mib: int) -> int:
     """512-byte blocks of a VDISK of ``size_mib`` MiB (× 2048).
 
+    Parameters
+    ----------
+    size_mib : int
+        VDISK size [MiB].
+
     Examples
     --------
     >>> vdisk_blocks(200)  # seed 000: MDISK 200 FB-512 V-DISK 409600 MR
@@ -52,7 +62,13 @@ def vdisk_blocks(size_mib: int) -> int:
 
 
 def owners(plan: ColonyPlan) -> dict[str, list]:
-    """Owner userid → the shared images it owns (z/VM plans)."""
+    """Owner userid → the shared images it owns (z/VM plans).
+
+    Parameters
+    ----------
+    plan : ColonyPlan
+        The plan (:func:`colonykit.plan.build_plan` or :func:`colonykit.export.load_plan`).
+    """
     out: dict[str, list] = {}
     for im in plan.images:
         if im.zvm is not None and im.zvm.owner:
@@ -157,6 +173,11 @@ def _system_config(plan: ColonyPlan, host: Host, vswitch: dict[str, str]) -> str
 
 def render_zvm(plan: ColonyPlan) -> dict[str, str]:
     """z/VM directory: the owner entry once, one ``USER.DIRECT`` and ``SYSTEM.CONFIG`` per LPAR.
+
+    Parameters
+    ----------
+    plan : ColonyPlan
+        The plan (:func:`colonykit.plan.build_plan` or :func:`colonykit.export.load_plan`).
 
     Examples
     --------

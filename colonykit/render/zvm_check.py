@@ -71,6 +71,11 @@ def _mib(text: str) -> float | None:
 def parse_grants(text: str) -> dict[str, set[str]]:
     """``MODIFY VSWITCH name GRANT userid`` lines of a SYSTEM CONFIG text → vswitch → userids.
 
+    Parameters
+    ----------
+    text : str
+        A ``SYSTEM CONFIG`` file's text.
+
     Examples
     --------
     >>> parse_grants("/* x */\\nMODIFY VSWITCH VSW1 GRANT LNX00001\\n")
