@@ -302,3 +302,16 @@ def test_dask_path_equals_in_memory(bb, tmp_path) -> None:
         assert m.composite_p95_mips[b] == pytest.approx(mem.composite_p95_mips[b], rel=1e-12)
         assert m.engines_composite[b] == mem.engines_composite[b]
         assert m.engines_peak[b] == mem.engines_peak[b]
+
+
+def test_scenario_headroom_reaches_the_white_space_evidence() -> None:
+    # traces.headroom_pct was accepted and never read (the constant was always used)
+    scen = plan.load_scenario(BB_SCEN)
+    data = scen.model_dump()
+    data["traces"]["headroom_pct"] = 25.0
+    s = plan.parse_scenario(data, Path(BB_SCEN).name, str(Path(BB_SCEN).parent))
+    r = plan.build_plan(s)
+    peak = float(r.extras["demand"].sum(axis=1).max())
+    got = r.plan.evidence.white_space.values["spikes_headroom_capacity_mips"]
+    assert got == pytest.approx(peak / (1 - 0.25))  # capacity = peak ÷ (1 − headroom)
+    assert r.extras["whitespace"].headroom_pct == 25.0

@@ -495,7 +495,8 @@ def _build(scen: Scenario, inventory: pd.DataFrame | None, traces: Any,
     comparison = designs.compare(max(len(guests), 1), overrides={design.name: dict(scen.design.overrides)},
                                  path=scen.resolve(scen.design.file) if scen.design.file else None)
     assumptions += ev.design_assumptions(design)
-    ws = whitespace.analyze(meas.guest_mips) if meas is not None else None
+    headroom = scen.traces.headroom_pct if scen.traces is not None else None  # None: the constant
+    ws = whitespace.analyze(meas.guest_mips, headroom_pct=headroom) if meas is not None else None
     plan_doc = ColonyPlan(
         metadata=Metadata(name=scen.name, generated_by=f"colonykit {__version__}", design=design.name,
                           platform=design.platform, volume_model=scen.storage.volume_model,

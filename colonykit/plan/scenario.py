@@ -165,7 +165,7 @@ class ScenarioTraces(_Model):
     path: str = Field(description="Trace file or folder, relative to the scenario file.")
     unit: Literal["cpu_pct", "mips", "cpu_mhz"] | None = Field(
         None, description="Unit of unit-less (wide, one-number-per-line) files; others say their own.")
-    headroom_pct: float | None = Field(None, ge=0, lt=100, description="Headroom above the composite peak [%]. Not read by build_plan yet: its white-space analysis uses the constant whitespace_headroom_pct.")
+    headroom_pct: float | None = Field(None, ge=0, lt=100, description="Headroom above the composite peak in the white-space evidence's capacity_needed [%] (default: constant whitespace_headroom_pct).")
     mapping: str | None = Field(None, description="CSV 'server,trace' overriding the name match.")
     align: Literal["absolute", "time-of-day", "time-of-week"] = Field("absolute", description="Time alignment of the captures (see colonykit.ingest.join).")
     fold_statistic: Literal["max", "mean"] = Field("max", description="Slot statistic when folding.")
