@@ -19,9 +19,10 @@ not coincide.  On a wide demand frame (time × server, see
   the consolidation saving ``100 × (1 − needed / K)``.
 
 The hot path is one blocked pass over the ``(time, server)`` array
-(:func:`fused_stats`: per-server sum and max and the composite of each
-cache-sized block while it is in cache); the p95 (for spikes) is an extra
-partition pass and can be switched off.
+(:func:`fused_pass`: per-server sum, max, the composite and the percentiles of
+each cache-sized block of servers while it is in cache).  The exact p95 (for
+spikes) is one SIMD sort of each block and equals ``numpy.percentile``; the
+approximate one counts a sampled bracket and states its error bound.
 
 Examples
 --------
@@ -60,6 +61,18 @@ FULL_SERVER_PCT: float = 100.0
 def white_space_pct(sum_of_peaks: float, composite_peak: float) -> float:
     """White space of peak-sized servers: ``100 × (1 − composite_peak / sum_of_peaks)``.
 
+    Parameters
+    ----------
+    sum_of_peaks : float
+        Sum of the servers' individual peaks (demand unit).
+    composite_peak : float
+        Peak of the summed series (same unit).
+
+    Returns
+    -------
+    float
+        White space in % (0 when ``sum_of_peaks`` is not positive).
+
     Examples
     --------
     >>> round(white_space_pct(49_807, 14_326), 2)  # PlanetLab 2011-03-03
@@ -75,6 +88,23 @@ def capacity_for_headroom(peak: float, headroom_pct: float) -> float:
 
     ``capacity = peak / (1 − headroom_pct / 100)`` (headroom as a share of the
     capacity, as in seed 003 §2.3: "30% of the distributed configuration is headroom").
+
+    Parameters
+    ----------
+    peak : float
+        Peak demand to run (demand unit).
+    headroom_pct : float
+        Share of the capacity kept free, 0 ≤ h < 100.
+
+    Returns
+    -------
+    float
+        Capacity in the demand unit.
+
+    Raises
+    ------
+    InputError
+        ``headroom_pct`` outside 0..100 (exclusive of 100).
 
     Examples
     --------
@@ -123,6 +153,12 @@ class PassStats:
     fallback_rows : dict
         Percentile → servers whose approximate bracket missed twice and that were computed
         exactly (always 0 for ``"exact"``).
+
+    Examples
+    --------
+    >>> st = fused_pass(np.array([[1.0, 4.0], [3.0, 2.0]]), (100.0,))
+    >>> st.quantiles[100.0].tolist(), st.fallback_rows
+    ([3.0, 4.0], {100.0: 0})
     """
 
     sums: np.ndarray
@@ -260,7 +296,7 @@ def fused_pass(values: npt.NDArray[np.floating], quantiles: tuple[float, ...] = 
     Returns
     -------
     PassStats
-        float64 sums, peaks, composite, minimums (or None), and per percentile the values,
+        Float64 sums, peaks, composite, minimums (or None), and per percentile the values,
         their error bounds and the number of fallback rows.
 
     Raises
@@ -393,9 +429,9 @@ def quantile_per_server(values: npt.NDArray[np.floating], q: float, *, method: s
     Returns
     -------
     values : ndarray
-        float64, one value per server.
+        Float64, one value per server.
     error : ndarray
-        float64 bound on ``|value − exact|`` per server (0 for ``"exact"``).
+        Float64 bound on ``|value − exact|`` per server (0 for ``"exact"``).
 
     Raises
     ------
@@ -431,7 +467,7 @@ def percentile_per_server(values: npt.NDArray[np.floating], q: float,
     Returns
     -------
     ndarray
-        float64, one value per server.
+        Float64, one value per server.
 
     Examples
     --------
@@ -459,6 +495,12 @@ class WhiteSpaceResult:
         ``pct_of_configured`` for ``headroom``, ``spikes``, ``non_coincident_peaks``,
         ``idle_servers``, ``unused_at_composite_peak``, ``unused_on_average``.  They
         overlap; they are not meant to add up.
+
+    Examples
+    --------
+    >>> r = analyze(np.array([[10.0, 0.0], [0.0, 10.0]]), unit="mips")
+    >>> r.per_server["peak"].tolist(), r.composite.tolist()
+    ([10.0, 10.0], [10.0, 10.0])
     """
 
     per_server: pd.DataFrame
@@ -487,11 +529,35 @@ class WhiteSpaceResult:
 
     @property
     def peak_ratio(self) -> float:
-        """``sum_of_peaks / composite_peak`` (how many times the peaks over-provision)."""
+        """Return ``sum_of_peaks / composite_peak`` (how many times the peaks over-provision).
+
+        Returns
+        -------
+        float
+            The ratio (``inf`` when the composite peak is 0).
+
+        Examples
+        --------
+        >>> r = analyze(np.array([[10.0, 0.0], [0.0, 10.0]]), unit="mips")
+        >>> r.peak_ratio
+        2.0
+        """
         return self.sum_of_peaks / self.composite_peak if self.composite_peak > 0 else float("inf")
 
     def to_dict(self) -> dict[str, Any]:
-        """Scalars as a JSON-ready dict (the CLI's ``--format json`` keys first)."""
+        """Return the scalars as a JSON-ready dict (the CLI's ``--format json`` keys first).
+
+        Returns
+        -------
+        dict
+            Headline figures, parameters-free; ``sources`` maps each source to its capacity.
+
+        Examples
+        --------
+        >>> d = analyze(np.array([[10.0, 0.0], [0.0, 10.0]]), unit="mips").to_dict()
+        >>> d["sum_of_peaks"], d["composite_peak"], d["white_space_pct"]
+        (20.0, 10.0, 50.0)
+        """
         at = self.composite_peak_at
         return {
             "servers": self.servers,
@@ -519,7 +585,21 @@ class WhiteSpaceResult:
         }
 
     def summary(self) -> str:
-        """A few plain sentences with the headline figures."""
+        """A few plain sentences with the headline figures.
+
+        Returns
+        -------
+        str
+            Five lines: shape, peaks, white space, configured capacity, capacity needed.
+
+        Examples
+        --------
+        >>> print(analyze(np.array([[10.0, 0.0], [0.0, 10.0]]), unit="mips").summary())
+        ... # doctest: +ELLIPSIS
+        2 servers, 2 steps of nan s (mips).
+        Sum of individual peaks 20.0; composite peak 10.0 (at 0); composite mean 10.0.
+        ...
+        """
         u = self.unit
         return (
             f"{self.servers} servers, {self.steps} steps of {self.interval_s:g} s ({u}).\n"
@@ -545,6 +625,7 @@ def _pct(part: Any, whole: float) -> Any:
 
 def _configured(configured: float | pd.Series | Mapping[str, float] | None, unit: str,
                 names: list[str], peak: np.ndarray) -> tuple[np.ndarray, str]:
+    """Per-server configured capacity and where it came from (checked: one per server, >= 0)."""
     if configured is None:
         if unit == "cpu_pct":
             return np.full(len(names), FULL_SERVER_PCT), "100 % per server (cpu_pct traces)"
@@ -583,7 +664,7 @@ def analyze(
     ----------
     demand : DataFrame or ndarray
         Wide demand frame (time × server) or a ``(time, server)`` array
-        (``float32`` is fine; sums are accumulated by BLAS and returned as float64).
+        (``float32`` is fine; sums are accumulated per block and returned as float64).
     headroom_pct : float, optional
         Headroom kept free above the composite peak when sizing the consolidated
         capacity (default: constant ``whitespace_headroom_pct`` = 10).
@@ -593,7 +674,7 @@ def analyze(
     unit : str, optional
         Unit of ``demand`` (default ``demand.attrs["unit"]``, else ``cpu_pct``).
     spikes : bool
-        Compute the per-server percentile and spikes (an extra partition pass).
+        Compute the per-server percentile and spikes (in the same pass; one sort per block).
     percentile : float, optional
         Percentile for spikes (default: constant ``spike_percentile`` = 95).
     idle_peak_util_pct : float, optional
@@ -604,12 +685,14 @@ def analyze(
         Check for negative values (one extra pass).  NaN is always detected.
     percentile_method : {"exact", "approx"}
         ``"exact"`` (equal to ``numpy.percentile``) or ``"approx"`` (within a per-server
-        bound, see :func:`quantile_per_server`; the largest bound is
-        ``parameters["percentile_error_max"]``).
+        bound, see :func:`fused_pass`; the largest bound is
+        ``parameters["percentile_error_max"]`` and the servers computed exactly after two
+        bracket misses ``parameters["percentile_fallback_servers"]``).
 
     Returns
     -------
     WhiteSpaceResult
+        Per-server table, composite series, white-space sources and headline figures.
 
     Raises
     ------
@@ -686,6 +769,25 @@ def resolve_parameters(headroom_pct: float | None = None, percentile: float | No
                        idle_peak_util_pct: float | None = None) -> tuple[float, float, float]:
     """Fill defaults from ``constants_whitespace.csv`` and validate the three parameters.
 
+    Parameters
+    ----------
+    headroom_pct : float, optional
+        Headroom above the composite peak (default constant ``whitespace_headroom_pct``).
+    percentile : float, optional
+        Percentile for spikes (default constant ``spike_percentile``).
+    idle_peak_util_pct : float, optional
+        Idle threshold (default constant ``idle_peak_util_pct``).
+
+    Returns
+    -------
+    tuple of float
+        ``(headroom_pct, percentile, idle_peak_util_pct)``.
+
+    Raises
+    ------
+    InputError
+        A value outside its range.
+
     Examples
     --------
     >>> resolve_parameters()
@@ -726,6 +828,41 @@ def from_stats(
 
     Shared by :func:`analyze` (in memory) and :mod:`colonykit.scale` (Dask), so both
     paths derive every figure the same way.
+
+    Parameters
+    ----------
+    names : list of str
+        Server names, in the order of the per-server arrays.
+    avg, peak : array_like
+        Per-server mean and peak demand.
+    composite : array_like
+        Summed demand at each step.
+    index : Index
+        Time index of the composite (its label at the peak is reported).
+    p : array_like, optional
+        Per-server percentile (for spikes); without it no spike figures are made.
+    unit : str
+        Demand unit, one of :data:`UNITS`.
+    interval_s : float
+        Step length in seconds (NaN when unknown).
+    steps : int, optional
+        Number of steps (default ``len(composite)``).
+    headroom_pct : float, optional
+        As in :func:`analyze`.
+    configured : float, Series or mapping, optional
+        As in :func:`analyze`.
+    percentile, idle_peak_util_pct : float, optional
+        As in :func:`analyze`.
+
+    Returns
+    -------
+    WhiteSpaceResult
+        The same result :func:`analyze` builds from these statistics.
+
+    Raises
+    ------
+    InputError
+        Bad unit or parameter, or a configured capacity missing for a server.
 
     Examples
     --------

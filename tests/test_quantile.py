@@ -27,7 +27,7 @@ def _traces(seed: int, n_t: int, n_s: int, ties: bool, dtype: type = np.float32,
     if ties:  # integer percents and idle servers, like PlanetLab
         v = np.round(v)
         v[:, ::3] = 0.0
-    return np.asarray(v, dtype=dtype, order=order)  # type: ignore[call-overload, no-any-return]
+    return np.asarray(v, dtype=dtype, order=order)  # type: ignore[call-overload]
 
 
 @pytest.mark.parametrize("q", [0, 5, 50, 95, 99.5, 100])
