@@ -1,10 +1,12 @@
 """Regenerate README.md's performance table from ``make bench`` JSON (stdlib only).
 
-``python benchmarks/readme_table.py BENCH.json [README.md]`` replaces the lines between
+``python benchmarks/readme_table.py BENCH.json [MORE.json …] [README.md]`` replaces the lines between
 ``<!-- bench-table:start -->`` and ``<!-- bench-table:end -->`` with a table built from the JSON
 that ``benchmarks/run.py`` printed (``make bench-readme`` runs both).  Every figure in the table
 comes from that one run; a benchmark missing from the JSON gets a "not run" row, a skipped
-instance says why.  Nothing is computed here except ratios the JSON's own numbers give.
+instance says why.  Nothing is computed here except ratios the JSON's own numbers give.  With
+several JSON files a later file's benchmarks replace an earlier one's (e.g. packing re-run alone);
+the table then names every run it used.
 """
 
 from __future__ import annotations
@@ -94,7 +96,7 @@ def _packing(b: dict) -> list[Row]:
             goal = f"bound = packing: {_met(r['bound_equals_packing'])}"
         rows.append((
             r["instance"],
-            f"**{r['hosts']} hosts**, bound {r['best_bound']} ({r.get('bound')}), gap "
+            f"**{r['hosts']} host{'s' if r['hosts'] != 1 else ''}**, bound {r['best_bound']} ({r.get('bound')}), gap "
             f"{r.get('gap_hosts')}{proved}; FFD {r.get('ffd_peak_hosts')}; PABFD-like "
             f"{r.get('pabfd_like_hosts')}; {_num(r.get('wall_s'))} s, {_num(r.get('peak_mb'), ',.0f')} MB",
             goal))
@@ -150,7 +152,10 @@ def table(bench: dict) -> list[str]:
     load_txt = f"; 1-min load average {load[0]:.1f} at the start" if load else ""
     lines = [f"Measured by `make bench-readme` on {m.get('cpus', '?')} CPUs, Python {m.get('python', '?')}"
              f"{', ' + m['started_utc'] if m.get('started_utc') else ''}{load_txt}; ratios are "
-             "measured in the same run (the baseline and each variant timed in turn).", ""]
+             "measured in the same run (the baseline and each variant timed in turn)."]
+    for started, load1, names in m.get("runs", []):
+        lines[0] += f" Run {started} (load {load1 if load1 is None else round(load1, 1)}): {', '.join(names)}."
+    lines.append("")
     lines += HEADER
     benches = bench.get("benchmarks", {})
     for name, (title, fn) in SECTIONS.items():
@@ -172,19 +177,33 @@ def replace_between_markers(text: str, lines: list[str]) -> str:
     return head + START + "\n" + "\n".join(lines) + "\n" + END + tail
 
 
+def merge(runs: list[dict]) -> dict:
+    """One bench object from several runs: later runs' benchmarks replace earlier ones'."""
+    out: dict = {"machine": dict(runs[0].get("machine", {})), "benchmarks": {}}
+    for run in runs:
+        out["benchmarks"].update(run.get("benchmarks", {}))
+    if len(runs) > 1:
+        out["machine"]["runs"] = [
+            (r.get("machine", {}).get("started_utc"), (r.get("machine", {}).get("loadavg_start") or [None])[0],
+             sorted(r.get("benchmarks", {}))) for r in runs]
+    return out
+
+
 def main(argv: list[str]) -> int:
-    if not 1 <= len(argv) <= 2:
-        print("usage: readme_table.py BENCH.json [README.md]", file=sys.stderr)
+    jsons = [a for a in argv if a.endswith(".json")]
+    rest = [a for a in argv if not a.endswith(".json")]
+    if not jsons or len(rest) > 1:
+        print("usage: readme_table.py BENCH.json [MORE.json ...] [README.md]", file=sys.stderr)
         return 2
-    bench = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
-    readme = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parents[1] / "README.md"
+    bench = merge([json.loads(Path(j).read_text(encoding="utf-8")) for j in jsons])
+    readme = Path(rest[0]) if rest else Path(__file__).resolve().parents[1] / "README.md"
     try:
         new = replace_between_markers(readme.read_text(encoding="utf-8"), table(bench))
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     readme.write_text(new, encoding="utf-8")
-    print(f"{readme}: performance table regenerated from {argv[0]}", file=sys.stderr)
+    print(f"{readme}: performance table regenerated from {', '.join(jsons)}", file=sys.stderr)
     return 0
 
 

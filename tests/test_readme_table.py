@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,7 @@ def _module() -> ModuleType:
     return mod
 
 
-BENCH = {
+BENCH: dict[str, Any] = {
     "machine": {"python": "3.11.7", "cpus": 2, "started_utc": "2026-12-02 22:00 UTC",
                 "loadavg_start": [3.5, 3.0, 5.0]},
     "benchmarks": {
@@ -93,3 +94,14 @@ def test_the_projects_readme_has_the_markers() -> None:
 def test_every_section_is_a_benchmark_file(name: str) -> None:
     assert (ROOT / "benchmarks" / f"bench_{name}.py").is_file()
     assert name in _module().SECTIONS
+
+
+def test_later_runs_replace_earlier_benchmarks() -> None:
+    mod = _module()
+    later = {"machine": {"started_utc": "2026-12-03 08:00 UTC", "loadavg_start": [0.2, 0.1, 0.1]},
+             "benchmarks": {"startup": {**BENCH["benchmarks"]["startup"], "help_s": 0.09}}}
+    merged = mod.merge([BENCH, later])
+    text = "\n".join(mod.table(merged))
+    assert "**0.090 s**" in text and "**0.172 s**" not in text
+    assert "**5.79 ×**" in text  # whitespace still from the first run
+    assert "Run 2026-12-03 08:00 UTC (load 0.2): startup." in text
