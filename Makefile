@@ -94,6 +94,13 @@ docs: $(STAMP_DOCS)
 bench: $(STAMP_TEST)
 	@$(PY) benchmarks/run.py
 
+## make bench-readme: make bench into benchmarks/results/bench.json, then README's performance table from it
+.PHONY: bench-readme
+BENCH_JSON ?= benchmarks/results/bench.json
+bench-readme: $(STAMP_TEST)
+	$(PY) benchmarks/run.py --out $(BENCH_JSON) >/dev/null
+	$(PY) benchmarks/readme_table.py $(BENCH_JSON) README.md
+
 lint: $(STAMP_TEST)
 	$(PY) -m ruff check colonykit tests benchmarks
 	$(PY) -m mypy

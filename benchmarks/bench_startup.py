@@ -1,8 +1,9 @@
-"""Start-up benchmark (issue 14): ``colonykit --help`` and ``colonykit size`` against ``python -c pass``.
+"""Start-up benchmark (issue 14): ``colonykit --help``, ``size`` and ``paging`` against ``python -c pass``.
 
 Each command is run as a fresh interpreter ``REPEATS`` times and the best wall time is kept (the
 console script when it is installed next to the interpreter, else ``python -c`` calling
-:func:`colonykit.cli.main`).  ``size`` sizes the example inventory (data/examples) on a z15.
+:func:`colonykit.cli.main`).  ``size`` sizes the example inventory (data/examples) on a z15; ``paging`` computes the paging space
+of 100 guests (``PAGING_ARGS``).
 Goal: ``colonykit --help`` ≤ 0.25 s.
 """
 
@@ -17,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 INVENTORY = ROOT / "data" / "examples" / "xyz_inventory.csv"
 REPEATS = 7
 GOAL_HELP_S = 0.25
+#: ``colonykit paging`` for 100 guests of 512 MiB on a 32 GiB LPAR (the default rule).
+PAGING_ARGS = ["--guests", "100", "--guest-mib", "512", "--real-mib", "32768"]
 
 
 def _cli() -> list[str]:
@@ -39,9 +42,12 @@ def run() -> dict:
     t_pass = _best([sys.executable, "-c", "pass"])
     t_help = _best([*_cli(), "--help"])
     t_size = _best([*_cli(), "size", str(INVENTORY), "--target", "z15"])
+    t_paging = _best([*_cli(), "paging", *PAGING_ARGS])
     return {
         "python_pass_s": round(t_pass, 3), "help_s": round(t_help, 3), "size_s": round(t_size, 3),
+        "paging_s": round(t_paging, 3),
         "help_over_pass": round(t_help / t_pass, 2), "size_over_pass": round(t_size / t_pass, 2),
+        "paging_over_pass": round(t_paging / t_pass, 2),
         "goal_help_s": GOAL_HELP_S, "meets_help_goal": t_help <= GOAL_HELP_S,
     }
 

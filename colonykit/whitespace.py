@@ -19,9 +19,10 @@ not coincide.  On a wide demand frame (time × server, see
   the consolidation saving ``100 × (1 − needed / K)``.
 
 The hot path is one blocked pass over the ``(time, server)`` array
-(:func:`fused_stats`: per-server sum and max and the composite of each
-cache-sized block while it is in cache); the p95 (for spikes) is an extra
-partition pass and can be switched off.
+(:func:`fused_pass`: per-server sum, max, the composite and the percentiles of
+each cache-sized block of servers while it is in cache).  The exact p95 (for
+spikes) is one SIMD sort of each block and equals ``numpy.percentile``; the
+approximate one counts a sampled bracket and states its error bound.
 
 Examples
 --------
@@ -38,7 +39,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +61,18 @@ FULL_SERVER_PCT: float = 100.0
 def white_space_pct(sum_of_peaks: float, composite_peak: float) -> float:
     """White space of peak-sized servers: ``100 × (1 − composite_peak / sum_of_peaks)``.
 
+    Parameters
+    ----------
+    sum_of_peaks : float
+        Sum of the servers' individual peaks (demand unit).
+    composite_peak : float
+        Peak of the summed series (same unit).
+
+    Returns
+    -------
+    float
+        White space in % (0 when ``sum_of_peaks`` is not positive).
+
     Examples
     --------
     >>> round(white_space_pct(49_807, 14_326), 2)  # PlanetLab 2011-03-03
@@ -76,6 +89,23 @@ def capacity_for_headroom(peak: float, headroom_pct: float) -> float:
     ``capacity = peak / (1 − headroom_pct / 100)`` (headroom as a share of the
     capacity, as in seed 003 §2.3: "30% of the distributed configuration is headroom").
 
+    Parameters
+    ----------
+    peak : float
+        Peak demand to run (demand unit).
+    headroom_pct : float
+        Share of the capacity kept free, 0 ≤ h < 100.
+
+    Returns
+    -------
+    float
+        Capacity in the demand unit.
+
+    Raises
+    ------
+    InputError
+        ``headroom_pct`` outside 0..100 (exclusive of 100).
+
     Examples
     --------
     >>> capacity_for_headroom(90.0, 10.0)
@@ -86,24 +116,284 @@ def capacity_for_headroom(peak: float, headroom_pct: float) -> float:
     return float(peak) / (1.0 - headroom_pct / 100.0)
 
 
-#: Bytes of demand processed per block in :func:`fused_stats` (about half a 2 MiB L2 cache, so
-#: the max, the sum and the composite of one block read memory once).  Tuning only.
-BLOCK_BYTES: int = 1 << 20
+#: Bytes of demand processed per block of servers in :func:`fused_pass` (about one 2 MiB L2
+#: cache, so the sums, the peak, the composite and the quantiles of one block read memory once
+#: and the numpy calls per block are few).  Tuning only.
+BLOCK_BYTES: int = 1 << 21
+
+#: Steps sampled per server (a fixed, seeded set of time steps) from which the approximate
+#: quantile takes its two pivots.  Tuning only: the stated bound holds whatever the sample.
+QUANTILE_SAMPLE: int = 256
+#: Half-width of the approximate quantile's pivot bracket in binomial standard deviations of
+#: the sample rank (``sqrt(n p (1 - p))``).  Tuning only.
+QUANTILE_BRACKET_SD: float = 3.0
+#: Half-width of the second, wide bracket tried on the rows whose first bracket missed, before
+#: they are computed exactly.  Tuning only.
+QUANTILE_RETRY_SD: float = 8.0
+#: Quantile methods of :func:`quantile_per_server` and :func:`fused_pass`.
+QUANTILE_METHODS: tuple[str, ...] = ("exact", "approx")
+
+
+@dataclass(frozen=True)
+class PassStats:
+    """Per-server statistics of one :func:`fused_pass` (float64 arrays).
+
+    Attributes
+    ----------
+    sums, peaks : ndarray
+        Per-server sum and maximum (length S).
+    composite : ndarray
+        Summed demand at each step (length T).
+    mins : ndarray or None
+        Per-server minimum (when asked for).
+    quantiles : dict
+        Percentile (0..100) → per-server value (numpy's ``linear`` method).
+    errors : dict
+        Percentile → per-server bound on ``|value − exact|`` (all 0 for ``"exact"``).
+    fallback_rows : dict
+        Percentile → servers whose approximate bracket missed twice and that were computed
+        exactly (always 0 for ``"exact"``).
+
+    Examples
+    --------
+    >>> st = fused_pass(np.array([[1.0, 4.0], [3.0, 2.0]]), (100.0,))
+    >>> st.quantiles[100.0].tolist(), st.fallback_rows
+    ([3.0, 4.0], {100.0: 0})
+    """
+
+    sums: np.ndarray
+    peaks: np.ndarray
+    composite: np.ndarray
+    mins: np.ndarray | None
+    quantiles: dict[float, np.ndarray]
+    errors: dict[float, np.ndarray]
+    fallback_rows: dict[float, int]
+
+
+def _popcount_rows(mask: np.ndarray) -> np.ndarray:
+    """True values per row of a boolean matrix (packed to 64-bit words, counted by ``bitwise_count``)."""
+    bits = np.packbits(mask, axis=1)
+    pad = -bits.shape[1] % 8
+    if pad:
+        bits = np.pad(bits, ((0, 0), (0, pad)))
+    return np.bitwise_count(bits.view(np.uint64)).sum(axis=1, dtype=np.int64)
+
+
+def _lerp(a: np.ndarray, b: np.ndarray, gamma: float) -> np.ndarray:
+    """numpy's own linear interpolation (``numpy.lib._function_base_impl._lerp``), in the input dtype."""
+    diff = b - a
+    with np.errstate(invalid="ignore"):
+        out = a + diff * gamma if gamma < 0.5 else b - diff * (1.0 - gamma)
+    return np.asarray(out, dtype=np.float64)
+
+
+def _ranks(n: int, q: float) -> tuple[int, int, float]:
+    """Lower and upper order-statistic ranks and the weight of numpy's ``linear`` percentile."""
+    pos = float((n - 1) * np.true_divide(q, 100))
+    k = int(np.floor(pos))
+    return k, min(k + 1, n - 1), pos - k
+
+
+def _pivot_ranks(q: float, s: int, sd: float) -> tuple[int, int]:
+    """Sample ranks (clamped to ``0..s-1``) of two pivots ``sd`` deviations either side of ``q``."""
+    p = q / 100.0
+    half = sd * np.sqrt(s * max(p * (1 - p), 1.0 / s)) + 1
+    return max(int(np.floor(p * (s - 1) - half)), 0), min(int(np.ceil(p * (s - 1) + half)), s - 1)
+
+
+def _exact_rows(rows: np.ndarray, qs: tuple[float, ...]) -> list[np.ndarray]:
+    """Exact per-row percentiles of one block: one SIMD sort serves every percentile."""
+    srt = np.sort(rows, axis=1)
+    out = []
+    for q in qs:
+        k, k2, gamma = _ranks(rows.shape[1], q)
+        out.append(_lerp(srt[:, k], srt[:, k2], gamma))
+    return out
+
+
+def _approx_rows(rows: np.ndarray, smp: np.ndarray, mins: np.ndarray | None, peaks: np.ndarray,
+                 q: float, sd: float = QUANTILE_BRACKET_SD) -> tuple[np.ndarray, np.ndarray, int]:
+    """One block's approximate ``q``-th percentile per row: a sampled bracket, counted.
+
+    Returns the values (float64), their error bounds and the number of rows computed exactly.
+    """
+    k, k2, gamma = _ranks(rows.shape[1], q)
+    s = smp.shape[1]
+    i_lo, i_hi = _pivot_ranks(q, s, sd)
+    # at the ends of the sample a pivot is the row's own minimum or maximum: never a miss there
+    lo = mins if i_lo == 0 and mins is not None else smp[:, i_lo]
+    hi = peaks if i_hi == s - 1 else smp[:, i_hi]
+    c_lt = _popcount_rows(rows < lo[:, None])
+    c_le = _popcount_rows(rows <= hi[:, None])
+    ok = (c_lt <= k) & (c_le > k2)  # both order statistics lie in [lo, hi]: counted, not assumed
+    lo64, hi64 = lo.astype(np.float64), hi.astype(np.float64)
+    out = (lo64 + hi64) / 2
+    err = (hi64 - lo64) / 2
+    tie = ok & (lo == hi)  # both order statistics equal the pivot: exact
+    out[tie], err[tie] = lo64[tie], 0.0
+    miss = np.flatnonzero(~ok)
+    n_exact = 0
+    if miss.size and sd < QUANTILE_RETRY_SD:  # once more with a wide bracket, on these rows only
+        out[miss], err[miss], n_exact = _approx_rows(
+            rows[miss], smp[miss], None if mins is None else mins[miss], peaks[miss], q,
+            QUANTILE_RETRY_SD)
+    elif miss.size:
+        out[miss], err[miss], n_exact = _exact_rows(rows[miss], (q,))[0], 0.0, int(miss.size)
+    return out, err, n_exact
+
+
+def _server_blocks(values: np.ndarray, block_bytes: int) -> Iterator[tuple[int, np.ndarray]]:
+    """``(first server, rows)`` blocks of a ``(time, server)`` array, rows ``(b, T)`` C-ordered."""
+    n_t, n_s = values.shape
+    b = max(1, block_bytes // max(1, n_t * values.itemsize))
+    if values.flags.f_contiguous:
+        rows_all = values.T  # (S, T) C-ordered view: a wide frame's layout
+        for j in range(0, n_s, b):  # loop over cache blocks of servers, not over samples
+            yield j, rows_all[j:j + b]
+    else:
+        for j in range(0, n_s, b):  # a C-ordered array: copy one block of columns at a time
+            yield j, np.ascontiguousarray(values[:, j:j + b].T)
+
+
+def fused_pass(values: npt.NDArray[np.floating], quantiles: tuple[float, ...] = (), *,
+               method: str = "exact", with_min: bool = False,
+               block_bytes: int = BLOCK_BYTES) -> PassStats:
+    """Per-server sum, peak, minimum and quantiles and the composite series in one blocked pass.
+
+    The servers are walked in cache-sized blocks; each block is read from memory once and, while
+    it is in cache, reduced to its sums (``einsum``) and peaks, added to the composite, and:
+
+    - ``"exact"``: sorted along time once (numpy's SIMD sort, which on this project's CI machine
+      costs about half of one ``np.partition`` and gives the peak and minimum too) — every
+      requested percentile is then read at its two order statistics and interpolated by
+      numpy's own ``linear`` formula in the input dtype, so the values equal
+      ``numpy.percentile(values, q, axis=0)``;
+    - ``"approx"``: bracketed.  The block's values at ``QUANTILE_SAMPLE`` fixed, seeded steps
+      are sorted and two pivots ``lo ≤ hi`` taken ``QUANTILE_BRACKET_SD`` binomial standard
+      deviations either side of the quantile's sample rank (the row's own minimum or maximum
+      at the ends); two comparisons count, per row, the values below ``lo`` and up to ``hi``.
+      Where the counts prove that both order statistics of the linear method lie in
+      ``[lo, hi]`` (checked, never assumed), the midpoint is returned with the certified
+      bound ``(hi − lo) / 2``.  A row whose bracket misses is bracketed once more at
+      ``QUANTILE_RETRY_SD``, then computed exactly (``fallback_rows``).
+
+    Series shorter than ``4 × QUANTILE_SAMPLE`` steps are always computed exactly.
+
+    Parameters
+    ----------
+    values : ndarray
+        ``(time, server)`` array, float32 or float64, either memory order (F-ordered, the
+        layout of a wide frame's ``to_numpy()``, is read in place).
+    quantiles : tuple of float
+        Percentiles (0..100) to compute per server.
+    method : {"exact", "approx"}
+        How to compute them (see above).
+    with_min : bool
+        Also return the per-server minimum.
+    block_bytes : int
+        Bytes of demand per block (tuning only).
+
+    Returns
+    -------
+    PassStats
+        Float64 sums, peaks, composite, minimums (or None), and per percentile the values,
+        their error bounds and the number of fallback rows.
+
+    Raises
+    ------
+    InputError
+        An unknown ``method``, a percentile outside 0..100, or an array that is not 2-D.
+
+    Examples
+    --------
+    >>> v = np.asfortranarray([[1.0, 0.0], [3.0, 2.0], [2.0, 4.0]])
+    >>> st = fused_pass(v, (50.0,))
+    >>> st.sums.tolist(), st.peaks.tolist(), st.composite.tolist()
+    ([6.0, 6.0], [3.0, 4.0], [1.0, 5.0, 6.0])
+    >>> st.quantiles[50.0].tolist()
+    [2.0, 2.0]
+    """
+    if method not in QUANTILE_METHODS:
+        raise InputError(must_be("method", f"one of {list(QUANTILE_METHODS)}", method))
+    for q in quantiles:
+        if not 0 <= q <= 100:
+            raise InputError(must_be("percentile", "in 0..100", q))
+    values = np.asarray(values)
+    if values.ndim != 2:
+        raise InputError(must_be("values", "a 2-D (time, server) array", values.shape))
+    n_t, n_s = values.shape
+    dtype = values.dtype
+    qs = tuple(float(q) for q in quantiles)
+    approx = method == "approx" and bool(qs) and n_t >= 4 * QUANTILE_SAMPLE
+    sums = np.empty(n_s, dtype=np.float64)
+    peaks = np.empty(n_s, dtype=dtype)
+    # the approximate bracket needs the minimum only where a pivot would fall below the sample
+    need_min = with_min or (approx and any(
+        _pivot_ranks(q, QUANTILE_SAMPLE, QUANTILE_RETRY_SD)[0] == 0 for q in qs))
+    mins = np.empty(n_s, dtype=dtype) if need_min else None
+    comp = np.zeros(n_t, dtype=np.float64)
+    q_out = {q: np.empty(n_s, dtype=np.float64) for q in qs}
+    q_err = {q: np.zeros(n_s, dtype=np.float64) for q in qs}
+    fallback = dict.fromkeys(qs, 0)
+    cols = (np.sort(np.random.default_rng(0).choice(n_t, QUANTILE_SAMPLE, replace=False))
+            if approx else None)
+    for j, rows in _server_blocks(values, block_bytes):
+        sl = slice(j, j + rows.shape[0])
+        sums[sl] = np.einsum("ij->i", rows)  # SIMD row sums, no BLAS threads
+        comp += rows.sum(axis=0)
+        if qs and not approx:  # one sort gives every percentile, the peak and the minimum
+            srt = np.sort(rows, axis=1)
+            peaks[sl] = srt[:, -1]
+            if mins is not None:
+                mins[sl] = srt[:, 0]
+            for q in qs:
+                k, k2, gamma = _ranks(n_t, q)
+                q_out[q][sl] = _lerp(srt[:, k], srt[:, k2], gamma)
+            continue
+        rows.max(axis=1, out=peaks[sl])
+        if mins is not None:
+            rows.min(axis=1, out=mins[sl])
+        if not qs:
+            continue
+        assert cols is not None
+        smp = np.sort(rows[:, cols], axis=1)
+        for q in qs:
+            q_out[q][sl], q_err[q][sl], n_exact = _approx_rows(
+                rows, smp, None if mins is None else mins[sl], peaks[sl], q)
+            fallback[q] += n_exact
+    nan_rows = np.isnan(sums)
+    if nan_rows.any():  # numpy's percentile is NaN for a series with a missing value
+        for q in qs:
+            q_out[q][nan_rows] = np.nan
+            q_err[q][nan_rows] = 0.0
+        peaks[nan_rows] = np.nan
+        if mins is not None:
+            mins[nan_rows] = np.nan
+    return PassStats(sums=sums, peaks=peaks.astype(np.float64), composite=comp,
+                     mins=None if mins is None else mins.astype(np.float64),
+                     quantiles=q_out, errors=q_err, fallback_rows=fallback)
 
 
 def fused_stats(values: npt.NDArray[np.floating], block_bytes: int = BLOCK_BYTES,
                 with_min: bool = False) -> tuple[np.ndarray, ...]:
     """Per-server sum and peak and the composite series in one blocked pass.
 
-    The array is walked in cache-sized blocks along its contiguous axis (servers
-    for the F-ordered array a wide frame gives, time steps otherwise); each block
-    is read from memory once and reduced three ways while it is in cache.  Sums
-    use numpy's pairwise summation within a block and float64 across blocks.
+    The statistics of :func:`fused_pass` without quantiles, as a tuple.
+
+    Parameters
+    ----------
+    values : ndarray
+        ``(time, server)`` array, float32 or float64, either memory order.
+    block_bytes : int
+        Bytes of demand per block (tuning only).
+    with_min : bool
+        Also return the per-server minimum.
 
     Returns
     -------
-    (sums, peaks, composite[, mins]) : float64 arrays of length S, S, T (and S when
-    ``with_min``).
+    tuple of ndarray
+        ``(sums, peaks, composite)`` and, when ``with_min``, ``mins``: float64 arrays of
+        length S, S, T (and S).
 
     Examples
     --------
@@ -111,84 +401,42 @@ def fused_stats(values: npt.NDArray[np.floating], block_bytes: int = BLOCK_BYTES
     >>> [x.tolist() for x in fused_stats(v)]
     [[4.0, 2.0], [3.0, 2.0], [1.0, 5.0]]
     """
-    n_t, n_s = values.shape
-    item = values.itemsize
-    if values.flags.f_contiguous and not values.flags.c_contiguous:
-        b = max(1, block_bytes // max(1, n_t * item))
-        rows = values.T  # (S, T) C-ordered view
-        sums = np.empty(n_s, dtype=values.dtype)
-        peaks = np.empty(n_s, dtype=values.dtype)
-        mins = np.empty(n_s, dtype=values.dtype)
-        comp = np.zeros(n_t, dtype=np.float64)
-        for j in range(0, n_s, b):  # loop over cache blocks of servers, not over samples
-            blk = rows[j:j + b]
-            blk.sum(axis=1, out=sums[j:j + b])
-            blk.max(axis=1, out=peaks[j:j + b])
-            if with_min:
-                blk.min(axis=1, out=mins[j:j + b])
-            comp += blk.sum(axis=0)
-        out = (sums.astype(np.float64), peaks.astype(np.float64), comp)
-        return (*out, mins.astype(np.float64)) if with_min else out
-    b = max(1, block_bytes // max(1, n_s * item))
-    sums64 = np.zeros(n_s, dtype=np.float64)
-    peaks = np.full(n_s, -np.inf, dtype=values.dtype)
-    mins_c = np.full(n_s, np.inf, dtype=values.dtype)
-    comp = np.empty(n_t, dtype=np.float64)
-    for i in range(0, n_t, b):  # loop over cache blocks of time steps
-        blk = values[i:i + b]
-        comp[i:i + b] = blk.sum(axis=1)
-        sums64 += blk.sum(axis=0)
-        np.maximum(peaks, blk.max(axis=0), out=peaks)
-        if with_min:
-            np.minimum(mins_c, blk.min(axis=0), out=mins_c)
-    out_c = (sums64, peaks.astype(np.float64), comp)
-    return (*out_c, mins_c.astype(np.float64)) if with_min else out_c
-
-
-#: Sample size per server from which the approximate :func:`quantile_per_server` picks its two
-#: pivots (a fixed, seeded set of steps; tuning only — the stated bound holds whatever the sample).
-QUANTILE_SAMPLE = 512
-#: Half-width of the pivot bracket in standard deviations of the sample rank (binomial
-#: ``sqrt(n p (1 - p))``); rows whose quantile falls outside the bracket are partitioned exactly.
-QUANTILE_BRACKET_SD = 4.0
-#: Quantile methods of :func:`quantile_per_server`.
-QUANTILE_METHODS: tuple[str, ...] = ("exact", "approx")
-
-
-def _partition_rows(rows: np.ndarray, lo: int, hi: int, frac: float) -> np.ndarray:
-    """Linear-interpolated order statistic by partitioning at one rank (min of the upper part)."""
-    part = np.partition(rows, lo, axis=1)
-    v_lo = part[:, lo].astype(np.float64)
-    v_hi = part[:, lo + 1:].min(axis=1).astype(np.float64) if hi > lo else v_lo
-    with np.errstate(invalid="ignore"):  # unused all-inf grid rows give NaN (replaced by callers)
-        return v_lo + frac * (v_hi - v_lo)
-
-
-def _count_rows(mask: np.ndarray) -> np.ndarray:
-    """True values per row of a boolean matrix (summed as bytes: faster than count_nonzero)."""
-    return mask.view(np.uint8).sum(axis=1, dtype=np.int64)
+    st = fused_pass(values, with_min=with_min, block_bytes=block_bytes)
+    out = (st.sums, st.peaks, st.composite)
+    return (*out, st.mins) if with_min and st.mins is not None else out
 
 
 def quantile_per_server(values: npt.NDArray[np.floating], q: float, *, method: str = "exact",
                         block_bytes: int = BLOCK_BYTES) -> tuple[np.ndarray, np.ndarray]:
-    """Per-server ``q``-th percentile of a ``(time, server)`` array, exact or bracketed.
+    """Per-server ``q``-th percentile of a ``(time, server)`` array, exact or within a bound.
 
-    ``"exact"``: per cache-sized block of servers, one ``np.partition`` at the lower rank
-    of the linear method and the minimum of the part above it (the next order statistic)
-    — the same values as ``numpy.percentile(values, q, axis=0)`` (interpolated in float64),
-    without the second partition rank that doubled the cost.
+    ``"exact"`` equals ``numpy.percentile(values, q, axis=0)`` (numpy's ``linear`` method,
+    interpolated by numpy's own formula in the input dtype); ``"approx"`` is within its
+    per-server ``error`` of it (``|approx − exact| ≤ error``, tested).  Both come from the
+    bracketed pass of :func:`fused_pass`.
 
-    ``"approx"``: two pivots from a fixed sample of ``QUANTILE_SAMPLE`` steps, at sample
-    ranks ``QUANTILE_BRACKET_SD`` binomial standard deviations either side of the
-    quantile's rank; one comparison pass counts the values below each pivot.  Where the
-    counts show that both neighbouring order statistics lie between the pivots (checked,
-    never assumed), the midpoint is returned with the error bound ``(high − low) / 2``:
-    the exact percentile lies between the pivots, so ``|approx − exact| ≤ error`` for
-    every server (tested).  Other rows are partitioned exactly (error 0).
+    Parameters
+    ----------
+    values : ndarray
+        ``(time, server)`` array, float32 or float64, either memory order.
+    q : float
+        Percentile, 0..100.
+    method : {"exact", "approx"}
+        Exact order statistics, or the midpoint of a counted bracket with its half-width.
+    block_bytes : int
+        Bytes of demand per block (tuning only).
 
     Returns
     -------
-    (values, error) : float64 arrays of length S; ``error`` is 0 for ``"exact"``.
+    values : ndarray
+        Float64, one value per server.
+    error : ndarray
+        Float64 bound on ``|value − exact|`` per server (0 for ``"exact"``).
+
+    Raises
+    ------
+    InputError
+        An unknown ``method`` or ``q`` outside 0..100.
 
     Examples
     --------
@@ -196,42 +444,8 @@ def quantile_per_server(values: npt.NDArray[np.floating], q: float, *, method: s
     >>> quantile_per_server(v, 50)[0].tolist()
     [25.0, 15.0]
     """
-    if method not in QUANTILE_METHODS:
-        raise InputError(must_be("method", f"one of {list(QUANTILE_METHODS)}", method))
-    n_t, n_s = values.shape
-    rows_all = values.T if values.flags.f_contiguous else np.ascontiguousarray(values.T)
-    pos = q / 100.0 * (n_t - 1)
-    lo = int(np.floor(pos))
-    hi = min(lo + 1, n_t - 1)
-    frac = pos - lo
-    out = np.empty(n_s, dtype=np.float64)
-    err = np.zeros(n_s, dtype=np.float64)
-    b = max(1, block_bytes // max(1, n_t * values.itemsize))
-    if method == "exact" or n_t <= 4 * QUANTILE_SAMPLE:
-        for j in range(0, n_s, b):  # loop over cache blocks of servers
-            out[j:j + b] = _partition_rows(rows_all[j:j + b], lo, hi, frac)
-        return out, err
-    sample = np.sort(np.random.default_rng(0).choice(n_t, QUANTILE_SAMPLE, replace=False))
-    ns = sample.size
-    p = q / 100.0
-    r = p * (ns - 1)
-    margin = QUANTILE_BRACKET_SD * np.sqrt(ns * max(p * (1 - p), 1.0 / ns)) + 1
-    i_lo = max(int(np.floor(r - margin)), 0)  # clamped to the sample: a quantile beyond it
-    i_hi = min(int(np.ceil(r + margin)), ns - 1)  # fails the count check and is partitioned
-    for j in range(0, n_s, b):  # loop over cache blocks of servers, not over samples
-        blk = rows_all[j:j + b]
-        srt = np.partition(blk[:, sample], [i_lo, i_hi], axis=1)
-        p_lo, p_hi = srt[:, i_lo], srt[:, i_hi]
-        n_below = _count_rows(blk < p_lo[:, None])
-        n_upto = _count_rows(blk <= p_hi[:, None])
-        ok = (n_below <= lo) & (hi < n_upto)
-        out[j:j + b] = (p_lo.astype(np.float64) + p_hi.astype(np.float64)) / 2
-        err[j:j + b] = (p_hi.astype(np.float64) - p_lo.astype(np.float64)) / 2
-        bad = np.flatnonzero(~ok)
-        if bad.size:
-            out[j + bad] = _partition_rows(blk[bad], lo, hi, frac)
-            err[j + bad] = 0.0
-    return out, err
+    st = fused_pass(values, (q,), method=method, block_bytes=block_bytes)
+    return st.quantiles[float(q)], st.errors[float(q)]
 
 
 def percentile_per_server(values: npt.NDArray[np.floating], q: float,
@@ -241,6 +455,20 @@ def percentile_per_server(values: npt.NDArray[np.floating], q: float,
     The exact values of :func:`quantile_per_server` (equal to
     ``np.percentile(values, q, axis=0)``).
 
+    Parameters
+    ----------
+    values : ndarray
+        ``(time, server)`` array, float32 or float64, either memory order.
+    q : float
+        Percentile, 0..100.
+    block_bytes : int
+        Bytes of demand per block (tuning only).
+
+    Returns
+    -------
+    ndarray
+        Float64, one value per server.
+
     Examples
     --------
     >>> v = np.asfortranarray([[10.0, 30.0], [20.0, 10.0], [30.0, 20.0], [40.0, 10.0]])
@@ -248,6 +476,7 @@ def percentile_per_server(values: npt.NDArray[np.floating], q: float,
     [25.0, 15.0]
     """
     return quantile_per_server(values, q, block_bytes=block_bytes)[0]
+
 
 
 @dataclass(frozen=True)
@@ -266,6 +495,12 @@ class WhiteSpaceResult:
         ``pct_of_configured`` for ``headroom``, ``spikes``, ``non_coincident_peaks``,
         ``idle_servers``, ``unused_at_composite_peak``, ``unused_on_average``.  They
         overlap; they are not meant to add up.
+
+    Examples
+    --------
+    >>> r = analyze(np.array([[10.0, 0.0], [0.0, 10.0]]), unit="mips")
+    >>> r.per_server["peak"].tolist(), r.composite.tolist()
+    ([10.0, 10.0], [10.0, 10.0])
     """
 
     per_server: pd.DataFrame
@@ -294,11 +529,35 @@ class WhiteSpaceResult:
 
     @property
     def peak_ratio(self) -> float:
-        """``sum_of_peaks / composite_peak`` (how many times the peaks over-provision)."""
+        """Return ``sum_of_peaks / composite_peak`` (how many times the peaks over-provision).
+
+        Returns
+        -------
+        float
+            The ratio (``inf`` when the composite peak is 0).
+
+        Examples
+        --------
+        >>> r = analyze(np.array([[10.0, 0.0], [0.0, 10.0]]), unit="mips")
+        >>> r.peak_ratio
+        2.0
+        """
         return self.sum_of_peaks / self.composite_peak if self.composite_peak > 0 else float("inf")
 
     def to_dict(self) -> dict[str, Any]:
-        """Scalars as a JSON-ready dict (the CLI's ``--format json`` keys first)."""
+        """Return the scalars as a JSON-ready dict (the CLI's ``--format json`` keys first).
+
+        Returns
+        -------
+        dict
+            Headline figures, parameters-free; ``sources`` maps each source to its capacity.
+
+        Examples
+        --------
+        >>> d = analyze(np.array([[10.0, 0.0], [0.0, 10.0]]), unit="mips").to_dict()
+        >>> d["sum_of_peaks"], d["composite_peak"], d["white_space_pct"]
+        (20.0, 10.0, 50.0)
+        """
         at = self.composite_peak_at
         return {
             "servers": self.servers,
@@ -326,7 +585,21 @@ class WhiteSpaceResult:
         }
 
     def summary(self) -> str:
-        """A few plain sentences with the headline figures."""
+        """A few plain sentences with the headline figures.
+
+        Returns
+        -------
+        str
+            Five lines: shape, peaks, white space, configured capacity, capacity needed.
+
+        Examples
+        --------
+        >>> print(analyze(np.array([[10.0, 0.0], [0.0, 10.0]]), unit="mips").summary())
+        ... # doctest: +ELLIPSIS
+        2 servers, 2 steps of nan s (mips).
+        Sum of individual peaks 20.0; composite peak 10.0 (at 0); composite mean 10.0.
+        ...
+        """
         u = self.unit
         return (
             f"{self.servers} servers, {self.steps} steps of {self.interval_s:g} s ({u}).\n"
@@ -352,6 +625,7 @@ def _pct(part: Any, whole: float) -> Any:
 
 def _configured(configured: float | pd.Series | Mapping[str, float] | None, unit: str,
                 names: list[str], peak: np.ndarray) -> tuple[np.ndarray, str]:
+    """Per-server configured capacity and where it came from (checked: one per server, >= 0)."""
     if configured is None:
         if unit == "cpu_pct":
             return np.full(len(names), FULL_SERVER_PCT), "100 % per server (cpu_pct traces)"
@@ -390,7 +664,7 @@ def analyze(
     ----------
     demand : DataFrame or ndarray
         Wide demand frame (time × server) or a ``(time, server)`` array
-        (``float32`` is fine; sums are accumulated by BLAS and returned as float64).
+        (``float32`` is fine; sums are accumulated per block and returned as float64).
     headroom_pct : float, optional
         Headroom kept free above the composite peak when sizing the consolidated
         capacity (default: constant ``whitespace_headroom_pct`` = 10).
@@ -400,7 +674,7 @@ def analyze(
     unit : str, optional
         Unit of ``demand`` (default ``demand.attrs["unit"]``, else ``cpu_pct``).
     spikes : bool
-        Compute the per-server percentile and spikes (an extra partition pass).
+        Compute the per-server percentile and spikes (in the same pass; one sort per block).
     percentile : float, optional
         Percentile for spikes (default: constant ``spike_percentile`` = 95).
     idle_peak_util_pct : float, optional
@@ -411,12 +685,14 @@ def analyze(
         Check for negative values (one extra pass).  NaN is always detected.
     percentile_method : {"exact", "approx"}
         ``"exact"`` (equal to ``numpy.percentile``) or ``"approx"`` (within a per-server
-        bound, see :func:`quantile_per_server`; the largest bound is
-        ``parameters["percentile_error_max"]``).
+        bound, see :func:`fused_pass`; the largest bound is
+        ``parameters["percentile_error_max"]`` and the servers computed exactly after two
+        bracket misses ``parameters["percentile_fallback_servers"]``).
 
     Returns
     -------
     WhiteSpaceResult
+        Per-server table, composite series, white-space sources and headline figures.
 
     Raises
     ------
@@ -459,34 +735,58 @@ def analyze(
             msg = must_be("demand", "numeric", values.dtype)
             raise InputError(msg) from exc
 
-    sums, peaks, comp, *mins = fused_stats(values, with_min=validate)
+    st = fused_pass(values, (percentile,) if spikes else (), method=percentile_method,
+                    with_min=validate)
+    comp = st.composite
     if not np.isfinite(comp).all():
         bad_t = int(np.flatnonzero(~np.isfinite(comp))[0])
         msg = (f"demand has missing or infinite values (first at step {index[bad_t]!s}); "
                "fill gaps first (read_traces(fill='ffill'))")
         raise InputError(msg)
-    stats = {"avg": sums / values.shape[0], "peak": peaks}
-    if validate and float(mins[0].min()) < 0:
-        k_bad = int(np.argmin(mins[0]))
-        msg = must_be("demand", ">= 0", float(mins[0][k_bad]), f"server {names[k_bad]}")
+    stats = {"avg": st.sums / values.shape[0], "peak": st.peaks}
+    if validate and st.mins is not None and float(st.mins.min()) < 0:
+        k_bad = int(np.argmin(st.mins))
+        msg = must_be("demand", ">= 0", float(st.mins[k_bad]), f"server {names[k_bad]}")
         raise InputError(msg)
     p_err = 0.0
+    fallback = 0
     if spikes:
-        stats["p"], err = quantile_per_server(values, percentile, method=percentile_method)
+        stats["p"], err = st.quantiles[percentile], st.errors[percentile]
         p_err = float(err.max()) if err.size else 0.0
+        fallback = st.fallback_rows[percentile]
 
     result = from_stats(
         names, stats["avg"], stats["peak"], comp, index, p=stats.get("p"), unit=the_unit,
         interval_s=interval_s, steps=int(values.shape[0]), headroom_pct=headroom_pct,
         configured=configured, percentile=percentile, idle_peak_util_pct=idle_peak_util_pct)
     if spikes:
-        result.parameters.update(percentile_method=percentile_method, percentile_error_max=p_err)
+        result.parameters.update(percentile_method=percentile_method, percentile_error_max=p_err,
+                                 percentile_fallback_servers=fallback)
     return result
 
 
 def resolve_parameters(headroom_pct: float | None = None, percentile: float | None = None,
                        idle_peak_util_pct: float | None = None) -> tuple[float, float, float]:
     """Fill defaults from ``constants_whitespace.csv`` and validate the three parameters.
+
+    Parameters
+    ----------
+    headroom_pct : float, optional
+        Headroom above the composite peak (default constant ``whitespace_headroom_pct``).
+    percentile : float, optional
+        Percentile for spikes (default constant ``spike_percentile``).
+    idle_peak_util_pct : float, optional
+        Idle threshold (default constant ``idle_peak_util_pct``).
+
+    Returns
+    -------
+    tuple of float
+        ``(headroom_pct, percentile, idle_peak_util_pct)``.
+
+    Raises
+    ------
+    InputError
+        A value outside its range.
 
     Examples
     --------
@@ -528,6 +828,41 @@ def from_stats(
 
     Shared by :func:`analyze` (in memory) and :mod:`colonykit.scale` (Dask), so both
     paths derive every figure the same way.
+
+    Parameters
+    ----------
+    names : list of str
+        Server names, in the order of the per-server arrays.
+    avg, peak : array_like
+        Per-server mean and peak demand.
+    composite : array_like
+        Summed demand at each step.
+    index : Index
+        Time index of the composite (its label at the peak is reported).
+    p : array_like, optional
+        Per-server percentile (for spikes); without it no spike figures are made.
+    unit : str
+        Demand unit, one of :data:`UNITS`.
+    interval_s : float
+        Step length in seconds (NaN when unknown).
+    steps : int, optional
+        Number of steps (default ``len(composite)``).
+    headroom_pct : float, optional
+        As in :func:`analyze`.
+    configured : float, Series or mapping, optional
+        As in :func:`analyze`.
+    percentile, idle_peak_util_pct : float, optional
+        As in :func:`analyze`.
+
+    Returns
+    -------
+    WhiteSpaceResult
+        The same result :func:`analyze` builds from these statistics.
+
+    Raises
+    ------
+    InputError
+        Bad unit or parameter, or a configured capacity missing for a server.
 
     Examples
     --------

@@ -7,6 +7,7 @@ import importlib
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -37,6 +38,33 @@ def test_size_and_paging_skip_plotly_and_pydantic(command: str) -> None:
     # pyarrow: pandas >= 3 imports it itself whenever it is installed, so only check without pandas
     if "pandas" not in mods:
         assert "pyarrow" not in mods
+
+
+#: Real runs (not just ``--help``, which exits before the command body imports anything).
+RUNS = {
+    "size": ["size", "data/examples/xyz_inventory.csv", "--target", "z15", "--format", "json"],
+    "paging": ["paging", "--guests", "100", "--guest-mib", "512", "--real-mib", "32768",
+               "--format", "json"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(RUNS))
+def test_size_and_paging_runs_import_no_heavy_module(command: str) -> None:
+    """Issue 14: running ``size`` or ``paging`` imports neither plotly nor pydantic (nor pyarrow
+    unless pandas, which imports it itself when installed, is loaded)."""
+    root = Path(__file__).resolve().parents[1]
+    code = ("import json, sys\nfrom colonykit.cli import main\n"
+            f"rc = main({RUNS[command]!r})\n"
+            "sys.stderr.write('RC=%d MODULES=' % rc + json.dumps(sorted(sys.modules)))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, cwd=root)
+    head, mods_json = proc.stderr.rsplit("MODULES=", 1)
+    assert head.endswith("RC=0 "), proc.stderr[-2000:]
+    mods = set(json.loads(mods_json))
+    assert "plotly" not in mods and "pydantic" not in mods
+    if "pandas" not in mods:
+        assert "pyarrow" not in mods
+    json.loads(proc.stdout)  # the command really ran and printed its JSON
 
 
 def test_command_table_matches_the_modules() -> None:
