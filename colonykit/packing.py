@@ -92,8 +92,13 @@ SWAP_MAX_CELLS = 120_000
 SCREEN_BLOCK_STEPS = 32
 #: Hosts checked step by step at once (in order of promise; the search stops early).
 SCREEN_BATCH = 4
+#: Tightest steps (smallest slack) tracked per host: ``min`` over them of slack − demand is an
+#: upper bound of a host's headroom that is usually exact (tuning only, decisions are exact).
+SCREEN_TIGHT_STEPS = 16
 #: Above this share of a host's steps to read, whole rows are compared instead of gathered blocks.
 SCREEN_GATHER_FRAC = 0.25
+#: Balanced fills below the best packing tried without improving before that search stops.
+BALANCE_DOWN_MISSES = 2
 #: Up to this many cells (servers × steps) the balanced fill is also tried in peak order.
 SMALL_INSTANCE_CELLS = 2_000_000
 #: Relative tolerance of the capacity check (float rounding of summed series).
@@ -552,6 +557,8 @@ class _Hosts:
         self.smin = np.empty((max(reserve, 1), nb), dtype=np.float64)
         self.smax = np.empty((max(reserve, 1), nb), dtype=np.float64)
         self.mem = np.empty(max(reserve, 1))
+        self.tight_n = min(SCREEN_TIGHT_STEPS, steps)
+        self.tight = np.zeros((max(reserve, 1), self.tight_n), dtype=np.int64)
         self.host_memory = host_memory
         self.count = 0
 
@@ -562,10 +569,12 @@ class _Hosts:
             self.smin = np.vstack([self.smin, np.empty((extra, self.smin.shape[1]))])
             self.smax = np.vstack([self.smax, np.empty((extra, self.smax.shape[1]))])
             self.mem = np.concatenate([self.mem, np.empty(extra)])
+            self.tight = np.vstack([self.tight, np.zeros((extra, self.tight_n), dtype=np.int64)])
         k = self.count
         self.slack[k] = self.capacity + self.tol
         self.smin[k] = self.smax[k] = self.capacity + self.tol
         self.mem[k] = self.host_memory + self.tol
+        self.tight[k] = np.arange(self.tight_n)
         self.count += 1
         return k
 
@@ -578,12 +587,15 @@ class _Hosts:
         self.mem[k] -= sign * mem
         self.smin[k] = np.minimum.reduceat(self.slack[k], self.screen.starts)
         self.smax[k] = np.maximum.reduceat(self.slack[k], self.screen.starts)
+        if self.tight_n < self.slack.shape[1]:
+            self.tight[k] = np.argpartition(self.slack[k], self.tight_n - 1)[: self.tight_n]
 
     def restore(self, saved: tuple[np.ndarray, ...]) -> None:
-        self.slack, self.smin, self.smax, self.mem = saved
+        self.slack, self.smin, self.smax, self.mem, self.tight = saved
 
     def save(self) -> tuple[np.ndarray, ...]:
-        return self.slack.copy(), self.smin.copy(), self.smax.copy(), self.mem.copy()
+        return (self.slack.copy(), self.smin.copy(), self.smax.copy(), self.mem.copy(),
+                self.tight.copy())
 
     def _bounds(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """Lower and upper bound of min_t(slack − x_i) per open host (blocks only)."""
@@ -657,7 +669,14 @@ class _Hosts:
         return first_sure if first_sure < c else -1
 
     def best_headroom(self, i: int, x: np.ndarray, mem: float, allowed: np.ndarray | None) -> int:
-        """Open host with the largest min_t(slack − x_i) ≥ 0 (lowest index on ties), or -1."""
+        """Open host with the largest min_t(slack − x_i) ≥ 0 (lowest index on ties), or -1.
+
+        Branch and bound in two vectorized stages: the upper bound of every host's headroom is
+        the smaller of its block bound and slack − x at its tracked tightest steps; the most
+        promising host is evaluated exactly first, then, at once, every host whose upper bound
+        can still match it.  Exact values come from the same ``slack − x`` differences as a
+        full check, so the decision is the full check's.
+        """
         c = self.count
         if c == 0:
             return -1
@@ -665,22 +684,22 @@ class _Hosts:
         if allowed is not None:
             ok &= allowed
         low, high = self._bounds(i)
+        tight = self.tight[:c]
+        high = np.minimum(high, (self.slack[np.arange(c)[:, None], tight] - x[tight]).min(axis=1))
         ok &= high >= 0
         if not ok.any():
             return -1
         floor = max(float(np.where(ok, low, -np.inf).max()), 0.0)
         check = np.flatnonzero(ok & (high >= floor))
-        check = check[np.argsort(-high[check], kind="stable")]  # most promising first
-        best_k, best_h = -1, -np.inf
-        for b0 in range(0, check.size, SCREEN_BATCH):  # branch and bound over hosts
-            idx = check[b0:b0 + SCREEN_BATCH]
-            idx = idx[high[idx] >= best_h]
-            if idx.size == 0:
-                break
-            head = self.headroom(idx, i, x, high[idx])
-            for k, h in zip(idx.tolist(), head.tolist(), strict=True):
-                if h > best_h or (h == best_h and k < best_k):
-                    best_k, best_h = k, h
+        first = check[int(np.argmax(high[check]))]  # lowest index among the largest bounds
+        h1 = float(self.headroom(np.array([first]), i, x, high[[first]])[0])
+        best_k, best_h = int(first), h1
+        rest = check[(high[check] > h1) | ((high[check] == h1) & (check < first))]
+        if rest.size:
+            head = self.headroom(rest, i, x, high[rest])
+            j = int(np.argmax(head))  # lowest index among the best (rest is ascending)
+            if head[j] > best_h or (head[j] == best_h and rest[j] < best_k):
+                best_k, best_h = int(rest[j]), float(head[j])
         return best_k if best_h >= 0 else -1
 
 
@@ -1058,22 +1077,44 @@ def pack_heuristic(matrix: np.ndarray, capacity: float, *, memory: np.ndarray | 
             best = (host_of, hosts)
         return used
 
-    found = run("first", peak_order, 0)
+    large = matrix.size > SMALL_INSTANCE_CELLS
     # time-aware size for the balanced fill: mean + standard deviation of the series
     size = _mean_plus_std(matrix)
     orders = [np.argsort(-size, kind="stable")]
-    if matrix.size <= SMALL_INSTANCE_CELLS:
+    found = n + 1
+    if not large:  # first fit by peak: a cheap start for small instances, never the best on large
+        found = run("first", peak_order, 0)
         orders.append(peak_order)
-    for order in orders:
+    tried: set[tuple[int, int]] = set()
+
+    def balance(o: int, start: int) -> int:
+        tried.add((o, start))
+        return run("balance", orders[o], start)
+
+    for o in range(len(orders)):
+        # upwards from the bound while the fill has to open hosts (cheap when the bound is tight)
         start = lb
         for _ in range(max(balance_tries, 0)):
             if start >= found:
                 break
-            used = run("balance", order, start)
+            used = balance(o, start)
             found = min(found, used)
             if used <= start:  # no host had to be opened: more start hosts cannot help
                 break
             start += 1
+        # downwards from the best packing (a weak bound leaves the fill far below the answer):
+        # starting one or two hosts short of it often closes them (PlanetLab: 47 -> 46)
+        start, misses = found - 1, 0
+        while start >= lb and misses < BALANCE_DOWN_MISSES and balance_tries > 0:
+            if (o, start) in tried:
+                start -= 1
+                continue
+            used = balance(o, start)
+            if used < found:
+                found, misses, start = used, 0, used - 1
+            else:
+                misses += 1
+                start -= 1
     assert best is not None
     host_of = _renumber(best[0])
     if repair_moves > 0:
