@@ -22,9 +22,11 @@ Methods (see ``docs/packing.md``):
     deviation of the series; also in peak order for small instances) that starts with ``lower_bound`` hosts and puts each item
     on the feasible host whose peak after adding it is lowest (min-max over time,
     so peaks land in other guests' troughs), opening a host only when an item fits
-    nowhere (retried with one more starting host while that happens) — the best
-    is kept, after an improvement pass that tries to empty the lightest hosts
-    into the others; then :func:`local_search` (moves and swaps, time-limited).
+    nowhere (retried with one more starting host while that happens, then with
+    fewer hosts than the best packing found) — the best is kept, after an
+    improvement pass that tries to empty the lightest hosts into the others; then
+    :func:`local_search` (moves, 1-1 and 2-1 swaps; time- and iteration-limited).
+    First fit and the peak order run only up to ``SMALL_INSTANCE_CELLS``.
 ``"milp"``
     Exact bin packing with one knapsack row per (host, non-dominated time step),
     solved by :func:`scipy.optimize.milp` (HiGHS).  Only for small instances.
