@@ -22,9 +22,11 @@ Methods (see ``docs/packing.md``):
     deviation of the series; also in peak order for small instances) that starts with ``lower_bound`` hosts and puts each item
     on the feasible host whose peak after adding it is lowest (min-max over time,
     so peaks land in other guests' troughs), opening a host only when an item fits
-    nowhere (retried with one more starting host while that happens) — the best
-    is kept, after an improvement pass that tries to empty the lightest hosts
-    into the others; then :func:`local_search` (moves and swaps, time-limited).
+    nowhere (retried with one more starting host while that happens, then with
+    fewer hosts than the best packing found) — the best is kept, after an
+    improvement pass that tries to empty the lightest hosts into the others; then
+    :func:`local_search` (moves, 1-1 and 2-1 swaps; time- and iteration-limited).
+    First fit and the peak order run only up to ``SMALL_INSTANCE_CELLS``.
 ``"milp"``
     Exact bin packing with one knapsack row per (host, non-dominated time step),
     solved by :func:`scipy.optimize.milp` (HiGHS).  Only for small instances.
@@ -69,31 +71,43 @@ MILP_MAX_ITEMS = 16
 MILP_TIME_LIMIT_S = 20.0
 #: Hosts the improvement pass tries to empty (lightest first) before it stops.
 IMPROVE_MAX_TRIES = 40
+#: The same above ``SMALL_INSTANCE_CELLS`` servers × steps (each try reads long series).
+IMPROVE_MAX_TRIES_LARGE = 4
 #: Balanced constructions the heuristic tries (``lower_bound``, ``lower_bound + 1``, … open hosts).
 BALANCE_TRIES = 4
 #: Wall-clock limit of the local search after construction [s]; it also stops at the lower bound
 #: and after ``LOCAL_SEARCH_MAX_ITERS`` iterations (colonykit default, tuning only).
 LOCAL_SEARCH_TIME_S = 3.0
+#: Default time limit of the local search on instances above ``SMALL_INSTANCE_CELLS`` [s]
+#: (colonykit default, tuning only).
+LOCAL_SEARCH_LARGE_S = 0.0
 #: Iterations (moves or swaps) of the local search at most.
 LOCAL_SEARCH_MAX_ITERS = 20_000
 #: Seed of the local search's random choice among overloaded hosts (reproducible results).
 LOCAL_SEARCH_SEED = 2011
-#: Items of an overloaded host tried per iteration (largest at its overloaded steps).
-LOCAL_SEARCH_ITEMS = 4
+#: Items of an overloaded host tried per iteration (largest at its overloaded steps); they are
+#: moved alone or in pairs (1-0, 2-0 moves; 1-1, 2-1 swaps).
+LOCAL_SEARCH_ITEMS = 6
 #: Iterations without a lower overload after which the search gives up on emptying this host
 #: and tries the next least-loaded one.
-LOCAL_SEARCH_STALL = 300
-#: Iterations a moved item may not return to the host it left (tabu tenure).
-LOCAL_SEARCH_TABU = 7
-#: Swap partners × steps evaluated per item and iteration at most (partners sampled beyond it).
-SWAP_MAX_CELLS = 120_000
+LOCAL_SEARCH_STALL = 2000
+#: Iterations a moved item may not return to the host it left (tabu tenure: drawn from
+#: ``LOCAL_SEARCH_TABU`` to ``3 × LOCAL_SEARCH_TABU`` per move, seeded).
+LOCAL_SEARCH_TABU = 5
+#: Swap partners × steps evaluated per item group and iteration at most (sampled beyond it).
+SWAP_MAX_CELLS = 90_000
 #: Steps per block of the capacity screen (block minima/maxima of slack and demand decide most
 #: checks without looking at single steps; tuning only, decisions are exact).
 SCREEN_BLOCK_STEPS = 32
 #: Hosts checked step by step at once (in order of promise; the search stops early).
 SCREEN_BATCH = 4
+#: Tightest steps (smallest slack) tracked per host: ``min`` over them of slack − demand is an
+#: upper bound of a host's headroom that is usually exact (tuning only, decisions are exact).
+SCREEN_TIGHT_STEPS = 16
 #: Above this share of a host's steps to read, whole rows are compared instead of gathered blocks.
 SCREEN_GATHER_FRAC = 0.25
+#: Balanced fills below the best packing tried without improving before that search stops.
+BALANCE_DOWN_MISSES = 2
 #: Up to this many cells (servers × steps) the balanced fill is also tried in peak order.
 SMALL_INSTANCE_CELLS = 2_000_000
 #: Relative tolerance of the capacity check (float rounding of summed series).
@@ -187,6 +201,23 @@ def _positive(value: float, field_name: str) -> float:
 def effective_capacity(host_capacity: float, max_util_pct: float = DEFAULT_MAX_UTIL_PCT) -> float:
     """Usable capacity of one host: ``host_capacity × max_util_pct / 100``.
 
+    Parameters
+    ----------
+    host_capacity : float
+        Capacity of one host in the demand's unit, > 0.
+    max_util_pct : float
+        Maximum utilization target of a host [%], 0 < x ≤ 100.
+
+    Returns
+    -------
+    float
+        Usable capacity per host.
+
+    Raises
+    ------
+    InputError
+        Non-positive capacity or a utilization target outside 0..100.
+
     Examples
     --------
     >>> effective_capacity(5320, 90)
@@ -261,6 +292,18 @@ def l2_bound(sizes: npt.ArrayLike, capacity: float) -> int:
     J3 = {α ≤ w ≤ C/2}; L(α) = |J1| + |J2| + max(0, ⌈(Σ_{J3} w − (|J2| C − Σ_{J2} w)) / C⌉)
     and L2 = max_α L(α) (S. Martello, P. Toth, *Knapsack Problems*, Wiley 1990, §8.3.1).
     L2 ≥ ⌈Σ w / C⌉.  O(n log n), vectorized over α.
+
+    Parameters
+    ----------
+    sizes : array_like
+        Item sizes (any shape; flattened; zeros ignored).
+    capacity : float
+        Bin capacity (same unit).
+
+    Returns
+    -------
+    int
+        Bins any packing needs at least.
 
     Examples
     --------
@@ -346,6 +389,26 @@ def clique_bound(matrix: np.ndarray, capacity: float, *, memory: np.ndarray | No
     conflict with some other one are considered (at most ``max_items``, largest first); the
     clique is found greedily, so the value is a valid (not necessarily the largest) bound.
 
+    Parameters
+    ----------
+    matrix : numpy.ndarray
+        Demand, shape (servers, steps).
+    capacity : float
+        Usable capacity of one host.
+    memory : numpy.ndarray, optional
+        Memory per server; needs ``host_memory``.
+    host_memory : float, optional
+        Memory per host.
+    conflicts : list of numpy.ndarray, optional
+        Anti-affinity partners per server.
+    max_items : int
+        Servers considered at most (largest first).
+
+    Returns
+    -------
+    int
+        Hosts any packing needs at least.
+
     Examples
     --------
     >>> m = np.array([[60., 60.], [60., 10.], [10., 60.]])
@@ -409,9 +472,11 @@ def lower_bound(matrix: npt.ArrayLike, capacity: float, *, memory: npt.ArrayLike
         Demand, shape (servers, steps).
     capacity : float
         Usable capacity of one host (same unit).
-    memory, host_memory : optional
-        Memory per server and per host (second dimension).
-    conflicts : list of arrays, optional
+    memory : array_like, optional
+        Memory per server (second dimension); needs ``host_memory``.
+    host_memory : float, optional
+        Memory per host.
+    conflicts : list of numpy.ndarray, optional
         Anti-affinity partners per server.
     hosts_used : int, optional
         A packing's host count; sets ``gap_hosts``.
@@ -485,9 +550,11 @@ def ffd_peak(peaks: npt.ArrayLike, capacity: float, *, memory: npt.ArrayLike | N
         Peak demand per server.
     capacity : float
         Usable capacity per host.
-    memory, host_memory : optional
-        Memory per server and per host (second dimension).
-    conflicts : list of arrays, optional
+    memory : array_like, optional
+        Memory per server (second dimension); needs ``host_memory``.
+    host_memory : float, optional
+        Memory per host.
+    conflicts : list of numpy.ndarray, optional
         For each server, the servers it may not share a host with.
 
     Returns
@@ -552,6 +619,8 @@ class _Hosts:
         self.smin = np.empty((max(reserve, 1), nb), dtype=np.float64)
         self.smax = np.empty((max(reserve, 1), nb), dtype=np.float64)
         self.mem = np.empty(max(reserve, 1))
+        self.tight_n = min(SCREEN_TIGHT_STEPS, steps)
+        self.tight = np.zeros((max(reserve, 1), self.tight_n), dtype=np.int64)
         self.host_memory = host_memory
         self.count = 0
 
@@ -562,10 +631,12 @@ class _Hosts:
             self.smin = np.vstack([self.smin, np.empty((extra, self.smin.shape[1]))])
             self.smax = np.vstack([self.smax, np.empty((extra, self.smax.shape[1]))])
             self.mem = np.concatenate([self.mem, np.empty(extra)])
+            self.tight = np.vstack([self.tight, np.zeros((extra, self.tight_n), dtype=np.int64)])
         k = self.count
         self.slack[k] = self.capacity + self.tol
         self.smin[k] = self.smax[k] = self.capacity + self.tol
         self.mem[k] = self.host_memory + self.tol
+        self.tight[k] = np.arange(self.tight_n)
         self.count += 1
         return k
 
@@ -578,12 +649,15 @@ class _Hosts:
         self.mem[k] -= sign * mem
         self.smin[k] = np.minimum.reduceat(self.slack[k], self.screen.starts)
         self.smax[k] = np.maximum.reduceat(self.slack[k], self.screen.starts)
+        if self.tight_n < self.slack.shape[1]:
+            self.tight[k] = np.argpartition(self.slack[k], self.tight_n - 1)[: self.tight_n]
 
     def restore(self, saved: tuple[np.ndarray, ...]) -> None:
-        self.slack, self.smin, self.smax, self.mem = saved
+        self.slack, self.smin, self.smax, self.mem, self.tight = saved
 
     def save(self) -> tuple[np.ndarray, ...]:
-        return self.slack.copy(), self.smin.copy(), self.smax.copy(), self.mem.copy()
+        return (self.slack.copy(), self.smin.copy(), self.smax.copy(), self.mem.copy(),
+                self.tight.copy())
 
     def _bounds(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """Lower and upper bound of min_t(slack − x_i) per open host (blocks only)."""
@@ -657,7 +731,14 @@ class _Hosts:
         return first_sure if first_sure < c else -1
 
     def best_headroom(self, i: int, x: np.ndarray, mem: float, allowed: np.ndarray | None) -> int:
-        """Open host with the largest min_t(slack − x_i) ≥ 0 (lowest index on ties), or -1."""
+        """Open host with the largest min_t(slack − x_i) ≥ 0 (lowest index on ties), or -1.
+
+        Branch and bound in two vectorized stages: the upper bound of every host's headroom is
+        the smaller of its block bound and slack − x at its tracked tightest steps; the most
+        promising host is evaluated exactly first, then, at once, every host whose upper bound
+        can still match it.  Exact values come from the same ``slack − x`` differences as a
+        full check, so the decision is the full check's.
+        """
         c = self.count
         if c == 0:
             return -1
@@ -665,22 +746,22 @@ class _Hosts:
         if allowed is not None:
             ok &= allowed
         low, high = self._bounds(i)
+        tight = self.tight[:c]
+        high = np.minimum(high, (self.slack[np.arange(c)[:, None], tight] - x[tight]).min(axis=1))
         ok &= high >= 0
         if not ok.any():
             return -1
         floor = max(float(np.where(ok, low, -np.inf).max()), 0.0)
         check = np.flatnonzero(ok & (high >= floor))
-        check = check[np.argsort(-high[check], kind="stable")]  # most promising first
-        best_k, best_h = -1, -np.inf
-        for b0 in range(0, check.size, SCREEN_BATCH):  # branch and bound over hosts
-            idx = check[b0:b0 + SCREEN_BATCH]
-            idx = idx[high[idx] >= best_h]
-            if idx.size == 0:
-                break
-            head = self.headroom(idx, i, x, high[idx])
-            for k, h in zip(idx.tolist(), head.tolist(), strict=True):
-                if h > best_h or (h == best_h and k < best_k):
-                    best_k, best_h = k, h
+        first = check[int(np.argmax(high[check]))]  # lowest index among the largest bounds
+        h1 = float(self.headroom(np.array([first]), i, x, high[[first]])[0])
+        best_k, best_h = int(first), h1
+        rest = check[(high[check] > h1) | ((high[check] == h1) & (check < first))]
+        if rest.size:
+            head = self.headroom(rest, i, x, high[rest])
+            j = int(np.argmax(head))  # lowest index among the best (rest is ascending)
+            if head[j] > best_h or (head[j] == best_h and rest[j] < best_k):
+                best_k, best_h = int(rest[j]), float(head[j])
         return best_k if best_h >= 0 else -1
 
 
@@ -771,8 +852,21 @@ def _overload(rows: np.ndarray, limit: float) -> np.ndarray:
 class SearchStats:
     """What :func:`local_search` did: hosts before and after, iterations, seconds, why it stopped.
 
-    ``overload_left`` is the smallest total overload (demand unit × steps) reached while
-    trying to drop one more host (0 when the last attempt succeeded).
+    Attributes
+    ----------
+    hosts_before : int
+        Hosts of the packing the search started from.
+    hosts_after : int
+        Hosts of the best feasible packing found.
+    iterations : int
+        Moves and swaps applied.
+    seconds : float
+        Wall time of the search.
+    stopped : str
+        Why it stopped (lower bound reached, every host tried, iteration or time limit).
+    overload_left : float
+        The smallest total overload (demand unit × steps) reached while trying to drop one
+        more host (0 when the last attempt succeeded).
     """
 
     hosts_before: int
@@ -793,27 +887,54 @@ def local_search(matrix: np.ndarray, host_of: np.ndarray, capacity: float, *,
     """Empty the least-loaded host by moves and swaps under a linear overload penalty.
 
     Starting from a feasible packing on m hosts, the host with the least summed load is
-    emptied onto the others (each item where it adds the least overload; capacity may be
-    exceeded), then, one iteration at a time, an overloaded host is chosen (seeded random
-    choice) and the best of (a) moving one of its ``LOCAL_SEARCH_ITEMS`` largest items (at
-    its overloaded steps) to another host and (b) swapping it with an item of another host
-    is applied, measured by the change in the penalty Σ_k Σ_t max(0, load_k(t) − C); the
-    move is applied even when it does not lower the penalty (tabu search: an item may not
-    return to the host it left for ``LOCAL_SEARCH_TABU`` iterations).  When the penalty is
-    0 the packing on m − 1 hosts is feasible at every step, is kept, and the next host is
-    emptied.  Memory and anti-affinity are hard constraints throughout.
+    emptied onto the others (each item, largest peak first, where it adds the least
+    overload; capacity may be exceeded).  Then, one iteration at a time, an overloaded host
+    h is chosen (seeded random choice) and its ``LOCAL_SEARCH_ITEMS`` largest items (at its
+    overloaded steps) are tried alone and in pairs: moved to another host (1-0, 2-0) or
+    swapped with one item of another host (1-1, 2-1).  The best of these by the change in
+    the penalty Σ_k Σ_t max(0, load_k(t) − C) is applied even when it does not lower the
+    penalty (tabu search: an item may not return to the host it left for a seeded tenure,
+    unless that reaches a penalty below the best so far).  When the penalty is 0 the packing
+    on m − 1 hosts is feasible at every step (checked on exactly summed loads), is kept, and
+    the next host is emptied.  Memory and anti-affinity are hard constraints throughout.
 
-    Only feasible packings are ever returned (and handed to ``on_feasible``), so the
-    result never uses more hosts than ``host_of``.  The search stops at ``lower_bound``
-    hosts, after ``max_iters`` iterations or after ``time_limit_s`` seconds; for a given
-    ``seed`` the sequence of packings is the same on every run (the time limit only
-    decides how far along it the search gets).
+    Only feasible packings are ever returned (and handed to ``on_feasible``), so the result
+    never uses more hosts than ``host_of``.  The search stops at ``lower_bound`` hosts,
+    after ``max_iters`` iterations or after ``time_limit_s`` seconds; for a given ``seed``
+    the sequence of packings is the same on every run (the time limit only decides how far
+    along it the search gets; ``max_iters`` alone makes the result reproducible).
+
+    Parameters
+    ----------
+    matrix : numpy.ndarray
+        Demand, shape (servers, steps).
+    host_of : numpy.ndarray
+        A feasible packing: host per server (any integer labels).
+    capacity : float
+        Usable capacity per host (same unit as ``matrix``).
+    memory : numpy.ndarray, optional
+        Memory per server (static); needs ``host_memory``.
+    host_memory : float, optional
+        Memory per host.
+    conflicts : list of numpy.ndarray, optional
+        For each server, the servers it may not share a host with.
+    lower_bound : int
+        Stop when the packing reaches this many hosts.
+    time_limit_s : float
+        Wall-clock limit [s].
+    seed : int
+        Seed of the random choices (overloaded host, sampled swap partners, tabu tenure).
+    max_iters : int
+        Iterations (applied moves or swaps) at most.
+    on_feasible : callable, optional
+        Called with every feasible packing found (host per server, 0-based).
 
     Returns
     -------
     host_of : numpy.ndarray
         Host per server (0-based, consecutive), feasible.
     stats : SearchStats
+        Hosts before and after, iterations, seconds and why the search stopped.
 
     Examples
     --------
@@ -830,17 +951,12 @@ def local_search(matrix: np.ndarray, host_of: np.ndarray, capacity: float, *,
     hmem = np.inf if host_memory is None else float(host_memory)
     limit = capacity * (1 + CAPACITY_RTOL)
     mlimit = hmem * (1 + CAPACITY_RTOL)
+    fdt = np.float32 if matrix.dtype == np.float32 else np.float64
     rng = np.random.default_rng(seed)
     best = _renumber(np.asarray(host_of, dtype=np.int64))
     before = int(best.max()) + 1
-    pairs = None
-    if conflicts is not None:
-        pa = np.concatenate([np.full(c.size, i) for i, c in enumerate(conflicts)] or [np.empty(0)])
-        pb = np.concatenate(conflicts or [np.empty(0)])
-        pairs = (pa.astype(np.int64), pb.astype(np.int64))
-    swap_partners = max(1, int(SWAP_MAX_CELLS // max(n_t, 1)))
+    partners = max(1, int(SWAP_MAX_CELLS // max(n_t, 1)))
     it = 0
-
     least = np.inf
     attempt = 0
 
@@ -849,12 +965,24 @@ def local_search(matrix: np.ndarray, host_of: np.ndarray, capacity: float, *,
         return SearchStats(before, int(best.max()) + 1, it, round(time.perf_counter() - t0, 3), why,
                            left)
 
+    def partner_hosts(i: int, where: np.ndarray, hosts: int) -> np.ndarray:
+        """Hosts holding an anti-affinity partner of item i."""
+        bad = np.zeros(hosts, dtype=bool)
+        if conflicts is not None and conflicts[i].size:
+            placed = where[conflicts[i]]
+            bad[placed[placed >= 0]] = True
+        return bad
+
     while True:
         m = int(best.max()) + 1
         if m <= max(int(lower_bound), 1):
             return best, stats("lower bound reached")
         if attempt >= m:
             return best, stats("every host tried")
+        if it >= max_iters:
+            return best, stats("iteration limit")
+        if time.perf_counter() > deadline:
+            return best, stats("time limit")
         cur = best.copy()
         loads = _host_loads(matrix, cur, m)
         memu = np.bincount(cur, weights=mem, minlength=m)
@@ -865,32 +993,31 @@ def local_search(matrix: np.ndarray, host_of: np.ndarray, capacity: float, *,
         cur = np.where(cur == drop, -1, remap[cur])
         loads, memu = loads[keep], memu[keep]
         m -= 1
-
-        def partner_hosts(i: int, where: np.ndarray = cur, hosts: int = m) -> np.ndarray:
-            bad = np.zeros(hosts, dtype=bool)
-            if conflicts is not None and conflicts[i].size:
-                placed = where[conflicts[i]]
-                bad[placed[placed >= 0]] = True
-            return bad
-
         over = _overload(loads, limit)
         placed_all = True
         for i in moving[np.argsort(-matrix[moving].max(axis=1), kind="stable")]:
-            ok = (memu + mem[i] <= mlimit) & ~partner_hosts(int(i))
+            ok = (memu + mem[i] <= mlimit) & ~partner_hosts(int(i), cur, m)
             if not ok.any():
                 placed_all = False  # memory or anti-affinity leave no host: try the next host
                 break
-            delta = np.where(ok, _overload(loads + matrix[i], limit) - over, np.inf)
-            k = int(np.argmin(delta))
+            after = loads + matrix[i]
+            delta = np.where(ok, _overload(after, limit) - over, np.inf)
+            k = int(np.lexsort((after.max(axis=1), delta))[0])  # least overload, then lowest peak
             loads[k] += matrix[i]
             memu[k] += mem[i]
             over[k] = _overload(loads[k], limit)
             cur[i] = k
-        tabu_host = np.full(n, -1)
-        tabu_until = np.zeros(n, dtype=np.int64)
+        tabu = np.zeros((n, m), dtype=np.int64)  # iteration until which item i may not go to k
         least, stall = np.inf, 0
-        while placed_all and over.sum() > 0:
+        while placed_all:
             total = float(over.sum())
+            if total <= 0:
+                exact = _host_loads(matrix, cur, m)  # no drift from incremental updates
+                if (exact <= limit).all():
+                    break
+                loads = exact
+                over = _overload(loads, limit)
+                total = float(over.sum())
             stall = 0 if total < least else stall + 1
             least = min(least, total)
             if stall > LOCAL_SEARCH_STALL:
@@ -903,72 +1030,82 @@ def local_search(matrix: np.ndarray, host_of: np.ndarray, capacity: float, *,
             h = int(rng.choice(np.flatnonzero(over > 0)))
             members = np.flatnonzero(cur == h)
             hot = loads[h] > limit
-            members = members[np.argsort(-matrix[members][:, hot].sum(axis=1), kind="stable")
-                              [:LOCAL_SEARCH_ITEMS]]
-            others = np.flatnonzero((cur != h) & ((tabu_host != h) | (tabu_until <= it)))
-            if others.size > swap_partners:
-                others = np.sort(rng.choice(others, swap_partners, replace=False))
+            group_items = members[np.argsort(-matrix[members][:, hot].sum(axis=1), kind="stable")
+                                  [:LOCAL_SEARCH_ITEMS]]
+            na = group_items.size
+            groups = [[a] for a in range(na)] + [[a, c] for a in range(na) for c in range(a + 1, na)]
+            lh = (loads[h] - limit).astype(fdt)
+            lm = (loads - limit).astype(fdt)
+            others = np.flatnonzero(cur != h)
+            if others.size > partners:
+                others = np.sort(rng.choice(others, partners, replace=False))
             hb = cur[others]
-            on_h = np.zeros(n, dtype=bool)
-            if pairs is not None:
-                on_h[pairs[0][cur[pairs[1]] == h]] = True
-            choice: tuple[float, int, int, int] | None = None  # (delta, a, host, b or -1)
             if others.size:
-                xb = matrix[others]
-                # independent of the item a leaving h: h without its overload limit plus b, and
-                # b's host without b (float32 like the demand; deltas summed in float64)
-                h_plus_b = (loads[h] - limit).astype(matrix.dtype) + xb
-                k_minus_b = (loads[hb] - limit).astype(matrix.dtype) - xb
+                h_plus_b = lh + matrix[others]  # h without its limit plus b
+                k_minus_b = lm[hb] - matrix[others]  # b's host without b
                 base_swap = over[h] + over[hb]
-                okb0 = ~on_h[others]
-            for a in members:
-                xa = matrix[a]
-                gain_h = _overload(loads[h] - xa, limit) - over[h]
-                ok = (memu + mem[a] <= mlimit) & ~partner_hosts(int(a))
-                ok[h] = False
-                if tabu_until[a] > it and 0 <= tabu_host[a] < m:
-                    ok[tabu_host[a]] = False
-                d_move = np.where(ok, _overload(loads + xa, limit) - over, np.inf) + gain_h
+                # b may not join h when a partner of b is on h
+                hard_b0 = ~np.array([partner_hosts(int(b), cur, m)[h] for b in others]) \
+                    if conflicts is not None else np.ones(others.size, dtype=bool)
+                soft_b0 = tabu[others, h] <= it
+            bad = [partner_hosts(int(a), cur, m) for a in group_items]
+            # (delta, group, host, swap partner or -1); first strictly best wins (deterministic)
+            choice: tuple[float, list[int], int, int] | None = None
+            for g in groups:
+                items = group_items[g]
+                xg = matrix[items].sum(axis=0, dtype=np.float64).astype(fdt)
+                mg = float(mem[items].sum())
+                gain_h = _overload(lh - xg, 0.0) - over[h]
+                hard = memu + mg <= mlimit
+                for a in g:
+                    hard &= ~bad[a]
+                hard[h] = False
+                soft = (tabu[items] <= it).all(axis=0)
+                d_move = _overload(lm + xg, 0.0) - over + gain_h
+                d_move = np.where(hard & (soft | (total + d_move < least)), d_move, np.inf)
                 k = int(np.argmin(d_move))
                 if np.isfinite(d_move[k]) and (choice is None or d_move[k] < choice[0]):
-                    choice = (float(d_move[k]), int(a), k, -1)
+                    choice = (float(d_move[k]), [int(i) for i in items], k, -1)
                 if others.size == 0:
                     continue
-                d_swap = (_overload(h_plus_b - xa, 0.0) + _overload(k_minus_b + xa, 0.0)
+                d_swap = (_overload(h_plus_b - xg, 0.0) + _overload(k_minus_b + xg, 0.0)
                           - base_swap)
-                okb = (okb0 & (memu[h] - mem[a] + mem[others] <= mlimit)
-                       & (memu[hb] - mem[others] + mem[a] <= mlimit))
-                okb &= ~partner_hosts(int(a))[hb]
-                if tabu_until[a] > it:
-                    okb &= hb != tabu_host[a]
-                if conflicts is not None and conflicts[a].size:
-                    okb &= ~np.isin(others, conflicts[a])
-                d_swap = np.where(okb, d_swap, np.inf)
+                hard_b = ((memu[h] - mg + mem[others] <= mlimit)
+                          & (memu[hb] - mem[others] + mg <= mlimit) & hard_b0)
+                soft_b = soft_b0.copy()
+                for a, i in zip(g, items, strict=True):
+                    hard_b &= ~bad[a][hb]
+                    soft_b &= tabu[i, hb] <= it
+                    if conflicts is not None and conflicts[i].size:
+                        hard_b &= ~np.isin(others, conflicts[i])
+                d_swap = np.where(hard_b & (soft_b | (total + d_swap < least)), d_swap, np.inf)
                 j = int(np.argmin(d_swap))
                 if np.isfinite(d_swap[j]) and (choice is None or d_swap[j] < choice[0]):
-                    choice = (float(d_swap[j]), int(a), int(hb[j]), int(others[j]))
+                    choice = (float(d_swap[j]), [int(i) for i in items], int(hb[j]), int(others[j]))
             if choice is None:
-                return best, stats("no allowed move")
-            _, a, k, b = choice
-            loads[h] -= matrix[a]
-            loads[k] += matrix[a]
-            memu[h] -= mem[a]
-            memu[k] += mem[a]
-            cur[a] = k
-            tabu_host[a], tabu_until[a] = h, it + LOCAL_SEARCH_TABU
+                continue
+            _, moved, k, b = choice
+            for a in moved:
+                loads[h] -= matrix[a]
+                loads[k] += matrix[a]
+                memu[h] -= mem[a]
+                memu[k] += mem[a]
+                cur[a] = k
+                tabu[a, h] = it + int(rng.integers(LOCAL_SEARCH_TABU, 3 * LOCAL_SEARCH_TABU + 1))
             if b >= 0:
                 loads[k] -= matrix[b]
                 loads[h] += matrix[b]
                 memu[k] -= mem[b]
                 memu[h] += mem[b]
                 cur[b] = h
-                tabu_host[b], tabu_until[b] = k, it + LOCAL_SEARCH_TABU
+                tabu[b, k] = it + int(rng.integers(LOCAL_SEARCH_TABU, 3 * LOCAL_SEARCH_TABU + 1))
             over[h], over[k] = _overload(loads[h], limit), _overload(loads[k], limit)
-        if not placed_all or over.sum() > 0:
+        if not placed_all or float(over.sum()) > 0:
             attempt += 1  # this host could not be emptied: try the next least-loaded one
             continue
         attempt = 0
         best = _renumber(cur)
+        least = 0.0
         if on_feasible is not None:
             on_feasible(best)
 
@@ -1003,9 +1140,11 @@ def pack_heuristic(matrix: np.ndarray, capacity: float, *, memory: np.ndarray | 
         Demand, shape (servers, steps); no item may exceed ``capacity`` at any step.
     capacity : float
         Usable capacity per host.
-    memory, host_memory : optional
-        Memory per server and per host.
-    conflicts : list of arrays, optional
+    memory : numpy.ndarray, optional
+        Memory per server; needs ``host_memory``.
+    host_memory : float, optional
+        Memory per host.
+    conflicts : list of numpy.ndarray, optional
         Anti-affinity partners per server.
     improve : bool
         Run the host-emptying improvement pass.
@@ -1045,6 +1184,7 @@ def pack_heuristic(matrix: np.ndarray, capacity: float, *, memory: np.ndarray | 
         lb = int(lower_bound_hosts)
     best: tuple[np.ndarray, _Hosts] | None = None
     screen = _Screen(matrix)
+    large = matrix.size > SMALL_INSTANCE_CELLS
 
     def run(rule: Literal["first", "balance"], order: np.ndarray, start: int) -> int:
         nonlocal best
@@ -1052,28 +1192,50 @@ def pack_heuristic(matrix: np.ndarray, capacity: float, *, memory: np.ndarray | 
                                     memory=mem, host_memory=hmem, conflicts=conflicts,
                                     screen=screen)
         if improve:
-            host_of = _improve(matrix, host_of, hosts, mem, conflicts, max_tries)
+            tries = min(max_tries, IMPROVE_MAX_TRIES_LARGE) if large else max_tries
+            host_of = _improve(matrix, host_of, hosts, mem, conflicts, tries)
         used = int(np.unique(host_of).size)
         if best is None or used < np.unique(best[0]).size:
             best = (host_of, hosts)
         return used
 
-    found = run("first", peak_order, 0)
     # time-aware size for the balanced fill: mean + standard deviation of the series
     size = _mean_plus_std(matrix)
     orders = [np.argsort(-size, kind="stable")]
-    if matrix.size <= SMALL_INSTANCE_CELLS:
+    found = n + 1
+    if not large:  # first fit by peak: a cheap start for small instances, never the best on large
+        found = run("first", peak_order, 0)
         orders.append(peak_order)
-    for order in orders:
+    tried: set[tuple[int, int]] = set()
+
+    def balance(o: int, start: int) -> int:
+        tried.add((o, start))
+        return run("balance", orders[o], start)
+
+    for o in range(len(orders)):
+        # upwards from the bound while the fill has to open hosts (cheap when the bound is tight)
         start = lb
         for _ in range(max(balance_tries, 0)):
             if start >= found:
                 break
-            used = run("balance", order, start)
+            used = balance(o, start)
             found = min(found, used)
             if used <= start:  # no host had to be opened: more start hosts cannot help
                 break
             start += 1
+        # downwards from the best packing (a weak bound leaves the fill far below the answer):
+        # starting one or two hosts short of it often closes them (PlanetLab: 47 -> 46)
+        start, misses = found - 1, 0
+        while start >= lb and misses < BALANCE_DOWN_MISSES and balance_tries > 0:
+            if (o, start) in tried:
+                start -= 1
+                continue
+            used = balance(o, start)
+            if used < found:
+                found, misses, start = used, 0, used - 1
+            else:
+                misses += 1
+                start -= 1
     assert best is not None
     host_of = _renumber(best[0])
     if repair_moves > 0:
@@ -1110,6 +1272,23 @@ def pack_milp(matrix: np.ndarray, capacity: float, *, memory: np.ndarray | None 
     host k and every non-dominated step t; y[i,k] = 0 for k > i and u[k] ≥ u[k+1]
     (symmetry breaking); optionally Σ_i mem_i y[i,k] ≤ M u[k] and
     y[a,k] + y[b,k] ≤ 1 for anti-affine pairs.
+
+    Parameters
+    ----------
+    matrix : numpy.ndarray
+        Demand, shape (servers, steps).
+    capacity : float
+        Usable capacity per host.
+    memory : numpy.ndarray, optional
+        Memory per server; needs ``host_memory``.
+    host_memory : float, optional
+        Memory per host.
+    conflicts : list of numpy.ndarray, optional
+        Anti-affinity partners per server.
+    max_hosts : int, optional
+        Hosts the model may open (default: one per server); e.g. a heuristic's count.
+    time_limit_s : float
+        HiGHS wall-clock limit [s].
 
     Returns
     -------
@@ -1251,18 +1430,53 @@ class PackingResult:
 
     @property
     def host_index(self) -> dict[str, int]:
-        """Server → 0-based host number (the position of its host in ``hosts``)."""
+        """Server → 0-based host number (the position of its host in ``hosts``).
+
+        Returns
+        -------
+        dict
+            Server name → host number.
+
+        Examples
+        --------
+        >>> r = pack(pd.DataFrame({"a": [60.0], "b": [60.0]}), 100)
+        >>> r.host_index
+        {'a': 0, 'b': 1}
+        """
         pos = {name: k for k, name in enumerate(self.hosts.index)} if len(self.hosts) else \
             {name: k for k, name in enumerate(self.host_series.columns)}
         return {s: pos[h] for s, h in self.assignment.items()}
 
     @property
     def gap_to_lower_bound(self) -> float:
-        """hosts_used / lower_bound (1.0 = provably optimal)."""
+        """hosts_used / lower_bound (1.0 = provably optimal).
+
+        Returns
+        -------
+        float
+            The ratio (1.0 when the bound is 0).
+
+        Examples
+        --------
+        >>> pack(pd.DataFrame({"a": [60.0], "b": [60.0]}), 100).gap_to_lower_bound
+        1.0
+        """
         return self.hosts_used / self.lower_bound if self.lower_bound else 1.0
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready summary (the ``colonykit pack --format json`` object)."""
+        """JSON-ready summary (the ``colonykit pack --format json`` object).
+
+        Returns
+        -------
+        dict
+            Hosts, bounds, gap, assignment, method, capacities, unit and per-host peaks.
+
+        Examples
+        --------
+        >>> d = pack(pd.DataFrame({"a": [60.0, 10.0], "b": [10.0, 60.0]}), 100).to_dict()
+        >>> d["hosts_used"], d["gap_hosts"], d["assignment"]
+        (1, 0, {'a': 'host0', 'b': 'host0'})
+        """
         return {
             "hosts_used": self.hosts_used,
             "lower_bound": self.lower_bound,
@@ -1286,8 +1500,9 @@ def pack(demand: pd.DataFrame | npt.ArrayLike, host_capacity: float,
          host_memory_mib: float | None = None,
          anti_affinity: Iterable[Sequence[str]] | None = None,
          milp_max_items: int = MILP_MAX_ITEMS, time_limit_s: float = MILP_TIME_LIMIT_S,
-         improve: bool = True, repair_moves: int = 0, local_search_s: float = LOCAL_SEARCH_TIME_S,
-         seed: int = LOCAL_SEARCH_SEED) -> PackingResult:
+         improve: bool = True, repair_moves: int = 0, local_search_s: float | None = None,
+         seed: int = LOCAL_SEARCH_SEED, local_search_iters: int = LOCAL_SEARCH_MAX_ITERS
+         ) -> PackingResult:
     """Assign servers to hosts so every host stays within capacity at every time step.
 
     Parameters
@@ -1315,15 +1530,21 @@ def pack(demand: pd.DataFrame | npt.ArrayLike, host_capacity: float,
         Run the heuristic's improvement pass.
     repair_moves : int
         Deprecated alias: a value > 0 warns and caps the local search at that many iterations.
-    local_search_s : float
+    local_search_s : float, optional
         Time limit of :func:`local_search` after construction [s] (0 = off); it runs only
-        while the packing is above the lower bound.
+        while the packing is above the lower bound.  Default ``LOCAL_SEARCH_TIME_S`` up to
+        ``SMALL_INSTANCE_CELLS`` servers × steps, ``LOCAL_SEARCH_LARGE_S`` beyond (each
+        search step there reads whole long series; the construction is what counts).
     seed : int
         Seed of the local search (same seed, same packings).
+    local_search_iters : int
+        Iterations of the local search at most (with a generous ``local_search_s`` this
+        alone bounds it, so the result is the same on every machine).
 
     Returns
     -------
     PackingResult
+        Hosts used, best lower bound and gap, assignment, per-host series and summary.
 
     Raises
     ------
@@ -1382,7 +1603,10 @@ def pack(demand: pd.DataFrame | npt.ArrayLike, host_capacity: float,
                              improve=improve, lower_bound_hosts=int(lb))
     used_method, optimal = "heuristic", False
     search: SearchStats | None = None
-    max_iters = LOCAL_SEARCH_MAX_ITERS
+    max_iters = int(local_search_iters)
+    if local_search_s is None:
+        local_search_s = LOCAL_SEARCH_TIME_S if matrix.size <= SMALL_INSTANCE_CELLS \
+            else LOCAL_SEARCH_LARGE_S
     if repair_moves > 0:
         warnings.warn("repair_moves is deprecated: pack() runs local_search after construction "
                       "(local_search_s, seed); repair_moves now caps its iterations",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -157,6 +158,70 @@ def test_local_search_respects_memory_and_anti_affinity() -> None:
     assert int(best.max()) + 1 == 2
 
 
+def test_local_search_removes_a_host_the_first_fit_left() -> None:
+    """7 servers × 3 steps, host 100: first fit by peak opens 4 hosts; the optimum is 3.
+
+    By hand: the composite peaks are 217, 232 and 206, so ⌈232 / 100⌉ = 3 hosts are needed
+    (no packing uses fewer); the search must reach exactly that from the 4-host start.
+    """
+    m = np.array([[33.0, 57, 13], [57, 22, 28], [51, 28, 35], [7, 46, 35], [23, 48, 22],
+                  [30, 12, 27], [16, 19, 46]])
+    start = np.array([0, 0, 1, 2, 1, 3, 2])  # first fit by peak: [90 79 41] [74 76 57] …
+    assert _feasible(m, start, 100) and m.sum(axis=0).tolist() == [217, 232, 206]
+    best, stats = local_search(m, start, 100, lower_bound=1, max_iters=400, time_limit_s=600)
+    assert _feasible(m, best, 100)
+    assert (stats.hosts_before, stats.hosts_after, int(best.max()) + 1) == (4, 3, 3)
+    host_of, proved = pack_milp(m, 100)  # second method agrees on the optimum
+    assert host_of is not None and proved and int(host_of.max()) + 1 == 3
+
+
+def _shared_host(host_of: np.ndarray, conflicts: list[np.ndarray]) -> bool:
+    return any(bool((host_of[c] == host_of[i]).any()) for i, c in enumerate(conflicts))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000))
+def test_local_search_invariants_with_memory_and_pairs(seed: int) -> None:
+    """Every packing the search reports is feasible at every step, in memory and pairs."""
+    rng = np.random.default_rng(seed)
+    n, steps = int(rng.integers(3, 14)), int(rng.integers(1, 6))
+    m = rng.uniform(0, 60, (n, steps))
+    mem = rng.uniform(0, 500, n)
+    pairs = [tuple(rng.choice(n, 2, replace=False)) for _ in range(int(rng.integers(0, 3)))]
+    conflicts = [np.array(sorted({int(b) for a, b in pairs if a == i}
+                                 | {int(a) for a, b in pairs if b == i}), dtype=np.int64)
+                 for i in range(n)]
+    start = np.arange(n)
+
+    def check(host_of: np.ndarray) -> None:
+        assert _feasible(m, host_of, 100)
+        assert (np.bincount(host_of, weights=mem) <= 1000 * (1 + 1e-9)).all()
+        assert not _shared_host(host_of, conflicts)
+
+    best, stats = local_search(m, start, 100, memory=mem, host_memory=1000, conflicts=conflicts,
+                               seed=seed, max_iters=150, time_limit_s=600, on_feasible=check)
+    check(best)
+    lb = lower_bound(m, 100, memory=mem, host_memory=1000, conflicts=conflicts)
+    assert int(lb) <= stats.hosts_after == int(best.max()) + 1 <= n
+    again, _ = local_search(m, start, 100, memory=mem, host_memory=1000, conflicts=conflicts,
+                            seed=seed, max_iters=150, time_limit_s=600)
+    assert np.array_equal(best, again)  # deterministic for a seed
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 10_000))
+def test_pack_is_deterministic_and_never_below_the_bound(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    demand = pd.DataFrame(rng.gamma(2.0, 8.0, (12, 20)), columns=[f"s{i}" for i in range(20)])
+    a = pack(demand, 100, method="heuristic", seed=seed, local_search_s=600,
+             local_search_iters=100)
+    b = pack(demand, 100, method="heuristic", seed=seed, local_search_s=600,
+             local_search_iters=100)
+    assert a.assignment == b.assignment
+    assert a.hosts_used >= a.lower_bound and a.gap_hosts == a.hosts_used - a.lower_bound
+    assert (a.host_series.to_numpy() <= 100 * (1 + 1e-9)).all()
+
+
 def test_pack_reports_search_and_gap() -> None:
     rng = np.random.default_rng(11)
     demand = pd.DataFrame(rng.gamma(2.0, 8.0, (48, 30)), columns=[f"s{i}" for i in range(30)])
@@ -189,8 +254,8 @@ def _naive_construct(m: np.ndarray, order: np.ndarray, cap: float, start: int, r
 @settings(max_examples=40, deadline=None)
 @given(st.integers(0, 10_000), st.sampled_from(["first", "balance"]), st.integers(1, 80),
        st.integers(0, 3))
-def test_screened_construction_makes_the_same_decisions(seed: int, rule: str, steps: int,
-                                                        start: int) -> None:
+def test_screened_construction_makes_the_same_decisions(
+        seed: int, rule: Literal["first", "balance"], steps: int, start: int) -> None:
     from colonykit.packing import _construct
 
     rng = np.random.default_rng(seed)
