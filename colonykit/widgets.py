@@ -53,8 +53,16 @@ KEY_FIGURES: dict[str, tuple[str, str]] = {
 }
 #: Height [px] of each chart in the dashboard: two rows fit under the headline at 1080 px.
 FIGURE_HEIGHT_PX = 300
-#: Chart margins [px] in the dashboard (tighter than the report's).
-FIGURE_MARGIN: dict[str, int] = {"l": 60, "r": 10, "t": 40, "b": 40}
+#: Chart margins [px] in the dashboard (tighter than the report's); the bottom one holds the
+#: axis title, the legend sits below it (:data:`FIGURE_LEGEND_Y`).
+FIGURE_MARGIN: dict[str, int] = {"l": 60, "r": 10, "t": 36, "b": 64}
+#: Top of the legend in plot fractions (negative: below the x axis and its title).
+FIGURE_LEGEND_Y = -0.3
+#: Longer chart titles are split before their parenthesis (a 1366 px screen gives a chart ~450 px).
+TITLE_ONE_LINE_CHARS = 48
+#: plotly.js config of the dashboard's charts: ``responsive`` makes each chart follow its grid
+#: cell's width (the layout sets no width: a fixed one would overlap the next cell on a smaller screen).
+FIGURE_CONFIG: dict[str, Any] = {"responsive": True, "displaylogo": False}
 
 
 def key_figures(state: ExplorerState) -> dict[str, float | None]:
@@ -346,8 +354,26 @@ class ExplorerModel:
         return self.state
 
     def export(self, out_dir: str | Path) -> list[Path]:
-        """Write the current plan (``plan.yaml`` + ``render/…``) through :func:`colonykit.export.write_plan`."""
+        """Write the current plan (``plan.yaml`` + ``render/…``) through :func:`colonykit.export.write_plan`.
+
+        The plan is written even when its findings include errors (``colonykit plan`` exits 1
+        then); :meth:`error_findings` lists them and the panel's status names them.
+        """
         return export.write_plan(self.state.result.plan, out_dir)
+
+    def error_findings(self) -> list[str]:
+        """Codes of the current plan's error findings, one per code, in the plan's order.
+
+        Examples
+        --------
+        >>> m = ExplorerModel("data/examples/scenario.yaml")
+        >>> m.error_findings()
+        []
+        >>> m.update(max_memory_overcommit_ratio=1.2).headline["errors"], m.error_findings()
+        (1, ['CK002'])
+        """
+        f = self.state.findings
+        return list(dict.fromkeys(f.loc[f["severity"] == "error", "code"].astype(str)))
 
     # -- baseline vs current
     def pin(self) -> ExplorerState:
@@ -529,6 +555,35 @@ def headline_html(state: ExplorerState) -> str:
     )
 
 
+def export_status_html(state: ExplorerState, done: str, what: str) -> str:
+    """Status line after an export: ``done`` (plain text) or, when the plan has error findings,
+    ``"<what> with N error finding(s): CK002 …"`` first, in the error colour (class ``ck-plan-errors``).
+
+    The files are written either way (like ``colonykit plan``, which exits 1 on error findings):
+    the status must not read as a plain success then.
+
+    Examples
+    --------
+    >>> m = ExplorerModel("data/examples/scenario.yaml")
+    >>> export_status_html(m.state, "exported 3 files to out", "Plan exported")
+    "<span class='ck-status'>exported 3 files to out</span>"
+    >>> "Plan exported with 1 error finding: CK002 " in export_status_html(
+    ...     m.update(max_memory_overcommit_ratio=1.2), "exported 3 files to out", "Plan exported")
+    True
+    """
+    f = state.findings
+    err = f[f["severity"] == "error"]
+    if err.empty:
+        return f"<span class='ck-status'>{html.escape(done)}</span>"
+    codes = list(dict.fromkeys(err["code"].astype(str)))
+    first = str(err["message"].iloc[0])
+    n = len(err)
+    return (f"<span class='ck-status ck-plan-errors' style='color:#D55E00;font-weight:bold'>"
+            f"{html.escape(what)} with {n} error finding{'s' if n != 1 else ''}: {html.escape(' '.join(codes))} "
+            f"({html.escape(first)}{'; …' if n > 1 else ''}); fix before provisioning. "
+            f"<span style='font-weight:normal'>{html.escape(done)}</span></span>")
+
+
 def _findings_list(state: ExplorerState, limit: int | None = None) -> str:
     rows = list(state.findings.itertuples(index=False))
     shown = rows if limit is None else rows[:limit]
@@ -553,6 +608,107 @@ def hosts_findings_html(state: ExplorerState) -> str:
             "<th>real storage [GiB]</th><th>paging [GiB] (volumes)</th></tr>"
             f"{rows}</table><p>Findings: {h['errors']} error(s), {h['warnings']} warning(s)</p>"
             f"{_findings_list(state)}")
+
+
+def dashboard_layout(source: go.Figure, height_px: int = FIGURE_HEIGHT_PX) -> go.Figure:
+    """Fit a :mod:`colonykit.plots` figure to a dashboard cell (in place; returned).
+
+    ``height_px`` high, no fixed width (the cell's), the legend under the axis title, and a
+    title longer than :data:`TITLE_ONE_LINE_CHARS` split before its parenthesis.
+
+    Examples
+    --------
+    >>> f = dashboard_layout(go.Figure(layout={"title": {"text": "Memory and paging per host "
+    ...                                                         "(guest virtual stacked by source server)"}}))
+    >>> f.layout.title.text
+    'Memory and paging per host<br><sup>(guest virtual stacked by source server)</sup>'
+    >>> f.layout.height, f.layout.width
+    (300, None)
+    """
+    source.layout.height = height_px  # before the widget exists: its first state has it
+    source.layout.width = None
+    source.layout.autosize = True
+    title = source.layout.title.text or ""
+    two_lines = len(title) > TITLE_ONE_LINE_CHARS and " (" in title and "<br>" not in title
+    if two_lines:  # a long title would be cut at a 450 px cell: its parenthesis goes to a second line
+        head, rest = title.split(" (", 1)
+        source.layout.title.text = f"{head}<br><sup>({rest}</sup>"
+    source.layout.margin = {**FIGURE_MARGIN, "t": FIGURE_MARGIN["t"] + (16 if two_lines else 0)}
+    source.layout.legend.update(yanchor="top", y=FIGURE_LEGEND_Y)  # under the axis title, not on it
+    return source
+
+
+def figure_widget(source: go.Figure, height_px: int = FIGURE_HEIGHT_PX) -> go.FigureWidget:
+    """A dashboard chart: ``source`` as a ``FigureWidget`` of ``height_px`` with no fixed width
+    (:data:`FIGURE_CONFIG`: it takes its cell's width, see :func:`chart_fitter`).
+
+    Examples
+    --------
+    >>> fw = figure_widget(go.Figure(go.Bar(x=[1], y=[2], width=[0.5])))
+    >>> fw.layout.height, fw.layout.width, fw._config["responsive"]
+    (300, None, True)
+    """
+    fw = go.FigureWidget(dashboard_layout(source, height_px))
+    fw._config = {**fw._config, **FIGURE_CONFIG}
+    return fw
+
+
+#: Front-end of :func:`chart_fitter`: a chart drawn before it was on the page (every
+#: FigureWidget is) has plotly's default 700 px width whatever its cell; when a chart's width
+#: differs from its cell's, one ``resize`` event makes the responsive charts
+#: (:data:`FIGURE_CONFIG`) take their cells' widths.  Watches the page for new or resized charts
+#: (the dashboard replaces them on each update); sends at most one resize per chart and cell
+#: width, so a chart that cannot shrink further does not loop.
+_FIT_ESM = """
+const kicked = new WeakMap();  // chart -> its cell width when a resize was last sent for it
+function needsResize() {
+  let any = false;
+  for (const gd of document.querySelectorAll(".ck-explorer .js-plotly-plot")) {
+    const fl = gd._fullLayout;
+    const w = gd.clientWidth;
+    if (fl && w > 0 && Math.abs(fl.width - w) > 2 && kicked.get(gd) !== w) {
+      kicked.set(gd, w);
+      any = true;
+    }
+  }
+  return any;
+}
+function render({ model, el }) {
+  el.style.display = "none";
+  let timer = null;
+  const check = () => {
+    if (timer !== null) return;
+    timer = setTimeout(() => {
+      timer = null;
+      if (needsResize()) window.dispatchEvent(new Event("resize"));
+    }, 120);
+  };
+  const mo = new MutationObserver(check);
+  mo.observe(document.body, { childList: true, subtree: true });
+  const ro = new ResizeObserver(check);
+  ro.observe(document.body);
+  check();
+  return () => { mo.disconnect(); ro.disconnect(); if (timer !== null) clearTimeout(timer); };
+}
+export default { render };
+"""
+_FITTER_CLASS: Any = None
+
+
+def chart_fitter() -> Any:
+    """An invisible widget that fits the dashboard's charts to their cells in the browser.
+
+    Every ``FigureWidget`` is drawn before it is attached to the page, so plotly gives it its
+    default 700 px width; on a 1366 px screen that overlaps the next chart.  This widget's
+    front-end (:data:`_FIT_ESM`, an ``anywidget``) sends one ``resize`` when a chart's width
+    differs from its cell's; the responsive charts (:func:`figure_widget`) then take their
+    cells' widths.  Nothing is computed in the kernel.
+    """
+    global _FITTER_CLASS
+    if _FITTER_CLASS is None:
+        anywidget = require("anywidget", extra="notebook", purpose="the explorer's chart fitting")
+        _FITTER_CLASS = type("ChartFitter", (anywidget.AnyWidget,), {"_esm": _FIT_ESM})
+    return _FITTER_CLASS()
 
 
 def sync_figure(target: go.FigureWidget, source: go.Figure) -> None:
@@ -580,6 +736,11 @@ _DASH_CSS = """<style>
 .ck-compare th:first-child,.ck-compare td:first-child{text-align:left}
 .ck-hosts td,.ck-hosts th{padding:1px 10px;text-align:right}
 .ck-up{color:#D55E00}.ck-down{color:#009E73}
+.ck-right{padding-left:6px;box-sizing:border-box;max-width:100%}
+.ck-compare-wrap{max-width:100%;overflow-x:auto}
+.ck-right .lm-TabBar-tab{flex:0 0 auto !important;max-width:none !important}
+.ck-charts>.widget-box{overflow:hidden}
+@media (max-width:1180px){.ck-charts{grid-template-columns:minmax(0,1fr) !important}}
 </style>"""
 
 
@@ -610,8 +771,9 @@ def comparison_html(model: ExplorerModel) -> str:
                 cells.append(f"<td>{_fmt_num(v)}</td>")
         return f"<tr class='ck-row-{col}'><td>{name}</td>{''.join(cells)}</tr>"
 
-    return (f"<table class='ck-compare'><tr><th></th>{head}</tr>{row('baseline', 'baseline')}"
-            f"{row('current', 'current')}{row('difference', 'difference', diff=True)}</table>")
+    return (f"<div class='ck-compare-wrap'><table class='ck-compare'><tr><th></th>{head}</tr>"
+            f"{row('baseline', 'baseline')}{row('current', 'current')}"
+            f"{row('difference', 'difference', diff=True)}</table></div>")
 
 
 def inventory_html(model: ExplorerModel, highlight: str | None = None) -> str:
@@ -673,10 +835,10 @@ def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | 
         "processor": w.Dropdown(options=ch["processor"], value=c.processor, description="target generation",
                                 style=style, layout=lay),
         "sizing_bound": w.ToggleButtons(options=ch["sizing_bound"], value=c.sizing_bound,
-                                        description="sizing bound", style={**style, "button_width": "62px"}),
+                                        description="sizing bound", style={**style, "button_width": "84px"}),
         "basis": w.ToggleButtons(options=ch["basis"] if model.scenario.traces is not None else ["peak", "avg"],
                                  value=c.basis, description="basis",
-                                 style={**style, "button_width": "62px"}),
+                                 style={**style, "button_width": "84px"}),
         "smt": w.Checkbox(value=c.smt, description="SMT-2 on IFLs", style=style, layout=lay),
         "hosts": w.IntSlider(value=c.hosts, min=0, max=16, step=1, description="LPARs / hosts",
                              continuous_update=False, style=style, layout=lay),
@@ -699,19 +861,10 @@ def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | 
                       layout=w.Layout(width="18px"))
         info.add_class(f"ck-tip-{name}")
         rows.append(w.HBox([wid, info]))
-    figures: dict[str, Any] = {}
-    for name in FIGURES:
-        if name in model.state.figures:
-            src = model.state.figures[name]
-            src.layout.height = FIGURE_HEIGHT_PX  # before the widget exists: its first state has it
-            src.layout.margin = FIGURE_MARGIN
-            figures[name] = go.FigureWidget(src)
-    static = []
-    for name in STATIC_FIGURES:
-        if name in model.state.figures:
-            src = model.state.figures[name]
-            src.layout.height = FIGURE_HEIGHT_PX + 60
-            static.append(go.FigureWidget(src))
+    figures: dict[str, Any] = {name: figure_widget(model.state.figures[name])
+                               for name in FIGURES if name in model.state.figures}
+    static = [figure_widget(model.state.figures[name], FIGURE_HEIGHT_PX + 60)
+              for name in STATIC_FIGURES if name in model.state.figures]
     head = w.HTML(headline_html(model.state))
     compare = w.HTML(comparison_html(model))
     status = w.HTML("<span class='ck-status'>ready</span>")
@@ -765,13 +918,11 @@ def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | 
     def show(state: ExplorerState) -> None:
         for name, fw in list(figures.items()):
             source = state.figures[name]
-            source.layout.height = FIGURE_HEIGHT_PX  # the dashboard's size, sent with the one update
-            source.layout.margin = FIGURE_MARGIN
             if replace_figures:  # a new widget per figure: Voilà drops FigureWidget's in-place deltas
-                figures[name] = go.FigureWidget(source)
+                figures[name] = figure_widget(source)
                 slots[name].children = (figures[name],)
             else:
-                sync_figure(fw, source)
+                sync_figure(fw, dashboard_layout(source))  # the dashboard's size, sent with the one update
         head.value = headline_html(state)
         compare.value = comparison_html(model)
 
@@ -791,8 +942,8 @@ def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | 
             # holds the saved scenario and the report, which the tree must not replace
             target = Path(export_dir_w.value) / "plan"
             panel.exported = model.export(target)
-            status.value = (f"<span class='ck-status'>exported {len(panel.exported)} files to "
-                            f"{html.escape(str(target))}</span>")
+            status.value = export_status_html(model.state, f"exported {len(panel.exported)} files to "
+                                              f"{target}", "Plan exported")
         except (ColonykitError, OSError) as exc:
             error(exc)
 
@@ -813,9 +964,9 @@ def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | 
         status.value = "<span class='ck-status'>writing the report…</span>"
         try:
             panel.reported = model.export_report(export_dir_w.value)
-            status.value = (f"<span class='ck-status'>reported: "
-                            f"{', '.join(html.escape(p.name) for p in panel.reported)} in "
-                            f"{html.escape(export_dir_w.value)}</span>")
+            status.value = export_status_html(
+                model.state, f"reported: {', '.join(p.name for p in panel.reported)} in {export_dir_w.value}",
+                "Report written")
         except (ColonykitError, OSError) as exc:
             error(exc)
 
@@ -840,7 +991,7 @@ def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | 
     left = w.VBox([w.HTML(f"<b>Scenario {html.escape(str(model.scenario.name))}</b><br><span "
                           "style='color:#666'>hover a control for its unit and source</span>"),
                    *rows, export_dir_w, buttons, status],
-                  layout=w.Layout(width="390px", min_width="390px"))
+                  layout=w.Layout(width="390px", min_width="390px", flex="0 0 390px"))
     left.add_class("ck-left")
     slots = {name: w.Box([fw], layout=w.Layout(min_width="0")) for name, fw in figures.items()}
     grid = w.GridBox(list(slots.values()),
@@ -852,9 +1003,11 @@ def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | 
     tabs = w.Tab(children=[grid, servers_tab, hosts_tab])
     for i, t in enumerate(("Charts", "Servers", "Hosts, findings, white space")):
         tabs.set_title(i, t)
-    right = w.VBox([head, compare, tabs], layout=w.Layout(flex="1 1 auto", width="auto", min_width="0"))
+    # the right column takes the rest of the row; below 390 + 640 px it goes under the controls
+    right = w.VBox([head, compare, tabs], layout=w.Layout(flex="1 1 640px", width="auto", min_width="0"))
     right.add_class("ck-right")
-    panel = w.HBox([w.HTML(_DASH_CSS), left, right], layout=w.Layout(width="100%"))
+    panel = w.HBox([w.HTML(_DASH_CSS), chart_fitter(), left, right],
+                   layout=w.Layout(width="100%", flex_flow="row wrap"))
     panel.add_class("ck-explorer")
 
     def refresh_hosts(_change: Any = None) -> None:
@@ -903,10 +1056,15 @@ def controls_dict(controls: Controls) -> dict[str, Any]:
 __all__ = [
     "AS_INVENTORY",
     "EDITABLE_COLUMNS",
+    "FIGURE_CONFIG",
     "KEY_FIGURES",
     "comparison_html",
     "control_help",
+    "chart_fitter",
     "dashboard",
+    "dashboard_layout",
+    "export_status_html",
+    "figure_widget",
     "hosts_findings_html",
     "inventory_html",
     "key_figures",

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import openpyxl
@@ -101,3 +105,23 @@ def test_workshop_command_line() -> None:
     assert nb.name == "explorer.ipynb" and nb.is_file()
     cmd = _workshop.voila_command(nb, 9999, open_browser=False)
     assert "--port=9999" in cmd and "--Voila.ip=127.0.0.1" in cmd and "--no-browser" in cmd
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_workshop_stop_stops_the_server(tmp_path: Path) -> None:
+    """SIGTERM to ``colonykit workshop`` stops its Voilà too (none is left running after a test)."""
+    pid_file = tmp_path / "server.pid"
+    server = ("import os, sys, time; open(sys.argv[1], 'w').write(str(os.getpid())); time.sleep(120)")
+    script = ("import os, sys; from pathlib import Path; from colonykit.cli._workshop import serve; "
+              f"sys.exit(serve([sys.executable, '-c', {server!r}, {str(pid_file)!r}], env=dict(os.environ), "
+              "cwd=Path.cwd()))")
+    parent = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.monotonic() + 60
+    while not (pid_file.is_file() and pid_file.read_text()):
+        assert parent.poll() is None and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.1)
+    child = int(pid_file.read_text())
+    parent.terminate()
+    assert parent.wait(timeout=30) == 0
+    with pytest.raises(ProcessLookupError):  # stopped and reaped by serve()
+        os.kill(child, 0)

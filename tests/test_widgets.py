@@ -145,6 +145,36 @@ def test_export_button_writes_the_current_plan(ui, tmp_path: Path) -> None:
     assert len(export.load_plan(out / "plan" / "plan.yaml").hosts) == 2
 
 
+def test_export_of_a_plan_with_errors_says_so(ui, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 10 item 9: exporting a plan whose findings include errors is not a plain success."""
+    ui.export_button.click()
+    assert "ck-plan-errors" not in ui.status.value and "exported" in ui.status.value
+    # 26 guests, 33 GiB virtual on 24 GiB real = 1.375:1 (by hand from xyz_inventory.csv), over 1.2 -> CK002
+    inv = read_inventory("data/examples/xyz_inventory.csv")[0]
+    virtual_gib = float((inv["memory_mib"] * inv["count"]).sum()) / 1024
+    assert virtual_gib / 24 == pytest.approx(1.375)
+    ui.controls["max_memory_overcommit_ratio"].value = 1.2
+    assert ui.model.error_findings() == ["CK002"]
+    ui.export_button.click()
+    status = ui.status.value
+    assert "ck-plan-errors" in status
+    assert "Plan exported with 1 error finding: CK002 " in status
+    assert "1.38:1" in status and "over the limit 1.2:1" in status  # the finding's own message
+    out = tmp_path / "export" / "plan"
+    assert f"exported {len(ui.exported)} files to {out}" in status  # written all the same
+    assert [f.code for f in export.load_plan(out / "plan.yaml").findings if f.severity == "error"] == ["CK002"]
+    # the report button says it too (no Chromium: html + xlsx only)
+    monkeypatch.setattr(widgets.report, "chromium_path", lambda: None)
+    ui.report_button.click()
+    assert "Report written with 1 error finding: CK002" in ui.status.value
+    assert (tmp_path / "export" / "report.html").is_file()
+    # back under the limit: a plain success again
+    ui.controls["max_memory_overcommit_ratio"].value = 1.5
+    ui.export_button.click()
+    assert "ck-plan-errors" not in ui.status.value and "exported" in ui.status.value
+    assert ui.model.error_findings() == []
+
+
 def test_export_to_a_file_path_is_an_error(ui, tmp_path: Path) -> None:
     blocker = tmp_path / "file.txt"
     blocker.write_text("x")
@@ -312,3 +342,19 @@ def test_basis_control_peaks_vs_composite() -> None:
     assert m.update(basis="composite").result.plan.evidence.sizing.values["sizing_basis"] == "composite"
     with pytest.raises(InputError, match="needs traces"):
         widgets.ExplorerModel(SCENARIO).update(basis="composite")
+
+
+def test_dashboard_charts_take_their_cells_width(tmp_path: Path) -> None:
+    """1366 x 768: no chart has a fixed width (a 700 px one overlapped the next cell); the panel
+    carries the front-end fitter and wraps the right column under the controls when narrow."""
+    ui = widgets.dashboard(SCENARIO, export_dir=tmp_path)
+    for fw in ui.figures.values():
+        assert fw.layout.width is None and fw.layout.height == widgets.FIGURE_HEIGHT_PX
+        assert fw._config["responsive"] is True
+        assert len(fw.layout.title.text.split("<br>")[0]) <= widgets.TITLE_ONE_LINE_CHARS
+    assert any(type(c).__name__ == "ChartFitter" for c in ui.children)
+    assert ui.layout.flex_flow == "row wrap"
+    ui.controls["target_util_pct"].value = 50  # replaced figures keep it
+    assert all(fw._config["responsive"] and fw.layout.width is None for fw in ui.figures.values())
+    title = ui.figures["plan_hosts"].layout.title.text
+    assert title.startswith("Memory and paging per host<br><sup>(") and title.count("<br>") == 1

@@ -63,7 +63,6 @@ def run(args: argparse.Namespace) -> int:
     """Handler of ``colonykit workshop``: check the scenario, then run Voilà until it stops."""
     import importlib.util
     import os
-    import subprocess
 
     from colonykit import plan
 
@@ -77,8 +76,40 @@ def run(args: argparse.Namespace) -> int:
            "COLONYKIT_EXPORT_DIR": str(Path(args.export_dir).resolve())}
     sys.stdout.write(f"colonykit workshop: http://127.0.0.1:{args.port}/ (scenario {scen_path}; Ctrl-C stops)\n")
     sys.stdout.flush()
+    return serve(voila_command(nb, args.port, open_browser=not args.no_browser), env=env, cwd=nb.parent)
+
+
+def serve(cmd: list[str], *, env: dict[str, str], cwd: Path) -> int:
+    """Run the server ``cmd`` until it stops; stopping this process stops it too.
+
+    SIGTERM (``kill``, a test fixture's ``terminate()``) is passed on to the server, so no Voilà
+    (and no kernel of it) is left running; Ctrl-C reaches both through the terminal.  Returns the
+    server's exit code, 0 when it was stopped by either.
+    """
+    import signal
+    import subprocess
+
+    stopped = False
+    proc: subprocess.Popen[bytes] | None = None
+
+    def stop(_signum: int, _frame: object) -> None:
+        nonlocal stopped
+        stopped = True
+        if proc is not None:
+            proc.terminate()
+
+    previous = signal.signal(signal.SIGTERM, stop)  # before the server starts: no window without it
     try:
-        return subprocess.call(voila_command(nb, args.port, open_browser=not args.no_browser), env=env,
-                               cwd=nb.parent)
-    except KeyboardInterrupt:
-        return 0
+        proc = subprocess.Popen(cmd, env=env, cwd=cwd)
+        if stopped:
+            proc.terminate()
+        while True:
+            try:
+                code = proc.wait()
+                break
+            except KeyboardInterrupt:  # Ctrl-C: the server got it too; wait until it is down
+                stopped = True
+                proc.terminate()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    return 0 if stopped else code

@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -23,7 +24,10 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
+#: Screenshots for a person to look at, outside the source tree: ``$COLONYKIT_ARTIFACTS``, else
+#: ``<tmp>/colonykit-artifacts-<checkout folder name>`` (one folder per checkout on a shared machine).
+ARTIFACTS = Path(os.environ.get("COLONYKIT_ARTIFACTS")
+                 or Path(tempfile.gettempdir()) / f"colonykit-artifacts-{REPO_ROOT.name}")
 CHROMIUM = os.environ.get("COLONYKIT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -76,7 +80,7 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
-    """On a failed browser test, save a screenshot of the page to ``tests/artifacts/``."""
+    """On a failed browser test, save a screenshot of the page to :data:`ARTIFACTS`."""
     outcome = yield
     rep = outcome.get_result()
     page = getattr(item, "funcargs", {}).get("page")
@@ -90,9 +94,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
 
 @pytest.fixture(scope="session")
 def artifacts_dir() -> Path:
-    """``tests/artifacts/`` (git-ignored): screenshots for a person to look at."""
+    """:data:`ARTIFACTS`: screenshots for a person to look at (named in the test summary)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say where the screenshots went."""
+    if _ui_selected(terminalreporter.config) and ARTIFACTS.is_dir() and any(ARTIFACTS.glob("*.png")):
+        terminalreporter.write_line(f"browser screenshots: {ARTIFACTS}")
 
 
 def _free_port() -> int:

@@ -7,7 +7,7 @@
    on screen; "Export plan" writes ``plan.yaml``.
 3. The workshop report opens with every network request blocked and all figures render.
 
-Screenshots go to ``tests/artifacts/`` (git-ignored).
+Screenshots go to ``conftest.ARTIFACTS`` (outside the source tree).
 """
 
 from __future__ import annotations

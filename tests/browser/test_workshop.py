@@ -1,12 +1,16 @@
 """The workshop in a real browser (``make test-browser``): Voilà dashboard and the PDF handout.
 
 1. ``colonykit workshop`` serves the explorer notebook with Voilà on 127.0.0.1; the dashboard
-   loads without an error, every control has a tooltip, screenshots at 1920 × 1080 and
-   1366 × 768 go to ``tests/artifacts/``.
+   loads without an error, every control has a tooltip.  It is loaded fresh (a new page with
+   that viewport, not a resized one) at 1920 × 1080 and at 1366 × 768: the element boxes of the
+   controls, the headline and the four charts do not overlap, controls and headline are inside
+   the viewport's width, no label is cut; at 1920 × 1080 controls and charts are on one screen.
+   Screenshots of both go to ``conftest.ARTIFACTS`` (outside the source tree).
 2. Pin a baseline, move the target-utilization slider: the headline's engine count changes as
    the library says and baseline vs current shows both.
 3. *Save scenario* writes a YAML that rebuilds the same plan; *Export plan* and *Export report*
-   write plan.yaml, report.html, tables.xlsx and report.pdf.
+   write plan.yaml, report.html, tables.xlsx and report.pdf; exporting a plan with error
+   findings says so in the status line.
 4. ``colonykit report --pdf``: page 1 is the title page, page 2 the executive summary (text read
    back with pypdf).
 """
@@ -80,14 +84,79 @@ def workshop_url(export_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         log.close()
 
 
-@pytest.fixture(scope="module")
-def dash(browser, workshop_url: str):
-    """One dashboard page for the module (each page load starts a kernel)."""
-    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+#: Every chart drawn and as wide as its cell (a FigureWidget is drawn before it is on the page,
+#: at plotly's default 700 px; the dashboard's chart fitter then sizes it to its cell).
+CHARTS_FITTED = """() => {
+  const plots = document.querySelectorAll('.ck-explorer .ck-charts .js-plotly-plot');
+  return plots.length === 4 && Array.from(plots).every(gd => {
+    const svg = gd.querySelector('.main-svg');
+    return svg && gd._fullLayout && svg.getBoundingClientRect().width <= gd.parentElement.clientWidth + 1;
+  });
+}"""
+#: Boxes (viewport coordinates) of what must not overlap, and the widths of cut labels.
+LAYOUT_JS = """() => {
+  const box = el => { const r = el.getBoundingClientRect();
+                      return {x: r.left, y: r.top, width: r.width, height: r.height}; };
+  const q = sel => document.querySelector(sel);
+  const cut = Array.from(document.querySelectorAll(
+      '.ck-left button, .ck-left .widget-label, .ck-right .lm-TabBar-tab, .ck-right .lm-TabBar-tabLabel'))
+    .filter(el => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
+    .map(el => el.textContent.trim());
+  return {
+    controls: box(q('.ck-left')), headline: box(q('.ck-headline')), status: box(q('.ck-left .ck-status')),
+    tabs: box(q('.ck-right .lm-TabBar')),
+    charts: Array.from(document.querySelectorAll('.ck-charts .js-plotly-plot')).map(
+      gd => box(gd.querySelector('.main-svg'))),
+    page_width: document.documentElement.scrollWidth, cut: cut,
+  };
+}"""
+
+
+def _open(browser, url: str, width: int, height: int):
+    """A new page of that viewport with the dashboard loaded and its charts fitted."""
+    context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
-    page.goto(workshop_url)
+    page.goto(url)
     page.wait_for_selector(".ck-explorer .ck-charts .js-plotly-plot .main-svg")
+    page.wait_for_function(CHARTS_FITTED, timeout=60_000)
+    return context, page
+
+
+def _overlap(a: dict, b: dict, tol: float = 1.0) -> bool:
+    return (a["x"] < b["x"] + b["width"] - tol and b["x"] < a["x"] + a["width"] - tol
+            and a["y"] < b["y"] + b["height"] - tol and b["y"] < a["y"] + a["height"] - tol)
+
+
+def _check_layout(page, width: int, height: int, label: str, artifacts: Path) -> dict:
+    """The layout assertions of one freshly loaded viewport; the screenshot first (to look at on failure)."""
+    page.wait_for_timeout(500)  # let the last resize settle before the screenshot
+    page.screenshot(path=str(artifacts / f"workshop_{label}.png"))
+    lay = page.evaluate(LAYOUT_JS)
+    named = {"controls": lay["controls"], "headline": lay["headline"], "tabs": lay["tabs"],
+             **{f"chart {i}": b for i, b in enumerate(lay["charts"])}}
+    assert len(lay["charts"]) == 4
+    for i, (na, a) in enumerate(named.items()):
+        assert a["width"] > 0 and a["height"] > 0, (label, na, a)
+        for nb, b in list(named.items())[i + 1:]:
+            assert not _overlap(a, b), (label, na, a, nb, b)
+    for name in ("controls", "headline"):
+        box = lay[name]
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, (label, name, box)
+    for i, box in enumerate(lay["charts"]):
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, (label, i, box)
+    assert lay["page_width"] <= width, (label, "horizontal scroll", lay["page_width"])
+    assert not lay["cut"], (label, "labels cut off", lay["cut"])
+    # projector layout: the controls left of the headline and the charts
+    left_end = lay["controls"]["x"] + lay["controls"]["width"]
+    assert left_end <= lay["headline"]["x"] + 1 and left_end <= min(b["x"] for b in lay["charts"]) + 1
+    return lay
+
+
+@pytest.fixture(scope="module")
+def dash(browser, workshop_url: str):
+    """One dashboard page for the module, loaded at 1920 × 1080 (each page load starts a kernel)."""
+    context, page = _open(browser, workshop_url, *VIEWPORTS["1920x1080"])
     yield page
     context.close()
 
@@ -111,21 +180,27 @@ def test_dashboard_loads_under_voila(dash, artifacts_dir: Path) -> None:
     for name in ("target_util_pct", "processor", "hosts", "max_memory_overcommit_ratio"):
         title = dash.locator(f".ck-tip-{name} .ck-tip").get_attribute("title")
         assert title and "[" in title, (name, title)
-    # projector layout: controls left of the charts, both on the first screen at 1920 x 1080
-    left = dash.locator(".ck-left").bounding_box()
-    charts = dash.locator(".ck-charts").bounding_box()
-    assert left["x"] + left["width"] <= charts["x"] + 1
-    status = dash.locator(".ck-left .ck-status").bounding_box()  # the last control
-    assert status["y"] + status["height"] <= 1080, status
-    last_chart = dash.locator(".ck-charts .js-plotly-plot").nth(3).bounding_box()
-    assert last_chart["y"] + last_chart["height"] <= 1080, last_chart
-    for label, (w, h) in VIEWPORTS.items():
-        dash.set_viewport_size({"width": w, "height": h})
-        dash.wait_for_timeout(1500)
-        dash.screenshot(path=str(artifacts_dir / f"workshop_{label}.png"))
-        controls = dash.locator(".ck-left").bounding_box()
-        assert controls["width"] < w / 2 and controls["x"] >= 0  # controls still beside the charts
-    dash.set_viewport_size({"width": 1920, "height": 1080})
+    # fresh load at 1920 x 1080: nothing overlaps, controls and all four charts on the first screen
+    lay = _check_layout(dash, 1920, 1080, "1920x1080", artifacts_dir)
+    assert lay["status"]["y"] + lay["status"]["height"] <= 1080, lay["status"]  # the last control
+    last = lay["charts"][3]
+    assert last["y"] + last["height"] <= 1080, last
+
+
+def test_fresh_load_at_1366x768(browser, workshop_url: str, artifacts_dir: Path) -> None:
+    """A new page at 1366 × 768 (not a resized 1920 one): charts side by side in their cells,
+    nothing overlapping, nothing wider than the screen."""
+    width, height = VIEWPORTS["1366x768"]
+    context, page = _open(browser, workshop_url, width, height)
+    try:
+        assert page.locator(".ck-explorer .ck-status.ck-error").count() == 0
+        lay = _check_layout(page, width, height, "1366x768", artifacts_dir)
+        charts = lay["charts"]
+        assert charts[0]["y"] == pytest.approx(charts[1]["y"], abs=1)  # still 2 x 2
+        assert charts[0]["x"] + charts[0]["width"] <= charts[1]["x"] + 1
+        assert lay["headline"]["y"] < height and charts[0]["y"] < height  # the answer on the first screen
+    finally:
+        context.close()
 
 
 def test_control_change_updates_headline_and_baseline(dash, expected, artifacts_dir: Path) -> None:
@@ -176,6 +251,28 @@ def test_save_and_export(dash, expected, export_dir: Path) -> None:
     for name in ("report.html", "tables.xlsx", "report.pdf"):
         assert (export_dir / name).is_file() and (export_dir / name).stat().st_size > 1000, name
     assert dash.locator(".ck-explorer .ck-status.ck-error").count() == 0
+
+
+def test_export_with_error_findings_says_so(dash, expected, export_dir: Path) -> None:
+    """Issue 10 item 9: a plan with error findings is exported with a status naming them."""
+    from colonykit import export
+
+    model, _before, _after = expected
+    want = model.update(design="xen-nfs-root")  # RHEL 5 Xen does not overcommit: CK018 on this colony
+    codes = model.error_findings()
+    assert codes, "the scenario no longer gives an error finding for xen-nfs-root"
+    dash.locator(".ck-explorer .ck-control-design select").select_option("xen-nfs-root")
+    dash.wait_for_function("() => document.querySelector('.ck-explorer .ck-errors').innerText.trim() === "
+                           f"'{want.headline['errors']}'")
+    dash.locator(".ck-explorer button", has_text="Export plan").click()
+    status = dash.locator(".ck-explorer .ck-status.ck-plan-errors")
+    status.wait_for()
+    n = want.headline["errors"]
+    text = status.inner_text()
+    assert f"Plan exported with {n} error finding{'s' if n != 1 else ''}: {' '.join(codes)}" in text, text
+    assert "exported" in text.split("provisioning.")[-1]
+    found = [f.code for f in export.load_plan(export_dir / "plan" / "plan.yaml").findings if f.severity == "error"]
+    assert sorted(set(found)) == sorted(codes)
 
 
 def test_pdf_title_page_then_executive_summary(tmp_path: Path) -> None:
