@@ -248,7 +248,12 @@ BOUND_NAMES: tuple[str, ...] = ("composite", "l2", "memory", "clique")
 class LowerBound(int):
     """A host count no packing can beat, with the bound that gave it.
 
-    Behaves as the ``int`` it is (``lower_bound(...) == 2``); also carries
+    Behaves as the ``int`` it is (``lower_bound(...) == 2``); also carries the attributes below.
+
+    Parameters
+    ----------
+    value : int
+        The best bound's host count (the ``int`` value).
 
     Attributes
     ----------

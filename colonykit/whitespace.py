@@ -495,6 +495,46 @@ class WhiteSpaceResult:
         ``pct_of_configured`` for ``headroom``, ``spikes``, ``non_coincident_peaks``,
         ``idle_servers``, ``unused_at_composite_peak``, ``unused_on_average``.  They
         overlap; they are not meant to add up.
+    unit : str
+        Unit of every capacity (``mips``, ``mhz``, ``pct`` …).
+    interval_s : float
+        Seconds between samples.
+    servers : int
+        Number of servers (columns).
+    steps : int
+        Number of time steps (rows).
+    sum_of_peaks : float
+        Σ of the servers' own peaks (what peak-based sizing buys).
+    composite_peak : float
+        Peak of the summed demand (what the colony needs at once).
+    composite_peak_at : object
+        Index label (time) of the composite peak.
+    composite_mean : float
+        Mean of the summed demand.
+    white_space_pct : float
+        Non-coincidence saving, 100 × (1 − composite_peak ÷ sum_of_peaks) [%].
+    configured_total : float
+        Configured capacity of the source servers (``configured_source`` says where it came from).
+    configured_source : str
+        Where ``configured_total`` came from (the input, or the sum of peaks).
+    mean_white_space_pct : float
+        Share of the configured capacity unused on average [%].
+    peak_white_space_pct : float
+        Share of the configured capacity unused at the composite peak [%].
+    configured_headroom_pct : float
+        Share of the configured capacity above the sum of peaks [%].
+    headroom_pct : float
+        Headroom kept above the composite peak in ``capacity_needed`` [%].
+    capacity_needed : float
+        composite_peak ÷ (1 − headroom_pct ÷ 100).
+    saving_pct : float
+        Share of the configured capacity that ``capacity_needed`` saves [%].
+    saving_vs_peaks_pct : float
+        100 × (1 − capacity_needed ÷ sum_of_peaks) [%].
+    idle_servers : list of str
+        Servers whose peak stays below ``idle_peak_util_pct``.
+    parameters : dict
+        The parameters used (headroom, percentile, idle threshold, spikes).
 
     Examples
     --------
