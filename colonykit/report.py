@@ -509,7 +509,7 @@ def _summary_html(result: Any, s: dict[str, Any]) -> str:
                    f"{o['ratio']:.2f}:1 (limit {o['limit']:g}:1)" for o in s["overcommit"])
     rows = [
         ("Recommended configuration",
-         f"{c['hosts']} × {_e(c['platform'])} {'LPAR' if c['platform'] == 'zvm' else 'host'}(s) on an "
+         f"{c['hosts']} × {_e(c['platform'])} {'LPAR' if c['platform'] == 'zvm' else 'host'}(s) on a "
          f"<b>{_e(c['processor'])}</b>, {per_host} {_e(c['cpu_type'])} engine(s) per host, {mem} GiB real "
          f"storage, {paging} GiB paging; design <b>{_e(c['design'])}</b>; {c['guests']} guests"),
         ("Engines by peak", f"<b>{s['engines_peak']}</b> (sum of the servers' sized peaks, {_e(c['bound'])} "

@@ -68,6 +68,11 @@ FIGURE_CONFIG: dict[str, Any] = {"responsive": True, "displaylogo": False}
 def key_figures(state: ExplorerState) -> dict[str, float | None]:
     """The :data:`KEY_FIGURES` of a state, each read from the plan result.
 
+    Parameters
+    ----------
+    state : ExplorerState
+        The state to read the figures from.
+
     Examples
     --------
     >>> key_figures(ExplorerModel("data/examples/scenario.yaml").state)["engines"]
@@ -175,6 +180,11 @@ class Controls:
     def from_scenario(cls, scen: plan.Scenario) -> Controls:
         """The scenario's own values (documented defaults where it has none).
 
+        Parameters
+        ----------
+        scen : colonykit.plan.Scenario
+            The scenario whose values become the controls.
+
         Examples
         --------
         >>> Controls.from_scenario(plan.load_scenario("data/examples/scenario.yaml")).processor
@@ -199,7 +209,9 @@ class ExplorerState:
     Attributes
     ----------
     controls : Controls
+        The control values of this update.
     result : colonykit.plan.ColonyPlanResult
+        The plan built for them.
     figures : dict of str to plotly Figure
         :data:`FIGURES` (and :data:`STATIC_FIGURES` the plan supports), built by
         :mod:`colonykit.plots` from ``result``.
@@ -277,7 +289,13 @@ class ExplorerModel:
         return self.state.controls
 
     def scenario_for(self, controls: Controls) -> plan.Scenario:
-        """The scenario with the control values applied (pydantic validates each assignment)."""
+        """The scenario with the control values applied (pydantic validates each assignment).
+
+        Parameters
+        ----------
+        controls : Controls
+            The control values to apply to the scenario.
+        """
         scen = self.scenario.model_copy(deep=True)
         try:
             scen.target.target_util_pct = controls.target_util_pct
@@ -306,7 +324,13 @@ class ExplorerModel:
         return scen
 
     def inventory_for(self, controls: Controls) -> pd.DataFrame:
-        """The inventory with one workload class for every server when the control asks for it."""
+        """The inventory with one workload class for every server when the control asks for it.
+
+        Parameters
+        ----------
+        controls : Controls
+            The control values (the workload-class control may override every server's class).
+        """
         if controls.workload_class == AS_INVENTORY:
             return self.inventory
         valid = self.choices()["workload_class"][1:]
@@ -318,7 +342,13 @@ class ExplorerModel:
         return inv
 
     def compute(self, controls: Controls) -> ExplorerState:
-        """Build the plan and figures for ``controls`` (no side effects)."""
+        """Build the plan and figures for ``controls`` (no side effects).
+
+        Parameters
+        ----------
+        controls : Controls
+            The control values to plan with.
+        """
         # staggering depends on the traces only: computed on the first build, reused afterwards
         first = self._staggering is None
         result = plan.build_plan(self.scenario_for(controls), inventory=self.inventory_for(controls),
@@ -339,6 +369,11 @@ class ExplorerModel:
     def update(self, **changes: Any) -> ExplorerState:
         """Apply control changes and return (and keep) the new state.
 
+        Parameters
+        ----------
+        **changes
+            Control values by name (the fields of :class:`Controls`).
+
         Raises
         ------
         InputError
@@ -358,6 +393,11 @@ class ExplorerModel:
 
         The plan is written even when its findings include errors (``colonykit plan`` exits 1
         then); :meth:`error_findings` lists them and the panel's status names them.
+
+        Parameters
+        ----------
+        out_dir : str or Path
+            Folder the plan tree is written into, as a unit.
         """
         return export.write_plan(self.state.result.plan, out_dir)
 
@@ -410,6 +450,13 @@ class ExplorerModel:
         a bad value raises :class:`InputError` naming the field and its range and the state is
         unchanged.
 
+        Parameters
+        ----------
+        server : str
+            Inventory server name of the line to change.
+        **changes
+            New values by column (``util_avg_pct``, ``util_peak_pct``, ``workload_class``, ``count``).
+
         Examples
         --------
         >>> m = ExplorerModel("data/examples/scenario.yaml")
@@ -450,6 +497,11 @@ class ExplorerModel:
 
         Returns the mapping and the inventory to write next to it (None when the scenario's own
         inventory file still holds).
+
+        Parameters
+        ----------
+        where : str or Path
+            Path of the YAML file the mapping is written to (relative paths are made relative to it).
         """
         import os
 
@@ -472,6 +524,11 @@ class ExplorerModel:
         """Write the changed scenario as YAML (and the edited inventory as CSV beside it), atomically.
 
         ``colonykit plan`` on the written file builds the same plan as the explorer shows.
+
+        Parameters
+        ----------
+        path : str or Path
+            The scenario YAML file to write.
 
         Examples
         --------
@@ -505,6 +562,13 @@ class ExplorerModel:
         """Write ``report.html`` and ``tables.xlsx`` (and ``report.pdf`` when Chromium is there) for the current plan.
 
         ``pdf``: None = when :func:`colonykit.report.chromium_path` finds a Chromium.
+
+        Parameters
+        ----------
+        out_dir : str or Path
+            Folder for ``report.html``, ``tables.xlsx`` and ``report.pdf``.
+        pdf : bool or None, optional
+            Write the PDF; None = when :func:`colonykit.report.chromium_path` finds a Chromium.
         """
         folder = Path(out_dir)
         if folder.exists() and not folder.is_dir():
@@ -521,7 +585,13 @@ class ExplorerModel:
 # --------------------------------------------------------------------------- HTML pieces
 def headline_html(state: ExplorerState) -> str:
     """The headline as HTML: tiles (engines, MIPS, white space, disk, memory, paging), one sentence and
-    the findings count (CSS classes ``ck-engines``, ``ck-engine-range``, ``ck-errors`` for tests)."""
+    the findings count (CSS classes ``ck-engines``, ``ck-engine-range``, ``ck-errors`` for tests).
+
+    Parameters
+    ----------
+    state : ExplorerState
+        The state to summarize.
+    """
     h = state.headline
     e = h["engines"]
     esc = html.escape
@@ -562,6 +632,15 @@ def export_status_html(state: ExplorerState, done: str, what: str) -> str:
     The files are written either way (like ``colonykit plan``, which exits 1 on error findings):
     the status must not read as a plain success then.
 
+    Parameters
+    ----------
+    state : ExplorerState
+        The state that was exported (its findings).
+    done : str
+        The plain status text (what was written).
+    what : str
+        What was exported (``Plan exported`` …), the start of the error status.
+
     Examples
     --------
     >>> m = ExplorerModel("data/examples/scenario.yaml")
@@ -595,7 +674,13 @@ def _findings_list(state: ExplorerState, limit: int | None = None) -> str:
 
 
 def hosts_findings_html(state: ExplorerState) -> str:
-    """Hosts (engines, guests, real storage, paging) and every finding, as HTML."""
+    """Hosts (engines, guests, real storage, paging) and every finding, as HTML.
+
+    Parameters
+    ----------
+    state : ExplorerState
+        The state whose hosts and findings are listed.
+    """
     h = state.headline
     esc = html.escape
     rows = "".join(
@@ -615,6 +700,13 @@ def dashboard_layout(source: go.Figure, height_px: int = FIGURE_HEIGHT_PX) -> go
 
     ``height_px`` high, no fixed width (the cell's), the legend under the axis title, and a
     title longer than :data:`TITLE_ONE_LINE_CHARS` split before its parenthesis.
+
+    Parameters
+    ----------
+    source : plotly Figure
+        A :mod:`colonykit.plots` figure, changed in place.
+    height_px : int, optional
+        Height of the dashboard cell [px].
 
     Examples
     --------
@@ -641,6 +733,13 @@ def dashboard_layout(source: go.Figure, height_px: int = FIGURE_HEIGHT_PX) -> go
 def figure_widget(source: go.Figure, height_px: int = FIGURE_HEIGHT_PX) -> go.FigureWidget:
     """A dashboard chart: ``source`` as a ``FigureWidget`` of ``height_px`` with no fixed width
     (:data:`FIGURE_CONFIG`: it takes its cell's width, see :func:`chart_fitter`).
+
+    Parameters
+    ----------
+    source : plotly Figure
+        A :mod:`colonykit.plots` figure.
+    height_px : int, optional
+        Height of the chart [px].
 
     Examples
     --------
@@ -712,7 +811,15 @@ def chart_fitter() -> Any:
 
 
 def sync_figure(target: go.FigureWidget, source: go.Figure) -> None:
-    """Copy ``source``'s traces and layout into ``target`` in place (no new widget)."""
+    """Copy ``source``'s traces and layout into ``target`` in place (no new widget).
+
+    Parameters
+    ----------
+    target : plotly FigureWidget
+        The widget on the page, changed in place.
+    source : plotly Figure
+        The new figure whose traces and layout are copied.
+    """
     same = len(target.data) == len(source.data) and all(
         a.type == b.type for a, b in zip(target.data, source.data, strict=True))
     if not same:
@@ -752,7 +859,13 @@ def _fmt_num(v: float | None, unit: str = "") -> str:
 
 
 def comparison_html(model: ExplorerModel) -> str:
-    """Baseline vs current as an HTML table (class ``ck-compare``); a hint when nothing is pinned."""
+    """Baseline vs current as an HTML table (class ``ck-compare``); a hint when nothing is pinned.
+
+    Parameters
+    ----------
+    model : ExplorerModel
+        The explorer model (its pinned baseline and current state).
+    """
     if model.baseline is None:
         return ("<p class='ck-compare-hint' style='color:#555;margin:2px 0'>Pin a baseline to compare "
                 "settings side by side.</p>")
@@ -777,7 +890,15 @@ def comparison_html(model: ExplorerModel) -> str:
 
 
 def inventory_html(model: ExplorerModel, highlight: str | None = None) -> str:
-    """The inventory lines the server table edits, as HTML (the edited line highlighted)."""
+    """The inventory lines the server table edits, as HTML (the edited line highlighted).
+
+    Parameters
+    ----------
+    model : ExplorerModel
+        The explorer model (its current inventory).
+    highlight : str or None, optional
+        Server whose line is highlighted (the last edited).
+    """
     cols = ["server", "role", *EDITABLE_COLUMNS, "memory_mib"]
     inv = model.inventory
     head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
@@ -809,6 +930,17 @@ def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | 
     ``pin_button``, ``save_button``, ``report_button``, ``export_dir`` (``Text``),
     ``server_editor`` (dict of widgets), ``exported`` / ``saved`` / ``reported`` (paths
     written by the last action).
+
+    Parameters
+    ----------
+    scenario : colonykit.plan.Scenario, str or Path
+        The scenario (or its YAML file) the explorer starts from.
+    inventory : DataFrame, optional
+        An inventory to use instead of the scenario's file.
+    export_dir : str or Path, optional
+        Default folder of the export buttons.
+    replace_figures : bool, optional
+        Replace the chart widgets on each update (the dashboard) instead of updating them in place.
 
     Examples
     --------
@@ -1039,6 +1171,13 @@ def dashboard(scenario: plan.Scenario | str | Path, *, export_dir: str | Path = 
     """The workshop dashboard (what ``colonykit workshop`` serves with Voilà): :func:`explorer` full width,
     figures replaced on each update (``replace_figures=True``).
 
+    Parameters
+    ----------
+    scenario : colonykit.plan.Scenario, str or Path
+        The scenario (or its YAML file) the dashboard starts from.
+    export_dir : str or Path, optional
+        Default folder of the export buttons.
+
     Examples
     --------
     >>> ui = dashboard("data/examples/scenario.yaml")
@@ -1049,7 +1188,13 @@ def dashboard(scenario: plan.Scenario | str | Path, *, export_dir: str | Path = 
 
 
 def controls_dict(controls: Controls) -> dict[str, Any]:
-    """Controls as a plain dict (for reports and exports)."""
+    """Controls as a plain dict (for reports and exports).
+
+    Parameters
+    ----------
+    controls : Controls
+        The control values.
+    """
     return asdict(controls)
 
 
