@@ -7,7 +7,6 @@ Pure construction of plan-document parts; placement and sizing live in
 from __future__ import annotations
 
 import ipaddress
-import math
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
