@@ -7,7 +7,6 @@ Pure construction of plan-document parts; placement and sizing live in
 from __future__ import annotations
 
 import ipaddress
-import math
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -335,13 +334,15 @@ def _data_storage(design: Any, scen: Scenario, gi: int, name: str, md: MinidiskL
     st = scen.storage
     if design.platform == "zvm":
         cyl = md.data_cyl[gi] if gi < len(md.data_cyl) else []
+        if not cyl:
+            return []
+        cyl_bytes = int(storage.cyl_to_bytes(1, st.volume_model))  # once per guest, not per minidisk
         out = []
         for j, (vdev, c) in enumerate(zip(data_vdevs(st.data_vdev_first, len(cyl), scen.source or "scenario"),
                                           cyl, strict=True)):
             volser, start = md.place(gi, mi + j)
             out.append(StorageItem(id=f"appdata{j + 1}", role=DATA_ROLE, vdev=vdev, kind="mdisk", access="rw",
-                                   size_cyl=int(c), size_mib=math.ceil(int(storage.cyl_to_bytes(c, st.volume_model))
-                                                                 / BYTES_PER_MIB),
+                                   size_cyl=int(c), size_mib=-(-int(c) * cyl_bytes // BYTES_PER_MIB),
                                    volser=volser, start_cyl=start, pool=st.disk_pool))
         return out
     if data_image_mib <= 0:
