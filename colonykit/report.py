@@ -554,7 +554,7 @@ def build_report(result: Any, *, title: str | None = None, info: DocumentInfo | 
     hosts = [{"host": x.id, "platform": x.platform, "engines": x.capacity.cpus, "cpu_type": x.capacity.cpu_type,
               "guests": len(x.guests), "memory_gib": x.capacity.memory_gib,
               "paging_gib": x.capacity.paging_gib, "paging_volumes": x.capacity.paging_volumes,
-              "overcommit_limit_ratio": x.rules.max_memory_overcommit_ratio} for x in p.hosts]
+              "max_memory_overcommit_ratio": x.rules.max_memory_overcommit_ratio} for x in p.hosts]
     findings = "".join(
         f"<tr><td class='sev-{_e(f.severity)}'>{_e(f.severity)}</td><td>{_e(f.code)}</td>"
         f"<td>{_e(f.message)}</td><td>{_e(f.path)}</td></tr>" for f in p.findings)

@@ -44,7 +44,7 @@ import pandas as pd
 
 from colonykit import reference
 from colonykit.errors import InputError, must_be, unknown_name
-from colonykit.ingest.inventory import validate_inventory
+from colonykit.frames import validate_inventory
 
 Basis = Literal["avg", "peak"]
 BOUNDS: tuple[str, str, str] = ("low", "typical", "high")

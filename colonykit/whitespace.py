@@ -47,6 +47,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from colonykit import reference
+from colonykit._deprecate import renamed_kwargs
 from colonykit.errors import InputError, must_be
 from colonykit.units import DEMAND_UNITS
 
@@ -257,7 +258,7 @@ class WhiteSpaceResult:
     Attributes
     ----------
     per_server : DataFrame
-        Index server; ``avg, peak, p95, configured, headroom, spikes, peak_util_pct,
+        Index server; ``avg, peak, p95, configured, headroom, spikes, util_peak_pct,
         idle`` (``p95``/``spikes`` absent when spikes were not computed).
     composite : Series
         Summed demand at each step (index = the demand frame's index).
@@ -372,6 +373,7 @@ def _configured(configured: float | pd.Series | Mapping[str, float] | None, unit
     return arr, where
 
 
+@renamed_kwargs(idle_peak_util_pct="idle_util_peak_pct")
 def analyze(
     demand: pd.DataFrame | npt.NDArray[np.floating],
     headroom_pct: float | None = None,
@@ -380,7 +382,7 @@ def analyze(
     unit: str | None = None,
     spikes: bool = True,
     percentile: float | None = None,
-    idle_peak_util_pct: float | None = None,
+    idle_util_peak_pct: float | None = None,
     validate: bool = True,
     percentile_method: str = "exact",
 ) -> WhiteSpaceResult:
@@ -403,9 +405,9 @@ def analyze(
         Compute the per-server percentile and spikes (an extra partition pass).
     percentile : float, optional
         Percentile for spikes (default: constant ``spike_percentile`` = 95).
-    idle_peak_util_pct : float, optional
+    idle_util_peak_pct : float, optional
         Servers whose peak is at most this % of their configured capacity are idle
-        (default: constant ``idle_peak_util_pct`` = 5).  Without a configured
+        (default: constant ``idle_util_peak_pct`` = 5).  Without a configured
         capacity (absolute units) only servers with a zero peak are idle.
     validate : bool
         Check for negative values (one extra pass).  NaN is always detected.
@@ -431,8 +433,8 @@ def analyze(
     >>> r.servers, r.sum_of_peaks, r.composite_peak, round(r.white_space_pct, 1)
     (1052, 49807.0, 14326.0, 71.2)
     """
-    headroom_pct, percentile, idle_peak_util_pct = resolve_parameters(
-        headroom_pct, percentile, idle_peak_util_pct)
+    headroom_pct, percentile, idle_util_peak_pct = resolve_parameters(
+        headroom_pct, percentile, idle_util_peak_pct)
     if isinstance(demand, pd.DataFrame):
         the_unit = unit or demand.attrs.get("unit", "cpu_pct")
         interval_s = float(demand.attrs.get("interval_s", float("nan")))
@@ -478,14 +480,15 @@ def analyze(
     result = from_stats(
         names, stats["avg"], stats["peak"], comp, index, p=stats.get("p"), unit=the_unit,
         interval_s=interval_s, steps=int(values.shape[0]), headroom_pct=headroom_pct,
-        configured=configured, percentile=percentile, idle_peak_util_pct=idle_peak_util_pct)
+        configured=configured, percentile=percentile, idle_util_peak_pct=idle_util_peak_pct)
     if spikes:
         result.parameters.update(percentile_method=percentile_method, percentile_error_max=p_err)
     return result
 
 
+@renamed_kwargs(idle_peak_util_pct="idle_util_peak_pct")
 def resolve_parameters(headroom_pct: float | None = None, percentile: float | None = None,
-                       idle_peak_util_pct: float | None = None) -> tuple[float, float, float]:
+                       idle_util_peak_pct: float | None = None) -> tuple[float, float, float]:
     """Fill defaults from ``constants_whitespace.csv`` and validate the three parameters.
 
     Examples
@@ -497,17 +500,18 @@ def resolve_parameters(headroom_pct: float | None = None, percentile: float | No
         headroom_pct = reference.constant("whitespace_headroom_pct")
     if percentile is None:
         percentile = reference.constant("spike_percentile")
-    if idle_peak_util_pct is None:
-        idle_peak_util_pct = reference.constant("idle_peak_util_pct")
+    if idle_util_peak_pct is None:
+        idle_util_peak_pct = reference.constant("idle_util_peak_pct")
     if not 0 <= headroom_pct < 100:
         raise InputError(must_be("headroom_pct", "in 0..100 (exclusive of 100)", headroom_pct))
     if not 0 < percentile <= 100:
         raise InputError(must_be("percentile", "in 0..100", percentile))
-    if not 0 <= idle_peak_util_pct <= 100:
-        raise InputError(must_be("idle_peak_util_pct", "in 0..100", idle_peak_util_pct))
-    return float(headroom_pct), float(percentile), float(idle_peak_util_pct)
+    if not 0 <= idle_util_peak_pct <= 100:
+        raise InputError(must_be("idle_util_peak_pct", "in 0..100", idle_util_peak_pct))
+    return float(headroom_pct), float(percentile), float(idle_util_peak_pct)
 
 
+@renamed_kwargs(idle_peak_util_pct="idle_util_peak_pct")
 def from_stats(
     names: list[str],
     avg: npt.ArrayLike,
@@ -522,7 +526,7 @@ def from_stats(
     headroom_pct: float | None = None,
     configured: float | pd.Series | Mapping[str, float] | None = None,
     percentile: float | None = None,
-    idle_peak_util_pct: float | None = None,
+    idle_util_peak_pct: float | None = None,
 ) -> WhiteSpaceResult:
     """Build a :class:`WhiteSpaceResult` from per-server statistics and the composite series.
 
@@ -536,8 +540,8 @@ def from_stats(
     >>> r.sum_of_peaks, r.composite_peak, r.white_space_pct
     (7.0, 5.0, 28.57142857142857)
     """
-    headroom_pct, percentile, idle_peak_util_pct = resolve_parameters(
-        headroom_pct, percentile, idle_peak_util_pct)
+    headroom_pct, percentile, idle_util_peak_pct = resolve_parameters(
+        headroom_pct, percentile, idle_util_peak_pct)
     if unit not in UNITS:
         raise InputError(must_be("unit", f"one of {list(UNITS)}", unit))
     the_unit = unit
@@ -559,7 +563,7 @@ def from_stats(
     with np.errstate(invalid="ignore", divide="ignore"):
         peak_util = np.where(conf > 0, 100.0 * peak / np.where(conf > 0, conf, 1.0), np.nan)
     explicit = configured is not None or the_unit == "cpu_pct"
-    idle = (peak_util <= idle_peak_util_pct) if explicit else (peak <= 0)
+    idle = (peak_util <= idle_util_peak_pct) if explicit else (peak <= 0)
     columns: dict[str, np.ndarray] = {"avg": stats["avg"], "peak": peak}
     if spikes:
         columns["p95" if percentile == 95 else f"p{percentile:g}"] = stats["p"]
@@ -567,7 +571,7 @@ def from_stats(
     columns["headroom"] = conf - peak
     if spikes:
         columns["spikes"] = peak - stats["p"]
-    columns["peak_util_pct"] = peak_util
+    columns["util_peak_pct"] = peak_util
     columns["idle"] = idle
     server_index = pd.Index(np.asarray(names, dtype=object), dtype=object, name="server")
     per = pd.DataFrame(columns, index=server_index)
@@ -610,5 +614,5 @@ def from_stats(
         saving_vs_peaks_pct=100.0 * (1.0 - needed / sum_of_peaks) if sum_of_peaks > 0 else 0.0,
         idle_servers=idle_names,
         parameters={"headroom_pct": float(headroom_pct), "percentile": float(percentile),
-                    "idle_peak_util_pct": float(idle_peak_util_pct), "spikes": spikes},
+                    "idle_util_peak_pct": float(idle_util_peak_pct), "spikes": spikes},
     )

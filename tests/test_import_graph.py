@@ -23,7 +23,7 @@ import pytest
 PKG = Path(__file__).resolve().parents[1] / "colonykit"
 
 BASE = {"colonykit", "colonykit.units", "colonykit.errors", "colonykit._atomic", "colonykit._yaml",
-        "colonykit._optional", "colonykit._arrays", "colonykit.limits"}
+        "colonykit._optional", "colonykit._arrays", "colonykit.limits", "colonykit._deprecate"}
 COMPUTATION = {"sizing", "storage", "memory", "channels", "mdc", "paging", "packing", "whitespace",
                "staggering", "designs", "scale", "measured", "machine_limits"}
 FRONT = {"export", "render", "report", "plots", "widgets"}
@@ -35,12 +35,8 @@ BASE_THIRD_PARTY = {"colonykit.units": {"numpy"}, "colonykit._arrays": {"numpy"}
 #: Violations still in the tree, each named with the owner who removes it.  The test asserts the
 #: found set EQUALS this set, so a new violation fails and so does a fixed one left listed here.
 KNOWN: set[tuple[str, str]] = {
-    # sizing validates the inventory with the reader's validator (issue 10 / 11)
-    ("colonykit.sizing", "colonykit.ingest.inventory"),
     # the trace reader converts MHz -> MIPS with sizing (issue 11: move to sizing)
     ("colonykit.ingest.traces", "colonykit.sizing"),
-    # scale re-uses the trace reader's column names and interval parser
-    ("colonykit.scale", "colonykit.ingest.traces"),
     # the report runs the channel model itself (issue 13: read it from the plan result)
     ("colonykit.report", "colonykit.channels"),
     # the handout's executive summary reads memory.overcommit_ratio (read the plan's memory evidence)
@@ -51,12 +47,12 @@ KNOWN: set[tuple[str, str]] = {
 
 
 def layer(module: str) -> int:
-    """0 base, 1 reference, 2 computation and readers, 3 plan, 4 front ends, 5 cli."""
+    """0 base, 1 reference and the canonical frames, 2 computation and readers, 3 plan, 4 front ends, 5 cli."""
     if module in BASE:
         return 0
     parts = module.split(".")
     head = parts[1] if len(parts) > 1 else ""
-    if head in ("reference", "patterns"):
+    if head in ("reference", "patterns", "frames"):
         return 1
     if head in COMPUTATION or head == "ingest":
         return 2

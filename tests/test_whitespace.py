@@ -50,7 +50,7 @@ def test_hand_worked_example() -> None:
 
 def test_idle_threshold_and_configured() -> None:
     f = _small()
-    r = analyze(f, idle_peak_util_pct=25)  # c peaks at 20 % of its 100 %
+    r = analyze(f, idle_util_peak_pct=25)  # c peaks at 20 % of its 100 %
     assert r.idle_servers == ["c"] and r.sources.loc["idle_servers", "capacity"] == 100.0
     f.attrs["unit"] = "mips"
     r2 = analyze(f)  # no configured capacity: each server's own peak; headroom 0

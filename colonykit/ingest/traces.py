@@ -49,7 +49,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from colonykit import limits, reference
+from colonykit import limits
 from colonykit._optional import require
 from colonykit.errors import (
     ColonykitWarning,
@@ -58,6 +58,13 @@ from colonykit.errors import (
     raise_problems,
     short_repr,
     unknown_name,
+)
+from colonykit.frames import (
+    TRACE_COLUMN_MAP,
+    VALUE_PREFERENCE,
+    canonical_column,
+    parse_interval,
+    step_seconds_default,
 )
 from colonykit.units import DEMAND_UNITS
 
@@ -70,96 +77,11 @@ FORMATS: tuple[str, ...] = ("auto", "long", "wide", "single", "parquet", "sadf",
 #: Fill rules for gaps on the common grid.
 FILL_RULES: tuple[str, ...] = ("ffill", "interpolate", "zero", "none")
 
-#: Header spellings (lower-case, spaces/brackets -> ``_``) mapped to canonical names.
-COLUMN_MAP: dict[str, str] = {
-    "vm": "server",
-    "vm_id": "server",
-    "vmid": "server",
-    "host": "server",
-    "hostname": "server",
-    "server_name": "server",
-    "name": "server",
-    "machine": "server",
-    "guest": "server",
-    "time": "timestamp",
-    "datetime": "timestamp",
-    "date_time": "timestamp",
-    "ts": "timestamp",
-    "timestamp_s": "timestamp",
-    "time_frame": "step",
-    "interval_index": "step",
-    "cpu_avg_pct": "cpu_pct",
-    "cpu_util_pct": "cpu_pct",
-    "cpu_busy_pct": "cpu_pct",
-    "busy_pct": "cpu_pct",
-    "util_pct": "cpu_pct",
-    "utilization_pct": "cpu_pct",
-    "cpu_usage_pct": "cpu_pct",
-    "cpu_percent": "cpu_pct",
-    "cpu": "cpu_pct",
-    "cpu_usage_mhz": "cpu_mhz",
-    "cpu_usage": "cpu_pct",  # Bitbrains GWA-T-12 "CPU usage [%]"
-    "timestamp_ms": "timestamp",  # Bitbrains "Timestamp [ms]" (the values are seconds: epoch_unit)
-    "cpu_mips": "mips",
-    "mips_used": "mips",
-}
-
-#: Value columns in order of preference when ``unit`` is not given.
-VALUE_PREFERENCE: tuple[str, ...] = ("mips", "cpu_mhz", "cpu_pct")
+#: Header spellings mapped to canonical names (defined in :mod:`colonykit.frames`).
+COLUMN_MAP: dict[str, str] = TRACE_COLUMN_MAP
 
 _SIDE_FILE = re.compile(r"(^manifest.*|.*_vms\.csv(\.gz)?$|^provenance.*|^readme.*|^\..*)", re.I)
 _NUMBER_LINE = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$")
-
-
-def canonical_column(name: object) -> str:
-    """Canonical column name: lower-case, spaces/brackets -> ``_``, then :data:`COLUMN_MAP`.
-
-    Examples
-    --------
-    >>> canonical_column("VM"), canonical_column("CPU avg %"), canonical_column("Time Frame")
-    ('server', 'cpu_avg', 'step')
-    """
-    text = str(name).strip().strip('"').strip().lower()
-    text = re.sub(r"[\s\[\]()/%-]+", "_", text).strip("_")
-    return COLUMN_MAP.get(text, text)
-
-
-
-def step_seconds_default() -> float:
-    """Default length of one integer ``step`` in seconds (constant ``trace_step_s``).
-
-    Examples
-    --------
-    >>> step_seconds_default()
-    300.0
-    """
-    return float(reference.constant("trace_step_s"))
-
-
-def parse_interval(interval: str | float | int | pd.Timedelta | None) -> float | None:
-    """Interval in seconds from ``"5min"``, ``"300s"``, ``300`` or a Timedelta.
-
-    Examples
-    --------
-    >>> parse_interval("5min"), parse_interval(600), parse_interval(None)
-    (300.0, 600.0, None)
-    """
-    if interval is None:
-        return None
-    try:
-        if isinstance(interval, int | float | np.integer | np.floating):
-            seconds = float(interval)
-        else:
-            seconds = pd.Timedelta(interval).total_seconds()
-    except (ValueError, TypeError, OverflowError):
-        seconds = float("nan")
-    if not (math.isfinite(seconds) and seconds > 0):
-        raise InputError(must_be("interval", "a positive duration such as '5min' or 300", interval))
-    if not limits.MIN_INTERVAL_S <= seconds <= limits.MAX_INTERVAL_S:
-        raise InputError(must_be("interval", f"between {limits.MIN_INTERVAL_S:g} s and "
-                                 f"{limits.MAX_INTERVAL_S:g} s (limits MIN_INTERVAL_S, MAX_INTERVAL_S)",
-                                 interval))
-    return seconds
 
 
 def check_tz(tz: str) -> str:

@@ -318,12 +318,12 @@ def _sizing_extra(meas: Any, placement: Any) -> dict[str, Scalar]:
 def _limits(scen: Scenario) -> tuple[float, float, list[Assumption]]:
     """Overcommit limit and channel busy target, with their assumptions."""
     consts = reference.constants()
-    max_ratio = scen.rules.max_memory_overcommit_ratio or reference.constant("overcommit_limit_ratio")
+    max_ratio = scen.rules.max_memory_overcommit_ratio or reference.constant("max_memory_overcommit_ratio")
     busy_max = scen.rules.channel_max_busy_pct or reference.constant("channel_max_busy_pct")
     out = [
         Assumption(name="max_memory_overcommit_ratio", value=float(max_ratio), unit="ratio",
                    source="input" if scen.rules.max_memory_overcommit_ratio else
-                   str(consts.loc["overcommit_limit_ratio", "source"])),
+                   str(consts.loc["max_memory_overcommit_ratio", "source"])),
         Assumption(name="channel_max_busy_pct", value=float(busy_max), unit="pct",
                    source="input" if scen.rules.channel_max_busy_pct else
                    str(consts.loc["channel_max_busy_pct", "source"])),
