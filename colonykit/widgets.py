@@ -30,7 +30,7 @@ import plotly.graph_objects as go
 from colonykit import designs, export, plan, plots, reference, report
 from colonykit._optional import require
 from colonykit.errors import ColonykitError, InputError, unknown_name
-from colonykit.report import headline
+from colonykit.plan.summary import headline
 
 #: ``workload_class`` control value meaning "keep each server's class from the inventory".
 AS_INVENTORY = "(as inventory)"

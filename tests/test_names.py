@@ -63,7 +63,7 @@ def test_the_names_agree_with_the_inventory_and_the_scenario():
     r = whitespace.analyze(pd.DataFrame({"a": [10.0, 20.0], "b": [1.0, 2.0]}))
     assert "util_peak_pct" in r.per_server.columns and "peak_util_pct" not in r.per_server.columns
     assert r.parameters["idle_util_peak_pct"] == reference.constant("idle_util_peak_pct") == 5.0
-    m = memory.lpar_memory([memory.GuestMemory("g", 1024, count=15)], 10 * 1024)
+    m = memory.lpar_memory([memory.GuestMemory("g", 1024, count=15)], 16 * 1024)
     assert m.max_memory_overcommit_ratio == reference.constant("max_memory_overcommit_ratio") == 1.5
     assert "max_memory_overcommit_ratio" in m.to_dict() and "overcommit_limit_ratio" not in m.to_dict()
 
@@ -75,16 +75,16 @@ def test_old_keyword_arguments_still_work_with_a_future_warning():
     assert old.idle_servers == whitespace.analyze(f, idle_util_peak_pct=25).idle_servers == ["a", "c"]
     g = [memory.GuestMemory("g", 1024, count=15)]
     with pytest.warns(FutureWarning, match="'overcommit_limit_ratio' is renamed"):
-        m = memory.lpar_memory(g, 10 * 1024, overcommit_limit_ratio=2.0)
+        m = memory.lpar_memory(g, 16 * 1024, overcommit_limit_ratio=2.0)
     assert m.max_memory_overcommit_ratio == 2.0
     with pytest.warns(FutureWarning, match="'overcommit_limit_ratio' is renamed"):
         memory.host_memory([1024] * 3, 8192, overcommit_limit_ratio=2.0)
     with pytest.raises(TypeError, match="both 'overcommit_limit_ratio' and its new name"):
-        memory.lpar_memory(g, 10 * 1024, overcommit_limit_ratio=2.0, max_memory_overcommit_ratio=2.0)
+        memory.lpar_memory(g, 16 * 1024, overcommit_limit_ratio=2.0, max_memory_overcommit_ratio=2.0)
 
 
 def test_old_attribute_and_constant_names_still_read_with_a_future_warning():
-    m = memory.lpar_memory([memory.GuestMemory("g", 1024, count=15)], 10 * 1024,
+    m = memory.lpar_memory([memory.GuestMemory("g", 1024, count=15)], 16 * 1024,
                            max_memory_overcommit_ratio=3.0)
     with pytest.warns(FutureWarning, match="'overcommit_limit_ratio' is renamed 'max_memory_overcommit_ratio'"):
         assert m.overcommit_limit_ratio == 3.0

@@ -60,6 +60,8 @@ class ColonyPlanResult:
         The :class:`colonykit.sizing.SizingResult` (None without an inventory).
     scenario : Scenario
     extras : dict
+        ``"channels"`` (first host with DASD I/O: ``host``, ``load``, ``curve``, see
+        :func:`colonykit.plan.evidence.channel_extras`) when the scenario has an ``io`` section.
         With traces: ``"whitespace"`` (:class:`colonykit.whitespace.WhiteSpaceResult`),
         ``"demand"`` (the wide demand frame), ``"staggering"`` and ``"packing"`` results when
         they could be evaluated, and ``"trace_notes"`` (one sentence each).
@@ -477,6 +479,9 @@ def _build(scen: Scenario, inventory: pd.DataFrame | None, traces: Any,
     )
     plan_doc.findings = check_plan(plan_doc)
     extras: dict[str, Any] = {"trace_notes": list(place.notes)}
+    chan = ev.channel_extras(hosts)
+    if chan is not None:
+        extras["channels"] = chan
     if meas is not None:
         extras.update({"join": join, "measured": meas, "whitespace": ws, "demand": meas.guest_mips,
                        "placement": place, "packing": place.packing})

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from colonykit import memory, sizing, staggering
+from colonykit import channels, memory, sizing, staggering
 from colonykit.plan.document import Assumption, EvidenceItem, Host, Scalar
 from colonykit.units import MIB_PER_GIB
 
@@ -71,6 +71,22 @@ def memory_evidence(hosts: list[Host], max_ratio: float) -> EvidenceItem:
                         "expected resident storage and real storage for the target overcommit (Velocity: "
                         "Σ virtual ÷ ratio + 2 GB)",
                         source="colonykit.memory.overcommit_ratio, colonykit.memory.host_memory", values=values)
+
+
+def channel_extras(hosts: list[Host]) -> dict[str, Any] | None:
+    """The channel load and response curve of the first host with DASD I/O (the report's figure).
+
+    ``{"host": id, "load": ChannelResult, "curve": DataFrame}`` from
+    :func:`colonykit.channels.channel_load` and :func:`colonykit.channels.response_curve` (1, 2, 4
+    and the planned number of paths); None when no host has an ``io`` section.
+    """
+    host = next((h for h in hosts if h.io is not None), None)
+    if host is None or host.io is None:
+        return None
+    load = channels.channel_load(host.io.io_rate_per_s, host.io.connect_ms, paths=host.io.paths,
+                                 max_busy_pct=host.rules.channel_max_busy_pct)
+    curve = channels.response_curve(host.io.connect_ms, paths=sorted({1, 2, 4, int(host.io.paths)}))
+    return {"host": host.id, "load": load, "curve": curve}
 
 
 def design_evidence(design: Any, row: pd.Series, minidisk_volumes: int, volume_model: str) -> EvidenceItem:
