@@ -37,6 +37,7 @@ from plotly.offline import get_plotlyjs
 from colonykit import designs, plots
 from colonykit._atomic import atomic_write_bytes, atomic_write_text
 from colonykit.errors import InputError
+from colonykit.plan import evidence as _evidence
 from colonykit.plan.summary import headline
 from colonykit.units import MIB_PER_GIB
 
@@ -123,10 +124,8 @@ def _fig_html(name: str, fig: go.Figure) -> str:
 
 
 def _evidence_section(result: Any, refs: References) -> str:
-    ev = result.plan.evidence
     parts = []
-    for name in ("sizing", "white_space", "paging", "channels", "design"):
-        item = getattr(ev, name)
+    for name, item in _evidence.sections(result.plan.evidence):
         state = ("evaluated" if item.evaluated else
                  "not applicable" if not item.applicable else "NOT evaluated")
         values = _table([{"name": k, "value": v} for k, v in item.values.items()]) if item.values else ""
@@ -342,8 +341,7 @@ def executive_summary(result: Any) -> dict[str, Any]:
         if h["engines"].get("high", 0) > engines_total:
             risks.append(f"the high end of the workload-factor range needs {h['engines']['high']} engines "
                          f"(the plan has {engines_total}): size for it or measure the workload")
-    for name in ("sizing", "white_space", "paging", "channels", "design", "memory"):
-        item = getattr(p.evidence, name)
+    for name, item in _evidence.sections(p.evidence):
         if item.applicable and not item.evaluated:
             risks.append(f"{name.replace('_', ' ')} not evaluated: {item.note or 'no data'}")
     return {

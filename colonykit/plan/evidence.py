@@ -10,8 +10,25 @@ import numpy as np
 import pandas as pd
 
 from colonykit import channels, memory, sizing, staggering
-from colonykit.plan.document import Assumption, EvidenceItem, Host, Scalar
+from colonykit.plan.document import Assumption, Evidence, EvidenceItem, Host, Scalar
 from colonykit.units import MIB_PER_GIB
+
+#: The evidence sections, in report order: every :class:`EvidenceItem` field of :class:`Evidence`.
+#: The one list the checks (CK012) and the report read (issue 15 §4).
+EVIDENCE_SECTIONS: tuple[str, ...] = tuple(
+    name for name, f in Evidence.model_fields.items() if f.annotation is EvidenceItem)
+
+
+def sections(evidence: Evidence) -> list[tuple[str, EvidenceItem]]:
+    """``(name, item)`` of every section in :data:`EVIDENCE_SECTIONS` (read when called).
+
+    Examples
+    --------
+    >>> from colonykit.plan import build_plan
+    >>> [name for name, _item in sections(build_plan("data/examples/scenario.yaml").plan.evidence)]
+    ['sizing', 'white_space', 'paging', 'channels', 'design', 'memory']
+    """
+    return [(name, getattr(evidence, name)) for name in EVIDENCE_SECTIONS]
 
 
 def not_evaluated(note: str, method: str = "") -> EvidenceItem:
