@@ -12,6 +12,8 @@ import sys
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
+from types import FrameType
+from typing import cast
 
 
 class ColonykitError(Exception):
@@ -151,7 +153,7 @@ def log_or_raise(strict: bool, message: str) -> None:
     """Plausibility check outcome: raise :class:`InputError` if ``strict``, else warn."""
     if strict:
         raise InputError(message)
-    level, frame = 3, sys._getframe(2)
+    level, frame = 3, cast("FrameType | None", sys._getframe(2))
     while frame is not None and frame.f_code.co_filename.endswith("_deprecate.py"):  # a rename wrapper
         level, frame = level + 1, frame.f_back
     warnings.warn(message, ColonykitWarning, stacklevel=level)

@@ -64,6 +64,7 @@ import pandas as pd
 from colonykit import reference
 from colonykit._arrays import nonneg_array
 from colonykit._deprecate import renamed_attribute, renamed_kwargs
+from colonykit._dicts import DictMixin
 from colonykit.errors import (
     ColonykitWarning,
     InputError,
@@ -331,7 +332,7 @@ def guests_frame(guests: Sequence[GuestMemory] | pd.DataFrame, where: str = "gue
 
 # --------------------------------------------------------------------------- result
 @dataclass(frozen=True)
-class MemoryResult:
+class MemoryResult(DictMixin):
     """Memory of an LPAR with its guests.
 
     Attributes
@@ -393,19 +394,11 @@ class MemoryResult:
         """True when the expected resident storage fits in real storage."""
         return self.shortfall_mib <= 0
 
-    def to_dict(self) -> dict[str, Any]:
-        """Totals as a plain dict (no per-guest frame)."""
-        return {
-            "real_mib": self.real_mib, "mdc_mib": self.mdc_mib, "cp_mib": self.cp_mib,
-            "shared_mib": self.shared_mib, "virtual_total_mib": self.virtual_total_mib,
-            "vdisk_total_mib": self.vdisk_total_mib, "overcommit_ratio": self.overcommit_ratio,
-            "max_memory_overcommit_ratio": self.max_memory_overcommit_ratio,
-            "resident_total_mib": self.resident_total_mib, "guest_real_mib": self.guest_real_mib,
-            "shortfall_mib": self.shortfall_mib, "fits": self.fits, "warnings": list(self.warnings),
-            "target_overcommit_ratio": self.target_overcommit_ratio, "zvm_kept_mib": self.zvm_kept_mib,
-            "real_for_target_mib": self.real_for_target_mib,
-            "placement_problems": list(self.placement_problems),
-        }
+    #: to_dict() keys: the totals (no per-guest frame)
+    _dict_keys = ("real_mib", "mdc_mib", "cp_mib", "shared_mib", "virtual_total_mib", "vdisk_total_mib",
+                  "overcommit_ratio", "max_memory_overcommit_ratio", "resident_total_mib", "guest_real_mib",
+                  "shortfall_mib", "fits", "warnings", "target_overcommit_ratio", "zvm_kept_mib",
+                  "real_for_target_mib", "placement_problems")
 
 
 # --------------------------------------------------------------------------- orchestration

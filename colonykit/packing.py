@@ -55,6 +55,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from colonykit._dicts import DictMixin
 from colonykit.errors import CapacityError, InputError, must_be, raise_problems, unknown_name
 
 Method = Literal["auto", "milp", "heuristic"]
@@ -1195,7 +1196,7 @@ def pack_milp(matrix: np.ndarray, capacity: float, *, memory: np.ndarray | None 
 
 # --------------------------------------------------------------------------- result
 @dataclass(frozen=True)
-class PackingResult:
+class PackingResult(DictMixin):
     """Outcome of :func:`pack`.
 
     Attributes
@@ -1261,23 +1262,12 @@ class PackingResult:
         """hosts_used / lower_bound (1.0 = provably optimal)."""
         return self.hosts_used / self.lower_bound if self.lower_bound else 1.0
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready summary (the ``colonykit pack --format json`` object)."""
-        return {
-            "hosts_used": self.hosts_used,
-            "lower_bound": self.lower_bound,
-            "bound": self.bound,
-            "bounds": dict(self.bounds),
-            "gap_hosts": self.gap_hosts,
-            "ffd_peak_hosts": self.ffd_peak_hosts,
-            "assignment": dict(self.assignment),
-            "method": self.method,
-            "optimal": self.optimal,
-            "capacity": self.capacity,
-            "host_capacity": self.host_capacity,
-            "unit": self.unit,
-            "host_peak": {str(k): float(v) for k, v in self.host_series.max().items()},
-        }
+    #: to_dict() keys (the ``colonykit pack --format json`` object)
+    _dict_keys = ("hosts_used", "lower_bound", "bound", "bounds", "gap_hosts", "ffd_peak_hosts", "assignment",
+                  "method", "optimal", "capacity", "host_capacity", "unit", "host_peak")
+
+    def _dict_computed(self) -> dict[str, Any]:
+        return {"host_peak": {str(k): float(v) for k, v in self.host_series.max().items()}}
 
 
 def pack(demand: pd.DataFrame | npt.ArrayLike, host_capacity: float,

@@ -43,6 +43,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from colonykit import reference
+from colonykit._dicts import DictMixin
 from colonykit.errors import InputError, must_be, unknown_name
 from colonykit.frames import validate_inventory
 
@@ -248,7 +249,7 @@ class TargetProcessor:
 
 # --------------------------------------------------------------------------- result
 @dataclass(frozen=True)
-class SizingResult:
+class SizingResult(DictMixin):
     """Result of :func:`size_inventory`.
 
     Attributes
@@ -284,8 +285,10 @@ class SizingResult:
         """Engines needed per bound, e.g. ``{'low': 2, 'typical': 3, 'high': 6}``."""
         return {b: int(self.target.loc[b, "engines"]) for b in BOUNDS}
 
-    def to_dict(self) -> dict[str, Any]:
-        """The CLI JSON contract: ``servers``, ``total``, ``target``."""
+    #: to_dict(): the CLI JSON contract ``servers``, ``total``, ``target``, every entry computed
+    _dict_keys = ()
+
+    def _dict_computed(self) -> dict[str, Any]:
         servers = [
             {
                 "server": r.server,
@@ -491,7 +494,7 @@ def capacity_to_mips(
 
 
 @dataclass(frozen=True)
-class XenHostSizing:
+class XenHostSizing(DictMixin):
     """x86 cores and hosts a Xen colony needs (:func:`size_xen_hosts`).
 
     Attributes
@@ -522,9 +525,7 @@ class XenHostSizing:
     source: str
     assumptions: list[str]
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain dict (JSON-ready)."""
-        return dict(self.__dict__)
+    # to_dict(): every field, in order (colonykit._dicts.DictMixin)
 
 
 def server_mhz(inventory: pd.DataFrame, units: pd.DataFrame | None = None) -> np.ndarray:

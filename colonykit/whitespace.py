@@ -48,6 +48,7 @@ import pandas as pd
 
 from colonykit import reference
 from colonykit._deprecate import renamed_kwargs
+from colonykit._dicts import DictMixin
 from colonykit.errors import InputError, must_be
 from colonykit.units import DEMAND_UNITS
 
@@ -252,7 +253,7 @@ def percentile_per_server(values: npt.NDArray[np.floating], q: float,
 
 
 @dataclass(frozen=True)
-class WhiteSpaceResult:
+class WhiteSpaceResult(DictMixin):
     """Result of :func:`analyze` (all capacities in ``unit``).
 
     Attributes
@@ -298,33 +299,19 @@ class WhiteSpaceResult:
         """``sum_of_peaks / composite_peak`` (how many times the peaks over-provision)."""
         return self.sum_of_peaks / self.composite_peak if self.composite_peak > 0 else float("inf")
 
-    def to_dict(self) -> dict[str, Any]:
-        """Scalars as a JSON-ready dict (the CLI's ``--format json`` keys first)."""
+    #: to_dict() keys: the scalars (the CLI's ``--format json`` keys first)
+    _dict_keys = ("servers", "sum_of_peaks", "composite_peak", "composite_mean", "white_space_pct",
+                  "non_coincidence_saving_pct", "unit", "steps", "interval_s", "composite_peak_at",
+                  "peak_ratio", "configured_total", "configured_source", "mean_white_space_pct",
+                  "peak_white_space_pct", "configured_headroom_pct", "headroom_pct", "capacity_needed",
+                  "saving_pct", "saving_vs_peaks_pct", "idle_servers", "sources")
+
+    def _dict_computed(self) -> dict[str, Any]:
         at = self.composite_peak_at
-        return {
-            "servers": self.servers,
-            "sum_of_peaks": self.sum_of_peaks,
-            "composite_peak": self.composite_peak,
-            "composite_mean": self.composite_mean,
-            "white_space_pct": self.white_space_pct,
-            "non_coincidence_saving_pct": self.white_space_pct,  # the same figure, by its issue-9 name
-            "unit": self.unit,
-            "steps": self.steps,
-            "interval_s": self.interval_s,
-            "composite_peak_at": at.isoformat() if hasattr(at, "isoformat") else at,
-            "peak_ratio": self.peak_ratio,
-            "configured_total": self.configured_total,
-            "configured_source": self.configured_source,
-            "mean_white_space_pct": self.mean_white_space_pct,
-            "peak_white_space_pct": self.peak_white_space_pct,
-            "configured_headroom_pct": self.configured_headroom_pct,
-            "headroom_pct": self.headroom_pct,
-            "capacity_needed": self.capacity_needed,
-            "saving_pct": self.saving_pct,
-            "saving_vs_peaks_pct": self.saving_vs_peaks_pct,
-            "idle_servers": len(self.idle_servers),
-            "sources": {str(k): float(v) for k, v in self.sources["capacity"].items()},
-        }
+        return {"non_coincidence_saving_pct": self.white_space_pct,  # the same figure, by its issue-9 name
+                "composite_peak_at": at.isoformat() if hasattr(at, "isoformat") else at,
+                "idle_servers": len(self.idle_servers),
+                "sources": {str(k): float(v) for k, v in self.sources["capacity"].items()}}
 
     def summary(self) -> str:
         """A few plain sentences with the headline figures."""

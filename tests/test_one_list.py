@@ -68,3 +68,49 @@ def test_a_section_added_to_the_list_reaches_the_checks_and_the_report(monkeypat
     assert [f.code for f in found] == ["CK012"] and "planted for the test" in found[0].message
     assert any("queueing not evaluated: planted for the test" in r
                for r in report.executive_summary(result)["risks"])
+
+
+# --------------------------------------------------------------------------- one to_dict
+def test_every_result_class_shares_one_to_dict():
+    import ast
+    from pathlib import Path
+
+    from colonykit import (
+        channels,
+        mdc,
+        measured,
+        memory,
+        packing,
+        paging,
+        sizing,
+        staggering,
+        storage,
+    )
+    from colonykit._dicts import DictMixin
+    from colonykit.ingest import join
+
+    pkg = Path(__file__).resolve().parents[1] / "colonykit"
+    own = [f"{p.relative_to(pkg)}:{n.lineno}" for p in sorted(pkg.rglob("*.py")) if p.name != "_dicts.py"
+           for n in ast.walk(ast.parse(p.read_text())) if isinstance(n, ast.FunctionDef) and n.name == "to_dict"]
+    assert own == [], f"a result class writes its own to_dict (use colonykit._dicts.DictMixin): {own}"
+    classes = [storage.StorageTotals, mdc.MdcResult, sizing.SizingResult, sizing.XenHostSizing,
+               packing.PackingResult, staggering.StaggerResult, join.TraceJoin, channels.ChannelResult,
+               paging.PagingResult, memory.MemoryResult, whitespace.WhiteSpaceResult, measured.MeasuredSizing]
+    assert all(c.to_dict is DictMixin.to_dict for c in classes)
+
+
+def test_the_shared_to_dict_keeps_field_names_and_plain_values():
+    import json
+
+    import numpy as np
+
+    from colonykit import channels, paging
+
+    r = paging.paging_space([512] * 10, real_mib=2048)
+    d = r.to_dict()
+    assert list(d) == [f.name for f in __import__("dataclasses").fields(r)]  # every field, units in the names
+    c = channels.channel_load(54, 14, paths=2).to_dict()
+    assert list(c)[:6] == ["busy_pct", "per_path_busy_pct", "paths_needed", "response_ms", "wait_ms", "saturated"]
+    assert c["busy_pct"] == 54 * 14 / 10  # 54 I/O/s × 14 ms connect = 75.6 % of one path
+    assert not any(isinstance(v, np.generic) for v in {**d, **c}.values())
+    json.dumps(d), json.dumps(c)
