@@ -23,7 +23,7 @@ import pytest
 PKG = Path(__file__).resolve().parents[1] / "colonykit"
 
 BASE = {"colonykit", "colonykit.units", "colonykit.errors", "colonykit._atomic", "colonykit._yaml",
-        "colonykit._optional", "colonykit._arrays", "colonykit.limits", "colonykit._deprecate"}
+        "colonykit._optional", "colonykit._arrays", "colonykit.limits", "colonykit._deprecate", "colonykit._dicts"}
 COMPUTATION = {"sizing", "storage", "memory", "channels", "mdc", "paging", "packing", "whitespace",
                "staggering", "designs", "scale", "measured", "machine_limits"}
 FRONT = {"export", "render", "report", "plots", "widgets"}
@@ -36,8 +36,13 @@ BASE_THIRD_PARTY = {"colonykit.units": {"numpy"}, "colonykit._arrays": {"numpy"}
 
 #: Violations still in the tree, each named with the owner who removes it.  The test asserts the
 #: found set EQUALS this set, so a new violation fails and so does a fixed one left listed here.
-KNOWN: set[tuple[str, str]] = {
-    # the trace reader converts MHz -> MIPS with sizing (issue 11: move to sizing)
+KNOWN: set[tuple[str, str]] = set()
+
+#: Names moved down or across, still reachable from their old module for a while: the old module
+#: looks the new one up by name (``importlib.import_module``) with a FutureWarning and uses
+#: nothing else of it.  Listed here so they are seen, not hidden; remove with the old names.
+DEPRECATED_FORWARDS: set[tuple[str, str]] = {
+    # capacity_mips / mhz_to_mips_factor / convert_unit and read_traces(unit=...) converting
     ("colonykit.ingest.traces", "colonykit.sizing"),
 }
 
@@ -155,6 +160,22 @@ def test_imports_flow_one_way():
     assert not new, "imports against the flow:\n" + "\n".join(
         f"  {a} -> {b} ({', '.join(w)})" for (a, b), w in sorted(new.items()))
     assert not fixed, f"fixed, now remove from KNOWN: {sorted(fixed)}"
+
+
+def dynamic_imports() -> set[tuple[str, str]]:
+    """``importlib.import_module("colonykit.x")`` calls with a literal name, by module."""
+    found = set()
+    for path in sorted(PKG.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == \
+                    "import_module" and node.args and isinstance(node.args[0], ast.Constant) and \
+                    str(node.args[0].value).startswith("colonykit"):
+                found.add((module_name(path), normalise(str(node.args[0].value))))
+    return found
+
+
+def test_dynamic_imports_are_only_the_listed_deprecation_forwards():
+    assert dynamic_imports() == DEPRECATED_FORWARDS
 
 
 def test_errors_needs_only_the_stdlib():
