@@ -528,3 +528,32 @@ def parse_interval(interval: str | float | int | pd.Timedelta | None) -> float |
                                  f"{limits.MAX_INTERVAL_S:g} s (limits MIN_INTERVAL_S, MAX_INTERVAL_S)",
                                  interval))
     return seconds
+
+
+def demand_problems(matrix: np.ndarray, names: list[str], index: pd.Index, where: str = "demand",
+                    limit: int = 50) -> list[str]:
+    """Every NaN/inf and negative value of a demand matrix (servers × steps), naming server and step.
+
+    The one validation message of a demand frame (:func:`colonykit.packing.demand_matrix`,
+    :func:`colonykit.whitespace.analyze`); callers detect fast and call this to say where.
+
+    Examples
+    --------
+    >>> m = np.array([[1.0, np.nan], [2.0, -3.0]])
+    >>> for p in demand_problems(m, ["a", "b"], pd.RangeIndex(2)):
+    ...     print(p)
+    'demand' must be a finite number (got nan) at demand server 'a' step 1 (fill gaps first: read_traces(fill='ffill'))
+    'demand' must be >= 0 (got -3.0) at demand server 'b' step 1
+    """
+    row_min, row_max = matrix.min(axis=1), matrix.max(axis=1)  # NaN propagates: no full-size copy
+    problems: list[str] = []
+    for i in np.flatnonzero(~(np.isfinite(row_min) & np.isfinite(row_max)))[:limit]:
+        j = int(np.argmin(np.isfinite(matrix[i])))
+        problems.append(must_be("demand", "a finite number", float(matrix[i, j]),
+                                f"{where} server {names[i]!r} step {index[j]!r}")
+                        + " (fill gaps first: read_traces(fill='ffill'))")
+    for i in np.flatnonzero(np.isfinite(row_min) & (row_min < 0))[:limit]:
+        j = int(np.argmax(matrix[i] < 0))
+        problems.append(must_be("demand", ">= 0", float(matrix[i, j]),
+                                f"{where} server {names[i]!r} step {index[j]!r}"))
+    return problems

@@ -57,6 +57,7 @@ import pandas as pd
 
 from colonykit._dicts import DictMixin
 from colonykit.errors import CapacityError, InputError, must_be, raise_problems, unknown_name
+from colonykit.frames import demand_problems
 
 Method = Literal["auto", "milp", "heuristic"]
 METHODS: tuple[str, ...] = ("auto", "milp", "heuristic")
@@ -159,18 +160,7 @@ def demand_matrix(demand: pd.DataFrame | npt.ArrayLike, where: str = "demand"
         msg = f"{where}: demand must be numeric ({exc})"
         raise InputError(msg) from exc
     matrix = np.ascontiguousarray(values.T)
-    # per-row min and max find NaN (propagates), inf and negatives without full-size copies
-    row_min, row_max = matrix.min(axis=1), matrix.max(axis=1)
-    problems: list[str] = []
-    for i in np.flatnonzero(~(np.isfinite(row_min) & np.isfinite(row_max)))[:50]:
-        j = int(np.argmin(np.isfinite(matrix[i])))
-        problems.append(must_be("demand", "a finite number", float(matrix[i, j]),
-                                f"{where} server {names[i]!r} step {frame.index[j]!r}"))
-    for i in np.flatnonzero(np.isfinite(row_min) & (row_min < 0))[:50]:
-        j = int(np.argmax(matrix[i] < 0))
-        problems.append(must_be("demand", ">= 0", float(matrix[i, j]),
-                                f"{where} server {names[i]!r} step {frame.index[j]!r}"))
-    raise_problems(problems, f"invalid {where}")
+    raise_problems(demand_problems(matrix, names, frame.index, where), f"invalid {where}")
     return matrix, names, frame.index
 
 

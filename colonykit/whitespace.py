@@ -49,7 +49,8 @@ import pandas as pd
 from colonykit import reference
 from colonykit._deprecate import renamed_kwargs
 from colonykit._dicts import DictMixin
-from colonykit.errors import InputError, must_be
+from colonykit.errors import InputError, must_be, raise_problems
+from colonykit.frames import demand_problems
 from colonykit.units import DEMAND_UNITS
 
 #: Units a demand frame may carry; ``cpu_pct`` servers are configured at 100 each.
@@ -449,16 +450,11 @@ def analyze(
             raise InputError(msg) from exc
 
     sums, peaks, comp, *mins = fused_stats(values, with_min=validate)
-    if not np.isfinite(comp).all():
-        bad_t = int(np.flatnonzero(~np.isfinite(comp))[0])
-        msg = (f"demand has missing or infinite values (first at step {index[bad_t]!s}); "
-               "fill gaps first (read_traces(fill='ffill'))")
-        raise InputError(msg)
+    if not np.isfinite(comp).all() or (validate and float(mins[0].min()) < 0):
+        bad = demand_problems(values.T, names, index) or [  # finite values whose sum overflows
+            must_be("demand", "small enough for a finite composite", float(np.max(np.abs(values))))]
+        raise_problems(bad, "invalid demand")
     stats = {"avg": sums / values.shape[0], "peak": peaks}
-    if validate and float(mins[0].min()) < 0:
-        k_bad = int(np.argmin(mins[0]))
-        msg = must_be("demand", ">= 0", float(mins[0][k_bad]), f"server {names[k_bad]}")
-        raise InputError(msg)
     p_err = 0.0
     if spikes:
         stats["p"], err = quantile_per_server(values, percentile, method=percentile_method)

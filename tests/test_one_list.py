@@ -114,3 +114,26 @@ def test_the_shared_to_dict_keeps_field_names_and_plain_values():
     assert c["busy_pct"] == 54 * 14 / 10  # 54 I/O/s × 14 ms connect = 75.6 % of one path
     assert not any(isinstance(v, np.generic) for v in {**d, **c}.values())
     json.dumps(d), json.dumps(c)
+
+
+# --------------------------------------------------------------------------- one demand validation
+def test_the_same_bad_demand_gets_the_same_message_everywhere():
+    import numpy as np
+    import pandas as pd
+    import pytest
+
+    from colonykit import packing, staggering
+    from colonykit.errors import InputError
+
+    for bad, text in ((np.nan, "'demand' must be a finite number (got nan) at demand server 'b' step 2"),
+                      (-4.0, "'demand' must be >= 0 (got -4.0) at demand server 'b' step 2")):
+        f = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [1.0, 2.0, 3.0]})
+        f.iloc[2, 1] = bad
+        messages = []
+        for run in (lambda: whitespace.analyze(f), lambda: packing.pack(f, 10.0),
+                    lambda: staggering.stagger(f, [])):
+            with pytest.raises(InputError) as info:
+                run()
+            messages.append(info.value.problems)
+        assert messages[0] == messages[1] == messages[2]  # was two texts for the same NaN
+        assert messages[0][0].startswith(text)
