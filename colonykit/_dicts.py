@@ -42,10 +42,10 @@ def plain(value: Any) -> Any:
     >>> plain({"a": np.int64(3), "b": (np.float64(1.5), "x")})
     {'a': 3, 'b': [1.5, 'x']}
     """
+    if type(value).__module__ == "numpy" and hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
+        return value.item()  # before the float test: numpy.float64 is a float
     if isinstance(value, bool | int | float | str) or value is None:
         return value
-    if type(value).__module__ == "numpy" and hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
-        return value.item()
     if isinstance(value, Mapping):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
