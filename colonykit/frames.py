@@ -518,7 +518,7 @@ def parse_interval(interval: str | float | int | pd.Timedelta | None) -> float |
         if isinstance(interval, int | float | np.integer | np.floating):
             seconds = float(interval)
         else:
-            seconds = pd.Timedelta(interval).total_seconds()
+            seconds = pd.Timedelta(interval).value / 1e9  # ns: total_seconds() rounds to µs at pandas 2.2
     except (ValueError, TypeError, OverflowError):
         seconds = float("nan")
     if not (math.isfinite(seconds) and seconds > 0):

@@ -130,7 +130,8 @@ def _evidence_section(result: Any, refs: References) -> str:
                  "not applicable" if not item.applicable else "NOT evaluated")
         values = _table([{"name": k, "value": v} for k, v in item.values.items()]) if item.values else ""
         cited = refs.cite(f"{item.method}; {item.source}") if (item.method or item.source) else ""
-        method = _SEED_RE.sub("", item.method or "").strip(" ,;") or "—"
+        method = re.sub(r"\s*\(\s*\)", "", _SEED_RE.sub("", _INTERNAL_RE.sub("", item.method or ""))
+                        ).strip(" ,;") or "—"  # keys are cited (and listed in the appendix), not shown
         parts.append(f"<h3>{_e(name.replace('_', ' '))}: {state}</h3>"
                      f"<p>method: {_e(method)}{' ' + _e(cited) if cited else ''}"
                      f"{'; note: ' + _e(item.note) if item.note else ''}</p>{values}")

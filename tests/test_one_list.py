@@ -130,10 +130,9 @@ def test_the_same_bad_demand_gets_the_same_message_everywhere():
         f = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [1.0, 2.0, 3.0]})
         f.iloc[2, 1] = bad
         messages = []
-        for run in (lambda: whitespace.analyze(f), lambda: packing.pack(f, 10.0),
-                    lambda: staggering.stagger(f, [])):
+        for run, args in ((whitespace.analyze, (f,)), (packing.pack, (f, 10.0)), (staggering.stagger, (f, []))):
             with pytest.raises(InputError) as info:
-                run()
+                run(*args)
             messages.append(info.value.problems)
         assert messages[0] == messages[1] == messages[2]  # was two texts for the same NaN
         assert messages[0][0].startswith(text)

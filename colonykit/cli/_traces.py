@@ -22,7 +22,7 @@ from colonykit.ingest.traces import FILL_RULES, FORMATS, UNITS, read_capacity_ta
 
 def _interval(text: str) -> str:
     try:
-        seconds = pd.Timedelta(text).total_seconds()
+        seconds = pd.Timedelta(text).value / 1e9  # ns: total_seconds() rounds to µs at pandas 2.2
     except (ValueError, TypeError):
         seconds = -1.0
     if seconds <= 0:
