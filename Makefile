@@ -76,7 +76,7 @@ MINIMA_VENV ?= .venv-minima
 test-minima:
 	@test -x $(MINIMA_VENV)/bin/python || $(PYTHON) -m venv $(MINIMA_VENV)
 	$(MINIMA_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(MINIMA_VENV)/bin/python -m pip install --quiet -e '.[test]' -c .ci/constraints-min.txt
+	$(MINIMA_VENV)/bin/python -m pip install --quiet -e '.[test-unit]' -c .ci/constraints-min.txt
 	$(MINIMA_VENV)/bin/python -m pytest -n 2 --dist loadfile tests -p no:cacheprovider -m 'not notebook'; \
 	  rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; exit 1; fi; exit $$rc
 

@@ -57,6 +57,7 @@ import pandas as pd
 
 from colonykit import reference
 from colonykit._arrays import nonneg_array
+from colonykit._dicts import DictMixin
 from colonykit.errors import ColonykitWarning, InputError, must_be
 from colonykit.units import PAGE_BYTES
 
@@ -454,7 +455,7 @@ def channel_type_load(
 
 # --------------------------------------------------------------------------- orchestration
 @dataclass(frozen=True)
-class ChannelResult:
+class ChannelResult(DictMixin):
     """Channel load of a control unit's I/O over ``paths`` paths.
 
     Parameters
@@ -497,15 +498,9 @@ class ChannelResult:
     disc_ms: float
     saturated: bool
 
-    def to_dict(self) -> dict[str, Any]:
-        """The CLI JSON contract plus inputs (``inf`` response becomes ``null`` in JSON)."""
-        return {
-            "busy_pct": self.busy_pct, "per_path_busy_pct": self.per_path_busy_pct,
-            "paths_needed": self.paths_needed, "response_ms": self.response_ms,
-            "wait_ms": self.wait_ms, "saturated": self.saturated, "paths": self.paths,
-            "max_busy_pct": self.max_busy_pct, "io_rate_per_s": self.io_rate_per_s,
-            "connect_ms": self.connect_ms, "pend_ms": self.pend_ms, "disc_ms": self.disc_ms,
-        }
+    #: to_dict() keys (the CLI JSON contract first; ``inf`` response becomes ``null`` in JSON)
+    _dict_keys = ("busy_pct", "per_path_busy_pct", "paths_needed", "response_ms", "wait_ms", "saturated",
+                  "paths", "max_busy_pct", "io_rate_per_s", "connect_ms", "pend_ms", "disc_ms")
 
 
 def channel_load(

@@ -51,7 +51,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -59,6 +59,7 @@ import pandas as pd
 
 from colonykit import channels, reference
 from colonykit._arrays import nonneg_array
+from colonykit._dicts import DictMixin
 from colonykit.errors import InputError, must_be
 from colonykit.storage import MDC_MAX_MINIDISK_CYL
 
@@ -341,7 +342,7 @@ def cp_cpu_factor(
 
 # --------------------------------------------------------------------------- result
 @dataclass(frozen=True)
-class MdcResult:
+class MdcResult(DictMixin):
     """Effect of a minidisk cache on one disk workload.
 
     Parameters
@@ -385,9 +386,7 @@ class MdcResult:
     cp_cpu_factor_lxdasd: float = math.nan
     eligible: bool = True
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain dict (JSON-ready)."""
-        return dict(self.__dict__)
+    # to_dict(): every field, in order (colonykit._dicts.DictMixin)
 
 
 def mdc_effect(

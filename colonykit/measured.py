@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from colonykit import reference, sizing
+from colonykit._dicts import DictMixin
 from colonykit.errors import InputError
 
 Statistic = Literal["peak", "p95"]
@@ -213,7 +214,7 @@ def statistic_of(series: np.ndarray, statistic: str) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class MeasuredSizing:
+class MeasuredSizing(DictMixin):
     """Result of :func:`measured_sizing` (all MIPS; dicts keyed by bound low/typical/high).
 
     Parameters
@@ -265,8 +266,10 @@ class MeasuredSizing:
         p = self.composite_peak_mips["typical"]
         return 100.0 * (1.0 - self.composite_mean_mips["typical"] / p) if p > 0 else 0.0
 
-    def to_dict(self) -> dict[str, Any]:
-        """The ``composite`` object of ``colonykit size --traces --format json``."""
+    #: to_dict(): the ``composite`` object of ``colonykit size --traces --format json``, every entry computed
+    _dict_keys = ()
+
+    def _dict_computed(self) -> dict[str, Any]:
         return {"servers_matched": len(self.servers_matched),
                 "servers_unmatched": len(self.servers_unmatched),
                 "unmatched": list(self.servers_unmatched), "statistic": self.statistic,

@@ -5,7 +5,7 @@ What each guest costs the LPAR (seed 003 §3.3, §8.17.6; facts.md §5):
 * **Virtual storage** (the guest's defined size) counts toward overcommit, IBM's
   ratio Σ virtual storage of *logged-on* guests ÷ real storage (facts.md §5.2;
   15 × 1 GB on 10 GB is 1.5:1).  A warning is raised above
-  ``overcommit_limit_ratio`` (constant, default 1.5; no published range exists).
+  ``max_memory_overcommit_ratio`` (constant, default 1.5; no published range exists).
 * **Resident** storage is the guest's working set (an input; when unknown, the
   whole virtual storage, because Linux fills unused memory with buffer cache,
   seed 003 §3.3.2 and §9.1.1), minus a **CMM** balloon (pages given back to z/VM,
@@ -63,6 +63,8 @@ import pandas as pd
 
 from colonykit import reference
 from colonykit._arrays import nonneg_array
+from colonykit._deprecate import renamed_attribute, renamed_kwargs
+from colonykit._dicts import DictMixin
 from colonykit.errors import (
     ColonykitWarning,
     InputError,
@@ -198,7 +200,7 @@ def real_storage_for_overcommit(
 
     Velocity Software's storage-planning rule ("# of servers x server size / 2 plus 2GB
     for z/VM = storage requirement"; 2 GB "for z/VM, MDC and infrastructure").  Defaults:
-    target ``overcommit_limit_ratio`` (1.5, Velocity's target for WAS and Domino), kept
+    target ``max_memory_overcommit_ratio`` (1.5, Velocity's target for WAS and Domino), kept
     storage ``zvm_kept_storage_mib`` (2048).
 
     Parameters
@@ -215,7 +217,7 @@ def real_storage_for_overcommit(
     >>> real_storage_for_overcommit(20 * 1024, 2.0)  # Velocity: 20 × 1 GB at 2:1 -> 12 GB
     12288.0
     """
-    ratio = reference.constant("overcommit_limit_ratio") if target_ratio is None else float(target_ratio)
+    ratio = reference.constant("max_memory_overcommit_ratio") if target_ratio is None else float(target_ratio)
     kept = reference.constant("zvm_kept_storage_mib") if zvm_kept_mib is None else float(zvm_kept_mib)
     if not (math.isfinite(ratio) and ratio > 0):
         raise InputError(must_be("target_ratio", "> 0", target_ratio))
@@ -371,7 +373,7 @@ def guests_frame(guests: Sequence[GuestMemory] | pd.DataFrame, where: str = "gue
 
 # --------------------------------------------------------------------------- result
 @dataclass(frozen=True)
-class MemoryResult:
+class MemoryResult(DictMixin):
     """Memory of an LPAR with its guests.
 
     Attributes
@@ -391,7 +393,7 @@ class MemoryResult:
         Σ defined VDISK size (what paging rules count).
     overcommit_ratio : float
         ``virtual_total_mib ÷ real_mib`` (IBM).
-    overcommit_limit_ratio : float
+    max_memory_overcommit_ratio : float
         The overcommit above which a warning is given.
     resident_total_mib : float
         Expected resident storage: guests + VDISK footprint + shared + MDC + CP.
@@ -419,7 +421,7 @@ class MemoryResult:
     virtual_total_mib: float
     vdisk_total_mib: float
     overcommit_ratio: float
-    overcommit_limit_ratio: float
+    max_memory_overcommit_ratio: float
     resident_total_mib: float
     guest_real_mib: float
     shortfall_mib: float
@@ -428,28 +430,23 @@ class MemoryResult:
     zvm_kept_mib: float = math.nan
     real_for_target_mib: float = math.nan
     placement_problems: list[str] = field(default_factory=list)
+    #: old name of ``max_memory_overcommit_ratio`` (FutureWarning)
+    overcommit_limit_ratio = renamed_attribute("max_memory_overcommit_ratio")
 
     @property
     def fits(self) -> bool:
         """True when the expected resident storage fits in real storage."""
         return self.shortfall_mib <= 0
 
-    def to_dict(self) -> dict[str, Any]:
-        """Totals as a plain dict (no per-guest frame)."""
-        return {
-            "real_mib": self.real_mib, "mdc_mib": self.mdc_mib, "cp_mib": self.cp_mib,
-            "shared_mib": self.shared_mib, "virtual_total_mib": self.virtual_total_mib,
-            "vdisk_total_mib": self.vdisk_total_mib, "overcommit_ratio": self.overcommit_ratio,
-            "overcommit_limit_ratio": self.overcommit_limit_ratio,
-            "resident_total_mib": self.resident_total_mib, "guest_real_mib": self.guest_real_mib,
-            "shortfall_mib": self.shortfall_mib, "fits": self.fits, "warnings": list(self.warnings),
-            "target_overcommit_ratio": self.target_overcommit_ratio, "zvm_kept_mib": self.zvm_kept_mib,
-            "real_for_target_mib": self.real_for_target_mib,
-            "placement_problems": list(self.placement_problems),
-        }
+    #: to_dict() keys: the totals (no per-guest frame)
+    _dict_keys = ("real_mib", "mdc_mib", "cp_mib", "shared_mib", "virtual_total_mib", "vdisk_total_mib",
+                  "overcommit_ratio", "max_memory_overcommit_ratio", "resident_total_mib", "guest_real_mib",
+                  "shortfall_mib", "fits", "warnings", "target_overcommit_ratio", "zvm_kept_mib",
+                  "real_for_target_mib", "placement_problems")
 
 
 # --------------------------------------------------------------------------- orchestration
+@renamed_kwargs(overcommit_limit_ratio="max_memory_overcommit_ratio")
 def lpar_memory(
     guests: Sequence[GuestMemory] | pd.DataFrame,
     real_mib: float,
@@ -458,7 +455,7 @@ def lpar_memory(
     cp_mib: float = 0.0,
     shared_segments: Mapping[str, float | str] | None = None,
     nss_kernel_mib: float | None = None,
-    overcommit_limit_ratio: float | None = None,
+    max_memory_overcommit_ratio: float | None = None,
     vdisk_footprint: VdiskFootprint = "written",
     strict: bool = False,
     target_overcommit_ratio: float | None = None,
@@ -482,8 +479,8 @@ def lpar_memory(
         checked to end below its start).
     nss_kernel_mib : float, optional
         Kernel storage shared through the NSS (default constant ``nss_shared_kernel_mib``, 1.5).
-    overcommit_limit_ratio : float, optional
-        Warn above this overcommit (default constant ``overcommit_limit_ratio``, 1.5).
+    max_memory_overcommit_ratio : float, optional
+        Warn above this overcommit (default constant ``max_memory_overcommit_ratio``, 1.5).
     vdisk_footprint : {'written', 'touched'}
         Count VDISK storage as the swap written (pages exist only once written) or
         as every VDISK the swap reached, in full.
@@ -521,10 +518,10 @@ def lpar_memory(
     if vdisk_footprint not in ("written", "touched"):
         raise InputError(must_be("vdisk_footprint", "one of ['written', 'touched']", vdisk_footprint))
     nss_mib = reference.constant("nss_shared_kernel_mib") if nss_kernel_mib is None else float(nss_kernel_mib)
-    limit = (reference.constant("overcommit_limit_ratio") if overcommit_limit_ratio is None
-             else float(overcommit_limit_ratio))
+    limit = (reference.constant("max_memory_overcommit_ratio")
+             if max_memory_overcommit_ratio is None else float(max_memory_overcommit_ratio))
     if not limit > 0:  # inf allowed (never warn); NaN rejected
-        raise InputError(must_be("overcommit_limit_ratio", "> 0", overcommit_limit_ratio))
+        raise InputError(must_be("max_memory_overcommit_ratio", "> 0", max_memory_overcommit_ratio))
     segments: dict[str, float] = {}
     seg_start: dict[str, float] = {}
     for seg, spec in dict(shared_segments or {}).items():
@@ -603,7 +600,7 @@ def lpar_memory(
     return MemoryResult(
         guests=out, real_mib=real, mdc_mib=float(mdc_mib), cp_mib=float(cp_mib), shared_mib=shared,
         virtual_total_mib=virtual_total, vdisk_total_mib=vdisk_total, overcommit_ratio=ratio,
-        overcommit_limit_ratio=limit, resident_total_mib=resident_total,
+        max_memory_overcommit_ratio=limit, resident_total_mib=resident_total,
         guest_real_mib=real - mdc_mib - cp_mib, shortfall_mib=shortfall, warnings=warnings_,
         target_overcommit_ratio=target, zvm_kept_mib=kept,
         real_for_target_mib=float(real_storage_for_overcommit(virtual_total, target if math.isfinite(target)
@@ -612,6 +609,7 @@ def lpar_memory(
     )
 
 
+@renamed_kwargs(overcommit_limit_ratio="max_memory_overcommit_ratio")
 def host_memory(
     guest_virtual_mib: Sequence[float] | npt.ArrayLike,
     real_mib: float,
@@ -622,7 +620,7 @@ def host_memory(
     mdc_mib: float = 0.0,
     zvm_kept_mib: float | None = None,
     target_overcommit_ratio: float | None = None,
-    overcommit_limit_ratio: float | None = None,
+    max_memory_overcommit_ratio: float | None = None,
 ) -> MemoryResult:
     """Expected resident storage of one LPAR from a plan's guests (no warnings; the plan makes findings).
 
@@ -673,9 +671,10 @@ def host_memory(
         return lpar_memory(frame if v.size else [], real_mib, mdc_mib=mdc_mib,
                            cp_mib=cp, zvm_kept_mib=kept,
                            target_overcommit_ratio=target_overcommit_ratio,
-                           overcommit_limit_ratio=overcommit_limit_ratio)
+                           max_memory_overcommit_ratio=max_memory_overcommit_ratio)
 
 
+@renamed_kwargs(overcommit_limit_ratio="max_memory_overcommit_ratio")
 def memory_over(
     guest: GuestMemory,
     counts: Sequence[int] | npt.ArrayLike,
@@ -713,7 +712,7 @@ def memory_over(
     n = np.asarray(counts, dtype=float)
     if n.ndim != 1 or np.any(~np.isfinite(n) | (n < 0)):
         raise InputError(must_be("counts", "a list of counts >= 0", list(np.atleast_1d(n))))
-    kwargs = {**kwargs, "overcommit_limit_ratio": math.inf}
+    kwargs = {**kwargs, "max_memory_overcommit_ratio": math.inf}
     one = lpar_memory([GuestMemory(**{**guest.__dict__, "count": 1})], real_mib, **kwargs)
     per_guest = float(one.guests["resident_total_mib"].iloc[0])
     virtual = n * one.virtual_total_mib

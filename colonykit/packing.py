@@ -57,7 +57,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from colonykit._dicts import DictMixin
 from colonykit.errors import CapacityError, InputError, must_be, raise_problems, unknown_name
+from colonykit.frames import demand_problems
 
 Method = Literal["auto", "milp", "heuristic"]
 METHODS: tuple[str, ...] = ("auto", "milp", "heuristic")
@@ -172,18 +174,7 @@ def demand_matrix(demand: pd.DataFrame | npt.ArrayLike, where: str = "demand"
         msg = f"{where}: demand must be numeric ({exc})"
         raise InputError(msg) from exc
     matrix = np.ascontiguousarray(values.T)
-    # per-row min and max find NaN (propagates), inf and negatives without full-size copies
-    row_min, row_max = matrix.min(axis=1), matrix.max(axis=1)
-    problems: list[str] = []
-    for i in np.flatnonzero(~(np.isfinite(row_min) & np.isfinite(row_max)))[:50]:
-        j = int(np.argmin(np.isfinite(matrix[i])))
-        problems.append(must_be("demand", "a finite number", float(matrix[i, j]),
-                                f"{where} server {names[i]!r} step {frame.index[j]!r}"))
-    for i in np.flatnonzero(np.isfinite(row_min) & (row_min < 0))[:50]:
-        j = int(np.argmax(matrix[i] < 0))
-        problems.append(must_be("demand", ">= 0", float(matrix[i, j]),
-                                f"{where} server {names[i]!r} step {frame.index[j]!r}"))
-    raise_problems(problems, f"invalid {where}")
+    raise_problems(demand_problems(matrix, names, frame.index, where), f"invalid {where}")
     return matrix, names, frame.index
 
 
@@ -1379,7 +1370,7 @@ def pack_milp(matrix: np.ndarray, capacity: float, *, memory: np.ndarray | None 
 
 # --------------------------------------------------------------------------- result
 @dataclass(frozen=True)
-class PackingResult:
+class PackingResult(DictMixin):
     """Outcome of :func:`pack`.
 
     Attributes
@@ -1468,35 +1459,12 @@ class PackingResult:
         """
         return self.hosts_used / self.lower_bound if self.lower_bound else 1.0
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready summary (the ``colonykit pack --format json`` object).
+    #: to_dict() keys (the ``colonykit pack --format json`` object)
+    _dict_keys = ("hosts_used", "lower_bound", "bound", "bounds", "gap_hosts", "ffd_peak_hosts", "assignment",
+                  "method", "optimal", "capacity", "host_capacity", "unit", "host_peak")
 
-        Returns
-        -------
-        dict
-            Hosts, bounds, gap, assignment, method, capacities, unit and per-host peaks.
-
-        Examples
-        --------
-        >>> d = pack(pd.DataFrame({"a": [60.0, 10.0], "b": [10.0, 60.0]}), 100).to_dict()
-        >>> d["hosts_used"], d["gap_hosts"], d["assignment"]
-        (1, 0, {'a': 'host0', 'b': 'host0'})
-        """
-        return {
-            "hosts_used": self.hosts_used,
-            "lower_bound": self.lower_bound,
-            "bound": self.bound,
-            "bounds": dict(self.bounds),
-            "gap_hosts": self.gap_hosts,
-            "ffd_peak_hosts": self.ffd_peak_hosts,
-            "assignment": dict(self.assignment),
-            "method": self.method,
-            "optimal": self.optimal,
-            "capacity": self.capacity,
-            "host_capacity": self.host_capacity,
-            "unit": self.unit,
-            "host_peak": {str(k): float(v) for k, v in self.host_series.max().items()},
-        }
+    def _dict_computed(self) -> dict[str, Any]:
+        return {"host_peak": {str(k): float(v) for k, v in self.host_series.max().items()}}
 
 
 def pack(demand: pd.DataFrame | npt.ArrayLike, host_capacity: float,

@@ -54,13 +54,13 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from colonykit import channels, reference, storage
+from colonykit._dicts import DictMixin
 from colonykit.errors import InputError, must_be, unknown_name
 from colonykit.units import MIB_PER_GIB, PAGES_PER_MIB
 
@@ -291,7 +291,7 @@ def devices_for_page_rate(
 
 # --------------------------------------------------------------------------- result
 @dataclass(frozen=True)
-class PagingResult:
+class PagingResult(DictMixin):
     """Paging space by one rule, in GiB, page slots and volumes.
 
     Attributes
@@ -346,18 +346,7 @@ class PagingResult:
     capacity_gib: float
     source: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """The CLI JSON contract (``rule, paging_gib, pages, volume_model, volumes``) plus details."""
-        return {
-            "rule": self.rule, "paging_gib": self.paging_gib, "pages": self.pages,
-            "volume_model": self.volume_model, "volumes": self.volumes,
-            "volumes_for_space": self.volumes_for_space, "devices_for_io": self.devices_for_io,
-            "basis": self.basis, "basis_mib": self.basis_mib, "multiplier": self.multiplier,
-            "max_allocated_pct": self.max_allocated_pct, "virtual_mib": self.virtual_mib,
-            "vdisk_mib": self.vdisk_mib, "real_mib": self.real_mib,
-            "page_io_rate_per_s": self.page_io_rate_per_s, "capacity_gib": self.capacity_gib,
-            "source": self.source,
-        }
+    # to_dict(): every field, in order (colonykit._dicts.DictMixin)
 
 
 def _total_mib(field: str, value: float | Sequence[float] | npt.ArrayLike) -> float:

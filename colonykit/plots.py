@@ -419,7 +419,7 @@ def memory_breakdown(result: Any) -> go.Figure:
                 marker_color=OKABE_ITO["sky_blue"],
                 hovertemplate=(f"Σ guest virtual %{{y:,.0f}} MiB (overcommit "
                                f"{result.overcommit_ratio:.2f}:1, limit "
-                               f"{result.overcommit_limit_ratio:g}:1)<extra></extra>"))
+                               f"{result.max_memory_overcommit_ratio:g}:1)<extra></extra>"))
     _layout(fig, f"LPAR memory: overcommit {result.overcommit_ratio:.2f}:1, shortfall "
                  f"{result.shortfall_mib:,.0f} MiB", barmode="stack", height=400)
     fig.update_yaxes(title_text="storage [MiB]", rangemode="tozero")

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from colonykit._deprecate import warn_renamed
 from colonykit.errors import InputError, UnknownNameError, must_be, raise_problems, unknown_name
 
 DATA_DIR = resources.files("colonykit") / "_data"
@@ -368,6 +369,11 @@ def _bundled_constants() -> pd.DataFrame:
     return frame
 
 
+#: Constants renamed (issue 15 §5): old name -> current name (read with a FutureWarning).
+RENAMED_CONSTANTS = {"overcommit_limit_ratio": "max_memory_overcommit_ratio",
+                     "idle_peak_util_pct": "idle_util_peak_pct"}
+
+
 def constant(name: str, column: str = "value") -> float:
     """One named default constant (``value``, ``low`` or ``high``).
 
@@ -384,6 +390,9 @@ def constant(name: str, column: str = "value") -> float:
     0.3
     """
     table = _bundled_constants()
+    if name in RENAMED_CONSTANTS:
+        warn_renamed(name, RENAMED_CONSTANTS[name], "constant")
+        name = RENAMED_CONSTANTS[name]
     if name not in table.index:
         err = unknown_name("constant", name, table.index)
         raise err

@@ -34,9 +34,11 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from colonykit import channels, designs, plots
+from colonykit import designs, plots
 from colonykit._atomic import atomic_write_bytes, atomic_write_text
 from colonykit.errors import InputError
+from colonykit.plan import evidence as _evidence
+from colonykit.plan.summary import headline
 from colonykit.units import MIB_PER_GIB
 
 #: plotly config for embedded figures (no logo, no network-backed buttons).
@@ -92,56 +94,12 @@ def _frame_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
             for r in frame.to_dict(orient="records")]
 
 
-def headline(result: Any) -> dict[str, Any]:
-    """Headline numbers of a plan result, each read from a result field.
-
-    Parameters
-    ----------
-    result : ColonyPlanResult
-        The result of :func:`colonykit.plan.build_plan`.
-
-    Examples
-    --------
-    >>> from colonykit import plan
-    >>> h = headline(plan.build_plan("data/examples/scenario.yaml"))
-    >>> h["engines_per_host"], h["engines"], h["guests"]
-    ([2], {'low': 2, 'typical': 2, 'high': 4}, 26)
-    """
-    from colonykit import plan as _plan
-
-    p = result.plan
-    sz = result.sizing
-    comp = result.comparison.loc[p.metadata.design]
-    return {
-        "processor": sz.processor.model if sz is not None else "",
-        "target_util_pct": float(sz.options.target_util_pct) if sz is not None else float("nan"),
-        "engines": dict(sz.engines) if sz is not None else {},
-        "fits_machine": ({b: bool(sz.target.loc[b, "fits_machine"]) for b in sz.engines}
-                         if sz is not None else {}),
-        "max_engines": int(sz.processor.max_engines) if sz is not None else 0,
-        "mips": dict(sz.total) if sz is not None else {},
-        "bound": result.scenario.target.sizing_bound,
-        "hosts": [h.id for h in p.hosts],
-        "engines_per_host": [h.capacity.cpus for h in p.hosts],
-        "guests_per_host": [len(h.guests) for h in p.hosts],
-        "guests": _plan.plan_guest_count(p),
-        "memory_gib_per_host": [h.capacity.memory_gib for h in p.hosts],
-        "paging_gib_per_host": [h.capacity.paging_gib for h in p.hosts],
-        "paging_volumes_per_host": [h.capacity.paging_volumes for h in p.hosts],
-        "design": p.metadata.design,
-        "platform": p.metadata.platform,
-        "disk_total_gib": float(comp["total_gib"]),
-        "disk_saving_vs_dedicated_pct": float(comp["saving_vs_dedicated_pct"]),
-        "errors": sum(f.severity == "error" for f in p.findings),
-        "warnings": sum(f.severity == "warning" for f in p.findings),
-    }
-
-
 def report_figures(result: Any) -> dict[str, go.Figure]:
     """The report's figures: :func:`colonykit.plots.plan_figures` plus the channel curve.
 
-    The channel curve (first host with an ``io`` section) comes from
-    :func:`colonykit.channels.response_curve` and :func:`colonykit.channels.channel_load`.
+    The channel curve (first host with an ``io`` section) is the plan result's
+    ``extras["channels"]`` (:func:`colonykit.channels.response_curve` and
+    :func:`colonykit.channels.channel_load`, run by the plan).
 
     Parameters
     ----------
@@ -156,14 +114,10 @@ def report_figures(result: Any) -> dict[str, go.Figure]:
     (True, True)
     """
     figs = plots.plan_figures(result)
-    host = next((h for h in result.plan.hosts if h.io is not None), None)
-    if host is not None:
-        load = channels.channel_load(host.io.io_rate_per_s, host.io.connect_ms, paths=host.io.paths,
-                                     max_busy_pct=host.rules.channel_max_busy_pct)
-        paths = sorted({1, 2, 4, int(host.io.paths)})
-        curve = channels.response_curve(host.io.connect_ms, paths=paths)
-        fig = plots.channel_curve(curve, load)
-        fig.update_layout(title_text=f"{fig.layout.title.text} — host {host.id}")
+    chan = result.extras.get("channels")
+    if chan is not None:
+        fig = plots.channel_curve(chan["curve"], chan["load"])
+        fig.update_layout(title_text=f"{fig.layout.title.text} — host {chan['host']}")
         figs["channel_curve"] = fig
     return figs
 
@@ -175,15 +129,14 @@ def _fig_html(name: str, fig: go.Figure) -> str:
 
 
 def _evidence_section(result: Any, refs: References) -> str:
-    ev = result.plan.evidence
     parts = []
-    for name in ("sizing", "white_space", "paging", "channels", "design"):
-        item = getattr(ev, name)
+    for name, item in _evidence.sections(result.plan.evidence):
         state = ("evaluated" if item.evaluated else
                  "not applicable" if not item.applicable else "NOT evaluated")
         values = _table([{"name": k, "value": v} for k, v in item.values.items()]) if item.values else ""
         cited = refs.cite(f"{item.method}; {item.source}") if (item.method or item.source) else ""
-        method = _SEED_RE.sub("", item.method or "").strip(" ,;") or "—"
+        method = re.sub(r"\s*\(\s*\)", "", _SEED_RE.sub("", _INTERNAL_RE.sub("", item.method or ""))
+                        ).strip(" ,;") or "—"  # keys are cited (and listed in the appendix), not shown
         parts.append(f"<h3>{_e(name.replace('_', ' '))}: {state}</h3>"
                      f"<p>method: {_e(method)}{' ' + _e(cited) if cited else ''}"
                      f"{'; note: ' + _e(item.note) if item.note else ''}</p>{values}")
@@ -417,8 +370,6 @@ def executive_summary(result: Any) -> dict[str, Any]:
     >>> s["servers"], s["engines_total"], s["consolidation_ratio"]
     (26, 2, 13.0)
     """
-    from colonykit import memory
-
     p = result.plan
     h = headline(result)
     sz = result.sizing
@@ -438,8 +389,7 @@ def executive_summary(result: Any) -> dict[str, Any]:
     overcommit = [{"host": x.id,
                    "virtual_gib": sum(g.memory_mib for g in x.guests) / MIB_PER_GIB,
                    "real_gib": float(x.capacity.memory_gib),
-                   "ratio": memory.overcommit_ratio([g.memory_mib for g in x.guests] or [0],
-                                                    x.capacity.memory_gib * MIB_PER_GIB),
+                   "ratio": p.evidence.memory.values.get(f"{x.id}.overcommit_ratio"),
                    "limit": float(x.rules.max_memory_overcommit_ratio)} for x in p.hosts]
     risks = [f"{f.code} ({f.severity}): {f.message}" for f in p.findings if f.severity == "error"]
     risks += [f"{f.code} ({f.severity}): {f.message}" for f in p.findings if f.severity == "warning"]
@@ -451,8 +401,7 @@ def executive_summary(result: Any) -> dict[str, Any]:
         if h["engines"].get("high", 0) > engines_total:
             risks.append(f"the high end of the workload-factor range needs {h['engines']['high']} engines "
                          f"(the plan has {engines_total}): size for it or measure the workload")
-    for name in ("sizing", "white_space", "paging", "channels", "design", "memory"):
-        item = getattr(p.evidence, name)
+    for name, item in _evidence.sections(p.evidence):
         if item.applicable and not item.evaluated:
             risks.append(f"{name.replace('_', ' ')} not evaluated: {item.note or 'no data'}")
     return {
@@ -506,7 +455,8 @@ def _summary_html(result: Any, s: dict[str, Any]) -> str:
     else:
         ws = f"not measured: {_e(s['white_space_note'] or 'no utilization traces')}"
     oc = "; ".join(f"{o['host']}: {o['virtual_gib']:.1f} GiB guest virtual on {o['real_gib']:g} GiB real = "
-                   f"{o['ratio']:.2f}:1 (limit {o['limit']:g}:1)" for o in s["overcommit"])
+                   + (f"{o['ratio']:.2f}:1" if o["ratio"] is not None else "not evaluated")
+                   + f" (limit {o['limit']:g}:1)" for o in s["overcommit"])
     rows = [
         ("Recommended configuration",
          f"{c['hosts']} × {_e(c['platform'])} {'LPAR' if c['platform'] == 'zvm' else 'host'}(s) on a "
@@ -619,7 +569,7 @@ def build_report(result: Any, *, title: str | None = None, info: DocumentInfo | 
     hosts = [{"host": x.id, "platform": x.platform, "engines": x.capacity.cpus, "cpu_type": x.capacity.cpu_type,
               "guests": len(x.guests), "memory_gib": x.capacity.memory_gib,
               "paging_gib": x.capacity.paging_gib, "paging_volumes": x.capacity.paging_volumes,
-              "overcommit_limit_ratio": x.rules.max_memory_overcommit_ratio} for x in p.hosts]
+              "max_memory_overcommit_ratio": x.rules.max_memory_overcommit_ratio} for x in p.hosts]
     findings = "".join(
         f"<tr><td class='sev-{_e(f.severity)}'>{_e(f.severity)}</td><td>{_e(f.code)}</td>"
         f"<td>{_e(f.message)}</td><td>{_e(f.path)}</td></tr>" for f in p.findings)

@@ -39,9 +39,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from colonykit._deprecate import renamed_kwargs
 from colonykit._optional import require
 from colonykit.errors import InputError
-from colonykit.ingest.traces import UNITS, VALUE_PREFERENCE, canonical_column, parse_interval
+from colonykit.frames import (
+    VALUE_PREFERENCE,
+    canonical_column,
+    parse_interval,
+    step_seconds_default,
+)
+from colonykit.units import DEMAND_UNITS as UNITS
 from colonykit.whitespace import WhiteSpaceResult, from_stats, resolve_parameters
 
 
@@ -140,6 +147,7 @@ def read_long_dask(source: str | Path | Sequence[str | Path] | Any, *, blocksize
     return ddf.rename(columns={c: canonical_column(c) for c in ddf.columns})
 
 
+@renamed_kwargs(idle_peak_util_pct="idle_util_peak_pct")
 def analyze_dask(
     source: str | Path | Sequence[str | Path] | Any,
     headroom_pct: float | None = None,
@@ -150,7 +158,7 @@ def analyze_dask(
     spikes: bool = False,
     percentile: float | None = None,
     configured: float | pd.Series | Mapping[str, float] | None = None,
-    idle_peak_util_pct: float | None = None,
+    idle_util_peak_pct: float | None = None,
     client: Any = None,
 ) -> WhiteSpaceResult:
     """Composite / white-space analysis of long traces with Dask.
@@ -160,7 +168,7 @@ def analyze_dask(
     source : path, glob, list of files, or DataFrame
         Long traces: ``server``, ``timestamp`` or ``step`` and a value column
         (``mips``, ``cpu_mhz`` or ``cpu_pct``; spellings mapped as in ``read_traces``).
-    headroom_pct, configured, idle_peak_util_pct, percentile
+    headroom_pct, configured, idle_util_peak_pct, percentile
         As in :func:`colonykit.whitespace.analyze`.
     unit : str, optional
         Value column to use (default: ``mips`` > ``cpu_mhz`` > ``cpu_pct``).
@@ -179,8 +187,8 @@ def analyze_dask(
         Same fields as the in-memory result; ``composite`` is indexed by the time
         values (or interval bins) present in the data.
     """
-    headroom_pct, percentile, idle_peak_util_pct = resolve_parameters(
-        headroom_pct, percentile, idle_peak_util_pct)
+    headroom_pct, percentile, idle_util_peak_pct = resolve_parameters(
+        headroom_pct, percentile, idle_util_peak_pct)
     ddf = read_long_dask(source)
     cols = list(ddf.columns)
     if "server" not in cols:
@@ -204,7 +212,6 @@ def analyze_dask(
     if tcol == "timestamp":
         data["t"] = dd.to_datetime(data["t"], utc=True)
     else:
-        from colonykit.ingest.traces import step_seconds_default
 
         interval_s = float(step_s) if step_s is not None else step_seconds_default()
     grid_s = parse_interval(interval)
@@ -250,7 +257,7 @@ def analyze_dask(
         names, per_df["sum"].to_numpy(dtype=float) / per_df["count"].to_numpy(dtype=float),
         per_df["max"].to_numpy(dtype=float), comp_s.to_numpy(dtype=float), index, p=p_arr,
         unit=the_unit, interval_s=interval_s, steps=steps, headroom_pct=headroom_pct,
-        configured=configured, percentile=percentile, idle_peak_util_pct=idle_peak_util_pct)
+        configured=configured, percentile=percentile, idle_util_peak_pct=idle_util_peak_pct)
 
 
 def series_names(source: str | Path | Sequence[str | Path] | Any) -> list[str]:

@@ -43,8 +43,10 @@ import numpy.typing as npt
 import pandas as pd
 
 from colonykit import reference
+from colonykit._dicts import DictMixin
 from colonykit.errors import InputError, must_be, unknown_name
-from colonykit.ingest.inventory import validate_inventory
+from colonykit.frames import canonical_column, validate_inventory
+from colonykit.units import DEMAND_UNITS
 
 Basis = Literal["avg", "peak"]
 BOUNDS: tuple[str, str, str] = ("low", "typical", "high")
@@ -319,7 +321,7 @@ class TargetProcessor:
 
 # --------------------------------------------------------------------------- result
 @dataclass(frozen=True)
-class SizingResult:
+class SizingResult(DictMixin):
     """Result of :func:`size_inventory`.
 
     Attributes
@@ -357,8 +359,10 @@ class SizingResult:
         """Engines needed per bound, e.g. ``{'low': 2, 'typical': 3, 'high': 6}``."""
         return {b: int(self.target.loc[b, "engines"]) for b in BOUNDS}
 
-    def to_dict(self) -> dict[str, Any]:
-        """The CLI JSON contract: ``servers``, ``total``, ``target``."""
+    #: to_dict(): the CLI JSON contract ``servers``, ``total``, ``target``, every entry computed
+    _dict_keys = ()
+
+    def _dict_computed(self) -> dict[str, Any]:
         servers = [
             {
                 "server": r.server,
@@ -584,7 +588,7 @@ def capacity_to_mips(
 
 
 @dataclass(frozen=True)
-class XenHostSizing:
+class XenHostSizing(DictMixin):
     """x86 cores and hosts a Xen colony needs (:func:`size_xen_hosts`).
 
     Parameters
@@ -625,9 +629,7 @@ class XenHostSizing:
     source: str
     assumptions: list[str]
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain dict (JSON-ready)."""
-        return dict(self.__dict__)
+    # to_dict(): every field, in order (colonykit._dicts.DictMixin)
 
 
 def server_mhz(inventory: pd.DataFrame, units: pd.DataFrame | None = None) -> np.ndarray:
@@ -929,3 +931,117 @@ def options_dict(options: SizingOptions) -> dict[str, Any]:
         The options.
     """
     return asdict(options)
+
+
+# --------------------------------------------------------------------------- demand units
+def capacity_mips(table: pd.DataFrame | pd.Series | Mapping[str, float], *,
+                  workload_class: str | None = None, bound: str = "typical") -> pd.Series:
+    """MIPS of each server at 100 % busy, from a capacity table.
+
+    Accepts a mapping/Series ``server -> MIPS``; or a table with a ``server`` (or ``vm``)
+    column and either ``capacity, capacity_unit`` [``cores``, ``workload_class``] (an
+    inventory), ``cpu_capacity_mhz`` (total MHz, the Bitbrains ``_vms.csv``) or ``cpu_mhz``
+    (the TPDS 2013 ``_vms.csv``).  MHz is converted with :func:`capacity_to_mips` (Barton's
+    number and the workload class).  A file is read first with
+    :func:`colonykit.ingest.traces.read_capacity_table`.
+
+    Examples
+    --------
+    >>> float(capacity_mips(pd.DataFrame({"vm": ["a"], "cpu_capacity_mhz": [5852.0]}))["a"])
+    1463.0
+    """
+    if isinstance(table, Mapping) and not isinstance(table, pd.DataFrame):
+        return pd.Series({str(k): float(v) for k, v in table.items()}, dtype=float)
+    if isinstance(table, pd.Series):
+        return table.astype(float).rename(index=str)
+    if not isinstance(table, pd.DataFrame):
+        msg = (f"capacity must be a server->MIPS mapping, a Series or a table (got {type(table).__name__}); "
+               "read a file with colonykit.ingest.traces.read_capacity_table")
+        raise InputError(msg)
+    frame = table.copy()
+    frame.columns = [canonical_column(c) for c in frame.columns]
+    if "server" not in frame.columns:
+        msg = f"capacity table needs a 'server' (or 'vm') column (got {list(frame.columns)})"
+        raise InputError(msg)
+    wc = workload_class or REFERENCE_CLASS
+    if "capacity" in frame.columns and "capacity_unit" in frame.columns:
+        mips = capacity_to_mips(
+            frame["capacity"].to_numpy(dtype=float), frame["capacity_unit"].astype(str).to_numpy(),
+            workload_class=(frame["workload_class"].astype(str).to_numpy()
+                            if "workload_class" in frame.columns and workload_class is None else wc),
+            cores=frame["cores"].to_numpy(dtype=float) if "cores" in frame.columns else None,
+            bound=bound)
+    elif "cpu_capacity_mhz" in frame.columns or "cpu_mhz" in frame.columns:
+        col = "cpu_capacity_mhz" if "cpu_capacity_mhz" in frame.columns else "cpu_mhz"
+        mips = capacity_to_mips(frame[col].to_numpy(dtype=float), "mhz", workload_class=wc, bound=bound)
+    else:
+        msg = ("capacity table needs columns capacity+capacity_unit, cpu_capacity_mhz or cpu_mhz "
+               f"(got {list(frame.columns)})")
+        raise InputError(msg)
+    return pd.Series(np.atleast_1d(mips), index=frame["server"].astype(str).to_numpy(), dtype=float)
+
+
+def mhz_to_mips_factor(workload_class: str | None = None, bound: str = "typical") -> float:
+    """MIPS per MHz of busy x86 clock (Barton's number via :func:`capacity_to_mips`).
+
+    Examples
+    --------
+    >>> mhz_to_mips_factor()
+    0.25
+    """
+    wc = workload_class or REFERENCE_CLASS
+    return float(capacity_to_mips(1000.0, "mhz", workload_class=wc, bound=bound)) / 1000.0
+
+
+def convert_unit(frame: pd.DataFrame, unit: str, capacity: pd.Series | None = None, *,
+                 workload_class: str | None = None, bound: str = "typical") -> pd.DataFrame:
+    """Convert a demand frame to ``unit`` (``cpu_pct``, ``mips`` or ``cpu_mhz``).
+
+    The readers return the source's own unit (``frame.attrs["unit"]``); converting is
+    modelling and lives here.  ``capacity`` is each server's MIPS at 100 % busy (see
+    :func:`capacity_mips`); it is needed to go between ``cpu_pct`` and the absolute units.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"a": [10.0, 50.0]}); f.attrs.update(unit="cpu_pct", interval_s=300.0)
+    >>> convert_unit(f, "mips", pd.Series({"a": 200.0}))["a"].tolist()
+    [20.0, 100.0]
+    """
+    if unit not in DEMAND_UNITS:
+        err = unknown_name("trace unit", unit, DEMAND_UNITS)
+        raise err
+    src = frame.attrs.get("unit", "cpu_pct")
+    if src == unit:
+        return frame
+    factor = mhz_to_mips_factor(workload_class, bound)
+    if src == "cpu_mhz" and unit == "mips":
+        out = frame * factor
+    elif src == "mips" and unit == "cpu_mhz":
+        out = frame / factor
+    else:
+        if capacity is None:
+            msg = (f"cannot convert traces from {src} to {unit} without each server's capacity "
+                   "(pass capacity=…: a server->MIPS mapping, an inventory or a _vms.csv table)")
+            raise InputError(msg)
+        cap = capacity.reindex([str(c) for c in frame.columns])
+        missing = [str(c) for c, v in zip(frame.columns, cap.to_numpy(), strict=True)
+                   if not (np.isfinite(v) and v > 0)]
+        if missing:
+            msg = (f"no positive capacity for {len(missing)} server(s) {missing[:5]} "
+                   f"— needed to convert {src} to {unit}")
+            raise InputError(msg)
+        cap_arr = cap.to_numpy(dtype=float)
+        mips = frame.to_numpy(dtype=float)
+        if src == "cpu_pct":
+            mips = mips / 100.0 * cap_arr
+        elif src == "cpu_mhz":
+            mips = mips * factor
+        if unit == "cpu_pct":
+            values = mips / cap_arr * 100.0
+        elif unit == "cpu_mhz":
+            values = mips / factor
+        else:
+            values = mips
+        out = pd.DataFrame(values, index=frame.index, columns=frame.columns)
+    out.attrs = {**frame.attrs, "unit": unit}
+    return out

@@ -51,6 +51,7 @@ import numpy as np
 import pandas as pd
 
 from colonykit import reference
+from colonykit._dicts import DictMixin
 from colonykit.errors import InputError, must_be, raise_problems, unknown_name
 from colonykit.packing import demand_matrix
 
@@ -480,7 +481,7 @@ def detect_spikes(demand: pd.DataFrame, period: int | str | pd.Timedelta = "1D",
 
 # --------------------------------------------------------------------------- orchestrator
 @dataclass(frozen=True)
-class StaggerResult:
+class StaggerResult(DictMixin):
     """Outcome of :func:`stagger`.
 
     Attributes
@@ -520,14 +521,12 @@ class StaggerResult:
         """Peak reduction in % of the peak before (0 when nothing could be gained)."""
         return (1 - self.peak_after / self.peak_before) * 100.0 if self.peak_before else 0.0
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready summary (``colonykit stagger --format json``)."""
+    #: to_dict() keys (``colonykit stagger --format json``)
+    _dict_keys = ("peak_before", "peak_after", "reduction_pct", "method", "optimal", "unit", "shifts")
+
+    def _dict_computed(self) -> dict[str, Any]:
         cols = ["server", "start", "new_start", "shift_steps", "duration_steps", "occurrences"]
-        return {
-            "peak_before": self.peak_before, "peak_after": self.peak_after,
-            "reduction_pct": self.reduction_pct, "method": self.method, "optimal": self.optimal,
-            "unit": self.unit, "shifts": self.shifts[cols].to_dict(orient="records"),
-        }
+        return {"shifts": self.shifts[cols].to_dict(orient="records")}
 
 
 def windows_from_frame(frame: pd.DataFrame, where: str = "windows") -> list[MovableWindow]:

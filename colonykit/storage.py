@@ -44,6 +44,7 @@ import pandas as pd
 
 from colonykit import reference
 from colonykit._arrays import nonneg_array
+from colonykit._dicts import DictMixin
 from colonykit.errors import CapacityError, InputError, must_be
 from colonykit.units import BYTES_PER_GIB, PAGE_BYTES
 
@@ -581,7 +582,7 @@ def application_disk(
 
 # --------------------------------------------------------------------------- colony totals
 @dataclass(frozen=True)
-class StorageTotals:
+class StorageTotals(DictMixin):
     """Disk totals of a colony: shared minidisks once, per-guest minidisks × guests.
 
     Attributes
@@ -613,13 +614,7 @@ class StorageTotals:
     volumes: int
     data_cyl: int = 0
 
-    def to_dict(self) -> dict[str, object]:
-        """Plain dict (JSON-ready)."""
-        return {
-            "model": self.model, "shared_cyl": self.shared_cyl, "per_guest_cyl": self.per_guest_cyl,
-            "guests": self.guests, "total_cyl": self.total_cyl, "total_gib": self.total_gib,
-            "volumes": self.volumes, "data_cyl": self.data_cyl,
-        }
+    # to_dict(): every field, in order (colonykit._dicts.DictMixin)
 
 
 def storage_totals(

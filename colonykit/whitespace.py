@@ -48,7 +48,10 @@ import numpy.typing as npt
 import pandas as pd
 
 from colonykit import reference
-from colonykit.errors import InputError, must_be
+from colonykit._deprecate import renamed_kwargs
+from colonykit._dicts import DictMixin
+from colonykit.errors import InputError, must_be, raise_problems
+from colonykit.frames import demand_problems
 from colonykit.units import DEMAND_UNITS
 
 #: Units a demand frame may carry; ``cpu_pct`` servers are configured at 100 each.
@@ -480,13 +483,13 @@ def percentile_per_server(values: npt.NDArray[np.floating], q: float,
 
 
 @dataclass(frozen=True)
-class WhiteSpaceResult:
+class WhiteSpaceResult(DictMixin):
     """Result of :func:`analyze` (all capacities in ``unit``).
 
     Attributes
     ----------
     per_server : DataFrame
-        Index server; ``avg, peak, p95, configured, headroom, spikes, peak_util_pct,
+        Index server; ``avg, peak, p95, configured, headroom, spikes, util_peak_pct,
         idle`` (``p95``/``spikes`` absent when spikes were not computed).
     composite : Series
         Summed demand at each step (index = the demand frame's index).
@@ -584,45 +587,19 @@ class WhiteSpaceResult:
         """
         return self.sum_of_peaks / self.composite_peak if self.composite_peak > 0 else float("inf")
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the scalars as a JSON-ready dict (the CLI's ``--format json`` keys first).
+    #: to_dict() keys: the scalars (the CLI's ``--format json`` keys first)
+    _dict_keys = ("servers", "sum_of_peaks", "composite_peak", "composite_mean", "white_space_pct",
+                  "non_coincidence_saving_pct", "unit", "steps", "interval_s", "composite_peak_at",
+                  "peak_ratio", "configured_total", "configured_source", "mean_white_space_pct",
+                  "peak_white_space_pct", "configured_headroom_pct", "headroom_pct", "capacity_needed",
+                  "saving_pct", "saving_vs_peaks_pct", "idle_servers", "sources")
 
-        Returns
-        -------
-        dict
-            Headline figures, parameters-free; ``sources`` maps each source to its capacity.
-
-        Examples
-        --------
-        >>> d = analyze(np.array([[10.0, 0.0], [0.0, 10.0]]), unit="mips").to_dict()
-        >>> d["sum_of_peaks"], d["composite_peak"], d["white_space_pct"]
-        (20.0, 10.0, 50.0)
-        """
+    def _dict_computed(self) -> dict[str, Any]:
         at = self.composite_peak_at
-        return {
-            "servers": self.servers,
-            "sum_of_peaks": self.sum_of_peaks,
-            "composite_peak": self.composite_peak,
-            "composite_mean": self.composite_mean,
-            "white_space_pct": self.white_space_pct,
-            "non_coincidence_saving_pct": self.white_space_pct,  # the same figure, by its issue-9 name
-            "unit": self.unit,
-            "steps": self.steps,
-            "interval_s": self.interval_s,
-            "composite_peak_at": at.isoformat() if hasattr(at, "isoformat") else at,
-            "peak_ratio": self.peak_ratio,
-            "configured_total": self.configured_total,
-            "configured_source": self.configured_source,
-            "mean_white_space_pct": self.mean_white_space_pct,
-            "peak_white_space_pct": self.peak_white_space_pct,
-            "configured_headroom_pct": self.configured_headroom_pct,
-            "headroom_pct": self.headroom_pct,
-            "capacity_needed": self.capacity_needed,
-            "saving_pct": self.saving_pct,
-            "saving_vs_peaks_pct": self.saving_vs_peaks_pct,
-            "idle_servers": len(self.idle_servers),
-            "sources": {str(k): float(v) for k, v in self.sources["capacity"].items()},
-        }
+        return {"non_coincidence_saving_pct": self.white_space_pct,  # the same figure, by its issue-9 name
+                "composite_peak_at": at.isoformat() if hasattr(at, "isoformat") else at,
+                "idle_servers": len(self.idle_servers),
+                "sources": {str(k): float(v) for k, v in self.sources["capacity"].items()}}
 
     def summary(self) -> str:
         """A few plain sentences with the headline figures.
@@ -686,6 +663,7 @@ def _configured(configured: float | pd.Series | Mapping[str, float] | None, unit
     return arr, where
 
 
+@renamed_kwargs(idle_peak_util_pct="idle_util_peak_pct")
 def analyze(
     demand: pd.DataFrame | npt.NDArray[np.floating],
     headroom_pct: float | None = None,
@@ -694,7 +672,7 @@ def analyze(
     unit: str | None = None,
     spikes: bool = True,
     percentile: float | None = None,
-    idle_peak_util_pct: float | None = None,
+    idle_util_peak_pct: float | None = None,
     validate: bool = True,
     percentile_method: str = "exact",
 ) -> WhiteSpaceResult:
@@ -717,9 +695,9 @@ def analyze(
         Compute the per-server percentile and spikes (in the same pass; one sort per block).
     percentile : float, optional
         Percentile for spikes (default: constant ``spike_percentile`` = 95).
-    idle_peak_util_pct : float, optional
+    idle_util_peak_pct : float, optional
         Servers whose peak is at most this % of their configured capacity are idle
-        (default: constant ``idle_peak_util_pct`` = 5).  Without a configured
+        (default: constant ``idle_util_peak_pct`` = 5).  Without a configured
         capacity (absolute units) only servers with a zero peak are idle.
     validate : bool
         Check for negative values (one extra pass).  NaN is always detected.
@@ -747,8 +725,8 @@ def analyze(
     >>> r.servers, r.sum_of_peaks, r.composite_peak, round(r.white_space_pct, 1)
     (1052, 49807.0, 14326.0, 71.2)
     """
-    headroom_pct, percentile, idle_peak_util_pct = resolve_parameters(
-        headroom_pct, percentile, idle_peak_util_pct)
+    headroom_pct, percentile, idle_util_peak_pct = resolve_parameters(
+        headroom_pct, percentile, idle_util_peak_pct)
     if isinstance(demand, pd.DataFrame):
         the_unit = unit or demand.attrs.get("unit", "cpu_pct")
         interval_s = float(demand.attrs.get("interval_s", float("nan")))
@@ -778,16 +756,11 @@ def analyze(
     st = fused_pass(values, (percentile,) if spikes else (), method=percentile_method,
                     with_min=validate)
     comp = st.composite
-    if not np.isfinite(comp).all():
-        bad_t = int(np.flatnonzero(~np.isfinite(comp))[0])
-        msg = (f"demand has missing or infinite values (first at step {index[bad_t]!s}); "
-               "fill gaps first (read_traces(fill='ffill'))")
-        raise InputError(msg)
+    if not np.isfinite(comp).all() or (validate and st.mins is not None and float(st.mins.min()) < 0):
+        bad = demand_problems(values.T, names, index) or [  # finite values whose sum overflows
+            must_be("demand", "small enough for a finite composite", float(np.max(np.abs(values))))]
+        raise_problems(bad, "invalid demand")
     stats = {"avg": st.sums / values.shape[0], "peak": st.peaks}
-    if validate and st.mins is not None and float(st.mins.min()) < 0:
-        k_bad = int(np.argmin(st.mins))
-        msg = must_be("demand", ">= 0", float(st.mins[k_bad]), f"server {names[k_bad]}")
-        raise InputError(msg)
     p_err = 0.0
     fallback = 0
     if spikes:
@@ -798,15 +771,16 @@ def analyze(
     result = from_stats(
         names, stats["avg"], stats["peak"], comp, index, p=stats.get("p"), unit=the_unit,
         interval_s=interval_s, steps=int(values.shape[0]), headroom_pct=headroom_pct,
-        configured=configured, percentile=percentile, idle_peak_util_pct=idle_peak_util_pct)
+        configured=configured, percentile=percentile, idle_util_peak_pct=idle_util_peak_pct)
     if spikes:
         result.parameters.update(percentile_method=percentile_method, percentile_error_max=p_err,
                                  percentile_fallback_servers=fallback)
     return result
 
 
+@renamed_kwargs(idle_peak_util_pct="idle_util_peak_pct")
 def resolve_parameters(headroom_pct: float | None = None, percentile: float | None = None,
-                       idle_peak_util_pct: float | None = None) -> tuple[float, float, float]:
+                       idle_util_peak_pct: float | None = None) -> tuple[float, float, float]:
     """Fill defaults from ``constants_whitespace.csv`` and validate the three parameters.
 
     Parameters
@@ -837,17 +811,18 @@ def resolve_parameters(headroom_pct: float | None = None, percentile: float | No
         headroom_pct = reference.constant("whitespace_headroom_pct")
     if percentile is None:
         percentile = reference.constant("spike_percentile")
-    if idle_peak_util_pct is None:
-        idle_peak_util_pct = reference.constant("idle_peak_util_pct")
+    if idle_util_peak_pct is None:
+        idle_util_peak_pct = reference.constant("idle_util_peak_pct")
     if not 0 <= headroom_pct < 100:
         raise InputError(must_be("headroom_pct", "in 0..100 (exclusive of 100)", headroom_pct))
     if not 0 < percentile <= 100:
         raise InputError(must_be("percentile", "in 0..100", percentile))
-    if not 0 <= idle_peak_util_pct <= 100:
-        raise InputError(must_be("idle_peak_util_pct", "in 0..100", idle_peak_util_pct))
-    return float(headroom_pct), float(percentile), float(idle_peak_util_pct)
+    if not 0 <= idle_util_peak_pct <= 100:
+        raise InputError(must_be("idle_util_peak_pct", "in 0..100", idle_util_peak_pct))
+    return float(headroom_pct), float(percentile), float(idle_util_peak_pct)
 
 
+@renamed_kwargs(idle_peak_util_pct="idle_util_peak_pct")
 def from_stats(
     names: list[str],
     avg: npt.ArrayLike,
@@ -862,7 +837,7 @@ def from_stats(
     headroom_pct: float | None = None,
     configured: float | pd.Series | Mapping[str, float] | None = None,
     percentile: float | None = None,
-    idle_peak_util_pct: float | None = None,
+    idle_util_peak_pct: float | None = None,
 ) -> WhiteSpaceResult:
     """Build a :class:`WhiteSpaceResult` from per-server statistics and the composite series.
 
@@ -911,8 +886,8 @@ def from_stats(
     >>> r.sum_of_peaks, r.composite_peak, r.white_space_pct
     (7.0, 5.0, 28.57142857142857)
     """
-    headroom_pct, percentile, idle_peak_util_pct = resolve_parameters(
-        headroom_pct, percentile, idle_peak_util_pct)
+    headroom_pct, percentile, idle_util_peak_pct = resolve_parameters(
+        headroom_pct, percentile, idle_util_peak_pct)
     if unit not in UNITS:
         raise InputError(must_be("unit", f"one of {list(UNITS)}", unit))
     the_unit = unit
@@ -934,7 +909,7 @@ def from_stats(
     with np.errstate(invalid="ignore", divide="ignore"):
         peak_util = np.where(conf > 0, 100.0 * peak / np.where(conf > 0, conf, 1.0), np.nan)
     explicit = configured is not None or the_unit == "cpu_pct"
-    idle = (peak_util <= idle_peak_util_pct) if explicit else (peak <= 0)
+    idle = (peak_util <= idle_util_peak_pct) if explicit else (peak <= 0)
     columns: dict[str, np.ndarray] = {"avg": stats["avg"], "peak": peak}
     if spikes:
         columns["p95" if percentile == 95 else f"p{percentile:g}"] = stats["p"]
@@ -942,7 +917,7 @@ def from_stats(
     columns["headroom"] = conf - peak
     if spikes:
         columns["spikes"] = peak - stats["p"]
-    columns["peak_util_pct"] = peak_util
+    columns["util_peak_pct"] = peak_util
     columns["idle"] = idle
     server_index = pd.Index(np.asarray(names, dtype=object), dtype=object, name="server")
     per = pd.DataFrame(columns, index=server_index)
@@ -985,5 +960,5 @@ def from_stats(
         saving_vs_peaks_pct=100.0 * (1.0 - needed / sum_of_peaks) if sum_of_peaks > 0 else 0.0,
         idle_servers=idle_names,
         parameters={"headroom_pct": float(headroom_pct), "percentile": float(percentile),
-                    "idle_peak_util_pct": float(idle_peak_util_pct), "spikes": spikes},
+                    "idle_util_peak_pct": float(idle_util_peak_pct), "spikes": spikes},
     )

@@ -30,7 +30,7 @@ import plotly.graph_objects as go
 from colonykit import designs, export, plan, plots, reference, report
 from colonykit._optional import require
 from colonykit.errors import ColonykitError, InputError, unknown_name
-from colonykit.report import headline
+from colonykit.plan.summary import headline
 
 #: ``workload_class`` control value meaning "keep each server's class from the inventory".
 AS_INVENTORY = "(as inventory)"
@@ -130,7 +130,7 @@ def control_help() -> dict[str, str]:
                    "designs lists the six with their sources"),
         "max_memory_overcommit_ratio": (
             "Limit of Σ guest virtual ÷ real storage [ratio]; finding CK002 over it. Default "
-            f"{reference.constant('overcommit_limit_ratio'):g}:1: {_constant_source('overcommit_limit_ratio')}"),
+            f"{reference.constant('max_memory_overcommit_ratio'):g}:1: {_constant_source('max_memory_overcommit_ratio')}"),
         "memory_gib_per_host": ("Real storage per LPAR [GiB]; 0 = as much as the guests' virtual storage "
                                 "(1:1). Paging follows the scenario's paging rule (SG24-6299-00 §9.1.1)"),
     }
@@ -197,7 +197,7 @@ class Controls:
             workload_class=AS_INVENTORY, processor=t.processor, sizing_bound=t.sizing_bound,
             basis="composite" if scen.traces is not None else t.basis, smt=bool(t.smt), hosts=0 if t.hosts == "auto" else int(t.hosts), design=scen.design.name,
             max_memory_overcommit_ratio=float(scen.rules.max_memory_overcommit_ratio
-                                              or reference.constant("overcommit_limit_ratio")),
+                                              or reference.constant("max_memory_overcommit_ratio")),
             memory_gib_per_host=t.memory_gib_per_host,
         )
 

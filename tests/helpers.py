@@ -36,6 +36,8 @@ def normalised_schema(node):
 
     pydantic < 2.7 writes ``{"const": "ro"}``, later versions ``{"const": "ro", "type": "string"}``:
     the same constraint, so the shipped-schema test holds at the declared minimum (pydantic 2.6).
+    Likewise a whole-number bound of a float field is ``0`` in one and ``0.0`` in the other (the same
+    JSON number): bounds are compared as numbers.
     """
     if isinstance(node, dict):
         out = {k: normalised_schema(v) for k, v in node.items()}
@@ -44,4 +46,19 @@ def normalised_schema(node):
         return out
     if isinstance(node, list):
         return [normalised_schema(v) for v in node]
+    if isinstance(node, float) and node.is_integer():
+        return int(node)
     return node
+
+
+def minima_known(reason: str, *, pandas: str | None = None, pydantic: str | None = None) -> None:
+    """``pytest.xfail`` a failure known at the declared minimum version (make test-minima); reason stated.
+
+    Each use names a defect found at the minima and not fixed yet (see CHANGELOG / the closing note).
+    """
+    import importlib.metadata as md
+
+    import pytest
+
+    if (pandas and md.version("pandas") == pandas) or (pydantic and md.version("pydantic") == pydantic):
+        pytest.xfail(f"known at the minima: {reason}")

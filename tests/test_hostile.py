@@ -321,7 +321,12 @@ def _fifo(t: Path) -> Path:
 
 
 @pytest.mark.parametrize(("build", "code", "pattern"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_hostile_case(tmp_path: Path, capsys, build, code, pattern) -> None:
+def test_hostile_case(tmp_path: Path, capsys, request, build, code, pattern) -> None:
+    if request.node.callspec.id == "trace-nul-bytes":
+        from helpers import minima_known
+
+        minima_known("pandas 2.2.0's CSV parser reads '1\\x00' as 1 (accepted instead of refused)",
+                     pandas="2.2.0")
     argv = build(tmp_path)
     assert argv, "case builder failed"
     before = _tree(tmp_path)

@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from colonykit import ingest, sizing
 from colonykit.errors import InputError, UnknownNameError
-from colonykit.ingest import capacity_mips, convert_unit, detect_format, read_traces
-from colonykit.ingest.traces import parse_interval
+from colonykit.ingest import detect_format, read_traces, traces
+from colonykit.ingest.traces import parse_interval, read_capacity_table
 
 T = Path("tests/data/traces")
 # The three hand-made servers of long_small.csv / wide_small.csv / planetlab_style/.
@@ -126,31 +127,53 @@ def test_sim_column_makes_unique_servers() -> None:
 
 
 def test_mhz_to_mips_and_pct_by_hand() -> None:
+    # the reader keeps the source's unit; converting is sizing's (issue 15 §3)
+    mhz, meta = read_traces(T / "mhz_small.csv")
+    assert mhz.attrs["unit"] == "cpu_mhz" and meta["conversion"] is None
+    assert meta["capacity_file"] == str(T / "mhz_small_vms.csv")
     # Barton's number: 4 MHz = 1 MIPS (facts.md §1.6) -> 1000 MHz busy = 250 MIPS
-    mips, meta = read_traces(T / "mhz_small.csv", unit="mips")
+    mips = sizing.convert_unit(mhz, "mips")
+    assert mips.to_dict(orient="list") == {"1": [250.0, 500.0], "2": [125.0, 0.0]}
+    assert mips.attrs["unit"] == "mips"
+    # capacity from the _vms.csv side file: VM 1 = 4000 MHz, VM 2 = 2000 MHz
+    cap = sizing.capacity_mips(read_capacity_table(meta["capacity_file"]))
+    pct = sizing.convert_unit(mhz, "cpu_pct", cap)
+    assert pct.to_dict(orient="list") == {"1": [25.0, 50.0], "2": [25.0, 0.0]}
+
+
+def test_the_reader_converting_still_works_with_a_future_warning() -> None:
+    with pytest.warns(FutureWarning, match="moved to colonykit.sizing.capacity_mips"):
+        mips, meta = read_traces(T / "mhz_small.csv", unit="mips")
     assert mips.to_dict(orient="list") == {"1": [250.0, 500.0], "2": [125.0, 0.0]}
     assert mips.attrs["unit"] == "mips" and meta["source_unit"] == "cpu_mhz"
-    # capacity from the _vms.csv side file: VM 1 = 4000 MHz, VM 2 = 2000 MHz
-    pct, meta = read_traces(T / "mhz_small.csv", unit="cpu_pct")
+    with pytest.warns(FutureWarning):
+        pct, meta = read_traces(T / "mhz_small.csv", unit="cpu_pct")
     assert pct.to_dict(orient="list") == {"1": [25.0, 50.0], "2": [25.0, 0.0]}
     assert "mhz_small_vms.csv" in meta["conversion"]
+    with pytest.warns(FutureWarning, match="colonykit.ingest.capacity_mips moved"):
+        assert ingest.capacity_mips(T / "mhz_small_vms.csv").to_dict() == {"1": 1000.0, "2": 500.0}
+    with pytest.warns(FutureWarning, match="convert_unit moved"):
+        ingest.convert_unit(read_traces(T / "mhz_small.csv")[0], "mips")
+    with pytest.warns(FutureWarning, match="mhz_to_mips_factor moved"):
+        assert traces.mhz_to_mips_factor() == sizing.mhz_to_mips_factor() == 0.25
 
 
 def test_pct_to_mips_needs_capacity() -> None:
+    frame, _ = read_traces(T / "long_small.csv")
     with pytest.raises(InputError, match="capacity"):
-        read_traces(T / "long_small.csv", unit="mips")
-    frame, _ = read_traces(T / "long_small.csv", unit="mips",
-                           capacity={"a": 1000.0, "b": 500.0, "c": 200.0})
-    assert frame["a"].tolist() == [100.0, 200.0, 300.0, 400.0]
-    assert frame["c"].tolist() == [0.0, 0.0, 40.0, 0.0]
-    back = convert_unit(frame, "cpu_pct", pd.Series({"a": 1000.0, "b": 500.0, "c": 200.0}))
+        sizing.convert_unit(frame, "mips")
+    cap = {"a": 1000.0, "b": 500.0, "c": 200.0}
+    mips = sizing.convert_unit(frame, "mips", sizing.capacity_mips(cap))
+    assert mips["a"].tolist() == [100.0, 200.0, 300.0, 400.0]
+    assert mips["c"].tolist() == [0.0, 0.0, 40.0, 0.0]
+    back = sizing.convert_unit(mips, "cpu_pct", pd.Series(cap))
     np.testing.assert_allclose(back["b"], B)
 
 
 def test_capacity_from_inventory_columns() -> None:
     inv = pd.DataFrame({"server": ["x", "y"], "capacity": [8000.0, 2.0],
                         "capacity_unit": ["mhz", "ghz"]})
-    cap = capacity_mips(inv)
+    cap = sizing.capacity_mips(inv)
     assert cap.to_dict() == {"x": 2000.0, "y": 500.0}  # 8000/4 and 2 GHz x 250
 
 
@@ -314,8 +337,7 @@ def test_shared_layouts_load_as_is(shared_data: Path) -> None:
     az, _ = read_traces(shared_data / "azure_v1_sample" / "azure_v1_100vm_cpu.csv.gz")
     assert az.shape == (8004, 100)  # cpu_avg_pct mapped to cpu_pct
     assert round(az.max().sum()) == 7_257 and round(az.sum(axis=1).max()) == 1_555
-    mips, meta = read_traces(shared_data / "bitbrains_rnd" / "bitbrains_rnd_20130902_7d.csv.gz",
-                             unit="mips")
+    mips = sizing.convert_unit(bb, "mips")
     assert mips.max().sum() == pytest.approx(1_620_864 / 4)  # Barton's number, 4 MHz per MIPS
 
 

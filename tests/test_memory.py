@@ -43,7 +43,7 @@ def test_overcommit_warning_and_strict():
     with pytest.raises(InputError, match="overcommit"):
         memory.lpar_memory(g, 10 * 1024, strict=True)
     # a configurable limit
-    r = memory.lpar_memory(g, 10 * 1024, overcommit_limit_ratio=2.0)
+    r = memory.lpar_memory(g, 10 * 1024, max_memory_overcommit_ratio=2.0)
     assert r.warnings == []
 
 
@@ -152,7 +152,7 @@ def test_real_storage_for_overcommit_velocity_example():
     # WAS/Domino 1.5 (default), Oracle 3
     assert memory.real_storage_for_overcommit(30 * 1024) == pytest.approx(30 * 1024 / 1.5 + 2048)
     r = memory.lpar_memory([GuestMemory("g", 1024, count=20, working_set_mib=400)], 12 * 1024, target_overcommit_ratio=2,
-                           overcommit_limit_ratio=2)
+                           max_memory_overcommit_ratio=2)
     assert r.real_for_target_mib == 12 * 1024 and r.zvm_kept_mib == 2048
 
 
@@ -167,7 +167,7 @@ def test_cmm_and_mdc_and_cp():
 def test_shortfall_warns():
     g = [GuestMemory("g", 1024, count=10, working_set_mib=1000)]
     with pytest.warns(ColonykitWarning, match="exceeds real storage"):
-        r = memory.lpar_memory(g, 8192, overcommit_limit_ratio=5)
+        r = memory.lpar_memory(g, 8192, max_memory_overcommit_ratio=5)
     assert not r.fits
     assert r.shortfall_mib == 10_000 - 8192
 
@@ -196,7 +196,7 @@ def test_memory_over_matches_pointwise():
 @given(st.integers(1, 200), st.floats(64, 8192), st.floats(0, 1), st.floats(1024, 1e6))
 def test_resident_never_above_virtual_plus_vdisk_and_monotone(n, v, ws_frac, real):
     g = GuestMemory("g", v, count=n, working_set_mib=v * ws_frac)
-    kw = {"nss_kernel_mib": 1.5, "overcommit_limit_ratio": 1.5}
+    kw = {"nss_kernel_mib": 1.5, "max_memory_overcommit_ratio": 1.5}
     r = _quiet([g], real, **kw)
     assert r.resident_total_mib <= r.virtual_total_mib + 1e-6
     r2 = _quiet([GuestMemory("g", v, count=n + 1, working_set_mib=v * ws_frac)], real, **kw)

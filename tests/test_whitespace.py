@@ -50,7 +50,7 @@ def test_hand_worked_example() -> None:
 
 def test_idle_threshold_and_configured() -> None:
     f = _small()
-    r = analyze(f, idle_peak_util_pct=25)  # c peaks at 20 % of its 100 %
+    r = analyze(f, idle_util_peak_pct=25)  # c peaks at 20 % of its 100 %
     assert r.idle_servers == ["c"] and r.sources.loc["idle_servers", "capacity"] == 100.0
     f.attrs["unit"] = "mips"
     r2 = analyze(f)  # no configured capacity: each server's own peak; headroom 0
@@ -159,11 +159,12 @@ def test_merging_servers_never_adds_white_space(arr: np.ndarray) -> None:
 def test_bad_input() -> None:
     f = _small()
     f.iloc[1, 1] = np.nan
-    with pytest.raises(InputError, match="missing or infinite .* step 1"):
+    with pytest.raises(InputError, match=r"'demand' must be a finite number \(got nan\) at demand server 'b' "
+                                         r"step 1 \(fill gaps first"):
         analyze(f)
     g = _small()
     g.iloc[0, 2] = -1.0
-    with pytest.raises(InputError, match="server c"):
+    with pytest.raises(InputError, match=r"'demand' must be >= 0 \(got -1.0\) at demand server 'c' step 0"):
         analyze(g)
     with pytest.raises(InputError, match="non-empty"):
         analyze(pd.DataFrame())

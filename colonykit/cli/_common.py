@@ -8,6 +8,7 @@ import math
 import sys
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -175,3 +176,26 @@ def load_scenario(path: str) -> Any:
     raise_problems(field_problems(scenario, getattr(scenario, "source", "") or str(path)),
                    f"invalid scenario {path}")
     return scenario
+
+
+def demand_in_unit(frame: pd.DataFrame, meta: dict[str, Any], unit: str | None,
+                   capacity: str | None = None) -> pd.DataFrame:
+    """A demand frame read in its source's unit, converted to ``unit`` by :mod:`colonykit.sizing`.
+
+    ``capacity`` (a capacity CSV) or, for ``cpu_pct``, the ``X_vms.csv`` the reader found
+    (``meta["capacity_file"]``) gives each server's MIPS; ``meta["conversion"]`` says what was done.
+    """
+    src = str(frame.attrs.get("unit", "cpu_pct"))
+    if unit is None or unit == src:
+        return frame
+    from colonykit import sizing
+    from colonykit.ingest.traces import read_capacity_table
+
+    side = meta.get("capacity_file") if capacity is None and "cpu_pct" in (src, unit) else None
+    path = capacity if capacity is not None else side
+    cap = sizing.capacity_mips(read_capacity_table(path)) if path is not None else None
+    out = sizing.convert_unit(frame, unit, cap)
+    meta["conversion"] = f"{src} -> {unit} via sizing.capacity_to_mips" + (
+        f" (capacity from {Path(side).name})" if side else "")
+    meta["unit"] = unit
+    return out

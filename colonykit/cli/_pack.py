@@ -9,7 +9,14 @@ import pandas as pd
 
 from colonykit import packing, staggering
 from colonykit._atomic import atomic_write_text
-from colonykit.cli._common import add_format, emit_json, emit_table, pct_arg, positive_float
+from colonykit.cli._common import (
+    add_format,
+    demand_in_unit,
+    emit_json,
+    emit_table,
+    pct_arg,
+    positive_float,
+)
 from colonykit.errors import InputError
 from colonykit.units import DEMAND_UNITS
 
@@ -68,8 +75,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _read(args: argparse.Namespace) -> pd.DataFrame:
     from colonykit.ingest import read_traces  # built with the trace readers (issue 3 part 1)
 
-    demand, _meta = read_traces(args.traces, interval=args.interval, unit=args.unit)
-    return demand
+    demand, meta = read_traces(args.traces, interval=args.interval, unit=args.unit, convert=False)
+    return demand_in_unit(demand, meta, args.unit)
 
 
 def _pairs(items: list[str]) -> list[tuple[str, str]]:

@@ -6,16 +6,23 @@ import argparse
 
 import pandas as pd
 
-from colonykit import whitespace
-from colonykit.cli._common import add_format, emit_json, emit_table, nonneg_float, positive_float
+from colonykit import sizing, whitespace
+from colonykit.cli._common import (
+    add_format,
+    demand_in_unit,
+    emit_json,
+    emit_table,
+    nonneg_float,
+    positive_float,
+)
 from colonykit.errors import InputError
-from colonykit.ingest import capacity_mips, read_traces
-from colonykit.ingest.traces import FILL_RULES, FORMATS, UNITS
+from colonykit.ingest import read_traces
+from colonykit.ingest.traces import FILL_RULES, FORMATS, UNITS, read_capacity_table
 
 
 def _interval(text: str) -> str:
     try:
-        seconds = pd.Timedelta(text).total_seconds()
+        seconds = pd.Timedelta(text).value / 1e9  # ns: total_seconds() rounds to µs at pandas 2.2
     except (ValueError, TypeError):
         seconds = -1.0
     if seconds <= 0:
@@ -66,11 +73,11 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(msg)
     frame, meta = read_traces(args.traces, interval=args.interval, unit=args.unit,
                               fmt=args.trace_format, tz=args.tz, step_s=args.step_s,
-                              fill=args.fill, capacity=args.capacity, progress=args.progress,
-                              start=args.start)
+                              fill=args.fill, progress=args.progress, start=args.start, convert=False)
+    frame = demand_in_unit(frame, meta, args.unit, args.capacity)
     configured = None
     if args.capacity is not None:
-        cap = capacity_mips(args.capacity)
+        cap = sizing.capacity_mips(read_capacity_table(args.capacity))
         configured = whitespace_configured(cap, frame)
     result = whitespace.analyze(frame, headroom_pct=args.headroom_pct, configured=configured)
     out = result.to_dict()
@@ -98,6 +105,4 @@ def whitespace_configured(cap_mips: pd.Series, frame: pd.DataFrame) -> pd.Series
         return cap
     if unit == "cpu_pct":
         return None
-    from colonykit.ingest.traces import mhz_to_mips_factor
-
-    return cap / mhz_to_mips_factor()
+    return cap / sizing.mhz_to_mips_factor()

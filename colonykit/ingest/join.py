@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from colonykit import reference
+from colonykit._dicts import DictMixin
 from colonykit.errors import ColonykitWarning, InputError, must_be
 from colonykit.ingest.traces import _SIDE_FILE, detect_format, parse_interval, read_traces
 
@@ -47,7 +48,7 @@ FOLD_EPOCH = pd.Timestamp("2001-01-01T00:00Z")
 
 
 @dataclass(frozen=True)
-class TraceJoin:
+class TraceJoin(DictMixin):
     """Which series each inventory instance got, and what the alignment did.
 
     Attributes
@@ -85,8 +86,10 @@ class TraceJoin:
     overlap: tuple[Any, Any]
     notes: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready summary (no series)."""
+    #: to_dict(): a JSON-ready summary (no series), every entry computed
+    _dict_keys = ()
+
+    def _dict_computed(self) -> dict[str, Any]:
         return {"servers_matched": len(self.servers_matched),
                 "servers_unmatched": len(self.servers_unmatched),
                 "unmatched": list(self.servers_unmatched), "shared": list(self.shared_servers),

@@ -49,7 +49,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from colonykit import limits, reference
+from colonykit import limits
 from colonykit._optional import require
 from colonykit.errors import (
     ColonykitWarning,
@@ -58,6 +58,13 @@ from colonykit.errors import (
     raise_problems,
     short_repr,
     unknown_name,
+)
+from colonykit.frames import (
+    TRACE_COLUMN_MAP,
+    VALUE_PREFERENCE,
+    canonical_column,
+    parse_interval,
+    step_seconds_default,
 )
 from colonykit.units import DEMAND_UNITS
 
@@ -70,106 +77,11 @@ FORMATS: tuple[str, ...] = ("auto", "long", "wide", "single", "parquet", "sadf",
 #: Fill rules for gaps on the common grid.
 FILL_RULES: tuple[str, ...] = ("ffill", "interpolate", "zero", "none")
 
-#: Header spellings (lower-case, spaces/brackets -> ``_``) mapped to canonical names.
-COLUMN_MAP: dict[str, str] = {
-    "vm": "server",
-    "vm_id": "server",
-    "vmid": "server",
-    "host": "server",
-    "hostname": "server",
-    "server_name": "server",
-    "name": "server",
-    "machine": "server",
-    "guest": "server",
-    "time": "timestamp",
-    "datetime": "timestamp",
-    "date_time": "timestamp",
-    "ts": "timestamp",
-    "timestamp_s": "timestamp",
-    "time_frame": "step",
-    "interval_index": "step",
-    "cpu_avg_pct": "cpu_pct",
-    "cpu_util_pct": "cpu_pct",
-    "cpu_busy_pct": "cpu_pct",
-    "busy_pct": "cpu_pct",
-    "util_pct": "cpu_pct",
-    "utilization_pct": "cpu_pct",
-    "cpu_usage_pct": "cpu_pct",
-    "cpu_percent": "cpu_pct",
-    "cpu": "cpu_pct",
-    "cpu_usage_mhz": "cpu_mhz",
-    "cpu_usage": "cpu_pct",  # Bitbrains GWA-T-12 "CPU usage [%]"
-    "timestamp_ms": "timestamp",  # Bitbrains "Timestamp [ms]" (the values are seconds: epoch_unit)
-    "cpu_mips": "mips",
-    "mips_used": "mips",
-}
-
-#: Value columns in order of preference when ``unit`` is not given.
-VALUE_PREFERENCE: tuple[str, ...] = ("mips", "cpu_mhz", "cpu_pct")
+#: Header spellings mapped to canonical names (defined in :mod:`colonykit.frames`).
+COLUMN_MAP: dict[str, str] = TRACE_COLUMN_MAP
 
 _SIDE_FILE = re.compile(r"(^manifest.*|.*_vms\.csv(\.gz)?$|^provenance.*|^readme.*|^\..*)", re.I)
 _NUMBER_LINE = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$")
-
-
-def canonical_column(name: object) -> str:
-    """Canonical column name: lower-case, spaces/brackets -> ``_``, then :data:`COLUMN_MAP`.
-
-    Parameters
-    ----------
-    name : object
-        A header as found in a file.
-
-    Examples
-    --------
-    >>> canonical_column("VM"), canonical_column("CPU avg %"), canonical_column("Time Frame")
-    ('server', 'cpu_avg', 'step')
-    """
-    text = str(name).strip().strip('"').strip().lower()
-    text = re.sub(r"[\s\[\]()/%-]+", "_", text).strip("_")
-    return COLUMN_MAP.get(text, text)
-
-
-
-def step_seconds_default() -> float:
-    """Default length of one integer ``step`` in seconds (constant ``trace_step_s``).
-
-    Examples
-    --------
-    >>> step_seconds_default()
-    300.0
-    """
-    return float(reference.constant("trace_step_s"))
-
-
-def parse_interval(interval: str | float | int | pd.Timedelta | None) -> float | None:
-    """Interval in seconds from ``"5min"``, ``"300s"``, ``300`` or a Timedelta.
-
-    Parameters
-    ----------
-    interval : str, float, int, pandas.Timedelta or None
-        The interval; ``None`` gives ``None``.
-
-    Examples
-    --------
-    >>> parse_interval("5min"), parse_interval(600), parse_interval(None)
-    (300.0, 600.0, None)
-    """
-    if interval is None:
-        return None
-    try:
-        if isinstance(interval, int | float | np.integer | np.floating):
-            seconds = float(interval)
-        else:
-            seconds = pd.Timedelta(interval).total_seconds()
-    except (ValueError, TypeError, OverflowError):
-        seconds = float("nan")
-    if not (math.isfinite(seconds) and seconds > 0):
-        raise InputError(must_be("interval", "a positive duration such as '5min' or 300", interval))
-    if not limits.MIN_INTERVAL_S <= seconds <= limits.MAX_INTERVAL_S:
-        raise InputError(must_be("interval", f"between {limits.MIN_INTERVAL_S:g} s and "
-                                 f"{limits.MAX_INTERVAL_S:g} s (limits MIN_INTERVAL_S, MAX_INTERVAL_S)",
-                                 interval))
-    return seconds
 
 
 def check_tz(tz: str) -> str:
@@ -561,120 +473,57 @@ def _read_part(path: Path, fmt: str, unit: str | None, tz: str, epoch_unit: str,
 # --------------------------------------------------------------------------- capacity / units
 
 
-def capacity_mips(table: pd.DataFrame | pd.Series | Mapping[str, float] | str | Path, *,
-                  workload_class: str | None = None, bound: str = "typical") -> pd.Series:
-    """MIPS of each server at 100 % busy, from a capacity table.
+def read_capacity_table(path: str | Path) -> pd.DataFrame:
+    """Read a capacity table (CSV: ``server``/``vm`` and ``capacity, capacity_unit``, ``cpu_capacity_mhz``
+    or ``cpu_mhz``) with canonical column names, in its own units.
 
-    Accepts a mapping/Series ``server -> MIPS``; or a table (DataFrame or CSV path)
-    with a ``server`` (or ``vm``) column and either ``capacity, capacity_unit``
-    [``cores``, ``workload_class``] (an inventory), ``cpu_capacity_mhz`` (total MHz,
-    the Bitbrains ``_vms.csv``) or ``cpu_mhz`` (the TPDS 2013 ``_vms.csv``).  MHz
-    is converted with :func:`colonykit.sizing.capacity_to_mips` (Barton's number
-    and the workload class).
+    Convert it to MIPS with :func:`colonykit.sizing.capacity_mips`.
 
     Examples
     --------
-    >>> float(capacity_mips(pd.DataFrame({"vm": ["a"], "cpu_capacity_mhz": [5852.0]}))["a"])
-    1463.0
+    >>> list(read_capacity_table("tests/data/traces/mhz_small_vms.csv").columns)
+    ['server', 'cores', 'cpu_capacity_mhz']
     """
-    from colonykit import sizing
+    return _read_table(Path(path), "csv")
 
-    if isinstance(table, Mapping) and not isinstance(table, pd.DataFrame):
-        return pd.Series({str(k): float(v) for k, v in table.items()}, dtype=float)
-    if isinstance(table, pd.Series):
-        return table.astype(float).rename(index=str)
+
+#: Functions moved to :mod:`colonykit.sizing` (converting units is modelling, issue 15 §3).
+MOVED_TO_SIZING: tuple[str, ...] = ("capacity_mips", "mhz_to_mips_factor", "convert_unit")
+
+
+def _sizing(name: str) -> Any:
+    """``colonykit.sizing.<name>`` for a deprecated name of this module (FutureWarning).
+
+    The one place the reader reaches the model, by name and only for old callers, so that it does
+    not import it (tests/test_import_graph.py lists this forwarder).
+    """
+    import importlib
+
+    warnings.warn(f"colonykit.ingest.{name} moved to colonykit.sizing.{name} (readers return the "
+                  "source's own units; converting is modelling); the old name will be removed",
+                  FutureWarning, stacklevel=3)
+    return getattr(importlib.import_module("colonykit.sizing"), name)
+
+
+def capacity_mips(table: pd.DataFrame | pd.Series | Mapping[str, float] | str | Path, *,
+                  workload_class: str | None = None, bound: str = "typical") -> pd.Series:
+    """Deprecated: :func:`colonykit.sizing.capacity_mips` (a path is read with :func:`read_capacity_table`)."""
+    fn = _sizing("capacity_mips")
     if isinstance(table, str | Path):
-        frame = _read_table(Path(table), "csv")
-    else:
-        frame = table.copy()
-        frame.columns = [canonical_column(c) for c in frame.columns]
-    if "server" not in frame.columns:
-        msg = f"capacity table needs a 'server' (or 'vm') column (got {list(frame.columns)})"
-        raise InputError(msg)
-    wc = workload_class or sizing.REFERENCE_CLASS
-    if "capacity" in frame.columns and "capacity_unit" in frame.columns:
-        mips = sizing.capacity_to_mips(
-            frame["capacity"].to_numpy(dtype=float), frame["capacity_unit"].astype(str).to_numpy(),
-            workload_class=(frame["workload_class"].astype(str).to_numpy()
-                            if "workload_class" in frame.columns and workload_class is None else wc),
-            cores=frame["cores"].to_numpy(dtype=float) if "cores" in frame.columns else None,
-            bound=bound)
-    elif "cpu_capacity_mhz" in frame.columns or "cpu_mhz" in frame.columns:
-        col = "cpu_capacity_mhz" if "cpu_capacity_mhz" in frame.columns else "cpu_mhz"
-        mips = sizing.capacity_to_mips(frame[col].to_numpy(dtype=float), "mhz",
-                                       workload_class=wc, bound=bound)
-    else:
-        msg = ("capacity table needs columns capacity+capacity_unit, cpu_capacity_mhz or cpu_mhz "
-               f"(got {list(frame.columns)})")
-        raise InputError(msg)
-    return pd.Series(np.atleast_1d(mips), index=frame["server"].astype(str).to_numpy(), dtype=float)
+        table = read_capacity_table(table)
+    return fn(table, workload_class=workload_class, bound=bound)
 
 
 def mhz_to_mips_factor(workload_class: str | None = None, bound: str = "typical") -> float:
-    """MIPS per MHz of busy x86 clock (Barton's number via ``sizing.capacity_to_mips``).
-
-    Examples
-    --------
-    >>> mhz_to_mips_factor()
-    0.25
-    """
-    from colonykit import sizing
-
-    wc = workload_class or sizing.REFERENCE_CLASS
-    return float(sizing.capacity_to_mips(1000.0, "mhz", workload_class=wc, bound=bound)) / 1000.0
+    """Deprecated: :func:`colonykit.sizing.mhz_to_mips_factor`."""
+    return float(_sizing("mhz_to_mips_factor")(workload_class, bound))
 
 
 def convert_unit(frame: pd.DataFrame, unit: str, capacity: pd.Series | None = None, *,
                  workload_class: str | None = None, bound: str = "typical") -> pd.DataFrame:
-    """Convert a demand frame to ``unit`` (``cpu_pct``, ``mips`` or ``cpu_mhz``).
-
-    ``capacity`` is each server's MIPS at 100 % busy (see :func:`capacity_mips`);
-    it is needed to go between ``cpu_pct`` and the absolute units.
-
-    Examples
-    --------
-    >>> f = pd.DataFrame({"a": [10.0, 50.0]}); f.attrs.update(unit="cpu_pct", interval_s=300.0)
-    >>> convert_unit(f, "mips", pd.Series({"a": 200.0}))["a"].tolist()
-    [20.0, 100.0]
-    """
-    if unit not in UNITS:
-        err = unknown_name("trace unit", unit, UNITS)
-        raise err
-    src = frame.attrs.get("unit", "cpu_pct")
-    if src == unit:
-        return frame
-    factor = mhz_to_mips_factor(workload_class, bound)
-    if src == "cpu_mhz" and unit == "mips":
-        out = frame * factor
-    elif src == "mips" and unit == "cpu_mhz":
-        out = frame / factor
-    else:
-        if capacity is None:
-            msg = (f"cannot convert traces from {src} to {unit} without each server's capacity "
-                   "(pass capacity=…: a server->MIPS mapping, an inventory or a _vms.csv table)")
-            raise InputError(msg)
-        cap = capacity.reindex([str(c) for c in frame.columns])
-        missing = [str(c) for c, v in zip(frame.columns, cap.to_numpy(), strict=True)
-                   if not (np.isfinite(v) and v > 0)]
-        if missing:
-            msg = (f"no positive capacity for {len(missing)} server(s) {missing[:5]} "
-                   f"— needed to convert {src} to {unit}")
-            raise InputError(msg)
-        cap_arr = cap.to_numpy(dtype=float)
-        mips = frame.to_numpy(dtype=float)
-        if src == "cpu_pct":
-            mips = mips / 100.0 * cap_arr
-        elif src == "cpu_mhz":
-            mips = mips * factor
-        if unit == "cpu_pct":
-            values = mips / cap_arr * 100.0
-        elif unit == "cpu_mhz":
-            values = mips / factor
-        else:
-            values = mips
-        out = pd.DataFrame(values, index=frame.index, columns=frame.columns)
-    out.attrs = {**frame.attrs, "unit": unit}
-    return out
+    """Deprecated: :func:`colonykit.sizing.convert_unit`."""
+    return _sizing("convert_unit")(
+        frame, unit, capacity, workload_class=workload_class, bound=bound)
 
 
 # --------------------------------------------------------------------------- assembly
@@ -730,6 +579,7 @@ def read_traces(
     dtype: str = "float64",
     progress: bool | None = None,
     start: str | pd.Timestamp | None = None,
+    convert: bool | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Read utilisation traces (a file or a directory) into a wide demand frame.
 
@@ -742,11 +592,13 @@ def read_traces(
         Common grid step (``"5min"``, ``"1h"``, seconds).  Default: the native step.
         Samples are averaged within each grid cell.
     unit : {'cpu_pct', 'mips', 'cpu_mhz'}, optional
-        Unit of the result.  Default: the file's (preferring ``mips`` > ``cpu_mhz`` >
+        Which of the file's value columns to take (default: ``mips`` > ``cpu_mhz`` >
         ``cpu_pct`` when a file has several).  Wide and one-number-per-line files
-        carry no unit: their values are taken to be in ``unit`` (default ``cpu_pct``).  ``mips`` from ``cpu_pct`` needs
-        ``capacity``; for a ``X.csv[.gz]`` with a ``X_vms.csv`` next to it (the
-        ``../shared/data`` layout) that side file is used.
+        carry no unit: their values are taken to be in ``unit`` (default ``cpu_pct``).
+        The reader returns the source's own unit; convert with
+        :func:`colonykit.sizing.convert_unit` (a ``X_vms.csv`` next to ``X.csv[.gz]``, the
+        ``../shared/data`` layout, is named in ``meta["capacity_file"]``).  A unit the file
+        does not have is still converted here, with a ``FutureWarning`` (deprecated).
     fmt : str
         One of :data:`FORMATS`; ``auto`` sniffs each file.
     tz : str
@@ -757,9 +609,10 @@ def read_traces(
         How gaps on the grid are filled (``ffill`` = carry the last value forward,
         back-fill at the start).
     capacity : mapping, Series, DataFrame or path, optional
-        Per-server capacity (see :func:`capacity_mips`) for unit conversion.
+        Deprecated with the conversion: per-server capacity (see
+        :func:`colonykit.sizing.capacity_mips`).
     workload_class : str, optional
-        Workload class for MHz -> MIPS (default ``sizing.REFERENCE_CLASS``).
+        Deprecated with the conversion: workload class for MHz -> MIPS.
     epoch_unit : str
         Unit of numeric timestamps (``s`` or ``ms``).
     dtype : str
@@ -770,6 +623,10 @@ def read_traces(
     start : str or Timestamp, optional
         For ``step``-indexed traces: the time of step 0 (naive = ``tz``).  The index
         becomes a UTC ``DatetimeIndex`` (e.g. Bitbrains step 0 = 2013-09-02 00:00 UTC).
+    convert : bool, optional
+        ``False``: return the source's own unit even when ``unit`` asks for another (the caller
+        converts with :func:`colonykit.sizing.convert_unit`).  Default (None): convert, with a
+        ``FutureWarning`` (the reader converting is deprecated).
 
     Returns
     -------
@@ -922,17 +779,22 @@ def read_traces(
     frame.attrs = {"unit": src_unit, "interval_s": float(grid_s)}
 
     conversion = None
-    if unit is not None and unit != src_unit:
+    capacity_file = None
+    if root.is_file():
+        stem = re.sub(r"(\.csv)?(\.gz)?$", "", root.name)
+        side = root.with_name(f"{stem}_vms.csv")
+        capacity_file = str(side) if side.is_file() else None
+    if unit is not None and unit != src_unit and convert is not False:
+        # deprecated: the reader converting (use colonykit.sizing.convert_unit on the source's unit)
+        to_mips = _sizing("capacity_mips")
         cap = None
         if capacity is not None:
-            cap = capacity_mips(capacity, workload_class=workload_class)
-        elif root.is_file() and "cpu_pct" in (src_unit, unit):
-            stem = re.sub(r"(\.csv)?(\.gz)?$", "", root.name)
-            side = root.with_name(f"{stem}_vms.csv")
-            if side.is_file():
-                cap = capacity_mips(side, workload_class=workload_class)
-                conversion = f"capacity from {side.name}"
-        frame = convert_unit(frame, unit, cap, workload_class=workload_class)
+            cap = to_mips(read_capacity_table(capacity) if isinstance(capacity, str | Path) else capacity,
+                          workload_class=workload_class)
+        elif capacity_file is not None and "cpu_pct" in (src_unit, unit):
+            cap = to_mips(read_capacity_table(capacity_file), workload_class=workload_class)
+            conversion = f"capacity from {Path(capacity_file).name}"
+        frame = _sizing("convert_unit")(frame, unit, cap, workload_class=workload_class)
         frame = frame.astype(dtype)
         frame.attrs = {"unit": unit, "interval_s": float(grid_s)}
         conversion = f"{src_unit} -> {unit} via sizing.capacity_to_mips" + (
@@ -958,6 +820,7 @@ def read_traces(
         "gaps": gaps,
         "gaps_filled": int(gaps.sum()) if fill != "none" else 0,
         "conversion": conversion,
+        "capacity_file": capacity_file,
         "duplicate_samples": n_dup,
     }
     return frame, meta

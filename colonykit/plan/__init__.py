@@ -84,6 +84,7 @@ from colonykit.plan.scenario import (
     load_scenario,
     parse_scenario,
 )
+from colonykit.plan.summary import headline
 
 __all__ = [
     "API_VERSION",
@@ -130,5 +131,6 @@ __all__ = [
     "load_scenario",
     "parse_scenario",
     "plan_guest_count",
+    "headline",
     "validation_problems",
 ]

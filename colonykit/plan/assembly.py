@@ -62,6 +62,8 @@ class ColonyPlanResult:
     scenario : Scenario
         The scenario the plan was built from.
     extras : dict
+        ``"channels"`` (first host with DASD I/O: ``host``, ``load``, ``curve``, see
+        :func:`colonykit.plan.evidence.channel_extras`) when the scenario has an ``io`` section.
         With traces: ``"whitespace"`` (:class:`colonykit.whitespace.WhiteSpaceResult`),
         ``"demand"`` (the wide demand frame), ``"staggering"`` and ``"packing"`` results when
         they could be evaluated, and ``"trace_notes"`` (one sentence each).
@@ -336,12 +338,12 @@ def _sizing_extra(meas: Any, placement: Any) -> dict[str, Scalar]:
 def _limits(scen: Scenario) -> tuple[float, float, list[Assumption]]:
     """Overcommit limit and channel busy target, with their assumptions."""
     consts = reference.constants()
-    max_ratio = scen.rules.max_memory_overcommit_ratio or reference.constant("overcommit_limit_ratio")
+    max_ratio = scen.rules.max_memory_overcommit_ratio or reference.constant("max_memory_overcommit_ratio")
     busy_max = scen.rules.channel_max_busy_pct or reference.constant("channel_max_busy_pct")
     out = [
         Assumption(name="max_memory_overcommit_ratio", value=float(max_ratio), unit="ratio",
                    source="input" if scen.rules.max_memory_overcommit_ratio else
-                   str(consts.loc["overcommit_limit_ratio", "source"])),
+                   str(consts.loc["max_memory_overcommit_ratio", "source"])),
         Assumption(name="channel_max_busy_pct", value=float(busy_max), unit="pct",
                    source="input" if scen.rules.channel_max_busy_pct else
                    str(consts.loc["channel_max_busy_pct", "source"])),
@@ -511,6 +513,9 @@ def _build(scen: Scenario, inventory: pd.DataFrame | None, traces: Any,
     )
     plan_doc.findings = check_plan(plan_doc)
     extras: dict[str, Any] = {"trace_notes": list(place.notes)}
+    chan = ev.channel_extras(hosts)
+    if chan is not None:
+        extras["channels"] = chan
     if meas is not None:
         extras.update({"join": join, "measured": meas, "whitespace": ws, "demand": meas.guest_mips,
                        "placement": place, "packing": place.packing})

@@ -41,9 +41,9 @@ import numpy as np
 from colonykit import channels, memory, paging, reference, storage
 from colonykit import machine_limits as limits
 from colonykit.plan import carry
+from colonykit.plan import evidence as _evidence
 from colonykit.plan.document import (
     ColonyPlan,
-    EvidenceItem,
     Finding,
     Guest,
     Host,
@@ -53,8 +53,8 @@ from colonykit.plan.document import (
 )
 from colonykit.units import FBA_BLOCKS_PER_MIB, MIB_PER_GIB
 
-#: Evidence sections checked for "not evaluated" (CK012), in report order.
-EVIDENCE_SECTIONS = ("sizing", "white_space", "paging", "channels", "design", "memory")
+#: Evidence sections checked for "not evaluated" (CK012): the one list, in colonykit.plan.evidence.
+EVIDENCE_SECTIONS = _evidence.EVIDENCE_SECTIONS
 
 Extents = dict[str, list[tuple[int, int, str]]]
 
@@ -266,8 +266,7 @@ def _duplicate_checks(userids: Counter[str], names: Counter[str]) -> list[Findin
 def _evidence_checks(plan: ColonyPlan) -> list[Finding]:
     """CK012 for evidence not evaluated; CK015 for servers sized without a trace of their own."""
     out: list[Finding] = []
-    for section in EVIDENCE_SECTIONS:
-        item: EvidenceItem = getattr(plan.evidence, section)
+    for section, item in _evidence.sections(plan.evidence):
         if item.applicable and not item.evaluated:
             out.append(_finding("CK012", "warning", f"{section} not evaluated: {item.note}",
                                 f"evidence.{section}"))

@@ -9,9 +9,26 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from colonykit import memory, sizing, staggering
-from colonykit.plan.document import Assumption, EvidenceItem, Host, Scalar
+from colonykit import channels, memory, sizing, staggering
+from colonykit.plan.document import Assumption, Evidence, EvidenceItem, Host, Scalar
 from colonykit.units import MIB_PER_GIB
+
+#: The evidence sections, in report order: every :class:`EvidenceItem` field of :class:`Evidence`.
+#: The one list the checks (CK012) and the report read (issue 15 §4).
+EVIDENCE_SECTIONS: tuple[str, ...] = tuple(
+    name for name, f in Evidence.model_fields.items() if f.annotation is EvidenceItem)
+
+
+def sections(evidence: Evidence) -> list[tuple[str, EvidenceItem]]:
+    """``(name, item)`` of every section in :data:`EVIDENCE_SECTIONS` (read when called).
+
+    Examples
+    --------
+    >>> from colonykit.plan import build_plan
+    >>> [name for name, _item in sections(build_plan("data/examples/scenario.yaml").plan.evidence)]
+    ['sizing', 'white_space', 'paging', 'channels', 'design', 'memory']
+    """
+    return [(name, getattr(evidence, name)) for name in EVIDENCE_SECTIONS]
 
 
 def not_evaluated(note: str, method: str = "") -> EvidenceItem:
@@ -109,6 +126,22 @@ def memory_evidence(hosts: list[Host], max_ratio: float) -> EvidenceItem:
                         "expected resident storage and real storage for the target overcommit (Velocity: "
                         "Σ virtual ÷ ratio + 2 GB)",
                         source="colonykit.memory.overcommit_ratio, colonykit.memory.host_memory", values=values)
+
+
+def channel_extras(hosts: list[Host]) -> dict[str, Any] | None:
+    """The channel load and response curve of the first host with DASD I/O (the report's figure).
+
+    ``{"host": id, "load": ChannelResult, "curve": DataFrame}`` from
+    :func:`colonykit.channels.channel_load` and :func:`colonykit.channels.response_curve` (1, 2, 4
+    and the planned number of paths); None when no host has an ``io`` section.
+    """
+    host = next((h for h in hosts if h.io is not None), None)
+    if host is None or host.io is None:
+        return None
+    load = channels.channel_load(host.io.io_rate_per_s, host.io.connect_ms, paths=host.io.paths,
+                                 max_busy_pct=host.rules.channel_max_busy_pct)
+    curve = channels.response_curve(host.io.connect_ms, paths=sorted({1, 2, 4, int(host.io.paths)}))
+    return {"host": host.id, "load": load, "curve": curve}
 
 
 def design_evidence(design: Any, row: pd.Series, minidisk_volumes: int, volume_model: str) -> EvidenceItem:
