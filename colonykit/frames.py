@@ -207,6 +207,19 @@ def normalise_columns(frame: pd.DataFrame, *, source: str = "inventory", line_of
     (``CPU %``), duplicated columns (before any renaming), misspelled column names and
     sizes without a unit are errors.
 
+    Parameters
+    ----------
+    frame : DataFrame
+        The inventory as read.
+    source : str, optional
+        File name for the messages.
+    line_offset : int, optional
+        Line a person sees for row 0 (2 for a CSV with one header line).
+    line_word : str, optional
+        ``line`` or ``row`` in the messages.
+    units_table : DataFrame, optional
+        Capacity units (default: the catalog's).
+
     Examples
     --------
     >>> raw = pd.DataFrame({"Server": ["a"], "Memory (GB)": ["32"], "Peak CPU %": ["40%"]})
@@ -299,6 +312,21 @@ def validate_inventory(
 
     ``line_offset`` maps the 0-based row position to the line a person sees in
     the file (2 for a CSV with one header line).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The inventory as read.
+    source : str, optional
+        File name for the messages.
+    line_offset : int, optional
+        Line a person sees for row 0 (2 for a CSV with one header line).
+    line_word : str, optional
+        ``line`` or ``row`` in the messages.
+    workload_table : DataFrame, optional
+        Workload classes (default: the catalog's).
+    units_table : DataFrame, optional
+        Capacity units (default: the catalog's).
 
     Examples
     --------
@@ -482,6 +510,11 @@ VALUE_PREFERENCE: tuple[str, ...] = ("mips", "cpu_mhz", "cpu_pct")
 def canonical_column(name: object) -> str:
     """Canonical column name: lower-case, spaces/brackets -> ``_``, then :data:`TRACE_COLUMN_MAP`.
 
+    Parameters
+    ----------
+    name : object
+        A header as found in a file.
+
     Examples
     --------
     >>> canonical_column("VM"), canonical_column("CPU avg %"), canonical_column("Time Frame")
@@ -506,6 +539,11 @@ def step_seconds_default() -> float:
 
 def parse_interval(interval: str | float | int | pd.Timedelta | None) -> float | None:
     """Interval in seconds from ``"5min"``, ``"300s"``, ``300`` or a Timedelta.
+
+    Parameters
+    ----------
+    interval : str, float, int, pandas.Timedelta or None
+        The interval; ``None`` gives ``None``.
 
     Examples
     --------
@@ -536,6 +574,19 @@ def demand_problems(matrix: np.ndarray, names: list[str], index: pd.Index, where
 
     The one validation message of a demand frame (:func:`colonykit.packing.demand_matrix`,
     :func:`colonykit.whitespace.analyze`); callers detect fast and call this to say where.
+
+    Parameters
+    ----------
+    matrix : ndarray
+        Demand, servers × steps.
+    names : list of str
+        Server names (rows).
+    index : pandas.Index
+        Time index (columns).
+    where : str, optional
+        What the matrix is, for the messages.
+    limit : int, optional
+        Most problems listed.
 
     Examples
     --------

@@ -647,7 +647,7 @@ def host_memory(
         Storage z/VM keeps; default constant ``zvm_kept_storage_mib`` (2048).
     target_overcommit_ratio : float, optional
         Target for ``real_for_target_mib``; default constant ``overcommit_limit_ratio`` (1.5).
-    overcommit_limit_ratio : float, optional
+    max_memory_overcommit_ratio : float, optional
         The overcommit limit reported; default constant ``overcommit_limit_ratio`` (1.5).
 
     Examples

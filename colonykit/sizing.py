@@ -945,6 +945,15 @@ def capacity_mips(table: pd.DataFrame | pd.Series | Mapping[str, float], *,
     number and the workload class).  A file is read first with
     :func:`colonykit.ingest.traces.read_capacity_table`.
 
+    Parameters
+    ----------
+    table : DataFrame, Series or mapping
+        Capacity table or ``server -> MIPS``.
+    workload_class : str, optional
+        Workload class whose WLF converts MHz to MIPS (default: the table's or the default class).
+    bound : {'low', 'typical', 'high'}, optional
+        Which end of the workload-factor range.
+
     Examples
     --------
     >>> float(capacity_mips(pd.DataFrame({"vm": ["a"], "cpu_capacity_mhz": [5852.0]}))["a"])
@@ -984,6 +993,13 @@ def capacity_mips(table: pd.DataFrame | pd.Series | Mapping[str, float], *,
 def mhz_to_mips_factor(workload_class: str | None = None, bound: str = "typical") -> float:
     """MIPS per MHz of busy x86 clock (Barton's number via :func:`capacity_to_mips`).
 
+    Parameters
+    ----------
+    workload_class : str, optional
+        Workload class whose WLF converts MHz to MIPS (default: the table's or the default class).
+    bound : {'low', 'typical', 'high'}, optional
+        Which end of the workload-factor range.
+
     Examples
     --------
     >>> mhz_to_mips_factor()
@@ -1000,6 +1016,19 @@ def convert_unit(frame: pd.DataFrame, unit: str, capacity: pd.Series | None = No
     The readers return the source's own unit (``frame.attrs["unit"]``); converting is
     modelling and lives here.  ``capacity`` is each server's MIPS at 100 % busy (see
     :func:`capacity_mips`); it is needed to go between ``cpu_pct`` and the absolute units.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Demand frame in its source unit (``frame.attrs['unit']``).
+    unit : str
+        ``cpu_pct``, ``mips`` or ``cpu_mhz``.
+    capacity : Series, optional
+        MIPS of each server at 100 % busy (:func:`capacity_mips`).
+    workload_class : str, optional
+        Workload class whose WLF converts MHz to MIPS (default: the table's or the default class).
+    bound : {'low', 'typical', 'high'}, optional
+        Which end of the workload-factor range.
 
     Examples
     --------

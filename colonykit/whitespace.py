@@ -535,7 +535,7 @@ class WhiteSpaceResult(DictMixin):
     saving_vs_peaks_pct : float
         100 × (1 − capacity_needed ÷ sum_of_peaks) [%].
     idle_servers : list of str
-        Servers whose peak stays below ``idle_peak_util_pct``.
+        Servers whose peak stays below ``idle_util_peak_pct``.
     parameters : dict
         The parameters used (headroom, percentile, idle threshold, spikes).
 
@@ -789,13 +789,13 @@ def resolve_parameters(headroom_pct: float | None = None, percentile: float | No
         Headroom above the composite peak (default constant ``whitespace_headroom_pct``).
     percentile : float, optional
         Percentile for spikes (default constant ``spike_percentile``).
-    idle_peak_util_pct : float, optional
-        Idle threshold (default constant ``idle_peak_util_pct``).
+    idle_util_peak_pct : float, optional
+        Idle threshold (default constant ``idle_util_peak_pct``).
 
     Returns
     -------
     tuple of float
-        ``(headroom_pct, percentile, idle_peak_util_pct)``.
+        ``(headroom_pct, percentile, idle_util_peak_pct)``.
 
     Raises
     ------
@@ -866,7 +866,7 @@ def from_stats(
         As in :func:`analyze`.
     configured : float, Series or mapping, optional
         As in :func:`analyze`.
-    percentile, idle_peak_util_pct : float, optional
+    percentile, idle_util_peak_pct : float, optional
         As in :func:`analyze`.
 
     Returns

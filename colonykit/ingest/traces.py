@@ -479,6 +479,11 @@ def read_capacity_table(path: str | Path) -> pd.DataFrame:
 
     Convert it to MIPS with :func:`colonykit.sizing.capacity_mips`.
 
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file.
+
     Examples
     --------
     >>> list(read_capacity_table("tests/data/traces/mhz_small_vms.csv").columns)
@@ -507,7 +512,17 @@ def _sizing(name: str) -> Any:
 
 def capacity_mips(table: pd.DataFrame | pd.Series | Mapping[str, float] | str | Path, *,
                   workload_class: str | None = None, bound: str = "typical") -> pd.Series:
-    """Deprecated: :func:`colonykit.sizing.capacity_mips` (a path is read with :func:`read_capacity_table`)."""
+    """Deprecated: :func:`colonykit.sizing.capacity_mips` (a path is read with :func:`read_capacity_table`).
+
+    Parameters
+    ----------
+    table : DataFrame, Series, mapping, str or Path
+        Capacity table, or its CSV file.
+    workload_class : str, optional
+        Workload class whose WLF converts MHz to MIPS (default: the table's or the default class).
+    bound : {'low', 'typical', 'high'}, optional
+        Which end of the workload-factor range.
+    """
     fn = _sizing("capacity_mips")
     if isinstance(table, str | Path):
         table = read_capacity_table(table)
@@ -515,13 +530,35 @@ def capacity_mips(table: pd.DataFrame | pd.Series | Mapping[str, float] | str | 
 
 
 def mhz_to_mips_factor(workload_class: str | None = None, bound: str = "typical") -> float:
-    """Deprecated: :func:`colonykit.sizing.mhz_to_mips_factor`."""
+    """Deprecated: :func:`colonykit.sizing.mhz_to_mips_factor`.
+
+    Parameters
+    ----------
+    workload_class : str, optional
+        Workload class whose WLF converts MHz to MIPS (default: the table's or the default class).
+    bound : {'low', 'typical', 'high'}, optional
+        Which end of the workload-factor range.
+    """
     return float(_sizing("mhz_to_mips_factor")(workload_class, bound))
 
 
 def convert_unit(frame: pd.DataFrame, unit: str, capacity: pd.Series | None = None, *,
                  workload_class: str | None = None, bound: str = "typical") -> pd.DataFrame:
-    """Deprecated: :func:`colonykit.sizing.convert_unit`."""
+    """Deprecated: :func:`colonykit.sizing.convert_unit`.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Demand frame in its source unit.
+    unit : str
+        Target unit.
+    capacity : Series, optional
+        MIPS of each server at 100 % busy.
+    workload_class : str, optional
+        Workload class whose WLF converts MHz to MIPS (default: the table's or the default class).
+    bound : {'low', 'typical', 'high'}, optional
+        Which end of the workload-factor range.
+    """
     return _sizing("convert_unit")(
         frame, unit, capacity, workload_class=workload_class, bound=bound)
 

@@ -22,6 +22,11 @@ EVIDENCE_SECTIONS: tuple[str, ...] = tuple(
 def sections(evidence: Evidence) -> list[tuple[str, EvidenceItem]]:
     """``(name, item)`` of every section in :data:`EVIDENCE_SECTIONS` (read when called).
 
+    Parameters
+    ----------
+    evidence : Evidence
+        The plan's evidence.
+
     Examples
     --------
     >>> from colonykit.plan import build_plan
@@ -134,6 +139,11 @@ def channel_extras(hosts: list[Host]) -> dict[str, Any] | None:
     ``{"host": id, "load": ChannelResult, "curve": DataFrame}`` from
     :func:`colonykit.channels.channel_load` and :func:`colonykit.channels.response_curve` (1, 2, 4
     and the planned number of paths); None when no host has an ``io`` section.
+
+    Parameters
+    ----------
+    hosts : list of Host
+        The plan's hosts.
     """
     host = next((h for h in hosts if h.io is not None), None)
     if host is None or host.io is None:

@@ -10,6 +10,11 @@ from colonykit.plan.document import plan_guest_count
 def headline(result: Any) -> dict[str, Any]:
     """Headline numbers of a plan result, each read from a result field.
 
+    Parameters
+    ----------
+    result : ColonyPlanResult
+        The result of :func:`colonykit.plan.build_plan`.
+
     Examples
     --------
     >>> from colonykit.plan import build_plan
