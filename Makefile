@@ -51,6 +51,7 @@ workshop: $(STAMP_RUN)
 ## make test: the whole suite (unit, property, CLI, notebooks)
 test: $(STAMP_TEST)
 	$(PY) -m ruff check colonykit tests benchmarks
+	$(PY) -m ruff format --check colonykit tests benchmarks docs
 	$(PY) -m mypy
 	$(PY) -m pytest -n 2 --dist loadfile tests -p no:cacheprovider; \
 	  rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; exit 1; fi; exit $$rc
@@ -103,6 +104,7 @@ bench-readme: $(STAMP_TEST)
 
 lint: $(STAMP_TEST)
 	$(PY) -m ruff check colonykit tests benchmarks
+	$(PY) -m ruff format --check colonykit tests benchmarks docs
 	$(PY) -m mypy
 
 clean:

@@ -36,7 +36,9 @@ def run() -> dict:
     t_vec = time.perf_counter() - t0
     m = 10_000
     t0 = time.perf_counter()
-    ref = np.array([_erlang_c_scalar(int(ci), float(ai)) for ci, ai in zip(c[:m], a[:m], strict=True)])
+    ref = np.array(
+        [_erlang_c_scalar(int(ci), float(ai)) for ci, ai in zip(c[:m], a[:m], strict=True)]
+    )
     t_loop = (time.perf_counter() - t0) * n / m
     max_abs_diff = float(np.max(np.abs(vec[:m] - ref)))
 

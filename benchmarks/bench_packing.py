@@ -41,8 +41,10 @@ from colonykit import packing
 
 REPO = Path(__file__).resolve().parents[1]
 #: ../shared/data next to the checkout (or next to a parent: worktrees sit one level deeper).
-SHARED = next((p / "shared" / "data" for p in REPO.parents if (p / "shared" / "data").is_dir()),
-              REPO.parent / "shared" / "data")
+SHARED = next(
+    (p / "shared" / "data" for p in REPO.parents if (p / "shared" / "data").is_dir()),
+    REPO.parent / "shared" / "data",
+)
 #: The repo's copy (data/traces, with PROVENANCE.md) first, then ../shared/data.
 PLANETLAB_CANDIDATES = (
     REPO / "data" / "traces" / "planetlab_20110303" / "planetlab_20110303.csv.gz",
@@ -71,7 +73,9 @@ def planetlab_profiles() -> pd.DataFrame | None:
     return long.pivot(index="step", columns="vm", values="cpu_pct").sort_index(axis=1)
 
 
-def synthesise(profiles: np.ndarray, n: int = N_SERVERS, days: int = DAYS, seed: int = 2011) -> np.ndarray:
+def synthesise(
+    profiles: np.ndarray, n: int = N_SERVERS, days: int = DAYS, seed: int = 2011
+) -> np.ndarray:
     """(n, days × 288) float32 demand in cpu % from real day profiles (see module docstring)."""
     rng = np.random.default_rng(seed)
     steps = profiles.shape[1]
@@ -81,7 +85,9 @@ def synthesise(profiles: np.ndarray, n: int = N_SERVERS, days: int = DAYS, seed:
     base = profiles[vm[:, None], idx].astype(np.float32)
     out = np.empty((n, days * steps), dtype=np.float32)
     view = out.reshape(n, days, steps)
-    np.multiply(base[:, None, :], rng.uniform(0.8, 1.2, (n, days)).astype(np.float32)[:, :, None], out=view)
+    np.multiply(
+        base[:, None, :], rng.uniform(0.8, 1.2, (n, days)).astype(np.float32)[:, :, None], out=view
+    )
     view *= rng.uniform(0.5, 1.5, n).astype(np.float32)[:, None, None]
     np.minimum(out, 100.0, out=out)
     return out
@@ -92,7 +98,9 @@ def fallback_profiles(seed: int = 7, n: int = 1000, steps: int = STEPS_PER_DAY) 
     rng = np.random.default_rng(seed)
     t = np.arange(steps) / steps * 2 * np.pi
     level = rng.uniform(2, 25, n)[:, None]
-    wave = 1 + rng.uniform(0, 0.8, n)[:, None] * np.sin(t[None, :] - rng.uniform(0, 2 * np.pi, n)[:, None])
+    wave = 1 + rng.uniform(0, 0.8, n)[:, None] * np.sin(
+        t[None, :] - rng.uniform(0, 2 * np.pi, n)[:, None]
+    )
     noise = rng.gamma(2.0, 0.5, (n, steps))
     return np.clip(level * wave * noise, 0, 100)
 
@@ -129,25 +137,42 @@ def _measured(fn: Callable[[], Any]) -> tuple[Any, float, float, float]:
     return out, wall, peak, cpu
 
 
-def _instance(name: str, demand: pd.DataFrame, host_capacity: float, max_util_pct: float = 100.0,
-              **extra: Any) -> dict:
+def _instance(
+    name: str, demand: pd.DataFrame, host_capacity: float, max_util_pct: float = 100.0, **extra: Any
+) -> dict:
     result, wall, peak, cpu = _measured(lambda: packing.pack(demand, host_capacity, max_util_pct))
     matrix, _, _ = packing.demand_matrix(demand)
     t0 = time.perf_counter()
     bf = best_fit_summed(matrix, result.capacity)
     t_bf = time.perf_counter() - t0
     return {
-        "instance": name, "servers": demand.shape[1], "steps": demand.shape[0],
-        "host_capacity": round(host_capacity, 3), "max_util_pct": max_util_pct,
-        "hosts": result.hosts_used, "best_bound": result.lower_bound, "bound": result.bound,
-        "bounds": result.bounds, "gap_hosts": result.gap_hosts, "method": result.method,
-        "optimal": result.optimal, "wall_s": round(wall, 3), "cpu_s": round(cpu, 3),
+        "instance": name,
+        "servers": demand.shape[1],
+        "steps": demand.shape[0],
+        "host_capacity": round(host_capacity, 3),
+        "max_util_pct": max_util_pct,
+        "hosts": result.hosts_used,
+        "best_bound": result.lower_bound,
+        "bound": result.bound,
+        "bounds": result.bounds,
+        "gap_hosts": result.gap_hosts,
+        "method": result.method,
+        "optimal": result.optimal,
+        "wall_s": round(wall, 3),
+        "cpu_s": round(cpu, 3),
         "peak_mb": round(peak, 1),
-        "search": None if result.search is None else {
-            "hosts_before": result.search.hosts_before, "iterations": result.search.iterations,
-            "seconds": result.search.seconds, "stopped": result.search.stopped},
-        "ffd_peak_hosts": result.ffd_peak_hosts, "pabfd_like_hosts": bf,
-        "pabfd_like_s": round(t_bf, 3), **extra,
+        "search": None
+        if result.search is None
+        else {
+            "hosts_before": result.search.hosts_before,
+            "iterations": result.search.iterations,
+            "seconds": result.search.seconds,
+            "stopped": result.search.stopped,
+        },
+        "ffd_peak_hosts": result.ffd_peak_hosts,
+        "pabfd_like_hosts": bf,
+        "pabfd_like_s": round(t_bf, 3),
+        **extra,
     }
 
 
@@ -160,8 +185,14 @@ def real_instances(wide: pd.DataFrame | None) -> list[dict]:
         vm_mips = np.repeat(np.asarray(CLOUDSIM_VM_MIPS, dtype=float), -(-n // 4))[:n]
         mips = wide.astype(float) * (vm_mips / 100.0)
         mips.attrs["unit"] = "mips"
-        out.append(_instance("planetlab_20110303 MIPS / 5,320-MIPS hosts", mips, CLOUDSIM_HOST_MIPS,
-                             goal_hosts=46))
+        out.append(
+            _instance(
+                "planetlab_20110303 MIPS / 5,320-MIPS hosts",
+                mips,
+                CLOUDSIM_HOST_MIPS,
+                goal_hosts=46,
+            )
+        )
         pct = wide.astype(float)
         pct.attrs["unit"] = "cpu_pct"
         out.append(_instance("planetlab_20110303 cpu_pct / 400 % hosts", pct, PLANETLAB_PCT_HOST))
@@ -175,13 +206,20 @@ def real_instances(wide: pd.DataFrame | None) -> list[dict]:
     else:
         frame = built.extras["demand"]  # the 50 guests' own MIPS series (measured colony)
         util = round(pk.capacity / pk.host_capacity * 100.0, 9)
-        row = _instance("bitbrains_rnd 50 VMs / example LPAR", frame, pk.host_capacity, util,
-                        plan_hosts=pk.hosts_used)
+        row = _instance(
+            "bitbrains_rnd 50 VMs / example LPAR",
+            frame,
+            pk.host_capacity,
+            util,
+            plan_hosts=pk.hosts_used,
+        )
         row["bound_equals_packing"] = row["best_bound"] == row["hosts"]
         out.append(row)
     if BITBRAINS_499.is_file():
         frame, _ = read_traces(BITBRAINS_499, unit="cpu_mhz", progress=False)
-        out.append(_instance("bitbrains_rnd 499 VMs / 80,000-MHz hosts", frame, BITBRAINS_499_HOST_MHZ))
+        out.append(
+            _instance("bitbrains_rnd 499 VMs / 80,000-MHz hosts", frame, BITBRAINS_499_HOST_MHZ)
+        )
     else:
         out.append({"instance": "bitbrains_rnd 499 VMs", "skipped": "../shared/data not present"})
     return out
@@ -191,18 +229,29 @@ def bench_large(profiles: np.ndarray) -> dict:
     t0 = time.perf_counter()
     matrix = synthesise(profiles)
     t_gen = time.perf_counter() - t0
-    frame = pd.DataFrame(matrix.T, columns=[f"srv{i:05d}" for i in range(matrix.shape[0])], copy=False)
+    frame = pd.DataFrame(
+        matrix.T, columns=[f"srv{i:05d}" for i in range(matrix.shape[0])], copy=False
+    )
     frame.attrs["unit"] = "cpu_pct"
-    result, wall, peak, cpu = _measured(lambda: packing.pack(frame, HOST_CAPACITY_PCT,
-                                                             method="heuristic"))
+    result, wall, peak, cpu = _measured(
+        lambda: packing.pack(frame, HOST_CAPACITY_PCT, method="heuristic")
+    )
     return {
-        "servers": matrix.shape[0], "steps": matrix.shape[1], "dtype": str(matrix.dtype),
+        "servers": matrix.shape[0],
+        "steps": matrix.shape[1],
+        "dtype": str(matrix.dtype),
         "input_mb": round(matrix.nbytes / 1e6, 1),
-        "host_capacity_pct": HOST_CAPACITY_PCT, "synthesis_s": round(t_gen, 2),
-        "wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "peak_mb_above_input": round(peak, 1),
-        "hosts": result.hosts_used, "best_bound": result.lower_bound, "bound": result.bound,
+        "host_capacity_pct": HOST_CAPACITY_PCT,
+        "synthesis_s": round(t_gen, 2),
+        "wall_s": round(wall, 2),
+        "cpu_s": round(cpu, 2),
+        "peak_mb_above_input": round(peak, 1),
+        "hosts": result.hosts_used,
+        "best_bound": result.lower_bound,
+        "bound": result.bound,
         "gap_hosts": result.gap_hosts,
-        "meets_time_goal": wall <= GOAL_LARGE_S, "meets_memory_goal": peak <= GOAL_LARGE_MB,
+        "meets_time_goal": wall <= GOAL_LARGE_S,
+        "meets_memory_goal": peak <= GOAL_LARGE_MB,
         "ffd_peak_hosts": result.ffd_peak_hosts,
         "hosts_over_bound": round(result.hosts_used / max(result.lower_bound, 1), 4),
         "search_s": None if result.search is None else result.search.seconds,
@@ -213,9 +262,11 @@ def bench_large(profiles: np.ndarray) -> dict:
 def run() -> dict:
     wide = planetlab_profiles()
     profiles = wide.to_numpy(dtype=np.float32).T if wide is not None else fallback_profiles()
-    return {"real": real_instances(wide), "large_10000x8640": bench_large(profiles),
-            "goals": {"planetlab_mips_hosts": 46, "large_s": GOAL_LARGE_S,
-                      "large_mb": GOAL_LARGE_MB}}
+    return {
+        "real": real_instances(wide),
+        "large_10000x8640": bench_large(profiles),
+        "goals": {"planetlab_mips_hosts": 46, "large_s": GOAL_LARGE_S, "large_mb": GOAL_LARGE_MB},
+    }
 
 
 if __name__ == "__main__":

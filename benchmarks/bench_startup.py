@@ -26,7 +26,11 @@ def _cli() -> list[str]:
     script = Path(sys.executable).with_name("colonykit")
     if script.is_file():
         return [str(script)]
-    return [sys.executable, "-c", "import sys; from colonykit.cli import main; sys.exit(main(sys.argv[1:]))"]
+    return [
+        sys.executable,
+        "-c",
+        "import sys; from colonykit.cli import main; sys.exit(main(sys.argv[1:]))",
+    ]
 
 
 def _best(cmd: list[str]) -> float:
@@ -44,11 +48,15 @@ def run() -> dict:
     t_size = _best([*_cli(), "size", str(INVENTORY), "--target", "z15"])
     t_paging = _best([*_cli(), "paging", *PAGING_ARGS])
     return {
-        "python_pass_s": round(t_pass, 3), "help_s": round(t_help, 3), "size_s": round(t_size, 3),
+        "python_pass_s": round(t_pass, 3),
+        "help_s": round(t_help, 3),
+        "size_s": round(t_size, 3),
         "paging_s": round(t_paging, 3),
-        "help_over_pass": round(t_help / t_pass, 2), "size_over_pass": round(t_size / t_pass, 2),
+        "help_over_pass": round(t_help / t_pass, 2),
+        "size_over_pass": round(t_size / t_pass, 2),
         "paging_over_pass": round(t_paging / t_pass, 2),
-        "goal_help_s": GOAL_HELP_S, "meets_help_goal": t_help <= GOAL_HELP_S,
+        "goal_help_s": GOAL_HELP_S,
+        "meets_help_goal": t_help <= GOAL_HELP_S,
     }
 
 

@@ -34,8 +34,10 @@ from colonykit.ingest import read_traces
 ROOT = Path(__file__).resolve().parents[1]
 PLANETLAB = ROOT / "data" / "traces" / "planetlab_20110303"
 #: ../shared/data next to the checkout (or next to a parent: worktrees sit one level deeper).
-SHARED = next((p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()),
-              ROOT.parent / "shared" / "data")
+SHARED = next(
+    (p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()),
+    ROOT.parent / "shared" / "data",
+)
 N_SERVERS = 10_000
 N_DAYS = 30
 REPEATS = 5
@@ -53,7 +55,9 @@ def synthetic(n_servers: int = N_SERVERS, n_days: int = N_DAYS, seed: int = 2011
     pick = rng.integers(0, profiles.shape[0], n_servers)
     shift = rng.integers(0, n_t, n_servers)
     cols = (np.arange(n_t)[None, :] + shift[:, None]) % n_t
-    day = profiles[pick[:, None], cols] * rng.uniform(0.5, 1.5, n_servers).astype(np.float32)[:, None]
+    day = (
+        profiles[pick[:, None], cols] * rng.uniform(0.5, 1.5, n_servers).astype(np.float32)[:, None]
+    )
     np.minimum(day, 100.0, out=day)
     return np.tile(day, (1, n_days))
 
@@ -66,10 +70,16 @@ def _real(path: Path, name: str) -> dict:
     r = whitespace.analyze(frame)
     t_an = time.perf_counter() - t0
     return {
-        "trace": name, "servers": r.servers, "steps": r.steps, "unit": r.unit,
-        "read_s": round(t_read, 3), "analyze_s": round(t_an, 4),
-        "sum_of_peaks": round(r.sum_of_peaks, 2), "composite_peak": round(r.composite_peak, 2),
-        "composite_mean": round(r.composite_mean, 2), "peak_ratio": round(r.peak_ratio, 3),
+        "trace": name,
+        "servers": r.servers,
+        "steps": r.steps,
+        "unit": r.unit,
+        "read_s": round(t_read, 3),
+        "analyze_s": round(t_an, 4),
+        "sum_of_peaks": round(r.sum_of_peaks, 2),
+        "composite_peak": round(r.composite_peak, 2),
+        "composite_mean": round(r.composite_mean, 2),
+        "peak_ratio": round(r.peak_ratio, 3),
         "white_space_pct": round(r.white_space_pct, 2),
         "mean_white_space_pct": round(r.mean_white_space_pct, 2),
         "capacity_needed_10pct_headroom": round(r.capacity_needed, 1),
@@ -97,14 +107,17 @@ def _synthetic_part() -> dict:
     a = synthetic()
     t_build = time.perf_counter() - t0
     w = a.T  # (time, server) view
-    t = _interleaved({
-        "sum": lambda: np.sum(a),
-        "hot": lambda: whitespace.analyze(w, unit="cpu_pct", spikes=False, validate=False),
-        "validated": lambda: whitespace.analyze(w, unit="cpu_pct", spikes=False),
-        "exact": lambda: whitespace.analyze(w, unit="cpu_pct", validate=False),
-        "approx": lambda: whitespace.analyze(w, unit="cpu_pct", validate=False,
-                                             percentile_method="approx"),
-    })
+    t = _interleaved(
+        {
+            "sum": lambda: np.sum(a),
+            "hot": lambda: whitespace.analyze(w, unit="cpu_pct", spikes=False, validate=False),
+            "validated": lambda: whitespace.analyze(w, unit="cpu_pct", spikes=False),
+            "exact": lambda: whitespace.analyze(w, unit="cpu_pct", validate=False),
+            "approx": lambda: whitespace.analyze(
+                w, unit="cpu_pct", validate=False, percentile_method="approx"
+            ),
+        }
+    )
     ex = whitespace.analyze(w, unit="cpu_pct", validate=False)
     exact = ex.per_server["p95"].to_numpy()
     apx = whitespace.analyze(w, unit="cpu_pct", validate=False, percentile_method="approx")
@@ -113,8 +126,11 @@ def _synthetic_part() -> dict:
     r = whitespace.analyze(w, unit="cpu_pct", spikes=False, validate=False)
     t_sum = t["sum"]
     return {
-        "shape": list(w.shape), "dtype": str(a.dtype), "bytes": int(a.nbytes),
-        "build_s": round(t_build, 3), "repeats": REPEATS,
+        "shape": list(w.shape),
+        "dtype": str(a.dtype),
+        "bytes": int(a.nbytes),
+        "build_s": round(t_build, 3),
+        "repeats": REPEATS,
         "numpy_sum_s": round(t_sum, 4),
         "analyze_hot_s": round(t["hot"], 4),
         "ratio_hot_to_sum": round(t["hot"] / t_sum, 2),
@@ -124,8 +140,9 @@ def _synthetic_part() -> dict:
         "ratio_with_p95_to_sum": round(t["exact"] / t_sum, 2),
         "goal_ratio_with_p95": GOAL_EXACT,
         "meets_exact_goal": t["exact"] / t_sum <= GOAL_EXACT,
-        "exact_p95_equals_numpy_percentile": bool(np.array_equal(
-            exact, np.percentile(w, 95, axis=0).astype(np.float64))),
+        "exact_p95_equals_numpy_percentile": bool(
+            np.array_equal(exact, np.percentile(w, 95, axis=0).astype(np.float64))
+        ),
         "analyze_with_approx_p95_s": round(t["approx"], 3),
         "ratio_with_approx_p95_to_sum": round(t["approx"] / t_sum, 2),
         "goal_ratio_with_approx_p95": GOAL_APPROX,
@@ -134,10 +151,11 @@ def _synthetic_part() -> dict:
         "approx_p95_error_median": round(float(np.median(apx_err)), 4),
         "approx_p95_stated_bound_max": round(apx.parameters["percentile_error_max"], 4),
         "approx_p95_stated_bound_median": round(float(np.median(apx_bound)), 4),
-        "approx_within_stated_bound": bool(
-            (apx_err <= apx_bound + 1e-9).all()),
+        "approx_within_stated_bound": bool((apx_err <= apx_bound + 1e-9).all()),
         "approx_fallback_servers": apx.parameters["percentile_fallback_servers"],
-        "approx_fallback_rate": round(apx.parameters["percentile_fallback_servers"] / w.shape[1], 5),
+        "approx_fallback_rate": round(
+            apx.parameters["percentile_fallback_servers"] / w.shape[1], 5
+        ),
         "goal_ratio": 3.0,
         "white_space_pct": round(r.white_space_pct, 2),
         "sum_of_peaks": round(r.sum_of_peaks, 1),
@@ -170,22 +188,30 @@ def _dask_part() -> dict:
         client.close()
         client.cluster.close()
     return {
-        "trace": "planetlab_20110303 as 8 Parquet files", "rows": len(long),
+        "trace": "planetlab_20110303 as 8 Parquet files",
+        "rows": len(long),
         "dask_s": round(t_dask, 3),
         "equal_to_in_memory": bool(
-            dsk.sum_of_peaks == mem.sum_of_peaks and dsk.composite_peak == mem.composite_peak
+            dsk.sum_of_peaks == mem.sum_of_peaks
+            and dsk.composite_peak == mem.composite_peak
             and np.allclose(dsk.composite.to_numpy(), mem.composite.to_numpy())
-            and np.allclose(dsk.per_server.sort_index()["p95"], mem.per_server.sort_index()["p95"])),
+            and np.allclose(dsk.per_server.sort_index()["p95"], mem.per_server.sort_index()["p95"])
+        ),
         "white_space_pct": round(dsk.white_space_pct, 2),
     }
 
 
 def run() -> dict:
-    out: dict = {"synthetic": _synthetic_part(),
-                 "real": [_real(PLANETLAB, "planetlab_20110303 (bundled)")],
-                 "dask": _dask_part()}
+    out: dict = {
+        "synthetic": _synthetic_part(),
+        "real": [_real(PLANETLAB, "planetlab_20110303 (bundled)")],
+        "dask": _dask_part(),
+    }
     for path, name in [
-        (SHARED / "bitbrains_rnd" / "bitbrains_rnd_20130902_7d.csv.gz", "bitbrains_rnd 7d (shared)"),
+        (
+            SHARED / "bitbrains_rnd" / "bitbrains_rnd_20130902_7d.csv.gz",
+            "bitbrains_rnd 7d (shared)",
+        ),
         (SHARED / "azure_v1_sample" / "azure_v1_100vm_cpu.csv.gz", "azure_v1 100 VMs (shared)"),
         (SHARED / "gcd_vms" / "gcd_vms_1600.csv.gz", "google-derived 1600 VM-days (shared)"),
     ]:

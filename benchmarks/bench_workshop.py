@@ -19,8 +19,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SIZES = {100: ({"file": 38, "dns": 16, "firewall": 8, "web": 38}, 1),
-         1000: ({"file": 385, "dns": 154, "firewall": 77, "web": 384}, 4)}
+SIZES = {
+    100: ({"file": 38, "dns": 16, "firewall": 8, "web": 38}, 1),
+    1000: ({"file": 385, "dns": 154, "firewall": 77, "web": 384}, 4),
+}
 #: Control -> the values it is moved through (each value change is one timed update).
 MOVES = {
     "target_util_pct": [60, 70, 80, 90],
@@ -32,7 +34,12 @@ MOVES = {
     "max_memory_overcommit_ratio": [1.2, 2.0, 1.5, 1.8],
     "workload_class": ["web", "database", "(as inventory)", "cpu-bound"],
     "smt": [True, False, True, False],
-    "memory_gib_per_host": [2048.0, 1024.0, 1536.0, 0.0],  # 0 = 1:1 with the guests' virtual storage
+    "memory_gib_per_host": [
+        2048.0,
+        1024.0,
+        1536.0,
+        0.0,
+    ],  # 0 = 1:1 with the guests' virtual storage
 }
 
 
@@ -61,8 +68,12 @@ def run() -> dict:
         # the dashboard (new FigureWidget per chart) and, in the same run, the notebook explorer
         # (figures updated in place) for the ratio
         for mode, replace in (("dashboard", True), ("in_place", False)):
-            ui = widgets.explorer(scen, inventory=inv, export_dir=REPO / "out" / "bench-workshop",
-                                  replace_figures=replace)
+            ui = widgets.explorer(
+                scen,
+                inventory=inv,
+                export_dir=REPO / "out" / "bench-workshop",
+                replace_figures=replace,
+            )
             ui.pin_button.click()
             per: dict[str, dict[str, float]] = {}
             every: list[float] = []
@@ -76,14 +87,22 @@ def run() -> dict:
                     times.append((time.perf_counter() - t0) * 1000.0)
                     assert "ck-error" not in ui.status.value, (name, v, ui.status.value)
                 wid.value = start
-                per[name] = {"median_ms": round(statistics.median(times), 1),
-                             "p95_ms": round(_pct(times, 95), 1), "updates": len(times)}
+                per[name] = {
+                    "median_ms": round(statistics.median(times), 1),
+                    "p95_ms": round(_pct(times, 95), 1),
+                    "updates": len(times),
+                }
                 every += times
             row["guests"] = ui.model.state.headline["guests"]
-            row[mode] = {"all_controls_median_ms": round(statistics.median(every), 1),
-                         "all_controls_p95_ms": round(_pct(every, 95), 1), "per_control": per}
+            row[mode] = {
+                "all_controls_median_ms": round(statistics.median(every), 1),
+                "all_controls_p95_ms": round(_pct(every, 95), 1),
+                "per_control": per,
+            }
         row["dashboard_over_in_place_median"] = round(
-            row["dashboard"]["all_controls_median_ms"] / row["in_place"]["all_controls_median_ms"], 2)
+            row["dashboard"]["all_controls_median_ms"] / row["in_place"]["all_controls_median_ms"],
+            2,
+        )
         out[f"servers_{servers}"] = row
     out["loadavg_1min_after"] = round(os.getloadavg()[0], 2)
     return out

@@ -37,36 +37,54 @@ def _whitespace(b: dict) -> list[Row]:
     rows: list[Row] = []
     shape = s.get("shape", [0, 0])
     what = f"{shape[1]:,} servers × {shape[0]:,} samples {s.get('dtype', '')}"
-    rows.append((
-        f"white space, {what} (composite, sum of peaks, per-server mean/peak, white space)",
-        f"{_num(s.get('analyze_hot_s'), '.3f')} s = **{_num(s.get('ratio_hot_to_sum'))} ×** one "
-        f"`numpy.sum` pass ({_num(s.get('numpy_sum_s'), '.3f')} s)",
-        f"≤ {_num(s.get('goal_ratio'), 'g')} ×: {_met(s.get('ratio_hot_to_sum', 1e9) <= s.get('goal_ratio', 0))}"))
-    rows.append((
-        "the same with exact per-server p95 and spike sources (one sort per cache block; equal to "
-        f"`numpy.percentile`: {'yes' if s.get('exact_p95_equals_numpy_percentile') else 'NO'})",
-        f"{_num(s.get('analyze_with_p95_spikes_s'), '.3f')} s = **{_num(s.get('ratio_with_p95_to_sum'))} ×** "
-        "one `numpy.sum`",
-        f"≤ {_num(s.get('goal_ratio_with_p95'), 'g')} ×: {_met(s.get('meets_exact_goal'))}"))
-    rows.append((
-        "the same with approximate p95 (`percentile_method=\"approx\"`, certified per-server bound: "
-        f"median {_num(s.get('approx_p95_stated_bound_median'))}, max "
-        f"{_num(s.get('approx_p95_stated_bound_max'))} %-points; actual error median "
-        f"{_num(s.get('approx_p95_error_median'))}, max {_num(s.get('approx_p95_error_max'))}; "
-        f"within bound: {'yes' if s.get('approx_within_stated_bound') else 'NO'}; "
-        f"computed exactly after two bracket misses: {s.get('approx_fallback_servers', 'n/a')} servers)",
-        f"{_num(s.get('analyze_with_approx_p95_s'), '.3f')} s = "
-        f"**{_num(s.get('ratio_with_approx_p95_to_sum'))} ×** one `numpy.sum`",
-        f"≤ {_num(s.get('goal_ratio_with_approx_p95'), 'g')} ×: {_met(s.get('meets_approx_goal'))}"))
+    rows.append(
+        (
+            f"white space, {what} (composite, sum of peaks, per-server mean/peak, white space)",
+            f"{_num(s.get('analyze_hot_s'), '.3f')} s = **{_num(s.get('ratio_hot_to_sum'))} ×** one "
+            f"`numpy.sum` pass ({_num(s.get('numpy_sum_s'), '.3f')} s)",
+            f"≤ {_num(s.get('goal_ratio'), 'g')} ×: {_met(s.get('ratio_hot_to_sum', 1e9) <= s.get('goal_ratio', 0))}",
+        )
+    )
+    rows.append(
+        (
+            "the same with exact per-server p95 and spike sources (one sort per cache block; equal to "
+            f"`numpy.percentile`: {'yes' if s.get('exact_p95_equals_numpy_percentile') else 'NO'})",
+            f"{_num(s.get('analyze_with_p95_spikes_s'), '.3f')} s = **{_num(s.get('ratio_with_p95_to_sum'))} ×** "
+            "one `numpy.sum`",
+            f"≤ {_num(s.get('goal_ratio_with_p95'), 'g')} ×: {_met(s.get('meets_exact_goal'))}",
+        )
+    )
+    rows.append(
+        (
+            'the same with approximate p95 (`percentile_method="approx"`, certified per-server bound: '
+            f"median {_num(s.get('approx_p95_stated_bound_median'))}, max "
+            f"{_num(s.get('approx_p95_stated_bound_max'))} %-points; actual error median "
+            f"{_num(s.get('approx_p95_error_median'))}, max {_num(s.get('approx_p95_error_max'))}; "
+            f"within bound: {'yes' if s.get('approx_within_stated_bound') else 'NO'}; "
+            f"computed exactly after two bracket misses: {s.get('approx_fallback_servers', 'n/a')} servers)",
+            f"{_num(s.get('analyze_with_approx_p95_s'), '.3f')} s = "
+            f"**{_num(s.get('ratio_with_approx_p95_to_sum'))} ×** one `numpy.sum`",
+            f"≤ {_num(s.get('goal_ratio_with_approx_p95'), 'g')} ×: {_met(s.get('meets_approx_goal'))}",
+        )
+    )
     d = b.get("dask", {})
     if "skipped" in d:
-        rows.append(("Dask on PlanetLab as 8 Parquet files (LocalCluster)", f"skipped: {d['skipped']}",
-                     "equality"))
+        rows.append(
+            (
+                "Dask on PlanetLab as 8 Parquet files (LocalCluster)",
+                f"skipped: {d['skipped']}",
+                "equality",
+            )
+        )
     elif d:
-        rows.append(("Dask on PlanetLab as 8 Parquet files (LocalCluster)",
-                     f"{_num(d.get('dask_s'), '.2f')} s, "
-                     f"{'equal to' if d.get('equal_to_in_memory') else 'DIFFERENT FROM'} the in-memory result",
-                     "equality"))
+        rows.append(
+            (
+                "Dask on PlanetLab as 8 Parquet files (LocalCluster)",
+                f"{_num(d.get('dask_s'), '.2f')} s, "
+                f"{'equal to' if d.get('equal_to_in_memory') else 'DIFFERENT FROM'} the in-memory result",
+                "equality",
+            )
+        )
     return rows
 
 
@@ -75,15 +93,18 @@ def _packing(b: dict) -> list[Row]:
     large = b.get("large_10000x8640")
     goals = b.get("goals", {})
     if large:
-        rows.append((
-            f"packing {large['servers']:,} servers × {large['steps']:,} samples onto "
-            f"{large['host_capacity_pct']:,.0f} %-hosts",
-            f"**{_num(large.get('wall_s'))} s**, **{_num(large.get('peak_mb_above_input'), ',.0f')} MB** "
-            f"peak above the {_num(large.get('input_mb'), ',.0f')} MB input; {large.get('hosts')} hosts vs "
-            f"bound {large.get('best_bound')}, gap {large.get('gap_hosts')}; peak-based FFD "
-            f"{large.get('ffd_peak_hosts')}",
-            f"≤ {_num(goals.get('large_s'), 'g')} s: {_met(large.get('meets_time_goal'))}; "
-            f"≤ {_num(goals.get('large_mb'), 'g')} MB: {_met(large.get('meets_memory_goal'))}"))
+        rows.append(
+            (
+                f"packing {large['servers']:,} servers × {large['steps']:,} samples onto "
+                f"{large['host_capacity_pct']:,.0f} %-hosts",
+                f"**{_num(large.get('wall_s'))} s**, **{_num(large.get('peak_mb_above_input'), ',.0f')} MB** "
+                f"peak above the {_num(large.get('input_mb'), ',.0f')} MB input; {large.get('hosts')} hosts vs "
+                f"bound {large.get('best_bound')}, gap {large.get('gap_hosts')}; peak-based FFD "
+                f"{large.get('ffd_peak_hosts')}",
+                f"≤ {_num(goals.get('large_s'), 'g')} s: {_met(large.get('meets_time_goal'))}; "
+                f"≤ {_num(goals.get('large_mb'), 'g')} MB: {_met(large.get('meets_memory_goal'))}",
+            )
+        )
     for r in b.get("real", []):
         if "skipped" in r:
             rows.append((r["instance"], f"skipped: {r['skipped']}", "gap printed"))
@@ -94,44 +115,67 @@ def _packing(b: dict) -> list[Row]:
             goal = f"≤ {r['goal_hosts']}: {_met(r['hosts'] <= r['goal_hosts'])}"
         elif "bound_equals_packing" in r:
             goal = f"bound = packing: {_met(r['bound_equals_packing'])}"
-        rows.append((
-            r["instance"],
-            f"**{r['hosts']} host{'s' if r['hosts'] != 1 else ''}**, bound {r['best_bound']} ({r.get('bound')}), gap "
-            f"{r.get('gap_hosts')}{proved}; FFD {r.get('ffd_peak_hosts')}; PABFD-like "
-            f"{r.get('pabfd_like_hosts')}; {_num(r.get('wall_s'))} s, {_num(r.get('peak_mb'), ',.0f')} MB",
-            goal))
+        rows.append(
+            (
+                r["instance"],
+                f"**{r['hosts']} host{'s' if r['hosts'] != 1 else ''}**, bound {r['best_bound']} ({r.get('bound')}), gap "
+                f"{r.get('gap_hosts')}{proved}; FFD {r.get('ffd_peak_hosts')}; PABFD-like "
+                f"{r.get('pabfd_like_hosts')}; {_num(r.get('wall_s'))} s, {_num(r.get('peak_mb'), ',.0f')} MB",
+                goal,
+            )
+        )
     return rows
 
 
 def _startup(b: dict) -> list[Row]:
-    cmds = [("`colonykit --help`", "help_s"), ("`colonykit size`", "size_s"),
-            ("`colonykit paging`", "paging_s")]
+    cmds = [
+        ("`colonykit --help`", "help_s"),
+        ("`colonykit size`", "size_s"),
+        ("`colonykit paging`", "paging_s"),
+    ]
     present = [(name, key) for name, key in cmds if key in b]
-    return [(
-        "start-up: " + " / ".join(name for name, _ in present) + " / `python -c pass`",
-        " / ".join(f"**{b[key]:.3f} s**" for _, key in present) + f" / {b.get('python_pass_s', 0):.3f} s",
-        f"`--help` ≤ {_num(b.get('goal_help_s'), 'g')} s: {_met(b.get('meets_help_goal'))}")]
+    return [
+        (
+            "start-up: " + " / ".join(name for name, _ in present) + " / `python -c pass`",
+            " / ".join(f"**{b[key]:.3f} s**" for _, key in present)
+            + f" / {b.get('python_pass_s', 0):.3f} s",
+            f"`--help` ≤ {_num(b.get('goal_help_s'), 'g')} s: {_met(b.get('meets_help_goal'))}",
+        )
+    ]
 
 
 def _explorer(b: dict) -> list[Row]:
-    return [(f"explorer update, {b.get('guests', '?'):,} guests on {b.get('hosts', '?')} LPARs (in the kernel)",
-             f"median **{_num(b.get('update_median_ms'), '.0f')} ms**, p95 {_num(b.get('update_p95_ms'), '.0f')} ms",
-             f"median ≤ {_num(b.get('goal_median_ms'), 'g')} ms: {_met(b.get('goal_met'))}")]
+    return [
+        (
+            f"explorer update, {b.get('guests', '?'):,} guests on {b.get('hosts', '?')} LPARs (in the kernel)",
+            f"median **{_num(b.get('update_median_ms'), '.0f')} ms**, p95 {_num(b.get('update_p95_ms'), '.0f')} ms",
+            f"median ≤ {_num(b.get('goal_median_ms'), 'g')} ms: {_met(b.get('goal_met'))}",
+        )
+    ]
 
 
 def _plan(b: dict) -> list[Row]:
-    return [(f"plan for {b.get('guests', '?'):,} guests: build / render all targets / YAML load+validate",
-             f"{_num(b.get('build_plan_s'))} s / {_num(b.get('render_all_targets_s'))} s "
-             f"({b.get('rendered_files', '?'):,} files) / {_num(b.get('yaml_load_validate_s'))} s; round trip "
-             f"{'exact' if b.get('round_trip_equal') else 'NOT exact'}", "measured")]
+    return [
+        (
+            f"plan for {b.get('guests', '?'):,} guests: build / render all targets / YAML load+validate",
+            f"{_num(b.get('build_plan_s'))} s / {_num(b.get('render_all_targets_s'))} s "
+            f"({b.get('rendered_files', '?'):,} files) / {_num(b.get('yaml_load_validate_s'))} s; round trip "
+            f"{'exact' if b.get('round_trip_equal') else 'NOT exact'}",
+            "measured",
+        )
+    ]
 
 
 def _io(b: dict) -> list[Row]:
-    return [(f"Erlang C over {b.get('erlang_c_points', 0):,} points; {b.get('minidisks', 0):,} minidisks onto 3390-9",
-             f"{_num(b.get('erlang_c_vectorized_s'))} s ({_num(b.get('erlang_c_speedup_ratio'), ',.0f')} × a "
-             f"scalar loop, max difference {b.get('erlang_c_max_abs_diff_vs_scalar', 'n/a'):.2g}); "
-             f"{b.get('volumes_needed', '?'):,} volumes vs lower bound {b.get('volumes_lower_bound', '?'):,}",
-             "measured")]
+    return [
+        (
+            f"Erlang C over {b.get('erlang_c_points', 0):,} points; {b.get('minidisks', 0):,} minidisks onto 3390-9",
+            f"{_num(b.get('erlang_c_vectorized_s'))} s ({_num(b.get('erlang_c_speedup_ratio'), ',.0f')} × a "
+            f"scalar loop, max difference {b.get('erlang_c_max_abs_diff_vs_scalar', 'n/a'):.2g}); "
+            f"{b.get('volumes_needed', '?'):,} volumes vs lower bound {b.get('volumes_lower_bound', '?'):,}",
+            "measured",
+        )
+    ]
 
 
 #: Benchmark name (``bench_<name>.py``) → its rows, in table order.
@@ -150,11 +194,15 @@ def table(bench: dict) -> list[str]:
     m = bench.get("machine", {})
     load = m.get("loadavg_start")
     load_txt = f"; 1-min load average {load[0]:.1f} at the start" if load else ""
-    lines = [f"Measured by `make bench-readme` on {m.get('cpus', '?')} CPUs, Python {m.get('python', '?')}"
-             f"{', ' + m['started_utc'] if m.get('started_utc') else ''}{load_txt}; ratios are "
-             "measured in the same run (the baseline and each variant timed in turn)."]
+    lines = [
+        f"Measured by `make bench-readme` on {m.get('cpus', '?')} CPUs, Python {m.get('python', '?')}"
+        f"{', ' + m['started_utc'] if m.get('started_utc') else ''}{load_txt}; ratios are "
+        "measured in the same run (the baseline and each variant timed in turn)."
+    ]
     for started, load1, names in m.get("runs", []):
-        lines[0] += f" Run {started} (load {load1 if load1 is None else round(load1, 1)}): {', '.join(names)}."
+        lines[0] += (
+            f" Run {started} (load {load1 if load1 is None else round(load1, 1)}): {', '.join(names)}."
+        )
     lines.append("")
     lines += HEADER
     benches = bench.get("benchmarks", {})
@@ -184,8 +232,13 @@ def merge(runs: list[dict]) -> dict:
         out["benchmarks"].update(run.get("benchmarks", {}))
     if len(runs) > 1:
         out["machine"]["runs"] = [
-            (r.get("machine", {}).get("started_utc"), (r.get("machine", {}).get("loadavg_start") or [None])[0],
-             sorted(r.get("benchmarks", {}))) for r in runs]
+            (
+                r.get("machine", {}).get("started_utc"),
+                (r.get("machine", {}).get("loadavg_start") or [None])[0],
+                sorted(r.get("benchmarks", {})),
+            )
+            for r in runs
+        ]
     return out
 
 

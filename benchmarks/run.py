@@ -29,15 +29,18 @@ def main(argv: list[str]) -> int:
             print("usage: run.py [--out FILE] [name ...]", file=sys.stderr)
             return 2
         out_file = Path(argv[i + 1])
-        argv = argv[:i] + argv[i + 2:]
+        argv = argv[:i] + argv[i + 2 :]
     files = sorted(HERE.glob("bench_*.py"))
     if argv:
         files = [f for f in files if f.stem.removeprefix("bench_") in argv]
     out: dict[str, object] = {
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                    "platform": platform.platform(),
-                    "started_utc": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-                    "loadavg_start": list(os.getloadavg())},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "started_utc": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "loadavg_start": list(os.getloadavg()),
+        },
         "benchmarks": {},
     }
     for f in files:

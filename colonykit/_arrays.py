@@ -8,7 +8,9 @@ import numpy.typing as npt
 from colonykit.errors import InputError, Location, must_be
 
 
-def nonneg_array(field: str, value: npt.ArrayLike, where: Location | str | None = None) -> np.ndarray:
+def nonneg_array(
+    field: str, value: npt.ArrayLike, where: Location | str | None = None
+) -> np.ndarray:
     """``value`` as a float array, or :class:`InputError` naming the first value not finite and >= 0.
 
     Examples

@@ -50,9 +50,14 @@ def _umask_mode() -> int:
 
 
 def _kind(mode: int) -> str:
-    for test, name in ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a folder"),
-                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-                       (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket")):
+    for test, name in (
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
         if test(mode):
             return name
     return "not a regular file"
@@ -133,8 +138,9 @@ def atomic_write_bytes(path: str | Path, data: bytes, *, mode: int | None = None
     return target
 
 
-def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8", *,
-                      mode: int | None = None) -> Path:
+def atomic_write_text(
+    path: str | Path, text: str, encoding: str = "utf-8", *, mode: int | None = None
+) -> Path:
     """Write ``text`` to ``path`` atomically (temp file + ``os.replace``).
 
     Examples
@@ -170,8 +176,10 @@ class _DirLock:
             except BlockingIOError:
                 if time.monotonic() > deadline:
                     os.close(self.fd)
-                    msg = (f"another colonykit process is writing in {self.folder} "
-                           f"(waited {self.timeout_s:g} s); try again when it has finished")
+                    msg = (
+                        f"another colonykit process is writing in {self.folder} "
+                        f"(waited {self.timeout_s:g} s); try again when it has finished"
+                    )
                     raise InputError(msg) from None
                 time.sleep(0.05)
 
@@ -199,8 +207,11 @@ def _exchange(a: Path, b: Path) -> bool:
 def _leftovers(parent: Path, name: str) -> list[Path]:
     import glob
 
-    return [p for p in parent.glob(f".{glob.escape(name)}.colonykit-*")
-            if _STAGE_TAG in p.name or _OLD_TAG in p.name]
+    return [
+        p
+        for p in parent.glob(f".{glob.escape(name)}.colonykit-*")
+        if _STAGE_TAG in p.name or _OLD_TAG in p.name
+    ]
 
 
 def _old_tree(root: Path, new_files: Iterable[str]) -> list[str]:
@@ -226,13 +237,18 @@ def _old_tree(root: Path, new_files: Iterable[str]) -> list[str]:
     foreign: list[str] = []
     odd: list[str] = []
     nested: list[str] = []
-    new_dirs = {Path(f).parent.as_posix() for f in new_files} | {p.as_posix() for f in new_files
-                                                                for p in Path(f).parents}
+    new_dirs = {Path(f).parent.as_posix() for f in new_files} | {
+        p.as_posix() for f in new_files for p in Path(f).parents
+    }
     for dirpath, dirnames, filenames in os.walk(root):
         base = Path(dirpath)
         for d in list(dirnames):
             rel_d = (base / d).relative_to(root).as_posix()
-            if (base / d / MANIFEST).is_file() and not (base / d).is_symlink() and rel_d not in new_dirs:
+            if (
+                (base / d / MANIFEST).is_file()
+                and not (base / d).is_symlink()
+                and rel_d not in new_dirs
+            ):
                 nested.append(rel_d)  # another colonykit output tree inside this one
                 dirnames.remove(d)
             elif (base / d).is_symlink():
@@ -249,18 +265,23 @@ def _old_tree(root: Path, new_files: Iterable[str]) -> list[str]:
             elif rel not in known:
                 foreign.append(rel)
     if odd:
-        msg = (f"refusing to replace {root}: it holds {len(odd)} entr(y/ies) that are not regular "
-               f"files: {odd[:5]}")
+        msg = (
+            f"refusing to replace {root}: it holds {len(odd)} entr(y/ies) that are not regular "
+            f"files: {odd[:5]}"
+        )
         raise InputError(msg)
     if foreign:
-        msg = (f"refusing to replace {root}: it holds {len(foreign)} file(s) colonykit did not write "
-               f"there, e.g. {sorted(foreign)[:5]}; choose a new or empty folder or move them away")
+        msg = (
+            f"refusing to replace {root}: it holds {len(foreign)} file(s) colonykit did not write "
+            f"there, e.g. {sorted(foreign)[:5]}; choose a new or empty folder or move them away"
+        )
         raise InputError(msg)
     return nested
 
 
-def atomic_write_tree(root: str | Path, files: Mapping[str, str], *,
-                      secrets: Iterable[str] = ()) -> list[Path]:
+def atomic_write_tree(
+    root: str | Path, files: Mapping[str, str], *, secrets: Iterable[str] = ()
+) -> list[Path]:
     """Make ``root`` hold exactly ``files``, as one unit.
 
     The tree is written into a new folder next to ``root`` and swapped in, under an
@@ -323,8 +344,9 @@ def atomic_write_tree(root: str | Path, files: Mapping[str, str], *,
                 p = stage / rel
                 p.parent.mkdir(parents=True, exist_ok=True)
                 secret = any(s in text for s in secret_values)
-                fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
-                             SECRET_MODE if secret else file_mode)
+                fd = os.open(
+                    p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, SECRET_MODE if secret else file_mode
+                )
                 with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
                     fh.write(text)
             manifest = json.dumps({"written_by": "colonykit", "files": sorted(files)}, indent=1)

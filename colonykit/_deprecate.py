@@ -30,8 +30,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def warn_renamed(old: str, new: str, what: str = "name", stacklevel: int = 3) -> None:
     """Warn (``FutureWarning``) that ``old`` is now called ``new``."""
-    warnings.warn(f"{what} {old!r} is renamed {new!r}; the old name will be removed", FutureWarning,
-                  stacklevel=stacklevel)
+    warnings.warn(
+        f"{what} {old!r} is renamed {new!r}; the old name will be removed",
+        FutureWarning,
+        stacklevel=stacklevel,
+    )
 
 
 def renamed_kwargs(**renames: str) -> Callable[[F], F]:
@@ -71,7 +74,9 @@ class renamed_attribute:
         return getattr(obj, self.new)
 
 
-def renamed_keys(data: Mapping[str, Any], renames: Mapping[str, str], where: str = "") -> dict[str, Any]:
+def renamed_keys(
+    data: Mapping[str, Any], renames: Mapping[str, str], where: str = ""
+) -> dict[str, Any]:
     """``data`` with each old key (``renames``: old -> new) replaced by its new name, with a ``FutureWarning``.
 
     Both names at once is refused (``ValueError``: which one is meant is unknown).

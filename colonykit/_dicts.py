@@ -42,7 +42,11 @@ def plain(value: Any) -> Any:
     >>> plain({"a": np.int64(3), "b": (np.float64(1.5), "x")})
     {'a': 3, 'b': [1.5, 'x']}
     """
-    if type(value).__module__ == "numpy" and hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
+    if (
+        type(value).__module__ == "numpy"
+        and hasattr(value, "item")
+        and getattr(value, "ndim", 1) == 0
+    ):
         return value.item()  # before the float test: numpy.float64 is a float
     if isinstance(value, bool | int | float | str) or value is None:
         return value
@@ -68,7 +72,10 @@ class DictMixin:
         computed = self._dict_computed()
         keys = self._dict_keys
         if keys is None:
-            keys = tuple(f.name for f in dataclasses.fields(self)  # type: ignore[arg-type]
-                         if f.name not in self._dict_omit)
+            keys = tuple(
+                f.name
+                for f in dataclasses.fields(self)  # type: ignore[arg-type]
+                if f.name not in self._dict_omit
+            )
         keys = (*keys, *(k for k in computed if k not in keys))
         return {k: plain(computed[k] if k in computed else getattr(self, k)) for k in keys}

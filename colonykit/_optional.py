@@ -64,6 +64,7 @@ def require(module: str, extra: str, purpose: str = "") -> ModuleType:
         if exc.name is not None and exc.name != top and not exc.name.startswith(top + "."):
             raise  # the package is there but one of *its* imports failed: show that
         lead = f"{purpose} needs" if purpose else "this needs"
-        msg = (f"{lead} the optional package {top!r}; "
-               f"install it with pip install 'colonykit[{extra}]'")
+        msg = (
+            f"{lead} the optional package {top!r}; install it with pip install 'colonykit[{extra}]'"
+        )
         raise MissingOptionalDependency(msg, name=top) from exc

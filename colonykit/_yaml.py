@@ -36,15 +36,21 @@ class _Loader(_BASE):  # type: ignore[misc,valid-type]
             for key_node, _value in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     continue
-                key = (key_node.tag, key_node.value) if isinstance(key_node, yaml.ScalarNode) else None
+                key = (
+                    (key_node.tag, key_node.value)
+                    if isinstance(key_node, yaml.ScalarNode)
+                    else None
+                )
                 if key is None:
                     continue
                 if key in seen:
                     first = seen[key].start_mark.line + 1
                     raise yaml.constructor.ConstructorError(
-                        None, None,
+                        None,
+                        None,
                         f"duplicate key {short_repr(key_node.value)} (first given on line {first})",
-                        key_node.start_mark)
+                        key_node.start_mark,
+                    )
                 seen[key] = key_node
         return super().construct_mapping(node, deep=deep)
 
@@ -71,7 +77,9 @@ def _expanded_size(data: Any, limit: int) -> int:
         memo[key] = 1  # provisional: breaks cycles
         stack.append((obj, True))
         children = obj.values() if isinstance(obj, dict) else obj
-        stack.extend((c, False) for c in children if isinstance(c, dict | list) and id(c) not in memo)
+        stack.extend(
+            (c, False) for c in children if isinstance(c, dict | list) and id(c) not in memo
+        )
     return memo.get(id(data), 1)
 
 
@@ -105,8 +113,10 @@ def load_yaml(text: str, where: str) -> Any:
         msg = f"{where}: not valid YAML: nested too deeply"
         raise InputError(msg) from exc
     if isinstance(data, dict | list) and _expanded_size(data, MAX_NODES) > MAX_NODES:
-        msg = (f"{where}: refusing a YAML document that expands to more than {MAX_NODES:,} values "
-               "through aliases (&anchor / *alias)")
+        msg = (
+            f"{where}: refusing a YAML document that expands to more than {MAX_NODES:,} values "
+            "through aliases (&anchor / *alias)"
+        )
         raise InputError(msg)
     return data
 
@@ -141,6 +151,8 @@ def read_text(path: str | Path, what: str = "file") -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        msg = (f"{what} {p} is not UTF-8 text: byte offset {exc.start} (line {line}, "
-               f"byte {data[exc.start:exc.start + 1]!r}); save it as UTF-8")
+        msg = (
+            f"{what} {p} is not UTF-8 text: byte offset {exc.start} (line {line}, "
+            f"byte {data[exc.start : exc.start + 1]!r}); save it as UTF-8"
+        )
         raise InputError(msg) from exc

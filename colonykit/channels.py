@@ -72,10 +72,18 @@ _EPS = 1e-9
 #: from "one Linux server ... push about 3 to 4 MB per second" at 54 I/O/s (≈ 64 KB).
 CONNECT_MEASUREMENTS: tuple[tuple[float, float, str], ...] = (
     (1.0, 1.0, "seed 003 §8.10.2 ESADSD2 11:07, record cache: 1 block per I/O, Conn 1.0 ms"),
-    (12.0, 9.0, "seed 003 §8.10.2 ESADSD2 11:00-11:01, track cache: one 12-block track per I/O, "
-                "Conn 8.9-9.0 ms (18,000 vs 1,500 I/Os)"),
-    (16.0, 14.0, "seed 003 §8.10.3 ESADSD2 17:21, Linux SSCH chains: 14 ms x 54 I/O/s; "
-                 "3-4 MB/s / 54 I/O/s = 64 KB = 16 blocks (derived)"),
+    (
+        12.0,
+        9.0,
+        "seed 003 §8.10.2 ESADSD2 11:00-11:01, track cache: one 12-block track per I/O, "
+        "Conn 8.9-9.0 ms (18,000 vs 1,500 I/Os)",
+    ),
+    (
+        16.0,
+        14.0,
+        "seed 003 §8.10.3 ESADSD2 17:21, Linux SSCH chains: 14 ms x 54 I/O/s; "
+        "3-4 MB/s / 54 I/O/s = 64 KB = 16 blocks (derived)",
+    ),
 )
 
 
@@ -124,7 +132,9 @@ def paths_needed(busy_pct: npt.ArrayLike, max_busy_pct: float | None = None) -> 
     >>> paths_needed([0, 50, 50.01], 50).tolist()
     [1, 1, 2]
     """
-    limit = reference.constant("channel_max_busy_pct") if max_busy_pct is None else float(max_busy_pct)
+    limit = (
+        reference.constant("channel_max_busy_pct") if max_busy_pct is None else float(max_busy_pct)
+    )
     if not (math.isfinite(limit) and limit > 0):
         raise InputError(must_be("max_busy_pct", "> 0", max_busy_pct))
     b = nonneg_array("busy_pct", busy_pct)
@@ -132,8 +142,9 @@ def paths_needed(busy_pct: npt.ArrayLike, max_busy_pct: float | None = None) -> 
     return int(n) if n.ndim == 0 else n
 
 
-def channel_bus_busy_pct(read_mb_per_s: npt.ArrayLike, write_mb_per_s: npt.ArrayLike,
-                         max_mb_per_s: npt.ArrayLike) -> np.ndarray | float:
+def channel_bus_busy_pct(
+    read_mb_per_s: npt.ArrayLike, write_mb_per_s: npt.ArrayLike, max_mb_per_s: npt.ArrayLike
+) -> np.ndarray | float:
     """FICON channel bus-cycle busy [%] = (read + write) ÷ the channel's data-rate capacity × 100.
 
     What z/VM's FCX107/FCX215 "channel busy" reports for FICON is the channel card's busy, and
@@ -201,8 +212,9 @@ def erlang_c(servers: npt.ArrayLike, offered_erlangs: npt.ArrayLike) -> np.ndarr
     return np.where(rho >= 1.0, 1.0, p_wait)
 
 
-def mmc_wait_ms(service_ms: npt.ArrayLike, io_rate_per_s: npt.ArrayLike,
-                servers: npt.ArrayLike) -> np.ndarray:
+def mmc_wait_ms(
+    service_ms: npt.ArrayLike, io_rate_per_s: npt.ArrayLike, servers: npt.ArrayLike
+) -> np.ndarray:
     """Mean wait for a free server in M/M/c [ms]: C × S ÷ (c − a); ``inf`` when saturated.
 
     Parameters
@@ -261,8 +273,11 @@ def connect_ms_for_blocks(
     >>> round(connect_ms_for_blocks(12), 1)  # one track (seed: 9.0 ms)
     10.0
     """
-    rate = (reference.constant("connect_effective_mb_per_s")
-            if data_rate_mb_per_s is None else float(data_rate_mb_per_s))
+    rate = (
+        reference.constant("connect_effective_mb_per_s")
+        if data_rate_mb_per_s is None
+        else float(data_rate_mb_per_s)
+    )
     over = reference.constant("connect_overhead_ms") if overhead_ms is None else float(overhead_ms)
     if not (math.isfinite(rate) and rate > 0):
         raise InputError(must_be("data_rate_mb_per_s", "> 0", data_rate_mb_per_s))
@@ -297,15 +312,25 @@ def calibrate_connect(
 
     pts = np.asarray([(b, c) for b, c, _ in measurements], dtype=float)
     if pts.ndim != 2 or len(pts) < 2 or np.any(~np.isfinite(pts) | (pts <= 0)):
-        raise InputError(must_be("measurements", "at least two (blocks > 0, connect_ms > 0) points",
-                                 list(measurements)))
+        raise InputError(
+            must_be(
+                "measurements",
+                "at least two (blocks > 0, connect_ms > 0) points",
+                list(measurements),
+            )
+        )
     design = np.c_[np.ones(len(pts)), pts[:, 0]]
     (over, per_block), _ = nnls(design, pts[:, 1])
     pred = over + per_block * pts[:, 0]
-    frame = pd.DataFrame({"blocks_per_io": pts[:, 0], "measured_connect_ms": pts[:, 1],
-                          "predicted_connect_ms": pred,
-                          "error_pct": (pred - pts[:, 1]) / pts[:, 1] * 100.0,
-                          "source": [m[2] for m in measurements]})
+    frame = pd.DataFrame(
+        {
+            "blocks_per_io": pts[:, 0],
+            "measured_connect_ms": pts[:, 1],
+            "predicted_connect_ms": pred,
+            "error_pct": (pred - pts[:, 1]) / pts[:, 1] * 100.0,
+            "source": [m[2] for m in measurements],
+        }
+    )
     return float(over), float(per_block), frame
 
 
@@ -348,17 +373,21 @@ def chained_io_effect(
         top = int(reference.constant("linux_max_chained_blocks"))
         blocks_per_io = [1, 8, 16, 32, 64, top]
     blocks = nonneg_array("blocks_per_io", blocks_per_io)
-    limit = reference.constant("channel_max_busy_pct") if max_busy_pct is None else float(max_busy_pct)
+    limit = (
+        reference.constant("channel_max_busy_pct") if max_busy_pct is None else float(max_busy_pct)
+    )
     conn = np.asarray(connect_ms_for_blocks(blocks, data_rate_mb_per_s, overhead_ms))
     busy = np.asarray(path_busy_pct(conn, io_rate_per_s))
-    return pd.DataFrame({
-        "blocks_per_io": blocks.astype(np.int64),
-        "kib_per_io": blocks * PAGE_BYTES / 1024,
-        "connect_ms": conn,
-        "busy_pct": busy,
-        "paths_needed": paths_needed(busy, limit),
-        "max_io_rate_per_path_per_s": limit * 10.0 / conn,
-    })
+    return pd.DataFrame(
+        {
+            "blocks_per_io": blocks.astype(np.int64),
+            "kib_per_io": blocks * PAGE_BYTES / 1024,
+            "connect_ms": conn,
+            "busy_pct": busy,
+            "paths_needed": paths_needed(busy, limit),
+            "max_io_rate_per_path_per_s": limit * 10.0 / conn,
+        }
+    )
 
 
 # --------------------------------------------------------------------------- channel types
@@ -379,12 +408,18 @@ def channel_capacity(channel_type: str, table: pd.DataFrame | None = None) -> di
     """
     tab = reference.channel_types() if table is None else table
     row = reference.lookup(tab, channel_type, "channel type")
-    measured = float(row["measured_mb_per_s_at_100pct"]) if "measured_mb_per_s_at_100pct" in row \
-        and pd.notna(row["measured_mb_per_s_at_100pct"]) else math.nan
-    return {"data_rate_mb_per_s": float(row["data_rate_mb_per_s"]),
-            "io_rate_per_s": float(row["io_rate_per_s"]), "source": str(row["source"]),
-            "measured_mb_per_s_at_100pct": measured,
-            "measured_source": str(row.get("measured_source", "")) if math.isfinite(measured) else ""}
+    measured = (
+        float(row["measured_mb_per_s_at_100pct"])
+        if "measured_mb_per_s_at_100pct" in row and pd.notna(row["measured_mb_per_s_at_100pct"])
+        else math.nan
+    )
+    return {
+        "data_rate_mb_per_s": float(row["data_rate_mb_per_s"]),
+        "io_rate_per_s": float(row["io_rate_per_s"]),
+        "source": str(row["source"]),
+        "measured_mb_per_s_at_100pct": measured,
+        "measured_source": str(row.get("measured_source", "")) if math.isfinite(measured) else "",
+    }
 
 
 def channel_type_load(
@@ -433,8 +468,10 @@ def channel_type_load(
     cap = channel_capacity(channel_type, table)
     missing = [k for k in ("io_rate_per_s", "data_rate_mb_per_s") if not math.isfinite(cap[k])]
     if missing:
-        msg = (f"channel type {channel_type!r} has no {' or '.join(missing)} figure in channel_types.csv "
-               f"(no source found: {cap['source']}); pass a table with your own figures")
+        msg = (
+            f"channel type {channel_type!r} has no {' or '.join(missing)} figure in channel_types.csv "
+            f"(no source found: {cap['source']}); pass a table with your own figures"
+        )
         raise InputError(msg)
     rate = float(nonneg_array("io_rate_per_s", io_rate_per_s))
     kib = float(nonneg_array("kib_per_io", kib_per_io))
@@ -445,10 +482,15 @@ def channel_type_load(
     data_util = rate * kib * 1024 / BYTES_PER_MB / per_100 * 100.0
     busy = max(io_util, data_util)
     return {
-        "channel_type": str(channel_type).lower(), "io_util_pct": io_util, "data_util_pct": data_util,
-        "busy_pct": busy, "channels_needed": int(paths_needed(busy, max_busy_pct)),
-        "limited_by": "io_rate" if io_util >= data_util else "data_rate", "source": cap["source"],
-        "data_rate_basis": basis, "mb_per_s_at_100pct": per_100,
+        "channel_type": str(channel_type).lower(),
+        "io_util_pct": io_util,
+        "data_util_pct": data_util,
+        "busy_pct": busy,
+        "channels_needed": int(paths_needed(busy, max_busy_pct)),
+        "limited_by": "io_rate" if io_util >= data_util else "data_rate",
+        "source": cap["source"],
+        "data_rate_basis": basis,
+        "mb_per_s_at_100pct": per_100,
         "data_rate_source": cap["measured_source"] if basis == "measured" else cap["source"],
     }
 
@@ -499,8 +541,20 @@ class ChannelResult(DictMixin):
     saturated: bool
 
     #: to_dict() keys (the CLI JSON contract first; ``inf`` response becomes ``null`` in JSON)
-    _dict_keys = ("busy_pct", "per_path_busy_pct", "paths_needed", "response_ms", "wait_ms", "saturated",
-                  "paths", "max_busy_pct", "io_rate_per_s", "connect_ms", "pend_ms", "disc_ms")
+    _dict_keys = (
+        "busy_pct",
+        "per_path_busy_pct",
+        "paths_needed",
+        "response_ms",
+        "wait_ms",
+        "saturated",
+        "paths",
+        "max_busy_pct",
+        "io_rate_per_s",
+        "connect_ms",
+        "pend_ms",
+        "disc_ms",
+    )
 
 
 def channel_load(
@@ -540,7 +594,9 @@ def channel_load(
     conn = float(nonneg_array("connect_ms", connect_ms))
     if int(paths) != paths or paths < 1:
         raise InputError(must_be("paths", "a whole number >= 1", paths))
-    limit = reference.constant("channel_max_busy_pct") if max_busy_pct is None else float(max_busy_pct)
+    limit = (
+        reference.constant("channel_max_busy_pct") if max_busy_pct is None else float(max_busy_pct)
+    )
     if not (math.isfinite(limit) and 0 < limit <= 100):
         raise InputError(must_be("max_busy_pct", "in 0..100 (exclusive of 0)", max_busy_pct))
     pend = float(nonneg_array("pend_ms", pend_ms))
@@ -549,14 +605,24 @@ def channel_load(
     per_path = busy / paths
     wait = float(mmc_wait_ms(conn, rate, int(paths)))
     if not math.isfinite(wait):
-        msg = (f"channel paths saturated: {per_path:.0f}% busy per path over {int(paths)} path(s); "
-               f"response time is unbounded (need at least {int(paths_needed(busy, limit))} paths "
-               f"for {limit:g}% busy)")
+        msg = (
+            f"channel paths saturated: {per_path:.0f}% busy per path over {int(paths)} path(s); "
+            f"response time is unbounded (need at least {int(paths_needed(busy, limit))} paths "
+            f"for {limit:g}% busy)"
+        )
         warnings.warn(msg, ColonykitWarning, stacklevel=2)
     return ChannelResult(
-        io_rate_per_s=rate, connect_ms=conn, paths=int(paths), max_busy_pct=limit, busy_pct=busy,
-        per_path_busy_pct=per_path, paths_needed=int(paths_needed(busy, limit)), wait_ms=wait,
-        response_ms=pend + disc + conn + wait, pend_ms=pend, disc_ms=disc,
+        io_rate_per_s=rate,
+        connect_ms=conn,
+        paths=int(paths),
+        max_busy_pct=limit,
+        busy_pct=busy,
+        per_path_busy_pct=per_path,
+        paths_needed=int(paths_needed(busy, limit)),
+        wait_ms=wait,
+        response_ms=pend + disc + conn + wait,
+        pend_ms=pend,
+        disc_ms=disc,
         saturated=not math.isfinite(wait),
     )
 
@@ -597,10 +663,15 @@ def response_curve(
     cc, bb = np.meshgrid(c, busy, indexing="ij")
     rate = bb / 100.0 * cc * 1000.0 / conn
     wait = mmc_wait_ms(conn, rate, cc)
-    return pd.DataFrame({
-        "paths": cc.ravel().astype(np.int64), "per_path_busy_pct": bb.ravel(),
-        "io_rate_per_s": rate.ravel(), "wait_ms": wait.ravel(), "response_ms": conn + wait.ravel(),
-    })
+    return pd.DataFrame(
+        {
+            "paths": cc.ravel().astype(np.int64),
+            "per_path_busy_pct": bb.ravel(),
+            "io_rate_per_s": rate.ravel(),
+            "wait_ms": wait.ravel(),
+            "response_ms": conn + wait.ravel(),
+        }
+    )
 
 
 __all__ = [

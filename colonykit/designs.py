@@ -190,7 +190,9 @@ class Design:
     overridden: tuple[str, ...] = field(default=())
 
     def _disk(self, shared: bool) -> list[Component]:
-        return [c for c in self.components if c.shared == shared and c.kind in DISK_KINDS and c.counted]
+        return [
+            c for c in self.components if c.shared == shared and c.kind in DISK_KINDS and c.counted
+        ]
 
     @property
     def shared_bytes(self) -> int:
@@ -288,8 +290,13 @@ def design_names(path: str | Path | None = None) -> list[str]:
     return list(load_designs_file(path))
 
 
-def _size(comp: Mapping[str, Any], params: Mapping[str, Parameter], sized: Mapping[str, int],
-          where: str, problems: list[str]) -> int | None:
+def _size(
+    comp: Mapping[str, Any],
+    params: Mapping[str, Parameter],
+    sized: Mapping[str, int],
+    where: str,
+    problems: list[str],
+) -> int | None:
     spec = comp.get("size")
     if spec is None:
         return None
@@ -319,8 +326,9 @@ def _size(comp: Mapping[str, Any], params: Mapping[str, Parameter], sized: Mappi
     return math.ceil(round(value, 9))
 
 
-def get_design(name: str, overrides: Mapping[str, float] | None = None,
-               path: str | Path | None = None) -> Design:
+def get_design(
+    name: str, overrides: Mapping[str, float] | None = None, path: str | Path | None = None
+) -> Design:
     """One design, sized, with parameter ``overrides`` applied.
 
     Parameters
@@ -356,26 +364,52 @@ def get_design(name: str, overrides: Mapping[str, float] | None = None,
     params: dict[str, Parameter] = {}
     for pname, spec in (raw.get("parameters") or {}).items():
         if not isinstance(spec, Mapping) or "value" not in spec or not spec.get("source"):
-            problems.append(must_be(f"parameters.{pname}", "a mapping with value and source", spec, where))
+            problems.append(
+                must_be(f"parameters.{pname}", "a mapping with value and source", spec, where)
+            )
             continue
         value = spec["value"]
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
-                or not 0 <= value <= MAX_TABLE_VALUE:
-            problems.append(must_be(f"parameters.{pname}.value", f"a number in 0..{MAX_TABLE_VALUE:g}",
-                                    value, where))
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or not 0 <= value <= MAX_TABLE_VALUE
+        ):
+            problems.append(
+                must_be(
+                    f"parameters.{pname}.value", f"a number in 0..{MAX_TABLE_VALUE:g}", value, where
+                )
+            )
             continue
-        params[pname] = Parameter(pname, float(value), str(spec.get("unit", "")),
-                                  str(spec["source"]), str(spec.get("confidence", "")))
+        params[pname] = Parameter(
+            pname,
+            float(value),
+            str(spec.get("unit", "")),
+            str(spec["source"]),
+            str(spec.get("confidence", "")),
+        )
     overridden: list[str] = []
     for pname, value in (overrides or {}).items():
         if pname not in params:
-            problems.append(must_be(f"design.overrides.{pname}",
-                                    f"a parameter of {name} ({sorted(params)})", value))
+            problems.append(
+                must_be(
+                    f"design.overrides.{pname}", f"a parameter of {name} ({sorted(params)})", value
+                )
+            )
             continue
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
-                or not 0 <= value <= MAX_TABLE_VALUE:
-            problems.append(must_be(f"design.overrides.{pname}",
-                                    f"a number in 0..{MAX_TABLE_VALUE:g} (limit MAX_TABLE_VALUE)", value))
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or not 0 <= value <= MAX_TABLE_VALUE
+        ):
+            problems.append(
+                must_be(
+                    f"design.overrides.{pname}",
+                    f"a number in 0..{MAX_TABLE_VALUE:g} (limit MAX_TABLE_VALUE)",
+                    value,
+                )
+            )
             continue
         old = params[pname]
         params[pname] = Parameter(pname, float(value), old.unit, "input (override)", "input")
@@ -395,36 +429,72 @@ def get_design(name: str, overrides: Mapping[str, float] | None = None,
         is_cyl = kind in CYL_KINDS
         size_mib = None
         if size is not None:
-            size_mib = math.ceil(int(storage.cyl_to_bytes(size, DASD_MODEL)) / BYTES_PER_MIB) \
-                if is_cyl else size
-        comps.append(Component(
-            id=str(c["id"]), role=str(c.get("role", "")), kind=kind, shared=bool(c.get("shared")),
-            access=str(c.get("access", "rw")), vdev=str(c.get("vdev", "")), mount=str(c.get("mount", "")),
-            fs=str(c.get("fs", "")), size_cyl=size if is_cyl else None, size_mib=size_mib, counted=counted,
-        ))
+            size_mib = (
+                math.ceil(int(storage.cyl_to_bytes(size, DASD_MODEL)) / BYTES_PER_MIB)
+                if is_cyl
+                else size
+            )
+        comps.append(
+            Component(
+                id=str(c["id"]),
+                role=str(c.get("role", "")),
+                kind=kind,
+                shared=bool(c.get("shared")),
+                access=str(c.get("access", "rw")),
+                vdev=str(c.get("vdev", "")),
+                mount=str(c.get("mount", "")),
+                fs=str(c.get("fs", "")),
+                size_cyl=size if is_cyl else None,
+                size_mib=size_mib,
+                counted=counted,
+            )
+        )
     raise_problems(problems, f"invalid {where}")
     return Design(
-        name=name, platform=str(raw.get("platform", "")), seed=str(raw.get("seed", "")),
-        title=str(raw.get("title", "")), source=str(raw.get("source", "")), parameters=params,
-        components=tuple(comps), ro_dirs=tuple(raw.get("ro_dirs") or ()),
-        rw_dirs=tuple(raw.get("rw_dirs") or ()), memory_shared=str(raw.get("memory_shared", "")),
-        upgrade_touches=str(raw.get("upgrade_touches", "")), options=tuple(raw.get("options") or ()),
-        owner=str(raw.get("owner", "")), ipl_vdev=str(raw.get("ipl_vdev", "")),
-        guest_os=str(raw.get("guest_os", "")), overridden=tuple(overridden),
+        name=name,
+        platform=str(raw.get("platform", "")),
+        seed=str(raw.get("seed", "")),
+        title=str(raw.get("title", "")),
+        source=str(raw.get("source", "")),
+        parameters=params,
+        components=tuple(comps),
+        ro_dirs=tuple(raw.get("ro_dirs") or ()),
+        rw_dirs=tuple(raw.get("rw_dirs") or ()),
+        memory_shared=str(raw.get("memory_shared", "")),
+        upgrade_touches=str(raw.get("upgrade_touches", "")),
+        options=tuple(raw.get("options") or ()),
+        owner=str(raw.get("owner", "")),
+        ipl_vdev=str(raw.get("ipl_vdev", "")),
+        guest_os=str(raw.get("guest_os", "")),
+        overridden=tuple(overridden),
     )
 
 
 # --------------------------------------------------------------------------- comparison
 COMPARE_COLUMNS: tuple[str, ...] = (
-    "design", "platform", "seed", "shared_gib", "per_guest_gib", "total_gib",
-    "saving_vs_dedicated_pct", "shared_cyl", "per_guest_cyl", "vdisk_mib_per_guest",
-    "memory_shared", "upgrade_touches", "ro_dirs", "rw_dirs",
+    "design",
+    "platform",
+    "seed",
+    "shared_gib",
+    "per_guest_gib",
+    "total_gib",
+    "saving_vs_dedicated_pct",
+    "shared_cyl",
+    "per_guest_cyl",
+    "vdisk_mib_per_guest",
+    "memory_shared",
+    "upgrade_touches",
+    "ro_dirs",
+    "rw_dirs",
 )
 
 
-def compare(n_guests: int, names: Sequence[str] | None = None,
-            overrides: Mapping[str, Mapping[str, float]] | None = None,
-            path: str | Path | None = None) -> pd.DataFrame:
+def compare(
+    n_guests: int,
+    names: Sequence[str] | None = None,
+    overrides: Mapping[str, Mapping[str, float]] | None = None,
+    path: str | Path | None = None,
+) -> pd.DataFrame:
     """Side-by-side disk of every design for ``n_guests`` guests.
 
     ``saving_vs_dedicated_pct`` = 100 × (1 − total ÷ total of ``dedicated``) with the same
@@ -460,14 +530,24 @@ def compare(n_guests: int, names: Sequence[str] | None = None,
     for name in chosen:
         d = get_design(name, overrides.get(name), path)
         t = d.totals(n_guests)
-        rows.append({
-            "design": name, "platform": d.platform, "seed": d.seed, **t,
-            "saving_vs_dedicated_pct": 100.0 * (1.0 - t["total_gib"] / base) if base > 0 else 0.0,
-            "shared_cyl": d.shared_cyl, "per_guest_cyl": d.per_guest_cyl,
-            "vdisk_mib_per_guest": d.vdisk_mib_per_guest, "memory_shared": d.memory_shared,
-            "upgrade_touches": d.upgrade_touches, "ro_dirs": ", ".join(d.ro_dirs),
-            "rw_dirs": ", ".join(d.rw_dirs),
-        })
+        rows.append(
+            {
+                "design": name,
+                "platform": d.platform,
+                "seed": d.seed,
+                **t,
+                "saving_vs_dedicated_pct": 100.0 * (1.0 - t["total_gib"] / base)
+                if base > 0
+                else 0.0,
+                "shared_cyl": d.shared_cyl,
+                "per_guest_cyl": d.per_guest_cyl,
+                "vdisk_mib_per_guest": d.vdisk_mib_per_guest,
+                "memory_shared": d.memory_shared,
+                "upgrade_touches": d.upgrade_touches,
+                "ro_dirs": ", ".join(d.ro_dirs),
+                "rw_dirs": ", ".join(d.rw_dirs),
+            }
+        )
     frame = pd.DataFrame(rows, columns=list(COMPARE_COLUMNS))
     frame.index = pd.Index(frame["design"].tolist(), name="name")
     return frame
@@ -486,12 +566,32 @@ def comparison_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     >>> list(comparison_records(compare(2, ["dedicated"]))[0])[:5]
     ['design', 'shared_gib', 'per_guest_gib', 'total_gib', 'saving_vs_dedicated_pct']
     """
-    keys = ("design", "shared_gib", "per_guest_gib", "total_gib", "saving_vs_dedicated_pct",
-            "platform", "seed", "shared_cyl", "per_guest_cyl", "vdisk_mib_per_guest")
+    keys = (
+        "design",
+        "shared_gib",
+        "per_guest_gib",
+        "total_gib",
+        "saving_vs_dedicated_pct",
+        "platform",
+        "seed",
+        "shared_cyl",
+        "per_guest_cyl",
+        "vdisk_mib_per_guest",
+    )
     out = []
     for rec in frame.to_dict(orient="records"):
-        out.append({k: (float(rec[k]) if k.endswith(("_gib", "_pct")) else
-                        int(rec[k]) if k.endswith(("_cyl", "_mib_per_guest")) else rec[k]) for k in keys})
+        out.append(
+            {
+                k: (
+                    float(rec[k])
+                    if k.endswith(("_gib", "_pct"))
+                    else int(rec[k])
+                    if k.endswith(("_cyl", "_mib_per_guest"))
+                    else rec[k]
+                )
+                for k in keys
+            }
+        )
     return out
 
 
@@ -509,16 +609,39 @@ def design_summary(design: Design) -> dict[str, Any]:
     'xen'
     """
     return {
-        "design": design.name, "platform": design.platform, "seed": design.seed,
-        "title": design.title, "source": design.source,
-        "parameters": {p.name: {"value": p.value, "unit": p.unit, "source": p.source,
-                                "confidence": p.confidence} for p in design.parameters.values()},
+        "design": design.name,
+        "platform": design.platform,
+        "seed": design.seed,
+        "title": design.title,
+        "source": design.source,
+        "parameters": {
+            p.name: {
+                "value": p.value,
+                "unit": p.unit,
+                "source": p.source,
+                "confidence": p.confidence,
+            }
+            for p in design.parameters.values()
+        },
         "components": [
-            {"id": c.id, "role": c.role, "kind": c.kind, "shared": c.shared, "access": c.access,
-             "vdev": c.vdev, "mount": c.mount, "size_cyl": c.size_cyl, "size_mib": c.size_mib,
-             "counted": c.counted} for c in design.components],
-        "ro_dirs": list(design.ro_dirs), "rw_dirs": list(design.rw_dirs),
-        "memory_shared": design.memory_shared, "upgrade_touches": design.upgrade_touches,
+            {
+                "id": c.id,
+                "role": c.role,
+                "kind": c.kind,
+                "shared": c.shared,
+                "access": c.access,
+                "vdev": c.vdev,
+                "mount": c.mount,
+                "size_cyl": c.size_cyl,
+                "size_mib": c.size_mib,
+                "counted": c.counted,
+            }
+            for c in design.components
+        ],
+        "ro_dirs": list(design.ro_dirs),
+        "rw_dirs": list(design.rw_dirs),
+        "memory_shared": design.memory_shared,
+        "upgrade_touches": design.upgrade_touches,
         "options": list(design.options),
     }
 

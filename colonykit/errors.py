@@ -151,8 +151,9 @@ def must_be(field: str, rule: str, got: object, where: Location | str | None = N
     return text
 
 
-def check_limit(field: str, value: float, limit: float, name: str,
-                where: Location | str | None = None) -> None:
+def check_limit(
+    field: str, value: float, limit: float, name: str, where: Location | str | None = None
+) -> None:
     """Raise :class:`InputError` when ``value`` is not finite or exceeds the named ``limit``.
 
     Parameters
@@ -237,6 +238,8 @@ def log_or_raise(strict: bool, message: str) -> None:
     if strict:
         raise InputError(message)
     level, frame = 3, cast("FrameType | None", sys._getframe(2))
-    while frame is not None and frame.f_code.co_filename.endswith("_deprecate.py"):  # a rename wrapper
+    while frame is not None and frame.f_code.co_filename.endswith(
+        "_deprecate.py"
+    ):  # a rename wrapper
         level, frame = level + 1, frame.f_back
     warnings.warn(message, ColonykitWarning, stacklevel=level)

@@ -45,7 +45,9 @@ from colonykit.plan import ColonyPlan, validation_problems
 #: The shipped JSON Schema of the plan document.
 SCHEMA_FILE = resources.files("colonykit") / "_data" / "plan.schema.json"
 #: Header comment of every written plan.
-HEADER = "# colonykit provisioning plan (validate: colonykit validate FILE; schema: colonykit schema)\n"
+HEADER = (
+    "# colonykit provisioning plan (validate: colonykit validate FILE; schema: colonykit schema)\n"
+)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -67,10 +69,12 @@ _SPECIAL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 #: booleans although YAML 1.1 (PyYAML) reads them as strings: device numbers like ``0186`` or
 #: ``0201`` (YAML 1.2 core: decimal 186), ``1_000``, ``0o17``, ``.5``.  They are quoted so every
 #: consumer reads the same string.
-_NUMBER_LIKE = re.compile(r"^(?:[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
-                          r"|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
-                          r"|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE"
-                          r"|null|Null|NULL|~)$")
+_NUMBER_LIKE = re.compile(
+    r"^(?:[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+    r"|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+    r"|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE"
+    r"|null|Null|NULL|~)$"
+)
 
 
 def _str_representer(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
@@ -114,8 +118,15 @@ def plan_to_yaml(plan: ColonyPlan) -> str:
     >>> plan_to_yaml(p) == plan_to_yaml(p.model_copy(deep=True))
     True
     """
-    body = yaml.dump(plan_to_dict(plan), Dumper=_Dumper, sort_keys=False, default_flow_style=False,
-                     allow_unicode=True, width=100, indent=2)
+    body = yaml.dump(
+        plan_to_dict(plan),
+        Dumper=_Dumper,
+        sort_keys=False,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=100,
+        indent=2,
+    )
     return HEADER + body
 
 
@@ -246,8 +257,9 @@ def plan_secrets(plan: ColonyPlan) -> list[str]:
     return [g.zvm.password for _h, g in plan.guests() if g.zvm is not None and g.zvm.password]
 
 
-def plan_files(plan: ColonyPlan, *, targets: Iterable[str] | None = None,
-               plan_name: str = "plan.yaml") -> dict[str, str]:
+def plan_files(
+    plan: ColonyPlan, *, targets: Iterable[str] | None = None, plan_name: str = "plan.yaml"
+) -> dict[str, str]:
     """``plan.yaml`` and ``render/<target>/…`` as a mapping relative path -> text (in memory).
 
     Parameters
@@ -261,8 +273,10 @@ def plan_files(plan: ColonyPlan, *, targets: Iterable[str] | None = None,
     """
     from colonykit import render
 
-    raise_problems(field_problems(plan, "plan"), "refusing to write a plan whose fields could change "
-                   "the structure of the rendered files")
+    raise_problems(
+        field_problems(plan, "plan"),
+        "refusing to write a plan whose fields could change the structure of the rendered files",
+    )
     files = {plan_name: plan_to_yaml(plan)}
     chosen = list(targets) if targets is not None else render.targets_for(plan)
     for target in chosen:
@@ -271,8 +285,14 @@ def plan_files(plan: ColonyPlan, *, targets: Iterable[str] | None = None,
     return files
 
 
-def write_plan(plan: ColonyPlan, out_dir: str | Path, *, targets: Iterable[str] | None = None,
-               plan_name: str = "plan.yaml", extra: dict[str, str] | None = None) -> list[Path]:
+def write_plan(
+    plan: ColonyPlan,
+    out_dir: str | Path,
+    *,
+    targets: Iterable[str] | None = None,
+    plan_name: str = "plan.yaml",
+    extra: dict[str, str] | None = None,
+) -> list[Path]:
     """Write ``plan.yaml`` and ``render/<target>/…`` under ``out_dir`` as one unit.
 
     Everything is rendered in memory first (:func:`plan_files`), then the folder is

@@ -88,12 +88,24 @@ AMBIGUOUS_HEADERS: dict[str, str] = {
     "disk": "disk_gib (or 'Disk (GB)' …)",
 }
 #: Bytes per unit of a size written in a header or a cell (SI: 1 MB = 10^6 B; IEC: 1 MiB = 2^20 B).
-SIZE_UNITS: dict[str, int] = {"kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
-                              "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+SIZE_UNITS: dict[str, int] = {
+    "kb": 10**3,
+    "mb": 10**6,
+    "gb": 10**9,
+    "tb": 10**12,
+    "kib": 2**10,
+    "mib": 2**20,
+    "gib": 2**30,
+    "tib": 2**40,
+}
 #: Column stems that carry a size, and the canonical column and its unit.
 _SIZE_STEMS: dict[str, tuple[str, str]] = {
-    "memory": ("memory_mib", "mib"), "mem": ("memory_mib", "mib"), "ram": ("memory_mib", "mib"),
-    "disk": ("disk_gib", "gib"), "storage": ("disk_gib", "gib"), "disk_size": ("disk_gib", "gib"),
+    "memory": ("memory_mib", "mib"),
+    "mem": ("memory_mib", "mib"),
+    "ram": ("memory_mib", "mib"),
+    "disk": ("disk_gib", "gib"),
+    "storage": ("disk_gib", "gib"),
+    "disk_size": ("disk_gib", "gib"),
 }
 #: Most columns an inventory may have (a guard against hostile files).
 MAX_INVENTORY_COLUMNS: int = 1_000
@@ -129,8 +141,15 @@ def _canonical(col: object) -> str:
 _CELL = r"^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-z%]*)\s*$"
 
 
-def _convert_sizes(raw: pd.Series, header_unit: str | None, canon: str, label: str,
-                   notes: list[str], problems: list[str], where: list[str]) -> pd.Series:
+def _convert_sizes(
+    raw: pd.Series,
+    header_unit: str | None,
+    canon: str,
+    label: str,
+    notes: list[str],
+    problems: list[str],
+    where: list[str],
+) -> pd.Series:
     """Sizes to the canonical unit (MiB or GiB); units in the header or in each cell."""
     target = _SIZE_STEMS["memory" if canon == "memory_mib" else "disk"][1]
     text = raw.astype("string")
@@ -140,8 +159,11 @@ def _convert_sizes(raw: pd.Series, header_unit: str | None, canon: str, label: s
     unit = cell_unit.where(cell_unit != "", header_unit or target)
     bad_unit = has_text & parts[0].notna() & ~unit.isin(list(SIZE_UNITS))
     for i in bad_unit.to_numpy().nonzero()[0][:20]:
-        rule = (f"a size with a unit such as '32 GB' or '512 MiB' (units {sorted(SIZE_UNITS)})"
-                if not unit.iloc[i] else f"a size in one of {sorted(SIZE_UNITS)}")
+        rule = (
+            f"a size with a unit such as '32 GB' or '512 MiB' (units {sorted(SIZE_UNITS)})"
+            if not unit.iloc[i]
+            else f"a size in one of {sorted(SIZE_UNITS)}"
+        )
         problems.append(must_be(canon, rule, raw.iloc[i], where[i]))
     factor = unit.map(lambda u: SIZE_UNITS.get(u, float("nan")) / SIZE_UNITS[target]).astype(float)
     number = pd.to_numeric(parts[0], errors="coerce")
@@ -150,12 +172,16 @@ def _convert_sizes(raw: pd.Series, header_unit: str | None, canon: str, label: s
     changed = parts[0].notna() & unit.isin(list(SIZE_UNITS)) & (unit != target)
     if changed.any():
         used = sorted(set(unit[changed]))
-        desc = ", ".join(f"1 {u.upper() if len(u) == 2 else u[0].upper() + 'i' + u[2].upper()} = "
-                         f"{SIZE_UNITS[u] / SIZE_UNITS[target]:.6g} {target[0].upper()}i{target[2].upper()}"
-                         for u in used)
+        desc = ", ".join(
+            f"1 {u.upper() if len(u) == 2 else u[0].upper() + 'i' + u[2].upper()} = "
+            f"{SIZE_UNITS[u] / SIZE_UNITS[target]:.6g} {target[0].upper()}i{target[2].upper()}"
+            for u in used
+        )
         src = f"header {label!r}" if header_unit and header_unit != target else f"column {label!r}"
-        notes.append(f"{canon}: {int(changed.sum())} value(s) converted from {src} "
-                     f"({desc}; 1 MB = 10^6 B, 1 MiB = 2^20 B)")
+        notes.append(
+            f"{canon}: {int(changed.sum())} value(s) converted from {src} "
+            f"({desc}; 1 MB = 10^6 B, 1 MiB = 2^20 B)"
+        )
     return out
 
 
@@ -164,12 +190,19 @@ def _strip_pct(raw: pd.Series, canon: str, notes: list[str]) -> pd.Series:
     has_pct = text.str.strip().str.endswith("%").fillna(False)
     if not has_pct.any():
         return raw
-    notes.append(f"{canon}: '%' removed from {int(has_pct.sum())} value(s) (e.g. {raw[has_pct].iloc[0]!r})")
+    notes.append(
+        f"{canon}: '%' removed from {int(has_pct.sum())} value(s) (e.g. {raw[has_pct].iloc[0]!r})"
+    )
     return raw.astype(object).where(~has_pct, text.str.strip().str.rstrip("%").str.strip())
 
 
-def _capacity_units(frame: pd.DataFrame, unit_names: list[str], notes: list[str],
-                    problems: list[str], where: list[str]) -> None:
+def _capacity_units(
+    frame: pd.DataFrame,
+    unit_names: list[str],
+    notes: list[str],
+    problems: list[str],
+    where: list[str],
+) -> None:
     """'2.4 GHz' in a capacity cell: the number, and the unit into ``capacity_unit``."""
     text = frame["capacity"].astype("string")
     parts = text.str.extract(_CELL)
@@ -182,23 +215,38 @@ def _capacity_units(frame: pd.DataFrame, unit_names: list[str], notes: list[str]
     for i in with_unit.to_numpy().nonzero()[0]:
         u, given = cell_unit.iloc[i], column.iloc[i]
         if u not in unit_names:
-            problems.append(must_be("capacity", f"a number, or a number with a unit from {unit_names}",
-                                    frame["capacity"].iloc[i], where[i]))
+            problems.append(
+                must_be(
+                    "capacity",
+                    f"a number, or a number with a unit from {unit_names}",
+                    frame["capacity"].iloc[i],
+                    where[i],
+                )
+            )
         elif given and given != u:
-            problems.append(f"'capacity' has unit {u!r} but 'capacity_unit' says {given!r} "
-                            f"(got {frame['capacity'].iloc[i]!r}) at {where[i]}; give one unit")
+            problems.append(
+                f"'capacity' has unit {u!r} but 'capacity_unit' says {given!r} "
+                f"(got {frame['capacity'].iloc[i]!r}) at {where[i]}; give one unit"
+            )
         else:
             frame.iat[i, frame.columns.get_loc("capacity")] = parts[0].iloc[i]
             frame.iat[i, frame.columns.get_loc("capacity_unit")] = u
             converted += 1
     if converted:
-        notes.append(f"capacity: the unit written in {converted} cell(s) (e.g. "
-                     f"{text[with_unit].iloc[0]!r}) moved to 'capacity_unit'")
+        notes.append(
+            f"capacity: the unit written in {converted} cell(s) (e.g. "
+            f"{text[with_unit].iloc[0]!r}) moved to 'capacity_unit'"
+        )
 
 
-def normalise_columns(frame: pd.DataFrame, *, source: str = "inventory", line_offset: int = 2,
-                      line_word: str = "line", units_table: pd.DataFrame | None = None,
-                      ) -> tuple[pd.DataFrame, dict[str, Any]]:
+def normalise_columns(
+    frame: pd.DataFrame,
+    *,
+    source: str = "inventory",
+    line_offset: int = 2,
+    line_word: str = "line",
+    units_table: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Map header spellings and units to the canonical columns; say what was done.
 
     Returns the frame with canonical column names (sizes converted to MiB/GiB, ``%``
@@ -233,8 +281,10 @@ def normalise_columns(frame: pd.DataFrame, *, source: str = "inventory", line_of
     from collections import Counter
 
     if len(frame.columns) > MAX_INVENTORY_COLUMNS:
-        msg = (f"{source}: {len(frame.columns):,} columns (limit MAX_INVENTORY_COLUMNS = "
-               f"{MAX_INVENTORY_COLUMNS:,}); an inventory has one column per field")
+        msg = (
+            f"{source}: {len(frame.columns):,} columns (limit MAX_INVENTORY_COLUMNS = "
+            f"{MAX_INVENTORY_COLUMNS:,}); an inventory has one column per field"
+        )
         raise InputError(msg)
     labels = [str(c) for c in frame.columns]
     heads = [_header(c) for c in labels]
@@ -246,22 +296,30 @@ def normalise_columns(frame: pd.DataFrame, *, source: str = "inventory", line_of
         by_name.setdefault(canon, []).append(label)
     for canon, group in by_name.items():
         if len(group) > 1:
-            problems.append(f"{source}: column {canon!r} is given {len(group)} times "
-                            f"(headers {short_repr(group)}); keep one")
+            problems.append(
+                f"{source}: column {canon!r} is given {len(group)} times "
+                f"(headers {short_repr(group)}); keep one"
+            )
     label_counts = Counter(labels)
     known_spellings = sorted(_KNOWN | set(COLUMN_MAP))
     for label, (canon, _u) in zip(labels, heads, strict=True):
         if canon in _KNOWN:
             continue
         if canon in AMBIGUOUS_HEADERS:
-            problems.append(f"{source}: column {label!r} is ambiguous; name it "
-                            f"{AMBIGUOUS_HEADERS[canon]}")
+            problems.append(
+                f"{source}: column {label!r} is ambiguous; name it {AMBIGUOUS_HEADERS[canon]}"
+            )
             continue
         close = difflib.get_close_matches(canon, known_spellings, n=1, cutoff=0.75) if canon else []
         if close and label_counts[label] == 1:
-            problems.append(f"{source}: unknown column {label!r} (did you mean "
-                            f"{COLUMN_MAP.get(close[0], close[0])!r}?); rename it, or remove it")
-        elif not label.lower().startswith("unnamed") or frame[label].astype("string").str.strip().fillna("").ne("").any():
+            problems.append(
+                f"{source}: unknown column {label!r} (did you mean "
+                f"{COLUMN_MAP.get(close[0], close[0])!r}?); rename it, or remove it"
+            )
+        elif (
+            not label.lower().startswith("unnamed")
+            or frame[label].astype("string").str.strip().fillna("").ne("").any()
+        ):
             ignored.append(label)
     raise_problems(problems, f"invalid inventory {source}")
     out = frame.copy()
@@ -273,7 +331,8 @@ def normalise_columns(frame: pd.DataFrame, *, source: str = "inventory", line_of
         elif canon.endswith("_pct"):
             out[canon] = _strip_pct(out[canon], canon, notes)
     has_unit = "capacity" in out.columns and bool(
-        out["capacity"].astype("string").str.contains(r"\d\s*[A-Za-z]", na=False).any())
+        out["capacity"].astype("string").str.contains(r"\d\s*[A-Za-z]", na=False).any()
+    )
     if has_unit:
         if "capacity_unit" not in out.columns:
             out["capacity_unit"] = ""
@@ -344,15 +403,22 @@ def validate_inventory(
         msg = f"{source}: the file is empty; expected a header line with {list(INVENTORY_COLUMNS)}"
         raise InputError(msg)
     if any(_header(c) != (str(c), None) for c in frame.columns):
-        frame, _report = normalise_columns(frame, source=source, line_offset=line_offset,
-                                           line_word=line_word, units_table=units_table)
+        frame, _report = normalise_columns(
+            frame,
+            source=source,
+            line_offset=line_offset,
+            line_word=line_word,
+            units_table=units_table,
+        )
     if len(frame) > limits.MAX_SERVERS:
         msg = f"{source}: {len(frame):,} rows (limit MAX_SERVERS = {limits.MAX_SERVERS:,})"
         raise InputError(msg)
     missing = [c for c in INVENTORY_COLUMNS if c not in frame.columns]
     if missing:
-        msg = (f"{source}: missing required column(s) {missing}; "
-               f"required columns are {list(INVENTORY_COLUMNS)}")
+        msg = (
+            f"{source}: missing required column(s) {missing}; "
+            f"required columns are {list(INVENTORY_COLUMNS)}"
+        )
         raise InputError(msg)
     if len(frame) == 0:
         msg = f"{source}: no data rows below the header"
@@ -370,8 +436,15 @@ def validate_inventory(
         where = f"{source} {line_word} {line}"
         rec: dict[str, Any] = {}
 
-        def number(col: str, rule: str, ok: Any, *, required: bool = True,
-                   _row: dict[str, Any] = row, _where: str = where) -> float | None:
+        def number(
+            col: str,
+            rule: str,
+            ok: Any,
+            *,
+            required: bool = True,
+            _row: dict[str, Any] = row,
+            _where: str = where,
+        ) -> float | None:
             raw = _row.get(col)
             try:
                 val = _num(raw)
@@ -383,7 +456,9 @@ def validate_inventory(
                 return None
             if val is None:
                 if required:
-                    problems.append(must_be(col, f"a number {rule}", "" if raw is None else raw, _where))
+                    problems.append(
+                        must_be(col, f"a number {rule}", "" if raw is None else raw, _where)
+                    )
                 return None
             if not ok(val):
                 problems.append(must_be(col, rule, val, _where))
@@ -394,66 +469,116 @@ def validate_inventory(
         if not name:
             problems.append(must_be("server", "a non-empty name", row.get("server"), where))
         elif name in seen:
-            problems.append(f"'server' must be unique (got {name!r} again) at {where}; "
-                            f"first seen at {source} {line_word} {seen[name]}")
+            problems.append(
+                f"'server' must be unique (got {name!r} again) at {where}; "
+                f"first seen at {source} {line_word} {seen[name]}"
+            )
         else:
             seen[name] = line
         rec["server"] = name
         role = row.get("role")
-        rec["role"] = "" if role is None or (isinstance(role, float) and math.isnan(role)) else str(role).strip()
+        rec["role"] = (
+            ""
+            if role is None or (isinstance(role, float) and math.isnan(role))
+            else str(role).strip()
+        )
 
         rec["capacity"] = number("capacity", "> 0", lambda v: v > 0 and math.isfinite(v))
         unit = str(row.get("capacity_unit") or "").strip().lower()
         if unit not in unit_names:
-            problems.append(f"'capacity_unit' must be one of {unit_names} (got {row.get('capacity_unit')!r}) at {where}")
+            problems.append(
+                f"'capacity_unit' must be one of {unit_names} (got {row.get('capacity_unit')!r}) at {where}"
+            )
         rec["capacity_unit"] = unit
         avg = number("util_avg_pct", "in 0..100", lambda v: 0 <= v <= 100)
         peak = number("util_peak_pct", "in 0..100", lambda v: 0 <= v <= 100)
         if avg is not None and peak is not None and peak < avg:
-            problems.append(f"'util_peak_pct' must be >= 'util_avg_pct' ({avg:g}) (got {peak:g}) at {where}")
+            problems.append(
+                f"'util_peak_pct' must be >= 'util_avg_pct' ({avg:g}) (got {peak:g}) at {where}"
+            )
         rec["util_avg_pct"], rec["util_peak_pct"] = avg, peak
 
         wc = str(row.get("workload_class") or "").strip().lower()
         has_override = _num_or_none(row.get("tpm_per_mips")) is not None
         if wc and wc not in class_names:
-            problems.append(f"'workload_class' must be one of {class_names} (got {row.get('workload_class')!r}) at {where}")
+            problems.append(
+                f"'workload_class' must be one of {class_names} (got {row.get('workload_class')!r}) at {where}"
+            )
         elif not wc and not has_override:
-            problems.append(f"'workload_class' must be one of {class_names} (got '') at {where} "
-                            "(or give a per-server 'tpm_per_mips')")
+            problems.append(
+                f"'workload_class' must be one of {class_names} (got '') at {where} "
+                "(or give a per-server 'tpm_per_mips')"
+            )
         rec["workload_class"] = wc
         rec["memory_mib"] = number("memory_mib", "> 0", lambda v: v > 0 and math.isfinite(v))
         rec["disk_gib"] = number("disk_gib", ">= 0", lambda v: v >= 0 and math.isfinite(v))
 
-        cores = number("cores", f"a whole number >= 1 and <= {limits.MAX_CORES:,} (limit MAX_CORES)",
-                       lambda v: 1 <= v <= limits.MAX_CORES and v == int(v), required=False) \
-            if "cores" in row else None
+        cores = (
+            number(
+                "cores",
+                f"a whole number >= 1 and <= {limits.MAX_CORES:,} (limit MAX_CORES)",
+                lambda v: 1 <= v <= limits.MAX_CORES and v == int(v),
+                required=False,
+            )
+            if "cores" in row
+            else None
+        )
         rec["cores"] = cores
-        if unit in unit_names and bool(units.loc[unit, "needs_cores"]) and cores is None \
-                and not any(p.startswith("'cores'") and p.endswith(where) for p in problems):
+        if (
+            unit in unit_names
+            and bool(units.loc[unit, "needs_cores"])
+            and cores is None
+            and not any(p.startswith("'cores'") and p.endswith(where) for p in problems)
+        ):
             problems.append(f"'cores' must be given for capacity_unit {unit!r} (got '') at {where}")
         for col in ("tpm_per_mips", "tpm_per_mips_low", "tpm_per_mips_high"):
-            rec[col] = number(col, "> 0", lambda v: v > 0 and math.isfinite(v), required=False) \
-                if col in row else None
+            rec[col] = (
+                number(col, "> 0", lambda v: v > 0 and math.isfinite(v), required=False)
+                if col in row
+                else None
+            )
         lo, typ, hi = rec["tpm_per_mips_low"], rec["tpm_per_mips"], rec["tpm_per_mips_high"]
         if (lo is not None or hi is not None) and typ is None:
-            problems.append(f"'tpm_per_mips' must be given when 'tpm_per_mips_low'/'tpm_per_mips_high' are (got '') at {where}")
+            problems.append(
+                f"'tpm_per_mips' must be given when 'tpm_per_mips_low'/'tpm_per_mips_high' are (got '') at {where}"
+            )
         if typ is not None and ((lo is not None and lo > typ) or (hi is not None and hi < typ)):
-            problems.append(f"'tpm_per_mips_low' <= 'tpm_per_mips' <= 'tpm_per_mips_high' must hold "
-                            f"(got {lo}, {typ}, {hi}) at {where}")
-        cnt = number("count", f"a whole number >= 1 and <= {limits.MAX_COUNT_PER_ROW:,} (limit MAX_COUNT_PER_ROW)",
-                     lambda v: 1 <= v <= limits.MAX_COUNT_PER_ROW and v == int(v), required=False) \
-            if "count" in row else None
+            problems.append(
+                f"'tpm_per_mips_low' <= 'tpm_per_mips' <= 'tpm_per_mips_high' must hold "
+                f"(got {lo}, {typ}, {hi}) at {where}"
+            )
+        cnt = (
+            number(
+                "count",
+                f"a whole number >= 1 and <= {limits.MAX_COUNT_PER_ROW:,} (limit MAX_COUNT_PER_ROW)",
+                lambda v: 1 <= v <= limits.MAX_COUNT_PER_ROW and v == int(v),
+                required=False,
+            )
+            if "count" in row
+            else None
+        )
         rec["count"] = int(cnt) if cnt is not None else 1
         records.append(rec)
 
     total = sum(r["count"] for r in records)
     if total > limits.MAX_SERVERS:
-        problems.append(f"{source}: {total:,} servers in all (the sum of 'count'); the limit is "
-                        f"MAX_SERVERS = {limits.MAX_SERVERS:,}")
+        problems.append(
+            f"{source}: {total:,} servers in all (the sum of 'count'); the limit is "
+            f"MAX_SERVERS = {limits.MAX_SERVERS:,}"
+        )
     raise_problems(problems, f"invalid inventory {source}")
     out = pd.DataFrame.from_records(records)
-    float_cols = ["capacity", "util_avg_pct", "util_peak_pct", "memory_mib", "disk_gib", "cores",
-                  "tpm_per_mips", "tpm_per_mips_low", "tpm_per_mips_high"]
+    float_cols = [
+        "capacity",
+        "util_avg_pct",
+        "util_peak_pct",
+        "memory_mib",
+        "disk_gib",
+        "cores",
+        "tpm_per_mips",
+        "tpm_per_mips_low",
+        "tpm_per_mips_high",
+    ]
     for col in float_cols:
         out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
     out["count"] = out["count"].astype("int64")
@@ -525,7 +650,6 @@ def canonical_column(name: object) -> str:
     return TRACE_COLUMN_MAP.get(text, text)
 
 
-
 def step_seconds_default() -> float:
     """Default length of one integer ``step`` in seconds (constant ``trace_step_s``).
 
@@ -556,20 +680,28 @@ def parse_interval(interval: str | float | int | pd.Timedelta | None) -> float |
         if isinstance(interval, int | float | np.integer | np.floating):
             seconds = float(interval)
         else:
-            seconds = pd.Timedelta(interval).value / 1e9  # ns: total_seconds() rounds to µs at pandas 2.2
+            seconds = (
+                pd.Timedelta(interval).value / 1e9
+            )  # ns: total_seconds() rounds to µs at pandas 2.2
     except (ValueError, TypeError, OverflowError):
         seconds = float("nan")
     if not (math.isfinite(seconds) and seconds > 0):
         raise InputError(must_be("interval", "a positive duration such as '5min' or 300", interval))
     if not limits.MIN_INTERVAL_S <= seconds <= limits.MAX_INTERVAL_S:
-        raise InputError(must_be("interval", f"between {limits.MIN_INTERVAL_S:g} s and "
-                                 f"{limits.MAX_INTERVAL_S:g} s (limits MIN_INTERVAL_S, MAX_INTERVAL_S)",
-                                 interval))
+        raise InputError(
+            must_be(
+                "interval",
+                f"between {limits.MIN_INTERVAL_S:g} s and "
+                f"{limits.MAX_INTERVAL_S:g} s (limits MIN_INTERVAL_S, MAX_INTERVAL_S)",
+                interval,
+            )
+        )
     return seconds
 
 
-def demand_problems(matrix: np.ndarray, names: list[str], index: pd.Index, where: str = "demand",
-                    limit: int = 50) -> list[str]:
+def demand_problems(
+    matrix: np.ndarray, names: list[str], index: pd.Index, where: str = "demand", limit: int = 50
+) -> list[str]:
     """Every NaN/inf and negative value of a demand matrix (servers × steps), naming server and step.
 
     The one validation message of a demand frame (:func:`colonykit.packing.demand_matrix`,
@@ -600,11 +732,23 @@ def demand_problems(matrix: np.ndarray, names: list[str], index: pd.Index, where
     problems: list[str] = []
     for i in np.flatnonzero(~(np.isfinite(row_min) & np.isfinite(row_max)))[:limit]:
         j = int(np.argmin(np.isfinite(matrix[i])))
-        problems.append(must_be("demand", "a finite number", float(matrix[i, j]),
-                                f"{where} server {names[i]!r} step {index[j]!r}")
-                        + " (fill gaps first: read_traces(fill='ffill'))")
+        problems.append(
+            must_be(
+                "demand",
+                "a finite number",
+                float(matrix[i, j]),
+                f"{where} server {names[i]!r} step {index[j]!r}",
+            )
+            + " (fill gaps first: read_traces(fill='ffill'))"
+        )
     for i in np.flatnonzero(np.isfinite(row_min) & (row_min < 0))[:limit]:
         j = int(np.argmax(matrix[i] < 0))
-        problems.append(must_be("demand", ">= 0", float(matrix[i, j]),
-                                f"{where} server {names[i]!r} step {index[j]!r}"))
+        problems.append(
+            must_be(
+                "demand",
+                ">= 0",
+                float(matrix[i, j]),
+                f"{where} server {names[i]!r} step {index[j]!r}",
+            )
+        )
     return problems

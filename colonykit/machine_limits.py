@@ -71,8 +71,10 @@ def ifl_problems(model: str, ifls: int) -> list[str]:
     top, src = max_ifls(model)
     if ifls <= top:
         return []
-    return [f"{int(ifls)} IFLs requested but a {model} has at most {top} ({src}); "
-            f"use {math.ceil(ifls / top)} machines or a larger model"]
+    return [
+        f"{int(ifls)} IFLs requested but a {model} has at most {top} ({src}); "
+        f"use {math.ceil(ifls / top)} machines or a larger model"
+    ]
 
 
 def zvm_logical_processor_problems(cpus: int, smt: bool = False) -> list[str]:
@@ -98,8 +100,10 @@ def zvm_logical_processor_problems(cpus: int, smt: bool = False) -> list[str]:
         return []
     src = str(reference.constants().loc[name, "source"])
     what = "cores for one z/VM LPAR with SMT" if smt else "logical processors for one z/VM LPAR"
-    return [f"{int(cpus)} {what}: at most {top} ({src}); split the guests over "
-            f"{math.ceil(cpus / top)} LPARs"]
+    return [
+        f"{int(cpus)} {what}: at most {top} ({src}); split the guests over "
+        f"{math.ceil(cpus / top)} LPARs"
+    ]
 
 
 def vdisk_problems(
@@ -144,17 +148,23 @@ def vdisk_problems(
     out = []
     blocks = sizes * FBA_BLOCKS_PER_MIB
     for i in np.flatnonzero(blocks > top):
-        out.append(f"VDISK {i + 1} of {sizes[i]:g} MiB = {blocks[i]:,.0f} blocks is over the "
-                   f"{top:,.0f}-block maximum of one VDISK")
+        out.append(
+            f"VDISK {i + 1} of {sizes[i]:g} MiB = {blocks[i]:,.0f} blocks is over the "
+            f"{top:,.0f}-block maximum of one VDISK"
+        )
     total = float(blocks.sum())
     if syslim_blocks is not None and total > float(syslim_blocks):
-        out.append(f"VDISKs total {sizes.sum():g} MiB = {total:,.0f} blocks, over the system limit "
-                   f"SYSLIM {float(syslim_blocks):,.0f} blocks (SET VDISK SYSLIM)")
+        out.append(
+            f"VDISKs total {sizes.sum():g} MiB = {total:,.0f} blocks, over the system limit "
+            f"SYSLIM {float(syslim_blocks):,.0f} blocks (SET VDISK SYSLIM)"
+        )
     if userlim_blocks is not None and per_guest_mib is not None:
         per = np.atleast_1d(nonneg_array("per_guest_mib", per_guest_mib)) * FBA_BLOCKS_PER_MIB
         for i in np.flatnonzero(per > float(userlim_blocks)):
-            out.append(f"guest {i + 1}: VDISKs of {per[i]:,.0f} blocks over USERLIM "
-                       f"{float(userlim_blocks):,.0f} blocks (SET VDISK USERLIM)")
+            out.append(
+                f"guest {i + 1}: VDISKs of {per[i]:,.0f} blocks over USERLIM "
+                f"{float(userlim_blocks):,.0f} blocks (SET VDISK USERLIM)"
+            )
     return out
 
 
@@ -195,8 +205,10 @@ def tdisk_problems(tdisk_cyl_total: float, tdisk_space_cyl: float | None) -> lis
     need = float(nonneg_array("tdisk_cyl_total", tdisk_cyl_total))
     if tdisk_space_cyl is None or need <= float(tdisk_space_cyl):
         return []
-    return [f"T-disks need {need:,.0f} cylinders at once but the TDISK space has {float(tdisk_space_cyl):,.0f} "
-            "(allocate more TDISK cylinders on CP-owned volumes)"]
+    return [
+        f"T-disks need {need:,.0f} cylinders at once but the TDISK space has {float(tdisk_space_cyl):,.0f} "
+        "(allocate more TDISK cylinders on CP-owned volumes)"
+    ]
 
 
 def xen_memory_problems(
@@ -230,13 +242,17 @@ def xen_memory_problems(
     if not (math.isfinite(host) and host > 0):
         raise InputError(must_be("host_mib", "> 0", host_mib))
     dom0 = reference.constant("xen_dom0_mib") if dom0_mib is None else float(dom0_mib)
-    allowed = bool(reference.constant("xen_memory_overcommit")) if overcommit is None else overcommit
+    allowed = (
+        bool(reference.constant("xen_memory_overcommit")) if overcommit is None else overcommit
+    )
     need = float(d.sum()) + dom0
     if allowed or need <= host:
         return []
     src = str(reference.constants().loc["xen_memory_overcommit", "source"])
-    return [f"domUs need {d.sum():,.0f} MiB + dom0 {dom0:,.0f} MiB = {need:,.0f} MiB but host has "
-            f"{host:,.0f} MiB; RHEL 5 Xen does not overcommit memory ({src})"]
+    return [
+        f"domUs need {d.sum():,.0f} MiB + dom0 {dom0:,.0f} MiB = {need:,.0f} MiB but host has "
+        f"{host:,.0f} MiB; RHEL 5 Xen does not overcommit memory ({src})"
+    ]
 
 
 __all__ = [

@@ -81,8 +81,10 @@ TABLE_8_2: tuple[tuple[str, str, str, float, float, float, float], ...] = (
     ("RESERVE", "track", "diag", 1.91, 2.65, 8.9, 8.8),
     ("RESERVE", "record", "diag", 1.93, 2.28, 8.9, 8.9),
 )
-TABLE_8_2_SOURCE = ("seed 003 §8.10.1 Tables 8-1 and 8-2 (IBM Redbook SG24-6299-00, 'Linux on IBM "
-                    "eServer zSeries and S/390: ISP/ASP Solutions')")
+TABLE_8_2_SOURCE = (
+    "seed 003 §8.10.1 Tables 8-1 and 8-2 (IBM Redbook SG24-6299-00, 'Linux on IBM "
+    "eServer zSeries and S/390: ISP/ASP Solutions')"
+)
 #: The seed's test script (Example 8-3): each block written once, then read 4 times.
 SCRIPT_WRITES, SCRIPT_READS = 1, 4
 
@@ -101,8 +103,9 @@ def _check_caching(caching: str) -> None:
 
 
 # --------------------------------------------------------------------------- pure functions
-def physical_io_per_s(read_rate_per_s: npt.ArrayLike, write_rate_per_s: npt.ArrayLike,
-                      hit_frac: npt.ArrayLike) -> np.ndarray:
+def physical_io_per_s(
+    read_rate_per_s: npt.ArrayLike, write_rate_per_s: npt.ArrayLike, hit_frac: npt.ArrayLike
+) -> np.ndarray:
     """Physical I/O per second: read misses plus all writes.
 
     Parameters
@@ -124,8 +127,9 @@ def physical_io_per_s(read_rate_per_s: npt.ArrayLike, write_rate_per_s: npt.Arra
     return r * (1.0 - _frac("hit_frac", hit_frac)) + w
 
 
-def physical_io_ratio(read_rate_per_s: npt.ArrayLike, write_rate_per_s: npt.ArrayLike,
-                      hit_frac: npt.ArrayLike) -> np.ndarray:
+def physical_io_ratio(
+    read_rate_per_s: npt.ArrayLike, write_rate_per_s: npt.ArrayLike, hit_frac: npt.ArrayLike
+) -> np.ndarray:
     """Physical I/O with MDC ÷ without: ``(w + r (1 − h)) ÷ (w + r)`` (1 where there is no I/O).
 
     Parameters
@@ -323,13 +327,23 @@ def cp_cpu_factor(
     if method not in ("table-8-2", "lxdasd"):
         raise InputError(must_be("method", "one of ['table-8-2', 'lxdasd']", method))
     if method == "table-8-2":
-        share = (reference.constant("mdc_io_cpu_share_frac") if io_cpu_share_frac is None
-                 else float(io_cpu_share_frac))
+        share = (
+            reference.constant("mdc_io_cpu_share_frac")
+            if io_cpu_share_frac is None
+            else float(io_cpu_share_frac)
+        )
         ratio = physical_io_ratio(read_rate_per_s, write_rate_per_s, hit_frac)
         return 1.0 - share * (1.0 - ratio)
-    w_x = reference.constant("mdc_write_cp_cpu_extra_pct") if write_extra_pct is None else write_extra_pct
-    r_x = (reference.constant("mdc_insert_read_cp_cpu_extra_pct") if insert_read_extra_pct is None
-           else insert_read_extra_pct)
+    w_x = (
+        reference.constant("mdc_write_cp_cpu_extra_pct")
+        if write_extra_pct is None
+        else write_extra_pct
+    )
+    r_x = (
+        reference.constant("mdc_insert_read_cp_cpu_extra_pct")
+        if insert_read_extra_pct is None
+        else insert_read_extra_pct
+    )
     c_hit = reference.constant("mdc_hit_cp_cpu_frac") if hit_cpu_frac is None else hit_cpu_frac
     r = nonneg_array("read_rate_per_s", read_rate_per_s)
     w = nonneg_array("write_rate_per_s", write_rate_per_s)
@@ -448,8 +462,13 @@ def mdc_effect(
     w = float(nonneg_array("write_rate_per_s", write_rate_per_s))
     phys = float(physical_io_per_s(r, w, h))
     return MdcResult(
-        caching=caching, hit_frac=h, read_rate_per_s=r, write_rate_per_s=w, physical_io_per_s=phys,
-        io_avoided_per_s=r + w - phys, read_response_ms=float(read_response_ms(h, caching)),
+        caching=caching,
+        hit_frac=h,
+        read_rate_per_s=r,
+        write_rate_per_s=w,
+        physical_io_per_s=phys,
+        io_avoided_per_s=r + w - phys,
+        read_response_ms=float(read_response_ms(h, caching)),
         read_response_no_mdc_ms=float(read_response_ms(0.0, "record")),
         kib_moved_per_miss=blocks_per_miss(caching) * 4.0,
         cp_cpu_factor=float(cp_cpu_factor(r, w, h)),
@@ -505,8 +524,11 @@ def mdc_tradeoff(
     >>> f[["hit_frac", "io_avoided_per_s", "guest_shortfall_mib"]].values.tolist()
     [[0.0, 0.0, 0.0], [1.0, 100.0, 60.0]]
     """
-    sizes = (np.linspace(0, 4 * reference.constant("mdc_storage_max_mib"), 33) if mdc_mib is None
-             else nonneg_array("mdc_mib", mdc_mib))
+    sizes = (
+        np.linspace(0, 4 * reference.constant("mdc_storage_max_mib"), 33)
+        if mdc_mib is None
+        else nonneg_array("mdc_mib", mdc_mib)
+    )
     real = float(nonneg_array("real_mib", real_mib))
     if not real > 0:
         raise InputError(must_be("real_mib", "> 0", real_mib))
@@ -515,13 +537,18 @@ def mdc_tradeoff(
     ws = float(nonneg_array("guests_working_set_mib", guests_working_set_mib).sum())
     h = lru_hit_frac(sizes, data_mib, caching, pattern, passes)
     phys = physical_io_per_s(read_rate_per_s, write_rate_per_s, h)
-    return pd.DataFrame({
-        "mdc_mib": sizes, "hit_frac": h, "physical_io_per_s": phys,
-        "io_avoided_per_s": read_rate_per_s + write_rate_per_s - phys,
-        "read_response_ms": read_response_ms(h, caching),
-        "cp_cpu_factor": cp_cpu_factor(read_rate_per_s, write_rate_per_s, h),
-        "guest_real_mib": real - sizes, "guest_shortfall_mib": np.maximum(ws - (real - sizes), 0.0),
-    })
+    return pd.DataFrame(
+        {
+            "mdc_mib": sizes,
+            "hit_frac": h,
+            "physical_io_per_s": phys,
+            "io_avoided_per_s": read_rate_per_s + write_rate_per_s - phys,
+            "read_response_ms": read_response_ms(h, caching),
+            "cp_cpu_factor": cp_cpu_factor(read_rate_per_s, write_rate_per_s, h),
+            "guest_real_mib": real - sizes,
+            "guest_shortfall_mib": np.maximum(ws - (real - sizes), 0.0),
+        }
+    )
 
 
 # --------------------------------------------------------------------------- calibration
@@ -556,7 +583,9 @@ def predict_elapsed_s(cpu_s: npt.ArrayLike, io: npt.ArrayLike, t_io_s: npt.Array
     >>> float(predict_elapsed_s(2.0, 3.0, 1.5))
     6.5
     """
-    return np.asarray(cpu_s, dtype=float) + np.asarray(io, dtype=float) * np.asarray(t_io_s, dtype=float)
+    return np.asarray(cpu_s, dtype=float) + np.asarray(io, dtype=float) * np.asarray(
+        t_io_s, dtype=float
+    )
 
 
 def calibrate_table_8_2(
@@ -589,7 +618,9 @@ def calibrate_table_8_2(
     wanted = [(f.lower(), m.lower()) for f, m in fit_rows]
     missing = [w for w in wanted if w not in keys]
     if missing or not wanted:
-        msg = f"fit_rows must name rows of Table 8-2 (format, mdc) from {keys} (got {list(fit_rows)})"
+        msg = (
+            f"fit_rows must name rows of Table 8-2 (format, mdc) from {keys} (got {list(fit_rows)})"
+        )
         raise InputError(msg)
     fitted = np.array([k in wanted for k in keys])
     fit = frame[fitted]
@@ -604,8 +635,12 @@ def calibrate_table_8_2(
     else:
         t_io = np.full(len(frame), float(t_fit.iloc[0]))
     pred = predict_elapsed_s(frame["cpu_s"], frame["io"], t_io)
-    return frame.assign(t_io_s=t_io, predicted_elapsed_s=pred,
-                        error_pct=(pred - frame["elapsed_s"]) / frame["elapsed_s"] * 100.0, fitted=fitted)
+    return frame.assign(
+        t_io_s=t_io,
+        predicted_elapsed_s=pred,
+        error_pct=(pred - frame["elapsed_s"]) / frame["elapsed_s"] * 100.0,
+        fitted=fitted,
+    )
 
 
 def calibrate_cpu_table_8_2() -> tuple[float, pd.DataFrame]:
@@ -628,9 +663,12 @@ def calibrate_cpu_table_8_2() -> tuple[float, pd.DataFrame]:
     d = 1.0 - io_ratio
     share = float((d * (1.0 - cpu_ratio)).sum() / (d * d).sum())
     pred = 1.0 - share * d
-    frame = on[["format", "mdc", "driver"]].assign(io_ratio=io_ratio, cpu_ratio=cpu_ratio,
-                                                    predicted_cpu_ratio=pred,
-                                                    error_pct=(pred - cpu_ratio) / cpu_ratio * 100.0)
+    frame = on[["format", "mdc", "driver"]].assign(
+        io_ratio=io_ratio,
+        cpu_ratio=cpu_ratio,
+        predicted_cpu_ratio=pred,
+        error_pct=(pred - cpu_ratio) / cpu_ratio * 100.0,
+    )
     return share, frame
 
 
@@ -666,13 +704,17 @@ def reproduce_table_8_2(
     >>> f["elapsed_error_pct"].round(0).tolist()  # dasdfmt, FORMAT, RESERVE track, RESERVE record
     [20.0, 25.0, -3.0, -3.0]
     """
-    hit_ssch = reference.constant("mdc_ssch_hit_frac") if ssch_hit_frac is None else float(ssch_hit_frac)
+    hit_ssch = (
+        reference.constant("mdc_ssch_hit_frac") if ssch_hit_frac is None else float(ssch_hit_frac)
+    )
     t = calibrate_table_8_2()
     off = t[t["mdc"] == "off"].set_index("format")
     on = t[t["mdc"] != "off"].reset_index(drop=True)
     hit = np.where(on["driver"] == "diag", 1.0, hit_ssch)
     ratio = physical_io_ratio(float(SCRIPT_READS), float(SCRIPT_WRITES), hit)
-    factor = cp_cpu_factor(float(SCRIPT_READS), float(SCRIPT_WRITES), hit, io_cpu_share_frac=io_cpu_share_frac)
+    factor = cp_cpu_factor(
+        float(SCRIPT_READS), float(SCRIPT_WRITES), hit, io_cpu_share_frac=io_cpu_share_frac
+    )
     off_cpu = off.loc[on["format"], "cpu_s"].to_numpy()
     off_io = off.loc[on["format"], "io"].to_numpy()
     cpu = off_cpu * factor
@@ -682,14 +724,28 @@ def reproduce_table_8_2(
     def err(pred: np.ndarray, meas: pd.Series) -> np.ndarray:
         return (pred - meas.to_numpy()) / meas.to_numpy() * 100.0
 
-    return pd.DataFrame({
-        "format": on["format"], "mdc": on["mdc"], "driver": on["driver"], "hit_frac": hit,
-        "off_cpu_s": off_cpu, "cpu_s": on["cpu_s"], "predicted_cpu_s": cpu, "cpu_error_pct": err(cpu, on["cpu_s"]),
-        "off_io": off_io, "io": on["io"], "predicted_io": io, "io_error_pct": err(io, on["io"]),
-        "off_elapsed_s": off.loc[on["format"], "elapsed_s"].to_numpy(), "elapsed_s": on["elapsed_s"],
-        "predicted_elapsed_s": elapsed, "elapsed_error_pct": err(elapsed, on["elapsed_s"]),
-        "elapsed_table_8_1_s": on["elapsed_table_8_1_s"], "source": TABLE_8_2_SOURCE,
-    })
+    return pd.DataFrame(
+        {
+            "format": on["format"],
+            "mdc": on["mdc"],
+            "driver": on["driver"],
+            "hit_frac": hit,
+            "off_cpu_s": off_cpu,
+            "cpu_s": on["cpu_s"],
+            "predicted_cpu_s": cpu,
+            "cpu_error_pct": err(cpu, on["cpu_s"]),
+            "off_io": off_io,
+            "io": on["io"],
+            "predicted_io": io,
+            "io_error_pct": err(io, on["io"]),
+            "off_elapsed_s": off.loc[on["format"], "elapsed_s"].to_numpy(),
+            "elapsed_s": on["elapsed_s"],
+            "predicted_elapsed_s": elapsed,
+            "elapsed_error_pct": err(elapsed, on["elapsed_s"]),
+            "elapsed_table_8_1_s": on["elapsed_table_8_1_s"],
+            "source": TABLE_8_2_SOURCE,
+        }
+    )
 
 
 def calibration_summary(calibration: pd.DataFrame | None = None) -> dict[str, float]:
@@ -711,8 +767,11 @@ def calibration_summary(calibration: pd.DataFrame | None = None) -> dict[str, fl
     if err.empty or not math.isfinite(float(err.mean())):
         msg = "calibration has no predicted rows"
         raise InputError(msg)
-    return {"mean_abs_error_pct": float(err.mean()), "max_abs_error_pct": float(err.max()),
-            "predicted_rows": int(err.size)}
+    return {
+        "mean_abs_error_pct": float(err.mean()),
+        "max_abs_error_pct": float(err.max()),
+        "predicted_rows": int(err.size),
+    }
 
 
 __all__ = [

@@ -52,7 +52,12 @@ from colonykit.errors import InputError
 Statistic = Literal["peak", "p95"]
 STATISTICS: tuple[str, ...] = ("peak", "p95")
 #: MHz per unit of capacity for the clock units (total clock = capacity × cores for ``*_per_core``).
-CLOCK_MHZ_PER_UNIT: dict[str, float] = {"mhz": 1.0, "ghz": 1000.0, "mhz_per_core": 1.0, "ghz_per_core": 1000.0}
+CLOCK_MHZ_PER_UNIT: dict[str, float] = {
+    "mhz": 1.0,
+    "ghz": 1000.0,
+    "mhz_per_core": 1.0,
+    "ghz_per_core": 1000.0,
+}
 
 
 def mips_per_pct(sizing_res: sizing.SizingResult) -> pd.DataFrame:
@@ -68,8 +73,12 @@ def mips_per_pct(sizing_res: sizing.SizingResult) -> pd.DataFrame:
     s = sizing_res.servers
     out = pd.DataFrame(index=s["server"].astype(str))
     for b, t in (("low", "high"), ("typical", "typical"), ("high", "low")):
-        out[b] = np.asarray(sizing.mips_needed(1.0, s["capacity_tpm_equiv"].to_numpy(float),
-                                               s[f"tpm_per_mips_{t}"].to_numpy(float)), dtype=float)
+        out[b] = np.asarray(
+            sizing.mips_needed(
+                1.0, s["capacity_tpm_equiv"].to_numpy(float), s[f"tpm_per_mips_{t}"].to_numpy(float)
+            ),
+            dtype=float,
+        )
     return out
 
 
@@ -83,13 +92,19 @@ def capacity_mhz(inventory: pd.DataFrame) -> pd.Series:
     """
     unit = inventory["capacity_unit"].astype(str).to_numpy()
     per = np.array([CLOCK_MHZ_PER_UNIT.get(u, np.nan) for u in unit])
-    cores = inventory["cores"].to_numpy(float) if "cores" in inventory else np.full(len(unit), np.nan)
+    cores = (
+        inventory["cores"].to_numpy(float) if "cores" in inventory else np.full(len(unit), np.nan)
+    )
     mult = np.where(np.char.endswith(unit.astype(str), "_per_core"), cores, 1.0)
-    return pd.Series(inventory["capacity"].to_numpy(float) * per * mult,
-                     index=inventory["server"].astype(str).to_numpy())
+    return pd.Series(
+        inventory["capacity"].to_numpy(float) * per * mult,
+        index=inventory["server"].astype(str).to_numpy(),
+    )
 
 
-def util_pct_matrix(frame: pd.DataFrame, assignment: pd.DataFrame, inventory: pd.DataFrame) -> np.ndarray:
+def util_pct_matrix(
+    frame: pd.DataFrame, assignment: pd.DataFrame, inventory: pd.DataFrame
+) -> np.ndarray:
     """Utilization [% of the server's capacity] per step and inventory instance (steps × instances).
 
     Series in ``cpu_pct`` are used as they are, ``cpu_mhz`` divided by the server's clock;
@@ -118,8 +133,10 @@ def util_pct_matrix(frame: pd.DataFrame, assignment: pd.DataFrame, inventory: pd
         mhz = capacity_mhz(inventory).reindex(servers).to_numpy(float)
         bad = have & ~(np.isfinite(mhz) & (mhz > 0))
         if bad.any():
-            msg = (f"traces are in cpu_mhz but server {servers[bad][0]!r} has no clock capacity "
-                   "(capacity_unit mhz, ghz, mhz_per_core or ghz_per_core with cores)")
+            msg = (
+                f"traces are in cpu_mhz but server {servers[bad][0]!r} has no clock capacity "
+                "(capacity_unit mhz, ghz, mhz_per_core or ghz_per_core with cores)"
+            )
             raise InputError(msg)
         out[:, have] = out[:, have] / mhz[have] * 100.0
     elif unit != "cpu_pct":
@@ -129,8 +146,13 @@ def util_pct_matrix(frame: pd.DataFrame, assignment: pd.DataFrame, inventory: pd
     return out
 
 
-def usable_mips(n_engines: np.ndarray | int, sizing_res: sizing.SizingResult, guests: int,
-                uplift_frac: float, bound: str = "typical") -> np.ndarray:
+def usable_mips(
+    n_engines: np.ndarray | int,
+    sizing_res: sizing.SizingResult,
+    guests: int,
+    uplift_frac: float,
+    bound: str = "typical",
+) -> np.ndarray:
     """Guest MIPS an LPAR of ``n_engines`` carries at the target utilization (module doc formula).
 
     Parameters
@@ -150,16 +172,25 @@ def usable_mips(n_engines: np.ndarray | int, sizing_res: sizing.SizingResult, gu
     n = np.atleast_1d(np.asarray(n_engines, dtype=float))
     smt = proc.smt_uplift_frac if opts.smt else 0.0
     cap = sizing.engine_capacity_mips(n, proc.engine_mips_1way, None, smt)
-    g = sizing.nway_uplift_frac(n, 1.0, reference.constant("nway_uplift_reference_engines")) \
-        if opts.nway_uplift else np.zeros_like(n)
+    g = (
+        sizing.nway_uplift_frac(n, 1.0, reference.constant("nway_uplift_reference_engines"))
+        if opts.nway_uplift
+        else np.zeros_like(n)
+    )
     total_guests = max(float(sizing_res.servers["count"].sum()), 1.0)
     idle = float(sizing_res.target.loc[bound, "idle_guest_mips"]) / total_guests * guests
     busy = cap * opts.target_util_pct / 100.0 * (1.0 - opts.cp_overhead_pct / 100.0) - idle
     return np.maximum(busy, 0.0) * (1.0 + uplift_frac * g)
 
 
-def engines_for(demand_mips: float, sizing_res: sizing.SizingResult, guests: int, uplift_frac: float,
-                bound: str = "typical", max_engines: int | None = None) -> int:
+def engines_for(
+    demand_mips: float,
+    sizing_res: sizing.SizingResult,
+    guests: int,
+    uplift_frac: float,
+    bound: str = "typical",
+    max_engines: int | None = None,
+) -> int:
     """Smallest n whose :func:`usable_mips` holds ``demand_mips`` (0 demand → 1 engine).
 
     Parameters
@@ -187,10 +218,14 @@ def engines_for(demand_mips: float, sizing_res: sizing.SizingResult, guests: int
     """
     top = int(max_engines or sizing.MAX_SEARCH_ENGINES)
     n = np.arange(1, top + 1)
-    ok = np.flatnonzero(usable_mips(n, sizing_res, guests, uplift_frac, bound) >= demand_mips * (1 - 1e-12))
+    ok = np.flatnonzero(
+        usable_mips(n, sizing_res, guests, uplift_frac, bound) >= demand_mips * (1 - 1e-12)
+    )
     if ok.size == 0:
-        msg = (f"{demand_mips:,.0f} guest MIPS need more than {top} {sizing_res.processor.model} engines; "
-               "split the colony over more LPARs or machines")
+        msg = (
+            f"{demand_mips:,.0f} guest MIPS need more than {top} {sizing_res.processor.model} engines; "
+            "split the colony over more LPARs or machines"
+        )
         raise InputError(msg)
     return int(n[ok[0]])
 
@@ -210,7 +245,9 @@ def statistic_of(series: np.ndarray, statistic: str) -> np.ndarray:
         raise InputError(msg)
     if statistic == "peak":
         return np.max(series, axis=0)
-    return np.percentile(series, reference.constant("measured_statistic_pct"), axis=0, method="higher")
+    return np.percentile(
+        series, reference.constant("measured_statistic_pct"), axis=0, method="higher"
+    )
 
 
 @dataclass(frozen=True)
@@ -270,30 +307,40 @@ class MeasuredSizing(DictMixin):
     _dict_keys = ()
 
     def _dict_computed(self) -> dict[str, Any]:
-        return {"servers_matched": len(self.servers_matched),
-                "servers_unmatched": len(self.servers_unmatched),
-                "unmatched": list(self.servers_unmatched), "statistic": self.statistic,
-                "sum_of_peaks_mips": self.sum_of_peaks_mips["typical"],
-                "composite_peak_mips": self.composite_peak_mips["typical"],
-                "composite_p95_mips": self.composite_p95_mips["typical"],
-                "engines_peak": self.engines_peak["typical"],
-                "engines_composite": self.engines_composite["typical"],
-                "non_coincidence_saving_pct": self.non_coincidence_saving_pct,
-                "white_space_pct": self.white_space_pct,
-                "range": {k: {"sum_of_peaks_mips": self.sum_of_peaks_mips[k],
-                              "composite_peak_mips": self.composite_peak_mips[k],
-                              "engines_peak": self.engines_peak[k],
-                              "engines_composite": self.engines_composite[k]} for k in sizing.BOUNDS},
-                "notes": list(self.notes)}
+        return {
+            "servers_matched": len(self.servers_matched),
+            "servers_unmatched": len(self.servers_unmatched),
+            "unmatched": list(self.servers_unmatched),
+            "statistic": self.statistic,
+            "sum_of_peaks_mips": self.sum_of_peaks_mips["typical"],
+            "composite_peak_mips": self.composite_peak_mips["typical"],
+            "composite_p95_mips": self.composite_p95_mips["typical"],
+            "engines_peak": self.engines_peak["typical"],
+            "engines_composite": self.engines_composite["typical"],
+            "non_coincidence_saving_pct": self.non_coincidence_saving_pct,
+            "white_space_pct": self.white_space_pct,
+            "range": {
+                k: {
+                    "sum_of_peaks_mips": self.sum_of_peaks_mips[k],
+                    "composite_peak_mips": self.composite_peak_mips[k],
+                    "engines_peak": self.engines_peak[k],
+                    "engines_composite": self.engines_composite[k],
+                }
+                for k in sizing.BOUNDS
+            },
+            "notes": list(self.notes),
+        }
 
     def summary(self) -> str:
         """Two lines for the terminal."""
-        return (f"measured: {len(self.servers_matched)} servers matched, {len(self.servers_unmatched)} "
-                f"unmatched; sum of peaks {self.sum_of_peaks_mips['typical']:,.0f} MIPS, composite "
-                f"{self.statistic} {self.composite_peak_mips['typical'] if self.statistic == 'peak' else self.composite_p95_mips['typical']:,.0f} MIPS "
-                f"(non-coincidence saving {self.non_coincidence_saving_pct:.1f}%)\n"
-                f"engines by sum of peaks {self.engines_peak['typical']} -> by composite "
-                f"{self.engines_composite['typical']} {self.engines_saved} saved")
+        return (
+            f"measured: {len(self.servers_matched)} servers matched, {len(self.servers_unmatched)} "
+            f"unmatched; sum of peaks {self.sum_of_peaks_mips['typical']:,.0f} MIPS, composite "
+            f"{self.statistic} {self.composite_peak_mips['typical'] if self.statistic == 'peak' else self.composite_p95_mips['typical']:,.0f} MIPS "
+            f"(non-coincidence saving {self.non_coincidence_saving_pct:.1f}%)\n"
+            f"engines by sum of peaks {self.engines_peak['typical']} -> by composite "
+            f"{self.engines_composite['typical']} {self.engines_saved} saved"
+        )
 
     @property
     def engines_saved(self) -> str:
@@ -302,9 +349,14 @@ class MeasuredSizing(DictMixin):
         return f"({n} engine{'' if n == 1 else 's'})"
 
 
-def bound_figures(composite: dict[str, np.ndarray], instance_peaks: dict[str, np.ndarray],
-                  sizing_res: sizing.SizingResult, guests: int, uplift_frac: float,
-                  statistic: str = "peak") -> dict[str, dict[str, Any]]:
+def bound_figures(
+    composite: dict[str, np.ndarray],
+    instance_peaks: dict[str, np.ndarray],
+    sizing_res: sizing.SizingResult,
+    guests: int,
+    uplift_frac: float,
+    statistic: str = "peak",
+) -> dict[str, dict[str, Any]]:
     """The :class:`MeasuredSizing` figures per bound from the composite series and each instance's peak.
 
     One implementation for the in-memory and the Dask path: sum of peaks, composite peak / p95 /
@@ -325,23 +377,40 @@ def bound_figures(composite: dict[str, np.ndarray], instance_peaks: dict[str, np
     statistic : {'peak', 'p95'}, default 'peak'
         The composite statistic the engines are sized on.
     """
-    out: dict[str, dict[str, Any]] = {k: {} for k in (
-        "sum_of_peaks_mips", "composite_peak_mips", "composite_p95_mips", "composite_mean_mips",
-        "engines_peak", "engines_composite")}
+    out: dict[str, dict[str, Any]] = {
+        k: {}
+        for k in (
+            "sum_of_peaks_mips",
+            "composite_peak_mips",
+            "composite_p95_mips",
+            "composite_mean_mips",
+            "engines_peak",
+            "engines_composite",
+        )
+    }
     for b in sizing.BOUNDS:
         comp = np.asarray(composite[b], dtype=float)
         out["sum_of_peaks_mips"][b] = float(np.sum(instance_peaks[b]))
         out["composite_peak_mips"][b] = float(comp.max())
         out["composite_p95_mips"][b] = float(statistic_of(comp[:, None], "p95")[0])
         out["composite_mean_mips"][b] = float(comp.mean())
-        stat = out["composite_peak_mips"][b] if statistic == "peak" else out["composite_p95_mips"][b]
-        out["engines_peak"][b] = engines_for(out["sum_of_peaks_mips"][b], sizing_res, guests, uplift_frac, b)
+        stat = (
+            out["composite_peak_mips"][b] if statistic == "peak" else out["composite_p95_mips"][b]
+        )
+        out["engines_peak"][b] = engines_for(
+            out["sum_of_peaks_mips"][b], sizing_res, guests, uplift_frac, b
+        )
         out["engines_composite"][b] = engines_for(stat, sizing_res, guests, uplift_frac, b)
     return out
 
 
-def measured_sizing(inventory: pd.DataFrame, sizing_res: sizing.SizingResult, join: Any,
-                    statistic: str = "peak", series_bound: str = "typical") -> MeasuredSizing:
+def measured_sizing(
+    inventory: pd.DataFrame,
+    sizing_res: sizing.SizingResult,
+    join: Any,
+    statistic: str = "peak",
+    series_bound: str = "typical",
+) -> MeasuredSizing:
     """MIPS series per instance, composite figures and engines (module doc), for one machine.
 
     ``join`` is a :class:`colonykit.ingest.join.TraceJoin` (``frame`` and ``assignment``);
@@ -367,7 +436,9 @@ def measured_sizing(inventory: pd.DataFrame, sizing_res: sizing.SizingResult, jo
     pct = util_pct_matrix(join.frame, inst, inventory)
     factors = mips_per_pct(sizing_res)
     factors = factors[~factors.index.duplicated()]
-    uplift = float(sizing_res.servers["nway16_uplift_frac"].min()) if len(sizing_res.servers) else 0.0
+    uplift = (
+        float(sizing_res.servers["nway16_uplift_frac"].min()) if len(sizing_res.servers) else 0.0
+    )
     n_guests = len(inst)
     composite: dict[str, np.ndarray] = {}
     peaks: dict[str, np.ndarray] = {}
@@ -380,13 +451,23 @@ def measured_sizing(inventory: pd.DataFrame, sizing_res: sizing.SizingResult, jo
             typical = mips
     out = bound_figures(composite, peaks, sizing_res, n_guests, uplift, statistic)
     inst["peak_mips"] = peaks[series_bound]
-    names = [f"{s}#{k}" if n > 1 else s for s, k, n in
-             zip(inst["server"], inst["k"], inst.groupby("server")["k"].transform("size"), strict=True)]
+    names = [
+        f"{s}#{k}" if n > 1 else s
+        for s, k, n in zip(
+            inst["server"], inst["k"], inst.groupby("server")["k"].transform("size"), strict=True
+        )
+    ]
     inst["column"] = names
     inst.attrs["bound"] = series_bound
     frame = pd.DataFrame(typical, index=join.frame.index, columns=pd.Index(names, name="guest"))
     frame.attrs = {"unit": "mips", "interval_s": join.frame.attrs.get("interval_s")}
     return MeasuredSizing(
-        guest_mips=frame, instances=inst, statistic=statistic, uplift_frac=uplift, **out,
-        servers_matched=list(join.servers_matched), servers_unmatched=list(join.servers_unmatched),
-        notes=list(join.notes))
+        guest_mips=frame,
+        instances=inst,
+        statistic=statistic,
+        uplift_frac=uplift,
+        **out,
+        servers_matched=list(join.servers_matched),
+        servers_unmatched=list(join.servers_unmatched),
+        notes=list(join.notes),
+    )

@@ -153,15 +153,20 @@ def dcss_range_mib(page_range: str) -> tuple[float, float]:
             raise ValueError(text)
         first, last = (int(p, 16) for p in parts)
     except ValueError as exc:
-        raise InputError(must_be("DCSS page range", "two hex page numbers like 'F000-FFFF'",
-                                 page_range)) from exc
+        raise InputError(
+            must_be("DCSS page range", "two hex page numbers like 'F000-FFFF'", page_range)
+        ) from exc
     if last < first:
         raise InputError(must_be("DCSS page range", "first page <= last page", page_range))
     return first * PAGE_BYTES / BYTES_PER_MIB, (last + 1) * PAGE_BYTES / BYTES_PER_MIB
 
 
-def dcss_placement_problems(virtual_mib: npt.ArrayLike, segment_start_mib: float,
-                            names: Sequence[str] = (), segment: str = "DCSS") -> list[str]:
+def dcss_placement_problems(
+    virtual_mib: npt.ArrayLike,
+    segment_start_mib: float,
+    names: Sequence[str] = (),
+    segment: str = "DCSS",
+) -> list[str]:
     """Guests whose defined storage reaches into a DCSS (it must lie beyond the guest's size).
 
     Seed 003 §17.3.3: "The DCSS is normally located outside the virtual storage of the
@@ -185,10 +190,12 @@ def dcss_placement_problems(virtual_mib: npt.ArrayLike, segment_start_mib: float
     """
     v = np.atleast_1d(np.asarray(virtual_mib, dtype=float))
     labels = list(names) if len(names) == v.size else [f"#{i + 1}" for i in range(v.size)]
-    return [f"guest {labels[i]}: storage {v[i]:g} MiB reaches into DCSS {segment} at "
-            f"{segment_start_mib:g} MiB; define at most {segment_start_mib:g} MiB (DEF STOR) or move the "
-            "segment above the guest's storage"
-            for i in np.flatnonzero(v > segment_start_mib + 1e-9)]
+    return [
+        f"guest {labels[i]}: storage {v[i]:g} MiB reaches into DCSS {segment} at "
+        f"{segment_start_mib:g} MiB; define at most {segment_start_mib:g} MiB (DEF STOR) or move the "
+        "segment above the guest's storage"
+        for i in np.flatnonzero(v > segment_start_mib + 1e-9)
+    ]
 
 
 def real_storage_for_overcommit(
@@ -208,7 +215,7 @@ def real_storage_for_overcommit(
     virtual_total_mib : array_like
         Σ virtual storage of the guests [MiB].
     target_ratio : float, optional
-        Target overcommit; default constant ``overcommit_limit_ratio`` (1.5).
+        Target overcommit; default constant ``max_memory_overcommit_ratio`` (1.5).
     zvm_kept_mib : float, optional
         Storage z/VM keeps; default constant ``zvm_kept_storage_mib`` (2048).
 
@@ -217,8 +224,14 @@ def real_storage_for_overcommit(
     >>> real_storage_for_overcommit(20 * 1024, 2.0)  # Velocity: 20 × 1 GB at 2:1 -> 12 GB
     12288.0
     """
-    ratio = reference.constant("max_memory_overcommit_ratio") if target_ratio is None else float(target_ratio)
-    kept = reference.constant("zvm_kept_storage_mib") if zvm_kept_mib is None else float(zvm_kept_mib)
+    ratio = (
+        reference.constant("max_memory_overcommit_ratio")
+        if target_ratio is None
+        else float(target_ratio)
+    )
+    kept = (
+        reference.constant("zvm_kept_storage_mib") if zvm_kept_mib is None else float(zvm_kept_mib)
+    )
     if not (math.isfinite(ratio) and ratio > 0):
         raise InputError(must_be("target_ratio", "> 0", target_ratio))
     if not (math.isfinite(kept) and kept >= 0):
@@ -283,21 +296,37 @@ def _validate_guests(frame: pd.DataFrame, where: str) -> None:
     problems: list[str] = []
     checks = [
         ("virtual_mib", frame["virtual_mib"] > 0, "> 0"),
-        ("count", (frame["count"] >= 0) & (frame["count"] == frame["count"].round()), "a whole number >= 0"),
-        ("working_set_mib", (frame["working_set_mib"] >= 0)
-         & (frame["working_set_mib"] <= frame["virtual_mib"] + 1e-9), "in 0..virtual_mib"),
+        (
+            "count",
+            (frame["count"] >= 0) & (frame["count"] == frame["count"].round()),
+            "a whole number >= 0",
+        ),
+        (
+            "working_set_mib",
+            (frame["working_set_mib"] >= 0)
+            & (frame["working_set_mib"] <= frame["virtual_mib"] + 1e-9),
+            "in 0..virtual_mib",
+        ),
         ("swap_mib", frame["swap_mib"] >= 0, ">= 0"),
-        ("ramdisk_swap_mib", (frame["ramdisk_swap_mib"] >= 0)
-         & (frame["ramdisk_swap_mib"] <= frame["virtual_mib"]), "in 0..virtual_mib"),
-        ("cmm_mib", (frame["cmm_mib"] >= 0) & (frame["cmm_mib"] <= frame["virtual_mib"]),
-         "in 0..virtual_mib"),
+        (
+            "ramdisk_swap_mib",
+            (frame["ramdisk_swap_mib"] >= 0) & (frame["ramdisk_swap_mib"] <= frame["virtual_mib"]),
+            "in 0..virtual_mib",
+        ),
+        (
+            "cmm_mib",
+            (frame["cmm_mib"] >= 0) & (frame["cmm_mib"] <= frame["virtual_mib"]),
+            "in 0..virtual_mib",
+        ),
         ("dcss_private_mib", frame["dcss_private_mib"] >= 0, ">= 0"),
     ]
     for col, ok, rule in checks:
         vals = frame[col].to_numpy(dtype=float)
         bad = ~(ok.to_numpy(dtype=bool) & np.isfinite(vals))
         for i in np.flatnonzero(bad):
-            problems.append(must_be(col, rule, float(vals[i]), f"{where} row {i + 1} ({frame['name'].iloc[i]})"))
+            problems.append(
+                must_be(col, rule, float(vals[i]), f"{where} row {i + 1} ({frame['name'].iloc[i]})")
+            )
     vd = np.stack(frame["_vdisk"].to_numpy()) if len(frame) else np.zeros((0, 0))
     for i in np.flatnonzero(np.any(~np.isfinite(vd) | (vd < 0), axis=-1)) if vd.size else []:
         problems.append(must_be("vdisk_mib", "sizes >= 0", list(vd[i]), f"{where} row {i + 1}"))
@@ -306,7 +335,9 @@ def _validate_guests(frame: pd.DataFrame, where: str) -> None:
         raise InputError(msg, problems)
 
 
-def guests_frame(guests: Sequence[GuestMemory] | pd.DataFrame, where: str = "guests") -> pd.DataFrame:
+def guests_frame(
+    guests: Sequence[GuestMemory] | pd.DataFrame, where: str = "guests"
+) -> pd.DataFrame:
     """Guests as a frame with every column filled (defaults applied), validated.
 
     A DataFrame may carry columns ``name, virtual_mib`` and optionally ``count,
@@ -337,15 +368,31 @@ def guests_frame(guests: Sequence[GuestMemory] | pd.DataFrame, where: str = "gue
         frame = pd.DataFrame([g.__dict__ for g in guests])
         if frame.empty:
             frame = pd.DataFrame(columns=list(GuestMemory.__dataclass_fields__))
-    defaults: dict[str, Any] = {"count": 1, "working_set_mib": np.nan, "vdisk_mib": (), "swap_mib": 0.0,
-                                "ramdisk_swap_mib": 0.0, "cmm_mib": 0.0, "nss": False, "dcss": (),
-                                "logged_on": True, "dcss_private_mib": 0.0}
+    defaults: dict[str, Any] = {
+        "count": 1,
+        "working_set_mib": np.nan,
+        "vdisk_mib": (),
+        "swap_mib": 0.0,
+        "ramdisk_swap_mib": 0.0,
+        "cmm_mib": 0.0,
+        "nss": False,
+        "dcss": (),
+        "logged_on": True,
+        "dcss_private_mib": 0.0,
+    }
     for col, val in defaults.items():
         if col not in frame.columns:
             frame[col] = [val] * len(frame)
     frame = frame.reset_index(drop=True)
-    for col in ("virtual_mib", "working_set_mib", "swap_mib", "ramdisk_swap_mib", "cmm_mib", "count",
-                "dcss_private_mib"):
+    for col in (
+        "virtual_mib",
+        "working_set_mib",
+        "swap_mib",
+        "ramdisk_swap_mib",
+        "cmm_mib",
+        "count",
+        "dcss_private_mib",
+    ):
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
     if frame["working_set_mib"].isna().any():
         ws_frac = reference.constant("working_set_frac")
@@ -439,10 +486,25 @@ class MemoryResult(DictMixin):
         return self.shortfall_mib <= 0
 
     #: to_dict() keys: the totals (no per-guest frame)
-    _dict_keys = ("real_mib", "mdc_mib", "cp_mib", "shared_mib", "virtual_total_mib", "vdisk_total_mib",
-                  "overcommit_ratio", "max_memory_overcommit_ratio", "resident_total_mib", "guest_real_mib",
-                  "shortfall_mib", "fits", "warnings", "target_overcommit_ratio", "zvm_kept_mib",
-                  "real_for_target_mib", "placement_problems")
+    _dict_keys = (
+        "real_mib",
+        "mdc_mib",
+        "cp_mib",
+        "shared_mib",
+        "virtual_total_mib",
+        "vdisk_total_mib",
+        "overcommit_ratio",
+        "max_memory_overcommit_ratio",
+        "resident_total_mib",
+        "guest_real_mib",
+        "shortfall_mib",
+        "fits",
+        "warnings",
+        "target_overcommit_ratio",
+        "zvm_kept_mib",
+        "real_for_target_mib",
+        "placement_problems",
+    )
 
 
 # --------------------------------------------------------------------------- orchestration
@@ -516,10 +578,19 @@ def lpar_memory(
         if not (math.isfinite(val) and 0 <= val <= real):
             raise InputError(must_be(name, f"in 0..real_mib ({real:g})", val))
     if vdisk_footprint not in ("written", "touched"):
-        raise InputError(must_be("vdisk_footprint", "one of ['written', 'touched']", vdisk_footprint))
-    nss_mib = reference.constant("nss_shared_kernel_mib") if nss_kernel_mib is None else float(nss_kernel_mib)
-    limit = (reference.constant("max_memory_overcommit_ratio")
-             if max_memory_overcommit_ratio is None else float(max_memory_overcommit_ratio))
+        raise InputError(
+            must_be("vdisk_footprint", "one of ['written', 'touched']", vdisk_footprint)
+        )
+    nss_mib = (
+        reference.constant("nss_shared_kernel_mib")
+        if nss_kernel_mib is None
+        else float(nss_kernel_mib)
+    )
+    limit = (
+        reference.constant("max_memory_overcommit_ratio")
+        if max_memory_overcommit_ratio is None
+        else float(max_memory_overcommit_ratio)
+    )
     if not limit > 0:  # inf allowed (never warn); NaN rejected
         raise InputError(must_be("max_memory_overcommit_ratio", "> 0", max_memory_overcommit_ratio))
     segments: dict[str, float] = {}
@@ -533,11 +604,15 @@ def lpar_memory(
     dcss_max = reference.constant("dcss_max_mib")
     for seg, size in segments.items():
         if not (math.isfinite(size) and 0 <= size <= dcss_max):
-            raise InputError(must_be("shared_segments", f"sizes in 0..{dcss_max:g} MiB", size, f"segment {seg}"))
+            raise InputError(
+                must_be("shared_segments", f"sizes in 0..{dcss_max:g} MiB", size, f"segment {seg}")
+            )
     used_segments = sorted({s for names in frame["dcss"] for s in names})
     unknown = [s for s in used_segments if s not in segments]
     if unknown:
-        err = unknown_name("shared segment", unknown[0], segments, "define its size in shared_segments")
+        err = unknown_name(
+            "shared segment", unknown[0], segments, "define its size in shared_segments"
+        )
         raise err
 
     active = frame["logged_on"].to_numpy(dtype=bool) & (frame["count"].to_numpy() > 0)
@@ -563,48 +638,81 @@ def lpar_memory(
     resident = guest_resident + vdisk_res
 
     out = frame.drop(columns=["_vdisk"]).assign(
-        shared_saving_mib=saving, ramdisk_swap_used_mib=ram_used, vdisk_written_mib=written,
-        vdisk_touched_mib=touched, swap_overflow_mib=overflow, resident_mib=resident,
+        shared_saving_mib=saving,
+        ramdisk_swap_used_mib=ram_used,
+        vdisk_written_mib=written,
+        vdisk_touched_mib=touched,
+        swap_overflow_mib=overflow,
+        resident_mib=resident,
         virtual_total_mib=count * frame["virtual_mib"].to_numpy(dtype=float),
         resident_total_mib=count * resident,
     )
     users = count > 0
-    shared = (nss_mib if bool(np.any(frame["nss"].to_numpy(dtype=bool) & users)) else 0.0)
-    shared += float(sum(segments[s] for s in {s for names, u in zip(frame["dcss"], users, strict=True)
-                                                 if u for s in names}))
+    shared = nss_mib if bool(np.any(frame["nss"].to_numpy(dtype=bool) & users)) else 0.0
+    shared += float(
+        sum(
+            segments[s]
+            for s in {s for names, u in zip(frame["dcss"], users, strict=True) if u for s in names}
+        )
+    )
     virtual_total = float(out["virtual_total_mib"].sum())
     vdisk_total = float((count * frame["vdisk_defined_mib"].to_numpy(dtype=float)).sum())
     resident_total = float(out["resident_total_mib"].sum()) + shared + mdc_mib + cp_mib
     ratio = virtual_total / real
     warnings_: list[str] = []
     if ratio > limit:
-        warnings_.append(f"memory overcommit {ratio:.2f}:1 (sum of logged-on guests' virtual storage "
-                         f"{virtual_total:,.0f} MiB / real {real:,.0f} MiB) exceeds the limit {limit:g}:1")
+        warnings_.append(
+            f"memory overcommit {ratio:.2f}:1 (sum of logged-on guests' virtual storage "
+            f"{virtual_total:,.0f} MiB / real {real:,.0f} MiB) exceeds the limit {limit:g}:1"
+        )
     shortfall = max(resident_total - real, 0.0)
     if shortfall > 0:
-        warnings_.append(f"expected resident storage {resident_total:,.0f} MiB exceeds real storage "
-                         f"{real:,.0f} MiB by {shortfall:,.0f} MiB: z/VM will page working sets")
+        warnings_.append(
+            f"expected resident storage {resident_total:,.0f} MiB exceeds real storage "
+            f"{real:,.0f} MiB by {shortfall:,.0f} MiB: z/VM will page working sets"
+        )
     for i in np.flatnonzero(overflow > 0):
-        warnings_.append(f"guest {frame['name'].iloc[i]}: swap in use {swap[i]:g} MiB exceeds its RAMdisk "
-                         f"and VDISK swap by {overflow[i]:g} MiB")
+        warnings_.append(
+            f"guest {frame['name'].iloc[i]}: swap in use {swap[i]:g} MiB exceeds its RAMdisk "
+            f"and VDISK swap by {overflow[i]:g} MiB"
+        )
     placement: list[str] = []
     for seg, start in sorted(seg_start.items()):
         uses = np.array([seg in names for names in frame["dcss"]], dtype=bool)
-        placement += dcss_placement_problems(frame["virtual_mib"].to_numpy(dtype=float)[uses], start,
-                                             frame["name"].astype(str).to_numpy()[uses].tolist(), seg)
+        placement += dcss_placement_problems(
+            frame["virtual_mib"].to_numpy(dtype=float)[uses],
+            start,
+            frame["name"].astype(str).to_numpy()[uses].tolist(),
+            seg,
+        )
     warnings_ += placement
     for w in warnings_:
         log_or_raise(strict, w)
-    target = (limit if target_overcommit_ratio is None else float(target_overcommit_ratio))
-    kept = reference.constant("zvm_kept_storage_mib") if zvm_kept_mib is None else float(zvm_kept_mib)
+    target = limit if target_overcommit_ratio is None else float(target_overcommit_ratio)
+    kept = (
+        reference.constant("zvm_kept_storage_mib") if zvm_kept_mib is None else float(zvm_kept_mib)
+    )
     return MemoryResult(
-        guests=out, real_mib=real, mdc_mib=float(mdc_mib), cp_mib=float(cp_mib), shared_mib=shared,
-        virtual_total_mib=virtual_total, vdisk_total_mib=vdisk_total, overcommit_ratio=ratio,
-        max_memory_overcommit_ratio=limit, resident_total_mib=resident_total,
-        guest_real_mib=real - mdc_mib - cp_mib, shortfall_mib=shortfall, warnings=warnings_,
-        target_overcommit_ratio=target, zvm_kept_mib=kept,
-        real_for_target_mib=float(real_storage_for_overcommit(virtual_total, target if math.isfinite(target)
-                                                              else 1e300, kept)),
+        guests=out,
+        real_mib=real,
+        mdc_mib=float(mdc_mib),
+        cp_mib=float(cp_mib),
+        shared_mib=shared,
+        virtual_total_mib=virtual_total,
+        vdisk_total_mib=vdisk_total,
+        overcommit_ratio=ratio,
+        max_memory_overcommit_ratio=limit,
+        resident_total_mib=resident_total,
+        guest_real_mib=real - mdc_mib - cp_mib,
+        shortfall_mib=shortfall,
+        warnings=warnings_,
+        target_overcommit_ratio=target,
+        zvm_kept_mib=kept,
+        real_for_target_mib=float(
+            real_storage_for_overcommit(
+                virtual_total, target if math.isfinite(target) else 1e300, kept
+            )
+        ),
         placement_problems=placement,
     )
 
@@ -646,9 +754,9 @@ def host_memory(
     zvm_kept_mib : float, optional
         Storage z/VM keeps; default constant ``zvm_kept_storage_mib`` (2048).
     target_overcommit_ratio : float, optional
-        Target for ``real_for_target_mib``; default constant ``overcommit_limit_ratio`` (1.5).
+        Target for ``real_for_target_mib``; default constant ``max_memory_overcommit_ratio`` (1.5).
     max_memory_overcommit_ratio : float, optional
-        The overcommit limit reported; default constant ``overcommit_limit_ratio`` (1.5).
+        The overcommit limit reported; default constant ``max_memory_overcommit_ratio`` (1.5).
 
     Examples
     --------
@@ -657,21 +765,45 @@ def host_memory(
     (35840.0, 11264.0, 24576.0)
     """
     v = np.atleast_1d(nonneg_array("guest_virtual_mib", guest_virtual_mib))
-    kept = reference.constant("zvm_kept_storage_mib") if zvm_kept_mib is None else float(zvm_kept_mib)
-    frac = reference.constant("working_set_frac") if working_set_frac is None else float(working_set_frac)
-    vd = (np.zeros(v.size) if guest_vdisk_mib is None
-          else np.atleast_1d(nonneg_array("guest_vdisk_mib", guest_vdisk_mib)))
-    sw = (np.zeros(v.size) if guest_swap_mib is None
-          else np.atleast_1d(nonneg_array("guest_swap_mib", guest_swap_mib)))
-    frame = pd.DataFrame({"name": [f"guest{i + 1}" for i in range(v.size)], "virtual_mib": v,
-                          "working_set_mib": v * frac, "vdisk_mib": list(vd.reshape(-1, 1)), "swap_mib": sw})
+    kept = (
+        reference.constant("zvm_kept_storage_mib") if zvm_kept_mib is None else float(zvm_kept_mib)
+    )
+    frac = (
+        reference.constant("working_set_frac")
+        if working_set_frac is None
+        else float(working_set_frac)
+    )
+    vd = (
+        np.zeros(v.size)
+        if guest_vdisk_mib is None
+        else np.atleast_1d(nonneg_array("guest_vdisk_mib", guest_vdisk_mib))
+    )
+    sw = (
+        np.zeros(v.size)
+        if guest_swap_mib is None
+        else np.atleast_1d(nonneg_array("guest_swap_mib", guest_swap_mib))
+    )
+    frame = pd.DataFrame(
+        {
+            "name": [f"guest{i + 1}" for i in range(v.size)],
+            "virtual_mib": v,
+            "working_set_mib": v * frac,
+            "vdisk_mib": list(vd.reshape(-1, 1)),
+            "swap_mib": sw,
+        }
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ColonykitWarning)
         cp = min(max(kept - float(mdc_mib), 0.0), max(float(real_mib) - float(mdc_mib), 0.0))
-        return lpar_memory(frame if v.size else [], real_mib, mdc_mib=mdc_mib,
-                           cp_mib=cp, zvm_kept_mib=kept,
-                           target_overcommit_ratio=target_overcommit_ratio,
-                           max_memory_overcommit_ratio=max_memory_overcommit_ratio)
+        return lpar_memory(
+            frame if v.size else [],
+            real_mib,
+            mdc_mib=mdc_mib,
+            cp_mib=cp,
+            zvm_kept_mib=kept,
+            target_overcommit_ratio=target_overcommit_ratio,
+            max_memory_overcommit_ratio=max_memory_overcommit_ratio,
+        )
 
 
 @renamed_kwargs(overcommit_limit_ratio="max_memory_overcommit_ratio")
@@ -717,11 +849,15 @@ def memory_over(
     per_guest = float(one.guests["resident_total_mib"].iloc[0])
     virtual = n * one.virtual_total_mib
     shared = np.where(n > 0, one.shared_mib, 0.0)  # shared storage exists once any guest uses it
-    return pd.DataFrame({
-        "guests": n.astype(np.int64), "virtual_total_mib": virtual,
-        "resident_total_mib": n * per_guest + shared + one.mdc_mib + one.cp_mib,
-        "overcommit_ratio": virtual / one.real_mib, "real_mib": one.real_mib,
-    })
+    return pd.DataFrame(
+        {
+            "guests": n.astype(np.int64),
+            "virtual_total_mib": virtual,
+            "resident_total_mib": n * per_guest + shared + one.mdc_mib + one.cp_mib,
+            "overcommit_ratio": virtual / one.real_mib,
+            "real_mib": one.real_mib,
+        }
+    )
 
 
 __all__ = [

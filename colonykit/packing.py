@@ -117,8 +117,9 @@ CAPACITY_RTOL = 1e-9
 
 
 # --------------------------------------------------------------------------- validation
-def demand_matrix(demand: pd.DataFrame | npt.ArrayLike, where: str = "demand"
-                  ) -> tuple[np.ndarray, list[str], pd.Index]:
+def demand_matrix(
+    demand: pd.DataFrame | npt.ArrayLike, where: str = "demand"
+) -> tuple[np.ndarray, list[str], pd.Index]:
     """Validate a wide demand frame and return it item-major.
 
     Parameters
@@ -268,8 +269,15 @@ class LowerBound(int):
     gap_hosts: int | None
     exhaustive: bool
 
-    def __new__(cls, value: int, bound: str, bounds: dict[str, int], step: int | None = None,
-                gap_hosts: int | None = None, exhaustive: bool = True) -> LowerBound:
+    def __new__(
+        cls,
+        value: int,
+        bound: str,
+        bounds: dict[str, int],
+        step: int | None = None,
+        gap_hosts: int | None = None,
+        exhaustive: bool = True,
+    ) -> LowerBound:
         obj = super().__new__(cls, int(value))
         obj.bound, obj.bounds, obj.step = bound, dict(bounds), step
         obj.gap_hosts, obj.exhaustive = gap_hosts, exhaustive
@@ -327,8 +335,9 @@ def l2_bound(sizes: npt.ArrayLike, capacity: float) -> int:
     return int((n1 + n2 + extra).max())
 
 
-def _l2_over_steps(matrix: np.ndarray, capacity: float, start: int,
-                   max_steps: int = L2_MAX_STEPS) -> tuple[int, int | None, bool]:
+def _l2_over_steps(
+    matrix: np.ndarray, capacity: float, start: int, max_steps: int = L2_MAX_STEPS
+) -> tuple[int, int | None, bool]:
     """Max over time steps of L2, evaluated only where a cheap upper bound can beat ``start``.
 
     ``UB(t) = |{w(t) > C/2}| + ⌈Σ_{w(t) ≤ C/2} w / C⌉ ≥ L2(t)``; steps run in descending UB order.
@@ -338,7 +347,7 @@ def _l2_over_steps(matrix: np.ndarray, capacity: float, start: int,
     small = np.zeros(matrix.shape[1], dtype=np.float64)
     block = max(1, int(4e6 // max(matrix.shape[1], 1)))
     for i0 in range(0, matrix.shape[0], block):  # blocks of servers (bounded temporaries)
-        rows = matrix[i0:i0 + block]
+        rows = matrix[i0 : i0 + block]
         is_big = rows > half
         big += is_big.sum(axis=0)
         small += np.where(is_big, 0, rows).sum(axis=0, dtype=np.float64)
@@ -375,9 +384,15 @@ def _greedy_clique(adj: np.ndarray, starts: int = 16) -> int:
     return best
 
 
-def clique_bound(matrix: np.ndarray, capacity: float, *, memory: np.ndarray | None = None,
-                 host_memory: float | None = None, conflicts: list[np.ndarray] | None = None,
-                 max_items: int = CLIQUE_MAX_ITEMS) -> int:
+def clique_bound(
+    matrix: np.ndarray,
+    capacity: float,
+    *,
+    memory: np.ndarray | None = None,
+    host_memory: float | None = None,
+    conflicts: list[np.ndarray] | None = None,
+    max_items: int = CLIQUE_MAX_ITEMS,
+) -> int:
     """Size of a set of servers that pairwise cannot share a host (each needs its own host).
 
     Two servers conflict when their summed demand exceeds ``capacity`` at some step, their
@@ -450,9 +465,15 @@ def clique_bound(matrix: np.ndarray, capacity: float, *, memory: np.ndarray | No
     return _greedy_clique(adj)
 
 
-def lower_bound(matrix: npt.ArrayLike, capacity: float, *, memory: npt.ArrayLike | None = None,
-                host_memory: float | None = None, conflicts: list[np.ndarray] | None = None,
-                hosts_used: int | None = None) -> LowerBound:
+def lower_bound(
+    matrix: npt.ArrayLike,
+    capacity: float,
+    *,
+    memory: npt.ArrayLike | None = None,
+    host_memory: float | None = None,
+    conflicts: list[np.ndarray] | None = None,
+    hosts_used: int | None = None,
+) -> LowerBound:
     """Fewest hosts any packing can use: the best of several valid lower bounds.
 
     * ``composite``: ⌈max_t Σ_i d_i(t) / C⌉;
@@ -504,12 +525,19 @@ def lower_bound(matrix: npt.ArrayLike, capacity: float, *, memory: npt.ArrayLike
     mem = None if memory is None else np.asarray(memory, dtype=np.float64)
     if mem is not None and host_memory is not None:
         bounds["memory"] = l2_bound(mem, float(host_memory))
-    bounds["clique"] = clique_bound(m, capacity, memory=mem, host_memory=host_memory,
-                                    conflicts=conflicts)
+    bounds["clique"] = clique_bound(
+        m, capacity, memory=mem, host_memory=host_memory, conflicts=conflicts
+    )
     name = max(bounds, key=lambda k: (bounds[k], -BOUND_NAMES.index(k)))
     value = bounds[name]
-    return LowerBound(value, name, bounds, step if name == "l2" else None,
-                      None if hosts_used is None else int(hosts_used) - value, exhaustive)
+    return LowerBound(
+        value,
+        name,
+        bounds,
+        step if name == "l2" else None,
+        None if hosts_used is None else int(hosts_used) - value,
+        exhaustive,
+    )
 
 
 def _conflict_lists(pairs: Iterable[Sequence[str]] | None, names: list[str]) -> list[np.ndarray]:
@@ -518,16 +546,28 @@ def _conflict_lists(pairs: Iterable[Sequence[str]] | None, names: list[str]) -> 
     problems: list[str] = []
     for k, pair in enumerate(pairs or ()):
         if len(pair) != 2:
-            problems.append(must_be("anti_affinity", "pairs of two server names", pair, f"pair {k + 1}"))
+            problems.append(
+                must_be("anti_affinity", "pairs of two server names", pair, f"pair {k + 1}")
+            )
             continue
         a, b = (str(p) for p in pair)
         for s in (a, b):
             if s not in pos:
-                problems.append(str(unknown_name("server", s, names[:20] + (["…"] if len(names) > 20 else []),
-                                                 hint=f"anti_affinity pair {k + 1}")))
+                problems.append(
+                    str(
+                        unknown_name(
+                            "server",
+                            s,
+                            names[:20] + (["…"] if len(names) > 20 else []),
+                            hint=f"anti_affinity pair {k + 1}",
+                        )
+                    )
+                )
         if a in pos and b in pos:
             if a == b:
-                problems.append(must_be("anti_affinity", "two different servers", pair, f"pair {k + 1}"))
+                problems.append(
+                    must_be("anti_affinity", "two different servers", pair, f"pair {k + 1}")
+                )
                 continue
             lists[pos[a]].append(pos[b])
             lists[pos[b]].append(pos[a])
@@ -535,9 +575,14 @@ def _conflict_lists(pairs: Iterable[Sequence[str]] | None, names: list[str]) -> 
     return [np.asarray(sorted(set(x)), dtype=np.int64) for x in lists]
 
 
-def ffd_peak(peaks: npt.ArrayLike, capacity: float, *, memory: npt.ArrayLike | None = None,
-             host_memory: float | None = None,
-             conflicts: list[np.ndarray] | None = None) -> np.ndarray:
+def ffd_peak(
+    peaks: npt.ArrayLike,
+    capacity: float,
+    *,
+    memory: npt.ArrayLike | None = None,
+    host_memory: float | None = None,
+    conflicts: list[np.ndarray] | None = None,
+) -> np.ndarray:
     """Classic first-fit-decreasing on individual peaks (what peak-based sizing does).
 
     Parameters
@@ -605,8 +650,9 @@ class _Hosts:
     checked step by step — the same decisions as checking every step, at a fraction of it.
     """
 
-    def __init__(self, steps: int, capacity: float, host_memory: float, reserve: int,
-                 screen: _Screen) -> None:
+    def __init__(
+        self, steps: int, capacity: float, host_memory: float, reserve: int, screen: _Screen
+    ) -> None:
         self.capacity = capacity
         self.tol = capacity * CAPACITY_RTOL
         self.screen = screen
@@ -652,8 +698,13 @@ class _Hosts:
         self.slack, self.smin, self.smax, self.mem, self.tight = saved
 
     def save(self) -> tuple[np.ndarray, ...]:
-        return (self.slack.copy(), self.smin.copy(), self.smax.copy(), self.mem.copy(),
-                self.tight.copy())
+        return (
+            self.slack.copy(),
+            self.smin.copy(),
+            self.smax.copy(),
+            self.mem.copy(),
+            self.tight.copy(),
+        )
 
     def _bounds(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """Lower and upper bound of min_t(slack − x_i) per open host (blocks only)."""
@@ -713,13 +764,14 @@ class _Hosts:
         check = np.flatnonzero(maybe[:first_sure])
         xmax = self.screen.xmax[i]
         for b0 in range(0, check.size, SCREEN_BATCH):  # in host order: stop at the first fit
-            idx = check[b0:b0 + SCREEN_BATCH]
+            idx = check[b0 : b0 + SCREEN_BATCH]
             unc_rows, unc_blocks = np.nonzero(self.smin[idx] < xmax)
             if unc_rows.size * SCREEN_BLOCK_STEPS > SCREEN_GATHER_FRAC * idx.size * x.size:
                 fits = (self.slack[idx] >= x).all(axis=1)
             else:  # only blocks whose demand maximum exceeds the block's smallest slack can bind
-                viol = (self._slack_blocks(idx[unc_rows], unc_blocks)
-                        < self._blocks(x)[unc_blocks]).any(axis=1)
+                viol = (
+                    self._slack_blocks(idx[unc_rows], unc_blocks) < self._blocks(x)[unc_blocks]
+                ).any(axis=1)
                 fits = np.ones(idx.size, dtype=bool)
                 fits[unc_rows[viol]] = False
             if fits.any():
@@ -761,18 +813,27 @@ class _Hosts:
         return best_k if best_h >= 0 else -1
 
 
-def _construct(matrix: np.ndarray, order: np.ndarray, capacity: float, *, start_hosts: int,
-               rule: Literal["first", "balance"], memory: np.ndarray, host_memory: float,
-               conflicts: list[np.ndarray] | None, screen: _Screen | None = None
-               ) -> tuple[np.ndarray, _Hosts]:
+def _construct(
+    matrix: np.ndarray,
+    order: np.ndarray,
+    capacity: float,
+    *,
+    start_hosts: int,
+    rule: Literal["first", "balance"],
+    memory: np.ndarray,
+    host_memory: float,
+    conflicts: list[np.ndarray] | None,
+    screen: _Screen | None = None,
+) -> tuple[np.ndarray, _Hosts]:
     """Place items in ``order`` onto ``start_hosts`` open hosts, opening more when nothing fits.
 
     ``first``: the first feasible host.  ``balance``: the feasible host whose peak after
     adding the item is lowest (min-max over time, so peaks land in other guests' troughs).
     """
     screen = _Screen(matrix) if screen is None else screen
-    hosts = _Hosts(matrix.shape[1], capacity, host_memory, reserve=max(start_hosts, 8),
-                   screen=screen)
+    hosts = _Hosts(
+        matrix.shape[1], capacity, host_memory, reserve=max(start_hosts, 8), screen=screen
+    )
     for _ in range(start_hosts):
         hosts.open()
     host_of = np.full(matrix.shape[0], -1, dtype=np.int64)
@@ -792,8 +853,14 @@ def _construct(matrix: np.ndarray, order: np.ndarray, capacity: float, *, start_
     return host_of, hosts
 
 
-def _improve(matrix: np.ndarray, host_of: np.ndarray, hosts: _Hosts, memory: np.ndarray,
-             conflicts: list[np.ndarray] | None, max_tries: int) -> np.ndarray:
+def _improve(
+    matrix: np.ndarray,
+    host_of: np.ndarray,
+    hosts: _Hosts,
+    memory: np.ndarray,
+    conflicts: list[np.ndarray] | None,
+    max_tries: int,
+) -> np.ndarray:
     """Try to empty the lightest hosts into the others (first feasible host); keep what works."""
     tries = 0
     failed: set[int] = set()
@@ -873,13 +940,20 @@ class SearchStats:
     overload_left: float = 0.0
 
 
-def local_search(matrix: np.ndarray, host_of: np.ndarray, capacity: float, *,
-                 memory: np.ndarray | None = None, host_memory: float | None = None,
-                 conflicts: list[np.ndarray] | None = None, lower_bound: int = 1,
-                 time_limit_s: float = LOCAL_SEARCH_TIME_S, seed: int = LOCAL_SEARCH_SEED,
-                 max_iters: int = LOCAL_SEARCH_MAX_ITERS,
-                 on_feasible: Callable[[np.ndarray], None] | None = None,
-                 ) -> tuple[np.ndarray, SearchStats]:
+def local_search(
+    matrix: np.ndarray,
+    host_of: np.ndarray,
+    capacity: float,
+    *,
+    memory: np.ndarray | None = None,
+    host_memory: float | None = None,
+    conflicts: list[np.ndarray] | None = None,
+    lower_bound: int = 1,
+    time_limit_s: float = LOCAL_SEARCH_TIME_S,
+    seed: int = LOCAL_SEARCH_SEED,
+    max_iters: int = LOCAL_SEARCH_MAX_ITERS,
+    on_feasible: Callable[[np.ndarray], None] | None = None,
+) -> tuple[np.ndarray, SearchStats]:
     """Empty the least-loaded host by moves and swaps under a linear overload penalty.
 
     Starting from a feasible packing on m hosts, the host with the least summed load is
@@ -958,8 +1032,9 @@ def local_search(matrix: np.ndarray, host_of: np.ndarray, capacity: float, *,
 
     def stats(why: str) -> SearchStats:
         left = 0.0 if not np.isfinite(least) else round(float(least), 3)
-        return SearchStats(before, int(best.max()) + 1, it, round(time.perf_counter() - t0, 3), why,
-                           left)
+        return SearchStats(
+            before, int(best.max()) + 1, it, round(time.perf_counter() - t0, 3), why, left
+        )
 
     def partner_hosts(i: int, where: np.ndarray, hosts: int) -> np.ndarray:
         """Hosts holding an anti-affinity partner of item i."""
@@ -1026,10 +1101,13 @@ def local_search(matrix: np.ndarray, host_of: np.ndarray, capacity: float, *,
             h = int(rng.choice(np.flatnonzero(over > 0)))
             members = np.flatnonzero(cur == h)
             hot = loads[h] > limit
-            group_items = members[np.argsort(-matrix[members][:, hot].sum(axis=1), kind="stable")
-                                  [:LOCAL_SEARCH_ITEMS]]
+            group_items = members[
+                np.argsort(-matrix[members][:, hot].sum(axis=1), kind="stable")[:LOCAL_SEARCH_ITEMS]
+            ]
             na = group_items.size
-            groups = [[a] for a in range(na)] + [[a, c] for a in range(na) for c in range(a + 1, na)]
+            groups = [[a] for a in range(na)] + [
+                [a, c] for a in range(na) for c in range(a + 1, na)
+            ]
             lh = (loads[h] - limit).astype(fdt)
             lm = (loads - limit).astype(fdt)
             others = np.flatnonzero(cur != h)
@@ -1041,8 +1119,11 @@ def local_search(matrix: np.ndarray, host_of: np.ndarray, capacity: float, *,
                 k_minus_b = lm[hb] - matrix[others]  # b's host without b
                 base_swap = over[h] + over[hb]
                 # b may not join h when a partner of b is on h
-                hard_b0 = ~np.array([partner_hosts(int(b), cur, m)[h] for b in others]) \
-                    if conflicts is not None else np.ones(others.size, dtype=bool)
+                hard_b0 = (
+                    ~np.array([partner_hosts(int(b), cur, m)[h] for b in others])
+                    if conflicts is not None
+                    else np.ones(others.size, dtype=bool)
+                )
                 soft_b0 = tabu[others, h] <= it
             bad = [partner_hosts(int(a), cur, m) for a in group_items]
             # (delta, group, host, swap partner or -1); first strictly best wins (deterministic)
@@ -1064,10 +1145,12 @@ def local_search(matrix: np.ndarray, host_of: np.ndarray, capacity: float, *,
                     choice = (float(d_move[k]), [int(i) for i in items], k, -1)
                 if others.size == 0:
                     continue
-                d_swap = (_overload(h_plus_b - xg, 0.0) + _overload(k_minus_b + xg, 0.0)
-                          - base_swap)
-                hard_b = ((memu[h] - mg + mem[others] <= mlimit)
-                          & (memu[hb] - mem[others] + mg <= mlimit) & hard_b0)
+                d_swap = _overload(h_plus_b - xg, 0.0) + _overload(k_minus_b + xg, 0.0) - base_swap
+                hard_b = (
+                    (memu[h] - mg + mem[others] <= mlimit)
+                    & (memu[hb] - mem[others] + mg <= mlimit)
+                    & hard_b0
+                )
                 soft_b = soft_b0.copy()
                 for a, i in zip(g, items, strict=True):
                     hard_b &= ~bad[a][hb]
@@ -1111,8 +1194,8 @@ def _mean_plus_std(matrix: np.ndarray) -> np.ndarray:
     out = np.empty(matrix.shape[0])
     block = max(1, int(4e6 // max(matrix.shape[1], 1)))
     for i0 in range(0, matrix.shape[0], block):  # blocks of servers (bounded temporaries)
-        rows = matrix[i0:i0 + block].astype(np.float64)
-        out[i0:i0 + block] = rows.mean(axis=1) + rows.std(axis=1)
+        rows = matrix[i0 : i0 + block].astype(np.float64)
+        out[i0 : i0 + block] = rows.mean(axis=1) + rows.std(axis=1)
     return out
 
 
@@ -1123,11 +1206,19 @@ def _renumber(host_of: np.ndarray) -> np.ndarray:
     return rank[inverse].astype(np.int64)
 
 
-def pack_heuristic(matrix: np.ndarray, capacity: float, *, memory: np.ndarray | None = None,
-                   host_memory: float | None = None, conflicts: list[np.ndarray] | None = None,
-                   improve: bool = True, max_tries: int = IMPROVE_MAX_TRIES,
-                   balance_tries: int = BALANCE_TRIES, repair_moves: int = 0,
-                   lower_bound_hosts: int | None = None) -> np.ndarray:
+def pack_heuristic(
+    matrix: np.ndarray,
+    capacity: float,
+    *,
+    memory: np.ndarray | None = None,
+    host_memory: float | None = None,
+    conflicts: list[np.ndarray] | None = None,
+    improve: bool = True,
+    max_tries: int = IMPROVE_MAX_TRIES,
+    balance_tries: int = BALANCE_TRIES,
+    repair_moves: int = 0,
+    lower_bound_hosts: int | None = None,
+) -> np.ndarray:
     """Time-series packing heuristic on an item-major matrix; returns the host of each item.
 
     Parameters
@@ -1184,9 +1275,17 @@ def pack_heuristic(matrix: np.ndarray, capacity: float, *, memory: np.ndarray | 
 
     def run(rule: Literal["first", "balance"], order: np.ndarray, start: int) -> int:
         nonlocal best
-        host_of, hosts = _construct(matrix, order, capacity, start_hosts=start, rule=rule,
-                                    memory=mem, host_memory=hmem, conflicts=conflicts,
-                                    screen=screen)
+        host_of, hosts = _construct(
+            matrix,
+            order,
+            capacity,
+            start_hosts=start,
+            rule=rule,
+            memory=mem,
+            host_memory=hmem,
+            conflicts=conflicts,
+            screen=screen,
+        )
         if improve:
             tries = min(max_tries, IMPROVE_MAX_TRIES_LARGE) if large else max_tries
             host_of = _improve(matrix, host_of, hosts, mem, conflicts, tries)
@@ -1235,10 +1334,22 @@ def pack_heuristic(matrix: np.ndarray, capacity: float, *, memory: np.ndarray | 
     assert best is not None
     host_of = _renumber(best[0])
     if repair_moves > 0:
-        warnings.warn("repair_moves is deprecated: pack() runs local_search (time_limit_s, seed) "
-                      "after construction", DeprecationWarning, stacklevel=2)
-        host_of, _ = local_search(matrix, host_of, capacity, memory=memory, host_memory=host_memory,
-                                  conflicts=conflicts, lower_bound=lb, max_iters=repair_moves)
+        warnings.warn(
+            "repair_moves is deprecated: pack() runs local_search (time_limit_s, seed) "
+            "after construction",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        host_of, _ = local_search(
+            matrix,
+            host_of,
+            capacity,
+            memory=memory,
+            host_memory=host_memory,
+            conflicts=conflicts,
+            lower_bound=lb,
+            max_iters=repair_moves,
+        )
     return host_of
 
 
@@ -1257,10 +1368,16 @@ def _nondominated_steps(matrix: np.ndarray) -> np.ndarray:
     return cols[:, keep]
 
 
-def pack_milp(matrix: np.ndarray, capacity: float, *, memory: np.ndarray | None = None,
-              host_memory: float | None = None, conflicts: list[np.ndarray] | None = None,
-              max_hosts: int | None = None, time_limit_s: float = MILP_TIME_LIMIT_S
-              ) -> tuple[np.ndarray | None, bool]:
+def pack_milp(
+    matrix: np.ndarray,
+    capacity: float,
+    *,
+    memory: np.ndarray | None = None,
+    host_memory: float | None = None,
+    conflicts: list[np.ndarray] | None = None,
+    max_hosts: int | None = None,
+    time_limit_s: float = MILP_TIME_LIMIT_S,
+) -> tuple[np.ndarray | None, bool]:
     """Exact time-series bin packing with :func:`scipy.optimize.milp` (HiGHS).
 
     Variables: ``y[i, k]`` (server i on host k, binary), ``u[k]`` (host k used).
@@ -1325,9 +1442,13 @@ def pack_milp(matrix: np.ndarray, capacity: float, *, memory: np.ndarray | None 
     col = yidx[ii.ravel(), kk.ravel()]
     urow = (np.arange(m)[:, None] * n_t + np.arange(n_t)[None, :]).ravel()
     ucol = ny + np.repeat(np.arange(m), n_t)
-    cap_rows = coo_array((np.concatenate([data, np.full(m * n_t, -capacity)]),
-                          (np.concatenate([row, urow]), np.concatenate([col, ucol]))),
-                         shape=(m * n_t, nvar))
+    cap_rows = coo_array(
+        (
+            np.concatenate([data, np.full(m * n_t, -capacity)]),
+            (np.concatenate([row, urow]), np.concatenate([col, ucol])),
+        ),
+        shape=(m * n_t, nvar),
+    )
     rows.append(cap_rows)
     lo.append(np.full(m * n_t, -np.inf))
     hi.append(np.full(m * n_t, capacity * CAPACITY_RTOL))
@@ -1341,9 +1462,15 @@ def pack_milp(matrix: np.ndarray, capacity: float, *, memory: np.ndarray | None 
         hi.append(np.full(m, float(host_memory) * CAPACITY_RTOL))
     if m > 1:  # u_k - u_{k+1} >= 0
         k = np.arange(m - 1)
-        rows.append(coo_array((np.concatenate([np.ones(m - 1), -np.ones(m - 1)]),
-                               (np.concatenate([k, k]), np.concatenate([ny + k, ny + k + 1]))),
-                              shape=(m - 1, nvar)))
+        rows.append(
+            coo_array(
+                (
+                    np.concatenate([np.ones(m - 1), -np.ones(m - 1)]),
+                    (np.concatenate([k, k]), np.concatenate([ny + k, ny + k + 1])),
+                ),
+                shape=(m - 1, nvar),
+            )
+        )
         lo.append(np.zeros(m - 1))
         hi.append(np.full(m - 1, np.inf))
     if conflicts is not None:
@@ -1360,8 +1487,13 @@ def pack_milp(matrix: np.ndarray, capacity: float, *, memory: np.ndarray | None 
     upper[:ny] = (np.arange(m)[None, :] <= np.arange(n)[:, None]).ravel()  # y_ik = 0 for k > i
     cons = LinearConstraint(vstack(rows).tocsr(), np.concatenate(lo), np.concatenate(hi))
     cost = np.concatenate([np.zeros(ny), np.ones(m)])
-    res = milp(cost, constraints=cons, integrality=np.ones(nvar), bounds=Bounds(0, upper),
-               options={"time_limit": float(time_limit_s)})
+    res = milp(
+        cost,
+        constraints=cons,
+        integrality=np.ones(nvar),
+        bounds=Bounds(0, upper),
+        options={"time_limit": float(time_limit_s)},
+    )
     if res.x is None:
         return None, False
     y = res.x[:ny].reshape(n, m)
@@ -1439,8 +1571,11 @@ class PackingResult(DictMixin):
         >>> r.host_index
         {'a': 0, 'b': 1}
         """
-        pos = {name: k for k, name in enumerate(self.hosts.index)} if len(self.hosts) else \
-            {name: k for k, name in enumerate(self.host_series.columns)}
+        pos = (
+            {name: k for k, name in enumerate(self.hosts.index)}
+            if len(self.hosts)
+            else {name: k for k, name in enumerate(self.host_series.columns)}
+        )
         return {s: pos[h] for s, h in self.assignment.items()}
 
     @property
@@ -1460,22 +1595,43 @@ class PackingResult(DictMixin):
         return self.hosts_used / self.lower_bound if self.lower_bound else 1.0
 
     #: to_dict() keys (the ``colonykit pack --format json`` object)
-    _dict_keys = ("hosts_used", "lower_bound", "bound", "bounds", "gap_hosts", "ffd_peak_hosts", "assignment",
-                  "method", "optimal", "capacity", "host_capacity", "unit", "host_peak")
+    _dict_keys = (
+        "hosts_used",
+        "lower_bound",
+        "bound",
+        "bounds",
+        "gap_hosts",
+        "ffd_peak_hosts",
+        "assignment",
+        "method",
+        "optimal",
+        "capacity",
+        "host_capacity",
+        "unit",
+        "host_peak",
+    )
 
     def _dict_computed(self) -> dict[str, Any]:
         return {"host_peak": {str(k): float(v) for k, v in self.host_series.max().items()}}
 
 
-def pack(demand: pd.DataFrame | npt.ArrayLike, host_capacity: float,
-         max_util_pct: float = DEFAULT_MAX_UTIL_PCT, *, method: Method = "auto",
-         memory_mib: Mapping[str, float] | pd.Series | None = None,
-         host_memory_mib: float | None = None,
-         anti_affinity: Iterable[Sequence[str]] | None = None,
-         milp_max_items: int = MILP_MAX_ITEMS, time_limit_s: float = MILP_TIME_LIMIT_S,
-         improve: bool = True, repair_moves: int = 0, local_search_s: float | None = None,
-         seed: int = LOCAL_SEARCH_SEED, local_search_iters: int = LOCAL_SEARCH_MAX_ITERS
-         ) -> PackingResult:
+def pack(
+    demand: pd.DataFrame | npt.ArrayLike,
+    host_capacity: float,
+    max_util_pct: float = DEFAULT_MAX_UTIL_PCT,
+    *,
+    method: Method = "auto",
+    memory_mib: Mapping[str, float] | pd.Series | None = None,
+    host_memory_mib: float | None = None,
+    anti_affinity: Iterable[Sequence[str]] | None = None,
+    milp_max_items: int = MILP_MAX_ITEMS,
+    time_limit_s: float = MILP_TIME_LIMIT_S,
+    improve: bool = True,
+    repair_moves: int = 0,
+    local_search_s: float | None = None,
+    seed: int = LOCAL_SEARCH_SEED,
+    local_search_iters: int = LOCAL_SEARCH_MAX_ITERS,
+) -> PackingResult:
     """Assign servers to hosts so every host stays within capacity at every time step.
 
     Parameters
@@ -1554,45 +1710,78 @@ def pack(demand: pd.DataFrame | npt.ArrayLike, host_capacity: float,
         missing = [s for s in names if s not in ms.index]
         problems = [f"memory_mib: no value for server {s!r}" for s in missing[:50]]
         mem = ms.reindex(names).to_numpy(dtype=np.float64)
-        problems += [must_be("memory_mib", "a finite number >= 0", v, f"server {s!r}")
-                     for s, v in zip(names, mem, strict=True)
-                     if s not in missing and not (np.isfinite(v) and v >= 0)]
+        problems += [
+            must_be("memory_mib", "a finite number >= 0", v, f"server {s!r}")
+            for s, v in zip(names, mem, strict=True)
+            if s not in missing and not (np.isfinite(v) and v >= 0)
+        ]
         raise_problems(problems, "invalid memory_mib")
     peaks = matrix.max(axis=1).astype(np.float64)
     too_big = np.flatnonzero(peaks > cap * (1 + CAPACITY_RTOL))
     if too_big.size:
         shown = ", ".join(f"{names[i]!r} peaks at {peaks[i]:g}" for i in too_big[:10])
-        msg = (f"{too_big.size} server(s) exceed one host's usable capacity {cap:g} "
-               f"(host capacity {float(host_capacity):g} × max_util_pct {float(max_util_pct):g} %): "
-               f"{shown}; use larger hosts or split these servers")
+        msg = (
+            f"{too_big.size} server(s) exceed one host's usable capacity {cap:g} "
+            f"(host capacity {float(host_capacity):g} × max_util_pct {float(max_util_pct):g} %): "
+            f"{shown}; use larger hosts or split these servers"
+        )
         raise CapacityError(msg)
     if mem is not None and hmem is not None and (mem > hmem * (1 + CAPACITY_RTOL)).any():
         i = int(np.argmax(mem))
         msg = f"server {names[i]!r} needs {mem[i]:g} MiB, more than one host's {hmem:g} MiB"
         raise CapacityError(msg)
     lb = lower_bound(matrix, cap, memory=mem, host_memory=hmem, conflicts=conflicts)
-    ffd_hosts = int(ffd_peak(peaks, cap, memory=mem, host_memory=hmem, conflicts=conflicts).max()) + 1
-    host_of = pack_heuristic(matrix, cap, memory=mem, host_memory=hmem, conflicts=conflicts,
-                             improve=improve, lower_bound_hosts=int(lb))
+    ffd_hosts = (
+        int(ffd_peak(peaks, cap, memory=mem, host_memory=hmem, conflicts=conflicts).max()) + 1
+    )
+    host_of = pack_heuristic(
+        matrix,
+        cap,
+        memory=mem,
+        host_memory=hmem,
+        conflicts=conflicts,
+        improve=improve,
+        lower_bound_hosts=int(lb),
+    )
     used_method, optimal = "heuristic", False
     search: SearchStats | None = None
     max_iters = int(local_search_iters)
     if local_search_s is None:
-        local_search_s = LOCAL_SEARCH_TIME_S if matrix.size <= SMALL_INSTANCE_CELLS \
-            else LOCAL_SEARCH_LARGE_S
+        local_search_s = (
+            LOCAL_SEARCH_TIME_S if matrix.size <= SMALL_INSTANCE_CELLS else LOCAL_SEARCH_LARGE_S
+        )
     if repair_moves > 0:
-        warnings.warn("repair_moves is deprecated: pack() runs local_search after construction "
-                      "(local_search_s, seed); repair_moves now caps its iterations",
-                      DeprecationWarning, stacklevel=2)
+        warnings.warn(
+            "repair_moves is deprecated: pack() runs local_search after construction "
+            "(local_search_s, seed); repair_moves now caps its iterations",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         max_iters = int(repair_moves)
     if int(host_of.max()) + 1 > lb and local_search_s > 0:
-        host_of, search = local_search(matrix, host_of, cap, memory=mem, host_memory=hmem,
-                                       conflicts=conflicts, lower_bound=int(lb),
-                                       time_limit_s=local_search_s, seed=seed, max_iters=max_iters)
+        host_of, search = local_search(
+            matrix,
+            host_of,
+            cap,
+            memory=mem,
+            host_memory=hmem,
+            conflicts=conflicts,
+            lower_bound=int(lb),
+            time_limit_s=local_search_s,
+            seed=seed,
+            max_iters=max_iters,
+        )
     heur_hosts = int(host_of.max()) + 1
     if method == "milp" or (method == "auto" and n <= milp_max_items and heur_hosts > lb):
-        exact, proved = pack_milp(matrix, cap, memory=mem, host_memory=hmem, conflicts=conflicts,
-                                  max_hosts=heur_hosts, time_limit_s=time_limit_s)
+        exact, proved = pack_milp(
+            matrix,
+            cap,
+            memory=mem,
+            host_memory=hmem,
+            conflicts=conflicts,
+            max_hosts=heur_hosts,
+            time_limit_s=time_limit_s,
+        )
         if exact is not None and int(exact.max()) + 1 <= heur_hosts:
             host_of, used_method, optimal = exact, "milp", proved
     hosts_used = int(host_of.max()) + 1
@@ -1605,19 +1794,32 @@ def pack(demand: pd.DataFrame | npt.ArrayLike, host_capacity: float,
     series = _host_loads(matrix, host_of, hosts_used)
     host_ids = [f"host{k:0{len(str(max(hosts_used - 1, 1)))}d}" for k in range(hosts_used)]
     host_series = pd.DataFrame(series.T, index=index, columns=host_ids)
-    hosts = pd.DataFrame({
-        "servers": np.bincount(host_of, minlength=hosts_used),
-        "peak": series.max(axis=1),
-        "mean": series.mean(axis=1),
-        "peak_pct_of_capacity": series.max(axis=1) / float(host_capacity) * 100.0,
-    }, index=pd.Index(host_ids, name="host"))
+    hosts = pd.DataFrame(
+        {
+            "servers": np.bincount(host_of, minlength=hosts_used),
+            "peak": series.max(axis=1),
+            "mean": series.mean(axis=1),
+            "peak_pct_of_capacity": series.max(axis=1) / float(host_capacity) * 100.0,
+        },
+        index=pd.Index(host_ids, name="host"),
+    )
     unit = str(demand.attrs.get("unit", "")) if isinstance(demand, pd.DataFrame) else ""
     return PackingResult(
-        hosts_used=hosts_used, lower_bound=best_bound, ffd_peak_hosts=ffd_hosts,
+        hosts_used=hosts_used,
+        lower_bound=best_bound,
+        ffd_peak_hosts=ffd_hosts,
         assignment={s: host_ids[int(h)] for s, h in zip(names, host_of, strict=True)},
-        host_series=host_series, method=used_method, optimal=bool(optimal), capacity=cap,
-        host_capacity=float(host_capacity), unit=unit, hosts=hosts, bound=bound_name,
-        bounds=bounds, gap_hosts=hosts_used - best_bound, search=search,
+        host_series=host_series,
+        method=used_method,
+        optimal=bool(optimal),
+        capacity=cap,
+        host_capacity=float(host_capacity),
+        unit=unit,
+        hosts=hosts,
+        bound=bound_name,
+        bounds=bounds,
+        gap_hosts=hosts_used - best_bound,
+        search=search,
     )
 
 

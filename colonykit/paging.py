@@ -112,11 +112,14 @@ def _bundled_rules() -> pd.DataFrame:
 
 
 def _validated_rules(path: str | Path | None) -> pd.DataFrame:
-    tab = reference.load_table("paging_rules", path, index="rule",
-                               required=("basis", "multiplier", "max_allocated_pct"))
+    tab = reference.load_table(
+        "paging_rules", path, index="rule", required=("basis", "multiplier", "max_allocated_pct")
+    )
     tab.index = tab.index.astype(str).str.lower()
     tab["multiplier"] = pd.to_numeric(tab["multiplier"], errors="coerce").astype(float)
-    tab["max_allocated_pct"] = pd.to_numeric(tab["max_allocated_pct"], errors="coerce").astype(float)
+    tab["max_allocated_pct"] = pd.to_numeric(tab["max_allocated_pct"], errors="coerce").astype(
+        float
+    )
     where = str(path) if path is not None else "bundled table paging_rules.csv"
     problems = []
     for line, (rule, row) in enumerate(tab.iterrows(), start=2):
@@ -126,8 +129,11 @@ def _validated_rules(path: str | Path | None) -> pd.DataFrame:
         if not row["multiplier"] > 0:
             problems.append(must_be("multiplier", "> 0", row["multiplier"], at))
         if not 0 < row["max_allocated_pct"] <= 100:
-            problems.append(must_be("max_allocated_pct", "in 0..100 (exclusive of 0)",
-                                    row["max_allocated_pct"], at))
+            problems.append(
+                must_be(
+                    "max_allocated_pct", "in 0..100 (exclusive of 0)", row["max_allocated_pct"], at
+                )
+            )
     if problems:
         msg = f"invalid paging rules {where}: " + "; ".join(problems)
         raise InputError(msg, problems)
@@ -153,8 +159,12 @@ def canonical_rule(rule: str) -> str:
     key = str(rule).lower()
     if key in RENAMED_RULES:
         new = RENAMED_RULES[key]
-        warnings.warn(f"paging rule {rule!r} is renamed {new!r} (seed 003 is IBM Redbook SG24-6299-00, "
-                      f"not SG24-6824); the old name will be removed", FutureWarning, stacklevel=3)
+        warnings.warn(
+            f"paging rule {rule!r} is renamed {new!r} (seed 003 is IBM Redbook SG24-6299-00, "
+            f"not SG24-6824); the old name will be removed",
+            FutureWarning,
+            stacklevel=3,
+        )
         return new
     return key
 
@@ -227,8 +237,11 @@ def pages_for_mib(mib: npt.ArrayLike) -> np.ndarray:
     return pages.astype(np.int64)
 
 
-def volumes_for_pages(pages: npt.ArrayLike, model: str = storage.DEFAULT_MODEL,
-                      reserved_cyl: int = storage.RESERVED_CYL) -> np.ndarray:
+def volumes_for_pages(
+    pages: npt.ArrayLike,
+    model: str = storage.DEFAULT_MODEL,
+    reserved_cyl: int = storage.RESERVED_CYL,
+) -> np.ndarray:
     """Paging volumes for ``pages`` slots: one extent per volume, cylinder 0 not usable.
 
     Parameters
@@ -281,7 +294,11 @@ def devices_for_page_rate(
     if np.any(~np.isfinite(rate) | (rate < 0)):
         raise InputError(must_be("page_io_rate_per_s", ">= 0 and finite", rate.tolist()))
     svc = reference.constant("paging_io_service_ms") if service_ms is None else float(service_ms)
-    busy = reference.constant("paging_device_max_busy_pct") if max_busy_pct is None else float(max_busy_pct)
+    busy = (
+        reference.constant("paging_device_max_busy_pct")
+        if max_busy_pct is None
+        else float(max_busy_pct)
+    )
     if not svc > 0:
         raise InputError(must_be("service_ms", "> 0", svc))
     if not 0 < busy <= 100:
@@ -441,11 +458,23 @@ def paging_space(
     volumes = max(for_space, for_io)
     capacity = volumes * storage.page_slots_per_volume(volume_model) / PAGES_PER_MIB / MIB_PER_GIB
     return PagingResult(
-        rule=str(rule).lower(), paging_gib=mib / MIB_PER_GIB, pages=pages,
-        volume_model=str(volume_model).lower(), volumes=volumes, volumes_for_space=for_space,
-        devices_for_io=for_io, basis=basis, basis_mib=basis_mib, multiplier=mult,
-        max_allocated_pct=max_alloc, virtual_mib=virtual, vdisk_mib=vdisk, real_mib=real,
-        page_io_rate_per_s=rate, capacity_gib=float(capacity), source=str(row["source"]),
+        rule=str(rule).lower(),
+        paging_gib=mib / MIB_PER_GIB,
+        pages=pages,
+        volume_model=str(volume_model).lower(),
+        volumes=volumes,
+        volumes_for_space=for_space,
+        devices_for_io=for_io,
+        basis=basis,
+        basis_mib=basis_mib,
+        multiplier=mult,
+        max_allocated_pct=max_alloc,
+        virtual_mib=virtual,
+        vdisk_mib=vdisk,
+        real_mib=real,
+        page_io_rate_per_s=rate,
+        capacity_gib=float(capacity),
+        source=str(row["source"]),
     )
 
 
@@ -484,11 +513,31 @@ def compare_rules(
     {'sg24-6299': 14.0, 'redbook-2003': 20.0, 'redbook-2003-monitored': 10.0, 'velocity': 10.0}
     """
     tab = paging_rules() if rules is None else rules
-    rows = [paging_space(guests_virtual_mib, real_mib, vdisk_mib, rule, volume_model=volume_model,
-                         page_io_rate_per_s=page_io_rate_per_s, rules=tab).to_dict()
-            for rule in tab.index]
-    cols = ["rule", "paging_gib", "pages", "volume_model", "volumes", "volumes_for_space",
-            "devices_for_io", "basis", "multiplier", "max_allocated_pct", "source"]
+    rows = [
+        paging_space(
+            guests_virtual_mib,
+            real_mib,
+            vdisk_mib,
+            rule,
+            volume_model=volume_model,
+            page_io_rate_per_s=page_io_rate_per_s,
+            rules=tab,
+        ).to_dict()
+        for rule in tab.index
+    ]
+    cols = [
+        "rule",
+        "paging_gib",
+        "pages",
+        "volume_model",
+        "volumes",
+        "volumes_for_space",
+        "devices_for_io",
+        "basis",
+        "multiplier",
+        "max_allocated_pct",
+        "source",
+    ]
     return pd.DataFrame(rows)[cols].set_index("rule")
 
 
@@ -545,14 +594,31 @@ def check_paging(
     frame = compare_rules(guests_virtual_mib, real_mib, vdisk_mib, rules=tab)
     short = np.maximum(frame["paging_gib"].to_numpy(dtype=float) - planned, 0.0)
     is_chosen = frame.index.to_numpy() == chosen
-    warn = (tab.loc[frame.index, "warn_if_undercut"].astype(str).str.lower().isin(["true", "1", "yes"]).to_numpy()
-            if "warn_if_undercut" in tab.columns else np.ones(len(frame), bool))
-    severity = np.where(short <= 1e-9, "ok", np.where(is_chosen, "error", np.where(warn, "warning", "info")))
-    return pd.DataFrame({
-        "required_gib": frame["paging_gib"].to_numpy(dtype=float), "planned_gib": planned,
-        "shortfall_gib": short, "chosen": is_chosen, "severity": severity,
-        "basis": frame["basis"], "multiplier": frame["multiplier"], "source": frame["source"],
-    }, index=frame.index)
+    warn = (
+        tab.loc[frame.index, "warn_if_undercut"]
+        .astype(str)
+        .str.lower()
+        .isin(["true", "1", "yes"])
+        .to_numpy()
+        if "warn_if_undercut" in tab.columns
+        else np.ones(len(frame), bool)
+    )
+    severity = np.where(
+        short <= 1e-9, "ok", np.where(is_chosen, "error", np.where(warn, "warning", "info"))
+    )
+    return pd.DataFrame(
+        {
+            "required_gib": frame["paging_gib"].to_numpy(dtype=float),
+            "planned_gib": planned,
+            "shortfall_gib": short,
+            "chosen": is_chosen,
+            "severity": severity,
+            "basis": frame["basis"],
+            "multiplier": frame["multiplier"],
+            "source": frame["source"],
+        },
+        index=frame.index,
+    )
 
 
 def compare_rules_over(
@@ -604,13 +670,26 @@ def compare_rules_over(
     tab = paging_rules() if rules is None else rules
     frames = []
     for rule, row in tab.iterrows():  # one vectorized computation per rule
-        mib = rule_paging_mib(n * guest_mib, n * vdisk_mib_per_guest, real_mib, str(row["basis"]),
-                              float(row["multiplier"]), float(row["max_allocated_pct"]))
+        mib = rule_paging_mib(
+            n * guest_mib,
+            n * vdisk_mib_per_guest,
+            real_mib,
+            str(row["basis"]),
+            float(row["multiplier"]),
+            float(row["max_allocated_pct"]),
+        )
         pages = pages_for_mib(mib)
-        frames.append(pd.DataFrame({
-            "guests": n.astype(np.int64), "rule": rule, "paging_gib": mib / MIB_PER_GIB,
-            "pages": pages, "volumes": volumes_for_pages(pages, volume_model),
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "guests": n.astype(np.int64),
+                    "rule": rule,
+                    "paging_gib": mib / MIB_PER_GIB,
+                    "pages": pages,
+                    "volumes": volumes_for_pages(pages, volume_model),
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 

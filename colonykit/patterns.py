@@ -69,7 +69,9 @@ STORAGE_TARGET = r"\A(?:[A-Za-z0-9][A-Za-z0-9.:-]{0,252}:)?/[A-Za-z0-9._+@%~/-]*
 #: Host name or IP address (NFS server).
 HOST = r"\A[A-Za-z0-9](?:[A-Za-z0-9.:-]{0,252})\Z"
 #: Mount options: ``key[=value]`` separated by commas (NFS ``vers=3,ro``).
-MOUNT_OPTIONS = r"\A(?:[A-Za-z0-9_]+(?:=[A-Za-z0-9_.:/-]+)?(?:,[A-Za-z0-9_]+(?:=[A-Za-z0-9_.:/-]+)?)*)?\Z"
+MOUNT_OPTIONS = (
+    r"\A(?:[A-Za-z0-9_]+(?:=[A-Za-z0-9_.:/-]+)?(?:,[A-Za-z0-9_]+(?:=[A-Za-z0-9_.:/-]+)?)*)?\Z"
+)
 #: Linux network interface / bridge name.
 IFNAME = r"\A[A-Za-z0-9_.-]{1,15}\Z"
 #: Kernel command line (xl.cfg ``extra``/``root``): printable, blank-separated, no quotes
@@ -87,14 +89,44 @@ CPU_TYPE = r"\A[A-Za-z0-9]{1,8}\Z"
 #: OPTION directory statement operands colonykit may write (IBM z/VM CP Planning and
 #: Administration, "OPTION Directory Statement").  ``CPUID``, ``LANG``, ``MAXCONN`` and
 #: ``CHPIDV`` take one value token.
-OPTION_KEYWORDS: frozenset[str] = frozenset({
-    "ACCT", "APPLMON", "BMX", "CFUSER", "CFVM", "COMSRV", "CONCEAL", "D84NOPAS", "DEVINFO",
-    "DEVMAINT", "DIAG88", "DIAG98", "LKFAC", "LNKEXCLU", "LNKNOPAS", "LNKSTABL", "MAINTCCW",
-    "MIH", "NETACCOUNTING", "NOMDCFS", "QUICKDSP", "RMCHINFO", "SETORIG", "STGEXEMPT",
-    "SVC76", "SVCACCL", "SVCOFF", "TODENABLE", "VCUNOSHR", "XMEM",
-})
+OPTION_KEYWORDS: frozenset[str] = frozenset(
+    {
+        "ACCT",
+        "APPLMON",
+        "BMX",
+        "CFUSER",
+        "CFVM",
+        "COMSRV",
+        "CONCEAL",
+        "D84NOPAS",
+        "DEVINFO",
+        "DEVMAINT",
+        "DIAG88",
+        "DIAG98",
+        "LKFAC",
+        "LNKEXCLU",
+        "LNKNOPAS",
+        "LNKSTABL",
+        "MAINTCCW",
+        "MIH",
+        "NETACCOUNTING",
+        "NOMDCFS",
+        "QUICKDSP",
+        "RMCHINFO",
+        "SETORIG",
+        "STGEXEMPT",
+        "SVC76",
+        "SVCACCL",
+        "SVCOFF",
+        "TODENABLE",
+        "VCUNOSHR",
+        "XMEM",
+    }
+)
 #: OPTION operands that take one value (``MAXCONN 64``, ``CHPIDV ONE``).
-OPTION_WITH_VALUE: frozenset[str] = frozenset({"CPUID", "LANG", "MAXCONN", "CHPIDV", "CHPIDVIRTUALIZATION"})
+OPTION_WITH_VALUE: frozenset[str] = frozenset(
+    {"CPUID", "LANG", "MAXCONN", "CHPIDV", "CHPIDVIRTUALIZATION"}
+)
 _OPTION_VALUE = re.compile(r"\A[A-Z0-9]{1,8}\Z")
 
 
@@ -120,8 +152,10 @@ def _option_problem(option: str) -> str | None:
         return None
     if len(parts) == 2 and parts[0] in OPTION_WITH_VALUE and _OPTION_VALUE.match(parts[1]):
         return None
-    return (f"an OPTION operand from {sorted(OPTION_KEYWORDS)} or one of "
-            f"{sorted(OPTION_WITH_VALUE)} followed by one value, separated by one blank")
+    return (
+        f"an OPTION operand from {sorted(OPTION_KEYWORDS)} or one of "
+        f"{sorted(OPTION_WITH_VALUE)} followed by one value, separated by one blank"
+    )
 
 
 def _check_option(option: str) -> str:
@@ -160,7 +194,9 @@ def _check_path(text: str) -> str:
 def _schema(regex: str) -> WithJsonSchema:
     # JSON Schema patterns (ECMA 262) have no \A \Z: the same expression with ^ $ (a
     # schema validator refuses a trailing newline because ECMA '$' is end of input).
-    return WithJsonSchema({"type": "string", "pattern": regex.replace(r"\A", "^").replace(r"\Z", "$")})
+    return WithJsonSchema(
+        {"type": "string", "pattern": regex.replace(r"\A", "^").replace(r"\Z", "$")}
+    )
 
 
 def _exact(regex: str, what: str) -> AfterValidator:
@@ -183,15 +219,26 @@ Userid = _typed(USERID, "1-8 characters A-Z 0-9 @ # $")
 NssName = Userid
 Volser = _typed(VOLSER, "1-6 characters A-Z 0-9 @ # $")
 Password = _typed(PASSWORD, "1-8 characters A-Z a-z 0-9 @ # $")
-PrivClass = _typed(PRIVCLASS, "1-32 privilege classes A-Z 1-6, each once", schema=r"\A[A-Z1-6]{1,32}\Z")
+PrivClass = _typed(
+    PRIVCLASS, "1-32 privilege classes A-Z 1-6, each once", schema=r"\A[A-Z1-6]{1,32}\Z"
+)
 Vdev = _typed(VDEV, "4 hex digits (0-9 A-F)")
-IplTarget = _typed(IPL_TARGET, "a device number (1-4 hex digits) or an NSS name (1-8 A-Z 0-9 @ # $)")
-OptionKeyword = Annotated[str, AfterValidator(_check_option),
-                          WithJsonSchema({"type": "string", "pattern": "^[A-Z0-9]{1,16}( [A-Z0-9]{1,8})?$"})]
+IplTarget = _typed(
+    IPL_TARGET, "a device number (1-4 hex digits) or an NSS name (1-8 A-Z 0-9 @ # $)"
+)
+OptionKeyword = Annotated[
+    str,
+    AfterValidator(_check_option),
+    WithJsonSchema({"type": "string", "pattern": "^[A-Z0-9]{1,16}( [A-Z0-9]{1,8})?$"}),
+]
 DiskPool = _typed(DISK_POOL, "ECKD:<pool> or FBA:<pool>")
 MacAddress = _typed(MAC, "a MAC address such as 02:00:00:ab:cd:ef")
-AbsPath = _typed(ABS_PATH, "an absolute path of letters, digits and . _ + @ % ~ - /", AfterValidator(_check_path))
-StorageTarget = _typed(STORAGE_TARGET, "an absolute path, or host:/path for NFS", AfterValidator(_check_path))
+AbsPath = _typed(
+    ABS_PATH, "an absolute path of letters, digits and . _ + @ % ~ - /", AfterValidator(_check_path)
+)
+StorageTarget = _typed(
+    STORAGE_TARGET, "an absolute path, or host:/path for NFS", AfterValidator(_check_path)
+)
 HostName = _typed(HOST, "a host name or IP address")
 MountOptions = _typed(MOUNT_OPTIONS, "mount options key[=value] separated by commas")
 IfName = _typed(IFNAME, "1-15 characters A-Z a-z 0-9 _ . -")
@@ -200,19 +247,66 @@ MountPoint = _typed(MOUNT_POINT, "an absolute path, 'swap' or ''")
 FsType = _typed(FS_TYPE, "a file system type such as ext4")
 Word = _typed(WORD, "a lower-case word (a-z 0-9 _ -)")
 CpuType = _typed(CPU_TYPE, "1-8 letters or digits")
-IpAddress = Annotated[str, AfterValidator(_check_ip), WithJsonSchema({"type": "string", "pattern": "^[0-9A-Fa-f.:/]{2,43}$"})]
-Cidr = Annotated[str, AfterValidator(_check_cidr), WithJsonSchema({"type": "string", "pattern": "^[0-9A-Fa-f.:/]{2,43}$"})]
+IpAddress = Annotated[
+    str,
+    AfterValidator(_check_ip),
+    WithJsonSchema({"type": "string", "pattern": "^[0-9A-Fa-f.:/]{2,43}$"}),
+]
+Cidr = Annotated[
+    str,
+    AfterValidator(_check_cidr),
+    WithJsonSchema({"type": "string", "pattern": "^[0-9A-Fa-f.:/]{2,43}$"}),
+]
 
 #: Characters that change the structure of a line-, quote- or separator-oriented file.
 STRUCTURAL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\"'\\,=\[\]]")
 
 __all__ = [
-    "ABS_PATH", "CPU_TYPE", "DISK_POOL", "FS_TYPE", "HOST", "IFNAME", "IPL_TARGET", "KERNEL_ARGS",
-    "MAC", "MOUNT_OPTIONS", "MOUNT_POINT", "STORAGE_TARGET", "NSS_NAME", "OPTION_KEYWORDS", "OPTION_WITH_VALUE", "PASSWORD",
-    "PRIVCLASS", "STRUCTURAL", "USERID", "VDEV", "VOLSER", "WORD",
-    "AbsPath", "Cidr", "CpuType", "DiskPool", "FsType", "HostName", "IfName", "IpAddress",
-    "IplTarget", "KernelArgs", "MacAddress", "MountOptions", "MountPoint", "NssName", "OptionKeyword",
-    "Password", "PrivClass", "StorageTarget", "Userid", "Vdev", "Volser", "Word", "option_keywords_ok",
+    "ABS_PATH",
+    "CPU_TYPE",
+    "DISK_POOL",
+    "FS_TYPE",
+    "HOST",
+    "IFNAME",
+    "IPL_TARGET",
+    "KERNEL_ARGS",
+    "MAC",
+    "MOUNT_OPTIONS",
+    "MOUNT_POINT",
+    "STORAGE_TARGET",
+    "NSS_NAME",
+    "OPTION_KEYWORDS",
+    "OPTION_WITH_VALUE",
+    "PASSWORD",
+    "PRIVCLASS",
+    "STRUCTURAL",
+    "USERID",
+    "VDEV",
+    "VOLSER",
+    "WORD",
+    "AbsPath",
+    "Cidr",
+    "CpuType",
+    "DiskPool",
+    "FsType",
+    "HostName",
+    "IfName",
+    "IpAddress",
+    "IplTarget",
+    "KernelArgs",
+    "MacAddress",
+    "MountOptions",
+    "MountPoint",
+    "NssName",
+    "OptionKeyword",
+    "Password",
+    "PrivClass",
+    "StorageTarget",
+    "Userid",
+    "Vdev",
+    "Volser",
+    "Word",
+    "option_keywords_ok",
 ]
 
 
@@ -227,7 +321,9 @@ def _rules() -> dict[tuple[str, str], Any]:
     """(model class name, field) -> the type its value must have (pattern or bound)."""
     from colonykit import limits as lim
 
-    ident = _typed(r"\A[A-Za-z0-9][A-Za-z0-9._-]{0,62}\Z", "a name of letters, digits and . _ - (1-63)")
+    ident = _typed(
+        r"\A[A-Za-z0-9][A-Za-z0-9._-]{0,62}\Z", "a name of letters, digits and . _ - (1-63)"
+    )
     maxv = lim.MAX_TABLE_VALUE
     return {
         # plan document
@@ -235,23 +331,35 @@ def _rules() -> dict[tuple[str, str], Any]:
         ("ZvmDisk", "start_cyl"): _bounded(int, 1, lim.MAX_CYLINDERS),
         ("ZvmDisk", "count_cyl"): _bounded(int, 1, lim.MAX_CYLINDERS),
         ("XenImage", "target"): AbsPath,
-        ("NfsExport", "server"): HostName, ("NfsExport", "export"): AbsPath,
+        ("NfsExport", "server"): HostName,
+        ("NfsExport", "export"): AbsPath,
         ("NfsExport", "options"): MountOptions,
-        ("Image", "role"): Word, ("Image", "mount"): MountPoint, ("Image", "fs"): FsType,
-        ("XenNetwork", "bridge"): IfName, ("Network", "cidr"): Cidr | None,
-        ("Capacity", "cpu_type"): CpuType, ("Capacity", "cpus"): _bounded(int, 1, lim.MAX_CORES),
-        ("StorageItem", "role"): Word, ("StorageItem", "mount"): MountPoint,
-        ("StorageItem", "fs"): FsType, ("StorageItem", "pool"): DiskPool | None,
+        ("Image", "role"): Word,
+        ("Image", "mount"): MountPoint,
+        ("Image", "fs"): FsType,
+        ("XenNetwork", "bridge"): IfName,
+        ("Network", "cidr"): Cidr | None,
+        ("Capacity", "cpu_type"): CpuType,
+        ("Capacity", "cpus"): _bounded(int, 1, lim.MAX_CORES),
+        ("StorageItem", "role"): Word,
+        ("StorageItem", "mount"): MountPoint,
+        ("StorageItem", "fs"): FsType,
+        ("StorageItem", "pool"): DiskPool | None,
         ("StorageItem", "target"): StorageTarget | None,
         ("StorageItem", "size_cyl"): _bounded(int, 1, lim.MAX_CYLINDERS) | None,
         ("StorageItem", "start_cyl"): _bounded(int, 1, lim.MAX_CYLINDERS) | None,
         ("StorageItem", "size_mib"): _bounded(int, 1, int(maxv)) | None,
-        ("ZvmGuest", "password"): Password, ("ZvmGuest", "ipl"): IplTarget,
-        ("ZvmGuest", "privclass"): PrivClass, ("ZvmGuest", "options"): list[OptionKeyword],
+        ("ZvmGuest", "password"): Password,
+        ("ZvmGuest", "ipl"): IplTarget,
+        ("ZvmGuest", "privclass"): PrivClass,
+        ("ZvmGuest", "options"): list[OptionKeyword],
         ("ZvmGuest", "namesave"): list[NssName],  # type: ignore[valid-type]
-        ("XenGuest", "kernel"): AbsPath | None, ("XenGuest", "ramdisk"): AbsPath | None,
-        ("XenGuest", "root"): KernelArgs | None, ("XenGuest", "extra"): KernelArgs | None,
-        ("GuestNic", "vdev"): Vdev | None, ("GuestNic", "ip"): IpAddress | None,
+        ("XenGuest", "kernel"): AbsPath | None,
+        ("XenGuest", "ramdisk"): AbsPath | None,
+        ("XenGuest", "root"): KernelArgs | None,
+        ("XenGuest", "extra"): KernelArgs | None,
+        ("GuestNic", "vdev"): Vdev | None,
+        ("GuestNic", "ip"): IpAddress | None,
         ("GuestNic", "mac"): MacAddress | None,
         ("Guest", "vcpus"): _bounded(int, 1, lim.MAX_VCPUS),
         ("Guest", "max_vcpus"): _bounded(int, 1, lim.MAX_VCPUS),
@@ -266,13 +374,18 @@ def _rules() -> dict[tuple[str, str], Any]:
         ("GuestOverride", "max_vcpus"): _bounded(int, 1, lim.MAX_VCPUS) | None,
         ("GuestOverride", "memory_mib"): _bounded(int, 1, lim.MAX_GUEST_MEMORY_MIB) | None,
         ("GuestOverride", "max_memory_mib"): _bounded(int, 1, lim.MAX_GUEST_MEMORY_MIB) | None,
-        ("ScenarioGuests", "password"): Password, ("ScenarioGuests", "options"): list[OptionKeyword],
+        ("ScenarioGuests", "password"): Password,
+        ("ScenarioGuests", "options"): list[OptionKeyword],
         ("ScenarioGuests", "extra_vcpus"): _bounded(int, 0, lim.MAX_VCPUS),
         ("ScenarioGuests", "max_memory_ratio"): _bounded(float, 1, maxv) | None,
-        ("ScenarioNetwork", "cidr"): Cidr, ("ScenarioNetwork", "bridge"): IfName,
-        ("ScenarioStorage", "disk_pool"): DiskPool, ("ScenarioStorage", "image_dir"): AbsPath,
-        ("ScenarioStorage", "nfs_server"): HostName, ("ScenarioStorage", "nfs_export_dir"): AbsPath,
-        ("ScenarioStorage", "nfs_options"): MountOptions, ("ScenarioStorage", "xen_kernel"): AbsPath,
+        ("ScenarioNetwork", "cidr"): Cidr,
+        ("ScenarioNetwork", "bridge"): IfName,
+        ("ScenarioStorage", "disk_pool"): DiskPool,
+        ("ScenarioStorage", "image_dir"): AbsPath,
+        ("ScenarioStorage", "nfs_server"): HostName,
+        ("ScenarioStorage", "nfs_export_dir"): AbsPath,
+        ("ScenarioStorage", "nfs_options"): MountOptions,
+        ("ScenarioStorage", "xen_kernel"): AbsPath,
         ("ScenarioStorage", "xen_ramdisk"): AbsPath | None,
         ("ScenarioIO", "io_rate_per_s"): _bounded(float, 0, maxv),
         ("ScenarioIO", "connect_ms"): _bounded(float, 0, maxv),
@@ -331,19 +444,32 @@ def field_problems(obj: Any, where: str = "", path: str = "") -> list[str]:
                         adapter.validate_python(value, strict=False)
                     except ValidationError as exc:
                         for err in exc.errors():
-                            loc = ".".join(str(p) for p in err["loc"] if not isinstance(p, str)
-                                           or p not in ("function-after[check()]",))
+                            loc = ".".join(
+                                str(p)
+                                for p in err["loc"]
+                                if not isinstance(p, str) or p not in ("function-after[check()]",)
+                            )
                             full = here + (f".{loc}" if loc and loc[0].isdigit() else "")
-                            msg = str(err["msg"]).removeprefix("Value error, ").removeprefix("Input should be ")
+                            msg = (
+                                str(err["msg"])
+                                .removeprefix("Value error, ")
+                                .removeprefix("Input should be ")
+                            )
                             problems.append(must_be(full, msg, err.get("input"), where or None))
                             break
                         continue
                 if isinstance(value, BaseModel | list | dict):
                     stack.append((value, here))
         elif isinstance(item, list):
-            stack.extend((v, f"{at}.{i}") for i, v in enumerate(item) if isinstance(v, BaseModel | list | dict))
+            stack.extend(
+                (v, f"{at}.{i}")
+                for i, v in enumerate(item)
+                if isinstance(v, BaseModel | list | dict)
+            )
         elif isinstance(item, dict):
-            stack.extend((v, f"{at}.{k}") for k, v in item.items() if isinstance(v, BaseModel | list | dict))
+            stack.extend(
+                (v, f"{at}.{k}") for k, v in item.items() if isinstance(v, BaseModel | list | dict)
+            )
     if hasattr(obj, "hosts") and hasattr(obj, "images"):
         problems += reference_problems(obj, where)
     return sorted(problems)
@@ -351,8 +477,12 @@ def field_problems(obj: Any, where: str = "", path: str = "") -> list[str]:
 
 #: Fields each storage kind needs before a renderer can write it.
 STORAGE_NEEDS: dict[str, tuple[str, ...]] = {
-    "shared": ("image",), "mdisk": ("volser", "start_cyl", "size_cyl"), "tdisk": ("size_cyl",),
-    "vdisk": ("size_mib",), "image": ("target",), "nfs": ("target",),
+    "shared": ("image",),
+    "mdisk": ("volser", "start_cyl", "size_cyl"),
+    "tdisk": ("size_cyl",),
+    "vdisk": ("size_mib",),
+    "image": ("target",),
+    "nfs": ("target",),
 }
 
 
@@ -384,9 +514,21 @@ def reference_problems(doc: Any, where: str = "") -> list[str]:
                 at = f"hosts.{h}.guests.{g}.storage.{k}"
                 for need in STORAGE_NEEDS.get(item.kind, ()):
                     if getattr(item, need, None) in (None, ""):
-                        problems.append(must_be(f"{at}.{need}", f"given for a {item.kind!r} disk",
-                                                getattr(item, need, None), where or None))
+                        problems.append(
+                            must_be(
+                                f"{at}.{need}",
+                                f"given for a {item.kind!r} disk",
+                                getattr(item, need, None),
+                                where or None,
+                            )
+                        )
                 if item.kind == "shared" and item.image and item.image not in images:
-                    problems.append(must_be(f"{at}.image", f"one of the plan's images {images}",
-                                            item.image, where or None))
+                    problems.append(
+                        must_be(
+                            f"{at}.image",
+                            f"one of the plan's images {images}",
+                            item.image,
+                            where or None,
+                        )
+                    )
     return problems

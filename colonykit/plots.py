@@ -42,32 +42,64 @@ from colonykit.units import MIB_PER_GIB
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
 OKABE_ITO: dict[str, str] = {
-    "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73", "yellow": "#F0E442",
-    "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7", "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "black": "#000000",
 }
-PALETTE: list[str] = [OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "vermillion",
-                                            "sky_blue", "reddish_purple", "yellow", "black")]
+PALETTE: list[str] = [
+    OKABE_ITO[k]
+    for k in (
+        "blue",
+        "orange",
+        "bluish_green",
+        "vermillion",
+        "sky_blue",
+        "reddish_purple",
+        "yellow",
+        "black",
+    )
+]
 #: Series colours that never clash with the fixed real-storage (black) and paging (orange) bars.
-SERIES_COLOURS: list[str] = [OKABE_ITO[k] for k in ("blue", "sky_blue", "bluish_green", "reddish_purple",
-                                                   "vermillion", "yellow")]
+SERIES_COLOURS: list[str] = [
+    OKABE_ITO[k]
+    for k in ("blue", "sky_blue", "bluish_green", "reddish_purple", "vermillion", "yellow")
+]
 #: Guest colours of :func:`memory_breakdown` (shared, MDC, CP and real storage have their own).
-MEMORY_GUEST_COLOURS: list[str] = [OKABE_ITO[k] for k in ("blue", "sky_blue", "vermillion", "yellow")]
+MEMORY_GUEST_COLOURS: list[str] = [
+    OKABE_ITO[k] for k in ("blue", "sky_blue", "vermillion", "yellow")
+]
 #: Colour of each sizing bound (low / typical / high).
-BOUND_COLOURS: dict[str, str] = {"low": OKABE_ITO["sky_blue"], "typical": OKABE_ITO["blue"],
-                                 "high": OKABE_ITO["vermillion"]}
+BOUND_COLOURS: dict[str, str] = {
+    "low": OKABE_ITO["sky_blue"],
+    "typical": OKABE_ITO["blue"],
+    "high": OKABE_ITO["vermillion"],
+}
 BOUNDS: tuple[str, str, str] = ("low", "typical", "high")
-UNIT_LABELS: dict[str, str] = {"cpu_pct": "CPU [% of one server]", "mips": "demand [MIPS]",
-                               "cpu_mhz": "demand [MHz]", "": "demand"}
+UNIT_LABELS: dict[str, str] = {
+    "cpu_pct": "CPU [% of one server]",
+    "mips": "demand [MIPS]",
+    "cpu_mhz": "demand [MHz]",
+    "": "demand",
+}
 #: Largest number of per-host panels :func:`packing_hosts` draws.
 MAX_HOST_PANELS = 8
 
 
 #: A light, white template built once (plotly's named templates cost ~20 ms per figure).
-TEMPLATE: dict[str, Any] = {"layout": {
-    "plot_bgcolor": "white", "paper_bgcolor": "white", "font": {"family": "Arial, sans-serif", "size": 12},
-    "xaxis": {"gridcolor": "#EBEBEB", "linecolor": "#BBBBBB", "zerolinecolor": "#BBBBBB"},
-    "yaxis": {"gridcolor": "#EBEBEB", "linecolor": "#BBBBBB", "zerolinecolor": "#BBBBBB"},
-}}
+TEMPLATE: dict[str, Any] = {
+    "layout": {
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "font": {"family": "Arial, sans-serif", "size": 12},
+        "xaxis": {"gridcolor": "#EBEBEB", "linecolor": "#BBBBBB", "zerolinecolor": "#BBBBBB"},
+        "yaxis": {"gridcolor": "#EBEBEB", "linecolor": "#BBBBBB", "zerolinecolor": "#BBBBBB"},
+    }
+}
 
 
 def _figure(data: Any = None) -> go.Figure:
@@ -76,9 +108,14 @@ def _figure(data: Any = None) -> go.Figure:
 
 
 def _layout(fig: go.Figure, title: str, **kw: Any) -> go.Figure:
-    fig.update_layout(title={"text": title, "x": 0.01}, colorway=PALETTE,
-                      hovermode="closest", legend={"orientation": "h", "y": -0.18},
-                      margin={"l": 70, "r": 20, "t": 60, "b": 60}, **kw)
+    fig.update_layout(
+        title={"text": title, "x": 0.01},
+        colorway=PALETTE,
+        hovermode="closest",
+        legend={"orientation": "h", "y": -0.18},
+        margin={"l": 70, "r": 20, "t": 60, "b": 60},
+        **kw,
+    )
     return fig
 
 
@@ -112,17 +149,31 @@ def _require_columns(frame: pd.DataFrame, required: set[str], what: str) -> None
         raise InputError(msg)
 
 
-def _curves(fig: go.Figure, frames: Mapping[str, pd.DataFrame], x: str, y: str, *, hover: str,
-            what: str, mode: str = "lines", shape: str = "linear") -> go.Figure:
+def _curves(
+    fig: go.Figure,
+    frames: Mapping[str, pd.DataFrame],
+    x: str,
+    y: str,
+    *,
+    hover: str,
+    what: str,
+    mode: str = "lines",
+    shape: str = "linear",
+) -> go.Figure:
     """One line per entry of ``frames`` (key = legend name), drawn from the columns ``x`` and ``y``."""
     if not frames:
         msg = f"nothing to draw: give at least one frame ({what})"
         raise InputError(msg)
     for j, (name, part) in enumerate(frames.items()):
         _require_columns(part, {x, y}, what)
-        fig.add_scatter(x=part[x].to_numpy(dtype=float), y=part[y].to_numpy(dtype=float), mode=mode,
-                        name=str(name), line={"color": PALETTE[j % len(PALETTE)], "shape": shape},
-                        hovertemplate=f"{name}: {hover}<extra></extra>")
+        fig.add_scatter(
+            x=part[x].to_numpy(dtype=float),
+            y=part[y].to_numpy(dtype=float),
+            mode=mode,
+            name=str(name),
+            line={"color": PALETTE[j % len(PALETTE)], "shape": shape},
+            hovertemplate=f"{name}: {hover}<extra></extra>",
+        )
     return fig
 
 
@@ -156,16 +207,28 @@ def sizing_range(result: Any, *, top: int | None = None) -> go.Figure:
     if top is not None:
         servers = servers.nlargest(int(top), "mips_typical_total")
     names = ["all servers", *servers["server"].astype(str).tolist()]
-    counts = [int(servers["count"].sum()) if top is None else int(result.servers["count"].sum()),
-              *servers["count"].astype(int).tolist()]
+    counts = [
+        int(servers["count"].sum()) if top is None else int(result.servers["count"].sum()),
+        *servers["count"].astype(int).tolist(),
+    ]
     fig = _figure()
     for b in BOUNDS:
         x = [result.total[f"mips_{b}"], *servers[f"mips_{b}_total"].astype(float).tolist()]
-        fig.add_bar(y=names, x=x, name=b, orientation="h", marker_color=BOUND_COLOURS[b],
-                    customdata=np.array(counts)[:, None],
-                    hovertemplate=f"%{{y}} (×%{{customdata[0]}}): %{{x:,.0f}} MIPS ({b})<extra></extra>")
-    _layout(fig, f"MIPS needed ({result.options.basis} basis, workload-factor range)",
-            barmode="group", height=max(320, 70 + 60 * len(names)))
+        fig.add_bar(
+            y=names,
+            x=x,
+            name=b,
+            orientation="h",
+            marker_color=BOUND_COLOURS[b],
+            customdata=np.array(counts)[:, None],
+            hovertemplate=f"%{{y}} (×%{{customdata[0]}}): %{{x:,.0f}} MIPS ({b})<extra></extra>",
+        )
+    _layout(
+        fig,
+        f"MIPS needed ({result.options.basis} basis, workload-factor range)",
+        barmode="group",
+        height=max(320, 70 + 60 * len(names)),
+    )
     fig.update_xaxes(title_text="MIPS needed [MIPS]", rangemode="tozero")
     fig.update_yaxes(autorange="reversed", title_text="server (× count)")
     return fig
@@ -189,16 +252,31 @@ def sizing_engines(result: Any) -> go.Figure:
     True
     """
     t = result.target.loc[list(BOUNDS)]
-    fig = _figure(go.Bar(
-        x=list(BOUNDS), y=t["engines"].astype(int).tolist(), name="engines",
-        marker_color=[BOUND_COLOURS[b] for b in BOUNDS], text=t["engines"].astype(int).tolist(),
-        textposition="outside",
-        customdata=np.column_stack([t["required_mips"], t["capacity_mips"], t["util_at_engines_pct"]]),
-        hovertemplate=("%{x}: %{y} engines<br>required %{customdata[0]:,.0f} MIPS<br>"
-                       "rated %{customdata[1]:,.0f} MIPS<br>utilization %{customdata[2]:.1f} %"
-                       "<extra></extra>")))
-    _layout(fig, f"{result.processor.model} engines at {result.options.target_util_pct:g} % target "
-                 "utilization", height=360, showlegend=False)
+    fig = _figure(
+        go.Bar(
+            x=list(BOUNDS),
+            y=t["engines"].astype(int).tolist(),
+            name="engines",
+            marker_color=[BOUND_COLOURS[b] for b in BOUNDS],
+            text=t["engines"].astype(int).tolist(),
+            textposition="outside",
+            customdata=np.column_stack(
+                [t["required_mips"], t["capacity_mips"], t["util_at_engines_pct"]]
+            ),
+            hovertemplate=(
+                "%{x}: %{y} engines<br>required %{customdata[0]:,.0f} MIPS<br>"
+                "rated %{customdata[1]:,.0f} MIPS<br>utilization %{customdata[2]:.1f} %"
+                "<extra></extra>"
+            ),
+        )
+    )
+    _layout(
+        fig,
+        f"{result.processor.model} engines at {result.options.target_util_pct:g} % target "
+        "utilization",
+        height=360,
+        showlegend=False,
+    )
     fig.update_yaxes(title_text="engines [IFL]", rangemode="tozero")
     fig.update_xaxes(title_text="sizing bound")
     return fig
@@ -236,15 +314,28 @@ def sizing_generations(results: Mapping[str, Any]) -> go.Figure:
     fig = _figure()
     for b in BOUNDS:
         rows = [r.target.loc[b] for r in results.values()]
-        fig.add_bar(x=targets, y=[int(row["engines"]) for row in rows], name=b, marker_color=BOUND_COLOURS[b],
-                    text=[int(row["engines"]) for row in rows], textposition="outside",
-                    customdata=np.array([[row["required_mips"], row["capacity_mips"]] for row in rows],
-                                        dtype=float),
-                    hovertemplate=(f"%{{x}} ({b}): %{{y}} engines, required %{{customdata[0]:,.0f}} MIPS, "
-                                   "rated %{customdata[1]:,.0f} MIPS<extra></extra>"))
+        fig.add_bar(
+            x=targets,
+            y=[int(row["engines"]) for row in rows],
+            name=b,
+            marker_color=BOUND_COLOURS[b],
+            text=[int(row["engines"]) for row in rows],
+            textposition="outside",
+            customdata=np.array(
+                [[row["required_mips"], row["capacity_mips"]] for row in rows], dtype=float
+            ),
+            hovertemplate=(
+                f"%{{x}} ({b}): %{{y}} engines, required %{{customdata[0]:,.0f}} MIPS, "
+                "rated %{customdata[1]:,.0f} MIPS<extra></extra>"
+            ),
+        )
     utils = sorted({f"{r.options.target_util_pct:g}" for r in results.values()})
-    _layout(fig, f"Engines per target generation at {' / '.join(utils)} % target utilization",
-            barmode="group", height=380)
+    _layout(
+        fig,
+        f"Engines per target generation at {' / '.join(utils)} % target utilization",
+        barmode="group",
+        height=380,
+    )
     fig.update_yaxes(title_text="engines [IFL]", rangemode="tozero")
     fig.update_xaxes(title_text="target generation")
     return fig
@@ -277,22 +368,46 @@ def white_space(result: Any) -> go.Figure:
     n = len(comp)
     unit = result.unit
     fig = _figure()
-    fig.add_scatter(x=x, y=np.full(n, result.sum_of_peaks), name="sum of individual peaks",
-                    mode="lines", line={"color": OKABE_ITO["vermillion"], "dash": "dash"},
-                    hovertemplate=f"sum of peaks %{{y:,.1f}} {unit}<extra></extra>")
-    fig.add_scatter(x=x, y=comp.to_numpy(dtype=float), name="composite demand", mode="lines",
-                    line={"color": OKABE_ITO["blue"]}, fill="tonexty",
-                    fillcolor="rgba(86,180,233,0.25)",
-                    hovertemplate=f"%{{x}}: composite %{{y:,.1f}} {unit}<extra></extra>")
-    fig.add_scatter(x=x, y=np.full(n, result.composite_peak), name="composite peak", mode="lines",
-                    line={"color": OKABE_ITO["black"], "dash": "dot"},
-                    hovertemplate=f"composite peak %{{y:,.1f}} {unit}<extra></extra>")
-    fig.add_scatter(x=x, y=np.full(n, result.capacity_needed),
-                    name=f"capacity needed ({result.headroom_pct:g} % headroom)", mode="lines",
-                    line={"color": OKABE_ITO["bluish_green"]},
-                    hovertemplate=f"capacity needed %{{y:,.1f}} {unit}<extra></extra>")
-    _layout(fig, f"White space: {result.white_space_pct:.1f} % of the sum of peaks "
-                 f"({result.servers} servers; shaded)", height=420)
+    fig.add_scatter(
+        x=x,
+        y=np.full(n, result.sum_of_peaks),
+        name="sum of individual peaks",
+        mode="lines",
+        line={"color": OKABE_ITO["vermillion"], "dash": "dash"},
+        hovertemplate=f"sum of peaks %{{y:,.1f}} {unit}<extra></extra>",
+    )
+    fig.add_scatter(
+        x=x,
+        y=comp.to_numpy(dtype=float),
+        name="composite demand",
+        mode="lines",
+        line={"color": OKABE_ITO["blue"]},
+        fill="tonexty",
+        fillcolor="rgba(86,180,233,0.25)",
+        hovertemplate=f"%{{x}}: composite %{{y:,.1f}} {unit}<extra></extra>",
+    )
+    fig.add_scatter(
+        x=x,
+        y=np.full(n, result.composite_peak),
+        name="composite peak",
+        mode="lines",
+        line={"color": OKABE_ITO["black"], "dash": "dot"},
+        hovertemplate=f"composite peak %{{y:,.1f}} {unit}<extra></extra>",
+    )
+    fig.add_scatter(
+        x=x,
+        y=np.full(n, result.capacity_needed),
+        name=f"capacity needed ({result.headroom_pct:g} % headroom)",
+        mode="lines",
+        line={"color": OKABE_ITO["bluish_green"]},
+        hovertemplate=f"capacity needed %{{y:,.1f}} {unit}<extra></extra>",
+    )
+    _layout(
+        fig,
+        f"White space: {result.white_space_pct:.1f} % of the sum of peaks "
+        f"({result.servers} servers; shaded)",
+        height=420,
+    )
     fig.update_yaxes(title_text=_unit_label(unit), rangemode="tozero")
     fig.update_xaxes(title_text=x_title)
     return fig
@@ -313,20 +428,44 @@ def staggering(result: Any) -> go.Figure:
     x, x_title = _time_axis(before.index, _interval_of(result, before))
     x_after, _t = _time_axis(after.index, _interval_of(result, before))
     fig = _figure()
-    fig.add_scatter(x=x, y=before.to_numpy(dtype=float), name="before", mode="lines",
-                    line={"color": OKABE_ITO["vermillion"]},
-                    hovertemplate=f"%{{x}}: before %{{y:,.1f}} {unit}<extra></extra>")
-    fig.add_scatter(x=x_after, y=after.to_numpy(dtype=float), name="after staggering", mode="lines",
-                    line={"color": OKABE_ITO["blue"]},
-                    hovertemplate=f"%{{x}}: after %{{y:,.1f}} {unit}<extra></extra>")
-    fig.add_scatter(x=x, y=np.full(n, result.peak_before), name="peak before", mode="lines",
-                    line={"color": OKABE_ITO["vermillion"], "dash": "dot"},
-                    hovertemplate=f"peak before %{{y:,.1f}} {unit}<extra></extra>")
-    fig.add_scatter(x=x_after, y=np.full(n, result.peak_after), name="peak after", mode="lines",
-                    line={"color": OKABE_ITO["blue"], "dash": "dot"},
-                    hovertemplate=f"peak after %{{y:,.1f}} {unit}<extra></extra>")
-    _layout(fig, f"Staggering: peak {result.peak_before:,.1f} → {result.peak_after:,.1f} {unit} "
-                 f"(−{result.reduction_pct:.1f} %, {result.method})", height=420)
+    fig.add_scatter(
+        x=x,
+        y=before.to_numpy(dtype=float),
+        name="before",
+        mode="lines",
+        line={"color": OKABE_ITO["vermillion"]},
+        hovertemplate=f"%{{x}}: before %{{y:,.1f}} {unit}<extra></extra>",
+    )
+    fig.add_scatter(
+        x=x_after,
+        y=after.to_numpy(dtype=float),
+        name="after staggering",
+        mode="lines",
+        line={"color": OKABE_ITO["blue"]},
+        hovertemplate=f"%{{x}}: after %{{y:,.1f}} {unit}<extra></extra>",
+    )
+    fig.add_scatter(
+        x=x,
+        y=np.full(n, result.peak_before),
+        name="peak before",
+        mode="lines",
+        line={"color": OKABE_ITO["vermillion"], "dash": "dot"},
+        hovertemplate=f"peak before %{{y:,.1f}} {unit}<extra></extra>",
+    )
+    fig.add_scatter(
+        x=x_after,
+        y=np.full(n, result.peak_after),
+        name="peak after",
+        mode="lines",
+        line={"color": OKABE_ITO["blue"], "dash": "dot"},
+        hovertemplate=f"peak after %{{y:,.1f}} {unit}<extra></extra>",
+    )
+    _layout(
+        fig,
+        f"Staggering: peak {result.peak_before:,.1f} → {result.peak_after:,.1f} {unit} "
+        f"(−{result.reduction_pct:.1f} %, {result.method})",
+        height=420,
+    )
     fig.update_yaxes(title_text=_unit_label(unit), rangemode="tozero")
     fig.update_xaxes(title_text=x_title)
     return fig
@@ -350,36 +489,79 @@ def packing_hosts(result: Any, demand: pd.DataFrame | None = None) -> go.Figure:
     hs = result.host_series
     hosts = list(hs.columns)[:MAX_HOST_PANELS]
     unit = result.unit
-    fig = make_subplots(rows=len(hosts), cols=1, shared_xaxes=True, vertical_spacing=0.04,
-                        subplot_titles=[f"host {h}" for h in hosts], figure=_figure())
+    fig = make_subplots(
+        rows=len(hosts),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.04,
+        subplot_titles=[f"host {h}" for h in hosts],
+        figure=_figure(),
+    )
     n = len(hs)
     x, x_title = _time_axis(hs.index, _interval_of(result, hs))
     for i, h in enumerate(hosts, start=1):
         first = i == 1
         if demand is not None:
-            members = [s for s, hid in result.assignment.items() if hid == h and s in demand.columns]
+            members = [
+                s for s, hid in result.assignment.items() if hid == h and s in demand.columns
+            ]
             for j, s in enumerate(members):
-                fig.add_scatter(x=x, y=demand[s].to_numpy(dtype=float), name=str(s),
-                                mode="lines", stackgroup=f"h{h}", line={"width": 0.5},
-                                marker_color=PALETTE[j % len(PALETTE)], showlegend=False,
-                                hovertemplate=f"{s} on host {h}: %{{y:,.1f}} {unit}<extra></extra>",
-                                row=i, col=1)
+                fig.add_scatter(
+                    x=x,
+                    y=demand[s].to_numpy(dtype=float),
+                    name=str(s),
+                    mode="lines",
+                    stackgroup=f"h{h}",
+                    line={"width": 0.5},
+                    marker_color=PALETTE[j % len(PALETTE)],
+                    showlegend=False,
+                    hovertemplate=f"{s} on host {h}: %{{y:,.1f}} {unit}<extra></extra>",
+                    row=i,
+                    col=1,
+                )
         else:
-            fig.add_scatter(x=x, y=hs[h].to_numpy(dtype=float), name="host demand",
-                            mode="lines", fill="tozeroy", line={"color": OKABE_ITO["blue"]},
-                            showlegend=first,
-                            hovertemplate=f"host {h}: %{{y:,.1f}} {unit}<extra></extra>", row=i, col=1)
-        fig.add_scatter(x=x, y=np.full(n, result.capacity), name="usable capacity", mode="lines",
-                        line={"color": OKABE_ITO["vermillion"], "dash": "dash"}, showlegend=first,
-                        hovertemplate=f"usable capacity %{{y:,.1f}} {unit}<extra></extra>", row=i, col=1)
-        fig.add_scatter(x=x, y=np.full(n, result.host_capacity), name="rated capacity",
-                        mode="lines", line={"color": OKABE_ITO["black"], "dash": "dot"}, showlegend=first,
-                        hovertemplate=f"rated capacity %{{y:,.1f}} {unit}<extra></extra>", row=i, col=1)
+            fig.add_scatter(
+                x=x,
+                y=hs[h].to_numpy(dtype=float),
+                name="host demand",
+                mode="lines",
+                fill="tozeroy",
+                line={"color": OKABE_ITO["blue"]},
+                showlegend=first,
+                hovertemplate=f"host {h}: %{{y:,.1f}} {unit}<extra></extra>",
+                row=i,
+                col=1,
+            )
+        fig.add_scatter(
+            x=x,
+            y=np.full(n, result.capacity),
+            name="usable capacity",
+            mode="lines",
+            line={"color": OKABE_ITO["vermillion"], "dash": "dash"},
+            showlegend=first,
+            hovertemplate=f"usable capacity %{{y:,.1f}} {unit}<extra></extra>",
+            row=i,
+            col=1,
+        )
+        fig.add_scatter(
+            x=x,
+            y=np.full(n, result.host_capacity),
+            name="rated capacity",
+            mode="lines",
+            line={"color": OKABE_ITO["black"], "dash": "dot"},
+            showlegend=first,
+            hovertemplate=f"rated capacity %{{y:,.1f}} {unit}<extra></extra>",
+            row=i,
+            col=1,
+        )
         fig.update_yaxes(title_text=unit or "demand", rangemode="tozero", row=i, col=1)
     more = f" (first {MAX_HOST_PANELS} shown)" if len(hs.columns) > MAX_HOST_PANELS else ""
-    _layout(fig, f"Packing: {result.hosts_used} hosts (lower bound {result.lower_bound}, "
-                 f"peak-based FFD {result.ffd_peak_hosts}; {result.method}){more}",
-            height=max(300, 200 * len(hosts)))
+    _layout(
+        fig,
+        f"Packing: {result.hosts_used} hosts (lower bound {result.lower_bound}, "
+        f"peak-based FFD {result.ffd_peak_hosts}; {result.method}){more}",
+        height=max(300, 200 * len(hosts)),
+    )
     fig.update_xaxes(title_text=x_title, row=len(hosts), col=1)
     return fig
 
@@ -404,24 +586,52 @@ def memory_breakdown(result: Any) -> go.Figure:
     fig = _figure()
     # one segment per guest kind (resident_total_mib = resident × count); plotly stacks them
     for j, row in enumerate(g.itertuples(index=False)):
-        fig.add_bar(x=["expected resident"], y=[float(row.resident_total_mib)], name=f"guests: {row.name}",
-                    marker_color=MEMORY_GUEST_COLOURS[j % len(MEMORY_GUEST_COLOURS)], legendgroup="guests",
-                    hovertemplate=f"{row.name} × {int(row.count)}: %{{y:,.0f}} MiB resident<extra></extra>")
-    parts = [("shared (NSS/DCSS)", result.shared_mib, OKABE_ITO["bluish_green"]),
-             ("minidisk cache", result.mdc_mib, OKABE_ITO["orange"]),
-             ("CP", result.cp_mib, OKABE_ITO["reddish_purple"])]
+        fig.add_bar(
+            x=["expected resident"],
+            y=[float(row.resident_total_mib)],
+            name=f"guests: {row.name}",
+            marker_color=MEMORY_GUEST_COLOURS[j % len(MEMORY_GUEST_COLOURS)],
+            legendgroup="guests",
+            hovertemplate=f"{row.name} × {int(row.count)}: %{{y:,.0f}} MiB resident<extra></extra>",
+        )
+    parts = [
+        ("shared (NSS/DCSS)", result.shared_mib, OKABE_ITO["bluish_green"]),
+        ("minidisk cache", result.mdc_mib, OKABE_ITO["orange"]),
+        ("CP", result.cp_mib, OKABE_ITO["reddish_purple"]),
+    ]
     for name, v, colour in parts:
-        fig.add_bar(x=["expected resident"], y=[v], name=name, marker_color=colour,
-                    hovertemplate=f"{name}: %{{y:,.0f}} MiB<extra></extra>")
-    fig.add_bar(x=["real storage"], y=[result.real_mib], name="real storage", marker_color=OKABE_ITO["black"],
-                hovertemplate="real storage %{y:,.0f} MiB<extra></extra>")
-    fig.add_bar(x=["guest virtual"], y=[result.virtual_total_mib], name="Σ guest virtual",
-                marker_color=OKABE_ITO["sky_blue"],
-                hovertemplate=(f"Σ guest virtual %{{y:,.0f}} MiB (overcommit "
-                               f"{result.overcommit_ratio:.2f}:1, limit "
-                               f"{result.max_memory_overcommit_ratio:g}:1)<extra></extra>"))
-    _layout(fig, f"LPAR memory: overcommit {result.overcommit_ratio:.2f}:1, shortfall "
-                 f"{result.shortfall_mib:,.0f} MiB", barmode="stack", height=400)
+        fig.add_bar(
+            x=["expected resident"],
+            y=[v],
+            name=name,
+            marker_color=colour,
+            hovertemplate=f"{name}: %{{y:,.0f}} MiB<extra></extra>",
+        )
+    fig.add_bar(
+        x=["real storage"],
+        y=[result.real_mib],
+        name="real storage",
+        marker_color=OKABE_ITO["black"],
+        hovertemplate="real storage %{y:,.0f} MiB<extra></extra>",
+    )
+    fig.add_bar(
+        x=["guest virtual"],
+        y=[result.virtual_total_mib],
+        name="Σ guest virtual",
+        marker_color=OKABE_ITO["sky_blue"],
+        hovertemplate=(
+            f"Σ guest virtual %{{y:,.0f}} MiB (overcommit "
+            f"{result.overcommit_ratio:.2f}:1, limit "
+            f"{result.max_memory_overcommit_ratio:g}:1)<extra></extra>"
+        ),
+    )
+    _layout(
+        fig,
+        f"LPAR memory: overcommit {result.overcommit_ratio:.2f}:1, shortfall "
+        f"{result.shortfall_mib:,.0f} MiB",
+        barmode="stack",
+        height=400,
+    )
     fig.update_yaxes(title_text="storage [MiB]", rangemode="tozero")
     return fig
 
@@ -445,13 +655,24 @@ def paging_rules(frame: pd.DataFrame, chosen: str | None = None) -> go.Figure:
     """
     rules = [str(r) for r in frame.index]
     colours = [OKABE_ITO["vermillion"] if r == chosen else OKABE_ITO["blue"] for r in rules]
-    fig = _figure(go.Bar(
-        x=rules, y=frame["paging_gib"].astype(float).tolist(), marker_color=colours, name="paging space",
-        text=[f"{v:,.1f} GiB" for v in frame["paging_gib"]], textposition="outside",
-        customdata=np.column_stack([frame["volumes"], frame["volume_model"]]),
-        hovertemplate="%{x}: %{y:,.1f} GiB on %{customdata[0]} × %{customdata[1]}<extra></extra>"))
-    _layout(fig, "Paging space by rule" + (f" (chosen: {chosen})" if chosen else ""), height=380,
-            showlegend=False)
+    fig = _figure(
+        go.Bar(
+            x=rules,
+            y=frame["paging_gib"].astype(float).tolist(),
+            marker_color=colours,
+            name="paging space",
+            text=[f"{v:,.1f} GiB" for v in frame["paging_gib"]],
+            textposition="outside",
+            customdata=np.column_stack([frame["volumes"], frame["volume_model"]]),
+            hovertemplate="%{x}: %{y:,.1f} GiB on %{customdata[0]} × %{customdata[1]}<extra></extra>",
+        )
+    )
+    _layout(
+        fig,
+        "Paging space by rule" + (f" (chosen: {chosen})" if chosen else ""),
+        height=380,
+        showlegend=False,
+    )
     fig.update_yaxes(title_text="paging space [GiB]", rangemode="tozero")
     fig.update_xaxes(title_text="paging rule")
     return fig
@@ -487,18 +708,30 @@ def memory_layouts(results: Mapping[str, Any]) -> go.Figure:
     names = [str(k) for k in results]
     rs = list(results.values())
     fig = _figure()
-    fig.add_bar(x=names, y=[float(r.virtual_total_mib) for r in rs], name="Σ guest virtual",
-                marker_color=OKABE_ITO["sky_blue"],
-                customdata=np.array([[r.overcommit_ratio] for r in rs], dtype=float),
-                hovertemplate="%{x}: Σ guest virtual %{y:,.0f} MiB (overcommit %{customdata[0]:.2f}:1)"
-                              "<extra></extra>")
-    fig.add_bar(x=names, y=[float(r.resident_total_mib) for r in rs], name="expected resident",
-                marker_color=OKABE_ITO["blue"],
-                customdata=np.array([[r.shared_mib] for r in rs], dtype=float),
-                hovertemplate="%{x}: expected resident %{y:,.0f} MiB (shared %{customdata[0]:,.0f} MiB)"
-                              "<extra></extra>")
-    fig.add_hline(y=float(rs[0].real_mib), line_dash="dash", line_color=OKABE_ITO["black"],
-                  annotation_text=f"real storage {rs[0].real_mib:,.0f} MiB")
+    fig.add_bar(
+        x=names,
+        y=[float(r.virtual_total_mib) for r in rs],
+        name="Σ guest virtual",
+        marker_color=OKABE_ITO["sky_blue"],
+        customdata=np.array([[r.overcommit_ratio] for r in rs], dtype=float),
+        hovertemplate="%{x}: Σ guest virtual %{y:,.0f} MiB (overcommit %{customdata[0]:.2f}:1)"
+        "<extra></extra>",
+    )
+    fig.add_bar(
+        x=names,
+        y=[float(r.resident_total_mib) for r in rs],
+        name="expected resident",
+        marker_color=OKABE_ITO["blue"],
+        customdata=np.array([[r.shared_mib] for r in rs], dtype=float),
+        hovertemplate="%{x}: expected resident %{y:,.0f} MiB (shared %{customdata[0]:,.0f} MiB)"
+        "<extra></extra>",
+    )
+    fig.add_hline(
+        y=float(rs[0].real_mib),
+        line_dash="dash",
+        line_color=OKABE_ITO["black"],
+        annotation_text=f"real storage {rs[0].real_mib:,.0f} MiB",
+    )
     _layout(fig, "Virtual vs expected resident storage by layout", barmode="group", height=400)
     fig.update_yaxes(title_text="storage [MiB]", rangemode="tozero")
     fig.update_xaxes(title_text="layout")
@@ -527,14 +760,31 @@ def memory_growth(frame: pd.DataFrame) -> go.Figure:
     >>> [t.name for t in fig.data], fig.data[1].y.tolist()
     (['Σ guest virtual', 'expected resident', 'real storage'], [0.0, 6000.0, 12000.0])
     """
-    _require_columns(frame, {"guests", "virtual_total_mib", "resident_total_mib", "real_mib"},
-                     "colonykit.memory.memory_over")
-    series = {name: frame.rename(columns={col: "mib"}) for name, col in
-              (("Σ guest virtual", "virtual_total_mib"), ("expected resident", "resident_total_mib"),
-               ("real storage", "real_mib"))}
-    fig = _curves(_figure(), series, "guests", "mib", hover="%{x:.0f} guests, %{y:,.0f} MiB",
-                  what="colonykit.memory.memory_over", mode="lines+markers")
-    _layout(fig, "Virtual and resident storage against real storage as guests are added", height=400)
+    _require_columns(
+        frame,
+        {"guests", "virtual_total_mib", "resident_total_mib", "real_mib"},
+        "colonykit.memory.memory_over",
+    )
+    series = {
+        name: frame.rename(columns={col: "mib"})
+        for name, col in (
+            ("Σ guest virtual", "virtual_total_mib"),
+            ("expected resident", "resident_total_mib"),
+            ("real storage", "real_mib"),
+        )
+    }
+    fig = _curves(
+        _figure(),
+        series,
+        "guests",
+        "mib",
+        hover="%{x:.0f} guests, %{y:,.0f} MiB",
+        what="colonykit.memory.memory_over",
+        mode="lines+markers",
+    )
+    _layout(
+        fig, "Virtual and resident storage against real storage as guests are added", height=400
+    )
     fig.update_yaxes(title_text="storage [MiB]", rangemode="tozero")
     fig.update_xaxes(title_text="guests [count]", rangemode="tozero")
     return fig
@@ -564,17 +814,30 @@ def paging_growth(frame: pd.DataFrame, y: str = "paging_gib") -> go.Figure:
     >>> fig.data[0].name, list(fig.data[0].y) == f.loc[f.rule == fig.data[0].name, "paging_gib"].tolist()
     ('redbook-2003', True)
     """
-    axes = {"paging_gib": ("paging space [GiB]", "linear", "%{y:,.1f} GiB"),
-            "volumes": ("paging volumes [count]", "hv", "%{y:.0f} volumes")}
+    axes = {
+        "paging_gib": ("paging space [GiB]", "linear", "%{y:,.1f} GiB"),
+        "volumes": ("paging volumes [count]", "hv", "%{y:.0f} volumes"),
+    }
     if y not in axes:
         raise InputError(must_be("y", f"one of {sorted(axes)}", y))
     _require_columns(frame, {"guests", "rule", y}, "colonykit.paging.compare_rules_over")
     title, shape, hover = axes[y]
-    fig = _curves(_figure(), {str(r): part for r, part in frame.groupby("rule", sort=True)}, "guests", y,
-                  hover=f"%{{x:.0f}} guests, {hover}", what="colonykit.paging.compare_rules_over",
-                  mode="lines+markers", shape=shape)
-    _layout(fig, ("Paging space" if y == "paging_gib" else "Paging volumes") + " per rule as guests are added",
-            height=400)
+    fig = _curves(
+        _figure(),
+        {str(r): part for r, part in frame.groupby("rule", sort=True)},
+        "guests",
+        y,
+        hover=f"%{{x:.0f}} guests, {hover}",
+        what="colonykit.paging.compare_rules_over",
+        mode="lines+markers",
+        shape=shape,
+    )
+    _layout(
+        fig,
+        ("Paging space" if y == "paging_gib" else "Paging volumes")
+        + " per rule as guests are added",
+        height=400,
+    )
     fig.update_yaxes(title_text=title, rangemode="tozero")
     fig.update_xaxes(title_text="guests [count]", rangemode="tozero")
     return fig
@@ -601,27 +864,52 @@ def plan_hosts(result: Any) -> go.Figure:
     servers = sorted({g.source_server or g.name for h in p.hosts for g in h.guests})
     fig = _figure()
     for j, s in enumerate(servers):
-        y = [[g.memory_mib / MIB_PER_GIB for g in h.guests if (g.source_server or g.name) == s]
-             for h in p.hosts]
+        y = [
+            [g.memory_mib / MIB_PER_GIB for g in h.guests if (g.source_server or g.name) == s]
+            for h in p.hosts
+        ]
         # one bar segment per guest: plotly stacks them (no sum computed here)
         xs = [hid for hid, ys in zip(hosts, y, strict=True) for _ in ys]
         ys = [v for vs in y for v in vs]
-        fig.add_bar(x=xs, y=ys, name=f"guests: {s}", offsetgroup="virtual", legendgroup=s,
-                    marker_color=SERIES_COLOURS[j % len(SERIES_COLOURS)], marker_line_width=0.3,
-                    hovertemplate=f"%{{x}}: a {s} guest, %{{y:,.2f}} GiB virtual<extra></extra>")
-    fig.add_bar(x=hosts, y=[h.capacity.memory_gib for h in p.hosts], name="real storage",
-                offsetgroup="real", marker_color=OKABE_ITO["black"],
-                customdata=np.array([[h.rules.max_memory_overcommit_ratio] for h in p.hosts]),
-                hovertemplate="%{x}: real storage %{y:,.1f} GiB (overcommit limit "
-                              "%{customdata[0]:g}:1)<extra></extra>")
-    fig.add_bar(x=hosts, y=[h.capacity.paging_gib for h in p.hosts], name="paging space",
-                offsetgroup="paging", marker_color=OKABE_ITO["orange"],
-                customdata=np.array([[h.capacity.paging_volumes, h.capacity.paging_volume_model]
-                                     for h in p.hosts], dtype=object),
-                hovertemplate="%{x}: paging %{y:,.1f} GiB on %{customdata[0]} × "
-                              "%{customdata[1]}<extra></extra>")
-    _layout(fig, "Memory and paging per host (guest virtual stacked by source server)",
-            barmode="stack", height=420)
+        fig.add_bar(
+            x=xs,
+            y=ys,
+            name=f"guests: {s}",
+            offsetgroup="virtual",
+            legendgroup=s,
+            marker_color=SERIES_COLOURS[j % len(SERIES_COLOURS)],
+            marker_line_width=0.3,
+            hovertemplate=f"%{{x}}: a {s} guest, %{{y:,.2f}} GiB virtual<extra></extra>",
+        )
+    fig.add_bar(
+        x=hosts,
+        y=[h.capacity.memory_gib for h in p.hosts],
+        name="real storage",
+        offsetgroup="real",
+        marker_color=OKABE_ITO["black"],
+        customdata=np.array([[h.rules.max_memory_overcommit_ratio] for h in p.hosts]),
+        hovertemplate="%{x}: real storage %{y:,.1f} GiB (overcommit limit "
+        "%{customdata[0]:g}:1)<extra></extra>",
+    )
+    fig.add_bar(
+        x=hosts,
+        y=[h.capacity.paging_gib for h in p.hosts],
+        name="paging space",
+        offsetgroup="paging",
+        marker_color=OKABE_ITO["orange"],
+        customdata=np.array(
+            [[h.capacity.paging_volumes, h.capacity.paging_volume_model] for h in p.hosts],
+            dtype=object,
+        ),
+        hovertemplate="%{x}: paging %{y:,.1f} GiB on %{customdata[0]} × "
+        "%{customdata[1]}<extra></extra>",
+    )
+    _layout(
+        fig,
+        "Memory and paging per host (guest virtual stacked by source server)",
+        barmode="stack",
+        height=420,
+    )
     fig.update_yaxes(title_text="storage [GiB]", rangemode="tozero")
     fig.update_xaxes(title_text="host / LPAR")
     return fig
@@ -652,20 +940,37 @@ def channel_curve(curve: pd.DataFrame, load: Any | None = None) -> go.Figure:
         raise InputError(msg)
     fig = _figure()
     for j, (paths, part) in enumerate(curve.groupby("paths", sort=True)):
-        fig.add_scatter(x=part["per_path_busy_pct"], y=part["response_ms"], mode="lines",
-                        name=f"{int(paths)} path(s)", line={"color": PALETTE[j % len(PALETTE)]},
-                        customdata=part[["io_rate_per_s"]].to_numpy(),
-                        hovertemplate=("%{x:.0f} % busy per path: response %{y:,.2f} ms at "
-                                       "%{customdata[0]:,.0f} I/O/s<extra></extra>"))
+        fig.add_scatter(
+            x=part["per_path_busy_pct"],
+            y=part["response_ms"],
+            mode="lines",
+            name=f"{int(paths)} path(s)",
+            line={"color": PALETTE[j % len(PALETTE)]},
+            customdata=part[["io_rate_per_s"]].to_numpy(),
+            hovertemplate=(
+                "%{x:.0f} % busy per path: response %{y:,.2f} ms at "
+                "%{customdata[0]:,.0f} I/O/s<extra></extra>"
+            ),
+        )
     title = "Channel response time vs busy"
     if load is not None:
-        fig.add_scatter(x=[load.per_path_busy_pct], y=[load.response_ms], mode="markers",
-                        name="planned load", marker={"size": 12, "color": OKABE_ITO["vermillion"],
-                                                     "symbol": "diamond"},
-                        hovertemplate=(f"planned: {load.io_rate_per_s:,.1f} I/O/s on {load.paths} path(s), "
-                                       "%{x:.1f} % busy per path, %{y:,.2f} ms<extra></extra>"))
-        fig.add_vline(x=load.max_busy_pct, line_dash="dash", line_color=OKABE_ITO["black"],
-                      annotation_text=f"target {load.max_busy_pct:g} %")
+        fig.add_scatter(
+            x=[load.per_path_busy_pct],
+            y=[load.response_ms],
+            mode="markers",
+            name="planned load",
+            marker={"size": 12, "color": OKABE_ITO["vermillion"], "symbol": "diamond"},
+            hovertemplate=(
+                f"planned: {load.io_rate_per_s:,.1f} I/O/s on {load.paths} path(s), "
+                "%{x:.1f} % busy per path, %{y:,.2f} ms<extra></extra>"
+            ),
+        )
+        fig.add_vline(
+            x=load.max_busy_pct,
+            line_dash="dash",
+            line_color=OKABE_ITO["black"],
+            annotation_text=f"target {load.max_busy_pct:g} %",
+        )
         title += f" (planned {load.per_path_busy_pct:.1f} % per path, {load.paths_needed} path(s) needed)"
     _layout(fig, title, height=400)
     fig.update_xaxes(title_text="busy per path [%]", range=[0, 100])
@@ -697,19 +1002,32 @@ def chained_io(frame: pd.DataFrame, max_busy_pct: float | None = None) -> go.Fig
     >>> list(fig.data[0].y) == f["busy_pct"].tolist(), list(fig.data[0].text)
     (True, ['1 path(s)', '2 path(s)'])
     """
-    _require_columns(frame, {"blocks_per_io", "busy_pct", "paths_needed", "connect_ms"},
-                     "colonykit.channels.chained_io_effect")
-    fig = _figure(go.Bar(
-        x=frame["blocks_per_io"].astype(int).astype(str).tolist(), y=frame["busy_pct"].astype(float).tolist(),
-        name="path demand", marker_color=OKABE_ITO["blue"],
-        text=[f"{int(n)} path(s)" for n in frame["paths_needed"]], textposition="outside",
-        customdata=frame[["connect_ms"]].to_numpy(dtype=float),
-        hovertemplate="%{x} blocks per I/O: connect %{customdata[0]:.1f} ms, %{y:,.0f} % of one path"
-                      "<extra></extra>"))
+    _require_columns(
+        frame,
+        {"blocks_per_io", "busy_pct", "paths_needed", "connect_ms"},
+        "colonykit.channels.chained_io_effect",
+    )
+    fig = _figure(
+        go.Bar(
+            x=frame["blocks_per_io"].astype(int).astype(str).tolist(),
+            y=frame["busy_pct"].astype(float).tolist(),
+            name="path demand",
+            marker_color=OKABE_ITO["blue"],
+            text=[f"{int(n)} path(s)" for n in frame["paths_needed"]],
+            textposition="outside",
+            customdata=frame[["connect_ms"]].to_numpy(dtype=float),
+            hovertemplate="%{x} blocks per I/O: connect %{customdata[0]:.1f} ms, %{y:,.0f} % of one path"
+            "<extra></extra>",
+        )
+    )
     title = "Path demand by chain length"
     if max_busy_pct is not None:
-        fig.add_hline(y=float(max_busy_pct), line_dash="dash", line_color=OKABE_ITO["vermillion"],
-                      annotation_text=f"target {max_busy_pct:g} % per path")
+        fig.add_hline(
+            y=float(max_busy_pct),
+            line_dash="dash",
+            line_color=OKABE_ITO["vermillion"],
+            annotation_text=f"target {max_busy_pct:g} % per path",
+        )
         title += f" (label: paths needed at {max_busy_pct:g} %)"
     _layout(fig, title, height=400, showlegend=False)
     fig.update_yaxes(title_text="path demand [% of one path]", rangemode="tozero")
@@ -742,11 +1060,19 @@ def mdc_tradeoff(frames: Mapping[str, pd.DataFrame]) -> go.Figure:
     """
     what = "colonykit.mdc.mdc_tradeoff"
     for part in frames.values():
-        _require_columns(part, {"guest_shortfall_mib", "io_avoided_per_s", "mdc_mib", "hit_frac"}, what)
-    fig = _curves(_figure(), frames, "guest_shortfall_mib", "io_avoided_per_s",
-                  hover="%{y:,.0f} I/O per s avoided, %{x:,.0f} MiB of working sets displaced "
-                        "(MDC %{customdata[0]:,.0f} MiB, hits %{customdata[1]:.0%})",
-                  what=what, mode="lines+markers")
+        _require_columns(
+            part, {"guest_shortfall_mib", "io_avoided_per_s", "mdc_mib", "hit_frac"}, what
+        )
+    fig = _curves(
+        _figure(),
+        frames,
+        "guest_shortfall_mib",
+        "io_avoided_per_s",
+        hover="%{y:,.0f} I/O per s avoided, %{x:,.0f} MiB of working sets displaced "
+        "(MDC %{customdata[0]:,.0f} MiB, hits %{customdata[1]:.0%})",
+        what=what,
+        mode="lines+markers",
+    )
     for trace, part in zip(fig.data, frames.values(), strict=True):
         trace.customdata = part[["mdc_mib", "hit_frac"]].to_numpy(dtype=float)
     _layout(fig, "MDC trade-off: every point is one MDC size", height=400)
@@ -778,8 +1104,14 @@ def mdc_cpu_factor(frames: Mapping[str, pd.DataFrame]) -> go.Figure:
     >>> list(mdc_cpu_factor(f).data[0].y) == f["90% hits"]["cp_cpu_factor"].tolist()
     True
     """
-    fig = _curves(_figure(), frames, "read_pct", "cp_cpu_factor",
-                  hover="%{x:.0f} % reads: CP CPU × %{y:.3f}", what="read_pct and colonykit.mdc.cp_cpu_factor")
+    fig = _curves(
+        _figure(),
+        frames,
+        "read_pct",
+        "cp_cpu_factor",
+        hover="%{x:.0f} % reads: CP CPU × %{y:.3f}",
+        what="read_pct and colonykit.mdc.cp_cpu_factor",
+    )
     fig.add_hline(y=1.0, line_dash="dot", line_color=OKABE_ITO["black"], annotation_text="no MDC")
     _layout(fig, "CP CPU cost of MDC by read share", height=400)
     fig.update_yaxes(title_text="CP CPU with MDC / without [ratio]")
@@ -809,24 +1141,51 @@ def mdc_calibration(calibration: pd.DataFrame) -> go.Figure:
     >>> sorted(float(v) for t in fig.data[:-1] for v in t.x) == sorted(c["elapsed_s"].tolist())
     True
     """
-    _require_columns(calibration, {"elapsed_s", "predicted_elapsed_s", "driver", "fitted", "format", "mdc",
-                                   "error_pct"}, "colonykit.mdc.calibrate_table_8_2")
+    _require_columns(
+        calibration,
+        {"elapsed_s", "predicted_elapsed_s", "driver", "fitted", "format", "mdc", "error_pct"},
+        "colonykit.mdc.calibrate_table_8_2",
+    )
     fig = _figure()
     for j, (driver, part) in enumerate(calibration.groupby("driver", sort=True)):
-        fig.add_scatter(x=part["elapsed_s"].to_numpy(dtype=float),
-                        y=part["predicted_elapsed_s"].to_numpy(dtype=float), mode="markers", name=str(driver),
-                        marker={"size": 10, "color": PALETTE[j % len(PALETTE)],
-                                "symbol": ["square" if f else "circle" for f in part["fitted"]]},
-                        customdata=np.column_stack([part["format"].astype(str), part["mdc"].astype(str),
-                                                    part["error_pct"].astype(float),
-                                                    np.where(part["fitted"], "fitted", "predicted")]),
-                        hovertemplate=("%{customdata[0]} MDC %{customdata[1]} (%{customdata[3]}): measured "
-                                       "%{x:,.1f} s, predicted %{y:,.1f} s (%{customdata[2]:+.1f} %)"
-                                       "<extra></extra>"))
+        fig.add_scatter(
+            x=part["elapsed_s"].to_numpy(dtype=float),
+            y=part["predicted_elapsed_s"].to_numpy(dtype=float),
+            mode="markers",
+            name=str(driver),
+            marker={
+                "size": 10,
+                "color": PALETTE[j % len(PALETTE)],
+                "symbol": ["square" if f else "circle" for f in part["fitted"]],
+            },
+            customdata=np.column_stack(
+                [
+                    part["format"].astype(str),
+                    part["mdc"].astype(str),
+                    part["error_pct"].astype(float),
+                    np.where(part["fitted"], "fitted", "predicted"),
+                ]
+            ),
+            hovertemplate=(
+                "%{customdata[0]} MDC %{customdata[1]} (%{customdata[3]}): measured "
+                "%{x:,.1f} s, predicted %{y:,.1f} s (%{customdata[2]:+.1f} %)"
+                "<extra></extra>"
+            ),
+        )
     top = float(np.nanmax(calibration[["elapsed_s", "predicted_elapsed_s"]].to_numpy(dtype=float)))
-    fig.add_scatter(x=[0.0, top], y=[0.0, top], mode="lines", name="predicted = measured",
-                    line={"color": OKABE_ITO["black"], "dash": "dot"}, hoverinfo="skip")
-    _layout(fig, "SG24-6299 Table 8-2: predicted vs measured elapsed time (squares: fitted rows)", height=420)
+    fig.add_scatter(
+        x=[0.0, top],
+        y=[0.0, top],
+        mode="lines",
+        name="predicted = measured",
+        line={"color": OKABE_ITO["black"], "dash": "dot"},
+        hoverinfo="skip",
+    )
+    _layout(
+        fig,
+        "SG24-6299 Table 8-2: predicted vs measured elapsed time (squares: fitted rows)",
+        height=420,
+    )
     fig.update_xaxes(title_text="measured elapsed [s]", rangemode="tozero")
     fig.update_yaxes(title_text="predicted elapsed [s]", rangemode="tozero")
     return fig
@@ -852,21 +1211,45 @@ def design_comparison(comparison: pd.DataFrame, chosen: str | None = None) -> go
     True
     """
     names = [str(n) for n in comparison.index]
-    cd = np.column_stack([comparison["per_guest_gib"].astype(float), comparison["saving_vs_dedicated_pct"],
-                          comparison["platform"].astype(str)])
+    cd = np.column_stack(
+        [
+            comparison["per_guest_gib"].astype(float),
+            comparison["saving_vs_dedicated_pct"],
+            comparison["platform"].astype(str),
+        ]
+    )
     line = [3 if n == chosen else 0 for n in names]
     fig = _figure()
-    fig.add_bar(x=names, y=comparison["total_gib"].astype(float).tolist(), name="total disk",
-                marker_color=OKABE_ITO["blue"], marker_line_color=OKABE_ITO["vermillion"],
-                marker_line_width=line, customdata=cd,
-                text=[f"−{v:.0f} %" for v in comparison["saving_vs_dedicated_pct"]], textposition="outside",
-                hovertemplate=("%{x} (%{customdata[2]}): total %{y:,.1f} GiB, %{customdata[0]:,.2f} GiB "
-                               "per guest, %{customdata[1]:.1f} % less than dedicated<extra></extra>"))
-    fig.add_bar(x=names, y=comparison["shared_gib"].astype(float).tolist(), name="shared images",
-                marker_color=OKABE_ITO["orange"],
-                hovertemplate="%{x}: shared images %{y:,.2f} GiB<extra></extra>")
-    _layout(fig, "Disk by design" + (f" (chosen: {chosen}, outlined)" if chosen else "")
-                 + " — text: saving vs dedicated", barmode="group", height=420)
+    fig.add_bar(
+        x=names,
+        y=comparison["total_gib"].astype(float).tolist(),
+        name="total disk",
+        marker_color=OKABE_ITO["blue"],
+        marker_line_color=OKABE_ITO["vermillion"],
+        marker_line_width=line,
+        customdata=cd,
+        text=[f"−{v:.0f} %" for v in comparison["saving_vs_dedicated_pct"]],
+        textposition="outside",
+        hovertemplate=(
+            "%{x} (%{customdata[2]}): total %{y:,.1f} GiB, %{customdata[0]:,.2f} GiB "
+            "per guest, %{customdata[1]:.1f} % less than dedicated<extra></extra>"
+        ),
+    )
+    fig.add_bar(
+        x=names,
+        y=comparison["shared_gib"].astype(float).tolist(),
+        name="shared images",
+        marker_color=OKABE_ITO["orange"],
+        hovertemplate="%{x}: shared images %{y:,.2f} GiB<extra></extra>",
+    )
+    _layout(
+        fig,
+        "Disk by design"
+        + (f" (chosen: {chosen}, outlined)" if chosen else "")
+        + " — text: saving vs dedicated",
+        barmode="group",
+        height=420,
+    )
     fig.update_yaxes(title_text="disk [GiB]", rangemode="tozero")
     fig.update_xaxes(title_text="design")
     return fig
@@ -901,11 +1284,14 @@ def plan_figures(result: Any, names: Iterable[str] | None = None) -> dict[str, g
         builders["sizing_range"] = lambda: sizing_range(result.sizing)
         builders["sizing_engines"] = lambda: sizing_engines(result.sizing)
     builders["plan_hosts"] = lambda: plan_hosts(result)
-    builders["design_comparison"] = lambda: design_comparison(result.comparison,
-                                                              result.plan.metadata.design)
-    for name, key, build in (("white_space", "whitespace", white_space),
-                             ("staggering", "staggering", staggering),
-                             ("packing", "packing", packing_hosts)):
+    builders["design_comparison"] = lambda: design_comparison(
+        result.comparison, result.plan.metadata.design
+    )
+    for name, key, build in (
+        ("white_space", "whitespace", white_space),
+        ("staggering", "staggering", staggering),
+        ("packing", "packing", packing_hosts),
+    ):
         if extras.get(key) is not None:
             builders[name] = lambda build=build, key=key: build(extras[key])
     wanted = builders if names is None else [n for n in names if n in builders]

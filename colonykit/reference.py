@@ -39,7 +39,10 @@ SCHEMAS: dict[str, tuple[str, tuple[str, ...]]] = {
         ("tpm_per_mips_low", "tpm_per_mips_typical", "tpm_per_mips_high", "nway16_uplift_frac"),
     ),
     "capacity_units": ("capacity_unit", ("mips_per_unit", "needs_cores")),
-    "dasd_models": ("model", ("cylinders", "tracks_per_cyl", "bytes_per_track", "page_slots_per_cyl")),
+    "dasd_models": (
+        "model",
+        ("cylinders", "tracks_per_cyl", "bytes_per_track", "page_slots_per_cyl"),
+    ),
     "channel_types": ("channel_type", ("data_rate_mb_per_s", "io_rate_per_s")),
     "processor_aliases": ("alias", ("model",)),
     "xen_host_cores": ("host_model", ("cores", "core_mhz", "relative_speed", "memory_gib")),
@@ -118,11 +121,14 @@ def load_table(
 
 @functools.lru_cache(maxsize=64)
 def _load_bundled(name: str, index: str | None, required: tuple[str, ...]) -> pd.DataFrame:
-    return _validated(_read_bundled(name).copy(), name, f"bundled table {name}.csv", index, required)
+    return _validated(
+        _read_bundled(name).copy(), name, f"bundled table {name}.csv", index, required
+    )
 
 
-def _validated(frame: pd.DataFrame, name: str, where: str, index: str | None,
-               required: Sequence[str]) -> pd.DataFrame:
+def _validated(
+    frame: pd.DataFrame, name: str, where: str, index: str | None, required: Sequence[str]
+) -> pd.DataFrame:
     idx_col, schema_cols = SCHEMAS.get(name, (index, ()))
     idx_col = index or idx_col
     needed = [c for c in (idx_col, *schema_cols, *required, "source") if c]
@@ -149,13 +155,19 @@ def _validated(frame: pd.DataFrame, name: str, where: str, index: str | None,
 #: Every value must also be finite and <= ``limits.MAX_TABLE_VALUE``; triples named
 #: ``*_low``/``*_typical``/``*_high`` must be ordered.
 VALUE_RULES: dict[str, tuple[tuple[tuple[str, ...], float, bool], ...]] = {
-    "processors": ((("engine_mips_1way", "max_engines"), 0.0, True),
-                   (("smt_uplift_frac_low", "smt_uplift_frac_typical", "smt_uplift_frac_high"), 0.0, False)),
-    "workload_classes": ((("tpm_per_mips_low", "tpm_per_mips_typical", "tpm_per_mips_high"), 0.0, True),
-                         (("nway16_uplift_frac",), 0.0, False)),
+    "processors": (
+        (("engine_mips_1way", "max_engines"), 0.0, True),
+        (("smt_uplift_frac_low", "smt_uplift_frac_typical", "smt_uplift_frac_high"), 0.0, False),
+    ),
+    "workload_classes": (
+        (("tpm_per_mips_low", "tpm_per_mips_typical", "tpm_per_mips_high"), 0.0, True),
+        (("nway16_uplift_frac",), 0.0, False),
+    ),
     "mp_effect": ((("per_engine_frac",), 0.0, True),),
     "capacity_units": ((("mips_per_unit",), 0.0, True),),
-    "dasd_models": ((("cylinders", "tracks_per_cyl", "bytes_per_track", "page_slots_per_cyl"), 0.0, True),),
+    "dasd_models": (
+        (("cylinders", "tracks_per_cyl", "bytes_per_track", "page_slots_per_cyl"), 0.0, True),
+    ),
     "channel_types": ((("data_rate_mb_per_s", "io_rate_per_s"), 0.0, True),),
 }
 
@@ -194,8 +206,12 @@ def value_problems(frame: pd.DataFrame, name: str, where: str) -> list[str]:
             raw = frame[col]
             num = pd.to_numeric(raw, errors="coerce")
             values[col] = num
-            rule = f"a finite number {'>' if exclusive else '>='} {low:g} and <= {MAX_TABLE_VALUE:g}"
-            bad = (raw.notna() & num.isna()) | (num.notna() & ~((num > low) if exclusive else (num >= low)))
+            rule = (
+                f"a finite number {'>' if exclusive else '>='} {low:g} and <= {MAX_TABLE_VALUE:g}"
+            )
+            bad = (raw.notna() & num.isna()) | (
+                num.notna() & ~((num > low) if exclusive else (num >= low))
+            )
             bad |= num.notna() & ~(num.abs() <= MAX_TABLE_VALUE)
             for i in list(bad.to_numpy().nonzero()[0])[:20]:
                 got = float(num.iloc[i]) if pd.notna(num.iloc[i]) else raw.iloc[i]
@@ -204,8 +220,10 @@ def value_problems(frame: pd.DataFrame, name: str, where: str) -> list[str]:
         for a, b in zip(ordered, ordered[1:], strict=False):
             worse = (values[a] > values[b]).to_numpy()
             for i in list(worse.nonzero()[0])[:20]:
-                problems.append(f"'{a}' <= '{b}' must hold (got {values[a].iloc[i]} > {values[b].iloc[i]}) "
-                                f"at {where} line {i + 2}")
+                problems.append(
+                    f"'{a}' <= '{b}' must hold (got {values[a].iloc[i]} > {values[b].iloc[i]}) "
+                    f"at {where} line {i + 2}"
+                )
     return problems
 
 
@@ -219,7 +237,9 @@ def processors(path: str | Path | None = None) -> pd.DataFrame:
     """
     frame = load_table("processors", path)
     frame.index = frame.index.astype(str).str.lower()
-    frame["smt_available"] = frame["smt_available"].astype(str).str.lower().isin(["true", "1", "yes"])
+    frame["smt_available"] = (
+        frame["smt_available"].astype(str).str.lower().isin(["true", "1", "yes"])
+    )
     return frame
 
 
@@ -242,7 +262,9 @@ def processor_aliases(path: str | Path | None = None) -> pd.DataFrame:
     return frame
 
 
-def resolve_processor(name: str, aliases: pd.DataFrame | None = None) -> tuple[str, pd.Series | None]:
+def resolve_processor(
+    name: str, aliases: pd.DataFrame | None = None
+) -> tuple[str, pd.Series | None]:
     """The ``processors.csv`` model for a name or alias, and the alias row (None for a model).
 
     Names are compared case-insensitively with spaces as hyphens ("LinuxONE Emperor II").
@@ -370,8 +392,10 @@ def _bundled_constants() -> pd.DataFrame:
 
 
 #: Constants renamed (issue 15 §5): old name -> current name (read with a FutureWarning).
-RENAMED_CONSTANTS = {"overcommit_limit_ratio": "max_memory_overcommit_ratio",
-                     "idle_peak_util_pct": "idle_util_peak_pct"}
+RENAMED_CONSTANTS = {
+    "overcommit_limit_ratio": "max_memory_overcommit_ratio",
+    "idle_peak_util_pct": "idle_util_peak_pct",
+}
 
 
 def constant(name: str, column: str = "value") -> float:

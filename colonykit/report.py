@@ -42,8 +42,11 @@ from colonykit.plan.summary import headline
 from colonykit.units import MIB_PER_GIB
 
 #: plotly config for embedded figures (no logo, no network-backed buttons).
-PLOTLY_CONFIG: dict[str, Any] = {"displaylogo": False, "responsive": True,
-                                 "modeBarButtonsToRemove": ["sendDataToCloud"]}
+PLOTLY_CONFIG: dict[str, Any] = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["sendDataToCloud"],
+}
 
 _CSS = """
 body{font-family:Arial,Helvetica,sans-serif;margin:0 auto;max-width:1100px;padding:1em 2em;color:#222}
@@ -90,8 +93,10 @@ def _table(rows: list[dict[str, Any]], columns: list[str] | None = None, cls: st
 
 
 def _frame_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
-            for r in frame.to_dict(orient="records")]
+    return [
+        {k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
+        for r in frame.to_dict(orient="records")
+    ]
 
 
 def report_figures(result: Any) -> dict[str, go.Figure]:
@@ -123,23 +128,37 @@ def report_figures(result: Any) -> dict[str, go.Figure]:
 
 
 def _fig_html(name: str, fig: go.Figure) -> str:
-    div = pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=f"fig-{name}",
-                      config=PLOTLY_CONFIG)
+    div = pio.to_html(
+        fig, full_html=False, include_plotlyjs=False, div_id=f"fig-{name}", config=PLOTLY_CONFIG
+    )
     return f"<div class='figure' data-figure='{_e(name)}'>{div}</div>"
 
 
 def _evidence_section(result: Any, refs: References) -> str:
     parts = []
     for name, item in _evidence.sections(result.plan.evidence):
-        state = ("evaluated" if item.evaluated else
-                 "not applicable" if not item.applicable else "NOT evaluated")
-        values = _table([{"name": k, "value": v} for k, v in item.values.items()]) if item.values else ""
+        state = (
+            "evaluated"
+            if item.evaluated
+            else "not applicable"
+            if not item.applicable
+            else "NOT evaluated"
+        )
+        values = (
+            _table([{"name": k, "value": v} for k, v in item.values.items()]) if item.values else ""
+        )
         cited = refs.cite(f"{item.method}; {item.source}") if (item.method or item.source) else ""
-        method = re.sub(r"\s*\(\s*\)", "", _SEED_RE.sub("", _INTERNAL_RE.sub("", item.method or ""))
-                        ).strip(" ,;") or "—"  # keys are cited (and listed in the appendix), not shown
-        parts.append(f"<h3>{_e(name.replace('_', ' '))}: {state}</h3>"
-                     f"<p>method: {_e(method)}{' ' + _e(cited) if cited else ''}"
-                     f"{'; note: ' + _e(item.note) if item.note else ''}</p>{values}")
+        method = (
+            re.sub(
+                r"\s*\(\s*\)", "", _SEED_RE.sub("", _INTERNAL_RE.sub("", item.method or ""))
+            ).strip(" ,;")
+            or "—"
+        )  # keys are cited (and listed in the appendix), not shown
+        parts.append(
+            f"<h3>{_e(name.replace('_', ' '))}: {state}</h3>"
+            f"<p>method: {_e(method)}{' ' + _e(cited) if cited else ''}"
+            f"{'; note: ' + _e(item.note) if item.note else ''}</p>{values}"
+        )
     return "".join(parts)
 
 
@@ -206,7 +225,9 @@ def document_info(result: Any, **overrides: Any) -> DocumentInfo:
 # --------------------------------------------------------------------------- references
 _SEED_RE = re.compile(r"\b(seed \d{3}|SG24-6824)\b\s*((?:§|Table|Fig)[^;,()]*)?")
 _URL_RE = re.compile(r"https?://\S+")
-_INTERNAL_RE = re.compile(r"\b(?:facts|provisioning-formats|tooling)\.md\b\s*(?:§\s*[\d.]+[a-z]?)?[:,]?\s*")
+_INTERNAL_RE = re.compile(
+    r"\b(?:facts|provisioning-formats|tooling)\.md\b\s*(?:§\s*[\d.]+[a-z]?)?[:,]?\s*"
+)
 
 
 def public_source(source: str) -> str:
@@ -229,7 +250,13 @@ def public_source(source: str) -> str:
     def seed(m: re.Match[str]) -> str:
         key = m.group(1)
         num = pubs.loc[key, "number"] if key in pubs.index else None
-        name = str(num) if num is not None and pd.notna(num) else str(pubs.loc[key, "title"]) if key in pubs.index else key
+        name = (
+            str(num)
+            if num is not None and pd.notna(num)
+            else str(pubs.loc[key, "title"])
+            if key in pubs.index
+            else key
+        )
         return f"{name} {m.group(2) or ''}".strip()
 
     return _SEED_RE.sub(seed, _INTERNAL_RE.sub("", str(source))).strip(" ;,")
@@ -275,8 +302,14 @@ class Citation:
 
     def text(self) -> str:
         """``[n] SG24-6299-00, "Title", IBM Redbooks, 2001, §2.3, §9.1.1``."""
-        parts = [self.publication, f"“{self.title}”" if self.title else "", self.publisher, self.year,
-                 ", ".join(self.sections), self.url]
+        parts = [
+            self.publication,
+            f"“{self.title}”" if self.title else "",
+            self.publisher,
+            self.year,
+            ", ".join(self.sections),
+            self.url,
+        ]
         return f"[{self.number}] " + ", ".join(p for p in parts if p)
 
 
@@ -316,11 +349,18 @@ class References:
             for m in seeds:
                 key, section = m.group(1), (m.group(2) or "").strip()
                 row = pubs.loc[key] if key in pubs.index else None
-                ref = self._ref(key, title=str(row["title"]) if row is not None else key,
-                                publication=str(row["number"]) if row is not None and pd.notna(row["number"]) else "",
-                                publisher=str(row["publisher"]) if row is not None and pd.notna(row["publisher"]) else "",
-                                year=str(int(row["year"])) if row is not None and pd.notna(row["year"]) else "",
-                                url=str(row["url"]) if row is not None and pd.notna(row["url"]) else "")
+                ref = self._ref(
+                    key,
+                    title=str(row["title"]) if row is not None else key,
+                    publication=str(row["number"])
+                    if row is not None and pd.notna(row["number"])
+                    else "",
+                    publisher=str(row["publisher"])
+                    if row is not None and pd.notna(row["publisher"])
+                    else "",
+                    year=str(int(row["year"])) if row is not None and pd.notna(row["year"]) else "",
+                    url=str(row["url"]) if row is not None and pd.notna(row["url"]) else "",
+                )
                 if section and section not in ref["sections"]:
                     ref["sections"].append(section)
                 out.append(f"[{ref['number']}]" + (f" {section}" if section else ""))
@@ -331,9 +371,15 @@ class References:
                 out.append(f"[{ref['number']}]")
             elif not seeds and not urls:
                 lowered = part.lower()
-                kind = ("colonykit derivation" if lowered.startswith("derived") else
-                        "planner assumption" if lowered.startswith("assumption") else
-                        "colonykit default" if lowered.startswith("colonykit") else "")
+                kind = (
+                    "colonykit derivation"
+                    if lowered.startswith("derived")
+                    else "planner assumption"
+                    if lowered.startswith("assumption")
+                    else "colonykit default"
+                    if lowered.startswith("colonykit")
+                    else ""
+                )
                 if kind:
                     out.append(kind)
         text = "; ".join(dict.fromkeys(out))
@@ -343,9 +389,18 @@ class References:
     @property
     def entries(self) -> list[Citation]:
         """The numbered references, in the order first cited."""
-        return [Citation(number=r["number"], title=r.get("title", ""), publication=r.get("publication", ""),
-                         publisher=r.get("publisher", ""), year=r.get("year", ""), url=r.get("url", ""),
-                         sections=tuple(r["sections"])) for r in self._by_id.values()]
+        return [
+            Citation(
+                number=r["number"],
+                title=r.get("title", ""),
+                publication=r.get("publication", ""),
+                publisher=r.get("publisher", ""),
+                year=r.get("year", ""),
+                url=r.get("url", ""),
+                sections=tuple(r["sections"]),
+            )
+            for r in self._by_id.values()
+        ]
 
 
 # --------------------------------------------------------------------------- executive summary
@@ -378,48 +433,71 @@ def executive_summary(result: Any) -> dict[str, Any]:
     if engines_peak is None and sz is not None:
         engines_peak = h["engines"].get(h["bound"])
     engines_composite = sizing_values.get("engines_composite")
-    composite = [(x.capacity.composite_peak_mips, x.capacity.mips_usable) for x in p.hosts
-                 if getattr(x.capacity, "composite_peak_mips", None) is not None
-                 and getattr(x.capacity, "mips_usable", None) is not None]
+    composite = [
+        (x.capacity.composite_peak_mips, x.capacity.mips_usable)
+        for x in p.hosts
+        if getattr(x.capacity, "composite_peak_mips", None) is not None
+        and getattr(x.capacity, "mips_usable", None) is not None
+    ]
     composite_peak_mips = sum(c for c, _u in composite) if composite else None
     mips_usable = sum(u for _c, u in composite) if composite else None
     servers = int(sz.servers["count"].sum()) if sz is not None else h["guests"]
     engines_total = int(sum(h["engines_per_host"]))
     ws = p.evidence.white_space
-    overcommit = [{"host": x.id,
-                   "virtual_gib": sum(g.memory_mib for g in x.guests) / MIB_PER_GIB,
-                   "real_gib": float(x.capacity.memory_gib),
-                   "ratio": p.evidence.memory.values.get(f"{x.id}.overcommit_ratio"),
-                   "limit": float(x.rules.max_memory_overcommit_ratio)} for x in p.hosts]
+    overcommit = [
+        {
+            "host": x.id,
+            "virtual_gib": sum(g.memory_mib for g in x.guests) / MIB_PER_GIB,
+            "real_gib": float(x.capacity.memory_gib),
+            "ratio": p.evidence.memory.values.get(f"{x.id}.overcommit_ratio"),
+            "limit": float(x.rules.max_memory_overcommit_ratio),
+        }
+        for x in p.hosts
+    ]
     risks = [f"{f.code} ({f.severity}): {f.message}" for f in p.findings if f.severity == "error"]
-    risks += [f"{f.code} ({f.severity}): {f.message}" for f in p.findings if f.severity == "warning"]
+    risks += [
+        f"{f.code} ({f.severity}): {f.message}" for f in p.findings if f.severity == "warning"
+    ]
     if sz is not None:
         too_big = [b for b in ("low", "typical", "high") if not h["fits_machine"].get(b, True)]
         if too_big:
-            risks.append(f"the {' / '.join(too_big)} CPU estimate needs more engines than the largest "
-                         f"{h['processor']} has ({h['max_engines']})")
+            risks.append(
+                f"the {' / '.join(too_big)} CPU estimate needs more engines than the largest "
+                f"{h['processor']} has ({h['max_engines']})"
+            )
         if h["engines"].get("high", 0) > engines_total:
-            risks.append(f"the high end of the workload-factor range needs {h['engines']['high']} engines "
-                         f"(the plan has {engines_total}): size for it or measure the workload")
+            risks.append(
+                f"the high end of the workload-factor range needs {h['engines']['high']} engines "
+                f"(the plan has {engines_total}): size for it or measure the workload"
+            )
     for name, item in _evidence.sections(p.evidence):
         if item.applicable and not item.evaluated:
             risks.append(f"{name.replace('_', ' ')} not evaluated: {item.note or 'no data'}")
     return {
-        "configuration": {"processor": h["processor"], "hosts": len(p.hosts),
-                          "engines_per_host": h["engines_per_host"],
-                          "cpu_type": p.hosts[0].capacity.cpu_type if p.hosts else "",
-                          "memory_gib_per_host": h["memory_gib_per_host"],
-                          "paging_gib_per_host": h["paging_gib_per_host"],
-                          "design": h["design"], "platform": h["platform"], "guests": h["guests"],
-                          "target_util_pct": h["target_util_pct"], "bound": h["bound"]},
+        "configuration": {
+            "processor": h["processor"],
+            "hosts": len(p.hosts),
+            "engines_per_host": h["engines_per_host"],
+            "cpu_type": p.hosts[0].capacity.cpu_type if p.hosts else "",
+            "memory_gib_per_host": h["memory_gib_per_host"],
+            "paging_gib_per_host": h["paging_gib_per_host"],
+            "design": h["design"],
+            "platform": h["platform"],
+            "guests": h["guests"],
+            "target_util_pct": h["target_util_pct"],
+            "bound": h["bound"],
+        },
         "engines_range": h["engines"],
         "engines_peak": engines_peak,
         "engines_composite": engines_composite,
         "composite_peak_mips": composite_peak_mips,
         "mips_usable": mips_usable,
         "white_space_pct": ws.values.get("white_space_pct") if ws.evaluated else None,
-        "non_coincidence_saving_pct": ws.values.get("non_coincidence_saving_pct",
-                                                    ws.values.get("white_space_pct")) if ws.evaluated else None,
+        "non_coincidence_saving_pct": ws.values.get(
+            "non_coincidence_saving_pct", ws.values.get("white_space_pct")
+        )
+        if ws.evaluated
+        else None,
         "white_space_servers": ws.values.get("servers") if ws.evaluated else None,
         "white_space_note": ws.note,
         "servers": servers,
@@ -441,60 +519,97 @@ def _summary_html(result: Any, s: dict[str, Any]) -> str:
     if s["engines_composite"] is not None:
         comp = f"<b>{s['engines_composite']}</b> engines (sized on the servers' composite trace)"
     elif s["composite_peak_mips"] is not None:
-        comp = (f"the traced servers' composite peak is {s['composite_peak_mips']:,.0f} MIPS of the "
-                f"{s['mips_usable']:,.0f} usable MIPS of the planned engines "
-                f"({100 * s['composite_peak_mips'] / s['mips_usable']:.0f} %)")
+        comp = (
+            f"the traced servers' composite peak is {s['composite_peak_mips']:,.0f} MIPS of the "
+            f"{s['mips_usable']:,.0f} usable MIPS of the planned engines "
+            f"({100 * s['composite_peak_mips'] / s['mips_usable']:.0f} %)"
+        )
     else:
         comp = "not evaluated (no utilization traces: the plan sizes on the servers' peaks)"
     if s["non_coincidence_saving_pct"] is not None:
-        ws = (f"non-coincidence saving: {s['non_coincidence_saving_pct']:.1f} % of the sum of the individual "
-              f"peaks is never used at the same time ({s['white_space_servers']} traced servers)")
+        ws = (
+            f"non-coincidence saving: {s['non_coincidence_saving_pct']:.1f} % of the sum of the individual "
+            f"peaks is never used at the same time ({s['white_space_servers']} traced servers)"
+        )
         if "non_coincidence_saving_pct" in (ws_values := result.plan.evidence.white_space.values):
-            ws += (f"; white space (1 − utilization of capacity sized at the composite peak, seed 003 "
-                   f"§2.3): {float(ws_values['white_space_pct']):.1f} %")
+            ws += (
+                f"; white space (1 − utilization of capacity sized at the composite peak, seed 003 "
+                f"§2.3): {float(ws_values['white_space_pct']):.1f} %"
+            )
     else:
         ws = f"not measured: {_e(s['white_space_note'] or 'no utilization traces')}"
-    oc = "; ".join(f"{o['host']}: {o['virtual_gib']:.1f} GiB guest virtual on {o['real_gib']:g} GiB real = "
-                   + (f"{o['ratio']:.2f}:1" if o["ratio"] is not None else "not evaluated")
-                   + f" (limit {o['limit']:g}:1)" for o in s["overcommit"])
+    oc = "; ".join(
+        f"{o['host']}: {o['virtual_gib']:.1f} GiB guest virtual on {o['real_gib']:g} GiB real = "
+        + (f"{o['ratio']:.2f}:1" if o["ratio"] is not None else "not evaluated")
+        + f" (limit {o['limit']:g}:1)"
+        for o in s["overcommit"]
+    )
     rows = [
-        ("Recommended configuration",
-         f"{c['hosts']} × {_e(c['platform'])} {'LPAR' if c['platform'] == 'zvm' else 'host'}(s) on a "
-         f"<b>{_e(c['processor'])}</b>, {per_host} {_e(c['cpu_type'])} engine(s) per host, {mem} GiB real "
-         f"storage, {paging} GiB paging; design <b>{_e(c['design'])}</b>; {c['guests']} guests"),
-        ("Engines by peak", f"<b>{s['engines_peak']}</b> (sum of the servers' sized peaks, {_e(c['bound'])} "
-                            f"bound at {c['target_util_pct']:g} % target; range {e.get('low')} / "
-                            f"{e.get('typical')} / {e.get('high')} low / typical / high)"),
+        (
+            "Recommended configuration",
+            f"{c['hosts']} × {_e(c['platform'])} {'LPAR' if c['platform'] == 'zvm' else 'host'}(s) on a "
+            f"<b>{_e(c['processor'])}</b>, {per_host} {_e(c['cpu_type'])} engine(s) per host, {mem} GiB real "
+            f"storage, {paging} GiB paging; design <b>{_e(c['design'])}</b>; {c['guests']} guests",
+        ),
+        (
+            "Engines by peak",
+            f"<b>{s['engines_peak']}</b> (sum of the servers' sized peaks, {_e(c['bound'])} "
+            f"bound at {c['target_util_pct']:g} % target; range {e.get('low')} / "
+            f"{e.get('typical')} / {e.get('high')} low / typical / high)",
+        ),
         ("Engines by composite", comp),
-        ("Consolidation ratio", f"<b>{s['servers']} servers on {s['engines_total']} engines</b> = "
-                                f"{s['consolidation_ratio']:.1f} servers per engine"),
+        (
+            "Consolidation ratio",
+            f"<b>{s['servers']} servers on {s['engines_total']} engines</b> = "
+            f"{s['consolidation_ratio']:.1f} servers per engine",
+        ),
         ("White space", ws),
         ("Memory and overcommit", oc),
-        ("Disk", f"{s['disk_total_gib']:,.1f} GiB, <b>{s['disk_saving_pct']:.0f} % less</b> than dedicated "
-                 f"disks per server"),
+        (
+            "Disk",
+            f"{s['disk_total_gib']:,.1f} GiB, <b>{s['disk_saving_pct']:.0f} % less</b> than dedicated "
+            f"disks per server",
+        ),
     ]
     table = "".join(f"<tr><th>{_e(k)}</th><td>{v}</td></tr>" for k, v in rows)
     risks = "".join(f"<li>{_e(r)}</li>" for r in s["risks"][:6]) or "<li>no findings</li>"
-    more = (f"<p class='note'>{len(s['risks']) - 6} more in the findings section.</p>"
-            if len(s["risks"]) > 6 else "")
-    return (f"<table class='exec'>{table}</table><h3>Main risks</h3><ul class='risks'>{risks}</ul>{more}")
+    more = (
+        f"<p class='note'>{len(s['risks']) - 6} more in the findings section.</p>"
+        if len(s["risks"]) > 6
+        else ""
+    )
+    return f"<table class='exec'>{table}</table><h3>Main risks</h3><ul class='risks'>{risks}</ul>{more}"
 
 
 def _ws_table(ws_result: Any, refs: References) -> str:
     rows = [
-        {"figure": "sum of the individual peaks", "value": ws_result.sum_of_peaks, "unit": ws_result.unit},
+        {
+            "figure": "sum of the individual peaks",
+            "value": ws_result.sum_of_peaks,
+            "unit": ws_result.unit,
+        },
         {"figure": "composite peak", "value": ws_result.composite_peak, "unit": ws_result.unit},
         {"figure": "composite mean", "value": ws_result.composite_mean, "unit": ws_result.unit},
-        {"figure": "non-coincidence saving (1 − composite peak ÷ sum of peaks)",
-         "value": ws_result.white_space_pct,
-         "unit": "%"},
-        {"figure": f"capacity needed ({ws_result.headroom_pct:g} % headroom)",
-         "value": ws_result.capacity_needed, "unit": ws_result.unit},
+        {
+            "figure": "non-coincidence saving (1 − composite peak ÷ sum of peaks)",
+            "value": ws_result.white_space_pct,
+            "unit": "%",
+        },
+        {
+            "figure": f"capacity needed ({ws_result.headroom_pct:g} % headroom)",
+            "value": ws_result.capacity_needed,
+            "unit": ws_result.unit,
+        },
         {"figure": "servers traced", "value": int(ws_result.servers), "unit": ""},
-        {"figure": "samples", "value": int(ws_result.steps), "unit": f"{ws_result.interval_s:g} s each"},
+        {
+            "figure": "samples",
+            "value": int(ws_result.steps),
+            "unit": f"{ws_result.interval_s:g} s each",
+        },
     ]
     return _table(rows, ["figure", "value", "unit"]) + (
-        f"<p class='note'>Method: composite vs individual peaks {_e(refs.cite('seed 003 §2.3'))}.</p>")
+        f"<p class='note'>Method: composite vs individual peaks {_e(refs.cite('seed 003 §2.3'))}.</p>"
+    )
 
 
 _PRINT_CSS = """
@@ -557,90 +672,185 @@ def build_report(result: Any, *, title: str | None = None, info: DocumentInfo | 
         return _fig_html(name, figs[name]) if name in figs else ""
 
     summary = executive_summary(result)
-    title_rows = [("Customer", info.customer or "—"), ("Project", info.project), ("Author", info.author or "—"),
-                  ("Date", info.date), ("Plan revision", str(info.revision)),
-                  ("Plan", f"{p.metadata.name} ({p.metadata.generated_by})")]
-    title_html = ('<section class="title-page page" id="title">'
-                  f"<h1>{_e(title)}</h1><p>Consolidating {summary['servers']} servers as Linux guests on "
-                  f"{_e(h['processor'])} ({_e(h['platform'])})</p><table>"
-                  + "".join(f"<tr><th>{_e(k)}</th><td class='ck-{_e(k.lower().replace(' ', '-'))}'>{_e(v)}</td></tr>"
-                            for k, v in title_rows)
-                  + "</table></section>")
-    hosts = [{"host": x.id, "platform": x.platform, "engines": x.capacity.cpus, "cpu_type": x.capacity.cpu_type,
-              "guests": len(x.guests), "memory_gib": x.capacity.memory_gib,
-              "paging_gib": x.capacity.paging_gib, "paging_volumes": x.capacity.paging_volumes,
-              "max_memory_overcommit_ratio": x.rules.max_memory_overcommit_ratio} for x in p.hosts]
+    title_rows = [
+        ("Customer", info.customer or "—"),
+        ("Project", info.project),
+        ("Author", info.author or "—"),
+        ("Date", info.date),
+        ("Plan revision", str(info.revision)),
+        ("Plan", f"{p.metadata.name} ({p.metadata.generated_by})"),
+    ]
+    title_html = (
+        '<section class="title-page page" id="title">'
+        f"<h1>{_e(title)}</h1><p>Consolidating {summary['servers']} servers as Linux guests on "
+        f"{_e(h['processor'])} ({_e(h['platform'])})</p><table>"
+        + "".join(
+            f"<tr><th>{_e(k)}</th><td class='ck-{_e(k.lower().replace(' ', '-'))}'>{_e(v)}</td></tr>"
+            for k, v in title_rows
+        )
+        + "</table></section>"
+    )
+    hosts = [
+        {
+            "host": x.id,
+            "platform": x.platform,
+            "engines": x.capacity.cpus,
+            "cpu_type": x.capacity.cpu_type,
+            "guests": len(x.guests),
+            "memory_gib": x.capacity.memory_gib,
+            "paging_gib": x.capacity.paging_gib,
+            "paging_volumes": x.capacity.paging_volumes,
+            "max_memory_overcommit_ratio": x.rules.max_memory_overcommit_ratio,
+        }
+        for x in p.hosts
+    ]
     findings = "".join(
         f"<tr><td class='sev-{_e(f.severity)}'>{_e(f.severity)}</td><td>{_e(f.code)}</td>"
-        f"<td>{_e(f.message)}</td><td>{_e(f.path)}</td></tr>" for f in p.findings)
-    findings_html = (f"<table class='findings'><tr><th>severity</th><th>code</th><th>message</th>"
-                     f"<th>plan field</th></tr>{findings}</table>" if findings else "<p>No findings.</p>")
+        f"<td>{_e(f.message)}</td><td>{_e(f.path)}</td></tr>"
+        for f in p.findings
+    )
+    findings_html = (
+        f"<table class='findings'><tr><th>severity</th><th>code</th><th>message</th>"
+        f"<th>plan field</th></tr>{findings}</table>"
+        if findings
+        else "<p>No findings.</p>"
+    )
     sizing_html = "<p class='note'>No inventory: not sized.</p>"
     if result.sizing is not None:
-        cols = ["server", "count", "workload_class", "util_pct", "mips_low", "mips_typical", "mips_high",
-                "mips_typical_total"]
+        cols = [
+            "server",
+            "count",
+            "workload_class",
+            "util_pct",
+            "mips_low",
+            "mips_typical",
+            "mips_high",
+            "mips_typical_total",
+        ]
         tgt = result.sizing.target.reset_index()
-        sizing_html = (f"<p>MIPS needed = utilization × current capacity × workload factor "
-                       f"{_e(refs.cite('seed 003 §2.4'))}; the workload factor is a range "
-                       f"{_e(refs.cite('seed 003 §2.5'))}, so every figure is low / typical / high.</p>"
-                       + fig("sizing_range") + _table(_frame_rows(result.sizing.servers[cols]))
-                       + fig("sizing_engines")
-                       + _table(_frame_rows(tgt[["bound", "engines", "required_mips", "capacity_mips",
-                                                 "util_at_engines_pct", "fits_machine"]])))
+        sizing_html = (
+            f"<p>MIPS needed = utilization × current capacity × workload factor "
+            f"{_e(refs.cite('seed 003 §2.4'))}; the workload factor is a range "
+            f"{_e(refs.cite('seed 003 §2.5'))}, so every figure is low / typical / high.</p>"
+            + fig("sizing_range")
+            + _table(_frame_rows(result.sizing.servers[cols]))
+            + fig("sizing_engines")
+            + _table(
+                _frame_rows(
+                    tgt[
+                        [
+                            "bound",
+                            "engines",
+                            "required_mips",
+                            "capacity_mips",
+                            "util_at_engines_pct",
+                            "fits_machine",
+                        ]
+                    ]
+                )
+            )
+        )
     comp = result.comparison
-    comp_cols = ["design", "platform", "shared_gib", "per_guest_gib", "total_gib", "saving_vs_dedicated_pct"]
+    comp_cols = [
+        "design",
+        "platform",
+        "shared_gib",
+        "per_guest_gib",
+        "total_gib",
+        "saving_vs_dedicated_pct",
+    ]
     design = result.design
-    comp_rows = [{k: c[k] for k in ("id", "role", "kind", "shared", "access", "vdev", "mount", "size_cyl",
-                                    "size_mib", "counted")}
-                 for c in designs.design_summary(design)["components"]]
-    design_html = (f"<p>Chosen design <b>{_e(design.name)}</b> ({_e(design.platform)}): {_e(design.title)} "
-                   f"{_e(refs.cite(f'{design.seed}; {design.source}'))}.</p>"
-                   + _table(comp_rows, cls="components")
-                   + fig("design_comparison") + _table(_frame_rows(comp[comp_cols])))
+    comp_rows = [
+        {
+            k: c[k]
+            for k in (
+                "id",
+                "role",
+                "kind",
+                "shared",
+                "access",
+                "vdev",
+                "mount",
+                "size_cyl",
+                "size_mib",
+                "counted",
+            )
+        }
+        for c in designs.design_summary(design)["components"]
+    ]
+    design_html = (
+        f"<p>Chosen design <b>{_e(design.name)}</b> ({_e(design.platform)}): {_e(design.title)} "
+        f"{_e(refs.cite(f'{design.seed}; {design.source}'))}.</p>"
+        + _table(comp_rows, cls="components")
+        + fig("design_comparison")
+        + _table(_frame_rows(comp[comp_cols]))
+    )
     extra_figs = "".join(fig(n) for n in ("white_space", "staggering", "packing"))
     ws_result = (getattr(result, "extras", {}) or {}).get("whitespace")
     if ws_result is not None and hasattr(ws_result, "composite_peak"):
         notes = (getattr(result, "extras", {}) or {}).get("trace_notes") or []
         notes_html = "".join(f"<p class='note trace-note'>{_e(n)}</p>" for n in notes)
         extra_figs = _ws_table(ws_result, refs) + notes_html + extra_figs
-    ws_note = "" if extra_figs else (
-        f"<p class='note'>White space: {_e(p.evidence.white_space.note or 'see evidence')}</p>")
-    chan = fig("channel_curve") or "<p class='note'>No I/O section in the scenario: channels not evaluated.</p>"
-    assumptions = [{"name": a.name, "value": a.value, "unit": a.unit, "reference": refs.cite(a.source)}
-                   for a in p.evidence.assumptions]
+    ws_note = (
+        ""
+        if extra_figs
+        else (
+            f"<p class='note'>White space: {_e(p.evidence.white_space.note or 'see evidence')}</p>"
+        )
+    )
+    chan = (
+        fig("channel_curve")
+        or "<p class='note'>No I/O section in the scenario: channels not evaluated.</p>"
+    )
+    assumptions = [
+        {"name": a.name, "value": a.value, "unit": a.unit, "reference": refs.cite(a.source)}
+        for a in p.evidence.assumptions
+    ]
     evidence_html = _evidence_section(result, refs)
     ref_items = "".join(f"<li id='ref-{c.number}'>{_e(c.text())}</li>" for c in refs.entries)
-    key_rows = [{"internal source key": k, "cited as": v or "(no publication)"} for k, v in refs.keys.items()]
+    key_rows = [
+        {"internal source key": k, "cited as": v or "(no publication)"}
+        for k, v in refs.keys.items()
+    ]
     body = f"""
 {title_html}
 <section class="page" id="executive-summary"><h2>Executive summary</h2>{_summary_html(result, summary)}</section>
 <h2 id="findings">Findings</h2>{findings_html}
 <h2 id="sizing">CPU sizing (workload factor)</h2>{sizing_html}
-<h2 id="hosts">Hosts: memory and paging</h2>{fig('plan_hosts')}{_table(hosts)}
+<h2 id="hosts">Hosts: memory and paging</h2>{fig("plan_hosts")}{_table(hosts)}
 <h2 id="design">Design</h2>{design_html}
 <h2 id="whitespace">White space, staggering, packing</h2>{extra_figs}{ws_note}
 <h2 id="channels">Channels</h2>{chan}
 <h2 id="evidence">Evidence</h2>{evidence_html}
-<h2 id="assumptions">Assumptions</h2>{_table(assumptions, ['name', 'value', 'unit', 'reference'])}
+<h2 id="assumptions">Assumptions</h2>{_table(assumptions, ["name", "value", "unit", "reference"])}
 <h2 id="references">References</h2><ol class="refs" style="list-style:none;padding-left:0">{ref_items}</ol>
 <h2 id="appendix">Appendix: internal source keys</h2>
 <p class="note">The keys colonykit's data tables use, and the reference each was cited as. Plan
-<b>{_e(p.metadata.name)}</b>; scenario {_e(p.metadata.scenario or '—')}; inputs SHA-256
-<code>{_e(p.metadata.inputs_sha256[:16])}…</code>.</p>{_table(key_rows, cls='keys')}
+<b>{_e(p.metadata.name)}</b>; scenario {_e(p.metadata.scenario or "—")}; inputs SHA-256
+<code>{_e(p.metadata.inputs_sha256[:16])}…</code>.</p>{_table(key_rows, cls="keys")}
 """
-    return (f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
-            f"<meta name='generator' content='{_e(p.metadata.generated_by)}'>"
-            f"<title>{_e(title)}</title><style>{_CSS}{_PRINT_CSS}</style>"
-            f"<script type='text/javascript'>{get_plotlyjs()}</script></head>"
-            f"<body>{body}</body></html>\n")
+    return (
+        f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        f"<meta name='generator' content='{_e(p.metadata.generated_by)}'>"
+        f"<title>{_e(title)}</title><style>{_CSS}{_PRINT_CSS}</style>"
+        f"<script type='text/javascript'>{get_plotlyjs()}</script></head>"
+        f"<body>{body}</body></html>\n"
+    )
 
 
 #: Chromium kaleido uses for static images when ``BROWSER_PATH`` is not set (Debian package).
 CHROMIUM_PATH = "/usr/bin/chromium"
 
 
-def write_images(result: Any, out_dir: str | Path, *, fmt: str = "png", width: int = 1000,
-                 scale: float = 1.0, names: list[str] | None = None) -> list[Path]:
+def write_images(
+    result: Any,
+    out_dir: str | Path,
+    *,
+    fmt: str = "png",
+    width: int = 1000,
+    scale: float = 1.0,
+    names: list[str] | None = None,
+) -> list[Path]:
     """Optional static images of the report's figures (``<name>.<fmt>``), through kaleido.
 
     Needs the ``kaleido`` package (``pip install 'colonykit[browser]'``) and a Chromium;
@@ -676,7 +886,9 @@ def write_images(result: Any, out_dir: str | Path, *, fmt: str = "png", width: i
     try:
         import kaleido  # noqa: F401
     except ImportError as exc:
-        msg = "static images need kaleido: pip install 'colonykit[browser]' (or pip install kaleido)"
+        msg = (
+            "static images need kaleido: pip install 'colonykit[browser]' (or pip install kaleido)"
+        )
         raise InputError(msg) from exc
     if "BROWSER_PATH" not in os.environ and Path(CHROMIUM_PATH).exists():
         os.environ["BROWSER_PATH"] = CHROMIUM_PATH
@@ -690,16 +902,20 @@ def write_images(result: Any, out_dir: str | Path, *, fmt: str = "png", width: i
     images: dict[str, bytes] = {}
     for name, fig in figs.items():
         try:
-            images[name] = fig.to_image(format=fmt, width=width, height=fig.layout.height or 450,
-                                        scale=scale)
+            images[name] = fig.to_image(
+                format=fmt, width=width, height=fig.layout.height or 450, scale=scale
+            )
         except (RuntimeError, ValueError, OSError) as exc:
             msg = f"static image export failed ({exc}); set BROWSER_PATH to a Chromium/Chrome"
             raise InputError(msg) from exc
-    return [atomic_write_bytes(Path(out_dir) / f"{name}.{fmt}", data) for name, data in images.items()]
+    return [
+        atomic_write_bytes(Path(out_dir) / f"{name}.{fmt}", data) for name, data in images.items()
+    ]
 
 
-def write_report(result: Any, path: str | Path, *, title: str | None = None,
-                 info: DocumentInfo | None = None) -> Path:
+def write_report(
+    result: Any, path: str | Path, *, title: str | None = None, info: DocumentInfo | None = None
+) -> Path:
     """Write :func:`build_report` to ``path`` atomically; returns the path.
 
     Parameters
@@ -739,7 +955,11 @@ def chromium_path() -> str | None:
     for cand in (os.environ.get("BROWSER_PATH"), CHROMIUM_PATH):
         if cand and Path(cand).exists():
             return cand
-    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    return (
+        shutil.which("chromium")
+        or shutil.which("chromium-browser")
+        or shutil.which("google-chrome")
+    )
 
 
 def write_pdf(html_path: str | Path, pdf_path: str | Path, *, chromium: str | None = None) -> Path:
@@ -761,20 +981,36 @@ def write_pdf(html_path: str | Path, pdf_path: str | Path, *, chromium: str | No
     """
     exe = chromium or chromium_path()
     if exe is None:
-        msg = ("--pdf needs Chromium: apt-get install chromium (or set BROWSER_PATH to a "
-               "Chromium/Chrome executable)")
+        msg = (
+            "--pdf needs Chromium: apt-get install chromium (or set BROWSER_PATH to a "
+            "Chromium/Chrome executable)"
+        )
         raise InputError(msg)
     src = Path(html_path).resolve()
     out = Path(pdf_path)
     with tempfile.TemporaryDirectory(prefix="colonykit-pdf-") as tmp:
         target = Path(tmp) / "report.pdf"
-        cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               f"--user-data-dir={tmp}/profile", "--no-pdf-header-footer",
-               f"--window-size={PDF_WINDOW_WIDTH_PX},1000", "--virtual-time-budget=20000",
-               "--run-all-compositor-stages-before-draw", f"--print-to-pdf={target}", src.as_uri()]
+        cmd = [
+            exe,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp}/profile",
+            "--no-pdf-header-footer",
+            f"--window-size={PDF_WINDOW_WIDTH_PX},1000",
+            "--virtual-time-budget=20000",
+            "--run-all-compositor-stages-before-draw",
+            f"--print-to-pdf={target}",
+            src.as_uri(),
+        ]
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=PDF_TIMEOUT_S, check=False)
+            proc = subprocess.run(
+                cmd, capture_output=True, text=True, timeout=PDF_TIMEOUT_S, check=False
+            )
         except subprocess.TimeoutExpired as exc:
             msg = f"Chromium did not print {src.name} within {PDF_TIMEOUT_S:.0f} s"
             raise InputError(msg) from exc
@@ -806,29 +1042,80 @@ def report_tables(result: Any) -> dict[str, pd.DataFrame]:
     """
     p = result.plan
     refs = References()
-    sizing = (result.sizing.servers.reset_index(drop=True) if result.sizing is not None
-              else pd.DataFrame(columns=["server"]))
-    hosts = pd.DataFrame([{"host": x.id, "platform": x.platform, "engines": x.capacity.cpus,
-                           "cpu_type": x.capacity.cpu_type, "guests": len(x.guests),
-                           "memory_gib": x.capacity.memory_gib,
-                           "guest_virtual_gib": sum(g.memory_mib for g in x.guests) / MIB_PER_GIB,
-                           "paging_gib": x.capacity.paging_gib, "paging_volumes": x.capacity.paging_volumes,
-                           "max_memory_overcommit_ratio": x.rules.max_memory_overcommit_ratio}
-                          for x in p.hosts])
-    storage_rows = [{"owner": f"image {im.id}", "id": im.id, "role": im.role, "kind": "shared image",
-                     "access": im.access, "vdev": im.zvm.vdev if im.zvm else "", "mount": im.mount,
-                     "size_mib": im.size_mib, "size_cyl": im.size_cyl,
-                     "volser": im.zvm.volser if im.zvm else ""} for im in p.images]
-    storage_rows += [{"owner": g.name, "id": st.id, "role": st.role, "kind": st.kind, "access": st.access,
-                      "vdev": st.vdev, "mount": st.mount, "size_mib": st.size_mib, "size_cyl": st.size_cyl,
-                      "volser": st.volser or ""} for _h, g in p.guests() for st in g.storage]
-    assumptions = pd.DataFrame([{"name": a.name, "value": a.value, "unit": a.unit,
-                                 "reference": refs.cite(a.source), "source_key": a.source}
-                                for a in p.evidence.assumptions],
-                               columns=["name", "value", "unit", "reference", "source_key"])
-    return {"sizing": sizing, "hosts": hosts, "guests": result.guests_frame(),
-            "storage": pd.DataFrame(storage_rows), "findings": result.findings_frame(),
-            "assumptions": assumptions}
+    sizing = (
+        result.sizing.servers.reset_index(drop=True)
+        if result.sizing is not None
+        else pd.DataFrame(columns=["server"])
+    )
+    hosts = pd.DataFrame(
+        [
+            {
+                "host": x.id,
+                "platform": x.platform,
+                "engines": x.capacity.cpus,
+                "cpu_type": x.capacity.cpu_type,
+                "guests": len(x.guests),
+                "memory_gib": x.capacity.memory_gib,
+                "guest_virtual_gib": sum(g.memory_mib for g in x.guests) / MIB_PER_GIB,
+                "paging_gib": x.capacity.paging_gib,
+                "paging_volumes": x.capacity.paging_volumes,
+                "max_memory_overcommit_ratio": x.rules.max_memory_overcommit_ratio,
+            }
+            for x in p.hosts
+        ]
+    )
+    storage_rows = [
+        {
+            "owner": f"image {im.id}",
+            "id": im.id,
+            "role": im.role,
+            "kind": "shared image",
+            "access": im.access,
+            "vdev": im.zvm.vdev if im.zvm else "",
+            "mount": im.mount,
+            "size_mib": im.size_mib,
+            "size_cyl": im.size_cyl,
+            "volser": im.zvm.volser if im.zvm else "",
+        }
+        for im in p.images
+    ]
+    storage_rows += [
+        {
+            "owner": g.name,
+            "id": st.id,
+            "role": st.role,
+            "kind": st.kind,
+            "access": st.access,
+            "vdev": st.vdev,
+            "mount": st.mount,
+            "size_mib": st.size_mib,
+            "size_cyl": st.size_cyl,
+            "volser": st.volser or "",
+        }
+        for _h, g in p.guests()
+        for st in g.storage
+    ]
+    assumptions = pd.DataFrame(
+        [
+            {
+                "name": a.name,
+                "value": a.value,
+                "unit": a.unit,
+                "reference": refs.cite(a.source),
+                "source_key": a.source,
+            }
+            for a in p.evidence.assumptions
+        ],
+        columns=["name", "value", "unit", "reference", "source_key"],
+    )
+    return {
+        "sizing": sizing,
+        "hosts": hosts,
+        "guests": result.guests_frame(),
+        "storage": pd.DataFrame(storage_rows),
+        "findings": result.findings_frame(),
+        "assumptions": assumptions,
+    }
 
 
 def write_xlsx(result: Any, path: str | Path) -> Path:

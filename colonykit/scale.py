@@ -56,8 +56,12 @@ def _dd() -> Any:
     return require("dask.dataframe", extra="scale", purpose="the Dask path")
 
 
-def local_client(n_workers: int = 1, threads_per_worker: int = 2, memory_limit: str = "2GiB",
-                 processes: bool = False) -> Any:
+def local_client(
+    n_workers: int = 1,
+    threads_per_worker: int = 2,
+    memory_limit: str = "2GiB",
+    processes: bool = False,
+) -> Any:
     """A ``distributed.Client`` on a fresh ``LocalCluster`` (close it when done).
 
     ``processes=False`` keeps the workers as threads of this process (cheap to
@@ -76,9 +80,13 @@ def local_client(n_workers: int = 1, threads_per_worker: int = 2, memory_limit: 
     """
     distributed = require("distributed", extra="scale", purpose="the Dask path")
     Client, LocalCluster = distributed.Client, distributed.LocalCluster
-    cluster = LocalCluster(n_workers=n_workers, threads_per_worker=threads_per_worker,
-                           memory_limit=memory_limit, processes=processes,
-                           dashboard_address=None)
+    cluster = LocalCluster(
+        n_workers=n_workers,
+        threads_per_worker=threads_per_worker,
+        memory_limit=memory_limit,
+        processes=processes,
+        dashboard_address=None,
+    )
     return Client(cluster)
 
 
@@ -86,10 +94,16 @@ def _files(source: str | Path | Sequence[str | Path]) -> list[str]:
     if isinstance(source, str | Path):
         p = Path(source)
         if p.is_dir():
-            found = sorted(str(q) for q in p.iterdir() if q.is_file() and (
-                q.name.endswith((".parquet", ".pq", ".csv", ".csv.gz"))
-                and not q.name.startswith(("manifest", "."))
-                and not q.name.endswith(("_vms.csv", "_vms.csv.gz"))))
+            found = sorted(
+                str(q)
+                for q in p.iterdir()
+                if q.is_file()
+                and (
+                    q.name.endswith((".parquet", ".pq", ".csv", ".csv.gz"))
+                    and not q.name.startswith(("manifest", "."))
+                    and not q.name.endswith(("_vms.csv", "_vms.csv.gz"))
+                )
+            )
         else:
             found = sorted(glob.glob(str(p))) if any(c in str(p) for c in "*?[") else [str(p)]
     else:
@@ -104,8 +118,9 @@ def _files(source: str | Path | Sequence[str | Path]) -> list[str]:
     return found
 
 
-def read_long_dask(source: str | Path | Sequence[str | Path] | Any, *, blocksize: str | None = "64MB"
-                   ) -> Any:
+def read_long_dask(
+    source: str | Path | Sequence[str | Path] | Any, *, blocksize: str | None = "64MB"
+) -> Any:
     """A lazy long ``dask.dataframe`` with canonical column names.
 
     ``source`` is a directory, a glob, a list of Parquet/CSV files, or an existing
@@ -188,7 +203,8 @@ def analyze_dask(
         values (or interval bins) present in the data.
     """
     headroom_pct, percentile, idle_util_peak_pct = resolve_parameters(
-        headroom_pct, percentile, idle_util_peak_pct)
+        headroom_pct, percentile, idle_util_peak_pct
+    )
     ddf = read_long_dask(source)
     cols = list(ddf.columns)
     if "server" not in cols:
@@ -212,7 +228,6 @@ def analyze_dask(
     if tcol == "timestamp":
         data["t"] = dd.to_datetime(data["t"], utc=True)
     else:
-
         interval_s = float(step_s) if step_s is not None else step_seconds_default()
     grid_s = parse_interval(interval)
     if grid_s is not None:
@@ -233,7 +248,8 @@ def analyze_dask(
     if spikes:
         q = percentile / 100.0
         pct = data.groupby("server")["v"].apply(
-            lambda s: float(np.quantile(s.to_numpy(dtype=float), q)), meta=("v", "f8"))
+            lambda s: float(np.quantile(s.to_numpy(dtype=float), q)), meta=("v", "f8")
+        )
         todo.append(pct)
     if client is not None:
         results = client.compute(todo, sync=True)
@@ -249,15 +265,27 @@ def analyze_dask(
     names = [str(s) for s in per_df.index]
     p_arr = results[2].reindex(per_df.index).to_numpy(dtype=float) if spikes else None
     if tcol == "timestamp" and grid_s is None and len(comp_s) > 1:
-        interval_s = float(np.median(np.diff(pd.DatetimeIndex(comp_s.index).as_unit("ns").asi8) / 1e9))
+        interval_s = float(
+            np.median(np.diff(pd.DatetimeIndex(comp_s.index).as_unit("ns").asi8) / 1e9)
+        )
     steps = len(comp_s)
     index = pd.Index(comp_s.index, name="timestamp" if tcol == "timestamp" else "step")
     the_unit = vcol
     return from_stats(
-        names, per_df["sum"].to_numpy(dtype=float) / per_df["count"].to_numpy(dtype=float),
-        per_df["max"].to_numpy(dtype=float), comp_s.to_numpy(dtype=float), index, p=p_arr,
-        unit=the_unit, interval_s=interval_s, steps=steps, headroom_pct=headroom_pct,
-        configured=configured, percentile=percentile, idle_util_peak_pct=idle_util_peak_pct)
+        names,
+        per_df["sum"].to_numpy(dtype=float) / per_df["count"].to_numpy(dtype=float),
+        per_df["max"].to_numpy(dtype=float),
+        comp_s.to_numpy(dtype=float),
+        index,
+        p=p_arr,
+        unit=the_unit,
+        interval_s=interval_s,
+        steps=steps,
+        headroom_pct=headroom_pct,
+        configured=configured,
+        percentile=percentile,
+        idle_util_peak_pct=idle_util_peak_pct,
+    )
 
 
 def series_names(source: str | Path | Sequence[str | Path] | Any) -> list[str]:
@@ -280,9 +308,15 @@ def series_names(source: str | Path | Sequence[str | Path] | Any) -> list[str]:
     return sorted(str(s) for s in ddf["server"].astype(str).unique().compute())
 
 
-def measured_dask(source: str | Path | Sequence[str | Path] | Any, inventory: pd.DataFrame,
-                  sizing_res: Any, assignment: pd.DataFrame, *, statistic: str = "peak",
-                  client: Any = None) -> Any:
+def measured_dask(
+    source: str | Path | Sequence[str | Path] | Any,
+    inventory: pd.DataFrame,
+    sizing_res: Any,
+    assignment: pd.DataFrame,
+    *,
+    statistic: str = "peak",
+    client: Any = None,
+) -> Any:
     """The measured colony's composite (:func:`colonykit.measured.measured_sizing`) with Dask.
 
     Each series is weighted by the MIPS per percentage point of every inventory
@@ -340,7 +374,9 @@ def measured_dask(source: str | Path | Sequence[str | Path] | Any, inventory: pd
     have = weights["series"] != ""
     per_series = weights[have].groupby("series")[bounds].sum()
     inv = inventory.set_index(inventory["server"].astype(str))
-    flat_pct = inv.loc[inst.loc[~have.to_numpy(), "server"].astype(str), "util_peak_pct"].to_numpy(float)
+    flat_pct = inv.loc[inst.loc[~have.to_numpy(), "server"].astype(str), "util_peak_pct"].to_numpy(
+        float
+    )
     flat = (f[~have.to_numpy()] * flat_pct[:, None]).sum(axis=0)
     data = ddf[["server", tcol, vcol]].rename(columns={tcol: "t", vcol: "v"})
     data["server"] = data["server"].astype(str)
@@ -362,13 +398,22 @@ def measured_dask(source: str | Path | Sequence[str | Path] | Any, inventory: pd
     matched = have.to_numpy()
     inst_peak = f * np.nan_to_num(series_peak)[:, None]
     inst_peak[~matched] = f[~matched] * flat_pct[:, None]
-    out = measured.bound_figures({b: comp[b].to_numpy(float) + flat[j] for j, b in enumerate(bounds)},
-                                 {b: inst_peak[:, j] for j, b in enumerate(bounds)},
-                                 sizing_res, n_guests, uplift, statistic)
+    out = measured.bound_figures(
+        {b: comp[b].to_numpy(float) + flat[j] for j, b in enumerate(bounds)},
+        {b: inst_peak[:, j] for j, b in enumerate(bounds)},
+        sizing_res,
+        n_guests,
+        uplift,
+        statistic,
+    )
     by_server = inst.groupby("server", sort=False)["series"]
     return measured.MeasuredSizing(
-        guest_mips=pd.DataFrame(), instances=inst.assign(peak_mips=inst_peak[:, 1]),
-        statistic=statistic, uplift_frac=uplift, **out,
+        guest_mips=pd.DataFrame(),
+        instances=inst.assign(peak_mips=inst_peak[:, 1]),
+        statistic=statistic,
+        uplift_frac=uplift,
+        **out,
         servers_matched=[s for s, g in by_server if (g != "").all()],
         servers_unmatched=[s for s, g in by_server if (g == "").any()],
-        notes=["Dask path: absolute time alignment on the traces' own grid (no fill, no fold)."])
+        notes=["Dask path: absolute time alignment on the traces' own grid (no fill, no fold)."],
+    )

@@ -57,8 +57,9 @@ MAX_SEARCH_ENGINES = 1024
 
 
 # --------------------------------------------------------------------------- pure functions
-def mips_needed(util_pct: npt.ArrayLike, capacity_tpm: npt.ArrayLike,
-                tpm_per_mips: npt.ArrayLike) -> np.ndarray:
+def mips_needed(
+    util_pct: npt.ArrayLike, capacity_tpm: npt.ArrayLike, tpm_per_mips: npt.ArrayLike
+) -> np.ndarray:
     """MIPS needed = util/100 × capacity [tpm] ÷ tpm_per_mips (seed 003 §2.4).
 
     Parameters
@@ -80,11 +81,17 @@ def mips_needed(util_pct: npt.ArrayLike, capacity_tpm: npt.ArrayLike,
     >>> float(mips_needed(10, 12_000, 80))
     15.0
     """
-    return (np.asarray(util_pct, dtype=float) / 100.0 * np.asarray(capacity_tpm, dtype=float)
-            / np.asarray(tpm_per_mips, dtype=float))
+    return (
+        np.asarray(util_pct, dtype=float)
+        / 100.0
+        * np.asarray(capacity_tpm, dtype=float)
+        / np.asarray(tpm_per_mips, dtype=float)
+    )
 
 
-def mp_per_engine_frac(n_engines: npt.ArrayLike, mp_table: pd.DataFrame | None = None) -> np.ndarray:
+def mp_per_engine_frac(
+    n_engines: npt.ArrayLike, mp_table: pd.DataFrame | None = None
+) -> np.ndarray:
     """Per-engine capacity of an n-way relative to a 1-way, interpolated from the MP table.
 
     Linear interpolation between table points; below the first point 1.0.  Beyond
@@ -119,8 +126,9 @@ def mp_per_engine_frac(n_engines: npt.ArrayLike, mp_table: pd.DataFrame | None =
     return np.where(n > xs[-1], beyond, inside)
 
 
-def nway_uplift_frac(n_engines: npt.ArrayLike, full_uplift_frac: float = 0.30,
-                     reference_engines: float = 16.0) -> np.ndarray:
+def nway_uplift_frac(
+    n_engines: npt.ArrayLike, full_uplift_frac: float = 0.30, reference_engines: float = 16.0
+) -> np.ndarray:
     """tpm/MIPS uplift of an n-way target: 0 at 1-way, ``full_uplift_frac`` at 16-way and above.
 
     Interpolated in log2(n) (the seed gives only the two end points, §2.5).
@@ -143,9 +151,12 @@ def nway_uplift_frac(n_engines: npt.ArrayLike, full_uplift_frac: float = 0.30,
     return full_uplift_frac * np.minimum(np.log2(n) / np.log2(reference_engines), 1.0)
 
 
-def engine_capacity_mips(n_engines: npt.ArrayLike, engine_mips_1way: float,
-                         mp_table: pd.DataFrame | None = None,
-                         smt_uplift_frac: float = 0.0) -> np.ndarray:
+def engine_capacity_mips(
+    n_engines: npt.ArrayLike,
+    engine_mips_1way: float,
+    mp_table: pd.DataFrame | None = None,
+    smt_uplift_frac: float = 0.0,
+) -> np.ndarray:
     """Rated capacity of an n-way [MIPS] = n × 1-way MIPS × MP fraction(n) × (1 + SMT uplift).
 
     Parameters
@@ -168,8 +179,9 @@ def engine_capacity_mips(n_engines: npt.ArrayLike, engine_mips_1way: float,
     return n * engine_mips_1way * mp_per_engine_frac(n, mp_table) * (1.0 + smt_uplift_frac)
 
 
-def required_capacity_mips(guest_mips: float, idle_mips: float, cp_overhead_pct: float,
-                           target_util_pct: float) -> float:
+def required_capacity_mips(
+    guest_mips: float, idle_mips: float, cp_overhead_pct: float, target_util_pct: float
+) -> float:
     """Rated capacity needed so that guests + idle cost + CP run at ``target_util_pct``.
 
     CP overhead is a share of the busy time: busy = (guest + idle) ÷ (1 − cp/100).
@@ -230,9 +242,13 @@ class SizingOptions:
         if self.basis not in ("avg", "peak"):
             raise InputError(must_be("basis", "one of ['avg', 'peak']", self.basis))
         if not 0 < self.target_util_pct <= 100:
-            raise InputError(must_be("target_util_pct", "in 0..100 (exclusive of 0)", self.target_util_pct))
+            raise InputError(
+                must_be("target_util_pct", "in 0..100 (exclusive of 0)", self.target_util_pct)
+            )
         if not 0 <= self.cp_overhead_pct < 100:
-            raise InputError(must_be("cp_overhead_pct", "in 0..100 (exclusive of 100)", self.cp_overhead_pct))
+            raise InputError(
+                must_be("cp_overhead_pct", "in 0..100 (exclusive of 100)", self.cp_overhead_pct)
+            )
 
 
 @dataclass(frozen=True)
@@ -301,9 +317,13 @@ class TargetProcessor:
         if str(model).lower() in tab.index:
             canonical, alias = str(model).lower(), None
         row = reference.lookup(tab, canonical, "processor model")
-        max_ifls = (int(alias["max_ifls"]) if alias is not None and pd.notna(alias.get("max_ifls"))
-                    else int(row["max_ifls"]) if "max_ifls" in row and pd.notna(row["max_ifls"])
-                    else int(row["max_engines"]))
+        max_ifls = (
+            int(alias["max_ifls"])
+            if alias is not None and pd.notna(alias.get("max_ifls"))
+            else int(row["max_ifls"])
+            if "max_ifls" in row and pd.notna(row["max_ifls"])
+            else int(row["max_engines"])
+        )
         return cls(
             model=canonical,
             engine_mips_1way=float(row["engine_mips_1way"]),
@@ -312,7 +332,9 @@ class TargetProcessor:
             smt_uplift_frac=float(row["smt_uplift_frac_typical"]),
             source=str(row["source"]),
             method=str(row.get("method", "")),
-            derivation=str(row.get("derivation", "") if pd.notna(row.get("derivation", "")) else ""),
+            derivation=str(
+                row.get("derivation", "") if pd.notna(row.get("derivation", "")) else ""
+            ),
             max_ifls=max_ifls,
             alias=str(alias.name) if alias is not None else "",
             alias_note=str(alias["note"]) if alias is not None else "",
@@ -394,16 +416,24 @@ class SizingResult(DictMixin):
         """A short human-readable summary."""
         e = self.engines
         t = self.total
-        text = (f"{int(self.servers['count'].sum())} servers, {self.options.basis} basis: "
-                f"{t['mips_low']:,.0f} / {t['mips_typical']:,.0f} / {t['mips_high']:,.0f} MIPS "
-                f"(low/typical/high) -> {e['low']} / {e['typical']} / {e['high']} "
-                f"{self.processor.model} engines at {self.options.target_util_pct:g}% target")
+        text = (
+            f"{int(self.servers['count'].sum())} servers, {self.options.basis} basis: "
+            f"{t['mips_low']:,.0f} / {t['mips_typical']:,.0f} / {t['mips_high']:,.0f} MIPS "
+            f"(low/typical/high) -> {e['low']} / {e['typical']} / {e['high']} "
+            f"{self.processor.model} engines at {self.options.target_util_pct:g}% target"
+        )
         low = self.low_confidence
         if low:
             barton = [u for u in low if "barton" in u or u.startswith(("mhz", "ghz"))]
-            what = "Barton's number (4 MHz of 2003-era x86 ~ 1 MIPS)" if barton else "an estimated conversion"
-            text += (f"; LOW CONFIDENCE: capacities in {', '.join(sorted(low))} are converted with {what}; "
-                     "calibrate with zPCR or a measured pair")
+            what = (
+                "Barton's number (4 MHz of 2003-era x86 ~ 1 MIPS)"
+                if barton
+                else "an estimated conversion"
+            )
+            text += (
+                f"; LOW CONFIDENCE: capacities in {', '.join(sorted(low))} are converted with {what}; "
+                "calibrate with zPCR or a measured pair"
+            )
         return text
 
 
@@ -439,12 +469,16 @@ def unit_problems(inv: pd.DataFrame, units: pd.DataFrame | None = None) -> list[
     for i, (u, c) in enumerate(zip(units_col, cores, strict=True)):
         alt = per_core.get(u, "")
         if alt and np.isfinite(c) and c > 1:
-            out.append(f"'capacity_unit' {u} is the whole server's clock, so 'cores' must be 1 or empty "
-                       f"(got {c:g}) at {where} line {i + 2}; use {alt} for a per-core clock (× cores)")
+            out.append(
+                f"'capacity_unit' {u} is the whole server's clock, so 'cores' must be 1 or empty "
+                f"(got {c:g}) at {where} line {i + 2}; use {alt} for a per-core clock (× cores)"
+            )
     return out
 
 
-def low_confidence_units(units_used: Sequence[str], units: pd.DataFrame | None = None) -> dict[str, str]:
+def low_confidence_units(
+    units_used: Sequence[str], units: pd.DataFrame | None = None
+) -> dict[str, str]:
     """Capacity units among ``units_used`` whose conversion is low confidence, with the reason.
 
     Parameters
@@ -469,8 +503,9 @@ def low_confidence_units(units_used: Sequence[str], units: pd.DataFrame | None =
     return out
 
 
-def _class_bounds(inv: pd.DataFrame, classes: pd.DataFrame, units: pd.DataFrame,
-                  ref_class: str) -> tuple[pd.DataFrame, float]:
+def _class_bounds(
+    inv: pd.DataFrame, classes: pd.DataFrame, units: pd.DataFrame, ref_class: str
+) -> tuple[pd.DataFrame, float]:
     """tpm/MIPS (low, typical, high) per row and the capacity in tpm-equivalents."""
     problems = unit_problems(inv, units)
     if problems:
@@ -480,10 +515,15 @@ def _class_bounds(inv: pd.DataFrame, classes: pd.DataFrame, units: pd.DataFrame,
         raise InputError(msg)
     ref_tpm_per_mips = float(classes.loc[ref_class, "tpm_per_mips_typical"])
     unit_rows = units.loc[inv["capacity_unit"]]
-    applies = unit_rows["applies_class"].astype(str).str.lower().isin(["true", "1", "yes"]).to_numpy() \
-        if "applies_class" in unit_rows else np.ones(len(inv), bool)
+    applies = (
+        unit_rows["applies_class"].astype(str).str.lower().isin(["true", "1", "yes"]).to_numpy()
+        if "applies_class" in unit_rows
+        else np.ones(len(inv), bool)
+    )
     mips_per_unit = unit_rows["mips_per_unit"].to_numpy(dtype=float)
-    cores = np.where(unit_rows["needs_cores"].to_numpy(dtype=bool), inv["cores"].to_numpy(dtype=float), 1.0)
+    cores = np.where(
+        unit_rows["needs_cores"].to_numpy(dtype=bool), inv["cores"].to_numpy(dtype=float), 1.0
+    )
     is_tpm = inv["capacity_unit"].to_numpy() == "tpm"
     cap = inv["capacity"].to_numpy(dtype=float) * cores
     # tpm-equivalent capacity: tpm as is; other units via MIPS at the reference class
@@ -503,8 +543,16 @@ def _class_bounds(inv: pd.DataFrame, classes: pd.DataFrame, units: pd.DataFrame,
     if "tpm_per_mips" in inv:
         typ = inv["tpm_per_mips"].to_numpy(dtype=float)
         has = ~np.isnan(typ)
-        lo = inv["tpm_per_mips_low"].to_numpy(dtype=float) if "tpm_per_mips_low" in inv else np.full(len(inv), np.nan)
-        hi = inv["tpm_per_mips_high"].to_numpy(dtype=float) if "tpm_per_mips_high" in inv else np.full(len(inv), np.nan)
+        lo = (
+            inv["tpm_per_mips_low"].to_numpy(dtype=float)
+            if "tpm_per_mips_low" in inv
+            else np.full(len(inv), np.nan)
+        )
+        hi = (
+            inv["tpm_per_mips_high"].to_numpy(dtype=float)
+            if "tpm_per_mips_high" in inv
+            else np.full(len(inv), np.nan)
+        )
         out.loc[has, "tpm_per_mips_typical"] = typ[has]
         out.loc[has, "tpm_per_mips_low"] = np.where(np.isnan(lo), typ, lo)[has]
         out.loc[has, "tpm_per_mips_high"] = np.where(np.isnan(hi), typ, hi)[has]
@@ -559,13 +607,18 @@ def capacity_to_mips(
         raise InputError(must_be("bound", f"one of {list(BOUNDS)}", bound))
     cap = np.atleast_1d(np.asarray(capacity, dtype=float))
     n = len(cap)
-    inv = pd.DataFrame({
-        "capacity": cap,
-        "capacity_unit": np.broadcast_to(np.asarray(capacity_unit, dtype=object), (n,)),
-        "workload_class": np.broadcast_to(np.asarray(workload_class, dtype=object), (n,)),
-        "cores": (np.broadcast_to(np.asarray(cores, dtype=float), (n,)) if cores is not None
-                  else np.full(n, np.nan)),
-    })
+    inv = pd.DataFrame(
+        {
+            "capacity": cap,
+            "capacity_unit": np.broadcast_to(np.asarray(capacity_unit, dtype=object), (n,)),
+            "workload_class": np.broadcast_to(np.asarray(workload_class, dtype=object), (n,)),
+            "cores": (
+                np.broadcast_to(np.asarray(cores, dtype=float), (n,))
+                if cores is not None
+                else np.full(n, np.nan)
+            ),
+        }
+    )
     classes = reference.workload_classes() if workload_table is None else workload_table
     units = reference.capacity_units() if units_table is None else units_table
     bad_units = sorted(set(inv["capacity_unit"]) - {str(u) for u in units.index})
@@ -659,19 +712,30 @@ def server_mhz(inventory: pd.DataFrame, units: pd.DataFrame | None = None) -> np
         raise InputError("ambiguous capacity units: " + "; ".join(problems[:10]), problems)
     unit = inventory["capacity_unit"].astype(str).str.lower().to_numpy()
     cap = inventory["capacity"].to_numpy(dtype=float)
-    cores = (pd.to_numeric(inventory["cores"], errors="coerce").to_numpy(dtype=float)
-             if "cores" in inventory else np.full(len(inventory), np.nan))
+    cores = (
+        pd.to_numeric(inventory["cores"], errors="coerce").to_numpy(dtype=float)
+        if "cores" in inventory
+        else np.full(len(inventory), np.nan)
+    )
     scale = {"mhz": 1.0, "ghz": 1000.0, "mhz_per_core": 1.0, "ghz_per_core": 1000.0}
     per_core = np.isin(unit, ["mhz_per_core", "ghz_per_core"])
     is_clock = np.isin(unit, list(scale))
-    clock = cap * np.array([scale.get(u, 1.0) for u in unit]) * np.where(per_core, np.nan_to_num(cores, nan=1.0), 1.0)
+    clock = (
+        cap
+        * np.array([scale.get(u, 1.0) for u in unit])
+        * np.where(per_core, np.nan_to_num(cores, nan=1.0), 1.0)
+    )
     out = clock.copy()
     if (~is_clock).any():
         other = inventory.loc[~is_clock]
         wc = other["workload_class"] if "workload_class" in other else REFERENCE_CLASS
-        mips = capacity_to_mips(other["capacity"].to_numpy(dtype=float), other["capacity_unit"].to_numpy(),
-                                workload_class=np.asarray(wc), units_table=tab,
-                                cores=cores[~is_clock] if "cores" in inventory else None)
+        mips = capacity_to_mips(
+            other["capacity"].to_numpy(dtype=float),
+            other["capacity_unit"].to_numpy(),
+            workload_class=np.asarray(wc),
+            units_table=tab,
+            cores=cores[~is_clock] if "cores" in inventory else None,
+        )
         out[~is_clock] = np.asarray(mips, dtype=float) / float(tab.loc["mhz", "mips_per_unit"])
     return out
 
@@ -714,27 +778,49 @@ def size_xen_hosts(
     """
     hosts = reference.xen_host_cores() if table is None else table
     row = reference.lookup(hosts, host_model, "Xen host model")
-    target = reference.constant("target_util_pct") if target_util_pct is None else float(target_util_pct)
+    target = (
+        reference.constant("target_util_pct") if target_util_pct is None else float(target_util_pct)
+    )
     if not 0 < target <= 100:
         raise InputError(must_be("target_util_pct", "in 0..100 (exclusive of 0)", target_util_pct))
     if basis not in ("avg", "peak"):
         raise InputError(must_be("basis", "one of ['avg', 'peak']", basis))
     util = inventory["util_peak_pct" if basis == "peak" else "util_avg_pct"].to_numpy(dtype=float)
-    count = inventory["count"].to_numpy(dtype=float) if "count" in inventory else np.ones(len(inventory))
+    count = (
+        inventory["count"].to_numpy(dtype=float)
+        if "count" in inventory
+        else np.ones(len(inventory))
+    )
     demand = float((count * util / 100.0 * server_mhz(inventory)).sum())
     core_mhz = float(row["core_mhz"]) * float(row["relative_speed"])
     cores = max(1, int(np.ceil(round(demand / (core_mhz * target / 100.0), 9))))
     per_host = int(row["cores"])
-    notes = [f"host core {row['core_mhz']:g} MHz × relative speed {row['relative_speed']:g} "
-             f"({row['source']})", f"target utilization {target:g}% of the host cores"]
-    if (~inventory["capacity_unit"].astype(str).str.lower().isin(["mhz", "ghz", "mhz_per_core",
-                                                                   "ghz_per_core"])).any():
-        notes.append("non-clock capacity units converted to MHz through MIPS with Barton's number (low confidence)")
-    return XenHostSizing(host_model=str(host_model).lower(), demand_mhz=demand, host_core_mhz=core_mhz,
-                         target_util_pct=target, cores_needed=cores, cores_per_host=per_host,
-                         hosts_needed=int(np.ceil(cores / per_host)),
-                         memory_gib_per_host=float(row["memory_gib"]), source=str(row["source"]),
-                         assumptions=notes)
+    notes = [
+        f"host core {row['core_mhz']:g} MHz × relative speed {row['relative_speed']:g} "
+        f"({row['source']})",
+        f"target utilization {target:g}% of the host cores",
+    ]
+    if (
+        ~inventory["capacity_unit"]
+        .astype(str)
+        .str.lower()
+        .isin(["mhz", "ghz", "mhz_per_core", "ghz_per_core"])
+    ).any():
+        notes.append(
+            "non-clock capacity units converted to MHz through MIPS with Barton's number (low confidence)"
+        )
+    return XenHostSizing(
+        host_model=str(host_model).lower(),
+        demand_mhz=demand,
+        host_core_mhz=core_mhz,
+        target_util_pct=target,
+        cores_needed=cores,
+        cores_per_host=per_host,
+        hosts_needed=int(np.ceil(cores / per_host)),
+        memory_gib_per_host=float(row["memory_gib"]),
+        source=str(row["source"]),
+        assumptions=notes,
+    )
 
 
 def size_inventory(
@@ -786,13 +872,23 @@ def size_inventory(
     mp = reference.mp_effect() if mp_table is None else mp_table
     inv = inventory
     if "count" not in inv or inv["count"].dtype != "int64" or inv.attrs.get("source") is None:
-        inv = validate_inventory(inventory, source=inventory.attrs.get("source", "inventory"),
-                                 workload_table=classes, units_table=units)
-    proc = target if isinstance(target, TargetProcessor) else TargetProcessor.from_catalog(target, procs)
+        inv = validate_inventory(
+            inventory,
+            source=inventory.attrs.get("source", "inventory"),
+            workload_table=classes,
+            units_table=units,
+        )
+    proc = (
+        target
+        if isinstance(target, TargetProcessor)
+        else TargetProcessor.from_catalog(target, procs)
+    )
     if opts.smt and not proc.smt_available:
         smt_models = sorted(str(m) for m in procs.index[procs["smt_available"].astype(bool)])
-        msg = (f"processor {proc.model!r} has no SMT for IFLs; use --no-smt or a model with SMT "
-               f"({', '.join(smt_models)})")
+        msg = (
+            f"processor {proc.model!r} has no SMT for IFLs; use --no-smt or a model with SMT "
+            f"({', '.join(smt_models)})"
+        )
         raise InputError(msg)
 
     wlf, ref_tpm = _class_bounds(inv, classes, units, opts.reference_class)
@@ -804,7 +900,9 @@ def size_inventory(
     servers = pd.concat([servers, wlf], axis=1)
     # mips_low uses the HIGH tpm/MIPS (more work per MIPS -> fewer MIPS)
     for b, t in (("low", "high"), ("typical", "typical"), ("high", "low")):
-        servers[f"mips_{b}"] = mips_needed(util, wlf["capacity_tpm_equiv"], wlf[f"tpm_per_mips_{t}"])
+        servers[f"mips_{b}"] = mips_needed(
+            util, wlf["capacity_tpm_equiv"], wlf[f"tpm_per_mips_{t}"]
+        )
         servers[f"mips_{b}_total"] = servers[f"mips_{b}"] * count
     total = {f"mips_{b}": float(servers[f"mips_{b}_total"].sum()) for b in BOUNDS}
 
@@ -812,8 +910,11 @@ def size_inventory(
     n = np.arange(1, MAX_SEARCH_ENGINES + 1, dtype=float)
     smt_uplift = proc.smt_uplift_frac if opts.smt else 0.0
     cap_n = engine_capacity_mips(n, proc.engine_mips_1way, mp, smt_uplift)
-    g = nway_uplift_frac(n, 1.0, reference.constant("nway_uplift_reference_engines")) \
-        if opts.nway_uplift else np.zeros_like(n)
+    g = (
+        nway_uplift_frac(n, 1.0, reference.constant("nway_uplift_reference_engines"))
+        if opts.nway_uplift
+        else np.zeros_like(n)
+    )
     guests = float(count.sum())
     idle_rows: dict[str, float] = {}
     if not opts.on_demand_timer:
@@ -822,89 +923,174 @@ def size_inventory(
             msg = "on_demand_timer=False needs a 'g5' row in the processor table (idle cost is in G5 engines)"
             raise InputError(msg)
         for b, col in (("low", "low"), ("typical", "value"), ("high", "high")):
-            idle_rows[b] = reference.constant("idle_guest_g5_engine_pct", col) / 100.0 * g5.engine_mips_1way
+            idle_rows[b] = (
+                reference.constant("idle_guest_g5_engine_pct", col) / 100.0 * g5.engine_mips_1way
+            )
     rows = []
     uplift = servers["nway16_uplift_frac"].to_numpy(dtype=float)
     # servers differ only by their class's uplift: sum MIPS per distinct uplift, then divide
     uplift_values, uplift_of = np.unique(uplift, return_inverse=True)
     for b in BOUNDS:
-        m = np.bincount(uplift_of, weights=servers[f"mips_{b}_total"].to_numpy(dtype=float),
-                        minlength=len(uplift_values))
+        m = np.bincount(
+            uplift_of,
+            weights=servers[f"mips_{b}_total"].to_numpy(dtype=float),
+            minlength=len(uplift_values),
+        )
         guest_n = (m[:, None] / (1.0 + uplift_values[:, None] * g[None, :])).sum(axis=0)
         idle = idle_rows.get(b, 0.0) * guests
         req_n = required_capacity_mips(guest_n, idle, opts.cp_overhead_pct, opts.target_util_pct)
         ok = np.nonzero(cap_n >= req_n)[0]
         if len(ok) == 0:
-            msg = (f"the {b} estimate needs more than {MAX_SEARCH_ENGINES} {proc.model} engines; "
-                   "split the inventory over several machines")
+            msg = (
+                f"the {b} estimate needs more than {MAX_SEARCH_ENGINES} {proc.model} engines; "
+                "split the inventory over several machines"
+            )
             raise InputError(msg)
         k = int(ok[0])
-        rows.append({
-            "bound": b,
-            "engines": k + 1,
-            "guest_mips": float(guest_n[k]),
-            "idle_guest_mips": float(idle),
-            "required_mips": float(req_n[k]),
-            "capacity_mips": float(cap_n[k]),
-            "util_at_engines_pct": float(req_n[k] / cap_n[k] * opts.target_util_pct),
-            "mp_per_engine_frac": float(mp_per_engine_frac(k + 1, mp)),
-            "nway_uplift_frac_class_max": float(uplift.max() * g[k]) if len(uplift) else 0.0,
-            "fits_machine": k + 1 <= (proc.max_ifls or proc.max_engines),
-        })
+        rows.append(
+            {
+                "bound": b,
+                "engines": k + 1,
+                "guest_mips": float(guest_n[k]),
+                "idle_guest_mips": float(idle),
+                "required_mips": float(req_n[k]),
+                "capacity_mips": float(cap_n[k]),
+                "util_at_engines_pct": float(req_n[k] / cap_n[k] * opts.target_util_pct),
+                "mp_per_engine_frac": float(mp_per_engine_frac(k + 1, mp)),
+                "nway_uplift_frac_class_max": float(uplift.max() * g[k]) if len(uplift) else 0.0,
+                "fits_machine": k + 1 <= (proc.max_ifls or proc.max_engines),
+            }
+        )
     target_df = pd.DataFrame(rows).set_index("bound")
     assumptions = _assumptions(inv, classes, units, proc, opts, mp, ref_tpm, idle_rows)
-    return SizingResult(servers=servers.reset_index(drop=True), total=total, target=target_df,
-                        processor=proc, options=opts, assumptions=assumptions)
+    return SizingResult(
+        servers=servers.reset_index(drop=True),
+        total=total,
+        target=target_df,
+        processor=proc,
+        options=opts,
+        assumptions=assumptions,
+    )
 
 
-def _assumptions(inv: pd.DataFrame, classes: pd.DataFrame, units: pd.DataFrame,
-                 proc: TargetProcessor, opts: SizingOptions, mp: pd.DataFrame,
-                 ref_tpm: float, idle_rows: Mapping[str, float]) -> list[dict[str, Any]]:
+def _assumptions(
+    inv: pd.DataFrame,
+    classes: pd.DataFrame,
+    units: pd.DataFrame,
+    proc: TargetProcessor,
+    opts: SizingOptions,
+    mp: pd.DataFrame,
+    ref_tpm: float,
+    idle_rows: Mapping[str, float],
+) -> list[dict[str, Any]]:
     consts = reference.constants()
 
     def src(name: str) -> str:
         return str(consts.loc[name, "source"]) if name in consts.index else "input"
 
     items: list[dict[str, Any]] = [
-        {"name": "basis", "value": opts.basis, "unit": "", "source": "input (utilization column used)"},
-        {"name": "target_util_pct", "value": opts.target_util_pct, "unit": "pct",
-         "source": src("target_util_pct") if opts.target_util_pct == consts.loc["target_util_pct", "value"] else "input"},
-        {"name": "cp_overhead_pct", "value": opts.cp_overhead_pct, "unit": "pct",
-         "source": src("cp_overhead_pct") if opts.cp_overhead_pct == consts.loc["cp_overhead_pct", "value"] else "input"},
-        {"name": "engine_mips_1way", "value": proc.engine_mips_1way, "unit": "MIPS",
-         "source": f"processors.csv row {proc.model}: {proc.source}"
-                   + (f" ({proc.method}: {proc.derivation})" if proc.derivation else "")},
-        {"name": "max_engines", "value": proc.max_engines, "unit": "engines",
-         "source": f"processors.csv row {proc.model}"},
+        {
+            "name": "basis",
+            "value": opts.basis,
+            "unit": "",
+            "source": "input (utilization column used)",
+        },
+        {
+            "name": "target_util_pct",
+            "value": opts.target_util_pct,
+            "unit": "pct",
+            "source": src("target_util_pct")
+            if opts.target_util_pct == consts.loc["target_util_pct", "value"]
+            else "input",
+        },
+        {
+            "name": "cp_overhead_pct",
+            "value": opts.cp_overhead_pct,
+            "unit": "pct",
+            "source": src("cp_overhead_pct")
+            if opts.cp_overhead_pct == consts.loc["cp_overhead_pct", "value"]
+            else "input",
+        },
+        {
+            "name": "engine_mips_1way",
+            "value": proc.engine_mips_1way,
+            "unit": "MIPS",
+            "source": f"processors.csv row {proc.model}: {proc.source}"
+            + (f" ({proc.method}: {proc.derivation})" if proc.derivation else ""),
+        },
+        {
+            "name": "max_engines",
+            "value": proc.max_engines,
+            "unit": "engines",
+            "source": f"processors.csv row {proc.model}",
+        },
         {"name": "smt", "value": opts.smt, "unit": "", "source": "input"},
-        {"name": "smt_uplift_frac", "value": proc.smt_uplift_frac if opts.smt else 0.0, "unit": "frac",
-         "source": f"processors.csv row {proc.model}" if opts.smt else "SMT off"},
-        {"name": "mp_effect", "value": "per-engine fraction interpolated in the MP table; beyond "
-                                        f"{int(mp.index.max())}-way a + b*ln(n) with a="
-                                        f"{reference.constant('mp_extrapolation_a'):g}, "
-                                        f"b={reference.constant('mp_extrapolation_b'):g}",
-         "unit": "frac", "source": str(mp["source"].iloc[0]) + "; extrapolation: "
-                                   + src("mp_extrapolation_a")},
-        {"name": "nway_uplift", "value": opts.nway_uplift, "unit": "",
-         "source": src("nway_uplift_reference_engines") + "; interpolated in log2(n)"},
-        {"name": "on_demand_timer", "value": opts.on_demand_timer, "unit": "",
-         "source": "input; idle guests cost nothing extra with the on-demand timer"},
+        {
+            "name": "smt_uplift_frac",
+            "value": proc.smt_uplift_frac if opts.smt else 0.0,
+            "unit": "frac",
+            "source": f"processors.csv row {proc.model}" if opts.smt else "SMT off",
+        },
+        {
+            "name": "mp_effect",
+            "value": "per-engine fraction interpolated in the MP table; beyond "
+            f"{int(mp.index.max())}-way a + b*ln(n) with a="
+            f"{reference.constant('mp_extrapolation_a'):g}, "
+            f"b={reference.constant('mp_extrapolation_b'):g}",
+            "unit": "frac",
+            "source": str(mp["source"].iloc[0]) + "; extrapolation: " + src("mp_extrapolation_a"),
+        },
+        {
+            "name": "nway_uplift",
+            "value": opts.nway_uplift,
+            "unit": "",
+            "source": src("nway_uplift_reference_engines") + "; interpolated in log2(n)",
+        },
+        {
+            "name": "on_demand_timer",
+            "value": opts.on_demand_timer,
+            "unit": "",
+            "source": "input; idle guests cost nothing extra with the on-demand timer",
+        },
     ]
     if idle_rows:
-        items.append({"name": "idle_guest_mips", "value": dict(idle_rows), "unit": "MIPS per guest",
-                      "source": src("idle_guest_g5_engine_pct") + " × G5 1-way MIPS (processors.csv)"})
+        items.append(
+            {
+                "name": "idle_guest_mips",
+                "value": dict(idle_rows),
+                "unit": "MIPS per guest",
+                "source": src("idle_guest_g5_engine_pct") + " × G5 1-way MIPS (processors.csv)",
+            }
+        )
     for unit in sorted(inv["capacity_unit"].unique()):
         row = units.loc[unit]
-        items.append({"name": f"capacity_unit:{unit}", "value": row["mips_per_unit"] if unit != "tpm" else None,
-                      "unit": "MIPS per unit", "source": str(row["source"])})
+        items.append(
+            {
+                "name": f"capacity_unit:{unit}",
+                "value": row["mips_per_unit"] if unit != "tpm" else None,
+                "unit": "MIPS per unit",
+                "source": str(row["source"]),
+            }
+        )
     if (inv["capacity_unit"] != "tpm").any():
-        items.append({"name": "reference_class", "value": f"{opts.reference_class} ({ref_tpm:g} tpm/MIPS)",
-                      "unit": "tpm/MIPS", "source": str(classes.loc[opts.reference_class, "source"])})
+        items.append(
+            {
+                "name": "reference_class",
+                "value": f"{opts.reference_class} ({ref_tpm:g} tpm/MIPS)",
+                "unit": "tpm/MIPS",
+                "source": str(classes.loc[opts.reference_class, "source"]),
+            }
+        )
     for wc in sorted(c for c in inv["workload_class"].unique() if c):
         row = classes.loc[wc]
-        items.append({"name": f"workload_class:{wc}",
-                      "value": {b: float(row[f"tpm_per_mips_{b}"]) for b in BOUNDS},
-                      "unit": "tpm/MIPS", "source": str(row["source"])})
+        items.append(
+            {
+                "name": f"workload_class:{wc}",
+                "value": {b: float(row[f"tpm_per_mips_{b}"]) for b in BOUNDS},
+                "unit": "tpm/MIPS",
+                "source": str(row["source"]),
+            }
+        )
     return items
 
 
@@ -934,8 +1120,12 @@ def options_dict(options: SizingOptions) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- demand units
-def capacity_mips(table: pd.DataFrame | pd.Series | Mapping[str, float], *,
-                  workload_class: str | None = None, bound: str = "typical") -> pd.Series:
+def capacity_mips(
+    table: pd.DataFrame | pd.Series | Mapping[str, float],
+    *,
+    workload_class: str | None = None,
+    bound: str = "typical",
+) -> pd.Series:
     """MIPS of each server at 100 % busy, from a capacity table.
 
     Accepts a mapping/Series ``server -> MIPS``; or a table with a ``server`` (or ``vm``)
@@ -964,8 +1154,10 @@ def capacity_mips(table: pd.DataFrame | pd.Series | Mapping[str, float], *,
     if isinstance(table, pd.Series):
         return table.astype(float).rename(index=str)
     if not isinstance(table, pd.DataFrame):
-        msg = (f"capacity must be a server->MIPS mapping, a Series or a table (got {type(table).__name__}); "
-               "read a file with colonykit.ingest.traces.read_capacity_table")
+        msg = (
+            f"capacity must be a server->MIPS mapping, a Series or a table (got {type(table).__name__}); "
+            "read a file with colonykit.ingest.traces.read_capacity_table"
+        )
         raise InputError(msg)
     frame = table.copy()
     frame.columns = [canonical_column(c) for c in frame.columns]
@@ -975,17 +1167,26 @@ def capacity_mips(table: pd.DataFrame | pd.Series | Mapping[str, float], *,
     wc = workload_class or REFERENCE_CLASS
     if "capacity" in frame.columns and "capacity_unit" in frame.columns:
         mips = capacity_to_mips(
-            frame["capacity"].to_numpy(dtype=float), frame["capacity_unit"].astype(str).to_numpy(),
-            workload_class=(frame["workload_class"].astype(str).to_numpy()
-                            if "workload_class" in frame.columns and workload_class is None else wc),
+            frame["capacity"].to_numpy(dtype=float),
+            frame["capacity_unit"].astype(str).to_numpy(),
+            workload_class=(
+                frame["workload_class"].astype(str).to_numpy()
+                if "workload_class" in frame.columns and workload_class is None
+                else wc
+            ),
             cores=frame["cores"].to_numpy(dtype=float) if "cores" in frame.columns else None,
-            bound=bound)
+            bound=bound,
+        )
     elif "cpu_capacity_mhz" in frame.columns or "cpu_mhz" in frame.columns:
         col = "cpu_capacity_mhz" if "cpu_capacity_mhz" in frame.columns else "cpu_mhz"
-        mips = capacity_to_mips(frame[col].to_numpy(dtype=float), "mhz", workload_class=wc, bound=bound)
+        mips = capacity_to_mips(
+            frame[col].to_numpy(dtype=float), "mhz", workload_class=wc, bound=bound
+        )
     else:
-        msg = ("capacity table needs columns capacity+capacity_unit, cpu_capacity_mhz or cpu_mhz "
-               f"(got {list(frame.columns)})")
+        msg = (
+            "capacity table needs columns capacity+capacity_unit, cpu_capacity_mhz or cpu_mhz "
+            f"(got {list(frame.columns)})"
+        )
         raise InputError(msg)
     return pd.Series(np.atleast_1d(mips), index=frame["server"].astype(str).to_numpy(), dtype=float)
 
@@ -1009,8 +1210,14 @@ def mhz_to_mips_factor(workload_class: str | None = None, bound: str = "typical"
     return float(capacity_to_mips(1000.0, "mhz", workload_class=wc, bound=bound)) / 1000.0
 
 
-def convert_unit(frame: pd.DataFrame, unit: str, capacity: pd.Series | None = None, *,
-                 workload_class: str | None = None, bound: str = "typical") -> pd.DataFrame:
+def convert_unit(
+    frame: pd.DataFrame,
+    unit: str,
+    capacity: pd.Series | None = None,
+    *,
+    workload_class: str | None = None,
+    bound: str = "typical",
+) -> pd.DataFrame:
     """Convert a demand frame to ``unit`` (``cpu_pct``, ``mips`` or ``cpu_mhz``).
 
     The readers return the source's own unit (``frame.attrs["unit"]``); converting is
@@ -1049,15 +1256,22 @@ def convert_unit(frame: pd.DataFrame, unit: str, capacity: pd.Series | None = No
         out = frame / factor
     else:
         if capacity is None:
-            msg = (f"cannot convert traces from {src} to {unit} without each server's capacity "
-                   "(pass capacity=…: a server->MIPS mapping, an inventory or a _vms.csv table)")
+            msg = (
+                f"cannot convert traces from {src} to {unit} without each server's capacity "
+                "(pass capacity=…: a server->MIPS mapping, an inventory or a _vms.csv table)"
+            )
             raise InputError(msg)
         cap = capacity.reindex([str(c) for c in frame.columns])
-        missing = [str(c) for c, v in zip(frame.columns, cap.to_numpy(), strict=True)
-                   if not (np.isfinite(v) and v > 0)]
+        missing = [
+            str(c)
+            for c, v in zip(frame.columns, cap.to_numpy(), strict=True)
+            if not (np.isfinite(v) and v > 0)
+        ]
         if missing:
-            msg = (f"no positive capacity for {len(missing)} server(s) {missing[:5]} "
-                   f"— needed to convert {src} to {unit}")
+            msg = (
+                f"no positive capacity for {len(missing)} server(s) {missing[:5]} "
+                f"— needed to convert {src} to {unit}"
+            )
             raise InputError(msg)
         cap_arr = cap.to_numpy(dtype=float)
         mips = frame.to_numpy(dtype=float)

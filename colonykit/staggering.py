@@ -140,13 +140,16 @@ def _interval_s(index: pd.Index, attrs: dict[str, Any]) -> float | None:
     return None
 
 
-def _steps_of(value: int | str | pd.Timedelta, interval_s: float | None, field_name: str,
-              where: str) -> int:
+def _steps_of(
+    value: int | str | pd.Timedelta, interval_s: float | None, field_name: str, where: str
+) -> int:
     """A duration as a whole number of steps (rounded up)."""
     if isinstance(value, int | np.integer) and not isinstance(value, bool):
         return int(value)
     if interval_s is None:
-        msg = must_be(field_name, "a whole number of steps (the trace has no interval)", value, where)
+        msg = must_be(
+            field_name, "a whole number of steps (the trace has no interval)", value, where
+        )
         raise InputError(msg)
     try:
         td = pd.Timedelta(value)
@@ -156,8 +159,9 @@ def _steps_of(value: int | str | pd.Timedelta, interval_s: float | None, field_n
     return int(math.ceil(td.total_seconds() / interval_s - 1e-9))
 
 
-def _position(value: TimeSpec, index: pd.Index, interval_s: float | None, field_name: str,
-              where: str) -> tuple[int, bool]:
+def _position(
+    value: TimeSpec, index: pd.Index, interval_s: float | None, field_name: str, where: str
+) -> tuple[int, bool]:
     """(position, is_time_of_day) of a start/earliest/latest value.
 
     Times of day are positions relative to the first midnight at or before the
@@ -167,7 +171,9 @@ def _position(value: TimeSpec, index: pd.Index, interval_s: float | None, field_
     if isinstance(value, int | np.integer) and not isinstance(value, bool):
         return int(value), False
     if interval_s is None:
-        msg = must_be(field_name, "a row position (the trace has no interval or time index)", value, where)
+        msg = must_be(
+            field_name, "a row position (the trace has no interval or time index)", value, where
+        )
         raise InputError(msg)
     if isinstance(value, str) and (m := _TIME_OF_DAY.match(value)):
         h, mi, se = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
@@ -186,7 +192,9 @@ def _position(value: TimeSpec, index: pd.Index, interval_s: float | None, field_
     try:
         ts = pd.Timestamp(value)
     except (ValueError, TypeError):
-        msg = must_be(field_name, "a row position, a time of day 'HH:MM' or a timestamp", value, where)
+        msg = must_be(
+            field_name, "a row position, a time of day 'HH:MM' or a timestamp", value, where
+        )
         raise InputError(msg) from None
     if ts.tzinfo is None and index.tz is not None:
         ts = ts.tz_localize(index.tz)
@@ -195,8 +203,13 @@ def _position(value: TimeSpec, index: pd.Index, interval_s: float | None, field_
     return int(round((ts - index[0]).total_seconds() / interval_s)), False
 
 
-def _build_jobs(matrix: np.ndarray, names: list[str], index: pd.Index, attrs: dict[str, Any],
-                windows: Sequence[MovableWindow]) -> list[_Job]:
+def _build_jobs(
+    matrix: np.ndarray,
+    names: list[str],
+    index: pd.Index,
+    attrs: dict[str, Any],
+    windows: Sequence[MovableWindow],
+) -> list[_Job]:
     n_steps = matrix.shape[1]
     interval_s = _interval_s(index, attrs)
     col = {s: i for i, s in enumerate(names)}
@@ -206,11 +219,21 @@ def _build_jobs(matrix: np.ndarray, names: list[str], index: pd.Index, attrs: di
     for k, w in enumerate(windows):
         where = f"window {k + 1} (server {w.server!r})"
         if not isinstance(w, MovableWindow):
-            problems.append(must_be("windows", "MovableWindow objects", type(w).__name__, f"item {k + 1}"))
+            problems.append(
+                must_be("windows", "MovableWindow objects", type(w).__name__, f"item {k + 1}")
+            )
             continue
         if str(w.server) not in col:
-            problems.append(str(unknown_name("server", w.server, names if len(names) <= 20
-                                             else [*names[:20], "…"], hint=where)))
+            problems.append(
+                str(
+                    unknown_name(
+                        "server",
+                        w.server,
+                        names if len(names) <= 20 else [*names[:20], "…"],
+                        hint=where,
+                    )
+                )
+            )
             continue
         try:
             dur = _steps_of(w.duration, interval_s, "duration", where)
@@ -244,15 +267,22 @@ def _build_jobs(matrix: np.ndarray, names: list[str], index: pd.Index, attrs: di
             problems.append(must_be("every", f">= duration ({dur} steps)", w.every, where))
             continue
         if every is None and (e < 0 or lt + dur > n_steps):
-            problems.append(must_be("earliest..latest", f"within the trace (0..{n_steps - dur} for a "
-                                    f"{dur}-step job)", f"{w.earliest!r}..{w.latest!r}", where))
+            problems.append(
+                must_be(
+                    "earliest..latest",
+                    f"within the trace (0..{n_steps - dur} for a {dur}-step job)",
+                    f"{w.earliest!r}..{w.latest!r}",
+                    where,
+                )
+            )
             continue
         j = col[str(w.server)]
         x = matrix[j].astype(np.float64)
         period = every if every is not None else n_steps
 
-        def occurrences(p0: int, period: int = period, every: int | None = every,
-                        dur: int = dur) -> np.ndarray:
+        def occurrences(
+            p0: int, period: int = period, every: int | None = every, dur: int = dur
+        ) -> np.ndarray:
             if every is None:
                 return np.array([p0])
             ks = np.arange(-(p0 // period) - 1, (n_steps - p0) // period + 2)
@@ -263,16 +293,20 @@ def _build_jobs(matrix: np.ndarray, names: list[str], index: pd.Index, attrs: di
             cands = np.arange(e, lt + 1)
             csum = np.concatenate([[0.0], np.cumsum(x)])
             occ_all = [occurrences(int(c)) for c in cands]
-            score = np.array([float((csum[o + dur] - csum[o]).sum()) if o.size else -np.inf
-                              for o in occ_all])
+            score = np.array(
+                [float((csum[o + dur] - csum[o]).sum()) if o.size else -np.inf for o in occ_all]
+            )
             st = int(cands[int(np.argmax(score))])
         if every is None and (st < 0 or st + dur > n_steps):
-            problems.append(must_be("start", f"within the trace (0..{n_steps - dur})", w.start, where))
+            problems.append(
+                must_be("start", f"within the trace (0..{n_steps - dur})", w.start, where)
+            )
             continue
         occ = occurrences(st)
         if occ.size == 0:
-            problems.append(must_be("start", "a job that lies inside the trace at least once",
-                                    w.start, where))
+            problems.append(
+                must_be("start", "a job that lies inside the trace at least once", w.start, where)
+            )
             continue
         pos = np.sort((occ[:, None] + np.arange(dur)[None, :]).ravel())
         if w.baseline is not None and not (np.isfinite(w.baseline) and w.baseline >= 0):
@@ -281,11 +315,23 @@ def _build_jobs(matrix: np.ndarray, names: list[str], index: pd.Index, attrs: di
         base = float(w.baseline) if w.baseline is not None else float(medians[j])
         profile = np.clip(x[pos] - base, 0.0, None)
         shifts = np.arange(e - st, lt - st + 1)
-        if every is not None:  # a recurring job: the same slot one period earlier/later is equivalent
+        if (
+            every is not None
+        ):  # a recurring job: the same slot one period earlier/later is equivalent
             shifts = (shifts + every // 2) % every - every // 2
         shifts = np.unique(np.concatenate([shifts, [0]]))
-        jobs.append(_Job(str(w.server), j, pos, profile, shifts.astype(np.int64), int(occ.min()), dur,
-                         int(occ.size)))
+        jobs.append(
+            _Job(
+                str(w.server),
+                j,
+                pos,
+                profile,
+                shifts.astype(np.int64),
+                int(occ.min()),
+                dur,
+                int(occ.size),
+            )
+        )
     raise_problems(problems, "invalid movable windows")
     by_server: dict[int, list[_Job]] = {}
     for job in jobs:
@@ -294,8 +340,10 @@ def _build_jobs(matrix: np.ndarray, names: list[str], index: pd.Index, attrs: di
         if len(group) > 1:
             allpos = np.concatenate([g.positions for g in group])
             if np.unique(allpos).size < allpos.size:
-                msg = (f"invalid movable windows: jobs of server {group[0].server!r} overlap in the "
-                       "trace; declare one window per job")
+                msg = (
+                    f"invalid movable windows: jobs of server {group[0].server!r} overlap in the "
+                    "trace; declare one window per job"
+                )
                 raise InputError(msg)
     return jobs
 
@@ -306,8 +354,9 @@ def _candidate_steps(job: _Job, n_steps: int) -> np.ndarray:
     return (job.positions[None, :] + job.shifts[:, None]) % n_steps
 
 
-def _greedy_once(rest: np.ndarray, jobs: list[_Job], cand: list[np.ndarray], order: np.ndarray,
-                 passes: int) -> tuple[float, np.ndarray]:
+def _greedy_once(
+    rest: np.ndarray, jobs: list[_Job], cand: list[np.ndarray], order: np.ndarray, passes: int
+) -> tuple[float, np.ndarray]:
     """One greedy construction in ``order`` plus re-placement passes; (best peak, choice)."""
     cur = rest.astype(np.float64).copy()
     choice = np.full(len(jobs), -1, dtype=np.int64)
@@ -340,8 +389,9 @@ def _greedy_once(rest: np.ndarray, jobs: list[_Job], cand: list[np.ndarray], ord
     return best_peak, best_choice
 
 
-def _greedy(rest: np.ndarray, jobs: list[_Job], passes: int = GREEDY_PASSES,
-            restarts: int = GREEDY_RESTARTS) -> np.ndarray:
+def _greedy(
+    rest: np.ndarray, jobs: list[_Job], passes: int = GREEDY_PASSES, restarts: int = GREEDY_RESTARTS
+) -> np.ndarray:
     """Largest job first into the lowest-peak shift, re-place until stable; seeded restarts."""
     cand = [_candidate_steps(j, rest.size) for j in jobs]
     rng = np.random.default_rng(GREEDY_SEED)
@@ -353,7 +403,9 @@ def _greedy(rest: np.ndarray, jobs: list[_Job], passes: int = GREEDY_PASSES,
     return np.array([jobs[i].shifts[choice[i]] for i in range(len(jobs))], dtype=np.int64)
 
 
-def _milp(rest: np.ndarray, jobs: list[_Job], time_limit_s: float) -> tuple[np.ndarray | None, bool]:
+def _milp(
+    rest: np.ndarray, jobs: list[_Job], time_limit_s: float
+) -> tuple[np.ndarray | None, bool]:
     """Exact min-peak shift choice with scipy.optimize.milp (HiGHS)."""
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_array, vstack
@@ -365,15 +417,25 @@ def _milp(rest: np.ndarray, jobs: list[_Job], time_limit_s: float) -> tuple[np.n
     zcol = nbin
     reach = np.unique(np.concatenate([c.ravel() for c in cand]))
     rows = np.concatenate([np.searchsorted(reach, c).ravel() for c in cand])
-    cols = np.concatenate([np.repeat(offsets[i] + np.arange(j.shifts.size), j.positions.size)
-                           for i, j in enumerate(jobs)])
+    cols = np.concatenate(
+        [
+            np.repeat(offsets[i] + np.arange(j.shifts.size), j.positions.size)
+            for i, j in enumerate(jobs)
+        ]
+    )
     data = np.concatenate([np.tile(j.profile, j.shifts.size) for j in jobs])
     nr = reach.size
-    peak_rows = coo_array((np.concatenate([data, -np.ones(nr)]),
-                           (np.concatenate([rows, np.arange(nr)]),
-                            np.concatenate([cols, np.full(nr, zcol)]))), shape=(nr, nbin + 1))
-    one_rows = coo_array((np.ones(nbin), (np.repeat(np.arange(len(jobs)), np.diff(offsets)),
-                                          np.arange(nbin))), shape=(len(jobs), nbin + 1))
+    peak_rows = coo_array(
+        (
+            np.concatenate([data, -np.ones(nr)]),
+            (np.concatenate([rows, np.arange(nr)]), np.concatenate([cols, np.full(nr, zcol)])),
+        ),
+        shape=(nr, nbin + 1),
+    )
+    one_rows = coo_array(
+        (np.ones(nbin), (np.repeat(np.arange(len(jobs)), np.diff(offsets)), np.arange(nbin))),
+        shape=(len(jobs), nbin + 1),
+    )
     a = vstack([peak_rows, one_rows]).tocsr()
     lo = np.concatenate([np.full(nr, -np.inf), np.ones(len(jobs))])
     hi = np.concatenate([-rest[reach], np.ones(len(jobs))])
@@ -387,12 +449,19 @@ def _milp(rest: np.ndarray, jobs: list[_Job], time_limit_s: float) -> tuple[np.n
     integrality[zcol] = 0
     cost = np.zeros(nbin + 1)
     cost[zcol] = 1.0
-    res = milp(cost, constraints=LinearConstraint(a, lo, hi), integrality=integrality,
-               bounds=Bounds(lower, upper), options={"time_limit": float(time_limit_s)})
+    res = milp(
+        cost,
+        constraints=LinearConstraint(a, lo, hi),
+        integrality=integrality,
+        bounds=Bounds(lower, upper),
+        options={"time_limit": float(time_limit_s)},
+    )
     if res.x is None:
         return None, False
-    shifts = np.array([j.shifts[int(np.argmax(res.x[offsets[i]:offsets[i + 1]]))]
-                       for i, j in enumerate(jobs)], dtype=np.int64)
+    shifts = np.array(
+        [j.shifts[int(np.argmax(res.x[offsets[i] : offsets[i + 1]]))] for i, j in enumerate(jobs)],
+        dtype=np.int64,
+    )
     return shifts, res.status == 0
 
 
@@ -404,10 +473,16 @@ def _apply(rest: np.ndarray, jobs: list[_Job], shifts: np.ndarray) -> np.ndarray
 
 
 # --------------------------------------------------------------------------- detection
-def detect_spikes(demand: pd.DataFrame, period: int | str | pd.Timedelta = "1D", *,
-                  earliest: TimeSpec = None, latest: TimeSpec = None,
-                  rise_frac: float | None = None, recurrence_frac: float | None = None,
-                  max_duration_frac: float | None = None) -> list[MovableWindow]:
+def detect_spikes(
+    demand: pd.DataFrame,
+    period: int | str | pd.Timedelta = "1D",
+    *,
+    earliest: TimeSpec = None,
+    latest: TimeSpec = None,
+    rise_frac: float | None = None,
+    recurrence_frac: float | None = None,
+    max_duration_frac: float | None = None,
+) -> list[MovableWindow]:
     """Find recurring spikes (e.g. nightly backups) and return them as movable windows.
 
     A step is *elevated* when the server's demand exceeds its median by at least
@@ -443,9 +518,16 @@ def detect_spikes(demand: pd.DataFrame, period: int | str | pd.Timedelta = "1D",
     [('db1', 2, 2, 24, 0, 22)]
     """
     rise = reference.constant("spike_rise_frac") if rise_frac is None else float(rise_frac)
-    rec = reference.constant("spike_recurrence_frac") if recurrence_frac is None else float(recurrence_frac)
-    maxd = (reference.constant("spike_max_duration_frac") if max_duration_frac is None
-            else float(max_duration_frac))
+    rec = (
+        reference.constant("spike_recurrence_frac")
+        if recurrence_frac is None
+        else float(recurrence_frac)
+    )
+    maxd = (
+        reference.constant("spike_max_duration_frac")
+        if max_duration_frac is None
+        else float(max_duration_frac)
+    )
     for name, v in (("rise_frac", rise), ("recurrence_frac", rec), ("max_duration_frac", maxd)):
         if not (0 < v <= 1):
             msg = must_be(name, "in 0..1 (exclusive of 0)", v)
@@ -470,12 +552,16 @@ def detect_spikes(demand: pd.DataFrame, period: int | str | pd.Timedelta = "1D",
     keep = dur <= maxd * p
     out = []
     for r, c, d in zip(rs[keep], cs[keep], dur[keep], strict=True):
-        out.append(MovableWindow(
-            server=names[int(r)], start=int(c), duration=int(d),
-            earliest=0 if earliest is None else earliest,
-            latest=int(p - d) if latest is None else latest,
-            every=int(p) if k > 1 or p < n_steps else None,
-        ))
+        out.append(
+            MovableWindow(
+                server=names[int(r)],
+                start=int(c),
+                duration=int(d),
+                earliest=0 if earliest is None else earliest,
+                latest=int(p - d) if latest is None else latest,
+                every=int(p) if k > 1 or p < n_steps else None,
+            )
+        )
     return out
 
 
@@ -522,7 +608,15 @@ class StaggerResult(DictMixin):
         return (1 - self.peak_after / self.peak_before) * 100.0 if self.peak_before else 0.0
 
     #: to_dict() keys (``colonykit stagger --format json``)
-    _dict_keys = ("peak_before", "peak_after", "reduction_pct", "method", "optimal", "unit", "shifts")
+    _dict_keys = (
+        "peak_before",
+        "peak_after",
+        "reduction_pct",
+        "method",
+        "optimal",
+        "unit",
+        "shifts",
+    )
 
     def _dict_computed(self) -> dict[str, Any]:
         cols = ["server", "start", "new_start", "shift_steps", "duration_steps", "occurrences"]
@@ -576,19 +670,30 @@ def windows_from_frame(frame: pd.DataFrame, where: str = "windows") -> list[Mova
         if conv(row["server"]) is None:
             problems.append(must_be("server", "a server name", None, f"{where} line {i + 2}"))
             continue
-        out.append(MovableWindow(
-            server=str(row["server"]).strip(), earliest=conv(row["earliest"]), latest=conv(row["latest"]),
-            duration=conv(row["duration"]), start=conv(row.get("start")), every=conv(row.get("every")),
-            baseline=base_f,
-        ))
+        out.append(
+            MovableWindow(
+                server=str(row["server"]).strip(),
+                earliest=conv(row["earliest"]),
+                latest=conv(row["latest"]),
+                duration=conv(row["duration"]),
+                start=conv(row.get("start")),
+                every=conv(row.get("every")),
+                baseline=base_f,
+            )
+        )
     raise_problems(problems, f"invalid {where}")
     return out
 
 
-def stagger(demand: pd.DataFrame, windows: Iterable[MovableWindow] | pd.DataFrame,
-            method: Method = "auto", *, time_limit_s: float = MILP_TIME_LIMIT_S,
-            milp_max_binaries: int = MILP_MAX_BINARIES,
-            greedy_restarts: int = GREEDY_RESTARTS) -> StaggerResult:
+def stagger(
+    demand: pd.DataFrame,
+    windows: Iterable[MovableWindow] | pd.DataFrame,
+    method: Method = "auto",
+    *,
+    time_limit_s: float = MILP_TIME_LIMIT_S,
+    milp_max_binaries: int = MILP_MAX_BINARIES,
+    greedy_restarts: int = GREEDY_RESTARTS,
+) -> StaggerResult:
     """Shift movable jobs so that the composite peak is as low as possible.
 
     Parameters
@@ -649,8 +754,9 @@ def stagger(demand: pd.DataFrame, windows: Iterable[MovableWindow] | pd.DataFram
         if method in ("greedy", "auto"):
             g = _greedy(rest, jobs, restarts=greedy_restarts)
             candidates.append((float(_apply(rest, jobs, g).max()), 1, "greedy", g, False))
-        if method == "milp" or (method == "auto" and nbin <= milp_max_binaries
-                                and nnz <= MILP_MAX_NONZEROS):
+        if method == "milp" or (
+            method == "auto" and nbin <= milp_max_binaries and nnz <= MILP_MAX_NONZEROS
+        ):
             m, proved = _milp(rest, jobs, time_limit_s)
             if m is not None:
                 candidates.append((float(_apply(rest, jobs, m).max()), 0, "milp", m, proved))
@@ -668,19 +774,27 @@ def stagger(demand: pd.DataFrame, windows: Iterable[MovableWindow] | pd.DataFram
     shifted_frame = pd.DataFrame(shifted.T, index=index, columns=list(demand.columns))
     shifted_frame.attrs.update(attrs)
     interval_s = _interval_s(index, attrs)
-    table = pd.DataFrame({
-        "server": [j.server for j in jobs],
-        "start": [j.start for j in jobs],
-        "new_start": [j.start + int(s) for j, s in zip(jobs, shifts, strict=True)],
-        "shift_steps": [int(s) for s in shifts],
-        "shift": [pd.Timedelta(seconds=float(s) * interval_s) if interval_s else None for s in shifts],
-        "duration_steps": [j.duration for j in jobs],
-        "occurrences": [j.occurrences for j in jobs],
-        "movable_peak": [float(j.profile.max()) if j.profile.size else 0.0 for j in jobs],
-    })
+    table = pd.DataFrame(
+        {
+            "server": [j.server for j in jobs],
+            "start": [j.start for j in jobs],
+            "new_start": [j.start + int(s) for j, s in zip(jobs, shifts, strict=True)],
+            "shift_steps": [int(s) for s in shifts],
+            "shift": [
+                pd.Timedelta(seconds=float(s) * interval_s) if interval_s else None for s in shifts
+            ],
+            "duration_steps": [j.duration for j in jobs],
+            "occurrences": [j.occurrences for j in jobs],
+            "movable_peak": [float(j.profile.max()) if j.profile.size else 0.0 for j in jobs],
+        }
+    )
     return StaggerResult(
-        peak_before=peak_before, peak_after=float(composite_after.max()), shifts=table,
-        shifted=shifted_frame, method=used, optimal=bool(optimal),
+        peak_before=peak_before,
+        peak_after=float(composite_after.max()),
+        shifts=table,
+        shifted=shifted_frame,
+        method=used,
+        optimal=bool(optimal),
         composite_before=pd.Series(total, index=index, name="composite"),
         composite_after=pd.Series(composite_after, index=index, name="composite"),
         unit=str(attrs.get("unit", "")),

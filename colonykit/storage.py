@@ -376,8 +376,10 @@ def allocate_minidisks(
     too_big = np.flatnonzero(sizes > cap)
     if too_big.size:
         i = int(too_big[0])
-        msg = (f"minidisk {i} of {int(sizes[i])} cylinders does not fit one {model} volume "
-               f"({cap} usable cylinders; a minidisk cannot span volumes)")
+        msg = (
+            f"minidisk {i} of {int(sizes[i])} cylinders does not fit one {model} volume "
+            f"({cap} usable cylinders; a minidisk cannot span volumes)"
+        )
         raise CapacityError(msg)
     order = np.argsort(-sizes, kind="stable")
     free = np.full(sizes.size, cap, dtype=np.int64)  # at most one volume per minidisk
@@ -572,12 +574,25 @@ def application_disk(
     if platform == "zvm":
         disks = [data_minidisk_cyl(float(v), model, reserved_cyl) for v in g]
         cyl = np.array([sum(d) for d in disks], dtype=np.int64)
-        return pd.DataFrame({"disk_gib": g, "minidisks": disks, "data_cyl": cyl,
-                             "image_mib": np.zeros(g.size, np.int64),
-                             "capacity_gib": np.asarray(cyl_to_gib(cyl, model), dtype=float)})
+        return pd.DataFrame(
+            {
+                "disk_gib": g,
+                "minidisks": disks,
+                "data_cyl": cyl,
+                "image_mib": np.zeros(g.size, np.int64),
+                "capacity_gib": np.asarray(cyl_to_gib(cyl, model), dtype=float),
+            }
+        )
     img = np.asarray(guest_image_mib(g), dtype=np.int64).reshape(-1)
-    return pd.DataFrame({"disk_gib": g, "minidisks": [[] for _ in g], "data_cyl": np.zeros(g.size, np.int64),
-                         "image_mib": img, "capacity_gib": img / 1024.0})
+    return pd.DataFrame(
+        {
+            "disk_gib": g,
+            "minidisks": [[] for _ in g],
+            "data_cyl": np.zeros(g.size, np.int64),
+            "image_mib": img,
+            "capacity_gib": img / 1024.0,
+        }
+    )
 
 
 # --------------------------------------------------------------------------- colony totals
@@ -656,8 +671,14 @@ def storage_totals(
     """
     if int(guests) != guests or guests < 0:
         raise InputError(must_be("guests", "a whole number >= 0", guests))
-    per = _check_minidisks(per_guest_minidisk_cyl) if len(per_guest_minidisk_cyl) else np.zeros(0, np.int64)
-    shared = _check_minidisks(shared_minidisk_cyl) if len(shared_minidisk_cyl) else np.zeros(0, np.int64)
+    per = (
+        _check_minidisks(per_guest_minidisk_cyl)
+        if len(per_guest_minidisk_cyl)
+        else np.zeros(0, np.int64)
+    )
+    shared = (
+        _check_minidisks(shared_minidisk_cyl) if len(shared_minidisk_cyl) else np.zeros(0, np.int64)
+    )
     data = _check_minidisks(data_minidisk_cyl) if len(data_minidisk_cyl) else np.zeros(0, np.int64)
     all_disks = np.concatenate([shared, np.tile(per, int(guests)), data])
     total = int(all_disks.sum())

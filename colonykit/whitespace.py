@@ -214,8 +214,14 @@ def _exact_rows(rows: np.ndarray, qs: tuple[float, ...]) -> list[np.ndarray]:
     return out
 
 
-def _approx_rows(rows: np.ndarray, smp: np.ndarray, mins: np.ndarray | None, peaks: np.ndarray,
-                 q: float, sd: float = QUANTILE_BRACKET_SD) -> tuple[np.ndarray, np.ndarray, int]:
+def _approx_rows(
+    rows: np.ndarray,
+    smp: np.ndarray,
+    mins: np.ndarray | None,
+    peaks: np.ndarray,
+    q: float,
+    sd: float = QUANTILE_BRACKET_SD,
+) -> tuple[np.ndarray, np.ndarray, int]:
     """One block's approximate ``q``-th percentile per row: a sampled bracket, counted.
 
     Returns the values (float64), their error bounds and the number of rows computed exactly.
@@ -238,8 +244,13 @@ def _approx_rows(rows: np.ndarray, smp: np.ndarray, mins: np.ndarray | None, pea
     n_exact = 0
     if miss.size and sd < QUANTILE_RETRY_SD:  # once more with a wide bracket, on these rows only
         out[miss], err[miss], n_exact = _approx_rows(
-            rows[miss], smp[miss], None if mins is None else mins[miss], peaks[miss], q,
-            QUANTILE_RETRY_SD)
+            rows[miss],
+            smp[miss],
+            None if mins is None else mins[miss],
+            peaks[miss],
+            q,
+            QUANTILE_RETRY_SD,
+        )
     elif miss.size:
         out[miss], err[miss], n_exact = _exact_rows(rows[miss], (q,))[0], 0.0, int(miss.size)
     return out, err, n_exact
@@ -252,15 +263,20 @@ def _server_blocks(values: np.ndarray, block_bytes: int) -> Iterator[tuple[int, 
     if values.flags.f_contiguous:
         rows_all = values.T  # (S, T) C-ordered view: a wide frame's layout
         for j in range(0, n_s, b):  # loop over cache blocks of servers, not over samples
-            yield j, rows_all[j:j + b]
+            yield j, rows_all[j : j + b]
     else:
         for j in range(0, n_s, b):  # a C-ordered array: copy one block of columns at a time
-            yield j, np.ascontiguousarray(values[:, j:j + b].T)
+            yield j, np.ascontiguousarray(values[:, j : j + b].T)
 
 
-def fused_pass(values: npt.NDArray[np.floating], quantiles: tuple[float, ...] = (), *,
-               method: str = "exact", with_min: bool = False,
-               block_bytes: int = BLOCK_BYTES) -> PassStats:
+def fused_pass(
+    values: npt.NDArray[np.floating],
+    quantiles: tuple[float, ...] = (),
+    *,
+    method: str = "exact",
+    with_min: bool = False,
+    block_bytes: int = BLOCK_BYTES,
+) -> PassStats:
     """Per-server sum, peak, minimum and quantiles and the composite series in one blocked pass.
 
     The servers are walked in cache-sized blocks; each block is read from memory once and, while
@@ -331,15 +347,19 @@ def fused_pass(values: npt.NDArray[np.floating], quantiles: tuple[float, ...] = 
     sums = np.empty(n_s, dtype=np.float64)
     peaks = np.empty(n_s, dtype=dtype)
     # the approximate bracket needs the minimum only where a pivot would fall below the sample
-    need_min = with_min or (approx and any(
-        _pivot_ranks(q, QUANTILE_SAMPLE, QUANTILE_RETRY_SD)[0] == 0 for q in qs))
+    need_min = with_min or (
+        approx and any(_pivot_ranks(q, QUANTILE_SAMPLE, QUANTILE_RETRY_SD)[0] == 0 for q in qs)
+    )
     mins = np.empty(n_s, dtype=dtype) if need_min else None
     comp = np.zeros(n_t, dtype=np.float64)
     q_out = {q: np.empty(n_s, dtype=np.float64) for q in qs}
     q_err = {q: np.zeros(n_s, dtype=np.float64) for q in qs}
     fallback = dict.fromkeys(qs, 0)
-    cols = (np.sort(np.random.default_rng(0).choice(n_t, QUANTILE_SAMPLE, replace=False))
-            if approx else None)
+    cols = (
+        np.sort(np.random.default_rng(0).choice(n_t, QUANTILE_SAMPLE, replace=False))
+        if approx
+        else None
+    )
     for j, rows in _server_blocks(values, block_bytes):
         sl = slice(j, j + rows.shape[0])
         sums[sl] = np.einsum("ij->i", rows)  # SIMD row sums, no BLAS threads
@@ -362,7 +382,8 @@ def fused_pass(values: npt.NDArray[np.floating], quantiles: tuple[float, ...] = 
         smp = np.sort(rows[:, cols], axis=1)
         for q in qs:
             q_out[q][sl], q_err[q][sl], n_exact = _approx_rows(
-                rows, smp, None if mins is None else mins[sl], peaks[sl], q)
+                rows, smp, None if mins is None else mins[sl], peaks[sl], q
+            )
             fallback[q] += n_exact
     nan_rows = np.isnan(sums)
     if nan_rows.any():  # numpy's percentile is NaN for a series with a missing value
@@ -372,13 +393,20 @@ def fused_pass(values: npt.NDArray[np.floating], quantiles: tuple[float, ...] = 
         peaks[nan_rows] = np.nan
         if mins is not None:
             mins[nan_rows] = np.nan
-    return PassStats(sums=sums, peaks=peaks.astype(np.float64), composite=comp,
-                     mins=None if mins is None else mins.astype(np.float64),
-                     quantiles=q_out, errors=q_err, fallback_rows=fallback)
+    return PassStats(
+        sums=sums,
+        peaks=peaks.astype(np.float64),
+        composite=comp,
+        mins=None if mins is None else mins.astype(np.float64),
+        quantiles=q_out,
+        errors=q_err,
+        fallback_rows=fallback,
+    )
 
 
-def fused_stats(values: npt.NDArray[np.floating], block_bytes: int = BLOCK_BYTES,
-                with_min: bool = False) -> tuple[np.ndarray, ...]:
+def fused_stats(
+    values: npt.NDArray[np.floating], block_bytes: int = BLOCK_BYTES, with_min: bool = False
+) -> tuple[np.ndarray, ...]:
     """Per-server sum and peak and the composite series in one blocked pass.
 
     The statistics of :func:`fused_pass` without quantiles, as a tuple.
@@ -409,8 +437,13 @@ def fused_stats(values: npt.NDArray[np.floating], block_bytes: int = BLOCK_BYTES
     return (*out, st.mins) if with_min and st.mins is not None else out
 
 
-def quantile_per_server(values: npt.NDArray[np.floating], q: float, *, method: str = "exact",
-                        block_bytes: int = BLOCK_BYTES) -> tuple[np.ndarray, np.ndarray]:
+def quantile_per_server(
+    values: npt.NDArray[np.floating],
+    q: float,
+    *,
+    method: str = "exact",
+    block_bytes: int = BLOCK_BYTES,
+) -> tuple[np.ndarray, np.ndarray]:
     """Per-server ``q``-th percentile of a ``(time, server)`` array, exact or within a bound.
 
     ``"exact"`` equals ``numpy.percentile(values, q, axis=0)`` (numpy's ``linear`` method,
@@ -451,8 +484,9 @@ def quantile_per_server(values: npt.NDArray[np.floating], q: float, *, method: s
     return st.quantiles[float(q)], st.errors[float(q)]
 
 
-def percentile_per_server(values: npt.NDArray[np.floating], q: float,
-                          block_bytes: int = BLOCK_BYTES) -> np.ndarray:
+def percentile_per_server(
+    values: npt.NDArray[np.floating], q: float, block_bytes: int = BLOCK_BYTES
+) -> np.ndarray:
     """Per-server ``q``-th percentile (numpy's default linear method) of a ``(time, server)`` array.
 
     The exact values of :func:`quantile_per_server` (equal to
@@ -479,7 +513,6 @@ def percentile_per_server(values: npt.NDArray[np.floating], q: float,
     [25.0, 15.0]
     """
     return quantile_per_server(values, q, block_bytes=block_bytes)[0]
-
 
 
 @dataclass(frozen=True)
@@ -588,18 +621,39 @@ class WhiteSpaceResult(DictMixin):
         return self.sum_of_peaks / self.composite_peak if self.composite_peak > 0 else float("inf")
 
     #: to_dict() keys: the scalars (the CLI's ``--format json`` keys first)
-    _dict_keys = ("servers", "sum_of_peaks", "composite_peak", "composite_mean", "white_space_pct",
-                  "non_coincidence_saving_pct", "unit", "steps", "interval_s", "composite_peak_at",
-                  "peak_ratio", "configured_total", "configured_source", "mean_white_space_pct",
-                  "peak_white_space_pct", "configured_headroom_pct", "headroom_pct", "capacity_needed",
-                  "saving_pct", "saving_vs_peaks_pct", "idle_servers", "sources")
+    _dict_keys = (
+        "servers",
+        "sum_of_peaks",
+        "composite_peak",
+        "composite_mean",
+        "white_space_pct",
+        "non_coincidence_saving_pct",
+        "unit",
+        "steps",
+        "interval_s",
+        "composite_peak_at",
+        "peak_ratio",
+        "configured_total",
+        "configured_source",
+        "mean_white_space_pct",
+        "peak_white_space_pct",
+        "configured_headroom_pct",
+        "headroom_pct",
+        "capacity_needed",
+        "saving_pct",
+        "saving_vs_peaks_pct",
+        "idle_servers",
+        "sources",
+    )
 
     def _dict_computed(self) -> dict[str, Any]:
         at = self.composite_peak_at
-        return {"non_coincidence_saving_pct": self.white_space_pct,  # the same figure, by its issue-9 name
-                "composite_peak_at": at.isoformat() if hasattr(at, "isoformat") else at,
-                "idle_servers": len(self.idle_servers),
-                "sources": {str(k): float(v) for k, v in self.sources["capacity"].items()}}
+        return {
+            "non_coincidence_saving_pct": self.white_space_pct,  # the same figure, by its issue-9 name
+            "composite_peak_at": at.isoformat() if hasattr(at, "isoformat") else at,
+            "idle_servers": len(self.idle_servers),
+            "sources": {str(k): float(v) for k, v in self.sources["capacity"].items()},
+        }
 
     def summary(self) -> str:
         """A few plain sentences with the headline figures.
@@ -640,8 +694,12 @@ def _pct(part: Any, whole: float) -> Any:
     return np.full(np.shape(part), np.nan) if np.ndim(part) else float("nan")
 
 
-def _configured(configured: float | pd.Series | Mapping[str, float] | None, unit: str,
-                names: list[str], peak: np.ndarray) -> tuple[np.ndarray, str]:
+def _configured(
+    configured: float | pd.Series | Mapping[str, float] | None,
+    unit: str,
+    names: list[str],
+    peak: np.ndarray,
+) -> tuple[np.ndarray, str]:
     """Per-server configured capacity and where it came from (checked: one per server, >= 0)."""
     if configured is None:
         if unit == "cpu_pct":
@@ -726,7 +784,8 @@ def analyze(
     (1052, 49807.0, 14326.0, 71.2)
     """
     headroom_pct, percentile, idle_util_peak_pct = resolve_parameters(
-        headroom_pct, percentile, idle_util_peak_pct)
+        headroom_pct, percentile, idle_util_peak_pct
+    )
     if isinstance(demand, pd.DataFrame):
         the_unit = unit or demand.attrs.get("unit", "cpu_pct")
         interval_s = float(demand.attrs.get("interval_s", float("nan")))
@@ -744,8 +803,9 @@ def analyze(
     if the_unit not in UNITS:
         raise InputError(must_be("unit", f"one of {list(UNITS)}", the_unit))
     if values.size == 0:
-        raise InputError(must_be("demand", "non-empty (at least one step and one server)",
-                                 values.shape))
+        raise InputError(
+            must_be("demand", "non-empty (at least one step and one server)", values.shape)
+        )
     if values.dtype not in (np.float32, np.float64):
         try:
             values = values.astype(np.float64)
@@ -753,12 +813,16 @@ def analyze(
             msg = must_be("demand", "numeric", values.dtype)
             raise InputError(msg) from exc
 
-    st = fused_pass(values, (percentile,) if spikes else (), method=percentile_method,
-                    with_min=validate)
+    st = fused_pass(
+        values, (percentile,) if spikes else (), method=percentile_method, with_min=validate
+    )
     comp = st.composite
-    if not np.isfinite(comp).all() or (validate and st.mins is not None and float(st.mins.min()) < 0):
+    if not np.isfinite(comp).all() or (
+        validate and st.mins is not None and float(st.mins.min()) < 0
+    ):
         bad = demand_problems(values.T, names, index) or [  # finite values whose sum overflows
-            must_be("demand", "small enough for a finite composite", float(np.max(np.abs(values))))]
+            must_be("demand", "small enough for a finite composite", float(np.max(np.abs(values))))
+        ]
         raise_problems(bad, "invalid demand")
     stats = {"avg": st.sums / values.shape[0], "peak": st.peaks}
     p_err = 0.0
@@ -769,18 +833,35 @@ def analyze(
         fallback = st.fallback_rows[percentile]
 
     result = from_stats(
-        names, stats["avg"], stats["peak"], comp, index, p=stats.get("p"), unit=the_unit,
-        interval_s=interval_s, steps=int(values.shape[0]), headroom_pct=headroom_pct,
-        configured=configured, percentile=percentile, idle_util_peak_pct=idle_util_peak_pct)
+        names,
+        stats["avg"],
+        stats["peak"],
+        comp,
+        index,
+        p=stats.get("p"),
+        unit=the_unit,
+        interval_s=interval_s,
+        steps=int(values.shape[0]),
+        headroom_pct=headroom_pct,
+        configured=configured,
+        percentile=percentile,
+        idle_util_peak_pct=idle_util_peak_pct,
+    )
     if spikes:
-        result.parameters.update(percentile_method=percentile_method, percentile_error_max=p_err,
-                                 percentile_fallback_servers=fallback)
+        result.parameters.update(
+            percentile_method=percentile_method,
+            percentile_error_max=p_err,
+            percentile_fallback_servers=fallback,
+        )
     return result
 
 
 @renamed_kwargs(idle_peak_util_pct="idle_util_peak_pct")
-def resolve_parameters(headroom_pct: float | None = None, percentile: float | None = None,
-                       idle_util_peak_pct: float | None = None) -> tuple[float, float, float]:
+def resolve_parameters(
+    headroom_pct: float | None = None,
+    percentile: float | None = None,
+    idle_util_peak_pct: float | None = None,
+) -> tuple[float, float, float]:
     """Fill defaults from ``constants_whitespace.csv`` and validate the three parameters.
 
     Parameters
@@ -887,7 +968,8 @@ def from_stats(
     (7.0, 5.0, 28.57142857142857)
     """
     headroom_pct, percentile, idle_util_peak_pct = resolve_parameters(
-        headroom_pct, percentile, idle_util_peak_pct)
+        headroom_pct, percentile, idle_util_peak_pct
+    )
     if unit not in UNITS:
         raise InputError(must_be("unit", f"one of {list(UNITS)}", unit))
     the_unit = unit
@@ -932,9 +1014,10 @@ def from_stats(
         "unused_on_average": conf_total - composite_mean,
     }
     capacity = np.fromiter(rows.values(), dtype=float, count=len(rows))
-    sources = pd.DataFrame({"capacity": capacity,
-                            "pct_of_configured": _pct(capacity, conf_total)},
-                           index=pd.Index(list(rows), dtype=object, name="source"))
+    sources = pd.DataFrame(
+        {"capacity": capacity, "pct_of_configured": _pct(capacity, conf_total)},
+        index=pd.Index(list(rows), dtype=object, name="source"),
+    )
 
     return WhiteSpaceResult(
         per_server=per,
@@ -959,6 +1042,10 @@ def from_stats(
         saving_pct=float(_pct(conf_total - needed, conf_total)),
         saving_vs_peaks_pct=100.0 * (1.0 - needed / sum_of_peaks) if sum_of_peaks > 0 else 0.0,
         idle_servers=idle_names,
-        parameters={"headroom_pct": float(headroom_pct), "percentile": float(percentile),
-                    "idle_util_peak_pct": float(idle_util_peak_pct), "spikes": spikes},
+        parameters={
+            "headroom_pct": float(headroom_pct),
+            "percentile": float(percentile),
+            "idle_util_peak_pct": float(idle_util_peak_pct),
+            "spikes": spikes,
+        },
     )

@@ -83,8 +83,11 @@ def key_figures(state: ExplorerState) -> dict[str, float | None]:
     return {
         "engines": float(sum(h["engines_per_host"])),
         "mips": float(h["mips"].get(f"mips_{h['bound']}", float("nan"))) if h["mips"] else None,
-        "white_space_pct": (float(ws.values["white_space_pct"])
-                            if ws.evaluated and ws.values.get("white_space_pct") is not None else None),
+        "white_space_pct": (
+            float(ws.values["white_space_pct"])
+            if ws.evaluated and ws.values.get("white_space_pct") is not None
+            else None
+        ),
         "disk_gib": float(h["disk_total_gib"]),
         "memory_gib": float(sum(h["memory_gib_per_host"])),
         "paging_gib": float(sum(h["paging_gib_per_host"])),
@@ -110,29 +113,46 @@ def control_help() -> dict[str, str]:
     True
     """
     return {
-        "target_util_pct": ("Target maximum engine utilization at the sized load [%] (headroom = 100 − it). "
-                            f"Default {reference.constant('target_util_pct'):g} %: "
-                            f"{_constant_source('target_util_pct')}"),
-        "workload_class": ("Workload class of every server (workload factor range [tpm/MIPS], "
-                           "SG24-6299-00 §2.4–2.5); '(as inventory)' keeps each server's class. "
-                           "List: colonykit catalog classes"),
-        "processor": ("Target IBM Z generation (engine capacity [MIPS] at 1-way, largest n-way, SMT): "
-                      "colonykit catalog processors lists each with its source"),
-        "sizing_bound": ("Which end of the workload-factor range the plan is built from: low / typical / "
-                         "high [MIPS] (SG24-6299-00 §2.5: 20–200 tpm per MIPS)"),
-        "basis": ("What sizes the engines: composite = the servers' own traces summed per time step "
-                  "(SG24-6299-00 §2.3, needs traces); peak / avg = the sum of each server's util_peak_pct / "
-                  "util_avg_pct [%] (§2.4: MIPS = utilization × capacity × WLF)"),
-        "smt": ("Count SMT-2 on the IFLs [engines × uplift]; z13 and later have it (processor table, "
-                "colonykit catalog processors)"),
+        "target_util_pct": (
+            "Target maximum engine utilization at the sized load [%] (headroom = 100 − it). "
+            f"Default {reference.constant('target_util_pct'):g} %: "
+            f"{_constant_source('target_util_pct')}"
+        ),
+        "workload_class": (
+            "Workload class of every server (workload factor range [tpm/MIPS], "
+            "SG24-6299-00 §2.4–2.5); '(as inventory)' keeps each server's class. "
+            "List: colonykit catalog classes"
+        ),
+        "processor": (
+            "Target IBM Z generation (engine capacity [MIPS] at 1-way, largest n-way, SMT): "
+            "colonykit catalog processors lists each with its source"
+        ),
+        "sizing_bound": (
+            "Which end of the workload-factor range the plan is built from: low / typical / "
+            "high [MIPS] (SG24-6299-00 §2.5: 20–200 tpm per MIPS)"
+        ),
+        "basis": (
+            "What sizes the engines: composite = the servers' own traces summed per time step "
+            "(SG24-6299-00 §2.3, needs traces); peak / avg = the sum of each server's util_peak_pct / "
+            "util_avg_pct [%] (§2.4: MIPS = utilization × capacity × WLF)"
+        ),
+        "smt": (
+            "Count SMT-2 on the IFLs [engines × uplift]; z13 and later have it (processor table, "
+            "colonykit catalog processors)"
+        ),
         "hosts": "z/VM LPARs or Xen hosts [count]; guests are spread over them by MIPS and memory",
-        "design": ("Colony disk design: shared read-only and per-guest disks [GiB]; colonykit catalog "
-                   "designs lists the six with their sources"),
+        "design": (
+            "Colony disk design: shared read-only and per-guest disks [GiB]; colonykit catalog "
+            "designs lists the six with their sources"
+        ),
         "max_memory_overcommit_ratio": (
             "Limit of Σ guest virtual ÷ real storage [ratio]; finding CK002 over it. Default "
-            f"{reference.constant('max_memory_overcommit_ratio'):g}:1: {_constant_source('max_memory_overcommit_ratio')}"),
-        "memory_gib_per_host": ("Real storage per LPAR [GiB]; 0 = as much as the guests' virtual storage "
-                                "(1:1). Paging follows the scenario's paging rule (SG24-6299-00 §9.1.1)"),
+            f"{reference.constant('max_memory_overcommit_ratio'):g}:1: {_constant_source('max_memory_overcommit_ratio')}"
+        ),
+        "memory_gib_per_host": (
+            "Real storage per LPAR [GiB]; 0 = as much as the guests' virtual storage "
+            "(1:1). Paging follows the scenario's paging rule (SG24-6299-00 §9.1.1)"
+        ),
     }
 
 
@@ -192,12 +212,22 @@ class Controls:
         """
         t = scen.target
         return cls(
-            target_util_pct=float(t.target_util_pct if t.target_util_pct is not None
-                                  else reference.constant("target_util_pct")),
-            workload_class=AS_INVENTORY, processor=t.processor, sizing_bound=t.sizing_bound,
-            basis="composite" if scen.traces is not None else t.basis, smt=bool(t.smt), hosts=0 if t.hosts == "auto" else int(t.hosts), design=scen.design.name,
-            max_memory_overcommit_ratio=float(scen.rules.max_memory_overcommit_ratio
-                                              or reference.constant("max_memory_overcommit_ratio")),
+            target_util_pct=float(
+                t.target_util_pct
+                if t.target_util_pct is not None
+                else reference.constant("target_util_pct")
+            ),
+            workload_class=AS_INVENTORY,
+            processor=t.processor,
+            sizing_bound=t.sizing_bound,
+            basis="composite" if scen.traces is not None else t.basis,
+            smt=bool(t.smt),
+            hosts=0 if t.hosts == "auto" else int(t.hosts),
+            design=scen.design.name,
+            max_memory_overcommit_ratio=float(
+                scen.rules.max_memory_overcommit_ratio
+                or reference.constant("max_memory_overcommit_ratio")
+            ),
             memory_gib_per_host=t.memory_gib_per_host,
         )
 
@@ -247,8 +277,12 @@ class ExplorerModel:
     'z13'
     """
 
-    def __init__(self, scenario: plan.Scenario | str | Path, inventory: pd.DataFrame | None = None) -> None:
-        self.scenario = plan.load_scenario(scenario) if isinstance(scenario, str | Path) else scenario
+    def __init__(
+        self, scenario: plan.Scenario | str | Path, inventory: pd.DataFrame | None = None
+    ) -> None:
+        self.scenario = (
+            plan.load_scenario(scenario) if isinstance(scenario, str | Path) else scenario
+        )
         if inventory is None:
             if not self.scenario.inventory:
                 msg = "the explorer needs a scenario with an 'inventory'"
@@ -317,8 +351,11 @@ class ExplorerModel:
                 scen.design.name = controls.design
                 scen.design.overrides = {}
         except ValueError as exc:  # pydantic ValidationError
-            problems = plan.validation_problems(exc, "explorer controls", plan.Scenario) \
-                if hasattr(exc, "errors") else [str(exc)]
+            problems = (
+                plan.validation_problems(exc, "explorer controls", plan.Scenario)
+                if hasattr(exc, "errors")
+                else [str(exc)]
+            )
             msg = "; ".join(problems)
             raise InputError(msg, problems) from exc
         return scen
@@ -351,9 +388,12 @@ class ExplorerModel:
         """
         # staggering depends on the traces only: computed on the first build, reused afterwards
         first = self._staggering is None
-        result = plan.build_plan(self.scenario_for(controls), inventory=self.inventory_for(controls),
-                                 traces=self.traces if controls.basis == "composite" else None,
-                                 stagger_traces=first)
+        result = plan.build_plan(
+            self.scenario_for(controls),
+            inventory=self.inventory_for(controls),
+            traces=self.traces if controls.basis == "composite" else None,
+            stagger_traces=first,
+        )
         if first:
             self._staggering = result.extras.get("staggering", False)
         elif self._staggering:
@@ -363,8 +403,13 @@ class ExplorerModel:
             self._static_figures = {k: figs[k] for k in STATIC_FIGURES if k in figs}
         else:
             figs = {**plots.plan_figures(result, FIGURES), **self._static_figures}
-        return ExplorerState(controls=controls, result=result, figures=figs,
-                             headline=headline(result), findings=result.findings_frame())
+        return ExplorerState(
+            controls=controls,
+            result=result,
+            figures=figs,
+            headline=headline(result),
+            findings=result.findings_frame(),
+        )
 
     def update(self, **changes: Any) -> ExplorerState:
         """Apply control changes and return (and keep) the new state.
@@ -436,10 +481,19 @@ class ExplorerModel:
         """
         base = key_figures(self.baseline or self.state)
         cur = key_figures(self.state)
-        rows = [{"figure": k, "label": KEY_FIGURES[k][0], "unit": KEY_FIGURES[k][1],
-                 "baseline": base[k], "current": cur[k],
-                 "difference": (cur[k] - base[k]) if base[k] is not None and cur[k] is not None else None}
-                for k in KEY_FIGURES]
+        rows = [
+            {
+                "figure": k,
+                "label": KEY_FIGURES[k][0],
+                "unit": KEY_FIGURES[k][1],
+                "baseline": base[k],
+                "current": cur[k],
+                "difference": (cur[k] - base[k])
+                if base[k] is not None and cur[k] is not None
+                else None,
+            }
+            for k in KEY_FIGURES
+        ]
         return pd.DataFrame(rows).set_index("figure")
 
     # -- server edits
@@ -480,7 +534,9 @@ class ExplorerModel:
                 edited[col] = None
             edited[col] = edited[col].astype(object)
             edited.iloc[row, edited.columns.get_loc(col)] = value
-        canonical = validate_inventory(edited, source="server table", line_offset=1, line_word="row")
+        canonical = validate_inventory(
+            edited, source="server table", line_offset=1, line_word="row"
+        )
         old = self.inventory
         self.inventory = canonical
         try:
@@ -515,9 +571,13 @@ class ExplorerModel:
         elif scen.inventory:
             doc["inventory"] = os.path.relpath(scen.resolve(scen.inventory).resolve(), folder)
         if scen.traces is not None:
-            doc["traces"]["path"] = os.path.relpath(scen.resolve(scen.traces.path).resolve(), folder)
+            doc["traces"]["path"] = os.path.relpath(
+                scen.resolve(scen.traces.path).resolve(), folder
+            )
         if scen.design.file:
-            doc["design"]["file"] = os.path.relpath(scen.resolve(scen.design.file).resolve(), folder)
+            doc["design"]["file"] = os.path.relpath(
+                scen.resolve(scen.design.file).resolve(), folder
+            )
         return doc, new_inventory
 
     def save_scenario(self, path: str | Path) -> list[Path]:
@@ -550,11 +610,14 @@ class ExplorerModel:
             msg = f"save the scenario to a file name, but {target} is a folder"
             raise InputError(msg)
         doc, inv = self.scenario_document(target)
-        text = ("# colonykit scenario saved by the explorer (colonykit workshop)\n"
-                + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
+        text = "# colonykit scenario saved by the explorer (colonykit workshop)\n" + yaml.safe_dump(
+            doc, sort_keys=False, allow_unicode=True
+        )
         written = []
         if inv is not None:
-            written.append(atomic_write_text(target.parent / doc["inventory"], inv.to_csv(index=False)))
+            written.append(
+                atomic_write_text(target.parent / doc["inventory"], inv.to_csv(index=False))
+            )
         written.insert(0, atomic_write_text(target, text))
         return written
 
@@ -598,13 +661,21 @@ def headline_html(state: ExplorerState) -> str:
     k = key_figures(state)
     mips = h["mips"]
     too_big = [b for b in ("low", "typical", "high") if not h["fits_machine"].get(b, True)]
-    fit = (f"<p class='ck-error' style='color:#D55E00;margin:2px 0'>The {' / '.join(too_big)} estimate "
-           f"needs more engines than the largest {esc(h['processor'])} has ({h['max_engines']}).</p>"
-           if too_big else "")
-    per_host = "".join(f"<span class='ck-engines'>{cpus}</span>{'' if i == len(h['hosts']) - 1 else ' + '}"
-                       for i, cpus in enumerate(h["engines_per_host"]))
+    fit = (
+        f"<p class='ck-error' style='color:#D55E00;margin:2px 0'>The {' / '.join(too_big)} estimate "
+        f"needs more engines than the largest {esc(h['processor'])} has ({h['max_engines']}).</p>"
+        if too_big
+        else ""
+    )
+    per_host = "".join(
+        f"<span class='ck-engines'>{cpus}</span>{'' if i == len(h['hosts']) - 1 else ' + '}"
+        for i, cpus in enumerate(h["engines_per_host"])
+    )
     tiles = [
-        (per_host, f"engines per host ({len(h['hosts'])} host{'s' if len(h['hosts']) > 1 else ''})"),
+        (
+            per_host,
+            f"engines per host ({len(h['hosts'])} host{'s' if len(h['hosts']) > 1 else ''})",
+        ),
         (f"{mips.get('mips_' + h['bound'], 0):,.0f}", f"MIPS ({esc(h['bound'])} bound)"),
         (_fmt_num(k["white_space_pct"], "%"), "white space (traces)"),
         (f"{k['disk_gib']:,.1f}", f"GiB disk (−{h['disk_saving_vs_dedicated_pct']:.0f} %)"),
@@ -657,19 +728,30 @@ def export_status_html(state: ExplorerState, done: str, what: str) -> str:
     codes = list(dict.fromkeys(err["code"].astype(str)))
     first = str(err["message"].iloc[0])
     n = len(err)
-    return (f"<span class='ck-status ck-plan-errors' style='color:#D55E00;font-weight:bold'>"
-            f"{html.escape(what)} with {n} error finding{'s' if n != 1 else ''}: {html.escape(' '.join(codes))} "
-            f"({html.escape(first)}{'; …' if n > 1 else ''}); fix before provisioning. "
-            f"<span style='font-weight:normal'>{html.escape(done)}</span></span>")
+    return (
+        f"<span class='ck-status ck-plan-errors' style='color:#D55E00;font-weight:bold'>"
+        f"{html.escape(what)} with {n} error finding{'s' if n != 1 else ''}: {html.escape(' '.join(codes))} "
+        f"({html.escape(first)}{'; …' if n > 1 else ''}); fix before provisioning. "
+        f"<span style='font-weight:normal'>{html.escape(done)}</span></span>"
+    )
 
 
 def _findings_list(state: ExplorerState, limit: int | None = None) -> str:
     rows = list(state.findings.itertuples(index=False))
     shown = rows if limit is None else rows[:limit]
-    items = "".join(
-        f"<li class='ck-{html.escape(r.severity)}'><b>{html.escape(r.code)}</b> {html.escape(r.severity)}: "
-        f"{html.escape(r.message)}</li>" for r in shown) or "<li>no findings</li>"
-    more = f"<li>… {len(rows) - len(shown)} more (tab Hosts, findings)</li>" if len(rows) > len(shown) else ""
+    items = (
+        "".join(
+            f"<li class='ck-{html.escape(r.severity)}'><b>{html.escape(r.code)}</b> {html.escape(r.severity)}: "
+            f"{html.escape(r.message)}</li>"
+            for r in shown
+        )
+        or "<li>no findings</li>"
+    )
+    more = (
+        f"<li>… {len(rows) - len(shown)} more (tab Hosts, findings)</li>"
+        if len(rows) > len(shown)
+        else ""
+    )
     return f"<ul class='ck-findings' style='margin:2px 0'>{items}{more}</ul>"
 
 
@@ -686,13 +768,22 @@ def hosts_findings_html(state: ExplorerState) -> str:
     rows = "".join(
         f"<tr><td>{esc(hid)}</td><td>{cpus}</td><td>{g}</td><td>{mem:g}</td>"
         f"<td>{pg:g} ({pv})</td></tr>"
-        for hid, cpus, g, mem, pg, pv in zip(h["hosts"], h["engines_per_host"], h["guests_per_host"],
-                                             h["memory_gib_per_host"], h["paging_gib_per_host"],
-                                             h["paging_volumes_per_host"], strict=True))
-    return ("<table class='ck-hosts'><tr><th>host</th><th>engines</th><th>guests</th>"
-            "<th>real storage [GiB]</th><th>paging [GiB] (volumes)</th></tr>"
-            f"{rows}</table><p>Findings: {h['errors']} error(s), {h['warnings']} warning(s)</p>"
-            f"{_findings_list(state)}")
+        for hid, cpus, g, mem, pg, pv in zip(
+            h["hosts"],
+            h["engines_per_host"],
+            h["guests_per_host"],
+            h["memory_gib_per_host"],
+            h["paging_gib_per_host"],
+            h["paging_volumes_per_host"],
+            strict=True,
+        )
+    )
+    return (
+        "<table class='ck-hosts'><tr><th>host</th><th>engines</th><th>guests</th>"
+        "<th>real storage [GiB]</th><th>paging [GiB] (volumes)</th></tr>"
+        f"{rows}</table><p>Findings: {h['errors']} error(s), {h['warnings']} warning(s)</p>"
+        f"{_findings_list(state)}"
+    )
 
 
 def dashboard_layout(source: go.Figure, height_px: int = FIGURE_HEIGHT_PX) -> go.Figure:
@@ -722,7 +813,9 @@ def dashboard_layout(source: go.Figure, height_px: int = FIGURE_HEIGHT_PX) -> go
     source.layout.autosize = True
     title = source.layout.title.text or ""
     two_lines = len(title) > TITLE_ONE_LINE_CHARS and " (" in title and "<br>" not in title
-    if two_lines:  # a long title would be cut at a 450 px cell: its parenthesis goes to a second line
+    if (
+        two_lines
+    ):  # a long title would be cut at a 450 px cell: its parenthesis goes to a second line
         head, rest = title.split(" (", 1)
         source.layout.title.text = f"{head}<br><sup>({rest}</sup>"
     source.layout.margin = {**FIGURE_MARGIN, "t": FIGURE_MARGIN["t"] + (16 if two_lines else 0)}
@@ -821,7 +914,8 @@ def sync_figure(target: go.FigureWidget, source: go.Figure) -> None:
         The new figure whose traces and layout are copied.
     """
     same = len(target.data) == len(source.data) and all(
-        a.type == b.type for a, b in zip(target.data, source.data, strict=True))
+        a.type == b.type for a, b in zip(target.data, source.data, strict=True)
+    )
     if not same:
         target.data = ()
         target.add_traces(list(source.data))
@@ -867,11 +961,15 @@ def comparison_html(model: ExplorerModel) -> str:
         The explorer model (its pinned baseline and current state).
     """
     if model.baseline is None:
-        return ("<p class='ck-compare-hint' style='color:#555;margin:2px 0'>Pin a baseline to compare "
-                "settings side by side.</p>")
+        return (
+            "<p class='ck-compare-hint' style='color:#555;margin:2px 0'>Pin a baseline to compare "
+            "settings side by side.</p>"
+        )
     c = model.comparison()
-    head = "".join(f"<th>{html.escape(r.label)}{' [' + html.escape(r.unit) + ']' if r.unit else ''}</th>"
-                   for r in c.itertuples())
+    head = "".join(
+        f"<th>{html.escape(r.label)}{' [' + html.escape(r.unit) + ']' if r.unit else ''}</th>"
+        for r in c.itertuples()
+    )
 
     def row(name: str, col: str, diff: bool = False) -> str:
         cells = []
@@ -884,9 +982,11 @@ def comparison_html(model: ExplorerModel) -> str:
                 cells.append(f"<td>{_fmt_num(v)}</td>")
         return f"<tr class='ck-row-{col}'><td>{name}</td>{''.join(cells)}</tr>"
 
-    return (f"<div class='ck-compare-wrap'><table class='ck-compare'><tr><th></th>{head}</tr>"
-            f"{row('baseline', 'baseline')}{row('current', 'current')}"
-            f"{row('difference', 'difference', diff=True)}</table></div>")
+    return (
+        f"<div class='ck-compare-wrap'><table class='ck-compare'><tr><th></th>{head}</tr>"
+        f"{row('baseline', 'baseline')}{row('current', 'current')}"
+        f"{row('difference', 'difference', diff=True)}</table></div>"
+    )
 
 
 def inventory_html(model: ExplorerModel, highlight: str | None = None) -> str:
@@ -906,14 +1006,24 @@ def inventory_html(model: ExplorerModel, highlight: str | None = None) -> str:
     for r in inv[[c for c in cols if c in inv.columns]].itertuples(index=False):
         d = r._asdict()
         style = " style='background:#fff3c4'" if str(d["server"]) == highlight else ""
-        rows.append(f"<tr{style}>" + "".join(f"<td>{html.escape(str(d.get(c, '')))}</td>" for c in cols)
-                    + "</tr>")
-    return (f"<div style='max-height:520px;overflow:auto'><table class='ck-hosts ck-inventory'><tr>{head}</tr>"
-            f"{''.join(rows)}</table></div>")
+        rows.append(
+            f"<tr{style}>"
+            + "".join(f"<td>{html.escape(str(d.get(c, '')))}</td>" for c in cols)
+            + "</tr>"
+        )
+    return (
+        f"<div style='max-height:520px;overflow:auto'><table class='ck-hosts ck-inventory'><tr>{head}</tr>"
+        f"{''.join(rows)}</table></div>"
+    )
 
 
-def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | None = None,
-             export_dir: str | Path = "out/explorer", replace_figures: bool = False) -> Any:
+def explorer(
+    scenario: plan.Scenario | str | Path,
+    *,
+    inventory: pd.DataFrame | None = None,
+    export_dir: str | Path = "out/explorer",
+    replace_figures: bool = False,
+) -> Any:
     """The explorer panel (an ``ipywidgets.HBox``) for a scenario: controls left, results right.
 
     Left column: the controls (each with a tooltip naming its unit and source), *Pin
@@ -959,78 +1069,183 @@ def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | 
     style = {"description_width": "140px"}
     lay = w.Layout(width="350px")
     controls: dict[str, Any] = {
-        "target_util_pct": w.IntSlider(value=round(c.target_util_pct), min=30, max=100, step=5,
-                                       description="target util [%]", continuous_update=False,
-                                       style=style, layout=lay),
-        "workload_class": w.Dropdown(options=ch["workload_class"], value=c.workload_class,
-                                     description="workload class", style=style, layout=lay),
-        "processor": w.Dropdown(options=ch["processor"], value=c.processor, description="target generation",
-                                style=style, layout=lay),
-        "sizing_bound": w.ToggleButtons(options=ch["sizing_bound"], value=c.sizing_bound,
-                                        description="sizing bound", style={**style, "button_width": "84px"}),
-        "basis": w.ToggleButtons(options=ch["basis"] if model.scenario.traces is not None else ["peak", "avg"],
-                                 value=c.basis, description="basis",
-                                 style={**style, "button_width": "84px"}),
+        "target_util_pct": w.IntSlider(
+            value=round(c.target_util_pct),
+            min=30,
+            max=100,
+            step=5,
+            description="target util [%]",
+            continuous_update=False,
+            style=style,
+            layout=lay,
+        ),
+        "workload_class": w.Dropdown(
+            options=ch["workload_class"],
+            value=c.workload_class,
+            description="workload class",
+            style=style,
+            layout=lay,
+        ),
+        "processor": w.Dropdown(
+            options=ch["processor"],
+            value=c.processor,
+            description="target generation",
+            style=style,
+            layout=lay,
+        ),
+        "sizing_bound": w.ToggleButtons(
+            options=ch["sizing_bound"],
+            value=c.sizing_bound,
+            description="sizing bound",
+            style={**style, "button_width": "84px"},
+        ),
+        "basis": w.ToggleButtons(
+            options=ch["basis"] if model.scenario.traces is not None else ["peak", "avg"],
+            value=c.basis,
+            description="basis",
+            style={**style, "button_width": "84px"},
+        ),
         "smt": w.Checkbox(value=c.smt, description="SMT-2 on IFLs", style=style, layout=lay),
-        "hosts": w.IntSlider(value=c.hosts, min=0, max=16, step=1, description="LPARs / hosts",
-                             continuous_update=False, style=style, layout=lay),
-        "design": w.Dropdown(options=ch["design"], value=c.design, description="design", style=style,
-                             layout=lay),
-        "max_memory_overcommit_ratio": w.FloatSlider(value=c.max_memory_overcommit_ratio, min=1.0, max=4.0,
-                                                     step=0.1, description="overcommit limit",
-                                                     continuous_update=False, style=style, layout=lay),
-        "memory_gib_per_host": w.BoundedFloatText(value=c.memory_gib_per_host or 0.0, min=0, max=16384,
-                                                  step=1, description="real GiB / LPAR",
-                                                  style=style, layout=lay),
+        "hosts": w.IntSlider(
+            value=c.hosts,
+            min=0,
+            max=16,
+            step=1,
+            description="LPARs / hosts",
+            continuous_update=False,
+            style=style,
+            layout=lay,
+        ),
+        "design": w.Dropdown(
+            options=ch["design"], value=c.design, description="design", style=style, layout=lay
+        ),
+        "max_memory_overcommit_ratio": w.FloatSlider(
+            value=c.max_memory_overcommit_ratio,
+            min=1.0,
+            max=4.0,
+            step=0.1,
+            description="overcommit limit",
+            continuous_update=False,
+            style=style,
+            layout=lay,
+        ),
+        "memory_gib_per_host": w.BoundedFloatText(
+            value=c.memory_gib_per_host or 0.0,
+            min=0,
+            max=16384,
+            step=1,
+            description="real GiB / LPAR",
+            style=style,
+            layout=lay,
+        ),
     }
     rows = []
     for name, wid in controls.items():
         wid.tooltip = tips[name]
         wid.add_class(f"ck-control-{name}")
-        info = w.HTML(f"<span class='ck-tip' title='{html.escape(tips[name], quote=True)}' "
-                      "style='cursor:help;color:#0072B2;font-weight:bold;border:1px solid #0072B2;"
-                      "border-radius:50%;padding:0 5px;font-size:.8em'>?</span>",
-                      layout=w.Layout(width="18px"))
+        info = w.HTML(
+            f"<span class='ck-tip' title='{html.escape(tips[name], quote=True)}' "
+            "style='cursor:help;color:#0072B2;font-weight:bold;border:1px solid #0072B2;"
+            "border-radius:50%;padding:0 5px;font-size:.8em'>?</span>",
+            layout=w.Layout(width="18px"),
+        )
         info.add_class(f"ck-tip-{name}")
         rows.append(w.HBox([wid, info]))
-    figures: dict[str, Any] = {name: figure_widget(model.state.figures[name])
-                               for name in FIGURES if name in model.state.figures}
-    static = [figure_widget(model.state.figures[name], FIGURE_HEIGHT_PX + 60)
-              for name in STATIC_FIGURES if name in model.state.figures]
+    figures: dict[str, Any] = {
+        name: figure_widget(model.state.figures[name])
+        for name in FIGURES
+        if name in model.state.figures
+    }
+    static = [
+        figure_widget(model.state.figures[name], FIGURE_HEIGHT_PX + 60)
+        for name in STATIC_FIGURES
+        if name in model.state.figures
+    ]
     head = w.HTML(headline_html(model.state))
     compare = w.HTML(comparison_html(model))
     status = w.HTML("<span class='ck-status'>ready</span>")
-    export_dir_w = w.Text(value=str(export_dir), description="export to", style=style, layout=lay,
-                          tooltip="Folder the buttons below write to (created when missing)")
-    button = w.Button(description="Export plan", button_style="primary", icon="download",
-                      tooltip="Write plan.yaml and the provisioning files (render/…) of the current plan")
-    pin = w.Button(description="Pin baseline", icon="thumb-tack",
-                   tooltip="Keep the current setting as the baseline: engines, MIPS, white space, disk, "
-                           "memory and paging are shown side by side with the difference")
-    save = w.Button(description="Save scenario", icon="save",
-                    tooltip="Write scenario.yaml with the current controls (and the edited inventory "
-                            "beside it): colonykit plan on it gives this plan")
-    report_b = w.Button(description="Export report", icon="file",
-                        tooltip="Write report.html, tables.xlsx and (with Chromium) report.pdf of the "
-                                "current plan")
+    export_dir_w = w.Text(
+        value=str(export_dir),
+        description="export to",
+        style=style,
+        layout=lay,
+        tooltip="Folder the buttons below write to (created when missing)",
+    )
+    button = w.Button(
+        description="Export plan",
+        button_style="primary",
+        icon="download",
+        tooltip="Write plan.yaml and the provisioning files (render/…) of the current plan",
+    )
+    pin = w.Button(
+        description="Pin baseline",
+        icon="thumb-tack",
+        tooltip="Keep the current setting as the baseline: engines, MIPS, white space, disk, "
+        "memory and paging are shown side by side with the difference",
+    )
+    save = w.Button(
+        description="Save scenario",
+        icon="save",
+        tooltip="Write scenario.yaml with the current controls (and the edited inventory "
+        "beside it): colonykit plan on it gives this plan",
+    )
+    report_b = w.Button(
+        description="Export report",
+        icon="file",
+        tooltip="Write report.html, tables.xlsx and (with Chromium) report.pdf of the current plan",
+    )
 
     # -- server table: pick a line, change utilization, class or count, apply
     names = model.inventory["server"].astype(str).tolist()
     classes = [str(x) for x in reference.workload_classes().index]
     ed: dict[str, Any] = {
-        "server": w.Dropdown(options=names, description="server", style=style, layout=lay,
-                             tooltip="Inventory line to change"),
-        "util_avg_pct": w.BoundedFloatText(min=0, max=100, step=1, description="util avg [%]", style=style,
-                                           layout=lay, tooltip="Average CPU utilization [%] (0–100)"),
-        "util_peak_pct": w.BoundedFloatText(min=0, max=100, step=1, description="util peak [%]", style=style,
-                                            layout=lay, tooltip="Peak CPU utilization [%] (0–100, ≥ avg)"),
-        "workload_class": w.Dropdown(options=classes, description="workload class", style=style, layout=lay,
-                                     tooltip="Workload class (colonykit catalog classes)"),
-        "count": w.BoundedIntText(min=1, max=100000, description="count", style=style, layout=lay,
-                                  tooltip="Identical servers on this line [servers]"),
+        "server": w.Dropdown(
+            options=names,
+            description="server",
+            style=style,
+            layout=lay,
+            tooltip="Inventory line to change",
+        ),
+        "util_avg_pct": w.BoundedFloatText(
+            min=0,
+            max=100,
+            step=1,
+            description="util avg [%]",
+            style=style,
+            layout=lay,
+            tooltip="Average CPU utilization [%] (0–100)",
+        ),
+        "util_peak_pct": w.BoundedFloatText(
+            min=0,
+            max=100,
+            step=1,
+            description="util peak [%]",
+            style=style,
+            layout=lay,
+            tooltip="Peak CPU utilization [%] (0–100, ≥ avg)",
+        ),
+        "workload_class": w.Dropdown(
+            options=classes,
+            description="workload class",
+            style=style,
+            layout=lay,
+            tooltip="Workload class (colonykit catalog classes)",
+        ),
+        "count": w.BoundedIntText(
+            min=1,
+            max=100000,
+            description="count",
+            style=style,
+            layout=lay,
+            tooltip="Identical servers on this line [servers]",
+        ),
     }
-    apply_b = w.Button(description="Apply to server", button_style="warning", icon="check",
-                       tooltip="Rebuild the plan with this server changed")
+    apply_b = w.Button(
+        description="Apply to server",
+        button_style="warning",
+        icon="check",
+        tooltip="Rebuild the plan with this server changed",
+    )
     inv_html = w.HTML(inventory_html(model))
 
     def load_server(_change: Any = None) -> None:
@@ -1050,16 +1265,22 @@ def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | 
     def show(state: ExplorerState) -> None:
         for name, fw in list(figures.items()):
             source = state.figures[name]
-            if replace_figures:  # a new widget per figure: Voilà drops FigureWidget's in-place deltas
+            if (
+                replace_figures
+            ):  # a new widget per figure: Voilà drops FigureWidget's in-place deltas
                 figures[name] = figure_widget(source)
                 slots[name].children = (figures[name],)
             else:
-                sync_figure(fw, dashboard_layout(source))  # the dashboard's size, sent with the one update
+                sync_figure(
+                    fw, dashboard_layout(source)
+                )  # the dashboard's size, sent with the one update
         head.value = headline_html(state)
         compare.value = comparison_html(model)
 
     def error(exc: Exception) -> None:
-        status.value = f"<span class='ck-status ck-error' style='color:#D55E00'>{html.escape(str(exc))}</span>"
+        status.value = (
+            f"<span class='ck-status ck-error' style='color:#D55E00'>{html.escape(str(exc))}</span>"
+        )
 
     def on_change(_change: Any = None) -> None:
         try:
@@ -1074,8 +1295,9 @@ def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | 
             # holds the saved scenario and the report, which the tree must not replace
             target = Path(export_dir_w.value) / "plan"
             panel.exported = model.export(target)
-            status.value = export_status_html(model.state, f"exported {len(panel.exported)} files to "
-                                              f"{target}", "Plan exported")
+            status.value = export_status_html(
+                model.state, f"exported {len(panel.exported)} files to {target}", "Plan exported"
+            )
         except (ColonykitError, OSError) as exc:
             error(exc)
 
@@ -1087,8 +1309,10 @@ def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | 
     def on_save(_button: Any = None) -> None:
         try:
             panel.saved = model.save_scenario(Path(export_dir_w.value) / "scenario.yaml")
-            status.value = (f"<span class='ck-status'>saved {html.escape(str(panel.saved[0]))}"
-                            f"{' and the inventory' if len(panel.saved) > 1 else ''}</span>")
+            status.value = (
+                f"<span class='ck-status'>saved {html.escape(str(panel.saved[0]))}"
+                f"{' and the inventory' if len(panel.saved) > 1 else ''}</span>"
+            )
         except (ColonykitError, OSError) as exc:
             error(exc)
 
@@ -1097,16 +1321,22 @@ def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | 
         try:
             panel.reported = model.export_report(export_dir_w.value)
             status.value = export_status_html(
-                model.state, f"reported: {', '.join(p.name for p in panel.reported)} in {export_dir_w.value}",
-                "Report written")
+                model.state,
+                f"reported: {', '.join(p.name for p in panel.reported)} in {export_dir_w.value}",
+                "Report written",
+            )
         except (ColonykitError, OSError) as exc:
             error(exc)
 
     def on_apply(_button: Any = None) -> None:
         try:
-            show(model.edit_server(ed["server"].value, **{k: ed[k].value for k in EDITABLE_COLUMNS}))
+            show(
+                model.edit_server(ed["server"].value, **{k: ed[k].value for k in EDITABLE_COLUMNS})
+            )
             inv_html.value = inventory_html(model, highlight=ed["server"].value)
-            status.value = f"<span class='ck-status'>server {html.escape(ed['server'].value)} changed</span>"
+            status.value = (
+                f"<span class='ck-status'>server {html.escape(ed['server'].value)} changed</span>"
+            )
         except ColonykitError as exc:
             error(exc)
 
@@ -1120,26 +1350,43 @@ def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | 
     ed["server"].observe(load_server, names="value")
     load_server()
     buttons = w.VBox([w.HBox([pin, save]), w.HBox([button, report_b])])
-    left = w.VBox([w.HTML(f"<b>Scenario {html.escape(str(model.scenario.name))}</b><br><span "
-                          "style='color:#666'>hover a control for its unit and source</span>"),
-                   *rows, export_dir_w, buttons, status],
-                  layout=w.Layout(width="390px", min_width="390px", flex="0 0 390px"))
+    left = w.VBox(
+        [
+            w.HTML(
+                f"<b>Scenario {html.escape(str(model.scenario.name))}</b><br><span "
+                "style='color:#666'>hover a control for its unit and source</span>"
+            ),
+            *rows,
+            export_dir_w,
+            buttons,
+            status,
+        ],
+        layout=w.Layout(width="390px", min_width="390px", flex="0 0 390px"),
+    )
     left.add_class("ck-left")
     slots = {name: w.Box([fw], layout=w.Layout(min_width="0")) for name, fw in figures.items()}
-    grid = w.GridBox(list(slots.values()),
-                     layout=w.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))", width="100%"))
+    grid = w.GridBox(
+        list(slots.values()),
+        layout=w.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))", width="100%"),
+    )
     grid.add_class("ck-charts")
-    servers_tab = w.HBox([w.VBox([*ed.values(), apply_b], layout=w.Layout(min_width="360px")), inv_html])
+    servers_tab = w.HBox(
+        [w.VBox([*ed.values(), apply_b], layout=w.Layout(min_width="360px")), inv_html]
+    )
     servers_tab.add_class("ck-servers")
     hosts_tab = w.VBox([head_hosts := w.HTML(hosts_findings_html(model.state)), *static])
     tabs = w.Tab(children=[grid, servers_tab, hosts_tab])
     for i, t in enumerate(("Charts", "Servers", "Hosts, findings, white space")):
         tabs.set_title(i, t)
     # the right column takes the rest of the row; below 390 + 640 px it goes under the controls
-    right = w.VBox([head, compare, tabs], layout=w.Layout(flex="1 1 640px", width="auto", min_width="0"))
+    right = w.VBox(
+        [head, compare, tabs], layout=w.Layout(flex="1 1 640px", width="auto", min_width="0")
+    )
     right.add_class("ck-right")
-    panel = w.HBox([w.HTML(_DASH_CSS), chart_fitter(), left, right],
-                   layout=w.Layout(width="100%", flex_flow="row wrap"))
+    panel = w.HBox(
+        [w.HTML(_DASH_CSS), chart_fitter(), left, right],
+        layout=w.Layout(width="100%", flex_flow="row wrap"),
+    )
     panel.add_class("ck-explorer")
 
     def refresh_hosts(_change: Any = None) -> None:
@@ -1167,7 +1414,9 @@ def explorer(scenario: plan.Scenario | str | Path, *, inventory: pd.DataFrame | 
     return panel
 
 
-def dashboard(scenario: plan.Scenario | str | Path, *, export_dir: str | Path = "out/workshop") -> Any:
+def dashboard(
+    scenario: plan.Scenario | str | Path, *, export_dir: str | Path = "out/workshop"
+) -> Any:
     """The workshop dashboard (what ``colonykit workshop`` serves with Voilà): :func:`explorer` full width,
     figures replaced on each update (``replace_figures=True``).
 

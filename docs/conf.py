@@ -106,15 +106,22 @@ def _model_fields(app, what, name, obj, options, lines):
         if field in documented or not info.description:
             continue
         kind = getattr(info.annotation, "__name__", None)
-        entries += [f"{field} : {kind}" if kind in ("str", "int", "float", "bool") else field,
-                    f"    {info.description}"]
+        entries += [
+            f"{field} : {kind}" if kind in ("str", "int", "float", "bool") else field,
+            f"    {info.description}",
+        ]
     if not entries:
         return
     for i, line in enumerate(lines):
-        if line.strip() == "Parameters" and i + 1 < len(lines) and set(lines[i + 1].strip()) == {"-"}:
+        if (
+            line.strip() == "Parameters"
+            and i + 1 < len(lines)
+            and set(lines[i + 1].strip()) == {"-"}
+        ):
             end = i + 2
-            while end < len(lines) and not (end + 1 < len(lines) and lines[end].strip()
-                                            and set(lines[end + 1].strip()) == {"-"}):
+            while end < len(lines) and not (
+                end + 1 < len(lines) and lines[end].strip() and set(lines[end + 1].strip()) == {"-"}
+            ):
                 end += 1
             while end > i + 2 and not lines[end - 1].strip():
                 end -= 1

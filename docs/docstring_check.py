@@ -46,7 +46,8 @@ def public_modules() -> list[str]:
     """Dotted names of colonykit's public modules (no part starts with ``_``), sorted."""
     package = importlib.import_module(PACKAGE)
     names = [PACKAGE] + [
-        m.name for m in pkgutil.walk_packages(package.__path__, PACKAGE + ".")
+        m.name
+        for m in pkgutil.walk_packages(package.__path__, PACKAGE + ".")
         if not any(part.startswith("_") for part in m.name.split("."))
     ]
     return sorted(names)
@@ -105,9 +106,14 @@ def problems(name: str, obj: Any) -> list[tuple[str, str]]:
     from numpydoc.validate import validate
 
     wanted = checks()
-    if inspect.ismodule(obj):  # numpydoc cannot locate a module's "def" line; a module has no parameters
-        return [("GL08", "The object does not have a docstring")] if (
-            "GL08" in wanted and not (obj.__doc__ or "").strip()) else []
+    if inspect.ismodule(
+        obj
+    ):  # numpydoc cannot locate a module's "def" line; a module has no parameters
+        return (
+            [("GL08", "The object does not have a docstring")]
+            if ("GL08" in wanted and not (obj.__doc__ or "").strip())
+            else []
+        )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         report = validate(name)
@@ -148,8 +154,10 @@ def residuals() -> set[tuple[str, str]]:
 
 def write_residuals(found: dict[tuple[str, str], str]) -> None:
     """Rewrite ``docs/docstring_residuals.txt`` from ``found`` (``python docs/docstring_check.py``)."""
-    head = ("# Known numpydoc failures (docs/docstring_check.py): fix the docstring, then delete the line.\n"
-            "# tests/test_docstrings.py fails on a failure not listed here and on a line that no longer fails.\n")
+    head = (
+        "# Known numpydoc failures (docs/docstring_check.py): fix the docstring, then delete the line.\n"
+        "# tests/test_docstrings.py fails on a failure not listed here and on a line that no longer fails.\n"
+    )
     body = "".join(f"{name} {code}  {msg}\n" for (name, code), msg in sorted(found.items()))
     RESIDUALS.write_text(head + body, encoding="utf-8")
 

@@ -14,7 +14,9 @@ TESTS_DATA_DIR = Path(__file__).resolve().parent / "data"
 SHARED_DATA_DIR = REPO_ROOT.parent / "shared" / "data"
 
 settings.register_profile(
-    "colonykit", deadline=None, max_examples=60,
+    "colonykit",
+    deadline=None,
+    max_examples=60,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "colonykit"))
@@ -50,8 +52,12 @@ def shared_data() -> Path:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true", default=False,
-                     help="rewrite golden files from the current output; review them with git diff")
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite golden files from the current output; review them with git diff",
+    )
 
 
 @pytest.fixture
@@ -71,8 +77,16 @@ def check_golden(request: pytest.FixtureRequest):
             pytest.fail(f"golden file {path} is missing: create it with pytest --update-golden")
         expected = path.read_text(encoding="utf-8")
         if text != expected:
-            diff = "".join(difflib.unified_diff(expected.splitlines(True), text.splitlines(True),
-                                                f"{path.name} (golden)", f"{path.name} (now)"))
-            pytest.fail(f"output differs from {path} (pytest --update-golden, then git diff):\n{diff}")
+            diff = "".join(
+                difflib.unified_diff(
+                    expected.splitlines(True),
+                    text.splitlines(True),
+                    f"{path.name} (golden)",
+                    f"{path.name} (now)",
+                )
+            )
+            pytest.fail(
+                f"output differs from {path} (pytest --update-golden, then git diff):\n{diff}"
+            )
 
     return check

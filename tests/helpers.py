@@ -60,5 +60,7 @@ def minima_known(reason: str, *, pandas: str | None = None, pydantic: str | None
 
     import pytest
 
-    if (pandas and md.version("pandas") == pandas) or (pydantic and md.version("pydantic") == pydantic):
+    if (pandas and md.version("pandas") == pandas) or (
+        pydantic and md.version("pydantic") == pydantic
+    ):
         pytest.xfail(f"known at the minima: {reason}")

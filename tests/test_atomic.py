@@ -53,7 +53,10 @@ def test_tree_replaces_the_whole_folder_and_drops_stale_files(tmp_path: Path) ->
     atomic_write_tree(out, {"a.txt": "1", "sub/b.txt": "2", "sub/c.txt": "3"})
     atomic_write_tree(out, {"a.txt": "4", "sub/b.txt": "5"})
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == [
-        ".colonykit-tree", "a.txt", "sub/b.txt"]
+        ".colonykit-tree",
+        "a.txt",
+        "sub/b.txt",
+    ]
     assert [p.name for p in tmp_path.iterdir()] == ["o[1]"]  # no staging folder left
 
 
@@ -92,8 +95,9 @@ def test_single_files_refuse_non_regular_targets(tmp_path: Path) -> None:
 def test_secret_files_are_0600(tmp_path: Path) -> None:
     mask = os.umask(0o022)
     try:
-        written = atomic_write_tree(tmp_path / "o", {"USER.DIRECT": "USER A S3CRET 1G", "b.json": "{}"},
-                                    secrets=["S3CRET"])
+        written = atomic_write_tree(
+            tmp_path / "o", {"USER.DIRECT": "USER A S3CRET 1G", "b.json": "{}"}, secrets=["S3CRET"]
+        )
     finally:
         os.umask(mask)
     assert [_mode(p) for p in written] == [0o600, 0o644]

@@ -15,8 +15,13 @@ TESTS = Path(__file__).resolve().parent
 def _skip_calls(path: Path) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
-                node.func.attr == "skip" and node.args and isinstance(node.args[0], ast.Constant | ast.JoinedStr):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "skip"
+            and node.args
+            and isinstance(node.args[0], ast.Constant | ast.JoinedStr)
+        ):
             text = ast.unparse(node.args[0]).lower()
             if "bundled" in text or "data/" in text or "not present" in text:
                 found.append(f"{path.name}:{node.lineno} {text}")
@@ -24,8 +29,12 @@ def _skip_calls(path: Path) -> list[str]:
 
 
 def test_no_test_skips_when_bundled_data_is_missing():
-    offenders = [hit for p in sorted(TESTS.rglob("*.py")) if p.name != "conftest.py"
-                 for hit in _skip_calls(p)]
+    offenders = [
+        hit
+        for p in sorted(TESTS.rglob("*.py"))
+        if p.name != "conftest.py"
+        for hit in _skip_calls(p)
+    ]
     assert offenders == []
 
 

@@ -63,7 +63,9 @@ def test_erlang_c_known_values():
     expect = top / (sum(a**k / math.factorial(k) for k in range(c)) + top)
     assert float(channels.erlang_c(3, 2.0)) == pytest.approx(expect)
     assert float(channels.erlang_c(2, 2.5)) == 1.0  # saturated
-    assert float(channels.erlang_c(100_000, 5.4)) == 0.0  # many paths: no wait (early exit on underflow)
+    assert (
+        float(channels.erlang_c(100_000, 5.4)) == 0.0
+    )  # many paths: no wait (early exit on underflow)
 
 
 def test_erlang_c_vectorized_matches_scalar():
@@ -130,7 +132,9 @@ def test_escon_calibrated_on_the_seeds_measurements():
     # connect time of ~16 blocks (3-4 MB/s / 54 I/O/s = 64 KB): seed measured 14 ms; before 4.6 ms
     assert channels.connect_ms_for_blocks(16) == pytest.approx(14.0, rel=0.06)
     # the same law reproduces the seed's "14 ms × 54 I/O per second ... about 75% busy" within 6 %
-    assert channels.path_busy_pct(channels.connect_ms_for_blocks(16), 54) == pytest.approx(75, rel=0.06)
+    assert channels.path_busy_pct(channels.connect_ms_for_blocks(16), 54) == pytest.approx(
+        75, rel=0.06
+    )
 
 
 def test_connect_fit_is_the_bundled_constants_and_reports_errors():
@@ -138,8 +142,9 @@ def test_connect_fit_is_the_bundled_constants_and_reports_errors():
     # by hand: with the intercept at its bound 0, b = Σxy / Σx² = (1 + 108 + 224) / (1 + 144 + 256)
     assert over == pytest.approx(0.0, abs=1e-12)
     assert per_block == pytest.approx(333 / 401)
-    assert reference.constant("connect_effective_mb_per_s") == pytest.approx(4096 / (333 / 401) / 1000,
-                                                                                abs=5e-4)
+    assert reference.constant("connect_effective_mb_per_s") == pytest.approx(
+        4096 / (333 / 401) / 1000, abs=5e-4
+    )
     assert reference.constant("connect_overhead_ms") == pytest.approx(over)
     assert f["error_pct"].abs().max() < 20
     assert len(f) == 3 and f["source"].str.contains("seed 003").all()
@@ -158,24 +163,31 @@ def test_linux_chains_raise_connect_time():
     # calibrated law: 333/401 ms per 4-KiB block (seed 003 §8.10.2-8.10.3); 130 blocks = 108 ms
     assert channels.connect_ms_for_blocks(130) == pytest.approx(130 * 333 / 401, rel=1e-4)
     # an explicit nominal rate still works: 130 × 4 KiB at 17 MB/s = 31.3 ms + 0.76 ms
-    assert channels.connect_ms_for_blocks(130, 17, 0.76) == pytest.approx(0.76 + 130 * 4096 / 17e6 * 1000)
+    assert channels.connect_ms_for_blocks(130, 17, 0.76) == pytest.approx(
+        0.76 + 130 * 4096 / 17e6 * 1000
+    )
     # one 4 KiB block: the seed's 1.0 ms record-cache connect (§8.10.2), within the fit's 17 %
     assert channels.connect_ms_for_blocks(1) == pytest.approx(1.0, rel=0.2)
     f = channels.chained_io_effect(54)
     assert f["blocks_per_io"].tolist() == [1, 8, 16, 32, 64, 130]
     assert f["connect_ms"].is_monotonic_increasing
     assert f["paths_needed"].iloc[-1] == math.ceil(130 * 333 / 401 * 54 / 10 / 50)  # 583 % -> 12
-    assert f["max_io_rate_per_path_per_s"].iloc[0] == pytest.approx(50 * 10 / f["connect_ms"].iloc[0])
+    assert f["max_io_rate_per_path_per_s"].iloc[0] == pytest.approx(
+        50 * 10 / f["connect_ms"].iloc[0]
+    )
 
 
-@pytest.mark.parametrize(("kwargs", "match"), [
-    ({"io_rate_per_s": -1, "connect_ms": 4}, "io_rate_per_s"),
-    ({"io_rate_per_s": 10, "connect_ms": float("nan")}, "connect_ms"),
-    ({"io_rate_per_s": 10, "connect_ms": 4, "paths": 0}, "paths"),
-    ({"io_rate_per_s": 10, "connect_ms": 4, "paths": 1.5}, "paths"),
-    ({"io_rate_per_s": 10, "connect_ms": 4, "max_busy_pct": 0}, "max_busy_pct"),
-    ({"io_rate_per_s": 10, "connect_ms": 4, "max_busy_pct": 120}, "max_busy_pct"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"io_rate_per_s": -1, "connect_ms": 4}, "io_rate_per_s"),
+        ({"io_rate_per_s": 10, "connect_ms": float("nan")}, "connect_ms"),
+        ({"io_rate_per_s": 10, "connect_ms": 4, "paths": 0}, "paths"),
+        ({"io_rate_per_s": 10, "connect_ms": 4, "paths": 1.5}, "paths"),
+        ({"io_rate_per_s": 10, "connect_ms": 4, "max_busy_pct": 0}, "max_busy_pct"),
+        ({"io_rate_per_s": 10, "connect_ms": 4, "max_busy_pct": 120}, "max_busy_pct"),
+    ],
+)
 def test_bad_input(kwargs, match):
     with pytest.raises(InputError, match=match):
         channels.channel_load(**kwargs)

@@ -28,7 +28,13 @@ def test_designs_json_contract(capsys) -> None:
     frame = designs.compare(26)
     assert [r["design"] for r in rows] == list(frame.index)
     for r in rows:
-        assert {"design", "shared_gib", "per_guest_gib", "total_gib", "saving_vs_dedicated_pct"} <= set(r)
+        assert {
+            "design",
+            "shared_gib",
+            "per_guest_gib",
+            "total_gib",
+            "saving_vs_dedicated_pct",
+        } <= set(r)
         assert r["total_gib"] == pytest.approx(frame.loc[r["design"], "total_gib"])
     code, out, _ = _run(capsys, "designs", "--guests", "26")
     assert code == 0 and "zvm-basevol-guestvol" in out
@@ -57,7 +63,11 @@ def test_plan_writes_valid_files(tmp_path, capsys) -> None:
 
     assert redact_secrets(written) == doc["plan"]  # the same plan, passwords redacted on stdout
     assert REDACTED in out and "XXXXXXXX" not in out
-    assert [f["code"] for f in doc["findings"]] == ["CK012", "CK019", "CK019"]  # CK019: what Feilong and libvirt cannot carry
+    assert [f["code"] for f in doc["findings"]] == [
+        "CK012",
+        "CK019",
+        "CK019",
+    ]  # CK019: what Feilong and libvirt cannot carry
     code, out, _ = _run(capsys, "plan", EXAMPLE, "--out", str(out_dir))
     assert code == 0 and "26 guests" in out
 
@@ -66,19 +76,26 @@ def test_plan_exit_1_on_error_findings(tmp_path, capsys) -> None:
     s = write_scenario(tmp_path, **{"target.memory_gib_per_host": 8})
     code, out, _ = _run(capsys, "plan", str(s), "--out", str(tmp_path / "o"))
     assert code == 1 and "CK002" in out
-    jsonschema.validate(yaml.safe_load((tmp_path / "o" / "plan.yaml").read_text()), export.shipped_schema())
+    jsonschema.validate(
+        yaml.safe_load((tmp_path / "o" / "plan.yaml").read_text()), export.shipped_schema()
+    )
 
 
-@pytest.mark.parametrize("changes", [
-    {"design.name": "zvm-magic"},
-    {"target.memory_gb_per_host": 8},
-    {"colour": "blue"},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"design.name": "zvm-magic"},
+        {"target.memory_gb_per_host": 8},
+        {"colour": "blue"},
+    ],
+)
 def test_plan_bad_input_exit_2_nothing_written(tmp_path, capsys, changes) -> None:
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     (out_dir / "plan.yaml").write_text("old plan\n")
-    code, out, err = _run(capsys, "plan", str(write_scenario(tmp_path, **changes)), "--out", str(out_dir))
+    code, out, err = _run(
+        capsys, "plan", str(write_scenario(tmp_path, **changes)), "--out", str(out_dir)
+    )
     assert code == 2 and err.startswith("error:") and "Traceback" not in err and out == ""
     assert sorted(p.name for p in out_dir.iterdir()) == ["plan.yaml"]
     assert (out_dir / "plan.yaml").read_text() == "old plan\n"
@@ -120,10 +137,13 @@ def test_validate_and_render_hand_edited(tmp_path, capsys) -> None:
     # the edit outgrows the paging space: validate gates (exit 1), render refuses without --force
     code, out, _ = _run(capsys, "validate", str(edited))
     assert code == 1 and "ERROR   CK003" in out
-    code, _, err = _run(capsys, "render", str(edited), "--target", "zvm", "--out", str(tmp_path / "r"))
+    code, _, err = _run(
+        capsys, "render", str(edited), "--target", "zvm", "--out", str(tmp_path / "r")
+    )
     assert code == 1 and "CK003" in err and "--force" in err and not (tmp_path / "r").exists()
-    code, out, _ = _run(capsys, "render", str(edited), "--target", "zvm", "--out", str(tmp_path / "r"),
-                        "--force")
+    code, out, _ = _run(
+        capsys, "render", str(edited), "--target", "zvm", "--out", str(tmp_path / "r"), "--force"
+    )
     assert code == 1
     text = (tmp_path / "r" / "zvm" / "lpar1" / "USER.DIRECT").read_text()
     assert "USER LNX00001 XXXXXXXX 1536M 1536M G" in text and "revision 2" in text
@@ -139,7 +159,12 @@ def test_validate_lists_every_problem(tmp_path, capsys) -> None:
     bad.write_text(yaml.safe_dump(data))
     code, _, err = _run(capsys, "validate", str(bad))
     assert code == 2
-    for path in ("hosts.0.guests.0.zvm.userid", "hosts.0.guests.1.memory_mib", "images.0.zvm.vdev", "surprise"):
+    for path in (
+        "hosts.0.guests.0.zvm.userid",
+        "hosts.0.guests.1.memory_mib",
+        "images.0.zvm.vdev",
+        "surprise",
+    ):
         assert f"error: '{path}'" in err
     assert "4 problem(s)" in err
     code, _, err = _run(capsys, "render", str(bad), "--target", "zvm", "--out", str(tmp_path / "r"))
@@ -158,13 +183,22 @@ def test_validate_missing_and_malformed(tmp_path, capsys) -> None:
 def test_render_wrong_platform(tmp_path, capsys) -> None:
     out_dir = tmp_path / "out"
     _run(capsys, "plan", EXAMPLE, "--out", str(out_dir))
-    code, _, err = _run(capsys, "render", str(out_dir / "plan.yaml"), "--target", "xen", "--out",
-                        str(tmp_path / "r"))
+    code, _, err = _run(
+        capsys,
+        "render",
+        str(out_dir / "plan.yaml"),
+        "--target",
+        "xen",
+        "--out",
+        str(tmp_path / "r"),
+    )
     assert code == 2 and "needs a xen plan" in err
 
 
 def test_plan_wrong_target_writes_nothing(tmp_path, capsys) -> None:
     out_dir = tmp_path / "out"
-    code, _, err = _run(capsys, "plan", EXAMPLE, "--out", str(out_dir), "--target", "zvm", "--target", "xen")
+    code, _, err = _run(
+        capsys, "plan", EXAMPLE, "--out", str(out_dir), "--target", "zvm", "--target", "xen"
+    )
     assert code == 2 and "needs a xen plan" in err
     assert not out_dir.exists() or not any(out_dir.rglob("*.*"))

@@ -17,9 +17,11 @@ HEAVY = ("plotly", "pydantic", "pyarrow")
 
 
 def _modules_after(argv: list[str]) -> set[str]:
-    code = ("import json, sys\nfrom colonykit.cli import main\n"
-            f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
-            "sys.stderr.write('MODULES=' + json.dumps(sorted(sys.modules)))\n")
+    code = (
+        "import json, sys\nfrom colonykit.cli import main\n"
+        f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write('MODULES=' + json.dumps(sorted(sys.modules)))\n"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return set(json.loads(proc.stderr.rsplit("MODULES=", 1)[1]))
 
@@ -43,8 +45,17 @@ def test_size_and_paging_skip_plotly_and_pydantic(command: str) -> None:
 #: Real runs (not just ``--help``, which exits before the command body imports anything).
 RUNS = {
     "size": ["size", "data/examples/xyz_inventory.csv", "--target", "z15", "--format", "json"],
-    "paging": ["paging", "--guests", "100", "--guest-mib", "512", "--real-mib", "32768",
-               "--format", "json"],
+    "paging": [
+        "paging",
+        "--guests",
+        "100",
+        "--guest-mib",
+        "512",
+        "--real-mib",
+        "32768",
+        "--format",
+        "json",
+    ],
 }
 
 
@@ -53,11 +64,14 @@ def test_size_and_paging_runs_import_no_heavy_module(command: str) -> None:
     """Issue 14: running ``size`` or ``paging`` imports neither plotly nor pydantic (nor pyarrow
     unless pandas, which imports it itself when installed, is loaded)."""
     root = Path(__file__).resolve().parents[1]
-    code = ("import json, sys\nfrom colonykit.cli import main\n"
-            f"rc = main({RUNS[command]!r})\n"
-            "sys.stderr.write('RC=%d MODULES=' % rc + json.dumps(sorted(sys.modules)))\n")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True, cwd=root)
+    code = (
+        "import json, sys\nfrom colonykit.cli import main\n"
+        f"rc = main({RUNS[command]!r})\n"
+        "sys.stderr.write('RC=%d MODULES=' % rc + json.dumps(sorted(sys.modules)))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    )
     head, mods_json = proc.stderr.rsplit("MODULES=", 1)
     assert head.endswith("RC=0 "), proc.stderr[-2000:]
     mods = set(json.loads(mods_json))

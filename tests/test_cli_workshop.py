@@ -60,11 +60,17 @@ def test_init_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture
     assert main(["init", str(tmp_path / "afile")]) == 2
 
 
-@pytest.mark.parametrize("name,table,key", [("processors", "processors", "z15"),
-                                            ("classes", "workload_classes", "web"),
-                                            ("units", "capacity_units", "mhz_per_core")])
-def test_catalog_json_is_the_bundled_table(name: str, table: str, key: str,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "name,table,key",
+    [
+        ("processors", "processors", "z15"),
+        ("classes", "workload_classes", "web"),
+        ("units", "capacity_units", "mhz_per_core"),
+    ],
+)
+def test_catalog_json_is_the_bundled_table(
+    name: str, table: str, key: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["catalog", name, "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     rows = {r[next(iter(r))]: r for r in doc["rows"]}
@@ -111,10 +117,12 @@ def test_workshop_command_line() -> None:
 def test_workshop_stop_stops_the_server(tmp_path: Path) -> None:
     """SIGTERM to ``colonykit workshop`` stops its Voilà too (none is left running after a test)."""
     pid_file = tmp_path / "server.pid"
-    server = ("import os, sys, time; open(sys.argv[1], 'w').write(str(os.getpid())); time.sleep(120)")
-    script = ("import os, sys; from pathlib import Path; from colonykit.cli._workshop import serve; "
-              f"sys.exit(serve([sys.executable, '-c', {server!r}, {str(pid_file)!r}], env=dict(os.environ), "
-              "cwd=Path.cwd()))")
+    server = "import os, sys, time; open(sys.argv[1], 'w').write(str(os.getpid())); time.sleep(120)"
+    script = (
+        "import os, sys; from pathlib import Path; from colonykit.cli._workshop import serve; "
+        f"sys.exit(serve([sys.executable, '-c', {server!r}, {str(pid_file)!r}], env=dict(os.environ), "
+        "cwd=Path.cwd()))"
+    )
     parent = subprocess.Popen([sys.executable, "-c", script])
     deadline = time.monotonic() + 60
     while not (pid_file.is_file() and pid_file.read_text()):

@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 from colonykit import designs
 from colonykit.errors import InputError, UnknownNameError
 
-BYTES_PER_CYL = 12 * 15 * 4096  # 3390 4-KiB formatted: 12 blocks/track (180 slots/cyl, facts.md §2.1)
+BYTES_PER_CYL = (
+    12 * 15 * 4096
+)  # 3390 4-KiB formatted: 12 blocks/track (180 slots/cyl, facts.md §2.1)
 GIB = 2**30
 
 SEEDS = {
@@ -37,15 +39,28 @@ def test_six_designs_each_tied_to_its_seed() -> None:
 def test_seed_numbers() -> None:
     base = designs.get_design("zvm-basevol-guestvol")
     comp = {c.id: c for c in base.components}
-    assert (comp["basevol"].size_cyl, comp["basevol"].vdev, comp["basevol"].access) == (3338, "0201", "ro")
+    assert (comp["basevol"].size_cyl, comp["basevol"].vdev, comp["basevol"].access) == (
+        3338,
+        "0201",
+        "ro",
+    )
     assert (comp["guestvol"].size_cyl, comp["guestvol"].vdev) == (150, "0202")
-    assert (comp["swap"].kind, comp["swap"].vdev) == ("vdisk", "0200")  # seed 000 guest: V-DISK 409600 blocks
-    assert "/var/lib/rpm" in base.ro_dirs and "/usr/local" in base.rw_dirs and "/etc" in base.rw_dirs
+    assert (comp["swap"].kind, comp["swap"].vdev) == (
+        "vdisk",
+        "0200",
+    )  # seed 000 guest: V-DISK 409600 blocks
+    assert (
+        "/var/lib/rpm" in base.ro_dirs and "/usr/local" in base.rw_dirs and "/etc" in base.rw_dirs
+    )
 
     ro = designs.get_design("zvm-ro-root")
     comp = {c.id: c for c in ro.components}
     assert comp["root"].size_cyl == 3200 and comp["local"].size_cyl == 1119
-    assert (comp["swap1"].size_mib, comp["swap2"].size_mib, comp["swap3"].size_cyl) == (64, 128, 550)
+    assert (comp["swap1"].size_mib, comp["swap2"].size_mib, comp["swap3"].size_cyl) == (
+        64,
+        128,
+        550,
+    )
     assert ro.vdisk_mib_per_guest == 192
     assert {"ipl_nss", "dcss_xip", "cmm"} <= set(ro.options)
 
@@ -87,7 +102,9 @@ def test_comparison_saving_by_hand() -> None:
         assert f.loc[name, "saving_vs_dedicated_pct"] == pytest.approx(pct), name
     # Xen rows are in MiB: 100 × 2347 MiB vs dedicated bytes
     ded_mib = ded * BYTES_PER_CYL / 2**20
-    assert f.loc["xen-nfs-root", "saving_vs_dedicated_pct"] == pytest.approx(100 * (1 - 100 * 2347 / ded_mib))
+    assert f.loc["xen-nfs-root", "saving_vs_dedicated_pct"] == pytest.approx(
+        100 * (1 - 100 * 2347 / ded_mib)
+    )
 
 
 @settings(max_examples=25)
@@ -100,19 +117,31 @@ def test_comparison_invariants(n: int) -> None:
     f2 = designs.compare(n + 1)
     # sharing pays more with every extra guest for designs whose per-guest disk is smaller
     cheaper = f["per_guest_gib"] < f.loc["dedicated", "per_guest_gib"]
-    assert (f2.loc[cheaper, "saving_vs_dedicated_pct"] >= f.loc[cheaper, "saving_vs_dedicated_pct"] - 1e-9).all()
+    assert (
+        f2.loc[cheaper, "saving_vs_dedicated_pct"]
+        >= f.loc[cheaper, "saving_vs_dedicated_pct"] - 1e-9
+    ).all()
 
 
 def test_overrides() -> None:
     d = designs.get_design("zvm-basevol-guestvol", {"guestvol_cyl": 300})
     assert d.per_guest_cyl == 300  # swap is a V-DISK, not cylinders
     assert d.parameters["guestvol_cyl"].source == "input (override)"
-    f = designs.compare(10, ["zvm-shared-usr"], overrides={"zvm-shared-usr": {"usr_share_frac": 0.5}})
+    f = designs.compare(
+        10, ["zvm-shared-usr"], overrides={"zvm-shared-usr": {"usr_share_frac": 0.5}}
+    )
     assert f.loc["zvm-shared-usr", "shared_cyl"] == 1669
 
 
-@pytest.mark.parametrize("overrides", [{"nope_cyl": 1}, {"guestvol_cyl": -5}, {"guestvol_cyl": "big"},
-                                       {"guestvol_cyl": float("nan")}])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"nope_cyl": 1},
+        {"guestvol_cyl": -5},
+        {"guestvol_cyl": "big"},
+        {"guestvol_cyl": float("nan")},
+    ],
+)
 def test_bad_overrides(overrides: dict) -> None:
     with pytest.raises(InputError, match="design.overrides"):
         designs.get_design("zvm-basevol-guestvol", overrides)
@@ -131,13 +160,15 @@ def test_bad_guest_count() -> None:
 
 def test_user_designs_file(tmp_path) -> None:
     p = tmp_path / "mine.yaml"
-    p.write_text("designs:\n  tiny:\n    platform: zvm\n    seed: mine\n    parameters:\n"
-                 "      a_cyl: {value: 10, unit: cyl, source: me}\n    components:\n"
-                 "      - {id: r, role: root, kind: mdisk, shared: false, access: rw, vdev: '0100', "
-                 "size: {param: a_cyl}}\n  dedicated:\n    platform: zvm\n    parameters:\n"
-                 "      a_cyl: {value: 20, unit: cyl, source: me}\n    components:\n"
-                 "      - {id: r, role: root, kind: mdisk, shared: false, access: rw, vdev: '0100', "
-                 "size: {param: a_cyl}}\n")
+    p.write_text(
+        "designs:\n  tiny:\n    platform: zvm\n    seed: mine\n    parameters:\n"
+        "      a_cyl: {value: 10, unit: cyl, source: me}\n    components:\n"
+        "      - {id: r, role: root, kind: mdisk, shared: false, access: rw, vdev: '0100', "
+        "size: {param: a_cyl}}\n  dedicated:\n    platform: zvm\n    parameters:\n"
+        "      a_cyl: {value: 20, unit: cyl, source: me}\n    components:\n"
+        "      - {id: r, role: root, kind: mdisk, shared: false, access: rw, vdev: '0100', "
+        "size: {param: a_cyl}}\n"
+    )
     f = designs.compare(4, path=p)
     assert f.loc["tiny", "saving_vs_dedicated_pct"] == pytest.approx(50.0)
 
@@ -154,9 +185,11 @@ def test_bad_designs_files(tmp_path) -> None:
     with pytest.raises(InputError, match="not found"):
         designs.load_designs_file(tmp_path / "missing.yaml")
     wrong = tmp_path / "wrong.yaml"
-    wrong.write_text("designs:\n  x:\n    parameters: {a_cyl: {value: 1, source: s}}\n    components:\n"
-                     "      - {id: r, kind: floppy, size: {param: a_cyl}}\n"
-                     "      - {id: s, kind: mdisk, size: {param: b_cyl}}\n")
+    wrong.write_text(
+        "designs:\n  x:\n    parameters: {a_cyl: {value: 1, source: s}}\n    components:\n"
+        "      - {id: r, kind: floppy, size: {param: a_cyl}}\n"
+        "      - {id: s, kind: mdisk, size: {param: b_cyl}}\n"
+    )
     with pytest.raises(InputError) as exc:
         designs.get_design("x", path=wrong)
     assert len(exc.value.problems) == 2
@@ -166,6 +199,15 @@ def test_records_contract() -> None:
     recs = designs.comparison_records(designs.compare(26))
     assert [r["design"] for r in recs] == list(SEEDS)
     for r in recs:
-        assert {"design", "shared_gib", "per_guest_gib", "total_gib", "saving_vs_dedicated_pct"} <= set(r)
+        assert {
+            "design",
+            "shared_gib",
+            "per_guest_gib",
+            "total_gib",
+            "saving_vs_dedicated_pct",
+        } <= set(r)
         assert isinstance(r["total_gib"], float)
-    assert designs.design_summary(designs.get_design("zvm-ro-root"))["parameters"]["root_cyl"]["value"] == 3200
+    assert (
+        designs.design_summary(designs.get_design("zvm-ro-root"))["parameters"]["root_cyl"]["value"]
+        == 3200
+    )

@@ -13,7 +13,8 @@ import pytest
 import colonykit
 
 MODULES = sorted(
-    m.name for m in pkgutil.walk_packages(colonykit.__path__, "colonykit.")
+    m.name
+    for m in pkgutil.walk_packages(colonykit.__path__, "colonykit.")
     if not m.name.endswith("__main__")
 )
 
@@ -24,8 +25,9 @@ def test_doctests(name: str) -> None:
         module = importlib.import_module(name)
     except ImportError as exc:  # optional extras (e.g. dask, playwright) missing
         pytest.skip(f"{name}: {exc}")
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
-                             verbose=False)
+    result = doctest.testmod(
+        module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE, verbose=False
+    )
     assert result.failed == 0, f"{result.failed} doctest(s) failed in {name}"
 
 
@@ -46,7 +48,9 @@ def test_python_blocks_found() -> None:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_docs_page_code_blocks_run(page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_docs_page_code_blocks_run(
+    page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Every ```python block of docs/<page> runs, in order, in one namespace per page (as pvlib
     and PyPSA execute their docs). They run in a scratch folder where both ``data/`` and
     ``../data/`` (the notebooks' view) are the repository's data, so nothing is written into the tree."""
@@ -65,7 +69,9 @@ def test_docs_page_code_blocks_run(page: str, tmp_path: Path, monkeypatch: pytes
 # --------------------------------------------------------------------- API reference pages
 def test_every_public_module_has_an_api_page() -> None:
     """docs/api/<module>.rst for every public module (make docs renders it), each in the index."""
-    public = {m for m in MODULES if not any(p.startswith("_") for p in m.split("."))} | {"colonykit"}
+    public = {m for m in MODULES if not any(p.startswith("_") for p in m.split("."))} | {
+        "colonykit"
+    }
     public.discard("colonykit")  # the package itself is the site's front page
     pages = {p.stem for p in (DOCS_DIR / "api").glob("colonykit.*.rst")}
     index = (DOCS_DIR / "api" / "index.rst").read_text(encoding="utf-8")

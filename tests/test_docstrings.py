@@ -53,8 +53,9 @@ def test_validation_flags_an_undocumented_parameter(check, tmp_path, monkeypatch
 def test_dataclass_fields_documented_as_attributes_count(check) -> None:
     from colonykit.storage import DasdGeometry
 
-    assert not [p for p in check.problems("colonykit.storage.DasdGeometry", DasdGeometry)
-                if p[0] == "PR01"]
+    assert not [
+        p for p in check.problems("colonykit.storage.DasdGeometry", DasdGeometry) if p[0] == "PR01"
+    ]
 
 
 def test_public_docstrings_validate(check) -> None:
@@ -63,5 +64,6 @@ def test_public_docstrings_validate(check) -> None:
     new = sorted(f"{name} {code}  {found[(name, code)]}" for name, code in set(found) - known)
     fixed = sorted(f"{name} {code}" for name, code in known - set(found))
     assert not new, "numpydoc validation failures (document the parameters):\n" + "\n".join(new)
-    assert not fixed, ("fixed: delete these lines from docs/docstring_residuals.txt:\n"
-                       + "\n".join(fixed))
+    assert not fixed, "fixed: delete these lines from docs/docstring_residuals.txt:\n" + "\n".join(
+        fixed
+    )

@@ -56,12 +56,26 @@ BAD = {
     "password": ["PW\nLINK MAINT 0190 0190 MW", "PW D", "123456789", "p'w"],
     "privclass": ["G\nMDISK 0201 3390 0001 10016 BASE01 MW", "G G", "GG", "g", "Z9"],
     "ipl": ["0201\nMDISK 0201 3390 0001 10016 BASE01 MW", "0201 PARM x", "0201;X"],
-    "options": [["APPLMON\nLINK MAINT 0190 0190 MW"], ["LINK"], ["APPLMON QUICKDSP"], ["MAXCONN"],
-                ["MAXCONN 64 65"]],
+    "options": [
+        ["APPLMON\nLINK MAINT 0190 0190 MW"],
+        ["LINK"],
+        ["APPLMON QUICKDSP"],
+        ["MAXCONN"],
+        ["MAXCONN 64 65"],
+    ],
     "pool": ["POOL1", "ECKD:POOL1\n", "ECKD:PO OL"],
     "mac": ["02:00:00:ab:cd", "02:00:00:ab:cd:ef,script=x", "020000abcdef"],
-    "path": ["/srv/xen/images', access=rw, target=/dev/sda", "relative/dir", "/srv/../etc", "/srv//x",
-             "/srv/xen images", "/srv/x\n", '/srv/"x"', "/srv/a,b", "/srv/a=b"],
+    "path": [
+        "/srv/xen/images', access=rw, target=/dev/sda",
+        "relative/dir",
+        "/srv/../etc",
+        "/srv//x",
+        "/srv/xen images",
+        "/srv/x\n",
+        '/srv/"x"',
+        "/srv/a,b",
+        "/srv/a=b",
+    ],
     "host": ["10.0.0.5:/x", "nfs server", "host\n"],
     "mount_options": ["vers=3 ro", "vers=3,,ro", "vers=3\n", "a='b'"],
     "bridge": ["xenbr0, script=evil", "averyveryverylongbridgename"],
@@ -100,8 +114,20 @@ def test_json_schema_carries_the_patterns() -> None:
 
 
 #: Fields written where a blank separates tokens (directory statements): no blanks at all.
-_TOKEN_FIELDS = ("userid", "volser", "password", "privclass", "ipl", "pool", "mac", "path", "host",
-                 "mount_options", "bridge", "vdev")
+_TOKEN_FIELDS = (
+    "userid",
+    "volser",
+    "password",
+    "privclass",
+    "ipl",
+    "pool",
+    "mac",
+    "path",
+    "host",
+    "mount_options",
+    "bridge",
+    "vdev",
+)
 
 
 @settings(max_examples=300, deadline=None)

@@ -22,17 +22,43 @@ import pytest
 
 PKG = Path(__file__).resolve().parents[1] / "colonykit"
 
-BASE = {"colonykit", "colonykit.units", "colonykit.errors", "colonykit._atomic", "colonykit._yaml",
-        "colonykit._optional", "colonykit._arrays", "colonykit.limits", "colonykit._deprecate", "colonykit._dicts"}
-COMPUTATION = {"sizing", "storage", "memory", "channels", "mdc", "paging", "packing", "whitespace",
-               "staggering", "designs", "scale", "measured", "machine_limits"}
+BASE = {
+    "colonykit",
+    "colonykit.units",
+    "colonykit.errors",
+    "colonykit._atomic",
+    "colonykit._yaml",
+    "colonykit._optional",
+    "colonykit._arrays",
+    "colonykit.limits",
+    "colonykit._deprecate",
+    "colonykit._dicts",
+}
+COMPUTATION = {
+    "sizing",
+    "storage",
+    "memory",
+    "channels",
+    "mdc",
+    "paging",
+    "packing",
+    "whitespace",
+    "staggering",
+    "designs",
+    "scale",
+    "measured",
+    "machine_limits",
+}
 FRONT = {"export", "render", "report", "plots", "widgets"}
 #: front ends other front ends may use: plots, the provisioning files, the plan export, and the
 #: report (the explorer's "Export report" writes it; the report imports no widget)
 SHARED_FRONT = {"colonykit.plots", "colonykit.render", "colonykit.export", "colonykit.report"}
 #: third-party packages the base layer may import, per module
-BASE_THIRD_PARTY = {"colonykit.units": {"numpy"}, "colonykit._arrays": {"numpy"},
-                    "colonykit._yaml": {"yaml"}}
+BASE_THIRD_PARTY = {
+    "colonykit.units": {"numpy"},
+    "colonykit._arrays": {"numpy"},
+    "colonykit._yaml": {"yaml"},
+}
 
 #: Violations still in the tree, each named with the owner who removes it.  The test asserts the
 #: found set EQUALS this set, so a new violation fails and so does a fixed one left listed here.
@@ -93,8 +119,9 @@ def imports_of(path: Path) -> list[tuple[str, int]]:
             if mod.startswith("colonykit"):
                 for a in node.names:
                     sub = f"{mod}.{a.name}"
-                    if (PKG.parent / Path(*sub.split("."))).with_suffix(".py").exists() or \
-                            (PKG.parent / Path(*sub.split(".")) / "__init__.py").exists():
+                    if (PKG.parent / Path(*sub.split("."))).with_suffix(".py").exists() or (
+                        PKG.parent / Path(*sub.split(".")) / "__init__.py"
+                    ).exists():
                         found.append((sub, node.lineno))
     return found
 
@@ -121,8 +148,7 @@ def violations() -> dict[tuple[str, str], list[str]]:
     for (src, target), where in edges().items():
         top = target.split(".")[0]
         if top != "colonykit":
-            if src in BASE and top not in BASE_THIRD_PARTY.get(src, set()) and \
-                    not _stdlib(top):
+            if src in BASE and top not in BASE_THIRD_PARTY.get(src, set()) and not _stdlib(top):
                 bad[(src, top)] = where
             continue
         tgt = normalise(target)
@@ -132,12 +158,18 @@ def violations() -> dict[tuple[str, str], list[str]]:
         ls, lt = layer(me), layer(tgt)
         if lt > ls:
             bad[(me, tgt)] = where
-        elif ls == lt == 2 and (me.startswith("colonykit.ingest") != tgt.startswith("colonykit.ingest")):
+        elif ls == lt == 2 and (
+            me.startswith("colonykit.ingest") != tgt.startswith("colonykit.ingest")
+        ):
             bad[(me, tgt)] = where
         elif ls == lt == 4 and tgt not in SHARED_FRONT:
             bad[(me, tgt)] = where
-        elif ls == 4 and me in ("colonykit.report", "colonykit.widgets") and lt == 2 and \
-                tgt.split(".")[1] in COMPUTATION - {"designs"}:
+        elif (
+            ls == 4
+            and me in ("colonykit.report", "colonykit.widgets")
+            and lt == 2
+            and tgt.split(".")[1] in COMPUTATION - {"designs"}
+        ):
             bad[(me, tgt)] = where  # a front end that runs a model
     return bad
 
@@ -150,7 +182,9 @@ def _stdlib(name: str) -> bool:
 
 def test_every_module_has_a_layer():
     for path in PKG.rglob("*.py"):
-        layer(normalise(module_name(path)) if "ingest" not in module_name(path) else module_name(path))
+        layer(
+            normalise(module_name(path)) if "ingest" not in module_name(path) else module_name(path)
+        )
 
 
 def test_imports_flow_one_way():
@@ -158,7 +192,8 @@ def test_imports_flow_one_way():
     new = {k: v for k, v in found.items() if k not in KNOWN}
     fixed = KNOWN - set(found)
     assert not new, "imports against the flow:\n" + "\n".join(
-        f"  {a} -> {b} ({', '.join(w)})" for (a, b), w in sorted(new.items()))
+        f"  {a} -> {b} ({', '.join(w)})" for (a, b), w in sorted(new.items())
+    )
     assert not fixed, f"fixed, now remove from KNOWN: {sorted(fixed)}"
 
 
@@ -167,9 +202,13 @@ def dynamic_imports() -> set[tuple[str, str]]:
     found = set()
     for path in sorted(PKG.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == \
-                    "import_module" and node.args and isinstance(node.args[0], ast.Constant) and \
-                    str(node.args[0].value).startswith("colonykit"):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "attr", getattr(node.func, "id", "")) == "import_module"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and str(node.args[0].value).startswith("colonykit")
+            ):
                 found.add((module_name(path), normalise(str(node.args[0].value))))
     return found
 
@@ -182,14 +221,28 @@ def test_errors_needs_only_the_stdlib():
     assert [t for t, _ in imports_of(PKG / "errors.py") if not _stdlib(t.split(".")[0])] == []
 
 
-@pytest.mark.parametrize(("src", "text", "expected"), [
-    ("colonykit/sizing.py", "from colonykit.ingest.inventory import x",
-     ("colonykit.sizing", "colonykit.ingest.inventory")),
-    ("colonykit/channels.py", "def f():\n    from colonykit import plan\n",
-     ("colonykit.channels", "colonykit.plan")),
-    ("colonykit/errors.py", "import numpy as np", ("colonykit.errors", "numpy")),
-    ("colonykit/report.py", "from colonykit import widgets", ("colonykit.report", "colonykit.widgets")),
-], ids=["reader-from-model", "function-level", "base-third-party", "front-sibling"])
+@pytest.mark.parametrize(
+    ("src", "text", "expected"),
+    [
+        (
+            "colonykit/sizing.py",
+            "from colonykit.ingest.inventory import x",
+            ("colonykit.sizing", "colonykit.ingest.inventory"),
+        ),
+        (
+            "colonykit/channels.py",
+            "def f():\n    from colonykit import plan\n",
+            ("colonykit.channels", "colonykit.plan"),
+        ),
+        ("colonykit/errors.py", "import numpy as np", ("colonykit.errors", "numpy")),
+        (
+            "colonykit/report.py",
+            "from colonykit import widgets",
+            ("colonykit.report", "colonykit.widgets"),
+        ),
+    ],
+    ids=["reader-from-model", "function-level", "base-third-party", "front-sibling"],
+)
 def test_the_checker_catches_each_kind(tmp_path, monkeypatch, src, text, expected):
     """The checker itself can fail: a planted violation of each kind is reported."""
     fake = tmp_path / "colonykit"

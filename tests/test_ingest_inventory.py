@@ -28,8 +28,11 @@ def test_reads_the_xyz_example() -> None:
 
 
 def test_aliases_and_defaults(tmp_path: Path) -> None:
-    p = write(tmp_path, "Hostname,Function,capacity,unit,util_avg,util_peak,class,memory_mb,disk_gb\n"
-                        "a,web,1000,tpm,10,20,web,512,10\n")
+    p = write(
+        tmp_path,
+        "Hostname,Function,capacity,unit,util_avg,util_peak,class,memory_mb,disk_gb\n"
+        "a,web,1000,tpm,10,20,web,512,10\n",
+    )
     inv, _ = read_inventory(p)
     assert inv.loc[0, "server"] == "a" and inv.loc[0, "count"] == 1
     assert pd.isna(inv.loc[0, "tpm_per_mips"])
@@ -38,11 +41,20 @@ def test_aliases_and_defaults(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("row", "expected"),
     [
-        ("a,web,1000,tpm,-5,20,web,512,10", "'util_avg_pct' must be in 0..100 (got -5.0) at inv.csv line 2"),
-        ("a,web,1000,tpm,10,140,web,512,10", "'util_peak_pct' must be in 0..100 (got 140.0) at inv.csv line 2"),
+        (
+            "a,web,1000,tpm,-5,20,web,512,10",
+            "'util_avg_pct' must be in 0..100 (got -5.0) at inv.csv line 2",
+        ),
+        (
+            "a,web,1000,tpm,10,140,web,512,10",
+            "'util_peak_pct' must be in 0..100 (got 140.0) at inv.csv line 2",
+        ),
         ("a,web,1000,tpm,10,20,dbx,512,10", "'workload_class' must be one of"),
         ("a,web,1000,furlongs,10,20,web,512,10", "'capacity_unit' must be one of"),
-        ("a,web,abc,tpm,10,20,web,512,10", "'capacity' must be a number > 0 (got 'abc') at inv.csv line 2"),
+        (
+            "a,web,abc,tpm,10,20,web,512,10",
+            "'capacity' must be a number > 0 (got 'abc') at inv.csv line 2",
+        ),
         ("a,web,1000,tpm,30,20,web,512,10", "'util_peak_pct' must be >= 'util_avg_pct'"),
         ("a,web,1000,tpm,10,20,web,0,10", "'memory_mib' must be > 0 (got 0.0)"),
         (",web,1000,tpm,10,20,web,512,10", "'server' must be a non-empty name"),
@@ -56,11 +68,14 @@ def test_bad_values_name_file_line_field_and_range(tmp_path: Path, row: str, exp
 
 
 def test_all_problems_reported_together(tmp_path: Path) -> None:
-    p = write(tmp_path, f"{HEADER}\n"
-                        "a,web,1000,tpm,10,20,web,512,10\n"
-                        "b,web,1000,tpm,10,140,web,512,10\n"
-                        "c,web,1000,tpm,10,20,nope,512,10\n"
-                        "a,web,1000,tpm,10,20,web,512,10\n")
+    p = write(
+        tmp_path,
+        f"{HEADER}\n"
+        "a,web,1000,tpm,10,20,web,512,10\n"
+        "b,web,1000,tpm,10,140,web,512,10\n"
+        "c,web,1000,tpm,10,20,nope,512,10\n"
+        "a,web,1000,tpm,10,20,web,512,10\n",
+    )
     with pytest.raises(InputError) as exc:
         read_inventory(p)
     probs = exc.value.problems

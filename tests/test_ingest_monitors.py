@@ -66,21 +66,30 @@ def test_sar_12_hour_clock_and_midnight(tmp_path: Path) -> None:
         "11:50:01 PM  CPU  %user  %nice  %system  %iowait  %steal  %idle\n"
         "11:55:01 PM  all  10.00  0.00  5.00  0.00  0.00  85.00\n"
         "12:00:01 AM  all  1.00  0.00  1.00  0.00  0.00  98.00\n"
-        "Average:     all  5.50  0.00  3.00  0.00  0.00  91.50\n")
+        "Average:     all  5.50  0.00  3.00  0.00  0.00  91.50\n"
+    )
     frame, _ = read_sar(p)
-    assert frame.index.tolist() == [pd.Timestamp("2024-01-02T23:55:01Z"),
-                                    pd.Timestamp("2024-01-03T00:00:01Z")]
+    assert frame.index.tolist() == [
+        pd.Timestamp("2024-01-02T23:55:01Z"),
+        pd.Timestamp("2024-01-03T00:00:01Z"),
+    ]
     assert frame["box"].tolist() == pytest.approx([15.0, 2.0])
 
 
-@pytest.mark.parametrize(("reader", "text", "pattern"), [
-    (read_sadf, "", "empty"),
-    (read_sadf, "# hostname;interval;timestamp;proc/s;cswch/s\nh;600;2024-01-01 00:00:00 UTC;1;2\n",
-     "no CPU block"),
-    (read_nmon, "AAA,host,x\nZZZZ,T0001,00:00:00,01-JAN-2024\n", "no CPU_ALL"),
-    (read_nmon, "not nmon\n", "not an nmon file"),
-    (read_sar, "hello\n", "not a sar header"),
-])
+@pytest.mark.parametrize(
+    ("reader", "text", "pattern"),
+    [
+        (read_sadf, "", "empty"),
+        (
+            read_sadf,
+            "# hostname;interval;timestamp;proc/s;cswch/s\nh;600;2024-01-01 00:00:00 UTC;1;2\n",
+            "no CPU block",
+        ),
+        (read_nmon, "AAA,host,x\nZZZZ,T0001,00:00:00,01-JAN-2024\n", "no CPU_ALL"),
+        (read_nmon, "not nmon\n", "not an nmon file"),
+        (read_sar, "hello\n", "not a sar header"),
+    ],
+)
 def test_bad_monitor_files(tmp_path: Path, reader, text: str, pattern: str) -> None:
     p = tmp_path / "f.txt"
     p.write_text(text)
@@ -90,9 +99,11 @@ def test_bad_monitor_files(tmp_path: Path, reader, text: str, pattern: str) -> N
 
 def test_sadf_bad_value_names_line(tmp_path: Path) -> None:
     p = tmp_path / "s.csv"
-    p.write_text("# hostname;interval;timestamp;CPU;%user;%nice;%system;%iowait;%steal;%idle\n"
-                 "h;600;2024-01-01 00:00:00 UTC;-1;1;0;1;0;0;98\n"
-                 "h;600;2024-01-01 00:10:00 UTC;-1;1;0;1;0;0;xx\n")
+    p.write_text(
+        "# hostname;interval;timestamp;CPU;%user;%nice;%system;%iowait;%steal;%idle\n"
+        "h;600;2024-01-01 00:00:00 UTC;-1;1;0;1;0;0;98\n"
+        "h;600;2024-01-01 00:10:00 UTC;-1;1;0;1;0;0;xx\n"
+    )
     with pytest.raises(InputError, match=r"s\.csv line 3"):
         read_sadf(p)
     with pytest.raises(InputError, match="not found"):

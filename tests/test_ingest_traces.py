@@ -59,7 +59,9 @@ def test_wide_without_time_column(tmp_path: Path) -> None:
     assert frame.index.name == "step" and frame.attrs["interval_s"] == 300.0
     q = tmp_path / "bad.csv"
     q.write_text("x,y\n1,2\n3,oops\n")
-    with pytest.raises(InputError, match=r"'y' must be a number in 0..100 \(got 'oops'\) at .*bad.csv line 3"):
+    with pytest.raises(
+        InputError, match=r"'y' must be a number in 0..100 \(got 'oops'\) at .*bad.csv line 3"
+    ):
         read_traces(q)
 
 
@@ -111,11 +113,14 @@ def test_steps_resample_and_step_s() -> None:
 
 
 def test_start_turns_steps_into_times() -> None:
-    frame, _ = read_traces(T / "planetlab_style", start="2011-03-03 01:00", tz="Europe/Paris",
-                           interval="10min")
+    frame, _ = read_traces(
+        T / "planetlab_style", start="2011-03-03 01:00", tz="Europe/Paris", interval="10min"
+    )
     # 01:00 in Paris (CET) = 00:00 UTC; step 2 (of 10 min) = 00:10 UTC
-    assert frame.index.tolist() == [pd.Timestamp("2011-03-03T00:00Z"),
-                                    pd.Timestamp("2011-03-03T00:10Z")]
+    assert frame.index.tolist() == [
+        pd.Timestamp("2011-03-03T00:00Z"),
+        pd.Timestamp("2011-03-03T00:10Z"),
+    ]
     assert frame["vm_a"].tolist() == [15.0, 35.0]
     with pytest.raises(InputError, match="start"):
         read_traces(T / "planetlab_style", start="not a date")
@@ -171,8 +176,9 @@ def test_pct_to_mips_needs_capacity() -> None:
 
 
 def test_capacity_from_inventory_columns() -> None:
-    inv = pd.DataFrame({"server": ["x", "y"], "capacity": [8000.0, 2.0],
-                        "capacity_unit": ["mhz", "ghz"]})
+    inv = pd.DataFrame(
+        {"server": ["x", "y"], "capacity": [8000.0, 2.0], "capacity_unit": ["mhz", "ghz"]}
+    )
     cap = sizing.capacity_mips(inv)
     assert cap.to_dict() == {"x": 2000.0, "y": 500.0}  # 8000/4 and 2 GHz x 250
 
@@ -228,18 +234,24 @@ def test_bad_values_name_file_line_and_range() -> None:
     with pytest.raises(InputError) as info:
         read_traces(T / "long_bad.csv")
     text = str(info.value)
-    assert "'cpu_pct' must be a number in 0..100 (got 'abc') at tests/data/traces/long_bad.csv line 3" in text
+    assert (
+        "'cpu_pct' must be a number in 0..100 (got 'abc') at tests/data/traces/long_bad.csv line 3"
+        in text
+    )
     assert "(got 140.0) at tests/data/traces/long_bad.csv line 5" in text
     assert "(got -5.0) at tests/data/traces/long_bad.csv line 6" in text
     assert len(info.value.problems) == 3
 
 
-@pytest.mark.parametrize(("name", "pattern"), [
-    ("long_missing_col.csv", "missing value column"),
-    ("empty.csv", "is empty"),
-    ("header_only.csv", "no data rows"),
-    ("unknown.txt", "unknown trace format .* line 1"),
-])
+@pytest.mark.parametrize(
+    ("name", "pattern"),
+    [
+        ("long_missing_col.csv", "missing value column"),
+        ("empty.csv", "is empty"),
+        ("header_only.csv", "no data rows"),
+        ("unknown.txt", "unknown trace format .* line 1"),
+    ],
+)
 def test_bad_files(name: str, pattern: str) -> None:
     with pytest.raises(InputError, match=pattern):
         read_traces(T / name)
@@ -295,18 +307,24 @@ def test_single_file_with_blank_line(tmp_path: Path) -> None:
 
 @settings(max_examples=25)
 @given(st.integers(1, 5), st.integers(1, 12), st.integers(1, 4), st.data())
-def test_roundtrip_long_and_block_means(n_srv: int, n_blocks: int, k: int, data: st.DataObject) -> None:
+def test_roundtrip_long_and_block_means(
+    n_srv: int, n_blocks: int, k: int, data: st.DataObject
+) -> None:
     """Any long file reads back exactly; resampling by k equals a reshape-mean (second method)."""
     import tempfile
 
     n_t = n_blocks * k
-    vals = np.array(data.draw(st.lists(st.integers(0, 100), min_size=n_t * n_srv,
-                                       max_size=n_t * n_srv)), dtype=float).reshape(n_t, n_srv)
-    long = pd.DataFrame({
-        "vm": np.repeat([f"s{i}" for i in range(n_srv)], n_t),
-        "step": np.tile(np.arange(n_t), n_srv),
-        "cpu_pct": vals.T.ravel(),
-    })
+    vals = np.array(
+        data.draw(st.lists(st.integers(0, 100), min_size=n_t * n_srv, max_size=n_t * n_srv)),
+        dtype=float,
+    ).reshape(n_t, n_srv)
+    long = pd.DataFrame(
+        {
+            "vm": np.repeat([f"s{i}" for i in range(n_srv)], n_t),
+            "step": np.tile(np.arange(n_t), n_srv),
+            "cpu_pct": vals.T.ravel(),
+        }
+    )
     with tempfile.TemporaryDirectory() as d:
         p = Path(d) / "t.csv.gz"
         with gzip.open(p, "wt") as fh:
@@ -347,11 +365,13 @@ def test_gaps_are_counted_and_filled(n_srv: int, n_t: int, data: st.DataObject) 
     """Rows removed from a complete trace come back as counted gaps; ffill leaves no NaN."""
     import tempfile
 
-    long = pd.DataFrame({
-        "server": np.repeat([f"s{i}" for i in range(n_srv)], n_t),
-        "step": np.tile(np.arange(n_t), n_srv),
-        "cpu_pct": np.arange(n_srv * n_t, dtype=float) % 97,
-    })
+    long = pd.DataFrame(
+        {
+            "server": np.repeat([f"s{i}" for i in range(n_srv)], n_t),
+            "step": np.tile(np.arange(n_t), n_srv),
+            "cpu_pct": np.arange(n_srv * n_t, dtype=float) % 97,
+        }
+    )
     # keep server s0 complete so the grid spans all steps; each other server keeps >= 1 row
     drop = set()
     for i in range(1, n_srv):

@@ -27,7 +27,11 @@ def test_linuxone_names_map_to_z_generations():
     assert reference.resolve_processor("linuxone-iii")[0] == "z15"
     p = sizing.TargetProcessor.from_catalog("LinuxONE Emperor 4")
     z16 = sizing.TargetProcessor.from_catalog("z16")
-    assert p.model == "z16" and p.engine_mips_1way == z16.engine_mips_1way and p.alias == "linuxone-emperor-4"
+    assert (
+        p.model == "z16"
+        and p.engine_mips_1way == z16.engine_mips_1way
+        and p.alias == "linuxone-emperor-4"
+    )
     assert limits.max_ifls("LinuxONE Rockhopper II")[0] < limits.max_ifls("LinuxONE Emperor II")[0]
 
 
@@ -45,7 +49,9 @@ def test_vdisk_and_tdisk_space():
     assert "over the 4,194,296-block maximum" in limits.vdisk_problems([2048])[0]
     assert limits.vdisk_problems([64, 128] * 10, syslim_blocks=10 * 192 * 2048) == []
     assert limits.vdisk_problems([64, 128] * 10, syslim_blocks=10 * 192 * 2048 - 1)
-    assert limits.vdisk_problems([64], userlim_blocks=200_000, per_guest_mib=[64, 192])[0].startswith("guest 2")
+    assert limits.vdisk_problems([64], userlim_blocks=200_000, per_guest_mib=[64, 192])[
+        0
+    ].startswith("guest 2")
     assert limits.tdisk_volumes(10_016) == 1 and limits.tdisk_volumes(10_017) == 2
     assert limits.tdisk_problems(1040, None) == []
 
@@ -62,7 +68,9 @@ def test_xen_dom0_counts_and_no_overcommit():
 
 def test_ghz_with_cores_is_refused_and_per_core_is_multiplied():
     # before: capacity_unit ghz with cores 16 silently ignored the cores (16 × undersize)
-    with pytest.raises(InputError, match="'capacity_unit' ghz is the whole server's clock.*ghz_per_core"):
+    with pytest.raises(
+        InputError, match="'capacity_unit' ghz is the whole server's clock.*ghz_per_core"
+    ):
         sizing.capacity_to_mips(3.0, "ghz", cores=16)
     per_core = float(sizing.capacity_to_mips(3.0, "ghz_per_core", cores=16))
     total = float(sizing.capacity_to_mips(48.0, "ghz"))
@@ -75,7 +83,9 @@ def test_specrate2017_unit_is_flagged_low_confidence():
     assert "specrate2017_int" in units.index
     assert str(units.loc["specrate2017_int", "confidence"]).startswith("low")
     assert "no public source" in units.loc["specrate2017_int", "source"]
-    assert float(sizing.capacity_to_mips(100, "specrate2017_int", workload_class="mixed")) == pytest.approx(8000)
+    assert float(
+        sizing.capacity_to_mips(100, "specrate2017_int", workload_class="mixed")
+    ) == pytest.approx(8000)
 
 
 def test_barton_flagged_in_the_summary():
@@ -98,9 +108,19 @@ def test_xen_hosts_sized_in_x86_cores():
     assert r.demand_mhz == pytest.approx(demand) == pytest.approx(18_768)
     assert r.cores_needed == math.ceil(demand / (3000 * 0.90)) == 7
     assert r.hosts_needed == 1
-    user = pd.DataFrame({"host_model": ["mine"], "cores": [4], "core_mhz": [2000], "relative_speed": [2.0],
-                         "memory_gib": [16], "source": ["my benchmark"]}).set_index("host_model")
-    assert sizing.size_xen_hosts(inv, "mine", table=user).cores_needed == math.ceil(demand / (4000 * 0.9))
+    user = pd.DataFrame(
+        {
+            "host_model": ["mine"],
+            "cores": [4],
+            "core_mhz": [2000],
+            "relative_speed": [2.0],
+            "memory_gib": [16],
+            "source": ["my benchmark"],
+        }
+    ).set_index("host_model")
+    assert sizing.size_xen_hosts(inv, "mine", table=user).cores_needed == math.ceil(
+        demand / (4000 * 0.9)
+    )
 
 
 @given(st.floats(1, 1e5), st.integers(1, 64))

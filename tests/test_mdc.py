@@ -61,7 +61,9 @@ def test_table_8_2_reproduced_with_per_row_error():
     f = mdc.reproduce_table_8_2()
     assert len(f) == 4
     # direction: with MDC, elapsed falls in every row (Table 8-1: 30.5 -> 17.0, 30.3 -> 17.1, 36.3 -> 8.8/8.9)
-    assert (f["predicted_elapsed_s"] < f["off_elapsed_s"]).all() and (f["elapsed_s"] < f["off_elapsed_s"]).all()
+    assert (f["predicted_elapsed_s"] < f["off_elapsed_s"]).all() and (
+        f["elapsed_s"] < f["off_elapsed_s"]
+    ).all()
     # magnitude: Diagnose rows within 5 %, SSCH rows within 30 % (the seed calls them MDC unfriendly)
     diag = f[f["driver"] == "diag"]
     assert diag["elapsed_error_pct"].abs().max() < 5 and diag["cpu_error_pct"].abs().max() < 5
@@ -80,13 +82,20 @@ def test_sequential_rereads_lru():
     # the Table 8-1 script reads a 64 MB file 4 times: with a cache that holds it, 3 of 4 passes hit
     assert float(mdc.lru_hit_frac(64, 64, "record", "sequential", passes=4)) == pytest.approx(0.75)
     # track: first pass 11/12, later passes all hits
-    assert float(mdc.lru_hit_frac(64, 64, "track", "sequential", passes=4)) == pytest.approx((11 / 12 + 3) / 4)
+    assert float(mdc.lru_hit_frac(64, 64, "track", "sequential", passes=4)) == pytest.approx(
+        (11 / 12 + 3) / 4
+    )
     # a cache smaller than the file: LRU evicts before the re-read (no re-read hits)
     assert float(mdc.lru_hit_frac(32, 64, "record", "sequential", passes=4)) == 0.0
 
 
-@given(st.floats(0, 1e5), st.floats(1, 1e5), st.sampled_from(["record", "track"]),
-       st.sampled_from(["random", "sequential"]), st.integers(1, 8))
+@given(
+    st.floats(0, 1e5),
+    st.floats(1, 1e5),
+    st.sampled_from(["record", "track"]),
+    st.sampled_from(["random", "sequential"]),
+    st.integers(1, 8),
+)
 def test_hit_frac_in_range_and_monotone_in_cache(cache, data, caching, pattern, passes):
     h = float(mdc.lru_hit_frac(cache, data, caching, pattern, passes))
     h2 = float(mdc.lru_hit_frac(cache * 2 + 1, data, caching, pattern, passes))
@@ -100,10 +109,13 @@ def test_read_response():
     assert float(mdc.read_response_ms(1.0, "record")) == 0.0
     trk = float(mdc.read_response_ms(0.0, "track"))
     assert trk == pytest.approx(1 + 2 + 12 * per_block, rel=1e-4)
-    assert float(mdc.read_response_ms(0.9, "record", pend_ms=0, disc_ms=0)) == pytest.approx(0.1 * per_block,
-                                                                                             rel=1e-3)
+    assert float(mdc.read_response_ms(0.9, "record", pend_ms=0, disc_ms=0)) == pytest.approx(
+        0.1 * per_block, rel=1e-3
+    )
     # with a nominal ESCON rate given explicitly
-    assert float(mdc.read_response_ms(0.0, "record", data_rate_mb_per_s=17)) == pytest.approx(3 + 4096 / 17e6 * 1e3)
+    assert float(mdc.read_response_ms(0.0, "record", data_rate_mb_per_s=17)) == pytest.approx(
+        3 + 4096 / 17e6 * 1e3
+    )
 
 
 def test_cpu_cost_from_facts():
@@ -133,8 +145,14 @@ def test_mdc_effect_from_cache_size():
 
 
 def test_tradeoff_frame():
-    f = mdc.mdc_tradeoff(500, 50, data_mib=512, real_mib=8192, guests_working_set_mib=[4000, 3900],
-                         mdc_mib=np.linspace(0, 1024, 5))
+    f = mdc.mdc_tradeoff(
+        500,
+        50,
+        data_mib=512,
+        real_mib=8192,
+        guests_working_set_mib=[4000, 3900],
+        mdc_mib=np.linspace(0, 1024, 5),
+    )
     assert f["hit_frac"].is_monotonic_increasing
     assert f["io_avoided_per_s"].is_monotonic_increasing
     assert f["guest_shortfall_mib"].is_monotonic_increasing
@@ -158,7 +176,9 @@ def test_calibration_on_table_8_2():
     assert pred[("RESERVE", "record")] == pytest.approx(1.93 + 2.28 * (36.3 - 2.37) / 11.3)
     s = mdc.calibration_summary(c)
     assert s["predicted_rows"] == 5
-    assert s["max_abs_error_pct"] == pytest.approx(abs(1.96 + 2.44 * (30.5 - 1.87) / 3.09 - 17.0) / 17.0 * 100)
+    assert s["max_abs_error_pct"] == pytest.approx(
+        abs(1.96 + 2.44 * (30.5 - 1.87) / 3.09 - 17.0) / 17.0 * 100
+    )
 
 
 def test_single_row_calibration_shows_driver_difference():
@@ -172,16 +192,19 @@ def test_single_row_calibration_shows_driver_difference():
         mdc.calibrate_table_8_2(fit_rows=[("ext4", "off")])
 
 
-@pytest.mark.parametrize(("call", "match"), [
-    (lambda: mdc.physical_io_per_s(-1, 0, 0.5), "read_rate_per_s"),
-    (lambda: mdc.physical_io_per_s(1, 0, 1.5), "hit_frac"),
-    (lambda: mdc.lru_hit_frac(10, 0), "data_mib"),
-    (lambda: mdc.lru_hit_frac(10, 10, "block"), "caching"),
-    (lambda: mdc.lru_hit_frac(10, 10, "record", "zigzag"), "pattern"),
-    (lambda: mdc.lru_hit_frac(10, 10, "record", "sequential", passes=0), "passes"),
-    (lambda: mdc.mdc_effect(10), "hit_frac or both"),
-    (lambda: mdc.mdc_tradeoff(1, 0, 10, 100, 50, [200]), "mdc_mib"),
-])
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: mdc.physical_io_per_s(-1, 0, 0.5), "read_rate_per_s"),
+        (lambda: mdc.physical_io_per_s(1, 0, 1.5), "hit_frac"),
+        (lambda: mdc.lru_hit_frac(10, 0), "data_mib"),
+        (lambda: mdc.lru_hit_frac(10, 10, "block"), "caching"),
+        (lambda: mdc.lru_hit_frac(10, 10, "record", "zigzag"), "pattern"),
+        (lambda: mdc.lru_hit_frac(10, 10, "record", "sequential", passes=0), "passes"),
+        (lambda: mdc.mdc_effect(10), "hit_frac or both"),
+        (lambda: mdc.mdc_tradeoff(1, 0, 10, 100, 50, [200]), "mdc_mib"),
+    ],
+)
 def test_bad_input(call, match):
     with pytest.raises(InputError, match=match):
         call()

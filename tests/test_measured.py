@@ -26,8 +26,10 @@ BB_SCEN = ROOT / "data" / "examples" / "bitbrains_colony.yaml"
 MONITORS = ROOT / "data" / "monitor_samples"
 SHARED = ROOT.parent / "shared" / "data"
 
-INV_HEADER = ("server,role,capacity,capacity_unit,cores,util_avg_pct,util_peak_pct,workload_class,"
-              "memory_mib,disk_gib,count\n")
+INV_HEADER = (
+    "server,role,capacity,capacity_unit,cores,util_avg_pct,util_peak_pct,workload_class,"
+    "memory_mib,disk_gib,count\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +50,9 @@ def test_composite_against_numpy_by_hand(bb) -> None:
     inv, res, _join, m = bb
     raw = pd.read_csv(BB_TRACE)
     vms = pd.read_csv(BB_VMS).set_index("vm")
-    wide = raw.pivot(index="step", columns="vm", values="cpu_mhz").to_numpy(float)  # steps × vm (1..50)
+    wide = raw.pivot(index="step", columns="vm", values="cpu_mhz").to_numpy(
+        float
+    )  # steps × vm (1..50)
     cap_mhz = vms.loc[sorted(raw["vm"].unique()), "cpu_capacity_mhz"].to_numpy(float)
     # MIPS per % at the typical bound, by hand: capacity MHz × Barton 0.25 MIPS/MHz × (77 tpm/MIPS of
     # the reference class 'mixed' ÷ 77 of class 'mixed') ÷ 100
@@ -57,7 +61,8 @@ def test_composite_against_numpy_by_hand(bb) -> None:
     assert m.composite_peak_mips["typical"] == pytest.approx(mips.sum(axis=1).max(), rel=1e-9)
     assert m.composite_mean_mips["typical"] == pytest.approx(mips.sum(axis=1).mean(), rel=1e-9)
     assert m.non_coincidence_saving_pct == pytest.approx(
-        100 * (1 - mips.sum(axis=1).max() / mips.max(axis=0).sum()))
+        100 * (1 - mips.sum(axis=1).max() / mips.max(axis=0).sum())
+    )
 
 
 def test_engines_by_composite_at_most_by_peaks(bb) -> None:
@@ -65,7 +70,9 @@ def test_engines_by_composite_at_most_by_peaks(bb) -> None:
     for b in sizing.BOUNDS:
         assert m.engines_composite[b] <= m.engines_peak[b]
         assert m.composite_peak_mips[b] <= m.sum_of_peaks_mips[b] + 1e-9
-    assert m.engines_composite["low"] <= m.engines_composite["typical"] <= m.engines_composite["high"]
+    assert (
+        m.engines_composite["low"] <= m.engines_composite["typical"] <= m.engines_composite["high"]
+    )
 
 
 def test_engines_rule_by_hand(bb) -> None:
@@ -77,9 +84,10 @@ def test_engines_rule_by_hand(bb) -> None:
     assert usable[0] < need <= usable[1]
     proc, opts = res.processor, res.options
     cap = sizing.engine_capacity_mips(n, proc.engine_mips_1way)
-    by_hand = (cap * opts.target_util_pct / 100 * (1 - opts.cp_overhead_pct / 100)
-               - float(res.target.loc["typical", "idle_guest_mips"])) \
-        * (1 + m.uplift_frac * float(sizing.nway_uplift_frac(n, 1.0)))
+    by_hand = (
+        cap * opts.target_util_pct / 100 * (1 - opts.cp_overhead_pct / 100)
+        - float(res.target.loc["typical", "idle_guest_mips"])
+    ) * (1 + m.uplift_frac * float(sizing.nway_uplift_frac(n, 1.0)))
     assert usable[1] == pytest.approx(by_hand)
 
 
@@ -112,12 +120,20 @@ def test_plan_json_contract(tmp_path, capsys) -> None:
 
 
 def test_size_cli_composite_contract(capsys) -> None:
-    code = main(["size", str(BB_INV), "--traces", str(BB_TRACE), "--target", "z15", "--format", "json"])
+    code = main(
+        ["size", str(BB_INV), "--traces", str(BB_TRACE), "--target", "z15", "--format", "json"]
+    )
     out = json.loads(capsys.readouterr().out)
     assert code == 0
     c = out["composite"]
-    for key in ("servers_matched", "servers_unmatched", "sum_of_peaks_mips", "composite_peak_mips",
-                "engines_peak", "engines_composite"):
+    for key in (
+        "servers_matched",
+        "servers_unmatched",
+        "sum_of_peaks_mips",
+        "composite_peak_mips",
+        "engines_peak",
+        "engines_composite",
+    ):
         assert key in c
     assert c["servers_matched"] == 50 and c["servers_unmatched"] == 0
     assert c["engines_composite"] <= c["engines_peak"]
@@ -125,15 +141,19 @@ def test_size_cli_composite_contract(capsys) -> None:
 
 def _nmon_inventory(tmp_path: Path, extra: str = "") -> Path:
     p = tmp_path / "inv.csv"
-    rows = "".join(f"{s},{s},2000,mhz_per_core,2,10,50,mixed,4096,20,1\n"
-                   for s in ("aixlpar", "oms_63", "linux", "the-gibson"))
+    rows = "".join(
+        f"{s},{s},2000,mhz_per_core,2,10,50,mixed,4096,20,1\n"
+        for s in ("aixlpar", "oms_63", "linux", "the-gibson")
+    )
     p.write_text(INV_HEADER + rows + extra)
     return p
 
 
 def test_nmon_host_names_resolve_and_dates_refused(tmp_path) -> None:
     inv, _ = read_inventory(_nmon_inventory(tmp_path))
-    with pytest.raises(InputError, match=r"overlap .* less than the 24 h minimum.*aixlpar: 2016-02-10"):
+    with pytest.raises(
+        InputError, match=r"overlap .* less than the 24 h minimum.*aixlpar: 2016-02-10"
+    ):
         join_traces(inv, MONITORS)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ColonykitWarning)
@@ -144,9 +164,11 @@ def test_nmon_host_names_resolve_and_dates_refused(tmp_path) -> None:
 
 def test_mapping_file_and_file_stems(tmp_path) -> None:
     inv_path = tmp_path / "inv.csv"
-    inv_path.write_text(INV_HEADER + "web,web,2000,mhz_per_core,2,10,50,web,4096,20,1\n"
-                        "db,db,2000,mhz_per_core,2,10,50,database,4096,20,1\n"
-                        "lonely,x,2000,mhz_per_core,2,10,60,mixed,4096,20,1\n")
+    inv_path.write_text(
+        INV_HEADER + "web,web,2000,mhz_per_core,2,10,50,web,4096,20,1\n"
+        "db,db,2000,mhz_per_core,2,10,50,database,4096,20,1\n"
+        "lonely,x,2000,mhz_per_core,2,10,60,mixed,4096,20,1\n"
+    )
     inv, _ = read_inventory(inv_path)
     mapping = tmp_path / "map.csv"
     mapping.write_text("server,trace\nweb,the-gibson\ndb,nmon_fedora21_linux_2015-08-18\n")
@@ -161,12 +183,16 @@ def test_mapping_file_and_file_stems(tmp_path) -> None:
     res = sizing.size_inventory(inv, "z15")
     m = measured.measured_sizing(inv, res, j)
     flat = m.guest_mips["lonely"].to_numpy()
-    assert np.all(flat == flat[0]) and flat[0] == pytest.approx(60 * measured.mips_per_pct(res).loc["lonely", "typical"])
+    assert np.all(flat == flat[0]) and flat[0] == pytest.approx(
+        60 * measured.mips_per_pct(res).loc["lonely", "typical"]
+    )
 
 
 def test_time_of_week_fold_by_hand() -> None:
     """Two weeks of hourly samples folded onto one week: slot max and slot mean by hand."""
-    idx = pd.date_range("2024-01-01", periods=24 * 14, freq="1h", tz="UTC")  # 2024-01-01 is a Monday
+    idx = pd.date_range(
+        "2024-01-01", periods=24 * 14, freq="1h", tz="UTC"
+    )  # 2024-01-01 is a Monday
     a = np.arange(len(idx), dtype=float)
     frame = pd.DataFrame({"a": a}, index=idx)
     frame.attrs = {"unit": "cpu_pct", "interval_s": 3600.0}
@@ -181,12 +207,19 @@ def test_time_of_week_fold_by_hand() -> None:
 
 def test_instances_per_series_and_shared(tmp_path) -> None:
     traces = tmp_path / "t.csv"
-    traces.write_text("server,step,cpu_pct\n" + "".join(
-        f"{s},{t},{v}\n" for t in range(300) for s, v in (("web-01", 10 + t % 7), ("web-02", 20),
-                                                           ("db", 30 + t % 3))))
+    traces.write_text(
+        "server,step,cpu_pct\n"
+        + "".join(
+            f"{s},{t},{v}\n"
+            for t in range(300)
+            for s, v in (("web-01", 10 + t % 7), ("web-02", 20), ("db", 30 + t % 3))
+        )
+    )
     inv_path = tmp_path / "inv.csv"
-    inv_path.write_text(INV_HEADER + "web,w,2000,mhz_per_core,2,10,50,web,4096,20,2\n"
-                        "db,d,2000,mhz_per_core,2,10,50,database,4096,20,3\n")
+    inv_path.write_text(
+        INV_HEADER + "web,w,2000,mhz_per_core,2,10,50,web,4096,20,2\n"
+        "db,d,2000,mhz_per_core,2,10,50,database,4096,20,3\n"
+    )
     inv, _ = read_inventory(inv_path)
     j = join_traces(inv, traces, min_overlap_h=1)
     how = j.assignment.groupby("server")["how"].first().to_dict()
@@ -202,18 +235,28 @@ def test_placement_feasible_every_step(n, steps, seed) -> None:
     idx = pd.date_range("2024-01-01", periods=steps, freq="1h", tz="UTC")
     frame = pd.DataFrame(util, index=idx, columns=[f"s{i}" for i in range(n)])
     frame.attrs = {"unit": "cpu_pct", "interval_s": 3600.0}
-    rows = "".join(f"s{i},r,{rng.integers(500, 20000)},mhz,,10,50,mixed,{rng.integers(256, 8192)},5,1\n"
-                   for i in range(n))
+    rows = "".join(
+        f"s{i},r,{rng.integers(500, 20000)},mhz,,10,50,mixed,{rng.integers(256, 8192)},5,1\n"
+        for i in range(n)
+    )
     from io import StringIO
 
     inv = pd.read_csv(StringIO(INV_HEADER + rows))
     inv, _ = read_inventory_frame(inv)
     join = type("J", (), {})()
     join.frame = frame
-    join.assignment = pd.DataFrame({"server": frame.columns, "k": 1, "series": frame.columns, "how": "name"})
+    join.assignment = pd.DataFrame(
+        {"server": frame.columns, "k": 1, "series": frame.columns, "how": "name"}
+    )
     join.servers_matched, join.servers_unmatched, join.notes = list(frame.columns), [], []
-    scen = plan.parse_scenario({"name": "p", "inventory": "x.csv", "design": {"name": "zvm-basevol-guestvol"},
-                                "target": {"hosts": "auto", "max_engines_per_host": 8}})
+    scen = plan.parse_scenario(
+        {
+            "name": "p",
+            "inventory": "x.csv",
+            "design": {"name": "zvm-basevol-guestvol"},
+            "target": {"hosts": "auto", "max_engines_per_host": 8},
+        }
+    )
     r = plan.build_plan(scen, inventory=inv, traces=join)
     demand = r.extras["demand"]
     for h in r.plan.hosts:
@@ -234,9 +277,14 @@ def test_unmatched_server_is_a_finding(tmp_path) -> None:
 
     shutil.copy(BB_TRACE, tmp_path / "t.csv.gz")
     lines = BB_INV.read_text().splitlines()
-    (tmp_path / "inv.csv").write_text("\n".join([*lines, "extra,x,2000,mhz_per_core,2,10,40,mixed,1024,5,1"]) + "\n")
-    (tmp_path / "s.yaml").write_text(BB_SCEN.read_text().replace("bitbrains_50vm_inventory.csv", "inv.csv")
-                                     .replace("../traces/bitbrains_rnd_50vm_7d.csv.gz", "t.csv.gz"))
+    (tmp_path / "inv.csv").write_text(
+        "\n".join([*lines, "extra,x,2000,mhz_per_core,2,10,40,mixed,1024,5,1"]) + "\n"
+    )
+    (tmp_path / "s.yaml").write_text(
+        BB_SCEN.read_text()
+        .replace("bitbrains_50vm_inventory.csv", "inv.csv")
+        .replace("../traces/bitbrains_rnd_50vm_7d.csv.gz", "t.csv.gz")
+    )
     r = plan.build_plan(tmp_path / "s.yaml")
     assert [f.code for f in r.plan.findings if f.code == "CK015"] == ["CK015"]
     assert r.plan.evidence.white_space.values["servers_unmatched"] == 1
@@ -254,16 +302,22 @@ def test_cli_contract_on_shared_traces(name, tmp_path, capsys, shared_data) -> N
         trace = SHARED / "bitbrains_rnd" / "bitbrains_rnd_20130902_7d.csv.gz"
         peak = np.minimum(100, vms["cpu_mhz_peak"] / vms["cpu_capacity_mhz"] * 100)
         avg = np.minimum(peak, vms["cpu_mhz_mean"] / vms["cpu_capacity_mhz"] * 100)
-        rows = [f"{v},vm,{c:g},mhz,,{a:.4f},{p:.4f},database,{max(int(m), 1)},10,1" for v, c, a, p, m in
-                zip(vms["vm"], vms["cpu_capacity_mhz"], avg, peak, vms["mem_capacity_mb"], strict=True)]
+        rows = [
+            f"{v},vm,{c:g},mhz,,{a:.4f},{p:.4f},database,{max(int(m), 1)},10,1"
+            for v, c, a, p, m in zip(
+                vms["vm"], vms["cpu_capacity_mhz"], avg, peak, vms["mem_capacity_mb"], strict=True
+            )
+        ]
     else:
         from colonykit.ingest import read_traces
 
         # CloudSim's PlanetLab example gives VM i the MIPS of type i mod 4 (2500, 2000, 1000, 500)
         trace = SHARED / "planetlab" / "20110303"
         names = read_traces(trace)[0].columns
-        rows = [f"{f},vm,{(2500, 2000, 1000, 500)[i % 4]},mips,,1,50,mixed,1024,10,1"
-                for i, f in enumerate(names)]
+        rows = [
+            f"{f},vm,{(2500, 2000, 1000, 500)[i % 4]},mips,,1,50,mixed,1024,10,1"
+            for i, f in enumerate(names)
+        ]
     inv = tmp_path / "inv.csv"
     inv.write_text(INV_HEADER + "\n".join(rows) + "\n")
     code = main(["size", str(inv), "--traces", str(trace), "--target", "z17", "--format", "json"])
@@ -287,7 +341,7 @@ def test_dask_path_equals_in_memory(bb, tmp_path) -> None:
     raw = pd.read_csv(BB_TRACE)
     bounds = np.linspace(0, len(raw), 5).astype(int)
     for i in range(4):
-        raw.iloc[bounds[i]:bounds[i + 1]].to_parquet(tmp_path / f"part{i}.parquet")
+        raw.iloc[bounds[i] : bounds[i + 1]].to_parquet(tmp_path / f"part{i}.parquet")
     names = scale.series_names(tmp_path)
     assert len(names) == 50
     assignment = match_series(inv, {n.lower(): n for n in names})

@@ -87,7 +87,9 @@ def test_vdisk_fill_invariants(sizes, swap):
 
 def test_hybrid_swap_ramdisk_first_then_vdisk():
     # seed 003 §3.3.5: RAMdisk swap (higher priority) fills first, then the VDISK
-    g = GuestMemory("h", 512, working_set_mib=512, ramdisk_swap_mib=64, vdisk_mib=(256,), swap_mib=100)
+    g = GuestMemory(
+        "h", 512, working_set_mib=512, ramdisk_swap_mib=64, vdisk_mib=(256,), swap_mib=100
+    )
     row = memory.lpar_memory([g], 4096).guests.iloc[0]
     assert row.ramdisk_swap_used_mib == 64
     assert row.vdisk_written_mib == 36
@@ -104,8 +106,11 @@ def test_swap_overflow_warns():
 
 def test_nss_and_dcss_counted_once_per_lpar():
     # facts.md §5.4: NSS shares ~1.5 MB of kernel; a DCSS is counted once
-    guests = [GuestMemory("web", 256, count=100, working_set_mib=200, nss=True, dcss=("usr",),
-                          dcss_private_mib=50)]
+    guests = [
+        GuestMemory(
+            "web", 256, count=100, working_set_mib=200, nss=True, dcss=("usr",), dcss_private_mib=50
+        )
+    ]
     r = memory.lpar_memory(guests, 64 * 1024, shared_segments={"usr": 50})
     per_guest = 200 - 1.5 - 50
     assert r.shared_mib == 51.5
@@ -121,19 +126,33 @@ def test_dcss_saves_only_private_pages_not_the_whole_segment():
     # once; each guest saves only what it would otherwise hold privately.
     g = GuestMemory("web", 1024, count=100, working_set_mib=600, nss=True, dcss=("big",))
     none = memory.lpar_memory([g], 128 * 1024, shared_segments={"big": 1024})
-    assert none.resident_total_mib == pytest.approx(100 * (600 - 1.5) + 1024 + 1.5)  # 0 saved by default
-    some = memory.lpar_memory([GuestMemory(**{**g.__dict__, "dcss_private_mib": 150})], 128 * 1024,
-                              shared_segments={"big": 1024})
+    assert none.resident_total_mib == pytest.approx(
+        100 * (600 - 1.5) + 1024 + 1.5
+    )  # 0 saved by default
+    some = memory.lpar_memory(
+        [GuestMemory(**{**g.__dict__, "dcss_private_mib": 150})],
+        128 * 1024,
+        shared_segments={"big": 1024},
+    )
     assert some.resident_total_mib == pytest.approx(100 * (600 - 1.5 - 150) + 1025.5)
     # bounded by the segment: claiming 5,000 MiB private saves at most the 1,024 MiB it maps
-    cap = memory.lpar_memory([GuestMemory(**{**g.__dict__, "dcss_private_mib": 5000, "working_set_mib": 1024})],
-                             256 * 1024, shared_segments={"big": 1024})
-    assert cap.guests.iloc[0].shared_saving_mib == pytest.approx(1024)  # NSS 1.5 + DCSS capped by the ws
+    cap = memory.lpar_memory(
+        [GuestMemory(**{**g.__dict__, "dcss_private_mib": 5000, "working_set_mib": 1024})],
+        256 * 1024,
+        shared_segments={"big": 1024},
+    )
+    assert cap.guests.iloc[0].shared_saving_mib == pytest.approx(
+        1024
+    )  # NSS 1.5 + DCSS capped by the ws
 
 
 def test_dcss_page_range_and_placement_outside_guest_storage():
     # seed 001: "CP DEFSEG dcss_name F000-FFFF SR LOADNSHR" is a 16 MB DCSS in the 240MB-256MB range
-    assert memory.dcss_range_mib("F000-FFFF") == (0xF000 * 4096 / 2**20, 0x10000 * 4096 / 2**20) == (240, 256)
+    assert (
+        memory.dcss_range_mib("F000-FFFF")
+        == (0xF000 * 4096 / 2**20, 0x10000 * 4096 / 2**20)
+        == (240, 256)
+    )
     ok = GuestMemory("small", 240, count=2, dcss=("xip",))
     bad = GuestMemory("big", 512, count=1, dcss=("xip",))
     r = memory.lpar_memory([ok], 4096, shared_segments={"xip": "F000-FFFF"})
@@ -151,8 +170,12 @@ def test_real_storage_for_overcommit_velocity_example():
     assert memory.real_storage_for_overcommit(20 * 1024, 2) == (20 * 1024) / 2 + 2048 == 12 * 1024
     # WAS/Domino 1.5 (default), Oracle 3
     assert memory.real_storage_for_overcommit(30 * 1024) == pytest.approx(30 * 1024 / 1.5 + 2048)
-    r = memory.lpar_memory([GuestMemory("g", 1024, count=20, working_set_mib=400)], 12 * 1024, target_overcommit_ratio=2,
-                           max_memory_overcommit_ratio=2)
+    r = memory.lpar_memory(
+        [GuestMemory("g", 1024, count=20, working_set_mib=400)],
+        12 * 1024,
+        target_overcommit_ratio=2,
+        max_memory_overcommit_ratio=2,
+    )
     assert r.real_for_target_mib == 12 * 1024 and r.zvm_kept_mib == 2048
 
 
@@ -173,9 +196,18 @@ def test_shortfall_warns():
 
 
 def test_frame_input_and_defaults():
-    frame = pd.DataFrame({"name": ["a", "b"], "virtual_mib": [512, 1024], "count": [2, 3],
-                          "vdisk_mib": ["100;100", None], "dcss": ["", "usr"], "swap_mib": [150, 0],
-                          "nss": ["yes", "no"], "dcss_private_mib": [0, 40]})
+    frame = pd.DataFrame(
+        {
+            "name": ["a", "b"],
+            "virtual_mib": [512, 1024],
+            "count": [2, 3],
+            "vdisk_mib": ["100;100", None],
+            "dcss": ["", "usr"],
+            "swap_mib": [150, 0],
+            "nss": ["yes", "no"],
+            "dcss_private_mib": [0, 40],
+        }
+    )
     r = memory.lpar_memory(frame, 16 * 1024, shared_segments={"usr": 20})
     a, b = r.guests.iloc[0], r.guests.iloc[1]
     assert a.vdisk_defined_mib == 200 and a.vdisk_written_mib == 150
@@ -204,14 +236,17 @@ def test_resident_never_above_virtual_plus_vdisk_and_monotone(n, v, ws_frac, rea
     assert r2.overcommit_ratio > r.overcommit_ratio
 
 
-@pytest.mark.parametrize(("guest", "match"), [
-    (GuestMemory("a", 0), "virtual_mib"),
-    (GuestMemory("a", 512, working_set_mib=600), "working_set_mib"),
-    (GuestMemory("a", 512, cmm_mib=-1), "cmm_mib"),
-    (GuestMemory("a", 512, swap_mib=float("nan")), "swap_mib"),
-    (GuestMemory("a", 512, count=-2), "count"),
-    (GuestMemory("a", 512, vdisk_mib=(-5,)), "vdisk_mib"),
-])
+@pytest.mark.parametrize(
+    ("guest", "match"),
+    [
+        (GuestMemory("a", 0), "virtual_mib"),
+        (GuestMemory("a", 512, working_set_mib=600), "working_set_mib"),
+        (GuestMemory("a", 512, cmm_mib=-1), "cmm_mib"),
+        (GuestMemory("a", 512, swap_mib=float("nan")), "swap_mib"),
+        (GuestMemory("a", 512, count=-2), "count"),
+        (GuestMemory("a", 512, vdisk_mib=(-5,)), "vdisk_mib"),
+    ],
+)
 def test_bad_guest(guest, match):
     with pytest.raises(InputError, match=match) as exc:
         memory.lpar_memory([guest], 4096)
@@ -236,8 +271,13 @@ def test_bad_lpar_inputs():
 def test_bitbrains_real_memory(shared_data):
     """499 Bitbrains business VMs: provisioned memory as virtual, weekly peak use as working set."""
     vms = pd.read_csv(shared_data / "bitbrains_rnd" / "bitbrains_rnd_20130902_7d_vms.csv")
-    frame = pd.DataFrame({"name": vms["vm"].astype(str), "virtual_mib": vms["mem_capacity_mb"].astype(float),
-                          "working_set_mib": np.minimum(vms["mem_mb_peak"], vms["mem_capacity_mb"]).astype(float)})
+    frame = pd.DataFrame(
+        {
+            "name": vms["vm"].astype(str),
+            "virtual_mib": vms["mem_capacity_mb"].astype(float),
+            "working_set_mib": np.minimum(vms["mem_mb_peak"], vms["mem_capacity_mb"]).astype(float),
+        }
+    )
     frame = frame[frame["virtual_mib"] > 0]
     real = float(frame["working_set_mib"].sum()) * 1.25  # 25 % above the summed peaks
     r = _quiet(frame, real)

@@ -29,8 +29,11 @@ def test_packing_assignment_holds_host_names_and_host_index_numbers():
 
 # --------------------------------------------------------------------------- renames (issue 15 §5)
 #: old name -> current name; the old one is accepted with a FutureWarning
-RENAMES = {"peak_util_pct": "util_peak_pct", "idle_peak_util_pct": "idle_util_peak_pct",
-           "overcommit_limit_ratio": "max_memory_overcommit_ratio"}
+RENAMES = {
+    "peak_util_pct": "util_peak_pct",
+    "idle_peak_util_pct": "idle_util_peak_pct",
+    "overcommit_limit_ratio": "max_memory_overcommit_ratio",
+}
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -40,8 +43,12 @@ def _old_name_lines() -> list[str]:
     A line naming both the old and the new name is a deprecation alias (allowed).
     """
     out = []
-    files = [p for d in ("colonykit", "docs", "notebooks", "data/examples") for p in (ROOT / d).rglob("*")
-             if p.is_file() and p.suffix in (".py", ".csv", ".md", ".ipynb", ".yaml", ".json")]
+    files = [
+        p
+        for d in ("colonykit", "docs", "notebooks", "data/examples")
+        for p in (ROOT / d).rglob("*")
+        if p.is_file() and p.suffix in (".py", ".csv", ".md", ".ipynb", ".yaml", ".json")
+    ]
     files += [ROOT / "README.md"]
     for path in files:
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -59,20 +66,26 @@ def test_the_names_agree_with_the_inventory_and_the_scenario():
     from colonykit import plan
     from colonykit.ingest.inventory import validate_inventory  # noqa: F401 - the column lives there
 
-    assert "max_memory_overcommit_ratio" in plan.Scenario.model_fields["rules"].annotation.model_fields
+    assert (
+        "max_memory_overcommit_ratio" in plan.Scenario.model_fields["rules"].annotation.model_fields
+    )
     r = whitespace.analyze(pd.DataFrame({"a": [10.0, 20.0], "b": [1.0, 2.0]}))
     assert "util_peak_pct" in r.per_server.columns and "peak_util_pct" not in r.per_server.columns
     assert r.parameters["idle_util_peak_pct"] == reference.constant("idle_util_peak_pct") == 5.0
     m = memory.lpar_memory([memory.GuestMemory("g", 1024, count=15)], 16 * 1024)
     assert m.max_memory_overcommit_ratio == reference.constant("max_memory_overcommit_ratio") == 1.5
-    assert "max_memory_overcommit_ratio" in m.to_dict() and "overcommit_limit_ratio" not in m.to_dict()
+    assert (
+        "max_memory_overcommit_ratio" in m.to_dict() and "overcommit_limit_ratio" not in m.to_dict()
+    )
 
 
 def test_old_keyword_arguments_still_work_with_a_future_warning():
     f = pd.DataFrame({"a": [10.0, 20.0], "c": [10.0, 20.0]})
     with pytest.warns(FutureWarning, match="'idle_peak_util_pct' is renamed 'idle_util_peak_pct'"):
         old = whitespace.analyze(f, idle_peak_util_pct=25)
-    assert old.idle_servers == whitespace.analyze(f, idle_util_peak_pct=25).idle_servers == ["a", "c"]
+    assert (
+        old.idle_servers == whitespace.analyze(f, idle_util_peak_pct=25).idle_servers == ["a", "c"]
+    )
     g = [memory.GuestMemory("g", 1024, count=15)]
     with pytest.warns(FutureWarning, match="'overcommit_limit_ratio' is renamed"):
         m = memory.lpar_memory(g, 16 * 1024, overcommit_limit_ratio=2.0)
@@ -80,13 +93,18 @@ def test_old_keyword_arguments_still_work_with_a_future_warning():
     with pytest.warns(FutureWarning, match="'overcommit_limit_ratio' is renamed"):
         memory.host_memory([1024] * 3, 8192, overcommit_limit_ratio=2.0)
     with pytest.raises(TypeError, match="both 'overcommit_limit_ratio' and its new name"):
-        memory.lpar_memory(g, 16 * 1024, overcommit_limit_ratio=2.0, max_memory_overcommit_ratio=2.0)
+        memory.lpar_memory(
+            g, 16 * 1024, overcommit_limit_ratio=2.0, max_memory_overcommit_ratio=2.0
+        )
 
 
 def test_old_attribute_and_constant_names_still_read_with_a_future_warning():
-    m = memory.lpar_memory([memory.GuestMemory("g", 1024, count=15)], 16 * 1024,
-                           max_memory_overcommit_ratio=3.0)
-    with pytest.warns(FutureWarning, match="'overcommit_limit_ratio' is renamed 'max_memory_overcommit_ratio'"):
+    m = memory.lpar_memory(
+        [memory.GuestMemory("g", 1024, count=15)], 16 * 1024, max_memory_overcommit_ratio=3.0
+    )
+    with pytest.warns(
+        FutureWarning, match="'overcommit_limit_ratio' is renamed 'max_memory_overcommit_ratio'"
+    ):
         assert m.overcommit_limit_ratio == 3.0
     with pytest.warns(FutureWarning, match="constant 'overcommit_limit_ratio' is renamed"):
         assert reference.constant("overcommit_limit_ratio") == 1.5
@@ -98,7 +116,9 @@ def test_old_inventory_column_name_is_read_as_the_new_one(tmp_path):
     from colonykit.ingest import read_inventory
 
     p = tmp_path / "inv.csv"
-    p.write_text("server,role,capacity,capacity_unit,util_avg_pct,peak_util_pct,workload_class,"
-                 "memory_mib,disk_gib\na,web,1000,tpm,10,20,web,512,10\n")
+    p.write_text(
+        "server,role,capacity,capacity_unit,util_avg_pct,peak_util_pct,workload_class,"
+        "memory_mib,disk_gib\na,web,1000,tpm,10,20,web,512,10\n"
+    )
     inv, _ = read_inventory(p)
     assert inv.loc[0, "util_peak_pct"] == 20

@@ -45,7 +45,14 @@ def test_report_and_checks_read_the_one_evidence_list():
     from colonykit import report
     from colonykit.plan import evidence
 
-    assert evidence.EVIDENCE_SECTIONS == ("sizing", "white_space", "paging", "channels", "design", "memory")
+    assert evidence.EVIDENCE_SECTIONS == (
+        "sizing",
+        "white_space",
+        "paging",
+        "channels",
+        "design",
+        "memory",
+    )
     from colonykit.plan import checks
 
     assert checks.EVIDENCE_SECTIONS is evidence.EVIDENCE_SECTIONS
@@ -66,8 +73,10 @@ def test_a_section_added_to_the_list_reaches_the_checks_and_the_report(monkeypat
     assert "queueing" in _evidence_headings(report.build_report(result))
     found = [f for f in check_plan(result.plan) if f.path == "evidence.queueing"]
     assert [f.code for f in found] == ["CK012"] and "planted for the test" in found[0].message
-    assert any("queueing not evaluated: planted for the test" in r
-               for r in report.executive_summary(result)["risks"])
+    assert any(
+        "queueing not evaluated: planted for the test" in r
+        for r in report.executive_summary(result)["risks"]
+    )
 
 
 # --------------------------------------------------------------------------- one to_dict
@@ -90,12 +99,30 @@ def test_every_result_class_shares_one_to_dict():
     from colonykit.ingest import join
 
     pkg = Path(__file__).resolve().parents[1] / "colonykit"
-    own = [f"{p.relative_to(pkg)}:{n.lineno}" for p in sorted(pkg.rglob("*.py")) if p.name != "_dicts.py"
-           for n in ast.walk(ast.parse(p.read_text())) if isinstance(n, ast.FunctionDef) and n.name == "to_dict"]
-    assert own == [], f"a result class writes its own to_dict (use colonykit._dicts.DictMixin): {own}"
-    classes = [storage.StorageTotals, mdc.MdcResult, sizing.SizingResult, sizing.XenHostSizing,
-               packing.PackingResult, staggering.StaggerResult, join.TraceJoin, channels.ChannelResult,
-               paging.PagingResult, memory.MemoryResult, whitespace.WhiteSpaceResult, measured.MeasuredSizing]
+    own = [
+        f"{p.relative_to(pkg)}:{n.lineno}"
+        for p in sorted(pkg.rglob("*.py"))
+        if p.name != "_dicts.py"
+        for n in ast.walk(ast.parse(p.read_text()))
+        if isinstance(n, ast.FunctionDef) and n.name == "to_dict"
+    ]
+    assert own == [], (
+        f"a result class writes its own to_dict (use colonykit._dicts.DictMixin): {own}"
+    )
+    classes = [
+        storage.StorageTotals,
+        mdc.MdcResult,
+        sizing.SizingResult,
+        sizing.XenHostSizing,
+        packing.PackingResult,
+        staggering.StaggerResult,
+        join.TraceJoin,
+        channels.ChannelResult,
+        paging.PagingResult,
+        memory.MemoryResult,
+        whitespace.WhiteSpaceResult,
+        measured.MeasuredSizing,
+    ]
     assert all(c.to_dict is DictMixin.to_dict for c in classes)
 
 
@@ -108,9 +135,18 @@ def test_the_shared_to_dict_keeps_field_names_and_plain_values():
 
     r = paging.paging_space([512] * 10, real_mib=2048)
     d = r.to_dict()
-    assert list(d) == [f.name for f in __import__("dataclasses").fields(r)]  # every field, units in the names
+    assert list(d) == [
+        f.name for f in __import__("dataclasses").fields(r)
+    ]  # every field, units in the names
     c = channels.channel_load(54, 14, paths=2).to_dict()
-    assert list(c)[:6] == ["busy_pct", "per_path_busy_pct", "paths_needed", "response_ms", "wait_ms", "saturated"]
+    assert list(c)[:6] == [
+        "busy_pct",
+        "per_path_busy_pct",
+        "paths_needed",
+        "response_ms",
+        "wait_ms",
+        "saturated",
+    ]
     assert c["busy_pct"] == 54 * 14 / 10  # 54 I/O/s × 14 ms connect = 75.6 % of one path
     assert not any(isinstance(v, np.generic) for v in {**d, **c}.values())
     json.dumps(d), json.dumps(c)
@@ -125,12 +161,18 @@ def test_the_same_bad_demand_gets_the_same_message_everywhere():
     from colonykit import packing, staggering
     from colonykit.errors import InputError
 
-    for bad, text in ((np.nan, "'demand' must be a finite number (got nan) at demand server 'b' step 2"),
-                      (-4.0, "'demand' must be >= 0 (got -4.0) at demand server 'b' step 2")):
+    for bad, text in (
+        (np.nan, "'demand' must be a finite number (got nan) at demand server 'b' step 2"),
+        (-4.0, "'demand' must be >= 0 (got -4.0) at demand server 'b' step 2"),
+    ):
         f = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [1.0, 2.0, 3.0]})
         f.iloc[2, 1] = bad
         messages = []
-        for run, args in ((whitespace.analyze, (f,)), (packing.pack, (f, 10.0)), (staggering.stagger, (f, []))):
+        for run, args in (
+            (whitespace.analyze, (f,)),
+            (packing.pack, (f, 10.0)),
+            (staggering.stagger, (f, [])),
+        ):
             with pytest.raises(InputError) as info:
                 run(*args)
             messages.append(info.value.problems)

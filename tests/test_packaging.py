@@ -29,8 +29,16 @@ def _name(req: str) -> str:
 def test_core_dependencies_exclude_the_optional_packages():
     core = {_name(r) for r in PYPROJECT["project"]["dependencies"]}
     assert core == {"numpy", "pandas", "scipy", "plotly", "pyyaml", "pydantic", "tqdm"}
-    assert not core & {"jupyterlab", "ipywidgets", "anywidget", "openpyxl", "pyarrow", "jsonschema",
-                        "dask", "distributed"}
+    assert not core & {
+        "jupyterlab",
+        "ipywidgets",
+        "anywidget",
+        "openpyxl",
+        "pyarrow",
+        "jsonschema",
+        "dask",
+        "distributed",
+    }
 
 
 def test_extras_are_declared_and_match_the_helper():
@@ -51,9 +59,13 @@ def test_library_imports_optional_packages_only_through_require():
         if path.name == "_optional.py":
             continue
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
-                     [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0
-                     else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom) and node.level == 0
+                else []
+            )
             for name in names:
                 if name.split(".")[0] in OPTIONAL:
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {name}")
@@ -80,15 +92,26 @@ def _without(blocked: list[str], code: str, *args: str) -> subprocess.CompletedP
 
     A fresh process, because pandas decides at import time whether pyarrow is there."""
     prelude = f"import sys\nfor _n in {blocked!r}:\n    sys.modules[_n] = None\n"
-    return subprocess.run([sys.executable, "-c", prelude + code, *args], capture_output=True,
-                          text=True, cwd=ROOT, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-c", prelude + code, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
 
 
 def test_excel_inventory_without_openpyxl_names_the_extra(tmp_path):
     path = tmp_path / "inv.xlsx"
     path.write_bytes(b"PK\x03\x04 not really a workbook")
-    proc = _without(["openpyxl"], "from colonykit.cli import main\n"
-                    "raise SystemExit(main(sys.argv[1:]))", "size", str(path), "--target", "z15")
+    proc = _without(
+        ["openpyxl"],
+        "from colonykit.cli import main\nraise SystemExit(main(sys.argv[1:]))",
+        "size",
+        str(path),
+        "--target",
+        "z15",
+    )
     assert proc.returncode == 2, proc.stderr
     assert "error: reading .xlsx inventories needs the optional package 'openpyxl'" in proc.stderr
     assert "pip install 'colonykit[excel]'" in proc.stderr
@@ -98,10 +121,13 @@ def test_excel_inventory_without_openpyxl_names_the_extra(tmp_path):
 def test_parquet_traces_without_pyarrow_name_the_extra(tmp_path):
     path = tmp_path / "t.parquet"
     pd.DataFrame({"time": [0, 60], "a": [1.0, 2.0]}).to_parquet(path)
-    proc = _without(["pyarrow", "pyarrow.parquet"],
-                    "from colonykit.ingest import read_traces\n"
-                    "try:\n    read_traces(sys.argv[1])\n"
-                    "except ImportError as e:\n    print(type(e).__name__, e)\n", str(path))
+    proc = _without(
+        ["pyarrow", "pyarrow.parquet"],
+        "from colonykit.ingest import read_traces\n"
+        "try:\n    read_traces(sys.argv[1])\n"
+        "except ImportError as e:\n    print(type(e).__name__, e)\n",
+        str(path),
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("MissingOptionalDependency reading Parquet files needs")
     assert "colonykit[parquet]" in proc.stdout
@@ -138,13 +164,27 @@ def test_make_run_works_on_the_core_install_alone(tmp_path):
     """``make run`` installs only the core: the whole run must not touch an optional package."""
     from helpers import minima_known
 
-    minima_known("the test hides pyarrow as sys.modules[...] = None, and pandas 2.2.0's astype('string') "
-                 "then fails on it (a core install has no pyarrow at all)", pandas="2.2.0")
+    minima_known(
+        "the test hides pyarrow as sys.modules[...] = None, and pandas 2.2.0's astype('string') "
+        "then fails on it (a core install has no pyarrow at all)",
+        pandas="2.2.0",
+    )
     blocked = [*OPTIONAL, "jsonschema", "pyarrow.parquet", "dask.dataframe"]
     proc = subprocess.run(
-        [sys.executable, "-c", BLOCK.format(names=blocked), "run",
-         str(ROOT / "data" / "examples" / "bitbrains_colony.yaml"), "--out", str(tmp_path / "out")],
-        capture_output=True, text=True, cwd=ROOT, timeout=600)
+        [
+            sys.executable,
+            "-c",
+            BLOCK.format(names=blocked),
+            "run",
+            str(ROOT / "data" / "examples" / "bitbrains_colony.yaml"),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "out" / "plan.yaml").is_file()
     assert (tmp_path / "out" / "report.html").is_file()
@@ -153,7 +193,9 @@ def test_make_run_works_on_the_core_install_alone(tmp_path):
 def test_version_comes_from_one_place():
     assert PYPROJECT["project"]["dynamic"] == ["version"]
     assert "version" not in PYPROJECT["project"]
-    assert PYPROJECT["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "colonykit.__version__"}
+    assert PYPROJECT["tool"]["setuptools"]["dynamic"]["version"] == {
+        "attr": "colonykit.__version__"
+    }
     assert importlib.metadata.version("colonykit") == colonykit.__version__
 
 
@@ -177,14 +219,18 @@ def test_minima_constraints_match_the_declared_minima():
             pins[name.strip().lower()] = version.strip()
     extras = PYPROJECT["project"]["optional-dependencies"]
     declared = {}
-    for req in [*PYPROJECT["project"]["dependencies"], *extras["excel"], *extras["parquet"],
-                *extras["scale"]]:
+    for req in [
+        *PYPROJECT["project"]["dependencies"],
+        *extras["excel"],
+        *extras["parquet"],
+        *extras["scale"],
+    ]:
         declared[_name(req)] = req.split(">=")[1].split(",")[0]
     assert set(pins) == set(declared)
     for name, minimum in declared.items():
         want = [int(x) for x in minimum.split(".")]
         got = [int(x) for x in pins[name].split(".")]
-        assert got[:len(want)] == want and not any(got[len(want):]), (name, minimum, pins[name])
+        assert got[: len(want)] == want and not any(got[len(want) :]), (name, minimum, pins[name])
 
 
 def test_make_test_runs_mypy_and_precommit_has_the_hooks():

@@ -17,8 +17,9 @@ from colonykit import packing
 from colonykit.errors import CapacityError, InputError, UnknownNameError
 from colonykit.packing import lower_bound, pack, pack_heuristic, pack_milp
 
-COMPLEMENTARY = pd.DataFrame({"web": [60, 10, 10], "batch": [10, 60, 10], "db": [10, 10, 60]},
-                             dtype=float)
+COMPLEMENTARY = pd.DataFrame(
+    {"web": [60, 10, 10], "batch": [10, 60, 10], "db": [10, 10, 60]}, dtype=float
+)
 
 
 def _host_loads(demand: pd.DataFrame, assignment: dict[str, str]) -> pd.DataFrame:
@@ -159,8 +160,10 @@ def test_heuristic_gap_against_milp_on_random_instances() -> None:
 
 
 def test_auto_never_worse_than_heuristic_and_uses_milp_when_small() -> None:
-    demand = pd.DataFrame({"a": [70, 30], "b": [40, 60], "c": [60, 40], "d": [30, 70],
-                           "e": [50, 50], "f": [50, 50]}, dtype=float)
+    demand = pd.DataFrame(
+        {"a": [70, 30], "b": [40, 60], "c": [60, 40], "d": [30, 70], "e": [50, 50], "f": [50, 50]},
+        dtype=float,
+    )
     auto = pack(demand, 100)
     heur = pack(demand, 100, method="heuristic")
     assert auto.hosts_used <= heur.hosts_used and auto.hosts_used == 3
@@ -204,7 +207,9 @@ def test_repair_keeps_feasibility_and_never_adds_hosts(inst: tuple[np.ndarray, f
 
 
 @given(_instances(), st.floats(10, 100))
-def test_hosts_at_least_lower_bound_with_util_target(inst: tuple[np.ndarray, float], util: float) -> None:
+def test_hosts_at_least_lower_bound_with_util_target(
+    inst: tuple[np.ndarray, float], util: float
+) -> None:
     m, cap = inst
     usable = cap * util / 100
     m = np.minimum(m, usable)
@@ -229,15 +234,20 @@ def test_bad_max_util(util: float) -> None:
 def test_nan_demand_names_server_and_step() -> None:
     demand = COMPLEMENTARY.copy()
     demand.loc[2, "batch"] = np.nan
-    with pytest.raises(InputError, match=r"'demand' must be a finite number \(got nan\) at demand "
-                                         r"server 'batch' step 2"):
+    with pytest.raises(
+        InputError,
+        match=r"'demand' must be a finite number \(got nan\) at demand "
+        r"server 'batch' step 2",
+    ):
         pack(demand, 100)
 
 
 def test_negative_demand() -> None:
     demand = COMPLEMENTARY.copy()
     demand.loc[1, "db"] = -3
-    with pytest.raises(InputError, match=r"'demand' must be >= 0 \(got -3.0\) at demand server 'db' step 1"):
+    with pytest.raises(
+        InputError, match=r"'demand' must be >= 0 \(got -3.0\) at demand server 'db' step 1"
+    ):
         pack(demand, 100)
 
 
@@ -250,7 +260,10 @@ def test_empty_and_duplicate_columns() -> None:
 
 
 def test_item_larger_than_a_host() -> None:
-    with pytest.raises(CapacityError, match=r"1 server\(s\) exceed one host's usable capacity 50 .*'web' peaks at 60"):
+    with pytest.raises(
+        CapacityError,
+        match=r"1 server\(s\) exceed one host's usable capacity 50 .*'web' peaks at 60",
+    ):
         pack(COMPLEMENTARY.drop(columns=["batch", "db"]), 100, max_util_pct=50)
 
 

@@ -63,7 +63,7 @@ def test_lower_bound_is_max_over_steps_and_names_the_bound() -> None:
 
 def test_clique_bound_by_hand() -> None:
     # 0-1 and 0-2 collide at some step (120 > 100); 1-2 never (70, 70); 3 collides with all three
-    m = np.array([[60., 60.], [60., 10.], [10., 60.], [45., 45.]])
+    m = np.array([[60.0, 60.0], [60.0, 10.0], [10.0, 60.0], [45.0, 45.0]])
     assert clique_bound(m, 100) == 3  # {0, 1, 3}
     assert clique_bound(m[:3], 100) == 2
     # anti-affinity makes a pair conflict that capacity alone does not
@@ -122,7 +122,8 @@ def test_l2_never_exceeds_the_enumerated_optimum(sizes: list[float]) -> None:
 @settings(max_examples=30, deadline=None)
 @given(_tiny(), st.integers(0, 3))
 def test_local_search_feasible_at_every_step_and_never_adds_hosts(
-        inst: tuple[np.ndarray, float], seed: int) -> None:
+    inst: tuple[np.ndarray, float], seed: int
+) -> None:
     m, cap = inst
     start = np.arange(m.shape[0])  # one server per host: feasible, the worst start
     seen: list[int] = []
@@ -150,10 +151,15 @@ def test_local_search_is_deterministic_for_a_seed() -> None:
 def test_local_search_respects_memory_and_anti_affinity() -> None:
     m = np.full((4, 3), 10.0)
     mem = np.array([600.0, 600, 100, 100])
-    conflicts = [np.array([2]), np.array([], dtype=np.int64), np.array([0]),
-                 np.array([], dtype=np.int64)]
-    best, _ = local_search(m, np.arange(4), 100, memory=mem, host_memory=1000,
-                           conflicts=conflicts, max_iters=200)
+    conflicts = [
+        np.array([2]),
+        np.array([], dtype=np.int64),
+        np.array([0]),
+        np.array([], dtype=np.int64),
+    ]
+    best, _ = local_search(
+        m, np.arange(4), 100, memory=mem, host_memory=1000, conflicts=conflicts, max_iters=200
+    )
     assert best[0] != best[1] and best[0] != best[2]
     assert int(best.max()) + 1 == 2
 
@@ -164,8 +170,17 @@ def test_local_search_removes_a_host_the_first_fit_left() -> None:
     By hand: the composite peaks are 217, 232 and 206, so ⌈232 / 100⌉ = 3 hosts are needed
     (no packing uses fewer); the search must reach exactly that from the 4-host start.
     """
-    m = np.array([[33.0, 57, 13], [57, 22, 28], [51, 28, 35], [7, 46, 35], [23, 48, 22],
-                  [30, 12, 27], [16, 19, 46]])
+    m = np.array(
+        [
+            [33.0, 57, 13],
+            [57, 22, 28],
+            [51, 28, 35],
+            [7, 46, 35],
+            [23, 48, 22],
+            [30, 12, 27],
+            [16, 19, 46],
+        ]
+    )
     start = np.array([0, 0, 1, 2, 1, 3, 2])  # first fit by peak: [90 79 41] [74 76 57] …
     assert _feasible(m, start, 100) and m.sum(axis=0).tolist() == [217, 232, 206]
     best, stats = local_search(m, start, 100, lower_bound=1, max_iters=400, time_limit_s=600)
@@ -188,9 +203,13 @@ def test_local_search_invariants_with_memory_and_pairs(seed: int) -> None:
     m = rng.uniform(0, 60, (n, steps))
     mem = rng.uniform(0, 500, n)
     pairs = [tuple(rng.choice(n, 2, replace=False)) for _ in range(int(rng.integers(0, 3)))]
-    conflicts = [np.array(sorted({int(b) for a, b in pairs if a == i}
-                                 | {int(a) for a, b in pairs if b == i}), dtype=np.int64)
-                 for i in range(n)]
+    conflicts = [
+        np.array(
+            sorted({int(b) for a, b in pairs if a == i} | {int(a) for a, b in pairs if b == i}),
+            dtype=np.int64,
+        )
+        for i in range(n)
+    ]
     start = np.arange(n)
 
     def check(host_of: np.ndarray) -> None:
@@ -198,13 +217,32 @@ def test_local_search_invariants_with_memory_and_pairs(seed: int) -> None:
         assert (np.bincount(host_of, weights=mem) <= 1000 * (1 + 1e-9)).all()
         assert not _shared_host(host_of, conflicts)
 
-    best, stats = local_search(m, start, 100, memory=mem, host_memory=1000, conflicts=conflicts,
-                               seed=seed, max_iters=150, time_limit_s=600, on_feasible=check)
+    best, stats = local_search(
+        m,
+        start,
+        100,
+        memory=mem,
+        host_memory=1000,
+        conflicts=conflicts,
+        seed=seed,
+        max_iters=150,
+        time_limit_s=600,
+        on_feasible=check,
+    )
     check(best)
     lb = lower_bound(m, 100, memory=mem, host_memory=1000, conflicts=conflicts)
     assert int(lb) <= stats.hosts_after == int(best.max()) + 1 <= n
-    again, _ = local_search(m, start, 100, memory=mem, host_memory=1000, conflicts=conflicts,
-                            seed=seed, max_iters=150, time_limit_s=600)
+    again, _ = local_search(
+        m,
+        start,
+        100,
+        memory=mem,
+        host_memory=1000,
+        conflicts=conflicts,
+        seed=seed,
+        max_iters=150,
+        time_limit_s=600,
+    )
     assert np.array_equal(best, again)  # deterministic for a seed
 
 
@@ -213,10 +251,8 @@ def test_local_search_invariants_with_memory_and_pairs(seed: int) -> None:
 def test_pack_is_deterministic_and_never_below_the_bound(seed: int) -> None:
     rng = np.random.default_rng(seed)
     demand = pd.DataFrame(rng.gamma(2.0, 8.0, (12, 20)), columns=[f"s{i}" for i in range(20)])
-    a = pack(demand, 100, method="heuristic", seed=seed, local_search_s=600,
-             local_search_iters=100)
-    b = pack(demand, 100, method="heuristic", seed=seed, local_search_s=600,
-             local_search_iters=100)
+    a = pack(demand, 100, method="heuristic", seed=seed, local_search_s=600, local_search_iters=100)
+    b = pack(demand, 100, method="heuristic", seed=seed, local_search_s=600, local_search_iters=100)
     assert a.assignment == b.assignment
     assert a.hosts_used >= a.lower_bound and a.gap_hosts == a.hosts_used - a.lower_bound
     assert (a.host_series.to_numpy() <= 100 * (1 + 1e-9)).all()
@@ -231,7 +267,9 @@ def test_pack_reports_search_and_gap() -> None:
 
 
 # --------------------------------------------------------------------------- screened checks
-def _naive_construct(m: np.ndarray, order: np.ndarray, cap: float, start: int, rule: str) -> np.ndarray:
+def _naive_construct(
+    m: np.ndarray, order: np.ndarray, cap: float, start: int, rule: str
+) -> np.ndarray:
     """Reference: every capacity check over every step (the construction before screening)."""
     tol = cap * 1e-9
     slack = [np.full(m.shape[1], cap + tol) for _ in range(start)]
@@ -252,10 +290,15 @@ def _naive_construct(m: np.ndarray, order: np.ndarray, cap: float, start: int, r
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(0, 10_000), st.sampled_from(["first", "balance"]), st.integers(1, 80),
-       st.integers(0, 3))
+@given(
+    st.integers(0, 10_000),
+    st.sampled_from(["first", "balance"]),
+    st.integers(1, 80),
+    st.integers(0, 3),
+)
 def test_screened_construction_makes_the_same_decisions(
-        seed: int, rule: Literal["first", "balance"], steps: int, start: int) -> None:
+    seed: int, rule: Literal["first", "balance"], steps: int, start: int
+) -> None:
     from colonykit.packing import _construct
 
     rng = np.random.default_rng(seed)
@@ -263,6 +306,14 @@ def test_screened_construction_makes_the_same_decisions(
     m = np.round(rng.gamma(1.5, 10.0, (n, steps)), int(rng.integers(0, 2)))  # ties included
     cap = float(max(m.max(), 1.0) * rng.uniform(1.0, 3.0))
     order = np.argsort(-m.max(axis=1), kind="stable")
-    got, _ = _construct(m, order, cap, start_hosts=start, rule=rule, memory=np.zeros(n),
-                        host_memory=np.inf, conflicts=None)
+    got, _ = _construct(
+        m,
+        order,
+        cap,
+        start_hosts=start,
+        rule=rule,
+        memory=np.zeros(n),
+        host_memory=np.inf,
+        conflicts=None,
+    )
     assert got.tolist() == _naive_construct(m, order, cap, start, rule).tolist()

@@ -56,7 +56,16 @@ def test_velocity_rule_75_pct_allocated():
 
 def test_max_allocated_dominates_when_stricter(tmp_path):
     rules = paging.paging_rules().reset_index()
-    rules.loc[len(rules)] = ["strict", "virtual+vdisk", 1.0, 40.0, "test rule", "test", "test", "true"]
+    rules.loc[len(rules)] = [
+        "strict",
+        "virtual+vdisk",
+        1.0,
+        40.0,
+        "test rule",
+        "test",
+        "test",
+        "true",
+    ]
     path = tmp_path / "rules.csv"
     rules.to_csv(path, index=False)
     tab = paging.paging_rules(path)
@@ -116,7 +125,12 @@ def test_compare_rules_over_matches_pointwise():
         assert row.volumes == one.volumes_for_space
 
 
-@given(n=st.integers(1, 500), m=st.floats(64, 65_536), real=st.floats(512, 1e6), extra=st.integers(1, 50))
+@given(
+    n=st.integers(1, 500),
+    m=st.floats(64, 65_536),
+    real=st.floats(512, 1e6),
+    extra=st.integers(1, 50),
+)
 def test_paging_monotone_in_guests_and_memory(n, m, real, extra):
     f = paging.compare_rules_over([n, n + extra], m, real).pivot(index="rule", columns="guests")
     g = paging.compare_rules_over([n], m + extra, real).set_index("rule").reindex(f.index)
@@ -134,13 +148,19 @@ def test_sg24_is_twice_virtual_plus_real(v, real):
     assert r.paging_gib * 1024 == pytest.approx(2 * (v + real))
 
 
-@pytest.mark.parametrize(("kwargs", "match"), [
-    ({"guests_virtual_mib": [512, -1], "real_mib": 2048}, "guests_virtual_mib"),
-    ({"guests_virtual_mib": 512, "real_mib": 0}, "real_mib"),
-    ({"guests_virtual_mib": 512, "real_mib": float("nan")}, "real_mib"),
-    ({"guests_virtual_mib": 512, "real_mib": 2048, "vdisk_mib": -5}, "vdisk_mib"),
-    ({"guests_virtual_mib": 512, "real_mib": 2048, "page_io_rate_per_s": -1}, "page_io_rate_per_s"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"guests_virtual_mib": [512, -1], "real_mib": 2048}, "guests_virtual_mib"),
+        ({"guests_virtual_mib": 512, "real_mib": 0}, "real_mib"),
+        ({"guests_virtual_mib": 512, "real_mib": float("nan")}, "real_mib"),
+        ({"guests_virtual_mib": 512, "real_mib": 2048, "vdisk_mib": -5}, "vdisk_mib"),
+        (
+            {"guests_virtual_mib": 512, "real_mib": 2048, "page_io_rate_per_s": -1},
+            "page_io_rate_per_s",
+        ),
+    ],
+)
 def test_bad_input(kwargs, match):
     with pytest.raises(InputError, match=match):
         paging.paging_space(**kwargs)
@@ -155,8 +175,15 @@ def test_unknown_rule_and_model():
 
 def test_bad_rules_table(tmp_path):
     path = tmp_path / "rules.csv"
-    pd.DataFrame({"rule": ["x"], "basis": ["virtual"], "multiplier": [0], "max_allocated_pct": [150],
-                  "source": ["me"]}).to_csv(path, index=False)
+    pd.DataFrame(
+        {
+            "rule": ["x"],
+            "basis": ["virtual"],
+            "multiplier": [0],
+            "max_allocated_pct": [150],
+            "source": ["me"],
+        }
+    ).to_csv(path, index=False)
     with pytest.raises(InputError) as exc:
         paging.paging_rules(path)
     assert len(exc.value.problems) == 3

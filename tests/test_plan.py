@@ -38,7 +38,9 @@ def test_example_guests_and_memory_by_hand(result) -> None:
     assert host.capacity.cpus == result.sizing.engines["typical"]
     # sg24-6299 rule: 2 × (Σ virtual + VDISK + real) = 2 × (33 + 26 × 200 MiB + 24) GiB = 124.16
     # -> 125 GiB (seed 003 §9.1.1 reading; basevol swap is seed 000's 200 MB V-DISK)
-    assert host.capacity.paging_gib == pytest.approx(math.ceil(2 * (33 + 26 * 200 / 1024 + 24))) == 125
+    assert (
+        host.capacity.paging_gib == pytest.approx(math.ceil(2 * (33 + 26 * 200 / 1024 + 24))) == 125
+    )
     vol_gib = 10_016 * 180 * 4096 / GIB  # usable 3390-9 page slots
     assert host.capacity.paging_volumes == math.ceil(125 / vol_gib) == 19
     assert p.evidence.paging.evaluated and p.evidence.channels.evaluated
@@ -46,7 +48,11 @@ def test_example_guests_and_memory_by_hand(result) -> None:
     # 54 I/O/s × 14 ms = 75.6 % busy over 2 paths (seed 003 §8.10.3)
     assert p.evidence.channels.values["lpar1.busy_pct"] == pytest.approx(54 * 14 / 10)
     assert p.evidence.memory.values["lpar1.overcommit_ratio"] == pytest.approx(33792 / (24 * 1024))
-    assert [f.code for f in p.findings] == ["CK012", "CK019", "CK019"]  # CK019: Feilong, libvirt losses
+    assert [f.code for f in p.findings] == [
+        "CK012",
+        "CK019",
+        "CK019",
+    ]  # CK019: Feilong, libvirt losses
     assert not result.has_errors
 
 
@@ -70,7 +76,9 @@ def test_example_design_layout(result) -> None:
 
 
 def test_minidisk_extents_never_overlap(tmp_path) -> None:
-    r = plan.build_plan(write_scenario(tmp_path, **{"design.name": "zvm-ro-root", "design.overrides": {}}))
+    r = plan.build_plan(
+        write_scenario(tmp_path, **{"design.name": "zvm-ro-root", "design.overrides": {}})
+    )
     ext: dict[str, list[tuple[int, int]]] = {}
     for _, g in r.plan.guests():
         for s in g.storage:
@@ -128,8 +136,11 @@ def test_every_finding_code(result) -> None:
     p.hosts[0].guests[0].storage[2].vdev = "0202"
     cases["CK007"] = p
     p = base.model_copy(deep=True)
-    p.hosts[0].guests[0].storage.append(plan.StorageItem(id="big", role="swap", kind="vdisk", access="rw",
-                                                         vdev="0300", size_mib=2048))
+    p.hosts[0].guests[0].storage.append(
+        plan.StorageItem(
+            id="big", role="swap", kind="vdisk", access="rw", vdev="0300", size_mib=2048
+        )
+    )
     cases["CK008"] = p
     p = base.model_copy(deep=True)
     p.hosts[0].guests[0].storage[0].image = "nope"
@@ -153,8 +164,11 @@ def test_vdisk_limit_boundary(result) -> None:
     # 4,194,296 blocks = 2047.996 MiB: 2047 MiB fits, 2048 MiB (4,194,304 blocks) does not
     for mib, bad in ((2047, False), (2048, True)):
         p = result.plan.model_copy(deep=True)
-        p.hosts[0].guests[0].storage.append(plan.StorageItem(id="v", role="swap", kind="vdisk", access="rw",
-                                                             vdev="0300", size_mib=mib))
+        p.hosts[0].guests[0].storage.append(
+            plan.StorageItem(
+                id="v", role="swap", kind="vdisk", access="rw", vdev="0300", size_mib=mib
+            )
+        )
         assert ("CK008" in _codes(p)) is bad
         assert "CK008" in {f.code for f in plan.check_plan(p, vdisk_max_blocks=mib * 2048 - 1)}
 
@@ -166,40 +180,61 @@ def test_errors_exit_flag(tmp_path) -> None:
 
 
 def test_two_hosts_and_xen(tmp_path) -> None:
-    r = plan.build_plan(write_scenario(tmp_path, **{"target.hosts": 2, "target.memory_gib_per_host": None}))
+    r = plan.build_plan(
+        write_scenario(tmp_path, **{"target.hosts": 2, "target.memory_gib_per_host": None})
+    )
     assert [h.id for h in r.plan.hosts] == ["lpar1", "lpar2"]
     assert sum(len(h.guests) for h in r.plan.hosts) == 26
     assert all(h.guests for h in r.plan.hosts)
-    x = plan.build_plan(write_scenario(tmp_path, **{"design.name": "xen-shared-root-image", "design.overrides": {}}))
+    x = plan.build_plan(
+        write_scenario(tmp_path, **{"design.name": "xen-shared-root-image", "design.overrides": {}})
+    )
     assert x.plan.metadata.platform == "xen" and x.plan.hosts[0].platform == "xen"
     assert x.plan.evidence.paging.applicable is False
     assert "CK012" not in {f.code for f in x.findings if f.path == "evidence.paging"}
     g = x.plan.hosts[0].guests[0]
     assert g.zvm is None and g.xen.root == "xbd0a" and g.xen.type == "pv"  # seed 004: NetBSD domU
-    n = plan.build_plan(write_scenario(tmp_path, **{"design.name": "xen-nfs-root", "design.overrides": {}}))
+    n = plan.build_plan(
+        write_scenario(tmp_path, **{"design.name": "xen-nfs-root", "design.overrides": {}})
+    )
     g = n.plan.hosts[0].guests[0]
-    assert g.xen.root == "/dev/nfs" and g.xen.extra.startswith("nfsroot=10.0.0.5:/export/roots/file-01")
+    assert g.xen.root == "/dev/nfs" and g.xen.extra.startswith(
+        "nfsroot=10.0.0.5:/export/roots/file-01"
+    )
 
 
 def test_per_server_overrides(tmp_path) -> None:
-    r = plan.build_plan(write_scenario(tmp_path, **{"guests.per_server": {"web": {"memory_mib": 512, "vcpus": 2}},
-                                               "guests.extra_vcpus": 1}))
+    r = plan.build_plan(
+        write_scenario(
+            tmp_path,
+            **{
+                "guests.per_server": {"web": {"memory_mib": 512, "vcpus": 2}},
+                "guests.extra_vcpus": 1,
+            },
+        )
+    )
     web = [g for _, g in r.plan.guests() if g.source_server == "web"]
     assert {(g.memory_mib, g.vcpus, g.max_vcpus) for g in web} == {(512, 2, 3)}
 
 
 # ---------------------------------------------------------------- bad scenario input
-@pytest.mark.parametrize(("changes", "fragment"), [
-    ({"target.memory_gb_per_host": 24}, "did you mean 'memory_gib_per_host'"),
-    ({"colour": "blue"}, "'colour' must be a known key"),
-    ({"target.hosts": 0}, "'target.hosts' must be a whole number in 1..1000 or 'auto'"),
-    ({"rules.channel_max_busy_pct": 140}, "'rules.channel_max_busy_pct' must be less than or equal to 100"),
-    ({"guests.userid_prefix": "lnx"}, "'guests.userid_prefix'"),
-    ({"design": None}, "'design' must be given"),
-    ({"guests.per_server": {"mainframe": {"vcpus": 1}}}, "'guests.per_server.mainframe'"),
-    ({"network.cidr": "10.1.0.0/30"}, "'network.cidr'"),
-    ({"design.overrides": {"guestvol_gib": 1}}, "design.overrides.guestvol_gib"),
-])
+@pytest.mark.parametrize(
+    ("changes", "fragment"),
+    [
+        ({"target.memory_gb_per_host": 24}, "did you mean 'memory_gib_per_host'"),
+        ({"colour": "blue"}, "'colour' must be a known key"),
+        ({"target.hosts": 0}, "'target.hosts' must be a whole number in 1..1000 or 'auto'"),
+        (
+            {"rules.channel_max_busy_pct": 140},
+            "'rules.channel_max_busy_pct' must be less than or equal to 100",
+        ),
+        ({"guests.userid_prefix": "lnx"}, "'guests.userid_prefix'"),
+        ({"design": None}, "'design' must be given"),
+        ({"guests.per_server": {"mainframe": {"vcpus": 1}}}, "'guests.per_server.mainframe'"),
+        ({"network.cidr": "10.1.0.0/30"}, "'network.cidr'"),
+        ({"design.overrides": {"guestvol_gib": 1}}, "design.overrides.guestvol_gib"),
+    ],
+)
 def test_bad_scenarios(tmp_path, changes, fragment) -> None:
     with pytest.raises(InputError) as exc:
         plan.build_plan(write_scenario(tmp_path, **changes))
@@ -228,7 +263,9 @@ def test_malformed_and_missing(tmp_path) -> None:
 
 def test_all_problems_listed_at_once(tmp_path) -> None:
     with pytest.raises(InputError) as exc:
-        plan.build_plan(write_scenario(tmp_path, **{"target.hosts": -1, "target.smt": "maybe", "extra": 1}))
+        plan.build_plan(
+            write_scenario(tmp_path, **{"target.hosts": -1, "target.smt": "maybe", "extra": 1})
+        )
     assert len(exc.value.problems) == 3
 
 
@@ -241,21 +278,24 @@ def test_traces_of_other_servers_are_refused(tmp_path) -> None:
 
 def test_user_designs_file_in_scenario(tmp_path) -> None:
     d = tmp_path / "designs.yaml"
-    d.write_text("designs:\n  dedicated:\n    platform: zvm\n    parameters:\n"
-                 "      a_cyl: {value: 1000, unit: cyl, source: me}\n    components:\n"
-                 "      - {id: root, role: root, kind: mdisk, shared: false, access: rw, vdev: '0100', "
-                 "size: {param: a_cyl}}\n  tiny:\n    platform: zvm\n    owner: TINYBASE\n    parameters:\n"
-                 "      r_cyl: {value: 500, unit: cyl, source: me}\n      d_cyl: {value: 20, unit: cyl, source: me}\n"
-                 "    components:\n"
-                 "      - {id: root, role: root, kind: mdisk, shared: true, access: ro, vdev: '0100', "
-                 "size: {param: r_cyl}}\n"
-                 "      - {id: data, role: data, kind: mdisk, shared: false, access: rw, vdev: '0101', "
-                 "size: {param: d_cyl}}\n")
+    d.write_text(
+        "designs:\n  dedicated:\n    platform: zvm\n    parameters:\n"
+        "      a_cyl: {value: 1000, unit: cyl, source: me}\n    components:\n"
+        "      - {id: root, role: root, kind: mdisk, shared: false, access: rw, vdev: '0100', "
+        "size: {param: a_cyl}}\n  tiny:\n    platform: zvm\n    owner: TINYBASE\n    parameters:\n"
+        "      r_cyl: {value: 500, unit: cyl, source: me}\n      d_cyl: {value: 20, unit: cyl, source: me}\n"
+        "    components:\n"
+        "      - {id: root, role: root, kind: mdisk, shared: true, access: ro, vdev: '0100', "
+        "size: {param: r_cyl}}\n"
+        "      - {id: data, role: data, kind: mdisk, shared: false, access: rw, vdev: '0101', "
+        "size: {param: d_cyl}}\n"
+    )
     r = plan.build_plan(write_scenario(tmp_path, design={"name": "tiny", "file": str(d)}))
     assert r.plan.images[0].zvm.owner == "TINYBASE" and r.plan.images[0].zvm.count_cyl == 500
     # 26 guests: (500 + 26 × 20) vs 26 × 1000 cylinders
     assert r.plan.evidence.design.values["saving_vs_dedicated_pct"] == pytest.approx(
-        100 * (1 - (500 + 26 * 20) / (26 * 1000)))
+        100 * (1 - (500 + 26 * 20) / (26 * 1000))
+    )
 
 
 def test_too_many_guests_for_prefix(tmp_path) -> None:
@@ -267,12 +307,14 @@ def test_too_many_guests_for_prefix(tmp_path) -> None:
 
 def test_plan_schema_errors_become_input_errors(tmp_path) -> None:
     d = tmp_path / "designs.yaml"
-    d.write_text("designs:\n  dedicated:\n    platform: zvm\n    parameters:\n"
-                 "      a_cyl: {value: 10, unit: cyl, source: me}\n    components:\n"
-                 "      - {id: root, role: root, kind: mdisk, shared: false, access: rw, vdev: '0100', "
-                 "size: {param: a_cyl}}\n  'bad name':\n    platform: zvm\n    owner: base\n    parameters:\n"
-                 "      r_cyl: {value: 5, unit: cyl, source: me}\n    components:\n"
-                 "      - {id: root, role: root, kind: mdisk, shared: true, access: ro, vdev: '0100', "
-                 "size: {param: r_cyl}}\n")
+    d.write_text(
+        "designs:\n  dedicated:\n    platform: zvm\n    parameters:\n"
+        "      a_cyl: {value: 10, unit: cyl, source: me}\n    components:\n"
+        "      - {id: root, role: root, kind: mdisk, shared: false, access: rw, vdev: '0100', "
+        "size: {param: a_cyl}}\n  'bad name':\n    platform: zvm\n    owner: base\n    parameters:\n"
+        "      r_cyl: {value: 5, unit: cyl, source: me}\n    components:\n"
+        "      - {id: root, role: root, kind: mdisk, shared: true, access: ro, vdev: '0100', "
+        "size: {param: r_cyl}}\n"
+    )
     with pytest.raises(InputError, match="plan assembly"):
         plan.build_plan(write_scenario(tmp_path, design={"name": "bad name", "file": str(d)}))

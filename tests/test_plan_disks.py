@@ -54,7 +54,9 @@ def test_application_disk_minidisks_per_guest():
     # every guest's data cylinders add up to the design evidence's figure
     total = sum(s.size_cyl for x in _guests(p).values() for s in x.storage if s.role == "appdata")
     assert total == p.evidence.design.values["application_data_cyl"]
-    assert not [f for f in p.findings if f.code in ("CK007", "CK010", "CK013")]  # no clash, no overlap
+    assert not [
+        f for f in p.findings if f.code in ("CK007", "CK010", "CK013")
+    ]  # no clash, no overlap
 
 
 def test_application_disk_minidisks_in_the_directory(tmp_path):
@@ -68,8 +70,13 @@ def test_application_disk_minidisks_in_the_directory(tmp_path):
 
 
 def test_xen_application_disk_is_one_image():
-    p = _build(**{"design.name": "xen-shared-root-image", "design.overrides": {},
-                  "target.memory_gib_per_host": 40})
+    p = _build(
+        **{
+            "design.name": "xen-shared-root-image",
+            "design.overrides": {},
+            "target.memory_gib_per_host": 40,
+        }
+    )
     g = _guests(p)["file-01"]
     data = [s for s in g.storage if s.role == "appdata"]
     assert len(data) == 1 and data[0].kind == "image"
@@ -123,7 +130,9 @@ def test_ck020_vdisks_over_syslim():
     msgs = [f.message for f in p.findings if f.code == "CK020"]
     assert len(msgs) == 1 and "10,649,600 blocks" in msgs[0] and "SYSLIM 10,649,599" in msgs[0]
     assert [f.severity for f in p.findings if f.code == "CK020"] == ["error"]
-    assert not [f for f in _build(**{"target.vdisk_syslim_blocks": blocks}).findings if f.code == "CK020"]
+    assert not [
+        f for f in _build(**{"target.vdisk_syslim_blocks": blocks}).findings if f.code == "CK020"
+    ]
     assert not [f for f in _build().findings if f.code == "CK020"]  # not given: not checked
 
 
@@ -133,4 +142,6 @@ def test_ck021_tdisks_over_the_tdisk_space():
     p = _build(**kw, **{"target.tdisk_space_cyl": 1_000})
     msgs = [f.message for f in p.findings if f.code == "CK021"]
     assert len(msgs) == 1 and "1,040 cylinders" in msgs[0] and "1,000" in msgs[0]
-    assert not [f for f in _build(**kw, **{"target.tdisk_space_cyl": 1_040}).findings if f.code == "CK021"]
+    assert not [
+        f for f in _build(**kw, **{"target.tdisk_space_cyl": 1_040}).findings if f.code == "CK021"
+    ]

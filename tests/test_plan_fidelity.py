@@ -54,9 +54,17 @@ def test_ck015_ifls_over_the_machine_and_logical_processors():
 
 
 def test_xen_hosts_in_cores_with_dom0_and_no_overcommit():
-    p = _build(**{"design.name": "xen-shared-root-image", "design.overrides": {}, "target.memory_gib_per_host": None})
+    p = _build(
+        **{
+            "design.name": "xen-shared-root-image",
+            "design.overrides": {},
+            "target.memory_gib_per_host": None,
+        }
+    )
     h = p.hosts[0]
-    assert h.capacity.cpu_type == "core" and h.capacity.cpus == 7  # 18,768 MHz / (3000 × 0.9), not z15 IFLs
+    assert (
+        h.capacity.cpu_type == "core" and h.capacity.cpus == 7
+    )  # 18,768 MHz / (3000 × 0.9), not z15 IFLs
     assert h.capacity.memory_gib == 35  # 33 GiB of domUs + 2 GiB dom0
     assert not [f for f in p.findings if f.code == "CK018"]
     p = _build(**{"design.name": "xen-shared-root-image", "design.overrides": {}})  # 24 GiB host
@@ -78,7 +86,11 @@ def test_default_paging_rule_is_velocity():
     p = plan.build_plan(s).plan
     assert p.hosts[0].rules.paging_rule == "velocity"
     # 2 × (Σ virtual + VDISK): 33 GiB of guests and 26 × 200 MiB basevol swap V-DISKs (seed 000)
-    assert p.evidence.paging.values["lpar1.rule_paging_gib"] == pytest.approx(2 * (33 + 26 * 200 / 1024))
+    assert p.evidence.paging.values["lpar1.rule_paging_gib"] == pytest.approx(
+        2 * (33 + 26 * 200 / 1024)
+    )
     ck003 = [f for f in p.findings if f.code == "CK003"]
     # below the seed rule's 2 × (33 + 26 × 200 MiB + 24) = 124.16 GiB only: a warning, not an error
-    assert [f.severity for f in ck003] == ["warning"] and "sg24-6299 asks 124.16" in ck003[0].message
+    assert [f.severity for f in ck003] == ["warning"] and "sg24-6299 asks 124.16" in ck003[
+        0
+    ].message

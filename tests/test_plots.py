@@ -57,7 +57,13 @@ def test_sizing_range_bars_are_the_result_values(sized: sizing.SizingResult) -> 
     # by hand (README of the example): 10 web servers, 2 × 900 MHz, 45 % peak; 4 MHz ≈ 1 MIPS;
     # MIPS at the reference class 'mixed' scaled by mixed/web typical tpm per MIPS
     cls = reference.workload_classes()
-    web = 10 * 0.45 * (2 * 900 / 4) * cls.loc["mixed", "tpm_per_mips_typical"] / cls.loc["web", "tpm_per_mips_typical"]
+    web = (
+        10
+        * 0.45
+        * (2 * 900 / 4)
+        * cls.loc["mixed", "tpm_per_mips_typical"]
+        / cls.loc["web", "tpm_per_mips_typical"]
+    )
     assert fig.data[1].x[4] == pytest.approx(web)
     assert fig.layout.xaxis.title.text == "MIPS needed [MIPS]"
     assert "%{x:,.0f} MIPS" in fig.data[0].hovertemplate
@@ -71,7 +77,9 @@ def test_sizing_range_top_keeps_the_total(sized: sizing.SizingResult) -> None:
 
 def test_sizing_engines(sized: sizing.SizingResult) -> None:
     fig = plots.sizing_engines(sized)
-    assert list(fig.data[0].y) == [sized.engines[b] for b in ("low", "typical", "high")] == [2, 2, 4]
+    assert (
+        list(fig.data[0].y) == [sized.engines[b] for b in ("low", "typical", "high")] == [2, 2, 4]
+    )
     assert fig.data[0].customdata[2][0] == pytest.approx(sized.target.loc["high", "required_mips"])
     assert fig.layout.yaxis.title.text == "engines [IFL]"
     assert "90 % target" in fig.layout.title.text
@@ -95,7 +103,11 @@ def test_white_space_by_hand() -> None:
 
 
 def test_staggering_before_after(demand: pd.DataFrame) -> None:
-    w = [staggering.MovableWindow(server="b", earliest=0, latest=5, duration=1, start=2, baseline=10.0)]
+    w = [
+        staggering.MovableWindow(
+            server="b", earliest=0, latest=5, duration=1, start=2, baseline=10.0
+        )
+    ]
     res = staggering.stagger(demand, w)
     fig = plots.staggering(res)
     assert fig.data[0].y.tolist() == res.composite_before.tolist()
@@ -202,8 +214,12 @@ def test_sizing_generations_engines_per_target(inv: pd.DataFrame) -> None:
 
 
 def test_memory_layouts_by_hand() -> None:
-    res = {"small": memory.lpar_memory([memory.GuestMemory("s", 512, count=4, working_set_mib=300)], 4096),
-           "large": memory.lpar_memory([memory.GuestMemory("l", 1024, count=4)], 4096)}
+    res = {
+        "small": memory.lpar_memory(
+            [memory.GuestMemory("s", 512, count=4, working_set_mib=300)], 4096
+        ),
+        "large": memory.lpar_memory([memory.GuestMemory("l", 1024, count=4)], 4096),
+    }
     fig = plots.memory_layouts(res)
     virtual, resident = fig.data
     assert list(virtual.x) == ["small", "large"]
@@ -216,7 +232,9 @@ def test_memory_layouts_by_hand() -> None:
 
 
 def test_memory_growth_draws_memory_over() -> None:
-    f = memory.memory_over(memory.GuestMemory("g", 1024, working_set_mib=400), [0, 15, 30], 10 * 1024)
+    f = memory.memory_over(
+        memory.GuestMemory("g", 1024, working_set_mib=400), [0, 15, 30], 10 * 1024
+    )
     fig = plots.memory_growth(f)
     virtual, resident, real = fig.data
     assert virtual.y.tolist() == [0.0, 15 * 1024.0, 30 * 1024.0]
@@ -232,7 +250,10 @@ def test_paging_growth_one_line_per_rule() -> None:
     fig = plots.paging_growth(f)
     assert sorted(t.name for t in fig.data) == sorted(f["rule"].unique())
     sg = next(t for t in fig.data if t.name == "sg24-6299")
-    assert sg.y.tolist() == [14.0, 24.0]  # 2 × (Σ virtual + real): 2 × (5 + 2) GiB, 2 × (10 + 2) GiB
+    assert sg.y.tolist() == [
+        14.0,
+        24.0,
+    ]  # 2 × (Σ virtual + real): 2 × (5 + 2) GiB, 2 × (10 + 2) GiB
     vol = plots.paging_growth(f, "volumes")
     assert next(t for t in vol.data if t.name == "sg24-6299").line.shape == "hv"
     assert vol.layout.yaxis.title.text == "paging volumes [count]"
@@ -261,8 +282,13 @@ def test_mdc_figures() -> None:
     assert fig.data[0].customdata[-1][1] == pytest.approx(trade["record"]["hit_frac"].iloc[-1])
 
     r = pd.Series([0.0, 50.0, 100.0])
-    cpu = plots.mdc_cpu_factor({"90% hits": pd.DataFrame({"read_pct": r,
-                                                          "cp_cpu_factor": mdc.cp_cpu_factor(r, 100 - r, 0.9)})})
+    cpu = plots.mdc_cpu_factor(
+        {
+            "90% hits": pd.DataFrame(
+                {"read_pct": r, "cp_cpu_factor": mdc.cp_cpu_factor(r, 100 - r, 0.9)}
+            )
+        }
+    )
     assert cpu.data[0].x.tolist() == [0.0, 50.0, 100.0]
     assert cpu.data[0].y.tolist() == pytest.approx(list(mdc.cp_cpu_factor(r, 100 - r, 0.9)))
     with pytest.raises(InputError, match="nothing to draw"):

@@ -20,8 +20,9 @@ from colonykit.whitespace import (
 LONG = 5 * QUANTILE_SAMPLE
 
 
-def _traces(seed: int, n_t: int, n_s: int, ties: bool, dtype: type = np.float32,
-            order: str = "F") -> np.ndarray:
+def _traces(
+    seed: int, n_t: int, n_s: int, ties: bool, dtype: type = np.float32, order: str = "F"
+) -> np.ndarray:
     rng = np.random.default_rng(seed)
     v = rng.gamma(2.0, 10.0, (n_t, n_s))
     if ties:  # integer percents and idle servers, like PlanetLab
@@ -43,12 +44,18 @@ def test_exact_is_numpy_percentile_bit_for_bit(q: float, ties: bool, dtype: type
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(1, 60), st.integers(1, 9), st.floats(0, 100), st.booleans(),
-       st.sampled_from([np.float32, np.float64]), st.sampled_from(["C", "F"]),
-       st.sampled_from([64, 4096, 1 << 21]))
-def test_exact_equals_numpy_for_any_shape_order_and_block(n_t: int, n_s: int, q: float,
-                                                         ties: bool, dtype: type, order: str,
-                                                         block: int) -> None:
+@given(
+    st.integers(1, 60),
+    st.integers(1, 9),
+    st.floats(0, 100),
+    st.booleans(),
+    st.sampled_from([np.float32, np.float64]),
+    st.sampled_from(["C", "F"]),
+    st.sampled_from([64, 4096, 1 << 21]),
+)
+def test_exact_equals_numpy_for_any_shape_order_and_block(
+    n_t: int, n_s: int, q: float, ties: bool, dtype: type, order: str, block: int
+) -> None:
     v = _traces(n_t * 31 + n_s, n_t, n_s, ties, dtype, order)
     got = percentile_per_server(v, q, block_bytes=block)
     np.testing.assert_array_equal(got, np.percentile(v, q, axis=0).astype(np.float64))
@@ -69,8 +76,12 @@ def test_several_quantiles_in_one_pass_and_nan_rows() -> None:
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.integers(0, 10_000), st.floats(0, 100), st.booleans(),
-       st.sampled_from([np.float32, np.float64]))
+@given(
+    st.integers(0, 10_000),
+    st.floats(0, 100),
+    st.booleans(),
+    st.sampled_from([np.float32, np.float64]),
+)
 def test_approx_within_its_stated_bound(seed: int, q: float, ties: bool, dtype: type) -> None:
     v = _traces(seed, LONG, 11, ties, dtype)
     exact = np.percentile(v.astype(np.float64), q, axis=0)
@@ -94,8 +105,9 @@ def test_analyze_reports_the_method_bound_and_fallback() -> None:
     v = _traces(3, LONG, 8, False)
     exact = analyze(v, unit="cpu_pct")
     approx = analyze(v, unit="cpu_pct", percentile_method="approx")
-    np.testing.assert_array_equal(exact.per_server["p95"],
-                                  np.percentile(v, 95, axis=0).astype(np.float64))
+    np.testing.assert_array_equal(
+        exact.per_server["p95"], np.percentile(v, 95, axis=0).astype(np.float64)
+    )
     assert exact.parameters["percentile_error_max"] == 0.0
     assert exact.parameters["percentile_fallback_servers"] == 0
     bound = approx.parameters["percentile_error_max"]

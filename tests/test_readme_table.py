@@ -25,27 +25,65 @@ def _module() -> ModuleType:
 
 
 BENCH: dict[str, Any] = {
-    "machine": {"python": "3.11.7", "cpus": 2, "started_utc": "2026-12-02 22:00 UTC",
-                "loadavg_start": [3.5, 3.0, 5.0]},
+    "machine": {
+        "python": "3.11.7",
+        "cpus": 2,
+        "started_utc": "2026-12-02 22:00 UTC",
+        "loadavg_start": [3.5, 3.0, 5.0],
+    },
     "benchmarks": {
-        "whitespace": {"synthetic": {
-            "shape": [8640, 10000], "dtype": "float32", "numpy_sum_s": 0.05, "analyze_hot_s": 0.081,
-            "ratio_hot_to_sum": 1.62, "goal_ratio": 3.0, "analyze_with_p95_spikes_s": 0.29,
-            "ratio_with_p95_to_sum": 5.79, "goal_ratio_with_p95": 5.0, "meets_exact_goal": False,
-            "exact_p95_equals_numpy_percentile": True, "analyze_with_approx_p95_s": 0.155,
-            "ratio_with_approx_p95_to_sum": 3.1, "goal_ratio_with_approx_p95": 3.0,
-            "meets_approx_goal": False, "approx_p95_stated_bound_median": 5.2,
-            "approx_p95_stated_bound_max": 48.9, "approx_p95_error_median": 2.4,
-            "approx_p95_error_max": 47.0, "approx_within_stated_bound": True,
-            "approx_fallback_servers": 0},
-            "dask": {"skipped": "dask not installed"}},
-        "startup": {"python_pass_s": 0.053, "help_s": 0.172, "size_s": 1.604, "paging_s": 0.828,
-                    "goal_help_s": 0.25, "meets_help_goal": True},
-        "packing": {"real": [{"instance": "bitbrains 50", "hosts": 12, "best_bound": 12, "bound": "l2",
-                              "gap_hosts": 0, "ffd_peak_hosts": 13, "pabfd_like_hosts": 12,
-                              "wall_s": 1.0, "peak_mb": 5.0, "bound_equals_packing": True},
-                             {"instance": "bitbrains_rnd 499 VMs", "skipped": "../shared/data not present"}],
-                    "goals": {"large_s": 5.0, "large_mb": 600.0}},
+        "whitespace": {
+            "synthetic": {
+                "shape": [8640, 10000],
+                "dtype": "float32",
+                "numpy_sum_s": 0.05,
+                "analyze_hot_s": 0.081,
+                "ratio_hot_to_sum": 1.62,
+                "goal_ratio": 3.0,
+                "analyze_with_p95_spikes_s": 0.29,
+                "ratio_with_p95_to_sum": 5.79,
+                "goal_ratio_with_p95": 5.0,
+                "meets_exact_goal": False,
+                "exact_p95_equals_numpy_percentile": True,
+                "analyze_with_approx_p95_s": 0.155,
+                "ratio_with_approx_p95_to_sum": 3.1,
+                "goal_ratio_with_approx_p95": 3.0,
+                "meets_approx_goal": False,
+                "approx_p95_stated_bound_median": 5.2,
+                "approx_p95_stated_bound_max": 48.9,
+                "approx_p95_error_median": 2.4,
+                "approx_p95_error_max": 47.0,
+                "approx_within_stated_bound": True,
+                "approx_fallback_servers": 0,
+            },
+            "dask": {"skipped": "dask not installed"},
+        },
+        "startup": {
+            "python_pass_s": 0.053,
+            "help_s": 0.172,
+            "size_s": 1.604,
+            "paging_s": 0.828,
+            "goal_help_s": 0.25,
+            "meets_help_goal": True,
+        },
+        "packing": {
+            "real": [
+                {
+                    "instance": "bitbrains 50",
+                    "hosts": 12,
+                    "best_bound": 12,
+                    "bound": "l2",
+                    "gap_hosts": 0,
+                    "ffd_peak_hosts": 13,
+                    "pabfd_like_hosts": 12,
+                    "wall_s": 1.0,
+                    "peak_mb": 5.0,
+                    "bound_equals_packing": True,
+                },
+                {"instance": "bitbrains_rnd 499 VMs", "skipped": "../shared/data not present"},
+            ],
+            "goals": {"large_s": 5.0, "large_mb": 600.0},
+        },
     },
 }
 
@@ -70,17 +108,27 @@ def test_readme_block_is_replaced_in_place(tmp_path: Path) -> None:
     bench = tmp_path / "bench.json"
     bench.write_text(json.dumps(BENCH), encoding="utf-8")
     readme = tmp_path / "README.md"
-    readme.write_text("intro\n<!-- bench-table:start -->\nold row\n<!-- bench-table:end -->\nafter\n",
-                      encoding="utf-8")
-    proc = subprocess.run([sys.executable, str(SCRIPT), str(bench), str(readme)],
-                          capture_output=True, text=True, check=False)
+    readme.write_text(
+        "intro\n<!-- bench-table:start -->\nold row\n<!-- bench-table:end -->\nafter\n",
+        encoding="utf-8",
+    )
+    proc = subprocess.run(
+        [sys.executable, str(SCRIPT), str(bench), str(readme)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     out = readme.read_text(encoding="utf-8")
     assert out.startswith("intro\n<!-- bench-table:start -->\nMeasured by `make bench-readme`")
     assert "old row" not in out and out.endswith("<!-- bench-table:end -->\nafter\n")
     readme.write_text("no markers\n", encoding="utf-8")
-    proc = subprocess.run([sys.executable, str(SCRIPT), str(bench), str(readme)],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, str(SCRIPT), str(bench), str(readme)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 2 and proc.stderr.startswith("error: README has no")
 
 
@@ -98,8 +146,10 @@ def test_every_section_is_a_benchmark_file(name: str) -> None:
 
 def test_later_runs_replace_earlier_benchmarks() -> None:
     mod = _module()
-    later = {"machine": {"started_utc": "2026-12-03 08:00 UTC", "loadavg_start": [0.2, 0.1, 0.1]},
-             "benchmarks": {"startup": {**BENCH["benchmarks"]["startup"], "help_s": 0.09}}}
+    later = {
+        "machine": {"started_utc": "2026-12-03 08:00 UTC", "loadavg_start": [0.2, 0.1, 0.1]},
+        "benchmarks": {"startup": {**BENCH["benchmarks"]["startup"], "help_s": 0.09}},
+    }
     merged = mod.merge([BENCH, later])
     text = "\n".join(mod.table(merged))
     assert "**0.090 s**" in text and "**0.172 s**" not in text

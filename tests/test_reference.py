@@ -8,8 +8,21 @@ import pytest
 from colonykit import reference
 from colonykit.errors import InputError, UnknownNameError
 
-REQUIRED_MODELS = ["g5", "g6", "z900", "z990", "z9ec", "z10ec", "z196", "zec12", "z13", "z14", "z15",
-                   "z16", "z17"]
+REQUIRED_MODELS = [
+    "g5",
+    "g6",
+    "z900",
+    "z990",
+    "z9ec",
+    "z10ec",
+    "z196",
+    "zec12",
+    "z13",
+    "z14",
+    "z15",
+    "z16",
+    "z17",
+]
 
 
 @pytest.mark.parametrize("name", reference.bundled_tables())
@@ -26,7 +39,9 @@ def test_processor_catalog_covers_the_generations() -> None:
     assert (procs["engine_mips_1way"] > 0).all()
     assert procs.loc["z990", "engine_mips_1way"] == 450.0  # facts.md §1.4: 2084-301 = 450 zMIPS
     # SMT exists on IFLs from z13 on (facts.md §1.3)
-    assert not procs.loc[["g5", "g6", "z900", "z990", "z9ec", "z10ec", "z196", "zec12"], "smt_available"].any()
+    assert not procs.loc[
+        ["g5", "g6", "z900", "z990", "z9ec", "z10ec", "z196", "zec12"], "smt_available"
+    ].any()
     assert procs.loc[["z13", "z14", "z15", "z16", "z17"], "smt_available"].all()
     # derived rows say how they were derived
     derived = procs[procs["method"] != "lspr_published"]
@@ -65,8 +80,10 @@ def test_constants_have_sources() -> None:
 
 def test_user_table_replaces_bundled(tmp_path) -> None:
     p = tmp_path / "my_zpcr.csv"
-    p.write_text("model,engine_mips_1way,max_engines,smt_available,smt_uplift_frac_typical,source\n"
-                 "myz,1000,10,true,0.2,my zPCR study 2026-11\n")
+    p.write_text(
+        "model,engine_mips_1way,max_engines,smt_available,smt_uplift_frac_typical,source\n"
+        "myz,1000,10,true,0.2,my zPCR study 2026-11\n"
+    )
     procs = reference.processors(p)
     assert procs.loc["myz", "engine_mips_1way"] == 1000
     assert bool(procs.loc["myz", "smt_available"]) is True
@@ -81,14 +98,18 @@ def test_user_table_missing_column_is_a_clear_error(tmp_path) -> None:
 
 def test_user_table_without_source_is_rejected(tmp_path) -> None:
     p = tmp_path / "nosrc.csv"
-    p.write_text("model,engine_mips_1way,max_engines,smt_available,smt_uplift_frac_typical,source\n"
-                 "x,1,1,false,0,\n")
+    p.write_text(
+        "model,engine_mips_1way,max_engines,smt_available,smt_uplift_frac_typical,source\n"
+        "x,1,1,false,0,\n"
+    )
     with pytest.raises(InputError, match="'source' must be a non-empty citation"):
         reference.processors(p)
 
 
 def test_unknown_names_list_the_valid_ones() -> None:
-    with pytest.raises(UnknownNameError, match=r"unknown processor model 'z99'; expected one of \[.*'z15'"):
+    with pytest.raises(
+        UnknownNameError, match=r"unknown processor model 'z99'; expected one of \[.*'z15'"
+    ):
         reference.lookup(reference.processors(), "z99", "processor model")
     with pytest.raises(KeyError):
         reference.constant("no_such_constant")

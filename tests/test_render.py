@@ -22,9 +22,26 @@ from colonykit.ingest import validate_inventory
 
 EXAMPLE = "data/examples/scenario.yaml"
 EXPECTED = Path(__file__).parent / "data" / "expected"
-FEILONG_KEYS = {"userid", "vcpus", "memory", "user_profile", "disk_list", "max_cpu", "max_mem", "ipl_from",
-                "ipl_param", "ipl_loadparam", "dedicate_vdevs", "loaddev", "account", "comments",
-                "cschedule", "cshare", "rdomain", "pcif"}
+FEILONG_KEYS = {
+    "userid",
+    "vcpus",
+    "memory",
+    "user_profile",
+    "disk_list",
+    "max_cpu",
+    "max_mem",
+    "ipl_from",
+    "ipl_param",
+    "ipl_loadparam",
+    "dedicate_vdevs",
+    "loaddev",
+    "account",
+    "comments",
+    "cschedule",
+    "cshare",
+    "rdomain",
+    "pcif",
+}
 FEILONG_DISK_KEYS = {"size", "format", "is_boot_disk", "vdev", "disk_pool"}
 
 
@@ -44,16 +61,19 @@ def _bundle(files: dict[str, str]) -> str:
     return "".join(f"==> {k} <==\n{v}" for k, v in sorted(files.items()))
 
 
-@pytest.mark.parametrize(("golden", "design", "target"), [
-    ("zvm_basevol.txt", None, "zvm"),
-    ("zvm_ro_root.txt", "zvm-ro-root", "zvm"),
-    ("feilong_basevol.txt", None, "feilong"),
-    ("xen_shared_root_image.txt", "xen-shared-root-image", "xen"),
-    ("xen_nfs_root.txt", "xen-nfs-root", "xen"),
-    ("ansible_basevol.txt", None, "ansible"),
-    ("libvirt_ro_root.txt", "zvm-ro-root", "libvirt"),
-    ("cloudinit_ro_root.txt", "zvm-ro-root", "cloud-init"),
-])
+@pytest.mark.parametrize(
+    ("golden", "design", "target"),
+    [
+        ("zvm_basevol.txt", None, "zvm"),
+        ("zvm_ro_root.txt", "zvm-ro-root", "zvm"),
+        ("feilong_basevol.txt", None, "feilong"),
+        ("xen_shared_root_image.txt", "xen-shared-root-image", "xen"),
+        ("xen_nfs_root.txt", "xen-nfs-root", "xen"),
+        ("ansible_basevol.txt", None, "ansible"),
+        ("libvirt_ro_root.txt", "zvm-ro-root", "libvirt"),
+        ("cloudinit_ro_root.txt", "zvm-ro-root", "cloud-init"),
+    ],
+)
 def test_golden(golden: str, design: str | None, target: str, check_golden) -> None:
     check_golden(EXPECTED / golden, _bundle(render.render(_example(design), target)))
 
@@ -78,15 +98,24 @@ def _check_directory(p: plan.ColonyPlan) -> None:
     owners = {im.zvm.owner for im in p.images if im.zvm}
     owner_text = files.get("owners/USER.DIRECT", "")
     # the owner entry once (owners/USER.DIRECT), not in every LPAR's file
-    assert sorted(ln.split()[1] for ln in owner_text.splitlines() if ln.startswith("USER ")) == sorted(owners)
+    assert sorted(
+        ln.split()[1] for ln in owner_text.splitlines() if ln.startswith("USER ")
+    ) == sorted(owners)
     for host in p.hosts:
         text = owner_text + files[f"{host.id}/USER.DIRECT"]
         users = [ln.split()[1] for ln in text.splitlines() if ln.startswith("USER ")]
         # one USER entry per guest (plus the owner of the shared disks)
-        assert sorted(u for u in users if u not in owners) == sorted(g.zvm.userid for g in host.guests)
+        assert sorted(u for u in users if u not in owners) == sorted(
+            g.zvm.userid for g in host.guests
+        )
         assert len(users) == len(set(users))
         ent = _entries(text)
-        mdisks = {(name, st.split()[1]) for name, sts in ent.items() for st in sts if st.startswith("MDISK")}
+        mdisks = {
+            (name, st.split()[1])
+            for name, sts in ent.items()
+            for st in sts
+            if st.startswith("MDISK")
+        }
         rw_extents = []
         for name, sts in ent.items():
             general_done = False
@@ -107,7 +136,12 @@ def _check_directory(p: plan.ColonyPlan) -> None:
                     assert blocks == s.size_mib * 2048
                     # z/VM's largest V-DISK (APAR VM65491); was `... or size_mib > 2047`, vacuous
                     assert blocks <= 4_194_296, f"{name}: VDISK {vdev} of {blocks} blocks"
-                if word == "MDISK" and st_.endswith(" MR") and "T-DISK" not in st_ and "V-DISK" not in st_:
+                if (
+                    word == "MDISK"
+                    and st_.endswith(" MR")
+                    and "T-DISK" not in st_
+                    and "V-DISK" not in st_
+                ):
                     _, _v, _t, start, count, volser, _m = st_.split()
                     rw_extents.append((volser, int(start), int(start) + int(count) - 1, name))
         # no two guests share a R/W disk: R/W extents on a volume never overlap
@@ -131,11 +165,20 @@ def test_directory_check_fails_on_a_vdisk_over_the_maximum() -> None:
 
 
 @settings(max_examples=15)
-@given(n=st.integers(1, 12), vdisk_mib=st.integers(1, 2047), mem=st.integers(64, 8192),
-       vcpus=st.integers(1, 4), guestvol=st.integers(1, 5000), hosts=st.integers(1, 3))
+@given(
+    n=st.integers(1, 12),
+    vdisk_mib=st.integers(1, 2047),
+    mem=st.integers(64, 8192),
+    vcpus=st.integers(1, 4),
+    guestvol=st.integers(1, 5000),
+    hosts=st.integers(1, 3),
+)
 def test_directory_properties_generated(n, vdisk_mib, mem, vcpus, guestvol, hosts) -> None:
     s = plan.load_scenario(EXAMPLE)
-    s.design.name, s.design.overrides = "zvm-ro-root", {"vdisk_swap1_mib": vdisk_mib, "local_cyl": guestvol}
+    s.design.name, s.design.overrides = (
+        "zvm-ro-root",
+        {"vdisk_swap1_mib": vdisk_mib, "local_cyl": guestvol},
+    )
     s.target.hosts = hosts
     s.target.memory_gib_per_host = None
     inv = pd.read_csv("data/examples/xyz_inventory.csv").head(1).assign(count=n, memory_mib=mem)
@@ -168,7 +211,9 @@ def test_feilong_fields(zvm_plan) -> None:
 def test_feilong_vdisk_and_max_mem() -> None:
     files = render.render_feilong(_example("zvm-ro-root"))
     g = json.loads(files["lpar1/LNX00001.json"])["guest"]
-    assert {"size": "64M", "format": "swap", "is_boot_disk": False, "vdev": "01B2"} in g["disk_list"]
+    assert {"size": "64M", "format": "swap", "is_boot_disk": False, "vdev": "01B2"} in g[
+        "disk_list"
+    ]
     assert render._feilong_max_mem(10_240) == "10G"
 
 
@@ -185,7 +230,7 @@ def test_xen_rules() -> None:
             assert keys[-1] == "target"  # target= must come last
             target = spec.split("target=")[1]
             assert ("access=ro" in spec) == (target in shared)  # only the shared root is R/O
-        assert re.search(r'^memory = \d+$', text, re.M) and re.search(r"^maxmem = \d+$", text, re.M)
+        assert re.search(r"^memory = \d+$", text, re.M) and re.search(r"^maxmem = \d+$", text, re.M)
     for text in files.values():  # seed 004: NetBSD PV domU, XEN3_DOMU kernel, root on xbd0
         assert 'type = "pv"' in text and 'root = "xbd0a"' in text and "netbsd-XEN3_DOMU" in text
     nfs = render.render_xen(_example("xen-nfs-root"))
@@ -194,16 +239,24 @@ def test_xen_rules() -> None:
         assert "nfs_server" not in text
         # the root is on NFS; the only disk is the domU's application-disk image (disk_gib)
         disk = re.search(r"disk = \[(.*?)\]", text, re.S).group(1)
-        assert [t.rsplit("/", 1)[1].endswith("-appdata.img") for t in re.findall(r"target=([^']+)'", disk)] == [True]
+        assert [
+            t.rsplit("/", 1)[1].endswith("-appdata.img")
+            for t in re.findall(r"target=([^']+)'", disk)
+        ] == [True]
     # seed 002 / kernel nfsroot: the planned static address, so the inventory reaches the domU
-    assert "ip=10.1.0.11:::255.255.0.0:file-01:eth0:off\"" in nfs["xen1/file-01.cfg"]
+    assert 'ip=10.1.0.11:::255.255.0.0:file-01:eth0:off"' in nfs["xen1/file-01.cfg"]
 
 
 def test_no_two_domus_share_a_rw_image() -> None:
     files = render.render_xen(_example("xen-shared-root-image"))
-    rw = [re.search(r"target=(\S+?)'", spec).group(1)
-          for text in files.values() for spec in re.findall(r"'format=[^']*access=rw[^']*'", text)]
-    assert len(rw) == len(set(rw)) == 26 * (3 + 1)  # swap, local, pkg (seed 004) + the application disk
+    rw = [
+        re.search(r"target=(\S+?)'", spec).group(1)
+        for text in files.values()
+        for spec in re.findall(r"'format=[^']*access=rw[^']*'", text)
+    ]
+    assert (
+        len(rw) == len(set(rw)) == 26 * (3 + 1)
+    )  # swap, local, pkg (seed 004) + the application disk
 
 
 def test_ansible_inventory(zvm_plan) -> None:
@@ -247,7 +300,9 @@ def test_nss_ipl_and_namesave() -> None:
     text = render.render_zvm(p)["lpar1/USER.DIRECT"]
     ent = _entries(text)["LNX00001"]
     assert "IPL LNXNSS" in ent and "NAMESAVE LNXNSS" in ent and "NAMESAVE XIPDCSS" in ent
-    assert ent.index("NAMESAVE XIPDCSS") < min(i for i, st_ in enumerate(ent) if st_.startswith("MDISK"))
+    assert ent.index("NAMESAVE XIPDCSS") < min(
+        i for i, st_ in enumerate(ent) if st_.startswith("MDISK")
+    )
     _check_directory(p)
 
 
@@ -267,5 +322,7 @@ def test_what_targets_cannot_carry_is_written_and_found(zvm_plan) -> None:
     assert any("V-DISK 0200" in ls.what and ls.target == "feilong" for ls in lost)
     found = {f.path: f for f in plan.check_plan(zvm_plan) if f.code == "CK019"}
     assert set(found) == {"render.feilong", "render.libvirt"}
-    assert f"{sum(ls.target == 'feilong' for ls in lost)} item(s)" in found["render.feilong"].message
+    assert (
+        f"{sum(ls.target == 'feilong' for ls in lost)} item(s)" in found["render.feilong"].message
+    )
     assert not [f for f in plan.check_plan(_example("xen-nfs-root")) if f.code == "CK019"]

@@ -45,8 +45,17 @@ PLANS["xen"].hosts[0].guests[0].xen.extra = "console=hvc0"
 def _set(p: plan.ColonyPlan, path: tuple[str, ...], value: str) -> None:
     """Set a field past validation (``__dict__``), as a hand-edited plan would hold it."""
     g = p.hosts[0].guests[0]
-    roots = {"plan": p, "guest": g, "zvm": g.zvm, "xen": g.xen, "storage": g.storage, "nic": g.network[0],
-             "image": p.images[0], "network": p.networks[0], "host": p.hosts[0]}
+    roots = {
+        "plan": p,
+        "guest": g,
+        "zvm": g.zvm,
+        "xen": g.xen,
+        "storage": g.storage,
+        "nic": g.network[0],
+        "image": p.images[0],
+        "network": p.networks[0],
+        "host": p.hosts[0],
+    }
     obj = roots[path[0]]
     if path[0] == "image":  # every image (they share one owner)
         for im in p.images:
@@ -82,8 +91,15 @@ def _structure(target: str, files: dict[str, str]) -> list[object]:
         if target in ("zvm", "xen"):  # line-oriented files (YAML may fold a long scalar)
             out.append(len(lines))
         if target == "zvm":
-            out.append([("*", 0) if ln.lstrip().startswith(("*", "/*")) else (ln.split()[0], len(ln.split()))
-                        for ln in lines if ln.strip()])
+            out.append(
+                [
+                    ("*", 0)
+                    if ln.lstrip().startswith(("*", "/*"))
+                    else (ln.split()[0], len(ln.split()))
+                    for ln in lines
+                    if ln.strip()
+                ]
+            )
         elif target == "xen":
             row = []
             for ln in lines:
@@ -94,8 +110,14 @@ def _structure(target: str, files: dict[str, str]) -> list[object]:
                 assert key is not None, ln
                 ln = re.sub(r'"[^"]*"', '""', ln)  # a quoted string is one value, whatever it holds
                 specs = re.findall(r"'([^']*)'", ln)
-                row.append((key.group(1), ln.count("'"), ln.count('"'),
-                            [[kv.split("=", 1)[0] for kv in sp.split(",")] for sp in specs]))
+                row.append(
+                    (
+                        key.group(1),
+                        ln.count("'"),
+                        ln.count('"'),
+                        [[kv.split("=", 1)[0] for kv in sp.split(",")] for sp in specs],
+                    )
+                )
             out.append(row)
         elif target == "feilong":
             out.append(_shape(json.loads(text)))
@@ -104,7 +126,7 @@ def _structure(target: str, files: dict[str, str]) -> list[object]:
             out.append(_shape(yaml.safe_load(text)))
         elif target == "libvirt":
             out.append(text.count("<!--"))
-            body = text[text.index("<domain"):]
+            body = text[text.index("<domain") :]
             out.append([(e.tag, tuple(sorted(e.attrib))) for e in ET.fromstring(body).iter()])
     return out
 
@@ -112,33 +134,92 @@ def _structure(target: str, files: dict[str, str]) -> list[object]:
 #: Fields each target writes (semantic selectors such as a profile name or a vdev that decides
 #: whether a LINK comes from the profile are checked by the catalogue tests, not here).
 FIELDS: dict[str, list[tuple[str, ...]]] = {
-    "zvm": [("plan", "metadata", "design"), ("zvm", "userid"), ("zvm", "password"), ("zvm", "privclass"),
-            ("zvm", "machine"), ("zvm", "ipl"), ("zvm", "options"), ("zvm", "namesave"),
-            ("storage", "mdisk", "volser"), ("image", "zvm", "owner"), ("image", "zvm", "volser"),
-            ("network", "zvm", "vswitch"), ("network", "zvm", "nic_type")],
-    "feilong": [("plan", "metadata", "design"), ("zvm", "userid"), ("zvm", "profile"), ("zvm", "ipl"),
-                ("storage", "mdisk", "pool"), ("storage", "mdisk", "fs")],
+    "zvm": [
+        ("plan", "metadata", "design"),
+        ("zvm", "userid"),
+        ("zvm", "password"),
+        ("zvm", "privclass"),
+        ("zvm", "machine"),
+        ("zvm", "ipl"),
+        ("zvm", "options"),
+        ("zvm", "namesave"),
+        ("storage", "mdisk", "volser"),
+        ("image", "zvm", "owner"),
+        ("image", "zvm", "volser"),
+        ("network", "zvm", "vswitch"),
+        ("network", "zvm", "nic_type"),
+    ],
+    "feilong": [
+        ("plan", "metadata", "design"),
+        ("zvm", "userid"),
+        ("zvm", "profile"),
+        ("zvm", "ipl"),
+        ("storage", "mdisk", "pool"),
+        ("storage", "mdisk", "fs"),
+    ],
     "libvirt": [("plan", "metadata", "design"), ("guest", "name"), ("nic", "network")],
-    "cloud-init": [("plan", "metadata", "design"), ("guest", "name"), ("storage", "mdisk", "fs"),
-                   ("nic", "ip")],
-    "ansible": [("plan", "metadata", "design"), ("plan", "metadata", "name"), ("guest", "name"),
-                ("zvm", "userid"), ("nic", "ip")],
-    "xen": [("plan", "metadata", "design"), ("guest", "name"), ("xen", "kernel"), ("xen", "ramdisk"),
-            ("xen", "root"), ("xen", "extra"), ("xen", "type"), ("storage", "image", "target"),
-            ("storage", "*", "vdev"), ("image", "xen", "target"), ("image", "xen", "format"),
-            ("nic", "mac"), ("network", "xen", "bridge")],
+    "cloud-init": [
+        ("plan", "metadata", "design"),
+        ("guest", "name"),
+        ("storage", "mdisk", "fs"),
+        ("nic", "ip"),
+    ],
+    "ansible": [
+        ("plan", "metadata", "design"),
+        ("plan", "metadata", "name"),
+        ("guest", "name"),
+        ("zvm", "userid"),
+        ("nic", "ip"),
+    ],
+    "xen": [
+        ("plan", "metadata", "design"),
+        ("guest", "name"),
+        ("xen", "kernel"),
+        ("xen", "ramdisk"),
+        ("xen", "root"),
+        ("xen", "extra"),
+        ("xen", "type"),
+        ("storage", "image", "target"),
+        ("storage", "*", "vdev"),
+        ("image", "xen", "target"),
+        ("image", "xen", "format"),
+        ("nic", "mac"),
+        ("network", "xen", "bridge"),
+    ],
 }
 CASES = [(t, f) for t, fs in FIELDS.items() for f in fs]
-HOSTILE = st.one_of(st.text(max_size=30), st.sampled_from([
-    "G\nLINK MAINT 0190 0190 MW", "a b", "", "x\",access=rw", "p', 'target=/dev/sda", "\u2028", "a--b",
-    "x\r", "ECKD:P OOL", "ok\tmore", "</name><name>", "a: b\nc: d", "#", "*"]))
+HOSTILE = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            "G\nLINK MAINT 0190 0190 MW",
+            "a b",
+            "",
+            'x",access=rw',
+            "p', 'target=/dev/sda",
+            "\u2028",
+            "a--b",
+            "x\r",
+            "ECKD:P OOL",
+            "ok\tmore",
+            "</name><name>",
+            "a: b\nc: d",
+            "#",
+            "*",
+        ]
+    ),
+)
 BASE = {t: _structure(t, render.render(PLANS["xen" if t == "xen" else "zvm"], t)) for t in FIELDS}
 
 
 @pytest.mark.parametrize(("target", "field"), CASES, ids=[f"{t}-{'.'.join(f)}" for t, f in CASES])
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(value=HOSTILE)
-def test_random_text_never_changes_structure(target: str, field: tuple[str, ...], value: str) -> None:
+def test_random_text_never_changes_structure(
+    target: str, field: tuple[str, ...], value: str
+) -> None:
     p = PLANS["xen" if target == "xen" else "zvm"].model_copy(deep=True)
     _set(p, field, value)
     try:

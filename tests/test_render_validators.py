@@ -72,8 +72,10 @@ def _need(tool: str, package: str) -> str:
 
 # --------------------------------------------------------------------------- Feilong
 def test_feilong_bodies_pass_feilong_schemas(zvm_plans) -> None:
-    schemas = pytest.importorskip("zvmsdk.sdkwsgi.schemas.guest",
-                                  reason="zvmsdk (pip zVMCloudConnector) not installed; `make test` installs it")
+    schemas = pytest.importorskip(
+        "zvmsdk.sdkwsgi.schemas.guest",
+        reason="zvmsdk (pip zVMCloudConnector) not installed; `make test` installs it",
+    )
     from zvmsdk.sdkwsgi.validation import _SchemaValidator
 
     # a plan whose NIC is not in the profile also gets NIC bodies
@@ -83,8 +85,11 @@ def test_feilong_bodies_pass_feilong_schemas(zvm_plans) -> None:
     for p in [*zvm_plans, nic_plan]:
         for rel, text in render.render_feilong(p).items():
             body = json.loads(text)
-            kind = "nic_couple_uncouple" if rel.endswith(".couple.json") else (
-                "create_nic" if ".nic-" in rel else "create")
+            kind = (
+                "nic_couple_uncouple"
+                if rel.endswith(".couple.json")
+                else ("create_nic" if ".nic-" in rel else "create")
+            )
             _SchemaValidator(getattr(schemas, kind)).validate(body)  # raises on any violation
             counts[kind] += 1
             if kind == "create":
@@ -94,7 +99,9 @@ def test_feilong_bodies_pass_feilong_schemas(zvm_plans) -> None:
                 assert [d["is_boot_disk"] for d in disks].count(True) <= 1
                 assert not any(d["is_boot_disk"] for d in disks[1:])
     print(f"\nfeilong: {counts} bodies validated with zvmsdk {_zvmsdk_version()}")
-    assert counts["create"] == 26 * 6 and counts["create_nic"] == counts["nic_couple_uncouple"] == 26
+    assert (
+        counts["create"] == 26 * 6 and counts["create_nic"] == counts["nic_couple_uncouple"] == 26
+    )
 
 
 def _zvmsdk_version() -> str:
@@ -105,33 +112,52 @@ def _zvmsdk_version() -> str:
 
 def test_feilong_old_cshare_is_what_feilong_refuses() -> None:
     """The schema really refuses what 0.1.0 wrote (so the test above can fail)."""
-    schemas = pytest.importorskip("zvmsdk.sdkwsgi.schemas.guest", reason="zvmsdk (pip zVMCloudConnector) not installed")
+    schemas = pytest.importorskip(
+        "zvmsdk.sdkwsgi.schemas.guest", reason="zvmsdk (pip zVMCloudConnector) not installed"
+    )
     from zvmsdk.exception import ValidationError
     from zvmsdk.sdkwsgi.validation import _SchemaValidator
 
     with pytest.raises(ValidationError):
-        _SchemaValidator(schemas.create).validate({"guest": {"userid": "LNX00001", "vcpus": 1, "memory": 1024,
-                                                            "cshare": "RELATIVE 100"}})
+        _SchemaValidator(schemas.create).validate(
+            {"guest": {"userid": "LNX00001", "vcpus": 1, "memory": 1024, "cshare": "RELATIVE 100"}}
+        )
 
 
 def test_feilong_dedicated_boot_disk_first() -> None:
     body = json.loads(render.render_feilong(_plan("dedicated"))["lpar1/LNX00001.json"])["guest"]
-    assert body["disk_list"][0] == {"size": "3338", "format": "ext3", "is_boot_disk": True, "vdev": "0201",
-                                    "disk_pool": "ECKD:POOL1"}
+    assert body["disk_list"][0] == {
+        "size": "3338",
+        "format": "ext3",
+        "is_boot_disk": True,
+        "vdev": "0201",
+        "disk_pool": "ECKD:POOL1",
+    }
     assert body["ipl_from"] == "0201"
 
 
 # --------------------------------------------------------------------------- Ansible
 def test_ansible_inventory_parses(tmp_path, zvm_plans, xen_plans) -> None:
-    tool = shutil.which("ansible-inventory") or str(Path(__import__("sys").executable).parent / "ansible-inventory")
+    tool = shutil.which("ansible-inventory") or str(
+        Path(__import__("sys").executable).parent / "ansible-inventory"
+    )
     if not Path(tool).exists():
         pytest.skip("ansible-inventory not installed (pip ansible-core; `make test` installs it)")
     n = 0
     for i, p in enumerate([*zvm_plans, *xen_plans]):
         path = _write(render.render_ansible(p), tmp_path / str(i))[0]
-        res = subprocess.run([tool, "-i", str(path), "--list"], capture_output=True, text=True, check=False,
-                             env={"ANSIBLE_INVENTORY_UNPARSED_FAILED": "True", "PATH": "/usr/bin:/bin",
-                                  "HOME": str(tmp_path), "ANSIBLE_LOCAL_TEMP": str(tmp_path)})
+        res = subprocess.run(
+            [tool, "-i", str(path), "--list"],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={
+                "ANSIBLE_INVENTORY_UNPARSED_FAILED": "True",
+                "PATH": "/usr/bin:/bin",
+                "HOME": str(tmp_path),
+                "ANSIBLE_LOCAL_TEMP": str(tmp_path),
+            },
+        )
         assert res.returncode == 0, res.stderr
         out = json.loads(res.stdout)
         for host in p.hosts:
@@ -163,14 +189,33 @@ class _Xlu:
         x.xlu_cfg_init.restype = ctypes.c_void_p
         x.xlu_cfg_init.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
         x.xlu_cfg_readdata.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
-        x.xlu_cfg_get_list.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p),
-                                       ctypes.POINTER(ctypes.c_int), ctypes.c_int]
+        x.xlu_cfg_get_list.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_char_p,
+            ctypes.POINTER(ctypes.c_void_p),
+            ctypes.POINTER(ctypes.c_int),
+            ctypes.c_int,
+        ]
         x.xlu_cfg_get_listitem.restype = ctypes.c_char_p
         x.xlu_cfg_get_listitem.argtypes = [ctypes.c_void_p, ctypes.c_int]
-        x.xlu_cfg_get_string.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_char_p),
-                                         ctypes.c_int]
-        x.xlu_cfg_get_long.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_long), ctypes.c_int]
-        x.xlu_disk_parse.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(ctypes.c_char_p), ctypes.c_void_p]
+        x.xlu_cfg_get_string.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_char_p,
+            ctypes.POINTER(ctypes.c_char_p),
+            ctypes.c_int,
+        ]
+        x.xlu_cfg_get_long.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_char_p,
+            ctypes.POINTER(ctypes.c_long),
+            ctypes.c_int,
+        ]
+        x.xlu_disk_parse.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_int,
+            ctypes.POINTER(ctypes.c_char_p),
+            ctypes.c_void_p,
+        ]
         x.xlu_cfg_destroy.argtypes = [ctypes.c_void_p]
         self.light.libxl_device_disk_init.argtypes = [ctypes.c_void_p]
         self.report = self.libc.tmpfile()
@@ -193,7 +238,12 @@ class _Xlu:
             for key in ("disk", "vif"):
                 lst, n = ctypes.c_void_p(), ctypes.c_int()
                 items = []
-                if self.x.xlu_cfg_get_list(cfg, key.encode(), ctypes.byref(lst), ctypes.byref(n), 1) == 0:
+                if (
+                    self.x.xlu_cfg_get_list(
+                        cfg, key.encode(), ctypes.byref(lst), ctypes.byref(n), 1
+                    )
+                    == 0
+                ):
                     items = [self.x.xlu_cfg_get_listitem(lst, i) for i in range(n.value)]
                 out[key] = [i.decode() for i in items]
                 if key == "disk":
@@ -208,7 +258,19 @@ class _Xlu:
 
 
 #: vif keys of xl-network-configuration(5) (xl's vif parser is in xl itself, not libxlutil).
-VIF_KEYS = {"mac", "bridge", "type", "vifname", "script", "ip", "backend", "rate", "model", "gatewaydev", "mtu"}
+VIF_KEYS = {
+    "mac",
+    "bridge",
+    "type",
+    "vifname",
+    "script",
+    "ip",
+    "backend",
+    "rate",
+    "model",
+    "gatewaydev",
+    "mtu",
+}
 
 
 def test_xen_cfg_parsed_by_libxlutil(xen_plans) -> None:
@@ -223,7 +285,9 @@ def test_xen_cfg_parsed_by_libxlutil(xen_plans) -> None:
         for rel, text in render.render_xen(p).items():
             cfg = xlu.parse(text)
             g = next(g for h in p.hosts for g in h.guests if rel.endswith(f"/{g.name}.cfg"))
-            assert cfg["name"] == g.name and cfg["memory"] == g.memory_mib and cfg["vcpus"] == g.vcpus
+            assert (
+                cfg["name"] == g.name and cfg["memory"] == g.memory_mib and cfg["vcpus"] == g.vcpus
+            )
             assert cfg["maxmem"] == g.max_memory_mib and cfg["maxvcpus"] == g.max_vcpus
             assert len(cfg["disk"]) == sum(s.kind in ("shared", "image") for s in g.storage)
             for vif in cfg["vif"]:
@@ -243,15 +307,33 @@ def test_libvirt_domains_validate(tmp_path, zvm_plans) -> None:
     # virt-xml-validate itself on one file per plan; all files through the same command it runs
     # (xmllint --relaxng /usr/share/libvirt/schemas/domain.rng), in one process
     for path in paths[::26]:
-        res = subprocess.run([tool, str(path), "domain"], capture_output=True, text=True, check=False)
+        res = subprocess.run(
+            [tool, str(path), "domain"], capture_output=True, text=True, check=False
+        )
         assert res.returncode == 0, (path, res.stdout, res.stderr)
-    res = subprocess.run(["xmllint", "--noout", "--relaxng", "/usr/share/libvirt/schemas/domain.rng",
-                          *map(str, paths)], capture_output=True, text=True, check=False)
+    res = subprocess.run(
+        [
+            "xmllint",
+            "--noout",
+            "--relaxng",
+            "/usr/share/libvirt/schemas/domain.rng",
+            *map(str, paths),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert res.returncode == 0 and res.stderr.count(" validates") == len(paths), res.stderr[-2000:]
     bad = tmp_path / "bad.xml"
-    bad.write_text(paths[0].read_text().replace("<currentMemory", "<currentMemry").replace(
-        "</currentMemory>", "</currentMemry>"))
-    assert subprocess.run([tool, str(bad), "domain"], capture_output=True, check=False).returncode != 0
+    bad.write_text(
+        paths[0]
+        .read_text()
+        .replace("<currentMemory", "<currentMemry")
+        .replace("</currentMemory>", "</currentMemry>")
+    )
+    assert (
+        subprocess.run([tool, str(bad), "domain"], capture_output=True, check=False).returncode != 0
+    )
     print(f"\nlibvirt: {len(paths)} domain XML files validated with virt-xml-validate")
 
 
@@ -291,29 +373,51 @@ def test_cloud_init_validates(tmp_path, zvm_plans, xen_plans) -> None:
     nets = [p for p in paths if p.name == "network-config"]
     # the CLI itself, on one file of each design, and on a broken file
     for path in users[::26]:
-        res = subprocess.run([tool, "schema", "--config-file", str(path)], capture_output=True, text=True,
-                             check=False)
-        assert res.returncode == 0 and "Valid cloud-config" in res.stdout, (path, res.stdout, res.stderr)
+        res = subprocess.run(
+            [tool, "schema", "--config-file", str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert res.returncode == 0 and "Valid cloud-config" in res.stdout, (
+            path,
+            res.stdout,
+            res.stderr,
+        )
     bad = tmp_path / "bad-user-data"
     bad.write_text(users[0].read_text().replace("hostname: ", "hostname:\n  - "))
-    assert subprocess.run([tool, "schema", "--config-file", str(bad)], capture_output=True,
-                          check=False).returncode != 0
-    res = subprocess.run([SYSTEM_PYTHON, "-c", _CHECK, *map(str, paths), str(bad)], capture_output=True,
-                         text=True, check=False)
+    assert (
+        subprocess.run(
+            [tool, "schema", "--config-file", str(bad)], capture_output=True, check=False
+        ).returncode
+        != 0
+    )
+    res = subprocess.run(
+        [SYSTEM_PYTHON, "-c", _CHECK, *map(str, paths), str(bad)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert res.returncode == 0, res.stderr
     parsed = json.loads(res.stdout.splitlines()[-1])  # validate_cloudconfig_file also prints
     assert parsed["user"].pop(str(bad)) != "valid"
     assert parsed["user"] == {str(p): "valid" for p in users}
     for path in nets:
         eths = yaml.safe_load(path.read_text())["ethernets"]
-        want = [[a.split("/")[0], int(a.split("/")[1])] for e in eths.values() for a in e["addresses"]]
+        want = [
+            [a.split("/")[0], int(a.split("/")[1])] for e in eths.values() for a in e["addresses"]
+        ]
         assert want == parsed["net"][str(path)]
-    print(f"\ncloud-init: {len(users)} user-data validated with cloud-init schema "
-          f"{_cloud_init_version(tool)}, {len(nets)} network-config parsed by cloud-init network_state")
+    print(
+        f"\ncloud-init: {len(users)} user-data validated with cloud-init schema "
+        f"{_cloud_init_version(tool)}, {len(nets)} network-config parsed by cloud-init network_state"
+    )
 
 
 def _cloud_init_version(tool: str) -> str:
-    return subprocess.run([tool, "--version"], capture_output=True, text=True, check=False).stdout.split()[-1]
+    return subprocess.run(
+        [tool, "--version"], capture_output=True, text=True, check=False
+    ).stdout.split()[-1]
 
 
 # --------------------------------------------------------------------------- z/VM directory
@@ -331,11 +435,15 @@ def test_zvm_directory_checks(zvm_plans) -> None:
     for p in zvm_plans:
         files = render.render_zvm(p)
         texts, grants = _directory(files)
-        cyl = {"3390-9": 10017, "3390-3": 3339, "3390-27": 32760, "3390-54": 65520}[p.metadata.volume_model]
+        cyl = {"3390-9": 10017, "3390-3": 3339, "3390-27": 32760, "3390-54": 65520}[
+            p.metadata.volume_model
+        ]
         assert zvm_check.check_directory(texts, volume_cyl=cyl, grants=grants) == []
         n += len(files)
         # the owner entry once, whatever the number of LPARs
-        assert sum(t.count(f"USER {o} ") for _, t in texts for o in render.zvm.owners(p)) == len(render.zvm.owners(p))
+        assert sum(t.count(f"USER {o} ") for _, t in texts for o in render.zvm.owners(p)) == len(
+            render.zvm.owners(p)
+        )
     print(f"\nzvm: {n} directory/SYSTEM CONFIG files checked by colonykit.render.zvm_check")
 
 
@@ -348,8 +456,11 @@ def _seed000(volser: str = "LX0001") -> str:
         if line.startswith("MDISK") and "start-cyl" in line:
             w = line.replace("start-cyl", str(next(starts))).split()
             line = " ".join([*w[:-1], volser, w[-1]])
-        out.append(line.replace(" password ", " XXXXXXXX ").replace("acntcode distcode", "ACNT1 DIST1")
-                   .replace("T-DISK cyls", "T-DISK 40"))
+        out.append(
+            line.replace(" password ", " XXXXXXXX ")
+            .replace("acntcode distcode", "ACNT1 DIST1")
+            .replace("T-DISK cyls", "T-DISK 40")
+        )
     return "\n".join(out) + "\n"
 
 
@@ -359,33 +470,62 @@ def test_zvm_checker_on_seed_000() -> None:
     assert zvm_check.check_directory([("seed000", _seed000())], grants=grants, external=ext) == []
     # the V-DISK swap of the seed's guest is what the basevol design now renders
     assert "MDISK 200 FB-512 V-DISK 409600  MR" in _seed000()
-    probs = zvm_check.check_directory([("seed000", _seed000())], grants={"INTRANET": {"LINXBASE"}}, external=ext)
-    assert probs == ["USER LNXGUEST: NICDEF C00 couples to VSWITCH INTRANET, but no MODIFY VSWITCH INTRANET "
-                     "GRANT LNXGUEST authorizes it"]
-    assert any("no MDISK defines" in p for p in zvm_check.check_directory([("s", _seed000())], grants=grants))
+    probs = zvm_check.check_directory(
+        [("seed000", _seed000())], grants={"INTRANET": {"LINXBASE"}}, external=ext
+    )
+    assert probs == [
+        "USER LNXGUEST: NICDEF C00 couples to VSWITCH INTRANET, but no MODIFY VSWITCH INTRANET "
+        "GRANT LNXGUEST authorizes it"
+    ]
+    assert any(
+        "no MDISK defines" in p
+        for p in zvm_check.check_directory([("s", _seed000())], grants=grants)
+    )
 
 
-@pytest.mark.parametrize(("edit", "expect"), [
-    (("MDISK 202 3390 3491 150 LX0001 MR", "MDISK 202 3390 3400 150 LX0001 MR"), "overlaps"),
-    (("MDISK 191 3390 1 1 LX0001", "MDISK 191 3390 0 1 LX0001"), "cylinder 0"),
-    (("MDISK 202 3390 3491 150 LX0001 MR", "MDISK 202 3390 9990 150 LX0001 MR"), "outside the volume"),
-    (("USER LNXGUEST XXXXXXXX 64M 256M G", "USER LNXGUEST XXXXXXXX 512M 256M G"), "exceeds the maximum"),
-    (("USER LNXGUEST XXXXXXXX", "USER LNXGUESTS XXXXXXXX"), "1-8 character"),
-    (("LINK LINXBASE 201 201 RR", "LINK LINXBASE 201 201 RX"), "LINK mode"),
-    (("LINK LINXBASE 201 201 RR", "LINK LINXBASE 209 201 RR"), "no MDISK defines"),
-    (("MDISK 200 FB-512 V-DISK 409600  MR", "MDISK 200 FB-512 V-DISK 4194304 MR"), "at most"),
-    (("* Link to", "MACHINE ESA\n* Link to"), "after a device statement"),
-    (("MDISK 191 3390 3490 1 LX0001 MR\n* dsk", "MDISK 191 3390 3490 1 LX0001 MR\nMDISK 191 FB-512 V-DISK 8 MR\n* dsk"),
-     "defined twice"),
-    (("MDISK 191 3390 3490 1 LX0001 MR\n*", "MDISK 191 3390 3490 1 LX0001 MR\nSHARE RELATIVE 100\n*"),
-     "after a device statement"),
-])
+@pytest.mark.parametrize(
+    ("edit", "expect"),
+    [
+        (("MDISK 202 3390 3491 150 LX0001 MR", "MDISK 202 3390 3400 150 LX0001 MR"), "overlaps"),
+        (("MDISK 191 3390 1 1 LX0001", "MDISK 191 3390 0 1 LX0001"), "cylinder 0"),
+        (
+            ("MDISK 202 3390 3491 150 LX0001 MR", "MDISK 202 3390 9990 150 LX0001 MR"),
+            "outside the volume",
+        ),
+        (
+            ("USER LNXGUEST XXXXXXXX 64M 256M G", "USER LNXGUEST XXXXXXXX 512M 256M G"),
+            "exceeds the maximum",
+        ),
+        (("USER LNXGUEST XXXXXXXX", "USER LNXGUESTS XXXXXXXX"), "1-8 character"),
+        (("LINK LINXBASE 201 201 RR", "LINK LINXBASE 201 201 RX"), "LINK mode"),
+        (("LINK LINXBASE 201 201 RR", "LINK LINXBASE 209 201 RR"), "no MDISK defines"),
+        (("MDISK 200 FB-512 V-DISK 409600  MR", "MDISK 200 FB-512 V-DISK 4194304 MR"), "at most"),
+        (("* Link to", "MACHINE ESA\n* Link to"), "after a device statement"),
+        (
+            (
+                "MDISK 191 3390 3490 1 LX0001 MR\n* dsk",
+                "MDISK 191 3390 3490 1 LX0001 MR\nMDISK 191 FB-512 V-DISK 8 MR\n* dsk",
+            ),
+            "defined twice",
+        ),
+        (
+            (
+                "MDISK 191 3390 3490 1 LX0001 MR\n*",
+                "MDISK 191 3390 3490 1 LX0001 MR\nSHARE RELATIVE 100\n*",
+            ),
+            "after a device statement",
+        ),
+    ],
+)
 def test_zvm_checker_catches(edit, expect) -> None:
     text = _seed000()
     assert edit[0] in text, edit[0]
     text = text.replace(edit[0], edit[1], 1)
-    probs = zvm_check.check_directory([("seed000", text)], grants={"INTRANET": {"LINXBASE", "LNXGUEST"}},
-                                      external=[("MAINT", "0190"), ("MAINT", "019E"), ("MAINT", "019D")])
+    probs = zvm_check.check_directory(
+        [("seed000", text)],
+        grants={"INTRANET": {"LINXBASE", "LNXGUEST"}},
+        external=[("MAINT", "0190"), ("MAINT", "019E"), ("MAINT", "019D")],
+    )
     assert any(expect in p for p in probs), probs
 
 
@@ -394,5 +534,8 @@ def test_ro_root_matches_seed_001_device_table() -> None:
     1B2/1B3 64/128 MB VDISK, 1B4 550-cyl minidisk swap."""
     text = "".join(render.render_zvm(_plan("zvm-ro-root")).values())
     assert " LINK LNXGOLD 01B1 01B1 RR" in text and " LINK LNXGOLD 01B0 01B0 RR" in text
-    assert " MDISK 01B2 FB-512 V-DISK 131072 MR" in text and " MDISK 01B3 FB-512 V-DISK 262144 MR" in text
+    assert (
+        " MDISK 01B2 FB-512 V-DISK 131072 MR" in text
+        and " MDISK 01B3 FB-512 V-DISK 262144 MR" in text
+    )
     assert " MDISK 0185 3390 0001 1119 " in text and " 550 " in text

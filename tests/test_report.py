@@ -40,8 +40,19 @@ def test_figures_and_sections(result: plan.ColonyPlanResult, text: str) -> None:
     assert sorted(names) == sorted(report.report_figures(result))
     # white space appears exactly when the plan carries a white-space result
     assert ("white_space" in names) == (result.extras.get("whitespace") is not None)
-    for section in ("title", "executive-summary", "findings", "sizing", "hosts", "design", "channels",
-                    "evidence", "assumptions", "references", "appendix"):
+    for section in (
+        "title",
+        "executive-summary",
+        "findings",
+        "sizing",
+        "hosts",
+        "design",
+        "channels",
+        "evidence",
+        "assumptions",
+        "references",
+        "appendix",
+    ):
         assert f'id="{section}"' in text
 
 
@@ -99,8 +110,10 @@ def test_cli_report_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert main(["report", SCENARIO, "--out", str(tmp_path)]) == 2
     assert "is a folder" in capsys.readouterr().err
     bad = tmp_path / "bad.yaml"
-    bad.write_text("apiVersion: colonykit/v1\nkind: ColonyScenario\nname: x\ndesign: {name: nope}\n"
-                   "inventory: nowhere.csv\n")
+    bad.write_text(
+        "apiVersion: colonykit/v1\nkind: ColonyScenario\nname: x\ndesign: {name: nope}\n"
+        "inventory: nowhere.csv\n"
+    )
     assert main(["report", str(bad), "--out", str(tmp_path / "r.html")]) == 2
     assert capsys.readouterr().err.startswith("error: ")
     assert not (tmp_path / "r.html").exists()
@@ -113,9 +126,14 @@ def test_with_traces_the_white_space_is_reported(result: plan.ColonyPlanResult) 
     ws = res.extras["whitespace"]
     text = report.build_report(res)
     assert "data-figure='white_space'" in text
-    assert f"non-coincidence saving: {ws.white_space_pct:.1f} % of the sum of the individual peaks" in text
-    assert f"white space (1 − utilization of capacity sized at the composite peak, seed 003 §2.3): " \
+    assert (
+        f"non-coincidence saving: {ws.white_space_pct:.1f} % of the sum of the individual peaks"
+        in text
+    )
+    assert (
+        f"white space (1 − utilization of capacity sized at the composite peak, seed 003 §2.3): "
         f"{res.plan.evidence.white_space.values['white_space_pct']:.1f} %" in text
+    )
     assert f"<td class='num'>{ws.white_space_pct:,.2f}</td>" in text
     assert "white space: evaluated" in text
 
@@ -141,22 +159,44 @@ def test_static_images_bad_input(result: plan.ColonyPlanResult, tmp_path: Path) 
 
 # --------------------------------------------------------------------------- the customer handout (issue 13)
 def test_title_page_and_executive_summary_come_first(result: plan.ColonyPlanResult) -> None:
-    info = report.DocumentInfo(customer="XYZ Corp", project="Penguin colony", author="A. Planner",
-                               date="2026-01-31", revision=3)
+    info = report.DocumentInfo(
+        customer="XYZ Corp",
+        project="Penguin colony",
+        author="A. Planner",
+        date="2026-01-31",
+        revision=3,
+    )
     text = report.build_report(result, info=info)
-    body = text[text.index("<body>"):]
-    order = [body.index(x) for x in ('id="title"', 'id="executive-summary"', 'id="findings"', 'id="sizing"',
-                                     'id="references"', 'id="appendix"')]
+    body = text[text.index("<body>") :]
+    order = [
+        body.index(x)
+        for x in (
+            'id="title"',
+            'id="executive-summary"',
+            'id="findings"',
+            'id="sizing"',
+            'id="references"',
+            'id="appendix"',
+        )
+    ]
     assert order == sorted(order)
-    title = body[:body.index('id="executive-summary"')]
-    for value in ("XYZ Corp", "Penguin colony", "A. Planner", "2026-01-31", "<td class='ck-plan-revision'>3</td>"):
+    title = body[: body.index('id="executive-summary"')]
+    for value in (
+        "XYZ Corp",
+        "Penguin colony",
+        "A. Planner",
+        "2026-01-31",
+        "<td class='ck-plan-revision'>3</td>",
+    ):
         assert value in title
     assert "<pre" not in text  # no text dumps
 
 
 def test_document_info_defaults(result: plan.ColonyPlanResult) -> None:
     info = report.document_info(result)
-    assert info.project == result.plan.metadata.name and info.revision == result.plan.metadata.revision
+    assert (
+        info.project == result.plan.metadata.name and info.revision == result.plan.metadata.revision
+    )
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", info.date)
     assert report.document_info(result, author="B", customer=None).author == "B"
 
@@ -167,10 +207,16 @@ def test_executive_summary_values_by_hand(result: plan.ColonyPlanResult) -> None
     assert s["servers"] == 26 and s["engines_total"] == 2 and s["consolidation_ratio"] == 13.0
     # Σ guest virtual 10×1024 + 4×256 + 2×1024 + 10×2048 MiB = 33 GiB on 24 GiB real: 1.375:1, limit 1.5
     oc = s["overcommit"][0]
-    assert oc["virtual_gib"] == 33.0 and oc["real_gib"] == 24.0 and oc["ratio"] == 1.375 and oc["limit"] == 1.5
+    assert (
+        oc["virtual_gib"] == 33.0
+        and oc["real_gib"] == 24.0
+        and oc["ratio"] == 1.375
+        and oc["limit"] == 1.5
+    )
     assert s["engines_peak"] == 2  # typical bound, peak basis
-    assert s["disk_saving_pct"] == pytest.approx(result.comparison.loc["zvm-basevol-guestvol",
-                                                                         "saving_vs_dedicated_pct"])
+    assert s["disk_saving_pct"] == pytest.approx(
+        result.comparison.loc["zvm-basevol-guestvol", "saving_vs_dedicated_pct"]
+    )
     assert s["white_space_pct"] is None  # no traces in scenario.yaml
     assert any("high end" in r for r in s["risks"])  # high bound 4 engines > 2 planned
     text = report.build_report(result)
@@ -180,10 +226,13 @@ def test_executive_summary_values_by_hand(result: plan.ColonyPlanResult) -> None
 
 def test_references_cite_publications_and_keys_stay_in_the_appendix(text: str) -> None:
     body, appendix = text.split('id="appendix"')
-    refs = body[body.index('id="references"'):]
-    assert "SG24-6299-00, “Linux on IBM eServer zSeries and S/390: ISP/ASP Solutions”, IBM Redbooks, 2001" in refs
+    refs = body[body.index('id="references"') :]
+    assert (
+        "SG24-6299-00, “Linux on IBM eServer zSeries and S/390: ISP/ASP Solutions”, IBM Redbooks, 2001"
+        in refs
+    )
     assert "§2.4" in refs and "§9.1.1" in refs
-    main = body[:body.index('id="references"')]
+    main = body[: body.index('id="references"')]
     for key in ("facts.md", "seed 003", "provisioning-formats.md"):
         assert key not in main, key
     assert "seed 003" in appendix and "facts.md" in appendix
@@ -191,15 +240,21 @@ def test_references_cite_publications_and_keys_stay_in_the_appendix(text: str) -
 
 def test_citation_parsing() -> None:
     refs = report.References()
-    assert refs.cite("seed 003 §9.1.1; facts.md §2.2 Domino 6.5 Redbook §11.10 https://flylib.com/x") == "[1] §9.1.1; [2]"
+    assert (
+        refs.cite("seed 003 §9.1.1; facts.md §2.2 Domino 6.5 Redbook §11.10 https://flylib.com/x")
+        == "[1] §9.1.1; [2]"
+    )
     assert refs.cite("seed 003 §2.3") == "[1] §2.3"
     assert refs.cite("derived: from the table") == "colonykit derivation"
     entries = refs.entries
     assert [e.number for e in entries] == [1, 2]
     assert entries[0].publication == "SG24-6299-00" and entries[0].sections == ("§9.1.1", "§2.3")
     assert entries[1].url == "https://flylib.com/x" and "Domino 6.5 Redbook" in entries[1].title
-    assert report.public_source("seed 000") == "Using BIND Mounts to Create A Simplified BaseVol/GuestVol Linux " \
+    assert (
+        report.public_source("seed 000")
+        == "Using BIND Mounts to Create A Simplified BaseVol/GuestVol Linux "
         "Server for SUSE Linux Enterprise Server 9"
+    )
 
 
 def test_print_css(text: str) -> None:
@@ -245,20 +300,43 @@ def test_workbook_tables(result: plan.ColonyPlanResult, tmp_path: Path) -> None:
 
 
 def test_cli_report_xlsx_and_metadata(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["report", SCENARIO, "--out", str(tmp_path / "r.html"), "--xlsx", str(tmp_path / "t.xlsx"),
-                 "--customer", "ACME", "--author", "Me"])
+    code = main(
+        [
+            "report",
+            SCENARIO,
+            "--out",
+            str(tmp_path / "r.html"),
+            "--xlsx",
+            str(tmp_path / "t.xlsx"),
+            "--customer",
+            "ACME",
+            "--author",
+            "Me",
+        ]
+    )
     assert code == 0
     assert (tmp_path / "t.xlsx").is_file()
     text = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "ACME" in text and "<td class='ck-author'>Me</td>" in text
-    assert main(["report", SCENARIO, "--out", str(tmp_path / "r2.html"), "--pdf", str(tmp_path)]) == 2
+    assert (
+        main(["report", SCENARIO, "--out", str(tmp_path / "r2.html"), "--pdf", str(tmp_path)]) == 2
+    )
     assert "--pdf must be a file name" in capsys.readouterr().err
 
 
 def test_title_page_from_scenario_metadata(result: plan.ColonyPlanResult) -> None:
     scen = result.scenario.model_copy(deep=True)
-    scen.metadata = plan.ScenarioMetadata(customer="XYZ Corp", project="Colony", author="A. P.", date="2026-02-01")
+    scen.metadata = plan.ScenarioMetadata(
+        customer="XYZ Corp", project="Colony", author="A. P.", date="2026-02-01"
+    )
     info = report.document_info(plan.build_plan(scen))
-    assert (info.customer, info.project, info.author, info.date) == ("XYZ Corp", "Colony", "A. P.", "2026-02-01")
+    assert (info.customer, info.project, info.author, info.date) == (
+        "XYZ Corp",
+        "Colony",
+        "A. P.",
+        "2026-02-01",
+    )
     with pytest.raises(ValueError, match="metadata.date"):
-        plan.parse_scenario({"name": "x", "design": {"name": "dedicated"}, "metadata": {"date": "1 Feb"}})
+        plan.parse_scenario(
+            {"name": "x", "design": {"name": "dedicated"}, "metadata": {"date": "1 Feb"}}
+        )

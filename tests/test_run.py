@@ -28,7 +28,9 @@ def test_trace_evidence_in_extras(traced) -> None:
     arr = demand.to_numpy()
     assert ws.sum_of_peaks == pytest.approx(arr.max(axis=0).sum())
     assert ws.composite_peak == pytest.approx(arr.sum(axis=1).max())
-    assert ws.white_space_pct == pytest.approx(100 * (1 - arr.sum(axis=1).max() / arr.max(axis=0).sum()))
+    assert ws.white_space_pct == pytest.approx(
+        100 * (1 - arr.sum(axis=1).max() / arr.max(axis=0).sum())
+    )
     # packing: never over capacity at any step, at least the lower bound, every server placed once
     usable = pk.capacity
     assert (pk.host_series.to_numpy() <= usable * (1 + 1e-9)).all()
@@ -40,7 +42,11 @@ def test_trace_evidence_in_extras(traced) -> None:
     # staggering never raises the peak
     assert st.peak_after <= st.peak_before + 1e-9
     notes = " ".join(ex["trace_notes"])
-    assert "Aligned on absolute time" in notes and "Time-series packing" in notes and "Staggering" in notes
+    assert (
+        "Aligned on absolute time" in notes
+        and "Time-series packing" in notes
+        and "Staggering" in notes
+    )
 
 
 def test_each_lpar_has_the_fewest_engines_for_its_own_composite(traced) -> None:
@@ -51,7 +57,9 @@ def test_each_lpar_has_the_fewest_engines_for_its_own_composite(traced) -> None:
     for h in traced.plan.hosts:
         peak = demand[[g.source_server for g in h.guests]].sum(axis=1).max()
         n = h.capacity.cpus
-        usable = measured.usable_mips(np.array([n - 1, n]), traced.sizing, len(h.guests), meas.uplift_frac)
+        usable = measured.usable_mips(
+            np.array([n - 1, n]), traced.sizing, len(h.guests), meas.uplift_frac
+        )
         assert usable[1] >= peak and (n == 1 or usable[0] < peak)
         assert h.capacity.mips_usable == pytest.approx(usable[1])
 
@@ -61,8 +69,15 @@ def test_run_writes_everything(tmp_path: Path, capsys) -> None:
     code = main(["run", SCEN, "--out", str(out), "--format", "json"])
     doc = json.loads(capsys.readouterr().out)
     assert code == 0
-    for rel in ("plan.yaml", "sizing.json", "whitespace.json", "findings.csv", "report.html",
-                "render/zvm/lpar1/USER.DIRECT", "render/ansible/inventory.yml"):
+    for rel in (
+        "plan.yaml",
+        "sizing.json",
+        "whitespace.json",
+        "findings.csv",
+        "report.html",
+        "render/zvm/lpar1/USER.DIRECT",
+        "render/ansible/inventory.yml",
+    ):
         assert (out / rel).is_file(), rel
     assert str(out / "plan.yaml") in doc["files"]
     loaded = export.load_plan(out / "plan.yaml")
@@ -74,13 +89,15 @@ def test_run_writes_everything(tmp_path: Path, capsys) -> None:
     assert ws["sum_of_peaks"] > ws["composite_peak"] > 0
     html = (out / "report.html").read_text()
     assert "data-figure='packing'" in html and "Time-series packing" in html
-    assert "<script src=\"http" not in html  # plotly inlined: works offline
+    assert '<script src="http' not in html  # plotly inlined: works offline
     assert yaml.safe_load((out / "plan.yaml").read_text())["apiVersion"] == "colonykit/v1"
 
 
 def test_run_bad_scenario_exit_2_nothing_written(tmp_path: Path, capsys) -> None:
     bad = tmp_path / "s.yaml"
-    bad.write_text("apiVersion: colonykit/v1\nkind: ColonyScenario\nname: x\ndesign: {name: nope}\n")
+    bad.write_text(
+        "apiVersion: colonykit/v1\nkind: ColonyScenario\nname: x\ndesign: {name: nope}\n"
+    )
     out = tmp_path / "out"
     assert main(["run", str(bad), "--out", str(out)]) == 2
     assert "error:" in capsys.readouterr().err
@@ -94,8 +111,8 @@ def test_explorer_staggers_once_and_keeps_it() -> None:
     st = model.state.result.extras["staggering"]
     assert st.peak_after <= st.peak_before
     new = model.update(target_util_pct=60)
-    assert new.result.extras["staggering"] is st           # reused, not recomputed
-    assert "packing" in new.result.extras                   # packing depends on the LPAR size: recomputed
+    assert new.result.extras["staggering"] is st  # reused, not recomputed
+    assert "packing" in new.result.extras  # packing depends on the LPAR size: recomputed
     assert new.result.sizing.options.target_util_pct == 60
 
 

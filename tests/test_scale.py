@@ -20,12 +20,18 @@ from colonykit.whitespace import analyze
 def _long(n_srv: int = 12, n_t: int = 60, seed: int = 7) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     vals = rng.integers(0, 100, size=(n_srv, n_t)).astype(float)
-    return pd.DataFrame({
-        "vm": np.repeat([f"srv{i:02d}" for i in range(n_srv)], n_t),
-        "timestamp": np.tile(pd.date_range("2024-03-01", periods=n_t, freq="5min", tz="UTC")
-                             .strftime("%Y-%m-%dT%H:%M:%SZ"), n_srv),
-        "cpu_avg_pct": vals.ravel(),
-    })
+    return pd.DataFrame(
+        {
+            "vm": np.repeat([f"srv{i:02d}" for i in range(n_srv)], n_t),
+            "timestamp": np.tile(
+                pd.date_range("2024-03-01", periods=n_t, freq="5min", tz="UTC").strftime(
+                    "%Y-%m-%dT%H:%M:%SZ"
+                ),
+                n_srv,
+            ),
+            "cpu_avg_pct": vals.ravel(),
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +44,14 @@ def client():
 
 def _same(a, b) -> None:
     assert a.servers == b.servers and a.steps == b.steps and a.unit == b.unit
-    for key in ("sum_of_peaks", "composite_peak", "composite_mean", "white_space_pct",
-                "capacity_needed", "mean_white_space_pct"):
+    for key in (
+        "sum_of_peaks",
+        "composite_peak",
+        "composite_mean",
+        "white_space_pct",
+        "capacity_needed",
+        "mean_white_space_pct",
+    ):
         assert getattr(a, key) == pytest.approx(getattr(b, key), rel=1e-12), key
     np.testing.assert_allclose(a.composite.to_numpy(), b.composite.to_numpy())
     pa = a.per_server.sort_index()

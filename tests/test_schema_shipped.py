@@ -19,7 +19,9 @@ def test_schema_command_prints_the_shipped_file_byte_for_byte(capsys, monkeypatc
 
 def test_normalised_schema_only_adds_the_implied_type():
     old = {"properties": {"kind": {"const": "ColonyPlan"}, "n": {"type": "integer"}}}
-    new = {"properties": {"kind": {"const": "ColonyPlan", "type": "string"}, "n": {"type": "integer"}}}
+    new = {
+        "properties": {"kind": {"const": "ColonyPlan", "type": "string"}, "n": {"type": "integer"}}
+    }
     assert normalised_schema(old) == normalised_schema(new)
     assert normalised_schema({"const": "x"}) != normalised_schema({"const": "y", "type": "string"})
     assert normalised_schema(json.loads('{"const": 3}')) == {"const": 3, "type": "integer"}

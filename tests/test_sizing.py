@@ -28,8 +28,17 @@ def test_formula_by_hand() -> None:
 
 
 def test_tpm_override_is_exact() -> None:
-    inv = inv_of([{"server": "a", "capacity": 37_500, "util_peak_pct": 37.0, "workload_class": "web",
-                   "tpm_per_mips": 123.0}])
+    inv = inv_of(
+        [
+            {
+                "server": "a",
+                "capacity": 37_500,
+                "util_peak_pct": 37.0,
+                "workload_class": "web",
+                "tpm_per_mips": 123.0,
+            }
+        ]
+    )
     res = sizing.size_inventory(inv, "z15")
     row = res.servers.iloc[0]
     assert row["mips_typical"] == 37.0 / 100 * 37_500 / 123.0
@@ -39,7 +48,9 @@ def test_tpm_override_is_exact() -> None:
 
 def test_class_range_by_hand() -> None:
     # web: 40 / 80 / 150 tpm/MIPS (workload_classes.csv); 30 % of 60,000 tpm = 18,000 tpm
-    inv = inv_of([{"server": "w", "capacity": 60_000, "util_peak_pct": 30.0, "workload_class": "web"}])
+    inv = inv_of(
+        [{"server": "w", "capacity": 60_000, "util_peak_pct": 30.0, "workload_class": "web"}]
+    )
     res = sizing.size_inventory(inv, "z15")
     r = res.servers.iloc[0]
     assert r["mips_low"] == pytest.approx(18_000 / 150)
@@ -59,8 +70,17 @@ def test_mhz_units_via_barton_and_reference_class() -> None:
 
 
 def test_mips_unit_is_not_converted_by_class() -> None:
-    inv = inv_of([{"server": "m", "capacity": 500, "capacity_unit": "mips", "util_peak_pct": 40.0,
-                   "workload_class": "database"}])
+    inv = inv_of(
+        [
+            {
+                "server": "m",
+                "capacity": 500,
+                "capacity_unit": "mips",
+                "util_peak_pct": 40.0,
+                "workload_class": "database",
+            }
+        ]
+    )
     r = sizing.size_inventory(inv, "z15").servers.iloc[0]
     assert r["mips_low"] == r["mips_typical"] == r["mips_high"] == pytest.approx(200.0)
 
@@ -68,9 +88,20 @@ def test_mips_unit_is_not_converted_by_class() -> None:
 def test_engines_by_hand_z990() -> None:
     # 900 MIPS on z990 (450 MIPS 1-way), 90 % target, 5 % CP, no uplift:
     # required = 900 / 0.95 / 0.90 = 1052.6; 2-way = 855 < 1052.6; 3-way = 3 × 450 × 0.927 = 1251.5
-    inv = inv_of([{"server": "a", "capacity": 90_000, "util_peak_pct": 100.0, "workload_class": "",
-                   "tpm_per_mips": 100.0}])
-    res = sizing.size_inventory(inv, "z990", nway_uplift=False, target_util_pct=90, cp_overhead_pct=5)
+    inv = inv_of(
+        [
+            {
+                "server": "a",
+                "capacity": 90_000,
+                "util_peak_pct": 100.0,
+                "workload_class": "",
+                "tpm_per_mips": 100.0,
+            }
+        ]
+    )
+    res = sizing.size_inventory(
+        inv, "z990", nway_uplift=False, target_util_pct=90, cp_overhead_pct=5
+    )
     t = res.target.loc["typical"]
     assert t["required_mips"] == pytest.approx(900 / 0.95 / 0.90)
     assert t["engines"] == 3
@@ -82,8 +113,17 @@ def test_nway_uplift_by_hand() -> None:
     assert float(sizing.nway_uplift_frac(2)) == pytest.approx(0.075)
     assert float(sizing.nway_uplift_frac(16)) == pytest.approx(0.30)
     assert float(sizing.nway_uplift_frac(64)) == pytest.approx(0.30)
-    inv = inv_of([{"server": "a", "capacity": 90_000, "util_peak_pct": 100.0, "workload_class": "",
-                   "tpm_per_mips": 100.0}])
+    inv = inv_of(
+        [
+            {
+                "server": "a",
+                "capacity": 90_000,
+                "util_peak_pct": 100.0,
+                "workload_class": "",
+                "tpm_per_mips": 100.0,
+            }
+        ]
+    )
     res = sizing.size_inventory(inv, "z990", target_util_pct=90, cp_overhead_pct=5)
     t = res.target.loc["typical"]
     g3 = 0.30 * math.log2(3) / 4
@@ -108,7 +148,8 @@ def test_smt_raises_capacity_and_is_refused_without_support() -> None:
     uplift = reference.processors().loc["z13", "smt_uplift_frac_typical"]
     n = int(on.target.loc["typical", "engines"])
     assert on.target.loc["typical", "capacity_mips"] == pytest.approx(
-        float(sizing.engine_capacity_mips(n, on.processor.engine_mips_1way)) * (1 + uplift))
+        float(sizing.engine_capacity_mips(n, on.processor.engine_mips_1way)) * (1 + uplift)
+    )
     assert on.engines["high"] <= off.engines["high"]
 
 
@@ -127,12 +168,22 @@ def test_assumptions_are_recorded_with_sources() -> None:
     inv, _ = read_inventory("data/examples/xyz_inventory.csv")
     res = sizing.size_inventory(inv, "z16")
     names = {a["name"] for a in res.assumptions}
-    assert {"target_util_pct", "cp_overhead_pct", "engine_mips_1way", "mp_effect", "nway_uplift",
-            "capacity_unit:mhz_per_core", "workload_class:web", "reference_class"} <= names
+    assert {
+        "target_util_pct",
+        "cp_overhead_pct",
+        "engine_mips_1way",
+        "mp_effect",
+        "nway_uplift",
+        "capacity_unit:mhz_per_core",
+        "workload_class:web",
+        "reference_class",
+    } <= names
     assert all(a["source"] for a in res.assumptions)
     d = res.to_dict()
     assert set(d) == {"servers", "total", "target"}
-    assert d["target"]["engines_low"] <= d["target"]["engines_typical"] <= d["target"]["engines_high"]
+    assert (
+        d["target"]["engines_low"] <= d["target"]["engines_typical"] <= d["target"]["engines_high"]
+    )
 
 
 def test_unknown_target_and_bad_options() -> None:
@@ -163,12 +214,33 @@ def test_mips_monotone_in_capacity(u: float, c1: float, c2: float, w: float) -> 
     assert sizing.mips_needed(u, lo, w) <= sizing.mips_needed(u, hi, w)
 
 
-@given(st.lists(st.tuples(utils, st.floats(100, 1e6), st.sampled_from(
-    ["cpu-bound", "mixed", "web", "infrastructure", "database", "file-print"])), min_size=1, max_size=8),
-    st.sampled_from(["z990", "z196", "z15", "z17"]))
+@given(
+    st.lists(
+        st.tuples(
+            utils,
+            st.floats(100, 1e6),
+            st.sampled_from(
+                ["cpu-bound", "mixed", "web", "infrastructure", "database", "file-print"]
+            ),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.sampled_from(["z990", "z196", "z15", "z17"]),
+)
 def test_low_le_typical_le_high(rows, model) -> None:
-    inv = inv_of([{"server": f"s{i}", "capacity": c, "util_peak_pct": u, "util_avg_pct": min(u, 10.0),
-                   "workload_class": wc} for i, (u, c, wc) in enumerate(rows)])
+    inv = inv_of(
+        [
+            {
+                "server": f"s{i}",
+                "capacity": c,
+                "util_peak_pct": u,
+                "util_avg_pct": min(u, 10.0),
+                "workload_class": wc,
+            }
+            for i, (u, c, wc) in enumerate(rows)
+        ]
+    )
     res = sizing.size_inventory(inv, model)
     s = res.servers
     assert (s["mips_low"] <= s["mips_typical"] + 1e-9).all()
@@ -180,10 +252,21 @@ def test_low_le_typical_le_high(rows, model) -> None:
 @given(st.floats(1, 50_000), st.floats(1, 50_000), st.sampled_from(["z990", "z14", "z17"]))
 def test_engines_monotone_in_mips(m1: float, m2: float, model: str) -> None:
     lo, hi = sorted((m1, m2))
+
     def engines(m: float) -> int:
-        inv = inv_of([{"server": "a", "capacity": m, "capacity_unit": "mips", "util_peak_pct": 100.0,
-                       "workload_class": "mixed"}])
+        inv = inv_of(
+            [
+                {
+                    "server": "a",
+                    "capacity": m,
+                    "capacity_unit": "mips",
+                    "util_peak_pct": 100.0,
+                    "workload_class": "mixed",
+                }
+            ]
+        )
         return sizing.size_inventory(inv, model).engines["typical"]
+
     assert engines(lo) <= engines(hi)
 
 

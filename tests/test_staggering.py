@@ -48,8 +48,11 @@ def test_figure_2_5_backups_staggered() -> None:
 
 def test_shift_table_and_attrs() -> None:
     demand = _backups(n=2, days=1)
-    r = stagger(demand, [MovableWindow(s, "00:00", "06:00", "1h", start="02:00") for s in demand],
-                method="milp")
+    r = stagger(
+        demand,
+        [MovableWindow(s, "00:00", "06:00", "1h", start="02:00") for s in demand],
+        method="milp",
+    )
     assert r.shifts.columns.tolist()[:4] == ["server", "start", "new_start", "shift_steps"]
     assert (r.shifts["shift"] == pd.to_timedelta(r.shifts["shift_steps"] * 1800, unit="s")).all()
     assert r.shifts["occurrences"].tolist() == [1, 1] and r.unit == "cpu_pct"
@@ -73,9 +76,11 @@ def test_milp_matches_brute_force() -> None:
     for _ in range(5):
         demand = pd.DataFrame(rng.uniform(0, 10, (16, 3)), columns=["a", "b", "c"])
         for j, c in enumerate(demand.columns):
-            demand.loc[3 + j: 4 + j, c] += 40
-        windows = [MovableWindow(c, 0, 8, 2, start=3 + j, baseline=0.0)
-                   for j, c in enumerate(demand.columns)]
+            demand.loc[3 + j : 4 + j, c] += 40
+        windows = [
+            MovableWindow(c, 0, 8, 2, start=3 + j, baseline=0.0)
+            for j, c in enumerate(demand.columns)
+        ]
         r = stagger(demand, windows, method="milp")
         x = demand.to_numpy().T
         best = np.inf
@@ -88,8 +93,8 @@ def test_milp_matches_brute_force() -> None:
                     ok = False
                     break
                 comp = comp.copy()
-                comp[3 + j: 5 + j] -= x[j, 3 + j: 5 + j]
-                comp[new: new + 2] += x[j, 3 + j: 5 + j]
+                comp[3 + j : 5 + j] -= x[j, 3 + j : 5 + j]
+                comp[new : new + 2] += x[j, 3 + j : 5 + j]
             if ok:
                 best = min(best, comp.max())
         assert r.peak_after == pytest.approx(best)
@@ -104,7 +109,7 @@ def test_greedy_against_milp_on_random_instances() -> None:
         x = rng.gamma(2.0, 3.0, (steps, n))
         starts = rng.integers(0, 10, n)
         for j in range(n):
-            x[starts[j]: starts[j] + 4, j] += rng.uniform(20, 60)
+            x[starts[j] : starts[j] + 4, j] += rng.uniform(20, 60)
         demand = pd.DataFrame(x, columns=[f"s{j}" for j in range(n)])
         windows = [MovableWindow(f"s{j}", 0, 20, 4, start=int(starts[j])) for j in range(n)]
         g = stagger(demand, windows, method="greedy")
@@ -126,9 +131,15 @@ def test_never_raises_the_peak_when_nothing_helps() -> None:
 
 def test_windows_from_frame_and_overnight_window() -> None:
     demand = _backups(n=2, days=2)
-    table = pd.DataFrame({"server": ["db0", "db1"], "earliest": ["22:00", "22:00"],
-                          "latest": ["04:00", "04:00"], "duration": ["60min", "60min"],
-                          "start": ["02:00", "02:00"]})
+    table = pd.DataFrame(
+        {
+            "server": ["db0", "db1"],
+            "earliest": ["22:00", "22:00"],
+            "latest": ["04:00", "04:00"],
+            "duration": ["60min", "60min"],
+            "start": ["02:00", "02:00"],
+        }
+    )
     r = stagger(demand, table, method="milp")
     assert r.peak_after == 55.0  # 2 x 5 + one 45-point backup at a time
 
@@ -140,7 +151,9 @@ def test_detect_spikes_daily_backup() -> None:
     demand["flat"] = 7.0
     found = detect_spikes(demand, "1D", earliest="00:00", latest="06:00")
     assert [(w.server, w.start, w.duration, w.every) for w in found] == [
-        ("db0", 4, 2, 48), ("db1", 4, 2, 48)]
+        ("db0", 4, 2, 48),
+        ("db1", 4, 2, 48),
+    ]
     r = stagger(demand, found, method="milp")
     assert r.peak_after < r.peak_before - 40
 
@@ -165,7 +178,9 @@ def test_detect_spikes_thresholds_come_from_constants() -> None:
 def _cases(draw: st.DrawFn) -> tuple[pd.DataFrame, list[MovableWindow]]:
     steps = draw(st.integers(4, 30))
     n = draw(st.integers(1, 5))
-    vals = draw(st.lists(st.floats(0, 100, allow_nan=False), min_size=steps * n, max_size=steps * n))
+    vals = draw(
+        st.lists(st.floats(0, 100, allow_nan=False), min_size=steps * n, max_size=steps * n)
+    )
     demand = pd.DataFrame(np.array(vals).reshape(steps, n), columns=[f"s{i}" for i in range(n)])
     windows = []
     for i in range(n):
@@ -179,28 +194,34 @@ def _cases(draw: st.DrawFn) -> tuple[pd.DataFrame, list[MovableWindow]]:
 
 
 @given(_cases(), st.sampled_from(["greedy", "milp", "auto"]))
-def test_staggering_never_raises_the_peak(case: tuple[pd.DataFrame, list[MovableWindow]],
-                                          method: str) -> None:
+def test_staggering_never_raises_the_peak(
+    case: tuple[pd.DataFrame, list[MovableWindow]], method: str
+) -> None:
     demand, windows = case
     r = stagger(demand, windows, method=method)  # type: ignore[arg-type]
     assert r.peak_after <= r.peak_before + 1e-9
     assert r.peak_before == pytest.approx(demand.sum(axis=1).max())
     np.testing.assert_allclose(r.shifted.sum().to_numpy(), demand.sum().to_numpy(), atol=1e-6)
-    np.testing.assert_allclose(r.composite_after.to_numpy(), r.shifted.sum(axis=1).to_numpy(), atol=1e-6)
+    np.testing.assert_allclose(
+        r.composite_after.to_numpy(), r.shifted.sum(axis=1).to_numpy(), atol=1e-6
+    )
     assert (r.shifted.to_numpy() >= -1e-9).all()
 
 
 # --------------------------------------------------------------------------- bad input
-@pytest.mark.parametrize(("window", "needle"), [
-    (MovableWindow("zz", 0, 3, 1), "unknown server 'zz'"),
-    (MovableWindow("a", 3, 1, 1), "'latest' must be >= earliest"),
-    (MovableWindow("a", 0, 3, 0), "'duration' must be >= 1 step"),
-    (MovableWindow("a", 0, 9, 2), "'earliest..latest' must be within the trace"),
-    (MovableWindow("a", 0, 3, 1, start=12), "'start' must be within the trace"),
-    (MovableWindow("a", "25:00", 3, 1), "a row position"),
-    (MovableWindow("a", 0, 3, "1h"), "'duration' must be a whole number of steps"),
-    (MovableWindow("a", 0, 3, 1, baseline=-1), "'baseline' must be a finite number >= 0"),
-])
+@pytest.mark.parametrize(
+    ("window", "needle"),
+    [
+        (MovableWindow("zz", 0, 3, 1), "unknown server 'zz'"),
+        (MovableWindow("a", 3, 1, 1), "'latest' must be >= earliest"),
+        (MovableWindow("a", 0, 3, 0), "'duration' must be >= 1 step"),
+        (MovableWindow("a", 0, 9, 2), "'earliest..latest' must be within the trace"),
+        (MovableWindow("a", 0, 3, 1, start=12), "'start' must be within the trace"),
+        (MovableWindow("a", "25:00", 3, 1), "a row position"),
+        (MovableWindow("a", 0, 3, "1h"), "'duration' must be a whole number of steps"),
+        (MovableWindow("a", 0, 3, 1, baseline=-1), "'baseline' must be a finite number >= 0"),
+    ],
+)
 def test_bad_windows(window: MovableWindow, needle: str) -> None:
     demand = pd.DataFrame({"a": np.arange(10.0), "b": np.ones(10)})
     with pytest.raises(InputError, match="invalid movable windows") as info:
@@ -217,7 +238,9 @@ def test_bad_time_of_day_with_datetime_index() -> None:
 def test_overlapping_windows_of_one_server() -> None:
     demand = pd.DataFrame({"a": np.arange(10.0)})
     with pytest.raises(InputError, match="overlap"):
-        stagger(demand, [MovableWindow("a", 0, 5, 3, start=2), MovableWindow("a", 0, 5, 3, start=3)])
+        stagger(
+            demand, [MovableWindow("a", 0, 5, 3, start=2), MovableWindow("a", 0, 5, 3, start=3)]
+        )
 
 
 def test_nan_demand_and_bad_method() -> None:
@@ -230,13 +253,18 @@ def test_nan_demand_and_bad_method() -> None:
 
 def test_windows_table_missing_columns() -> None:
     with pytest.raises(InputError, match=r"w.csv: missing column\(s\) \['latest'\]"):
-        windows_from_frame(pd.DataFrame({"server": ["a"], "earliest": [0], "duration": [1]}), "w.csv")
+        windows_from_frame(
+            pd.DataFrame({"server": ["a"], "earliest": [0], "duration": [1]}), "w.csv"
+        )
 
 
-@pytest.mark.parametrize(("kwargs", "needle"), [
-    ({"rise_frac": 0}, "'rise_frac' must be in 0..1"),
-    ({"period": 1}, "'period' must be 2.."),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "needle"),
+    [
+        ({"rise_frac": 0}, "'rise_frac' must be in 0..1"),
+        ({"period": 1}, "'period' must be 2.."),
+    ],
+)
 def test_detect_bad_parameters(kwargs: dict, needle: str) -> None:
     with pytest.raises(InputError, match=needle):
         detect_spikes(_backups(n=1, days=1), **kwargs)

@@ -37,9 +37,15 @@ def test_seed_001_minidisk_sizes(cyl, seed_mb):
     assert abs(cyl * RAW_BYTES_PER_CYL / binary - 1) > 0.10
 
 
-@pytest.mark.parametrize(("model", "cylinders", "gb"), [
-    ("3390-3", 3339, 2.84), ("3390-9", 10017, 8.51), ("3390-27", 32760, 27.84), ("3390-54", 65520, 55.68),
-])
+@pytest.mark.parametrize(
+    ("model", "cylinders", "gb"),
+    [
+        ("3390-3", 3339, 2.84),
+        ("3390-9", 10017, 8.51),
+        ("3390-27", 32760, 27.84),
+        ("3390-54", 65520, 55.68),
+    ],
+)
 def test_full_volume_capacity_matches_catalog(model, cylinders, gb):
     # facts.md §4.4 table: raw capacity in decimal GB; formatted = raw × 737,280 / 849,960
     assert storage.geometry(model).cylinders == cylinders
@@ -83,7 +89,10 @@ def test_bytes_to_cyl_is_smallest_cover(n_bytes):
 
 @given(st.integers(min_value=0, max_value=10**7))
 def test_cyl_gib_round_trip(cyl):
-    assert storage.gib_to_cyl(storage.cyl_to_gib(cyl)) in (cyl, cyl + 1)  # float rounding may add one
+    assert storage.gib_to_cyl(storage.cyl_to_gib(cyl)) in (
+        cyl,
+        cyl + 1,
+    )  # float rounding may add one
 
 
 def test_volumes_needed_examples():

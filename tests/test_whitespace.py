@@ -72,7 +72,14 @@ def test_spikes_off_and_to_dict() -> None:
     r = analyze(_small(), spikes=False)
     assert "spikes" not in r.per_server and np.isnan(r.sources.loc["spikes", "capacity"])
     d = r.to_dict()
-    for key in ("servers", "sum_of_peaks", "composite_peak", "composite_mean", "white_space_pct", "unit"):
+    for key in (
+        "servers",
+        "sum_of_peaks",
+        "composite_peak",
+        "composite_mean",
+        "white_space_pct",
+        "unit",
+    ):
         assert key in d
     assert d["servers"] == 3 and d["unit"] == "cpu_pct"
     assert "White space" in r.summary()
@@ -113,8 +120,11 @@ def test_pure_helpers() -> None:
 
 # ------------------------------------------------------------------ properties
 
-demand_arrays = arrays(np.float64, st.tuples(st.integers(1, 30), st.integers(1, 12)),
-                       elements=st.floats(0, 1000, allow_nan=False, width=32))
+demand_arrays = arrays(
+    np.float64,
+    st.tuples(st.integers(1, 30), st.integers(1, 12)),
+    elements=st.floats(0, 1000, allow_nan=False, width=32),
+)
 
 
 @given(demand_arrays)
@@ -159,12 +169,17 @@ def test_merging_servers_never_adds_white_space(arr: np.ndarray) -> None:
 def test_bad_input() -> None:
     f = _small()
     f.iloc[1, 1] = np.nan
-    with pytest.raises(InputError, match=r"'demand' must be a finite number \(got nan\) at demand server 'b' "
-                                         r"step 1 \(fill gaps first"):
+    with pytest.raises(
+        InputError,
+        match=r"'demand' must be a finite number \(got nan\) at demand server 'b' "
+        r"step 1 \(fill gaps first",
+    ):
         analyze(f)
     g = _small()
     g.iloc[0, 2] = -1.0
-    with pytest.raises(InputError, match=r"'demand' must be >= 0 \(got -1.0\) at demand server 'c' step 0"):
+    with pytest.raises(
+        InputError, match=r"'demand' must be >= 0 \(got -1.0\) at demand server 'c' step 0"
+    ):
         analyze(g)
     with pytest.raises(InputError, match="non-empty"):
         analyze(pd.DataFrame())
@@ -193,8 +208,12 @@ def test_blocked_kernels_match_numpy(arr: np.ndarray, block: int, q: float) -> N
         np.testing.assert_array_equal(peaks, arr.max(axis=0))
         np.testing.assert_array_equal(mins, arr.min(axis=0))
         np.testing.assert_allclose(comp, arr.sum(axis=1), rtol=1e-12, atol=1e-9)
-        np.testing.assert_allclose(percentile_per_server(v, q, block_bytes=block),
-                                   np.percentile(arr, q, axis=0), rtol=1e-12, atol=1e-9)
+        np.testing.assert_allclose(
+            percentile_per_server(v, q, block_bytes=block),
+            np.percentile(arr, q, axis=0),
+            rtol=1e-12,
+            atol=1e-9,
+        )
 
 
 def test_float32_frame_layout_matches_float64() -> None:

@@ -33,7 +33,13 @@ def ui(tmp_path: Path):
 
 def test_defaults_are_the_scenario(model: widgets.ExplorerModel) -> None:
     c = model.controls
-    assert (c.processor, c.sizing_bound, c.basis, c.smt, c.hosts) == ("z15", "typical", "peak", False, 1)
+    assert (c.processor, c.sizing_bound, c.basis, c.smt, c.hosts) == (
+        "z15",
+        "typical",
+        "peak",
+        False,
+        1,
+    )
     assert c.design == "zvm-basevol-guestvol"
     assert c.max_memory_overcommit_ratio == 1.5 and c.memory_gib_per_host == 24
     assert c.target_util_pct == 90.0  # constants.csv default (the scenario gives none)
@@ -41,7 +47,9 @@ def test_defaults_are_the_scenario(model: widgets.ExplorerModel) -> None:
     assert list(model.state.figures)[:4] == list(widgets.FIGURES)
 
 
-def test_headroom_changes_engines_like_the_library(model: widgets.ExplorerModel, inv: pd.DataFrame) -> None:
+def test_headroom_changes_engines_like_the_library(
+    model: widgets.ExplorerModel, inv: pd.DataFrame
+) -> None:
     assert model.state.headline["engines_per_host"] == [2]
     state = model.update(target_util_pct=50)
     direct = sizing.size_inventory(inv, "z15", target_util_pct=50)  # second path: the library alone
@@ -62,7 +70,9 @@ def test_generation_and_workload_class(model: widgets.ExplorerModel, inv: pd.Dat
     assert s.headline["processor"] == "z13"
     assert s.headline["mips"] == pytest.approx(direct.total)
     assert s.headline["engines"] == direct.engines
-    assert list(s.figures["sizing_range"].data[1].x)[0] == pytest.approx(direct.total["mips_typical"])
+    assert list(s.figures["sizing_range"].data[1].x)[0] == pytest.approx(
+        direct.total["mips_typical"]
+    )
 
 
 def test_hosts_split_the_guests(model: widgets.ExplorerModel) -> None:
@@ -76,9 +86,16 @@ def test_hosts_split_the_guests(model: widgets.ExplorerModel) -> None:
 def test_design_and_overcommit(model: widgets.ExplorerModel) -> None:
     s = model.update(design="zvm-ro-root")
     assert s.headline["design"] == "zvm-ro-root"
-    assert s.headline["disk_total_gib"] == pytest.approx(designs.compare(26).loc["zvm-ro-root", "total_gib"])
-    widths = dict(zip(s.figures["design_comparison"].data[0].x,
-                      s.figures["design_comparison"].data[0].marker.line.width, strict=True))
+    assert s.headline["disk_total_gib"] == pytest.approx(
+        designs.compare(26).loc["zvm-ro-root", "total_gib"]
+    )
+    widths = dict(
+        zip(
+            s.figures["design_comparison"].data[0].x,
+            s.figures["design_comparison"].data[0].marker.line.width,
+            strict=True,
+        )
+    )
     assert widths["zvm-ro-root"] == 3
     # 33 GiB of guest virtual on 24 GiB real = 1.375:1, over a 1.2 limit -> CK002
     s = model.update(max_memory_overcommit_ratio=1.2)
@@ -145,7 +162,9 @@ def test_export_button_writes_the_current_plan(ui, tmp_path: Path) -> None:
     assert len(export.load_plan(out / "plan" / "plan.yaml").hosts) == 2
 
 
-def test_export_of_a_plan_with_errors_says_so(ui, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_export_of_a_plan_with_errors_says_so(
+    ui, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Issue 10 item 9: exporting a plan whose findings include errors is not a plain success."""
     ui.export_button.click()
     assert "ck-plan-errors" not in ui.status.value and "exported" in ui.status.value
@@ -162,7 +181,9 @@ def test_export_of_a_plan_with_errors_says_so(ui, tmp_path: Path, monkeypatch: p
     assert "1.38:1" in status and "over the limit 1.2:1" in status  # the finding's own message
     out = tmp_path / "export" / "plan"
     assert f"exported {len(ui.exported)} files to {out}" in status  # written all the same
-    assert [f.code for f in export.load_plan(out / "plan.yaml").findings if f.severity == "error"] == ["CK002"]
+    assert [
+        f.code for f in export.load_plan(out / "plan.yaml").findings if f.severity == "error"
+    ] == ["CK002"]
     # the report button says it too (no Chromium: html + xlsx only)
     monkeypatch.setattr(widgets.report, "chromium_path", lambda: None)
     ui.report_button.click()
@@ -220,7 +241,9 @@ def test_traces_are_read_once_and_white_space_is_shown(tmp_path: Path) -> None:
 def test_too_big_for_the_machine_is_shown(model: widgets.ExplorerModel) -> None:
     s = model.update(processor="g5")  # 10 engines at most (processors.csv)
     assert s.headline["max_engines"] == 10
-    assert s.headline["fits_machine"] == {b: s.headline["engines"][b] <= 10 for b in ("low", "typical", "high")}
+    assert s.headline["fits_machine"] == {
+        b: s.headline["engines"][b] <= 10 for b in ("low", "typical", "high")
+    }
     assert not s.headline["fits_machine"]["high"]
     assert "more engines than the largest g5 has (10)" in widgets.headline_html(s)
     assert "more engines than" not in widgets.headline_html(model.update(processor="z15"))
@@ -229,9 +252,16 @@ def test_too_big_for_the_machine_is_shown(model: widgets.ExplorerModel) -> None:
 # --------------------------------------------------------------------------- workshop dashboard (issue 13)
 def _plan_core(p: plan.ColonyPlan) -> list[tuple]:
     """What a plan decides: hosts (engines, memory, paging) and guests (name, vCPUs, memory, MIPS)."""
-    return [(h.id, h.capacity.cpus, h.capacity.memory_gib, h.capacity.paging_gib,
-             tuple((g.name, g.vcpus, g.memory_mib, round(g.mips_sized, 6)) for g in h.guests))
-            for h in p.hosts]
+    return [
+        (
+            h.id,
+            h.capacity.cpus,
+            h.capacity.memory_gib,
+            h.capacity.paging_gib,
+            tuple((g.name, g.vcpus, g.memory_mib, round(g.mips_sized, 6)) for g in h.guests),
+        )
+        for h in p.hosts
+    ]
 
 
 def test_every_control_has_a_tooltip_with_unit_and_source(ui) -> None:
@@ -239,8 +269,12 @@ def test_every_control_has_a_tooltip_with_unit_and_source(ui) -> None:
     for name, wid in ui.controls.items():
         tip = wid.tooltip
         assert tip and "[" in tip and "]" in tip, name  # a unit in brackets
-        assert "facts.md" not in tip and "seed 0" not in tip, name  # public sources, not internal keys
-    assert "IBM AIX tip" in ui.controls["target_util_pct"].tooltip  # constants.csv source of the 90 %
+        assert "facts.md" not in tip and "seed 0" not in tip, (
+            name
+        )  # public sources, not internal keys
+    assert (
+        "IBM AIX tip" in ui.controls["target_util_pct"].tooltip
+    )  # constants.csv source of the 90 %
     assert "SG24-6299-00" in ui.controls["basis"].tooltip
 
 
@@ -253,7 +287,9 @@ def test_baseline_vs_current(model: widgets.ExplorerModel) -> None:
     assert c.loc["engines", ["baseline", "current", "difference"]].tolist() == [2.0, 4.0, 2.0]
     base = plan.build_plan(SCENARIO).comparison.loc["zvm-basevol-guestvol", "total_gib"]
     assert c.loc["disk_gib", "baseline"] == pytest.approx(base)
-    assert c.loc["disk_gib", "current"] == pytest.approx(designs.compare(26).loc["dedicated", "total_gib"])
+    assert c.loc["disk_gib", "current"] == pytest.approx(
+        designs.compare(26).loc["dedicated", "total_gib"]
+    )
     assert c.loc["memory_gib", "difference"] == 0.0
     text = widgets.comparison_html(model)
     assert "ck-row-baseline" in text and "ck-row-current" in text and "+2" in text
@@ -280,7 +316,9 @@ def test_edit_a_server(model: widgets.ExplorerModel, inv: pd.DataFrame) -> None:
     assert model.state is s  # unchanged by the bad edits
 
 
-def test_saved_scenario_rebuilds_the_same_plan(model: widgets.ExplorerModel, tmp_path: Path) -> None:
+def test_saved_scenario_rebuilds_the_same_plan(
+    model: widgets.ExplorerModel, tmp_path: Path
+) -> None:
     model.update(target_util_pct=60, hosts=2, processor="z16", design="zvm-ro-root")
     model.edit_server("dns", workload_class="web", count=6)
     written = model.save_scenario(tmp_path / "sub" / "changed.yaml")
@@ -291,7 +329,9 @@ def test_saved_scenario_rebuilds_the_same_plan(model: widgets.ExplorerModel, tmp
     m2 = widgets.ExplorerModel(SCENARIO)
     out = m2.save_scenario(tmp_path / "plain.yaml")
     assert len(out) == 1
-    assert _plan_core(plan.build_plan(plan.load_scenario(out[0])).plan) == _plan_core(m2.state.result.plan)
+    assert _plan_core(plan.build_plan(plan.load_scenario(out[0])).plan) == _plan_core(
+        m2.state.result.plan
+    )
 
 
 def test_save_and_report_buttons(ui, tmp_path: Path) -> None:
@@ -338,8 +378,13 @@ def test_basis_control_peaks_vs_composite() -> None:
     assert peaks.plan.evidence.sizing.values["sizing_basis"] == "peaks"
     assert not peaks.plan.evidence.white_space.evaluated
     # the composite needs fewer engines than the WLF sum of peaks on this colony
-    assert sum(h.capacity.cpus for h in comp.plan.hosts) < sum(h.capacity.cpus for h in peaks.plan.hosts)
-    assert m.update(basis="composite").result.plan.evidence.sizing.values["sizing_basis"] == "composite"
+    assert sum(h.capacity.cpus for h in comp.plan.hosts) < sum(
+        h.capacity.cpus for h in peaks.plan.hosts
+    )
+    assert (
+        m.update(basis="composite").result.plan.evidence.sizing.values["sizing_basis"]
+        == "composite"
+    )
     with pytest.raises(InputError, match="needs traces"):
         widgets.ExplorerModel(SCENARIO).update(basis="composite")
 

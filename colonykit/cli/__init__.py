@@ -38,29 +38,54 @@ COMMAND_MODULES = (
 #: ``add_parser(help=...)`` (tests/test_cli_startup.py checks).  Add a row per new command.
 COMMANDS: dict[str, tuple[str, str]] = {
     "size": ("colonykit.cli._size", "MIPS and engines needed for a server inventory (WLF sizing)"),
-    "whitespace": ("colonykit.cli._traces",
-                   "sum of peaks vs composite peak and white space of utilisation traces"),
-    "pack": ("colonykit.cli._pack", "hosts/LPARs needed when guests are packed by their time series"),
-    "stagger": ("colonykit.cli._pack",
-                "move movable peaks (backups, batch) to lower the composite peak"),
+    "whitespace": (
+        "colonykit.cli._traces",
+        "sum of peaks vs composite peak and white space of utilisation traces",
+    ),
+    "pack": (
+        "colonykit.cli._pack",
+        "hosts/LPARs needed when guests are packed by their time series",
+    ),
+    "stagger": (
+        "colonykit.cli._pack",
+        "move movable peaks (backups, batch) to lower the composite peak",
+    ),
     "paging": ("colonykit.cli._io", "z/VM paging space and paging volumes for a colony"),
     "channels": ("colonykit.cli._io", "channel path busy, paths needed and response time"),
-    "designs": ("colonykit.cli._plan",
-                "compare the colony designs (shared vs per-guest disk) for N guests"),
-    "plan": ("colonykit.cli._plan",
-             "build and check a colony plan from a scenario, write YAML + rendered files"),
+    "designs": (
+        "colonykit.cli._plan",
+        "compare the colony designs (shared vs per-guest disk) for N guests",
+    ),
+    "plan": (
+        "colonykit.cli._plan",
+        "build and check a colony plan from a scenario, write YAML + rendered files",
+    ),
     "schema": ("colonykit.cli._plan", "print the JSON Schema of the plan document"),
-    "validate": ("colonykit.cli._plan", "validate a (hand-edited) plan YAML; exit 2 if invalid, 1 if a finding has severity error"),
+    "validate": (
+        "colonykit.cli._plan",
+        "validate a (hand-edited) plan YAML; exit 2 if invalid, 1 if a finding has severity error",
+    ),
     "render": ("colonykit.cli._plan", "render a plan YAML for one provisioning tool"),
-    "report": ("colonykit.cli._report",
-               "build the plan of a scenario and write the customer handout (HTML, PDF, xlsx)"),
-    "run": ("colonykit.cli._run",
-            "the whole job: size, white space, plan, export YAML, render, report"),
-    "init": ("colonykit.cli._init", "start a study: commented scenario.yaml, inventory templates, README"),
-    "catalog": ("colonykit.cli._catalog",
-                "list processors, workload classes, units, designs or paging rules (with sources)"),
-    "workshop": ("colonykit.cli._workshop",
-                 "serve the explorer dashboard (Voilà) on 127.0.0.1 for a workshop"),
+    "report": (
+        "colonykit.cli._report",
+        "build the plan of a scenario and write the customer handout (HTML, PDF, xlsx)",
+    ),
+    "run": (
+        "colonykit.cli._run",
+        "the whole job: size, white space, plan, export YAML, render, report",
+    ),
+    "init": (
+        "colonykit.cli._init",
+        "start a study: commented scenario.yaml, inventory templates, README",
+    ),
+    "catalog": (
+        "colonykit.cli._catalog",
+        "list processors, workload classes, units, designs or paging rules (with sources)",
+    ),
+    "workshop": (
+        "colonykit.cli._workshop",
+        "serve the explorer dashboard (Voilà) on 127.0.0.1 for a workshop",
+    ),
 }
 
 

@@ -12,8 +12,14 @@ from typing import Any
 
 #: Catalog name -> (what it lists, the scenario / inventory key it is for).
 CATALOGS: dict[str, tuple[str, str]] = {
-    "processors": ("target processors (engine MIPS at 1-way, largest n-way, SMT)", "target.processor"),
-    "classes": ("workload classes (tpm per MIPS range of the workload factor)", "inventory workload_class"),
+    "processors": (
+        "target processors (engine MIPS at 1-way, largest n-way, SMT)",
+        "target.processor",
+    ),
+    "classes": (
+        "workload classes (tpm per MIPS range of the workload factor)",
+        "inventory workload_class",
+    ),
     "units": ("capacity units of the inventory's capacity column", "inventory capacity_unit"),
     "designs": ("colony designs (shared and per-guest disk layout)", "design.name"),
     "rules": ("paging-space rules", "rules.paging_rule"),
@@ -36,24 +42,52 @@ def catalog_frame(name: str) -> Any:
 
     if name == "processors":
         t = reference.processors()
-        return t[["family", "ga_year", "engine_mips_1way", "max_engines", "smt_available", "source",
-                  "confidence"]]
+        return t[
+            [
+                "family",
+                "ga_year",
+                "engine_mips_1way",
+                "max_engines",
+                "smt_available",
+                "source",
+                "confidence",
+            ]
+        ]
     if name == "classes":
         t = reference.workload_classes()
-        return t[["description", "tpm_per_mips_low", "tpm_per_mips_typical", "tpm_per_mips_high",
-                  "nway16_uplift_frac", "source", "confidence"]]
+        return t[
+            [
+                "description",
+                "tpm_per_mips_low",
+                "tpm_per_mips_typical",
+                "tpm_per_mips_high",
+                "nway16_uplift_frac",
+                "source",
+                "confidence",
+            ]
+        ]
     if name == "units":
         t = reference.capacity_units()
-        return t[["description", "mips_per_unit", "needs_cores", "applies_class", "source", "confidence"]]
+        return t[
+            ["description", "mips_per_unit", "needs_cores", "applies_class", "source", "confidence"]
+        ]
     if name == "rules":
         t = reference.load_table("paging_rules", index="rule")
-        return t[["basis", "multiplier", "max_allocated_pct", "description", "source", "confidence"]]
+        return t[
+            ["basis", "multiplier", "max_allocated_pct", "description", "source", "confidence"]
+        ]
     if name == "designs":
         rows = []
         for d in designs.design_names():
             des = designs.get_design(d)
-            rows.append({"design": d, "platform": des.platform, "title": des.title,
-                         "source": f"{des.seed}; {des.source}"})
+            rows.append(
+                {
+                    "design": d,
+                    "platform": des.platform,
+                    "title": des.title,
+                    "source": f"{des.seed}; {des.source}",
+                }
+            )
         return pd.DataFrame(rows).set_index("design")
     err = unknown_name("catalog", name, list(CATALOGS))
     raise err
@@ -61,11 +95,13 @@ def catalog_frame(name: str) -> Any:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``catalog`` command."""
-    p = sub.add_parser("catalog", help="list processors, workload classes, units, designs or paging rules "
-                                       "(with sources)",
-                       description="What can be chosen in a scenario or an inventory, from the bundled "
-                                   "tables, each row with its source. "
-                                   + "; ".join(f"{k}: {v[0]} -> {v[1]}" for k, v in CATALOGS.items()))
+    p = sub.add_parser(
+        "catalog",
+        help="list processors, workload classes, units, designs or paging rules (with sources)",
+        description="What can be chosen in a scenario or an inventory, from the bundled "
+        "tables, each row with its source. "
+        + "; ".join(f"{k}: {v[0]} -> {v[1]}" for k, v in CATALOGS.items()),
+    )
     p.add_argument("name", choices=list(CATALOGS), help="catalog to list")
     p.add_argument("--format", choices=("table", "json"), default="table", help="output format")
     p.set_defaults(func=run)

@@ -48,8 +48,9 @@ def emit_table(frame: pd.DataFrame, floatfmt: str = "{:,.1f}") -> None:
         sys.stdout.write(frame.to_string(float_format=floatfmt.format) + "\n")
 
 
-def _number_arg(parse: Callable[[str], Any], ok: Callable[[Any], bool], noun: str, rule: str,
-                name: str) -> Callable[[str], Any]:
+def _number_arg(
+    parse: Callable[[str], Any], ok: Callable[[Any], bool], noun: str, rule: str, name: str
+) -> Callable[[str], Any]:
     """An argparse type: parse with ``parse``, then require ``ok`` (messages name the rule)."""
 
     def convert(text: str) -> Any:
@@ -70,21 +71,30 @@ def _number_arg(parse: Callable[[str], Any], ok: Callable[[Any], bool], noun: st
 #: argparse type: a percentage in 0..100 (exclusive of 0).
 pct_arg = _number_arg(float, lambda v: 0 < v <= 100, "a number", "in 0..100", "pct_arg")
 #: argparse type: a finite number > 0.
-positive_float = _number_arg(float, lambda v: v > 0 and math.isfinite(v), "a number", "> 0",
-                             "positive_float")
+positive_float = _number_arg(
+    float, lambda v: v > 0 and math.isfinite(v), "a number", "> 0", "positive_float"
+)
 #: argparse type: a finite number >= 0.
-nonneg_float = _number_arg(float, lambda v: v >= 0 and math.isfinite(v), "a number", ">= 0",
-                           "nonneg_float")
+nonneg_float = _number_arg(
+    float, lambda v: v >= 0 and math.isfinite(v), "a number", ">= 0", "nonneg_float"
+)
 #: argparse type: a whole number >= 1.
 positive_int = _number_arg(int, lambda v: v >= 1, "a whole number", ">= 1", "positive_int")
 #: argparse type: a number of servers/guests, 1 .. ``limits.MAX_SERVERS``.
-count_arg = _number_arg(int, lambda v: 1 <= v <= 100_000, "a whole number",
-                        "in 1..100000 (limit MAX_SERVERS)", "count_arg")
+count_arg = _number_arg(
+    int,
+    lambda v: 1 <= v <= 100_000,
+    "a whole number",
+    "in 1..100000 (limit MAX_SERVERS)",
+    "count_arg",
+)
 
 
 def add_format(parser: argparse.ArgumentParser) -> None:
     """Add ``--format table|json``."""
-    parser.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+    parser.add_argument(
+        "--format", choices=("table", "json"), default="table", help="output format"
+    )
 
 
 #: Shown instead of a secret (a guest password) in JSON and table output.
@@ -102,8 +112,10 @@ def redact_secrets(obj: Any) -> Any:
     {'zvm': {'userid': 'A', 'password': '<redacted>'}, 'n': [1]}
     """
     if isinstance(obj, dict):
-        return {k: (REDACTED if k in SECRET_KEYS and v is not None else redact_secrets(v))
-                for k, v in obj.items()}
+        return {
+            k: (REDACTED if k in SECRET_KEYS and v is not None else redact_secrets(v))
+            for k, v in obj.items()
+        }
     if isinstance(obj, list | tuple):
         return [redact_secrets(v) for v in obj]
     return obj
@@ -131,8 +143,10 @@ def error_text(exc: BaseException) -> str | None:
     if isinstance(exc, ColonykitError):
         text = str(exc)
     elif isinstance(exc, UnicodeDecodeError):
-        text = (f"input is not valid {exc.encoding.upper()} text at byte offset {exc.start} "
-                f"({exc.reason}); save it as UTF-8")
+        text = (
+            f"input is not valid {exc.encoding.upper()} text at byte offset {exc.start} "
+            f"({exc.reason}); save it as UTF-8"
+        )
     elif isinstance(exc, OSError):
         text = f"{exc.strerror}: {exc.filename}" if exc.filename else (exc.strerror or str(exc))
     elif isinstance(exc, OverflowError | RecursionError | MemoryError):
@@ -173,13 +187,16 @@ def load_scenario(path: str) -> Any:
     from colonykit.patterns import field_problems
 
     scenario = plan.load_scenario(path)
-    raise_problems(field_problems(scenario, getattr(scenario, "source", "") or str(path)),
-                   f"invalid scenario {path}")
+    raise_problems(
+        field_problems(scenario, getattr(scenario, "source", "") or str(path)),
+        f"invalid scenario {path}",
+    )
     return scenario
 
 
-def demand_in_unit(frame: pd.DataFrame, meta: dict[str, Any], unit: str | None,
-                   capacity: str | None = None) -> pd.DataFrame:
+def demand_in_unit(
+    frame: pd.DataFrame, meta: dict[str, Any], unit: str | None, capacity: str | None = None
+) -> pd.DataFrame:
     """A demand frame read in its source's unit, converted to ``unit`` by :mod:`colonykit.sizing`.
 
     ``capacity`` (a capacity CSV) or, for ``cpu_pct``, the ``X_vms.csv`` the reader found
@@ -196,6 +213,7 @@ def demand_in_unit(frame: pd.DataFrame, meta: dict[str, Any], unit: str | None,
     cap = sizing.capacity_mips(read_capacity_table(path)) if path is not None else None
     out = sizing.convert_unit(frame, unit, cap)
     meta["conversion"] = f"{src} -> {unit} via sizing.capacity_to_mips" + (
-        f" (capacity from {Path(side).name})" if side else "")
+        f" (capacity from {Path(side).name})" if side else ""
+    )
     meta["unit"] = unit
     return out

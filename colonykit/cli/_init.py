@@ -17,15 +17,45 @@ from colonykit.errors import InputError
 
 #: Example rows of the inventory template: one per workload class style (the planner overwrites them).
 TEMPLATE_ROWS: tuple[dict[str, object], ...] = (
-    {"server": "web01", "role": "web server", "capacity": 2400, "capacity_unit": "mhz_per_core", "cores": 4,
-     "util_avg_pct": 12, "util_peak_pct": 40, "workload_class": "web", "memory_mib": 4096, "disk_gib": 50,
-     "count": 4},
-    {"server": "db01", "role": "database", "capacity": 3000, "capacity_unit": "mhz_per_core", "cores": 8,
-     "util_avg_pct": 25, "util_peak_pct": 70, "workload_class": "mixed", "memory_mib": 16384,
-     "disk_gib": 200, "count": 1},
-    {"server": "dns01", "role": "DNS", "capacity": 2000, "capacity_unit": "mhz_per_core", "cores": 2,
-     "util_avg_pct": 5, "util_peak_pct": 15, "workload_class": "infrastructure", "memory_mib": 2048,
-     "disk_gib": 20, "count": 2},
+    {
+        "server": "web01",
+        "role": "web server",
+        "capacity": 2400,
+        "capacity_unit": "mhz_per_core",
+        "cores": 4,
+        "util_avg_pct": 12,
+        "util_peak_pct": 40,
+        "workload_class": "web",
+        "memory_mib": 4096,
+        "disk_gib": 50,
+        "count": 4,
+    },
+    {
+        "server": "db01",
+        "role": "database",
+        "capacity": 3000,
+        "capacity_unit": "mhz_per_core",
+        "cores": 8,
+        "util_avg_pct": 25,
+        "util_peak_pct": 70,
+        "workload_class": "mixed",
+        "memory_mib": 16384,
+        "disk_gib": 200,
+        "count": 1,
+    },
+    {
+        "server": "dns01",
+        "role": "DNS",
+        "capacity": 2000,
+        "capacity_unit": "mhz_per_core",
+        "cores": 2,
+        "util_avg_pct": 5,
+        "util_peak_pct": 15,
+        "workload_class": "infrastructure",
+        "memory_mib": 2048,
+        "disk_gib": 20,
+        "count": 2,
+    },
 )
 
 #: Column, unit, valid values, required? — the second sheet of the Excel template and the README table.
@@ -33,27 +63,43 @@ COLUMN_HELP: tuple[tuple[str, str, str, str], ...] = (
     ("server", "", "a unique name per line", "required"),
     ("role", "", "free text (what the server does)", "required"),
     ("capacity", "see capacity_unit", "a number > 0", "required"),
-    ("capacity_unit", "", "a capacity unit: `colonykit catalog units` (e.g. mhz_per_core, mips, tpm)",
-     "required"),
+    (
+        "capacity_unit",
+        "",
+        "a capacity unit: `colonykit catalog units` (e.g. mhz_per_core, mips, tpm)",
+        "required",
+    ),
     ("cores", "cores", "a whole number >= 1; needed by the *_per_core units", "optional"),
     ("util_avg_pct", "% (0-100)", "average CPU utilization of the server", "required"),
     ("util_peak_pct", "% (0-100)", "peak CPU utilization, >= util_avg_pct", "required"),
     ("workload_class", "", "a workload class: `colonykit catalog classes`", "required"),
     ("memory_mib", "MiB", "installed memory, a number > 0", "required"),
     ("disk_gib", "GiB", "installed disk, a number >= 0", "required"),
-    ("count", "servers", "identical servers on this line, a whole number >= 1 (default 1)", "optional"),
+    (
+        "count",
+        "servers",
+        "identical servers on this line, a whole number >= 1 (default 1)",
+        "optional",
+    ),
 )
 
 
 def scenario_text(name: str, with_metadata: bool) -> str:
     """The commented scenario ``init`` writes (valid for :func:`colonykit.plan.load_scenario`)."""
-    meta = ("metadata:                           # the report's title page\n"
+    meta = (
+        (
+            "metadata:                           # the report's title page\n"
             "  customer: Example Corp\n"
             "  project: Linux consolidation study\n"
             "  author: Your Name\n"
-            "  # date: 2026-01-31               # default: the day the report is written\n\n") if with_metadata \
-        else ("# Title page of the report: colonykit report scenario.yaml --customer 'Example Corp' "
-              "--author 'Your Name'\n\n")
+            "  # date: 2026-01-31               # default: the day the report is written\n\n"
+        )
+        if with_metadata
+        else (
+            "# Title page of the report: colonykit report scenario.yaml --customer 'Example Corp' "
+            "--author 'Your Name'\n\n"
+        )
+    )
     return f"""\
 # colonykit scenario written by `colonykit init`: edit the values, keep the keys.
 # Units are in the key names (_gib, _mib, _pct, _per_s, _ms); unknown keys are rejected with a hint.
@@ -124,9 +170,12 @@ What can be chosen: `colonykit catalog processors`, `… classes`, `… units`, 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``init`` command."""
-    p = sub.add_parser("init", help="start a study: commented scenario.yaml, inventory templates, README",
-                       description="Write DIR/scenario.yaml, DIR/inventory.csv, DIR/inventory.xlsx and "
-                                   "DIR/README.md; `colonykit plan DIR/scenario.yaml` accepts them as written.")
+    p = sub.add_parser(
+        "init",
+        help="start a study: commented scenario.yaml, inventory templates, README",
+        description="Write DIR/scenario.yaml, DIR/inventory.csv, DIR/inventory.xlsx and "
+        "DIR/README.md; `colonykit plan DIR/scenario.yaml` accepts them as written.",
+    )
     p.add_argument("dir", help="folder to create (or an empty one)")
     p.add_argument("--name", default="my-colony", help="scenario name (default: my-colony)")
     p.add_argument("--force", action="store_true", help="overwrite files that exist")
@@ -158,7 +207,9 @@ def run(args: argparse.Namespace) -> int:
     try:  # the scenario written must load (e.g. --name must be an identifier)
         plan.parse_scenario(load_yaml(text, "scenario.yaml"), "scenario.yaml")
     except InputError as exc:
-        raise InputError(must_be("--name", "a name of letters, digits, '-' and '_'", args.name)) from exc
+        raise InputError(
+            must_be("--name", "a name of letters, digits, '-' and '_'", args.name)
+        ) from exc
     inv = pd.DataFrame(list(TEMPLATE_ROWS))
     helpf = pd.DataFrame(list(COLUMN_HELP), columns=["column", "unit", "valid values", "required"])
     buf = io.BytesIO()
@@ -171,8 +222,14 @@ def run(args: argparse.Namespace) -> int:
                 width = max(len(str(c.value)) for c in col if c.value is not None)
                 ws.column_dimensions[col[0].column_letter].width = min(70, width + 2)
     # file by file (each atomic): DIR is the planner's study folder and may hold their own files
-    written = [atomic_write_text(out / name, body) for name, body in
-               (("scenario.yaml", text), ("inventory.csv", inv.to_csv(index=False)), ("README.md", readme_text()))]
+    written = [
+        atomic_write_text(out / name, body)
+        for name, body in (
+            ("scenario.yaml", text),
+            ("inventory.csv", inv.to_csv(index=False)),
+            ("README.md", readme_text()),
+        )
+    ]
     written.append(atomic_write_bytes(out / "inventory.xlsx", buf.getvalue()))
     for pth in written:
         sys.stdout.write(f"wrote {pth}\n")

@@ -22,52 +22,104 @@ from colonykit.units import DEMAND_UNITS
 
 
 def _add_trace_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("traces", help="trace file or directory (long/wide CSV, Parquet, sadf -d, nmon, "
-                                  "the ../shared/data layouts)")
-    p.add_argument("--interval", default=None, metavar="DUR",
-                   help="resample to this interval (e.g. 5min); default: the traces' own")
-    p.add_argument("--unit", default=None, choices=DEMAND_UNITS,
-                   help="demand unit when the file does not say")
+    p.add_argument(
+        "traces",
+        help="trace file or directory (long/wide CSV, Parquet, sadf -d, nmon, "
+        "the ../shared/data layouts)",
+    )
+    p.add_argument(
+        "--interval",
+        default=None,
+        metavar="DUR",
+        help="resample to this interval (e.g. 5min); default: the traces' own",
+    )
+    p.add_argument(
+        "--unit", default=None, choices=DEMAND_UNITS, help="demand unit when the file does not say"
+    )
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``pack`` and ``stagger`` commands."""
     p = sub.add_parser(
-        "pack", help="hosts/LPARs needed when guests are packed by their time series",
+        "pack",
+        help="hosts/LPARs needed when guests are packed by their time series",
         description="Assign servers to hosts so that every host's summed demand stays within "
-                    "host capacity × max utilization at every time step (SG24-6299 §2.3 white "
-                    "space); compares with the lower bound and peak-based first-fit-decreasing.")
+        "host capacity × max utilization at every time step (SG24-6299 §2.3 white "
+        "space); compares with the lower bound and peak-based first-fit-decreasing.",
+    )
     _add_trace_options(p)
-    p.add_argument("--host-capacity", required=True, type=positive_float, metavar="X",
-                   help="capacity of one host in the traces' unit (cpu_pct traces: percentage "
-                        "points of one source server)")
-    p.add_argument("--max-util-pct", type=pct_arg, default=packing.DEFAULT_MAX_UTIL_PCT, metavar="N",
-                   help="maximum utilization of a host in %% (default 100)")
-    p.add_argument("--method", choices=packing.METHODS, default="auto",
-                   help="auto (exact MILP for small sets, else heuristic), milp or heuristic")
-    p.add_argument("--anti-affinity", action="append", default=[], metavar="A,B",
-                   help="two servers that must be on different hosts (repeatable)")
+    p.add_argument(
+        "--host-capacity",
+        required=True,
+        type=positive_float,
+        metavar="X",
+        help="capacity of one host in the traces' unit (cpu_pct traces: percentage "
+        "points of one source server)",
+    )
+    p.add_argument(
+        "--max-util-pct",
+        type=pct_arg,
+        default=packing.DEFAULT_MAX_UTIL_PCT,
+        metavar="N",
+        help="maximum utilization of a host in %% (default 100)",
+    )
+    p.add_argument(
+        "--method",
+        choices=packing.METHODS,
+        default="auto",
+        help="auto (exact MILP for small sets, else heuristic), milp or heuristic",
+    )
+    p.add_argument(
+        "--anti-affinity",
+        action="append",
+        default=[],
+        metavar="A,B",
+        help="two servers that must be on different hosts (repeatable)",
+    )
     add_format(p)
     p.set_defaults(func=run_pack)
 
     s = sub.add_parser(
-        "stagger", help="move movable peaks (backups, batch) to lower the composite peak",
+        "stagger",
+        help="move movable peaks (backups, batch) to lower the composite peak",
         description="Choose shifts for movable jobs within their allowed windows so that the "
-                    "composite peak is minimal (SG24-6299 §2.3, Figure 2-5); never raises it.")
+        "composite peak is minimal (SG24-6299 §2.3, Figure 2-5); never raises it.",
+    )
     _add_trace_options(s)
-    s.add_argument("--windows", default=None, metavar="CSV",
-                   help="movable jobs: columns server, earliest, latest, duration "
-                        "[, start, every, baseline]; without it, recurring spikes are detected")
-    s.add_argument("--period", default="1D", metavar="DUR",
-                   help="recurrence for spike detection (steps or a duration; default 1D)")
-    s.add_argument("--earliest", default=None, metavar="T",
-                   help="allowed earliest start of detected jobs (e.g. 00:00)")
-    s.add_argument("--latest", default=None, metavar="T",
-                   help="allowed latest start of detected jobs (e.g. 06:00)")
-    s.add_argument("--method", choices=staggering.METHODS, default="auto",
-                   help="auto, milp (exact) or greedy")
-    s.add_argument("--output", default=None, metavar="CSV",
-                   help="write the staggered traces as a wide CSV (atomically)")
+    s.add_argument(
+        "--windows",
+        default=None,
+        metavar="CSV",
+        help="movable jobs: columns server, earliest, latest, duration "
+        "[, start, every, baseline]; without it, recurring spikes are detected",
+    )
+    s.add_argument(
+        "--period",
+        default="1D",
+        metavar="DUR",
+        help="recurrence for spike detection (steps or a duration; default 1D)",
+    )
+    s.add_argument(
+        "--earliest",
+        default=None,
+        metavar="T",
+        help="allowed earliest start of detected jobs (e.g. 00:00)",
+    )
+    s.add_argument(
+        "--latest",
+        default=None,
+        metavar="T",
+        help="allowed latest start of detected jobs (e.g. 06:00)",
+    )
+    s.add_argument(
+        "--method", choices=staggering.METHODS, default="auto", help="auto, milp (exact) or greedy"
+    )
+    s.add_argument(
+        "--output",
+        default=None,
+        metavar="CSV",
+        help="write the staggered traces as a wide CSV (atomically)",
+    )
     add_format(s)
     s.set_defaults(func=run_stagger)
 
@@ -100,15 +152,24 @@ def _time_arg(text: str | None) -> int | str | None:
 def run_pack(args: argparse.Namespace) -> int:
     """Handler of ``colonykit pack``."""
     demand = _read(args)
-    result = packing.pack(demand, args.host_capacity, args.max_util_pct, method=args.method,
-                          anti_affinity=_pairs(args.anti_affinity) or None)
+    result = packing.pack(
+        demand,
+        args.host_capacity,
+        args.max_util_pct,
+        method=args.method,
+        anti_affinity=_pairs(args.anti_affinity) or None,
+    )
     if args.format == "json":
         emit_json(result.to_dict())
         return 0
     unit = f" {result.unit}" if result.unit else ""
-    print(f"hosts used: {result.hosts_used} ({result.method}{', optimal' if result.optimal else ''})")
-    print(f"lower bound: {result.lower_bound} ({result.bound} bound)   gap: {result.gap_hosts} "
-          f"host(s)   peak-based FFD: {result.ffd_peak_hosts} hosts")
+    print(
+        f"hosts used: {result.hosts_used} ({result.method}{', optimal' if result.optimal else ''})"
+    )
+    print(
+        f"lower bound: {result.lower_bound} ({result.bound} bound)   gap: {result.gap_hosts} "
+        f"host(s)   peak-based FFD: {result.ffd_peak_hosts} hosts"
+    )
     print(f"usable capacity per host: {result.capacity:,.1f}{unit}")
     print()
     emit_table(result.hosts)
@@ -127,16 +188,19 @@ def run_stagger(args: argparse.Namespace) -> int:
         windows = staggering.windows_from_frame(table, where=str(args.windows))
     else:
         period: int | str = int(args.period) if args.period.isdigit() else args.period
-        windows = staggering.detect_spikes(demand, period, earliest=_time_arg(args.earliest),
-                                           latest=_time_arg(args.latest))
+        windows = staggering.detect_spikes(
+            demand, period, earliest=_time_arg(args.earliest), latest=_time_arg(args.latest)
+        )
     result = staggering.stagger(demand, windows, method=args.method)
     if args.output:
         atomic_write_text(Path(args.output), result.shifted.to_csv())
     if args.format == "json":
         emit_json(result.to_dict())
         return 0
-    print(f"composite peak: {result.peak_before:,.1f} -> {result.peak_after:,.1f} "
-          f"({result.reduction_pct:.1f} % lower; {result.method}{', optimal' if result.optimal else ''})")
+    print(
+        f"composite peak: {result.peak_before:,.1f} -> {result.peak_after:,.1f} "
+        f"({result.reduction_pct:.1f} % lower; {result.method}{', optimal' if result.optimal else ''})"
+    )
     if len(result.shifts):
         print()
         emit_table(result.shifts.drop(columns=["shift"]).set_index("server"))

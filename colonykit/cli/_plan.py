@@ -39,42 +39,72 @@ def _out_dir(text: str) -> Path:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``designs``, ``plan``, ``schema``, ``validate`` and ``render``."""
-    d = sub.add_parser("designs", help="compare the colony designs (shared vs per-guest disk) for N guests",
-                       description="Disk of each colony design for N guests: shared, per guest, total "
-                                   "and saving vs dedicated disks (seeds 000-004, SG24-6299 §3.2, §10.5).")
-    d.add_argument("--guests", type=count_arg, required=True, metavar="N", help="guests in the colony")
-    d.add_argument("--design", action="append", default=None, metavar="NAME",
-                   help="limit to these designs (repeatable; default: all)")
-    d.add_argument("--designs-file", default=None, metavar="YAML",
-                   help="your own designs file instead of the bundled one")
+    d = sub.add_parser(
+        "designs",
+        help="compare the colony designs (shared vs per-guest disk) for N guests",
+        description="Disk of each colony design for N guests: shared, per guest, total "
+        "and saving vs dedicated disks (seeds 000-004, SG24-6299 §3.2, §10.5).",
+    )
+    d.add_argument(
+        "--guests", type=count_arg, required=True, metavar="N", help="guests in the colony"
+    )
+    d.add_argument(
+        "--design",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help="limit to these designs (repeatable; default: all)",
+    )
+    d.add_argument(
+        "--designs-file",
+        default=None,
+        metavar="YAML",
+        help="your own designs file instead of the bundled one",
+    )
     add_format(d)
     d.set_defaults(func=run_designs)
 
-    p = sub.add_parser("plan", help="build and check a colony plan from a scenario, write YAML + rendered files",
-                       description="Scenario YAML -> checked ColonyPlan (apiVersion colonykit/v1) in "
-                                   "DIR/plan.yaml plus DIR/render/<target>/... . Exit 1 when a finding "
-                                   "has severity error.")
+    p = sub.add_parser(
+        "plan",
+        help="build and check a colony plan from a scenario, write YAML + rendered files",
+        description="Scenario YAML -> checked ColonyPlan (apiVersion colonykit/v1) in "
+        "DIR/plan.yaml plus DIR/render/<target>/... . Exit 1 when a finding "
+        "has severity error.",
+    )
     p.add_argument("scenario", help="scenario YAML (see data/examples/scenario.yaml)")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
-    p.add_argument("--target", action="append", choices=sorted(render.RENDERERS), default=None,
-                   help="renderers to run (repeatable; default: all that apply to the platform)")
+    p.add_argument(
+        "--target",
+        action="append",
+        choices=sorted(render.RENDERERS),
+        default=None,
+        help="renderers to run (repeatable; default: all that apply to the platform)",
+    )
     add_format(p)
     p.set_defaults(func=run_plan)
 
     s = sub.add_parser("schema", help="print the JSON Schema of the plan document")
     s.set_defaults(func=run_schema)
 
-    v = sub.add_parser("validate", help="validate a (hand-edited) plan YAML; exit 2 if invalid, "
-                                        "1 if a finding has severity error")
+    v = sub.add_parser(
+        "validate",
+        help="validate a (hand-edited) plan YAML; exit 2 if invalid, "
+        "1 if a finding has severity error",
+    )
     v.add_argument("plan", help="plan YAML")
     v.set_defaults(func=run_validate)
 
     r = sub.add_parser("render", help="render a plan YAML for one provisioning tool")
     r.add_argument("plan", help="plan YAML")
     r.add_argument("--target", required=True, choices=sorted(render.RENDERERS))
-    r.add_argument("--out", required=True, metavar="DIR", help="output folder (files go to DIR/TARGET/…)")
-    r.add_argument("--force", action="store_true",
-                   help="render even when the plan has error findings (default: refuse, exit 1)")
+    r.add_argument(
+        "--out", required=True, metavar="DIR", help="output folder (files go to DIR/TARGET/…)"
+    )
+    r.add_argument(
+        "--force",
+        action="store_true",
+        help="render even when the plan has error findings (default: refuse, exit 1)",
+    )
     r.set_defaults(func=run_render)
 
 
@@ -84,8 +114,17 @@ def run_designs(args: argparse.Namespace) -> int:
     if args.format == "json":
         emit_json(designs.comparison_records(frame))
         return 0
-    cols = ["platform", "seed", "shared_gib", "per_guest_gib", "total_gib", "saving_vs_dedicated_pct",
-            "shared_cyl", "per_guest_cyl", "vdisk_mib_per_guest"]
+    cols = [
+        "platform",
+        "seed",
+        "shared_gib",
+        "per_guest_gib",
+        "total_gib",
+        "saving_vs_dedicated_pct",
+        "shared_cyl",
+        "per_guest_cyl",
+        "vdisk_mib_per_guest",
+    ]
     emit_table(frame[cols], floatfmt="{:,.2f}")
     return 0
 
@@ -97,8 +136,13 @@ def run_plan(args: argparse.Namespace) -> int:
     written = export.write_plan(result.plan, out, targets=args.target)
     rel = [str(pth.relative_to(out)) for pth in written]
     if args.format == "json":
-        emit_json({"plan": redact_secrets(export.plan_to_dict(result.plan)), "files": rel,
-                   "findings": [f.model_dump() for f in result.plan.findings]})
+        emit_json(
+            {
+                "plan": redact_secrets(export.plan_to_dict(result.plan)),
+                "files": rel,
+                "findings": [f.model_dump() for f in result.plan.findings],
+            }
+        )
     else:
         print(result.summary())
         print(f"wrote {len(rel)} file(s) under {out}/ (plan.yaml, render/…)")
@@ -122,11 +166,15 @@ def run_validate(args: argparse.Namespace) -> int:
     except InputError as exc:
         for line in exc.problems:
             sys.stderr.write(f"error: {line}\n")
-        sys.stderr.write(f"error: {path.name} is not a valid ColonyPlan ({len(exc.problems)} problem(s))\n")
+        sys.stderr.write(
+            f"error: {path.name} is not a valid ColonyPlan ({len(exc.problems)} problem(s))\n"
+        )
         return 2
     findings = plan.check_plan(doc)
-    print(f"{path.name}: valid ColonyPlan {doc.metadata.name} revision {doc.metadata.revision} "
-          f"({plan.plan_guest_count(doc)} guests)")
+    print(
+        f"{path.name}: valid ColonyPlan {doc.metadata.name} revision {doc.metadata.revision} "
+        f"({plan.plan_guest_count(doc)} guests)"
+    )
     for f in findings:
         print(f"  {f.severity.upper():7s} {f.code} {f.message} [{f.path}]")
     return 1 if any(f.severity == "error" for f in findings) else 0
@@ -140,8 +188,10 @@ def run_render(args: argparse.Namespace) -> int:
     if errors and not args.force:
         for f in errors:
             sys.stderr.write(f"error: {f.code} {f.message} [{f.path}]\n")
-        sys.stderr.write(f"error: {Path(args.plan).name} has {len(errors)} error finding(s); nothing "
-                         "rendered (fix the plan, or pass --force to render it anyway)\n")
+        sys.stderr.write(
+            f"error: {Path(args.plan).name} has {len(errors)} error finding(s); nothing "
+            "rendered (fix the plan, or pass --force to render it anyway)\n"
+        )
         return 1
     files = render.render(doc, args.target)
     written = atomic_write_tree(out / args.target, files, secrets=export.plan_secrets(doc))

@@ -21,24 +21,52 @@ def _file_arg(out: str | None, flag: str) -> Path | None:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``report`` command."""
-    p = sub.add_parser("report", help="build the plan of a scenario and write the customer handout (HTML, PDF, xlsx)",
-                       description="Scenario YAML -> one offline HTML file (plotly.js inlined): title page, "
-                                   "one-page executive summary, details, references. --pdf prints it with "
-                                   "headless Chromium; --xlsx writes the tables to one workbook.")
+    p = sub.add_parser(
+        "report",
+        help="build the plan of a scenario and write the customer handout (HTML, PDF, xlsx)",
+        description="Scenario YAML -> one offline HTML file (plotly.js inlined): title page, "
+        "one-page executive summary, details, references. --pdf prints it with "
+        "headless Chromium; --xlsx writes the tables to one workbook.",
+    )
     p.add_argument("scenario", help="scenario YAML (see data/examples/scenario.yaml)")
-    p.add_argument("--out", default="report.html", metavar="FILE",
-                   help="HTML file to write (default: report.html)")
-    p.add_argument("--pdf", default=None, metavar="FILE", help="also print the report to this PDF (Chromium)")
-    p.add_argument("--xlsx", default=None, metavar="FILE",
-                   help="also write the tables (sizing, hosts, guests, storage, findings, assumptions)")
-    p.add_argument("--title", default=None, help="document title (default: 'Linux consolidation plan: <project>')")
+    p.add_argument(
+        "--out",
+        default="report.html",
+        metavar="FILE",
+        help="HTML file to write (default: report.html)",
+    )
+    p.add_argument(
+        "--pdf", default=None, metavar="FILE", help="also print the report to this PDF (Chromium)"
+    )
+    p.add_argument(
+        "--xlsx",
+        default=None,
+        metavar="FILE",
+        help="also write the tables (sizing, hosts, guests, storage, findings, assumptions)",
+    )
+    p.add_argument(
+        "--title",
+        default=None,
+        help="document title (default: 'Linux consolidation plan: <project>')",
+    )
     for name in ("customer", "project", "author", "date"):
-        p.add_argument(f"--{name}", default=None,
-                       help=f"title page {name} (default: the scenario's metadata.{name})")
-    p.add_argument("--images", default=None, metavar="DIR",
-                   help="also write each figure as a static image into DIR (needs kaleido + Chromium)")
-    p.add_argument("--image-format", default="png", choices=("png", "svg", "pdf"),
-                   help="format of --images (default: png)")
+        p.add_argument(
+            f"--{name}",
+            default=None,
+            help=f"title page {name} (default: the scenario's metadata.{name})",
+        )
+    p.add_argument(
+        "--images",
+        default=None,
+        metavar="DIR",
+        help="also write each figure as a static image into DIR (needs kaleido + Chromium)",
+    )
+    p.add_argument(
+        "--image-format",
+        default="png",
+        choices=("png", "svg", "pdf"),
+        help="format of --images (default: png)",
+    )
     p.set_defaults(func=run)
 
 
@@ -51,8 +79,9 @@ def run(args: argparse.Namespace) -> int:
     pdf = _file_arg(args.pdf, "--pdf")
     xlsx = _file_arg(args.xlsx, "--xlsx")
     result = plan.build_plan(load_scenario(args.scenario))
-    info = report.document_info(result, customer=args.customer, project=args.project, author=args.author,
-                                date=args.date)
+    info = report.document_info(
+        result, customer=args.customer, project=args.project, author=args.author, date=args.date
+    )
     assert out is not None  # --out is required
     path = report.write_report(result, out, title=args.title, info=info)
     if pdf is not None:
@@ -66,6 +95,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(f"wrote {len(images)} images to {args.images}\n")
     errors = sum(f.severity == "error" for f in result.plan.findings)
     warnings = len(result.plan.findings) - errors
-    sys.stdout.write(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB; findings: {errors} error(s), "
-                     f"{warnings} warning(s))\n")
+    sys.stdout.write(
+        f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB; findings: {errors} error(s), "
+        f"{warnings} warning(s))\n"
+    )
     return 0

@@ -16,8 +16,11 @@ from colonykit.cli._common import add_format, emit_json, load_scenario, to_jsona
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``run`` command."""
-    p = sub.add_parser("run", help="the whole job: size, white space, plan, export YAML, render, report",
-                       description="Run a scenario end to end and write everything into --out.")
+    p = sub.add_parser(
+        "run",
+        help="the whole job: size, white space, plan, export YAML, render, report",
+        description="Run a scenario end to end and write everything into --out.",
+    )
     p.add_argument("scenario", help="scenario YAML (see data/examples/scenario.yaml)")
     p.add_argument("--out", default="out", help="output folder (default: out)")
     p.add_argument("--no-report", action="store_true", help="skip the HTML report")
@@ -56,8 +59,13 @@ def run(args: argparse.Namespace) -> int:
     written = export.write_plan(result.plan, out, extra=extra)  # one unit: plan, render/, evidence
     files = sorted(str(p) for p in written)
     if args.format == "json":
-        emit_json({"plan": str(out / "plan.yaml"), "files": files,
-                   "findings": result.findings_frame().to_dict(orient="records")})
+        emit_json(
+            {
+                "plan": str(out / "plan.yaml"),
+                "files": files,
+                "findings": result.findings_frame().to_dict(orient="records"),
+            }
+        )
     else:
         if result.sizing is not None:
             print(result.sizing.summary())

@@ -12,38 +12,99 @@ from colonykit.ingest import read_inventory
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``size`` command."""
-    p = sub.add_parser("size", help="MIPS and engines needed for a server inventory (WLF sizing)",
-                       description="Workload-factor sizing (SG24-6299 §2.4): MIPS needed = "
-                                   "utilization × capacity × WLF, as a low/typical/high range.")
+    p = sub.add_parser(
+        "size",
+        help="MIPS and engines needed for a server inventory (WLF sizing)",
+        description="Workload-factor sizing (SG24-6299 §2.4): MIPS needed = "
+        "utilization × capacity × WLF, as a low/typical/high range.",
+    )
     p.add_argument("inventory", help="inventory CSV or Excel file")
-    p.add_argument("--target", required=True, metavar="MODEL",
-                   help="target processor model from the catalog (e.g. z15, z16)")
-    p.add_argument("--basis", choices=("avg", "peak"), default="peak",
-                   help="utilization column to size on (default: peak)")
-    p.add_argument("--target-util-pct", type=pct_arg, default=None, metavar="N",
-                   help="target maximum engine utilization in %% (default from constants.csv: 90)")
-    p.add_argument("--smt", action=argparse.BooleanOptionalAction, default=False,
-                   help="count SMT-2 uplift on the target IFLs (default: off)")
-    p.add_argument("--cp-overhead-pct", type=float, default=None, metavar="N",
-                   help="z/VM CP overhead in %% of busy time (default 5)")
-    p.add_argument("--no-on-demand-timer", dest="on_demand_timer", action="store_false",
-                   help="guests run a 10 ms timer: add 0.2-0.3%% of a G5 engine per guest")
-    p.add_argument("--processors", default=None, metavar="CSV",
-                   help="your own processor table (e.g. from zPCR) instead of the bundled one")
-    p.add_argument("--workload-classes", default=None, metavar="CSV",
-                   help="your own workload-class table (tpm/MIPS low/typical/high) instead of the bundled one")
-    p.add_argument("--traces", default=None, metavar="PATH",
-                   help="the servers' own utilization traces (file or directory): size on their composite")
-    p.add_argument("--mapping", default=None, metavar="CSV",
-                   help="'server,trace' CSV overriding the match of inventory servers to trace series")
-    p.add_argument("--align", choices=("absolute", "time-of-day", "time-of-week"), default="absolute",
-                   help="time alignment of the captures (default absolute: refuse too short an overlap)")
-    p.add_argument("--fold-statistic", choices=("max", "mean"), default="max",
-                   help="slot statistic when folding onto a typical day/week (default max)")
-    p.add_argument("--statistic", choices=("peak", "p95"), default="peak",
-                   help="statistic of the composite that sizes the engines (default peak)")
-    p.add_argument("--start", default=None, metavar="TIME",
-                   help="time of step 0 for step-indexed traces (e.g. 2013-09-02T00:00Z)")
+    p.add_argument(
+        "--target",
+        required=True,
+        metavar="MODEL",
+        help="target processor model from the catalog (e.g. z15, z16)",
+    )
+    p.add_argument(
+        "--basis",
+        choices=("avg", "peak"),
+        default="peak",
+        help="utilization column to size on (default: peak)",
+    )
+    p.add_argument(
+        "--target-util-pct",
+        type=pct_arg,
+        default=None,
+        metavar="N",
+        help="target maximum engine utilization in %% (default from constants.csv: 90)",
+    )
+    p.add_argument(
+        "--smt",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="count SMT-2 uplift on the target IFLs (default: off)",
+    )
+    p.add_argument(
+        "--cp-overhead-pct",
+        type=float,
+        default=None,
+        metavar="N",
+        help="z/VM CP overhead in %% of busy time (default 5)",
+    )
+    p.add_argument(
+        "--no-on-demand-timer",
+        dest="on_demand_timer",
+        action="store_false",
+        help="guests run a 10 ms timer: add 0.2-0.3%% of a G5 engine per guest",
+    )
+    p.add_argument(
+        "--processors",
+        default=None,
+        metavar="CSV",
+        help="your own processor table (e.g. from zPCR) instead of the bundled one",
+    )
+    p.add_argument(
+        "--workload-classes",
+        default=None,
+        metavar="CSV",
+        help="your own workload-class table (tpm/MIPS low/typical/high) instead of the bundled one",
+    )
+    p.add_argument(
+        "--traces",
+        default=None,
+        metavar="PATH",
+        help="the servers' own utilization traces (file or directory): size on their composite",
+    )
+    p.add_argument(
+        "--mapping",
+        default=None,
+        metavar="CSV",
+        help="'server,trace' CSV overriding the match of inventory servers to trace series",
+    )
+    p.add_argument(
+        "--align",
+        choices=("absolute", "time-of-day", "time-of-week"),
+        default="absolute",
+        help="time alignment of the captures (default absolute: refuse too short an overlap)",
+    )
+    p.add_argument(
+        "--fold-statistic",
+        choices=("max", "mean"),
+        default="max",
+        help="slot statistic when folding onto a typical day/week (default max)",
+    )
+    p.add_argument(
+        "--statistic",
+        choices=("peak", "p95"),
+        default="peak",
+        help="statistic of the composite that sizes the engines (default peak)",
+    )
+    p.add_argument(
+        "--start",
+        default=None,
+        metavar="TIME",
+        help="time of step 0 for step-indexed traces (e.g. 2013-09-02T00:00Z)",
+    )
     add_format(p)
     p.set_defaults(func=run)
 
@@ -60,15 +121,22 @@ def run(args: argparse.Namespace) -> int:
         overrides["target_util_pct"] = args.target_util_pct
     if args.cp_overhead_pct is not None:
         overrides["cp_overhead_pct"] = args.cp_overhead_pct
-    result = sizing.size_inventory(inv, args.target, processor_table=procs, workload_table=classes,
-                                   **overrides)
+    result = sizing.size_inventory(
+        inv, args.target, processor_table=procs, workload_table=classes, **overrides
+    )
     composite = None
     if args.traces:
         from colonykit import measured
         from colonykit.ingest.join import join_traces
 
-        join = join_traces(inv, args.traces, mapping=args.mapping, align=args.align,
-                           fold_statistic=args.fold_statistic, start=args.start)
+        join = join_traces(
+            inv,
+            args.traces,
+            mapping=args.mapping,
+            align=args.align,
+            fold_statistic=args.fold_statistic,
+            start=args.start,
+        )
         composite = measured.measured_sizing(inv, result, join, args.statistic)
     if args.format == "json":
         out = result.to_dict()
@@ -76,12 +144,23 @@ def run(args: argparse.Namespace) -> int:
             out["composite"] = composite.to_dict()
         emit_json(out)
         return 0
-    cols = ["server", "count", "workload_class", "util_pct", "mips_low", "mips_typical", "mips_high",
-            "mips_typical_total"]
+    cols = [
+        "server",
+        "count",
+        "workload_class",
+        "util_pct",
+        "mips_low",
+        "mips_typical",
+        "mips_high",
+        "mips_typical_total",
+    ]
     emit_table(result.servers[cols].set_index("server"))
     print()
-    emit_table(result.target[["engines", "required_mips", "capacity_mips", "util_at_engines_pct",
-                              "fits_machine"]])
+    emit_table(
+        result.target[
+            ["engines", "required_mips", "capacity_mips", "util_at_engines_pct", "fits_machine"]
+        ]
+    )
     print()
     print(result.summary())
     if composite is not None:

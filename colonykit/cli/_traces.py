@@ -34,34 +34,71 @@ def _interval(text: str) -> str:
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``whitespace`` command."""
     p = sub.add_parser(
-        "whitespace", help="sum of peaks vs composite peak and white space of utilisation traces",
+        "whitespace",
+        help="sum of peaks vs composite peak and white space of utilisation traces",
         description="Composite analysis (SG24-6299 §2.3): servers are sized for their own peaks, "
-                    "the composite peaks lower. white_space_pct = 100 x (1 - composite_peak / "
-                    "sum_of_peaks).")
-    p.add_argument("traces", help="trace file or directory (long/wide CSV, Parquet, .gz, "
-                                  "one file per server, sadf -d, sar -A, nmon)")
-    p.add_argument("--interval", type=_interval, default=None, metavar="DUR",
-                   help="common interval, e.g. 5min (samples are averaged within it; "
-                        "default: the native interval)")
-    p.add_argument("--unit", choices=UNITS, default=None,
-                   help="unit to analyse in (default: the file's; mips needs --capacity for "
-                        "cpu_pct traces)")
-    p.add_argument("--capacity", default=None, metavar="CSV",
-                   help="per-server capacity table (inventory, or a _vms.csv with "
-                        "cpu_capacity_mhz/cpu_mhz) used for unit conversion and as the "
-                        "configured capacity")
-    p.add_argument("--headroom-pct", type=nonneg_float, default=None, metavar="N",
-                   help="headroom kept above the composite peak (default 10)")
+        "the composite peaks lower. white_space_pct = 100 x (1 - composite_peak / "
+        "sum_of_peaks).",
+    )
+    p.add_argument(
+        "traces",
+        help="trace file or directory (long/wide CSV, Parquet, .gz, "
+        "one file per server, sadf -d, sar -A, nmon)",
+    )
+    p.add_argument(
+        "--interval",
+        type=_interval,
+        default=None,
+        metavar="DUR",
+        help="common interval, e.g. 5min (samples are averaged within it; "
+        "default: the native interval)",
+    )
+    p.add_argument(
+        "--unit",
+        choices=UNITS,
+        default=None,
+        help="unit to analyse in (default: the file's; mips needs --capacity for cpu_pct traces)",
+    )
+    p.add_argument(
+        "--capacity",
+        default=None,
+        metavar="CSV",
+        help="per-server capacity table (inventory, or a _vms.csv with "
+        "cpu_capacity_mhz/cpu_mhz) used for unit conversion and as the "
+        "configured capacity",
+    )
+    p.add_argument(
+        "--headroom-pct",
+        type=nonneg_float,
+        default=None,
+        metavar="N",
+        help="headroom kept above the composite peak (default 10)",
+    )
     p.add_argument("--tz", default="UTC", help="time zone of naive timestamps (default UTC)")
-    p.add_argument("--step-s", type=positive_float, default=None, metavar="S",
-                   help="seconds per integer step (default 300)")
-    p.add_argument("--start", default=None, metavar="TIME",
-                   help="time of step 0 for step-indexed traces (e.g. 2013-09-02T00:00Z)")
+    p.add_argument(
+        "--step-s",
+        type=positive_float,
+        default=None,
+        metavar="S",
+        help="seconds per integer step (default 300)",
+    )
+    p.add_argument(
+        "--start",
+        default=None,
+        metavar="TIME",
+        help="time of step 0 for step-indexed traces (e.g. 2013-09-02T00:00Z)",
+    )
     p.add_argument("--fill", choices=FILL_RULES, default="ffill", help="gap filling rule")
-    p.add_argument("--trace-format", choices=FORMATS, default="auto", dest="trace_format",
-                   help="force a trace layout (default: detect)")
-    p.add_argument("--no-progress", dest="progress", action="store_false", default=None,
-                   help="no progress bar")
+    p.add_argument(
+        "--trace-format",
+        choices=FORMATS,
+        default="auto",
+        dest="trace_format",
+        help="force a trace layout (default: detect)",
+    )
+    p.add_argument(
+        "--no-progress", dest="progress", action="store_false", default=None, help="no progress bar"
+    )
     add_format(p)
     p.set_defaults(func=run)
 
@@ -71,9 +108,18 @@ def run(args: argparse.Namespace) -> int:
     if args.headroom_pct is not None and args.headroom_pct >= 100:
         msg = f"'--headroom-pct' must be in 0..100 (exclusive of 100) (got {args.headroom_pct})"
         raise InputError(msg)
-    frame, meta = read_traces(args.traces, interval=args.interval, unit=args.unit,
-                              fmt=args.trace_format, tz=args.tz, step_s=args.step_s,
-                              fill=args.fill, progress=args.progress, start=args.start, convert=False)
+    frame, meta = read_traces(
+        args.traces,
+        interval=args.interval,
+        unit=args.unit,
+        fmt=args.trace_format,
+        tz=args.tz,
+        step_s=args.step_s,
+        fill=args.fill,
+        progress=args.progress,
+        start=args.start,
+        convert=False,
+    )
     frame = demand_in_unit(frame, meta, args.unit, args.capacity)
     configured = None
     if args.capacity is not None:

@@ -26,16 +26,26 @@ def notebook_path() -> Path:
 
     here = Path(colonykit.__file__).resolve().parents[1] / NOTEBOOK
     if not here.is_file():
-        msg = (f"the dashboard notebook {NOTEBOOK} was not found next to the colonykit sources "
-               f"({here}); run from a colonykit checkout (pip install -e '.[workshop]')")
+        msg = (
+            f"the dashboard notebook {NOTEBOOK} was not found next to the colonykit sources "
+            f"({here}); run from a colonykit checkout (pip install -e '.[workshop]')"
+        )
         raise InputError(msg)
     return here
 
 
 def voila_command(notebook: Path, port: int, *, open_browser: bool) -> list[str]:
     """The ``voila`` command line (127.0.0.1 only, light theme, no code cells)."""
-    cmd = [sys.executable, "-m", "voila", str(notebook), f"--port={port}", "--Voila.ip=127.0.0.1",
-           "--theme=light", "--strip_sources=True"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "voila",
+        str(notebook),
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        "--theme=light",
+        "--strip_sources=True",
+    ]
     if not open_browser:
         cmd.append("--no-browser")
     return cmd
@@ -47,15 +57,22 @@ _port = _number_arg(int, lambda v: 1024 <= v <= 65535, "a whole number", "in 102
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``workshop`` command."""
-    p = sub.add_parser("workshop", help="serve the explorer dashboard (Voilà) on 127.0.0.1 for a workshop",
-                       description="The explorer notebook as a web app: controls left, headline, baseline "
-                                   "vs current and charts beside them; save the changed scenario, export "
-                                   "the plan and the report. Runs until stopped (Ctrl-C).")
+    p = sub.add_parser(
+        "workshop",
+        help="serve the explorer dashboard (Voilà) on 127.0.0.1 for a workshop",
+        description="The explorer notebook as a web app: controls left, headline, baseline "
+        "vs current and charts beside them; save the changed scenario, export "
+        "the plan and the report. Runs until stopped (Ctrl-C).",
+    )
     p.add_argument("scenario", help="scenario YAML (see data/examples/bitbrains_colony.yaml)")
     p.add_argument("--port", type=_port, default=8866, help="port on 127.0.0.1 (default: 8866)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
-    p.add_argument("--export-dir", default="workshop-out", metavar="DIR",
-                   help="where the dashboard's buttons write (default: ./workshop-out)")
+    p.add_argument(
+        "--export-dir",
+        default="workshop-out",
+        metavar="DIR",
+        help="where the dashboard's buttons write (default: ./workshop-out)",
+    )
     p.set_defaults(func=run)
 
 
@@ -72,11 +89,18 @@ def run(args: argparse.Namespace) -> int:
         msg = "the workshop needs Voilà: pip install 'colonykit[workshop]' (or pip install voila)"
         raise InputError(msg)
     nb = notebook_path()
-    env = {**os.environ, "COLONYKIT_SCENARIO": str(scen_path),
-           "COLONYKIT_EXPORT_DIR": str(Path(args.export_dir).resolve())}
-    sys.stdout.write(f"colonykit workshop: http://127.0.0.1:{args.port}/ (scenario {scen_path}; Ctrl-C stops)\n")
+    env = {
+        **os.environ,
+        "COLONYKIT_SCENARIO": str(scen_path),
+        "COLONYKIT_EXPORT_DIR": str(Path(args.export_dir).resolve()),
+    }
+    sys.stdout.write(
+        f"colonykit workshop: http://127.0.0.1:{args.port}/ (scenario {scen_path}; Ctrl-C stops)\n"
+    )
     sys.stdout.flush()
-    return serve(voila_command(nb, args.port, open_browser=not args.no_browser), env=env, cwd=nb.parent)
+    return serve(
+        voila_command(nb, args.port, open_browser=not args.no_browser), env=env, cwd=nb.parent
+    )
 
 
 def serve(cmd: list[str], *, env: dict[str, str], cwd: Path) -> int:

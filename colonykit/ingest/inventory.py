@@ -30,7 +30,10 @@ from colonykit.frames import (  # noqa: F401 - re-exported: the canonical frame 
 
 
 def read_inventory(
-    path: str | Path, *, sheet: str | int | None = None, workload_table: pd.DataFrame | None = None,
+    path: str | Path,
+    *,
+    sheet: str | int | None = None,
+    workload_table: pd.DataFrame | None = None,
     units_table: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Read a server inventory from CSV (``.csv``/``.txt``) or Excel (``.xlsx``).
@@ -84,14 +87,25 @@ def read_inventory(
     else:
         raw, sheet_used = _read_csv(p), None
         fmt, line_offset, line_word = "csv", 2, "line"
-    frame, report = normalise_columns(raw, source=p.name, line_offset=line_offset,
-                                      line_word=line_word, units_table=units_table)
+    frame, report = normalise_columns(
+        raw, source=p.name, line_offset=line_offset, line_word=line_word, units_table=units_table
+    )
     notes += report["conversions"]
     if report["ignored_columns"]:
-        warnings.warn(f"{p.name}: ignored column(s) {short_repr(report['ignored_columns'])} "
-                      "(not inventory fields)", ColonykitWarning, stacklevel=2)
-    frame = validate_inventory(frame, source=p.name, line_offset=line_offset, line_word=line_word,
-                               workload_table=workload_table, units_table=units_table)
+        warnings.warn(
+            f"{p.name}: ignored column(s) {short_repr(report['ignored_columns'])} "
+            "(not inventory fields)",
+            ColonykitWarning,
+            stacklevel=2,
+        )
+    frame = validate_inventory(
+        frame,
+        source=p.name,
+        line_offset=line_offset,
+        line_word=line_word,
+        workload_table=workload_table,
+        units_table=units_table,
+    )
     meta = {
         "source": str(p),
         "format": fmt,
@@ -111,14 +125,21 @@ def _header_first(grid: pd.DataFrame, where: str) -> pd.DataFrame:
         msg = f"{where}: the file is empty; expected a header line with {list(INVENTORY_COLUMNS)}"
         raise InputError(msg)
     if grid.shape[1] > MAX_INVENTORY_COLUMNS:
-        msg = (f"{where}: {grid.shape[1]:,} columns (limit MAX_INVENTORY_COLUMNS = "
-               f"{MAX_INVENTORY_COLUMNS:,}); an inventory has one column per field")
+        msg = (
+            f"{where}: {grid.shape[1]:,} columns (limit MAX_INVENTORY_COLUMNS = "
+            f"{MAX_INVENTORY_COLUMNS:,}); an inventory has one column per field"
+        )
         raise InputError(msg)
-    header = ["" if (v is None or (isinstance(v, float) and math.isnan(v))) else str(v).strip()
-              for v in grid.iloc[0].tolist()]
+    header = [
+        "" if (v is None or (isinstance(v, float) and math.isnan(v))) else str(v).strip()
+        for v in grid.iloc[0].tolist()
+    ]
     body = grid.iloc[1:].reset_index(drop=True)
-    keep = [i for i, h in enumerate(header) if h or body.iloc[:, i].astype("string").str.strip()
-            .fillna("").ne("").any()]
+    keep = [
+        i
+        for i, h in enumerate(header)
+        if h or body.iloc[:, i].astype("string").str.strip().fillna("").ne("").any()
+    ]
     body = body.iloc[:, keep]
     body.columns = [header[i] or f"unnamed: {i}" for i in keep]
     return body
@@ -130,11 +151,19 @@ def _read_csv(p: Path) -> pd.DataFrame:
             head = fh.read(1 << 16)
         first = head.split(b"\n", 1)[0]
         if first.count(b",") + 1 > MAX_INVENTORY_COLUMNS:
-            msg = (f"{p.name} line 1: more than {MAX_INVENTORY_COLUMNS:,} columns (limit "
-                   "MAX_INVENTORY_COLUMNS); an inventory has one column per field")
+            msg = (
+                f"{p.name} line 1: more than {MAX_INVENTORY_COLUMNS:,} columns (limit "
+                "MAX_INVENTORY_COLUMNS); an inventory has one column per field"
+            )
             raise InputError(msg)
-        grid = pd.read_csv(p, dtype=str, header=None, keep_default_na=False, skipinitialspace=True,
-                           encoding="utf-8-sig")
+        grid = pd.read_csv(
+            p,
+            dtype=str,
+            header=None,
+            keep_default_na=False,
+            skipinitialspace=True,
+            encoding="utf-8-sig",
+        )
     except pd.errors.EmptyDataError:
         msg = f"{p.name}: the file is empty; expected a header line with {list(INVENTORY_COLUMNS)}"
         raise InputError(msg) from None
@@ -153,8 +182,7 @@ def _read_csv(p: Path) -> pd.DataFrame:
 def _read_excel(p: Path, sheet: str | int | None, notes: list[str]) -> tuple[pd.DataFrame, str]:
     """The chosen sheet; without ``sheet``, the one sheet whose header has a 'server' column."""
     if p.suffix.lower() == ".xls":
-        msg = (f"{p.name}: Excel 97-2003 workbooks (.xls) are not supported; save it as .xlsx "
-               "or CSV")
+        msg = f"{p.name}: Excel 97-2003 workbooks (.xls) are not supported; save it as .xlsx or CSV"
         raise InputError(msg)
     require("openpyxl", extra="excel", purpose="reading .xlsx inventories")
     try:
@@ -169,21 +197,32 @@ def _read_excel(p: Path, sheet: str | int | None, notes: list[str]) -> tuple[pd.
         names = [str(n) for n in book.sheet_names]
         if sheet is None:
             grids = {n: pd.read_excel(book, sheet_name=n, header=None, dtype=object) for n in names}
-            fits = [n for n, g in grids.items() if g.shape[0] and "server" in
-                    {_canonical(v) for v in g.iloc[0].tolist() if isinstance(v, str)}]
+            fits = [
+                n
+                for n, g in grids.items()
+                if g.shape[0]
+                and "server" in {_canonical(v) for v in g.iloc[0].tolist() if isinstance(v, str)}
+            ]
             if len(names) > 1 and len(fits) != 1:
-                msg = (f"{p.name}: the workbook has sheets {names} and "
-                       f"{'none' if not fits else len(fits)} of them has a 'server' column; "
-                       "choose one with sheet=…")
+                msg = (
+                    f"{p.name}: the workbook has sheets {names} and "
+                    f"{'none' if not fits else len(fits)} of them has a 'server' column; "
+                    "choose one with sheet=…"
+                )
                 raise InputError(msg)
             chosen = fits[0] if fits else names[0]
             if len(names) > 1:
-                notes.append(f"sheet {chosen!r} read (the only one of {names} with a 'server' column)")
+                notes.append(
+                    f"sheet {chosen!r} read (the only one of {names} with a 'server' column)"
+                )
             grid = grids[chosen]
         else:
             if (isinstance(sheet, str) and sheet not in names) or (
-                    isinstance(sheet, int) and not 0 <= sheet < len(names)):
-                msg = must_be("sheet", f"one of {names} or an index 0..{len(names) - 1}", sheet, p.name)
+                isinstance(sheet, int) and not 0 <= sheet < len(names)
+            ):
+                msg = must_be(
+                    "sheet", f"one of {names} or an index 0..{len(names) - 1}", sheet, p.name
+                )
                 raise InputError(msg)
             chosen = sheet if isinstance(sheet, str) else names[sheet]
             grid = pd.read_excel(book, sheet_name=chosen, header=None, dtype=object)

@@ -90,13 +90,17 @@ class TraceJoin(DictMixin):
     _dict_keys = ()
 
     def _dict_computed(self) -> dict[str, Any]:
-        return {"servers_matched": len(self.servers_matched),
-                "servers_unmatched": len(self.servers_unmatched),
-                "unmatched": list(self.servers_unmatched), "shared": list(self.shared_servers),
-                "unused_traces": list(self.unused_traces), "align": self.align,
-                "overlap": [str(self.overlap[0]), str(self.overlap[1])],
-                "max_filled_frac": float(self.spans["filled_frac"].max()) if len(self.spans) else 0.0,
-                "notes": list(self.notes)}
+        return {
+            "servers_matched": len(self.servers_matched),
+            "servers_unmatched": len(self.servers_unmatched),
+            "unmatched": list(self.servers_unmatched),
+            "shared": list(self.shared_servers),
+            "unused_traces": list(self.unused_traces),
+            "align": self.align,
+            "overlap": [str(self.overlap[0]), str(self.overlap[1])],
+            "max_filled_frac": float(self.spans["filled_frac"].max()) if len(self.spans) else 0.0,
+            "notes": list(self.notes),
+        }
 
 
 def read_mapping(path: str | Path) -> dict[str, str]:
@@ -133,7 +137,9 @@ def read_mapping(path: str | Path) -> dict[str, str]:
     for i, (s, t) in enumerate(zip(tab["server"], tab["trace"], strict=True)):
         s, t = s.strip(), t.strip()
         if not s or not t:
-            raise InputError(must_be("server/trace", "non-empty", f"{s!r},{t!r}", f"{p.name} line {i + 2}"))
+            raise InputError(
+                must_be("server/trace", "non-empty", f"{s!r},{t!r}", f"{p.name} line {i + 2}")
+            )
         if s in out:
             msg = f"'server' {s!r} is mapped twice at {p.name} line {i + 2}"
             raise InputError(msg)
@@ -141,9 +147,15 @@ def read_mapping(path: str | Path) -> dict[str, str]:
     return out
 
 
-def read_server_traces(path: str | Path, *, unit: str | None = None, interval: str | float | None = None,
-                       tz: str = "UTC", step_s: float | None = None,
-                       start: str | None = None) -> tuple[pd.DataFrame, dict[str, str], dict[str, Any]]:
+def read_server_traces(
+    path: str | Path,
+    *,
+    unit: str | None = None,
+    interval: str | float | None = None,
+    tz: str = "UTC",
+    step_s: float | None = None,
+    start: str | None = None,
+) -> tuple[pd.DataFrame, dict[str, str], dict[str, Any]]:
     """Read traces unfilled (gaps as NaN) with the aliases each series can be matched by.
 
     A directory of monitor captures (nmon, sadf, sar) is read file by file, so each
@@ -170,10 +182,19 @@ def read_server_traces(path: str | Path, *, unit: str | None = None, interval: s
         ``aliases`` maps a lower-case alias (host name, file stem) to a column of ``frame``.
     """
     root = Path(path)
-    kw: dict[str, Any] = {"unit": unit, "interval": interval, "tz": tz, "step_s": step_s, "start": start,
-                          "fill": "none"}
-    files = sorted(p for p in root.iterdir() if p.is_file() and not _SIDE_FILE.match(p.name)) \
-        if root.is_dir() else [root]
+    kw: dict[str, Any] = {
+        "unit": unit,
+        "interval": interval,
+        "tz": tz,
+        "step_s": step_s,
+        "start": start,
+        "fill": "none",
+    }
+    files = (
+        sorted(p for p in root.iterdir() if p.is_file() and not _SIDE_FILE.match(p.name))
+        if root.is_dir()
+        else [root]
+    )
     monitors = [f for f in files if detect_format(f) in MONITOR_FORMATS]
     aliases: dict[str, str] = {}
     if root.is_dir() and monitors and len(monitors) == len(files):
@@ -188,8 +209,10 @@ def read_server_traces(path: str | Path, *, unit: str | None = None, interval: s
                 aliases.setdefault(stem, str(fr.columns[0]))
         dup = pd.Index([c for p in parts for c in p.columns])
         if dup.has_duplicates:
-            msg = (f"{root}: host name(s) {sorted(set(dup[dup.duplicated()]))[:5]} appear in several "
-                   "captures; give a mapping file (server,trace) naming each file's series")
+            msg = (
+                f"{root}: host name(s) {sorted(set(dup[dup.duplicated()]))[:5]} appear in several "
+                "captures; give a mapping file (server,trace) naming each file's series"
+            )
             raise InputError(msg)
         frame = pd.concat(parts, axis=1, sort=True)
         frame.attrs = dict(parts[0].attrs)
@@ -206,12 +229,18 @@ def read_server_traces(path: str | Path, *, unit: str | None = None, interval: s
 
 def _instance_names(server: str, count: int) -> list[list[str]]:
     """Candidate series names of each instance of a server."""
-    return [[f"{server}-{k:02d}", f"{server}{k:02d}", f"{server}_{k:02d}", f"{server}-{k}"]
-            for k in range(1, count + 1)]
+    return [
+        [f"{server}-{k:02d}", f"{server}{k:02d}", f"{server}_{k:02d}", f"{server}-{k}"]
+        for k in range(1, count + 1)
+    ]
 
 
-def match_series(inventory: pd.DataFrame, aliases: dict[str, str],
-                 mapping: dict[str, str] | None = None, source: str = "traces") -> pd.DataFrame:
+def match_series(
+    inventory: pd.DataFrame,
+    aliases: dict[str, str],
+    mapping: dict[str, str] | None = None,
+    source: str = "traces",
+) -> pd.DataFrame:
     """One row per inventory instance with the series it is measured by (see module doc).
 
     Parameters
@@ -232,7 +261,9 @@ def match_series(inventory: pd.DataFrame, aliases: dict[str, str],
         msg = f"mapping names server(s) {unknown[:5]} that are not in the inventory"
         raise InputError(msg)
     rows = []
-    for server, count in zip(inventory["server"].astype(str), inventory["count"].astype(int), strict=True):
+    for server, count in zip(
+        inventory["server"].astype(str), inventory["count"].astype(int), strict=True
+    ):
         if server in mapping:
             target = mapping[server]
             series = lower.get(target.lower())
@@ -241,8 +272,14 @@ def match_series(inventory: pd.DataFrame, aliases: dict[str, str],
                 raise InputError(msg)
             rows += [(server, k, series, "mapping") for k in range(1, count + 1)]
             continue
-        inst = [next((lower[c.lower()] for c in cands if c.lower() in lower), "")
-                for cands in _instance_names(server, count)] if count > 1 else [""]
+        inst = (
+            [
+                next((lower[c.lower()] for c in cands if c.lower() in lower), "")
+                for cands in _instance_names(server, count)
+            ]
+            if count > 1
+            else [""]
+        )
         if count > 1 and all(inst):
             rows += [(server, k, s, "instance") for k, s in enumerate(inst, start=1)]
             continue
@@ -261,9 +298,15 @@ def _spans(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"first": idx[first], "last": idx[last]}, index=frame.columns)
 
 
-def align_traces(frame: pd.DataFrame, *, align: str = "absolute", statistic: str = "max",
-                 min_overlap_h: float | None = None, fill_warn_frac: float | None = None,
-                 source: str = "traces") -> tuple[pd.DataFrame, pd.DataFrame, tuple[Any, Any], list[str]]:
+def align_traces(
+    frame: pd.DataFrame,
+    *,
+    align: str = "absolute",
+    statistic: str = "max",
+    min_overlap_h: float | None = None,
+    fill_warn_frac: float | None = None,
+    source: str = "traces",
+) -> tuple[pd.DataFrame, pd.DataFrame, tuple[Any, Any], list[str]]:
     """Put unfilled traces (gaps NaN) on one time axis, as ``align`` says.
 
     Parameters
@@ -305,12 +348,17 @@ def align_traces(frame: pd.DataFrame, *, align: str = "absolute", statistic: str
     if align not in ALIGNS:
         raise InputError(must_be("traces.align", f"one of {list(ALIGNS)}", align, source))
     if statistic not in FOLD_STATISTICS:
-        raise InputError(must_be("traces.fold_statistic", f"one of {list(FOLD_STATISTICS)}", statistic,
-                                 source))
-    min_h = float(min_overlap_h if min_overlap_h is not None
-                  else reference.constant("measured_min_overlap_h"))
-    warn = float(fill_warn_frac if fill_warn_frac is not None
-                 else reference.constant("measured_fill_warn_frac"))
+        raise InputError(
+            must_be("traces.fold_statistic", f"one of {list(FOLD_STATISTICS)}", statistic, source)
+        )
+    min_h = float(
+        min_overlap_h if min_overlap_h is not None else reference.constant("measured_min_overlap_h")
+    )
+    warn = float(
+        fill_warn_frac
+        if fill_warn_frac is not None
+        else reference.constant("measured_fill_warn_frac")
+    )
     spans = _spans(frame)
     timed = isinstance(frame.index, pd.DatetimeIndex)
     interval_s = float(frame.attrs.get("interval_s", 300.0))
@@ -320,14 +368,22 @@ def align_traces(frame: pd.DataFrame, *, align: str = "absolute", statistic: str
             msg = f"{source}: align {align!r} needs timestamps; these traces have integer steps"
             raise InputError(msg)
         start, end = spans["first"].max(), spans["last"].min()
-        length_h = ((end - start).total_seconds() if timed else (end - start) * interval_s) / 3600.0 \
-            if end >= start else -1.0
+        length_h = (
+            ((end - start).total_seconds() if timed else (end - start) * interval_s) / 3600.0
+            if end >= start
+            else -1.0
+        )
         if length_h + interval_s / 3600.0 < min_h:
-            lines = "; ".join(f"{c}: {spans.loc[c, 'first']} .. {spans.loc[c, 'last']}" for c in frame.columns[:20])
-            msg = (f"{source}: the captures overlap for {max(length_h, 0):.1f} h, less than the "
-                   f"{min_h:g} h minimum (measured_min_overlap_h) for absolute-time alignment. "
-                   f"Capture spans: {lines}. Use traces.align: time-of-day or time-of-week to fold "
-                   "captures taken at different times, or lower traces.min_overlap_h")
+            lines = "; ".join(
+                f"{c}: {spans.loc[c, 'first']} .. {spans.loc[c, 'last']}"
+                for c in frame.columns[:20]
+            )
+            msg = (
+                f"{source}: the captures overlap for {max(length_h, 0):.1f} h, less than the "
+                f"{min_h:g} h minimum (measured_min_overlap_h) for absolute-time alignment. "
+                f"Capture spans: {lines}. Use traces.align: time-of-day or time-of-week to fold "
+                "captures taken at different times, or lower traces.min_overlap_h"
+            )
             raise InputError(msg)
         out = frame.loc[start:end]
         notes.append(f"Aligned on absolute time: common span {start} .. {end} ({length_h:.1f} h).")
@@ -335,27 +391,35 @@ def align_traces(frame: pd.DataFrame, *, align: str = "absolute", statistic: str
     else:
         period_s = 86400 if align == "time-of-day" else 7 * 86400
         t = frame.index
-        offset_s = (t - t.normalize()).total_seconds().to_numpy() if align == "time-of-day" else \
-            ((t - t.normalize()).total_seconds().to_numpy() + t.day_of_week.to_numpy() * 86400)
+        offset_s = (
+            (t - t.normalize()).total_seconds().to_numpy()
+            if align == "time-of-day"
+            else ((t - t.normalize()).total_seconds().to_numpy() + t.day_of_week.to_numpy() * 86400)
+        )
         slot = (offset_s // interval_s).astype(np.int64)
         grouped = frame.groupby(slot)
         out = grouped.max() if statistic == "max" else grouped.mean()
         n_slots = int(round(period_s / interval_s))
         out = out.reindex(np.arange(n_slots))
-        out.index = pd.DatetimeIndex(FOLD_EPOCH + pd.to_timedelta(out.index * interval_s, unit="s"),
-                                     name="timestamp")
+        out.index = pd.DatetimeIndex(
+            FOLD_EPOCH + pd.to_timedelta(out.index * interval_s, unit="s"), name="timestamp"
+        )
         overlap = (out.index[0], out.index[-1])
-        notes.append(f"Folded each capture onto a typical {align.split('-')[-1]} ({n_slots} slots of "
-                     f"{interval_s:g} s, slot statistic {statistic}); the time axis starts on the "
-                     f"reference Monday {FOLD_EPOCH.date()}.")
+        notes.append(
+            f"Folded each capture onto a typical {align.split('-')[-1]} ({n_slots} slots of "
+            f"{interval_s:g} s, slot statistic {statistic}); the time axis starts on the "
+            f"reference Monday {FOLD_EPOCH.date()}."
+        )
     values = out.to_numpy(dtype=float)
     filled = np.isnan(values).mean(axis=0) if len(out) else np.zeros(out.shape[1])
     spans = spans.assign(filled_frac=filled)
     high = spans.index[filled > warn].tolist()
     if high:
         text = ", ".join(f"{c} {spans.loc[c, 'filled_frac']:.0%}" for c in high[:10])
-        message = (f"{source}: filled samples above {warn:.0%} (measured_fill_warn_frac) for "
-                   f"{len(high)} series: {text}")
+        message = (
+            f"{source}: filled samples above {warn:.0%} (measured_fill_warn_frac) for "
+            f"{len(high)} series: {text}"
+        )
         warnings.warn(message, ColonykitWarning, stacklevel=2)
         notes.append(message)
     filled_frame = pd.DataFrame(values, index=out.index, columns=out.columns).ffill().bfill()
@@ -363,11 +427,20 @@ def align_traces(frame: pd.DataFrame, *, align: str = "absolute", statistic: str
     return filled_frame, spans, overlap, notes
 
 
-def join_traces(inventory: pd.DataFrame, path: str | Path, *, mapping: str | Path | dict[str, str] | None = None,
-                unit: str | None = None, interval: str | float | None = None, align: str = "absolute",
-                fold_statistic: str = "max", min_overlap_h: float | None = None,
-                fill_warn_frac: float | None = None, tz: str = "UTC",
-                start: str | None = None) -> TraceJoin:
+def join_traces(
+    inventory: pd.DataFrame,
+    path: str | Path,
+    *,
+    mapping: str | Path | dict[str, str] | None = None,
+    unit: str | None = None,
+    interval: str | float | None = None,
+    align: str = "absolute",
+    fold_statistic: str = "max",
+    min_overlap_h: float | None = None,
+    fill_warn_frac: float | None = None,
+    tz: str = "UTC",
+    start: str | None = None,
+) -> TraceJoin:
     """Read ``path`` and match each inventory row to its own series (see module doc).
 
     Parameters
@@ -408,30 +481,52 @@ def join_traces(inventory: pd.DataFrame, path: str | Path, *, mapping: str | Pat
     where = Path(path).name
     if interval is not None:
         parse_interval(interval)
-    frame, aliases, meta = read_server_traces(path, unit=unit, interval=interval, tz=tz, start=start)
+    frame, aliases, meta = read_server_traces(
+        path, unit=unit, interval=interval, tz=tz, start=start
+    )
     if unit is not None and meta.get("formats") in (["wide"], ["single"]):
         frame.attrs["unit"] = unit
     maps = read_mapping(mapping) if isinstance(mapping, str | Path) else (mapping or {})
     assignment = match_series(inventory, aliases, maps, where)
     used = [c for c in frame.columns if c in set(assignment["series"])]
     if not used:
-        msg = (f"{where}: no trace matches an inventory server (series e.g. "
-               f"{[str(c) for c in frame.columns[:5]]}; servers e.g. "
-               f"{inventory['server'].astype(str).head(5).tolist()}); give a mapping file (server,trace)")
+        msg = (
+            f"{where}: no trace matches an inventory server (series e.g. "
+            f"{[str(c) for c in frame.columns[:5]]}; servers e.g. "
+            f"{inventory['server'].astype(str).head(5).tolist()}); give a mapping file (server,trace)"
+        )
         raise InputError(msg)
-    aligned, spans, overlap, notes = align_traces(frame[used], align=align, statistic=fold_statistic,
-                                                  min_overlap_h=min_overlap_h,
-                                                  fill_warn_frac=fill_warn_frac, source=where)
+    aligned, spans, overlap, notes = align_traces(
+        frame[used],
+        align=align,
+        statistic=fold_statistic,
+        min_overlap_h=min_overlap_h,
+        fill_warn_frac=fill_warn_frac,
+        source=where,
+    )
     by_server = assignment.groupby("server", sort=False)
     matched = [s for s, g in by_server if (g["series"] != "").all()]
     unmatched = [s for s, g in by_server if (g["series"] == "").any()]
     shared = [s for s, g in by_server if len(g) > 1 and (g["how"] == "shared").all()]
     if shared:
-        notes.append(f"One series for all instances of {', '.join(shared[:10])}: those instances are "
-                     "treated as perfectly correlated (their peaks coincide).")
+        notes.append(
+            f"One series for all instances of {', '.join(shared[:10])}: those instances are "
+            "treated as perfectly correlated (their peaks coincide)."
+        )
     if unmatched:
-        notes.append(f"No trace for {', '.join(unmatched[:10])}: sized from util_peak_pct as a flat series.")
+        notes.append(
+            f"No trace for {', '.join(unmatched[:10])}: sized from util_peak_pct as a flat series."
+        )
     unused = [str(c) for c in frame.columns if c not in set(used)]
-    return TraceJoin(frame=aligned, assignment=assignment, servers_matched=matched,
-                     servers_unmatched=unmatched, shared_servers=shared, unused_traces=unused,
-                     spans=spans, align=align, overlap=overlap, notes=notes)
+    return TraceJoin(
+        frame=aligned,
+        assignment=assignment,
+        servers_matched=matched,
+        servers_unmatched=unmatched,
+        shared_servers=shared,
+        unused_traces=unused,
+        spans=spans,
+        align=align,
+        overlap=overlap,
+        notes=notes,
+    )

@@ -70,15 +70,26 @@ def _localize(stamps: pd.Series, tz: str) -> pd.DatetimeIndex:
     return idx.tz_convert("UTC")
 
 
-def _finish(path: Path, host: str, stamps: pd.DatetimeIndex, busy: np.ndarray, fmt: str,
-            rule: str, tz: str, line_no: np.ndarray) -> tuple[pd.DataFrame, dict[str, Any]]:
+def _finish(
+    path: Path,
+    host: str,
+    stamps: pd.DatetimeIndex,
+    busy: np.ndarray,
+    fmt: str,
+    rule: str,
+    tz: str,
+    line_no: np.ndarray,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
     problems: list[str] = []
     for i in np.flatnonzero(stamps.isna())[:50]:
-        problems.append(must_be("timestamp", f"a valid local time in {tz}", "NaT",
-                                f"{path} line {line_no[i]}"))
+        problems.append(
+            must_be("timestamp", f"a valid local time in {tz}", "NaT", f"{path} line {line_no[i]}")
+        )
     bad = np.flatnonzero(~np.isfinite(busy) | (busy < -0.5) | (busy > 100.5))
     for i in bad[:50]:
-        problems.append(must_be("busy_pct", "a number in 0..100", busy[i], f"{path} line {line_no[i]}"))
+        problems.append(
+            must_be("busy_pct", "a number in 0..100", busy[i], f"{path} line {line_no[i]}")
+        )
     raise_problems(problems, f"invalid {fmt} file {path}")
     busy = np.clip(busy, 0.0, 100.0)
     frame = pd.DataFrame({host: busy}, index=pd.DatetimeIndex(stamps, name="timestamp"))
@@ -88,9 +99,15 @@ def _finish(path: Path, host: str, stamps: pd.DatetimeIndex, busy: np.ndarray, f
     diffs = np.diff(pd.DatetimeIndex(frame.index).as_unit("ns").asi8) / 1e9
     interval_s = float(np.median(diffs)) if len(diffs) else float("nan")
     frame.attrs = {"unit": "cpu_pct", "interval_s": interval_s}
-    meta = {"source": str(path), "format": fmt, "host": host, "samples": len(frame),
-            "interval_s": interval_s, "busy_rule": rule,
-            "tz_assumption": f"times without a zone taken as {tz}; index in UTC"}
+    meta = {
+        "source": str(path),
+        "format": fmt,
+        "host": host,
+        "samples": len(frame),
+        "interval_s": interval_s,
+        "busy_rule": rule,
+        "tz_assumption": f"times without a zone taken as {tz}; index in UTC",
+    }
     return frame, meta
 
 
@@ -122,9 +139,15 @@ def read_sadf(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame, dict[
     p, lines = _lines(path)
     text = lines.astype(str)
     is_hdr = text.str.startswith("#")
-    cpu_hdr = is_hdr & text.str.contains(";CPU;", regex=False) & text.str.contains(";%idle", regex=False)
-    _need(bool(cpu_hdr.any()), p, "no CPU block (a '# hostname;interval;timestamp;CPU;…;%idle' "
-                                   "header) — export with 'sadf -d FILE -- -u' or '-- -A'")
+    cpu_hdr = (
+        is_hdr & text.str.contains(";CPU;", regex=False) & text.str.contains(";%idle", regex=False)
+    )
+    _need(
+        bool(cpu_hdr.any()),
+        p,
+        "no CPU block (a '# hostname;interval;timestamp;CPU;…;%idle' "
+        "header) — export with 'sadf -d FILE -- -u' or '-- -A'",
+    )
     block = is_hdr.cumsum()
     header = text[cpu_hdr].iloc[0].lstrip("#").strip().split(";")
     cols = [c.strip() for c in header]
@@ -144,8 +167,9 @@ def read_sadf(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame, dict[
     idx = pd.DatetimeIndex(stamps)
     idx = idx.tz_localize("UTC") if bool(has_utc.all()) else _localize(stamps, tz)
     host = str(parts["# hostname"].iloc[0] if "# hostname" in parts else parts.iloc[0, 0]).strip()
-    return _finish(p, host, idx, 100.0 - idle, "sadf", "100 - %idle (CPU -1)", tz,
-                   parts.index.to_numpy())
+    return _finish(
+        p, host, idx, 100.0 - idle, "sadf", "100 - %idle (CPU -1)", tz, parts.index.to_numpy()
+    )
 
 
 def read_nmon(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -166,13 +190,18 @@ def read_nmon(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame, dict[
     """
     p, lines = _lines(path)
     text = lines.astype(str)
-    _need(bool(text.iloc[0].startswith("AAA,")), p, "not an nmon file (line 1 does not start with 'AAA,')")
+    _need(
+        bool(text.iloc[0].startswith("AAA,")),
+        p,
+        "not an nmon file (line 1 does not start with 'AAA,')",
+    )
     host_line = text[text.str.startswith("AAA,host,")]
     host = host_line.iloc[0].split(",", 2)[2].strip() if len(host_line) else p.stem
     zz = text[text.str.startswith("ZZZZ,")].str.split(",", expand=True)
     _need(len(zz) > 0 and zz.shape[1] >= 4, p, "no ZZZZ snapshot time lines")
-    when = pd.to_datetime(zz[2].str.strip() + " " + zz[3].str.strip(), format="%H:%M:%S %d-%b-%Y",
-                          errors="coerce")
+    when = pd.to_datetime(
+        zz[2].str.strip() + " " + zz[3].str.strip(), format="%H:%M:%S %d-%b-%Y", errors="coerce"
+    )
     times = pd.Series(when.to_numpy(), index=zz[1].str.strip().to_numpy())
     cpu = text[text.str.startswith("CPU_ALL,")]
     _need(len(cpu) > 0, p, "no CPU_ALL lines")
@@ -186,8 +215,9 @@ def read_nmon(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame, dict[
     sys_ = pd.to_numeric(data[head.index("Sys%")], errors="coerce").to_numpy(dtype=float)
     stamps = times.reindex(data[1].str.strip().to_numpy())
     idx = _localize(pd.Series(stamps.to_numpy()), tz)
-    return _finish(p, host, idx, user + sys_, "nmon", "User% + Sys% (CPU_ALL)", tz,
-                   data.index.to_numpy())
+    return _finish(
+        p, host, idx, user + sys_, "nmon", "User% + Sys% (CPU_ALL)", tz, data.index.to_numpy()
+    )
 
 
 def read_sar(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -222,7 +252,9 @@ def read_sar(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame, dict[s
         day0 = pd.to_datetime(date_text, format=fmt, errors="coerce")
         if not pd.isna(day0):
             break
-    _need(day0 is not None and not pd.isna(day0), p, f"cannot read the date {date_text!r} in line 1")
+    _need(
+        day0 is not None and not pd.isna(day0), p, f"cannot read the date {date_text!r} in line 1"
+    )
     parts = text.str.extract(rf"^{_TIME_RE}\s+(\S+)\s*(.*)$")
     parts.columns = ["time", "ampm", "first", "rest"]
     has_time = parts["time"].notna()
@@ -230,7 +262,9 @@ def read_sar(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame, dict[s
     numeric_first = first_tok.str.match(r"^[-+]?\d+(\.\d+)?$")
     is_hdr = has_time & ~numeric_first & (first_tok != "all")
     section = is_hdr.cumsum()
-    cpu_hdr = is_hdr & (first_tok == "CPU") & parts["rest"].fillna("").str.contains("%idle", regex=False)
+    cpu_hdr = (
+        is_hdr & (first_tok == "CPU") & parts["rest"].fillna("").str.contains("%idle", regex=False)
+    )
     _need(bool(cpu_hdr.any()), p, "no CPU section (a header line with CPU … %idle)")
     cpu_sections = set(section[cpu_hdr].tolist())
     cols = ["CPU", *parts.loc[cpu_hdr[cpu_hdr].index[0], "rest"].split()]
@@ -245,5 +279,6 @@ def read_sar(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame, dict[s
     day = np.concatenate([[0], np.cumsum(np.diff(secs) < 0)])
     stamps = pd.Series(pd.Timestamp(day0) + pd.to_timedelta(secs + day * 86400.0, unit="s"))
     idx = _localize(stamps, tz)
-    return _finish(p, host, idx, 100.0 - idle, "sar", "100 - %idle (CPU all)", tz,
-                   rows.index.to_numpy())
+    return _finish(
+        p, host, idx, 100.0 - idle, "sar", "100 - %idle (CPU all)", tz, rows.index.to_numpy()
+    )

@@ -100,7 +100,9 @@ def check_tz(tz: str) -> str:
     try:
         pd.Timestamp("2000-01-01").tz_localize(tz)
     except Exception as exc:  # pytz/zoneinfo/dateutil raise different types
-        raise InputError(must_be("tz", "a time zone name such as 'UTC' or 'Europe/Amsterdam'", tz)) from exc
+        raise InputError(
+            must_be("tz", "a time zone name such as 'UTC' or 'Europe/Amsterdam'", tz)
+        ) from exc
     return tz
 
 
@@ -171,9 +173,11 @@ def detect_format(path: str | Path) -> str:
     if all(_NUMBER_LINE.match(ln) for ln in head):
         return "single"
     if "\x00" in first or not any(sep in first for sep in (",", ";", "\t")):
-        msg = (f"unknown trace format in {p} line 1 (got {first[:60]!r}); expected a CSV with a "
-               "header (long: server,timestamp|step,cpu_pct; or wide), Parquet, one number per line, "
-               "sadf -d, sar -A or nmon output")
+        msg = (
+            f"unknown trace format in {p} line 1 (got {first[:60]!r}); expected a CSV with a "
+            "header (long: server,timestamp|step,cpu_pct; or wide), Parquet, one number per line, "
+            "sadf -d, sar -A or nmon output"
+        )
         raise InputError(msg)
     cols = {canonical_column(c) for c in re.split(r"[,;\t]", first)}
     # a file with a value column is long; without a server column it holds one server
@@ -197,8 +201,9 @@ def _read_csv_chunked(path: Path, sep: str, progress: bool | None) -> pd.DataFra
     from tqdm.auto import tqdm
 
     disable = (not sys.stderr.isatty()) if progress is None else not progress
-    reader = pd.read_csv(path, sep=sep, skipinitialspace=True, compression="infer",
-                         chunksize=CHUNK_ROWS)
+    reader = pd.read_csv(
+        path, sep=sep, skipinitialspace=True, compression="infer", chunksize=CHUNK_ROWS
+    )
     with reader:
         chunks = list(tqdm(reader, desc=f"reading {path.name}", unit=" chunks", disable=disable))
     return pd.concat(chunks, ignore_index=True)
@@ -210,14 +215,18 @@ def _check_header(path: Path) -> None:
     sep = _sep_of(path) if first else ","
     names = [canonical_column(c) for c in first.split(sep)]
     if len(names) > limits.MAX_COLUMNS:
-        msg = (f"{path} line 1: {len(names):,} columns (limit MAX_COLUMNS = {limits.MAX_COLUMNS:,}); "
-               "split the servers over several files or use the long layout")
+        msg = (
+            f"{path} line 1: {len(names):,} columns (limit MAX_COLUMNS = {limits.MAX_COLUMNS:,}); "
+            "split the servers over several files or use the long layout"
+        )
         raise InputError(msg)
     index = pd.Index(names)
     dup = sorted(set(index[index.duplicated()]))
     if dup:
-        msg = (f"{path} line 1: column(s) {short_repr(dup)} appear more than once (after mapping "
-               "header spellings)")
+        msg = (
+            f"{path} line 1: column(s) {short_repr(dup)} appear more than once (after mapping "
+            "header spellings)"
+        )
         raise InputError(msg)
 
 
@@ -234,9 +243,17 @@ def _read_table(path: Path, fmt: str, progress: bool | None = False) -> pd.DataF
         try:
             _check_header(path)
             big = progress is not False and path.stat().st_size > PROGRESS_MIN_BYTES
-            frame = (_read_csv_chunked(path, _sep_of(path), progress) if big else
-                     pd.read_csv(path, sep=_sep_of(path), skipinitialspace=True, low_memory=False,
-                                 compression="infer"))
+            frame = (
+                _read_csv_chunked(path, _sep_of(path), progress)
+                if big
+                else pd.read_csv(
+                    path,
+                    sep=_sep_of(path),
+                    skipinitialspace=True,
+                    low_memory=False,
+                    compression="infer",
+                )
+            )
         except pd.errors.EmptyDataError as exc:
             msg = f"trace file {path} is empty"
             raise InputError(msg) from exc
@@ -247,8 +264,10 @@ def _read_table(path: Path, fmt: str, progress: bool | None = False) -> pd.DataF
         msg = f"trace file {path} has a header but no data rows"
         raise InputError(msg)
     if frame.shape[1] > limits.MAX_COLUMNS:
-        msg = (f"{path}: {frame.shape[1]:,} columns (limit MAX_COLUMNS = {limits.MAX_COLUMNS:,}); "
-               "split the servers over several files or use the long layout")
+        msg = (
+            f"{path}: {frame.shape[1]:,} columns (limit MAX_COLUMNS = {limits.MAX_COLUMNS:,}); "
+            "split the servers over several files or use the long layout"
+        )
         raise InputError(msg)
     frame.columns = [canonical_column(c) for c in frame.columns]
     names = pd.Index(frame.columns)
@@ -259,14 +278,25 @@ def _read_table(path: Path, fmt: str, progress: bool | None = False) -> pd.DataF
     return frame
 
 
-def _numeric(col: pd.Series, field: str, path: Path, problems: list[str], *,
-             low: float | None = 0.0, high: float | None = None, line0: int = 2) -> np.ndarray:
+def _numeric(
+    col: pd.Series,
+    field: str,
+    path: Path,
+    problems: list[str],
+    *,
+    low: float | None = 0.0,
+    high: float | None = None,
+    line0: int = 2,
+) -> np.ndarray:
     """Column as float64; non-numbers and out-of-range values are reported with line numbers."""
     values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
     raw_missing = col.isna().to_numpy()
     bad = np.flatnonzero(np.isnan(values) & ~raw_missing)
-    rule = "a number" if low is None else (f"a number in {low:g}..{high:g}" if high is not None
-                                          else f"a number >= {low:g}")
+    rule = (
+        "a number"
+        if low is None
+        else (f"a number in {low:g}..{high:g}" if high is not None else f"a number >= {low:g}")
+    )
     for i in bad[:50]:
         problems.append(must_be(field, rule, col.iloc[i], f"{path} line {i + line0}"))
     if len(bad) > 50:
@@ -292,13 +322,16 @@ def _pick_value_column(columns: list[str], unit: str | None, path: Path) -> str:
     for name in VALUE_PREFERENCE:
         if name in columns:
             return name
-    msg = (f"{path}: missing value column (got columns {columns}); a long trace needs one of "
-           f"{list(VALUE_PREFERENCE)} (or a spelling in COLUMN_MAP such as 'cpu_avg_pct')")
+    msg = (
+        f"{path}: missing value column (got columns {columns}); a long trace needs one of "
+        f"{list(VALUE_PREFERENCE)} (or a spelling in COLUMN_MAP such as 'cpu_avg_pct')"
+    )
     raise InputError(msg)
 
 
-def _time_column(frame: pd.DataFrame, path: Path, problems: list[str], tz: str,
-                 epoch_unit: str, line0: int = 2) -> tuple[str, np.ndarray | pd.DatetimeIndex | None]:
+def _time_column(
+    frame: pd.DataFrame, path: Path, problems: list[str], tz: str, epoch_unit: str, line0: int = 2
+) -> tuple[str, np.ndarray | pd.DatetimeIndex | None]:
     """Return (kind, values): kind is ``timestamp`` (UTC DatetimeIndex), ``step`` or ``row``."""
     if "timestamp" in frame.columns:
         col = frame["timestamp"]
@@ -321,15 +354,24 @@ def _time_column(frame: pd.DataFrame, path: Path, problems: list[str], tz: str,
                 stamps = stamps.dt.tz_convert("UTC")
         bad = np.flatnonzero(stamps.isna().to_numpy())
         for i in bad[:50]:
-            problems.append(must_be("timestamp", f"a date/time (naive times are taken as {tz})",
-                                    col.iloc[i], f"{path} line {i + line0}"))
+            problems.append(
+                must_be(
+                    "timestamp",
+                    f"a date/time (naive times are taken as {tz})",
+                    col.iloc[i],
+                    f"{path} line {i + line0}",
+                )
+            )
         return "timestamp", pd.DatetimeIndex(stamps)
     if "step" in frame.columns:
         steps = _numeric(frame["step"], "step", path, problems, low=0.0, line0=line0)
         frac = np.flatnonzero(np.isfinite(steps) & (steps != np.round(steps)))
         for i in frac[:50]:
-            problems.append(must_be("step", "a whole number >= 0", frame["step"].iloc[i],
-                                    f"{path} line {i + line0}"))
+            problems.append(
+                must_be(
+                    "step", "a whole number >= 0", frame["step"].iloc[i], f"{path} line {i + line0}"
+                )
+            )
         missing = np.flatnonzero(frame["step"].isna().to_numpy())
         for i in missing[:50]:
             problems.append(must_be("step", "a whole number >= 0", "", f"{path} line {i + line0}"))
@@ -337,22 +379,27 @@ def _time_column(frame: pd.DataFrame, path: Path, problems: list[str], tz: str,
     return "row", None
 
 
-def _long_part(path: Path, fmt: str, unit: str | None, tz: str, epoch_unit: str,
-               progress: bool | None = False) -> dict[str, Any]:
+def _long_part(
+    path: Path, fmt: str, unit: str | None, tz: str, epoch_unit: str, progress: bool | None = False
+) -> dict[str, Any]:
     frame = _read_table(path, fmt, progress)
     cols = list(frame.columns)
     if "server" not in cols:
         if not set(cols) & set(VALUE_PREFERENCE):
-            msg = (f"{path}: missing column 'server' (got {cols}); a long trace needs "
-                   "server, timestamp|step and a value column (cpu_pct, cpu_mhz or mips)")
+            msg = (
+                f"{path}: missing column 'server' (got {cols}); a long trace needs "
+                "server, timestamp|step and a value column (cpu_pct, cpu_mhz or mips)"
+            )
             raise InputError(msg)
         frame["server"] = re.sub(r"(\.csv|\.txt)?(\.gz)?$", "", path.name)  # one server per file
         cols = list(frame.columns)
     problems: list[str] = []
     kind, times = _time_column(frame, path, problems, tz, epoch_unit)
     if kind == "row":
-        msg = (f"{path}: missing column 'timestamp' or 'step' (got {cols}); a long trace needs "
-               "server, timestamp|step and a value column")
+        msg = (
+            f"{path}: missing column 'timestamp' or 'step' (got {cols}); a long trace needs "
+            "server, timestamp|step and a value column"
+        )
         raise InputError(msg)
     vcol = _pick_value_column(cols, unit, path)
     low, high = _value_range(vcol)
@@ -364,12 +411,20 @@ def _long_part(path: Path, fmt: str, unit: str | None, tz: str, epoch_unit: str,
     for i in no_name[:50]:
         problems.append(must_be("server", "a non-empty name", "", f"{path} line {i + 2}"))
     raise_problems(problems, f"invalid trace file {path}")
-    return {"server": servers.astype(str).to_numpy(), "kind": kind, "time": times,
-            "value": values, "unit": vcol, "format": fmt, "file": str(path)}
+    return {
+        "server": servers.astype(str).to_numpy(),
+        "kind": kind,
+        "time": times,
+        "value": values,
+        "unit": vcol,
+        "format": fmt,
+        "file": str(path),
+    }
 
 
-def _wide_part(path: Path, fmt: str, unit: str | None, tz: str, epoch_unit: str,
-               progress: bool | None = False) -> dict[str, Any]:
+def _wide_part(
+    path: Path, fmt: str, unit: str | None, tz: str, epoch_unit: str, progress: bool | None = False
+) -> dict[str, Any]:
     frame = _read_table(path, fmt, progress)
     problems: list[str] = []
     kind, times = _time_column(frame, path, problems, tz, epoch_unit)
@@ -388,7 +443,9 @@ def _wide_part(path: Path, fmt: str, unit: str | None, tz: str, epoch_unit: str,
     n = len(frame)
     matrix = np.empty((n, len(server_cols)), dtype=float)
     dtypes = frame.dtypes
-    numeric = np.asarray([pd.api.types.is_numeric_dtype(dtypes[c]) for c in server_cols], dtype=bool)
+    numeric = np.asarray(
+        [pd.api.types.is_numeric_dtype(dtypes[c]) for c in server_cols], dtype=bool
+    )
     if numeric.any():  # one vectorised check for the columns pandas already parsed as numbers
         cols = [c for c, ok in zip(server_cols, numeric, strict=True) if ok]
         block = frame[cols].to_numpy(dtype=float)
@@ -399,7 +456,9 @@ def _wide_part(path: Path, fmt: str, unit: str | None, tz: str, epoch_unit: str,
         for i, j in np.argwhere(bad)[:50]:
             problems.append(must_be(str(cols[j]), rule, float(block[i, j]), f"{path} line {i + 2}"))
     for j in np.flatnonzero(~numeric):  # text columns: per-column parse with line numbers
-        matrix[:, j] = _numeric(frame[server_cols[j]], str(server_cols[j]), path, problems, low=low, high=high)
+        matrix[:, j] = _numeric(
+            frame[server_cols[j]], str(server_cols[j]), path, problems, low=low, high=high
+        )
     raise_problems(problems, f"invalid trace file {path}")
     values = matrix.T.ravel()  # column after column, as the long layout
     servers = np.repeat(np.asarray([str(c) for c in server_cols], dtype=object), n)
@@ -408,14 +467,22 @@ def _wide_part(path: Path, fmt: str, unit: str | None, tz: str, epoch_unit: str,
         tiled = tiled.tz_localize("UTC") if tiled.tz is None else tiled
     else:
         tiled = np.tile(np.asarray(times, dtype=float), len(server_cols))
-    return {"server": servers, "kind": kind, "time": tiled, "value": values, "unit": the_unit,
-            "format": fmt, "file": str(path)}
+    return {
+        "server": servers,
+        "kind": kind,
+        "time": tiled,
+        "value": values,
+        "unit": the_unit,
+        "format": fmt,
+        "file": str(path),
+    }
 
 
 def _single_part(path: Path, unit: str | None) -> dict[str, Any]:
     try:
-        raw = pd.read_csv(path, header=None, names=["v"], dtype=str, skip_blank_lines=False,
-                          compression="infer")
+        raw = pd.read_csv(
+            path, header=None, names=["v"], dtype=str, skip_blank_lines=False, compression="infer"
+        )
     except pd.errors.EmptyDataError as exc:
         msg = f"trace file {path} is empty"
         raise InputError(msg) from exc
@@ -430,9 +497,15 @@ def _single_part(path: Path, unit: str | None) -> dict[str, Any]:
     values = _numeric(col, the_unit, path, problems, low=low, high=high, line0=1)
     raise_problems(problems, f"invalid trace file {path}")
     n = len(values)
-    return {"server": np.full(n, name, dtype=object), "kind": "step",
-            "time": np.arange(n, dtype=float), "value": values, "unit": the_unit,
-            "format": "single", "file": str(path)}
+    return {
+        "server": np.full(n, name, dtype=object),
+        "kind": "step",
+        "time": np.arange(n, dtype=float),
+        "value": values,
+        "unit": the_unit,
+        "format": "single",
+        "file": str(path),
+    }
 
 
 def _monitor_part(path: Path, fmt: str, tz: str) -> dict[str, Any]:
@@ -442,13 +515,20 @@ def _monitor_part(path: Path, fmt: str, tz: str) -> dict[str, Any]:
     frame, _meta = reader(path, tz=tz)
     host = str(frame.columns[0])
     times = pd.DatetimeIndex(frame.index)
-    return {"server": np.full(len(frame), host, dtype=object), "kind": "timestamp",
-            "time": times, "value": frame.iloc[:, 0].to_numpy(dtype=float), "unit": "cpu_pct",
-            "format": fmt, "file": str(path)}
+    return {
+        "server": np.full(len(frame), host, dtype=object),
+        "kind": "timestamp",
+        "time": times,
+        "value": frame.iloc[:, 0].to_numpy(dtype=float),
+        "unit": "cpu_pct",
+        "format": fmt,
+        "file": str(path),
+    }
 
 
-def _read_part(path: Path, fmt: str, unit: str | None, tz: str, epoch_unit: str,
-               progress: bool | None = False) -> dict[str, Any]:
+def _read_part(
+    path: Path, fmt: str, unit: str | None, tz: str, epoch_unit: str, progress: bool | None = False
+) -> dict[str, Any]:
     kind = detect_format(path) if fmt == "auto" else fmt
     if kind == "parquet" or (kind in ("long", "wide") and _is_parquet(path)):
         if kind == "parquet":
@@ -504,14 +584,21 @@ def _sizing(name: str) -> Any:
     """
     import importlib
 
-    warnings.warn(f"colonykit.ingest.{name} moved to colonykit.sizing.{name} (readers return the "
-                  "source's own units; converting is modelling); the old name will be removed",
-                  FutureWarning, stacklevel=3)
+    warnings.warn(
+        f"colonykit.ingest.{name} moved to colonykit.sizing.{name} (readers return the "
+        "source's own units; converting is modelling); the old name will be removed",
+        FutureWarning,
+        stacklevel=3,
+    )
     return getattr(importlib.import_module("colonykit.sizing"), name)
 
 
-def capacity_mips(table: pd.DataFrame | pd.Series | Mapping[str, float] | str | Path, *,
-                  workload_class: str | None = None, bound: str = "typical") -> pd.Series:
+def capacity_mips(
+    table: pd.DataFrame | pd.Series | Mapping[str, float] | str | Path,
+    *,
+    workload_class: str | None = None,
+    bound: str = "typical",
+) -> pd.Series:
     """Deprecated: :func:`colonykit.sizing.capacity_mips` (a path is read with :func:`read_capacity_table`).
 
     Parameters
@@ -542,8 +629,14 @@ def mhz_to_mips_factor(workload_class: str | None = None, bound: str = "typical"
     return float(_sizing("mhz_to_mips_factor")(workload_class, bound))
 
 
-def convert_unit(frame: pd.DataFrame, unit: str, capacity: pd.Series | None = None, *,
-                 workload_class: str | None = None, bound: str = "typical") -> pd.DataFrame:
+def convert_unit(
+    frame: pd.DataFrame,
+    unit: str,
+    capacity: pd.Series | None = None,
+    *,
+    workload_class: str | None = None,
+    bound: str = "typical",
+) -> pd.DataFrame:
     """Deprecated: :func:`colonykit.sizing.convert_unit`.
 
     Parameters
@@ -560,7 +653,8 @@ def convert_unit(frame: pd.DataFrame, unit: str, capacity: pd.Series | None = No
         Which end of the workload-factor range.
     """
     return _sizing("convert_unit")(
-        frame, unit, capacity, workload_class=workload_class, bound=bound)
+        frame, unit, capacity, workload_class=workload_class, bound=bound
+    )
 
 
 # --------------------------------------------------------------------------- assembly
@@ -715,12 +809,20 @@ def read_traces(
     except (TypeError, ValueError, OverflowError):
         step_len = float("nan")
     if not (math.isfinite(step_len) and limits.MIN_INTERVAL_S <= step_len <= limits.MAX_INTERVAL_S):
-        raise InputError(must_be("step_s", f"a number in {limits.MIN_INTERVAL_S:g}.."
-                                 f"{limits.MAX_INTERVAL_S:g} (limits MIN_INTERVAL_S, MAX_INTERVAL_S)", step_s))
+        raise InputError(
+            must_be(
+                "step_s",
+                f"a number in {limits.MIN_INTERVAL_S:g}.."
+                f"{limits.MAX_INTERVAL_S:g} (limits MIN_INTERVAL_S, MAX_INTERVAL_S)",
+                step_s,
+            )
+        )
 
     per_file = progress if len(files) == 1 else False  # one bar: over files, or over chunks
-    parts = [_read_part(p, fmt, unit, tz, epoch_unit, per_file)
-             for p in _progress(files, len(files), f"reading {root.name}", progress)]
+    parts = [
+        _read_part(p, fmt, unit, tz, epoch_unit, per_file)
+        for p in _progress(files, len(files), f"reading {root.name}", progress)
+    ]
     kinds = {pt["kind"] for pt in parts}
     if len(kinds) > 1:
         msg = f"{root}: cannot mix files indexed by timestamp and by step ({sorted(kinds)})"
@@ -736,8 +838,9 @@ def read_traces(
     value = np.concatenate([pt["value"] for pt in parts])
     codes, names = pd.factorize(pd.Series(server, dtype=object), sort=False)
     if kind == "timestamp":
-        t_ns = np.concatenate([np.asarray(pd.DatetimeIndex(pt["time"]).as_unit("ns").asi8)
-                               for pt in parts]).astype(np.int64)
+        t_ns = np.concatenate(
+            [np.asarray(pd.DatetimeIndex(pt["time"]).as_unit("ns").asi8) for pt in parts]
+        ).astype(np.int64)
         native_s = _native_interval(codes, t_ns) / 1e9
         grid_s = target_s or (native_s if math.isfinite(native_s) else step_len)
         if target_s is None and math.isfinite(native_s):
@@ -749,14 +852,19 @@ def read_traces(
         steps = np.concatenate([np.asarray(pt["time"], dtype=float) for pt in parts])
         if steps.size and float(np.nanmax(steps)) > limits.MAX_STEP:
             i = int(np.nanargmax(steps))
-            msg = must_be("step", f"a whole number in 0..{limits.MAX_STEP:,} (limit MAX_STEP)",
-                          float(steps[i]), str(root))
+            msg = must_be(
+                "step",
+                f"a whole number in 0..{limits.MAX_STEP:,} (limit MAX_STEP)",
+                float(steps[i]),
+                str(root),
+            )
             raise InputError(msg)
         native_s = step_len
         k = 1 if target_s is None else target_s / step_len
         if abs(k - round(k)) > 1e-9 or round(k) < 1:
-            msg = must_be("interval", f"a whole multiple of the step length {step_len:g} s",
-                          interval)
+            msg = must_be(
+                "interval", f"a whole multiple of the step length {step_len:g} s", interval
+            )
             raise InputError(msg)
         k = round(k)
         grid_s = step_len * k
@@ -770,18 +878,23 @@ def read_traces(
         msg = f"{root}: {n_srv:,} servers (limit MAX_SERVERS = {limits.MAX_SERVERS:,})"
         raise InputError(msg)
     if n_bins * n_srv > limits.MAX_GRID_CELLS:
-        msg = (f"{root}: the common grid would be {n_bins:,} steps of {grid_s:g} s x {n_srv:,} servers "
-               f"= {n_bins * n_srv:,} cells (limit MAX_GRID_CELLS = {limits.MAX_GRID_CELLS:,}); "
-               "choose a coarser interval (--interval) or fewer/shorter traces")
+        msg = (
+            f"{root}: the common grid would be {n_bins:,} steps of {grid_s:g} s x {n_srv:,} servers "
+            f"= {n_bins * n_srv:,} cells (limit MAX_GRID_CELLS = {limits.MAX_GRID_CELLS:,}); "
+            "choose a coarser interval (--interval) or fewer/shorter traces"
+        )
         raise InputError(msg)
     when = t_ns if kind == "timestamp" else steps
     dup_mask = pd.DataFrame({"t": when, "c": codes}).duplicated().to_numpy()  # hashed: linear
     n_dup = int(dup_mask.sum())
     if n_dup:
         first = int(np.flatnonzero(dup_mask)[0])
-        warnings.warn(f"{root}: {n_dup:,} sample(s) repeat a (server, time) already given, e.g. "
-                      f"server {str(server[first])!r}; each repeated cell holds the mean of its samples",
-                      ColonykitWarning, stacklevel=2)
+        warnings.warn(
+            f"{root}: {n_dup:,} sample(s) repeat a (server, time) already given, e.g. "
+            f"server {str(server[first])!r}; each repeated cell holds the mean of its samples",
+            ColonykitWarning,
+            stacklevel=2,
+        )
     ok = ~np.isnan(value)
     flat = bins[ok] * n_srv + codes[ok]
     sums = np.bincount(flat, weights=value[ok], minlength=n_bins * n_srv)
@@ -797,8 +910,9 @@ def read_traces(
     wide = _fill(wide, fill)
 
     if kind == "timestamp":
-        index = pd.DatetimeIndex(origin + np.arange(n_bins, dtype=np.int64) * grid_ns, tz="UTC",
-                                 name="timestamp")
+        index = pd.DatetimeIndex(
+            origin + np.arange(n_bins, dtype=np.int64) * grid_ns, tz="UTC", name="timestamp"
+        )
     elif start is not None:
         try:
             t0 = pd.Timestamp(start)
@@ -811,8 +925,11 @@ def read_traces(
         kind = "timestamp"
     else:
         index = pd.RangeIndex(origin, origin + n_bins, name="step")
-    frame = pd.DataFrame(wide.astype(dtype, copy=False), index=index,
-                         columns=pd.Index([str(s) for s in names], name="server"))
+    frame = pd.DataFrame(
+        wide.astype(dtype, copy=False),
+        index=index,
+        columns=pd.Index([str(s) for s in names], name="server"),
+    )
     frame.attrs = {"unit": src_unit, "interval_s": float(grid_s)}
 
     conversion = None
@@ -826,8 +943,10 @@ def read_traces(
         to_mips = _sizing("capacity_mips")
         cap = None
         if capacity is not None:
-            cap = to_mips(read_capacity_table(capacity) if isinstance(capacity, str | Path) else capacity,
-                          workload_class=workload_class)
+            cap = to_mips(
+                read_capacity_table(capacity) if isinstance(capacity, str | Path) else capacity,
+                workload_class=workload_class,
+            )
         elif capacity_file is not None and "cpu_pct" in (src_unit, unit):
             cap = to_mips(read_capacity_table(capacity_file), workload_class=workload_class)
             conversion = f"capacity from {Path(capacity_file).name}"
@@ -835,7 +954,8 @@ def read_traces(
         frame = frame.astype(dtype)
         frame.attrs = {"unit": unit, "interval_s": float(grid_s)}
         conversion = f"{src_unit} -> {unit} via sizing.capacity_to_mips" + (
-            f" ({conversion})" if conversion else "")
+            f" ({conversion})" if conversion else ""
+        )
 
     meta: dict[str, Any] = {
         "source": str(root),
@@ -849,10 +969,13 @@ def read_traces(
         "native_interval_s": float(native_s),
         "resample_rule": "mean",
         "tz": tz if kind == "timestamp" else None,
-        "tz_assumption": (f"step 0 = {start} (naive times taken as {tz}); index in UTC"
-                          if start is not None and meta_kind == "step" else
-                          f"naive timestamps taken as {tz}; index converted to UTC"
-                          if kind == "timestamp" else "integer steps; no time zone"),
+        "tz_assumption": (
+            f"step 0 = {start} (naive times taken as {tz}); index in UTC"
+            if start is not None and meta_kind == "step"
+            else f"naive timestamps taken as {tz}; index converted to UTC"
+            if kind == "timestamp"
+            else "integer steps; no time zone"
+        ),
         "fill": fill,
         "gaps": gaps,
         "gaps_filled": int(gaps.sum()) if fill != "none" else 0,

@@ -24,7 +24,11 @@ def _all_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
         inner = [a for a in getattr(ann, "__args__", (ann,)) if isinstance(a, type)]
         models = [a for a in inner if issubclass(a, BaseModel)]
         if not models:
-            args = [a for a in getattr(ann, "__args__", ()) if isinstance(a, type) and issubclass(a, BaseModel)]
+            args = [
+                a
+                for a in getattr(ann, "__args__", ())
+                if isinstance(a, type) and issubclass(a, BaseModel)
+            ]
             models = args
         if not models:
             # dict[str, Model] / list[Model]
@@ -70,5 +74,3 @@ def validation_problems(exc: ValidationError, where: str, model: type[BaseModel]
         got = err.get("input")
         problems.append(must_be(path, msg, got, where))
     return problems
-
-

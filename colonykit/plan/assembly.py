@@ -88,35 +88,52 @@ class ColonyPlanResult:
 
     def findings_frame(self) -> pd.DataFrame:
         """Findings as a frame (code, severity, message, path)."""
-        return pd.DataFrame([f.model_dump() for f in self.plan.findings],
-                            columns=["code", "severity", "message", "path"])
+        return pd.DataFrame(
+            [f.model_dump() for f in self.plan.findings],
+            columns=["code", "severity", "message", "path"],
+        )
 
     def guests_frame(self) -> pd.DataFrame:
         """One row per guest: host, name, userid, vCPUs, memory, disks."""
         rows = []
         for h, g in self.plan.guests():
-            rows.append({"host": h.id, "guest": g.name, "userid": g.zvm.userid if g.zvm else "",
-                         "source_server": g.source_server, "vcpus": g.vcpus, "memory_mib": g.memory_mib,
-                         "mips_sized": g.mips_sized, "peak_mips": g.peak_mips,
-                         "disks": ", ".join(f"{s.vdev}:{s.kind}" for s in g.storage)})
+            rows.append(
+                {
+                    "host": h.id,
+                    "guest": g.name,
+                    "userid": g.zvm.userid if g.zvm else "",
+                    "source_server": g.source_server,
+                    "vcpus": g.vcpus,
+                    "memory_mib": g.memory_mib,
+                    "mips_sized": g.mips_sized,
+                    "peak_mips": g.peak_mips,
+                    "disks": ", ".join(f"{s.vdev}:{s.kind}" for s in g.storage),
+                }
+            )
         return pd.DataFrame(rows)
 
     def summary(self) -> str:
         """A few lines for the terminal."""
         p = self.plan
         n = sum(len(h.guests) for h in p.hosts)
-        lines = [f"plan {p.metadata.name}: design {p.metadata.design} ({p.metadata.platform}), "
-                 f"{len(p.hosts)} host(s), {n} guests, {len(p.images)} shared image(s)"]
+        lines = [
+            f"plan {p.metadata.name}: design {p.metadata.design} ({p.metadata.platform}), "
+            f"{len(p.hosts)} host(s), {n} guests, {len(p.images)} shared image(s)"
+        ]
         for h in p.hosts:
             virt = sum(g.memory_mib for g in h.guests)
             mips = ""
             if h.capacity.mips_usable is not None and h.capacity.composite_peak_mips is not None:
-                mips = (f", composite peak {h.capacity.composite_peak_mips:,.0f} of "
-                        f"{h.capacity.mips_usable:,.0f} usable MIPS")
-            lines.append(f"  {h.id}: {h.capacity.cpus} {h.capacity.cpu_type}, "
-                         f"{h.capacity.memory_gib:g} GiB real, {virt / MIB_PER_GIB:.1f} GiB guest virtual, "
-                         f"paging {h.capacity.paging_gib:g} GiB on {h.capacity.paging_volumes} volume(s), "
-                         f"{len(h.guests)} guests{mips}")
+                mips = (
+                    f", composite peak {h.capacity.composite_peak_mips:,.0f} of "
+                    f"{h.capacity.mips_usable:,.0f} usable MIPS"
+                )
+            lines.append(
+                f"  {h.id}: {h.capacity.cpus} {h.capacity.cpu_type}, "
+                f"{h.capacity.memory_gib:g} GiB real, {virt / MIB_PER_GIB:.1f} GiB guest virtual, "
+                f"paging {h.capacity.paging_gib:g} GiB on {h.capacity.paging_volumes} volume(s), "
+                f"{len(h.guests)} guests{mips}"
+            )
         errs = sum(f.severity == "error" for f in p.findings)
         warns = len(p.findings) - errs
         lines.append(f"findings: {errs} error(s), {warns} warning(s)")
@@ -164,8 +181,14 @@ def guest_rows(scen: Scenario, inv: pd.DataFrame, sizing_res: Any) -> pd.DataFra
     bound = scen.target.sizing_bound
     engine = sizing_res.processor.engine_mips_1way
     for name in sorted(set(scen.guests.per_server) - set(inv["server"].astype(str))):
-        problems.append(must_be(f"guests.per_server.{name}", f"a server of the inventory "
-                                f"({sorted(inv['server'].astype(str))})", name, scen.source))
+        problems.append(
+            must_be(
+                f"guests.per_server.{name}",
+                f"a server of the inventory ({sorted(inv['server'].astype(str))})",
+                name,
+                scen.source,
+            )
+        )
     rep = inv.loc[inv.index.repeat(inv["count"].astype(int))].reset_index(drop=True)
     rep["k"] = rep.groupby("server").cumcount() + 1
     mem = np.ceil(rep["memory_mib"].to_numpy(dtype=float) * frac)
@@ -174,18 +197,30 @@ def guest_rows(scen: Scenario, inv: pd.DataFrame, sizing_res: Any) -> pd.DataFra
     if "cores" in rep:
         cores = rep["cores"].to_numpy(dtype=float)
         vcpus = np.where(np.isfinite(cores), np.minimum(vcpus, np.maximum(cores, 1)), vcpus)
-    out = pd.DataFrame({
-        "server": rep["server"].astype(str), "k": rep["k"], "role": rep["role"].astype(str),
-        "workload_class": rep["workload_class"].astype(str), "memory_mib": mem, "vcpus": vcpus,
-        "mips": mips,
-    })
+    out = pd.DataFrame(
+        {
+            "server": rep["server"].astype(str),
+            "k": rep["k"],
+            "role": rep["role"].astype(str),
+            "workload_class": rep["workload_class"].astype(str),
+            "memory_mib": mem,
+            "vcpus": vcpus,
+            "mips": mips,
+        }
+    )
     out["max_memory_mib"] = np.ceil(out["memory_mib"] * max_ratio)
     out["max_vcpus"] = out["vcpus"] + scen.guests.extra_vcpus
     out["share_relative"] = share
     _apply_overrides(out, scen, max_ratio)
     for server in sorted(set(out.loc[out["memory_mib"].isna(), "server"])):
-        problems.append(must_be(f"memory_mib of server {server}", "given in the inventory or in "
-                                f"guests.per_server.{server}.memory_mib", None, scen.source))
+        problems.append(
+            must_be(
+                f"memory_mib of server {server}",
+                f"given in the inventory or in guests.per_server.{server}.memory_mib",
+                None,
+                scen.source,
+            )
+        )
     raise_problems(problems, f"invalid scenario {scen.source}")
     return out
 
@@ -204,8 +239,13 @@ def _apply_overrides(rows: pd.DataFrame, scen: Scenario, max_ratio: float) -> No
             rows.loc[sel, "max_vcpus"] = ov.vcpus + scen.guests.extra_vcpus
 
 
-def build_plan(scenario: Scenario | str | Path, *, inventory: pd.DataFrame | None = None,
-               traces: Any = None, stagger_traces: bool = True) -> ColonyPlanResult:
+def build_plan(
+    scenario: Scenario | str | Path,
+    *,
+    inventory: pd.DataFrame | None = None,
+    traces: Any = None,
+    stagger_traces: bool = True,
+) -> ColonyPlanResult:
     """Assemble, size and check a colony plan.
 
     Parameters
@@ -241,16 +281,21 @@ def build_plan(scenario: Scenario | str | Path, *, inventory: pd.DataFrame | Non
         return _build(scen, inventory, traces, stagger_traces)
     except ValidationError as exc:  # a value that passed the scenario but not the plan schema
         where = scen.source or "scenario"
-        raise_problems(validation_problems(exc, f"{where} (plan assembly)", ColonyPlan),
-                       f"invalid scenario {where}")
+        raise_problems(
+            validation_problems(exc, f"{where} (plan assembly)", ColonyPlan),
+            f"invalid scenario {where}",
+        )
         raise  # pragma: no cover - raise_problems always raises here
 
 
 def _design(scen: Scenario) -> designs.Design:
     where = scen.source or "scenario"
     try:
-        return designs.get_design(scen.design.name, scen.design.overrides,
-                                  scen.resolve(scen.design.file) if scen.design.file else None)
+        return designs.get_design(
+            scen.design.name,
+            scen.design.overrides,
+            scen.resolve(scen.design.file) if scen.design.file else None,
+        )
     except KeyError as exc:
         msg = f"{where}: 'design.name': {exc}"
         raise InputError(msg) from exc
@@ -284,11 +329,21 @@ def _measure(scen: Scenario, inv: pd.DataFrame, sizing_res: Any, traces: Any) ->
 
         t = scen.traces
         assert t is not None
-        traces = join_traces(inv, scen.resolve(t.path), mapping=scen.resolve(t.mapping) if t.mapping else None,
-                             unit=t.unit, interval=t.interval, align=t.align, fold_statistic=t.fold_statistic,
-                             min_overlap_h=t.min_overlap_h, tz=t.tz, start=t.start)
-    meas = measured.measured_sizing(inv, sizing_res, traces, scen.target.composite_statistic,
-                                    scen.target.sizing_bound)
+        traces = join_traces(
+            inv,
+            scen.resolve(t.path),
+            mapping=scen.resolve(t.mapping) if t.mapping else None,
+            unit=t.unit,
+            interval=t.interval,
+            align=t.align,
+            fold_statistic=t.fold_statistic,
+            min_overlap_h=t.min_overlap_h,
+            tz=t.tz,
+            start=t.start,
+        )
+    meas = measured.measured_sizing(
+        inv, sizing_res, traces, scen.target.composite_statistic, scen.target.sizing_bound
+    )
     return traces, meas
 
 
@@ -297,37 +352,49 @@ def _white_space_evidence(meas: Any, ws: Any) -> EvidenceItem:
         return ev.not_evaluated("no traces in the scenario (inventory-only sizing)")
     b = "typical"
     return EvidenceItem(
-        evaluated=True, method="composite vs individual peaks of the servers' own MIPS series, "
-        "seed 003 §2.3", source="colonykit.measured.measured_sizing",
+        evaluated=True,
+        method="composite vs individual peaks of the servers' own MIPS series, seed 003 §2.3",
+        source="colonykit.measured.measured_sizing",
         note=" ".join(meas.notes),
-        values={"sum_of_peaks_mips": ev.clean(meas.sum_of_peaks_mips[b]),
-                "composite_peak_mips": ev.clean(meas.composite_peak_mips[b]),
-                "composite_p95_mips": ev.clean(meas.composite_p95_mips[b]),
-                "composite_mean_mips": ev.clean(meas.composite_mean_mips[b]),
-                "non_coincidence_saving_pct": ev.clean(meas.non_coincidence_saving_pct),
-                "white_space_pct": ev.clean(meas.white_space_pct),
-                "white_space_definition": "100 x (1 - composite mean / composite peak): 1 - utilization "
-                                          "of capacity sized at the composite peak (seed 003 §2.3)",
-                "unit": "mips", "servers": len(meas.instances), "servers_matched": len(meas.servers_matched),
-                "servers_unmatched": len(meas.servers_unmatched),
-                "servers_unmatched_list": ", ".join(meas.servers_unmatched[:20]),
-                "spikes_headroom_capacity_mips": ev.clean(float(ws.capacity_needed)) if ws is not None
-                and hasattr(ws, "capacity_needed") else None})
+        values={
+            "sum_of_peaks_mips": ev.clean(meas.sum_of_peaks_mips[b]),
+            "composite_peak_mips": ev.clean(meas.composite_peak_mips[b]),
+            "composite_p95_mips": ev.clean(meas.composite_p95_mips[b]),
+            "composite_mean_mips": ev.clean(meas.composite_mean_mips[b]),
+            "non_coincidence_saving_pct": ev.clean(meas.non_coincidence_saving_pct),
+            "white_space_pct": ev.clean(meas.white_space_pct),
+            "white_space_definition": "100 x (1 - composite mean / composite peak): 1 - utilization "
+            "of capacity sized at the composite peak (seed 003 §2.3)",
+            "unit": "mips",
+            "servers": len(meas.instances),
+            "servers_matched": len(meas.servers_matched),
+            "servers_unmatched": len(meas.servers_unmatched),
+            "servers_unmatched_list": ", ".join(meas.servers_unmatched[:20]),
+            "spikes_headroom_capacity_mips": ev.clean(float(ws.capacity_needed))
+            if ws is not None and hasattr(ws, "capacity_needed")
+            else None,
+        },
+    )
 
 
 def _sizing_extra(meas: Any, placement: Any) -> dict[str, Scalar]:
     if meas is None:
         return {"sizing_basis": "peaks", "placement": placement.method}
-    out: dict[str, Scalar] = {"sizing_basis": "composite", "statistic": meas.statistic,
-                              "placement": placement.method}
+    out: dict[str, Scalar] = {
+        "sizing_basis": "composite",
+        "statistic": meas.statistic,
+        "placement": placement.method,
+    }
     for b in sizing.BOUNDS:
         out[f"engines_peak_{b}"] = int(meas.engines_peak[b])
         out[f"engines_composite_{b}"] = int(meas.engines_composite[b])
         out[f"sum_of_peaks_mips_{b}"] = ev.clean(meas.sum_of_peaks_mips[b])
         out[f"composite_peak_mips_{b}"] = ev.clean(meas.composite_peak_mips[b])
-    out["engines_saved_typical"] = int(meas.engines_peak["typical"] - meas.engines_composite["typical"])
+    out["engines_saved_typical"] = int(
+        meas.engines_peak["typical"] - meas.engines_composite["typical"]
+    )
     b = meas.instances.attrs.get("bound", "typical")
-    out["engines_peak"] = int(meas.engines_peak[b])            # at the plan's bound (report, CLI)
+    out["engines_peak"] = int(meas.engines_peak[b])  # at the plan's bound (report, CLI)
     out["engines_composite"] = int(meas.engines_composite[b])
     out["sum_of_peaks_mips"] = ev.clean(meas.sum_of_peaks_mips[b])
     out["composite_peak_mips"] = ev.clean(meas.composite_peak_mips[b])
@@ -338,19 +405,37 @@ def _sizing_extra(meas: Any, placement: Any) -> dict[str, Scalar]:
 def _limits(scen: Scenario) -> tuple[float, float, list[Assumption]]:
     """Overcommit limit and channel busy target, with their assumptions."""
     consts = reference.constants()
-    max_ratio = scen.rules.max_memory_overcommit_ratio or reference.constant("max_memory_overcommit_ratio")
+    max_ratio = scen.rules.max_memory_overcommit_ratio or reference.constant(
+        "max_memory_overcommit_ratio"
+    )
     busy_max = scen.rules.channel_max_busy_pct or reference.constant("channel_max_busy_pct")
     out = [
-        Assumption(name="max_memory_overcommit_ratio", value=float(max_ratio), unit="ratio",
-                   source="input" if scen.rules.max_memory_overcommit_ratio else
-                   str(consts.loc["max_memory_overcommit_ratio", "source"])),
-        Assumption(name="channel_max_busy_pct", value=float(busy_max), unit="pct",
-                   source="input" if scen.rules.channel_max_busy_pct else
-                   str(consts.loc["channel_max_busy_pct", "source"])),
+        Assumption(
+            name="max_memory_overcommit_ratio",
+            value=float(max_ratio),
+            unit="ratio",
+            source="input"
+            if scen.rules.max_memory_overcommit_ratio
+            else str(consts.loc["max_memory_overcommit_ratio", "source"]),
+        ),
+        Assumption(
+            name="channel_max_busy_pct",
+            value=float(busy_max),
+            unit="pct",
+            source="input"
+            if scen.rules.channel_max_busy_pct
+            else str(consts.loc["channel_max_busy_pct", "source"]),
+        ),
     ]
     for cname in ("plan_memory_from_source_frac", "plan_max_memory_ratio", "plan_share_relative"):
-        out.append(Assumption(name=cname, value=float(consts.loc[cname, "value"]),
-                              unit=str(consts.loc[cname, "unit"]), source=str(consts.loc[cname, "source"])))
+        out.append(
+            Assumption(
+                name=cname,
+                value=float(consts.loc[cname, "value"]),
+                unit=str(consts.loc[cname, "unit"]),
+                source=str(consts.loc[cname, "source"]),
+            )
+        )
     return float(max_ratio), float(busy_max), out
 
 
@@ -358,11 +443,14 @@ def _application_disk(scen: Scenario, design: designs.Design, inv: pd.DataFrame)
     """Each guest's application disk from the inventory's ``disk_gib`` (issue 10 item 2)."""
     return storage.application_disk(
         inv.loc[inv.index.repeat(inv["count"].astype(int)), "disk_gib"].fillna(0.0).to_numpy(float),
-        design.platform, scen.storage.volume_model)
+        design.platform,
+        scen.storage.volume_model,
+    )
 
 
-def _guests(scen: Scenario, design: designs.Design, rows: pd.DataFrame,
-            app: pd.DataFrame) -> tuple[list[Guest], Any, Any]:
+def _guests(
+    scen: Scenario, design: designs.Design, rows: pd.DataFrame, app: pd.DataFrame
+) -> tuple[list[Guest], Any, Any]:
     """Every guest of the colony, in inventory order; also the network and minidisk layout.
 
     ``app`` is :func:`_application_disk`: each guest's data minidisks or data image.
@@ -375,33 +463,59 @@ def _guests(scen: Scenario, design: designs.Design, rows: pd.DataFrame,
     image_mib = app["image_mib"].to_numpy(np.int64)
     width = 8 - len(scen.guests.userid_prefix)
     if design.platform == "zvm" and n_guests > 10**width - 1:
-        raise InputError(must_be("guests.userid_prefix", f"at most {7 - len(str(n_guests))} characters "
-                                 f"for {n_guests} guests (userids have 8 characters)",
-                                 scen.guests.userid_prefix, where))
+        raise InputError(
+            must_be(
+                "guests.userid_prefix",
+                f"at most {7 - len(str(n_guests))} characters "
+                f"for {n_guests} guests (userids have 8 characters)",
+                scen.guests.userid_prefix,
+                where,
+            )
+        )
     guests: list[Guest] = []
     for gi, r in enumerate(rows.itertuples(index=False)):
         name = layout.guest_name(r.server, r.k)
         stor = layout.guest_storage(design, scen, gi, name, image_of, md, int(image_mib[gi]))
         zvm, xen, nic = layout.guest_platform(design, scen, gi, stor, net, width)
         peak = getattr(r, "peak_mips", None)
-        guests.append(Guest(
-            name=name, source_server=r.server, vcpus=int(r.vcpus), max_vcpus=int(r.max_vcpus),
-            memory_mib=int(r.memory_mib), max_memory_mib=int(r.max_memory_mib),
-            share_relative=int(r.share_relative), mips_sized=float(round(r.mips, 6)),
-            peak_mips=None if peak is None or not math.isfinite(peak) else float(round(peak, 6)),
-            zvm=zvm, xen=xen, storage=stor, network=[nic],
-            tags={"role": r.server, "workload_class": r.workload_class}))
+        guests.append(
+            Guest(
+                name=name,
+                source_server=r.server,
+                vcpus=int(r.vcpus),
+                max_vcpus=int(r.max_vcpus),
+                memory_mib=int(r.memory_mib),
+                max_memory_mib=int(r.max_memory_mib),
+                share_relative=int(r.share_relative),
+                mips_sized=float(round(r.mips, 6)),
+                peak_mips=None
+                if peak is None or not math.isfinite(peak)
+                else float(round(peak, 6)),
+                zvm=zvm,
+                xen=xen,
+                storage=stor,
+                network=[nic],
+                tags={"role": r.server, "workload_class": r.workload_class},
+            )
+        )
     return guests, (net, images, image_of), md
 
 
 def _paging(scen: Scenario, gs: list[Guest], mem_gib: float) -> tuple[float, int, float, int, str]:
     """Paging space [GiB] and volumes of one z/VM LPAR: planned, volumes, rule's figure, VDISK, rule."""
     vdisk = sum(s.size_mib or 0 for g in gs for s in g.storage if s.kind == "vdisk")
-    pres = paging.paging_space([g.memory_mib for g in gs] or [0], mem_gib * MIB_PER_GIB,
-                               vdisk_mib=vdisk, rule=scen.rules.paging_rule)
+    pres = paging.paging_space(
+        [g.memory_mib for g in gs] or [0],
+        mem_gib * MIB_PER_GIB,
+        vdisk_mib=vdisk,
+        rule=scen.rules.paging_rule,
+    )
     rule_gib = float(pres.paging_gib)
-    paging_gib = float(scen.target.paging_gib_per_host) \
-        if scen.target.paging_gib_per_host is not None else float(math.ceil(rule_gib))
+    paging_gib = (
+        float(scen.target.paging_gib_per_host)
+        if scen.target.paging_gib_per_host is not None
+        else float(math.ceil(rule_gib))
+    )
     vols = 0
     if paging_gib > 0:
         pages_per_vol = storage.page_slots_per_volume(scen.target.paging_volume_model)
@@ -417,25 +531,44 @@ class _HostEvidence:
     channels: dict[str, Scalar] = field(default_factory=dict)
 
 
-def _host(scen: Scenario, design: designs.Design, hi: int, gs: list[Guest], n_guests: int,
-          capacity: dict[str, Any], limits: tuple[float, float], image_of: dict[str, str],
-          network_id: str, notes: _HostEvidence) -> Host:
+def _host(
+    scen: Scenario,
+    design: designs.Design,
+    hi: int,
+    gs: list[Guest],
+    n_guests: int,
+    capacity: dict[str, Any],
+    limits: tuple[float, float],
+    image_of: dict[str, str],
+    network_id: str,
+    notes: _HostEvidence,
+) -> Host:
     """One LPAR/host with its guests: real storage, paging, I/O, the directory profile."""
     platform = design.platform
     max_ratio, busy_max = limits
     virt_mib = sum(g.memory_mib for g in gs)
-    dom0_mib = reference.constant("xen_dom0_mib") if platform == "xen" else 0.0  # dom0 memory counts
-    mem_gib = scen.target.memory_gib_per_host or max(1.0, math.ceil((virt_mib + dom0_mib) / MIB_PER_GIB))
+    dom0_mib = (
+        reference.constant("xen_dom0_mib") if platform == "xen" else 0.0
+    )  # dom0 memory counts
+    mem_gib = scen.target.memory_gib_per_host or max(
+        1.0, math.ceil((virt_mib + dom0_mib) / MIB_PER_GIB)
+    )
     hid = f"lpar{hi + 1}" if platform == "zvm" else f"xen{hi + 1}"
-    rules = Rules(max_memory_overcommit_ratio=max_ratio, paging_rule=scen.rules.paging_rule,
-                  channel_max_busy_pct=busy_max,
-                  vdisk_syslim_blocks=scen.target.vdisk_syslim_blocks if platform == "zvm" else None,
-                  tdisk_space_cyl=scen.target.tdisk_space_cyl if platform == "zvm" else None)
+    rules = Rules(
+        max_memory_overcommit_ratio=max_ratio,
+        paging_rule=scen.rules.paging_rule,
+        channel_max_busy_pct=busy_max,
+        vdisk_syslim_blocks=scen.target.vdisk_syslim_blocks if platform == "zvm" else None,
+        tdisk_space_cyl=scen.target.tdisk_space_cyl if platform == "zvm" else None,
+    )
     io = None
     if scen.io is not None:
         share_frac = len(gs) / n_guests if n_guests else 0.0
-        io = HostIO(io_rate_per_s=float(scen.io.io_rate_per_s * share_frac),
-                    connect_ms=scen.io.connect_ms, paths=scen.io.paths_per_host)
+        io = HostIO(
+            io_rate_per_s=float(scen.io.io_rate_per_s * share_frac),
+            connect_ms=scen.io.connect_ms,
+            paths=scen.io.paths_per_host,
+        )
         busy = channel_busy(io, busy_max)
         notes.channels.update({f"{hid}.{k}": ev.clean(v) for k, v in busy.items()})
         notes.channels[f"{hid}.io_rate_per_s"] = ev.clean(io.io_rate_per_s)
@@ -446,20 +579,34 @@ def _host(scen: Scenario, design: designs.Design, hi: int, gs: list[Guest], n_gu
         notes.paging[f"{hid}.rule_paging_gib"] = ev.clean(rule_gib)
         notes.paging[f"{hid}.vdisk_mib"] = vdisk
         shared = [c for c in design.components if c.shared and c.counted]
-        profiles.append(Profile(
-            name=scen.guests.profile,
-            links=[Link(image=image_of[c.id], vdev=c.vdev.upper(), mode="RR") for c in shared],
-            nics=[NicRef(network=network_id, vdev=scen.network.nic_vdev)]))
+        profiles.append(
+            Profile(
+                name=scen.guests.profile,
+                links=[Link(image=image_of[c.id], vdev=c.vdev.upper(), mode="RR") for c in shared],
+                nics=[NicRef(network=network_id, vdev=scen.network.nic_vdev)],
+            )
+        )
     return Host(
-        id=hid, platform=platform,
-        capacity=Capacity(cpu_type="IFL" if platform == "zvm" else "core", memory_gib=float(mem_gib),
-                          paging_gib=float(paging_gib), paging_volumes=int(paging_vols),
-                          paging_volume_model=scen.target.paging_volume_model, **capacity),
-        rules=rules, io=io, profiles=profiles, guests=gs)
+        id=hid,
+        platform=platform,
+        capacity=Capacity(
+            cpu_type="IFL" if platform == "zvm" else "core",
+            memory_gib=float(mem_gib),
+            paging_gib=float(paging_gib),
+            paging_volumes=int(paging_vols),
+            paging_volume_model=scen.target.paging_volume_model,
+            **capacity,
+        ),
+        rules=rules,
+        io=io,
+        profiles=profiles,
+        guests=gs,
+    )
 
 
-def _build(scen: Scenario, inventory: pd.DataFrame | None, traces: Any,
-           stagger_traces: bool = True) -> ColonyPlanResult:
+def _build(
+    scen: Scenario, inventory: pd.DataFrame | None, traces: Any, stagger_traces: bool = True
+) -> ColonyPlanResult:
     design = _design(scen)
     inv = _inventory(scen, inventory)
     sizing_res = _size(scen, inv)
@@ -476,40 +623,77 @@ def _build(scen: Scenario, inventory: pd.DataFrame | None, traces: Any,
     if meas is not None and xen is None:
         place = placement.place_measured(scen, rows, sizing_res, meas, max_ratio)
     else:
-        place = placement.place_balanced(scen, rows, sizing_res,
-                                         engines=xen.cores_needed if xen is not None else None)
+        place = placement.place_balanced(
+            scen, rows, sizing_res, engines=xen.cores_needed if xen is not None else None
+        )
     assumptions.append(_cpus_assumption(scen, sizing_res, place, meas, xen))
     if meas is not None and xen is None:
-        assumptions.append(Assumption(
-            name="max_engines_per_host", value=placement.max_engines_per_host(scen, sizing_res),
-            unit="engines", source="input" if scen.target.max_engines_per_host else
-            str(reference.constants().loc["measured_max_engines_per_host", "source"])))
+        assumptions.append(
+            Assumption(
+                name="max_engines_per_host",
+                value=placement.max_engines_per_host(scen, sizing_res),
+                unit="engines",
+                source="input"
+                if scen.target.max_engines_per_host
+                else str(reference.constants().loc["measured_max_engines_per_host", "source"]),
+            )
+        )
 
     app = _application_disk(scen, design, inv)
     guests, (net, images, image_of), md = _guests(scen, design, rows, app)
     notes = _HostEvidence()
-    hosts = [_host(scen, design, hi, [g for g, p in zip(guests, place.host_of, strict=True) if p == hi],
-                   len(guests), {"cpus": place.cpus[hi], "mips_usable": place.mips_usable[hi],
-                                 "composite_peak_mips": place.composite_peak_mips[hi],
-                                 "composite_p95_mips": place.composite_p95_mips[hi]},
-                   (max_ratio, busy_max), image_of, net.network.id, notes)
-             for hi in range(place.hosts)]
-    comparison = designs.compare(max(len(guests), 1), overrides={design.name: dict(scen.design.overrides)},
-                                 path=scen.resolve(scen.design.file) if scen.design.file else None)
+    hosts = [
+        _host(
+            scen,
+            design,
+            hi,
+            [g for g, p in zip(guests, place.host_of, strict=True) if p == hi],
+            len(guests),
+            {
+                "cpus": place.cpus[hi],
+                "mips_usable": place.mips_usable[hi],
+                "composite_peak_mips": place.composite_peak_mips[hi],
+                "composite_p95_mips": place.composite_p95_mips[hi],
+            },
+            (max_ratio, busy_max),
+            image_of,
+            net.network.id,
+            notes,
+        )
+        for hi in range(place.hosts)
+    ]
+    comparison = designs.compare(
+        max(len(guests), 1),
+        overrides={design.name: dict(scen.design.overrides)},
+        path=scen.resolve(scen.design.file) if scen.design.file else None,
+    )
     assumptions += ev.design_assumptions(design)
     headroom = scen.traces.headroom_pct if scen.traces is not None else None  # None: the constant
     ws = whitespace.analyze(meas.guest_mips, headroom_pct=headroom) if meas is not None else None
     plan_doc = ColonyPlan(
-        metadata=Metadata(name=scen.name, generated_by=f"colonykit {__version__}", design=design.name,
-                          platform=design.platform, volume_model=scen.storage.volume_model,
-                          scenario=scen.source, inputs_sha256=inputs_sha256(scen)),
-        images=images, networks=[net.network], hosts=hosts,
+        metadata=Metadata(
+            name=scen.name,
+            generated_by=f"colonykit {__version__}",
+            design=design.name,
+            platform=design.platform,
+            volume_model=scen.storage.volume_model,
+            scenario=scen.source,
+            inputs_sha256=inputs_sha256(scen),
+        ),
+        images=images,
+        networks=[net.network],
+        hosts=hosts,
         evidence=Evidence(
             sizing=ev.sizing_evidence(sizing_res, bound, _sizing_extra(meas, place)),
-            white_space=_white_space_evidence(meas, ws), paging=_paging_evidence(design, notes),
+            white_space=_white_space_evidence(meas, ws),
+            paging=_paging_evidence(design, notes),
             channels=_channel_evidence(scen, notes),
-            design=_design_evidence(design, app, comparison, len(md.volsers), scen.storage.volume_model),
-            memory=ev.memory_evidence(hosts, max_ratio), assumptions=assumptions),
+            design=_design_evidence(
+                design, app, comparison, len(md.volsers), scen.storage.volume_model
+            ),
+            memory=ev.memory_evidence(hosts, max_ratio),
+            assumptions=assumptions,
+        ),
     )
     plan_doc.findings = check_plan(plan_doc)
     extras: dict[str, Any] = {"trace_notes": list(place.notes)}
@@ -517,52 +701,97 @@ def _build(scen: Scenario, inventory: pd.DataFrame | None, traces: Any,
     if chan is not None:
         extras["channels"] = chan
     if meas is not None:
-        extras.update({"join": join, "measured": meas, "whitespace": ws, "demand": meas.guest_mips,
-                       "placement": place, "packing": place.packing})
+        extras.update(
+            {
+                "join": join,
+                "measured": meas,
+                "whitespace": ws,
+                "demand": meas.guest_mips,
+                "placement": place,
+                "packing": place.packing,
+            }
+        )
         more = ev.trace_extras(meas.guest_mips, ws, stagger=stagger_traces)
         extras["trace_notes"] = list(meas.notes) + extras["trace_notes"] + more.pop("trace_notes")
         extras.update(more)
-    return ColonyPlanResult(plan=plan_doc, design=design, comparison=comparison, sizing=sizing_res,
-                            scenario=scen, extras=extras)
+    return ColonyPlanResult(
+        plan=plan_doc,
+        design=design,
+        comparison=comparison,
+        sizing=sizing_res,
+        scenario=scen,
+        extras=extras,
+    )
 
 
-def _cpus_assumption(scen: Scenario, sizing_res: Any, place: Any, meas: Any, xen: Any) -> Assumption:
+def _cpus_assumption(
+    scen: Scenario, sizing_res: Any, place: Any, meas: Any, xen: Any
+) -> Assumption:
     bound = scen.target.sizing_bound
     if scen.target.cpus_per_host:
         source = "input"
     elif xen is not None:
-        source = (f"colonykit.sizing.size_xen_hosts: {xen.cores_needed} x86 cores ({xen.host_model}; "
-                  f"{'; '.join(xen.assumptions)}) ÷ {place.hosts} host(s)")
+        source = (
+            f"colonykit.sizing.size_xen_hosts: {xen.cores_needed} x86 cores ({xen.host_model}; "
+            f"{'; '.join(xen.assumptions)}) ÷ {place.hosts} host(s)"
+        )
     elif meas is not None:
-        source = "fewest engines whose usable MIPS hold the LPAR's composite peak (colonykit.measured)"
+        source = (
+            "fewest engines whose usable MIPS hold the LPAR's composite peak (colonykit.measured)"
+        )
     else:
         source = f"sizing: {sizing_res.engines[bound]} engines ({bound}) ÷ {place.hosts} host(s), rounded up"
-    return Assumption(name="cpus_per_host", value=int(max(place.cpus)),
-                      unit="x86 cores" if xen is not None else "engines", source=source)
+    return Assumption(
+        name="cpus_per_host",
+        value=int(max(place.cpus)),
+        unit="x86 cores" if xen is not None else "engines",
+        source=source,
+    )
 
 
-def _design_evidence(design: designs.Design, app: pd.DataFrame, comparison: pd.DataFrame,
-                     minidisk_volumes: int, volume_model: str) -> EvidenceItem:
+def _design_evidence(
+    design: designs.Design,
+    app: pd.DataFrame,
+    comparison: pd.DataFrame,
+    minidisk_volumes: int,
+    volume_model: str,
+) -> EvidenceItem:
     """The design's disk figures plus the inventory's application disk (``disk_gib``)."""
     item = ev.design_evidence(design, comparison.loc[design.name], minidisk_volumes, volume_model)
-    item.values.update({
-        "application_disk_gib": ev.clean(float(app["disk_gib"].sum())),
-        "application_data_cyl": int(app["data_cyl"].sum()), "application_image_mib": int(app["image_mib"].sum()),
-        "total_with_application_gib": ev.clean(float(comparison.loc[design.name, "total_gib"])
-                                               + float(app["capacity_gib"].sum()))})
+    item.values.update(
+        {
+            "application_disk_gib": ev.clean(float(app["disk_gib"].sum())),
+            "application_data_cyl": int(app["data_cyl"].sum()),
+            "application_image_mib": int(app["image_mib"].sum()),
+            "total_with_application_gib": ev.clean(
+                float(comparison.loc[design.name, "total_gib"]) + float(app["capacity_gib"].sum())
+            ),
+        }
+    )
     return item
 
 
 def _paging_evidence(design: designs.Design, notes: _HostEvidence) -> EvidenceItem:
     if design.platform == "xen":
-        return EvidenceItem(evaluated=False, applicable=False,
-                            note="not applicable: Xen hosts have no z/VM paging space")
-    return EvidenceItem(evaluated=True, method=f"paging rule {notes.paging_rule}",
-                        source="colonykit.paging.paging_space", values=notes.paging)
+        return EvidenceItem(
+            evaluated=False,
+            applicable=False,
+            note="not applicable: Xen hosts have no z/VM paging space",
+        )
+    return EvidenceItem(
+        evaluated=True,
+        method=f"paging rule {notes.paging_rule}",
+        source="colonykit.paging.paging_space",
+        values=notes.paging,
+    )
 
 
 def _channel_evidence(scen: Scenario, notes: _HostEvidence) -> EvidenceItem:
     if scen.io is None:
         return ev.not_evaluated("no 'io' section in the scenario (I/O rate and connect time)")
-    return EvidenceItem(evaluated=True, method="channel busy = connect time × I/O rate (seed 003 §8.10.3)",
-                        source="colonykit.channels.channel_load", values=notes.channels)
+    return EvidenceItem(
+        evaluated=True,
+        method="channel busy = connect time × I/O rate (seed 003 §8.10.3)",
+        source="colonykit.channels.channel_load",
+        values=notes.channels,
+    )

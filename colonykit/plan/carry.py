@@ -49,33 +49,73 @@ def feilong_losses(plan: ColonyPlan) -> list[Loss]:
             if z is None:
                 continue
             if g.share_relative != FEILONG_SHARE_UNIT * g.vcpus:
-                out.append(Loss("feilong", g.name, f"SHARE RELATIVE {g.share_relative} (Feilong's "
-                                f"schema refuses a blank in cshare; it writes SHARE RELATIVE "
-                                f"{FEILONG_SHARE_UNIT} x {g.vcpus} vCPU = {FEILONG_SHARE_UNIT * g.vcpus})"))
+                out.append(
+                    Loss(
+                        "feilong",
+                        g.name,
+                        f"SHARE RELATIVE {g.share_relative} (Feilong's "
+                        f"schema refuses a blank in cshare; it writes SHARE RELATIVE "
+                        f"{FEILONG_SHARE_UNIT} x {g.vcpus} vCPU = {FEILONG_SHARE_UNIT * g.vcpus})",
+                    )
+                )
             kinds = [s.kind for s in g.storage]
             for s in g.storage:
                 if s.kind == "tdisk":
-                    out.append(Loss("feilong", g.name, f"T-disk {s.vdev} ({s.size_cyl} cyl): Feilong "
-                                    "has no T-DISK; a swap minidisk of that size comes from the disk pool"))
-                elif s.kind == "vdisk" and kinds.count("vdisk") + kinds.count("mdisk") + kinds.count("tdisk") > 1:
-                    out.append(Loss("feilong", g.name, f"V-DISK {s.vdev} ({s.size_mib} MiB): Feilong "
-                                    "makes a VDISK only when the swap disk is the guest's only disk; "
-                                    "here it becomes a swap minidisk from the disk pool"))
+                    out.append(
+                        Loss(
+                            "feilong",
+                            g.name,
+                            f"T-disk {s.vdev} ({s.size_cyl} cyl): Feilong "
+                            "has no T-DISK; a swap minidisk of that size comes from the disk pool",
+                        )
+                    )
+                elif (
+                    s.kind == "vdisk"
+                    and kinds.count("vdisk") + kinds.count("mdisk") + kinds.count("tdisk") > 1
+                ):
+                    out.append(
+                        Loss(
+                            "feilong",
+                            g.name,
+                            f"V-DISK {s.vdev} ({s.size_mib} MiB): Feilong "
+                            "makes a VDISK only when the swap disk is the guest's only disk; "
+                            "here it becomes a swap minidisk from the disk pool",
+                        )
+                    )
                 elif s.kind == "mdisk":
-                    out.append(Loss("feilong", g.name, f"placement of {s.vdev} on {s.volser} at cylinder "
-                                    f"{s.start_cyl}: Feilong allocates from disk pool {s.pool}"))
+                    out.append(
+                        Loss(
+                            "feilong",
+                            g.name,
+                            f"placement of {s.vdev} on {s.volser} at cylinder "
+                            f"{s.start_cyl}: Feilong allocates from disk pool {s.pool}",
+                        )
+                    )
             if z.options:
-                out.append(Loss("feilong", g.name, f"OPTION {' '.join(z.options)} (no field; put it "
-                                "in the user profile)"))
+                out.append(
+                    Loss(
+                        "feilong",
+                        g.name,
+                        f"OPTION {' '.join(z.options)} (no field; put it in the user profile)",
+                    )
+                )
             if z.namesave:
                 out.append(Loss("feilong", g.name, f"NAMESAVE {' '.join(z.namesave)} (no field)"))
             if z.privclass != "G":
-                out.append(Loss("feilong", g.name, f"privilege class {z.privclass} (Feilong writes G)"))
+                out.append(
+                    Loss("feilong", g.name, f"privilege class {z.privclass} (Feilong writes G)")
+                )
             if z.machine != "ESA":
                 out.append(Loss("feilong", g.name, f"MACHINE {z.machine} (no field)"))
             if any(n.ip for n in g.network):
-                out.append(Loss("feilong", g.name, "static IP address (Feilong's interface API needs an "
-                                "os_version it supports; the cloud-init network-config carries it)"))
+                out.append(
+                    Loss(
+                        "feilong",
+                        g.name,
+                        "static IP address (Feilong's interface API needs an "
+                        "os_version it supports; the cloud-init network-config carries it)",
+                    )
+                )
     return out
 
 
@@ -92,27 +132,52 @@ def libvirt_losses(plan: ColonyPlan) -> list[Loss]:
         for g in host.guests:
             for s in g.storage:
                 if s.kind == "vdisk":
-                    out.append(Loss("libvirt", g.name, f"V-DISK {s.vdev} ({s.size_mib} MiB swap in host "
-                                    "storage): libvirt has no in-memory disk; a transient swap image "
-                                    "file instead"))
+                    out.append(
+                        Loss(
+                            "libvirt",
+                            g.name,
+                            f"V-DISK {s.vdev} ({s.size_mib} MiB swap in host "
+                            "storage): libvirt has no in-memory disk; a transient swap image "
+                            "file instead",
+                        )
+                    )
                 elif s.kind == "tdisk":
-                    out.append(Loss("libvirt", g.name, f"T-disk {s.vdev}: a transient swap image file "
-                                    "(changes discarded when the domain stops)"))
+                    out.append(
+                        Loss(
+                            "libvirt",
+                            g.name,
+                            f"T-disk {s.vdev}: a transient swap image file "
+                            "(changes discarded when the domain stops)",
+                        )
+                    )
                 elif s.kind == "shared":
-                    out.append(Loss("libvirt", g.name, f"minidisk LINK {s.vdev} RR: a read-only "
-                                    "shareable image file instead"))
+                    out.append(
+                        Loss(
+                            "libvirt",
+                            g.name,
+                            f"minidisk LINK {s.vdev} RR: a read-only shareable image file instead",
+                        )
+                    )
             if g.zvm is not None:
                 z = g.zvm
                 if z.ipl and not any(s.vdev == z.ipl for s in g.storage):
-                    out.append(Loss("libvirt", g.name, f"IPL of NSS {z.ipl}: boots the root disk instead"))
+                    out.append(
+                        Loss("libvirt", g.name, f"IPL of NSS {z.ipl}: boots the root disk instead")
+                    )
                 if z.namesave:
                     out.append(Loss("libvirt", g.name, f"NAMESAVE {' '.join(z.namesave)} (DCSS)"))
                 if z.options:
                     out.append(Loss("libvirt", g.name, f"OPTION {' '.join(z.options)}"))
     for n in plan.networks:
         if n.zvm is not None:
-            out.append(Loss("libvirt", "*", f"VSWITCH {n.zvm.vswitch}: a host bridge named {n.id} "
-                            "(create it on the KVM host)"))
+            out.append(
+                Loss(
+                    "libvirt",
+                    "*",
+                    f"VSWITCH {n.zvm.vswitch}: a host bridge named {n.id} "
+                    "(create it on the KVM host)",
+                )
+            )
     return out
 
 

@@ -47,8 +47,7 @@ class Metadata(_Model):
     generated_by: str = Field(description="colonykit version that produced the plan.")
     design: Ident = Field(description="Colony design (see `colonykit designs`).")
     platform: Literal["zvm", "xen"] = Field(description="Hypervisor platform: z/VM or Xen.")
-    volume_model: DasdModel = Field(
-        "3390-9", description="3390 model of the minidisk volumes.")
+    volume_model: DasdModel = Field("3390-9", description="3390 model of the minidisk volumes.")
     scenario: str = Field("", description="Scenario file the plan came from.")
     inputs_sha256: str = Field("", description="SHA-256 of the scenario and its input files.")
 
@@ -60,7 +59,9 @@ class ZvmDisk(_Model):
     vdev: Hex4 = Field(description="Virtual device address (4 hex digits).")
     devtype: Literal["3390"] = Field("3390", description="Device type of the minidisk volume.")
     volser: Volser = Field(description="Volume serial of the DASD volume.")
-    start_cyl: int = Field(ge=1, le=MAX_CYLINDERS, description="First cylinder (cylinder 0 holds the label).")
+    start_cyl: int = Field(
+        ge=1, le=MAX_CYLINDERS, description="First cylinder (cylinder 0 holds the label)."
+    )
     count_cyl: int = Field(ge=1, le=MAX_CYLINDERS, description="Size in 3390 cylinders.")
 
 
@@ -68,7 +69,9 @@ class XenImage(_Model):
     """A file or block device holding a Xen disk image."""
 
     target: pt.AbsPath = Field(description="Path of the image on the host.")
-    format: Literal["raw", "qcow", "qcow2", "vhd", "qed"] = Field("raw", description="Image format (xl disk `format=`).")
+    format: Literal["raw", "qcow", "qcow2", "vhd", "qed"] = Field(
+        "raw", description="Image format (xl disk `format=`)."
+    )
 
 
 class NfsExport(_Model):
@@ -96,8 +99,12 @@ class Image(_Model):
 class ZvmNetwork(_Model):
     """z/VM specifics of a network: the VSWITCH and the NIC type."""
 
-    vswitch: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9$#@]{1,8}$")] = Field(description="VSWITCH name (1-8 characters A-Z 0-9 $ # @).")
-    nic_type: Literal["QDIO", "HIPERS"] = Field("QDIO", description="Type of the guests' NICs (NICDEF TYPE).")
+    vswitch: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9$#@]{1,8}$")] = Field(
+        description="VSWITCH name (1-8 characters A-Z 0-9 $ # @)."
+    )
+    nic_type: Literal["QDIO", "HIPERS"] = Field(
+        "QDIO", description="Type of the guests' NICs (NICDEF TYPE)."
+    )
 
 
 class XenNetwork(_Model):
@@ -118,37 +125,59 @@ class Network(_Model):
 class Capacity(_Model):
     """Real resources of one host or LPAR."""
 
-    cpus: int = Field(ge=1, le=MAX_CORES, description="Real engines (IFLs for z/VM, cores for Xen).")
+    cpus: int = Field(
+        ge=1, le=MAX_CORES, description="Real engines (IFLs for z/VM, cores for Xen)."
+    )
     cpu_type: pt.CpuType = Field("IFL", description="Engine type (IFL on IBM Z).")
     memory_gib: float = Field(gt=0, description="Real storage [GiB].")
     paging_gib: float = Field(0.0, ge=0, description="Paging space on DASD [GiB] (z/VM).")
     paging_volumes: int = Field(0, ge=0, description="Paging volumes.")
-    paging_volume_model: DasdModel = Field("3390-9", description="3390 model of the paging volumes.")
+    paging_volume_model: DasdModel = Field(
+        "3390-9", description="3390 model of the paging volumes."
+    )
     mips_usable: float | None = Field(
-        None, ge=0, description="Guest MIPS the host carries at its target utilization after CP "
-        "and idle-guest overhead (z/VM; None when not sized in MIPS).")
+        None,
+        ge=0,
+        description="Guest MIPS the host carries at its target utilization after CP "
+        "and idle-guest overhead (z/VM; None when not sized in MIPS).",
+    )
     composite_peak_mips: float | None = Field(
-        None, ge=0, description="Peak over time of the placed guests' summed MIPS series.")
+        None, ge=0, description="Peak over time of the placed guests' summed MIPS series."
+    )
     composite_p95_mips: float | None = Field(
-        None, ge=0, description="95th percentile over time of the placed guests' summed MIPS series.")
+        None,
+        ge=0,
+        description="95th percentile over time of the placed guests' summed MIPS series.",
+    )
 
 
 class Rules(_Model):
     """Limits a host is checked against."""
 
     max_memory_overcommit_ratio: float = Field(gt=0, description="Σ guest virtual ÷ real storage.")
-    paging_rule: str = Field("velocity", description="Paging-space rule the host is checked against (a row of paging_rules.csv).")  # paging.DEFAULT_RULE (docs/io.md: why); "sg24-6824" still loads
-    channel_max_busy_pct: float = Field(50.0, gt=0, le=100, description="Target maximum busy per channel path [%].")
+    paging_rule: str = Field(
+        "velocity",
+        description="Paging-space rule the host is checked against (a row of paging_rules.csv).",
+    )  # paging.DEFAULT_RULE (docs/io.md: why); "sg24-6824" still loads
+    channel_max_busy_pct: float = Field(
+        50.0, gt=0, le=100, description="Target maximum busy per channel path [%]."
+    )
     vdisk_syslim_blocks: int | None = Field(
-        None, ge=0, description="SET VDISK SYSLIM of the LPAR [512-byte blocks] (CK020); None: not checked.")
+        None,
+        ge=0,
+        description="SET VDISK SYSLIM of the LPAR [512-byte blocks] (CK020); None: not checked.",
+    )
     tdisk_space_cyl: int | None = Field(
-        None, ge=0, description="TDISK space of the LPAR [cyl] (CK021); None: not checked.")
+        None, ge=0, description="TDISK space of the LPAR [cyl] (CK021); None: not checked."
+    )
 
 
 class HostIO(_Model):
     """DASD I/O load of a host, for the channel-busy check."""
 
-    io_rate_per_s: float = Field(ge=0, description="DASD I/O rate of the host's guests [per second].")
+    io_rate_per_s: float = Field(
+        ge=0, description="DASD I/O rate of the host's guests [per second]."
+    )
     connect_ms: float = Field(gt=0, description="Connect time per I/O [ms].")
     paths: int = Field(1, ge=1, description="Channel paths to the DASD.")
 
@@ -187,32 +216,57 @@ class StorageItem(_Model):
 
     id: Ident = Field(description="Component id of the design.")
     role: pt.Word = Field(description="What the disk holds (e.g. root, swap, data).")
-    kind: Literal["shared", "mdisk", "tdisk", "vdisk", "image", "nfs"] = Field(description="Kind of disk (see the class description).")
+    kind: Literal["shared", "mdisk", "tdisk", "vdisk", "image", "nfs"] = Field(
+        description="Kind of disk (see the class description)."
+    )
     access: Literal["ro", "rw"] = Field(description="Read-only or read-write.")
     vdev: Annotated[str, StringConstraints(pattern=r"^(?:[0-9A-F]{4}|xvd[a-z]{1,2}|nfs)$")] = Field(
-        description="z/VM virtual device (4 hex digits), Xen vdev (xvda…) or 'nfs'.")
+        description="z/VM virtual device (4 hex digits), Xen vdev (xvda…) or 'nfs'."
+    )
     mount: pt.MountPoint = Field("", description="Mount point in the guest.")
     fs: pt.FsType = Field("", description="File system type.")
     image: Ident | None = Field(None, description="Id of the shared image (kind shared).")
-    size_mib: int | None = Field(None, ge=1, le=int(MAX_TABLE_VALUE), description="Size [MiB] (VDISK, Xen image).")
-    size_cyl: int | None = Field(None, ge=1, le=MAX_CYLINDERS, description="Size [3390 cylinders] (minidisk, T-disk).")
+    size_mib: int | None = Field(
+        None, ge=1, le=int(MAX_TABLE_VALUE), description="Size [MiB] (VDISK, Xen image)."
+    )
+    size_cyl: int | None = Field(
+        None, ge=1, le=MAX_CYLINDERS, description="Size [3390 cylinders] (minidisk, T-disk)."
+    )
     volser: Volser | None = Field(None, description="Volume serial of a private minidisk.")
-    start_cyl: int | None = Field(None, ge=1, le=MAX_CYLINDERS, description="First cylinder of a private minidisk (cylinder 0 holds the label).")
-    pool: pt.DiskPool | None = Field(None, description="Disk pool (Feilong `disk_pool`, e.g. ECKD:POOL1).")
-    target: pt.StorageTarget | None = Field(None, description="Image path or NFS server:path (Xen).")
+    start_cyl: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_CYLINDERS,
+        description="First cylinder of a private minidisk (cylinder 0 holds the label).",
+    )
+    pool: pt.DiskPool | None = Field(
+        None, description="Disk pool (Feilong `disk_pool`, e.g. ECKD:POOL1)."
+    )
+    target: pt.StorageTarget | None = Field(
+        None, description="Image path or NFS server:path (Xen)."
+    )
 
 
 class ZvmGuest(_Model):
     """z/VM specifics of a guest (USER entry)."""
 
     userid: Userid = Field(description="z/VM userid (1-8 characters).")
-    password: pt.Password = Field("XXXXXXXX", description="Directory password (a placeholder by default; files holding it are written 0600).")
+    password: pt.Password = Field(
+        "XXXXXXXX",
+        description="Directory password (a placeholder by default; files holding it are written 0600).",
+    )
     profile: Userid | None = Field(None, description="Directory PROFILE the USER entry includes.")
     ipl: pt.IplTarget = Field(description="IPL device (vdev) or NSS name.")
-    machine: Literal["ESA", "XA", "XC", "Z"] = Field("ESA", description="Virtual machine architecture (MACHINE).")
+    machine: Literal["ESA", "XA", "XC", "Z"] = Field(
+        "ESA", description="Virtual machine architecture (MACHINE)."
+    )
     privclass: pt.PrivClass = Field("G", description="CP privilege classes.")
-    options: list[pt.OptionKeyword] = Field(default_factory=list, description="Directory OPTION operands.")
-    namesave: list[pt.NssName] = Field(default_factory=list, description="Restricted NSS/DCSS names.")
+    options: list[pt.OptionKeyword] = Field(
+        default_factory=list, description="Directory OPTION operands."
+    )
+    namesave: list[pt.NssName] = Field(
+        default_factory=list, description="Restricted NSS/DCSS names."
+    )
 
 
 class XenGuest(_Model):
@@ -221,7 +275,9 @@ class XenGuest(_Model):
     type: Literal["pv", "pvh", "hvm"] = Field("pvh", description="Guest type (xl `type=`).")
     kernel: pt.AbsPath | None = Field(None, description="Kernel on the host (direct kernel boot).")
     ramdisk: pt.AbsPath | None = Field(None, description="Initial ramdisk on the host.")
-    root: pt.KernelArgs | None = Field(None, description="Root device argument of the kernel (xl `root=`).")
+    root: pt.KernelArgs | None = Field(
+        None, description="Root device argument of the kernel (xl `root=`)."
+    )
     extra: pt.KernelArgs | None = Field(None, description="Further kernel arguments (xl `extra=`).")
 
 
@@ -240,18 +296,37 @@ class Guest(_Model):
     name: GuestName = Field(description="Guest name (lower case, a-z 0-9 -).")
     source_server: str = Field("", description="Inventory server the guest replaces.")
     vcpus: int = Field(ge=1, le=MAX_VCPUS, description="Virtual CPUs at logon.")
-    max_vcpus: int = Field(ge=1, le=MAX_VCPUS, description="Most virtual CPUs the guest may define.")
-    memory_mib: int = Field(ge=1, le=MAX_GUEST_MEMORY_MIB, description="Virtual storage at logon [MiB].")
-    max_memory_mib: int = Field(ge=1, le=MAX_GUEST_MEMORY_MIB, description="Most virtual storage the guest may define [MiB].")
-    share_relative: int = Field(100, ge=1, le=10000, description="Relative CPU share (z/VM SHARE RELATIVE; Xen credit weight).")
+    max_vcpus: int = Field(
+        ge=1, le=MAX_VCPUS, description="Most virtual CPUs the guest may define."
+    )
+    memory_mib: int = Field(
+        ge=1, le=MAX_GUEST_MEMORY_MIB, description="Virtual storage at logon [MiB]."
+    )
+    max_memory_mib: int = Field(
+        ge=1,
+        le=MAX_GUEST_MEMORY_MIB,
+        description="Most virtual storage the guest may define [MiB].",
+    )
+    share_relative: int = Field(
+        100,
+        ge=1,
+        le=10000,
+        description="Relative CPU share (z/VM SHARE RELATIVE; Xen credit weight).",
+    )
     mips_sized: float = Field(0.0, ge=0, description="MIPS the sizing gave this guest.")
     peak_mips: float | None = Field(
-        None, ge=0, description="Peak of the guest's own measured MIPS series (typical bound).")
+        None, ge=0, description="Peak of the guest's own measured MIPS series (typical bound)."
+    )
     zvm: ZvmGuest | None = Field(None, description="z/VM specifics (USER entry).")
     xen: XenGuest | None = Field(None, description="Xen specifics (xl.cfg).")
-    storage: list[StorageItem] = Field(default_factory=list, description="The guest's disks, in the design's order.")
+    storage: list[StorageItem] = Field(
+        default_factory=list, description="The guest's disks, in the design's order."
+    )
     network: list[GuestNic] = Field(default_factory=list, description="The guest's NICs.")
-    tags: dict[str, str] = Field(default_factory=dict, description="Free labels (role, workload class) for inventories such as Ansible groups.")
+    tags: dict[str, str] = Field(
+        default_factory=dict,
+        description="Free labels (role, workload class) for inventories such as Ansible groups.",
+    )
 
 
 class Host(_Model):
@@ -262,7 +337,9 @@ class Host(_Model):
     capacity: Capacity = Field(description="Real resources of the host.")
     rules: Rules = Field(description="Limits the host is checked against.")
     io: HostIO | None = Field(None, description="DASD I/O load, for the channel-busy check.")
-    profiles: list[Profile] = Field(default_factory=list, description="Directory profiles the guests include (z/VM).")
+    profiles: list[Profile] = Field(
+        default_factory=list, description="Directory profiles the guests include (z/VM)."
+    )
     guests: list[Guest] = Field(default_factory=list, description="The guests placed on the host.")
 
 
@@ -274,7 +351,9 @@ class EvidenceItem(_Model):
     method: str = Field("", description="How it was computed.")
     source: str = Field("", description="The model's source (publication, section).")
     note: str = Field("", description="What it says, or why it was not computed.")
-    values: dict[str, Scalar] = Field(default_factory=dict, description="The figures, by name (units in the names).")
+    values: dict[str, Scalar] = Field(
+        default_factory=dict, description="The figures, by name (units in the names)."
+    )
 
 
 class Assumption(_Model):
@@ -290,18 +369,27 @@ class Evidence(_Model):
     """Why the plan has the size it has."""
 
     sizing: EvidenceItem = Field(description="WLF CPU sizing.")
-    white_space: EvidenceItem = Field(description="Composite (white space) analysis of the measured traces.")
+    white_space: EvidenceItem = Field(
+        description="Composite (white space) analysis of the measured traces."
+    )
     paging: EvidenceItem = Field(description="Paging space against the rules.")
     channels: EvidenceItem = Field(description="Channel path load.")
     design: EvidenceItem = Field(description="Disk figures of the chosen design.")
-    memory: EvidenceItem = Field(default_factory=lambda: EvidenceItem(evaluated=False, note="not computed"), description="Memory overcommit per host.")
-    assumptions: list[Assumption] = Field(default_factory=list, description="Every constant the plan used, with its source.")
+    memory: EvidenceItem = Field(
+        default_factory=lambda: EvidenceItem(evaluated=False, note="not computed"),
+        description="Memory overcommit per host.",
+    )
+    assumptions: list[Assumption] = Field(
+        default_factory=list, description="Every constant the plan used, with its source."
+    )
 
 
 class Finding(_Model):
     """A coded check result (see the module docstring for the codes)."""
 
-    code: Annotated[str, StringConstraints(pattern=r"^CK[0-9]{3}$")] = Field(description="Check code (CK001 ...).")
+    code: Annotated[str, StringConstraints(pattern=r"^CK[0-9]{3}$")] = Field(
+        description="Check code (CK001 ...)."
+    )
     severity: Severity = Field(description="error or warning.")
     message: str = Field(description="What was found and what to do.")
     path: str = Field("", description="Plan path the finding is about.")
@@ -314,7 +402,9 @@ class ColonyPlan(_Model):
     kind: Literal["ColonyPlan"] = Field(PLAN_KIND, description="Document kind.")
     metadata: Metadata = Field(description="Who made the plan, from what.")
     images: list[Image] = Field(default_factory=list, description="Shared read-only images.")
-    networks: list[Network] = Field(default_factory=list, description="Virtual switches or bridges.")
+    networks: list[Network] = Field(
+        default_factory=list, description="Virtual switches or bridges."
+    )
     hosts: list[Host] = Field(default_factory=list, description="LPARs or hosts with their guests.")
     evidence: Evidence = Field(description="Why the plan has the size it has.")
     findings: list[Finding] = Field(default_factory=list, description="Coded check results.")
@@ -322,7 +412,6 @@ class ColonyPlan(_Model):
     def guests(self) -> list[tuple[Host, Guest]]:
         """Every (host, guest) pair in plan order."""
         return [(h, g) for h in self.hosts for g in h.guests]
-
 
 
 def plan_guest_count(plan: ColonyPlan) -> int:

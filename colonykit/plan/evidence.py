@@ -16,7 +16,8 @@ from colonykit.units import MIB_PER_GIB
 #: The evidence sections, in report order: every :class:`EvidenceItem` field of :class:`Evidence`.
 #: The one list the checks (CK012) and the report read (issue 15 §4).
 EVIDENCE_SECTIONS: tuple[str, ...] = tuple(
-    name for name, f in Evidence.model_fields.items() if f.annotation is EvidenceItem)
+    name for name, f in Evidence.model_fields.items() if f.annotation is EvidenceItem
+)
 
 
 def sections(evidence: Evidence) -> list[tuple[str, EvidenceItem]]:
@@ -66,7 +67,9 @@ def clean(v: Any) -> Scalar:
     return json.dumps(v, sort_keys=True, default=str)
 
 
-def sizing_evidence(sizing_res: Any, bound: str, extra: dict[str, Scalar] | None = None) -> EvidenceItem:
+def sizing_evidence(
+    sizing_res: Any, bound: str, extra: dict[str, Scalar] | None = None
+) -> EvidenceItem:
     """The WLF sizing as evidence: MIPS and engines per bound, processor, target utilization.
 
     Parameters
@@ -80,14 +83,20 @@ def sizing_evidence(sizing_res: Any, bound: str, extra: dict[str, Scalar] | None
     """
     engines = sizing_res.engines
     return EvidenceItem(
-        evaluated=True, method="workload factor (tpm/MIPS) sizing, seed 003 §2.4",
+        evaluated=True,
+        method="workload factor (tpm/MIPS) sizing, seed 003 §2.4",
         source="colonykit.sizing.size_inventory",
-        values={**{f"mips_{b}": float(sizing_res.total[f"mips_{b}"]) for b in sizing.BOUNDS},
-                **{f"engines_{b}": int(engines[b]) for b in sizing.BOUNDS},
-                "bound_used": bound, "processor": sizing_res.processor.model,
-                "engine_mips_1way": float(sizing_res.processor.engine_mips_1way),
-                "target_util_pct": float(sizing_res.options.target_util_pct),
-                "basis": sizing_res.options.basis, **(extra or {})})
+        values={
+            **{f"mips_{b}": float(sizing_res.total[f"mips_{b}"]) for b in sizing.BOUNDS},
+            **{f"engines_{b}": int(engines[b]) for b in sizing.BOUNDS},
+            "bound_used": bound,
+            "processor": sizing_res.processor.model,
+            "engine_mips_1way": float(sizing_res.processor.engine_mips_1way),
+            "target_util_pct": float(sizing_res.options.target_util_pct),
+            "basis": sizing_res.options.basis,
+            **(extra or {}),
+        },
+    )
 
 
 def sizing_assumptions(sizing_res: Any) -> list[Assumption]:
@@ -98,8 +107,15 @@ def sizing_assumptions(sizing_res: Any) -> list[Assumption]:
     sizing_res : SizingResult
         The inventory's sizing.
     """
-    return [Assumption(name=f"sizing.{a['name']}", value=clean(a["value"]), unit=str(a.get("unit", "")),
-                       source=str(a.get("source", ""))) for a in sizing_res.assumptions]
+    return [
+        Assumption(
+            name=f"sizing.{a['name']}",
+            value=clean(a["value"]),
+            unit=str(a.get("unit", "")),
+            source=str(a.get("source", "")),
+        )
+        for a in sizing_res.assumptions
+    ]
 
 
 def memory_evidence(hosts: list[Host], max_ratio: float) -> EvidenceItem:
@@ -117,20 +133,30 @@ def memory_evidence(hosts: list[Host], max_ratio: float) -> EvidenceItem:
         virt = sum(g.memory_mib for g in h.guests)
         values[f"{h.id}.guest_virtual_mib"] = int(virt)
         values[f"{h.id}.real_mib"] = clean(h.capacity.memory_gib * MIB_PER_GIB)
-        values[f"{h.id}.overcommit_ratio"] = clean(float(
-            memory.overcommit_ratio(virt, h.capacity.memory_gib * MIB_PER_GIB)))
+        values[f"{h.id}.overcommit_ratio"] = clean(
+            float(memory.overcommit_ratio(virt, h.capacity.memory_gib * MIB_PER_GIB))
+        )
         if h.guests and h.platform == "zvm":
-            hm = memory.host_memory([g.memory_mib for g in h.guests], h.capacity.memory_gib * MIB_PER_GIB,
-                                    guest_vdisk_mib=[sum(s.size_mib or 0 for s in g.storage if s.kind == "vdisk")
-                                                     for g in h.guests], target_overcommit_ratio=float(max_ratio))
+            hm = memory.host_memory(
+                [g.memory_mib for g in h.guests],
+                h.capacity.memory_gib * MIB_PER_GIB,
+                guest_vdisk_mib=[
+                    sum(s.size_mib or 0 for s in g.storage if s.kind == "vdisk") for g in h.guests
+                ],
+                target_overcommit_ratio=float(max_ratio),
+            )
             values[f"{h.id}.expected_resident_mib"] = clean(hm.resident_total_mib)
             values[f"{h.id}.real_for_target_mib"] = clean(hm.real_for_target_mib)
             values[f"{h.id}.zvm_kept_mib"] = clean(hm.zvm_kept_mib)
     values["max_memory_overcommit_ratio"] = float(max_ratio)
-    return EvidenceItem(evaluated=True, method="overcommit = Σ guest virtual ÷ real storage (facts.md §5.2); "
-                        "expected resident storage and real storage for the target overcommit (Velocity: "
-                        "Σ virtual ÷ ratio + 2 GB)",
-                        source="colonykit.memory.overcommit_ratio, colonykit.memory.host_memory", values=values)
+    return EvidenceItem(
+        evaluated=True,
+        method="overcommit = Σ guest virtual ÷ real storage (facts.md §5.2); "
+        "expected resident storage and real storage for the target overcommit (Velocity: "
+        "Σ virtual ÷ ratio + 2 GB)",
+        source="colonykit.memory.overcommit_ratio, colonykit.memory.host_memory",
+        values=values,
+    )
 
 
 def channel_extras(hosts: list[Host]) -> dict[str, Any] | None:
@@ -148,13 +174,19 @@ def channel_extras(hosts: list[Host]) -> dict[str, Any] | None:
     host = next((h for h in hosts if h.io is not None), None)
     if host is None or host.io is None:
         return None
-    load = channels.channel_load(host.io.io_rate_per_s, host.io.connect_ms, paths=host.io.paths,
-                                 max_busy_pct=host.rules.channel_max_busy_pct)
+    load = channels.channel_load(
+        host.io.io_rate_per_s,
+        host.io.connect_ms,
+        paths=host.io.paths,
+        max_busy_pct=host.rules.channel_max_busy_pct,
+    )
     curve = channels.response_curve(host.io.connect_ms, paths=sorted({1, 2, 4, int(host.io.paths)}))
     return {"host": host.id, "load": load, "curve": curve}
 
 
-def design_evidence(design: Any, row: pd.Series, minidisk_volumes: int, volume_model: str) -> EvidenceItem:
+def design_evidence(
+    design: Any, row: pd.Series, minidisk_volumes: int, volume_model: str
+) -> EvidenceItem:
     """The chosen design's disk figures (from :func:`colonykit.designs.compare`).
 
     Parameters
@@ -170,15 +202,25 @@ def design_evidence(design: Any, row: pd.Series, minidisk_volumes: int, volume_m
     """
     skipped = [c for c in design.components if not c.counted]
     return EvidenceItem(
-        evaluated=True, method=f"design {design.name} ({design.seed})", source=design.source,
-        note="; ".join([f"component {c.id} ({c.mount}) has no size in {design.seed}: not in the plan"
-                        for c in skipped]),
-        values={"shared_gib": clean(float(row["shared_gib"])),
-                "per_guest_gib": clean(float(row["per_guest_gib"])),
-                "total_gib": clean(float(row["total_gib"])),
-                "saving_vs_dedicated_pct": clean(float(row["saving_vs_dedicated_pct"])),
-                "minidisk_volumes": int(minidisk_volumes), "volume_model": volume_model,
-                "vdisk_mib_per_guest": int(design.vdisk_mib_per_guest)})
+        evaluated=True,
+        method=f"design {design.name} ({design.seed})",
+        source=design.source,
+        note="; ".join(
+            [
+                f"component {c.id} ({c.mount}) has no size in {design.seed}: not in the plan"
+                for c in skipped
+            ]
+        ),
+        values={
+            "shared_gib": clean(float(row["shared_gib"])),
+            "per_guest_gib": clean(float(row["per_guest_gib"])),
+            "total_gib": clean(float(row["total_gib"])),
+            "saving_vs_dedicated_pct": clean(float(row["saving_vs_dedicated_pct"])),
+            "minidisk_volumes": int(minidisk_volumes),
+            "volume_model": volume_model,
+            "vdisk_mib_per_guest": int(design.vdisk_mib_per_guest),
+        },
+    )
 
 
 def design_assumptions(design: Any) -> list[Assumption]:
@@ -189,8 +231,10 @@ def design_assumptions(design: Any) -> list[Assumption]:
     design : Design
         The chosen design (:func:`colonykit.designs.get_design`).
     """
-    return [Assumption(name=f"design.{p.name}", value=p.value, unit=p.unit, source=p.source)
-            for p in design.parameters.values()]
+    return [
+        Assumption(name=f"design.{p.name}", value=p.value, unit=p.unit, source=p.source)
+        for p in design.parameters.values()
+    ]
 
 
 def trace_extras(demand: pd.DataFrame, ws: Any, *, stagger: bool = True) -> dict[str, Any]:
@@ -218,11 +262,15 @@ def trace_extras(demand: pd.DataFrame, ws: Any, *, stagger: bool = True) -> dict
         if windows:
             st = staggering.stagger(demand, windows)
             out["staggering"] = st
-            notes.append(f"Staggering: {len(windows)} recurring spike(s) detected in 00:00-06:00 and "
-                         f"moved; composite peak {st.peak_before:,.1f} -> {st.peak_after:,.1f} "
-                         f"{ws.unit} ({st.method}).")
+            notes.append(
+                f"Staggering: {len(windows)} recurring spike(s) detected in 00:00-06:00 and "
+                f"moved; composite peak {st.peak_before:,.1f} -> {st.peak_after:,.1f} "
+                f"{ws.unit} ({st.method})."
+            )
         else:
-            notes.append("Staggering: no recurring spikes detected in 00:00-06:00 (nothing to move).")
+            notes.append(
+                "Staggering: no recurring spikes detected in 00:00-06:00 (nothing to move)."
+            )
     except (ValueError, KeyError) as exc:
         notes.append(f"Staggering not evaluated: {exc}")
     return out

@@ -159,17 +159,28 @@ def network_plan(scen: Scenario, n_guests: int, platform: str) -> NetworkPlan:
     try:
         netw = ipaddress.ip_network(net_cfg.cidr, strict=False)
     except ValueError as exc:
-        raise InputError(must_be("network.cidr", "an IP network like 10.1.0.0/16", net_cfg.cidr,
-                                 where)) from exc
+        raise InputError(
+            must_be("network.cidr", "an IP network like 10.1.0.0/16", net_cfg.cidr, where)
+        ) from exc
     first = net_cfg.first_host or int(reference.constant("plan_first_host_offset"))
     if first + n_guests >= netw.num_addresses:
-        raise InputError(must_be("network.cidr", f"large enough for {n_guests} guests from host "
-                                 f"{first}", net_cfg.cidr, where))
-    network = Network(id=net_cfg.id, cidr=str(netw),
-                      zvm=ZvmNetwork(vswitch=net_cfg.vswitch) if platform == "zvm" else None,
-                      xen=XenNetwork(bridge=net_cfg.bridge) if platform == "xen" else None)
-    return NetworkPlan(network=network, first_address=int(netw.network_address) + first,
-                       prefixlen=netw.prefixlen)
+        raise InputError(
+            must_be(
+                "network.cidr",
+                f"large enough for {n_guests} guests from host {first}",
+                net_cfg.cidr,
+                where,
+            )
+        )
+    network = Network(
+        id=net_cfg.id,
+        cidr=str(netw),
+        zvm=ZvmNetwork(vswitch=net_cfg.vswitch) if platform == "zvm" else None,
+        xen=XenNetwork(bridge=net_cfg.bridge) if platform == "xen" else None,
+    )
+    return NetworkPlan(
+        network=network, first_address=int(netw.network_address) + first, prefixlen=netw.prefixlen
+    )
 
 
 def shared_images(design: Any, scen: Scenario) -> tuple[list[Image], dict[str, str]]:
@@ -190,20 +201,41 @@ def shared_images(design: Any, scen: Scenario) -> tuple[list[Image], dict[str, s
         vol_of, starts = storage.layout_minidisks([c.size_cyl for c in shared], st.volume_model)
         base = volsers(st.base_volser_prefix, int(vol_of.max()) + 1)
         for c, v, s0 in zip(shared, vol_of, starts, strict=True):
-            images.append(Image(id=f"{design.name}-{c.id}", role=c.role, mount=c.mount, fs=c.fs,
-                                size_mib=int(c.size_mib or 0), size_cyl=c.size_cyl,
-                                zvm=ZvmDisk(owner=owner, vdev=c.vdev.upper(), volser=base[int(v)],
-                                            start_cyl=int(s0), count_cyl=int(c.size_cyl or 1))))
+            images.append(
+                Image(
+                    id=f"{design.name}-{c.id}",
+                    role=c.role,
+                    mount=c.mount,
+                    fs=c.fs,
+                    size_mib=int(c.size_mib or 0),
+                    size_cyl=c.size_cyl,
+                    zvm=ZvmDisk(
+                        owner=owner,
+                        vdev=c.vdev.upper(),
+                        volser=base[int(v)],
+                        start_cyl=int(s0),
+                        count_cyl=int(c.size_cyl or 1),
+                    ),
+                )
+            )
     elif design.platform == "xen":
         for c in shared:
-            images.append(Image(id=f"{design.name}-{c.id}", role=c.role, mount=c.mount, fs=c.fs,
-                                size_mib=int(c.size_mib or 0),
-                                xen=XenImage(target=f"{st.image_dir}/{design.name}-{c.id}.img")))
+            images.append(
+                Image(
+                    id=f"{design.name}-{c.id}",
+                    role=c.role,
+                    mount=c.mount,
+                    fs=c.fs,
+                    size_mib=int(c.size_mib or 0),
+                    xen=XenImage(target=f"{st.image_dir}/{design.name}-{c.id}.img"),
+                )
+            )
     return images, {c.id: f"{design.name}-{c.id}" for c in shared}
 
 
-def minidisk_layout(design: Any, scen: Scenario, n_guests: int,
-                    data_cyl: list[list[int]] | None = None) -> MinidiskLayout:
+def minidisk_layout(
+    design: Any, scen: Scenario, n_guests: int, data_cyl: list[list[int]] | None = None
+) -> MinidiskLayout:
     """Every guest's private minidisks (the design's, then its data minidisks) on volumes.
 
     ``data_cyl`` gives each guest's application-disk minidisks [cyl] (z/VM only; empty lists
@@ -222,18 +254,34 @@ def minidisk_layout(design: Any, scen: Scenario, n_guests: int,
     """
     private = [c for c in design.components if not c.shared and c.kind == "mdisk" and c.counted]
     base = np.array([c.size_cyl for c in private], dtype=np.int64)
-    data = data_cyl if data_cyl is not None and design.platform == "zvm" else [[] for _ in range(n_guests)]
+    data = (
+        data_cyl
+        if data_cyl is not None and design.platform == "zvm"
+        else [[] for _ in range(n_guests)]
+    )
     if len(data) != n_guests:
         raise InputError(must_be("data_cyl", f"one list per guest ({n_guests})", len(data)))
     counts = base.size + np.fromiter((len(d) for d in data), dtype=np.int64, count=n_guests)
-    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64) if n_guests else np.zeros(0, np.int64)
-    sizes = np.concatenate([np.concatenate([base, np.asarray(d, dtype=np.int64)]) for d in data]) \
-        if n_guests else np.zeros(0, np.int64)
+    offsets = (
+        np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+        if n_guests
+        else np.zeros(0, np.int64)
+    )
+    sizes = (
+        np.concatenate([np.concatenate([base, np.asarray(d, dtype=np.int64)]) for d in data])
+        if n_guests
+        else np.zeros(0, np.int64)
+    )
     vol, start = storage.layout_minidisks(sizes, scen.storage.volume_model)
     n_vol = int(vol.max()) + 1 if vol.size else 0
-    return MinidiskLayout(components=private, volume=vol, start_cyl=start,
-                          volsers=volsers(scen.storage.volser_prefix, n_vol), offsets=offsets,
-                          data_cyl=[list(map(int, d)) for d in data])
+    return MinidiskLayout(
+        components=private,
+        volume=vol,
+        start_cyl=start,
+        volsers=volsers(scen.storage.volser_prefix, n_vol),
+        offsets=offsets,
+        data_cyl=[list(map(int, d)) for d in data],
+    )
 
 
 def data_vdevs(first: str, n: int, where: str = "scenario") -> list[str]:
@@ -255,23 +303,39 @@ def data_vdevs(first: str, n: int, where: str = "scenario") -> list[str]:
     """
     start = int(first, 16)
     if start + n - 1 > 0xFFFF:
-        raise InputError(must_be("storage.data_vdev_first", f"low enough for {n} data minidisks "
-                                 f"(last device {start + n - 1:X} > FFFF)", first, where))
+        raise InputError(
+            must_be(
+                "storage.data_vdev_first",
+                f"low enough for {n} data minidisks (last device {start + n - 1:X} > FFFF)",
+                first,
+                where,
+            )
+        )
     return [f"{start + j:04X}" for j in range(n)]
 
 
 def _next_xen_vdev(used: list[str], j: int) -> str:
     """The ``j``-th free ``xvd`` name after the design's devices (xvde, xvdf, …, xvdaa …)."""
-    names = [f"xvd{a}" for a in "abcdefghijklmnopqrstuvwxyz"] + \
-        [f"xvd{a}{b}" for a in "abcdefghijklmnopqrstuvwxyz" for b in "abcdefghijklmnopqrstuvwxyz"]
+    names = [f"xvd{a}" for a in "abcdefghijklmnopqrstuvwxyz"] + [
+        f"xvd{a}{b}" for a in "abcdefghijklmnopqrstuvwxyz" for b in "abcdefghijklmnopqrstuvwxyz"
+    ]
     free = [v for v in names if v not in set(used)]
     if j >= len(free):
-        raise InputError(must_be("application disk", f"at most {len(free)} data images per domU", j + 1))
+        raise InputError(
+            must_be("application disk", f"at most {len(free)} data images per domU", j + 1)
+        )
     return free[j]
 
 
-def guest_storage(design: Any, scen: Scenario, gi: int, name: str, image_of: dict[str, str],
-                  md: MinidiskLayout, data_image_mib: int = 0) -> list[StorageItem]:
+def guest_storage(
+    design: Any,
+    scen: Scenario,
+    gi: int,
+    name: str,
+    image_of: dict[str, str],
+    md: MinidiskLayout,
+    data_image_mib: int = 0,
+) -> list[StorageItem]:
     """The disks of guest number ``gi`` (named ``name``): the design's, then its application disk.
 
     The application disk (the inventory's ``disk_gib``) is the guest's data minidisks from
@@ -305,54 +369,125 @@ def guest_storage(design: Any, scen: Scenario, gi: int, name: str, image_of: dic
         vdev = c.vdev.upper() if zvm else c.vdev
         common = {"id": c.id, "role": c.role, "vdev": vdev, "mount": c.mount}
         if c.shared:
-            out.append(StorageItem(**common, kind="shared", access="ro", fs=c.fs, image=image_of[c.id]))
+            out.append(
+                StorageItem(**common, kind="shared", access="ro", fs=c.fs, image=image_of[c.id])
+            )
         elif c.kind == "mdisk":
             volser, start = md.place(gi, mi)
             mi += 1
-            out.append(StorageItem(**common, kind="mdisk", access="rw", fs=c.fs, size_cyl=c.size_cyl,
-                                   size_mib=c.size_mib, volser=volser, start_cyl=start,
-                                   pool=st.disk_pool))
+            out.append(
+                StorageItem(
+                    **common,
+                    kind="mdisk",
+                    access="rw",
+                    fs=c.fs,
+                    size_cyl=c.size_cyl,
+                    size_mib=c.size_mib,
+                    volser=volser,
+                    start_cyl=start,
+                    pool=st.disk_pool,
+                )
+            )
         elif c.kind == "tdisk":
-            out.append(StorageItem(**common, kind="tdisk", access="rw", size_cyl=c.size_cyl,
-                                   size_mib=c.size_mib))
+            out.append(
+                StorageItem(
+                    **common, kind="tdisk", access="rw", size_cyl=c.size_cyl, size_mib=c.size_mib
+                )
+            )
         elif c.kind == "vdisk":
             out.append(StorageItem(**common, kind="vdisk", access="rw", size_mib=c.size_mib))
         elif c.kind == "image":
-            out.append(StorageItem(**common, kind="image", access="rw", fs=c.fs, size_mib=c.size_mib,
-                                   target=f"{st.image_dir}/{name}-{c.id}.img"))
+            out.append(
+                StorageItem(
+                    **common,
+                    kind="image",
+                    access="rw",
+                    fs=c.fs,
+                    size_mib=c.size_mib,
+                    target=f"{st.image_dir}/{name}-{c.id}.img",
+                )
+            )
         elif c.kind == "nfs":
-            out.append(StorageItem(**{**common, "vdev": "nfs"}, kind="nfs", access="rw", fs="nfs",
-                                   size_mib=c.size_mib,
-                                   target=f"{st.nfs_server}:{st.nfs_export_dir}/{name}"))
+            out.append(
+                StorageItem(
+                    **{**common, "vdev": "nfs"},
+                    kind="nfs",
+                    access="rw",
+                    fs="nfs",
+                    size_mib=c.size_mib,
+                    target=f"{st.nfs_server}:{st.nfs_export_dir}/{name}",
+                )
+            )
     out += _data_storage(design, scen, gi, name, md, data_image_mib, mi, [s.vdev for s in out])
     return out
 
 
-def _data_storage(design: Any, scen: Scenario, gi: int, name: str, md: MinidiskLayout,
-                  data_image_mib: int, mi: int, used: list[str]) -> list[StorageItem]:
+def _data_storage(
+    design: Any,
+    scen: Scenario,
+    gi: int,
+    name: str,
+    md: MinidiskLayout,
+    data_image_mib: int,
+    mi: int,
+    used: list[str],
+) -> list[StorageItem]:
     """The guest's application disk: data minidisks (z/VM) or one data image (Xen)."""
     st = scen.storage
     if design.platform == "zvm":
         cyl = md.data_cyl[gi] if gi < len(md.data_cyl) else []
         if not cyl:
             return []
-        cyl_bytes = int(storage.cyl_to_bytes(1, st.volume_model))  # once per guest, not per minidisk
+        cyl_bytes = int(
+            storage.cyl_to_bytes(1, st.volume_model)
+        )  # once per guest, not per minidisk
         out = []
-        for j, (vdev, c) in enumerate(zip(data_vdevs(st.data_vdev_first, len(cyl), scen.source or "scenario"),
-                                          cyl, strict=True)):
+        for j, (vdev, c) in enumerate(
+            zip(
+                data_vdevs(st.data_vdev_first, len(cyl), scen.source or "scenario"),
+                cyl,
+                strict=True,
+            )
+        ):
             volser, start = md.place(gi, mi + j)
-            out.append(StorageItem(id=f"appdata{j + 1}", role=DATA_ROLE, vdev=vdev, kind="mdisk", access="rw",
-                                   size_cyl=int(c), size_mib=-(-int(c) * cyl_bytes // BYTES_PER_MIB),
-                                   volser=volser, start_cyl=start, pool=st.disk_pool))
+            out.append(
+                StorageItem(
+                    id=f"appdata{j + 1}",
+                    role=DATA_ROLE,
+                    vdev=vdev,
+                    kind="mdisk",
+                    access="rw",
+                    size_cyl=int(c),
+                    size_mib=-(-int(c) * cyl_bytes // BYTES_PER_MIB),
+                    volser=volser,
+                    start_cyl=start,
+                    pool=st.disk_pool,
+                )
+            )
         return out
     if data_image_mib <= 0:
         return []
-    return [StorageItem(id="appdata1", role=DATA_ROLE, vdev=_next_xen_vdev(used, 0), kind="image", access="rw",
-                        size_mib=int(data_image_mib), target=f"{st.image_dir}/{name}-appdata.img")]
+    return [
+        StorageItem(
+            id="appdata1",
+            role=DATA_ROLE,
+            vdev=_next_xen_vdev(used, 0),
+            kind="image",
+            access="rw",
+            size_mib=int(data_image_mib),
+            target=f"{st.image_dir}/{name}-appdata.img",
+        )
+    ]
 
 
-def guest_platform(design: Any, scen: Scenario, gi: int, stor: list[StorageItem], net: NetworkPlan,
-                   userid_width: int) -> tuple[ZvmGuest | None, XenGuest | None, GuestNic]:
+def guest_platform(
+    design: Any,
+    scen: Scenario,
+    gi: int,
+    stor: list[StorageItem],
+    net: NetworkPlan,
+    userid_width: int,
+) -> tuple[ZvmGuest | None, XenGuest | None, GuestNic]:
     """The z/VM USER entry or Xen domU specifics of guest ``gi``, and its NIC.
 
     Parameters
@@ -375,9 +510,14 @@ def guest_platform(design: Any, scen: Scenario, gi: int, stor: list[StorageItem]
     if design.platform == "zvm":
         root = next((s for s in stor if s.role == "root"), stor[0])
         ipl = scen.guests.ipl_nss or (design.ipl_vdev.upper() if design.ipl_vdev else root.vdev)
-        zvm = ZvmGuest(userid=f"{scen.guests.userid_prefix}{gi + 1:0{userid_width}d}",
-                       password=scen.guests.password, profile=scen.guests.profile, ipl=ipl,
-                       options=list(scen.guests.options), namesave=list(scen.guests.namesave))
+        zvm = ZvmGuest(
+            userid=f"{scen.guests.userid_prefix}{gi + 1:0{userid_width}d}",
+            password=scen.guests.password,
+            profile=scen.guests.profile,
+            ipl=ipl,
+            options=list(scen.guests.options),
+            namesave=list(scen.guests.namesave),
+        )
         return zvm, None, GuestNic(network=net.network.id, vdev=scen.network.nic_vdev, ip=ip)
     nfs = next((s for s in stor if s.kind == "nfs"), None)
     if nfs is not None and nfs.target:
@@ -387,13 +527,21 @@ def guest_platform(design: Any, scen: Scenario, gi: int, stor: list[StorageItem]
         # no gateway is planned, so it stays empty)
         itf = ipaddress.ip_interface(ip)
         host = exp.rstrip("/").rsplit("/", 1)[-1]
-        xen = XenGuest(kernel=st.xen_kernel, ramdisk=None, root="/dev/nfs",
-                       extra=f"nfsroot={srv}:{exp},{st.nfs_options} "
-                             f"ip={itf.ip}:::{itf.netmask}:{host}:eth0:off")
+        xen = XenGuest(
+            kernel=st.xen_kernel,
+            ramdisk=None,
+            root="/dev/nfs",
+            extra=f"nfsroot={srv}:{exp},{st.nfs_options} "
+            f"ip={itf.ip}:::{itf.netmask}:{host}:eth0:off",
+        )
     elif getattr(design, "guest_os", "") == "netbsd":
         # seed 004: NetBSD PV domU, root file system on xbd0 (partition a), disks in the seed's order
-        xen = XenGuest(type="pv", kernel=str(PurePosixPath(st.xen_kernel).parent / NETBSD_DOMU_KERNEL),
-                       ramdisk=None, root="xbd0a")
+        xen = XenGuest(
+            type="pv",
+            kernel=str(PurePosixPath(st.xen_kernel).parent / NETBSD_DOMU_KERNEL),
+            ramdisk=None,
+            root="xbd0a",
+        )
     else:
         rootdev = next((s.vdev for s in stor if s.role == "root"), "xvda")
         xen = XenGuest(kernel=st.xen_kernel, ramdisk=st.xen_ramdisk, root=f"/dev/{rootdev} ro")

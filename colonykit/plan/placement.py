@@ -78,8 +78,9 @@ def max_engines_per_host(scen: Scenario, sizing_res: Any) -> int:
     return int(min(scen.target.max_engines_per_host or default, sizing_res.processor.max_engines))
 
 
-def place_balanced(scen: Scenario, rows: pd.DataFrame, sizing_res: Any,
-                   engines: int | None = None) -> Placement:
+def place_balanced(
+    scen: Scenario, rows: pd.DataFrame, sizing_res: Any, engines: int | None = None
+) -> Placement:
     """Largest first onto the least-loaded host (WLF MIPS, then memory); equal engines per host.
 
     ``engines``: the colony's engines or cores to share out (default: the WLF sizing's at the
@@ -111,11 +112,18 @@ def place_balanced(scen: Scenario, rows: pd.DataFrame, sizing_res: Any,
         host_of[i] = h
         load[h] += (mips[i], memory[i])
     cpus = scen.target.cpus_per_host or max(1, math.ceil(engines / hosts))
-    return Placement(host_of=host_of, cpus=[int(cpus)] * hosts, mips_usable=[None] * hosts,
-                     composite_peak_mips=[None] * hosts, composite_p95_mips=[None] * hosts,
-                     method="balanced by WLF MIPS and memory (no traces)",
-                     notes=["No traces: guests are placed by balancing their WLF MIPS and memory, "
-                            "and engines come from the sum of the inventory's util_peak_pct."])
+    return Placement(
+        host_of=host_of,
+        cpus=[int(cpus)] * hosts,
+        mips_usable=[None] * hosts,
+        composite_peak_mips=[None] * hosts,
+        composite_p95_mips=[None] * hosts,
+        method="balanced by WLF MIPS and memory (no traces)",
+        notes=[
+            "No traces: guests are placed by balancing their WLF MIPS and memory, "
+            "and engines come from the sum of the inventory's util_peak_pct."
+        ],
+    )
 
 
 def _anti_affinity(scen: Scenario, rows: pd.DataFrame, columns: list[str]) -> list[tuple[str, str]]:
@@ -126,8 +134,14 @@ def _anti_affinity(scen: Scenario, rows: pd.DataFrame, columns: list[str]) -> li
     for i, (a, b) in enumerate(scen.guests.anti_affinity):
         for s in (a, b):
             if s not in known:
-                raise InputError(must_be(f"guests.anti_affinity[{i}]", "names of inventory servers",
-                                         s, scen.source or "scenario"))
+                raise InputError(
+                    must_be(
+                        f"guests.anti_affinity[{i}]",
+                        "names of inventory servers",
+                        s,
+                        scen.source or "scenario",
+                    )
+                )
         ca = [c for c, s in zip(columns, servers, strict=True) if s == a]
         cb = [c for c, s in zip(columns, servers, strict=True) if s == b]
         pairs += [(x, y) for x in ca for y in cb if x != y]
@@ -145,18 +159,34 @@ def _host_index(value: Any) -> int:
     return int(m.group(1))
 
 
-def _pack(demand: pd.DataFrame, capacity: float, mem: pd.Series | None, host_mem: float | None,
-          pairs: list[tuple[str, str]]) -> Any:
+def _pack(
+    demand: pd.DataFrame,
+    capacity: float,
+    mem: pd.Series | None,
+    host_mem: float | None,
+    pairs: list[tuple[str, str]],
+) -> Any:
     try:
-        return packing.pack(demand, capacity, 100.0, memory_mib=mem if host_mem else None,
-                            host_memory_mib=host_mem, anti_affinity=pairs or None)
+        return packing.pack(
+            demand,
+            capacity,
+            100.0,
+            memory_mib=mem if host_mem else None,
+            host_memory_mib=host_mem,
+            anti_affinity=pairs or None,
+        )
     except CapacityError as exc:
         msg = f"measured placement: {exc}"
         raise InputError(msg) from exc
 
 
-def place_measured(scen: Scenario, rows: pd.DataFrame, sizing_res: Any, meas: measured.MeasuredSizing,
-                   max_ratio: float) -> Placement:
+def place_measured(
+    scen: Scenario,
+    rows: pd.DataFrame,
+    sizing_res: Any,
+    meas: measured.MeasuredSizing,
+    max_ratio: float,
+) -> Placement:
     """Pack guests on their MIPS series and give each LPAR the engines its own composite needs.
 
     Parameters
@@ -177,8 +207,11 @@ def place_measured(scen: Scenario, rows: pd.DataFrame, sizing_res: Any, meas: me
     demand = pd.DataFrame(meas.guest_mips.to_numpy(), index=meas.guest_mips.index, columns=columns)
     demand.attrs = {"unit": "mips"}
     mem = pd.Series(rows["memory_mib"].to_numpy(float), index=columns)
-    host_mem = scen.target.memory_gib_per_host * MIB_PER_GIB * max_ratio \
-        if scen.target.memory_gib_per_host else None
+    host_mem = (
+        scen.target.memory_gib_per_host * MIB_PER_GIB * max_ratio
+        if scen.target.memory_gib_per_host
+        else None
+    )
     pairs = _anti_affinity(scen, rows, columns)
     n_all = len(rows)
     uplift = meas.uplift_frac
@@ -186,32 +219,54 @@ def place_measured(scen: Scenario, rows: pd.DataFrame, sizing_res: Any, meas: me
     fixed = scen.target.cpus_per_host
     if scen.target.hosts == "auto" or fixed:
         engines = int(fixed or top)
-        pk = _pack(demand, float(measured.usable_mips(engines, sizing_res, n_all, uplift, bound)[0]),
-                   mem, host_mem, pairs)
+        pk = _pack(
+            demand,
+            float(measured.usable_mips(engines, sizing_res, n_all, uplift, bound)[0]),
+            mem,
+            host_mem,
+            pairs,
+        )
         if scen.target.hosts != "auto" and pk.hosts_used > scen.target.hosts:
-            msg = (f"{scen.source or 'scenario'}: 'target.hosts' {scen.target.hosts} LPARs of "
-                   f"{engines} engines cannot hold the guests' measured demand (packing needs "
-                   f"{pk.hosts_used}); raise target.hosts or cpus_per_host, or use hosts: auto")
+            msg = (
+                f"{scen.source or 'scenario'}: 'target.hosts' {scen.target.hosts} LPARs of "
+                f"{engines} engines cannot hold the guests' measured demand (packing needs "
+                f"{pk.hosts_used}); raise target.hosts or cpus_per_host, or use hosts: auto"
+            )
             raise InputError(msg)
     else:
         pk = None
         start = max(1, math.ceil(meas.engines_composite[bound] / scen.target.hosts))
         for engines in range(start, top + 1):
-            pk = _pack(demand, float(measured.usable_mips(engines, sizing_res, n_all, uplift, bound)[0]),
-                       mem, host_mem, pairs)
+            pk = _pack(
+                demand,
+                float(measured.usable_mips(engines, sizing_res, n_all, uplift, bound)[0]),
+                mem,
+                host_mem,
+                pairs,
+            )
             if pk.hosts_used <= scen.target.hosts:
                 break
         if pk is None or pk.hosts_used > scen.target.hosts:
-            msg = (f"{scen.source or 'scenario'}: 'target.hosts' {scen.target.hosts} LPARs of at most "
-                   f"{top} engines cannot hold the guests' measured demand; raise target.hosts, "
-                   "target.max_engines_per_host, or use hosts: auto")
+            msg = (
+                f"{scen.source or 'scenario'}: 'target.hosts' {scen.target.hosts} LPARs of at most "
+                f"{top} engines cannot hold the guests' measured demand; raise target.hosts, "
+                "target.max_engines_per_host, or use hosts: auto"
+            )
             raise InputError(msg)
     host_of = np.array([_host_index(pk.assignment[c]) for c in columns], dtype=np.int64)
     return _per_host(scen, demand.to_numpy(), host_of, sizing_res, uplift, fixed, top, pk)
 
 
-def _per_host(scen: Scenario, series: np.ndarray, host_of: np.ndarray, sizing_res: Any, uplift: float,
-              fixed: int | None, top: int, pk: Any) -> Placement:
+def _per_host(
+    scen: Scenario,
+    series: np.ndarray,
+    host_of: np.ndarray,
+    sizing_res: Any,
+    uplift: float,
+    fixed: int | None,
+    top: int,
+    pk: Any,
+) -> Placement:
     bound = scen.target.sizing_bound
     n_hosts = int(host_of.max()) + 1 if host_of.size else 1
     cpus, usable, peak, p95 = [], [], [], []
@@ -227,10 +282,19 @@ def _per_host(scen: Scenario, series: np.ndarray, host_of: np.ndarray, sizing_re
         p95.append(float(measured.statistic_of(comp[:, None], "p95")[0]) if comp.size else 0.0)
     gap = getattr(pk, "gap_hosts", pk.hosts_used - pk.lower_bound)
     bound = getattr(pk, "bound", "composite")
-    notes = [f"Time-series packing of the guests' measured MIPS ({pk.method}): "
-             f"{n_hosts} LPAR(s); lower bound {pk.lower_bound} ({bound} bound; gap {gap} LPAR(s)"
-             f"{', proved optimal' if gap == 0 else ''}); peak-based FFD {pk.ffd_peak_hosts}; "
-             "each LPAR has the fewest engines whose usable MIPS hold its own composite peak."]
-    return Placement(host_of=host_of, cpus=cpus, mips_usable=usable, composite_peak_mips=peak,
-                     composite_p95_mips=p95, method="time-series packing of measured MIPS",
-                     packing=pk, notes=notes)
+    notes = [
+        f"Time-series packing of the guests' measured MIPS ({pk.method}): "
+        f"{n_hosts} LPAR(s); lower bound {pk.lower_bound} ({bound} bound; gap {gap} LPAR(s)"
+        f"{', proved optimal' if gap == 0 else ''}); peak-based FFD {pk.ffd_peak_hosts}; "
+        "each LPAR has the fewest engines whose usable MIPS hold its own composite peak."
+    ]
+    return Placement(
+        host_of=host_of,
+        cpus=cpus,
+        mips_usable=usable,
+        composite_peak_mips=peak,
+        composite_p95_mips=p95,
+        method="time-series packing of measured MIPS",
+        packing=pk,
+        notes=notes,
+    )

@@ -29,8 +29,11 @@ def headline(result: Any) -> dict[str, Any]:
         "processor": sz.processor.model if sz is not None else "",
         "target_util_pct": float(sz.options.target_util_pct) if sz is not None else float("nan"),
         "engines": dict(sz.engines) if sz is not None else {},
-        "fits_machine": ({b: bool(sz.target.loc[b, "fits_machine"]) for b in sz.engines}
-                         if sz is not None else {}),
+        "fits_machine": (
+            {b: bool(sz.target.loc[b, "fits_machine"]) for b in sz.engines}
+            if sz is not None
+            else {}
+        ),
         "max_engines": int(sz.processor.max_engines) if sz is not None else 0,
         "mips": dict(sz.total) if sz is not None else {},
         "bound": result.scenario.target.sizing_bound,

@@ -56,8 +56,14 @@ from colonykit.render.zvm import render_zvm, vdisk_blocks
 
 #: Renderer targets and the platform each needs (None: any). ``libvirt`` renders a plan for
 #: IBM Z (platform ``zvm``) as KVM on IBM Z domains.
-TARGETS: dict[str, str | None] = {"zvm": "zvm", "feilong": "zvm", "libvirt": "zvm", "xen": "xen",
-                                  "cloud-init": None, "ansible": None}
+TARGETS: dict[str, str | None] = {
+    "zvm": "zvm",
+    "feilong": "zvm",
+    "libvirt": "zvm",
+    "xen": "xen",
+    "cloud-init": None,
+    "ansible": None,
+}
 _feilong_max_mem = feilong_max_mem  # kept for callers of the single-module renderer
 
 
@@ -73,8 +79,10 @@ def require(plan: ColonyPlan, target: str) -> None:
     """
     need = TARGETS[target]
     if need is not None and plan.metadata.platform != need:
-        msg = (f"target {target!r} needs a {need} plan; this plan is for {plan.metadata.platform} "
-               f"(targets for it: {targets_for(plan)})")
+        msg = (
+            f"target {target!r} needs a {need} plan; this plan is for {plan.metadata.platform} "
+            f"(targets for it: {targets_for(plan)})"
+        )
         raise InputError(msg)
 
 
@@ -105,8 +113,11 @@ def losses(plan: ColonyPlan, target: str | None = None) -> list[Loss]:
 
 RENDERERS: dict[str, Callable[[ColonyPlan], dict[str, str]]] = {
     "zvm": render_zvm,
-    "feilong": render_feilong, "libvirt": render_libvirt, "xen": render_xen,
-    "cloud-init": render_cloud_init, "ansible": render_ansible,
+    "feilong": render_feilong,
+    "libvirt": render_libvirt,
+    "xen": render_xen,
+    "cloud-init": render_cloud_init,
+    "ansible": render_ansible,
 }
 
 

@@ -55,8 +55,12 @@ def dir_token(value: object, field: str, where: str) -> str:
     """
     text = str(value)
     if not _DIR_TOKEN.fullmatch(text):
-        raise refuse(field, "one z/VM directory operand (printable ASCII, no blank or line break)",
-                     text, where)
+        raise refuse(
+            field,
+            "one z/VM directory operand (printable ASCII, no blank or line break)",
+            text,
+            where,
+        )
     return text
 
 
@@ -71,7 +75,9 @@ def line_text(value: object, field: str, where: str, *, forbid: str = "") -> str
     text = str(value)
     if _BREAKS.search(text) or any(c in text for c in forbid):
         extra = f" and none of {forbid!r}" if forbid else ""
-        raise refuse(field, f"text on one line (no line break or control character{extra})", text, where)
+        raise refuse(
+            field, f"text on one line (no line break or control character{extra})", text, where
+        )
     return text
 
 
@@ -85,7 +91,9 @@ def spec_value(value: object, field: str, where: str) -> str:
     """
     text = str(value)
     if not _SPEC_VALUE.fullmatch(text):
-        raise refuse(field, "one xl.cfg spec value (no blank, ',', '=', quote or backslash)", text, where)
+        raise refuse(
+            field, "one xl.cfg spec value (no blank, ',', '=', quote or backslash)", text, where
+        )
     return text
 
 
@@ -102,7 +110,12 @@ def file_name(value: object, field: str, where: str) -> str:
     """
     text = str(value)
     if not _FILE_NAME.fullmatch(text):
-        raise refuse(field, "a name of letters, digits, '.', '_' or '-' (it becomes a file name)", text, where)
+        raise refuse(
+            field,
+            "a name of letters, digits, '.', '_' or '-' (it becomes a file name)",
+            text,
+            where,
+        )
     return text
 
 

@@ -62,8 +62,14 @@ def render_ansible(plan: ColonyPlan) -> dict[str, str]:
                 hv["ansible_host"] = ip_interface(ip, "network.ip", where).split("/")[0]
             if g.zvm is not None:
                 hv["colony_userid"] = g.zvm.userid
-            hv.update({"colony_vcpus": g.vcpus, "colony_memory_mib": g.memory_mib,
-                       "colony_host": host.id, "colony_platform": host.platform})
+            hv.update(
+                {
+                    "colony_vcpus": g.vcpus,
+                    "colony_memory_mib": g.memory_mib,
+                    "colony_host": host.id,
+                    "colony_platform": host.platform,
+                }
+            )
             hosts[file_name(g.name, "name", where)] = hv
             role = g.tags.get("role")
             if role is not None:
@@ -71,10 +77,16 @@ def render_ansible(plan: ColonyPlan) -> dict[str, str]:
         children[group_name(host.id)] = {"hosts": hosts}
     for name in sorted(roles):
         children[name] = {"hosts": roles[name]}
-    doc = {"all": {"vars": {"colony_plan": plan.metadata.name,
-                            "colony_plan_revision": plan.metadata.revision,
-                            "colony_design": plan.metadata.design},
-                   "children": children}}
+    doc = {
+        "all": {
+            "vars": {
+                "colony_plan": plan.metadata.name,
+                "colony_plan_revision": plan.metadata.revision,
+                "colony_design": plan.metadata.design,
+            },
+            "children": children,
+        }
+    }
     text = "\n".join(header(plan, None, "#", "ansible")) + "\n"
     text += yaml.safe_dump(doc, sort_keys=False, default_flow_style=False, width=100)
     return {"inventory.yml": text}

@@ -52,12 +52,26 @@ def _user_data(plan: ColonyPlan, host_id: str, platform: str, g: Guest) -> str:
             mounts.append([dev, "none", "swap", "sw", "0", "0"])
         elif s.mount.startswith("/"):
             opts = "ro" if s.access == "ro" else "defaults"
-            mounts.append([dev, line_text(s.mount, "storage.mount", where), line_text(s.fs or "auto", "storage.fs", where),
-                           opts, "0", "0" if s.access == "ro" else "2"])
+            mounts.append(
+                [
+                    dev,
+                    line_text(s.mount, "storage.mount", where),
+                    line_text(s.fs or "auto", "storage.fs", where),
+                    opts,
+                    "0",
+                    "0" if s.access == "ro" else "2",
+                ]
+            )
     doc: dict[str, Any] = {
         "hostname": line_text(g.name, "name", where),
-        "users": [{"name": ADMIN_USER, "lock_passwd": True, "sudo": "ALL=(ALL) NOPASSWD:ALL",
-                   "ssh_authorized_keys": [SSH_KEY_PLACEHOLDER]}],
+        "users": [
+            {
+                "name": ADMIN_USER,
+                "lock_passwd": True,
+                "sudo": "ALL=(ALL) NOPASSWD:ALL",
+                "ssh_authorized_keys": [SSH_KEY_PLACEHOLDER],
+            }
+        ],
     }
     if bootcmd:
         doc["bootcmd"] = bootcmd

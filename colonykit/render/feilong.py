@@ -58,15 +58,34 @@ def _disk(s: Any, boot: bool, where: str) -> dict[str, Any]:
     vdev = matching(s.vdev, "storage.vdev", _VDEV, "a 1-4 digit hex device number", where)
     if s.kind == "mdisk":
         fmt = s.fs if s.fs in FEILONG_FORMATS else ("swap" if s.role == "swap" else "none")
-        d: dict[str, Any] = {"size": str(int(s.size_cyl or 0)), "format": fmt, "is_boot_disk": boot,
-                             "vdev": vdev}
+        d: dict[str, Any] = {
+            "size": str(int(s.size_cyl or 0)),
+            "format": fmt,
+            "is_boot_disk": boot,
+            "vdev": vdev,
+        }
         if s.pool is not None:
-            d["disk_pool"] = matching(s.pool, "storage.pool", r"\w+:\w+",
-                                      "a Feilong disk pool TYPE:NAME (ECKD:POOL1)", where)
+            d["disk_pool"] = matching(
+                s.pool,
+                "storage.pool",
+                r"\w+:\w+",
+                "a Feilong disk pool TYPE:NAME (ECKD:POOL1)",
+                where,
+            )
         return d
     if s.kind == "tdisk":
-        return {"size": str(int(s.size_cyl or 0)), "format": "swap", "is_boot_disk": False, "vdev": vdev}
-    return {"size": f"{int(s.size_mib or 0)}M", "format": "swap", "is_boot_disk": False, "vdev": vdev}
+        return {
+            "size": str(int(s.size_cyl or 0)),
+            "format": "swap",
+            "is_boot_disk": False,
+            "vdev": vdev,
+        }
+    return {
+        "size": f"{int(s.size_mib or 0)}M",
+        "format": "swap",
+        "is_boot_disk": False,
+        "vdev": vdev,
+    }
 
 
 def _bodies(plan: ColonyPlan, host_id: str, g: Guest, lost: list[Loss]) -> dict[str, str]:
@@ -75,26 +94,45 @@ def _bodies(plan: ColonyPlan, host_id: str, g: Guest, lost: list[Loss]) -> dict[
         msg = f"guest {g.name} has no 'zvm' section; Feilong needs a userid"
         raise InputError(msg)
     where = f"render feilong, host {host_id}, guest {g.name}"
-    userid = matching(z.userid, "zvm.userid", _USERID, "a Feilong userid (1-8 word characters)", where)
+    userid = matching(
+        z.userid, "zvm.userid", _USERID, "a Feilong userid (1-8 word characters)", where
+    )
     ipl = z.ipl
     own = [s for s in g.storage if s.kind in ("mdisk", "tdisk", "vdisk")]
     own.sort(key=lambda s: s.vdev != ipl)  # the boot disk first (Feilong IPLs disk_list[0])
     disks = [_disk(s, s.kind == "mdisk" and s.vdev == ipl, where) for s in own]
-    comments = [line_text(f"colonykit plan {plan.metadata.name} revision {plan.metadata.revision}, "
-                          f"design {plan.metadata.design}", "metadata.design", where)]
+    comments = [
+        line_text(
+            f"colonykit plan {plan.metadata.name} revision {plan.metadata.revision}, "
+            f"design {plan.metadata.design}",
+            "metadata.design",
+            where,
+        )
+    ]
     for s in g.storage:
         if s.kind == "shared":
-            comments.append(f"{s.vdev}: read-only link to {s.image} comes from user_profile {z.profile}")
+            comments.append(
+                f"{s.vdev}: read-only link to {s.image} comes from user_profile {z.profile}"
+            )
     comments += [f"cannot carry: {ls.what}" for ls in lost if ls.subject in (g.name, "*")]
     guest: dict[str, Any] = {
-        "userid": userid, "vcpus": int(g.vcpus), "memory": int(g.memory_mib),
-        "disk_list": disks, "max_cpu": int(g.max_vcpus), "max_mem": feilong_max_mem(int(g.max_memory_mib)),
-        "ipl_from": line_text(ipl, "zvm.ipl", where), "comments": comments,
+        "userid": userid,
+        "vcpus": int(g.vcpus),
+        "memory": int(g.memory_mib),
+        "disk_list": disks,
+        "max_cpu": int(g.max_vcpus),
+        "max_mem": feilong_max_mem(int(g.max_memory_mib)),
+        "ipl_from": line_text(ipl, "zvm.ipl", where),
+        "comments": comments,
     }
     if z.profile is not None:
-        guest["user_profile"] = matching(z.profile, "zvm.profile", _USERID, "a Feilong profile name", where)
+        guest["user_profile"] = matching(
+            z.profile, "zvm.profile", _USERID, "a Feilong profile name", where
+        )
     out = {f"{host_id}/{userid}.json": json.dumps({"guest": guest}, indent=2) + "\n"}
-    prof = next((p for h in plan.hosts if h.id == host_id for p in h.profiles if p.name == z.profile), None)
+    prof = next(
+        (p for h in plan.hosts if h.id == host_id for p in h.profiles if p.name == z.profile), None
+    )
     if z.profile is not None and prof is None:
         field = "zvm.profile"
         raise refuse(field, f"a profile of host {host_id}", z.profile, where)
@@ -106,12 +144,19 @@ def _bodies(plan: ColonyPlan, host_id: str, g: Guest, lost: list[Loss]) -> dict[
         vdev = matching(n.vdev, "network.vdev", _VDEV, "a 1-4 digit hex device number", where)
         nic: dict[str, Any] = {"vdev": vdev, "active": False}
         if n.mac:
-            nic["mac_addr"] = matching(n.mac, "network.mac", r"[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}",
-                                       "a MAC address like 02:00:00:00:00:01", where)
+            nic["mac_addr"] = matching(
+                n.mac,
+                "network.mac",
+                r"[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}",
+                "a MAC address like 02:00:00:00:00:01",
+                where,
+            )
         out[f"{host_id}/{userid}.nic-{vdev}.json"] = json.dumps({"nic": nic}, indent=2) + "\n"
         if n.network in vswitch:
             info = {"couple": True, "active": False, "vswitch": vswitch[n.network]}
-            out[f"{host_id}/{userid}.nic-{vdev}.couple.json"] = json.dumps({"info": info}, indent=2) + "\n"
+            out[f"{host_id}/{userid}.nic-{vdev}.couple.json"] = (
+                json.dumps({"info": info}, indent=2) + "\n"
+            )
     return out
 
 

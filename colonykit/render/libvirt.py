@@ -40,7 +40,10 @@ VIRTIO_CCW_CSSID = "0xfe"
 
 
 def _devno(vdev: str, field: str, where: str) -> str:
-    return "0x" + matching(vdev, field, r"[0-9A-Fa-f]{4}", "a 4-digit hex device number", where).lower()
+    return (
+        "0x"
+        + matching(vdev, field, r"[0-9A-Fa-f]{4}", "a 4-digit hex device number", where).lower()
+    )
 
 
 def _disk_letters(i: int) -> str:
@@ -64,8 +67,14 @@ def _disk(dev: ET.Element, s: StorageItem, i: int, path: str, boot: bool, where:
         ET.SubElement(d, "transient")
     if boot:
         ET.SubElement(d, "boot", order="1")
-    ET.SubElement(d, "address", type="ccw", cssid=VIRTIO_CCW_CSSID, ssid="0x0",
-                  devno=_devno(s.vdev, "storage.vdev", where))
+    ET.SubElement(
+        d,
+        "address",
+        type="ccw",
+        cssid=VIRTIO_CCW_CSSID,
+        ssid="0x0",
+        devno=_devno(s.vdev, "storage.vdev", where),
+    )
 
 
 def _xml_comment(text: str, where: str) -> str:
@@ -83,9 +92,13 @@ def _domain(plan: ColonyPlan, host_id: str, g: Guest, lost: list[Loss]) -> str:
     ET.SubElement(dom, "name").text = line_text(g.name, "name", where)
     ET.SubElement(dom, "memory", unit="MiB").text = str(int(g.max_memory_mib))
     ET.SubElement(dom, "currentMemory", unit="MiB").text = str(int(g.memory_mib))
-    ET.SubElement(dom, "vcpu", placement="static", current=str(int(g.vcpus))).text = str(int(g.max_vcpus))
+    ET.SubElement(dom, "vcpu", placement="static", current=str(int(g.vcpus))).text = str(
+        int(g.max_vcpus)
+    )
     tune = ET.SubElement(dom, "cputune")
-    ET.SubElement(tune, "shares").text = str(round(g.share_relative * LIBVIRT_DEFAULT_SHARES / ZVM_DEFAULT_SHARE))
+    ET.SubElement(tune, "shares").text = str(
+        round(g.share_relative * LIBVIRT_DEFAULT_SHARES / ZVM_DEFAULT_SHARE)
+    )
     os_ = ET.SubElement(dom, "os")
     ET.SubElement(os_, "type", arch="s390x", machine="s390-ccw-virtio").text = "hvm"
     ET.SubElement(dom, "on_poweroff").text = "destroy"
@@ -114,19 +127,35 @@ def _domain(plan: ColonyPlan, host_id: str, g: Guest, lost: list[Loss]) -> str:
     for n in g.network:
         itf = ET.SubElement(dev, "interface", type="bridge")
         if n.mac is not None:
-            ET.SubElement(itf, "mac", address=matching(n.mac, "network.mac", r"[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}",
-                                                       "a MAC address", where))
+            ET.SubElement(
+                itf,
+                "mac",
+                address=matching(
+                    n.mac,
+                    "network.mac",
+                    r"[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}",
+                    "a MAC address",
+                    where,
+                ),
+            )
         ET.SubElement(itf, "source", bridge=line_text(n.network, "network.network", where))
         ET.SubElement(itf, "model", type="virtio")
         if n.vdev:
-            ET.SubElement(itf, "address", type="ccw", cssid=VIRTIO_CCW_CSSID, ssid="0x0",
-                          devno=_devno(n.vdev, "network.vdev", where))
+            ET.SubElement(
+                itf,
+                "address",
+                type="ccw",
+                cssid=VIRTIO_CCW_CSSID,
+                ssid="0x0",
+                devno=_devno(n.vdev, "network.vdev", where),
+            )
     con = ET.SubElement(dev, "console", type="pty")
     ET.SubElement(con, "target", type="sclp", port="0")
     ET.SubElement(dev, "memballoon", model="virtio")
     ET.indent(dom, space="  ")
     comments = header(plan, None, "", "libvirt") + [
-        f"cannot carry: {ls.what}" for ls in lost if ls.subject in (g.name, "*")]
+        f"cannot carry: {ls.what}" for ls in lost if ls.subject in (g.name, "*")
+    ]
     text = "".join(f"<!-- {_xml_comment(c.strip(), where)} -->\n" for c in comments)
     return text + ET.tostring(dom, encoding="unicode") + "\n"
 
@@ -150,4 +179,10 @@ def render_libvirt(plan: ColonyPlan) -> dict[str, str]:
 
     require(plan, "libvirt")
     lost = libvirt_losses(plan)
-    return {f"{h.id}/{file_name(g.name, 'name', f'render libvirt, host {h.id}')}.xml": _domain(plan, h.id, g, lost) for h in plan.hosts for g in h.guests}
+    return {
+        f"{h.id}/{file_name(g.name, 'name', f'render libvirt, host {h.id}')}.xml": _domain(
+            plan, h.id, g, lost
+        )
+        for h in plan.hosts
+        for g in h.guests
+    }

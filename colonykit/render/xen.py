@@ -60,11 +60,18 @@ def render_xen(plan: ColonyPlan) -> dict[str, str]:
             if x is None:
                 msg = f"guest {g.name} has no 'xen' section; the Xen renderer needs kernel/root"
                 raise InputError(msg)
-            weight = max(1, min(65535, round(g.share_relative * XEN_DEFAULT_CPU_WEIGHT / ZVM_DEFAULT_SHARE)))
+            weight = max(
+                1, min(65535, round(g.share_relative * XEN_DEFAULT_CPU_WEIGHT / ZVM_DEFAULT_SHARE))
+            )
             lines = header(plan, host, "#", "xen") + [
-                f"name = {_q(g.name, 'name', where)}", f"type = {_q(x.type, 'xen.type', where)}",
-                f"vcpus = {int(g.vcpus)}", f"maxvcpus = {int(g.max_vcpus)}", f"memory = {int(g.memory_mib)}",
-                f"maxmem = {int(g.max_memory_mib)}", f"cpu_weight = {weight}"]
+                f"name = {_q(g.name, 'name', where)}",
+                f"type = {_q(x.type, 'xen.type', where)}",
+                f"vcpus = {int(g.vcpus)}",
+                f"maxvcpus = {int(g.max_vcpus)}",
+                f"memory = {int(g.memory_mib)}",
+                f"maxmem = {int(g.max_memory_mib)}",
+                f"cpu_weight = {weight}",
+            ]
             for key in ("kernel", "ramdisk", "root", "extra"):
                 value = getattr(x, key)
                 if value is not None:
@@ -77,12 +84,16 @@ def render_xen(plan: ColonyPlan) -> dict[str, str]:
                     if im is None or im.xen is None:
                         msg = f"guest {g.name}: disk {s.vdev} names unknown Xen image {s.image!r}"
                         raise InputError(msg)
-                    specs.append(f"format={spec_value(im.xen.format, 'images.xen.format', where)}, "
-                                 f"vdev={vdev}, access=ro, "
-                                 f"target={_target(im.xen.target, 'images.xen.target', where)}")
+                    specs.append(
+                        f"format={spec_value(im.xen.format, 'images.xen.format', where)}, "
+                        f"vdev={vdev}, access=ro, "
+                        f"target={_target(im.xen.target, 'images.xen.target', where)}"
+                    )
                 elif s.kind == "image":
-                    specs.append(f"format=raw, vdev={vdev}, access={spec_value(s.access, 'storage.access', where)}, "
-                                 f"target={_target(s.target or '', 'storage.target', where)}")
+                    specs.append(
+                        f"format=raw, vdev={vdev}, access={spec_value(s.access, 'storage.access', where)}, "
+                        f"target={_target(s.target or '', 'storage.target', where)}"
+                    )
                 elif s.kind == "nfs":
                     continue  # NFS root: root/extra above
                 else:
@@ -96,7 +107,9 @@ def render_xen(plan: ColonyPlan) -> dict[str, str]:
                 parts = []
                 if n.mac is not None:
                     parts.append(f"mac={spec_value(n.mac, 'network.mac', where)}")
-                parts.append(f"bridge={spec_value(bridges.get(n.network, n.network), 'networks.xen.bridge', where)}")
+                parts.append(
+                    f"bridge={spec_value(bridges.get(n.network, n.network), 'networks.xen.bridge', where)}"
+                )
                 vifs.append("'" + ",".join(parts) + "'")
             if vifs:
                 lines.append(f"vif = [ {', '.join(vifs)} ]")

@@ -89,25 +89,40 @@ def _mdisk_line(s: StorageItem, where: str) -> str:
     raise InputError(msg)
 
 
-def _nicdef(vdev: str, network: str, nic_type: dict[str, str], vswitch: dict[str, str], where: str) -> str:
-    return (f" NICDEF {dir_token(vdev, 'network.vdev', where)} TYPE "
-            f"{dir_token(nic_type.get(network, 'QDIO'), 'networks.zvm.nic_type', where)} LAN SYSTEM "
-            f"{dir_token(vswitch.get(network, network.upper()), 'networks.zvm.vswitch', where)}")
+def _nicdef(
+    vdev: str, network: str, nic_type: dict[str, str], vswitch: dict[str, str], where: str
+) -> str:
+    return (
+        f" NICDEF {dir_token(vdev, 'network.vdev', where)} TYPE "
+        f"{dir_token(nic_type.get(network, 'QDIO'), 'networks.zvm.nic_type', where)} LAN SYSTEM "
+        f"{dir_token(vswitch.get(network, network.upper()), 'networks.zvm.vswitch', where)}"
+    )
 
 
-def _user_entry(g: Guest, host: Host, image_owner: dict[str, tuple[str, str]],
-                vswitch: dict[str, str], nic_type: dict[str, str]) -> list[str]:
+def _user_entry(
+    g: Guest,
+    host: Host,
+    image_owner: dict[str, tuple[str, str]],
+    vswitch: dict[str, str],
+    nic_type: dict[str, str],
+) -> list[str]:
     z = g.zvm
     assert z is not None
     where = f"render zvm, host {host.id}, guest {g.name}"
     tok = lambda value, field: dir_token(value, f"zvm.{field}", where)  # noqa: E731
-    lines = [f"USER {tok(z.userid, 'userid')} {tok(z.password, 'password')} "
-             f"{storage_size(g.memory_mib)} {storage_size(g.max_memory_mib)} {tok(z.privclass, 'privclass')}"]
+    lines = [
+        f"USER {tok(z.userid, 'userid')} {tok(z.password, 'password')} "
+        f"{storage_size(g.memory_mib)} {storage_size(g.max_memory_mib)} {tok(z.privclass, 'privclass')}"
+    ]
     profile = next((p for p in host.profiles if p.name == z.profile), None)
     if z.profile is not None and profile is None:
         field = "zvm.profile"
-        raise refuse(field, f"a profile of host {host.id} ({[p.name for p in host.profiles]})",
-                     z.profile, where)
+        raise refuse(
+            field,
+            f"a profile of host {host.id} ({[p.name for p in host.profiles]})",
+            z.profile,
+            where,
+        )
     if z.profile is not None:
         lines.append(f" INCLUDE {tok(z.profile, 'profile')}")
     lines.append(" CPU 00 BASE")
@@ -127,9 +142,11 @@ def _user_entry(g: Guest, host: Host, image_owner: dict[str, tuple[str, str]],
                     msg = f"guest {g.name}: disk {s.vdev} links unknown image {s.image!r}"
                     raise InputError(msg)
                 owner, owner_vdev = image_owner[s.image or ""]
-                lines.append(f" LINK {dir_token(owner, 'images.zvm.owner', where)} "
-                             f"{dir_token(owner_vdev, 'images.zvm.vdev', where)} "
-                             f"{dir_token(s.vdev, 'storage.vdev', where)} RR")
+                lines.append(
+                    f" LINK {dir_token(owner, 'images.zvm.owner', where)} "
+                    f"{dir_token(owner_vdev, 'images.zvm.vdev', where)} "
+                    f"{dir_token(s.vdev, 'storage.vdev', where)} RR"
+                )
         elif s.kind in ("mdisk", "tdisk", "vdisk"):
             lines.append(_mdisk_line(s, where))
     for n in g.network:
@@ -140,20 +157,31 @@ def _user_entry(g: Guest, host: Host, image_owner: dict[str, tuple[str, str]],
 
 def _owner_entries(plan: ColonyPlan) -> list[str]:
     where = "render zvm, owners"
-    password = next((g.zvm.password for h in plan.hosts for g in h.guests if g.zvm is not None), "XXXXXXXX")
+    password = next(
+        (g.zvm.password for h in plan.hosts for g in h.guests if g.zvm is not None), "XXXXXXXX"
+    )
     lines: list[str] = []
     for owner, ims in owners(plan).items():
         ipl = ims[0].zvm.vdev
-        lines += ["*", f"* {owner}: owner of the shared minidisks, logged on only for service (seed 000",
-                  "* base server): its disks are MR; guests link them RR and re-IPL after service",
-                  f"USER {dir_token(owner, 'images.zvm.owner', where)} "
-                  f"{dir_token(password, 'zvm.password', where)} {OWNER_STORAGE} {OWNER_MAX_STORAGE} G",
-                  " MACHINE ESA", f" IPL {dir_token(ipl, 'images.zvm.vdev', where)}",
-                  " CONSOLE 0009 3215 T", " SPOOL 000C 2540 READER *", " SPOOL 000D 2540 PUNCH A",
-                  " SPOOL 000E 1403 A"]
-        lines += [f" MDISK {dir_token(im.zvm.vdev, 'images.zvm.vdev', where)} 3390 "
-                  f"{int(im.zvm.start_cyl):04d} {int(im.zvm.count_cyl)} "
-                  f"{dir_token(im.zvm.volser, 'images.zvm.volser', where)} MR" for im in ims]
+        lines += [
+            "*",
+            f"* {owner}: owner of the shared minidisks, logged on only for service (seed 000",
+            "* base server): its disks are MR; guests link them RR and re-IPL after service",
+            f"USER {dir_token(owner, 'images.zvm.owner', where)} "
+            f"{dir_token(password, 'zvm.password', where)} {OWNER_STORAGE} {OWNER_MAX_STORAGE} G",
+            " MACHINE ESA",
+            f" IPL {dir_token(ipl, 'images.zvm.vdev', where)}",
+            " CONSOLE 0009 3215 T",
+            " SPOOL 000C 2540 READER *",
+            " SPOOL 000D 2540 PUNCH A",
+            " SPOOL 000E 1403 A",
+        ]
+        lines += [
+            f" MDISK {dir_token(im.zvm.vdev, 'images.zvm.vdev', where)} 3390 "
+            f"{int(im.zvm.start_cyl):04d} {int(im.zvm.count_cyl)} "
+            f"{dir_token(im.zvm.volser, 'images.zvm.volser', where)} MR"
+            for im in ims
+        ]
     return lines
 
 
@@ -166,8 +194,10 @@ def _system_config(plan: ColonyPlan, host: Host, vswitch: dict[str, str]) -> str
             continue
         for n in g.network:
             if n.network in vswitch:
-                lines.append(f"MODIFY VSWITCH {dir_token(vswitch[n.network], 'networks.zvm.vswitch', where)} "
-                             f"GRANT {dir_token(g.zvm.userid, 'zvm.userid', where)}")
+                lines.append(
+                    f"MODIFY VSWITCH {dir_token(vswitch[n.network], 'networks.zvm.vswitch', where)} "
+                    f"GRANT {dir_token(g.zvm.userid, 'zvm.userid', where)}"
+                )
     return "\n".join(lines) + "\n"
 
 
@@ -195,38 +225,53 @@ def render_zvm(plan: ColonyPlan) -> dict[str, str]:
     vswitch = {n.id: n.zvm.vswitch for n in plan.networks if n.zvm is not None}
     nic_type = {n.id: n.zvm.nic_type for n in plan.networks if n.zvm is not None}
     images = {im.id: im for im in plan.images}
-    image_owner = {im.id: (im.zvm.owner or "", im.zvm.vdev) for im in plan.images if im.zvm is not None}
+    image_owner = {
+        im.id: (im.zvm.owner or "", im.zvm.vdev) for im in plan.images if im.zvm is not None
+    }
     star = lambda lines: [f"* {ln[2:]}" if ln.startswith("# ") else ln for ln in lines]  # noqa: E731
     out: dict[str, str] = {}
     own = _owner_entries(plan)
     if own:
-        out[f"{OWNERS_DIR}/USER.DIRECT"] = "\n".join(star(header(plan, None, "#", "zvm")) + own) + "\n"
+        out[f"{OWNERS_DIR}/USER.DIRECT"] = (
+            "\n".join(star(header(plan, None, "#", "zvm")) + own) + "\n"
+        )
     for host in plan.hosts:
         lines = star(header(plan, host, "#", "zvm"))
         lines += [f"* cannot carry: {ls.what}" for ls in lost if ls.subject in ("*", host.id)]
-        lines += [f"* LINK targets owned by {o}: defined once in {OWNERS_DIR}/USER.DIRECT"
-                  for o in owners(plan)]
+        lines += [
+            f"* LINK targets owned by {o}: defined once in {OWNERS_DIR}/USER.DIRECT"
+            for o in owners(plan)
+        ]
         for prof in host.profiles:
             where = f"render zvm, host {host.id}, profile {prof.name}"
-            lines += ["*", f"PROFILE {dir_token(prof.name, 'profiles.name', where)}", " CONSOLE 0009 3215 T",
-                      " SPOOL 000C 2540 READER *", " SPOOL 000D 2540 PUNCH A", " SPOOL 000E 1403 A"]
+            lines += [
+                "*",
+                f"PROFILE {dir_token(prof.name, 'profiles.name', where)}",
+                " CONSOLE 0009 3215 T",
+                " SPOOL 000C 2540 READER *",
+                " SPOOL 000D 2540 PUNCH A",
+                " SPOOL 000E 1403 A",
+            ]
             lines += [_nicdef(n.vdev, n.network, nic_type, vswitch, where) for n in prof.nics]  # type: ignore[arg-type]
             for lk in prof.links:
                 im = images.get(lk.image)
                 if im is None or im.zvm is None:
                     msg = f"profile {prof.name}: LINK to unknown image {lk.image!r}"
                     raise InputError(msg)
-                lines.append(f" LINK {dir_token(im.zvm.owner, 'images.zvm.owner', where)} "
-                             f"{dir_token(im.zvm.vdev, 'images.zvm.vdev', where)} "
-                             f"{dir_token(lk.vdev, 'profiles.links.vdev', where)} "
-                             f"{dir_token(lk.mode, 'profiles.links.mode', where)}")
+                lines.append(
+                    f" LINK {dir_token(im.zvm.owner, 'images.zvm.owner', where)} "
+                    f"{dir_token(im.zvm.vdev, 'images.zvm.vdev', where)} "
+                    f"{dir_token(lk.vdev, 'profiles.links.vdev', where)} "
+                    f"{dir_token(lk.mode, 'profiles.links.mode', where)}"
+                )
         for g in host.guests:
             if g.zvm is None:
                 msg = f"guest {g.name} has no 'zvm' section; the z/VM renderer needs a userid"
                 raise InputError(msg)
             lines.append("*")
             lines += _user_entry(g, host, image_owner, vswitch, nic_type)  # type: ignore[arg-type]
-        out[f"{host.id}/USER.DIRECT"] = "\n".join(line_text(ln, "directory line", "render zvm")
-                                                  for ln in lines) + "\n"
+        out[f"{host.id}/USER.DIRECT"] = (
+            "\n".join(line_text(ln, "directory line", "render zvm") for ln in lines) + "\n"
+        )
         out[f"{host.id}/SYSTEM.CONFIG"] = _system_config(plan, host, vswitch)
     return out

@@ -39,11 +39,50 @@ _CLASSES = re.compile(r"^[A-Z1-6]{1,32}$")
 _LINK_MODES = {"R", "RR", "W", "WR", "M", "MR", "MW"}
 _MDISK_MODES = _LINK_MODES | {"RV", "WV", "MV", "RE", "WE", "ME"}
 _PASSWORD_WORDS = {"NOLOG", "NOPASS", "AUTOONLY", "LBYONLY"}
-_OPTIONS = {"APPLMON", "MAINTCCW", "DEVMAINT", "DIAG88", "DIAG98", "LNKNOPAS", "LNKSTABL",
-            "LNKEXCLU", "LANG", "MAXCONN", "QUICKDSP", "SVMSTAT", "STGEXEMPT", "TODENABLE", "LKFAC",
-            "CONCEAL", "BMX", "ACCT", "CPUMEASUREMENT", "CHPIDV", "COMSRV", "CFUSER", "CFVM"}
-_GENERAL = {"INCLUDE", "CPU", "MACHINE", "IPL", "OPTION", "SHARE", "NAMESAVE", "ACCOUNT", "IUCV",
-            "POSIXINFO", "XAUTOLOG", "LOGONBY", "COMMAND", "CLASS", "STORAGE", "MAXSTORAGE", "MDISK_DEFAULTS"}
+_OPTIONS = {
+    "APPLMON",
+    "MAINTCCW",
+    "DEVMAINT",
+    "DIAG88",
+    "DIAG98",
+    "LNKNOPAS",
+    "LNKSTABL",
+    "LNKEXCLU",
+    "LANG",
+    "MAXCONN",
+    "QUICKDSP",
+    "SVMSTAT",
+    "STGEXEMPT",
+    "TODENABLE",
+    "LKFAC",
+    "CONCEAL",
+    "BMX",
+    "ACCT",
+    "CPUMEASUREMENT",
+    "CHPIDV",
+    "COMSRV",
+    "CFUSER",
+    "CFVM",
+}
+_GENERAL = {
+    "INCLUDE",
+    "CPU",
+    "MACHINE",
+    "IPL",
+    "OPTION",
+    "SHARE",
+    "NAMESAVE",
+    "ACCOUNT",
+    "IUCV",
+    "POSIXINFO",
+    "XAUTOLOG",
+    "LOGONBY",
+    "COMMAND",
+    "CLASS",
+    "STORAGE",
+    "MAXSTORAGE",
+    "MDISK_DEFAULTS",
+}
 _DEVICE = {"CONSOLE", "SPOOL", "LINK", "MDISK", "NICDEF", "DEDICATE", "SPECIAL"}
 #: Largest V-DISK: 4,194,296 512-byte blocks (z/VM CP Planning and Administration, "MDISK
 #: statement", V-DISK: 2 GB minus 4 KB).
@@ -84,14 +123,22 @@ def parse_grants(text: str) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for raw in text.splitlines():
         w = raw.split()
-        if len(w) == 5 and [w[0].upper(), w[1].upper(), w[3].upper()] == ["MODIFY", "VSWITCH", "GRANT"]:
+        if len(w) == 5 and [w[0].upper(), w[1].upper(), w[3].upper()] == [
+            "MODIFY",
+            "VSWITCH",
+            "GRANT",
+        ]:
             out.setdefault(w[2].upper(), set()).add(w[4].upper())
     return out
 
 
-def check_directory(texts: Iterable[tuple[str, str]], *, volume_cyl: Mapping[str, int] | int = 10017,
-                    grants: Mapping[str, set[str]] | None = None,
-                    external: Iterable[tuple[str, str]] = ()) -> list[str]:
+def check_directory(
+    texts: Iterable[tuple[str, str]],
+    *,
+    volume_cyl: Mapping[str, int] | int = 10017,
+    grants: Mapping[str, set[str]] | None = None,
+    external: Iterable[tuple[str, str]] = (),
+) -> list[str]:
     """Every problem of a set of directory files (empty list: the directory passes).
 
     Parameters
@@ -138,7 +185,9 @@ def check_directory(texts: Iterable[tuple[str, str]], *, volume_cyl: Mapping[str
                     cur = None
                     continue
                 name = ops[0]
-                key = name if word != "PROFILE" else f"{fname}\0{name}"  # profiles: per directory file
+                key = (
+                    name if word != "PROFILE" else f"{fname}\0{name}"
+                )  # profiles: per directory file
                 if key in entries:
                     bad(f"{word} {name} defined twice (first at line {entries[key].line})")
                 cur = _Entry(word, name, no, file=fname)
@@ -146,7 +195,9 @@ def check_directory(texts: Iterable[tuple[str, str]], *, volume_cyl: Mapping[str
                 seen_device = False
                 if word == "USER":
                     if len(ops) < 2 or len(ops) > 5:
-                        bad(f"USER needs userid password [storage [maxstorage [classes]]] (got {len(ops)} operands)")
+                        bad(
+                            f"USER needs userid password [storage [maxstorage [classes]]] (got {len(ops)} operands)"
+                        )
                     elif not (_NAME.fullmatch(ops[1]) or ops[1] in _PASSWORD_WORDS):
                         bad(f"USER password must be 1-8 characters (got {ops[1]!r})")
                     sizes = [_mib(o) for o in ops[2:4]]
@@ -174,14 +225,20 @@ def check_directory(texts: Iterable[tuple[str, str]], *, volume_cyl: Mapping[str
                 if seen_device:
                     bad(f"{word} (a general statement) after a device statement")
                 if word == "CPU":
-                    if not ops or not re.fullmatch(r"[0-9A-F]{1,2}", ops[0]) or int(ops[0], 16) > 0x3F:
+                    if (
+                        not ops
+                        or not re.fullmatch(r"[0-9A-F]{1,2}", ops[0])
+                        or int(ops[0], 16) > 0x3F
+                    ):
                         bad(f"CPU address must be 00-3F (got {ops[:1]})")
                     elif ops[1:] not in ([], ["BASE"]):
                         bad(f"CPU takes an address and optionally BASE (got {ops})")
                 elif word == "MACHINE":
                     if not ops or ops[0] not in ("ESA", "XA", "XC", "Z"):
                         bad(f"MACHINE type must be ESA, XA, XC or Z (got {ops[:1]})")
-                    elif len(ops) > 2 or (len(ops) == 2 and not (ops[1].isdigit() and 1 <= int(ops[1]) <= 64)):
+                    elif len(ops) > 2 or (
+                        len(ops) == 2 and not (ops[1].isdigit() and 1 <= int(ops[1]) <= 64)
+                    ):
                         bad(f"MACHINE takes a type and 1-64 CPUs (got {ops})")
                 elif word == "IPL":
                     if not ops or not _NAME.fullmatch(ops[0]):
@@ -193,7 +250,9 @@ def check_directory(texts: Iterable[tuple[str, str]], *, volume_cyl: Mapping[str
                 elif word == "SHARE":
                     if len(ops) != 2 or ops[0] not in ("RELATIVE", "ABSOLUTE"):
                         bad(f"SHARE takes RELATIVE n or ABSOLUTE n% (got {ops})")
-                    elif ops[0] == "RELATIVE" and not (ops[1].isdigit() and 1 <= int(ops[1]) <= 10000):
+                    elif ops[0] == "RELATIVE" and not (
+                        ops[1].isdigit() and 1 <= int(ops[1]) <= 10000
+                    ):
                         bad(f"SHARE RELATIVE must be 1-10000 (got {ops[1]})")
                 elif word == "NAMESAVE":
                     if not ops or not all(_NAME.fullmatch(o) for o in ops):
@@ -206,12 +265,18 @@ def check_directory(texts: Iterable[tuple[str, str]], *, volume_cyl: Mapping[str
                 own = ops[2] if word == "LINK" and len(ops) > 2 else vdev
                 key = own.zfill(4)
                 if key in cur.vdevs:
-                    bad(f"device {own} defined twice in {cur.name} (first at line {cur.vdevs[key]})")
+                    bad(
+                        f"device {own} defined twice in {cur.name} (first at line {cur.vdevs[key]})"
+                    )
                 cur.vdevs[key] = no
                 if word == "MDISK":
                     _check_mdisk(ops, cur, at, volume_cyl, extents, bad)
                 elif word == "LINK":
-                    if len(ops) != 4 or not _NAME.fullmatch(ops[0]) or not all(_VDEV.fullmatch(o) for o in ops[1:3]):
+                    if (
+                        len(ops) != 4
+                        or not _NAME.fullmatch(ops[0])
+                        or not all(_VDEV.fullmatch(o) for o in ops[1:3])
+                    ):
                         bad(f"LINK takes userid vdev1 vdev2 mode (got {ops})")
                     elif ops[3] not in _LINK_MODES:
                         bad(f"LINK mode must be one of {sorted(_LINK_MODES)} (got {ops[3]})")
@@ -223,7 +288,15 @@ def check_directory(texts: Iterable[tuple[str, str]], *, volume_cyl: Mapping[str
                     if len(ops) < 2 or ops[1] not in ("3215", "3270"):
                         bad(f"CONSOLE takes vdev 3215 [class [userid]] (got {ops})")
                 elif word == "SPOOL":
-                    if len(ops) < 2 or ops[1] not in ("2540", "1403", "3505", "3525", "3211", "1443", "3203"):
+                    if len(ops) < 2 or ops[1] not in (
+                        "2540",
+                        "1403",
+                        "3505",
+                        "3525",
+                        "3211",
+                        "1443",
+                        "3203",
+                    ):
                         bad(f"SPOOL takes vdev and a unit record device type (got {ops})")
             else:
                 bad(f"unknown directory statement {word}")
@@ -238,27 +311,41 @@ def check_directory(texts: Iterable[tuple[str, str]], *, volume_cyl: Mapping[str
     extents.sort()
     for a, b in zip(extents, extents[1:], strict=False):
         if a[0] == b[0] and b[1] <= a[2]:
-            problems.append(f"{b[3]}: extent {b[1]}-{b[2]} on {b[0]} overlaps {a[1]}-{a[2]} ({a[3]})")
+            problems.append(
+                f"{b[3]}: extent {b[1]}-{b[2]} on {b[0]} overlaps {a[1]}-{a[2]} ({a[3]})"
+            )
     for ent in entries.values():
         if ent.kind != "USER":
             continue
         prof = entries.get(f"{ent.file}\0{ent.include}") if ent.include is not None else None
         if ent.include is not None and prof is None:
-            problems.append(f"USER {ent.name}: INCLUDE {ent.include}, which no PROFILE of {ent.file} defines")
+            problems.append(
+                f"USER {ent.name}: INCLUDE {ent.include}, which no PROFILE of {ent.file} defines"
+            )
         if grants is None:
             continue
         nics = list(ent.nics) + (prof.nics if prof is not None else [])
         for vdev, vsw, _no in nics:
             if ent.name not in grants.get(vsw, set()):
-                problems.append(f"USER {ent.name}: NICDEF {vdev} couples to VSWITCH {vsw}, but no "
-                                f"MODIFY VSWITCH {vsw} GRANT {ent.name} authorizes it")
+                problems.append(
+                    f"USER {ent.name}: NICDEF {vdev} couples to VSWITCH {vsw}, but no "
+                    f"MODIFY VSWITCH {vsw} GRANT {ent.name} authorizes it"
+                )
     return problems
 
 
-def _check_mdisk(ops: list[str], cur: _Entry, at: str, volume_cyl: Mapping[str, int] | int,
-                 extents: list[tuple[str, int, int, str]], bad: Callable[[str], None]) -> None:
+def _check_mdisk(
+    ops: list[str],
+    cur: _Entry,
+    at: str,
+    volume_cyl: Mapping[str, int] | int,
+    extents: list[tuple[str, int, int, str]],
+    bad: Callable[[str], None],
+) -> None:
     if len(ops) < 4:
-        bad(f"MDISK takes vdev devtype start count volser mode or vdev devtype T-DISK/V-DISK size mode (got {ops})")
+        bad(
+            f"MDISK takes vdev devtype start count volser mode or vdev devtype T-DISK/V-DISK size mode (got {ops})"
+        )
         return
     vdev, devtype = ops[0], ops[1]
     if devtype not in ("3390", "3380", "FB-512", "9336"):
@@ -271,7 +358,9 @@ def _check_mdisk(ops: list[str], cur: _Entry, at: str, volume_cyl: Mapping[str, 
         if not size.isdigit() or int(size) < 1:
             bad(f"MDISK {ops[2]} size must be a positive number (got {size})")
         elif ops[2] == "V-DISK" and (devtype != "FB-512" or int(size) > VDISK_MAX_BLOCKS):
-            bad(f"MDISK V-DISK must be FB-512 with at most {VDISK_MAX_BLOCKS} blocks (got {devtype} {size})")
+            bad(
+                f"MDISK V-DISK must be FB-512 with at most {VDISK_MAX_BLOCKS} blocks (got {devtype} {size})"
+            )
     else:
         if len(ops) != 6:
             bad(f"MDISK takes vdev devtype start count volser mode (got {len(ops)} operands)")
@@ -287,7 +376,9 @@ def _check_mdisk(ops: list[str], cur: _Entry, at: str, volume_cyl: Mapping[str, 
         if s0 < 1:
             bad("MDISK start cylinder 0 holds the volume label; start at 1 or later")
         if n < 1 or s0 + n > cyl:
-            bad(f"MDISK extent {s0}-{s0 + n - 1} is outside the volume ({cyl} cylinders, 0-{cyl - 1})")
+            bad(
+                f"MDISK extent {s0}-{s0 + n - 1} is outside the volume ({cyl} cylinders, 0-{cyl - 1})"
+            )
         extents.append((volser, s0, s0 + n - 1, f"{at} {cur.name} {vdev}"))
     if mode not in _MDISK_MODES:
         bad(f"MDISK mode must be one of {sorted(_MDISK_MODES)} (got {mode})")

@@ -26,11 +26,20 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[2]
 #: Screenshots for a person to look at, outside the source tree: ``$COLONYKIT_ARTIFACTS``, else
 #: ``<tmp>/colonykit-artifacts-<checkout folder name>`` (one folder per checkout on a shared machine).
-ARTIFACTS = Path(os.environ.get("COLONYKIT_ARTIFACTS")
-                 or Path(tempfile.gettempdir()) / f"colonykit-artifacts-{REPO_ROOT.name}")
+ARTIFACTS = Path(
+    os.environ.get("COLONYKIT_ARTIFACTS")
+    or Path(tempfile.gettempdir()) / f"colonykit-artifacts-{REPO_ROOT.name}"
+)
 CHROMIUM = os.environ.get("COLONYKIT_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 LAB_START_TIMEOUT_S = 120.0
 
 # What jupyterlab.galata.configure_jupyter_server sets (test only: no token, no XSRF check),
@@ -55,8 +64,6 @@ c.LabApp.news_url = None
 """
 # Render every cell (no windowing): the explorer sits at the end of the notebook.
 NOTEBOOK_SETTINGS = '{{"windowingMode": "none"}}'
-
-
 
 
 def _ui_selected(config: pytest.Config) -> bool:
@@ -101,7 +108,11 @@ def artifacts_dir() -> Path:
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say where the screenshots went."""
-    if _ui_selected(terminalreporter.config) and ARTIFACTS.is_dir() and any(ARTIFACTS.glob("*.png")):
+    if (
+        _ui_selected(terminalreporter.config)
+        and ARTIFACTS.is_dir()
+        and any(ARTIFACTS.glob("*.png"))
+    ):
         terminalreporter.write_line(f"browser screenshots: {ARTIFACTS}")
 
 
@@ -115,8 +126,11 @@ def _free_port() -> int:
 def lab_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A scratch copy of ``notebooks/`` and ``data/``: the browser never touches the repo's files."""
     root = tmp_path_factory.mktemp("lab")
-    shutil.copytree(REPO_ROOT / "notebooks", root / "notebooks",
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(
+        REPO_ROOT / "notebooks",
+        root / "notebooks",
+        ignore=shutil.ignore_patterns(".ipynb_checkpoints"),
+    )
     shutil.copytree(REPO_ROOT / "data", root / "data")
     return root
 
@@ -136,13 +150,20 @@ def lab_url(lab_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     notify.write_text('{"fetchNews": "false", "checkForUpdates": false}', encoding="utf-8")
     workspaces = cfg_dir / "workspaces"
     workspaces.mkdir()
-    cfg.write_text(SERVER_CONFIG.format(port=port, root=str(lab_root), settings=str(settings),
-                                        workspaces=str(workspaces)), encoding="utf-8")
+    cfg.write_text(
+        SERVER_CONFIG.format(
+            port=port, root=str(lab_root), settings=str(settings), workspaces=str(workspaces)
+        ),
+        encoding="utf-8",
+    )
     log = (cfg_dir / "lab.log").open("w", encoding="utf-8")
     env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--config", str(cfg), "--allow-root", "--no-browser"],
-        cwd=lab_root, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=lab_root,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + LAB_START_TIMEOUT_S
@@ -159,7 +180,9 @@ def lab_url(lab_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"jupyterlab did not answer on {url} within {LAB_START_TIMEOUT_S:.0f} s")
+                pytest.fail(
+                    f"jupyterlab did not answer on {url} within {LAB_START_TIMEOUT_S:.0f} s"
+                )
             time.sleep(0.5)
         yield url
     finally:

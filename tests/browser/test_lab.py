@@ -51,11 +51,14 @@ def _open_and_run(page, url: str) -> None:
 def test_lab_runs_a_widget(page, lab_url: str, lab_root: Path) -> None:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = KERNELSPEC
-    nb.cells = [nbformat.v4.new_code_cell(
-        "import ipywidgets as w\ns = w.IntSlider(value=3, description='n')\n"
-        "lab = w.Label('doubled=6')\n"
-        "s.observe(lambda ch: setattr(lab, 'value', f'doubled={2 * ch.new}'), 'value')\n"
-        "w.VBox([s, lab])")]
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "import ipywidgets as w\ns = w.IntSlider(value=3, description='n')\n"
+            "lab = w.Label('doubled=6')\n"
+            "s.observe(lambda ch: setattr(lab, 'value', f'doubled={2 * ch.new}'), 'value')\n"
+            "w.VBox([s, lab])"
+        )
+    ]
     nbformat.write(nb, lab_root / "smoke.ipynb")
     _open_and_run(page, f"{lab_url}/lab/tree/smoke.ipynb?reset")
     page.wait_for_selector("text=doubled=6")
@@ -90,9 +93,12 @@ def test_quickstart_explorer(page, lab_url: str, lab_root: Path, artifacts_dir: 
     for _ in range((start - 50) // 5):  # slider step 5 % -> 50 %
         page.keyboard.press("ArrowLeft")
     page.wait_for_function(
-        "(want) => document.querySelector('.ck-explorer .ck-engines').innerText.trim() === want", arg=want_after)
+        "(want) => document.querySelector('.ck-explorer .ck-engines').innerText.trim() === want",
+        arg=want_after,
+    )
     page.wait_for_function(
-        "() => document.querySelector('.ck-explorer .js-plotly-plot .gtitle').textContent.includes('50 %')")
+        "() => document.querySelector('.ck-explorer .js-plotly-plot .gtitle').textContent.includes('50 %')"
+    )
     assert engines.inner_text() == want_after
     assert "50 % target" in title.text_content()
     assert page.locator(".ck-explorer .ck-status.ck-error").count() == 0
@@ -128,6 +134,10 @@ def test_report_renders_offline(page, tmp_path: Path, artifacts_dir: Path, repo_
         fig = page.locator(f"div[data-figure='{name}'] .js-plotly-plot")
         assert fig.count() == 1, name
         assert fig.locator(".main-svg").count() >= 1, name
-    assert page.locator("div[data-figure='sizing_engines'] .gtitle").text_content().startswith("z15 engines")
+    assert (
+        page.locator("div[data-figure='sizing_engines'] .gtitle")
+        .text_content()
+        .startswith("z15 engines")
+    )
     assert blocked == []
     page.screenshot(path=str(artifacts_dir / "report.png"), full_page=True)

@@ -53,17 +53,34 @@ def workshop_url(export_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     log_path = tmp_path_factory.mktemp("voila") / "voila.log"
     log = log_path.open("w", encoding="utf-8")
     env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1", "JUPYTER_PLATFORM_DIRS": "1"}
-    proc = subprocess.Popen([sys.executable, "-c", "from colonykit.cli import entry; entry()", "workshop", str(SCENARIO), "--port",
-                             str(port), "--no-browser", "--export-dir", str(export_dir)],
-                            cwd=log_path.parent, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from colonykit.cli import entry; entry()",
+            "workshop",
+            str(SCENARIO),
+            "--port",
+            str(port),
+            "--no-browser",
+            "--export-dir",
+            str(export_dir),
+        ],
+        cwd=log_path.parent,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + START_TIMEOUT_S
     try:
         while True:
             if proc.poll() is not None:
                 log.flush()
-                pytest.fail(f"colonykit workshop exited with {proc.returncode}:\n"
-                            f"{log_path.read_text(encoding='utf-8')[-3000:]}")
+                pytest.fail(
+                    f"colonykit workshop exited with {proc.returncode}:\n"
+                    f"{log_path.read_text(encoding='utf-8')[-3000:]}"
+                )
             try:
                 with urllib.request.urlopen(url, timeout=2) as resp:
                     if resp.status == 200:
@@ -124,8 +141,12 @@ def _open(browser, url: str, width: int, height: int):
 
 
 def _overlap(a: dict, b: dict, tol: float = 1.0) -> bool:
-    return (a["x"] < b["x"] + b["width"] - tol and b["x"] < a["x"] + a["width"] - tol
-            and a["y"] < b["y"] + b["height"] - tol and b["y"] < a["y"] + a["height"] - tol)
+    return (
+        a["x"] < b["x"] + b["width"] - tol
+        and b["x"] < a["x"] + a["width"] - tol
+        and a["y"] < b["y"] + b["height"] - tol
+        and b["y"] < a["y"] + a["height"] - tol
+    )
 
 
 def _check_layout(page, width: int, height: int, label: str, artifacts: Path) -> dict:
@@ -133,12 +154,16 @@ def _check_layout(page, width: int, height: int, label: str, artifacts: Path) ->
     page.wait_for_timeout(500)  # let the last resize settle before the screenshot
     page.screenshot(path=str(artifacts / f"workshop_{label}.png"))
     lay = page.evaluate(LAYOUT_JS)
-    named = {"controls": lay["controls"], "headline": lay["headline"], "tabs": lay["tabs"],
-             **{f"chart {i}": b for i, b in enumerate(lay["charts"])}}
+    named = {
+        "controls": lay["controls"],
+        "headline": lay["headline"],
+        "tabs": lay["tabs"],
+        **{f"chart {i}": b for i, b in enumerate(lay["charts"])},
+    }
     assert len(lay["charts"]) == 4
     for i, (na, a) in enumerate(named.items()):
         assert a["width"] > 0 and a["height"] > 0, (label, na, a)
-        for nb, b in list(named.items())[i + 1:]:
+        for nb, b in list(named.items())[i + 1 :]:
             assert not _overlap(a, b), (label, na, a, nb, b)
     for name in ("controls", "headline"):
         box = lay[name]
@@ -149,7 +174,9 @@ def _check_layout(page, width: int, height: int, label: str, artifacts: Path) ->
     assert not lay["cut"], (label, "labels cut off", lay["cut"])
     # projector layout: the controls left of the headline and the charts
     left_end = lay["controls"]["x"] + lay["controls"]["width"]
-    assert left_end <= lay["headline"]["x"] + 1 and left_end <= min(b["x"] for b in lay["charts"]) + 1
+    assert (
+        left_end <= lay["headline"]["x"] + 1 and left_end <= min(b["x"] for b in lay["charts"]) + 1
+    )
     return lay
 
 
@@ -198,7 +225,9 @@ def test_fresh_load_at_1366x768(browser, workshop_url: str, artifacts_dir: Path)
         charts = lay["charts"]
         assert charts[0]["y"] == pytest.approx(charts[1]["y"], abs=1)  # still 2 x 2
         assert charts[0]["x"] + charts[0]["width"] <= charts[1]["x"] + 1
-        assert lay["headline"]["y"] < height and charts[0]["y"] < height  # the answer on the first screen
+        assert (
+            lay["headline"]["y"] < height and charts[0]["y"] < height
+        )  # the answer on the first screen
     finally:
         context.close()
 
@@ -218,16 +247,26 @@ def test_control_change_updates_headline_and_baseline(dash, expected, artifacts_
     for _ in range((start - 50) // 5):
         dash.keyboard.press("ArrowLeft")
     dash.wait_for_function(
-        "(want) => document.querySelector('.ck-explorer .ck-engines').innerText.trim() === want", arg=want_after)
+        "(want) => document.querySelector('.ck-explorer .ck-engines').innerText.trim() === want",
+        arg=want_after,
+    )
     # the engines chart re-rendered in place (its title names the target utilization)
-    dash.wait_for_function("() => document.querySelector('.ck-charts .js-plotly-plot .gtitle')"
-                           ".textContent.includes('50 %')", timeout=60_000)
+    dash.wait_for_function(
+        "() => document.querySelector('.ck-charts .js-plotly-plot .gtitle')"
+        ".textContent.includes('50 %')",
+        timeout=60_000,
+    )
     base = dash.locator(".ck-compare .ck-row-baseline td").nth(1).inner_text()
     cur = dash.locator(".ck-compare .ck-row-current td").nth(1).inner_text()
     diff = dash.locator(".ck-compare .ck-row-difference td").nth(1).inner_text()
-    assert (base, cur) == (str(sum(before.headline["engines_per_host"])), str(sum(after.headline["engines_per_host"])))
+    assert (base, cur) == (
+        str(sum(before.headline["engines_per_host"])),
+        str(sum(after.headline["engines_per_host"])),
+    )
     assert diff.startswith("+")
-    dash.wait_for_function("() => document.querySelectorAll('.ck-charts .js-plotly-plot .gtitle').length === 4")
+    dash.wait_for_function(
+        "() => document.querySelectorAll('.ck-charts .js-plotly-plot .gtitle').length === 4"
+    )
     dash.wait_for_timeout(1000)
     dash.screenshot(path=str(artifacts_dir / "workshop_baseline_1920x1080.png"))
 
@@ -241,11 +280,15 @@ def test_save_and_export(dash, expected, export_dir: Path) -> None:
     saved = export_dir / "scenario.yaml"
     again = plan.build_plan(plan.load_scenario(saved))
     assert [h.capacity.cpus for h in again.plan.hosts] == after.headline["engines_per_host"]
-    assert [g.model_dump() for _h, g in again.plan.guests()] == \
-        [g.model_dump() for _h, g in after.result.plan.guests()]
+    assert [g.model_dump() for _h, g in again.plan.guests()] == [
+        g.model_dump() for _h, g in after.result.plan.guests()
+    ]
     dash.locator(".ck-explorer button", has_text="Export plan").click()
     dash.wait_for_selector(".ck-explorer .ck-status >> text=exported")
-    assert export.load_plan(export_dir / "plan" / "plan.yaml").hosts[0].capacity.cpus == after.headline["engines_per_host"][0]
+    assert (
+        export.load_plan(export_dir / "plan" / "plan.yaml").hosts[0].capacity.cpus
+        == after.headline["engines_per_host"][0]
+    )
     dash.locator(".ck-explorer button", has_text="Export report").click()
     dash.wait_for_selector(".ck-explorer .ck-status >> text=reported")
     for name in ("report.html", "tables.xlsx", "report.pdf"):
@@ -258,20 +301,30 @@ def test_export_with_error_findings_says_so(dash, expected, export_dir: Path) ->
     from colonykit import export
 
     model, _before, _after = expected
-    want = model.update(design="xen-nfs-root")  # RHEL 5 Xen does not overcommit: CK018 on this colony
+    want = model.update(
+        design="xen-nfs-root"
+    )  # RHEL 5 Xen does not overcommit: CK018 on this colony
     codes = model.error_findings()
     assert codes, "the scenario no longer gives an error finding for xen-nfs-root"
     dash.locator(".ck-explorer .ck-control-design select").select_option("xen-nfs-root")
-    dash.wait_for_function("() => document.querySelector('.ck-explorer .ck-errors').innerText.trim() === "
-                           f"'{want.headline['errors']}'")
+    dash.wait_for_function(
+        "() => document.querySelector('.ck-explorer .ck-errors').innerText.trim() === "
+        f"'{want.headline['errors']}'"
+    )
     dash.locator(".ck-explorer button", has_text="Export plan").click()
     status = dash.locator(".ck-explorer .ck-status.ck-plan-errors")
     status.wait_for()
     n = want.headline["errors"]
     text = status.inner_text()
-    assert f"Plan exported with {n} error finding{'s' if n != 1 else ''}: {' '.join(codes)}" in text, text
+    assert (
+        f"Plan exported with {n} error finding{'s' if n != 1 else ''}: {' '.join(codes)}" in text
+    ), text
     assert "exported" in text.split("provisioning.")[-1]
-    found = [f.code for f in export.load_plan(export_dir / "plan" / "plan.yaml").findings if f.severity == "error"]
+    found = [
+        f.code
+        for f in export.load_plan(export_dir / "plan" / "plan.yaml").findings
+        if f.severity == "error"
+    ]
     assert sorted(set(found)) == sorted(codes)
 
 
@@ -283,16 +336,45 @@ def test_pdf_title_page_then_executive_summary(tmp_path: Path) -> None:
     from colonykit.cli import main
 
     pdf = tmp_path / "report.pdf"
-    assert main(["report", str(SCENARIO), "--out", str(tmp_path / "report.html"), "--pdf", str(pdf),
-                 "--customer", "XYZ Corp", "--author", "A. Planner", "--date", "2026-01-31"]) == 0
+    assert (
+        main(
+            [
+                "report",
+                str(SCENARIO),
+                "--out",
+                str(tmp_path / "report.html"),
+                "--pdf",
+                str(pdf),
+                "--customer",
+                "XYZ Corp",
+                "--author",
+                "A. Planner",
+                "--date",
+                "2026-01-31",
+            ]
+        )
+        == 0
+    )
     pages = PdfReader(pdf).pages
     assert len(pages) >= 6
     first, second = pages[0].extract_text(), pages[1].extract_text()
-    for text in ("Linux consolidation plan", "XYZ Corp", "A. Planner", "2026-01-31", "Plan revision"):
+    for text in (
+        "Linux consolidation plan",
+        "XYZ Corp",
+        "A. Planner",
+        "2026-01-31",
+        "Plan revision",
+    ):
         assert text in first, text
     assert "Executive summary" not in first
     assert second.lstrip().startswith("Executive summary")
-    for text in ("Recommended", "Engines by peak", "Consolidation ratio", "White space", "overcommit",
-                 "Main risks"):
+    for text in (
+        "Recommended",
+        "Engines by peak",
+        "Consolidation ratio",
+        "White space",
+        "overcommit",
+        "Main risks",
+    ):
         assert text in second, text
     assert "Findings" not in second.split("Main risks")[0]  # the summary is one page
