@@ -175,6 +175,8 @@ class PassStats:
 
 def _popcount_rows(mask: np.ndarray) -> np.ndarray:
     """True values per row of a boolean matrix (packed to 64-bit words, counted by ``bitwise_count``)."""
+    if not hasattr(np, "bitwise_count"):  # numpy < 2.0 (the declared minimum is 1.26)
+        return mask.sum(axis=1, dtype=np.int64)
     bits = np.packbits(mask, axis=1)
     pad = -bits.shape[1] % 8
     if pad:
