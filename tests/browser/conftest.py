@@ -157,7 +157,12 @@ def lab_url(lab_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         encoding="utf-8",
     )
     log = (cfg_dir / "lab.log").open("w", encoding="utf-8")
-    env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    # the notebooks write to $COLONYKIT_NOTEBOOK_OUT (the kernels inherit it): a known folder for the tests
+    env = {
+        **os.environ,
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "COLONYKIT_NOTEBOOK_OUT": str(lab_root / "notebook-out"),
+    }
     proc = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--config", str(cfg), "--allow-root", "--no-browser"],
         cwd=lab_root,

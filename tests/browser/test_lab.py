@@ -105,7 +105,7 @@ def test_quickstart_explorer(page, lab_url: str, lab_root: Path, artifacts_dir: 
 
     page.locator(".ck-explorer button", has_text="Export plan").click()
     page.wait_for_selector(".ck-explorer .ck-status >> text=exported")
-    plan_yaml = lab_root / "notebooks" / "out" / "explorer" / "plan" / "plan.yaml"
+    plan_yaml = lab_root / "notebook-out" / "explorer" / "plan" / "plan.yaml"
     assert plan_yaml.is_file()
     assert "target_util_pct: 50" in plan_yaml.read_text(encoding="utf-8")
     assert page.evaluate(ERRORS) == []
