@@ -205,6 +205,43 @@ def load_plan(path: str | Path) -> ColonyPlan:
     return load_plan_text(read_text(p, "plan"), p.name)
 
 
+_BOUND_KEYS = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"})
+
+
+def _same_at_every_pydantic(node: Any) -> Any:
+    """Write ``{"allOf": [{"$ref": R}], ...}`` as ``{"$ref": R, ...}``, recursively.
+
+    A string ``const`` also gets its ``"type": "string"``, and a whole-number bound
+    is written as an integer (``0``, not ``0.0``).
+
+    The two are the same in JSON Schema 2020-12 (``$ref`` may have siblings);
+    pydantic before 2.9 writes the first form and later versions the second, so the
+    schema is the same at every supported pydantic version.
+    """
+    if isinstance(node, list):
+        return [_same_at_every_pydantic(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _same_at_every_pydantic(value) for key, value in node.items()}
+    all_of = out.get("allOf")
+    if (
+        "$ref" not in out
+        and isinstance(all_of, list)
+        and len(all_of) == 1
+        and isinstance(all_of[0], dict)
+        and set(all_of[0]) == {"$ref"}
+    ):
+        del out["allOf"]
+        out["$ref"] = all_of[0]["$ref"]
+    if isinstance(out.get("const"), str) and "type" not in out:
+        out["type"] = "string"  # pydantic >= 2.7 types a string const; 2.6 does not
+    for key in _BOUND_KEYS.intersection(out):
+        bound = out[key]
+        if isinstance(bound, float) and bound.is_integer():
+            out[key] = int(bound)  # pydantic 2.6 writes ge=0 of a float field as 0.0
+    return out
+
+
 def plan_schema() -> dict[str, Any]:
     """The JSON Schema of the plan document, generated from the pydantic models.
 
@@ -213,7 +250,7 @@ def plan_schema() -> dict[str, Any]:
     >>> plan_schema()["title"]
     'ColonyPlan'
     """
-    schema = ColonyPlan.model_json_schema(mode="validation")
+    schema = _same_at_every_pydantic(ColonyPlan.model_json_schema(mode="validation"))
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://colonykit.invalid/schemas/colonykit-v1-plan.json"
     return schema

@@ -37,11 +37,13 @@ Examples
 
 from __future__ import annotations
 
+import copy
 import ipaddress
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, WithJsonSchema
+from pydantic import AfterValidator, GetJsonSchemaHandler, WithJsonSchema
+from pydantic_core import CoreSchema
 
 #: z/VM userid (USER statement, Feilong ``userid``): 1-8 of A-Z 0-9 @ # $.
 USERID = r"\A[A-Z0-9$#@]{1,8}\Z"
@@ -191,10 +193,29 @@ def _check_path(text: str) -> str:
     return text
 
 
-def _schema(regex: str) -> WithJsonSchema:
+class _FreshJsonSchema(WithJsonSchema):
+    """pydantic's ``WithJsonSchema`` that hands out a copy of its schema on each call.
+
+    pydantic 2.6 returns the annotation's own dict, and the schema generator then
+    writes a field's ``default`` and ``description`` into it, so a type shared by two
+    fields leaks one field's default into the other on the next call (the declared
+    minimum, pydantic 2.6.0, generated two different schemas in one process).
+    """
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        schema = super().__get_pydantic_json_schema__(core_schema, handler)
+        return copy.deepcopy(schema)
+
+    def __hash__(self) -> int:
+        return super().__hash__()
+
+
+def _schema(regex: str) -> _FreshJsonSchema:
     # JSON Schema patterns (ECMA 262) have no \A \Z: the same expression with ^ $ (a
     # schema validator refuses a trailing newline because ECMA '$' is end of input).
-    return WithJsonSchema(
+    return _FreshJsonSchema(
         {"type": "string", "pattern": regex.replace(r"\A", "^").replace(r"\Z", "$")}
     )
 
@@ -229,7 +250,7 @@ IplTarget = _typed(
 OptionKeyword = Annotated[
     str,
     AfterValidator(_check_option),
-    WithJsonSchema({"type": "string", "pattern": "^[A-Z0-9]{1,16}( [A-Z0-9]{1,8})?$"}),
+    _FreshJsonSchema({"type": "string", "pattern": "^[A-Z0-9]{1,16}( [A-Z0-9]{1,8})?$"}),
 ]
 DiskPool = _typed(DISK_POOL, "ECKD:<pool> or FBA:<pool>")
 MacAddress = _typed(MAC, "a MAC address such as 02:00:00:ab:cd:ef")
@@ -250,12 +271,12 @@ CpuType = _typed(CPU_TYPE, "1-8 letters or digits")
 IpAddress = Annotated[
     str,
     AfterValidator(_check_ip),
-    WithJsonSchema({"type": "string", "pattern": "^[0-9A-Fa-f.:/]{2,43}$"}),
+    _FreshJsonSchema({"type": "string", "pattern": "^[0-9A-Fa-f.:/]{2,43}$"}),
 ]
 Cidr = Annotated[
     str,
     AfterValidator(_check_cidr),
-    WithJsonSchema({"type": "string", "pattern": "^[0-9A-Fa-f.:/]{2,43}$"}),
+    _FreshJsonSchema({"type": "string", "pattern": "^[0-9A-Fa-f.:/]{2,43}$"}),
 ]
 
 #: Characters that change the structure of a line-, quote- or separator-oriented file.

@@ -388,3 +388,25 @@ def test_gaps_are_counted_and_filled(n_srv: int, n_t: int, data: st.DataObject) 
     assert meta_f["gaps_filled"] == len(drop) and not filled.isna().to_numpy().any()
     present = ~raw.isna().to_numpy()
     np.testing.assert_array_equal(filled.to_numpy()[present], raw.to_numpy()[present])
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_nul_byte_refused_with_its_line_across_scan_blocks(tmp_path, monkeypatch, gz) -> None:
+    # a NUL in the third block of the scan: the line is counted over the earlier blocks
+    from colonykit.ingest import traces as tr
+
+    monkeypatch.setattr(tr, "NUL_SCAN_BYTES", 7)
+    rows = ["server,step,cpu_pct"] + [f"a,{i},{i % 90}" for i in range(40)]
+    rows[23] = "a,22,2\x003"
+    text = "\n".join(rows) + "\n"
+    path = tmp_path / ("t.csv.gz" if gz else "t.csv")
+    if gz:
+        path.write_bytes(gzip.compress(text.encode()))
+    else:
+        path.write_text(text)
+    with pytest.raises(InputError, match=r"t\.csv(\.gz)? line 24 holds a NUL byte"):
+        tr.read_traces(path)
+    clean = text.replace("\x00", "").encode()
+    path.write_bytes(gzip.compress(clean) if gz else clean)
+    frame, _ = tr.read_traces(path)
+    assert frame["a"].iloc[22] == 23.0  # "2" + "3" once the NUL is gone

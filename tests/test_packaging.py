@@ -87,17 +87,35 @@ def test_require_reraises_a_broken_dependency_of_the_package(monkeypatch, tmp_pa
     assert info.value.name == "ck_missing_inner_dep"
 
 
+HIDE = """
+import sys
+
+
+class _NotInstalled:
+    # as if {names!r} were not installed: a finder that says so, and nothing put into
+    # sys.modules (pandas 2.2.0 trips over sys.modules["pyarrow"] = None; no install has that)
+    names = {names!r}
+
+    def find_spec(self, name, path=None, target=None):
+        if any(name == n or name.startswith(n + ".") for n in self.names):
+            raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
+        return None
+
+
+sys.meta_path.insert(0, _NotInstalled())
+"""
+
+
 def _without(blocked: list[str], code: str, *args: str) -> subprocess.CompletedProcess[str]:
     """Run ``code`` in a fresh interpreter where ``blocked`` packages look uninstalled.
 
     A fresh process, because pandas decides at import time whether pyarrow is there."""
-    prelude = f"import sys\nfor _n in {blocked!r}:\n    sys.modules[_n] = None\n"
     return subprocess.run(
-        [sys.executable, "-c", prelude + code, *args],
+        [sys.executable, "-c", HIDE.format(names=blocked) + code, *args],
         capture_output=True,
         text=True,
         cwd=ROOT,
-        timeout=300,
+        timeout=600,
     )
 
 
@@ -150,40 +168,17 @@ def test_explorer_without_ipywidgets_names_the_extra(monkeypatch):
         widgets.explorer(ROOT / "data" / "examples" / "scenario.yaml")
 
 
-BLOCK = """
-import sys
-for name in {names!r}:
-    sys.modules[name] = None  # as if not installed: core install only
-from colonykit.cli import main
-raise SystemExit(main(sys.argv[1:]))
-"""
-
-
 @pytest.mark.slow
 def test_make_run_works_on_the_core_install_alone(tmp_path):
     """``make run`` installs only the core: the whole run must not touch an optional package."""
-    from helpers import minima_known
-
-    minima_known(
-        "the test hides pyarrow as sys.modules[...] = None, and pandas 2.2.0's astype('string') "
-        "then fails on it (a core install has no pyarrow at all)",
-        pandas="2.2.0",
-    )
     blocked = [*OPTIONAL, "jsonschema", "pyarrow.parquet", "dask.dataframe"]
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            BLOCK.format(names=blocked),
-            "run",
-            str(ROOT / "data" / "examples" / "bitbrains_colony.yaml"),
-            "--out",
-            str(tmp_path / "out"),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=600,
+    proc = _without(
+        blocked,
+        "from colonykit.cli import main\nraise SystemExit(main(sys.argv[1:]))",
+        "run",
+        str(ROOT / "data" / "examples" / "bitbrains_colony.yaml"),
+        "--out",
+        str(tmp_path / "out"),
     )
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "out" / "plan.yaml").is_file()
