@@ -101,12 +101,12 @@ SWAP_MAX_CELLS = 90_000
 #: Steps per block of the capacity screen (block minima/maxima of slack and demand decide most
 #: checks without looking at single steps; tuning only, decisions are exact).
 SCREEN_BLOCK_STEPS = 32
-#: Hosts checked step by step at once (in order of promise; the search stops early).
-SCREEN_BATCH = 4
-#: Tightest steps (smallest slack) tracked per host: ``min`` over them of slack − demand is an
-#: upper bound of a host's headroom that is usually exact (tuning only, decisions are exact).
-SCREEN_TIGHT_STEPS = 16
-#: Above this share of a host's steps to read, whole rows are compared instead of gathered blocks.
+#: Hosts checked step by step at once by first fit (in host order; the search stops early).
+SCREEN_BATCH = 8
+#: Blocks of least slack tracked per host: slack − demand at their steps is a cheap upper
+#: bound of a host's headroom (tuning only, decisions are exact).
+SCREEN_TIGHT_BLOCKS = 8
+#: Above this share of the blocks to read, whole rows are compared instead of gathered blocks.
 SCREEN_GATHER_FRAC = 0.25
 #: Balanced fills below the best packing tried without improving before that search stops.
 BALANCE_DOWN_MISSES = 2
@@ -631,23 +631,44 @@ def ffd_peak(
 
 
 class _Screen:
-    """Per-item block maxima and minima over ``SCREEN_BLOCK_STEPS`` consecutive steps."""
+    """Each item's series as blocks of ``SCREEN_BLOCK_STEPS`` steps, with its block maxima.
+
+    ``blocks(i)`` is item i's series as (blocks, width), zero past the last step (a view
+    when the steps fill whole blocks, so the matrix is never copied).
+    """
 
     def __init__(self, matrix: np.ndarray) -> None:
         n_t = matrix.shape[1]
-        self.starts = np.arange(0, n_t, SCREEN_BLOCK_STEPS)
-        self.xmax = np.maximum.reduceat(matrix, self.starts, axis=1)
-        self.xmin = np.minimum.reduceat(matrix, self.starts, axis=1)
+        self.matrix = matrix
+        self.width = SCREEN_BLOCK_STEPS
+        self.steps = n_t
+        self.nb = -(-n_t // self.width)
+        starts = np.arange(0, n_t, self.width)
+        self.xmax = np.maximum.reduceat(matrix, starts, axis=1)
+
+    def blocks(self, i: int) -> np.ndarray:
+        x = self.matrix[i]
+        if x.size == self.nb * self.width:
+            return x.reshape(self.nb, self.width)
+        out = np.zeros(self.nb * self.width, dtype=x.dtype)
+        out[: x.size] = x
+        return out.reshape(self.nb, self.width)
 
 
 class _Hosts:
-    """Open hosts as a (hosts × steps) slack matrix plus memory slack; grows on demand.
+    """Open hosts' slack as (hosts, blocks, width) plus memory slack; grows on demand.
 
-    Capacity checks only look at the steps that can bind: per host the minimum and maximum
-    slack of each block of steps are kept, so an item whose block maxima fit under the
-    block minima certainly fits, one whose block maximum exceeds the block's largest slack
-    (or block minimum exceeds its smallest slack) certainly does not, and only the rest is
-    checked step by step — the same decisions as checking every step, at a fraction of it.
+    Capacity checks read only what can change a decision, and compute it exactly:
+
+    * per host and block the least slack and its step are kept, and per host the
+      ``SCREEN_TIGHT_BLOCKS`` blocks of least slack: slack − demand at those steps is an
+      upper bound of the host's headroom (the ``min`` over time of slack − demand),
+      first over the tight blocks (a few numbers per host), then over every block;
+    * a block whose least slack minus the item's block maximum is at least a bound already
+      known cannot hold a smaller value and is not read; the others are read step by step.
+
+    The decisions are those of checking every step (tested against that).  Steps past
+    the last one hold ``+inf`` slack.
     """
 
     def __init__(
@@ -656,157 +677,181 @@ class _Hosts:
         self.capacity = capacity
         self.tol = capacity * CAPACITY_RTOL
         self.screen = screen
-        nb = screen.starts.size
-        self.slack = np.empty((max(reserve, 1), steps), dtype=np.float64)
-        self.smin = np.empty((max(reserve, 1), nb), dtype=np.float64)
-        self.smax = np.empty((max(reserve, 1), nb), dtype=np.float64)
-        self.mem = np.empty(max(reserve, 1))
-        self.tight_n = min(SCREEN_TIGHT_STEPS, steps)
-        self.tight = np.zeros((max(reserve, 1), self.tight_n), dtype=np.int64)
+        self.steps = steps
+        nb, width = screen.nb, screen.width
+        rows = max(reserve, 1)
+        self.slack = np.empty((rows, nb, width), dtype=np.float64)
+        self.smin = np.empty((rows, nb), dtype=np.float64)
+        self.at = np.empty((rows, nb), dtype=np.intp)  # flat step of each block's least slack
+        self.tight_n = min(SCREEN_TIGHT_BLOCKS, nb)
+        self.tight_at = np.empty((rows, self.tight_n), dtype=np.intp)
+        self.tight_slack = np.empty((rows, self.tight_n), dtype=np.float64)
+        self.mem = np.empty(rows)
+        self.first_step = np.arange(nb, dtype=np.intp) * width
         self.host_memory = host_memory
         self.count = 0
+
+    def _arrays(self) -> tuple[str, ...]:
+        return ("slack", "smin", "at", "tight_at", "tight_slack", "mem")
 
     def open(self) -> int:
         if self.count == self.slack.shape[0]:
             extra = max(self.count, 1)
-            self.slack = np.vstack([self.slack, np.empty((extra, self.slack.shape[1]))])
-            self.smin = np.vstack([self.smin, np.empty((extra, self.smin.shape[1]))])
-            self.smax = np.vstack([self.smax, np.empty((extra, self.smax.shape[1]))])
-            self.mem = np.concatenate([self.mem, np.empty(extra)])
-            self.tight = np.vstack([self.tight, np.zeros((extra, self.tight_n), dtype=np.int64)])
+            for name in self._arrays():
+                a = getattr(self, name)
+                setattr(self, name, np.concatenate([a, np.empty((extra, *a.shape[1:]), a.dtype)]))
         k = self.count
-        self.slack[k] = self.capacity + self.tol
-        self.smin[k] = self.smax[k] = self.capacity + self.tol
+        full = self.capacity + self.tol
+        self.slack[k] = full
+        self.slack[k].reshape(-1)[self.steps :] = np.inf
+        self.smin[k] = full
+        self.at[k] = self.first_step
+        self.tight_at[k] = self.first_step[: self.tight_n]
+        self.tight_slack[k] = full
         self.mem[k] = self.host_memory + self.tol
-        self.tight[k] = np.arange(self.tight_n)
         self.count += 1
         return k
 
-    def add(self, k: int, x: np.ndarray, mem: float, sign: float = 1.0) -> None:
-        """Place (sign 1) or remove (sign -1) an item's series on host k."""
+    def add(self, k: int, x3: np.ndarray, mem: float, sign: float = 1.0) -> None:
+        """Place (sign 1) or remove (sign -1) an item's blocked series ``x3`` on host k."""
         if sign > 0:
-            self.slack[k] -= x
+            self.slack[k] -= x3
         else:
-            self.slack[k] += x
+            self.slack[k] += x3
         self.mem[k] -= sign * mem
-        self.smin[k] = np.minimum.reduceat(self.slack[k], self.screen.starts)
-        self.smax[k] = np.maximum.reduceat(self.slack[k], self.screen.starts)
-        if self.tight_n < self.slack.shape[1]:
-            self.tight[k] = np.argpartition(self.slack[k], self.tight_n - 1)[: self.tight_n]
+        offset = self.slack[k].argmin(axis=1)
+        smin = self.slack[k][np.arange(offset.size), offset]
+        self.smin[k] = smin
+        at = np.add(self.first_step, offset, out=self.at[k])
+        if self.tight_n < smin.size:
+            sel = np.argpartition(smin, self.tight_n - 1)[: self.tight_n]
+        else:
+            sel = np.arange(smin.size)
+        self.tight_at[k] = at[sel]
+        self.tight_slack[k] = smin[sel]
+
+    def loads(self) -> np.ndarray:
+        """Summed demand over all steps per open host."""
+        c = self.count
+        used = self.slack[:c].reshape(c, -1)[:, : self.steps]
+        return (self.capacity + self.tol - used).sum(axis=1)
 
     def restore(self, saved: tuple[np.ndarray, ...]) -> None:
-        self.slack, self.smin, self.smax, self.mem, self.tight = saved
+        for name, a in zip(self._arrays(), saved, strict=True):
+            setattr(self, name, a)
 
     def save(self) -> tuple[np.ndarray, ...]:
-        return (
-            self.slack.copy(),
-            self.smin.copy(),
-            self.smax.copy(),
-            self.mem.copy(),
-            self.tight.copy(),
-        )
+        return tuple(getattr(self, name).copy() for name in self._arrays())
 
-    def _bounds(self, i: int) -> tuple[np.ndarray, np.ndarray]:
-        """Lower and upper bound of min_t(slack − x_i) per open host (blocks only)."""
-        c = self.count
-        xmax, xmin = self.screen.xmax[i], self.screen.xmin[i]
-        low = (self.smin[:c] - xmax).min(axis=1)
-        high = np.minimum((self.smax[:c] - xmax).min(axis=1), (self.smin[:c] - xmin).min(axis=1))
-        return low, high
-
-    def _blocks(self, x: np.ndarray) -> np.ndarray:
-        """x as (blocks, SCREEN_BLOCK_STEPS), padded with 0 after the last step."""
-        nb, width = self.screen.starts.size, SCREEN_BLOCK_STEPS
-        if x.size == nb * width:
-            return x.reshape(nb, width)
-        out = np.zeros(nb * width, dtype=x.dtype)
-        out[: x.size] = x
-        return out.reshape(nb, width)
-
-    def _slack_blocks(self, rows: np.ndarray, blocks: np.ndarray) -> np.ndarray:
-        """Slack of (host, block) pairs as (pairs, SCREEN_BLOCK_STEPS), +inf past the last step."""
-        n_t = self.slack.shape[1]
-        cols = blocks[:, None] * SCREEN_BLOCK_STEPS + np.arange(SCREEN_BLOCK_STEPS)[None, :]
-        inside = cols < n_t
-        out = self.slack[rows[:, None], np.minimum(cols, n_t - 1)]
-        if not inside.all():
-            out[~inside] = np.inf
-        return out
-
-    def headroom(self, idx: np.ndarray, i: int, x: np.ndarray, high: np.ndarray) -> np.ndarray:
-        """Exact min_t(slack − x_i) of hosts ``idx``, looking only at blocks that can be the minimum.
-
-        A block whose lower bound (block min slack − block max demand) is at least the host's
-        upper bound ``high`` cannot hold the minimum, so only the other blocks are read.
-        """
-        low_b = self.smin[idx] - self.screen.xmax[i]
-        rows, blocks = np.nonzero(low_b < high[:, None])
-        if rows.size * SCREEN_BLOCK_STEPS > SCREEN_GATHER_FRAC * idx.size * self.slack.shape[1]:
-            return (self.slack[idx] - x).min(axis=1)  # most blocks needed: whole rows are faster
-        head = high.astype(np.float64).copy()
-        if rows.size:
-            vals = (self._slack_blocks(idx[rows], blocks) - self._blocks(x)[blocks]).min(axis=1)
-            np.minimum.at(head, rows, vals)
-        return head
-
-    def first_feasible(self, i: int, x: np.ndarray, mem: float, allowed: np.ndarray | None) -> int:
-        """Lowest open host where item i fits at every step (and in memory), or -1."""
-        c = self.count
-        if c == 0:
-            return -1
-        ok = self.mem[:c] >= mem
+    def _candidates(self, mem: float, allowed: np.ndarray | None) -> np.ndarray:
+        ok = self.mem[: self.count] >= mem
         if allowed is not None:
             ok &= allowed
-        low, high = self._bounds(i)
-        sure = ok & (low >= 0)
-        maybe = ok & (high >= 0) & ~sure
-        first_sure = int(np.argmax(sure)) if sure.any() else c
-        check = np.flatnonzero(maybe[:first_sure])
+        return ok
+
+    def _high_tight(self, x: np.ndarray) -> np.ndarray:
+        """Upper bound of every open host's headroom from its tight blocks (cheap)."""
+        c = self.count
+        return (self.tight_slack[:c] - np.take(x, self.tight_at[:c])).min(axis=1)
+
+    def _high(self, idx: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """Upper bound of hosts ``idx``'s headroom from every block's step of least slack."""
+        return (self.smin[idx] - np.take(x, self.at[idx])).min(axis=1)
+
+    def headroom(self, idx: np.ndarray, i: int, x3: np.ndarray, high: np.ndarray) -> np.ndarray:
+        """Exact min_t(slack − x_i) of hosts ``idx``, reading only blocks that can be the minimum.
+
+        ``high`` is an upper bound of each one's headroom that is itself a value of
+        slack − x: a block whose lower bound (least slack − block maximum of x) is at least
+        ``high`` cannot hold anything smaller.
+        """
+        lowb = self.smin[idx] - self.screen.xmax[i]
+        rows, blocks = np.nonzero(lowb < high[:, None])
+        if rows.size > SCREEN_GATHER_FRAC * lowb.size:  # most blocks needed: read whole rows
+            return (self.slack[idx].reshape(idx.size, -1) - x3.reshape(-1)).min(axis=1)
+        head = high.astype(np.float64)
+        if rows.size:
+            nb = self.smin.shape[1]
+            cells = self.slack.reshape(-1, self.screen.width)  # (host, block) rows
+            vals = (cells.take(idx[rows] * nb + blocks, axis=0) - x3.take(blocks, axis=0)).min(
+                axis=1
+            )
+            change = np.ones(rows.size, dtype=bool)  # rows come sorted (np.nonzero)
+            np.not_equal(rows[1:], rows[:-1], out=change[1:])
+            starts = np.flatnonzero(change)
+            at = rows[starts]
+            head[at] = np.minimum(head[at], np.minimum.reduceat(vals, starts))
+        return head
+
+    def first_feasible(self, i: int, x3: np.ndarray, mem: float, allowed: np.ndarray | None) -> int:
+        """Lowest open host where item i fits at every step (and in memory), or -1."""
+        if self.count == 0:
+            return -1
+        x = x3.reshape(-1)
+        ok = self._candidates(mem, allowed) & (self._high_tight(x) >= 0)
+        check = np.flatnonzero(ok)
         xmax = self.screen.xmax[i]
         for b0 in range(0, check.size, SCREEN_BATCH):  # in host order: stop at the first fit
             idx = check[b0 : b0 + SCREEN_BATCH]
-            unc_rows, unc_blocks = np.nonzero(self.smin[idx] < xmax)
-            if unc_rows.size * SCREEN_BLOCK_STEPS > SCREEN_GATHER_FRAC * idx.size * x.size:
-                fits = (self.slack[idx] >= x).all(axis=1)
-            else:  # only blocks whose demand maximum exceeds the block's smallest slack can bind
-                viol = (
-                    self._slack_blocks(idx[unc_rows], unc_blocks) < self._blocks(x)[unc_blocks]
-                ).any(axis=1)
+            idx = idx[self._high(idx, x) >= 0]  # else it overflows at a known step
+            if not idx.size:
+                continue
+            rows, blocks = np.nonzero(self.smin[idx] < xmax)  # only these blocks can overflow
+            if rows.size > SCREEN_GATHER_FRAC * idx.size * xmax.size:
+                fits = (self.slack[idx] >= x3).all(axis=(1, 2))
+            else:
+                nb = self.smin.shape[1]
+                cells = self.slack.reshape(-1, self.screen.width)
+                viol = (cells.take(idx[rows] * nb + blocks, axis=0) < x3.take(blocks, axis=0)).any(
+                    axis=1
+                )
                 fits = np.ones(idx.size, dtype=bool)
-                fits[unc_rows[viol]] = False
+                fits[rows[viol]] = False
             if fits.any():
                 return int(idx[int(np.argmax(fits))])
-        return first_sure if first_sure < c else -1
+        return -1
 
-    def best_headroom(self, i: int, x: np.ndarray, mem: float, allowed: np.ndarray | None) -> int:
+    def best_headroom(self, i: int, x3: np.ndarray, mem: float, allowed: np.ndarray | None) -> int:
         """Open host with the largest min_t(slack − x_i) ≥ 0 (lowest index on ties), or -1.
 
-        Branch and bound in two vectorized stages: the upper bound of every host's headroom is
-        the smaller of its block bound and slack − x at its tracked tightest steps; the most
-        promising host is evaluated exactly first, then, at once, every host whose upper bound
-        can still match it.  Exact values come from the same ``slack − x`` differences as a
-        full check, so the decision is the full check's.
+        Branch and bound, vectorized: the host with the largest tight-block bound is
+        evaluated exactly first; the hosts whose tight-block bound can still match it get
+        the every-block bound, and those that still can are evaluated exactly, at once.
+        Exact values come from the same ``slack − x`` differences as a full check, so the
+        decision is the full check's.
         """
         c = self.count
         if c == 0:
             return -1
-        ok = self.mem[:c] >= mem
-        if allowed is not None:
-            ok &= allowed
-        low, high = self._bounds(i)
-        tight = self.tight[:c]
-        high = np.minimum(high, (self.slack[np.arange(c)[:, None], tight] - x[tight]).min(axis=1))
+        x = x3.reshape(-1)
+        ok = self._candidates(mem, allowed)
+        high = self._high_tight(x)
         ok &= high >= 0
         if not ok.any():
             return -1
-        floor = max(float(np.where(ok, low, -np.inf).max()), 0.0)
-        check = np.flatnonzero(ok & (high >= floor))
-        first = check[int(np.argmax(high[check]))]  # lowest index among the largest bounds
-        h1 = float(self.headroom(np.array([first]), i, x, high[[first]])[0])
-        best_k, best_h = int(first), h1
-        rest = check[(high[check] > h1) | ((high[check] == h1) & (check < first))]
+        check = np.flatnonzero(ok)
+        first = int(check[int(np.argmax(high[check]))])  # lowest index among the largest bounds
+        at = np.array([first])
+        best_k, best_h = first, float(self.headroom(at, i, x3, self._high(at, x))[0])
+
+        def can_match(idx: np.ndarray, bound: np.ndarray) -> np.ndarray:
+            return (bound > best_h) | ((bound == best_h) & (idx < best_k))
+
+        rest = check[can_match(check, high[check])]
         if rest.size:
-            head = self.headroom(rest, i, x, high[rest])
+            bound = self._high(rest, x)
+            keep = can_match(rest, bound)
+            rest, bound = rest[keep], bound[keep]
+        if rest.size > 1:  # the best of the finer bounds next: it usually prunes the rest
+            j = int(np.argmax(bound))
+            head = self.headroom(rest[j : j + 1], i, x3, bound[j : j + 1])
+            if head[0] > best_h or (head[0] == best_h and rest[j] < best_k):
+                best_k, best_h = int(rest[j]), float(head[0])
+            keep = can_match(rest, bound)
+            keep[j] = False
+            rest, bound = rest[keep], bound[keep]
+        if rest.size:
+            head = self.headroom(rest, i, x3, bound)
             j = int(np.argmax(head))  # lowest index among the best (rest is ascending)
             if head[j] > best_h or (head[j] == best_h and rest[j] < best_k):
                 best_k, best_h = int(rest[j]), float(head[j])
@@ -839,16 +884,16 @@ def _construct(
     host_of = np.full(matrix.shape[0], -1, dtype=np.int64)
     pick = hosts.first_feasible if rule == "first" else hosts.best_headroom
     for i in order:
-        x = matrix[i]
+        x3 = screen.blocks(int(i))
         allowed = None
         if conflicts is not None and conflicts[i].size:
             allowed = np.ones(hosts.count, dtype=bool)
             placed = host_of[conflicts[i]]
             allowed[placed[placed >= 0]] = False
-        k = pick(int(i), x, memory[i], allowed)
+        k = pick(int(i), x3, memory[i], allowed)
         if k < 0:
             k = hosts.open()
-        hosts.add(k, x, memory[i])
+        hosts.add(k, x3, memory[i])
         host_of[i] = k
     return host_of, hosts
 
@@ -866,7 +911,7 @@ def _improve(
     failed: set[int] = set()
     while tries < max_tries:
         used = np.bincount(host_of, minlength=hosts.count)
-        load = (hosts.capacity + hosts.tol - hosts.slack[: hosts.count]).sum(axis=1)
+        load = hosts.loads()
         candidates = [int(h) for h in np.argsort(load) if used[h] > 0 and int(h) not in failed]
         if len(candidates) == 0 or int((used > 0).sum()) <= 1:
             break
@@ -882,12 +927,13 @@ def _improve(
             if conflicts is not None and conflicts[i].size:
                 placed = host_of[conflicts[i]]
                 allowed[placed[placed >= 0]] = False
-            k = hosts.first_feasible(int(i), matrix[i], memory[i], allowed)
+            x3 = hosts.screen.blocks(int(i))
+            k = hosts.first_feasible(int(i), x3, memory[i], allowed)
             if k < 0:
                 moved = False
                 break
-            hosts.add(k, matrix[i], memory[i])
-            hosts.add(h, matrix[i], memory[i], sign=-1.0)
+            hosts.add(k, x3, memory[i])
+            hosts.add(h, x3, memory[i], sign=-1.0)
             host_of[i] = k
         if not moved:
             hosts.restore(saved)
@@ -1190,13 +1236,12 @@ def local_search(
 
 
 def _mean_plus_std(matrix: np.ndarray) -> np.ndarray:
-    """Mean + standard deviation of each row, in blocks of rows (no full-size float64 copy)."""
-    out = np.empty(matrix.shape[0])
-    block = max(1, int(4e6 // max(matrix.shape[1], 1)))
-    for i0 in range(0, matrix.shape[0], block):  # blocks of servers (bounded temporaries)
-        rows = matrix[i0 : i0 + block].astype(np.float64)
-        out[i0 : i0 + block] = rows.mean(axis=1) + rows.std(axis=1)
-    return out
+    """Mean + standard deviation of each row (float64 sums of values and squares)."""
+    n_t = max(matrix.shape[1], 1)
+    s1 = np.einsum("ij->i", matrix, dtype=np.float64)  # one pass each, no float64 copy
+    s2 = np.einsum("ij,ij->i", matrix, matrix, dtype=np.float64)
+    mean = s1 / n_t
+    return mean + np.sqrt(np.maximum(s2 / n_t - mean * mean, 0.0))
 
 
 def _renumber(host_of: np.ndarray) -> np.ndarray:

@@ -289,14 +289,48 @@ def _naive_construct(
     return host_of
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(
     st.integers(0, 10_000),
     st.sampled_from(["first", "balance"]),
     st.integers(1, 80),
     st.integers(0, 3),
+    st.sampled_from([1, 3, 8, 32]),
+    st.sampled_from([0.0, 0.25, 1.0]),
+    st.sampled_from([1, 8]),
+    st.sampled_from([1, 3, 8]),
 )
 def test_screened_construction_makes_the_same_decisions(
+    seed: int,
+    rule: Literal["first", "balance"],
+    steps: int,
+    start: int,
+    width: int,
+    gather_frac: float,
+    batch: int,
+    tight_blocks: int,
+) -> None:
+    # every tuning of the screen (block width, gather share, first-fit batch, tight blocks;
+    # partial last blocks included) makes the decisions of checking every step
+    from colonykit import packing
+
+    tuning = {
+        "SCREEN_BLOCK_STEPS": width,
+        "SCREEN_GATHER_FRAC": gather_frac,
+        "SCREEN_BATCH": batch,
+        "SCREEN_TIGHT_BLOCKS": tight_blocks,
+    }
+    saved = {k: getattr(packing, k) for k in tuning}
+    try:
+        for k, v in tuning.items():
+            setattr(packing, k, v)
+        _check_screened_construction(seed, rule, steps, start)
+    finally:
+        for k, v in saved.items():
+            setattr(packing, k, v)
+
+
+def _check_screened_construction(
     seed: int, rule: Literal["first", "balance"], steps: int, start: int
 ) -> None:
     from colonykit.packing import _construct
