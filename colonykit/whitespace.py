@@ -119,10 +119,11 @@ def capacity_for_headroom(peak: float, headroom_pct: float) -> float:
     return float(peak) / (1.0 - headroom_pct / 100.0)
 
 
-#: Bytes of demand processed per block of servers in :func:`fused_pass` (about one 2 MiB L2
-#: cache, so the sums, the peak, the composite and the quantiles of one block read memory once
-#: and the numpy calls per block are few).  Tuning only.
-BLOCK_BYTES: int = 1 << 21
+#: Bytes of demand processed per block of servers in :func:`fused_pass` (within one L2 cache,
+#: so the sums, the peak, the composite and the quantiles of one block read memory once and the
+#: numpy calls per block are few; 1 MiB measured faster than 2 MiB on the CI machine in the same
+#: run: exact p95 5.2 vs 5.7, approximate 3.4 vs 3.7 numpy.sum passes).  Tuning only.
+BLOCK_BYTES: int = 1 << 20
 
 #: Steps sampled per server (a fixed, seeded set of time steps) from which the approximate
 #: quantile takes its two pivots.  Tuning only: the stated bound holds whatever the sample.
@@ -362,12 +363,17 @@ def fused_pass(
         if approx
         else None
     )
+    buf: np.ndarray | None = None
     for j, rows in _server_blocks(values, block_bytes):
         sl = slice(j, j + rows.shape[0])
         sums[sl] = np.einsum("ij->i", rows)  # SIMD row sums, no BLAS threads
         comp += rows.sum(axis=0)
         if qs and not approx:  # one sort gives every percentile, the peak and the minimum
-            srt = np.sort(rows, axis=1)
+            if buf is None or buf.shape[0] < rows.shape[0]:
+                buf = np.empty_like(rows, order="C")
+            srt = buf[: rows.shape[0]]
+            np.copyto(srt, rows)
+            srt.sort(axis=1)  # in place, in one reused buffer (no allocation per block)
             peaks[sl] = srt[:, -1]
             if mins is not None:
                 mins[sl] = srt[:, 0]
