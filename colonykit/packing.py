@@ -688,7 +688,9 @@ class _Hosts:
         self.tight_slack = np.empty((rows, self.tight_n), dtype=np.float64)
         self.mem = np.empty(rows)
         self.first_step = np.arange(nb, dtype=np.intp) * width
+        self.block_ids = np.arange(nb, dtype=np.intp)
         self.host_memory = host_memory
+        self.memory_binds = bool(np.isfinite(host_memory))
         self.count = 0
 
     def _arrays(self) -> tuple[str, ...]:
@@ -720,7 +722,7 @@ class _Hosts:
             self.slack[k] += x3
         self.mem[k] -= sign * mem
         offset = self.slack[k].argmin(axis=1)
-        smin = self.slack[k][np.arange(offset.size), offset]
+        smin = self.slack[k][self.block_ids, offset]
         self.smin[k] = smin
         at = np.add(self.first_step, offset, out=self.at[k])
         if self.tight_n < smin.size:
@@ -743,11 +745,26 @@ class _Hosts:
     def save(self) -> tuple[np.ndarray, ...]:
         return tuple(getattr(self, name).copy() for name in self._arrays())
 
-    def _candidates(self, mem: float, allowed: np.ndarray | None) -> np.ndarray:
+    def _candidates(self, mem: float, allowed: np.ndarray | None) -> np.ndarray | None:
+        """Hosts with the memory and allowed for the item; None when every host is."""
+        if not self.memory_binds:
+            return allowed
         ok = self.mem[: self.count] >= mem
         if allowed is not None:
             ok &= allowed
         return ok
+
+    def _headroom_one(self, k: int, i: int, x3: np.ndarray, x: np.ndarray) -> float:
+        """Exact min_t(slack − x_i) of host k (:meth:`headroom` for one host)."""
+        high = float((self.smin[k] - np.take(x, self.at[k])).min())
+        blocks = np.flatnonzero(self.smin[k] - self.screen.xmax[i] < high)
+        if not blocks.size:
+            return high
+        if blocks.size > SCREEN_GATHER_FRAC * self.block_ids.size:
+            return float((self.slack[k].reshape(-1) - x).min())
+        return min(
+            high, float((self.slack[k].take(blocks, axis=0) - x3.take(blocks, axis=0)).min())
+        )
 
     def _high_tight(self, x: np.ndarray) -> np.ndarray:
         """Upper bound of every open host's headroom from its tight blocks (cheap)."""
@@ -788,7 +805,10 @@ class _Hosts:
         if self.count == 0:
             return -1
         x = x3.reshape(-1)
-        ok = self._candidates(mem, allowed) & (self._high_tight(x) >= 0)
+        ok = self._high_tight(x) >= 0
+        cand = self._candidates(mem, allowed)
+        if cand is not None:
+            ok &= cand
         check = np.flatnonzero(ok)
         xmax = self.screen.xmax[i]
         for b0 in range(0, check.size, SCREEN_BATCH):  # in host order: stop at the first fit
@@ -824,20 +844,19 @@ class _Hosts:
         if c == 0:
             return -1
         x = x3.reshape(-1)
-        ok = self._candidates(mem, allowed)
         high = self._high_tight(x)
-        ok &= high >= 0
-        if not ok.any():
+        ok = self._candidates(mem, allowed)
+        if ok is not None:
+            high = np.where(ok, high, -np.inf)
+        first = int(np.argmax(high))  # lowest index among the largest bounds
+        if high[first] < 0:
             return -1
-        check = np.flatnonzero(ok)
-        first = int(check[int(np.argmax(high[check]))])  # lowest index among the largest bounds
-        at = np.array([first])
-        best_k, best_h = first, float(self.headroom(at, i, x3, self._high(at, x))[0])
+        best_k, best_h = first, self._headroom_one(first, i, x3, x)
 
         def can_match(idx: np.ndarray, bound: np.ndarray) -> np.ndarray:
             return (bound > best_h) | ((bound == best_h) & (idx < best_k))
 
-        rest = check[can_match(check, high[check])]
+        rest = np.flatnonzero(can_match(np.arange(c), high))
         if rest.size:
             bound = self._high(rest, x)
             keep = can_match(rest, bound)
