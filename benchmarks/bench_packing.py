@@ -28,6 +28,8 @@ clipped at 100 %.  Seeded (numpy default_rng(2011)).  Hosts: 2,000 percentage po
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -228,6 +230,21 @@ def real_instances(wide: pd.DataFrame | None) -> list[dict]:
     return out
 
 
+def _jit_first_run() -> float:
+    """Seconds of a first compiled packing in a fresh interpreter (numba compiles on the first
+    run on a machine and caches; later processes load the cache).  Run before the timed call,
+    so that one is what every later run of a planner's costs."""
+    code = (
+        "import numpy as np\n"
+        "from colonykit import packing\n"
+        "for dt in (np.float32, np.float64):\n"
+        "    packing.pack_heuristic(np.ones((4, 40), dt), 10.0, jit=True)\n"
+    )
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
+    return round(time.perf_counter() - t0, 2)
+
+
 def bench_large(profiles: np.ndarray) -> dict:
     t0 = time.perf_counter()
     matrix = synthesise(profiles)
@@ -236,10 +253,22 @@ def bench_large(profiles: np.ndarray) -> dict:
         matrix.T, columns=[f"srv{i:05d}" for i in range(matrix.shape[0])], copy=False
     )
     frame.attrs["unit"] = "cpu_pct"
+    jit = packing.jit_available()
+    warm = _jit_first_run() if jit else None
     result, wall, peak, cpu = _measured(
         lambda: packing.pack(frame, HOST_CAPACITY_PCT, method="heuristic")
     )
+    t0 = time.perf_counter()
+    plain = packing.pack(frame, HOST_CAPACITY_PCT, method="heuristic", jit=False)
+    wall_numpy = time.perf_counter() - t0
     return {
+        # the compiled loop (numba, the fast extra) when installed; wall_s is this process's
+        # first call, numba's import and the loading of its compiled code included
+        "compiled_loop": jit,
+        "jit_first_run_s": warm,
+        "wall_s_numpy_loop": round(wall_numpy, 2),
+        "numpy_over_compiled": round(wall_numpy / wall, 2),
+        "same_assignment_both_loops": plain.assignment == result.assignment,
         "servers": matrix.shape[0],
         "steps": matrix.shape[1],
         "dtype": str(matrix.dtype),

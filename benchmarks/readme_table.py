@@ -100,7 +100,15 @@ def _packing(b: dict) -> list[Row]:
                 f"**{_num(large.get('wall_s'))} s**, **{_num(large.get('peak_mb_above_input'), ',.0f')} MB** "
                 f"peak above the {_num(large.get('input_mb'), ',.0f')} MB input; {large.get('hosts')} hosts vs "
                 f"bound {large.get('best_bound')}, gap {large.get('gap_hosts')}; peak-based FFD "
-                f"{large.get('ffd_peak_hosts')}",
+                f"{large.get('ffd_peak_hosts')}"
+                + (
+                    f"; compiled loop (numba, `fast` extra); the numpy loop in the same run "
+                    f"{_num(large.get('wall_s_numpy_loop'))} s "
+                    f"({_num(large.get('numpy_over_compiled'))} ×), same assignment: "
+                    f"{'yes' if large.get('same_assignment_both_loops') else 'NO'}"
+                    if large.get("compiled_loop")
+                    else "; numpy loop (numba not installed)"
+                ),
                 f"≤ {_num(goals.get('large_s'), 'g')} s: {_met(large.get('meets_time_goal'))}; "
                 f"≤ {_num(goals.get('large_mb'), 'g')} MB: {_met(large.get('meets_memory_goal'))}",
             )

@@ -20,6 +20,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "excel": ("openpyxl",),
     "parquet": ("pyarrow",),
     "scale": ("dask", "distributed"),
+    "fast": ("numba",),
 }
 
 

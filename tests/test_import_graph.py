@@ -42,6 +42,7 @@ COMPUTATION = {
     "mdc",
     "paging",
     "packing",
+    "_packing_jit",
     "whitespace",
     "staggering",
     "designs",

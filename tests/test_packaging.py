@@ -219,6 +219,7 @@ def test_minima_constraints_match_the_declared_minima():
         *extras["excel"],
         *extras["parquet"],
         *extras["scale"],
+        *extras["fast"],
     ]:
         declared[_name(req)] = req.split(">=")[1].split(",")[0]
     assert set(pins) == set(declared)

@@ -1,0 +1,173 @@
+"""The compiled placement loop (numba, the ``fast`` extra) makes the numpy loop's decisions."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from colonykit import packing
+from colonykit._optional import MissingOptionalDependency
+
+pytest.importorskip("numba")  # the test extra installs it; a core-only venv skips cleanly
+
+
+def _naive(
+    m: np.ndarray,
+    order: np.ndarray,
+    cap: float,
+    start: int,
+    rule: str,
+    memory: np.ndarray,
+    host_memory: float,
+    conflicts: list[np.ndarray] | None,
+) -> np.ndarray:
+    """Reference: every step of every host checked, memory and anti-affinity included."""
+    tol = cap * packing.CAPACITY_RTOL
+    slack = [np.full(m.shape[1], cap + tol) for _ in range(start)]
+    mem = [host_memory + tol for _ in range(start)]
+    host_of = np.full(m.shape[0], -1)
+    for i in order:
+        banned = set() if conflicts is None else {int(host_of[j]) for j in conflicts[i]}
+        head = [
+            float((s - m[i]).min()) if k not in banned and mem[k] >= memory[i] else -np.inf
+            for k, s in enumerate(slack)
+        ]
+        fits = [k for k, h in enumerate(head) if h >= 0]
+        if not fits:
+            slack.append(np.full(m.shape[1], cap + tol))
+            mem.append(host_memory + tol)
+            k = len(slack) - 1
+        elif rule == "first":
+            k = fits[0]
+        else:
+            k = max(fits, key=lambda j: (head[j], -j))
+        slack[k] = slack[k] - m[i]
+        mem[k] -= memory[i]
+        host_of[i] = k
+    return host_of
+
+
+def _instance(seed: int, steps: int, dtype: type) -> tuple[np.ndarray, float]:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 40))
+    m = np.round(rng.gamma(1.5, 10.0, (n, steps)), int(rng.integers(0, 2)))  # ties included
+    cap = float(max(m.max(), 1.0) * rng.uniform(1.0, 3.0))
+    return m.astype(dtype), cap
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.integers(0, 10_000),
+    st.sampled_from(["first", "balance"]),
+    st.integers(1, 90),
+    st.integers(0, 3),
+    st.sampled_from([1, 3, 8, 32]),
+    st.sampled_from([1, 3, 8]),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from([np.float32, np.float64]),
+)
+def test_compiled_construction_makes_the_same_decisions_and_state(
+    seed: int,
+    rule: Literal["first", "balance"],
+    steps: int,
+    start: int,
+    width: int,
+    tight_blocks: int,
+    with_memory: bool,
+    with_conflicts: bool,
+    dtype: type,
+) -> None:
+    m, cap = _instance(seed, steps, dtype)
+    n = m.shape[0]
+    rng = np.random.default_rng(seed + 1)
+    memory = np.round(rng.uniform(0, 8, n)) if with_memory else np.zeros(n)
+    host_memory = float(max(memory.max(), 1.0) * 2.5) if with_memory else np.inf
+    conflicts = None
+    if with_conflicts:
+        pairs = rng.integers(0, n, (n // 2, 2))
+        pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+        conflicts = [
+            np.unique(np.concatenate([pairs[pairs[:, 0] == i, 1], pairs[pairs[:, 1] == i, 0]]))
+            for i in range(n)
+        ]
+    order = np.argsort(-m.max(axis=1), kind="stable")
+    saved = (packing.SCREEN_BLOCK_STEPS, packing.SCREEN_TIGHT_BLOCKS)
+    try:
+        packing.SCREEN_BLOCK_STEPS, packing.SCREEN_TIGHT_BLOCKS = width, tight_blocks
+        runs = {
+            jit: packing._construct(
+                m,
+                order,
+                cap,
+                start_hosts=start,
+                rule=rule,
+                memory=memory,
+                host_memory=host_memory,
+                conflicts=conflicts,
+                jit=jit,
+            )
+            for jit in (False, True)
+        }
+    finally:
+        packing.SCREEN_BLOCK_STEPS, packing.SCREEN_TIGHT_BLOCKS = saved
+    (plain, h0), (compiled, h1) = runs[False], runs[True]
+    expected = _naive(m, order, cap, start, rule, memory, host_memory, conflicts)
+    assert plain.tolist() == expected.tolist()
+    assert compiled.tolist() == expected.tolist()
+    c = h0.count
+    assert h1.count == c
+    # the state the improvement pass reads next is the numpy loop's (bit for bit)
+    for name in ("slack", "smin", "at", "mem"):
+        np.testing.assert_array_equal(getattr(h1, name)[:c], getattr(h0, name)[:c], err_msg=name)
+    # tight blocks: a set of the least-slack blocks (ties may pick other blocks of equal slack)
+    np.testing.assert_array_equal(
+        np.sort(h1.tight_slack[:c], axis=1), np.sort(h0.tight_slack[:c], axis=1)
+    )
+    rows = np.arange(c)[:, None]
+    flat = h1.slack[:c].reshape(c, -1)
+    np.testing.assert_array_equal(flat[rows, h1.tight_at[:c]], h1.tight_slack[:c])
+
+
+def test_pack_is_the_same_compiled_on_the_bundled_bitbrains_traces(data_dir: Path) -> None:
+    from colonykit.ingest import read_traces
+
+    wide, _ = read_traces(data_dir / "traces" / "bitbrains_rnd_50vm_7d.csv.gz")
+    cap = float(wide.sum(axis=1).max() / 3.2)  # a bound of 4 hosts: several hosts to choose from
+    cap = max(cap, float(wide.max().max()))
+    a = packing.pack(wide, cap, method="heuristic", jit=False, local_search_s=0)
+    b = packing.pack(wide, cap, method="heuristic", jit=True, local_search_s=0)
+    assert a.assignment == b.assignment
+    assert b.hosts_used >= b.lower_bound
+
+
+def test_auto_uses_the_compiled_loop_only_on_large_instances(monkeypatch) -> None:
+    calls: list[int] = []
+    real = packing._construct_jit
+
+    def spy(matrix, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(matrix.size)
+        return real(matrix, *args, **kwargs)
+
+    monkeypatch.setattr(packing, "_construct_jit", spy)
+    rng = np.random.default_rng(3)
+    small = rng.gamma(2.0, 5.0, (20, 50))
+    packing.pack_heuristic(small, 100.0)
+    assert calls == []
+    monkeypatch.setattr(packing, "JIT_MIN_CELLS", small.size)
+    packing.pack_heuristic(small, 100.0)
+    assert calls and set(calls) == {small.size}
+
+
+def test_jit_true_without_numba_names_the_extra(monkeypatch) -> None:
+    monkeypatch.delitem(sys.modules, "colonykit._packing_jit", raising=False)
+    monkeypatch.setitem(sys.modules, "numba", None)
+    assert not packing.jit_available()
+    with pytest.raises(MissingOptionalDependency, match=r"colonykit\[fast\]"):
+        packing.pack_heuristic(np.ones((3, 4)), 10.0, jit=True)
