@@ -129,3 +129,47 @@ def test_analyze_reports_the_method_bound_and_fallback() -> None:
     assert 0 <= approx.parameters["percentile_fallback_servers"] <= 8
     with pytest.raises(InputError, match="method"):
         quantile_per_server(v, 95, method="sketch")
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(0, 10_000),
+    st.integers(1, 40),
+    st.integers(8, 80),
+    st.sampled_from([(), (95.0,), (5.0, 50.0, 99.0)]),
+    st.sampled_from(["exact", "approx"]),
+    st.booleans(),
+    st.sampled_from(["C", "F"]),
+    st.sampled_from([np.float32, np.float64]),
+    st.sampled_from([2, 3]),
+)
+def test_threads_change_nothing(
+    seed: int,
+    n_t: int,
+    n_s: int,
+    qs: tuple[float, ...],
+    method: str,
+    with_min: bool,
+    order: str,
+    dtype: type,
+    threads: int,
+) -> None:
+    # blocks of one or two servers, so the pool gets many blocks; NaN series included
+    v = _traces(seed, n_t, n_s, seed % 2 == 0, dtype, order)
+    if seed % 3 == 0:
+        v[np.random.default_rng(seed).integers(0, n_t), :: max(1, n_s // 3)] = np.nan
+    block = n_t * np.dtype(dtype).itemsize * (1 + seed % 2)
+    one = fused_pass(v, qs, method=method, with_min=with_min, block_bytes=block, threads=1)
+    many = fused_pass(v, qs, method=method, with_min=with_min, block_bytes=block, threads=threads)
+    for name in ("sums", "peaks", "composite", "mins"):
+        a, b = getattr(one, name), getattr(many, name)
+        assert (a is None) == (b is None)
+        if a is not None:
+            np.testing.assert_array_equal(a, b, err_msg=name)  # NaN == NaN here, bit for bit
+    for q in qs:
+        np.testing.assert_array_equal(one.quantiles[q], many.quantiles[q])
+        np.testing.assert_array_equal(one.errors[q], many.errors[q])
+    assert one.fallback_rows == many.fallback_rows
+    if qs and method == "exact":
+        want = np.percentile(v, qs[0], axis=0).astype(np.float64)
+        _assert_numpy_equal(many.quantiles[qs[0]], want)
