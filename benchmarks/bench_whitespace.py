@@ -155,7 +155,7 @@ def _synthetic_part() -> dict:
         "analyze_with_p95_spikes_s": round(t["exact"], 3),
         "ratio_with_p95_to_sum": round(t["exact"] / t_sum, 2),
         "goal_ratio_with_p95": GOAL_EXACT,
-        "exact_pass_threads": min(whitespace.PASS_THREADS, os.cpu_count() or 1),
+        "pass_threads": min(whitespace.PASS_THREADS, os.cpu_count() or 1),
         "ratio_with_p95_one_thread_to_sum": round(t["exact_one_thread"] / t_sum, 2),
         "meets_exact_goal": t["exact"] / t_sum <= GOAL_EXACT,
         "exact_p95_equals_numpy_percentile": bool(

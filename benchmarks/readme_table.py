@@ -47,8 +47,8 @@ def _whitespace(b: dict) -> list[Row]:
     )
     rows.append(
         (
-            "the same with exact per-server p95 and spike sources (one sort per cache block, blocks "
-            f"sorted on {s.get('exact_pass_threads', 1)} threads; equal to "
+            "the same with exact per-server p95 and spike sources (one sort per cache block, every pass's blocks "
+            f"on {s.get('pass_threads', 1)} threads; equal to "
             f"`numpy.percentile`: {'yes' if s.get('exact_p95_equals_numpy_percentile') else 'NO'})",
             f"{_num(s.get('analyze_with_p95_spikes_s'), '.3f')} s = **{_num(s.get('ratio_with_p95_to_sum'))} ×** "
             f"one `numpy.sum` (on one thread: {_num(s.get('ratio_with_p95_one_thread_to_sum'))} ×)",
