@@ -11,7 +11,7 @@ Timed (best of ``REPEATS``): one ``numpy.sum`` over the array (the baseline pass
 composite series, all the figures); also with the negative-value check, with the exact p95
 (checked equal to ``numpy.percentile``) and with the approximate p95 (its certified per-server
 bound, the actual error and the share of servers computed exactly after two bracket misses);
-the exact p95 also with its sort on the caller's thread only (``PASS_THREADS`` = 1).
+the exact p95 also on the caller's thread only (``PASS_THREADS`` = 1).
 All six are run in turn ``REPEATS`` times and the best of each kept (ratios from the same run).
 Goals: hot path ≤ 3 ×, exact p95 ≤ 5 ×, approximate p95 ≤ 3 × one ``numpy.sum``.
 
@@ -106,7 +106,7 @@ def _interleaved(fns: dict, repeats: int = REPEATS) -> dict[str, float]:
 
 
 def _one_thread(fn: Callable[[], object]) -> object:
-    """``fn()`` with the exact percentile pass on the caller's thread only."""
+    """``fn()`` with :func:`colonykit.whitespace.fused_pass` on the caller's thread only."""
     saved = whitespace.PASS_THREADS
     whitespace.PASS_THREADS = 1
     try:

@@ -956,10 +956,9 @@ def _conflict_csr(conflicts: list[np.ndarray] | None, n: int) -> tuple[np.ndarra
     """Anti-affinity partners as CSR (pointer per item, partner indices)."""
     if conflicts is None:
         return np.zeros(n + 1, dtype=np.intp), np.zeros(0, dtype=np.intp)
-    sizes = np.fromiter((c.size for c in conflicts), dtype=np.intp, count=n)
-    ptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
-    idx = np.concatenate([np.asarray(c, dtype=np.intp) for c in conflicts] or [np.zeros(0)])
-    return ptr, idx.astype(np.intp)
+    ptr = np.zeros(n + 1, dtype=np.intp)
+    np.cumsum([c.size for c in conflicts], out=ptr[1:])
+    return ptr, np.concatenate([np.zeros(0, dtype=np.intp), *conflicts]).astype(np.intp)
 
 
 def _construct_jit(

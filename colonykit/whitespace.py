@@ -270,10 +270,15 @@ def _approx_rows(
     return out, err, n_exact
 
 
+def _servers_per_block(values: np.ndarray, block_bytes: int) -> int:
+    """Servers per block of :func:`_server_blocks` (at least one)."""
+    return max(1, block_bytes // max(1, values.shape[0] * values.itemsize))
+
+
 def _server_blocks(values: np.ndarray, block_bytes: int) -> Iterator[tuple[int, np.ndarray]]:
     """``(first server, rows)`` blocks of a ``(time, server)`` array, rows ``(b, T)`` C-ordered."""
-    n_t, n_s = values.shape
-    b = max(1, block_bytes // max(1, n_t * values.itemsize))
+    n_s = values.shape[1]
+    b = _servers_per_block(values, block_bytes)
     if values.flags.f_contiguous:
         rows_all = values.T  # (S, T) C-ordered view: a wide frame's layout
         for j in range(0, n_s, b):  # loop over cache blocks of servers, not over samples
@@ -416,11 +421,11 @@ def fused_pass(
         return part, n_exact
 
     def add(done: tuple[np.ndarray, list[int]]) -> None:
-        comp.__iadd__(done[0])  # in block order whatever the threads: the same sums every time
+        np.add(comp, done[0], out=comp)  # in block order whatever the threads: same sums
         for q, n in zip(qs, done[1], strict=False):
             fallback[q] += n
 
-    n_blocks = -(-n_s // max(1, block_bytes // max(1, n_t * values.itemsize)))
+    n_blocks = -(-n_s // _servers_per_block(values, block_bytes))
     workers = min(PASS_THREADS if threads is None else int(threads), os.cpu_count() or 1)
     if workers <= 1 or n_blocks < 4 * workers:
         for j, rows in _server_blocks(values, block_bytes):

@@ -9,6 +9,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import naive_construct
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -269,28 +270,6 @@ def test_pack_reports_search_and_gap() -> None:
 
 
 # --------------------------------------------------------------------------- screened checks
-def _naive_construct(
-    m: np.ndarray, order: np.ndarray, cap: float, start: int, rule: str
-) -> np.ndarray:
-    """Reference: every capacity check over every step (the construction before screening)."""
-    tol = cap * 1e-9
-    slack = [np.full(m.shape[1], cap + tol) for _ in range(start)]
-    host_of = np.full(m.shape[0], -1)
-    for i in order:
-        head = [float((s - m[i]).min()) for s in slack]
-        fits = [k for k, h in enumerate(head) if h >= 0]
-        if not fits:
-            slack.append(np.full(m.shape[1], cap + tol))
-            k = len(slack) - 1
-        elif rule == "first":
-            k = fits[0]
-        else:
-            k = max(fits, key=lambda j: (head[j], -j))
-        slack[k] = slack[k] - m[i]
-        host_of[i] = k
-    return host_of
-
-
 @settings(max_examples=80, deadline=None)
 @given(
     st.integers(0, 10_000),
@@ -352,4 +331,4 @@ def _check_screened_construction(
         host_memory=np.inf,
         conflicts=None,
     )
-    assert got.tolist() == _naive_construct(m, order, cap, start, rule).tolist()
+    assert got.tolist() == naive_construct(m, order, cap, start, rule).tolist()

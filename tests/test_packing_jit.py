@@ -8,6 +8,7 @@ from typing import Literal
 
 import numpy as np
 import pytest
+from helpers import naive_construct
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,42 +16,6 @@ from colonykit import packing
 from colonykit._optional import MissingOptionalDependency
 
 pytest.importorskip("numba")  # the test extra installs it; a core-only venv skips cleanly
-
-
-def _naive(
-    m: np.ndarray,
-    order: np.ndarray,
-    cap: float,
-    start: int,
-    rule: str,
-    memory: np.ndarray,
-    host_memory: float,
-    conflicts: list[np.ndarray] | None,
-) -> np.ndarray:
-    """Reference: every step of every host checked, memory and anti-affinity included."""
-    tol = cap * packing.CAPACITY_RTOL
-    slack = [np.full(m.shape[1], cap + tol) for _ in range(start)]
-    mem = [host_memory + tol for _ in range(start)]
-    host_of = np.full(m.shape[0], -1)
-    for i in order:
-        banned = set() if conflicts is None else {int(host_of[j]) for j in conflicts[i]}
-        head = [
-            float((s - m[i]).min()) if k not in banned and mem[k] >= memory[i] else -np.inf
-            for k, s in enumerate(slack)
-        ]
-        fits = [k for k, h in enumerate(head) if h >= 0]
-        if not fits:
-            slack.append(np.full(m.shape[1], cap + tol))
-            mem.append(host_memory + tol)
-            k = len(slack) - 1
-        elif rule == "first":
-            k = fits[0]
-        else:
-            k = max(fits, key=lambda j: (head[j], -j))
-        slack[k] = slack[k] - m[i]
-        mem[k] -= memory[i]
-        host_of[i] = k
-    return host_of
 
 
 def _instance(seed: int, steps: int, dtype: type) -> tuple[np.ndarray, float]:
@@ -118,7 +83,7 @@ def test_compiled_construction_makes_the_same_decisions_and_state(
     finally:
         packing.SCREEN_BLOCK_STEPS, packing.SCREEN_TIGHT_BLOCKS = saved
     (plain, h0), (compiled, h1) = runs[False], runs[True]
-    expected = _naive(m, order, cap, start, rule, memory, host_memory, conflicts)
+    expected = naive_construct(m, order, cap, start, rule, memory, host_memory, conflicts)
     assert plain.tolist() == expected.tolist()
     assert compiled.tolist() == expected.tolist()
     c = h0.count
