@@ -18,10 +18,12 @@ def test_update_golden_option(pytester):
     pytester.makepyfile(test_g=TEST)
     golden = pytester.path / "g.txt"
     golden.write_text("old line\n")
-    failed = pytester.runpytest("-p", "no:cacheprovider")
+    failed = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:playwright")
     failed.assert_outcomes(failed=1)
     failed.stdout.fnmatch_lines(["*output differs from g.txt*", "*-old line*", "*+new line*"])
     assert golden.read_text() == "old line\n"
-    pytester.runpytest("-p", "no:cacheprovider", "--update-golden").assert_outcomes(passed=1)
+    pytester.runpytest(
+        "-p", "no:cacheprovider", "-p", "no:playwright", "--update-golden"
+    ).assert_outcomes(passed=1)
     assert golden.read_text() == "new line\n"
-    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+    pytester.runpytest("-p", "no:cacheprovider", "-p", "no:playwright").assert_outcomes(passed=1)
