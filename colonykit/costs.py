@@ -77,7 +77,15 @@ BOUNDS: tuple[str, str, str] = ("low", "typical", "high")
 
 # =========================================================================== protocols (#21)
 class UpgradeLike(Protocol):
-    """What the business case reads of one ``colonykit.forecast.Upgrade`` (issue 21)."""
+    """What the business case reads of one ``colonykit.forecast.Upgrade`` (issue 21).
+
+    Parameters
+    ----------
+    *args : object
+        Not used: a protocol is not instantiated.
+    **kwargs : object
+        Not used: a protocol is not instantiated.
+    """
 
     @property
     def month(self) -> int:
@@ -101,7 +109,15 @@ class UpgradeLike(Protocol):
 
 
 class ForecastStepLike(Protocol):
-    """What the business case reads of one ``colonykit.forecast.ForecastStep``."""
+    """What the business case reads of one ``colonykit.forecast.ForecastStep``.
+
+    Parameters
+    ----------
+    *args : object
+        Not used: a protocol is not instantiated.
+    **kwargs : object
+        Not used: a protocol is not instantiated.
+    """
 
     @property
     def month(self) -> int:
@@ -115,7 +131,15 @@ class ForecastStepLike(Protocol):
 
 
 class ExhaustionLike(Protocol):
-    """What the comparison reads of ``colonykit.forecast.Exhaustion``."""
+    """What the comparison reads of ``colonykit.forecast.Exhaustion``.
+
+    Parameters
+    ----------
+    *args : object
+        Not used: a protocol is not instantiated.
+    **kwargs : object
+        Not used: a protocol is not instantiated.
+    """
 
     @property
     def date(self) -> dt.date:
@@ -124,7 +148,15 @@ class ExhaustionLike(Protocol):
 
 
 class CapacityPlanLike(Protocol):
-    """What the business case reads of a ``colonykit.forecast.CapacityPlanResult`` (issue 21)."""
+    """What the business case reads of a ``colonykit.forecast.CapacityPlanResult`` (issue 21).
+
+    Parameters
+    ----------
+    *args : object
+        Not used: a protocol is not instantiated.
+    **kwargs : object
+        Not used: a protocol is not instantiated.
+    """
 
     @property
     def horizon_months(self) -> int:
@@ -295,7 +327,50 @@ class CostInputs(DictMixin):
     """Every number of the cost model (currency units unless the name says otherwise).
 
     ``None`` means not priced (counts as zero and is listed in :attr:`CostResult.unpriced`).
-    Field names are the rows of ``cost_inputs.csv``.
+    Field names are the rows of ``cost_inputs.csv``, whose ``description`` says what each is.
+
+    Attributes
+    ----------
+    horizon_years : int
+        Years of the study.
+    discount_pct : float
+        Yearly discount rate of the NPV [%].
+    kwh_price, co2e_kg_per_kwh, pue : float or None
+        Electricity price [per kWh], grid emission factor [kg CO2e/kWh], PUE of the site.
+    admin_year_cost, port_year_cost : float or None
+        Cost of an administrator-year and of a network port-year.
+    today_refresh_years, today_server_price, today_core_price : float or None
+        Refresh cycle [years] and price per server and per core of today's servers.
+    today_maintenance_pct : float or None
+        Their hardware maintenance per year [% of the price].
+    today_power_w_per_server : float or None
+        Average power per server [W].
+    today_servers_per_rack, today_rack_year_cost : float or None
+        Servers per rack and the cost of a rack-year.
+    today_servers_per_admin, today_ports_per_server : float or None
+        Servers per administrator and network ports per server.
+    today_disk_gib_year_cost : float or None
+        Disk of today's servers per GiB and year.
+    colony_machine_price, colony_ifl_price, colony_memory_gib_price : float or None
+        Machine base price, price per IFL and per GiB of memory.
+    colony_maintenance_pct : float or None
+        Hardware maintenance per year [% of the price].
+    colony_zvm_engine_price, colony_zvm_support_pct : float or None
+        One-time z/VM licence per engine and its yearly support [%].
+    colony_frames : int
+        Frames (machines) as built.
+    colony_frame_power_kw, colony_frame_floor_year_cost : float or None
+        Average power per frame [kW] and floor space per frame-year.
+    colony_dasd_gib_year_cost : float or None
+        DASD per GiB and year.
+    colony_guests_per_admin : float or None
+        Cloned guests per administrator (seed 003 Table 6-1).
+    colony_migration_server_cost : float or None
+        Migration cost per server.
+    colony_dual_running_months : float
+        Months today's servers keep running next to the colony.
+    colony_purchase_policy : {'upgrade', 'replace', 'add'}
+        Seed 003 §2.5.2: how the capacity plan's upgrades are bought.
     """
 
     horizon_years: int = 5
@@ -352,7 +427,27 @@ PRICE_FIELDS: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class SoftwareProduct:
-    """One product with its metric, core factors and prices (``None``: not priced)."""
+    """One product with its metric, core factors and prices (``None``: not priced).
+
+    Attributes
+    ----------
+    name : str
+        Product name.
+    metric : {'per_core', 'per_server', 'per_socket', 'per_capacity_unit'}
+        Licence metric.
+    factor_today, factor_colony : float
+        Licence units per x86 core and per engine (the vendor's core factor or PVUs).
+    licence_price : float or None
+        One-time price per licence unit.
+    support_pct : float or None
+        Yearly support [% of the licence price].
+    year_price : float or None
+        Yearly subscription per licence unit.
+    sockets_per_server : float
+        Sockets per server (``per_socket``).
+    servers : tuple of str or None
+        Inventory servers that run it (None: all).
+    """
 
     name: str
     metric: Metric = "per_core"
@@ -367,7 +462,23 @@ class SoftwareProduct:
 
 @dataclass(frozen=True)
 class InputSource:
-    """Where one input's value came from (the business case's traceability)."""
+    """Where one input's value came from (the business case's traceability).
+
+    Attributes
+    ----------
+    name : str
+        The input (a :class:`CostInputs` field or ``software.<product>.<price>``).
+    value : float, str or None
+        Its value (None: not priced).
+    unit : str
+        Its unit.
+    origin : {'scenario', 'default', 'example', 'unpriced'}
+        The scenario, a sourced default, an illustrative example value, or nothing.
+    source : str
+        The public source (``cost_inputs.csv``) or ``input``.
+    confidence : str
+        The table's confidence.
+    """
 
     name: str
     value: float | str | None
@@ -382,7 +493,14 @@ class InputSource:
 class TodayEstate:
     """Today's servers: names and physical cores (one entry per server, ``count`` expanded).
 
-    ``disk_gib`` is the disk of all of them (the inventory's ``disk_gib`` × count).
+    Attributes
+    ----------
+    servers : tuple of str
+        Server names (repeated for ``count`` > 1).
+    cores : tuple of float
+        Physical cores of each.
+    disk_gib : float
+        Disk of all of them (the inventory's ``disk_gib`` × count) [GiB].
     """
 
     servers: tuple[str, ...]
@@ -397,7 +515,19 @@ class TodayEstate:
 
 @dataclass(frozen=True)
 class ColonyHost:
-    """One LPAR of the colony: engines, real storage and the inventory servers it carries."""
+    """One LPAR of the colony: engines, real storage and the inventory servers it carries.
+
+    Attributes
+    ----------
+    id : str
+        Plan host id.
+    engines : int
+        Engines (IFLs).
+    memory_gib : float
+        Real storage [GiB].
+    servers : tuple of str
+        Inventory servers whose guests it carries.
+    """
 
     id: str
     engines: int
@@ -407,7 +537,17 @@ class ColonyHost:
 
 @dataclass(frozen=True)
 class ColonyEstate:
-    """The colony as built: its LPARs, guest count and DASD (images, guest disks, paging) [GiB]."""
+    """The colony as built.
+
+    Attributes
+    ----------
+    hosts : tuple of ColonyHost
+        Its LPARs.
+    guests : int
+        Guests.
+    disk_gib : float
+        DASD: shared images, guest disks and paging [GiB].
+    """
 
     hosts: tuple[ColonyHost, ...]
     guests: int
@@ -427,7 +567,21 @@ class ColonyEstate:
 # =========================================================================== results
 @dataclass(frozen=True)
 class SideCost(DictMixin):
-    """Cost of one side per year (index 0 = year 1) and component."""
+    """Cost of one side per year (index 0 = year 1) and component.
+
+    Attributes
+    ----------
+    by_component : mapping of str to tuple of float
+        Cost per year of each of :data:`COMPONENTS`.
+    one_time : tuple of float
+        The part of each year's cost paid once, in the year's first month.
+    energy_kwh, co2e_t : tuple of float
+        Energy [kWh] and CO2e [t] per year.
+    licence_units : mapping of str to tuple of float
+        Licence units per product and year.
+    licence_cores : tuple of float
+        Cores (today) or engines (colony) in scope of the licences, per year.
+    """
 
     by_component: Mapping[str, tuple[float, ...]]
     one_time: tuple[float, ...]
@@ -450,7 +604,17 @@ class SideCost(DictMixin):
 
 @dataclass(frozen=True)
 class SensitivityRow(DictMixin):
-    """One bar of the tornado: NPV with one input at its low and at its high value."""
+    """One bar of the tornado: NPV with one input at its low and at its high value.
+
+    Attributes
+    ----------
+    input : str
+        The :class:`CostInputs` field varied.
+    low, high : float
+        Its low and high value.
+    npv_at_low, npv_at_high : float
+        The NPV with it there (everything else as given).
+    """
 
     input: str
     low: float
@@ -466,7 +630,39 @@ class SensitivityRow(DictMixin):
 
 @dataclass(frozen=True)
 class CostResult(DictMixin):
-    """The business case (:func:`business_case`)."""
+    """The business case (:func:`business_case`).
+
+    Attributes
+    ----------
+    inputs : CostInputs
+        Every number used.
+    currency : str
+        Currency of every amount.
+    today, colony : SideCost
+        Cost of each side per year and component.
+    npv : float
+        Net present value of the savings (year y ÷ (1 + d)^y, year 1 the first).
+    payback_months : int or None
+        Months until the cumulative savings are >= 0 (None: not within the horizon).
+    roi_pct : float or None
+        Savings over the horizon ÷ the colony's one-time cost [%].
+    npv_range : mapping of str to float
+        NPV at the low/typical/high WLF bound.
+    sensitivity : tuple of SensitivityRow
+        The tornado, largest swing first.
+    sources : tuple of InputSource
+        Where each input came from.
+    unpriced : tuple of str
+        Inputs not priced (counted as 0).
+    example_prices_used : tuple of str
+        Inputs taken from the illustrative example values.
+    upgrades_used : int
+        Upgrades of the capacity plan bought within the horizon.
+    notes : tuple of str
+        How the estates were read.
+    products : tuple of str
+        Software products priced.
+    """
 
     inputs: CostInputs
     currency: str
@@ -483,6 +679,35 @@ class CostResult(DictMixin):
     upgrades_used: int = 0
     notes: tuple[str, ...] = ()
     products: tuple[str, ...] = field(default=())
+
+    #: ``to_dict()``: every key computed (:meth:`_dict_computed`), in this order
+    _dict_keys = (
+        "first_line",
+        "horizon_years",
+        "currency",
+        "discount_pct",
+        "years",
+        "npv",
+        "payback_months",
+        "roi_pct",
+        "total_today",
+        "total_colony",
+        "licence_cores_today",
+        "licence_cores_colony",
+        "licences_today",
+        "licences_colony",
+        "energy_kwh_today",
+        "energy_kwh_colony",
+        "co2e_t_today",
+        "co2e_t_colony",
+        "range",
+        "sensitivity",
+        "example_prices_used",
+        "unpriced",
+        "upgrades_used",
+        "notes",
+        "inputs",
+    )
 
     @property
     def horizon_years(self) -> int:
@@ -546,7 +771,7 @@ class CostResult(DictMixin):
         """Cumulative savings at the end of each year (undiscounted)."""
         return tuple(float(x) for x in np.cumsum(self.savings_per_year))
 
-    def to_dict(self) -> dict[str, object]:
+    def _dict_computed(self) -> dict[str, object]:
         """The CLI JSON contract of ``colonykit costs --format json`` (issue 22 §4)."""
         years = []
         for i in range(self.horizon_years):

@@ -30,6 +30,7 @@ import yaml
 
 from colonykit import costs, storage
 from colonykit._atomic import atomic_write_text
+from colonykit._dicts import DictMixin
 from colonykit._yaml import load_yaml, read_text
 from colonykit.errors import InputError, must_be
 from colonykit.plan.document import BusinessCase, BusinessCaseYear, ColonyPlan
@@ -172,7 +173,7 @@ def costs_section(scen: Scenario) -> costs.CostsSection | None:
     if not isinstance(data, Mapping):
         msg = f"{path.name}: a costs file must be a YAML mapping"
         raise InputError(msg)
-    merged = {**dict(data), **sec.model_dump(exclude_unset=True, exclude={"file"})}
+    merged = _deep_merge(dict(data), sec.model_dump(exclude_unset=True, exclude={"file"}))
     from pydantic import ValidationError
 
     try:
@@ -183,6 +184,15 @@ def costs_section(scen: Scenario) -> costs.CostsSection | None:
 
         raise_problems(validation_problems(exc, path.name, costs.CostsSection), "invalid costs")
         raise  # pragma: no cover
+
+
+def _deep_merge(base: dict[str, object], over: Mapping[str, object]) -> dict[str, object]:
+    """``over`` on top of ``base``; mappings are merged key by key (the scenario wins)."""
+    out = dict(base)
+    for k, v in over.items():
+        b = out.get(k)
+        out[k] = _deep_merge(dict(b), v) if isinstance(b, Mapping) and isinstance(v, Mapping) else v
+    return out
 
 
 def growth_horizon_years(scen: Scenario) -> int | None:
@@ -387,7 +397,37 @@ def business_case_text(res: costs.CostResult) -> str:
 # =========================================================================== compare
 @dataclass(frozen=True)
 class ScenarioColumn:
-    """One scenario's figures in ``colonykit compare``."""
+    """One scenario's figures in ``colonykit compare``.
+
+    Attributes
+    ----------
+    name, source : str
+        Plan name and scenario file.
+    engines_peak, engines_composite : int or None
+        Engines sized on the sum of the servers' peaks and on the composite peak.
+    lpars : int
+        LPARs (hosts).
+    real_storage_gib, disk_gib : float
+        Real storage of all LPARs and DASD of the plan (:func:`plan_disk_gib`) [GiB].
+    paging_volumes : int
+        Paging volumes.
+    exhaustion_date : datetime.date or None
+        When the plan as built runs out (needs a capacity plan over time, issue 21).
+    licence_cores_today, licence_cores_colony : float or None
+        Cores and engines in scope of per-core licences (None without a business case).
+    cost_today, cost_colony, npv : float or None
+        Cost of each side over the horizon and the NPV of the savings.
+    payback_months : int or None
+        Payback month.
+    energy_kwh_colony, co2e_t_colony : float or None
+        The colony's energy [kWh] and CO2e [t] per year.
+    currency : str
+        Currency of the amounts.
+    confidence : str
+        ``low: …`` with the reasons, or ``as sized``.
+    first_line : str
+        The business case's first line (example prices, not priced inputs).
+    """
 
     name: str
     source: str
@@ -434,18 +474,25 @@ COMPARE_ROWS: tuple[str, ...] = (
 
 
 @dataclass(frozen=True)
-class ScenarioComparison:
-    """Several scenarios side by side (:func:`compare_scenarios`)."""
+class ScenarioComparison(DictMixin):
+    """Several scenarios side by side (:func:`compare_scenarios`).
+
+    Attributes
+    ----------
+    columns : tuple of ScenarioColumn
+        One per scenario, in the order given.
+    """
 
     columns: tuple[ScenarioColumn, ...]
+    _dict_keys = ("first_line", "scenarios")
 
     def frame(self) -> pd.DataFrame:
         """Rows = :data:`COMPARE_ROWS`, columns = scenario names."""
         data = {c.name: [getattr(c, r) for r in COMPARE_ROWS] for c in self.columns}
         return pd.DataFrame(data, index=list(COMPARE_ROWS))
 
-    def to_dict(self) -> dict[str, object]:
-        """JSON-ready: the first lines, then one mapping per scenario."""
+    def _dict_computed(self) -> dict[str, object]:
+        """JSON-ready: the first line, then one mapping per scenario."""
         out = []
         for c in self.columns:
             row: dict[str, object] = {
@@ -599,8 +646,10 @@ def save_scenario(scen: Scenario, name: str, folder: str | Path) -> Path:
             data["traces"]["mapping"] = str(scen.resolve(scen.traces.mapping).resolve())
     if scen.design.file:
         data["design"]["file"] = str(scen.resolve(scen.design.file).resolve())
-    if scen.costs is not None and scen.costs.file:
-        data["costs"]["file"] = str(scen.resolve(scen.costs.file).resolve())
+    if scen.costs is not None:
+        data["costs"] = scen.costs.model_dump(mode="json", exclude_unset=True)
+        if scen.costs.file:
+            data["costs"]["file"] = str(scen.resolve(scen.costs.file).resolve())
     text = "# colonykit scenario saved by colonykit.plan.business.save_scenario\n" + yaml.safe_dump(
         data, sort_keys=False
     )
