@@ -6,8 +6,6 @@ import dataclasses
 import datetime as dt
 import math
 
-import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -25,6 +23,7 @@ from colonykit.costs import (
     payback_month,
 )
 from colonykit.errors import InputError
+from colonykit.ingest import read_inventory
 
 # --------------------------------------------------------------------------- the small case
 TODAY = TodayEstate(servers=("a", "b", "c"), cores=(8.0, 8.0, 4.0))
@@ -372,27 +371,13 @@ def test_ibm_2021_ratio_falls_inside_the_wlf_range():
     """Sanity check, not a calibration: IBM's 2021 claim (448 x86 cores at 3-20 % matched by
     20 LinuxONE cores) against colonykit's WLF sizing of such an inventory.
 
-    Assumptions of this check: 28 servers x 16 cores at 2.6 GHz, utilizations spread evenly
-    over 3..20 %, workload class 'mixed', sized on the average, target z15 (LinuxONE III
-    generation).  colonykit gives 8 / 24 / 70 IFLs (low / typical / high): IBM's 20 lies
+    Assumptions of this check (data/examples/README.md): 28 servers x 16 cores at 2.6 GHz,
+    utilizations spread evenly over 3..20 %, workload class 'mixed', sized on the average,
+    target z15 (LinuxONE III generation).  colonykit gives 8 / 24 / 70 IFLs (low / typical / high): IBM's 20 lies
     inside the range, below the typical bound.
     """
-    util = np.linspace(3, 20, 28)
-    inv = pd.DataFrame(
-        {
-            "server": [f"x{i:02d}" for i in range(28)],
-            "role": "x86",
-            "capacity": 2600.0,
-            "capacity_unit": "mhz_per_core",
-            "cores": 16,
-            "util_avg_pct": util,
-            "util_peak_pct": util,
-            "workload_class": "mixed",
-            "memory_mib": 65536,
-            "disk_gib": 100,
-            "count": 1,
-        }
-    )
+    inv, _meta = read_inventory("data/examples/ibm2021_448core_inventory.csv")
+    assert inv["util_avg_pct"].min() == 3 and inv["util_avg_pct"].max() == 20
     assert int(inv["cores"].sum()) == 448
     eng = sizing.size_inventory(inv, "z15", basis="avg").engines
     assert eng["low"] <= 20 <= eng["high"]
