@@ -195,3 +195,26 @@ def test_save_and_compare_named_scenarios(tmp_path):
     assert c.columns[0].npv == pytest.approx(build_plan(BB).business_case.npv)
     with pytest.raises(ValueError, match="name"):
         bz.save_scenario(scen, "../evil", tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("costs_text", "message"),
+    [
+        ("costs:\n  file: nowhere.yaml\n", "costs.file"),
+        ("costs:\n  kwh_pryce: 0.1\n", "kwh_pryce"),
+        ("costs:\n  uncertain:\n    colony_ifl_price: [9, 1]\n", "colony_ifl_price"),
+        ("costs:\n  uncertain:\n    colony_machine_price: null\n", "no low/high"),
+        ("costs:\n  colony:\n    purchase_policy: lease\n", "purchase_policy"),
+    ],
+)
+def test_bad_costs_section_exits_2_naming_the_field(tmp_path, capsys, costs_text, message):
+    text = (
+        Path(XYZ)
+        .read_text()
+        .replace("xyz_inventory.csv", str(Path(XYZ).parent.resolve() / "xyz_inventory.csv"))
+    )
+    p = tmp_path / "s.yaml"
+    p.write_text(text + costs_text)
+    assert main(["costs", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and message in err
