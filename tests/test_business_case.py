@@ -218,3 +218,13 @@ def test_bad_costs_section_exits_2_naming_the_field(tmp_path, capsys, costs_text
     assert main(["costs", str(p)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error:") and message in err
+
+
+@pytest.mark.parametrize(
+    ("name", "key"), [("costs", "colony_ifl_price"), ("core-factors", "oracle:x86")]
+)
+def test_catalog_lists_the_cost_tables_with_sources(capsys, name, key):
+    assert main(["catalog", name, "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    row = next(r for r in rows if key in r.values())
+    assert row["source"] and row["confidence"]
