@@ -1124,7 +1124,9 @@ def colony_side(
     memory, z/VM per engine) and pays migration and dual running.  Each upgrade of the
     schedule then costs, by policy (seed 003 §2.5.2): ``upgrade`` — the added engines and
     memory; ``add`` — a further machine with the added engines and memory (one more frame);
-    ``replace`` — a new machine with all engines and memory (the old one retired).
+    ``replace`` — a new machine with all engines and memory (the old one retired; z/VM is
+    bought for the added engines only).  An upgrade whose host is ``"machine"`` (issue 21:
+    the next model) is bought as ``replace`` under the ``upgrade`` policy.
 
     Parameters
     ----------
@@ -1179,10 +1181,13 @@ def colony_side(
             add_e, add_m = float(u.add_engines), float(u.add_memory_gib)
             target = u.host if u.host in host_engines else "new"
             engines_now = sum(host_engines.values())
-            if inp.colony_purchase_policy == "replace":
+            policy = inp.colony_purchase_policy
+            if u.host == "machine" and policy == "upgrade":
+                policy = "replace"  # the machine is full: the next model replaces it
+            if policy == "replace":
                 cost = machine + (engines_now + add_e) * ifl + (memory + add_m) * mem_p
                 installed_value = cost + (frames - 1) * machine
-            elif inp.colony_purchase_policy == "add":
+            elif policy == "add":
                 cost = machine + add_e * ifl + add_m * mem_p
                 frames += 1
                 installed_value += cost

@@ -383,3 +383,12 @@ def test_ibm_2021_ratio_falls_inside_the_wlf_range():
     assert eng["low"] <= 20 <= eng["high"]
     assert (eng["low"], eng["typical"], eng["high"]) == (8, 24, 70)
     assert math.isclose(448 / eng["typical"], 18.67, rel_tol=1e-3)
+
+
+def test_a_full_machine_is_replaced_under_the_upgrade_policy():
+    d = dt.date(2027, 1, 1)
+    up = Upgrade(14, d, d, "machine", 2, 32.0)
+    cp = CapacityPlan(d, 48, 12, (), None, (up,), {"typical": (up,)})
+    inp = dataclasses.replace(INPUTS, colony_zvm_engine_price=0.0)
+    r = business_case(TODAY, COLONY, inp, capacity_plan=cp)
+    assert r.colony.by_component["hardware"][1] == pytest.approx(100_000 + 4 * 20_000 + 96 * 100)
