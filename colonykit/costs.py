@@ -189,9 +189,6 @@ class _CostModel(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
-_Price = Field(default=None, ge=0, le=1e12)
-
-
 class CostsToday(_CostModel):
     """Today's servers (``costs.today``); unset values come from ``cost_inputs.csv``."""
 
