@@ -125,10 +125,14 @@ def test_cli_compare_two_designs(capsys, tmp_path):
     assert a["exhaustion_date"] is None  # no capacity plan over time (issue 21 hook)
     assert a["disk_gib"] != b["disk_gib"]  # the designs differ in disk
     assert main(["compare", BB, RO, "--format", "xlsx", "--out", str(tmp_path / "c.xlsx")]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == f"wrote {tmp_path / 'c.xlsx'}"
     ws = openpyxl.load_workbook(tmp_path / "c.xlsx")["compare"]
     assert str(ws["A2"].value).startswith("EXAMPLE PRICES")
     assert main(["compare", BB, RO]) == 0
-    assert capsys.readouterr().out.splitlines()[0].startswith("wrote") is False
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].startswith("EXAMPLE PRICES")
+    assert table[1].split() == ["bitbrains-measured-colony", "bitbrains-ro-root"]
+    assert any(line.startswith("licence_cores_colony") for line in table)
 
 
 def test_cli_compare_needs_two(capsys):
