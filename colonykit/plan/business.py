@@ -351,8 +351,11 @@ def business_case_text(res: costs.CostResult) -> str:
                 + "".join(f"{v:>14,.0f}" for v in vals)
                 + f"{sc.per_year[i]:>14,.0f}"
             )
+        saved = [res.today.by_component[c][i] - res.colony.by_component[c][i] for c in comps]
         lines.append(
-            f"{'':>4}  {'savings':7}" + " " * 14 * len(comps) + f"{res.savings_per_year[i]:>14,.0f}"
+            f"{'':>4}  {'savings':7}"
+            + "".join(f"{v:>14,.0f}" for v in saved)
+            + f"{res.savings_per_year[i]:>14,.0f}"
         )
     pay = "not within the horizon" if res.payback_months is None else f"month {res.payback_months}"
     lines += [
