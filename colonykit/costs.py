@@ -93,6 +93,11 @@ class UpgradeLike(Protocol):
         ...
 
     @property
+    def order_by(self) -> dt.date:
+        """Date the capacity must be ordered (need-by minus lead time): when it is paid."""
+        ...
+
+    @property
     def host(self) -> str:
         """Plan host id, ``"new"`` for a new LPAR or ``"machine"`` for the next model."""
         ...
@@ -157,6 +162,11 @@ class CapacityPlanLike(Protocol):
     **kwargs : object
         Not used: a protocol is not instantiated.
     """
+
+    @property
+    def start(self) -> dt.date:
+        """First day of the study (month 0)."""
+        ...
 
     @property
     def horizon_months(self) -> int:
@@ -647,6 +657,8 @@ class CostResult(DictMixin):
         NPV at the low/typical/high WLF bound.
     sensitivity : tuple of SensitivityRow
         The tornado, largest swing first.
+    colony_cost_range : mapping of str to float
+        The colony's cost over the horizon at the low/typical/high WLF bound.
     sources : tuple of InputSource
         Where each input came from.
     unpriced : tuple of str
@@ -670,6 +682,7 @@ class CostResult(DictMixin):
     roi_pct: float | None
     npv_range: Mapping[str, float]
     sensitivity: tuple[SensitivityRow, ...]
+    colony_cost_range: Mapping[str, float] = field(default_factory=dict)
     sources: tuple[InputSource, ...] = ()
     unpriced: tuple[str, ...] = ()
     example_prices_used: tuple[str, ...] = ()
@@ -698,6 +711,7 @@ class CostResult(DictMixin):
         "co2e_t_today",
         "co2e_t_colony",
         "range",
+        "colony_cost_range",
         "sensitivity",
         "example_prices_used",
         "unpriced",
@@ -802,6 +816,7 @@ class CostResult(DictMixin):
             "co2e_t_today": _ro(self.co2e_t_today, 4),
             "co2e_t_colony": _ro(self.co2e_t_colony, 4),
             "range": {k: _r(v) for k, v in self.npv_range.items()},
+            "colony_cost_range": {k: _r(v) for k, v in self.colony_cost_range.items()},
             "sensitivity": [
                 {
                     "input": s.input,
@@ -1083,8 +1098,36 @@ def today_side(
     )
 
 
-def upgrades_by_year(upgrades: Sequence[UpgradeLike], years: int) -> list[list[UpgradeLike]]:
-    """The upgrades falling in each study year (month 0..11 → year 1).
+def purchase_month(upgrade: UpgradeLike, start: dt.date | None = None) -> int:
+    """Month of the study (0 = the first) in which an upgrade is paid: its order date.
+
+    With the study's ``start`` the month of ``upgrade.order_by`` (an order due before the
+    start is paid in month 0); without it the month the capacity is needed.
+
+    Parameters
+    ----------
+    upgrade : UpgradeLike
+        One upgrade of the capacity plan.
+    start : datetime.date, optional
+        The capacity plan's start.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> u = SimpleNamespace(month=14, order_by=dt.date(2028, 1, 15))
+    >>> purchase_month(u, dt.date(2027, 1, 1)), purchase_month(u)
+    (12, 14)
+    """
+    if start is None:
+        return int(upgrade.month)
+    od = upgrade.order_by
+    return max(0, (od.year - start.year) * 12 + (od.month - start.month))
+
+
+def upgrades_by_year(
+    upgrades: Sequence[UpgradeLike], years: int, start: dt.date | None = None
+) -> list[list[UpgradeLike]]:
+    """The upgrades paid in each study year (purchase month 0..11 → year 1).
 
     Parameters
     ----------
@@ -1092,6 +1135,9 @@ def upgrades_by_year(upgrades: Sequence[UpgradeLike], years: int) -> list[list[U
         The capacity plan's schedule.
     years : int
         Years of the study (later upgrades are left out).
+    start : datetime.date, optional
+        The capacity plan's start: upgrades are paid at their order date
+        (:func:`purchase_month`); without it, in the month they are needed.
 
     Examples
     --------
@@ -1100,7 +1146,7 @@ def upgrades_by_year(upgrades: Sequence[UpgradeLike], years: int) -> list[list[U
     """
     out: list[list[UpgradeLike]] = [[] for _ in range(years)]
     for u in upgrades:
-        y = int(u.month) // 12
+        y = purchase_month(u, start) // 12
         if 0 <= y < years:
             out[y].append(u)
     return out
@@ -1114,6 +1160,7 @@ def colony_side(
     upgrades: Sequence[UpgradeLike] = (),
     today_running: Sequence[float] | None = None,
     owned_licences: Mapping[str, float] | None = None,
+    start: dt.date | None = None,
 ) -> SideCost:
     """Cost per year and component of the colony, with its upgrade schedule and purchase policy.
 
@@ -1141,6 +1188,8 @@ def colony_side(
         Today's recurring cost per year (for the months of dual running).
     owned_licences : mapping of str to float, optional
         Licence units already owned per product (re-used; only more are bought).
+    start : datetime.date, optional
+        The capacity plan's start: upgrades are paid in the year of their order date.
 
     Examples
     --------
@@ -1163,7 +1212,7 @@ def colony_side(
     installed_value = frames * machine + colony.engines * ifl + memory * mem_p
     zvm_value = colony.engines * zvm
     owned = dict(owned_licences or {})
-    sched = upgrades_by_year(upgrades, years)
+    sched = upgrades_by_year(upgrades, years, start)
     names = list(today_servers)
     product_hosts = {
         p.name: {
@@ -1268,16 +1317,15 @@ def _evaluate(
     servers_by_year = today_growth(today, colony.guests, capacity_plan, years)
     t = today_side(today, inp, products, servers_by_year)
     upgrades: Sequence[UpgradeLike] = ()
+    start = capacity_plan.start if capacity_plan is not None else None
     if capacity_plan is not None:
         by_bound = capacity_plan.upgrades_by_bound
         upgrades = by_bound.get(bound, capacity_plan.upgrades) if by_bound else ()
         if not upgrades and bound == "typical":
             upgrades = capacity_plan.upgrades
     owned = {k: v[0] for k, v in t.licence_units.items()}
-    c = colony_side(
-        colony, today.servers, inp, products, upgrades, _recurring(t), owned_licences=owned
-    )
-    return t, c, sum(len(x) for x in upgrades_by_year(upgrades, years))
+    c = colony_side(colony, today.servers, inp, products, upgrades, _recurring(t), owned, start)
+    return t, c, sum(len(x) for x in upgrades_by_year(upgrades, years, start))
 
 
 def _npv_of(t: SideCost, c: SideCost, inp: CostInputs) -> float:
@@ -1374,13 +1422,16 @@ def business_case(
     capital = sum(c.one_time) - sum(t.one_time)
     roi = float(sum(savings)) / capital * 100.0 if capital > 0 else None
     rng = {"typical": value}
+    colony_rng = {"typical": c.total}
     for b in ("low", "high"):
         ratio = (engine_ratios or {}).get(b, 1.0)
         tb, cb, _ = _evaluate(
             today, scaled_colony(colony, ratio), inputs, products, capacity_plan, b
         )
         rng[b] = _npv_of(tb, cb, inputs)
+        colony_rng[b] = cb.total
     rng = {b: rng[b] for b in BOUNDS}
+    colony_rng = {b: colony_rng[b] for b in BOUNDS}
     rows = []
     for name, (lo, hi) in (uncertain or {}).items():
         at = []
@@ -1402,6 +1453,7 @@ def business_case(
         payback_months=payback_month(monthly),
         roi_pct=roi,
         npv_range=rng,
+        colony_cost_range=colony_rng,
         sensitivity=tuple(rows),
         sources=tuple(sources),
         unpriced=unpriced,
@@ -1627,6 +1679,7 @@ __all__ = [
     "monthly_savings",
     "npv",
     "payback_month",
+    "purchase_month",
     "resolve_inputs",
     "scaled_colony",
     "today_growth",

@@ -144,6 +144,7 @@ def test_compare_reads_the_exhaustion_of_a_capacity_plan():
     from types import SimpleNamespace
 
     cp = SimpleNamespace(
+        start=dt.date(2027, 1, 1),
         horizon_months=36,
         steps=(),
         exhaustion=SimpleNamespace(month=20, date=dt.date(2028, 9, 1), reason="engines"),

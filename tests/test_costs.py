@@ -265,9 +265,15 @@ class CapacityPlan:
     upgrades_by_bound: dict[str, tuple[Upgrade, ...]]
 
 
-def _plan(adds: list[tuple[int, int]], guests: list[int]) -> CapacityPlan:
+def _month(m: int) -> dt.date:
+    return dt.date(2027 + m // 12, 1 + m % 12, 1)
+
+
+def _plan(adds: list[tuple[int, int]], guests: list[int], lead: int = 0) -> CapacityPlan:
     d = dt.date(2027, 1, 1)
-    ups = tuple(Upgrade(m, d, d, "lpar1", e, 16.0 * e) for m, e in adds)
+    ups = tuple(
+        Upgrade(m, _month(m), _month(max(0, m - lead)), "lpar1", e, 16.0 * e) for m, e in adds
+    )
     steps = tuple(Step(12 * (i + 1), d, g) for i, g in enumerate(guests))
     return CapacityPlan(d, 48, 12, steps, None, ups, {"typical": ups, "low": (), "high": ups})
 
@@ -310,6 +316,14 @@ def test_an_upgrade_is_bought_in_its_year_by_policy():
     assert costs_by["replace"] == pytest.approx(100_000 + 4 * 20_000 + 96 * 100)
 
 
+def test_an_upgrade_is_paid_at_its_order_date():
+    inp = dataclasses.replace(INPUTS, colony_zvm_engine_price=0.0)
+    # needed in month 14 (year 2) but ordered 3 months ahead, in month 11 (year 1)
+    r = business_case(TODAY, COLONY, inp, capacity_plan=_plan([(14, 2)], [3] * 4, lead=3))
+    assert r.colony.by_component["hardware"][0] == pytest.approx(146_400 + 2 * 20_000 + 32 * 100)
+    assert r.colony.by_component["hardware"][1] == 0
+
+
 def test_today_grows_with_the_forecast_guests():
     cp = _plan([], [3, 6, 6, 6])
     r = business_case(TODAY, COLONY, INPUTS, capacity_plan=cp)
@@ -334,6 +348,11 @@ def test_wlf_range_and_tornado():
     )
     assert r.npv_range["typical"] == r.npv
     assert r.npv_range["low"] > r.npv > r.npv_range["high"]  # fewer engines, lower colony cost
+    cr = r.colony_cost_range
+    assert cr["low"] < cr["typical"] == r.total_colony < cr["high"]
+    # 1 engine at the low bound (ceil 2 x 0.5): one IFL of 20000 and its z/VM licence of 10000
+    # less, 10 % maintenance on the IFL for 5 years, and one database licence's support (200/yr)
+    assert r.total_colony - cr["low"] == pytest.approx(20_000 + 10_000 + 5 * 2_000 + 5 * 200)
     assert [s.input for s in r.sensitivity] == ["colony_ifl_price", "kwh_price"]  # largest first
     ifl = r.sensitivity[0]
     # 2 IFLs x 10000 cheaper in year 1 and 10 % maintenance on it each year
@@ -387,7 +406,7 @@ def test_ibm_2021_ratio_falls_inside_the_wlf_range():
 
 def test_a_full_machine_is_replaced_under_the_upgrade_policy():
     d = dt.date(2027, 1, 1)
-    up = Upgrade(14, d, d, "machine", 2, 32.0)
+    up = Upgrade(14, _month(14), _month(14), "machine", 2, 32.0)
     cp = CapacityPlan(d, 48, 12, (), None, (up,), {"typical": (up,)})
     inp = dataclasses.replace(INPUTS, colony_zvm_engine_price=0.0)
     r = business_case(TODAY, COLONY, inp, capacity_plan=cp)
