@@ -1346,6 +1346,7 @@ def tornado(result: Any) -> go.Figure:
         _cost_title(result, f"Sensitivity of the NPV [{result.currency}] (one input at a time)"),
         barmode="overlay",
         xaxis_title=f"NPV [{result.currency}]",
+        yaxis_automargin=True,
     )
 
 
