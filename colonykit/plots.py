@@ -1256,6 +1256,100 @@ def design_comparison(comparison: pd.DataFrame, chosen: str | None = None) -> go
 
 
 # --------------------------------------------------------------------------- plan
+def _cost_title(result: Any, title: str) -> str:
+    """The figure title, led by the example-prices warning when the result rests on them."""
+    return f"EXAMPLE PRICES · {title}" if result.example_prices_used else title
+
+
+def cash_flow(result: Any) -> go.Figure:
+    """The business case per year: each side's cost and the cumulative savings.
+
+    Parameters
+    ----------
+    result : colonykit.costs.CostResult
+        The business case (:func:`colonykit.costs.business_case`).
+
+    Examples
+    --------
+    >>> from colonykit import plan
+    >>> fig = cash_flow(plan.build_plan("data/examples/bitbrains_colony.yaml").business_case)
+    >>> [t.name for t in fig.data]
+    ['today', 'colony', 'cumulative savings']
+    """
+    years = [f"year {i + 1}" for i in range(result.horizon_years)]
+    cur = result.currency
+    fig = _figure(
+        [
+            go.Bar(x=years, y=list(result.today.per_year), name="today", marker_color=PALETTE[1]),
+            go.Bar(x=years, y=list(result.colony.per_year), name="colony", marker_color=PALETTE[0]),
+            go.Scatter(
+                x=years,
+                y=list(result.cumulative_savings()),
+                name="cumulative savings",
+                mode="lines+markers",
+                line={"color": PALETTE[2], "width": 3},
+            ),
+        ]
+    )
+    return _layout(
+        fig,
+        _cost_title(result, f"Cash flow: cost per year and cumulative savings [{cur}]"),
+        barmode="group",
+        yaxis_title=f"{cur}",
+    )
+
+
+def tornado(result: Any) -> go.Figure:
+    """One-at-a-time sensitivity: NPV with each uncertain input at its low and high value.
+
+    Parameters
+    ----------
+    result : colonykit.costs.CostResult
+        The business case with its ``sensitivity`` rows (largest swing first).
+
+    Examples
+    --------
+    >>> from colonykit import plan
+    >>> fig = tornado(plan.build_plan("data/examples/bitbrains_colony.yaml").business_case)
+    >>> [t.name for t in fig.data]
+    ['input at low', 'input at high']
+    """
+    rows = list(result.sensitivity)[::-1]
+    names = [r.input for r in rows]
+    base = result.npv
+    fig = _figure(
+        [
+            go.Bar(
+                y=names,
+                x=[r.npv_at_low - base for r in rows],
+                base=base,
+                orientation="h",
+                name="input at low",
+                marker_color=PALETTE[0],
+                customdata=[[r.low, r.npv_at_low] for r in rows],
+                hovertemplate="%{y} = %{customdata[0]}<br>NPV %{customdata[1]:,.0f}<extra></extra>",
+            ),
+            go.Bar(
+                y=names,
+                x=[r.npv_at_high - base for r in rows],
+                base=base,
+                orientation="h",
+                name="input at high",
+                marker_color=PALETTE[1],
+                customdata=[[r.high, r.npv_at_high] for r in rows],
+                hovertemplate="%{y} = %{customdata[0]}<br>NPV %{customdata[1]:,.0f}<extra></extra>",
+            ),
+        ]
+    )
+    return _layout(
+        fig,
+        _cost_title(result, f"Sensitivity of the NPV [{result.currency}] (one input at a time)"),
+        barmode="overlay",
+        xaxis_title=f"NPV [{result.currency}]",
+        yaxis_automargin=True,
+    )
+
+
 def plan_figures(result: Any, names: Iterable[str] | None = None) -> dict[str, go.Figure]:
     """Every figure a :class:`~colonykit.plan.ColonyPlanResult` supports, by name.
 
@@ -1302,6 +1396,7 @@ __all__ = [
     "BOUND_COLOURS",
     "OKABE_ITO",
     "PALETTE",
+    "cash_flow",
     "chained_io",
     "channel_curve",
     "design_comparison",
@@ -1320,5 +1415,6 @@ __all__ = [
     "sizing_generations",
     "sizing_range",
     "staggering",
+    "tornado",
     "white_space",
 ]

@@ -632,6 +632,69 @@ table.exec th{width:13em}table.exec td,table.exec th{font-size:.95em}
 """
 
 
+def business_case_section(result: Any) -> str:
+    """The handout's business-case section (issue 22): summary lines, cash flow, tornado, table.
+
+    Empty when the plan has no business case (no ``costs:`` section in the scenario).  The
+    first line says when the figures rest on example prices.
+
+    Parameters
+    ----------
+    result : ColonyPlanResult
+        The result of :func:`colonykit.plan.build_plan`.
+
+    Examples
+    --------
+    >>> from colonykit import plan
+    >>> html = business_case_section(plan.build_plan("data/examples/bitbrains_colony.yaml"))
+    >>> "EXAMPLE PRICES" in html.split("</p>")[0]
+    True
+    """
+    res = getattr(result, "business_case", None)
+    if res is None:
+        return ""
+    cur = res.currency
+
+    def money(x: float) -> str:
+        return f"{x:,.0f} {cur}"
+
+    def opt(x: float | None, unit: str) -> str:
+        return "not priced" if x is None else f"{x:,.1f} {unit}"
+
+    pay = "not within the horizon" if res.payback_months is None else f"month {res.payback_months}"
+    lic = "; ".join(
+        f"{p}: {res.today.licence_units[p][0]:g} → {res.colony.licence_units[p][0]:g}"
+        for p in res.products
+    )
+    lines = [
+        f"Savings over {res.horizon_years} years: {money(res.total_today - res.total_colony)} "
+        f"(today {money(res.total_today)}, colony {money(res.total_colony)}); NPV at "
+        f"{res.inputs.discount_pct:g} %: {money(res.npv)} (WLF range {money(res.npv_range['low'])} "
+        f"… {money(res.npv_range['high'])}).",
+        f"Payback: {pay}.",
+        f"Licence cores: {res.today.licence_cores[0]:g} today → {res.colony.licence_cores[0]:g} "
+        f"engines" + (f" (licences {lic})." if lic else "."),
+        f"Energy per year: {opt(res.energy_kwh_today, 'kWh')} → {opt(res.energy_kwh_colony, 'kWh')}; "
+        f"CO2e {opt(res.co2e_t_today, 't')} → {opt(res.co2e_t_colony, 't')}.",
+    ]
+    table = pd.DataFrame(
+        [
+            {"year": y["year"], "side": side, **y[side]}
+            for y in res.to_dict()["years"]
+            for side in ("today", "colony", "savings")
+        ]
+    )
+    figs = {"cash_flow": plots.cash_flow(res), "tornado": plots.tornado(res)}
+    return (
+        f"<p class='first-line'><b>{_e(res.headline)}</b></p>"
+        + "".join(f"<p class='bc-line'>{_e(x)}</p>" for x in lines)
+        + _fig_html("cash_flow", figs["cash_flow"])
+        + (_fig_html("tornado", figs["tornado"]) if res.sensitivity else "")
+        + _table(_frame_rows(table))
+        + "".join(f"<p class='note'>{_e(n)}</p>" for n in res.notes)
+    )
+
+
 def build_report(result: Any, *, title: str | None = None, info: DocumentInfo | None = None) -> str:
     """The workshop handout of a plan result as one self-contained HTML document.
 
@@ -815,6 +878,7 @@ def build_report(result: Any, *, title: str | None = None, info: DocumentInfo | 
     body = f"""
 {title_html}
 <section class="page" id="executive-summary"><h2>Executive summary</h2>{_summary_html(result, summary)}</section>
+{f'<section id="business-case"><h2>Business case</h2>{bc}</section>' if (bc := business_case_section(result)) else ""}
 <h2 id="findings">Findings</h2>{findings_html}
 <h2 id="sizing">CPU sizing (workload factor)</h2>{sizing_html}
 <h2 id="hosts">Hosts: memory and paging</h2>{fig("plan_hosts")}{_table(hosts)}
@@ -1108,7 +1172,7 @@ def report_tables(result: Any) -> dict[str, pd.DataFrame]:
         ],
         columns=["name", "value", "unit", "reference", "source_key"],
     )
-    return {
+    tables = {
         "sizing": sizing,
         "hosts": hosts,
         "guests": result.guests_frame(),
@@ -1116,6 +1180,67 @@ def report_tables(result: Any) -> dict[str, pd.DataFrame]:
         "findings": result.findings_frame(),
         "assumptions": assumptions,
     }
+    tables.update(business_case_tables(result))
+    return tables
+
+
+def business_case_tables(result: Any) -> dict[str, pd.DataFrame]:
+    """The workbook's business-case sheets: cost per year and component, and the inputs.
+
+    Empty without a business case.  The first row of ``business_case`` is the headline
+    (says when the figures rest on example prices).
+
+    Parameters
+    ----------
+    result : ColonyPlanResult
+        The result of :func:`colonykit.plan.build_plan`.
+    """
+    res = getattr(result, "business_case", None)
+    if res is None:
+        return {}
+    rows: list[dict[str, Any]] = [{"year": res.headline}]
+    rows += [
+        {"year": y["year"], "side": side, **y[side]}
+        for y in res.to_dict()["years"]
+        for side in ("today", "colony", "savings")
+    ]
+    inputs = pd.DataFrame(
+        [
+            {
+                "name": s.name,
+                "value": s.value,
+                "unit": s.unit,
+                "origin": s.origin,
+                "confidence": s.confidence,
+                "source": s.source,
+            }
+            for s in res.sources
+        ]
+    )
+    return {"business_case": pd.DataFrame(rows), "cost_inputs": inputs}
+
+
+def write_comparison_xlsx(comparison: Any, path: str | Path) -> Path:
+    """Write ``colonykit compare`` to a workbook (first row: the example-prices line), atomically.
+
+    Parameters
+    ----------
+    comparison : colonykit.plan.business.ScenarioComparison
+        The scenarios side by side.
+    path : str or Path
+        The workbook to write (``.xlsx``).
+    """
+    import io
+
+    from colonykit._optional import require
+
+    require("openpyxl", extra="excel", purpose="writing .xlsx workbooks")
+    frame = comparison.frame().reset_index().rename(columns={"index": "figure"})
+    first = pd.DataFrame([{"figure": comparison.first_line}])
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        pd.concat([first, frame], ignore_index=True).to_excel(xw, sheet_name="compare", index=False)
+    return atomic_write_bytes(path, buf.getvalue())
 
 
 def write_xlsx(result: Any, path: str | Path) -> Path:
@@ -1168,4 +1293,7 @@ __all__ = [
     "write_pdf",
     "write_report",
     "write_xlsx",
+    "business_case_section",
+    "business_case_tables",
+    "write_comparison_xlsx",
 ]

@@ -49,6 +49,7 @@ COMPUTATION = {
     "scale",
     "measured",
     "machine_limits",
+    "costs",
 }
 FRONT = {"export", "render", "report", "plots", "widgets"}
 #: front ends other front ends may use: plots, the provisioning files, the plan export, and the

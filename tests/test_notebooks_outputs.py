@@ -309,6 +309,35 @@ def _designs_and_export(got: dict[str, Any], out: Path) -> None:
     assert np.isfinite(list(got["total_gib"].values())).all()
 
 
+def _business_case(got: dict[str, Any], out: Path) -> None:
+    from colonykit.plan import business
+
+    result = plan.build_plan(plan.load_scenario("data/examples/bitbrains_colony.yaml"))
+    bc = result.business_case
+    comparison = business.compare_scenarios(
+        ["data/examples/bitbrains_colony.yaml", "data/examples/bitbrains_colony_ro_root.yaml"]
+    )
+    inv, _meta = read_inventory("data/examples/ibm2021_448core_inventory.csv")
+    _check(
+        got,
+        {
+            "first_line": bc.headline,
+            "npv": bc.npv,
+            "payback_months": bc.payback_months,
+            "licence_cores_today": bc.today.licence_cores[0],
+            "licence_cores_colony": bc.colony.licence_cores[0],
+            "example_prices_used": list(bc.example_prices_used),
+            "unpriced": list(bc.unpriced),
+            "npv_range": dict(bc.npv_range),
+            "compare_npv": [c.npv for c in comparison.columns],
+            "ibm2021_engines": dict(sizing.size_inventory(inv, "z15", basis="avg").engines),
+        },
+    )
+    assert got["first_line"].startswith("EXAMPLE PRICES")
+    # a second method for the licence cores: the inventory's cores and the plan's engines
+    assert got["licence_cores_colony"] == sum(h.capacity.cpus for h in result.plan.hosts)
+
+
 CHECKS = {
     "00_quickstart": _quickstart,
     "01_cpu_sizing": _cpu_sizing,
@@ -316,6 +345,7 @@ CHECKS = {
     "03_memory_and_paging": _memory_and_paging,
     "04_channels_and_mdc": _channels_and_mdc,
     "05_designs_and_export": _designs_and_export,
+    "07_business_case": _business_case,
 }
 
 

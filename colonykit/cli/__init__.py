@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "colonykit.cli._init",
     "colonykit.cli._catalog",
     "colonykit.cli._workshop",
+    "colonykit.cli._costs",
 )
 
 #: command -> (module, one-line help), in help order; the help must equal the module's own
@@ -85,6 +86,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "workshop": (
         "colonykit.cli._workshop",
         "serve the explorer dashboard (Voilà) on 127.0.0.1 for a workshop",
+    ),
+    "costs": (
+        "colonykit.cli._costs",
+        "the business case of a scenario: cost per year, NPV, payback, licences, CO2e",
+    ),
+    "compare": (
+        "colonykit.cli._costs",
+        "build several scenarios and show their plans and business cases side by side",
     ),
 }
 

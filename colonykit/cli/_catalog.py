@@ -23,6 +23,14 @@ CATALOGS: dict[str, tuple[str, str]] = {
     "units": ("capacity units of the inventory's capacity column", "inventory capacity_unit"),
     "designs": ("colony designs (shared and per-guest disk layout)", "design.name"),
     "rules": ("paging-space rules", "rules.paging_rule"),
+    "costs": (
+        "cost model inputs (default, illustrative example, or planner input; issue 22)",
+        "costs.<name> (today_*/colony_* under costs.today/colony)",
+    ),
+    "core-factors": (
+        "licence core factors and PVUs per core (x86 today, IBM Z colony)",
+        "costs.software[].vendor",
+    ),
 }
 
 
@@ -89,6 +97,14 @@ def catalog_frame(name: str) -> Any:
                 }
             )
         return pd.DataFrame(rows).set_index("design")
+    if name == "costs":
+        t = reference.load_table("cost_inputs", index="name", required=("value", "unit", "kind"))
+        return t[["value", "low", "high", "unit", "kind", "description", "source", "confidence"]]
+    if name == "core-factors":
+        t = reference.load_table("core_factors", index="key", required=("value",))
+        return t[
+            ["vendor", "platform", "metric", "value", "unit", "description", "source", "confidence"]
+        ]
     err = unknown_name("catalog", name, list(CATALOGS))
     raise err
 

@@ -18,10 +18,20 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from colonykit import __version__, designs, measured, paging, reference, sizing, storage, whitespace
+from colonykit import (
+    __version__,
+    costs,
+    designs,
+    measured,
+    paging,
+    reference,
+    sizing,
+    storage,
+    whitespace,
+)
 from colonykit.errors import InputError, must_be, raise_problems
+from colonykit.plan import business, layout, placement
 from colonykit.plan import evidence as ev
-from colonykit.plan import layout, placement
 from colonykit.plan._validation import validation_problems
 from colonykit.plan.checks import channel_busy, check_plan
 from colonykit.plan.document import (
@@ -67,6 +77,9 @@ class ColonyPlanResult:
         With traces: ``"whitespace"`` (:class:`colonykit.whitespace.WhiteSpaceResult`),
         ``"demand"`` (the wide demand frame), ``"staggering"`` and ``"packing"`` results when
         they could be evaluated, and ``"trace_notes"`` (one sentence each).
+    business_case : colonykit.costs.CostResult or None
+        The business case when the scenario has a ``costs:`` section (the plan as built;
+        :func:`colonykit.plan.business.business_case_of` adds a capacity plan over time).
     """
 
     plan: ColonyPlan
@@ -75,6 +88,7 @@ class ColonyPlanResult:
     sizing: Any
     scenario: Scenario
     extras: dict[str, Any] = field(default_factory=dict)
+    business_case: costs.CostResult | None = None
 
     @property
     def findings(self) -> list[Finding]:
@@ -696,6 +710,9 @@ def _build(
         ),
     )
     plan_doc.findings = check_plan(plan_doc)
+    bcase = business.plan_business_case(scen, inv, plan_doc)
+    if bcase is not None:
+        plan_doc.business_case = business.business_case_document(bcase)
     extras: dict[str, Any] = {"trace_notes": list(place.notes)}
     chan = ev.channel_extras(hosts)
     if chan is not None:
@@ -721,6 +738,7 @@ def _build(
         sizing=sizing_res,
         scenario=scen,
         extras=extras,
+        business_case=bcase,
     )
 
 

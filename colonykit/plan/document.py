@@ -395,6 +395,61 @@ class Finding(_Model):
     path: str = Field("", description="Plan path the finding is about.")
 
 
+class BusinessCaseYear(_Model):
+    """One year of the business case: cost of each side and savings, by component."""
+
+    year: int = Field(ge=1, description="Year of the study (1 = the first).")
+    today: dict[str, float] = Field(description="Today's servers' cost by component.")
+    colony: dict[str, float] = Field(description="The colony's cost by component.")
+    savings: dict[str, float] = Field(description="Today minus colony, by component.")
+
+
+class BusinessCase(_Model):
+    """The business case (colonykit.costs): cost over the horizon, NPV, payback, licences, CO2e."""
+
+    first_line: str = Field(description="Says first when the result rests on example prices.")
+    horizon_years: int = Field(ge=1, description="Years of the study.")
+    currency: str = Field(description="Currency of every amount.")
+    discount_pct: float = Field(ge=0, description="Yearly discount rate of the NPV [%].")
+    years: list[BusinessCaseYear] = Field(description="Cost per year and component.")
+    npv: float = Field(description="Net present value of the savings (year y ÷ (1 + d)^y).")
+    payback_months: int | None = Field(
+        None,
+        ge=0,
+        description="Months until the cumulative savings are >= 0 (None: not within the horizon).",
+    )
+    roi_pct: float | None = Field(
+        None, description="Savings over the horizon ÷ the colony's one-time cost [%]."
+    )
+    licence_cores_today: float = Field(
+        ge=0, description="Cores in scope of per-core licences today."
+    )
+    licence_cores_colony: float = Field(
+        ge=0, description="Engines in scope of per-core licences in the colony."
+    )
+    energy_kwh_today: float | None = Field(
+        None, ge=0, description="Energy of today's servers in year 1 [kWh] (None: not priced)."
+    )
+    energy_kwh_colony: float | None = Field(
+        None, ge=0, description="Energy of the colony in year 1 [kWh] (None: not priced)."
+    )
+    co2e_t_today: float | None = Field(
+        None, ge=0, description="CO2e of today's servers in year 1 [t] (None: not priced)."
+    )
+    co2e_t_colony: float | None = Field(
+        None, ge=0, description="CO2e of the colony in year 1 [t] (None: not priced)."
+    )
+    npv_range: dict[str, float] = Field(
+        default_factory=dict, description="NPV at the low/typical/high WLF bound."
+    )
+    example_prices_used: list[str] = Field(
+        default_factory=list, description="Inputs taken from the illustrative example values."
+    )
+    unpriced: list[str] = Field(
+        default_factory=list, description="Inputs not priced (counted as 0)."
+    )
+
+
 class ColonyPlan(_Model):
     """The provisioning document: ``apiVersion: colonykit/v1``, ``kind: ColonyPlan``."""
 
@@ -408,6 +463,9 @@ class ColonyPlan(_Model):
     hosts: list[Host] = Field(default_factory=list, description="LPARs or hosts with their guests.")
     evidence: Evidence = Field(description="Why the plan has the size it has.")
     findings: list[Finding] = Field(default_factory=list, description="Coded check results.")
+    business_case: BusinessCase | None = Field(
+        None, description="The business case, when the scenario has a 'costs' section."
+    )
 
     def guests(self) -> list[tuple[Host, Guest]]:
         """Every (host, guest) pair in plan order."""

@@ -10,6 +10,7 @@ from pydantic import BeforeValidator, Field, StringConstraints, ValidationError
 
 from colonykit import patterns as pt
 from colonykit._yaml import load_yaml, read_text
+from colonykit.costs import CostsSection
 from colonykit.errors import InputError, raise_problems
 from colonykit.limits import (
     MAX_CORES,
@@ -343,6 +344,9 @@ class Scenario(_Model):
         default_factory=ScenarioStorage, description="Volumes, pools and image locations."
     )
     io: ScenarioIO | None = Field(None, description="Colony-wide DASD I/O.")
+    costs: CostsSection | None = Field(
+        None, description="The business case's cost model (colonykit.costs; issue 22)."
+    )
     base_dir: str = Field(".", exclude=True, description="Folder relative paths are read from.")
     source: str = Field("", exclude=True, description="The scenario file, for messages.")
 
