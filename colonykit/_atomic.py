@@ -21,11 +21,12 @@ import errno
 import fcntl
 import json
 import os
+import re
 import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from colonykit.errors import InputError
@@ -204,6 +205,54 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(b))
 
 
+#: Up to this many distinct secrets a file is searched for each in turn (``str.__contains__``).
+_FEW_SECRETS = 16
+
+
+def secret_finder(secrets: Iterable[str]) -> Callable[[str], bool]:
+    """A test "does this text hold one of ``secrets``?" that is linear in the text's length.
+
+    Secrets are de-duplicated (10,000 guests with the same placeholder are one secret).  A few
+    distinct ones are searched for one by one; many distinct ones are found through the runs
+    of the text made only of characters that occur in secrets: every occurrence of a secret
+    lies inside such a run, and each distinct run is looked up once per secret length.
+
+    Parameters
+    ----------
+    secrets : iterable of str
+        The secret strings (empty ones are ignored).
+
+    Examples
+    --------
+    >>> holds = secret_finder(["S3CRET", "S3CRET", "PW" + "1" * 6])
+    >>> holds("USER A S3CRET 1G"), holds("nothing here"), holds("xPW111111x")
+    (True, False, True)
+    >>> many = secret_finder([f"P{i:07d}" for i in range(100)])
+    >>> many("USER LNX1 P0000042 512M"), many("USER LNX1 P9999999 512M")
+    (True, False)
+    """
+    values = sorted({s for s in secrets if s})
+    if not values:
+        return lambda text: False
+    if len(values) <= _FEW_SECRETS:
+        return lambda text: any(v in text for v in values)
+    wanted = frozenset(values)
+    lengths = sorted({len(v) for v in values})
+    alphabet = "".join(sorted({c for v in values for c in v}))
+    runs = re.compile(f"[{re.escape(alphabet)}]{{{lengths[0]},}}")
+
+    def holds(text: str) -> bool:
+        for run in set(runs.findall(text)):
+            for n in lengths:
+                if n > len(run):
+                    break
+                if any(run[i : i + n] in wanted for i in range(len(run) - n + 1)):
+                    return True
+        return False
+
+    return holds
+
+
 def _leftovers(parent: Path, name: str) -> list[Path]:
     import glob
 
@@ -326,7 +375,7 @@ def atomic_write_tree(
             msg = f"refusing to write outside the output folder: {rel!r}"
             raise ValueError(msg)
     _make_parent(parent)
-    secret_values = [s for s in secrets if s]
+    holds_secret = secret_finder(secrets)
     file_mode = _umask_mode()
     dir_mode = file_mode | ((file_mode & 0o444) >> 2)  # x wherever r (0o644 -> 0o755)
     with _DirLock(parent, LOCK_TIMEOUT_S):
@@ -343,7 +392,7 @@ def atomic_write_tree(
             for rel, text in files.items():
                 p = stage / rel
                 p.parent.mkdir(parents=True, exist_ok=True)
-                secret = any(s in text for s in secret_values)
+                secret = holds_secret(text)
                 fd = os.open(
                     p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, SECRET_MODE if secret else file_mode
                 )

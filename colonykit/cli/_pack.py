@@ -9,6 +9,7 @@ import pandas as pd
 
 from colonykit import packing, staggering
 from colonykit._atomic import atomic_write_text
+from colonykit._cells import csv_safe_frame
 from colonykit.cli._common import (
     add_format,
     demand_in_unit,
@@ -193,7 +194,7 @@ def run_stagger(args: argparse.Namespace) -> int:
         )
     result = staggering.stagger(demand, windows, method=args.method)
     if args.output:
-        atomic_write_text(Path(args.output), result.shifted.to_csv())
+        atomic_write_text(Path(args.output), csv_safe_frame(result.shifted).to_csv())
     if args.format == "json":
         emit_json(result.to_dict())
         return 0

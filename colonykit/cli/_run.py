@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from colonykit._cells import csv_safe_frame
 from colonykit.cli._common import add_format, emit_json, load_scenario, to_jsonable
 
 
@@ -40,7 +41,7 @@ def _evidence_files(result: Any) -> dict[str, str]:
     if ws is not None and hasattr(ws, "to_dict"):
         files["whitespace.json"] = json.dumps(to_jsonable(ws.to_dict()), indent=2) + "\n"
     findings = result.findings_frame()
-    files["findings.csv"] = findings.to_csv(index=False)
+    files["findings.csv"] = csv_safe_frame(findings).to_csv(index=False)  # OWASP CSV injection
     return files
 
 

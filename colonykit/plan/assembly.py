@@ -642,12 +642,15 @@ def _build(
     app = _application_disk(scen, design, inv)
     guests, (net, images, image_of), md = _guests(scen, design, rows, app)
     notes = _HostEvidence()
+    members: list[list[Guest]] = [[] for _ in range(place.hosts)]
+    for g, p in zip(guests, place.host_of, strict=True):  # grouped once, in guest order
+        members[int(p)].append(g)
     hosts = [
         _host(
             scen,
             design,
             hi,
-            [g for g, p in zip(guests, place.host_of, strict=True) if p == hi],
+            members[hi],
             len(guests),
             {
                 "cpus": place.cpus[hi],

@@ -115,8 +115,32 @@ class MinidiskLayout:
         return self.volsers[int(self.volume[k])], int(self.start_cyl[k])
 
 
-def volsers(prefix: str, n: int) -> list[str]:
-    """``n`` volume serials ``prefix`` + zero-padded number, 6 characters each.
+_BASE36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def volser_capacity(prefix: str) -> int:
+    """How many distinct 6-character volume serials :func:`volsers` makes after ``prefix``.
+
+    Parameters
+    ----------
+    prefix : str
+        Volume serial prefix.
+
+    Examples
+    --------
+    >>> volser_capacity("LX"), volser_capacity("BASE")
+    (1679615, 1295)
+    """
+    return 36 ** (6 - len(prefix)) - 1
+
+
+def volsers(prefix: str, n: int, where: str = "scenario") -> list[str]:
+    """``n`` volume serials of 6 characters: ``prefix`` + a counter.
+
+    The counter is decimal and zero-padded while it fits (``LX0001`` … ``LX9999``), then
+    goes on in base 36 through the serials that hold a letter (``LX000A``, ``LX000B`` …),
+    so the serials stay unique and 6 characters long up to :func:`volser_capacity`
+    (1,679,615 with a 2-character prefix); only past that is the request refused.
 
     Parameters
     ----------
@@ -124,9 +148,40 @@ def volsers(prefix: str, n: int) -> list[str]:
         Volume serial prefix.
     n : int
         Number of serials.
+    where : str, default 'scenario'
+        Source of the prefix, for the message.
+
+    Examples
+    --------
+    >>> volsers("LX", 2)
+    ['LX0001', 'LX0002']
+    >>> volsers("LX", 10_001)[-3:]
+    ['LX9999', 'LX000A', 'LX000B']
     """
     width = 6 - len(prefix)
-    return [f"{prefix}{i + 1:0{width}d}" for i in range(n)]
+    if n > volser_capacity(prefix):
+        raise InputError(
+            must_be(
+                "storage.volser_prefix",
+                f"short enough for {n:,} volumes (a {len(prefix)}-character prefix leaves "
+                f"{volser_capacity(prefix):,} 6-character serials)",
+                prefix,
+                where,
+            )
+        )
+    decimal = min(n, 10**width - 1)
+    out = [f"{prefix}{i + 1:0{width}d}" for i in range(decimal)]
+    i = 0
+    while len(out) < n:
+        i += 1
+        digits, k = [], i
+        for _ in range(width):
+            k, r = divmod(k, 36)
+            digits.append(_BASE36[r])
+        text = "".join(reversed(digits))
+        if not text.isdigit():  # the all-digit ones are the decimal serials above
+            out.append(prefix + text)
+    return out
 
 
 def guest_name(server: str, k: int) -> str:
