@@ -105,7 +105,10 @@ def run() -> dict:
             capture_output=True,
             text=True,
             check=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")},
+            env={
+                **os.environ,
+                "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+            },
         )
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
     per_guest_ms = {str(r["guests"]): round(1000 * r["cpu_s"] / r["guests"], 2) for r in rows}

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import re
@@ -263,8 +264,20 @@ def _leftovers(parent: Path, name: str) -> list[Path]:
     ]
 
 
-def _old_tree(root: Path, new_files: Iterable[str]) -> list[str]:
+def _sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes (hex)."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _old_tree(root: Path, new_files: Iterable[str], replace_changed: bool = False) -> list[str]:
     """Check that replacing ``root`` loses nothing colonykit did not write.
+
+    A file colonykit wrote whose SHA-256 (kept in the manifest) has changed since was edited
+    by hand: it is refused too, unless ``replace_changed``.
 
     Returns the nested output trees (sub-folders with their own manifest, written by
     another colonykit run) that no new file lands in: they are carried over.
@@ -279,11 +292,16 @@ def _old_tree(root: Path, new_files: Iterable[str]) -> list[str]:
         msg = f"--out must be a folder, but {root} is {what}"
         raise InputError(msg)
     known = set(new_files) | {MANIFEST}
+    hashes: dict[str, str] = {}
     try:
-        known |= set(json.loads((root / MANIFEST).read_text(encoding="utf-8")).get("files", []))
+        manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+        known |= set(manifest.get("files", []))
+        if isinstance(manifest.get("sha256"), dict):
+            hashes = {str(k): str(v) for k, v in manifest["sha256"].items()}
     except (OSError, ValueError, AttributeError):
         pass
     foreign: list[str] = []
+    changed: list[str] = []
     odd: list[str] = []
     nested: list[str] = []
     new_dirs = {Path(f).parent.as_posix() for f in new_files} | {
@@ -313,6 +331,8 @@ def _old_tree(root: Path, new_files: Iterable[str]) -> list[str]:
                 odd.append(f"{rel} ({_kind(mode)})")
             elif rel not in known:
                 foreign.append(rel)
+            elif rel in hashes and not replace_changed and _sha256(p) != hashes[rel]:
+                changed.append(rel)
     if odd:
         msg = (
             f"refusing to replace {root}: it holds {len(odd)} entr(y/ies) that are not regular "
@@ -325,11 +345,22 @@ def _old_tree(root: Path, new_files: Iterable[str]) -> list[str]:
             f"there, e.g. {sorted(foreign)[:5]}; choose a new or empty folder or move them away"
         )
         raise InputError(msg)
+    if changed:
+        msg = (
+            f"refusing to replace {root}: {len(changed)} file(s) changed since colonykit wrote "
+            f"them, e.g. {sorted(changed)[:5]} (hand edits?); copy your edits elsewhere, or "
+            "replace them on purpose (colonykit plan/run/render --replace-edited)"
+        )
+        raise InputError(msg)
     return nested
 
 
 def atomic_write_tree(
-    root: str | Path, files: Mapping[str, str], *, secrets: Iterable[str] = ()
+    root: str | Path,
+    files: Mapping[str, str],
+    *,
+    secrets: Iterable[str] = (),
+    replace_changed: bool = False,
 ) -> list[Path]:
     """Make ``root`` hold exactly ``files``, as one unit.
 
@@ -339,7 +370,9 @@ def atomic_write_tree(
     new one; files of an earlier run that are not in ``files`` are gone; staging
     folders left by a killed run are removed first.  ``root`` is refused when it is not a
     folder or holds anything colonykit did not write there (other files, device nodes,
-    symbolic links).
+    symbolic links), or a file colonykit wrote that has changed since (a hand-edited
+    ``plan.yaml``: the manifest keeps the SHA-256 of every file written) unless
+    ``replace_changed``.
 
     Parameters
     ----------
@@ -349,6 +382,8 @@ def atomic_write_tree(
         Relative paths must stay inside ``root``.
     secrets : iterable of str
         Strings (passwords) whose presence makes a file :data:`SECRET_MODE` (0600).
+    replace_changed : bool, default False
+        Also replace files changed since colonykit wrote them (default: refuse).
 
     Returns
     -------
@@ -381,7 +416,7 @@ def atomic_write_tree(
     with _DirLock(parent, LOCK_TIMEOUT_S):
         for left in _leftovers(parent, name):
             shutil.rmtree(left, ignore_errors=True)
-        nested = _old_tree(root_p, files)
+        nested = _old_tree(root_p, files, replace_changed)
         try:
             stage = Path(tempfile.mkdtemp(prefix=f".{name}{_STAGE_TAG}", dir=parent))
         except OSError as exc:
@@ -398,7 +433,13 @@ def atomic_write_tree(
                 )
                 with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
                     fh.write(text)
-            manifest = json.dumps({"written_by": "colonykit", "files": sorted(files)}, indent=1)
+            digests = {
+                rel: hashlib.sha256(text.encode("utf-8")).hexdigest()
+                for rel, text in sorted(files.items())
+            }
+            manifest = json.dumps(
+                {"written_by": "colonykit", "files": sorted(files), "sha256": digests}, indent=1
+            )
             (stage / MANIFEST).write_text(manifest + "\n", encoding="utf-8")
             moved: list[str] = []
             try:

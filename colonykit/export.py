@@ -308,7 +308,12 @@ def plan_secrets(plan: ColonyPlan) -> list[str]:
     ['XXXXXXXX']
     """
     return sorted(
-        {g.zvm.password for h in plan.hosts for g in h.guests if g.zvm is not None and g.zvm.password}
+        {
+            g.zvm.password
+            for h in plan.hosts
+            for g in h.guests
+            if g.zvm is not None and g.zvm.password
+        }
     )
 
 
@@ -347,6 +352,7 @@ def write_plan(
     targets: Iterable[str] | None = None,
     plan_name: str = "plan.yaml",
     extra: dict[str, str] | None = None,
+    replace_changed: bool = False,
 ) -> list[Path]:
     """Write ``plan.yaml`` and ``render/<target>/…`` under ``out_dir`` as one unit.
 
@@ -367,6 +373,9 @@ def write_plan(
         File name of the YAML.
     extra : dict, optional
         More files (relative path -> text) written in the same unit (``colonykit run``).
+    replace_changed : bool, default False
+        Replace files changed since colonykit wrote them (a hand-edited ``plan.yaml``);
+        default: refuse (:func:`colonykit._atomic.atomic_write_tree`).
 
     Returns
     -------
@@ -375,7 +384,9 @@ def write_plan(
     """
     files = plan_files(plan, targets=targets, plan_name=plan_name)
     files.update(extra or {})
-    return atomic_write_tree(out_dir, files, secrets=plan_secrets(plan))
+    return atomic_write_tree(
+        out_dir, files, secrets=plan_secrets(plan), replace_changed=replace_changed
+    )
 
 
 __all__ = [

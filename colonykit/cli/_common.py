@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import warnings
 from collections.abc import Callable
@@ -216,4 +217,121 @@ def demand_in_unit(
         f" (capacity from {Path(side).name})" if side else ""
     )
     meta["unit"] = unit
+    return out
+
+
+def add_replace_edited(parser: argparse.ArgumentParser) -> None:
+    """Add ``--replace-edited`` (replace output files changed since colonykit wrote them)."""
+    parser.add_argument(
+        "--replace-edited",
+        action="store_true",
+        help="replace files of the output folder that were changed since colonykit wrote them "
+        "(a hand-edited plan.yaml); default: refuse, exit 2",
+    )
+
+
+def path_arg(text: str, flag: str) -> Path:
+    """An output path given on the command line; the empty string is refused (not the cwd).
+
+    Parameters
+    ----------
+    text : str
+        The option's value.
+    flag : str
+        The option, for the message.
+
+    Examples
+    --------
+    >>> path_arg("out", "--out")
+    PosixPath('out')
+    """
+    from colonykit.errors import InputError
+
+    if not text.strip():
+        msg = f"{flag} must name a file or folder (got an empty string)"
+        raise InputError(msg)
+    return Path(text)
+
+
+def _same_place(a: Path, b: Path) -> bool:
+    """True when ``a`` and ``b`` are the same file (hard links, symbolic links, ``./x``)."""
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def refuse_overwriting_inputs(outputs: dict[str, Path], inputs: dict[str, Path]) -> None:
+    """Refuse an output that is one of the inputs, or lies inside an input folder.
+
+    Parameters
+    ----------
+    outputs : dict of str to Path
+        Output option -> path (a file or an output folder).
+    inputs : dict of str to Path
+        What each input is -> its path (scenario, inventory, traces, …).
+
+    Raises
+    ------
+    InputError
+        Naming the option and the input it would replace.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()); _ = (d / "s.yaml").write_text("x")
+    >>> try:
+    ...     refuse_overwriting_inputs({"--out": d / "s.yaml"}, {"scenario": d / "s.yaml"})
+    ... except ValueError as e:
+    ...     print(str(e).replace(str(d), "D"))
+    --out D/s.yaml is the scenario D/s.yaml: refusing to overwrite an input; choose another name
+    """
+    from colonykit.errors import InputError
+
+    for flag, out in outputs.items():
+        out_abs = Path(os.path.abspath(out))
+        for what, src in inputs.items():
+            src_abs = Path(os.path.abspath(src))
+            if out_abs == src_abs or _same_place(out_abs, src_abs):
+                msg = (
+                    f"{flag} {out} is the {what} {src}: refusing to overwrite an input; "
+                    "choose another name"
+                )
+                raise InputError(msg)
+            if src_abs in out_abs.parents or (src_abs.is_dir() and _inside(out_abs, src_abs)):
+                msg = (
+                    f"{flag} {out} is inside the {what} folder {src}: refusing to write into an "
+                    "input folder; choose another place"
+                )
+                raise InputError(msg)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """True when ``path`` (resolved) lies below ``folder`` (resolved)."""
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def scenario_inputs(scenario: Any, path: str | Path) -> dict[str, Path]:
+    """The input files of a scenario: the scenario itself and the files it names.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The loaded scenario.
+    path : str or Path
+        The scenario file.
+    """
+    out: dict[str, Path] = {"scenario": Path(path)}
+    if scenario.inventory:
+        out["inventory"] = scenario.resolve(scenario.inventory)
+    if scenario.traces is not None:
+        out["traces"] = scenario.resolve(scenario.traces.path)
+        if scenario.traces.mapping:
+            out["trace mapping"] = scenario.resolve(scenario.traces.mapping)
+    if scenario.design.file:
+        out["designs file"] = scenario.resolve(scenario.design.file)
     return out

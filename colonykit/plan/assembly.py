@@ -23,7 +23,7 @@ from colonykit.errors import InputError, must_be, raise_problems
 from colonykit.plan import evidence as ev
 from colonykit.plan import layout, placement
 from colonykit.plan._validation import validation_problems
-from colonykit.plan.checks import channel_busy, check_plan
+from colonykit.plan.checks import anti_affinity_findings, channel_busy, check_plan
 from colonykit.plan.document import (
     Assumption,
     Capacity,
@@ -191,6 +191,7 @@ def guest_rows(scen: Scenario, inv: pd.DataFrame, sizing_res: Any) -> pd.DataFra
         )
     rep = inv.loc[inv.index.repeat(inv["count"].astype(int))].reset_index(drop=True)
     rep["k"] = rep.groupby("server").cumcount() + 1
+    line = np.arange(2, len(inv) + 2).repeat(inv["count"].astype(int).to_numpy())  # header: line 1
     mem = np.ceil(rep["memory_mib"].to_numpy(dtype=float) * frac)
     mips = servers.loc[rep["server"], f"mips_{bound}"].to_numpy(dtype=float)
     vcpus = np.maximum(1, np.ceil(np.round(mips / engine, 9)))
@@ -201,6 +202,7 @@ def guest_rows(scen: Scenario, inv: pd.DataFrame, sizing_res: Any) -> pd.DataFra
         {
             "server": rep["server"].astype(str),
             "k": rep["k"],
+            "line": line,
             "role": rep["role"].astype(str),
             "workload_class": rep["workload_class"].astype(str),
             "memory_mib": mem,
@@ -472,9 +474,15 @@ def _guests(
                 where,
             )
         )
+    names = layout.guest_names(
+        rows["server"].astype(str).tolist(),
+        rows["k"].astype(int).tolist(),
+        rows["line"].astype(int).tolist() if "line" in rows else list(range(2, n_guests + 2)),
+        Path(scen.inventory).name if scen.inventory else "inventory",
+    )
     guests: list[Guest] = []
     for gi, r in enumerate(rows.itertuples(index=False)):
-        name = layout.guest_name(r.server, r.k)
+        name = names[gi]
         stor = layout.guest_storage(design, scen, gi, name, image_of, md, int(image_mib[gi]))
         zvm, xen, nic = layout.guest_platform(design, scen, gi, stor, net, width)
         peak = getattr(r, "peak_mips", None)
@@ -698,7 +706,11 @@ def _build(
             assumptions=assumptions,
         ),
     )
-    plan_doc.findings = check_plan(plan_doc)
+    plan_doc.findings = sorted(
+        check_plan(plan_doc)
+        + anti_affinity_findings(plan_doc, [(p[0], p[1]) for p in scen.guests.anti_affinity]),
+        key=lambda f: (f.code, f.path, f.message),
+    )
     extras: dict[str, Any] = {"trace_notes": list(place.notes)}
     chan = ev.channel_extras(hosts)
     if chan is not None:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from colonykit import reference, storage
-from colonykit.errors import InputError, must_be
+from colonykit.errors import InputError, must_be, raise_problems
 from colonykit.plan.document import (
     GuestNic,
     Image,
@@ -195,6 +195,60 @@ def guest_name(server: str, k: int) -> str:
         1-based instance (of a row with ``count > 1``).
     """
     return re.sub(r"[^a-z0-9-]", "-", f"{server}-{int(k):02d}".lower()).strip("-")
+
+
+def guest_names(
+    servers: list[str], ks: list[int], lines: list[int], where: str = "inventory"
+) -> list[str]:
+    """The guest name of every guest (:func:`guest_name`), refused when two servers collide.
+
+    Distinct inventory names can normalise to the same guest name (``Web_1`` and ``web-1``
+    both give ``web-1-01``); both inventory lines are named and nothing is planned, so every
+    guest name in a plan is unique by construction.
+
+    Parameters
+    ----------
+    servers : list of str
+        Inventory server of each guest.
+    ks : list of int
+        1-based instance of each guest (of a row with ``count > 1``).
+    lines : list of int
+        Inventory line of each guest's server (for the message).
+    where : str, default 'inventory'
+        The inventory file, for the message.
+
+    Examples
+    --------
+    >>> guest_names(["web", "web", "db"], [1, 2, 1], [2, 2, 3])
+    ['web-01', 'web-02', 'db-01']
+    >>> try:
+    ...     guest_names(["Web_1", "web-1"], [1, 1], [2, 5], "inv.csv")
+    ... except ValueError as e:
+    ...     print(e)
+    inv.csv: servers 'Web_1' (line 2) and 'web-1' (line 5) both become guest name 'web-1-01' (guest names are lower case a-z 0-9 -); rename one of them
+    """
+    names: list[str] = []
+    first: dict[str, int] = {}
+    problems: list[str] = []
+    for i, (server, k) in enumerate(zip(servers, ks, strict=True)):
+        name = guest_name(server, k)
+        j = first.setdefault(name, i)
+        if j != i and servers[j] != server:
+            problems.append(
+                f"{where}: servers {servers[j]!r} (line {lines[j]}) and {server!r} (line "
+                f"{lines[i]}) both become guest name {name!r} (guest names are lower case "
+                "a-z 0-9 -); rename one of them"
+            )
+        elif j != i:
+            problems.append(
+                f"{where}: server {server!r} is given on line {lines[j]} and line {lines[i]}; "
+                "give each server one line (with its count)"
+            )
+        names.append(name)
+    if len(problems) == 1:
+        raise InputError(problems[0])
+    raise_problems(problems, f"{where}: inventory names that collide as guest names")
+    return names
 
 
 def network_plan(scen: Scenario, n_guests: int, platform: str) -> NetworkPlan:

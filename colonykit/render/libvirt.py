@@ -154,9 +154,7 @@ def _domain(
     ET.SubElement(con, "target", type="sclp", port="0")
     ET.SubElement(dev, "memballoon", model="virtio")
     ET.indent(dom, space="  ")
-    comments = header(plan, None, "", "libvirt") + [
-        f"cannot carry: {ls.what}" for ls in lost
-    ]
+    comments = header(plan, None, "", "libvirt") + [f"cannot carry: {ls.what}" for ls in lost]
     text = "".join(f"<!-- {_xml_comment(c.strip(), where)} -->\n" for c in comments)
     return text + ET.tostring(dom, encoding="unicode") + "\n"
 
