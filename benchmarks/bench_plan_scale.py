@@ -65,6 +65,9 @@ def child(n: int) -> dict[str, float]:
         doc["target"]["hosts"] = "auto"
         doc["target"].pop("memory_gib_per_host", None)
         doc["network"]["cidr"] = "10.0.0.0/8"
+        prefix = os.environ.get("COLONYKIT_BENCH_VOLSER_PREFIX")  # "L": the old code at 10,000
+        if prefix:
+            doc["storage"]["volser_prefix"] = prefix
         (folder / "s.yaml").write_text(yaml.safe_dump(doc))
         from colonykit import export, plan
 

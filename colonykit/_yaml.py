@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from colonykit import limits
+from colonykit._inputs import refuse_special
 from colonykit.errors import InputError, short_repr
 
 #: Most values (after alias expansion) a YAML document may hold.  The largest real
@@ -55,7 +56,22 @@ class _Loader(_BASE):  # type: ignore[misc,valid-type]
         return super().construct_mapping(node, deep=deep)
 
 
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
+        """An unquoted date or time; an impossible one (``2026-13-45``) is a clear error."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"{short_repr(node.value)} is not a valid date or time ({exc}); "
+                f"write it in quotes if it is not meant as one",
+                node.start_mark,
+            ) from exc
+
+
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_yaml_map)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
 def _expanded_size(data: Any, limit: int) -> int:
@@ -136,6 +152,7 @@ def read_text(path: str | Path, what: str = "file") -> str:
     scenario DIR/s.yaml is not UTF-8 text: byte offset 9
     """
     p = Path(path)
+    refuse_special(p, what)
     try:
         data = p.read_bytes()
     except FileNotFoundError as exc:
@@ -210,7 +227,7 @@ def typed_scalars(text: str) -> dict[tuple[str | int, ...], tuple[str, str]]:
         ):
             try:
                 value = yaml.safe_load(node.value)
-            except yaml.YAMLError:  # pragma: no cover - a scalar that composed loads
+            except (yaml.YAMLError, ValueError):  # an impossible date (2026-13-45)
                 continue
             shown = value.isoformat() if hasattr(value, "isoformat") else repr(value)
             out[path] = (node.value, f"{_TYPED_TAGS[node.tag]} {shown}".replace(": None", ""))

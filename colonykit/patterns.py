@@ -477,7 +477,8 @@ def field_problems(obj: Any, where: str = "", path: str = "") -> list[str]:
                                 .removeprefix("Value error, ")
                                 .removeprefix("Input should be ")
                             )
-                            problems.append(must_be(full, msg, err.get("input"), where or None))
+                            got = "<redacted>" if name == "password" else err.get("input")
+                            problems.append(must_be(full, msg, got, where or None))
                             break
                         continue
                 if isinstance(value, BaseModel | list | dict):

@@ -122,6 +122,9 @@ def redact_secrets(obj: Any) -> Any:
     return obj
 
 
+#: Exit code after Ctrl-C (128 + SIGINT, the shell's convention).
+INTERRUPTED_EXIT = 130
+
 #: Longest error message printed (a hostile input must not flood the terminal).
 MAX_MESSAGE_CHARS: int = 20_000
 
@@ -150,6 +153,15 @@ def error_text(exc: BaseException) -> str | None:
         )
     elif isinstance(exc, OSError):
         text = f"{exc.strerror}: {exc.filename}" if exc.filename else (exc.strerror or str(exc))
+    elif (
+        isinstance(exc, EOFError)
+        or type(exc).__name__ in ("error", "BadGzipFile")
+        and (type(exc).__module__ in ("zlib", "gzip", "bz2", "lzma", "_lzma", "zipfile"))
+    ):
+        text = (
+            f"a compressed input is corrupt or truncated ({type(exc).__module__}."
+            f"{type(exc).__name__}: {exc}); check the file or unpack it first"
+        )
     elif isinstance(exc, OverflowError | RecursionError | MemoryError):
         text = f"input too large or too deeply nested to process ({type(exc).__name__}: {exc})"
     else:
@@ -173,6 +185,9 @@ def run_command(func: Callable[[argparse.Namespace], Any], args: argparse.Namesp
                     if issubclass(w.category, ColonykitWarning):
                         sys.stderr.write(f"warning: {w.message}\n")
         return code
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted (Ctrl-C); nothing was left half-written\n")
+        return INTERRUPTED_EXIT
     except Exception as exc:
         text = error_text(exc)
         if text is None:

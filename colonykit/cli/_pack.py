@@ -11,6 +11,7 @@ import pandas as pd
 from colonykit import packing, staggering
 from colonykit._atomic import atomic_write_text
 from colonykit._cells import csv_safe_frame
+from colonykit._inputs import refuse_special
 from colonykit.cli._common import (
     add_format,
     demand_in_unit,
@@ -131,6 +132,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _read(args: argparse.Namespace) -> pd.DataFrame:
     from colonykit.ingest import read_traces  # built with the trace readers (issue 3 part 1)
 
+    refuse_special(args.traces, "traces")
     demand, meta = read_traces(args.traces, interval=args.interval, unit=args.unit, convert=False)
     return demand_in_unit(demand, meta, args.unit)
 

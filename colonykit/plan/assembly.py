@@ -19,6 +19,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from colonykit import __version__, designs, measured, paging, reference, sizing, storage, whitespace
+from colonykit._inputs import refuse_special
 from colonykit.errors import InputError, must_be, raise_problems
 from colonykit.plan import evidence as ev
 from colonykit.plan import layout, placement
@@ -331,6 +332,7 @@ def _measure(scen: Scenario, inv: pd.DataFrame, sizing_res: Any, traces: Any) ->
 
         t = scen.traces
         assert t is not None
+        refuse_special(scen.resolve(t.path), "traces")
         traces = join_traces(
             inv,
             scen.resolve(t.path),
