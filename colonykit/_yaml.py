@@ -55,7 +55,6 @@ class _Loader(_BASE):  # type: ignore[misc,valid-type]
                 seen[key] = key_node
         return super().construct_mapping(node, deep=deep)
 
-
     def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
         """An unquoted date or time; an impossible one (``2026-13-45``) is a clear error."""
         try:

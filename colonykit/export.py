@@ -37,6 +37,7 @@ import yaml
 from pydantic import ValidationError
 
 from colonykit._atomic import atomic_write_text, atomic_write_tree
+from colonykit._inputs import refuse_special
 from colonykit._yaml import load_yaml, read_text, typed_scalars
 from colonykit.errors import InputError, raise_problems
 from colonykit.patterns import field_problems
@@ -215,6 +216,7 @@ def load_plan(path: str | Path) -> ColonyPlan:
         Missing file, bad YAML or an invalid plan (every problem listed by path).
     """
     p = Path(path)
+    refuse_special(p, "plan")
     if not p.is_file():
         msg = f"plan file not found: {p}"
         raise InputError(msg)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from colonykit import designs, export, plan, render
 from colonykit._atomic import atomic_write_tree
+from colonykit._inputs import refuse_special
 from colonykit._yaml import read_text
 from colonykit.cli._common import (
     add_format,
@@ -168,6 +169,7 @@ def run_schema(args: argparse.Namespace) -> int:
 def run_validate(args: argparse.Namespace) -> int:
     """Handler of ``colonykit validate``: every problem by path, exit 2 if invalid."""
     path = Path(args.plan)
+    refuse_special(path, "plan")
     if not path.is_file():
         msg = f"plan file not found: {path}"
         raise InputError(msg)

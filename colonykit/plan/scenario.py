@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, StringConstraints, ValidationError
 
 from colonykit import patterns as pt
+from colonykit._inputs import refuse_special
 from colonykit._yaml import load_yaml, quote_hint, read_text, surprising_number, typed_scalars
 from colonykit.errors import ColonykitWarning, InputError, raise_problems
 from colonykit.limits import (
@@ -444,6 +445,7 @@ def load_scenario(path: str | Path) -> Scenario:
     'zvm-basevol-guestvol'
     """
     p = Path(path)
+    refuse_special(p, "scenario")
     if not p.is_file():
         msg = f"scenario file not found: {p}"
         raise InputError(msg)
