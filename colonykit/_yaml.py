@@ -199,8 +199,8 @@ def typed_scalars(text: str) -> dict[tuple[str | int, ...], tuple[str, str]]:
 
     Examples
     --------
-    >>> typed_scalars("a: 0600\\nb: [NO, x]\\nc: '0600'")
-    {('a',): ('0600', 'the number 384'), ('b', 0): ('NO', 'the boolean False')}
+    >>> sorted(typed_scalars("a: 0600\\nb: [NO, x]\\nc: '0600'").items())
+    [(('a',), ('0600', 'the number 384')), (('b', 0), ('NO', 'the boolean False'))]
     """
     try:
         root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

@@ -68,4 +68,6 @@ def scenario(folder: Path, inventory_path: Path | None = None, **changes: Any) -
 
 def tree(root: Path) -> dict[str, bytes]:
     """Every regular file under ``root`` with its bytes."""
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }

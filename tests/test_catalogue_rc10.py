@@ -71,7 +71,9 @@ HIDDEN = [
 
 
 @pytest.mark.catalogue
-@pytest.mark.parametrize(("build", "note"), [(b, n) for _, b, n in HIDDEN], ids=[i for i, *_ in HIDDEN])
+@pytest.mark.parametrize(
+    ("build", "note"), [(b, n) for _, b, n in HIDDEN], ids=[i for i, *_ in HIDDEN]
+)
 def test_hidden_parts_are_noted(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], build: object, note: str
 ) -> None:
@@ -131,7 +133,9 @@ BOOLS = [
 
 
 @pytest.mark.catalogue
-@pytest.mark.parametrize(("build", "shown"), [(b, s) for _, b, s in BOOLS], ids=[i for i, *_ in BOOLS])
+@pytest.mark.parametrize(
+    ("build", "shown"), [(b, s) for _, b, s in BOOLS], ids=[i for i, *_ in BOOLS]
+)
 def test_excel_boolean_is_not_a_number(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], build: object, shown: str
 ) -> None:
@@ -142,14 +146,20 @@ def test_excel_boolean_is_not_a_number(
 
 @pytest.mark.catalogue
 @pytest.mark.parametrize("ids", [None], ids=["rc10-csv-true-cores-error"])
-def test_csv_true_is_not_a_number(tmp_path: Path, capsys: pytest.CaptureFixture[str], ids: None) -> None:
+def test_csv_true_is_not_a_number(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], ids: None
+) -> None:
     inv = inventory(tmp_path, row("web", cores="TRUE"), row("db"))
     rc, _out, err = cli(["size", inv, "--target", "z15"], capsys)
     assert rc == 2 and "'cores' must be a number" in err and "line 2" in err
 
 
 @pytest.mark.catalogue
-@pytest.mark.parametrize("where", ["build", "write"], ids=["rc10-ctrl-c-while-planning-correct", "rc10-ctrl-c-while-writing-correct"])
+@pytest.mark.parametrize(
+    "where",
+    ["build", "write"],
+    ids=["rc10-ctrl-c-while-planning-correct", "rc10-ctrl-c-while-writing-correct"],
+)
 def test_ctrl_c_exit_130_no_traceback(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
@@ -175,18 +185,36 @@ def _fifo(tmp: Path, name: str) -> Path:
 
 
 FIFOS = [
-    ("rc10-fifo-inventory-error", lambda t: ["size", _fifo(t, "i.csv"), "--target", "z15"], "inventory"),
-    ("rc10-fifo-scenario-error", lambda t: ["plan", _fifo(t, "s.yaml"), "--out", t / "o"], "scenario"),
+    (
+        "rc10-fifo-inventory-error",
+        lambda t: ["size", _fifo(t, "i.csv"), "--target", "z15"],
+        "inventory",
+    ),
+    (
+        "rc10-fifo-scenario-error",
+        lambda t: ["plan", _fifo(t, "s.yaml"), "--out", t / "o"],
+        "scenario",
+    ),
     ("rc10-fifo-plan-error", lambda t: ["validate", _fifo(t, "p.yaml")], "plan"),
-    ("rc10-fifo-render-plan-error", lambda t: ["render", _fifo(t, "p.yaml"), "--target", "zvm", "--out", t / "o"], "plan"),
+    (
+        "rc10-fifo-render-plan-error",
+        lambda t: ["render", _fifo(t, "p.yaml"), "--target", "zvm", "--out", t / "o"],
+        "plan",
+    ),
     ("rc10-fifo-traces-error", lambda t: ["whitespace", _fifo(t, "t.csv")], "traces"),
     ("rc10-fifo-stagger-traces-error", lambda t: ["stagger", _fifo(t, "t.csv")], "traces"),
-    ("rc10-char-device-inventory-error", lambda t: ["size", "/dev/zero", "--target", "z15"], "inventory"),
+    (
+        "rc10-char-device-inventory-error",
+        lambda t: ["size", "/dev/zero", "--target", "z15"],
+        "inventory",
+    ),
 ]
 
 
 @pytest.mark.catalogue
-@pytest.mark.parametrize(("argv", "what"), [(a, w) for _, a, w in FIFOS], ids=[i for i, *_ in FIFOS])
+@pytest.mark.parametrize(
+    ("argv", "what"), [(a, w) for _, a, w in FIFOS], ids=[i for i, *_ in FIFOS]
+)
 def test_special_files_refused_not_hanging(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: object, what: str
 ) -> None:
@@ -234,7 +262,10 @@ EMPTY = [
 @pytest.mark.catalogue
 @pytest.mark.parametrize("argv", [a for _, a in EMPTY], ids=[i for i, _ in EMPTY])
 def test_empty_output_path_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, argv: list[object]
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    argv: list[object],
 ) -> None:
     from colonykit import export, plan
 
@@ -256,7 +287,14 @@ def test_empty_output_path_refused(
 NOT_APPLYING = [
     (
         "rc10-size-trace-options-without-traces-correct",
-        lambda t: ["size", "data/examples/xyz_inventory.csv", "--target", "z15", "--statistic", "p95"],
+        lambda t: [
+            "size",
+            "data/examples/xyz_inventory.csv",
+            "--target",
+            "z15",
+            "--statistic",
+            "p95",
+        ],
         "--statistic",
     ),
     (
@@ -290,7 +328,9 @@ def _write(p: Path, text: str) -> Path:
 
 
 @pytest.mark.catalogue
-@pytest.mark.parametrize(("argv", "warned"), [(a, w) for _, a, w in NOT_APPLYING], ids=[i for i, *_ in NOT_APPLYING])
+@pytest.mark.parametrize(
+    ("argv", "warned"), [(a, w) for _, a, w in NOT_APPLYING], ids=[i for i, *_ in NOT_APPLYING]
+)
 def test_options_that_do_not_apply_are_warned(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: object, warned: str
 ) -> None:
@@ -331,7 +371,9 @@ def test_corrupt_gzip_is_a_clear_error(
         text = Path("data/examples/xyz_inventory.csv").read_text() * 40
         argv = ["size", make(tmp_path / name, text), "--target", "z15"]  # type: ignore[operator]
     else:
-        text = "server,step,cpu_pct\n" + "".join(f"s{i % 50},{i // 50},{i % 97}\n" for i in range(20000))
+        text = "server,step,cpu_pct\n" + "".join(
+            f"s{i % 50},{i // 50},{i % 97}\n" for i in range(20000)
+        )
         argv = ["whitespace", make(tmp_path / name, text)]  # type: ignore[operator]
     before = tree(tmp_path)
     rc, _out, err = cli(argv, capsys)

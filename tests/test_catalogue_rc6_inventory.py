@@ -72,5 +72,7 @@ def test_distinct_names_give_one_file_per_guest(
     names = [g["name"] for h in doc["hosts"] for g in h["guests"]]
     expected = sum(int(r.rsplit(",", 1)[1]) for r in rows)
     assert len(names) == len(set(names)) == expected
-    xml = [f for f in tree(tmp_path / "o") if f.startswith("render/libvirt/") and f.endswith(".xml")]
+    xml = [
+        f for f in tree(tmp_path / "o") if f.startswith("render/libvirt/") and f.endswith(".xml")
+    ]
     assert len(xml) == expected  # one file per guest, none overwritten

@@ -184,9 +184,7 @@ def test_anti_affinity_refused_clearly(
 ) -> None:
     inv = Path("data/examples/xyz_inventory.csv").read_text().rstrip("\n")
     extra = tmp_path / "inv.csv"
-    extra.write_text(
-        inv + "\nsolo,Solo,1400,mhz_per_core,2,10,30,file-print,1024,10,1\n"
-    )
+    extra.write_text(inv + "\nsolo,Solo,1400,mhz_per_core,2,10,30,file-print,1024,10,1\n")
     scen = scenario(
         tmp_path,
         extra,

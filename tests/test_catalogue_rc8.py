@@ -177,7 +177,9 @@ def test_old_manifest_still_replaced(
     out = tmp_path / "o"
     cli(["plan", scen, "--out", out], capsys)
     m = json.loads((out / ".colonykit-tree").read_text())
-    (out / ".colonykit-tree").write_text(json.dumps({"written_by": "colonykit", "files": m["files"]}))
+    (out / ".colonykit-tree").write_text(
+        json.dumps({"written_by": "colonykit", "files": m["files"]})
+    )
     _edit(out / "plan.yaml")  # an older colonykit could not tell: replaced as before
     code, _o, err = cli(["plan", scen, "--out", out], capsys)
     assert code in (0, 1), err

@@ -20,7 +20,8 @@ from colonykit import export, plan
 
 def _scenario_text(tmp: Path, *replace: tuple[str, str], append: str = "") -> Path:
     text = EXAMPLE.read_text().replace(
-        "inventory: xyz_inventory.csv", f"inventory: {Path('data/examples/xyz_inventory.csv').resolve()}"
+        "inventory: xyz_inventory.csv",
+        f"inventory: {Path('data/examples/xyz_inventory.csv').resolve()}",
     )
     for old, new in replace:
         assert old in text, old
@@ -119,7 +120,9 @@ DATES = [
 
 
 @pytest.mark.catalogue
-@pytest.mark.parametrize(("append", "expected"), [(a, e) for _, a, e in DATES], ids=[i for i, *_ in DATES])
+@pytest.mark.parametrize(
+    ("append", "expected"), [(a, e) for _, a, e in DATES], ids=[i for i, *_ in DATES]
+)
 def test_unquoted_date_accepted(tmp_path: Path, append: str, expected: str) -> None:
     scen = plan.load_scenario(_scenario_text(tmp_path, append=append))
     assert scen.metadata.date == expected
@@ -150,9 +153,21 @@ def test_impossible_date_is_a_clear_error(
 
 
 SILENT = [
-    ("rc9-octal-first-host-warned-correct", "  vswitch: VSW1", "  vswitch: VSW1\n  first_host: 010", "010", 8),
+    (
+        "rc9-octal-first-host-warned-correct",
+        "  vswitch: VSW1",
+        "  vswitch: VSW1\n  first_host: 010",
+        "010",
+        8,
+    ),
     ("rc9-octal-paths-warned-correct", "paths_per_host: 2", "paths_per_host: 010", "010", 8),
-    ("rc9-octal-extra-vcpus-warned-correct", "profile: LNXDFLT", "profile: LNXDFLT\n  extra_vcpus: 01_0", "01_0", 8),
+    (
+        "rc9-octal-extra-vcpus-warned-correct",
+        "profile: LNXDFLT",
+        "profile: LNXDFLT\n  extra_vcpus: 01_0",
+        "01_0",
+        8,
+    ),
 ]
 
 

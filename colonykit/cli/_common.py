@@ -10,10 +10,16 @@ import sys
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
+from colonykit._lazy import lazy_module
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+else:  # paging/channels print without importing pandas (start-up, issue 25)
+    np = lazy_module("numpy")
+    pd = lazy_module("pandas")
 
 
 def to_jsonable(obj: Any) -> Any:
@@ -22,6 +28,12 @@ def to_jsonable(obj: Any) -> Any:
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
         return [to_jsonable(v) for v in obj]
+    if isinstance(obj, str | bool | int | None):
+        return obj
+    if isinstance(obj, float):
+        return None if math.isnan(obj) or math.isinf(obj) else obj
+    if "pandas" not in sys.modules and "numpy" not in sys.modules:
+        return obj
     if isinstance(obj, pd.DataFrame):
         return [to_jsonable(r) for r in obj.to_dict(orient="records")]
     if isinstance(obj, pd.Series):
@@ -41,6 +53,33 @@ def to_jsonable(obj: Any) -> Any:
 def emit_json(obj: Any) -> None:
     """Print one JSON object on stdout."""
     sys.stdout.write(json.dumps(to_jsonable(obj), indent=2, sort_keys=False) + "\n")
+
+
+def emit_values(values: dict[str, Any], floatfmt: str = "{:,.2f}") -> None:
+    """Print ``name  value`` lines (a one-column table) without pandas.
+
+    Parameters
+    ----------
+    values : dict
+        Name -> value.
+    floatfmt : str
+        Format of floats.
+
+    Examples
+    --------
+    >>> emit_values({"paging_gib": 20.0, "rule": "velocity"})
+                  value
+    paging_gib    20.00
+    rule       velocity
+    """
+    shown = {
+        str(k): (floatfmt.format(v) if isinstance(v, float) else str(v)) for k, v in values.items()
+    }
+    kw = max((len(k) for k in shown), default=0)
+    vw = max([len("value"), *(len(v) for v in shown.values())])
+    lines = [" " * kw + " " + "value".rjust(vw)]
+    lines += [f"{k.ljust(kw)} {v.rjust(vw)}" for k, v in shown.items()]
+    sys.stdout.write("\n".join(lines) + "\n")
 
 
 def emit_table(frame: pd.DataFrame, floatfmt: str = "{:,.1f}") -> None:
