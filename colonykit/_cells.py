@@ -18,8 +18,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
-
 #: First characters that make a spreadsheet cell a formula (OWASP CSV injection).
 FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
@@ -56,7 +54,7 @@ def csv_safe(value: Any) -> Any:
     return "'" + value if formula_like(value) else value
 
 
-def csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+def csv_safe_frame(frame: Any) -> Any:
     """A copy of ``frame`` whose text cells, column names and index labels are :func:`csv_safe`.
 
     Parameters
@@ -74,11 +72,11 @@ def csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
         s = out[col]
-        if s.dtype == object or isinstance(s.dtype, pd.StringDtype):
+        if str(s.dtype) in ("object", "string", "str"):
             out[col] = s.map(csv_safe)
-    out.columns = pd.Index([csv_safe(c) for c in out.columns], name=out.columns.name)
-    if out.index.dtype == object:
-        out.index = pd.Index([csv_safe(c) for c in out.index], name=out.index.name)
+    out.columns = out.columns.map(csv_safe)
+    if str(out.index.dtype) in ("object", "string", "str"):
+        out.index = out.index.map(csv_safe)
     return out
 
 

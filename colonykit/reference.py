@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import io
 import math
 from collections.abc import Sequence
 from importlib import resources
@@ -423,8 +424,8 @@ def bundled_rows(name: str, key: str) -> dict[str, dict[str, str]]:
     if not target.is_file():
         err = unknown_name("reference table", name, bundled_tables())
         raise err
-    with target.open("r", encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh, skipinitialspace=True))
+    text = target.read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text, newline=""), skipinitialspace=True))
     return {
         str(r[key]).strip().lower(): {str(k): (v or "").strip() for k, v in r.items()} for r in rows
     }

@@ -211,7 +211,7 @@ def run_stagger(args: argparse.Namespace) -> int:
             demand, period, earliest=_time_arg(args.earliest), latest=_time_arg(args.latest)
         )
     result = staggering.stagger(demand, windows, method=args.method)
-    if args.output is not None:
+    if output is not None:
         atomic_write_text(output, csv_safe_frame(result.shifted).to_csv())
     if args.format == "json":
         emit_json(result.to_dict())

@@ -141,7 +141,7 @@ def _bodies(
     if z.profile is not None and prof is None:
         field = "zvm.profile"
         raise refuse(field, f"a profile of host {host_id}", z.profile, where)
-    in_profile = {(n.network, n.vdev) for n in prof.nics} if prof else set()
+    in_profile: set[tuple[str, str]] = {(n.network, n.vdev) for n in prof.nics} if prof else set()
     for n in g.network:
         if not n.vdev or (n.network, n.vdev) in in_profile:
             continue
