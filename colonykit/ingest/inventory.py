@@ -241,8 +241,7 @@ def _read_excel(p: Path, sheet: str | int | None, notes: list[str]) -> tuple[pd.
 
 def _hidden_parts(p: Path, chosen: str, names: list[str]) -> list[str]:
     """Sentences about hidden sheets, rows and columns of a workbook (they are read all the same)."""
-    import openpyxl
-
+    openpyxl = require("openpyxl", extra="excel", purpose="reading .xlsx inventories")
     try:
         book = openpyxl.load_workbook(p, read_only=False, data_only=True)
     except Exception:
