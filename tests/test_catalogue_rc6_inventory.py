@@ -76,3 +76,15 @@ def test_distinct_names_give_one_file_per_guest(
         f for f in tree(tmp_path / "o") if f.startswith("render/libvirt/") and f.endswith(".xml")
     ]
     assert len(xml) == expected  # one file per guest, none overwritten
+
+
+@pytest.mark.catalogue
+@pytest.mark.parametrize("ids", [None], ids=["rc6-name-too-long-error"])
+def test_too_long_name_refused_with_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], ids: None
+) -> None:
+    inv = inventory(tmp_path, row("db"), row("a" * 70))
+    scen = scenario(tmp_path, inv, **{"target.memory_gib_per_host": None})
+    code, _out, err = cli(["plan", scen, "--out", tmp_path / "o"], capsys)
+    assert code == 2
+    assert "line 3" in err and "at most 63" in err

@@ -197,6 +197,10 @@ def guest_name(server: str, k: int) -> str:
     return re.sub(r"[^a-z0-9-]", "-", f"{server}-{int(k):02d}".lower()).strip("-")
 
 
+#: Longest guest name (a host-name label, RFC 1123: 63 characters; the plan's GuestName pattern).
+MAX_GUEST_NAME = 63
+
+
 def guest_names(
     servers: list[str], ks: list[int], lines: list[int], where: str = "inventory"
 ) -> list[str]:
@@ -230,8 +234,16 @@ def guest_names(
     names: list[str] = []
     first: dict[str, int] = {}
     problems: list[str] = []
+    too_long: set[str] = set()
     for i, (server, k) in enumerate(zip(servers, ks, strict=True)):
         name = guest_name(server, k)
+        if len(name) > MAX_GUEST_NAME and server not in too_long:
+            too_long.add(server)
+            problems.append(
+                f"{where}: server {server!r} (line {lines[i]}) gives guest name {name!r} of "
+                f"{len(name)} characters; guest names have at most {MAX_GUEST_NAME} (host names): "
+                "shorten the server name"
+            )
         j = first.setdefault(name, i)
         if j != i and servers[j] != server:
             problems.append(
