@@ -32,21 +32,21 @@ def to_jsonable(obj: Any) -> Any:
         return obj
     if isinstance(obj, float):
         return None if math.isnan(obj) or math.isinf(obj) else obj
-    if "pandas" not in sys.modules and "numpy" not in sys.modules:
-        return obj
-    if isinstance(obj, pd.DataFrame):
-        return [to_jsonable(r) for r in obj.to_dict(orient="records")]
-    if isinstance(obj, pd.Series):
-        return to_jsonable(obj.to_dict())
-    if isinstance(obj, np.ndarray):
-        return [to_jsonable(v) for v in obj.tolist()]
-    if isinstance(obj, np.bool_):
-        return bool(obj)
-    if isinstance(obj, np.integer):
-        return int(obj)
-    if isinstance(obj, np.floating | float):
-        f = float(obj)
-        return None if math.isnan(f) or math.isinf(f) else f
+    if "pandas" in sys.modules:  # a frame can only exist when pandas is loaded (never import it)
+        if isinstance(obj, pd.DataFrame):
+            return [to_jsonable(r) for r in obj.to_dict(orient="records")]
+        if isinstance(obj, pd.Series):
+            return to_jsonable(obj.to_dict())
+    if "numpy" in sys.modules:
+        if isinstance(obj, np.ndarray):
+            return [to_jsonable(v) for v in obj.tolist()]
+        if isinstance(obj, np.bool_):
+            return bool(obj)
+        if isinstance(obj, np.integer):
+            return int(obj)
+        if isinstance(obj, np.floating):
+            f = float(obj)
+            return None if math.isnan(f) or math.isinf(f) else f
     return obj
 
 
