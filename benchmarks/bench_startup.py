@@ -4,11 +4,13 @@ Each command is run as a fresh interpreter ``REPEATS`` times and the best wall t
 console script when it is installed next to the interpreter, else ``python -c`` calling
 :func:`colonykit.cli.main`).  ``size`` sizes the example inventory (data/examples) on a z15; ``paging`` computes the paging space
 of 100 guests (``PAGING_ARGS``).
-Goal: ``colonykit --help`` ≤ 0.25 s.
+Goal: ``colonykit --help`` ≤ 0.25 s.  Issue 25 targets, against ``python -c "import numpy"`` in
+the same run: ``size`` on 5 servers ≤ 3×, ``paging`` ≤ 2× (``channels`` is reported beside).
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -16,8 +18,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 INVENTORY = ROOT / "data" / "examples" / "xyz_inventory.csv"
-REPEATS = 7
+REPEATS = int(os.environ.get("COLONYKIT_BENCH_REPEATS", "7"))
 GOAL_HELP_S = 0.25
+#: Issue 25: ``size`` on 5 servers ≤ 3× and ``paging`` ≤ 2× ``python -c "import numpy"``.
+TARGET_SIZE_OVER_NUMPY = 3.0
+TARGET_PAGING_OVER_NUMPY = 2.0
+#: ``colonykit channels`` for the seed's example (54 I/O per s at 14 ms on 2 paths).
+CHANNELS_ARGS = ["--io-rate", "54", "--connect-ms", "14", "--paths", "2"]
 #: ``colonykit paging`` for 100 guests of 512 MiB on a 32 GiB LPAR (the default rule).
 PAGING_ARGS = ["--guests", "100", "--guest-mib", "512", "--real-mib", "32768"]
 
@@ -42,12 +49,41 @@ def _best(cmd: list[str]) -> float:
     return best
 
 
+def _five_servers(folder: Path) -> Path:
+    """The example inventory's first 5 servers (count 1 each)."""
+    lines = INVENTORY.read_text().splitlines()
+    head = lines[0].split(",")
+    i = head.index("count")
+    body = []
+    for line in lines[1:6]:
+        cells = line.split(",")
+        cells[i] = "1"
+        body.append(",".join(cells))
+    path = folder / "five.csv"
+    path.write_text("\n".join([lines[0], *body]) + "\n")
+    return path
+
+
 def run() -> dict:
+    import tempfile
+
     t_pass = _best([sys.executable, "-c", "pass"])
+    t_numpy = _best([sys.executable, "-c", "import numpy"])
     t_help = _best([*_cli(), "--help"])
     t_size = _best([*_cli(), "size", str(INVENTORY), "--target", "z15"])
+    with tempfile.TemporaryDirectory() as tmp:
+        t_size5 = _best([*_cli(), "size", str(_five_servers(Path(tmp))), "--target", "z15"])
     t_paging = _best([*_cli(), "paging", *PAGING_ARGS])
+    t_channels = _best([*_cli(), "channels", *CHANNELS_ARGS])
     return {
+        "python_import_numpy_s": round(t_numpy, 3),
+        "size_5_servers_s": round(t_size5, 3),
+        "channels_s": round(t_channels, 3),
+        "size_5_over_numpy": round(t_size5 / t_numpy, 2),
+        "paging_over_numpy": round(t_paging / t_numpy, 2),
+        "channels_over_numpy": round(t_channels / t_numpy, 2),
+        "meets_size_target": t_size5 / t_numpy <= TARGET_SIZE_OVER_NUMPY,
+        "meets_paging_target": t_paging / t_numpy <= TARGET_PAGING_OVER_NUMPY,
         "python_pass_s": round(t_pass, 3),
         "help_s": round(t_help, 3),
         "size_s": round(t_size, 3),

@@ -19,13 +19,15 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
+import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from colonykit.errors import InputError
@@ -204,6 +206,54 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(b))
 
 
+#: Up to this many distinct secrets a file is searched for each in turn (``str.__contains__``).
+_FEW_SECRETS = 16
+
+
+def secret_finder(secrets: Iterable[str]) -> Callable[[str], bool]:
+    """A test "does this text hold one of ``secrets``?" that is linear in the text's length.
+
+    Secrets are de-duplicated (10,000 guests with the same placeholder are one secret).  A few
+    distinct ones are searched for one by one; many distinct ones are found through the runs
+    of the text made only of characters that occur in secrets: every occurrence of a secret
+    lies inside such a run, and each distinct run is looked up once per secret length.
+
+    Parameters
+    ----------
+    secrets : iterable of str
+        The secret strings (empty ones are ignored).
+
+    Examples
+    --------
+    >>> holds = secret_finder(["S3CRET", "S3CRET", "PW" + "1" * 6])
+    >>> holds("USER A S3CRET 1G"), holds("nothing here"), holds("xPW111111x")
+    (True, False, True)
+    >>> many = secret_finder([f"P{i:07d}" for i in range(100)])
+    >>> many("USER LNX1 P0000042 512M"), many("USER LNX1 P9999999 512M")
+    (True, False)
+    """
+    values = sorted({s for s in secrets if s})
+    if not values:
+        return lambda text: False
+    if len(values) <= _FEW_SECRETS:
+        return lambda text: any(v in text for v in values)
+    wanted = frozenset(values)
+    lengths = sorted({len(v) for v in values})
+    alphabet = "".join(sorted({c for v in values for c in v}))
+    runs = re.compile(f"[{re.escape(alphabet)}]{{{lengths[0]},}}")
+
+    def holds(text: str) -> bool:
+        for run in set(runs.findall(text)):
+            for n in lengths:
+                if n > len(run):
+                    break
+                if any(run[i : i + n] in wanted for i in range(len(run) - n + 1)):
+                    return True
+        return False
+
+    return holds
+
+
 def _leftovers(parent: Path, name: str) -> list[Path]:
     import glob
 
@@ -214,8 +264,20 @@ def _leftovers(parent: Path, name: str) -> list[Path]:
     ]
 
 
-def _old_tree(root: Path, new_files: Iterable[str]) -> list[str]:
+def _sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes (hex)."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _old_tree(root: Path, new_files: Iterable[str], replace_changed: bool = False) -> list[str]:
     """Check that replacing ``root`` loses nothing colonykit did not write.
+
+    A file colonykit wrote whose SHA-256 (kept in the manifest) has changed since was edited
+    by hand: it is refused too, unless ``replace_changed``.
 
     Returns the nested output trees (sub-folders with their own manifest, written by
     another colonykit run) that no new file lands in: they are carried over.
@@ -230,11 +292,16 @@ def _old_tree(root: Path, new_files: Iterable[str]) -> list[str]:
         msg = f"--out must be a folder, but {root} is {what}"
         raise InputError(msg)
     known = set(new_files) | {MANIFEST}
+    hashes: dict[str, str] = {}
     try:
-        known |= set(json.loads((root / MANIFEST).read_text(encoding="utf-8")).get("files", []))
+        manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+        known |= set(manifest.get("files", []))
+        if isinstance(manifest.get("sha256"), dict):
+            hashes = {str(k): str(v) for k, v in manifest["sha256"].items()}
     except (OSError, ValueError, AttributeError):
         pass
     foreign: list[str] = []
+    changed: list[str] = []
     odd: list[str] = []
     nested: list[str] = []
     new_dirs = {Path(f).parent.as_posix() for f in new_files} | {
@@ -264,6 +331,8 @@ def _old_tree(root: Path, new_files: Iterable[str]) -> list[str]:
                 odd.append(f"{rel} ({_kind(mode)})")
             elif rel not in known:
                 foreign.append(rel)
+            elif rel in hashes and not replace_changed and _sha256(p) != hashes[rel]:
+                changed.append(rel)
     if odd:
         msg = (
             f"refusing to replace {root}: it holds {len(odd)} entr(y/ies) that are not regular "
@@ -276,11 +345,22 @@ def _old_tree(root: Path, new_files: Iterable[str]) -> list[str]:
             f"there, e.g. {sorted(foreign)[:5]}; choose a new or empty folder or move them away"
         )
         raise InputError(msg)
+    if changed:
+        msg = (
+            f"refusing to replace {root}: {len(changed)} file(s) changed since colonykit wrote "
+            f"them, e.g. {sorted(changed)[:5]} (hand edits?); copy your edits elsewhere, or "
+            "replace them on purpose (colonykit plan/run/render --replace-edited)"
+        )
+        raise InputError(msg)
     return nested
 
 
 def atomic_write_tree(
-    root: str | Path, files: Mapping[str, str], *, secrets: Iterable[str] = ()
+    root: str | Path,
+    files: Mapping[str, str],
+    *,
+    secrets: Iterable[str] = (),
+    replace_changed: bool = False,
 ) -> list[Path]:
     """Make ``root`` hold exactly ``files``, as one unit.
 
@@ -290,7 +370,9 @@ def atomic_write_tree(
     new one; files of an earlier run that are not in ``files`` are gone; staging
     folders left by a killed run are removed first.  ``root`` is refused when it is not a
     folder or holds anything colonykit did not write there (other files, device nodes,
-    symbolic links).
+    symbolic links), or a file colonykit wrote that has changed since (a hand-edited
+    ``plan.yaml``: the manifest keeps the SHA-256 of every file written) unless
+    ``replace_changed``.
 
     Parameters
     ----------
@@ -300,6 +382,8 @@ def atomic_write_tree(
         Relative paths must stay inside ``root``.
     secrets : iterable of str
         Strings (passwords) whose presence makes a file :data:`SECRET_MODE` (0600).
+    replace_changed : bool, default False
+        Also replace files changed since colonykit wrote them (default: refuse).
 
     Returns
     -------
@@ -326,13 +410,13 @@ def atomic_write_tree(
             msg = f"refusing to write outside the output folder: {rel!r}"
             raise ValueError(msg)
     _make_parent(parent)
-    secret_values = [s for s in secrets if s]
+    holds_secret = secret_finder(secrets)
     file_mode = _umask_mode()
     dir_mode = file_mode | ((file_mode & 0o444) >> 2)  # x wherever r (0o644 -> 0o755)
     with _DirLock(parent, LOCK_TIMEOUT_S):
         for left in _leftovers(parent, name):
             shutil.rmtree(left, ignore_errors=True)
-        nested = _old_tree(root_p, files)
+        nested = _old_tree(root_p, files, replace_changed)
         try:
             stage = Path(tempfile.mkdtemp(prefix=f".{name}{_STAGE_TAG}", dir=parent))
         except OSError as exc:
@@ -343,13 +427,19 @@ def atomic_write_tree(
             for rel, text in files.items():
                 p = stage / rel
                 p.parent.mkdir(parents=True, exist_ok=True)
-                secret = any(s in text for s in secret_values)
+                secret = holds_secret(text)
                 fd = os.open(
                     p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, SECRET_MODE if secret else file_mode
                 )
                 with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
                     fh.write(text)
-            manifest = json.dumps({"written_by": "colonykit", "files": sorted(files)}, indent=1)
+            digests = {
+                rel: hashlib.sha256(text.encode("utf-8")).hexdigest()
+                for rel, text in sorted(files.items())
+            }
+            manifest = json.dumps(
+                {"written_by": "colonykit", "files": sorted(files), "sha256": digests}, indent=1
+            )
             (stage / MANIFEST).write_text(manifest + "\n", encoding="utf-8")
             moved: list[str] = []
             try:

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from colonykit import limits
+from colonykit._inputs import refuse_special
 from colonykit.errors import InputError, short_repr
 
 #: Most values (after alias expansion) a YAML document may hold.  The largest real
@@ -54,8 +55,22 @@ class _Loader(_BASE):  # type: ignore[misc,valid-type]
                 seen[key] = key_node
         return super().construct_mapping(node, deep=deep)
 
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
+        """An unquoted date or time; an impossible one (``2026-13-45``) is a clear error."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"{short_repr(node.value)} is not a valid date or time ({exc}); "
+                f"write it in quotes if it is not meant as one",
+                node.start_mark,
+            ) from exc
+
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_yaml_map)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
 def _expanded_size(data: Any, limit: int) -> int:
@@ -136,6 +151,7 @@ def read_text(path: str | Path, what: str = "file") -> str:
     scenario DIR/s.yaml is not UTF-8 text: byte offset 9
     """
     p = Path(path)
+    refuse_special(p, what)
     try:
         data = p.read_bytes()
     except FileNotFoundError as exc:
@@ -156,3 +172,104 @@ def read_text(path: str | Path, what: str = "file") -> str:
             f"byte {data[exc.start : exc.start + 1]!r}); save it as UTF-8"
         )
         raise InputError(msg) from exc
+
+
+#: Tags of plain scalars YAML 1.1 turns into something other than text.
+_TYPED_TAGS = {
+    "tag:yaml.org,2002:bool": "the boolean",
+    "tag:yaml.org,2002:int": "the number",
+    "tag:yaml.org,2002:float": "the number",
+    "tag:yaml.org,2002:timestamp": "the date",
+    "tag:yaml.org,2002:null": "null (no value):",
+}
+
+
+def typed_scalars(text: str) -> dict[tuple[str | int, ...], tuple[str, str]]:
+    """Where YAML 1.1 read an unquoted scalar as something other than text.
+
+    Maps the path of every plain (unquoted) scalar that became a boolean, number, date or
+    null to ``(text as written, what it became)`` — ``0600`` → ``"the number 384"``,
+    ``NO`` → ``"the boolean False"``.  Used to explain a validation error and to warn about
+    values that validate but were surely meant otherwise (``010`` → 8).
+
+    Parameters
+    ----------
+    text : str
+        The YAML document.
+
+    Examples
+    --------
+    >>> sorted(typed_scalars("a: 0600\\nb: [NO, x]\\nc: '0600'").items())
+    [(('a',), ('0600', 'the number 384')), (('b', 0), ('NO', 'the boolean False'))]
+    """
+    try:
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (yaml.YAMLError, RecursionError):
+        return {}
+    out: dict[tuple[str | int, ...], tuple[str, str]] = {}
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(root, ())] if root is not None else []
+    seen = 0
+    while stack and seen <= MAX_NODES:
+        node, path = stack.pop()
+        seen += 1
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                key = k.value if isinstance(k, yaml.ScalarNode) else str(k)
+                stack.append((v, (*path, key)))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((v, (*path, i)) for i, v in enumerate(node.value))
+        elif (
+            isinstance(node, yaml.ScalarNode)
+            and not node.style
+            and node.tag in _TYPED_TAGS
+            and node.value != ""
+        ):
+            try:
+                value = yaml.safe_load(node.value)
+            except (yaml.YAMLError, ValueError):  # an impossible date (2026-13-45)
+                continue
+            shown = value.isoformat() if hasattr(value, "isoformat") else repr(value)
+            out[path] = (node.value, f"{_TYPED_TAGS[node.tag]} {shown}".replace(": None", ""))
+    return out
+
+
+def quote_hint(written: str, became: str) -> str:
+    """The sentence that says how YAML read a value and how to keep it as written.
+
+    Parameters
+    ----------
+    written : str
+        The value as written in the file.
+    became : str
+        What YAML made of it (from :func:`typed_scalars`).
+
+    Examples
+    --------
+    >>> quote_hint("NO", "the boolean False")
+    "YAML 1.1 read the unquoted NO as the boolean False; write it in quotes ('NO') to keep it as written"
+    """
+    return (
+        f"YAML 1.1 read the unquoted {written} as {became}; write it in quotes "
+        f"({yaml.safe_dump(written, default_style=chr(39)).strip()}) to keep it as written"
+    )
+
+
+def surprising_number(written: str, value: object) -> bool:
+    """True when an unquoted number means something else than its digits say (``010`` → 8, ``1:30`` → 90).
+
+    Parameters
+    ----------
+    written : str
+        The scalar as written.
+    value : object
+        What YAML made of it.
+
+    Examples
+    --------
+    >>> surprising_number("010", 8), surprising_number("10", 10), surprising_number("1:30", 90)
+    (True, False, True)
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        return False
+    t = written.strip().lstrip("+-").replace("_", "")
+    return ":" in t or (t.isdigit() and int(t) != abs(value)) or t.lower().startswith(("0x", "0b"))

@@ -49,15 +49,15 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from colonykit import reference
 from colonykit._arrays import nonneg_array
 from colonykit._dicts import DictMixin
+from colonykit._lazy import lazy_module
 from colonykit.errors import ColonykitWarning, InputError, must_be
 from colonykit.units import PAGE_BYTES
 
@@ -85,6 +85,11 @@ CONNECT_MEASUREMENTS: tuple[tuple[float, float, str], ...] = (
         "3-4 MB/s / 54 I/O/s = 64 KB = 16 blocks (derived)",
     ),
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
 
 
 def _out(arr: np.ndarray) -> np.ndarray | float:

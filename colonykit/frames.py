@@ -349,6 +349,9 @@ def _num(value: Any) -> float | None:
     """Parse a number; None when blank/NaN; raises ValueError when not numeric."""
     if value is None:
         return None
+    if isinstance(value, bool | np.bool_):  # an Excel TRUE/FALSE cell is not 1 or 0 cores
+        msg = f"a boolean ({'TRUE' if value else 'FALSE'}), not a number"
+        raise ValueError(msg)
     if isinstance(value, str):
         text = value.strip()
         if not text:

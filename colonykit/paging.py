@@ -54,15 +54,21 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from colonykit import channels, reference, storage
 from colonykit._dicts import DictMixin
+from colonykit._lazy import lazy_module
 from colonykit.errors import InputError, must_be, unknown_name
 from colonykit.units import MIB_PER_GIB, PAGES_PER_MIB
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
 
 #: Default rule: the one a planner defends today (Velocity tuning guide, 2 × and <= 75 %
 #: allocated; see the module docstring and docs/io.md).
@@ -124,20 +130,56 @@ def _validated_rules(path: str | Path | None) -> pd.DataFrame:
     problems = []
     for line, (rule, row) in enumerate(tab.iterrows(), start=2):
         at = f"{where} line {line} (rule {rule})"
-        if row["basis"] not in BASES:
-            problems.append(must_be("basis", f"one of {list(BASES)}", row["basis"], at))
-        if not row["multiplier"] > 0:
-            problems.append(must_be("multiplier", "> 0", row["multiplier"], at))
-        if not 0 < row["max_allocated_pct"] <= 100:
-            problems.append(
-                must_be(
-                    "max_allocated_pct", "in 0..100 (exclusive of 0)", row["max_allocated_pct"], at
-                )
-            )
+        problems += _rule_problems(row["basis"], row["multiplier"], row["max_allocated_pct"], at)
     if problems:
         msg = f"invalid paging rules {where}: " + "; ".join(problems)
         raise InputError(msg, problems)
     return tab
+
+
+def _rule_problems(
+    basis: object, multiplier: float, max_allocated_pct: float, at: str
+) -> list[str]:
+    """What is wrong with one rule's basis, multiplier and maximum allocation."""
+    problems = []
+    if basis not in BASES:
+        problems.append(must_be("basis", f"one of {list(BASES)}", basis, at))
+    if not multiplier > 0:
+        problems.append(must_be("multiplier", "> 0", multiplier, at))
+    if not 0 < max_allocated_pct <= 100:
+        problems.append(
+            must_be("max_allocated_pct", "in 0..100 (exclusive of 0)", max_allocated_pct, at)
+        )
+    return problems
+
+
+def rule_names() -> list[str]:
+    """Names of the bundled paging rules (read without pandas).
+
+    Examples
+    --------
+    >>> "velocity" in rule_names()
+    True
+    """
+    return list(reference.bundled_rows("paging_rules", "rule"))
+
+
+@functools.lru_cache(maxsize=16)
+def _bundled_rule(key: str) -> dict[str, str | float]:
+    """One bundled rule, checked, read with the csv module (no pandas: start-up)."""
+    rows = reference.bundled_rows("paging_rules", "rule")
+    if key not in rows:
+        err = unknown_name("paging rule", key, list(rows))
+        raise err
+    row = rows[key]
+    mult = float(row["multiplier"] or "nan")
+    alloc = float(row["max_allocated_pct"] or "nan")
+    at = f"bundled table paging_rules.csv (rule {key})"
+    problems = _rule_problems(row["basis"], mult, alloc, at)
+    if problems:
+        msg = "invalid paging rules: " + "; ".join(problems)
+        raise InputError(msg, problems)
+    return {**row, "multiplier": mult, "max_allocated_pct": alloc}
 
 
 def canonical_rule(rule: str) -> str:
@@ -438,9 +480,8 @@ def paging_space(
     if not (math.isfinite(real) and real > 0):
         raise InputError(must_be("real_mib", "> 0", real_mib))
     rate = float(page_io_rate_per_s)
-    tab = paging_rules() if rules is None else rules
     rule = canonical_rule(rule)
-    row = _rule_row(rule, tab)
+    row = _bundled_rule(rule) if rules is None else _rule_row(rule, rules)
     storage.geometry(volume_model)  # validate the model early (UnknownNameError)
     basis = str(row["basis"])
     mult = float(row["multiplier"])

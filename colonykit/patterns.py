@@ -283,6 +283,7 @@ Cidr = Annotated[
 STRUCTURAL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\"'\\,=\[\]]")
 
 __all__ = [
+    "ansible_group",
     "ABS_PATH",
     "CPU_TYPE",
     "DISK_POOL",
@@ -476,7 +477,8 @@ def field_problems(obj: Any, where: str = "", path: str = "") -> list[str]:
                                 .removeprefix("Value error, ")
                                 .removeprefix("Input should be ")
                             )
-                            problems.append(must_be(full, msg, err.get("input"), where or None))
+                            got = "<redacted>" if name == "password" else err.get("input")
+                            problems.append(must_be(full, msg, got, where or None))
                             break
                         continue
                 if isinstance(value, BaseModel | list | dict):
@@ -553,3 +555,21 @@ def reference_problems(doc: Any, where: str = "") -> list[str]:
                         )
                     )
     return problems
+
+
+def ansible_group(text: str) -> str:
+    """An Ansible group name for a host, LPAR or role: ``[A-Za-z0-9_]`` only, lower case.
+
+    Two ids with the same group name would be merged into one Ansible group (CK035).
+
+    Parameters
+    ----------
+    text : str
+        A host, LPAR or role name.
+
+    Examples
+    --------
+    >>> ansible_group("LPAR-1")
+    'lpar_1'
+    """
+    return re.sub(r"[^A-Za-z0-9_]", "_", text).lower()

@@ -15,15 +15,23 @@ True
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
+import math
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from colonykit._deprecate import warn_renamed
+from colonykit._lazy import lazy_module
 from colonykit.errors import InputError, UnknownNameError, must_be, raise_problems, unknown_name
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
 
 DATA_DIR = resources.files("colonykit") / "_data"
 
@@ -391,6 +399,55 @@ def _bundled_constants() -> pd.DataFrame:
     return frame
 
 
+@functools.lru_cache(maxsize=32)
+def bundled_rows(name: str, key: str) -> dict[str, dict[str, str]]:
+    """A bundled table as ``key value (lower case) -> row (column -> text)``, without pandas.
+
+    Read with the :mod:`csv` module and cached: what the pure-arithmetic commands
+    (``colonykit paging``, ``channels``) need, without paying for ``import pandas``.  The
+    validated frames (:func:`load_table`) stay the reference for everything else; the bundled
+    tables themselves are checked by the tests.
+
+    Parameters
+    ----------
+    name : str
+        Bundled table name (``colonykit/_data/<name>.csv``).
+    key : str
+        The column whose values become the keys.
+
+    Examples
+    --------
+    >>> bundled_rows("dasd_models", "model")["3390-9"]["cylinders"]
+    '10017'
+    """
+    target = DATA_DIR / f"{name}.csv"
+    if not target.is_file():
+        err = unknown_name("reference table", name, bundled_tables())
+        raise err
+    text = target.read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text, newline=""), skipinitialspace=True))
+    return {
+        str(r[key]).strip().lower(): {str(k): (v or "").strip() for k, v in r.items()} for r in rows
+    }
+
+
+@functools.lru_cache(maxsize=1)
+def _constant_rows() -> dict[str, dict[str, str]]:
+    """Every bundled constant (the union of constants*.csv) by name, without pandas."""
+    out: dict[str, dict[str, str]] = {}
+    dup: list[str] = []
+    for p in sorted(DATA_DIR.iterdir(), key=lambda q: q.name):
+        if p.name.startswith("constants") and p.name.endswith(".csv"):
+            for k, row in bundled_rows(p.name[:-4], "name").items():
+                if k in out:
+                    dup.append(k)
+                out[k] = row
+    if dup:
+        msg = f"constant(s) defined twice in the bundled tables: {dup}"
+        raise InputError(msg)
+    return out
+
+
 #: Constants renamed (issue 15 §5): old name -> current name (read with a FutureWarning).
 RENAMED_CONSTANTS = {
     "overcommit_limit_ratio": "max_memory_overcommit_ratio",
@@ -413,14 +470,15 @@ def constant(name: str, column: str = "value") -> float:
     >>> constant("idle_guest_g5_engine_pct", "high")
     0.3
     """
-    table = _bundled_constants()
+    rows = _constant_rows()  # the csv module: no pandas for a number (start-up, issue 25)
     if name in RENAMED_CONSTANTS:
         warn_renamed(name, RENAMED_CONSTANTS[name], "constant")
         name = RENAMED_CONSTANTS[name]
-    if name not in table.index:
-        err = unknown_name("constant", name, table.index)
+    if name not in rows:
+        err = unknown_name("constant", name, list(rows))
         raise err
-    return float(table.loc[name, column])
+    text = rows[name][column]
+    return float(text) if text else math.nan
 
 
 def lookup(table: pd.DataFrame, key: str, kind: str) -> pd.Series:
@@ -445,6 +503,7 @@ def lookup(table: pd.DataFrame, key: str, kind: str) -> pd.Series:
 __all__ = [
     "DATA_DIR",
     "UnknownNameError",
+    "bundled_rows",
     "bundled_tables",
     "capacity_units",
     "channel_types",

@@ -36,6 +36,7 @@ from plotly.offline import get_plotlyjs
 
 from colonykit import designs, plots
 from colonykit._atomic import atomic_write_bytes, atomic_write_text
+from colonykit._cells import xlsx_text_cells
 from colonykit.errors import InputError
 from colonykit.plan import evidence as _evidence
 from colonykit.plan.summary import headline
@@ -1246,6 +1247,9 @@ def write_comparison_xlsx(comparison: Any, path: str | Path) -> Path:
 def write_xlsx(result: Any, path: str | Path) -> Path:
     """Write :func:`report_tables` to one workbook (a sheet each, header frozen), atomically.
 
+    Every cell from user text is stored as text, never as a formula (a server named
+    ``=HYPERLINK(…)`` shows as that text; :func:`colonykit._cells.xlsx_text_cells`).
+
     Parameters
     ----------
     result : ColonyPlanResult
@@ -1269,6 +1273,7 @@ def write_xlsx(result: Any, path: str | Path) -> Path:
         for name, frame in report_tables(result).items():
             frame.to_excel(xw, sheet_name=name, index=False)
             ws = xw.sheets[name]
+            xlsx_text_cells(ws)  # user text such as "=HYPERLINK(…)" stays text (OWASP)
             ws.freeze_panes = "A2"
             for col in ws.columns:
                 width = max((len(str(c.value)) for c in col if c.value is not None), default=8)

@@ -37,16 +37,22 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from colonykit import reference
 from colonykit._arrays import nonneg_array
 from colonykit._dicts import DictMixin
-from colonykit.errors import CapacityError, InputError, must_be
+from colonykit._lazy import lazy_module
+from colonykit.errors import CapacityError, InputError, must_be, unknown_name
 from colonykit.units import BYTES_PER_GIB, PAGE_BYTES
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
 
 #: Default 3390 model for allocations.
 DEFAULT_MODEL = "3390-9"
@@ -138,7 +144,19 @@ def geometry(model: str = DEFAULT_MODEL, table: pd.DataFrame | None = None) -> D
 
 @functools.lru_cache(maxsize=32)
 def _bundled_geometry(model: str) -> DasdGeometry:
-    return _geometry_from(model, reference.dasd_models())
+    rows = reference.bundled_rows("dasd_models", "model")  # no pandas (start-up)
+    row = rows.get(str(model).lower())
+    if row is None:
+        err = unknown_name("DASD model", model, list(rows))
+        raise err
+    return DasdGeometry(
+        model=str(model).lower(),
+        cylinders=int(float(row["cylinders"])),
+        tracks_per_cyl=int(float(row["tracks_per_cyl"])),
+        bytes_per_track=int(float(row["bytes_per_track"])),
+        page_slots_per_cyl=int(float(row["page_slots_per_cyl"])),
+        source=row["source"],
+    )
 
 
 def _geometry_from(model: str, tab: pd.DataFrame) -> DasdGeometry:

@@ -33,6 +33,9 @@ BASE = {
     "colonykit.limits",
     "colonykit._deprecate",
     "colonykit._dicts",
+    "colonykit._cells",
+    "colonykit._inputs",
+    "colonykit._lazy",
 }
 COMPUTATION = {
     "sizing",

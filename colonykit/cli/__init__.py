@@ -151,14 +151,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         The command line without the program name; ``None`` reads ``sys.argv[1:]``.
     """
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(argv)
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help(sys.stderr)
-        return 2
-    from colonykit.cli._common import run_command
+    try:
+        parser = build_parser(argv)
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help(sys.stderr)
+            return 2
+        from colonykit.cli._common import run_command
 
-    return run_command(args.func, args)
+        return run_command(args.func, args)
+    except KeyboardInterrupt:  # Ctrl-C while starting up: no traceback either
+        sys.stderr.write("interrupted (Ctrl-C)\n")
+        return 130
 
 
 def entry() -> None:  # pragma: no cover - console script shim

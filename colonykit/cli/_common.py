@@ -5,14 +5,21 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
+from colonykit._lazy import lazy_module
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+else:  # paging/channels print without importing pandas (start-up, issue 25)
+    np = lazy_module("numpy")
+    pd = lazy_module("pandas")
 
 
 def to_jsonable(obj: Any) -> Any:
@@ -21,25 +28,58 @@ def to_jsonable(obj: Any) -> Any:
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
         return [to_jsonable(v) for v in obj]
-    if isinstance(obj, pd.DataFrame):
-        return [to_jsonable(r) for r in obj.to_dict(orient="records")]
-    if isinstance(obj, pd.Series):
-        return to_jsonable(obj.to_dict())
-    if isinstance(obj, np.ndarray):
-        return [to_jsonable(v) for v in obj.tolist()]
-    if isinstance(obj, np.bool_):
-        return bool(obj)
-    if isinstance(obj, np.integer):
-        return int(obj)
-    if isinstance(obj, np.floating | float):
-        f = float(obj)
-        return None if math.isnan(f) or math.isinf(f) else f
+    if isinstance(obj, str | bool | int | None):
+        return obj
+    if isinstance(obj, float):
+        return None if math.isnan(obj) or math.isinf(obj) else obj
+    if "pandas" in sys.modules:  # a frame can only exist when pandas is loaded (never import it)
+        if isinstance(obj, pd.DataFrame):
+            return [to_jsonable(r) for r in obj.to_dict(orient="records")]
+        if isinstance(obj, pd.Series):
+            return to_jsonable(obj.to_dict())
+    if "numpy" in sys.modules:
+        if isinstance(obj, np.ndarray):
+            return [to_jsonable(v) for v in obj.tolist()]
+        if isinstance(obj, np.bool_):
+            return bool(obj)
+        if isinstance(obj, np.integer):
+            return int(obj)
+        if isinstance(obj, np.floating):
+            f = float(obj)
+            return None if math.isnan(f) or math.isinf(f) else f
     return obj
 
 
 def emit_json(obj: Any) -> None:
     """Print one JSON object on stdout."""
     sys.stdout.write(json.dumps(to_jsonable(obj), indent=2, sort_keys=False) + "\n")
+
+
+def emit_values(values: dict[str, Any], floatfmt: str = "{:,.2f}") -> None:
+    """Print ``name  value`` lines (a one-column table) without pandas.
+
+    Parameters
+    ----------
+    values : dict
+        Name -> value.
+    floatfmt : str
+        Format of floats.
+
+    Examples
+    --------
+    >>> emit_values({"paging_gib": 20.0, "rule": "velocity"})
+                  value
+    paging_gib    20.00
+    rule       velocity
+    """
+    shown = {
+        str(k): (floatfmt.format(v) if isinstance(v, float) else str(v)) for k, v in values.items()
+    }
+    kw = max((len(k) for k in shown), default=0)
+    vw = max([len("value"), *(len(v) for v in shown.values())])
+    lines = [" " * kw + " " + "value".rjust(vw)]
+    lines += [f"{k.ljust(kw)} {v.rjust(vw)}" for k, v in shown.items()]
+    sys.stdout.write("\n".join(lines) + "\n")
 
 
 def emit_table(frame: pd.DataFrame, floatfmt: str = "{:,.1f}") -> None:
@@ -121,6 +161,9 @@ def redact_secrets(obj: Any) -> Any:
     return obj
 
 
+#: Exit code after Ctrl-C (128 + SIGINT, the shell's convention).
+INTERRUPTED_EXIT = 130
+
 #: Longest error message printed (a hostile input must not flood the terminal).
 MAX_MESSAGE_CHARS: int = 20_000
 
@@ -149,6 +192,15 @@ def error_text(exc: BaseException) -> str | None:
         )
     elif isinstance(exc, OSError):
         text = f"{exc.strerror}: {exc.filename}" if exc.filename else (exc.strerror or str(exc))
+    elif (
+        isinstance(exc, EOFError)
+        or type(exc).__name__ in ("error", "BadGzipFile")
+        and (type(exc).__module__ in ("zlib", "gzip", "bz2", "lzma", "_lzma", "zipfile"))
+    ):
+        text = (
+            f"a compressed input is corrupt or truncated ({type(exc).__module__}."
+            f"{type(exc).__name__}: {exc}); check the file or unpack it first"
+        )
     elif isinstance(exc, OverflowError | RecursionError | MemoryError):
         text = f"input too large or too deeply nested to process ({type(exc).__name__}: {exc})"
     else:
@@ -172,6 +224,9 @@ def run_command(func: Callable[[argparse.Namespace], Any], args: argparse.Namesp
                     if issubclass(w.category, ColonykitWarning):
                         sys.stderr.write(f"warning: {w.message}\n")
         return code
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted (Ctrl-C); nothing was left half-written\n")
+        return INTERRUPTED_EXIT
     except Exception as exc:
         text = error_text(exc)
         if text is None:
@@ -216,4 +271,121 @@ def demand_in_unit(
         f" (capacity from {Path(side).name})" if side else ""
     )
     meta["unit"] = unit
+    return out
+
+
+def add_replace_edited(parser: argparse.ArgumentParser) -> None:
+    """Add ``--replace-edited`` (replace output files changed since colonykit wrote them)."""
+    parser.add_argument(
+        "--replace-edited",
+        action="store_true",
+        help="replace files of the output folder that were changed since colonykit wrote them "
+        "(a hand-edited plan.yaml); default: refuse, exit 2",
+    )
+
+
+def path_arg(text: str, flag: str) -> Path:
+    """An output path given on the command line; the empty string is refused (not the cwd).
+
+    Parameters
+    ----------
+    text : str
+        The option's value.
+    flag : str
+        The option, for the message.
+
+    Examples
+    --------
+    >>> path_arg("out", "--out")
+    PosixPath('out')
+    """
+    from colonykit.errors import InputError
+
+    if not text.strip():
+        msg = f"{flag} must name a file or folder (got an empty string)"
+        raise InputError(msg)
+    return Path(text)
+
+
+def _same_place(a: Path, b: Path) -> bool:
+    """True when ``a`` and ``b`` are the same file (hard links, symbolic links, ``./x``)."""
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def refuse_overwriting_inputs(outputs: dict[str, Path], inputs: dict[str, Path]) -> None:
+    """Refuse an output that is one of the inputs, or lies inside an input folder.
+
+    Parameters
+    ----------
+    outputs : dict of str to Path
+        Output option -> path (a file or an output folder).
+    inputs : dict of str to Path
+        What each input is -> its path (scenario, inventory, traces, …).
+
+    Raises
+    ------
+    InputError
+        Naming the option and the input it would replace.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()); _ = (d / "s.yaml").write_text("x")
+    >>> try:
+    ...     refuse_overwriting_inputs({"--out": d / "s.yaml"}, {"scenario": d / "s.yaml"})
+    ... except ValueError as e:
+    ...     print(str(e).replace(str(d), "D"))
+    --out D/s.yaml is the scenario D/s.yaml: refusing to overwrite an input; choose another name
+    """
+    from colonykit.errors import InputError
+
+    for flag, out in outputs.items():
+        out_abs = Path(os.path.abspath(out))
+        for what, src in inputs.items():
+            src_abs = Path(os.path.abspath(src))
+            if out_abs == src_abs or _same_place(out_abs, src_abs):
+                msg = (
+                    f"{flag} {out} is the {what} {src}: refusing to overwrite an input; "
+                    "choose another name"
+                )
+                raise InputError(msg)
+            if src_abs in out_abs.parents or (src_abs.is_dir() and _inside(out_abs, src_abs)):
+                msg = (
+                    f"{flag} {out} is inside the {what} folder {src}: refusing to write into an "
+                    "input folder; choose another place"
+                )
+                raise InputError(msg)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """True when ``path`` (resolved) lies below ``folder`` (resolved)."""
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def scenario_inputs(scenario: Any, path: str | Path) -> dict[str, Path]:
+    """The input files of a scenario: the scenario itself and the files it names.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The loaded scenario.
+    path : str or Path
+        The scenario file.
+    """
+    out: dict[str, Path] = {"scenario": Path(path)}
+    if scenario.inventory:
+        out["inventory"] = scenario.resolve(scenario.inventory)
+    if scenario.traces is not None:
+        out["traces"] = scenario.resolve(scenario.traces.path)
+        if scenario.traces.mapping:
+            out["trace mapping"] = scenario.resolve(scenario.traces.mapping)
+    if scenario.design.file:
+        out["designs file"] = scenario.resolve(scenario.design.file)
     return out

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-import pandas as pd
-
 from colonykit import channels, paging, reference
 from colonykit.cli._common import (
     add_format,
     count_arg,
     emit_json,
     emit_table,
+    emit_values,
     nonneg_float,
     pct_arg,
     positive_float,
@@ -20,11 +19,11 @@ from colonykit.cli._common import (
 
 
 def _rule_names() -> list[str]:
-    return list(paging.paging_rules().index)
+    return paging.rule_names()
 
 
 def _model_names() -> list[str]:
-    return [str(m) for m in reference.dasd_models().index]
+    return list(reference.bundled_rows("dasd_models", "model"))
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -157,7 +156,7 @@ def run_paging(args: argparse.Namespace) -> int:
             "source",
         )
     }
-    emit_table(pd.DataFrame({"value": pd.Series(rows, dtype=object)}), floatfmt="{:,.2f}")
+    emit_values(rows)
     return 0
 
 
@@ -167,6 +166,5 @@ def run_channels(args: argparse.Namespace) -> int:
     if args.format == "json":
         emit_json(result.to_dict())
         return 0
-    d = result.to_dict()
-    emit_table(pd.DataFrame({"value": pd.Series(d, dtype=object)}), floatfmt="{:,.2f}")
+    emit_values(result.to_dict())
     return 0

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
 from colonykit import packing, staggering
 from colonykit._atomic import atomic_write_text
+from colonykit._cells import csv_safe_frame
+from colonykit._inputs import refuse_special
 from colonykit.cli._common import (
     add_format,
     demand_in_unit,
     emit_json,
     emit_table,
+    path_arg,
     pct_arg,
     positive_float,
+    refuse_overwriting_inputs,
 )
-from colonykit.errors import InputError
+from colonykit.errors import ColonykitWarning, InputError
 from colonykit.units import DEMAND_UNITS
 
 
@@ -127,6 +132,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _read(args: argparse.Namespace) -> pd.DataFrame:
     from colonykit.ingest import read_traces  # built with the trace readers (issue 3 part 1)
 
+    refuse_special(args.traces, "traces")
     demand, meta = read_traces(args.traces, interval=args.interval, unit=args.unit, convert=False)
     return demand_in_unit(demand, meta, args.unit)
 
@@ -178,6 +184,19 @@ def run_pack(args: argparse.Namespace) -> int:
 
 def run_stagger(args: argparse.Namespace) -> int:
     """Handler of ``colonykit stagger``."""
+    output = path_arg(args.output, "--output") if args.output is not None else None
+    if output is not None:
+        inputs = {"traces": Path(args.traces)}
+        if args.windows:
+            inputs["--windows"] = Path(args.windows)
+        refuse_overwriting_inputs({"--output": output}, inputs)
+    if args.windows and (args.earliest or args.latest or args.period != "1D"):
+        warnings.warn(
+            "--period, --earliest and --latest apply to detected spikes only; with --windows "
+            "they are ignored",
+            ColonykitWarning,
+            stacklevel=1,
+        )
     demand = _read(args)
     if args.windows:
         try:
@@ -192,8 +211,8 @@ def run_stagger(args: argparse.Namespace) -> int:
             demand, period, earliest=_time_arg(args.earliest), latest=_time_arg(args.latest)
         )
     result = staggering.stagger(demand, windows, method=args.method)
-    if args.output:
-        atomic_write_text(Path(args.output), result.shifted.to_csv())
+    if output is not None:
+        atomic_write_text(output, csv_safe_frame(result.shifted).to_csv())
     if args.format == "json":
         emit_json(result.to_dict())
         return 0

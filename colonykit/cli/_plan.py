@@ -17,20 +17,25 @@ from pathlib import Path
 
 from colonykit import designs, export, plan, render
 from colonykit._atomic import atomic_write_tree
+from colonykit._inputs import refuse_special
 from colonykit._yaml import read_text
 from colonykit.cli._common import (
     add_format,
+    add_replace_edited,
     count_arg,
     emit_json,
     emit_table,
     load_scenario,
+    path_arg,
     redact_secrets,
+    refuse_overwriting_inputs,
+    scenario_inputs,
 )
 from colonykit.errors import InputError
 
 
 def _out_dir(text: str) -> Path:
-    p = Path(text)
+    p = path_arg(text, "--out")
     if p.exists() and not p.is_dir():
         msg = f"--out must be a folder, but {p} is a file"
         raise InputError(msg)
@@ -80,6 +85,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="renderers to run (repeatable; default: all that apply to the platform)",
     )
+    add_replace_edited(p)
     add_format(p)
     p.set_defaults(func=run_plan)
 
@@ -105,6 +111,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="render even when the plan has error findings (default: refuse, exit 1)",
     )
+    add_replace_edited(r)
     r.set_defaults(func=run_render)
 
 
@@ -132,8 +139,12 @@ def run_designs(args: argparse.Namespace) -> int:
 def run_plan(args: argparse.Namespace) -> int:
     """Handler of ``colonykit plan``."""
     out = _out_dir(args.out)
-    result = plan.build_plan(load_scenario(args.scenario))
-    written = export.write_plan(result.plan, out, targets=args.target)
+    scenario = load_scenario(args.scenario)
+    refuse_overwriting_inputs({"--out": out}, scenario_inputs(scenario, args.scenario))
+    result = plan.build_plan(scenario)
+    written = export.write_plan(
+        result.plan, out, targets=args.target, replace_changed=args.replace_edited
+    )
     rel = [str(pth.relative_to(out)) for pth in written]
     if args.format == "json":
         emit_json(
@@ -158,6 +169,7 @@ def run_schema(args: argparse.Namespace) -> int:
 def run_validate(args: argparse.Namespace) -> int:
     """Handler of ``colonykit validate``: every problem by path, exit 2 if invalid."""
     path = Path(args.plan)
+    refuse_special(path, "plan")
     if not path.is_file():
         msg = f"plan file not found: {path}"
         raise InputError(msg)
@@ -194,6 +206,12 @@ def run_render(args: argparse.Namespace) -> int:
         )
         return 1
     files = render.render(doc, args.target)
-    written = atomic_write_tree(out / args.target, files, secrets=export.plan_secrets(doc))
+    refuse_overwriting_inputs({"--out": out}, {"plan": Path(args.plan)})
+    written = atomic_write_tree(
+        out / args.target,
+        files,
+        secrets=export.plan_secrets(doc),
+        replace_changed=args.replace_edited,
+    )
     print(json.dumps([str(p.relative_to(out)) for p in written], indent=2))
     return 1 if errors else 0

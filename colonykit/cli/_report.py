@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
 
-from colonykit.errors import InputError
+from colonykit.cli._common import path_arg
+from colonykit.errors import ColonykitWarning, InputError
 
 
 def _file_arg(out: str | None, flag: str) -> Path | None:
     if out is None:
         return None
-    p = Path(out)
+    p = path_arg(out, flag)
     if p.is_dir():
         msg = f"{flag} must be a file name, but {p} is a folder"
         raise InputError(msg)
@@ -73,12 +75,28 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Handler of ``colonykit report``; exit 0 when written (findings are in the report)."""
     from colonykit import plan, report
-    from colonykit.cli._common import load_scenario
+    from colonykit.cli._common import (
+        load_scenario,
+        refuse_overwriting_inputs,
+        scenario_inputs,
+    )
 
     out = _file_arg(args.out, "--out")
     pdf = _file_arg(args.pdf, "--pdf")
     xlsx = _file_arg(args.xlsx, "--xlsx")
-    result = plan.build_plan(load_scenario(args.scenario))
+    if args.image_format != "png" and not args.images:
+        warnings.warn(
+            "--image-format applies to --images only; no images are written",
+            ColonykitWarning,
+            stacklevel=1,
+        )
+    scenario = load_scenario(args.scenario)
+    outs = {"--out": out, "--pdf": pdf, "--xlsx": xlsx}
+    given = {flag: p for flag, p in outs.items() if p is not None}
+    if args.images:
+        given["--images"] = path_arg(args.images, "--images")
+    refuse_overwriting_inputs(given, scenario_inputs(scenario, args.scenario))
+    result = plan.build_plan(scenario)
     info = report.document_info(
         result, customer=args.customer, project=args.project, author=args.author, date=args.date
     )
@@ -94,9 +112,9 @@ def run(args: argparse.Namespace) -> int:
         images = report.write_images(result, args.images, fmt=args.image_format)
         sys.stdout.write(f"wrote {len(images)} images to {args.images}\n")
     errors = sum(f.severity == "error" for f in result.plan.findings)
-    warnings = len(result.plan.findings) - errors
+    n_warn = len(result.plan.findings) - errors
     sys.stdout.write(
         f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB; findings: {errors} error(s), "
-        f"{warnings} warning(s))\n"
+        f"{n_warn} warning(s))\n"
     )
     return 0

@@ -8,10 +8,19 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import Any
 
-from colonykit.cli._common import add_format, emit_json, load_scenario, to_jsonable
+from colonykit._cells import csv_safe_frame
+from colonykit.cli._common import (
+    add_format,
+    add_replace_edited,
+    emit_json,
+    load_scenario,
+    path_arg,
+    refuse_overwriting_inputs,
+    scenario_inputs,
+    to_jsonable,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,6 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("scenario", help="scenario YAML (see data/examples/scenario.yaml)")
     p.add_argument("--out", default="out", help="output folder (default: out)")
     p.add_argument("--no-report", action="store_true", help="skip the HTML report")
+    add_replace_edited(p)
     add_format(p)
     p.set_defaults(func=run)
 
@@ -40,7 +50,7 @@ def _evidence_files(result: Any) -> dict[str, str]:
     if ws is not None and hasattr(ws, "to_dict"):
         files["whitespace.json"] = json.dumps(to_jsonable(ws.to_dict()), indent=2) + "\n"
     findings = result.findings_frame()
-    files["findings.csv"] = findings.to_csv(index=False)
+    files["findings.csv"] = csv_safe_frame(findings).to_csv(index=False)  # OWASP CSV injection
     return files
 
 
@@ -48,15 +58,18 @@ def run(args: argparse.Namespace) -> int:
     """Handler of ``colonykit run``."""
     from colonykit import export, plan
 
-    out = Path(args.out)
+    out = path_arg(args.out, "--out")
     scenario = load_scenario(args.scenario)
+    refuse_overwriting_inputs({"--out": out}, scenario_inputs(scenario, args.scenario))
     result = plan.build_plan(scenario)
     extra = _evidence_files(result)
     if not args.no_report:
         from colonykit import report
 
         extra["report.html"] = report.build_report(result)
-    written = export.write_plan(result.plan, out, extra=extra)  # one unit: plan, render/, evidence
+    written = export.write_plan(
+        result.plan, out, extra=extra, replace_changed=args.replace_edited
+    )  # one unit: plan, render/, evidence
     files = sorted(str(p) for p in written)
     if args.format == "json":
         emit_json(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 
 from colonykit import reference, sizing
 from colonykit.cli._common import add_format, emit_json, emit_table, pct_arg
+from colonykit.errors import ColonykitWarning
 from colonykit.ingest import read_inventory
 
 
@@ -19,6 +21,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "utilization × capacity × WLF, as a low/typical/high range.",
     )
     p.add_argument("inventory", help="inventory CSV or Excel file")
+    p.add_argument(
+        "--sheet",
+        default=None,
+        metavar="NAME",
+        help="Excel sheet of the inventory (default: the one sheet with a 'server' column)",
+    )
     p.add_argument(
         "--target",
         required=True,
@@ -112,7 +120,32 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Handler of ``colonykit size``."""
     classes = reference.workload_classes(args.workload_classes) if args.workload_classes else None
-    inv, meta = read_inventory(args.inventory, workload_table=classes)
+    if not args.traces:
+        ignored = [
+            flag
+            for flag, value, default in (
+                ("--mapping", args.mapping, None),
+                ("--align", args.align, "absolute"),
+                ("--fold-statistic", args.fold_statistic, "max"),
+                ("--statistic", args.statistic, "peak"),
+                ("--start", args.start, None),
+            )
+            if value != default
+        ]
+        if ignored:
+            msg = f"{', '.join(ignored)} appl(y/ies) to --traces only; not given, so ignored"
+            warnings.warn(msg, ColonykitWarning, stacklevel=1)
+    sheet = args.sheet
+    if sheet is not None and not str(args.inventory).lower().endswith((".xlsx", ".xlsm")):
+        warnings.warn(
+            f"--sheet applies to Excel workbooks only; {args.inventory} is read as CSV",
+            ColonykitWarning,
+            stacklevel=1,
+        )
+        sheet = None
+    elif sheet is not None and sheet.isdigit():
+        sheet = int(sheet)
+    inv, meta = read_inventory(args.inventory, sheet=sheet, workload_table=classes)
     for note in meta.get("conversions", []):  # what the reader converted (units, spellings)
         sys.stderr.write(f"note: {note}\n")
     procs = reference.processors(args.processors) if args.processors else None

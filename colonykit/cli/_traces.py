@@ -7,6 +7,7 @@ import argparse
 import pandas as pd
 
 from colonykit import sizing, whitespace
+from colonykit._inputs import refuse_special
 from colonykit.cli._common import (
     add_format,
     demand_in_unit,
@@ -108,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
     if args.headroom_pct is not None and args.headroom_pct >= 100:
         msg = f"'--headroom-pct' must be in 0..100 (exclusive of 100) (got {args.headroom_pct})"
         raise InputError(msg)
+    refuse_special(args.traces, "traces")
     frame, meta = read_traces(
         args.traces,
         interval=args.interval,

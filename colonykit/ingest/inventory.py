@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import math
 import warnings
+import zlib
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from colonykit._inputs import refuse_special
 from colonykit._optional import require
 from colonykit.errors import ColonykitWarning, InputError, must_be, short_repr
 from colonykit.frames import (  # noqa: F401 - re-exported: the canonical frame is defined there
@@ -73,6 +75,7 @@ def read_inventory(
     26
     """
     p = Path(path)
+    refuse_special(p, "inventory")
     if not p.exists():
         msg = f"inventory file not found: {p}"
         raise InputError(msg)
@@ -176,6 +179,9 @@ def _read_csv(p: Path) -> pd.DataFrame:
     except OSError as exc:
         msg = f"cannot read inventory {p}: {exc.strerror or exc}"
         raise InputError(msg) from exc
+    except (EOFError, zlib.error) as exc:  # a truncated or corrupt .gz/.bz2/.xz
+        msg = f"cannot read inventory {p}: the compressed file is corrupt or truncated ({exc})"
+        raise InputError(msg) from exc
     return _header_first(grid, p.name)
 
 
@@ -226,4 +232,42 @@ def _read_excel(p: Path, sheet: str | int | None, notes: list[str]) -> tuple[pd.
                 raise InputError(msg)
             chosen = sheet if isinstance(sheet, str) else names[sheet]
             grid = pd.read_excel(book, sheet_name=chosen, header=None, dtype=object)
+    hidden = _hidden_parts(p, chosen, names)
+    if hidden:
+        notes.extend(hidden)
+        warnings.warn(f"{p.name}: {'; '.join(hidden)}", ColonykitWarning, stacklevel=3)
     return _header_first(grid, f"{p.name} sheet {chosen!r}"), chosen
+
+
+def _hidden_parts(p: Path, chosen: str, names: list[str]) -> list[str]:
+    """Sentences about hidden sheets, rows and columns of a workbook (they are read all the same)."""
+    openpyxl = require("openpyxl", extra="excel", purpose="reading .xlsx inventories")
+    try:
+        book = openpyxl.load_workbook(p, read_only=False, data_only=True)
+    except Exception:
+        return []
+    out: list[str] = []
+    try:
+        hidden_sheets = [n for n in names if book[n].sheet_state != "visible"]
+        if chosen in hidden_sheets:
+            out.append(
+                f"sheet {chosen!r} is hidden in Excel but was read (choose another with --sheet)"
+            )
+        elif hidden_sheets:
+            out.append(f"hidden sheet(s) {hidden_sheets} not read")
+        ws = book[chosen]
+        rows = sorted(i for i, d in ws.row_dimensions.items() if d.hidden and i <= ws.max_row)
+        if rows:
+            shown = ", ".join(str(r) for r in rows[:10]) + (" …" if len(rows) > 10 else "")
+            out.append(
+                f"{len(rows)} row(s) of sheet {chosen!r} are hidden in Excel but were read "
+                f"(rows {shown}); delete them if they are not servers"
+            )
+        cols = sorted(k for k, d in ws.column_dimensions.items() if d.hidden)
+        if cols:
+            out.append(
+                f"column(s) {cols[:10]} of sheet {chosen!r} are hidden in Excel but were read"
+            )
+    finally:
+        book.close()
+    return out

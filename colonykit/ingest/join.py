@@ -488,7 +488,8 @@ def join_traces(
         frame.attrs["unit"] = unit
     maps = read_mapping(mapping) if isinstance(mapping, str | Path) else (mapping or {})
     assignment = match_series(inventory, aliases, maps, where)
-    used = [c for c in frame.columns if c in set(assignment["series"])]
+    series = set(assignment["series"])  # once, not per column
+    used = [c for c in frame.columns if c in series]
     if not used:
         msg = (
             f"{where}: no trace matches an inventory server (series e.g. "
@@ -517,7 +518,8 @@ def join_traces(
         notes.append(
             f"No trace for {', '.join(unmatched[:10])}: sized from util_peak_pct as a flat series."
         )
-    unused = [str(c) for c in frame.columns if c not in set(used)]
+    used_set = set(used)
+    unused = [str(c) for c in frame.columns if c not in used_set]
     return TraceJoin(
         frame=aligned,
         assignment=assignment,

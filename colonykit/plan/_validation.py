@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -42,8 +43,46 @@ def _all_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     return list(getattr(current, "model_fields", {}))
 
 
-def validation_problems(exc: ValidationError, where: str, model: type[BaseModel]) -> list[str]:
+#: Keys whose values are secrets: never shown in a message (a rejected password is not echoed).
+SECRET_KEYS = frozenset({"password"})
+
+#: Typed scalars of the YAML text (:func:`colonykit._yaml.typed_scalars`), by path.
+Typed = Mapping[tuple[str | int, ...], tuple[str, str]]
+
+
+def _typed_at(loc: tuple[Any, ...], typed: Typed | None) -> tuple[str, str] | None:
+    """How YAML read the value at ``loc`` (or a parent of it: union errors add a type tag)."""
+    if not typed:
+        return None
+    for k in range(len(loc), 0, -1):
+        hit = typed.get(tuple(loc[:k]))
+        if hit is not None:
+            return hit
+    return None
+
+
+def validation_problems(
+    exc: ValidationError,
+    where: str,
+    model: type[BaseModel],
+    typed: Typed | None = None,
+) -> list[str]:
     """Turn a pydantic error into colonykit problem lines naming the YAML path.
+
+    A secret (a ``password``) is never echoed; a value that YAML 1.1 read as a number,
+    boolean, date or null (``typed``, from :func:`colonykit._yaml.typed_scalars`) gets the
+    sentence that says so and how to quote it.
+
+    Parameters
+    ----------
+    exc : pydantic.ValidationError
+        The error.
+    where : str
+        The file, for the messages.
+    model : type of BaseModel
+        The model validated (for "did you mean" hints).
+    typed : mapping, optional
+        Unquoted YAML scalars that were not read as text, by path.
 
     Examples
     --------
@@ -72,5 +111,15 @@ def validation_problems(exc: ValidationError, where: str, model: type[BaseModel]
             problems.append(f"'{path}' must be given (required key is missing) at {where}")
             continue
         got = err.get("input")
-        problems.append(must_be(path, msg, got, where))
+        if any(str(p) in SECRET_KEYS for p in loc):
+            got = "<redacted>"
+        line = must_be(path, msg, got, where)
+        hit = _typed_at(loc, typed)
+        if hit is not None and not any(str(p) in SECRET_KEYS for p in loc):
+            from colonykit._yaml import quote_hint
+
+            line += f" ({quote_hint(*hit)})"
+        elif hit is not None:
+            line += " (YAML 1.1 read the unquoted value as a number or boolean; write it in quotes)"
+        problems.append(line)
     return problems

@@ -29,11 +29,12 @@ from colonykit import (
     storage,
     whitespace,
 )
+from colonykit._inputs import refuse_special
 from colonykit.errors import InputError, must_be, raise_problems
 from colonykit.plan import business, layout, placement
 from colonykit.plan import evidence as ev
 from colonykit.plan._validation import validation_problems
-from colonykit.plan.checks import channel_busy, check_plan
+from colonykit.plan.checks import anti_affinity_findings, channel_busy, check_plan
 from colonykit.plan.document import (
     Assumption,
     Capacity,
@@ -205,6 +206,7 @@ def guest_rows(scen: Scenario, inv: pd.DataFrame, sizing_res: Any) -> pd.DataFra
         )
     rep = inv.loc[inv.index.repeat(inv["count"].astype(int))].reset_index(drop=True)
     rep["k"] = rep.groupby("server").cumcount() + 1
+    line = np.arange(2, len(inv) + 2).repeat(inv["count"].astype(int).to_numpy())  # header: line 1
     mem = np.ceil(rep["memory_mib"].to_numpy(dtype=float) * frac)
     mips = servers.loc[rep["server"], f"mips_{bound}"].to_numpy(dtype=float)
     vcpus = np.maximum(1, np.ceil(np.round(mips / engine, 9)))
@@ -215,6 +217,7 @@ def guest_rows(scen: Scenario, inv: pd.DataFrame, sizing_res: Any) -> pd.DataFra
         {
             "server": rep["server"].astype(str),
             "k": rep["k"],
+            "line": line,
             "role": rep["role"].astype(str),
             "workload_class": rep["workload_class"].astype(str),
             "memory_mib": mem,
@@ -343,6 +346,7 @@ def _measure(scen: Scenario, inv: pd.DataFrame, sizing_res: Any, traces: Any) ->
 
         t = scen.traces
         assert t is not None
+        refuse_special(scen.resolve(t.path), "traces")
         traces = join_traces(
             inv,
             scen.resolve(t.path),
@@ -486,9 +490,15 @@ def _guests(
                 where,
             )
         )
+    names = layout.guest_names(
+        rows["server"].astype(str).tolist(),
+        rows["k"].astype(int).tolist(),
+        rows["line"].astype(int).tolist() if "line" in rows else list(range(2, n_guests + 2)),
+        Path(scen.inventory).name if scen.inventory else "inventory",
+    )
     guests: list[Guest] = []
     for gi, r in enumerate(rows.itertuples(index=False)):
-        name = layout.guest_name(r.server, r.k)
+        name = names[gi]
         stor = layout.guest_storage(design, scen, gi, name, image_of, md, int(image_mib[gi]))
         zvm, xen, nic = layout.guest_platform(design, scen, gi, stor, net, width)
         peak = getattr(r, "peak_mips", None)
@@ -656,12 +666,15 @@ def _build(
     app = _application_disk(scen, design, inv)
     guests, (net, images, image_of), md = _guests(scen, design, rows, app)
     notes = _HostEvidence()
+    members: list[list[Guest]] = [[] for _ in range(place.hosts)]
+    for g, p in zip(guests, place.host_of, strict=True):  # grouped once, in guest order
+        members[int(p)].append(g)
     hosts = [
         _host(
             scen,
             design,
             hi,
-            [g for g, p in zip(guests, place.host_of, strict=True) if p == hi],
+            members[hi],
             len(guests),
             {
                 "cpus": place.cpus[hi],
@@ -709,7 +722,11 @@ def _build(
             assumptions=assumptions,
         ),
     )
-    plan_doc.findings = check_plan(plan_doc)
+    plan_doc.findings = sorted(
+        check_plan(plan_doc)
+        + anti_affinity_findings(plan_doc, [(p[0], p[1]) for p in scen.guests.anti_affinity]),
+        key=lambda f: (f.code, f.path, f.message),
+    )
     bcase = business.plan_business_case(scen, inv, plan_doc)
     if bcase is not None:
         plan_doc.business_case = business.business_case_document(bcase)

@@ -181,6 +181,34 @@ def libvirt_losses(plan: ColonyPlan) -> list[Loss]:
     return out
 
 
+def by_subject(items: list[Loss]) -> dict[str, list[Loss]]:
+    """The losses of each subject, each list with the plan-wide (``*``) ones, in the given order.
+
+    Grouped once, so a renderer looks its guest up instead of scanning every loss for every
+    guest (linear plans, issue 25).  A subject without losses of its own is not a key: use
+    ``grouped.get(name, grouped.get("*", []))``.
+
+    Parameters
+    ----------
+    items : list of Loss
+        Losses of one target (:func:`feilong_losses`, :func:`libvirt_losses`).
+
+    Examples
+    --------
+    >>> g = by_subject([Loss("t", "a", "1"), Loss("t", "*", "2"), Loss("t", "a", "3")])
+    >>> [ls.what for ls in g["a"]], [ls.what for ls in g.get("b", g.get("*", []))]
+    (['1', '2', '3'], ['2'])
+    """
+    index: dict[str, list[int]] = {}
+    for i, ls in enumerate(items):
+        index.setdefault(ls.subject, []).append(i)
+    star = index.get("*", [])
+    return {
+        subject: [items[i] for i in (sorted(ix + star) if subject != "*" and star else ix)]
+        for subject, ix in index.items()
+    }
+
+
 def losses(plan: ColonyPlan, targets: list[str]) -> list[Loss]:
     """What each of ``targets`` cannot carry: ``Loss(target, guest or host, what)``.
 

@@ -26,11 +26,20 @@ CK018   error     Xen domUs plus dom0 exceed the host's memory (RHEL 5 Xen: no m
 CK019   warning   a provisioning target cannot carry part of the plan (:mod:`colonykit.plan.carry`)
 CK020   error     the LPAR's VDISKs exceed the installation's SET VDISK SYSLIM (``target.vdisk_syslim_blocks``)
 CK021   error     the LPAR's T-disks exceed its TDISK space (``target.tdisk_space_cyl``)
+CK030   error     two NICs have the same MAC address
+CK031   error     two NICs have the same IP address
+CK032   error     a NIC's IP address is outside its network, or is the network's own or broadcast address
+CK033   error     a NIC (of a guest or a directory profile) is on a network the plan does not have
+CK034   error     two shared images or two networks have the same id
+CK035   error     two hosts have the same id, or ids that collide as Ansible groups or as file
+                  names on a case-insensitive file system
+CK036   error     an ``anti_affinity`` pair of the scenario has guests on the same host
 ======  ========  ==========================================================
 """
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import re
 from collections import Counter
@@ -40,6 +49,7 @@ import numpy as np
 
 from colonykit import channels, memory, paging, reference, storage
 from colonykit import machine_limits as limits
+from colonykit.patterns import ansible_group
 from colonykit.plan import carry
 from colonykit.plan import evidence as _evidence
 from colonykit.plan.document import (
@@ -395,6 +405,195 @@ def _duplicate_checks(userids: Counter[str], names: Counter[str]) -> list[Findin
     return out
 
 
+def _repeated(items: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """Keys given more than once, each with the paths that give it (in plan order)."""
+    where: dict[str, list[str]] = {}
+    for key, path in items:
+        where.setdefault(key, []).append(path)
+    return {k: v for k, v in where.items() if len(v) > 1}
+
+
+def _network_checks(plan: ColonyPlan) -> list[Finding]:
+    """CK030 duplicate MACs, CK031 duplicate IPs, CK032 IPs outside/at the edge of their network,
+    CK033 NICs on unknown networks."""
+    out: list[Finding] = []
+    nets: dict[str, ipaddress.IPv4Network | ipaddress.IPv6Network | None] = {}
+    for n in plan.networks:
+        try:
+            nets.setdefault(n.id, ipaddress.ip_network(n.cidr, strict=False) if n.cidr else None)
+        except ValueError:
+            nets.setdefault(n.id, None)
+    macs: list[tuple[str, str]] = []
+    ips: list[tuple[str, str]] = []
+    for hi, host in enumerate(plan.hosts):
+        for pi, pr in enumerate(host.profiles):
+            for ni, nic in enumerate(pr.nics):
+                if nic.network not in nets:
+                    out.append(
+                        _finding(
+                            "CK033",
+                            "error",
+                            f"profile {pr.name}: NICDEF {nic.vdev} on unknown network "
+                            f"{nic.network!r} (networks: {sorted(nets)})",
+                            f"hosts[{hi}].profiles[{pi}].nics[{ni}]",
+                        )
+                    )
+        for gi, g in enumerate(host.guests):
+            for ni, nic in enumerate(g.network):
+                np_ = f"hosts[{hi}].guests[{gi}].network[{ni}]"
+                if nic.network not in nets:
+                    out.append(
+                        _finding(
+                            "CK033",
+                            "error",
+                            f"guest {g.name}: NIC on unknown network {nic.network!r} "
+                            f"(networks: {sorted(nets)})",
+                            np_,
+                        )
+                    )
+                if nic.mac:
+                    macs.append((nic.mac.lower().replace("-", ":"), np_))
+                if not nic.ip:
+                    continue
+                try:
+                    itf = ipaddress.ip_interface(nic.ip)
+                except ValueError:
+                    continue  # the pattern check reports it
+                ips.append((str(itf.ip), np_))
+                net = nets.get(nic.network)
+                if net is None or net.version != itf.version:
+                    continue
+                edge = net.prefixlen < net.max_prefixlen - 1 and itf.ip in (
+                    net.network_address,
+                    net.broadcast_address,
+                )
+                if itf.ip not in net or edge:
+                    what = (
+                        "outside network"
+                        if itf.ip not in net
+                        else (
+                            "the network address of"
+                            if itf.ip == net.network_address
+                            else "the broadcast address of"
+                        )
+                    )
+                    out.append(
+                        _finding(
+                            "CK032",
+                            "error",
+                            f"guest {g.name}: IP address {itf.ip} is {what} {nic.network} ({net})",
+                            f"{np_}.ip",
+                        )
+                    )
+    for code, kind, items in (("CK030", "MAC address", macs), ("CK031", "IP address", ips)):
+        for key, paths in sorted(_repeated(items).items()):
+            out.append(
+                _finding(
+                    code,
+                    "error",
+                    f"{kind} {key} is given to {len(paths)} NICs ({', '.join(paths[:5])}"
+                    f"{' …' if len(paths) > 5 else ''})",
+                    paths[1],
+                )
+            )
+    return out
+
+
+def _identity_checks(plan: ColonyPlan) -> list[Finding]:
+    """CK034 duplicate image / network ids; CK035 host ids equal or colliding as Ansible groups
+    or as file names on a case-insensitive file system."""
+    out: list[Finding] = []
+    for kind, items in (
+        ("image", [(im.id, f"images[{i}]") for i, im in enumerate(plan.images)]),
+        ("network", [(n.id, f"networks[{i}]") for i, n in enumerate(plan.networks)]),
+    ):
+        for key, paths in sorted(_repeated(items).items()):
+            out.append(
+                _finding(
+                    "CK034",
+                    "error",
+                    f"{kind} id {key} is given {len(paths)} times ({', '.join(paths)})",
+                    paths[1],
+                )
+            )
+    ids = [(h.id, f"hosts[{i}]") for i, h in enumerate(plan.hosts)]
+    roles = {f"role_{ansible_group(g.tags['role'])}" for _h, g in plan.guests() if "role" in g.tags}
+    reported: set[str] = set()
+    for how, key_of in (
+        ("the same host id", lambda t: t),
+        ("the same file name on a case-insensitive file system", str.lower),
+        ("the same Ansible group", ansible_group),
+    ):
+        for key, paths in sorted(_repeated([(key_of(i), p) for i, p in ids]).items()):
+            if paths[1] in reported:
+                continue
+            reported.add(paths[1])
+            names = [plan.hosts[int(p[6:-1])].id for p in paths]
+            out.append(
+                _finding(
+                    "CK035",
+                    "error",
+                    f"hosts {names} have {how} ({key!r}); give each host an id of its own",
+                    paths[1],
+                )
+            )
+    for i, h in enumerate(plan.hosts):
+        if ansible_group(h.id) in roles:
+            out.append(
+                _finding(
+                    "CK035",
+                    "error",
+                    f"host {h.id} has the Ansible group name {ansible_group(h.id)!r} of a guest role",
+                    f"hosts[{i}]",
+                )
+            )
+    return out
+
+
+def anti_affinity_findings(
+    plan: ColonyPlan, pairs: list[tuple[str, str]], source: str = "guests.anti_affinity"
+) -> list[Finding]:
+    """CK036: ``anti_affinity`` pairs (inventory servers) with guests on the same host.
+
+    Parameters
+    ----------
+    plan : ColonyPlan
+        The plan.
+    pairs : list of (str, str)
+        Server pairs whose guests must be on different hosts (the scenario's
+        ``guests.anti_affinity``); a server paired with itself spreads its own instances.
+    source : str, default 'guests.anti_affinity'
+        Where the pairs come from, for the message.
+
+    Examples
+    --------
+    >>> from colonykit.plan import build_plan
+    >>> p = build_plan("data/examples/scenario.yaml").plan
+    >>> [f.code for f in anti_affinity_findings(p, [("file", "dns")])]
+    ['CK036']
+    """
+    hosts_of: dict[str, list[tuple[str, str]]] = {}
+    for h in plan.hosts:
+        for g in h.guests:
+            hosts_of.setdefault(g.source_server, []).append((h.id, g.name))
+    out: list[Finding] = []
+    for i, (a, b) in enumerate(pairs):
+        ga, gb = hosts_of.get(a, []), hosts_of.get(b, [])
+        clash = sorted({(ha, na, nb) for ha, na in ga for hb, nb in gb if ha == hb and na != nb})
+        if clash:
+            h, na, nb = clash[0]
+            out.append(
+                _finding(
+                    "CK036",
+                    "error",
+                    f"anti-affinity pair [{a}, {b}]: guests {na} and {nb} are both on host {h}"
+                    f"{f' ({len(clash)} such pairs)' if len(clash) > 1 else ''}",
+                    f"{source}[{i}]",
+                )
+            )
+    return out
+
+
 def _evidence_checks(plan: ColonyPlan) -> list[Finding]:
     """CK012 for evidence not evaluated; CK015 for servers sized without a trace of their own."""
     out: list[Finding] = []
@@ -516,4 +715,6 @@ def check_plan(plan: ColonyPlan, *, vdisk_max_blocks: int | None = None) -> list
     out += _evidence_checks(plan)
     out += _machine_checks(plan)
     out += _carry_checks(plan)
+    out += _network_checks(plan)
+    out += _identity_checks(plan)
     return sorted(out, key=lambda f: (f.code, f.path, f.message))

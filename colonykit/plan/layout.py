@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from colonykit import reference, storage
-from colonykit.errors import InputError, must_be
+from colonykit.errors import InputError, must_be, raise_problems
 from colonykit.plan.document import (
     GuestNic,
     Image,
@@ -115,8 +115,32 @@ class MinidiskLayout:
         return self.volsers[int(self.volume[k])], int(self.start_cyl[k])
 
 
-def volsers(prefix: str, n: int) -> list[str]:
-    """``n`` volume serials ``prefix`` + zero-padded number, 6 characters each.
+_BASE36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def volser_capacity(prefix: str) -> int:
+    """How many distinct 6-character volume serials :func:`volsers` makes after ``prefix``.
+
+    Parameters
+    ----------
+    prefix : str
+        Volume serial prefix.
+
+    Examples
+    --------
+    >>> volser_capacity("LX"), volser_capacity("BASE")
+    (1679615, 1295)
+    """
+    return 36 ** (6 - len(prefix)) - 1
+
+
+def volsers(prefix: str, n: int, where: str = "scenario") -> list[str]:
+    """``n`` volume serials of 6 characters: ``prefix`` + a counter.
+
+    The counter is decimal and zero-padded while it fits (``LX0001`` … ``LX9999``), then
+    goes on in base 36 through the serials that hold a letter (``LX000A``, ``LX000B`` …),
+    so the serials stay unique and 6 characters long up to :func:`volser_capacity`
+    (1,679,615 with a 2-character prefix); only past that is the request refused.
 
     Parameters
     ----------
@@ -124,9 +148,40 @@ def volsers(prefix: str, n: int) -> list[str]:
         Volume serial prefix.
     n : int
         Number of serials.
+    where : str, default 'scenario'
+        Source of the prefix, for the message.
+
+    Examples
+    --------
+    >>> volsers("LX", 2)
+    ['LX0001', 'LX0002']
+    >>> volsers("LX", 10_001)[-3:]
+    ['LX9999', 'LX000A', 'LX000B']
     """
     width = 6 - len(prefix)
-    return [f"{prefix}{i + 1:0{width}d}" for i in range(n)]
+    if n > volser_capacity(prefix):
+        raise InputError(
+            must_be(
+                "storage.volser_prefix",
+                f"short enough for {n:,} volumes (a {len(prefix)}-character prefix leaves "
+                f"{volser_capacity(prefix):,} 6-character serials)",
+                prefix,
+                where,
+            )
+        )
+    decimal = min(n, 10**width - 1)
+    out = [f"{prefix}{i + 1:0{width}d}" for i in range(decimal)]
+    i = 0
+    while len(out) < n:
+        i += 1
+        digits, k = [], i
+        for _ in range(width):
+            k, r = divmod(k, 36)
+            digits.append(_BASE36[r])
+        text = "".join(reversed(digits))
+        if not text.isdigit():  # the all-digit ones are the decimal serials above
+            out.append(prefix + text)
+    return out
 
 
 def guest_name(server: str, k: int) -> str:
@@ -140,6 +195,72 @@ def guest_name(server: str, k: int) -> str:
         1-based instance (of a row with ``count > 1``).
     """
     return re.sub(r"[^a-z0-9-]", "-", f"{server}-{int(k):02d}".lower()).strip("-")
+
+
+#: Longest guest name (a host-name label, RFC 1123: 63 characters; the plan's GuestName pattern).
+MAX_GUEST_NAME = 63
+
+
+def guest_names(
+    servers: list[str], ks: list[int], lines: list[int], where: str = "inventory"
+) -> list[str]:
+    """The guest name of every guest (:func:`guest_name`), refused when two servers collide.
+
+    Distinct inventory names can normalise to the same guest name (``Web_1`` and ``web-1``
+    both give ``web-1-01``); both inventory lines are named and nothing is planned, so every
+    guest name in a plan is unique by construction.
+
+    Parameters
+    ----------
+    servers : list of str
+        Inventory server of each guest.
+    ks : list of int
+        1-based instance of each guest (of a row with ``count > 1``).
+    lines : list of int
+        Inventory line of each guest's server (for the message).
+    where : str, default 'inventory'
+        The inventory file, for the message.
+
+    Examples
+    --------
+    >>> guest_names(["web", "web", "db"], [1, 2, 1], [2, 2, 3])
+    ['web-01', 'web-02', 'db-01']
+    >>> try:
+    ...     guest_names(["Web_1", "web-1"], [1, 1], [2, 5], "inv.csv")
+    ... except ValueError as e:
+    ...     print(e)
+    inv.csv: servers 'Web_1' (line 2) and 'web-1' (line 5) both become guest name 'web-1-01' (guest names are lower case a-z 0-9 -); rename one of them
+    """
+    names: list[str] = []
+    first: dict[str, int] = {}
+    problems: list[str] = []
+    too_long: set[str] = set()
+    for i, (server, k) in enumerate(zip(servers, ks, strict=True)):
+        name = guest_name(server, k)
+        if len(name) > MAX_GUEST_NAME and server not in too_long:
+            too_long.add(server)
+            problems.append(
+                f"{where}: server {server!r} (line {lines[i]}) gives guest name {name!r} of "
+                f"{len(name)} characters; guest names have at most {MAX_GUEST_NAME} (host names): "
+                "shorten the server name"
+            )
+        j = first.setdefault(name, i)
+        if j != i and servers[j] != server:
+            problems.append(
+                f"{where}: servers {servers[j]!r} (line {lines[j]}) and {server!r} (line "
+                f"{lines[i]}) both become guest name {name!r} (guest names are lower case "
+                "a-z 0-9 -); rename one of them"
+            )
+        elif j != i:
+            problems.append(
+                f"{where}: server {server!r} is given on line {lines[j]} and line {lines[i]}; "
+                "give each server one line (with its count)"
+            )
+        names.append(name)
+    if len(problems) == 1:
+        raise InputError(problems[0])
+    raise_problems(problems, f"{where}: inventory names that collide as guest names")
+    return names
 
 
 def network_plan(scen: Scenario, n_guests: int, platform: str) -> NetworkPlan:

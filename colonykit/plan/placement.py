@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from colonykit import measured, packing, reference
-from colonykit.errors import CapacityError, InputError, must_be
+from colonykit.errors import CapacityError, InputError, must_be, raise_problems
 from colonykit.plan.scenario import Scenario
 from colonykit.units import MIB_PER_GIB
 
@@ -84,7 +84,10 @@ def place_balanced(
     """Largest first onto the least-loaded host (WLF MIPS, then memory); equal engines per host.
 
     ``engines``: the colony's engines or cores to share out (default: the WLF sizing's at the
-    scenario's bound; Xen passes its x86 cores).
+    scenario's bound; Xen passes its x86 cores).  The scenario's ``guests.anti_affinity`` is
+    honoured: a guest goes to the least-loaded host holding none of its partners; with
+    ``hosts: auto`` hosts are added until the pairs can be honoured, with a fixed number of
+    hosts a pair that cannot be is refused.
 
     Parameters
     ----------
@@ -100,52 +103,150 @@ def place_balanced(
     bound = scen.target.sizing_bound
     engines = int(engines if engines is not None else sizing_res.engines[bound])
     hosts = scen.target.hosts
-    if hosts == "auto":
+    auto = hosts == "auto"
+    if auto:
         hosts = max(1, math.ceil(engines / max_engines_per_host(scen, sizing_res)))
     mips = rows["mips"].to_numpy(float)
     memory = rows["memory_mib"].to_numpy(float)
     order = np.lexsort((-memory, -mips))
-    load = np.zeros((hosts, 2))
-    host_of = np.empty(len(mips), dtype=np.int64)
-    for i in order:  # one step per guest, vector argmin over hosts
-        h = int(np.lexsort((load[:, 1], load[:, 0]))[0])
-        host_of[i] = h
-        load[h] += (mips[i], memory[i])
+    partners = _partners(anti_affinity_pairs(scen, rows))
+    servers = rows["server"].astype(str).to_numpy()
+    codes = pd.factorize(servers)[0]
+    while True:
+        host_of, stuck = _balance(order, mips, memory, int(hosts), partners, codes)
+        if stuck < 0:
+            break
+        if not auto or hosts >= len(mips):
+            others = sorted({str(servers[j]) for j in partners.get(stuck, set())})
+            msg = (
+                f"{scen.source or 'scenario'}: 'guests.anti_affinity' cannot be honoured on "
+                f"{hosts} host(s): a guest of server {servers[stuck]} has partners "
+                f"(of {others[:5]}) on every host; raise target.hosts or use hosts: auto"
+            )
+            raise InputError(msg)
+        hosts += 1
     cpus = scen.target.cpus_per_host or max(1, math.ceil(engines / hosts))
+    notes = [
+        "No traces: guests are placed by balancing their WLF MIPS and memory, "
+        "and engines come from the sum of the inventory's util_peak_pct."
+    ]
+    if partners:
+        notes.append(
+            f"Anti-affinity: {len(scen.guests.anti_affinity)} pair(s) of servers kept on "
+            "different hosts."
+        )
     return Placement(
         host_of=host_of,
-        cpus=[int(cpus)] * hosts,
-        mips_usable=[None] * hosts,
-        composite_peak_mips=[None] * hosts,
-        composite_p95_mips=[None] * hosts,
+        cpus=[int(cpus)] * int(hosts),
+        mips_usable=[None] * int(hosts),
+        composite_peak_mips=[None] * int(hosts),
+        composite_p95_mips=[None] * int(hosts),
         method="balanced by WLF MIPS and memory (no traces)",
-        notes=[
-            "No traces: guests are placed by balancing their WLF MIPS and memory, "
-            "and engines come from the sum of the inventory's util_peak_pct."
-        ],
+        notes=notes,
     )
+
+
+def _partners(pairs: list[tuple[int, int]]) -> dict[int, set[int]]:
+    """Guest index -> the guests it must not share a host with."""
+    out: dict[int, set[int]] = {}
+    for a, b in pairs:
+        out.setdefault(a, set()).add(b)
+        out.setdefault(b, set()).add(a)
+    return out
+
+
+def _balance(
+    order: np.ndarray,
+    mips: np.ndarray,
+    memory: np.ndarray,
+    hosts: int,
+    partners: dict[int, set[int]],
+    server: np.ndarray,
+) -> tuple[np.ndarray, int]:
+    """Each guest (in ``order``) onto the least-loaded allowed host; also the first guest
+    that had no allowed host (-1: none).
+
+    A guest with anti-affinity partners prefers the hosts its server's other instances are
+    already on (so that a pair of servers ends up on disjoint hosts, not interleaved).
+    """
+    load = np.zeros((hosts, 2))
+    host_of = np.full(len(mips), -1, dtype=np.int64)
+    homes: dict[int, set[int]] = {}
+    for i in order:  # one step per guest, vector argmin over hosts
+        rank = np.lexsort((load[:, 1], load[:, 0]))
+        mine = partners.get(int(i))
+        if mine:
+            taken = {int(host_of[j]) for j in mine if host_of[j] >= 0}
+            rank = rank[~np.isin(rank, list(taken))] if taken else rank
+            if rank.size == 0:
+                return host_of, int(i)
+            home = homes.setdefault(int(server[i]), set())
+            pref = rank[np.isin(rank, list(home))] if home else rank[:0]
+            rank = pref if pref.size else rank
+        h = int(rank[0])
+        if mine:
+            homes[int(server[i])].add(h)
+        host_of[i] = h
+        load[h] += (mips[i], memory[i])
+    return host_of, -1
+
+
+def anti_affinity_pairs(scen: Scenario, rows: pd.DataFrame) -> list[tuple[int, int]]:
+    """The scenario's ``guests.anti_affinity`` as pairs of guest rows, checked.
+
+    Every instance of ``a`` against every instance of ``b``; a server paired with itself
+    spreads its own instances (it must then have ``count`` ≥ 2).
+
+    Parameters
+    ----------
+    scen : Scenario
+        The scenario.
+    rows : pandas.DataFrame
+        One row per guest (:func:`colonykit.plan.assembly.guest_rows`).
+
+    Raises
+    ------
+    InputError
+        A pair names a server the inventory does not have, or a server with one instance twice.
+    """
+    servers = rows["server"].astype(str).to_numpy()
+    where = scen.source or "scenario"
+    index: dict[str, list[int]] = {}
+    for i, srv in enumerate(servers):
+        index.setdefault(str(srv), []).append(i)
+    problems: list[str] = []
+    out: list[tuple[int, int]] = []
+    for k, (a, b) in enumerate(scen.guests.anti_affinity):
+        missing = [s for s in (a, b) if s not in index]
+        if missing:
+            close = sorted(index)[:10]
+            problems.append(
+                must_be(
+                    f"guests.anti_affinity[{k}]",
+                    f"names of inventory servers (e.g. {close})",
+                    missing[0],
+                    where,
+                )
+            )
+            continue
+        if a == b and len(index[a]) < 2:
+            problems.append(
+                must_be(
+                    f"guests.anti_affinity[{k}]",
+                    "two different servers, or one server with count >= 2",
+                    [a, b],
+                    where,
+                )
+            )
+            continue
+        out += [(x, y) for x in index[a] for y in index[b] if x < y or (a != b and x != y)]
+    raise_problems(problems, f"invalid scenario {where}")
+    return out
 
 
 def _anti_affinity(scen: Scenario, rows: pd.DataFrame, columns: list[str]) -> list[tuple[str, str]]:
     """Guest-column pairs from the scenario's server pairs (every instance of a against every of b)."""
-    servers = rows["server"].astype(str).to_numpy()
-    known = set(servers)
-    pairs: list[tuple[str, str]] = []
-    for i, (a, b) in enumerate(scen.guests.anti_affinity):
-        for s in (a, b):
-            if s not in known:
-                raise InputError(
-                    must_be(
-                        f"guests.anti_affinity[{i}]",
-                        "names of inventory servers",
-                        s,
-                        scen.source or "scenario",
-                    )
-                )
-        ca = [c for c, s in zip(columns, servers, strict=True) if s == a]
-        cb = [c for c, s in zip(columns, servers, strict=True) if s == b]
-        pairs += [(x, y) for x in ca for y in cb if x != y]
-    return pairs
+    return [(columns[a], columns[b]) for a, b in anti_affinity_pairs(scen, rows)]
 
 
 def _host_index(value: Any) -> int:

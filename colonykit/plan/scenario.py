@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as _dt
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -9,9 +11,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, StringConstraints, ValidationError
 
 from colonykit import patterns as pt
-from colonykit._yaml import load_yaml, read_text
+from colonykit._inputs import refuse_special
+from colonykit._yaml import load_yaml, quote_hint, read_text, surprising_number, typed_scalars
 from colonykit.costs import CostsSection
-from colonykit.errors import InputError, raise_problems
+from colonykit.errors import ColonykitWarning, InputError, raise_problems
 from colonykit.limits import (
     MAX_CORES,
     MAX_GUEST_MEMORY_MIB,
@@ -39,6 +42,17 @@ def _hosts_value(value: Any) -> int | str:
         msg = f"a whole number in 1..{MAX_HOSTS} or 'auto'"
         raise ValueError(msg)
     return value
+
+
+def _date_text(value: Any) -> Any:
+    """An unquoted YAML date or time (``2026-12-07``) as its ISO text; anything else unchanged."""
+    if isinstance(value, _dt.datetime | _dt.date):
+        return value.isoformat()
+    return value
+
+
+#: A date or time written in the scenario: quoted or not (YAML reads ``2026-12-07`` as a date).
+DateText = Annotated[str, BeforeValidator(_date_text)]
 
 
 #: First z/VM virtual device of a guest's application-disk (data) minidisks, numbered upwards
@@ -299,7 +313,7 @@ class ScenarioTraces(_Model):
     interval: str | None = Field(
         None, description="Common grid step ('5min', '1h'); default native."
     )
-    start: str | None = Field(
+    start: DateText | None = Field(
         None, description="Time of step 0 for step-indexed traces (a real time axis)."
     )
     tz: str = Field("UTC", description="Time zone of naive timestamps.")
@@ -311,7 +325,7 @@ class ScenarioMetadata(_Model):
     customer: str = Field("", max_length=200, description="Who the study is for.")
     project: str = Field("", max_length=200, description="The project's name.")
     author: str = Field("", max_length=200, description="Who wrote the study.")
-    date: str = Field(
+    date: DateText = Field(
         "", pattern=r"^(\d{4}-\d{2}-\d{2})?$", description="YYYY-MM-DD; default: the day written."
     )
 
@@ -362,8 +376,19 @@ class Scenario(_Model):
         return p if p.is_absolute() else Path(self.base_dir) / p
 
 
-def parse_scenario(data: Any, where: str = "scenario", base_dir: str | Path = ".") -> Scenario:
+def parse_scenario(
+    data: Any,
+    where: str = "scenario",
+    base_dir: str | Path = ".",
+    *,
+    yaml_text: str | None = None,
+) -> Scenario:
     """Validate a scenario mapping (as loaded from YAML).
+
+    With ``yaml_text`` (the document the mapping came from), a value YAML 1.1 read as a
+    number or boolean (``0600`` → 384, ``NO`` → False) is explained in the message with how
+    to quote it, and a number that validates but is not what its digits say (``010`` → 8,
+    ``1:30`` → 90) is warned about.
 
     Parameters
     ----------
@@ -373,6 +398,8 @@ def parse_scenario(data: Any, where: str = "scenario", base_dir: str | Path = ".
         Its source, for the messages.
     base_dir : str or Path, default '.'
         Folder relative paths in the scenario are taken from.
+    yaml_text : str, optional
+        The YAML text of ``data`` (for the messages above).
 
     Raises
     ------
@@ -382,11 +409,23 @@ def parse_scenario(data: Any, where: str = "scenario", base_dir: str | Path = ".
     if not isinstance(data, Mapping):
         msg = f"{where}: a scenario must be a YAML mapping (got {type(data).__name__})"
         raise InputError(msg)
+    typed = typed_scalars(yaml_text) if yaml_text is not None else None
     try:
         scen = Scenario.model_validate(dict(data))
     except ValidationError as exc:
-        raise_problems(validation_problems(exc, where, Scenario), f"invalid scenario {where}")
+        raise_problems(
+            validation_problems(exc, where, Scenario, typed), f"invalid scenario {where}"
+        )
         raise  # pragma: no cover - raise_problems always raises here
+    for path, (written, became) in sorted((typed or {}).items(), key=str):
+        value = _at(data, path)
+        if surprising_number(written, value):
+            dotted = ".".join(str(p) for p in path)
+            warnings.warn(
+                f"{where}: '{dotted}': {quote_hint(written, became)}",
+                ColonykitWarning,
+                stacklevel=2,
+            )
     scen.base_dir = str(base_dir)
     scen.source = where
     return scen
@@ -410,7 +449,19 @@ def load_scenario(path: str | Path) -> Scenario:
     'zvm-basevol-guestvol'
     """
     p = Path(path)
+    refuse_special(p, "scenario")
     if not p.is_file():
         msg = f"scenario file not found: {p}"
         raise InputError(msg)
-    return parse_scenario(load_yaml(read_text(p, "scenario"), p.name), p.name, p.parent)
+    text = read_text(p, "scenario")
+    return parse_scenario(load_yaml(text, p.name), p.name, p.parent, yaml_text=text)
+
+
+def _at(data: Any, path: tuple[str | int, ...]) -> Any:
+    """The value at ``path`` of a loaded YAML document (None when absent)."""
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data

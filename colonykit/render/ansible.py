@@ -8,11 +8,11 @@ can add a key; the header comment refuses line breaks.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import yaml
 
+from colonykit.patterns import ansible_group
 from colonykit.plan import ColonyPlan
 from colonykit.render._common import file_name, header, ip_interface
 
@@ -30,7 +30,7 @@ def group_name(text: str) -> str:
     >>> group_name("LPAR-1")
     'lpar_1'
     """
-    return re.sub(r"[^A-Za-z0-9_]", "_", text).lower()
+    return ansible_group(text)
 
 
 def render_ansible(plan: ColonyPlan) -> dict[str, str]:

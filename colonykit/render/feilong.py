@@ -28,8 +28,8 @@ import math
 from typing import Any
 
 from colonykit.errors import InputError
-from colonykit.plan import ColonyPlan, Guest
-from colonykit.plan.carry import Loss, feilong_losses
+from colonykit.plan import ColonyPlan, Guest, Profile
+from colonykit.plan.carry import Loss, by_subject, feilong_losses
 from colonykit.render._common import line_text, matching, refuse
 
 #: Feilong ``disk_list[].format`` values (zvmsdk/sdkwsgi/validation/parameter_types.py).
@@ -88,7 +88,14 @@ def _disk(s: Any, boot: bool, where: str) -> dict[str, Any]:
     }
 
 
-def _bodies(plan: ColonyPlan, host_id: str, g: Guest, lost: list[Loss]) -> dict[str, str]:
+def _bodies(
+    plan: ColonyPlan,
+    host_id: str,
+    g: Guest,
+    lost: list[Loss],
+    profiles: dict[tuple[str, str], Profile],
+    vswitch: dict[str, str],
+) -> dict[str, str]:
     z = g.zvm
     if z is None:
         msg = f"guest {g.name} has no 'zvm' section; Feilong needs a userid"
@@ -114,7 +121,7 @@ def _bodies(plan: ColonyPlan, host_id: str, g: Guest, lost: list[Loss]) -> dict[
             comments.append(
                 f"{s.vdev}: read-only link to {s.image} comes from user_profile {z.profile}"
             )
-    comments += [f"cannot carry: {ls.what}" for ls in lost if ls.subject in (g.name, "*")]
+    comments += [f"cannot carry: {ls.what}" for ls in lost]
     guest: dict[str, Any] = {
         "userid": userid,
         "vcpus": int(g.vcpus),
@@ -130,14 +137,11 @@ def _bodies(plan: ColonyPlan, host_id: str, g: Guest, lost: list[Loss]) -> dict[
             z.profile, "zvm.profile", _USERID, "a Feilong profile name", where
         )
     out = {f"{host_id}/{userid}.json": json.dumps({"guest": guest}, indent=2) + "\n"}
-    prof = next(
-        (p for h in plan.hosts if h.id == host_id for p in h.profiles if p.name == z.profile), None
-    )
+    prof = profiles.get((host_id, z.profile)) if z.profile is not None else None
     if z.profile is not None and prof is None:
         field = "zvm.profile"
         raise refuse(field, f"a profile of host {host_id}", z.profile, where)
-    in_profile = {(n.network, n.vdev) for n in prof.nics} if prof else set()
-    vswitch = {n.id: n.zvm.vswitch for n in plan.networks if n.zvm is not None}
+    in_profile: set[tuple[str, str]] = {(n.network, n.vdev) for n in prof.nics} if prof else set()
     for n in g.network:
         if not n.vdev or (n.network, n.vdev) in in_profile:
             continue
@@ -180,9 +184,15 @@ def render_feilong(plan: ColonyPlan) -> dict[str, str]:
     from colonykit.render import require
 
     require(plan, "feilong")
-    lost = feilong_losses(plan)
+    lost = by_subject(feilong_losses(plan))  # grouped once: no scan of the list per guest
+    star = lost.get("*", [])
+    profiles: dict[tuple[str, str], Profile] = {}
+    for h in plan.hosts:
+        for p in h.profiles:
+            profiles.setdefault((h.id, p.name), p)  # the first, as before
+    vswitch = {n.id: n.zvm.vswitch for n in plan.networks if n.zvm is not None}
     out: dict[str, str] = {}
     for host in plan.hosts:
         for g in host.guests:
-            out.update(_bodies(plan, host.id, g, lost))
+            out.update(_bodies(plan, host.id, g, lost.get(g.name, star), profiles, vswitch))
     return out

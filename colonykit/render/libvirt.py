@@ -25,8 +25,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from colonykit.errors import InputError
-from colonykit.plan import ColonyPlan, Guest, StorageItem
-from colonykit.plan.carry import Loss, libvirt_losses
+from colonykit.plan import ColonyPlan, Guest, Image, StorageItem
+from colonykit.plan.carry import Loss, by_subject, libvirt_losses
 from colonykit.render._common import file_name, header, line_text, matching, refuse
 
 #: Folder of the image files on the KVM host (libvirt's default storage pool path).
@@ -85,9 +85,10 @@ def _xml_comment(text: str, where: str) -> str:
     return text
 
 
-def _domain(plan: ColonyPlan, host_id: str, g: Guest, lost: list[Loss]) -> str:
+def _domain(
+    plan: ColonyPlan, host_id: str, g: Guest, lost: list[Loss], images: dict[str, Image]
+) -> str:
     where = f"render libvirt, host {host_id}, guest {g.name}"
-    images = {im.id: im for im in plan.images}
     dom = ET.Element("domain", type="kvm")
     ET.SubElement(dom, "name").text = line_text(g.name, "name", where)
     ET.SubElement(dom, "memory", unit="MiB").text = str(int(g.max_memory_mib))
@@ -153,9 +154,7 @@ def _domain(plan: ColonyPlan, host_id: str, g: Guest, lost: list[Loss]) -> str:
     ET.SubElement(con, "target", type="sclp", port="0")
     ET.SubElement(dev, "memballoon", model="virtio")
     ET.indent(dom, space="  ")
-    comments = header(plan, None, "", "libvirt") + [
-        f"cannot carry: {ls.what}" for ls in lost if ls.subject in (g.name, "*")
-    ]
+    comments = header(plan, None, "", "libvirt") + [f"cannot carry: {ls.what}" for ls in lost]
     text = "".join(f"<!-- {_xml_comment(c.strip(), where)} -->\n" for c in comments)
     return text + ET.tostring(dom, encoding="unicode") + "\n"
 
@@ -178,10 +177,12 @@ def render_libvirt(plan: ColonyPlan) -> dict[str, str]:
     from colonykit.render import require
 
     require(plan, "libvirt")
-    lost = libvirt_losses(plan)
+    lost = by_subject(libvirt_losses(plan))  # grouped once: no scan of the list per guest
+    star = lost.get("*", [])
+    images = {im.id: im for im in plan.images}
     return {
         f"{h.id}/{file_name(g.name, 'name', f'render libvirt, host {h.id}')}.xml": _domain(
-            plan, h.id, g, lost
+            plan, h.id, g, lost.get(g.name, star), images
         )
         for h in plan.hosts
         for g in h.guests
