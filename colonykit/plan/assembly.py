@@ -12,7 +12,7 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -44,6 +44,9 @@ from colonykit.plan.document import (
 from colonykit.plan.scenario import Scenario, load_scenario
 from colonykit.units import BYTES_PER_GIB, MIB_PER_GIB
 
+if TYPE_CHECKING:
+    from colonykit.forecast import CapacityPlanResult
+
 
 @dataclass(frozen=True)
 class ColonyPlanResult:
@@ -67,6 +70,9 @@ class ColonyPlanResult:
         With traces: ``"whitespace"`` (:class:`colonykit.whitespace.WhiteSpaceResult`),
         ``"demand"`` (the wide demand frame), ``"staggering"`` and ``"packing"`` results when
         they could be evaluated, and ``"trace_notes"`` (one sentence each).
+    capacity_plan : CapacityPlanResult or None
+        The plan over time (:func:`colonykit.forecast.project`) when the scenario has a
+        ``growth:`` section; the document's ``capacity_plan`` section holds the same figures.
     """
 
     plan: ColonyPlan
@@ -75,6 +81,7 @@ class ColonyPlanResult:
     sizing: Any
     scenario: Scenario
     extras: dict[str, Any] = field(default_factory=dict)
+    capacity_plan: CapacityPlanResult | None = None
 
     @property
     def findings(self) -> list[Finding]:
@@ -278,7 +285,12 @@ def build_plan(
     """
     scen = load_scenario(scenario) if isinstance(scenario, str | Path) else scenario
     try:
-        return _build(scen, inventory, traces, stagger_traces)
+        result = _build(scen, inventory, traces, stagger_traces)
+        if scen.growth is not None:  # the plan over time (issue 21)
+            from colonykit import forecast
+
+            result = forecast.attach(result, forecast.project(result))
+        return result
     except ValidationError as exc:  # a value that passed the scenario but not the plan schema
         where = scen.source or "scenario"
         raise_problems(
