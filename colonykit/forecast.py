@@ -1048,12 +1048,20 @@ def _fitted_factors(
             else:
                 fit = trend.fit_history(pd.Series(col, index=index), growth.horizon_months, statistic=stat, name=guests.server[g])
                 fits[key] = fit.growth_factors(setup.months.astype(float))
-        for b in BANDS:
-            factors[b][g] = fits[key][b]
+        factors["typical"][g] = fits[key]["typical"]
+    # per-server intervals do not add up to the colony's: low / high scale each server's
+    # typical path by the relative prediction interval of the colony's own composite fit
+    comp = comp_fit.weekly_peak_at(setup.months.astype(float))
+    ref = np.where(comp["typical"] > 0, comp["typical"], 1.0)
+    for b in ("low", "high"):
+        rel = np.where(setup.months > 0, comp[b] / ref, 1.0)
+        factors[b] = factors["typical"] * rel[None, :]
     notes = [
         f"fitted growth: ETS (additive error, damped additive trend, weekly season) on each "
-        f"server's daily {stat} ({len(fits)} distinct series, {flat} flat); low/high = the "
-        f"{reference.constant('forecast_interval_pct'):g} % prediction interval",
+        f"server's daily {stat} ({len(fits)} distinct series, {flat} flat), each backtested; "
+        f"low / high = each server's path scaled by the "
+        f"{reference.constant('forecast_interval_pct'):g} % prediction interval of the colony's "
+        "composite fit; memory never shrinks with a fitted trend",
     ]
     return factors, comp_fit.backtest, notes
 
@@ -1171,7 +1179,14 @@ def _answers(
     onehot = np.zeros((n_guests, n_hosts))
     onehot[np.arange(n_guests), host] = 1.0
     count = np.rint(active.T.astype(float) @ onehot).astype(int)  # steps × hosts
-    mem_f = {b: (factors[b] if growth.grow_memory else np.ones_like(factors[b])) for b in BANDS}
+    mem_f = {
+        b: (
+            (np.maximum(factors[b], 1.0) if growth.forecast == "fitted" else factors[b])
+            if growth.grow_memory
+            else np.ones_like(factors[b])
+        )
+        for b in BANDS
+    }
     mem = np.asarray(guests.memory_mib)[:, None]
     vdisk_mib = (active * np.asarray(guests.vdisk_mib)[:, None]).T @ onehot
     lead = int(growth.lead_time_months if growth.lead_time_months is not None else reference.constant("forecast_lead_time_months"))
@@ -1280,9 +1295,11 @@ def _answers(
             f"{growth.model} growth, {a.low:g} / {a.typical:g} / {a.high:g} %/year low / typical / high"
             + (f"; by role {len(growth.by_role)}, class {len(growth.by_class)}, server {len(growth.by_server)}" if growth.by_role or growth.by_class or growth.by_server else "")
         )
+    spread = "growth rates" if growth.forecast == "planned" else "prediction interval"
     notes.append(
-        f"bounds: typical = WLF {setup.wlf['typical']} at typical growth; low / high = WLF low / high "
-        "with low / high growth; engines by colonykit.measured.engines_for (MP effect, SMT, CP and idle-guest overhead)"
+        f"bounds: typical = WLF {setup.wlf['typical']} at the typical growth; low / high = WLF low / high "
+        f"with the low / high {spread}; engines by colonykit.measured.engines_for (MP effect, SMT, "
+        "CP and idle-guest overhead)"
     )
     return CapacityPlanResult(
         start=start,
