@@ -42,7 +42,7 @@ Examples
 >>> r = plan.build_plan("data/examples/bitbrains_colony.yaml")
 >>> cap = project(r)
 >>> cap.horizon_months, len(cap.steps), cap.steps[0].fits
-(36, 37, True)
+(36, 13, True)
 >>> cap.exhaustion is not None and cap.exhaustion.month > 0
 True
 """
