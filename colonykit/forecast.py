@@ -416,12 +416,12 @@ class CapacityPlanResult:
             lines.append(f"exhaustion: none within {self.horizon_months} months (typical)")
         else:
             e = self.exhaustion
-            lines.append(
-                f"EXHAUSTION: {e.date.isoformat()} (month {e.month}): {e.reason}"
-            )
+            lines.append(f"EXHAUSTION: {e.date.isoformat()} (month {e.month}): {e.reason}")
         if self.machine_max is not None:
             m = self.machine_max
-            lines.append(f"machine maximum reached: {m.date.isoformat()} (month {m.month}): {m.reason}")
+            lines.append(
+                f"machine maximum reached: {m.date.isoformat()} (month {m.month}): {m.reason}"
+            )
         else:
             lines.append(f"machine maximum: not reached within {self.horizon_months} months")
         if self.backtest is not None:
@@ -695,7 +695,9 @@ def upgrade_schedule(
             if h in split and add_e > 0:
                 target = split[h]
                 why.append(f"the engines go to {split[h]}, which took over {host}'s overflow")
-            elif lpar_max_engines is not None and add_e > 0 and inst_e[h] + add_e > lpar_max_engines:
+            elif (
+                lpar_max_engines is not None and add_e > 0 and inst_e[h] + add_e > lpar_max_engines
+            ):
                 n_new += 1
                 split[h] = f"new{n_new}"
                 target = "new"
@@ -780,11 +782,15 @@ def _start_date(scen: Scenario, growth: GrowthModel, index: Any) -> tuple[dt.dat
         return dt.date.fromisoformat(growth.start), "growth.start"
     if isinstance(index, pd.DatetimeIndex) and len(index):
         end = index[-1]
-        return add_months(dt.date(end.year, end.month, 1), 1), "the first of the month after the traces end"
+        return add_months(
+            dt.date(end.year, end.month, 1), 1
+        ), "the first of the month after the traces end"
     if scen.metadata.date:
         return dt.date.fromisoformat(scen.metadata.date), "metadata.date"
     today = dt.date.today()
-    return dt.date(today.year, today.month, 1), "this month (set growth.start for a reproducible plan)"
+    return dt.date(
+        today.year, today.month, 1
+    ), "this month (set growth.start for a reproducible plan)"
 
 
 def _colony(result: ColonyPlanResult) -> tuple[np.ndarray, _Guests, Any, float]:
@@ -793,7 +799,9 @@ def _colony(result: ColonyPlanResult) -> tuple[np.ndarray, _Guests, Any, float]:
     plan = result.plan
     meas = _extra(result, "measured")
     place = _extra(result, "placement")
-    servers = sz.servers.drop_duplicates("server").set_index(sz.servers["server"].drop_duplicates().astype(str))
+    servers = sz.servers.drop_duplicates("server").set_index(
+        sz.servers["server"].drop_duplicates().astype(str)
+    )
     host_ids = [h.id for h in plan.hosts]
     vdisk = {
         g.name: float(sum(s.size_mib or 0 for s in g.storage if s.kind == "vdisk"))
@@ -811,7 +819,13 @@ def _colony(result: ColonyPlanResult) -> tuple[np.ndarray, _Guests, Any, float]:
         sb = str(inst.attrs.get("bound", result.scenario.target.sizing_bound))
         ref = per_pct.loc[names, sb].to_numpy(float)
         base = {
-            b: list(np.where(ref > 0, per_pct.loc[names, b].to_numpy(float) / np.where(ref > 0, ref, 1.0), 1.0))
+            b: list(
+                np.where(
+                    ref > 0,
+                    per_pct.loc[names, b].to_numpy(float) / np.where(ref > 0, ref, 1.0),
+                    1.0,
+                )
+            )
             for b in sizing.BOUNDS
         }
         src = list(range(series.shape[1]))
@@ -905,16 +919,31 @@ def _events(
         if ev.retire is not None:
             for name in ev.retire:
                 if name not in known:
-                    raise InputError(must_be(f"growth.events[{i}].retire", f"servers of the inventory ({_fmt_list(known)})", name, where))
+                    raise InputError(
+                        must_be(
+                            f"growth.events[{i}].retire",
+                            f"servers of the inventory ({_fmt_list(known)})",
+                            name,
+                            where,
+                        )
+                    )
             for g in range(len(guests)):
                 if guests.server[g] in ev.retire:
                     guests.last[g] = min(guests.last[g], s)
         elif ev.scale is not None:
-            key, col = (ev.role, guests.role) if ev.role is not None else (ev.workload_class, guests.wclass)
+            key, col = (
+                (ev.role, guests.role)
+                if ev.role is not None
+                else (ev.workload_class, guests.wclass)
+            )
             hit = [g for g in range(len(guests)) if col[g] == key]
             if not hit:
                 field_name = "role" if ev.role is not None else "workload_class"
-                raise InputError(must_be(f"growth.events[{i}].{field_name}", f"one of {sorted(set(col))}", key, where))
+                raise InputError(
+                    must_be(
+                        f"growth.events[{i}].{field_name}", f"one of {sorted(set(col))}", key, where
+                    )
+                )
             for g in hit:
                 scale[g][s:] *= float(ev.scale)
         else:
@@ -938,7 +967,14 @@ def _new_guests(
     start = len(guests)
     if ev.like is not None:
         if ev.like not in known:
-            raise InputError(must_be(f"growth.events[{i}].like", f"a server of the inventory ({_fmt_list(known)})", ev.like, where))
+            raise InputError(
+                must_be(
+                    f"growth.events[{i}].like",
+                    f"a server of the inventory ({_fmt_list(known)})",
+                    ev.like,
+                    where,
+                )
+            )
         tmpl = guests.server.index(ev.like)
         for _k in range(int(ev.add)):
             guests.append(tmpl, first=s, last=n_steps, host=-1)
@@ -949,19 +985,42 @@ def _new_guests(
     scen = result.scenario
     inv, _meta = read_inventory(scen.resolve(ev.inventory))
     opts = result.sizing.options
-    sz_new = sizing.size_inventory(inv, scen.target.processor, basis=opts.basis, smt=opts.smt, target_util_pct=opts.target_util_pct)
+    sz_new = sizing.size_inventory(
+        inv,
+        scen.target.processor,
+        basis=opts.basis,
+        smt=opts.smt,
+        target_util_pct=opts.target_util_pct,
+    )
     rows = guest_rows(scen, inv, sz_new)
-    by = sz_new.servers.drop_duplicates("server").set_index("server")
+    mips = {
+        b: dict(
+            zip(
+                sz_new.servers["server"].astype(str),
+                sz_new.servers[f"mips_{b}"].astype(float),
+                strict=True,
+            )
+        )
+        for b in sizing.BOUNDS
+    }
     vdisk = guests.vdisk_mib[0] if len(guests) else 0.0
     ones = -1  # the all-ones column (last)
-    for r in rows.itertuples(index=False):
-        guests.server.append(str(r.server))
-        guests.role.append(str(r.role))
-        guests.wclass.append(str(r.workload_class))
+    memory = rows["memory_mib"].to_numpy(dtype=float)
+    for i, (server, role, wclass) in enumerate(
+        zip(
+            rows["server"].astype(str),
+            rows["role"].astype(str),
+            rows["workload_class"].astype(str),
+            strict=True,
+        )
+    ):
+        guests.server.append(server)
+        guests.role.append(role)
+        guests.wclass.append(wclass)
         guests.src.append(ones)
         for b in sizing.BOUNDS:
-            guests.base[b].append(float(by.loc[r.server, f"mips_{b}"]))
-        guests.memory_mib.append(float(r.memory_mib))
+            guests.base[b].append(mips[b][server])
+        guests.memory_mib.append(float(memory[i]))
         guests.vdisk_mib.append(vdisk)
         guests.host.append(-1)
         guests.first.append(s)
@@ -981,7 +1040,12 @@ def _place_new(
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """First fit of the new guests over the LPARs at step ``s`` (typical), every time step."""
     growth = setup.growth
-    rates = guest_rates(growth, [guests.server[g] for g in new], [guests.role[g] for g in new], [guests.wclass[g] for g in new])
+    rates = guest_rates(
+        growth,
+        [guests.server[g] for g in new],
+        [guests.role[g] for g in new],
+        [guests.wclass[g] for g in new],
+    )
     if setup.growth.forecast == "planned":
         for b in BANDS:
             f = growth_factor(rates[b][:, None], setup.months[None, :], growth.model)
@@ -989,7 +1053,9 @@ def _place_new(
     else:  # fitted: a copy carries its template's fitted factors; a new flat server stays flat
         for b in BANDS:
             rows = [
-                factors[b][guests.src.index(guests.src[g])] if guests.src[g] >= 0 else np.ones(len(setup.months))
+                factors[b][guests.src.index(guests.src[g])]
+                if guests.src[g] >= 0
+                else np.ones(len(setup.months))
                 for g in new
             ]
             factors[b] = np.vstack([factors[b], *rows])
@@ -998,22 +1064,35 @@ def _place_new(
     wb = setup.wlf["typical"]
     n_hosts = len(setup.hosts)
     col = np.array([g if g >= 0 else matrix.shape[1] - 1 for g in guests.src], dtype=int)
-    active = [g for g in range(len(guests)) if guests.host[g] >= 0 and guests.first[g] <= s < guests.last[g]]
+    active = [
+        g
+        for g in range(len(guests))
+        if guests.host[g] >= 0 and guests.first[g] <= s < guests.last[g]
+    ]
     weight = np.zeros((matrix.shape[1], n_hosts))
     mem = np.zeros(n_hosts)
     count = np.zeros(n_hosts, dtype=int)
     for g in active:
         w = factors["typical"][g, s] * scale[g][s] * guests.base[wb][g]
         weight[col[g], guests.host[g]] += w
-        mem[guests.host[g]] += guests.memory_mib[g] * (factors["typical"][g, s] if growth.grow_memory else 1.0)
+        mem[guests.host[g]] += guests.memory_mib[g] * (
+            factors["typical"][g, s] if growth.grow_memory else 1.0
+        )
         count[guests.host[g]] += 1
     comp = matrix @ weight
     for g in new:
         x = matrix[:, col[g]] * factors["typical"][g, s] * scale[g][s] * guests.base[wb][g]
         m = guests.memory_mib[g] * (factors["typical"][g, s] if growth.grow_memory else 1.0)
-        usable = np.array([_usable(sz, setup.installed_e[h], count[h] + 1, setup.uplift, wb) for h in range(n_hosts)])
+        usable = np.array(
+            [
+                _usable(sz, setup.installed_e[h], count[h] + 1, setup.uplift, wb)
+                for h in range(n_hosts)
+            ]
+        )
         peaks = (comp + x[:, None]).max(axis=0)
-        mem_ok = (mem + m) <= np.asarray(setup.installed_m) * MIB_PER_GIB * np.asarray(setup.ratio) + 1e-6
+        mem_ok = (mem + m) <= np.asarray(setup.installed_m) * MIB_PER_GIB * np.asarray(
+            setup.ratio
+        ) + 1e-6
         fits = np.flatnonzero((peaks <= usable * (1 + 1e-12)) & mem_ok)
         h = int(fits[0]) if fits.size else int(np.argmin(peaks / np.maximum(usable, 1e-9)))
         guests.host[g] = h
@@ -1046,7 +1125,12 @@ def _fitted_factors(
                 fits[key] = {b: np.ones(n_steps) for b in BANDS}
                 flat += 1
             else:
-                fit = trend.fit_history(pd.Series(col, index=index), growth.horizon_months, statistic=stat, name=guests.server[g])
+                fit = trend.fit_history(
+                    pd.Series(col, index=index),
+                    growth.horizon_months,
+                    statistic=stat,
+                    name=guests.server[g],
+                )
                 fits[key] = fit.growth_factors(setup.months.astype(float))
         factors["typical"][g] = fits[key]["typical"]
     # per-server intervals do not add up to the colony's: low / high scale each server's
@@ -1107,7 +1191,6 @@ def project(plan_result: ColonyPlanResult, growth: GrowthModel | None = None) ->
     if plan.metadata.platform != "zvm" or result.sizing is None:
         msg = f"{scen.source or 'scenario'}: a capacity forecast needs a z/VM plan sized in MIPS (got platform {plan.metadata.platform})"
         raise InputError(msg)
-    sz = result.sizing
     matrix, guests, index, uplift = _colony(result)
     months = step_months(growth.horizon_months, growth.step_months)
     n_steps = len(months)
@@ -1122,7 +1205,9 @@ def project(plan_result: ColonyPlanResult, growth: GrowthModel | None = None) ->
         dates=[add_months(start, int(m)) for m in months],
         hosts=[h.id for h in plan.hosts],
         wlf={"low": "low", "typical": sb, "high": "high"},
-        statistic=scen.target.composite_statistic if _extra(result, "measured") is not None else "peak",
+        statistic=scen.target.composite_statistic
+        if _extra(result, "measured") is not None
+        else "peak",
         uplift=uplift,
         ratio=[float(h.rules.max_memory_overcommit_ratio) for h in plan.hosts],
         installed_e=[int(h.capacity.cpus) for h in plan.hosts],
@@ -1136,10 +1221,14 @@ def project(plan_result: ColonyPlanResult, growth: GrowthModel | None = None) ->
         notes += more
     else:
         rates = guest_rates(growth, guests.server, guests.role, guests.wclass)
-        factors = {b: growth_factor(rates[b][:, None], months[None, :], growth.model) for b in BANDS}
+        factors = {
+            b: growth_factor(rates[b][:, None], months[None, :], growth.model) for b in BANDS
+        }
     scale = [np.ones(n_steps) for _g in range(len(guests))]
     matrix, factors, scale, event_notes = _events(result, setup, guests, matrix, factors, scale)
-    return _answers(result, setup, guests, matrix, factors, scale, event_notes, start, backtest, notes)
+    return _answers(
+        result, setup, guests, matrix, factors, scale, event_notes, start, backtest, notes
+    )
 
 
 def _answers(
@@ -1169,7 +1258,9 @@ def _answers(
     for k, b in enumerate(BANDS):
         base = np.asarray(guests.base[setup.wlf[b]], dtype=float)[:, None]
         w = mult * factors[b] * base  # guests × steps
-        np.add.at(weights[:, :, k, :], (col, slice(None), host), w)
+        for h in range(n_hosts):
+            on = host == h
+            np.add.at(weights[:, :, k, h], col[on], w[on])
         np.add.at(weights[:, :, k, n_hosts], col, w)
     comp = matrix @ weights.reshape(matrix.shape[1], -1)
     comp = comp.reshape(matrix.shape[0], n_steps, len(BANDS), n_hosts + 1)
@@ -1189,29 +1280,61 @@ def _answers(
     }
     mem = np.asarray(guests.memory_mib)[:, None]
     vdisk_mib = (active * np.asarray(guests.vdisk_mib)[:, None]).T @ onehot
-    lead = int(growth.lead_time_months if growth.lead_time_months is not None else reference.constant("forecast_lead_time_months"))
+    lead = int(
+        growth.lead_time_months
+        if growth.lead_time_months is not None
+        else reference.constant("forecast_lead_time_months")
+    )
     inc_e = int(growth.increment_engines or reference.constant("forecast_increment_engines"))
-    inc_m = float(growth.increment_memory_gib or reference.constant("forecast_increment_memory_gib"))
+    inc_m = float(
+        growth.increment_memory_gib or reference.constant("forecast_increment_memory_gib")
+    )
     max_ifls, _src = machine_limits.max_ifls(result.scenario.target.processor)
-    lpar_max = int(reference.constant("zvm_max_logical_cores_smt" if sz.options.smt else "zvm_max_logical_processors"))
+    lpar_max = int(
+        reference.constant(
+            "zvm_max_logical_cores_smt" if sz.options.smt else "zvm_max_logical_processors"
+        )
+    )
     ratio = np.asarray(setup.ratio)
     details: dict[str, BandDetail] = {}
     schedules: dict[str, tuple[Upgrade, ...]] = {}
     for k, b in enumerate(BANDS):
         wb = setup.wlf[b]
         need_e = np.array(
-            [[_engines(sz, float(stat[s, k, h]), int(count[s, h]), setup.uplift, wb) for h in range(n_hosts)] for s in range(n_steps)],
+            [
+                [
+                    _engines(sz, float(stat[s, k, h]), int(count[s, h]), setup.uplift, wb)
+                    for h in range(n_hosts)
+                ]
+                for s in range(n_steps)
+            ],
             dtype=np.int64,
         )
-        virt = ((active * mem_f[b] * mem).T @ onehot)  # steps × hosts [MiB]
+        virt = (active * mem_f[b] * mem).T @ onehot  # steps × hosts [MiB]
         need_m = np.round(virt / ratio[None, :] / MIB_PER_GIB, 3)
         ups, sched_e, sched_m = upgrade_schedule(
-            need_e, need_m, setup.installed_e, setup.installed_m, setup.months.tolist(), setup.dates, setup.hosts,
-            increment_engines=inc_e, increment_memory_gib=inc_m, lead_time_months=lead,
-            lpar_max_engines=lpar_max, machine_max_engines=max_ifls, start=start,
+            need_e,
+            need_m,
+            setup.installed_e,
+            setup.installed_m,
+            setup.months.tolist(),
+            setup.dates,
+            setup.hosts,
+            increment_engines=inc_e,
+            increment_memory_gib=inc_m,
+            lead_time_months=lead,
+            lpar_max_engines=lpar_max,
+            machine_max_engines=max_ifls,
+            start=start,
         )
         usable = np.array(
-            [[_usable(sz, int(sched_e[s, h]), int(count[s, h]), setup.uplift, wb) for h in range(n_hosts)] for s in range(n_steps)]
+            [
+                [
+                    _usable(sz, int(sched_e[s, h]), int(count[s, h]), setup.uplift, wb)
+                    for h in range(n_hosts)
+                ]
+                for s in range(n_steps)
+            ]
         )
         details[b] = BandDetail(
             sized_mips=stat[:, k, :],
@@ -1226,18 +1349,26 @@ def _answers(
     typ = details["typical"]
     wt = setup.wlf["typical"]
     paging_need = np.zeros((n_steps, n_hosts))
-    virt_t = ((active * mem_f["typical"] * mem).T @ onehot)
+    virt_t = (active * mem_f["typical"] * mem).T @ onehot
     for s in range(n_steps):
         for h in range(n_hosts):
             paging_need[s, h] = paging.paging_space(
-                float(virt_t[s, h]), max(float(typ.memory_scheduled_gib[s, h]), 1e-3) * MIB_PER_GIB,
-                vdisk_mib=float(vdisk_mib[s, h]), rule=result.scenario.rules.paging_rule,
+                float(virt_t[s, h]),
+                max(float(typ.memory_scheduled_gib[s, h]), 1e-3) * MIB_PER_GIB,
+                vdisk_mib=float(vdisk_mib[s, h]),
+                rule=result.scenario.rules.paging_rule,
             ).paging_gib
     inst_e = np.asarray(setup.installed_e)
     inst_m = np.asarray(setup.installed_m)
     inst_p = np.asarray(setup.installed_p)
     usable_inst = np.array(
-        [[_usable(sz, int(inst_e[h]), int(count[s, h]), setup.uplift, wt) for h in range(n_hosts)] for s in range(n_steps)]
+        [
+            [
+                _usable(sz, int(inst_e[h]), int(count[s, h]), setup.uplift, wt)
+                for h in range(n_hosts)
+            ]
+            for s in range(n_steps)
+        ]
     )
     paging_given = result.scenario.target.paging_gib_per_host is not None
     exhaustion = None
@@ -1263,13 +1394,23 @@ def _answers(
             exhaustion = Exhaustion(int(setup.months[s]), setup.dates[s], "; ".join(why))
         total = int(typ.engines_needed[s].sum())
         mem_total = float(typ.memory_needed_gib[s].sum())
-        if machine_max is None and (total > max_ifls or (growth.machine_max_memory_gib is not None and mem_total > growth.machine_max_memory_gib)):
+        if machine_max is None and (
+            total > max_ifls
+            or (
+                growth.machine_max_memory_gib is not None
+                and mem_total > growth.machine_max_memory_gib
+            )
+        ):
             reason = (
                 f"{_n(total)} engines needed; a {sz.processor.model} has at most {max_ifls} IFLs"
                 if total > max_ifls
                 else f"{mem_total:,.0f} GiB real storage needed; the machine has at most {growth.machine_max_memory_gib:g} GiB"
             )
-            machine_max = Exhaustion(int(setup.months[s]), setup.dates[s], reason + ": the next model or a second machine")
+            machine_max = Exhaustion(
+                int(setup.months[s]),
+                setup.dates[s],
+                reason + ": the next model or a second machine",
+            )
         steps.append(
             ForecastStep(
                 month=int(setup.months[s]),
@@ -1293,7 +1434,11 @@ def _answers(
         a = growth.annual_pct
         notes.append(
             f"{growth.model} growth, {a.low:g} / {a.typical:g} / {a.high:g} %/year low / typical / high"
-            + (f"; by role {len(growth.by_role)}, class {len(growth.by_class)}, server {len(growth.by_server)}" if growth.by_role or growth.by_class or growth.by_server else "")
+            + (
+                f"; by role {len(growth.by_role)}, class {len(growth.by_class)}, server {len(growth.by_server)}"
+                if growth.by_role or growth.by_class or growth.by_server
+                else ""
+            )
         )
     spread = "growth rates" if growth.forecast == "planned" else "prediction interval"
     notes.append(
@@ -1370,12 +1515,14 @@ def plan_section(cap: CapacityPlanResult) -> Any:
     growth = cap.growth or GrowthModel()
 
     def exh(e: Exhaustion | None) -> Any:
-        return None if e is None else CapacityExhaustion(month=e.month, date=e.date, reason=e.reason)
+        return (
+            None if e is None else CapacityExhaustion(month=e.month, date=e.date, reason=e.reason)
+        )
 
     a = growth.annual_pct
     return CapacityPlan(
         growth_model_version=GROWTH_MODEL_VERSION,
-        method=cap.method,  # type: ignore[arg-type]
+        method=cap.method,
         model=growth.model,
         annual_pct=_doc_range(Range(a.low, a.typical, a.high)),
         start=cap.start,

@@ -626,7 +626,9 @@ def capacity_section(result: Any, figure_html: str = "") -> tuple[str, str]:
         line += f"; the machine's maximum is reached on {_e(cap.machine_max.date.isoformat())}"
     summary = f"<p class='capacity-summary'><b>Capacity over time:</b> {line}.</p>"
     rows = _frame_rows(cap.upgrades_frame("typical"))
-    counts = ", ".join(f"{b} {len(cap.upgrades_by_bound.get(b, ()))}" for b in ("low", "typical", "high"))
+    counts = ", ".join(
+        f"{b} {len(cap.upgrades_by_bound.get(b, ()))}" for b in ("low", "typical", "high")
+    )
     bt = cap.backtest
     backtest = (
         f"<p>Backtest (last {bt.holdout_weeks} weeks held out): the projected weekly composite peak "

@@ -129,7 +129,9 @@ def check_history(daily: pd.Series, min_weeks: float | None = None, name: str = 
     ...
     colonykit.errors.InputError: refusing to extrapolate web1: a fitted forecast needs ...
     """
-    need = float(reference.constant("forecast_min_history_weeks") if min_weeks is None else min_weeks)
+    need = float(
+        reference.constant("forecast_min_history_weeks") if min_weeks is None else min_weeks
+    )
     have = history_weeks(daily)
     if have + 1e-9 < need:
         holdout = reference.constant("forecast_holdout_weeks")
@@ -165,7 +167,9 @@ def fit_ets(daily: pd.Series, horizon_days: int, interval_pct: float | None = No
         extra="forecast",
         purpose="fitting a forecast from history",
     )
-    cover = float(reference.constant("forecast_interval_pct") if interval_pct is None else interval_pct)
+    cover = float(
+        reference.constant("forecast_interval_pct") if interval_pct is None else interval_pct
+    )
     y = pd.Series(np.asarray(daily, dtype=float), index=pd.RangeIndex(len(daily)))
     n = len(y)
     if float(np.ptp(y.to_numpy())) == 0.0:  # a flat history: nothing to fit, it stays flat
@@ -259,7 +263,9 @@ def backtest(
     interval_pct : float, optional
         Coverage of the prediction interval [%] (not used by the error).
     """
-    h = int(reference.constant("forecast_holdout_weeks") if holdout_weeks is None else holdout_weeks)
+    h = int(
+        reference.constant("forecast_holdout_weeks") if holdout_weeks is None else holdout_weeks
+    )
     days = h * SEASON_DAYS
     train, test = daily.iloc[:-days], daily.iloc[-days:]
     proj = fit_ets(train, days, interval_pct)["mean"].to_numpy()

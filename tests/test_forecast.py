@@ -36,7 +36,9 @@ A = np.array([100.0, 500.0, 200.0, 400.0])
 B = np.array([800.0, 200.0, 600.0, 400.0])
 
 
-def _two(tmp: Path, growth: dict | None = None, count_a: int = 1, hosts: int = 1) -> plan.ColonyPlanResult:
+def _two(
+    tmp: Path, growth: dict | None = None, count_a: int = 1, hosts: int = 1
+) -> plan.ColonyPlanResult:
     (tmp / "inv.csv").write_text(INVENTORY.format(count_a=count_a))
     (tmp / "t.csv").write_text(TRACES)
     data = {
@@ -76,7 +78,9 @@ def test_compound_growth_by_hand_on_two_servers(two) -> None:
 
 
 def test_linear_growth_by_hand_on_two_servers(two) -> None:
-    g = GrowthModel(annual_pct=20, by_server={"b": 50}, model="linear", horizon_months=18, step_months=6)
+    g = GrowthModel(
+        annual_pct=20, by_server={"b": 50}, model="linear", horizon_months=18, step_months=6
+    )
     cap = forecast.project(two, g)
     # month 6: a × 1.1, b × 1.25 -> 110+1000 = 1110 (first hour), 550+250, 220+750, 440+500
     assert cap.steps[1].composite_peak_mips.typical == pytest.approx(1110.0)
@@ -85,7 +89,9 @@ def test_linear_growth_by_hand_on_two_servers(two) -> None:
 
 
 def test_engines_needed_is_the_smallest_n_whose_usable_mips_hold_the_peak(two) -> None:
-    cap = forecast.project(two, GrowthModel(annual_pct=20, by_server={"b": 50}, horizon_months=24, step_months=12))
+    cap = forecast.project(
+        two, GrowthModel(annual_pct=20, by_server={"b": 50}, horizon_months=24, step_months=12)
+    )
     sz = two.sizing
     uplift = two.extras["measured"].uplift_frac
     for s in cap.steps:
@@ -97,7 +103,9 @@ def test_engines_needed_is_the_smallest_n_whose_usable_mips_hold_the_peak(two) -
 
 def test_guest_rates_most_specific_wins() -> None:
     g = GrowthModel(annual_pct=5, by_role={"web": 10}, by_class={"db": 20}, by_server={"x": 30})
-    r = forecast.guest_rates(g, ["x", "y", "z", "w"], ["web", "web", "app", "app"], ["db", "db", "db", "m"])
+    r = forecast.guest_rates(
+        g, ["x", "y", "z", "w"], ["web", "web", "app", "app"], ["db", "db", "db", "m"]
+    )
     assert r["typical"].tolist() == [30.0, 20.0, 20.0, 5.0]
 
 
@@ -114,7 +122,9 @@ def test_zero_growth_gives_no_upgrades_and_no_exhaustion(bitbrains) -> None:
     assert cap.upgrades == () and cap.upgrades_by_bound["typical"] == ()
     assert all(s.fits for s in cap.steps)
     # month 0 is the plan: the same engines per LPAR
-    assert cap.details["typical"].engines_needed[0].tolist() == [h.capacity.cpus for h in bitbrains.plan.hosts]
+    assert cap.details["typical"].engines_needed[0].tolist() == [
+        h.capacity.cpus for h in bitbrains.plan.hosts
+    ]
 
 
 def test_zero_growth_on_the_wlf_only_example() -> None:
@@ -133,7 +143,9 @@ def test_zero_growth_on_the_wlf_only_example() -> None:
 def test_engines_needed_never_fall_as_growth_rises(two, r1, r2, model) -> None:
     lo, hi = sorted((r1, r2))
     caps = [
-        forecast.project(two, GrowthModel(annual_pct=r, model=model, horizon_months=36, step_months=6))
+        forecast.project(
+            two, GrowthModel(annual_pct=r, model=model, horizon_months=36, step_months=6)
+        )
         for r in (lo, hi)
     ]
     for a, b in zip(caps[0].steps, caps[1].steps, strict=True):
@@ -183,7 +195,14 @@ def test_retire_and_scale_events(two) -> None:
 
 def test_new_guests_go_where_they_fit(tmp_path) -> None:
     r = _two(tmp_path, hosts=2)
-    cap = forecast.project(r, GrowthModel(horizon_months=6, step_months=6, events=[{"name": "n", "month": 6, "add": 1, "like": "a"}]))
+    cap = forecast.project(
+        r,
+        GrowthModel(
+            horizon_months=6,
+            step_months=6,
+            events=[{"name": "n", "month": 6, "add": 1, "like": "a"}],
+        ),
+    )
     assert cap.steps[1].guests == 3
     assert cap.details["typical"].guests[1].sum() == 3
 
@@ -206,7 +225,10 @@ def test_events_naming_unknown_servers_are_clear_errors(two, event, path) -> Non
     [
         ({"model": "exponential"}, "growth.model"),
         ({"annual_pct": {"low": 30, "typical": 20, "high": 40}}, "low <= typical <= high"),
-        ({"events": [{"name": "x", "month": 1, "add": 2, "retire": ["a"]}]}, "exactly one of add, retire, scale"),
+        (
+            {"events": [{"name": "x", "month": 1, "add": 2, "retire": ["a"]}]},
+            "exactly one of add, retire, scale",
+        ),
         ({"events": [{"name": "x", "month": 1, "add": 2}]}, "'add' needs 'like'"),
         ({"horizon_months": 0}, "growth.horizon_months"),
         ({"step_months": "fortnight"}, "growth.step_months"),
@@ -254,8 +276,16 @@ def test_upgrade_schedule_property(needs, inc) -> None:
     months = list(range(len(needs)))
     dates = [forecast.add_months(dt.date(2030, 1, 1), m) for m in months]
     ups, e, m = forecast.upgrade_schedule(
-        need, np.zeros_like(need, dtype=float), [4, 4], [1.0, 1.0], months, dates, ["l1", "l2"],
-        increment_engines=inc, lpar_max_engines=64, machine_max_engines=100,
+        need,
+        np.zeros_like(need, dtype=float),
+        [4, 4],
+        [1.0, 1.0],
+        months,
+        dates,
+        ["l1", "l2"],
+        increment_engines=inc,
+        lpar_max_engines=64,
+        machine_max_engines=100,
     )
     assert (e >= need).all()
     assert (np.diff(e, axis=0) >= 0).all()  # installed capacity never shrinks
@@ -285,7 +315,9 @@ def test_capacity_plan_section_round_trips_and_is_deterministic(bitbrains) -> No
     assert export.load_plan_text(text) == doc
     assert export.plan_to_yaml(plan.build_plan(BITBRAINS).plan) == text
     cp = doc.capacity_plan
-    assert cp.exhaustion is not None and cp.exhaustion.date == bitbrains.capacity_plan.exhaustion.date
+    assert (
+        cp.exhaustion is not None and cp.exhaustion.date == bitbrains.capacity_plan.exhaustion.date
+    )
     assert len(cp.upgrades) == len(bitbrains.capacity_plan.upgrades)
 
 
@@ -313,7 +345,15 @@ def test_cli_forecast_json_has_the_fixed_keys(capsys) -> None:
     data = json.loads(capsys.readouterr().out)
     assert data["horizon_months"] == 36
     step = data["steps"][0]
-    for key in ("month", "date", "composite_peak_mips", "engines_needed", "engines_installed", "memory_needed_gib", "fits"):
+    for key in (
+        "month",
+        "date",
+        "composite_peak_mips",
+        "engines_needed",
+        "engines_installed",
+        "memory_needed_gib",
+        "fits",
+    ):
         assert key in step
     assert set(step["composite_peak_mips"]) == {"low", "typical", "high"}
     assert set(data["exhaustion"]) == {"month", "date", "reason"}
@@ -339,3 +379,20 @@ def test_cli_forecast_fitted_on_the_90_day_subset(capsys) -> None:
     data = json.loads(capsys.readouterr().out)
     bt = data["backtest"]
     assert bt["error_pct"] >= 0 and bt["naive_error_pct"] >= 0 and bt["holdout_weeks"] == 2
+
+
+def test_add_from_an_inventory_file_is_a_flat_series_at_its_peak(two, tmp_path) -> None:
+    (tmp_path / "new.csv").write_text(
+        "server,role,capacity,capacity_unit,cores,util_avg_pct,util_peak_pct,workload_class,"
+        "memory_mib,disk_gib,count\nn,app,1000,mips,1,10,30,web,1024,10,2\n"
+    )
+    g = GrowthModel(
+        horizon_months=6,
+        step_months=6,
+        events=[{"name": "new app", "month": 6, "inventory": str(tmp_path / "new.csv")}],
+    )
+    cap = forecast.project(two, g)
+    # two servers at 30 % of 1000 MIPS, flat: 600 MIPS on top of max(A + B) = 900
+    assert cap.steps[1].composite_peak_mips.typical == pytest.approx(900.0 + 600.0)
+    assert cap.steps[1].guests == 4
+    assert cap.steps[1].memory_needed_gib > cap.steps[0].memory_needed_gib

@@ -20,7 +20,13 @@ def _hourly(weeks: int, seed: int = 1, slope_per_day: float = 2.0) -> pd.Series:
     h = np.arange(len(t))
     rng = np.random.default_rng(seed)
     weekday = (t.day_of_week < 5).astype(float) * 40.0
-    y = 500 + slope_per_day * h / 24 + weekday + 60 * np.sin(h * 2 * np.pi / 24) + rng.normal(0, 10, len(t))
+    y = (
+        500
+        + slope_per_day * h / 24
+        + weekday
+        + 60 * np.sin(h * 2 * np.pi / 24)
+        + rng.normal(0, 10, len(t))
+    )
     return pd.Series(y, index=t, name="s")
 
 
@@ -75,7 +81,9 @@ def test_backtest_recomputed_independently() -> None:
 
 
 def test_too_short_a_history_is_refused_clearly() -> None:
-    with pytest.raises(InputError, match=r"refusing to extrapolate s: .*at least 4 weeks.*21 days \(3\.0 weeks\)"):
+    with pytest.raises(
+        InputError, match=r"refusing to extrapolate s: .*at least 4 weeks.*21 days \(3\.0 weeks\)"
+    ):
         trend.fit_history(_hourly(3), 12)
 
 
@@ -113,7 +121,9 @@ def test_backtest_of_the_90_day_bitbrains_composite(shared_data) -> None:
     naive = d[-21:-14].max()
     proj = _ets(d[:-14], 14)
     projected = np.array([proj[:7].max(), proj[7:].max()])
-    assert bt.error_pct == pytest.approx(np.mean(np.abs(projected - actual) / actual) * 100, rel=1e-9)
+    assert bt.error_pct == pytest.approx(
+        np.mean(np.abs(projected - actual) / actual) * 100, rel=1e-9
+    )
     assert bt.naive_error_pct == pytest.approx(np.mean(np.abs(naive - actual) / actual) * 100)
     # the composite swings by a factor of about 2 between weeks with no steady trend (PROVENANCE.md)
     weekly = trend.weekly_peaks(d)

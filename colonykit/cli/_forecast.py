@@ -50,12 +50,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Handler of ``colonykit forecast``; exit 0 when projected (exhaustion is an answer, not an error)."""
+    from pydantic import ValidationError
+
     from colonykit import forecast, plan
     from colonykit.cli._common import load_scenario
     from colonykit.errors import raise_problems
     from colonykit.plan import validation_problems
     from colonykit.plan.scenario import GrowthModel
-    from pydantic import ValidationError
 
     scen = load_scenario(args.scenario)
     growth = scen.growth.model_dump() if scen.growth is not None else {}

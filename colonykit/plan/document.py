@@ -415,7 +415,9 @@ class CapacityStep(_Model):
     engines_installed: int = Field(ge=0, description="Engines of the plan as built.")
     engines_scheduled: int = Field(ge=0, description="Engines after the typical upgrades.")
     memory_needed_gib: float = Field(ge=0, description="Real storage needed (typical) [GiB].")
-    memory_installed_gib: float = Field(ge=0, description="Real storage of the plan as built [GiB].")
+    memory_installed_gib: float = Field(
+        ge=0, description="Real storage of the plan as built [GiB]."
+    )
     fits: bool = Field(description="The plan as built holds the step.")
 
 
@@ -443,14 +445,20 @@ class CapacityBacktest(_Model):
     """Backtest of a fitted forecast: projected vs actual weekly composite peak."""
 
     holdout_weeks: int = Field(ge=1, description="Weeks held out.")
-    error_pct: float = Field(ge=0, description="Mean absolute error of the projected weekly peaks [%].")
-    naive_error_pct: float = Field(ge=0, description="The same for the seasonal-naive forecast [%].")
+    error_pct: float = Field(
+        ge=0, description="Mean absolute error of the projected weekly peaks [%]."
+    )
+    naive_error_pct: float = Field(
+        ge=0, description="The same for the seasonal-naive forecast [%]."
+    )
 
 
 class CapacityPlan(_Model):
     """The plan over time (``colonykit forecast``): exhaustion, machine maximum, upgrades."""
 
-    growth_model_version: Literal[1] = Field(1, description="Version of the growth section's meaning.")
+    growth_model_version: Literal[1] = Field(
+        1, description="Version of the growth section's meaning."
+    )
     method: Literal["planned", "fitted"] = Field(description="Planned rates or fitted history.")
     model: Literal["compound", "linear"] = Field(description="Growth model of planned rates.")
     annual_pct: CapacityRange = Field(description="Default annual growth [%/year].")

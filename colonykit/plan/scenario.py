@@ -397,7 +397,9 @@ class GrowthEvent(_Model):
             msg = f"exactly one of add, retire, scale (got {actions or 'none'})"
             raise ValueError(msg)
         if self.add is not None and (self.like is None) == (self.inventory is None):
-            msg = "'add' needs 'like' (a server to copy) and no 'inventory', or use 'inventory' alone"
+            msg = (
+                "'add' needs 'like' (a server to copy) and no 'inventory', or use 'inventory' alone"
+            )
             raise ValueError(msg)
         if self.inventory is not None and self.add is not None:
             msg = "'inventory' adds the file's servers; leave out 'add'"
@@ -428,7 +430,9 @@ class GrowthModel(_Model):
         default_factory=lambda: GrowthRate(low=0, typical=0, high=0),
         description="Default annual growth of every server [%/year].",
     )
-    by_role: Annotated[dict[str, Rate], BeforeValidator(_names_map)] = Field(default_factory=dict, description="Annual growth by role.")
+    by_role: Annotated[dict[str, Rate], BeforeValidator(_names_map)] = Field(
+        default_factory=dict, description="Annual growth by role."
+    )
     by_class: Annotated[dict[str, Rate], BeforeValidator(_names_map)] = Field(
         default_factory=dict, description="Annual growth by workload class."
     )
