@@ -877,18 +877,33 @@ class _Setup:
     installed_m: list[float]
     installed_p: list[float]
     platform: str
+    curves: dict[tuple[int, str], np.ndarray] = field(default_factory=dict)  # usable MIPS by n
 
 
-def _usable(sz: Any, n: int, guests: int, uplift: float, bound: str) -> float:
-    return float(measured.usable_mips(max(int(n), 1), sz, guests, uplift, bound)[0])
+def _curve(setup: _Setup, sz: Any, guests: int, bound: str) -> np.ndarray:
+    """:func:`colonykit.measured.usable_mips` for n = 1 … ``sizing.MAX_SEARCH_ENGINES``, cached.
+
+    The LPAR's guest count changes only at events, so a projection evaluates a handful of
+    curves instead of one per step, bound and LPAR (the dashboard's growth control stays live).
+    """
+    key = (int(guests), bound)
+    if key not in setup.curves:
+        n = np.arange(1, sizing.MAX_SEARCH_ENGINES + 1)
+        setup.curves[key] = measured.usable_mips(n, sz, int(guests), setup.uplift, bound)
+    return setup.curves[key]
 
 
-def _engines(sz: Any, demand: float, guests: int, uplift: float, bound: str) -> int:
-    """:func:`colonykit.measured.engines_for`, or BEYOND when no machine holds the demand."""
-    try:
-        return measured.engines_for(demand, sz, guests, uplift, bound)
-    except InputError:
-        return BEYOND
+def _usable(setup: _Setup, sz: Any, n: int, guests: int, bound: str) -> float:
+    """Usable MIPS of ``n`` engines (:func:`colonykit.measured.usable_mips`)."""
+    top = sizing.MAX_SEARCH_ENGINES
+    return float(_curve(setup, sz, guests, bound)[min(max(int(n), 1), top) - 1])
+
+
+def _engines(setup: _Setup, sz: Any, demand: float, guests: int, bound: str) -> int:
+    """:func:`colonykit.measured.engines_for` on the cached curve (the same rule and tolerance);
+    BEYOND when no machine holds the demand."""
+    ok = np.flatnonzero(_curve(setup, sz, guests, bound) >= demand * (1 - 1e-12))
+    return int(ok[0]) + 1 if ok.size else BEYOND
 
 
 def _step_of(months: np.ndarray, month: int) -> int:
@@ -1084,10 +1099,7 @@ def _place_new(
         x = matrix[:, col[g]] * factors["typical"][g, s] * scale[g][s] * guests.base[wb][g]
         m = guests.memory_mib[g] * (factors["typical"][g, s] if growth.grow_memory else 1.0)
         usable = np.array(
-            [
-                _usable(sz, setup.installed_e[h], count[h] + 1, setup.uplift, wb)
-                for h in range(n_hosts)
-            ]
+            [_usable(setup, sz, setup.installed_e[h], count[h] + 1, wb) for h in range(n_hosts)]
         )
         peaks = (comp + x[:, None]).max(axis=0)
         mem_ok = (mem + m) <= np.asarray(setup.installed_m) * MIB_PER_GIB * np.asarray(
@@ -1303,7 +1315,7 @@ def _answers(
         need_e = np.array(
             [
                 [
-                    _engines(sz, float(stat[s, k, h]), int(count[s, h]), setup.uplift, wb)
+                    _engines(setup, sz, float(stat[s, k, h]), int(count[s, h]), wb)
                     for h in range(n_hosts)
                 ]
                 for s in range(n_steps)
@@ -1330,7 +1342,7 @@ def _answers(
         usable = np.array(
             [
                 [
-                    _usable(sz, int(sched_e[s, h]), int(count[s, h]), setup.uplift, wb)
+                    _usable(setup, sz, int(sched_e[s, h]), int(count[s, h]), wb)
                     for h in range(n_hosts)
                 ]
                 for s in range(n_steps)
@@ -1349,6 +1361,7 @@ def _answers(
     typ = details["typical"]
     wt = setup.wlf["typical"]
     paging_need = np.zeros((n_steps, n_hosts))
+    rules = paging.paging_rules()  # read once, not per step
     virt_t = (active * mem_f["typical"] * mem).T @ onehot
     for s in range(n_steps):
         for h in range(n_hosts):
@@ -1357,16 +1370,14 @@ def _answers(
                 max(float(typ.memory_scheduled_gib[s, h]), 1e-3) * MIB_PER_GIB,
                 vdisk_mib=float(vdisk_mib[s, h]),
                 rule=result.scenario.rules.paging_rule,
+                rules=rules,
             ).paging_gib
     inst_e = np.asarray(setup.installed_e)
     inst_m = np.asarray(setup.installed_m)
     inst_p = np.asarray(setup.installed_p)
     usable_inst = np.array(
         [
-            [
-                _usable(sz, int(inst_e[h]), int(count[s, h]), setup.uplift, wt)
-                for h in range(n_hosts)
-            ]
+            [_usable(setup, sz, int(inst_e[h]), int(count[s, h]), wt) for h in range(n_hosts)]
             for s in range(n_steps)
         ]
     )

@@ -396,3 +396,37 @@ def test_add_from_an_inventory_file_is_a_flat_series_at_its_peak(two, tmp_path) 
     assert cap.steps[1].composite_peak_mips.typical == pytest.approx(900.0 + 600.0)
     assert cap.steps[1].guests == 4
     assert cap.steps[1].memory_needed_gib > cap.steps[0].memory_needed_gib
+
+
+@settings(max_examples=40, deadline=None)
+@given(demand=st.floats(min_value=0, max_value=2e6), guests=st.integers(1, 60))
+def test_cached_engine_curve_equals_measured_engines_for(bitbrains, demand, guests) -> None:
+    """The projection's cached curve gives exactly colonykit.measured.engines_for / usable_mips."""
+    from colonykit.forecast import _engines, _Setup, _usable
+
+    sz = bitbrains.sizing
+    uplift = bitbrains.extras["measured"].uplift_frac
+    setup = _Setup(
+        scen=bitbrains.scenario,
+        growth=GrowthModel(),
+        months=np.array([0]),
+        dates=[dt.date(2020, 1, 1)],
+        hosts=["lpar1"],
+        wlf={"typical": "typical"},
+        statistic="peak",
+        uplift=uplift,
+        ratio=[1.5],
+        installed_e=[1],
+        installed_m=[1.0],
+        installed_p=[0.0],
+        platform="zvm",
+    )
+    try:
+        want = measured.engines_for(demand, sz, guests, uplift, "high")
+    except InputError:
+        want = forecast.BEYOND
+    assert _engines(setup, sz, demand, guests, "high") == want
+    n = min(want, 1024)
+    assert _usable(setup, sz, n, guests, "high") == pytest.approx(
+        float(measured.usable_mips(n, sz, guests, uplift, "high")[0])
+    )
