@@ -1128,6 +1128,7 @@ def _fitted_factors(
     n_steps = len(setup.months)
     factors = {b: np.ones((len(guests), n_steps)) for b in BANDS}
     fits: dict[bytes, dict[str, np.ndarray]] = {}
+    tests: list[trend.Backtest] = []
     flat = 0
     for g in range(len(guests)):
         col = matrix[:, guests.src[g]]
@@ -1144,6 +1145,7 @@ def _fitted_factors(
                     name=guests.server[g],
                 )
                 fits[key] = fit.growth_factors(setup.months.astype(float))
+                tests.append(fit.backtest)
         factors["typical"][g] = fits[key]["typical"]
     # per-server intervals do not add up to the colony's: low / high scale each server's
     # typical path by the relative prediction interval of the colony's own composite fit
@@ -1159,6 +1161,16 @@ def _fitted_factors(
         f"{reference.constant('forecast_interval_pct'):g} % prediction interval of the colony's "
         "composite fit; memory never shrinks with a fitted trend",
     ]
+    if tests:
+        err = [t.error_pct for t in tests if np.isfinite(t.error_pct)]
+        naive = [t.naive_error_pct for t in tests if np.isfinite(t.naive_error_pct)]
+        wins = sum(t.beats_naive for t in tests)
+        notes.append(
+            f"per-server backtests (last {tests[0].holdout_weeks} weeks held out): the fit beats "
+            f"the seasonal-naive forecast for {wins} of {len(tests)} servers; median weekly-peak "
+            f"error {np.median(err) if err else float('nan'):.1f} % (seasonal-naive "
+            f"{np.median(naive) if naive else float('nan'):.1f} %)"
+        )
     return factors, comp_fit.backtest, notes
 
 
