@@ -799,10 +799,8 @@ def _colony(result: ColonyPlanResult) -> tuple[np.ndarray, _Guests, Any, float]:
     plan = result.plan
     meas = _extra(result, "measured")
     place = _extra(result, "placement")
-    servers = sz.servers.drop_duplicates("server").set_index(
-        sz.servers["server"].drop_duplicates().astype(str)
-    )
-    host_ids = [h.id for h in plan.hosts]
+    servers = sz.servers.drop_duplicates("server")
+    servers.index = pd.Index(servers["server"].astype(str))
     vdisk = {
         g.name: float(sum(s.size_mib or 0 for s in g.storage if s.kind == "vdisk"))
         for _h, g in plan.guests()
@@ -856,7 +854,6 @@ def _colony(result: ColonyPlanResult) -> tuple[np.ndarray, _Guests, Any, float]:
         first=[0] * len(ordered),
         last=[0] * len(ordered),
     )
-    del host_ids
     return matrix, guests, index, uplift
 
 

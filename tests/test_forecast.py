@@ -430,3 +430,19 @@ def test_cached_engine_curve_equals_measured_engines_for(bitbrains, demand, gues
     assert _usable(setup, sz, n, guests, "high") == pytest.approx(
         float(measured.usable_mips(n, sz, guests, uplift, "high")[0])
     )
+
+
+def test_xen_plans_are_refused_clearly() -> None:
+    s = plan.load_scenario(ROOT / "data" / "examples" / "scenario.yaml")
+    s = s.model_copy(
+        update={"design": s.design.model_copy(update={"name": "xen-nfs-root", "overrides": {}})}
+    )
+    with pytest.raises(InputError, match="needs a z/VM plan sized in MIPS"):
+        forecast.project(plan.build_plan(s))
+
+
+def test_no_growth_section_means_zero_growth_with_a_note() -> None:
+    r = plan.build_plan(ROOT / "data" / "examples" / "scenario.yaml")
+    cap = forecast.project(r)
+    assert any("0 %/year assumed" in n for n in cap.notes)
+    assert cap.steps[-1].composite_peak_mips == cap.steps[0].composite_peak_mips
