@@ -446,3 +446,10 @@ def test_no_growth_section_means_zero_growth_with_a_note() -> None:
     cap = forecast.project(r)
     assert any("0 %/year assumed" in n for n in cap.notes)
     assert cap.steps[-1].composite_peak_mips == cap.steps[0].composite_peak_mips
+
+
+def test_plan_summary_names_the_exhaustion(bitbrains) -> None:
+    assert (
+        "capacity plan (36 months, planned growth): runs out 2014-01-01 (month 3)"
+        in bitbrains.summary()
+    )

@@ -141,6 +141,14 @@ class ColonyPlanResult:
                 f"paging {h.capacity.paging_gib:g} GiB on {h.capacity.paging_volumes} volume(s), "
                 f"{len(h.guests)} guests{mips}"
             )
+        cap = self.capacity_plan
+        if cap is not None:
+            ex = cap.exhaustion
+            lines.append(
+                f"capacity plan ({cap.horizon_months} months, {cap.method} growth): "
+                + (f"runs out {ex.date.isoformat()} (month {ex.month})" if ex else "holds")
+                + f"; {len(cap.upgrades)} upgrade(s) (colonykit forecast for the schedule)"
+            )
         errs = sum(f.severity == "error" for f in p.findings)
         warns = len(p.findings) - errs
         lines.append(f"findings: {errs} error(s), {warns} warning(s)")
