@@ -453,3 +453,20 @@ def test_plan_summary_names_the_exhaustion(bitbrains) -> None:
         "capacity plan (36 months, planned growth): runs out 2014-01-01 (month 3)"
         in bitbrains.summary()
     )
+
+
+def test_report_carries_the_chart_the_upgrade_table_and_the_exhaustion_date(bitbrains) -> None:
+    from colonykit import report
+
+    html = report.build_report(bitbrains)
+    summary = html[html.index('id="executive-summary"') : html.index('id="findings"')]
+    assert "the installed plan runs out on 2014-01-01" in summary
+    assert "data-figure='capacity_plan'" in html
+    first = bitbrains.capacity_plan.upgrades[0]
+    assert f"<td class=''>{first.order_by.isoformat()}</td>" in html
+
+
+def test_cli_forecast_bad_override_is_a_clear_error(capsys) -> None:
+    assert main(["forecast", str(BITBRAINS), "--horizon-months", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "horizon_months" in err and "Traceback" not in err
