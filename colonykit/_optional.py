@@ -21,6 +21,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "parquet": ("pyarrow",),
     "scale": ("dask", "distributed"),
     "fast": ("numba",),
+    "forecast": ("statsmodels",),
 }
 
 

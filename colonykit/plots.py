@@ -1255,6 +1255,113 @@ def design_comparison(comparison: pd.DataFrame, chosen: str | None = None) -> go
     return fig
 
 
+# --------------------------------------------------------------------------- capacity over time
+def capacity_plan(cap: Any) -> go.Figure:
+    """Projected demand (fan of low / typical / high) against installed capacity, with upgrades.
+
+    The fan is the composite statistic the engines are sized on, summed over the LPARs
+    (:attr:`ForecastStep.sized_mips`); the step lines are the usable MIPS of the plan as
+    built and after the typical upgrade schedule; markers sit at each upgrade's need-by date
+    (hover: what, where, order-by date, why) and a dotted line at the exhaustion date.
+
+    Parameters
+    ----------
+    cap : CapacityPlanResult
+        A projection (:func:`colonykit.forecast.project`).
+
+    Examples
+    --------
+    >>> from colonykit import plan
+    >>> cap = plan.build_plan("data/examples/bitbrains_colony.yaml").capacity_plan
+    >>> [t.name for t in capacity_plan(cap).data][:4]
+    ['low', 'high', 'typical', 'installed']
+    """
+    dates = [s.date.isoformat() for s in cap.steps]
+    band = OKABE_ITO["sky_blue"]
+    fig = _figure(
+        [
+            go.Scatter(
+                x=dates,
+                y=[s.sized_mips.low for s in cap.steps],
+                name="low",
+                mode="lines",
+                line={"color": band, "width": 1},
+            ),
+            go.Scatter(
+                x=dates,
+                y=[s.sized_mips.high for s in cap.steps],
+                name="high",
+                mode="lines",
+                line={"color": band, "width": 1},
+                fill="tonexty",
+                fillcolor="rgba(86,180,233,0.25)",
+            ),
+            go.Scatter(
+                x=dates,
+                y=[s.sized_mips.typical for s in cap.steps],
+                name="typical",
+                mode="lines+markers",
+                line={"color": BOUND_COLOURS["typical"], "width": 2},
+                customdata=np.column_stack(
+                    [[s.engines_needed for s in cap.steps], [s.guests for s in cap.steps]]
+                ),
+                hovertemplate="%{x}: %{y:,.0f} MIPS<br>%{customdata[0]} engines needed, "
+                "%{customdata[1]} guests<extra>typical demand</extra>",
+            ),
+            go.Scatter(
+                x=dates,
+                y=[s.usable_mips_installed for s in cap.steps],
+                name="installed",
+                mode="lines",
+                line={"color": OKABE_ITO["black"], "dash": "dash", "shape": "hv"},
+                hovertemplate="%{x}: %{y:,.0f} usable MIPS<extra>plan as built</extra>",
+            ),
+            go.Scatter(
+                x=dates,
+                y=[s.usable_mips_scheduled for s in cap.steps],
+                name="with upgrades",
+                mode="lines",
+                line={"color": OKABE_ITO["bluish_green"], "shape": "hv", "width": 2},
+                customdata=[s.engines_scheduled for s in cap.steps],
+                hovertemplate="%{x}: %{y:,.0f} usable MIPS, %{customdata} engines"
+                "<extra>with upgrades</extra>",
+            ),
+        ]
+    )
+    if cap.upgrades:
+        at = {s.date: s.usable_mips_scheduled for s in cap.steps}
+        ups = list(cap.upgrades)
+        fig.add_trace(
+            go.Scatter(
+                x=[u.need_by.isoformat() for u in ups],
+                y=[at.get(u.need_by, np.nan) for u in ups],
+                name="upgrade",
+                mode="markers",
+                marker={"symbol": "triangle-up", "size": 11, "color": OKABE_ITO["vermillion"]},
+                customdata=[
+                    [u.host, u.add_engines, u.add_memory_gib, u.order_by.isoformat(), u.reason]
+                    for u in ups
+                ],
+                hovertemplate="need by %{x}, order by %{customdata[3]}<br>%{customdata[0]}: "
+                "+%{customdata[1]} engines, +%{customdata[2]} GiB<br>%{customdata[4]}"
+                "<extra>upgrade</extra>",
+            )
+        )
+    if cap.exhaustion is not None:
+        fig.add_vline(
+            x=cap.exhaustion.date.isoformat(),
+            line={"color": OKABE_ITO["vermillion"], "dash": "dot"},
+        )
+    _layout(
+        fig,
+        f"Projected demand vs capacity ({cap.method} growth, {cap.horizon_months} months)",
+        height=420,
+    )
+    fig.update_yaxes(title_text="MIPS (composite, sized statistic)", rangemode="tozero")
+    fig.update_xaxes(title_text="date")
+    return fig
+
+
 # --------------------------------------------------------------------------- plan
 def _cost_title(result: Any, title: str) -> str:
     """The figure title, led by the example-prices warning when the result rests on them."""
@@ -1356,7 +1463,8 @@ def plan_figures(result: Any, names: Iterable[str] | None = None) -> dict[str, g
     ``sizing_range`` and ``sizing_engines`` (when the plan was sized), ``plan_hosts``,
     ``design_comparison`` and, when the result's ``extras`` hold them, ``white_space``
     (``extras["whitespace"]``), ``staggering`` (``extras["staggering"]``) and ``packing``
-    (``extras["packing"]``).  ``names`` limits the figures built (default: all).
+    (``extras["packing"]``), and ``capacity_plan`` when the plan has one (scenario
+    ``growth:``).  ``names`` limits the figures built (default: all).
 
     Parameters
     ----------
@@ -1388,6 +1496,8 @@ def plan_figures(result: Any, names: Iterable[str] | None = None) -> dict[str, g
     ):
         if extras.get(key) is not None:
             builders[name] = lambda build=build, key=key: build(extras[key])
+    if getattr(result, "capacity_plan", None) is not None:
+        builders["capacity_plan"] = lambda: capacity_plan(result.capacity_plan)
     wanted = builders if names is None else [n for n in names if n in builders]
     return {name: builders[name]() for name in wanted}
 
@@ -1397,6 +1507,7 @@ __all__ = [
     "OKABE_ITO",
     "PALETTE",
     "cash_flow",
+    "capacity_plan",
     "chained_io",
     "channel_curve",
     "design_comparison",

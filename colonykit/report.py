@@ -582,6 +582,73 @@ def _summary_html(result: Any, s: dict[str, Any]) -> str:
     return f"<table class='exec'>{table}</table><h3>Main risks</h3><ul class='risks'>{risks}</ul>{more}"
 
 
+def capacity_section(result: Any, figure_html: str = "") -> tuple[str, str]:
+    """The plan over time (issue 21): an executive-summary line and the report section.
+
+    Reads the plan result's ``capacity_plan`` (:func:`colonykit.forecast.project`, run by
+    :func:`colonykit.plan.build_plan` when the scenario has a ``growth:`` section); both parts
+    are empty without one.
+
+    Parameters
+    ----------
+    result : ColonyPlanResult
+        The result of :func:`colonykit.plan.build_plan`.
+    figure_html : str, optional
+        The ``capacity_plan`` figure's HTML.
+
+    Returns
+    -------
+    tuple of str
+        ``(summary line, section)`` as HTML.
+
+    Examples
+    --------
+    >>> from colonykit import plan
+    >>> line, section = capacity_section(plan.build_plan("data/examples/bitbrains_colony.yaml"))
+    >>> "2014-01-01" in line, "<th>order_by</th>" in section
+    (True, True)
+    """
+    cap = getattr(result, "capacity_plan", None)
+    if cap is None:
+        return "", ""
+    e = cap.exhaustion
+    first = cap.upgrades[0] if cap.upgrades else None
+    line = (
+        f"<b>the installed plan runs out on {_e(e.date.isoformat())}</b> (month {e.month}): {_e(e.reason)}"
+        if e is not None
+        else f"the installed plan holds for the {cap.horizon_months} months projected"
+    )
+    if first is not None:
+        line += (
+            f"; first upgrade: order by <b>{_e(first.order_by.isoformat())}</b> "
+            f"({_e(first.host)} +{first.add_engines} engines, +{first.add_memory_gib:g} GiB)"
+        )
+    if cap.machine_max is not None:
+        line += f"; the machine's maximum is reached on {_e(cap.machine_max.date.isoformat())}"
+    summary = f"<p class='capacity-summary'><b>Capacity over time:</b> {line}.</p>"
+    rows = _frame_rows(cap.upgrades_frame("typical"))
+    counts = ", ".join(
+        f"{b} {len(cap.upgrades_by_bound.get(b, ()))}" for b in ("low", "typical", "high")
+    )
+    bt = cap.backtest
+    backtest = (
+        f"<p>Backtest (last {bt.holdout_weeks} weeks held out): the projected weekly composite peak "
+        f"was {bt.error_pct:.1f} % off, the seasonal-naive forecast {bt.naive_error_pct:.1f} %.</p>"
+        if bt is not None
+        else ""
+    )
+    section = (
+        f"<h2 id='capacity'>Capacity over time</h2><p>{line}. Growth: {_e(cap.method)}, "
+        f"{cap.horizon_months} months in steps of {cap.step_months}; upgrades in steps of "
+        f"{cap.increment_engines} engine(s) and {cap.increment_memory_gib:g} GiB, ordered "
+        f"{cap.lead_time_months} month(s) ahead; upgrades by bound: {counts}.</p>{backtest}"
+        + figure_html
+        + (_table(rows) if rows else "<p>No upgrade needed within the horizon.</p>")
+        + "".join(f"<p class='note'>{_e(n)}</p>" for n in cap.notes)
+    )
+    return summary, section
+
+
 def _ws_table(ws_result: Any, refs: References) -> str:
     rows = [
         {
@@ -871,6 +938,7 @@ def build_report(result: Any, *, title: str | None = None, info: DocumentInfo | 
         for a in p.evidence.assumptions
     ]
     evidence_html = _evidence_section(result, refs)
+    capacity_line, capacity_html = capacity_section(result, fig("capacity_plan"))
     ref_items = "".join(f"<li id='ref-{c.number}'>{_e(c.text())}</li>" for c in refs.entries)
     key_rows = [
         {"internal source key": k, "cited as": v or "(no publication)"}
@@ -878,14 +946,14 @@ def build_report(result: Any, *, title: str | None = None, info: DocumentInfo | 
     ]
     body = f"""
 {title_html}
-<section class="page" id="executive-summary"><h2>Executive summary</h2>{_summary_html(result, summary)}</section>
+<section class="page" id="executive-summary"><h2>Executive summary</h2>{_summary_html(result, summary)}{capacity_line}</section>
 {f'<section id="business-case"><h2>Business case</h2>{bc}</section>' if (bc := business_case_section(result)) else ""}
 <h2 id="findings">Findings</h2>{findings_html}
 <h2 id="sizing">CPU sizing (workload factor)</h2>{sizing_html}
 <h2 id="hosts">Hosts: memory and paging</h2>{fig("plan_hosts")}{_table(hosts)}
 <h2 id="design">Design</h2>{design_html}
 <h2 id="whitespace">White space, staggering, packing</h2>{extra_figs}{ws_note}
-<h2 id="channels">Channels</h2>{chan}
+<h2 id="channels">Channels</h2>{chan}{capacity_html}
 <h2 id="evidence">Evidence</h2>{evidence_html}
 <h2 id="assumptions">Assumptions</h2>{_table(assumptions, ["name", "value", "unit", "reference"])}
 <h2 id="references">References</h2><ol class="refs" style="list-style:none;padding-left:0">{ref_items}</ol>
@@ -1288,6 +1356,7 @@ __all__ = [
     "build_report",
     "chromium_path",
     "document_info",
+    "capacity_section",
     "executive_summary",
     "headline",
     "public_source",

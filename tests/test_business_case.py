@@ -39,7 +39,22 @@ FIXED_KEYS = {
 
 @pytest.fixture(scope="module")
 def bb():
-    return build_plan(BB)
+    # the plan as built: the example's growth: section (issue 21) left out, so year 1 is today
+    scen = load_scenario(BB)
+    return build_plan(scen.model_copy(update={"growth": None}))
+
+
+def test_example_business_case_buys_the_capacity_plans_upgrades():
+    grown = build_plan(BB)
+    cap, res = grown.capacity_plan, grown.business_case
+    assert cap is not None and res is not None and cap.upgrades
+    # every typical upgrade is bought (policy 'upgrade') at the IFL price, the only priced hardware
+    engines = sum(h.capacity.cpus for h in grown.plan.hosts) + sum(
+        u.add_engines for u in cap.upgrades
+    )
+    assert sum(res.colony.by_component["hardware"]) == pytest.approx(engines * 95_000)
+    assert grown.plan.business_case is not None
+    assert grown.plan.business_case.npv == pytest.approx(round(res.npv, 2))
 
 
 def test_example_business_case_is_traceable(bb):
@@ -69,7 +84,7 @@ def test_plan_document_section_round_trips_and_is_deterministic(bb):
     text = export.plan_to_yaml(bb.plan)
     back = export.load_plan_text(text)
     assert back.business_case == doc
-    again = build_plan(BB, stagger_traces=False)
+    again = build_plan(load_scenario(BB).model_copy(update={"growth": None}), stagger_traces=False)
     assert again.plan.business_case == doc
     assert export.plan_to_yaml(again.plan) == text
 
@@ -107,7 +122,13 @@ def test_cli_costs_table_starts_with_the_example_line(capsys):
     assert main(["costs", BB]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith("EXAMPLE PRICES")
-    assert "licence cores: today 251 -> colony 50" in out
+    grown = build_plan(BB)
+    cap = grown.capacity_plan
+    # year 1's colony licences: the engines installed plus the upgrades ordered in year 1
+    year1 = 50 + sum(u.add_engines for u in cap.upgrades if (u.order_by - cap.start).days < 365)
+    assert grown.business_case.colony.licence_cores[0] == year1
+    today = grown.business_case.today.licence_cores[0]
+    assert f"licence cores: today {today:,.4g} -> colony {year1}" in out
 
 
 def test_cli_costs_without_costs_section_exits_2(capsys):
@@ -122,7 +143,8 @@ def test_cli_compare_two_designs(capsys, tmp_path):
     a, b = out["scenarios"]
     assert (a["name"], b["name"]) == ("bitbrains-measured-colony", "bitbrains-ro-root")
     assert a["engines_peak"] >= a["engines_composite"]
-    assert a["exhaustion_date"] is None  # no capacity plan over time (issue 21 hook)
+    # both share the example's growth: section: the capacity plan's exhaustion date (issue 21)
+    assert a["exhaustion_date"] == build_plan(BB).capacity_plan.exhaustion.date.isoformat()
     assert a["disk_gib"] != b["disk_gib"]  # the designs differ in disk
     assert main(["compare", BB, RO, "--format", "xlsx", "--out", str(tmp_path / "c.xlsx")]) == 0
     assert capsys.readouterr().out.splitlines()[1] == f"wrote {tmp_path / 'c.xlsx'}"

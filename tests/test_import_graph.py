@@ -53,6 +53,7 @@ COMPUTATION = {
     "measured",
     "machine_limits",
     "costs",
+    "trend",
 }
 FRONT = {"export", "render", "report", "plots", "widgets"}
 #: front ends other front ends may use: plots, the provisioning files, the plan export, and the
@@ -88,7 +89,7 @@ def layer(module: str) -> int:
         return 1
     if head in COMPUTATION or head == "ingest":
         return 2
-    if head == "plan":
+    if head in ("plan", "forecast"):
         return 3
     if head in FRONT:
         return 4

@@ -338,6 +338,49 @@ def _business_case(got: dict[str, Any], out: Path) -> None:
     assert got["licence_cores_colony"] == sum(h.capacity.cpus for h in result.plan.hosts)
 
 
+def _capacity_over_time(got: dict[str, Any], out: Path) -> None:
+    from colonykit import forecast
+
+    result = plan.build_plan(plan.load_scenario("data/examples/bitbrains_colony.yaml"))
+    cap = result.capacity_plan
+    faster = forecast.GrowthModel.model_validate(
+        {**result.scenario.growth.model_dump(), "annual_pct": got["what_if"]["annual_pct"]}
+    )
+    fast = forecast.project(result, faster)
+    hcap = plan.build_plan(
+        plan.load_scenario("data/examples/bitbrains_90d_colony.yaml")
+    ).capacity_plan
+    _check(
+        got,
+        {
+            "example": {
+                "exhaustion": cap.exhaustion.to_dict() if cap.exhaustion else None,
+                "machine_max": cap.machine_max.to_dict() if cap.machine_max else None,
+                "upgrades": [u.to_dict() for u in cap.upgrades],
+                "upgrades_low": len(cap.upgrades_by_bound["low"]),
+                "upgrades_high": len(cap.upgrades_by_bound["high"]),
+                "engines_needed": [s.engines_needed for s in cap.steps],
+            },
+            "what_if": {
+                "annual_pct": got["what_if"]["annual_pct"],
+                "exhaustion": fast.exhaustion.to_dict() if fast.exhaustion else None,
+                "upgrades": len(fast.upgrades),
+            },
+            "history": {
+                "error_pct": hcap.backtest.error_pct,
+                "naive_error_pct": hcap.backtest.naive_error_pct,
+                "exhaustion": hcap.exhaustion.to_dict() if hcap.exhaustion else None,
+                "engines_needed": [s.engines_needed for s in hcap.steps],
+            },
+        },
+    )
+    # the exhaustion is the first step the installed plan does not hold (by hand from the steps)
+    first = next(s for s in cap.steps if s.engines_needed > s.engines_installed)
+    assert got["example"]["exhaustion"]["month"] <= first.month
+    # faster growth never runs out later
+    assert got["what_if"]["exhaustion"]["month"] <= got["example"]["exhaustion"]["month"]
+
+
 CHECKS = {
     "00_quickstart": _quickstart,
     "01_cpu_sizing": _cpu_sizing,
@@ -346,6 +389,7 @@ CHECKS = {
     "04_channels_and_mdc": _channels_and_mdc,
     "05_designs_and_export": _designs_and_export,
     "07_business_case": _business_case,
+    "06_capacity_over_time": _capacity_over_time,
 }
 
 

@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "colonykit.cli._plan",
     "colonykit.cli._report",
     "colonykit.cli._run",
+    "colonykit.cli._forecast",
     "colonykit.cli._init",
     "colonykit.cli._catalog",
     "colonykit.cli._workshop",
@@ -74,6 +75,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run": (
         "colonykit.cli._run",
         "the whole job: size, white space, plan, export YAML, render, report",
+    ),
+    "forecast": (
+        "colonykit.cli._forecast",
+        "the plan over time: exhaustion date and upgrade schedule (scenario growth:)",
     ),
     "init": (
         "colonykit.cli._init",

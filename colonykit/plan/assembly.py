@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -55,6 +55,9 @@ from colonykit.plan.document import (
 from colonykit.plan.scenario import Scenario, load_scenario
 from colonykit.units import BYTES_PER_GIB, MIB_PER_GIB
 
+if TYPE_CHECKING:
+    from colonykit.forecast import CapacityPlanResult
+
 
 @dataclass(frozen=True)
 class ColonyPlanResult:
@@ -81,6 +84,9 @@ class ColonyPlanResult:
     business_case : colonykit.costs.CostResult or None
         The business case when the scenario has a ``costs:`` section (the plan as built;
         :func:`colonykit.plan.business.business_case_of` adds a capacity plan over time).
+    capacity_plan : CapacityPlanResult or None
+        The plan over time (:func:`colonykit.forecast.project`) when the scenario has a
+        ``growth:`` section; the document's ``capacity_plan`` section holds the same figures.
     """
 
     plan: ColonyPlan
@@ -90,6 +96,7 @@ class ColonyPlanResult:
     scenario: Scenario
     extras: dict[str, Any] = field(default_factory=dict)
     business_case: costs.CostResult | None = None
+    capacity_plan: CapacityPlanResult | None = None
 
     @property
     def findings(self) -> list[Finding]:
@@ -148,6 +155,14 @@ class ColonyPlanResult:
                 f"{h.capacity.memory_gib:g} GiB real, {virt / MIB_PER_GIB:.1f} GiB guest virtual, "
                 f"paging {h.capacity.paging_gib:g} GiB on {h.capacity.paging_volumes} volume(s), "
                 f"{len(h.guests)} guests{mips}"
+            )
+        cap = self.capacity_plan
+        if cap is not None:
+            ex = cap.exhaustion
+            lines.append(
+                f"capacity plan ({cap.horizon_months} months, {cap.method} growth): "
+                + (f"runs out {ex.date.isoformat()} (month {ex.month})" if ex else "holds")
+                + f"; {len(cap.upgrades)} upgrade(s) (colonykit forecast for the schedule)"
             )
         errs = sum(f.severity == "error" for f in p.findings)
         warns = len(p.findings) - errs
@@ -295,7 +310,20 @@ def build_plan(
     """
     scen = load_scenario(scenario) if isinstance(scenario, str | Path) else scenario
     try:
-        return _build(scen, inventory, traces, stagger_traces)
+        result = _build(scen, inventory, traces, stagger_traces)
+        if scen.growth is not None:  # the plan over time (issue 21)
+            from colonykit import forecast
+
+            cap = forecast.project(result)
+            result = forecast.attach(result, cap)
+            if result.business_case is not None:  # the business case buys the upgrades (issue 22)
+                bcase = business.business_case_of(result, cap)
+                if bcase is not None:
+                    doc = result.plan.model_copy(
+                        update={"business_case": business.business_case_document(bcase)}
+                    )
+                    result = replace(result, plan=doc, business_case=bcase)
+        return result
     except ValidationError as exc:  # a value that passed the scenario but not the plan schema
         where = scen.source or "scenario"
         raise_problems(

@@ -525,7 +525,8 @@ class ScenarioComparison(DictMixin):
             self.first_line
             + "\n"
             + f.to_string()
-            + "\nexhaustion_date: n/a until a capacity plan over time is given (issue 21)"
+            + "\nexhaustion_date n/a: the scenario has no growth: section, or the plan holds"
+            + " to its horizon (colonykit forecast)"
         )
 
 
@@ -552,14 +553,19 @@ def scenario_column(
     result : ColonyPlanResult
         The plan.
     capacity_plan : CapacityPlanLike, optional
-        Its capacity plan over time (issue 21): the exhaustion date; None leaves it empty.
+        Its capacity plan over time (issue 21) for the exhaustion date; None: the plan's own
+        (its scenario's ``growth:`` section), if any.
     """
     plan = result.plan
     v = plan.evidence.sizing.values
     bound = str(v.get("bound_used", "typical"))
     peak = v.get("engines_peak", v.get(f"engines_{bound}"))
     comp = v.get("engines_composite", v.get(f"engines_{bound}"))
-    res = business_case_of(result, capacity_plan)
+    if capacity_plan is None or capacity_plan is result.capacity_plan:
+        capacity_plan = result.capacity_plan  # the scenario's own growth: section (issue 21)
+        res = result.business_case
+    else:
+        res = business_case_of(result, capacity_plan)
     exhaustion = capacity_plan.exhaustion if capacity_plan is not None else None
     return ScenarioColumn(
         name=plan.metadata.name,

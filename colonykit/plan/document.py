@@ -7,6 +7,7 @@ Defined once, here, as pydantic v2 models with ``extra="forbid"``;
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -450,6 +451,98 @@ class BusinessCase(_Model):
     )
 
 
+class CapacityRange(_Model):
+    """A low / typical / high triple."""
+
+    low: float = Field(description="Low bound.")
+    typical: float = Field(description="Typical (as planned).")
+    high: float = Field(description="High bound.")
+
+
+class CapacityStep(_Model):
+    """The colony at one step of the capacity plan (sums over the LPARs)."""
+
+    month: int = Field(ge=0, description="Months after the study start.")
+    date: dt.date = Field(description="The step's date.")
+    guests: int = Field(ge=0, description="Guests after the events up to this step.")
+    composite_peak_mips: CapacityRange = Field(description="Peak of the colony's composite [MIPS].")
+    engines_needed: int = Field(ge=0, description="Engines the LPARs need (typical).")
+    engines_installed: int = Field(ge=0, description="Engines of the plan as built.")
+    engines_scheduled: int = Field(ge=0, description="Engines after the typical upgrades.")
+    memory_needed_gib: float = Field(ge=0, description="Real storage needed (typical) [GiB].")
+    memory_installed_gib: float = Field(
+        ge=0, description="Real storage of the plan as built [GiB]."
+    )
+    fits: bool = Field(description="The plan as built holds the step.")
+
+
+class CapacityUpgrade(_Model):
+    """Capacity to add, where, when to order it, and why."""
+
+    month: int = Field(ge=0, description="Months after the study start it is needed.")
+    need_by: dt.date = Field(description="Date it must be installed.")
+    order_by: dt.date = Field(description="need_by minus the lead time.")
+    host: str = Field(description="LPAR id, 'new' (a new LPAR) or 'machine' (the next model).")
+    add_engines: int = Field(ge=0, description="Engines to add.")
+    add_memory_gib: float = Field(ge=0, description="Real storage to add [GiB].")
+    reason: str = Field(description="What no longer fits.")
+
+
+class CapacityExhaustion(_Model):
+    """The first step the plan no longer holds, and why."""
+
+    month: int = Field(ge=0, description="Months after the study start.")
+    date: dt.date = Field(description="The step's date.")
+    reason: str = Field(description="What no longer fits.")
+
+
+class CapacityBacktest(_Model):
+    """Backtest of a fitted forecast: projected vs actual weekly composite peak."""
+
+    holdout_weeks: int = Field(ge=1, description="Weeks held out.")
+    error_pct: float = Field(
+        ge=0, description="Mean absolute error of the projected weekly peaks [%]."
+    )
+    naive_error_pct: float = Field(
+        ge=0, description="The same for the seasonal-naive forecast [%]."
+    )
+
+
+class CapacityPlan(_Model):
+    """The plan over time (``colonykit forecast``): exhaustion, machine maximum, upgrades."""
+
+    growth_model_version: Literal[1] = Field(
+        1, description="Version of the growth section's meaning."
+    )
+    method: Literal["planned", "fitted"] = Field(description="Planned rates or fitted history.")
+    model: Literal["compound", "linear"] = Field(description="Growth model of planned rates.")
+    annual_pct: CapacityRange = Field(description="Default annual growth [%/year].")
+    start: dt.date = Field(description="Study start (month 0).")
+    horizon_months: int = Field(ge=1, description="Months projected.")
+    step_months: int = Field(ge=1, description="Months per step.")
+    lead_time_months: int = Field(ge=0, description="Ordering and installation time [months].")
+    increment_engines: int = Field(ge=1, description="Engines per upgrade step.")
+    increment_memory_gib: float = Field(gt=0, description="Real storage per upgrade step [GiB].")
+    steps: list[CapacityStep] = Field(default_factory=list, description="One per step.")
+    exhaustion: CapacityExhaustion | None = Field(
+        None, description="First step the plan as built no longer holds (typical)."
+    )
+    machine_max: CapacityExhaustion | None = Field(
+        None, description="First step the machine model's maximum is exceeded (typical)."
+    )
+    upgrades: list[CapacityUpgrade] = Field(
+        default_factory=list, description="Upgrade schedule (typical)."
+    )
+    upgrades_low: list[CapacityUpgrade] = Field(
+        default_factory=list, description="Upgrade schedule at the low bound."
+    )
+    upgrades_high: list[CapacityUpgrade] = Field(
+        default_factory=list, description="Upgrade schedule at the high bound."
+    )
+    backtest: CapacityBacktest | None = Field(None, description="Backtest (fitted forecasts).")
+    notes: list[str] = Field(default_factory=list, description="What the projection assumed.")
+
+
 class ColonyPlan(_Model):
     """The provisioning document: ``apiVersion: colonykit/v1``, ``kind: ColonyPlan``."""
 
@@ -465,6 +558,9 @@ class ColonyPlan(_Model):
     findings: list[Finding] = Field(default_factory=list, description="Coded check results.")
     business_case: BusinessCase | None = Field(
         None, description="The business case, when the scenario has a 'costs' section."
+    )
+    capacity_plan: CapacityPlan | None = Field(
+        None, description="The plan over time (scenario growth: section; colonykit forecast)."
     )
 
     def guests(self) -> list[tuple[Host, Guest]]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as _dt
+import datetime as dt
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, StringConstraints, ValidationError
+from pydantic import BeforeValidator, Field, StringConstraints, ValidationError, model_validator
 
 from colonykit import patterns as pt
 from colonykit._inputs import refuse_special
@@ -319,6 +320,186 @@ class ScenarioTraces(_Model):
     tz: str = Field("UTC", description="Time zone of naive timestamps.")
 
 
+#: Version of the ``growth:`` section's meaning, written into the plan's ``capacity_plan``.
+GROWTH_MODEL_VERSION = 1
+
+
+def _rate_value(value: Any) -> Any:
+    """``annual_pct`` and the ``by_*`` maps: a number is the same low, typical and high rate."""
+    if isinstance(value, bool):
+        msg = "a number or {low, typical, high}"
+        raise ValueError(msg)
+    if isinstance(value, int | float):
+        return {"low": value, "typical": value, "high": value}
+    return value
+
+
+class GrowthRate(_Model):
+    """An annual growth rate [%/year] as a low / typical / high triple (a number sets all three)."""
+
+    low: float = Field(gt=-100, le=1000, description="Lowest annual growth [%/year].")
+    typical: float = Field(gt=-100, le=1000, description="Expected annual growth [%/year].")
+    high: float = Field(gt=-100, le=1000, description="Highest annual growth [%/year].")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> GrowthRate:
+        if not self.low <= self.typical <= self.high:
+            msg = f"low <= typical <= high (got {self.low:g}, {self.typical:g}, {self.high:g})"
+            raise ValueError(msg)
+        return self
+
+
+Rate = Annotated[GrowthRate, BeforeValidator(_rate_value)]
+
+
+def _name_text(value: Any) -> Any:
+    """A server, role or class name written as a YAML number (``like: 4``) is its text."""
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
+def _names_map(value: Any) -> Any:
+    """Keys of a ``by_*`` map written as YAML numbers are their text."""
+    return {_name_text(k): v for k, v in value.items()} if isinstance(value, Mapping) else value
+
+
+def _date_text(value: Any) -> Any:
+    """An unquoted YAML date (``start: 2014-01-01``) is its ISO text."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+Name = Annotated[str, BeforeValidator(_name_text)]
+
+
+class GrowthEvent(_Model):
+    """A business event at a month: ``add`` servers, ``retire`` servers or ``scale`` a role/class.
+
+    Exactly one of ``add`` (with ``like`` or ``inventory``), ``retire`` or ``scale`` (with
+    ``role`` or ``workload_class``) is given.
+    """
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=120)] = Field(
+        description="What the event is (shown in the output)."
+    )
+    month: int = Field(ge=0, le=600, description="Months after the study start it happens.")
+    add: int | None = Field(
+        None, ge=1, le=100_000, description="Servers added (like 'like', or from 'inventory')."
+    )
+    like: Name | None = Field(None, description="Inventory server the added servers are copies of.")
+    inventory: str | None = Field(
+        None,
+        description="Inventory file (relative to the scenario) of the added servers "
+        "(their util_peak_pct as a flat series); instead of add/like.",
+    )
+    retire: list[Name] | None = Field(None, description="Inventory servers retired.")
+    scale: float | None = Field(
+        None, gt=0, le=1000, description="Factor the demand of a role or class is multiplied by."
+    )
+    role: Name | None = Field(None, description="Role scaled (inventory 'role').")
+    workload_class: str | None = Field(None, description="Workload class scaled.")
+
+    @model_validator(mode="after")
+    def _one_action(self) -> GrowthEvent:
+        actions = [
+            k
+            for k, v in (
+                ("add", self.add is not None or self.inventory is not None),
+                ("retire", self.retire is not None),
+                ("scale", self.scale is not None),
+            )
+            if v
+        ]
+        if len(actions) != 1:
+            msg = f"exactly one of add, retire, scale (got {actions or 'none'})"
+            raise ValueError(msg)
+        if self.add is not None and (self.like is None) == (self.inventory is None):
+            msg = (
+                "'add' needs 'like' (a server to copy) and no 'inventory', or use 'inventory' alone"
+            )
+            raise ValueError(msg)
+        if self.inventory is not None and self.add is not None:
+            msg = "'inventory' adds the file's servers; leave out 'add'"
+            raise ValueError(msg)
+        if self.scale is not None and (self.role is None) == (self.workload_class is None):
+            msg = "'scale' needs exactly one of 'role' or 'workload_class'"
+            raise ValueError(msg)
+        return self
+
+
+class GrowthModel(_Model):
+    """The ``growth:`` section: how the colony grows and what the upgrade plan may add.
+
+    Rates are annual [%/year]; the most specific wins: ``by_server`` > ``by_class`` >
+    ``by_role`` > ``annual_pct``.  Each is a number or ``{low, typical, high}``.
+    """
+
+    horizon_months: int = Field(
+        36, ge=1, le=240, description="How far ahead the projection goes [months]."
+    )
+    step_months: Annotated[int, BeforeValidator(lambda v: _STEP_NAMES.get(v, v))] = Field(
+        1, ge=1, le=12, description="Evaluation step [months]: 1 ('month'), 3 ('quarter') ..."
+    )
+    model: Literal["compound", "linear"] = Field(
+        "compound", description="Compound: (1+r)^(t/12); linear: 1 + r × t/12."
+    )
+    annual_pct: Rate = Field(
+        default_factory=lambda: GrowthRate(low=0, typical=0, high=0),
+        description="Default annual growth of every server [%/year].",
+    )
+    by_role: Annotated[dict[str, Rate], BeforeValidator(_names_map)] = Field(
+        default_factory=dict, description="Annual growth by role."
+    )
+    by_class: Annotated[dict[str, Rate], BeforeValidator(_names_map)] = Field(
+        default_factory=dict, description="Annual growth by workload class."
+    )
+    by_server: Annotated[dict[str, Rate], BeforeValidator(_names_map)] = Field(
+        default_factory=dict, description="Annual growth by inventory server."
+    )
+    grow_memory: bool = Field(
+        True, description="Guest memory grows with the same factor as the CPU demand."
+    )
+    events: list[GrowthEvent] = Field(
+        default_factory=list, description="Business events (add, retire, scale)."
+    )
+    lead_time_months: int | None = Field(
+        None,
+        ge=0,
+        le=60,
+        description="Ordering and installation time [months]; default constant forecast_lead_time_months.",
+    )
+    increment_engines: int | None = Field(
+        None,
+        ge=1,
+        le=256,
+        description="Engines added per upgrade step; default constant forecast_increment_engines.",
+    )
+    increment_memory_gib: float | None = Field(
+        None,
+        gt=0,
+        le=MAX_TABLE_VALUE,
+        description="Real storage added per upgrade step [GiB]; default constant "
+        "forecast_increment_memory_gib.",
+    )
+    machine_max_memory_gib: float | None = Field(
+        None,
+        gt=0,
+        le=MAX_TABLE_VALUE,
+        description="Most real storage the machine can have [GiB]; default: not checked.",
+    )
+    forecast: Literal["planned", "fitted"] = Field(
+        "planned",
+        description="planned: the rates above; fitted: each server's trend fitted on its "
+        "history (statsmodels ETS, the 'forecast' extra).",
+    )
+    start: Annotated[str, BeforeValidator(_date_text)] | None = Field(
+        None,
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        description="Study start YYYY-MM-DD; default the first of the month after the traces end.",
+    )
+
+
+_STEP_NAMES: dict[Any, int] = {"month": 1, "quarter": 3, "half-year": 6, "year": 12}
+
+
 class ScenarioMetadata(_Model):
     """Who the study is for and by whom: the report's title page (``colonykit report``)."""
 
@@ -360,6 +541,9 @@ class Scenario(_Model):
     io: ScenarioIO | None = Field(None, description="Colony-wide DASD I/O.")
     costs: CostsSection | None = Field(
         None, description="The business case's cost model (colonykit.costs; issue 22)."
+    )
+    growth: GrowthModel | None = Field(
+        None, description="Growth over time and the upgrade plan (colonykit forecast)."
     )
     base_dir: str = Field(".", exclude=True, description="Folder relative paths are read from.")
     source: str = Field("", exclude=True, description="The scenario file, for messages.")
