@@ -18,10 +18,20 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from colonykit import __version__, designs, measured, paging, reference, sizing, storage, whitespace
+from colonykit import (
+    __version__,
+    designs,
+    measured,
+    paging,
+    reference,
+    sizing,
+    storage,
+    whitespace,
+)
+from colonykit import confidence as _confidence
 from colonykit.errors import InputError, must_be, raise_problems
 from colonykit.plan import evidence as ev
-from colonykit.plan import layout, placement
+from colonykit.plan import layout, memory_plan, placement
 from colonykit.plan._validation import validation_problems
 from colonykit.plan.checks import channel_busy, check_plan
 from colonykit.plan.document import (
@@ -134,6 +144,8 @@ class ColonyPlanResult:
                 f"paging {h.capacity.paging_gib:g} GiB on {h.capacity.paging_volumes} volume(s), "
                 f"{len(h.guests)} guests{mips}"
             )
+        if p.evidence.confidence.evaluated:
+            lines.append(p.evidence.confidence.note)
         errs = sum(f.severity == "error" for f in p.findings)
         warns = len(p.findings) - errs
         lines.append(f"findings: {errs} error(s), {warns} warning(s)")
@@ -491,6 +503,8 @@ def _guests(
                 peak_mips=None
                 if peak is None or not math.isfinite(peak)
                 else float(round(peak, 6)),
+                memory_provisioned_mib=_opt_int(getattr(r, "memory_provisioned_mib", None)),
+                memory_working_set_mib=_opt_float(getattr(r, "working_set_mib", None)),
                 zvm=zvm,
                 xen=xen,
                 storage=stor,
@@ -499,6 +513,14 @@ def _guests(
             )
         )
     return guests, (net, images, image_of), md
+
+
+def _opt_int(v: Any) -> int | None:
+    return None if v is None or not math.isfinite(float(v)) else int(v)
+
+
+def _opt_float(v: Any) -> float | None:
+    return None if v is None or not math.isfinite(float(v)) else float(round(float(v), 3))
 
 
 def _paging(scen: Scenario, gs: list[Guest], mem_gib: float) -> tuple[float, int, float, int, str]:
@@ -542,6 +564,7 @@ def _host(
     image_of: dict[str, str],
     network_id: str,
     notes: _HostEvidence,
+    real_gib: float | None = None,
 ) -> Host:
     """One LPAR/host with its guests: real storage, paging, I/O, the directory profile."""
     platform = design.platform
@@ -550,7 +573,7 @@ def _host(
     dom0_mib = (
         reference.constant("xen_dom0_mib") if platform == "xen" else 0.0
     )  # dom0 memory counts
-    mem_gib = scen.target.memory_gib_per_host or max(
+    mem_gib = scen.target.memory_gib_per_host or real_gib or max(
         1.0, math.ceil((virt_mib + dom0_mib) / MIB_PER_GIB)
     )
     hid = f"lpar{hi + 1}" if platform == "zvm" else f"xen{hi + 1}"
@@ -577,6 +600,12 @@ def _host(
     if platform == "zvm":
         paging_gib, paging_vols, rule_gib, vdisk, notes.paging_rule = _paging(scen, gs, mem_gib)
         notes.paging[f"{hid}.rule_paging_gib"] = ev.clean(rule_gib)
+        other = paging.compare_rules(
+            [g.memory_mib for g in gs] or [0], mem_gib * MIB_PER_GIB, vdisk_mib=vdisk
+        )["paging_gib"]
+        notes.paging[f"{hid}.other_rules_gib"] = "; ".join(  # information only (issue 23)
+            f"{r} {v:,.1f}" for r, v in other.items() if r != notes.paging_rule
+        )
         notes.paging[f"{hid}.vdisk_mib"] = vdisk
         shared = [c for c in design.components if c.shared and c.counted]
         profiles.append(
@@ -620,6 +649,11 @@ def _build(
     xen = sizing.size_xen_hosts(inv, basis=scen.target.basis) if design.platform == "xen" else None
     if meas is not None:
         rows["peak_mips"] = meas.instances["peak_mips"].to_numpy(float)
+    mem_meas, mem_why = (
+        memory_plan.measure_memory(scen, inv) if xen is None else (None, "Xen: not applicable")
+    )
+    if mem_meas is not None:
+        memory_plan.right_size_rows(scen, rows, mem_meas)
     if meas is not None and xen is None:
         place = placement.place_measured(scen, rows, sizing_res, meas, max_ratio)
     else:
@@ -642,6 +676,17 @@ def _build(
     app = _application_disk(scen, design, inv)
     guests, (net, images, image_of), md = _guests(scen, design, rows, app)
     notes = _HostEvidence()
+    lpar_mem = (
+        memory_plan.lpar_memory(
+            mem_meas,
+            rows,
+            place.host_of,
+            max_ratio,
+            scen.traces.memory_statistic if scen.traces else "peak",
+        )
+        if mem_meas is not None
+        else []
+    )
     hosts = [
         _host(
             scen,
@@ -659,6 +704,7 @@ def _build(
             image_of,
             net.network.id,
             notes,
+            lpar_mem[hi].real_mib / MIB_PER_GIB if lpar_mem else None,
         )
         for hi in range(place.hosts)
     ]
@@ -692,7 +738,16 @@ def _build(
                 design, app, comparison, len(md.volsers), scen.storage.volume_model
             ),
             memory=ev.memory_evidence(hosts, max_ratio),
+            memory_measured=memory_plan.memory_measured_evidence(
+                mem_meas,
+                mem_why,
+                lpar_mem,
+                [h.id for h in hosts],
+                rows if mem_meas is not None else None,
+                scen.traces is not None,
+            ),
             assumptions=assumptions,
+            confidence=_confidence_evidence(scen, inv, sizing_res, join, meas, mem_meas),
         ),
     )
     plan_doc.findings = check_plan(plan_doc)
@@ -721,6 +776,61 @@ def _build(
         sizing=sizing_res,
         scenario=scen,
         extras=extras,
+    )
+
+
+def plan_confidence(
+    scen: Scenario, inv: pd.DataFrame, sizing_res: Any, join: Any, meas: Any, mem_meas: Any
+) -> _confidence.Confidence:
+    """The plan's confidence rating from what it was built on (:mod:`colonykit.confidence`).
+
+    Parameters
+    ----------
+    scen : Scenario
+        The scenario.
+    inv : pandas.DataFrame
+        Its validated inventory.
+    sizing_res : SizingResult
+        The inventory's sizing.
+    join : TraceJoin or None
+        The CPU traces joined to the inventory.
+    meas : MeasuredSizing or None
+        The measured colony.
+    mem_meas : MeasuredMemory or None
+        The measured memory.
+    """
+    canonical, _alias = reference.resolve_processor(scen.target.processor)
+    catalog = str(reference.processors().loc[canonical, "confidence"])
+    span_h = filled = matched = None
+    if join is not None:
+        interval = float(join.frame.attrs.get("interval_s") or 0.0)
+        span_h = len(join.frame) * interval / 3600.0
+        filled = float(join.spans["filled_frac"].max()) if len(join.spans) else 0.0
+        matched = len(join.servers_matched)
+    engines = dict(meas.engines_composite) if meas is not None else dict(sizing_res.engines)
+    return _confidence.rate(
+        servers_total=int(inv["server"].nunique()),
+        servers_matched=matched,
+        filled_frac_max=filled,
+        capture_span_h=span_h,
+        conversion=sizing_res.low_confidence,
+        catalog_confidence=catalog,
+        memory_measured=mem_meas is not None,
+        engines_range={k: int(v) for k, v in engines.items()},
+    )
+
+
+def _confidence_evidence(
+    scen: Scenario, inv: pd.DataFrame, sizing_res: Any, join: Any, meas: Any, mem_meas: Any
+) -> EvidenceItem:
+    conf = plan_confidence(scen, inv, sizing_res, join, meas, mem_meas)
+    return EvidenceItem(
+        evaluated=True,
+        method="lowest level of the reasons (traces matched, filled share, capture span, CPU "
+        "conversion, catalog row, memory measured, engine spread)",
+        source="colonykit.confidence.rate; thresholds in constants_confidence.csv (colonykit policy)",
+        note=conf.summary(),
+        values={k: ev.clean(v) for k, v in _confidence.to_plan_values(conf).items()},
     )
 
 

@@ -7,7 +7,7 @@ code    severity  meaning
 ======  ========  ==========================================================
 CK001   error     a guest has more vCPUs than its host has real engines
 CK002   error     memory overcommit of a host over the limit
-CK003   error     paging space below the chosen paging rule (warning: below another rule only)
+CK003   error     paging space below the chosen paging rule (other rules: information in the paging evidence only)
 CK004   warning   channel busy over the target
 CK005   error     a guest's memory exceeds its host's real storage
 CK006   error     duplicate userid (or guest name) in the plan
@@ -26,6 +26,7 @@ CK018   error     Xen domUs plus dom0 exceed the host's memory (RHEL 5 Xen: no m
 CK019   warning   a provisioning target cannot carry part of the plan (:mod:`colonykit.plan.carry`)
 CK020   error     the LPAR's VDISKs exceed the installation's SET VDISK SYSLIM (``target.vdisk_syslim_blocks``)
 CK021   error     the LPAR's T-disks exceed its TDISK space (``target.tdisk_space_cyl``)
+CK030   warning   guests whose provisioned memory is far above their measured working set (right-sizing)
 ======  ========  ==========================================================
 """
 
@@ -161,16 +162,19 @@ def _fidelity_checks(host: Host, hp: str) -> list[Finding]:
         return out
     vd = [sum(s.size_mib or 0 for s in g.storage if s.kind == "vdisk") for g in host.guests]
     chk = paging.check_paging(cap.paging_gib, virt, real_mib, sum(vd), host.rules.paging_rule)
-    bad = chk[chk["severity"].isin(["warning", "error"])]
+    bad = chk[chk["severity"] == "error"]  # only the chosen rule judges (issue 23)
     if len(bad):
-        sev: Severity = "error" if (bad["severity"] == "error").any() else "warning"
+        others = "; ".join(
+            f"{r} {row.required_gib:.2f} GiB" for r, row in chk[~chk["chosen"]].iterrows()
+        )
         asks = "; ".join(f"{r} asks {row.required_gib:.2f} GiB" for r, row in bad.iterrows())
         out.append(
             _finding(
                 "CK003",
-                sev,
+                "error",
                 f"host {host.id}: paging space {cap.paging_gib:g} GiB is below "
-                f"{asks} (chosen rule {paging.canonical_rule(host.rules.paging_rule)})",
+                f"{asks} (chosen rule {paging.canonical_rule(host.rules.paging_rule)}; "
+                f"for information, the other rules: {others})",
                 f"{hp}.capacity.paging_gib",
             )
         )
@@ -422,6 +426,57 @@ def _evidence_checks(plan: ColonyPlan) -> list[Finding]:
     return out
 
 
+def right_size_problems(host: Host, ratio: float | None = None) -> list[str]:
+    """Guests of a host whose provisioned memory is over ``ratio`` × their measured working set.
+
+    One sentence per guest, largest ratio first (provisioned, working set, ratio, suggested size).
+
+    Parameters
+    ----------
+    host : Host
+        A plan host (guests with ``memory_working_set_mib``).
+    ratio : float, optional
+        Threshold; default constant ``memory_right_size_ratio`` (Velocity storage planning).
+    """
+    thr = float(reference.constant("memory_right_size_ratio") if ratio is None else ratio)
+    floor = float(reference.constant("memory_right_size_min_mib"))
+    rows = []
+    for g in host.guests:
+        ws = g.memory_working_set_mib
+        prov = g.memory_provisioned_mib or g.memory_mib
+        if ws is None or prov <= thr * max(ws, floor):
+            continue
+        sugg = max(math.ceil(ws), floor)
+        planned = "right-sized" if g.memory_provisioned_mib else "NOT right-sized"
+        rows.append(
+            (
+                prov / max(ws, floor),
+                f"{g.name} {prov / MIB_PER_GIB:,.1f} GiB -> suggested {sugg / MIB_PER_GIB:,.2f} GiB "
+                f"({prov / max(ws, floor):,.1f}x, {planned})",
+            )
+        )
+    return [m for _r, m in sorted(rows, key=lambda t: -t[0])]
+
+
+def _right_size_checks(host: Host, hp: str) -> list[Finding]:
+    """CK030: over-provisioned guests of one host (measured memory), one finding per host."""
+    probs = right_size_problems(host)
+    if not probs:
+        return []
+    thr = reference.constant("memory_right_size_ratio")
+    return [
+        _finding(
+            "CK030",
+            "warning",
+            f"host {host.id}: {len(probs)} guest(s) provisioned with more than {thr:g}x their "
+            f"measured working set (Velocity Software: shrink a Linux guest until it starts to "
+            f"swap): {'; '.join(probs[:5])}{' …' if len(probs) > 5 else ''} "
+            "(every guest in evidence.memory_measured)",
+            f"{hp}.guests",
+        )
+    ]
+
+
 def _carry_checks(plan: ColonyPlan) -> list[Finding]:
     """CK016: one warning per target that cannot carry something, with counts and examples."""
     targets = ["feilong", "libvirt"] if plan.metadata.platform == "zvm" else []
@@ -493,6 +548,7 @@ def check_plan(plan: ColonyPlan, *, vdisk_max_blocks: int | None = None) -> list
     for hi, host in enumerate(plan.hosts):
         hp = f"hosts[{hi}]"
         out += _host_checks(host, hp)
+        out += _right_size_checks(host, hp)
         for pr_i, pr in enumerate(host.profiles):
             for lk_i, lk in enumerate(pr.links):
                 if lk.image not in images:

@@ -192,6 +192,11 @@ class ScenarioGuests(_Model):
         description="Pairs of inventory servers (redundant nodes) whose guests "
         "must be on different LPARs.",
     )
+    right_size_memory: bool = Field(
+        True,
+        description="With measured memory: plan each over-provisioned guest at its working set "
+        "(its provisioned size stays its maximum); false keeps the provisioned sizes.",
+    )
     per_server: dict[str, GuestOverride] = Field(
         default_factory=dict, description="Overrides per inventory server."
     )
@@ -302,6 +307,20 @@ class ScenarioTraces(_Model):
         None, description="Time of step 0 for step-indexed traces (a real time axis)."
     )
     tz: str = Field("UTC", description="Time zone of naive timestamps.")
+    memory: bool | None = Field(
+        None,
+        description="Read the memory-use series of the same traces (colonykit.measured_memory): "
+        "true = required, false = ignore them, default = use them when the traces have them.",
+    )
+    memory_statistic: Literal["peak", "p95"] = Field(
+        "peak", description="Statistic of each guest's measured memory use taken as its working set."
+    )
+    memory_margin_pct: float | None = Field(
+        None,
+        ge=0,
+        le=1000,
+        description="Margin on the working set [%]; default constant memory_working_set_margin_pct.",
+    )
 
 
 class ScenarioMetadata(_Model):
