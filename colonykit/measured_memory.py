@@ -393,14 +393,14 @@ def measured_memory(
     notes = list(join.notes)
     notes.append(
         f"Working set = {statistic} of measured memory use"
-        + (f" + {margin:g} %" if margin else " (no margin: 'do not pad', facts.md §5.6)")
+        + (f" + {margin:g} %" if margin else " (no margin: IBM's 'do not pad')")
         + f"; {int(over.sum())} of {int(have.sum())} measured guests are over-provisioned "
         f"(provisioned > {ratio:g} × working set)."
     )
     if (~have).any():
         notes.append(
             f"{int((~have).sum())} guest(s) without a memory series: working set = provisioned "
-            f"× {frac:g} (seed 003 §9.1.1, today's rule)."
+            f"× {frac:g} (today's rule: Linux fills the storage it is given)."
         )
     return MeasuredMemory(
         working_set_series=frame,

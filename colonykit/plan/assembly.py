@@ -805,8 +805,11 @@ def plan_confidence(
     if join is not None:
         interval = float(join.frame.attrs.get("interval_s") or 0.0)
         span_h = len(join.frame) * interval / 3600.0
-        filled = float(join.spans["filled_frac"].max()) if len(join.spans) else 0.0
-        matched = len(join.servers_matched)
+        spans = getattr(join, "spans", None)
+        filled = float(spans["filled_frac"].max()) if spans is not None and len(spans) else 0.0
+        matched = len(getattr(join, "servers_matched", [])) if meas is None else len(
+            meas.servers_matched
+        )
     engines = dict(meas.engines_composite) if meas is not None else dict(sizing_res.engines)
     return _confidence.rate(
         servers_total=int(inv["server"].nunique()),

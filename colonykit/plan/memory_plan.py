@@ -28,8 +28,8 @@ from colonykit.units import MIB_PER_GIB
 
 #: What the plan does without memory series (stated in the evidence).
 TODAYS_RULE = (
-    "real storage from the guests' provisioned memory (working set = provisioned, seed 003 "
-    "§9.1.1), paging by the chosen rule on the provisioned sizes"
+    "real storage from the guests' provisioned memory (working set = provisioned: Linux fills "
+    "the storage it is given), paging by the chosen rule on the provisioned sizes"
 )
 
 
