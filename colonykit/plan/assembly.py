@@ -583,6 +583,8 @@ def _host(
         channel_max_busy_pct=busy_max,
         vdisk_syslim_blocks=scen.target.vdisk_syslim_blocks if platform == "zvm" else None,
         tdisk_space_cyl=scen.target.tdisk_space_cyl if platform == "zvm" else None,
+        zvm_level=scen.target.zvm_level if platform == "zvm" else None,
+        smt=bool(scen.target.smt) if platform == "zvm" else False,
     )
     io = None
     if scen.io is not None:
@@ -730,7 +732,11 @@ def _build(
         networks=[net.network],
         hosts=hosts,
         evidence=Evidence(
-            sizing=ev.sizing_evidence(sizing_res, bound, _sizing_extra(meas, place)),
+            sizing=ev.sizing_evidence(
+                sizing_res,
+                bound,
+                {**_sizing_extra(meas, place), "machine": str(scen.target.processor)},
+            ),
             white_space=_white_space_evidence(meas, ws),
             paging=_paging_evidence(design, notes),
             channels=_channel_evidence(scen, notes),

@@ -21,7 +21,7 @@ CK013   error     a minidisk extent runs past the end of its volume or overlaps 
 CK014   error     a host's guest demand (MIPS, summed per time step) exceeds its usable MIPS
 CK015   warning   an inventory server has no trace of its own (sized as a flat series)
 CK016   warning   real storage below what the overcommit target needs (Σ virtual ÷ ratio + z/VM's 2 GiB)
-CK017   error     IFLs above the machine's maximum, or logical processors above z/VM's per-LPAR limit
+CK017   error     platform limits (platform_limits.csv): IFLs, memory or LPARs above the machine model's maximum; logical cores or real storage above the z/VM level's per-LPAR limit
 CK018   error     Xen domUs plus dom0 exceed the host's memory (RHEL 5 Xen: no memory overcommit)
 CK019   warning   a provisioning target cannot carry part of the plan (:mod:`colonykit.plan.carry`)
 CK020   error     the LPAR's VDISKs exceed the installation's SET VDISK SYSLIM (``target.vdisk_syslim_blocks``)
@@ -199,7 +199,13 @@ def _fidelity_checks(host: Host, hp: str) -> list[Finding]:
         )
     out += [
         _finding("CK017", "error", f"host {host.id}: {m}", f"{hp}.capacity.cpus")
-        for m in limits.zvm_logical_processor_problems(cap.cpus)
+        for m in limits.zvm_logical_processor_problems(
+            cap.cpus, smt=host.rules.smt, zvm_level=host.rules.zvm_level
+        )
+    ]
+    out += [
+        _finding("CK017", "error", f"host {host.id}: {m}", f"{hp}.capacity.memory_gib")
+        for m in limits.zvm_real_storage_problems(cap.memory_gib, host.rules.zvm_level)
     ]
     return out + _space_checks(host, hp)
 
@@ -228,14 +234,17 @@ def _space_checks(host: Host, hp: str) -> list[Finding]:
 
 def _machine_checks(plan: ColonyPlan) -> list[Finding]:
     """CK017: IFLs of all z/VM LPARs above the machine's maximum (processors.csv max_ifls)."""
-    proc = plan.evidence.sizing.values.get("processor") if plan.evidence.sizing.evaluated else None
-    ifls = sum(h.capacity.cpus for h in plan.hosts if h.platform == "zvm")
+    values = plan.evidence.sizing.values if plan.evidence.sizing.evaluated else {}
+    proc = values.get("machine") or values.get("processor")
+    zvm = [h for h in plan.hosts if h.platform == "zvm"]
+    ifls = sum(h.capacity.cpus for h in zvm)
     if not proc or not ifls:
         return []
-    return [
-        _finding("CK017", "error", f"machine: {m}", "hosts")
-        for m in limits.ifl_problems(str(proc), ifls)
-    ]
+    probs = limits.ifl_problems(str(proc), ifls)
+    probs += limits.machine_problems(
+        str(proc), sum(h.capacity.memory_gib for h in zvm), len(zvm)
+    )
+    return [_finding("CK017", "error", f"machine: {m}", "hosts") for m in probs]
 
 
 def _guest_checks(

@@ -167,6 +167,10 @@ class Rules(_Model):
         ge=0,
         description="SET VDISK SYSLIM of the LPAR [512-byte blocks] (CK020); None: not checked.",
     )
+    zvm_level: str | None = Field(
+        None, description="z/VM level the LPAR's limits are checked against (default 7.4)."
+    )
+    smt: bool = Field(False, description="SMT enabled on the LPAR's IFLs (halves its core limit).")
     tdisk_space_cyl: int | None = Field(
         None, ge=0, description="TDISK space of the LPAR [cyl] (CK021); None: not checked."
     )

@@ -87,6 +87,11 @@ class ScenarioTarget(_Model):
         description="Target utilization of the engines [%]; default constant target_util_pct.",
     )
     smt: bool = Field(False, description="Run the IFLs with SMT.")
+    zvm_level: Annotated[str, StringConstraints(pattern=r"^[5-9]\.[0-9]$")] | None = Field(
+        None,
+        description="z/VM level the per-LPAR limits are checked against (platform_limits.csv); "
+        "default constant zvm_level (7.4).",
+    )
     memory_gib_per_host: float | None = Field(
         None, gt=0, le=MAX_TABLE_VALUE, description="Default: Σ guest memory (1:1)."
     )
