@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from colonykit import measured, packing, reference
+from colonykit import machine_limits, measured, packing, reference
 from colonykit.errors import CapacityError, InputError, must_be
 from colonykit.plan.scenario import Scenario
 from colonykit.units import MIB_PER_GIB
@@ -65,7 +65,8 @@ class Placement:
 
 
 def max_engines_per_host(scen: Scenario, sizing_res: Any) -> int:
-    """The largest LPAR ``hosts: auto`` builds: the scenario's, or the sourced default, ≤ the machine's.
+    """The largest LPAR ``hosts: auto`` builds: the scenario's, or the sourced default (≤ the z/VM
+    level's per-LPAR limit), ≤ the machine's.
 
     Parameters
     ----------
@@ -74,7 +75,12 @@ def max_engines_per_host(scen: Scenario, sizing_res: Any) -> int:
     sizing_res : SizingResult
         The inventory's sizing (its target processor's limits).
     """
+    level = scen.target.zvm_level or machine_limits.zvm_level_default()
+    row = machine_limits.platform_limit(
+        "zvm_logical_cores", level, "on" if scen.target.smt else "off"
+    )  # never above the z/VM level's per-LPAR limit (issue 23: 40 cores with SMT on 7.3/7.4)
     default = int(reference.constant("measured_max_engines_per_host"))
+    default = min(default, int(row[0])) if row else default
     return int(min(scen.target.max_engines_per_host or default, sizing_res.processor.max_engines))
 
 
