@@ -236,7 +236,14 @@ def rate(
         )
     else:
         reasons.append(
-            Reason("cpu_conversion", "high", "no low-confidence capacity unit in the inventory")
+            Reason(
+                "cpu_conversion",
+                "high",
+                f"{calibrated_servers} server(s) calibrated by measured pairs or a study; no "
+                "rule-of-thumb conversion left"
+                if calibrated_servers
+                else "no low-confidence capacity unit in the inventory",
+            )
         )
     lvl = catalog_level(catalog_confidence)
     reasons.append(

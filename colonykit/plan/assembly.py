@@ -163,7 +163,13 @@ def inputs_sha256(scen: Scenario) -> str:
     """
     h = hashlib.sha256()
     h.update(json.dumps(scen.model_dump(mode="json"), sort_keys=True).encode())
-    for rel in [scen.inventory, scen.traces.path if scen.traces else None, scen.design.file]:
+    for rel in [
+        scen.inventory,
+        scen.traces.path if scen.traces else None,
+        scen.design.file,
+        scen.target.calibration,
+        scen.target.study,
+    ]:
         if rel:
             p = scen.resolve(rel)
             if p.is_file():
@@ -323,6 +329,20 @@ def _inventory(scen: Scenario, inventory: pd.DataFrame | None) -> pd.DataFrame:
 
     inv, _meta = read_inventory(scen.resolve(scen.inventory))
     return inv
+
+
+def _calibrate(scen: Scenario, inv: pd.DataFrame) -> pd.DataFrame:
+    """The inventory with the scenario's measured pairs and study applied (colonykit.calibration)."""
+    if not scen.target.calibration and not scen.target.study:
+        return inv
+    from colonykit import calibration
+
+    fits = calibration.read_pairs(scen.resolve(scen.target.calibration)) if scen.target.calibration else None
+    study = None
+    if scen.target.study:
+        engine = sizing.size_inventory(inv, scen.target.processor).processor.engine_mips_1way
+        study = calibration.read_study(scen.resolve(scen.target.study), engine_mips=engine)
+    return calibration.apply(inv, fits, study)
 
 
 def _size(scen: Scenario, inv: pd.DataFrame) -> Any:
@@ -639,7 +659,7 @@ def _build(
     scen: Scenario, inventory: pd.DataFrame | None, traces: Any, stagger_traces: bool = True
 ) -> ColonyPlanResult:
     design = _design(scen)
-    inv = _inventory(scen, inventory)
+    inv = _calibrate(scen, _inventory(scen, inventory))
     sizing_res = _size(scen, inv)
     bound = scen.target.sizing_bound
     assumptions = ev.sizing_assumptions(sizing_res)
@@ -817,12 +837,20 @@ def plan_confidence(
             meas.servers_matched
         )
     engines = dict(meas.engines_composite) if meas is not None else dict(sizing_res.engines)
+    calibrated = (
+        inv["conversion"].astype(str).str.startswith(("measured pairs", "study")).to_numpy()
+        if "conversion" in inv
+        else np.zeros(len(inv), bool)
+    )
     return _confidence.rate(
         servers_total=int(inv["server"].nunique()),
         servers_matched=matched,
         filled_frac_max=filled,
         capture_span_h=span_h,
-        conversion=sizing_res.low_confidence,
+        conversion=sizing.low_confidence_units(
+            inv.loc[~calibrated, "capacity_unit"].astype(str).tolist()
+        ),
+        calibrated_servers=int(calibrated.sum()),
         catalog_confidence=catalog,
         memory_measured=mem_meas is not None,
         engines_range={k: int(v) for k, v in engines.items()},
@@ -833,13 +861,27 @@ def _confidence_evidence(
     scen: Scenario, inv: pd.DataFrame, sizing_res: Any, join: Any, meas: Any, mem_meas: Any
 ) -> EvidenceItem:
     conf = plan_confidence(scen, inv, sizing_res, join, meas, mem_meas)
+    values = {k: ev.clean(v) for k, v in _confidence.to_plan_values(conf).items()}
+    from colonykit import calibration
+
+    values["conversion_servers"] = "; ".join(
+        f"{k}: {v}" for k, v in calibration.conversion_summary(inv).items()
+    )
+    low = sizing.low_confidence_units(inv["capacity_unit"].astype(str).tolist())
+    values["conversion_units"] = "; ".join(
+        f"{u} ({'low' if u in low else 'not low'})" for u in sorted(set(inv["capacity_unit"].astype(str)))
+    )
+    if "conversion" in inv:
+        values["conversion_by_server"] = "; ".join(
+            f"{s}: {c}" for s, c in zip(inv["server"].astype(str), inv["conversion"], strict=True)
+        )[:4000]
     return EvidenceItem(
         evaluated=True,
         method="lowest level of the reasons (traces matched, filled share, capture span, CPU "
         "conversion, catalog row, memory measured, engine spread)",
         source="colonykit.confidence.rate; thresholds in constants_confidence.csv (colonykit policy)",
         note=conf.summary(),
-        values={k: ev.clean(v) for k, v in _confidence.to_plan_values(conf).items()},
+        values=values,
     )
 
 

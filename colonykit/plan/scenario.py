@@ -87,6 +87,16 @@ class ScenarioTarget(_Model):
         description="Target utilization of the engines [%]; default constant target_util_pct.",
     )
     smt: bool = Field(False, description="Run the IFLs with SMT.")
+    calibration: str | None = Field(
+        None,
+        description="Measured-pairs CSV recalibrating the CPU conversion per workload class "
+        "(colonykit.calibration.fit_pairs), relative to the scenario file.",
+    )
+    study: str | None = Field(
+        None,
+        description="zPCR / consolidation study CSV (server, mips or ifl_share[, source]) giving "
+        "servers their capacity (colonykit.calibration.read_study), relative to the scenario file.",
+    )
     zvm_level: Annotated[str, StringConstraints(pattern=r"^[5-9]\.[0-9]$")] | None = Field(
         None,
         description="z/VM level the per-LPAR limits are checked against (platform_limits.csv); "
