@@ -226,6 +226,9 @@ def guest_rows(scen: Scenario, inv: pd.DataFrame, sizing_res: Any) -> pd.DataFra
             "mips": mips,
         }
     )
+    out["io_rate_per_s"] = (
+        rep["io_rate_per_s"].to_numpy(float) if "io_rate_per_s" in rep else np.nan
+    )
     out["max_memory_mib"] = np.ceil(out["memory_mib"] * max_ratio)
     out["max_vcpus"] = out["vcpus"] + scen.guests.extra_vcpus
     out["share_relative"] = share
@@ -571,6 +574,7 @@ class _HostEvidence:
     paging: dict[str, Scalar] = field(default_factory=dict)
     paging_rule: str = ""
     channels: dict[str, Scalar] = field(default_factory=dict)
+    io_split: str = ""
 
 
 def _host(
@@ -585,6 +589,7 @@ def _host(
     network_id: str,
     notes: _HostEvidence,
     real_gib: float | None = None,
+    io_rates: dict[str, float] | None = None,
 ) -> Host:
     """One LPAR/host with its guests: real storage, paging, I/O, the directory profile."""
     platform = design.platform
@@ -608,7 +613,7 @@ def _host(
     )
     io = None
     if scen.io is not None:
-        share_frac = len(gs) / n_guests if n_guests else 0.0
+        share_frac, notes.io_split = io_share(gs, n_guests, io_rates)
         io = HostIO(
             io_rate_per_s=float(scen.io.io_rate_per_s * share_frac),
             connect_ms=scen.io.connect_ms,
@@ -680,7 +685,12 @@ def _build(
         place = placement.place_measured(scen, rows, sizing_res, meas, max_ratio)
     else:
         place = placement.place_balanced(
-            scen, rows, sizing_res, engines=xen.cores_needed if xen is not None else None
+            scen,
+            rows,
+            sizing_res,
+            engines=xen.cores_needed if xen is not None else None,
+            max_ratio=max_ratio,
+            size_lpar=None if xen is not None else _lpar_sizer(scen, inv, rows),
         )
     assumptions.append(_cpus_assumption(scen, sizing_res, place, meas, xen))
     if meas is not None and xen is None:
@@ -727,6 +737,7 @@ def _build(
             net.network.id,
             notes,
             lpar_mem[hi].real_mib / MIB_PER_GIB if lpar_mem else None,
+            _io_rates(guests, rows),
         )
         for hi in range(place.hosts)
     ]
@@ -885,6 +896,23 @@ def _confidence_evidence(
     )
 
 
+def _lpar_sizer(scen: Scenario, inv: pd.DataFrame, rows: pd.DataFrame) -> Any:
+    """``size(host_of, h)``: engines of LPAR h = the sizing of its own share of the inventory."""
+    bound = scen.target.sizing_bound
+    servers = rows["server"].astype(str).to_numpy()
+    by_server = inv.drop_duplicates("server").set_index(inv.drop_duplicates("server")["server"].astype(str))
+
+    def size(host_of: np.ndarray, h: int) -> int:
+        counts = pd.Series(servers[host_of == h]).value_counts()
+        if counts.empty:
+            return 1
+        sub = by_server.loc[counts.index].reset_index(drop=True)
+        sub["count"] = counts.to_numpy()
+        return int(_size(scen, sub).engines[bound])
+
+    return size
+
+
 def _cpus_assumption(
     scen: Scenario, sizing_res: Any, place: Any, meas: Any, xen: Any
 ) -> Assumption:
@@ -901,7 +929,11 @@ def _cpus_assumption(
             "fewest engines whose usable MIPS hold the LPAR's composite peak (colonykit.measured)"
         )
     else:
-        source = f"sizing: {sizing_res.engines[bound]} engines ({bound}) ÷ {place.hosts} host(s), rounded up"
+        source = (
+            f"sizing of each LPAR's own guests at its own n ({bound}): "
+            f"{' + '.join(str(c) for c in place.cpus)} engines (the colony as one: "
+            f"{sizing_res.engines[bound]})"
+        )
     return Assumption(
         name="cpus_per_host",
         value=int(max(place.cpus)),
@@ -947,12 +979,57 @@ def _paging_evidence(design: designs.Design, notes: _HostEvidence) -> EvidenceIt
     )
 
 
+def _io_rates(guests: list[Guest], rows: pd.DataFrame) -> dict[str, float] | None:
+    """Guest name -> its server's I/O rate (the inventory's io_rate_per_s), or None without one."""
+    rates = rows["io_rate_per_s"].to_numpy(float) if "io_rate_per_s" in rows else None
+    if rates is None or not np.isfinite(rates).any():
+        return None
+    return {g.name: float(r) if math.isfinite(r) else 0.0 for g, r in zip(guests, rates, strict=True)}
+
+
+def io_share(
+    gs: list[Guest], n_guests: int, io_rates: dict[str, float] | None
+) -> tuple[float, str]:
+    """An LPAR's share of the colony's I/O rate, and how it was split.
+
+    By the guests' own I/O rates (inventory ``io_rate_per_s``) when given; otherwise by guest
+    count, and the plan says so.
+
+    Parameters
+    ----------
+    gs : list of Guest
+        The LPAR's guests.
+    n_guests : int
+        Guests of the colony.
+    io_rates : dict of str to float or None
+        Every guest's I/O rate by name (None: not given).
+
+    Examples
+    --------
+    >>> io_share([], 10, None)
+    (0.0, 'by guest count (no per-server io_rate_per_s in the inventory)')
+    """
+    if io_rates:
+        total = sum(io_rates.values())
+        if total > 0:
+            return (
+                sum(io_rates.get(g.name, 0.0) for g in gs) / total,
+                "by the servers' own I/O rates (inventory io_rate_per_s)",
+            )
+    return (
+        len(gs) / n_guests if n_guests else 0.0,
+        "by guest count (no per-server io_rate_per_s in the inventory)",
+    )
+
+
 def _channel_evidence(scen: Scenario, notes: _HostEvidence) -> EvidenceItem:
     if scen.io is None:
         return ev.not_evaluated("no 'io' section in the scenario (I/O rate and connect time)")
+    notes.channels["io_split"] = notes.io_split
     return EvidenceItem(
         evaluated=True,
-        method="channel busy = connect time × I/O rate (seed 003 §8.10.3)",
+        method="channel busy = connect time × I/O rate (seed 003 §8.10.3); the busiest path "
+        "= mean per path × channel_busiest_path_ratio (seed 003 Example 8-6)",
         source="colonykit.channels.channel_load",
         values=notes.channels,
     )
