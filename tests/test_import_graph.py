@@ -49,6 +49,9 @@ COMPUTATION = {
     "scale",
     "measured",
     "machine_limits",
+    "measured_memory",
+    "confidence",
+    "calibration",
 }
 FRONT = {"export", "render", "report", "plots", "widgets"}
 #: front ends other front ends may use: plots, the provisioning files, the plan export, and the
