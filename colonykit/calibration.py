@@ -90,7 +90,9 @@ class ClassFit(DictMixin):
 def _num(frame: pd.DataFrame, col: str, where: str, problems: list[str], low: float) -> np.ndarray:
     vals = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
     for i in np.flatnonzero(~np.isfinite(vals) | (vals < low)):
-        problems.append(must_be(col, f"a number >= {low:g}", frame[col].iloc[i], f"{where} line {i + 2}"))
+        problems.append(
+            must_be(col, f"a number >= {low:g}", frame[col].iloc[i], f"{where} line {i + 2}")
+        )
     return vals
 
 
@@ -127,7 +129,9 @@ def fit_pairs(pairs: pd.DataFrame, source: str = "measured pairs") -> dict[str, 
     cap = _num(pairs, "capacity", source, problems, 0.0)
     util = _num(pairs, "util_pct", source, problems, 0.0)
     for i in np.flatnonzero(np.isfinite(util) & ((util <= 0) | (util > 100))):
-        problems.append(must_be("util_pct", "in 0..100 (exclusive of 0)", util[i], f"{source} line {i + 2}"))
+        problems.append(
+            must_be("util_pct", "in 0..100 (exclusive of 0)", util[i], f"{source} line {i + 2}")
+        )
     if "measured_mips" in pairs.columns:
         meas = _num(pairs, "measured_mips", source, problems, 0.0)
     else:
@@ -223,7 +227,9 @@ def read_study(path: str | Path, engine_mips: float | None = None) -> pd.DataFra
         problems.append(must_be("mips", "> 0", mips[i], f"{p.name} line {i + 2}"))
     dup = tab["server"].duplicated()
     for i in np.flatnonzero(dup.to_numpy()):
-        problems.append(f"'server' {tab['server'].iloc[i]!r} appears twice at {p.name} line {i + 2}")
+        problems.append(
+            f"'server' {tab['server'].iloc[i]!r} appears twice at {p.name} line {i + 2}"
+        )
     raise_problems(problems, f"invalid study {p.name}")
     src = (
         tab["source"].fillna(p.name).astype(str)
@@ -287,7 +293,10 @@ def apply(
             out[col] = np.nan
     own = np.isfinite(out["tpm_per_mips"].to_numpy(dtype=float))
     conv = np.where(own, "per-server tpm_per_mips (inventory)", "rule of thumb").astype(object)
-    lo, typ, hi = (out[c].to_numpy(dtype=float).copy() for c in ("tpm_per_mips_low", "tpm_per_mips", "tpm_per_mips_high"))
+    lo, typ, hi = (
+        out[c].to_numpy(dtype=float).copy()
+        for c in ("tpm_per_mips_low", "tpm_per_mips", "tpm_per_mips_high")
+    )
     for name, fit in (fits or {}).items():
         sel = (cls == name) & ~own & applies
         # MIPS = cap_tpm / tpm_per_mips: dividing tpm/MIPS by the factor multiplies the MIPS

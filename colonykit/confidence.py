@@ -247,9 +247,7 @@ def rate(
         )
     lvl = catalog_level(catalog_confidence)
     reasons.append(
-        Reason(
-            "catalog", lvl, f"target processor catalog row confidence '{catalog_confidence}'"
-        )
+        Reason("catalog", lvl, f"target processor catalog row confidence '{catalog_confidence}'")
     )
     if memory_measured:
         reasons.append(Reason("memory", "high", "memory sized from measured use"))

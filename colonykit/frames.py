@@ -560,9 +560,7 @@ def validate_inventory(
         )
         rec["count"] = int(cnt) if cnt is not None else 1
         rec["io_rate_per_s"] = (  # issue 23: decides each LPAR's share of the colony's I/O
-            number(
-                "io_rate_per_s", ">= 0", lambda v: v >= 0 and math.isfinite(v), required=False
-            )
+            number("io_rate_per_s", ">= 0", lambda v: v >= 0 and math.isfinite(v), required=False)
             if "io_rate_per_s" in row
             else None
         )

@@ -118,9 +118,11 @@ def platform_limit(limit: str, key: str, smt: str = "") -> tuple[float, str] | N
             return None
         levels = rows["key"].astype(float)
         below = rows[levels <= level]
-        hit = below.loc[[below["key"].astype(float).idxmax()]] if len(below) else rows.loc[
-            [levels.idxmin()]
-        ]
+        hit = (
+            below.loc[[below["key"].astype(float).idxmax()]]
+            if len(below)
+            else rows.loc[[levels.idxmin()]]
+        )
     if not len(hit):
         return None
     return float(hit["value"].iloc[0]), str(hit["source"].iloc[0])

@@ -76,7 +76,9 @@ def test_applied_calibration_scales_the_sizing_by_the_factor() -> None:
     # bounds: MIPS low/high come from the fit's range, not from the WLF range any more
     np.testing.assert_allclose(b["mips_high"], f.factor_high * a["mips_typical"], rtol=1e-9)
     np.testing.assert_allclose(b["mips_low"], f.factor_low * a["mips_typical"], rtol=1e-9)
-    assert set(cal["conversion"]) == {"measured pairs (measured pairs): class mixed x0.4 (n=3, spread 11 %)"}
+    assert set(cal["conversion"]) == {
+        "measured pairs (measured pairs): class mixed x0.4 (n=3, spread 11 %)"
+    }
 
 
 def test_study_sets_the_server_capacity(tmp_path) -> None:

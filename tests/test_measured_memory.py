@@ -215,7 +215,9 @@ def test_lpar_real_storage_invariants(rows, ratio) -> None:
     r = mm.lpar_real_storage(series, virt, ratio)
     # composite <= sum of the guests' own peaks; real storage holds both rules, whole GiB
     assert r.composite_working_set_mib <= r.sum_working_sets_mib + 1e-6
-    assert r.real_mib >= r.real_for_use_mib - 1e-6 and r.real_mib >= r.real_for_overcommit_mib - 1e-6
+    assert (
+        r.real_mib >= r.real_for_use_mib - 1e-6 and r.real_mib >= r.real_for_overcommit_mib - 1e-6
+    )
     assert r.real_mib % MIB_PER_GIB == 0
     assert r.real_for_overcommit_mib == pytest.approx(virt.sum() / ratio + 2048)
 

@@ -51,7 +51,9 @@ def test_machine_memory(machine, tib) -> None:
     assert len(lim.machine_problems(machine, tib * 1024 + 1, 1)) == 1
 
 
-@pytest.mark.parametrize(("machine", "lpars"), [("9175", 85), ("z17 ME2", 40), ("LinuxONE 5 ML2", 40)])
+@pytest.mark.parametrize(
+    ("machine", "lpars"), [("9175", 85), ("z17 ME2", 40), ("LinuxONE 5 ML2", 40)]
+)
 def test_lpars_per_machine(machine, lpars) -> None:
     assert lim.machine_problems(machine, 1, lpars) == []
     assert len(lim.machine_problems(machine, 1, lpars + 1)) == 1

@@ -47,7 +47,10 @@ MEMORY_COLUMNS: dict[str, tuple[str, float]] = {
     "mem_mib": ("mem_mib", 1.0),
     "mem_used_mib": ("mem_mib", 1.0),
     "memory_used_mib": ("mem_mib", 1.0),
-    "mem_mb": ("mem_mib", 1.0),  # Bitbrains as prepared in ../shared/data: "Memory usage [KB]" / 1024
+    "mem_mb": (
+        "mem_mib",
+        1.0,
+    ),  # Bitbrains as prepared in ../shared/data: "Memory usage [KB]" / 1024
     "memory_usage_kb": ("mem_mib", 1.0 / 1024.0),  # raw Bitbrains GWA-T-12 "Memory usage [KB]"
     "mem_kib": ("mem_mib", 1.0 / 1024.0),
     "mem_kb": ("mem_mib", 1.0 / 1024.0),

@@ -843,7 +843,8 @@ def read_traces(
     ((2, 3), 'mean', 0)
     """
     if metric not in METRICS:
-        raise unknown_name("trace metric", metric, METRICS)
+        err = unknown_name("trace metric", metric, METRICS)
+        raise err
     allowed = MEMORY_UNITS if metric == "memory" else UNITS
     if unit is not None and unit not in allowed:
         err = unknown_name("trace unit", unit, allowed)

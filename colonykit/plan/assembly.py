@@ -340,7 +340,11 @@ def _calibrate(scen: Scenario, inv: pd.DataFrame) -> pd.DataFrame:
         return inv
     from colonykit import calibration
 
-    fits = calibration.read_pairs(scen.resolve(scen.target.calibration)) if scen.target.calibration else None
+    fits = (
+        calibration.read_pairs(scen.resolve(scen.target.calibration))
+        if scen.target.calibration
+        else None
+    )
     study = None
     if scen.target.study:
         engine = sizing.size_inventory(inv, scen.target.processor).processor.engine_mips_1way
@@ -598,8 +602,10 @@ def _host(
     dom0_mib = (
         reference.constant("xen_dom0_mib") if platform == "xen" else 0.0
     )  # dom0 memory counts
-    mem_gib = scen.target.memory_gib_per_host or real_gib or max(
-        1.0, math.ceil((virt_mib + dom0_mib) / MIB_PER_GIB)
+    mem_gib = (
+        scen.target.memory_gib_per_host
+        or real_gib
+        or max(1.0, math.ceil((virt_mib + dom0_mib) / MIB_PER_GIB))
     )
     hid = f"lpar{hi + 1}" if platform == "zvm" else f"xen{hi + 1}"
     rules = Rules(
@@ -844,8 +850,8 @@ def plan_confidence(
         span_h = len(join.frame) * interval / 3600.0
         spans = getattr(join, "spans", None)
         filled = float(spans["filled_frac"].max()) if spans is not None and len(spans) else 0.0
-        matched = len(getattr(join, "servers_matched", [])) if meas is None else len(
-            meas.servers_matched
+        matched = (
+            len(getattr(join, "servers_matched", [])) if meas is None else len(meas.servers_matched)
         )
     engines = dict(meas.engines_composite) if meas is not None else dict(sizing_res.engines)
     calibrated = (
@@ -880,7 +886,8 @@ def _confidence_evidence(
     )
     low = sizing.low_confidence_units(inv["capacity_unit"].astype(str).tolist())
     values["conversion_units"] = "; ".join(
-        f"{u} ({'low' if u in low else 'not low'})" for u in sorted(set(inv["capacity_unit"].astype(str)))
+        f"{u} ({'low' if u in low else 'not low'})"
+        for u in sorted(set(inv["capacity_unit"].astype(str)))
     )
     if "conversion" in inv:
         values["conversion_by_server"] = "; ".join(
@@ -900,7 +907,9 @@ def _lpar_sizer(scen: Scenario, inv: pd.DataFrame, rows: pd.DataFrame) -> Any:
     """``size(host_of, h)``: engines of LPAR h = the sizing of its own share of the inventory."""
     bound = scen.target.sizing_bound
     servers = rows["server"].astype(str).to_numpy()
-    by_server = inv.drop_duplicates("server").set_index(inv.drop_duplicates("server")["server"].astype(str))
+    by_server = inv.drop_duplicates("server").set_index(
+        inv.drop_duplicates("server")["server"].astype(str)
+    )
 
     def size(host_of: np.ndarray, h: int) -> int:
         counts = pd.Series(servers[host_of == h]).value_counts()
@@ -984,7 +993,9 @@ def _io_rates(guests: list[Guest], rows: pd.DataFrame) -> dict[str, float] | Non
     rates = rows["io_rate_per_s"].to_numpy(float) if "io_rate_per_s" in rows else None
     if rates is None or not np.isfinite(rates).any():
         return None
-    return {g.name: float(r) if math.isfinite(r) else 0.0 for g, r in zip(guests, rates, strict=True)}
+    return {
+        g.name: float(r) if math.isfinite(r) else 0.0 for g, r in zip(guests, rates, strict=True)
+    }
 
 
 def io_share(

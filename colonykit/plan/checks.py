@@ -249,9 +249,7 @@ def _machine_checks(plan: ColonyPlan) -> list[Finding]:
     if not proc or not ifls:
         return []
     probs = limits.ifl_problems(str(proc), ifls)
-    probs += limits.machine_problems(
-        str(proc), sum(h.capacity.memory_gib for h in zvm), len(zvm)
-    )
+    probs += limits.machine_problems(str(proc), sum(h.capacity.memory_gib for h in zvm), len(zvm))
     return [_finding("CK017", "error", f"machine: {m}", "hosts") for m in probs]
 
 

@@ -325,7 +325,9 @@ class Guest(_Model):
         None, ge=1, description="Memory of the source server when the guest was right-sized [MiB]."
     )
     memory_working_set_mib: float | None = Field(
-        None, ge=0, description="Working set from the measured memory use [MiB] (None: not measured)."
+        None,
+        ge=0,
+        description="Working set from the measured memory use [MiB] (None: not measured).",
     )
     zvm: ZvmGuest | None = Field(None, description="z/VM specifics (USER entry).")
     xen: XenGuest | None = Field(None, description="Xen specifics (xl.cfg).")

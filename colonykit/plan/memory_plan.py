@@ -15,7 +15,6 @@ Plan steps of :mod:`colonykit.measured_memory` (the computation lives there):
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 
@@ -69,7 +68,9 @@ def measure_memory(scen: Scenario, inv: pd.DataFrame) -> tuple[mm.MeasuredMemory
             raise InputError(msg) from exc
         first = str(exc).split(";")[0][:160]
         return None, f"the traces carry no memory-use series ({first}): {TODAYS_RULE}"
-    res = mm.measured_memory(inv, join, statistic=t.memory_statistic, margin_pct=t.memory_margin_pct)
+    res = mm.measured_memory(
+        inv, join, statistic=t.memory_statistic, margin_pct=t.memory_margin_pct
+    )
     return res, ""
 
 
@@ -105,7 +106,11 @@ def right_size_rows(scen: Scenario, rows: pd.DataFrame, mem: mm.MeasuredMemory) 
 
 
 def lpar_memory(
-    mem: mm.MeasuredMemory, rows: pd.DataFrame, host_of: np.ndarray, max_ratio: float, statistic: str
+    mem: mm.MeasuredMemory,
+    rows: pd.DataFrame,
+    host_of: np.ndarray,
+    max_ratio: float,
+    statistic: str,
 ) -> list[mm.LparMemory]:
     """Real storage of every LPAR from its guests' working-set series (module doc step 3).
 

@@ -285,7 +285,9 @@ def place_measured(
     )
     if "working_set_mib" in rows:  # measured memory: working sets against real storage
         ws = rows["working_set_mib"].to_numpy(float)
-        mem = pd.Series(np.where(np.isfinite(ws), ws, rows["memory_mib"].to_numpy(float)), index=columns)
+        mem = pd.Series(
+            np.where(np.isfinite(ws), ws, rows["memory_mib"].to_numpy(float)), index=columns
+        )
         if scen.target.memory_gib_per_host:
             host_mem = scen.target.memory_gib_per_host * MIB_PER_GIB - reference.constant(
                 "zvm_kept_storage_mib"

@@ -328,7 +328,8 @@ class ScenarioTraces(_Model):
         "true = required, false = ignore them, default = use them when the traces have them.",
     )
     memory_statistic: Literal["peak", "p95"] = Field(
-        "peak", description="Statistic of each guest's measured memory use taken as its working set."
+        "peak",
+        description="Statistic of each guest's measured memory use taken as its working set.",
     )
     memory_margin_pct: float | None = Field(
         None,

@@ -218,7 +218,9 @@ def _seed000_disks(plan: ColonyPlan, ims: list, where: str) -> list[str]:
     from colonykit import storage
 
     vol = ims[0].zvm.volser
-    used = [im.zvm.start_cyl + im.zvm.count_cyl for im in plan.images if im.zvm and im.zvm.volser == vol]
+    used = [
+        im.zvm.start_cyl + im.zvm.count_cyl for im in plan.images if im.zvm and im.zvm.volser == vol
+    ]
     used += [
         (s.start_cyl or 0) + (s.size_cyl or 0)
         for _h, g in plan.guests()
