@@ -150,8 +150,8 @@ def fit_pairs(pairs: pd.DataFrame, source: str = "measured pairs") -> dict[str, 
         dtype=float,
     ) * (util / 100.0)
     if np.any(rule <= 0):
-        i = int(np.flatnonzero(rule <= 0)[0])
-        msg = must_be("capacity", "> 0 (the rule gives 0 MIPS)", cap[i], f"{source} line {i + 2}")
+        k = int(np.flatnonzero(rule <= 0)[0])
+        msg = must_be("capacity", "> 0 (the rule gives 0 MIPS)", cap[k], f"{source} line {k + 2}")
         raise InputError(msg)
     logr = np.log(meas / rule)
     out: dict[str, ClassFit] = {}
@@ -281,12 +281,16 @@ def apply(
         ),
         dtype=float,
     )
-    tpm = reference.workload_classes().loc[cls, "tpm_per_mips_typical"].to_numpy(dtype=float)
-    units = reference.capacity_units().loc[out["capacity_unit"].astype(str)]
-    applies = units["applies_class"].astype(str).str.lower().isin(["true", "1", "yes"]).to_numpy()
-    ref_tpm = float(
-        reference.workload_classes().loc[sizing.REFERENCE_CLASS, "tpm_per_mips_typical"]
+    classes = reference.workload_classes()["tpm_per_mips_typical"].astype(float)
+    tpm = classes.reindex(pd.Index(cls)).to_numpy(dtype=float)
+    applies_by_unit = (
+        reference.capacity_units()["applies_class"]
+        .astype(str)
+        .str.lower()
+        .isin(["true", "1", "yes"])
     )
+    applies = applies_by_unit.reindex(pd.Index(out["capacity_unit"].astype(str))).to_numpy(bool)
+    ref_tpm = float(classes[sizing.REFERENCE_CLASS])
     tpm = np.where(applies, tpm, ref_tpm)  # units that do not apply the class use the reference
     for col in ("tpm_per_mips", "tpm_per_mips_low", "tpm_per_mips_high"):
         if col not in out:
