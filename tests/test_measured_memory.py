@@ -231,3 +231,21 @@ def test_bad_parameters() -> None:
     f.attrs["unit"] = "cpu_pct"
     with pytest.raises(InputError, match="mem_mib or mem_pct"):
         mm.used_mib_matrix(f, pd.DataFrame({"series": ["a"]}), np.ones(1))
+
+
+def test_wide_csv_and_long_parquet_memory(tmp_path) -> None:
+    wide = tmp_path / "wide.csv"
+    wide.write_text("step,a,b\n0,100,200\n1,300,50\n")
+    f, _ = read_traces(wide, metric="memory")
+    assert f.attrs["unit"] == "mem_mib" and f.max().tolist() == [300.0, 200.0]
+    pytest.importorskip("pyarrow")
+    long = pd.DataFrame(
+        {"vm": ["a", "a", "b", "b"], "step": [0, 1, 0, 1], "cpu_pct": [1.0, 2, 3, 4]}
+    )
+    long["Memory usage [KB]"] = [1024.0, 2048, 4096, 1024]  # raw Bitbrains spelling, KiB
+    p = tmp_path / "long.parquet"
+    long.to_parquet(p)
+    f, _ = read_traces(p, metric="memory")
+    assert f.attrs["unit"] == "mem_mib" and f.max().tolist() == [2.0, 4.0]
+    cpu, _ = read_traces(p)  # the CPU default is unchanged
+    assert cpu.attrs["unit"] == "cpu_pct"
