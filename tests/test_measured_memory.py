@@ -249,3 +249,15 @@ def test_wide_csv_and_long_parquet_memory(tmp_path) -> None:
     assert f.attrs["unit"] == "mem_mib" and f.max().tolist() == [2.0, 4.0]
     cpu, _ = read_traces(p)  # the CPU default is unchanged
     assert cpu.attrs["unit"] == "cpu_pct"
+
+
+def test_bad_memory_values_name_the_line(tmp_path) -> None:
+    p = tmp_path / "t.csv"
+    p.write_text("server,step,cpu_pct,mem_mb\na,0,1,100\na,1,1,-5\n")
+    with pytest.raises(
+        InputError, match=r"'mem_mb' must be a number >= 0 \(got -5(\.0)?\) at .*line 3"
+    ):
+        read_traces(p, metric="memory")
+    p.write_text("server,step,cpu_pct,mem_pct\na,0,1,100\na,1,1,140\n")
+    with pytest.raises(InputError, match=r"'mem_pct' must be a number in 0..100 \(got 140(\.0)?\)"):
+        read_traces(p, metric="memory")
