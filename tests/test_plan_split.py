@@ -106,3 +106,40 @@ def test_busiest_path_from_the_seed_measurement() -> None:
     r = _build(**{"rules.channel_max_busy_pct": 40, "io.paths_per_host": 2})
     assert [f.code for f in r.findings if f.code == "CK004"] == ["CK004"]
     assert "busiest channel path 44.8%" in next(f.message for f in r.findings if f.code == "CK004")
+
+
+def test_io_split_by_measured_disk_series(tmp_path) -> None:
+    inv = pd.read_csv("data/examples/xyz_inventory.csv")
+    servers = inv["server"].astype(str).tolist()
+    rows = []
+    for i, s in enumerate(servers):
+        for step in range(30):
+            rows.append(
+                {"server": s, "step": step, "cpu_pct": 5.0, "iops": float(i + 1 + step % 2)}
+            )
+    tr = tmp_path / "t.csv"
+    pd.DataFrame(rows).to_csv(tr, index=False)
+    r = _build(
+        **{
+            "target.hosts": 2,
+            "target.memory_gib_per_host": None,
+            "traces": {"path": str(tr), "min_overlap_h": 1},
+        }
+    )
+    mean = {s: i + 1.5 for i, s in enumerate(servers)}  # the mean of i+1 and i+2
+    i, _ = read_inventory("data/examples/xyz_inventory.csv")
+    total = sum(mean[s] * c for s, c in zip(i["server"], i["count"], strict=True))
+    for h in r.plan.hosts:
+        mine = sum(mean[g.source_server] for g in h.guests)
+        assert h.io.io_rate_per_s == pytest.approx(54 * mine / total)
+    assert "measured disk I/O" in str(r.plan.evidence.channels.values["io_split"])
+
+
+def test_monitor_io_rates_by_hand() -> None:
+    from colonykit.ingest import read_traces
+
+    # sar -A (RHEL 5) -b section: the 17:01:09 row's tps is 180.62
+    f, _ = read_traces("data/monitor_samples/sar-A_rhel5_4cpu_2011-03-24.txt", metric="io")
+    assert f.attrs["unit"] == "io_per_s" and f.iloc[0, 0] == pytest.approx(180.62)
+    f, _ = read_traces("data/monitor_samples/sadf-d_sun_2023-08-05.csv", metric="io")
+    assert f.iloc[0, 0] == pytest.approx(3.58)

@@ -131,8 +131,9 @@ def read_sadf(
         The ``sadf -d`` output.
     tz : str, default 'UTC'
         Time zone of timestamps without one (the index is UTC).
-    metric : {'cpu', 'memory'}, default 'cpu'
-        ``memory``: memory use [MiB] instead (:mod:`colonykit.ingest.memory_series`).
+    metric : {'cpu', 'memory', 'io'}, default 'cpu'
+        ``memory``: memory use [MiB] instead (:mod:`colonykit.ingest.memory_series`); ``io``:
+        disk I/O rate (sysstat only, :mod:`colonykit.ingest.io_series`).
 
     Examples
     --------
@@ -144,6 +145,10 @@ def read_sadf(
         from colonykit.ingest import memory_series
 
         return memory_series.read_sadf_memory(path, tz=tz)
+    if metric == "io":
+        from colonykit.ingest import io_series
+
+        return io_series.read_sadf_io(path, tz=tz)
     p, lines = _lines(path)
     text = lines.astype(str)
     is_hdr = text.str.startswith("#")
@@ -191,8 +196,9 @@ def read_nmon(
         The nmon file.
     tz : str, default 'UTC'
         Time zone of timestamps without one (the index is UTC).
-    metric : {'cpu', 'memory'}, default 'cpu'
-        ``memory``: memory use [MiB] instead (:mod:`colonykit.ingest.memory_series`).
+    metric : {'cpu', 'memory', 'io'}, default 'cpu'
+        ``memory``: memory use [MiB] instead (:mod:`colonykit.ingest.memory_series`); ``io``:
+        disk I/O rate (sysstat only, :mod:`colonykit.ingest.io_series`).
 
     Examples
     --------
@@ -251,8 +257,9 @@ def read_sar(
         The ``sar`` text output.
     tz : str, default 'UTC'
         Time zone of timestamps without one (the index is UTC).
-    metric : {'cpu', 'memory'}, default 'cpu'
-        ``memory``: memory use [MiB] instead (:mod:`colonykit.ingest.memory_series`).
+    metric : {'cpu', 'memory', 'io'}, default 'cpu'
+        ``memory``: memory use [MiB] instead (:mod:`colonykit.ingest.memory_series`); ``io``:
+        disk I/O rate (sysstat only, :mod:`colonykit.ingest.io_series`).
 
     Examples
     --------
@@ -264,6 +271,10 @@ def read_sar(
         from colonykit.ingest import memory_series
 
         return memory_series.read_sar_memory(path, tz=tz)
+    if metric == "io":
+        from colonykit.ingest import io_series
+
+        return io_series.read_sar_io(path, tz=tz)
     p, lines = _lines(path)
     text = lines.astype(str)
     first = text.iloc[0]

@@ -66,6 +66,7 @@ from colonykit.frames import (
     parse_interval,
     step_seconds_default,
 )
+from colonykit.ingest.io_series import IO_UNITS, io_column
 from colonykit.ingest.memory_series import MEMORY_UNITS, memory_column
 from colonykit.units import DEMAND_UNITS
 
@@ -73,7 +74,7 @@ from colonykit.units import DEMAND_UNITS
 UNITS: tuple[str, ...] = DEMAND_UNITS
 
 #: What ``read_traces(metric=...)`` reads: CPU demand, or memory use (:mod:`.memory_series`).
-METRICS: tuple[str, ...] = ("cpu", "memory")
+METRICS: tuple[str, ...] = ("cpu", "memory", "io")
 
 #: Formats ``read_traces(fmt=...)`` accepts.
 FORMATS: tuple[str, ...] = ("auto", "long", "wide", "single", "parquet", "sadf", "nmon", "sar")
@@ -441,8 +442,8 @@ def _long_part(
             "server, timestamp|step and a value column"
         )
         raise InputError(msg)
-    if metric == "memory":  # memory use: the column and its MiB factor (ingest.memory_series)
-        vcol, mem_unit, factor = memory_column(cols, unit)
+    if metric in ("memory", "io"):  # memory use / I/O rate (ingest.memory_series, io_series)
+        vcol, mem_unit, factor = (memory_column if metric == "memory" else io_column)(cols, unit)
         low, high = _value_range(mem_unit)
         values = _numeric(frame[vcol], vcol, path, problems, low=low, high=high) * factor
         vcol = mem_unit
@@ -490,7 +491,7 @@ def _wide_part(
     if not server_cols:
         msg = f"{path}: a wide trace needs at least one server column besides timestamp/step"
         raise InputError(msg)
-    the_unit = unit or ("mem_mib" if metric == "memory" else "cpu_pct")
+    the_unit = unit or {"memory": "mem_mib", "io": "io_per_s"}.get(metric, "cpu_pct")
     low, high = _value_range(the_unit)
     n = len(frame)
     matrix = np.empty((n, len(server_cols)), dtype=float)
@@ -817,9 +818,10 @@ def read_traces(
         ``False``: return the source's own unit even when ``unit`` asks for another (the caller
         converts with :func:`colonykit.sizing.convert_unit`).  Default (None): convert, with a
         ``FutureWarning`` (the reader converting is deprecated).
-    metric : {'cpu', 'memory'}, default 'cpu'
+    metric : {'cpu', 'memory', 'io'}, default 'cpu'
         ``memory``: read memory use instead (unit ``mem_mib`` or ``mem_pct``; the columns and
-        monitor blocks of :mod:`colonykit.ingest.memory_series`).
+        monitor blocks of :mod:`colonykit.ingest.memory_series`); ``io``: disk I/O rate
+        (``io_per_s``, :mod:`colonykit.ingest.io_series`).
 
     Returns
     -------
@@ -845,7 +847,7 @@ def read_traces(
     if metric not in METRICS:
         err = unknown_name("trace metric", metric, METRICS)
         raise err
-    allowed = MEMORY_UNITS if metric == "memory" else UNITS
+    allowed = {"memory": MEMORY_UNITS, "io": IO_UNITS}.get(metric, UNITS)
     if unit is not None and unit not in allowed:
         err = unknown_name("trace unit", unit, allowed)
         raise err

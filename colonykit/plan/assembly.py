@@ -687,6 +687,7 @@ def _build(
     )
     if mem_meas is not None:
         memory_plan.right_size_rows(scen, rows, mem_meas)
+    io_measured = _measured_io(scen, inv, rows)
     if meas is not None and xen is None:
         place = placement.place_measured(scen, rows, sizing_res, meas, max_ratio)
     else:
@@ -747,6 +748,8 @@ def _build(
         )
         for hi in range(place.hosts)
     ]
+    if io_measured and notes.io_split.startswith("by the servers' own"):
+        notes.io_split = io_measured
     comparison = designs.compare(
         max(len(guests), 1),
         overrides={design.name: dict(scen.design.overrides)},
@@ -986,6 +989,39 @@ def _paging_evidence(design: designs.Design, notes: _HostEvidence) -> EvidenceIt
         source="colonykit.paging.paging_space",
         values=notes.paging,
     )
+
+
+def _measured_io(scen: Scenario, inv: pd.DataFrame, rows: pd.DataFrame) -> str:
+    """Each guest's mean measured disk I/O rate into ``rows["io_rate_per_s"]`` (in place).
+
+    Only with an ``io`` section, traces, and no ``io_rate_per_s`` in the inventory; returns how
+    the split was made ('' when the traces carry no I/O series).
+    """
+    t = scen.traces
+    have = "io_rate_per_s" in rows and np.isfinite(rows["io_rate_per_s"].to_numpy(float)).any()
+    if scen.io is None or t is None or have:
+        return ""
+    from colonykit.ingest.join import join_traces
+
+    try:
+        join = join_traces(
+            inv,
+            scen.resolve(t.path),
+            mapping=scen.resolve(t.mapping) if t.mapping else None,
+            interval=t.interval,
+            align=t.align,
+            fold_statistic=t.fold_statistic,
+            min_overlap_h=t.min_overlap_h,
+            tz=t.tz,
+            start=t.start,
+            metric="io",
+        )
+    except InputError:
+        return ""
+    mean = join.frame.mean(axis=0)
+    series = join.assignment["series"].astype(str)
+    rows["io_rate_per_s"] = mean.reindex(series).fillna(0.0).to_numpy(float)
+    return "by the servers' measured disk I/O rates (mean of each trace's I/O series)"
 
 
 def _io_rates(guests: list[Guest], rows: pd.DataFrame) -> dict[str, float] | None:
