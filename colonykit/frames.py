@@ -37,6 +37,7 @@ OPTIONAL_COLUMNS: tuple[str, ...] = (
     "tpm_per_mips_low",
     "tpm_per_mips_high",
     "count",
+    "io_rate_per_s",
 )
 
 #: Header spellings accepted and mapped to canonical names (compared lower-case, spaces -> _).
@@ -561,6 +562,11 @@ def validate_inventory(
             else None
         )
         rec["count"] = int(cnt) if cnt is not None else 1
+        rec["io_rate_per_s"] = (  # issue 23: decides each LPAR's share of the colony's I/O
+            number("io_rate_per_s", ">= 0", lambda v: v >= 0 and math.isfinite(v), required=False)
+            if "io_rate_per_s" in row
+            else None
+        )
         records.append(rec)
 
     total = sum(r["count"] for r in records)
@@ -581,6 +587,7 @@ def validate_inventory(
         "tpm_per_mips",
         "tpm_per_mips_low",
         "tpm_per_mips_high",
+        "io_rate_per_s",
     ]
     for col in float_cols:
         out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")

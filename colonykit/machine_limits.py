@@ -43,7 +43,7 @@ def max_ifls(model: str) -> tuple[int, str]:
     (200, 68)
     """
     canonical, alias = reference.resolve_processor(model)
-    if alias is not None:
+    if alias is not None and not math.isnan(float(alias["max_ifls"])):
         return int(alias["max_ifls"]), f"processor_aliases.csv {alias.name}: {alias['source']}"
     row = reference.lookup(reference.processors(), canonical, "processor model")
     if "max_ifls" in row and not math.isnan(float(row["max_ifls"])):
@@ -77,8 +77,63 @@ def ifl_problems(model: str, ifls: int) -> list[str]:
     ]
 
 
-def zvm_logical_processor_problems(cpus: int, smt: bool = False) -> list[str]:
-    """Logical processors of one z/VM LPAR above what z/VM supports (64, or 32 cores with SMT).
+def zvm_level_default() -> str:
+    """The z/VM level limits are checked against when none is given (constant ``zvm_level``).
+
+    Examples
+    --------
+    >>> zvm_level_default()
+    '7.4'
+    """
+    return f"{reference.constant('zvm_level'):.1f}"
+
+
+def platform_limit(limit: str, key: str, smt: str = "") -> tuple[float, str] | None:
+    """A row of ``platform_limits.csv``: (value, source), or None when the table has none.
+
+    z/VM levels without a row of their own take the highest listed level below them
+    (7.1 -> the 7.2 row: the limits only grew).
+
+    Parameters
+    ----------
+    limit : str
+        ``zvm_logical_cores``, ``zvm_real_storage_gib``, ``machine_memory_gib``, ``machine_lpars``.
+    key : str
+        z/VM level (``7.3``) or machine type (``3931``).
+    smt : str, default ''
+        ``on`` / ``off`` for the per-SMT rows.
+
+    Examples
+    --------
+    >>> platform_limit("zvm_logical_cores", "7.3", "on")[0], platform_limit("machine_lpars", "3931")
+    (40.0, None)
+    """
+    tab = reference.platform_limits()
+    rows = tab[(tab["limit"] == limit) & (tab["smt"] == smt)]
+    hit = rows[rows["key"] == str(key)]
+    if not len(hit) and limit.startswith("zvm_") and len(rows):
+        try:
+            level = float(key)
+        except ValueError:
+            return None
+        levels = rows["key"].astype(float)
+        below = rows[levels <= level]
+        hit = (
+            below.loc[[below["key"].astype(float).idxmax()]]
+            if len(below)
+            else rows.loc[[levels.idxmin()]]
+        )
+    if not len(hit):
+        return None
+    return float(hit["value"].iloc[0]), str(hit["source"].iloc[0])
+
+
+def zvm_logical_processor_problems(
+    cpus: int, smt: bool = False, zvm_level: str | None = None
+) -> list[str]:
+    """Logical cores of one z/VM LPAR above what its z/VM level supports (``platform_limits.csv``).
+
+    z/VM 7.3 and 7.4: 80 cores, 40 with SMT (IBM PR/SM Planning Guide); before 7.3: 64 / 32.
 
     Parameters
     ----------
@@ -86,24 +141,94 @@ def zvm_logical_processor_problems(cpus: int, smt: bool = False) -> list[str]:
         Logical processors (IFLs) of the LPAR.
     smt : bool, default False
         SMT enabled (two threads per core).
+    zvm_level : str, optional
+        z/VM level (``7.4``); default :func:`zvm_level_default`.
 
     Examples
     --------
-    >>> zvm_logical_processor_problems(64), len(zvm_logical_processor_problems(65))
+    >>> zvm_logical_processor_problems(80), len(zvm_logical_processor_problems(81))
     ([], 1)
+    >>> len(zvm_logical_processor_problems(65, zvm_level="7.2"))
+    1
     """
     if int(cpus) != cpus or cpus < 0:
         raise InputError(must_be("cpus", "a whole number >= 0", cpus))
-    name = "zvm_max_logical_cores_smt" if smt else "zvm_max_logical_processors"
-    top = int(reference.constant(name))
+    level = zvm_level or zvm_level_default()
+    row = platform_limit("zvm_logical_cores", level, "on" if smt else "off")
+    if row is None:
+        return []
+    top = int(row[0])
     if cpus <= top:
         return []
-    src = str(reference.constants().loc[name, "source"])
+    src = f"z/VM {level}: {row[1]}"
     what = "cores for one z/VM LPAR with SMT" if smt else "logical processors for one z/VM LPAR"
     return [
         f"{int(cpus)} {what}: at most {top} ({src}); split the guests over "
         f"{math.ceil(cpus / top)} LPARs"
     ]
+
+
+def zvm_real_storage_problems(real_gib: float, zvm_level: str | None = None) -> list[str]:
+    """Real storage of one z/VM LPAR above what its z/VM level supports (4 TB for 7.3 and 7.4).
+
+    Parameters
+    ----------
+    real_gib : float
+        Real storage of the LPAR [GiB].
+    zvm_level : str, optional
+        z/VM level; default :func:`zvm_level_default`.
+
+    Examples
+    --------
+    >>> zvm_real_storage_problems(4096), len(zvm_real_storage_problems(4097))
+    ([], 1)
+    """
+    level = zvm_level or zvm_level_default()
+    row = platform_limit("zvm_real_storage_gib", level)
+    if row is None or real_gib <= row[0] + 1e-9:
+        return []
+    return [
+        f"{real_gib:,.0f} GiB of real storage for one z/VM {level} LPAR: at most {row[0]:,.0f} GiB "
+        f"({row[1]}); split the guests over {math.ceil(real_gib / row[0])} LPARs"
+    ]
+
+
+def machine_problems(machine: str, real_gib_total: float, lpars: int) -> list[str]:
+    """Memory and LPAR count of one machine above its model's maximum (``platform_limits.csv``).
+
+    A machine type without a row has no check (its limit was not retrieved; never invented).
+
+    Parameters
+    ----------
+    machine : str
+        Processor model, alias or machine type (``z16 A02``, ``3932``).
+    real_gib_total : float
+        Σ real storage of the LPARs on the machine [GiB].
+    lpars : int
+        LPARs planned on the machine.
+
+    Examples
+    --------
+    >>> machine_problems("3932", 16384, 40), len(machine_problems("z16 A02", 16385, 1))
+    ([], 1)
+    >>> machine_problems("9176", 10, 41)[0][:44]
+    '41 LPARs on one 9176 machine: at most 40 (IB'
+    """
+    mt = reference.machine_type(machine)
+    out: list[str] = []
+    mem = platform_limit("machine_memory_gib", mt)
+    if mem is not None and real_gib_total > mem[0] + 1e-9:
+        out.append(
+            f"{real_gib_total:,.0f} GiB of real storage on one {mt} machine: at most "
+            f"{mem[0]:,.0f} GiB ({mem[1]}); use a larger model or a second machine"
+        )
+    lp = platform_limit("machine_lpars", mt)
+    if lp is not None and lpars > lp[0]:
+        out.append(
+            f"{int(lpars)} LPARs on one {mt} machine: at most {int(lp[0])} ({lp[1]}); "
+            "use larger LPARs or a second machine"
+        )
+    return out
 
 
 def vdisk_problems(

@@ -593,11 +593,10 @@ def check_paging(
 ) -> pd.DataFrame:
     """Planned paging space against every rule: what each asks and how severe a shortfall is.
 
-    A shortfall against the *chosen* rule is an ``error``; against any other rule only a
-    ``warning`` (the sources disagree, facts.md §2.2), or ``info`` for a rule whose
-    ``warn_if_undercut`` is false (``redbook-2003``: its own source calls × 4 conservative and
-    says × 2 performs the same when monitored); no shortfall is ``ok``.  This is what a
-    plan's CK003 finding reports, with every rule side by side.
+    A shortfall against the *chosen* rule is an ``error``; against any other rule it is
+    ``info`` only (the sources disagree, facts.md §2.2: the scenario's rule is the one the plan
+    is judged by, the others are shown side by side); no shortfall is ``ok``.  This is what a
+    plan's CK003 finding reports.
 
     Parameters
     ----------
@@ -618,13 +617,13 @@ def check_paging(
     -------
     DataFrame
         Indexed by rule: ``required_gib``, ``planned_gib``, ``shortfall_gib``, ``chosen``,
-        ``severity`` (ok / info / warning / error), ``basis``, ``multiplier``, ``source``.
+        ``severity`` (ok / info / error), ``basis``, ``multiplier``, ``source``.
 
     Examples
     --------
     >>> c = check_paging(12, [512] * 10, 2048)  # 12 GiB planned; velocity asks 10, the seed rule 14
     >>> c["severity"].to_dict()
-    {'sg24-6299': 'warning', 'redbook-2003': 'info', 'redbook-2003-monitored': 'ok', 'velocity': 'ok'}
+    {'sg24-6299': 'info', 'redbook-2003': 'info', 'redbook-2003-monitored': 'ok', 'velocity': 'ok'}
     """
     planned = float(paging_gib)
     if not (math.isfinite(planned) and planned >= 0):
@@ -635,18 +634,9 @@ def check_paging(
     frame = compare_rules(guests_virtual_mib, real_mib, vdisk_mib, rules=tab)
     short = np.maximum(frame["paging_gib"].to_numpy(dtype=float) - planned, 0.0)
     is_chosen = frame.index.to_numpy() == chosen
-    warn = (
-        tab.loc[frame.index, "warn_if_undercut"]
-        .astype(str)
-        .str.lower()
-        .isin(["true", "1", "yes"])
-        .to_numpy()
-        if "warn_if_undercut" in tab.columns
-        else np.ones(len(frame), bool)
-    )
-    severity = np.where(
-        short <= 1e-9, "ok", np.where(is_chosen, "error", np.where(warn, "warning", "info"))
-    )
+    # issue 23: only the chosen rule judges; every other rule is information, never a warning
+    # (``warn_if_undercut`` stays in the table for old callers; it no longer raises a warning)
+    severity = np.where(short <= 1e-9, "ok", np.where(is_chosen, "error", "info"))
     return pd.DataFrame(
         {
             "required_gib": frame["paging_gib"].to_numpy(dtype=float),

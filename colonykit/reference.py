@@ -294,7 +294,65 @@ def resolve_processor(
     if key in tab.index:
         row = tab.loc[key]
         return str(row["model"]), row
+    if key.isdigit() and "machine_type" in tab.columns:  # a machine type such as 3931 or 9176
+        by_type = tab[tab["machine_type"].astype(str) == key]
+        if len(by_type):
+            return str(by_type.iloc[0]["model"]), by_type.iloc[0]
+        procs = processors()
+        hit = procs.index[procs["machine_type"].astype(str) == key]
+        if len(hit):
+            return str(hit[0]), None
     return key, None
+
+
+def machine_type(name: str) -> str:
+    """The 4-digit machine type of a processor model, alias or machine type ('' when unknown).
+
+    Parameters
+    ----------
+    name : str
+        A processors.csv model, an alias of processor_aliases.csv, or a machine type.
+
+    Examples
+    --------
+    >>> machine_type("z16"), machine_type("z16 A02"), machine_type("9176"), machine_type("LinuxONE 5 ML1")
+    ('3931', '3932', '9176', '9175')
+    """
+    canonical, alias = resolve_processor(name)
+    if alias is not None:
+        return str(alias["machine_type"])
+    procs = processors()
+    if canonical in procs.index:
+        return str(procs.loc[canonical, "machine_type"])
+    return ""
+
+
+def platform_limits(path: str | Path | None = None) -> pd.DataFrame:
+    """Platform limits from IBM planning material (``platform_limits.csv``): one row per limit.
+
+    Columns ``limit, key, smt, value, unit, description, source, confidence``; ``key`` is a
+    z/VM level (``7.4``) or a machine type (``3931``).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A CSV with the same columns; default the bundled table.
+
+    Examples
+    --------
+    >>> t = platform_limits()
+    >>> int(t[(t.limit == "zvm_logical_cores") & (t.key == "7.4") & (t.smt == "off")].value.iloc[0])
+    80
+    """
+    frame = load_table(
+        "platform_limits", path, required=("limit", "key", "value", "unit", "source", "confidence")
+    )
+    frame = frame.reset_index(drop="limit" in frame.columns)
+    keys = frame["key"].astype(str)
+    machine = frame["limit"].astype(str).str.startswith("machine_")
+    frame["key"] = keys.where(~machine, keys.str.replace(r"\.0$", "", regex=True))
+    frame["smt"] = frame["smt"].fillna("").astype(str)
+    return frame
 
 
 def xen_host_cores(path: str | Path | None = None) -> pd.DataFrame:
@@ -512,7 +570,9 @@ __all__ = [
     "dasd_models",
     "load_table",
     "lookup",
+    "machine_type",
     "mp_effect",
+    "platform_limits",
     "processor_aliases",
     "processors",
     "resolve_processor",

@@ -508,6 +508,7 @@ def executive_summary(result: Any) -> dict[str, Any]:
         "disk_total_gib": h["disk_total_gib"],
         "disk_saving_pct": h["disk_saving_vs_dedicated_pct"],
         "risks": risks,
+        "confidence": p.evidence.confidence.note if p.evidence.confidence.evaluated else None,
     }
 
 
@@ -546,6 +547,10 @@ def _summary_html(result: Any, s: dict[str, Any]) -> str:
         for o in s["overcommit"]
     )
     rows = [
+        (
+            "Confidence",  # issue 23: the plan's rating and its reasons, first
+            f"<b>{_e(s['confidence'])}</b>" if s.get("confidence") else "not rated",
+        ),
         (
             "Recommended configuration",
             f"{c['hosts']} × {_e(c['platform'])} {'LPAR' if c['platform'] == 'zvm' else 'host'}(s) on a "

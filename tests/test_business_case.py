@@ -62,13 +62,15 @@ def test_example_business_case_is_traceable(bb):
     assert res is not None
     assert res.headline.startswith("EXAMPLE PRICES")
     # today: 50 VMs, 251 cores (4 without a core count counted as 1); Oracle x86 factor 0.5
-    # rounded up per server; the colony: the plan's 50 IFLs at factor 1.0
+    # rounded up per server; the colony: the plan's IFLs at factor 1.0
     assert res.today.licence_cores[0] == 251
-    assert res.colony.licence_cores[0] == sum(h.capacity.cpus for h in bb.plan.hosts) == 50
+    ifls = sum(h.capacity.cpus for h in bb.plan.hosts)
+    assert ifls == bb.plan.evidence.sizing.values["engines_composite"]  # 1 LPAR: the composite's
+    assert res.colony.licence_cores[0] == ifls
     assert res.today.licence_units["oracle-database-ee"][0] == 138
-    assert res.colony.licence_units["oracle-database-ee"][0] == 50
-    # year-1 colony hardware = 50 IFL x 95000 (the only priced hardware input)
-    assert res.colony.by_component["hardware"][0] == 50 * 95_000
+    assert res.colony.licence_units["oracle-database-ee"][0] == ifls
+    # year-1 colony hardware = the IFLs x 95000 (the only priced hardware input)
+    assert res.colony.by_component["hardware"][0] == ifls * 95_000
     # support: 22 % of 47500 per licence and year
     assert res.today.by_component["software"][0] == pytest.approx(138 * 0.22 * 47_500)
     every = {s.name for s in res.sources}
@@ -125,7 +127,9 @@ def test_cli_costs_table_starts_with_the_example_line(capsys):
     grown = build_plan(BB)
     cap = grown.capacity_plan
     # year 1's colony licences: the engines installed plus the upgrades ordered in year 1
-    year1 = 50 + sum(u.add_engines for u in cap.upgrades if (u.order_by - cap.start).days < 365)
+    year1 = sum(h.capacity.cpus for h in grown.plan.hosts) + sum(
+        u.add_engines for u in cap.upgrades if (u.order_by - cap.start).days < 365
+    )
     assert grown.business_case.colony.licence_cores[0] == year1
     today = grown.business_case.today.licence_cores[0]
     assert f"licence cores: today {today:,.4g} -> colony {year1}" in out

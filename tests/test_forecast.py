@@ -365,7 +365,10 @@ def test_cli_forecast_json_has_the_fixed_keys(capsys) -> None:
 def test_cli_forecast_overrides_and_errors(capsys) -> None:
     assert main(["forecast", str(BITBRAINS), "--annual-pct", "0", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["exhaustion"] is None and data["upgrades"] == []
+    # no growth: nothing changes before the example's first event (10 servers added in month 12)
+    first_event = 12
+    assert data["exhaustion"] is None or data["exhaustion"]["month"] >= first_event
+    assert all(s["fits"] for s in data["steps"] if s["month"] < first_event)
     assert main(["forecast", str(BITBRAINS), "--forecast", "fitted"]) == 2
     err = capsys.readouterr().err
     assert "error: refusing to extrapolate" in err and "needs at least 4 weeks" in err

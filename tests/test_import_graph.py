@@ -54,6 +54,9 @@ COMPUTATION = {
     "machine_limits",
     "costs",
     "trend",
+    "measured_memory",
+    "confidence",
+    "calibration",
 }
 FRONT = {"export", "render", "report", "plots", "widgets"}
 #: front ends other front ends may use: plots, the provisioning files, the plan export, and the

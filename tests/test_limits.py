@@ -37,10 +37,13 @@ def test_linuxone_names_map_to_z_generations():
 
 def test_logical_processors_per_zvm_lpar():
     # facts.md §5.1: up to 64 logical processors (32 with SMT)
-    assert limits.zvm_logical_processor_problems(64) == []
-    assert "2 LPARs" in limits.zvm_logical_processor_problems(65)[0]
-    assert limits.zvm_logical_processor_problems(32, smt=True) == []
-    assert limits.zvm_logical_processor_problems(33, smt=True)
+    # z/VM 7.2 and earlier: 64 / 32 with SMT; 7.3 and 7.4 (the default): 80 / 40 (issue 23)
+    assert limits.zvm_logical_processor_problems(64, zvm_level="7.2") == []
+    assert "2 LPARs" in limits.zvm_logical_processor_problems(65, zvm_level="7.2")[0]
+    assert limits.zvm_logical_processor_problems(32, smt=True, zvm_level="7.2") == []
+    assert limits.zvm_logical_processor_problems(33, smt=True, zvm_level="7.2")
+    assert limits.zvm_logical_processor_problems(80) == []
+    assert "2 LPARs" in limits.zvm_logical_processor_problems(81)[0]
 
 
 def test_vdisk_and_tdisk_space():

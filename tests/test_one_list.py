@@ -52,6 +52,8 @@ def test_report_and_checks_read_the_one_evidence_list():
         "channels",
         "design",
         "memory",
+        "memory_measured",
+        "confidence",
     )
     from colonykit.plan import checks
 

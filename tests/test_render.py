@@ -127,6 +127,9 @@ def _check_directory(p: plan.ColonyPlan) -> None:
                     assert not general_done, f"{name}: {word} after a device statement"
                 if word == "LINK":
                     _, owner, ovdev, _vdev, mode = st_.split()
+                    if owner == "MAINT":  # CMS system disks (190/19E/19D) exist on every z/VM
+                        assert mode == "RR"
+                        continue
                     assert (owner, ovdev) in mdisks, f"LINK to missing {owner} {ovdev}"
                     assert mode in ("RR", "R")  # guests never write the shared disks
                 if word == "MDISK" and "V-DISK" in st_:

@@ -438,7 +438,8 @@ def test_zvm_directory_checks(zvm_plans) -> None:
         cyl = {"3390-9": 10017, "3390-3": 3339, "3390-27": 32760, "3390-54": 65520}[
             p.metadata.volume_model
         ]
-        assert zvm_check.check_directory(texts, volume_cyl=cyl, grants=grants) == []
+        cms = [("MAINT", "0190"), ("MAINT", "019E"), ("MAINT", "019D")]  # seed 000 owner links CMS
+        assert zvm_check.check_directory(texts, volume_cyl=cyl, grants=grants, external=cms) == []
         n += len(files)
         # the owner entry once, whatever the number of LPARs
         assert sum(t.count(f"USER {o} ") for _, t in texts for o in render.zvm.owners(p)) == len(

@@ -155,6 +155,7 @@ def read_server_traces(
     tz: str = "UTC",
     step_s: float | None = None,
     start: str | None = None,
+    metric: str = "cpu",
 ) -> tuple[pd.DataFrame, dict[str, str], dict[str, Any]]:
     """Read traces unfilled (gaps as NaN) with the aliases each series can be matched by.
 
@@ -175,6 +176,8 @@ def read_server_traces(
         Seconds per integer ``step``; default constant ``trace_step_s``.
     start : str, optional
         Timestamp of step 0 for traces indexed by step.
+    metric : {'cpu', 'memory'}, default 'cpu'
+        Which series to read (:func:`colonykit.ingest.read_traces`).
 
     Returns
     -------
@@ -189,6 +192,7 @@ def read_server_traces(
         "step_s": step_s,
         "start": start,
         "fill": "none",
+        "metric": metric,
     }
     files = (
         sorted(p for p in root.iterdir() if p.is_file() and not _SIDE_FILE.match(p.name))
@@ -440,6 +444,7 @@ def join_traces(
     fill_warn_frac: float | None = None,
     tz: str = "UTC",
     start: str | None = None,
+    metric: str = "cpu",
 ) -> TraceJoin:
     """Read ``path`` and match each inventory row to its own series (see module doc).
 
@@ -469,6 +474,8 @@ def join_traces(
         Time zone of naive timestamps.
     start : str, optional
         Timestamp of step 0 for traces indexed by step.
+    metric : {'cpu', 'memory'}, default 'cpu'
+        ``memory``: join the memory-use series instead (same matching and alignment).
 
     Examples
     --------
@@ -482,7 +489,7 @@ def join_traces(
     if interval is not None:
         parse_interval(interval)
     frame, aliases, meta = read_server_traces(
-        path, unit=unit, interval=interval, tz=tz, start=start
+        path, unit=unit, interval=interval, tz=tz, start=start, metric=metric
     )
     if unit is not None and meta.get("formats") in (["wide"], ["single"]):
         frame.attrs["unit"] = unit

@@ -117,7 +117,9 @@ def _need(found: bool, path: Path, what: str) -> None:
         raise InputError(msg)
 
 
-def read_sadf(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame, dict[str, Any]]:
+def read_sadf(
+    path: str | Path, *, tz: str = "UTC", metric: str = "cpu"
+) -> tuple[pd.DataFrame, dict[str, Any]]:
     """CPU busy % from sysstat ``sadf -d`` output (semicolon CSV, any activity set).
 
     The CPU block is the one whose ``# hostname;…`` header has ``CPU`` and ``%idle``;
@@ -129,6 +131,9 @@ def read_sadf(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame, dict[
         The ``sadf -d`` output.
     tz : str, default 'UTC'
         Time zone of timestamps without one (the index is UTC).
+    metric : {'cpu', 'memory', 'io'}, default 'cpu'
+        ``memory``: memory use [MiB] instead (:mod:`colonykit.ingest.memory_series`); ``io``:
+        disk I/O rate (sysstat only, :mod:`colonykit.ingest.io_series`).
 
     Examples
     --------
@@ -136,6 +141,14 @@ def read_sadf(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame, dict[
     >>> meta["samples"], round(float(frame["sun"].max()), 2)
     (143, 1.25)
     """
+    if metric == "memory":
+        from colonykit.ingest import memory_series
+
+        return memory_series.read_sadf_memory(path, tz=tz)
+    if metric == "io":
+        from colonykit.ingest import io_series
+
+        return io_series.read_sadf_io(path, tz=tz)
     p, lines = _lines(path)
     text = lines.astype(str)
     is_hdr = text.str.startswith("#")
@@ -172,7 +185,9 @@ def read_sadf(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame, dict[
     )
 
 
-def read_nmon(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame, dict[str, Any]]:
+def read_nmon(
+    path: str | Path, *, tz: str = "UTC", metric: str = "cpu"
+) -> tuple[pd.DataFrame, dict[str, Any]]:
     """CPU busy % (``User% + Sys%`` of ``CPU_ALL``) from an nmon / topas_nmon file.
 
     Parameters
@@ -181,6 +196,9 @@ def read_nmon(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame, dict[
         The nmon file.
     tz : str, default 'UTC'
         Time zone of timestamps without one (the index is UTC).
+    metric : {'cpu', 'memory', 'io'}, default 'cpu'
+        ``memory``: memory use [MiB] instead (:mod:`colonykit.ingest.memory_series`); ``io``:
+        disk I/O rate (sysstat only, :mod:`colonykit.ingest.io_series`).
 
     Examples
     --------
@@ -188,6 +206,10 @@ def read_nmon(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame, dict[
     >>> meta["host"], meta["samples"], meta["interval_s"]
     ('oms_63', 80, 60.0)
     """
+    if metric == "memory":
+        from colonykit.ingest import memory_series
+
+        return memory_series.read_nmon_memory(path, tz=tz)
     p, lines = _lines(path)
     text = lines.astype(str)
     _need(
@@ -220,7 +242,9 @@ def read_nmon(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame, dict[
     )
 
 
-def read_sar(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame, dict[str, Any]]:
+def read_sar(
+    path: str | Path, *, tz: str = "UTC", metric: str = "cpu"
+) -> tuple[pd.DataFrame, dict[str, Any]]:
     """CPU busy % (``100 - %idle`` on ``all`` rows) from ``sar`` / ``sar -A`` text output.
 
     The date comes from the first line (``Linux … (host) MM/DD/YY …``); a time
@@ -233,6 +257,9 @@ def read_sar(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame, dict[s
         The ``sar`` text output.
     tz : str, default 'UTC'
         Time zone of timestamps without one (the index is UTC).
+    metric : {'cpu', 'memory', 'io'}, default 'cpu'
+        ``memory``: memory use [MiB] instead (:mod:`colonykit.ingest.memory_series`); ``io``:
+        disk I/O rate (sysstat only, :mod:`colonykit.ingest.io_series`).
 
     Examples
     --------
@@ -240,6 +267,14 @@ def read_sar(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame, dict[s
     >>> meta["host"], meta["samples"], meta["interval_s"]
     ('apst.jp.omron.net', 128, 10.0)
     """
+    if metric == "memory":
+        from colonykit.ingest import memory_series
+
+        return memory_series.read_sar_memory(path, tz=tz)
+    if metric == "io":
+        from colonykit.ingest import io_series
+
+        return io_series.read_sar_io(path, tz=tz)
     p, lines = _lines(path)
     text = lines.astype(str)
     first = text.iloc[0]

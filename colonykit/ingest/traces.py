@@ -66,10 +66,15 @@ from colonykit.frames import (
     parse_interval,
     step_seconds_default,
 )
+from colonykit.ingest.io_series import IO_UNITS, io_column
+from colonykit.ingest.memory_series import MEMORY_UNITS, memory_column
 from colonykit.units import DEMAND_UNITS
 
 #: Units a demand frame can carry (``frame.attrs["unit"]``).
 UNITS: tuple[str, ...] = DEMAND_UNITS
+
+#: What ``read_traces(metric=...)`` reads: CPU demand, or memory use (:mod:`.memory_series`).
+METRICS: tuple[str, ...] = ("cpu", "memory", "io")
 
 #: Formats ``read_traces(fmt=...)`` accepts.
 FORMATS: tuple[str, ...] = ("auto", "long", "wide", "single", "parquet", "sadf", "nmon", "sar")
@@ -343,7 +348,7 @@ def _numeric(
 
 
 def _value_range(unit: str) -> tuple[float, float | None]:
-    return (0.0, 100.0) if unit == "cpu_pct" else (0.0, None)
+    return (0.0, 100.0) if unit in ("cpu_pct", "mem_pct") else (0.0, None)
 
 
 def _pick_value_column(columns: list[str], unit: str | None, path: Path) -> str:
@@ -410,7 +415,13 @@ def _time_column(
 
 
 def _long_part(
-    path: Path, fmt: str, unit: str | None, tz: str, epoch_unit: str, progress: bool | None = False
+    path: Path,
+    fmt: str,
+    unit: str | None,
+    tz: str,
+    epoch_unit: str,
+    progress: bool | None = False,
+    metric: str = "cpu",
 ) -> dict[str, Any]:
     frame = _read_table(path, fmt, progress)
     cols = list(frame.columns)
@@ -431,9 +442,15 @@ def _long_part(
             "server, timestamp|step and a value column"
         )
         raise InputError(msg)
-    vcol = _pick_value_column(cols, unit, path)
-    low, high = _value_range(vcol)
-    values = _numeric(frame[vcol], vcol, path, problems, low=low, high=high)
+    if metric in ("memory", "io"):  # memory use / I/O rate (ingest.memory_series, io_series)
+        vcol, mem_unit, factor = (memory_column if metric == "memory" else io_column)(cols, unit)
+        low, high = _value_range(mem_unit)
+        values = _numeric(frame[vcol], vcol, path, problems, low=low, high=high) * factor
+        vcol = mem_unit
+    else:
+        vcol = _pick_value_column(cols, unit, path)
+        low, high = _value_range(vcol)
+        values = _numeric(frame[vcol], vcol, path, problems, low=low, high=high)
     servers = frame["server"]
     if "sim" in cols:  # TPDS 2013 host sets: a VM id is unique only within its simulation
         servers = frame["sim"].astype(str) + "/" + servers.astype(str)
@@ -453,7 +470,13 @@ def _long_part(
 
 
 def _wide_part(
-    path: Path, fmt: str, unit: str | None, tz: str, epoch_unit: str, progress: bool | None = False
+    path: Path,
+    fmt: str,
+    unit: str | None,
+    tz: str,
+    epoch_unit: str,
+    progress: bool | None = False,
+    metric: str = "cpu",
 ) -> dict[str, Any]:
     frame = _read_table(path, fmt, progress)
     problems: list[str] = []
@@ -468,7 +491,7 @@ def _wide_part(
     if not server_cols:
         msg = f"{path}: a wide trace needs at least one server column besides timestamp/step"
         raise InputError(msg)
-    the_unit = unit or "cpu_pct"
+    the_unit = unit or {"memory": "mem_mib", "io": "io_per_s"}.get(metric, "cpu_pct")
     low, high = _value_range(the_unit)
     n = len(frame)
     matrix = np.empty((n, len(server_cols)), dtype=float)
@@ -538,11 +561,11 @@ def _single_part(path: Path, unit: str | None) -> dict[str, Any]:
     }
 
 
-def _monitor_part(path: Path, fmt: str, tz: str) -> dict[str, Any]:
+def _monitor_part(path: Path, fmt: str, tz: str, metric: str = "cpu") -> dict[str, Any]:
     from colonykit.ingest import monitors
 
     reader = {"sadf": monitors.read_sadf, "nmon": monitors.read_nmon, "sar": monitors.read_sar}[fmt]
-    frame, _meta = reader(path, tz=tz)
+    frame, _meta = reader(path, tz=tz, metric=metric)
     host = str(frame.columns[0])
     times = pd.DatetimeIndex(frame.index)
     return {
@@ -550,14 +573,20 @@ def _monitor_part(path: Path, fmt: str, tz: str) -> dict[str, Any]:
         "kind": "timestamp",
         "time": times,
         "value": frame.iloc[:, 0].to_numpy(dtype=float),
-        "unit": "cpu_pct",
+        "unit": frame.attrs.get("unit", "cpu_pct"),
         "format": fmt,
         "file": str(path),
     }
 
 
 def _read_part(
-    path: Path, fmt: str, unit: str | None, tz: str, epoch_unit: str, progress: bool | None = False
+    path: Path,
+    fmt: str,
+    unit: str | None,
+    tz: str,
+    epoch_unit: str,
+    progress: bool | None = False,
+    metric: str = "cpu",
 ) -> dict[str, Any]:
     kind = detect_format(path) if fmt == "auto" else fmt
     if kind == "parquet" or (kind in ("long", "wide") and _is_parquet(path)):
@@ -570,14 +599,14 @@ def _read_part(
                 raise InputError(msg) from exc
             kind = "long" if "server" in {canonical_column(c) for c in names} else "wide"
         reader = _long_part if kind == "long" else _wide_part
-        return reader(path, "parquet", unit, tz, epoch_unit)
+        return reader(path, "parquet", unit, tz, epoch_unit, False, metric)
     if kind == "long":
-        return _long_part(path, "csv", unit, tz, epoch_unit, progress)
+        return _long_part(path, "csv", unit, tz, epoch_unit, progress, metric)
     if kind == "wide":
-        return _wide_part(path, "csv", unit, tz, epoch_unit, progress)
+        return _wide_part(path, "csv", unit, tz, epoch_unit, progress, metric)
     if kind == "single":
-        return _single_part(path, unit)
-    return _monitor_part(path, kind, tz)
+        return _single_part(path, unit or ("mem_mib" if metric == "memory" else None))
+    return _monitor_part(path, kind, tz, metric)
 
 
 # --------------------------------------------------------------------------- capacity / units
@@ -741,6 +770,7 @@ def read_traces(
     progress: bool | None = None,
     start: str | pd.Timestamp | None = None,
     convert: bool | None = None,
+    metric: str = "cpu",
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Read utilisation traces (a file or a directory) into a wide demand frame.
 
@@ -788,6 +818,10 @@ def read_traces(
         ``False``: return the source's own unit even when ``unit`` asks for another (the caller
         converts with :func:`colonykit.sizing.convert_unit`).  Default (None): convert, with a
         ``FutureWarning`` (the reader converting is deprecated).
+    metric : {'cpu', 'memory', 'io'}, default 'cpu'
+        ``memory``: read memory use instead (unit ``mem_mib`` or ``mem_pct``; the columns and
+        monitor blocks of :mod:`colonykit.ingest.memory_series`); ``io``: disk I/O rate
+        (``io_per_s``, :mod:`colonykit.ingest.io_series`).
 
     Returns
     -------
@@ -810,8 +844,12 @@ def read_traces(
     >>> frame.shape, meta["resample_rule"], meta["gaps_filled"]
     ((2, 3), 'mean', 0)
     """
-    if unit is not None and unit not in UNITS:
-        err = unknown_name("trace unit", unit, UNITS)
+    if metric not in METRICS:
+        err = unknown_name("trace metric", metric, METRICS)
+        raise err
+    allowed = {"memory": MEMORY_UNITS, "io": IO_UNITS}.get(metric, UNITS)
+    if unit is not None and unit not in allowed:
+        err = unknown_name("trace unit", unit, allowed)
         raise err
     if fmt not in FORMATS:
         err = unknown_name("trace format", fmt, FORMATS)
@@ -850,7 +888,7 @@ def read_traces(
 
     per_file = progress if len(files) == 1 else False  # one bar: over files, or over chunks
     parts = [
-        _read_part(p, fmt, unit, tz, epoch_unit, per_file)
+        _read_part(p, fmt, unit, tz, epoch_unit, per_file, metric)
         for p in _progress(files, len(files), f"reading {root.name}", progress)
     ]
     kinds = {pt["kind"] for pt in parts}
@@ -968,7 +1006,7 @@ def read_traces(
         stem = re.sub(r"(\.csv)?(\.gz)?$", "", root.name)
         side = root.with_name(f"{stem}_vms.csv")
         capacity_file = str(side) if side.is_file() else None
-    if unit is not None and unit != src_unit and convert is not False:
+    if unit is not None and unit != src_unit and convert is not False and metric == "cpu":
         # deprecated: the reader converting (use colonykit.sizing.convert_unit on the source's unit)
         to_mips = _sizing("capacity_mips")
         cap = None

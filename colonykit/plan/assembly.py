@@ -29,9 +29,10 @@ from colonykit import (
     storage,
     whitespace,
 )
+from colonykit import confidence as _confidence
 from colonykit._inputs import refuse_special
 from colonykit.errors import InputError, must_be, raise_problems
-from colonykit.plan import business, layout, placement
+from colonykit.plan import business, layout, memory_plan, placement
 from colonykit.plan import evidence as ev
 from colonykit.plan._validation import validation_problems
 from colonykit.plan.checks import anti_affinity_findings, channel_busy, check_plan
@@ -164,6 +165,8 @@ class ColonyPlanResult:
                 + (f"runs out {ex.date.isoformat()} (month {ex.month})" if ex else "holds")
                 + f"; {len(cap.upgrades)} upgrade(s) (colonykit forecast for the schedule)"
             )
+        if p.evidence.confidence.evaluated:
+            lines.append(p.evidence.confidence.note)
         errs = sum(f.severity == "error" for f in p.findings)
         warns = len(p.findings) - errs
         lines.append(f"findings: {errs} error(s), {warns} warning(s)")
@@ -181,7 +184,13 @@ def inputs_sha256(scen: Scenario) -> str:
     """
     h = hashlib.sha256()
     h.update(json.dumps(scen.model_dump(mode="json"), sort_keys=True).encode())
-    for rel in [scen.inventory, scen.traces.path if scen.traces else None, scen.design.file]:
+    for rel in [
+        scen.inventory,
+        scen.traces.path if scen.traces else None,
+        scen.design.file,
+        scen.target.calibration,
+        scen.target.study,
+    ]:
         if rel:
             p = scen.resolve(rel)
             if p.is_file():
@@ -239,6 +248,9 @@ def guest_rows(scen: Scenario, inv: pd.DataFrame, sizing_res: Any) -> pd.DataFra
             "vcpus": vcpus,
             "mips": mips,
         }
+    )
+    out["io_rate_per_s"] = (
+        rep["io_rate_per_s"].to_numpy(float) if "io_rate_per_s" in rep else np.nan
     )
     out["max_memory_mib"] = np.ceil(out["memory_mib"] * max_ratio)
     out["max_vcpus"] = out["vcpus"] + scen.guests.extra_vcpus
@@ -356,6 +368,24 @@ def _inventory(scen: Scenario, inventory: pd.DataFrame | None) -> pd.DataFrame:
 
     inv, _meta = read_inventory(scen.resolve(scen.inventory))
     return inv
+
+
+def _calibrate(scen: Scenario, inv: pd.DataFrame) -> pd.DataFrame:
+    """The inventory with the scenario's measured pairs and study applied (colonykit.calibration)."""
+    if not scen.target.calibration and not scen.target.study:
+        return inv
+    from colonykit import calibration
+
+    fits = (
+        calibration.read_pairs(scen.resolve(scen.target.calibration))
+        if scen.target.calibration
+        else None
+    )
+    study = None
+    if scen.target.study:
+        engine = sizing.size_inventory(inv, scen.target.processor).processor.engine_mips_1way
+        study = calibration.read_study(scen.resolve(scen.target.study), engine_mips=engine)
+    return calibration.apply(inv, fits, study)
 
 
 def _size(scen: Scenario, inv: pd.DataFrame) -> Any:
@@ -543,6 +573,8 @@ def _guests(
                 peak_mips=None
                 if peak is None or not math.isfinite(peak)
                 else float(round(peak, 6)),
+                memory_provisioned_mib=_opt_int(getattr(r, "memory_provisioned_mib", None)),
+                memory_working_set_mib=_opt_float(getattr(r, "working_set_mib", None)),
                 zvm=zvm,
                 xen=xen,
                 storage=stor,
@@ -551,6 +583,14 @@ def _guests(
             )
         )
     return guests, (net, images, image_of), md
+
+
+def _opt_int(v: Any) -> int | None:
+    return None if v is None or not math.isfinite(float(v)) else int(v)
+
+
+def _opt_float(v: Any) -> float | None:
+    return None if v is None or not math.isfinite(float(v)) else float(round(float(v), 3))
 
 
 def _paging(scen: Scenario, gs: list[Guest], mem_gib: float) -> tuple[float, int, float, int, str]:
@@ -581,6 +621,7 @@ class _HostEvidence:
     paging: dict[str, Scalar] = field(default_factory=dict)
     paging_rule: str = ""
     channels: dict[str, Scalar] = field(default_factory=dict)
+    io_split: str = ""
 
 
 def _host(
@@ -594,6 +635,8 @@ def _host(
     image_of: dict[str, str],
     network_id: str,
     notes: _HostEvidence,
+    real_gib: float | None = None,
+    io_rates: dict[str, float] | None = None,
 ) -> Host:
     """One LPAR/host with its guests: real storage, paging, I/O, the directory profile."""
     platform = design.platform
@@ -602,8 +645,10 @@ def _host(
     dom0_mib = (
         reference.constant("xen_dom0_mib") if platform == "xen" else 0.0
     )  # dom0 memory counts
-    mem_gib = scen.target.memory_gib_per_host or max(
-        1.0, math.ceil((virt_mib + dom0_mib) / MIB_PER_GIB)
+    mem_gib = (
+        scen.target.memory_gib_per_host
+        or real_gib
+        or max(1.0, math.ceil((virt_mib + dom0_mib) / MIB_PER_GIB))
     )
     hid = f"lpar{hi + 1}" if platform == "zvm" else f"xen{hi + 1}"
     rules = Rules(
@@ -612,10 +657,12 @@ def _host(
         channel_max_busy_pct=busy_max,
         vdisk_syslim_blocks=scen.target.vdisk_syslim_blocks if platform == "zvm" else None,
         tdisk_space_cyl=scen.target.tdisk_space_cyl if platform == "zvm" else None,
+        zvm_level=scen.target.zvm_level if platform == "zvm" else None,
+        smt=bool(scen.target.smt) if platform == "zvm" else False,
     )
     io = None
     if scen.io is not None:
-        share_frac = len(gs) / n_guests if n_guests else 0.0
+        share_frac, notes.io_split = io_share(gs, n_guests, io_rates)
         io = HostIO(
             io_rate_per_s=float(scen.io.io_rate_per_s * share_frac),
             connect_ms=scen.io.connect_ms,
@@ -629,6 +676,12 @@ def _host(
     if platform == "zvm":
         paging_gib, paging_vols, rule_gib, vdisk, notes.paging_rule = _paging(scen, gs, mem_gib)
         notes.paging[f"{hid}.rule_paging_gib"] = ev.clean(rule_gib)
+        other = paging.compare_rules(
+            [g.memory_mib for g in gs] or [0], mem_gib * MIB_PER_GIB, vdisk_mib=vdisk
+        )["paging_gib"]
+        notes.paging[f"{hid}.other_rules_gib"] = "; ".join(  # information only (issue 23)
+            f"{r} {v:,.1f}" for r, v in other.items() if r != notes.paging_rule
+        )
         notes.paging[f"{hid}.vdisk_mib"] = vdisk
         shared = [c for c in design.components if c.shared and c.counted]
         profiles.append(
@@ -660,7 +713,7 @@ def _build(
     scen: Scenario, inventory: pd.DataFrame | None, traces: Any, stagger_traces: bool = True
 ) -> ColonyPlanResult:
     design = _design(scen)
-    inv = _inventory(scen, inventory)
+    inv = _calibrate(scen, _inventory(scen, inventory))
     sizing_res = _size(scen, inv)
     bound = scen.target.sizing_bound
     assumptions = ev.sizing_assumptions(sizing_res)
@@ -672,11 +725,22 @@ def _build(
     xen = sizing.size_xen_hosts(inv, basis=scen.target.basis) if design.platform == "xen" else None
     if meas is not None:
         rows["peak_mips"] = meas.instances["peak_mips"].to_numpy(float)
+    mem_meas, mem_why = (
+        memory_plan.measure_memory(scen, inv) if xen is None else (None, "Xen: not applicable")
+    )
+    if mem_meas is not None:
+        memory_plan.right_size_rows(scen, rows, mem_meas)
+    io_measured = _measured_io(scen, inv, rows)
     if meas is not None and xen is None:
         place = placement.place_measured(scen, rows, sizing_res, meas, max_ratio)
     else:
         place = placement.place_balanced(
-            scen, rows, sizing_res, engines=xen.cores_needed if xen is not None else None
+            scen,
+            rows,
+            sizing_res,
+            engines=xen.cores_needed if xen is not None else None,
+            max_ratio=max_ratio,
+            size_lpar=None if xen is not None else _lpar_sizer(scen, inv, rows),
         )
     assumptions.append(_cpus_assumption(scen, sizing_res, place, meas, xen))
     if meas is not None and xen is None:
@@ -697,6 +761,17 @@ def _build(
     members: list[list[Guest]] = [[] for _ in range(place.hosts)]
     for g, p in zip(guests, place.host_of, strict=True):  # grouped once, in guest order
         members[int(p)].append(g)
+    lpar_mem = (
+        memory_plan.lpar_memory(
+            mem_meas,
+            rows,
+            place.host_of,
+            max_ratio,
+            scen.traces.memory_statistic if scen.traces else "peak",
+        )
+        if mem_meas is not None
+        else []
+    )
     hosts = [
         _host(
             scen,
@@ -714,9 +789,13 @@ def _build(
             image_of,
             net.network.id,
             notes,
+            lpar_mem[hi].real_mib / MIB_PER_GIB if lpar_mem else None,
+            _io_rates(guests, rows),
         )
         for hi in range(place.hosts)
     ]
+    if io_measured and notes.io_split.startswith("by the servers' own"):
+        notes.io_split = io_measured
     comparison = designs.compare(
         max(len(guests), 1),
         overrides={design.name: dict(scen.design.overrides)},
@@ -739,7 +818,11 @@ def _build(
         networks=[net.network],
         hosts=hosts,
         evidence=Evidence(
-            sizing=ev.sizing_evidence(sizing_res, bound, _sizing_extra(meas, place)),
+            sizing=ev.sizing_evidence(
+                sizing_res,
+                bound,
+                {**_sizing_extra(meas, place), "machine": str(scen.target.processor)},
+            ),
             white_space=_white_space_evidence(meas, ws),
             paging=_paging_evidence(design, notes),
             channels=_channel_evidence(scen, notes),
@@ -747,7 +830,16 @@ def _build(
                 design, app, comparison, len(md.volsers), scen.storage.volume_model
             ),
             memory=ev.memory_evidence(hosts, max_ratio),
+            memory_measured=memory_plan.memory_measured_evidence(
+                mem_meas,
+                mem_why,
+                lpar_mem,
+                [h.id for h in hosts],
+                rows if mem_meas is not None else None,
+                scen.traces is not None,
+            ),
             assumptions=assumptions,
+            confidence=_confidence_evidence(scen, inv, sizing_res, join, meas, mem_meas),
         ),
     )
     plan_doc.findings = sorted(
@@ -787,6 +879,106 @@ def _build(
     )
 
 
+def plan_confidence(
+    scen: Scenario, inv: pd.DataFrame, sizing_res: Any, join: Any, meas: Any, mem_meas: Any
+) -> _confidence.Confidence:
+    """The plan's confidence rating from what it was built on (:mod:`colonykit.confidence`).
+
+    Parameters
+    ----------
+    scen : Scenario
+        The scenario.
+    inv : pandas.DataFrame
+        Its validated inventory.
+    sizing_res : SizingResult
+        The inventory's sizing.
+    join : TraceJoin or None
+        The CPU traces joined to the inventory.
+    meas : MeasuredSizing or None
+        The measured colony.
+    mem_meas : MeasuredMemory or None
+        The measured memory.
+    """
+    canonical, _alias = reference.resolve_processor(scen.target.processor)
+    catalog = str(reference.processors().loc[canonical, "confidence"])
+    span_h = filled = matched = None
+    if join is not None:
+        interval = float(join.frame.attrs.get("interval_s") or 0.0)
+        span_h = len(join.frame) * interval / 3600.0
+        spans = getattr(join, "spans", None)
+        filled = float(spans["filled_frac"].max()) if spans is not None and len(spans) else 0.0
+        matched = (
+            len(getattr(join, "servers_matched", [])) if meas is None else len(meas.servers_matched)
+        )
+    engines = dict(meas.engines_composite) if meas is not None else dict(sizing_res.engines)
+    calibrated = (
+        inv["conversion"].astype(str).str.startswith(("measured pairs", "study")).to_numpy()
+        if "conversion" in inv
+        else np.zeros(len(inv), bool)
+    )
+    return _confidence.rate(
+        servers_total=int(inv["server"].nunique()),
+        servers_matched=matched,
+        filled_frac_max=filled,
+        capture_span_h=span_h,
+        conversion=sizing.low_confidence_units(
+            inv.loc[~calibrated, "capacity_unit"].astype(str).tolist()
+        ),
+        calibrated_servers=int(calibrated.sum()),
+        catalog_confidence=catalog,
+        memory_measured=mem_meas is not None,
+        engines_range={k: int(v) for k, v in engines.items()},
+    )
+
+
+def _confidence_evidence(
+    scen: Scenario, inv: pd.DataFrame, sizing_res: Any, join: Any, meas: Any, mem_meas: Any
+) -> EvidenceItem:
+    conf = plan_confidence(scen, inv, sizing_res, join, meas, mem_meas)
+    values = {k: ev.clean(v) for k, v in _confidence.to_plan_values(conf).items()}
+    from colonykit import calibration
+
+    values["conversion_servers"] = "; ".join(
+        f"{k}: {v}" for k, v in calibration.conversion_summary(inv).items()
+    )
+    low = sizing.low_confidence_units(inv["capacity_unit"].astype(str).tolist())
+    values["conversion_units"] = "; ".join(
+        f"{u} ({'low' if u in low else 'not low'})"
+        for u in sorted(set(inv["capacity_unit"].astype(str)))
+    )
+    if "conversion" in inv:
+        values["conversion_by_server"] = "; ".join(
+            f"{s}: {c}" for s, c in zip(inv["server"].astype(str), inv["conversion"], strict=True)
+        )[:4000]
+    return EvidenceItem(
+        evaluated=True,
+        method="lowest level of the reasons (traces matched, filled share, capture span, CPU "
+        "conversion, catalog row, memory measured, engine spread)",
+        source="colonykit.confidence.rate; thresholds in constants_confidence.csv (colonykit policy)",
+        note=conf.summary(),
+        values=values,
+    )
+
+
+def _lpar_sizer(scen: Scenario, inv: pd.DataFrame, rows: pd.DataFrame) -> Any:
+    """``size(host_of, h)``: engines of LPAR h = the sizing of its own share of the inventory."""
+    bound = scen.target.sizing_bound
+    servers = rows["server"].astype(str).to_numpy()
+    by_server = inv.drop_duplicates("server").set_index(
+        inv.drop_duplicates("server")["server"].astype(str)
+    )
+
+    def size(host_of: np.ndarray, h: int) -> int:
+        counts = pd.Series(servers[host_of == h]).value_counts()
+        if counts.empty:
+            return 1
+        sub = by_server.loc[counts.index].reset_index(drop=True)
+        sub["count"] = counts.to_numpy()
+        return int(_size(scen, sub).engines[bound])
+
+    return size
+
+
 def _cpus_assumption(
     scen: Scenario, sizing_res: Any, place: Any, meas: Any, xen: Any
 ) -> Assumption:
@@ -803,7 +995,11 @@ def _cpus_assumption(
             "fewest engines whose usable MIPS hold the LPAR's composite peak (colonykit.measured)"
         )
     else:
-        source = f"sizing: {sizing_res.engines[bound]} engines ({bound}) ÷ {place.hosts} host(s), rounded up"
+        source = (
+            f"sizing of each LPAR's own guests at its own n ({bound}): "
+            f"{' + '.join(str(c) for c in place.cpus)} engines (the colony as one: "
+            f"{sizing_res.engines[bound]})"
+        )
     return Assumption(
         name="cpus_per_host",
         value=int(max(place.cpus)),
@@ -849,12 +1045,92 @@ def _paging_evidence(design: designs.Design, notes: _HostEvidence) -> EvidenceIt
     )
 
 
+def _measured_io(scen: Scenario, inv: pd.DataFrame, rows: pd.DataFrame) -> str:
+    """Each guest's mean measured disk I/O rate into ``rows["io_rate_per_s"]`` (in place).
+
+    Only with an ``io`` section, traces, and no ``io_rate_per_s`` in the inventory; returns how
+    the split was made ('' when the traces carry no I/O series).
+    """
+    t = scen.traces
+    have = "io_rate_per_s" in rows and np.isfinite(rows["io_rate_per_s"].to_numpy(float)).any()
+    if scen.io is None or t is None or have:
+        return ""
+    from colonykit.ingest.join import join_traces
+
+    try:
+        join = join_traces(
+            inv,
+            scen.resolve(t.path),
+            mapping=scen.resolve(t.mapping) if t.mapping else None,
+            interval=t.interval,
+            align=t.align,
+            fold_statistic=t.fold_statistic,
+            min_overlap_h=t.min_overlap_h,
+            tz=t.tz,
+            start=t.start,
+            metric="io",
+        )
+    except InputError:
+        return ""
+    mean = join.frame.mean(axis=0)
+    series = join.assignment["series"].astype(str)
+    rows["io_rate_per_s"] = mean.reindex(series).fillna(0.0).to_numpy(float)
+    return "by the servers' measured disk I/O rates (mean of each trace's I/O series)"
+
+
+def _io_rates(guests: list[Guest], rows: pd.DataFrame) -> dict[str, float] | None:
+    """Guest name -> its server's I/O rate (the inventory's io_rate_per_s), or None without one."""
+    rates = rows["io_rate_per_s"].to_numpy(float) if "io_rate_per_s" in rows else None
+    if rates is None or not np.isfinite(rates).any():
+        return None
+    return {
+        g.name: float(r) if math.isfinite(r) else 0.0 for g, r in zip(guests, rates, strict=True)
+    }
+
+
+def io_share(
+    gs: list[Guest], n_guests: int, io_rates: dict[str, float] | None
+) -> tuple[float, str]:
+    """An LPAR's share of the colony's I/O rate, and how it was split.
+
+    By the guests' own I/O rates (inventory ``io_rate_per_s``) when given; otherwise by guest
+    count, and the plan says so.
+
+    Parameters
+    ----------
+    gs : list of Guest
+        The LPAR's guests.
+    n_guests : int
+        Guests of the colony.
+    io_rates : dict of str to float or None
+        Every guest's I/O rate by name (None: not given).
+
+    Examples
+    --------
+    >>> io_share([], 10, None)
+    (0.0, 'by guest count (no per-server io_rate_per_s in the inventory)')
+    """
+    if io_rates:
+        total = sum(io_rates.values())
+        if total > 0:
+            return (
+                sum(io_rates.get(g.name, 0.0) for g in gs) / total,
+                "by the servers' own I/O rates (inventory io_rate_per_s)",
+            )
+    return (
+        len(gs) / n_guests if n_guests else 0.0,
+        "by guest count (no per-server io_rate_per_s in the inventory)",
+    )
+
+
 def _channel_evidence(scen: Scenario, notes: _HostEvidence) -> EvidenceItem:
     if scen.io is None:
         return ev.not_evaluated("no 'io' section in the scenario (I/O rate and connect time)")
+    notes.channels["io_split"] = notes.io_split
     return EvidenceItem(
         evaluated=True,
-        method="channel busy = connect time × I/O rate (seed 003 §8.10.3)",
+        method="channel busy = connect time × I/O rate (seed 003 §8.10.3); the busiest path "
+        "= mean per path × channel_busiest_path_ratio (seed 003 Example 8-6)",
         source="colonykit.channels.channel_load",
         values=notes.channels,
     )

@@ -7,7 +7,7 @@ code    severity  meaning
 ======  ========  ==========================================================
 CK001   error     a guest has more vCPUs than its host has real engines
 CK002   error     memory overcommit of a host over the limit
-CK003   error     paging space below the chosen paging rule (warning: below another rule only)
+CK003   error     paging space below the chosen paging rule (other rules: information in the paging evidence only)
 CK004   warning   channel busy over the target
 CK005   error     a guest's memory exceeds its host's real storage
 CK006   error     duplicate userid (or guest name) in the plan
@@ -21,7 +21,7 @@ CK013   error     a minidisk extent runs past the end of its volume or overlaps 
 CK014   error     a host's guest demand (MIPS, summed per time step) exceeds its usable MIPS
 CK015   warning   an inventory server has no trace of its own (sized as a flat series)
 CK016   warning   real storage below what the overcommit target needs (Σ virtual ÷ ratio + z/VM's 2 GiB)
-CK017   error     IFLs above the machine's maximum, or logical processors above z/VM's per-LPAR limit
+CK017   error     platform limits (platform_limits.csv): IFLs, memory or LPARs above the machine model's maximum; logical cores or real storage above the z/VM level's per-LPAR limit
 CK018   error     Xen domUs plus dom0 exceed the host's memory (RHEL 5 Xen: no memory overcommit)
 CK019   warning   a provisioning target cannot carry part of the plan (:mod:`colonykit.plan.carry`)
 CK020   error     the LPAR's VDISKs exceed the installation's SET VDISK SYSLIM (``target.vdisk_syslim_blocks``)
@@ -34,6 +34,7 @@ CK034   error     two shared images or two networks have the same id
 CK035   error     two hosts have the same id, or ids that collide as Ansible groups or as file
                   names on a case-insensitive file system
 CK036   error     an ``anti_affinity`` pair of the scenario has guests on the same host
+CK037   warning   guests whose provisioned memory is far above their measured working set (right-sizing)
 ======  ========  ==========================================================
 """
 
@@ -102,10 +103,17 @@ def channel_busy(io: HostIO, max_busy_pct: float) -> dict[str, float]:
     r = channels.channel_load(
         io.io_rate_per_s, io.connect_ms, paths=io.paths, max_busy_pct=max_busy_pct
     )
+    # the busiest path runs above the even share (seed 003 §8.10.3 Example 8-6), issue 23
+    skew = float(reference.constant("channel_busiest_path_ratio")) if io.paths > 1 else 1.0
+    busiest = min(float(r.per_path_busy_pct) * skew, float(r.busy_pct))
     return {
         "busy_pct": float(r.busy_pct),
         "per_path_busy_pct": float(r.per_path_busy_pct),
+        "busiest_path_busy_pct": busiest,
         "paths_needed": float(r.paths_needed),
+        "paths_needed_busiest": float(
+            max(r.paths_needed, math.ceil(float(r.busy_pct) * skew / max_busy_pct - 1e-9))
+        ),
     }
 
 
@@ -131,14 +139,15 @@ def _host_checks(host: Host, hp: str) -> list[Finding]:
         out += _fidelity_checks(host, hp)
     if host.io is not None:
         busy = channel_busy(host.io, host.rules.channel_max_busy_pct)
-        if busy["per_path_busy_pct"] > host.rules.channel_max_busy_pct + 1e-9:
+        if busy["busiest_path_busy_pct"] > host.rules.channel_max_busy_pct + 1e-9:
             out.append(
                 _finding(
                     "CK004",
                     "warning",
-                    f"host {host.id}: channel busy {busy['per_path_busy_pct']:.1f}% per "
-                    f"path over the {host.rules.channel_max_busy_pct:g}% target "
-                    f"({int(busy['paths_needed'])} paths needed, {host.io.paths} planned)",
+                    f"host {host.id}: busiest channel path {busy['busiest_path_busy_pct']:.1f}% "
+                    f"busy (mean {busy['per_path_busy_pct']:.1f}% per path) over the "
+                    f"{host.rules.channel_max_busy_pct:g}% target "
+                    f"({int(busy['paths_needed_busiest'])} paths needed, {host.io.paths} planned)",
                     f"{hp}.io",
                 )
             )
@@ -171,16 +180,19 @@ def _fidelity_checks(host: Host, hp: str) -> list[Finding]:
         return out
     vd = [sum(s.size_mib or 0 for s in g.storage if s.kind == "vdisk") for g in host.guests]
     chk = paging.check_paging(cap.paging_gib, virt, real_mib, sum(vd), host.rules.paging_rule)
-    bad = chk[chk["severity"].isin(["warning", "error"])]
+    bad = chk[chk["severity"] == "error"]  # only the chosen rule judges (issue 23)
     if len(bad):
-        sev: Severity = "error" if (bad["severity"] == "error").any() else "warning"
+        others = "; ".join(
+            f"{r} {row.required_gib:.2f} GiB" for r, row in chk[~chk["chosen"]].iterrows()
+        )
         asks = "; ".join(f"{r} asks {row.required_gib:.2f} GiB" for r, row in bad.iterrows())
         out.append(
             _finding(
                 "CK003",
-                sev,
+                "error",
                 f"host {host.id}: paging space {cap.paging_gib:g} GiB is below "
-                f"{asks} (chosen rule {paging.canonical_rule(host.rules.paging_rule)})",
+                f"{asks} (chosen rule {paging.canonical_rule(host.rules.paging_rule)}; "
+                f"for information, the other rules: {others})",
                 f"{hp}.capacity.paging_gib",
             )
         )
@@ -205,7 +217,13 @@ def _fidelity_checks(host: Host, hp: str) -> list[Finding]:
         )
     out += [
         _finding("CK017", "error", f"host {host.id}: {m}", f"{hp}.capacity.cpus")
-        for m in limits.zvm_logical_processor_problems(cap.cpus)
+        for m in limits.zvm_logical_processor_problems(
+            cap.cpus, smt=host.rules.smt, zvm_level=host.rules.zvm_level
+        )
+    ]
+    out += [
+        _finding("CK017", "error", f"host {host.id}: {m}", f"{hp}.capacity.memory_gib")
+        for m in limits.zvm_real_storage_problems(cap.memory_gib, host.rules.zvm_level)
     ]
     return out + _space_checks(host, hp)
 
@@ -234,14 +252,15 @@ def _space_checks(host: Host, hp: str) -> list[Finding]:
 
 def _machine_checks(plan: ColonyPlan) -> list[Finding]:
     """CK017: IFLs of all z/VM LPARs above the machine's maximum (processors.csv max_ifls)."""
-    proc = plan.evidence.sizing.values.get("processor") if plan.evidence.sizing.evaluated else None
-    ifls = sum(h.capacity.cpus for h in plan.hosts if h.platform == "zvm")
+    values = plan.evidence.sizing.values if plan.evidence.sizing.evaluated else {}
+    proc = values.get("machine") or values.get("processor")
+    zvm = [h for h in plan.hosts if h.platform == "zvm"]
+    ifls = sum(h.capacity.cpus for h in zvm)
     if not proc or not ifls:
         return []
-    return [
-        _finding("CK017", "error", f"machine: {m}", "hosts")
-        for m in limits.ifl_problems(str(proc), ifls)
-    ]
+    probs = limits.ifl_problems(str(proc), ifls)
+    probs += limits.machine_problems(str(proc), sum(h.capacity.memory_gib for h in zvm), len(zvm))
+    return [_finding("CK017", "error", f"machine: {m}", "hosts") for m in probs]
 
 
 def _guest_checks(
@@ -621,6 +640,57 @@ def _evidence_checks(plan: ColonyPlan) -> list[Finding]:
     return out
 
 
+def right_size_problems(host: Host, ratio: float | None = None) -> list[str]:
+    """Guests of a host whose provisioned memory is over ``ratio`` × their measured working set.
+
+    One sentence per guest, largest ratio first (provisioned, working set, ratio, suggested size).
+
+    Parameters
+    ----------
+    host : Host
+        A plan host (guests with ``memory_working_set_mib``).
+    ratio : float, optional
+        Threshold; default constant ``memory_right_size_ratio`` (Velocity storage planning).
+    """
+    thr = float(reference.constant("memory_right_size_ratio") if ratio is None else ratio)
+    floor = float(reference.constant("memory_right_size_min_mib"))
+    rows = []
+    for g in host.guests:
+        ws = g.memory_working_set_mib
+        prov = g.memory_provisioned_mib or g.memory_mib
+        if ws is None or prov <= thr * max(ws, floor):
+            continue
+        sugg = max(math.ceil(ws), floor)
+        planned = "right-sized" if g.memory_provisioned_mib else "NOT right-sized"
+        rows.append(
+            (
+                prov / max(ws, floor),
+                f"{g.name} {prov / MIB_PER_GIB:,.1f} GiB -> suggested {sugg / MIB_PER_GIB:,.2f} GiB "
+                f"({prov / max(ws, floor):,.1f}x, {planned})",
+            )
+        )
+    return [m for _r, m in sorted(rows, key=lambda t: -t[0])]
+
+
+def _right_size_checks(host: Host, hp: str) -> list[Finding]:
+    """CK037: over-provisioned guests of one host (measured memory), one finding per host."""
+    probs = right_size_problems(host)
+    if not probs:
+        return []
+    thr = reference.constant("memory_right_size_ratio")
+    return [
+        _finding(
+            "CK037",
+            "warning",
+            f"host {host.id}: {len(probs)} guest(s) provisioned with more than {thr:g}x their "
+            f"measured working set (Velocity Software: shrink a Linux guest until it starts to "
+            f"swap): {'; '.join(probs[:5])}{' …' if len(probs) > 5 else ''} "
+            "(every guest in evidence.memory_measured)",
+            f"{hp}.guests",
+        )
+    ]
+
+
 def _carry_checks(plan: ColonyPlan) -> list[Finding]:
     """CK016: one warning per target that cannot carry something, with counts and examples."""
     targets = ["feilong", "libvirt"] if plan.metadata.platform == "zvm" else []
@@ -692,6 +762,7 @@ def check_plan(plan: ColonyPlan, *, vdisk_max_blocks: int | None = None) -> list
     for hi, host in enumerate(plan.hosts):
         hp = f"hosts[{hi}]"
         out += _host_checks(host, hp)
+        out += _right_size_checks(host, hp)
         for pr_i, pr in enumerate(host.profiles):
             for lk_i, lk in enumerate(pr.links):
                 if lk.image not in images:

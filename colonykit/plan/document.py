@@ -168,6 +168,10 @@ class Rules(_Model):
         ge=0,
         description="SET VDISK SYSLIM of the LPAR [512-byte blocks] (CK020); None: not checked.",
     )
+    zvm_level: str | None = Field(
+        None, description="z/VM level the LPAR's limits are checked against (default 7.4)."
+    )
+    smt: bool = Field(False, description="SMT enabled on the LPAR's IFLs (halves its core limit).")
     tdisk_space_cyl: int | None = Field(
         None, ge=0, description="TDISK space of the LPAR [cyl] (CK021); None: not checked."
     )
@@ -318,6 +322,14 @@ class Guest(_Model):
     peak_mips: float | None = Field(
         None, ge=0, description="Peak of the guest's own measured MIPS series (typical bound)."
     )
+    memory_provisioned_mib: int | None = Field(
+        None, ge=1, description="Memory of the source server when the guest was right-sized [MiB]."
+    )
+    memory_working_set_mib: float | None = Field(
+        None,
+        ge=0,
+        description="Working set from the measured memory use [MiB] (None: not measured).",
+    )
     zvm: ZvmGuest | None = Field(None, description="z/VM specifics (USER entry).")
     xen: XenGuest | None = Field(None, description="Xen specifics (xl.cfg).")
     storage: list[StorageItem] = Field(
@@ -379,6 +391,18 @@ class Evidence(_Model):
     memory: EvidenceItem = Field(
         default_factory=lambda: EvidenceItem(evaluated=False, note="not computed"),
         description="Memory overcommit per host.",
+    )
+    memory_measured: EvidenceItem = Field(
+        default_factory=lambda: EvidenceItem(
+            evaluated=False, applicable=False, note="no memory-use series"
+        ),
+        description="Working sets and real storage from the measured memory use.",
+    )
+    confidence: EvidenceItem = Field(
+        default_factory=lambda: EvidenceItem(
+            evaluated=False, applicable=False, note="not rated (a plan from an older colonykit)"
+        ),
+        description="The plan's confidence rating and its reasons (colonykit.confidence).",
     )
     assumptions: list[Assumption] = Field(
         default_factory=list, description="Every constant the plan used, with its source."

@@ -32,7 +32,7 @@ def sections(evidence: Evidence) -> list[tuple[str, EvidenceItem]]:
     --------
     >>> from colonykit.plan import build_plan
     >>> [name for name, _item in sections(build_plan("data/examples/scenario.yaml").plan.evidence)]
-    ['sizing', 'white_space', 'paging', 'channels', 'design', 'memory']
+    ['sizing', 'white_space', 'paging', 'channels', 'design', 'memory', 'memory_measured', 'confidence']
     """
     return [(name, getattr(evidence, name)) for name in EVIDENCE_SECTIONS]
 

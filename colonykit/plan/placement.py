@@ -7,8 +7,8 @@ anti-affinity for redundant pairs.  Each LPAR then gets the fewest engines whose
 MIPS (:func:`colonykit.measured.usable_mips`) hold its own composite peak.
 
 Without traces (:func:`place_balanced`) guests are spread largest first over the LPARs
-by WLF MIPS and memory (the behaviour before measured sizing), and every LPAR gets
-``ceil(engines ÷ hosts)`` engines.
+by WLF MIPS and memory, and each z/VM LPAR gets the engines its own guests need at its own n
+(the sizing of its share of the inventory; Xen hosts: ``ceil(cores ÷ hosts)``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from colonykit import measured, packing, reference
+from colonykit import machine_limits, measured, packing, reference
 from colonykit.errors import CapacityError, InputError, must_be, raise_problems
 from colonykit.plan.scenario import Scenario
 from colonykit.units import MIB_PER_GIB
@@ -65,7 +65,8 @@ class Placement:
 
 
 def max_engines_per_host(scen: Scenario, sizing_res: Any) -> int:
-    """The largest LPAR ``hosts: auto`` builds: the scenario's, or the sourced default, ≤ the machine's.
+    """The largest LPAR ``hosts: auto`` builds: the scenario's, or the sourced default (≤ the z/VM
+    level's per-LPAR limit), ≤ the machine's.
 
     Parameters
     ----------
@@ -74,20 +75,53 @@ def max_engines_per_host(scen: Scenario, sizing_res: Any) -> int:
     sizing_res : SizingResult
         The inventory's sizing (its target processor's limits).
     """
+    level = scen.target.zvm_level or machine_limits.zvm_level_default()
+    row = machine_limits.platform_limit(
+        "zvm_logical_cores", level, "on" if scen.target.smt else "off"
+    )  # never above the z/VM level's per-LPAR limit (issue 23: 40 cores with SMT on 7.3/7.4)
     default = int(reference.constant("measured_max_engines_per_host"))
+    default = min(default, int(row[0])) if row else default
     return int(min(scen.target.max_engines_per_host or default, sizing_res.processor.max_engines))
 
 
+def _memory_hosts(scen: Scenario, memory_mib: float, max_ratio: float) -> int:
+    """Fewest LPARs whose real storage can hold the guests' virtual storage at the overcommit limit.
+
+    Per LPAR: ``memory_gib_per_host`` when given, else the z/VM level's real-storage limit
+    (``platform_limits.csv``) less what z/VM keeps; its guests' virtual storage may be
+    ``max_ratio`` times that.
+    """
+    if scen.target.memory_gib_per_host:
+        per = scen.target.memory_gib_per_host * MIB_PER_GIB * max_ratio
+    else:
+        level = scen.target.zvm_level or machine_limits.zvm_level_default()
+        row = machine_limits.platform_limit("zvm_real_storage_gib", level)
+        if row is None:
+            return 1
+        per = (row[0] * MIB_PER_GIB - reference.constant("zvm_kept_storage_mib")) * max_ratio
+    return max(1, math.ceil(memory_mib / per - 1e-12))
+
+
 def place_balanced(
-    scen: Scenario, rows: pd.DataFrame, sizing_res: Any, engines: int | None = None
+    scen: Scenario,
+    rows: pd.DataFrame,
+    sizing_res: Any,
+    engines: int | None = None,
+    *,
+    max_ratio: float | None = None,
+    size_lpar: Any = None,
 ) -> Placement:
-    """Largest first onto the least-loaded host (WLF MIPS, then memory); equal engines per host.
+    """Largest first onto the least-loaded host (WLF MIPS, then memory); engines per LPAR.
 
     ``engines``: the colony's engines or cores to share out (default: the WLF sizing's at the
-    scenario's bound; Xen passes its x86 cores).  The scenario's ``guests.anti_affinity`` is
-    honoured: a guest goes to the least-loaded host holding none of its partners; with
-    ``hosts: auto`` hosts are added until the pairs can be honoured, with a fixed number of
-    hosts a pair that cannot be is refused.
+    scenario's bound; Xen passes its x86 cores).  With ``size_lpar`` (a function sizing a
+    sub-inventory, z/VM) each LPAR gets the engines its own guests need at its own n (MP
+    effect); without it every host gets ``ceil(engines ÷ hosts)``.  ``hosts: auto`` takes the
+    fewest LPARs that hold the engines (at most :func:`max_engines_per_host` each) **and** the
+    guests' virtual storage at the overcommit limit (:func:`_memory_hosts`).  The scenario's
+    ``guests.anti_affinity`` is honoured: a guest goes to the least-loaded host holding none of
+    its partners; with ``hosts: auto`` hosts are added until the pairs can be honoured, with a
+    fixed number of hosts a pair that cannot be is refused.
 
     Parameters
     ----------
@@ -99,13 +133,31 @@ def place_balanced(
         The inventory's sizing.
     engines : int, optional
         Engines or cores to share out (see above).
+    max_ratio : float, optional
+        The memory overcommit limit (default constant ``max_memory_overcommit_ratio``).
+    size_lpar : callable, optional
+        ``size_lpar(host_of, h) -> int``: engines of LPAR ``h`` (see above).
     """
     bound = scen.target.sizing_bound
     engines = int(engines if engines is not None else sizing_res.engines[bound])
+    ratio = float(max_ratio or reference.constant("max_memory_overcommit_ratio"))
     hosts = scen.target.hosts
     auto = hosts == "auto"
+    top = max_engines_per_host(scen, sizing_res)
+    notes = [
+        "No traces: guests are placed by balancing their WLF MIPS and memory, "
+        "and engines come from the sum of the inventory's util_peak_pct."
+    ]
     if auto:
-        hosts = max(1, math.ceil(engines / max_engines_per_host(scen, sizing_res)))
+        by_mem = _memory_hosts(scen, float(rows["memory_mib"].sum()), ratio)
+        hosts = max(1, math.ceil(engines / top), by_mem)
+        if by_mem > math.ceil(engines / top):
+            notes.append(
+                f"hosts: auto takes {by_mem} LPAR(s) for memory: the guests' virtual storage at "
+                f"the {ratio:g}:1 overcommit limit needs them (engines alone need "
+                f"{max(1, math.ceil(engines / top))})."
+            )
+    hosts = int(hosts)
     mips = rows["mips"].to_numpy(float)
     memory = rows["memory_mib"].to_numpy(float)
     order = np.lexsort((-memory, -mips))
@@ -113,34 +165,44 @@ def place_balanced(
     servers = rows["server"].astype(str).to_numpy()
     codes = pd.factorize(servers)[0]
     while True:
-        host_of, stuck = _balance(order, mips, memory, int(hosts), partners, codes)
-        if stuck < 0:
+        host_of, stuck = _balance(order, mips, memory, hosts, partners, codes)
+        if stuck >= 0:
+            if not auto or hosts >= len(mips):
+                others = sorted({str(servers[j]) for j in partners.get(stuck, set())})
+                msg = (
+                    f"{scen.source or 'scenario'}: 'guests.anti_affinity' cannot be honoured on "
+                    f"{hosts} host(s): a guest of server {servers[stuck]} has partners "
+                    f"(of {others[:5]}) on every host; raise target.hosts or use hosts: auto"
+                )
+                raise InputError(msg)
+            hosts += 1
+            continue
+        if scen.target.cpus_per_host:
+            cpus = [int(scen.target.cpus_per_host)] * hosts
+        elif size_lpar is not None:
+            cpus = [int(size_lpar(host_of, h)) for h in range(hosts)]
+        else:
+            cpus = [max(1, math.ceil(engines / hosts))] * hosts
+        if not (auto and size_lpar is not None and max(cpus) > top and hosts < len(rows)):
             break
-        if not auto or hosts >= len(mips):
-            others = sorted({str(servers[j]) for j in partners.get(stuck, set())})
-            msg = (
-                f"{scen.source or 'scenario'}: 'guests.anti_affinity' cannot be honoured on "
-                f"{hosts} host(s): a guest of server {servers[stuck]} has partners "
-                f"(of {others[:5]}) on every host; raise target.hosts or use hosts: auto"
-            )
-            raise InputError(msg)
-        hosts += 1
-    cpus = scen.target.cpus_per_host or max(1, math.ceil(engines / hosts))
-    notes = [
-        "No traces: guests are placed by balancing their WLF MIPS and memory, "
-        "and engines come from the sum of the inventory's util_peak_pct."
-    ]
+        hosts += 1  # an LPAR's own guests need more than the largest LPAR: one more LPAR
     if partners:
         notes.append(
             f"Anti-affinity: {len(scen.guests.anti_affinity)} pair(s) of servers kept on "
             "different hosts."
         )
+    if size_lpar is not None and not scen.target.cpus_per_host:
+        notes.append(
+            f"Each LPAR has the engines its own guests need at its own n (MP effect): "
+            f"{' + '.join(str(c) for c in cpus)} = {sum(cpus)} engines "
+            f"(ceil({engines} / {hosts}) each would give {max(1, math.ceil(engines / hosts)) * hosts})."
+        )
     return Placement(
         host_of=host_of,
-        cpus=[int(cpus)] * int(hosts),
-        mips_usable=[None] * int(hosts),
-        composite_peak_mips=[None] * int(hosts),
-        composite_p95_mips=[None] * int(hosts),
+        cpus=cpus,
+        mips_usable=[None] * hosts,
+        composite_peak_mips=[None] * hosts,
+        composite_p95_mips=[None] * hosts,
         method="balanced by WLF MIPS and memory (no traces)",
         notes=notes,
     )
@@ -313,6 +375,15 @@ def place_measured(
         if scen.target.memory_gib_per_host
         else None
     )
+    if "working_set_mib" in rows:  # measured memory: working sets against real storage
+        ws = rows["working_set_mib"].to_numpy(float)
+        mem = pd.Series(
+            np.where(np.isfinite(ws), ws, rows["memory_mib"].to_numpy(float)), index=columns
+        )
+        if scen.target.memory_gib_per_host:
+            host_mem = scen.target.memory_gib_per_host * MIB_PER_GIB - reference.constant(
+                "zvm_kept_storage_mib"
+            )
     pairs = _anti_affinity(scen, rows, columns)
     n_all = len(rows)
     uplift = meas.uplift_frac

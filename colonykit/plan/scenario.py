@@ -103,6 +103,21 @@ class ScenarioTarget(_Model):
         description="Target utilization of the engines [%]; default constant target_util_pct.",
     )
     smt: bool = Field(False, description="Run the IFLs with SMT.")
+    calibration: str | None = Field(
+        None,
+        description="Measured-pairs CSV recalibrating the CPU conversion per workload class "
+        "(colonykit.calibration.fit_pairs), relative to the scenario file.",
+    )
+    study: str | None = Field(
+        None,
+        description="zPCR / consolidation study CSV (server, mips or ifl_share[, source]) giving "
+        "servers their capacity (colonykit.calibration.read_study), relative to the scenario file.",
+    )
+    zvm_level: Annotated[str, StringConstraints(pattern=r"^[5-9]\.[0-9]$")] | None = Field(
+        None,
+        description="z/VM level the per-LPAR limits are checked against (platform_limits.csv); "
+        "default constant zvm_level (7.4).",
+    )
     memory_gib_per_host: float | None = Field(
         None, gt=0, le=MAX_TABLE_VALUE, description="Default: Σ guest memory (1:1)."
     )
@@ -207,6 +222,11 @@ class ScenarioGuests(_Model):
         default_factory=list,
         description="Pairs of inventory servers (redundant nodes) whose guests "
         "must be on different LPARs.",
+    )
+    right_size_memory: bool = Field(
+        True,
+        description="With measured memory: plan each over-provisioned guest at its working set "
+        "(its provisioned size stays its maximum); false keeps the provisioned sizes.",
     )
     per_server: dict[str, GuestOverride] = Field(
         default_factory=dict, description="Overrides per inventory server."
@@ -318,6 +338,21 @@ class ScenarioTraces(_Model):
         None, description="Time of step 0 for step-indexed traces (a real time axis)."
     )
     tz: str = Field("UTC", description="Time zone of naive timestamps.")
+    memory: bool | None = Field(
+        None,
+        description="Read the memory-use series of the same traces (colonykit.measured_memory): "
+        "true = required, false = ignore them, default = use them when the traces have them.",
+    )
+    memory_statistic: Literal["peak", "p95"] = Field(
+        "peak",
+        description="Statistic of each guest's measured memory use taken as its working set.",
+    )
+    memory_margin_pct: float | None = Field(
+        None,
+        ge=0,
+        le=1000,
+        description="Margin on the working set [%]; default constant memory_working_set_margin_pct.",
+    )
 
 
 #: Version of the ``growth:`` section's meaning, written into the plan's ``capacity_plan``.

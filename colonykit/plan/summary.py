@@ -50,6 +50,11 @@ def headline(result: Any) -> dict[str, Any]:
         "disk_saving_vs_dedicated_pct": float(comp["saving_vs_dedicated_pct"]),
         "errors": sum(f.severity == "error" for f in p.findings),
         "warnings": sum(f.severity == "warning" for f in p.findings),
+        # issue 23: the plan's confidence rating and its reasons (evidence.confidence)
+        "confidence": p.evidence.confidence.values.get("rating")
+        if p.evidence.confidence.evaluated
+        else None,
+        "confidence_note": p.evidence.confidence.note,
     }
 
 

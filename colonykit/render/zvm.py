@@ -25,6 +25,13 @@ from colonykit.units import FBA_BLOCKS_PER_MIB
 #: ("you may need up to 512M to install SLES 9 although SLES 9 will run in 64M").
 OWNER_STORAGE = "64M"
 OWNER_MAX_STORAGE = "512M"
+#: Seed 000's base server entry (``USER LINXBASE``): it IPLs CMS (its PROFILE EXEC on the 191
+#: A-disk IPLs the Linux 201 disk), links CMS from MAINT, has a 1-cylinder 191 A-disk, a T-disk
+#: at 200 for swap ("you may want to start at 40 cylinders") and the model 202 guest volume the
+#: guests copy with DDR (its size must match the guests' 202).
+SEED000_OWNER_LINKS: tuple[str, ...] = ("0190", "019E", "019D")
+SEED000_ADISK_CYL = 1
+SEED000_TDISK_CYL = 40
 #: Folder of the owner entries (written once, whatever the number of LPARs).
 OWNERS_DIR = "owners"
 
@@ -161,12 +168,18 @@ def _owner_entries(plan: ColonyPlan) -> list[str]:
         (g.zvm.password for h in plan.hosts for g in h.guests if g.zvm is not None), "XXXXXXXX"
     )
     lines: list[str] = []
+    seed000 = _is_seed000(plan)
     for owner, ims in owners(plan).items():
-        ipl = ims[0].zvm.vdev
+        ipl = "CMS" if seed000 else ims[0].zvm.vdev
         lines += [
             "*",
             f"* {owner}: owner of the shared minidisks, logged on only for service (seed 000",
             "* base server): its disks are MR; guests link them RR and re-IPL after service",
+            *(
+                ["* IPL CMS: the PROFILE EXEC on its 191 A-disk IPLs the Linux 201 disk (seed 000)"]
+                if seed000
+                else []
+            ),
             f"USER {dir_token(owner, 'images.zvm.owner', where)} "
             f"{dir_token(password, 'zvm.password', where)} {OWNER_STORAGE} {OWNER_MAX_STORAGE} G",
             " MACHINE ESA",
@@ -182,7 +195,63 @@ def _owner_entries(plan: ColonyPlan) -> list[str]:
             f"{dir_token(im.zvm.volser, 'images.zvm.volser', where)} MR"
             for im in ims
         ]
+        if seed000:
+            lines[-len(ims) : -len(ims)] = [
+                f" LINK MAINT {v} {v} RR" for v in SEED000_OWNER_LINKS
+            ]  # CMS system disks, before the MDISKs as seed 000 lists them
+            lines += _seed000_disks(plan, ims, where)
     return lines
+
+
+def _is_seed000(plan: ColonyPlan) -> bool:
+    """True for seed 000's design (its base server IPLs CMS and owns the model 202)."""
+    from colonykit import designs
+
+    try:
+        return designs.get_design(plan.metadata.design).seed == "seed 000"
+    except (KeyError, ValueError):  # a design from the scenario's own file
+        return False
+
+
+def _seed000_disks(plan: ColonyPlan, ims: list, where: str) -> list[str]:
+    """Seed 000's 191 A-disk, 200 T-disk and model 202, after the last extent on the base volume."""
+    from colonykit import storage
+
+    vol = ims[0].zvm.volser
+    used = [
+        im.zvm.start_cyl + im.zvm.count_cyl for im in plan.images if im.zvm and im.zvm.volser == vol
+    ]
+    used += [
+        (s.start_cyl or 0) + (s.size_cyl or 0)
+        for _h, g in plan.guests()
+        for s in g.storage
+        if s.volser == vol
+    ]
+    model = next(
+        (s for _h, g in plan.guests() for s in g.storage if s.kind == "mdisk" and s.vdev == "0202"),
+        None,
+    )
+    model_cyl = int(model.size_cyl or 0) if model is not None else 0
+    first = max(used, default=1)
+    last = int(storage.geometry(plan.metadata.volume_model).cylinders) - 1
+    tdisk = f" MDISK 0200 3390 T-DISK {SEED000_TDISK_CYL} MR"
+    if first + SEED000_ADISK_CYL + model_cyl - 1 > last:
+        return [
+            tdisk,
+            f"* MDISK 0191 ({SEED000_ADISK_CYL} cyl) and the model 0202 ({model_cyl} cyl): no room "
+            f"left on {vol}; place them on another volume",
+        ]
+    out = [
+        f" MDISK 0191 3390 {first:04d} {SEED000_ADISK_CYL} {dir_token(vol, 'images.zvm.volser', where)} MR",
+        tdisk,
+    ]
+    if model_cyl:
+        out += [
+            "* 0202: the model guest volume each new guest copies with DDR (seed 000)",
+            f" MDISK 0202 3390 {first + SEED000_ADISK_CYL:04d} {model_cyl} "
+            f"{dir_token(vol, 'images.zvm.volser', where)} MR",
+        ]
+    return out
 
 
 def _system_config(plan: ColonyPlan, host: Host, vswitch: dict[str, str]) -> str:
