@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import asdict, dataclass, field, fields, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from colonykit import designs, export, plan, plots, reference, report
 from colonykit._optional import require
 from colonykit.errors import ColonykitError, InputError, unknown_name
 from colonykit.plan.summary import headline
+from colonykit.widgets.chart import CHART_CONFIG, Chart, plotly_chart
 
 #: ``workload_class`` control value meaning "keep each server's class from the inventory".
 AS_INVENTORY = "(as inventory)"
@@ -62,7 +64,7 @@ FIGURE_LEGEND_Y = -0.3
 TITLE_ONE_LINE_CHARS = 48
 #: plotly.js config of the dashboard's charts: ``responsive`` makes each chart follow its grid
 #: cell's width (the layout sets no width: a fixed one would overlap the next cell on a smaller screen).
-FIGURE_CONFIG: dict[str, Any] = {"responsive": True, "displaylogo": False}
+FIGURE_CONFIG: dict[str, Any] = CHART_CONFIG
 
 
 def key_figures(state: ExplorerState) -> dict[str, float | None]:
@@ -823,107 +825,115 @@ def dashboard_layout(source: go.Figure, height_px: int = FIGURE_HEIGHT_PX) -> go
     return source
 
 
-def figure_widget(source: go.Figure, height_px: int = FIGURE_HEIGHT_PX) -> go.FigureWidget:
-    """A dashboard chart: ``source`` as a ``FigureWidget`` of ``height_px`` with no fixed width
-    (:data:`FIGURE_CONFIG`: it takes its cell's width, see :func:`chart_fitter`).
+#: Scenario key of each control (``data-ck-control`` on the page; the inventory column for the
+#: workload class, which the control sets on every server).
+CONTROL_KEYS: dict[str, str] = {
+    "target_util_pct": "target.target_util_pct",
+    "workload_class": "inventory.workload_class",
+    "processor": "target.processor",
+    "sizing_bound": "target.sizing_bound",
+    "basis": "target.basis",
+    "smt": "target.smt",
+    "hosts": "target.hosts",
+    "design": "design.name",
+    "max_memory_overcommit_ratio": "rules.max_memory_overcommit_ratio",
+    "memory_gib_per_host": "target.memory_gib_per_host",
+}
 
-    Parameters
-    ----------
-    source : plotly Figure
-        A :mod:`colonykit.plots` figure.
-    height_px : int, optional
-        Height of the chart [px].
-
-    Examples
-    --------
-    >>> fw = figure_widget(go.Figure(go.Bar(x=[1], y=[2], width=[0.5])))
-    >>> fw.layout.height, fw.layout.width, fw._config["responsive"]
-    (300, None, True)
-    """
-    fw = go.FigureWidget(dashboard_layout(source, height_px))
-    fw._config = {**fw._config, **FIGURE_CONFIG}
-    return fw
-
-
-#: Front-end of :func:`chart_fitter`: a chart drawn before it was on the page (every
-#: FigureWidget is) has plotly's default 700 px width whatever its cell; when a chart's width
-#: differs from its cell's, one ``resize`` event makes the responsive charts
-#: (:data:`FIGURE_CONFIG`) take their cells' widths.  Watches the page for new or resized charts
-#: (the dashboard replaces them on each update); sends at most one resize per chart and cell
-#: width, so a chart that cannot shrink further does not loop.
-_FIT_ESM = """
-const kicked = new WeakMap();  // chart -> its cell width when a resize was last sent for it
-function needsResize() {
-  let any = false;
-  for (const gd of document.querySelectorAll(".ck-explorer .js-plotly-plot")) {
-    const fl = gd._fullLayout;
-    const w = gd.clientWidth;
-    if (fl && w > 0 && Math.abs(fl.width - w) > 2 && kicked.get(gd) !== w) {
-      kicked.set(gd, w);
-      any = true;
+#: Front-end of :func:`page_helper`: every element with a ``ck-control-<name>`` class gets
+#: ``data-ck-control="<scenario key>"`` (ipywidgets sets classes, not attributes), on the first
+#: render and whenever the page changes.
+_HELPER_ESM = """
+function mark(keys) {
+  for (const el of document.querySelectorAll("[class*='ck-control-']")) {
+    for (const c of el.classList) {
+      if (c.startsWith("ck-control-") && !el.dataset.ckControl) {
+        const name = c.slice("ck-control-".length);
+        el.dataset.ckControl = keys[name] || name;
+      }
     }
   }
-  return any;
 }
 function render({ model, el }) {
   el.style.display = "none";
+  const keys = model.get("control_keys");
   let timer = null;
-  const check = () => {
-    if (timer !== null) return;
-    timer = setTimeout(() => {
-      timer = null;
-      if (needsResize()) window.dispatchEvent(new Event("resize"));
-    }, 120);
-  };
-  const mo = new MutationObserver(check);
+  const mo = new MutationObserver(() => {
+    if (timer === null) timer = setTimeout(() => { timer = null; mark(keys); }, 50);
+  });
   mo.observe(document.body, { childList: true, subtree: true });
-  const ro = new ResizeObserver(check);
-  ro.observe(document.body);
-  check();
-  return () => { mo.disconnect(); ro.disconnect(); if (timer !== null) clearTimeout(timer); };
+  mark(keys);
+  requestAnimationFrame(() => mark(keys));
+  return () => { mo.disconnect(); if (timer !== null) clearTimeout(timer); };
 }
 export default { render };
 """
-_FITTER_CLASS: Any = None
 
 
-def chart_fitter() -> Any:
-    """An invisible widget that fits the dashboard's charts to their cells in the browser.
+@cache
+def _helper_class() -> type:
+    anywidget = require("anywidget", extra="notebook", purpose="the explorer's page helper")
+    import traitlets
 
-    Every ``FigureWidget`` is drawn before it is attached to the page, so plotly gives it its
-    default 700 px width; on a 1366 px screen that overlaps the next chart.  This widget's
-    front-end (:data:`_FIT_ESM`, an ``anywidget``) sends one ``resize`` when a chart's width
-    differs from its cell's; the responsive charts (:func:`figure_widget`) then take their
-    cells' widths.  Nothing is computed in the kernel.
+    return type(
+        "PageHelper",
+        (anywidget.AnyWidget,),
+        {"_esm": _HELPER_ESM, "control_keys": traitlets.Dict().tag(sync=True)},
+    )
+
+
+def page_helper() -> Any:
+    """An invisible widget that marks each control with ``data-ck-control="<scenario key>"``.
+
+    Tests and the browser benchmark find the controls by it whatever the widget library renders
+    (:data:`CONTROL_KEYS`).  Nothing is computed in the kernel.
+
+    Examples
+    --------
+    >>> page_helper().control_keys["processor"]
+    'target.processor'
     """
-    global _FITTER_CLASS
-    if _FITTER_CLASS is None:
-        anywidget = require("anywidget", extra="notebook", purpose="the explorer's chart fitting")
-        _FITTER_CLASS = type("ChartFitter", (anywidget.AnyWidget,), {"_esm": _FIT_ESM})
-    return _FITTER_CLASS()
+    return _helper_class()(control_keys=CONTROL_KEYS)
 
 
-def sync_figure(target: go.FigureWidget, source: go.Figure) -> None:
-    """Copy ``source``'s traces and layout into ``target`` in place (no new widget).
+def export_folder(root: str | Path | None, text: str) -> Path:
+    """The folder the export buttons write to: ``text``, kept below ``root`` when there is one.
+
+    The workshop server passes ``root`` (``--export-dir``): a folder typed on the page is read
+    relative to it and refused when it leads outside it (``..``, an absolute path elsewhere, a
+    symbolic link out), so a page cannot make the server write anywhere its user can.
 
     Parameters
     ----------
-    target : plotly FigureWidget
-        The widget on the page, changed in place.
-    source : plotly Figure
-        The new figure whose traces and layout are copied.
+    root : str, Path or None
+        The folder exports are confined to; None = no confinement (a notebook's own kernel).
+    text : str
+        What the page's *export to* box holds.
+
+    Raises
+    ------
+    InputError
+        ``text`` leads outside ``root``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> export_folder(root, "day2") == (root / "day2").resolve()
+    True
+    >>> export_folder(root, "../elsewhere")
+    Traceback (most recent call last):
+    ...
+    colonykit.errors.InputError: the export folder must be below ...
     """
-    same = len(target.data) == len(source.data) and all(
-        a.type == b.type for a, b in zip(target.data, source.data, strict=True)
-    )
-    if not same:
-        target.data = ()
-        target.add_traces(list(source.data))
-    with target.batch_update():
-        if same:
-            for old, new in zip(target.data, source.data, strict=True):
-                old.update(new.to_plotly_json(), overwrite=True)
-        target.layout.update(source.layout.to_plotly_json(), overwrite=True)
+    if root is None:
+        return Path(text)
+    base = Path(root).resolve()
+    target = (base / text).resolve() if text.strip() else base
+    if target != base and base not in target.parents:
+        msg = f"the export folder must be below {base} (the workshop's --export-dir); got {text!r}"
+        raise InputError(msg)
+    return target
 
 
 # --------------------------------------------------------------------------- the panel
@@ -941,6 +951,8 @@ _DASH_CSS = """<style>
 .ck-compare-wrap{max-width:100%;overflow-x:auto}
 .ck-right .lm-TabBar-tab{flex:0 0 auto !important;max-width:none !important}
 .ck-charts>.widget-box{overflow:hidden}
+.ck-busy .ck-charts,.ck-busy .ck-headline,.ck-busy .ck-compare-wrap{opacity:.55;transition:opacity .15s}
+.ck-busy{cursor:progress}.ck-updating{color:#E69F00;font-weight:bold}
 @media (max-width:1180px){.ck-charts{grid-template-columns:minmax(0,1fr) !important}}
 </style>"""
 
@@ -1022,7 +1034,7 @@ def explorer(
     *,
     inventory: pd.DataFrame | None = None,
     export_dir: str | Path = "out/explorer",
-    replace_figures: bool = False,
+    export_root: str | Path | None = None,
 ) -> Any:
     """The explorer panel (an ``ipywidgets.HBox``) for a scenario: controls left, results right.
 
@@ -1031,8 +1043,10 @@ def explorer(
     the headline, baseline vs current, and tabs with the charts (2 × 2), the server table
     (change a server's utilization, class or count) and the hosts and findings.
 
-    ``replace_figures``: show each update as a new ``FigureWidget`` instead of updating the
-    figure in place (Voilà 0.5 does not apply plotly's in-place updates; JupyterLab does).
+    Each chart is a :func:`colonykit.widgets.chart.plotly_chart`: plotly.js reaches the page
+    once, an update sends the changed figures' JSON and ``Plotly.react`` redraws them in place;
+    while the plan is rebuilt the panel has the class ``ck-busy`` (results dimmed) and the
+    status says "updating…".
 
     Attributes of the returned panel: ``model`` (:class:`ExplorerModel`), ``controls``
     (dict of control widgets by :class:`Controls` field), ``figures`` (dict of
@@ -1049,8 +1063,9 @@ def explorer(
         An inventory to use instead of the scenario's file.
     export_dir : str or Path, optional
         Default folder of the export buttons.
-    replace_figures : bool, optional
-        Replace the chart widgets on each update (the dashboard) instead of updating them in place.
+    export_root : str, Path or None, optional
+        Confine the export buttons below this folder (the workshop server's ``--export-dir``):
+        the *export to* box is then relative to it (:func:`export_folder`).
 
     Examples
     --------
@@ -1151,13 +1166,17 @@ def explorer(
         )
         info.add_class(f"ck-tip-{name}")
         rows.append(w.HBox([wid, info]))
-    figures: dict[str, Any] = {
-        name: figure_widget(model.state.figures[name])
+    charts: dict[str, Chart] = {
+        name: plotly_chart(name, dashboard_layout(model.state.figures[name]))
         for name in FIGURES
         if name in model.state.figures
     }
     static = [
-        figure_widget(model.state.figures[name], FIGURE_HEIGHT_PX + 60)
+        plotly_chart(
+            name,
+            dashboard_layout(model.state.figures[name], FIGURE_HEIGHT_PX + 60),
+            height_px=FIGURE_HEIGHT_PX + 60,
+        )
         for name in STATIC_FIGURES
         if name in model.state.figures
     ]
@@ -1165,7 +1184,8 @@ def explorer(
     compare = w.HTML(comparison_html(model))
     status = w.HTML("<span class='ck-status'>ready</span>")
     export_dir_w = w.Text(
-        value=str(export_dir),
+        value="" if export_root is not None else str(export_dir),
+        placeholder=f"below {export_root}" if export_root is not None else "",
         description="export to",
         style=style,
         layout=lay,
@@ -1263,17 +1283,9 @@ def explorer(
         return v
 
     def show(state: ExplorerState) -> None:
-        for name, fw in list(figures.items()):
-            source = state.figures[name]
-            if (
-                replace_figures
-            ):  # a new widget per figure: Voilà drops FigureWidget's in-place deltas
-                figures[name] = figure_widget(source)
-                slots[name].children = (figures[name],)
-            else:
-                sync_figure(
-                    fw, dashboard_layout(source)
-                )  # the dashboard's size, sent with the one update
+        for name, chart in charts.items():
+            # the same element on the page: Plotly.react redraws it in place (widgets.chart)
+            chart.show(dashboard_layout(state.figures[name]))
         head.value = headline_html(state)
         compare.value = comparison_html(model)
 
@@ -1283,17 +1295,23 @@ def explorer(
         )
 
     def on_change(_change: Any = None) -> None:
+        panel.add_class(
+            "ck-busy"
+        )  # sent at once: the page dims the results while the plan is rebuilt
+        status.value = "<span class='ck-status ck-updating'>updating…</span>"
         try:
             show(model.update(**values()))
             status.value = "<span class='ck-status'>updated</span>"
         except ColonykitError as exc:
             error(exc)
+        finally:
+            panel.remove_class("ck-busy")
 
     def on_export(_button: Any = None) -> None:
         try:
             # the plan tree is written as a unit into its own folder: the export folder also
             # holds the saved scenario and the report, which the tree must not replace
-            target = Path(export_dir_w.value) / "plan"
+            target = export_folder(export_root, export_dir_w.value) / "plan"
             panel.exported = model.export(target)
             status.value = export_status_html(
                 model.state, f"exported {len(panel.exported)} files to {target}", "Plan exported"
@@ -1308,7 +1326,9 @@ def explorer(
 
     def on_save(_button: Any = None) -> None:
         try:
-            panel.saved = model.save_scenario(Path(export_dir_w.value) / "scenario.yaml")
+            panel.saved = model.save_scenario(
+                export_folder(export_root, export_dir_w.value) / "scenario.yaml"
+            )
             status.value = (
                 f"<span class='ck-status'>saved {html.escape(str(panel.saved[0]))}"
                 f"{' and the inventory' if len(panel.saved) > 1 else ''}</span>"
@@ -1319,10 +1339,11 @@ def explorer(
     def on_report(_button: Any = None) -> None:
         status.value = "<span class='ck-status'>writing the report…</span>"
         try:
-            panel.reported = model.export_report(export_dir_w.value)
+            folder = export_folder(export_root, export_dir_w.value)
+            panel.reported = model.export_report(folder)
             status.value = export_status_html(
                 model.state,
-                f"reported: {', '.join(p.name for p in panel.reported)} in {export_dir_w.value}",
+                f"reported: {', '.join(p.name for p in panel.reported)} in {folder}",
                 "Report written",
             )
         except (ColonykitError, OSError) as exc:
@@ -1364,7 +1385,7 @@ def explorer(
         layout=w.Layout(width="390px", min_width="390px", flex="0 0 390px"),
     )
     left.add_class("ck-left")
-    slots = {name: w.Box([fw], layout=w.Layout(min_width="0")) for name, fw in figures.items()}
+    slots = {name: w.Box([ch], layout=w.Layout(min_width="0")) for name, ch in charts.items()}
     grid = w.GridBox(
         list(slots.values()),
         layout=w.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))", width="100%"),
@@ -1384,7 +1405,7 @@ def explorer(
     )
     right.add_class("ck-right")
     panel = w.HBox(
-        [w.HTML(_DASH_CSS), chart_fitter(), left, right],
+        [w.HTML(_DASH_CSS), page_helper(), left, right],
         layout=w.Layout(width="100%", flex_flow="row wrap"),
     )
     panel.add_class("ck-explorer")
@@ -1395,7 +1416,8 @@ def explorer(
     head.observe(refresh_hosts, names="value")
     panel.model = model
     panel.controls = controls
-    panel.figures = figures
+    panel.figures = charts
+    panel.charts = charts
     panel.headline = head
     panel.compare = compare
     panel.status = status
@@ -1415,17 +1437,22 @@ def explorer(
 
 
 def dashboard(
-    scenario: plan.Scenario | str | Path, *, export_dir: str | Path = "out/workshop"
+    scenario: plan.Scenario | str | Path,
+    *,
+    export_dir: str | Path = "out/workshop",
+    confine: bool = True,
 ) -> Any:
-    """The workshop dashboard (what ``colonykit workshop`` serves with Voilà): :func:`explorer` full width,
-    figures replaced on each update (``replace_figures=True``).
+    """The workshop dashboard (what ``colonykit workshop`` serves with Voilà): :func:`explorer` full
+    width, its exports confined below ``export_dir``.
 
     Parameters
     ----------
     scenario : colonykit.plan.Scenario, str or Path
         The scenario (or its YAML file) the dashboard starts from.
     export_dir : str or Path, optional
-        Default folder of the export buttons.
+        Folder of the export buttons.
+    confine : bool, optional
+        Keep every export below ``export_dir`` (a folder typed on the page is relative to it).
 
     Examples
     --------
@@ -1433,7 +1460,7 @@ def dashboard(
     >>> sorted(ui.figures)[:2]
     ['design_comparison', 'plan_hosts']
     """
-    return explorer(scenario, export_dir=export_dir, replace_figures=True)
+    return explorer(scenario, export_dir=export_dir, export_root=export_dir if confine else None)
 
 
 def controls_dict(controls: Controls) -> dict[str, Any]:
@@ -1450,15 +1477,16 @@ def controls_dict(controls: Controls) -> dict[str, Any]:
 __all__ = [
     "AS_INVENTORY",
     "EDITABLE_COLUMNS",
+    "CONTROL_KEYS",
     "FIGURE_CONFIG",
+    "export_folder",
+    "page_helper",
     "KEY_FIGURES",
     "comparison_html",
     "control_help",
-    "chart_fitter",
     "dashboard",
     "dashboard_layout",
     "export_status_html",
-    "figure_widget",
     "hosts_findings_html",
     "inventory_html",
     "key_figures",
@@ -1471,5 +1499,4 @@ __all__ = [
     "explorer",
     "headline",
     "headline_html",
-    "sync_figure",
 ]
