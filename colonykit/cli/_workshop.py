@@ -43,7 +43,7 @@ def voila_command(
     *,
     open_browser: bool,
     max_kernels: int = 4,
-    cull_idle_s: int = 300,
+    cull_idle_s: int = 120,
 ) -> list[str]:
     """The server's command line (:mod:`colonykit.cli._workshop_server`; the token goes by environment).
 

@@ -29,7 +29,7 @@ CLOSE_GRACE_S = 5.0
 #: Default kernel limit: the preheated one plus a few pages.
 MAX_KERNELS = 4
 #: Default idle time [s] after which a kernel with no page is culled.
-CULL_IDLE_S = 300
+CULL_IDLE_S = 120
 #: Environment variable that carries the token from ``colonykit workshop``.
 TOKEN_ENV = "COLONYKIT_WORKSHOP_TOKEN"
 
