@@ -465,3 +465,14 @@ def test_dashboard_charts_take_their_cells_width(tmp_path: Path) -> None:
     assert all("width" not in _fig(ui, n)["layout"] for n in ui.charts)
     title = _fig(ui, "plan_hosts")["layout"]["title"]["text"]
     assert title.startswith("Memory and paging per host<br><sup>(") and title.count("<br>") == 1
+
+
+def test_a_control_moved_back_shows_the_same_plan_without_a_rebuild() -> None:
+    m = widgets.ExplorerModel(SCENARIO)
+    first = m.state
+    at50 = m.update(target_util_pct=50)
+    assert m.update(target_util_pct=first.controls.target_util_pct) is first
+    assert m.update(target_util_pct=50) is at50
+    m.edit_server("web", count=20)  # a new inventory: earlier plans no longer hold
+    assert m.update(target_util_pct=first.controls.target_util_pct) is not first
+    assert m.state.headline["guests"] == 36

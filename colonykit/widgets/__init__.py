@@ -53,6 +53,8 @@ KEY_FIGURES: dict[str, tuple[str, str]] = {
     "paging_gib": ("paging space (all hosts)", "GiB"),
     "guests": ("guests", ""),
 }
+#: States the explorer keeps for controls moved back to an earlier value (:meth:`ExplorerModel.update`).
+RECENT_STATES = 24
 #: Height [px] of each chart in the dashboard: two rows fit under the headline at 1080 px.
 FIGURE_HEIGHT_PX = 300
 #: Chart margins [px] in the dashboard (tighter than the report's); the bottom one holds the
@@ -304,7 +306,12 @@ class ExplorerModel:
         self.baseline: ExplorerState | None = None
         #: True once a server was edited (:meth:`edit_server`): saving writes the inventory too.
         self.edited = False
+        #: The last :data:`RECENT_STATES` states by controls (emptied when a server is edited):
+        #: moving a control back to a value it had shows that plan again without rebuilding it
+        #: (compute is pure).
+        self._recent: dict[Controls, ExplorerState] = {}
         self.state = self.compute(self.defaults)
+        self._recent[self.defaults] = self.state
         self.traces = getattr(self.state.result, "extras", {}).get("join")
 
     # -- choices for the widgets
@@ -432,7 +439,11 @@ class ExplorerModel:
             err = unknown_name("explorer control", bad[0], names)
             raise err
         new = replace(self.state.controls, **changes)
-        self.state = self.compute(new)
+        cached = self._recent.pop(new, None)  # the same controls on the same inventory: same plan
+        self.state = cached if cached is not None else self.compute(new)
+        self._recent[new] = self.state
+        while len(self._recent) > RECENT_STATES:
+            self._recent.pop(next(iter(self._recent)))
         return self.state
 
     def export(self, out_dir: str | Path) -> list[Path]:
@@ -547,6 +558,7 @@ class ExplorerModel:
             self.inventory = old
             raise
         self.edited = True
+        self._recent = {self.state.controls: self.state}
         return self.state
 
     # -- save / export
