@@ -404,8 +404,8 @@ def white_space(result: Any) -> go.Figure:
     )
     _layout(
         fig,
-        f"White space: {result.white_space_pct:.1f} % of the sum of peaks "
-        f"({result.servers} servers; shaded)",
+        f"White space {result.white_space_pct:.1f} %; non-coincidence saving "
+        f"{result.non_coincidence_saving_pct:.1f} % of the sum of peaks ({result.servers} servers; shaded)",
         height=420,
     )
     fig.update_yaxes(title_text=_unit_label(unit), rangemode="tozero")

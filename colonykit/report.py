@@ -592,6 +592,11 @@ def _ws_table(ws_result: Any, refs: References) -> str:
         {"figure": "composite mean", "value": ws_result.composite_mean, "unit": ws_result.unit},
         {
             "figure": "non-coincidence saving (1 − composite peak ÷ sum of peaks)",
+            "value": ws_result.non_coincidence_saving_pct,
+            "unit": "%",
+        },
+        {
+            "figure": "white space (1 − composite mean ÷ composite peak, seed 003 §2.3.1)",
             "value": ws_result.white_space_pct,
             "unit": "%",
         },

@@ -127,12 +127,17 @@ def test_with_traces_the_white_space_is_reported(result: plan.ColonyPlanResult) 
     text = report.build_report(res)
     assert "data-figure='white_space'" in text
     assert (
-        f"non-coincidence saving: {ws.white_space_pct:.1f} % of the sum of the individual peaks"
+        f"non-coincidence saving: {ws.non_coincidence_saving_pct:.1f} % of the sum of the individual peaks"
         in text
     )
     assert (
         f"white space (1 − utilization of capacity sized at the composite peak, seed 003 §2.3): "
         f"{res.plan.evidence.white_space.values['white_space_pct']:.1f} %" in text
+    )
+    assert f"<td class='num'>{ws.non_coincidence_saving_pct:,.2f}</td>" in text
+    # one white space: the trace analysis and the plan evidence agree
+    assert ws.white_space_pct == pytest.approx(
+        res.plan.evidence.white_space.values["white_space_pct"], abs=0.05
     )
     assert f"<td class='num'>{ws.white_space_pct:,.2f}</td>" in text
     assert "white space: evaluated" in text
