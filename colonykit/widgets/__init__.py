@@ -31,6 +31,7 @@ import plotly.graph_objects as go
 from colonykit import designs, export, plan, plots, reference, report
 from colonykit._optional import require
 from colonykit.errors import ColonykitError, InputError, unknown_name
+from colonykit.plan import story
 from colonykit.plan.summary import headline
 from colonykit.widgets.chart import CHART_CONFIG, Chart, plotly_chart
 
@@ -46,9 +47,10 @@ EDITABLE_COLUMNS: tuple[str, ...] = ("util_avg_pct", "util_peak_pct", "workload_
 #: Baseline-vs-current figures: name -> (label, unit).
 KEY_FIGURES: dict[str, tuple[str, str]] = {
     "engines": ("engines (all hosts)", "IFL"),
-    "mips": ("MIPS sized (plan bound)", "MIPS"),
+    "mips": ("MIPS sized (plan basis and bound)", "MIPS"),
     "white_space_pct": ("white space", "%"),
     "disk_gib": ("disk of the design", "GiB"),
+    "data_disk_gib": ("data disks", "GiB"),
     "memory_gib": ("real storage (all hosts)", "GiB"),
     "paging_gib": ("paging space (all hosts)", "GiB"),
     "guests": ("guests", ""),
@@ -84,15 +86,17 @@ def key_figures(state: ExplorerState) -> dict[str, float | None]:
     """
     h = state.headline
     ws = state.result.plan.evidence.white_space
+    design = state.result.plan.evidence.design.values
     return {
         "engines": float(sum(h["engines_per_host"])),
-        "mips": float(h["mips"].get(f"mips_{h['bound']}", float("nan"))) if h["mips"] else None,
+        "mips": float(story.answer(state.result).mips) if h["mips"] else None,
         "white_space_pct": (
             float(ws.values["white_space_pct"])
             if ws.evaluated and ws.values.get("white_space_pct") is not None
             else None
         ),
         "disk_gib": float(h["disk_total_gib"]),
+        "data_disk_gib": float(design.get("application_disk_gib") or 0.0),
         "memory_gib": float(sum(h["memory_gib_per_host"])),
         "paging_gib": float(sum(h["paging_gib_per_host"])),
         "guests": float(h["guests"]),
@@ -660,9 +664,42 @@ class ExplorerModel:
 
 
 # --------------------------------------------------------------------------- HTML pieces
+def waterfall_html(result: Any) -> str:
+    """The path to the plan's engine count as a table (class ``ck-waterfall``): the inventory's
+    sizing before measurement, the measured peaks, the composite, the per-LPAR packing, the plan.
+
+    Parameters
+    ----------
+    result : ColonyPlanResult
+        The plan result (:func:`colonykit.plan.story.waterfall`).
+
+    Examples
+    --------
+    >>> html_ = waterfall_html(ExplorerModel("data/examples/scenario.yaml").state.result)
+    >>> "sizing before measurement" in html_ and "ck-step-plan" in html_
+    True
+    """
+    esc = html.escape
+    rows = "".join(
+        f"<tr class='ck-step-{esc(st.key)}'><td>{esc(st.label)}</td>"
+        f"<td class='ck-num'>{st.engines}</td>"
+        f"<td class='ck-num'>{'' if st.mips is None else f'{st.mips:,.0f}'}</td>"
+        f"<td class='ck-note'>{esc(st.note)}</td></tr>"
+        for st in story.waterfall(result)
+    )
+    return (
+        "<table class='ck-waterfall'><tr><th>step</th><th>engines</th><th>MIPS</th><th></th></tr>"
+        f"{rows}</table>"
+    )
+
+
 def headline_html(state: ExplorerState) -> str:
-    """The headline as HTML: tiles (engines, MIPS, white space, disk, memory, paging), one sentence and
-    the findings count (CSS classes ``ck-engines``, ``ck-engine-range``, ``ck-errors`` for tests).
+    """The headline as HTML: the plan's engine count with its range, tiles (MIPS, white space,
+    disk, memory, paging, findings), the path to the count (:func:`waterfall_html`) and the
+    first findings in the order that matters (:func:`colonykit.plan.story.ordered_findings`).
+
+    CSS classes for tests: ``ck-engines-total``, ``ck-engines`` (per host), ``ck-engine-range``,
+    ``ck-errors``.
 
     Parameters
     ----------
@@ -670,10 +707,9 @@ def headline_html(state: ExplorerState) -> str:
         The state to summarize.
     """
     h = state.headline
-    e = h["engines"]
     esc = html.escape
     k = key_figures(state)
-    mips = h["mips"]
+    a = story.answer(state.result)
     too_big = [b for b in ("low", "typical", "high") if not h["fits_machine"].get(b, True)]
     fit = (
         f"<p class='ck-error' style='color:#D55E00;margin:2px 0'>The {' / '.join(too_big)} estimate "
@@ -681,32 +717,37 @@ def headline_html(state: ExplorerState) -> str:
         if too_big
         else ""
     )
-    per_host = "".join(
-        f"<span class='ck-engines'>{cpus}</span>{'' if i == len(h['hosts']) - 1 else ' + '}"
-        for i, cpus in enumerate(h["engines_per_host"])
+    per_host = " + ".join(
+        f"<span class='ck-engines'>{cpus}</span>" for cpus in h["engines_per_host"]
     )
+    basis = "composite of the traces" if a.basis == "composite" else "inventory"
     tiles = [
         (
-            per_host,
-            f"engines per host ({len(h['hosts'])} host{'s' if len(h['hosts']) > 1 else ''})",
+            f"<span class='ck-engines-total'>{a.engines}</span>",
+            f"engines: {per_host} on {a.hosts} host{'s' if a.hosts > 1 else ''}; range "
+            f"<span class='ck-engine-range'>{a.low} / {a.typical} / {a.high}</span> "
+            "(low / typical / high)",
         ),
-        (f"{mips.get('mips_' + h['bound'], 0):,.0f}", f"MIPS ({esc(h['bound'])} bound)"),
-        (_fmt_num(k["white_space_pct"], "%"), "white space (traces)"),
-        (f"{k['disk_gib']:,.1f}", f"GiB disk (−{h['disk_saving_vs_dedicated_pct']:.0f} %)"),
+        (f"{a.mips:,.0f}", f"MIPS sized ({esc(basis)}, {esc(a.bound)} bound)"),
+        (_fmt_num(k["white_space_pct"], "%"), "white space (1 − composite utilization)"),
+        (
+            f"{k['disk_gib']:,.1f} + {k['data_disk_gib']:,.0f}",
+            f"GiB disk: design (−{h['disk_saving_vs_dedicated_pct']:.0f} %) + data",
+        ),
         (f"{k['memory_gib']:,.0f}", "GiB real storage"),
         (f"{k['paging_gib']:,.0f}", "GiB paging"),
         (f"<span class='ck-errors'>{h['errors']}</span> / {h['warnings']}", "errors / warnings"),
     ]
-    tile_html = "".join(f"<div class='ck-tile'><b>{v}</b><span>{t}</span></div>" for v, t in tiles)
+    tile_html = "".join(
+        f"<div class='ck-tile{' ck-tile-main' if i == 0 else ''}'><b>{v}</b><span>{t}</span></div>"
+        for i, (v, t) in enumerate(tiles)
+    )
     return (
         "<div class='ck-headline'>"
         f"<div class='ck-tiles'>{tile_html}</div>"
-        f"<p style='margin:2px 0'><b>{esc(h['processor'])}</b> at {h['target_util_pct']:g} % target: "
-        f"<span class='ck-engine-range'>{e.get('low')} / {e.get('typical')} / {e.get('high')}</span> "
-        f"engines (low / typical / high) for {mips.get('mips_low', 0):,.0f} / "
-        f"{mips.get('mips_typical', 0):,.0f} / {mips.get('mips_high', 0):,.0f} MIPS; design "
-        f"<b>{esc(h['design'])}</b> ({esc(h['platform'])}); {h['guests']} guests.</p>{fit}"
-        f"{_findings_list(state, limit=2)}</div>"
+        f"<p style='margin:2px 0'><b>{esc(h['processor'])}</b> at {h['target_util_pct']:g} % target; "
+        f"design <b>{esc(h['design'])}</b> ({esc(h['platform'])}); {h['guests']} guests.</p>{fit}"
+        f"{waterfall_html(state.result)}{_findings_list(state, limit=2)}</div>"
     )
 
 
@@ -751,22 +792,27 @@ def export_status_html(state: ExplorerState, done: str, what: str) -> str:
 
 
 def _findings_list(state: ExplorerState, limit: int | None = None) -> str:
-    rows = list(state.findings.itertuples(index=False))
-    shown = rows if limit is None else rows[:limit]
-    items = (
+    """Findings in the order that matters (errors, risks, warnings); with ``limit``, the
+    appendix (information, not risks) is left to the Hosts tab."""
+    items = story.ordered_findings(state.result)
+    if limit is not None:
+        items = tuple(i for i in items if i.tier != "appendix")
+    shown = items if limit is None else items[:limit]
+    lis = (
         "".join(
-            f"<li class='ck-{html.escape(r.severity)}'><b>{html.escape(r.code)}</b> {html.escape(r.severity)}: "
-            f"{html.escape(r.message)}</li>"
-            for r in shown
+            f"<li class='ck-{html.escape(i.tier)}'><b>{html.escape(i.code)}</b> "
+            f"{html.escape(i.tier if i.tier != 'appendix' else 'information')}: "
+            f"{html.escape(i.message)}</li>"
+            for i in shown
         )
-        or "<li>no findings</li>"
+        or "<li>no risks found</li>"
     )
     more = (
-        f"<li>… {len(rows) - len(shown)} more (tab Hosts, findings)</li>"
-        if len(rows) > len(shown)
+        f"<li>… {len(items) - len(shown)} more (tab Hosts, findings)</li>"
+        if len(items) > len(shown)
         else ""
     )
-    return f"<ul class='ck-findings' style='margin:2px 0'>{items}{more}</ul>"
+    return f"<ul class='ck-findings' style='margin:2px 0'>{lis}{more}</ul>"
 
 
 def hosts_findings_html(state: ExplorerState) -> str:
@@ -955,6 +1001,11 @@ _DASH_CSS = """<style>
 .ck-tiles{display:flex;flex-wrap:wrap;gap:6px;margin:0 0 4px 0}
 .ck-tile{border:1px solid #cfd8e3;border-radius:4px;padding:3px 10px;background:#f5f8fb;min-width:92px}
 .ck-tile b{display:block;font-size:1.45em;color:#0072B2}.ck-tile span{font-size:.8em;color:#444}
+.ck-tile-main b{font-size:2.1em}.ck-tile-main{max-width:260px}
+.ck-waterfall{border-collapse:collapse;font-size:.85em;margin:2px 0}
+.ck-waterfall td,.ck-waterfall th{padding:0 8px;text-align:left}.ck-waterfall .ck-num{text-align:right}
+.ck-waterfall .ck-note{color:#666}.ck-step-plan td{font-weight:bold}
+.ck-step-inventory td{color:#777;font-style:italic}
 .ck-compare td,.ck-compare th{padding:1px 8px;text-align:right;font-size:.9em}
 .ck-compare th:first-child,.ck-compare td:first-child{text-align:left}
 .ck-hosts td,.ck-hosts th{padding:1px 10px;text-align:right}

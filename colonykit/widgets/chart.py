@@ -122,7 +122,15 @@ export default { render };
 
 
 class Chart(Protocol):
-    """What the explorer reads and calls on a chart widget (see :func:`plotly_chart`)."""
+    """What the explorer reads and calls on a chart widget (see :func:`plotly_chart`).
+
+    A structural type: :func:`plotly_chart` returns the widget (an ``anywidget.AnyWidget``).
+
+    Parameters
+    ----------
+    *args, **kwargs
+        Not used (a protocol is not instantiated).
+    """
 
     name: str
     figure: str
@@ -130,10 +138,13 @@ class Chart(Protocol):
     height_px: int
 
     def show(self, figure: go.Figure) -> None:
-        """Send ``figure`` to the page (in place)."""
+        """Send ``figure`` to the page (in place).
 
-    def add_class(self, className: str) -> Any:
-        """Add a CSS class to the widget's element."""
+        Parameters
+        ----------
+        figure : plotly Figure
+            The figure to draw.
+        """
 
 
 @cache
