@@ -244,6 +244,10 @@ def _measure(browser: Any, url: str, moves: int) -> dict[str, Any]:
     page.wait_for_function(_PAINTED_JS, timeout=START_TIMEOUT_S * 1000, polling="raf")
     first_paint_ms = (time.perf_counter() - t0) * 1000.0
     first_bytes = sum(frames)
+    print(
+        f"[bench_workshop_browser] first paint {first_paint_ms:.0f} ms, {first_bytes} B",
+        file=sys.stderr,
+    )
     page.evaluate(_INIT_JS)
     page.wait_for_timeout(1500)  # the last resize settles
     per: dict[str, Any] = {}
@@ -272,6 +276,10 @@ def _measure(browser: Any, url: str, moves: int) -> dict[str, Any]:
                 continue
             page.wait_for_timeout(300)  # late frames of this update counted with it
             sizes.append(sum(frames[n0:]))
+            print(
+                f"[bench_workshop_browser] {name}={v}: {times[-1]:.0f} ms, {sizes[-1]} B",
+                file=sys.stderr,
+            )
         if times:
             per[name] = {
                 "median_ms": round(statistics.median(times), 1),
