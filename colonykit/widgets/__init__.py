@@ -721,12 +721,15 @@ def headline_html(state: ExplorerState) -> str:
         f"<span class='ck-engines'>{cpus}</span>" for cpus in h["engines_per_host"]
     )
     basis = "composite of the traces" if a.basis == "composite" else "inventory"
+    tiers = [i.tier for i in story.ordered_findings(state.result)]
+    n_warn = sum(t in ("risk", "warning") for t in tiers)
+    n_info = tiers.count("appendix")
     tiles = [
         (
             f"<span class='ck-engines-total'>{a.engines}</span>",
             f"engines: {per_host} on {a.hosts} host{'s' if a.hosts > 1 else ''}; range "
             f"<span class='ck-engine-range'>{a.low} / {a.typical} / {a.high}</span> "
-            "(low / typical / high)",
+            f"({'composite' if a.basis == 'composite' else 'sizing'} at low / typical / high WLF)",
         ),
         (f"{a.mips:,.0f}", f"MIPS sized ({esc(basis)}, {esc(a.bound)} bound)"),
         (_fmt_num(k["white_space_pct"], "%"), "white space (1 − composite utilization)"),
@@ -736,7 +739,10 @@ def headline_html(state: ExplorerState) -> str:
         ),
         (f"{k['memory_gib']:,.0f}", "GiB real storage"),
         (f"{k['paging_gib']:,.0f}", "GiB paging"),
-        (f"<span class='ck-errors'>{h['errors']}</span> / {h['warnings']}", "errors / warnings"),
+        (
+            f"<span class='ck-errors'>{h['errors']}</span> / {n_warn}",
+            f"errors / risks and warnings (+{n_info} notes)",
+        ),
     ]
     tile_html = "".join(
         f"<div class='ck-tile{' ck-tile-main' if i == 0 else ''}'><b>{v}</b><span>{t}</span></div>"
