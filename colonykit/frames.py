@@ -194,7 +194,9 @@ def _convert_sizes(
             if table is MEMORY_SIZE_UNITS
             else "1 MB = 10^6 B, 1 MiB = 2^20 B"
         )
-        notes.append(f"{canon}: {int(changed.sum())} value(s) converted from {src} ({desc}; {rule})")
+        notes.append(
+            f"{canon}: {int(changed.sum())} value(s) converted from {src} ({desc}; {rule})"
+        )
     return out
 
 
