@@ -347,14 +347,15 @@ class ExplorerModel:
         try:
             scen.target.target_util_pct = controls.target_util_pct
             scen.target.processor = controls.processor
-            scen.target.sizing_bound = controls.sizing_bound
+            # pydantic validates each assignment (validate_assignment): a bad value raises here
+            scen.target.sizing_bound = controls.sizing_bound  # type: ignore[assignment]
             if controls.basis == "composite":
                 if scen.traces is None:
                     msg = "basis 'composite' needs traces in the scenario (traces.path); choose peak or avg"
                     raise InputError(msg)
                 scen.target.basis = "peak"
             else:
-                scen.target.basis = controls.basis
+                scen.target.basis = controls.basis  # type: ignore[assignment]
                 scen.traces = None  # peaks: the WLF sum of the servers' peaks, no measured series
             scen.target.smt = controls.smt
             scen.target.hosts = controls.hosts or "auto"
@@ -364,9 +365,11 @@ class ExplorerModel:
                 scen.design.name = controls.design
                 scen.design.overrides = {}
         except ValueError as exc:  # pydantic ValidationError
+            from pydantic import ValidationError
+
             problems = (
                 plan.validation_problems(exc, "explorer controls", plan.Scenario)
-                if hasattr(exc, "errors")
+                if isinstance(exc, ValidationError)
                 else [str(exc)]
             )
             msg = "; ".join(problems)
@@ -498,6 +501,11 @@ class ExplorerModel:
         """
         base = key_figures(self.baseline or self.state)
         cur = key_figures(self.state)
+
+        def diff(k: str) -> float | None:
+            b, c = base[k], cur[k]
+            return None if b is None or c is None else c - b
+
         rows = [
             {
                 "figure": k,
@@ -505,9 +513,7 @@ class ExplorerModel:
                 "unit": KEY_FIGURES[k][1],
                 "baseline": base[k],
                 "current": cur[k],
-                "difference": (cur[k] - base[k])
-                if base[k] is not None and cur[k] is not None
-                else None,
+                "difference": diff(k),
             }
             for k in KEY_FIGURES
         ]
@@ -550,7 +556,7 @@ class ExplorerModel:
             if col not in edited.columns:
                 edited[col] = None
             edited[col] = edited[col].astype(object)
-            edited.iloc[row, edited.columns.get_loc(col)] = value
+            edited.iloc[row, list(edited.columns).index(col)] = value
         canonical = validate_inventory(
             edited, source="server table", line_offset=1, line_word="row"
         )
@@ -1048,8 +1054,8 @@ def comparison_html(model: ExplorerModel) -> str:
         )
     c = model.comparison()
     head = "".join(
-        f"<th>{html.escape(r.label)}{' [' + html.escape(r.unit) + ']' if r.unit else ''}</th>"
-        for r in c.itertuples()
+        f"<th>{html.escape(str(label))}{' [' + html.escape(str(unit)) + ']' if unit else ''}</th>"
+        for label, unit in zip(c["label"], c["unit"], strict=True)
     )
 
     def row(name: str, col: str, diff: bool = False) -> str:
@@ -1084,8 +1090,7 @@ def inventory_html(model: ExplorerModel, highlight: str | None = None) -> str:
     inv = model.inventory
     head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
     rows = []
-    for r in inv[[c for c in cols if c in inv.columns]].itertuples(index=False):
-        d = r._asdict()
+    for d in inv[[c for c in cols if c in inv.columns]].to_dict("records"):
         style = " style='background:#fff3c4'" if str(d["server"]) == highlight else ""
         rows.append(
             f"<tr{style}>"
