@@ -317,7 +317,7 @@ def _plan_core(p: plan.ColonyPlan) -> list[tuple]:
 
 
 def test_every_control_has_a_tooltip_with_unit_and_source(ui) -> None:
-    assert set(ui.controls) == {f.name for f in fields(widgets.Controls)}
+    assert set(ui.controls) == {f.name for f in fields(widgets.Controls)} - {"extra"}
     for name, wid in ui.controls.items():
         tip = wid.tooltip
         assert tip and "[" in tip and "]" in tip, name  # a unit in brackets
@@ -476,3 +476,35 @@ def test_a_control_moved_back_shows_the_same_plan_without_a_rebuild() -> None:
     m.edit_server("web", count=20)  # a new inventory: earlier plans no longer hold
     assert m.update(target_util_pct=first.controls.target_util_pct) is not first
     assert m.state.headline["guests"] == 36
+
+
+def test_a_panel_is_one_control_spec_and_one_chart_spec(monkeypatch, tmp_path: Path) -> None:
+    """Issue 27 item 5: a new control (any scenario key) and a new chart are one entry each."""
+    from colonykit import plots
+    from colonykit.widgets import specs
+
+    extra = specs.ControlSpec(
+        "channel_busy",
+        "rules.channel_max_busy_pct",
+        "int_slider",
+        "channel busy [%]",
+        10,
+        90,
+        5,
+        extra=True,
+        default=50,
+        help="Largest channel busy [%] (demo panel)",
+    )
+    chart = specs.ChartSpec("channels_demo", lambda res: plots.sizing_engines(res.sizing))
+    monkeypatch.setattr(specs, "CONTROLS", (*specs.CONTROLS, extra))
+    monkeypatch.setattr(specs, "CHARTS", (*specs.CHARTS, chart))
+    monkeypatch.setattr(widgets, "FIGURES", (*widgets.FIGURES, "channels_demo"))
+    ui = widgets.dashboard(SCENARIO, export_dir=tmp_path)
+    assert "channels_demo" in ui.charts and ui.charts["channels_demo"].name == "channels_demo"
+    ui.controls["channel_busy"].value = 40
+    assert "ck-error" not in ui.status.value, ui.status.value
+    assert ui.model.state.controls.extra == (("rules.channel_max_busy_pct", 40),)
+    assert ui.model.state.result.scenario.rules.channel_max_busy_pct == 40
+    assert "ck-control-channel_busy" in ui.controls["channel_busy"]._dom_classes
+    helper = next(c for c in ui.children if type(c).__name__ == "PageHelper")
+    assert helper.control_keys["channel_busy"] == "rules.channel_max_busy_pct"

@@ -33,12 +33,13 @@ from colonykit._optional import require
 from colonykit.errors import ColonykitError, InputError, unknown_name
 from colonykit.plan import story
 from colonykit.plan.summary import headline
+from colonykit.widgets import specs
 from colonykit.widgets.chart import CHART_CONFIG, Chart, plotly_chart
 
 #: ``workload_class`` control value meaning "keep each server's class from the inventory".
 AS_INVENTORY = "(as inventory)"
 #: Figures the explorer shows, in order.
-FIGURES: tuple[str, ...] = ("sizing_engines", "sizing_range", "plan_hosts", "design_comparison")
+FIGURES: tuple[str, ...] = tuple(c.name for c in specs.CHARTS)
 #: Figures shown once, below the others, when the plan has them: no control changes them
 #: (the white space comes from the measured traces).
 STATIC_FIGURES: tuple[str, ...] = ("white_space",)
@@ -191,6 +192,9 @@ class Controls:
         Memory overcommit limit (``rules.max_memory_overcommit_ratio``).
     memory_gib_per_host : float or None
         Real storage per LPAR [GiB] (``target.memory_gib_per_host``; None = 1:1 with guests).
+    extra : tuple of (str, object)
+        Values of the ``extra`` controls (:class:`colonykit.widgets.specs.ControlSpec`) as
+        (scenario key, value) pairs, set on the scenario by :meth:`ExplorerModel.scenario_for`.
     """
 
     target_util_pct: float
@@ -203,6 +207,7 @@ class Controls:
     design: str
     max_memory_overcommit_ratio: float
     memory_gib_per_host: float | None
+    extra: tuple[tuple[str, Any], ...] = ()
 
     @classmethod
     def from_scenario(cls, scen: plan.Scenario) -> Controls:
@@ -335,6 +340,24 @@ class ExplorerModel:
         """The controls of the current state."""
         return self.state.controls
 
+    def scenario_value(self, key: str) -> Any:
+        """The scenario's value at a dotted key (``growth.rate_pct_per_year``): an extra control's start.
+
+        Parameters
+        ----------
+        key : str
+            ``section.field`` of the scenario.
+
+        Examples
+        --------
+        >>> ExplorerModel("data/examples/scenario.yaml").scenario_value("target.processor")
+        'z15'
+        """
+        obj: Any = self.scenario
+        for part in key.split("."):
+            obj = getattr(obj, part)
+        return obj
+
     def scenario_for(self, controls: Controls) -> plan.Scenario:
         """The scenario with the control values applied (pydantic validates each assignment).
 
@@ -364,6 +387,12 @@ class ExplorerModel:
             if controls.design != scen.design.name:
                 scen.design.name = controls.design
                 scen.design.overrides = {}
+            for key, value in controls.extra:  # a panel's own controls: validated on assignment
+                *path, last = key.split(".")
+                obj: Any = scen
+                for part in path:
+                    obj = getattr(obj, part)
+                setattr(obj, last, value)
         except ValueError as exc:  # pydantic ValidationError
             from pydantic import ValidationError
 
@@ -414,11 +443,10 @@ class ExplorerModel:
             self._staggering = result.extras.get("staggering", False)
         elif self._staggering:
             result.extras["staggering"] = self._staggering
+        figs = {c.name: f for c in specs.CHARTS if (f := c.build(result)) is not None}
         if self._static_figures is None:  # the traces' figures: built on the first build only
-            figs = plots.plan_figures(result, FIGURES + STATIC_FIGURES)
-            self._static_figures = {k: figs[k] for k in STATIC_FIGURES if k in figs}
-        else:
-            figs = {**plots.plan_figures(result, FIGURES), **self._static_figures}
+            self._static_figures = plots.plan_figures(result, STATIC_FIGURES)
+        figs.update(self._static_figures)
         return ExplorerState(
             controls=controls,
             result=result,
@@ -897,18 +925,7 @@ def dashboard_layout(source: go.Figure, height_px: int = FIGURE_HEIGHT_PX) -> go
 
 #: Scenario key of each control (``data-ck-control`` on the page; the inventory column for the
 #: workload class, which the control sets on every server).
-CONTROL_KEYS: dict[str, str] = {
-    "target_util_pct": "target.target_util_pct",
-    "workload_class": "inventory.workload_class",
-    "processor": "target.processor",
-    "sizing_bound": "target.sizing_bound",
-    "basis": "target.basis",
-    "smt": "target.smt",
-    "hosts": "target.hosts",
-    "design": "design.name",
-    "max_memory_overcommit_ratio": "rules.max_memory_overcommit_ratio",
-    "memory_gib_per_host": "target.memory_gib_per_host",
-}
+CONTROL_KEYS: dict[str, str] = specs.control_keys()
 
 #: Front-end of :func:`page_helper`: every element with a ``ck-control-<name>`` class gets
 #: ``data-ck-control="<scenario key>"`` (ipywidgets sets classes, not attributes), on the first
@@ -963,7 +980,7 @@ def page_helper() -> Any:
     >>> page_helper().control_keys["processor"]
     'target.processor'
     """
-    return _helper_class()(control_keys=CONTROL_KEYS)
+    return _helper_class()(control_keys=specs.control_keys())
 
 
 def export_folder(root: str | Path | None, text: str) -> Path:
@@ -1103,6 +1120,12 @@ def inventory_html(model: ExplorerModel, highlight: str | None = None) -> str:
     )
 
 
+def _extra_start(model: ExplorerModel, spec: specs.ControlSpec) -> Any:
+    """Start value of an extra control: the scenario's, else the spec's default."""
+    value = model.scenario_value(spec.key)
+    return spec.default if value is None else value
+
+
 def explorer(
     scenario: plan.Scenario | str | Path,
     *,
@@ -1154,79 +1177,26 @@ def explorer(
     model = ExplorerModel(scenario, inventory)
     c = model.defaults
     ch = model.choices()
-    tips = control_help()
+    tips = {**control_help(), **{s.name: s.help for s in specs.CONTROLS if s.help}}
     style = {"description_width": "140px"}
     lay = w.Layout(width="350px")
+    options = {
+        **ch,
+        "basis": ch["basis"] if model.scenario.traces is not None else ["peak", "avg"],
+    }
+    first = {
+        **asdict(c),
+        "target_util_pct": round(c.target_util_pct),
+        "memory_gib_per_host": c.memory_gib_per_host or 0.0,
+    }
     controls: dict[str, Any] = {
-        "target_util_pct": w.IntSlider(
-            value=round(c.target_util_pct),
-            min=30,
-            max=100,
-            step=5,
-            description="target util [%]",
-            continuous_update=False,
-            style=style,
-            layout=lay,
-        ),
-        "workload_class": w.Dropdown(
-            options=ch["workload_class"],
-            value=c.workload_class,
-            description="workload class",
-            style=style,
-            layout=lay,
-        ),
-        "processor": w.Dropdown(
-            options=ch["processor"],
-            value=c.processor,
-            description="target generation",
-            style=style,
-            layout=lay,
-        ),
-        "sizing_bound": w.ToggleButtons(
-            options=ch["sizing_bound"],
-            value=c.sizing_bound,
-            description="sizing bound",
-            style={**style, "button_width": "84px"},
-        ),
-        "basis": w.ToggleButtons(
-            options=ch["basis"] if model.scenario.traces is not None else ["peak", "avg"],
-            value=c.basis,
-            description="basis",
-            style={**style, "button_width": "84px"},
-        ),
-        "smt": w.Checkbox(value=c.smt, description="SMT-2 on IFLs", style=style, layout=lay),
-        "hosts": w.IntSlider(
-            value=c.hosts,
-            min=0,
-            max=16,
-            step=1,
-            description="LPARs / hosts",
-            continuous_update=False,
-            style=style,
-            layout=lay,
-        ),
-        "design": w.Dropdown(
-            options=ch["design"], value=c.design, description="design", style=style, layout=lay
-        ),
-        "max_memory_overcommit_ratio": w.FloatSlider(
-            value=c.max_memory_overcommit_ratio,
-            min=1.0,
-            max=4.0,
-            step=0.1,
-            description="overcommit limit",
-            continuous_update=False,
-            style=style,
-            layout=lay,
-        ),
-        "memory_gib_per_host": w.BoundedFloatText(
-            value=c.memory_gib_per_host or 0.0,
-            min=0,
-            max=16384,
-            step=1,
-            description="real GiB / LPAR",
-            style=style,
-            layout=lay,
-        ),
+        spec.name: specs.make_control(
+            w,
+            spec,
+            first.get(spec.name) if not spec.extra else _extra_start(model, spec),
+            options.get(spec.choices or "", None),
+        )
+        for spec in specs.CONTROLS
     }
     rows = []
     for name, wid in controls.items():
@@ -1351,9 +1321,10 @@ def explorer(
         ed["count"].value = int(row.get("count", 1) or 1)
 
     def values() -> dict[str, Any]:
-        v = {k: wid.value for k, wid in controls.items()}
+        v = {s.name: controls[s.name].value for s in specs.CONTROLS if not s.extra}
         v["target_util_pct"] = float(v["target_util_pct"])
         v["memory_gib_per_host"] = float(v["memory_gib_per_host"]) or None
+        v["extra"] = tuple((s.key, controls[s.name].value) for s in specs.CONTROLS if s.extra)
         return v
 
     def show(state: ExplorerState) -> None:
