@@ -18,7 +18,7 @@ scaled to 1,000 servers on 4 z15 LPARs (as ``bench_workshop``).  Targets (issue 
 average is recorded: on a shared machine the times are upper bounds.
 
 ``COLONYKIT_BENCH_MOVES`` (default 4) changes per control; ``COLONYKIT_BENCH_SIZES`` (default
-``50,1000``) the colonies.
+``50,1000``) the colonies; ``COLONYKIT_BENCH_CONTROLS`` (default all) a comma list of controls.
 """
 
 from __future__ import annotations
@@ -256,7 +256,10 @@ def _measure(browser: Any, url: str, moves: int) -> dict[str, Any]:
     fresh: list[float] = []
     revisit: list[float] = []
     failures: list[str] = []
+    only = [c for c in os.environ.get("COLONYKIT_BENCH_CONTROLS", "").split(",") if c]
     for name, (kind, values) in CONTROLS.items():
+        if only and name not in only:
+            continue
         if not _control(page, name).count():
             failures.append(f"{name}: not on the page")
             continue
