@@ -4,9 +4,10 @@ The logic lives in :class:`ExplorerModel` (no widgets): :meth:`ExplorerModel.upd
 takes control values, builds the plan with library calls only and returns an
 :class:`ExplorerState` (the plan result, its figures from :mod:`colonykit.plots`, the
 headline numbers read from the result, the findings).  :func:`explorer` builds the
-panel: thin callbacks call the model and copy the new figures into
-``plotly.graph_objects.FigureWidget`` objects in place; "Export plan" writes the plan
-YAML and the rendered provisioning files through :func:`colonykit.export.write_plan`.
+panel from the tables of :mod:`colonykit.widgets.specs`: thin callbacks call the model and
+send the new figures to the chart widgets of :mod:`colonykit.widgets.chart` (drawn in place
+with ``Plotly.react``); "Export plan" writes the plan YAML and the rendered provisioning
+files through :func:`colonykit.export.write_plan`.
 
 Examples
 --------
@@ -1146,8 +1147,8 @@ def explorer(
     status says "updating…".
 
     Attributes of the returned panel: ``model`` (:class:`ExplorerModel`), ``controls``
-    (dict of control widgets by :class:`Controls` field), ``figures`` (dict of
-    ``FigureWidget``), ``headline``, ``compare`` and ``status`` (``HTML``), ``export_button``,
+    (dict of control widgets by :class:`Controls` field), ``charts`` / ``figures`` (dict of
+    chart widgets, :mod:`colonykit.widgets.chart`), ``headline``, ``compare`` and ``status`` (``HTML``), ``export_button``,
     ``pin_button``, ``save_button``, ``report_button``, ``export_dir`` (``Text``),
     ``server_editor`` (dict of widgets), ``exported`` / ``saved`` / ``reported`` (paths
     written by the last action).
@@ -1172,7 +1173,7 @@ def explorer(
     [4]
     """
     w = require("ipywidgets", extra="notebook", purpose="the explorer")
-    require("anywidget", extra="notebook", purpose="the explorer's FigureWidget")
+    require("anywidget", extra="notebook", purpose="the explorer's charts")
 
     model = ExplorerModel(scenario, inventory)
     c = model.defaults
