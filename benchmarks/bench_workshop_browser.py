@@ -86,7 +86,7 @@ _INIT_JS = """() => {
   }
 }"""
 _CHARTS_JS = """() => {
-  const own = Array.from(document.querySelectorAll('[data-ck-chart]'));
+  const own = Array.from(document.querySelectorAll('.ck-charts [data-ck-chart]'));
   if (own.length) return own;
   return Array.from(document.querySelectorAll('.ck-charts .js-plotly-plot'));
 }"""
