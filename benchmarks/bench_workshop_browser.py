@@ -99,12 +99,16 @@ _DONE_JS = f"""() => {{
   const charts = ({_CHARTS_JS})();
   if (window.__ck.t0 === null || charts.length < window.__ck.n) return false;
   if (document.querySelector('.ck-busy')) return false;
+  if (document.querySelector('.ck-status.ck-error')) {{  // the plan refused the value: no redraw
+    window.__ck.armed = false;
+    return {{ms: performance.now() - window.__ck.t0, error: true}};
+  }}
   const fresh = charts.every(el => el.dataset.ckOld !== '1'
       ? !!el.querySelector('.main-svg') || !!(el.matches('.js-plotly-plot') && el._fullLayout)
       : (el.dataset.ckRev || '') !== el.dataset.ckRevBefore);
   if (!fresh) return false;
   window.__ck.armed = false;
-  return performance.now() - window.__ck.t0;
+  return {{ms: performance.now() - window.__ck.t0, error: false}};
 }}"""
 _PAINTED_JS = f"""() => {{
   const charts = ({_CHARTS_JS})();
@@ -228,7 +232,7 @@ def _move(page: Any, name: str, kind: str, value: Any) -> None:
 def _measure(browser: Any, url: str, moves: int) -> dict[str, Any]:
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
-    page.set_default_timeout(UPDATE_TIMEOUT_MS)
+    page.set_default_timeout(30_000)  # actions; each update waits UPDATE_TIMEOUT_MS
     frames: list[int] = []
 
     def on_ws(ws: Any) -> None:
@@ -269,8 +273,12 @@ def _measure(browser: Any, url: str, moves: int) -> dict[str, Any]:
             n0 = len(frames)
             try:
                 _move(page, name, kind, v)
-                ms = page.wait_for_function(_DONE_JS, polling="raf", timeout=UPDATE_TIMEOUT_MS)
-                times.append(float(ms.json_value()))
+                got = page.wait_for_function(_DONE_JS, polling="raf", timeout=UPDATE_TIMEOUT_MS)
+                res = got.json_value()
+                if res["error"]:  # an error status, not a plan: reported, not timed
+                    failures.append(f"{name}={v}: error status after {res['ms']:.0f} ms")
+                    continue
+                times.append(float(res["ms"]))
                 (revisit if (name, i) in REVISITS else fresh).append(times[-1])
             except Exception as exc:  # a timeout: recorded, the run goes on
                 failures.append(f"{name}={v}: {type(exc).__name__}")
