@@ -43,6 +43,12 @@ install: $(STAMP_RUN)
 run: $(STAMP_RUN)
 	$(VENV)/bin/colonykit run $(SCENARIO) --out $(OUT)
 
+## make lab: JupyterLab (installs the notebook extra) on the quickstart notebook
+.PHONY: lab
+lab: $(STAMP_RUN)
+	$(PIP) install --quiet -e '.[notebook]'
+	$(VENV)/bin/jupyter lab notebooks/00_quickstart.ipynb
+
 ## make workshop: the dashboard (Voila) for SCENARIO on http://127.0.0.1:8866 until Ctrl-C
 workshop: $(STAMP_RUN)
 	$(PIP) install --quiet -e '.[workshop]'

@@ -2,7 +2,8 @@
 
 A control change in the kernel → :meth:`colonykit.widgets.ExplorerModel.update` (the plan is
 rebuilt by :func:`colonykit.plan.build_plan`, figures by :mod:`colonykit.plots`) → the
-``FigureWidget`` objects and the headline HTML updated in place.  Timed by setting the
+chart widgets (:mod:`colonykit.widgets.chart`: figure JSON, ``Plotly.react`` in the browser)
+and the headline HTML updated in place.  Timed by setting the
 target-utilization slider of :func:`colonykit.widgets.explorer` (no browser: the
 front-end rendering is not included).  Also reported: the plan build alone and the
 explorer's own share (figures + in-place sync + HTML).
@@ -63,8 +64,8 @@ def run() -> dict:
         res = plan.build_plan(model.scenario_for(c), inventory=model.inventory_for(c))
         t1 = time.perf_counter()
         figs = plots.plan_figures(res)
-        for name, fw in ui.figures.items():
-            widgets.sync_figure(fw, figs[name])
+        for name, chart in ui.charts.items():
+            chart.show(widgets.dashboard_layout(figs[name]))
         widgets.headline_html(model.state)
         t2 = time.perf_counter()
         build.append((t1 - t0) * 1000.0)

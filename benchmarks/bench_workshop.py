@@ -2,9 +2,10 @@
 
 What ``colonykit workshop`` does on a control change, in the kernel: the control's observer →
 :meth:`colonykit.widgets.ExplorerModel.update` (plan rebuilt by :func:`colonykit.plan.build_plan`,
-figures by :mod:`colonykit.plots`) → new ``FigureWidget`` per chart (the dashboard replaces
-figures, Voilà drops in-place deltas), headline, baseline-vs-current and hosts HTML.  A baseline
-is pinned, so the comparison is rendered too.  The browser's redraw is not included.
+figures by :mod:`colonykit.plots`) → each chart's figure JSON (:mod:`colonykit.widgets.chart`,
+sent only when it changed), headline, baseline-vs-current and hosts HTML.  A baseline is
+pinned, so the comparison is rendered too.  The browser's redraw is not included: that is
+``bench_workshop_browser``.  Also: the bytes of figure JSON one update sends (all charts).
 
 Colonies: the bundled XYZ inventory (4 lines) with counts scaled to 100 and 1,000 servers, on
 1 resp. 4 z15 LPARs (real storage 1:1).  Every control of the dashboard is moved (the
@@ -65,44 +66,42 @@ def run() -> dict:
         scen.target.hosts = hosts
         scen.target.memory_gib_per_host = None
         row: dict = {"hosts": hosts}
-        # the dashboard (new FigureWidget per chart) and, in the same run, the notebook explorer
-        # (figures updated in place) for the ratio
-        for mode, replace in (("dashboard", True), ("in_place", False)):
-            ui = widgets.explorer(
-                scen,
-                inventory=inv,
-                export_dir=REPO / "out" / "bench-workshop",
-                replace_figures=replace,
-            )
-            ui.pin_button.click()
-            per: dict[str, dict[str, float]] = {}
-            every: list[float] = []
-            for name, values in MOVES.items():
-                wid = ui.controls[name]
-                start = wid.value
-                times = []
-                for v in values:
-                    t0 = time.perf_counter()
-                    wid.value = v
-                    times.append((time.perf_counter() - t0) * 1000.0)
-                    assert "ck-error" not in ui.status.value, (name, v, ui.status.value)
-                wid.value = start
-                per[name] = {
-                    "median_ms": round(statistics.median(times), 1),
-                    "p95_ms": round(_pct(times, 95), 1),
-                    "updates": len(times),
-                }
-                every += times
-            row["guests"] = ui.model.state.headline["guests"]
-            row[mode] = {
-                "all_controls_median_ms": round(statistics.median(every), 1),
-                "all_controls_p95_ms": round(_pct(every, 95), 1),
-                "per_control": per,
-            }
-        row["dashboard_over_in_place_median"] = round(
-            row["dashboard"]["all_controls_median_ms"] / row["in_place"]["all_controls_median_ms"],
-            2,
+        ui = widgets.explorer(
+            scen,
+            inventory=inv,
+            export_dir=REPO / "out" / "bench-workshop",
+            export_root=REPO / "out" / "bench-workshop",
         )
+        ui.pin_button.click()
+        per: dict[str, dict[str, float]] = {}
+        every: list[float] = []
+        sizes: list[int] = []
+        for name, values in MOVES.items():
+            wid = ui.controls[name]
+            start = wid.value
+            times = []
+            for v in values:
+                before = {k: c.figure for k, c in ui.charts.items()}
+                t0 = time.perf_counter()
+                wid.value = v
+                times.append((time.perf_counter() - t0) * 1000.0)
+                assert "ck-error" not in ui.status.value, (name, v, ui.status.value)
+                sizes.append(
+                    sum(len(c.figure) for k, c in ui.charts.items() if c.figure != before[k])
+                )
+            wid.value = start
+            per[name] = {
+                "median_ms": round(statistics.median(times), 1),
+                "p95_ms": round(_pct(times, 95), 1),
+                "updates": len(times),
+            }
+            every += times
+        row["guests"] = ui.model.state.headline["guests"]
+        row["all_controls_median_ms"] = round(statistics.median(every), 1)
+        row["all_controls_p95_ms"] = round(_pct(every, 95), 1)
+        row["figure_json_bytes_median"] = int(statistics.median(sizes))
+        row["figure_json_bytes_max"] = max(sizes)
+        row["per_control"] = per
         out[f"servers_{servers}"] = row
     out["loadavg_1min_after"] = round(os.getloadavg()[0], 2)
     return out

@@ -163,6 +163,34 @@ def _explorer(b: dict) -> list[Row]:
     ]
 
 
+def _workshop_browser(b: dict) -> list[Row]:
+    t = b.get("targets", {})
+    rows: list[Row] = []
+    for key in sorted(k for k in b if k.startswith("guests_")):
+        r = b[key]
+        ok = (
+            (r.get("all_controls_median_ms") or 1e9) <= t.get("median_ms", 0)
+            and (r.get("all_controls_p95_ms") or 1e9) <= t.get("p95_ms", 0)
+            and (r.get("max_bytes_per_update") or 1e12) <= t.get("bytes_per_update", 0)
+            and (r.get("first_paint_ms") or 1e9) <= t.get("first_paint_ms", 0)
+        )
+        rows.append(
+            (
+                f"workshop dashboard in headless Chromium, {key.removeprefix('guests_')} guests "
+                "(input event → last chart painted, every control)",
+                f"median **{_num(r.get('all_controls_median_ms'), ',.0f')} ms**, p95 "
+                f"{_num(r.get('all_controls_p95_ms'), ',.0f')} ms (new values: median "
+                f"{_num(r.get('new_values_median_ms'), ',.0f')} ms); "
+                f"{_num((r.get('max_bytes_per_update') or 0) / 1000, ',.0f')} kB per update at most; "
+                f"first paint {_num((r.get('first_paint_ms') or 0) / 1000, '.1f')} s",
+                f"median ≤ {_num(t.get('median_ms'), ',.0f')} ms, p95 ≤ {_num(t.get('p95_ms'), ',.0f')} ms, "
+                f"≤ {_num(t.get('bytes_per_update', 0) / 1000, ',.0f')} kB, first paint ≤ "
+                f"{_num(t.get('first_paint_ms', 0) / 1000, 'g')} s: {_met(ok)}",
+            )
+        )
+    return rows
+
+
 def _plan(b: dict) -> list[Row]:
     return [
         (
@@ -193,6 +221,7 @@ SECTIONS: dict[str, tuple[str, Callable[[dict], list[Row]]]] = {
     "packing": ("packing", _packing),
     "startup": ("start-up", _startup),
     "explorer": ("explorer update", _explorer),
+    "workshop_browser": ("workshop dashboard in the browser", _workshop_browser),
     "plan": ("plan build/render", _plan),
     "io": ("Erlang C / minidisks", _io),
 }

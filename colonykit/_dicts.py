@@ -10,7 +10,8 @@ dataclass's own field names (so the units stay in the names: ``paging_gib``,
   a computed key listed in ``_dict_keys`` takes that place, others come last.
 
 Values pass through :func:`plain`: numpy scalars become Python numbers, sequences lists,
-mappings dicts (recursively); everything else is kept.
+mappings dicts (recursively), dates ISO text, nested results their ``to_dict()``; everything else
+is kept.
 
 Examples
 --------
@@ -29,6 +30,7 @@ Examples
 from __future__ import annotations
 
 import dataclasses
+import datetime as _dt
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -50,6 +52,10 @@ def plain(value: Any) -> Any:
         return value.item()  # before the float test: numpy.float64 is a float
     if isinstance(value, bool | int | float | str) or value is None:
         return value
+    if isinstance(value, _dt.date):  # dates and times as ISO text (JSON has no date)
+        return value.isoformat()
+    if isinstance(value, DictMixin):  # a nested result
+        return value.to_dict()
     if isinstance(value, Mapping):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

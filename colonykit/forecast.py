@@ -59,6 +59,7 @@ import numpy as np
 import pandas as pd
 
 from colonykit import machine_limits, measured, paging, reference, sizing, trend
+from colonykit._dicts import DictMixin
 from colonykit.errors import InputError, must_be
 from colonykit.plan.scenario import GROWTH_MODEL_VERSION, GrowthModel, GrowthRate, Scenario
 from colonykit.units import MIB_PER_GIB
@@ -74,7 +75,7 @@ BEYOND = sizing.MAX_SEARCH_ENGINES + 1
 
 # --------------------------------------------------------------------------- result types
 @dataclass(frozen=True)
-class Range:
+class Range(DictMixin):
     """A low / typical / high triple.
 
     Parameters
@@ -87,13 +88,9 @@ class Range:
     typical: float
     high: float
 
-    def to_dict(self) -> dict[str, float]:
-        """``{"low": …, "typical": …, "high": …}``."""
-        return {"low": float(self.low), "typical": float(self.typical), "high": float(self.high)}
-
 
 @dataclass(frozen=True)
-class Upgrade:
+class Upgrade(DictMixin):
     """Capacity to add: when it is needed, when to order it, where, and why.
 
     Parameters
@@ -125,22 +122,20 @@ class Upgrade:
     reason: str
     add_paging_gib: float = 0.0
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict (dates as ISO text)."""
-        return {
-            "month": self.month,
-            "order_by": self.order_by.isoformat(),
-            "need_by": self.need_by.isoformat(),
-            "host": self.host,
-            "add_engines": self.add_engines,
-            "add_memory_gib": self.add_memory_gib,
-            "add_paging_gib": self.add_paging_gib,
-            "reason": self.reason,
-        }
+    _dict_keys = (
+        "month",
+        "order_by",
+        "need_by",
+        "host",
+        "add_engines",
+        "add_memory_gib",
+        "add_paging_gib",
+        "reason",
+    )
 
 
 @dataclass(frozen=True)
-class ForecastStep:
+class ForecastStep(DictMixin):
     """The colony at one step (sums over the LPARs; bounds in :class:`Range`).
 
     Parameters
@@ -193,29 +188,28 @@ class ForecastStep:
     paging_needed_gib: float = 0.0
     events: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict with the fixed keys of ``colonykit forecast --format json``."""
-        return {
-            "month": self.month,
-            "date": self.date.isoformat(),
-            "guests": self.guests,
-            "composite_peak_mips": self.composite_peak_mips.to_dict(),
-            "engines_needed": self.engines_needed,
-            "engines_installed": self.engines_installed,
-            "engines_scheduled": self.engines_scheduled,
-            "memory_needed_gib": self.memory_needed_gib,
-            "memory_installed_gib": self.memory_installed_gib,
-            "paging_needed_gib": self.paging_needed_gib,
-            "sized_mips": self.sized_mips.to_dict(),
-            "usable_mips_installed": self.usable_mips_installed,
-            "usable_mips_scheduled": self.usable_mips_scheduled,
-            "fits": self.fits,
-            "events": list(self.events),
-        }
+    #: the fixed keys of ``colonykit forecast --format json``, in order
+    _dict_keys = (
+        "month",
+        "date",
+        "guests",
+        "composite_peak_mips",
+        "engines_needed",
+        "engines_installed",
+        "engines_scheduled",
+        "memory_needed_gib",
+        "memory_installed_gib",
+        "paging_needed_gib",
+        "sized_mips",
+        "usable_mips_installed",
+        "usable_mips_scheduled",
+        "fits",
+        "events",
+    )
 
 
 @dataclass(frozen=True)
-class Exhaustion:
+class Exhaustion(DictMixin):
     """The first step at which the plan no longer holds, and why.
 
     Parameters
@@ -231,10 +225,6 @@ class Exhaustion:
     month: int
     date: dt.date
     reason: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict."""
-        return {"month": self.month, "date": self.date.isoformat(), "reason": self.reason}
 
 
 @dataclass(frozen=True)
@@ -265,7 +255,7 @@ class BandDetail:
 
 
 @dataclass(frozen=True)
-class CapacityPlanResult:
+class CapacityPlanResult(DictMixin):
     """Result of :func:`project`: the plan over time (contract for issue 22: names fixed).
 
     Parameters
@@ -329,26 +319,29 @@ class CapacityPlanResult:
     growth: GrowthModel | None = None
     notes: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON of ``colonykit forecast --format json`` (fixed keys, issue 21)."""
+    #: the fixed keys of ``colonykit forecast --format json`` (``backtest`` follows when fitted)
+    _dict_keys = (
+        "start",
+        "horizon_months",
+        "step_months",
+        "method",
+        "processor",
+        "max_ifls",
+        "lead_time_months",
+        "increment_engines",
+        "increment_memory_gib",
+        "steps",
+        "exhaustion",
+        "machine_max",
+        "upgrades",
+        "upgrades_by_bound",
+        "notes",
+    )
+
+    def _dict_computed(self) -> dict[str, Any]:
+        """The schedules of every bound in order, and the backtest when fitted."""
         out: dict[str, Any] = {
-            "start": self.start.isoformat(),
-            "horizon_months": self.horizon_months,
-            "step_months": self.step_months,
-            "method": self.method,
-            "processor": self.processor,
-            "max_ifls": self.max_ifls,
-            "lead_time_months": self.lead_time_months,
-            "increment_engines": self.increment_engines,
-            "increment_memory_gib": self.increment_memory_gib,
-            "steps": [s.to_dict() for s in self.steps],
-            "exhaustion": self.exhaustion.to_dict() if self.exhaustion else None,
-            "machine_max": self.machine_max.to_dict() if self.machine_max else None,
-            "upgrades": [u.to_dict() for u in self.upgrades],
-            "upgrades_by_bound": {
-                b: [u.to_dict() for u in self.upgrades_by_bound.get(b, ())] for b in BANDS
-            },
-            "notes": list(self.notes),
+            "upgrades_by_bound": {b: self.upgrades_by_bound.get(b, ()) for b in BANDS}
         }
         if self.backtest is not None:
             bt = self.backtest
@@ -356,9 +349,9 @@ class CapacityPlanResult:
                 "holdout_weeks": bt.holdout_weeks,
                 "error_pct": bt.error_pct,
                 "naive_error_pct": bt.naive_error_pct,
-                "actual_weekly_peak_mips": list(bt.actual_peaks),
-                "projected_weekly_peak_mips": list(bt.projected_peaks),
-                "naive_weekly_peak_mips": list(bt.naive_peaks),
+                "actual_weekly_peak_mips": [float(x) for x in bt.actual_peaks],
+                "projected_weekly_peak_mips": [float(x) for x in bt.projected_peaks],
+                "naive_weekly_peak_mips": [float(x) for x in bt.naive_peaks],
             }
         return out
 

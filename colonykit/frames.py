@@ -99,6 +99,16 @@ SIZE_UNITS: dict[str, int] = {
     "gib": 2**30,
     "tib": 2**40,
 }
+#: Bytes per unit of a **memory** size: memory is sold and configured in binary units, so "GB"
+#: on a memory column means GiB (32 GB of RAM is 32 GiB = 32,768 MiB, not 30,518 MiB); disk sizes
+#: keep :data:`SIZE_UNITS` (a "4 TB" disk is decimal).  Issue 20 item 6.
+MEMORY_SIZE_UNITS: dict[str, int] = {
+    **SIZE_UNITS,
+    "kb": 2**10,
+    "mb": 2**20,
+    "gb": 2**30,
+    "tb": 2**40,
+}
 #: Column stems that carry a size, and the canonical column and its unit.
 _SIZE_STEMS: dict[str, tuple[str, str]] = {
     "memory": ("memory_mib", "mib"),
@@ -166,7 +176,8 @@ def _convert_sizes(
             else f"a size in one of {sorted(SIZE_UNITS)}"
         )
         problems.append(must_be(canon, rule, raw.iloc[i], where[i]))
-    factor = unit.map(lambda u: SIZE_UNITS.get(u, float("nan")) / SIZE_UNITS[target]).astype(float)
+    table = MEMORY_SIZE_UNITS if canon == "memory_mib" else SIZE_UNITS
+    factor = unit.map(lambda u: table.get(u, float("nan")) / table[target]).astype(float)
     number = pd.to_numeric(parts[0], errors="coerce")
     converted = (number * factor).where(parts[0].notna(), other=None)
     out = raw.astype(object).mask(parts[0].notna() & unit.isin(list(SIZE_UNITS)), converted)
@@ -175,13 +186,17 @@ def _convert_sizes(
         used = sorted(set(unit[changed]))
         desc = ", ".join(
             f"1 {u.upper() if len(u) == 2 else u[0].upper() + 'i' + u[2].upper()} = "
-            f"{SIZE_UNITS[u] / SIZE_UNITS[target]:.6g} {target[0].upper()}i{target[2].upper()}"
+            f"{table[u] / table[target]:.6g} {target[0].upper()}i{target[2].upper()}"
             for u in used
         )
         src = f"header {label!r}" if header_unit and header_unit != target else f"column {label!r}"
+        rule = (
+            "memory: 1 GB read as 1 GiB = 2^30 B, as memory is sold"
+            if table is MEMORY_SIZE_UNITS
+            else "1 MB = 10^6 B, 1 MiB = 2^20 B"
+        )
         notes.append(
-            f"{canon}: {int(changed.sum())} value(s) converted from {src} "
-            f"({desc}; 1 MB = 10^6 B, 1 MiB = 2^20 B)"
+            f"{canon}: {int(changed.sum())} value(s) converted from {src} ({desc}; {rule})"
         )
     return out
 

@@ -102,6 +102,11 @@ TEMPLATE: dict[str, Any] = {
 }
 
 
+#: Servers a chart names one by one (the largest); the rest are one "others" entry, so that a
+#: 50- or 1,000-server colony keeps a legend and an axis a reader can use.
+TOP_SERVERS = 12
+
+
 def _figure(data: Any = None) -> go.Figure:
     """A new figure with :data:`TEMPLATE` (set at construction: no default template applied)."""
     return go.Figure(data=data, layout={"template": TEMPLATE})
@@ -186,7 +191,9 @@ def sizing_range(result: Any, *, top: int | None = None) -> go.Figure:
     result : colonykit.sizing.SizingResult
         A sizing (:func:`colonykit.sizing.size_inventory`).
     top : int, optional
-        Show only the ``top`` servers by typical MIPS (the total bar is always shown).
+        Show only the ``top`` servers by typical MIPS and the rest as one "others" bar (the
+        total bar is always shown).  The server axis is categorical whatever the names
+        (servers named ``1`` … ``50`` stay names, not numbers).
 
     Returns
     -------
@@ -204,16 +211,20 @@ def sizing_range(result: Any, *, top: int | None = None) -> go.Figure:
     True
     """
     servers = result.servers
-    if top is not None:
-        servers = servers.nlargest(int(top), "mips_typical_total")
+    rest = servers.iloc[0:0]
+    if top is not None and len(servers) > int(top):
+        servers = result.servers.nlargest(int(top), "mips_typical_total")
+        rest = result.servers.drop(servers.index)
     names = ["all servers", *servers["server"].astype(str).tolist()]
-    counts = [
-        int(servers["count"].sum()) if top is None else int(result.servers["count"].sum()),
-        *servers["count"].astype(int).tolist(),
-    ]
+    counts = [int(result.servers["count"].sum()), *servers["count"].astype(int).tolist()]
+    if len(rest):  # the long tail as one bar: the bars above still add up to "all servers"
+        names.append(f"others ({len(rest)} lines)")
+        counts.append(int(rest["count"].sum()))
     fig = _figure()
     for b in BOUNDS:
         x = [result.total[f"mips_{b}"], *servers[f"mips_{b}_total"].astype(float).tolist()]
+        if len(rest):
+            x.append(float(rest[f"mips_{b}_total"].sum()))
         fig.add_bar(
             y=names,
             x=x,
@@ -230,7 +241,7 @@ def sizing_range(result: Any, *, top: int | None = None) -> go.Figure:
         height=max(320, 70 + 60 * len(names)),
     )
     fig.update_xaxes(title_text="MIPS needed [MIPS]", rangemode="tozero")
-    fig.update_yaxes(autorange="reversed", title_text="server (× count)")
+    fig.update_yaxes(autorange="reversed", title_text="server (× count)", type="category")
     return fig
 
 
@@ -404,8 +415,8 @@ def white_space(result: Any) -> go.Figure:
     )
     _layout(
         fig,
-        f"White space: {result.white_space_pct:.1f} % of the sum of peaks "
-        f"({result.servers} servers; shaded)",
+        f"White space {result.white_space_pct:.1f} %; non-coincidence saving "
+        f"{result.non_coincidence_saving_pct:.1f} % of the sum of peaks ({result.servers} servers; shaded)",
         height=420,
     )
     fig.update_yaxes(title_text=_unit_label(unit), rangemode="tozero")
@@ -472,7 +483,11 @@ def staggering(result: Any) -> go.Figure:
 
 
 # --------------------------------------------------------------------------- packing
-def packing_hosts(result: Any, demand: pd.DataFrame | None = None) -> go.Figure:
+def packing_hosts(
+    result: Any,
+    demand: pd.DataFrame | None = None,
+    host_names: Mapping[Any, str] | None = None,
+) -> go.Figure:
     """Demand per host over time against the usable and rated host capacity.
 
     With ``demand`` (the frame that was packed) each host panel stacks its servers'
@@ -485,8 +500,11 @@ def packing_hosts(result: Any, demand: pd.DataFrame | None = None) -> go.Figure:
         A packing (:func:`colonykit.packing.pack`).
     demand : DataFrame, optional
         The wide demand frame given to :func:`colonykit.packing.pack`.
+    host_names : mapping, optional
+        Name to show for each packing host (``host0`` → ``lpar1``: as the plan names it).
     """
     hs = result.host_series
+    label = dict(host_names or {})
     hosts = list(hs.columns)[:MAX_HOST_PANELS]
     unit = result.unit
     fig = make_subplots(
@@ -494,7 +512,7 @@ def packing_hosts(result: Any, demand: pd.DataFrame | None = None) -> go.Figure:
         cols=1,
         shared_xaxes=True,
         vertical_spacing=0.04,
-        subplot_titles=[f"host {h}" for h in hosts],
+        subplot_titles=[str(label.get(h, f"host {h}")) for h in hosts],
         figure=_figure(),
     )
     n = len(hs)
@@ -515,7 +533,7 @@ def packing_hosts(result: Any, demand: pd.DataFrame | None = None) -> go.Figure:
                     line={"width": 0.5},
                     marker_color=PALETTE[j % len(PALETTE)],
                     showlegend=False,
-                    hovertemplate=f"{s} on host {h}: %{{y:,.1f}} {unit}<extra></extra>",
+                    hovertemplate=f"{s} on {label.get(h, h)}: %{{y:,.1f}} {unit}<extra></extra>",
                     row=i,
                     col=1,
                 )
@@ -528,7 +546,7 @@ def packing_hosts(result: Any, demand: pd.DataFrame | None = None) -> go.Figure:
                 fill="tozeroy",
                 line={"color": OKABE_ITO["blue"]},
                 showlegend=first,
-                hovertemplate=f"host {h}: %{{y:,.1f}} {unit}<extra></extra>",
+                hovertemplate=f"{label.get(h, h)}: %{{y:,.1f}} {unit}<extra></extra>",
                 row=i,
                 col=1,
             )
@@ -843,13 +861,16 @@ def paging_growth(frame: pd.DataFrame, y: str = "paging_gib") -> go.Figure:
     return fig
 
 
-def plan_hosts(result: Any) -> go.Figure:
+def plan_hosts(result: Any, *, top: int | None = TOP_SERVERS) -> go.Figure:
     """Per host of a plan: guest virtual storage (stacked by source server), real storage, paging.
 
     Parameters
     ----------
     result : colonykit.plan.ColonyPlanResult or colonykit.plan.ColonyPlan
         A plan result (:func:`colonykit.plan.build_plan`) or its plan.
+    top : int or None, optional
+        Source servers with a legend entry of their own (the largest by virtual storage); the
+        rest are stacked as one "others" entry.  None: every server.
 
     Examples
     --------
@@ -861,13 +882,23 @@ def plan_hosts(result: Any) -> go.Figure:
     """
     p = getattr(result, "plan", result)
     hosts = [h.id for h in p.hosts]
-    servers = sorted({g.source_server or g.name for h in p.hosts for g in h.guests})
+    total: dict[str, float] = {}
+    for h in p.hosts:
+        for g in h.guests:
+            key = g.source_server or g.name
+            total[key] = total.get(key, 0.0) + g.memory_mib
+    ranked = sorted(total, key=lambda k: (-total[k], k))
+    shown = set(ranked[:top]) if top is not None and len(ranked) > top else set(ranked)
+    others = f"others ({len(ranked) - len(shown)} servers)"
+
+    def group(g: Any) -> str:
+        key = g.source_server or g.name
+        return key if key in shown else others
+
+    servers = sorted(shown) + ([others] if len(shown) < len(ranked) else [])
     fig = _figure()
     for j, s in enumerate(servers):
-        y = [
-            [g.memory_mib / MIB_PER_GIB for g in h.guests if (g.source_server or g.name) == s]
-            for h in p.hosts
-        ]
+        y = [[g.memory_mib / MIB_PER_GIB for g in h.guests if group(g) == s] for h in p.hosts]
         # one bar segment per guest: plotly stacks them (no sum computed here)
         xs = [hid for hid, ys in zip(hosts, y, strict=True) for _ in ys]
         ys = [v for vs in y for v in vs]
@@ -911,7 +942,7 @@ def plan_hosts(result: Any) -> go.Figure:
         height=420,
     )
     fig.update_yaxes(title_text="storage [GiB]", rangemode="tozero")
-    fig.update_xaxes(title_text="host / LPAR")
+    fig.update_xaxes(title_text="host / LPAR", type="category")
     return fig
 
 
@@ -1457,6 +1488,17 @@ def tornado(result: Any) -> go.Figure:
     )
 
 
+def _plan_host_names(result: Any, packing_result: Any) -> dict[Any, str]:
+    """Packing host labels (``host0`` or 0) → the plan's host ids, by position (``lpar1`` …)."""
+    ids = [h.id for h in result.plan.hosts]
+    out: dict[Any, str] = {}
+    for c in packing_result.host_series.columns:
+        text = str(c).removeprefix("host")
+        if text.isdigit() and int(text) < len(ids):
+            out[c] = ids[int(text)]
+    return out
+
+
 def plan_figures(result: Any, names: Iterable[str] | None = None) -> dict[str, go.Figure]:
     """Every figure a :class:`~colonykit.plan.ColonyPlanResult` supports, by name.
 
@@ -1483,7 +1525,7 @@ def plan_figures(result: Any, names: Iterable[str] | None = None) -> dict[str, g
     extras: Mapping[str, Any] = getattr(result, "extras", {}) or {}
     builders: dict[str, Any] = {}
     if result.sizing is not None:
-        builders["sizing_range"] = lambda: sizing_range(result.sizing)
+        builders["sizing_range"] = lambda: sizing_range(result.sizing, top=TOP_SERVERS)
         builders["sizing_engines"] = lambda: sizing_engines(result.sizing)
     builders["plan_hosts"] = lambda: plan_hosts(result)
     builders["design_comparison"] = lambda: design_comparison(
@@ -1492,12 +1534,15 @@ def plan_figures(result: Any, names: Iterable[str] | None = None) -> dict[str, g
     for name, key, build in (
         ("white_space", "whitespace", white_space),
         ("staggering", "staggering", staggering),
-        ("packing", "packing", packing_hosts),
     ):
         if extras.get(key) is not None:
             builders[name] = lambda build=build, key=key: build(extras[key])
     if getattr(result, "capacity_plan", None) is not None:
         builders["capacity_plan"] = lambda: capacity_plan(result.capacity_plan)
+    if extras.get("packing") is not None:
+        builders["packing"] = lambda: packing_hosts(
+            extras["packing"], host_names=_plan_host_names(result, extras["packing"])
+        )
     wanted = builders if names is None else [n for n in names if n in builders]
     return {name: builders[name]() for name in wanted}
 
@@ -1508,6 +1553,7 @@ __all__ = [
     "PALETTE",
     "cash_flow",
     "capacity_plan",
+    "TOP_SERVERS",
     "chained_io",
     "channel_curve",
     "design_comparison",

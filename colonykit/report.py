@@ -39,6 +39,7 @@ from colonykit._atomic import atomic_write_bytes, atomic_write_text
 from colonykit._cells import xlsx_text_cells
 from colonykit.errors import InputError
 from colonykit.plan import evidence as _evidence
+from colonykit.plan import story
 from colonykit.plan.summary import headline
 from colonykit.units import MIB_PER_GIB
 
@@ -412,7 +413,10 @@ def executive_summary(result: Any) -> dict[str, Any]:
     design), ``engines_peak`` and ``engines_composite`` (None until the plan sizes on the
     composite), ``white_space_pct``, ``servers`` / ``engines_total`` / ``consolidation_ratio``
     (servers per engine), ``overcommit`` (per host: ratio and limit), ``disk_saving_pct``,
-    ``risks`` (error and warning findings first, then what was not evaluated).
+    ``answer`` and ``waterfall`` (:mod:`colonykit.plan.story`: the plan's engine count with its
+    range, and the path to it), ``risks`` (errors, risks that change the answer, warnings:
+    :func:`colonykit.plan.story.main_risks`), ``information`` (the appendix: rules not chosen,
+    what a target cannot carry, evidence not evaluated).
 
     Parameters
     ----------
@@ -455,25 +459,17 @@ def executive_summary(result: Any) -> dict[str, Any]:
         }
         for x in p.hosts
     ]
-    risks = [f"{f.code} ({f.severity}): {f.message}" for f in p.findings if f.severity == "error"]
-    risks += [
-        f"{f.code} ({f.severity}): {f.message}" for f in p.findings if f.severity == "warning"
+    ordered = story.ordered_findings(result)
+    risks = [
+        f"{i.code} ({'risk' if i.tier == 'risk' else i.tier}): {i.message}"
+        for i in ordered
+        if i.tier != "appendix"
     ]
-    if sz is not None:
-        too_big = [b for b in ("low", "typical", "high") if not h["fits_machine"].get(b, True)]
-        if too_big:
-            risks.append(
-                f"the {' / '.join(too_big)} CPU estimate needs more engines than the largest "
-                f"{h['processor']} has ({h['max_engines']})"
-            )
-        if h["engines"].get("high", 0) > engines_total:
-            risks.append(
-                f"the high end of the workload-factor range needs {h['engines']['high']} engines "
-                f"(the plan has {engines_total}): size for it or measure the workload"
-            )
+    information = [f"{i.code}: {i.message}" for i in ordered if i.tier == "appendix"]
     for name, item in _evidence.sections(p.evidence):
         if item.applicable and not item.evaluated:
-            risks.append(f"{name.replace('_', ' ')} not evaluated: {item.note or 'no data'}")
+            information.append(f"{name.replace('_', ' ')} not evaluated: {item.note or 'no data'}")
+    design_values = p.evidence.design.values
     return {
         "configuration": {
             "processor": h["processor"],
@@ -507,8 +503,12 @@ def executive_summary(result: Any) -> dict[str, Any]:
         "overcommit": overcommit,
         "disk_total_gib": h["disk_total_gib"],
         "disk_saving_pct": h["disk_saving_vs_dedicated_pct"],
+        "data_disk_gib": float(design_values.get("application_disk_gib") or 0.0),
+        "answer": story.answer(result),
+        "waterfall": story.waterfall(result),
         "risks": risks,
         "confidence": p.evidence.confidence.note if p.evidence.confidence.evaluated else None,
+        "information": information,
     }
 
 
@@ -517,7 +517,6 @@ def _summary_html(result: Any, s: dict[str, Any]) -> str:
     per_host = ", ".join(f"{n}" for n in c["engines_per_host"])
     mem = ", ".join(f"{m:g}" for m in c["memory_gib_per_host"])
     paging = ", ".join(f"{m:g}" for m in c["paging_gib_per_host"])
-    e = s["engines_range"]
     if s["engines_composite"] is not None:
         comp = f"<b>{s['engines_composite']}</b> engines (sized on the servers' composite trace)"
     elif s["composite_peak_mips"] is not None:
@@ -534,9 +533,9 @@ def _summary_html(result: Any, s: dict[str, Any]) -> str:
             f"peaks is never used at the same time ({s['white_space_servers']} traced servers)"
         )
         if "non_coincidence_saving_pct" in (ws_values := result.plan.evidence.white_space.values):
-            ws += (
-                f"; white space (1 − utilization of capacity sized at the composite peak, seed 003 "
-                f"§2.3): {float(ws_values['white_space_pct']):.1f} %"
+            ws = (
+                f"white space (1 − utilization of capacity sized at the composite peak, seed 003 "
+                f"§2.3): {float(ws_values['white_space_pct']):.1f} %; " + ws
             )
     else:
         ws = f"not measured: {_e(s['white_space_note'] or 'no utilization traces')}"
@@ -545,6 +544,13 @@ def _summary_html(result: Any, s: dict[str, Any]) -> str:
         + (f"{o['ratio']:.2f}:1" if o["ratio"] is not None else "not evaluated")
         + f" (limit {o['limit']:g}:1)"
         for o in s["overcommit"]
+    )
+    a = s["answer"]
+    steps = "".join(
+        f"<tr class='step-{_e(st.key)}'><td>{_e(st.label)}</td><td class='num'>{st.engines}</td>"
+        f"<td class='num'>{'' if st.mips is None else f'{st.mips:,.0f}'}</td>"
+        f"<td>{_e(st.note)}</td></tr>"
+        for st in s["waterfall"]
     )
     rows = [
         (
@@ -558,10 +564,16 @@ def _summary_html(result: Any, s: dict[str, Any]) -> str:
             f"storage, {paging} GiB paging; design <b>{_e(c['design'])}</b>; {c['guests']} guests",
         ),
         (
-            "Engines by peak",
-            f"<b>{s['engines_peak']}</b> (sum of the servers' sized peaks, {_e(c['bound'])} "
-            f"bound at {c['target_util_pct']:g} % target; range {e.get('low')} / "
-            f"{e.get('typical')} / {e.get('high')} low / typical / high)",
+            "Engines",
+            f"<b class='answer-engines'>{a.engines}</b> (range <span class='answer-range'>{a.low} / "
+            f"{a.typical} / {a.high}</span> low / typical / high of the "
+            f"{'composite' if a.basis == 'composite' else 'inventory sizing'}, {a.mips:,.0f} MIPS at "
+            f"the {_e(a.bound)} bound, {c['target_util_pct']:g} % target)",
+        ),
+        (
+            "Path to the engine count",
+            "<table class='waterfall'><tr><th>step</th><th>engines</th><th>MIPS</th><th></th></tr>"
+            f"{steps}</table>",
         ),
         ("Engines by composite", comp),
         (
@@ -573,8 +585,8 @@ def _summary_html(result: Any, s: dict[str, Any]) -> str:
         ("Memory and overcommit", oc),
         (
             "Disk",
-            f"{s['disk_total_gib']:,.1f} GiB, <b>{s['disk_saving_pct']:.0f} % less</b> than dedicated "
-            f"disks per server",
+            f"{s['disk_total_gib']:,.1f} GiB for the design, <b>{s['disk_saving_pct']:.0f} % less</b> "
+            f"than dedicated disks per server; {s['data_disk_gib']:,.0f} GiB of data disks",
         ),
     ]
     table = "".join(f"<tr><th>{_e(k)}</th><td>{v}</td></tr>" for k, v in rows)
@@ -665,6 +677,11 @@ def _ws_table(ws_result: Any, refs: References) -> str:
         {"figure": "composite mean", "value": ws_result.composite_mean, "unit": ws_result.unit},
         {
             "figure": "non-coincidence saving (1 − composite peak ÷ sum of peaks)",
+            "value": ws_result.non_coincidence_saving_pct,
+            "unit": "%",
+        },
+        {
+            "figure": "white space (1 − composite mean ÷ composite peak, seed 003 §2.3.1)",
             "value": ws_result.white_space_pct,
             "unit": "%",
         },
@@ -851,6 +868,12 @@ def build_report(result: Any, *, title: str | None = None, info: DocumentInfo | 
         if findings
         else "<p>No findings.</p>"
     )
+    if summary["information"]:  # the appendix: not risks (issue 20 item 4)
+        findings_html += (
+            "<h3>Information (not risks)</h3><ul class='information'>"
+            + "".join(f"<li>{_e(i)}</li>" for i in summary["information"])
+            + "</ul>"
+        )
     sizing_html = "<p class='note'>No inventory: not sized.</p>"
     if result.sizing is not None:
         cols = [

@@ -8,9 +8,12 @@ not coincide.  On a wide demand frame (time × server, see
 - per server: average, peak, p95, configured capacity, headroom
   (configured − peak), spikes (peak − p95), idle/redundant flag;
 - the composite series ``C(t) = Σ_s d_s(t)``, its peak and mean;
-- ``sum_of_peaks = Σ_s max_t d_s(t)`` and
-  ``white_space_pct = 100 × (1 − composite_peak / sum_of_peaks)`` — the share of
+- ``sum_of_peaks = Σ_s max_t d_s(t)`` and the consolidation (non-coincidence) saving
+  ``non_coincidence_saving_pct = 100 × (1 − composite_peak / sum_of_peaks)`` — the share of
   the capacity that peak-sized servers hold and the composite never uses;
+- the white space, the seed's ``1 − utilisation`` of the composite on capacity sized at its
+  peak: ``white_space_pct = 100 × (1 − composite_mean / composite_peak)`` (the one definition
+  the plan, ``colonykit size``, ``whitespace.json``, the report and the dashboard use);
 - against the configured capacity ``K = Σ_s k_s``: the seed's white space
   ``1 − utilisation`` (``100 × (1 − composite_mean / K)``), the white space at the
   composite peak (``100 × (1 − composite_peak / K)``), and the headroom share
@@ -33,8 +36,8 @@ Examples
 >>> r = analyze(demand, headroom_pct=10)
 >>> r.sum_of_peaks, r.composite_peak, r.composite_mean
 (90.0, 70.0, 47.5)
->>> round(r.white_space_pct, 2), round(r.capacity_needed, 2)
-(22.22, 77.78)
+>>> round(r.non_coincidence_saving_pct, 2), round(r.white_space_pct, 2), round(r.capacity_needed, 2)
+(22.22, 32.14, 77.78)
 """
 
 from __future__ import annotations
@@ -65,8 +68,8 @@ UNITS: tuple[str, ...] = DEMAND_UNITS
 FULL_SERVER_PCT: float = 100.0
 
 
-def white_space_pct(sum_of_peaks: float, composite_peak: float) -> float:
-    """White space of peak-sized servers: ``100 × (1 − composite_peak / sum_of_peaks)``.
+def non_coincidence_saving_pct(sum_of_peaks: float, composite_peak: float) -> float:
+    """Consolidation saving of peak-sized servers: ``100 × (1 − composite_peak / sum_of_peaks)``.
 
     Parameters
     ----------
@@ -78,16 +81,44 @@ def white_space_pct(sum_of_peaks: float, composite_peak: float) -> float:
     Returns
     -------
     float
-        White space in % (0 when ``sum_of_peaks`` is not positive).
+        The saving in % (0 when ``sum_of_peaks`` is not positive).
 
     Examples
     --------
-    >>> round(white_space_pct(49_807, 14_326), 2)  # PlanetLab 2011-03-03
+    >>> round(non_coincidence_saving_pct(49_807, 14_326), 2)  # PlanetLab 2011-03-03
     71.24
     """
     if not sum_of_peaks > 0:
         return 0.0
     return 100.0 * (1.0 - composite_peak / sum_of_peaks)
+
+
+def white_space_pct(*, composite_mean: float, composite_peak: float) -> float:
+    """White space (seed 003 §2.3.1: 1 − utilization) of the composite on capacity sized at its peak.
+
+    ``100 × (1 − composite_mean / composite_peak)``; keyword-only, so that a call written for
+    the saving above (sum of peaks, composite peak) fails instead of giving the other figure.
+
+    Parameters
+    ----------
+    composite_mean : float
+        Mean of the summed series (demand unit).
+    composite_peak : float
+        Peak of the summed series (same unit).
+
+    Returns
+    -------
+    float
+        White space in % (0 when ``composite_peak`` is not positive).
+
+    Examples
+    --------
+    >>> white_space_pct(composite_mean=47.5, composite_peak=70.0)  # doctest: +ELLIPSIS
+    32.14...
+    """
+    if not composite_peak > 0:
+        return 0.0
+    return 100.0 * (1.0 - composite_mean / composite_peak)
 
 
 def capacity_for_headroom(peak: float, headroom_pct: float) -> float:
@@ -602,7 +633,10 @@ class WhiteSpaceResult(DictMixin):
     composite_mean : float
         Mean of the summed demand.
     white_space_pct : float
-        Non-coincidence saving, 100 × (1 − composite_peak ÷ sum_of_peaks) [%].
+        White space (seed: 1 − utilization) of the composite on capacity sized at its peak,
+        100 × (1 − composite_mean ÷ composite_peak) [%].
+    non_coincidence_saving_pct : float
+        Consolidation saving of peak-sized servers, 100 × (1 − composite_peak ÷ sum_of_peaks) [%].
     configured_total : float
         Configured capacity of the source servers (``configured_source`` says where it came from).
     configured_source : str
@@ -645,6 +679,7 @@ class WhiteSpaceResult(DictMixin):
     composite_peak_at: Any
     composite_mean: float
     white_space_pct: float
+    non_coincidence_saving_pct: float
     configured_total: float
     configured_source: str
     mean_white_space_pct: float
@@ -703,7 +738,6 @@ class WhiteSpaceResult(DictMixin):
     def _dict_computed(self) -> dict[str, Any]:
         at = self.composite_peak_at
         return {
-            "non_coincidence_saving_pct": self.white_space_pct,  # the same figure, by its issue-9 name
             "composite_peak_at": at.isoformat() if hasattr(at, "isoformat") else at,
             "idle_servers": len(self.idle_servers),
             "sources": {str(k): float(v) for k, v in self.sources["capacity"].items()},
@@ -731,8 +765,9 @@ class WhiteSpaceResult(DictMixin):
             f"Sum of individual peaks {self.sum_of_peaks:,.1f}; composite peak "
             f"{self.composite_peak:,.1f} (at {self.composite_peak_at}); composite mean "
             f"{self.composite_mean:,.1f}.\n"
-            f"White space of peak-sized servers: {self.white_space_pct:.1f} % "
-            f"(peaks over-provision {self.peak_ratio:.2f}x).\n"
+            f"Non-coincidence saving of peak-sized servers: {self.non_coincidence_saving_pct:.1f} % "
+            f"(peaks over-provision {self.peak_ratio:.2f}x). White space of the composite "
+            f"(1 − mean ÷ peak): {self.white_space_pct:.1f} %.\n"
             f"Configured {self.configured_total:,.1f} ({self.configured_source}): "
             f"{self.mean_white_space_pct:.1f} % white space on average, "
             f"{self.configured_headroom_pct:.1f} % headroom.\n"
@@ -834,7 +869,7 @@ def analyze(
     >>> from colonykit.ingest import read_traces
     >>> frame, _ = read_traces("data/traces/planetlab_20110303")
     >>> r = analyze(frame)
-    >>> r.servers, r.sum_of_peaks, r.composite_peak, round(r.white_space_pct, 1)
+    >>> r.servers, r.sum_of_peaks, r.composite_peak, round(r.non_coincidence_saving_pct, 1)
     (1052, 49807.0, 14326.0, 71.2)
     """
     headroom_pct, percentile, idle_util_peak_pct = resolve_parameters(
@@ -1018,7 +1053,7 @@ def from_stats(
     --------
     >>> r = from_stats(["a", "b"], [1.0, 2.0], [3.0, 4.0], [3.0, 5.0], pd.RangeIndex(2),
     ...                unit="mips")
-    >>> r.sum_of_peaks, r.composite_peak, r.white_space_pct
+    >>> r.sum_of_peaks, r.composite_peak, r.non_coincidence_saving_pct
     (7.0, 5.0, 28.57142857142857)
     """
     headroom_pct, percentile, idle_util_peak_pct = resolve_parameters(
@@ -1085,7 +1120,10 @@ def from_stats(
         composite_peak=composite_peak,
         composite_peak_at=index[i_peak],
         composite_mean=composite_mean,
-        white_space_pct=white_space_pct(sum_of_peaks, composite_peak),
+        white_space_pct=white_space_pct(
+            composite_mean=composite_mean, composite_peak=composite_peak
+        ),
+        non_coincidence_saving_pct=non_coincidence_saving_pct(sum_of_peaks, composite_peak),
         configured_total=conf_total,
         configured_source=conf_source,
         mean_white_space_pct=float(_pct(conf_total - composite_mean, conf_total)),

@@ -9,7 +9,15 @@ import pytest
 
 from colonykit.cli import main
 
-KEYS = {"servers", "sum_of_peaks", "composite_peak", "composite_mean", "white_space_pct", "unit"}
+KEYS = {
+    "servers",
+    "sum_of_peaks",
+    "composite_peak",
+    "composite_mean",
+    "white_space_pct",
+    "non_coincidence_saving_pct",
+    "unit",
+}
 
 
 def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> dict:
@@ -22,7 +30,8 @@ def test_json_contract_small(capsys: pytest.CaptureFixture[str]) -> None:
     assert KEYS <= set(out)
     assert out["servers"] == 3 and out["unit"] == "cpu_pct"
     assert (out["sum_of_peaks"], out["composite_peak"], out["composite_mean"]) == (90.0, 70.0, 47.5)
-    assert out["white_space_pct"] == pytest.approx(100 * (1 - 70 / 90))
+    assert out["non_coincidence_saving_pct"] == pytest.approx(100 * (1 - 70 / 90))
+    assert out["white_space_pct"] == pytest.approx(100 * (1 - 47.5 / 70))  # as size --format json
 
 
 def test_interval_option(capsys: pytest.CaptureFixture[str]) -> None:

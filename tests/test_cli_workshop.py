@@ -109,8 +109,35 @@ def test_workshop_command_line() -> None:
 
     nb = _workshop.notebook_path()
     assert nb.name == "explorer.ipynb" and nb.is_file()
-    cmd = _workshop.voila_command(nb, 9999, open_browser=False)
-    assert "--port=9999" in cmd and "--Voila.ip=127.0.0.1" in cmd and "--no-browser" in cmd
+    cmd = _workshop.voila_command(nb, 9999, open_browser=False, max_kernels=3)
+    assert "--port=9999" in cmd and "--max-kernels=3" in cmd and "--open-browser" not in cmd
+    assert not any("token" in part.lower() for part in cmd)  # never on the command line (ps)
+
+
+def test_workshop_server_config_checks_host_and_token() -> None:
+    """Issue 24 root cause 1: token, Host/Origin checking, one port, kernel limit and culling."""
+    from colonykit.cli import _workshop_server as ws
+
+    c = ws.voila_config(9999, token="t" * 32, open_browser=False, max_kernels=3, cull_idle_s=120)
+    assert c.Voila.ip == "127.0.0.1" and c.Voila.port_retries == 0 and c.Voila.token == "t" * 32
+    assert c.Voila.tornado_settings["allow_remote_access"] is False
+    assert c.MappingKernelManager.cull_idle_timeout == 120
+    assert c.VoilaConfiguration.preheat_kernel is True
+    assert ws.main(["nb.ipynb", "--port", "9999"]) == 2  # no token in the environment: refused
+
+
+def test_workshop_refuses_a_taken_port(capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        code = main(
+            ["workshop", "data/examples/scenario.yaml", "--port", str(port), "--no-browser"]
+        )
+    assert code == 2
+    assert f"port {port} on 127.0.0.1 is in use" in capsys.readouterr().err
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")

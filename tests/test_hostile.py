@@ -842,10 +842,10 @@ def test_units_in_headers_and_cells_are_converted_and_reported(tmp_path: Path, c
         "mhz",
     ]
     assert inv["util_peak_pct"].tolist() == [40.0, 30.0]
-    assert inv["memory_mib"].tolist() == [32e9 / 2**20, 512.0]  # 1 GB = 10^9 B
+    assert inv["memory_mib"].tolist() == [32 * 1024.0, 512.0]  # memory: 1 GB read as 1 GiB
     assert inv["disk_gib"].tolist() == [100.0, 50e9 / 2**30]
     said = " ".join(meta["conversions"])
-    assert "memory_mib" in said and "1 GB = 953.674 MiB" in said and "'%' removed" in said
+    assert "memory_mib" in said and "1 GB = 1024 MiB" in said and "'%' removed" in said
     assert "capacity" in said and "10^6 B" in said
     assert main(_size(tmp_path / "inv.csv")) == 0
     err = capsys.readouterr().err
@@ -860,9 +860,9 @@ def test_memory_mb_is_converted_not_relabelled(tmp_path: Path) -> None:
 
     text = _rows(2).replace("memory_mib", "memory_mb").replace("disk_gib", "disk_gb")
     inv, meta = read_inventory(_inventory(tmp_path, text))
-    assert inv["memory_mib"].iloc[0] == pytest.approx(1024 * 1e6 / 2**20)  # 976.5625 MiB
-    assert inv["disk_gib"].iloc[0] == pytest.approx(72 * 1e9 / 2**30)
-    assert any("1 MB = 0.953674 MiB" in n for n in meta["conversions"])
+    assert inv["memory_mib"].iloc[0] == 1024  # memory "MB" read as MiB, as memory is sold
+    assert inv["disk_gib"].iloc[0] == pytest.approx(72 * 1e9 / 2**30)  # disk stays decimal
+    assert any("1 MB = 1 MiB" in n and "as memory is sold" in n for n in meta["conversions"])
 
 
 def test_unknown_extra_column_is_ignored_with_a_warning(tmp_path: Path, capsys) -> None:

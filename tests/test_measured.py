@@ -276,6 +276,7 @@ def test_unmatched_server_is_a_finding(tmp_path) -> None:
     import shutil
 
     shutil.copy(BB_TRACE, tmp_path / "t.csv.gz")
+    shutil.copy(BB_SCEN.parent / "costs_example.yaml", tmp_path)  # the scenario's costs: file
     lines = BB_INV.read_text().splitlines()
     (tmp_path / "inv.csv").write_text(
         "\n".join([*lines, "extra,x,2000,mhz_per_core,2,10,40,mixed,1024,5,1"]) + "\n"

@@ -71,8 +71,35 @@ def test_sizing_range_bars_are_the_result_values(sized: sizing.SizingResult) -> 
 
 def test_sizing_range_top_keeps_the_total(sized: sizing.SizingResult) -> None:
     fig = plots.sizing_range(sized, top=2)
-    assert list(fig.data[1].y) == ["all servers", "web", "file"]
+    assert list(fig.data[1].y) == ["all servers", "web", "file", "others (2 lines)"]
     assert fig.data[1].x[0] == pytest.approx(sized.total["mips_typical"])
+    # issue 20 item 3: the bars below the total add up to it (the tail is one "others" bar)
+    assert sum(fig.data[1].x[1:]) == pytest.approx(sized.total["mips_typical"])
+
+
+def test_server_axes_stay_categorical_with_numeric_names(sized: sizing.SizingResult) -> None:
+    """Servers named 1 … n turned the axis numeric: the total bar vanished (issue 20 item 3)."""
+    from dataclasses import replace as dc_replace
+
+    servers = sized.servers.copy()
+    servers["server"] = [str(i + 1) for i in range(len(servers))]
+    fig = plots.sizing_range(dc_replace(sized, servers=servers))
+    assert fig.layout.yaxis.type == "category"
+    assert list(fig.data[0].y)[0] == "all servers"
+
+
+def test_plan_hosts_names_the_largest_servers_and_groups_the_rest() -> None:
+    from colonykit import plan
+
+    res = plan.build_plan("data/examples/bitbrains_colony.yaml")
+    fig = plots.plan_hosts(res, top=5)
+    guests = [t for t in fig.data if t.name.startswith("guests: ")]
+    assert len(guests) == 6 and guests[-1].name == "guests: others (45 servers)"
+    total = sum(g.memory_mib for _h, g in res.plan.guests()) / 1024
+    assert sum(sum(t.y) for t in guests) == pytest.approx(total)  # nothing lost in "others"
+    assert fig.layout.xaxis.type == "category"
+    pk = plots.plan_figures(res, ["packing"])["packing"]
+    assert [a.text for a in pk.layout.annotations] == [h.id for h in res.plan.hosts]
 
 
 def test_sizing_engines(sized: sizing.SizingResult) -> None:

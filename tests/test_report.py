@@ -59,7 +59,9 @@ def test_figures_and_sections(result: plan.ColonyPlanResult, text: str) -> None:
 def test_numbers_come_from_the_plan(result: plan.ColonyPlanResult, text: str) -> None:
     h = report.headline(result)
     assert h["engines"] == {"low": 2, "typical": 2, "high": 4}
-    assert "range 2 / 2 / 4 low / typical / high" in text
+    assert (
+        "<b class='answer-engines'>2</b> (range <span class='answer-range'>2 / 2 / 4</span>" in text
+    )
     assert f"{h['mips']['mips_typical']:,.0f}" in text  # 3,194
     assert "design <b>zvm-basevol-guestvol</b>" in text
     for f in result.plan.findings:
@@ -127,12 +129,17 @@ def test_with_traces_the_white_space_is_reported(result: plan.ColonyPlanResult) 
     text = report.build_report(res)
     assert "data-figure='white_space'" in text
     assert (
-        f"non-coincidence saving: {ws.white_space_pct:.1f} % of the sum of the individual peaks"
+        f"non-coincidence saving: {ws.non_coincidence_saving_pct:.1f} % of the sum of the individual peaks"
         in text
     )
     assert (
         f"white space (1 − utilization of capacity sized at the composite peak, seed 003 §2.3): "
         f"{res.plan.evidence.white_space.values['white_space_pct']:.1f} %" in text
+    )
+    assert f"<td class='num'>{ws.non_coincidence_saving_pct:,.2f}</td>" in text
+    # one white space: the trace analysis and the plan evidence agree
+    assert ws.white_space_pct == pytest.approx(
+        res.plan.evidence.white_space.values["white_space_pct"], abs=0.05
     )
     assert f"<td class='num'>{ws.white_space_pct:,.2f}</td>" in text
     assert "white space: evaluated" in text
@@ -219,6 +226,14 @@ def test_executive_summary_values_by_hand(result: plan.ColonyPlanResult) -> None
     )
     assert s["white_space_pct"] is None  # no traces in scenario.yaml
     assert any("high end" in r for r in s["risks"])  # high bound 4 engines > 2 planned
+    # issue 20 item 4: the range's high end heads "Main risks"; CK012/CK019 are information only
+    assert s["risks"][0].startswith("RANGE (risk): the high end")
+    assert not any(r.startswith(("CK012", "CK019", "CK003")) for r in s["risks"])
+    assert any(i.startswith("CK019") for i in s["information"])
+    # issue 20 item 2: the path to the plan's count, the inventory sizing labelled as before measurement
+    assert [st.key for st in s["waterfall"]] == ["inventory", "lpars", "plan"]
+    assert s["waterfall"][0].label.startswith("sizing before measurement")
+    assert s["waterfall"][-1].engines == s["answer"].engines == 2
     text = report.build_report(result)
     assert "26 servers on 2 engines</b> = 13.0 servers per engine" in text
     assert "33.0 GiB guest virtual on 24 GiB real = 1.38:1 (limit 1.5:1)" in text

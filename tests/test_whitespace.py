@@ -13,7 +13,12 @@ from hypothesis.extra.numpy import arrays
 
 from colonykit.errors import InputError
 from colonykit.ingest import read_traces
-from colonykit.whitespace import analyze, capacity_for_headroom, white_space_pct
+from colonykit.whitespace import (
+    analyze,
+    capacity_for_headroom,
+    non_coincidence_saving_pct,
+    white_space_pct,
+)
 
 
 def _small() -> pd.DataFrame:
@@ -28,7 +33,8 @@ def test_hand_worked_example() -> None:
     assert r.composite.tolist() == [40.0, 30.0, 70.0, 50.0]
     assert (r.sum_of_peaks, r.composite_peak, r.composite_mean) == (90.0, 70.0, 47.5)
     assert r.composite_peak_at == 2
-    assert r.white_space_pct == pytest.approx(100 * (1 - 70 / 90))  # 22.22 %
+    assert r.non_coincidence_saving_pct == pytest.approx(100 * (1 - 70 / 90))  # 22.22 %
+    assert r.white_space_pct == pytest.approx(100 * (1 - 47.5 / 70))  # seed: 1 - utilization
     # configured: 3 servers x 100 % = 300
     assert r.configured_total == 300.0
     assert r.mean_white_space_pct == pytest.approx(100 * (1 - 47.5 / 300))
@@ -97,7 +103,8 @@ def test_planetlab_figures(data_dir: Path) -> None:
     # figures recomputed independently in ../shared/data/planetlab/PROVENANCE.md
     assert r.sum_of_peaks == 49_807 and r.composite_peak == 14_326 and r.composite_peak_at == 162
     assert r.composite_mean == pytest.approx(0.1231 * 1052 * 100, rel=1e-3)  # mean 12.31 %
-    assert r.white_space_pct == pytest.approx(71.24, abs=0.01)
+    assert r.non_coincidence_saving_pct == pytest.approx(71.24, abs=0.01)
+    assert r.white_space_pct == pytest.approx(100 * (1 - r.composite_mean / 14_326))
 
 
 @pytest.mark.shared_data
@@ -112,7 +119,10 @@ def test_shared_traces(shared_data: Path) -> None:
 
 
 def test_pure_helpers() -> None:
-    assert white_space_pct(0, 0) == 0.0
+    assert non_coincidence_saving_pct(0, 0) == 0.0
+    assert white_space_pct(composite_mean=0, composite_peak=0) == 0.0
+    with pytest.raises(TypeError):
+        white_space_pct(90, 70)  # type: ignore[misc]  # keyword-only: not the saving's arguments
     assert capacity_for_headroom(70, 30) == pytest.approx(100.0)
     with pytest.raises(InputError, match="headroom_pct"):
         capacity_for_headroom(1, 100)
@@ -133,7 +143,8 @@ def test_invariants(arr: np.ndarray) -> None:
     tol = 1e-9 * max(1.0, float(arr.sum()))
     assert r.composite_peak <= r.sum_of_peaks + tol
     assert r.composite_mean <= r.composite_peak + tol
-    assert -1e-9 <= r.white_space_pct < 100 or r.sum_of_peaks == 0
+    assert -1e-9 <= r.non_coincidence_saving_pct < 100 or r.sum_of_peaks == 0
+    assert -1e-9 <= r.white_space_pct <= 100 + 1e-9
     assert r.composite_peak >= arr.max(axis=0).max() - tol  # at least the biggest single peak
     # second method: pandas
     f = pd.DataFrame(arr)
@@ -150,6 +161,7 @@ def test_permutation_and_scale_invariance(arr: np.ndarray, rnd) -> None:
     r2 = analyze(arr[:, order] * 2.0, unit="mips")
     assert r2.composite_peak == pytest.approx(2 * r1.composite_peak)
     assert r2.white_space_pct == pytest.approx(r1.white_space_pct, abs=1e-9)
+    assert r2.non_coincidence_saving_pct == pytest.approx(r1.non_coincidence_saving_pct, abs=1e-9)
 
 
 @given(demand_arrays)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import fields
 from pathlib import Path
 
@@ -117,31 +118,38 @@ def test_bad_controls_leave_the_state(model: widgets.ExplorerModel) -> None:
     assert model.state is before
 
 
+def _fig(ui, name: str) -> dict:
+    """The figure a chart widget last sent to the page (its JSON)."""
+    return json.loads(ui.charts[name].figure)
+
+
 def test_slider_updates_figures_in_place(ui) -> None:
-    fw = ui.figures["sizing_engines"]
-    assert isinstance(fw, go.FigureWidget)
-    assert list(fw.data[0].y) == [2, 2, 4]
+    chart = ui.charts["sizing_engines"]
+    assert type(chart).__name__ == "PlotlyChart" and chart.name == "sizing_engines"
+    assert _fig(ui, "sizing_engines")["data"][0]["y"] == [2, 2, 4]
     assert "class='ck-engines'>2<" in ui.headline.value
+    rev = chart.rev
     ui.controls["target_util_pct"].value = 50
-    assert ui.figures["sizing_engines"] is fw  # same widget, new data
-    assert list(fw.data[0].y) == [2, 4, 6]
-    assert "50 % target" in fw.layout.title.text
+    assert ui.charts["sizing_engines"] is chart and chart.rev == rev + 1  # same widget, new data
+    assert _fig(ui, "sizing_engines")["data"][0]["y"] == [2, 4, 6]
+    assert "50 % target" in _fig(ui, "sizing_engines")["layout"]["title"]["text"]
     assert "class='ck-engines'>4<" in ui.headline.value
-    assert "updated" in ui.status.value
+    assert "updated" in ui.status.value and "ck-busy" not in ui._dom_classes
     ui.controls["hosts"].value = 3
-    real = next(t for t in ui.figures["plan_hosts"].data if t.name == "real storage")
-    assert list(real.x) == ["lpar1", "lpar2", "lpar3"]
+    real = next(t for t in _fig(ui, "plan_hosts")["data"] if t["name"] == "real storage")
+    assert list(real["x"]) == ["lpar1", "lpar2", "lpar3"]
 
 
 def test_bad_control_shows_an_error_and_keeps_figures(ui) -> None:
-    y = list(ui.figures["sizing_engines"].data[0].y)
+    y = _fig(ui, "sizing_engines")["data"][0]["y"]
     ui.controls["processor"].value = "z10ec"
     ui.controls["smt"].value = True
     assert "ck-error" in ui.status.value and "SMT" in ui.status.value
-    assert "z10ec engines" in ui.figures["sizing_engines"].layout.title.text  # the last good state
+    assert "ck-busy" not in ui._dom_classes
+    assert "z10ec engines" in _fig(ui, "sizing_engines")["layout"]["title"]["text"]  # last good
     ui.controls["smt"].value = False
     assert "ck-error" not in ui.status.value
-    assert list(ui.figures["sizing_engines"].data[0].y) != y  # z10ec needs more engines than z15
+    assert _fig(ui, "sizing_engines")["data"][0]["y"] != y  # z10ec needs more engines than z15
 
 
 def test_export_button_writes_the_current_plan(ui, tmp_path: Path) -> None:
@@ -204,11 +212,55 @@ def test_export_to_a_file_path_is_an_error(ui, tmp_path: Path) -> None:
     assert "ck-error" in ui.status.value
 
 
-def test_sync_figure_replaces_traces_when_the_shape_changes() -> None:
-    fw = go.FigureWidget(go.Figure(go.Bar(x=[1], y=[1])))
-    widgets.sync_figure(fw, go.Figure([go.Scatter(x=[1, 2], y=[3, 4]), go.Scatter(x=[1], y=[5])]))
-    assert [t.type for t in fw.data] == ["scatter", "scatter"]
-    assert list(fw.data[0].y) == [3, 4]
+def test_chart_sends_plotly_js_once_and_unchanged_figures_not_at_all() -> None:
+    """Issue 20: an update sends figure JSON (only when changed) and a revision; plotly.js goes
+    once per page, gzip-compressed, when the page's first chart asks for it."""
+    import gzip
+
+    import plotly
+
+    from colonykit.widgets import chart as ck_chart
+
+    c = ck_chart.plotly_chart("x", go.Figure(go.Bar(x=["a"], y=[1])))
+    sent: list[tuple[dict, list]] = []
+    c.send = lambda content, buffers=None: sent.append((content, buffers))  # type: ignore[method-assign]
+    c._ck_on_msg(c, {"type": "plotly.js?"}, [])
+    ((msg, buffers),) = sent
+    shipped = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    assert msg == {"type": "plotly.js"} and gzip.decompress(buffers[0]) == shipped.read_bytes()
+    assert len(buffers[0]) < shipped.stat().st_size / 2
+    changes: list[str] = []
+    c.observe(lambda ch: changes.append(ch["name"]), names=["figure", "rev"])
+    c.show(go.Figure(go.Bar(x=["a"], y=[1])))
+    assert changes == ["rev"]  # same figure: only the revision
+    c.show(go.Figure(go.Bar(x=["a"], y=[2])))
+    assert changes == ["rev", "figure", "rev"] and json.loads(c.figure)["data"][0]["y"] == [2]
+
+
+def test_controls_carry_their_scenario_keys(ui) -> None:
+    helper = next(c for c in ui.children if type(c).__name__ == "PageHelper")
+    assert helper.control_keys == widgets.CONTROL_KEYS
+    assert set(widgets.CONTROL_KEYS) == set(ui.controls)
+    for name, wid in ui.controls.items():
+        assert f"ck-control-{name}" in wid._dom_classes
+    scen = plan.load_scenario(SCENARIO).model_dump()
+    for key in widgets.CONTROL_KEYS.values():
+        section, field = key.split(".")
+        assert section == "inventory" or field in scen[section], key
+
+
+def test_export_folder_stays_below_the_root(tmp_path: Path) -> None:
+    root = tmp_path / "out"
+    assert widgets.export_folder(root, "") == root.resolve()
+    assert widgets.export_folder(root, "a/b") == (root / "a" / "b").resolve()
+    for bad in ("..", "../x", str(tmp_path), "/etc", "a/../../x"):
+        with pytest.raises(InputError, match="must be below"):
+            widgets.export_folder(root, bad)
+    root.mkdir()
+    (root / "link").symlink_to(tmp_path)
+    with pytest.raises(InputError, match="must be below"):
+        widgets.export_folder(root, "link/x")
+    assert widgets.export_folder(None, "/anywhere") == Path("/anywhere")
 
 
 def test_model_from_a_scenario_object_and_inventory(inv: pd.DataFrame) -> None:
@@ -265,7 +317,7 @@ def _plan_core(p: plan.ColonyPlan) -> list[tuple]:
 
 
 def test_every_control_has_a_tooltip_with_unit_and_source(ui) -> None:
-    assert set(ui.controls) == {f.name for f in fields(widgets.Controls)}
+    assert set(ui.controls) == {f.name for f in fields(widgets.Controls)} - {"extra"}
     for name, wid in ui.controls.items():
         tip = wid.tooltip
         assert tip and "[" in tip and "]" in tip, name  # a unit in brackets
@@ -358,14 +410,24 @@ def test_server_table_apply(ui) -> None:
     assert ui.model.state.headline["guests"] == 28
 
 
-def test_dashboard_replaces_figures(tmp_path: Path) -> None:
-    ui = widgets.dashboard(SCENARIO, export_dir=tmp_path)
-    fw = ui.figures["sizing_engines"]
+def test_dashboard_updates_charts_in_place_and_confines_exports(tmp_path: Path) -> None:
+    ui = widgets.dashboard(SCENARIO, export_dir=tmp_path / "out")
+    chart = ui.charts["sizing_engines"]
     ui.controls["target_util_pct"].value = 50
-    new = ui.figures["sizing_engines"]
-    assert new is not fw and list(new.data[0].y) == [2, 4, 6]
-    assert new.layout.height == widgets.FIGURE_HEIGHT_PX
-    assert ui.tabs.children[0].children[0].children == (new,)  # the new widget is on screen
+    assert ui.charts["sizing_engines"] is chart and _fig(ui, "sizing_engines")["data"][0]["y"] == [
+        2,
+        4,
+        6,
+    ]
+    assert _fig(ui, "sizing_engines")["layout"]["height"] == widgets.FIGURE_HEIGHT_PX
+    assert ui.tabs.children[0].children[0].children == (chart,)  # the same widget on screen
+    ui.export_dir.value = "../elsewhere"
+    ui.save_button.click()
+    assert "ck-error" in ui.status.value and "must be below" in ui.status.value
+    assert not (tmp_path / "elsewhere").exists()
+    ui.export_dir.value = "day2"
+    ui.save_button.click()
+    assert (tmp_path / "out" / "day2" / "scenario.yaml").is_file()
 
 
 def test_basis_control_peaks_vs_composite() -> None:
@@ -390,16 +452,59 @@ def test_basis_control_peaks_vs_composite() -> None:
 
 
 def test_dashboard_charts_take_their_cells_width(tmp_path: Path) -> None:
-    """1366 x 768: no chart has a fixed width (a 700 px one overlapped the next cell); the panel
-    carries the front-end fitter and wraps the right column under the controls when narrow."""
+    """1366 x 768: no chart has a fixed width (a 700 px one overlapped the next cell); the charts
+    are responsive and the panel wraps the right column under the controls when narrow."""
     ui = widgets.dashboard(SCENARIO, export_dir=tmp_path)
-    for fw in ui.figures.values():
-        assert fw.layout.width is None and fw.layout.height == widgets.FIGURE_HEIGHT_PX
-        assert fw._config["responsive"] is True
-        assert len(fw.layout.title.text.split("<br>")[0]) <= widgets.TITLE_ONE_LINE_CHARS
-    assert any(type(c).__name__ == "ChartFitter" for c in ui.children)
+    for name, chart in ui.charts.items():
+        lay = _fig(ui, name)["layout"]
+        assert "width" not in lay and lay["height"] == widgets.FIGURE_HEIGHT_PX
+        assert chart.config["responsive"] is True
+        assert len(lay["title"]["text"].split("<br>")[0]) <= widgets.TITLE_ONE_LINE_CHARS
     assert ui.layout.flex_flow == "row wrap"
-    ui.controls["target_util_pct"].value = 50  # replaced figures keep it
-    assert all(fw._config["responsive"] and fw.layout.width is None for fw in ui.figures.values())
-    title = ui.figures["plan_hosts"].layout.title.text
+    ui.controls["target_util_pct"].value = 50
+    assert all("width" not in _fig(ui, n)["layout"] for n in ui.charts)
+    title = _fig(ui, "plan_hosts")["layout"]["title"]["text"]
     assert title.startswith("Memory and paging per host<br><sup>(") and title.count("<br>") == 1
+
+
+def test_a_control_moved_back_shows_the_same_plan_without_a_rebuild() -> None:
+    m = widgets.ExplorerModel(SCENARIO)
+    first = m.state
+    at50 = m.update(target_util_pct=50)
+    assert m.update(target_util_pct=first.controls.target_util_pct) is first
+    assert m.update(target_util_pct=50) is at50
+    m.edit_server("web", count=20)  # a new inventory: earlier plans no longer hold
+    assert m.update(target_util_pct=first.controls.target_util_pct) is not first
+    assert m.state.headline["guests"] == 36
+
+
+def test_a_panel_is_one_control_spec_and_one_chart_spec(monkeypatch, tmp_path: Path) -> None:
+    """Issue 27 item 5: a new control (any scenario key) and a new chart are one entry each."""
+    from colonykit import plots
+    from colonykit.widgets import specs
+
+    extra = specs.ControlSpec(
+        "channel_busy",
+        "rules.channel_max_busy_pct",
+        "int_slider",
+        "channel busy [%]",
+        10,
+        90,
+        5,
+        extra=True,
+        default=50,
+        help="Largest channel busy [%] (demo panel)",
+    )
+    chart = specs.ChartSpec("channels_demo", lambda res: plots.sizing_engines(res.sizing))
+    monkeypatch.setattr(specs, "CONTROLS", (*specs.CONTROLS, extra))
+    monkeypatch.setattr(specs, "CHARTS", (*specs.CHARTS, chart))
+    monkeypatch.setattr(widgets, "FIGURES", (*widgets.FIGURES, "channels_demo"))
+    ui = widgets.dashboard(SCENARIO, export_dir=tmp_path)
+    assert "channels_demo" in ui.charts and ui.charts["channels_demo"].name == "channels_demo"
+    ui.controls["channel_busy"].value = 40
+    assert "ck-error" not in ui.status.value, ui.status.value
+    assert ui.model.state.controls.extra == (("rules.channel_max_busy_pct", 40),)
+    assert ui.model.state.result.scenario.rules.channel_max_busy_pct == 40
+    assert "ck-control-channel_busy" in ui.controls["channel_busy"]._dom_classes
+    helper = next(c for c in ui.children if type(c).__name__ == "PageHelper")
+    assert helper.control_keys["channel_busy"] == "rules.channel_max_busy_pct"

@@ -1,10 +1,13 @@
 """``colonykit workshop SCENARIO [--port N] [--no-browser]``: the explorer as a web app (Voilà).
 
 Serves ``notebooks/explorer.ipynb`` — the same explorer a notebook shows, without code cells —
-on ``http://127.0.0.1:N`` until stopped (Ctrl-C).  The scenario reaches the notebook's kernel
-through the ``COLONYKIT_SCENARIO`` environment variable (Voilà's kernels inherit the server's
-environment); exports go to ``--export-dir`` (``COLONYKIT_EXPORT_DIR``).  Needs the
-``workshop`` extra (``pip install 'colonykit[workshop]'``: voila).
+on ``http://127.0.0.1:N/?token=…`` until stopped (Ctrl-C).  The scenario reaches the notebook's
+kernel through the ``COLONYKIT_SCENARIO`` environment variable (Voilà's kernels inherit the
+server's environment); exports go below ``--export-dir`` (``COLONYKIT_EXPORT_DIR``; a folder
+typed on the page is kept below it).  The server (:mod:`colonykit.cli._workshop_server`) asks
+for a random token printed in the URL, refuses a foreign ``Host`` or ``Origin``, does not move
+to another port, ends a kernel when its page closes and runs at most ``--max-kernels``.  Needs
+the ``workshop`` extra (``pip install 'colonykit[workshop]'``: voila).
 """
 
 from __future__ import annotations
@@ -34,25 +37,70 @@ def notebook_path() -> Path:
     return here
 
 
-def voila_command(notebook: Path, port: int, *, open_browser: bool) -> list[str]:
-    """The ``voila`` command line (127.0.0.1 only, light theme, no code cells)."""
+def voila_command(
+    notebook: Path,
+    port: int,
+    *,
+    open_browser: bool,
+    max_kernels: int = 4,
+    cull_idle_s: int = 120,
+) -> list[str]:
+    """The server's command line (:mod:`colonykit.cli._workshop_server`; the token goes by environment).
+
+    Parameters
+    ----------
+    notebook : Path
+        The dashboard notebook.
+    port : int
+        TCP port on 127.0.0.1.
+    open_browser : bool
+        Open the user's browser on the URL.
+    max_kernels : int, optional
+        Kernels running at once, at most.
+    cull_idle_s : int, optional
+        Idle seconds after which a kernel without a page is shut down.
+
+    Examples
+    --------
+    >>> voila_command(Path("explorer.ipynb"), 8866, open_browser=False)[1:4]
+    ['-m', 'colonykit.cli._workshop_server', 'explorer.ipynb']
+    """
     cmd = [
         sys.executable,
         "-m",
-        "voila",
+        "colonykit.cli._workshop_server",
         str(notebook),
         f"--port={port}",
-        "--Voila.ip=127.0.0.1",
-        "--theme=light",
-        "--strip_sources=True",
+        f"--max-kernels={max_kernels}",
+        f"--cull-idle-s={cull_idle_s}",
     ]
-    if not open_browser:
-        cmd.append("--no-browser")
+    if open_browser:
+        cmd.append("--open-browser")
     return cmd
+
+
+def port_free(port: int) -> bool:
+    """True when nothing listens on 127.0.0.1:``port`` (the server does not move to another port).
+
+    Parameters
+    ----------
+    port : int
+        TCP port on 127.0.0.1.
+    """
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 #: argparse type: an unprivileged TCP port.
 _port = _number_arg(int, lambda v: 1024 <= v <= 65535, "a whole number", "in 1024..65535", "port")
+#: argparse type: the kernel limit.
+_kernels = _number_arg(int, lambda v: 2 <= v <= 64, "a whole number", "in 2..64", "max-kernels")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -71,7 +119,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--export-dir",
         default="workshop-out",
         metavar="DIR",
-        help="where the dashboard's buttons write (default: ./workshop-out)",
+        help="the dashboard's buttons write below this folder only (default: ./workshop-out)",
+    )
+    p.add_argument(
+        "--max-kernels",
+        type=_kernels,
+        default=4,
+        metavar="N",
+        help="pages (kernels) served at once, at most (default: 4; one is pre-started)",
     )
     p.set_defaults(func=run)
 
@@ -88,19 +143,30 @@ def run(args: argparse.Namespace) -> int:
     if importlib.util.find_spec("voila") is None:
         msg = "the workshop needs Voilà: pip install 'colonykit[workshop]' (or pip install voila)"
         raise InputError(msg)
+    import secrets
+
+    from colonykit.cli._workshop_server import TOKEN_ENV
+
     nb = notebook_path()
+    if not port_free(args.port):
+        msg = f"port {args.port} on 127.0.0.1 is in use; choose another with --port"
+        raise InputError(msg)
+    token = secrets.token_urlsafe(24)
     env = {
         **os.environ,
         "COLONYKIT_SCENARIO": str(scen_path),
         "COLONYKIT_EXPORT_DIR": str(Path(args.export_dir).resolve()),
+        TOKEN_ENV: token,
     }
     sys.stdout.write(
-        f"colonykit workshop: http://127.0.0.1:{args.port}/ (scenario {scen_path}; Ctrl-C stops)\n"
+        f"colonykit workshop: http://127.0.0.1:{args.port}/?token={token}\n"
+        f"  scenario {scen_path}; exports below {env['COLONYKIT_EXPORT_DIR']}; Ctrl-C stops\n"
     )
     sys.stdout.flush()
-    return serve(
-        voila_command(nb, args.port, open_browser=not args.no_browser), env=env, cwd=nb.parent
+    cmd = voila_command(
+        nb, args.port, open_browser=not args.no_browser, max_kernels=args.max_kernels
     )
+    return serve(cmd, env=env, cwd=nb.parent)
 
 
 def serve(cmd: list[str], *, env: dict[str, str], cwd: Path) -> int:

@@ -56,8 +56,8 @@ def read_inventory(
         The validated canonical frame (one row per inventory line, ``count``
         filled with 1 where absent) and metadata (``source``, ``rows``,
         ``servers``, ``format``, ``conversions`` — sentences saying what was converted:
-        header spellings with units such as ``Memory (GB)`` (1 GB = 10^9 B is converted to
-        MiB), ``12%`` cells, ``2.4 GHz`` capacities —, ``ignored_columns`` and for Excel
+        header spellings with units such as ``Memory (GB)`` (memory "GB" is read as GiB, as
+        memory is sold; disk "GB" stays 10^9 B), ``12%`` cells, ``2.4 GHz`` capacities —, ``ignored_columns`` and for Excel
         ``sheet``).
 
     Raises

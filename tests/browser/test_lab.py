@@ -87,6 +87,13 @@ def test_quickstart_explorer(page, lab_url: str, lab_root: Path, artifacts_dir: 
     title.wait_for()
     assert f"{start} % target" in title.text_content()
     assert engines.inner_text() == want_before
+    # issue 20 item 3: every explorer chart fits its notebook cell (they stayed 700 px in 366 px cells)
+    page.wait_for_function(
+        "() => { const els = [...document.querySelectorAll('.ck-explorer [data-ck-chart]')];"
+        " return els.length >= 4 && els.every(el => { const s = el.querySelector('.main-svg');"
+        " return s && s.getBoundingClientRect().width <= el.getBoundingClientRect().width + 1; }); }",
+        timeout=60_000,
+    )
 
     slider = page.locator(".ck-explorer .widget-slider", has_text="target util").first
     slider.locator(".noUi-handle").focus()

@@ -18,12 +18,11 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -71,7 +70,6 @@ def workshop_url(export_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + START_TIMEOUT_S
     try:
         while True:
@@ -81,14 +79,14 @@ def workshop_url(export_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> 
                     f"colonykit workshop exited with {proc.returncode}:\n"
                     f"{log_path.read_text(encoding='utf-8')[-3000:]}"
                 )
-            try:
-                with urllib.request.urlopen(url, timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
+            log.flush()
+            text = log_path.read_text(encoding="utf-8")
+            m = re.search(r"http://127\.0\.0\.1:\d+/\?token=[\w-]+", text)
+            if m and "Kernel pool of explorer.ipynb is filled" in text:
+                url = m.group(0)  # the URL colonykit printed, with its token
+                break
             if time.monotonic() > deadline:
-                pytest.fail(f"voila did not answer on {url} within {START_TIMEOUT_S:.0f} s")
+                pytest.fail(f"voila did not answer on port {port} within {START_TIMEOUT_S:.0f} s")
             time.sleep(0.5)
         yield url
     finally:
@@ -370,7 +368,9 @@ def test_pdf_title_page_then_executive_summary(tmp_path: Path) -> None:
     assert second.lstrip().startswith("Executive summary")
     for text in (
         "Recommended",
-        "Engines by peak",
+        "Engines",
+        "Path to the engine count",
+        "sizing before measurement",
         "Consolidation ratio",
         "White space",
         "overcommit",
@@ -378,3 +378,28 @@ def test_pdf_title_page_then_executive_summary(tmp_path: Path) -> None:
     ):
         assert text in second, text
     assert "Findings" not in second.split("Main risks")[0]  # the summary is one page
+
+
+def test_every_number_on_the_page_is_the_plans(browser, workshop_url: str) -> None:
+    """Issue 20 item 2: the headline (tiles, range, the path to the engine count, first risks) as
+    the browser shows it on a fresh page: every number is one of the plan's, and the big number
+    is the plan's."""
+    sys.path.insert(0, str(REPO_ROOT / "tests"))
+    from story_numbers import numbers_in, plan_numbers
+
+    from colonykit.widgets import ExplorerModel
+
+    state = ExplorerModel(SCENARIO).state
+    context, page = _open(browser, workshop_url, *VIEWPORTS["1366x768"])
+    try:
+        text = page.locator(".ck-explorer .ck-headline").first.inner_text()
+        allowed = plan_numbers(state.result)
+        stray = [n for n in numbers_in(text) if n not in allowed and n not in {"1", "2"}]
+        assert not stray, (stray, text)
+        total = sum(h.capacity.cpus for h in state.result.plan.hosts)
+        shown = page.locator(".ck-explorer .ck-engines-total").first.inner_text().strip()
+        assert shown == str(total)
+        plan_row = page.locator(".ck-waterfall .ck-step-plan td").nth(1).inner_text().strip()
+        assert plan_row == str(total)
+    finally:
+        context.close()

@@ -4,9 +4,10 @@ The logic lives in :class:`ExplorerModel` (no widgets): :meth:`ExplorerModel.upd
 takes control values, builds the plan with library calls only and returns an
 :class:`ExplorerState` (the plan result, its figures from :mod:`colonykit.plots`, the
 headline numbers read from the result, the findings).  :func:`explorer` builds the
-panel: thin callbacks call the model and copy the new figures into
-``plotly.graph_objects.FigureWidget`` objects in place; "Export plan" writes the plan
-YAML and the rendered provisioning files through :func:`colonykit.export.write_plan`.
+panel from the tables of :mod:`colonykit.widgets.specs`: thin callbacks call the model and
+send the new figures to the chart widgets of :mod:`colonykit.widgets.chart` (drawn in place
+with ``Plotly.react``); "Export plan" writes the plan YAML and the rendered provisioning
+files through :func:`colonykit.export.write_plan`.
 
 Examples
 --------
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import asdict, dataclass, field, fields, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +32,15 @@ import plotly.graph_objects as go
 from colonykit import designs, export, plan, plots, reference, report
 from colonykit._optional import require
 from colonykit.errors import ColonykitError, InputError, unknown_name
+from colonykit.plan import story
 from colonykit.plan.summary import headline
+from colonykit.widgets import specs
+from colonykit.widgets.chart import CHART_CONFIG, Chart, plotly_chart
 
 #: ``workload_class`` control value meaning "keep each server's class from the inventory".
 AS_INVENTORY = "(as inventory)"
 #: Figures the explorer shows, in order.
-FIGURES: tuple[str, ...] = ("sizing_engines", "sizing_range", "plan_hosts", "design_comparison")
+FIGURES: tuple[str, ...] = tuple(c.name for c in specs.CHARTS)
 #: Figures shown once, below the others, when the plan has them: no control changes them
 #: (the white space comes from the measured traces).
 STATIC_FIGURES: tuple[str, ...] = ("white_space",)
@@ -44,13 +49,16 @@ EDITABLE_COLUMNS: tuple[str, ...] = ("util_avg_pct", "util_peak_pct", "workload_
 #: Baseline-vs-current figures: name -> (label, unit).
 KEY_FIGURES: dict[str, tuple[str, str]] = {
     "engines": ("engines (all hosts)", "IFL"),
-    "mips": ("MIPS sized (plan bound)", "MIPS"),
+    "mips": ("MIPS sized (plan basis and bound)", "MIPS"),
     "white_space_pct": ("white space", "%"),
     "disk_gib": ("disk of the design", "GiB"),
+    "data_disk_gib": ("data disks", "GiB"),
     "memory_gib": ("real storage (all hosts)", "GiB"),
     "paging_gib": ("paging space (all hosts)", "GiB"),
     "guests": ("guests", ""),
 }
+#: States the explorer keeps for controls moved back to an earlier value (:meth:`ExplorerModel.update`).
+RECENT_STATES = 24
 #: Height [px] of each chart in the dashboard: two rows fit under the headline at 1080 px.
 FIGURE_HEIGHT_PX = 300
 #: Chart margins [px] in the dashboard (tighter than the report's); the bottom one holds the
@@ -62,7 +70,7 @@ FIGURE_LEGEND_Y = -0.3
 TITLE_ONE_LINE_CHARS = 48
 #: plotly.js config of the dashboard's charts: ``responsive`` makes each chart follow its grid
 #: cell's width (the layout sets no width: a fixed one would overlap the next cell on a smaller screen).
-FIGURE_CONFIG: dict[str, Any] = {"responsive": True, "displaylogo": False}
+FIGURE_CONFIG: dict[str, Any] = CHART_CONFIG
 
 
 def key_figures(state: ExplorerState) -> dict[str, float | None]:
@@ -80,15 +88,17 @@ def key_figures(state: ExplorerState) -> dict[str, float | None]:
     """
     h = state.headline
     ws = state.result.plan.evidence.white_space
+    design = state.result.plan.evidence.design.values
     return {
         "engines": float(sum(h["engines_per_host"])),
-        "mips": float(h["mips"].get(f"mips_{h['bound']}", float("nan"))) if h["mips"] else None,
+        "mips": float(story.answer(state.result).mips) if h["mips"] else None,
         "white_space_pct": (
             float(ws.values["white_space_pct"])
             if ws.evaluated and ws.values.get("white_space_pct") is not None
             else None
         ),
         "disk_gib": float(h["disk_total_gib"]),
+        "data_disk_gib": float(design.get("application_disk_gib") or 0.0),
         "memory_gib": float(sum(h["memory_gib_per_host"])),
         "paging_gib": float(sum(h["paging_gib_per_host"])),
         "guests": float(h["guests"]),
@@ -183,6 +193,9 @@ class Controls:
         Memory overcommit limit (``rules.max_memory_overcommit_ratio``).
     memory_gib_per_host : float or None
         Real storage per LPAR [GiB] (``target.memory_gib_per_host``; None = 1:1 with guests).
+    extra : tuple of (str, object)
+        Values of the ``extra`` controls (:class:`colonykit.widgets.specs.ControlSpec`) as
+        (scenario key, value) pairs, set on the scenario by :meth:`ExplorerModel.scenario_for`.
     """
 
     target_util_pct: float
@@ -195,6 +208,7 @@ class Controls:
     design: str
     max_memory_overcommit_ratio: float
     memory_gib_per_host: float | None
+    extra: tuple[tuple[str, Any], ...] = ()
 
     @classmethod
     def from_scenario(cls, scen: plan.Scenario) -> Controls:
@@ -302,7 +316,12 @@ class ExplorerModel:
         self.baseline: ExplorerState | None = None
         #: True once a server was edited (:meth:`edit_server`): saving writes the inventory too.
         self.edited = False
+        #: The last :data:`RECENT_STATES` states by controls (emptied when a server is edited):
+        #: moving a control back to a value it had shows that plan again without rebuilding it
+        #: (compute is pure).
+        self._recent: dict[Controls, ExplorerState] = {}
         self.state = self.compute(self.defaults)
+        self._recent[self.defaults] = self.state
         self.traces = getattr(self.state.result, "extras", {}).get("join")
 
     # -- choices for the widgets
@@ -322,6 +341,24 @@ class ExplorerModel:
         """The controls of the current state."""
         return self.state.controls
 
+    def scenario_value(self, key: str) -> Any:
+        """The scenario's value at a dotted key (``growth.rate_pct_per_year``): an extra control's start.
+
+        Parameters
+        ----------
+        key : str
+            ``section.field`` of the scenario.
+
+        Examples
+        --------
+        >>> ExplorerModel("data/examples/scenario.yaml").scenario_value("target.processor")
+        'z15'
+        """
+        obj: Any = self.scenario
+        for part in key.split("."):
+            obj = getattr(obj, part)
+        return obj
+
     def scenario_for(self, controls: Controls) -> plan.Scenario:
         """The scenario with the control values applied (pydantic validates each assignment).
 
@@ -334,14 +371,15 @@ class ExplorerModel:
         try:
             scen.target.target_util_pct = controls.target_util_pct
             scen.target.processor = controls.processor
-            scen.target.sizing_bound = controls.sizing_bound
+            # pydantic validates each assignment (validate_assignment): a bad value raises here
+            scen.target.sizing_bound = controls.sizing_bound  # type: ignore[assignment]
             if controls.basis == "composite":
                 if scen.traces is None:
                     msg = "basis 'composite' needs traces in the scenario (traces.path); choose peak or avg"
                     raise InputError(msg)
                 scen.target.basis = "peak"
             else:
-                scen.target.basis = controls.basis
+                scen.target.basis = controls.basis  # type: ignore[assignment]
                 scen.traces = None  # peaks: the WLF sum of the servers' peaks, no measured series
             scen.target.smt = controls.smt
             scen.target.hosts = controls.hosts or "auto"
@@ -350,10 +388,18 @@ class ExplorerModel:
             if controls.design != scen.design.name:
                 scen.design.name = controls.design
                 scen.design.overrides = {}
+            for key, value in controls.extra:  # a panel's own controls: validated on assignment
+                *path, last = key.split(".")
+                obj: Any = scen
+                for part in path:
+                    obj = getattr(obj, part)
+                setattr(obj, last, value)
         except ValueError as exc:  # pydantic ValidationError
+            from pydantic import ValidationError
+
             problems = (
                 plan.validation_problems(exc, "explorer controls", plan.Scenario)
-                if hasattr(exc, "errors")
+                if isinstance(exc, ValidationError)
                 else [str(exc)]
             )
             msg = "; ".join(problems)
@@ -398,11 +444,10 @@ class ExplorerModel:
             self._staggering = result.extras.get("staggering", False)
         elif self._staggering:
             result.extras["staggering"] = self._staggering
+        figs = {c.name: f for c in specs.CHARTS if (f := c.build(result)) is not None}
         if self._static_figures is None:  # the traces' figures: built on the first build only
-            figs = plots.plan_figures(result, FIGURES + STATIC_FIGURES)
-            self._static_figures = {k: figs[k] for k in STATIC_FIGURES if k in figs}
-        else:
-            figs = {**plots.plan_figures(result, FIGURES), **self._static_figures}
+            self._static_figures = plots.plan_figures(result, STATIC_FIGURES)
+        figs.update(self._static_figures)
         return ExplorerState(
             controls=controls,
             result=result,
@@ -430,7 +475,11 @@ class ExplorerModel:
             err = unknown_name("explorer control", bad[0], names)
             raise err
         new = replace(self.state.controls, **changes)
-        self.state = self.compute(new)
+        cached = self._recent.pop(new, None)  # the same controls on the same inventory: same plan
+        self.state = cached if cached is not None else self.compute(new)
+        self._recent[new] = self.state
+        while len(self._recent) > RECENT_STATES:
+            self._recent.pop(next(iter(self._recent)))
         return self.state
 
     def export(self, out_dir: str | Path) -> list[Path]:
@@ -481,6 +530,11 @@ class ExplorerModel:
         """
         base = key_figures(self.baseline or self.state)
         cur = key_figures(self.state)
+
+        def diff(k: str) -> float | None:
+            b, c = base[k], cur[k]
+            return None if b is None or c is None else c - b
+
         rows = [
             {
                 "figure": k,
@@ -488,9 +542,7 @@ class ExplorerModel:
                 "unit": KEY_FIGURES[k][1],
                 "baseline": base[k],
                 "current": cur[k],
-                "difference": (cur[k] - base[k])
-                if base[k] is not None and cur[k] is not None
-                else None,
+                "difference": diff(k),
             }
             for k in KEY_FIGURES
         ]
@@ -533,7 +585,7 @@ class ExplorerModel:
             if col not in edited.columns:
                 edited[col] = None
             edited[col] = edited[col].astype(object)
-            edited.iloc[row, edited.columns.get_loc(col)] = value
+            edited.iloc[row, list(edited.columns).index(col)] = value
         canonical = validate_inventory(
             edited, source="server table", line_offset=1, line_word="row"
         )
@@ -545,6 +597,7 @@ class ExplorerModel:
             self.inventory = old
             raise
         self.edited = True
+        self._recent = {self.state.controls: self.state}
         return self.state
 
     # -- save / export
@@ -646,9 +699,42 @@ class ExplorerModel:
 
 
 # --------------------------------------------------------------------------- HTML pieces
+def waterfall_html(result: Any) -> str:
+    """The path to the plan's engine count as a table (class ``ck-waterfall``): the inventory's
+    sizing before measurement, the measured peaks, the composite, the per-LPAR packing, the plan.
+
+    Parameters
+    ----------
+    result : ColonyPlanResult
+        The plan result (:func:`colonykit.plan.story.waterfall`).
+
+    Examples
+    --------
+    >>> html_ = waterfall_html(ExplorerModel("data/examples/scenario.yaml").state.result)
+    >>> "sizing before measurement" in html_ and "ck-step-plan" in html_
+    True
+    """
+    esc = html.escape
+    rows = "".join(
+        f"<tr class='ck-step-{esc(st.key)}'><td>{esc(st.label)}</td>"
+        f"<td class='ck-num'>{st.engines}</td>"
+        f"<td class='ck-num'>{'' if st.mips is None else f'{st.mips:,.0f}'}</td>"
+        f"<td class='ck-note'>{esc(st.note)}</td></tr>"
+        for st in story.waterfall(result)
+    )
+    return (
+        "<table class='ck-waterfall'><tr><th>step</th><th>engines</th><th>MIPS</th><th></th></tr>"
+        f"{rows}</table>"
+    )
+
+
 def headline_html(state: ExplorerState) -> str:
-    """The headline as HTML: tiles (engines, MIPS, white space, disk, memory, paging), one sentence and
-    the findings count (CSS classes ``ck-engines``, ``ck-engine-range``, ``ck-errors`` for tests).
+    """The headline as HTML: the plan's engine count with its range, tiles (MIPS, white space,
+    disk, memory, paging, findings), the path to the count (:func:`waterfall_html`) and the
+    first findings in the order that matters (:func:`colonykit.plan.story.ordered_findings`).
+
+    CSS classes for tests: ``ck-engines-total``, ``ck-engines`` (per host), ``ck-engine-range``,
+    ``ck-errors``.
 
     Parameters
     ----------
@@ -656,10 +742,9 @@ def headline_html(state: ExplorerState) -> str:
         The state to summarize.
     """
     h = state.headline
-    e = h["engines"]
     esc = html.escape
     k = key_figures(state)
-    mips = h["mips"]
+    a = story.answer(state.result)
     too_big = [b for b in ("low", "typical", "high") if not h["fits_machine"].get(b, True)]
     fit = (
         f"<p class='ck-error' style='color:#D55E00;margin:2px 0'>The {' / '.join(too_big)} estimate "
@@ -667,32 +752,43 @@ def headline_html(state: ExplorerState) -> str:
         if too_big
         else ""
     )
-    per_host = "".join(
-        f"<span class='ck-engines'>{cpus}</span>{'' if i == len(h['hosts']) - 1 else ' + '}"
-        for i, cpus in enumerate(h["engines_per_host"])
+    per_host = " + ".join(
+        f"<span class='ck-engines'>{cpus}</span>" for cpus in h["engines_per_host"]
     )
+    basis = "composite of the traces" if a.basis == "composite" else "inventory"
+    tiers = [i.tier for i in story.ordered_findings(state.result)]
+    n_warn = sum(t in ("risk", "warning") for t in tiers)
+    n_info = tiers.count("appendix")
     tiles = [
         (
-            per_host,
-            f"engines per host ({len(h['hosts'])} host{'s' if len(h['hosts']) > 1 else ''})",
+            f"<span class='ck-engines-total'>{a.engines}</span>",
+            f"engines: {per_host} on {a.hosts} host{'s' if a.hosts > 1 else ''}; range "
+            f"<span class='ck-engine-range'>{a.low} / {a.typical} / {a.high}</span> "
+            f"({'composite' if a.basis == 'composite' else 'sizing'} at low / typical / high WLF)",
         ),
-        (f"{mips.get('mips_' + h['bound'], 0):,.0f}", f"MIPS ({esc(h['bound'])} bound)"),
-        (_fmt_num(k["white_space_pct"], "%"), "white space (traces)"),
-        (f"{k['disk_gib']:,.1f}", f"GiB disk (−{h['disk_saving_vs_dedicated_pct']:.0f} %)"),
+        (f"{a.mips:,.0f}", f"MIPS sized ({esc(basis)}, {esc(a.bound)} bound)"),
+        (_fmt_num(k["white_space_pct"], "%"), "white space (1 − composite utilization)"),
+        (
+            f"{k['disk_gib']:,.1f} + {k['data_disk_gib']:,.0f}",
+            f"GiB disk: design (−{h['disk_saving_vs_dedicated_pct']:.0f} %) + data",
+        ),
         (f"{k['memory_gib']:,.0f}", "GiB real storage"),
         (f"{k['paging_gib']:,.0f}", "GiB paging"),
-        (f"<span class='ck-errors'>{h['errors']}</span> / {h['warnings']}", "errors / warnings"),
+        (
+            f"<span class='ck-errors'>{h['errors']}</span> / {n_warn}",
+            f"errors / risks and warnings (+{n_info} notes)",
+        ),
     ]
-    tile_html = "".join(f"<div class='ck-tile'><b>{v}</b><span>{t}</span></div>" for v, t in tiles)
+    tile_html = "".join(
+        f"<div class='ck-tile{' ck-tile-main' if i == 0 else ''}'><b>{v}</b><span>{t}</span></div>"
+        for i, (v, t) in enumerate(tiles)
+    )
     return (
         "<div class='ck-headline'>"
         f"<div class='ck-tiles'>{tile_html}</div>"
-        f"<p style='margin:2px 0'><b>{esc(h['processor'])}</b> at {h['target_util_pct']:g} % target: "
-        f"<span class='ck-engine-range'>{e.get('low')} / {e.get('typical')} / {e.get('high')}</span> "
-        f"engines (low / typical / high) for {mips.get('mips_low', 0):,.0f} / "
-        f"{mips.get('mips_typical', 0):,.0f} / {mips.get('mips_high', 0):,.0f} MIPS; design "
-        f"<b>{esc(h['design'])}</b> ({esc(h['platform'])}); {h['guests']} guests.</p>{fit}"
-        f"{_findings_list(state, limit=2)}</div>"
+        f"<p style='margin:2px 0'><b>{esc(h['processor'])}</b> at {h['target_util_pct']:g} % target; "
+        f"design <b>{esc(h['design'])}</b> ({esc(h['platform'])}); {h['guests']} guests.</p>{fit}"
+        f"{waterfall_html(state.result)}{_findings_list(state, limit=2)}</div>"
     )
 
 
@@ -737,22 +833,27 @@ def export_status_html(state: ExplorerState, done: str, what: str) -> str:
 
 
 def _findings_list(state: ExplorerState, limit: int | None = None) -> str:
-    rows = list(state.findings.itertuples(index=False))
-    shown = rows if limit is None else rows[:limit]
-    items = (
+    """Findings in the order that matters (errors, risks, warnings); with ``limit``, the
+    appendix (information, not risks) is left to the Hosts tab."""
+    items = story.ordered_findings(state.result)
+    if limit is not None:
+        items = tuple(i for i in items if i.tier != "appendix")
+    shown = items if limit is None else items[:limit]
+    lis = (
         "".join(
-            f"<li class='ck-{html.escape(r.severity)}'><b>{html.escape(r.code)}</b> {html.escape(r.severity)}: "
-            f"{html.escape(r.message)}</li>"
-            for r in shown
+            f"<li class='ck-{html.escape(i.tier)}'><b>{html.escape(i.code)}</b> "
+            f"{html.escape(i.tier if i.tier != 'appendix' else 'information')}: "
+            f"{html.escape(i.message)}</li>"
+            for i in shown
         )
-        or "<li>no findings</li>"
+        or "<li>no risks found</li>"
     )
     more = (
-        f"<li>… {len(rows) - len(shown)} more (tab Hosts, findings)</li>"
-        if len(rows) > len(shown)
+        f"<li>… {len(items) - len(shown)} more (tab Hosts, findings)</li>"
+        if len(items) > len(shown)
         else ""
     )
-    return f"<ul class='ck-findings' style='margin:2px 0'>{items}{more}</ul>"
+    return f"<ul class='ck-findings' style='margin:2px 0'>{lis}{more}</ul>"
 
 
 def hosts_findings_html(state: ExplorerState) -> str:
@@ -823,107 +924,104 @@ def dashboard_layout(source: go.Figure, height_px: int = FIGURE_HEIGHT_PX) -> go
     return source
 
 
-def figure_widget(source: go.Figure, height_px: int = FIGURE_HEIGHT_PX) -> go.FigureWidget:
-    """A dashboard chart: ``source`` as a ``FigureWidget`` of ``height_px`` with no fixed width
-    (:data:`FIGURE_CONFIG`: it takes its cell's width, see :func:`chart_fitter`).
+#: Scenario key of each control (``data-ck-control`` on the page; the inventory column for the
+#: workload class, which the control sets on every server).
+CONTROL_KEYS: dict[str, str] = specs.control_keys()
 
-    Parameters
-    ----------
-    source : plotly Figure
-        A :mod:`colonykit.plots` figure.
-    height_px : int, optional
-        Height of the chart [px].
-
-    Examples
-    --------
-    >>> fw = figure_widget(go.Figure(go.Bar(x=[1], y=[2], width=[0.5])))
-    >>> fw.layout.height, fw.layout.width, fw._config["responsive"]
-    (300, None, True)
-    """
-    fw = go.FigureWidget(dashboard_layout(source, height_px))
-    fw._config = {**fw._config, **FIGURE_CONFIG}
-    return fw
-
-
-#: Front-end of :func:`chart_fitter`: a chart drawn before it was on the page (every
-#: FigureWidget is) has plotly's default 700 px width whatever its cell; when a chart's width
-#: differs from its cell's, one ``resize`` event makes the responsive charts
-#: (:data:`FIGURE_CONFIG`) take their cells' widths.  Watches the page for new or resized charts
-#: (the dashboard replaces them on each update); sends at most one resize per chart and cell
-#: width, so a chart that cannot shrink further does not loop.
-_FIT_ESM = """
-const kicked = new WeakMap();  // chart -> its cell width when a resize was last sent for it
-function needsResize() {
-  let any = false;
-  for (const gd of document.querySelectorAll(".ck-explorer .js-plotly-plot")) {
-    const fl = gd._fullLayout;
-    const w = gd.clientWidth;
-    if (fl && w > 0 && Math.abs(fl.width - w) > 2 && kicked.get(gd) !== w) {
-      kicked.set(gd, w);
-      any = true;
+#: Front-end of :func:`page_helper`: every element with a ``ck-control-<name>`` class gets
+#: ``data-ck-control="<scenario key>"`` (ipywidgets sets classes, not attributes), on the first
+#: render and whenever the page changes.
+_HELPER_ESM = """
+function mark(keys) {
+  for (const el of document.querySelectorAll("[class*='ck-control-']")) {
+    for (const c of el.classList) {
+      if (c.startsWith("ck-control-") && !el.dataset.ckControl) {
+        const name = c.slice("ck-control-".length);
+        el.dataset.ckControl = keys[name] || name;
+      }
     }
   }
-  return any;
 }
 function render({ model, el }) {
   el.style.display = "none";
+  const keys = model.get("control_keys");
   let timer = null;
-  const check = () => {
-    if (timer !== null) return;
-    timer = setTimeout(() => {
-      timer = null;
-      if (needsResize()) window.dispatchEvent(new Event("resize"));
-    }, 120);
-  };
-  const mo = new MutationObserver(check);
+  const mo = new MutationObserver(() => {
+    if (timer === null) timer = setTimeout(() => { timer = null; mark(keys); }, 50);
+  });
   mo.observe(document.body, { childList: true, subtree: true });
-  const ro = new ResizeObserver(check);
-  ro.observe(document.body);
-  check();
-  return () => { mo.disconnect(); ro.disconnect(); if (timer !== null) clearTimeout(timer); };
+  mark(keys);
+  requestAnimationFrame(() => mark(keys));
+  return () => { mo.disconnect(); if (timer !== null) clearTimeout(timer); };
 }
 export default { render };
 """
-_FITTER_CLASS: Any = None
 
 
-def chart_fitter() -> Any:
-    """An invisible widget that fits the dashboard's charts to their cells in the browser.
+@cache
+def _helper_class() -> type:
+    anywidget = require("anywidget", extra="notebook", purpose="the explorer's page helper")
+    import traitlets
 
-    Every ``FigureWidget`` is drawn before it is attached to the page, so plotly gives it its
-    default 700 px width; on a 1366 px screen that overlaps the next chart.  This widget's
-    front-end (:data:`_FIT_ESM`, an ``anywidget``) sends one ``resize`` when a chart's width
-    differs from its cell's; the responsive charts (:func:`figure_widget`) then take their
-    cells' widths.  Nothing is computed in the kernel.
+    return type(
+        "PageHelper",
+        (anywidget.AnyWidget,),
+        {"_esm": _HELPER_ESM, "control_keys": traitlets.Dict().tag(sync=True)},
+    )
+
+
+def page_helper() -> Any:
+    """An invisible widget that marks each control with ``data-ck-control="<scenario key>"``.
+
+    Tests and the browser benchmark find the controls by it whatever the widget library renders
+    (:data:`CONTROL_KEYS`).  Nothing is computed in the kernel.
+
+    Examples
+    --------
+    >>> page_helper().control_keys["processor"]
+    'target.processor'
     """
-    global _FITTER_CLASS
-    if _FITTER_CLASS is None:
-        anywidget = require("anywidget", extra="notebook", purpose="the explorer's chart fitting")
-        _FITTER_CLASS = type("ChartFitter", (anywidget.AnyWidget,), {"_esm": _FIT_ESM})
-    return _FITTER_CLASS()
+    return _helper_class()(control_keys=specs.control_keys())
 
 
-def sync_figure(target: go.FigureWidget, source: go.Figure) -> None:
-    """Copy ``source``'s traces and layout into ``target`` in place (no new widget).
+def export_folder(root: str | Path | None, text: str) -> Path:
+    """The folder the export buttons write to: ``text``, kept below ``root`` when there is one.
+
+    The workshop server passes ``root`` (``--export-dir``): a folder typed on the page is read
+    relative to it and refused when it leads outside it (``..``, an absolute path elsewhere, a
+    symbolic link out), so a page cannot make the server write anywhere its user can.
 
     Parameters
     ----------
-    target : plotly FigureWidget
-        The widget on the page, changed in place.
-    source : plotly Figure
-        The new figure whose traces and layout are copied.
+    root : str, Path or None
+        The folder exports are confined to; None = no confinement (a notebook's own kernel).
+    text : str
+        What the page's *export to* box holds.
+
+    Raises
+    ------
+    InputError
+        ``text`` leads outside ``root``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> export_folder(root, "day2") == (root / "day2").resolve()
+    True
+    >>> export_folder(root, "../elsewhere")
+    Traceback (most recent call last):
+    ...
+    colonykit.errors.InputError: the export folder must be below ...
     """
-    same = len(target.data) == len(source.data) and all(
-        a.type == b.type for a, b in zip(target.data, source.data, strict=True)
-    )
-    if not same:
-        target.data = ()
-        target.add_traces(list(source.data))
-    with target.batch_update():
-        if same:
-            for old, new in zip(target.data, source.data, strict=True):
-                old.update(new.to_plotly_json(), overwrite=True)
-        target.layout.update(source.layout.to_plotly_json(), overwrite=True)
+    if root is None:
+        return Path(text)
+    base = Path(root).resolve()
+    target = (base / text).resolve() if text.strip() else base
+    if target != base and base not in target.parents:
+        msg = f"the export folder must be below {base} (the workshop's --export-dir); got {text!r}"
+        raise InputError(msg)
+    return target
 
 
 # --------------------------------------------------------------------------- the panel
@@ -933,6 +1031,11 @@ _DASH_CSS = """<style>
 .ck-tiles{display:flex;flex-wrap:wrap;gap:6px;margin:0 0 4px 0}
 .ck-tile{border:1px solid #cfd8e3;border-radius:4px;padding:3px 10px;background:#f5f8fb;min-width:92px}
 .ck-tile b{display:block;font-size:1.45em;color:#0072B2}.ck-tile span{font-size:.8em;color:#444}
+.ck-tile-main b{font-size:2.1em}.ck-tile-main{max-width:260px}
+.ck-waterfall{border-collapse:collapse;font-size:.85em;margin:2px 0}
+.ck-waterfall td,.ck-waterfall th{padding:0 8px;text-align:left}.ck-waterfall .ck-num{text-align:right}
+.ck-waterfall .ck-note{color:#666}.ck-step-plan td{font-weight:bold}
+.ck-step-inventory td{color:#777;font-style:italic}
 .ck-compare td,.ck-compare th{padding:1px 8px;text-align:right;font-size:.9em}
 .ck-compare th:first-child,.ck-compare td:first-child{text-align:left}
 .ck-hosts td,.ck-hosts th{padding:1px 10px;text-align:right}
@@ -941,6 +1044,8 @@ _DASH_CSS = """<style>
 .ck-compare-wrap{max-width:100%;overflow-x:auto}
 .ck-right .lm-TabBar-tab{flex:0 0 auto !important;max-width:none !important}
 .ck-charts>.widget-box{overflow:hidden}
+.ck-busy .ck-charts,.ck-busy .ck-headline,.ck-busy .ck-compare-wrap{opacity:.55;transition:opacity .15s}
+.ck-busy{cursor:progress}.ck-updating{color:#E69F00;font-weight:bold}
 @media (max-width:1180px){.ck-charts{grid-template-columns:minmax(0,1fr) !important}}
 </style>"""
 
@@ -967,8 +1072,8 @@ def comparison_html(model: ExplorerModel) -> str:
         )
     c = model.comparison()
     head = "".join(
-        f"<th>{html.escape(r.label)}{' [' + html.escape(r.unit) + ']' if r.unit else ''}</th>"
-        for r in c.itertuples()
+        f"<th>{html.escape(str(label))}{' [' + html.escape(str(unit)) + ']' if unit else ''}</th>"
+        for label, unit in zip(c["label"], c["unit"], strict=True)
     )
 
     def row(name: str, col: str, diff: bool = False) -> str:
@@ -1003,8 +1108,7 @@ def inventory_html(model: ExplorerModel, highlight: str | None = None) -> str:
     inv = model.inventory
     head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
     rows = []
-    for r in inv[[c for c in cols if c in inv.columns]].itertuples(index=False):
-        d = r._asdict()
+    for d in inv[[c for c in cols if c in inv.columns]].to_dict("records"):
         style = " style='background:#fff3c4'" if str(d["server"]) == highlight else ""
         rows.append(
             f"<tr{style}>"
@@ -1017,12 +1121,18 @@ def inventory_html(model: ExplorerModel, highlight: str | None = None) -> str:
     )
 
 
+def _extra_start(model: ExplorerModel, spec: specs.ControlSpec) -> Any:
+    """Start value of an extra control: the scenario's, else the spec's default."""
+    value = model.scenario_value(spec.key)
+    return spec.default if value is None else value
+
+
 def explorer(
     scenario: plan.Scenario | str | Path,
     *,
     inventory: pd.DataFrame | None = None,
     export_dir: str | Path = "out/explorer",
-    replace_figures: bool = False,
+    export_root: str | Path | None = None,
 ) -> Any:
     """The explorer panel (an ``ipywidgets.HBox``) for a scenario: controls left, results right.
 
@@ -1031,12 +1141,14 @@ def explorer(
     the headline, baseline vs current, and tabs with the charts (2 × 2), the server table
     (change a server's utilization, class or count) and the hosts and findings.
 
-    ``replace_figures``: show each update as a new ``FigureWidget`` instead of updating the
-    figure in place (Voilà 0.5 does not apply plotly's in-place updates; JupyterLab does).
+    Each chart is a :func:`colonykit.widgets.chart.plotly_chart`: plotly.js reaches the page
+    once, an update sends the changed figures' JSON and ``Plotly.react`` redraws them in place;
+    while the plan is rebuilt the panel has the class ``ck-busy`` (results dimmed) and the
+    status says "updating…".
 
     Attributes of the returned panel: ``model`` (:class:`ExplorerModel`), ``controls``
-    (dict of control widgets by :class:`Controls` field), ``figures`` (dict of
-    ``FigureWidget``), ``headline``, ``compare`` and ``status`` (``HTML``), ``export_button``,
+    (dict of control widgets by :class:`Controls` field), ``charts`` / ``figures`` (dict of
+    chart widgets, :mod:`colonykit.widgets.chart`), ``headline``, ``compare`` and ``status`` (``HTML``), ``export_button``,
     ``pin_button``, ``save_button``, ``report_button``, ``export_dir`` (``Text``),
     ``server_editor`` (dict of widgets), ``exported`` / ``saved`` / ``reported`` (paths
     written by the last action).
@@ -1049,8 +1161,9 @@ def explorer(
         An inventory to use instead of the scenario's file.
     export_dir : str or Path, optional
         Default folder of the export buttons.
-    replace_figures : bool, optional
-        Replace the chart widgets on each update (the dashboard) instead of updating them in place.
+    export_root : str, Path or None, optional
+        Confine the export buttons below this folder (the workshop server's ``--export-dir``):
+        the *export to* box is then relative to it (:func:`export_folder`).
 
     Examples
     --------
@@ -1060,84 +1173,31 @@ def explorer(
     [4]
     """
     w = require("ipywidgets", extra="notebook", purpose="the explorer")
-    require("anywidget", extra="notebook", purpose="the explorer's FigureWidget")
+    require("anywidget", extra="notebook", purpose="the explorer's charts")
 
     model = ExplorerModel(scenario, inventory)
     c = model.defaults
     ch = model.choices()
-    tips = control_help()
+    tips = {**control_help(), **{s.name: s.help for s in specs.CONTROLS if s.help}}
     style = {"description_width": "140px"}
     lay = w.Layout(width="350px")
+    options = {
+        **ch,
+        "basis": ch["basis"] if model.scenario.traces is not None else ["peak", "avg"],
+    }
+    first = {
+        **asdict(c),
+        "target_util_pct": round(c.target_util_pct),
+        "memory_gib_per_host": c.memory_gib_per_host or 0.0,
+    }
     controls: dict[str, Any] = {
-        "target_util_pct": w.IntSlider(
-            value=round(c.target_util_pct),
-            min=30,
-            max=100,
-            step=5,
-            description="target util [%]",
-            continuous_update=False,
-            style=style,
-            layout=lay,
-        ),
-        "workload_class": w.Dropdown(
-            options=ch["workload_class"],
-            value=c.workload_class,
-            description="workload class",
-            style=style,
-            layout=lay,
-        ),
-        "processor": w.Dropdown(
-            options=ch["processor"],
-            value=c.processor,
-            description="target generation",
-            style=style,
-            layout=lay,
-        ),
-        "sizing_bound": w.ToggleButtons(
-            options=ch["sizing_bound"],
-            value=c.sizing_bound,
-            description="sizing bound",
-            style={**style, "button_width": "84px"},
-        ),
-        "basis": w.ToggleButtons(
-            options=ch["basis"] if model.scenario.traces is not None else ["peak", "avg"],
-            value=c.basis,
-            description="basis",
-            style={**style, "button_width": "84px"},
-        ),
-        "smt": w.Checkbox(value=c.smt, description="SMT-2 on IFLs", style=style, layout=lay),
-        "hosts": w.IntSlider(
-            value=c.hosts,
-            min=0,
-            max=16,
-            step=1,
-            description="LPARs / hosts",
-            continuous_update=False,
-            style=style,
-            layout=lay,
-        ),
-        "design": w.Dropdown(
-            options=ch["design"], value=c.design, description="design", style=style, layout=lay
-        ),
-        "max_memory_overcommit_ratio": w.FloatSlider(
-            value=c.max_memory_overcommit_ratio,
-            min=1.0,
-            max=4.0,
-            step=0.1,
-            description="overcommit limit",
-            continuous_update=False,
-            style=style,
-            layout=lay,
-        ),
-        "memory_gib_per_host": w.BoundedFloatText(
-            value=c.memory_gib_per_host or 0.0,
-            min=0,
-            max=16384,
-            step=1,
-            description="real GiB / LPAR",
-            style=style,
-            layout=lay,
-        ),
+        spec.name: specs.make_control(
+            w,
+            spec,
+            first.get(spec.name) if not spec.extra else _extra_start(model, spec),
+            options.get(spec.choices or "", None),
+        )
+        for spec in specs.CONTROLS
     }
     rows = []
     for name, wid in controls.items():
@@ -1151,13 +1211,17 @@ def explorer(
         )
         info.add_class(f"ck-tip-{name}")
         rows.append(w.HBox([wid, info]))
-    figures: dict[str, Any] = {
-        name: figure_widget(model.state.figures[name])
+    charts: dict[str, Chart] = {
+        name: plotly_chart(name, dashboard_layout(model.state.figures[name]))
         for name in FIGURES
         if name in model.state.figures
     }
     static = [
-        figure_widget(model.state.figures[name], FIGURE_HEIGHT_PX + 60)
+        plotly_chart(
+            name,
+            dashboard_layout(model.state.figures[name], FIGURE_HEIGHT_PX + 60),
+            height_px=FIGURE_HEIGHT_PX + 60,
+        )
         for name in STATIC_FIGURES
         if name in model.state.figures
     ]
@@ -1165,7 +1229,8 @@ def explorer(
     compare = w.HTML(comparison_html(model))
     status = w.HTML("<span class='ck-status'>ready</span>")
     export_dir_w = w.Text(
-        value=str(export_dir),
+        value="" if export_root is not None else str(export_dir),
+        placeholder=f"below {export_root}" if export_root is not None else "",
         description="export to",
         style=style,
         layout=lay,
@@ -1257,23 +1322,16 @@ def explorer(
         ed["count"].value = int(row.get("count", 1) or 1)
 
     def values() -> dict[str, Any]:
-        v = {k: wid.value for k, wid in controls.items()}
+        v = {s.name: controls[s.name].value for s in specs.CONTROLS if not s.extra}
         v["target_util_pct"] = float(v["target_util_pct"])
         v["memory_gib_per_host"] = float(v["memory_gib_per_host"]) or None
+        v["extra"] = tuple((s.key, controls[s.name].value) for s in specs.CONTROLS if s.extra)
         return v
 
     def show(state: ExplorerState) -> None:
-        for name, fw in list(figures.items()):
-            source = state.figures[name]
-            if (
-                replace_figures
-            ):  # a new widget per figure: Voilà drops FigureWidget's in-place deltas
-                figures[name] = figure_widget(source)
-                slots[name].children = (figures[name],)
-            else:
-                sync_figure(
-                    fw, dashboard_layout(source)
-                )  # the dashboard's size, sent with the one update
+        for name, chart in charts.items():
+            # the same element on the page: Plotly.react redraws it in place (widgets.chart)
+            chart.show(dashboard_layout(state.figures[name]))
         head.value = headline_html(state)
         compare.value = comparison_html(model)
 
@@ -1283,17 +1341,23 @@ def explorer(
         )
 
     def on_change(_change: Any = None) -> None:
+        panel.add_class(
+            "ck-busy"
+        )  # sent at once: the page dims the results while the plan is rebuilt
+        status.value = "<span class='ck-status ck-updating'>updating…</span>"
         try:
             show(model.update(**values()))
             status.value = "<span class='ck-status'>updated</span>"
         except ColonykitError as exc:
             error(exc)
+        finally:
+            panel.remove_class("ck-busy")
 
     def on_export(_button: Any = None) -> None:
         try:
             # the plan tree is written as a unit into its own folder: the export folder also
             # holds the saved scenario and the report, which the tree must not replace
-            target = Path(export_dir_w.value) / "plan"
+            target = export_folder(export_root, export_dir_w.value) / "plan"
             panel.exported = model.export(target)
             status.value = export_status_html(
                 model.state, f"exported {len(panel.exported)} files to {target}", "Plan exported"
@@ -1308,7 +1372,9 @@ def explorer(
 
     def on_save(_button: Any = None) -> None:
         try:
-            panel.saved = model.save_scenario(Path(export_dir_w.value) / "scenario.yaml")
+            panel.saved = model.save_scenario(
+                export_folder(export_root, export_dir_w.value) / "scenario.yaml"
+            )
             status.value = (
                 f"<span class='ck-status'>saved {html.escape(str(panel.saved[0]))}"
                 f"{' and the inventory' if len(panel.saved) > 1 else ''}</span>"
@@ -1319,10 +1385,11 @@ def explorer(
     def on_report(_button: Any = None) -> None:
         status.value = "<span class='ck-status'>writing the report…</span>"
         try:
-            panel.reported = model.export_report(export_dir_w.value)
+            folder = export_folder(export_root, export_dir_w.value)
+            panel.reported = model.export_report(folder)
             status.value = export_status_html(
                 model.state,
-                f"reported: {', '.join(p.name for p in panel.reported)} in {export_dir_w.value}",
+                f"reported: {', '.join(p.name for p in panel.reported)} in {folder}",
                 "Report written",
             )
         except (ColonykitError, OSError) as exc:
@@ -1364,7 +1431,7 @@ def explorer(
         layout=w.Layout(width="390px", min_width="390px", flex="0 0 390px"),
     )
     left.add_class("ck-left")
-    slots = {name: w.Box([fw], layout=w.Layout(min_width="0")) for name, fw in figures.items()}
+    slots = {name: w.Box([ch], layout=w.Layout(min_width="0")) for name, ch in charts.items()}
     grid = w.GridBox(
         list(slots.values()),
         layout=w.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))", width="100%"),
@@ -1384,7 +1451,7 @@ def explorer(
     )
     right.add_class("ck-right")
     panel = w.HBox(
-        [w.HTML(_DASH_CSS), chart_fitter(), left, right],
+        [w.HTML(_DASH_CSS), page_helper(), left, right],
         layout=w.Layout(width="100%", flex_flow="row wrap"),
     )
     panel.add_class("ck-explorer")
@@ -1395,7 +1462,8 @@ def explorer(
     head.observe(refresh_hosts, names="value")
     panel.model = model
     panel.controls = controls
-    panel.figures = figures
+    panel.figures = charts
+    panel.charts = charts
     panel.headline = head
     panel.compare = compare
     panel.status = status
@@ -1415,17 +1483,22 @@ def explorer(
 
 
 def dashboard(
-    scenario: plan.Scenario | str | Path, *, export_dir: str | Path = "out/workshop"
+    scenario: plan.Scenario | str | Path,
+    *,
+    export_dir: str | Path = "out/workshop",
+    confine: bool = True,
 ) -> Any:
-    """The workshop dashboard (what ``colonykit workshop`` serves with Voilà): :func:`explorer` full width,
-    figures replaced on each update (``replace_figures=True``).
+    """The workshop dashboard (what ``colonykit workshop`` serves with Voilà): :func:`explorer` full
+    width, its exports confined below ``export_dir``.
 
     Parameters
     ----------
     scenario : colonykit.plan.Scenario, str or Path
         The scenario (or its YAML file) the dashboard starts from.
     export_dir : str or Path, optional
-        Default folder of the export buttons.
+        Folder of the export buttons.
+    confine : bool, optional
+        Keep every export below ``export_dir`` (a folder typed on the page is relative to it).
 
     Examples
     --------
@@ -1433,7 +1506,7 @@ def dashboard(
     >>> sorted(ui.figures)[:2]
     ['design_comparison', 'plan_hosts']
     """
-    return explorer(scenario, export_dir=export_dir, replace_figures=True)
+    return explorer(scenario, export_dir=export_dir, export_root=export_dir if confine else None)
 
 
 def controls_dict(controls: Controls) -> dict[str, Any]:
@@ -1450,15 +1523,16 @@ def controls_dict(controls: Controls) -> dict[str, Any]:
 __all__ = [
     "AS_INVENTORY",
     "EDITABLE_COLUMNS",
+    "CONTROL_KEYS",
     "FIGURE_CONFIG",
+    "export_folder",
+    "page_helper",
     "KEY_FIGURES",
     "comparison_html",
     "control_help",
-    "chart_fitter",
     "dashboard",
     "dashboard_layout",
     "export_status_html",
-    "figure_widget",
     "hosts_findings_html",
     "inventory_html",
     "key_figures",
@@ -1471,5 +1545,4 @@ __all__ = [
     "explorer",
     "headline",
     "headline_html",
-    "sync_figure",
 ]

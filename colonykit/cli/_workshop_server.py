@@ -1,0 +1,150 @@
+"""The Voilà server behind ``colonykit workshop``, configured for a room full of other people.
+
+Run as ``python -m colonykit.cli._workshop_server NOTEBOOK --port N [--open-browser]
+[--max-kernels K] [--cull-idle-s S]`` by :func:`colonykit.cli._workshop.run` (never by hand):
+
+* **a token**: the random token comes in ``COLONYKIT_WORKSHOP_TOKEN`` (never on the command
+  line, where ``ps`` shows it to every local user) and is removed from the environment before
+  any kernel starts; a request without it gets the login page, an API call 403;
+* **Host and Origin checked**: only a loopback address or ``localhost`` as ``Host`` (a DNS
+  rebinding page has its own name there), and a cross-origin websocket or API call is refused;
+* **one port**: no retry on the next port (the URL printed is the one served);
+* **kernels end**: a kernel whose page closed or reloaded (its last websocket gone) is shut down
+  after :data:`CLOSE_GRACE_S`; idle kernels without a page are culled after ``--cull-idle-s``;
+  at most ``--max-kernels`` run at once (a page beyond that gets HTTP 503);
+* **a pre-started kernel**: Voilà's preheat pool of one, so the first page shows at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from typing import Any
+
+#: Seconds between a page's last websocket closing and its kernel's shutdown (a page that
+#: reconnects within it keeps its kernel).
+CLOSE_GRACE_S = 5.0
+#: Default kernel limit: the preheated one plus a few pages.
+MAX_KERNELS = 4
+#: Default idle time [s] after which a kernel with no page is culled.
+CULL_IDLE_S = 120
+#: Environment variable that carries the token from ``colonykit workshop``.
+TOKEN_ENV = "COLONYKIT_WORKSHOP_TOKEN"
+
+
+def _kernel_classes(max_kernels: int) -> tuple[type, type]:
+    """The kernel manager (limit) and websocket connection (shutdown on close) classes."""
+    from jupyter_server.services.kernels.connection.channels import (
+        ZMQChannelsWebsocketConnection,
+    )
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+    from tornado import web
+
+    class LimitedKernelManager(AsyncMappingKernelManager):
+        """At most ``max_kernels`` kernels; the next start is refused with HTTP 503."""
+
+        async def start_kernel(self, *args: Any, **kwargs: Any) -> str:  # type: ignore[override]
+            if kwargs.get("kernel_id") is None and len(self.list_kernel_ids()) >= max_kernels:
+                msg = f"the workshop runs at most {max_kernels} kernels; close a page first"
+                raise web.HTTPError(503, msg)
+            return str(await super().start_kernel(*args, **kwargs))
+
+    class ClosingConnection(ZMQChannelsWebsocketConnection):
+        """Shut the kernel down when its page's last websocket closed (after a grace time)."""
+
+        def disconnect(self) -> None:  # type: ignore[override]
+            kernel_id = self.kernel_id
+            mkm = self.multi_kernel_manager
+            super().disconnect()
+
+            async def later() -> None:
+                await asyncio.sleep(CLOSE_GRACE_S)
+                if kernel_id in mkm and mkm._kernel_connections.get(kernel_id, 0) == 0:
+                    mkm.log.info(
+                        "colonykit workshop: page closed, shutting kernel %s down", kernel_id
+                    )
+                    await mkm.shutdown_kernel(kernel_id)
+
+            asyncio.ensure_future(later())
+
+    return LimitedKernelManager, ClosingConnection
+
+
+def voila_config(
+    port: int, *, token: str, open_browser: bool, max_kernels: int, cull_idle_s: int
+) -> Any:
+    """The traitlets config of the workshop's Voilà (see the module docstring).
+
+    Parameters
+    ----------
+    port : int
+        TCP port on 127.0.0.1.
+    token : str
+        The token every request must carry (``?token=`` once; then a cookie).
+    open_browser : bool
+        Open the user's browser on the URL.
+    max_kernels : int
+        Kernels running at once, at most.
+    cull_idle_s : int
+        Idle seconds after which a kernel without a page is shut down.
+    """
+    from traitlets.config import Config
+
+    kernel_manager, connection = _kernel_classes(max_kernels)
+    c = Config()
+    c.Voila.ip = "127.0.0.1"
+    c.Voila.port = port
+    c.Voila.port_retries = 0
+    c.Voila.open_browser = open_browser
+    c.Voila.token = token
+    c.Voila.tornado_settings = {
+        "allow_remote_access": False,  # Host must be loopback or localhost
+        "local_hostnames": ["localhost"],
+        "allow_origin": "",  # cross-origin API and websocket calls refused
+    }
+    c.Voila.kernel_websocket_connection_class = connection
+    c.VoilaConfiguration.multi_kernel_manager_class = kernel_manager
+    c.VoilaConfiguration.preheat_kernel = True
+    c.VoilaConfiguration.default_pool_size = 1
+    c.VoilaConfiguration.strip_sources = True
+    c.VoilaConfiguration.theme = "light"
+    c.VoilaConfiguration.show_tracebacks = False
+    c.MappingKernelManager.cull_idle_timeout = cull_idle_s
+    c.MappingKernelManager.cull_interval = max(10, min(60, cull_idle_s // 4))
+    c.MappingKernelManager.cull_connected = False
+    return c
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start Voilà on the notebook until it is stopped."""
+    p = argparse.ArgumentParser(prog="python -m colonykit.cli._workshop_server")
+    p.add_argument("notebook")
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--open-browser", action="store_true")
+    p.add_argument("--max-kernels", type=int, default=MAX_KERNELS)
+    p.add_argument("--cull-idle-s", type=int, default=CULL_IDLE_S)
+    args = p.parse_args(argv)
+    token = os.environ.pop(TOKEN_ENV, "")
+    if len(token) < 16:
+        sys.stderr.write(f"error: {TOKEN_ENV} must hold the workshop's token\n")
+        return 2
+    from voila.app import Voila
+
+    app = Voila(
+        config=voila_config(
+            args.port,
+            token=token,
+            open_browser=args.open_browser,
+            max_kernels=args.max_kernels,
+            cull_idle_s=args.cull_idle_s,
+        )
+    )
+    app.initialize([args.notebook])
+    app.start()
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""Numbers a screen may show, read straight from a plan result (issue 20 item 2 consistency tests)."""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from typing import Any
+
+NUMBER = re.compile(r"(?<![\w.])[-−+]?\d[\d,]*(?:\.\d+)?")
+
+
+def forms(v: float) -> set[str]:
+    """The ways a number may be printed (rounded to 0, 1 or 2 decimals, with separators)."""
+    out = {f"{v:,.0f}", f"{v:.0f}", f"{v:g}"}
+    if not float(v).is_integer():
+        out |= {f"{v:,.1f}", f"{v:.1f}", f"{v:,.2f}"}
+    return {s.lstrip("-") for s in out}
+
+
+def plan_numbers(res: Any) -> set[str]:
+    """Every number a screen may show, straight from the plan result."""
+    p = res.plan
+    vals: list[float] = [len(p.hosts), sum(len(h.guests) for h in p.hosts)]
+    vals += [h.capacity.cpus for h in p.hosts] + [sum(h.capacity.cpus for h in p.hosts)]
+    vals += [
+        sum(h.capacity.memory_gib for h in p.hosts),
+        sum(h.capacity.paging_gib for h in p.hosts),
+    ]
+    for v in [*p.evidence.sizing.values.values(), *p.evidence.white_space.values.values()]:
+        if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v):
+            vals.append(float(v))
+    dv = p.evidence.design.values
+    vals += [dv["total_gib"], dv["application_disk_gib"], dv["saving_vs_dedicated_pct"]]
+    sz = res.sizing
+    vals += [sz.engines[b] for b in ("low", "typical", "high")]
+    vals += [sz.total[f"mips_{b}"] for b in ("low", "typical", "high")]
+    vals += [sz.options.target_util_pct, float(sz.processor.model.lstrip("zgec"))]
+    sev = [f.severity for f in p.findings]
+    vals += [sev.count("error"), len(sev)]
+    vals += list(range(len(p.findings) + 3))  # counts of findings by tier
+    out: set[str] = set()
+    for v in vals:
+        out |= forms(float(v))
+    return out
+
+
+def numbers_in(text: str) -> list[str]:
+    plain = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    plain = re.sub(r"seed \d+|§[\d.]+|SG24-\d+", " ", plain)  # citations, not figures
+    return [n.lstrip("-−+") for n in NUMBER.findall(plain)]
