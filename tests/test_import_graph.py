@@ -43,6 +43,7 @@ COMPUTATION = {
     "paging",
     "packing",
     "_packing_jit",
+    "_select_jit",
     "whitespace",
     "staggering",
     "designs",
