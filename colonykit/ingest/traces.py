@@ -42,7 +42,8 @@ import math
 import re
 import sys
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,7 @@ from colonykit.frames import (
     parse_interval,
     step_seconds_default,
 )
+from colonykit.ingest.timeparse import parse_times, resolve_repeated_hour
 from colonykit.units import DEMAND_UNITS
 
 #: Units a demand frame can carry (``frame.attrs["unit"]``).
@@ -359,30 +361,79 @@ def _pick_value_column(columns: list[str], unit: str | None, path: Path) -> str:
     raise InputError(msg)
 
 
+@dataclass(frozen=True)
+class TimeOptions:
+    """How time columns are read (issue 24 root cause 3).
+
+    Attributes
+    ----------
+    dayfirst : bool or None
+        ``d/m/Y`` (True) or ``m/d/Y`` (False) for a slash-date column that cannot decide.
+    date_format : str or None
+        One ``strftime`` format for every time column.
+    """
+
+    dayfirst: bool | None = None
+    date_format: str | None = None
+
+
+@dataclass(frozen=True)
+class Part:
+    """One file's samples, columnar: no Python object per sample.
+
+    Attributes
+    ----------
+    codes : ndarray
+        int32/int64 server code per sample (index into ``names``).
+    names : list of str
+        Server names of this file.
+    kind : str
+        ``timestamp`` (``time`` = int64 UTC ns) or ``step`` (``time`` = float steps).
+    time : ndarray
+        Per sample.
+    value : ndarray
+        float64 per sample (NaN = missing).
+    unit, format, file, time_note : str
+        Value unit, layout, file name and how its time column was read.
+    """
+
+    codes: np.ndarray
+    names: list[str]
+    kind: str
+    time: np.ndarray
+    value: np.ndarray
+    unit: str
+    format: str
+    file: str
+    time_note: str = ""
+
+
 def _time_column(
-    frame: pd.DataFrame, path: Path, problems: list[str], tz: str, epoch_unit: str, line0: int = 2
-) -> tuple[str, np.ndarray | pd.DatetimeIndex | None]:
-    """Return (kind, values): kind is ``timestamp`` (UTC DatetimeIndex), ``step`` or ``row``."""
+    frame: pd.DataFrame,
+    path: Path,
+    problems: list[str],
+    tz: str,
+    epoch_unit: str,
+    opts: TimeOptions,
+    line0: int = 2,
+) -> tuple[str, np.ndarray | None, np.ndarray | None, str]:
+    """``(kind, values, shift, note)``: kind ``timestamp`` (int64 UTC ns), ``step`` or ``row``.
+
+    A time column is parsed once per distinct value with one format for the whole column
+    (:func:`colonykit.ingest.timeparse.parse_times`); ``shift`` (or None) moves the second pass
+    through a repeated local hour to standard time, per series (``resolve_repeated_hour``).
+    """
     if "timestamp" in frame.columns:
         col = frame["timestamp"]
-        if pd.api.types.is_numeric_dtype(col):
-            stamps = pd.to_datetime(col, unit=epoch_unit, utc=True, errors="coerce")
-        else:
-            text = col.astype("string")
-            try:
-                stamps = pd.to_datetime(text, errors="coerce", format="mixed")
-            except (ValueError, TypeError):
-                stamps = pd.to_datetime(text, errors="coerce", format="mixed", utc=True)
-            if isinstance(stamps.dtype, pd.DatetimeTZDtype):
-                stamps = stamps.dt.tz_convert("UTC")
-            else:
-                try:
-                    stamps = stamps.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
-                except Exception as exc:  # unknown time zone name
-                    msg = must_be("tz", "a time zone name such as 'UTC' or 'Europe/Amsterdam'", tz)
-                    raise InputError(msg) from exc
-                stamps = stamps.dt.tz_convert("UTC")
-        bad = np.flatnonzero(stamps.isna().to_numpy())
+        codes, uniques = pd.factorize(col, use_na_sentinel=True)
+
+        def locate(i: int) -> str:
+            return f"{path} line {int(np.argmax(codes == i)) + line0}"
+
+        ns, note, shift = _take_times(
+            codes, np.asarray(uniques), tz, epoch_unit, opts, str(path), locate
+        )
+        bad = np.flatnonzero(ns == NAT)
         for i in bad[:50]:
             problems.append(
                 must_be(
@@ -392,7 +443,7 @@ def _time_column(
                     f"{path} line {i + line0}",
                 )
             )
-        return "timestamp", pd.DatetimeIndex(stamps)
+        return "timestamp", ns, shift, note
     if "step" in frame.columns:
         steps = _numeric(frame["step"], "step", path, problems, low=0.0, line0=line0)
         frac = np.flatnonzero(np.isfinite(steps) & (steps != np.round(steps)))
@@ -405,13 +456,185 @@ def _time_column(
         missing = np.flatnonzero(frame["step"].isna().to_numpy())
         for i in missing[:50]:
             problems.append(must_be("step", "a whole number >= 0", "", f"{path} line {i + line0}"))
-        return "step", steps
-    return "row", None
+        return "step", steps, None, "integer steps"
+    return "row", None, None, ""
+
+
+#: int64 "not a time" (numpy's NaT).
+NAT: int = int(np.iinfo(np.int64).min)
+
+
+def _take_times(
+    codes: np.ndarray,
+    uniques: np.ndarray,
+    tz: str,
+    epoch_unit: str,
+    opts: TimeOptions,
+    where: str,
+    locate: Callable[[int], str] | None = None,
+) -> tuple[np.ndarray, str, np.ndarray | None]:
+    """Parse the distinct stamps once and spread them over the rows (``codes`` −1 = missing)."""
+    ns_u, note, shift_u = parse_times(
+        uniques,
+        tz=tz,
+        dayfirst=opts.dayfirst,
+        date_format=opts.date_format,
+        epoch_unit=epoch_unit,
+        where=where,
+        locate=locate,
+    )
+    if len(ns_u) == 0:
+        return np.full(len(codes), NAT, dtype=np.int64), note, None
+    safe = np.maximum(codes, 0)
+    ns = ns_u[safe]
+    ns[codes < 0] = NAT
+    shift = shift_u[safe] if shift_u.any() else None
+    return ns, note, shift
+
+
+def _arrow_long(
+    path: Path, fmt: str, unit: str | None, tz: str, epoch_unit: str, opts: TimeOptions
+) -> Part | None:
+    """The columnar long reader (pyarrow): None when the file needs the pandas route
+    (no pyarrow, a ``sim`` column, no server column, or values arrow cannot convert —
+    the pandas route then names every bad line)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:
+        return None
+    try:
+        if fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            raw_names = pq.read_schema(path).names
+        else:
+            import csv
+
+            sep = _sep_of(path)
+            raw_names = next(csv.reader([_head_lines(path, 1)[0]], delimiter=sep))
+        canon = [canonical_column(c) for c in raw_names]
+        if "server" not in canon or "sim" in canon or len(set(canon)) != len(canon):
+            return None
+        raw_of = dict(zip(canon, raw_names, strict=True))
+        vcol = _pick_value_column(canon, unit, path)
+        tcol = "timestamp" if "timestamp" in canon else "step" if "step" in canon else None
+        if tcol is None:
+            return None
+        wanted = [raw_of["server"], raw_of[tcol], raw_of[vcol]]
+        if fmt == "parquet":
+            table = pq.read_table(path, columns=wanted, read_dictionary=[raw_of["server"]])
+        else:
+            from pyarrow import csv as pacsv
+
+            dict_t = pa.dictionary(pa.int32(), pa.string())
+            types = {raw_of["server"]: dict_t, raw_of[vcol]: pa.float64()}
+            if tcol == "timestamp":
+                types[raw_of[tcol]] = pa.string()
+            table = pacsv.read_csv(
+                path,
+                parse_options=pacsv.ParseOptions(delimiter=sep),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=types, include_columns=wanted, strings_can_be_null=True
+                ),
+            )
+    except (
+        pa.ArrowInvalid,
+        pa.ArrowTypeError,
+        pa.ArrowNotImplementedError,
+        OSError,
+        StopIteration,
+    ):
+        return None
+    if table.num_rows == 0:
+        msg = f"trace file {path} has a header but no data rows"
+        raise InputError(msg)
+    server = table.column(raw_of["server"])
+    if not pa.types.is_dictionary(server.type):
+        server = pc.dictionary_encode(server)
+    server = server.unify_dictionaries() if hasattr(server, "unify_dictionaries") else server
+    server = server.combine_chunks()
+    if server.null_count:
+        return None  # the pandas route names the lines without a server
+    names = [str(x).strip() for x in server.dictionary.to_pylist()]
+    codes = server.indices.to_numpy(zero_copy_only=False)
+    if len(set(names)) != len(names):  # " a" and "a": merge the codes of equal stripped names
+        remap, uniq = pd.factorize(pd.Index(names))
+        codes = remap[codes]
+        names = [str(x) for x in uniq]
+    value = table.column(raw_of[vcol])
+    if not pa.types.is_floating(value.type) and not pa.types.is_integer(value.type):
+        return None
+    values = value.combine_chunks().to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+    low, high = _value_range(vcol)
+    with np.errstate(invalid="ignore"):
+        bad = (values < low) | ((values > high) if high is not None else False)
+    if bad.any():
+        return None  # the pandas route lists each out-of-range value with its line
+    tcolumn = table.column(raw_of[tcol])
+    shift = None
+    if tcol == "step":
+        times = tcolumn.combine_chunks().to_numpy(zero_copy_only=False).astype(np.float64)
+        if np.isnan(times).any() or (times < 0).any() or (times != np.round(times)).any():
+            return None
+        kind, note = "step", "integer steps"
+    else:
+        enc = pc.dictionary_encode(tcolumn).combine_chunks()
+        t_codes = enc.indices.to_numpy(zero_copy_only=False)
+        t_codes = (
+            np.where(np.isnan(t_codes), -1, t_codes).astype(np.int64)
+            if t_codes.dtype.kind == "f"
+            else t_codes
+        )
+        uniq = enc.dictionary
+        if pa.types.is_timestamp(uniq.type):
+            aware = uniq.type.tz is not None
+            uniq_np = uniq.cast(pa.timestamp("ns", tz=uniq.type.tz)).to_numpy(zero_copy_only=False)
+            if aware:
+                uniq_np = np.asarray(pd.DatetimeIndex(uniq_np).tz_localize("UTC").asi8)
+                t_ns, note, shift = uniq_np[np.maximum(t_codes, 0)], "timestamps with a zone", None
+            else:
+                t_ns, note, shift = _take_times(
+                    t_codes,
+                    np.asarray(pd.DatetimeIndex(uniq_np).strftime("%Y-%m-%d %H:%M:%S.%f")),
+                    tz,
+                    epoch_unit,
+                    TimeOptions(date_format="%Y-%m-%d %H:%M:%S.%f"),
+                    str(path),
+                )
+        else:
+            t_ns, note, shift = _take_times(
+                t_codes,
+                np.asarray(uniq.to_numpy(zero_copy_only=False)),
+                tz,
+                epoch_unit,
+                opts,
+                str(path),
+            )
+        if (t_ns == NAT).any():
+            return None  # missing stamps: the pandas route names the lines
+        times, kind = t_ns, "timestamp"
+    del table
+    if shift is not None:
+        times = resolve_repeated_hour(times, shift, codes)
+    return Part(codes, names, kind, times, values, vcol, fmt, str(path), note)
 
 
 def _long_part(
-    path: Path, fmt: str, unit: str | None, tz: str, epoch_unit: str, progress: bool | None = False
-) -> dict[str, Any]:
+    path: Path,
+    fmt: str,
+    unit: str | None,
+    tz: str,
+    epoch_unit: str,
+    progress: bool | None = False,
+    opts: TimeOptions | None = None,
+) -> Part:
+    opts = opts or TimeOptions()
+    if fmt != "parquet":
+        _check_no_nul(path)
+    fast = _arrow_long(path, fmt, unit, tz, epoch_unit, opts) if not progress else None
+    if fast is not None:
+        return fast
     frame = _read_table(path, fmt, progress)
     cols = list(frame.columns)
     if "server" not in cols:
@@ -424,7 +647,7 @@ def _long_part(
         frame["server"] = re.sub(r"(\.csv|\.txt)?(\.gz)?$", "", path.name)  # one server per file
         cols = list(frame.columns)
     problems: list[str] = []
-    kind, times = _time_column(frame, path, problems, tz, epoch_unit)
+    kind, times, shift, note = _time_column(frame, path, problems, tz, epoch_unit, opts)
     if kind == "row":
         msg = (
             f"{path}: missing column 'timestamp' or 'step' (got {cols}); a long trace needs "
@@ -441,29 +664,33 @@ def _long_part(
     for i in no_name[:50]:
         problems.append(must_be("server", "a non-empty name", "", f"{path} line {i + 2}"))
     raise_problems(problems, f"invalid trace file {path}")
-    return {
-        "server": servers.astype(str).to_numpy(),
-        "kind": kind,
-        "time": times,
-        "value": values,
-        "unit": vcol,
-        "format": fmt,
-        "file": str(path),
-    }
+    codes, uniq = pd.factorize(servers.astype(str).str.strip())
+    assert times is not None
+    if shift is not None:
+        times = resolve_repeated_hour(times, shift, codes)
+    return Part(codes, [str(x) for x in uniq], kind, times, values, vcol, fmt, str(path), note)
 
 
 def _wide_part(
-    path: Path, fmt: str, unit: str | None, tz: str, epoch_unit: str, progress: bool | None = False
-) -> dict[str, Any]:
+    path: Path,
+    fmt: str,
+    unit: str | None,
+    tz: str,
+    epoch_unit: str,
+    progress: bool | None = False,
+    opts: TimeOptions | None = None,
+) -> Part:
     frame = _read_table(path, fmt, progress)
     problems: list[str] = []
-    kind, times = _time_column(frame, path, problems, tz, epoch_unit)
+    kind, times, shift, note = _time_column(
+        frame, path, problems, tz, epoch_unit, opts or TimeOptions()
+    )
     if kind == "row":  # no time column: the row number is the step
         first = str(frame.columns[0])
         if first.startswith("unnamed"):  # a pandas index column written by to_csv()
             frame = frame.drop(columns=[frame.columns[0]])
         times = np.arange(len(frame), dtype=float)
-        kind = "step"
+        kind, note = "step", "row number = step"
     server_cols = [c for c in frame.columns if c not in ("timestamp", "step")]
     if not server_cols:
         msg = f"{path}: a wide trace needs at least one server column besides timestamp/step"
@@ -490,25 +717,19 @@ def _wide_part(
             frame[server_cols[j]], str(server_cols[j]), path, problems, low=low, high=high
         )
     raise_problems(problems, f"invalid trace file {path}")
+    n_s = len(server_cols)
     values = matrix.T.ravel()  # column after column, as the long layout
-    servers = np.repeat(np.asarray([str(c) for c in server_cols], dtype=object), n)
-    if kind == "timestamp":
-        tiled = pd.DatetimeIndex(np.tile(np.asarray(times), len(server_cols)))
-        tiled = tiled.tz_localize("UTC") if tiled.tz is None else tiled
-    else:
-        tiled = np.tile(np.asarray(times, dtype=float), len(server_cols))
-    return {
-        "server": servers,
-        "kind": kind,
-        "time": tiled,
-        "value": values,
-        "unit": the_unit,
-        "format": fmt,
-        "file": str(path),
-    }
+    codes = np.repeat(np.arange(n_s, dtype=np.int64), n)
+    assert times is not None
+    tiled = np.tile(np.asarray(times), n_s)
+    if shift is not None:
+        tiled = resolve_repeated_hour(tiled, np.tile(shift, n_s), codes)
+    return Part(
+        codes, [str(c) for c in server_cols], kind, tiled, values, the_unit, fmt, str(path), note
+    )
 
 
-def _single_part(path: Path, unit: str | None) -> dict[str, Any]:
+def _single_part(path: Path, unit: str | None) -> Part:
     try:
         raw = pd.read_csv(
             path, header=None, names=["v"], dtype=str, skip_blank_lines=False, compression="infer"
@@ -527,38 +748,48 @@ def _single_part(path: Path, unit: str | None) -> dict[str, Any]:
     values = _numeric(col, the_unit, path, problems, low=low, high=high, line0=1)
     raise_problems(problems, f"invalid trace file {path}")
     n = len(values)
-    return {
-        "server": np.full(n, name, dtype=object),
-        "kind": "step",
-        "time": np.arange(n, dtype=float),
-        "value": values,
-        "unit": the_unit,
-        "format": "single",
-        "file": str(path),
-    }
+    return Part(
+        np.zeros(n, dtype=np.int64),
+        [name],
+        "step",
+        np.arange(n, dtype=float),
+        values,
+        the_unit,
+        "single",
+        str(path),
+        "line number = step",
+    )
 
 
-def _monitor_part(path: Path, fmt: str, tz: str) -> dict[str, Any]:
+def _monitor_part(path: Path, fmt: str, tz: str) -> Part:
     from colonykit.ingest import monitors
 
     reader = {"sadf": monitors.read_sadf, "nmon": monitors.read_nmon, "sar": monitors.read_sar}[fmt]
-    frame, _meta = reader(path, tz=tz)
+    frame, meta = reader(path, tz=tz)
     host = str(frame.columns[0])
-    times = pd.DatetimeIndex(frame.index)
-    return {
-        "server": np.full(len(frame), host, dtype=object),
-        "kind": "timestamp",
-        "time": times,
-        "value": frame.iloc[:, 0].to_numpy(dtype=float),
-        "unit": "cpu_pct",
-        "format": fmt,
-        "file": str(path),
-    }
+    times = np.asarray(pd.DatetimeIndex(frame.index).as_unit("ns").asi8, dtype=np.int64)
+    return Part(
+        np.zeros(len(frame), dtype=np.int64),
+        [host],
+        "timestamp",
+        times,
+        frame.iloc[:, 0].to_numpy(dtype=float),
+        "cpu_pct",
+        fmt,
+        str(path),
+        str(meta.get("tz_assumption", "")),
+    )
 
 
 def _read_part(
-    path: Path, fmt: str, unit: str | None, tz: str, epoch_unit: str, progress: bool | None = False
-) -> dict[str, Any]:
+    path: Path,
+    fmt: str,
+    unit: str | None,
+    tz: str,
+    epoch_unit: str,
+    progress: bool | None = False,
+    opts: TimeOptions | None = None,
+) -> Part:
     kind = detect_format(path) if fmt == "auto" else fmt
     if kind == "parquet" or (kind in ("long", "wide") and _is_parquet(path)):
         if kind == "parquet":
@@ -570,11 +801,11 @@ def _read_part(
                 raise InputError(msg) from exc
             kind = "long" if "server" in {canonical_column(c) for c in names} else "wide"
         reader = _long_part if kind == "long" else _wide_part
-        return reader(path, "parquet", unit, tz, epoch_unit)
+        return reader(path, "parquet", unit, tz, epoch_unit, False, opts)
     if kind == "long":
-        return _long_part(path, "csv", unit, tz, epoch_unit, progress)
+        return _long_part(path, "csv", unit, tz, epoch_unit, progress, opts)
     if kind == "wide":
-        return _wide_part(path, "csv", unit, tz, epoch_unit, progress)
+        return _wide_part(path, "csv", unit, tz, epoch_unit, progress, opts)
     if kind == "single":
         return _single_part(path, unit)
     return _monitor_part(path, kind, tz)
@@ -712,17 +943,98 @@ def _native_interval(codes: np.ndarray, times: np.ndarray) -> float:
     return float(np.median(diffs[keep]))
 
 
-def _fill(wide: np.ndarray, rule: str) -> np.ndarray:
-    if rule == "none":
+def _fill(wide: np.ndarray, rule: str, gappy: np.ndarray) -> np.ndarray:
+    """Fill the gaps of the columns that have some, in place: never before a series' first sample
+    (issue 24 root cause 4: no back-filling); ``interpolate`` only between samples."""
+    if rule == "none" or not gappy.any():
         return wide
+    cols = np.flatnonzero(gappy)
     if rule == "zero":
-        return np.where(np.isnan(wide), 0.0, wide)
-    frame = pd.DataFrame(wide)
-    if rule == "interpolate":
-        frame = frame.interpolate(axis=0, limit_direction="both")
+        sub = wide[:, cols]
+        sub[np.isnan(sub)] = 0.0
+        wide[:, cols] = sub
+        return wide
+    sub = pd.DataFrame(wide[:, cols])
+    sub = sub.interpolate(axis=0, limit_area="inside") if rule == "interpolate" else sub.ffill()
+    wide[:, cols] = sub.to_numpy(dtype=wide.dtype)
+    return wide
+
+
+def _global_codes(parts: list[Part], root: Path) -> tuple[list[str], np.ndarray]:
+    """Server names over all parts and each sample's code into them (names, not samples, hashed).
+
+    Two files naming the same server (e.g. cloned VMs with one host name) are refused for a
+    directory of monitor captures, not merged (issue 24 root cause 5).
+    """
+    if len(parts) == 1:
+        return list(parts[0].names), parts[0].codes
+    all_names = [n for pt in parts for n in pt.names]
+    idx, uniq = pd.factorize(pd.Index(all_names, dtype=object))
+    monitors = [pt for pt in parts if pt.format in ("nmon", "sadf", "sar")]
+    if monitors and len(uniq) < len(all_names):
+        owners: dict[str, list[str]] = {}
+        for pt in parts:
+            for n in pt.names:
+                owners.setdefault(n, []).append(Path(pt.file).name)
+        dup = {n: f for n, f in owners.items() if len(f) > 1}
+        text = "; ".join(f"{n!r} in {', '.join(f)}" for n, f in list(dup.items())[:5])
+        msg = (
+            f"{root}: host name(s) appear in several captures ({text}); cloned machines are "
+            "not merged silently: rename the files' series with a mapping file (server,trace) "
+            "or read the captures one by one"
+        )
+        raise InputError(msg)
+    out = []
+    at = 0
+    for pt in parts:
+        m = len(pt.names)
+        out.append(np.asarray(idx[at : at + m], dtype=np.int64)[pt.codes])
+        at += m
+    return [str(x) for x in uniq], np.concatenate(out)
+
+
+def _scatter(
+    flat: np.ndarray,
+    value: np.ndarray,
+    n_bins: int,
+    n_srv: int,
+    dtype: str,
+    aligned: bool,
+    when: np.ndarray,
+    codes: np.ndarray,
+) -> tuple[np.ndarray, int, int]:
+    """The ``(steps, servers)`` matrix from flat cell indexes: ``(wide, repeated samples, a code)``.
+
+    One sample per cell (the usual case at the native interval) is a scatter into the matrix —
+    no counts array; repeated samples are detected by counting the cells filled.  Cells with
+    several samples (a coarser grid, or repeated stamps) hold their mean (``bincount``).
+    """
+    ok = ~np.isnan(value)
+    n_ok = int(ok.sum())
+    all_ok = n_ok == value.size
+    wide = np.full(n_bins * n_srv, np.nan, dtype=dtype)
+    if all_ok:
+        wide[flat] = value
     else:
-        frame = frame.ffill().bfill()
-    return frame.to_numpy()
+        wide[flat[ok]] = value[ok]
+    if int(np.count_nonzero(~np.isnan(wide))) == n_ok:
+        return wide.reshape(n_bins, n_srv), 0, 0
+    n_dup, first = 0, 0
+    if aligned:  # one grid cell per stamp: a repeated cell is a repeated (server, time)
+        key = pd.Series(flat)
+        dup_mask = key.duplicated().to_numpy()
+    else:
+        dup_mask = pd.DataFrame({"t": when, "c": codes}).duplicated().to_numpy()
+    n_dup = int(dup_mask.sum())
+    if n_dup:
+        first = int(codes[int(np.flatnonzero(dup_mask)[0])])
+    f_ok = flat if all_ok else flat[ok]
+    v_ok = value if all_ok else value[ok]
+    sums = np.bincount(f_ok, weights=v_ok, minlength=n_bins * n_srv)
+    counts = np.bincount(f_ok, minlength=n_bins * n_srv)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        np.divide(sums, counts, out=sums)
+    return sums.astype(dtype, copy=False).reshape(n_bins, n_srv), n_dup, first
 
 
 def read_traces(
@@ -736,11 +1048,13 @@ def read_traces(
     fill: str = "ffill",
     capacity: pd.DataFrame | pd.Series | Mapping[str, float] | str | Path | None = None,
     workload_class: str | None = None,
-    epoch_unit: str = "s",
+    epoch_unit: str = "auto",
     dtype: str = "float64",
     progress: bool | None = None,
     start: str | pd.Timestamp | None = None,
     convert: bool | None = None,
+    dayfirst: bool | None = None,
+    date_format: str | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Read utilisation traces (a file or a directory) into a wide demand frame.
 
@@ -767,15 +1081,18 @@ def read_traces(
     step_s : float, optional
         Seconds per integer ``step`` (default: constant ``trace_step_s`` = 300 s).
     fill : {'ffill', 'interpolate', 'zero', 'none'}
-        How gaps on the grid are filled (``ffill`` = carry the last value forward,
-        back-fill at the start).
+        How gaps on the grid are filled (``ffill`` = carry the last value forward;
+        ``interpolate`` = linear between samples).  Cells before a series' first sample
+        are never filled (they stay NaN: no value is invented backwards); ``zero`` fills
+        every gap with 0.
     capacity : mapping, Series, DataFrame or path, optional
         Deprecated with the conversion: per-server capacity (see
         :func:`colonykit.sizing.capacity_mips`).
     workload_class : str, optional
         Deprecated with the conversion: workload class for MHz -> MIPS.
-    epoch_unit : str
-        Unit of numeric timestamps (``s`` or ``ms``).
+    epoch_unit : {'auto', 's', 'ms', 'us', 'ns', 'excel'}
+        Unit of numeric timestamps (default: detected from their size; values up to
+        2,958,465 are Excel serial days).
     dtype : str
         ``float64`` (default) or ``float32`` for the values.
     progress : bool, optional
@@ -788,6 +1105,11 @@ def read_traces(
         ``False``: return the source's own unit even when ``unit`` asks for another (the caller
         converts with :func:`colonykit.sizing.convert_unit`).  Default (None): convert, with a
         ``FutureWarning`` (the reader converting is deprecated).
+    dayfirst : bool, optional
+        Read ``a/b/Y`` dates day first (True) or month first (False) when the column itself
+        does not decide (no day above 12); such a column is refused without it.
+    date_format : str, optional
+        One ``strftime`` format for every time column (overrides the inference).
 
     Returns
     -------
@@ -849,37 +1171,40 @@ def read_traces(
         )
 
     per_file = progress if len(files) == 1 else False  # one bar: over files, or over chunks
+    opts = TimeOptions(dayfirst=dayfirst, date_format=date_format)
     parts = [
-        _read_part(p, fmt, unit, tz, epoch_unit, per_file)
+        _read_part(p, fmt, unit, tz, epoch_unit, per_file, opts)
         for p in _progress(files, len(files), f"reading {root.name}", progress)
     ]
-    kinds = {pt["kind"] for pt in parts}
+    kinds = {pt.kind for pt in parts}
     if len(kinds) > 1:
         msg = f"{root}: cannot mix files indexed by timestamp and by step ({sorted(kinds)})"
         raise InputError(msg)
-    units = {pt["unit"] for pt in parts}
+    units = {pt.unit for pt in parts}
     if len(units) > 1:
         msg = f"{root}: files carry different units {sorted(units)}; pass unit=… to choose one"
         raise InputError(msg)
     src_unit = units.pop()
     kind = kinds.pop()
-
-    server = np.concatenate([pt["server"] for pt in parts])
-    value = np.concatenate([pt["value"] for pt in parts])
-    codes, names = pd.factorize(pd.Series(server, dtype=object), sort=False)
+    names, codes = _global_codes(parts, root)
+    value = parts[0].value if len(parts) == 1 else np.concatenate([pt.value for pt in parts])
+    when = parts[0].time if len(parts) == 1 else np.concatenate([pt.time for pt in parts])
+    for pt in parts:  # the parts' arrays now live in codes/value/when only
+        object.__setattr__(pt, "value", None)
+        object.__setattr__(pt, "time", None)
+        object.__setattr__(pt, "codes", None)
     if kind == "timestamp":
-        t_ns = np.concatenate(
-            [np.asarray(pd.DatetimeIndex(pt["time"]).as_unit("ns").asi8) for pt in parts]
-        ).astype(np.int64)
+        t_ns = when.astype(np.int64, copy=False)
         native_s = _native_interval(codes, t_ns) / 1e9
         grid_s = target_s or (native_s if math.isfinite(native_s) else step_len)
         if target_s is None and math.isfinite(native_s):
-            grid_s = float(round(native_s))
-        grid_ns = int(round(grid_s * 1e9))
+            grid_s = float(round(native_s)) if native_s >= 1 else float(native_s)
+        grid_ns = max(int(round(grid_s * 1e9)), 1)
         origin = (int(t_ns.min()) // grid_ns) * grid_ns
+        aligned = bool(((t_ns - origin) % grid_ns == 0).all())
         bins = (t_ns - origin) // grid_ns
     else:
-        steps = np.concatenate([np.asarray(pt["time"], dtype=float) for pt in parts])
+        steps = when.astype(float, copy=False)
         if steps.size and float(np.nanmax(steps)) > limits.MAX_STEP:
             i = int(np.nanargmax(steps))
             msg = must_be(
@@ -900,6 +1225,7 @@ def read_traces(
         grid_s = step_len * k
         first = int(np.nanmin(steps)) // k
         bins = (steps.astype(np.int64) // k) - first
+        aligned = k == 1
         origin = first
     meta_kind = kind
     n_bins = int(bins.max()) + 1
@@ -914,31 +1240,30 @@ def read_traces(
             "choose a coarser interval (--interval) or fewer/shorter traces"
         )
         raise InputError(msg)
-    when = t_ns if kind == "timestamp" else steps
-    dup_mask = pd.DataFrame({"t": when, "c": codes}).duplicated().to_numpy()  # hashed: linear
-    n_dup = int(dup_mask.sum())
+    flat = bins
+    flat *= n_srv
+    flat += codes
+    del bins
+    wide, n_dup, first_dup = _scatter(flat, value, n_bins, n_srv, dtype, aligned, when, codes)
+    del flat
     if n_dup:
-        first = int(np.flatnonzero(dup_mask)[0])
         warnings.warn(
             f"{root}: {n_dup:,} sample(s) repeat a (server, time) already given, e.g. "
-            f"server {str(server[first])!r}; each repeated cell holds the mean of its samples",
+            f"server {names[first_dup]!r}; each repeated cell holds the mean of its samples",
             ColonykitWarning,
             stacklevel=2,
         )
-    ok = ~np.isnan(value)
-    flat = bins[ok] * n_srv + codes[ok]
-    sums = np.bincount(flat, weights=value[ok], minlength=n_bins * n_srv)
-    counts = np.bincount(flat, minlength=n_bins * n_srv)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        wide = (sums / counts).reshape(n_bins, n_srv)
-    empty_cells = (counts == 0).reshape(n_bins, n_srv)
-    gaps = pd.Series(empty_cells.sum(axis=0), index=[str(s) for s in names], name="gaps")
+    del value, when, codes
+    empty_cells = np.isnan(wide)
+    gaps = pd.Series(empty_cells.sum(axis=0), index=names, name="gaps")
     never = gaps.index[gaps.to_numpy() == n_bins].tolist()
     if never:
         msg = f"{root}: server(s) {never[:5]} have no numeric samples"
         raise InputError(msg)
-    wide = _fill(wide, fill)
-
+    lead = empty_cells.argmin(axis=0)  # cells before each series' first sample
+    trail = empty_cells[::-1].argmin(axis=0)  # cells after its last sample
+    del empty_cells
+    wide = _fill(wide, fill, gaps.to_numpy() > 0)
     if kind == "timestamp":
         index = pd.DatetimeIndex(
             origin + np.arange(n_bins, dtype=np.int64) * grid_ns, tz="UTC", name="timestamp"
@@ -955,11 +1280,7 @@ def read_traces(
         kind = "timestamp"
     else:
         index = pd.RangeIndex(origin, origin + n_bins, name="step")
-    frame = pd.DataFrame(
-        wide.astype(dtype, copy=False),
-        index=index,
-        columns=pd.Index([str(s) for s in names], name="server"),
-    )
+    frame = pd.DataFrame(wide, index=index, columns=pd.Index(names, name="server"), copy=False)
     frame.attrs = {"unit": src_unit, "interval_s": float(grid_s)}
 
     conversion = None
@@ -987,10 +1308,22 @@ def read_traces(
             f" ({conversion})" if conversion else ""
         )
 
+    # filled cells per series: inside its span (never before its first sample; ffill and
+    # interpolate also after its last one), all gaps for "zero"
+    filled = (
+        pd.Series(0, index=names, name="filled")
+        if fill == "none"
+        else gaps
+        if fill == "zero"
+        else gaps
+        - pd.Series(lead, index=names)
+        - (pd.Series(trail, index=names) if fill == "interpolate" else 0)
+    )
     meta: dict[str, Any] = {
         "source": str(root),
-        "files": [pt["file"] for pt in parts],
-        "formats": sorted({pt["format"] for pt in parts}),
+        "files": [pt.file for pt in parts],
+        "formats": sorted({pt.format for pt in parts}),
+        "time_formats": sorted({pt.time_note for pt in parts if pt.time_note}),
         "servers": n_srv,
         "steps": n_bins,
         "unit": frame.attrs["unit"],
@@ -1008,7 +1341,10 @@ def read_traces(
         ),
         "fill": fill,
         "gaps": gaps,
-        "gaps_filled": int(gaps.sum()) if fill != "none" else 0,
+        "gaps_filled": int(filled.sum()),
+        "filled": filled,
+        "leading_gaps": pd.Series(lead, index=names, name="leading_gaps"),
+        "trailing_gaps": pd.Series(trail, index=names, name="trailing_gaps"),
         "conversion": conversion,
         "capacity_file": capacity_file,
         "duplicate_samples": n_dup,
