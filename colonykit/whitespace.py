@@ -40,6 +40,7 @@ Examples
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections import deque
 from collections.abc import Iterator, Mapping
@@ -285,18 +286,35 @@ def select_jit_available() -> bool:
     return True
 
 
-#: Use the compiled selection when numba is installed (False: ``np.partition`` only).
-SELECT_JIT: bool = True
+#: Use the compiled selection: True = always (numba needed), False = never (``np.partition``),
+#: None = when numba is installed and either already imported or the matrix has at least
+#: ``SELECT_JIT_MIN_CELLS`` values (importing numba costs 2-3 s on the 2-core VM, more than the
+#: selection saves on smaller matrices: about 0.3 s per 86 M float32 values).  Tuning only: the
+#: values are the same either way (tested).
+SELECT_JIT: bool | None = None
+#: Values from which ``SELECT_JIT = None`` imports numba for the selection.  Tuning only.
+SELECT_JIT_MIN_CELLS: int = 500_000_000
 
 
-def _select_rows(rows: np.ndarray, ranks: np.ndarray, local: threading.local) -> np.ndarray:
+def _use_select_jit(cells: int) -> bool:
+    """``SELECT_JIT`` resolved for a matrix of ``cells`` values."""
+    if SELECT_JIT is not None:
+        return bool(SELECT_JIT) and select_jit_available()
+    if "numba" in sys.modules or cells >= SELECT_JIT_MIN_CELLS:
+        return select_jit_available()
+    return False
+
+
+def _select_rows(
+    rows: np.ndarray, ranks: np.ndarray, local: threading.local, use_jit: bool
+) -> np.ndarray:
     """Order statistics ``ranks`` of each row of one ``(b, T)`` block: ``(b, len(ranks))``.
 
     Selection, not a sort: the compiled bracket-and-gather kernel when numba is installed,
     otherwise ``np.partition`` (introselect, numpy's own route to ``percentile``) in the
     thread's buffer.  Both return the order statistics themselves.
     """
-    if SELECT_JIT and select_jit_available():
+    if use_jit:
         from colonykit._select_jit import order_stats
 
         out = np.empty((rows.shape[0], ranks.size), dtype=rows.dtype)
@@ -429,6 +447,7 @@ def fused_pass(
     local = threading.local()  # one selection buffer per thread, reused block after block
     ranks = np.unique(np.asarray([r for q in qs for r in _ranks(n_t, q)[:2]], dtype=np.int64))
     rank_at = {int(r): i for i, r in enumerate(ranks)}
+    use_jit = bool(qs) and not approx and _use_select_jit(n_t * n_s)
 
     def block(j: int, rows: np.ndarray) -> tuple[np.ndarray, list[int]]:
         """One block's statistics into its rows of the outputs; its composite part."""
@@ -439,7 +458,7 @@ def fused_pass(
             rows.max(axis=1, out=peaks[sl])
             if mins is not None:
                 rows.min(axis=1, out=mins[sl])
-            picked = _select_rows(rows, ranks, local)
+            picked = _select_rows(rows, ranks, local, use_jit)
             for q in qs:
                 k, k2, gamma = _ranks(n_t, q)
                 q_out[q][sl] = _lerp(picked[:, rank_at[k]], picked[:, rank_at[k2]], gamma)

@@ -934,10 +934,13 @@ def _progress(iterable: Any, total: int, desc: str, progress: bool | None) -> An
 
 def _native_interval(codes: np.ndarray, times: np.ndarray) -> float:
     """Median of the positive gaps between consecutive samples of the same server."""
-    order = np.lexsort((times, codes))
-    t, c = times[order], codes[order]
-    diffs = np.diff(t)
-    keep = (np.diff(c) == 0) & (diffs > 0)
+    diffs = np.diff(times)
+    same = np.diff(codes) == 0
+    if (diffs[same] < 0).any():  # not in (server, time) order as written: sort first
+        order = np.lexsort((times, codes))
+        diffs = np.diff(times[order])
+        same = np.diff(codes[order]) == 0
+    keep = same & (diffs > 0)
     if not keep.any():
         return float("nan")
     return float(np.median(diffs[keep]))
