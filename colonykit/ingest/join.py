@@ -37,14 +37,39 @@ import pandas as pd
 from colonykit import reference
 from colonykit._dicts import DictMixin
 from colonykit.errors import ColonykitWarning, InputError, must_be
-from colonykit.ingest.traces import _SIDE_FILE, detect_format, parse_interval, read_traces
+from colonykit.ingest.traces import (
+    _SIDE_FILE,
+    detect_format,
+    filled_frac_own_interval,
+    parse_interval,
+    read_traces,
+)
 
 Align = Literal["absolute", "time-of-day", "time-of-week"]
 ALIGNS: tuple[str, ...] = ("absolute", "time-of-day", "time-of-week")
 FOLD_STATISTICS: tuple[str, ...] = ("max", "mean")
 MONITOR_FORMATS = ("nmon", "sadf", "sar")
-#: Reference Monday 00:00 UTC that folded series are placed on (a real time axis for plots).
+#: Reference Monday 00:00 that folded series are placed on (a real time axis for plots); it is
+#: never shown as a date: labels say "typical day/week" (:func:`fold_label`).
 FOLD_EPOCH = pd.Timestamp("2001-01-01T00:00Z")
+
+
+def fold_label(stamp: pd.Timestamp, kind: str) -> str:
+    """A folded axis point as a typical-day (``"13:05"``) or typical-week (``"Tue 13:05"``) label.
+
+    Parameters
+    ----------
+    stamp : Timestamp
+        A point of the folded axis (on ``FOLD_EPOCH``'s week).
+    kind : {'day', 'week'}
+        The fold.
+
+    Examples
+    --------
+    >>> fold_label(FOLD_EPOCH + pd.Timedelta(hours=25, minutes=5), "week")
+    'Tue 01:05'
+    """
+    return stamp.strftime("%H:%M") if kind == "day" else stamp.strftime("%a %H:%M")
 
 
 @dataclass(frozen=True)
@@ -306,6 +331,8 @@ def align_traces(
     min_overlap_h: float | None = None,
     fill_warn_frac: float | None = None,
     source: str = "traces",
+    tz: str | None = None,
+    short: str = "refuse",
 ) -> tuple[pd.DataFrame, pd.DataFrame, tuple[Any, Any], list[str]]:
     """Put unfilled traces (gaps NaN) on one time axis, as ``align`` says.
 
@@ -325,6 +352,15 @@ def align_traces(
         ``measured_fill_warn_frac``.
     source : str, default 'traces'
         The traces' source, for the messages.
+    tz : str, optional
+        The captures' local time zone (the one their naive stamps were read in): a fold
+        places each sample at its local time of day / day of week, and the folded axis is
+        labelled as a typical day or week in that zone (default: UTC).
+    short : {'refuse', 'warn'}, default 'refuse'
+        ``absolute`` alignment with a common span shorter than ``min_overlap_h``: refused;
+        with ``warn``, captures that all cover the same short span are kept with a warning
+        saying that the figures hold for that span only (captures that overlap only partly
+        are still refused).
 
     Returns
     -------
@@ -373,7 +409,16 @@ def align_traces(
             if end >= start
             else -1.0
         )
-        if length_h + interval_s / 3600.0 < min_h:
+        common = bool(((spans["first"] == start) & (spans["last"] == end)).all() and end >= start)
+        if length_h + interval_s / 3600.0 < min_h and short == "warn" and common:
+            message = (
+                f"{source}: the captures cover {max(length_h, 0):.1f} h, less than the "
+                f"{min_h:g} h minimum (measured_min_overlap_h): figures hold for that span only "
+                "(a peak outside it is not seen); capture at least one full business cycle"
+            )
+            warnings.warn(message, ColonykitWarning, stacklevel=2)
+            notes.append(message)
+        elif length_h + interval_s / 3600.0 < min_h:
             lines = "; ".join(
                 f"{c}: {spans.loc[c, 'first']} .. {spans.loc[c, 'last']}"
                 for c in frame.columns[:20]
@@ -390,11 +435,16 @@ def align_traces(
         overlap: tuple[Any, Any] = (start, end)
     else:
         period_s = 86400 if align == "time-of-day" else 7 * 86400
-        t = frame.index
+        zone = tz or "UTC"
+        t = frame.index.tz_convert(zone) if frame.index.tz is not None else frame.index
+        wall = t.tz_localize(None) if t.tz is not None else t  # local wall-clock time
         offset_s = (
-            (t - t.normalize()).total_seconds().to_numpy()
+            (wall - wall.normalize()).total_seconds().to_numpy()
             if align == "time-of-day"
-            else ((t - t.normalize()).total_seconds().to_numpy() + t.day_of_week.to_numpy() * 86400)
+            else (
+                (wall - wall.normalize()).total_seconds().to_numpy()
+                + wall.day_of_week.to_numpy() * 86400
+            )
         )
         slot = (offset_s // interval_s).astype(np.int64)
         grouped = frame.groupby(slot)
@@ -404,14 +454,17 @@ def align_traces(
         out.index = pd.DatetimeIndex(
             FOLD_EPOCH + pd.to_timedelta(out.index * interval_s, unit="s"), name="timestamp"
         )
-        overlap = (out.index[0], out.index[-1])
+        kind = "day" if align == "time-of-day" else "week"
+        first_label = fold_label(out.index[0], kind)
+        last_label = fold_label(out.index[-1], kind)
+        overlap = (first_label, last_label)
         notes.append(
-            f"Folded each capture onto a typical {align.split('-')[-1]} ({n_slots} slots of "
-            f"{interval_s:g} s, slot statistic {statistic}); the time axis starts on the "
-            f"reference Monday {FOLD_EPOCH.date()}."
+            f"Folded each capture onto a typical {kind} ({n_slots} slots of {interval_s:g} s, "
+            f"slot statistic {statistic}), in {zone} local time: {first_label} .. {last_label} "
+            f"{zone}. The folded axis is a typical {kind}, not a date."
         )
     values = out.to_numpy(dtype=float)
-    filled = np.isnan(values).mean(axis=0) if len(out) else np.zeros(out.shape[1])
+    filled = filled_frac_own_interval(values)
     spans = spans.assign(filled_frac=filled)
     high = spans.index[filled > warn].tolist()
     if high:
@@ -422,8 +475,17 @@ def align_traces(
         )
         warnings.warn(message, ColonykitWarning, stacklevel=2)
         notes.append(message)
-    filled_frame = pd.DataFrame(values, index=out.index, columns=out.columns).ffill().bfill()
+    filled_frame = pd.DataFrame(values, index=out.index, columns=out.columns, copy=False)
+    gappy = np.flatnonzero(np.isnan(values).any(axis=0)) if values.size else np.zeros(0, int)
+    if gappy.size:  # fill only the series with gaps (within the span every series covers)
+        sub = filled_frame.iloc[:, gappy].ffill().bfill()
+        values = values.copy()  # never the caller's frame
+        values[:, gappy] = sub.to_numpy(dtype=float)
+        filled_frame = pd.DataFrame(values, index=out.index, columns=out.columns, copy=False)
     filled_frame.attrs = {**frame.attrs, "align": align}
+    if align != "absolute":
+        filled_frame.attrs["fold"] = f"typical {'day' if align == 'time-of-day' else 'week'}"
+        filled_frame.attrs["fold_tz"] = tz or "UTC"
     return filled_frame, spans, overlap, notes
 
 
@@ -503,6 +565,7 @@ def join_traces(
         min_overlap_h=min_overlap_h,
         fill_warn_frac=fill_warn_frac,
         source=where,
+        tz=tz,
     )
     by_server = assignment.groupby("server", sort=False)
     matched = [s for s, g in by_server if (g["series"] != "").all()]
@@ -518,6 +581,11 @@ def join_traces(
             f"No trace for {', '.join(unmatched[:10])}: sized from util_peak_pct as a flat series."
         )
     unused = [str(c) for c in frame.columns if c not in set(used)]
+    notes.insert(
+        0,
+        f"{len(matched)} of {len(matched) + len(unmatched)} servers traced "
+        f"({len(used)} series used of {frame.shape[1]} read).",
+    )
     return TraceJoin(
         frame=aligned,
         assignment=assignment,
