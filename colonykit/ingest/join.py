@@ -10,7 +10,9 @@ servers' *own measured* peaks sizes the colony):
    correlated, and the report says so);
 3. otherwise by name: the series name (long/wide CSV, Parquet, PlanetLab/Bitbrains
    file names), the host name inside nmon (``AAA,host``) and sysstat files, or the
-   file name stem of a monitor file — compared case-insensitively.
+   file name stem of a monitor file — the exact name first, then case-insensitively when
+   only one series matches that way; names that collide only by case are refused, naming
+   both (issue 24 root cause 6).
 
 Rows without a series are reported (``unmatched``) and sized from ``util_peak_pct`` as a
 flat series by :mod:`colonykit.measured`; series that no row uses are ``unused``.
@@ -204,7 +206,8 @@ def read_server_traces(
     Returns
     -------
     (frame, aliases, meta)
-        ``aliases`` maps a lower-case alias (host name, file stem) to a column of ``frame``.
+        ``aliases`` maps an alias (series name as written, host name, lower-case file stem)
+        to a column of ``frame``.
     """
     root = Path(path)
     kw: dict[str, Any] = {
@@ -247,8 +250,8 @@ def read_server_traces(
         if root.is_file() and frame.shape[1] == 1:
             stem = re.sub(r"(\.(csv|txt|nmon|gz|parquet))+$", "", root.name, flags=re.I).lower()
             aliases.setdefault(stem, str(frame.columns[0]))
-    for c in frame.columns:
-        aliases[str(c).lower()] = str(c)
+    for c in frame.columns:  # exact names (matched first; case-insensitive only when unique)
+        aliases[str(c)] = str(c)
     return frame, aliases, meta
 
 
@@ -279,7 +282,27 @@ def match_series(
     source : str, default 'traces'
         The traces' source, for the messages.
     """
-    lower = {k.lower(): v for k, v in aliases.items()}
+    exact = dict(aliases)
+    folded: dict[str, set[str]] = {}
+    for k, v in aliases.items():
+        folded.setdefault(k.lower(), set()).add(v)
+
+    def find(name: str) -> str:
+        """Exact name first; a case-insensitive match only when it is unique (issue 24 rc 6)."""
+        if name in exact:
+            return exact[name]
+        cands = folded.get(name.lower(), set())
+        if len(cands) > 1:
+            both = sorted(cands)
+            msg = (
+                f"{source}: server {name!r} matches trace series {both[0]!r} and {both[1]!r}, "
+                "which differ only by case; name the series exactly or give a mapping file "
+                "(server,trace)"
+            )
+            raise InputError(msg)
+        return next(iter(cands)) if cands else ""
+
+    lower = _Finder(find)
     mapping = mapping or {}
     unknown = sorted(set(mapping) - set(inventory["server"].astype(str)))
     if unknown:
@@ -291,7 +314,7 @@ def match_series(
     ):
         if server in mapping:
             target = mapping[server]
-            series = lower.get(target.lower())
+            series = lower.get(target) or None
             if series is None:
                 msg = f"mapping: trace {target!r} for server {server!r} is not in {source}"
                 raise InputError(msg)
@@ -299,7 +322,7 @@ def match_series(
             continue
         inst = (
             [
-                next((lower[c.lower()] for c in cands if c.lower() in lower), "")
+                next((lower[c] for c in cands if c in lower), "")
                 for cands in _instance_names(server, count)
             ]
             if count > 1
@@ -308,10 +331,39 @@ def match_series(
         if count > 1 and all(inst):
             rows += [(server, k, s, "instance") for k, s in enumerate(inst, start=1)]
             continue
-        own = lower.get(server.lower(), "")
+        own = lower.get(server, "")
         how = "shared" if count > 1 else ("name" if own.lower() == server.lower() else "stem")
         rows += [(server, k, own, how if own else "unmatched") for k in range(1, count + 1)]
-    return pd.DataFrame(rows, columns=["server", "k", "series", "how"])
+    out = pd.DataFrame(rows, columns=["server", "k", "series", "how"])
+    taken = out[(out["series"] != "") & (out["how"] != "mapping")]
+    owners = taken.groupby("series")["server"].unique()
+    clash = owners[owners.map(len) > 1]
+    if len(clash):
+        series = str(clash.index[0])
+        a, b = (str(x) for x in clash.iloc[0][:2])
+        msg = (
+            f"{source}: inventory servers {a!r} and {b!r} both match trace series {series!r} "
+            "(their names differ only by case or spelling); each server needs its own series: "
+            "rename one, or give a mapping file (server,trace)"
+        )
+        raise InputError(msg)
+    return out
+
+
+class _Finder:
+    """``finder[name]`` / ``name in finder`` / ``finder.get(name, default)`` over :func:`find`."""
+
+    def __init__(self, find: Any) -> None:
+        self._find = find
+
+    def get(self, name: str, default: str = "") -> str:
+        return self._find(name) or default
+
+    def __contains__(self, name: str) -> bool:
+        return bool(self._find(name))
+
+    def __getitem__(self, name: str) -> str:
+        return str(self._find(name))
 
 
 def _spans(frame: pd.DataFrame) -> pd.DataFrame:

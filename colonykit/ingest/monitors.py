@@ -167,6 +167,11 @@ def read_sadf(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame, dict[
     block = is_hdr.cumsum()
     header = text[cpu_hdr].iloc[0].lstrip("#").strip().split(";")
     cols = [c.strip() for c in header]
+    _need(
+        {"CPU", "%idle", "timestamp"} <= set(cols) and len(set(cols)) == len(cols),
+        p,
+        f"the CPU block header {';'.join(cols)[:80]!r} lacks CPU, timestamp or %idle fields",
+    )
     # every CPU block (sadf writes one per file day or per restart), not only the first
     cpu_blocks = set(block[cpu_hdr].tolist())
     heads = {h.lstrip("#").strip() for h in text[cpu_hdr]}
@@ -349,6 +354,7 @@ def read_sar(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame, dict[s
     _need(bool(cpu_hdr.any()), p, "no CPU section (a header line with CPU … %idle)")
     cpu_sections = set(section[cpu_hdr].tolist())
     cols = ["CPU", *parts.loc[cpu_hdr[cpu_hdr].index[0], "rest"].split()]
+    _need("%idle" in cols, p, "the CPU section header has no %idle field")
     rows = parts[has_time & (first_tok == "all") & section.isin(cpu_sections)]
     _need(len(rows) > 0, p, "no 'all' rows in the CPU section")
     values = rows["rest"].str.split(expand=True)

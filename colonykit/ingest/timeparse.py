@@ -203,21 +203,28 @@ def parse_times(
         )
         raise InputError(msg)
     aware = present.str.contains(_OFFSET).to_numpy()
-    fmt = date_format
-    note = f"format {date_format}" if date_format else ""
-    if fmt is None:
-        order = _slash_order(present, dayfirst, where)
+    order = None if date_format else _slash_order(present, dayfirst, where)
+
+    def guess(texts: pd.Series) -> str:
+        """The column's format: given, or that of its first recognisable stamp."""
+        if date_format:
+            return date_format
         from pandas.tseries.api import guess_datetime_format
 
-        for first in present.iloc[:50]:  # the first stamp that has a recognisable format
-            fmt = guess_datetime_format(str(first), dayfirst=bool(order))
-            if fmt is not None:
-                break
-        if fmt is None:
-            fmt = "ISO8601"
-        note = (
-            f"{'day' if order else 'month'} first ({fmt})" if order is not None else f"format {fmt}"
-        )
+        for first in texts.iloc[:50]:
+            got = guess_datetime_format(str(first), dayfirst=bool(order))
+            if got is not None:
+                return str(got)
+        return "ISO8601"
+
+    fmt = guess(present)
+    note = (
+        f"format {date_format}"
+        if date_format
+        else f"{'day' if order else 'month'} first ({fmt})"
+        if order is not None
+        else f"format {fmt}"
+    )
     parsed_ns = np.full(len(present), NAT_NS, dtype=np.int64)
     shift_present = np.zeros(len(present), dtype=np.int64)
     with warnings.catch_warnings():
@@ -226,16 +233,21 @@ def parse_times(
             if not sel.any():
                 continue
             sub = present[sel]
+            sub_fmt = fmt if bool(sel[0]) else guess(sub)  # the first stamp set the format
             try:
-                got = pd.to_datetime(sub, format=fmt, errors="coerce", utc=utc)
+                got = pd.to_datetime(sub, format=sub_fmt, errors="coerce", utc=utc)
             except (ValueError, TypeError):
                 got = pd.Series(pd.NaT, index=sub.index, dtype="datetime64[ns]")
-            if got.isna().any() and "%S" in fmt and "%f" not in fmt:  # fractions of a second
+            if got.isna().any() and "%S" in sub_fmt and "%f" not in sub_fmt:  # fractions
                 again = pd.to_datetime(
-                    sub, format=fmt.replace("%S", "%S.%f"), errors="coerce", utc=utc
+                    sub, format=sub_fmt.replace("%S", "%S.%f"), errors="coerce", utc=utc
                 )
                 got = got.fillna(again)
             idx_sub = pd.DatetimeIndex(got)
+            years = idx_sub.year
+            # outside what nanoseconds hold (1678..2261): not a capture's time
+            idx_sub = idx_sub.where((years > 1677) & (years < 2262))
+            idx_sub = idx_sub.as_unit("ns")
             if not utc:
                 idx_sub, sh = _localize(idx_sub, tz, present[sel], at, field, np.flatnonzero(sel))
                 shift_present[sel] = sh

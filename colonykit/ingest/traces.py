@@ -240,11 +240,27 @@ def _read_csv_chunked(path: Path, sep: str, progress: bool | None) -> pd.DataFra
     return pd.concat(chunks, ignore_index=True)
 
 
+#: Canonical names of the columns a trace reader interprets (time, server, values).
+_KNOWN_COLUMNS: frozenset[str] = frozenset(
+    {*TRACE_COLUMN_MAP.values(), "timestamp", "step", "server", "sim", *VALUE_PREFERENCE}
+)
+
+
+def _header_name(name: object) -> str:
+    """A header as the reader uses it: the canonical name of a column it interprets, else the
+    name as written (a wide file's server names keep their case and spelling: ``Web`` and
+    ``web`` are two servers, issue 24 root cause 6)."""
+    canon = canonical_column(name)
+    if canon in _KNOWN_COLUMNS or canon.startswith(("unnamed", "mem")):
+        return canon
+    return str(name).strip().strip('"').strip()
+
+
 def _check_header(path: Path) -> None:
     """Duplicate or too many header names, seen before pandas renames duplicates ``x.1``."""
     first = _head_lines(path, 1)[0] if path.stat().st_size else ""
     sep = _sep_of(path) if first else ","
-    names = [canonical_column(c) for c in first.split(sep)]
+    names = [_header_name(c) for c in first.split(sep)]
     if len(names) > limits.MAX_COLUMNS:
         msg = (
             f"{path} line 1: {len(names):,} columns (limit MAX_COLUMNS = {limits.MAX_COLUMNS:,}); "
@@ -301,7 +317,7 @@ def _read_table(path: Path, fmt: str, progress: bool | None = False) -> pd.DataF
             "split the servers over several files or use the long layout"
         )
         raise InputError(msg)
-    frame.columns = [canonical_column(c) for c in frame.columns]
+    frame.columns = [_header_name(c) for c in frame.columns]
     names = pd.Index(frame.columns)
     dup = sorted(set(names[names.duplicated()]))  # linear (a hash), not a count per column
     if dup:
@@ -616,6 +632,10 @@ def _arrow_long(
                     str(path),
                 )
         else:
+
+            def locate(i: int) -> str:
+                return f"{path} line {int(np.argmax(t_codes == i)) + 2}"
+
             t_ns, note, shift = _take_times(
                 t_codes,
                 np.asarray(uniq.to_numpy(zero_copy_only=False)),
@@ -623,6 +643,7 @@ def _arrow_long(
                 epoch_unit,
                 opts,
                 str(path),
+                locate,
             )
         if (t_ns == NAT).any():
             return None  # missing stamps: the pandas route names the lines
@@ -999,18 +1020,26 @@ def _global_codes(parts: list[Part], root: Path) -> tuple[list[str], np.ndarray]
     idx, uniq = pd.factorize(pd.Index(all_names, dtype=object))
     monitors = [pt for pt in parts if pt.format in ("nmon", "sadf", "sar")]
     if monitors and len(uniq) < len(all_names):
-        owners: dict[str, list[str]] = {}
-        for pt in parts:
-            for n in pt.names:
-                owners.setdefault(n, []).append(Path(pt.file).name)
-        dup = {n: f for n, f in owners.items() if len(f) > 1}
-        text = "; ".join(f"{n!r} in {', '.join(f)}" for n, f in list(dup.items())[:5])
-        msg = (
-            f"{root}: host name(s) appear in several captures ({text}); cloned machines are "
-            "not merged silently: rename the files' series with a mapping file (server,trace) "
-            "or read the captures one by one"
-        )
-        raise InputError(msg)
+        # one host in several captures: consecutive captures (disjoint spans) of one machine
+        # are joined; overlapping ones are different machines with one name (cloned VMs)
+        owners: dict[str, list[tuple[str, float, float]]] = {}
+        for pt in monitors:
+            t = pt.time
+            owners.setdefault(pt.names[0], []).append(
+                (Path(pt.file).name, float(t.min()), float(t.max()))
+            )
+        clash = []
+        for n, caps in owners.items():
+            caps.sort(key=lambda c: c[1])
+            clash += [(n, a[0], b[0]) for a, b in zip(caps, caps[1:], strict=False) if b[1] <= a[2]]
+        if clash:
+            text = "; ".join(f"{n!r} in {a} and {b}" for n, a, b in clash[:5])
+            msg = (
+                f"{root}: the same host name in captures that overlap in time ({text}): "
+                "different machines (e.g. cloned VMs) are not merged; give each capture its "
+                "own series name with a mapping file (server,trace), or read them one by one"
+            )
+            raise InputError(msg)
     out = []
     at = 0
     for pt in parts:
@@ -1295,7 +1324,7 @@ def read_traces(
         native_s = _native_interval(codes, t_ns) / 1e9
         grid_s = target_s or (native_s if math.isfinite(native_s) else step_len)
         if target_s is None and math.isfinite(native_s):
-            grid_s = float(round(native_s)) if native_s >= 1 else float(native_s)
+            grid_s = float(round(native_s, 3))  # ms: sub-second captures keep their step
         grid_ns = max(int(round(grid_s * 1e9)), 1)
         origin = (int(t_ns.min()) // grid_ns) * grid_ns
         bins = np.subtract(t_ns, origin)
