@@ -10,6 +10,7 @@ import pandas as pd
 from colonykit import sizing, whitespace
 from colonykit.cli._common import (
     add_format,
+    add_trace_time_options,
     demand_in_unit,
     emit_json,
     emit_table,
@@ -31,30 +32,6 @@ def _interval(text: str) -> str:
         msg = f"must be a duration such as 5min, 300s or 1h (got {text!r})"
         raise argparse.ArgumentTypeError(msg)
     return text
-
-
-def add_trace_time_options(p: argparse.ArgumentParser) -> None:
-    """``--dayfirst`` / ``--monthfirst`` and ``--date-format``: how time columns are read."""
-    order = p.add_mutually_exclusive_group()
-    order.add_argument(
-        "--dayfirst",
-        dest="dayfirst",
-        action="store_true",
-        default=None,
-        help="read d/m/Y dates day first when the column does not decide (no day above 12)",
-    )
-    order.add_argument(
-        "--monthfirst",
-        dest="dayfirst",
-        action="store_false",
-        help="read m/d/Y dates month first when the column does not decide",
-    )
-    p.add_argument(
-        "--date-format",
-        default=None,
-        metavar="FMT",
-        help="one strftime format for the time column, e.g. '%%d.%%m.%%Y %%H:%%M'",
-    )
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -182,6 +182,8 @@ def read_server_traces(
     tz: str = "UTC",
     step_s: float | None = None,
     start: str | None = None,
+    dayfirst: bool | None = None,
+    date_format: str | None = None,
 ) -> tuple[pd.DataFrame, dict[str, str], dict[str, Any]]:
     """Read traces unfilled (gaps as NaN) with the aliases each series can be matched by.
 
@@ -202,6 +204,10 @@ def read_server_traces(
         Seconds per integer ``step``; default constant ``trace_step_s``.
     start : str, optional
         Timestamp of step 0 for traces indexed by step.
+    dayfirst : bool, optional
+        Day-first (True) or month-first (False) slash dates (see :func:`read_traces`).
+    date_format : str, optional
+        One ``strftime`` format for the time columns.
 
     Returns
     -------
@@ -217,6 +223,8 @@ def read_server_traces(
         "step_s": step_s,
         "start": start,
         "fill": "none",
+        "dayfirst": dayfirst,
+        "date_format": date_format,
     }
     files = (
         sorted(p for p in root.iterdir() if p.is_file() and not _SIDE_FILE.match(p.name))
@@ -554,6 +562,8 @@ def join_traces(
     fill_warn_frac: float | None = None,
     tz: str = "UTC",
     start: str | None = None,
+    dayfirst: bool | None = None,
+    date_format: str | None = None,
 ) -> TraceJoin:
     """Read ``path`` and match each inventory row to its own series (see module doc).
 
@@ -583,6 +593,10 @@ def join_traces(
         Time zone of naive timestamps.
     start : str, optional
         Timestamp of step 0 for traces indexed by step.
+    dayfirst : bool, optional
+        Day-first (True) or month-first (False) slash dates (see :func:`read_traces`).
+    date_format : str, optional
+        One ``strftime`` format for the time columns.
 
     Examples
     --------
@@ -596,7 +610,13 @@ def join_traces(
     if interval is not None:
         parse_interval(interval)
     frame, aliases, meta = read_server_traces(
-        path, unit=unit, interval=interval, tz=tz, start=start
+        path,
+        unit=unit,
+        interval=interval,
+        tz=tz,
+        start=start,
+        dayfirst=dayfirst,
+        date_format=date_format,
     )
     if unit is not None and meta.get("formats") in (["wide"], ["single"]):
         frame.attrs["unit"] = unit

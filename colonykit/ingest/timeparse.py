@@ -53,7 +53,7 @@ EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 _TIME_ONLY = re.compile(r"^\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?\s*$")
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2}|\bUTC|\bGMT)\s*$")
-_SLASH = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\b")
+_SLASH = re.compile(r"(?:^|\s)(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\b")
 
 
 def _epoch_to_ns(values: np.ndarray, unit: str) -> tuple[np.ndarray, str]:
@@ -212,7 +212,9 @@ def parse_times(
         from pandas.tseries.api import guess_datetime_format
 
         for first in texts.iloc[:50]:
-            got = guess_datetime_format(str(first), dayfirst=bool(order))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                got = guess_datetime_format(str(first), dayfirst=bool(order))
             if got is not None:
                 return str(got)
         return "ISO8601"

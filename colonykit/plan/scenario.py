@@ -302,6 +302,16 @@ class ScenarioTraces(_Model):
         None, description="Time of step 0 for step-indexed traces (a real time axis)."
     )
     tz: str = Field("UTC", description="Time zone of naive timestamps.")
+    dayfirst: bool | None = Field(
+        None,
+        description="Read d/m/Y dates day first (true) or month first (false) when the time "
+        "column does not decide it (no day above 12); such a column is refused without it.",
+    )
+    date_format: str | None = Field(
+        None,
+        max_length=100,
+        description="One strftime format for the time column (e.g. '%d.%m.%Y %H:%M').",
+    )
 
 
 class ScenarioMetadata(_Model):
