@@ -411,6 +411,8 @@ class Part:
         float64 per sample (NaN = missing).
     unit, format, file, time_note : str
         Value unit, layout, file name and how its time column was read.
+    notes : tuple of str
+        What the reader states about the file (e.g. an AIX shared LPAR's entitlement).
     """
 
     codes: np.ndarray
@@ -515,15 +517,16 @@ def _arrow_long(
     """The columnar long reader (pyarrow): None when the file needs the pandas route
     (no pyarrow, a ``sim`` column, no server column, or values arrow cannot convert —
     the pandas route then names every bad line)."""
+    purpose = "the columnar trace reader"
     try:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-    except ImportError:
+        pa = require("pyarrow", extra="parquet", purpose=purpose)
+        pc = require("pyarrow.compute", extra="parquet", purpose=purpose)
+        pq = require("pyarrow.parquet", extra="parquet", purpose=purpose)
+        pacsv = require("pyarrow.csv", extra="parquet", purpose=purpose)
+    except ImportError:  # the core install: the pandas route
         return None
     try:
         if fmt == "parquet":
-            import pyarrow.parquet as pq
-
             raw_names = pq.read_schema(path).names
         else:
             import csv
@@ -542,8 +545,6 @@ def _arrow_long(
         if fmt == "parquet":
             table = pq.read_table(path, columns=wanted, read_dictionary=[raw_of["server"]])
         else:
-            from pyarrow import csv as pacsv
-
             dict_t = pa.dictionary(pa.int32(), pa.string())
             types = {raw_of["server"]: dict_t, raw_of[vcol]: pa.float64()}
             if tcol == "timestamp":
