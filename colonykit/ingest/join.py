@@ -496,7 +496,8 @@ def align_traces(
     else:
         period_s = 86400 if align == "time-of-day" else 7 * 86400
         zone = tz or "UTC"
-        t = frame.index.tz_convert(zone) if frame.index.tz is not None else frame.index
+        t = pd.DatetimeIndex(frame.index)
+        t = t.tz_convert(zone) if t.tz is not None else t
         wall = t.tz_localize(None) if t.tz is not None else t  # local wall-clock time
         offset_s = (
             (wall - wall.normalize()).total_seconds().to_numpy()

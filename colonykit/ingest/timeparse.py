@@ -248,7 +248,7 @@ def parse_times(
             idx_sub = pd.DatetimeIndex(got)
             years = idx_sub.year
             # outside what nanoseconds hold (1678..2261): not a capture's time
-            idx_sub = idx_sub.where((years > 1677) & (years < 2262))
+            idx_sub = pd.DatetimeIndex(idx_sub.where((years > 1677) & (years < 2262)))
             idx_sub = idx_sub.as_unit("ns")
             if not utc:
                 idx_sub, sh = _localize(idx_sub, tz, present[sel], at, field, np.flatnonzero(sel))
@@ -287,7 +287,7 @@ def _localize(
         raise InputError(
             must_be("tz", "a time zone name such as 'UTC' or 'Europe/Amsterdam'", tz)
         ) from exc
-    gap = np.asarray(local.isna() & ~idx.isna())
+    gap = np.asarray(local.isna()) & ~np.asarray(idx.isna())
     shift = np.zeros(len(idx), dtype=np.int64)
     if not gap.any():
         return local, shift

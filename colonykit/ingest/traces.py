@@ -968,6 +968,9 @@ def _progress(iterable: Any, total: int, desc: str, progress: bool | None) -> An
     return tqdm(iterable, total=total, desc=desc, unit="file", disable=disable)
 
 
+#: Samples per chunk of the in-place grid arithmetic (bounded temporaries).  Tuning only.
+CHUNK_CELLS: int = 1 << 23
+
 #: Rows from each end of the samples on which the native interval is estimated (tuning only:
 #: a median over a million gaps; the whole file costs a pass over every sample).
 NATIVE_SAMPLE_ROWS: int = 1_000_000
@@ -1003,9 +1006,9 @@ def _fill(wide: np.ndarray, rule: str, gappy: np.ndarray) -> np.ndarray:
         sub[np.isnan(sub)] = 0.0
         wide[:, cols] = sub
         return wide
-    sub = pd.DataFrame(wide[:, cols])
-    sub = sub.interpolate(axis=0, limit_area="inside") if rule == "interpolate" else sub.ffill()
-    wide[:, cols] = sub.to_numpy(dtype=wide.dtype)
+    part = pd.DataFrame(wide[:, cols])
+    part = part.interpolate(axis=0, limit_area="inside") if rule == "interpolate" else part.ffill()
+    wide[:, cols] = part.to_numpy(dtype=wide.dtype)
     return wide
 
 
@@ -1329,8 +1332,14 @@ def read_traces(
         grid_ns = max(int(round(grid_s * 1e9)), 1)
         origin = (int(t_ns.min()) // grid_ns) * grid_ns
         bins = np.subtract(t_ns, origin)
-        aligned = not bool(np.any(bins % grid_ns))
-        bins //= grid_ns
+        aligned = True
+        for at in range(0, bins.size, CHUNK_CELLS):  # chunks: no full-size temporary
+            chunk = bins[at : at + CHUNK_CELLS]
+            aligned = aligned and not bool(np.any(chunk % grid_ns))
+            chunk //= grid_ns
+        if aligned:  # exact (server, time) repeats are cell repeats: the stamps are not needed
+            del t_ns
+            when = np.empty(0, dtype=np.int64)
     else:
         steps = when.astype(float, copy=False)
         if steps.size and float(np.nanmax(steps)) > limits.MAX_STEP:
