@@ -1053,6 +1053,145 @@ def _global_codes(parts: list[Part], root: Path) -> tuple[list[str], np.ndarray]
     return [str(x) for x in uniq], np.concatenate(out)
 
 
+#: Rows per record batch of the streamed Parquet reader.  Tuning only.
+STREAM_BATCH_ROWS: int = 1 << 20
+
+
+def _stream_parquet(
+    path: Path, unit: str | None, target_s: float | None, dtype: str, tz: str, fmt: str
+) -> tuple[np.ndarray, list[str], int, int, float, str] | None:
+    """A long Parquet file read batch by batch straight into a server-major matrix.
+
+    Memory: the ``(servers, steps)`` matrix plus one record batch (the whole table is never
+    in memory).  Pass 1 reads the server and time columns for the names and the time span;
+    pass 2 scatters each batch's values into the matrix (server-major: the samples of one
+    server are consecutive in a file grouped by server, so the writes are sequential).
+    None (the columnar whole-file reader takes over, with its checks and messages) unless:
+    pyarrow is installed, the file is a long Parquet file with a timestamp-typed time column
+    that has a zone or is taken as UTC, every stamp falls on the grid, no value is out of
+    range and no (server, time) repeats.
+
+    Returns
+    -------
+    tuple or None
+        ``(matrix (servers, steps), names, origin_ns, grid_ns, native_s, unit)``.
+    """
+    if fmt not in ("auto", "parquet", "long") or not _is_parquet(path):
+        return None
+    try:
+        pa = require("pyarrow", extra="parquet", purpose="the columnar trace reader")
+        pc = require("pyarrow.compute", extra="parquet", purpose="the columnar trace reader")
+        pq = require("pyarrow.parquet", extra="parquet", purpose="the columnar trace reader")
+    except ImportError:
+        return None
+    try:
+        pfile = pq.ParquetFile(path)
+        schema = pfile.schema_arrow
+    except Exception:  # pyarrow raises several types; the whole-file reader reports them
+        return None
+    canon = [canonical_column(c) for c in schema.names]
+    if "server" not in canon or "timestamp" not in canon or len(set(canon)) != len(canon):
+        return None
+    raw = dict(zip(canon, schema.names, strict=True))
+    try:
+        vcol = _pick_value_column(canon, unit, path)
+    except InputError:
+        return None
+    ttype = schema.field(raw["timestamp"]).type
+    if not pa.types.is_timestamp(ttype) or (ttype.tz is None and tz != "UTC"):
+        return None
+    if not pa.types.is_floating(schema.field(raw[vcol]).type) and not pa.types.is_integer(
+        schema.field(raw[vcol]).type
+    ):
+        return None
+
+    def stamps(col: Any) -> np.ndarray:
+        return np.asarray(
+            pc.cast(pc.cast(col, pa.timestamp("ns", tz=ttype.tz)), pa.int64()).to_numpy(
+                zero_copy_only=False
+            )
+        )
+
+    index: dict[str, int] = {}
+    luts: dict[int, np.ndarray] = {}
+
+    def codes_of(col: Any) -> np.ndarray | None:
+        if not pa.types.is_dictionary(col.type):
+            col = pc.dictionary_encode(col)
+        if col.null_count:
+            return None
+        dic = col.dictionary
+        key = dic.buffers()[1].address if dic.buffers()[1] is not None else id(dic)
+        lut = luts.get(key)
+        if lut is None or lut.size != len(dic):
+            lut = np.asarray(
+                [index.setdefault(str(n).strip(), len(index)) for n in dic.to_pylist()],
+                dtype=np.int64,
+            )
+            luts[key] = lut
+        return lut[np.asarray(col.indices.to_numpy(zero_copy_only=False))]
+
+    t_min, t_max, native = None, None, float("nan")
+    for batch in pfile.iter_batches(
+        batch_size=STREAM_BATCH_ROWS, columns=[raw["server"], raw["timestamp"]]
+    ):
+        codes = codes_of(batch.column(0))
+        if codes is None or batch.column(1).null_count:
+            return None
+        t = stamps(batch.column(1))
+        if t.size:
+            t_min = int(t.min()) if t_min is None else min(t_min, int(t.min()))
+            t_max = int(t.max()) if t_max is None else max(t_max, int(t.max()))
+        if not math.isfinite(native):
+            native = _native_interval(codes, t) / 1e9
+    if t_min is None or t_max is None or not index:
+        return None
+    if target_s is not None or not math.isfinite(native):
+        return None  # a coarser grid averages samples per cell: the whole-file reader
+    grid_s = float(round(native, 3))
+    grid_ns = max(int(round(grid_s * 1e9)), 1)
+    origin = (t_min // grid_ns) * grid_ns
+    n_bins = (t_max - origin) // grid_ns + 1
+    n_srv = len(index)
+    if n_srv > limits.MAX_SERVERS or n_bins * n_srv > limits.MAX_GRID_CELLS:
+        return None  # the whole-file reader names the limit
+    matrix = np.full(n_srv * n_bins, np.nan, dtype=dtype)
+    low, high = _value_range(vcol)
+    n_ok = 0
+    for batch in pfile.iter_batches(
+        batch_size=STREAM_BATCH_ROWS, columns=[raw["server"], raw["timestamp"], raw[vcol]]
+    ):
+        codes = codes_of(batch.column(0))
+        if codes is None:
+            return None
+        off = stamps(batch.column(1)) - origin
+        if bool(np.any(off % grid_ns)):
+            return None
+        values = np.asarray(batch.column(2).to_numpy(zero_copy_only=False), dtype=np.float64)
+        with np.errstate(invalid="ignore"):
+            if bool(np.any((values < low) | ((values > high) if high is not None else False))):
+                return None
+        off //= grid_ns
+        codes *= n_bins
+        codes += off
+        ok = ~np.isnan(values)
+        if ok.all():
+            matrix[codes] = values
+            n_ok += values.size
+        else:
+            matrix[codes[ok]] = values[ok]
+            n_ok += int(ok.sum())
+    filled = 0
+    for at in range(0, matrix.size, CHUNK_CELLS):
+        filled += int(np.count_nonzero(~np.isnan(matrix[at : at + CHUNK_CELLS])))
+    if filled != n_ok:
+        return None  # repeated (server, time): the whole-file reader averages and warns
+    names = [""] * n_srv
+    for n, k in index.items():
+        names[k] = n
+    return matrix.reshape(n_srv, n_bins), names, origin, grid_ns, native, vcol
+
+
 def _scatter(
     flat: np.ndarray,
     value: np.ndarray,
@@ -1300,97 +1439,122 @@ def read_traces(
             )
         )
 
-    per_file = progress if len(files) == 1 else False  # one bar: over files, or over chunks
-    opts = TimeOptions(dayfirst=dayfirst, date_format=date_format)
-    parts = [
-        _read_part(p, fmt, unit, tz, epoch_unit, per_file, opts)
-        for p in _progress(files, len(files), f"reading {root.name}", progress)
-    ]
-    kinds = {pt.kind for pt in parts}
-    if len(kinds) > 1:
-        msg = f"{root}: cannot mix files indexed by timestamp and by step ({sorted(kinds)})"
-        raise InputError(msg)
-    units = {pt.unit for pt in parts}
-    if len(units) > 1:
-        msg = f"{root}: files carry different units {sorted(units)}; pass unit=… to choose one"
-        raise InputError(msg)
-    src_unit = units.pop()
-    kind = kinds.pop()
-    names, codes = _global_codes(parts, root)
-    value = parts[0].value if len(parts) == 1 else np.concatenate([pt.value for pt in parts])
-    when = parts[0].time if len(parts) == 1 else np.concatenate([pt.time for pt in parts])
-    for pt in parts:  # the parts' arrays now live in codes/value/when only
-        object.__setattr__(pt, "value", None)
-        object.__setattr__(pt, "time", None)
-        object.__setattr__(pt, "codes", None)
-    if kind == "timestamp":
-        t_ns = when.astype(np.int64, copy=False)
-        native_s = _native_interval(codes, t_ns) / 1e9
-        grid_s = target_s or (native_s if math.isfinite(native_s) else step_len)
-        if target_s is None and math.isfinite(native_s):
-            grid_s = float(round(native_s, 3))  # ms: sub-second captures keep their step
-        grid_ns = max(int(round(grid_s * 1e9)), 1)
-        origin = (int(t_ns.min()) // grid_ns) * grid_ns
-        bins = np.subtract(t_ns, origin)
-        aligned = True
-        for at in range(0, bins.size, CHUNK_CELLS):  # chunks: no full-size temporary
-            chunk = bins[at : at + CHUNK_CELLS]
-            aligned = aligned and not bool(np.any(chunk % grid_ns))
-            chunk //= grid_ns
-        if aligned:  # exact (server, time) repeats are cell repeats: the stamps are not needed
-            del t_ns
-            when = np.empty(0, dtype=np.int64)
+    streamed = (
+        _stream_parquet(files[0], unit, target_s, dtype, tz, fmt)
+        if len(files) == 1 and fill != "interpolate"
+        else None
+    )
+    if streamed is not None:  # one Parquet file, read batch by batch into the matrix
+        wide_t, names, origin, grid_ns, native_s, src_unit = streamed
+        wide = wide_t.T  # (steps, servers) view of the server-major matrix
+        grid_s = grid_ns / 1e9
+        kind = meta_kind = "timestamp"
+        n_bins, n_srv, n_dup = wide.shape[0], wide.shape[1], 0
+        parts = [
+            Part(
+                np.zeros(0, np.int64),
+                names,
+                kind,
+                np.zeros(0, np.int64),
+                np.zeros(0),
+                src_unit,
+                "parquet",
+                str(files[0]),
+                "timestamps (Parquet, streamed)",
+            )
+        ]
     else:
-        steps = when.astype(float, copy=False)
-        if steps.size and float(np.nanmax(steps)) > limits.MAX_STEP:
-            i = int(np.nanargmax(steps))
-            msg = must_be(
-                "step",
-                f"a whole number in 0..{limits.MAX_STEP:,} (limit MAX_STEP)",
-                float(steps[i]),
-                str(root),
+        per_file = progress if len(files) == 1 else False  # one bar: over files, or over chunks
+        opts = TimeOptions(dayfirst=dayfirst, date_format=date_format)
+        parts = [
+            _read_part(p, fmt, unit, tz, epoch_unit, per_file, opts)
+            for p in _progress(files, len(files), f"reading {root.name}", progress)
+        ]
+        kinds = {pt.kind for pt in parts}
+        if len(kinds) > 1:
+            msg = f"{root}: cannot mix files indexed by timestamp and by step ({sorted(kinds)})"
+            raise InputError(msg)
+        units = {pt.unit for pt in parts}
+        if len(units) > 1:
+            msg = f"{root}: files carry different units {sorted(units)}; pass unit=… to choose one"
+            raise InputError(msg)
+        src_unit = units.pop()
+        kind = kinds.pop()
+        names, codes = _global_codes(parts, root)
+        value = parts[0].value if len(parts) == 1 else np.concatenate([pt.value for pt in parts])
+        when = parts[0].time if len(parts) == 1 else np.concatenate([pt.time for pt in parts])
+        for pt in parts:  # the parts' arrays now live in codes/value/when only
+            object.__setattr__(pt, "value", None)
+            object.__setattr__(pt, "time", None)
+            object.__setattr__(pt, "codes", None)
+        if kind == "timestamp":
+            t_ns = when.astype(np.int64, copy=False)
+            native_s = _native_interval(codes, t_ns) / 1e9
+            grid_s = target_s or (native_s if math.isfinite(native_s) else step_len)
+            if target_s is None and math.isfinite(native_s):
+                grid_s = float(round(native_s, 3))  # ms: sub-second captures keep their step
+            grid_ns = max(int(round(grid_s * 1e9)), 1)
+            origin = (int(t_ns.min()) // grid_ns) * grid_ns
+            bins = np.subtract(t_ns, origin)
+            aligned = True
+            for at in range(0, bins.size, CHUNK_CELLS):  # chunks: no full-size temporary
+                chunk = bins[at : at + CHUNK_CELLS]
+                aligned = aligned and not bool(np.any(chunk % grid_ns))
+                chunk //= grid_ns
+            if aligned:  # exact (server, time) repeats are cell repeats: the stamps are not needed
+                del t_ns
+                when = np.empty(0, dtype=np.int64)
+        else:
+            steps = when.astype(float, copy=False)
+            if steps.size and float(np.nanmax(steps)) > limits.MAX_STEP:
+                i = int(np.nanargmax(steps))
+                msg = must_be(
+                    "step",
+                    f"a whole number in 0..{limits.MAX_STEP:,} (limit MAX_STEP)",
+                    float(steps[i]),
+                    str(root),
+                )
+                raise InputError(msg)
+            native_s = step_len
+            k = 1 if target_s is None else target_s / step_len
+            if abs(k - round(k)) > 1e-9 or round(k) < 1:
+                msg = must_be(
+                    "interval", f"a whole multiple of the step length {step_len:g} s", interval
+                )
+                raise InputError(msg)
+            k = round(k)
+            grid_s = step_len * k
+            first = int(np.nanmin(steps)) // k
+            bins = (steps.astype(np.int64) // k) - first
+            aligned = k == 1
+            origin = first
+        meta_kind = kind
+        n_bins = int(bins.max()) + 1
+        n_srv = len(names)
+        if n_srv > limits.MAX_SERVERS:
+            msg = f"{root}: {n_srv:,} servers (limit MAX_SERVERS = {limits.MAX_SERVERS:,})"
+            raise InputError(msg)
+        if n_bins * n_srv > limits.MAX_GRID_CELLS:
+            msg = (
+                f"{root}: the common grid would be {n_bins:,} steps of {grid_s:g} s x {n_srv:,} servers "
+                f"= {n_bins * n_srv:,} cells (limit MAX_GRID_CELLS = {limits.MAX_GRID_CELLS:,}); "
+                "choose a coarser interval (--interval) or fewer/shorter traces"
             )
             raise InputError(msg)
-        native_s = step_len
-        k = 1 if target_s is None else target_s / step_len
-        if abs(k - round(k)) > 1e-9 or round(k) < 1:
-            msg = must_be(
-                "interval", f"a whole multiple of the step length {step_len:g} s", interval
+        flat = bins
+        flat *= n_srv
+        flat += codes
+        del bins
+        wide, n_dup, first_dup = _scatter(flat, value, n_bins, n_srv, dtype, aligned, when, codes)
+        del flat
+        if n_dup:
+            warnings.warn(
+                f"{root}: {n_dup:,} sample(s) repeat a (server, time) already given, e.g. "
+                f"server {names[first_dup]!r}; each repeated cell holds the mean of its samples",
+                ColonykitWarning,
+                stacklevel=2,
             )
-            raise InputError(msg)
-        k = round(k)
-        grid_s = step_len * k
-        first = int(np.nanmin(steps)) // k
-        bins = (steps.astype(np.int64) // k) - first
-        aligned = k == 1
-        origin = first
-    meta_kind = kind
-    n_bins = int(bins.max()) + 1
-    n_srv = len(names)
-    if n_srv > limits.MAX_SERVERS:
-        msg = f"{root}: {n_srv:,} servers (limit MAX_SERVERS = {limits.MAX_SERVERS:,})"
-        raise InputError(msg)
-    if n_bins * n_srv > limits.MAX_GRID_CELLS:
-        msg = (
-            f"{root}: the common grid would be {n_bins:,} steps of {grid_s:g} s x {n_srv:,} servers "
-            f"= {n_bins * n_srv:,} cells (limit MAX_GRID_CELLS = {limits.MAX_GRID_CELLS:,}); "
-            "choose a coarser interval (--interval) or fewer/shorter traces"
-        )
-        raise InputError(msg)
-    flat = bins
-    flat *= n_srv
-    flat += codes
-    del bins
-    wide, n_dup, first_dup = _scatter(flat, value, n_bins, n_srv, dtype, aligned, when, codes)
-    del flat
-    if n_dup:
-        warnings.warn(
-            f"{root}: {n_dup:,} sample(s) repeat a (server, time) already given, e.g. "
-            f"server {names[first_dup]!r}; each repeated cell holds the mean of its samples",
-            ColonykitWarning,
-            stacklevel=2,
-        )
-    del value, when, codes
+        del value, when, codes
     empty_cells = np.isnan(wide)
     gaps = pd.Series(empty_cells.sum(axis=0), index=names, name="gaps")
     never = gaps.index[gaps.to_numpy() == n_bins].tolist()
