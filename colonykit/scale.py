@@ -533,7 +533,9 @@ def analyze_blocks(
     if not names:
         msg = f"{source}: no samples"
         raise InputError(msg)
-    times = np.unique(as_int(dataset.to_table(columns=[t_raw]).column(t_raw).combine_chunks()))
+    t_col = dataset.to_table(columns=[t_raw]).column(t_raw)
+    times = np.sort(as_int(pc.unique(t_col.combine_chunks())))  # hashed, then the few sorted
+    del t_col
     n_t = times.size
     per_block = servers_per_block or max(1, BLOCK_MATRIX_BYTES // max(1, n_t * 8))
     n_s = len(names)
@@ -549,11 +551,14 @@ def analyze_blocks(
             columns=[s_raw, t_raw, v_raw], filter=pc.field(s_raw).isin(pa.array(block))
         )
         srv = tab.column(s_raw).combine_chunks()
-        if pa.types.is_dictionary(srv.type):
-            srv = srv.cast(pa.string())
-        code = np.asarray(
-            pc.index_in(srv, value_set=pa.array(block)).to_numpy(zero_copy_only=False)
-        )
+        if pa.types.is_dictionary(srv.type):  # look up the dictionary, not every sample
+            lut = pc.fill_null(pc.index_in(srv.dictionary, value_set=pa.array(block)), -1)
+            lut = lut.to_numpy(zero_copy_only=False)
+            code = np.asarray(lut)[np.asarray(srv.indices.to_numpy(zero_copy_only=False))]
+        else:
+            code = np.asarray(
+                pc.index_in(srv, value_set=pa.array(block)).to_numpy(zero_copy_only=False)
+            )
         row = np.searchsorted(times, as_int(tab.column(t_raw).combine_chunks()))
         val = np.asarray(tab.column(v_raw).combine_chunks().to_numpy(zero_copy_only=False), float)
         del tab, srv

@@ -15,7 +15,9 @@ from colonykit.ingest import read_traces
 pytest.importorskip("pyarrow")
 
 
-def _long(tmp: Path, n_srv: int = 13, n_t: int = 300, parts: int = 3) -> Path:
+def _long(
+    tmp: Path, n_srv: int = 13, n_t: int = 300, parts: int = 3, category: bool = False
+) -> Path:
     rng = np.random.default_rng(3)
     t = pd.date_range("2024-01-01", periods=n_t, freq="5min", tz="UTC")
     frame = pd.DataFrame(
@@ -25,6 +27,8 @@ def _long(tmp: Path, n_srv: int = 13, n_t: int = 300, parts: int = 3) -> Path:
             "cpu_pct": np.round(rng.uniform(0, 100, n_srv * n_t), 2),
         }
     )
+    if category:  # written as a Parquet dictionary column, one dictionary per file
+        frame["server"] = frame["server"].astype("category")
     d = tmp / "parts"
     d.mkdir()
     shuffled = frame.sample(frac=1, random_state=1)
@@ -34,9 +38,9 @@ def _long(tmp: Path, n_srv: int = 13, n_t: int = 300, parts: int = 3) -> Path:
     return d
 
 
-@pytest.mark.parametrize("per_block", [1, 4, 100])
-def test_blocks_equal_in_memory(tmp_path: Path, per_block: int) -> None:
-    d = _long(tmp_path)
+@pytest.mark.parametrize(("per_block", "category"), [(1, False), (4, True), (100, False)])
+def test_blocks_equal_in_memory(tmp_path: Path, per_block: int, category: bool) -> None:
+    d = _long(tmp_path, category=category)
     got = scale.analyze_blocks(d, servers_per_block=per_block)
     frame, _ = read_traces(d, progress=False)
     want = whitespace.analyze(frame)
