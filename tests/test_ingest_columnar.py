@@ -70,3 +70,16 @@ def test_streamed_parquet_falls_back_on_repeated_samples(tmp_path: Path) -> None
         out, meta = read_traces(p, progress=False)
     assert meta["time_formats"] != ["timestamps (Parquet, streamed)"]
     assert out["Srv0"].iloc[0] == pytest.approx((frame["cpu_pct"].iloc[0] + 50.0) / 2)
+
+
+def test_metric_selects_the_value_columns(tmp_path: Path) -> None:
+    """The memory-series contract with issue 23: column selection by ``metric`` (default cpu)."""
+    p = tmp_path / "t.csv"
+    p.write_text(
+        "server,timestamp,cpu_pct,mem_mb\na,2024-01-01 00:00,5,100\na,2024-01-01 00:05,6,90\n"
+    )
+    frame, meta = read_traces(p, metric="cpu")
+    assert frame["a"].tolist() == [5.0, 6.0] and meta["unit"] == "cpu_pct"
+    with pytest.raises(KeyError, match="trace metric"):
+        read_traces(p, metric="disk")
+    assert T.METRIC_COLUMNS["cpu"] == T.VALUE_PREFERENCE

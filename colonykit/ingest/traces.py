@@ -364,22 +364,28 @@ def _value_range(unit: str) -> tuple[float, float | None]:
     return (0.0, 100.0) if unit == "cpu_pct" else (0.0, None)
 
 
-def _pick_value_column(columns: list[str], unit: str | None, path: Path) -> str:
-    if unit is not None and unit in columns:
+def _pick_value_column(
+    columns: list[str], unit: str | None, path: Path, metric: str = "cpu"
+) -> str:
+    preference = METRIC_COLUMNS.get(metric)
+    if preference is None:
+        err = unknown_name("trace metric", metric, tuple(METRIC_COLUMNS))
+        raise err
+    if unit is not None and unit in columns and unit in preference:
         return unit
-    for name in VALUE_PREFERENCE:
+    for name in preference:
         if name in columns:
             return name
     msg = (
         f"{path}: missing value column (got columns {columns}); a long trace needs one of "
-        f"{list(VALUE_PREFERENCE)} (or a spelling in COLUMN_MAP such as 'cpu_avg_pct')"
+        f"{list(preference)} (or a spelling in COLUMN_MAP such as 'cpu_avg_pct')"
     )
     raise InputError(msg)
 
 
 @dataclass(frozen=True)
-class TimeOptions:
-    """How time columns are read (issue 24 root cause 3).
+class ReadOptions:
+    """How a trace file is read: its time column (issue 24 root cause 3) and which metric.
 
     Attributes
     ----------
@@ -387,10 +393,18 @@ class TimeOptions:
         ``d/m/Y`` (True) or ``m/d/Y`` (False) for a slash-date column that cannot decide.
     date_format : str or None
         One ``strftime`` format for every time column.
+    metric : str
+        Which value columns are read (a key of :data:`METRIC_COLUMNS`; default ``cpu``).
     """
 
     dayfirst: bool | None = None
     date_format: str | None = None
+    metric: str = "cpu"
+
+
+#: Value columns a long trace may carry per metric, in order of preference (the memory series
+#: of issue 23 add their own key here).
+METRIC_COLUMNS: dict[str, tuple[str, ...]] = {"cpu": VALUE_PREFERENCE}
 
 
 @dataclass(frozen=True)
@@ -433,7 +447,7 @@ def _time_column(
     problems: list[str],
     tz: str,
     epoch_unit: str,
-    opts: TimeOptions,
+    opts: ReadOptions,
     line0: int = 2,
 ) -> tuple[str, np.ndarray | None, np.ndarray | None, str]:
     """``(kind, values, shift, note)``: kind ``timestamp`` (int64 UTC ns), ``step`` or ``row``.
@@ -488,7 +502,7 @@ def _take_times(
     uniques: np.ndarray,
     tz: str,
     epoch_unit: str,
-    opts: TimeOptions,
+    opts: ReadOptions,
     where: str,
     locate: Callable[[int], str] | None = None,
 ) -> tuple[np.ndarray, str, np.ndarray | None]:
@@ -512,7 +526,7 @@ def _take_times(
 
 
 def _arrow_long(
-    path: Path, fmt: str, unit: str | None, tz: str, epoch_unit: str, opts: TimeOptions
+    path: Path, fmt: str, unit: str | None, tz: str, epoch_unit: str, opts: ReadOptions
 ) -> Part | None:
     """The columnar long reader (pyarrow): None when the file needs the pandas route
     (no pyarrow, a ``sim`` column, no server column, or values arrow cannot convert —
@@ -537,7 +551,7 @@ def _arrow_long(
         if "server" not in canon or "sim" in canon or len(set(canon)) != len(canon):
             return None
         raw_of = dict(zip(canon, raw_names, strict=True))
-        vcol = _pick_value_column(canon, unit, path)
+        vcol = _pick_value_column(canon, unit, path, opts.metric)
         tcol = "timestamp" if "timestamp" in canon else "step" if "step" in canon else None
         if tcol is None:
             return None
@@ -629,7 +643,7 @@ def _arrow_long(
                     np.asarray(pd.DatetimeIndex(uniq_np).strftime("%Y-%m-%d %H:%M:%S.%f")),
                     tz,
                     epoch_unit,
-                    TimeOptions(date_format="%Y-%m-%d %H:%M:%S.%f"),
+                    ReadOptions(date_format="%Y-%m-%d %H:%M:%S.%f"),
                     str(path),
                 )
         else:
@@ -662,9 +676,9 @@ def _long_part(
     tz: str,
     epoch_unit: str,
     progress: bool | None = False,
-    opts: TimeOptions | None = None,
+    opts: ReadOptions | None = None,
 ) -> Part:
-    opts = opts or TimeOptions()
+    opts = opts or ReadOptions()
     if fmt != "parquet":
         _check_no_nul(path)
     fast = _arrow_long(path, fmt, unit, tz, epoch_unit, opts) if not progress else None
@@ -689,7 +703,7 @@ def _long_part(
             "server, timestamp|step and a value column"
         )
         raise InputError(msg)
-    vcol = _pick_value_column(cols, unit, path)
+    vcol = _pick_value_column(cols, unit, path, opts.metric)
     low, high = _value_range(vcol)
     values = _numeric(frame[vcol], vcol, path, problems, low=low, high=high)
     servers = frame["server"]
@@ -713,12 +727,12 @@ def _wide_part(
     tz: str,
     epoch_unit: str,
     progress: bool | None = False,
-    opts: TimeOptions | None = None,
+    opts: ReadOptions | None = None,
 ) -> Part:
     frame = _read_table(path, fmt, progress)
     problems: list[str] = []
     kind, times, shift, note = _time_column(
-        frame, path, problems, tz, epoch_unit, opts or TimeOptions()
+        frame, path, problems, tz, epoch_unit, opts or ReadOptions()
     )
     if kind == "row":  # no time column: the row number is the step
         first = str(frame.columns[0])
@@ -824,7 +838,7 @@ def _read_part(
     tz: str,
     epoch_unit: str,
     progress: bool | None = False,
-    opts: TimeOptions | None = None,
+    opts: ReadOptions | None = None,
 ) -> Part:
     kind = detect_format(path) if fmt == "auto" else fmt
     if kind == "parquet" or (kind in ("long", "wide") and _is_parquet(path)):
@@ -1058,7 +1072,13 @@ STREAM_BATCH_ROWS: int = 1 << 20
 
 
 def _stream_parquet(
-    path: Path, unit: str | None, target_s: float | None, dtype: str, tz: str, fmt: str
+    path: Path,
+    unit: str | None,
+    target_s: float | None,
+    dtype: str,
+    tz: str,
+    fmt: str,
+    metric: str = "cpu",
 ) -> tuple[np.ndarray, list[str], int, int, float, str] | None:
     """A long Parquet file read batch by batch straight into a server-major matrix.
 
@@ -1094,8 +1114,8 @@ def _stream_parquet(
         return None
     raw = dict(zip(canon, schema.names, strict=True))
     try:
-        vcol = _pick_value_column(canon, unit, path)
-    except InputError:
+        vcol = _pick_value_column(canon, unit, path, metric)
+    except (InputError, KeyError):
         return None
     ttype = schema.field(raw["timestamp"]).type
     if not pa.types.is_timestamp(ttype) or (ttype.tz is None and tz != "UTC"):
@@ -1321,6 +1341,7 @@ def read_traces(
     dayfirst: bool | None = None,
     date_format: str | None = None,
     fill_warn_frac: float | None = None,
+    metric: str = "cpu",
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Read utilisation traces (a file or a directory) into a wide demand frame.
 
@@ -1379,6 +1400,8 @@ def read_traces(
     fill_warn_frac : float, optional
         Filled share of a series (at its own interval) above which a ``ColonykitWarning``
         names it (default constant ``measured_fill_warn_frac``).
+    metric : str, default 'cpu'
+        Which value columns of a long trace are read (a key of :data:`METRIC_COLUMNS`).
 
     Returns
     -------
@@ -1410,6 +1433,9 @@ def read_traces(
     if fill not in FILL_RULES:
         err = unknown_name("fill rule", fill, FILL_RULES)
         raise err
+    if metric not in METRIC_COLUMNS:
+        err = unknown_name("trace metric", metric, tuple(METRIC_COLUMNS))
+        raise err
     if dtype not in ("float64", "float32"):
         raise InputError(must_be("dtype", "'float64' or 'float32'", dtype))
     root = Path(path)
@@ -1440,7 +1466,7 @@ def read_traces(
         )
 
     streamed = (
-        _stream_parquet(files[0], unit, target_s, dtype, tz, fmt)
+        _stream_parquet(files[0], unit, target_s, dtype, tz, fmt, metric)
         if len(files) == 1 and fill != "interpolate"
         else None
     )
@@ -1465,7 +1491,7 @@ def read_traces(
         ]
     else:
         per_file = progress if len(files) == 1 else False  # one bar: over files, or over chunks
-        opts = TimeOptions(dayfirst=dayfirst, date_format=date_format)
+        opts = ReadOptions(dayfirst=dayfirst, date_format=date_format, metric=metric)
         parts = [
             _read_part(p, fmt, unit, tz, epoch_unit, per_file, opts)
             for p in _progress(files, len(files), f"reading {root.name}", progress)
