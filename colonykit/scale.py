@@ -223,9 +223,13 @@ def analyze_dask(
         raise InputError(msg)
     dd = _dd()
     data = ddf[["server", tcol, vcol]].rename(columns={tcol: "t", vcol: "v"})
-    data["server"] = data["server"].astype(str)
+    if not isinstance(data["server"].dtype, pd.CategoricalDtype):
+        # names as text; a Parquet dictionary column stays categorical (codes, no string per row)
+        data["server"] = data["server"].astype(str)
     interval_s = float("nan")
-    if tcol == "timestamp":
+    if tcol == "timestamp" and not (
+        isinstance(data["t"].dtype, pd.DatetimeTZDtype) and str(data["t"].dtype.tz) == "UTC"
+    ):
         data["t"] = dd.to_datetime(data["t"], utc=True)
     else:
         interval_s = float(step_s) if step_s is not None else step_seconds_default()
@@ -242,12 +246,12 @@ def analyze_dask(
         data = data.groupby(["server", "t"])["v"].mean().reset_index()
         interval_s = grid_s
 
-    per = data.groupby("server")["v"].agg(["sum", "count", "max"])
+    per = data.groupby("server", observed=True)["v"].agg(["sum", "count", "max"])
     comp = data.groupby("t")["v"].sum()
     todo = [per, comp]
     if spikes:
         q = percentile / 100.0
-        pct = data.groupby("server")["v"].apply(
+        pct = data.groupby("server", observed=True)["v"].apply(
             lambda s: float(np.quantile(s.to_numpy(dtype=float), q)), meta=("v", "f8")
         )
         todo.append(pct)

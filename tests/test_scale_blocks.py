@@ -51,13 +51,15 @@ def test_blocks_equal_in_memory(tmp_path: Path, per_block: int, category: bool) 
     pd.testing.assert_frame_equal(got.sources, want.sources, rtol=1e-12)
 
 
-def test_blocks_equal_dask(tmp_path: Path) -> None:
+@pytest.mark.parametrize("category", [False, True])
+def test_blocks_equal_dask(tmp_path: Path, category: bool) -> None:
     pytest.importorskip("dask")
-    d = _long(tmp_path, n_srv=5, n_t=50)
+    d = _long(tmp_path, n_srv=5, n_t=50, category=category)
     got = scale.analyze_blocks(d, servers_per_block=2, spikes=False)
     want = scale.analyze_dask(d)
     assert got.sum_of_peaks == pytest.approx(want.sum_of_peaks, rel=1e-12)
     assert got.composite_peak == pytest.approx(want.composite_peak, rel=1e-12)
+    assert sorted(got.per_server.index) == sorted(str(x) for x in want.per_server.index)
 
 
 def test_blocks_with_gaps_use_the_samples_present(tmp_path: Path) -> None:
