@@ -246,6 +246,10 @@ def analyze_dask(
         data = data.groupby(["server", "t"])["v"].mean().reset_index()
         interval_s = grid_s
 
+    t_unit = None
+    if tcol == "timestamp":  # group the composite on integer times (hashing datetimes costs more)
+        t_unit = str(getattr(data["t"].dtype, "unit", "ns"))
+        data["t"] = data["t"].astype("int64")
     per = data.groupby("server", observed=True)["v"].agg(["sum", "count", "max"])
     comp = data.groupby("t")["v"].sum()
     todo = [per, comp]
@@ -260,6 +264,8 @@ def analyze_dask(
     else:
         results = require("dask", extra="scale", purpose="the Dask path").compute(*todo)
     per_df, comp_s = results[0].sort_index(), results[1].sort_index()
+    if t_unit is not None:
+        comp_s.index = pd.to_datetime(comp_s.index.to_numpy(dtype=np.int64), unit=t_unit, utc=True)
     if len(per_df) == 0:
         msg = f"{source}: no samples"
         raise InputError(msg)

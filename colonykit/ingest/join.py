@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -361,7 +362,7 @@ def match_series(
 class _Finder:
     """``finder[name]`` / ``name in finder`` / ``finder.get(name, default)`` over :func:`find`."""
 
-    def __init__(self, find: Any) -> None:
+    def __init__(self, find: Callable[[str], str]) -> None:
         self._find = find
 
     def get(self, name: str, default: str = "") -> str:
