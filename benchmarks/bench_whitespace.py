@@ -219,8 +219,59 @@ def _dask_part() -> dict:
     }
 
 
+#: Issue 25's goal: analyze with the exact p95 within this many numpy.sum passes of the same
+#: C-contiguous float32 10,000 × 8,640 random matrix.
+GOAL_RANDOM_EXACT = 10.0
+
+
+def _select(jit: bool | None, fn: Callable[[], object]) -> object:
+    """``fn()`` with the percentile selection forced to the compiled kernel or ``np.partition``."""
+    saved = whitespace.SELECT_JIT
+    whitespace.SELECT_JIT = jit
+    try:
+        return fn()
+    finally:
+        whitespace.SELECT_JIT = saved
+
+
+def _random_part() -> dict:
+    """Exact p95 by selection on a random matrix (issue 25 item 4): compiled kernel (numba,
+    already imported in a long-running process) and ``np.partition``, both against one
+    ``numpy.sum`` of the same C-contiguous array, best of ``REPEATS`` interleaved runs."""
+    a = np.random.default_rng(25).random((N_SERVERS, 288 * N_DAYS), dtype=np.float32)
+    w = a.T
+    jit = whitespace.select_jit_available()
+    fns: dict[str, Callable[[], object]] = {
+        "sum": lambda: np.sum(a),
+        "partition": lambda: _select(False, lambda: whitespace.analyze(w, validate=False)),
+    }
+    if jit:
+        _select(True, lambda: whitespace.analyze(w[:, :64], validate=False))  # compile / load
+        fns["jit"] = lambda: _select(True, lambda: whitespace.analyze(w, validate=False))
+    t = _interleaved(fns)
+    out: dict[str, object] = {
+        "shape": list(a.shape),
+        "numpy_sum_s": round(t["sum"], 4),
+        "analyze_exact_p95_partition_s": round(t["partition"], 3),
+        "ratio_exact_p95_partition_to_sum": round(t["partition"] / t["sum"], 2),
+        "goal_ratio": GOAL_RANDOM_EXACT,
+    }
+    if jit:
+        out["analyze_exact_p95_selection_jit_s"] = round(t["jit"], 3)
+        out["ratio_exact_p95_selection_jit_to_sum"] = round(t["jit"] / t["sum"], 2)
+        got = _select(True, lambda: whitespace.analyze(w[:, :500], validate=False))
+        out["jit_equals_numpy_percentile"] = bool(
+            np.array_equal(
+                got.per_server["p95"].to_numpy(),  # type: ignore[attr-defined]
+                np.percentile(w[:, :500], 95, axis=0).astype(np.float64),
+            )
+        )
+    return out
+
+
 def run() -> dict:
     out: dict = {
+        "random_exact_p95": _random_part(),
         "synthetic": _synthetic_part(),
         "real": [_real(PLANETLAB, "planetlab_20110303 (bundled)")],
         "dask": _dask_part(),

@@ -47,7 +47,7 @@ def _whitespace(b: dict) -> list[Row]:
     )
     rows.append(
         (
-            "the same with exact per-server p95 and spike sources (one sort per cache block, every pass's blocks "
+            "the same with exact per-server p95 and spike sources (selection per cache block, every pass's blocks "
             f"on {s.get('pass_threads', 1)} threads; equal to "
             f"`numpy.percentile`: {'yes' if s.get('exact_p95_equals_numpy_percentile') else 'NO'})",
             f"{_num(s.get('analyze_with_p95_spikes_s'), '.3f')} s = **{_num(s.get('ratio_with_p95_to_sum'))} ×** "
@@ -215,6 +215,47 @@ def _io(b: dict) -> list[Row]:
     ]
 
 
+def _ingest(b: dict) -> list[Row]:
+    rows: list[Row] = []
+    goals = b.get("goals", {})
+    for key, row in b.items():
+        if not isinstance(row, dict) or key == "goals":
+            continue
+        if key.endswith("_parquet_parts"):
+            for name in ("dask", "blocks"):
+                got = row.get(f"{name}_over_duckdb_time")
+                if got is None:
+                    continue
+                rows.append(
+                    (
+                        f"{key.removesuffix('_parquet_parts')} Parquet parts, "
+                        f"{'Dask' if name == 'dask' else 'out-of-core Arrow blocks'} vs DuckDB",
+                        f"**{_num(got)} ×** DuckDB's time, {_num(row.get(f'{name}_over_duckdb_rss'))} × "
+                        "its peak RSS",
+                        f"≤ {_num(goals.get('dask_parts_time_vs_duckdb'), 'g')} ×: "
+                        f"{_met(got <= goals.get('dask_parts_time_vs_duckdb', 0))}"
+                        if name == "dask"
+                        else "measured",
+                    )
+                )
+            continue
+        t, r = row.get("colonykit_over_duckdb_time"), row.get("colonykit_over_duckdb_rss")
+        if t is None:
+            continue
+        large = key.startswith("10000x")
+        goal = goals.get("large_parquet_time_vs_duckdb" if large else "small_time_vs_duckdb", 0)
+        ok = t <= goal and (not large or (r or 1e9) <= goals.get("large_parquet_rss_vs_duckdb", 0))
+        rows.append(
+            (
+                f"`colonykit whitespace` {key.replace('_', ' ')} (Polars: "
+                f"{_num(row.get('colonykit_over_polars_time'))} ×)",
+                f"**{_num(t)} ×** DuckDB's time, {_num(r)} × its peak RSS",
+                f"≤ {_num(goal, 'g')} ×{' (time and RSS)' if large else ''}: {_met(ok)}",
+            )
+        )
+    return rows
+
+
 #: Benchmark name (``bench_<name>.py``) → its rows, in table order.
 SECTIONS: dict[str, tuple[str, Callable[[dict], list[Row]]]] = {
     "whitespace": ("white space (10,000 × 8,640)", _whitespace),
@@ -224,6 +265,7 @@ SECTIONS: dict[str, tuple[str, Callable[[dict], list[Row]]]] = {
     "workshop_browser": ("workshop dashboard in the browser", _workshop_browser),
     "plan": ("plan build/render", _plan),
     "io": ("Erlang C / minidisks", _io),
+    "ingest": ("trace ingest vs DuckDB/Polars", _ingest),
 }
 
 

@@ -223,9 +223,13 @@ def analyze_dask(
         raise InputError(msg)
     dd = _dd()
     data = ddf[["server", tcol, vcol]].rename(columns={tcol: "t", vcol: "v"})
-    data["server"] = data["server"].astype(str)
+    if not isinstance(data["server"].dtype, pd.CategoricalDtype):
+        # names as text; a Parquet dictionary column stays categorical (codes, no string per row)
+        data["server"] = data["server"].astype(str)
     interval_s = float("nan")
-    if tcol == "timestamp":
+    if tcol == "timestamp" and not (
+        isinstance(data["t"].dtype, pd.DatetimeTZDtype) and str(data["t"].dtype.tz) == "UTC"
+    ):
         data["t"] = dd.to_datetime(data["t"], utc=True)
     else:
         interval_s = float(step_s) if step_s is not None else step_seconds_default()
@@ -242,12 +246,16 @@ def analyze_dask(
         data = data.groupby(["server", "t"])["v"].mean().reset_index()
         interval_s = grid_s
 
-    per = data.groupby("server")["v"].agg(["sum", "count", "max"])
+    t_unit = None
+    if tcol == "timestamp":  # group the composite on integer times (hashing datetimes costs more)
+        t_unit = str(getattr(data["t"].dtype, "unit", "ns"))
+        data["t"] = data["t"].astype("int64")
+    per = data.groupby("server", observed=True)["v"].agg(["sum", "count", "max"])
     comp = data.groupby("t")["v"].sum()
     todo = [per, comp]
     if spikes:
         q = percentile / 100.0
-        pct = data.groupby("server")["v"].apply(
+        pct = data.groupby("server", observed=True)["v"].apply(
             lambda s: float(np.quantile(s.to_numpy(dtype=float), q)), meta=("v", "f8")
         )
         todo.append(pct)
@@ -256,6 +264,8 @@ def analyze_dask(
     else:
         results = require("dask", extra="scale", purpose="the Dask path").compute(*todo)
     per_df, comp_s = results[0].sort_index(), results[1].sort_index()
+    if t_unit is not None:
+        comp_s.index = pd.to_datetime(comp_s.index.to_numpy(dtype=np.int64), unit=t_unit, utc=True)
     if len(per_df) == 0:
         msg = f"{source}: no samples"
         raise InputError(msg)
@@ -416,4 +426,193 @@ def measured_dask(
         servers_matched=[s for s, g in by_server if (g != "").all()],
         servers_unmatched=[s for s, g in by_server if (g == "").any()],
         notes=["Dask path: absolute time alignment on the traces' own grid (no fill, no fold)."],
+    )
+
+
+#: Bytes of one block's ``(steps, servers)`` float64 matrix in :func:`analyze_blocks` (the
+#: out-of-core path's working set is about this plus one block's Arrow columns).  Tuning only.
+BLOCK_MATRIX_BYTES: int = 256 << 20
+
+
+def analyze_blocks(
+    source: str | Path | Sequence[str | Path],
+    headroom_pct: float | None = None,
+    *,
+    unit: str | None = None,
+    spikes: bool = True,
+    percentile: float | None = None,
+    configured: float | pd.Series | Mapping[str, float] | None = None,
+    idle_util_peak_pct: float | None = None,
+    servers_per_block: int | None = None,
+) -> WhiteSpaceResult:
+    """Composite / white-space analysis of long traces larger than memory, on one machine.
+
+    The long table (``server, timestamp|step, value`` in Parquet or CSV files) is read as an
+    Arrow dataset, one block of servers at a time (a filter on the server column, so a file
+    sorted by server reads each row group once): the composite is a sum over servers, and the
+    peak, mean and exact percentile are per server, so each block adds its part of the
+    composite and fills its servers' statistics, and only one block's matrix is in memory.
+    The figures are derived by :func:`colonykit.whitespace.from_stats`, as in memory: on traces
+    that cover their common time steps completely they equal
+    :func:`colonykit.whitespace.analyze` of the wide frame (tested).  Like the Dask path, no
+    gap is filled: a server's mean and percentile are over its samples present.
+
+    Parameters
+    ----------
+    source : str, Path or sequence of them
+        A Parquet/CSV file, a directory or glob of them, or a list.
+    headroom_pct, configured, idle_util_peak_pct, percentile
+        As in :func:`colonykit.whitespace.analyze`.
+    unit : str, optional
+        Value column to use (default: ``mips`` > ``cpu_mhz`` > ``cpu_pct``).
+    spikes : bool, default True
+        Also compute the per-server percentile (exact, by selection).
+    servers_per_block : int, optional
+        Servers per block (default: as many as fit ``BLOCK_MATRIX_BYTES``).
+
+    Returns
+    -------
+    WhiteSpaceResult
+        Same fields as the in-memory result; ``composite`` is indexed by the time values
+        present in the data.
+
+    Raises
+    ------
+    InputError
+        Missing columns, no samples, mixed Parquet and CSV files.
+
+    Examples
+    --------
+    >>> r = analyze_blocks("tests/data/traces/many_long", servers_per_block=1)
+    >>> r.servers, r.sum_of_peaks, r.composite_peak
+    (2, 27.0, 27.0)
+    """
+    from colonykit.whitespace import fused_pass
+
+    pa = require("pyarrow", extra="parquet", purpose="the out-of-core Arrow path")
+    ds = require("pyarrow.dataset", extra="parquet", purpose="the out-of-core Arrow path")
+    pc = require("pyarrow.compute", extra="parquet", purpose="the out-of-core Arrow path")
+    headroom_pct, percentile, idle_util_peak_pct = resolve_parameters(
+        headroom_pct, percentile, idle_util_peak_pct
+    )
+    files = _files(source)
+    if all(f.endswith((".parquet", ".pq")) for f in files):
+        dataset = ds.dataset(files, format="parquet")
+    elif all(f.endswith((".csv", ".csv.gz")) for f in files):
+        dataset = ds.dataset(files, format="csv")  # .gz decompressed by its extension
+    else:
+        msg = f"analyze_blocks reads Parquet or CSV files, not a mix: {files[:3]}"
+        raise InputError(msg)
+    raw = {canonical_column(c): c for c in dataset.schema.names}
+    if "server" not in raw:
+        msg = f"{source}: missing column 'server' (got {dataset.schema.names})"
+        raise InputError(msg)
+    tcol = "timestamp" if "timestamp" in raw else ("step" if "step" in raw else None)
+    if tcol is None:
+        msg = f"{source}: missing column 'timestamp' or 'step' (got {dataset.schema.names})"
+        raise InputError(msg)
+    if unit is not None and unit not in UNITS:
+        msg = f"unit must be one of {list(UNITS)} (got {unit!r})"
+        raise InputError(msg)
+    vcol = unit if unit in raw else next((c for c in VALUE_PREFERENCE if c in raw), None)
+    if vcol is None:
+        msg = f"{source}: missing value column (got {dataset.schema.names})"
+        raise InputError(msg)
+    s_raw, t_raw, v_raw = raw["server"], raw[tcol], raw[vcol]
+
+    def as_int(col: Any) -> np.ndarray:
+        if pa.types.is_timestamp(col.type):
+            col = pc.cast(pc.cast(col, pa.timestamp("ns", tz=col.type.tz)), pa.int64())
+        elif pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+            col = pc.cast(
+                pc.cast(
+                    pc.strptime(col, format="%Y-%m-%dT%H:%M:%S", unit="ns"), pa.timestamp("ns")
+                ),
+                pa.int64(),
+            )
+        return np.asarray(col.to_numpy(zero_copy_only=False))
+
+    # pass 1: the servers and the time steps (two columns only)
+    names_tab = dataset.to_table(columns=[s_raw])
+    server_col = names_tab.column(s_raw).combine_chunks()
+    names_arr = pc.unique(
+        server_col.dictionary if pa.types.is_dictionary(server_col.type) else server_col
+    )
+    names = sorted(str(x) for x in names_arr.to_pylist() if x is not None)
+    del names_tab, server_col
+    if not names:
+        msg = f"{source}: no samples"
+        raise InputError(msg)
+    t_col = dataset.to_table(columns=[t_raw]).column(t_raw)
+    times = np.sort(as_int(pc.unique(t_col.combine_chunks())))  # hashed, then the few sorted
+    del t_col
+    n_t = times.size
+    per_block = servers_per_block or max(1, BLOCK_MATRIX_BYTES // max(1, n_t * 8))
+    n_s = len(names)
+    sums = np.zeros(n_s)
+    counts = np.zeros(n_s)
+    peaks = np.full(n_s, np.nan)
+    pcts = np.full(n_s, np.nan)
+    composite = np.zeros(n_t)
+    # pass 2: one block of servers at a time
+    for j in range(0, n_s, per_block):
+        block = names[j : j + per_block]
+        tab = dataset.to_table(
+            columns=[s_raw, t_raw, v_raw], filter=pc.field(s_raw).isin(pa.array(block))
+        )
+        srv = tab.column(s_raw).combine_chunks()
+        if pa.types.is_dictionary(srv.type):  # look up the dictionary, not every sample
+            lut = pc.fill_null(pc.index_in(srv.dictionary, value_set=pa.array(block)), -1)
+            lut = lut.to_numpy(zero_copy_only=False)
+            code = np.asarray(lut)[np.asarray(srv.indices.to_numpy(zero_copy_only=False))]
+        else:
+            code = np.asarray(
+                pc.index_in(srv, value_set=pa.array(block)).to_numpy(zero_copy_only=False)
+            )
+        row = np.searchsorted(times, as_int(tab.column(t_raw).combine_chunks()))
+        val = np.asarray(tab.column(v_raw).combine_chunks().to_numpy(zero_copy_only=False), float)
+        del tab, srv
+        matrix = np.full((n_t, len(block)), np.nan)
+        matrix[row, code] = val
+        del row, code, val
+        present = ~np.isnan(matrix)
+        sl = slice(j, j + len(block))
+        counts[sl] = present.sum(axis=0)
+        complete = bool(present.all())
+        if complete:
+            st = fused_pass(matrix, (percentile,) if spikes else ())
+            sums[sl], peaks[sl] = st.sums, st.peaks
+            composite += st.composite
+            if spikes:
+                pcts[sl] = st.quantiles[float(percentile)]
+        else:  # the samples present only (no filling, as the Dask path)
+            sums[sl] = np.nansum(matrix, axis=0)
+            peaks[sl] = np.nanmax(matrix, axis=0)
+            composite += np.nansum(matrix, axis=1)
+            if spikes:
+                pcts[sl] = np.nanpercentile(matrix, percentile, axis=0)
+        del matrix, present
+    timed = tcol == "timestamp"
+    index = (
+        pd.DatetimeIndex(times, tz="UTC", name="timestamp")
+        if timed
+        else pd.Index(times, name="step")
+    )
+    interval_s = (
+        float(np.median(np.diff(times)) / 1e9) if timed and n_t > 1 else step_seconds_default()
+    )
+    return from_stats(
+        names,
+        sums / counts,
+        peaks,
+        composite,
+        index,
+        p=pcts if spikes else None,
+        unit=vcol,
+        interval_s=interval_s,
+        steps=n_t,
+        headroom_pct=headroom_pct,
+        configured=configured,
+        percentile=percentile,
+        idle_util_peak_pct=idle_util_peak_pct,
     )

@@ -43,6 +43,7 @@ Examples
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections import deque
 from collections.abc import Iterator, Mapping
@@ -301,6 +302,64 @@ def _approx_rows(
     return out, err, n_exact
 
 
+def select_jit_available() -> bool:
+    """Whether the compiled order-statistic selection can run (numba, ``colonykit[fast]``).
+
+    Examples
+    --------
+    >>> isinstance(select_jit_available(), bool)
+    True
+    """
+    try:
+        import colonykit._select_jit  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+#: Use the compiled selection: True = always (numba needed), False = never (``np.partition``),
+#: None = when numba is installed and either already imported or the matrix has at least
+#: ``SELECT_JIT_MIN_CELLS`` values (importing numba costs 2-3 s on the 2-core VM, more than the
+#: selection saves on smaller matrices: about 0.3 s per 86 M float32 values).  Tuning only: the
+#: values are the same either way (tested).
+SELECT_JIT: bool | None = None
+#: Values from which ``SELECT_JIT = None`` imports numba for the selection.  Tuning only.
+SELECT_JIT_MIN_CELLS: int = 500_000_000
+
+
+def _use_select_jit(cells: int) -> bool:
+    """``SELECT_JIT`` resolved for a matrix of ``cells`` values."""
+    if SELECT_JIT is not None:
+        return bool(SELECT_JIT) and select_jit_available()
+    if "numba" in sys.modules or cells >= SELECT_JIT_MIN_CELLS:
+        return select_jit_available()
+    return False
+
+
+def _select_rows(
+    rows: np.ndarray, ranks: np.ndarray, local: threading.local, use_jit: bool
+) -> np.ndarray:
+    """Order statistics ``ranks`` of each row of one ``(b, T)`` block: ``(b, len(ranks))``.
+
+    Selection, not a sort: the compiled bracket-and-gather kernel when numba is installed,
+    otherwise ``np.partition`` (introselect, numpy's own route to ``percentile``) in the
+    thread's buffer.  Both return the order statistics themselves.
+    """
+    if use_jit:
+        from colonykit._select_jit import order_stats
+
+        out = np.empty((rows.shape[0], ranks.size), dtype=rows.dtype)
+        order_stats(np.ascontiguousarray(rows), ranks, out)
+        return out
+    buf = getattr(local, "buf", None)
+    if buf is None or buf.shape[0] < rows.shape[0] or buf.dtype != rows.dtype:
+        buf = local.buf = np.empty_like(rows, order="C")
+    part = buf[: rows.shape[0]]
+    np.copyto(part, rows)
+    part.partition(ranks, axis=1)  # in place, in the thread's buffer (no allocation per block)
+    return part[:, ranks]
+
+
 def _servers_per_block(values: np.ndarray, block_bytes: int) -> int:
     """Servers per block of :func:`_server_blocks` (at least one)."""
     return max(1, block_bytes // max(1, values.shape[0] * values.itemsize))
@@ -333,11 +392,12 @@ def fused_pass(
     The servers are walked in cache-sized blocks; each block is read from memory once and, while
     it is in cache, reduced to its sums (``einsum``) and peaks, added to the composite, and:
 
-    - ``"exact"``: sorted along time once (numpy's SIMD sort, which on this project's CI machine
-      costs about half of one ``np.partition`` and gives the peak and minimum too) — every
-      requested percentile is then read at its two order statistics and interpolated by
-      numpy's own ``linear`` formula in the input dtype, so the values equal
-      ``numpy.percentile(values, q, axis=0)``;
+    - ``"exact"``: selected, not sorted (issue 25): the two order statistics of numpy's
+      ``linear`` method are found by the compiled bracket-and-gather kernel of
+      :mod:`colonykit._select_jit` when numba is installed (a sampled bracket, counted, and a
+      sort of the few values inside it; a row whose bracket misses is sorted whole), otherwise
+      by ``np.partition`` — and interpolated by numpy's own formula in the input dtype, so the
+      values equal ``numpy.percentile(values, q, axis=0)``;
     - ``"approx"``: bracketed.  The block's values at ``QUANTILE_SAMPLE`` fixed, seeded steps
       are sorted and two pivots ``lo ≤ hi`` taken ``QUANTILE_BRACKET_SD`` binomial standard
       deviations either side of the quantile's sample rank (the row's own minimum or maximum
@@ -415,26 +475,24 @@ def fused_pass(
         if approx
         else None
     )
-    local = threading.local()  # one sort buffer per thread, reused block after block
+    local = threading.local()  # one selection buffer per thread, reused block after block
+    ranks = np.unique(np.asarray([r for q in qs for r in _ranks(n_t, q)[:2]], dtype=np.int64))
+    rank_at = {int(r): i for i, r in enumerate(ranks)}
+    use_jit = bool(qs) and not approx and _use_select_jit(n_t * n_s)
 
     def block(j: int, rows: np.ndarray) -> tuple[np.ndarray, list[int]]:
         """One block's statistics into its rows of the outputs; its composite part."""
         sl = slice(j, j + rows.shape[0])
         sums[sl] = np.einsum("ij->i", rows)  # SIMD row sums, no BLAS threads
         part = rows.sum(axis=0)
-        if qs and not approx:  # one sort gives every percentile, the peak and the minimum
-            buf = getattr(local, "buf", None)
-            if buf is None or buf.shape[0] < rows.shape[0] or buf.dtype != rows.dtype:
-                buf = local.buf = np.empty_like(rows, order="C")
-            srt = buf[: rows.shape[0]]
-            np.copyto(srt, rows)
-            srt.sort(axis=1)  # in place, in the thread's buffer (no allocation per block)
-            peaks[sl] = srt[:, -1]
+        if qs and not approx:  # selection of the order statistics, not a sort
+            rows.max(axis=1, out=peaks[sl])
             if mins is not None:
-                mins[sl] = srt[:, 0]
+                rows.min(axis=1, out=mins[sl])
+            picked = _select_rows(rows, ranks, local, use_jit)
             for q in qs:
                 k, k2, gamma = _ranks(n_t, q)
-                q_out[q][sl] = _lerp(srt[:, k], srt[:, k2], gamma)
+                q_out[q][sl] = _lerp(picked[:, rank_at[k]], picked[:, rank_at[k2]], gamma)
             return part, []
         rows.max(axis=1, out=peaks[sl])
         if mins is not None:

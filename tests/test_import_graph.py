@@ -46,6 +46,7 @@ COMPUTATION = {
     "paging",
     "packing",
     "_packing_jit",
+    "_select_jit",
     "whitespace",
     "staggering",
     "designs",

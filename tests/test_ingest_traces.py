@@ -362,7 +362,8 @@ def test_shared_layouts_load_as_is(shared_data: Path) -> None:
 @settings(max_examples=25)
 @given(st.integers(2, 4), st.integers(3, 20), st.data())
 def test_gaps_are_counted_and_filled(n_srv: int, n_t: int, data: st.DataObject) -> None:
-    """Rows removed from a complete trace come back as counted gaps; ffill leaves no NaN."""
+    """Rows removed from a complete trace come back as counted gaps; ffill fills all but the cells
+    before a series' first sample (never back-filled)."""
     import tempfile
 
     long = pd.DataFrame(
@@ -385,7 +386,11 @@ def test_gaps_are_counted_and_filled(n_srv: int, n_t: int, data: st.DataObject) 
         raw, meta = read_traces(p, fill="none")
         filled, meta_f = read_traces(p)
     assert int(raw.isna().to_numpy().sum()) == len(drop) == int(meta["gaps"].sum())
-    assert meta_f["gaps_filled"] == len(drop) and not filled.isna().to_numpy().any()
+    # issue 24 root cause 4: nothing is filled before a series' first sample
+    raw_nan = raw.isna().to_numpy()
+    leading = np.cumprod(raw_nan, axis=0).astype(bool)
+    assert meta_f["gaps_filled"] == len(drop) - int(leading.sum())
+    np.testing.assert_array_equal(filled.isna().to_numpy(), leading)
     present = ~raw.isna().to_numpy()
     np.testing.assert_array_equal(filled.to_numpy()[present], raw.to_numpy()[present])
 

@@ -389,3 +389,27 @@ def scenario_inputs(scenario: Any, path: str | Path) -> dict[str, Path]:
     if scenario.design.file:
         out["designs file"] = scenario.resolve(scenario.design.file)
     return out
+
+
+def add_trace_time_options(p: argparse.ArgumentParser) -> None:
+    """``--dayfirst`` / ``--monthfirst`` and ``--date-format``: how time columns are read."""
+    order = p.add_mutually_exclusive_group()
+    order.add_argument(
+        "--dayfirst",
+        dest="dayfirst",
+        action="store_true",
+        default=None,
+        help="read d/m/Y dates day first when the column does not decide (no day above 12)",
+    )
+    order.add_argument(
+        "--monthfirst",
+        dest="dayfirst",
+        action="store_false",
+        help="read m/d/Y dates month first when the column does not decide",
+    )
+    p.add_argument(
+        "--date-format",
+        default=None,
+        metavar="FMT",
+        help="one strftime format for the time column, e.g. '%%d.%%m.%%Y %%H:%%M'",
+    )

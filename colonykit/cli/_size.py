@@ -7,7 +7,13 @@ import sys
 import warnings
 
 from colonykit import reference, sizing
-from colonykit.cli._common import add_format, emit_json, emit_table, pct_arg
+from colonykit.cli._common import (
+    add_format,
+    add_trace_time_options,
+    emit_json,
+    emit_table,
+    pct_arg,
+)
 from colonykit.errors import ColonykitWarning
 from colonykit.ingest import read_inventory
 
@@ -113,6 +119,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="TIME",
         help="time of step 0 for step-indexed traces (e.g. 2013-09-02T00:00Z)",
     )
+    p.add_argument("--tz", default="UTC", help="time zone of naive timestamps (default UTC)")
+    add_trace_time_options(p)
     add_format(p)
     p.set_defaults(func=run)
 
@@ -169,6 +177,9 @@ def run(args: argparse.Namespace) -> int:
             align=args.align,
             fold_statistic=args.fold_statistic,
             start=args.start,
+            tz=args.tz,
+            dayfirst=args.dayfirst,
+            date_format=args.date_format,
         )
         composite = measured.measured_sizing(inv, result, join, args.statistic)
     if args.format == "json":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 import pandas as pd
 
@@ -10,6 +11,7 @@ from colonykit import sizing, whitespace
 from colonykit._inputs import refuse_special
 from colonykit.cli._common import (
     add_format,
+    add_trace_time_options,
     demand_in_unit,
     emit_json,
     emit_table,
@@ -18,6 +20,7 @@ from colonykit.cli._common import (
 )
 from colonykit.errors import InputError
 from colonykit.ingest import read_traces
+from colonykit.ingest.join import ALIGNS, FOLD_STATISTICS, align_traces
 from colonykit.ingest.traces import FILL_RULES, FORMATS, UNITS, read_capacity_table
 
 
@@ -89,7 +92,35 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="TIME",
         help="time of step 0 for step-indexed traces (e.g. 2013-09-02T00:00Z)",
     )
-    p.add_argument("--fill", choices=FILL_RULES, default="ffill", help="gap filling rule")
+    p.add_argument(
+        "--fill",
+        choices=FILL_RULES,
+        default="ffill",
+        help="gap filling rule (never before a series' first sample; ffill: within the common "
+        "span after alignment)",
+    )
+    add_trace_time_options(p)
+    p.add_argument(
+        "--align",
+        choices=ALIGNS,
+        default="absolute",
+        help="time alignment of the captures, as for 'size' (default absolute: the common span; "
+        "refused when shorter than --min-overlap-h)",
+    )
+    p.add_argument(
+        "--fold-statistic",
+        choices=FOLD_STATISTICS,
+        default="max",
+        help="slot statistic when folding onto a typical day/week (default max)",
+    )
+    p.add_argument(
+        "--min-overlap-h",
+        type=positive_float,
+        default=None,
+        metavar="H",
+        help="shortest common span accepted for --align absolute (default 24, constant "
+        "measured_min_overlap_h)",
+    )
     p.add_argument(
         "--trace-format",
         choices=FORMATS,
@@ -117,11 +148,25 @@ def run(args: argparse.Namespace) -> int:
         fmt=args.trace_format,
         tz=args.tz,
         step_s=args.step_s,
-        fill=args.fill,
+        fill="none" if args.fill == "ffill" else args.fill,
         progress=args.progress,
         start=args.start,
         convert=False,
+        dayfirst=args.dayfirst,
+        date_format=args.date_format,
     )
+    # the same alignment as size/plan: the common span (or a fold), filled within it, the
+    # filled share of each series stated (warning) at its own interval
+    frame, spans, _overlap, notes = align_traces(
+        frame,
+        align=args.align,
+        statistic=args.fold_statistic,
+        min_overlap_h=args.min_overlap_h,
+        source=str(args.traces),
+        tz=args.tz,
+        short="warn",
+    )
+    notes = [*meta.get("notes", []), *notes]
     frame = demand_in_unit(frame, meta, args.unit, args.capacity)
     configured = None
     if args.capacity is not None:
@@ -129,11 +174,20 @@ def run(args: argparse.Namespace) -> int:
         configured = whitespace_configured(cap, frame)
     result = whitespace.analyze(frame, headroom_pct=args.headroom_pct, configured=configured)
     out = result.to_dict()
-    out["gaps_filled"] = meta["gaps_filled"]
+    filled_frac = spans["filled_frac"].to_numpy()
+    out["gaps_filled"] = int(meta["gaps_filled"]) + int(
+        round(float((filled_frac * len(frame)).sum()))
+    )
     out["source"] = meta["source"]
+    out["servers_traced"] = int(frame.shape[1])
+    out["align"] = args.align
+    out["trace_notes"] = list(notes)
+    out["filled_frac_max"] = float(filled_frac.max()) if filled_frac.size else 0.0
     if args.format == "json":
         emit_json(out)
         return 0
+    for note in notes:
+        sys.stderr.write(f"note: {note}\n")
     print(result.summary())
     print()
     emit_table(result.sources)

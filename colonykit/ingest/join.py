@@ -10,7 +10,9 @@ servers' *own measured* peaks sizes the colony):
    correlated, and the report says so);
 3. otherwise by name: the series name (long/wide CSV, Parquet, PlanetLab/Bitbrains
    file names), the host name inside nmon (``AAA,host``) and sysstat files, or the
-   file name stem of a monitor file — compared case-insensitively.
+   file name stem of a monitor file — the exact name first, then case-insensitively when
+   only one series matches that way; names that collide only by case are refused, naming
+   both (issue 24 root cause 6).
 
 Rows without a series are reported (``unmatched``) and sized from ``util_peak_pct`` as a
 flat series by :mod:`colonykit.measured`; series that no row uses are ``unused``.
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -37,14 +40,39 @@ import pandas as pd
 from colonykit import reference
 from colonykit._dicts import DictMixin
 from colonykit.errors import ColonykitWarning, InputError, must_be
-from colonykit.ingest.traces import _SIDE_FILE, detect_format, parse_interval, read_traces
+from colonykit.ingest.traces import (
+    _SIDE_FILE,
+    detect_format,
+    filled_frac_own_interval,
+    parse_interval,
+    read_traces,
+)
 
 Align = Literal["absolute", "time-of-day", "time-of-week"]
 ALIGNS: tuple[str, ...] = ("absolute", "time-of-day", "time-of-week")
 FOLD_STATISTICS: tuple[str, ...] = ("max", "mean")
 MONITOR_FORMATS = ("nmon", "sadf", "sar")
-#: Reference Monday 00:00 UTC that folded series are placed on (a real time axis for plots).
+#: Reference Monday 00:00 that folded series are placed on (a real time axis for plots); it is
+#: never shown as a date: labels say "typical day/week" (:func:`fold_label`).
 FOLD_EPOCH = pd.Timestamp("2001-01-01T00:00Z")
+
+
+def fold_label(stamp: pd.Timestamp, kind: str) -> str:
+    """A folded axis point as a typical-day (``"13:05"``) or typical-week (``"Tue 13:05"``) label.
+
+    Parameters
+    ----------
+    stamp : Timestamp
+        A point of the folded axis (on ``FOLD_EPOCH``'s week).
+    kind : {'day', 'week'}
+        The fold.
+
+    Examples
+    --------
+    >>> fold_label(FOLD_EPOCH + pd.Timedelta(hours=25, minutes=5), "week")
+    'Tue 01:05'
+    """
+    return stamp.strftime("%H:%M") if kind == "day" else stamp.strftime("%a %H:%M")
 
 
 @dataclass(frozen=True)
@@ -156,6 +184,8 @@ def read_server_traces(
     step_s: float | None = None,
     start: str | None = None,
     metric: str = "cpu",
+    dayfirst: bool | None = None,
+    date_format: str | None = None,
 ) -> tuple[pd.DataFrame, dict[str, str], dict[str, Any]]:
     """Read traces unfilled (gaps as NaN) with the aliases each series can be matched by.
 
@@ -178,11 +208,16 @@ def read_server_traces(
         Timestamp of step 0 for traces indexed by step.
     metric : {'cpu', 'memory'}, default 'cpu'
         Which series to read (:func:`colonykit.ingest.read_traces`).
+    dayfirst : bool, optional
+        Day-first (True) or month-first (False) slash dates (see :func:`read_traces`).
+    date_format : str, optional
+        One ``strftime`` format for the time columns.
 
     Returns
     -------
     (frame, aliases, meta)
-        ``aliases`` maps a lower-case alias (host name, file stem) to a column of ``frame``.
+        ``aliases`` maps an alias (series name as written, host name, lower-case file stem)
+        to a column of ``frame``.
     """
     root = Path(path)
     kw: dict[str, Any] = {
@@ -193,6 +228,8 @@ def read_server_traces(
         "start": start,
         "fill": "none",
         "metric": metric,
+        "dayfirst": dayfirst,
+        "date_format": date_format,
     }
     files = (
         sorted(p for p in root.iterdir() if p.is_file() and not _SIDE_FILE.match(p.name))
@@ -226,8 +263,8 @@ def read_server_traces(
         if root.is_file() and frame.shape[1] == 1:
             stem = re.sub(r"(\.(csv|txt|nmon|gz|parquet))+$", "", root.name, flags=re.I).lower()
             aliases.setdefault(stem, str(frame.columns[0]))
-    for c in frame.columns:
-        aliases[str(c).lower()] = str(c)
+    for c in frame.columns:  # exact names (matched first; case-insensitive only when unique)
+        aliases[str(c)] = str(c)
     return frame, aliases, meta
 
 
@@ -258,7 +295,27 @@ def match_series(
     source : str, default 'traces'
         The traces' source, for the messages.
     """
-    lower = {k.lower(): v for k, v in aliases.items()}
+    exact = dict(aliases)
+    folded: dict[str, set[str]] = {}
+    for k, v in aliases.items():
+        folded.setdefault(k.lower(), set()).add(v)
+
+    def find(name: str) -> str:
+        """Exact name first; a case-insensitive match only when it is unique (issue 24 rc 6)."""
+        if name in exact:
+            return exact[name]
+        cands = folded.get(name.lower(), set())
+        if len(cands) > 1:
+            both = sorted(cands)
+            msg = (
+                f"{source}: server {name!r} matches trace series {both[0]!r} and {both[1]!r}, "
+                "which differ only by case; name the series exactly or give a mapping file "
+                "(server,trace)"
+            )
+            raise InputError(msg)
+        return next(iter(cands)) if cands else ""
+
+    lower = _Finder(find)
     mapping = mapping or {}
     unknown = sorted(set(mapping) - set(inventory["server"].astype(str)))
     if unknown:
@@ -270,7 +327,7 @@ def match_series(
     ):
         if server in mapping:
             target = mapping[server]
-            series = lower.get(target.lower())
+            series = lower.get(target) or None
             if series is None:
                 msg = f"mapping: trace {target!r} for server {server!r} is not in {source}"
                 raise InputError(msg)
@@ -278,7 +335,7 @@ def match_series(
             continue
         inst = (
             [
-                next((lower[c.lower()] for c in cands if c.lower() in lower), "")
+                next((lower[c] for c in cands if c in lower), "")
                 for cands in _instance_names(server, count)
             ]
             if count > 1
@@ -287,10 +344,39 @@ def match_series(
         if count > 1 and all(inst):
             rows += [(server, k, s, "instance") for k, s in enumerate(inst, start=1)]
             continue
-        own = lower.get(server.lower(), "")
+        own = lower.get(server, "")
         how = "shared" if count > 1 else ("name" if own.lower() == server.lower() else "stem")
         rows += [(server, k, own, how if own else "unmatched") for k in range(1, count + 1)]
-    return pd.DataFrame(rows, columns=["server", "k", "series", "how"])
+    out = pd.DataFrame(rows, columns=["server", "k", "series", "how"])
+    taken = out[(out["series"] != "") & (out["how"] != "mapping")]
+    owners = taken.groupby("series")["server"].unique()
+    clash = owners[owners.map(len) > 1]
+    if len(clash):
+        series = str(clash.index[0])
+        a, b = (str(x) for x in clash.iloc[0][:2])
+        msg = (
+            f"{source}: inventory servers {a!r} and {b!r} both match trace series {series!r} "
+            "(their names differ only by case or spelling); each server needs its own series: "
+            "rename one, or give a mapping file (server,trace)"
+        )
+        raise InputError(msg)
+    return out
+
+
+class _Finder:
+    """``finder[name]`` / ``name in finder`` / ``finder.get(name, default)`` over :func:`find`."""
+
+    def __init__(self, find: Callable[[str], str]) -> None:
+        self._find = find
+
+    def get(self, name: str, default: str = "") -> str:
+        return self._find(name) or default
+
+    def __contains__(self, name: str) -> bool:
+        return bool(self._find(name))
+
+    def __getitem__(self, name: str) -> str:
+        return str(self._find(name))
 
 
 def _spans(frame: pd.DataFrame) -> pd.DataFrame:
@@ -310,6 +396,8 @@ def align_traces(
     min_overlap_h: float | None = None,
     fill_warn_frac: float | None = None,
     source: str = "traces",
+    tz: str | None = None,
+    short: str = "refuse",
 ) -> tuple[pd.DataFrame, pd.DataFrame, tuple[Any, Any], list[str]]:
     """Put unfilled traces (gaps NaN) on one time axis, as ``align`` says.
 
@@ -329,6 +417,15 @@ def align_traces(
         ``measured_fill_warn_frac``.
     source : str, default 'traces'
         The traces' source, for the messages.
+    tz : str, optional
+        The captures' local time zone (the one their naive stamps were read in): a fold
+        places each sample at its local time of day / day of week, and the folded axis is
+        labelled as a typical day or week in that zone (default: UTC).
+    short : {'refuse', 'warn'}, default 'refuse'
+        ``absolute`` alignment with a common span shorter than ``min_overlap_h``: refused;
+        with ``warn``, captures that all cover the same short span are kept with a warning
+        saying that the figures hold for that span only (captures that overlap only partly
+        are still refused).
 
     Returns
     -------
@@ -377,7 +474,16 @@ def align_traces(
             if end >= start
             else -1.0
         )
-        if length_h + interval_s / 3600.0 < min_h:
+        common = bool(((spans["first"] == start) & (spans["last"] == end)).all() and end >= start)
+        if length_h + interval_s / 3600.0 < min_h and short == "warn" and common:
+            message = (
+                f"{source}: the captures cover {max(length_h, 0):.1f} h, less than the "
+                f"{min_h:g} h minimum (measured_min_overlap_h): figures hold for that span only "
+                "(a peak outside it is not seen); capture at least one full business cycle"
+            )
+            warnings.warn(message, ColonykitWarning, stacklevel=2)
+            notes.append(message)
+        elif length_h + interval_s / 3600.0 < min_h:
             lines = "; ".join(
                 f"{c}: {spans.loc[c, 'first']} .. {spans.loc[c, 'last']}"
                 for c in frame.columns[:20]
@@ -394,11 +500,17 @@ def align_traces(
         overlap: tuple[Any, Any] = (start, end)
     else:
         period_s = 86400 if align == "time-of-day" else 7 * 86400
-        t = frame.index
+        zone = tz or "UTC"
+        t = pd.DatetimeIndex(frame.index)
+        t = t.tz_convert(zone) if t.tz is not None else t
+        wall = t.tz_localize(None) if t.tz is not None else t  # local wall-clock time
         offset_s = (
-            (t - t.normalize()).total_seconds().to_numpy()
+            (wall - wall.normalize()).total_seconds().to_numpy()
             if align == "time-of-day"
-            else ((t - t.normalize()).total_seconds().to_numpy() + t.day_of_week.to_numpy() * 86400)
+            else (
+                (wall - wall.normalize()).total_seconds().to_numpy()
+                + wall.day_of_week.to_numpy() * 86400
+            )
         )
         slot = (offset_s // interval_s).astype(np.int64)
         grouped = frame.groupby(slot)
@@ -408,14 +520,17 @@ def align_traces(
         out.index = pd.DatetimeIndex(
             FOLD_EPOCH + pd.to_timedelta(out.index * interval_s, unit="s"), name="timestamp"
         )
-        overlap = (out.index[0], out.index[-1])
+        kind = "day" if align == "time-of-day" else "week"
+        first_label = fold_label(out.index[0], kind)
+        last_label = fold_label(out.index[-1], kind)
+        overlap = (first_label, last_label)
         notes.append(
-            f"Folded each capture onto a typical {align.split('-')[-1]} ({n_slots} slots of "
-            f"{interval_s:g} s, slot statistic {statistic}); the time axis starts on the "
-            f"reference Monday {FOLD_EPOCH.date()}."
+            f"Folded each capture onto a typical {kind} ({n_slots} slots of {interval_s:g} s, "
+            f"slot statistic {statistic}), in {zone} local time: {first_label} .. {last_label} "
+            f"{zone}. The folded axis is a typical {kind}, not a date."
         )
     values = out.to_numpy(dtype=float)
-    filled = np.isnan(values).mean(axis=0) if len(out) else np.zeros(out.shape[1])
+    filled = filled_frac_own_interval(values)
     spans = spans.assign(filled_frac=filled)
     high = spans.index[filled > warn].tolist()
     if high:
@@ -426,8 +541,17 @@ def align_traces(
         )
         warnings.warn(message, ColonykitWarning, stacklevel=2)
         notes.append(message)
-    filled_frame = pd.DataFrame(values, index=out.index, columns=out.columns).ffill().bfill()
+    filled_frame = pd.DataFrame(values, index=out.index, columns=out.columns, copy=False)
+    gappy = np.flatnonzero(np.isnan(values).any(axis=0)) if values.size else np.zeros(0, int)
+    if gappy.size:  # fill only the series with gaps (within the span every series covers)
+        sub = filled_frame.iloc[:, gappy].ffill().bfill()
+        values = values.copy()  # never the caller's frame
+        values[:, gappy] = sub.to_numpy(dtype=float)
+        filled_frame = pd.DataFrame(values, index=out.index, columns=out.columns, copy=False)
     filled_frame.attrs = {**frame.attrs, "align": align}
+    if align != "absolute":
+        filled_frame.attrs["fold"] = f"typical {'day' if align == 'time-of-day' else 'week'}"
+        filled_frame.attrs["fold_tz"] = tz or "UTC"
     return filled_frame, spans, overlap, notes
 
 
@@ -445,6 +569,8 @@ def join_traces(
     tz: str = "UTC",
     start: str | None = None,
     metric: str = "cpu",
+    dayfirst: bool | None = None,
+    date_format: str | None = None,
 ) -> TraceJoin:
     """Read ``path`` and match each inventory row to its own series (see module doc).
 
@@ -476,6 +602,10 @@ def join_traces(
         Timestamp of step 0 for traces indexed by step.
     metric : {'cpu', 'memory'}, default 'cpu'
         ``memory``: join the memory-use series instead (same matching and alignment).
+    dayfirst : bool, optional
+        Day-first (True) or month-first (False) slash dates (see :func:`read_traces`).
+    date_format : str, optional
+        One ``strftime`` format for the time columns.
 
     Examples
     --------
@@ -489,7 +619,14 @@ def join_traces(
     if interval is not None:
         parse_interval(interval)
     frame, aliases, meta = read_server_traces(
-        path, unit=unit, interval=interval, tz=tz, start=start, metric=metric
+        path,
+        unit=unit,
+        interval=interval,
+        tz=tz,
+        start=start,
+        metric=metric,
+        dayfirst=dayfirst,
+        date_format=date_format,
     )
     if unit is not None and meta.get("formats") in (["wide"], ["single"]):
         frame.attrs["unit"] = unit
@@ -511,6 +648,7 @@ def join_traces(
         min_overlap_h=min_overlap_h,
         fill_warn_frac=fill_warn_frac,
         source=where,
+        tz=tz,
     )
     by_server = assignment.groupby("server", sort=False)
     matched = [s for s, g in by_server if (g["series"] != "").all()]
@@ -527,6 +665,11 @@ def join_traces(
         )
     used_set = set(used)
     unused = [str(c) for c in frame.columns if c not in used_set]
+    notes.insert(
+        0,
+        f"{len(matched)} of {len(matched) + len(unmatched)} servers traced "
+        f"({len(used)} series used of {frame.shape[1]} read).",
+    )
     return TraceJoin(
         frame=aligned,
         assignment=assignment,

@@ -59,6 +59,21 @@ def _lines(path: str | Path) -> tuple[Path, pd.Series]:
     return p, lines
 
 
+#: A backward step of sar's clock longer than this starts the next day (midnight roll-over: 23:59
+#: → 00:00 is a step of almost −24 h); a shorter one is a clock correction (e.g. an NTP step of
+#: seconds), kept on the same day.  Half a day separates the two for any sampling interval.
+SAR_ROLLOVER_S: float = 12 * 3600.0
+
+
+def _number(col: pd.Series) -> pd.Series:
+    """Numbers, with a decimal comma read as a point (sar under a locale such as de_DE)."""
+    text = col.astype(str).str.strip()
+    comma = text.str.fullmatch(r"[-+]?\d+,\d+")
+    if comma.any():
+        text = text.where(~comma, text.str.replace(",", ".", regex=False))
+    return pd.to_numeric(text, errors="coerce")
+
+
 def _localize(stamps: pd.Series, tz: str) -> pd.DatetimeIndex:
     idx = pd.DatetimeIndex(stamps)
     if idx.tz is None:
@@ -122,8 +137,9 @@ def read_sadf(
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """CPU busy % from sysstat ``sadf -d`` output (semicolon CSV, any activity set).
 
-    The CPU block is the one whose ``# hostname;…`` header has ``CPU`` and ``%idle``;
-    rows with ``CPU`` = ``-1`` (all CPUs) give ``busy = 100 - %idle``.
+    The CPU blocks are those whose ``# hostname;…`` header has ``CPU`` and ``%idle`` (every
+    one of them: a file of several days has one per day); rows with ``CPU`` = ``-1`` (all CPUs)
+    give ``busy = 100 - %idle``.
 
     Parameters
     ----------
@@ -164,7 +180,17 @@ def read_sadf(
     block = is_hdr.cumsum()
     header = text[cpu_hdr].iloc[0].lstrip("#").strip().split(";")
     cols = [c.strip() for c in header]
-    rows = text[(block == block[cpu_hdr].iloc[0]) & ~is_hdr & (text.str.strip() != "")]
+    _need(
+        {"CPU", "%idle", "timestamp"} <= set(cols) and len(set(cols)) == len(cols),
+        p,
+        f"the CPU block header {';'.join(cols)[:80]!r} lacks CPU, timestamp or %idle fields",
+    )
+    # every CPU block (sadf writes one per file day or per restart), not only the first
+    cpu_blocks = set(block[cpu_hdr].tolist())
+    heads = {h.lstrip("#").strip() for h in text[cpu_hdr]}
+    if len(heads) > 1:
+        _need(False, p, f"CPU blocks with different headers ({sorted(heads)[:2]})")
+    rows = text[block.isin(cpu_blocks) & ~is_hdr & (text.str.strip() != "")]
     parts = rows.str.split(";", expand=True)
     if parts.shape[1] < len(cols):
         _need(False, p, f"CPU rows have fewer fields than the header {cols}")
@@ -173,7 +199,7 @@ def read_sadf(
     all_cpu = parts["CPU"].str.strip().isin(["-1", "all"])
     parts = parts[all_cpu]
     _need(len(parts) > 0, p, "no all-CPU rows (CPU = -1) in the CPU block")
-    idle = pd.to_numeric(parts["%idle"], errors="coerce").to_numpy(dtype=float)
+    idle = _number(parts["%idle"]).to_numpy(dtype=float)
     stamp_text = parts["timestamp"].str.strip()
     has_utc = stamp_text.str.endswith(" UTC")
     stamps = pd.to_datetime(stamp_text.str.replace(" UTC", "", regex=False), errors="coerce")
@@ -218,14 +244,23 @@ def read_nmon(
         "not an nmon file (line 1 does not start with 'AAA,')",
     )
     host_line = text[text.str.startswith("AAA,host,")]
+    hosts = {h.split(",", 2)[2].strip() for h in host_line}
+    _need(len(hosts) <= 1, p, f"concatenated nmon captures of different hosts {sorted(hosts)[:3]}")
     host = host_line.iloc[0].split(",", 2)[2].strip() if len(host_line) else p.stem
-    zz = text[text.str.startswith("ZZZZ,")].str.split(",", expand=True)
+    # concatenated captures (cat day1.nmon day2.nmon): each "AAA,progname" starts a segment
+    # whose snapshot numbers T0001… restart; a snapshot is (segment, T-number)
+    segment = text.str.startswith("AAA,progname").cumsum()
+    is_zz = text.str.startswith("ZZZZ,")
+    zz = text[is_zz].str.split(",", expand=True)
     _need(len(zz) > 0 and zz.shape[1] >= 4, p, "no ZZZZ snapshot time lines")
     when = pd.to_datetime(
         zz[2].str.strip() + " " + zz[3].str.strip(), format="%H:%M:%S %d-%b-%Y", errors="coerce"
     )
-    times = pd.Series(when.to_numpy(), index=zz[1].str.strip().to_numpy())
-    cpu = text[text.str.startswith("CPU_ALL,")]
+    zz_key = segment[is_zz].astype(str).to_numpy() + "/" + zz[1].str.strip().to_numpy()
+    times = pd.Series(when.to_numpy(), index=zz_key)
+    times = times[~times.index.duplicated(keep="last")]
+    is_cpu = text.str.startswith("CPU_ALL,")
+    cpu = text[is_cpu]
     _need(len(cpu) > 0, p, "no CPU_ALL lines")
     fields = cpu.str.split(",", expand=True)
     is_data = fields[1].str.match(r"T\d+$")
@@ -235,11 +270,61 @@ def read_nmon(
     _need(len(data) > 0, p, "no CPU_ALL data lines")
     user = pd.to_numeric(data[head.index("User%")], errors="coerce").to_numpy(dtype=float)
     sys_ = pd.to_numeric(data[head.index("Sys%")], errors="coerce").to_numpy(dtype=float)
-    stamps = times.reindex(data[1].str.strip().to_numpy())
+    cpu_key = segment[is_cpu][is_data.to_numpy()].astype(str).to_numpy() + "/"
+    stamps = times.reindex(cpu_key + data[1].str.strip().to_numpy())
     idx = _localize(pd.Series(stamps.to_numpy()), tz)
-    return _finish(
+    frame, meta = _finish(
         p, host, idx, user + sys_, "nmon", "User% + Sys% (CPU_ALL)", tz, data.index.to_numpy()
     )
+    meta["segments"] = int(segment.max()) if len(segment) else 1
+    lpar = _aix_lpar(text)
+    if lpar is not None:
+        meta["lpar"] = lpar
+        meta["notes"] = [lpar["note"]]
+        frame.attrs["notes"] = [lpar["note"]]
+    return frame, meta
+
+
+def _aix_lpar(text: pd.Series) -> dict[str, Any] | None:
+    """The AIX LPAR section's entitlement, stated (issue 24 root cause 5), or None."""
+    lpar = text[text.str.startswith("LPAR,")]
+    if lpar.empty:
+        return None
+    fields = lpar.str.split(",", expand=True)
+    is_data = fields[1].str.match(r"T\d+$")
+    if (~is_data).sum() == 0 or is_data.sum() == 0:
+        return None
+    head = [str(f).strip() for f in fields[~is_data].iloc[0].tolist()]
+    data = fields[is_data]
+
+    def col(name: str) -> np.ndarray | None:
+        if name not in head:
+            return None
+        return pd.to_numeric(data[head.index(name)], errors="coerce").to_numpy(dtype=float)
+
+    shared, capped, ent = col("SharedCPU"), col("Capped"), col("entitled")
+    phys, vcpu = col("PhysicalCPU"), col("virtualCPUs")
+    if shared is None or ent is None or not np.nanmax(shared) >= 1:
+        return None
+    entitled = float(np.nanmedian(ent))
+    peak_phys = float(np.nanmax(phys)) if phys is not None else float("nan")
+    vps = float(np.nanmedian(vcpu)) if vcpu is not None else float("nan")
+    uncapped = capped is not None and np.nanmax(capped) < 1
+    note = (
+        f"AIX shared-processor LPAR ({'uncapped' if uncapped else 'capped'}, entitlement "
+        f"{entitled:g} processors, {vps:g} virtual processors): CPU_ALL busy % is of the LPAR's "
+        f"logical CPUs, not of its entitlement; it used up to {peak_phys:g} physical processors "
+        "(LPAR PhysicalCPU). Size it from the physical processors consumed (give its capacity "
+        "as the entitlement or the peak physical processors), not from busy % × all cores."
+    )
+    return {
+        "shared": True,
+        "capped": not uncapped,
+        "entitled_processors": entitled,
+        "virtual_processors": vps,
+        "physical_processors_peak": peak_phys,
+        "note": note,
+    }
 
 
 def read_sar(
@@ -247,9 +332,10 @@ def read_sar(
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """CPU busy % (``100 - %idle`` on ``all`` rows) from ``sar`` / ``sar -A`` text output.
 
-    The date comes from the first line (``Linux … (host) MM/DD/YY …``); a time
-    earlier than the previous sample starts the next day.  12-hour times (``AM/PM``)
-    are accepted.
+    The date comes from the first line (``Linux … (host) MM/DD/YY …``); a time more than
+    ``SAR_ROLLOVER_S`` (12 h) earlier than the previous sample starts the next day (a
+    shorter backward step is a clock correction).  12-hour times (``AM/PM``) and decimal
+    commas (``1,25``, sar under a de_DE locale) are accepted.
 
     Parameters
     ----------
@@ -294,7 +380,7 @@ def read_sar(
     parts.columns = ["time", "ampm", "first", "rest"]
     has_time = parts["time"].notna()
     first_tok = parts["first"].fillna("")
-    numeric_first = first_tok.str.match(r"^[-+]?\d+(\.\d+)?$")
+    numeric_first = first_tok.str.match(r"^[-+]?\d+([.,]\d+)?$")
     is_hdr = has_time & ~numeric_first & (first_tok != "all")
     section = is_hdr.cumsum()
     cpu_hdr = (
@@ -303,15 +389,17 @@ def read_sar(
     _need(bool(cpu_hdr.any()), p, "no CPU section (a header line with CPU … %idle)")
     cpu_sections = set(section[cpu_hdr].tolist())
     cols = ["CPU", *parts.loc[cpu_hdr[cpu_hdr].index[0], "rest"].split()]
+    _need("%idle" in cols, p, "the CPU section header has no %idle field")
     rows = parts[has_time & (first_tok == "all") & section.isin(cpu_sections)]
     _need(len(rows) > 0, p, "no 'all' rows in the CPU section")
     values = rows["rest"].str.split(expand=True)
-    idle = pd.to_numeric(values[cols.index("%idle") - 1], errors="coerce").to_numpy(dtype=float)
+    idle = _number(values[cols.index("%idle") - 1]).to_numpy(dtype=float)
     secs = pd.to_timedelta(rows["time"]).dt.total_seconds().to_numpy()
     ampm = rows["ampm"].fillna("").str.upper().to_numpy()
     secs = np.where((ampm == "PM") & (secs < 12 * 3600), secs + 12 * 3600, secs)
     secs = np.where((ampm == "AM") & (secs >= 12 * 3600), secs - 12 * 3600, secs)
-    day = np.concatenate([[0], np.cumsum(np.diff(secs) < 0)])
+    # a new day only on a large backward step (midnight), not on a clock correction
+    day = np.concatenate([[0], np.cumsum(np.diff(secs) < -SAR_ROLLOVER_S)])
     stamps = pd.Series(pd.Timestamp(day0) + pd.to_timedelta(secs + day * 86400.0, unit="s"))
     idx = _localize(stamps, tz)
     return _finish(

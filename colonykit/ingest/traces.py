@@ -42,7 +42,8 @@ import math
 import re
 import sys
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -68,13 +69,11 @@ from colonykit.frames import (
 )
 from colonykit.ingest.io_series import IO_UNITS, io_column
 from colonykit.ingest.memory_series import MEMORY_UNITS, memory_column
+from colonykit.ingest.timeparse import parse_times, resolve_repeated_hour
 from colonykit.units import DEMAND_UNITS
 
 #: Units a demand frame can carry (``frame.attrs["unit"]``).
 UNITS: tuple[str, ...] = DEMAND_UNITS
-
-#: What ``read_traces(metric=...)`` reads: CPU demand, or memory use (:mod:`.memory_series`).
-METRICS: tuple[str, ...] = ("cpu", "memory", "io")
 
 #: Formats ``read_traces(fmt=...)`` accepts.
 FORMATS: tuple[str, ...] = ("auto", "long", "wide", "single", "parquet", "sadf", "nmon", "sar")
@@ -243,11 +242,27 @@ def _read_csv_chunked(path: Path, sep: str, progress: bool | None) -> pd.DataFra
     return pd.concat(chunks, ignore_index=True)
 
 
+#: Canonical names of the columns a trace reader interprets (time, server, values).
+_KNOWN_COLUMNS: frozenset[str] = frozenset(
+    {*TRACE_COLUMN_MAP.values(), "timestamp", "step", "server", "sim", *VALUE_PREFERENCE}
+)
+
+
+def _header_name(name: object) -> str:
+    """A header as the reader uses it: the canonical name of a column it interprets, else the
+    name as written (a wide file's server names keep their case and spelling: ``Web`` and
+    ``web`` are two servers, issue 24 root cause 6)."""
+    canon = canonical_column(name)
+    if canon in _KNOWN_COLUMNS or canon.startswith(("unnamed", "mem")):
+        return canon
+    return str(name).strip().strip('"').strip()
+
+
 def _check_header(path: Path) -> None:
     """Duplicate or too many header names, seen before pandas renames duplicates ``x.1``."""
     first = _head_lines(path, 1)[0] if path.stat().st_size else ""
     sep = _sep_of(path) if first else ","
-    names = [canonical_column(c) for c in first.split(sep)]
+    names = [_header_name(c) for c in first.split(sep)]
     if len(names) > limits.MAX_COLUMNS:
         msg = (
             f"{path} line 1: {len(names):,} columns (limit MAX_COLUMNS = {limits.MAX_COLUMNS:,}); "
@@ -304,7 +319,7 @@ def _read_table(path: Path, fmt: str, progress: bool | None = False) -> pd.DataF
             "split the servers over several files or use the long layout"
         )
         raise InputError(msg)
-    frame.columns = [canonical_column(c) for c in frame.columns]
+    frame.columns = [_header_name(c) for c in frame.columns]
     names = pd.Index(frame.columns)
     dup = sorted(set(names[names.duplicated()]))  # linear (a hash), not a count per column
     if dup:
@@ -351,43 +366,113 @@ def _value_range(unit: str) -> tuple[float, float | None]:
     return (0.0, 100.0) if unit in ("cpu_pct", "mem_pct") else (0.0, None)
 
 
-def _pick_value_column(columns: list[str], unit: str | None, path: Path) -> str:
-    if unit is not None and unit in columns:
+def _pick_value_column(
+    columns: list[str], unit: str | None, path: Path, metric: str = "cpu"
+) -> str:
+    preference = METRIC_COLUMNS.get(metric)
+    if preference is None:
+        err = unknown_name("trace metric", metric, tuple(METRIC_COLUMNS))
+        raise err
+    if unit is not None and unit in columns and unit in preference:
         return unit
-    for name in VALUE_PREFERENCE:
+    for name in preference:
         if name in columns:
             return name
     msg = (
         f"{path}: missing value column (got columns {columns}); a long trace needs one of "
-        f"{list(VALUE_PREFERENCE)} (or a spelling in COLUMN_MAP such as 'cpu_avg_pct')"
+        f"{list(preference)} (or a spelling in COLUMN_MAP such as 'cpu_avg_pct')"
     )
     raise InputError(msg)
 
 
+@dataclass(frozen=True)
+class ReadOptions:
+    """How a trace file is read: its time column (issue 24 root cause 3) and which metric.
+
+    Attributes
+    ----------
+    dayfirst : bool or None
+        ``d/m/Y`` (True) or ``m/d/Y`` (False) for a slash-date column that cannot decide.
+    date_format : str or None
+        One ``strftime`` format for every time column.
+    metric : str
+        Which value columns are read (a key of :data:`METRIC_COLUMNS`; default ``cpu``).
+    """
+
+    dayfirst: bool | None = None
+    date_format: str | None = None
+    metric: str = "cpu"
+
+
+#: Value columns a long trace may carry per metric, in order of preference (the memory series
+#: of issue 23 add their own key here).
+METRIC_COLUMNS: dict[str, tuple[str, ...]] = {"cpu": VALUE_PREFERENCE}
+
+#: What ``read_traces(metric=...)`` reads: CPU demand (by :data:`METRIC_COLUMNS`), memory use
+#: (:mod:`.memory_series`) or the disk I/O rate (:mod:`.io_series`).
+METRICS: tuple[str, ...] = ("cpu", "memory", "io")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One file's samples, columnar: no Python object per sample.
+
+    Attributes
+    ----------
+    codes : ndarray
+        int32/int64 server code per sample (index into ``names``).
+    names : list of str
+        Server names of this file.
+    kind : str
+        ``timestamp`` (``time`` = int64 UTC ns) or ``step`` (``time`` = float steps).
+    time : ndarray
+        Per sample.
+    value : ndarray
+        float64 per sample (NaN = missing).
+    unit, format, file, time_note : str
+        Value unit, layout, file name and how its time column was read.
+    notes : tuple of str
+        What the reader states about the file (e.g. an AIX shared LPAR's entitlement).
+    """
+
+    codes: np.ndarray
+    names: list[str]
+    kind: str
+    time: np.ndarray
+    value: np.ndarray
+    unit: str
+    format: str
+    file: str
+    time_note: str = ""
+    notes: tuple[str, ...] = ()
+
+
 def _time_column(
-    frame: pd.DataFrame, path: Path, problems: list[str], tz: str, epoch_unit: str, line0: int = 2
-) -> tuple[str, np.ndarray | pd.DatetimeIndex | None]:
-    """Return (kind, values): kind is ``timestamp`` (UTC DatetimeIndex), ``step`` or ``row``."""
+    frame: pd.DataFrame,
+    path: Path,
+    problems: list[str],
+    tz: str,
+    epoch_unit: str,
+    opts: ReadOptions,
+    line0: int = 2,
+) -> tuple[str, np.ndarray | None, np.ndarray | None, str]:
+    """``(kind, values, shift, note)``: kind ``timestamp`` (int64 UTC ns), ``step`` or ``row``.
+
+    A time column is parsed once per distinct value with one format for the whole column
+    (:func:`colonykit.ingest.timeparse.parse_times`); ``shift`` (or None) moves the second pass
+    through a repeated local hour to standard time, per series (``resolve_repeated_hour``).
+    """
     if "timestamp" in frame.columns:
         col = frame["timestamp"]
-        if pd.api.types.is_numeric_dtype(col):
-            stamps = pd.to_datetime(col, unit=epoch_unit, utc=True, errors="coerce")
-        else:
-            text = col.astype("string")
-            try:
-                stamps = pd.to_datetime(text, errors="coerce", format="mixed")
-            except (ValueError, TypeError):
-                stamps = pd.to_datetime(text, errors="coerce", format="mixed", utc=True)
-            if isinstance(stamps.dtype, pd.DatetimeTZDtype):
-                stamps = stamps.dt.tz_convert("UTC")
-            else:
-                try:
-                    stamps = stamps.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
-                except Exception as exc:  # unknown time zone name
-                    msg = must_be("tz", "a time zone name such as 'UTC' or 'Europe/Amsterdam'", tz)
-                    raise InputError(msg) from exc
-                stamps = stamps.dt.tz_convert("UTC")
-        bad = np.flatnonzero(stamps.isna().to_numpy())
+        codes, uniques = pd.factorize(col, use_na_sentinel=True)
+
+        def locate(i: int) -> str:
+            return f"{path} line {int(np.argmax(codes == i)) + line0}"
+
+        ns, note, shift = _take_times(
+            codes, np.asarray(uniques), tz, epoch_unit, opts, str(path), locate
+        )
+        bad = np.flatnonzero(ns == NAT)
         for i in bad[:50]:
             problems.append(
                 must_be(
@@ -397,7 +482,7 @@ def _time_column(
                     f"{path} line {i + line0}",
                 )
             )
-        return "timestamp", pd.DatetimeIndex(stamps)
+        return "timestamp", ns, shift, note
     if "step" in frame.columns:
         steps = _numeric(frame["step"], "step", path, problems, low=0.0, line0=line0)
         frac = np.flatnonzero(np.isfinite(steps) & (steps != np.round(steps)))
@@ -410,8 +495,184 @@ def _time_column(
         missing = np.flatnonzero(frame["step"].isna().to_numpy())
         for i in missing[:50]:
             problems.append(must_be("step", "a whole number >= 0", "", f"{path} line {i + line0}"))
-        return "step", steps
-    return "row", None
+        return "step", steps, None, "integer steps"
+    return "row", None, None, ""
+
+
+#: int64 "not a time" (numpy's NaT).
+NAT: int = int(np.iinfo(np.int64).min)
+
+
+def _take_times(
+    codes: np.ndarray,
+    uniques: np.ndarray,
+    tz: str,
+    epoch_unit: str,
+    opts: ReadOptions,
+    where: str,
+    locate: Callable[[int], str] | None = None,
+) -> tuple[np.ndarray, str, np.ndarray | None]:
+    """Parse the distinct stamps once and spread them over the rows (``codes`` −1 = missing)."""
+    ns_u, note, shift_u = parse_times(
+        uniques,
+        tz=tz,
+        dayfirst=opts.dayfirst,
+        date_format=opts.date_format,
+        epoch_unit=epoch_unit,
+        where=where,
+        locate=locate,
+    )
+    if len(ns_u) == 0:
+        return np.full(len(codes), NAT, dtype=np.int64), note, None
+    safe = np.maximum(codes, 0)
+    ns = ns_u[safe]
+    ns[codes < 0] = NAT
+    shift = shift_u[safe] if shift_u.any() else None
+    return ns, note, shift
+
+
+def _arrow_long(
+    path: Path, fmt: str, unit: str | None, tz: str, epoch_unit: str, opts: ReadOptions
+) -> Part | None:
+    """The columnar long reader (pyarrow): None when the file needs the pandas route
+    (no pyarrow, a ``sim`` column, no server column, or values arrow cannot convert —
+    the pandas route then names every bad line)."""
+    purpose = "the columnar trace reader"
+    try:
+        pa = require("pyarrow", extra="parquet", purpose=purpose)
+        pc = require("pyarrow.compute", extra="parquet", purpose=purpose)
+        pq = require("pyarrow.parquet", extra="parquet", purpose=purpose)
+        pacsv = require("pyarrow.csv", extra="parquet", purpose=purpose)
+    except ImportError:  # the core install: the pandas route
+        return None
+    try:
+        if fmt == "parquet":
+            raw_names = pq.read_schema(path).names
+        else:
+            import csv
+
+            sep = _sep_of(path)
+            raw_names = next(csv.reader([_head_lines(path, 1)[0]], delimiter=sep))
+        canon = [canonical_column(c) for c in raw_names]
+        if "server" not in canon or "sim" in canon or len(set(canon)) != len(canon):
+            return None
+        raw_of = dict(zip(canon, raw_names, strict=True))
+        vcol = _pick_value_column(canon, unit, path, opts.metric)
+        tcol = "timestamp" if "timestamp" in canon else "step" if "step" in canon else None
+        if tcol is None:
+            return None
+        wanted = [raw_of["server"], raw_of[tcol], raw_of[vcol]]
+        if fmt == "parquet":
+            table = pq.read_table(path, columns=wanted, read_dictionary=[raw_of["server"]])
+        else:
+            dict_t = pa.dictionary(pa.int32(), pa.string())
+            types = {raw_of["server"]: dict_t, raw_of[vcol]: pa.float64()}
+            if tcol == "timestamp":
+                types[raw_of[tcol]] = pa.string()
+            table = pacsv.read_csv(
+                path,
+                parse_options=pacsv.ParseOptions(delimiter=sep),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=types, include_columns=wanted, strings_can_be_null=True
+                ),
+            )
+    except (
+        pa.ArrowInvalid,
+        pa.ArrowTypeError,
+        pa.ArrowNotImplementedError,
+        OSError,
+        StopIteration,
+    ):
+        return None
+    if table.num_rows == 0:
+        msg = f"trace file {path} has a header but no data rows"
+        raise InputError(msg)
+    server = table.column(raw_of["server"])
+    if not pa.types.is_dictionary(server.type):
+        server = pc.dictionary_encode(server)
+    server = server.unify_dictionaries() if hasattr(server, "unify_dictionaries") else server
+    server = server.combine_chunks()
+    if server.null_count:
+        return None  # the pandas route names the lines without a server
+    names = [str(x).strip() for x in server.dictionary.to_pylist()]
+    codes = server.indices.to_numpy(zero_copy_only=False)
+    if len(set(names)) != len(names):  # " a" and "a": merge the codes of equal stripped names
+        remap, uniq = pd.factorize(pd.Index(names))
+        codes = remap[codes]
+        names = [str(x) for x in uniq]
+    value = table.column(raw_of[vcol])
+    if not pa.types.is_floating(value.type) and not pa.types.is_integer(value.type):
+        return None
+    values = value.combine_chunks().to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+    low, high = _value_range(vcol)
+    with np.errstate(invalid="ignore"):
+        bad = (values < low) | ((values > high) if high is not None else False)
+    if bad.any():
+        return None  # the pandas route lists each out-of-range value with its line
+    tcolumn = table.column(raw_of[tcol])
+    shift = None
+    if tcol == "step":
+        times = tcolumn.combine_chunks().to_numpy(zero_copy_only=False).astype(np.float64)
+        if np.isnan(times).any() or (times < 0).any() or (times != np.round(times)).any():
+            return None
+        kind, note = "step", "integer steps"
+    elif pa.types.is_timestamp(tcolumn.type) and (tcolumn.type.tz is not None or tz == "UTC"):
+        # stamps with a zone (or naive ones taken as UTC): one cast, no per-value parsing
+        times = (
+            pc.cast(tcolumn, pa.timestamp("ns", tz=tcolumn.type.tz))
+            .cast(pa.int64())
+            .combine_chunks()
+            .to_numpy(zero_copy_only=False)
+        )
+        if tcolumn.null_count:
+            return None
+        kind = "timestamp"
+        note = "timestamps with a zone" if tcolumn.type.tz else "naive timestamps taken as UTC"
+    else:
+        enc = pc.dictionary_encode(tcolumn).combine_chunks()
+        t_codes = enc.indices.to_numpy(zero_copy_only=False)
+        t_codes = (
+            np.where(np.isnan(t_codes), -1, t_codes).astype(np.int64)
+            if t_codes.dtype.kind == "f"
+            else t_codes
+        )
+        uniq = enc.dictionary
+        if pa.types.is_timestamp(uniq.type):
+            aware = uniq.type.tz is not None
+            uniq_np = uniq.cast(pa.timestamp("ns", tz=uniq.type.tz)).to_numpy(zero_copy_only=False)
+            if aware:
+                uniq_np = np.asarray(pd.DatetimeIndex(uniq_np).tz_localize("UTC").asi8)
+                t_ns, note, shift = uniq_np[np.maximum(t_codes, 0)], "timestamps with a zone", None
+            else:
+                t_ns, note, shift = _take_times(
+                    t_codes,
+                    np.asarray(pd.DatetimeIndex(uniq_np).strftime("%Y-%m-%d %H:%M:%S.%f")),
+                    tz,
+                    epoch_unit,
+                    ReadOptions(date_format="%Y-%m-%d %H:%M:%S.%f"),
+                    str(path),
+                )
+        else:
+
+            def locate(i: int) -> str:
+                return f"{path} line {int(np.argmax(t_codes == i)) + 2}"
+
+            t_ns, note, shift = _take_times(
+                t_codes,
+                np.asarray(uniq.to_numpy(zero_copy_only=False)),
+                tz,
+                epoch_unit,
+                opts,
+                str(path),
+                locate,
+            )
+        if (t_ns == NAT).any():
+            return None  # missing stamps: the pandas route names the lines
+        times, kind = t_ns, "timestamp"
+    del table
+    if shift is not None:
+        times = resolve_repeated_hour(times, shift, codes)
+    return Part(codes, names, kind, times, values, vcol, fmt, str(path), note)
 
 
 def _long_part(
@@ -421,8 +682,18 @@ def _long_part(
     tz: str,
     epoch_unit: str,
     progress: bool | None = False,
-    metric: str = "cpu",
-) -> dict[str, Any]:
+    opts: ReadOptions | None = None,
+) -> Part:
+    opts = opts or ReadOptions()
+    if fmt != "parquet":
+        _check_no_nul(path)
+    fast = (
+        _arrow_long(path, fmt, unit, tz, epoch_unit, opts)
+        if not progress and opts.metric == "cpu"
+        else None
+    )
+    if fast is not None:
+        return fast
     frame = _read_table(path, fmt, progress)
     cols = list(frame.columns)
     if "server" not in cols:
@@ -435,20 +706,21 @@ def _long_part(
         frame["server"] = re.sub(r"(\.csv|\.txt)?(\.gz)?$", "", path.name)  # one server per file
         cols = list(frame.columns)
     problems: list[str] = []
-    kind, times = _time_column(frame, path, problems, tz, epoch_unit)
+    kind, times, shift, note = _time_column(frame, path, problems, tz, epoch_unit, opts)
     if kind == "row":
         msg = (
             f"{path}: missing column 'timestamp' or 'step' (got {cols}); a long trace needs "
             "server, timestamp|step and a value column"
         )
         raise InputError(msg)
-    if metric in ("memory", "io"):  # memory use / I/O rate (ingest.memory_series, io_series)
-        vcol, mem_unit, factor = (memory_column if metric == "memory" else io_column)(cols, unit)
+    if opts.metric in ("memory", "io"):  # memory use / I/O rate (ingest.memory_series, io_series)
+        pick = memory_column if opts.metric == "memory" else io_column
+        vcol, mem_unit, factor = pick(cols, unit)
         low, high = _value_range(mem_unit)
         values = _numeric(frame[vcol], vcol, path, problems, low=low, high=high) * factor
         vcol = mem_unit
     else:
-        vcol = _pick_value_column(cols, unit, path)
+        vcol = _pick_value_column(cols, unit, path, opts.metric)
         low, high = _value_range(vcol)
         values = _numeric(frame[vcol], vcol, path, problems, low=low, high=high)
     servers = frame["server"]
@@ -458,15 +730,11 @@ def _long_part(
     for i in no_name[:50]:
         problems.append(must_be("server", "a non-empty name", "", f"{path} line {i + 2}"))
     raise_problems(problems, f"invalid trace file {path}")
-    return {
-        "server": servers.astype(str).to_numpy(),
-        "kind": kind,
-        "time": times,
-        "value": values,
-        "unit": vcol,
-        "format": fmt,
-        "file": str(path),
-    }
+    codes, uniq = pd.factorize(servers.astype(str).str.strip())
+    assert times is not None
+    if shift is not None:
+        times = resolve_repeated_hour(times, shift, codes)
+    return Part(codes, [str(x) for x in uniq], kind, times, values, vcol, fmt, str(path), note)
 
 
 def _wide_part(
@@ -476,22 +744,26 @@ def _wide_part(
     tz: str,
     epoch_unit: str,
     progress: bool | None = False,
-    metric: str = "cpu",
-) -> dict[str, Any]:
+    opts: ReadOptions | None = None,
+) -> Part:
     frame = _read_table(path, fmt, progress)
     problems: list[str] = []
-    kind, times = _time_column(frame, path, problems, tz, epoch_unit)
+    kind, times, shift, note = _time_column(
+        frame, path, problems, tz, epoch_unit, opts or ReadOptions()
+    )
     if kind == "row":  # no time column: the row number is the step
         first = str(frame.columns[0])
         if first.startswith("unnamed"):  # a pandas index column written by to_csv()
             frame = frame.drop(columns=[frame.columns[0]])
         times = np.arange(len(frame), dtype=float)
-        kind = "step"
+        kind, note = "step", "row number = step"
     server_cols = [c for c in frame.columns if c not in ("timestamp", "step")]
     if not server_cols:
         msg = f"{path}: a wide trace needs at least one server column besides timestamp/step"
         raise InputError(msg)
-    the_unit = unit or {"memory": "mem_mib", "io": "io_per_s"}.get(metric, "cpu_pct")
+    the_unit = unit or {"memory": "mem_mib", "io": "io_per_s"}.get(
+        (opts or ReadOptions()).metric, "cpu_pct"
+    )
     low, high = _value_range(the_unit)
     n = len(frame)
     matrix = np.empty((n, len(server_cols)), dtype=float)
@@ -513,25 +785,19 @@ def _wide_part(
             frame[server_cols[j]], str(server_cols[j]), path, problems, low=low, high=high
         )
     raise_problems(problems, f"invalid trace file {path}")
+    n_s = len(server_cols)
     values = matrix.T.ravel()  # column after column, as the long layout
-    servers = np.repeat(np.asarray([str(c) for c in server_cols], dtype=object), n)
-    if kind == "timestamp":
-        tiled = pd.DatetimeIndex(np.tile(np.asarray(times), len(server_cols)))
-        tiled = tiled.tz_localize("UTC") if tiled.tz is None else tiled
-    else:
-        tiled = np.tile(np.asarray(times, dtype=float), len(server_cols))
-    return {
-        "server": servers,
-        "kind": kind,
-        "time": tiled,
-        "value": values,
-        "unit": the_unit,
-        "format": fmt,
-        "file": str(path),
-    }
+    codes = np.repeat(np.arange(n_s, dtype=np.int64), n)
+    assert times is not None
+    tiled = np.tile(np.asarray(times), n_s)
+    if shift is not None:
+        tiled = resolve_repeated_hour(tiled, np.tile(shift, n_s), codes)
+    return Part(
+        codes, [str(c) for c in server_cols], kind, tiled, values, the_unit, fmt, str(path), note
+    )
 
 
-def _single_part(path: Path, unit: str | None) -> dict[str, Any]:
+def _single_part(path: Path, unit: str | None) -> Part:
     try:
         raw = pd.read_csv(
             path, header=None, names=["v"], dtype=str, skip_blank_lines=False, compression="infer"
@@ -550,33 +816,38 @@ def _single_part(path: Path, unit: str | None) -> dict[str, Any]:
     values = _numeric(col, the_unit, path, problems, low=low, high=high, line0=1)
     raise_problems(problems, f"invalid trace file {path}")
     n = len(values)
-    return {
-        "server": np.full(n, name, dtype=object),
-        "kind": "step",
-        "time": np.arange(n, dtype=float),
-        "value": values,
-        "unit": the_unit,
-        "format": "single",
-        "file": str(path),
-    }
+    return Part(
+        np.zeros(n, dtype=np.int64),
+        [name],
+        "step",
+        np.arange(n, dtype=float),
+        values,
+        the_unit,
+        "single",
+        str(path),
+        "line number = step",
+    )
 
 
-def _monitor_part(path: Path, fmt: str, tz: str, metric: str = "cpu") -> dict[str, Any]:
+def _monitor_part(path: Path, fmt: str, tz: str, metric: str = "cpu") -> Part:
     from colonykit.ingest import monitors
 
     reader = {"sadf": monitors.read_sadf, "nmon": monitors.read_nmon, "sar": monitors.read_sar}[fmt]
-    frame, _meta = reader(path, tz=tz, metric=metric)
+    frame, meta = reader(path, tz=tz, metric=metric)
     host = str(frame.columns[0])
-    times = pd.DatetimeIndex(frame.index)
-    return {
-        "server": np.full(len(frame), host, dtype=object),
-        "kind": "timestamp",
-        "time": times,
-        "value": frame.iloc[:, 0].to_numpy(dtype=float),
-        "unit": frame.attrs.get("unit", "cpu_pct"),
-        "format": fmt,
-        "file": str(path),
-    }
+    times = np.asarray(pd.DatetimeIndex(frame.index).as_unit("ns").asi8, dtype=np.int64)
+    return Part(
+        np.zeros(len(frame), dtype=np.int64),
+        [host],
+        "timestamp",
+        times,
+        frame.iloc[:, 0].to_numpy(dtype=float),
+        str(frame.attrs.get("unit", "cpu_pct")),
+        fmt,
+        str(path),
+        str(meta.get("tz_assumption", "")),
+        tuple(meta.get("notes", ())),
+    )
 
 
 def _read_part(
@@ -586,8 +857,8 @@ def _read_part(
     tz: str,
     epoch_unit: str,
     progress: bool | None = False,
-    metric: str = "cpu",
-) -> dict[str, Any]:
+    opts: ReadOptions | None = None,
+) -> Part:
     kind = detect_format(path) if fmt == "auto" else fmt
     if kind == "parquet" or (kind in ("long", "wide") and _is_parquet(path)):
         if kind == "parquet":
@@ -599,11 +870,12 @@ def _read_part(
                 raise InputError(msg) from exc
             kind = "long" if "server" in {canonical_column(c) for c in names} else "wide"
         reader = _long_part if kind == "long" else _wide_part
-        return reader(path, "parquet", unit, tz, epoch_unit, False, metric)
+        return reader(path, "parquet", unit, tz, epoch_unit, False, opts)
     if kind == "long":
-        return _long_part(path, "csv", unit, tz, epoch_unit, progress, metric)
+        return _long_part(path, "csv", unit, tz, epoch_unit, progress, opts)
     if kind == "wide":
-        return _wide_part(path, "csv", unit, tz, epoch_unit, progress, metric)
+        return _wide_part(path, "csv", unit, tz, epoch_unit, progress, opts)
+    metric = (opts or ReadOptions()).metric
     if kind == "single":
         return _single_part(path, unit or ("mem_mib" if metric == "memory" else None))
     return _monitor_part(path, kind, tz, metric)
@@ -730,28 +1002,344 @@ def _progress(iterable: Any, total: int, desc: str, progress: bool | None) -> An
     return tqdm(iterable, total=total, desc=desc, unit="file", disable=disable)
 
 
+#: Samples per chunk of the in-place grid arithmetic (bounded temporaries).  Tuning only.
+CHUNK_CELLS: int = 1 << 23
+
+#: Rows from each end of the samples on which the native interval is estimated (tuning only:
+#: a median over a million gaps; the whole file costs a pass over every sample).
+NATIVE_SAMPLE_ROWS: int = 1_000_000
+
+
 def _native_interval(codes: np.ndarray, times: np.ndarray) -> float:
-    """Median of the positive gaps between consecutive samples of the same server."""
-    order = np.lexsort((times, codes))
-    t, c = times[order], codes[order]
-    diffs = np.diff(t)
-    keep = (np.diff(c) == 0) & (diffs > 0)
+    """Median of the positive gaps between consecutive samples of the same server (estimated on
+    the first and last ``NATIVE_SAMPLE_ROWS`` rows of a larger input)."""
+    if times.size > 2 * NATIVE_SAMPLE_ROWS:  # an estimate from the first and last rows
+        times = np.concatenate([times[:NATIVE_SAMPLE_ROWS], times[-NATIVE_SAMPLE_ROWS:]])
+        codes = np.concatenate([codes[:NATIVE_SAMPLE_ROWS], codes[-NATIVE_SAMPLE_ROWS:]])
+        codes[NATIVE_SAMPLE_ROWS:] += 1 + int(codes.max())  # no pair across the join
+    diffs = np.diff(times)
+    same = np.diff(codes) == 0
+    if (diffs[same] < 0).any():  # not in (server, time) order as written: sort first
+        order = np.lexsort((times, codes))
+        diffs = np.diff(times[order])
+        same = np.diff(codes[order]) == 0
+    keep = same & (diffs > 0)
     if not keep.any():
         return float("nan")
     return float(np.median(diffs[keep]))
 
 
-def _fill(wide: np.ndarray, rule: str) -> np.ndarray:
-    if rule == "none":
+def _fill(wide: np.ndarray, rule: str, gappy: np.ndarray) -> np.ndarray:
+    """Fill the gaps of the columns that have some, in place: never before a series' first sample
+    (issue 24 root cause 4: no back-filling); ``interpolate`` only between samples."""
+    if rule == "none" or not gappy.any():
         return wide
+    cols = np.flatnonzero(gappy)
     if rule == "zero":
-        return np.where(np.isnan(wide), 0.0, wide)
-    frame = pd.DataFrame(wide)
-    if rule == "interpolate":
-        frame = frame.interpolate(axis=0, limit_direction="both")
+        sub = wide[:, cols]
+        sub[np.isnan(sub)] = 0.0
+        wide[:, cols] = sub
+        return wide
+    part = pd.DataFrame(wide[:, cols])
+    part = part.interpolate(axis=0, limit_area="inside") if rule == "interpolate" else part.ffill()
+    wide[:, cols] = part.to_numpy(dtype=wide.dtype)
+    return wide
+
+
+def _global_codes(parts: list[Part], root: Path) -> tuple[list[str], np.ndarray]:
+    """Server names over all parts and each sample's code into them (names, not samples, hashed).
+
+    Two files naming the same server (e.g. cloned VMs with one host name) are refused for a
+    directory of monitor captures, not merged (issue 24 root cause 5).
+    """
+    if len(parts) == 1:
+        return list(parts[0].names), parts[0].codes
+    all_names = [n for pt in parts for n in pt.names]
+    idx, uniq = pd.factorize(pd.Index(all_names, dtype=object))
+    monitors = [pt for pt in parts if pt.format in ("nmon", "sadf", "sar")]
+    if monitors and len(uniq) < len(all_names):
+        # one host in several captures: consecutive captures (disjoint spans) of one machine
+        # are joined; overlapping ones are different machines with one name (cloned VMs)
+        owners: dict[str, list[tuple[str, float, float]]] = {}
+        for pt in monitors:
+            t = pt.time
+            owners.setdefault(pt.names[0], []).append(
+                (Path(pt.file).name, float(t.min()), float(t.max()))
+            )
+        clash = []
+        for n, caps in owners.items():
+            caps.sort(key=lambda c: c[1])
+            clash += [(n, a[0], b[0]) for a, b in zip(caps, caps[1:], strict=False) if b[1] <= a[2]]
+        if clash:
+            text = "; ".join(f"{n!r} in {a} and {b}" for n, a, b in clash[:5])
+            msg = (
+                f"{root}: the same host name in captures that overlap in time ({text}): "
+                "different machines (e.g. cloned VMs) are not merged; give each capture its "
+                "own series name with a mapping file (server,trace), or read them one by one"
+            )
+            raise InputError(msg)
+    out = []
+    at = 0
+    for pt in parts:
+        m = len(pt.names)
+        out.append(np.asarray(idx[at : at + m], dtype=np.int64)[pt.codes])
+        at += m
+    return [str(x) for x in uniq], np.concatenate(out)
+
+
+#: Rows per record batch of the streamed Parquet reader.  Tuning only.
+STREAM_BATCH_ROWS: int = 1 << 20
+
+
+def _stream_parquet(
+    path: Path,
+    unit: str | None,
+    target_s: float | None,
+    dtype: str,
+    tz: str,
+    fmt: str,
+    metric: str = "cpu",
+) -> tuple[np.ndarray, list[str], int, int, float, str] | None:
+    """A long Parquet file read batch by batch straight into a server-major matrix.
+
+    Memory: the ``(servers, steps)`` matrix plus one record batch (the whole table is never
+    in memory).  Pass 1 reads the server and time columns for the names and the time span;
+    pass 2 scatters each batch's values into the matrix (server-major: the samples of one
+    server are consecutive in a file grouped by server, so the writes are sequential).
+    None (the columnar whole-file reader takes over, with its checks and messages) unless:
+    pyarrow is installed, the file is a long Parquet file with a timestamp-typed time column
+    that has a zone or is taken as UTC, every stamp falls on the grid, no value is out of
+    range and no (server, time) repeats.
+
+    Returns
+    -------
+    tuple or None
+        ``(matrix (servers, steps), names, origin_ns, grid_ns, native_s, unit)``.
+    """
+    if fmt not in ("auto", "parquet", "long") or not _is_parquet(path):
+        return None
+    try:
+        pa = require("pyarrow", extra="parquet", purpose="the columnar trace reader")
+        pc = require("pyarrow.compute", extra="parquet", purpose="the columnar trace reader")
+        pq = require("pyarrow.parquet", extra="parquet", purpose="the columnar trace reader")
+    except ImportError:
+        return None
+    try:
+        pfile = pq.ParquetFile(path)
+        schema = pfile.schema_arrow
+    except Exception:  # pyarrow raises several types; the whole-file reader reports them
+        return None
+    canon = [canonical_column(c) for c in schema.names]
+    if "server" not in canon or "timestamp" not in canon or len(set(canon)) != len(canon):
+        return None
+    raw = dict(zip(canon, schema.names, strict=True))
+    try:
+        vcol = _pick_value_column(canon, unit, path, metric)
+    except (InputError, KeyError):
+        return None
+    ttype = schema.field(raw["timestamp"]).type
+    if not pa.types.is_timestamp(ttype) or (ttype.tz is None and tz != "UTC"):
+        return None
+    if not pa.types.is_floating(schema.field(raw[vcol]).type) and not pa.types.is_integer(
+        schema.field(raw[vcol]).type
+    ):
+        return None
+
+    def stamps(col: Any) -> np.ndarray:
+        return np.asarray(
+            pc.cast(pc.cast(col, pa.timestamp("ns", tz=ttype.tz)), pa.int64()).to_numpy(
+                zero_copy_only=False
+            )
+        )
+
+    index: dict[str, int] = {}
+    luts: dict[int, np.ndarray] = {}
+
+    def codes_of(col: Any) -> np.ndarray | None:
+        if not pa.types.is_dictionary(col.type):
+            col = pc.dictionary_encode(col)
+        if col.null_count:
+            return None
+        dic = col.dictionary
+        key = dic.buffers()[1].address if dic.buffers()[1] is not None else id(dic)
+        lut = luts.get(key)
+        if lut is None or lut.size != len(dic):
+            lut = np.asarray(
+                [index.setdefault(str(n).strip(), len(index)) for n in dic.to_pylist()],
+                dtype=np.int64,
+            )
+            luts[key] = lut
+        return lut[np.asarray(col.indices.to_numpy(zero_copy_only=False))]
+
+    t_min, t_max, native = None, None, float("nan")
+    for batch in pfile.iter_batches(
+        batch_size=STREAM_BATCH_ROWS, columns=[raw["server"], raw["timestamp"]]
+    ):
+        codes = codes_of(batch.column(0))
+        if codes is None or batch.column(1).null_count:
+            return None
+        t = stamps(batch.column(1))
+        if t.size:
+            t_min = int(t.min()) if t_min is None else min(t_min, int(t.min()))
+            t_max = int(t.max()) if t_max is None else max(t_max, int(t.max()))
+        if not math.isfinite(native):
+            native = _native_interval(codes, t) / 1e9
+    if t_min is None or t_max is None or not index:
+        return None
+    if target_s is not None or not math.isfinite(native):
+        return None  # a coarser grid averages samples per cell: the whole-file reader
+    grid_s = float(round(native, 3))
+    grid_ns = max(int(round(grid_s * 1e9)), 1)
+    origin = (t_min // grid_ns) * grid_ns
+    n_bins = (t_max - origin) // grid_ns + 1
+    n_srv = len(index)
+    if n_srv > limits.MAX_SERVERS or n_bins * n_srv > limits.MAX_GRID_CELLS:
+        return None  # the whole-file reader names the limit
+    matrix = np.full(n_srv * n_bins, np.nan, dtype=dtype)
+    low, high = _value_range(vcol)
+    n_ok = 0
+    for batch in pfile.iter_batches(
+        batch_size=STREAM_BATCH_ROWS, columns=[raw["server"], raw["timestamp"], raw[vcol]]
+    ):
+        codes = codes_of(batch.column(0))
+        if codes is None:
+            return None
+        off = stamps(batch.column(1)) - origin
+        if bool(np.any(off % grid_ns)):
+            return None
+        values = np.asarray(batch.column(2).to_numpy(zero_copy_only=False), dtype=np.float64)
+        with np.errstate(invalid="ignore"):
+            if bool(np.any((values < low) | ((values > high) if high is not None else False))):
+                return None
+        off //= grid_ns
+        codes *= n_bins
+        codes += off
+        ok = ~np.isnan(values)
+        if ok.all():
+            matrix[codes] = values
+            n_ok += values.size
+        else:
+            matrix[codes[ok]] = values[ok]
+            n_ok += int(ok.sum())
+    filled = 0
+    for at in range(0, matrix.size, CHUNK_CELLS):
+        filled += int(np.count_nonzero(~np.isnan(matrix[at : at + CHUNK_CELLS])))
+    if filled != n_ok:
+        return None  # repeated (server, time): the whole-file reader averages and warns
+    names = [""] * n_srv
+    for n, k in index.items():
+        names[k] = n
+    return matrix.reshape(n_srv, n_bins), names, origin, grid_ns, native, vcol
+
+
+def _scatter(
+    flat: np.ndarray,
+    value: np.ndarray,
+    n_bins: int,
+    n_srv: int,
+    dtype: str,
+    aligned: bool,
+    when: np.ndarray,
+    codes: np.ndarray,
+) -> tuple[np.ndarray, int, int]:
+    """The ``(steps, servers)`` matrix from flat cell indexes: ``(wide, repeated samples, a code)``.
+
+    One sample per cell (the usual case at the native interval) is a scatter into the matrix —
+    no counts array; repeated samples are detected by counting the cells filled.  Cells with
+    several samples (a coarser grid, or repeated stamps) hold their mean (``bincount``).
+    """
+    ok = ~np.isnan(value)
+    n_ok = int(ok.sum())
+    all_ok = n_ok == value.size
+    wide = np.full(n_bins * n_srv, np.nan, dtype=dtype)
+    if all_ok:
+        wide[flat] = value
     else:
-        frame = frame.ffill().bfill()
-    return frame.to_numpy()
+        wide[flat[ok]] = value[ok]
+    if int(np.count_nonzero(~np.isnan(wide))) == n_ok:
+        return wide.reshape(n_bins, n_srv), 0, 0
+    n_dup, first = 0, 0
+    if aligned:  # one grid cell per stamp: a repeated cell is a repeated (server, time)
+        key = pd.Series(flat)
+        dup_mask = key.duplicated().to_numpy()
+    else:
+        dup_mask = pd.DataFrame({"t": when, "c": codes}).duplicated().to_numpy()
+    n_dup = int(dup_mask.sum())
+    if n_dup:
+        first = int(codes[int(np.flatnonzero(dup_mask)[0])])
+    f_ok = flat if all_ok else flat[ok]
+    v_ok = value if all_ok else value[ok]
+    sums = np.bincount(f_ok, weights=v_ok, minlength=n_bins * n_srv)
+    counts = np.bincount(f_ok, minlength=n_bins * n_srv)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        np.divide(sums, counts, out=sums)
+    return sums.astype(dtype, copy=False).reshape(n_bins, n_srv), n_dup, first
+
+
+def _warn_filled(
+    shares: np.ndarray, names: list[str], source: str, fill: str, warn_frac: float | None
+) -> None:
+    """One warning naming every series whose filled share (at its own interval) is above the
+    threshold (issue 24 root cause 4: stated in every command, not only in JSON)."""
+    from colonykit import reference
+
+    limit = float(
+        warn_frac if warn_frac is not None else reference.constant("measured_fill_warn_frac")
+    )
+    high = np.flatnonzero(shares > limit)
+    if high.size:
+        text = ", ".join(f"{names[j]} {shares[j]:.0%}" for j in high[:10])
+        more = f" and {high.size - 10} more" if high.size > 10 else ""
+        warnings.warn(
+            f"{source}: filled samples ({fill}) above {limit:.0%} (measured_fill_warn_frac) for "
+            f"{high.size} series: {text}{more}",
+            ColonykitWarning,
+            stacklevel=3,
+        )
+
+
+def filled_frac_own_interval(values: np.ndarray, start: np.ndarray | None = None) -> np.ndarray:
+    """Share of each series' samples that filling invents, at the series' *own* interval.
+
+    A capture sampled every 10 minutes on a 5-minute grid has every other cell empty but
+    nothing missing (issue 20 item 5): each column's own step is the most common gap between
+    its samples (in cells; the smallest on ties), and the share is ``1 − samples / (cells / own step)``, clipped at 0.
+
+    Parameters
+    ----------
+    values : ndarray
+        ``(time, series)`` with gaps as NaN.
+    start : ndarray, optional
+        First row each series is filled from (default 0; the reader never fills before a
+        series' first sample).
+
+    Returns
+    -------
+    ndarray
+        One share (0–1) per series.
+
+    Examples
+    --------
+    >>> v = np.array([[1.0, 1.0], [np.nan, np.nan], [2.0, np.nan], [np.nan, np.nan]])
+    >>> filled_frac_own_interval(v).tolist()
+    [0.0, 0.75]
+    """
+    n_t, n_s = values.shape
+    out = np.zeros(n_s)
+    if n_t == 0:
+        return out
+    empty = np.isnan(values)
+    counts = n_t - empty.sum(axis=0)
+    for j in np.flatnonzero(counts < n_t):  # a loop over the series with gaps, not samples
+        pos = np.flatnonzero(~empty[:, j])
+        if pos.size > 1:  # the most common gap (the smallest on ties): robust to the gaps
+            gaps, n = np.unique(np.diff(pos), return_counts=True)
+            step = float(gaps[int(np.argmax(n))])
+        else:
+            step = 1.0
+        expected = (n_t - (int(start[j]) if start is not None else 0)) / max(step, 1.0)
+        out[j] = max(0.0, 1.0 - pos.size / expected) if expected > 0 else 1.0
+    return out
 
 
 def read_traces(
@@ -765,11 +1353,14 @@ def read_traces(
     fill: str = "ffill",
     capacity: pd.DataFrame | pd.Series | Mapping[str, float] | str | Path | None = None,
     workload_class: str | None = None,
-    epoch_unit: str = "s",
+    epoch_unit: str = "auto",
     dtype: str = "float64",
     progress: bool | None = None,
     start: str | pd.Timestamp | None = None,
     convert: bool | None = None,
+    dayfirst: bool | None = None,
+    date_format: str | None = None,
+    fill_warn_frac: float | None = None,
     metric: str = "cpu",
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Read utilisation traces (a file or a directory) into a wide demand frame.
@@ -797,15 +1388,18 @@ def read_traces(
     step_s : float, optional
         Seconds per integer ``step`` (default: constant ``trace_step_s`` = 300 s).
     fill : {'ffill', 'interpolate', 'zero', 'none'}
-        How gaps on the grid are filled (``ffill`` = carry the last value forward,
-        back-fill at the start).
+        How gaps on the grid are filled (``ffill`` = carry the last value forward;
+        ``interpolate`` = linear between samples).  Cells before a series' first sample
+        are never filled (they stay NaN: no value is invented backwards); ``zero`` fills
+        every gap with 0.
     capacity : mapping, Series, DataFrame or path, optional
         Deprecated with the conversion: per-server capacity (see
         :func:`colonykit.sizing.capacity_mips`).
     workload_class : str, optional
         Deprecated with the conversion: workload class for MHz -> MIPS.
-    epoch_unit : str
-        Unit of numeric timestamps (``s`` or ``ms``).
+    epoch_unit : {'auto', 's', 'ms', 'us', 'ns', 'excel'}
+        Unit of numeric timestamps (default: detected from their size; values up to
+        2,958,465 are Excel serial days).
     dtype : str
         ``float64`` (default) or ``float32`` for the values.
     progress : bool, optional
@@ -818,10 +1412,19 @@ def read_traces(
         ``False``: return the source's own unit even when ``unit`` asks for another (the caller
         converts with :func:`colonykit.sizing.convert_unit`).  Default (None): convert, with a
         ``FutureWarning`` (the reader converting is deprecated).
-    metric : {'cpu', 'memory', 'io'}, default 'cpu'
-        ``memory``: read memory use instead (unit ``mem_mib`` or ``mem_pct``; the columns and
-        monitor blocks of :mod:`colonykit.ingest.memory_series`); ``io``: disk I/O rate
-        (``io_per_s``, :mod:`colonykit.ingest.io_series`).
+    dayfirst : bool, optional
+        Read ``a/b/Y`` dates day first (True) or month first (False) when the column itself
+        does not decide (no day above 12); such a column is refused without it.
+    date_format : str, optional
+        One ``strftime`` format for every time column (overrides the inference).
+    fill_warn_frac : float, optional
+        Filled share of a series (at its own interval) above which a ``ColonykitWarning``
+        names it (default constant ``measured_fill_warn_frac``).
+    metric : str, default 'cpu'
+        ``cpu``: CPU demand (the value columns of :data:`METRIC_COLUMNS`); ``memory``: memory use
+        (unit ``mem_mib`` or ``mem_pct``; the columns and monitor blocks of
+        :mod:`colonykit.ingest.memory_series`); ``io``: disk I/O rate (``io_per_s``,
+        :mod:`colonykit.ingest.io_series`).
 
     Returns
     -------
@@ -886,97 +1489,137 @@ def read_traces(
             )
         )
 
-    per_file = progress if len(files) == 1 else False  # one bar: over files, or over chunks
-    parts = [
-        _read_part(p, fmt, unit, tz, epoch_unit, per_file, metric)
-        for p in _progress(files, len(files), f"reading {root.name}", progress)
-    ]
-    kinds = {pt["kind"] for pt in parts}
-    if len(kinds) > 1:
-        msg = f"{root}: cannot mix files indexed by timestamp and by step ({sorted(kinds)})"
-        raise InputError(msg)
-    units = {pt["unit"] for pt in parts}
-    if len(units) > 1:
-        msg = f"{root}: files carry different units {sorted(units)}; pass unit=… to choose one"
-        raise InputError(msg)
-    src_unit = units.pop()
-    kind = kinds.pop()
-
-    server = np.concatenate([pt["server"] for pt in parts])
-    value = np.concatenate([pt["value"] for pt in parts])
-    codes, names = pd.factorize(pd.Series(server, dtype=object), sort=False)
-    if kind == "timestamp":
-        t_ns = np.concatenate(
-            [np.asarray(pd.DatetimeIndex(pt["time"]).as_unit("ns").asi8) for pt in parts]
-        ).astype(np.int64)
-        native_s = _native_interval(codes, t_ns) / 1e9
-        grid_s = target_s or (native_s if math.isfinite(native_s) else step_len)
-        if target_s is None and math.isfinite(native_s):
-            grid_s = float(round(native_s))
-        grid_ns = int(round(grid_s * 1e9))
-        origin = (int(t_ns.min()) // grid_ns) * grid_ns
-        bins = (t_ns - origin) // grid_ns
+    streamed = (
+        _stream_parquet(files[0], unit, target_s, dtype, tz, fmt, metric)
+        if len(files) == 1 and fill != "interpolate" and metric == "cpu"
+        else None
+    )
+    if streamed is not None:  # one Parquet file, read batch by batch into the matrix
+        wide_t, names, origin, grid_ns, native_s, src_unit = streamed
+        wide = wide_t.T  # (steps, servers) view of the server-major matrix
+        grid_s = grid_ns / 1e9
+        kind = meta_kind = "timestamp"
+        n_bins, n_srv, n_dup = wide.shape[0], wide.shape[1], 0
+        parts = [
+            Part(
+                np.zeros(0, np.int64),
+                names,
+                kind,
+                np.zeros(0, np.int64),
+                np.zeros(0),
+                src_unit,
+                "parquet",
+                str(files[0]),
+                "timestamps (Parquet, streamed)",
+            )
+        ]
     else:
-        steps = np.concatenate([np.asarray(pt["time"], dtype=float) for pt in parts])
-        if steps.size and float(np.nanmax(steps)) > limits.MAX_STEP:
-            i = int(np.nanargmax(steps))
-            msg = must_be(
-                "step",
-                f"a whole number in 0..{limits.MAX_STEP:,} (limit MAX_STEP)",
-                float(steps[i]),
-                str(root),
+        per_file = progress if len(files) == 1 else False  # one bar: over files, or over chunks
+        opts = ReadOptions(dayfirst=dayfirst, date_format=date_format, metric=metric)
+        parts = [
+            _read_part(p, fmt, unit, tz, epoch_unit, per_file, opts)
+            for p in _progress(files, len(files), f"reading {root.name}", progress)
+        ]
+        kinds = {pt.kind for pt in parts}
+        if len(kinds) > 1:
+            msg = f"{root}: cannot mix files indexed by timestamp and by step ({sorted(kinds)})"
+            raise InputError(msg)
+        units = {pt.unit for pt in parts}
+        if len(units) > 1:
+            msg = f"{root}: files carry different units {sorted(units)}; pass unit=… to choose one"
+            raise InputError(msg)
+        src_unit = units.pop()
+        kind = kinds.pop()
+        names, codes = _global_codes(parts, root)
+        value = parts[0].value if len(parts) == 1 else np.concatenate([pt.value for pt in parts])
+        when = parts[0].time if len(parts) == 1 else np.concatenate([pt.time for pt in parts])
+        for pt in parts:  # the parts' arrays now live in codes/value/when only
+            object.__setattr__(pt, "value", None)
+            object.__setattr__(pt, "time", None)
+            object.__setattr__(pt, "codes", None)
+        if kind == "timestamp":
+            t_ns = when.astype(np.int64, copy=False)
+            native_s = _native_interval(codes, t_ns) / 1e9
+            grid_s = target_s or (native_s if math.isfinite(native_s) else step_len)
+            if target_s is None and math.isfinite(native_s):
+                grid_s = float(round(native_s, 3))  # ms: sub-second captures keep their step
+            grid_ns = max(int(round(grid_s * 1e9)), 1)
+            origin = (int(t_ns.min()) // grid_ns) * grid_ns
+            bins = np.subtract(t_ns, origin)
+            aligned = True
+            for at in range(0, bins.size, CHUNK_CELLS):  # chunks: no full-size temporary
+                chunk = bins[at : at + CHUNK_CELLS]
+                aligned = aligned and not bool(np.any(chunk % grid_ns))
+                chunk //= grid_ns
+            if aligned:  # exact (server, time) repeats are cell repeats: the stamps are not needed
+                del t_ns
+                when = np.empty(0, dtype=np.int64)
+        else:
+            steps = when.astype(float, copy=False)
+            if steps.size and float(np.nanmax(steps)) > limits.MAX_STEP:
+                i = int(np.nanargmax(steps))
+                msg = must_be(
+                    "step",
+                    f"a whole number in 0..{limits.MAX_STEP:,} (limit MAX_STEP)",
+                    float(steps[i]),
+                    str(root),
+                )
+                raise InputError(msg)
+            native_s = step_len
+            k = 1 if target_s is None else target_s / step_len
+            if abs(k - round(k)) > 1e-9 or round(k) < 1:
+                msg = must_be(
+                    "interval", f"a whole multiple of the step length {step_len:g} s", interval
+                )
+                raise InputError(msg)
+            k = round(k)
+            grid_s = step_len * k
+            first = int(np.nanmin(steps)) // k
+            bins = (steps.astype(np.int64) // k) - first
+            aligned = k == 1
+            origin = first
+        meta_kind = kind
+        n_bins = int(bins.max()) + 1
+        n_srv = len(names)
+        if n_srv > limits.MAX_SERVERS:
+            msg = f"{root}: {n_srv:,} servers (limit MAX_SERVERS = {limits.MAX_SERVERS:,})"
+            raise InputError(msg)
+        if n_bins * n_srv > limits.MAX_GRID_CELLS:
+            msg = (
+                f"{root}: the common grid would be {n_bins:,} steps of {grid_s:g} s x {n_srv:,} servers "
+                f"= {n_bins * n_srv:,} cells (limit MAX_GRID_CELLS = {limits.MAX_GRID_CELLS:,}); "
+                "choose a coarser interval (--interval) or fewer/shorter traces"
             )
             raise InputError(msg)
-        native_s = step_len
-        k = 1 if target_s is None else target_s / step_len
-        if abs(k - round(k)) > 1e-9 or round(k) < 1:
-            msg = must_be(
-                "interval", f"a whole multiple of the step length {step_len:g} s", interval
+        flat = bins
+        flat *= n_srv
+        flat += codes
+        del bins
+        wide, n_dup, first_dup = _scatter(flat, value, n_bins, n_srv, dtype, aligned, when, codes)
+        del flat
+        if n_dup:
+            warnings.warn(
+                f"{root}: {n_dup:,} sample(s) repeat a (server, time) already given, e.g. "
+                f"server {names[first_dup]!r}; each repeated cell holds the mean of its samples",
+                ColonykitWarning,
+                stacklevel=2,
             )
-            raise InputError(msg)
-        k = round(k)
-        grid_s = step_len * k
-        first = int(np.nanmin(steps)) // k
-        bins = (steps.astype(np.int64) // k) - first
-        origin = first
-    meta_kind = kind
-    n_bins = int(bins.max()) + 1
-    n_srv = len(names)
-    if n_srv > limits.MAX_SERVERS:
-        msg = f"{root}: {n_srv:,} servers (limit MAX_SERVERS = {limits.MAX_SERVERS:,})"
-        raise InputError(msg)
-    if n_bins * n_srv > limits.MAX_GRID_CELLS:
-        msg = (
-            f"{root}: the common grid would be {n_bins:,} steps of {grid_s:g} s x {n_srv:,} servers "
-            f"= {n_bins * n_srv:,} cells (limit MAX_GRID_CELLS = {limits.MAX_GRID_CELLS:,}); "
-            "choose a coarser interval (--interval) or fewer/shorter traces"
-        )
-        raise InputError(msg)
-    when = t_ns if kind == "timestamp" else steps
-    dup_mask = pd.DataFrame({"t": when, "c": codes}).duplicated().to_numpy()  # hashed: linear
-    n_dup = int(dup_mask.sum())
-    if n_dup:
-        first = int(np.flatnonzero(dup_mask)[0])
-        warnings.warn(
-            f"{root}: {n_dup:,} sample(s) repeat a (server, time) already given, e.g. "
-            f"server {str(server[first])!r}; each repeated cell holds the mean of its samples",
-            ColonykitWarning,
-            stacklevel=2,
-        )
-    ok = ~np.isnan(value)
-    flat = bins[ok] * n_srv + codes[ok]
-    sums = np.bincount(flat, weights=value[ok], minlength=n_bins * n_srv)
-    counts = np.bincount(flat, minlength=n_bins * n_srv)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        wide = (sums / counts).reshape(n_bins, n_srv)
-    empty_cells = (counts == 0).reshape(n_bins, n_srv)
-    gaps = pd.Series(empty_cells.sum(axis=0), index=[str(s) for s in names], name="gaps")
+        del value, when, codes
+    empty_cells = np.isnan(wide)
+    gaps = pd.Series(empty_cells.sum(axis=0), index=names, name="gaps")
     never = gaps.index[gaps.to_numpy() == n_bins].tolist()
     if never:
         msg = f"{root}: server(s) {never[:5]} have no numeric samples"
         raise InputError(msg)
-    wide = _fill(wide, fill)
-
+    lead = empty_cells.argmin(axis=0)  # cells before each series' first sample
+    trail = empty_cells[::-1].argmin(axis=0)  # cells after its last sample
+    del empty_cells
+    gappy = gaps.to_numpy() > 0
+    shares = None
+    if fill != "none" and gappy.any():  # what the fill will invent, at each series' own interval
+        shares = np.zeros(n_srv)
+        shares[gappy] = filled_frac_own_interval(wide[:, gappy], lead[gappy])
+    wide = _fill(wide, fill, gappy)
     if kind == "timestamp":
         index = pd.DatetimeIndex(
             origin + np.arange(n_bins, dtype=np.int64) * grid_ns, tz="UTC", name="timestamp"
@@ -993,11 +1636,7 @@ def read_traces(
         kind = "timestamp"
     else:
         index = pd.RangeIndex(origin, origin + n_bins, name="step")
-    frame = pd.DataFrame(
-        wide.astype(dtype, copy=False),
-        index=index,
-        columns=pd.Index([str(s) for s in names], name="server"),
-    )
+    frame = pd.DataFrame(wide, index=index, columns=pd.Index(names, name="server"), copy=False)
     frame.attrs = {"unit": src_unit, "interval_s": float(grid_s)}
 
     conversion = None
@@ -1025,10 +1664,28 @@ def read_traces(
             f" ({conversion})" if conversion else ""
         )
 
+    # filled cells per series: inside its span (never before its first sample; ffill and
+    # interpolate also after its last one), all gaps for "zero"
+    filled = (
+        pd.Series(0, index=names, name="filled")
+        if fill == "none"
+        else gaps
+        if fill == "zero"
+        else gaps
+        - pd.Series(lead, index=names)
+        - (pd.Series(trail, index=names) if fill == "interpolate" else 0)
+    )
+    if shares is not None:
+        _warn_filled(shares, names, str(root), fill, fill_warn_frac)
+    notes = [n for pt in parts for n in pt.notes]
+    for note in dict.fromkeys(notes):
+        warnings.warn(f"{Path(root).name}: {note}", ColonykitWarning, stacklevel=2)
     meta: dict[str, Any] = {
+        "notes": list(dict.fromkeys(notes)),
         "source": str(root),
-        "files": [pt["file"] for pt in parts],
-        "formats": sorted({pt["format"] for pt in parts}),
+        "files": [pt.file for pt in parts],
+        "formats": sorted({pt.format for pt in parts}),
+        "time_formats": sorted({pt.time_note for pt in parts if pt.time_note}),
         "servers": n_srv,
         "steps": n_bins,
         "unit": frame.attrs["unit"],
@@ -1046,7 +1703,13 @@ def read_traces(
         ),
         "fill": fill,
         "gaps": gaps,
-        "gaps_filled": int(gaps.sum()) if fill != "none" else 0,
+        "gaps_filled": int(filled.sum()),
+        "filled": filled,
+        "filled_frac": pd.Series(
+            shares if shares is not None else np.zeros(n_srv), index=names, name="filled_frac"
+        ),
+        "leading_gaps": pd.Series(lead, index=names, name="leading_gaps"),
+        "trailing_gaps": pd.Series(trail, index=names, name="trailing_gaps"),
         "conversion": conversion,
         "capacity_file": capacity_file,
         "duplicate_samples": n_dup,

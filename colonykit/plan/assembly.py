@@ -416,6 +416,8 @@ def _measure(scen: Scenario, inv: pd.DataFrame, sizing_res: Any, traces: Any) ->
             min_overlap_h=t.min_overlap_h,
             tz=t.tz,
             start=t.start,
+            dayfirst=t.dayfirst,
+            date_format=t.date_format,
         )
     meas = measured.measured_sizing(
         inv, sizing_res, traces, scen.target.composite_statistic, scen.target.sizing_bound

@@ -354,6 +354,17 @@ class ScenarioTraces(_Model):
         description="Margin on the working set [%]; default constant memory_working_set_margin_pct.",
     )
 
+    dayfirst: bool | None = Field(
+        None,
+        description="Read d/m/Y dates day first (true) or month first (false) when the time "
+        "column does not decide it (no day above 12); such a column is refused without it.",
+    )
+    date_format: str | None = Field(
+        None,
+        max_length=100,
+        description="One strftime format for the time column (e.g. '%d.%m.%Y %H:%M').",
+    )
+
 
 #: Version of the ``growth:`` section's meaning, written into the plan's ``capacity_plan``.
 GROWTH_MODEL_VERSION = 1

@@ -1,0 +1,69 @@
+"""Exact percentiles by selection (issue 25 item 4): the compiled bracket-and-gather kernel and the
+``np.partition`` fallback give ``numpy.percentile``'s values, whatever the data (hypothesis)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from colonykit import whitespace
+from colonykit.whitespace import fused_pass, select_jit_available
+
+PATHS = [
+    pytest.param(
+        True, id="jit", marks=pytest.mark.skipif(not select_jit_available(), reason="numba")
+    ),
+    pytest.param(False, id="partition"),
+]
+
+
+@pytest.mark.parametrize("jit", PATHS)
+@settings(max_examples=60, deadline=None)
+@given(
+    n_t=st.integers(1, 3000),
+    n_s=st.integers(1, 6),
+    q=st.floats(0, 100),
+    levels=st.sampled_from([0, 3, 101]),
+    seed=st.integers(0, 2**16),
+    f32=st.booleans(),
+)
+def test_selection_equals_numpy_percentile(
+    jit: bool, n_t: int, n_s: int, q: float, levels: int, seed: int, f32: bool
+) -> None:
+    rng = np.random.default_rng(seed)
+    v = rng.gamma(2.0, 10.0, (n_t, n_s))
+    if levels:  # ties: a few distinct values (idle servers, integer percents)
+        v = np.floor(v) % levels
+    v = np.asfortranarray(v.astype(np.float32 if f32 else np.float64))
+    old = whitespace.SELECT_JIT
+    whitespace.SELECT_JIT = jit
+    try:
+        got = fused_pass(v, (q, 95.0), threads=1).quantiles
+    finally:
+        whitespace.SELECT_JIT = old
+    np.testing.assert_array_equal(got[q], np.percentile(v, q, axis=0))
+    np.testing.assert_array_equal(got[95.0], np.percentile(v, 95.0, axis=0))
+
+
+@pytest.mark.parametrize("jit", PATHS)
+def test_selection_threads_deterministic_and_bracket_misses(jit: bool) -> None:
+    """A row whose sampled bracket misses (a burst between the sampled steps) is still exact,
+    and two threads give the values of one, bit for bit."""
+    rng = np.random.default_rng(7)
+    v = rng.random((8640, 400)).astype(np.float32)
+    v[1::2, :50] = 100.0  # every other step at 100: the strided sample sees only one half
+    v[:, 60] = np.nan  # numpy: NaN for a series with a missing value
+    v = np.asfortranarray(v)
+    old = whitespace.SELECT_JIT
+    whitespace.SELECT_JIT = jit
+    try:
+        one = fused_pass(v, (95.0, 50.0), threads=1, block_bytes=1 << 16)
+        two = fused_pass(v, (95.0, 50.0), threads=2, block_bytes=1 << 16)
+    finally:
+        whitespace.SELECT_JIT = old
+    for q in (95.0, 50.0):
+        np.testing.assert_array_equal(one.quantiles[q], np.percentile(v, q, axis=0))
+        np.testing.assert_array_equal(two.quantiles[q], one.quantiles[q])
+    np.testing.assert_array_equal(two.composite, one.composite)
