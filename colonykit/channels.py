@@ -49,7 +49,7 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 import numpy.typing as npt
@@ -391,7 +391,31 @@ def chained_io_effect(
 
 
 # --------------------------------------------------------------------------- channel types
-def channel_capacity(channel_type: str, table: pd.DataFrame | None = None) -> dict[str, float]:
+class ChannelCapacity(TypedDict):
+    """One channel type's rated capacity (:func:`channel_capacity`).
+
+    Attributes
+    ----------
+    data_rate_mb_per_s : float
+        Rated data rate [MB/s] (may be NaN).
+    io_rate_per_s : float
+        Rated I/O rate [1/s] (may be NaN).
+    source : str
+        Where the rated figures come from.
+    measured_mb_per_s_at_100pct : float
+        Measured data rate at 100 % busy [MB/s] (NaN when the catalog has none).
+    measured_source : str
+        Where the measured figure comes from ("" without one).
+    """
+
+    data_rate_mb_per_s: float
+    io_rate_per_s: float
+    source: str
+    measured_mb_per_s_at_100pct: float
+    measured_source: str
+
+
+def channel_capacity(channel_type: str, table: pd.DataFrame | None = None) -> ChannelCapacity:
     """MB/s and I/O/s of one channel of a type from the channel catalog (may be NaN).
 
     Parameters
@@ -681,6 +705,7 @@ __all__ = [
     "calibrate_connect",
     "chained_io_effect",
     "channel_bus_busy_pct",
+    "ChannelCapacity",
     "channel_capacity",
     "channel_load",
     "channel_type_load",

@@ -8,12 +8,9 @@ Every exception subclasses the builtin a caller would catch (``ValueError``,
 
 from __future__ import annotations
 
-import sys
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
-from types import FrameType
-from typing import cast
 
 
 class ColonykitError(Exception):
@@ -237,9 +234,4 @@ def log_or_raise(strict: bool, message: str) -> None:
     """
     if strict:
         raise InputError(message)
-    level, frame = 3, cast("FrameType | None", sys._getframe(2))
-    while frame is not None and frame.f_code.co_filename.endswith(
-        "_deprecate.py"
-    ):  # a rename wrapper
-        level, frame = level + 1, frame.f_back
-    warnings.warn(message, ColonykitWarning, stacklevel=level)
+    warnings.warn(message, ColonykitWarning, stacklevel=3)

@@ -29,7 +29,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -37,8 +37,12 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from colonykit import reference
+from colonykit._arrays import to_int
 from colonykit.errors import InputError, must_be
 from colonykit.units import MIB_PER_GIB
+
+if TYPE_CHECKING:
+    from colonykit.plan import ColonyPlan, ColonyPlanResult
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
 OKABE_ITO: dict[str, str] = {
@@ -843,7 +847,7 @@ def paging_growth(frame: pd.DataFrame, y: str = "paging_gib") -> go.Figure:
     return fig
 
 
-def plan_hosts(result: Any) -> go.Figure:
+def plan_hosts(result: ColonyPlanResult | ColonyPlan) -> go.Figure:
     """Per host of a plan: guest virtual storage (stacked by source server), real storage, paging.
 
     Parameters
@@ -859,7 +863,9 @@ def plan_hosts(result: Any) -> go.Figure:
     >>> [t.name for t in fig.data][-2:]
     ['real storage', 'paging space']
     """
-    p = getattr(result, "plan", result)
+    from colonykit.plan.document import ColonyPlan
+
+    p = result if isinstance(result, ColonyPlan) else result.plan
     hosts = [h.id for h in p.hosts]
     servers = sorted({g.source_server or g.name for h in p.hosts for g in h.guests})
     fig = _figure()
@@ -944,7 +950,7 @@ def channel_curve(curve: pd.DataFrame, load: Any | None = None) -> go.Figure:
             x=part["per_path_busy_pct"],
             y=part["response_ms"],
             mode="lines",
-            name=f"{int(paths)} path(s)",
+            name=f"{to_int(paths)} path(s)",
             line={"color": PALETTE[j % len(PALETTE)]},
             customdata=part[["io_rate_per_s"]].to_numpy(),
             hovertemplate=(
@@ -1256,13 +1262,15 @@ def design_comparison(comparison: pd.DataFrame, chosen: str | None = None) -> go
 
 
 # --------------------------------------------------------------------------- plan
-def plan_figures(result: Any, names: Iterable[str] | None = None) -> dict[str, go.Figure]:
+def plan_figures(
+    result: ColonyPlanResult, names: Iterable[str] | None = None
+) -> dict[str, go.Figure]:
     """Every figure a :class:`~colonykit.plan.ColonyPlanResult` supports, by name.
 
     ``sizing_range`` and ``sizing_engines`` (when the plan was sized), ``plan_hosts``,
-    ``design_comparison`` and, when the result's ``extras`` hold them, ``white_space``
-    (``extras["whitespace"]``), ``staggering`` (``extras["staggering"]``) and ``packing``
-    (``extras["packing"]``).  ``names`` limits the figures built (default: all).
+    ``design_comparison`` and, when the result holds them, ``white_space``
+    (``result.whitespace``), ``staggering`` (``result.staggering``) and ``packing``
+    (``result.packing``).  ``names`` limits the figures built (default: all).
 
     Parameters
     ----------
@@ -1278,7 +1286,6 @@ def plan_figures(result: Any, names: Iterable[str] | None = None) -> dict[str, g
     >>> {"design_comparison", "plan_hosts", "sizing_engines", "sizing_range"} <= set(figs)
     True
     """
-    extras: Mapping[str, Any] = getattr(result, "extras", {}) or {}
     builders: dict[str, Any] = {}
     if result.sizing is not None:
         builders["sizing_range"] = lambda: sizing_range(result.sizing)
@@ -1292,8 +1299,8 @@ def plan_figures(result: Any, names: Iterable[str] | None = None) -> dict[str, g
         ("staggering", "staggering", staggering),
         ("packing", "packing", packing_hosts),
     ):
-        if extras.get(key) is not None:
-            builders[name] = lambda build=build, key=key: build(extras[key])
+        if getattr(result, key) is not None:
+            builders[name] = lambda build=build, key=key: build(getattr(result, key))
     wanted = builders if names is None else [n for n in names if n in builders]
     return {name: builders[name]() for name in wanted}
 

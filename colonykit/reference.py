@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from colonykit._deprecate import warn_renamed
+from colonykit._arrays import to_float
 from colonykit.errors import InputError, UnknownNameError, must_be, raise_problems, unknown_name
 
 DATA_DIR = resources.files("colonykit") / "_data"
@@ -284,7 +284,7 @@ def resolve_processor(
     key = "-".join(str(name).lower().split())
     tab = processor_aliases() if aliases is None else aliases
     if key in tab.index:
-        row = tab.loc[key]
+        row = row_of(tab, key)
         return str(row["model"]), row
     return key, None
 
@@ -391,13 +391,6 @@ def _bundled_constants() -> pd.DataFrame:
     return frame
 
 
-#: Constants renamed (issue 15 §5): old name -> current name (read with a FutureWarning).
-RENAMED_CONSTANTS = {
-    "overcommit_limit_ratio": "max_memory_overcommit_ratio",
-    "idle_peak_util_pct": "idle_util_peak_pct",
-}
-
-
 def constant(name: str, column: str = "value") -> float:
     """One named default constant (``value``, ``low`` or ``high``).
 
@@ -414,13 +407,10 @@ def constant(name: str, column: str = "value") -> float:
     0.3
     """
     table = _bundled_constants()
-    if name in RENAMED_CONSTANTS:
-        warn_renamed(name, RENAMED_CONSTANTS[name], "constant")
-        name = RENAMED_CONSTANTS[name]
     if name not in table.index:
         err = unknown_name("constant", name, table.index)
         raise err
-    return float(table.loc[name, column])
+    return to_float(table.loc[name, column])
 
 
 def lookup(table: pd.DataFrame, key: str, kind: str) -> pd.Series:
@@ -439,7 +429,34 @@ def lookup(table: pd.DataFrame, key: str, kind: str) -> pd.Series:
     if k not in table.index:
         err = unknown_name(kind, key, [str(i) for i in table.index])
         raise err
-    return table.loc[k]
+    return row_of(table, k)
+
+
+def row_of(table: pd.DataFrame, key: str) -> pd.Series:
+    """The one row ``key`` of ``table`` (its index is the table's key column).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A table indexed by its key column.
+    key : str
+        A key present in the index.
+
+    Raises
+    ------
+    InputError
+        The key names more than one row.
+
+    Examples
+    --------
+    >>> row_of(pd.DataFrame({"v": [1, 2]}, index=["a", "b"]), "b")["v"]
+    np.int64(2)
+    """
+    row = table.loc[key]
+    if not isinstance(row, pd.Series):
+        msg = f"{key!r} names {len(row)} rows of the table; keys must be unique"
+        raise InputError(msg)
+    return row
 
 
 __all__ = [
@@ -457,6 +474,7 @@ __all__ = [
     "processor_aliases",
     "processors",
     "resolve_processor",
+    "row_of",
     "value_problems",
     "workload_classes",
     "xen_host_cores",

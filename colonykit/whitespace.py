@@ -52,7 +52,6 @@ import numpy.typing as npt
 import pandas as pd
 
 from colonykit import reference
-from colonykit._deprecate import renamed_kwargs
 from colonykit._dicts import DictMixin
 from colonykit.errors import InputError, must_be, raise_problems
 from colonykit.frames import demand_problems
@@ -775,7 +774,6 @@ def _configured(
     return arr, where
 
 
-@renamed_kwargs(idle_peak_util_pct="idle_util_peak_pct")
 def analyze(
     demand: pd.DataFrame | npt.NDArray[np.floating],
     headroom_pct: float | None = None,
@@ -910,7 +908,6 @@ def analyze(
     return result
 
 
-@renamed_kwargs(idle_peak_util_pct="idle_util_peak_pct")
 def resolve_parameters(
     headroom_pct: float | None = None,
     percentile: float | None = None,
@@ -957,7 +954,6 @@ def resolve_parameters(
     return float(headroom_pct), float(percentile), float(idle_util_peak_pct)
 
 
-@renamed_kwargs(idle_peak_util_pct="idle_util_peak_pct")
 def from_stats(
     names: list[str],
     avg: npt.ArrayLike,

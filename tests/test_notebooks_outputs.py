@@ -133,7 +133,7 @@ def _quickstart(got: dict[str, Any], out: Path) -> None:
             "required_mips": result.sizing.target["required_mips"].to_dict(),
             "hosts": len(result.plan.hosts),
             "findings": len(result.plan.findings),
-            "measured": result.extras["measured"].to_dict(),
+            "measured": result.measured.to_dict(),
             "report": str(out / "quickstart_report.html"),
         },
     )

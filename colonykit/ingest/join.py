@@ -375,7 +375,7 @@ def align_traces(
         )
         if length_h + interval_s / 3600.0 < min_h:
             lines = "; ".join(
-                f"{c}: {spans.loc[c, 'first']} .. {spans.loc[c, 'last']}"
+                f"{c}: {str(spans.loc[c, 'first'])} .. {str(spans.loc[c, 'last'])}"
                 for c in frame.columns[:20]
             )
             msg = (
@@ -391,6 +391,7 @@ def align_traces(
     else:
         period_s = 86400 if align == "time-of-day" else 7 * 86400
         t = frame.index
+        assert isinstance(t, pd.DatetimeIndex)  # folding needs timestamps (checked above)
         offset_s = (
             (t - t.normalize()).total_seconds().to_numpy()
             if align == "time-of-day"
@@ -505,9 +506,9 @@ def join_traces(
         source=where,
     )
     by_server = assignment.groupby("server", sort=False)
-    matched = [s for s, g in by_server if (g["series"] != "").all()]
-    unmatched = [s for s, g in by_server if (g["series"] == "").any()]
-    shared = [s for s, g in by_server if len(g) > 1 and (g["how"] == "shared").all()]
+    matched = [str(s) for s, g in by_server if (g["series"] != "").all()]
+    unmatched = [str(s) for s, g in by_server if (g["series"] == "").any()]
+    shared = [str(s) for s, g in by_server if len(g) > 1 and (g["how"] == "shared").all()]
     if shared:
         notes.append(
             f"One series for all instances of {', '.join(shared[:10])}: those instances are "

@@ -277,7 +277,8 @@ def read_sar(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame, dict[s
     secs = np.where((ampm == "PM") & (secs < 12 * 3600), secs + 12 * 3600, secs)
     secs = np.where((ampm == "AM") & (secs >= 12 * 3600), secs - 12 * 3600, secs)
     day = np.concatenate([[0], np.cumsum(np.diff(secs) < 0)])
-    stamps = pd.Series(pd.Timestamp(day0) + pd.to_timedelta(secs + day * 86400.0, unit="s"))
+    assert isinstance(day0, pd.Timestamp)  # _need refused a missing date
+    stamps = pd.Series(day0 + pd.to_timedelta(secs + day * 86400.0, unit="s"))
     idx = _localize(stamps, tz)
     return _finish(
         p, host, idx, 100.0 - idle, "sar", "100 - %idle (CPU all)", tz, rows.index.to_numpy()

@@ -366,7 +366,7 @@ def _time_column(
     if "timestamp" in frame.columns:
         col = frame["timestamp"]
         if pd.api.types.is_numeric_dtype(col):
-            stamps = pd.to_datetime(col, unit=epoch_unit, utc=True, errors="coerce")
+            stamps = pd.to_datetime(col, unit=epoch_unit, utc=True, errors="coerce")  # type: ignore[call-overload]  # any str unit
         else:
             text = col.astype("string")
             try:
@@ -492,6 +492,7 @@ def _wide_part(
     raise_problems(problems, f"invalid trace file {path}")
     values = matrix.T.ravel()  # column after column, as the long layout
     servers = np.repeat(np.asarray([str(c) for c in server_cols], dtype=object), n)
+    tiled: pd.DatetimeIndex | np.ndarray
     if kind == "timestamp":
         tiled = pd.DatetimeIndex(np.tile(np.asarray(times), len(server_cols)))
         tiled = tiled.tz_localize("UTC") if tiled.tz is None else tiled
@@ -939,6 +940,7 @@ def read_traces(
         raise InputError(msg)
     wide = _fill(wide, fill)
 
+    index: pd.Index
     if kind == "timestamp":
         index = pd.DatetimeIndex(
             origin + np.arange(n_bins, dtype=np.int64) * grid_ns, tz="UTC", name="timestamp"

@@ -12,14 +12,17 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
 from colonykit import __version__, designs, measured, paging, reference, sizing, storage, whitespace
+from colonykit._arrays import to_float
 from colonykit.errors import InputError, must_be, raise_problems
+from colonykit.measured import MeasuredSizing
+from colonykit.packing import PackingResult
 from colonykit.plan import evidence as ev
 from colonykit.plan import layout, placement
 from colonykit.plan._validation import validation_problems
@@ -41,8 +44,16 @@ from colonykit.plan.document import (
     Rules,
     Scalar,
 )
+from colonykit.plan.evidence import ChannelEvidence
+from colonykit.plan.placement import Placement
 from colonykit.plan.scenario import Scenario, load_scenario
+from colonykit.sizing import SizingResult, XenHostSizing
+from colonykit.staggering import StaggerResult
 from colonykit.units import BYTES_PER_GIB, MIB_PER_GIB
+from colonykit.whitespace import WhiteSpaceResult
+
+if TYPE_CHECKING:
+    from colonykit.ingest.join import TraceJoin
 
 
 @dataclass(frozen=True)
@@ -57,24 +68,54 @@ class ColonyPlanResult:
         The chosen design, sized.
     comparison : pandas.DataFrame
         :func:`colonykit.designs.compare` for this colony's guest count.
-    sizing : object or None
-        The :class:`colonykit.sizing.SizingResult` (None without an inventory).
+    sizing : colonykit.sizing.SizingResult or None
+        The inventory's WLF sizing (None without an inventory).
     scenario : Scenario
         The scenario the plan was built from.
-    extras : dict
-        ``"channels"`` (first host with DASD I/O: ``host``, ``load``, ``curve``, see
-        :func:`colonykit.plan.evidence.channel_extras`) when the scenario has an ``io`` section.
-        With traces: ``"whitespace"`` (:class:`colonykit.whitespace.WhiteSpaceResult`),
-        ``"demand"`` (the wide demand frame), ``"staggering"`` and ``"packing"`` results when
-        they could be evaluated, and ``"trace_notes"`` (one sentence each).
+    channels : ChannelEvidence or None
+        The channel load and response curve of the first host with DASD I/O
+        (:func:`colonykit.plan.evidence.channel_extras`); None without an ``io`` section.
+    whitespace : colonykit.whitespace.WhiteSpaceResult or None
+        The white-space analysis of the measured guests (None without traces).
+    demand : pandas.DataFrame or None
+        The wide demand frame: time × guest MIPS (None without traces).
+    staggering : colonykit.staggering.StaggerResult or None
+        The recurring spikes moved (None without traces, without spikes or when not asked).
+    packing : colonykit.packing.PackingResult or None
+        The time-series packing of the measured guests (None without traces).
+    trace_notes : tuple of str
+        One sentence each on what the measured sizing, placement and staggering did.
+    join : colonykit.ingest.join.TraceJoin or None
+        The traces joined to the inventory (pass it back as ``build_plan(traces=...)``).
+    measured : colonykit.measured.MeasuredSizing or None
+        The composite (measured) sizing (None without traces).
+    placement : colonykit.plan.placement.Placement or None
+        Where each guest went and what each host got.
     """
 
     plan: ColonyPlan
     design: designs.Design
     comparison: pd.DataFrame
-    sizing: Any
+    sizing: SizingResult | None
     scenario: Scenario
-    extras: dict[str, Any] = field(default_factory=dict)
+    channels: ChannelEvidence | None = None
+    whitespace: WhiteSpaceResult | None = None
+    demand: pd.DataFrame | None = None
+    staggering: StaggerResult | None = None
+    packing: PackingResult | None = None
+    trace_notes: tuple[str, ...] = ()
+    join: TraceJoin | None = None
+    measured: MeasuredSizing | None = None
+    placement: Placement | None = None
+
+    @property
+    def extras(self) -> _ExtrasView:
+        """TEMPORARY view for ``colonykit/widgets.py`` only (rewritten by issue 20).
+
+        Removed at merge (issue 27): read the typed fields; build a changed result with
+        :func:`dataclasses.replace`.
+        """
+        return _ExtrasView(self)
 
     @property
     def findings(self) -> list[Finding]:
@@ -141,6 +182,25 @@ class ColonyPlanResult:
         return "\n".join(lines)
 
 
+class _ExtrasView(dict[str, Any]):
+    """TEMPORARY (removed at merge, issue 27): the typed fields as the old ``extras`` dict.
+
+    Only ``colonykit/widgets.py`` (issue 20 rewrites it) still reads ``extras``; its one write
+    (``staggering``, reused between rebuilds) is passed on to the typed field.
+    """
+
+    def __init__(self, result: ColonyPlanResult) -> None:
+        names = ("channels", "whitespace", "demand", "staggering", "packing", "join")
+        super().__init__({n: getattr(result, n) for n in names if getattr(result, n) is not None})
+        self["trace_notes"] = list(result.trace_notes)
+        self._result = result
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        if key == "staggering" and hasattr(self, "_result"):
+            object.__setattr__(self._result, key, value)
+
+
 def inputs_sha256(scen: Scenario) -> str:
     """SHA-256 of the scenario (as validated) and the files it names.
 
@@ -159,7 +219,7 @@ def inputs_sha256(scen: Scenario) -> str:
     return h.hexdigest()
 
 
-def guest_rows(scen: Scenario, inv: pd.DataFrame, sizing_res: Any) -> pd.DataFrame:
+def guest_rows(scen: Scenario, inv: pd.DataFrame, sizing_res: SizingResult) -> pd.DataFrame:
     """One row per guest (inventory rows expanded by ``count``), with memory, vCPUs and MIPS.
 
     Parameters
@@ -243,7 +303,7 @@ def build_plan(
     scenario: Scenario | str | Path,
     *,
     inventory: pd.DataFrame | None = None,
-    traces: Any = None,
+    traces: TraceJoin | None = None,
     stagger_traces: bool = True,
 ) -> ColonyPlanResult:
     """Assemble, size and check a colony plan.
@@ -313,14 +373,16 @@ def _inventory(scen: Scenario, inventory: pd.DataFrame | None) -> pd.DataFrame:
     return inv
 
 
-def _size(scen: Scenario, inv: pd.DataFrame) -> Any:
+def _size(scen: Scenario, inv: pd.DataFrame) -> SizingResult:
     overrides: dict[str, Any] = {"basis": scen.target.basis, "smt": scen.target.smt}
     if scen.target.target_util_pct is not None:
         overrides["target_util_pct"] = scen.target.target_util_pct
     return sizing.size_inventory(inv, scen.target.processor, **overrides)
 
 
-def _measure(scen: Scenario, inv: pd.DataFrame, sizing_res: Any, traces: Any) -> tuple[Any, Any]:
+def _measure(
+    scen: Scenario, inv: pd.DataFrame, sizing_res: SizingResult, traces: TraceJoin | None
+) -> tuple[TraceJoin | None, MeasuredSizing | None]:
     """Join the inventory with its traces and size on the composite (None, None without traces)."""
     if scen.traces is None and traces is None:
         return None, None
@@ -347,7 +409,7 @@ def _measure(scen: Scenario, inv: pd.DataFrame, sizing_res: Any, traces: Any) ->
     return traces, meas
 
 
-def _white_space_evidence(meas: Any, ws: Any) -> EvidenceItem:
+def _white_space_evidence(meas: MeasuredSizing | None, ws: WhiteSpaceResult | None) -> EvidenceItem:
     if meas is None:
         return ev.not_evaluated("no traces in the scenario (inventory-only sizing)")
     b = "typical"
@@ -377,7 +439,7 @@ def _white_space_evidence(meas: Any, ws: Any) -> EvidenceItem:
     )
 
 
-def _sizing_extra(meas: Any, placement: Any) -> dict[str, Scalar]:
+def _sizing_extra(meas: MeasuredSizing | None, placement: Placement) -> dict[str, Scalar]:
     if meas is None:
         return {"sizing_basis": "peaks", "placement": placement.method}
     out: dict[str, Scalar] = {
@@ -431,7 +493,7 @@ def _limits(scen: Scenario) -> tuple[float, float, list[Assumption]]:
         out.append(
             Assumption(
                 name=cname,
-                value=float(consts.loc[cname, "value"]),
+                value=to_float(consts.loc[cname, "value"]),
                 unit=str(consts.loc[cname, "unit"]),
                 source=str(consts.loc[cname, "source"]),
             )
@@ -473,6 +535,7 @@ def _guests(
             )
         )
     guests: list[Guest] = []
+    r: Any  # one row of mixed columns (a namedtuple)
     for gi, r in enumerate(rows.itertuples(index=False)):
         name = layout.guest_name(r.server, r.k)
         stor = layout.guest_storage(design, scen, gi, name, image_of, md, int(image_mib[gi]))
@@ -605,7 +668,10 @@ def _host(
 
 
 def _build(
-    scen: Scenario, inventory: pd.DataFrame | None, traces: Any, stagger_traces: bool = True
+    scen: Scenario,
+    inventory: pd.DataFrame | None,
+    traces: TraceJoin | None,
+    stagger_traces: bool = True,
 ) -> ColonyPlanResult:
     design = _design(scen)
     inv = _inventory(scen, inventory)
@@ -696,36 +762,36 @@ def _build(
         ),
     )
     plan_doc.findings = check_plan(plan_doc)
-    extras: dict[str, Any] = {"trace_notes": list(place.notes)}
-    chan = ev.channel_extras(hosts)
-    if chan is not None:
-        extras["channels"] = chan
+    trace_notes = list(place.notes)
+    stagger = None
     if meas is not None:
-        extras.update(
-            {
-                "join": join,
-                "measured": meas,
-                "whitespace": ws,
-                "demand": meas.guest_mips,
-                "placement": place,
-                "packing": place.packing,
-            }
-        )
         more = ev.trace_extras(meas.guest_mips, ws, stagger=stagger_traces)
-        extras["trace_notes"] = list(meas.notes) + extras["trace_notes"] + more.pop("trace_notes")
-        extras.update(more)
+        trace_notes = list(meas.notes) + trace_notes + more.notes
+        stagger = more.staggering
     return ColonyPlanResult(
         plan=plan_doc,
         design=design,
         comparison=comparison,
         sizing=sizing_res,
         scenario=scen,
-        extras=extras,
+        channels=ev.channel_extras(hosts),
+        whitespace=ws,
+        demand=meas.guest_mips if meas is not None else None,
+        staggering=stagger,
+        packing=place.packing if meas is not None else None,
+        trace_notes=tuple(trace_notes),
+        join=join,
+        measured=meas,
+        placement=place,
     )
 
 
 def _cpus_assumption(
-    scen: Scenario, sizing_res: Any, place: Any, meas: Any, xen: Any
+    scen: Scenario,
+    sizing_res: SizingResult,
+    place: Placement,
+    meas: MeasuredSizing | None,
+    xen: XenHostSizing | None,
 ) -> Assumption:
     bound = scen.target.sizing_bound
     if scen.target.cpus_per_host:
@@ -757,14 +823,17 @@ def _design_evidence(
     volume_model: str,
 ) -> EvidenceItem:
     """The design's disk figures plus the inventory's application disk (``disk_gib``)."""
-    item = ev.design_evidence(design, comparison.loc[design.name], minidisk_volumes, volume_model)
+    item = ev.design_evidence(
+        design, reference.row_of(comparison, design.name), minidisk_volumes, volume_model
+    )
     item.values.update(
         {
             "application_disk_gib": ev.clean(float(app["disk_gib"].sum())),
             "application_data_cyl": int(app["data_cyl"].sum()),
             "application_image_mib": int(app["image_mib"].sum()),
             "total_with_application_gib": ev.clean(
-                float(comparison.loc[design.name, "total_gib"]) + float(app["capacity_gib"].sum())
+                to_float(comparison.loc[design.name, "total_gib"])
+                + float(app["capacity_gib"].sum())
             ),
         }
     )

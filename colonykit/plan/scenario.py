@@ -30,7 +30,7 @@ from colonykit.plan.document import (
 )
 
 
-def _hosts_value(value: Any) -> int | str:
+def _hosts_value(value: Any) -> int | Literal["auto"]:
     """``target.hosts``: a whole number 1..MAX_HOSTS or 'auto'."""
     if value == "auto":
         return "auto"
@@ -55,7 +55,7 @@ class ScenarioTarget(_Model):
         "z15",
         description="Target processor generation or LinuxONE name (processors.csv, processor_aliases.csv).",
     )
-    hosts: Annotated[int | str, BeforeValidator(_hosts_value)] = Field(
+    hosts: Annotated[int | Literal["auto"], BeforeValidator(_hosts_value)] = Field(
         1,
         description="LPARs (z/VM) or hosts (Xen), >= 1, or 'auto' (fewest LPARs of at most "
         "max_engines_per_host engines each).",
