@@ -235,3 +235,21 @@ def log_or_raise(strict: bool, message: str) -> None:
     if strict:
         raise InputError(message)
     warnings.warn(message, ColonykitWarning, stacklevel=3)
+
+
+__all__ = [
+    "ColonykitError",
+    "InputError",
+    "UnknownNameError",
+    "CapacityError",
+    "ColonykitWarning",
+    "Location",
+    "MAX_REPR_CHARS",
+    "short_repr",
+    "reprlib_repr",
+    "must_be",
+    "check_limit",
+    "unknown_name",
+    "raise_problems",
+    "log_or_raise",
+]

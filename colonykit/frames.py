@@ -754,3 +754,21 @@ def demand_problems(
             )
         )
     return problems
+
+
+__all__ = [
+    "INVENTORY_COLUMNS",
+    "OPTIONAL_COLUMNS",
+    "COLUMN_MAP",
+    "AMBIGUOUS_HEADERS",
+    "SIZE_UNITS",
+    "MAX_INVENTORY_COLUMNS",
+    "normalise_columns",
+    "validate_inventory",
+    "TRACE_COLUMN_MAP",
+    "VALUE_PREFERENCE",
+    "canonical_column",
+    "step_seconds_default",
+    "parse_interval",
+    "demand_problems",
+]

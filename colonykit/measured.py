@@ -472,3 +472,19 @@ def measured_sizing(
         servers_unmatched=list(join.servers_unmatched),
         notes=list(join.notes),
     )
+
+
+__all__ = [
+    "Statistic",
+    "STATISTICS",
+    "CLOCK_MHZ_PER_UNIT",
+    "mips_per_pct",
+    "capacity_mhz",
+    "util_pct_matrix",
+    "usable_mips",
+    "engines_for",
+    "statistic_of",
+    "MeasuredSizing",
+    "bound_figures",
+    "measured_sizing",
+]

@@ -37,6 +37,7 @@ from plotly.offline import get_plotlyjs
 from colonykit import designs, plots
 from colonykit._arrays import to_float
 from colonykit._atomic import atomic_write_bytes, atomic_write_text
+from colonykit._optional import require
 from colonykit.errors import InputError
 from colonykit.plan import evidence as _evidence
 from colonykit.plan.summary import headline
@@ -1150,6 +1151,7 @@ def write_xlsx(result: ColonyPlanResult, path: str | Path) -> Path:
     """
     import io
 
+    require("openpyxl", extra="excel", purpose="writing the .xlsx tables")
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         for name, frame in report_tables(result).items():

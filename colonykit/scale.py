@@ -415,3 +415,12 @@ def measured_dask(
         servers_unmatched=[str(s) for s, g in by_server if (g == "").any()],
         notes=["Dask path: absolute time alignment on the traces' own grid (no fill, no fold)."],
     )
+
+
+__all__ = [
+    "local_client",
+    "read_long_dask",
+    "analyze_dask",
+    "series_names",
+    "measured_dask",
+]

@@ -1291,3 +1291,31 @@ def convert_unit(
         out = pd.DataFrame(values, index=frame.index, columns=frame.columns)
     out.attrs = {**frame.attrs, "unit": unit}
     return out
+
+
+__all__ = [
+    "Basis",
+    "BOUNDS",
+    "REFERENCE_CLASS",
+    "MAX_SEARCH_ENGINES",
+    "mips_needed",
+    "mp_per_engine_frac",
+    "nway_uplift_frac",
+    "engine_capacity_mips",
+    "required_capacity_mips",
+    "SizingOptions",
+    "TargetProcessor",
+    "SizingResult",
+    "unit_problems",
+    "low_confidence_units",
+    "capacity_to_mips",
+    "XenHostSizing",
+    "server_mhz",
+    "size_xen_hosts",
+    "size_inventory",
+    "result_frame",
+    "options_dict",
+    "capacity_mips",
+    "mhz_to_mips_factor",
+    "convert_unit",
+]

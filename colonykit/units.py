@@ -99,3 +99,20 @@ def gib_to_mib(gib: npt.ArrayLike) -> np.ndarray:
     2048.0
     """
     return np.asarray(gib, dtype=float) * MIB_PER_GIB
+
+
+__all__ = [
+    "BYTES_PER_KIB",
+    "BYTES_PER_MIB",
+    "BYTES_PER_GIB",
+    "MIB_PER_GIB",
+    "PAGE_BYTES",
+    "PAGES_PER_MIB",
+    "FBA_BLOCKS_PER_MIB",
+    "DEMAND_UNITS",
+    "GLOSSARY",
+    "pct_to_frac",
+    "frac_to_pct",
+    "mib_to_gib",
+    "gib_to_mib",
+]

@@ -1099,3 +1099,26 @@ def from_stats(
             "spikes": spikes,
         },
     )
+
+
+__all__ = [
+    "UNITS",
+    "FULL_SERVER_PCT",
+    "white_space_pct",
+    "capacity_for_headroom",
+    "BLOCK_BYTES",
+    "QUANTILE_SAMPLE",
+    "QUANTILE_BRACKET_SD",
+    "QUANTILE_RETRY_SD",
+    "QUANTILE_METHODS",
+    "PASS_THREADS",
+    "PassStats",
+    "fused_pass",
+    "fused_stats",
+    "quantile_per_server",
+    "percentile_per_server",
+    "WhiteSpaceResult",
+    "analyze",
+    "resolve_parameters",
+    "from_stats",
+]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -109,3 +110,36 @@ def test_the_deprecation_check_can_fail() -> None:
     assert overdue(dated, "0.3.0") == ["line 2: due for removal in 0.3 (version 0.3.0)"]
     assert overdue(undated, "0.1.0")[0].startswith("line 2: no 'removed in X.Y'")
     assert overdue('import warnings\nwarnings.warn("slow", UserWarning)\n', "9.9") == []
+
+
+# --------------------------------------------------------------------------- the suites (§8)
+def _recipe(target: str) -> str:
+    return (ROOT / "Makefile").read_text().split(f"\n{target}: ")[1].split("\n\n")[0]
+
+
+def test_make_test_leaves_the_robustness_tests_to_their_own_target_which_ci_runs() -> None:
+    assert '-m "not robust"' in _recipe("test")
+    assert "-m robust" in _recipe("test-robust")
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make test\n" in ci and "make test-robust" in ci and "make test-wheel" in ci
+    markers = " ".join(PYPROJECT["tool"]["pytest"]["ini_options"]["markers"])
+    assert "robust:" in markers
+
+
+def test_make_test_needs_no_root_when_the_validators_are_there() -> None:
+    recipe = (ROOT / "Makefile").read_text().split("\n$(STAMP_TEST): ")[1].split("\n\n")[0]
+    commands = [ln for ln in recipe.splitlines() if not ln.strip().startswith("@#")]
+    assert not [ln for ln in commands if "apt-get" in ln] and ".ci/validators.sh" in recipe
+    script = (ROOT / ".ci" / "validators.sh").read_text()
+    assert 'id -u)" -eq 0' in script  # apt-get only as root; otherwise the packages are named
+
+
+def test_make_mutation_has_one_module_list_and_a_baseline_that_only_rises() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    assert makefile.count("MUTATION_MODULES ?=") == 1
+    assert "--modules $(MUTATION_MODULES)" in _recipe("mutation")
+    baseline = json.loads((ROOT / ".ci" / "mutation-baseline.json").read_text())
+    assert {"score_pct", "equivalent"} <= set(baseline)
+    for module, reasons in baseline["equivalent"].items():
+        assert module in baseline["score_pct"]
+        assert all(isinstance(r, str) and r for r in reasons.values())  # each with its reason

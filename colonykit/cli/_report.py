@@ -73,11 +73,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Handler of ``colonykit report``; exit 0 when written (findings are in the report)."""
     from colonykit import plan, report
+    from colonykit._optional import require
     from colonykit.cli._common import load_scenario
 
     out = _file_arg(args.out, "--out")
     pdf = _file_arg(args.pdf, "--pdf")
     xlsx = _file_arg(args.xlsx, "--xlsx")
+    if xlsx is not None:  # before any work: name the extra on a core install
+        require("openpyxl", extra="excel", purpose="report --xlsx")
     result = plan.build_plan(load_scenario(args.scenario))
     info = report.document_info(
         result, customer=args.customer, project=args.project, author=args.author, date=args.date

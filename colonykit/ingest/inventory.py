@@ -227,3 +227,8 @@ def _read_excel(p: Path, sheet: str | int | None, notes: list[str]) -> tuple[pd.
             chosen = sheet if isinstance(sheet, str) else names[sheet]
             grid = pd.read_excel(book, sheet_name=chosen, header=None, dtype=object)
     return _header_first(grid, f"{p.name} sheet {chosen!r}"), chosen
+
+
+__all__ = [
+    "read_inventory",
+]

@@ -531,3 +531,18 @@ def join_traces(
         overlap=overlap,
         notes=notes,
     )
+
+
+__all__ = [
+    "Align",
+    "ALIGNS",
+    "FOLD_STATISTICS",
+    "MONITOR_FORMATS",
+    "FOLD_EPOCH",
+    "TraceJoin",
+    "read_mapping",
+    "read_server_traces",
+    "match_series",
+    "align_traces",
+    "join_traces",
+]

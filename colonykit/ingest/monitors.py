@@ -283,3 +283,10 @@ def read_sar(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame, dict[s
     return _finish(
         p, host, idx, 100.0 - idle, "sar", "100 - %idle (CPU all)", tz, rows.index.to_numpy()
     )
+
+
+__all__ = [
+    "read_sadf",
+    "read_nmon",
+    "read_sar",
+]

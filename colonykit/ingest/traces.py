@@ -1016,3 +1016,22 @@ def read_traces(
         "duplicate_samples": n_dup,
     }
     return frame, meta
+
+
+__all__ = [
+    "UNITS",
+    "FORMATS",
+    "FILL_RULES",
+    "COLUMN_MAP",
+    "check_tz",
+    "NUL_SCAN_BYTES",
+    "detect_format",
+    "PROGRESS_MIN_BYTES",
+    "CHUNK_ROWS",
+    "read_capacity_table",
+    "MOVED_TO_SIZING",
+    "capacity_mips",
+    "mhz_to_mips_factor",
+    "convert_unit",
+    "read_traces",
+]

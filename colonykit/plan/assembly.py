@@ -864,3 +864,11 @@ def _channel_evidence(scen: Scenario, notes: _HostEvidence) -> EvidenceItem:
         source="colonykit.channels.channel_load",
         values=notes.channels,
     )
+
+
+__all__ = [
+    "ColonyPlanResult",
+    "inputs_sha256",
+    "guest_rows",
+    "build_plan",
+]

@@ -517,3 +517,12 @@ def check_plan(plan: ColonyPlan, *, vdisk_max_blocks: int | None = None) -> list
     out += _machine_checks(plan)
     out += _carry_checks(plan)
     return sorted(out, key=lambda f: (f.code, f.path, f.message))
+
+
+__all__ = [
+    "EVIDENCE_SECTIONS",
+    "Extents",
+    "paging_required_gib",
+    "channel_busy",
+    "check_plan",
+]

@@ -312,3 +312,20 @@ def trace_extras(
     except (ValueError, KeyError) as exc:
         notes.append(f"Staggering not evaluated: {exc}")
     return TraceExtras(notes, st)
+
+
+__all__ = [
+    "EVIDENCE_SECTIONS",
+    "sections",
+    "not_evaluated",
+    "clean",
+    "sizing_evidence",
+    "sizing_assumptions",
+    "memory_evidence",
+    "ChannelEvidence",
+    "TraceExtras",
+    "channel_extras",
+    "design_evidence",
+    "design_assumptions",
+    "trace_extras",
+]

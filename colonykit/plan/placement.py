@@ -306,3 +306,11 @@ def _per_host(
         packing=pk,
         notes=notes,
     )
+
+
+__all__ = [
+    "Placement",
+    "max_engines_per_host",
+    "place_balanced",
+    "place_measured",
+]

@@ -410,3 +410,21 @@ def load_scenario(path: str | Path) -> Scenario:
         msg = f"scenario file not found: {p}"
         raise InputError(msg)
     return parse_scenario(load_yaml(read_text(p, "scenario"), p.name), p.name, p.parent)
+
+
+__all__ = [
+    "DATA_VDEV_FIRST",
+    "ScenarioTarget",
+    "ScenarioRules",
+    "GuestOverride",
+    "ScenarioGuests",
+    "ScenarioNetwork",
+    "ScenarioStorage",
+    "ScenarioIO",
+    "ScenarioDesign",
+    "ScenarioTraces",
+    "ScenarioMetadata",
+    "Scenario",
+    "parse_scenario",
+    "load_scenario",
+]

@@ -186,3 +186,10 @@ def render_feilong(plan: ColonyPlan) -> dict[str, str]:
         for g in host.guests:
             out.update(_bodies(plan, host.id, g, lost))
     return out
+
+
+__all__ = [
+    "FEILONG_FORMATS",
+    "feilong_max_mem",
+    "render_feilong",
+]
