@@ -46,7 +46,6 @@ Examples
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypedDict
@@ -58,7 +57,7 @@ import pandas as pd
 from colonykit import reference
 from colonykit._arrays import nonneg_array
 from colonykit._dicts import DictMixin
-from colonykit.errors import ColonykitWarning, InputError, must_be
+from colonykit.errors import InputError, log_or_raise, must_be
 from colonykit.units import PAGE_BYTES
 
 #: Channel type the connect-time model uses by default: the seed's measurements were
@@ -634,7 +633,7 @@ def channel_load(
             f"response time is unbounded (need at least {int(paths_needed(busy, limit))} paths "
             f"for {limit:g}% busy)"
         )
-        warnings.warn(msg, ColonykitWarning, stacklevel=2)
+        log_or_raise(False, msg)
     return ChannelResult(
         io_rate_per_s=rate,
         connect_ms=conn,

@@ -225,6 +225,10 @@ def raise_problems(problems: list[str], header: str) -> None:
 def log_or_raise(strict: bool, message: str) -> None:
     """Plausibility check outcome: raise :class:`InputError` if ``strict``, else warn.
 
+    The one warn-or-raise path of the package: the warning is a :class:`ColonykitWarning`
+    (the CLI prints it as ``warning: …``; :func:`colonykit.plan.build_plan` also makes it a
+    CK050 finding of the plan).
+
     Parameters
     ----------
     strict : bool

@@ -1,8 +1,10 @@
 """Unit constants and converters; the glossary of unit suffixes used in names.
 
-Suffixes: ``_pct`` percent 0..100, ``_frac`` ratio 0..1, ``_mib``/``_gib`` binary
-bytes (2**20, 2**30), ``_mips`` million instructions per second (rated capacity),
-``_cyl`` 3390 cylinders, ``_per_s`` a rate per second, ``_ms`` milliseconds.
+:data:`GLOSSARY` is the one list: ``_pct`` percent 0..100, ``_frac`` ratio 0..1,
+``_mib``/``_gib`` binary bytes (2**20, 2**30), ``_mips`` million instructions per second
+(rated capacity), ``_cyl`` 3390 cylinders, ``_per_s`` a rate per second, ``_ms`` milliseconds, …
+Every ``unit`` of the constants tables is a suffix of it (``pct`` → ``_pct``;
+tests/test_conventions.py).
 """
 
 from __future__ import annotations
@@ -34,6 +36,17 @@ GLOSSARY: dict[str, str] = {
     "_per_s": "per second",
     "_ms": "milliseconds",
     "_mhz": "megahertz",
+    "_mb_per_s": "decimal megabytes (10**6 bytes) per second",
+    "_h": "hours",
+    "_s": "seconds",
+    "_ratio": "ratio of two like quantities (e.g. virtual ÷ real storage), >= 0",
+    "_engines": "processor engines (IFLs or CPs)",
+    "_cores": "processor cores",
+    "_cpus": "logical processors",
+    "_blocks": "blocks (4-KiB pages, or 512-byte FBA blocks for VDISK sizes; the name says which)",
+    "_count": "a whole number of things",
+    "_share": "z/VM SHARE RELATIVE value (dimensionless weight)",
+    "_flag": "true or false (1 or 0 in a constants table)",
 }
 
 

@@ -143,3 +143,43 @@ def test_make_mutation_has_one_module_list_and_a_baseline_that_only_rises() -> N
     for module, reasons in baseline["equivalent"].items():
         assert module in baseline["score_pct"]
         assert all(isinstance(r, str) and r for r in reasons.values())  # each with its reason
+
+
+# --------------------------------------------------------------------------- unit glossary (§9)
+def _constants_rows() -> list[dict[str, str]]:
+    import csv
+
+    rows = []
+    for path in sorted((ROOT / "colonykit" / "_data").glob("*.csv")):
+        with path.open(newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                if "unit" in row:
+                    rows.append({**row, "_table": path.name})
+    return rows
+
+
+def test_every_unit_of_the_tables_is_in_the_glossary() -> None:
+    from colonykit.units import GLOSSARY
+
+    units = {r["unit"] for r in _constants_rows()}
+    assert units, "no unit column found"
+    assert sorted(u for u in units if f"_{u}" not in GLOSSARY) == []
+    assert all(meaning.strip() for meaning in GLOSSARY.values())
+
+
+def test_a_constant_named_with_a_unit_suffix_has_that_unit() -> None:
+    """``…_pct`` holds a unit ``pct``: the name and the unit column never disagree."""
+    from colonykit.units import GLOSSARY
+
+    suffixes = sorted(GLOSSARY, key=len, reverse=True)  # the longest first: _mb_per_s before _s
+    bad = []
+    for r in _constants_rows():
+        name = next(iter(r.values()))  # the key column comes first
+        suffix = next((s for s in suffixes if name.endswith(s)), None)
+        if (
+            suffix is not None
+            and suffix.lstrip("_") != r["unit"]
+            and not (suffix == "_per_s" and r["unit"].endswith("per_s"))
+        ):
+            bad.append(f"{r['_table']}: {name} has unit {r['unit']!r}, its name says {suffix}")
+    assert bad == []

@@ -49,6 +49,21 @@ COMPUTATION = {
     "measured",
     "machine_limits",
 }
+#: The order inside the computation layer (issue 27 §9): a module imports only modules of a
+#: lower tier, so no two computation modules import each other (no sizing ↔ measured cycle).
+COMPUTATION_TIERS: tuple[frozenset[str], ...] = (
+    frozenset({"storage", "channels", "sizing", "memory", "whitespace", "_packing_jit"}),
+    frozenset({"designs", "machine_limits", "mdc", "paging", "measured", "packing"}),
+    frozenset({"staggering", "scale"}),
+)
+#: The order inside ``colonykit.plan``: the document, the scenario and the evidence below the
+#: layout, placement and checks, and the assembly (the orchestrator) on top.
+PLAN_TIERS: tuple[frozenset[str], ...] = (
+    frozenset({"_validation", "document"}),
+    frozenset({"scenario", "carry", "evidence", "summary"}),
+    frozenset({"layout", "placement", "checks"}),
+    frozenset({"assembly"}),
+)
 FRONT = {"export", "render", "report", "plots", "widgets"}
 #: front ends other front ends may use: plots, the provisioning files, the plan export, and the
 #: report (the explorer's "Export report" writes it; the report imports no widget)
@@ -159,8 +174,44 @@ def edges(*, with_type_only: bool = True) -> dict[tuple[str, str], list[str]]:
     return out
 
 
-def violations() -> dict[tuple[str, str], list[str]]:
+def _tier(tiers: tuple[frozenset[str], ...], name: str, where: str) -> int:
+    for i, tier in enumerate(tiers):
+        if name in tier:
+            return i
+    raise AssertionError(f"{where}.{name} has no tier: add it to tests/test_import_graph.py")
+
+
+def order_violations() -> dict[tuple[str, str], list[str]]:
+    """Imports inside the computation layer or inside plan/ that do not go to a lower tier."""
     bad: dict[tuple[str, str], list[str]] = {}
+    for (src, target), where in edges().items():
+        s, t = src.split("."), target.split(".")
+        if len(s) < 2 or len(t) < 2 or s[0] != "colonykit" or t[0] != "colonykit":
+            continue
+        if s[1] in COMPUTATION and t[1] in COMPUTATION and s[1] != t[1]:
+            if _tier(COMPUTATION_TIERS, t[1], "colonykit") >= _tier(
+                COMPUTATION_TIERS, s[1], "colonykit"
+            ):
+                bad[(f"colonykit.{s[1]}", f"colonykit.{t[1]}")] = where
+        elif s[1] == t[1] == "plan" and len(s) > 2 and len(t) > 2 and s[2] != t[2]:
+            if _tier(PLAN_TIERS, t[2], "colonykit.plan") >= _tier(
+                PLAN_TIERS, s[2], "colonykit.plan"
+            ):
+                bad[(".".join(s[:3]), ".".join(t[:3]))] = where
+    return bad
+
+
+def test_every_computation_and_plan_module_has_a_tier():
+    for path in PKG.glob("*.py"):
+        if path.stem in COMPUTATION:
+            _tier(COMPUTATION_TIERS, path.stem, "colonykit")
+    for path in (PKG / "plan").glob("*.py"):
+        if path.stem != "__init__":
+            _tier(PLAN_TIERS, path.stem, "colonykit.plan")
+
+
+def violations() -> dict[tuple[str, str], list[str]]:
+    bad: dict[tuple[str, str], list[str]] = dict(order_violations())
     runtime = edges(with_type_only=False)
     for (src, target), where in edges().items():
         top = target.split(".")[0]
@@ -258,8 +309,25 @@ def test_errors_needs_only_the_stdlib():
             "from colonykit import widgets",
             ("colonykit.report", "colonykit.widgets"),
         ),
+        (  # measured imports sizing: sizing importing measured back closes a cycle
+            "colonykit/sizing.py",
+            "def f():\n    from colonykit import measured\n",
+            ("colonykit.sizing", "colonykit.measured"),
+        ),
+        (
+            "colonykit/plan/layout.py",
+            "from colonykit.plan.assembly import build_plan",
+            ("colonykit.plan.layout", "colonykit.plan.assembly"),
+        ),
     ],
-    ids=["reader-from-model", "function-level", "base-third-party", "front-sibling"],
+    ids=[
+        "reader-from-model",
+        "function-level",
+        "base-third-party",
+        "front-sibling",
+        "computation-cycle",
+        "plan-upwards",
+    ],
 )
 def test_the_checker_catches_each_kind(tmp_path, monkeypatch, src, text, expected):
     """The checker itself can fail: a planted violation of each kind is reported."""

@@ -26,7 +26,6 @@ above ``measured_fill_warn_frac``.
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -36,7 +35,7 @@ import pandas as pd
 
 from colonykit import reference
 from colonykit._dicts import DictMixin
-from colonykit.errors import ColonykitWarning, InputError, must_be
+from colonykit.errors import InputError, log_or_raise, must_be
 from colonykit.ingest.traces import _SIDE_FILE, detect_format, parse_interval, read_traces
 
 Align = Literal["absolute", "time-of-day", "time-of-week"]
@@ -421,7 +420,7 @@ def align_traces(
             f"{source}: filled samples above {warn:.0%} (measured_fill_warn_frac) for "
             f"{len(high)} series: {text}"
         )
-        warnings.warn(message, ColonykitWarning, stacklevel=2)
+        log_or_raise(False, message)
         notes.append(message)
     filled_frame = pd.DataFrame(values, index=out.index, columns=out.columns).ffill().bfill()
     filled_frame.attrs = {**frame.attrs, "align": align}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,13 +21,13 @@ from pydantic import ValidationError
 
 from colonykit import __version__, designs, measured, paging, reference, sizing, storage, whitespace
 from colonykit._arrays import to_float
-from colonykit.errors import InputError, must_be, raise_problems
+from colonykit.errors import ColonykitWarning, InputError, must_be, raise_problems
 from colonykit.measured import MeasuredSizing
 from colonykit.packing import PackingResult
 from colonykit.plan import evidence as ev
 from colonykit.plan import layout, placement
 from colonykit.plan._validation import validation_problems
-from colonykit.plan.checks import channel_busy, check_plan
+from colonykit.plan.checks import channel_busy, check_plan, plausibility_findings
 from colonykit.plan.document import (
     Assumption,
     Capacity,
@@ -315,15 +316,17 @@ def build_plan(
     inventory : DataFrame, optional
         A canonical inventory frame instead of reading ``scenario.inventory``.
     traces : colonykit.ingest.join.TraceJoin, optional
-        Traces already joined to the inventory (``extras["join"]`` of an earlier plan) instead
+        Traces already joined to the inventory (``join`` of an earlier plan result) instead
         of reading ``scenario.traces``; the composite is recomputed from them.
     stagger_traces : bool
-        With traces, also detect and stagger recurring spikes (``extras["staggering"]``).
+        With traces, also detect and stagger recurring spikes (``staggering``).
         It depends on the traces only, so interactive callers compute it once and pass False.
 
     Returns
     -------
     ColonyPlanResult
+        The plan; a plausibility warning raised while building it (a
+        :class:`~colonykit.errors.ColonykitWarning`) is also a CK050 finding of the plan.
 
     Raises
     ------
@@ -338,7 +341,9 @@ def build_plan(
     """
     scen = load_scenario(scenario) if isinstance(scenario, str | Path) else scenario
     try:
-        return _build(scen, inventory, traces, stagger_traces)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ColonykitWarning)
+            result = _build(scen, inventory, traces, stagger_traces)
     except ValidationError as exc:  # a value that passed the scenario but not the plan schema
         where = scen.source or "scenario"
         raise_problems(
@@ -346,6 +351,12 @@ def build_plan(
             f"invalid scenario {where}",
         )
         raise  # pragma: no cover - raise_problems always raises here
+    for w in caught:  # passed on: the caller's filters decide, as without the plan
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
+    noted = [str(w.message) for w in caught if issubclass(w.category, ColonykitWarning)]
+    if noted:  # the plausibility warnings become plan findings (CK050)
+        result.plan.findings = [*result.plan.findings, *plausibility_findings(noted)]
+    return result
 
 
 def _design(scen: Scenario) -> designs.Design:

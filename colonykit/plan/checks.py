@@ -26,6 +26,7 @@ CK018   error     Xen domUs plus dom0 exceed the host's memory (RHEL 5 Xen: no m
 CK019   warning   a provisioning target cannot carry part of the plan (:mod:`colonykit.plan.carry`)
 CK020   error     the LPAR's VDISKs exceed the installation's SET VDISK SYSLIM (``target.vdisk_syslim_blocks``)
 CK021   error     the LPAR's T-disks exceed its TDISK space (``target.tdisk_space_cyl``)
+CK050   warning   an input looked implausible while the plan was built (a plausibility warning)
 ======  ========  ==========================================================
 """
 
@@ -61,6 +62,26 @@ Extents = dict[str, list[tuple[int, int, str]]]
 
 def _finding(code: str, severity: Severity, message: str, path: str) -> Finding:
     return Finding(code=code, severity=severity, message=message, path=path)
+
+
+def plausibility_findings(messages: list[str]) -> list[Finding]:
+    """CK050: one warning finding per plausibility warning raised while the plan was built.
+
+    The one warn-or-raise path (:func:`colonykit.errors.log_or_raise`, which warns with a
+    :class:`~colonykit.errors.ColonykitWarning`) ends here in the plan: each distinct message
+    once, in the order raised.
+
+    Parameters
+    ----------
+    messages : list of str
+        The warnings' texts.
+
+    Examples
+    --------
+    >>> [f.code for f in plausibility_findings(["a", "b", "a"])]
+    ['CK050', 'CK050']
+    """
+    return [_finding("CK050", "warning", m, "") for m in dict.fromkeys(messages)]
 
 
 def paging_required_gib(host: Host) -> tuple[float, str]:
