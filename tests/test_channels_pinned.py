@@ -128,3 +128,63 @@ def test_channel_type_load_by_hand_measured_and_nominal() -> None:
     assert (
         tie["io_util_pct"] == pytest.approx(tie["data_util_pct"]) and tie["limited_by"] == "io_rate"
     )
+
+
+def test_channel_load_by_hand_with_its_inputs_echoed() -> None:
+    """200 I/O per s × 3 ms = 60 % of one path; over 2 paths 30 % each; target 25 % -> 3 paths."""
+    r = channels.channel_load(200.0, 3.0, paths=2, max_busy_pct=25.0, pend_ms=0.5, disc_ms=1.5)
+    assert (r.io_rate_per_s, r.connect_ms, r.paths, r.max_busy_pct) == (200.0, 3.0, 2, 25.0)
+    assert (r.pend_ms, r.disc_ms) == (0.5, 1.5)
+    assert r.busy_pct == pytest.approx(60.0) and r.per_path_busy_pct == pytest.approx(30.0)
+    assert r.paths_needed == 3  # ceil(60 / 25), not ceil(60 / 50) with the default target
+    # M/M/2 at a = 0.6 Erlang, ρ = 0.3: Erlang C = (a²/2/(1−ρ)) / (1 + a + a²/2/(1−ρ))
+    pc = (0.18 / 0.7) / (1 + 0.6 + 0.18 / 0.7)
+    wait = pc * 3.0 / (2 - 0.6)
+    assert r.wait_ms == pytest.approx(wait, rel=1e-12)
+    assert r.response_ms == pytest.approx(0.5 + 1.5 + 3.0 + wait, rel=1e-12)
+    assert not r.saturated
+    one = channels.channel_load(200.0, 3.0)  # the default: one path, the constant's 50 % target
+    assert one.paths == 1 and one.paths_needed == 2 and one.busy_pct == pytest.approx(60.0)
+
+
+@pytest.mark.parametrize(
+    ("limit", "ok"), [(100.0, True), (0.5, True), (0.0, False), (100.5, False)]
+)
+def test_channel_load_busy_target_bounds(limit: float, ok: bool) -> None:
+    if ok:
+        assert channels.channel_load(10.0, 1.0, max_busy_pct=limit).max_busy_pct == limit
+    else:
+        with pytest.raises(InputError, match="max_busy_pct"):
+            channels.channel_load(10.0, 1.0, max_busy_pct=limit)
+
+
+def test_exactly_saturated_paths_wait_forever() -> None:
+    """ρ = 1 exactly (a = c): the queue grows without bound (inf, not a finite number)."""
+    assert np.asarray(channels.mmc_wait_ms(10.0, 200.0, 2)).item() == math.inf  # a = 2 = c
+    assert np.asarray(channels.erlang_c(2, 2.0)).item() == 1.0
+    with pytest.warns(UserWarning, match="need at least 3 paths for 80% busy"):
+        r = channels.channel_load(200.0, 10.0, paths=2, max_busy_pct=80.0)
+    assert r.saturated and r.response_ms == math.inf
+
+
+def test_response_curve_is_path_major_with_whole_path_counts() -> None:
+    f = channels.response_curve(2.0, paths=[1, 2], busy_pct=[10.0, 20.0])
+    assert f["paths"].tolist() == [1, 1, 2, 2] and f["paths"].dtype == np.int64
+    assert f["per_path_busy_pct"].tolist() == [10.0, 20.0, 10.0, 20.0]
+    assert channels.response_curve(0.5, paths=[1], busy_pct=[0.0])["response_ms"].iloc[0] == 0.5
+
+
+def test_scalars_in_scalars_out_and_small_positive_capacities() -> None:
+    one = channels.channel_bus_busy_pct(10.0, 30.0, 160.0)
+    assert isinstance(one, float) and one == 25.0
+    assert channels.channel_bus_busy_pct(0.1, 0.1, 0.5) == pytest.approx(40.0)  # 0.5 MB/s is > 0
+    f = channels.chained_io_effect(10.0, [2])
+    assert f["blocks_per_io"].dtype == np.int64
+
+
+def test_channel_capacity_without_the_measured_columns() -> None:
+    table = _table(5.0).drop(columns=["measured_mb_per_s_at_100pct", "measured_source"])
+    cap = channels.channel_capacity("toy", table)
+    assert math.isnan(cap["measured_mb_per_s_at_100pct"]) and cap["measured_source"] == ""
+    no_source = _table(5.0).drop(columns=["measured_source"])
+    assert channels.channel_capacity("toy", no_source)["measured_source"] == ""
