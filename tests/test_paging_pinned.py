@@ -1,0 +1,82 @@
+"""Paging figures pinned by hand (issue 27 §2: the mutants the paging tests left alive)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from colonykit import paging
+from colonykit.errors import InputError
+
+
+def _rules(warn: bool = True) -> pd.DataFrame:
+    t = pd.DataFrame(
+        {
+            "basis": [
+                "virtual+vdisk",
+                "virtual+vdisk",
+                "virtual+vdisk+real",
+                "virtual+vdisk",
+                "virtual+vdisk",
+            ],
+            "multiplier": [1.25, 3.0, 1.0, 2.0, 1.0],
+            "max_allocated_pct": [100.0] * 5,
+            "source": ["hand"] * 5,
+            "warn_if_undercut": ["1", "yes", "no", "true", "TRUE"],
+        },
+        index=pd.Index(["a", "b", "c", "d", "e"], name="rule"),
+    )
+    return t if warn else t.drop(columns=["warn_if_undercut"])
+
+
+def test_check_paging_by_hand_against_a_rules_table() -> None:
+    # 2 × 2,048 MiB guests + 512 MiB VDISK = 4.5 GiB; + 1,024 MiB real = 5.5 GiB; 5 GiB planned
+    c = paging.check_paging(5.0, [2048, 2048], 1024, [512], rule="d", rules=_rules())
+    assert c["required_gib"].to_dict() == pytest.approx(
+        {"a": 1.25 * 4.5, "b": 3 * 4.5, "c": 5.5, "d": 2 * 4.5, "e": 4.5}
+    )
+    assert c["shortfall_gib"].to_dict() == pytest.approx(
+        {"a": 0.625, "b": 8.5, "c": 0.5, "d": 4.0, "e": 0.0}
+    )
+    assert c["severity"].to_dict() == {
+        "a": "warning",  # warn_if_undercut "1"
+        "b": "warning",  # "yes"
+        "c": "info",  # "no": a 0.5 GiB shortfall is still one
+        "d": "error",  # the chosen rule
+        "e": "ok",
+    }
+    assert c["chosen"].to_dict() == {"a": False, "b": False, "c": False, "d": True, "e": False}
+    assert (c["planned_gib"] == 5.0).all()
+    plain = paging.check_paging(5.0, [2048, 2048], 1024, [512], rule="d", rules=_rules(warn=False))
+    assert plain.loc["c", "severity"] == "warning"  # without the column every rule warns
+
+
+@pytest.mark.parametrize("planned", [0.0, 0.5])
+def test_check_paging_accepts_any_planned_size_from_zero(planned: float) -> None:
+    c = paging.check_paging(planned, [1024], 1024, rule="e", rules=_rules())
+    assert c.loc["e", "shortfall_gib"] == pytest.approx(1.0 - planned)
+
+
+@pytest.mark.parametrize("planned", [-1.0, math.nan, math.inf])
+def test_check_paging_refuses_a_planned_size_below_zero_or_not_finite(planned: float) -> None:
+    with pytest.raises(InputError, match="paging_gib"):
+        paging.check_paging(planned, [1024], 1024)
+
+
+def test_compare_rules_passes_the_volume_model_the_io_rate_and_the_table_on() -> None:
+    # 10 GiB guests: velocity 2 × 10 = 20 GiB, i.e. 20 × 262,144 = 5,242,880 pages
+    slots = {"3390-9": 10_016 * 180, "3390-3": 3_338 * 180}
+    for model, per_volume in slots.items():
+        f = paging.compare_rules(10 * 1024, 2048, volume_model=model)
+        assert f.loc["velocity", "volumes"] == math.ceil(5_242_880 / per_volume)  # 3 or 9
+        assert f.loc["velocity", "volume_model"] == model
+    busy = paging.compare_rules(10 * 1024, 2048, page_io_rate_per_s=900)
+    assert (busy["devices_for_io"] == 9).all()  # 900/s × 2 ms ÷ 20 % per device
+    idle = paging.compare_rules(0, 2048)  # no guests, no I/O rate: velocity pages nothing
+    assert idle.loc["velocity", "volumes"] == 0 and (idle["devices_for_io"] == 0).all()
+    assert idle.loc["sg24-6299", "volumes"] == 1  # 2 × 2 GiB real: one 3390-9
+    own = paging.compare_rules([2048, 2048], 1024, [512], rules=_rules())
+    assert list(own.index) == ["a", "b", "c", "d", "e"]
+    assert own.loc["c", "paging_gib"] == pytest.approx(5.5)
