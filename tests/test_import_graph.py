@@ -16,6 +16,7 @@ cycle from Python, not from this test).  Two more rules:
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -115,6 +116,12 @@ def module_name(path: Path) -> str:
     return ".".join(parts)
 
 
+@functools.lru_cache(maxsize=512)
+def _parse(text: str) -> ast.AST:
+    """The syntax tree of a source text (cached: the planted-case copies share all but one file)."""
+    return ast.parse(text)
+
+
 def type_only_lines(tree: ast.AST) -> set[int]:
     """Lines of the imports inside ``if TYPE_CHECKING:`` blocks (types only; never run)."""
     lines: set[int] = set()
@@ -134,7 +141,7 @@ def imports_of(path: Path) -> list[tuple[str, int]]:
     me = module_name(path)
     package = me if path.name == "__init__.py" else me.rpartition(".")[0]
     found = []
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+    for node in ast.walk(_parse(path.read_text())):
         if isinstance(node, ast.Import):
             found += [(a.name, node.lineno) for a in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -167,7 +174,7 @@ def edges(*, with_type_only: bool = True) -> dict[tuple[str, str], list[str]]:
     out: dict[tuple[str, str], list[str]] = {}
     for path in sorted(PKG.rglob("*.py")):
         me = module_name(path)
-        skip = set() if with_type_only else type_only_lines(ast.parse(path.read_text()))
+        skip = set() if with_type_only else type_only_lines(_parse(path.read_text()))
         for target, line in imports_of(path):
             if line not in skip:
                 out.setdefault((me, target), []).append(f"{path.relative_to(PKG.parent)}:{line}")
