@@ -80,3 +80,34 @@ def test_compare_rules_passes_the_volume_model_the_io_rate_and_the_table_on() ->
     own = paging.compare_rules([2048, 2048], 1024, [512], rules=_rules())
     assert list(own.index) == ["a", "b", "c", "d", "e"]
     assert own.loc["c", "paging_gib"] == pytest.approx(5.5)
+
+
+HEADER = "rule,basis,multiplier,max_allocated_pct,source\n"
+
+
+def test_a_users_rules_file_is_read_and_normalised(tmp_path) -> None:
+    p = tmp_path / "rules.csv"
+    p.write_text(HEADER + "Mine,virtual+vdisk,0.5,100,hand\nTIGHT,virtual+vdisk,1,0.5,hand\n")
+    t = paging.paging_rules(p)
+    assert list(t.index) == ["mine", "tight"]
+    assert t.loc["mine", "multiplier"] == 0.5 and t.loc["tight", "max_allocated_pct"] == 0.5
+    # at most 0.5 % allocated: 1 GiB of guests needs 200 GiB of paging space
+    assert paging.paging_space(1024, 2048, rule="tight", rules=t).paging_gib == pytest.approx(200.0)
+
+
+@pytest.mark.parametrize(
+    ("row", "field"),
+    [
+        ("x,virtual,2,100,h", "basis"),
+        ("x,virtual+vdisk,0,100,h", "multiplier"),
+        ("x,virtual+vdisk,-1,100,h", "multiplier"),
+        ("x,virtual+vdisk,two,100,h", "multiplier"),
+        ("x,virtual+vdisk,2,0,h", "max_allocated_pct"),
+        ("x,virtual+vdisk,2,100.5,h", "max_allocated_pct"),
+    ],
+)
+def test_a_bad_rules_row_is_refused_naming_its_line(tmp_path, row: str, field: str) -> None:
+    p = tmp_path / "rules.csv"
+    p.write_text(HEADER + "ok,virtual+vdisk,2,100,h\n" + row + "\n")
+    with pytest.raises(InputError, match=rf"'{field}' .* at .*rules.csv line 3 \(rule x\)"):
+        paging.paging_rules(p)
