@@ -188,3 +188,57 @@ def test_channel_capacity_without_the_measured_columns() -> None:
     assert math.isnan(cap["measured_mb_per_s_at_100pct"]) and cap["measured_source"] == ""
     no_source = _table(5.0).drop(columns=["measured_source"])
     assert channels.channel_capacity("toy", no_source)["measured_source"] == ""
+
+
+def test_calibrate_connect_by_hand_on_points_on_a_line() -> None:
+    """Two points on connect = 1 + 0.5 × blocks fit exactly; a third off the line shows its error."""
+    over, per_block, f = channels.calibrate_connect([(2, 2.0, "p"), (10, 6.0, "q")])
+    assert (over, per_block) == (pytest.approx(1.0), pytest.approx(0.5))
+    assert list(f.columns) == [
+        "blocks_per_io",
+        "measured_connect_ms",
+        "predicted_connect_ms",
+        "error_pct",
+        "source",
+    ]
+    assert f["blocks_per_io"].tolist() == [2.0, 10.0]
+    assert f["measured_connect_ms"].tolist() == [2.0, 6.0]
+    assert f["predicted_connect_ms"].tolist() == pytest.approx([2.0, 6.0])
+    assert f["source"].tolist() == ["p", "q"]
+    _, _, g = channels.calibrate_connect([(1, 1.0, "a"), (3, 3.0, "b"), (5, 4.0, "c")])
+    # least squares through (1,1) (3,3) (5,4): x̄ = 3, ȳ = 8/3, slope Sxy/Sxx = 6/8 = 0.75,
+    # overhead 8/3 − 0.75 × 3 = 5/12 (both >= 0, so NNLS = ordinary least squares)
+    assert g["predicted_connect_ms"].tolist() == pytest.approx([14 / 12, 32 / 12, 50 / 12])
+    assert g["error_pct"].tolist() == pytest.approx(
+        [(14 / 12 - 1) * 100, (32 / 12 - 3) / 3 * 100, (50 / 12 - 4) / 4 * 100]
+    )
+
+
+@pytest.mark.parametrize(
+    "points",
+    [
+        [(2, 2.0, "only one")],
+        [(2, 2.0, "p"), (0, 1.0, "zero blocks")],
+        [(2, 2.0, "p"), (3, -1.0, "negative")],
+        [(2, 2.0, "p"), (3, math.nan, "nan")],
+    ],
+)
+def test_calibrate_connect_refuses_too_few_or_bad_points(points) -> None:
+    with pytest.raises(InputError, match="measurements"):
+        channels.calibrate_connect(points)
+
+
+def test_paths_needed_whole_numbers_in_and_out() -> None:
+    one = channels.paths_needed(60.0, 50.0)
+    assert isinstance(one, int) and one == 2
+    many = np.asarray(channels.paths_needed([10.0, 120.0], 50.0))
+    assert many.dtype == np.int64 and many.tolist() == [1, 3]
+    assert channels.chained_io_effect(54.0, [1, 16])["paths_needed"].dtype == np.int64
+
+
+def test_channel_messages_name_the_type_and_the_missing_figures() -> None:
+    with pytest.raises(KeyError, match="unknown channel type 'nosuch'"):
+        channels.channel_capacity("nosuch", _table(5.0))
+    empty = _table(None).assign(data_rate_mb_per_s=np.nan, io_rate_per_s=np.nan)
+    with pytest.raises(InputError, match="has no io_rate_per_s or data_rate_mb_per_s figure"):
+        channels.channel_type_load(10.0, 4.0, "toy", table=empty)
