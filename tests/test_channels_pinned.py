@@ -242,3 +242,11 @@ def test_channel_messages_name_the_type_and_the_missing_figures() -> None:
     empty = _table(None).assign(data_rate_mb_per_s=np.nan, io_rate_per_s=np.nan)
     with pytest.raises(InputError, match="has no io_rate_per_s or data_rate_mb_per_s figure"):
         channels.channel_type_load(10.0, 4.0, "toy", table=empty)
+
+
+def test_erlang_c_by_hand() -> None:
+    """C(c, a): no traffic never waits; M/M/1 waits with probability ρ; M/M/2 at a = 1: 1/3."""
+    assert np.asarray(channels.erlang_c(2, 0.0)).item() == 0.0
+    assert np.asarray(channels.erlang_c(1, 0.4)).item() == pytest.approx(0.4)
+    # c = 2, a = 1: (a²/2 / (1 − ρ)) / (1 + a + a²/2 / (1 − ρ)) = 1 / (2 + 1) with ρ = 0.5
+    assert np.asarray(channels.erlang_c(2, 1.0)).item() == pytest.approx(1 / 3)

@@ -111,3 +111,29 @@ def test_a_bad_rules_row_is_refused_naming_its_line(tmp_path, row: str, field: s
     p.write_text(HEADER + "ok,virtual+vdisk,2,100,h\n" + row + "\n")
     with pytest.raises(InputError, match=rf"'{field}' .* at .*rules.csv line 3 \(rule x\)"):
         paging.paging_rules(p)
+
+
+def test_check_paging_columns_carry_each_rules_basis_multiplier_and_source() -> None:
+    c = paging.check_paging(5.0, [2048, 2048], 1024, [512], rule="d", rules=_rules())
+    assert list(c.columns) == [
+        "required_gib",
+        "planned_gib",
+        "shortfall_gib",
+        "chosen",
+        "severity",
+        "basis",
+        "multiplier",
+        "source",
+    ]
+    assert c.loc["c", "basis"] == "virtual+vdisk+real" and c.loc["b", "multiplier"] == 3.0
+    assert (c["source"] == "hand").all()
+
+
+def test_a_rules_file_without_a_required_column_is_refused(tmp_path) -> None:
+    p = tmp_path / "rules.csv"
+    p.write_text("rule,basis,multiplier,source\nx,virtual+vdisk,2,h\n")
+    with pytest.raises(InputError, match="max_allocated_pct.* a paging_rules table needs"):
+        paging.paging_rules(p)
+    p.write_text("rule,basis,multiplier,max_allocated_pct\nx,virtual+vdisk,2,100\n")
+    with pytest.raises(InputError, match="source"):
+        paging.paging_rules(p)
