@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -136,4 +137,54 @@ def test_a_rules_file_without_a_required_column_is_refused(tmp_path) -> None:
         paging.paging_rules(p)
     p.write_text("rule,basis,multiplier,max_allocated_pct\nx,virtual+vdisk,2,100\n")
     with pytest.raises(InputError, match="source"):
+        paging.paging_rules(p)
+
+
+def test_compare_rules_over_by_hand() -> None:
+    f = paging.compare_rules_over([0, 4], 1024, 2048, 256, volume_model="3390-3", rules=_rules())
+    assert list(f.columns) == ["guests", "rule", "paging_gib", "pages", "volumes"]
+    assert f["guests"].dtype == np.int64 and f["guests"].tolist() == [0, 4] * 5
+    a4 = f[(f.rule == "a") & (f.guests == 4)].iloc[0]
+    # 4 × (1,024 + 256) MiB = 5,120 MiB × 1.25 = 6,400 MiB = 6.25 GiB = 1,638,400 pages
+    assert a4["paging_gib"] == pytest.approx(6.25) and a4["pages"] == 1_638_400
+    assert a4["volumes"] == math.ceil(1_638_400 / (3_338 * 180))  # 3 × 3390-3
+    c = f[f.rule == "c"]
+    assert c["paging_gib"].tolist() == pytest.approx([2.0, 7.0])  # + 2 GiB real storage
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (([-1], 512, 2048), "guests"),
+        (([[1, 2]], 512, 2048), "guests"),
+        (([1], -512, 2048), "guest_mib"),
+        (([1], 512, 2048, math.nan), "vdisk_mib_per_guest"),
+        (([1], 512, 0), "real_mib"),
+    ],
+)
+def test_compare_rules_over_refuses_bad_input(args, field: str) -> None:
+    with pytest.raises(InputError, match=field):
+        paging.compare_rules_over(*args)
+
+
+def test_rule_and_page_arithmetic_by_hand() -> None:
+    # a multiplier below 1 with the default 100 % allocated: the basis itself is the floor
+    assert float(paging.rule_paging_mib(1000, 0, 0, "virtual+vdisk", 0.5)) == 1000.0
+    assert float(paging.rule_paging_mib([1000], [24], [4], "virtual+vdisk+real", 1.0)[0]) == 1028
+    # 4 pages per ... 256 pages per MiB; 2**62 pages is the refused limit
+    assert paging.pages_for_mib([0.5, 2]).tolist() == [128, 512]
+    assert paging.pages_for_mib([1]).dtype == np.int64
+    assert int(paging.pages_for_mib(2**54 - 4)) == 2**62 - 1024
+    for bad in (2**54, -1, math.nan):
+        with pytest.raises(InputError, match="paging space"):
+            paging.pages_for_mib(bad)
+    # devices: rate × service ÷ 10 = busy %; at most 50 % busy per device
+    assert int(paging.devices_for_page_rate(500, service_ms=2, max_busy_pct=50)) == 2  # 100 %
+    assert int(paging.devices_for_page_rate(500, service_ms=2)) == 5  # the 20 % constant
+
+
+def test_a_bad_rules_file_names_itself_and_refuses_text_numbers(tmp_path) -> None:
+    p = tmp_path / "mine.csv"
+    p.write_text(HEADER + "x,virtual+vdisk,2,half,h\n")
+    with pytest.raises(InputError, match=rf"{p} line 2 \(rule x\)"):
         paging.paging_rules(p)
