@@ -188,3 +188,62 @@ def test_a_bad_rules_file_names_itself_and_refuses_text_numbers(tmp_path) -> Non
     p.write_text(HEADER + "x,virtual+vdisk,2,half,h\n")
     with pytest.raises(InputError, match=rf"{p} line 2 \(rule x\)"):
         paging.paging_rules(p)
+
+
+def test_paging_inputs_are_named_in_their_errors() -> None:
+    for kwargs, name in (
+        ({"guests_virtual_mib": -1}, "'guests_virtual_mib'"),
+        ({"guests_virtual_mib": [512, -1]}, r"'guests_virtual_mib' .* item 1"),
+        ({"vdisk_mib": -1}, "'vdisk_mib'"),
+        ({"requirement_mib": -1}, "'requirement_mib'"),
+    ):
+        args = {"guests_virtual_mib": 512, "real_mib": 2048, **kwargs}
+        with pytest.raises(InputError, match=name) as info:
+            paging.paging_space(**args)
+        assert ("item" in str(info.value)) == ("item" in name)
+    with pytest.raises(KeyError, match="unknown paging rule 'nosuch'"):
+        paging.paging_space(512, 2048, rule="nosuch")
+    for field in ("guest_mib", "vdisk_mib_per_guest"):
+        args = {"guest_mib": 512.0, "real_mib": 2048.0, field: -1.0}
+        with pytest.raises(InputError, match=f"'{field}'"):
+            paging.compare_rules_over([1], **args)
+
+
+def test_requirement_and_defaults_by_hand() -> None:
+    half = pd.DataFrame(
+        {
+            "basis": ["virtual+vdisk"],
+            "multiplier": [1.0],
+            "max_allocated_pct": [50.0],
+            "source": ["h"],
+        },
+        index=pd.Index(["half"], name="rule"),
+    )
+    # a measured requirement of 1,000 MiB at most 50 % allocated: 2,000 MiB
+    r = paging.paging_space(0, 2048, rule="half", rules=half, requirement_mib=1000)
+    assert r.paging_gib == pytest.approx(2000 / 1024) and r.basis == "requirement"
+    f = paging.compare_rules_over([2], 500, 0.5, rules=half)  # 0.5 MiB of real storage is > 0
+    assert f["paging_gib"].tolist() == pytest.approx([2 * 1000 / 1024])
+    assert paging.paging_space(0, 2048, rule="velocity").volumes == 0  # no guests, no I/O rate
+    g = paging.compare_rules_over([0, 1], 512, 2048)
+    assert g.index.tolist() == list(range(len(g)))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "ok"),
+    [
+        ({"service_ms": 0.5}, True),
+        ({"service_ms": 0.0}, False),
+        ({"max_busy_pct": 0.5}, True),
+        ({"max_busy_pct": 100.0}, True),
+        ({"max_busy_pct": 0.0}, False),
+        ({"max_busy_pct": 100.5}, False),
+    ],
+)
+def test_devices_for_page_rate_bounds(kwargs: dict, ok: bool) -> None:
+    if ok:
+        got = np.asarray(paging.devices_for_page_rate([100.0], **kwargs))
+        assert got.dtype == np.int64 and got[0] >= 1
+    else:
+        with pytest.raises(InputError):
+            paging.devices_for_page_rate(100.0, **kwargs)
