@@ -247,3 +247,27 @@ def test_devices_for_page_rate_bounds(kwargs: dict, ok: bool) -> None:
     else:
         with pytest.raises(InputError):
             paging.devices_for_page_rate(100.0, **kwargs)
+
+
+def test_paging_space_echoes_its_inputs_and_passes_the_device_figures_on() -> None:
+    r = paging.paging_space(
+        [1024, 1024],
+        4096,
+        vdisk_mib=256,
+        rule="velocity",
+        volume_model="3390-3",
+        page_io_rate_per_s=300,
+        page_io_service_ms=4,
+        device_max_busy_pct=30,
+    )
+    assert (r.virtual_mib, r.vdisk_mib, r.real_mib) == (2048.0, 256.0, 4096.0)
+    assert (r.page_io_rate_per_s, r.max_allocated_pct, r.volume_model) == (300.0, 75.0, "3390-3")
+    assert r.devices_for_io == math.ceil(300 * 4 / 10 / 30)  # 120 % busy ÷ 30 % per device = 4
+    assert paging.paging_space(512, 2048, volume_model="3390-9").volume_model == "3390-9"
+
+
+def test_volumes_for_pages_by_hand() -> None:
+    got = paging.volumes_for_pages([1, 600_840, 600_841], "3390-3")
+    assert got.dtype == np.int64 and got.tolist() == [1, 1, 2]  # 3,338 cylinders × 180 slots
+    # two reserved cylinders leave 3,337 × 180 = 600,660 slots on a 3390-3
+    assert paging.volumes_for_pages([600_661], "3390-3", reserved_cyl=2).tolist() == [2]
