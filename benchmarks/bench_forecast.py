@@ -105,7 +105,7 @@ def run() -> dict:
     b, p = min(build_s), min(project_s)
     return {
         "guests": plan.plan_guest_count(result.plan),
-        "steps_per_series": int(result.extras["measured"].guest_mips.shape[0]),
+        "steps_per_series": int(result.measured.guest_mips.shape[0]),
         "lpars": len(result.plan.hosts),
         "projection_steps": len(cap.steps),
         "build_plan_s": round(b, 3),

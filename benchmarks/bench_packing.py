@@ -205,11 +205,11 @@ def real_instances(wide: pd.DataFrame | None) -> list[dict]:
     from colonykit.ingest import read_traces
 
     built = plan.build_plan(plan.load_scenario(EXAMPLE))
-    pk = built.extras.get("packing")
+    pk = built.packing
     if pk is None:
         out.append({"instance": "bitbrains 50 VMs (example)", "skipped": "the plan did not pack"})
     else:
-        frame = built.extras["demand"]  # the 50 guests' own MIPS series (measured colony)
+        frame = built.demand  # the 50 guests' own MIPS series (measured colony)
         util = round(pk.capacity / pk.host_capacity * 100.0, 9)
         row = _instance(
             "bitbrains_rnd 50 VMs / example LPAR",

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import fcntl
 import hashlib
 import json
 import os
@@ -165,6 +164,8 @@ class _DirLock:
         self.folder, self.timeout_s, self.fd = folder, timeout_s, -1
 
     def __enter__(self) -> _DirLock:
+        import fcntl  # POSIX only: imported here so that importing colonykit never needs it
+
         try:
             self.fd = os.open(self.folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
         except OSError as exc:
@@ -186,6 +187,8 @@ class _DirLock:
                 time.sleep(0.05)
 
     def __exit__(self, *exc: object) -> None:
+        import fcntl
+
         fcntl.flock(self.fd, fcntl.LOCK_UN)
         os.close(self.fd)
 

@@ -46,10 +46,9 @@ Examples
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import numpy as np
 import numpy.typing as npt
@@ -58,7 +57,7 @@ from colonykit import reference
 from colonykit._arrays import nonneg_array
 from colonykit._dicts import DictMixin
 from colonykit._lazy import lazy_module
-from colonykit.errors import ColonykitWarning, InputError, must_be
+from colonykit.errors import InputError, log_or_raise, must_be
 from colonykit.units import PAGE_BYTES
 
 #: Channel type the connect-time model uses by default: the seed's measurements were
@@ -396,7 +395,31 @@ def chained_io_effect(
 
 
 # --------------------------------------------------------------------------- channel types
-def channel_capacity(channel_type: str, table: pd.DataFrame | None = None) -> dict[str, float]:
+class ChannelCapacity(TypedDict):
+    """One channel type's rated capacity (:func:`channel_capacity`).
+
+    Attributes
+    ----------
+    data_rate_mb_per_s : float
+        Rated data rate [MB/s] (may be NaN).
+    io_rate_per_s : float
+        Rated I/O rate [1/s] (may be NaN).
+    source : str
+        Where the rated figures come from.
+    measured_mb_per_s_at_100pct : float
+        Measured data rate at 100 % busy [MB/s] (NaN when the catalog has none).
+    measured_source : str
+        Where the measured figure comes from ("" without one).
+    """
+
+    data_rate_mb_per_s: float
+    io_rate_per_s: float
+    source: str
+    measured_mb_per_s_at_100pct: float
+    measured_source: str
+
+
+def channel_capacity(channel_type: str, table: pd.DataFrame | None = None) -> ChannelCapacity:
     """MB/s and I/O/s of one channel of a type from the channel catalog (may be NaN).
 
     Parameters
@@ -615,7 +638,7 @@ def channel_load(
             f"response time is unbounded (need at least {int(paths_needed(busy, limit))} paths "
             f"for {limit:g}% busy)"
         )
-        warnings.warn(msg, ColonykitWarning, stacklevel=2)
+        log_or_raise(False, msg)
     return ChannelResult(
         io_rate_per_s=rate,
         connect_ms=conn,
@@ -686,6 +709,7 @@ __all__ = [
     "calibrate_connect",
     "chained_io_effect",
     "channel_bus_busy_pct",
+    "ChannelCapacity",
     "channel_capacity",
     "channel_load",
     "channel_type_load",

@@ -8,12 +8,9 @@ Every exception subclasses the builtin a caller would catch (``ValueError``,
 
 from __future__ import annotations
 
-import sys
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
-from types import FrameType
-from typing import cast
 
 
 class ColonykitError(Exception):
@@ -228,6 +225,10 @@ def raise_problems(problems: list[str], header: str) -> None:
 def log_or_raise(strict: bool, message: str) -> None:
     """Plausibility check outcome: raise :class:`InputError` if ``strict``, else warn.
 
+    The one warn-or-raise path of the package: the warning is a :class:`ColonykitWarning`
+    (the CLI prints it as ``warning: …``; :func:`colonykit.plan.build_plan` also makes it a
+    CK050 finding of the plan).
+
     Parameters
     ----------
     strict : bool
@@ -237,9 +238,22 @@ def log_or_raise(strict: bool, message: str) -> None:
     """
     if strict:
         raise InputError(message)
-    level, frame = 3, cast("FrameType | None", sys._getframe(2))
-    while frame is not None and frame.f_code.co_filename.endswith(
-        "_deprecate.py"
-    ):  # a rename wrapper
-        level, frame = level + 1, frame.f_back
-    warnings.warn(message, ColonykitWarning, stacklevel=level)
+    warnings.warn(message, ColonykitWarning, stacklevel=3)
+
+
+__all__ = [
+    "ColonykitError",
+    "InputError",
+    "UnknownNameError",
+    "CapacityError",
+    "ColonykitWarning",
+    "Location",
+    "MAX_REPR_CHARS",
+    "short_repr",
+    "reprlib_repr",
+    "must_be",
+    "check_limit",
+    "unknown_name",
+    "raise_problems",
+    "log_or_raise",
+]

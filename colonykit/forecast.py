@@ -786,9 +786,17 @@ def _start_date(scen: Scenario, growth: GrowthModel, index: Any) -> tuple[dt.dat
     ), "this month (set growth.start for a reproducible plan)"
 
 
+def _sized(result: ColonyPlanResult) -> sizing.SizingResult:
+    """The plan's WLF sizing (:func:`project` returns early for a plan without one)."""
+    if result.sizing is None:  # pragma: no cover - project() checks first
+        msg = "the capacity plan needs a plan sized from an inventory"
+        raise InputError(msg)
+    return result.sizing
+
+
 def _colony(result: ColonyPlanResult) -> tuple[np.ndarray, _Guests, Any, float]:
     """Series matrix (time × columns, last column all ones), guests, time index, uplift."""
-    sz = result.sizing
+    sz = _sized(result)
     plan = result.plan
     meas = _extra(result, "measured")
     place = _extra(result, "placement")
@@ -913,7 +921,7 @@ def _events(
     n_steps = len(setup.months)
     notes: dict[int, list[str]] = {}
     growth = setup.growth
-    sz = result.sizing
+    sz = _sized(result)
     where = result.scenario.source or "scenario"
     known = sorted(set(guests.server))
     for i, ev in sorted(enumerate(growth.events), key=lambda p: (p[1].month, p[0])):
@@ -989,7 +997,7 @@ def _new_guests(
 
     scen = result.scenario
     inv, _meta = read_inventory(scen.resolve(ev.inventory))
-    opts = result.sizing.options
+    opts = _sized(result).options
     sz_new = sizing.size_inventory(
         inv,
         scen.target.processor,
@@ -1257,7 +1265,7 @@ def _answers(
     backtest: trend.Backtest | None,
     notes: list[str],
 ) -> CapacityPlanResult:
-    sz = result.sizing
+    sz = _sized(result)
     growth = setup.growth
     n_steps, n_hosts, n_guests = len(setup.months), len(setup.hosts), len(guests)
     steps_idx = np.arange(n_steps)

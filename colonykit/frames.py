@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Hashable
 from typing import Any
 
 import numpy as np
@@ -245,8 +246,9 @@ def _capacity_units(
                 f"(got {frame['capacity'].iloc[i]!r}) at {where[i]}; give one unit"
             )
         else:
-            frame.iat[i, frame.columns.get_loc("capacity")] = parts[0].iloc[i]
-            frame.iat[i, frame.columns.get_loc("capacity_unit")] = u
+            cap_col, unit_col = frame.columns.get_indexer(pd.Index(["capacity", "capacity_unit"]))
+            frame.iat[int(i), int(cap_col)] = parts[0].iloc[i]
+            frame.iat[int(i), int(unit_col)] = u
             converted += 1
     if converted:
         notes.append(
@@ -461,7 +463,7 @@ def validate_inventory(
             ok: Any,
             *,
             required: bool = True,
-            _row: dict[str, Any] = row,
+            _row: dict[Hashable, Any] = row,
             _where: str = where,
         ) -> float | None:
             raw = _row.get(col)
@@ -777,3 +779,21 @@ def demand_problems(
             )
         )
     return problems
+
+
+__all__ = [
+    "INVENTORY_COLUMNS",
+    "OPTIONAL_COLUMNS",
+    "COLUMN_MAP",
+    "AMBIGUOUS_HEADERS",
+    "SIZE_UNITS",
+    "MAX_INVENTORY_COLUMNS",
+    "normalise_columns",
+    "validate_inventory",
+    "TRACE_COLUMN_MAP",
+    "VALUE_PREFERENCE",
+    "canonical_column",
+    "step_seconds_default",
+    "parse_interval",
+    "demand_problems",
+]

@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from colonykit import reference, sizing
+from colonykit._arrays import to_float
 from colonykit._dicts import DictMixin
 from colonykit.errors import InputError
 
@@ -142,7 +143,7 @@ def util_pct_matrix(
     elif unit != "cpu_pct":
         msg = f"measured sizing needs traces in cpu_pct or cpu_mhz (got {unit}); read them in their source unit"
         raise InputError(msg)
-    out[:, ~have] = inv.loc[servers[~have], "util_peak_pct"].to_numpy(float)[None, :]
+    out[:, ~have] = inv.loc[list(servers[~have]), "util_peak_pct"].to_numpy(float)[None, :]
     return out
 
 
@@ -178,7 +179,7 @@ def usable_mips(
         else np.zeros_like(n)
     )
     total_guests = max(float(sizing_res.servers["count"].sum()), 1.0)
-    idle = float(sizing_res.target.loc[bound, "idle_guest_mips"]) / total_guests * guests
+    idle = to_float(sizing_res.target.loc[bound, "idle_guest_mips"]) / total_guests * guests
     busy = cap * opts.target_util_pct / 100.0 * (1.0 - opts.cp_overhead_pct / 100.0) - idle
     return np.maximum(busy, 0.0) * (1.0 + uplift_frac * g)
 
@@ -471,3 +472,19 @@ def measured_sizing(
         servers_unmatched=list(join.servers_unmatched),
         notes=list(join.notes),
     )
+
+
+__all__ = [
+    "Statistic",
+    "STATISTICS",
+    "CLOCK_MHZ_PER_UNIT",
+    "mips_per_pct",
+    "capacity_mhz",
+    "util_pct_matrix",
+    "usable_mips",
+    "engines_for",
+    "statistic_of",
+    "MeasuredSizing",
+    "bound_figures",
+    "measured_sizing",
+]

@@ -63,7 +63,6 @@ import pandas as pd
 
 from colonykit import reference
 from colonykit._arrays import nonneg_array
-from colonykit._deprecate import renamed_attribute, renamed_kwargs
 from colonykit._dicts import DictMixin
 from colonykit.errors import (
     ColonykitWarning,
@@ -327,7 +326,7 @@ def _validate_guests(frame: pd.DataFrame, where: str) -> None:
             problems.append(
                 must_be(col, rule, float(vals[i]), f"{where} row {i + 1} ({frame['name'].iloc[i]})")
             )
-    vd = np.stack(frame["_vdisk"].to_numpy()) if len(frame) else np.zeros((0, 0))
+    vd = np.stack(list(frame["_vdisk"])) if len(frame) else np.zeros((0, 0))
     for i in np.flatnonzero(np.any(~np.isfinite(vd) | (vd < 0), axis=-1)) if vd.size else []:
         problems.append(must_be("vdisk_mib", "sizes >= 0", list(vd[i]), f"{where} row {i + 1}"))
     if problems:
@@ -409,7 +408,11 @@ def guests_frame(
 
     vd_lists = [[float(x) for x in _as_list(v)] for v in frame["vdisk_mib"]]
     width = max((len(v) for v in vd_lists), default=0)
-    frame["_vdisk"] = [np.array(v + [0.0] * (width - len(v)), dtype=float) for v in vd_lists]
+    frame["_vdisk"] = pd.Series(
+        [np.array(v + [0.0] * (width - len(v)), dtype=float) for v in vd_lists],
+        index=frame.index,
+        dtype=object,
+    )
     frame["vdisk_defined_mib"] = [float(sum(v)) for v in vd_lists]
     frame["dcss"] = [tuple(str(x) for x in _as_list(v)) for v in frame["dcss"]]
     frame["nss"] = frame["nss"].astype(str).str.lower().isin(["true", "1", "yes"])
@@ -477,8 +480,6 @@ class MemoryResult(DictMixin):
     zvm_kept_mib: float = math.nan
     real_for_target_mib: float = math.nan
     placement_problems: list[str] = field(default_factory=list)
-    #: old name of ``max_memory_overcommit_ratio`` (FutureWarning)
-    overcommit_limit_ratio = renamed_attribute("max_memory_overcommit_ratio")
 
     @property
     def fits(self) -> bool:
@@ -508,7 +509,6 @@ class MemoryResult(DictMixin):
 
 
 # --------------------------------------------------------------------------- orchestration
-@renamed_kwargs(overcommit_limit_ratio="max_memory_overcommit_ratio")
 def lpar_memory(
     guests: Sequence[GuestMemory] | pd.DataFrame,
     real_mib: float,
@@ -629,7 +629,7 @@ def lpar_memory(
 
     swap = frame["swap_mib"].to_numpy(dtype=float)
     ram_used = np.minimum(swap, frame["ramdisk_swap_mib"].to_numpy(dtype=float))
-    vd = np.stack(frame["_vdisk"].to_numpy()) if len(frame) else np.zeros((0, 0))
+    vd = np.stack(list(frame["_vdisk"])) if len(frame) else np.zeros((0, 0))
     fill = vdisk_fill_mib(vd, swap - ram_used) if vd.size else np.zeros((len(frame), 0))
     written = fill.sum(axis=-1) if fill.size else np.zeros(len(frame))
     touched = (vd * (fill > 0)).sum(axis=-1) if fill.size else np.zeros(len(frame))
@@ -717,7 +717,6 @@ def lpar_memory(
     )
 
 
-@renamed_kwargs(overcommit_limit_ratio="max_memory_overcommit_ratio")
 def host_memory(
     guest_virtual_mib: Sequence[float] | npt.ArrayLike,
     real_mib: float,
@@ -806,7 +805,6 @@ def host_memory(
         )
 
 
-@renamed_kwargs(overcommit_limit_ratio="max_memory_overcommit_ratio")
 def memory_over(
     guest: GuestMemory,
     counts: Sequence[int] | npt.ArrayLike,

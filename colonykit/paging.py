@@ -24,8 +24,6 @@ allocated; Velocity Software's current tuning guide, the same × 2 as IBM's 2003
 "monitored" rule).  The seed's own rule grows with the LPAR's real storage, which no other
 source does (a 206-guest LPAR with 75 GiB of guests in 96 GiB would need 343 GiB), so it is
 kept under its right name for comparison but is not the default; ``docs/io.md`` says why.
-The old name ``sg24-6824`` (the wrong Redbook number) is still accepted with a
-``FutureWarning`` so saved scenarios and plans load.
 
 A measured requirement (e.g. page slots in use from ``QUERY ALLOC PAGE``) can
 replace the basis (``requirement_mib``), which is how the Velocity rule is meant.
@@ -50,7 +48,6 @@ from __future__ import annotations
 
 import functools
 import math
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,9 +72,6 @@ else:
 DEFAULT_RULE = "velocity"
 #: The seed's own rule (seed 003 §9.1.1), kept by its right name.
 SEED_RULE = "sg24-6299"
-#: Old rule names still accepted (with a FutureWarning) -> current name.  ``sg24-6824`` was
-#: the wrong Redbook number for seed 003 (SG24-6824 is "Large Scale Linux Deployment").
-RENAMED_RULES: dict[str, str] = {"sg24-6824": "sg24-6299"}
 #: Volume models offered for paging (any model of ``dasd_models.csv`` is accepted).
 PAGING_MODELS = ("3390-3", "3390-9", "3390-27", "3390-54")
 #: Bases a rule may use (see the module docstring).
@@ -183,32 +177,19 @@ def _bundled_rule(key: str) -> dict[str, str | float]:
 
 
 def canonical_rule(rule: str) -> str:
-    """The current name of a paging rule; an old name gives a ``FutureWarning``.
+    """The table key of a paging rule name (rule names are case-insensitive).
 
     Parameters
     ----------
     rule : str
-        A paging rule name, current or old.
+        A paging rule name.
 
     Examples
     --------
-    >>> import warnings
-    >>> with warnings.catch_warnings():
-    ...     warnings.simplefilter("ignore")
-    ...     canonical_rule("SG24-6824")
+    >>> canonical_rule("SG24-6299")
     'sg24-6299'
     """
-    key = str(rule).lower()
-    if key in RENAMED_RULES:
-        new = RENAMED_RULES[key]
-        warnings.warn(
-            f"paging rule {rule!r} is renamed {new!r} (seed 003 is IBM Redbook SG24-6299-00, "
-            f"not SG24-6824); the old name will be removed",
-            FutureWarning,
-            stacklevel=3,
-        )
-        return new
-    return key
+    return str(rule).lower()
 
 
 def _rule_row(rule: str, rules: pd.DataFrame) -> pd.Series:
@@ -216,7 +197,7 @@ def _rule_row(rule: str, rules: pd.DataFrame) -> pd.Series:
     if key not in rules.index:
         err = unknown_name("paging rule", rule, rules.index)
         raise err
-    return rules.loc[key]
+    return reference.row_of(rules, key)
 
 
 # --------------------------------------------------------------------------- pure functions
@@ -443,7 +424,7 @@ def paging_space(
         VDISK sizes [MiB]: one total, or one value per guest/VDISK (summed).
     rule : str
         A rule of :func:`paging_rules` (``velocity`` default, ``sg24-6299``, ``redbook-2003``,
-        ``redbook-2003-monitored``); ``sg24-6824`` is accepted as the old name of ``sg24-6299``.
+        ``redbook-2003-monitored``).
     volume_model : str
         3390 model of the paging volumes (3390-3/9/27/54).
     page_io_rate_per_s : float
@@ -728,7 +709,6 @@ __all__ = [
     "BASES",
     "DEFAULT_RULE",
     "PAGING_MODELS",
-    "RENAMED_RULES",
     "SEED_RULE",
     "PagingResult",
     "canonical_rule",

@@ -29,7 +29,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -37,8 +37,12 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from colonykit import reference
+from colonykit._arrays import to_int
 from colonykit.errors import InputError, must_be
 from colonykit.units import MIB_PER_GIB
+
+if TYPE_CHECKING:
+    from colonykit.plan import ColonyPlan, ColonyPlanResult
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
 OKABE_ITO: dict[str, str] = {
@@ -861,7 +865,9 @@ def paging_growth(frame: pd.DataFrame, y: str = "paging_gib") -> go.Figure:
     return fig
 
 
-def plan_hosts(result: Any, *, top: int | None = TOP_SERVERS) -> go.Figure:
+def plan_hosts(
+    result: ColonyPlanResult | ColonyPlan, *, top: int | None = TOP_SERVERS
+) -> go.Figure:
     """Per host of a plan: guest virtual storage (stacked by source server), real storage, paging.
 
     Parameters
@@ -880,7 +886,9 @@ def plan_hosts(result: Any, *, top: int | None = TOP_SERVERS) -> go.Figure:
     >>> [t.name for t in fig.data][-2:]
     ['real storage', 'paging space']
     """
-    p = getattr(result, "plan", result)
+    from colonykit.plan.document import ColonyPlan
+
+    p = result if isinstance(result, ColonyPlan) else result.plan
     hosts = [h.id for h in p.hosts]
     total: dict[str, float] = {}
     for h in p.hosts:
@@ -975,7 +983,7 @@ def channel_curve(curve: pd.DataFrame, load: Any | None = None) -> go.Figure:
             x=part["per_path_busy_pct"],
             y=part["response_ms"],
             mode="lines",
-            name=f"{int(paths)} path(s)",
+            name=f"{to_int(paths)} path(s)",
             line={"color": PALETTE[j % len(PALETTE)]},
             customdata=part[["io_rate_per_s"]].to_numpy(),
             hovertemplate=(
@@ -1499,13 +1507,15 @@ def _plan_host_names(result: Any, packing_result: Any) -> dict[Any, str]:
     return out
 
 
-def plan_figures(result: Any, names: Iterable[str] | None = None) -> dict[str, go.Figure]:
+def plan_figures(
+    result: ColonyPlanResult, names: Iterable[str] | None = None
+) -> dict[str, go.Figure]:
     """Every figure a :class:`~colonykit.plan.ColonyPlanResult` supports, by name.
 
     ``sizing_range`` and ``sizing_engines`` (when the plan was sized), ``plan_hosts``,
-    ``design_comparison`` and, when the result's ``extras`` hold them, ``white_space``
-    (``extras["whitespace"]``), ``staggering`` (``extras["staggering"]``) and ``packing``
-    (``extras["packing"]``), and ``capacity_plan`` when the plan has one (scenario
+    ``design_comparison`` and, when the result holds them, ``white_space``
+    (``result.whitespace``), ``staggering`` (``result.staggering``) and ``packing``
+    (``result.packing``), and ``capacity_plan`` when the plan has one (scenario
     ``growth:``).  ``names`` limits the figures built (default: all).
 
     Parameters
@@ -1522,7 +1532,6 @@ def plan_figures(result: Any, names: Iterable[str] | None = None) -> dict[str, g
     >>> {"design_comparison", "plan_hosts", "sizing_engines", "sizing_range"} <= set(figs)
     True
     """
-    extras: Mapping[str, Any] = getattr(result, "extras", {}) or {}
     builders: dict[str, Any] = {}
     if result.sizing is not None:
         builders["sizing_range"] = lambda: sizing_range(result.sizing, top=TOP_SERVERS)
@@ -1535,14 +1544,14 @@ def plan_figures(result: Any, names: Iterable[str] | None = None) -> dict[str, g
         ("white_space", "whitespace", white_space),
         ("staggering", "staggering", staggering),
     ):
-        if extras.get(key) is not None:
-            builders[name] = lambda build=build, key=key: build(extras[key])
-    if getattr(result, "capacity_plan", None) is not None:
-        builders["capacity_plan"] = lambda: capacity_plan(result.capacity_plan)
-    if extras.get("packing") is not None:
-        builders["packing"] = lambda: packing_hosts(
-            extras["packing"], host_names=_plan_host_names(result, extras["packing"])
-        )
+        if getattr(result, key) is not None:
+            builders[name] = lambda build=build, key=key: build(getattr(result, key))
+    if result.capacity_plan is not None:
+        cap = result.capacity_plan
+        builders["capacity_plan"] = lambda: capacity_plan(cap)
+    if result.packing is not None:
+        pk = result.packing
+        builders["packing"] = lambda: packing_hosts(pk, host_names=_plan_host_names(result, pk))
     wanted = builders if names is None else [n for n in names if n in builders]
     return {name: builders[name]() for name in wanted}
 

@@ -24,7 +24,6 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from colonykit._deprecate import warn_renamed
 from colonykit._lazy import lazy_module
 from colonykit.errors import InputError, UnknownNameError, must_be, raise_problems, unknown_name
 
@@ -292,7 +291,7 @@ def resolve_processor(
     key = "-".join(str(name).lower().split())
     tab = processor_aliases() if aliases is None else aliases
     if key in tab.index:
-        row = tab.loc[key]
+        row = row_of(tab, key)
         return str(row["model"]), row
     if key.isdigit() and "machine_type" in tab.columns:  # a machine type such as 3931 or 9176
         by_type = tab[tab["machine_type"].astype(str) == key]
@@ -506,13 +505,6 @@ def _constant_rows() -> dict[str, dict[str, str]]:
     return out
 
 
-#: Constants renamed (issue 15 §5): old name -> current name (read with a FutureWarning).
-RENAMED_CONSTANTS = {
-    "overcommit_limit_ratio": "max_memory_overcommit_ratio",
-    "idle_peak_util_pct": "idle_util_peak_pct",
-}
-
-
 def constant(name: str, column: str = "value") -> float:
     """One named default constant (``value``, ``low`` or ``high``).
 
@@ -529,9 +521,6 @@ def constant(name: str, column: str = "value") -> float:
     0.3
     """
     rows = _constant_rows()  # the csv module: no pandas for a number (start-up, issue 25)
-    if name in RENAMED_CONSTANTS:
-        warn_renamed(name, RENAMED_CONSTANTS[name], "constant")
-        name = RENAMED_CONSTANTS[name]
     if name not in rows:
         err = unknown_name("constant", name, list(rows))
         raise err
@@ -555,7 +544,34 @@ def lookup(table: pd.DataFrame, key: str, kind: str) -> pd.Series:
     if k not in table.index:
         err = unknown_name(kind, key, [str(i) for i in table.index])
         raise err
-    return table.loc[k]
+    return row_of(table, k)
+
+
+def row_of(table: pd.DataFrame, key: str) -> pd.Series:
+    """The one row ``key`` of ``table`` (its index is the table's key column).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A table indexed by its key column.
+    key : str
+        A key present in the index.
+
+    Raises
+    ------
+    InputError
+        The key names more than one row.
+
+    Examples
+    --------
+    >>> row_of(pd.DataFrame({"v": [1, 2]}, index=["a", "b"]), "b")["v"]
+    np.int64(2)
+    """
+    row = table.loc[key]
+    if not isinstance(row, pd.Series):
+        msg = f"{key!r} names {len(row)} rows of the table; keys must be unique"
+        raise InputError(msg)
+    return row
 
 
 __all__ = [
@@ -576,6 +592,7 @@ __all__ = [
     "processor_aliases",
     "processors",
     "resolve_processor",
+    "row_of",
     "value_problems",
     "workload_classes",
     "xen_host_cores",

@@ -27,7 +27,7 @@ import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -35,13 +35,20 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from colonykit import designs, plots
+from colonykit._arrays import to_float
 from colonykit._atomic import atomic_write_bytes, atomic_write_text
 from colonykit._cells import xlsx_text_cells
+from colonykit._optional import require
 from colonykit.errors import InputError
 from colonykit.plan import evidence as _evidence
 from colonykit.plan import story
 from colonykit.plan.summary import headline
+from colonykit.reference import row_of
 from colonykit.units import MIB_PER_GIB
+
+if TYPE_CHECKING:
+    from colonykit.plan import ColonyPlanResult
+    from colonykit.whitespace import WhiteSpaceResult
 
 #: plotly config for embedded figures (no logo, no network-backed buttons).
 PLOTLY_CONFIG: dict[str, Any] = {
@@ -96,16 +103,16 @@ def _table(rows: list[dict[str, Any]], columns: list[str] | None = None, cls: st
 
 def _frame_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [
-        {k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
+        {str(k): (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
         for r in frame.to_dict(orient="records")
     ]
 
 
-def report_figures(result: Any) -> dict[str, go.Figure]:
+def report_figures(result: ColonyPlanResult) -> dict[str, go.Figure]:
     """The report's figures: :func:`colonykit.plots.plan_figures` plus the channel curve.
 
     The channel curve (first host with an ``io`` section) is the plan result's
-    ``extras["channels"]`` (:func:`colonykit.channels.response_curve` and
+    ``channels`` (:func:`colonykit.channels.response_curve` and
     :func:`colonykit.channels.channel_load`, run by the plan).
 
     Parameters
@@ -121,10 +128,10 @@ def report_figures(result: Any) -> dict[str, go.Figure]:
     (True, True)
     """
     figs = plots.plan_figures(result)
-    chan = result.extras.get("channels")
+    chan = result.channels
     if chan is not None:
-        fig = plots.channel_curve(chan["curve"], chan["load"])
-        fig.update_layout(title_text=f"{fig.layout.title.text} — host {chan['host']}")
+        fig = plots.channel_curve(chan.curve, chan.load)
+        fig.update_layout(title_text=f"{fig.layout.title.text} — host {chan.host}")
         figs["channel_curve"] = fig
     return figs
 
@@ -136,7 +143,7 @@ def _fig_html(name: str, fig: go.Figure) -> str:
     return f"<div class='figure' data-figure='{_e(name)}'>{div}</div>"
 
 
-def _evidence_section(result: Any, refs: References) -> str:
+def _evidence_section(result: ColonyPlanResult, refs: References) -> str:
     parts = []
     for name, item in _evidence.sections(result.plan.evidence):
         state = (
@@ -194,7 +201,7 @@ class DocumentInfo:
     revision: int = 1
 
 
-def document_info(result: Any, **overrides: Any) -> DocumentInfo:
+def document_info(result: ColonyPlanResult, **overrides: Any) -> DocumentInfo:
     """The :class:`DocumentInfo` of a plan result (scenario metadata, then ``overrides``).
 
     Parameters
@@ -251,7 +258,7 @@ def public_source(source: str) -> str:
 
     def seed(m: re.Match[str]) -> str:
         key = m.group(1)
-        num = pubs.loc[key, "number"] if key in pubs.index else None
+        num: Any = pubs.loc[key, "number"] if key in pubs.index else None
         name = (
             str(num)
             if num is not None and pd.notna(num)
@@ -350,7 +357,7 @@ class References:
             seeds = list(_SEED_RE.finditer(part))
             for m in seeds:
                 key, section = m.group(1), (m.group(2) or "").strip()
-                row = pubs.loc[key] if key in pubs.index else None
+                row = row_of(pubs, key) if key in pubs.index else None
                 ref = self._ref(
                     key,
                     title=str(row["title"]) if row is not None else key,
@@ -406,7 +413,7 @@ class References:
 
 
 # --------------------------------------------------------------------------- executive summary
-def executive_summary(result: Any) -> dict[str, Any]:
+def executive_summary(result: ColonyPlanResult) -> dict[str, Any]:
     """The answer on one page, each value read from the result.
 
     Keys: ``configuration`` (processor, hosts, engines per host, memory and paging per host,
@@ -441,8 +448,7 @@ def executive_summary(result: Any) -> dict[str, Any]:
     composite = [
         (x.capacity.composite_peak_mips, x.capacity.mips_usable)
         for x in p.hosts
-        if getattr(x.capacity, "composite_peak_mips", None) is not None
-        and getattr(x.capacity, "mips_usable", None) is not None
+        if x.capacity.composite_peak_mips is not None and x.capacity.mips_usable is not None
     ]
     composite_peak_mips = sum(c for c, _u in composite) if composite else None
     mips_usable = sum(u for _c, u in composite) if composite else None
@@ -512,7 +518,7 @@ def executive_summary(result: Any) -> dict[str, Any]:
     }
 
 
-def _summary_html(result: Any, s: dict[str, Any]) -> str:
+def _summary_html(result: ColonyPlanResult, s: dict[str, Any]) -> str:
     c = s["configuration"]
     per_host = ", ".join(f"{n}" for n in c["engines_per_host"])
     mem = ", ".join(f"{m:g}" for m in c["memory_gib_per_host"])
@@ -535,7 +541,7 @@ def _summary_html(result: Any, s: dict[str, Any]) -> str:
         if "non_coincidence_saving_pct" in (ws_values := result.plan.evidence.white_space.values):
             ws = (
                 f"white space (1 − utilization of capacity sized at the composite peak, seed 003 "
-                f"§2.3): {float(ws_values['white_space_pct']):.1f} %; " + ws
+                f"§2.3): {to_float(ws_values['white_space_pct']):.1f} %; " + ws
             )
     else:
         ws = f"not measured: {_e(s['white_space_note'] or 'no utilization traces')}"
@@ -666,7 +672,7 @@ def capacity_section(result: Any, figure_html: str = "") -> tuple[str, str]:
     return summary, section
 
 
-def _ws_table(ws_result: Any, refs: References) -> str:
+def _ws_table(ws_result: WhiteSpaceResult, refs: References) -> str:
     rows = [
         {
             "figure": "sum of the individual peaks",
@@ -785,7 +791,9 @@ def business_case_section(result: Any) -> str:
     )
 
 
-def build_report(result: Any, *, title: str | None = None, info: DocumentInfo | None = None) -> str:
+def build_report(
+    result: ColonyPlanResult, *, title: str | None = None, info: DocumentInfo | None = None
+) -> str:
     """The workshop handout of a plan result as one self-contained HTML document.
 
     Page 1 is the title page (customer, project, author, date, plan revision), page 2 the
@@ -945,9 +953,9 @@ def build_report(result: Any, *, title: str | None = None, info: DocumentInfo | 
         + _table(_frame_rows(comp[comp_cols]))
     )
     extra_figs = "".join(fig(n) for n in ("white_space", "staggering", "packing"))
-    ws_result = (getattr(result, "extras", {}) or {}).get("whitespace")
-    if ws_result is not None and hasattr(ws_result, "composite_peak"):
-        notes = (getattr(result, "extras", {}) or {}).get("trace_notes") or []
+    ws_result = result.whitespace
+    if ws_result is not None:
+        notes = result.trace_notes
         notes_html = "".join(f"<p class='note trace-note'>{_e(n)}</p>" for n in notes)
         extra_figs = _ws_table(ws_result, refs) + notes_html + extra_figs
     ws_note = (
@@ -1004,7 +1012,7 @@ CHROMIUM_PATH = "/usr/bin/chromium"
 
 
 def write_images(
-    result: Any,
+    result: ColonyPlanResult,
     out_dir: str | Path,
     *,
     fmt: str = "png",
@@ -1075,7 +1083,11 @@ def write_images(
 
 
 def write_report(
-    result: Any, path: str | Path, *, title: str | None = None, info: DocumentInfo | None = None
+    result: ColonyPlanResult,
+    path: str | Path,
+    *,
+    title: str | None = None,
+    info: DocumentInfo | None = None,
 ) -> Path:
     """Write :func:`build_report` to ``path`` atomically; returns the path.
 
@@ -1182,7 +1194,7 @@ def write_pdf(html_path: str | Path, pdf_path: str | Path, *, chromium: str | No
         return atomic_write_bytes(out, target.read_bytes())
 
 
-def report_tables(result: Any) -> dict[str, pd.DataFrame]:
+def report_tables(result: ColonyPlanResult) -> dict[str, pd.DataFrame]:
     """The report's tables as frames, one per workbook sheet.
 
     Sheets: ``sizing`` (per server), ``hosts``, ``guests``, ``storage`` (every disk of every
@@ -1322,7 +1334,7 @@ def write_comparison_xlsx(comparison: Any, path: str | Path) -> Path:
 
     Parameters
     ----------
-    comparison : colonykit.plan.business.ScenarioComparison
+    comparison : colonykit.plan.compare.ScenarioComparison
         The scenarios side by side.
     path : str or Path
         The workbook to write (``.xlsx``).
@@ -1340,7 +1352,7 @@ def write_comparison_xlsx(comparison: Any, path: str | Path) -> Path:
     return atomic_write_bytes(path, buf.getvalue())
 
 
-def write_xlsx(result: Any, path: str | Path) -> Path:
+def write_xlsx(result: ColonyPlanResult, path: str | Path) -> Path:
     """Write :func:`report_tables` to one workbook (a sheet each, header frozen), atomically.
 
     Every cell from user text is stored as text, never as a formula (a server named
@@ -1364,6 +1376,7 @@ def write_xlsx(result: Any, path: str | Path) -> Path:
     """
     import io
 
+    require("openpyxl", extra="excel", purpose="writing the .xlsx tables")
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         for name, frame in report_tables(result).items():

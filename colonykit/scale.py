@@ -39,7 +39,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from colonykit._deprecate import renamed_kwargs
 from colonykit._optional import require
 from colonykit.errors import InputError
 from colonykit.frames import (
@@ -162,7 +161,6 @@ def read_long_dask(
     return ddf.rename(columns={c: canonical_column(c) for c in ddf.columns})
 
 
-@renamed_kwargs(idle_peak_util_pct="idle_util_peak_pct")
 def analyze_dask(
     source: str | Path | Sequence[str | Path] | Any,
     headroom_pct: float | None = None,
@@ -265,7 +263,8 @@ def analyze_dask(
         results = require("dask", extra="scale", purpose="the Dask path").compute(*todo)
     per_df, comp_s = results[0].sort_index(), results[1].sort_index()
     if t_unit is not None:
-        comp_s.index = pd.to_datetime(comp_s.index.to_numpy(dtype=np.int64), unit=t_unit, utc=True)
+        stamps = np.asarray(comp_s.index, dtype=np.int64).astype(f"datetime64[{t_unit}]")
+        comp_s.index = pd.DatetimeIndex(stamps).tz_localize("UTC")
     if len(per_df) == 0:
         msg = f"{source}: no samples"
         raise InputError(msg)
@@ -369,10 +368,10 @@ def measured_dask(
     inst = assignment.copy()
     factors = measured.mips_per_pct(sizing_res)
     factors = factors[~factors.index.duplicated()]
-    f = factors.loc[inst["server"].astype(str)].to_numpy(float)  # instances × bounds
+    f = factors.loc[list(inst["server"].astype(str))].to_numpy(float)  # instances × bounds
     if vcol == "cpu_mhz":
-        mhz = measured.capacity_mhz(inventory)
-        mhz = mhz[~mhz.index.duplicated()].reindex(inst["server"].astype(str)).to_numpy(float)
+        mhz_s = measured.capacity_mhz(inventory)
+        mhz = mhz_s[~mhz_s.index.duplicated()].reindex(inst["server"].astype(str)).to_numpy(float)
         matched = (inst["series"] != "").to_numpy()
         if (matched & ~(np.isfinite(mhz) & (mhz > 0))).any():
             msg = "traces are in cpu_mhz but a matched server has no clock capacity (mhz/ghz units)"
@@ -384,9 +383,9 @@ def measured_dask(
     have = weights["series"] != ""
     per_series = weights[have].groupby("series")[bounds].sum()
     inv = inventory.set_index(inventory["server"].astype(str))
-    flat_pct = inv.loc[inst.loc[~have.to_numpy(), "server"].astype(str), "util_peak_pct"].to_numpy(
-        float
-    )
+    flat_pct = inv.loc[
+        list(inst.loc[~have.to_numpy(), "server"].astype(str)), "util_peak_pct"
+    ].to_numpy(float)
     flat = (f[~have.to_numpy()] * flat_pct[:, None]).sum(axis=0)
     data = ddf[["server", tcol, vcol]].rename(columns={tcol: "t", vcol: "v"})
     data["server"] = data["server"].astype(str)
@@ -423,8 +422,8 @@ def measured_dask(
         statistic=statistic,
         uplift_frac=uplift,
         **out,
-        servers_matched=[s for s, g in by_server if (g != "").all()],
-        servers_unmatched=[s for s, g in by_server if (g == "").any()],
+        servers_matched=[str(s) for s, g in by_server if (g != "").all()],
+        servers_unmatched=[str(s) for s, g in by_server if (g == "").any()],
         notes=["Dask path: absolute time alignment on the traces' own grid (no fill, no fold)."],
     )
 
@@ -616,3 +615,13 @@ def analyze_blocks(
         percentile=percentile,
         idle_util_peak_pct=idle_util_peak_pct,
     )
+
+
+__all__ = [
+    "local_client",
+    "read_long_dask",
+    "analyze_dask",
+    "analyze_blocks",
+    "series_names",
+    "measured_dask",
+]

@@ -43,6 +43,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from colonykit import reference
+from colonykit._arrays import to_float, to_int
 from colonykit._dicts import DictMixin
 from colonykit.errors import InputError, must_be, unknown_name
 from colonykit.frames import canonical_column, validate_inventory
@@ -379,7 +380,7 @@ class SizingResult(DictMixin):
     @property
     def engines(self) -> dict[str, int]:
         """Engines needed per bound, e.g. ``{'low': 2, 'typical': 3, 'high': 6}``."""
-        return {b: int(self.target.loc[b, "engines"]) for b in BOUNDS}
+        return {b: to_int(self.target.loc[b, "engines"]) for b in BOUNDS}
 
     #: to_dict(): the CLI JSON contract ``servers``, ``total``, ``target``, every entry computed
     _dict_keys = ()
@@ -387,23 +388,23 @@ class SizingResult(DictMixin):
     def _dict_computed(self) -> dict[str, Any]:
         servers = [
             {
-                "server": r.server,
-                "count": int(r.count),
-                "workload_class": r.workload_class,
-                "mips_low": float(r.mips_low),
-                "mips_typical": float(r.mips_typical),
-                "mips_high": float(r.mips_high),
-                "mips_low_total": float(r.mips_low_total),
-                "mips_typical_total": float(r.mips_typical_total),
-                "mips_high_total": float(r.mips_high_total),
+                "server": r["server"],
+                "count": int(r["count"]),
+                "workload_class": r["workload_class"],
+                "mips_low": float(r["mips_low"]),
+                "mips_typical": float(r["mips_typical"]),
+                "mips_high": float(r["mips_high"]),
+                "mips_low_total": float(r["mips_low_total"]),
+                "mips_typical_total": float(r["mips_typical_total"]),
+                "mips_high_total": float(r["mips_high_total"]),
             }
-            for r in self.servers.itertuples(index=False)
+            for r in self.servers.to_dict(orient="records")
         ]
         target = {
             "model": self.processor.model,
-            "engines_low": int(self.target.loc["low", "engines"]),
-            "engines_typical": int(self.target.loc["typical", "engines"]),
-            "engines_high": int(self.target.loc["high", "engines"]),
+            "engines_low": to_int(self.target.loc["low", "engines"]),
+            "engines_typical": to_int(self.target.loc["typical", "engines"]),
+            "engines_high": to_int(self.target.loc["high", "engines"]),
             "max_engines": self.processor.max_engines,
             "max_ifls": self.processor.max_ifls or self.processor.max_engines,
             "low_confidence_units": self.low_confidence,
@@ -513,7 +514,7 @@ def _class_bounds(
     if ref_class not in classes.index:
         msg = f"reference class {ref_class!r} is not in the workload class table"
         raise InputError(msg)
-    ref_tpm_per_mips = float(classes.loc[ref_class, "tpm_per_mips_typical"])
+    ref_tpm_per_mips = to_float(classes.loc[ref_class, "tpm_per_mips_typical"])
     unit_rows = units.loc[inv["capacity_unit"]]
     applies = (
         unit_rows["applies_class"].astype(str).str.lower().isin(["true", "1", "yes"]).to_numpy()
@@ -736,7 +737,7 @@ def server_mhz(inventory: pd.DataFrame, units: pd.DataFrame | None = None) -> np
             units_table=tab,
             cores=cores[~is_clock] if "cores" in inventory else None,
         )
-        out[~is_clock] = np.asarray(mips, dtype=float) / float(tab.loc["mhz", "mips_per_unit"])
+        out[~is_clock] = np.asarray(mips, dtype=float) / to_float(tab.loc["mhz", "mips_per_unit"])
     return out
 
 
@@ -938,7 +939,9 @@ def size_inventory(
         )
         guest_n = (m[:, None] / (1.0 + uplift_values[:, None] * g[None, :])).sum(axis=0)
         idle = idle_rows.get(b, 0.0) * guests
-        req_n = required_capacity_mips(guest_n, idle, opts.cp_overhead_pct, opts.target_util_pct)
+        req_n = np.asarray(
+            required_capacity_mips(guest_n, idle, opts.cp_overhead_pct, opts.target_util_pct)
+        )
         ok = np.nonzero(cap_n >= req_n)[0]
         if len(ok) == 0:
             msg = (
@@ -1288,3 +1291,31 @@ def convert_unit(
         out = pd.DataFrame(values, index=frame.index, columns=frame.columns)
     out.attrs = {**frame.attrs, "unit": unit}
     return out
+
+
+__all__ = [
+    "Basis",
+    "BOUNDS",
+    "REFERENCE_CLASS",
+    "MAX_SEARCH_ENGINES",
+    "mips_needed",
+    "mp_per_engine_frac",
+    "nway_uplift_frac",
+    "engine_capacity_mips",
+    "required_capacity_mips",
+    "SizingOptions",
+    "TargetProcessor",
+    "SizingResult",
+    "unit_problems",
+    "low_confidence_units",
+    "capacity_to_mips",
+    "XenHostSizing",
+    "server_mhz",
+    "size_xen_hosts",
+    "size_inventory",
+    "result_frame",
+    "options_dict",
+    "capacity_mips",
+    "mhz_to_mips_factor",
+    "convert_unit",
+]

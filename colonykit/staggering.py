@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
@@ -132,7 +132,7 @@ class _Job:
 
 
 # --------------------------------------------------------------------------- time handling
-def _interval_s(index: pd.Index, attrs: dict[str, Any]) -> float | None:
+def _interval_s(index: pd.Index, attrs: Mapping[Hashable, Any]) -> float | None:
     if "interval_s" in attrs and attrs["interval_s"]:
         return float(attrs["interval_s"])
     if isinstance(index, pd.DatetimeIndex) and len(index) > 1:
@@ -190,7 +190,7 @@ def _position(
         msg = must_be(field_name, "a row position or a time of day 'HH:MM'", value, where)
         raise InputError(msg)
     try:
-        ts = pd.Timestamp(value)
+        ts = pd.Timestamp(value)  # type: ignore[arg-type]  # a value that is no time: TypeError
     except (ValueError, TypeError):
         msg = must_be(
             field_name, "a row position, a time of day 'HH:MM' or a timestamp", value, where
@@ -207,7 +207,7 @@ def _build_jobs(
     matrix: np.ndarray,
     names: list[str],
     index: pd.Index,
-    attrs: dict[str, Any],
+    attrs: Mapping[Hashable, Any],
     windows: Sequence[MovableWindow],
 ) -> list[_Job]:
     n_steps = matrix.shape[1]

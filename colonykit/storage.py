@@ -37,7 +37,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -171,6 +171,10 @@ def _geometry_from(model: str, tab: pd.DataFrame) -> DasdGeometry:
     )
 
 
+@overload
+def _scalar_or_array(values: np.ndarray, as_int: Literal[True]) -> np.ndarray | int: ...
+@overload
+def _scalar_or_array(values: np.ndarray, as_int: Literal[False]) -> np.ndarray | float: ...
 def _scalar_or_array(values: np.ndarray, as_int: bool) -> np.ndarray | int | float:
     if values.ndim == 0:
         return int(values) if as_int else float(values)

@@ -56,7 +56,6 @@ import numpy.typing as npt
 import pandas as pd
 
 from colonykit import reference
-from colonykit._deprecate import renamed_kwargs
 from colonykit._dicts import DictMixin
 from colonykit.errors import InputError, must_be, raise_problems
 from colonykit.frames import demand_problems
@@ -868,7 +867,6 @@ def _configured(
     return arr, where
 
 
-@renamed_kwargs(idle_peak_util_pct="idle_util_peak_pct")
 def analyze(
     demand: pd.DataFrame | npt.NDArray[np.floating],
     headroom_pct: float | None = None,
@@ -1003,7 +1001,6 @@ def analyze(
     return result
 
 
-@renamed_kwargs(idle_peak_util_pct="idle_util_peak_pct")
 def resolve_parameters(
     headroom_pct: float | None = None,
     percentile: float | None = None,
@@ -1050,7 +1047,6 @@ def resolve_parameters(
     return float(headroom_pct), float(percentile), float(idle_util_peak_pct)
 
 
-@renamed_kwargs(idle_peak_util_pct="idle_util_peak_pct")
 def from_stats(
     names: list[str],
     avg: npt.ArrayLike,
@@ -1199,3 +1195,26 @@ def from_stats(
             "spikes": spikes,
         },
     )
+
+
+__all__ = [
+    "UNITS",
+    "FULL_SERVER_PCT",
+    "white_space_pct",
+    "capacity_for_headroom",
+    "BLOCK_BYTES",
+    "QUANTILE_SAMPLE",
+    "QUANTILE_BRACKET_SD",
+    "QUANTILE_RETRY_SD",
+    "QUANTILE_METHODS",
+    "PASS_THREADS",
+    "PassStats",
+    "fused_pass",
+    "fused_stats",
+    "quantile_per_server",
+    "percentile_per_server",
+    "WhiteSpaceResult",
+    "analyze",
+    "resolve_parameters",
+    "from_stats",
+]

@@ -12,6 +12,7 @@ from colonykit import export, plots, report
 from colonykit.cli import main
 from colonykit.plan import build_plan, load_scenario
 from colonykit.plan import business as bz
+from colonykit.plan import compare as cz
 
 BB = "data/examples/bitbrains_colony.yaml"
 RO = "data/examples/bitbrains_colony_ro_root.yaml"
@@ -177,7 +178,7 @@ def test_compare_reads_the_exhaustion_of_a_capacity_plan():
         upgrades=(),
         upgrades_by_bound={},
     )
-    c = bz.compare_scenarios([XYZ, BB], capacity_plans=[None, cp])
+    c = cz.compare_scenarios([XYZ, BB], capacity_plans=[None, cp])
     assert c.columns[1].exhaustion_date == dt.date(2028, 9, 1)
     assert c.columns[0].exhaustion_date is None
 
@@ -221,7 +222,7 @@ def test_save_and_compare_named_scenarios(tmp_path):
     assert path.name == "xyz-one.yaml"
     bz.save_scenario(load_scenario(BB), "bb", tmp_path)
     assert [p.stem for p in bz.saved_scenarios(tmp_path)] == ["bb", "xyz-one"]
-    c = bz.compare_saved(tmp_path)
+    c = cz.compare_saved(tmp_path)
     assert [col.name for col in c.columns] == ["bb", "xyz-one"]
     assert c.columns[0].npv == pytest.approx(build_plan(BB).business_case.npv)
     with pytest.raises(ValueError, match="name"):

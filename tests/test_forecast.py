@@ -93,7 +93,7 @@ def test_engines_needed_is_the_smallest_n_whose_usable_mips_hold_the_peak(two) -
         two, GrowthModel(annual_pct=20, by_server={"b": 50}, horizon_months=24, step_months=12)
     )
     sz = two.sizing
-    uplift = two.extras["measured"].uplift_frac
+    uplift = two.measured.uplift_frac
     for s in cap.steps:
         peak = s.composite_peak_mips.typical
         usable = [float(measured.usable_mips(n, sz, 2, uplift)[0]) for n in range(1, 20)]
@@ -408,7 +408,7 @@ def test_cached_engine_curve_equals_measured_engines_for(bitbrains, demand, gues
     from colonykit.forecast import _engines, _Setup, _usable
 
     sz = bitbrains.sizing
-    uplift = bitbrains.extras["measured"].uplift_frac
+    uplift = bitbrains.measured.uplift_frac
     setup = _Setup(
         scen=bitbrains.scenario,
         growth=GrowthModel(),

@@ -983,6 +983,7 @@ def _cli(*args: str) -> list[str]:
     return [sys.executable, "-c", "from colonykit.cli import entry; entry()", *args]
 
 
+@pytest.mark.robust
 def test_kill_9_never_leaves_a_partial_tree(tmp_path: Path) -> None:
     out = tmp_path / "o"
     scen = write_scenario(tmp_path)
@@ -1005,6 +1006,7 @@ def test_kill_9_never_leaves_a_partial_tree(tmp_path: Path) -> None:
     assert _complete(out) and not _leftovers(tmp_path)
 
 
+@pytest.mark.robust
 def test_concurrent_runs_produce_one_whole_tree(tmp_path: Path) -> None:
     out = tmp_path / "o"
     scen = write_scenario(tmp_path)
@@ -1049,6 +1051,7 @@ sys.exit(main(sys.argv[3:]))
 """
 
 
+@pytest.mark.robust
 @pytest.mark.parametrize(("where", "k"), [("write", 1), ("write", 7), ("write", 20), ("swap", 1)])
 def test_kill_9_at_each_stage_of_the_write(tmp_path: Path, where: str, k: int) -> None:
     """SIGKILL at the first, a middle and a late file of the tree, and between swap and clean-up."""
@@ -1087,6 +1090,7 @@ def _leaves(d: dict, pre: tuple = ()) -> list[tuple]:
 MUTATIONS = [None, "x", -1, 0, 1e308, float("inf"), [], {}, True, "A\nB", 10**12]
 
 
+@pytest.mark.robust
 def test_every_scenario_field_mutated_never_tracebacks(tmp_path: Path, capsys) -> None:
     """Each leaf of the example scenario set to each hostile value: exit 0/1/2, never a traceback;
     exit 2 writes nothing (297 cases)."""
@@ -1117,6 +1121,7 @@ def test_every_scenario_field_mutated_never_tracebacks(tmp_path: Path, capsys) -
     assert sum(codes.values()) == len(_leaves(base)) * len(MUTATIONS) and codes[2] > 200
 
 
+@pytest.mark.robust
 def test_every_plan_field_hand_edited_never_tracebacks(tmp_path: Path, capsys) -> None:
     """Each leaf of a one-guest plan set to None, a line break and 10^12: validate and (when it is
     valid) render --force exit 0/1/2, never a traceback, and exit 2 renders nothing."""

@@ -16,6 +16,7 @@ cycle from Python, not from this test).  Two more rules:
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,6 @@ BASE = {
     "colonykit._optional",
     "colonykit._arrays",
     "colonykit.limits",
-    "colonykit._deprecate",
     "colonykit._dicts",
     "colonykit._cells",
     "colonykit._inputs",
@@ -59,6 +59,34 @@ COMPUTATION = {
     "confidence",
     "calibration",
 }
+#: The order inside the computation layer (issue 27 §9): a module imports only modules of a
+#: lower tier, so no two computation modules import each other (no sizing ↔ measured cycle).
+COMPUTATION_TIERS: tuple[frozenset[str], ...] = (
+    frozenset({"_packing_jit", "_select_jit"}),  # compiled kernels, imported by their users
+    frozenset(
+        {
+            "storage",
+            "channels",
+            "sizing",
+            "memory",
+            "whitespace",
+            "costs",
+            "trend",
+            "confidence",
+        }
+    ),
+    frozenset({"designs", "machine_limits", "mdc", "paging", "measured", "packing", "calibration"}),
+    frozenset({"staggering", "scale", "measured_memory"}),
+)
+#: The order inside ``colonykit.plan``: the document, the scenario and the evidence below the
+#: layout, placement and checks, and the assembly (the orchestrator) on top.
+PLAN_TIERS: tuple[frozenset[str], ...] = (
+    frozenset({"_validation", "document"}),
+    frozenset({"scenario", "carry", "evidence", "summary"}),
+    frozenset({"layout", "placement", "checks", "business", "memory_plan", "story"}),
+    frozenset({"assembly"}),
+    frozenset({"compare"}),
+)
 FRONT = {"export", "render", "report", "plots", "widgets"}
 #: front ends other front ends may use: plots, the provisioning files, the plan export, and the
 #: report (the explorer's "Export report" writes it; the report imports no widget)
@@ -110,12 +138,32 @@ def module_name(path: Path) -> str:
     return ".".join(parts)
 
 
+@functools.lru_cache(maxsize=512)
+def _parse(text: str) -> ast.AST:
+    """The syntax tree of a source text (cached: the planted-case copies share all but one file)."""
+    return ast.parse(text)
+
+
+def type_only_lines(tree: ast.AST) -> set[int]:
+    """Lines of the imports inside ``if TYPE_CHECKING:`` blocks (types only; never run)."""
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and getattr(
+            node.test, "id", getattr(node.test, "attr", "")
+        ) == ("TYPE_CHECKING"):
+            for sub in node.body:
+                for inner in ast.walk(sub):
+                    if isinstance(inner, ast.Import | ast.ImportFrom):
+                        lines.add(inner.lineno)
+    return lines
+
+
 def imports_of(path: Path) -> list[tuple[str, int]]:
     """Every module ``path`` imports (absolute names), with its line, at any depth."""
     me = module_name(path)
     package = me if path.name == "__init__.py" else me.rpartition(".")[0]
     found = []
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+    for node in ast.walk(_parse(path.read_text())):
         if isinstance(node, ast.Import):
             found += [(a.name, node.lineno) for a in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -144,17 +192,56 @@ def normalise(target: str) -> str:
     return target
 
 
-def edges() -> dict[tuple[str, str], list[str]]:
+def edges(*, with_type_only: bool = True) -> dict[tuple[str, str], list[str]]:
     out: dict[tuple[str, str], list[str]] = {}
     for path in sorted(PKG.rglob("*.py")):
         me = module_name(path)
+        skip = set() if with_type_only else type_only_lines(_parse(path.read_text()))
         for target, line in imports_of(path):
-            out.setdefault((me, target), []).append(f"{path.relative_to(PKG.parent)}:{line}")
+            if line not in skip:
+                out.setdefault((me, target), []).append(f"{path.relative_to(PKG.parent)}:{line}")
     return out
 
 
-def violations() -> dict[tuple[str, str], list[str]]:
+def _tier(tiers: tuple[frozenset[str], ...], name: str, where: str) -> int:
+    for i, tier in enumerate(tiers):
+        if name in tier:
+            return i
+    raise AssertionError(f"{where}.{name} has no tier: add it to tests/test_import_graph.py")
+
+
+def order_violations() -> dict[tuple[str, str], list[str]]:
+    """Imports inside the computation layer or inside plan/ that do not go to a lower tier."""
     bad: dict[tuple[str, str], list[str]] = {}
+    for (src, target), where in edges().items():
+        s, t = src.split("."), target.split(".")
+        if len(s) < 2 or len(t) < 2 or s[0] != "colonykit" or t[0] != "colonykit":
+            continue
+        if s[1] in COMPUTATION and t[1] in COMPUTATION and s[1] != t[1]:
+            if _tier(COMPUTATION_TIERS, t[1], "colonykit") >= _tier(
+                COMPUTATION_TIERS, s[1], "colonykit"
+            ):
+                bad[(f"colonykit.{s[1]}", f"colonykit.{t[1]}")] = where
+        elif s[1] == t[1] == "plan" and len(s) > 2 and len(t) > 2 and s[2] != t[2]:
+            if _tier(PLAN_TIERS, t[2], "colonykit.plan") >= _tier(
+                PLAN_TIERS, s[2], "colonykit.plan"
+            ):
+                bad[(".".join(s[:3]), ".".join(t[:3]))] = where
+    return bad
+
+
+def test_every_computation_and_plan_module_has_a_tier():
+    for path in PKG.glob("*.py"):
+        if path.stem in COMPUTATION:
+            _tier(COMPUTATION_TIERS, path.stem, "colonykit")
+    for path in (PKG / "plan").glob("*.py"):
+        if path.stem != "__init__":
+            _tier(PLAN_TIERS, path.stem, "colonykit.plan")
+
+
+def violations() -> dict[tuple[str, str], list[str]]:
+    bad: dict[tuple[str, str], list[str]] = dict(order_violations())
+    runtime = edges(with_type_only=False)
     for (src, target), where in edges().items():
         top = target.split(".")[0]
         if top != "colonykit":
@@ -179,6 +266,7 @@ def violations() -> dict[tuple[str, str], list[str]]:
             and me in ("colonykit.report", "colonykit.widgets")
             and lt == 2
             and tgt.split(".")[1] in COMPUTATION - {"designs"}
+            and (src, target) in runtime  # a type named under TYPE_CHECKING runs nothing
         ):
             bad[(me, tgt)] = where  # a front end that runs a model
     return bad
@@ -250,8 +338,25 @@ def test_errors_needs_only_the_stdlib():
             "from colonykit import widgets",
             ("colonykit.report", "colonykit.widgets"),
         ),
+        (  # measured imports sizing: sizing importing measured back closes a cycle
+            "colonykit/sizing.py",
+            "def f():\n    from colonykit import measured\n",
+            ("colonykit.sizing", "colonykit.measured"),
+        ),
+        (
+            "colonykit/plan/layout.py",
+            "from colonykit.plan.assembly import build_plan",
+            ("colonykit.plan.layout", "colonykit.plan.assembly"),
+        ),
     ],
-    ids=["reader-from-model", "function-level", "base-third-party", "front-sibling"],
+    ids=[
+        "reader-from-model",
+        "function-level",
+        "base-third-party",
+        "front-sibling",
+        "computation-cycle",
+        "plan-upwards",
+    ],
 )
 def test_the_checker_catches_each_kind(tmp_path, monkeypatch, src, text, expected):
     """The checker itself can fail: a planted violation of each kind is reported."""

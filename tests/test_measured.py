@@ -96,7 +96,7 @@ def test_plan_places_measured_colony() -> None:
     p = r.plan
     assert p.evidence.sizing.values["sizing_basis"] == "composite"
     assert sum(len(h.guests) for h in p.hosts) == 50
-    demand = r.extras["demand"]
+    demand = r.demand
     by_name = {g.name: g for _h, g in p.guests()}
     for h in p.hosts:
         cols = [f"{g.source_server}" for g in h.guests]
@@ -258,7 +258,7 @@ def test_placement_feasible_every_step(n, steps, seed) -> None:
         }
     )
     r = plan.build_plan(scen, inventory=inv, traces=join)
-    demand = r.extras["demand"]
+    demand = r.demand
     for h in r.plan.hosts:
         cols = [g.source_server for g in h.guests]
         assert demand[cols].sum(axis=1).max() <= h.capacity.mips_usable * (1 + 1e-9)
@@ -366,7 +366,7 @@ def test_scenario_headroom_reaches_the_white_space_evidence() -> None:
     data["traces"]["headroom_pct"] = 25.0
     s = plan.parse_scenario(data, Path(BB_SCEN).name, str(Path(BB_SCEN).parent))
     r = plan.build_plan(s)
-    peak = float(r.extras["demand"].sum(axis=1).max())
+    peak = float(r.demand.sum(axis=1).max())
     got = r.plan.evidence.white_space.values["spikes_headroom_capacity_mips"]
     assert got == pytest.approx(peak / (1 - 0.25))  # capacity = peak ÷ (1 − headroom)
-    assert r.extras["whitespace"].headroom_pct == 25.0
+    assert r.whitespace.headroom_pct == 25.0

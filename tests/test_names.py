@@ -28,7 +28,7 @@ def test_packing_assignment_holds_host_names_and_host_index_numbers():
 
 
 # --------------------------------------------------------------------------- renames (issue 15 §5)
-#: old name -> current name; the old one is accepted with a FutureWarning
+#: old name -> current name (the CHANGELOG lists them; the old names are refused)
 RENAMES = {
     "peak_util_pct": "util_peak_pct",
     "idle_peak_util_pct": "idle_util_peak_pct",
@@ -79,37 +79,21 @@ def test_the_names_agree_with_the_inventory_and_the_scenario():
     )
 
 
-def test_old_keyword_arguments_still_work_with_a_future_warning():
+def test_old_names_are_refused_before_the_first_release():
+    """No deprecation aliases before a release (issue 27 §3): the renames are in the CHANGELOG."""
     f = pd.DataFrame({"a": [10.0, 20.0], "c": [10.0, 20.0]})
-    with pytest.warns(FutureWarning, match="'idle_peak_util_pct' is renamed 'idle_util_peak_pct'"):
-        old = whitespace.analyze(f, idle_peak_util_pct=25)
-    assert (
-        old.idle_servers == whitespace.analyze(f, idle_util_peak_pct=25).idle_servers == ["a", "c"]
-    )
+    with pytest.raises(TypeError, match="idle_peak_util_pct"):
+        whitespace.analyze(f, idle_peak_util_pct=25)
     g = [memory.GuestMemory("g", 1024, count=15)]
-    with pytest.warns(FutureWarning, match="'overcommit_limit_ratio' is renamed"):
-        m = memory.lpar_memory(g, 16 * 1024, overcommit_limit_ratio=2.0)
-    assert m.max_memory_overcommit_ratio == 2.0
-    with pytest.warns(FutureWarning, match="'overcommit_limit_ratio' is renamed"):
+    with pytest.raises(TypeError, match="overcommit_limit_ratio"):
+        memory.lpar_memory(g, 16 * 1024, overcommit_limit_ratio=2.0)
+    with pytest.raises(TypeError, match="overcommit_limit_ratio"):
         memory.host_memory([1024] * 3, 8192, overcommit_limit_ratio=2.0)
-    with pytest.raises(TypeError, match="both 'overcommit_limit_ratio' and its new name"):
-        memory.lpar_memory(
-            g, 16 * 1024, overcommit_limit_ratio=2.0, max_memory_overcommit_ratio=2.0
-        )
-
-
-def test_old_attribute_and_constant_names_still_read_with_a_future_warning():
-    m = memory.lpar_memory(
-        [memory.GuestMemory("g", 1024, count=15)], 16 * 1024, max_memory_overcommit_ratio=3.0
-    )
-    with pytest.warns(
-        FutureWarning, match="'overcommit_limit_ratio' is renamed 'max_memory_overcommit_ratio'"
-    ):
-        assert m.overcommit_limit_ratio == 3.0
-    with pytest.warns(FutureWarning, match="constant 'overcommit_limit_ratio' is renamed"):
-        assert reference.constant("overcommit_limit_ratio") == 1.5
-    with pytest.warns(FutureWarning, match="constant 'idle_peak_util_pct' is renamed"):
-        assert reference.constant("idle_peak_util_pct", "high") == 10.0
+    m = memory.lpar_memory(g, 16 * 1024, max_memory_overcommit_ratio=3.0)
+    assert not hasattr(m, "overcommit_limit_ratio")
+    for old in ("overcommit_limit_ratio", "idle_peak_util_pct"):
+        with pytest.raises(KeyError, match=old):
+            reference.constant(old)
 
 
 def test_old_inventory_column_name_is_read_as_the_new_one(tmp_path):

@@ -133,7 +133,7 @@ def _quickstart(got: dict[str, Any], out: Path) -> None:
             "required_mips": result.sizing.target["required_mips"].to_dict(),
             "hosts": len(result.plan.hosts),
             "findings": len(result.plan.findings),
-            "measured": result.extras["measured"].to_dict(),
+            "measured": result.measured.to_dict(),
             "report": str(out / "quickstart_report.html"),
         },
     )
@@ -310,11 +310,11 @@ def _designs_and_export(got: dict[str, Any], out: Path) -> None:
 
 
 def _business_case(got: dict[str, Any], out: Path) -> None:
-    from colonykit.plan import business
+    from colonykit.plan import compare
 
     result = plan.build_plan(plan.load_scenario("data/examples/bitbrains_colony.yaml"))
     bc = result.business_case
-    comparison = business.compare_scenarios(
+    comparison = compare.compare_scenarios(
         ["data/examples/bitbrains_colony.yaml", "data/examples/bitbrains_colony_ro_root.yaml"]
     )
     inv, _meta = read_inventory("data/examples/ibm2021_448core_inventory.csv")

@@ -8,7 +8,6 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-import pytest
 from helpers import naive_construct
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -86,12 +85,11 @@ def test_bitbrains_example_bound_equals_packing(data_dir: Path) -> None:
 
     frame, _ = read_traces(data_dir / "traces" / "bitbrains_rnd_50vm_7d.csv.gz")
     result = plan.build_plan(plan.load_scenario(data_dir / "examples" / "bitbrains_colony.yaml"))
-    pk = result.extras["packing"] if hasattr(result, "extras") else None
-    if pk is None:
-        pytest.skip("plan result does not expose the packing")
+    pk = result.packing
+    assert pk is not None
     assert frame.shape[1] == 50
     assert pk.lower_bound == pk.hosts_used and pk.gap_hosts == 0
-    note = next(n for n in result.extras["trace_notes"] if n.startswith("Time-series packing"))
+    note = next(n for n in result.trace_notes if n.startswith("Time-series packing"))
     assert f"lower bound {pk.hosts_used} ({pk.bound} bound; gap 0 LPAR(s), proved optimal)" in note
 
 

@@ -201,9 +201,11 @@ def test_default_rule_is_velocity_and_does_not_grow_with_real_storage():
     assert seed.volumes == math.ceil(342 * 262_144 / 1_802_880) == 50
 
 
-def test_old_rule_name_is_accepted_with_a_warning():
-    with pytest.warns(FutureWarning, match="renamed 'sg24-6299'"):
-        r = paging.paging_space([512] * 10, 2048, rule="sg24-6824")
+def test_the_old_rule_name_is_refused_naming_the_rules():
+    """No deprecation aliases before the first release (issue 27 §3): the old name is unknown."""
+    with pytest.raises(KeyError, match="sg24-6299"):
+        paging.paging_space([512] * 10, 2048, rule="sg24-6824")
+    r = paging.paging_space([512] * 10, 2048, rule="SG24-6299")
     assert r.rule == "sg24-6299" and r.paging_gib == 14.0
 
 

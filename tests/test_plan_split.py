@@ -68,7 +68,7 @@ def test_hosts_auto_honours_memory_at_the_overcommit_limit(tmp_path) -> None:
     r = _build(**{"target.hosts": "auto", "target.memory_gib_per_host": 8})
     assert len(r.plan.hosts) == math.ceil(33792 / (8 * 1024 * 1.5)) == 3
     assert not [f for f in r.findings if f.code == "CK002"]
-    assert any("for memory" in n for n in r.extras["trace_notes"])
+    assert any("for memory" in n for n in r.trace_notes)
 
 
 def test_io_split_by_rate(tmp_path) -> None:

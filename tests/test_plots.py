@@ -215,7 +215,7 @@ def test_design_comparison_outlines_the_chosen_design() -> None:
 def test_plan_figures_labels_and_palette(plan_result: plan.ColonyPlanResult) -> None:
     figs = plots.plan_figures(plan_result)
     assert {"design_comparison", "plan_hosts", "sizing_engines", "sizing_range"} <= set(figs)
-    assert ("white_space" in figs) == (plan_result.extras.get("whitespace") is not None)
+    assert ("white_space" in figs) == (plan_result.whitespace is not None)
     for name, fig in figs.items():
         assert "[" in fig.layout.yaxis.title.text or "[" in fig.layout.xaxis.title.text, name
         assert list(fig.layout.colorway) == plots.PALETTE

@@ -39,7 +39,7 @@ def test_figures_and_sections(result: plan.ColonyPlanResult, text: str) -> None:
     assert names[:4] == core and names[-1] == "channel_curve"
     assert sorted(names) == sorted(report.report_figures(result))
     # white space appears exactly when the plan carries a white-space result
-    assert ("white_space" in names) == (result.extras.get("whitespace") is not None)
+    assert ("white_space" in names) == (result.whitespace is not None)
     for section in (
         "title",
         "executive-summary",
@@ -125,7 +125,7 @@ def test_with_traces_the_white_space_is_reported(result: plan.ColonyPlanResult) 
     bundled = Path("data/traces/bitbrains_rnd_50vm_7d.csv.gz")
     assert bundled.is_file(), f"bundled example traces missing: {bundled}"  # fail, never skip
     res = plan.build_plan("data/examples/bitbrains_colony.yaml")
-    ws = res.extras["whitespace"]
+    ws = res.whitespace
     text = report.build_report(res)
     assert "data-figure='white_space'" in text
     assert (
@@ -282,7 +282,7 @@ def test_time_axis_is_real_time(result: plan.ColonyPlanResult) -> None:
     from colonykit import plots
 
     res = plan.build_plan("data/examples/bitbrains_colony.yaml")
-    ws = res.extras["whitespace"]
+    ws = res.whitespace
     fig = plots.white_space(ws)
     assert "step" not in fig.layout.xaxis.title.text
     x = list(fig.data[0].x)

@@ -20,9 +20,8 @@ def traced():
     return plan.build_plan(SCEN)
 
 
-def test_trace_evidence_in_extras(traced) -> None:
-    ex = traced.extras
-    ws, pk, st, demand = ex["whitespace"], ex["packing"], ex["staggering"], ex["demand"]
+def test_trace_evidence_in_typed_fields(traced) -> None:
+    ws, pk, st, demand = traced.whitespace, traced.packing, traced.staggering, traced.demand
     assert demand.shape == (2016, 50)
     # non-coincidence saving = 1 - composite peak / sum of peaks; white space = 1 - mean / peak
     arr = demand.to_numpy()
@@ -44,7 +43,7 @@ def test_trace_evidence_in_extras(traced) -> None:
     assert usable >= arr.max()
     # staggering never raises the peak
     assert st.peak_after <= st.peak_before + 1e-9
-    notes = " ".join(ex["trace_notes"])
+    notes = " ".join(traced.trace_notes)
     assert (
         "Aligned on absolute time" in notes
         and "Time-series packing" in notes
@@ -55,8 +54,8 @@ def test_trace_evidence_in_extras(traced) -> None:
 def test_each_lpar_has_the_fewest_engines_for_its_own_composite(traced) -> None:
     from colonykit import measured
 
-    meas = traced.extras["measured"]
-    demand = traced.extras["demand"]
+    meas = traced.measured
+    demand = traced.demand
     for h in traced.plan.hosts:
         peak = demand[[g.source_server for g in h.guests]].sum(axis=1).max()
         n = h.capacity.cpus
@@ -111,15 +110,15 @@ def test_explorer_staggers_once_and_keeps_it() -> None:
     from colonykit import widgets
 
     model = widgets.ExplorerModel(SCEN)
-    st = model.state.result.extras["staggering"]
+    st = model.state.result.staggering
     assert st.peak_after <= st.peak_before
     new = model.update(target_util_pct=60)
-    assert new.result.extras["staggering"] is st  # reused, not recomputed
-    assert "packing" in new.result.extras  # packing depends on the LPAR size: recomputed
+    assert new.result.staggering is st  # reused, not recomputed
+    assert new.result.packing is not None  # packing depends on the LPAR size: recomputed
     assert new.result.sizing.options.target_util_pct == 60
 
 
 def test_build_plan_can_skip_staggering(traced) -> None:
-    r = plan.build_plan(SCEN, traces=traced.extras["join"], stagger_traces=False)
-    assert "staggering" not in r.extras and "packing" in r.extras
+    r = plan.build_plan(SCEN, traces=traced.join, stagger_traces=False)
+    assert r.staggering is None and r.packing is not None
     assert r.plan == traced.plan

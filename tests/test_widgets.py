@@ -279,9 +279,9 @@ def test_traces_are_read_once_and_white_space_is_shown(tmp_path: Path) -> None:
     assert traces.is_file(), f"bundled example traces missing: {traces}"  # fail, never skip
     ui = widgets.explorer("data/examples/bitbrains_colony.yaml", export_dir=tmp_path)
     traces = ui.model.traces
-    demand = ui.model.state.result.extras["demand"]
+    demand = ui.model.state.result.demand
     assert traces is not None and demand.shape[1] == 50
-    ws = ui.model.state.result.extras["whitespace"]
+    ws = ui.model.state.result.whitespace
     assert ws.sum_of_peaks == pytest.approx(whitespace.analyze(demand).sum_of_peaks)
     fig = ui.model.state.figures["white_space"]
     assert fig.data[0].y[0] == pytest.approx(ws.sum_of_peaks)

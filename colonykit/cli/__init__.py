@@ -177,3 +177,12 @@ def entry() -> None:  # pragma: no cover - console script shim
 
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())
+
+
+__all__ = [
+    "COMMAND_MODULES",
+    "COMMANDS",
+    "build_parser",
+    "main",
+    "entry",
+]

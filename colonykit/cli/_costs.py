@@ -65,7 +65,7 @@ def run_costs(args: argparse.Namespace) -> int:
 def run_compare(args: argparse.Namespace) -> int:
     """Handler of ``colonykit compare``."""
     from colonykit.cli._common import emit_json, load_scenario
-    from colonykit.plan.business import compare_scenarios
+    from colonykit.plan.compare import compare_scenarios
 
     if len(args.scenarios) < 2:
         msg = "compare needs two or more scenario files"

@@ -190,6 +190,7 @@ def run(args: argparse.Namespace) -> int:
 
     from colonykit import plan
     from colonykit._atomic import atomic_write_bytes, atomic_write_text
+    from colonykit._optional import MissingOptionalDependency, require
     from colonykit._yaml import load_yaml
     from colonykit.errors import must_be
 
@@ -213,14 +214,20 @@ def run(args: argparse.Namespace) -> int:
     inv = pd.DataFrame(list(TEMPLATE_ROWS))
     helpf = pd.DataFrame(list(COLUMN_HELP), columns=["column", "unit", "valid values", "required"])
     buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        inv.to_excel(xw, sheet_name="inventory", index=False)
-        helpf.to_excel(xw, sheet_name="columns", index=False)
-        for ws in xw.sheets.values():
-            ws.freeze_panes = "A2"
-            for col in ws.columns:
-                width = max(len(str(c.value)) for c in col if c.value is not None)
-                ws.column_dimensions[col[0].column_letter].width = min(70, width + 2)
+    try:  # the core install has no openpyxl: the CSV template then, and the extra named
+        require("openpyxl", extra="excel", purpose="writing the inventory.xlsx template")
+    except MissingOptionalDependency as exc:
+        skipped = f"note: inventory.xlsx not written: {exc}\n"
+    else:
+        skipped = ""
+        with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+            inv.to_excel(xw, sheet_name="inventory", index=False)
+            helpf.to_excel(xw, sheet_name="columns", index=False)
+            for ws in xw.sheets.values():
+                ws.freeze_panes = "A2"
+                for col in ws.columns:
+                    width = max(len(str(c.value)) for c in col if c.value is not None)
+                    ws.column_dimensions[col[0].column_letter].width = min(70, width + 2)
     # file by file (each atomic): DIR is the planner's study folder and may hold their own files
     written = [
         atomic_write_text(out / name, body)
@@ -230,8 +237,10 @@ def run(args: argparse.Namespace) -> int:
             ("README.md", readme_text()),
         )
     ]
-    written.append(atomic_write_bytes(out / "inventory.xlsx", buf.getvalue()))
+    if not skipped:
+        written.append(atomic_write_bytes(out / "inventory.xlsx", buf.getvalue()))
     for pth in written:
         sys.stdout.write(f"wrote {pth}\n")
+    sys.stderr.write(skipped)
     sys.stdout.write(f"next: colonykit plan {out / 'scenario.yaml'} --out {out / 'out'}\n")
     return 0

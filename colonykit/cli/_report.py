@@ -75,6 +75,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Handler of ``colonykit report``; exit 0 when written (findings are in the report)."""
     from colonykit import plan, report
+    from colonykit._optional import require
     from colonykit.cli._common import (
         load_scenario,
         refuse_overwriting_inputs,
@@ -84,6 +85,8 @@ def run(args: argparse.Namespace) -> int:
     out = _file_arg(args.out, "--out")
     pdf = _file_arg(args.pdf, "--pdf")
     xlsx = _file_arg(args.xlsx, "--xlsx")
+    if xlsx is not None:  # before any work: name the extra on a core install
+        require("openpyxl", extra="excel", purpose="report --xlsx")
     if args.image_format != "png" and not args.images:
         warnings.warn(
             "--image-format applies to --images only; no images are written",

@@ -40,14 +40,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _evidence_files(result: Any) -> dict[str, str]:
     files: dict[str, str] = {}
-    if getattr(result, "sizing", None) is not None:
+    if result.sizing is not None:
         doc = result.sizing.to_dict()
-        meas = (getattr(result, "extras", None) or {}).get("measured")
-        if meas is not None:
-            doc["composite"] = meas.to_dict()
+        if result.measured is not None:
+            doc["composite"] = result.measured.to_dict()
         files["sizing.json"] = json.dumps(to_jsonable(doc), indent=2) + "\n"
-    ws = (getattr(result, "extras", None) or {}).get("whitespace")
-    if ws is not None and hasattr(ws, "to_dict"):
+    ws = result.whitespace
+    if ws is not None:
         files["whitespace.json"] = json.dumps(to_jsonable(ws.to_dict()), indent=2) + "\n"
     findings = result.findings_frame()
     files["findings.csv"] = csv_safe_frame(findings).to_csv(index=False)  # OWASP CSV injection
@@ -82,9 +81,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         if result.sizing is not None:
             print(result.sizing.summary())
-        meas = (getattr(result, "extras", None) or {}).get("measured")
-        if meas is not None:
-            print(meas.summary())
+        if result.measured is not None:
+            print(result.measured.summary())
         print(result.summary())
         print(f"wrote {len(files)} files under {out}/ (plan.yaml, render/, report.html)")
     return 1 if result.has_errors else 0

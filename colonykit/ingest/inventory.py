@@ -271,3 +271,8 @@ def _hidden_parts(p: Path, chosen: str, names: list[str]) -> list[str]:
     finally:
         book.close()
     return out
+
+
+__all__ = [
+    "read_inventory",
+]

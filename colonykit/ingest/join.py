@@ -39,7 +39,7 @@ import pandas as pd
 
 from colonykit import reference
 from colonykit._dicts import DictMixin
-from colonykit.errors import ColonykitWarning, InputError, must_be
+from colonykit.errors import ColonykitWarning, InputError, log_or_raise, must_be
 from colonykit.ingest.traces import (
     _SIDE_FILE,
     detect_format,
@@ -485,7 +485,7 @@ def align_traces(
             notes.append(message)
         elif length_h + interval_s / 3600.0 < min_h:
             lines = "; ".join(
-                f"{c}: {spans.loc[c, 'first']} .. {spans.loc[c, 'last']}"
+                f"{c}: {str(spans.loc[c, 'first'])} .. {str(spans.loc[c, 'last'])}"
                 for c in frame.columns[:20]
             )
             msg = (
@@ -539,7 +539,7 @@ def align_traces(
             f"{source}: filled samples above {warn:.0%} (measured_fill_warn_frac) for "
             f"{len(high)} series: {text}"
         )
-        warnings.warn(message, ColonykitWarning, stacklevel=2)
+        log_or_raise(False, message)
         notes.append(message)
     filled_frame = pd.DataFrame(values, index=out.index, columns=out.columns, copy=False)
     gappy = np.flatnonzero(np.isnan(values).any(axis=0)) if values.size else np.zeros(0, int)
@@ -651,9 +651,9 @@ def join_traces(
         tz=tz,
     )
     by_server = assignment.groupby("server", sort=False)
-    matched = [s for s, g in by_server if (g["series"] != "").all()]
-    unmatched = [s for s, g in by_server if (g["series"] == "").any()]
-    shared = [s for s, g in by_server if len(g) > 1 and (g["how"] == "shared").all()]
+    matched = [str(s) for s, g in by_server if (g["series"] != "").all()]
+    unmatched = [str(s) for s, g in by_server if (g["series"] == "").any()]
+    shared = [str(s) for s, g in by_server if len(g) > 1 and (g["how"] == "shared").all()]
     if shared:
         notes.append(
             f"One series for all instances of {', '.join(shared[:10])}: those instances are "
@@ -682,3 +682,18 @@ def join_traces(
         overlap=overlap,
         notes=notes,
     )
+
+
+__all__ = [
+    "Align",
+    "ALIGNS",
+    "FOLD_STATISTICS",
+    "MONITOR_FORMATS",
+    "FOLD_EPOCH",
+    "TraceJoin",
+    "read_mapping",
+    "read_server_traces",
+    "match_series",
+    "align_traces",
+    "join_traces",
+]

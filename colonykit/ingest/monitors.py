@@ -400,8 +400,16 @@ def read_sar(
     secs = np.where((ampm == "AM") & (secs >= 12 * 3600), secs - 12 * 3600, secs)
     # a new day only on a large backward step (midnight), not on a clock correction
     day = np.concatenate([[0], np.cumsum(np.diff(secs) < -SAR_ROLLOVER_S)])
-    stamps = pd.Series(pd.Timestamp(day0) + pd.to_timedelta(secs + day * 86400.0, unit="s"))
+    assert isinstance(day0, pd.Timestamp)  # _need refused a missing date
+    stamps = pd.Series(day0 + pd.to_timedelta(secs + day * 86400.0, unit="s"))
     idx = _localize(stamps, tz)
     return _finish(
         p, host, idx, 100.0 - idle, "sar", "100 - %idle (CPU all)", tz, rows.index.to_numpy()
     )
+
+
+__all__ = [
+    "read_sadf",
+    "read_nmon",
+    "read_sar",
+]

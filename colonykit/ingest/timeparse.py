@@ -349,3 +349,13 @@ def resolve_repeated_hour(ns: np.ndarray, shift: np.ndarray, codes: np.ndarray) 
     out = ns.copy()
     out[rows[second]] += shift[rows[second]]
     return out
+
+
+__all__ = [
+    "EPOCH_UNITS",
+    "EXCEL_EPOCH",
+    "EXCEL_MAX_DAYS",
+    "NAT_NS",
+    "parse_times",
+    "resolve_repeated_hour",
+]

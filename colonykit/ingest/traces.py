@@ -1620,6 +1620,7 @@ def read_traces(
         shares = np.zeros(n_srv)
         shares[gappy] = filled_frac_own_interval(wide[:, gappy], lead[gappy])
     wide = _fill(wide, fill, gappy)
+    index: pd.Index
     if kind == "timestamp":
         index = pd.DatetimeIndex(
             origin + np.arange(n_bins, dtype=np.int64) * grid_ns, tz="UTC", name="timestamp"
@@ -1715,3 +1716,22 @@ def read_traces(
         "duplicate_samples": n_dup,
     }
     return frame, meta
+
+
+__all__ = [
+    "UNITS",
+    "FORMATS",
+    "FILL_RULES",
+    "COLUMN_MAP",
+    "check_tz",
+    "NUL_SCAN_BYTES",
+    "detect_format",
+    "PROGRESS_MIN_BYTES",
+    "CHUNK_ROWS",
+    "read_capacity_table",
+    "MOVED_TO_SIZING",
+    "capacity_mips",
+    "mhz_to_mips_factor",
+    "convert_unit",
+    "read_traces",
+]

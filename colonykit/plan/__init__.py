@@ -64,6 +64,7 @@ from colonykit.plan.document import (
     StorageItem,
     XenGuest,
     XenImage,
+    XenNetwork,
     ZvmDisk,
     ZvmGuest,
     ZvmNetwork,

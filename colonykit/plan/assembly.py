@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,12 +31,20 @@ from colonykit import (
     whitespace,
 )
 from colonykit import confidence as _confidence
+from colonykit._arrays import to_float
 from colonykit._inputs import refuse_special
-from colonykit.errors import InputError, must_be, raise_problems
+from colonykit.errors import ColonykitWarning, InputError, must_be, raise_problems
+from colonykit.measured import MeasuredSizing
+from colonykit.packing import PackingResult
 from colonykit.plan import business, layout, memory_plan, placement
 from colonykit.plan import evidence as ev
 from colonykit.plan._validation import validation_problems
-from colonykit.plan.checks import anti_affinity_findings, channel_busy, check_plan
+from colonykit.plan.checks import (
+    anti_affinity_findings,
+    channel_busy,
+    check_plan,
+    plausibility_findings,
+)
 from colonykit.plan.document import (
     Assumption,
     Capacity,
@@ -53,8 +62,16 @@ from colonykit.plan.document import (
     Rules,
     Scalar,
 )
+from colonykit.plan.evidence import ChannelEvidence
+from colonykit.plan.placement import Placement
 from colonykit.plan.scenario import Scenario, load_scenario
+from colonykit.sizing import SizingResult, XenHostSizing
+from colonykit.staggering import StaggerResult
 from colonykit.units import BYTES_PER_GIB, MIB_PER_GIB
+from colonykit.whitespace import WhiteSpaceResult
+
+if TYPE_CHECKING:
+    from colonykit.ingest.join import TraceJoin
 
 if TYPE_CHECKING:
     from colonykit.forecast import CapacityPlanResult
@@ -72,19 +89,32 @@ class ColonyPlanResult:
         The chosen design, sized.
     comparison : pandas.DataFrame
         :func:`colonykit.designs.compare` for this colony's guest count.
-    sizing : object or None
-        The :class:`colonykit.sizing.SizingResult` (None without an inventory).
+    sizing : colonykit.sizing.SizingResult or None
+        The inventory's WLF sizing (None without an inventory).
     scenario : Scenario
         The scenario the plan was built from.
-    extras : dict
-        ``"channels"`` (first host with DASD I/O: ``host``, ``load``, ``curve``, see
-        :func:`colonykit.plan.evidence.channel_extras`) when the scenario has an ``io`` section.
-        With traces: ``"whitespace"`` (:class:`colonykit.whitespace.WhiteSpaceResult`),
-        ``"demand"`` (the wide demand frame), ``"staggering"`` and ``"packing"`` results when
-        they could be evaluated, and ``"trace_notes"`` (one sentence each).
+    channels : ChannelEvidence or None
+        The channel load and response curve of the first host with DASD I/O
+        (:func:`colonykit.plan.evidence.channel_extras`); None without an ``io`` section.
+    whitespace : colonykit.whitespace.WhiteSpaceResult or None
+        The white-space analysis of the measured guests (None without traces).
+    demand : pandas.DataFrame or None
+        The wide demand frame: time × guest MIPS (None without traces).
+    staggering : colonykit.staggering.StaggerResult or None
+        The recurring spikes moved (None without traces, without spikes or when not asked).
+    packing : colonykit.packing.PackingResult or None
+        The time-series packing of the measured guests (None without traces).
+    trace_notes : tuple of str
+        One sentence each on what the measured sizing, placement and staggering did.
+    join : colonykit.ingest.join.TraceJoin or None
+        The traces joined to the inventory (pass it back as ``build_plan(traces=...)``).
+    measured : colonykit.measured.MeasuredSizing or None
+        The composite (measured) sizing (None without traces).
+    placement : colonykit.plan.placement.Placement or None
+        Where each guest went and what each host got.
     business_case : colonykit.costs.CostResult or None
         The business case when the scenario has a ``costs:`` section (the plan as built;
-        :func:`colonykit.plan.business.business_case_of` adds a capacity plan over time).
+        :func:`colonykit.plan.compare.business_case_of` adds a capacity plan over time).
     capacity_plan : CapacityPlanResult or None
         The plan over time (:func:`colonykit.forecast.project`) when the scenario has a
         ``growth:`` section; the document's ``capacity_plan`` section holds the same figures.
@@ -93,9 +123,17 @@ class ColonyPlanResult:
     plan: ColonyPlan
     design: designs.Design
     comparison: pd.DataFrame
-    sizing: Any
+    sizing: SizingResult | None
     scenario: Scenario
-    extras: dict[str, Any] = field(default_factory=dict)
+    channels: ChannelEvidence | None = None
+    whitespace: WhiteSpaceResult | None = None
+    demand: pd.DataFrame | None = None
+    staggering: StaggerResult | None = None
+    packing: PackingResult | None = None
+    trace_notes: tuple[str, ...] = ()
+    join: TraceJoin | None = None
+    measured: MeasuredSizing | None = None
+    placement: Placement | None = None
     business_case: costs.CostResult | None = None
     capacity_plan: CapacityPlanResult | None = None
 
@@ -198,7 +236,7 @@ def inputs_sha256(scen: Scenario) -> str:
     return h.hexdigest()
 
 
-def guest_rows(scen: Scenario, inv: pd.DataFrame, sizing_res: Any) -> pd.DataFrame:
+def guest_rows(scen: Scenario, inv: pd.DataFrame, sizing_res: SizingResult) -> pd.DataFrame:
     """One row per guest (inventory rows expanded by ``count``), with memory, vCPUs and MIPS.
 
     Parameters
@@ -287,7 +325,7 @@ def build_plan(
     scenario: Scenario | str | Path,
     *,
     inventory: pd.DataFrame | None = None,
-    traces: Any = None,
+    traces: TraceJoin | None = None,
     stagger_traces: bool = True,
 ) -> ColonyPlanResult:
     """Assemble, size and check a colony plan.
@@ -299,15 +337,17 @@ def build_plan(
     inventory : DataFrame, optional
         A canonical inventory frame instead of reading ``scenario.inventory``.
     traces : colonykit.ingest.join.TraceJoin, optional
-        Traces already joined to the inventory (``extras["join"]`` of an earlier plan) instead
+        Traces already joined to the inventory (``join`` of an earlier plan result) instead
         of reading ``scenario.traces``; the composite is recomputed from them.
     stagger_traces : bool
-        With traces, also detect and stagger recurring spikes (``extras["staggering"]``).
+        With traces, also detect and stagger recurring spikes (``staggering``).
         It depends on the traces only, so interactive callers compute it once and pass False.
 
     Returns
     -------
     ColonyPlanResult
+        The plan; a plausibility warning raised while building it (a
+        :class:`~colonykit.errors.ColonykitWarning`) is also a CK050 finding of the plan.
 
     Raises
     ------
@@ -322,20 +362,23 @@ def build_plan(
     """
     scen = load_scenario(scenario) if isinstance(scenario, str | Path) else scenario
     try:
-        result = _build(scen, inventory, traces, stagger_traces)
-        if scen.growth is not None:  # the plan over time (issue 21)
-            from colonykit import forecast
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ColonykitWarning)
+            result = _build(scen, inventory, traces, stagger_traces)
+            if scen.growth is not None:  # the plan over time (issue 21)
+                from colonykit import forecast
 
-            cap = forecast.project(result)
-            result = forecast.attach(result, cap)
-            if result.business_case is not None:  # the business case buys the upgrades (issue 22)
-                bcase = business.business_case_of(result, cap)
-                if bcase is not None:
-                    doc = result.plan.model_copy(
-                        update={"business_case": business.business_case_document(bcase)}
+                cap = forecast.project(result)
+                result = forecast.attach(result, cap)
+                if result.business_case is not None:  # it buys the upgrades (issue 22)
+                    bcase = business.plan_business_case(
+                        scen, _inventory(scen, None), result.plan, cap
                     )
-                    result = replace(result, plan=doc, business_case=bcase)
-        return result
+                    if bcase is not None:
+                        doc = result.plan.model_copy(
+                            update={"business_case": business.business_case_document(bcase)}
+                        )
+                        result = replace(result, plan=doc, business_case=bcase)
     except ValidationError as exc:  # a value that passed the scenario but not the plan schema
         where = scen.source or "scenario"
         raise_problems(
@@ -343,6 +386,12 @@ def build_plan(
             f"invalid scenario {where}",
         )
         raise  # pragma: no cover - raise_problems always raises here
+    for w in caught:  # passed on: the caller's filters decide, as without the plan
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
+    noted = [str(w.message) for w in caught if issubclass(w.category, ColonykitWarning)]
+    if noted:  # the plausibility warnings become plan findings (CK050)
+        result.plan.findings = [*result.plan.findings, *plausibility_findings(noted)]
+    return result
 
 
 def _design(scen: Scenario) -> designs.Design:
@@ -388,14 +437,16 @@ def _calibrate(scen: Scenario, inv: pd.DataFrame) -> pd.DataFrame:
     return calibration.apply(inv, fits, study)
 
 
-def _size(scen: Scenario, inv: pd.DataFrame) -> Any:
+def _size(scen: Scenario, inv: pd.DataFrame) -> SizingResult:
     overrides: dict[str, Any] = {"basis": scen.target.basis, "smt": scen.target.smt}
     if scen.target.target_util_pct is not None:
         overrides["target_util_pct"] = scen.target.target_util_pct
     return sizing.size_inventory(inv, scen.target.processor, **overrides)
 
 
-def _measure(scen: Scenario, inv: pd.DataFrame, sizing_res: Any, traces: Any) -> tuple[Any, Any]:
+def _measure(
+    scen: Scenario, inv: pd.DataFrame, sizing_res: SizingResult, traces: TraceJoin | None
+) -> tuple[TraceJoin | None, MeasuredSizing | None]:
     """Join the inventory with its traces and size on the composite (None, None without traces)."""
     if scen.traces is None and traces is None:
         return None, None
@@ -425,7 +476,7 @@ def _measure(scen: Scenario, inv: pd.DataFrame, sizing_res: Any, traces: Any) ->
     return traces, meas
 
 
-def _white_space_evidence(meas: Any, ws: Any) -> EvidenceItem:
+def _white_space_evidence(meas: MeasuredSizing | None, ws: WhiteSpaceResult | None) -> EvidenceItem:
     if meas is None:
         return ev.not_evaluated("no traces in the scenario (inventory-only sizing)")
     b = "typical"
@@ -455,7 +506,7 @@ def _white_space_evidence(meas: Any, ws: Any) -> EvidenceItem:
     )
 
 
-def _sizing_extra(meas: Any, placement: Any) -> dict[str, Scalar]:
+def _sizing_extra(meas: MeasuredSizing | None, placement: Placement) -> dict[str, Scalar]:
     if meas is None:
         return {"sizing_basis": "peaks", "placement": placement.method}
     out: dict[str, Scalar] = {
@@ -509,7 +560,7 @@ def _limits(scen: Scenario) -> tuple[float, float, list[Assumption]]:
         out.append(
             Assumption(
                 name=cname,
-                value=float(consts.loc[cname, "value"]),
+                value=to_float(consts.loc[cname, "value"]),
                 unit=str(consts.loc[cname, "unit"]),
                 source=str(consts.loc[cname, "source"]),
             )
@@ -557,6 +608,7 @@ def _guests(
         Path(scen.inventory).name if scen.inventory else "inventory",
     )
     guests: list[Guest] = []
+    r: Any  # one row of mixed columns (a namedtuple)
     for gi, r in enumerate(rows.itertuples(index=False)):
         name = names[gi]
         stor = layout.guest_storage(design, scen, gi, name, image_of, md, int(image_mib[gi]))
@@ -712,7 +764,10 @@ def _host(
 
 
 def _build(
-    scen: Scenario, inventory: pd.DataFrame | None, traces: Any, stagger_traces: bool = True
+    scen: Scenario,
+    inventory: pd.DataFrame | None,
+    traces: TraceJoin | None,
+    stagger_traces: bool = True,
 ) -> ColonyPlanResult:
     design = _design(scen)
     inv = _calibrate(scen, _inventory(scen, inventory))
@@ -852,31 +907,27 @@ def _build(
     bcase = business.plan_business_case(scen, inv, plan_doc)
     if bcase is not None:
         plan_doc.business_case = business.business_case_document(bcase)
-    extras: dict[str, Any] = {"trace_notes": list(place.notes)}
-    chan = ev.channel_extras(hosts)
-    if chan is not None:
-        extras["channels"] = chan
+    trace_notes = list(place.notes)
+    stagger = None
     if meas is not None:
-        extras.update(
-            {
-                "join": join,
-                "measured": meas,
-                "whitespace": ws,
-                "demand": meas.guest_mips,
-                "placement": place,
-                "packing": place.packing,
-            }
-        )
         more = ev.trace_extras(meas.guest_mips, ws, stagger=stagger_traces)
-        extras["trace_notes"] = list(meas.notes) + extras["trace_notes"] + more.pop("trace_notes")
-        extras.update(more)
+        trace_notes = list(meas.notes) + trace_notes + more.notes
+        stagger = more.staggering
     return ColonyPlanResult(
         plan=plan_doc,
         design=design,
         comparison=comparison,
         sizing=sizing_res,
         scenario=scen,
-        extras=extras,
+        channels=ev.channel_extras(hosts),
+        whitespace=ws,
+        demand=meas.guest_mips if meas is not None else None,
+        staggering=stagger,
+        packing=place.packing if meas is not None else None,
+        trace_notes=tuple(trace_notes),
+        join=join,
+        measured=meas,
+        placement=place,
         business_case=bcase,
     )
 
@@ -982,7 +1033,11 @@ def _lpar_sizer(scen: Scenario, inv: pd.DataFrame, rows: pd.DataFrame) -> Any:
 
 
 def _cpus_assumption(
-    scen: Scenario, sizing_res: Any, place: Any, meas: Any, xen: Any
+    scen: Scenario,
+    sizing_res: SizingResult,
+    place: Placement,
+    meas: MeasuredSizing | None,
+    xen: XenHostSizing | None,
 ) -> Assumption:
     bound = scen.target.sizing_bound
     if scen.target.cpus_per_host:
@@ -1018,14 +1073,17 @@ def _design_evidence(
     volume_model: str,
 ) -> EvidenceItem:
     """The design's disk figures plus the inventory's application disk (``disk_gib``)."""
-    item = ev.design_evidence(design, comparison.loc[design.name], minidisk_volumes, volume_model)
+    item = ev.design_evidence(
+        design, reference.row_of(comparison, design.name), minidisk_volumes, volume_model
+    )
     item.values.update(
         {
             "application_disk_gib": ev.clean(float(app["disk_gib"].sum())),
             "application_data_cyl": int(app["data_cyl"].sum()),
             "application_image_mib": int(app["image_mib"].sum()),
             "total_with_application_gib": ev.clean(
-                float(comparison.loc[design.name, "total_gib"]) + float(app["capacity_gib"].sum())
+                to_float(comparison.loc[design.name, "total_gib"])
+                + float(app["capacity_gib"].sum())
             ),
         }
     )
@@ -1136,3 +1194,11 @@ def _channel_evidence(scen: Scenario, notes: _HostEvidence) -> EvidenceItem:
         source="colonykit.channels.channel_load",
         values=notes.channels,
     )
+
+
+__all__ = [
+    "ColonyPlanResult",
+    "inputs_sha256",
+    "guest_rows",
+    "build_plan",
+]

@@ -2,10 +2,10 @@
 
 :func:`plan_business_case` reads today's servers from the inventory and the colony from the
 plan, resolves the scenario's ``costs:`` section against ``cost_inputs.csv`` and calls
-:func:`colonykit.costs.business_case`.  :func:`compare_scenarios` builds several plans and
-puts their figures column by column (``colonykit compare``).  :func:`save_scenario` and
-:func:`saved_scenarios` are what a dashboard calls to keep the current settings under a name
-and compare saved ones.
+:func:`colonykit.costs.business_case`.  :func:`~colonykit.plan.compare.compare_scenarios` builds several plans and
+puts their figures column by column (``colonykit compare``, :mod:`colonykit.plan.compare`).
+:func:`save_scenario` and :func:`saved_scenarios` are what a dashboard calls to keep the current
+settings under a name (:func:`colonykit.plan.compare.compare_saved` compares them).
 
 Examples
 --------
@@ -17,27 +17,20 @@ True
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import yaml
 
 from colonykit import costs, storage
 from colonykit._atomic import atomic_write_text
-from colonykit._dicts import DictMixin
 from colonykit._yaml import load_yaml, read_text
 from colonykit.errors import InputError, must_be
 from colonykit.plan.document import BusinessCase, BusinessCaseYear, ColonyPlan
-from colonykit.plan.scenario import Scenario, load_scenario
-
-if TYPE_CHECKING:
-    from colonykit.plan.assembly import ColonyPlanResult
+from colonykit.plan.scenario import Scenario
 
 
 def today_estate(inventory: pd.DataFrame) -> tuple[costs.TodayEstate, list[str]]:
@@ -257,27 +250,6 @@ def plan_business_case(
     )
 
 
-def business_case_of(
-    result: ColonyPlanResult, capacity_plan: costs.CapacityPlanLike | None = None
-) -> costs.CostResult | None:
-    """The business case of a built plan, optionally with a capacity plan over time (#21).
-
-    Parameters
-    ----------
-    result : ColonyPlanResult
-        A plan built by :func:`colonykit.plan.build_plan`.
-    capacity_plan : CapacityPlanLike, optional
-        ``colonykit.forecast.project(result)`` once issue 21 is merged.
-    """
-    if capacity_plan is None:
-        return result.business_case
-    from colonykit.plan.assembly import _inventory
-
-    return plan_business_case(
-        result.scenario, _inventory(result.scenario, None), result.plan, capacity_plan
-    )
-
-
 def business_case_document(res: costs.CostResult) -> BusinessCase:
     """The plan document's ``business_case`` section of a result.
 
@@ -287,7 +259,7 @@ def business_case_document(res: costs.CostResult) -> BusinessCase:
         The business case.
     """
     d = res.to_dict()
-    years = [BusinessCaseYear(**y) for y in d["years"]]  # type: ignore[attr-defined]
+    years = [BusinessCaseYear(**y) for y in d["years"]]
     return BusinessCase(
         first_line=res.headline,
         horizon_years=res.horizon_years,
@@ -397,232 +369,6 @@ def business_case_text(res: costs.CostResult) -> str:
     return "\n".join(lines)
 
 
-# =========================================================================== compare
-@dataclass(frozen=True)
-class ScenarioColumn:
-    """One scenario's figures in ``colonykit compare``.
-
-    Attributes
-    ----------
-    name, source : str
-        Plan name and scenario file.
-    engines_peak, engines_composite : int or None
-        Engines sized on the sum of the servers' peaks and on the composite peak.
-    lpars : int
-        LPARs (hosts).
-    real_storage_gib, disk_gib : float
-        Real storage of all LPARs and DASD of the plan (:func:`plan_disk_gib`) [GiB].
-    paging_volumes : int
-        Paging volumes.
-    exhaustion_date : datetime.date or None
-        When the plan as built runs out (needs a capacity plan over time, issue 21).
-    licence_cores_today, licence_cores_colony : float or None
-        Cores and engines in scope of per-core licences (None without a business case).
-    cost_today, cost_colony, npv : float or None
-        Cost of each side over the horizon and the NPV of the savings.
-    payback_months : int or None
-        Payback month.
-    energy_kwh_colony, co2e_t_colony : float or None
-        The colony's energy [kWh] and CO2e [t] per year.
-    currency : str
-        Currency of the amounts.
-    confidence : str
-        ``low: …`` with the reasons, or ``as sized``.
-    first_line : str
-        The business case's first line (example prices, not priced inputs).
-    """
-
-    name: str
-    source: str
-    engines_peak: int | None
-    engines_composite: int | None
-    lpars: int
-    real_storage_gib: float
-    disk_gib: float
-    paging_volumes: int
-    exhaustion_date: dt.date | None
-    licence_cores_today: float | None
-    licence_cores_colony: float | None
-    cost_today: float | None
-    cost_colony: float | None
-    npv: float | None
-    payback_months: int | None
-    energy_kwh_colony: float | None
-    co2e_t_colony: float | None
-    currency: str
-    confidence: str
-    first_line: str
-
-
-#: Row labels of the comparison, in order.
-COMPARE_ROWS: tuple[str, ...] = (
-    "engines_peak",
-    "engines_composite",
-    "lpars",
-    "real_storage_gib",
-    "disk_gib",
-    "paging_volumes",
-    "exhaustion_date",
-    "licence_cores_today",
-    "licence_cores_colony",
-    "cost_today",
-    "cost_colony",
-    "npv",
-    "payback_months",
-    "energy_kwh_colony",
-    "co2e_t_colony",
-    "currency",
-    "confidence",
-)
-
-
-@dataclass(frozen=True)
-class ScenarioComparison(DictMixin):
-    """Several scenarios side by side (:func:`compare_scenarios`).
-
-    Attributes
-    ----------
-    columns : tuple of ScenarioColumn
-        One per scenario, in the order given.
-    """
-
-    columns: tuple[ScenarioColumn, ...]
-    _dict_keys = ("first_line", "scenarios")
-
-    def frame(self) -> pd.DataFrame:
-        """Rows = :data:`COMPARE_ROWS`, columns = scenario names."""
-        data = {c.name: [getattr(c, r) for r in COMPARE_ROWS] for c in self.columns}
-        return pd.DataFrame(data, index=list(COMPARE_ROWS))
-
-    def _dict_computed(self) -> dict[str, object]:
-        """JSON-ready: the first line, then one mapping per scenario."""
-        out = []
-        for c in self.columns:
-            row: dict[str, object] = {
-                "name": c.name,
-                "source": c.source,
-                "first_line": c.first_line,
-            }
-            for r in COMPARE_ROWS:
-                v = getattr(c, r)
-                row[r] = v.isoformat() if isinstance(v, dt.date) else v
-            out.append(row)
-        return {"first_line": self.first_line, "scenarios": out}
-
-    @property
-    def first_line(self) -> str:
-        """Says first when any column rests on example prices."""
-        ex = [c.name for c in self.columns if c.first_line.startswith("EXAMPLE PRICES")]
-        if ex:
-            return f"EXAMPLE PRICES: {', '.join(ex)} rest on illustrative example prices"
-        return "comparison on the planners' own prices"
-
-    def text(self) -> str:
-        """A table for the terminal, the first line first."""
-        f = self.frame().astype(object).where(self.frame().notna(), "n/a")
-        f = f.map(lambda v: f"{v:,.0f}" if isinstance(v, float) else str(v))
-        return (
-            self.first_line
-            + "\n"
-            + f.to_string()
-            + "\nexhaustion_date n/a: the scenario has no growth: section, or the plan holds"
-            + " to its horizon (colonykit forecast)"
-        )
-
-
-def _confidence(result: ColonyPlanResult, res: costs.CostResult | None) -> str:
-    parts = []
-    low_units = result.sizing.low_confidence if result.sizing is not None else {}
-    if low_units:
-        parts.append("WLF units " + "/".join(sorted(low_units)))
-    if res is not None:
-        if res.example_prices_used:
-            parts.append("example prices")
-        if res.unpriced:
-            parts.append(f"{len(res.unpriced)} not priced")
-    return ("low: " + ", ".join(parts)) if parts else "as sized"
-
-
-def scenario_column(
-    result: ColonyPlanResult, capacity_plan: costs.CapacityPlanLike | None = None
-) -> ScenarioColumn:
-    """One column of the comparison from a built plan.
-
-    Parameters
-    ----------
-    result : ColonyPlanResult
-        The plan.
-    capacity_plan : CapacityPlanLike, optional
-        Its capacity plan over time (issue 21) for the exhaustion date; None: the plan's own
-        (its scenario's ``growth:`` section), if any.
-    """
-    plan = result.plan
-    v = plan.evidence.sizing.values
-    bound = str(v.get("bound_used", "typical"))
-    peak = v.get("engines_peak", v.get(f"engines_{bound}"))
-    comp = v.get("engines_composite", v.get(f"engines_{bound}"))
-    if capacity_plan is None or capacity_plan is result.capacity_plan:
-        capacity_plan = result.capacity_plan  # the scenario's own growth: section (issue 21)
-        res = result.business_case
-    else:
-        res = business_case_of(result, capacity_plan)
-    exhaustion = capacity_plan.exhaustion if capacity_plan is not None else None
-    return ScenarioColumn(
-        name=plan.metadata.name,
-        source=plan.metadata.scenario,
-        engines_peak=int(peak) if isinstance(peak, int | float) else None,
-        engines_composite=int(comp) if isinstance(comp, int | float) else None,
-        lpars=len(plan.hosts),
-        real_storage_gib=float(sum(h.capacity.memory_gib for h in plan.hosts)),
-        disk_gib=round(plan_disk_gib(plan), 1),
-        paging_volumes=int(sum(h.capacity.paging_volumes for h in plan.hosts)),
-        exhaustion_date=exhaustion.date if exhaustion is not None else None,
-        licence_cores_today=None if res is None else res.today.licence_cores[0],
-        licence_cores_colony=None if res is None else res.colony.licence_cores[0],
-        cost_today=None if res is None else res.total_today,
-        cost_colony=None if res is None else res.total_colony,
-        npv=None if res is None else res.npv,
-        payback_months=None if res is None else res.payback_months,
-        energy_kwh_colony=None if res is None else res.energy_kwh_colony,
-        co2e_t_colony=None if res is None else res.co2e_t_colony,
-        currency="" if res is None else res.currency,
-        confidence=_confidence(result, res),
-        first_line="no 'costs' section" if res is None else res.headline,
-    )
-
-
-def compare_scenarios(
-    scenarios: Sequence[Scenario | str | Path],
-    capacity_plans: Sequence[costs.CapacityPlanLike | None] | None = None,
-) -> ScenarioComparison:
-    """Build each scenario's plan and put their figures column by column.
-
-    Parameters
-    ----------
-    scenarios : sequence of Scenario or path
-        Two or more scenarios.
-    capacity_plans : sequence of CapacityPlanLike or None, optional
-        One capacity plan over time per scenario (issue 21), for the exhaustion date.
-
-    Examples
-    --------
-    >>> c = compare_scenarios(["data/examples/scenario.yaml", "data/examples/bitbrains_colony.yaml"])
-    >>> c.frame().loc["lpars"].tolist()
-    [1, 2]
-    """
-    from colonykit.plan.assembly import build_plan
-
-    plans = list(capacity_plans) if capacity_plans is not None else [None] * len(scenarios)
-    if len(plans) != len(scenarios):
-        msg = f"compare: {len(scenarios)} scenario(s) but {len(plans)} capacity plan(s)"
-        raise InputError(msg)
-    cols = [
-        scenario_column(build_plan(s, stagger_traces=False), cp)
-        for s, cp in zip(scenarios, plans, strict=True)
-    ]
-    return ScenarioComparison(tuple(cols))
-
-
 # =========================================================================== saved scenarios
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
 
@@ -677,40 +423,16 @@ def saved_scenarios(folder: str | Path) -> list[Path]:
     return sorted(p.glob("*.yaml")) if p.is_dir() else []
 
 
-def compare_saved(folder: str | Path, names: Sequence[str] | None = None) -> ScenarioComparison:
-    """Compare saved scenarios (all of the folder, or those named).
-
-    Parameters
-    ----------
-    folder : str or Path
-        Where :func:`save_scenario` wrote them.
-    names : sequence of str, optional
-        Which ones (default all).
-    """
-    paths = saved_scenarios(folder)
-    if names is not None:
-        want = set(names)
-        paths = [p for p in paths if p.stem in want]
-    return compare_scenarios([load_scenario(p) for p in paths])
-
-
 __all__ = [
-    "COMPARE_ROWS",
-    "ScenarioColumn",
-    "ScenarioComparison",
     "business_case_document",
-    "business_case_of",
     "business_case_text",
     "colony_estate",
     "plan_disk_gib",
-    "compare_saved",
-    "compare_scenarios",
     "costs_section",
     "engine_ratios",
     "growth_horizon_years",
     "plan_business_case",
     "save_scenario",
     "saved_scenarios",
-    "scenario_column",
     "today_estate",
 ]

@@ -233,3 +233,12 @@ def losses(plan: ColonyPlan, targets: list[str]) -> list[Loss]:
         elif t == "libvirt":
             out += libvirt_losses(plan)
     return out
+
+
+__all__ = [
+    "FEILONG_SHARE_UNIT",
+    "Loss",
+    "feilong_losses",
+    "libvirt_losses",
+    "losses",
+]

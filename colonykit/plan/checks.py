@@ -35,6 +35,7 @@ CK035   error     two hosts have the same id, or ids that collide as Ansible gro
                   names on a case-insensitive file system
 CK036   error     an ``anti_affinity`` pair of the scenario has guests on the same host
 CK037   warning   guests whose provisioned memory is far above their measured working set (right-sizing)
+CK050   warning   an input looked implausible while the plan was built (a plausibility warning)
 ======  ========  ==========================================================
 """
 
@@ -72,6 +73,26 @@ Extents = dict[str, list[tuple[int, int, str]]]
 
 def _finding(code: str, severity: Severity, message: str, path: str) -> Finding:
     return Finding(code=code, severity=severity, message=message, path=path)
+
+
+def plausibility_findings(messages: list[str]) -> list[Finding]:
+    """CK050: one warning finding per plausibility warning raised while the plan was built.
+
+    The one warn-or-raise path (:func:`colonykit.errors.log_or_raise`, which warns with a
+    :class:`~colonykit.errors.ColonykitWarning`) ends here in the plan: each distinct message
+    once, in the order raised.
+
+    Parameters
+    ----------
+    messages : list of str
+        The warnings' texts.
+
+    Examples
+    --------
+    >>> [f.code for f in plausibility_findings(["a", "b", "a"])]
+    ['CK050', 'CK050']
+    """
+    return [_finding("CK050", "warning", m, "") for m in dict.fromkeys(messages)]
 
 
 def paging_required_gib(host: Host) -> tuple[float, str]:
@@ -458,28 +479,28 @@ def _network_checks(plan: ColonyPlan) -> list[Finding]:
                         )
                     )
         for gi, g in enumerate(host.guests):
-            for ni, nic in enumerate(g.network):
+            for ni, gnic in enumerate(g.network):
                 np_ = f"hosts[{hi}].guests[{gi}].network[{ni}]"
-                if nic.network not in nets:
+                if gnic.network not in nets:
                     out.append(
                         _finding(
                             "CK033",
                             "error",
-                            f"guest {g.name}: NIC on unknown network {nic.network!r} "
+                            f"guest {g.name}: NIC on unknown network {gnic.network!r} "
                             f"(networks: {sorted(nets)})",
                             np_,
                         )
                     )
-                if nic.mac:
-                    macs.append((nic.mac.lower().replace("-", ":"), np_))
-                if not nic.ip:
+                if gnic.mac:
+                    macs.append((gnic.mac.lower().replace("-", ":"), np_))
+                if not gnic.ip:
                     continue
                 try:
-                    itf = ipaddress.ip_interface(nic.ip)
+                    itf = ipaddress.ip_interface(gnic.ip)
                 except ValueError:
                     continue  # the pattern check reports it
                 ips.append((str(itf.ip), np_))
-                net = nets.get(nic.network)
+                net = nets.get(gnic.network)
                 if net is None or net.version != itf.version:
                     continue
                 edge = net.prefixlen < net.max_prefixlen - 1 and itf.ip in (
@@ -500,7 +521,7 @@ def _network_checks(plan: ColonyPlan) -> list[Finding]:
                         _finding(
                             "CK032",
                             "error",
-                            f"guest {g.name}: IP address {itf.ip} is {what} {nic.network} ({net})",
+                            f"guest {g.name}: IP address {itf.ip} is {what} {gnic.network} ({net})",
                             f"{np_}.ip",
                         )
                     )
@@ -600,12 +621,12 @@ def anti_affinity_findings(
         ga, gb = hosts_of.get(a, []), hosts_of.get(b, [])
         clash = sorted({(ha, na, nb) for ha, na in ga for hb, nb in gb if ha == hb and na != nb})
         if clash:
-            h, na, nb = clash[0]
+            hid, na, nb = clash[0]
             out.append(
                 _finding(
                     "CK036",
                     "error",
-                    f"anti-affinity pair [{a}, {b}]: guests {na} and {nb} are both on host {h}"
+                    f"anti-affinity pair [{a}, {b}]: guests {na} and {nb} are both on host {hid}"
                     f"{f' ({len(clash)} such pairs)' if len(clash) > 1 else ''}",
                     f"{source}[{i}]",
                 )
@@ -789,3 +810,12 @@ def check_plan(plan: ColonyPlan, *, vdisk_max_blocks: int | None = None) -> list
     out += _network_checks(plan)
     out += _identity_checks(plan)
     return sorted(out, key=lambda f: (f.code, f.path, f.message))
+
+
+__all__ = [
+    "EVIDENCE_SECTIONS",
+    "Extents",
+    "paging_required_gib",
+    "channel_busy",
+    "check_plan",
+]

@@ -8,7 +8,7 @@ Defined once, here, as pydantic v2 models with ``extra="forbid"``;
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -21,13 +21,13 @@ from colonykit.limits import (
     MAX_VCPUS,
 )
 
-API_VERSION = "colonykit/v1"
-PLAN_KIND = "ColonyPlan"
-SCENARIO_KIND = "ColonyScenario"
+API_VERSION: Final = "colonykit/v1"
+PLAN_KIND: Final = "ColonyPlan"
+SCENARIO_KIND: Final = "ColonyScenario"
 
 Hex4 = Annotated[str, StringConstraints(pattern=r"^[0-9A-F]{4}$")]
-Userid = pt.Userid
-Volser = pt.Volser
+Userid: TypeAlias = pt.Userid
+Volser: TypeAlias = pt.Volser
 GuestName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
 Ident = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")]
 Scalar = bool | int | float | str | None
@@ -159,7 +159,7 @@ class Rules(_Model):
     paging_rule: str = Field(
         "velocity",
         description="Paging-space rule the host is checked against (a row of paging_rules.csv).",
-    )  # paging.DEFAULT_RULE (docs/io.md: why); "sg24-6824" still loads
+    )  # paging.DEFAULT_RULE (docs/io.md: why)
     channel_max_busy_pct: float = Field(
         50.0, gt=0, le=100, description="Target maximum busy per channel path [%]."
     )
@@ -607,3 +607,44 @@ def plan_guest_count(plan: ColonyPlan) -> int:
     26
     """
     return sum(len(h.guests) for h in plan.hosts)
+
+
+__all__ = [
+    "API_VERSION",
+    "PLAN_KIND",
+    "SCENARIO_KIND",
+    "Hex4",
+    "Userid",
+    "Volser",
+    "GuestName",
+    "Ident",
+    "Scalar",
+    "DasdModel",
+    "Severity",
+    "Metadata",
+    "ZvmDisk",
+    "XenImage",
+    "NfsExport",
+    "Image",
+    "ZvmNetwork",
+    "XenNetwork",
+    "Network",
+    "Capacity",
+    "Rules",
+    "HostIO",
+    "Link",
+    "NicRef",
+    "Profile",
+    "StorageItem",
+    "ZvmGuest",
+    "XenGuest",
+    "GuestNic",
+    "Guest",
+    "Host",
+    "EvidenceItem",
+    "Assumption",
+    "Evidence",
+    "Finding",
+    "ColonyPlan",
+    "plan_guest_count",
+]

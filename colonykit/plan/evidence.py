@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from colonykit import channels, memory, sizing, staggering
+from colonykit import channels, memory, sizing, staggering, whitespace
 from colonykit.plan.document import Assumption, Evidence, EvidenceItem, Host, Scalar
+from colonykit.staggering import StaggerResult
 from colonykit.units import MIB_PER_GIB
 
 #: The evidence sections, in report order: every :class:`EvidenceItem` field of :class:`Evidence`.
@@ -68,7 +70,7 @@ def clean(v: Any) -> Scalar:
 
 
 def sizing_evidence(
-    sizing_res: Any, bound: str, extra: dict[str, Scalar] | None = None
+    sizing_res: sizing.SizingResult, bound: str, extra: dict[str, Scalar] | None = None
 ) -> EvidenceItem:
     """The WLF sizing as evidence: MIPS and engines per bound, processor, target utilization.
 
@@ -99,7 +101,7 @@ def sizing_evidence(
     )
 
 
-def sizing_assumptions(sizing_res: Any) -> list[Assumption]:
+def sizing_assumptions(sizing_res: sizing.SizingResult) -> list[Assumption]:
     """Every constant the sizing used, as plan assumptions.
 
     Parameters
@@ -159,12 +161,47 @@ def memory_evidence(hosts: list[Host], max_ratio: float) -> EvidenceItem:
     )
 
 
-def channel_extras(hosts: list[Host]) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class ChannelEvidence:
+    """The channel load and response curve of one host (the report's channel figure).
+
+    Parameters
+    ----------
+    host : str
+        The plan host id.
+    load : colonykit.channels.ChannelResult
+        :func:`colonykit.channels.channel_load` at the host's I/O rate and paths.
+    curve : pandas.DataFrame
+        :func:`colonykit.channels.response_curve` for 1, 2, 4 and the planned number of paths.
+    """
+
+    host: str
+    load: channels.ChannelResult
+    curve: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class TraceExtras:
+    """What :func:`trace_extras` adds beside a measured plan.
+
+    Parameters
+    ----------
+    notes : list of str
+        One sentence on the staggering (or why it was not evaluated).
+    staggering : colonykit.staggering.StaggerResult or None
+        The recurring spikes moved (None when none were found or not asked).
+    """
+
+    notes: list[str] = field(default_factory=list)
+    staggering: StaggerResult | None = None
+
+
+def channel_extras(hosts: list[Host]) -> ChannelEvidence | None:
     """The channel load and response curve of the first host with DASD I/O (the report's figure).
 
-    ``{"host": id, "load": ChannelResult, "curve": DataFrame}`` from
-    :func:`colonykit.channels.channel_load` and :func:`colonykit.channels.response_curve` (1, 2, 4
-    and the planned number of paths); None when no host has an ``io`` section.
+    A :class:`ChannelEvidence` from :func:`colonykit.channels.channel_load` and
+    :func:`colonykit.channels.response_curve` (1, 2, 4 and the planned number of paths); None
+    when no host has an ``io`` section.
 
     Parameters
     ----------
@@ -181,7 +218,7 @@ def channel_extras(hosts: list[Host]) -> dict[str, Any] | None:
         max_busy_pct=host.rules.channel_max_busy_pct,
     )
     curve = channels.response_curve(host.io.connect_ms, paths=sorted({1, 2, 4, int(host.io.paths)}))
-    return {"host": host.id, "load": load, "curve": curve}
+    return ChannelEvidence(host=host.id, load=load, curve=curve)
 
 
 def design_evidence(
@@ -237,7 +274,9 @@ def design_assumptions(design: Any) -> list[Assumption]:
     ]
 
 
-def trace_extras(demand: pd.DataFrame, ws: Any, *, stagger: bool = True) -> dict[str, Any]:
+def trace_extras(
+    demand: pd.DataFrame, ws: whitespace.WhiteSpaceResult | None, *, stagger: bool = True
+) -> TraceExtras:
     """Staggering of the measured guests' MIPS series (evidence beside the plan).
 
     Recurring daily spikes inside 00:00-06:00 detected with
@@ -248,24 +287,23 @@ def trace_extras(demand: pd.DataFrame, ws: Any, *, stagger: bool = True) -> dict
     ----------
     demand : pandas.DataFrame
         The measured guests' MIPS series (time × guest).
-    ws : WhiteSpaceResult
+    ws : WhiteSpaceResult or None
         Their white-space analysis (for the unit in the note).
     stagger : bool, default True
         Detect and move the spikes (False: no staggering).
     """
-    out: dict[str, Any] = {"trace_notes": []}
-    notes: list[str] = out["trace_notes"]
+    notes: list[str] = []
     if not stagger:
-        return out
+        return TraceExtras(notes)
+    st = None
     try:
         windows = staggering.detect_spikes(demand, "1D", earliest="00:00", latest="06:00")
         if windows:
             st = staggering.stagger(demand, windows)
-            out["staggering"] = st
             notes.append(
                 f"Staggering: {len(windows)} recurring spike(s) detected in 00:00-06:00 and "
                 f"moved; composite peak {st.peak_before:,.1f} -> {st.peak_after:,.1f} "
-                f"{ws.unit} ({st.method})."
+                f"{ws.unit if ws is not None else 'MIPS'} ({st.method})."
             )
         else:
             notes.append(
@@ -273,4 +311,21 @@ def trace_extras(demand: pd.DataFrame, ws: Any, *, stagger: bool = True) -> dict
             )
     except (ValueError, KeyError) as exc:
         notes.append(f"Staggering not evaluated: {exc}")
-    return out
+    return TraceExtras(notes, st)
+
+
+__all__ = [
+    "EVIDENCE_SECTIONS",
+    "sections",
+    "not_evaluated",
+    "clean",
+    "sizing_evidence",
+    "sizing_assumptions",
+    "memory_evidence",
+    "ChannelEvidence",
+    "TraceExtras",
+    "channel_extras",
+    "design_evidence",
+    "design_assumptions",
+    "trace_extras",
+]

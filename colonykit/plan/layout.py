@@ -669,3 +669,19 @@ def guest_platform(
     n_mac = gi + 1
     mac = f"00:16:3e:{(n_mac >> 16) & 0xFF:02x}:{(n_mac >> 8) & 0xFF:02x}:{n_mac & 0xFF:02x}"
     return None, xen, GuestNic(network=net.network.id, ip=ip, mac=mac)
+
+
+__all__ = [
+    "NETBSD_DOMU_KERNEL",
+    "DATA_ROLE",
+    "NetworkPlan",
+    "MinidiskLayout",
+    "volsers",
+    "guest_name",
+    "network_plan",
+    "shared_images",
+    "minidisk_layout",
+    "data_vdevs",
+    "guest_storage",
+    "guest_platform",
+]

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from colonykit import measured_memory as mm
+from colonykit._arrays import to_float
 from colonykit.errors import InputError
 from colonykit.plan import evidence as ev
 from colonykit.plan.document import EvidenceItem, Scalar
@@ -202,8 +203,9 @@ def memory_measured_evidence(
         values["planned_virtual_mib"] = ev.clean(float(rows["memory_mib"].sum()))
     over = inst[inst["over_provisioned"]].sort_values("over_provisioned_ratio", ascending=False)
     values["over_provisioned_list"] = "; ".join(
-        f"{r.server}: {r.provisioned_mib / MIB_PER_GIB:.1f} GiB provisioned, working set "
-        f"{r.working_set_mib / MIB_PER_GIB:.2f} GiB ({r.over_provisioned_ratio:.1f}x)"
+        f"{r.server}: {to_float(r.provisioned_mib) / MIB_PER_GIB:.1f} GiB provisioned, working "
+        f"set {to_float(r.working_set_mib) / MIB_PER_GIB:.2f} GiB "
+        f"({to_float(r.over_provisioned_ratio):.1f}x)"
         for r in over.head(20).itertuples()
     ) + (f"; and {len(over) - 20} more" if len(over) > 20 else "")
     for hid, lp in zip(host_ids, lpars, strict=False):

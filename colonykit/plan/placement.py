@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,7 @@ import pandas as pd
 from colonykit import machine_limits, measured, packing, reference
 from colonykit.errors import CapacityError, InputError, must_be, raise_problems
 from colonykit.plan.scenario import Scenario
+from colonykit.sizing import SizingResult
 from colonykit.units import MIB_PER_GIB
 
 
@@ -55,7 +57,7 @@ class Placement:
     composite_peak_mips: list[float | None]
     composite_p95_mips: list[float | None]
     method: str
-    packing: Any = None
+    packing: packing.PackingResult | None = None
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -64,7 +66,7 @@ class Placement:
         return len(self.cpus)
 
 
-def max_engines_per_host(scen: Scenario, sizing_res: Any) -> int:
+def max_engines_per_host(scen: Scenario, sizing_res: SizingResult) -> int:
     """The largest LPAR ``hosts: auto`` builds: the scenario's, or the sourced default (≤ the z/VM
     level's per-LPAR limit), ≤ the machine's.
 
@@ -105,11 +107,11 @@ def _memory_hosts(scen: Scenario, memory_mib: float, max_ratio: float) -> int:
 def place_balanced(
     scen: Scenario,
     rows: pd.DataFrame,
-    sizing_res: Any,
+    sizing_res: SizingResult,
     engines: int | None = None,
     *,
     max_ratio: float | None = None,
-    size_lpar: Any = None,
+    size_lpar: Callable[[np.ndarray, int], int] | None = None,
 ) -> Placement:
     """Largest first onto the least-loaded host (WLF MIPS, then memory); engines per LPAR.
 
@@ -197,12 +199,13 @@ def place_balanced(
             f"{' + '.join(str(c) for c in cpus)} = {sum(cpus)} engines "
             f"(ceil({engines} / {hosts}) each would give {max(1, math.ceil(engines / hosts)) * hosts})."
         )
+    unsized: list[float | None] = [None] * hosts
     return Placement(
         host_of=host_of,
         cpus=cpus,
-        mips_usable=[None] * hosts,
-        composite_peak_mips=[None] * hosts,
-        composite_p95_mips=[None] * hosts,
+        mips_usable=list(unsized),
+        composite_peak_mips=list(unsized),
+        composite_p95_mips=list(unsized),
         method="balanced by WLF MIPS and memory (no traces)",
         notes=notes,
     )
@@ -328,7 +331,7 @@ def _pack(
     mem: pd.Series | None,
     host_mem: float | None,
     pairs: list[tuple[str, str]],
-) -> Any:
+) -> packing.PackingResult:
     try:
         return packing.pack(
             demand,
@@ -346,7 +349,7 @@ def _pack(
 def place_measured(
     scen: Scenario,
     rows: pd.DataFrame,
-    sizing_res: Any,
+    sizing_res: SizingResult,
     meas: measured.MeasuredSizing,
     max_ratio: float,
 ) -> Placement:
@@ -425,6 +428,7 @@ def place_measured(
                 "target.max_engines_per_host, or use hosts: auto"
             )
             raise InputError(msg)
+    assert pk is not None  # each branch raises when no packing fits
     host_of = np.array([_host_index(pk.assignment[c]) for c in columns], dtype=np.int64)
     return _per_host(scen, demand.to_numpy(), host_of, sizing_res, uplift, fixed, top, pk)
 
@@ -433,15 +437,18 @@ def _per_host(
     scen: Scenario,
     series: np.ndarray,
     host_of: np.ndarray,
-    sizing_res: Any,
+    sizing_res: SizingResult,
     uplift: float,
     fixed: int | None,
     top: int,
-    pk: Any,
+    pk: packing.PackingResult,
 ) -> Placement:
     bound = scen.target.sizing_bound
     n_hosts = int(host_of.max()) + 1 if host_of.size else 1
-    cpus, usable, peak, p95 = [], [], [], []
+    cpus: list[int] = []
+    usable: list[float | None] = []
+    peak: list[float | None] = []
+    p95: list[float | None] = []
     for h in range(n_hosts):
         members = host_of == h
         comp = series[:, members].sum(axis=1)
@@ -453,10 +460,10 @@ def _per_host(
         peak.append(peak_h)
         p95.append(float(measured.statistic_of(comp[:, None], "p95")[0]) if comp.size else 0.0)
     gap = getattr(pk, "gap_hosts", pk.hosts_used - pk.lower_bound)
-    bound = getattr(pk, "bound", "composite")
+    lb_kind = getattr(pk, "bound", "composite")
     notes = [
         f"Time-series packing of the guests' measured MIPS ({pk.method}): "
-        f"{n_hosts} LPAR(s); lower bound {pk.lower_bound} ({bound} bound; gap {gap} LPAR(s)"
+        f"{n_hosts} LPAR(s); lower bound {pk.lower_bound} ({lb_kind} bound; gap {gap} LPAR(s)"
         f"{', proved optimal' if gap == 0 else ''}); peak-based FFD {pk.ffd_peak_hosts}; "
         "each LPAR has the fewest engines whose usable MIPS hold its own composite peak."
     ]
@@ -470,3 +477,11 @@ def _per_host(
         packing=pk,
         notes=notes,
     )
+
+
+__all__ = [
+    "Placement",
+    "max_engines_per_host",
+    "place_balanced",
+    "place_measured",
+]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import datetime as dt
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -35,7 +34,7 @@ from colonykit.plan.document import (
 )
 
 
-def _hosts_value(value: Any) -> int | str:
+def _hosts_value(value: Any) -> int | Literal["auto"]:
     """``target.hosts``: a whole number 1..MAX_HOSTS or 'auto'."""
     if value == "auto":
         return "auto"
@@ -71,7 +70,7 @@ class ScenarioTarget(_Model):
         "z15",
         description="Target processor generation or LinuxONE name (processors.csv, processor_aliases.csv).",
     )
-    hosts: Annotated[int | str, BeforeValidator(_hosts_value)] = Field(
+    hosts: Annotated[int | Literal["auto"], BeforeValidator(_hosts_value)] = Field(
         1,
         description="LPARs (z/VM) or hosts (Xen), >= 1, or 'auto' (fewest LPARs of at most "
         "max_engines_per_host engines each).",
@@ -408,11 +407,6 @@ def _names_map(value: Any) -> Any:
     return {_name_text(k): v for k, v in value.items()} if isinstance(value, Mapping) else value
 
 
-def _date_text(value: Any) -> Any:
-    """An unquoted YAML date (``start: 2014-01-01``) is its ISO text."""
-    return value.isoformat() if isinstance(value, dt.date) else value
-
-
 Name = Annotated[str, BeforeValidator(_name_text)]
 
 
@@ -695,3 +689,21 @@ def _at(data: Any, path: tuple[str | int, ...]) -> Any:
         except (KeyError, IndexError, TypeError):
             return None
     return data
+
+
+__all__ = [
+    "DATA_VDEV_FIRST",
+    "ScenarioTarget",
+    "ScenarioRules",
+    "GuestOverride",
+    "ScenarioGuests",
+    "ScenarioNetwork",
+    "ScenarioStorage",
+    "ScenarioIO",
+    "ScenarioDesign",
+    "ScenarioTraces",
+    "ScenarioMetadata",
+    "Scenario",
+    "parse_scenario",
+    "load_scenario",
+]

@@ -90,3 +90,9 @@ def render_ansible(plan: ColonyPlan) -> dict[str, str]:
     text = "\n".join(header(plan, None, "#", "ansible")) + "\n"
     text += yaml.safe_dump(doc, sort_keys=False, default_flow_style=False, width=100)
     return {"inventory.yml": text}
+
+
+__all__ = [
+    "group_name",
+    "render_ansible",
+]

@@ -129,3 +129,10 @@ def render_cloud_init(plan: ColonyPlan) -> dict[str, str]:
             out[f"{h.id}/{name}/user-data"] = _user_data(plan, h.id, h.platform, g)
             out[f"{h.id}/{name}/network-config"] = _network_config(plan, h.id, h.platform, g)
     return out
+
+
+__all__ = [
+    "SSH_KEY_PLACEHOLDER",
+    "ADMIN_USER",
+    "render_cloud_init",
+]

@@ -196,3 +196,10 @@ def render_feilong(plan: ColonyPlan) -> dict[str, str]:
         for g in host.guests:
             out.update(_bodies(plan, host.id, g, lost.get(g.name, star), profiles, vswitch))
     return out
+
+
+__all__ = [
+    "FEILONG_FORMATS",
+    "feilong_max_mem",
+    "render_feilong",
+]

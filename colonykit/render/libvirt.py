@@ -187,3 +187,12 @@ def render_libvirt(plan: ColonyPlan) -> dict[str, str]:
         for h in plan.hosts
         for g in h.guests
     }
+
+
+__all__ = [
+    "KVM_IMAGE_DIR",
+    "LIBVIRT_DEFAULT_SHARES",
+    "ZVM_DEFAULT_SHARE",
+    "VIRTIO_CCW_CSSID",
+    "render_libvirt",
+]

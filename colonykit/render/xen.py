@@ -115,3 +115,10 @@ def render_xen(plan: ColonyPlan) -> dict[str, str]:
                 lines.append(f"vif = [ {', '.join(vifs)} ]")
             out[f"{host.id}/{file_name(g.name, 'name', where)}.cfg"] = "\n".join(lines) + "\n"
     return out
+
+
+__all__ = [
+    "XEN_DEFAULT_CPU_WEIGHT",
+    "ZVM_DEFAULT_SHARE",
+    "render_xen",
+]

@@ -344,3 +344,14 @@ def render_zvm(plan: ColonyPlan) -> dict[str, str]:
         )
         out[f"{host.id}/SYSTEM.CONFIG"] = _system_config(plan, host, vswitch)
     return out
+
+
+__all__ = [
+    "OWNER_STORAGE",
+    "OWNER_MAX_STORAGE",
+    "OWNERS_DIR",
+    "storage_size",
+    "vdisk_blocks",
+    "owners",
+    "render_zvm",
+]

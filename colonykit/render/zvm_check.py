@@ -416,3 +416,10 @@ def _check_nicdef(ops: list[str], cur: _Entry, no: int, bad: Callable[[str], Non
             bad(f"NICDEF LAN name must be 1-8 characters (got {lan[1]!r})")
         elif lan[0] == "SYSTEM":
             cur.nics.append((ops[0], lan[1], no))
+
+
+__all__ = [
+    "VDISK_MAX_BLOCKS",
+    "parse_grants",
+    "check_directory",
+]

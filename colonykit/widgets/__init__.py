@@ -306,7 +306,7 @@ class ExplorerModel:
             inventory, _meta = read_inventory(self.scenario.resolve(self.scenario.inventory))
         self.inventory = inventory
         #: The scenario's traces joined to the inventory, read once by the first plan
-        #: (``extras["join"]``) and reused: the composite is recomputed from them on each change.
+        #: (``result.join``) and reused: the composite is recomputed from them on each change.
         self.traces: Any = None
         #: Staggering of the traces (depends on nothing the controls change): first build only.
         self._staggering: Any = None
@@ -322,7 +322,7 @@ class ExplorerModel:
         self._recent: dict[Controls, ExplorerState] = {}
         self.state = self.compute(self.defaults)
         self._recent[self.defaults] = self.state
-        self.traces = getattr(self.state.result, "extras", {}).get("join")
+        self.traces = self.state.result.join if self.state.result is not None else None
 
     # -- choices for the widgets
     @staticmethod
@@ -441,9 +441,9 @@ class ExplorerModel:
             stagger_traces=first,
         )
         if first:
-            self._staggering = result.extras.get("staggering", False)
-        elif self._staggering:
-            result.extras["staggering"] = self._staggering
+            self._staggering = result.staggering if result.staggering is not None else False
+        elif self._staggering:  # the first build's staggering, on a new result (never mutated)
+            result = replace(result, staggering=self._staggering)
         figs = {c.name: f for c in specs.CHARTS if (f := c.build(result)) is not None}
         if self._static_figures is None:  # the traces' figures: built on the first build only
             self._static_figures = plots.plan_figures(result, STATIC_FIGURES)

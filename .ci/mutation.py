@@ -1,0 +1,212 @@
+"""Mutation testing of the numeric modules (issue 27 §2): ``make mutation``.
+
+For each module, mutmut (``pip install 'colonykit[mutation]'``) runs in a copy of the tree
+under ``build/mutation/<module>/`` with only that module mutated and only its own tests
+selected (``TESTS`` below: ``tests/test_<module>.py`` and the hand-worked
+``tests/test_pinned_numbers.py`` and ``tests/test_published_examples.py``); the lines of error
+and warning texts are not mutated (``DO_NOT_MUTATE``: their wording is the hostile-input
+catalogue's business, the numbers are this job's).  The report
+(markdown and JSON) lists every surviving mutant; the score of a module is
+
+    killed (incl. timeouts and type-check kills) ÷ (all mutants checked − known equivalents)
+
+where the known equivalent mutants (no input can tell them from the original) are listed, each
+with its reason, in the baseline file.  The score may only rise: a module below its baseline
+fails the run (exit 1); ``--update-baseline`` raises the baseline to the scores measured.
+
+Usage::
+
+    python .ci/mutation.py --modules channels paging [--max-children 2] [--update-baseline]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / ".ci" / "mutation-baseline.json"
+OUT = ROOT / "build" / "mutation"
+#: tests every module's mutants run against, besides its own tests/test_<module>*.py
+SHARED_TESTS = ("tests/test_pinned_numbers.py", "tests/test_published_examples.py")
+#: modules whose tests are not named after them
+TESTS: dict[str, tuple[str, ...]] = {
+    "packing": ("tests/test_packing.py", "tests/test_packing_bounds.py"),
+    "measured": ("tests/test_measured.py", "tests/test_run.py"),
+}
+#: what the tests read besides colonykit/ and tests/
+ALSO_COPY = ("data", "docs", "README.md", "CHANGELOG.md", "notebooks", "benchmarks", "Makefile")
+#: Lines not mutated: error and warning texts (their wording is checked by the hostile-input
+#: catalogue, not by the numbers); a statement starting on such a line is skipped whole.
+DO_NOT_MUTATE = (
+    r"^\s*raise\b",
+    r"\bmsg\s*=",
+    r"\bmust_be\(",
+    r"\bwarnings\.warn\(",
+    r"\b(notes|problems|warnings_)\.(append|extend)\(",
+    r"\bnonneg_array\(\"",  # the field name a validation message quotes
+    r"^__all__",
+)
+KILLED = {1, 3, 36, 37, -24, 24, 152, 255}  # killed, pytest error, timeouts, caught by mypy
+SURVIVED = {0}
+
+
+def tests_for(module: str) -> list[str]:
+    """The test files a module's mutants run against."""
+    own = TESTS.get(module) or tuple(
+        str(p.relative_to(ROOT)) for p in sorted((ROOT / "tests").glob(f"test_{module}*.py"))
+    )
+    return [t for t in (*own, *SHARED_TESTS) if (ROOT / t).is_file()]
+
+
+def _toml_list(items: list[str]) -> str:
+    return "[" + ", ".join(json.dumps(i) for i in items) + "]"
+
+
+def prepare(module: str, work: Path) -> None:
+    """A copy of the tree in ``work`` whose pyproject.toml configures mutmut for ``module``."""
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    for name in ("colonykit", "tests", *ALSO_COPY):
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, work / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif src.is_file():
+            shutil.copy2(src, work / name)
+    text = (ROOT / "pyproject.toml").read_text()
+    text += (
+        "\n[tool.mutmut]\n"
+        'source_paths = ["colonykit"]\n'
+        f'only_mutate = ["colonykit/{module}.py"]\n'
+        f"also_copy = {_toml_list([n for n in ALSO_COPY if (ROOT / n).exists()])}\n"
+        f"pytest_add_cli_args_test_selection = {_toml_list(tests_for(module))}\n"
+        f"do_not_mutate_patterns = {_toml_list(list(DO_NOT_MUTATE))}\n"
+        'pytest_add_cli_args = ["-p", "no:xdist", "-p", "no:cacheprovider", "-x", "-q"]\n'
+    )
+    (work / "pyproject.toml").write_text(text)
+
+
+def run_mutmut(module: str, work: Path, max_children: int) -> float:
+    """Run mutmut in ``work``; return the wall time [s]."""
+    t0 = time.perf_counter()
+    cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)]
+    proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True, check=False)
+    (OUT / f"{module}.log").write_text(proc.stdout + proc.stderr)
+    if proc.returncode not in (0, 1):
+        msg = f"mutmut failed for {module} (exit {proc.returncode}); see {OUT / (module + '.log')}"
+        raise SystemExit(msg)
+    return time.perf_counter() - t0
+
+
+def results(module: str, work: Path) -> dict[str, int | None]:
+    """Exit code of every mutant of ``module`` (mutmut's ``.meta`` file)."""
+    meta = work / "mutants" / "colonykit" / f"{module}.py.meta"
+    data = json.loads(meta.read_text())
+    return dict(data["exit_code_by_key"])
+
+
+def score(codes: dict[str, int | None], equivalent: dict[str, str]) -> dict[str, object]:
+    """Killed, survived, equivalents and the score (%) of one module."""
+    killed = sorted(k for k, c in codes.items() if c in KILLED)
+    survived = sorted(k for k, c in codes.items() if c in SURVIVED and k not in equivalent)
+    other = sorted(k for k, c in codes.items() if c not in KILLED | SURVIVED)
+    eq = sorted(k for k in codes if k in equivalent and codes[k] in SURVIVED)
+    checked = len(killed) + len(survived)
+    return {
+        "mutants": len(codes),
+        "killed": len(killed),
+        "survived": len(survived),
+        "equivalent": len(eq),
+        "not_checked": len(other),
+        "score_pct": round(100.0 * len(killed) / checked, 1) if checked else 0.0,
+        "survivors": survived,
+    }
+
+
+def report_md(rows: dict[str, dict[str, object]]) -> str:
+    """The markdown report: one row per module, then the survivors."""
+    lines = [
+        "| module | mutants | killed | survived | known equivalent | not checked | score % | time s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for m, r in rows.items():
+        lines.append(
+            f"| {m} | {r['mutants']} | {r['killed']} | {r['survived']} | {r['equivalent']} "
+            f"| {r['not_checked']} | {r['score_pct']} | {r['wall_s']} |"
+        )
+    for m, r in rows.items():
+        survivors = r["survivors"]
+        assert isinstance(survivors, list)
+        if survivors:
+            lines += ["", f"Surviving mutants of {m} (`mutmut show NAME` in build/mutation/{m}):"]
+            lines += [f"- `{s}`" for s in survivors]
+    return "\n".join(lines) + "\n"
+
+
+def compare(rows: dict[str, dict[str, object]], baseline: dict[str, object]) -> list[str]:
+    """Modules whose score fell below the baseline."""
+    scores = baseline.get("score_pct", {})
+    assert isinstance(scores, dict)
+    return [
+        f"{m}: {r['score_pct']} % < baseline {scores[m]} %"
+        for m, r in rows.items()
+        if m in scores and float(str(r["score_pct"])) < float(scores[m])
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point (see the module docstring)."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--modules", nargs="+", required=True, help="modules of colonykit to mutate")
+    ap.add_argument("--max-children", type=int, default=2, help="parallel mutants (default 2)")
+    ap.add_argument("--update-baseline", action="store_true", help="raise the baseline scores")
+    args = ap.parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    baseline = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
+    equivalent_all = baseline.get("equivalent", {})
+    rows: dict[str, dict[str, object]] = {}
+    for module in args.modules:
+        work = OUT / module
+        prepare(module, work)
+        wall = run_mutmut(module, work, args.max_children)
+        row = score(results(module, work), equivalent_all.get(module, {}))
+        row["wall_s"] = round(wall)
+        row["tests"] = tests_for(module)
+        rows[module] = row
+        print(
+            f"{module}: {row['score_pct']} % ({row['killed']} killed, {row['survived']} survived)"
+        )
+    (OUT / "report.md").write_text(report_md(rows))
+    (OUT / "report.json").write_text(json.dumps(rows, indent=2) + "\n")
+    print(f"report: {OUT / 'report.md'}")
+    fell = compare(rows, baseline)
+    if args.update_baseline and not fell:
+        # re-read: the file may have gained equivalents while mutmut ran
+        baseline = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
+        scores = dict(baseline.get("score_pct", {}))
+        for m, r in rows.items():
+            scores[m] = max(float(str(r["score_pct"])), float(scores.get(m, 0.0)))
+        baseline["score_pct"] = dict(sorted(scores.items()))
+        measured = dict(baseline.get("measured", {}))
+        for m, r in rows.items():
+            measured[m] = (
+                f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: {r['killed']} killed, "
+                f"{r['survived']} survived of {r['mutants']} mutants; tests {r['tests']}"
+            )
+        baseline["measured"] = dict(sorted(measured.items()))
+        BASELINE.write_text(json.dumps(baseline, indent=2, ensure_ascii=False) + "\n")
+        print(f"baseline raised: {BASELINE}")
+    if fell:
+        print("mutation score fell below the baseline:\n  " + "\n  ".join(fell), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
