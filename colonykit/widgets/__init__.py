@@ -60,7 +60,7 @@ KEY_FIGURES: dict[str, tuple[str, str]] = {
 #: States the explorer keeps for controls moved back to an earlier value (:meth:`ExplorerModel.update`).
 RECENT_STATES = 24
 #: Height [px] of each chart in the dashboard: two rows fit under the headline at 1080 px.
-FIGURE_HEIGHT_PX = 300
+FIGURE_HEIGHT_PX = 270
 #: Chart margins [px] in the dashboard (tighter than the report's); the bottom one holds the
 #: axis title, the legend sits below it (:data:`FIGURE_LEGEND_Y`).
 FIGURE_MARGIN: dict[str, int] = {"l": 60, "r": 10, "t": 36, "b": 64}
@@ -907,7 +907,7 @@ def dashboard_layout(source: go.Figure, height_px: int = FIGURE_HEIGHT_PX) -> go
     >>> f.layout.title.text
     'Memory and paging per host<br><sup>(guest virtual stacked by source server)</sup>'
     >>> f.layout.height, f.layout.width
-    (300, None)
+    (270, None)
     """
     source.layout.height = height_px  # before the widget exists: its first state has it
     source.layout.width = None
@@ -1212,7 +1212,9 @@ def explorer(
         info.add_class(f"ck-tip-{name}")
         rows.append(w.HBox([wid, info]))
     charts: dict[str, Chart] = {
-        name: plotly_chart(name, dashboard_layout(model.state.figures[name]))
+        name: plotly_chart(
+            name, dashboard_layout(model.state.figures[name]), height_px=FIGURE_HEIGHT_PX
+        )
         for name in FIGURES
         if name in model.state.figures
     }
