@@ -289,9 +289,9 @@ def normalise_columns(
     >>> raw = pd.DataFrame({"Server": ["a"], "Memory (GB)": ["32"], "Peak CPU %": ["40%"]})
     >>> out, rep = normalise_columns(raw)
     >>> list(out.columns), round(float(out["memory_mib"].iloc[0]), 1)
-    (['server', 'memory_mib', 'util_peak_pct'], 30517.6)
+    (['server', 'memory_mib', 'util_peak_pct'], 32768.0)
     >>> print(rep["conversions"][0])
-    memory_mib: 1 value(s) converted from header 'Memory (GB)' (1 GB = 953.674 MiB; 1 MB = 10^6 B, 1 MiB = 2^20 B)
+    memory_mib: 1 value(s) converted from header 'Memory (GB)' (1 GB = 1024 MiB; memory: 1 GB read as 1 GiB = 2^30 B, as memory is sold)
     """
     import difflib
     from collections import Counter

@@ -608,7 +608,7 @@ def compare_scenarios(
     --------
     >>> c = compare_scenarios(["data/examples/scenario.yaml", "data/examples/bitbrains_colony.yaml"])
     >>> c.frame().loc["lpars"].tolist()
-    [1, 2]
+    [1, 1]
     """
     from colonykit.plan.assembly import build_plan
 
