@@ -138,6 +138,8 @@ def test_confidence_rating_range_and_reasons_in_the_headline(
     assert f"<span class='ck-confidence-range'>{rng}</span>" in html_
     assert "ck-reason-cpu_conversion" in html_ and "ck-reason-memory" not in html_  # high: left out
     assert widgets.key_figures(state)["confidence_level"] == confidence.LEVELS.index("low") + 1
+    assert list(widgets.CONFIDENCE_LEVELS) == list(confidence.LEVELS)
+    assert list(widgets.CONFIDENCE_LEVELS.values()) == [1, 2, 3]
     _ = grown.pin()
     grown.update(extra=(("growth.annual_pct", 40.0),))
     c = grown.comparison()

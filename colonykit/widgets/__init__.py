@@ -29,7 +29,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from colonykit import confidence, designs, export, forecast, plan, plots, reference, report
+from colonykit import designs, export, forecast, plan, plots, reference, report
 from colonykit._optional import require
 from colonykit.errors import ColonykitError, InputError, unknown_name
 from colonykit.plan import business, story
@@ -67,6 +67,9 @@ KEY_FIGURES: dict[str, tuple[str, str]] = {
     # plan confidence (issue 23): 1 low, 2 medium, 3 high
     "confidence_level": ("confidence (1 low … 3 high)", ""),
 }
+#: The ``confidence_level`` key figure of each rating of :mod:`colonykit.confidence` (its
+#: ``LEVELS`` order; the explorer runs no model, so it does not import it: a test keeps them equal).
+CONFIDENCE_LEVELS: dict[str, int] = {"low": 1, "medium": 2, "high": 3}
 #: States the explorer keeps for controls moved back to an earlier value (:meth:`ExplorerModel.update`).
 RECENT_STATES = 24
 #: Height [px] of each chart in the dashboard: two rows fit under the headline at 1080 px.
@@ -127,7 +130,7 @@ def key_figures(state: ExplorerState) -> dict[str, float | None]:
         "licence_cores_today": None if bc is None else float(bc.today.licence_cores[0]),
         "licence_cores_colony": None if bc is None else float(bc.colony.licence_cores[0]),
         "confidence_level": (
-            float(confidence.LEVELS.index(rating) + 1) if rating in confidence.LEVELS else None
+            float(CONFIDENCE_LEVELS[rating]) if rating in CONFIDENCE_LEVELS else None
         ),
     }
 
@@ -1956,6 +1959,7 @@ __all__ = [
     "page_helper",
     "KEY_FIGURES",
     "CONFIDENCE_COLOURS",
+    "CONFIDENCE_LEVELS",
     "business_case_html",
     "comparison_html",
     "confidence_html",
