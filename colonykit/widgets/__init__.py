@@ -984,8 +984,8 @@ def confidence_html(state: ExplorerState) -> str:
         if v.get("show_range") and "engines_typical" in v
         else ""
     )
-    reasons = "".join(
-        f"<li class='ck-reason-{esc(name)}'><b>{esc(name)}</b> {esc(str(text))}</li>"
+    reasons = "; ".join(
+        f"<span class='ck-reason-{esc(name)}'><b>{esc(name)}</b> {esc(str(text))}</span>"
         for name, text in v.items()
         # reasons are "<level>: <why>" (colonykit.confidence.to_plan_values)
         if isinstance(text, str) and ":" in text and text.split(":", 1)[0] in ("low", "medium")
@@ -995,7 +995,7 @@ def confidence_html(state: ExplorerState) -> str:
         f"<div class='ck-confidence ck-confidence-{esc(rating)}' style='border-left:5px solid "
         f"{colour};padding:2px 8px;margin:0 0 4px 0'><b style='color:{colour}'>confidence "
         f"{esc(rating.upper())}</b>{rng}"
-        f"{f'<ul style=margin:0>{reasons}</ul>' if reasons else ''}</div>"
+        f"{f'<div class=ck-reasons style=font-size:.85em>{reasons}</div>' if reasons else ''}</div>"
     )
 
 
