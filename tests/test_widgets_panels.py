@@ -124,6 +124,10 @@ def test_business_case_figures_and_first_line(grown: widgets.ExplorerModel) -> N
     assert bc.headline.startswith("EXAMPLE PRICES") and bc.headline in first
     head = widgets.headline_html(state)
     assert f"{bc.npv:,.0f}" in head and "ck-exhaustion" in head
+    assert (
+        f"ck-example-prices' style='color:#D55E00;font-weight:bold;margin:2px 0;font-size:.85em'>{bc.headline}</p>"
+        in head.replace("&#x27;", "'")
+    )
 
 
 def test_confidence_rating_range_and_reasons_in_the_headline(

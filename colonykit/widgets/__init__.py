@@ -943,7 +943,7 @@ def headline_html(state: ExplorerState) -> str:
     return (
         "<div class='ck-headline'>"
         f"{confidence_html(state)}"
-        f"<div class='ck-tiles'>{tile_html}</div>"
+        f"<div class='ck-tiles'>{tile_html}</div>{_example_prices_line(state)}"
         f"<p style='margin:2px 0'><b>{esc(h['processor'])}</b> at {h['target_util_pct']:g} % target; "
         f"design <b>{esc(h['design'])}</b> ({esc(h['platform'])}); {h['guests']} guests.</p>{fit}"
         f"{waterfall_html(state.result)}{_findings_list(state, limit=2)}</div>"
@@ -1049,6 +1049,18 @@ def over_time_tiles(state: ExplorerState) -> list[tuple[str, str]]:
             ),
         ]
     return tiles
+
+
+def _example_prices_line(state: ExplorerState) -> str:
+    """The business case's first line under the headline tiles when it rests on example prices
+    or leaves inputs unpriced (the NPV tile must not be read without it)."""
+    bc = state.result.business_case
+    if bc is None or not (bc.example_prices_used or bc.unpriced):
+        return ""
+    return (
+        "<p class='ck-bc-first-line ck-example-prices' style='color:#D55E00;font-weight:bold;"
+        f"margin:2px 0;font-size:.85em'>{html.escape(bc.headline)}</p>"
+    )
 
 
 def business_case_html(state: ExplorerState) -> str:
