@@ -935,7 +935,6 @@ def headline_html(state: ExplorerState) -> str:
             f"errors / risks and warnings (+{n_info} notes)",
         ),
     ]
-    tiles += over_time_tiles(state)
     tile_html = "".join(
         f"<div class='ck-tile{' ck-tile-main' if i == 0 else ''}'><b>{v}</b><span>{t}</span></div>"
         for i, (v, t) in enumerate(tiles)
@@ -943,7 +942,7 @@ def headline_html(state: ExplorerState) -> str:
     return (
         "<div class='ck-headline'>"
         f"{confidence_html(state)}"
-        f"<div class='ck-tiles'>{tile_html}</div>{_example_prices_line(state)}"
+        f"<div class='ck-tiles'>{tile_html}</div>{over_time_html(state)}"
         f"<p style='margin:2px 0'><b>{esc(h['processor'])}</b> at {h['target_util_pct']:g} % target; "
         f"design <b>{esc(h['design'])}</b> ({esc(h['platform'])}); {h['guests']} guests.</p>{fit}"
         f"{waterfall_html(state.result)}{_findings_list(state, limit=2)}</div>"
@@ -957,7 +956,8 @@ CONFIDENCE_COLOURS: dict[str, str] = {"low": "#D55E00", "medium": "#E69F00", "hi
 def confidence_html(state: ExplorerState) -> str:
     """The plan's confidence (issue 23) as a banner (class ``ck-confidence ck-confidence-<rating>``):
     the rating, the engine range low / typical / high when the plan says to show it (a weak
-    CPU conversion, a wide spread), and the reasons below high.
+    CPU conversion, a wide spread), and the reasons below high (name and level; the reason's
+    text is its tooltip), on one line.
 
     Empty when the plan has no rating.
 
@@ -984,8 +984,9 @@ def confidence_html(state: ExplorerState) -> str:
         if v.get("show_range") and "engines_typical" in v
         else ""
     )
-    reasons = "; ".join(
-        f"<span class='ck-reason-{esc(name)}'><b>{esc(name)}</b> {esc(str(text))}</span>"
+    reasons = ", ".join(
+        f"<span class='ck-reason-{esc(name)}' title='{esc(str(text), quote=True)}' "
+        f"style='cursor:help;border-bottom:1px dotted'>{esc(name)} ({esc(str(text).split(':', 1)[0])})</span>"
         for name, text in v.items()
         # reasons are "<level>: <why>" (colonykit.confidence.to_plan_values)
         if isinstance(text, str) and ":" in text and text.split(":", 1)[0] in ("low", "medium")
@@ -993,15 +994,18 @@ def confidence_html(state: ExplorerState) -> str:
     colour = CONFIDENCE_COLOURS.get(rating, "#444")
     return (
         f"<div class='ck-confidence ck-confidence-{esc(rating)}' style='border-left:5px solid "
-        f"{colour};padding:2px 8px;margin:0 0 4px 0'><b style='color:{colour}'>confidence "
+        f"{colour};padding:0 8px;margin:0 0 4px 0'><b style='color:{colour}'>confidence "
         f"{esc(rating.upper())}</b>{rng}"
-        f"{f'<div class=ck-reasons style=font-size:.85em>{reasons}</div>' if reasons else ''}</div>"
+        f"{f'; <span class=ck-reasons>because of {reasons}</span>' if reasons else ''}</div>"
     )
 
 
-def over_time_tiles(state: ExplorerState) -> list[tuple[str, str]]:
-    """Headline tiles of the capacity plan over time (issue 21) and the business case (issue 22),
-    when the plan has them: exhaustion date, upgrades, NPV, payback, licence cores today → colony.
+def over_time_html(state: ExplorerState) -> str:
+    """One line under the headline tiles (class ``ck-over-time``) for the capacity plan over time
+    (issue 21) and the business case (issue 22), when the plan has them: exhaustion date,
+    upgrades, NPV, payback, licence cores today → colony, and the business case's first line
+    when it rests on EXAMPLE PRICES or leaves inputs unpriced (short; the whole line in its
+    tooltip and in the Business case tab).  Empty without either.
 
     Parameters
     ----------
@@ -1010,57 +1014,45 @@ def over_time_tiles(state: ExplorerState) -> list[tuple[str, str]]:
 
     Examples
     --------
-    >>> [t for _, t in over_time_tiles(ExplorerModel("data/examples/scenario.yaml").state)]
-    []
+    >>> over_time_html(ExplorerModel("data/examples/scenario.yaml").state)
+    ''
     """
     res = state.result
     cap = res.capacity_plan
     bc = res.business_case
     esc = html.escape
-    tiles: list[tuple[str, str]] = []
+    parts: list[str] = []
     if cap is not None:
         ex = cap.exhaustion
-        tiles.append(
-            (
-                f"<span class='ck-exhaustion'>{ex.date.isoformat() if ex else 'holds'}</span>",
-                f"capacity exhausted (month {ex.month})"
-                if ex
-                else f"capacity holds for {cap.horizon_months} months",
-            )
+        when = (
+            f"capacity exhausted <b class='ck-exhaustion'>{ex.date.isoformat()}</b> (month {ex.month})"
+            if ex
+            else f"capacity <b class='ck-exhaustion'>holds</b> for {cap.horizon_months} months"
         )
-        tiles.append(
-            (
-                f"<span class='ck-upgrades'>{len(cap.upgrades)}</span>",
-                f"upgrades in {cap.horizon_months} months",
-            )
+        parts.append(
+            f"{when}, <b class='ck-upgrades'>{len(cap.upgrades)}</b> upgrade(s) in "
+            f"{cap.horizon_months} months"
         )
     if bc is not None:
-        pay = "—" if bc.payback_months is None else f"{bc.payback_months}"
-        tiles += [
-            (
-                f"<span class='ck-npv'>{bc.npv:,.0f}</span>",
-                f"{esc(bc.currency)} NPV of the savings ({bc.horizon_years} years)",
-            ),
-            (f"<span class='ck-payback'>{pay}</span>", "months to payback"),
-            (
-                f"<span class='ck-licence-cores'>{bc.today.licence_cores[0]:,.0f} → "
-                f"{bc.colony.licence_cores[0]:,.0f}</span>",
-                "licence cores today → colony",
-            ),
-        ]
-    return tiles
-
-
-def _example_prices_line(state: ExplorerState) -> str:
-    """The business case's first line under the headline tiles when it rests on example prices
-    or leaves inputs unpriced (the NPV tile must not be read without it)."""
-    bc = state.result.business_case
-    if bc is None or not (bc.example_prices_used or bc.unpriced):
+        pay = "—" if bc.payback_months is None else f"month {bc.payback_months}"
+        flag = ""
+        if bc.example_prices_used or bc.unpriced:
+            short = (
+                "EXAMPLE PRICES" if bc.example_prices_used else "NOT PRICED inputs"
+            ) + " (see the Business case tab)"
+            flag = (
+                f" <span class='ck-bc-first-line ck-example-prices' title='{esc(bc.headline, quote=True)}' "
+                f"style='color:#D55E00;font-weight:bold'>{short}</span>"
+            )
+        parts.append(
+            f"NPV <b class='ck-npv'>{bc.npv:,.0f}</b> {esc(bc.currency)} ({bc.horizon_years} years), "
+            f"payback <b class='ck-payback'>{pay}</b>, licence cores "
+            f"<b class='ck-licence-cores'>{bc.today.licence_cores[0]:,.0f} → "
+            f"{bc.colony.licence_cores[0]:,.0f}</b>{flag}"
+        )
+    if not parts:
         return ""
-    return (
-        "<p class='ck-bc-first-line ck-example-prices' style='color:#D55E00;font-weight:bold;"
-        f"margin:2px 0;font-size:.85em'>{html.escape(bc.headline)}</p>"
-    )
+    return f"<p class='ck-over-time' style='margin:2px 0'>{' · '.join(parts)}</p>"
 
 
 def business_case_html(state: ExplorerState) -> str:
@@ -1975,7 +1967,7 @@ __all__ = [
     "business_case_html",
     "comparison_html",
     "confidence_html",
-    "over_time_tiles",
+    "over_time_html",
     "placeholder_figure",
     "saved_comparison_html",
     "control_help",
