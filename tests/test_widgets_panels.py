@@ -173,6 +173,17 @@ def test_no_growth_section_controls_create_one(tmp_path: Path) -> None:
     assert "ck-bc-none" in ui.business_case.value
 
 
+def test_a_xen_design_leaves_the_growth_section_out(grown: widgets.ExplorerModel) -> None:
+    """forecast.project needs a z/VM plan: choosing a Xen design must not fail the page."""
+    state = grown.update(extra=(), design="xen-nfs-root")
+    assert state.result.plan.metadata.platform == "xen"
+    assert state.result.capacity_plan is None and "capacity_plan" not in state.figures
+    assert grown.scenario_for(state.controls).growth is None
+    assert widgets.key_figures(state)["upgrades"] is None
+    back = grown.update(design=grown.defaults.design)
+    assert back.result.capacity_plan is not None
+
+
 def test_placeholder_names_what_is_missing() -> None:
     text = widgets.placeholder_figure("capacity_plan").layout.annotations[0].text
     assert "growth:" in text

@@ -434,6 +434,11 @@ class ExplorerModel:
                 for part in path:
                     obj = getattr(obj, part)
                 setattr(obj, last, value)
+            if scen.growth is not None and controls.design != self.scenario.design.name:
+                # a capacity plan over time needs a z/VM plan (forecast.project): a Xen design
+                # chosen here leaves the growth: section out (the chart says so) instead of failing
+                if _design_platform(scen) not in ("zvm", None):
+                    scen.growth = None
         except ValueError as exc:  # pydantic ValidationError
             from pydantic import ValidationError
 
@@ -843,6 +848,19 @@ class ExplorerModel:
         if pdf or (pdf is None and report.chromium_path() is not None):
             out.append(report.write_pdf(html_path, folder / "report.pdf"))
         return out
+
+
+def _design_platform(scen: plan.Scenario) -> str | None:
+    """Platform of the scenario's design (None when the design cannot be read: the plan says why)."""
+    try:
+        d = designs.get_design(
+            scen.design.name,
+            scen.design.overrides,
+            scen.resolve(scen.design.file) if scen.design.file else None,
+        )
+    except (KeyError, ColonykitError):
+        return None
+    return str(d.platform)
 
 
 def _growth_only(old: Controls, new: Controls) -> bool:
@@ -1444,7 +1462,7 @@ def placeholder_figure(name: str) -> go.Figure:
     Examples
     --------
     >>> placeholder_figure("capacity_plan").layout.annotations[0].text[:20]
-    'No growth: section i'
+    'No capacity plan ove'
     """
     note = (
         next((c.note for c in specs.CHARTS if c.name == name), "") or "not available for this plan"

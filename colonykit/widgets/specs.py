@@ -281,8 +281,8 @@ CHARTS: tuple[ChartSpec, ...] = (
         "capacity_plan",
         lambda res: None if res.capacity_plan is None else plots.capacity_plan(res.capacity_plan),
         growth=True,
-        note="No growth: section in the scenario: move the growth or horizon control to project "
-        "the demand over time (issue 21).",
+        note="No capacity plan over time: the scenario has no growth: section (move the growth "
+        "or horizon control to add one) or the design is not z/VM (issue 21).",
     ),
     ChartSpec(
         "cash_flow",
