@@ -64,8 +64,11 @@ def run() -> dict:
         res = plan.build_plan(model.scenario_for(c), inventory=model.inventory_for(c))
         t1 = time.perf_counter()
         figs = plots.plan_figures(res)
-        for name, chart in ui.charts.items():
-            chart.show(widgets.dashboard_layout(figs[name]))
+        for name, chart in ui.charts.items():  # a chart the plan lacks shows its note
+            fig = figs.get(name)
+            chart.show(
+                widgets.dashboard_layout(widgets.placeholder_figure(name) if fig is None else fig)
+            )
         widgets.headline_html(model.state)
         t2 = time.perf_counter()
         build.append((t1 - t0) * 1000.0)

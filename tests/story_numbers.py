@@ -40,6 +40,26 @@ def plan_numbers(res: Any) -> set[str]:
     vals += [sev.count("error"), len(sev)]
     vals += list(range(len(p.findings) + 3))  # counts of findings by tier
     out: set[str] = set()
+    # the plan over time (issue 21), the business case (issue 22), the confidence (issue 23)
+    cap = getattr(res, "capacity_plan", None)
+    if cap is not None:
+        vals += [cap.horizon_months, len(cap.upgrades)]
+        if cap.exhaustion is not None:
+            vals.append(cap.exhaustion.month)
+            out |= set(cap.exhaustion.date.isoformat().split("-"))
+    bc = getattr(res, "business_case", None)
+    if bc is not None:
+        vals += [bc.npv, bc.horizon_years, bc.inputs.discount_pct, bc.upgrades_used]
+        vals += [bc.today.licence_cores[0], bc.colony.licence_cores[0]]
+        if bc.payback_months is not None:
+            vals.append(bc.payback_months)
+    conf = p.evidence.confidence
+    if conf.evaluated:  # its values and the numbers of its reasons' text (the plan document's)
+        for v in conf.values.values():
+            if isinstance(v, str):
+                out |= set(numbers_in(v))
+            elif isinstance(v, int | float) and not isinstance(v, bool):
+                vals.append(float(v))
     for v in vals:
         out |= forms(float(v))
     return out

@@ -45,7 +45,8 @@ def test_defaults_are_the_scenario(model: widgets.ExplorerModel) -> None:
     assert c.max_memory_overcommit_ratio == 1.5 and c.memory_gib_per_host == 24
     assert c.target_util_pct == 90.0  # constants.csv default (the scenario gives none)
     assert c.workload_class == widgets.AS_INVENTORY
-    assert list(model.state.figures)[:4] == list(widgets.FIGURES)
+    assert list(model.state.figures)[:4] == list(widgets.FIGURES)[:4]
+    assert "capacity_plan" not in model.state.figures  # no growth: section in this scenario
 
 
 def test_headroom_changes_engines_like_the_library(
@@ -244,9 +245,11 @@ def test_controls_carry_their_scenario_keys(ui) -> None:
     for name, wid in ui.controls.items():
         assert f"ck-control-{name}" in wid._dom_classes
     scen = plan.load_scenario(SCENARIO).model_dump()
+    # sections this scenario leaves out (growth:) are read from one that has them
+    full = plan.load_scenario("data/examples/bitbrains_colony.yaml").model_dump()
     for key in widgets.CONTROL_KEYS.values():
         section, field = key.split(".")
-        assert section == "inventory" or field in scen[section], key
+        assert section == "inventory" or field in (scen[section] or full[section]), key
 
 
 def test_export_folder_stays_below_the_root(tmp_path: Path) -> None:
@@ -317,7 +320,10 @@ def _plan_core(p: plan.ColonyPlan) -> list[tuple]:
 
 
 def test_every_control_has_a_tooltip_with_unit_and_source(ui) -> None:
-    assert set(ui.controls) == {f.name for f in fields(widgets.Controls)} - {"extra"}
+    from colonykit.widgets import specs
+
+    extra = {c.name for c in specs.CONTROLS if c.extra}  # the panels' own (growth, issue 21)
+    assert set(ui.controls) == ({f.name for f in fields(widgets.Controls)} - {"extra"}) | extra
     for name, wid in ui.controls.items():
         tip = wid.tooltip
         assert tip and "[" in tip and "]" in tip, name  # a unit in brackets

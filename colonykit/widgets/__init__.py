@@ -29,10 +29,10 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from colonykit import designs, export, plan, plots, reference, report
+from colonykit import designs, export, forecast, plan, plots, reference, report
 from colonykit._optional import require
 from colonykit.errors import ColonykitError, InputError, unknown_name
-from colonykit.plan import story
+from colonykit.plan import business, compare, story
 from colonykit.plan.summary import headline
 from colonykit.widgets import specs
 from colonykit.widgets.chart import CHART_CONFIG, Chart, plotly_chart
@@ -56,7 +56,20 @@ KEY_FIGURES: dict[str, tuple[str, str]] = {
     "memory_gib": ("real storage (all hosts)", "GiB"),
     "paging_gib": ("paging space (all hosts)", "GiB"),
     "guests": ("guests", ""),
+    # capacity over time (issue 21): the scenario's growth: section
+    "exhaustion_month": ("capacity exhausted at month", "month"),
+    "upgrades": ("upgrades in the horizon", ""),
+    # business case (issue 22): the scenario's costs: section
+    "npv": ("NPV of the savings", "currency"),
+    "payback_months": ("payback", "months"),
+    "licence_cores_today": ("licence cores today", "cores"),
+    "licence_cores_colony": ("licence cores colony", "cores"),
+    # plan confidence (issue 23): 1 low, 2 medium, 3 high
+    "confidence_level": ("confidence (1 low … 3 high)", ""),
 }
+#: The ``confidence_level`` key figure of each rating of :mod:`colonykit.confidence` (its
+#: ``LEVELS`` order; the explorer runs no model, so it does not import it: a test keeps them equal).
+CONFIDENCE_LEVELS: dict[str, int] = {"low": 1, "medium": 2, "high": 3}
 #: States the explorer keeps for controls moved back to an earlier value (:meth:`ExplorerModel.update`).
 RECENT_STATES = 24
 #: Height [px] of each chart in the dashboard: two rows fit under the headline at 1080 px.
@@ -89,6 +102,10 @@ def key_figures(state: ExplorerState) -> dict[str, float | None]:
     h = state.headline
     ws = state.result.plan.evidence.white_space
     design = state.result.plan.evidence.design.values
+    cap = state.result.capacity_plan
+    bc = state.result.business_case
+    conf = state.result.plan.evidence.confidence
+    rating = conf.values.get("rating") if conf.evaluated else None
     return {
         "engines": float(sum(h["engines_per_host"])),
         "mips": float(story.answer(state.result).mips) if h["mips"] else None,
@@ -102,6 +119,19 @@ def key_figures(state: ExplorerState) -> dict[str, float | None]:
         "memory_gib": float(sum(h["memory_gib_per_host"])),
         "paging_gib": float(sum(h["paging_gib_per_host"])),
         "guests": float(h["guests"]),
+        "exhaustion_month": (
+            float(cap.exhaustion.month) if cap is not None and cap.exhaustion is not None else None
+        ),
+        "upgrades": None if cap is None else float(len(cap.upgrades)),
+        "npv": None if bc is None else float(bc.npv),
+        "payback_months": (
+            None if bc is None or bc.payback_months is None else float(bc.payback_months)
+        ),
+        "licence_cores_today": None if bc is None else float(bc.today.licence_cores[0]),
+        "licence_cores_colony": None if bc is None else float(bc.colony.licence_cores[0]),
+        "confidence_level": (
+            float(CONFIDENCE_LEVELS[rating]) if rating in CONFIDENCE_LEVELS else None
+        ),
     }
 
 
@@ -351,11 +381,17 @@ class ExplorerModel:
 
         Examples
         --------
-        >>> ExplorerModel("data/examples/scenario.yaml").scenario_value("target.processor")
-        'z15'
+        >>> m = ExplorerModel("data/examples/scenario.yaml")
+        >>> m.scenario_value("target.processor"), m.scenario_value("growth.annual_pct")
+        ('z15', None)
         """
+        spec = next((c for c in specs.CONTROLS if c.key == key and c.read is not None), None)
+        if spec is not None and spec.read is not None:
+            return spec.read(self.scenario)
         obj: Any = self.scenario
         for part in key.split("."):
+            if obj is None:  # a section the scenario leaves out (growth:, costs:)
+                return None
             obj = getattr(obj, part)
         return obj
 
@@ -388,12 +424,21 @@ class ExplorerModel:
             if controls.design != scen.design.name:
                 scen.design.name = controls.design
                 scen.design.overrides = {}
+            appliers = {c.key: c.apply for c in specs.CONTROLS if c.apply is not None}
             for key, value in controls.extra:  # a panel's own controls: validated on assignment
+                if key in appliers:
+                    appliers[key](scen, value)
+                    continue
                 *path, last = key.split(".")
                 obj: Any = scen
                 for part in path:
                     obj = getattr(obj, part)
                 setattr(obj, last, value)
+            if scen.growth is not None and controls.design != self.scenario.design.name:
+                # a capacity plan over time needs a z/VM plan (forecast.project): a Xen design
+                # chosen here leaves the growth: section out (the chart says so) instead of failing
+                if _design_platform(scen) not in ("zvm", None):
+                    scen.growth = None
         except ValueError as exc:  # pydantic ValidationError
             from pydantic import ValidationError
 
@@ -476,11 +521,118 @@ class ExplorerModel:
             raise err
         new = replace(self.state.controls, **changes)
         cached = self._recent.pop(new, None)  # the same controls on the same inventory: same plan
+        if cached is None and _growth_only(self.state.controls, new):
+            cached = self.regrow(new)  # the plan stays: only the projection is recomputed
         self.state = cached if cached is not None else self.compute(new)
         self._recent[new] = self.state
         while len(self._recent) > RECENT_STATES:
             self._recent.pop(next(iter(self._recent)))
         return self.state
+
+    def regrow(self, controls: Controls) -> ExplorerState | None:
+        """The current plan with another ``growth:`` section: only the projection (and the
+        business case, which buys its upgrades) is recomputed, as :func:`colonykit.plan.build_plan`
+        does after building the plan; the plan, its other figures and its staggering are reused.
+
+        None when the current plan cannot be reused (the new scenario has no ``growth:``
+        section, or the plan is not a z/VM plan sized in MIPS): :meth:`compute` builds it then.
+
+        Parameters
+        ----------
+        controls : Controls
+            The control values; they differ from the current ones in growth controls only.
+
+        Examples
+        --------
+        >>> m = ExplorerModel("data/examples/bitbrains_colony.yaml")
+        >>> s = m.regrow(replace(m.controls, extra=(("growth.annual_pct", 0.0),)))
+        >>> s.figures["sizing_engines"] is m.state.figures["sizing_engines"]  # reused
+        True
+        >>> s.result.capacity_plan.growth.annual_pct.typical
+        0.0
+        """
+        scen = self.scenario_for(controls)
+        base = self.state
+        if (
+            scen.growth is None
+            or base.result.sizing is None
+            or base.result.plan.metadata.platform != "zvm"
+        ):
+            return None
+        result = replace(base.result, scenario=scen)
+        cap = forecast.project(result, scen.growth)
+        result = forecast.attach(result, cap)
+        if result.business_case is not None:  # as build_plan: the business case buys the upgrades
+            bcase = compare.business_case_of(result, cap)
+            if bcase is not None:
+                doc = result.plan.model_copy(
+                    update={"business_case": business.business_case_document(bcase)}
+                )
+                result = replace(result, plan=doc, business_case=bcase)
+        figs = dict(base.figures)
+        for c in specs.CHARTS:
+            if c.growth:
+                f = c.build(result)
+                if f is None:
+                    figs.pop(c.name, None)
+                else:
+                    figs[c.name] = f
+        return ExplorerState(
+            controls=controls,
+            result=result,
+            figures=figs,
+            headline=headline(result),
+            findings=result.findings_frame(),
+        )
+
+    # -- named scenarios (issue 22: save, compare)
+    def save_named(self, name: str, folder: str | Path) -> Path:
+        """Save the current settings as a named scenario ``<folder>/<name>.yaml``
+        (:func:`colonykit.plan.business.save_scenario`).
+
+        Parameters
+        ----------
+        name : str
+            The scenario's name (letters, digits, ``._-``).
+        folder : str or Path
+            Where the named scenarios live (the dashboard: ``scenarios/`` in its export folder).
+
+        Raises
+        ------
+        InputError
+            A bad name, or an edited inventory (a named scenario points at the scenario's own
+            inventory file: use *Save scenario*, which writes the edited inventory beside it).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> m = ExplorerModel("data/examples/scenario.yaml")
+        >>> _ = m.update(target_util_pct=50)
+        >>> m.save_named("util50", tempfile.mkdtemp()).name
+        'util50.yaml'
+        """
+        if self.edited or self.inventory_for(self.state.controls) is not self.inventory:
+            msg = (
+                "a named scenario keeps the scenario's inventory file, but the servers were "
+                "changed here (server table or workload class): use 'Save scenario' instead"
+            )
+            raise InputError(msg)
+        return business.save_scenario(self.scenario_for(self.state.controls), name, folder)
+
+    @staticmethod
+    def compare_saved(
+        folder: str | Path, names: list[str] | None = None
+    ) -> compare.ScenarioComparison:
+        """The saved scenarios of ``folder`` side by side (:func:`colonykit.plan.compare.compare_saved`).
+
+        Parameters
+        ----------
+        folder : str or Path
+            Where :meth:`save_named` wrote them.
+        names : list of str, optional
+            Which ones (default all).
+        """
+        return compare.compare_saved(folder, names)
 
     def export(self, out_dir: str | Path) -> list[Path]:
         """Write the current plan (``plan.yaml`` + ``render/…``) through :func:`colonykit.export.write_plan`.
@@ -698,6 +850,28 @@ class ExplorerModel:
         return out
 
 
+def _design_platform(scen: plan.Scenario) -> str | None:
+    """Platform of the scenario's design (None when the design cannot be read: the plan says why)."""
+    try:
+        d = designs.get_design(
+            scen.design.name,
+            scen.design.overrides,
+            scen.resolve(scen.design.file) if scen.design.file else None,
+        )
+    except (KeyError, ColonykitError):
+        return None
+    return str(d.platform)
+
+
+def _growth_only(old: Controls, new: Controls) -> bool:
+    """True when ``new`` differs from ``old`` in growth controls (``growth.*`` keys) only."""
+
+    def rest(c: Controls) -> Controls:
+        return replace(c, extra=tuple(kv for kv in c.extra if not kv[0].startswith("growth.")))
+
+    return old != new and rest(old) == rest(new)
+
+
 # --------------------------------------------------------------------------- HTML pieces
 def waterfall_html(result: Any) -> str:
     """The path to the plan's engine count as a table (class ``ck-waterfall``): the inventory's
@@ -785,10 +959,166 @@ def headline_html(state: ExplorerState) -> str:
     )
     return (
         "<div class='ck-headline'>"
-        f"<div class='ck-tiles'>{tile_html}</div>"
+        f"{confidence_html(state)}"
+        f"<div class='ck-tiles'>{tile_html}</div>{over_time_html(state)}"
         f"<p style='margin:2px 0'><b>{esc(h['processor'])}</b> at {h['target_util_pct']:g} % target; "
         f"design <b>{esc(h['design'])}</b> ({esc(h['platform'])}); {h['guests']} guests.</p>{fit}"
         f"{waterfall_html(state.result)}{_findings_list(state, limit=2)}</div>"
+    )
+
+
+#: Banner colour of each confidence rating (Okabe–Ito: vermillion, orange, bluish green).
+CONFIDENCE_COLOURS: dict[str, str] = {"low": "#D55E00", "medium": "#E69F00", "high": "#009E73"}
+
+
+def confidence_html(state: ExplorerState) -> str:
+    """The plan's confidence (issue 23) as a banner (class ``ck-confidence ck-confidence-<rating>``):
+    the rating, the engine range low / typical / high when the plan says to show it (a weak
+    CPU conversion, a wide spread), and the reasons below high (name and level; the reason's
+    text is its tooltip), on one line.
+
+    Empty when the plan has no rating.
+
+    Parameters
+    ----------
+    state : ExplorerState
+        The state whose plan's ``evidence.confidence`` is shown.
+
+    Examples
+    --------
+    >>> html_ = confidence_html(ExplorerModel("data/examples/bitbrains_colony.yaml").state)
+    >>> "ck-confidence-low" in html_ and "ck-confidence-range" in html_
+    True
+    """
+    conf = state.result.plan.evidence.confidence
+    if not conf.evaluated:
+        return ""
+    v = conf.values
+    rating = str(v.get("rating", ""))
+    esc = html.escape
+    rng = (
+        f" — engines <span class='ck-confidence-range'>{v['engines_low']} / "
+        f"{v['engines_typical']} / {v['engines_high']}</span> (low / typical / high)"
+        if v.get("show_range") and "engines_typical" in v
+        else ""
+    )
+    reasons = ", ".join(
+        f"<span class='ck-reason-{esc(name)}' title='{esc(str(text), quote=True)}' "
+        f"style='cursor:help;border-bottom:1px dotted'>{esc(name)} ({esc(str(text).split(':', 1)[0])})</span>"
+        for name, text in v.items()
+        # reasons are "<level>: <why>" (colonykit.confidence.to_plan_values)
+        if isinstance(text, str) and ":" in text and text.split(":", 1)[0] in ("low", "medium")
+    )
+    colour = CONFIDENCE_COLOURS.get(rating, "#444")
+    return (
+        f"<div class='ck-confidence ck-confidence-{esc(rating)}' style='border-left:5px solid "
+        f"{colour};padding:0 8px;margin:0 0 4px 0'><b style='color:{colour}'>confidence "
+        f"{esc(rating.upper())}</b>{rng}"
+        f"{f'; <span class=ck-reasons>because of {reasons}</span>' if reasons else ''}</div>"
+    )
+
+
+def over_time_html(state: ExplorerState) -> str:
+    """One line under the headline tiles (class ``ck-over-time``) for the capacity plan over time
+    (issue 21) and the business case (issue 22), when the plan has them: exhaustion date,
+    upgrades, NPV, payback, licence cores today → colony, and the business case's first line
+    when it rests on EXAMPLE PRICES or leaves inputs unpriced (short; the whole line in its
+    tooltip and in the Business case tab).  Empty without either.
+
+    Parameters
+    ----------
+    state : ExplorerState
+        The state to read them from.
+
+    Examples
+    --------
+    >>> over_time_html(ExplorerModel("data/examples/scenario.yaml").state)
+    ''
+    """
+    res = state.result
+    cap = res.capacity_plan
+    bc = res.business_case
+    esc = html.escape
+    parts: list[str] = []
+    if cap is not None:
+        ex = cap.exhaustion
+        when = (
+            f"capacity exhausted <b class='ck-exhaustion'>{ex.date.isoformat()}</b> (month {ex.month})"
+            if ex
+            else f"capacity <b class='ck-exhaustion'>holds</b> for {cap.horizon_months} months"
+        )
+        parts.append(
+            f"{when}, <b class='ck-upgrades'>{len(cap.upgrades)}</b> upgrade(s) in "
+            f"{cap.horizon_months} months"
+        )
+    if bc is not None:
+        pay = "—" if bc.payback_months is None else f"month {bc.payback_months}"
+        flag = ""
+        if bc.example_prices_used or bc.unpriced:
+            short = (
+                "EXAMPLE PRICES" if bc.example_prices_used else "NOT PRICED inputs"
+            ) + " (see the Business case tab)"
+            flag = (
+                f" <span class='ck-bc-first-line ck-example-prices' title='{esc(bc.headline, quote=True)}' "
+                f"style='color:#D55E00;font-weight:bold'>{short}</span>"
+            )
+        parts.append(
+            f"NPV <b class='ck-npv'>{bc.npv:,.0f}</b> {esc(bc.currency)} ({bc.horizon_years} years), "
+            f"payback <b class='ck-payback'>{pay}</b>, licence cores "
+            f"<b class='ck-licence-cores'>{bc.today.licence_cores[0]:,.0f} → "
+            f"{bc.colony.licence_cores[0]:,.0f}</b>{flag}"
+        )
+    if not parts:
+        return ""
+    return f"<p class='ck-over-time' style='margin:2px 0'>{' · '.join(parts)}</p>"
+
+
+def business_case_html(state: ExplorerState) -> str:
+    """The business case's first line (class ``ck-bc-first-line``; bold and in the warning colour
+    when it rests on EXAMPLE PRICES) and its notes, or why there is none.
+
+    Parameters
+    ----------
+    state : ExplorerState
+        The state whose ``result.business_case`` is shown.
+
+    Examples
+    --------
+    >>> "EXAMPLE PRICES" in business_case_html(ExplorerModel("data/examples/bitbrains_colony.yaml").state)
+    True
+    """
+    bc = state.result.business_case
+    esc = html.escape
+    if bc is None:
+        return (
+            "<p class='ck-bc-first-line ck-bc-none'>No costs: section in the scenario: no "
+            "business case (colonykit costs).</p>"
+        )
+    example = bool(bc.example_prices_used)
+    style = "color:#D55E00;font-weight:bold" if example or bc.unpriced else "font-weight:bold"
+    return (
+        f"<p class='ck-bc-first-line{' ck-example-prices' if example else ''}' "
+        f"style='{style};margin:2px 0'>{esc(bc.headline)}</p>"
+        f"<p style='margin:2px 0'>NPV {bc.npv:,.0f} {esc(bc.currency)} over {bc.horizon_years} "
+        f"years at {bc.inputs.discount_pct:g} %; {bc.upgrades_used} upgrade(s) of the capacity "
+        "plan bought.</p>"
+    )
+
+
+def saved_comparison_html(comparison: compare.ScenarioComparison) -> str:
+    """Saved scenarios side by side (class ``ck-saved-compare``), the first line above the table.
+
+    Parameters
+    ----------
+    comparison : colonykit.plan.compare.ScenarioComparison
+        :func:`colonykit.plan.compare.compare_saved`.
+    """
+    f = comparison.frame().astype(object)
+    f = f.where(f.notna(), "n/a").map(lambda v: f"{v:,.0f}" if isinstance(v, float) else str(v))
+    first = comparison.first_line
+    style = "color:#D55E00;font-weight:bold" if first.startswith("EXAMPLE") else "font-weight:bold"
+    return f"<p class='ck-compare-first-line' style='{style}'>{html.escape(first)}</p>" + f.to_html(
+        classes="ck-saved-compare ck-hosts", escape=True
     )
 
 
@@ -1121,6 +1451,35 @@ def inventory_html(model: ExplorerModel, highlight: str | None = None) -> str:
     )
 
 
+def placeholder_figure(name: str) -> go.Figure:
+    """What a chart shows when the plan cannot have it: its :attr:`ChartSpec.note` (why).
+
+    Parameters
+    ----------
+    name : str
+        The chart (:data:`FIGURES`).
+
+    Examples
+    --------
+    >>> placeholder_figure("capacity_plan").layout.annotations[0].text[:20]
+    'No capacity plan ove'
+    """
+    note = (
+        next((c.note for c in specs.CHARTS if c.name == name), "") or "not available for this plan"
+    )
+    fig = go.Figure(layout={"title": {"text": name.replace("_", " ")}})
+    fig.add_annotation(text=note, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def _figure_of(state: ExplorerState, name: str) -> go.Figure:
+    """The state's figure, or its placeholder when the plan has none."""
+    fig = state.figures.get(name)
+    return placeholder_figure(name) if fig is None else fig
+
+
 def _extra_start(model: ExplorerModel, spec: specs.ControlSpec) -> Any:
     """Start value of an extra control: the scenario's, else the spec's default."""
     value = model.scenario_value(spec.key)
@@ -1190,11 +1549,12 @@ def explorer(
         "target_util_pct": round(c.target_util_pct),
         "memory_gib_per_host": c.memory_gib_per_host or 0.0,
     }
+    extra_start = {s.name: _extra_start(model, s) for s in specs.CONTROLS if s.extra}
     controls: dict[str, Any] = {
         spec.name: specs.make_control(
             w,
             spec,
-            first.get(spec.name) if not spec.extra else _extra_start(model, spec),
+            first.get(spec.name) if not spec.extra else extra_start[spec.name],
             options.get(spec.choices or "", None),
         )
         for spec in specs.CONTROLS
@@ -1211,12 +1571,12 @@ def explorer(
         )
         info.add_class(f"ck-tip-{name}")
         rows.append(w.HBox([wid, info]))
+    # every chart has its place (data-ck-chart): one the plan lacks shows why (its spec's note)
     charts: dict[str, Chart] = {
         name: plotly_chart(
-            name, dashboard_layout(model.state.figures[name]), height_px=FIGURE_HEIGHT_PX
+            name, dashboard_layout(_figure_of(model.state, name)), height_px=FIGURE_HEIGHT_PX
         )
         for name in FIGURES
-        if name in model.state.figures
     }
     static = [
         plotly_chart(
@@ -1327,15 +1687,22 @@ def explorer(
         v = {s.name: controls[s.name].value for s in specs.CONTROLS if not s.extra}
         v["target_util_pct"] = float(v["target_util_pct"])
         v["memory_gib_per_host"] = float(v["memory_gib_per_host"]) or None
-        v["extra"] = tuple((s.key, controls[s.name].value) for s in specs.CONTROLS if s.extra)
+        # an extra control at its start value leaves the scenario as it is (a scenario without
+        # growth: keeps none until a growth control moves)
+        v["extra"] = tuple(
+            (s.key, controls[s.name].value)
+            for s in specs.CONTROLS
+            if s.extra and controls[s.name].value != extra_start[s.name]
+        )
         return v
 
     def show(state: ExplorerState) -> None:
         for name, chart in charts.items():
             # the same element on the page: Plotly.react redraws it in place (widgets.chart)
-            chart.show(dashboard_layout(state.figures[name]))
+            chart.show(dashboard_layout(_figure_of(state, name)))
         head.value = headline_html(state)
         compare.value = comparison_html(model)
+        bc_html.value = business_case_html(state)
 
     def error(exc: Exception) -> None:
         status.value = (
@@ -1409,6 +1776,83 @@ def explorer(
         except ColonykitError as exc:
             error(exc)
 
+    # -- business case tab (issue 22): first line, save as named scenario, compare saved
+    bc_html = w.HTML(business_case_html(model.state))
+    named = w.Text(
+        value="",
+        placeholder="name (A-Z a-z 0-9 . _ -)",
+        description="scenario name",
+        style=style,
+        layout=lay,
+        tooltip="Name of the saved scenario (scenarios/<name>.yaml in the export folder)",
+    )
+    save_named_b = w.Button(
+        description="Save as named scenario",
+        icon="save",
+        tooltip="Write scenarios/<name>.yaml in the export folder with the current controls "
+        "(colonykit.plan.business.save_scenario)",
+    )
+    saved_sel = w.SelectMultiple(
+        options=[],
+        description="saved",
+        style=style,
+        layout=w.Layout(width="350px", height="110px"),
+        tooltip="Saved scenarios to compare (none selected: all)",
+    )
+    compare_b = w.Button(
+        description="Compare saved",
+        icon="columns",
+        tooltip="Build each saved scenario's plan and show them side by side "
+        "(colonykit.plan.compare.compare_saved; a few seconds per scenario)",
+    )
+    saved_html = w.HTML("")
+
+    def scenarios_folder() -> Path:
+        return export_folder(export_root, export_dir_w.value) / "scenarios"
+
+    def list_saved() -> None:
+        try:
+            saved_sel.options = [p.stem for p in business.saved_scenarios(scenarios_folder())]
+        except ColonykitError:  # a bad export folder is reported by the action that uses it
+            saved_sel.options = []
+
+    def on_save_named(_button: Any = None) -> None:
+        try:
+            panel.saved_named = model.save_named(named.value.strip(), scenarios_folder())
+            list_saved()
+            status.value = (
+                f"<span class='ck-status'>saved {html.escape(str(panel.saved_named))}</span>"
+            )
+        except (ColonykitError, OSError) as exc:
+            error(exc)
+
+    def on_compare(_button: Any = None) -> None:
+        status.value = "<span class='ck-status ck-updating'>comparing…</span>"
+        try:
+            names = list(saved_sel.value) or None
+            if not (names or saved_sel.options):
+                msg = f"no saved scenarios in {scenarios_folder()}: save one first"
+                raise InputError(msg)
+            panel.saved_comparison = model.compare_saved(scenarios_folder(), names)
+            saved_html.value = saved_comparison_html(panel.saved_comparison)
+            status.value = "<span class='ck-status'>compared</span>"
+        except (ColonykitError, OSError) as exc:
+            error(exc)
+
+    save_named_b.on_click(on_save_named)
+    compare_b.on_click(on_compare)
+    export_dir_w.observe(lambda _c: list_saved(), names="value")
+    list_saved()
+    bc_tab = w.VBox(
+        [
+            bc_html,
+            w.HBox([named, save_named_b]),
+            w.HBox([saved_sel, compare_b]),
+            saved_html,
+        ]
+    )
+    bc_tab.add_class("ck-business-case")
+
     for wid in controls.values():
         wid.observe(on_change, names="value")
     button.on_click(on_export)
@@ -1444,8 +1888,8 @@ def explorer(
     )
     servers_tab.add_class("ck-servers")
     hosts_tab = w.VBox([head_hosts := w.HTML(hosts_findings_html(model.state)), *static])
-    tabs = w.Tab(children=[grid, servers_tab, hosts_tab])
-    for i, t in enumerate(("Charts", "Servers", "Hosts, findings, white space")):
+    tabs = w.Tab(children=[grid, servers_tab, hosts_tab, bc_tab])
+    for i, t in enumerate(("Charts", "Servers", "Hosts, findings, white space", "Business case")):
         tabs.set_title(i, t)
     # the right column takes the rest of the row; below 390 + 640 px it goes under the controls
     right = w.VBox(
@@ -1480,6 +1924,14 @@ def explorer(
     panel.exported = []
     panel.saved = []
     panel.reported = []
+    panel.business_case = bc_html
+    panel.scenario_name = named
+    panel.save_named_button = save_named_b
+    panel.saved_select = saved_sel
+    panel.compare_saved_button = compare_b
+    panel.saved_compare = saved_html
+    panel.saved_named = None
+    panel.saved_comparison = None
     panel.refresh = on_change
     return panel
 
@@ -1505,8 +1957,8 @@ def dashboard(
     Examples
     --------
     >>> ui = dashboard("data/examples/scenario.yaml")
-    >>> sorted(ui.figures)[:2]
-    ['design_comparison', 'plan_hosts']
+    >>> sorted(ui.figures)[:3]
+    ['capacity_plan', 'cash_flow', 'design_comparison']
     """
     return explorer(scenario, export_dir=export_dir, export_root=export_dir if confine else None)
 
@@ -1530,7 +1982,14 @@ __all__ = [
     "export_folder",
     "page_helper",
     "KEY_FIGURES",
+    "CONFIDENCE_COLOURS",
+    "CONFIDENCE_LEVELS",
+    "business_case_html",
     "comparison_html",
+    "confidence_html",
+    "over_time_html",
+    "placeholder_figure",
+    "saved_comparison_html",
     "control_help",
     "dashboard",
     "dashboard_layout",

@@ -16,7 +16,9 @@ Examples
 >>> control_keys()["design"]
 'design.name'
 >>> [c.name for c in CHARTS]
-['sizing_engines', 'sizing_range', 'plan_hosts', 'design_comparison']
+['sizing_engines', 'sizing_range', 'plan_hosts', 'design_comparison', 'capacity_plan', 'cash_flow', 'tornado']
+>>> [c.key for c in CONTROLS if c.extra]
+['growth.annual_pct', 'growth.horizon_months']
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Any, Literal
 import plotly.graph_objects as go
 
 from colonykit import plots
+from colonykit.plan.scenario import GrowthModel, GrowthRate
 
 #: Widget kinds a control may be.
 ControlKind = Literal["int_slider", "float_slider", "dropdown", "toggle", "checkbox", "number"]
@@ -60,6 +63,13 @@ class ControlSpec:
     help : str
         Tooltip: what it is, its unit, its default and source (the built-in controls take
         theirs from :func:`colonykit.widgets.control_help`).
+    read : callable, optional
+        Scenario → the control's start value (None: the scenario leaves it unset, ``default``
+        is used); default: the value at ``key``.
+    apply : callable, optional
+        (scenario copy, value) → None: sets the value on the scenario (default: assigns it
+        at ``key``).  For a value that is not one plain field (the growth rate moves its
+        low / typical / high together) or whose section may be missing.
     """
 
     name: str
@@ -73,6 +83,8 @@ class ControlSpec:
     extra: bool = False
     default: Any = None
     help: str = ""
+    read: Callable[[Any], Any] | None = None
+    apply: Callable[[Any, Any], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -85,15 +97,99 @@ class ChartSpec:
         Chart name (``data-ck-chart``; the key of ``ExplorerState.figures``).
     build : callable
         Plan result → plotly figure, or None when the plan cannot have this chart.
+    growth : bool
+        True: the chart depends on the scenario's ``growth:`` section (rebuilt when only a
+        growth control moves; the others are reused).
+    note : str
+        Shown in the chart's place when ``build`` gives None (what the plan lacks).
     """
 
     name: str
     build: Callable[[Any], go.Figure | None]
+    growth: bool = False
+    note: str = ""
 
 
 def _sized(build: Callable[[Any], go.Figure]) -> Callable[[Any], go.Figure | None]:
     return lambda res: None if res.sizing is None else build(res.sizing)
 
+
+def _growth_section(scen: Any) -> GrowthModel:
+    """The scenario's ``growth:`` section, created with the defaults when it has none."""
+    if scen.growth is None:
+        scen.growth = GrowthModel()
+    growth: GrowthModel = scen.growth
+    return growth
+
+
+def growth_rate_of(scen: Any) -> float | None:
+    """The typical annual growth [%/year] of a scenario (None: no ``growth:`` section).
+
+    Parameters
+    ----------
+    scen : colonykit.plan.Scenario
+        The scenario.
+    """
+    return None if scen.growth is None else float(scen.growth.annual_pct.typical)
+
+
+def set_growth_rate(scen: Any, typical_pct: float) -> None:
+    """Set the typical annual growth; low and high move with it (their distance to the
+    typical rate is kept, low floored at :data:`LOWEST_GROWTH_PCT`).
+
+    A scenario without a ``growth:`` section gets one with :class:`GrowthModel`'s defaults.
+
+    Parameters
+    ----------
+    scen : colonykit.plan.Scenario
+        The scenario copy to change.
+    typical_pct : float
+        The typical annual growth [%/year].
+
+    Examples
+    --------
+    >>> from colonykit import plan
+    >>> s = plan.load_scenario("data/examples/bitbrains_colony.yaml")
+    >>> set_growth_rate(s, 5)
+    >>> s.growth.annual_pct
+    GrowthRate(low=-10.0, typical=5.0, high=20.0)
+    """
+    growth = _growth_section(scen)
+    r = growth.annual_pct
+    v = float(typical_pct)
+    growth.annual_pct = GrowthRate(
+        low=max(v - (r.typical - r.low), LOWEST_GROWTH_PCT),
+        typical=v,
+        high=v + (r.high - r.typical),
+    )
+
+
+def horizon_of(scen: Any) -> int | None:
+    """The growth horizon [months] of a scenario (None: no ``growth:`` section).
+
+    Parameters
+    ----------
+    scen : colonykit.plan.Scenario
+        The scenario.
+    """
+    return None if scen.growth is None else int(scen.growth.horizon_months)
+
+
+def set_horizon(scen: Any, months: int) -> None:
+    """Set the growth horizon [months] (a ``growth:`` section is created when missing).
+
+    Parameters
+    ----------
+    scen : colonykit.plan.Scenario
+        The scenario copy to change.
+    months : int
+        The horizon [months].
+    """
+    _growth_section(scen).horizon_months = int(months)
+
+
+#: Lowest growth rate the rate control gives the low bound [%/year] (GrowthRate needs > −100).
+LOWEST_GROWTH_PCT = -99.0
 
 #: The controls, in page order.
 CONTROLS: tuple[ControlSpec, ...] = (
@@ -135,6 +231,41 @@ CONTROLS: tuple[ControlSpec, ...] = (
         16384,
         1,
     ),
+    ControlSpec(
+        "growth_pct",
+        "growth.annual_pct",
+        "float_slider",
+        "growth [%/year]",
+        -20,
+        100,
+        1,
+        extra=True,
+        default=float(GrowthModel().annual_pct.typical),
+        help=(
+            "Typical annual demand growth [%/year] (scenario growth.annual_pct; low and high "
+            "keep their distance to it). Without a growth: section one is created with the "
+            "defaults (0 %/year, 36 months) when this control moves (issue 21)"
+        ),
+        read=growth_rate_of,
+        apply=set_growth_rate,
+    ),
+    ControlSpec(
+        "horizon_months",
+        "growth.horizon_months",
+        "int_slider",
+        "horizon [months]",
+        6,
+        120,
+        6,
+        extra=True,
+        default=GrowthModel().horizon_months,
+        help=(
+            "How far ahead the capacity plan goes [months] (scenario growth.horizon_months, "
+            "default 36; the business case's horizon in years follows it unless costs.horizon_years is set)"
+        ),
+        read=horizon_of,
+        apply=set_horizon,
+    ),
 )
 
 #: The charts of the Charts tab, in page order (2 per row).
@@ -145,6 +276,25 @@ CHARTS: tuple[ChartSpec, ...] = (
     ChartSpec(
         "design_comparison",
         lambda res: plots.design_comparison(res.comparison, res.plan.metadata.design),
+    ),
+    ChartSpec(
+        "capacity_plan",
+        lambda res: None if res.capacity_plan is None else plots.capacity_plan(res.capacity_plan),
+        growth=True,
+        note="No capacity plan over time: the scenario has no growth: section (move the growth "
+        "or horizon control to add one) or the design is not z/VM (issue 21).",
+    ),
+    ChartSpec(
+        "cash_flow",
+        lambda res: None if res.business_case is None else plots.cash_flow(res.business_case),
+        growth=True,
+        note="No costs: section in the scenario: no business case (colonykit costs, issue 22).",
+    ),
+    ChartSpec(
+        "tornado",
+        lambda res: None if res.business_case is None else plots.tornado(res.business_case),
+        growth=True,
+        note="No costs: section in the scenario: no sensitivity of the business case.",
     ),
 )
 
@@ -211,6 +361,11 @@ __all__ = [
     "ChartSpec",
     "ControlKind",
     "ControlSpec",
+    "LOWEST_GROWTH_PCT",
     "control_keys",
+    "growth_rate_of",
+    "horizon_of",
     "make_control",
+    "set_growth_rate",
+    "set_horizon",
 ]

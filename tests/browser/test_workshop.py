@@ -28,6 +28,8 @@ from pathlib import Path
 
 import pytest
 
+from colonykit.widgets import FIGURES
+
 pytestmark = pytest.mark.ui
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -102,12 +104,13 @@ def workshop_url(export_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 #: Every chart drawn and as wide as its cell (a FigureWidget is drawn before it is on the page,
 #: at plotly's default 700 px; the dashboard's chart fitter then sizes it to its cell).
 CHARTS_FITTED = """() => {
+  const N_CHARTS = ${N_CHARTS};
   const plots = document.querySelectorAll('.ck-explorer .ck-charts .js-plotly-plot');
-  return plots.length === 4 && Array.from(plots).every(gd => {
+  return plots.length === N_CHARTS && Array.from(plots).every(gd => {
     const svg = gd.querySelector('.main-svg');
     return svg && gd._fullLayout && svg.getBoundingClientRect().width <= gd.parentElement.clientWidth + 1;
   });
-}"""
+}""".replace("${N_CHARTS}", str(len(FIGURES)))
 #: Boxes (viewport coordinates) of what must not overlap, and the widths of cut labels.
 LAYOUT_JS = """() => {
   const box = el => { const r = el.getBoundingClientRect();
@@ -158,7 +161,7 @@ def _check_layout(page, width: int, height: int, label: str, artifacts: Path) ->
         "tabs": lay["tabs"],
         **{f"chart {i}": b for i, b in enumerate(lay["charts"])},
     }
-    assert len(lay["charts"]) == 4
+    assert len(lay["charts"]) == len(FIGURES)
     for i, (na, a) in enumerate(named.items()):
         assert a["width"] > 0 and a["height"] > 0, (label, na, a)
         for nb, b in list(named.items())[i + 1 :]:
@@ -196,11 +199,27 @@ def expected():
     return model, before, after
 
 
-def test_dashboard_loads_under_voila(dash, artifacts_dir: Path) -> None:
+def test_dashboard_loads_under_voila(dash, expected, artifacts_dir: Path) -> None:
     assert dash.locator(".ck-explorer .ck-status.ck-error").count() == 0
+    # the panels of issues 21-23: the three charts carry data-ck-chart and are drawn with the
+    # library's traces; the confidence banner and the EXAMPLE PRICES line are on the page
+    _model, before, _after = expected
+    for name in ("capacity_plan", "cash_flow", "tornado"):
+        assert dash.locator(f"[data-ck-chart='{name}'] .main-svg").count() >= 1, name
+        names = dash.evaluate(
+            "(n) => document.querySelector(`[data-ck-chart='${n}'] .js-plotly-plot`)"
+            ".data.map(t => t.name)",
+            name,
+        )
+        assert names == [t.name for t in before.figures[name].data], (name, names)
+    conf = before.result.plan.evidence.confidence.values["rating"]
+    assert f"confidence {conf.upper()}" in dash.locator(".ck-confidence").first.inner_text()
+    first = dash.locator(".ck-headline .ck-bc-first-line").first
+    assert first.inner_text().startswith("EXAMPLE PRICES")
+    assert first.get_attribute("title") == before.result.business_case.headline
     assert dash.locator(".jp-OutputArea-output pre").count() == 0  # no traceback, no code cells
     assert dash.locator(".jp-CodeCell .jp-InputArea").count() == 0
-    assert dash.locator(".ck-explorer .ck-charts .js-plotly-plot").count() == 4
+    assert dash.locator(".ck-explorer .ck-charts .js-plotly-plot").count() == len(FIGURES)
     # tooltips: the (?) beside each control (the widget's own tooltip is not rendered by every control)
     for name in ("target_util_pct", "processor", "hosts", "max_memory_overcommit_ratio"):
         title = dash.locator(f".ck-tip-{name} .ck-tip").get_attribute("title")
@@ -263,7 +282,8 @@ def test_control_change_updates_headline_and_baseline(dash, expected, artifacts_
     )
     assert diff.startswith("+")
     dash.wait_for_function(
-        "() => document.querySelectorAll('.ck-charts .js-plotly-plot .gtitle').length === 4"
+        "(n) => document.querySelectorAll('.ck-charts .js-plotly-plot .gtitle').length === n",
+        arg=len(FIGURES),
     )
     dash.wait_for_timeout(1000)
     dash.screenshot(path=str(artifacts_dir / "workshop_baseline_1920x1080.png"))
