@@ -42,7 +42,6 @@ COMPUTATION = {
     "mdc",
     "paging",
     "packing",
-    "_packing_jit",
     "whitespace",
     "staggering",
     "designs",

@@ -1,0 +1,323 @@
+"""Lower bounds on the hosts any packing needs (composite, L2 per step, memory, clique)."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from colonykit.packing.problem import CAPACITY_RTOL
+
+#: Steps at which the Martello–Toth L2 bound is evaluated exactly at most (steps are tried in
+#: order of a cheap upper bound on L2 and the search stops once no step can beat the best
+#: bound, so this cap only matters for instances with many large items at many steps).
+L2_MAX_STEPS = 4096
+#: Servers considered for the pairwise-conflict (clique) bound at most (largest first).
+CLIQUE_MAX_ITEMS = 400
+#: Names of the bounds :func:`lower_bound` compares, in tie-break order.
+BOUND_NAMES: tuple[str, ...] = ("composite", "l2", "memory", "clique")
+
+
+class LowerBound(int):
+    """A host count no packing can beat, with the bound that gave it.
+
+    Behaves as the ``int`` it is (``lower_bound(...) == 2``); also carries the attributes below.
+
+    Parameters
+    ----------
+    value : int
+        The best bound's host count (the ``int`` value).
+
+    Attributes
+    ----------
+    bound : str
+        Which bound is the best: ``"composite"`` (⌈max_t Σ_i d_i(t) / C⌉), ``"l2"``
+        (Martello–Toth L2 at the best time step), ``"memory"`` (L2 on static memory)
+        or ``"clique"`` (servers that pairwise cannot share a host).
+    bounds : dict
+        Every bound's value.
+    step : int or None
+        Step position where the L2 bound was reached (None for other bounds).
+    gap_hosts : int or None
+        ``hosts_used - bound`` when a packing was given.
+    exhaustive : bool
+        L2 was evaluated at every step that could beat the best bound.
+    """
+
+    bound: str
+    bounds: dict[str, int]
+    step: int | None
+    gap_hosts: int | None
+    exhaustive: bool
+
+    def __new__(
+        cls,
+        value: int,
+        bound: str,
+        bounds: dict[str, int],
+        step: int | None = None,
+        gap_hosts: int | None = None,
+        exhaustive: bool = True,
+    ) -> LowerBound:
+        obj = super().__new__(cls, int(value))
+        obj.bound, obj.bounds, obj.step = bound, dict(bounds), step
+        obj.gap_hosts, obj.exhaustive = gap_hosts, exhaustive
+        return obj
+
+
+def _ceil_div(total: npt.ArrayLike, capacity: float) -> np.ndarray:
+    """⌈total / capacity⌉ with the capacity tolerance (an exactly full host is one host)."""
+    return np.ceil(np.asarray(total, dtype=np.float64) / capacity * (1 - CAPACITY_RTOL) - 1e-12)
+
+
+def l2_bound(sizes: npt.ArrayLike, capacity: float) -> int:
+    """Martello–Toth L2 lower bound of one-dimensional bin packing.
+
+    For every α in {0} ∪ {w_j ≤ C/2}: J1 = {w > C − α}, J2 = {C/2 < w ≤ C − α},
+    J3 = {α ≤ w ≤ C/2}; L(α) = |J1| + |J2| + max(0, ⌈(Σ_{J3} w − (|J2| C − Σ_{J2} w)) / C⌉)
+    and L2 = max_α L(α) (S. Martello, P. Toth, *Knapsack Problems*, Wiley 1990, §8.3.1).
+    L2 ≥ ⌈Σ w / C⌉.  O(n log n), vectorized over α.
+
+    Parameters
+    ----------
+    sizes : array_like
+        Item sizes (any shape; flattened; zeros ignored).
+    capacity : float
+        Bin capacity (same unit).
+
+    Returns
+    -------
+    int
+        Bins any packing needs at least.
+
+    Examples
+    --------
+    >>> l2_bound([60, 60, 60, 30, 30], 100)  # sum 240 gives 3; three items > 50 each need a host
+    3
+    >>> l2_bound([70, 70, 70, 40, 40, 40], 100)  # L1 = 4, but every 40 only fits beside nothing >60
+    5
+    """
+    s = np.sort(np.asarray(sizes, dtype=np.float64).ravel())
+    s = s[s > 0]
+    n = s.size
+    if n == 0:
+        return 0
+    c = float(capacity) * (1 + CAPACITY_RTOL)  # the capacity check's tolerance
+    prefix = np.concatenate([[0.0], np.cumsum(s)])
+    alpha = np.concatenate([[0.0], np.unique(s[s <= c / 2])])
+    hi = np.searchsorted(s, c - alpha, side="right")  # w <= C - α
+    half = int(np.searchsorted(s, c / 2, side="right"))  # w <= C/2
+    lo3 = np.searchsorted(s, alpha, side="left")  # w >= α
+    n1 = n - hi
+    n2 = np.maximum(hi - half, 0)
+    sum2 = np.where(n2 > 0, prefix[np.maximum(hi, half)] - prefix[half], 0.0)
+    sum3 = prefix[half] - prefix[np.minimum(lo3, half)]
+    extra = np.maximum(np.ceil((sum3 - (n2 * c - sum2)) / c - 1e-12), 0)
+    return int((n1 + n2 + extra).max())
+
+
+def _l2_over_steps(
+    matrix: np.ndarray, capacity: float, start: int, max_steps: int = L2_MAX_STEPS
+) -> tuple[int, int | None, bool]:
+    """Max over time steps of L2, evaluated only where a cheap upper bound can beat ``start``.
+
+    ``UB(t) = |{w(t) > C/2}| + ⌈Σ_{w(t) ≤ C/2} w / C⌉ ≥ L2(t)``; steps run in descending UB order.
+    """
+    half = capacity / 2 * (1 + CAPACITY_RTOL)
+    if matrix.size and float(matrix.max()) <= half:
+        # no item above C/2 at any step: L2(t) <= ceil(sum_t / C) <= the composite bound
+        return start, None, True
+    big = np.zeros(matrix.shape[1], dtype=np.int64)
+    small = np.zeros(matrix.shape[1], dtype=np.float64)
+    block = max(1, int(4e6 // max(matrix.shape[1], 1)))
+    for i0 in range(0, matrix.shape[0], block):  # blocks of servers (bounded temporaries)
+        rows = matrix[i0 : i0 + block]
+        is_big = rows > half
+        big += is_big.sum(axis=0)
+        small += np.where(is_big, 0, rows).sum(axis=0, dtype=np.float64)
+    ub = big + _ceil_div(small, capacity).astype(np.int64)
+    order = np.argsort(-ub, kind="stable")
+    best, at = start, None
+    for k, t in enumerate(order):
+        if ub[t] <= best:
+            return best, at, True
+        if k >= max_steps:
+            return best, at, False
+        v = l2_bound(matrix[:, t], capacity)
+        if v > best:
+            best, at = v, int(t)
+    return best, at, True
+
+
+def _greedy_clique(adj: np.ndarray, starts: int = 16) -> int:
+    """Size of a large clique of a boolean adjacency matrix (greedy from the highest degrees)."""
+    m = adj.shape[0]
+    if m == 0:
+        return 0
+    deg = adj.sum(axis=1)
+    best = 1
+    for v in np.argsort(-deg, kind="stable")[:starts]:
+        cand = adj[v].copy()
+        size = 1
+        while cand.any():
+            idx = np.flatnonzero(cand)
+            u = idx[int(np.argmax(deg[idx]))]
+            size += 1
+            cand &= adj[u]
+        best = max(best, size)
+    return best
+
+
+def clique_bound(
+    matrix: np.ndarray,
+    capacity: float,
+    *,
+    memory: np.ndarray | None = None,
+    host_memory: float | None = None,
+    conflicts: list[np.ndarray] | None = None,
+    max_items: int = CLIQUE_MAX_ITEMS,
+) -> int:
+    """Size of a set of servers that pairwise cannot share a host (each needs its own host).
+
+    Two servers conflict when their summed demand exceeds ``capacity`` at some step, their
+    memory exceeds ``host_memory``, or they are an anti-affinity pair.  Only servers that can
+    conflict with some other one are considered (at most ``max_items``, largest first); the
+    clique is found greedily, so the value is a valid (not necessarily the largest) bound.
+
+    Parameters
+    ----------
+    matrix : numpy.ndarray
+        Demand, shape (servers, steps).
+    capacity : float
+        Usable capacity of one host.
+    memory : numpy.ndarray, optional
+        Memory per server; needs ``host_memory``.
+    host_memory : float, optional
+        Memory per host.
+    conflicts : list of numpy.ndarray, optional
+        Anti-affinity partners per server.
+    max_items : int
+        Servers considered at most (largest first).
+
+    Returns
+    -------
+    int
+        Hosts any packing needs at least.
+
+    Examples
+    --------
+    >>> m = np.array([[60., 60.], [60., 10.], [10., 60.]])
+    >>> clique_bound(m, 100)  # 0-1 and 0-2 conflict; 1-2 do not
+    2
+    """
+    n = matrix.shape[0]
+    if n == 0:
+        return 0
+    tol = capacity * CAPACITY_RTOL
+    peaks = matrix.max(axis=1).astype(np.float64)
+    score = peaks / capacity
+    cand_mask = peaks + peaks.max() > capacity + tol
+    if memory is not None and host_memory is not None:
+        cand_mask |= memory + memory.max() > host_memory * (1 + CAPACITY_RTOL)
+        score = score + memory / host_memory
+    if conflicts is not None:
+        cand_mask |= np.array([c.size > 0 for c in conflicts])
+    cand = np.flatnonzero(cand_mask)
+    if cand.size < 2:
+        return int(peaks.max() > 0 or (memory is not None and float(np.max(memory)) > 0))
+    cand = cand[np.argsort(-score[cand], kind="stable")[:max_items]]
+    m = cand.size
+    adj = np.zeros((m, m), dtype=bool)
+    rows = matrix[cand]
+    for a in range(m - 1):  # loop over candidate servers; each row test is vectorized over steps
+        others = np.arange(a + 1, m)
+        maybe = others[peaks[cand[others]] + peaks[cand[a]] > capacity + tol]
+        if maybe.size:
+            over = ((rows[maybe] + rows[a]) > capacity + tol).any(axis=1)
+            adj[a, maybe[over]] = True
+    if memory is not None and host_memory is not None:
+        mm = memory[cand]
+        adj |= np.triu(mm[:, None] + mm[None, :] > host_memory * (1 + CAPACITY_RTOL), 1)
+    if conflicts is not None:
+        pos = np.full(n, -1)
+        pos[cand] = np.arange(m)
+        for a, i in enumerate(cand):
+            j = pos[conflicts[i]]
+            adj[a, j[j >= 0]] = True
+    adj |= adj.T
+    np.fill_diagonal(adj, False)
+    return _greedy_clique(adj)
+
+
+def lower_bound(
+    matrix: npt.ArrayLike,
+    capacity: float,
+    *,
+    memory: npt.ArrayLike | None = None,
+    host_memory: float | None = None,
+    conflicts: list[np.ndarray] | None = None,
+    hosts_used: int | None = None,
+) -> LowerBound:
+    """Fewest hosts any packing can use: the best of several valid lower bounds.
+
+    * ``composite``: ⌈max_t Σ_i d_i(t) / C⌉;
+    * ``l2``: max over time steps of the Martello–Toth L2 bound (:func:`l2_bound`) — at any
+      one step the servers form a one-dimensional bin-packing instance, and a packing
+      feasible at every step is feasible at that step;
+    * ``memory``: L2 on static memory per server (when ``memory`` and ``host_memory`` are given);
+    * ``clique``: servers that pairwise cannot share a host (:func:`clique_bound`).
+
+    Parameters
+    ----------
+    matrix : array_like
+        Demand, shape (servers, steps).
+    capacity : float
+        Usable capacity of one host (same unit).
+    memory : array_like, optional
+        Memory per server (second dimension); needs ``host_memory``.
+    host_memory : float, optional
+        Memory per host.
+    conflicts : list of numpy.ndarray, optional
+        Anti-affinity partners per server.
+    hosts_used : int, optional
+        A packing's host count; sets ``gap_hosts``.
+
+    Returns
+    -------
+    LowerBound
+        An ``int`` with ``bound``, ``bounds``, ``step``, ``gap_hosts``, ``exhaustive``.
+
+    Examples
+    --------
+    >>> lower_bound([[60, 10], [10, 60], [50, 50]], 100)  # composite peak 120
+    2
+    >>> lb = lower_bound([[70.0], [70.0], [70.0], [40.0], [40.0], [40.0]], 100, hosts_used=5)
+    >>> int(lb), lb.bound, lb.bounds["composite"], lb.gap_hosts
+    (5, 'l2', 4, 0)
+    """
+    m = np.asarray(matrix)
+    if m.ndim == 1:
+        m = m[:, None]
+    if m.size == 0:
+        return LowerBound(0, "composite", dict.fromkeys(BOUND_NAMES[:1], 0))
+    if m.dtype not in (np.float32, np.float64):
+        m = m.astype(np.float64)
+    peak = float(m.sum(axis=0, dtype=np.float64).max())
+    bounds = {"composite": max(int(_ceil_div(peak, capacity)), 1 if peak > 0 else 0)}
+    l2, step, exhaustive = _l2_over_steps(m, capacity, bounds["composite"])
+    bounds["l2"] = l2
+    mem = None if memory is None else np.asarray(memory, dtype=np.float64)
+    if mem is not None and host_memory is not None:
+        bounds["memory"] = l2_bound(mem, float(host_memory))
+    bounds["clique"] = clique_bound(
+        m, capacity, memory=mem, host_memory=host_memory, conflicts=conflicts
+    )
+    name = max(bounds, key=lambda k: (bounds[k], -BOUND_NAMES.index(k)))
+    value = bounds[name]
+    return LowerBound(
+        value,
+        name,
+        bounds,
+        step if name == "l2" else None,
+        None if hosts_used is None else int(hosts_used) - value,
+        exhaustive,
+    )
