@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from colonykit.packing.bounds import _ceil_div
+from colonykit.packing.fill import min_slack_fill
 from colonykit.packing.problem import CAPACITY_RTOL, _renumber
 from colonykit.packing.search import local_search
 
@@ -32,6 +33,8 @@ SCREEN_TIGHT_BLOCKS = 8
 SCREEN_GATHER_FRAC = 0.25
 #: Balanced fills below the best packing tried without improving before that search stops.
 BALANCE_DOWN_MISSES = 2
+#: Up to this many servers the minimum-slack fill also runs (on up to ``SMALL_INSTANCE_CELLS``).
+FILL_MAX_ITEMS = 5_000
 #: Up to this many cells (servers × steps) the balanced fill is also tried in peak order.
 SMALL_INSTANCE_CELLS = 2_000_000
 #: ``jit=None`` runs the compiled placement loop (numba, the ``fast`` extra) from this many
@@ -485,6 +488,7 @@ def pack_heuristic(
     repair_moves: int = 0,
     lower_bound_hosts: int | None = None,
     jit: bool | None = None,
+    min_slack: bool = True,
 ) -> np.ndarray:
     """Time-series packing heuristic on an item-major matrix; returns the host of each item.
 
@@ -517,6 +521,10 @@ def pack_heuristic(
         Run the constructions' placement loop compiled (numba, the ``fast`` extra): the
         same decisions, several times faster on large instances.  Default: compiled when
         numba is installed and the matrix has at least ``JIT_MIN_CELLS`` cells.
+    min_slack : bool
+        Also run the minimum-slack fill (:func:`colonykit.packing.fill.min_slack_fill`) on
+        instances up to ``SMALL_INSTANCE_CELLS`` cells and ``FILL_MAX_ITEMS`` servers; the
+        packing with the fewest hosts is kept.
 
     Returns
     -------
@@ -528,6 +536,46 @@ def pack_heuristic(
     >>> m = np.array([[60., 10.], [10., 60.], [50., 50.], [30., 30.]])
     >>> pack_heuristic(m, 100).tolist()  # host 0: [60+10+30, 10+60+30]
     [0, 0, 1, 0]
+    """
+    return _starts(
+        matrix,
+        capacity,
+        memory=memory,
+        host_memory=host_memory,
+        conflicts=conflicts,
+        improve=improve,
+        max_tries=max_tries,
+        balance_tries=balance_tries,
+        repair_moves=repair_moves,
+        lower_bound_hosts=lower_bound_hosts,
+        jit=jit,
+        min_slack=min_slack,
+        all_starts=False,
+    )[0]
+
+
+def _starts(
+    matrix: np.ndarray,
+    capacity: float,
+    *,
+    memory: np.ndarray | None,
+    host_memory: float | None,
+    conflicts: list[np.ndarray] | None,
+    improve: bool,
+    max_tries: int,
+    balance_tries: int,
+    repair_moves: int,
+    lower_bound_hosts: int | None,
+    jit: bool | None,
+    min_slack: bool,
+    all_starts: bool,
+) -> list[np.ndarray]:
+    """The heuristic's packings: the best classic construction, then the minimum-slack fill.
+
+    Parameters as :func:`pack_heuristic`; ``all_starts``: every packing, else only the one
+    with the fewest hosts (the first on ties).  :func:`colonykit.packing.pack` starts the
+    local search from each in turn (fewest hosts first) until one reaches the lower bound,
+    so its result is never worse than a search from the classic constructions alone.
     """
     n = matrix.shape[0]
     mem = np.zeros(n) if memory is None else np.asarray(memory, dtype=np.float64)
@@ -571,9 +619,15 @@ def pack_heuristic(
     size = _mean_plus_std(matrix)
     orders = [np.argsort(-size, kind="stable")]
     found = n + 1
+    slack_fill: np.ndarray | None = None
     if not large:  # first fit by peak: a cheap start for small instances, never the best on large
         found = run("first", peak_order, 0)
         orders.append(peak_order)
+        if min_slack and n <= FILL_MAX_ITEMS:
+            slack_fill = min_slack_fill(
+                matrix, capacity, memory=mem, host_memory=hmem, conflicts=conflicts
+            )
+            found = min(found, int(slack_fill.max()) + 1)
     tried: set[tuple[int, int]] = set()
 
     def balance(o: int, start: int) -> int:
@@ -606,6 +660,12 @@ def pack_heuristic(
                 start -= 1
     assert best is not None
     host_of = _renumber(best[0])
+    starts = [host_of]
+    if slack_fill is not None:
+        starts.append(_renumber(slack_fill))
+    if not all_starts:
+        starts = [min(starts, key=lambda h: int(h.max()))]  # the first on ties
+    host_of = starts[0]
     if repair_moves > 0:
         warnings.warn(
             "repair_moves is deprecated: pack() runs local_search (time_limit_s, seed) "
@@ -623,4 +683,5 @@ def pack_heuristic(
             lower_bound=lb,
             max_iters=repair_moves,
         )
-    return host_of
+        starts = [host_of]
+    return starts

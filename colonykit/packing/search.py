@@ -10,13 +10,24 @@ import numpy as np
 
 from colonykit.packing.problem import CAPACITY_RTOL, _renumber
 
-#: Wall-clock limit of the local search after construction [s]; it also stops at the lower bound
-#: and after ``LOCAL_SEARCH_MAX_ITERS`` iterations (colonykit default, tuning only).
-LOCAL_SEARCH_TIME_S = 3.0
+#: Wall-clock safety net of the local search after construction [s].  The search's default limit
+#: is an iteration count (:func:`default_iterations`), so the same input gives the same packing
+#: on every machine; this limit only stops a search far slower than expected (colonykit
+#: default, well above the few seconds the default iterations take; tuning only).
+LOCAL_SEARCH_TIME_S = 60.0
+#: Default work of the local search in matrix cells (servers × steps read per iteration, plus
+#: ``LOCAL_SEARCH_ITER_CELLS`` of fixed cost per iteration): about 3 s of CPU on the 2-core
+#: development machine, the former time budget (colonykit default, tuning only).
+LOCAL_SEARCH_WORK_CELLS = 20_000_000
+#: Fixed cost of one local-search iteration in matrix cells (its Python overhead, measured:
+#: about 0.3 ms per iteration on one-step instances vs 50 ms on 1,052 × 288 cells).
+LOCAL_SEARCH_ITER_CELLS = 2_000
+#: Default iterations of the local search at least.
+LOCAL_SEARCH_MIN_ITERS = 50
 #: Default time limit of the local search on instances above ``SMALL_INSTANCE_CELLS`` [s]
 #: (colonykit default, tuning only).
 LOCAL_SEARCH_LARGE_S = 0.0
-#: Iterations (moves or swaps) of the local search at most.
+#: Iterations (moves or swaps) of the local search at most (also the default's ceiling).
 LOCAL_SEARCH_MAX_ITERS = 20_000
 #: Seed of the local search's random choice among overloaded hosts (reproducible results).
 LOCAL_SEARCH_SEED = 2011
@@ -31,6 +42,38 @@ LOCAL_SEARCH_STALL = 2000
 LOCAL_SEARCH_TABU = 5
 #: Swap partners × steps evaluated per item group and iteration at most (sampled beyond it).
 SWAP_MAX_CELLS = 90_000
+
+
+def default_iterations(items: int, steps: int) -> int:
+    """Default iteration limit of :func:`local_search`: a fixed amount of work per instance.
+
+    ``LOCAL_SEARCH_WORK_CELLS // (items × steps + LOCAL_SEARCH_ITER_CELLS)``, clipped to
+    ``LOCAL_SEARCH_MIN_ITERS … LOCAL_SEARCH_MAX_ITERS``: it depends on the instance's shape
+    only, never on the machine's speed.
+
+    Parameters
+    ----------
+    items : int
+        Servers (rows of the demand matrix).
+    steps : int
+        Time steps (columns).
+
+    Returns
+    -------
+    int
+        Iterations.
+
+    Examples
+    --------
+    >>> default_iterations(1052, 288)  # PlanetLab 2011-03-03, 5-minute steps
+    65
+    >>> default_iterations(120, 1)  # one-step (classic bin packing) instance
+    9433
+    """
+    cost = max(int(items), 1) * max(int(steps), 1) + LOCAL_SEARCH_ITER_CELLS
+    return int(
+        np.clip(LOCAL_SEARCH_WORK_CELLS // cost, LOCAL_SEARCH_MIN_ITERS, LOCAL_SEARCH_MAX_ITERS)
+    )
 
 
 def _host_loads(matrix: np.ndarray, host_of: np.ndarray, m: int) -> np.ndarray:
@@ -59,7 +102,7 @@ class SearchStats:
     hosts_after : int
         Hosts of the best feasible packing found.
     iterations : int
-        Moves and swaps applied.
+        Moves and swaps applied (the iterations used).
     seconds : float
         Wall time of the search.
     stopped : str

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Literal
 
 import numpy as np
@@ -11,8 +12,13 @@ import numpy.typing as npt
 import pandas as pd
 
 from colonykit.errors import CapacityError, InputError, must_be, raise_problems, unknown_name
-from colonykit.packing.bounds import lower_bound
-from colonykit.packing.construct import SMALL_INSTANCE_CELLS, pack_heuristic
+from colonykit.packing.bounds import lower_bound, with_lp_bound
+from colonykit.packing.construct import (
+    BALANCE_TRIES,
+    IMPROVE_MAX_TRIES,
+    SMALL_INSTANCE_CELLS,
+    _starts,
+)
 from colonykit.packing.ffd import ffd_peak
 from colonykit.packing.milp import MILP_MAX_ITEMS, MILP_TIME_LIMIT_S, pack_milp
 from colonykit.packing.problem import (
@@ -26,11 +32,11 @@ from colonykit.packing.problem import (
 from colonykit.packing.result import PackingResult
 from colonykit.packing.search import (
     LOCAL_SEARCH_LARGE_S,
-    LOCAL_SEARCH_MAX_ITERS,
     LOCAL_SEARCH_SEED,
     LOCAL_SEARCH_TIME_S,
     SearchStats,
     _host_loads,
+    default_iterations,
     local_search,
 )
 
@@ -53,8 +59,9 @@ def pack(
     repair_moves: int = 0,
     local_search_s: float | None = None,
     seed: int = LOCAL_SEARCH_SEED,
-    local_search_iters: int = LOCAL_SEARCH_MAX_ITERS,
+    local_search_iters: int | None = None,
     jit: bool | None = None,
+    lp: bool = True,
 ) -> PackingResult:
     """Assign servers to hosts so every host stays within capacity at every time step.
 
@@ -84,20 +91,26 @@ def pack(
     repair_moves : int
         Deprecated alias: a value > 0 warns and caps the local search at that many iterations.
     local_search_s : float, optional
-        Time limit of :func:`local_search` after construction [s] (0 = off); it runs only
-        while the packing is above the lower bound.  Default ``LOCAL_SEARCH_TIME_S`` up to
-        ``SMALL_INSTANCE_CELLS`` servers × steps, ``LOCAL_SEARCH_LARGE_S`` beyond (each
+        Wall-clock safety net of :func:`local_search` after construction [s] (0 = off); it
+        runs only while the packing is above the lower bound.  Default
+        ``LOCAL_SEARCH_TIME_S`` (60 s, far above what the default iterations take) up to
+        ``SMALL_INSTANCE_CELLS`` servers × steps, ``LOCAL_SEARCH_LARGE_S`` (off) beyond (each
         search step there reads whole long series; the construction is what counts).
     seed : int
         Seed of the local search (same seed, same packings).
-    local_search_iters : int
-        Iterations of the local search at most (with a generous ``local_search_s`` this
-        alone bounds it, so the result is the same on every machine).
+    local_search_iters : int, optional
+        Iterations of the local search at most.  Default :func:`default_iterations` (a
+        fixed amount of work for the instance's shape), so the same input gives the same
+        packing on every machine; ``result.search.iterations`` reports those used.
     jit : bool, optional
         Compiled construction loop (numba, ``pip install 'colonykit[fast]'``): the same
         packing, faster on large instances.  Default: when numba is installed and the
         instance has at least ``JIT_MIN_CELLS`` servers × steps.  ``True`` without numba
         raises an error naming the extra.
+    lp : bool
+        Compute the LP bound (:func:`colonykit.packing.bounds.lp_bound`, column generation)
+        when the packing is above the other bounds, on instances up to
+        ``SMALL_INSTANCE_CELLS`` servers × steps.
 
     Returns
     -------
@@ -163,19 +176,28 @@ def pack(
     ffd_hosts = (
         int(ffd_peak(peaks, cap, memory=mem, host_memory=hmem, conflicts=conflicts).max()) + 1
     )
-    host_of = pack_heuristic(
+    starts = _starts(
         matrix,
         cap,
         memory=mem,
         host_memory=hmem,
         conflicts=conflicts,
         improve=improve,
+        max_tries=IMPROVE_MAX_TRIES,
+        balance_tries=BALANCE_TRIES,
+        repair_moves=0,
         lower_bound_hosts=int(lb),
         jit=jit,
+        min_slack=True,
+        all_starts=True,
     )
+    starts.sort(key=lambda h: int(h.max()))  # fewest hosts first (stable: classic on ties)
+    host_of = starts[0]
     used_method, optimal = "heuristic", False
     search: SearchStats | None = None
-    max_iters = int(local_search_iters)
+    max_iters = (
+        default_iterations(*matrix.shape) if local_search_iters is None else int(local_search_iters)
+    )
     if local_search_s is None:
         local_search_s = (
             LOCAL_SEARCH_TIME_S if matrix.size <= SMALL_INSTANCE_CELLS else LOCAL_SEARCH_LARGE_S
@@ -188,10 +210,15 @@ def pack(
             stacklevel=2,
         )
         max_iters = int(repair_moves)
-    if int(host_of.max()) + 1 > lb and local_search_s > 0:
-        host_of, search = local_search(
+    if lp and matrix.size <= SMALL_INSTANCE_CELLS and int(host_of.max()) + 1 > lb:
+        # the LP bound costs seconds on a thousand sizes: only when the packing is not proved yet
+        lb = with_lp_bound(lb, matrix, cap, hosts_used=int(host_of.max()) + 1)
+    for start in starts:  # from each packing in turn until one reaches the bound
+        if int(host_of.max()) + 1 <= lb or local_search_s <= 0:
+            break
+        found, stats = local_search(
             matrix,
-            host_of,
+            start,
             cap,
             memory=mem,
             host_memory=hmem,
@@ -201,6 +228,17 @@ def pack(
             seed=seed,
             max_iters=max_iters,
         )
+        if search is not None:  # the searches' totals
+            stats = replace(
+                stats,
+                hosts_before=search.hosts_before,
+                iterations=search.iterations + stats.iterations,
+                seconds=round(search.seconds + stats.seconds, 3),
+            )
+        search = stats
+        if int(found.max()) < int(host_of.max()):
+            host_of = found
+        search = replace(search, hosts_after=int(host_of.max()) + 1)
     heur_hosts = int(host_of.max()) + 1
     if method == "milp" or (method == "auto" and n <= milp_max_items and heur_hosts > lb):
         exact, proved = pack_milp(
