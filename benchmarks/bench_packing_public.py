@@ -23,8 +23,8 @@ import csv
 import importlib.util
 import os
 import time
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -41,8 +41,7 @@ GOAL_SOLVED_FRAC = 0.99
 GOAL_MAX_S = 10.0
 
 
-@dataclass(frozen=True)
-class Instance:
+class Instance(NamedTuple):
     """One BPPLIB instance: name, set, capacity, item sizes."""
 
     name: str

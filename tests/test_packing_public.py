@@ -160,7 +160,6 @@ def _best_known() -> dict[str, int]:
         "Scholl_2/N2W3B1R0.txt",
         "Schwerin_1/Schwerin1_BPP39.txt",
         "Schwerin_2/Schwerin2_BPP13.txt",
-        "Waescher/Waescher_TEST0005.txt",
     ],
 )
 def test_bpplib_sample_reaches_the_published_optimum(path: str) -> None:

@@ -74,6 +74,7 @@ from colonykit.packing.milp import MILP_MAX_ITEMS, MILP_TIME_LIMIT_S, pack_milp
 from colonykit.packing.problem import (
     CAPACITY_RTOL,
     DEFAULT_MAX_UTIL_PCT,
+    PackingProblem,
     demand_matrix,
     effective_capacity,
 )
@@ -127,6 +128,7 @@ __all__ = [
     "SMALL_INSTANCE_CELLS",
     "SWAP_MAX_CELLS",
     "LowerBound",
+    "PackingProblem",
     "Method",
     "PackingResult",
     "SearchStats",

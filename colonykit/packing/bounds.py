@@ -143,12 +143,12 @@ def _knapsack(
     cap = int(capacity)
     dp = np.zeros(cap + 1)
     chunks: list[tuple[int, int]] = []  # (size index, multiplicity)
-    for j in np.flatnonzero(values > 0):
-        left, mult = int(counts[j]), 1
+    for size_j in np.flatnonzero(values > 0).tolist():
+        left, mult = int(counts[size_j]), 1
         while left > 0:
             take = min(mult, left)
-            if int(weights[j]) * take <= cap:
-                chunks.append((int(j), take))
+            if int(weights[size_j]) * take <= cap:
+                chunks.append((size_j, take))
             left -= take
             mult *= 2
     taken = np.zeros((len(chunks), cap + 1), dtype=bool)

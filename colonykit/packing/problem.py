@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from colonykit.errors import InputError, must_be, raise_problems, unknown_name
+from colonykit.errors import CapacityError, InputError, must_be, raise_problems, unknown_name
 from colonykit.frames import demand_problems
 
 #: Default maximum utilization target of a host [%] (the CLI contract's default: no headroom).
@@ -171,3 +172,123 @@ def _renumber(host_of: np.ndarray) -> np.ndarray:
     _, first, inverse = np.unique(host_of, return_index=True, return_inverse=True)
     rank = np.argsort(np.argsort(first))
     return rank[inverse].astype(np.int64)
+
+
+@dataclass(frozen=True)
+class PackingProblem:
+    """One packing instance, validated: demand, usable capacity, memory, anti-affinity.
+
+    The object every packing step reads (bounds, constructions, search, MILP): built once by
+    :meth:`from_demand` from the user's inputs, with every check of :func:`pack`'s inputs.
+
+    Attributes
+    ----------
+    matrix : numpy.ndarray
+        Demand, shape (servers, steps), C-contiguous, float32 or float64.
+    capacity : float
+        Usable capacity per host (``host_capacity × max_util_pct / 100``).
+    names : list of str
+        Server names (rows of ``matrix``).
+    index : pandas.Index
+        The time index (columns of ``matrix``).
+    memory : numpy.ndarray or None
+        Memory per server [MiB], when memory is packed.
+    host_memory : float or None
+        Memory per host [MiB], when memory is packed.
+    conflicts : list of numpy.ndarray or None
+        Anti-affinity partners per server.
+    host_capacity : float
+        Capacity per host before the utilization target.
+    """
+
+    matrix: np.ndarray
+    capacity: float
+    names: list[str]
+    index: pd.Index
+    memory: np.ndarray | None = None
+    host_memory: float | None = None
+    conflicts: list[np.ndarray] | None = None
+    host_capacity: float = 0.0
+
+    @classmethod
+    def from_demand(
+        cls,
+        demand: pd.DataFrame | npt.ArrayLike,
+        host_capacity: float,
+        max_util_pct: float = DEFAULT_MAX_UTIL_PCT,
+        *,
+        memory_mib: Mapping[str, float] | pd.Series | None = None,
+        host_memory_mib: float | None = None,
+        anti_affinity: Iterable[Sequence[str]] | None = None,
+    ) -> PackingProblem:
+        """Validate the inputs of :func:`colonykit.packing.pack` into one problem.
+
+        Parameters
+        ----------
+        demand : pandas.DataFrame or array_like
+            Time × server demand (see :func:`demand_matrix`).
+        host_capacity : float
+            Capacity of one host in the demand's unit, > 0.
+        max_util_pct : float
+            Maximum utilization target of a host [%], 0 < x ≤ 100.
+        memory_mib : mapping or Series, optional
+            Memory per server [MiB]; needs ``host_memory_mib``.
+        host_memory_mib : float, optional
+            Memory per host [MiB].
+        anti_affinity : iterable of (server, server), optional
+            Pairs that must be on different hosts.
+
+        Returns
+        -------
+        PackingProblem
+            The validated problem.
+
+        Raises
+        ------
+        InputError
+            Bad demand, capacity, utilization, memory or pairs.
+        CapacityError
+            A server's own peak (or memory) exceeds one host.
+
+        Examples
+        --------
+        >>> p = PackingProblem.from_demand(pd.DataFrame({"a": [50.0], "b": [70.0]}), 200, 50)
+        >>> p.matrix.tolist(), p.capacity, p.names
+        ([[50.0], [70.0]], 100.0, ['a', 'b'])
+        """
+        cap = effective_capacity(host_capacity, max_util_pct)
+        matrix, names, index = demand_matrix(demand)
+        conflicts = _conflict_lists(anti_affinity, names) if anti_affinity is not None else None
+        mem: np.ndarray | None = None
+        hmem: float | None = None
+        if memory_mib is not None or host_memory_mib is not None:
+            if memory_mib is None or host_memory_mib is None:
+                msg = "memory packing needs both memory_mib (per server) and host_memory_mib"
+                raise InputError(msg)
+            hmem = _positive(host_memory_mib, "host_memory_mib")
+            ms = pd.Series(memory_mib, dtype="float64")
+            ms.index = ms.index.astype(str)
+            missing = [s for s in names if s not in ms.index]
+            problems = [f"memory_mib: no value for server {s!r}" for s in missing[:50]]
+            mem = ms.reindex(names).to_numpy(dtype=np.float64)
+            problems += [
+                must_be("memory_mib", "a finite number >= 0", v, f"server {s!r}")
+                for s, v in zip(names, mem, strict=True)
+                if s not in missing and not (np.isfinite(v) and v >= 0)
+            ]
+            raise_problems(problems, "invalid memory_mib")
+        peaks = matrix.max(axis=1).astype(np.float64)
+        too_big = np.flatnonzero(peaks > cap * (1 + CAPACITY_RTOL))
+        if too_big.size:
+            shown = ", ".join(f"{names[i]!r} peaks at {peaks[i]:g}" for i in too_big[:10])
+            msg = (
+                f"{too_big.size} server(s) exceed one host's usable capacity {cap:g} "
+                f"(host capacity {float(host_capacity):g} × max_util_pct "
+                f"{float(max_util_pct):g} %): {shown}; use larger hosts or split these servers"
+            )
+            raise CapacityError(msg)
+        if mem is not None and hmem is not None and (mem > hmem * (1 + CAPACITY_RTOL)).any():
+            i = int(np.argmax(mem))
+            msg = f"server {names[i]!r} needs {mem[i]:g} MiB, more than one host's {hmem:g} MiB"
+            raise CapacityError(msg)
+        return cls(matrix, cap, names, index, mem, hmem, conflicts, float(host_capacity))

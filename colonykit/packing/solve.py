@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from colonykit.errors import CapacityError, InputError, must_be, raise_problems, unknown_name
+from colonykit.errors import unknown_name
 from colonykit.packing.bounds import lower_bound, with_lp_bound
 from colonykit.packing.construct import (
     BALANCE_TRIES,
@@ -21,14 +21,7 @@ from colonykit.packing.construct import (
 )
 from colonykit.packing.ffd import ffd_peak
 from colonykit.packing.milp import MILP_MAX_ITEMS, MILP_TIME_LIMIT_S, pack_milp
-from colonykit.packing.problem import (
-    CAPACITY_RTOL,
-    DEFAULT_MAX_UTIL_PCT,
-    _conflict_lists,
-    _positive,
-    demand_matrix,
-    effective_capacity,
-)
+from colonykit.packing.problem import DEFAULT_MAX_UTIL_PCT, PackingProblem
 from colonykit.packing.result import PackingResult
 from colonykit.packing.search import (
     LOCAL_SEARCH_LARGE_S,
@@ -136,42 +129,18 @@ def pack(
     if method not in METHODS:
         err = unknown_name("packing method", method, METHODS)
         raise err
-    cap = effective_capacity(host_capacity, max_util_pct)
-    matrix, names, index = demand_matrix(demand)
+    problem = PackingProblem.from_demand(
+        demand,
+        host_capacity,
+        max_util_pct,
+        memory_mib=memory_mib,
+        host_memory_mib=host_memory_mib,
+        anti_affinity=anti_affinity,
+    )
+    matrix, cap, names, index = problem.matrix, problem.capacity, problem.names, problem.index
+    mem, hmem, conflicts = problem.memory, problem.host_memory, problem.conflicts
     n = len(names)
-    conflicts = _conflict_lists(anti_affinity, names) if anti_affinity is not None else None
-    mem: np.ndarray | None = None
-    hmem: float | None = None
-    if memory_mib is not None or host_memory_mib is not None:
-        if memory_mib is None or host_memory_mib is None:
-            msg = "memory packing needs both memory_mib (per server) and host_memory_mib"
-            raise InputError(msg)
-        hmem = _positive(host_memory_mib, "host_memory_mib")
-        ms = pd.Series(memory_mib, dtype="float64")
-        ms.index = ms.index.astype(str)
-        missing = [s for s in names if s not in ms.index]
-        problems = [f"memory_mib: no value for server {s!r}" for s in missing[:50]]
-        mem = ms.reindex(names).to_numpy(dtype=np.float64)
-        problems += [
-            must_be("memory_mib", "a finite number >= 0", v, f"server {s!r}")
-            for s, v in zip(names, mem, strict=True)
-            if s not in missing and not (np.isfinite(v) and v >= 0)
-        ]
-        raise_problems(problems, "invalid memory_mib")
     peaks = matrix.max(axis=1).astype(np.float64)
-    too_big = np.flatnonzero(peaks > cap * (1 + CAPACITY_RTOL))
-    if too_big.size:
-        shown = ", ".join(f"{names[i]!r} peaks at {peaks[i]:g}" for i in too_big[:10])
-        msg = (
-            f"{too_big.size} server(s) exceed one host's usable capacity {cap:g} "
-            f"(host capacity {float(host_capacity):g} × max_util_pct {float(max_util_pct):g} %): "
-            f"{shown}; use larger hosts or split these servers"
-        )
-        raise CapacityError(msg)
-    if mem is not None and hmem is not None and (mem > hmem * (1 + CAPACITY_RTOL)).any():
-        i = int(np.argmax(mem))
-        msg = f"server {names[i]!r} needs {mem[i]:g} MiB, more than one host's {hmem:g} MiB"
-        raise CapacityError(msg)
     lb = lower_bound(matrix, cap, memory=mem, host_memory=hmem, conflicts=conflicts)
     ffd_hosts = (
         int(ffd_peak(peaks, cap, memory=mem, host_memory=hmem, conflicts=conflicts).max()) + 1
