@@ -122,7 +122,11 @@ class PackingResult(DictMixin):
         "host_capacity",
         "unit",
         "host_peak",
+        "search_iterations",
     )
 
     def _dict_computed(self) -> dict[str, Any]:
-        return {"host_peak": {str(k): float(v) for k, v in self.host_series.max().items()}}
+        return {
+            "host_peak": {str(k): float(v) for k, v in self.host_series.max().items()},
+            "search_iterations": 0 if self.search is None else self.search.iterations,
+        }
