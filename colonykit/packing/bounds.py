@@ -47,8 +47,9 @@ class LowerBound(int):
     ----------
     bound : str
         Which bound is the best: ``"composite"`` (⌈max_t Σ_i d_i(t) / C⌉), ``"l2"``
-        (Martello–Toth L2 at the best time step), ``"memory"`` (L2 on static memory)
-        or ``"clique"`` (servers that pairwise cannot share a host).
+        (Martello–Toth L2 at the best time step), ``"memory"`` (L2 on static memory),
+        ``"clique"`` (servers that pairwise cannot share a host) or ``"lp"`` (the LP relaxation
+        of the pattern formulation at one step: :func:`lp_bound`).
     bounds : dict
         Every bound's value.
     step : int or None

@@ -42,7 +42,8 @@ class PackingResult(DictMixin):
     hosts : pandas.DataFrame
         Per host: servers, peak, mean, peak_pct_of_capacity.
     bound : str
-        Which bound gave ``lower_bound`` (``composite``, ``l2``, ``memory``, ``clique``).
+        Which bound gave ``lower_bound`` (``composite``, ``l2``, ``memory``, ``clique``,
+        ``lp``; ``milp`` when HiGHS proved the packing optimal).
     bounds : dict
         Every bound's value.
     gap_hosts : int
