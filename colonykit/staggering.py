@@ -54,6 +54,7 @@ from colonykit import reference
 from colonykit._dicts import DictMixin
 from colonykit.errors import InputError, must_be, raise_problems, unknown_name
 from colonykit.packing import demand_matrix
+from colonykit.packing.milp import solve_sparse_milp
 
 Method = Literal["auto", "milp", "greedy"]
 METHODS: tuple[str, ...] = ("auto", "milp", "greedy")
@@ -407,8 +408,7 @@ def _milp(
     rest: np.ndarray, jobs: list[_Job], time_limit_s: float
 ) -> tuple[np.ndarray | None, bool]:
     """Exact min-peak shift choice with scipy.optimize.milp (HiGHS)."""
-    from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import coo_array, vstack
+    from scipy.sparse import coo_array
 
     n_steps = rest.size
     cand = [_candidate_steps(j, n_steps) for j in jobs]
@@ -436,9 +436,6 @@ def _milp(
         (np.ones(nbin), (np.repeat(np.arange(len(jobs)), np.diff(offsets)), np.arange(nbin))),
         shape=(len(jobs), nbin + 1),
     )
-    a = vstack([peak_rows, one_rows]).tocsr()
-    lo = np.concatenate([np.full(nr, -np.inf), np.ones(len(jobs))])
-    hi = np.concatenate([-rest[reach], np.ones(len(jobs))])
     outside = np.ones(n_steps, dtype=bool)
     outside[reach] = False
     z_lo = float(rest[outside].max()) if outside.any() else 0.0
@@ -449,20 +446,24 @@ def _milp(
     integrality[zcol] = 0
     cost = np.zeros(nbin + 1)
     cost[zcol] = 1.0
-    res = milp(
+    x, proved = solve_sparse_milp(
         cost,
-        constraints=LinearConstraint(a, lo, hi),
+        [
+            (peak_rows, np.full(nr, -np.inf), -rest[reach]),
+            (one_rows, np.ones(len(jobs)), np.ones(len(jobs))),
+        ],
         integrality=integrality,
-        bounds=Bounds(lower, upper),
-        options={"time_limit": float(time_limit_s)},
+        lower=lower,
+        upper=upper,
+        time_limit_s=time_limit_s,
     )
-    if res.x is None:
+    if x is None:
         return None, False
     shifts = np.array(
-        [j.shifts[int(np.argmax(res.x[offsets[i] : offsets[i + 1]]))] for i, j in enumerate(jobs)],
+        [j.shifts[int(np.argmax(x[offsets[i] : offsets[i + 1]]))] for i, j in enumerate(jobs)],
         dtype=np.int64,
     )
-    return shifts, res.status == 0
+    return shifts, proved
 
 
 def _apply(rest: np.ndarray, jobs: list[_Job], shifts: np.ndarray) -> np.ndarray:

@@ -47,6 +47,7 @@ from colonykit._arrays import nonneg_array
 from colonykit._dicts import DictMixin
 from colonykit._lazy import lazy_module
 from colonykit.errors import CapacityError, InputError, must_be, unknown_name
+from colonykit.packing.ffd import first_fit_decreasing
 from colonykit.units import BYTES_PER_GIB, PAGE_BYTES
 
 if TYPE_CHECKING:
@@ -403,14 +404,8 @@ def allocate_minidisks(
             f"({cap} usable cylinders; a minidisk cannot span volumes)"
         )
         raise CapacityError(msg)
-    order = np.argsort(-sizes, kind="stable")
-    free = np.full(sizes.size, cap, dtype=np.int64)  # at most one volume per minidisk
-    assignment = np.empty(sizes.size, dtype=np.int64)
-    for idx in order:  # one step per minidisk (a few thousand at most), vector search of volumes
-        vol = int(np.argmax(free >= sizes[idx]))
-        free[vol] -= sizes[idx]
-        assignment[idx] = vol
-    return assignment
+    # whole cylinders, compared exactly (sums stay far below 2**53)
+    return first_fit_decreasing(sizes, float(cap), rtol=0.0)
 
 
 def layout_minidisks(

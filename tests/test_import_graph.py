@@ -45,7 +45,6 @@ COMPUTATION = {
     "mdc",
     "paging",
     "packing",
-    "_packing_jit",
     "_select_jit",
     "whitespace",
     "staggering",

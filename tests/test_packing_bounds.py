@@ -15,6 +15,7 @@ from hypothesis.extra.numpy import arrays
 
 from colonykit.packing import (
     clique_bound,
+    construct,
     l2_bound,
     local_search,
     lower_bound,
@@ -291,7 +292,6 @@ def test_screened_construction_makes_the_same_decisions(
 ) -> None:
     # every tuning of the screen (block width, gather share, first-fit batch, tight blocks;
     # partial last blocks included) makes the decisions of checking every step
-    from colonykit import packing
 
     tuning = {
         "SCREEN_BLOCK_STEPS": width,
@@ -299,20 +299,20 @@ def test_screened_construction_makes_the_same_decisions(
         "SCREEN_BATCH": batch,
         "SCREEN_TIGHT_BLOCKS": tight_blocks,
     }
-    saved = {k: getattr(packing, k) for k in tuning}
+    saved = {k: getattr(construct, k) for k in tuning}
     try:
         for k, v in tuning.items():
-            setattr(packing, k, v)
+            setattr(construct, k, v)
         _check_screened_construction(seed, rule, steps, start)
     finally:
         for k, v in saved.items():
-            setattr(packing, k, v)
+            setattr(construct, k, v)
 
 
 def _check_screened_construction(
     seed: int, rule: Literal["first", "balance"], steps: int, start: int
 ) -> None:
-    from colonykit.packing import _construct
+    from colonykit.packing.construct import _construct
 
     rng = np.random.default_rng(seed)
     n = int(rng.integers(2, 30))

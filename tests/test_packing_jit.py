@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from colonykit import packing
 from colonykit._optional import MissingOptionalDependency
+from colonykit.packing import construct
 
 pytest.importorskip("numba")  # the test extra installs it; a core-only venv skips cleanly
 
@@ -63,11 +64,11 @@ def test_compiled_construction_makes_the_same_decisions_and_state(
             for i in range(n)
         ]
     order = np.argsort(-m.max(axis=1), kind="stable")
-    saved = (packing.SCREEN_BLOCK_STEPS, packing.SCREEN_TIGHT_BLOCKS)
+    saved = (construct.SCREEN_BLOCK_STEPS, construct.SCREEN_TIGHT_BLOCKS)
     try:
-        packing.SCREEN_BLOCK_STEPS, packing.SCREEN_TIGHT_BLOCKS = width, tight_blocks
+        construct.SCREEN_BLOCK_STEPS, construct.SCREEN_TIGHT_BLOCKS = width, tight_blocks
         runs = {
-            jit: packing._construct(
+            jit: construct._construct(
                 m,
                 order,
                 cap,
@@ -81,7 +82,7 @@ def test_compiled_construction_makes_the_same_decisions_and_state(
             for jit in (False, True)
         }
     finally:
-        packing.SCREEN_BLOCK_STEPS, packing.SCREEN_TIGHT_BLOCKS = saved
+        construct.SCREEN_BLOCK_STEPS, construct.SCREEN_TIGHT_BLOCKS = saved
     (plain, h0), (compiled, h1) = runs[False], runs[True]
     expected = naive_construct(m, order, cap, start, rule, memory, host_memory, conflicts)
     assert plain.tolist() == expected.tolist()
@@ -114,24 +115,24 @@ def test_pack_is_the_same_compiled_on_the_bundled_bitbrains_traces(data_dir: Pat
 
 def test_auto_uses_the_compiled_loop_only_on_large_instances(monkeypatch) -> None:
     calls: list[int] = []
-    real = packing._construct_jit
+    real = construct._construct_jit
 
     def spy(matrix, *args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(matrix.size)
         return real(matrix, *args, **kwargs)
 
-    monkeypatch.setattr(packing, "_construct_jit", spy)
+    monkeypatch.setattr(construct, "_construct_jit", spy)
     rng = np.random.default_rng(3)
     small = rng.gamma(2.0, 5.0, (20, 50))
     packing.pack_heuristic(small, 100.0)
     assert calls == []
-    monkeypatch.setattr(packing, "JIT_MIN_CELLS", small.size)
+    monkeypatch.setattr(construct, "JIT_MIN_CELLS", small.size)
     packing.pack_heuristic(small, 100.0)
     assert calls and set(calls) == {small.size}
 
 
 def test_jit_true_without_numba_names_the_extra(monkeypatch) -> None:
-    monkeypatch.delitem(sys.modules, "colonykit._packing_jit", raising=False)
+    monkeypatch.delitem(sys.modules, "colonykit.packing._jit", raising=False)
     monkeypatch.setitem(sys.modules, "numba", None)
     assert not packing.jit_available()
     with pytest.raises(MissingOptionalDependency, match=r"colonykit\[fast\]"):

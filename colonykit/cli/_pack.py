@@ -177,6 +177,8 @@ def run_pack(args: argparse.Namespace) -> int:
         f"host(s)   peak-based FFD: {result.ffd_peak_hosts} hosts"
     )
     print(f"usable capacity per host: {result.capacity:,.1f}{unit}")
+    if result.search is not None:
+        print(f"local search: {result.search.iterations:,} iterations ({result.search.stopped})")
     print()
     emit_table(result.hosts)
     return 0

@@ -1,0 +1,260 @@
+"""The orchestrator :func:`pack`: validate, bound, construct, search, MILP, result."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from colonykit.errors import unknown_name
+from colonykit.packing.bounds import lower_bound, with_lp_bound
+from colonykit.packing.construct import (
+    BALANCE_TRIES,
+    IMPROVE_MAX_TRIES,
+    SMALL_INSTANCE_CELLS,
+    _starts,
+)
+from colonykit.packing.ffd import ffd_peak
+from colonykit.packing.milp import MILP_MAX_ITEMS, MILP_TIME_LIMIT_S, pack_milp
+from colonykit.packing.problem import DEFAULT_MAX_UTIL_PCT, PackingProblem
+from colonykit.packing.result import PackingResult
+from colonykit.packing.search import (
+    LOCAL_SEARCH_LARGE_S,
+    LOCAL_SEARCH_SEED,
+    LOCAL_SEARCH_TIME_S,
+    SearchStats,
+    _host_loads,
+    default_iterations,
+    local_search,
+)
+
+Method = Literal["auto", "milp", "heuristic"]
+METHODS: tuple[str, ...] = ("auto", "milp", "heuristic")
+
+
+def pack(
+    demand: pd.DataFrame | npt.ArrayLike,
+    host_capacity: float,
+    max_util_pct: float = DEFAULT_MAX_UTIL_PCT,
+    *,
+    method: Method = "auto",
+    memory_mib: Mapping[str, float] | pd.Series | None = None,
+    host_memory_mib: float | None = None,
+    anti_affinity: Iterable[Sequence[str]] | None = None,
+    milp_max_items: int = MILP_MAX_ITEMS,
+    time_limit_s: float = MILP_TIME_LIMIT_S,
+    improve: bool = True,
+    repair_moves: int = 0,
+    local_search_s: float | None = None,
+    seed: int = LOCAL_SEARCH_SEED,
+    local_search_iters: int | None = None,
+    jit: bool | None = None,
+    lp: bool = True,
+) -> PackingResult:
+    """Assign servers to hosts so every host stays within capacity at every time step.
+
+    Parameters
+    ----------
+    demand : pandas.DataFrame
+        Wide demand frame (time × server), in one unit (``attrs["unit"]``).
+    host_capacity : float
+        Capacity of one host/LPAR in the demand's unit (for ``cpu_pct`` traces,
+        percentage points of one source server), > 0.
+    max_util_pct : float
+        Maximum utilization target of a host [%], 0 < x ≤ 100 (default 100).
+    method : {"auto", "milp", "heuristic"}
+        See the module docstring.
+    memory_mib : mapping or Series, optional
+        Memory per server [MiB] (static); needs ``host_memory_mib``.
+    host_memory_mib : float, optional
+        Memory per host [MiB].
+    anti_affinity : iterable of (server, server), optional
+        Pairs that must be on different hosts (e.g. redundant nodes).
+    milp_max_items : int
+        ``"auto"`` runs the MILP up to this many servers.
+    time_limit_s : float
+        HiGHS time limit [s].
+    improve : bool
+        Run the heuristic's improvement pass.
+    repair_moves : int
+        Deprecated alias: a value > 0 warns and caps the local search at that many iterations.
+    local_search_s : float, optional
+        Wall-clock safety net of :func:`local_search` after construction [s] (0 = off); it
+        runs only while the packing is above the lower bound.  Default
+        ``LOCAL_SEARCH_TIME_S`` (60 s, far above what the default iterations take) up to
+        ``SMALL_INSTANCE_CELLS`` servers × steps, ``LOCAL_SEARCH_LARGE_S`` (off) beyond (each
+        search step there reads whole long series; the construction is what counts).
+    seed : int
+        Seed of the local search (same seed, same packings).
+    local_search_iters : int, optional
+        Iterations of the local search at most.  Default :func:`default_iterations` (a
+        fixed amount of work for the instance's shape), so the same input gives the same
+        packing on every machine; ``result.search.iterations`` reports those used.
+    jit : bool, optional
+        Compiled construction loop (numba, ``pip install 'colonykit[fast]'``): the same
+        packing, faster on large instances.  Default: when numba is installed and the
+        instance has at least ``JIT_MIN_CELLS`` servers × steps.  ``True`` without numba
+        raises an error naming the extra.
+    lp : bool
+        Compute the LP bound (:func:`colonykit.packing.bounds.lp_bound`, column generation)
+        when the packing is above the other bounds, on instances up to
+        ``SMALL_INSTANCE_CELLS`` servers × steps.
+
+    Returns
+    -------
+    PackingResult
+        Hosts used, best lower bound and gap, assignment, per-host series and summary.
+
+    Raises
+    ------
+    InputError
+        Bad demand (NaN, negative, empty), non-positive capacity, bad utilization, bad pairs.
+    CapacityError
+        A server's own peak (or memory) exceeds one host.
+
+    Examples
+    --------
+    >>> demand = pd.DataFrame({"a": [50, 50], "b": [50, 10], "c": [10, 50], "d": [40, 40]})
+    >>> r = pack(demand, host_capacity=100, method="milp")
+    >>> r.hosts_used, r.lower_bound, r.ffd_peak_hosts, r.optimal
+    (2, 2, 2, True)
+    >>> sorted(r.host_series.max().tolist())
+    [60.0, 90.0]
+    """
+    if method not in METHODS:
+        err = unknown_name("packing method", method, METHODS)
+        raise err
+    problem = PackingProblem.from_demand(
+        demand,
+        host_capacity,
+        max_util_pct,
+        memory_mib=memory_mib,
+        host_memory_mib=host_memory_mib,
+        anti_affinity=anti_affinity,
+    )
+    matrix, cap, names, index = problem.matrix, problem.capacity, problem.names, problem.index
+    mem, hmem, conflicts = problem.memory, problem.host_memory, problem.conflicts
+    n = len(names)
+    peaks = matrix.max(axis=1).astype(np.float64)
+    lb = lower_bound(matrix, cap, memory=mem, host_memory=hmem, conflicts=conflicts)
+    ffd_hosts = (
+        int(ffd_peak(peaks, cap, memory=mem, host_memory=hmem, conflicts=conflicts).max()) + 1
+    )
+    starts = _starts(
+        matrix,
+        cap,
+        memory=mem,
+        host_memory=hmem,
+        conflicts=conflicts,
+        improve=improve,
+        max_tries=IMPROVE_MAX_TRIES,
+        balance_tries=BALANCE_TRIES,
+        repair_moves=0,
+        lower_bound_hosts=int(lb),
+        jit=jit,
+        min_slack=True,
+        all_starts=True,
+    )
+    starts.sort(key=lambda h: int(h.max()))  # fewest hosts first (stable: classic on ties)
+    host_of = starts[0]
+    used_method, optimal = "heuristic", False
+    search: SearchStats | None = None
+    max_iters = (
+        default_iterations(*matrix.shape) if local_search_iters is None else int(local_search_iters)
+    )
+    if local_search_s is None:
+        local_search_s = (
+            LOCAL_SEARCH_TIME_S if matrix.size <= SMALL_INSTANCE_CELLS else LOCAL_SEARCH_LARGE_S
+        )
+    if repair_moves > 0:
+        warnings.warn(
+            "repair_moves is deprecated: pack() runs local_search after construction "
+            "(local_search_s, seed); repair_moves now caps its iterations",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        max_iters = int(repair_moves)
+    if lp and matrix.size <= SMALL_INSTANCE_CELLS and int(host_of.max()) + 1 > lb:
+        # the LP bound costs seconds on a thousand sizes: only when the packing is not proved yet
+        lb = with_lp_bound(lb, matrix, cap, hosts_used=int(host_of.max()) + 1)
+    for start in starts:  # from each packing in turn until one reaches the bound
+        if int(host_of.max()) + 1 <= lb or local_search_s <= 0:
+            break
+        found, stats = local_search(
+            matrix,
+            start,
+            cap,
+            memory=mem,
+            host_memory=hmem,
+            conflicts=conflicts,
+            lower_bound=int(lb),
+            time_limit_s=local_search_s,
+            seed=seed,
+            max_iters=max_iters,
+        )
+        if search is not None:  # the searches' totals
+            stats = replace(
+                stats,
+                hosts_before=search.hosts_before,
+                iterations=search.iterations + stats.iterations,
+                seconds=round(search.seconds + stats.seconds, 3),
+            )
+        search = stats
+        if int(found.max()) < int(host_of.max()):
+            host_of = found
+        search = replace(search, hosts_after=int(host_of.max()) + 1)
+    heur_hosts = int(host_of.max()) + 1
+    if method == "milp" or (method == "auto" and n <= milp_max_items and heur_hosts > lb):
+        exact, proved = pack_milp(
+            matrix,
+            cap,
+            memory=mem,
+            host_memory=hmem,
+            conflicts=conflicts,
+            max_hosts=heur_hosts,
+            time_limit_s=time_limit_s,
+        )
+        if exact is not None and int(exact.max()) + 1 <= heur_hosts:
+            host_of, used_method, optimal = exact, "milp", proved
+    hosts_used = int(host_of.max()) + 1
+    bounds = dict(lb.bounds)
+    best_bound, bound_name = int(lb), lb.bound
+    if used_method == "milp" and optimal and hosts_used > best_bound:
+        bounds["milp"] = best_bound = hosts_used  # HiGHS proved no packing uses fewer hosts
+        bound_name = "milp"
+    optimal = optimal or hosts_used == best_bound
+    series = _host_loads(matrix, host_of, hosts_used)
+    host_ids = [f"host{k:0{len(str(max(hosts_used - 1, 1)))}d}" for k in range(hosts_used)]
+    host_series = pd.DataFrame(series.T, index=index, columns=host_ids)
+    hosts = pd.DataFrame(
+        {
+            "servers": np.bincount(host_of, minlength=hosts_used),
+            "peak": series.max(axis=1),
+            "mean": series.mean(axis=1),
+            "peak_pct_of_capacity": series.max(axis=1) / float(host_capacity) * 100.0,
+        },
+        index=pd.Index(host_ids, name="host"),
+    )
+    unit = str(demand.attrs.get("unit", "")) if isinstance(demand, pd.DataFrame) else ""
+    return PackingResult(
+        hosts_used=hosts_used,
+        lower_bound=best_bound,
+        ffd_peak_hosts=ffd_hosts,
+        assignment={s: host_ids[int(h)] for s, h in zip(names, host_of, strict=True)},
+        host_series=host_series,
+        method=used_method,
+        optimal=bool(optimal),
+        capacity=cap,
+        host_capacity=float(host_capacity),
+        unit=unit,
+        hosts=hosts,
+        bound=bound_name,
+        bounds=bounds,
+        gap_hosts=hosts_used - best_bound,
+        search=search,
+    )
