@@ -61,7 +61,8 @@ def local_client(
     memory_limit: str = "2GiB",
     processes: bool = False,
 ) -> Any:
-    """A ``distributed.Client`` on a fresh ``LocalCluster`` (close it when done).
+    """A ``distributed.Client`` on a fresh ``LocalCluster`` of its own (close the client when
+    done: that also stops the cluster).
 
     ``processes=False`` keeps the workers as threads of this process (cheap to
     start; good for tests and one machine).
@@ -78,15 +79,15 @@ def local_client(
         Workers as processes instead of threads of this process.
     """
     distributed = require("distributed", extra="scale", purpose="the Dask path")
-    Client, LocalCluster = distributed.Client, distributed.LocalCluster
-    cluster = LocalCluster(
+    # the client starts the LocalCluster itself, so closing the client also stops the cluster
+    # (a cluster left running kept its threads and hung a later default-scheduler computation)
+    return distributed.Client(
         n_workers=n_workers,
         threads_per_worker=threads_per_worker,
         memory_limit=memory_limit,
         processes=processes,
         dashboard_address=None,
     )
-    return Client(cluster)
 
 
 def _files(source: str | Path | Sequence[str | Path]) -> list[str]:

@@ -60,6 +60,8 @@ def plan_numbers(res: Any) -> set[str]:
                 out |= set(numbers_in(v))
             elif isinstance(v, int | float) and not isinstance(v, bool):
                 vals.append(float(v))
+    for f in p.findings:  # a finding's message is the plan document's own text
+        out |= set(numbers_in(f.message))
     for v in vals:
         out |= forms(float(v))
     return out

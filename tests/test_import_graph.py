@@ -62,6 +62,7 @@ COMPUTATION = {
 #: lower tier, so no two computation modules import each other (no sizing ↔ measured cycle).
 COMPUTATION_TIERS: tuple[frozenset[str], ...] = (
     frozenset({"_packing_jit", "_select_jit"}),  # compiled kernels, imported by their users
+    frozenset({"packing"}),  # its first-fit-decreasing serves storage too (issue 27 §4)
     frozenset(
         {
             "storage",
@@ -74,7 +75,7 @@ COMPUTATION_TIERS: tuple[frozenset[str], ...] = (
             "confidence",
         }
     ),
-    frozenset({"designs", "machine_limits", "mdc", "paging", "measured", "packing", "calibration"}),
+    frozenset({"designs", "machine_limits", "mdc", "paging", "measured", "calibration"}),
     frozenset({"staggering", "scale", "measured_memory"}),
 )
 #: The order inside ``colonykit.plan``: the document, the scenario and the evidence below the

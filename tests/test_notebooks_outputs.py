@@ -335,7 +335,12 @@ def _business_case(got: dict[str, Any], out: Path) -> None:
     )
     assert got["first_line"].startswith("EXAMPLE PRICES")
     # a second method for the licence cores: the inventory's cores and the plan's engines
-    assert got["licence_cores_colony"] == sum(h.capacity.cpus for h in result.plan.hosts)
+    # (year 1: the engines installed plus the capacity plan's upgrades ordered in year 1)
+    cap = result.capacity_plan
+    year1 = sum(h.capacity.cpus for h in result.plan.hosts)
+    if cap is not None:
+        year1 += sum(u.add_engines for u in cap.upgrades if (u.order_by - cap.start).days < 365)
+    assert got["licence_cores_colony"] == year1
 
 
 def _capacity_over_time(got: dict[str, Any], out: Path) -> None:

@@ -166,7 +166,7 @@ def _best_known() -> dict[str, int]:
 def test_bpplib_sample_reaches_the_published_optimum(path: str) -> None:
     file = Path(os.environ.get("COLONYKIT_BPPLIB_DIR", BPPLIB)) / path
     if not file.is_file():  # the instances are CC BY-NC-ND: not redistributed in this repository
-        pytest.skip("BPPLIB instances not present (set COLONYKIT_BPPLIB_DIR)")
+        pytest.skip("BPPLIB instances are outside the repository (set COLONYKIT_BPPLIB_DIR)")
     values = [int(v) for v in file.read_text().split()]
     sizes = np.asarray(values[2 : 2 + values[0]], dtype=float)
     r = packing.pack(sizes[None, :], float(values[1]))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +21,7 @@ from colonykit.cli._common import (
     positive_float,
     refuse_overwriting_inputs,
 )
-from colonykit.errors import ColonykitWarning, InputError
+from colonykit.errors import InputError, log_or_raise
 from colonykit.units import DEMAND_UNITS
 
 
@@ -193,11 +192,10 @@ def run_stagger(args: argparse.Namespace) -> int:
             inputs["--windows"] = Path(args.windows)
         refuse_overwriting_inputs({"--output": output}, inputs)
     if args.windows and (args.earliest or args.latest or args.period != "1D"):
-        warnings.warn(
+        log_or_raise(
+            False,
             "--period, --earliest and --latest apply to detected spikes only; with --windows "
             "they are ignored",
-            ColonykitWarning,
-            stacklevel=1,
         )
     demand = _read(args)
     if args.windows:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-import warnings
 from pathlib import Path
 
 from colonykit.cli._common import path_arg
-from colonykit.errors import ColonykitWarning, InputError
+from colonykit.errors import InputError, log_or_raise
 
 
 def _file_arg(out: str | None, flag: str) -> Path | None:
@@ -88,11 +87,7 @@ def run(args: argparse.Namespace) -> int:
     if xlsx is not None:  # before any work: name the extra on a core install
         require("openpyxl", extra="excel", purpose="report --xlsx")
     if args.image_format != "png" and not args.images:
-        warnings.warn(
-            "--image-format applies to --images only; no images are written",
-            ColonykitWarning,
-            stacklevel=1,
-        )
+        log_or_raise(False, "--image-format applies to --images only; no images are written")
     scenario = load_scenario(args.scenario)
     outs = {"--out": out, "--pdf": pdf, "--xlsx": xlsx}
     given = {flag: p for flag, p in outs.items() if p is not None}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import warnings
 
 from colonykit import reference, sizing
 from colonykit.cli._common import (
@@ -14,7 +13,7 @@ from colonykit.cli._common import (
     emit_table,
     pct_arg,
 )
-from colonykit.errors import ColonykitWarning
+from colonykit.errors import log_or_raise
 from colonykit.ingest import read_inventory
 
 
@@ -142,13 +141,11 @@ def run(args: argparse.Namespace) -> int:
         ]
         if ignored:
             msg = f"{', '.join(ignored)} appl(y/ies) to --traces only; not given, so ignored"
-            warnings.warn(msg, ColonykitWarning, stacklevel=1)
+            log_or_raise(False, msg)
     sheet = args.sheet
     if sheet is not None and not str(args.inventory).lower().endswith((".xlsx", ".xlsm")):
-        warnings.warn(
-            f"--sheet applies to Excel workbooks only; {args.inventory} is read as CSV",
-            ColonykitWarning,
-            stacklevel=1,
+        log_or_raise(
+            False, f"--sheet applies to Excel workbooks only; {args.inventory} is read as CSV"
         )
         sheet = None
     elif sheet is not None and sheet.isdigit():

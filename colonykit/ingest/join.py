@@ -28,7 +28,6 @@ above ``measured_fill_warn_frac``.
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +38,7 @@ import pandas as pd
 
 from colonykit import reference
 from colonykit._dicts import DictMixin
-from colonykit.errors import ColonykitWarning, InputError, log_or_raise, must_be
+from colonykit.errors import InputError, log_or_raise, must_be
 from colonykit.ingest.traces import (
     _SIDE_FILE,
     detect_format,
@@ -481,7 +480,7 @@ def align_traces(
                 f"{min_h:g} h minimum (measured_min_overlap_h): figures hold for that span only "
                 "(a peak outside it is not seen); capture at least one full business cycle"
             )
-            warnings.warn(message, ColonykitWarning, stacklevel=2)
+            log_or_raise(False, message)
             notes.append(message)
         elif length_h + interval_s / 3600.0 < min_h:
             lines = "; ".join(

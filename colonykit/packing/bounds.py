@@ -554,3 +554,22 @@ def with_lp_bound(
         None if hosts_used is None else int(hosts_used) - value,
         lb.exhaustive,
     )
+
+
+__all__ = [
+    "L2_MAX_STEPS",
+    "CLIQUE_MAX_ITEMS",
+    "BOUND_NAMES",
+    "LP_MAX_ITERS",
+    "LP_MAX_ITEMS",
+    "LP_MAX_STEPS",
+    "LP_GRID_MAX",
+    "LP_GRID",
+    "LP_ROUND_TOL",
+    "LowerBound",
+    "l2_bound",
+    "lp_bound",
+    "clique_bound",
+    "lower_bound",
+    "with_lp_bound",
+]

@@ -685,3 +685,20 @@ def _starts(
         )
         starts = [host_of]
     return starts
+
+
+__all__ = [
+    "IMPROVE_MAX_TRIES",
+    "IMPROVE_MAX_TRIES_LARGE",
+    "BALANCE_TRIES",
+    "SCREEN_BLOCK_STEPS",
+    "SCREEN_BATCH",
+    "SCREEN_TIGHT_BLOCKS",
+    "SCREEN_GATHER_FRAC",
+    "BALANCE_DOWN_MISSES",
+    "FILL_MAX_ITEMS",
+    "SMALL_INSTANCE_CELLS",
+    "JIT_MIN_CELLS",
+    "jit_available",
+    "pack_heuristic",
+]

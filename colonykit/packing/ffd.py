@@ -108,3 +108,9 @@ def ffd_peak(
     return first_fit_decreasing(
         peaks, capacity, memory=memory, host_memory=host_memory, conflicts=conflicts
     )
+
+
+__all__ = [
+    "first_fit_decreasing",
+    "ffd_peak",
+]

@@ -133,3 +133,9 @@ def min_slack_fill(
         k += 1
         left = left[host_of[left] < 0]
     return host_of
+
+
+__all__ = [
+    "FILL_MAX_NODES",
+    "min_slack_fill",
+]

@@ -230,3 +230,11 @@ def pack_milp(
         return None, False
     y = x[:ny].reshape(n, m)
     return _renumber(np.argmax(y, axis=1)), proved
+
+
+__all__ = [
+    "MILP_MAX_ITEMS",
+    "MILP_TIME_LIMIT_S",
+    "solve_sparse_milp",
+    "pack_milp",
+]

@@ -292,3 +292,12 @@ class PackingProblem:
             msg = f"server {names[i]!r} needs {mem[i]:g} MiB, more than one host's {hmem:g} MiB"
             raise CapacityError(msg)
         return cls(matrix, cap, names, index, mem, hmem, conflicts, float(host_capacity))
+
+
+__all__ = [
+    "DEFAULT_MAX_UTIL_PCT",
+    "CAPACITY_RTOL",
+    "demand_matrix",
+    "effective_capacity",
+    "PackingProblem",
+]

@@ -131,3 +131,8 @@ class PackingResult(DictMixin):
             "host_peak": {str(k): float(v) for k, v in self.host_series.max().items()},
             "search_iterations": 0 if self.search is None else self.search.iterations,
         }
+
+
+__all__ = [
+    "PackingResult",
+]

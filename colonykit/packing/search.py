@@ -367,3 +367,21 @@ def local_search(
         least = 0.0
         if on_feasible is not None:
             on_feasible(best)
+
+
+__all__ = [
+    "LOCAL_SEARCH_TIME_S",
+    "LOCAL_SEARCH_WORK_CELLS",
+    "LOCAL_SEARCH_ITER_CELLS",
+    "LOCAL_SEARCH_MIN_ITERS",
+    "LOCAL_SEARCH_LARGE_S",
+    "LOCAL_SEARCH_MAX_ITERS",
+    "LOCAL_SEARCH_SEED",
+    "LOCAL_SEARCH_ITEMS",
+    "LOCAL_SEARCH_STALL",
+    "LOCAL_SEARCH_TABU",
+    "SWAP_MAX_CELLS",
+    "default_iterations",
+    "SearchStats",
+    "local_search",
+]

@@ -258,3 +258,9 @@ def pack(
         gap_hosts=hosts_used - best_bound,
         search=search,
     )
+
+
+__all__ = [
+    "METHODS",
+    "pack",
+]

@@ -257,7 +257,7 @@ def compare_scenarios(
     --------
     >>> c = compare_scenarios(["data/examples/scenario.yaml", "data/examples/bitbrains_colony.yaml"])
     >>> c.frame().loc["lpars"].tolist()
-    [1, 2]
+    [1, 1]
     """
     plans = list(capacity_plans) if capacity_plans is not None else [None] * len(scenarios)
     if len(plans) != len(scenarios):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -14,7 +13,7 @@ from colonykit import patterns as pt
 from colonykit._inputs import refuse_special
 from colonykit._yaml import load_yaml, quote_hint, read_text, surprising_number, typed_scalars
 from colonykit.costs import CostsSection
-from colonykit.errors import ColonykitWarning, InputError, raise_problems
+from colonykit.errors import InputError, log_or_raise, raise_problems
 from colonykit.limits import (
     MAX_CORES,
     MAX_GUEST_MEMORY_MIB,
@@ -645,11 +644,7 @@ def parse_scenario(
         value = _at(data, path)
         if surprising_number(written, value):
             dotted = ".".join(str(p) for p in path)
-            warnings.warn(
-                f"{where}: '{dotted}': {quote_hint(written, became)}",
-                ColonykitWarning,
-                stacklevel=2,
-            )
+            log_or_raise(False, f"{where}: '{dotted}': {quote_hint(written, became)}")
     scen.base_dir = str(base_dir)
     scen.source = where
     return scen
