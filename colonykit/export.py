@@ -229,7 +229,7 @@ _BOUND_KEYS = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMax
 def _same_at_every_pydantic(node: Any) -> Any:
     """Write ``{"allOf": [{"$ref": R}], ...}`` as ``{"$ref": R, ...}``, recursively.
 
-    A string ``const`` also gets its ``"type": "string"``, and a whole-number bound
+    A string or integer ``const`` also gets its ``"type"``, and a whole-number bound
     is written as an integer (``0``, not ``0.0``).
 
     The two are the same in JSON Schema 2020-12 (``$ref`` may have siblings);
@@ -251,8 +251,11 @@ def _same_at_every_pydantic(node: Any) -> Any:
     ):
         del out["allOf"]
         out["$ref"] = all_of[0]["$ref"]
-    if isinstance(out.get("const"), str) and "type" not in out:
+    const = out.get("const")
+    if isinstance(const, str) and "type" not in out:
         out["type"] = "string"  # pydantic >= 2.7 types a string const; 2.6 does not
+    elif isinstance(const, int) and not isinstance(const, bool) and "type" not in out:
+        out["type"] = "integer"  # likewise an integer const (Literal[1])
     for key in _BOUND_KEYS.intersection(out):
         bound = out[key]
         if isinstance(bound, float) and bound.is_integer():

@@ -564,8 +564,8 @@ def row_of(table: pd.DataFrame, key: str) -> pd.Series:
 
     Examples
     --------
-    >>> row_of(pd.DataFrame({"v": [1, 2]}, index=["a", "b"]), "b")["v"]
-    np.int64(2)
+    >>> int(row_of(pd.DataFrame({"v": [1, 2]}, index=["a", "b"]), "b")["v"])
+    2
     """
     row = table.loc[key]
     if not isinstance(row, pd.Series):

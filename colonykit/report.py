@@ -1290,6 +1290,13 @@ def report_tables(result: ColonyPlanResult) -> dict[str, pd.DataFrame]:
         "assumptions": assumptions,
     }
     tables.update(business_case_tables(result))
+    cap = result.capacity_plan
+    if cap is not None:  # the plan over time (issue 21): each step, and the upgrades by bound
+        tables["capacity_steps"] = cap.steps_frame()
+        tables["upgrades"] = pd.concat(
+            [cap.upgrades_frame(b).assign(bound=b) for b in ("low", "typical", "high")],
+            ignore_index=True,
+        )
     return tables
 
 

@@ -116,6 +116,7 @@ def test_workshop_command_line() -> None:
 
 def test_workshop_server_config_checks_host_and_token() -> None:
     """Issue 24 root cause 1: token, Host/Origin checking, one port, kernel limit and culling."""
+    pytest.importorskip("jupyter_server")  # the workshop extra (not in the unit-suite minima)
     from colonykit.cli import _workshop_server as ws
 
     c = ws.voila_config(9999, token="t" * 32, open_browser=False, max_kernels=3, cull_idle_s=120)
@@ -128,6 +129,8 @@ def test_workshop_server_config_checks_host_and_token() -> None:
 
 def test_workshop_refuses_a_taken_port(capsys: pytest.CaptureFixture[str]) -> None:
     import socket
+
+    pytest.importorskip("voila")  # the workshop extra (not in the unit-suite minima)
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -473,3 +473,16 @@ def test_cli_forecast_bad_override_is_a_clear_error(capsys) -> None:
     assert main(["forecast", str(BITBRAINS), "--horizon-months", "0"]) == 2
     err = capsys.readouterr().err
     assert "horizon_months" in err and "Traceback" not in err
+
+
+def test_the_handout_workbook_carries_the_capacity_plan() -> None:
+    from colonykit import report
+
+    result = plan.build_plan(BITBRAINS)
+    cap = result.capacity_plan
+    tables = report.report_tables(result)
+    typical = tables["upgrades"][tables["upgrades"]["bound"] == "typical"]
+    assert len(typical) == len(cap.upgrades)
+    assert typical["add_engines"].sum() == sum(u.add_engines for u in cap.upgrades)
+    assert list(typical["order_by"]) == [u.order_by.isoformat() for u in cap.upgrades]
+    assert len(tables["capacity_steps"]) == len(cap.steps)

@@ -214,7 +214,8 @@ def test_hosts_at_least_lower_bound_with_util_target(
     usable = cap * util / 100
     m = np.minimum(m, usable)
     r = pack(pd.DataFrame(m.T), cap, max_util_pct=util, method="heuristic")
-    assert r.hosts_used >= r.lower_bound == lower_bound(m, usable)
+    # the packing's bound is the best of its bounds (the LP bound may beat the composite one)
+    assert r.hosts_used >= r.lower_bound >= lower_bound(m, usable)
     assert (r.host_series.to_numpy() <= usable * (1 + 1e-9)).all()
 
 

@@ -464,6 +464,11 @@ class GrowthEvent(_Model):
         return self
 
 
+#: ``growth.step_months`` by name (defined before the model: pydantic 2.6 evaluates the
+#: annotation with the module namespace as it was when the class was created)
+_STEP_NAMES: dict[Any, int] = {"month": 1, "quarter": 3, "half-year": 6, "year": 12}
+
+
 class GrowthModel(_Model):
     """The ``growth:`` section: how the colony grows and what the upgrade plan may add.
 
@@ -534,9 +539,6 @@ class GrowthModel(_Model):
         pattern=r"^\d{4}-\d{2}-\d{2}$",
         description="Study start YYYY-MM-DD; default the first of the month after the traces end.",
     )
-
-
-_STEP_NAMES: dict[Any, int] = {"month": 1, "quarter": 3, "half-year": 6, "year": 12}
 
 
 class ScenarioMetadata(_Model):
