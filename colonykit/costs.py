@@ -631,7 +631,7 @@ class SensitivityRow(DictMixin):
 
     @property
     def swing(self) -> float:
-        """|NPV at high − NPV at low|."""
+        """The NPV swing: ``abs(NPV at high − NPV at low)``."""
         return abs(self.npv_at_high - self.npv_at_low)
 
 

@@ -89,8 +89,8 @@ def _ceil_div(total: npt.ArrayLike, capacity: float) -> np.ndarray:
 def l2_bound(sizes: npt.ArrayLike, capacity: float) -> int:
     """Martello–Toth L2 lower bound of one-dimensional bin packing.
 
-    For every α in {0} ∪ {w_j ≤ C/2}: J1 = {w > C − α}, J2 = {C/2 < w ≤ C − α},
-    J3 = {α ≤ w ≤ C/2}; L(α) = |J1| + |J2| + max(0, ⌈(Σ_{J3} w − (|J2| C − Σ_{J2} w)) / C⌉)
+    For every α in {0} ∪ {w_j ≤ C/2}: ``J1 = {w > C − α}``, ``J2 = {C/2 < w ≤ C − α}``,
+    ``J3 = {α ≤ w ≤ C/2}``; ``L(α) = |J1| + |J2| + max(0, ⌈(Σ_{J3} w − (|J2| C − Σ_{J2} w)) / C⌉)``
     and L2 = max_α L(α) (S. Martello, P. Toth, *Knapsack Problems*, Wiley 1990, §8.3.1).
     L2 ≥ ⌈Σ w / C⌉.  O(n log n), vectorized over α.
 

@@ -107,7 +107,7 @@ def pack(
 
     Returns
     -------
-    PackingResult
+    colonykit.packing.PackingResult
         Hosts used, best lower bound and gap, assignment, per-host series and summary.
 
     Raises

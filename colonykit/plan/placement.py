@@ -45,7 +45,7 @@ class Placement:
         Peak and 95th percentile of each host's placed guests' summed MIPS series (measured).
     method : str
         How the guests were placed.
-    packing : PackingResult, optional
+    packing : colonykit.packing.PackingResult, optional
         The time-series packing (measured placement).
     notes : list of str, optional
         What the placement assumed or changed.

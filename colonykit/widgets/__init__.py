@@ -779,10 +779,16 @@ class ExplorerModel:
             doc["traces"]["path"] = os.path.relpath(
                 scen.resolve(scen.traces.path).resolve(), folder
             )
+        if scen.traces is not None and scen.traces.mapping:
+            doc["traces"]["mapping"] = os.path.relpath(
+                scen.resolve(scen.traces.mapping).resolve(), folder
+            )
         if scen.design.file:
             doc["design"]["file"] = os.path.relpath(
                 scen.resolve(scen.design.file).resolve(), folder
             )
+        if scen.costs is not None and scen.costs.file:  # the cost model's own file (issue 22)
+            doc["costs"]["file"] = os.path.relpath(scen.resolve(scen.costs.file).resolve(), folder)
         return doc, new_inventory
 
     def save_scenario(self, path: str | Path) -> list[Path]:
