@@ -319,13 +319,22 @@ def test_export_with_error_findings_says_so(dash, expected, export_dir: Path) ->
     """Issue 10 item 9: a plan with error findings is exported with a status naming them."""
     from colonykit import export
 
-    model, _before, _after = expected
-    # 64 GiB of real storage per LPAR cannot hold this colony's guests at its overcommit limit
-    want = model.update(memory_gib_per_host=64)
+    from colonykit.widgets import ExplorerModel
+
+    _model, before, _after = expected
+    # back to the scenario's target utilization (an earlier test moved it to 50 %), then 48 GiB
+    # of real storage per LPAR: a finding of severity error (CK005 today: a guest above its LPAR)
+    start = round(before.controls.target_util_pct)
+    model = ExplorerModel(SCENARIO)
+    want = model.update(memory_gib_per_host=48)
     codes = model.error_findings()
-    assert codes, "the scenario no longer gives an error finding at 64 GiB per LPAR"
+    assert codes, "the scenario no longer gives an error finding at 48 GiB per LPAR"
+    slider = dash.locator(".ck-explorer .widget-slider", has_text="target util").first
+    slider.locator(".noUi-handle").focus()
+    for _ in range((start - 50) // 5):
+        dash.keyboard.press("ArrowRight")
     box = dash.locator(".ck-explorer .ck-control-memory_gib_per_host input")
-    box.fill("64")
+    box.fill("48")
     box.press("Enter")
     dash.wait_for_function(
         "() => document.querySelector('.ck-explorer .ck-errors').innerText.trim() === "
