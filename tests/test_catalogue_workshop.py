@@ -83,6 +83,7 @@ def test_export_folder_function(tmp_path: Path, case: None) -> None:
 def test_taken_port_is_an_error_not_another_port(
     capsys: pytest.CaptureFixture[str], case: None
 ) -> None:
+    pytest.importorskip("voila")  # the workshop extra (not in the unit-suite minima)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         s.listen()

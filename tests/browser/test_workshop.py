@@ -318,7 +318,6 @@ def test_save_and_export(dash, expected, export_dir: Path) -> None:
 def test_export_with_error_findings_says_so(dash, expected, export_dir: Path) -> None:
     """Issue 10 item 9: a plan with error findings is exported with a status naming them."""
     from colonykit import export
-
     from colonykit.widgets import ExplorerModel
 
     _model, before, _after = expected
