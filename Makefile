@@ -57,8 +57,12 @@ test: $(STAMP_TEST)
 	$(PY) -m ruff check colonykit tests benchmarks
 	$(PY) -m ruff format --check colonykit tests benchmarks docs
 	$(PY) -m mypy
-	$(PY) -m pytest -n 2 --dist loadfile tests -p no:cacheprovider -m "not robust"; \
+	$(PY) -m pytest -n 2 --dist loadfile tests -p no:cacheprovider -m "not robust" \
+	  --ignore=tests/test_scale.py; \
 	  rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests collected"; exit 1; fi; exit $$rc
+	@# the Dask tests in a process of their own: inside the xdist worker, after the rest of the
+	@# suite, a Dask computation hung twice with the newest dask/distributed/pyarrow (not alone)
+	$(PY) -m pytest -p no:cacheprovider tests/test_scale.py -q
 	@# the notebooks run inside the suite: tests/test_notebooks_outputs.py executes each once (one file,
 	@# so one xdist worker: kernels never start in parallel) and checks its key numbers against the library
 
