@@ -109,10 +109,9 @@ def test_min_slack_fill_is_feasible_at_every_step(
         if conflicts is not None:
             for i in members:
                 assert not np.isin(conflicts[i], members).any()
-    # never more hosts than first-fit-decreasing on peaks (every host's first item is the
-    # largest left, and a host is only closed when nothing left fits at some step)
-    if memory is None and conflicts is None and steps == 1:
-        assert hosts <= int(first_fit_decreasing(m[:, 0], cap).max()) + 1
+    # not asserted: "never more hosts than first-fit-decreasing" — hypothesis found a one-step
+    # case (seed 1885) where the fill, its subset search cut at max_nodes, takes 7 hosts to
+    # FFD's 6; pack() starts its search from both constructions and keeps the better one
 
 
 def test_min_slack_fill_one_step_is_mbs_prime() -> None:
