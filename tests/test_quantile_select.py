@@ -27,7 +27,9 @@ def _assert_numpy_equal(got: np.ndarray, want: np.ndarray) -> None:
     if NUMPY_2:
         np.testing.assert_array_equal(got, want)
     else:
-        np.testing.assert_allclose(got, want, rtol=2.0**-22, atol=0)
+        # and an absolute 1e-9 on these data (values 0..~500): at a percentile next to 0 numpy
+        # 1.26 interpolates by a weight like 4e-273 and returns 7.7e-275 where the order statistic is 0
+        np.testing.assert_allclose(got, want, rtol=2.0**-22, atol=1e-9)
 
 
 @pytest.mark.parametrize("jit", PATHS)
