@@ -224,7 +224,7 @@ def read_nmon(
         Time zone of timestamps without one (the index is UTC).
     metric : {'cpu', 'memory', 'io'}, default 'cpu'
         ``memory``: memory use [MiB] instead (:mod:`colonykit.ingest.memory_series`); ``io``:
-        disk I/O rate (sysstat only, :mod:`colonykit.ingest.io_series`).
+        disk I/O rate (``DISKXFER``, :func:`colonykit.ingest.io_series.read_nmon_io`).
 
     Examples
     --------
@@ -236,6 +236,10 @@ def read_nmon(
         from colonykit.ingest import memory_series
 
         return memory_series.read_nmon_memory(path, tz=tz)
+    if metric == "io":
+        from colonykit.ingest import io_series
+
+        return io_series.read_nmon_io(path, tz=tz)
     p, lines = _lines(path)
     text = lines.astype(str)
     _need(

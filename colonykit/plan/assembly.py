@@ -789,7 +789,14 @@ def _build(
         memory_plan.right_size_rows(scen, rows, mem_meas)
     io_measured = _measured_io(scen, inv, rows)
     if meas is not None and xen is None:
-        place = placement.place_measured(scen, rows, sizing_res, meas, max_ratio)
+        place = placement.place_measured(
+            scen,
+            rows,
+            sizing_res,
+            meas,
+            max_ratio,
+            memory_series=mem_meas.working_set_series if mem_meas is not None else None,
+        )
     else:
         place = placement.place_balanced(
             scen,

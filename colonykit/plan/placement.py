@@ -13,6 +13,7 @@ by WLF MIPS and memory, and each z/VM LPAR gets the engines its own guests need 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Callable
@@ -331,19 +332,222 @@ def _pack(
     mem: pd.Series | None,
     host_mem: float | None,
     pairs: list[tuple[str, str]],
+    memory: MemoryDimension | None = None,
 ) -> packing.PackingResult:
     try:
-        return packing.pack(
+        return pack_cpu_memory(
             demand,
             capacity,
-            100.0,
-            memory_mib=mem if host_mem else None,
-            host_memory_mib=host_mem,
+            memory_series_mib=memory.series_mib if memory is not None else None,
+            memory_capacity_mib=memory.capacity_mib if memory is not None else None,
+            virtual_mib=mem if host_mem else None,
+            virtual_capacity_mib=host_mem,
             anti_affinity=pairs or None,
         )
     except CapacityError as exc:
         msg = f"measured placement: {exc}"
         raise InputError(msg) from exc
+
+
+@dataclass(frozen=True)
+class MemoryDimension:
+    """The placement's memory dimension from measured memory series (time-aligned with CPU).
+
+    Parameters
+    ----------
+    series_mib : numpy.ndarray or None
+        Steps × guests working-set series [MiB] on the CPU series' time steps (None: memory
+        cannot bind any LPAR at any step, so no memory rows are packed).
+    capacity_mib : float
+        Real storage per LPAR less what z/VM keeps [MiB]: each LPAR's summed series must stay
+        within it at every step.
+    real_gib : float
+        Real storage per LPAR [GiB] (``memory_gib_per_host``, else the z/VM level's limit).
+    basis : str
+        Where ``real_gib`` comes from.
+    note : str
+        What the dimension did (stated in the placement notes).
+    """
+
+    series_mib: np.ndarray | None
+    capacity_mib: float
+    real_gib: float
+    basis: str
+    note: str
+
+
+def memory_dimension(
+    scen: Scenario,
+    working_set_series: pd.DataFrame,
+    cpu_index: pd.Index,
+    n_guests: int,
+) -> MemoryDimension | None:
+    """The measured memory series as the placement's memory dimension, or None (today's rule).
+
+    Real storage per LPAR is ``target.memory_gib_per_host``, else the z/VM level's real-storage
+    limit (``platform_limits.csv``); what z/VM keeps (constant ``zvm_kept_storage_mib``) is taken
+    off.  The series are put on the CPU series' time steps (same index, else the last value at
+    or before each CPU step).  When the colony's own summed working set never exceeds one LPAR's
+    capacity, memory cannot bind any LPAR and no memory rows are packed (``series_mib`` None).
+
+    Parameters
+    ----------
+    scen : Scenario
+        The scenario (``target.memory_gib_per_host``, ``target.zvm_level``).
+    working_set_series : pandas.DataFrame
+        Time × guest working-set series [MiB] in guest order
+        (:attr:`colonykit.measured_memory.MeasuredMemory.working_set_series`).
+    cpu_index : pandas.Index
+        The time steps of the guests' MIPS series.
+    n_guests : int
+        Number of guests (columns of the MIPS series).
+
+    Returns
+    -------
+    MemoryDimension or None
+        None when the series cannot be aligned with CPU or no real-storage limit is known.
+
+    Raises
+    ------
+    InputError
+        A guest's own working set exceeds one LPAR's real storage at some step.
+    """
+    if working_set_series.shape[1] != n_guests or working_set_series.shape[0] == 0:
+        return None
+    if scen.target.memory_gib_per_host:
+        real_gib = float(scen.target.memory_gib_per_host)
+        basis = "target.memory_gib_per_host"
+    else:
+        level = scen.target.zvm_level or machine_limits.zvm_level_default()
+        row = machine_limits.platform_limit("zvm_real_storage_gib", level)
+        if row is None:
+            return None
+        real_gib = float(row[0])
+        basis = f"z/VM {level} real-storage limit per LPAR"
+    kept = float(reference.constant("zvm_kept_storage_mib"))
+    cap = real_gib * MIB_PER_GIB - kept
+    if cap <= 0:
+        return None
+    ws = working_set_series
+    if not ws.index.equals(cpu_index):
+        try:
+            ws = ws.reindex(cpu_index, method="ffill").bfill()
+        except (TypeError, ValueError):
+            return None
+    series = ws.to_numpy(dtype=np.float64)
+    if not np.isfinite(series).all():
+        return None
+    own = series.max(axis=0)
+    if (own > cap * (1 + packing.CAPACITY_RTOL)).any():
+        i = int(np.argmax(own))
+        msg = (
+            f"{scen.source or 'scenario'}: guest {ws.columns[i]} has a measured working set of "
+            f"{own[i] / MIB_PER_GIB:.1f} GiB, more than one LPAR's {real_gib:g} GiB real storage "
+            f"less z/VM's {kept / MIB_PER_GIB:g} GiB ({basis}); raise target.memory_gib_per_host"
+        )
+        raise InputError(msg)
+    colony = float(series.sum(axis=1).max())
+    binds = colony > cap * (1 + packing.CAPACITY_RTOL)
+    note = (
+        f"Memory dimension: each guest's measured working-set series, time-aligned with its "
+        f"MIPS series, must fit each LPAR's real storage less z/VM's own "
+        f"{kept / MIB_PER_GIB:g} GiB ({real_gib:g} GiB, {basis}) at every step"
+        + (
+            "; packed as a second block of time steps"
+            if binds
+            else f"; the whole colony's composite working set ({colony / MIB_PER_GIB:.1f} GiB) "
+            "fits one LPAR at every step, so memory binds no LPAR"
+        )
+        + "."
+    )
+    return MemoryDimension(series if binds else None, cap, real_gib, basis, note)
+
+
+def pack_cpu_memory(
+    demand: pd.DataFrame,
+    capacity: float,
+    *,
+    memory_series_mib: np.ndarray | None = None,
+    memory_capacity_mib: float | None = None,
+    virtual_mib: pd.Series | None = None,
+    virtual_capacity_mib: float | None = None,
+    anti_affinity: list[tuple[str, str]] | None = None,
+) -> packing.PackingResult:
+    """Time-series packing of CPU and, when given, memory series: both must fit at every step.
+
+    The memory series are stacked under the CPU series as more time steps, each scaled by
+    ``capacity / memory_capacity_mib`` so that one capacity holds both: a host is feasible when
+    at every step its summed MIPS ≤ ``capacity`` **and** its summed memory ≤
+    ``memory_capacity_mib`` (:func:`colonykit.packing.pack` unchanged).  The static
+    ``virtual_mib`` (one number per guest, e.g. virtual storage against the overcommit rule)
+    is packed as :func:`~colonykit.packing.pack`'s memory dimension.  The result's
+    ``host_series`` and ``hosts`` are the CPU part (MIPS, on ``demand``'s index).
+
+    Parameters
+    ----------
+    demand : pandas.DataFrame
+        Time × guest MIPS series.
+    capacity : float
+        Usable MIPS per host.
+    memory_series_mib : numpy.ndarray, optional
+        Steps × guests memory series [MiB], same steps and guest order as ``demand``.
+    memory_capacity_mib : float, optional
+        Memory per host for the series [MiB]; needed with ``memory_series_mib``.
+    virtual_mib : pandas.Series, optional
+        One number per guest [MiB] (index = guest names); needs ``virtual_capacity_mib``.
+    virtual_capacity_mib : float, optional
+        Host capacity for ``virtual_mib`` [MiB].
+    anti_affinity : list of (str, str), optional
+        Guests that must be on different hosts.
+
+    Returns
+    -------
+    colonykit.packing.PackingResult
+
+    Examples
+    --------
+    >>> cpu = pd.DataFrame({"a": [10.0, 10.0], "b": [10.0, 10.0]})
+    >>> mem = np.array([[900.0, 100.0], [100.0, 900.0]])  # anti-correlated memory peaks
+    >>> pack_cpu_memory(cpu, 100.0, memory_series_mib=mem, memory_capacity_mib=1000.0).hosts_used
+    1
+    >>> pack_cpu_memory(
+    ...     cpu, 100.0, virtual_mib=pd.Series({"a": 900.0, "b": 900.0}), virtual_capacity_mib=1000.0
+    ... ).hosts_used
+    2
+    """
+    frame = demand
+    if memory_series_mib is not None:
+        if memory_capacity_mib is None or not memory_capacity_mib > 0:
+            raise InputError(must_be("memory_capacity_mib", "a number > 0", memory_capacity_mib))
+        mem = np.asarray(memory_series_mib, dtype=np.float64)
+        if mem.ndim != 2 or mem.shape[1] != demand.shape[1]:
+            msg = must_be(
+                "memory_series_mib", f"steps × {demand.shape[1]} guests", f"shape {mem.shape}"
+            )
+            raise InputError(msg)
+        stacked = np.vstack(
+            [demand.to_numpy(dtype=np.float64), mem * (capacity / memory_capacity_mib)]
+        )
+        frame = pd.DataFrame(stacked, columns=demand.columns)
+        frame.attrs = dict(demand.attrs)
+    pk = packing.pack(
+        frame,
+        capacity,
+        100.0,
+        memory_mib=virtual_mib if virtual_capacity_mib else None,
+        host_memory_mib=virtual_capacity_mib,
+        anti_affinity=anti_affinity or None,
+    )
+    if memory_series_mib is None:
+        return pk
+    steps = demand.shape[0]
+    cpu = pk.host_series.iloc[:steps].set_axis(demand.index, axis=0)
+    hosts = pk.hosts.copy()
+    if len(hosts):
+        hosts["peak"] = cpu.max(axis=0).to_numpy()
+        hosts["mean"] = cpu.mean(axis=0).to_numpy()
+        hosts["peak_pct_of_capacity"] = hosts["peak"] / float(pk.host_capacity) * 100.0
+    return dataclasses.replace(pk, host_series=cpu, hosts=hosts)
 
 
 def place_measured(
@@ -352,8 +556,15 @@ def place_measured(
     sizing_res: SizingResult,
     meas: measured.MeasuredSizing,
     max_ratio: float,
+    memory_series: pd.DataFrame | None = None,
 ) -> Placement:
     """Pack guests on their MIPS series and give each LPAR the engines its own composite needs.
+
+    With ``memory_series`` (the guests' measured working-set series) the memory dimension is
+    per time step (:func:`memory_dimension`, :func:`pack_cpu_memory`): at every step each
+    LPAR's summed working set fits its real storage less z/VM's own needs, and its guests'
+    virtual storage fits the overcommit limit on that.  Without it (today's rule), memory is
+    one number per guest against ``memory_gib_per_host`` × the overcommit limit, when given.
 
     Parameters
     ----------
@@ -367,6 +578,9 @@ def place_measured(
         The measured colony (:func:`colonykit.measured.measured_sizing`).
     max_ratio : float
         The memory overcommit limit per host.
+    memory_series : pandas.DataFrame, optional
+        Time × guest working-set series [MiB] in guest order
+        (:attr:`colonykit.measured_memory.MeasuredMemory.working_set_series`).
     """
     bound = scen.target.sizing_bound
     columns = [str(c) for c in meas.guest_mips.columns]  # server (or server#k): unique per guest
@@ -378,7 +592,32 @@ def place_measured(
         if scen.target.memory_gib_per_host
         else None
     )
-    if "working_set_mib" in rows:  # measured memory: working sets against real storage
+    dim = (
+        memory_dimension(scen, memory_series, demand.index, len(columns))
+        if memory_series is not None
+        else None
+    )
+    if dim is not None:  # measured memory series: per step, plus Σ virtual at the overcommit rule
+        virt_cap = dim.capacity_mib * max_ratio
+        binds = float(mem.sum()) > virt_cap * (1 + packing.CAPACITY_RTOL)
+        host_mem = virt_cap if binds else None
+        mem_notes = [
+            dim.note,
+            f"Overcommit rule: each LPAR's guests' virtual storage ≤ {max_ratio:g} × "
+            f"{dim.capacity_mib / MIB_PER_GIB:g} GiB"
+            + ("." if binds else " (the whole colony's fits one LPAR, so it binds no LPAR)."),
+        ]
+    elif "working_set_mib" in rows:  # measured working sets as one number per guest
+        mem_notes = [
+            "Memory dimension: each guest's measured working set as one number (the memory "
+            "series could not be put on the CPU series' time steps, or no real-storage limit "
+            "is known)"
+            + (
+                " against target.memory_gib_per_host less z/VM's own needs."
+                if host_mem
+                else "; no memory_gib_per_host, so memory binds no LPAR."
+            )
+        ]
         ws = rows["working_set_mib"].to_numpy(float)
         mem = pd.Series(
             np.where(np.isfinite(ws), ws, rows["memory_mib"].to_numpy(float)), index=columns
@@ -387,6 +626,17 @@ def place_measured(
             host_mem = scen.target.memory_gib_per_host * MIB_PER_GIB - reference.constant(
                 "zvm_kept_storage_mib"
             )
+    else:
+        mem_notes = [
+            "Memory dimension without memory series (today's rule): each guest's provisioned "
+            "memory as one number"
+            + (
+                f" against {scen.target.memory_gib_per_host:g} GiB × the {max_ratio:g}:1 "
+                "overcommit limit per LPAR."
+                if host_mem
+                else "; no memory_gib_per_host, so memory binds no LPAR."
+            )
+        ]
     pairs = _anti_affinity(scen, rows, columns)
     n_all = len(rows)
     uplift = meas.uplift_frac
@@ -400,6 +650,7 @@ def place_measured(
             mem,
             host_mem,
             pairs,
+            dim,
         )
         if scen.target.hosts != "auto" and pk.hosts_used > scen.target.hosts:
             msg = (
@@ -418,6 +669,7 @@ def place_measured(
                 mem,
                 host_mem,
                 pairs,
+                dim,
             )
             if pk.hosts_used <= scen.target.hosts:
                 break
@@ -430,7 +682,9 @@ def place_measured(
             raise InputError(msg)
     assert pk is not None  # each branch raises when no packing fits
     host_of = np.array([_host_index(pk.assignment[c]) for c in columns], dtype=np.int64)
-    return _per_host(scen, demand.to_numpy(), host_of, sizing_res, uplift, fixed, top, pk)
+    out = _per_host(scen, demand.to_numpy(), host_of, sizing_res, uplift, fixed, top, pk)
+    out.notes.extend(mem_notes)
+    return out
 
 
 def _per_host(
@@ -480,7 +734,10 @@ def _per_host(
 
 
 __all__ = [
+    "MemoryDimension",
     "Placement",
+    "memory_dimension",
+    "pack_cpu_memory",
     "max_engines_per_host",
     "place_balanced",
     "place_measured",
