@@ -158,3 +158,28 @@ def test_every_host_fits_cpu_and_memory_at_every_step(data) -> None:
     # no packing can beat the per-step composite of either dimension
     need = max(cpu.sum(axis=1).max() / 100.0, mem.sum(axis=1).max() / 1000.0)
     assert res.hosts_used >= math.ceil(need - 1e-9)
+
+
+def _scenario(memory_gib_per_host: float | None) -> plan.Scenario:
+    data = plan.load_scenario("data/examples/bitbrains_colony.yaml").model_dump()
+    data["target"]["memory_gib_per_host"] = memory_gib_per_host
+    return plan.parse_scenario(data, "bitbrains_colony.yaml", "data/examples")
+
+
+def test_memory_dimension_alignment_and_binding() -> None:
+    from colonykit.plan.placement import memory_dimension
+
+    ws = pd.DataFrame({"a": [1000.0, 3000.0], "b": [3000.0, 1000.0]}, index=[0, 600])
+    cpu_index = pd.Index([0, 300, 600, 900])
+    # 5 GiB - 2 GiB kept = 3072 MiB: each guest fits, the two together (4000) do not
+    dim = memory_dimension(_scenario(5), ws, cpu_index, 2)
+    assert dim is not None and dim.capacity_mib == 3072 and dim.real_gib == 5
+    assert dim.series_mib is not None  # last value at or before each CPU step
+    assert dim.series_mib.tolist() == [[1000, 3000], [1000, 3000], [3000, 1000], [3000, 1000]]
+    # 8 GiB: the colony's composite (4000 MiB) fits one LPAR: no memory rows
+    dim = memory_dimension(_scenario(8), ws, cpu_index, 2)
+    assert dim is not None and dim.series_mib is None and "binds no LPAR" in dim.note
+    # time axes that cannot be compared (steps vs timestamps): None, the caller falls back
+    stamps = pd.DatetimeIndex(["2013-09-02", "2013-09-03"], tz="UTC")
+    assert memory_dimension(_scenario(5), ws.set_axis(stamps), cpu_index, 2) is None
+    assert memory_dimension(_scenario(5), ws, cpu_index, 3) is None  # other guests
