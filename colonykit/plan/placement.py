@@ -662,10 +662,14 @@ def place_measured(
     else:
         pk = None
         start = max(1, math.ceil(meas.engines_composite[bound] / scen.target.hosts))
+        own_peak = float(demand.to_numpy().max()) if demand.size else 0.0
         for engines in range(start, top + 1):
+            usable = float(measured.usable_mips(engines, sizing_res, n_all, uplift, bound)[0])
+            if usable < own_peak * (1 - packing.CAPACITY_RTOL) and engines < top:
+                continue  # one guest alone needs more: no packing fits LPARs this small
             pk = _pack(
                 demand,
-                float(measured.usable_mips(engines, sizing_res, n_all, uplift, bound)[0]),
+                usable,
                 mem,
                 host_mem,
                 pairs,
