@@ -574,6 +574,9 @@ def _application_disk(scen: Scenario, design: designs.Design, inv: pd.DataFrame)
         inv.loc[inv.index.repeat(inv["count"].astype(int)), "disk_gib"].fillna(0.0).to_numpy(float),
         design.platform,
         scen.storage.volume_model,
+        rule=scen.storage.data_volumes,
+        max_volumes_per_disk=scen.storage.max_volumes_per_disk,
+        lun_gib=scen.storage.lun_gib,
     )
 
 
@@ -588,7 +591,13 @@ def _guests(
     n_guests = len(rows)
     net = layout.network_plan(scen, n_guests, design.platform)
     images, image_of = layout.shared_images(design, scen)
-    md = layout.minidisk_layout(design, scen, n_guests, data_cyl=list(app["minidisks"]))
+    md = layout.minidisk_layout(
+        design,
+        scen,
+        n_guests,
+        data_cyl=list(app["minidisks"]),
+        data_model=list(app["volume_model"]) if design.platform == "zvm" else None,
+    )
     image_mib = app["image_mib"].to_numpy(np.int64)
     width = 8 - len(scen.guests.userid_prefix)
     if design.platform == "zvm" and n_guests > 10**width - 1:

@@ -89,7 +89,12 @@ class MinidiskLayout:
     offsets : numpy.ndarray
         Index of each guest's first minidisk in ``volume`` and ``start_cyl``.
     data_cyl : list of list of int
-        Each guest's application-disk minidisks [cyl].
+        Each guest's application-disk minidisks [cyl, or 512-byte blocks on EDEVs].
+    volume_models : tuple of str
+        Volume model of each volume index (the design's minidisks on ``storage.volume_model``,
+        data minidisks on their guest's model, :func:`colonykit.storage.choose_data_volumes`).
+    data_models : tuple of str
+        Each guest's data-volume model (empty: all on ``storage.volume_model``).
     """
 
     components: list[Any]
@@ -98,6 +103,12 @@ class MinidiskLayout:
     volsers: list[str]
     offsets: np.ndarray
     data_cyl: list[list[int]]
+    volume_models: tuple[str, ...] = ()
+    data_models: tuple[str, ...] = ()
+
+    def model_of_volser(self) -> dict[str, str]:
+        """Volume model of each volser (``3390-9`` … ``3390-A``, ``EDEV``)."""
+        return dict(zip(self.volsers, self.volume_models, strict=False))
 
     def place(self, guest_index: int, component_index: int) -> tuple[str, int]:
         """Volser and first cylinder of one guest's ``component_index``-th private minidisk.
@@ -355,12 +366,18 @@ def shared_images(design: Any, scen: Scenario) -> tuple[list[Image], dict[str, s
 
 
 def minidisk_layout(
-    design: Any, scen: Scenario, n_guests: int, data_cyl: list[list[int]] | None = None
+    design: Any,
+    scen: Scenario,
+    n_guests: int,
+    data_cyl: list[list[int]] | None = None,
+    data_model: list[str] | None = None,
 ) -> MinidiskLayout:
     """Every guest's private minidisks (the design's, then its data minidisks) on volumes.
 
     ``data_cyl`` gives each guest's application-disk minidisks [cyl] (z/VM only; empty lists
-    or None for none).
+    or None for none), ``data_model`` the model of the volumes they go on (default
+    ``storage.volume_model``; sizes in 512-byte blocks for ``EDEV``).  Each model is its own
+    pool of volumes (first-fit decreasing); volsers run on across the pools.
 
     Parameters
     ----------
@@ -372,6 +389,8 @@ def minidisk_layout(
         Number of guests.
     data_cyl : list of list of int, optional
         Each guest's application-disk minidisks [cyl] (see above).
+    data_model : list of str, optional
+        Each guest's data-volume model (see above).
     """
     private = [c for c in design.components if not c.shared and c.kind == "mdisk" and c.counted]
     base = np.array([c.size_cyl for c in private], dtype=np.int64)
@@ -393,15 +412,40 @@ def minidisk_layout(
         if n_guests
         else np.zeros(0, np.int64)
     )
-    vol, start = storage.layout_minidisks(sizes, scen.storage.volume_model)
-    n_vol = int(vol.max()) + 1 if vol.size else 0
+    base_model = str(scen.storage.volume_model).upper()
+    models = (
+        [str(m).upper() for m in data_model]
+        if data_model is not None and design.platform == "zvm"
+        else [base_model] * n_guests
+    )
+    if len(models) != n_guests:
+        raise InputError(must_be("data_model", f"one model per guest ({n_guests})", len(models)))
+    if n_guests and any(m != base_model for m in models):
+        pool = np.concatenate(
+            [np.array([base_model] * base.size + [m] * len(d), dtype=object) for d, m in zip(data, models, strict=True)]
+        )
+    else:
+        pool = np.full(sizes.size, base_model, dtype=object)
+    vol = np.zeros(sizes.size, np.int64)
+    start = np.zeros(sizes.size, np.int64)
+    vol_models: list[str] = []
+    for key in [base_model, *sorted(set(models) - {base_model})]:
+        idx = np.flatnonzero(pool == key)
+        if not idx.size:
+            continue
+        v, s0 = storage.layout_minidisks(sizes[idx], key, lun_gib=scen.storage.lun_gib)
+        vol[idx] = v + len(vol_models)
+        start[idx] = s0
+        vol_models += [key] * (int(v.max()) + 1)
     return MinidiskLayout(
         components=private,
         volume=vol,
         start_cyl=start,
-        volsers=volsers(scen.storage.volser_prefix, n_vol),
+        volsers=volsers(scen.storage.volser_prefix, len(vol_models)),
         offsets=offsets,
         data_cyl=[list(map(int, d)) for d in data],
+        volume_models=tuple(vol_models),
+        data_models=tuple(models),
     )
 
 
@@ -562,6 +606,8 @@ def _data_storage(
         cyl_bytes = int(
             storage.cyl_to_bytes(1, st.volume_model)
         )  # once per guest, not per minidisk
+        model = md.data_models[gi] if gi < len(md.data_models) else str(st.volume_model).upper()
+        edev = model == "EDEV"
         out = []
         for j, (vdev, c) in enumerate(
             zip(
@@ -571,6 +617,23 @@ def _data_storage(
             )
         ):
             volser, start = md.place(gi, mi + j)
+            if edev:  # an FB-512 minidisk on an EDEV: sizes in 512-byte blocks
+                out.append(
+                    StorageItem(
+                        id=f"appdata{j + 1}",
+                        role=DATA_ROLE,
+                        vdev=vdev,
+                        kind="mdisk",
+                        access="rw",
+                        size_mib=-(-int(c) * storage.FBA_BLOCK_BYTES // BYTES_PER_MIB),
+                        volser=volser,
+                        volume_model="EDEV",
+                        start_block=start,
+                        size_blocks=int(c),
+                        pool=f"FBA:{st.disk_pool.split(':', 1)[-1]}",  # Feilong's FBA pool type
+                    )
+                )
+                continue
             out.append(
                 StorageItem(
                     id=f"appdata{j + 1}",
@@ -583,6 +646,7 @@ def _data_storage(
                     volser=volser,
                     start_cyl=start,
                     pool=st.disk_pool,
+                    volume_model=None if model == str(st.volume_model).upper() else model,  # type: ignore[arg-type]
                 )
             )
         return out

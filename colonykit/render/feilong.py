@@ -59,7 +59,10 @@ def _disk(s: Any, boot: bool, where: str) -> dict[str, Any]:
     if s.kind == "mdisk":
         fmt = s.fs if s.fs in FEILONG_FORMATS else ("swap" if s.role == "swap" else "none")
         d: dict[str, Any] = {
-            "size": str(int(s.size_cyl or 0)),
+            # on an EDEV (FBA pool) a size in megabytes; on ECKD in cylinders
+            "size": f"{int(s.size_mib or 0)}M"
+            if s.size_cyl is None and s.size_blocks
+            else str(int(s.size_cyl or 0)),
             "format": fmt,
             "is_boot_disk": boot,
             "vdev": vdev,
