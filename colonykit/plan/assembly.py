@@ -65,6 +65,7 @@ from colonykit.plan.document import (
 from colonykit.plan.evidence import ChannelEvidence
 from colonykit.plan.placement import Placement
 from colonykit.plan.scenario import Scenario, load_scenario
+from colonykit.plan.summary import disk_volumes
 from colonykit.sizing import SizingResult, XenHostSizing
 from colonykit.staggering import StaggerResult
 from colonykit.units import BYTES_PER_GIB, MIB_PER_GIB
@@ -195,6 +196,8 @@ class ColonyPlanResult:
                 f"paging {h.capacity.paging_gib:g} GiB on {h.capacity.paging_volumes} volume(s), "
                 f"{len(h.guests)} guests{mips}"
             )
+        if p.metadata.platform == "zvm":  # issue 20 item 6: volumes per model
+            lines.append(f"  {disk_volumes(p).text()}")
         cap = self.capacity_plan
         if cap is not None:
             ex = cap.exhaustion

@@ -422,7 +422,10 @@ def minidisk_layout(
         raise InputError(must_be("data_model", f"one model per guest ({n_guests})", len(models)))
     if n_guests and any(m != base_model for m in models):
         pool = np.concatenate(
-            [np.array([base_model] * base.size + [m] * len(d), dtype=object) for d, m in zip(data, models, strict=True)]
+            [
+                np.array([base_model] * base.size + [m] * len(d), dtype=object)
+                for d, m in zip(data, models, strict=True)
+            ]
         )
     else:
         pool = np.full(sizes.size, base_model, dtype=object)
@@ -646,7 +649,7 @@ def _data_storage(
                     volser=volser,
                     start_cyl=start,
                     pool=st.disk_pool,
-                    volume_model=None if model == str(st.volume_model).upper() else model,  # type: ignore[arg-type]
+                    volume_model=None if model == str(st.volume_model).upper() else model,
                 )
             )
         return out

@@ -88,7 +88,9 @@ def _mdisk_line(s: StorageItem, where: str) -> str:
     vdev = dir_token(s.vdev, "storage.vdev", where)
     if s.kind == "mdisk" and s.volume_model == "EDEV":  # FB-512 minidisk on an EDEV (FCP LUN)
         volser = dir_token(s.volser, "storage.volser", where)
-        return f" MDISK {vdev} FB-512 {int(s.start_block or 0)} {int(s.size_blocks or 0)} {volser} MR"
+        return (
+            f" MDISK {vdev} FB-512 {int(s.start_block or 0)} {int(s.size_blocks or 0)} {volser} MR"
+        )
     if s.kind == "mdisk":
         volser = dir_token(s.volser, "storage.volser", where)
         return f" MDISK {vdev} 3390 {int(s.start_cyl or 0):04d} {int(s.size_cyl or 0)} {volser} MR"
