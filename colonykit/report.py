@@ -593,8 +593,12 @@ def _summary_html(result: ColonyPlanResult, s: dict[str, Any]) -> str:
         (
             "Disk",
             f"{s['disk_total_gib']:,.1f} GiB for the design, <b>{s['disk_saving_pct']:.0f} % less</b> "
-            f"than dedicated disks per server; {s['data_disk_gib']:,.0f} GiB of data disks"
-            + (f" ({_e(s['disk_volumes'])})" if s.get("disk_volumes") else ""),
+            f"than dedicated disks per server; "
+            + (
+                _e(s["disk_volumes"])
+                if s.get("disk_volumes")
+                else f"{s['data_disk_gib']:,.0f} GiB of data disks"
+            ),
         ),
     ]
     table = "".join(f"<tr><th>{_e(k)}</th><td>{v}</td></tr>" for k, v in rows)

@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from colonykit import storage
 from colonykit._dicts import DictMixin
 from colonykit.plan.document import ColonyPlan, plan_guest_count
 from colonykit.units import MIB_PER_GIB
@@ -89,11 +90,20 @@ def disk_volumes(plan: ColonyPlan) -> DiskVolumes:
     return DiskVolumes(
         data_gib=data_mib / MIB_PER_GIB,
         data_minidisks=sum(by_model.values()),
-        data_minidisks_by_model=dict(sorted(by_model.items())),
-        volumes_by_model=dict(sorted(Counter(vol_model.values()).items())),
+        data_minidisks_by_model=_by_size(by_model),
+        volumes_by_model=_by_size(Counter(vol_model.values())),
         paging_gib=float(sum(h.capacity.paging_gib for h in plan.hosts)),
-        paging_volumes_by_model=dict(sorted(paging.items())),
+        paging_volumes_by_model=_by_size(paging),
     )
+
+
+def _by_size(counts: Counter[str]) -> dict[str, int]:
+    """Counts per model, smallest model first (3390 by cylinders, then EDEV)."""
+
+    def size(model: str) -> float:
+        return float("inf") if model == "EDEV" else float(storage.geometry(model).cylinders)
+
+    return {m: counts[m] for m in sorted(counts, key=lambda m: (size(m), m))}
 
 
 def headline(result: Any) -> dict[str, Any]:
