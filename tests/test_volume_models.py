@@ -184,3 +184,27 @@ def test_a_plan_with_an_extent_past_its_eav_is_an_error(tmp_path) -> None:
     s.size_cyl = USABLE["3390-A"] + 1
     codes = [f.code for f in plan.check_plan(p) if f.severity == "error"]
     assert "CK013" in codes
+
+
+def test_the_paging_cli_does_not_offer_the_eav() -> None:
+    from colonykit.cli._io import _model_names
+
+    assert "3390-a" not in _model_names() and "3390-54" in _model_names()
+
+
+def test_plan_disk_counts_edev_minidisks(tmp_path) -> None:
+    from colonykit.plan.business import plan_disk_gib
+
+    eckd = _big_plan(tmp_path, [2048, 9], data_volumes="3390-A")
+    edev = _big_plan(tmp_path, [2048, 9], data_volumes="EDEV")
+    # the same 2,057 GiB of data either way (EDEV: whole pages; 3390: whole cylinders, a little more)
+    assert plan_disk_gib(eckd) - plan_disk_gib(edev) == pytest.approx(
+        sum(
+            s.size_cyl * CYL_BYTES / 2**30
+            for _h, g in eckd.guests()
+            for s in g.storage
+            if s.role == "appdata"
+        )
+        - (2048 + 9),
+        abs=1e-6,
+    )
