@@ -208,3 +208,15 @@ def test_plan_disk_counts_edev_minidisks(tmp_path) -> None:
         - (2048 + 9),
         abs=1e-6,
     )
+
+
+def test_many_data_minidisks_skip_the_nics_devices(tmp_path) -> None:
+    """A 6 TB disk on 3390-9s (813 minidisks from 0300: 8,138,021 cylinders) used to reach the NIC's 0600 (CK007)."""
+    p = _big_plan(tmp_path, [6e12 / 2**30, 9], data_volumes="3390-9")
+    g = next(g for _h, g in p.guests() if g.source_server == "file")
+    vdevs = [s.vdev for s in g.storage if s.role == "appdata"]
+    assert len(vdevs) == math.ceil(math.ceil(6e12 / CYL_BYTES) / USABLE["3390-9"]) == 813
+    assert not {"0600", "0601", "0602"} & set(vdevs)  # a QDIO NIC takes 3 devices
+    assert vdevs[0x2FF:0x301] == ["05FF", "0603"]  # 0300 + 767 = 05FF, then past the NIC
+    assert len(set(vdevs) | {s.vdev for s in g.storage}) == len(g.storage)
+    assert "CK007" not in {f.code for f in p.findings}

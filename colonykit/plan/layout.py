@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -452,8 +453,16 @@ def minidisk_layout(
     )
 
 
-def data_vdevs(first: str, n: int, where: str = "scenario") -> list[str]:
-    """``n`` consecutive z/VM virtual devices from ``first`` (hex), refused past ``FFFF``.
+#: Virtual devices a QDIO NIC takes from its NICDEF vdev on (NICDEF ``DEVICES``, whose smallest
+#: and default value is 3: z/VM CP Planning and Administration, "NICDEF directory statement";
+#: the range 3-3072 is what ``render.zvm_check`` accepts).
+NIC_DEVICES = 3
+
+
+def data_vdevs(
+    first: str, n: int, where: str = "scenario", taken: Collection[str] = ()
+) -> list[str]:
+    """``n`` z/VM virtual devices from ``first`` (hex) upwards, skipping ``taken``; refused past ``FFFF``.
 
     Parameters
     ----------
@@ -463,23 +472,35 @@ def data_vdevs(first: str, n: int, where: str = "scenario") -> list[str]:
         Number of devices.
     where : str, default 'scenario'
         Source of ``first``, for the message.
+    taken : collection of str, optional
+        Devices the guest already has (its design's disks, its NIC's devices): skipped, so
+        that the many data minidisks of a TB-scale disk never reuse one (CK007).
 
     Examples
     --------
     >>> data_vdevs("0300", 3)
     ['0300', '0301', '0302']
+    >>> data_vdevs("05FE", 4, taken={"0600", "0601", "0602"})
+    ['05FE', '05FF', '0603', '0604']
     """
     start = int(first, 16)
-    if start + n - 1 > 0xFFFF:
+    skip = {int(t, 16) for t in taken if re.fullmatch(r"[0-9A-Fa-f]{1,4}", t)}
+    out: list[str] = []
+    dev = start
+    while len(out) < n and dev <= 0xFFFF:
+        if dev not in skip:
+            out.append(f"{dev:04X}")
+        dev += 1
+    if len(out) < n:
         raise InputError(
             must_be(
                 "storage.data_vdev_first",
-                f"low enough for {n} data minidisks (last device {start + n - 1:X} > FFFF)",
+                f"low enough for {n} data minidisks (devices past FFFF needed)",
                 first,
                 where,
             )
         )
-    return [f"{start + j:04X}" for j in range(n)]
+    return out
 
 
 def _next_xen_vdev(used: list[str], j: int) -> str:
@@ -590,6 +611,12 @@ def guest_storage(
     return out
 
 
+def _taken_vdevs(scen: Scenario, used: list[str]) -> set[str]:
+    """Devices a z/VM guest has before its data minidisks: its design's disks and its NIC's."""
+    nic = int(scen.network.nic_vdev, 16)
+    return {*used, *(f"{nic + k:04X}" for k in range(NIC_DEVICES))}
+
+
 def _data_storage(
     design: Any,
     scen: Scenario,
@@ -614,7 +641,12 @@ def _data_storage(
         out = []
         for j, (vdev, c) in enumerate(
             zip(
-                data_vdevs(st.data_vdev_first, len(cyl), scen.source or "scenario"),
+                data_vdevs(
+                    st.data_vdev_first,
+                    len(cyl),
+                    scen.source or "scenario",
+                    taken=_taken_vdevs(scen, used),
+                ),
                 cyl,
                 strict=True,
             )
