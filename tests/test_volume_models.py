@@ -164,6 +164,7 @@ def test_plan_places_a_4tib_server_on_eavs_and_10tib_on_edevs(tmp_path) -> None:
         q.read_text() for q in written if "feilong" in str(q) and q.suffix in (".json", ".yaml")
     )
     assert '"disk_pool": "FBA:POOL1"' in feilong or "disk_pool: FBA:POOL1" in feilong
+    assert f'"size": "{EDEV_USABLE_BLOCKS}"' in feilong  # blocks, exact (not a rounded-up MiB)
 
 
 def test_the_volume_rule_can_be_overridden(tmp_path) -> None:
