@@ -137,6 +137,11 @@ bench-readme: $(STAMP_TEST)
 	$(PY) benchmarks/run.py --out $(BENCH_JSON) >/dev/null
 	$(PY) benchmarks/readme_table.py $(BENCH_JSON) README.md
 
+## make readme-figures: recompute README's figures of bundled data from the library, rewrite them in place
+.PHONY: readme-figures
+readme-figures: $(STAMP_TEST)
+	$(PY) benchmarks/readme_figures.py README.md
+
 lint: $(STAMP_TEST)
 	$(PY) -m ruff check colonykit tests benchmarks
 	$(PY) -m ruff format --check colonykit tests benchmarks docs

@@ -509,6 +509,10 @@ STORAGE_NEEDS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: What a minidisk on an EDEV (``volume_model: EDEV``) needs instead of cylinders.
+EDEV_MDISK_NEEDS = ("volser", "start_block", "size_blocks")
+
+
 def reference_problems(doc: Any, where: str = "") -> list[str]:
     """Storage items that lack what their kind needs, or name an image the plan does not have.
 
@@ -535,7 +539,10 @@ def reference_problems(doc: Any, where: str = "") -> list[str]:
         for g, guest in enumerate(host.guests):
             for k, item in enumerate(guest.storage):
                 at = f"hosts.{h}.guests.{g}.storage.{k}"
-                for need in STORAGE_NEEDS.get(item.kind, ()):
+                needs = STORAGE_NEEDS.get(item.kind, ())
+                if item.kind == "mdisk" and getattr(item, "volume_model", None) == "EDEV":
+                    needs = EDEV_MDISK_NEEDS  # an FB-512 minidisk on an EDEV: blocks
+                for need in needs:
                     if getattr(item, need, None) in (None, ""):
                         problems.append(
                             must_be(

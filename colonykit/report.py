@@ -42,7 +42,7 @@ from colonykit._optional import require
 from colonykit.errors import InputError
 from colonykit.plan import evidence as _evidence
 from colonykit.plan import story
-from colonykit.plan.summary import headline
+from colonykit.plan.summary import disk_volumes, headline
 from colonykit.reference import row_of
 from colonykit.units import MIB_PER_GIB
 
@@ -510,6 +510,7 @@ def executive_summary(result: ColonyPlanResult) -> dict[str, Any]:
         "disk_total_gib": h["disk_total_gib"],
         "disk_saving_pct": h["disk_saving_vs_dedicated_pct"],
         "data_disk_gib": float(design_values.get("application_disk_gib") or 0.0),
+        "disk_volumes": disk_volumes(p).text() if p.metadata.platform == "zvm" else "",
         "answer": story.answer(result),
         "waterfall": story.waterfall(result),
         "risks": risks,
@@ -592,7 +593,12 @@ def _summary_html(result: ColonyPlanResult, s: dict[str, Any]) -> str:
         (
             "Disk",
             f"{s['disk_total_gib']:,.1f} GiB for the design, <b>{s['disk_saving_pct']:.0f} % less</b> "
-            f"than dedicated disks per server; {s['data_disk_gib']:,.0f} GiB of data disks",
+            f"than dedicated disks per server; "
+            + (
+                _e(s["disk_volumes"])
+                if s.get("disk_volumes")
+                else f"{s['data_disk_gib']:,.0f} GiB of data disks"
+            ),
         ),
     ]
     table = "".join(f"<tr><th>{_e(k)}</th><td>{v}</td></tr>" for k, v in rows)

@@ -63,6 +63,16 @@ DEFAULT_MODEL = "3390-9"
 RESERVED_CYL = 1
 #: Largest minidisk the minidisk cache can cache [cyl] (facts.md §3, IBM prgmdcar.html).
 MDC_MAX_MINIDISK_CYL = 32_767
+#: The EAV model (extended address volume, 3390 model A; a row of ``dasd_models.csv``).
+EAV_MODEL = "3390-a"
+#: Cylinders of the largest non-EAV 3390 (3390-54); an EAV has more (IMS APAR PK72530).
+NON_EAV_MAX_CYL = 65_520
+#: Volume "model" of FCP SCSI LUNs that z/VM presents as emulated FBA devices (SET EDEVICE).
+EDEV_MODEL = "edev"
+#: Bytes of one FBA block (EDEV, FB-512 minidisks).
+FBA_BLOCK_BYTES = 512
+#: Data-volume rules of ``storage.data_volumes``: ``auto`` or one volume model for every data disk.
+DATA_VOLUME_RULES = ("auto", "3390-9", "3390-27", "3390-54", "3390-A", "EDEV")
 
 
 @dataclass(frozen=True)
@@ -315,6 +325,12 @@ def page_slots_per_volume(model: str = DEFAULT_MODEL, reserved_cyl: int = RESERV
     600840
     """
     g = geometry(model)
+    if g.cylinders > NON_EAV_MAX_CYL:
+        msg = (
+            f"{model} is an EAV: colonykit does not place z/VM paging on EAVs (no public z/VM "
+            "statement found that CP pages above cylinder 65,519); use 3390-3/9/27/54"
+        )
+        raise InputError(msg)
     return usable_cyl(model, reserved_cyl) * g.page_slots_per_cyl
 
 
@@ -367,6 +383,7 @@ def allocate_minidisks(
     minidisk_cyl: Sequence[int] | npt.ArrayLike,
     model: str = DEFAULT_MODEL,
     reserved_cyl: int = RESERVED_CYL,
+    lun_gib: float | None = None,
 ) -> np.ndarray:
     """Assign minidisks to volumes by first-fit decreasing; returns a volume index per minidisk.
 
@@ -383,6 +400,9 @@ def allocate_minidisks(
         3390 model of the volumes (a row of ``dasd_models.csv``).
     reserved_cyl : int, default RESERVED_CYL
         Cylinders reserved at the start of each volume (1: cylinder 0 holds the label).
+    lun_gib : float, optional
+        LUN size when ``model`` is ``EDEV`` (sizes then in 512-byte blocks; default the
+        largest EDEV).
 
     Raises
     ------
@@ -395,13 +415,13 @@ def allocate_minidisks(
     [1, 0, 1]
     """
     sizes = _check_minidisks(minidisk_cyl)
-    cap = usable_cyl(model, reserved_cyl)
+    cap, _first = volume_capacity(model, reserved_cyl, lun_gib)
     too_big = np.flatnonzero(sizes > cap)
     if too_big.size:
         i = int(too_big[0])
         msg = (
-            f"minidisk {i} of {int(sizes[i])} cylinders does not fit one {model} volume "
-            f"({cap} usable cylinders; a minidisk cannot span volumes)"
+            f"minidisk {i} of {int(sizes[i])} {volume_units(model)} does not fit one {model} volume "
+            f"({cap} usable {volume_units(model)}; a minidisk cannot span volumes)"
         )
         raise CapacityError(msg)
     # whole cylinders, compared exactly (sums stay far below 2**53)
@@ -412,6 +432,7 @@ def layout_minidisks(
     minidisk_cyl: Sequence[int] | npt.ArrayLike,
     model: str = DEFAULT_MODEL,
     reserved_cyl: int = RESERVED_CYL,
+    lun_gib: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Volume index and first cylinder of each minidisk (first-fit decreasing, no spanning).
 
@@ -427,6 +448,9 @@ def layout_minidisks(
         3390 model of the volumes (a row of ``dasd_models.csv``).
     reserved_cyl : int, default RESERVED_CYL
         Cylinders reserved at the start of each volume (1: cylinder 0 holds the label).
+    lun_gib : float, optional
+        LUN size when ``model`` is ``EDEV`` (sizes and starts then in 512-byte blocks, from
+        block 8; default the largest EDEV).
 
     Returns
     -------
@@ -442,7 +466,8 @@ def layout_minidisks(
     sizes = np.asarray(minidisk_cyl, dtype=np.int64).ravel()
     if sizes.size == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    vol_of = allocate_minidisks(sizes, model, reserved_cyl)
+    vol_of = allocate_minidisks(sizes, model, reserved_cyl, lun_gib)
+    _cap, first = volume_capacity(model, reserved_cyl, lun_gib)
     order = np.lexsort((np.arange(sizes.size), -sizes, vol_of))  # volume, then size desc, stable
     s = sizes[order]
     v = vol_of[order]
@@ -450,7 +475,7 @@ def layout_minidisks(
     first_of_vol = np.r_[True, v[1:] != v[:-1]]
     base = np.maximum.accumulate(np.where(first_of_vol, csum - s, 0))
     start = np.empty_like(s)
-    start[order] = csum - s - base + reserved_cyl
+    start[order] = csum - s - base + first
     return vol_of, start
 
 
@@ -535,6 +560,272 @@ def data_minidisk_cyl(
     return [cap] * full + ([rest] if rest else [])
 
 
+# --------------------------------------------------------------------------- data volume models
+def edev_blocks(lun_gib: float | None = None) -> int:
+    """512-byte blocks of one EDEV (an FCP SCSI LUN as an emulated FBA device), whole pages.
+
+    Parameters
+    ----------
+    lun_gib : float, optional
+        LUN size [GiB]; default (None) the largest EDEV z/VM supports, 1 TiB minus one page
+        (constant ``edev_max_blocks``). Rounded down to whole 4-KiB pages.
+
+    Raises
+    ------
+    InputError
+        The LUN is larger than the largest EDEV, or smaller than two pages.
+
+    Examples
+    --------
+    >>> edev_blocks()  # 2**31 - 8: 1 TiB minus one page
+    2147483640
+    >>> edev_blocks(256)
+    536870912
+    """
+    top = int(reference.constant("edev_max_blocks"))
+    if lun_gib is None:
+        return top
+    blocks = int(float(lun_gib) * BYTES_PER_GIB // FBA_BLOCK_BYTES) // 8 * 8
+    reserved = int(reference.constant("fba_reserved_blocks"))
+    if not np.isfinite(lun_gib) or blocks > top or blocks <= reserved:
+        limit = f"at most {top * FBA_BLOCK_BYTES / BYTES_PER_GIB:.4f} GiB (the largest EDEV)"
+        raise InputError(must_be("storage.lun_gib", f"above 8 KiB and {limit}", lun_gib))
+    return blocks
+
+
+def _is_edev(model: str) -> bool:
+    return str(model).lower() == EDEV_MODEL
+
+
+def volume_units(model: str) -> str:
+    """Unit of minidisk sizes on ``model`` volumes: ``cyl`` (ECKD 3390) or ``blocks`` (EDEV).
+
+    Parameters
+    ----------
+    model : str
+        A 3390 model or ``EDEV``.
+
+    Examples
+    --------
+    >>> volume_units("3390-A"), volume_units("EDEV")
+    ('cyl', 'blocks')
+    """
+    return "blocks" if _is_edev(model) else "cyl"
+
+
+def volume_capacity(
+    model: str, reserved_cyl: int = RESERVED_CYL, lun_gib: float | None = None
+) -> tuple[int, int]:
+    """Usable units of one volume and its first usable unit: cylinders (3390) or blocks (EDEV).
+
+    A 3390 offers ``cylinders − reserved_cyl`` from cylinder ``reserved_cyl``; an EDEV offers
+    its blocks less page 0 (constant ``fba_reserved_blocks``) from block 8.
+
+    Parameters
+    ----------
+    model : str
+        A 3390 model or ``EDEV``.
+    reserved_cyl : int, default RESERVED_CYL
+        Cylinders reserved at the start of each 3390 volume.
+    lun_gib : float, optional
+        LUN size of an EDEV [GiB] (default the largest EDEV).
+
+    Examples
+    --------
+    >>> volume_capacity("3390-9"), volume_capacity("EDEV")
+    ((10016, 1), (2147483632, 8))
+    """
+    if _is_edev(model):
+        first = int(reference.constant("fba_reserved_blocks"))
+        return edev_blocks(lun_gib) - first, first
+    return usable_cyl(model, reserved_cyl), int(reserved_cyl)
+
+
+def units_to_gib(units: npt.ArrayLike, model: str) -> np.ndarray | float:
+    """GiB held by ``units`` cylinders (3390, 4-KiB formatted) or 512-byte blocks (EDEV).
+
+    Parameters
+    ----------
+    units : array_like
+        Cylinders or blocks (see :func:`volume_units`).
+    model : str
+        A 3390 model or ``EDEV``.
+
+    Examples
+    --------
+    >>> units_to_gib(2**21, "EDEV"), round(float(units_to_gib(10_016, "3390-9")), 3)
+    (1.0, 6.877)
+    """
+    if _is_edev(model):
+        u = np.asarray(units, dtype=float)
+        nonneg_array("blocks", u)
+        return _scalar_or_array(u * FBA_BLOCK_BYTES / BYTES_PER_GIB, as_int=False)
+    return cyl_to_gib(units, model)
+
+
+def data_minidisk_units(
+    disk_gib: float,
+    model: str = DEFAULT_MODEL,
+    reserved_cyl: int = RESERVED_CYL,
+    lun_gib: float | None = None,
+) -> list[int]:
+    """Data minidisks holding ``disk_gib`` GiB on ``model`` volumes: cylinders (3390) or blocks (EDEV).
+
+    One minidisk per volume at most (full-volume minidisks plus one for the rest); a 3390 size
+    is :func:`data_minidisk_cyl`, an EDEV size whole 4-KiB pages of 512-byte blocks.
+
+    Parameters
+    ----------
+    disk_gib : float
+        The guest's application disk [GiB].
+    model : str, default "3390-9"
+        A 3390 model or ``EDEV``.
+    reserved_cyl : int, default RESERVED_CYL
+        Cylinders reserved at the start of each 3390 volume.
+    lun_gib : float, optional
+        LUN size of an EDEV [GiB] (default the largest EDEV).
+
+    Examples
+    --------
+    >>> data_minidisk_units(4096, "3390-A")  # 4 TiB on EAVs: 5 full + the rest
+    [1182005, 1182005, 1182005, 1182005, 1182005, 55208]
+    >>> data_minidisk_units(1.5, "EDEV")  # 1.5 GiB = 3,145,728 blocks on one LUN
+    [3145728]
+    """
+    if not _is_edev(model):
+        return data_minidisk_cyl(disk_gib, model, reserved_cyl)
+    g = float(nonneg_array("disk_gib", disk_gib))
+    need = -(-int(np.ceil(g * BYTES_PER_GIB)) // PAGE_BYTES) * (PAGE_BYTES // FBA_BLOCK_BYTES)
+    cap, _first = volume_capacity(model, reserved_cyl, lun_gib)
+    cap = cap // 8 * 8
+    full, rest = divmod(need, cap)
+    return [cap] * full + ([rest] if rest else [])
+
+
+@dataclass(frozen=True)
+class DataVolumeChoice(DictMixin):
+    """Where one guest's data disk goes: the volume model and its minidisks.
+
+    Attributes
+    ----------
+    model : str
+        Chosen volume model: a 3390 model (``3390-9`` … ``3390-A``) or ``EDEV``.
+    minidisks : tuple of int
+        Size of each data minidisk, one per volume at most, in ``unit``.
+    unit : {'cyl', 'blocks'}
+        Cylinders (3390) or 512-byte blocks (EDEV).
+    capacity_gib : float
+        What the minidisks hold [GiB] (>= the request).
+    reason : str
+        Why this model (the rule's step that chose it).
+    """
+
+    model: str
+    minidisks: tuple[int, ...]
+    unit: str
+    capacity_gib: float
+    reason: str
+
+    # to_dict(): every field, in order (colonykit._dicts.DictMixin)
+
+
+def _display_model(model: str) -> str:
+    return "EDEV" if _is_edev(model) else str(model).upper()
+
+
+def eckd_candidates(base_model: str = DEFAULT_MODEL) -> list[str]:
+    """The rule's ECKD models: non-EAV 3390 models from ``base_model`` up, smallest first.
+
+    Parameters
+    ----------
+    base_model : str, default "3390-9"
+        The colony's volume model (``storage.volume_model``): the smallest model offered.
+
+    Examples
+    --------
+    >>> eckd_candidates("3390-9")
+    ['3390-9', '3390-27', '3390-54']
+    """
+    base = geometry(base_model).cylinders
+    rows = reference.bundled_rows("dasd_models", "model")
+    sizes = sorted((int(float(r["cylinders"])), m) for m, r in rows.items())
+    return [m.upper() for c, m in sizes if base <= c <= NON_EAV_MAX_CYL]
+
+
+def choose_data_volumes(
+    disk_gib: float,
+    rule: str = "auto",
+    *,
+    base_model: str = DEFAULT_MODEL,
+    max_volumes_per_disk: int | None = None,
+    lun_gib: float | None = None,
+    reserved_cyl: int = RESERVED_CYL,
+) -> DataVolumeChoice:
+    """The volume model of one guest's data disk, by the stated rule (issue 20 item 6).
+
+    Rule ``auto``: the smallest ECKD model from ``base_model`` up to 3390-54 whose minidisk count
+    for the disk is at most ``max_volumes_per_disk`` (default constant
+    ``data_volumes_max_per_disk``, 8); else EAVs (3390-A, 1,182,006 cylinders) if their count
+    stays within the limit; else FCP SCSI LUNs as z/VM EDEVs of ``lun_gib`` (default the
+    largest EDEV, 1 TiB minus one page), however many.  Any other rule names one model for
+    every data disk (``3390-9`` … ``3390-A``, ``EDEV``).  A minidisk never spans volumes.
+
+    Parameters
+    ----------
+    disk_gib : float
+        The guest's application disk [GiB].
+    rule : str, default "auto"
+        ``auto`` or a model of :data:`DATA_VOLUME_RULES`.
+    base_model : str, default "3390-9"
+        The colony's volume model, the smallest ECKD model ``auto`` offers.
+    max_volumes_per_disk : int, optional
+        Most minidisks (volumes) per data disk under ``auto``.
+    lun_gib : float, optional
+        LUN size of an EDEV [GiB].
+    reserved_cyl : int, default RESERVED_CYL
+        Cylinders reserved at the start of each 3390 volume.
+
+    Examples
+    --------
+    >>> c = choose_data_volumes(4096)  # a 4 TiB server: 596 3390-9s, 92 3390-54s, 6 EAVs
+    >>> c.model, len(c.minidisks)
+    ('3390-A', 6)
+    >>> choose_data_volumes(72).model  # the XYZ file server: 11 3390-9s or 4 3390-27s
+    '3390-27'
+    >>> choose_data_volumes(10_240).model, len(choose_data_volumes(10_240).minidisks)
+    ('EDEV', 11)
+    """
+    limit = (
+        int(reference.constant("data_volumes_max_per_disk"))
+        if max_volumes_per_disk is None
+        else int(max_volumes_per_disk)
+    )
+    if limit < 1:
+        raise InputError(must_be("storage.max_volumes_per_disk", ">= 1", max_volumes_per_disk))
+    rule_key = str(rule).lower()
+    if rule_key not in {r.lower() for r in DATA_VOLUME_RULES}:
+        raise InputError(must_be("storage.data_volumes", f"one of {list(DATA_VOLUME_RULES)}", rule))
+
+    def pick(model: str, reason: str) -> DataVolumeChoice:
+        disks = data_minidisk_units(disk_gib, model, reserved_cyl, lun_gib)
+        return DataVolumeChoice(
+            model=_display_model(model),
+            minidisks=tuple(int(d) for d in disks),
+            unit=volume_units(model),
+            capacity_gib=float(units_to_gib(sum(disks), model)),
+            reason=reason,
+        )
+
+    if rule_key != "auto":
+        return pick(rule_key, f"storage.data_volumes: {_display_model(rule_key)}")
+    for model in [*eckd_candidates(base_model), EAV_MODEL.upper()]:
+        cap = usable_cyl(model, reserved_cyl)
+        n = -(-int(gib_to_cyl(disk_gib, model)) // cap)
+        if n <= limit:
+            return pick(model, f"smallest model with at most {limit} volumes per disk")
+    return pick(EDEV_MODEL, f"more than {limit} EAVs: FCP LUNs (EDEV)")
+
+
 def guest_image_mib(disk_gib: npt.ArrayLike) -> np.ndarray | int:
     """Size of a Xen domU's data image for an application disk of ``disk_gib`` GiB [MiB], rounded up.
 
@@ -557,6 +848,10 @@ def application_disk(
     platform: str = "zvm",
     model: str = DEFAULT_MODEL,
     reserved_cyl: int = RESERVED_CYL,
+    *,
+    rule: str | None = None,
+    max_volumes_per_disk: int | None = None,
+    lun_gib: float | None = None,
 ) -> pd.DataFrame:
     """Per-guest application disk from the inventory's ``disk_gib``: minidisks (z/VM) or images (Xen).
 
@@ -570,12 +865,21 @@ def application_disk(
         3390 model of the data volumes (z/VM).
     reserved_cyl : int, default RESERVED_CYL
         Cylinders reserved at the start of each volume (1: cylinder 0 holds the label).
+    rule : str, optional
+        Data-volume rule (:func:`choose_data_volumes`: ``auto`` or one model); default (None)
+        every data disk on ``model``.
+    max_volumes_per_disk : int, optional
+        Limit of the ``auto`` rule (default constant ``data_volumes_max_per_disk``).
+    lun_gib : float, optional
+        EDEV LUN size [GiB] (default the largest EDEV).
 
     Returns
     -------
     DataFrame
-        One row per guest: ``disk_gib``, ``minidisks`` (list of cylinders, z/VM),
-        ``data_cyl`` (their sum), ``image_mib`` (Xen), ``capacity_gib`` (what is allocated).
+        One row per guest: ``disk_gib``, ``minidisks`` (list of sizes in cylinders, or in
+        512-byte blocks on EDEVs, z/VM), ``volume_model`` (z/VM; "" for Xen), ``data_cyl`` (sum
+        of the 3390 minidisks), ``data_blocks`` (sum of the EDEV minidisks), ``image_mib``
+        (Xen), ``capacity_gib`` (what is allocated).
 
     Examples
     --------
@@ -584,20 +888,43 @@ def application_disk(
     ([104858, 13108], [11, 2])
     >>> application_disk([72], "xen")["image_mib"].tolist()
     [73728]
+    >>> application_disk([72, 4096], rule="auto")["volume_model"].tolist()
+    ['3390-27', '3390-A']
     """
     g = np.atleast_1d(nonneg_array("disk_gib", disk_gib))
     if platform not in ("zvm", "xen"):
         raise InputError(must_be("platform", "one of ['zvm', 'xen']", platform))
     if platform == "zvm":
-        disks = [data_minidisk_cyl(float(v), model, reserved_cyl) for v in g]
-        cyl = np.array([sum(d) for d in disks], dtype=np.int64)
+        if rule is None:
+            disks = [data_minidisk_cyl(float(v), model, reserved_cyl) for v in g]
+            models = [_display_model(model)] * g.size
+        else:
+            memo: dict[float, DataVolumeChoice] = {}  # inventories repeat sizes
+            for v in {float(x) for x in g}:
+                memo[v] = choose_data_volumes(
+                    v,
+                    rule,
+                    base_model=model,
+                    max_volumes_per_disk=max_volumes_per_disk,
+                    lun_gib=lun_gib,
+                    reserved_cyl=reserved_cyl,
+                )
+            disks = [list(memo[float(v)].minidisks) for v in g]
+            models = [memo[float(v)].model for v in g]
+        edev = np.array([_is_edev(m) for m in models], dtype=bool)
+        units = np.array([sum(d) for d in disks], dtype=np.int64)
+        cyl = np.where(edev, 0, units)
+        blocks = np.where(edev, units, 0)
         return pd.DataFrame(
             {
                 "disk_gib": g,
                 "minidisks": disks,
+                "volume_model": models,
                 "data_cyl": cyl,
+                "data_blocks": blocks,
                 "image_mib": np.zeros(g.size, np.int64),
-                "capacity_gib": np.asarray(cyl_to_gib(cyl, model), dtype=float),
+                "capacity_gib": np.asarray(cyl_to_gib(cyl, model), dtype=float)
+                + blocks * FBA_BLOCK_BYTES / BYTES_PER_GIB,
             }
         )
     img = np.asarray(guest_image_mib(g), dtype=np.int64).reshape(-1)
@@ -605,7 +932,9 @@ def application_disk(
         {
             "disk_gib": g,
             "minidisks": [[] for _ in g],
+            "volume_model": [""] * g.size,
             "data_cyl": np.zeros(g.size, np.int64),
+            "data_blocks": np.zeros(g.size, np.int64),
             "image_mib": img,
             "capacity_gib": img / 1024.0,
         }
@@ -712,7 +1041,20 @@ def storage_totals(
 
 
 __all__ = [
+    "DATA_VOLUME_RULES",
     "DEFAULT_MODEL",
+    "EAV_MODEL",
+    "EDEV_MODEL",
+    "FBA_BLOCK_BYTES",
+    "NON_EAV_MAX_CYL",
+    "DataVolumeChoice",
+    "choose_data_volumes",
+    "data_minidisk_units",
+    "eckd_candidates",
+    "edev_blocks",
+    "units_to_gib",
+    "volume_capacity",
+    "volume_units",
     "MDC_MAX_MINIDISK_CYL",
     "RESERVED_CYL",
     "DasdGeometry",

@@ -62,6 +62,9 @@ def plan_numbers(res: Any) -> set[str]:
                 vals.append(float(v))
     for f in p.findings:  # a finding's message is the plan document's own text
         out |= set(numbers_in(f.message))
+    vals += _memory_and_disk_numbers(res)
+    for h in p.hosts:  # the overcommit ratio as the summary prints it (1.00:1)
+        out.add(f"{sum(g.memory_mib for g in h.guests) / 1024 / h.capacity.memory_gib:.2f}")
     for v in vals:
         out |= forms(float(v))
     return out
@@ -71,3 +74,32 @@ def numbers_in(text: str) -> list[str]:
     plain = html.unescape(re.sub(r"<[^>]+>", " ", text))
     plain = re.sub(r"seed \d+|§[\d.]+|SG24-\d+", " ", plain)  # citations, not figures
     return [n.lstrip("-−+") for n in NUMBER.findall(plain)]
+
+
+def _memory_and_disk_numbers(res: Any) -> list[float]:
+    """Memory per host (guest virtual, real, overcommit) and the disks by volume model, counted
+    here from the plan's storage items (not through colonykit.plan.summary; issue 20 item 6)."""
+    p = res.plan
+    vals: list[float] = [res.scenario.rules.max_memory_overcommit_ratio]
+    for h in p.hosts:
+        virt = sum(g.memory_mib for g in h.guests) / 1024
+        vals += [virt, h.capacity.memory_gib, h.capacity.paging_gib, h.capacity.paging_volumes]
+    data_mib, volsers, per_model = 0, {}, {}
+    for h in p.hosts:
+        for g in h.guests:
+            for s in g.storage:
+                if s.kind != "mdisk" or s.volser is None:
+                    continue
+                model = s.volume_model or p.metadata.volume_model
+                volsers[s.volser] = model
+                if s.role == "appdata":
+                    data_mib += s.size_mib or 0
+                    per_model[model] = per_model.get(model, 0) + 1
+    vals += [data_mib / 1024, sum(per_model.values()), *per_model.values()]
+    for m in set(volsers.values()):
+        vals.append(sum(1 for v in volsers.values() if v == m))
+        vals += [float(x) for x in re.findall(r"\d+", m)]  # the model's own name: 3390-27
+    vals.append(sum(h.capacity.paging_volumes for h in p.hosts))
+    for h in p.hosts:
+        vals += [float(x) for x in re.findall(r"\d+", h.capacity.paging_volume_model)]
+    return vals

@@ -23,6 +23,9 @@ USABLE_3390_9 = 10_017 - 1
 
 
 def _build(**changes):
+    # these tests work the 3390-9 arithmetic by hand: every data disk on 3390-9s (the 'auto'
+    # volume rule is tested in tests/test_volume_models.py)
+    changes.setdefault("storage.data_volumes", "3390-9")
     scen = plan.load_scenario("data/examples/scenario.yaml")
     data = scen.model_dump()
     for dotted, value in changes.items():

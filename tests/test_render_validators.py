@@ -438,6 +438,9 @@ def test_zvm_directory_checks(zvm_plans) -> None:
         cyl = {"3390-9": 10017, "3390-3": 3339, "3390-27": 32760, "3390-54": 65520}[
             p.metadata.volume_model
         ]
+        sizes = render.zvm.volume_sizes(p)  # per volser when data disks are on other models
+        assert {sizes[im.zvm.volser] for im in p.images if im.zvm} <= {cyl}
+        cyl = {v: n for v, n in sizes.items()} if len(set(sizes.values())) > 1 else cyl
         cms = [("MAINT", "0190"), ("MAINT", "019E"), ("MAINT", "019D")]  # seed 000 owner links CMS
         assert zvm_check.check_directory(texts, volume_cyl=cyl, grants=grants, external=cms) == []
         n += len(files)

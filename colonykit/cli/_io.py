@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from colonykit import channels, paging, reference
+from colonykit import channels, paging, reference, storage
 from colonykit.cli._common import (
     add_format,
     count_arg,
@@ -23,7 +23,9 @@ def _rule_names() -> list[str]:
 
 
 def _model_names() -> list[str]:
-    return list(reference.bundled_rows("dasd_models", "model"))
+    """3390 models offered for paging: not the EAV (no z/VM source for CP paging on one; docs/io.md)."""
+    rows = reference.bundled_rows("dasd_models", "model")
+    return [m for m, r in rows.items() if int(float(r["cylinders"])) <= storage.NON_EAV_MAX_CYL]
 
 
 def register(sub: argparse._SubParsersAction) -> None:

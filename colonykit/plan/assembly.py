@@ -65,6 +65,7 @@ from colonykit.plan.document import (
 from colonykit.plan.evidence import ChannelEvidence
 from colonykit.plan.placement import Placement
 from colonykit.plan.scenario import Scenario, load_scenario
+from colonykit.plan.summary import disk_volumes
 from colonykit.sizing import SizingResult, XenHostSizing
 from colonykit.staggering import StaggerResult
 from colonykit.units import BYTES_PER_GIB, MIB_PER_GIB
@@ -195,6 +196,8 @@ class ColonyPlanResult:
                 f"paging {h.capacity.paging_gib:g} GiB on {h.capacity.paging_volumes} volume(s), "
                 f"{len(h.guests)} guests{mips}"
             )
+        if p.metadata.platform == "zvm":  # issue 20 item 6: volumes per model
+            lines.append(f"  {disk_volumes(p).text()}")
         cap = self.capacity_plan
         if cap is not None:
             ex = cap.exhaustion
@@ -574,6 +577,9 @@ def _application_disk(scen: Scenario, design: designs.Design, inv: pd.DataFrame)
         inv.loc[inv.index.repeat(inv["count"].astype(int)), "disk_gib"].fillna(0.0).to_numpy(float),
         design.platform,
         scen.storage.volume_model,
+        rule=scen.storage.data_volumes,
+        max_volumes_per_disk=scen.storage.max_volumes_per_disk,
+        lun_gib=scen.storage.lun_gib,
     )
 
 
@@ -588,7 +594,13 @@ def _guests(
     n_guests = len(rows)
     net = layout.network_plan(scen, n_guests, design.platform)
     images, image_of = layout.shared_images(design, scen)
-    md = layout.minidisk_layout(design, scen, n_guests, data_cyl=list(app["minidisks"]))
+    md = layout.minidisk_layout(
+        design,
+        scen,
+        n_guests,
+        data_cyl=list(app["minidisks"]),
+        data_model=list(app["volume_model"]) if design.platform == "zvm" else None,
+    )
     image_mib = app["image_mib"].to_numpy(np.int64)
     width = 8 - len(scen.guests.userid_prefix)
     if design.platform == "zvm" and n_guests > 10**width - 1:

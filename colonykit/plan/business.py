@@ -111,6 +111,8 @@ def plan_disk_gib(plan: ColonyPlan) -> float:
         for item in g.storage:
             if item.kind in ("mdisk", "tdisk") and item.size_cyl:
                 total += float(storage.cyl_to_gib(item.size_cyl, model))
+            elif item.kind == "mdisk" and item.size_blocks:  # on an EDEV (FCP LUN)
+                total += float(storage.units_to_gib(item.size_blocks, "EDEV"))
             elif item.kind == "image" and item.size_mib:
                 total += item.size_mib / 1024
     total += sum(h.capacity.paging_gib for h in plan.hosts)

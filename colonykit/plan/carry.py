@@ -87,8 +87,13 @@ def feilong_losses(plan: ColonyPlan) -> list[Loss]:
                         Loss(
                             "feilong",
                             g.name,
-                            f"placement of {s.vdev} on {s.volser} at cylinder "
-                            f"{s.start_cyl}: Feilong allocates from disk pool {s.pool}",
+                            f"placement of {s.vdev} on {s.volser} at "
+                            + (
+                                f"block {s.start_block}"
+                                if s.start_block is not None
+                                else f"cylinder {s.start_cyl}"
+                            )
+                            + f": Feilong allocates from disk pool {s.pool}",
                         )
                     )
             if z.options:

@@ -393,11 +393,31 @@ def _guest_checks(
             rw_owner[key] = g.name
         if s.kind == "mdisk" and s.volser and s.start_cyl and s.size_cyl:
             extents.setdefault(s.volser, []).append((s.start_cyl, s.start_cyl + s.size_cyl - 1, sp))
+        elif s.kind == "mdisk" and s.volser and s.start_block and s.size_blocks:  # on an EDEV
+            extents.setdefault(s.volser, []).append(
+                (s.start_block, s.start_block + s.size_blocks - 1, sp)
+            )
     return out
 
 
-def _extent_checks(extents: Extents, model: str) -> list[Finding]:
-    """CK013: minidisk extents inside the volume, no overlaps (sorted per volume, vectorised)."""
+def _volume_models(plan: ColonyPlan) -> dict[str, str]:
+    """Volser -> model of the volumes whose minidisks name their own model (issue 20 item 6)."""
+    return {
+        s.volser: s.volume_model
+        for h in plan.hosts
+        for g in h.guests
+        for s in g.storage
+        if s.volume_model is not None and s.volser is not None
+    }
+
+
+def _extent_checks(
+    extents: Extents, model: str, models: dict[str, str] | None = None
+) -> list[Finding]:
+    """CK013: minidisk extents inside the volume, no overlaps (sorted per volume, vectorised).
+
+    ``models`` gives the model of volumes not of the plan's ``model`` (EDEV extents in blocks).
+    """
     out: list[Finding] = []
     for volser, ext in sorted(extents.items()):
         arr = np.array([(a, b) for a, b, _ in ext], dtype=np.int64)
@@ -415,15 +435,21 @@ def _extent_checks(extents: Extents, model: str) -> list[Finding]:
                     ext[i][2],
                 )
             )
-    last = storage.geometry(model).cylinders - 1
+    last_of = {model: storage.geometry(model).cylinders - 1}
     for volser, ext in sorted(extents.items()):
+        vm = (models or {}).get(volser, model)
+        if vm not in last_of:
+            last_of[vm] = (
+                storage.edev_blocks() - 1 if vm == "EDEV" else storage.geometry(vm).cylinders - 1
+            )
+        last, unit = last_of[vm], "block" if vm == "EDEV" else "cylinder"
         too_far = [e for e in ext if e[1] > last]
         for e in too_far[:1]:
             out.append(
                 _finding(
                     "CK013",
                     "error",
-                    f"volume {volser}: extent {e[0]}-{e[1]} runs past cylinder {last} of a {model}",
+                    f"volume {volser}: extent {e[0]}-{e[1]} runs past {unit} {last} of a {vm}",
                     e[2],
                 )
             )
@@ -803,7 +829,7 @@ def check_plan(plan: ColonyPlan, *, vdisk_max_blocks: int | None = None) -> list
                 g, host, f"{hp}.guests[{gi}]", images, max_blocks, rw_owner, extents
             )
     out += _duplicate_checks(userids, names)
-    out += _extent_checks(extents, plan.metadata.volume_model)
+    out += _extent_checks(extents, plan.metadata.volume_model, _volume_models(plan))
     out += _evidence_checks(plan)
     out += _machine_checks(plan)
     out += _carry_checks(plan)

@@ -31,7 +31,13 @@ Volser: TypeAlias = pt.Volser
 GuestName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
 Ident = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")]
 Scalar = bool | int | float | str | None
-DasdModel = Literal["3390-1", "3390-2", "3390-3", "3390-9", "3390-27", "3390-54"]
+DasdModel = Literal["3390-1", "3390-2", "3390-3", "3390-9", "3390-27", "3390-54", "3390-A"]
+#: Volume model of a data minidisk: a 3390 model (3390-A: EAV) or an FCP SCSI LUN as a z/VM EDEV.
+VolumeModel = Literal[
+    "3390-1", "3390-2", "3390-3", "3390-9", "3390-27", "3390-54", "3390-A", "EDEV"
+]
+#: Largest FB-512 minidisk / EDEV [512-byte blocks] (constant edev_max_blocks, APAR VM65491).
+MAX_FBA_BLOCKS: Final = 2_147_483_640
 Severity = Literal["error", "warning"]
 
 
@@ -249,6 +255,24 @@ class StorageItem(_Model):
     )
     target: pt.StorageTarget | None = Field(
         None, description="Image path or NFS server:path (Xen)."
+    )
+    volume_model: VolumeModel | None = Field(
+        None,
+        description="Model of the volume holding a private minidisk: a 3390 model (3390-A: EAV) "
+        "or EDEV (an FCP SCSI LUN as a z/VM emulated FBA device); None: the plan's "
+        "metadata.volume_model.",
+    )
+    start_block: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_FBA_BLOCKS,
+        description="First 512-byte block of a minidisk on an EDEV (page 0 holds the label).",
+    )
+    size_blocks: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_FBA_BLOCKS,
+        description="Size of a minidisk on an EDEV [512-byte blocks].",
     )
 
 

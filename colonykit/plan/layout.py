@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -89,7 +90,12 @@ class MinidiskLayout:
     offsets : numpy.ndarray
         Index of each guest's first minidisk in ``volume`` and ``start_cyl``.
     data_cyl : list of list of int
-        Each guest's application-disk minidisks [cyl].
+        Each guest's application-disk minidisks [cyl, or 512-byte blocks on EDEVs].
+    volume_models : tuple of str
+        Volume model of each volume index (the design's minidisks on ``storage.volume_model``,
+        data minidisks on their guest's model, :func:`colonykit.storage.choose_data_volumes`).
+    data_models : tuple of str
+        Each guest's data-volume model (empty: all on ``storage.volume_model``).
     """
 
     components: list[Any]
@@ -98,6 +104,12 @@ class MinidiskLayout:
     volsers: list[str]
     offsets: np.ndarray
     data_cyl: list[list[int]]
+    volume_models: tuple[str, ...] = ()
+    data_models: tuple[str, ...] = ()
+
+    def model_of_volser(self) -> dict[str, str]:
+        """Volume model of each volser (``3390-9`` … ``3390-A``, ``EDEV``)."""
+        return dict(zip(self.volsers, self.volume_models, strict=False))
 
     def place(self, guest_index: int, component_index: int) -> tuple[str, int]:
         """Volser and first cylinder of one guest's ``component_index``-th private minidisk.
@@ -355,12 +367,18 @@ def shared_images(design: Any, scen: Scenario) -> tuple[list[Image], dict[str, s
 
 
 def minidisk_layout(
-    design: Any, scen: Scenario, n_guests: int, data_cyl: list[list[int]] | None = None
+    design: Any,
+    scen: Scenario,
+    n_guests: int,
+    data_cyl: list[list[int]] | None = None,
+    data_model: list[str] | None = None,
 ) -> MinidiskLayout:
     """Every guest's private minidisks (the design's, then its data minidisks) on volumes.
 
     ``data_cyl`` gives each guest's application-disk minidisks [cyl] (z/VM only; empty lists
-    or None for none).
+    or None for none), ``data_model`` the model of the volumes they go on (default
+    ``storage.volume_model``; sizes in 512-byte blocks for ``EDEV``).  Each model is its own
+    pool of volumes (first-fit decreasing); volsers run on across the pools.
 
     Parameters
     ----------
@@ -372,6 +390,8 @@ def minidisk_layout(
         Number of guests.
     data_cyl : list of list of int, optional
         Each guest's application-disk minidisks [cyl] (see above).
+    data_model : list of str, optional
+        Each guest's data-volume model (see above).
     """
     private = [c for c in design.components if not c.shared and c.kind == "mdisk" and c.counted]
     base = np.array([c.size_cyl for c in private], dtype=np.int64)
@@ -393,20 +413,56 @@ def minidisk_layout(
         if n_guests
         else np.zeros(0, np.int64)
     )
-    vol, start = storage.layout_minidisks(sizes, scen.storage.volume_model)
-    n_vol = int(vol.max()) + 1 if vol.size else 0
+    base_model = str(scen.storage.volume_model).upper()
+    models = (
+        [str(m).upper() for m in data_model]
+        if data_model is not None and design.platform == "zvm"
+        else [base_model] * n_guests
+    )
+    if len(models) != n_guests:
+        raise InputError(must_be("data_model", f"one model per guest ({n_guests})", len(models)))
+    if n_guests and any(m != base_model for m in models):
+        pool = np.concatenate(
+            [
+                np.array([base_model] * base.size + [m] * len(d), dtype=object)
+                for d, m in zip(data, models, strict=True)
+            ]
+        )
+    else:
+        pool = np.full(sizes.size, base_model, dtype=object)
+    vol = np.zeros(sizes.size, np.int64)
+    start = np.zeros(sizes.size, np.int64)
+    vol_models: list[str] = []
+    for key in [base_model, *sorted(set(models) - {base_model})]:
+        idx = np.flatnonzero(pool == key)
+        if not idx.size:
+            continue
+        v, s0 = storage.layout_minidisks(sizes[idx], key, lun_gib=scen.storage.lun_gib)
+        vol[idx] = v + len(vol_models)
+        start[idx] = s0
+        vol_models += [key] * (int(v.max()) + 1)
     return MinidiskLayout(
         components=private,
         volume=vol,
         start_cyl=start,
-        volsers=volsers(scen.storage.volser_prefix, n_vol),
+        volsers=volsers(scen.storage.volser_prefix, len(vol_models)),
         offsets=offsets,
         data_cyl=[list(map(int, d)) for d in data],
+        volume_models=tuple(vol_models),
+        data_models=tuple(models),
     )
 
 
-def data_vdevs(first: str, n: int, where: str = "scenario") -> list[str]:
-    """``n`` consecutive z/VM virtual devices from ``first`` (hex), refused past ``FFFF``.
+#: Virtual devices a QDIO NIC takes from its NICDEF vdev on (NICDEF ``DEVICES``, whose smallest
+#: and default value is 3: z/VM CP Planning and Administration, "NICDEF directory statement";
+#: the range 3-3072 is what ``render.zvm_check`` accepts).
+NIC_DEVICES = 3
+
+
+def data_vdevs(
+    first: str, n: int, where: str = "scenario", taken: Collection[str] = ()
+) -> list[str]:
+    """``n`` z/VM virtual devices from ``first`` (hex) upwards, skipping ``taken``; refused past ``FFFF``.
 
     Parameters
     ----------
@@ -416,23 +472,35 @@ def data_vdevs(first: str, n: int, where: str = "scenario") -> list[str]:
         Number of devices.
     where : str, default 'scenario'
         Source of ``first``, for the message.
+    taken : collection of str, optional
+        Devices the guest already has (its design's disks, its NIC's devices): skipped, so
+        that the many data minidisks of a TB-scale disk never reuse one (CK007).
 
     Examples
     --------
     >>> data_vdevs("0300", 3)
     ['0300', '0301', '0302']
+    >>> data_vdevs("05FE", 4, taken={"0600", "0601", "0602"})
+    ['05FE', '05FF', '0603', '0604']
     """
     start = int(first, 16)
-    if start + n - 1 > 0xFFFF:
+    skip = {int(t, 16) for t in taken if re.fullmatch(r"[0-9A-Fa-f]{1,4}", t)}
+    out: list[str] = []
+    dev = start
+    while len(out) < n and dev <= 0xFFFF:
+        if dev not in skip:
+            out.append(f"{dev:04X}")
+        dev += 1
+    if len(out) < n:
         raise InputError(
             must_be(
                 "storage.data_vdev_first",
-                f"low enough for {n} data minidisks (last device {start + n - 1:X} > FFFF)",
+                f"low enough for {n} data minidisks (devices past FFFF needed)",
                 first,
                 where,
             )
         )
-    return [f"{start + j:04X}" for j in range(n)]
+    return out
 
 
 def _next_xen_vdev(used: list[str], j: int) -> str:
@@ -543,6 +611,12 @@ def guest_storage(
     return out
 
 
+def _taken_vdevs(scen: Scenario, used: list[str]) -> set[str]:
+    """Devices a z/VM guest has before its data minidisks: its design's disks and its NIC's."""
+    nic = int(scen.network.nic_vdev, 16)
+    return {*used, *(f"{nic + k:04X}" for k in range(NIC_DEVICES))}
+
+
 def _data_storage(
     design: Any,
     scen: Scenario,
@@ -562,15 +636,39 @@ def _data_storage(
         cyl_bytes = int(
             storage.cyl_to_bytes(1, st.volume_model)
         )  # once per guest, not per minidisk
+        model = md.data_models[gi] if gi < len(md.data_models) else str(st.volume_model).upper()
+        edev = model == "EDEV"
         out = []
         for j, (vdev, c) in enumerate(
             zip(
-                data_vdevs(st.data_vdev_first, len(cyl), scen.source or "scenario"),
+                data_vdevs(
+                    st.data_vdev_first,
+                    len(cyl),
+                    scen.source or "scenario",
+                    taken=_taken_vdevs(scen, used),
+                ),
                 cyl,
                 strict=True,
             )
         ):
             volser, start = md.place(gi, mi + j)
+            if edev:  # an FB-512 minidisk on an EDEV: sizes in 512-byte blocks
+                out.append(
+                    StorageItem(
+                        id=f"appdata{j + 1}",
+                        role=DATA_ROLE,
+                        vdev=vdev,
+                        kind="mdisk",
+                        access="rw",
+                        size_mib=-(-int(c) * storage.FBA_BLOCK_BYTES // BYTES_PER_MIB),
+                        volser=volser,
+                        volume_model="EDEV",
+                        start_block=start,
+                        size_blocks=int(c),
+                        pool=f"FBA:{st.disk_pool.split(':', 1)[-1]}",  # Feilong's FBA pool type
+                    )
+                )
+                continue
             out.append(
                 StorageItem(
                     id=f"appdata{j + 1}",
@@ -583,6 +681,7 @@ def _data_storage(
                     volser=volser,
                     start_cyl=start,
                     pool=st.disk_pool,
+                    volume_model=None if model == str(st.volume_model).upper() else model,
                 )
             )
         return out

@@ -283,6 +283,28 @@ class ScenarioStorage(_Model):
         description="First z/VM virtual device of each guest's "
         "application-disk (data) minidisks (DATA_VDEV_FIRST).",
     )
+    data_volumes: Literal["auto", "3390-9", "3390-27", "3390-54", "3390-A", "EDEV"] = Field(
+        "auto",
+        description="Volume model of each guest's application-disk (data) minidisks (z/VM): "
+        "'auto' = per guest the smallest ECKD model from volume_model up to 3390-54 that needs at "
+        "most max_volumes_per_disk minidisks, else EAVs (3390-A) within that limit, else FCP "
+        "SCSI LUNs as EDEVs (colonykit.storage.choose_data_volumes); or one model for every "
+        "data disk.",
+    )
+    max_volumes_per_disk: int | None = Field(
+        None,
+        ge=1,
+        le=1000,
+        description="Most minidisks (volumes) per data disk under data_volumes 'auto'; default "
+        "constant data_volumes_max_per_disk (8).",
+    )
+    lun_gib: float | None = Field(
+        None,
+        gt=0,
+        le=1024,
+        description="Size of each FCP LUN used as an EDEV for data disks [GiB]; default the "
+        "largest EDEV z/VM supports (1 TiB minus one page, constant edev_max_blocks).",
+    )
 
 
 class ScenarioIO(_Model):

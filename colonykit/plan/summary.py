@@ -2,9 +2,108 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
-from colonykit.plan.document import plan_guest_count
+from colonykit import storage
+from colonykit._dicts import DictMixin
+from colonykit.plan.document import ColonyPlan, plan_guest_count
+from colonykit.units import MIB_PER_GIB
+
+#: Role of application-disk (data) minidisks in the plan (colonykit.plan.layout.DATA_ROLE).
+_DATA_ROLE = "appdata"
+
+
+@dataclass(frozen=True)
+class DiskVolumes(DictMixin):
+    """Data disks and paging of a plan with the volumes they need, per volume model.
+
+    Attributes
+    ----------
+    data_gib : float
+        Application-disk (data) minidisks of every guest [GiB allocated].
+    data_minidisks : int
+        How many data minidisks.
+    data_minidisks_by_model : dict of str to int
+        Data minidisks per volume model (``3390-9`` … ``3390-A``, ``EDEV``).
+    volumes_by_model : dict of str to int
+        Volumes holding the guests' private minidisks (design and data) per model.
+    paging_gib : float
+        Paging space of all hosts [GiB].
+    paging_volumes_by_model : dict of str to int
+        Paging volumes of all hosts per model.
+    """
+
+    data_gib: float
+    data_minidisks: int
+    data_minidisks_by_model: dict[str, int] = field(default_factory=dict)
+    volumes_by_model: dict[str, int] = field(default_factory=dict)
+    paging_gib: float = 0.0
+    paging_volumes_by_model: dict[str, int] = field(default_factory=dict)
+
+    def text(self) -> str:
+        """One line: data disks and paging with the volume count per model."""
+        data = " + ".join(f"{n:,} × {m}" for m, n in self.volumes_by_model.items()) or "none"
+        paging = " + ".join(f"{n:,} × {m}" for m, n in self.paging_volumes_by_model.items())
+        return (
+            f"data disks {self.data_gib:,.0f} GiB in {self.data_minidisks:,} minidisk(s); "
+            f"guest minidisk volumes {data}; paging {self.paging_gib:,.0f} GiB"
+            + (f" on {paging}" if paging else "")
+        )
+
+
+def disk_volumes(plan: ColonyPlan) -> DiskVolumes:
+    """Data disks and paging of a plan, with the volumes per model (issue 20 item 6).
+
+    Parameters
+    ----------
+    plan : ColonyPlan
+        The plan document.
+
+    Examples
+    --------
+    >>> from colonykit.plan import build_plan
+    >>> d = disk_volumes(build_plan("data/examples/scenario.yaml").plan)
+    >>> d.data_minidisks_by_model, d.paging_volumes_by_model
+    ({'3390-9': 184}, {'3390-9': 12})
+    >>> d.text()
+    'data disks 1,152 GiB in 184 minidisk(s); guest minidisk volumes 169 × 3390-9; paging 77 GiB on 12 × 3390-9'
+    """
+    base = plan.metadata.volume_model
+    data_mib = 0
+    by_model: Counter[str] = Counter()
+    vol_model: dict[str, str] = {}
+    for _h, g in plan.guests():
+        for s in g.storage:
+            if s.kind != "mdisk" or s.volser is None:
+                continue
+            model = s.volume_model or base
+            vol_model.setdefault(s.volser, model)
+            if s.role == _DATA_ROLE:
+                by_model[model] += 1
+                data_mib += int(s.size_mib or 0)
+    paging: Counter[str] = Counter()
+    for h in plan.hosts:
+        if h.capacity.paging_volumes:
+            paging[h.capacity.paging_volume_model] += h.capacity.paging_volumes
+    return DiskVolumes(
+        data_gib=data_mib / MIB_PER_GIB,
+        data_minidisks=sum(by_model.values()),
+        data_minidisks_by_model=_by_size(by_model),
+        volumes_by_model=_by_size(Counter(vol_model.values())),
+        paging_gib=float(sum(h.capacity.paging_gib for h in plan.hosts)),
+        paging_volumes_by_model=_by_size(paging),
+    )
+
+
+def _by_size(counts: Counter[str]) -> dict[str, int]:
+    """Counts per model, smallest model first (3390 by cylinders, then EDEV)."""
+
+    def size(model: str) -> float:
+        return float("inf") if model == "EDEV" else float(storage.geometry(model).cylinders)
+
+    return {m: counts[m] for m in sorted(counts, key=lambda m: (size(m), m))}
 
 
 def headline(result: Any) -> dict[str, Any]:
@@ -55,7 +154,9 @@ def headline(result: Any) -> dict[str, Any]:
         if p.evidence.confidence.evaluated
         else None,
         "confidence_note": p.evidence.confidence.note,
+        # issue 20 item 6: data disks and paging with the volumes per model
+        "disk_volumes": disk_volumes(p).to_dict(),
     }
 
 
-__all__ = ["headline"]
+__all__ = ["DiskVolumes", "disk_volumes", "headline"]

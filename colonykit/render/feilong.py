@@ -7,8 +7,9 @@ and ``smtclient.create_vm``, zVMCloudConnector 1.6.3):
 * ``memory`` in MB, ``max_mem`` as ``^[1-9][0-9]{0,3}[mMgG]$``, ``max_cpu`` 1..64;
 * ``user_profile`` names the directory PROFILE that holds the R/O ``LINK`` and the ``NICDEF``
   (Feilong has no LINK field);
-* ``disk_list`` holds the guest's own R/W disks, ``size`` in cylinders for the ECKD pool (Feilong:
-  "Megabytes (M), Gigabytes (G), or number of cylinders/blocks"), the boot disk first with
+* ``disk_list`` holds the guest's own R/W disks, ``size`` in cylinders for the ECKD pool and in
+  512-byte blocks for a data disk on an EDEV (an ``FBA:`` pool) (Feilong: "Megabytes (M),
+  Gigabytes (G), or number of cylinders/blocks"), the boot disk first with
   ``is_boot_disk`` (Feilong IPLs ``disk_list[0]`` when it is the boot disk), ``disk_pool`` as
   ``TYPE:NAME`` (``^\\w+:\\w+$``);
 * ``ipl_from`` the IPL device (the R/O linked disk or an NSS name);
@@ -59,7 +60,10 @@ def _disk(s: Any, boot: bool, where: str) -> dict[str, Any]:
     if s.kind == "mdisk":
         fmt = s.fs if s.fs in FEILONG_FORMATS else ("swap" if s.role == "swap" else "none")
         d: dict[str, Any] = {
-            "size": str(int(s.size_cyl or 0)),
+            # on an EDEV (FBA pool) in 512-byte blocks, on ECKD in cylinders: both exact
+            "size": str(
+                int(s.size_blocks if s.size_cyl is None and s.size_blocks else s.size_cyl or 0)
+            ),
             "format": fmt,
             "is_boot_disk": boot,
             "vdev": vdev,

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+from colonykit import storage
 from colonykit.errors import InputError
 from colonykit.plan import ColonyPlan, Guest, Host, StorageItem
 from colonykit.render._common import dir_token, header, line_text, refuse
@@ -85,6 +86,11 @@ def owners(plan: ColonyPlan) -> dict[str, list]:
 
 def _mdisk_line(s: StorageItem, where: str) -> str:
     vdev = dir_token(s.vdev, "storage.vdev", where)
+    if s.kind == "mdisk" and s.volume_model == "EDEV":  # FB-512 minidisk on an EDEV (FCP LUN)
+        volser = dir_token(s.volser, "storage.volser", where)
+        return (
+            f" MDISK {vdev} FB-512 {int(s.start_block or 0)} {int(s.size_blocks or 0)} {volser} MR"
+        )
     if s.kind == "mdisk":
         volser = dir_token(s.volser, "storage.volser", where)
         return f" MDISK {vdev} 3390 {int(s.start_cyl or 0):04d} {int(s.size_cyl or 0)} {volser} MR"
@@ -94,6 +100,29 @@ def _mdisk_line(s: StorageItem, where: str) -> str:
         return f" MDISK {vdev} FB-512 V-DISK {vdisk_blocks(s.size_mib or 0)} MR"
     msg = f"storage kind {s.kind!r} has no MDISK form"
     raise InputError(msg)
+
+
+def volume_sizes(plan: ColonyPlan) -> dict[str, int]:
+    """Size of every volume the plan's minidisks are on: cylinders (3390) or 512-byte blocks (EDEV).
+
+    What :func:`colonykit.render.zvm_check.check_directory` takes as ``volume_cyl`` when a plan
+    mixes volume models (``storage.data_volumes``); an EDEV counts as the largest one.
+
+    Parameters
+    ----------
+    plan : ColonyPlan
+        The plan.
+    """
+    base = plan.metadata.volume_model
+    out = {im.zvm.volser: int(storage.geometry(base).cylinders) for im in plan.images if im.zvm}
+    for _h, g in plan.guests():
+        for s in g.storage:
+            if s.kind == "mdisk" and s.volser and s.volser not in out:
+                vm = s.volume_model or base
+                out[s.volser] = (
+                    storage.edev_blocks() if vm == "EDEV" else int(storage.geometry(vm).cylinders)
+                )
+    return out
 
 
 def _nicdef(
@@ -354,4 +383,5 @@ __all__ = [
     "vdisk_blocks",
     "owners",
     "render_zvm",
+    "volume_sizes",
 ]
