@@ -1091,6 +1091,47 @@ def _global_codes(parts: list[Part], root: Path) -> tuple[list[str], np.ndarray]
 STREAM_BATCH_ROWS: int = 1 << 20
 
 
+#: Nanoseconds per unit of a Parquet/Arrow timestamp.
+_NS_PER_UNIT: dict[str, int] = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "ns": 1}
+
+
+def _parquet_time_span(pfile: Any, column: int, ttype: Any) -> tuple[int, int] | None:
+    """Earliest and latest stamp (int ns) from the row groups' statistics, or None.
+
+    None when a row group has no min/max statistics, a null stamp, or a physical type other
+    than INT64 (the caller then reads the column).  The statistics' integers are the stored
+    stamps in the column's unit, as the cast to int64 gives them.
+    """
+    md = pfile.metadata
+    per_ns = _NS_PER_UNIT.get(getattr(ttype, "unit", ""), 0)
+    if not per_ns or md.num_row_groups == 0:
+        return None
+    lo: int | None = None
+    hi: int | None = None
+    for i in range(md.num_row_groups):
+        rg = md.row_group(i)
+        if rg.num_rows == 0:
+            continue
+        col = rg.column(column)
+        st = col.statistics
+        if (
+            col.physical_type != "INT64"
+            or st is None
+            or not st.has_min_max
+            or st.null_count is None
+            or st.null_count
+        ):
+            return None
+        a, b = st.min_raw, st.max_raw
+        if not isinstance(a, int) or not isinstance(b, int):
+            return None
+        lo = a if lo is None else min(lo, a)
+        hi = b if hi is None else max(hi, b)
+    if lo is None or hi is None:
+        return None
+    return lo * per_ns, hi * per_ns
+
+
 def _stream_parquet(
     path: Path,
     unit: str | None,
@@ -1152,8 +1193,17 @@ def _stream_parquet(
             )
         )
 
+    per_ns = _NS_PER_UNIT.get(getattr(ttype, "unit", ""), 1)
+
+    def raw_stamps(col: Any) -> np.ndarray:
+        """The stamps as stored (int64 in the column's unit, no copy) or in ns."""
+        if per_ns > 1:
+            return np.asarray(col.cast(pa.int64()).to_numpy(zero_copy_only=False))
+        return stamps(col)
+
     index: dict[str, int] = {}
     luts: dict[int, np.ndarray] = {}
+    last: list[Any] = [None, None]  # the last dictionary seen and its codes
 
     def codes_of(col: Any) -> np.ndarray | None:
         if not pa.types.is_dictionary(col.type):
@@ -1164,26 +1214,51 @@ def _stream_parquet(
         key = dic.buffers()[1].address if dic.buffers()[1] is not None else id(dic)
         lut = luts.get(key)
         if lut is None or lut.size != len(dic):
-            lut = np.asarray(
-                [index.setdefault(str(n).strip(), len(index)) for n in dic.to_pylist()],
-                dtype=np.int64,
+            # each batch of a file carries its row group's dictionary: usually the same names
+            same = last[0] is not None and last[0].equals(dic)
+            lut = (
+                last[1]
+                if same
+                else np.asarray(
+                    [index.setdefault(str(n).strip(), len(index)) for n in dic.to_pylist()],
+                    dtype=np.int64,
+                )
             )
             luts[key] = lut
+            last[:] = [dic, lut]
         return lut[np.asarray(col.indices.to_numpy(zero_copy_only=False))]
 
     t_min, t_max, native = None, None, float("nan")
-    for batch in pfile.iter_batches(
-        batch_size=STREAM_BATCH_ROWS, columns=[raw["server"], raw["timestamp"]]
-    ):
-        codes = codes_of(batch.column(0))
-        if codes is None or batch.column(1).null_count:
-            return None
-        t = stamps(batch.column(1))
-        if t.size:
-            t_min = int(t.min()) if t_min is None else min(t_min, int(t.min()))
-            t_max = int(t.max()) if t_max is None else max(t_max, int(t.max()))
-        if not math.isfinite(native):
-            native = _native_interval(codes, t) / 1e9
+    span = _parquet_time_span(pfile, schema.get_field_index(raw["timestamp"]), ttype)
+    if span is not None:  # the row groups' statistics: pass 1 reads the server codes only
+        t_min, t_max = span
+        first = next(
+            pfile.iter_batches(
+                batch_size=STREAM_BATCH_ROWS, columns=[raw["server"], raw["timestamp"]]
+            ),
+            None,
+        )
+        if first is not None:
+            codes = codes_of(first.column(0))
+            if codes is None or first.column(1).null_count:
+                return None
+            native = _native_interval(codes, stamps(first.column(1))) / 1e9
+        for batch in pfile.iter_batches(batch_size=STREAM_BATCH_ROWS, columns=[raw["server"]]):
+            if codes_of(batch.column(0)) is None:
+                return None
+    else:
+        for batch in pfile.iter_batches(
+            batch_size=STREAM_BATCH_ROWS, columns=[raw["server"], raw["timestamp"]]
+        ):
+            codes = codes_of(batch.column(0))
+            if codes is None or batch.column(1).null_count:
+                return None
+            t = stamps(batch.column(1))
+            if t.size:
+                t_min = int(t.min()) if t_min is None else min(t_min, int(t.min()))
+                t_max = int(t.max()) if t_max is None else max(t_max, int(t.max()))
+            if not math.isfinite(native):
+                native = _native_interval(codes, t) / 1e9
     if t_min is None or t_max is None or not index:
         return None
     if target_s is not None or not math.isfinite(native):
@@ -1195,6 +1270,11 @@ def _stream_parquet(
     n_srv = len(index)
     if n_srv > limits.MAX_SERVERS or n_bins * n_srv > limits.MAX_GRID_CELLS:
         return None  # the whole-file reader names the limit
+    if per_ns > 1 and origin % per_ns == 0 and grid_ns % per_ns == 0:
+        origin_u, grid_u = origin // per_ns, grid_ns // per_ns  # pass 2 in the stored unit
+    else:
+        per_ns = 1
+        origin_u, grid_u = origin, grid_ns
     matrix = np.full(n_srv * n_bins, np.nan, dtype=dtype)
     low, high = _value_range(vcol)
     n_ok = 0
@@ -1202,25 +1282,29 @@ def _stream_parquet(
         batch_size=STREAM_BATCH_ROWS, columns=[raw["server"], raw["timestamp"], raw[vcol]]
     ):
         codes = codes_of(batch.column(0))
-        if codes is None:
+        if codes is None or batch.column(1).null_count:
             return None
-        off = stamps(batch.column(1)) - origin
-        if bool(np.any(off % grid_ns)):
-            return None
+        off, rest = np.divmod(raw_stamps(batch.column(1)) - origin_u, grid_u)
+        if off.size and (rest.any() or off.min() < 0 or off.max() >= n_bins):
+            return None  # off the grid, or outside the statistics' span
         values = np.asarray(batch.column(2).to_numpy(zero_copy_only=False), dtype=np.float64)
+        if not values.size:
+            continue
+        v_min, v_max = values.min(), values.max()  # NaN when a value is missing
+        if v_min < low or (high is not None and v_max > high):
+            return None
+        codes *= n_bins
+        codes += off
+        if not np.isnan(v_min + v_max):
+            matrix[codes] = values
+            n_ok += values.size
+            continue
+        ok = ~np.isnan(values)
         with np.errstate(invalid="ignore"):
             if bool(np.any((values < low) | ((values > high) if high is not None else False))):
                 return None
-        off //= grid_ns
-        codes *= n_bins
-        codes += off
-        ok = ~np.isnan(values)
-        if ok.all():
-            matrix[codes] = values
-            n_ok += values.size
-        else:
-            matrix[codes[ok]] = values[ok]
-            n_ok += int(ok.sum())
+        matrix[codes[ok]] = values[ok]
+        n_ok += int(ok.sum())
     filled = 0
     for at in range(0, matrix.size, CHUNK_CELLS):
         filled += int(np.count_nonzero(~np.isnan(matrix[at : at + CHUNK_CELLS])))
