@@ -42,7 +42,7 @@ import math
 import re
 import sys
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -903,91 +903,6 @@ def read_capacity_table(path: str | Path) -> pd.DataFrame:
     return _read_table(Path(path), "csv")
 
 
-#: Functions moved to :mod:`colonykit.sizing` (converting units is modelling, issue 15 §3).
-MOVED_TO_SIZING: tuple[str, ...] = ("capacity_mips", "mhz_to_mips_factor", "convert_unit")
-
-
-def _sizing(name: str) -> Any:
-    """``colonykit.sizing.<name>`` for a deprecated name of this module (FutureWarning).
-
-    The one place the reader reaches the model, by name and only for old callers, so that it does
-    not import it (tests/test_import_graph.py lists this forwarder).
-    """
-    import importlib
-
-    warnings.warn(
-        f"colonykit.ingest.{name} moved to colonykit.sizing.{name} (readers return the "
-        "source's own units; converting is modelling); the old name will be removed",
-        FutureWarning,
-        stacklevel=3,
-    )
-    return getattr(importlib.import_module("colonykit.sizing"), name)
-
-
-def capacity_mips(
-    table: pd.DataFrame | pd.Series | Mapping[str, float] | str | Path,
-    *,
-    workload_class: str | None = None,
-    bound: str = "typical",
-) -> pd.Series:
-    """Deprecated: :func:`colonykit.sizing.capacity_mips` (a path is read with :func:`read_capacity_table`).
-
-    Parameters
-    ----------
-    table : DataFrame, Series, mapping, str or Path
-        Capacity table, or its CSV file.
-    workload_class : str, optional
-        Workload class whose WLF converts MHz to MIPS (default: the table's or the default class).
-    bound : {'low', 'typical', 'high'}, optional
-        Which end of the workload-factor range.
-    """
-    fn = _sizing("capacity_mips")
-    if isinstance(table, str | Path):
-        table = read_capacity_table(table)
-    return fn(table, workload_class=workload_class, bound=bound)
-
-
-def mhz_to_mips_factor(workload_class: str | None = None, bound: str = "typical") -> float:
-    """Deprecated: :func:`colonykit.sizing.mhz_to_mips_factor`.
-
-    Parameters
-    ----------
-    workload_class : str, optional
-        Workload class whose WLF converts MHz to MIPS (default: the table's or the default class).
-    bound : {'low', 'typical', 'high'}, optional
-        Which end of the workload-factor range.
-    """
-    return float(_sizing("mhz_to_mips_factor")(workload_class, bound))
-
-
-def convert_unit(
-    frame: pd.DataFrame,
-    unit: str,
-    capacity: pd.Series | None = None,
-    *,
-    workload_class: str | None = None,
-    bound: str = "typical",
-) -> pd.DataFrame:
-    """Deprecated: :func:`colonykit.sizing.convert_unit`.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        Demand frame in its source unit.
-    unit : str
-        Target unit.
-    capacity : Series, optional
-        MIPS of each server at 100 % busy.
-    workload_class : str, optional
-        Workload class whose WLF converts MHz to MIPS (default: the table's or the default class).
-    bound : {'low', 'typical', 'high'}, optional
-        Which end of the workload-factor range.
-    """
-    return _sizing("convert_unit")(
-        frame, unit, capacity, workload_class=workload_class, bound=bound
-    )
-
-
 # --------------------------------------------------------------------------- assembly
 
 
@@ -1435,13 +1350,10 @@ def read_traces(
     tz: str = "UTC",
     step_s: float | None = None,
     fill: str = "ffill",
-    capacity: pd.DataFrame | pd.Series | Mapping[str, float] | str | Path | None = None,
-    workload_class: str | None = None,
     epoch_unit: str = "auto",
     dtype: str = "float64",
     progress: bool | None = None,
     start: str | pd.Timestamp | None = None,
-    convert: bool | None = None,
     dayfirst: bool | None = None,
     date_format: str | None = None,
     fill_warn_frac: float | None = None,
@@ -1464,7 +1376,7 @@ def read_traces(
         The reader returns the source's own unit; convert with
         :func:`colonykit.sizing.convert_unit` (a ``X_vms.csv`` next to ``X.csv[.gz]``, the
         ``../shared/data`` layout, is named in ``meta["capacity_file"]``).  A unit the file
-        does not have is still converted here, with a ``FutureWarning`` (deprecated).
+        does not have is not converted (the frame stays in ``meta["source_unit"]``).
     fmt : str
         One of :data:`FORMATS`; ``auto`` sniffs each file.
     tz : str
@@ -1476,11 +1388,6 @@ def read_traces(
         ``interpolate`` = linear between samples).  Cells before a series' first sample
         are never filled (they stay NaN: no value is invented backwards); ``zero`` fills
         every gap with 0.
-    capacity : mapping, Series, DataFrame or path, optional
-        Deprecated with the conversion: per-server capacity (see
-        :func:`colonykit.sizing.capacity_mips`).
-    workload_class : str, optional
-        Deprecated with the conversion: workload class for MHz -> MIPS.
     epoch_unit : {'auto', 's', 'ms', 'us', 'ns', 'excel'}
         Unit of numeric timestamps (default: detected from their size; values up to
         2,958,465 are Excel serial days).
@@ -1492,10 +1399,6 @@ def read_traces(
     start : str or Timestamp, optional
         For ``step``-indexed traces: the time of step 0 (naive = ``tz``).  The index
         becomes a UTC ``DatetimeIndex`` (e.g. Bitbrains step 0 = 2013-09-02 00:00 UTC).
-    convert : bool, optional
-        ``False``: return the source's own unit even when ``unit`` asks for another (the caller
-        converts with :func:`colonykit.sizing.convert_unit`).  Default (None): convert, with a
-        ``FutureWarning`` (the reader converting is deprecated).
     dayfirst : bool, optional
         Read ``a/b/Y`` dates day first (True) or month first (False) when the column itself
         does not decide (no day above 12); such a column is refused without it.
@@ -1724,30 +1627,11 @@ def read_traces(
     frame = pd.DataFrame(wide, index=index, columns=pd.Index(names, name="server"), copy=False)
     frame.attrs = {"unit": src_unit, "interval_s": float(grid_s)}
 
-    conversion = None
     capacity_file = None
     if root.is_file():
         stem = re.sub(r"(\.csv)?(\.gz)?$", "", root.name)
         side = root.with_name(f"{stem}_vms.csv")
         capacity_file = str(side) if side.is_file() else None
-    if unit is not None and unit != src_unit and convert is not False and metric == "cpu":
-        # deprecated: the reader converting (use colonykit.sizing.convert_unit on the source's unit)
-        to_mips = _sizing("capacity_mips")
-        cap = None
-        if capacity is not None:
-            cap = to_mips(
-                read_capacity_table(capacity) if isinstance(capacity, str | Path) else capacity,
-                workload_class=workload_class,
-            )
-        elif capacity_file is not None and "cpu_pct" in (src_unit, unit):
-            cap = to_mips(read_capacity_table(capacity_file), workload_class=workload_class)
-            conversion = f"capacity from {Path(capacity_file).name}"
-        frame = _sizing("convert_unit")(frame, unit, cap, workload_class=workload_class)
-        frame = frame.astype(dtype)
-        frame.attrs = {"unit": unit, "interval_s": float(grid_s)}
-        conversion = f"{src_unit} -> {unit} via sizing.capacity_to_mips" + (
-            f" ({conversion})" if conversion else ""
-        )
 
     # filled cells per series: inside its span (never before its first sample; ffill and
     # interpolate also after its last one), all gaps for "zero"
@@ -1795,7 +1679,7 @@ def read_traces(
         ),
         "leading_gaps": pd.Series(lead, index=names, name="leading_gaps"),
         "trailing_gaps": pd.Series(trail, index=names, name="trailing_gaps"),
-        "conversion": conversion,
+        "conversion": None,  # the reader converts nothing (colonykit.sizing.convert_unit does)
         "capacity_file": capacity_file,
         "duplicate_samples": n_dup,
     }
@@ -1813,9 +1697,5 @@ __all__ = [
     "PROGRESS_MIN_BYTES",
     "CHUNK_ROWS",
     "read_capacity_table",
-    "MOVED_TO_SIZING",
-    "capacity_mips",
-    "mhz_to_mips_factor",
-    "convert_unit",
     "read_traces",
 ]
