@@ -198,19 +198,42 @@ def _part_reduce(path: str, unit: str | None) -> tuple[Any, ...] | None:
         return None
     if not pa.types.is_dictionary(srv.type):
         srv = pc.dictionary_encode(srv)
-    # one code per server name (a row group's dictionary may differ from the next one's)
-    names: dict[str, int] = {}
-    code_parts = []
-    for chunk in srv.chunks:
-        lut = np.asarray(
-            [names.setdefault(str(n), len(names)) for n in chunk.dictionary.to_pylist()]
+    chunks = srv.chunks
+    one_dictionary = bool(chunks) and all(
+        c.dictionary.equals(chunks[0].dictionary) for c in chunks[1:]
+    )
+    if one_dictionary and pc.count_distinct(chunks[0].dictionary).as_py() != len(
+        chunks[0].dictionary
+    ):
+        one_dictionary = False  # names repeated in the dictionary: mapped name by name below
+    if one_dictionary:
+        # one dictionary (a writer's usual case): the codes are its indices, and only the names
+        # of the codes present are turned into text (a file may carry every server's name)
+        code = np.concatenate(
+            [np.asarray(c.indices.to_numpy(zero_copy_only=False)) for c in chunks]
         )
-        code_parts.append(lut[np.asarray(chunk.indices.to_numpy(zero_copy_only=False))])
-    code = np.concatenate(code_parts) if code_parts else np.zeros(0, dtype=np.int64)
+        per_code = np.bincount(code, minlength=len(chunks[0].dictionary))
+        present = np.flatnonzero(per_code)
+        n_per_server = per_code[present].astype(np.float64)
+        lut = np.full(len(chunks[0].dictionary), -1, dtype=np.int64)
+        lut[present] = np.arange(present.size)
+        code = lut[code]
+        names = {str(n): i for i, n in enumerate(chunks[0].dictionary.take(present).to_pylist())}
+    else:  # one code per server name across differing row-group dictionaries
+        names = {}
+        code_parts = []
+        for chunk in chunks:
+            lut = np.asarray(
+                [names.setdefault(str(n), len(names)) for n in chunk.dictionary.to_pylist()],
+                dtype=np.int64,
+            )
+            code_parts.append(lut[np.asarray(chunk.indices.to_numpy(zero_copy_only=False))])
+        code = np.concatenate(code_parts) if code_parts else np.zeros(0, dtype=np.int64)
+        n_per_server = np.bincount(code, minlength=len(names)).astype(np.float64)
     val = np.asarray(v.to_numpy(), dtype=np.float64)
     n_srv = len(names)
     sums = np.bincount(code, weights=val, minlength=n_srv)
-    counts = np.bincount(code, minlength=n_srv).astype(np.float64)
+    counts = n_per_server
     if code.size and bool(np.all(code[1:] >= code[:-1])):  # grouped by server: one pass
         starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
         peaks = np.full(n_srv, -np.inf)

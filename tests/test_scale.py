@@ -112,7 +112,7 @@ def _long_typed(n_srv: int = 9, n_t: int = 50, seed: int = 11) -> pd.DataFrame:
     )
 
 
-@pytest.mark.parametrize("layout", ["by_server", "shuffled", "steps"])
+@pytest.mark.parametrize("layout", ["by_server", "shuffled", "steps", "row_groups"])
 def test_parquet_parts_reduced_per_file_equal_in_memory(tmp_path: Path, layout: str) -> None:
     """Issue 25: without percentile the Dask path reduces each Parquet file with Arrow and numpy
     (no dask.dataframe, no shuffle): the in-memory figures, whether a server's samples sit in one
@@ -126,7 +126,16 @@ def test_parquet_parts_reduced_per_file_equal_in_memory(tmp_path: Path, layout: 
     if layout == "steps":
         long = long.assign(step=np.tile(np.arange(50), 9)).drop(columns="timestamp")
     for i, rows in enumerate(np.array_split(np.arange(len(long)), 4)):
-        long.iloc[rows].to_parquet(tmp_path / f"part{i}.parquet", index=False)
+        if layout == "row_groups":  # names dictionary-encoded per row group, rows shuffled
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            part = long.iloc[rows].sample(frac=1, random_state=i)
+            table = pa.Table.from_pandas(part, preserve_index=False)
+            table = table.set_column(0, "vm", table["vm"].dictionary_encode())
+            pq.write_table(table, tmp_path / f"part{i}.parquet", row_group_size=17)
+        else:
+            long.iloc[rows].to_parquet(tmp_path / f"part{i}.parquet", index=False)
     wide = long.pivot(
         index="step" if layout == "steps" else "timestamp", columns="vm", values="cpu_avg_pct"
     )
