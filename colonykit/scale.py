@@ -187,9 +187,10 @@ def _part_reduce(path: str, unit: str | None) -> tuple[Any, ...] | None:
         return None
     tab = pfile.read(columns=[raw["server"], raw[tcol], raw[vcol]], use_threads=False)
     srv, t, v = tab.column(0), tab.column(1), tab.column(2)
-    if pa.types.is_timestamp(t.type):
-        t = pc.cast(pc.cast(t, pa.timestamp("ns", tz=t.type.tz)), pa.int64())
-    elif not pa.types.is_integer(t.type):
+    t_type = t.type
+    if pa.types.is_timestamp(t_type) and t_type.unit in ("s", "ms", "us", "ns"):
+        t = t.cast(pa.int64())
+    elif not pa.types.is_integer(t_type):
         return None  # stamps as text: parsed by the general path
     if not (pa.types.is_floating(v.type) or pa.types.is_integer(v.type)):
         return None
@@ -232,18 +233,42 @@ def _part_reduce(path: str, unit: str | None) -> tuple[Any, ...] | None:
         n_per_server = np.bincount(code, minlength=len(names)).astype(np.float64)
     val = np.asarray(v.to_numpy(), dtype=np.float64)
     n_srv = len(names)
-    sums = np.bincount(code, weights=val, minlength=n_srv)
     counts = n_per_server
-    if code.size and bool(np.all(code[1:] >= code[:-1])):  # grouped by server: one pass
+    per_ns = 1
+    if pa.types.is_timestamp(t_type):  # stamps as stored (int64 in the column's unit, no copy)
+        per_ns = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "ns": 1}[t_type.unit]
+    ti = np.asarray(t.to_numpy(), dtype=np.int64)
+    peaks = np.full(n_srv, -np.inf)
+    grouped = bool(code.size) and bool(np.all(code[1:] >= code[:-1]))
+    if grouped:
         starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
-        peaks = np.full(n_srv, -np.inf)
+        n_t = code.size // starts.size
+        if n_t * starts.size == code.size and bool(np.all(np.diff(starts) == n_t)):
+            # every server of the file has the same steps in the same order (a block of
+            # servers as written by a tool): reduce the (servers, steps) matrix by axis
+            m, tt = val.reshape(-1, n_t), ti.reshape(-1, n_t)
+            order = np.argsort(tt[0], kind="stable")
+            t_row = tt[0][order]
+            if bool(np.all(tt == tt[0])) and bool(np.all(np.diff(t_row) > 0)):
+                sums = np.zeros(n_srv)
+                sums[code[starts]] = m.sum(axis=1)
+                peaks[code[starts]] = m.max(axis=1)
+                return (
+                    list(names),
+                    sums,
+                    counts,
+                    peaks,
+                    t_row * per_ns,
+                    m.sum(axis=0)[order],
+                    vcol,
+                    tcol,
+                )
         peaks[code[starts]] = np.maximum.reduceat(val, starts)
     else:
-        peaks = np.full(n_srv, -np.inf)
         np.maximum.at(peaks, code, val)
-    ti = np.asarray(t.to_numpy(), dtype=np.int64)
     times, comp = _sum_by_time(ti, val)
-    return list(names), sums, counts, peaks, times, comp, vcol, tcol
+    sums_any = np.bincount(code, weights=val, minlength=n_srv)
+    return list(names), sums_any, counts, peaks, times * per_ns, comp, vcol, tcol
 
 
 def _sum_by_time(t: np.ndarray, val: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
