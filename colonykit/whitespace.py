@@ -320,7 +320,8 @@ def select_jit_available() -> bool:
 #: Use the compiled selection: True = always (numba needed), False = never (``np.partition``),
 #: None = when numba is installed and either already imported or the matrix has at least
 #: ``SELECT_JIT_MIN_CELLS`` values (importing numba costs 2-3 s on the 2-core VM, more than the
-#: selection saves on smaller matrices: about 0.3 s per 86 M float32 values).  Tuning only: the
+#: selection saves on smaller matrices: about 0.7 s of CPU per 86 M float32 values with the
+#: histogram selection against np.partition).  Tuning only: the
 #: values are the same either way (tested).
 SELECT_JIT: bool | None = None
 #: Values from which ``SELECT_JIT = None`` imports numba for the selection.  Tuning only.
