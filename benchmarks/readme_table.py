@@ -68,6 +68,27 @@ def _whitespace(b: dict) -> list[Row]:
             f"≤ {_num(s.get('goal_ratio_with_approx_p95'), 'g')} ×: {_met(s.get('meets_approx_goal'))}",
         )
     )
+    r = b.get("random_exact_p95", {})
+    if r:
+        jit = r.get("ratio_exact_p95_selection_jit_to_sum")
+        best = jit if jit is not None else r.get("ratio_exact_p95_partition_to_sum")
+        shape = r.get("shape", [0, 0])
+        rows.append(
+            (
+                f"exact p95 by selection, random C-contiguous float32 {shape[0]:,} × {shape[1]:,} "
+                f"(`whitespace.analyze`, {r.get('pass_threads', '?')} threads; processor: "
+                f"{r.get('processor', 'n/a')})",
+                f"**{_num(best)} ×** one `a.sum()` ({_num(r.get('numpy_sum_s'), '.3f')} s)"
+                + (
+                    f" with the compiled histogram selection (CPU time "
+                    f"{_num(r.get('ratio_exact_p95_selection_jit_to_sum_cpu'))} ×); "
+                    if jit is not None
+                    else "; "
+                )
+                + f"`np.partition`: {_num(r.get('ratio_exact_p95_partition_to_sum'))} ×",
+                f"≤ {_num(r.get('goal_ratio'), 'g')} ×: {_met(r.get('meets_goal'))}",
+            )
+        )
     d = b.get("dask", {})
     if "skipped" in d:
         rows.append(
@@ -150,7 +171,21 @@ def _startup(b: dict) -> list[Row]:
             + f" / {b.get('python_pass_s', 0):.3f} s",
             f"`--help` ≤ {_num(b.get('goal_help_s'), 'g')} s: {_met(b.get('meets_help_goal'))}",
         )
-    ]
+    ] + (
+        [
+            (
+                'start-up against `python -c "import numpy"` '
+                f"({_num(b.get('python_import_numpy_s'), '.3f')} s): `colonykit size` on 5 servers / "
+                "`colonykit paging` / `colonykit channels`",
+                f"**{_num(b.get('size_5_over_numpy'))} ×** / **{_num(b.get('paging_over_numpy'))} ×**"
+                f" / {_num(b.get('channels_over_numpy'))} ×",
+                f"size ≤ 3 ×: {_met(b.get('meets_size_target'))}; "
+                f"paging ≤ 2 ×: {_met(b.get('meets_paging_target'))}",
+            )
+        ]
+        if "size_5_over_numpy" in b
+        else []
+    )
 
 
 def _explorer(b: dict) -> list[Row]:
@@ -199,6 +234,23 @@ def _plan(b: dict) -> list[Row]:
             f"({b.get('rendered_files', '?'):,} files) / {_num(b.get('yaml_load_validate_s'))} s; round trip "
             f"{'exact' if b.get('round_trip_equal') else 'NOT exact'}",
             "measured",
+        )
+    ]
+
+
+def _plan_scale(b: dict) -> list[Row]:
+    runs = b.get("runs", [])
+    per = b.get("cpu_ms_per_guest", [])
+    sizes = " / ".join(f"{r.get('guests', 0):,}" for r in runs)
+    return [
+        (
+            f"`colonykit plan` at {sizes} guests (build, render every target, write the tree)",
+            f"CPU {' / '.join(_num(x, '.1f') for x in per)} ms per guest; growth exponent "
+            f"**{_num(b.get('growth_exponent'), '.3f')}**; peak RSS "
+            f"{_num(b.get('peak_rss_gb_largest'), '.2f')} GB at the largest",
+            f"exponent ≤ {_num(b.get('target_exponent'), 'g')}: {_met(b.get('meets_exponent'))}; "
+            f"≤ {_num(b.get('target_ms_per_guest'), 'g')} ms/guest: {_met(b.get('meets_ms_per_guest'))}; "
+            f"≤ {_num(b.get('target_peak_gb'), 'g')} GB: {_met(b.get('meets_peak'))}",
         )
     ]
 
@@ -305,6 +357,7 @@ SECTIONS: dict[str, tuple[str, Callable[[dict], list[Row]]]] = {
     "explorer": ("explorer update", _explorer),
     "workshop_browser": ("workshop dashboard in the browser", _workshop_browser),
     "plan": ("plan build/render", _plan),
+    "plan_scale": ("`colonykit plan` at 100 / 1,000 / 10,000 guests", _plan_scale),
     "io": ("Erlang C / minidisks", _io),
     "ingest": ("trace ingest vs DuckDB/Polars", _ingest),
 }
@@ -315,8 +368,9 @@ def table(bench: dict) -> list[str]:
     m = bench.get("machine", {})
     load = m.get("loadavg_start")
     load_txt = f"; 1-min load average {load[0]:.1f} at the start" if load else ""
+    proc = f" ({m['processor']})" if m.get("processor") else ""
     lines = [
-        f"Measured by `make bench-readme` on {m.get('cpus', '?')} CPUs, Python {m.get('python', '?')}"
+        f"Measured by `make bench-readme` on {m.get('cpus', '?')} CPUs{proc}, Python {m.get('python', '?')}"
         f"{', ' + m['started_utc'] if m.get('started_utc') else ''}{load_txt}; ratios are "
         "measured in the same run (the baseline and each variant timed in turn)."
     ]

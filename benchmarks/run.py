@@ -21,6 +21,18 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
+def _processor() -> str:
+    """The CPU model from ``/proc/cpuinfo`` (``platform.processor()`` elsewhere)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
 def main(argv: list[str]) -> int:
     out_file = None
     if "--out" in argv:
@@ -37,6 +49,7 @@ def main(argv: list[str]) -> int:
         "machine": {
             "python": platform.python_version(),
             "cpus": os.cpu_count(),
+            "processor": _processor(),
             "platform": platform.platform(),
             "started_utc": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "loadavg_start": list(os.getloadavg()),

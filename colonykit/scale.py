@@ -10,6 +10,12 @@ come back:
   and optionally the spike percentile (``groupby(...).apply`` = a shuffle);
 - the composite: ``groupby(time).sum()`` — one value per step.
 
+On Parquet files without a percentile or an interval (the common case) there is no
+``dask.dataframe`` at all: one ``dask.delayed`` task per file reads it with Arrow and reduces it
+with numpy (per-server sum, count and max over the dictionary codes; the composite per time
+step), and the small partials are combined here (issue 25: no pandas partition per file, no
+shuffle; the default scheduler runs as threads without importing ``distributed``).
+
 Both are handed to :func:`colonykit.whitespace.from_stats`, the same function the
 in-memory path uses, so the figures are derived identically.  For traces on a
 complete common grid (every server has every step; ``read_traces`` fills gaps in
@@ -32,6 +38,8 @@ Examples
 from __future__ import annotations
 
 import glob
+import importlib.util
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -162,6 +170,166 @@ def read_long_dask(
     return ddf.rename(columns={c: canonical_column(c) for c in ddf.columns})
 
 
+def _part_reduce(path: str, unit: str | None) -> tuple[Any, ...] | None:
+    """One Parquet file reduced with Arrow: per-server sum, count, max and per-time sum.
+
+    None when the file needs the general path (time stored as text, a missing or NaN value,
+    a missing server or time, a column missing).
+    """
+    pa = require("pyarrow", extra="parquet", purpose="the Dask path on Parquet files")
+    pq = require("pyarrow.parquet", extra="parquet", purpose="the Dask path on Parquet files")
+    pc = require("pyarrow.compute", extra="parquet", purpose="the Dask path on Parquet files")
+    pfile = pq.ParquetFile(path)
+    raw = {canonical_column(c): c for c in pfile.schema_arrow.names}
+    tcol = "timestamp" if "timestamp" in raw else ("step" if "step" in raw else None)
+    vcol = unit if unit in raw else next((c for c in VALUE_PREFERENCE if c in raw), None)
+    if "server" not in raw or tcol is None or vcol is None:
+        return None
+    tab = pfile.read(columns=[raw["server"], raw[tcol], raw[vcol]], use_threads=False)
+    srv, t, v = tab.column(0), tab.column(1), tab.column(2)
+    t_type = t.type
+    if pa.types.is_timestamp(t_type) and t_type.unit in ("s", "ms", "us", "ns"):
+        t = t.cast(pa.int64())
+    elif not pa.types.is_integer(t_type):
+        return None  # stamps as text: parsed by the general path
+    if not (pa.types.is_floating(v.type) or pa.types.is_integer(v.type)):
+        return None
+    v = pc.cast(v, pa.float64())
+    if srv.null_count or t.null_count or v.null_count or pc.any(pc.is_nan(v)).as_py():
+        return None
+    if not pa.types.is_dictionary(srv.type):
+        srv = pc.dictionary_encode(srv)
+    chunks = srv.chunks
+    one_dictionary = bool(chunks) and all(
+        c.dictionary.equals(chunks[0].dictionary) for c in chunks[1:]
+    )
+    if one_dictionary and pc.count_distinct(chunks[0].dictionary).as_py() != len(
+        chunks[0].dictionary
+    ):
+        one_dictionary = False  # names repeated in the dictionary: mapped name by name below
+    if one_dictionary:
+        # one dictionary (a writer's usual case): the codes are its indices, and only the names
+        # of the codes present are turned into text (a file may carry every server's name)
+        code = np.concatenate(
+            [np.asarray(c.indices.to_numpy(zero_copy_only=False)) for c in chunks]
+        )
+        per_code = np.bincount(code, minlength=len(chunks[0].dictionary))
+        present = np.flatnonzero(per_code)
+        n_per_server = per_code[present].astype(np.float64)
+        lut = np.full(len(chunks[0].dictionary), -1, dtype=np.int64)
+        lut[present] = np.arange(present.size)
+        code = lut[code]
+        names = {str(n): i for i, n in enumerate(chunks[0].dictionary.take(present).to_pylist())}
+    else:  # one code per server name across differing row-group dictionaries
+        names = {}
+        code_parts = []
+        for chunk in chunks:
+            lut = np.asarray(
+                [names.setdefault(str(n), len(names)) for n in chunk.dictionary.to_pylist()],
+                dtype=np.int64,
+            )
+            code_parts.append(lut[np.asarray(chunk.indices.to_numpy(zero_copy_only=False))])
+        code = np.concatenate(code_parts) if code_parts else np.zeros(0, dtype=np.int64)
+        n_per_server = np.bincount(code, minlength=len(names)).astype(np.float64)
+    val = np.asarray(v.to_numpy(), dtype=np.float64)
+    n_srv = len(names)
+    counts = n_per_server
+    per_ns = 1
+    if pa.types.is_timestamp(t_type):  # stamps as stored (int64 in the column's unit, no copy)
+        per_ns = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "ns": 1}[t_type.unit]
+    ti = np.asarray(t.to_numpy(), dtype=np.int64)
+    peaks = np.full(n_srv, -np.inf)
+    grouped = bool(code.size) and bool(np.all(code[1:] >= code[:-1]))
+    if grouped:
+        starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+        n_t = code.size // starts.size
+        if n_t * starts.size == code.size and bool(np.all(np.diff(starts) == n_t)):
+            # every server of the file has the same steps in the same order (a block of
+            # servers as written by a tool): reduce the (servers, steps) matrix by axis
+            m, tt = val.reshape(-1, n_t), ti.reshape(-1, n_t)
+            order = np.argsort(tt[0], kind="stable")
+            t_row = tt[0][order]
+            if bool(np.all(tt == tt[0])) and bool(np.all(np.diff(t_row) > 0)):
+                sums = np.zeros(n_srv)
+                sums[code[starts]] = m.sum(axis=1)
+                peaks[code[starts]] = m.max(axis=1)
+                return (
+                    list(names),
+                    sums,
+                    counts,
+                    peaks,
+                    t_row * per_ns,
+                    m.sum(axis=0)[order],
+                    vcol,
+                    tcol,
+                )
+        peaks[code[starts]] = np.maximum.reduceat(val, starts)
+    else:
+        np.maximum.at(peaks, code, val)
+    times, comp = _sum_by_time(ti, val)
+    sums_any = np.bincount(code, weights=val, minlength=n_srv)
+    return list(names), sums_any, counts, peaks, times * per_ns, comp, vcol, tcol
+
+
+def _sum_by_time(t: np.ndarray, val: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sum of ``val`` per distinct ``t`` (sorted): on a regular grid by one division, else by sorting."""
+    if not t.size:
+        return t, val
+    t0 = int(t.min())
+    head = np.unique(t[: 1 << 16])
+    step = int(np.diff(head).min()) if head.size > 1 else 1
+    off, rest = np.divmod(t - t0, step)
+    n_bins = int(off.max()) + 1
+    if not rest.any() and n_bins <= 4 * t.size:
+        comp = np.bincount(off, weights=val, minlength=n_bins)
+        used = np.bincount(off, minlength=n_bins) > 0
+        return (t0 + step * np.flatnonzero(used)).astype(np.int64), comp[used]
+    times, inv = np.unique(t, return_inverse=True)
+    return times, np.bincount(inv, weights=val, minlength=times.size)
+
+
+def _parquet_parts_dask(
+    source: Any, unit: str | None, client: Any
+) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, str, bool] | None:
+    """The Dask path on Parquet files without a shuffle: one task per file reduces it with Arrow
+    (:func:`_part_reduce`), and the few partial sums are combined here.
+
+    No ``dask.dataframe``: no pandas partition per file and no groupby shuffle; the per-server
+    and per-time partials of the files are small (servers and steps), so they come back to this
+    process.  None when the source is not a list of Parquet files or a file needs the general
+    path.
+    """
+    if not isinstance(source, str | Path | list | tuple):
+        return None
+    files = _files(source)
+    if not all(f.endswith((".parquet", ".pq")) for f in files):
+        return None
+    if importlib.util.find_spec("pyarrow") is None:
+        return None
+    dask = require("dask", extra="scale", purpose="the Dask path")
+    todo = [dask.delayed(_part_reduce)(f, unit) for f in files]
+    if client is not None:
+        parts = client.compute(todo, sync=True)
+    elif "distributed" in sys.modules:  # an active client, if any, runs it (as dask.compute)
+        parts = dask.compute(*todo)
+    else:  # no client can exist: the threaded scheduler, without importing distributed (0.5 s)
+        parts = dask.compute(*todo, scheduler=require("dask.threaded", extra="scale").get)
+    if any(p is None for p in parts) or len({(p[6], p[7]) for p in parts}) != 1:
+        return None
+    names_all = np.asarray([n for p in parts for n in p[0]], dtype=object)
+    if not names_all.size:
+        return None
+    names, inv = np.unique(names_all.astype(str), return_inverse=True)
+    sums = np.bincount(inv, weights=np.concatenate([p[1] for p in parts]), minlength=names.size)
+    counts = np.bincount(inv, weights=np.concatenate([p[2] for p in parts]), minlength=names.size)
+    peaks = np.full(names.size, -np.inf)
+    np.maximum.at(peaks, inv, np.concatenate([p[3] for p in parts]))
+    times, t_inv = np.unique(np.concatenate([p[4] for p in parts]), return_inverse=True)
+    comp = np.bincount(t_inv, weights=np.concatenate([p[5] for p in parts]), minlength=times.size)
+    vcol, tcol = parts[0][6], parts[0][7]
+    return [str(n) for n in names], sums, counts, peaks, times, comp, vcol, tcol == "timestamp"
+
+
 def analyze_dask(
     source: str | Path | Sequence[str | Path] | Any,
     headroom_pct: float | None = None,
@@ -191,7 +359,10 @@ def analyze_dask(
     step_s : float, optional
         Seconds per ``step`` (only used with ``interval``; default 300).
     spikes : bool
-        Also compute the per-server percentile (a shuffle; off by default).
+        Also compute the per-server percentile (a shuffle; off by default).  Without it (and
+        without ``interval``) Parquet files are reduced one task per file with Arrow and numpy,
+        without ``dask.dataframe`` (the general path takes over for text time stamps or missing
+        values).
     client : distributed.Client, optional
         Run on this client (default: the active client or the local scheduler).
 
@@ -204,6 +375,38 @@ def analyze_dask(
     headroom_pct, percentile, idle_util_peak_pct = resolve_parameters(
         headroom_pct, percentile, idle_util_peak_pct
     )
+    if unit is not None and unit not in UNITS:
+        msg = f"unit must be one of {list(UNITS)} (got {unit!r})"
+        raise InputError(msg)
+    if not spikes and interval is None:
+        fast = _parquet_parts_dask(source, unit, client)
+        if fast is not None:
+            names, sums, counts, peaks, times, comp, value_col, timed = fast
+            index = (
+                pd.DatetimeIndex(times.astype("datetime64[ns]"), name="timestamp").tz_localize(
+                    "UTC"
+                )
+                if timed
+                else pd.Index(times, name="step")
+            )
+            return from_stats(
+                names,
+                sums / counts,
+                peaks,
+                comp,
+                index,
+                unit=value_col,
+                interval_s=(
+                    float(np.median(np.diff(times)) / 1e9)
+                    if timed and times.size > 1
+                    else (float(step_s) if step_s is not None else step_seconds_default())
+                ),
+                steps=int(times.size),
+                headroom_pct=headroom_pct,
+                configured=configured,
+                percentile=percentile,
+                idle_util_peak_pct=idle_util_peak_pct,
+            )
     ddf = read_long_dask(source)
     cols = list(ddf.columns)
     if "server" not in cols:

@@ -47,7 +47,6 @@ from colonykit._arrays import nonneg_array
 from colonykit._dicts import DictMixin
 from colonykit._lazy import lazy_module
 from colonykit.errors import CapacityError, InputError, must_be, unknown_name
-from colonykit.packing.ffd import first_fit_decreasing
 from colonykit.units import BYTES_PER_GIB, PAGE_BYTES
 
 if TYPE_CHECKING:
@@ -425,6 +424,9 @@ def allocate_minidisks(
         )
         raise CapacityError(msg)
     # whole cylinders, compared exactly (sums stay far below 2**53)
+    # imported here: the packing package loads pandas, which `colonykit paging` must not pay for
+    from colonykit.packing.ffd import first_fit_decreasing
+
     return first_fit_decreasing(sizes, float(cap), rtol=0.0)
 
 

@@ -24,8 +24,9 @@ not coincide.  On a wide demand frame (time × server, see
 The hot path is one blocked pass over the ``(time, server)`` array
 (:func:`fused_pass`: per-server sum, max, the composite and the percentiles of
 each cache-sized block of servers while it is in cache).  The exact p95 (for
-spikes) is one SIMD sort of each block and equals ``numpy.percentile``; the
-approximate one counts a sampled bracket and states its error bound.
+spikes) is selected (a histogram per server, then only the bucket holding the rank; or
+``np.partition`` without numba) and equals ``numpy.percentile``; the approximate one
+counts a sampled bracket and states its error bound.
 
 Examples
 --------
@@ -319,7 +320,8 @@ def select_jit_available() -> bool:
 #: Use the compiled selection: True = always (numba needed), False = never (``np.partition``),
 #: None = when numba is installed and either already imported or the matrix has at least
 #: ``SELECT_JIT_MIN_CELLS`` values (importing numba costs 2-3 s on the 2-core VM, more than the
-#: selection saves on smaller matrices: about 0.3 s per 86 M float32 values).  Tuning only: the
+#: selection saves on smaller matrices: about 0.7 s of CPU per 86 M float32 values with the
+#: histogram selection against np.partition).  Tuning only: the
 #: values are the same either way (tested).
 SELECT_JIT: bool | None = None
 #: Values from which ``SELECT_JIT = None`` imports numba for the selection.  Tuning only.
@@ -336,19 +338,31 @@ def _use_select_jit(cells: int) -> bool:
 
 
 def _select_rows(
-    rows: np.ndarray, ranks: np.ndarray, local: threading.local, use_jit: bool
+    rows: np.ndarray,
+    ranks: np.ndarray,
+    local: threading.local,
+    use_jit: bool,
+    bounds: tuple[np.ndarray, np.ndarray | None],
 ) -> np.ndarray:
     """Order statistics ``ranks`` of each row of one ``(b, T)`` block: ``(b, len(ranks))``.
 
-    Selection, not a sort: the compiled bracket-and-gather kernel when numba is installed,
-    otherwise ``np.partition`` (introselect, numpy's own route to ``percentile``) in the
-    thread's buffer.  Both return the order statistics themselves.
+    Selection, not a sort: the compiled histogram selection when numba is installed (``bounds``
+    = the rows' maximum and, when already computed, minimum), otherwise ``np.partition``
+    (introselect, numpy's own route to ``percentile``) in the thread's buffer.  Both return the
+    order statistics themselves.
     """
     if use_jit:
         from colonykit._select_jit import order_stats
 
+        peaks, mins = bounds
         out = np.empty((rows.shape[0], ranks.size), dtype=rows.dtype)
-        order_stats(np.ascontiguousarray(rows), ranks, out)
+        order_stats(
+            np.ascontiguousarray(rows),
+            ranks,
+            rows.min(axis=1) if mins is None else mins,
+            peaks,
+            out,
+        )
         return out
     buf = getattr(local, "buf", None)
     if buf is None or buf.shape[0] < rows.shape[0] or buf.dtype != rows.dtype:
@@ -392,9 +406,10 @@ def fused_pass(
     it is in cache, reduced to its sums (``einsum``) and peaks, added to the composite, and:
 
     - ``"exact"``: selected, not sorted (issue 25): the two order statistics of numpy's
-      ``linear`` method are found by the compiled bracket-and-gather kernel of
-      :mod:`colonykit._select_jit` when numba is installed (a sampled bracket, counted, and a
-      sort of the few values inside it; a row whose bracket misses is sorted whole), otherwise
+      ``linear`` method are found by the compiled histogram selection of
+      :mod:`colonykit._select_jit` when numba is installed (a histogram of each row between
+      its minimum and maximum, then only the bucket holding the rank, again until a few
+      values are left, which are sorted), otherwise
       by ``np.partition`` — and interpolated by numpy's own formula in the input dtype, so the
       values equal ``numpy.percentile(values, q, axis=0)``;
     - ``"approx"``: bracketed.  The block's values at ``QUANTILE_SAMPLE`` fixed, seeded steps
@@ -488,7 +503,9 @@ def fused_pass(
             rows.max(axis=1, out=peaks[sl])
             if mins is not None:
                 rows.min(axis=1, out=mins[sl])
-            picked = _select_rows(rows, ranks, local, use_jit)
+            picked = _select_rows(
+                rows, ranks, local, use_jit, (peaks[sl], None if mins is None else mins[sl])
+            )
             for q in qs:
                 k, k2, gamma = _ranks(n_t, q)
                 q_out[q][sl] = _lerp(picked[:, rank_at[k]], picked[:, rank_at[k2]], gamma)

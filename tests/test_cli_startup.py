@@ -100,3 +100,26 @@ def test_lazy_parser_runs_the_named_command(capsys: pytest.CaptureFixture[str]) 
     assert exc.value.code == 0
     out = capsys.readouterr().out
     assert all(command in out for command in cli.COMMANDS)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        RUNS["paging"],
+        ["channels", "--io-rate", "54", "--connect-ms", "14", "--paths", "2", "--format", "json"],
+    ],
+    ids=["paging", "channels"],
+)
+def test_pure_arithmetic_runs_import_no_pandas(argv: list[str]) -> None:
+    """Issue 25 item 5: ``paging`` and ``channels`` run without pandas (paging's volume count goes
+    through storage's first-fit, whose packing package loads pandas: imported when called)."""
+    code = (
+        "import json, sys\nfrom colonykit.cli import main\n"
+        f"rc = main({argv!r})\n"
+        "sys.stderr.write('RC=%d MODULES=' % rc + json.dumps(sorted(sys.modules)))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    head, mods_json = proc.stderr.rsplit("MODULES=", 1)
+    assert head.endswith("RC=0 "), proc.stderr[-2000:]
+    assert "pandas" not in set(json.loads(mods_json))
+    json.loads(proc.stdout)

@@ -105,10 +105,7 @@ KNOWN: set[tuple[str, str]] = set()
 #: Names moved down or across, still reachable from their old module for a while: the old module
 #: looks the new one up by name (``importlib.import_module``) with a FutureWarning and uses
 #: nothing else of it.  Listed here so they are seen, not hidden; remove with the old names.
-DEPRECATED_FORWARDS: set[tuple[str, str]] = {
-    # capacity_mips / mhz_to_mips_factor / convert_unit and read_traces(unit=...) converting
-    ("colonykit.ingest.traces", "colonykit.sizing"),
-}
+DEPRECATED_FORWARDS: set[tuple[str, str]] = set()
 
 
 def layer(module: str) -> int:

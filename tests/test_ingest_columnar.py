@@ -83,3 +83,31 @@ def test_metric_selects_the_value_columns(tmp_path: Path) -> None:
     with pytest.raises(KeyError, match="trace metric"):
         read_traces(p, metric="disk")
     assert T.METRIC_COLUMNS["cpu"] == T.VALUE_PREFERENCE
+
+
+@pytest.mark.parametrize(
+    ("unit", "statistics", "missing"),
+    [("ms", True, False), ("s", True, True), ("us", False, False), ("ns", True, True)],
+)
+def test_streamed_parquet_time_span_from_statistics(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unit: str, statistics: bool, missing: bool
+) -> None:
+    """Pass 1 takes the time span from the row groups' statistics (in the column's unit) and
+    pass 2 reads the stamps as stored: the same frame as the other readers, with several row
+    groups, without statistics, and with missing values."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    frame = _long(n_srv=5, n_t=40).sample(frac=1, random_state=3).reset_index(drop=True)
+    if missing:
+        frame.loc[[2, 30], "cpu_pct"] = np.nan
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = table.set_column(1, "timestamp", table["timestamp"].cast(pa.timestamp(unit, "UTC")))
+    p = tmp_path / "t.parquet"
+    pq.write_table(table, p, row_group_size=37, write_statistics=statistics)
+    assert pq.ParquetFile(p).metadata.num_row_groups > 1
+    streamed, meta = read_traces(p, progress=False)
+    assert meta["time_formats"] == ["timestamps (Parquet, streamed)"]
+    with monkeypatch.context() as m:
+        m.setattr(T, "_stream_parquet", lambda *a: None)
+        pd.testing.assert_frame_equal(streamed, read_traces(p, progress=False)[0])

@@ -146,21 +146,22 @@ def test_mhz_to_mips_and_pct_by_hand() -> None:
     assert pct.to_dict(orient="list") == {"1": [25.0, 50.0], "2": [25.0, 0.0]}
 
 
-def test_the_reader_converting_still_works_with_a_future_warning() -> None:
-    with pytest.warns(FutureWarning, match="moved to colonykit.sizing.capacity_mips"):
-        mips, meta = read_traces(T / "mhz_small.csv", unit="mips")
-    assert mips.to_dict(orient="list") == {"1": [250.0, 500.0], "2": [125.0, 0.0]}
-    assert mips.attrs["unit"] == "mips" and meta["source_unit"] == "cpu_mhz"
-    with pytest.warns(FutureWarning):
-        pct, meta = read_traces(T / "mhz_small.csv", unit="cpu_pct")
-    assert pct.to_dict(orient="list") == {"1": [25.0, 50.0], "2": [25.0, 0.0]}
-    assert "mhz_small_vms.csv" in meta["conversion"]
-    with pytest.warns(FutureWarning, match="colonykit.ingest.capacity_mips moved"):
-        assert ingest.capacity_mips(T / "mhz_small_vms.csv").to_dict() == {"1": 1000.0, "2": 500.0}
-    with pytest.warns(FutureWarning, match="convert_unit moved"):
-        ingest.convert_unit(read_traces(T / "mhz_small.csv")[0], "mips")
-    with pytest.warns(FutureWarning, match="mhz_to_mips_factor moved"):
-        assert traces.mhz_to_mips_factor() == sizing.mhz_to_mips_factor() == 0.25
+def test_the_reader_does_not_convert_and_the_moved_names_are_gone() -> None:
+    """The converters moved to colonykit.sizing (issue 15) and the old names are removed (issue
+    25, no release in between): a unit the file does not have leaves the source's own unit."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no FutureWarning any more
+        mhz, meta = read_traces(T / "mhz_small.csv", unit="mips")
+    assert mhz.to_dict(orient="list") == {"1": [1000.0, 2000.0], "2": [500.0, 0.0]}
+    assert mhz.attrs["unit"] == "cpu_mhz" == meta["source_unit"] and meta["conversion"] is None
+    for name in ("capacity_mips", "convert_unit", "mhz_to_mips_factor", "MOVED_TO_SIZING"):
+        assert not hasattr(traces, name), name
+    for name in ("capacity_mips", "convert_unit"):
+        assert not hasattr(ingest, name), name
+    with pytest.raises(TypeError, match="capacity"):
+        read_traces(T / "mhz_small.csv", unit="mips", capacity={"1": 1.0})  # type: ignore[call-arg]
 
 
 def test_pct_to_mips_needs_capacity() -> None:

@@ -1,4 +1,4 @@
-"""Exact percentiles by selection (issue 25 item 4): the compiled bracket-and-gather kernel and the
+"""Exact percentiles by selection (issue 25 item 4): the compiled histogram selection and the
 ``np.partition`` fallback give ``numpy.percentile``'s values, whatever the data (hypothesis)."""
 
 from __future__ import annotations
@@ -80,3 +80,50 @@ def test_selection_threads_deterministic_and_bracket_misses(jit: bool) -> None:
         _assert_numpy_equal(one.quantiles[q], np.percentile(v, q, axis=0))
         np.testing.assert_array_equal(two.quantiles[q], one.quantiles[q])
     np.testing.assert_array_equal(two.composite, one.composite)
+
+
+def _hostile(kind: str, n_t: int, rng: np.random.Generator) -> np.ndarray:
+    """Columns that stress the histogram selection: every rank must still be exact."""
+    if kind == "outlier":  # one huge spike: the wanted ranks all in the first bucket, again
+        v = rng.random(n_t)
+        v[rng.integers(n_t)] = 1e30
+        return v
+    if kind == "lognormal":  # heavy tail over many decades: several histogram steps
+        return rng.lognormal(0.0, 12.0, n_t)
+    if kind == "extremes":  # the dtype's whole range: float64 cannot scale it in float32
+        return rng.choice([-3e38, -1.0, -0.0, 0.0, 1e-40, 2.5, 3e38], n_t)
+    if kind == "infinite":  # an infinity: the row is sorted whole
+        v = rng.random(n_t)
+        v[0] = np.inf
+        return v
+    if kind == "two_values":  # neighbouring ranks in the first and the last bucket
+        return np.where(rng.random(n_t) < 0.5, -7.0, 11.0)
+    return np.round(rng.normal(50.0, 20.0, n_t), 1)  # "ticks": decimal ties
+
+
+@pytest.mark.parametrize("jit", PATHS)
+@settings(max_examples=60, deadline=None)
+@given(
+    n_t=st.integers(1, 5000),
+    kind=st.sampled_from(["outlier", "lognormal", "extremes", "infinite", "two_values", "ticks"]),
+    q=st.floats(0, 100),
+    seed=st.integers(0, 2**16),
+    f32=st.booleans(),
+)
+def test_selection_exact_on_hostile_columns(
+    jit: bool, n_t: int, kind: str, q: float, seed: int, f32: bool
+) -> None:
+    """Every rank numpy's percentile interpolates is the order statistic itself (compared with a
+    full sort), whatever the spread of the values: many histogram steps, a range the dtype cannot
+    scale, infinities, two values only."""
+    import threading
+
+    rng = np.random.default_rng(seed)
+    rows = np.stack([_hostile(kind, n_t, rng) for _ in range(3)])
+    rows = rows.astype(np.float32 if f32 else np.float64)
+    ranks = np.unique([r for p in (q, 95.0, 100.0) for r in whitespace._ranks(n_t, p)[:2]])
+    use_jit = jit and whitespace.select_jit_available()
+    got = whitespace._select_rows(
+        rows, ranks, threading.local(), use_jit, (rows.max(axis=1), rows.min(axis=1))
+    )
+    np.testing.assert_array_equal(got, np.sort(rows, axis=1)[:, ranks])

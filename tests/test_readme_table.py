@@ -155,3 +155,50 @@ def test_later_runs_replace_earlier_benchmarks() -> None:
     assert "**0.090 s**" in text and "**0.172 s**" not in text
     assert "**5.79 ×**" in text  # whitespace still from the first run
     assert "Run 2026-12-03 08:00 UTC (load 0.2): startup." in text
+
+
+def test_issue_25_rows_come_from_the_json() -> None:
+    """Issue 25's benchmark table: the random-matrix p95 with the processor, start-up against
+    ``import numpy`` and ``plan`` at three sizes with the growth exponent, each from its JSON."""
+    bench = json.loads(json.dumps(BENCH))
+    bench["machine"]["processor"] = "AMD EPYC"
+    b = bench["benchmarks"]
+    b["whitespace"]["random_exact_p95"] = {
+        "shape": [10000, 8640],
+        "processor": "AMD EPYC",
+        "pass_threads": 2,
+        "numpy_sum_s": 0.015,
+        "ratio_exact_p95_partition_to_sum": 53.1,
+        "ratio_exact_p95_selection_jit_to_sum": 7.4,
+        "ratio_exact_p95_selection_jit_to_sum_cpu": 11.2,
+        "goal_ratio": 10.0,
+        "meets_goal": True,
+    }
+    b["startup"].update(
+        python_import_numpy_s=0.12,
+        size_5_over_numpy=6.3,
+        paging_over_numpy=1.1,
+        channels_over_numpy=1.0,
+        meets_size_target=False,
+        meets_paging_target=True,
+    )
+    b["plan_scale"] = {
+        "runs": [{"guests": 100}, {"guests": 1000}, {"guests": 10000}],
+        "cpu_ms_per_guest": [20.0, 9.0, 8.5],
+        "growth_exponent": 0.83,
+        "peak_rss_gb_largest": 1.2,
+        "target_exponent": 1.1,
+        "target_ms_per_guest": 10.0,
+        "target_peak_gb": 2.0,
+        "meets_exponent": True,
+        "meets_ms_per_guest": True,
+        "meets_peak": True,
+    }
+    text = "\n".join(_module().table(bench))
+    assert "on 2 CPUs (AMD EPYC)" in text
+    assert "**7.40 ×** one `a.sum()`" in text and "CPU time 11.20 ×" in text
+    assert "`np.partition`: 53.10 ×" in text and "≤ 10 ×: met" in text
+    assert "**6.30 ×** / **1.10 ×** / 1.00 ×" in text
+    assert "size ≤ 3 ×: not met; paging ≤ 2 ×: met" in text
+    assert "100 / 1,000 / 10,000 guests" in text and "**0.830**" in text
+    assert "exponent ≤ 1.1: met" in text

@@ -96,3 +96,67 @@ def test_bad_input(tmp_path: Path) -> None:
         scale.analyze_dask(tmp_path / "y.csv")
     with pytest.raises(InputError, match="not found"):
         scale.analyze_dask([tmp_path / "nope.csv"])
+
+
+def _long_typed(n_srv: int = 9, n_t: int = 50, seed: int = 11) -> pd.DataFrame:
+    """Long trace with real timestamps (the Arrow per-file reduction handles these)."""
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(
+        {
+            "vm": np.repeat([f"srv{i:02d}" for i in range(n_srv)], n_t),
+            "timestamp": np.tile(
+                pd.date_range("2024-03-01", periods=n_t, freq="5min", tz="UTC"), n_srv
+            ),
+            "cpu_avg_pct": np.round(rng.uniform(0, 100, n_srv * n_t), 2),
+        }
+    )
+
+
+@pytest.mark.parametrize("layout", ["by_server", "shuffled", "steps", "row_groups"])
+def test_parquet_parts_reduced_per_file_equal_in_memory(tmp_path: Path, layout: str) -> None:
+    """Issue 25: without percentile the Dask path reduces each Parquet file with Arrow and numpy
+    (no dask.dataframe, no shuffle): the in-memory figures, whether a server's samples sit in one
+    file or across files, on time stamps or integer steps; no distributed import either."""
+    import subprocess
+    import sys
+
+    long = _long_typed()
+    if layout == "shuffled":  # servers split across files, rows in any order
+        long = long.sample(frac=1, random_state=5).reset_index(drop=True)
+    if layout == "steps":
+        long = long.assign(step=np.tile(np.arange(50), 9)).drop(columns="timestamp")
+    for i, rows in enumerate(np.array_split(np.arange(len(long)), 4)):
+        if layout == "row_groups":  # names dictionary-encoded per row group, rows shuffled
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            part = long.iloc[rows].sample(frac=1, random_state=i)
+            table = pa.Table.from_pandas(part, preserve_index=False)
+            table = table.set_column(0, "vm", table["vm"].dictionary_encode())
+            pq.write_table(table, tmp_path / f"part{i}.parquet", row_group_size=17)
+        else:
+            long.iloc[rows].to_parquet(tmp_path / f"part{i}.parquet", index=False)
+    wide = long.pivot(
+        index="step" if layout == "steps" else "timestamp", columns="vm", values="cpu_avg_pct"
+    )
+    wide.attrs = {"unit": "cpu_pct", "interval_s": 300.0}
+    wide.columns.name = None
+    mem = analyze(wide, spikes=False)
+    dsk = scale.analyze_dask(tmp_path)
+    assert dsk.servers == mem.servers and dsk.steps == mem.steps and dsk.unit == mem.unit
+    for key in ("sum_of_peaks", "composite_peak", "composite_mean", "white_space_pct"):
+        assert getattr(dsk, key) == pytest.approx(getattr(mem, key), rel=1e-12), key
+    np.testing.assert_allclose(dsk.composite.to_numpy(), mem.composite.to_numpy(), rtol=1e-12)
+    pd.testing.assert_frame_equal(
+        dsk.per_server.sort_index(), mem.per_server.sort_index(), check_exact=False, rtol=1e-12
+    )
+    if layout != "steps":
+        assert dsk.interval_s == 300.0
+        assert (dsk.composite.index == mem.composite.index).all()
+    code = (
+        "import sys\nfrom colonykit import scale\n"
+        f"scale.analyze_dask({str(tmp_path)!r})\n"
+        "print('distributed' in sys.modules, 'dask.dataframe' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

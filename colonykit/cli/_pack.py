@@ -132,7 +132,7 @@ def _read(args: argparse.Namespace) -> pd.DataFrame:
     from colonykit.ingest import read_traces  # built with the trace readers (issue 3 part 1)
 
     refuse_special(args.traces, "traces")
-    demand, meta = read_traces(args.traces, interval=args.interval, unit=args.unit, convert=False)
+    demand, meta = read_traces(args.traces, interval=args.interval, unit=args.unit)
     return demand_in_unit(demand, meta, args.unit)
 
 

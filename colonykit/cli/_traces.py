@@ -151,7 +151,6 @@ def run(args: argparse.Namespace) -> int:
         fill="none" if args.fill == "ffill" else args.fill,
         progress=args.progress,
         start=args.start,
-        convert=False,
         dayfirst=args.dayfirst,
         date_format=args.date_format,
     )

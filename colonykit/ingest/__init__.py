@@ -28,16 +28,12 @@ from colonykit.ingest.traces import (
     COLUMN_MAP as TRACE_COLUMN_MAP,
 )
 from colonykit.ingest.traces import (
-    capacity_mips,
-    convert_unit,
     detect_format,
     read_traces,
 )
 
 __all__ += [
     "TRACE_COLUMN_MAP",
-    "capacity_mips",
-    "convert_unit",
     "detect_format",
     "read_nmon",
     "read_sadf",

@@ -42,7 +42,7 @@ import math
 import re
 import sys
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -903,91 +903,6 @@ def read_capacity_table(path: str | Path) -> pd.DataFrame:
     return _read_table(Path(path), "csv")
 
 
-#: Functions moved to :mod:`colonykit.sizing` (converting units is modelling, issue 15 §3).
-MOVED_TO_SIZING: tuple[str, ...] = ("capacity_mips", "mhz_to_mips_factor", "convert_unit")
-
-
-def _sizing(name: str) -> Any:
-    """``colonykit.sizing.<name>`` for a deprecated name of this module (FutureWarning).
-
-    The one place the reader reaches the model, by name and only for old callers, so that it does
-    not import it (tests/test_import_graph.py lists this forwarder).
-    """
-    import importlib
-
-    warnings.warn(
-        f"colonykit.ingest.{name} moved to colonykit.sizing.{name} (readers return the "
-        "source's own units; converting is modelling); the old name will be removed",
-        FutureWarning,
-        stacklevel=3,
-    )
-    return getattr(importlib.import_module("colonykit.sizing"), name)
-
-
-def capacity_mips(
-    table: pd.DataFrame | pd.Series | Mapping[str, float] | str | Path,
-    *,
-    workload_class: str | None = None,
-    bound: str = "typical",
-) -> pd.Series:
-    """Deprecated: :func:`colonykit.sizing.capacity_mips` (a path is read with :func:`read_capacity_table`).
-
-    Parameters
-    ----------
-    table : DataFrame, Series, mapping, str or Path
-        Capacity table, or its CSV file.
-    workload_class : str, optional
-        Workload class whose WLF converts MHz to MIPS (default: the table's or the default class).
-    bound : {'low', 'typical', 'high'}, optional
-        Which end of the workload-factor range.
-    """
-    fn = _sizing("capacity_mips")
-    if isinstance(table, str | Path):
-        table = read_capacity_table(table)
-    return fn(table, workload_class=workload_class, bound=bound)
-
-
-def mhz_to_mips_factor(workload_class: str | None = None, bound: str = "typical") -> float:
-    """Deprecated: :func:`colonykit.sizing.mhz_to_mips_factor`.
-
-    Parameters
-    ----------
-    workload_class : str, optional
-        Workload class whose WLF converts MHz to MIPS (default: the table's or the default class).
-    bound : {'low', 'typical', 'high'}, optional
-        Which end of the workload-factor range.
-    """
-    return float(_sizing("mhz_to_mips_factor")(workload_class, bound))
-
-
-def convert_unit(
-    frame: pd.DataFrame,
-    unit: str,
-    capacity: pd.Series | None = None,
-    *,
-    workload_class: str | None = None,
-    bound: str = "typical",
-) -> pd.DataFrame:
-    """Deprecated: :func:`colonykit.sizing.convert_unit`.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        Demand frame in its source unit.
-    unit : str
-        Target unit.
-    capacity : Series, optional
-        MIPS of each server at 100 % busy.
-    workload_class : str, optional
-        Workload class whose WLF converts MHz to MIPS (default: the table's or the default class).
-    bound : {'low', 'typical', 'high'}, optional
-        Which end of the workload-factor range.
-    """
-    return _sizing("convert_unit")(
-        frame, unit, capacity, workload_class=workload_class, bound=bound
-    )
-
-
 # --------------------------------------------------------------------------- assembly
 
 
@@ -1091,6 +1006,47 @@ def _global_codes(parts: list[Part], root: Path) -> tuple[list[str], np.ndarray]
 STREAM_BATCH_ROWS: int = 1 << 20
 
 
+#: Nanoseconds per unit of a Parquet/Arrow timestamp.
+_NS_PER_UNIT: dict[str, int] = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "ns": 1}
+
+
+def _parquet_time_span(pfile: Any, column: int, ttype: Any) -> tuple[int, int] | None:
+    """Earliest and latest stamp (int ns) from the row groups' statistics, or None.
+
+    None when a row group has no min/max statistics, a null stamp, or a physical type other
+    than INT64 (the caller then reads the column).  The statistics' integers are the stored
+    stamps in the column's unit, as the cast to int64 gives them.
+    """
+    md = pfile.metadata
+    per_ns = _NS_PER_UNIT.get(getattr(ttype, "unit", ""), 0)
+    if not per_ns or md.num_row_groups == 0:
+        return None
+    lo: int | None = None
+    hi: int | None = None
+    for i in range(md.num_row_groups):
+        rg = md.row_group(i)
+        if rg.num_rows == 0:
+            continue
+        col = rg.column(column)
+        st = col.statistics
+        if (
+            col.physical_type != "INT64"
+            or st is None
+            or not st.has_min_max
+            or st.null_count is None
+            or st.null_count
+        ):
+            return None
+        a, b = st.min_raw, st.max_raw
+        if not isinstance(a, int) or not isinstance(b, int):
+            return None
+        lo = a if lo is None else min(lo, a)
+        hi = b if hi is None else max(hi, b)
+    if lo is None or hi is None:
+        return None
+    return lo * per_ns, hi * per_ns
+
+
 def _stream_parquet(
     path: Path,
     unit: str | None,
@@ -1152,8 +1108,17 @@ def _stream_parquet(
             )
         )
 
+    per_ns = _NS_PER_UNIT.get(getattr(ttype, "unit", ""), 1)
+
+    def raw_stamps(col: Any) -> np.ndarray:
+        """The stamps as stored (int64 in the column's unit, no copy) or in ns."""
+        if per_ns > 1:
+            return np.asarray(col.cast(pa.int64()).to_numpy(zero_copy_only=False))
+        return stamps(col)
+
     index: dict[str, int] = {}
     luts: dict[int, np.ndarray] = {}
+    last: list[Any] = [None, None]  # the last dictionary seen and its codes
 
     def codes_of(col: Any) -> np.ndarray | None:
         if not pa.types.is_dictionary(col.type):
@@ -1164,26 +1129,51 @@ def _stream_parquet(
         key = dic.buffers()[1].address if dic.buffers()[1] is not None else id(dic)
         lut = luts.get(key)
         if lut is None or lut.size != len(dic):
-            lut = np.asarray(
-                [index.setdefault(str(n).strip(), len(index)) for n in dic.to_pylist()],
-                dtype=np.int64,
+            # each batch of a file carries its row group's dictionary: usually the same names
+            same = last[0] is not None and last[0].equals(dic)
+            lut = (
+                last[1]
+                if same
+                else np.asarray(
+                    [index.setdefault(str(n).strip(), len(index)) for n in dic.to_pylist()],
+                    dtype=np.int64,
+                )
             )
             luts[key] = lut
+            last[:] = [dic, lut]
         return lut[np.asarray(col.indices.to_numpy(zero_copy_only=False))]
 
     t_min, t_max, native = None, None, float("nan")
-    for batch in pfile.iter_batches(
-        batch_size=STREAM_BATCH_ROWS, columns=[raw["server"], raw["timestamp"]]
-    ):
-        codes = codes_of(batch.column(0))
-        if codes is None or batch.column(1).null_count:
-            return None
-        t = stamps(batch.column(1))
-        if t.size:
-            t_min = int(t.min()) if t_min is None else min(t_min, int(t.min()))
-            t_max = int(t.max()) if t_max is None else max(t_max, int(t.max()))
-        if not math.isfinite(native):
-            native = _native_interval(codes, t) / 1e9
+    span = _parquet_time_span(pfile, schema.get_field_index(raw["timestamp"]), ttype)
+    if span is not None:  # the row groups' statistics: pass 1 reads the server codes only
+        t_min, t_max = span
+        first = next(
+            pfile.iter_batches(
+                batch_size=STREAM_BATCH_ROWS, columns=[raw["server"], raw["timestamp"]]
+            ),
+            None,
+        )
+        if first is not None:
+            codes = codes_of(first.column(0))
+            if codes is None or first.column(1).null_count:
+                return None
+            native = _native_interval(codes, stamps(first.column(1))) / 1e9
+        for batch in pfile.iter_batches(batch_size=STREAM_BATCH_ROWS, columns=[raw["server"]]):
+            if codes_of(batch.column(0)) is None:
+                return None
+    else:
+        for batch in pfile.iter_batches(
+            batch_size=STREAM_BATCH_ROWS, columns=[raw["server"], raw["timestamp"]]
+        ):
+            codes = codes_of(batch.column(0))
+            if codes is None or batch.column(1).null_count:
+                return None
+            t = stamps(batch.column(1))
+            if t.size:
+                t_min = int(t.min()) if t_min is None else min(t_min, int(t.min()))
+                t_max = int(t.max()) if t_max is None else max(t_max, int(t.max()))
+            if not math.isfinite(native):
+                native = _native_interval(codes, t) / 1e9
     if t_min is None or t_max is None or not index:
         return None
     if target_s is not None or not math.isfinite(native):
@@ -1195,6 +1185,11 @@ def _stream_parquet(
     n_srv = len(index)
     if n_srv > limits.MAX_SERVERS or n_bins * n_srv > limits.MAX_GRID_CELLS:
         return None  # the whole-file reader names the limit
+    if per_ns > 1 and origin % per_ns == 0 and grid_ns % per_ns == 0:
+        origin_u, grid_u = origin // per_ns, grid_ns // per_ns  # pass 2 in the stored unit
+    else:
+        per_ns = 1
+        origin_u, grid_u = origin, grid_ns
     matrix = np.full(n_srv * n_bins, np.nan, dtype=dtype)
     low, high = _value_range(vcol)
     n_ok = 0
@@ -1202,25 +1197,29 @@ def _stream_parquet(
         batch_size=STREAM_BATCH_ROWS, columns=[raw["server"], raw["timestamp"], raw[vcol]]
     ):
         codes = codes_of(batch.column(0))
-        if codes is None:
+        if codes is None or batch.column(1).null_count:
             return None
-        off = stamps(batch.column(1)) - origin
-        if bool(np.any(off % grid_ns)):
-            return None
+        off, rest = np.divmod(raw_stamps(batch.column(1)) - origin_u, grid_u)
+        if off.size and (rest.any() or off.min() < 0 or off.max() >= n_bins):
+            return None  # off the grid, or outside the statistics' span
         values = np.asarray(batch.column(2).to_numpy(zero_copy_only=False), dtype=np.float64)
+        if not values.size:
+            continue
+        v_min, v_max = values.min(), values.max()  # NaN when a value is missing
+        if v_min < low or (high is not None and v_max > high):
+            return None
+        codes *= n_bins
+        codes += off
+        if not np.isnan(v_min + v_max):
+            matrix[codes] = values
+            n_ok += values.size
+            continue
+        ok = ~np.isnan(values)
         with np.errstate(invalid="ignore"):
             if bool(np.any((values < low) | ((values > high) if high is not None else False))):
                 return None
-        off //= grid_ns
-        codes *= n_bins
-        codes += off
-        ok = ~np.isnan(values)
-        if ok.all():
-            matrix[codes] = values
-            n_ok += values.size
-        else:
-            matrix[codes[ok]] = values[ok]
-            n_ok += int(ok.sum())
+        matrix[codes[ok]] = values[ok]
+        n_ok += int(ok.sum())
     filled = 0
     for at in range(0, matrix.size, CHUNK_CELLS):
         filled += int(np.count_nonzero(~np.isnan(matrix[at : at + CHUNK_CELLS])))
@@ -1351,13 +1350,10 @@ def read_traces(
     tz: str = "UTC",
     step_s: float | None = None,
     fill: str = "ffill",
-    capacity: pd.DataFrame | pd.Series | Mapping[str, float] | str | Path | None = None,
-    workload_class: str | None = None,
     epoch_unit: str = "auto",
     dtype: str = "float64",
     progress: bool | None = None,
     start: str | pd.Timestamp | None = None,
-    convert: bool | None = None,
     dayfirst: bool | None = None,
     date_format: str | None = None,
     fill_warn_frac: float | None = None,
@@ -1380,7 +1376,7 @@ def read_traces(
         The reader returns the source's own unit; convert with
         :func:`colonykit.sizing.convert_unit` (a ``X_vms.csv`` next to ``X.csv[.gz]``, the
         ``../shared/data`` layout, is named in ``meta["capacity_file"]``).  A unit the file
-        does not have is still converted here, with a ``FutureWarning`` (deprecated).
+        does not have is not converted (the frame stays in ``meta["source_unit"]``).
     fmt : str
         One of :data:`FORMATS`; ``auto`` sniffs each file.
     tz : str
@@ -1392,11 +1388,6 @@ def read_traces(
         ``interpolate`` = linear between samples).  Cells before a series' first sample
         are never filled (they stay NaN: no value is invented backwards); ``zero`` fills
         every gap with 0.
-    capacity : mapping, Series, DataFrame or path, optional
-        Deprecated with the conversion: per-server capacity (see
-        :func:`colonykit.sizing.capacity_mips`).
-    workload_class : str, optional
-        Deprecated with the conversion: workload class for MHz -> MIPS.
     epoch_unit : {'auto', 's', 'ms', 'us', 'ns', 'excel'}
         Unit of numeric timestamps (default: detected from their size; values up to
         2,958,465 are Excel serial days).
@@ -1408,10 +1399,6 @@ def read_traces(
     start : str or Timestamp, optional
         For ``step``-indexed traces: the time of step 0 (naive = ``tz``).  The index
         becomes a UTC ``DatetimeIndex`` (e.g. Bitbrains step 0 = 2013-09-02 00:00 UTC).
-    convert : bool, optional
-        ``False``: return the source's own unit even when ``unit`` asks for another (the caller
-        converts with :func:`colonykit.sizing.convert_unit`).  Default (None): convert, with a
-        ``FutureWarning`` (the reader converting is deprecated).
     dayfirst : bool, optional
         Read ``a/b/Y`` dates day first (True) or month first (False) when the column itself
         does not decide (no day above 12); such a column is refused without it.
@@ -1640,30 +1627,11 @@ def read_traces(
     frame = pd.DataFrame(wide, index=index, columns=pd.Index(names, name="server"), copy=False)
     frame.attrs = {"unit": src_unit, "interval_s": float(grid_s)}
 
-    conversion = None
     capacity_file = None
     if root.is_file():
         stem = re.sub(r"(\.csv)?(\.gz)?$", "", root.name)
         side = root.with_name(f"{stem}_vms.csv")
         capacity_file = str(side) if side.is_file() else None
-    if unit is not None and unit != src_unit and convert is not False and metric == "cpu":
-        # deprecated: the reader converting (use colonykit.sizing.convert_unit on the source's unit)
-        to_mips = _sizing("capacity_mips")
-        cap = None
-        if capacity is not None:
-            cap = to_mips(
-                read_capacity_table(capacity) if isinstance(capacity, str | Path) else capacity,
-                workload_class=workload_class,
-            )
-        elif capacity_file is not None and "cpu_pct" in (src_unit, unit):
-            cap = to_mips(read_capacity_table(capacity_file), workload_class=workload_class)
-            conversion = f"capacity from {Path(capacity_file).name}"
-        frame = _sizing("convert_unit")(frame, unit, cap, workload_class=workload_class)
-        frame = frame.astype(dtype)
-        frame.attrs = {"unit": unit, "interval_s": float(grid_s)}
-        conversion = f"{src_unit} -> {unit} via sizing.capacity_to_mips" + (
-            f" ({conversion})" if conversion else ""
-        )
 
     # filled cells per series: inside its span (never before its first sample; ffill and
     # interpolate also after its last one), all gaps for "zero"
@@ -1711,7 +1679,7 @@ def read_traces(
         ),
         "leading_gaps": pd.Series(lead, index=names, name="leading_gaps"),
         "trailing_gaps": pd.Series(trail, index=names, name="trailing_gaps"),
-        "conversion": conversion,
+        "conversion": None,  # the reader converts nothing (colonykit.sizing.convert_unit does)
         "capacity_file": capacity_file,
         "duplicate_samples": n_dup,
     }
@@ -1729,9 +1697,5 @@ __all__ = [
     "PROGRESS_MIN_BYTES",
     "CHUNK_ROWS",
     "read_capacity_table",
-    "MOVED_TO_SIZING",
-    "capacity_mips",
-    "mhz_to_mips_factor",
-    "convert_unit",
     "read_traces",
 ]
