@@ -79,6 +79,36 @@ def document_info(result: ColonyPlanResult, **overrides: Any) -> DocumentInfo:
     return DocumentInfo(**found)
 
 
+def _overcommit(result: ColonyPlanResult) -> list[dict[str, Any]]:
+    """Per host: guest virtual and real memory [GiB], the overcommit ratio and its limit."""
+    p = result.plan
+    return [
+        {
+            "host": x.id,
+            "virtual_gib": sum(g.memory_mib for g in x.guests) / MIB_PER_GIB,
+            "real_gib": float(x.capacity.memory_gib),
+            "ratio": p.evidence.memory.values.get(f"{x.id}.overcommit_ratio"),
+            "limit": float(x.rules.max_memory_overcommit_ratio),
+        }
+        for x in p.hosts
+    ]
+
+
+def _risks_and_information(result: ColonyPlanResult) -> tuple[list[str], list[str]]:
+    """The findings that are risks (errors, risks, warnings), and the appendix (information)."""
+    ordered = story.ordered_findings(result)
+    risks = [
+        f"{i.code} ({'risk' if i.tier == 'risk' else i.tier}): {i.message}"
+        for i in ordered
+        if i.tier != "appendix"
+    ]
+    information = [f"{i.code}: {i.message}" for i in ordered if i.tier == "appendix"]
+    for name, item in _evidence.sections(result.plan.evidence):
+        if item.applicable and not item.evaluated:
+            information.append(f"{name.replace('_', ' ')} not evaluated: {item.note or 'no data'}")
+    return risks, information
+
+
 def executive_summary(result: ColonyPlanResult) -> dict[str, Any]:
     """The answer on one page, each value read from the result.
 
@@ -121,26 +151,7 @@ def executive_summary(result: ColonyPlanResult) -> dict[str, Any]:
     servers = int(sz.servers["count"].sum()) if sz is not None else h["guests"]
     engines_total = int(sum(h["engines_per_host"]))
     ws = p.evidence.white_space
-    overcommit = [
-        {
-            "host": x.id,
-            "virtual_gib": sum(g.memory_mib for g in x.guests) / MIB_PER_GIB,
-            "real_gib": float(x.capacity.memory_gib),
-            "ratio": p.evidence.memory.values.get(f"{x.id}.overcommit_ratio"),
-            "limit": float(x.rules.max_memory_overcommit_ratio),
-        }
-        for x in p.hosts
-    ]
-    ordered = story.ordered_findings(result)
-    risks = [
-        f"{i.code} ({'risk' if i.tier == 'risk' else i.tier}): {i.message}"
-        for i in ordered
-        if i.tier != "appendix"
-    ]
-    information = [f"{i.code}: {i.message}" for i in ordered if i.tier == "appendix"]
-    for name, item in _evidence.sections(p.evidence):
-        if item.applicable and not item.evaluated:
-            information.append(f"{name.replace('_', ' ')} not evaluated: {item.note or 'no data'}")
+    risks, information = _risks_and_information(result)
     design_values = p.evidence.design.values
     return {
         "configuration": {
@@ -172,7 +183,7 @@ def executive_summary(result: ColonyPlanResult) -> dict[str, Any]:
         "servers": servers,
         "engines_total": engines_total,
         "consolidation_ratio": servers / engines_total if engines_total else float("nan"),
-        "overcommit": overcommit,
+        "overcommit": _overcommit(result),
         "disk_total_gib": h["disk_total_gib"],
         "disk_saving_pct": h["disk_saving_vs_dedicated_pct"],
         "data_disk_gib": float(design_values.get("application_disk_gib") or 0.0),

@@ -22,6 +22,43 @@ if TYPE_CHECKING:
     from colonykit.plan import ColonyPlanResult
 
 
+def _storage_rows(result: ColonyPlanResult) -> list[dict[str, Any]]:
+    """The storage sheet: every shared image, then every disk of every guest."""
+    p = result.plan
+    storage_rows = [
+        {
+            "owner": f"image {im.id}",
+            "id": im.id,
+            "role": im.role,
+            "kind": "shared image",
+            "access": im.access,
+            "vdev": im.zvm.vdev if im.zvm else "",
+            "mount": im.mount,
+            "size_mib": im.size_mib,
+            "size_cyl": im.size_cyl,
+            "volser": im.zvm.volser if im.zvm else "",
+        }
+        for im in p.images
+    ]
+    storage_rows += [
+        {
+            "owner": g.name,
+            "id": st.id,
+            "role": st.role,
+            "kind": st.kind,
+            "access": st.access,
+            "vdev": st.vdev,
+            "mount": st.mount,
+            "size_mib": st.size_mib,
+            "size_cyl": st.size_cyl,
+            "volser": st.volser or "",
+        }
+        for _h, g in p.guests()
+        for st in g.storage
+    ]
+    return storage_rows
+
+
 def report_tables(result: ColonyPlanResult) -> dict[str, pd.DataFrame]:
     """The report's tables as frames, one per workbook sheet.
 
@@ -65,37 +102,7 @@ def report_tables(result: ColonyPlanResult) -> dict[str, pd.DataFrame]:
             for x in p.hosts
         ]
     )
-    storage_rows = [
-        {
-            "owner": f"image {im.id}",
-            "id": im.id,
-            "role": im.role,
-            "kind": "shared image",
-            "access": im.access,
-            "vdev": im.zvm.vdev if im.zvm else "",
-            "mount": im.mount,
-            "size_mib": im.size_mib,
-            "size_cyl": im.size_cyl,
-            "volser": im.zvm.volser if im.zvm else "",
-        }
-        for im in p.images
-    ]
-    storage_rows += [
-        {
-            "owner": g.name,
-            "id": st.id,
-            "role": st.role,
-            "kind": st.kind,
-            "access": st.access,
-            "vdev": st.vdev,
-            "mount": st.mount,
-            "size_mib": st.size_mib,
-            "size_cyl": st.size_cyl,
-            "volser": st.volser or "",
-        }
-        for _h, g in p.guests()
-        for st in g.storage
-    ]
+    storage_rows = _storage_rows(result)
     assumptions = pd.DataFrame(
         [
             {
