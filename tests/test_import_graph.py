@@ -49,6 +49,7 @@ COMPUTATION = {
     "whitespace",
     "staggering",
     "designs",
+    "designs_schema",
     "scale",
     "measured",
     "machine_limits",
@@ -66,6 +67,7 @@ COMPUTATION_TIERS: tuple[frozenset[str], ...] = (
     frozenset(
         {
             "storage",
+            "designs_schema",  # the declarative schema of designs.yaml (issue 27 §9)
             "channels",
             "sizing",
             "memory",
