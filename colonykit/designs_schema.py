@@ -67,7 +67,7 @@ class ParameterSpec(BaseModel):
     """
 
     model_config = ConfigDict(
-        extra="allow", frozen=True, json_schema_extra=_rule("a mapping with value and source")
+        extra="ignore", frozen=True, json_schema_extra=_rule("a mapping with value and source")
     )
 
     value: float = Field(
@@ -96,7 +96,7 @@ class SizeSpec(BaseModel):
         An earlier component whose size is subtracted.
     """
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     param: Text = Field(description="The parameter holding the size.")
     times: Text | None = Field(None, description="A parameter to multiply by.")
@@ -131,7 +131,7 @@ class ComponentSpec(BaseModel):
     """
 
     model_config = ConfigDict(
-        extra="allow", frozen=True, json_schema_extra=_rule("a mapping with 'id' and 'kind'")
+        extra="ignore", frozen=True, json_schema_extra=_rule("a mapping with 'id' and 'kind'")
     )
 
     id: Text = Field(description="Unique within the design.")
@@ -174,7 +174,7 @@ class DesignSpec(BaseModel):
     """
 
     model_config = ConfigDict(
-        extra="allow", frozen=True, json_schema_extra=_rule("a mapping of design fields")
+        extra="ignore", frozen=True, json_schema_extra=_rule("a mapping of design fields")
     )
 
     platform: Text = Field("", description="zvm or xen.")

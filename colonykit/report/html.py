@@ -213,7 +213,7 @@ class FigureDivs(Mapping[str, Markup]):
     """
 
     def __init__(self, figures: Mapping[str, go.Figure]) -> None:
-        self._figures = dict(figures)
+        self._figures = figures  # not copied: a lazy mapping stays lazy
         self._html: dict[str, Markup] = {}
 
     def __getitem__(self, name: str) -> Markup:
