@@ -378,7 +378,9 @@ def get_design(
     raw = raw_all[name]
     where = f"design {name!r}"
     label, lines = _lines(path)
-    spec, problems = part_problems(DesignSpec, raw, "", location(name, lines, label))
+    spec, problems = part_problems(
+        DesignSpec, raw, "", lambda f: location(name, lines, label, *((f,) if f else ()))
+    )
     design = spec if isinstance(spec, DesignSpec) else None
     # a problem in the design's own fields does not hide those of its parameters and disks
     given = raw if isinstance(raw, Mapping) else {}

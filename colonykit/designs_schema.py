@@ -21,7 +21,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Literal
 
 import yaml
@@ -288,7 +288,7 @@ def _declared_rule(model: type[BaseModel], name: str | None) -> str | None:
 
 
 def part_problems(
-    model: type[BaseModel], raw: Any, prefix: str, where: str
+    model: type[BaseModel], raw: Any, prefix: str, where: str | Callable[[str | None], str]
 ) -> tuple[BaseModel | None, list[str]]:
     """Validate one part of a design file; problems in colonykit's message shape.
 
@@ -304,8 +304,9 @@ def part_problems(
         The part as read from YAML.
     prefix : str
         The part's name in the messages (``parameters.install_cyl``; empty: fields unprefixed).
-    where : str
-        Where the part is (``design 'x'``, ``design 'x' component 2``).
+    where : str or callable
+        Where the part is (``design 'x'``, ``design 'x' component 2``); or a function of the
+        field (None: the part itself) giving where that field is (its own line).
 
     Returns
     -------
@@ -323,6 +324,7 @@ def part_problems(
         return model.model_validate(raw), []
     except ValidationError as exc:
         errors = exc.errors()
+    at = where if callable(where) else (lambda _field: where)
     whole = prefix or model.__name__.removesuffix("Spec").lower()
     problems: list[str] = []
     for err in errors:
@@ -331,9 +333,9 @@ def part_problems(
         rule = _declared_rule(model, name) if name is not None else None
         if rule is not None and (err["type"] != "missing" or len(loc) > 1):
             field = f"{prefix}.{name}" if prefix else str(name)
-            line = must_be(field, rule, raw.get(name), where)
+            line = must_be(field, rule, raw.get(name), at(name))
         else:
-            line = must_be(whole, _declared_rule(model, None) or "valid", raw, where)
+            line = must_be(whole, _declared_rule(model, None) or "valid", raw, at(None))
         if line not in problems:
             problems.append(line)
     return None, problems

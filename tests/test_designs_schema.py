@@ -154,14 +154,16 @@ def test_negative_size_names_the_component(tmp_path: Path) -> None:
     ],
 )
 def test_design_field_messages(tmp_path: Path, field: str, expected: str) -> None:
-    (problem,) = _problems(tmp_path, f"    {field}\n")
-    assert problem == f"{expected} at {tmp_path / 'd.yaml'} line 2 (design 'x')"
+    (problem,) = _problems(tmp_path, f"    title: t\n    {field}\n")
+    assert problem == f"{expected} at {tmp_path / 'd.yaml'} line 4 (design 'x')"  # the field's line
 
 
 def test_design_not_a_mapping(tmp_path: Path) -> None:
     p = tmp_path / "d.yaml"
     p.write_text("designs:\n  x: 5\n")
-    with pytest.raises(InputError, match=r"'design' must be a mapping of design fields \(got 5\)"):
+    with pytest.raises(
+        InputError, match=r"'design' must be a mapping of design fields \(got 5\) at .*line 2 "
+    ):
         designs.get_design("x", path=p)
 
 
