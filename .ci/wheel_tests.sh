@@ -31,7 +31,8 @@ export COLONYKIT_TEST_INSTALLED=1   # tests/conftest.py refuses to run against t
 if [ "$#" -gt 0 ]; then
   exec "$py" -m pytest -p no:cacheprovider -q "$@"
 fi
-# as make test: the default suite (no robustness, no notebook runs), the Dask tests on their own
-"$py" -m pytest -p no:cacheprovider -q -n 2 --dist loadfile -m "not robust and not notebook" \
+# as make test: the default suite (no robustness, no notebook runs; the browser tests are
+# make test-browser's), the Dask tests on their own
+"$py" -m pytest -p no:cacheprovider -q -n 2 --dist loadfile -m "not robust and not notebook and not ui" \
   --ignore=tests/test_scale.py tests
 "$py" -m pytest -p no:cacheprovider -q tests/test_scale.py
