@@ -88,13 +88,16 @@ test-browser: $(STAMP_BROWSER)
 	$(PY) -m pytest -p no:cacheprovider -q tests/test_report.py -k static_images
 
 ## make test-wheel: build the wheel once, install it core-only in a fresh venv outside the tree and
-## run --help, init, size, run and report --xlsx there (.ci/wheel_smoke.sh; issue 27 §7)
+## run --help, init, size, run and report --xlsx there (.ci/wheel_smoke.sh); then the unit suite
+## against the same wheel installed with the test-unit extra, run outside the tree
+## (.ci/wheel_tests.sh: tests reading the repository's own files skip, saying why; issue 27 §7)
 WHEEL_DIR ?= build/wheel
 .PHONY: test-wheel
 test-wheel: | $(PY)
 	rm -rf $(WHEEL_DIR)
 	$(PIP) wheel --quiet --no-deps --wheel-dir $(WHEEL_DIR) .
 	.ci/wheel_smoke.sh $(WHEEL_DIR) $(PYTHON)
+	.ci/wheel_tests.sh $(WHEEL_DIR) $(PYTHON)
 
 ## make mutation: mutation testing (mutmut) of the numeric modules, one at a time with their own
 ## tests; report in build/mutation/report.md; fails when a score falls below .ci/mutation-baseline.json

@@ -19,6 +19,7 @@ SUBMODULES: tuple[str, ...] = (
     "confidence",
     "costs",
     "designs",
+    "designs_schema",
     "errors",
     "export",
     "forecast",

@@ -22,6 +22,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "scale": ("dask", "distributed"),
     "fast": ("numba",),
     "forecast": ("statsmodels",),
+    "browser": ("kaleido",),  # static images of the report's figures (colonykit.report.images)
 }
 
 

@@ -46,6 +46,15 @@ import pandas as pd
 
 from colonykit import storage
 from colonykit._yaml import load_yaml, read_text
+from colonykit.designs_schema import KINDS as _KINDS
+from colonykit.designs_schema import (
+    ComponentSpec,
+    DesignSpec,
+    ParameterSpec,
+    location,
+    node_lines,
+    part_problems,
+)
 from colonykit.errors import InputError, must_be, raise_problems, unknown_name
 from colonykit.limits import MAX_TABLE_VALUE
 from colonykit.units import BYTES_PER_GIB, BYTES_PER_MIB
@@ -59,7 +68,8 @@ BASELINE = "dedicated"
 DASD_MODEL = storage.DEFAULT_MODEL
 
 Kind = Literal["mdisk", "tdisk", "vdisk", "image", "nfs"]
-KINDS: tuple[str, ...] = ("mdisk", "tdisk", "vdisk", "image", "nfs")
+#: Component kinds (declared in :mod:`colonykit.designs_schema`).
+KINDS: tuple[str, ...] = _KINDS
 #: Kinds whose size is in cylinders; the others are in MiB.
 CYL_KINDS: tuple[str, ...] = ("mdisk", "tdisk")
 #: Kinds that occupy disk (a VDISK occupies z/VM storage instead).
@@ -246,6 +256,18 @@ def _bundled_doc() -> Any:
     return load_yaml(DESIGNS_FILE.read_text(encoding="utf-8"), "bundled designs.yaml")
 
 
+@functools.lru_cache(maxsize=1)
+def _bundled_lines() -> dict[tuple[str | int, ...], int]:
+    return node_lines(DESIGNS_FILE.read_text(encoding="utf-8"))
+
+
+def _lines(path: str | Path | None) -> tuple[str, dict[tuple[str | int, ...], int]]:
+    """The file as messages name it, and the line of each design part (for the messages)."""
+    if path is None:
+        return "bundled designs.yaml", _bundled_lines()
+    return str(path), node_lines(read_text(Path(path), "designs file"))
+
+
 def load_designs_file(path: str | Path | None = None) -> dict[str, dict[str, Any]]:
     """The raw design definitions: the bundled file, or a user's YAML with the same layout.
 
@@ -291,37 +313,32 @@ def design_names(path: str | Path | None = None) -> list[str]:
 
 
 def _size(
-    comp: Mapping[str, Any],
+    comp: ComponentSpec,
     params: Mapping[str, Parameter],
     sized: Mapping[str, int],
     where: str,
     problems: list[str],
 ) -> int | None:
-    spec = comp.get("size")
+    """A component's size from its ``size`` spec: the references between parts checked here."""
+    spec = comp.size
     if spec is None:
         return None
-    if not isinstance(spec, Mapping) or "param" not in spec:
-        problems.append(must_be("size", "a mapping with 'param'", spec, where))
+    if spec.param not in params:
+        problems.append(must_be("size.param", f"one of {sorted(params)}", spec.param, where))
         return None
-    name = spec["param"]
-    if name not in params:
-        problems.append(must_be("size.param", f"one of {sorted(params)}", name, where))
-        return None
-    value = params[name].value
-    if "times" in spec:
-        other = spec["times"]
-        if other not in params:
-            problems.append(must_be("size.times", f"one of {sorted(params)}", other, where))
+    value = params[spec.param].value
+    if spec.times is not None:
+        if spec.times not in params:
+            problems.append(must_be("size.times", f"one of {sorted(params)}", spec.times, where))
             return None
-        value = value * params[other].value
-    if "minus" in spec:
-        other = spec["minus"]
-        if other not in sized:
-            problems.append(must_be("size.minus", "an earlier component id", other, where))
+        value = value * params[spec.times].value
+    if spec.minus is not None:
+        if spec.minus not in sized:
+            problems.append(must_be("size.minus", "an earlier component id", spec.minus, where))
             return None
-        value = value - sized[other]
+        value = value - sized[spec.minus]
     if value < 0:
-        problems.append(must_be(f"size of {comp.get('id')}", ">= 0", value, where))
+        problems.append(must_be(f"size of {comp.id}", ">= 0", value, where))
         return None
     return math.ceil(round(value, 9))
 
@@ -360,34 +377,24 @@ def get_design(
         raise err
     raw = raw_all[name]
     where = f"design {name!r}"
-    problems: list[str] = []
+    label, lines = _lines(path)
+    spec, problems = part_problems(
+        DesignSpec, raw, "", lambda f: location(name, lines, label, *((f,) if f else ()))
+    )
+    design = spec if isinstance(spec, DesignSpec) else None
+    # a problem in the design's own fields does not hide those of its parameters and disks
+    given = raw if isinstance(raw, Mapping) else {}
+    raw_params = given.get("parameters") if isinstance(given.get("parameters"), Mapping) else None
+    raw_comps = given.get("components") if isinstance(given.get("components"), list) else None
     params: dict[str, Parameter] = {}
-    for pname, spec in (raw.get("parameters") or {}).items():
-        if not isinstance(spec, Mapping) or "value" not in spec or not spec.get("source"):
-            problems.append(
-                must_be(f"parameters.{pname}", "a mapping with value and source", spec, where)
+    for pname, pspec in (raw_params or {}).items():
+        at = location(name, lines, label, "parameters", pname)
+        checked, found = part_problems(ParameterSpec, pspec, f"parameters.{pname}", at)
+        problems += found
+        if isinstance(checked, ParameterSpec):
+            params[pname] = Parameter(
+                pname, checked.value, checked.unit, checked.source, checked.confidence
             )
-            continue
-        value = spec["value"]
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-            or not 0 <= value <= MAX_TABLE_VALUE
-        ):
-            problems.append(
-                must_be(
-                    f"parameters.{pname}.value", f"a number in 0..{MAX_TABLE_VALUE:g}", value, where
-                )
-            )
-            continue
-        params[pname] = Parameter(
-            pname,
-            float(value),
-            str(spec.get("unit", "")),
-            str(spec["source"]),
-            str(spec.get("confidence", "")),
-        )
     overridden: list[str] = []
     for pname, value in (overrides or {}).items():
         if pname not in params:
@@ -416,17 +423,17 @@ def get_design(
         overridden.append(pname)
     comps: list[Component] = []
     sized: dict[str, int] = {}
-    for i, c in enumerate(raw.get("components") or []):
-        cw = f"{where} component {i + 1}"
-        kind = c.get("kind")
-        if kind not in KINDS:
-            problems.append(must_be("kind", f"one of {list(KINDS)}", kind, cw))
+    for i, c in enumerate(raw_comps or []):
+        cw = location(name, lines, label, "components", i)
+        comp, found = part_problems(ComponentSpec, c, "", cw)
+        problems += found
+        if not isinstance(comp, ComponentSpec):
             continue
-        size = _size(c, params, sized, cw, problems)
-        counted = bool(c.get("counted", True)) and size is not None
+        size = _size(comp, params, sized, cw, problems)
+        counted = comp.counted and size is not None
         if size is not None:
-            sized[str(c["id"])] = size
-        is_cyl = kind in CYL_KINDS
+            sized[comp.id] = size
+        is_cyl = comp.kind in CYL_KINDS
         size_mib = None
         if size is not None:
             size_mib = (
@@ -436,36 +443,37 @@ def get_design(
             )
         comps.append(
             Component(
-                id=str(c["id"]),
-                role=str(c.get("role", "")),
-                kind=kind,
-                shared=bool(c.get("shared")),
-                access=str(c.get("access", "rw")),
-                vdev=str(c.get("vdev", "")),
-                mount=str(c.get("mount", "")),
-                fs=str(c.get("fs", "")),
+                id=comp.id,
+                role=comp.role,
+                kind=comp.kind,
+                shared=comp.shared,
+                access=comp.access,
+                vdev=comp.vdev,
+                mount=comp.mount,
+                fs=comp.fs,
                 size_cyl=size if is_cyl else None,
                 size_mib=size_mib,
                 counted=counted,
             )
         )
     raise_problems(problems, f"invalid {where}")
+    assert design is not None  # an invalid design raised above
     return Design(
         name=name,
-        platform=str(raw.get("platform", "")),
-        seed=str(raw.get("seed", "")),
-        title=str(raw.get("title", "")),
-        source=str(raw.get("source", "")),
+        platform=design.platform,
+        seed=design.seed,
+        title=design.title,
+        source=design.source,
         parameters=params,
         components=tuple(comps),
-        ro_dirs=tuple(raw.get("ro_dirs") or ()),
-        rw_dirs=tuple(raw.get("rw_dirs") or ()),
-        memory_shared=str(raw.get("memory_shared", "")),
-        upgrade_touches=str(raw.get("upgrade_touches", "")),
-        options=tuple(raw.get("options") or ()),
-        owner=str(raw.get("owner", "")),
-        ipl_vdev=str(raw.get("ipl_vdev", "")),
-        guest_os=str(raw.get("guest_os", "")),
+        ro_dirs=tuple(design.ro_dirs or ()),
+        rw_dirs=tuple(design.rw_dirs or ()),
+        memory_shared=design.memory_shared,
+        upgrade_touches=design.upgrade_touches,
+        options=tuple(design.options or ()),
+        owner=design.owner,
+        ipl_vdev=design.ipl_vdev,
+        guest_os=design.guest_os,
         overridden=tuple(overridden),
     )
 

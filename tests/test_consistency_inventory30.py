@@ -59,6 +59,10 @@ def test_eight_of_thirty_servers_are_traced(model: widgets.ExplorerModel) -> Non
     conf = res.plan.evidence.confidence.values
     assert str(conf["traces_matched"]).split(": ", 1)[1].startswith("8 of 30 servers")
     assert {g.source_server for _h, g in res.plan.guests() if g.peak_mips is not None} >= TRACED
+    # the report says how many of the servers in the composite are traced (issue 20 item 5)
+    text = report.build_report(res)
+    assert "8 of 30 servers traced" in text
+    assert "30 traced servers" not in text
 
 
 def test_every_number_of_the_headline_is_the_plans(model: widgets.ExplorerModel) -> None:

@@ -23,8 +23,12 @@ import pytest
 import yaml
 from helpers import EXAMPLE_SCENARIO, write_scenario
 
+import colonykit
 from colonykit import export, plan
 from colonykit.cli import main
+
+#: The package's own data tables (the source tree's, or the installed wheel's: make test-wheel).
+_PKG_DATA = Path(colonykit.__file__).parent / "_data"
 
 INVENTORY = Path("data/examples/xyz_inventory.csv").resolve()
 HEADER = INVENTORY.read_text().splitlines()[0]
@@ -235,7 +239,7 @@ CASES: list[tuple[str, Callable[[Path], list[str]], int, str]] = [
             str(
                 _inventory(
                     t,
-                    Path("colonykit/_data/processors.csv").read_text().replace(",171.1,", ",inf,"),
+                    (_PKG_DATA / "processors.csv").read_text().replace(",171.1,", ",inf,"),
                     "p.csv",
                 )
             ),
@@ -251,7 +255,7 @@ CASES: list[tuple[str, Callable[[Path], list[str]], int, str]] = [
             str(
                 _inventory(
                     t,
-                    Path("colonykit/_data/workload_classes.csv")
+                    (_PKG_DATA / "workload_classes.csv")
                     .read_text()
                     .replace(",20,30,50,", ",60,30,50,"),
                     "w.csv",
@@ -269,7 +273,7 @@ CASES: list[tuple[str, Callable[[Path], list[str]], int, str]] = [
             str(
                 _inventory(
                     t,
-                    Path("colonykit/_data/workload_classes.csv")
+                    (_PKG_DATA / "workload_classes.csv")
                     .read_text()
                     .replace(",20,30,50,", ",-20,30,50,"),
                     "w.csv",
@@ -289,7 +293,7 @@ CASES: list[tuple[str, Callable[[Path], list[str]], int, str]] = [
             str(
                 _inventory(
                     t,
-                    Path("colonykit/_data/designs.yaml")
+                    (_PKG_DATA / "designs.yaml")
                     .read_text()
                     .replace("value: 3338", "value: 1e300", 1),
                     "d.yaml",
@@ -309,7 +313,7 @@ CASES: list[tuple[str, Callable[[Path], list[str]], int, str]] = [
             str(
                 _inventory(
                     t,
-                    Path("colonykit/_data/designs.yaml")
+                    (_PKG_DATA / "designs.yaml")
                     .read_text()
                     .replace("value: 3338", "value: lots", 1),
                     "d.yaml",

@@ -49,6 +49,7 @@ COMPUTATION = {
     "whitespace",
     "staggering",
     "designs",
+    "designs_schema",
     "scale",
     "measured",
     "machine_limits",
@@ -66,6 +67,7 @@ COMPUTATION_TIERS: tuple[frozenset[str], ...] = (
     frozenset(
         {
             "storage",
+            "designs_schema",  # the declarative schema of designs.yaml (issue 27 §9)
             "channels",
             "sizing",
             "memory",
@@ -87,6 +89,18 @@ PLAN_TIERS: tuple[frozenset[str], ...] = (
     frozenset({"assembly"}),
     frozenset({"compare"}),
 )
+#: The order inside ``colonykit.report`` (issue 27 §6): what the report says and its citations,
+#: then one writer per format; the images draw the HTML writer's figures.
+REPORT_TIERS: tuple[frozenset[str], ...] = (
+    frozenset({"citations", "summary"}),
+    frozenset({"html", "pdf", "xlsx"}),
+    frozenset({"images"}),
+)
+#: Subpackages whose modules import only modules of a lower tier of the same subpackage.
+SUBPACKAGE_TIERS: dict[str, tuple[frozenset[str], ...]] = {
+    "plan": PLAN_TIERS,
+    "report": REPORT_TIERS,
+}
 FRONT = {"export", "render", "report", "plots", "widgets"}
 #: front ends other front ends may use: plots, the provisioning files, the plan export, and the
 #: report (the explorer's "Export report" writes it; the report imports no widget)
@@ -219,10 +233,9 @@ def order_violations() -> dict[tuple[str, str], list[str]]:
                 COMPUTATION_TIERS, s[1], "colonykit"
             ):
                 bad[(f"colonykit.{s[1]}", f"colonykit.{t[1]}")] = where
-        elif s[1] == t[1] == "plan" and len(s) > 2 and len(t) > 2 and s[2] != t[2]:
-            if _tier(PLAN_TIERS, t[2], "colonykit.plan") >= _tier(
-                PLAN_TIERS, s[2], "colonykit.plan"
-            ):
+        elif s[1] == t[1] in SUBPACKAGE_TIERS and len(s) > 2 and len(t) > 2 and s[2] != t[2]:
+            tiers, sub = SUBPACKAGE_TIERS[s[1]], f"colonykit.{s[1]}"
+            if _tier(tiers, t[2], sub) >= _tier(tiers, s[2], sub):
                 bad[(".".join(s[:3]), ".".join(t[:3]))] = where
     return bad
 
@@ -231,9 +244,10 @@ def test_every_computation_and_plan_module_has_a_tier():
     for path in PKG.glob("*.py"):
         if path.stem in COMPUTATION:
             _tier(COMPUTATION_TIERS, path.stem, "colonykit")
-    for path in (PKG / "plan").glob("*.py"):
-        if path.stem != "__init__":
-            _tier(PLAN_TIERS, path.stem, "colonykit.plan")
+    for sub, tiers in SUBPACKAGE_TIERS.items():
+        for path in (PKG / sub).glob("*.py"):
+            if path.stem != "__init__":
+                _tier(tiers, path.stem, f"colonykit.{sub}")
 
 
 def violations() -> dict[tuple[str, str], list[str]]:
@@ -331,7 +345,7 @@ def test_errors_needs_only_the_stdlib():
         ),
         ("colonykit/errors.py", "import numpy as np", ("colonykit.errors", "numpy")),
         (
-            "colonykit/report.py",
+            "colonykit/report/html.py",
             "from colonykit import widgets",
             ("colonykit.report", "colonykit.widgets"),
         ),
@@ -345,6 +359,11 @@ def test_errors_needs_only_the_stdlib():
             "from colonykit.plan.assembly import build_plan",
             ("colonykit.plan.layout", "colonykit.plan.assembly"),
         ),
+        (  # a citation helper that imports a writer runs back up inside report/
+            "colonykit/report/citations.py",
+            "from colonykit.report.html import fmt",
+            ("colonykit.report.citations", "colonykit.report.html"),
+        ),
     ],
     ids=[
         "reader-from-model",
@@ -353,6 +372,7 @@ def test_errors_needs_only_the_stdlib():
         "front-sibling",
         "computation-cycle",
         "plan-upwards",
+        "report-upwards",
     ],
 )
 def test_the_checker_catches_each_kind(tmp_path, monkeypatch, src, text, expected):

@@ -28,7 +28,7 @@ def _name(req: str) -> str:
 
 def test_core_dependencies_exclude_the_optional_packages():
     core = {_name(r) for r in PYPROJECT["project"]["dependencies"]}
-    assert core == {"numpy", "pandas", "scipy", "plotly", "pyyaml", "pydantic", "tqdm"}
+    assert core == {"numpy", "pandas", "scipy", "plotly", "pyyaml", "pydantic", "tqdm", "jinja2"}
     assert not core & {
         "jupyterlab",
         "ipywidgets",

@@ -86,6 +86,8 @@ def run(args: argparse.Namespace) -> int:
     xlsx = _file_arg(args.xlsx, "--xlsx")
     if xlsx is not None:  # before any work: name the extra on a core install
         require("openpyxl", extra="excel", purpose="report --xlsx")
+    if args.images:  # likewise for the static images (kaleido)
+        require("kaleido", extra="browser", purpose="report --images")
     if args.image_format != "png" and not args.images:
         log_or_raise(False, "--image-format applies to --images only; no images are written")
     scenario = load_scenario(args.scenario)
