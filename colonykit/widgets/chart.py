@@ -91,7 +91,10 @@ async function render({ model, el }) {
     chain = chain.then(async () => {
       if (!alive) return;
       const Plotly = await loadPlotly(model);
-      await whenSized(el);
+      // only the first draw waits for a width (a chart drawn without one gets plotly's default
+      // 700 px); a redraw goes at once, the ResizeObserver follows any later width change (a
+      // redraw that waited here took 5 s whenever the cell was between layouts, issue 20)
+      if (!gd._fullLayout) await whenSized(el);
       const rev = model.get("rev");
       const text = model.get("figure");
       if (text !== drawnFigure) {
