@@ -745,6 +745,7 @@ def _host(
     notes: _HostEvidence,
     real_gib: float | None = None,
     io_rates: dict[str, float] | None = None,
+    cache: StageCache | None = None,
 ) -> Host:
     """One LPAR/host with its guests: real storage, paging, I/O, the directory profile."""
     platform = design.platform
@@ -784,8 +785,17 @@ def _host(
     if platform == "zvm":
         paging_gib, paging_vols, rule_gib, vdisk, notes.paging_rule = _paging(scen, gs, mem_gib)
         notes.paging[f"{hid}.rule_paging_gib"] = ev.clean(rule_gib)
-        other = paging.compare_rules(
-            [g.memory_mib for g in gs] or [0], mem_gib * MIB_PER_GIB, vdisk_mib=vdisk
+        virt = [g.memory_mib for g in gs] or [0]
+
+        def rules_table() -> pd.DataFrame:
+            return paging.compare_rules(virt, mem_gib * MIB_PER_GIB, vdisk_mib=vdisk)
+
+        other = (
+            rules_table()
+            if cache is None
+            else cache.get(
+                "paging_rules", (tuple(virt), float(mem_gib * MIB_PER_GIB), vdisk), rules_table
+            )
         )["paging_gib"]
         notes.paging[f"{hid}.other_rules_gib"] = "; ".join(  # information only (issue 23)
             f"{r} {v:,.1f}" for r, v in other.items() if r != notes.paging_rule
@@ -903,6 +913,7 @@ def _build(
             notes,
             lpar_mem[hi].real_mib / MIB_PER_GIB if lpar_mem else None,
             _io_rates(guests, rows),
+            cache,
         )
         for hi in range(place.hosts)
     ]

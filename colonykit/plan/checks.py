@@ -48,6 +48,7 @@ from collections import Counter
 from collections.abc import Hashable, Mapping
 
 import numpy as np
+import pandas as pd
 
 from colonykit import channels, paging, reference, storage
 from colonykit import machine_limits as limits
@@ -201,7 +202,12 @@ def _fidelity_checks(host: Host, hp: str, cache: StageCache | None = None) -> li
         ]
         return out
     vd = [sum(s.size_mib or 0 for s in g.storage if s.kind == "vdisk") for g in host.guests]
-    chk = paging.check_paging(cap.paging_gib, virt, real_mib, sum(vd), host.rules.paging_rule)
+    pg_args = (cap.paging_gib, tuple(virt), real_mib, sum(vd), host.rules.paging_rule)
+
+    def pg() -> pd.DataFrame:
+        return paging.check_paging(cap.paging_gib, virt, real_mib, sum(vd), host.rules.paging_rule)
+
+    chk = pg() if cache is None else cache.get("check_paging", pg_args, pg)
     bad = chk[chk["severity"] == "error"]  # only the chosen rule judges (issue 23)
     if len(bad):
         others = "; ".join(
