@@ -378,7 +378,7 @@ def build_plan(
                 result = forecast.attach(result, cap)
                 if result.business_case is not None:  # it buys the upgrades (issue 22)
                     bcase = business.plan_business_case(
-                        scen, _inventory(scen, None), result.plan, cap
+                        scen, _scenario_inventory(scen, cache), result.plan, cap
                     )
                     if bcase is not None:
                         doc = result.plan.model_copy(
@@ -423,6 +423,22 @@ def _inventory(scen: Scenario, inventory: pd.DataFrame | None) -> pd.DataFrame:
 
     inv, _meta = read_inventory(scen.resolve(scen.inventory))
     return inv
+
+
+def _scenario_inventory(scen: Scenario, cache: StageCache | None) -> pd.DataFrame:
+    """The scenario's own inventory file, read (with a cache: once per file version)."""
+    if cache is None or not scen.inventory:
+        return _inventory(scen, None)
+    path = scen.resolve(scen.inventory)
+    try:
+        st = path.stat()
+    except OSError:
+        return _inventory(scen, None)  # reports the missing file as before
+    return cache.get(
+        "inventory_file",
+        (str(path), st.st_mtime_ns, st.st_size),
+        lambda: _inventory(scen, None),
+    )
 
 
 def _calibrate(scen: Scenario, inv: pd.DataFrame) -> pd.DataFrame:
