@@ -166,7 +166,7 @@ def _explorer(b: dict) -> list[Row]:
 def _workshop_browser(b: dict) -> list[Row]:
     t = b.get("targets", {})
     rows: list[Row] = []
-    for key in sorted(k for k in b if k.startswith("guests_")):
+    for key in sorted((k for k in b if k.startswith("guests_")), key=lambda k: int(k[7:])):
         r = b[key]
         ok = (
             (r.get("all_controls_median_ms") or 1e9) <= t.get("median_ms", 0)
