@@ -46,6 +46,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Hashable, Mapping
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -493,6 +494,13 @@ def _repeated(items: list[tuple[str, str]]) -> dict[str, list[str]]:
     return {k: v for k, v in where.items() if len(v) > 1}
 
 
+@lru_cache(maxsize=1 << 16)
+def _ip_interface(text: str) -> ipaddress.IPv4Interface | ipaddress.IPv6Interface:
+    """:func:`ipaddress.ip_interface`, kept per address text (the objects are immutable; a
+    plan rebuilt with a new layout parses the same addresses again)."""
+    return ipaddress.ip_interface(text)
+
+
 def _network_checks(plan: ColonyPlan) -> list[Finding]:
     """CK030 duplicate MACs, CK031 duplicate IPs, CK032 IPs outside/at the edge of their network,
     CK033 NICs on unknown networks."""
@@ -536,7 +544,7 @@ def _network_checks(plan: ColonyPlan) -> list[Finding]:
                 if not gnic.ip:
                     continue
                 try:
-                    itf = ipaddress.ip_interface(gnic.ip)
+                    itf = _ip_interface(gnic.ip)
                 except ValueError:
                     continue  # the pattern check reports it
                 ips.append((str(itf.ip), np_))
