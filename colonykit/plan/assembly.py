@@ -987,11 +987,13 @@ def _build(
         None
         if parts_key is None
         else (
-            parts_key,
-            place.hosts,
-            np.asarray(place.host_of, np.int64).tobytes(),
-            rows["vcpus"].to_numpy(np.int64).tobytes(),
-            rows["share_relative"].to_numpy(np.int64).tobytes(),
+            (  # what the guests are
+                parts_key,
+                rows["vcpus"].to_numpy(np.int64).tobytes(),
+                rows["share_relative"].to_numpy(np.int64).tobytes(),
+            ),
+            # where they are
+            (place.hosts, np.asarray(place.host_of, np.int64).tobytes()),
         )
     )
     plan_doc.findings = sorted(

@@ -793,7 +793,7 @@ def check_plan(
     *,
     vdisk_max_blocks: int | None = None,
     cache: StageCache | None = None,
-    layout_key: Hashable | None = None,
+    layout_key: tuple[Hashable, Hashable] | None = None,
 ) -> list[Finding]:
     """Check a plan (built or hand-edited) and return coded findings.
 
@@ -806,9 +806,12 @@ def check_plan(
     cache : colonykit.plan.stages.StageCache, optional
         Keeps results by their inputs: each host's storage planning, and with ``layout_key``
         the :func:`layout_checks`.
-    layout_key : hashable, optional
-        A value key of everything :func:`layout_checks` reads (the caller that built the plan
-        knows it: :func:`colonykit.plan.build_plan`); without it the layout is checked.
+    layout_key : (hashable, hashable), optional
+        Value keys of everything :func:`layout_checks` reads: what the guests are (names, disks,
+        entries, NICs, vCPUs, shares, images, networks, design) and where they are (hosts, which
+        host holds each guest).  The caller that built the plan knows them
+        (:func:`colonykit.plan.build_plan`); without them the layout is checked.  What a target
+        cannot carry (CK019) is kept by the first alone: it does not depend on the placement.
 
     Returns
     -------
@@ -832,7 +835,9 @@ def check_plan(
     out = size_checks(plan, cache)
     if cache is not None and layout_key is not None:
         out += cache.get(
-            "layout_checks", (layout_key, max_blocks), lambda: layout_checks(plan, max_blocks)
+            "layout_checks",
+            (layout_key, max_blocks),
+            lambda: layout_checks(plan, max_blocks, cache, layout_key[0]),
         )
     else:
         out += layout_checks(plan, max_blocks)
@@ -863,7 +868,12 @@ def size_checks(plan: ColonyPlan, cache: StageCache | None = None) -> list[Findi
     return out
 
 
-def layout_checks(plan: ColonyPlan, max_blocks: int) -> list[Finding]:
+def layout_checks(
+    plan: ColonyPlan,
+    max_blocks: int,
+    cache: StageCache | None = None,
+    guests_key: Hashable | None = None,
+) -> list[Finding]:
     """The findings of :func:`check_plan` that read only the plan's layout: the guests' names,
     disks, devices and NICs, the images, networks, host ids and profiles, the guests' vCPUs and
     shares (what a target cannot carry) and which host holds which guest (CK006-CK010, CK013,
@@ -875,6 +885,11 @@ def layout_checks(plan: ColonyPlan, max_blocks: int) -> list[Finding]:
         The plan to check.
     max_blocks : int
         Largest VDISK [512-byte blocks].
+    cache : StageCache, optional
+        With ``guests_key``: keeps what a target cannot carry (CK019), which reads the guests
+        and networks only, not the placement.
+    guests_key : hashable, optional
+        Value key of what the guests are (see :func:`check_plan`'s ``layout_key``).
     """
     out: list[Finding] = []
     images = {im.id: im for im in plan.images}
@@ -909,7 +924,10 @@ def layout_checks(plan: ColonyPlan, max_blocks: int) -> list[Finding]:
             )
     out += _duplicate_checks(userids, names)
     out += _extent_checks(extents, plan.metadata.volume_model)
-    out += _carry_checks(plan)
+    if cache is not None and guests_key is not None:
+        out += cache.get("carry_checks", guests_key, lambda: _carry_checks(plan))
+    else:
+        out += _carry_checks(plan)
     out += _network_checks(plan)
     out += _identity_checks(plan)
     return out
