@@ -151,6 +151,11 @@ def _scenario_1000(folder: Path) -> Path:
     return path
 
 
+def _abs_paths(value: str | None) -> list[str]:
+    """The entries of a PYTHONPATH value made absolute (relative to this process's folder)."""
+    return [str(Path(p).resolve()) for p in (value or "").split(os.pathsep) if p]
+
+
 def _start(scenario: Path, folder: Path) -> tuple[subprocess.Popen[bytes], str, Path]:
     """``colonykit workshop`` on a free port; returns the process, the URL it printed, its log."""
     port = _free_port()
@@ -170,7 +175,14 @@ def _start(scenario: Path, folder: Path) -> tuple[subprocess.Popen[bytes], str, 
             str(folder / "out"),
         ],
         cwd=folder,
-        env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1", "JUPYTER_PLATFORM_DIRS": "1"},
+        env={
+            **os.environ,
+            # this checkout first: the server runs in a temporary folder, where a relative
+            # PYTHONPATH (".") would silently measure another installed colonykit
+            "PYTHONPATH": os.pathsep.join([str(REPO), *_abs_paths(os.environ.get("PYTHONPATH"))]),
+            "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+            "JUPYTER_PLATFORM_DIRS": "1",
+        },
         stdout=log,
         stderr=subprocess.STDOUT,
     )

@@ -201,7 +201,7 @@ def _explorer(b: dict) -> list[Row]:
 def _workshop_browser(b: dict) -> list[Row]:
     t = b.get("targets", {})
     rows: list[Row] = []
-    for key in sorted(k for k in b if k.startswith("guests_")):
+    for key in sorted((k for k in b if k.startswith("guests_")), key=lambda k: int(k[7:])):
         r = b[key]
         ok = (
             (r.get("all_controls_median_ms") or 1e9) <= t.get("median_ms", 0)
@@ -221,6 +221,44 @@ def _workshop_browser(b: dict) -> list[Row]:
                 f"median ≤ {_num(t.get('median_ms'), ',.0f')} ms, p95 ≤ {_num(t.get('p95_ms'), ',.0f')} ms, "
                 f"≤ {_num(t.get('bytes_per_update', 0) / 1000, ',.0f')} kB, first paint ≤ "
                 f"{_num(t.get('first_paint_ms', 0) / 1000, 'g')} s: {_met(ok)}",
+            )
+        )
+    return rows + _workshop_browser_controls(b)
+
+
+def _workshop_browser_controls(b: dict) -> list[Row]:
+    """One row per control: median / p95 / bytes per update at each colony size (issue 20)."""
+    t = b.get("targets", {})
+    sizes = sorted((k for k in b if k.startswith("guests_")), key=lambda k: int(k[7:]))
+    controls: list[str] = []
+    for key in sizes:
+        controls += [c for c in b[key].get("per_control", {}) if c not in controls]
+    rows: list[Row] = []
+    for name in controls:
+        cells, ok = [], True
+        for key in sizes:
+            c = b[key].get("per_control", {}).get(name)
+            if c is None:
+                cells.append(f"{key[7:]} guests: not measured")
+                ok = False
+                continue
+            ok = ok and (
+                (c.get("median_ms") or 1e9) <= t.get("median_ms", 0)
+                and (c.get("p95_ms") or 1e9) <= t.get("p95_ms", 0)
+                and (c.get("max_bytes") or 1e12) <= t.get("bytes_per_update", 0)
+            )
+            cells.append(
+                f"{key[7:]} guests: median {_num(c.get('median_ms'), ',.0f')} ms, p95 "
+                f"{_num(c.get('p95_ms'), ',.0f')} ms, "
+                f"{_num((c.get('max_bytes') or 0) / 1000, ',.0f')} kB"
+            )
+        rows.append(
+            (
+                f"workshop control `{name}` in the browser (input → last chart painted)",
+                "; ".join(cells),
+                f"median ≤ {_num(t.get('median_ms'), ',.0f')} ms, p95 ≤ "
+                f"{_num(t.get('p95_ms'), ',.0f')} ms, ≤ "
+                f"{_num(t.get('bytes_per_update', 0) / 1000, ',.0f')} kB: {_met(ok)}",
             )
         )
     return rows

@@ -83,7 +83,7 @@ COMPUTATION_TIERS: tuple[frozenset[str], ...] = (
 #: The order inside ``colonykit.plan``: the document, the scenario and the evidence below the
 #: layout, placement and checks, and the assembly (the orchestrator) on top.
 PLAN_TIERS: tuple[frozenset[str], ...] = (
-    frozenset({"_validation", "document"}),
+    frozenset({"_validation", "document", "stages"}),
     frozenset({"scenario", "carry", "evidence", "summary"}),
     frozenset({"layout", "placement", "checks", "business", "memory_plan", "story"}),
     frozenset({"assembly"}),

@@ -202,3 +202,36 @@ def test_issue_25_rows_come_from_the_json() -> None:
     assert "size ≤ 3 ×: not met; paging ≤ 2 ×: met" in text
     assert "100 / 1,000 / 10,000 guests" in text and "**0.830**" in text
     assert "exponent ≤ 1.1: met" in text
+
+
+def test_workshop_browser_rows_per_control_and_size() -> None:
+    """Issue 20: the README shows control × 50/1,000 guests (median, p95, bytes) from the JSON."""
+    mod = _module()
+    targets = {
+        "median_ms": 500.0,
+        "p95_ms": 1000.0,
+        "bytes_per_update": 200_000,
+        "first_paint_ms": 5000.0,
+    }
+
+    def size(median: float, p95: float, kb: int) -> dict[str, Any]:
+        return {
+            "first_paint_ms": 4200.0,
+            "all_controls_median_ms": median,
+            "all_controls_p95_ms": p95,
+            "max_bytes_per_update": kb * 1000,
+            "per_control": {
+                "processor": {"median_ms": median, "p95_ms": p95, "max_bytes": kb * 1000},
+            },
+        }
+
+    b = {"targets": targets, "guests_50": size(310, 420, 16), "guests_1000": size(640, 900, 35)}
+    rows = mod._workshop_browser(b)
+    control = [r for r in rows if "`processor`" in r[0]]
+    assert len(control) == 1
+    assert control[0][1] == (
+        "50 guests: median 310 ms, p95 420 ms, 16 kB; 1000 guests: median 640 ms, p95 900 ms, 35 kB"
+    )
+    assert control[0][2].endswith("not met")  # 640 ms > 500 ms at 1,000 guests
+    b["guests_1000"] = size(450, 900, 35)
+    assert mod._workshop_browser(b)[-1][2].endswith(": met")

@@ -12,7 +12,10 @@ Run as ``python -m colonykit.cli._workshop_server NOTEBOOK --port N [--open-brow
 * **kernels end**: a kernel whose page closed or reloaded (its last websocket gone) is shut down
   after :data:`CLOSE_GRACE_S`; idle kernels without a page are culled after ``--cull-idle-s``;
   at most ``--max-kernels`` run at once (a page beyond that gets HTTP 503);
-* **a pre-started kernel**: Voilà's preheat pool of one, so the first page shows at once.
+* **a pre-started kernel**: Voilà's preheat pool of one, so the first page shows at once;
+* **plotly.js over HTTP**: ``/colonykit/plotly.min.js`` (gzip, cached by the browser) for the
+  charts (:mod:`colonykit.widgets.chart`), which fetch it while the widgets load instead of
+  asking the kernel for it over the websocket (:data:`PLOTLY_URL_ENV` tells the kernels).
 """
 
 from __future__ import annotations
@@ -32,6 +35,47 @@ MAX_KERNELS = 4
 CULL_IDLE_S = 120
 #: Environment variable that carries the token from ``colonykit workshop``.
 TOKEN_ENV = "COLONYKIT_WORKSHOP_TOKEN"
+#: Path (below the server's base URL) of plotly.js for the charts.
+PLOTLY_PATH = "colonykit/plotly.min.js"
+#: Environment variable that gives the kernels' charts the URL of plotly.js.
+PLOTLY_URL_ENV = "COLONYKIT_PLOTLY_URL"  # = colonykit.widgets.chart.PLOTLY_URL_ENV
+
+
+def _plotly_handler() -> type:
+    """The handler of :data:`PLOTLY_PATH`: plotly.js as shipped by ``plotly``, gzip-compressed."""
+    from tornado import web
+
+    from colonykit.widgets.chart import plotly_js_gz
+
+    class PlotlyJs(web.RequestHandler):
+        """plotly.js, public (no token): the charts fetch it once; the browser keeps it."""
+
+        def get(self) -> None:
+            body = plotly_js_gz()
+            self.set_header("Content-Type", "text/javascript; charset=utf-8")
+            self.set_header("Cache-Control", "public, max-age=86400")
+            if "gzip" in self.request.headers.get("Accept-Encoding", ""):
+                self.set_header("Content-Encoding", "gzip")
+                self.finish(body)
+            else:
+                import gzip
+
+                self.finish(gzip.decompress(body))
+
+    return PlotlyJs
+
+
+def _voila_class() -> type:
+    """Voilà with the :data:`PLOTLY_PATH` handler first."""
+    from jupyter_server.utils import url_path_join
+    from voila.app import Voila
+
+    class WorkshopVoila(Voila):
+        def init_handlers(self) -> list[Any]:
+            own = [(url_path_join(self.server_url, PLOTLY_PATH), _plotly_handler())]
+            return own + list(super().init_handlers())
+
+    return WorkshopVoila
 
 
 def _kernel_classes(max_kernels: int) -> tuple[type, type]:
@@ -130,9 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     if len(token) < 16:
         sys.stderr.write(f"error: {TOKEN_ENV} must hold the workshop's token\n")
         return 2
-    from voila.app import Voila
-
-    app = Voila(
+    # the kernels (which inherit the environment) tell their charts where plotly.js is
+    os.environ[PLOTLY_URL_ENV] = "/" + PLOTLY_PATH
+    app = _voila_class()(
         config=voila_config(
             args.port,
             token=token,

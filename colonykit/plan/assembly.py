@@ -65,6 +65,7 @@ from colonykit.plan.document import (
 from colonykit.plan.evidence import ChannelEvidence
 from colonykit.plan.placement import Placement
 from colonykit.plan.scenario import Scenario, load_scenario
+from colonykit.plan.stages import StageCache, frame_key
 from colonykit.plan.summary import disk_volumes
 from colonykit.sizing import SizingResult, XenHostSizing
 from colonykit.staggering import StaggerResult
@@ -330,6 +331,7 @@ def build_plan(
     inventory: pd.DataFrame | None = None,
     traces: TraceJoin | None = None,
     stagger_traces: bool = True,
+    cache: StageCache | None = None,
 ) -> ColonyPlanResult:
     """Assemble, size and check a colony plan.
 
@@ -345,6 +347,10 @@ def build_plan(
     stagger_traces : bool
         With traces, also detect and stagger recurring spikes (``staggering``).
         It depends on the traces only, so interactive callers compute it once and pass False.
+    cache : colonykit.plan.stages.StageCache, optional
+        Keep the results of the stages that do not depend on what changed between builds
+        (each looked up by everything it reads): for callers that rebuild often (the explorer).
+        The plans built with one cache share parts: do not change them in place.
 
     Returns
     -------
@@ -367,7 +373,7 @@ def build_plan(
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ColonykitWarning)
-            result = _build(scen, inventory, traces, stagger_traces)
+            result = _build(scen, inventory, traces, stagger_traces, cache)
             if scen.growth is not None:  # the plan over time (issue 21)
                 from colonykit import forecast
 
@@ -375,7 +381,7 @@ def build_plan(
                 result = forecast.attach(result, cap)
                 if result.business_case is not None:  # it buys the upgrades (issue 22)
                     bcase = business.plan_business_case(
-                        scen, _inventory(scen, None), result.plan, cap
+                        scen, _scenario_inventory(scen, cache), result.plan, cap
                     )
                     if bcase is not None:
                         doc = result.plan.model_copy(
@@ -422,6 +428,22 @@ def _inventory(scen: Scenario, inventory: pd.DataFrame | None) -> pd.DataFrame:
     return inv
 
 
+def _scenario_inventory(scen: Scenario, cache: StageCache | None) -> pd.DataFrame:
+    """The scenario's own inventory file, read (with a cache: once per file version)."""
+    if cache is None or not scen.inventory:
+        return _inventory(scen, None)
+    path = scen.resolve(scen.inventory)
+    try:
+        st = path.stat()
+    except OSError:
+        return _inventory(scen, None)  # reports the missing file as before
+    return cache.get(
+        "inventory_file",
+        (str(path), st.st_mtime_ns, st.st_size),
+        lambda: _inventory(scen, None),
+    )
+
+
 def _calibrate(scen: Scenario, inv: pd.DataFrame) -> pd.DataFrame:
     """The inventory with the scenario's measured pairs and study applied (colonykit.calibration)."""
     if not scen.target.calibration and not scen.target.study:
@@ -440,11 +462,16 @@ def _calibrate(scen: Scenario, inv: pd.DataFrame) -> pd.DataFrame:
     return calibration.apply(inv, fits, study)
 
 
-def _size(scen: Scenario, inv: pd.DataFrame) -> SizingResult:
+def _size(scen: Scenario, inv: pd.DataFrame, cache: StageCache | None = None) -> SizingResult:
     overrides: dict[str, Any] = {"basis": scen.target.basis, "smt": scen.target.smt}
     if scen.target.target_util_pct is not None:
         overrides["target_util_pct"] = scen.target.target_util_pct
-    return sizing.size_inventory(inv, scen.target.processor, **overrides)
+    if cache is None:
+        return sizing.size_inventory(inv, scen.target.processor, **overrides)
+    key = (str(scen.target.processor), tuple(sorted(overrides.items())), frame_key(inv))
+    return cache.get(
+        "size", key, lambda: sizing.size_inventory(inv, scen.target.processor, **overrides)
+    )
 
 
 def _measure(
@@ -584,51 +611,53 @@ def _application_disk(scen: Scenario, design: designs.Design, inv: pd.DataFrame)
 
 
 def _guests(
-    scen: Scenario, design: designs.Design, rows: pd.DataFrame, app: pd.DataFrame
-) -> tuple[list[Guest], Any, Any]:
+    scen: Scenario,
+    design: designs.Design,
+    rows: pd.DataFrame,
+    app: pd.DataFrame,
+    cache: StageCache | None = None,
+) -> tuple[list[Guest], Any, Any, Any]:
     """Every guest of the colony, in inventory order; also the network and minidisk layout.
 
-    ``app`` is :func:`_application_disk`: each guest's data minidisks or data image.
+    ``app`` is :func:`_application_disk`: each guest's data minidisks or data image.  The
+    guests' names, disks, directory entries and NICs (:func:`_guest_parts`) do not depend on
+    the sizing: with a ``cache`` they are kept by what they read (the key, returned last;
+    None without a cache).
     """
-    where = scen.source or "scenario"
-    n_guests = len(rows)
-    net = layout.network_plan(scen, n_guests, design.platform)
-    images, image_of = layout.shared_images(design, scen)
-    md = layout.minidisk_layout(
-        design,
-        scen,
-        n_guests,
-        data_cyl=list(app["minidisks"]),
-        data_model=list(app["volume_model"]) if design.platform == "zvm" else None,
-    )
+    server = rows["server"].astype(str).tolist()
+    ks = rows["k"].astype(int).tolist()
+    lines = rows["line"].astype(int).tolist() if "line" in rows else list(range(2, len(rows) + 2))
     image_mib = app["image_mib"].to_numpy(np.int64)
-    width = 8 - len(scen.guests.userid_prefix)
-    if design.platform == "zvm" and n_guests > 10**width - 1:
-        raise InputError(
-            must_be(
-                "guests.userid_prefix",
-                f"at most {7 - len(str(n_guests))} characters "
-                f"for {n_guests} guests (userids have 8 characters)",
-                scen.guests.userid_prefix,
-                where,
-            )
+    data_cyl = list(app["minidisks"])
+    data_model = list(app["volume_model"]) if design.platform == "zvm" else None
+
+    def make() -> tuple[list[str], list[tuple[Any, ...]], Any, Any]:
+        return _guest_parts(scen, design, server, ks, lines, image_mib, data_cyl, data_model)
+
+    key: Any = None
+    if cache is None:
+        names, parts, layouts, md = make()
+    else:
+        key = (
+            repr(design),
+            scen.model_dump_json(include={"guests", "network", "storage", "inventory"}),
+            scen.source,
+            tuple(server),
+            tuple(ks),
+            tuple(lines),
+            image_mib.tobytes(),
+            tuple(tuple(int(c) for c in d) for d in data_cyl),
+            tuple(tuple(str(m) for m in d) for d in data_model) if data_model else None,
         )
-    names = layout.guest_names(
-        rows["server"].astype(str).tolist(),
-        rows["k"].astype(int).tolist(),
-        rows["line"].astype(int).tolist() if "line" in rows else list(range(2, n_guests + 2)),
-        Path(scen.inventory).name if scen.inventory else "inventory",
-    )
+        names, parts, layouts, md = cache.get("guest_parts", key, make)
     guests: list[Guest] = []
     r: Any  # one row of mixed columns (a namedtuple)
     for gi, r in enumerate(rows.itertuples(index=False)):
-        name = names[gi]
-        stor = layout.guest_storage(design, scen, gi, name, image_of, md, int(image_mib[gi]))
-        zvm, xen, nic = layout.guest_platform(design, scen, gi, stor, net, width)
+        stor, zvm, xen, nic = parts[gi]
         peak = getattr(r, "peak_mips", None)
         guests.append(
             Guest(
-                name=name,
+                name=names[gi],
                 source_server=r.server,
                 vcpus=int(r.vcpus),
                 max_vcpus=int(r.max_vcpus),
@@ -648,7 +677,45 @@ def _guests(
                 tags={"role": r.server, "workload_class": r.workload_class},
             )
         )
-    return guests, (net, images, image_of), md
+    return guests, layouts, md, key
+
+
+def _guest_parts(
+    scen: Scenario,
+    design: designs.Design,
+    server: list[str],
+    ks: list[int],
+    lines: list[int],
+    image_mib: np.ndarray,
+    data_cyl: list[Any],
+    data_model: list[Any] | None = None,
+) -> tuple[list[str], list[tuple[Any, ...]], Any, Any]:
+    """Each guest's name and (disks, z/VM entry, Xen domU, NIC); the network and disk layouts."""
+    where = scen.source or "scenario"
+    n_guests = len(server)
+    net = layout.network_plan(scen, n_guests, design.platform)
+    images, image_of = layout.shared_images(design, scen)
+    md = layout.minidisk_layout(design, scen, n_guests, data_cyl=data_cyl, data_model=data_model)
+    width = 8 - len(scen.guests.userid_prefix)
+    if design.platform == "zvm" and n_guests > 10**width - 1:
+        raise InputError(
+            must_be(
+                "guests.userid_prefix",
+                f"at most {7 - len(str(n_guests))} characters "
+                f"for {n_guests} guests (userids have 8 characters)",
+                scen.guests.userid_prefix,
+                where,
+            )
+        )
+    names = layout.guest_names(
+        server, ks, lines, Path(scen.inventory).name if scen.inventory else "inventory"
+    )
+    parts: list[tuple[Any, ...]] = []
+    for gi, name in enumerate(names):
+        stor = layout.guest_storage(design, scen, gi, name, image_of, md, int(image_mib[gi]))
+        zvm, xen, nic = layout.guest_platform(design, scen, gi, stor, net, width)
+        parts.append((stor, zvm, xen, nic))
+    return names, parts, (net, images, image_of), md
 
 
 def _opt_int(v: Any) -> int | None:
@@ -703,6 +770,7 @@ def _host(
     notes: _HostEvidence,
     real_gib: float | None = None,
     io_rates: dict[str, float] | None = None,
+    cache: StageCache | None = None,
 ) -> Host:
     """One LPAR/host with its guests: real storage, paging, I/O, the directory profile."""
     platform = design.platform
@@ -742,8 +810,17 @@ def _host(
     if platform == "zvm":
         paging_gib, paging_vols, rule_gib, vdisk, notes.paging_rule = _paging(scen, gs, mem_gib)
         notes.paging[f"{hid}.rule_paging_gib"] = ev.clean(rule_gib)
-        other = paging.compare_rules(
-            [g.memory_mib for g in gs] or [0], mem_gib * MIB_PER_GIB, vdisk_mib=vdisk
+        virt = [g.memory_mib for g in gs] or [0]
+
+        def rules_table() -> pd.DataFrame:
+            return paging.compare_rules(virt, mem_gib * MIB_PER_GIB, vdisk_mib=vdisk)
+
+        other = (
+            rules_table()
+            if cache is None
+            else cache.get(
+                "paging_rules", (tuple(virt), float(mem_gib * MIB_PER_GIB), vdisk), rules_table
+            )
         )["paging_gib"]
         notes.paging[f"{hid}.other_rules_gib"] = "; ".join(  # information only (issue 23)
             f"{r} {v:,.1f}" for r, v in other.items() if r != notes.paging_rule
@@ -780,10 +857,11 @@ def _build(
     inventory: pd.DataFrame | None,
     traces: TraceJoin | None,
     stagger_traces: bool = True,
+    cache: StageCache | None = None,
 ) -> ColonyPlanResult:
     design = _design(scen)
     inv = _calibrate(scen, _inventory(scen, inventory))
-    sizing_res = _size(scen, inv)
+    sizing_res = _size(scen, inv, cache)
     bound = scen.target.sizing_bound
     assumptions = ev.sizing_assumptions(sizing_res)
     join, meas = _measure(scen, inv, sizing_res, traces)
@@ -816,7 +894,7 @@ def _build(
             sizing_res,
             engines=xen.cores_needed if xen is not None else None,
             max_ratio=max_ratio,
-            size_lpar=None if xen is not None else _lpar_sizer(scen, inv, rows),
+            size_lpar=None if xen is not None else _lpar_sizer(scen, inv, rows, cache),
         )
     assumptions.append(_cpus_assumption(scen, sizing_res, place, meas, xen))
     if meas is not None and xen is None:
@@ -832,7 +910,7 @@ def _build(
         )
 
     app = _application_disk(scen, design, inv)
-    guests, (net, images, image_of), md = _guests(scen, design, rows, app)
+    guests, (net, images, image_of), md, parts_key = _guests(scen, design, rows, app, cache)
     notes = _HostEvidence()
     members: list[list[Guest]] = [[] for _ in range(place.hosts)]
     for g, p in zip(guests, place.host_of, strict=True):  # grouped once, in guest order
@@ -867,6 +945,7 @@ def _build(
             notes,
             lpar_mem[hi].real_mib / MIB_PER_GIB if lpar_mem else None,
             _io_rates(guests, rows),
+            cache,
         )
         for hi in range(place.hosts)
     ]
@@ -905,7 +984,7 @@ def _build(
             design=_design_evidence(
                 design, app, comparison, len(md.volsers), scen.storage.volume_model
             ),
-            memory=ev.memory_evidence(hosts, max_ratio),
+            memory=ev.memory_evidence(hosts, max_ratio, cache),
             memory_measured=memory_plan.memory_measured_evidence(
                 mem_meas,
                 mem_why,
@@ -918,8 +997,23 @@ def _build(
             confidence=_confidence_evidence(scen, inv, sizing_res, join, meas, mem_meas),
         ),
     )
+    # the layout checks read the guests' parts, which host holds each guest, their vCPUs and
+    # shares (what a target cannot carry) and the hosts: kept by these with a cache
+    layout_key = (
+        None
+        if parts_key is None
+        else (
+            (  # what the guests are
+                parts_key,
+                rows["vcpus"].to_numpy(np.int64).tobytes(),
+                rows["share_relative"].to_numpy(np.int64).tobytes(),
+            ),
+            # where they are
+            (place.hosts, np.asarray(place.host_of, np.int64).tobytes()),
+        )
+    )
     plan_doc.findings = sorted(
-        check_plan(plan_doc)
+        check_plan(plan_doc, cache=cache, layout_key=layout_key)
         + anti_affinity_findings(plan_doc, [(p[0], p[1]) for p in scen.guests.anti_affinity]),
         key=lambda f: (f.code, f.path, f.message),
     )
@@ -1032,7 +1126,9 @@ def _confidence_evidence(
     )
 
 
-def _lpar_sizer(scen: Scenario, inv: pd.DataFrame, rows: pd.DataFrame) -> Any:
+def _lpar_sizer(
+    scen: Scenario, inv: pd.DataFrame, rows: pd.DataFrame, cache: StageCache | None = None
+) -> Any:
     """``size(host_of, h)``: engines of LPAR h = the sizing of its own share of the inventory."""
     bound = scen.target.sizing_bound
     servers = rows["server"].astype(str).to_numpy()
@@ -1046,7 +1142,7 @@ def _lpar_sizer(scen: Scenario, inv: pd.DataFrame, rows: pd.DataFrame) -> Any:
             return 1
         sub = by_server.loc[counts.index].reset_index(drop=True)
         sub["count"] = counts.to_numpy()
-        return int(_size(scen, sub).engines[bound])
+        return int(_size(scen, sub, cache).engines[bound])
 
     return size
 

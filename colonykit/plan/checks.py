@@ -45,11 +45,13 @@ import ipaddress
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
+from functools import lru_cache
 
 import numpy as np
+import pandas as pd
 
-from colonykit import channels, memory, paging, reference, storage
+from colonykit import channels, paging, reference, storage
 from colonykit import machine_limits as limits
 from colonykit.patterns import ansible_group
 from colonykit.plan import carry
@@ -63,6 +65,7 @@ from colonykit.plan.document import (
     Image,
     Severity,
 )
+from colonykit.plan.stages import StageCache
 from colonykit.units import FBA_BLOCKS_PER_MIB, MIB_PER_GIB
 
 #: Evidence sections checked for "not evaluated" (CK012): the one list, in colonykit.plan.evidence.
@@ -138,7 +141,7 @@ def channel_busy(io: HostIO, max_busy_pct: float) -> dict[str, float]:
     }
 
 
-def _host_checks(host: Host, hp: str) -> list[Finding]:
+def _host_checks(host: Host, hp: str, cache: StageCache | None = None) -> list[Finding]:
     """CK002 (overcommit), CK003 (paging), CK004 (channels), CK014 (usable MIPS) of one host."""
     out: list[Finding] = []
     cap = host.capacity
@@ -157,7 +160,7 @@ def _host_checks(host: Host, hp: str) -> list[Finding]:
             )
         )
     if host.guests:
-        out += _fidelity_checks(host, hp)
+        out += _fidelity_checks(host, hp, cache)
     if host.io is not None:
         busy = channel_busy(host.io, host.rules.channel_max_busy_pct)
         if busy["busiest_path_busy_pct"] > host.rules.channel_max_busy_pct + 1e-9:
@@ -187,7 +190,7 @@ def _host_checks(host: Host, hp: str) -> list[Finding]:
     return out
 
 
-def _fidelity_checks(host: Host, hp: str) -> list[Finding]:
+def _fidelity_checks(host: Host, hp: str, cache: StageCache | None = None) -> list[Finding]:
     """CK003 (every paging rule, severity by rule), CK016 (memory), CK017 (LPAR limits), CK018 (Xen)."""
     out: list[Finding] = []
     cap = host.capacity
@@ -200,7 +203,12 @@ def _fidelity_checks(host: Host, hp: str) -> list[Finding]:
         ]
         return out
     vd = [sum(s.size_mib or 0 for s in g.storage if s.kind == "vdisk") for g in host.guests]
-    chk = paging.check_paging(cap.paging_gib, virt, real_mib, sum(vd), host.rules.paging_rule)
+    pg_args = (cap.paging_gib, tuple(virt), real_mib, sum(vd), host.rules.paging_rule)
+
+    def pg() -> pd.DataFrame:
+        return paging.check_paging(cap.paging_gib, virt, real_mib, sum(vd), host.rules.paging_rule)
+
+    chk = pg() if cache is None else cache.get("check_paging", pg_args, pg)
     bad = chk[chk["severity"] == "error"]  # only the chosen rule judges (issue 23)
     if len(bad):
         others = "; ".join(
@@ -217,11 +225,8 @@ def _fidelity_checks(host: Host, hp: str) -> list[Finding]:
                 f"{hp}.capacity.paging_gib",
             )
         )
-    mem = memory.host_memory(
-        virt,
-        real_mib,
-        guest_vdisk_mib=vd,
-        target_overcommit_ratio=host.rules.max_memory_overcommit_ratio,
+    mem = _evidence.host_memory_of(
+        virt, real_mib, vd, host.rules.max_memory_overcommit_ratio, cache
     )
     if real_mib + 1e-9 < mem.real_for_target_mib:
         out.append(
@@ -236,15 +241,24 @@ def _fidelity_checks(host: Host, hp: str) -> list[Finding]:
                 f"{hp}.capacity.memory_gib",
             )
         )
-    out += [
-        _finding("CK017", "error", f"host {host.id}: {m}", f"{hp}.capacity.cpus")
-        for m in limits.zvm_logical_processor_problems(
+    lp_args = (cap.cpus, host.rules.smt, host.rules.zvm_level)
+    rs_args = (cap.memory_gib, host.rules.zvm_level)
+
+    def lp() -> list[str]:
+        return limits.zvm_logical_processor_problems(
             cap.cpus, smt=host.rules.smt, zvm_level=host.rules.zvm_level
         )
+
+    def rs() -> list[str]:
+        return limits.zvm_real_storage_problems(cap.memory_gib, host.rules.zvm_level)
+
+    out += [
+        _finding("CK017", "error", f"host {host.id}: {m}", f"{hp}.capacity.cpus")
+        for m in (lp() if cache is None else cache.get("zvm_cpu_limits", lp_args, lp))
     ]
     out += [
         _finding("CK017", "error", f"host {host.id}: {m}", f"{hp}.capacity.memory_gib")
-        for m in limits.zvm_real_storage_problems(cap.memory_gib, host.rules.zvm_level)
+        for m in (rs() if cache is None else cache.get("zvm_storage_limits", rs_args, rs))
     ]
     return out + _space_checks(host, hp)
 
@@ -271,7 +285,7 @@ def _space_checks(host: Host, hp: str) -> list[Finding]:
     return out
 
 
-def _machine_checks(plan: ColonyPlan) -> list[Finding]:
+def _machine_checks(plan: ColonyPlan, cache: StageCache | None = None) -> list[Finding]:
     """CK017: IFLs of all z/VM LPARs above the machine's maximum (processors.csv max_ifls)."""
     values = plan.evidence.sizing.values if plan.evidence.sizing.evaluated else {}
     proc = values.get("machine") or values.get("processor")
@@ -279,8 +293,15 @@ def _machine_checks(plan: ColonyPlan) -> list[Finding]:
     ifls = sum(h.capacity.cpus for h in zvm)
     if not proc or not ifls:
         return []
-    probs = limits.ifl_problems(str(proc), ifls)
-    probs += limits.machine_problems(str(proc), sum(h.capacity.memory_gib for h in zvm), len(zvm))
+    mem_gib = sum(h.capacity.memory_gib for h in zvm)
+
+    def make() -> list[str]:
+        return limits.ifl_problems(str(proc), ifls) + limits.machine_problems(
+            str(proc), mem_gib, len(zvm)
+        )
+
+    key = (str(proc), ifls, mem_gib, len(zvm))
+    probs = make() if cache is None else cache.get("machine_limits", key, make)
     return [_finding("CK017", "error", f"machine: {m}", "hosts") for m in probs]
 
 
@@ -294,6 +315,13 @@ def _guest_checks(
     extents: Extents,
 ) -> list[Finding]:
     """CK001, CK005, CK007, CK008, CK009, CK010, CK011 of one guest; collects its extents."""
+    return _guest_size_checks(g, host, gp) + _guest_disk_checks(
+        g, gp, images, max_blocks, rw_owner, extents
+    )
+
+
+def _guest_size_checks(g: Guest, host: Host, gp: str) -> list[Finding]:
+    """CK001, CK005, CK011 of one guest (its vCPUs and memory against its host and maximum)."""
     out: list[Finding] = []
     cap = host.capacity
     real_mib = cap.memory_gib * MIB_PER_GIB
@@ -326,6 +354,19 @@ def _guest_checks(
                 f"{gp}.memory_mib",
             )
         )
+    return out
+
+
+def _guest_disk_checks(
+    g: Guest,
+    gp: str,
+    images: Mapping[str, Image],
+    max_blocks: int,
+    rw_owner: dict[tuple[str, ...], str],
+    extents: Extents,
+) -> list[Finding]:
+    """CK007, CK008, CK009, CK010 of one guest (its disks and devices); collects its extents."""
+    out: list[Finding] = []
     vdevs = Counter(s.vdev.upper() for s in g.storage) + Counter(
         (n.vdev or "").upper() for n in g.network if n.vdev
     )
@@ -479,6 +520,13 @@ def _repeated(items: list[tuple[str, str]]) -> dict[str, list[str]]:
     return {k: v for k, v in where.items() if len(v) > 1}
 
 
+@lru_cache(maxsize=1 << 16)
+def _ip_interface(text: str) -> ipaddress.IPv4Interface | ipaddress.IPv6Interface:
+    """:func:`ipaddress.ip_interface`, kept per address text (the objects are immutable; a
+    plan rebuilt with a new layout parses the same addresses again)."""
+    return ipaddress.ip_interface(text)
+
+
 def _network_checks(plan: ColonyPlan) -> list[Finding]:
     """CK030 duplicate MACs, CK031 duplicate IPs, CK032 IPs outside/at the edge of their network,
     CK033 NICs on unknown networks."""
@@ -522,7 +570,7 @@ def _network_checks(plan: ColonyPlan) -> list[Finding]:
                 if not gnic.ip:
                     continue
                 try:
-                    itf = ipaddress.ip_interface(gnic.ip)
+                    itf = _ip_interface(gnic.ip)
                 except ValueError:
                     continue  # the pattern check reports it
                 ips.append((str(itf.ip), np_))
@@ -766,7 +814,13 @@ def _carry_checks(plan: ColonyPlan) -> list[Finding]:
     return out
 
 
-def check_plan(plan: ColonyPlan, *, vdisk_max_blocks: int | None = None) -> list[Finding]:
+def check_plan(
+    plan: ColonyPlan,
+    *,
+    vdisk_max_blocks: int | None = None,
+    cache: StageCache | None = None,
+    layout_key: tuple[Hashable, Hashable] | None = None,
+) -> list[Finding]:
     """Check a plan (built or hand-edited) and return coded findings.
 
     Parameters
@@ -775,6 +829,15 @@ def check_plan(plan: ColonyPlan, *, vdisk_max_blocks: int | None = None) -> list
         The plan to check.
     vdisk_max_blocks : int, optional
         Largest VDISK [512-byte blocks] (default ``plan_vdisk_max_blocks`` = 4,194,296).
+    cache : colonykit.plan.stages.StageCache, optional
+        Keeps results by their inputs: each host's storage planning, and with ``layout_key``
+        the :func:`layout_checks`.
+    layout_key : (hashable, hashable), optional
+        Value keys of everything :func:`layout_checks` reads: what the guests are (names, disks,
+        entries, NICs, vCPUs, shares, images, networks, design) and where they are (hosts, which
+        host holds each guest).  The caller that built the plan knows them
+        (:func:`colonykit.plan.build_plan`); without them the layout is checked.  What a target
+        cannot carry (CK019) is kept by the first alone: it does not depend on the placement.
 
     Returns
     -------
@@ -795,6 +858,65 @@ def check_plan(plan: ColonyPlan, *, vdisk_max_blocks: int | None = None) -> list
         if vdisk_max_blocks is not None
         else reference.constant("plan_vdisk_max_blocks")
     )
+    out = size_checks(plan, cache)
+    if cache is not None and layout_key is not None:
+        out += cache.get(
+            "layout_checks",
+            (layout_key, max_blocks),
+            lambda: layout_checks(plan, max_blocks, cache, layout_key[0]),
+        )
+    else:
+        out += layout_checks(plan, max_blocks)
+    return sorted(out, key=lambda f: (f.code, f.path, f.message))
+
+
+def size_checks(plan: ColonyPlan, cache: StageCache | None = None) -> list[Finding]:
+    """The findings of :func:`check_plan` that read the plan's sizes: engines, memory, paging,
+    channels, MIPS, limits, evidence (CK001-CK005, CK011, CK012, CK014-CK018, CK020, CK021,
+    CK037), unsorted.
+
+    Parameters
+    ----------
+    plan : ColonyPlan
+        The plan to check.
+    cache : StageCache, optional
+        Keeps each host's storage planning (:func:`colonykit.memory.host_memory`) by its inputs.
+    """
+    out: list[Finding] = []
+    for hi, host in enumerate(plan.hosts):
+        hp = f"hosts[{hi}]"
+        out += _host_checks(host, hp, cache)
+        out += _right_size_checks(host, hp)
+        for gi, g in enumerate(host.guests):
+            out += _guest_size_checks(g, host, f"{hp}.guests[{gi}]")
+    out += _evidence_checks(plan)
+    out += _machine_checks(plan, cache)
+    return out
+
+
+def layout_checks(
+    plan: ColonyPlan,
+    max_blocks: int,
+    cache: StageCache | None = None,
+    guests_key: Hashable | None = None,
+) -> list[Finding]:
+    """The findings of :func:`check_plan` that read only the plan's layout: the guests' names,
+    disks, devices and NICs, the images, networks, host ids and profiles, the guests' vCPUs and
+    shares (what a target cannot carry) and which host holds which guest (CK006-CK010, CK013,
+    CK019, CK030-CK035), unsorted.
+
+    Parameters
+    ----------
+    plan : ColonyPlan
+        The plan to check.
+    max_blocks : int
+        Largest VDISK [512-byte blocks].
+    cache : StageCache, optional
+        With ``guests_key``: keeps what a target cannot carry (CK019), which reads the guests
+        and networks only, not the placement.
+    guests_key : hashable, optional
+        Value key of what the guests are (see :func:`check_plan`'s ``layout_key``).
+    """
     out: list[Finding] = []
     images = {im.id: im for im in plan.images}
     userids: Counter[str] = Counter()
@@ -808,8 +930,6 @@ def check_plan(plan: ColonyPlan, *, vdisk_max_blocks: int | None = None) -> list
             )
     for hi, host in enumerate(plan.hosts):
         hp = f"hosts[{hi}]"
-        out += _host_checks(host, hp)
-        out += _right_size_checks(host, hp)
         for pr_i, pr in enumerate(host.profiles):
             for lk_i, lk in enumerate(pr.links):
                 if lk.image not in images:
@@ -825,17 +945,18 @@ def check_plan(plan: ColonyPlan, *, vdisk_max_blocks: int | None = None) -> list
             names[g.name] += 1
             if g.zvm is not None:
                 userids[g.zvm.userid] += 1
-            out += _guest_checks(
-                g, host, f"{hp}.guests[{gi}]", images, max_blocks, rw_owner, extents
+            out += _guest_disk_checks(
+                g, f"{hp}.guests[{gi}]", images, max_blocks, rw_owner, extents
             )
     out += _duplicate_checks(userids, names)
     out += _extent_checks(extents, plan.metadata.volume_model, _volume_models(plan))
-    out += _evidence_checks(plan)
-    out += _machine_checks(plan)
-    out += _carry_checks(plan)
+    if cache is not None and guests_key is not None:
+        out += cache.get("carry_checks", guests_key, lambda: _carry_checks(plan))
+    else:
+        out += _carry_checks(plan)
     out += _network_checks(plan)
     out += _identity_checks(plan)
-    return sorted(out, key=lambda f: (f.code, f.path, f.message))
+    return out
 
 
 __all__ = [
@@ -844,4 +965,6 @@ __all__ = [
     "paging_required_gib",
     "channel_busy",
     "check_plan",
+    "layout_checks",
+    "size_checks",
 ]

@@ -12,6 +12,7 @@ import pandas as pd
 
 from colonykit import channels, memory, sizing, staggering, whitespace
 from colonykit.plan.document import Assumption, Evidence, EvidenceItem, Host, Scalar
+from colonykit.plan.stages import StageCache
 from colonykit.staggering import StaggerResult
 from colonykit.units import MIB_PER_GIB
 
@@ -120,7 +121,43 @@ def sizing_assumptions(sizing_res: sizing.SizingResult) -> list[Assumption]:
     ]
 
 
-def memory_evidence(hosts: list[Host], max_ratio: float) -> EvidenceItem:
+def host_memory_of(
+    virt_mib: list[int],
+    real_mib: float,
+    vdisk_mib: list[int],
+    ratio: float,
+    cache: StageCache | None = None,
+) -> memory.MemoryResult:
+    """:func:`colonykit.memory.host_memory` of one host's guests, kept by its inputs in ``cache``.
+
+    Parameters
+    ----------
+    virt_mib : list of int
+        The guests' virtual memory [MiB].
+    real_mib : float
+        The host's real storage [MiB].
+    vdisk_mib : list of int
+        The guests' VDISKs [MiB].
+    ratio : float
+        Target overcommit ratio.
+    cache : StageCache, optional
+        Where the result is kept.
+    """
+
+    def make() -> memory.MemoryResult:
+        return memory.host_memory(
+            virt_mib, real_mib, guest_vdisk_mib=vdisk_mib, target_overcommit_ratio=ratio
+        )
+
+    if cache is None:
+        return make()
+    key = (tuple(virt_mib), float(real_mib), tuple(vdisk_mib), float(ratio))
+    return cache.get("host_memory", key, make)
+
+
+def memory_evidence(
+    hosts: list[Host], max_ratio: float, cache: StageCache | None = None
+) -> EvidenceItem:
     """Overcommit per host: Σ guest virtual ÷ real storage.
 
     Parameters
@@ -129,6 +166,8 @@ def memory_evidence(hosts: list[Host], max_ratio: float) -> EvidenceItem:
         The plan's hosts.
     max_ratio : float
         The overcommit limit (Σ virtual ÷ real).
+    cache : StageCache, optional
+        Keeps each host's storage planning by its inputs (:func:`host_memory_of`).
     """
     values: dict[str, Scalar] = {}
     for h in hosts:
@@ -139,13 +178,12 @@ def memory_evidence(hosts: list[Host], max_ratio: float) -> EvidenceItem:
             float(memory.overcommit_ratio(virt, h.capacity.memory_gib * MIB_PER_GIB))
         )
         if h.guests and h.platform == "zvm":
-            hm = memory.host_memory(
+            hm = host_memory_of(
                 [g.memory_mib for g in h.guests],
                 h.capacity.memory_gib * MIB_PER_GIB,
-                guest_vdisk_mib=[
-                    sum(s.size_mib or 0 for s in g.storage if s.kind == "vdisk") for g in h.guests
-                ],
-                target_overcommit_ratio=float(max_ratio),
+                [sum(s.size_mib or 0 for s in g.storage if s.kind == "vdisk") for g in h.guests],
+                float(max_ratio),
+                cache,
             )
             values[f"{h.id}.expected_resident_mib"] = clean(hm.resident_total_mib)
             values[f"{h.id}.real_for_target_mib"] = clean(hm.real_for_target_mib)
@@ -322,6 +360,7 @@ __all__ = [
     "sizing_evidence",
     "sizing_assumptions",
     "memory_evidence",
+    "host_memory_of",
     "ChannelEvidence",
     "TraceExtras",
     "channel_extras",

@@ -33,6 +33,7 @@ from colonykit import designs, export, forecast, plan, plots, reference, report
 from colonykit._optional import require
 from colonykit.errors import ColonykitError, InputError, unknown_name
 from colonykit.plan import business, compare, story
+from colonykit.plan.stages import StageCache
 from colonykit.plan.summary import headline
 from colonykit.widgets import specs
 from colonykit.widgets.chart import CHART_CONFIG, Chart, plotly_chart
@@ -341,6 +342,9 @@ class ExplorerModel:
         #: Staggering of the traces (depends on nothing the controls change): first build only.
         self._staggering: Any = None
         self._static_figures: dict[str, go.Figure] | None = None
+        #: Results of the plan's stages by their inputs (colonykit.plan.stages): a control
+        #: change recomputes only the stages that read what it changed.
+        self.stages = StageCache()
         self.defaults = Controls.from_scenario(self.scenario)
         #: The pinned state (:meth:`pin`), compared with the current one.
         self.baseline: ExplorerState | None = None
@@ -484,6 +488,7 @@ class ExplorerModel:
             inventory=self.inventory_for(controls),
             traces=self.traces if controls.basis == "composite" else None,
             stagger_traces=first,
+            cache=self.stages,
         )
         if first:
             self._staggering = result.staggering if result.staggering is not None else False

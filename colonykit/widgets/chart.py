@@ -5,7 +5,9 @@ Why not plotly's ``FigureWidget``: every ``FigureWidget`` carries its own 5 MB c
 change (four new widgets) and the browser spent 10–16 s parsing it (issue 20).  This widget's
 front-end is a few kB; plotly.js (the copy the ``plotly`` package ships,
 ``plotly/package_data/plotly.min.js``) is sent **once per page**, gzip-compressed (about 1.4 MB),
-when the first chart of the page asks for it, and kept in ``window``.  An update sends the
+when the first chart of the page asks for it, and kept in ``window``; under ``colonykit
+workshop`` the page fetches it over HTTP from the server instead (:data:`PLOTLY_URL_ENV`), while
+the widgets load, and the browser keeps it for the next page.  An update sends the
 figure's JSON (only when it changed) and a revision number; the front-end calls
 ``Plotly.react`` on the same element, so the chart is updated in place, and then sets
 ``data-ck-rev`` to the revision (tests and the browser benchmark wait for it).  The element
@@ -27,6 +29,7 @@ True
 from __future__ import annotations
 
 import gzip
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -35,14 +38,38 @@ import plotly.graph_objects as go
 
 from colonykit._optional import require
 
+#: Environment variable with the URL of plotly.js on the page's server (``colonykit workshop``
+#: sets it for its kernels): the page fetches it over HTTP; without it, from the kernel.
+PLOTLY_URL_ENV = "COLONYKIT_PLOTLY_URL"
+
 #: plotly.js config of every chart: the chart follows its cell's width; no logo.
 CHART_CONFIG: dict[str, Any] = {"responsive": True, "displaylogo": False}
 
 #: Front-end (ES module) of the chart widget.
 _ESM = r"""
+function evalPlotly(src) {  // UMD without AMD: plotly.js as module.exports, not define()
+  const mod = { exports: {} };
+  (new Function("module", "exports", "define", src))(mod, mod.exports, undefined);
+  const P = mod.exports && mod.exports.react ? mod.exports : window.Plotly;
+  window.Plotly = P;
+  return P;
+}
+
 function loadPlotly(model) {
   if (window.Plotly && window.Plotly.react) return Promise.resolve(window.Plotly);
   if (window.__colonykitPlotly) return window.__colonykitPlotly;
+  const url = model.get("plotly_url");
+  if (url) {  // the workshop server has it over HTTP (gzip, kept by the browser)
+    window.__colonykitPlotly = fetch(url, { credentials: "same-origin" })
+      .then(r => { if (!r.ok) throw new Error("HTTP " + r.status); return r.text(); })
+      .then(evalPlotly)
+      .catch(() => { window.__colonykitPlotly = null; return fromKernel(model); });
+    return window.__colonykitPlotly;
+  }
+  return fromKernel(model);
+}
+
+function fromKernel(model) {
   window.__colonykitPlotly = new Promise((resolve, reject) => {
     const onMsg = async (msg, buffers) => {
       if (!msg || msg.type !== "plotly.js") return;
@@ -51,12 +78,7 @@ function loadPlotly(model) {
         const b = buffers[0];
         const bytes = b instanceof ArrayBuffer ? b : b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
         const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-        const src = await new Response(stream).text();
-        const mod = { exports: {} };
-        (new Function("module", "exports", "define", src))(mod, mod.exports, undefined);
-        const P = mod.exports && mod.exports.react ? mod.exports : window.Plotly;
-        window.Plotly = P;
-        resolve(P);
+        resolve(evalPlotly(await new Response(stream).text()));
       } catch (e) { window.__colonykitPlotly = null; reject(e); }
     };
     model.on("msg:custom", onMsg);
@@ -66,9 +88,11 @@ function loadPlotly(model) {
 }
 
 function whenSized(el) {  // a chart drawn before it has a width gets plotly's default 700 px
+  // (the ResizeObserver below fits it once the cell has a width): wait a few frames, not more —
+  // a cell without a width for longer (seen at 1,000 guests) held the first paint 5 s
   return new Promise(resolve => {
     const t0 = performance.now();
-    const tick = () => (el.isConnected && el.clientWidth > 0) || performance.now() - t0 > 5000
+    const tick = () => (el.isConnected && el.clientWidth > 0) || performance.now() - t0 > 250
       ? resolve() : requestAnimationFrame(tick);
     tick();
   });
@@ -91,7 +115,10 @@ async function render({ model, el }) {
     chain = chain.then(async () => {
       if (!alive) return;
       const Plotly = await loadPlotly(model);
-      await whenSized(el);
+      // only the first draw waits for a width (a chart drawn without one gets plotly's default
+      // 700 px); a redraw goes at once, the ResizeObserver follows any later width change (a
+      // redraw that waited here took 5 s whenever the cell was between layouts, issue 20)
+      if (!gd._fullLayout) await whenSized(el);
       const rev = model.get("rev");
       const text = model.get("figure");
       if (text !== drawnFigure) {
@@ -210,6 +237,8 @@ def _chart_class() -> type:
             "rev": t.Int(0).tag(sync=True),
             "height_px": t.Int(300).tag(sync=True),
             "config": t.Dict(CHART_CONFIG).tag(sync=True),
+            # where the page gets plotly.js over HTTP (the workshop server); else from the kernel
+            "plotly_url": t.Unicode("").tag(sync=True),
             "__init__": _init,
             "_ck_on_msg": _on_msg,
             "show": show,
@@ -235,7 +264,9 @@ def plotly_chart(name: str, figure: go.Figure, *, height_px: int = 300) -> Chart
     >>> plotly_chart("x", go.Figure(), height_px=200).height_px
     200
     """
-    chart: Chart = _chart_class()(name=name, height_px=int(height_px))
+    chart: Chart = _chart_class()(
+        name=name, height_px=int(height_px), plotly_url=os.environ.get(PLOTLY_URL_ENV, "")
+    )
     chart.show(figure)
     return chart
 
