@@ -7,16 +7,23 @@ outside the tree; tests/conftest.py skips the tests that read the repository's o
 from __future__ import annotations
 
 import ast
+import importlib.util
 import os
 import sysconfig
 from pathlib import Path
 
-import conftest
 import pytest
 
 import colonykit
 
 TESTS = Path(__file__).resolve().parent
+
+# tests/conftest.py by its path: the bare name ``conftest`` may be tests/browser/conftest.py when the
+# whole suite is collected
+_spec = importlib.util.spec_from_file_location("_colonykit_tests_conftest", TESTS / "conftest.py")
+assert _spec is not None and _spec.loader is not None
+conftest = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(conftest)
 
 
 def test_the_package_under_test_is_the_one_expected() -> None:
