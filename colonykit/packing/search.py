@@ -118,6 +118,7 @@ class SearchStats:
     seconds: float
     stopped: str
     overload_left: float = 0.0
+    pool_iterations: int = 0
 
 
 def local_search(
