@@ -28,6 +28,11 @@ POOL_ITERS_PER_ITEM = 20
 #: Iterations of :func:`pool_search` at least and at most by default (tuning only).
 POOL_MIN_ITERS = 2_000
 POOL_MAX_ITERS = 10_000
+#: Share of the local search's default iterations (:func:`colonykit.packing.default_iterations`)
+#: that :func:`colonykit.packing.pack` runs after the pool repair on one-step instances (tuning
+#: only: measured on BPPLIB, the pool repair closes nearly all that the search would, and a full
+#: search budget on an instance whose bound is below its optimum costs over 10 s).
+POOL_THEN_SEARCH_FRAC = 0.33
 #: Tabu tenure of a moved server: drawn from ``POOL_TABU_MIN`` to ``POOL_TABU_MAX`` iterations
 #: (seeded; tuning only).
 POOL_TABU_MIN = 3
@@ -35,6 +40,11 @@ POOL_TABU_MAX = 12
 #: Iterations without a lighter pool after which the attempt restarts from the best packing with
 #: two other hosts dropped (seeded choice among the least-loaded quarter; tuning only).
 POOL_STALL = 1_500
+#: Largest capacity (whole units) for the subset-sum exchange with the pool (tuning only: its
+#: cost grows with the capacity).
+POOL_PACK_SET_MAX_CAPACITY = 20_000
+#: Hosts (seeded sample) tried by the subset-sum exchange per iteration at most (tuning only).
+POOL_PACK_SET_HOSTS = 40
 #: Pool servers whose pairs are formed at most (the heaviest; tuning only).
 POOL_PAIR_ITEMS = 60
 
@@ -68,6 +78,21 @@ def _pairs(items: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray
     second = np.concatenate([np.full(k, -1, dtype=np.int64), items[b]])
     weight = np.concatenate([sizes[items], sizes[items[a]] + sizes[items[b]]])
     return weight, first, second
+
+
+def _pack_set(items: list[int], sizes: list[int], limit: int) -> list[int]:
+    """The subset of ``items`` with the largest total ≤ ``limit`` (a subset-sum DP on bits)."""
+    full = (1 << (limit + 1)) - 1
+    reach = [1]
+    for i in items:
+        reach.append((reach[-1] | (reach[-1] << sizes[i])) & full)
+    total = reach[-1].bit_length() - 1
+    chosen = []
+    for pos in range(len(items) - 1, -1, -1):
+        if not (reach[pos] >> total) & 1:  # not reachable without this item: it is taken
+            chosen.append(items[pos])
+            total -= sizes[items[pos]]
+    return chosen
 
 
 def pool_search(
@@ -119,6 +144,10 @@ def pool_search(
     best = _renumber(np.asarray(host_of, dtype=np.int64))
     it = 0
     frozen = np.zeros(n, dtype=np.int64)  # iteration until which a server may not move
+    # whole-unit sizes and capacity: the subset-sum exchange of one host with the pool
+    whole = bool(np.all(w == np.round(w))) and float(capacity) == round(float(capacity))
+    whole = whole and float(capacity) <= POOL_PACK_SET_MAX_CAPACITY
+    wint = [int(x) for x in w] if whole else []
     attempt = 0
     while int(best.max()) + 1 > max(int(lower_bound), 1) and it < budget:
         m = int(best.max()) + 1
@@ -163,6 +192,37 @@ def pool_search(
             if not ok.any():
                 continue
             gain = np.where(ok, rw[np.maximum(pick, 0)] - qw, -np.inf)
+            if whole and gain.max() <= 0:
+                # no exchange of up to two servers lightens the pool: fill one host best from
+                # its own and the pool's free servers (a subset-sum over both)
+                cap_int = int(capacity)
+                pl = [int(x) for x in free]
+                best_gain, best_k, best_set = 0, -1, []
+                for k in rng.permutation(len(bins))[:POOL_PACK_SET_HOSTS].tolist():
+                    mine = [int(x) for x in bins[k] if frozen[x] <= it]
+                    fixed = int(load[k]) - sum(wint[x] for x in mine)
+                    chosen = _pack_set(mine + pl, wint, cap_int - fixed)
+                    g = fixed + sum(wint[x] for x in chosen) - int(load[k])
+                    if g > best_gain:
+                        best_gain, best_k, best_set = g, k, chosen
+                if best_k >= 0:
+                    k = best_k
+                    mine_set = set(int(x) for x in bins[k])
+                    into = [x for x in best_set if x not in mine_set]
+                    out = [int(x) for x in bins[k] if frozen[x] <= it and int(x) not in best_set]
+                    members = bins[k][~np.isin(bins[k], out)] if out else bins[k]
+                    bins[k] = np.sort(np.concatenate([members, np.asarray(into, dtype=np.int64)]))
+                    load[k] = float(w[bins[k]].sum())
+                    subsets[k] = _pairs(bins[k], w)
+                    pool = np.concatenate(
+                        [pool[~np.isin(pool, into)], np.asarray(out, dtype=np.int64)]
+                    )
+                    pool_w = float(w[pool].sum())
+                    if pool_w < lightest - 1e-9 * limit:
+                        lightest, stall = pool_w, 0
+                    for x in into + out:
+                        frozen[x] = it + int(rng.integers(POOL_TABU_MIN, POOL_TABU_MAX + 1))
+                    continue
             # most demand out of the pool; ties: more servers left in the pool, then seeded
             more = (q1 >= 0).astype(int) + (q2 >= 0) - 1 - (r2[np.maximum(pick, 0)] >= 0)
             top = np.flatnonzero(gain >= gain.max() - 1e-9 * limit)
@@ -202,7 +262,10 @@ __all__ = [
     "POOL_TABU_MIN",
     "POOL_TABU_MAX",
     "POOL_STALL",
+    "POOL_THEN_SEARCH_FRAC",
     "POOL_PAIR_ITEMS",
+    "POOL_PACK_SET_MAX_CAPACITY",
+    "POOL_PACK_SET_HOSTS",
     "pool_iterations",
     "pool_search",
 ]

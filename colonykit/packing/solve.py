@@ -21,11 +21,12 @@ from colonykit.packing.construct import (
 )
 from colonykit.packing.ffd import ffd_peak
 from colonykit.packing.milp import MILP_MAX_ITEMS, MILP_TIME_LIMIT_S, pack_milp
-from colonykit.packing.pool import pool_search
+from colonykit.packing.pool import POOL_THEN_SEARCH_FRAC, pool_search
 from colonykit.packing.problem import DEFAULT_MAX_UTIL_PCT, PackingProblem
 from colonykit.packing.result import PackingResult
 from colonykit.packing.search import (
     LOCAL_SEARCH_LARGE_S,
+    LOCAL_SEARCH_MIN_ITERS,
     LOCAL_SEARCH_SEED,
     LOCAL_SEARCH_TIME_S,
     SearchStats,
@@ -187,7 +188,7 @@ def pack(
         and int(host_of.max()) + 1 > lb
     ):
         # one step, no memory, no anti-affinity: bin packing; drop hosts, repair through a pool,
-        # then the local search from its packing only (the pool's start is the best start)
+        # then a share of the local search from its packing only (the best start's)
         t0 = time.perf_counter()
         found, pool_iters = pool_search(
             matrix[:, 0], host_of, cap, lower_bound=int(lb), seed=seed, max_iters=pool_max_iters
@@ -196,6 +197,8 @@ def pack(
         if int(found.max()) < int(host_of.max()):
             host_of = found
         starts = [host_of]
+        if local_search_iters is None:
+            max_iters = max(int(max_iters * POOL_THEN_SEARCH_FRAC), LOCAL_SEARCH_MIN_ITERS)
         stopped = "lower bound reached" if int(host_of.max()) + 1 <= lb else "pool iteration limit"
         search = SearchStats(
             before,
