@@ -1,16 +1,21 @@
 """Drop a host and repair through a pool of unplaced servers (one-step instances).
 
 The improvement loop after construction for one-dimensional bin packing (a demand matrix with
-one time step, no memory, no anti-affinity): the consistent-neighbourhood idea of Buljubašić &
-Vasquez (2016) in a simple form.  From a feasible packing on m hosts, the servers of the two
-least-loaded hosts go to a *pool* and the other m − 2 hosts stay feasible throughout.  Each
-iteration exchanges a subset Q of one host (none, one or two servers) with a subset R of the
-pool (one or two servers) such that the host still fits: for every Q the heaviest R that fits
-beside the host's rest is taken, and the exchange that takes the most demand out of the pool is
-applied — even when it puts demand back (tabu search: a server that moved may not move again for
-a seeded number of iterations).  When the pool's total fits one host, the pool becomes a host:
-a feasible packing on m − 1 hosts.  The loop stops at the lower bound or after ``max_iters``
-iterations; the same seed gives the same packings.
+one time step, no memory, no anti-affinity): the consistent-neighbourhood search of Buljubašić &
+Vasquez (2016, *Computers & Operations Research*) in a simple form.  From a feasible
+packing on m hosts, the servers of the two least-loaded hosts go to a *pool* and the other
+m − 2 hosts stay feasible throughout.  Each iteration exchanges a subset Q of one host (none,
+one or two servers) with a subset R of the pool (one or two servers) such that the host still
+fits: for every Q the heaviest R that fits beside the host's rest is taken, and the exchange
+that takes the most demand out of the pool is applied — even when it puts demand back (tabu
+search: a server that moved may not move again for a seeded number of iterations).  When no
+such exchange lightens the pool and sizes and capacity are whole numbers (capacity up to
+``POOL_PACK_SET_MAX_CAPACITY``), one host is instead refilled with the subset of its own and
+the pool's free servers with the largest total that fits (a subset-sum by dynamic programming;
+their *pack set* move).  When the pool's total fits one host, the pool becomes a host: a
+feasible packing on m − 1 hosts.  After ``POOL_STALL`` iterations without a lighter pool the
+attempt restarts from the best packing with two other light hosts dropped.  The loop stops at
+the lower bound or after ``max_iters`` iterations; the same seed gives the same packings.
 
 Every packing returned is feasible: the hosts only ever take exchanges that fit, and the pool is
 a host only when its total fits.
