@@ -96,6 +96,6 @@ def test_pack_reports_the_pool_and_is_deterministic() -> None:
 
 
 def test_pool_iterations_default() -> None:
-    assert pool_iterations(1) == 2_000  # the floor
-    assert pool_iterations(300) == 6_000  # 20 per server
+    assert pool_iterations(1) == 8_000  # the floor
+    assert pool_iterations(450) == 9_000  # 20 per server
     assert pool_iterations(10**6) == 10_000  # the ceiling

@@ -31,7 +31,7 @@ from colonykit.packing.problem import CAPACITY_RTOL, _renumber
 #: costs about 0.1–0.3 ms on one-step instances of 100–1,000 servers).
 POOL_ITERS_PER_ITEM = 20
 #: Iterations of :func:`pool_search` at least and at most by default (tuning only).
-POOL_MIN_ITERS = 2_000
+POOL_MIN_ITERS = 8_000
 POOL_MAX_ITERS = 10_000
 #: Share of the local search's default iterations (:func:`colonykit.packing.default_iterations`)
 #: that :func:`colonykit.packing.pack` runs after the pool repair on one-step instances (tuning
@@ -70,7 +70,7 @@ def pool_iterations(items: int) -> int:
     Examples
     --------
     >>> pool_iterations(120), pool_iterations(1000)
-    (2400, 10000)
+    (8000, 10000)
     """
     return int(np.clip(POOL_ITERS_PER_ITEM * int(items), POOL_MIN_ITERS, POOL_MAX_ITERS))
 
