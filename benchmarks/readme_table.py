@@ -365,6 +365,20 @@ def _packing_public(b: dict) -> list[Row]:
                 f"{_num(goals.get('max_s'), 'g')} s: {_met(v['max_cpu_s'] <= goals.get('max_s', 10.0))}",
             )
         )
+    t = pub.get("total")
+    if t and t.get("instances"):
+        n, frac = t["instances"], goals.get("solved_frac", 0.99)
+        rows.append(
+            (
+                f"packing: BPPLIB all sets ({pub.get('source')}, {n} instances)",
+                f"**{t['solved']}/{n} = {_num(100 * t['solved'] / n, '.1f')} % at the best known "
+                f"value**, {t['extra_bins']} extra bins; bound = best known on "
+                f"{t['bound_is_best_known']}/{n}; FFD {t['ffd_solved']}/{n} "
+                f"({t['ffd_extra_bins']} extra); CPU {_num(t['cpu_s'])} s, worst {_num(t['max_cpu_s'])} s",
+                f"≥ {_num(100 * frac, 'g')} %: {_met(t['solved'] >= frac * n)}; ≤ "
+                f"{_num(goals.get('max_s'), 'g')} s: {_met(t['max_cpu_s'] <= goals.get('max_s', 10.0))}",
+            )
+        )
     for r in b.get("real", []):
         if "skipped" in r:
             rows.append((r["instance"], f"skipped: {r['skipped']}", "gap printed"))

@@ -40,8 +40,6 @@ def test_pandas_stubs_are_in_the_test_extra() -> None:
 # --------------------------------------------------------------------------- deprecations (§3)
 #: Deprecations still in the tree without a removal version, each with the issue removing it.
 TEMPORARY_DEPRECATIONS = {
-    "colonykit/packing/construct.py": "#26",  # pack_heuristic(repair_moves=...): still to drop
-    "colonykit/packing/solve.py": "#26",  # pack(repair_moves=...): still to drop
 }
 _REMOVAL = re.compile(r"removed in (?:colonykit )?(\d+(?:\.\d+)*)")
 

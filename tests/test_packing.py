@@ -194,18 +194,6 @@ def test_packing_never_violates_capacity(inst: tuple[np.ndarray, float], use_pai
         assert r.assignment[a] != r.assignment[b]
 
 
-@given(_instances())
-def test_repair_keeps_feasibility_and_never_adds_hosts(inst: tuple[np.ndarray, float]) -> None:
-    m, cap = inst
-    plain = pack_heuristic(m, cap)
-    with pytest.warns(DeprecationWarning, match="repair_moves"):
-        repaired = pack_heuristic(m, cap, repair_moves=100)
-    loads = np.zeros((int(repaired.max()) + 1, m.shape[1]))
-    np.add.at(loads, repaired, m)
-    assert (loads <= cap * (1 + 1e-9)).all()
-    assert lower_bound(m, cap) <= repaired.max() + 1 <= plain.max() + 1
-
-
 @given(_instances(), st.floats(10, 100))
 def test_hosts_at_least_lower_bound_with_util_target(
     inst: tuple[np.ndarray, float], util: float
@@ -307,7 +295,3 @@ def test_planetlab_cloudsim_hosts(data_dir: Path) -> None:
     assert (r.host_series.to_numpy() <= 5320 * (1 + 1e-9)).all()
     # measured: 47 hosts time-series-aware vs 139 by peak-based FFD
     assert 40 <= r.hosts_used <= 48 and r.ffd_peak_hosts >= 2 * r.hosts_used
-    with pytest.warns(DeprecationWarning, match="repair_moves"):
-        repaired = pack(demand, 5320, method="heuristic", repair_moves=50)
-    assert repaired.hosts_used <= r.hosts_used
-    assert (repaired.host_series.to_numpy() <= 5320 * (1 + 1e-9)).all()

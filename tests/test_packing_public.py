@@ -158,6 +158,8 @@ def _best_known() -> dict[str, int]:
         "Scholl_1/N3C3W2_E.txt",
         "Scholl_2/N1W1B1R0.txt",
         "Scholl_2/N2W3B1R0.txt",
+        "Scholl_2/N4W1B1R0.txt",  # 3 servers a host, sizes within ±20 %: the pool repair closes it
+        "Scholl_2/N4W2B1R6.txt",
         "Schwerin_1/Schwerin1_BPP39.txt",
         "Schwerin_2/Schwerin2_BPP13.txt",
     ],

@@ -25,7 +25,10 @@ Methods (see ``docs/packing.md``):
     nowhere (retried with one more starting host while that happens, then with
     fewer hosts than the best packing found) — the best is kept, after an
     improvement pass that tries to empty the lightest hosts into the others; then
-    :func:`local_search` (moves, 1-1 and 2-1 swaps; time- and iteration-limited).
+    :func:`local_search` (moves, 1-1 and 2-1 swaps; time- and iteration-limited).  On
+    one-step instances without memory or anti-affinity (classic bin packing),
+    :func:`pool_search` runs first: it drops the two least-loaded hosts into a pool and
+    exchanges servers between the pool and the hosts until the pool fits one host.
     First fit and the peak order run only up to ``SMALL_INSTANCE_CELLS``.
 ``"milp"``
     Exact bin packing with one knapsack row per (host, non-dominated time step),
@@ -71,6 +74,20 @@ from colonykit.packing.construct import (
 )
 from colonykit.packing.ffd import ffd_peak
 from colonykit.packing.milp import MILP_MAX_ITEMS, MILP_TIME_LIMIT_S, pack_milp
+from colonykit.packing.pool import (
+    POOL_ITERS_PER_ITEM,
+    POOL_MAX_ITERS,
+    POOL_MIN_ITERS,
+    POOL_PACK_SET_HOSTS,
+    POOL_PACK_SET_MAX_CAPACITY,
+    POOL_PAIR_ITEMS,
+    POOL_STALL,
+    POOL_TABU_MAX,
+    POOL_TABU_MIN,
+    POOL_THEN_SEARCH_FRAC,
+    pool_iterations,
+    pool_search,
+)
 from colonykit.packing.problem import (
     CAPACITY_RTOL,
     DEFAULT_MAX_UTIL_PCT,
@@ -121,6 +138,16 @@ __all__ = [
     "METHODS",
     "MILP_MAX_ITEMS",
     "MILP_TIME_LIMIT_S",
+    "POOL_ITERS_PER_ITEM",
+    "POOL_MAX_ITERS",
+    "POOL_MIN_ITERS",
+    "POOL_PACK_SET_HOSTS",
+    "POOL_PACK_SET_MAX_CAPACITY",
+    "POOL_PAIR_ITEMS",
+    "POOL_STALL",
+    "POOL_TABU_MAX",
+    "POOL_TABU_MIN",
+    "POOL_THEN_SEARCH_FRAC",
     "SCREEN_BATCH",
     "SCREEN_BLOCK_STEPS",
     "SCREEN_GATHER_FRAC",
@@ -144,4 +171,6 @@ __all__ = [
     "pack",
     "pack_heuristic",
     "pack_milp",
+    "pool_iterations",
+    "pool_search",
 ]

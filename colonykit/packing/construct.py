@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Literal
 
 import numpy as np
@@ -11,7 +10,6 @@ import numpy.typing as npt
 from colonykit.packing.bounds import _ceil_div
 from colonykit.packing.fill import min_slack_fill
 from colonykit.packing.problem import CAPACITY_RTOL, _renumber
-from colonykit.packing.search import local_search
 
 #: Hosts the improvement pass tries to empty (lightest first) before it stops.
 IMPROVE_MAX_TRIES = 40
@@ -485,7 +483,6 @@ def pack_heuristic(
     improve: bool = True,
     max_tries: int = IMPROVE_MAX_TRIES,
     balance_tries: int = BALANCE_TRIES,
-    repair_moves: int = 0,
     lower_bound_hosts: int | None = None,
     jit: bool | None = None,
     min_slack: bool = True,
@@ -511,9 +508,6 @@ def pack_heuristic(
     balance_tries : int
         Balanced constructions tried, starting with ``lower_bound`` hosts and one
         more each time while the construction still had to open hosts.
-    repair_moves : int
-        Deprecated (the min-conflicts repair gained no host on any instance tried): a
-        value > 0 runs :func:`local_search` with ``max_iters=repair_moves`` instead.
     lower_bound_hosts : int, optional
         A known lower bound (e.g. from :func:`lower_bound`); the balanced fill starts
         with this many hosts.  Default: the composite bound.
@@ -546,7 +540,6 @@ def pack_heuristic(
         improve=improve,
         max_tries=max_tries,
         balance_tries=balance_tries,
-        repair_moves=repair_moves,
         lower_bound_hosts=lower_bound_hosts,
         jit=jit,
         min_slack=min_slack,
@@ -564,7 +557,6 @@ def _starts(
     improve: bool,
     max_tries: int,
     balance_tries: int,
-    repair_moves: int,
     lower_bound_hosts: int | None,
     jit: bool | None,
     min_slack: bool,
@@ -665,25 +657,6 @@ def _starts(
         starts.append(_renumber(slack_fill))
     if not all_starts:
         starts = [min(starts, key=lambda h: int(h.max()))]  # the first on ties
-    host_of = starts[0]
-    if repair_moves > 0:
-        warnings.warn(
-            "repair_moves is deprecated: pack() runs local_search (time_limit_s, seed) "
-            "after construction",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        host_of, _ = local_search(
-            matrix,
-            host_of,
-            capacity,
-            memory=memory,
-            host_memory=host_memory,
-            conflicts=conflicts,
-            lower_bound=lb,
-            max_iters=repair_moves,
-        )
-        starts = [host_of]
     return starts
 
 

@@ -110,6 +110,9 @@ class SearchStats:
     overload_left : float
         The smallest total overload (demand unit × steps) reached while trying to drop one
         more host (0 when the last attempt succeeded).
+    pool_iterations : int
+        Exchanges of the pool repair before the search (one-step instances,
+        :func:`colonykit.packing.pool.pool_search`); 0 when it did not run.
     """
 
     hosts_before: int
@@ -118,6 +121,7 @@ class SearchStats:
     seconds: float
     stopped: str
     overload_left: float = 0.0
+    pool_iterations: int = 0
 
 
 def local_search(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import warnings
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Literal
@@ -21,10 +21,12 @@ from colonykit.packing.construct import (
 )
 from colonykit.packing.ffd import ffd_peak
 from colonykit.packing.milp import MILP_MAX_ITEMS, MILP_TIME_LIMIT_S, pack_milp
+from colonykit.packing.pool import POOL_THEN_SEARCH_FRAC, pool_search
 from colonykit.packing.problem import DEFAULT_MAX_UTIL_PCT, PackingProblem
 from colonykit.packing.result import PackingResult
 from colonykit.packing.search import (
     LOCAL_SEARCH_LARGE_S,
+    LOCAL_SEARCH_MIN_ITERS,
     LOCAL_SEARCH_SEED,
     LOCAL_SEARCH_TIME_S,
     SearchStats,
@@ -49,12 +51,12 @@ def pack(
     milp_max_items: int = MILP_MAX_ITEMS,
     time_limit_s: float = MILP_TIME_LIMIT_S,
     improve: bool = True,
-    repair_moves: int = 0,
     local_search_s: float | None = None,
     seed: int = LOCAL_SEARCH_SEED,
     local_search_iters: int | None = None,
     jit: bool | None = None,
     lp: bool = True,
+    pool_max_iters: int | None = None,
 ) -> PackingResult:
     """Assign servers to hosts so every host stays within capacity at every time step.
 
@@ -81,8 +83,6 @@ def pack(
         HiGHS time limit [s].
     improve : bool
         Run the heuristic's improvement pass.
-    repair_moves : int
-        Deprecated alias: a value > 0 warns and caps the local search at that many iterations.
     local_search_s : float, optional
         Wall-clock safety net of :func:`local_search` after construction [s] (0 = off); it
         runs only while the packing is above the lower bound.  Default
@@ -104,6 +104,11 @@ def pack(
         Compute the LP bound (:func:`colonykit.packing.bounds.lp_bound`, column generation)
         when the packing is above the other bounds, on instances up to
         ``SMALL_INSTANCE_CELLS`` servers × steps.
+    pool_max_iters : int, optional
+        Iterations of the pool repair (:func:`colonykit.packing.pool.pool_search`) on
+        one-step instances without memory or anti-affinity (classic bin packing), run before
+        the local search while the packing is above the bound.  Default
+        :func:`colonykit.packing.pool.pool_iterations`.
 
     Returns
     -------
@@ -154,7 +159,6 @@ def pack(
         improve=improve,
         max_tries=IMPROVE_MAX_TRIES,
         balance_tries=BALANCE_TRIES,
-        repair_moves=0,
         lower_bound_hosts=int(lb),
         jit=jit,
         min_slack=True,
@@ -171,17 +175,39 @@ def pack(
         local_search_s = (
             LOCAL_SEARCH_TIME_S if matrix.size <= SMALL_INSTANCE_CELLS else LOCAL_SEARCH_LARGE_S
         )
-    if repair_moves > 0:
-        warnings.warn(
-            "repair_moves is deprecated: pack() runs local_search after construction "
-            "(local_search_s, seed); repair_moves now caps its iterations",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        max_iters = int(repair_moves)
     if lp and matrix.size <= SMALL_INSTANCE_CELLS and int(host_of.max()) + 1 > lb:
         # the LP bound costs seconds on a thousand sizes: only when the packing is not proved yet
         lb = with_lp_bound(lb, matrix, cap, hosts_used=int(host_of.max()) + 1)
+    pool_iters = 0
+    if (
+        matrix.shape[1] == 1
+        and mem is None
+        and not conflicts
+        and improve
+        and local_search_s > 0
+        and int(host_of.max()) + 1 > lb
+    ):
+        # one step, no memory, no anti-affinity: bin packing; drop hosts, repair through a pool,
+        # then a share of the local search from its packing only (the best start's)
+        t0 = time.perf_counter()
+        found, pool_iters = pool_search(
+            matrix[:, 0], host_of, cap, lower_bound=int(lb), seed=seed, max_iters=pool_max_iters
+        )
+        before = int(host_of.max()) + 1
+        if int(found.max()) < int(host_of.max()):
+            host_of = found
+        starts = [host_of]
+        if local_search_iters is None:
+            max_iters = max(int(max_iters * POOL_THEN_SEARCH_FRAC), LOCAL_SEARCH_MIN_ITERS)
+        stopped = "lower bound reached" if int(host_of.max()) + 1 <= lb else "pool iteration limit"
+        search = SearchStats(
+            before,
+            int(host_of.max()) + 1,
+            0,
+            round(time.perf_counter() - t0, 3),
+            stopped,
+            pool_iterations=pool_iters,
+        )
     for start in starts:  # from each packing in turn until one reaches the bound
         if int(host_of.max()) + 1 <= lb or local_search_s <= 0:
             break
@@ -204,6 +230,7 @@ def pack(
                 iterations=search.iterations + stats.iterations,
                 seconds=round(search.seconds + stats.seconds, 3),
             )
+        stats = replace(stats, pool_iterations=pool_iters)
         search = stats
         if int(found.max()) < int(host_of.max()):
             host_of = found
