@@ -1,0 +1,355 @@
+"""Sizing figures pinned by hand (issue 27 §2: the mutants the sizing tests left alive).
+
+Each value is worked out here from the formula in the function's docstring, the bundled tables
+(workload_classes.csv: web 40 / 80 / 150 tpm/MIPS, mixed typical 77; capacity_units.csv: Barton's
+0.25 MIPS per MHz; xen_host_cores.csv; mp_effect.csv: 2-way 0.950, 3-way 0.927) and the inputs,
+at points where a changed operator, constant or argument gives a different number.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from colonykit import sizing
+from colonykit.errors import InputError, UnknownNameError
+from colonykit.ingest import validate_inventory
+
+#: z990: 450 MIPS 1-way; bundled mp_effect.csv: 2-way 0.950, 3-way 0.927
+Z990_2WAY = 2 * 450.0 * 0.950  # 855
+Z990_3WAY = 3 * 450.0 * 0.927  # 1251.45
+
+
+def _z990(max_ifls: int = 0) -> sizing.TargetProcessor:
+    return sizing.TargetProcessor(
+        model="z990",
+        engine_mips_1way=450.0,
+        max_engines=32,
+        smt_available=False,
+        smt_uplift_frac=0.0,
+        source="test",
+        max_ifls=max_ifls,
+    )
+
+
+def _row(**kw: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "role": "x",
+        "capacity_unit": "tpm",
+        "util_avg_pct": 10.0,
+        "memory_mib": 512.0,
+        "disk_gib": 10.0,
+        "workload_class": "web",
+    }
+    return {**base, **kw}
+
+
+def _inv(*rows: dict[str, object]) -> pd.DataFrame:
+    return validate_inventory(pd.DataFrame(list(rows)), source="test")
+
+
+# --------------------------------------------------------------------------- capacity_to_mips
+def test_capacity_to_mips_bounds_use_the_opposite_end_of_the_class_range() -> None:
+    # web 40 / 80 / 150 tpm/MIPS: low MIPS uses the HIGH tpm/MIPS
+    got = {
+        b: float(sizing.capacity_to_mips(12_000, "tpm", workload_class="web", bound=b))
+        for b in sizing.BOUNDS
+    }
+    assert got == pytest.approx({"low": 12_000 / 150, "typical": 12_000 / 80, "high": 12_000 / 40})
+
+
+def test_capacity_to_mips_of_clock_units_goes_through_the_reference_class() -> None:
+    # 4,000 MHz × 0.25 = 1,000 MIPS at mixed (77 tpm/MIPS) = 77,000 tpm-equivalent; web typical 80
+    assert float(sizing.capacity_to_mips(4000, "mhz", workload_class="web")) == pytest.approx(
+        77_000 / 80
+    )
+    # 2 cores of 1.5 GHz = 3,000 MHz -> 750 MIPS at mixed; web high end: 750 × 77 / 40
+    got = sizing.capacity_to_mips(
+        [1.5, 2.0], "ghz_per_core", workload_class="web", cores=[2, 1], bound="high"
+    )
+    assert np.shape(got) == (2,)
+    assert got.tolist() == pytest.approx([750 * 77 / 40, 500 * 77 / 40])
+    # MIPS is not converted by a class: the same at every bound
+    for b in sizing.BOUNDS:
+        assert float(sizing.capacity_to_mips(500, "mips", workload_class="database", bound=b)) == (
+            pytest.approx(500.0)
+        )
+
+
+def test_capacity_to_mips_keeps_the_shape_of_its_input() -> None:
+    assert np.ndim(sizing.capacity_to_mips(4000.0, "mhz")) == 0
+    assert np.shape(sizing.capacity_to_mips([4000.0], "mhz")) == (1,)
+
+
+def test_capacity_to_mips_refuses_bad_names_and_missing_cores() -> None:
+    with pytest.raises(InputError, match="bound"):
+        sizing.capacity_to_mips(1.0, "mhz", bound="middle")
+    with pytest.raises(
+        UnknownNameError, match=r"capacity unit 'furlongs'; expected one of \['ghz', "
+    ):
+        sizing.capacity_to_mips(1.0, "furlongs")
+    with pytest.raises(
+        UnknownNameError, match=r"workload class 'nosuch'; expected one of \['cpu-bound', "
+    ):
+        sizing.capacity_to_mips(1.0, "mhz", workload_class="nosuch")
+    with pytest.raises(InputError, match="cores"):
+        sizing.capacity_to_mips(1.0, "mhz_per_core")
+
+
+def test_capacity_to_mips_with_a_user_unit_table_and_reference_class() -> None:
+    from colonykit import reference
+
+    units = reference.capacity_units().copy()
+    units.loc["mhz", "mips_per_unit"] = 0.5  # a user's calibration: 2 MHz ~ 1 MIPS
+    got = sizing.capacity_to_mips(
+        1000, "mhz", workload_class="web", units_table=units, reference_class="web"
+    )
+    # 1,000 MHz × 0.5 = 500 MIPS at web typical (80) = 40,000 tpm-eq; / web typical 80 = 500
+    assert float(got) == pytest.approx(500.0)
+    classes = reference.workload_classes().copy()
+    classes.loc["web", "tpm_per_mips_typical"] = 100.0
+    got = sizing.capacity_to_mips(12_000, "tpm", workload_class="web", workload_table=classes)
+    assert float(got) == pytest.approx(120.0)
+
+
+def test_nway_uplift_is_zero_at_one_engine_and_below() -> None:
+    # log2(1) = 0: a 1-way gets no uplift; below 1 engine n is taken as 1
+    assert float(sizing.nway_uplift_frac(1)) == 0.0
+    assert float(sizing.nway_uplift_frac(0.5)) == 0.0
+    assert float(sizing.nway_uplift_frac(8, 0.2, 64.0)) == pytest.approx(0.2 * 3 / 6)
+
+
+# --------------------------------------------------------------------------- server_mhz, Xen
+def _clock_inv() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "server": ["a", "b", "c", "d", "e", "f"],
+            "capacity": [1400.0, 2.5, 3000.0, 1.5, 12_000.0, 500.0],
+            "capacity_unit": ["mhz_per_core", "ghz", "MHz", "ghz_per_core", "tpm", "mips"],
+            "cores": [2, 1, 1, 4, 1, 1],
+            "workload_class": ["web"] * 6,
+        }
+    )
+
+
+def test_server_mhz_of_every_unit_by_hand() -> None:
+    got = sizing.server_mhz(_clock_inv())
+    # a 2 × 1,400; b 2.5 GHz; c 3,000 MHz (case-insensitive); d 4 × 1.5 GHz;
+    # e 12,000 tpm at web typical 80 = 150 MIPS -> / 0.25 MIPS per MHz = 600 MHz;
+    # f 500 MIPS -> 2,000 MHz
+    assert got.tolist() == pytest.approx([2800.0, 2500.0, 3000.0, 6000.0, 600.0, 2000.0])
+
+
+def test_server_mhz_without_a_cores_column_counts_one_core() -> None:
+    inv = _clock_inv().drop(columns="cores").iloc[[0, 4]]
+    assert sizing.server_mhz(inv).tolist() == pytest.approx([1400.0, 600.0])
+
+
+def test_server_mhz_refuses_a_whole_server_clock_with_cores() -> None:
+    inv = _clock_inv().iloc[[1]].assign(cores=8)
+    with pytest.raises(InputError, match="ghz_per_core"):
+        sizing.server_mhz(inv)
+
+
+def _xen_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "host_model": ["mine"],
+            "cores": [4],
+            "core_mhz": [2000.0],
+            "relative_speed": [1.5],
+            "memory_gib": [64.0],
+            "source": ["my benchmark"],
+        }
+    ).set_index("host_model")
+
+
+def _xen_inv() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "server": ["a", "b"],
+            "capacity": [1500.0, 12_000.0],
+            "capacity_unit": ["mhz_per_core", "tpm"],
+            "cores": [4, 1],
+            "workload_class": ["web", "web"],
+            "util_peak_pct": [50.0, 40.0],
+            "util_avg_pct": [20.0, 10.0],
+            "count": [5, 3],
+        }
+    )
+
+
+def test_size_xen_hosts_by_hand() -> None:
+    r = sizing.size_xen_hosts(_xen_inv(), "MINE", table=_xen_table(), target_util_pct=80)
+    # peak: 5 × 50 % × 6,000 MHz + 3 × 40 % × 600 MHz (12,000 tpm / 80 / 0.25) = 15,720 MHz
+    demand = 5 * 0.50 * 6000 + 3 * 0.40 * 600
+    assert r.demand_mhz == pytest.approx(demand)
+    assert r.host_core_mhz == pytest.approx(3000.0)  # 2,000 MHz × 1.5
+    assert r.cores_needed == math.ceil(demand / (3000 * 0.80)) == 7  # 6.55
+    assert r.cores_per_host == 4
+    assert r.hosts_needed == 2  # ceil(7 / 4)
+    assert r.memory_gib_per_host == 64.0
+    assert r.target_util_pct == 80.0
+    assert r.host_model == "mine"
+    assert r.source == "my benchmark"
+    assert any("Barton" in a for a in r.assumptions)  # the tpm row went through MIPS
+    assert any("80% of the host cores" in a for a in r.assumptions)
+
+
+def test_size_xen_hosts_on_the_average_and_without_a_count() -> None:
+    avg = sizing.size_xen_hosts(
+        _xen_inv(), "mine", table=_xen_table(), basis="avg", target_util_pct=50
+    )
+    demand = 5 * 0.20 * 6000 + 3 * 0.10 * 600  # 6,180 MHz
+    assert avg.demand_mhz == pytest.approx(demand)
+    assert avg.cores_needed == math.ceil(demand / (3000 * 0.5)) == 5  # 4.12
+    one_each = sizing.size_xen_hosts(
+        _xen_inv().drop(columns="count"), "mine", table=_xen_table(), target_util_pct=50
+    )
+    assert one_each.demand_mhz == pytest.approx(0.5 * 6000 + 0.4 * 600)
+
+
+def test_size_xen_hosts_exact_multiple_and_zero_demand() -> None:
+    inv = _xen_inv().iloc[[0]].assign(count=1, util_peak_pct=7.0)  # 0.07 × 6,000 = 420 MHz
+    r = sizing.size_xen_hosts(inv, "mine", table=_xen_table(), target_util_pct=7)
+    # 420 / (3,000 × 0.07) = 2.0000000000000004 in floating point: exactly 2 cores, not 3
+    assert r.cores_needed == 2
+    assert r.hosts_needed == 1
+    assert not any("Barton" in a for a in r.assumptions)  # clock units only
+    idle = sizing.size_xen_hosts(
+        inv.assign(util_peak_pct=0.0), "mine", table=_xen_table(), target_util_pct=7
+    )
+    assert idle.demand_mhz == 0.0 and idle.cores_needed == 1 and idle.hosts_needed == 1
+
+
+def test_size_xen_hosts_default_target_and_bad_parameters() -> None:
+    from colonykit import reference
+
+    r = sizing.size_xen_hosts(_xen_inv(), "mine", table=_xen_table())
+    assert r.target_util_pct == reference.constant("target_util_pct") == 90.0
+    assert r.cores_needed == math.ceil(15_720 / (3000 * 0.9))  # 5.82 -> 6
+    for bad in (0.0, 120.0):
+        with pytest.raises(InputError, match="target_util_pct"):
+            sizing.size_xen_hosts(_xen_inv(), "mine", table=_xen_table(), target_util_pct=bad)
+    assert sizing.size_xen_hosts(
+        _xen_inv(), "mine", table=_xen_table(), target_util_pct=100
+    ).cores_needed == math.ceil(15_720 / 3000)
+    with pytest.raises(InputError, match="basis"):
+        sizing.size_xen_hosts(_xen_inv(), "mine", table=_xen_table(), basis="p95")  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- result as printed
+def _two_servers() -> sizing.SizingResult:
+    # a: 30 % of 60,000 tpm = 18,000 tpm at web -> 120 / 225 / 450 MIPS, ×2 servers;
+    # b: 45 % of 1,000 MIPS (no class conversion) = 450 MIPS, ×1
+    inv = _inv(
+        _row(server="a", capacity=60_000, util_peak_pct=30.0, count=2),
+        _row(server="b", capacity=1000, capacity_unit="mips", util_peak_pct=45.0, count=1),
+    )
+    return sizing.size_inventory(
+        inv, _z990(), target_util_pct=90, cp_overhead_pct=10, nway_uplift=False
+    )
+
+
+def test_to_dict_prints_every_server_figure_and_the_engines() -> None:
+    res = _two_servers()
+    d = res.to_dict()
+    a, b = d["servers"]
+    assert (a["server"], a["count"], a["workload_class"]) == ("a", 2, "web")
+    assert [a["mips_low"], a["mips_typical"], a["mips_high"]] == pytest.approx([120, 225, 450])
+    assert [a["mips_low_total"], a["mips_typical_total"], a["mips_high_total"]] == (
+        pytest.approx([240, 450, 900])
+    )
+    assert [b["mips_low"], b["mips_typical"], b["mips_high"]] == pytest.approx([450, 450, 450])
+    assert b["mips_high_total"] == pytest.approx(450) and b["count"] == 1
+    assert d["total"] == pytest.approx(
+        {"mips_low": 690.0, "mips_typical": 900.0, "mips_high": 1350.0}
+    )
+    # required = total / (1 − 10 %) / 90 %: low 851.9 -> 2-way (855); typical 1,111.1 -> 3-way
+    # (1,251.45); high 1,666.7 -> 4-way (4 × 450 × 0.908 = 1,634.4 < 1,666.7) -> 5-way (2,002.5)
+    t = d["target"]
+    assert (t["engines_low"], t["engines_typical"], t["engines_high"]) == (2, 3, 5)
+    assert res.engines == {"low": 2, "typical": 3, "high": 5}
+    assert t["model"] == "z990"
+    assert t["max_engines"] == 32
+    assert t["max_ifls"] == 32  # no IFL limit given: the machine's engines
+    assert t["fits_machine"] is True
+    assert t["low_confidence_units"] == {}
+    assert t["assumptions"] == res.assumptions
+
+
+def test_to_dict_max_ifls_and_fits_machine_of_the_whole_range() -> None:
+    inv = _inv(
+        _row(server="a", capacity=60_000, util_peak_pct=30.0, count=2),
+        _row(server="b", capacity=1000, capacity_unit="mips", util_peak_pct=45.0),
+    )
+    res = sizing.size_inventory(
+        inv, _z990(max_ifls=3), target_util_pct=90, cp_overhead_pct=10, nway_uplift=False
+    )
+    t = res.to_dict()["target"]
+    assert t["max_ifls"] == 3
+    # low 2 and typical 3 fit on 3 IFLs, high 5 does not: the machine does not fit the range
+    assert res.target["fits_machine"].tolist() == [True, True, False]
+    assert t["fits_machine"] is False
+
+
+def test_result_frame_has_the_total_mips_per_bound() -> None:
+    f = sizing.result_frame(_two_servers())
+    assert f["bound"].tolist() == ["low", "typical", "high"]
+    assert f["mips"].tolist() == pytest.approx([690.0, 900.0, 1350.0])
+    assert f["engines"].tolist() == [2, 3, 5]
+
+
+def test_target_table_by_hand() -> None:
+    res = _two_servers()
+    t = res.target
+    assert t["guest_mips"].tolist() == pytest.approx([690.0, 900.0, 1350.0])
+    assert t["required_mips"].tolist() == pytest.approx(
+        [690 / 0.9 / 0.9, 900 / 0.9 / 0.9, 1350 / 0.9 / 0.9]
+    )
+    assert t["capacity_mips"].tolist() == pytest.approx(
+        [Z990_2WAY, Z990_3WAY, 5 * 450 * 0.890], rel=1e-12
+    )
+    assert t["util_at_engines_pct"].tolist() == pytest.approx(
+        [690 / 0.9 / 855 * 100, 900 / 0.9 / Z990_3WAY * 100, 1350 / 0.9 / 2002.5 * 100]
+    )
+    assert t["mp_per_engine_frac"].tolist() == pytest.approx([0.950, 0.927, 0.890])
+    assert t["nway_uplift_frac_class_max"].tolist() == [0.0, 0.0, 0.0]  # uplift off
+    assert t["idle_guest_mips"].tolist() == [0.0, 0.0, 0.0]
+
+
+def test_uplift_per_class_divides_each_class_separately() -> None:
+    # web and database both have a 30 % uplift at 16-way; a class table with a 0 % uplift for
+    # one class shows that each class's MIPS is divided by its own (1 + uplift × g(n))
+    from colonykit import reference
+
+    classes = reference.workload_classes().copy()
+    classes.loc["database", "nway16_uplift_frac"] = 0.0
+    inv = validate_inventory(
+        pd.DataFrame(
+            [
+                _row(server="w", capacity=400, capacity_unit="mips", util_peak_pct=100.0),
+                _row(
+                    server="d",
+                    capacity=400,
+                    capacity_unit="mips",
+                    util_peak_pct=100.0,
+                    workload_class="database",
+                ),
+            ]
+        ),
+        source="test",
+        workload_table=classes,
+    )
+    res = sizing.size_inventory(
+        inv, _z990(), workload_table=classes, target_util_pct=100, cp_overhead_pct=0
+    )
+    t = res.target.loc["typical"]
+    # 800 MIPS: 2-way 855 holds 400 / (1 + 0.3 × log2(2)/4) + 400 = 772.1
+    g2 = 1 / 4  # log2(2) / log2(16)
+    assert t["engines"] == 2
+    assert t["guest_mips"] == pytest.approx(400 / (1 + 0.30 * g2) + 400)
+    assert t["nway_uplift_frac_class_max"] == pytest.approx(0.30 * g2)
