@@ -1,0 +1,199 @@
+"""Memory figures pinned by hand (issue 27 §2: every column and total the memory result prints).
+
+One LPAR worked out here line by line from the formulas in colonykit/memory.py's docstrings:
+resident = working set − CMM − shared saving (NSS kernel + the DCSS pages a guest would hold
+privately, at most the segment) + the VDISK swap footprint; totals × count of logged-on guests;
+shared storage once; + MDC + CP.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from colonykit import memory
+from colonykit.errors import InputError
+from colonykit.memory import GuestMemory
+
+APP = GuestMemory(
+    "app",
+    1024,
+    count=3,
+    working_set_mib=800,
+    vdisk_mib=(100, 200),
+    swap_mib=250,
+    ramdisk_swap_mib=50,
+    cmm_mib=100,
+    nss=True,
+    dcss=("usr",),
+    dcss_private_mib=300,
+)
+DB = GuestMemory("db", 2048, count=2)
+OFF = GuestMemory("off", 4096, count=5, nss=True, logged_on=False)
+
+
+def _lpar(**kw: object) -> memory.MemoryResult:
+    args: dict[str, object] = {
+        "mdc_mib": 512,
+        "cp_mib": 128,
+        "shared_segments": {"usr": 256},
+        "nss_kernel_mib": 2.0,
+    }
+    args.update(kw)
+    real = float(args.pop("real_mib", 8192))  # type: ignore[arg-type]
+    return memory.lpar_memory([APP, DB, OFF], real, **args)  # type: ignore[arg-type]
+
+
+def test_lpar_memory_per_guest_columns_by_hand() -> None:
+    g = _lpar().guests.set_index("name")
+    # app: saving = min(NSS 2 + min(300 private, 256 segment), 800 − 100) = 258;
+    # swap 250: 50 in the RAMdisk, 200 to the VDISKs 100 + 100 of 200 (both touched: 300)
+    assert g["shared_saving_mib"].tolist() == [258.0, 0.0, 2.0]
+    assert g["ramdisk_swap_used_mib"].tolist() == [50.0, 0.0, 0.0]
+    assert g["vdisk_written_mib"].tolist() == [200.0, 0.0, 0.0]
+    assert g["vdisk_touched_mib"].tolist() == [300.0, 0.0, 0.0]
+    assert g["swap_overflow_mib"].tolist() == [0.0, 0.0, 0.0]
+    assert g["vdisk_defined_mib"].tolist() == [300.0, 0.0, 0.0]
+    # resident: app 800 − 100 − 258 + 200 written = 642; db 2048 (working set = virtual);
+    # off 4096 − 2 = 4094 per guest, but logged off: 0 in the totals
+    assert g["resident_mib"].tolist() == [642.0, 2048.0, 4094.0]
+    assert g["working_set_mib"].tolist() == [800.0, 2048.0, 4096.0]
+    assert g["virtual_total_mib"].tolist() == [3 * 1024.0, 2 * 2048.0, 0.0]
+    assert g["resident_total_mib"].tolist() == [3 * 642.0, 2 * 2048.0, 0.0]
+
+
+def test_lpar_memory_totals_by_hand() -> None:
+    r = _lpar()
+    assert r.shared_mib == 2.0 + 256.0  # NSS kernel once + the segment once
+    assert r.virtual_total_mib == 3 * 1024 + 2 * 2048  # 7,168: logged-off guests not counted
+    assert r.vdisk_total_mib == 3 * 300.0
+    assert r.resident_total_mib == 3 * 642 + 2 * 2048 + 258 + 512 + 128  # 6,920
+    assert r.overcommit_ratio == pytest.approx(7168 / 8192)
+    assert r.max_memory_overcommit_ratio == 1.5
+    assert r.guest_real_mib == 8192 - 512 - 128
+    assert r.shortfall_mib == 0.0 and r.fits
+    assert (r.real_mib, r.mdc_mib, r.cp_mib) == (8192.0, 512.0, 128.0)
+    assert r.target_overcommit_ratio == 1.5 and r.zvm_kept_mib == 2048.0
+    assert r.real_for_target_mib == pytest.approx(7168 / 1.5 + 2048)
+    assert r.warnings == [] and r.placement_problems == []
+    d = r.to_dict()
+    assert d["resident_total_mib"] == 6920.0 and d["fits"] is True
+    assert d["real_for_target_mib"] == pytest.approx(7168 / 1.5 + 2048)
+
+
+def test_lpar_memory_touched_footprint_shortfall_and_overflow() -> None:
+    touched = _lpar(vdisk_footprint="touched")
+    assert touched.guests["resident_mib"].iloc[0] == 442.0 + 300.0  # every VDISK reached, in full
+    assert touched.resident_total_mib == 6920 + 3 * 100
+    with pytest.warns(UserWarning) as rec:
+        short = _lpar(real_mib=6000)
+    assert short.shortfall_mib == 920.0 and not short.fits
+    assert short.overcommit_ratio == pytest.approx(7168 / 6000)
+    assert any("exceeds real storage 6,000 MiB by 920 MiB" in str(w.message) for w in rec)
+    big = GuestMemory("big", 1024, swap_mib=400, ramdisk_swap_mib=50, vdisk_mib=(300,))
+    with pytest.warns(
+        UserWarning, match="swap in use 400 MiB exceeds its RAMdisk and VDISK swap by 50 MiB"
+    ):
+        r = memory.lpar_memory([big], 4096)
+    assert r.guests["swap_overflow_mib"].tolist() == [50.0]
+    assert r.guests["vdisk_written_mib"].tolist() == [300.0]
+
+
+def test_overcommit_warning_is_above_the_limit_not_at_it() -> None:
+    g = [GuestMemory("g", 1024, count=7, working_set_mib=100)]
+    at = memory.lpar_memory(g, 7168, max_memory_overcommit_ratio=1.0)
+    assert at.overcommit_ratio == 1.0 and at.warnings == []
+    with pytest.warns(UserWarning, match=r"memory overcommit 1\.02:1 .* exceeds the limit 1:1"):
+        memory.lpar_memory(g, 7000, max_memory_overcommit_ratio=1.0)
+    with pytest.raises(InputError, match="overcommit"):
+        memory.lpar_memory(g, 7000, max_memory_overcommit_ratio=1.0, strict=True)
+    never = memory.lpar_memory(g, 1024, max_memory_overcommit_ratio=math.inf)
+    assert never.warnings == [] and never.overcommit_ratio == 7.0
+    # an infinite target: real for the target is only what z/VM keeps
+    assert never.real_for_target_mib == pytest.approx(2048.0)
+    own = memory.lpar_memory(g, 7168, target_overcommit_ratio=2.0, zvm_kept_mib=1000)
+    assert own.real_for_target_mib == pytest.approx(7168 / 2 + 1000)
+
+
+def test_host_memory_by_hand() -> None:
+    r = memory.host_memory(
+        [1024, 2048],
+        4096,
+        guest_vdisk_mib=[100, 0],
+        guest_swap_mib=[50, 0],
+        working_set_frac=0.5,
+        mdc_mib=256,
+        zvm_kept_mib=1024,
+        target_overcommit_ratio=2.0,
+        max_memory_overcommit_ratio=3.0,
+    )
+    # working sets 512, 1024; guest 1 writes 50 MiB to its VDISK; CP = kept 1024 − MDC 256 = 768
+    assert r.guests["resident_mib"].tolist() == [562.0, 1024.0]
+    assert r.cp_mib == 768.0 and r.mdc_mib == 256.0
+    assert r.resident_total_mib == 562 + 1024 + 256 + 768
+    assert r.vdisk_total_mib == 100.0
+    assert r.overcommit_ratio == pytest.approx(3072 / 4096)
+    assert r.real_for_target_mib == pytest.approx(3072 / 2 + 1024)
+    assert r.max_memory_overcommit_ratio == 3.0
+    # MDC above what z/VM keeps: CP 0; a small LPAR: CP at most real − MDC
+    assert memory.host_memory([1024], 4096, mdc_mib=256, zvm_kept_mib=100).cp_mib == 0.0
+    small = memory.host_memory([100], 500, mdc_mib=256, zvm_kept_mib=2048)
+    assert small.cp_mib == 244.0
+    default = memory.host_memory([1024] * 2, 8192)
+    assert default.resident_total_mib == 2048 + 2048  # frac 1.0, kept 2048 as CP, no MDC
+    assert default.guests["vdisk_written_mib"].tolist() == [0.0, 0.0]
+    assert memory.host_memory([], 4096).resident_total_mib == 2048.0
+
+
+def test_memory_over_by_hand() -> None:
+    g = GuestMemory("g", 1024, count=9, working_set_mib=400, nss=True)
+    f = memory.memory_over(g, [0, 1, 10], 4096, mdc_mib=100, cp_mib=50, nss_kernel_mib=2.0)
+    # per guest 400 − 2 = 398; the NSS kernel (2) once any guest runs; + MDC 100 + CP 50
+    assert f["guests"].tolist() == [0, 1, 10]
+    assert f["guests"].dtype == np.int64
+    assert f["resident_total_mib"].tolist() == [150.0, 398 + 2 + 150.0, 3980 + 2 + 150.0]
+    assert f["virtual_total_mib"].tolist() == [0.0, 1024.0, 10240.0]
+    assert f["overcommit_ratio"].tolist() == [0.0, 0.25, 2.5]
+    assert f["real_mib"].tolist() == [4096.0] * 3
+    for bad in ([-1], [[1, 2]], [float("nan")]):
+        with pytest.raises(InputError, match="counts"):
+            memory.memory_over(g, bad, 4096)
+
+
+def test_pure_functions_by_hand() -> None:
+    assert memory.overcommit_ratio([1024, 2048], 2048) == 1.5
+    assert memory.overcommit_ratio(3072, [1024, 2048]).tolist() == [3.0, 1.5]
+    for bad in (0, -1, float("nan")):
+        with pytest.raises(InputError, match="real_mib"):
+            memory.overcommit_ratio(1024, bad)
+    assert memory.vdisk_fill_mib([100, 200, 300], 250).tolist() == [100.0, 150.0, 0.0]
+    assert memory.vdisk_fill_mib([100, 200], 1000).tolist() == [100.0, 200.0]
+    assert memory.dcss_range_mib("F000-FFFF") == (240.0, 256.0)
+    assert memory.dcss_range_mib(" 0-0 ") == (0.0, 4096 / 2**20)
+    for bad in ("F000", "FFFF-F000", "G-1", "1-2-3"):
+        with pytest.raises(InputError, match="DCSS page range"):
+            memory.dcss_range_mib(bad)
+    assert memory.real_storage_for_overcommit([1024] * 3) == pytest.approx(3072 / 1.5 + 2048)
+    assert memory.real_storage_for_overcommit(3000, 3.0, 0.0) == 1000.0
+    for kw in ({"target_ratio": 0.0}, {"zvm_kept_mib": -1.0}, {"target_ratio": math.inf}):
+        with pytest.raises(InputError):
+            memory.real_storage_for_overcommit(1024, **kw)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="virtual_total_mib"):
+        memory.real_storage_for_overcommit(-5.0)
+    probs = memory.dcss_placement_problems([240, 240.5, 100], 240.0, ["a", "b", "c"], "S")
+    assert len(probs) == 1 and probs[0].startswith("guest b: storage 240.5 MiB reaches into DCSS S")
+    assert memory.dcss_placement_problems([300], 240.0)[0].startswith("guest #1:")
+
+
+def test_dcss_by_page_range_is_sized_and_placed() -> None:
+    g = [GuestMemory("a", 256, dcss=("tux",), dcss_private_mib=8)]
+    with pytest.warns(UserWarning, match="reaches into DCSS tux at 240 MiB"):
+        r = memory.lpar_memory(g, 4096, shared_segments={"tux": "F000-FFFF"})
+    assert r.shared_mib == 16.0  # 240 .. 256 MiB
+    assert r.guests["shared_saving_mib"].tolist() == [8.0]
+    assert len(r.placement_problems) == 1
+    for bad in ({"tux": 4096.0}, {"tux": -1.0}):
+        with pytest.raises(InputError, match="shared_segments"):
+            memory.lpar_memory(g, 4096, shared_segments=bad)
