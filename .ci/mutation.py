@@ -39,12 +39,18 @@ SHARED_TESTS = ("tests/test_pinned_numbers.py", "tests/test_published_examples.p
 TESTS: dict[str, tuple[str, ...]] = {
     "packing": ("tests/test_packing.py", "tests/test_packing_bounds.py"),
     "measured": ("tests/test_measured.py", "tests/test_measured_pinned.py"),
+    # forecast and costs: only their pure arithmetic is mutated (ONLY_FUNCTIONS), against the
+    # hand-worked tests; their other tests build whole plans (minutes per surviving mutant)
+    "forecast": ("tests/test_forecast_pinned.py",),
+    "costs": ("tests/test_costs_pinned.py",),
 }
 #: Modules mutated only in the functions that make the printed numbers (names as mutmut spells
 #: them: ``x_<function>``, ``xǁ<Class>ǁ<method>``; fnmatch patterns).  whitespace: its
 #: percentile kernel (fused_pass and helpers: blocks, threads, sampling brackets — tuning whose
 #: results are checked against numpy.percentile in its own tests) is left out, the figures of
 #: the result are all made from its output in the functions below.
+#: forecast and costs: their pure arithmetic (the plan-building parts, projection and business
+#: case, are not mutated in this round).
 #: sizing: the messages, the assumptions list (names and sources), the catalog look-up and
 #: the trace-unit converters (convert_unit, capacity_mips, mhz_to_mips_factor) are left out.
 ONLY_FUNCTIONS: dict[str, tuple[str, ...]] = {
@@ -62,6 +68,23 @@ ONLY_FUNCTIONS: dict[str, tuple[str, ...]] = {
         "xǁSizingResultǁengines",
         "xǁSizingResultǁ_dict_computed",
         "x_result_frame",
+    ),
+    "forecast": (
+        "x_growth_factor",
+        "x_guest_rates",
+        "x_add_months",
+        "x_step_months",
+        "x_round_up",
+    ),
+    "costs": (
+        "x_npv",
+        "x_monthly_savings",
+        "x_payback_month",
+        "x_licence_units",
+        "x_energy_kwh",
+        "x_purchase_month",
+        "x_upgrades_by_year",
+        "x_core_factor",
     ),
     "whitespace": (
         "x_non_coincidence_saving_pct",
