@@ -353,3 +353,41 @@ def test_uplift_per_class_divides_each_class_separately() -> None:
     assert t["engines"] == 2
     assert t["guest_mips"] == pytest.approx(400 / (1 + 0.30 * g2) + 400)
     assert t["nway_uplift_frac_class_max"] == pytest.approx(0.30 * g2)
+
+
+def test_server_mhz_with_a_user_unit_table() -> None:
+    from colonykit import reference
+
+    units = reference.capacity_units().copy()
+    units.loc["mhz", "mips_per_unit"] = 0.5  # a user's calibration: 2 MHz ~ 1 MIPS
+    inv = _clock_inv().iloc[[0, 4]]
+    # a per-core clock stays a clock; 12,000 tpm at web = 150 MIPS -> / 0.5 = 300 MHz
+    assert sizing.server_mhz(inv, units).tolist() == pytest.approx([2800.0, 300.0])
+
+
+def test_size_xen_hosts_default_host_and_unknown_host() -> None:
+    # generic-per-core: one 3,000 MHz core per "host" (xen_host_cores.csv)
+    r = sizing.size_xen_hosts(_xen_inv(), target_util_pct=80)
+    assert r.host_model == "generic-per-core"
+    assert r.cores_needed == math.ceil(15_720 / (3000 * 0.8)) == 7
+    assert r.hosts_needed == 7 and r.cores_per_host == 1
+    with pytest.raises(UnknownNameError, match="Xen host model 'nosuch'"):
+        sizing.size_xen_hosts(_xen_inv(), "nosuch")
+
+
+def test_size_xen_hosts_target_bounds() -> None:
+    one = sizing.size_xen_hosts(_xen_inv(), "mine", table=_xen_table(), target_util_pct=1)
+    assert one.cores_needed == math.ceil(15_720 / 30)  # 524
+    with pytest.raises(InputError, match="target_util_pct"):
+        sizing.size_xen_hosts(_xen_inv(), "mine", table=_xen_table(), target_util_pct=100.5)
+
+
+def test_size_xen_hosts_rounds_the_core_count_at_nine_digits() -> None:
+    table = _xen_table().assign(core_mhz=1000.0, relative_speed=1.0)
+    inv = (
+        _xen_inv()
+        .iloc[[0]]
+        .assign(capacity=2000.0000003, capacity_unit="mhz", cores=1, count=1, util_peak_pct=100.0)
+    )
+    # 2,000.0000003 MHz / 1,000 MHz = 2.0000000003: 2 cores at the 9-digit tolerance
+    assert sizing.size_xen_hosts(inv, "mine", table=table, target_util_pct=100).cores_needed == 2
