@@ -391,3 +391,37 @@ def test_size_xen_hosts_rounds_the_core_count_at_nine_digits() -> None:
     )
     # 2,000.0000003 MHz / 1,000 MHz = 2.0000000003: 2 cores at the 9-digit tolerance
     assert sizing.size_xen_hosts(inv, "mine", table=table, target_util_pct=100).cores_needed == 2
+
+
+def test_server_mhz_of_non_clock_units_only_and_without_a_class_column() -> None:
+    inv = _clock_inv().iloc[[4, 5]]  # 12,000 tpm at web, 500 MIPS
+    assert sizing.server_mhz(inv).tolist() == pytest.approx([600.0, 2000.0])
+    no_class = inv.drop(columns="workload_class")
+    # the reference class (mixed, typical 77): 12,000 / 77 MIPS -> × 4 MHz per MIPS
+    assert sizing.server_mhz(no_class).tolist() == pytest.approx([12_000 / 77 * 4, 2000.0])
+
+
+def test_server_mhz_converts_through_the_given_unit_table() -> None:
+    from colonykit import reference
+
+    units = reference.capacity_units().copy()
+    units.loc["specint_rate2006", "mips_per_unit"] = 16.0  # a user's own estimate (bundled 8)
+    inv = pd.DataFrame(
+        {
+            "capacity": [100.0],
+            "capacity_unit": ["specint_rate2006"],
+            "cores": [1],
+            "workload_class": ["web"],
+        }
+    )
+    # 100 × 16 = 1,600 MIPS at mixed (77 tpm/MIPS) -> web typical 80: 1,540 MIPS -> / 0.25
+    assert sizing.server_mhz(inv, units).tolist() == pytest.approx([1600 * 77 / 80 * 4])
+    # a table without the per-core column does not check whole-server clocks against cores
+    lax = reference.capacity_units().drop(columns="per_core_unit")
+    ghz = _clock_inv().iloc[[1]].assign(cores=8)
+    assert sizing.server_mhz(ghz, lax).tolist() == pytest.approx([2500.0])
+
+
+def test_server_mhz_reads_an_unparsed_cores_cell_as_one_core() -> None:
+    inv = _clock_inv().iloc[[0, 2]].assign(cores=["2", ""])  # as read from a raw CSV
+    assert sizing.server_mhz(inv).tolist() == pytest.approx([2800.0, 3000.0])
