@@ -425,3 +425,15 @@ def test_server_mhz_converts_through_the_given_unit_table() -> None:
 def test_server_mhz_reads_an_unparsed_cores_cell_as_one_core() -> None:
     inv = _clock_inv().iloc[[0, 2]].assign(cores=["2", ""])  # as read from a raw CSV
     assert sizing.server_mhz(inv).tolist() == pytest.approx([2800.0, 3000.0])
+
+
+def test_mp_extrapolation_never_above_the_last_table_value() -> None:
+    # a user's MP table ending low: beyond 3-way the curve a + b·ln(n) (0.8840 − 0.07675·ln 4
+    # = 0.778 at 4-way) is capped at the last value 0.5
+    table = pd.DataFrame({"per_engine_frac": [1.0, 0.9, 0.5]}, index=pd.Index([1, 2, 3]))
+    assert float(sizing.mp_per_engine_frac(4, table)) == 0.5
+    assert float(sizing.mp_per_engine_frac(2.5, table)) == pytest.approx(0.7)  # interpolated
+    assert float(sizing.mp_per_engine_frac(0.5, table)) == 1.0  # below the first point
+    assert float(sizing.engine_capacity_mips(4, 100.0, table, 0.1)) == pytest.approx(
+        4 * 100 * 0.5 * 1.1
+    )
