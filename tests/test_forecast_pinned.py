@@ -69,6 +69,7 @@ def test_step_months_always_end_at_the_horizon() -> None:
     assert forecast.step_months(12, 5).tolist() == [0, 5, 10, 12]
     assert forecast.step_months(12, 6).tolist() == [0, 6, 12]
     assert forecast.step_months(0, 3).tolist() == [0]
+    assert forecast.step_months(11, 6).tolist() == [0, 6, 11]  # not a step past the horizon
     assert forecast.step_months(36, 12).dtype.kind == "i"
 
 
@@ -80,3 +81,5 @@ def test_round_up_by_hand() -> None:
     assert forecast.round_up(65.0, 64.0) == 128.0
     # 1.1 / 0.1 = 11.000000000000002 in floating point: 11 increments, not 12
     assert forecast.round_up(1.1, 0.1) == pytest.approx(1.1)
+    # within 1e-9 of a whole number of increments counts as that number
+    assert forecast.round_up(2.0000000003, 1.0) == 2.0
