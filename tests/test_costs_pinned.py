@@ -56,6 +56,8 @@ def test_licence_units_by_hand() -> None:
     # 10 × 0.7 = 7.000000000000001 in floating point: 7 licences, not 8
     assert costs.licence_units([10], "per_core", 0.7) == 7.0
     assert costs.licence_units([1, 1], "per_socket", 0.7, sockets_per_server=10) == 14.0
+    assert costs.licence_units([4, 8], "per_socket", 1.0) == 2.0  # one socket per server
+    assert costs.licence_units([4], "per_socket", 0.3) == 1.0  # ceil(0.3) per server, not 0
 
 
 def test_energy_kwh_by_hand() -> None:
@@ -73,6 +75,11 @@ def test_purchase_month_and_upgrades_by_year() -> None:
     by_year = costs.upgrades_by_year(ups, 3)
     assert [[x.month for x in y] for y in by_year] == [[0, 11], [12], [35]]
     assert costs.upgrades_by_year([], 2) == [[], []]
+    # with the study's start an upgrade is paid when ordered: needed in month 12, ordered in
+    # June of the first year -> year 1, not year 2
+    late = SimpleNamespace(month=12, order_by=dt.date(2027, 6, 1))
+    assert costs.upgrades_by_year([late], 2, dt.date(2027, 1, 1)) == [[late], []]
+    assert costs.upgrades_by_year([late], 2) == [[], [late]]
 
 
 def test_core_factor_from_the_table() -> None:
