@@ -37,6 +37,8 @@ def test_monthly_savings_by_hand() -> None:
         ([-50.0] + [10.0] * 11, 6),  # cumulative −50 … −10, 0 at the end of month 6
         ([], 0),
         ([5.0, -3.0], 0),  # never below zero
+        ([0.0, 1.0], 0),  # at zero, not below
+        ([0.5, 1.0], 0),
         ([-1.0, -1.0], None),  # still negative at the horizon
         ([-1.0, 1.0], 2),
         ([1.0, -2.0, 1.0], 3),
@@ -58,6 +60,9 @@ def test_licence_units_by_hand() -> None:
     assert costs.licence_units([1, 1], "per_socket", 0.7, sockets_per_server=10) == 14.0
     assert costs.licence_units([4, 8], "per_socket", 1.0) == 2.0  # one socket per server
     assert costs.licence_units([4], "per_socket", 0.3) == 1.0  # ceil(0.3) per server, not 0
+    # within 1e-9 of a whole number counts as that number (a factor as stored in floating point)
+    assert costs.licence_units([1], "per_core", 2.0000000003) == 2.0
+    assert costs.licence_units([1, 1], "per_socket", 2.0000000003) == 4.0
 
 
 def test_energy_kwh_by_hand() -> None:
