@@ -437,3 +437,100 @@ def test_mp_extrapolation_never_above_the_last_table_value() -> None:
     assert float(sizing.engine_capacity_mips(4, 100.0, table, 0.1)) == pytest.approx(
         4 * 100 * 0.5 * 1.1
     )
+
+
+# --------------------------------------------------------------------------- size_inventory inputs
+def _raw(**kw: object) -> pd.DataFrame:
+    """An inventory as read from a file (not yet validated)."""
+    row = _row(server="a", capacity=1000, capacity_unit="mips", util_peak_pct=45.0)
+    return pd.DataFrame([{**row, **kw}])
+
+
+def test_a_raw_inventory_is_validated_with_the_user_tables_and_its_source() -> None:
+    from colonykit import reference
+
+    classes = reference.workload_classes().copy()
+    classes.loc["batch"] = classes.loc["web"]
+    units = reference.capacity_units().copy()
+    units.loc["bogomips"] = units.loc["mips"]
+    units.loc["bogomips", "mips_per_unit"] = 1.0
+    raw = _raw(workload_class="batch", capacity_unit="bogomips")
+    res = sizing.size_inventory(
+        raw, _z990(), workload_table=classes, units_table=units, nway_uplift=False
+    )
+    assert res.servers["util_pct"].tolist() == [45.0]
+    assert res.total["mips_typical"] == pytest.approx(450.0)
+    bad = _raw(util_peak_pct=140.0)
+    bad.attrs["source"] = "mine.csv"
+    with pytest.raises(InputError, match="at mine.csv line 2"):
+        sizing.size_inventory(bad, _z990())
+    with pytest.raises(InputError, match="at inventory line 2"):
+        sizing.size_inventory(_raw(util_peak_pct=140.0), _z990())
+
+
+def test_size_inventory_with_a_user_processor_table() -> None:
+    from colonykit import reference
+
+    procs = reference.processors().copy()
+    procs.loc["mybox"] = procs.loc["z990"]
+    procs.loc["g5", "engine_mips_1way"] = 200.0  # the idle cost is in G5 engines
+    inv = _inv(_row(server="a", capacity=1000, capacity_unit="mips", util_peak_pct=45.0, count=4))
+    res = sizing.size_inventory(
+        inv, "mybox", processor_table=procs, nway_uplift=False, on_demand_timer=False
+    )
+    assert res.processor.model == "mybox"
+    # 4 guests × 0.25 % of a 200-MIPS G5 engine = 2 MIPS (typical)
+    assert res.target.loc["typical", "idle_guest_mips"] == pytest.approx(4 * 0.0025 * 200)
+    no_g5 = procs.drop(index="g5")
+    with pytest.raises(InputError, match="needs a 'g5' row"):
+        sizing.size_inventory(inv, "mybox", processor_table=no_g5, on_demand_timer=False)
+    with pytest.raises(
+        InputError, match=r"has no SMT for IFLs; use --no-smt or a model with SMT \(z13, z14"
+    ):
+        sizing.size_inventory(inv, "mybox", processor_table=procs, smt=True)
+
+
+def test_smt_uplift_only_when_asked() -> None:
+    proc = sizing.TargetProcessor(
+        model="x",
+        engine_mips_1way=400.0,
+        max_engines=8,
+        smt_available=True,
+        smt_uplift_frac=0.25,
+        source="test",
+    )
+    inv = _inv(_row(server="a", capacity=1000, capacity_unit="mips", util_peak_pct=30.0))
+    kw = {"target_util_pct": 100, "cp_overhead_pct": 0, "nway_uplift": False}
+    off = sizing.size_inventory(inv, proc, **kw)
+    on = sizing.size_inventory(inv, proc, smt=True, **kw)
+    assert off.target.loc["typical", "capacity_mips"] == pytest.approx(400.0)
+    assert on.target.loc["typical", "capacity_mips"] == pytest.approx(500.0)
+
+
+def _flat(n_mips: float, **kw: object) -> sizing.SizingResult:
+    """``n_mips`` guest MIPS on 1-MIPS engines with a flat MP table (capacity of n = n)."""
+    proc = sizing.TargetProcessor(
+        model="unit",
+        engine_mips_1way=1.0,
+        max_engines=4096,
+        smt_available=False,
+        smt_uplift_frac=0.0,
+        source="test",
+    )
+    mp = pd.DataFrame(
+        {"per_engine_frac": [1.0, 1.0], "source": ["test"] * 2}, index=pd.Index([1, 4096])
+    )
+    inv = _inv(_row(server="a", capacity=n_mips, capacity_unit="mips", util_peak_pct=100.0))
+    return sizing.size_inventory(
+        inv, proc, mp_table=mp, target_util_pct=100, cp_overhead_pct=0, nway_uplift=False, **kw
+    )
+
+
+def test_engine_search_at_exact_capacity_and_at_its_limit() -> None:
+    assert _flat(100.0).engines["typical"] == 100  # capacity 100 = requirement 100: it fits
+    assert _flat(100.5).engines["typical"] == 101
+    assert _flat(1023.5).engines["typical"] == 1024  # the last engine count searched
+    with pytest.raises(
+        InputError, match="more than 1024 unit engines; split the inventory over several machines"
+    ):
+        _flat(1024.5)
