@@ -534,3 +534,42 @@ def test_engine_search_at_exact_capacity_and_at_its_limit() -> None:
         InputError, match="more than 1024 unit engines; split the inventory over several machines"
     ):
         _flat(1024.5)
+
+
+def test_capacity_to_mips_refuses_a_whole_server_clock_with_cores() -> None:
+    from colonykit import reference
+
+    with pytest.raises(InputError, match="use ghz_per_core"):
+        sizing.capacity_to_mips(2.5, "ghz", cores=8)
+    # a unit table without the per-core column does not check it: 2,500 MHz × 0.25 = 625 MIPS
+    lax = reference.capacity_units().drop(columns="per_core_unit")
+    assert float(sizing.capacity_to_mips(2.5, "ghz", cores=8, units_table=lax)) == (
+        pytest.approx(625.0)
+    )
+
+
+@pytest.mark.parametrize("applies", [None, "yes", "1", "TRUE"])
+def test_a_unit_table_saying_the_class_applies(applies: str | None) -> None:
+    from colonykit import reference
+
+    units = reference.capacity_units().copy()
+    if applies is None:  # no column: every unit applies the class
+        units = units.drop(columns="applies_class")
+    else:
+        units["applies_class"] = units["applies_class"].astype(object)
+        units.loc["mips", "applies_class"] = applies
+    # 500 MIPS at the reference class (77 tpm/MIPS) = 38,500 tpm-eq; web typical 80
+    got = sizing.capacity_to_mips(500, "mips", workload_class="web", units_table=units)
+    assert float(got) == pytest.approx(500 * 77 / 80)
+
+
+def test_servers_table_and_assumptions_of_the_idle_cost() -> None:
+    inv = _inv(_row(server="a", capacity=1000, capacity_unit="mips", util_peak_pct=45.0, count=4))
+    res = sizing.size_inventory(inv, _z990(), on_demand_timer=False)
+    assert res.servers.columns[0] == "server" and "index" not in res.servers.columns
+    assert res.servers.index.tolist() == [0]
+    idle = [a for a in res.assumptions if a["name"] == "idle_guest_mips"]
+    g5 = 136.9  # processors.csv g5 1-way MIPS
+    assert idle and idle[0]["value"] == pytest.approx(
+        {"low": 0.002 * g5, "typical": 0.0025 * g5, "high": 0.003 * g5}
+    )
