@@ -17,6 +17,7 @@ fails the run (exit 1); ``--update-baseline`` raises the baseline to the scores 
 Usage::
 
     python .ci/mutation.py --modules channels paging [--max-children 2] [--update-baseline]
+    python .ci/mutation.py --modules sizing --survivors-only   # after adding tests
 """
 
 from __future__ import annotations
@@ -138,17 +139,11 @@ def _toml_list(items: list[str]) -> str:
     return "[" + ", ".join(json.dumps(i) for i in items) + "]"
 
 
-def prepare(module: str, work: Path) -> None:
-    """A copy of the tree in ``work`` whose pyproject.toml configures mutmut for ``module``."""
-    if work.exists():
-        shutil.rmtree(work)
-    work.mkdir(parents=True)
-    for name in ("colonykit", "tests", *ALSO_COPY):
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, work / name, ignore=shutil.ignore_patterns("__pycache__"))
-        elif src.is_file():
-            shutil.copy2(src, work / name)
+def copy_tests(work: Path) -> None:
+    """The tests into ``work`` (replacing what is there), with fewer hypothesis examples."""
+    if (work / "tests").exists():
+        shutil.rmtree(work / "tests")
+    shutil.copytree(ROOT / "tests", work / "tests", ignore=shutil.ignore_patterns("__pycache__"))
     conftest = work / "tests" / "conftest.py"
     conftest.write_text(
         conftest.read_text()
@@ -159,6 +154,20 @@ def prepare(module: str, work: Path) -> None:
         + "phases=[Phase.explicit, Phase.reuse, Phase.generate])\n"
         + 'settings.load_profile("mutation")\n'
     )
+
+
+def prepare(module: str, work: Path) -> None:
+    """A copy of the tree in ``work`` whose pyproject.toml configures mutmut for ``module``."""
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    for name in ("colonykit", *ALSO_COPY):
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, work / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif src.is_file():
+            shutil.copy2(src, work / name)
+    copy_tests(work)
     text = (ROOT / "pyproject.toml").read_text()
     text += (
         "\n[tool.mutmut]\n"
@@ -178,11 +187,11 @@ def mutant_patterns(module: str) -> list[str]:
     return [f"colonykit.{module}.{f}__mutmut_*" for f in ONLY_FUNCTIONS.get(module, ())]
 
 
-def run_mutmut(module: str, work: Path, max_children: int) -> float:
-    """Run mutmut in ``work``; return the wall time [s]."""
+def run_mutmut(module: str, work: Path, max_children: int, names: list[str] | None = None) -> float:
+    """Run mutmut in ``work`` (on ``names`` only when given); return the wall time [s]."""
     t0 = time.perf_counter()
     cmd = [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)]
-    cmd += mutant_patterns(module)
+    cmd += names if names else mutant_patterns(module)
     proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True, check=False)
     (OUT / f"{module}.log").write_text(proc.stdout + proc.stderr)
     if proc.returncode not in (0, 1):
@@ -257,6 +266,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--modules", nargs="+", required=True, help="modules of colonykit to mutate")
     ap.add_argument("--max-children", type=int, default=2, help="parallel mutants (default 2)")
     ap.add_argument("--update-baseline", action="store_true", help="raise the baseline scores")
+    ap.add_argument(
+        "--survivors-only",
+        action="store_true",
+        help="re-run only the last run's survivors against the current tests (same source)",
+    )
     args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     baseline = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
@@ -264,8 +278,17 @@ def main(argv: list[str] | None = None) -> int:
     rows: dict[str, dict[str, object]] = {}
     for module in args.modules:
         work = OUT / module
-        prepare(module, work)
-        wall = run_mutmut(module, work, args.max_children)
+        if args.survivors_only and (work / "mutants").is_dir():
+            # the source is unchanged and tests were only added: a killed mutant stays killed,
+            # so only the survivors of the last run are run again, against the current tests
+            copy_tests(work)
+            codes = results(module, work)
+            eq = equivalent_all.get(module, {})
+            again = sorted(k for k, c in codes.items() if c in SURVIVED and k not in eq)
+            wall = run_mutmut(module, work, args.max_children, again) if again else 0.0
+        else:
+            prepare(module, work)
+            wall = run_mutmut(module, work, args.max_children)
         row = score(results(module, work), equivalent_all.get(module, {}))
         row["wall_s"] = round(wall)
         row["tests"] = tests_for(module)
