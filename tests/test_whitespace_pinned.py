@@ -99,6 +99,7 @@ def test_zero_configured_total_prints_nan_shares() -> None:
     assert r.configured_total == 0.0
     assert math.isnan(r.mean_white_space_pct) and math.isnan(r.saving_pct)
     assert r.sources["pct_of_configured"].isna().all()
+    assert r.sources["pct_of_configured"].dtype == np.float64
     assert r.saving_vs_peaks_pct == 0.0
     assert r.white_space_pct == 0.0 and r.non_coincidence_saving_pct == 0.0
     assert r.peak_ratio == math.inf
@@ -127,7 +128,9 @@ def test_peak_ratio_composite_peak_time_and_parameters() -> None:
 def test_to_dict_and_summary_print_the_figures() -> None:
     r = analyze(_frame(), headroom_pct=20, configured=400)
     d = r.to_dict()
-    assert d["composite_peak_at"] == "2026-01-05T00:10:00"
+    assert (
+        isinstance(d["composite_peak_at"], str) and d["composite_peak_at"] == "2026-01-05T00:10:00"
+    )
     assert d["idle_servers"] == 1
     assert d["sources"]["unused_at_composite_peak"] == pytest.approx(1200 - 70)
     assert d["peak_ratio"] == pytest.approx(90 / 70)
@@ -203,3 +206,47 @@ def test_analyze_refuses_bad_demand() -> None:
     ints = analyze(np.array([[1, 2], [3, 4]]), unit="mips")
     assert ints.composite.tolist() == [3.0, 7.0] and ints.unit == "mips"
     assert analyze(np.array([[1.0]])).unit == "cpu_pct"
+
+
+def test_shares_of_a_zero_or_small_configured_capacity() -> None:
+    zero = analyze(_frame(), configured=0.0)  # peaks above a zero capacity: no share, not −inf
+    assert zero.configured_total == 0.0
+    assert math.isnan(zero.mean_white_space_pct) and math.isnan(zero.peak_white_space_pct)
+    assert math.isnan(zero.per_server.loc["a", "util_peak_pct"])
+    small = analyze(_frame(), configured=0.25)  # 0.75 in all, below 1
+    assert small.mean_white_space_pct == pytest.approx(100 * (0.75 - 47.5) / 0.75)
+    assert small.sources.loc["headroom", "pct_of_configured"] == pytest.approx(
+        100 * (0.75 - 90) / 0.75
+    )
+
+
+def test_savings_below_one_unit_of_demand() -> None:
+    from colonykit.whitespace import non_coincidence_saving_pct, white_space_pct
+
+    assert non_coincidence_saving_pct(0.5, 0.25) == 50.0
+    assert white_space_pct(composite_mean=0.25, composite_peak=0.5) == 50.0
+
+
+def test_an_array_input_gets_step_and_server_names() -> None:
+    r = analyze(np.array([[1.0, 0.0], [3.0, 0.0]]), unit="mips")
+    assert r.per_server.index.tolist() == ["s0", "s1"]
+    assert r.composite.index.name == "step"
+    assert math.isnan(r.interval_s)
+    assert r.per_server.index.name == "server"
+
+
+def test_the_percentile_method_reaches_the_kernel() -> None:
+    with pytest.raises(InputError, match="method"):
+        analyze(_frame(), percentile_method="fast")
+    rng = np.random.default_rng(1)
+    big = rng.random((4000, 3)) * 100
+    exact = analyze(big)
+    approx = analyze(big, percentile_method="approx")
+    assert exact.parameters["percentile_error_max"] == 0.0
+    assert approx.parameters["percentile_method"] == "approx"
+    assert approx.parameters["percentile_error_max"] > 0.0  # a bound is reported
+
+
+def test_negative_demand_is_invalid_demand() -> None:
+    with pytest.raises(InputError, match="invalid demand"):
+        analyze(_frame() - 50.0)
