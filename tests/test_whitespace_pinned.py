@@ -214,6 +214,7 @@ def test_shares_of_a_zero_or_small_configured_capacity() -> None:
     assert math.isnan(zero.mean_white_space_pct) and math.isnan(zero.peak_white_space_pct)
     assert math.isnan(zero.per_server.loc["a", "util_peak_pct"])
     small = analyze(_frame(), configured=0.25)  # 0.75 in all, below 1
+    assert small.per_server["util_peak_pct"].tolist() == pytest.approx([16_000, 12_000, 8_000])
     assert small.mean_white_space_pct == pytest.approx(100 * (0.75 - 47.5) / 0.75)
     assert small.sources.loc["headroom", "pct_of_configured"] == pytest.approx(
         100 * (0.75 - 90) / 0.75
@@ -233,6 +234,9 @@ def test_an_array_input_gets_step_and_server_names() -> None:
     assert r.composite.index.name == "step"
     assert math.isnan(r.interval_s)
     assert r.per_server.index.name == "server"
+    # without a configured capacity only a zero peak is idle, not a small one
+    tiny = analyze(np.array([[0.5, 0.0, 2.0], [0.0, 0.0, 1.0]]), unit="mips")
+    assert tiny.idle_servers == ["s1"]
 
 
 def test_the_percentile_method_reaches_the_kernel() -> None:
