@@ -573,3 +573,42 @@ def test_servers_table_and_assumptions_of_the_idle_cost() -> None:
     assert idle and idle[0]["value"] == pytest.approx(
         {"low": 0.002 * g5, "typical": 0.0025 * g5, "high": 0.003 * g5}
     )
+
+
+def test_per_server_wlf_range_and_where_each_wlf_came_from() -> None:
+    inv = _inv(
+        _row(
+            server="lo",
+            capacity=60_000,
+            util_peak_pct=30.0,
+            tpm_per_mips=100.0,
+            tpm_per_mips_low=80.0,
+        ),
+        _row(
+            server="hi",
+            capacity=60_000,
+            util_peak_pct=30.0,
+            tpm_per_mips=100.0,
+            tpm_per_mips_high=120.0,
+        ),
+        _row(server="w", capacity=60_000, util_peak_pct=30.0),
+        _row(server="m", capacity=1000, capacity_unit="mips", util_peak_pct=30.0),
+    )
+    s = sizing.size_inventory(inv, _z990(), nway_uplift=False).servers.set_index("server")
+    # 30 % of 60,000 tpm = 18,000 tpm; a missing end of the range is the typical value;
+    # mips_low uses the HIGH tpm/MIPS
+    assert s.loc[
+        "lo", ["tpm_per_mips_low", "tpm_per_mips_typical", "tpm_per_mips_high"]
+    ].tolist() == [80.0, 100.0, 100.0]
+    assert s.loc["lo", ["mips_low", "mips_typical", "mips_high"]].tolist() == pytest.approx(
+        [180.0, 180.0, 225.0]
+    )
+    assert s.loc["hi", ["mips_low", "mips_typical", "mips_high"]].tolist() == pytest.approx(
+        [150.0, 180.0, 180.0]
+    )
+    assert s["wlf_source"].tolist() == [
+        "per-server tpm_per_mips",
+        "per-server tpm_per_mips",
+        "workload_class",
+        "capacity_unit (no class conversion)",
+    ]
