@@ -254,3 +254,14 @@ def test_the_percentile_method_reaches_the_kernel() -> None:
 def test_negative_demand_is_invalid_demand() -> None:
     with pytest.raises(InputError, match="invalid demand"):
         analyze(_frame() - 50.0)
+
+
+def test_composite_and_sources_are_labelled() -> None:
+    f = _frame()
+    r = analyze(f)
+    assert r.composite.name == "composite"
+    assert r.composite.index.equals(f.index)  # the time axis of the demand
+    assert r.sources.index.name == "source"
+    # below one unit of demand the saving against the peaks is still computed
+    small = analyze(np.array([[0.5, 0.0], [0.0, 0.25]]), unit="mips", headroom_pct=0)
+    assert small.saving_vs_peaks_pct == pytest.approx(100 * (1 - 0.5 / 0.75))
