@@ -197,3 +197,21 @@ def test_dcss_by_page_range_is_sized_and_placed() -> None:
     for bad in ({"tux": 4096.0}, {"tux": -1.0}):
         with pytest.raises(InputError, match="shared_segments"):
             memory.lpar_memory(g, 4096, shared_segments=bad)
+
+
+def test_edges_of_the_pure_functions() -> None:
+    assert memory.overcommit_ratio(1, 0.5) == 2.0  # real storage below 1 MiB is still storage
+    assert isinstance(memory.overcommit_ratio([512, 512], 1024), float)
+    msg = memory.dcss_placement_problems([300], 240.0)[0]
+    assert "reaches into DCSS DCSS at 240 MiB" in msg  # the default segment name
+    assert msg.endswith("or move the segment above the guest's storage")
+    at_edge = 240.0 + 1e-9  # within the 1e-9 MiB tolerance: not into the segment
+    assert memory.dcss_placement_problems([at_edge], 240.0) == []
+
+
+def test_host_memory_names_defaults_and_an_lpar_all_mdc() -> None:
+    r = memory.host_memory([1024, 512], 8192)
+    assert r.guests["name"].tolist() == ["guest1", "guest2"]
+    assert (r.mdc_mib, r.cp_mib) == (0.0, 2048.0)  # no MDC: all that z/VM keeps is CP
+    all_mdc = memory.host_memory([100], 256, mdc_mib=256)
+    assert all_mdc.cp_mib == 0.0 and all_mdc.guest_real_mib == 0.0
