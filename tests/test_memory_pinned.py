@@ -215,3 +215,14 @@ def test_host_memory_names_defaults_and_an_lpar_all_mdc() -> None:
     assert (r.mdc_mib, r.cp_mib) == (0.0, 2048.0)  # no MDC: all that z/VM keeps is CP
     all_mdc = memory.host_memory([100], 256, mdc_mib=256)
     assert all_mdc.cp_mib == 0.0 and all_mdc.guest_real_mib == 0.0
+
+
+def test_guest_validation_limits_and_rules() -> None:
+    tiny = memory.lpar_memory([GuestMemory("tiny", 0.5)], 1024)  # half a MiB is a size
+    assert tiny.virtual_total_mib == 0.5
+    edge = GuestMemory("edge", 1024, working_set_mib=1024 + 1e-9)  # within the tolerance
+    assert memory.lpar_memory([edge], 4096).guests["working_set_mib"].iloc[0] == 1024 + 1e-9
+    with pytest.raises(InputError, match=r"'virtual_mib' must be > 0"):
+        memory.lpar_memory([GuestMemory("zero", 0.0)], 1024)
+    with pytest.raises(InputError, match=r"'count' must be a whole number >= 0"):
+        memory.lpar_memory([GuestMemory("half", 512, count=1.5)], 1024)  # type: ignore[arg-type]
