@@ -235,7 +235,11 @@ def test_cpu_mhz_traces_are_divided_by_the_server_clock() -> None:
         measured.util_pct_matrix(frame, assignment, inv)
     tpm = _inventory()
     frame.attrs = {"unit": "cpu_mhz"}
-    with pytest.raises(InputError, match="no clock capacity"):
+    with pytest.raises(
+        InputError,
+        match=r"server 'a' has no clock capacity \(capacity_unit mhz, ghz, mhz_per_core or "
+        r"ghz_per_core with cores\)",
+    ):
         measured.util_pct_matrix(frame, assignment.assign(server=["a", "b"]), tpm)
 
 
@@ -282,3 +286,68 @@ def test_bound_figures_with_the_p95_statistic() -> None:
     assert out["sum_of_peaks_mips"]["low"] == 1500.0
     assert out["engines_composite"]["typical"] == 2  # 600 <= 692.6
     assert out["engines_peak"]["typical"] == 5  # 1,500 > 1,323.9 (4-way) -> 5-way 1,622.0
+
+
+def _spiky_join() -> SimpleNamespace:
+    # one instance of b (10 MIPS per %): 39 steps at 10 % and one at 90 %
+    frame = pd.DataFrame({"sb": [10.0] * 39 + [90.0]})
+    frame.index = pd.date_range("2026-01-05", periods=40, freq="h")
+    frame.attrs = {"unit": "cpu_pct", "interval_s": 3600.0}
+    assignment = pd.DataFrame({"server": ["b"], "k": [0], "series": ["sb"], "how": ["mapping"]})
+    return SimpleNamespace(
+        frame=frame, assignment=assignment, servers_matched=["b"], servers_unmatched=[], notes=[]
+    )
+
+
+def test_the_composite_statistic_sizes_the_engines() -> None:
+    inv = _inventory().iloc[[1]].assign(count=1)
+    res = _sizing(inv)
+    peak = measured.measured_sizing(inv, res, _spiky_join())
+    p95 = measured.measured_sizing(inv, res, _spiky_join(), statistic="p95")
+    # composite 100 × 39 and 900: peak 900 -> 3 engines (1,013.7); p95 "higher" rank
+    # ceil(0.95 × 39) = 38 -> 100 -> 1 engine (364.5)
+    assert peak.composite_peak_mips["typical"] == 900.0
+    assert peak.composite_p95_mips["typical"] == 100.0
+    assert peak.engines_composite["typical"] == 3
+    assert p95.engines_composite["typical"] == 1
+    assert "composite p95 100 MIPS" in p95.summary()
+    assert "composite peak 900 MIPS" in peak.summary()
+    by_default = measured.bound_figures(
+        {b: np.array([100.0] * 39 + [900.0]) for b in sizing.BOUNDS},
+        {b: np.array([900.0]) for b in sizing.BOUNDS},
+        res,
+        guests=1,
+        uplift_frac=0.0,
+    )
+    assert by_default["engines_composite"]["typical"] == 3  # the peak unless told otherwise
+
+
+def test_series_labels_and_axes() -> None:
+    inv = _inventory()
+    m = measured.measured_sizing(inv, _sizing(inv), _join())
+    assert m.instances["column"].tolist() == ["a", "b#0", "b#1", "c"]
+    assert m.guest_mips.columns.name == "guest"
+    assert m.guest_mips.index.equals(_join().frame.index)
+
+
+def test_util_pct_matrix_defaults_and_clock_limits() -> None:
+    raw = pd.DataFrame(
+        {
+            "server": ["a", "b"],
+            "capacity": [0.5, 0.0],
+            "capacity_unit": ["mhz", "mhz"],
+            "util_peak_pct": [50.0, 50.0],
+        }
+    )
+    assert measured.capacity_mhz(raw).tolist() == [0.5, 0.0]  # no cores column needed for mhz
+    per_core = raw.assign(capacity_unit=["mhz_per_core", "mhz"])
+    assert np.isnan(measured.capacity_mhz(per_core).iloc[0])  # per core without cores
+    frame = pd.DataFrame({"sa": [0.25], "sb": [0.0]})
+    frame.attrs = {"unit": "cpu_mhz"}
+    one = pd.DataFrame({"server": ["a"], "k": [0], "series": ["sa"]})
+    assert measured.util_pct_matrix(frame, one, raw).tolist() == [[50.0]]  # 0.25 of 0.5 MHz
+    both = pd.DataFrame({"server": ["a", "b"], "k": [0, 0], "series": ["sa", "sb"]})
+    with pytest.raises(InputError, match="server 'b' has no clock capacity"):
+        measured.util_pct_matrix(frame, both, raw)  # a 0 MHz clock
+    plain = pd.DataFrame({"sa": [20.0]})  # no unit attribute: percent of the server
+    assert measured.util_pct_matrix(plain, one, raw).tolist() == [[20.0]]
