@@ -263,8 +263,38 @@ def test_usable_mips_and_engines_for_with_the_uplift_and_idle_guests() -> None:
     assert measured.engines_for(two, res, 2, 0.1) == 2
     assert measured.engines_for(two * 1.001, res, 2, 0.1) == 3
     assert measured.engines_for(0.0, res, 2, 0.1) == 1
-    with pytest.raises(InputError, match="more than 3 z990 engines"):
+    with pytest.raises(
+        InputError, match="more than 3 z990 engines; split the colony over more LPARs or machines"
+    ):
         measured.engines_for(1e6, res, 2, 0.1, max_engines=3)
+    three = float(measured.usable_mips(3, res, 2, 0.1)[0])
+    assert measured.engines_for(three, res, 2, 0.1, max_engines=3) == 3  # the last one tried
+    with pytest.raises(InputError):
+        measured.engines_for(three * 1.01, res, 2, 0.1, max_engines=3)
+    # no demand fits on one engine even when the idle guests eat all of it
+    assert measured.engines_for(0.0, res, guests=10**6, uplift_frac=0.0) == 1
+
+
+def test_engines_per_bound_use_that_bounds_idle_cost() -> None:
+    inv = _inventory()
+    res = sizing.size_inventory(
+        inv, _z990(), target_util_pct=80, cp_overhead_pct=5, on_demand_timer=False
+    )
+    # with the timer off the idle cost per guest is 0.2 / 0.25 / 0.3 % of a G5 engine, so
+    # two engines carry a little more at the low bound than at the typical one
+    low2 = float(measured.usable_mips(2, res, 50, 0.0, "low")[0])
+    assert low2 > float(measured.usable_mips(2, res, 50, 0.0)[0])
+    assert measured.engines_for(low2, res, 50, 0.0, "low") == 2
+    assert measured.engines_for(low2, res, 50, 0.0) == 3
+    out = measured.bound_figures(
+        {b: np.array([low2]) for b in sizing.BOUNDS},
+        {b: np.array([low2]) for b in sizing.BOUNDS},
+        res,
+        guests=50,
+        uplift_frac=0.0,
+    )
+    assert (out["engines_peak"]["low"], out["engines_composite"]["low"]) == (2, 2)
+    assert (out["engines_peak"]["typical"], out["engines_composite"]["typical"]) == (3, 3)
 
 
 def test_bound_figures_with_the_p95_statistic() -> None:

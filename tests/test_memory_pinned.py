@@ -226,3 +226,30 @@ def test_guest_validation_limits_and_rules() -> None:
         memory.lpar_memory([GuestMemory("zero", 0.0)], 1024)
     with pytest.raises(InputError, match=r"'count' must be a whole number >= 0"):
         memory.lpar_memory([GuestMemory("half", 512, count=1.5)], 1024)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("guest", "rule"),
+    [
+        (
+            GuestMemory("g", 1024, working_set_mib=1024.5),
+            "'working_set_mib' must be in 0..virtual_mib",
+        ),
+        (
+            GuestMemory("g", 1024, ramdisk_swap_mib=2048),
+            "'ramdisk_swap_mib' must be in 0..virtual_mib",
+        ),
+        (GuestMemory("g", 1024, cmm_mib=-1), "'cmm_mib' must be in 0..virtual_mib"),
+        (GuestMemory("g", 1024, swap_mib=-1), "'swap_mib' must be >= 0"),
+        (GuestMemory("g", 1024, dcss_private_mib=-1), "'dcss_private_mib' must be >= 0"),
+    ],
+)
+def test_guest_rules_by_name(guest: GuestMemory, rule: str) -> None:
+    with pytest.raises(InputError, match=rule):
+        memory.lpar_memory([guest], 4096)
+
+
+def test_guest_limits_are_inclusive() -> None:
+    g = GuestMemory("g", 1024, ramdisk_swap_mib=1024, cmm_mib=1024)  # all of it: allowed
+    r = memory.lpar_memory([g], 4096)
+    assert r.guests["resident_mib"].tolist() == [0.0]  # 1,024 − 1,024 CMM
