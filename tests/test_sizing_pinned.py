@@ -423,7 +423,7 @@ def test_server_mhz_converts_through_the_given_unit_table() -> None:
 
 
 def test_server_mhz_reads_an_unparsed_cores_cell_as_one_core() -> None:
-    inv = _clock_inv().iloc[[0, 2]].assign(cores=["2", ""])  # as read from a raw CSV
+    inv = _clock_inv().iloc[[0, 2]].assign(cores=["2", "n/a"])  # as read from a raw CSV
     assert sizing.server_mhz(inv).tolist() == pytest.approx([2800.0, 3000.0])
 
 
