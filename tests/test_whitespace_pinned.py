@@ -132,6 +132,9 @@ def test_to_dict_and_summary_print_the_figures() -> None:
         isinstance(d["composite_peak_at"], str) and d["composite_peak_at"] == "2026-01-05T00:10:00"
     )
     assert d["idle_servers"] == 1
+    from colonykit.whitespace import WhiteSpaceResult
+
+    assert list(d) == list(WhiteSpaceResult._dict_keys)  # the CLI's JSON keys, in order
     assert d["sources"]["unused_at_composite_peak"] == pytest.approx(1200 - 70)
     assert d["peak_ratio"] == pytest.approx(90 / 70)
     assert d["capacity_needed"] == pytest.approx(87.5)
@@ -252,7 +255,7 @@ def test_the_percentile_method_reaches_the_kernel() -> None:
 
 
 def test_negative_demand_is_invalid_demand() -> None:
-    with pytest.raises(InputError, match="invalid demand"):
+    with pytest.raises(InputError, match=r"^invalid demand: \d+ problem"):
         analyze(_frame() - 50.0)
 
 
