@@ -253,3 +253,22 @@ def test_guest_limits_are_inclusive() -> None:
     g = GuestMemory("g", 1024, ramdisk_swap_mib=1024, cmm_mib=1024)  # all of it: allowed
     r = memory.lpar_memory([g], 4096)
     assert r.guests["resident_mib"].tolist() == [0.0]  # 1,024 − 1,024 CMM
+
+
+def test_guests_frame_from_a_table_fills_names_and_defaults() -> None:
+    import pandas as pd
+
+    table = pd.DataFrame({"virtual_mib": [512, 1024], "count": [2, 1]}, index=[5, 7])
+    f = memory.guests_frame(table)
+    assert f["name"].tolist() == ["guest1", "guest2"]
+    assert f.index.tolist() == [0, 1] and "index" not in f.columns
+    assert f["swap_mib"].tolist() == [0.0, 0.0]
+    assert f["dcss_private_mib"].tolist() == [0.0, 0.0]
+    assert f["vdisk_defined_mib"].tolist() == [0.0, 0.0]
+    assert f["working_set_mib"].tolist() == [512.0, 1024.0]  # working_set_frac 1.0
+    named = memory.guests_frame(pd.DataFrame({"name": ["web"], "virtual_mib": [256]}))
+    assert named["name"].tolist() == ["web"]
+    with pytest.raises(InputError, match="^guests: missing column 'virtual_mib'"):
+        memory.guests_frame(pd.DataFrame({"name": ["x"]}))
+    with pytest.raises(InputError, match="^invalid guest memory in guests: "):
+        memory.guests_frame(pd.DataFrame({"virtual_mib": [-1]}))
