@@ -272,3 +272,25 @@ def test_guests_frame_from_a_table_fills_names_and_defaults() -> None:
         memory.guests_frame(pd.DataFrame({"name": ["x"]}))
     with pytest.raises(InputError, match="^invalid guest memory in guests: "):
         memory.guests_frame(pd.DataFrame({"virtual_mib": [-1]}))
+
+
+def test_guests_frame_reads_table_cells() -> None:
+    import pandas as pd
+
+    f = memory.guests_frame(
+        pd.DataFrame({"virtual_mib": [512] * 4, "nss": ["1", "yes", "TRUE", "0"]})
+    )
+    assert f["nss"].tolist() == [True, True, True, False]
+    with pytest.raises(InputError, match="'swap_mib' must be >= 0 \\(got nan\\)"):
+        memory.guests_frame(pd.DataFrame({"virtual_mib": [512], "swap_mib": ["n/a"]}))
+
+
+def test_vdisks_of_guests_with_fewer_disks_are_padded_with_nothing() -> None:
+    one = GuestMemory("one", 1024, vdisk_mib=(100,), swap_mib=150)
+    two = GuestMemory("two", 1024, vdisk_mib=(100, 100), swap_mib=150)
+    with pytest.warns(UserWarning, match="guest one: swap in use 150 MiB exceeds"):
+        r = memory.lpar_memory([one, two], 8192)
+    g = r.guests.set_index("name")
+    assert g["vdisk_written_mib"].tolist() == [100.0, 150.0]
+    assert g["swap_overflow_mib"].tolist() == [50.0, 0.0]
+    assert g["vdisk_touched_mib"].tolist() == [100.0, 200.0]
