@@ -381,3 +381,22 @@ def test_util_pct_matrix_defaults_and_clock_limits() -> None:
         measured.util_pct_matrix(frame, both, raw)  # a 0 MHz clock
     plain = pd.DataFrame({"sa": [20.0]})  # no unit attribute: percent of the server
     assert measured.util_pct_matrix(plain, one, raw).tolist() == [[20.0]]
+
+
+def test_usable_mips_with_smt_and_a_single_guest() -> None:
+    proc = sizing.TargetProcessor(
+        model="s",
+        engine_mips_1way=400.0,
+        max_engines=8,
+        smt_available=True,
+        smt_uplift_frac=0.25,
+        source="test",
+    )
+    inv = _inventory().iloc[[2]]  # one guest (c)
+    kw = {"target_util_pct": 100, "cp_overhead_pct": 0, "nway_uplift": False}
+    off = sizing.size_inventory(inv, proc, on_demand_timer=False, **kw)
+    on = sizing.size_inventory(inv, proc, smt=True, **kw)
+    idle = float(off.target.loc["typical", "idle_guest_mips"])  # the one guest's idle cost
+    assert idle == pytest.approx(0.0025 * 136.9)
+    assert measured.usable_mips(1, off, 1, 0.0).tolist() == pytest.approx([400.0 - idle])
+    assert measured.usable_mips(1, on, 1, 0.0).tolist() == pytest.approx([500.0])  # SMT +25 %
