@@ -294,3 +294,44 @@ def test_vdisks_of_guests_with_fewer_disks_are_padded_with_nothing() -> None:
     assert g["vdisk_written_mib"].tolist() == [100.0, 150.0]
     assert g["swap_overflow_mib"].tolist() == [50.0, 0.0]
     assert g["vdisk_touched_mib"].tolist() == [100.0, 200.0]
+
+
+def test_lpar_input_limits_are_inclusive_where_documented() -> None:
+    g = [GuestMemory("g", 0.5)]
+    assert memory.lpar_memory(g, 0.75).overcommit_ratio == pytest.approx(0.5 / 0.75)
+    with pytest.warns(UserWarning):  # all of real storage as MDC: allowed, with a shortfall
+        assert memory.lpar_memory(g, 1024, mdc_mib=1024).guest_real_mib == 0.0
+    for name in ("mdc_mib", "cp_mib"):
+        with pytest.raises(InputError, match=rf"'{name}' must be in 0..real_mib \(1024\)"):
+            memory.lpar_memory(g, 1024, **{name: 2048})  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="max_memory_overcommit_ratio"):
+        memory.lpar_memory(g, 1024, max_memory_overcommit_ratio=0.0)
+    for size in (0.0, 0.5, 2048.0):  # 0 .. dcss_max_mib (2 GiB), both ends included
+        r = memory.lpar_memory(
+            [GuestMemory("g", 512, dcss=("s",))], 4096, shared_segments={"s": size}
+        )
+        assert r.shared_mib == size
+    from colonykit.errors import UnknownNameError
+
+    with pytest.raises(
+        UnknownNameError,
+        match=r"unknown shared segment 'zz'; expected one of \['usr'\] \(define its size in shared_segments\)",
+    ):
+        memory.lpar_memory([GuestMemory("g", 512, dcss=("zz",))], 1024, shared_segments={"usr": 10})
+
+
+def test_shared_savings_capped_at_what_is_resident() -> None:
+    # working set 100, CMM 90: only 10 MiB can be saved though NSS 2 + DCSS 50 would be 52
+    g = GuestMemory(
+        "g", 512, working_set_mib=100, cmm_mib=90, nss=True, dcss=("s",), dcss_private_mib=50
+    )
+    r = memory.lpar_memory([g], 4096, shared_segments={"s": 64}, nss_kernel_mib=2.0)
+    assert r.guests["shared_saving_mib"].tolist() == [10.0]
+    assert r.guests["resident_mib"].tolist() == [0.0]
+    all_cmm = GuestMemory("h", 512, working_set_mib=100, cmm_mib=100, nss=True)
+    assert memory.lpar_memory([all_cmm], 4096).guests["shared_saving_mib"].tolist() == [0.0]
+    # a guest kind with count 0 uses nothing: no NSS kernel counted for it
+    assert memory.lpar_memory([GuestMemory("z", 512, count=0, nss=True)], 4096).shared_mib == 0.0
+    # half a MiB of swap on a VDISK touches that VDISK
+    s = GuestMemory("s", 512, vdisk_mib=(100,), swap_mib=0.5)
+    assert memory.lpar_memory([s], 4096).guests["vdisk_touched_mib"].tolist() == [100.0]
