@@ -335,3 +335,24 @@ def test_shared_savings_capped_at_what_is_resident() -> None:
     # half a MiB of swap on a VDISK touches that VDISK
     s = GuestMemory("s", 512, vdisk_mib=(100,), swap_mib=0.5)
     assert memory.lpar_memory([s], 4096).guests["vdisk_touched_mib"].tolist() == [100.0]
+
+
+def test_small_shortfalls_and_overflows_still_warn() -> None:
+    g = GuestMemory("g", 2048, working_set_mib=1024.5)
+    with pytest.warns(UserWarning, match="exceeds real storage"):
+        r = memory.lpar_memory([g], 1024)
+    assert r.shortfall_mib == 0.5 and len(r.warnings) == 2  # + the overcommit 2:1
+    s = GuestMemory("s", 512, vdisk_mib=(100,), swap_mib=100.5)
+    with pytest.warns(UserWarning, match="exceeds its RAMdisk and VDISK swap by 0.5 MiB"):
+        memory.lpar_memory([s], 4096)
+
+
+def test_placement_problems_of_every_segment() -> None:
+    g = GuestMemory("g", 300, dcss=("a", "b"))
+    with pytest.warns(UserWarning):
+        r = memory.lpar_memory(
+            [g], 4096, shared_segments={"a": "F000-FFFF", "b": "E000-EFFF"}
+        )  # a at 240 MiB, b at 224 MiB: 300 MiB reaches into both
+    assert len(r.placement_problems) == 2
+    assert "DCSS a at 240 MiB" in r.placement_problems[0]
+    assert "DCSS b at 224 MiB" in r.placement_problems[1]
