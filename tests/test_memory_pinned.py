@@ -356,3 +356,16 @@ def test_placement_problems_of_every_segment() -> None:
     assert len(r.placement_problems) == 2
     assert "DCSS a at 240 MiB" in r.placement_problems[0]
     assert "DCSS b at 224 MiB" in r.placement_problems[1]
+
+
+def test_guests_frame_reads_logged_on_cells_and_names_the_bad_vdisk_row() -> None:
+    import pandas as pd
+
+    f = memory.guests_frame(
+        pd.DataFrame({"virtual_mib": [512] * 5, "logged_on": ["no", "yes", "0", "false", "NO"]})
+    )
+    assert f["logged_on"].tolist() == [False, True, False, False, False]
+    with pytest.raises(InputError, match=r"'vdisk_mib' must be sizes >= 0 .* row 2"):
+        memory.guests_frame(
+            pd.DataFrame({"virtual_mib": [512, 512], "vdisk_mib": ["100", "-5;100"]})
+        )

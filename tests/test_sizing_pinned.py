@@ -612,3 +612,20 @@ def test_per_server_wlf_range_and_where_each_wlf_came_from() -> None:
         "workload_class",
         "capacity_unit (no class conversion)",
     ]
+
+
+def test_required_capacity_adds_the_idle_guests_cost() -> None:
+    # busy = (guest + idle) ÷ (1 − CP), at the target: (855 + 45) ÷ 0.9 ÷ 0.9
+    assert sizing.required_capacity_mips(855.0, 45.0, 10.0, 90.0) == pytest.approx(900 / 0.81)
+    inv = _inv(_row(server="a", capacity=1000, capacity_unit="mips", util_peak_pct=45.0, count=4))
+    res = sizing.size_inventory(
+        inv,
+        _z990(),
+        target_util_pct=90,
+        cp_overhead_pct=10,
+        nway_uplift=False,
+        on_demand_timer=False,
+    )
+    t = res.target.loc["typical"]
+    idle = 4 * 0.0025 * 136.9  # 4 guests × 0.25 % of a G5 engine
+    assert t["required_mips"] == pytest.approx((4 * 450 + idle) / 0.9 / 0.9)
