@@ -126,6 +126,7 @@ DO_NOT_MUTATE = (
     r'^\s*~inventory\["capacity_unit"\]$',
 )
 KILLED = {1, 3, 36, 37, -24, 24, 152, 255}  # killed, pytest error, timeouts, caught by mypy
+TIMEOUTS = {-24, 24, 36}  # re-run by --survivors-only: a slow survivor may have timed out
 SURVIVED = {0}
 
 
@@ -286,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
             copy_tests(work)
             codes = results(module, work)
             eq = equivalent_all.get(module, {})
-            again = sorted(k for k, c in codes.items() if c in SURVIVED and k not in eq)
+            again = sorted(k for k, c in codes.items() if c in SURVIVED | TIMEOUTS and k not in eq)
             wall = run_mutmut(module, work, args.max_children, again) if again else 0.0
         else:
             prepare(module, work)
