@@ -629,3 +629,21 @@ def test_required_capacity_adds_the_idle_guests_cost() -> None:
     t = res.target.loc["typical"]
     idle = 4 * 0.0025 * 136.9  # 4 guests × 0.25 % of a G5 engine
     assert t["required_mips"] == pytest.approx((4 * 450 + idle) / 0.9 / 0.9)
+
+
+def test_defaults_user_mp_table_and_revalidation_of_a_raw_frame() -> None:
+    inv = _inv(_row(server="a", capacity=1000, capacity_unit="mips", util_peak_pct=45.0))
+    assert sizing.size_inventory(inv).processor.model == "z15"  # the default target
+    # the MP fraction printed per bound comes from the user's table (flat 1.0 here)
+    assert _flat(100.0).target.loc["typical", "mp_per_engine_frac"] == 1.0
+    # a table starting below 1-way: 1.0 below its first point, as documented
+    table = pd.DataFrame({"per_engine_frac": [0.9, 0.8]}, index=pd.Index([2, 3]))
+    assert float(sizing.mp_per_engine_frac(1, table)) == 1.0
+    # a raw frame with a count column and a source is still validated
+    bad = _raw(util_peak_pct=140.0, count=1.0)
+    bad.attrs["source"] = "mine.csv"
+    with pytest.raises(InputError, match="at mine.csv line 2"):
+        sizing.size_inventory(bad, _z990())
+    bad_int = _raw(util_peak_pct=140.0, count=1)  # int64 count, no source
+    with pytest.raises(InputError, match="at inventory line 2"):
+        sizing.size_inventory(bad_int, _z990())
