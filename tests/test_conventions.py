@@ -39,8 +39,7 @@ def test_pandas_stubs_are_in_the_test_extra() -> None:
 
 # --------------------------------------------------------------------------- deprecations (§3)
 #: Deprecations still in the tree without a removal version, each with the issue removing it.
-TEMPORARY_DEPRECATIONS = {
-}
+TEMPORARY_DEPRECATIONS = {}
 _REMOVAL = re.compile(r"removed in (?:colonykit )?(\d+(?:\.\d+)*)")
 
 

@@ -180,7 +180,9 @@ def executive_summary(result: ColonyPlanResult) -> dict[str, Any]:
         else None,
         "white_space_servers": ws.values.get("servers") if ws.evaluated else None,
         "white_space_traced": (
-            len(result.join.servers_matched) if result.join is not None else ws.values.get("servers")
+            len(result.join.servers_matched)
+            if result.join is not None
+            else ws.values.get("servers")
         )
         if ws.evaluated
         else None,
