@@ -127,6 +127,37 @@ def test_workshop_server_config_checks_host_and_token() -> None:
     assert ws.main(["nb.ipynb", "--port", "9999"]) == 2  # no token in the environment: refused
 
 
+def test_workshop_page_skips_plotlys_lab_extension_and_preloads_plotly_js() -> None:
+    """Issue 20 first paint: the 4.8 MB jupyterlab-plotly bundle is not loaded (the charts are
+    colonykit's own widgets) and the page's response preloads plotly.js for them."""
+    pytest.importorskip("voila")  # the workshop extra (not in the unit-suite minima)
+    from voila.utils import filter_extension
+
+    from colonykit.cli import _workshop_server as ws
+
+    c = ws.voila_config(9999, token="t" * 32, open_browser=False, max_kernels=3, cull_idle_s=120)
+    found = [{"name": "jupyterlab-plotly"}, {"name": "anywidget"}, {"name": "x-manager"}]
+    kept = filter_extension(found, extension_denylist=c.VoilaConfiguration.extension_denylist)
+    assert [e["name"] for e in kept] == ["anywidget", "x-manager"]
+
+    class Page:
+        def set_default_headers(self) -> None:
+            self.headers: dict[str, str] = {"Server": "x"}
+
+        def set_header(self, name: str, value: str) -> None:
+            self.headers[name] = value
+
+    page = ws._preloading(Page, "/colonykit/plotly.min.js")()
+    page.set_default_headers()
+    assert page.headers == {
+        "Server": "x",
+        "Link": "</colonykit/plotly.min.js>; rel=preload; as=fetch; crossorigin",
+    }
+    assert ws.preload_link("/" + ws.PLOTLY_PATH) == (
+        "</colonykit/plotly.min.js>; rel=preload; as=fetch; crossorigin"
+    )
+
+
 def test_workshop_refuses_a_taken_port(capsys: pytest.CaptureFixture[str]) -> None:
     import socket
 

@@ -16,9 +16,10 @@ import pytest
 
 from colonykit import plan, widgets
 from colonykit.ingest import read_inventory
-from colonykit.plan import checks
+from colonykit.plan import checks, story
 from colonykit.plan.document import ColonyPlan
 from colonykit.plan.stages import StageCache, frame_key
+from colonykit.plan.summary import headline, reusing_headlines
 from colonykit.widgets import specs
 from colonykit.widgets.chart import figure_json
 
@@ -84,6 +85,18 @@ def _same_as_full_path(model: widgets.ExplorerModel) -> None:
         assert (fast is None) == (slow is None), chart.name
         if fast is not None and slow is not None:
             assert figure_json(fast) == figure_json(slow), chart.name
+        # the state's figure (reused from an earlier plan when the chart read the same
+        # inputs, ChartSpec.reads) is the full path's
+        kept = state.figures.get(chart.name)
+        assert (kept is None) == (slow is None), chart.name
+        if kept is not None and slow is not None:
+            assert figure_json(kept) == figure_json(slow), chart.name
+    # the headline (and what the page reads from it) is the same when kept per result
+    with reusing_headlines():
+        kept_h = [headline(state.result) for _ in range(2)]
+        kept_story = (story.answer(state.result), story.ordered_findings(state.result))
+    assert kept_h[0] == kept_h[1] == headline(full) == state.headline
+    assert kept_story == (story.answer(full), story.ordered_findings(full))
 
 
 MOVES: list[tuple[str, object]] = [
@@ -161,3 +174,45 @@ def test_the_fast_paths_document_still_validates(inventory_120: pd.DataFrame) ->
     doc = model.state.result.plan
     again = ColonyPlan.model_validate(doc.model_dump())
     assert again == doc
+
+
+def test_figures_are_reused_only_while_their_inputs_stay(inventory_120: pd.DataFrame) -> None:
+    model = widgets.ExplorerModel("data/examples/scenario.yaml", inventory=inventory_120)
+    first = model.state.figures
+    model.update(max_memory_overcommit_ratio=1.2)  # the sizing stays: its charts too
+    assert model.state.figures["sizing_engines"] is first["sizing_engines"]
+    assert model.state.figures["sizing_range"] is first["sizing_range"]
+    assert model.state.figures["plan_hosts"] is not first["plan_hosts"]
+    model.update(target_util_pct=55.0)  # a new sizing: new figures
+    assert model.state.figures["sizing_engines"] is not first["sizing_engines"]
+    _same_as_full_path(model)
+
+
+def test_same_inputs_compares_objects_frames_and_scalars() -> None:
+    f = pd.DataFrame({"total_gib": [1.0, 2.0]}, index=["a", "b"])
+    assert specs.same_inputs((f, "a"), (f.copy(), "a"))
+    assert not specs.same_inputs((f, "a"), (f, "b"))
+    assert not specs.same_inputs((f,), (f.astype("float32"),))
+    assert not specs.same_inputs((f,), (f.rename(index={"b": "c"}),))
+    assert not specs.same_inputs((1,), (1.0,))  # another type: not the same input
+    assert not specs.same_inputs((object(),), (object(),))
+    assert not specs.same_inputs((f,), (f, f))
+
+
+def test_a_revisited_plan_sends_the_figures_it_had(inventory_120: pd.DataFrame, tmp_path) -> None:
+    ui = widgets.explorer(
+        "data/examples/scenario.yaml", inventory=inventory_120, export_dir=tmp_path
+    )
+    ui.controls["target_util_pct"].value = 60
+    sent = {name: c.figure for name, c in ui.charts.items()}
+    ui.controls["target_util_pct"].value = 80
+    assert ui.charts["sizing_engines"].figure != sent["sizing_engines"]
+    ui.controls["target_util_pct"].value = 60  # a recent state: its kept JSON
+    again = {name: c.figure for name, c in ui.charts.items()}
+    assert again == sent
+    # what a fresh build of that plan gives, laid out for the page
+    full = _full(ui.model, ui.model.state.controls)
+    for chart in specs.CHARTS:
+        fig = chart.build(full)
+        if fig is not None:
+            assert figure_json(widgets.dashboard_layout(fig)) == again[chart.name], chart.name

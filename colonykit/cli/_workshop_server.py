@@ -13,9 +13,12 @@ Run as ``python -m colonykit.cli._workshop_server NOTEBOOK --port N [--open-brow
   after :data:`CLOSE_GRACE_S`; idle kernels without a page are culled after ``--cull-idle-s``;
   at most ``--max-kernels`` run at once (a page beyond that gets HTTP 503);
 * **a pre-started kernel**: Voilà's preheat pool of one, so the first page shows at once;
+* **no unused front-end**: the page does not load ``jupyterlab-plotly`` (4.8 MB of JavaScript
+  the dashboard's own charts do not use; :data:`EXTENSIONS_NOT_LOADED`);
 * **plotly.js over HTTP**: ``/colonykit/plotly.min.js`` (gzip, cached by the browser) for the
   charts (:mod:`colonykit.widgets.chart`), which fetch it while the widgets load instead of
-  asking the kernel for it over the websocket (:data:`PLOTLY_URL_ENV` tells the kernels).
+  asking the kernel for it over the websocket (:data:`PLOTLY_URL_ENV` tells the kernels); the
+  page's response preloads it (:func:`preload_link`), so the fetch overlaps the widgets' start.
 """
 
 from __future__ import annotations
@@ -39,6 +42,10 @@ TOKEN_ENV = "COLONYKIT_WORKSHOP_TOKEN"
 PLOTLY_PATH = "colonykit/plotly.min.js"
 #: Environment variable that gives the kernels' charts the URL of plotly.js.
 PLOTLY_URL_ENV = "COLONYKIT_PLOTLY_URL"  # = colonykit.widgets.chart.PLOTLY_URL_ENV
+#: JupyterLab extensions the page does not load: ``jupyterlab-plotly`` (plotly's
+#: ``FigureWidget`` and figure renderer, a 4.8 MB bundle parsed before the first chart) is not
+#: used by the dashboard, whose charts are :mod:`colonykit.widgets.chart` widgets.
+EXTENSIONS_NOT_LOADED = ("jupyterlab-plotly",)
 
 
 def _plotly_handler() -> type:
@@ -65,15 +72,56 @@ def _plotly_handler() -> type:
     return PlotlyJs
 
 
+def preload_link(url: str) -> str:
+    """The ``Link`` header that has the browser fetch ``url`` (plotly.js) with the page.
+
+    The charts ask for plotly.js only once their widgets render, seconds after the page
+    arrived; with this header the browser fetches it meanwhile (as the charts' ``fetch`` does:
+    same origin, credentials of the same origin), so that it is there when they ask.
+
+    Parameters
+    ----------
+    url : str
+        The URL the charts fetch.
+
+    Examples
+    --------
+    >>> preload_link("/colonykit/plotly.min.js")
+    '</colonykit/plotly.min.js>; rel=preload; as=fetch; crossorigin'
+    """
+    return f"<{url}>; rel=preload; as=fetch; crossorigin"
+
+
+def _preloading(handler: type, url: str) -> type:
+    """``handler`` (Voilà's page) sending :func:`preload_link` for ``url`` with the page."""
+
+    class Preloading(handler):
+        def set_default_headers(self) -> None:
+            super().set_default_headers()
+            self.set_header("Link", preload_link(url))
+
+    return Preloading
+
+
 def _voila_class() -> type:
-    """Voilà with the :data:`PLOTLY_PATH` handler first."""
+    """Voilà with the :data:`PLOTLY_PATH` handler first; the page preloads plotly.js."""
     from jupyter_server.utils import url_path_join
     from voila.app import Voila
+    from voila.handler import VoilaHandler
 
     class WorkshopVoila(Voila):
         def init_handlers(self) -> list[Any]:
-            own = [(url_path_join(self.server_url, PLOTLY_PATH), _plotly_handler())]
-            return own + list(super().init_handlers())
+            url = url_path_join(self.server_url, PLOTLY_PATH)
+            own = [(url, _plotly_handler())]
+            rest = [
+                (h[0], _preloading(h[1], url), *h[2:])
+                if isinstance(h, tuple)
+                and isinstance(h[1], type)
+                and issubclass(h[1], VoilaHandler)
+                else h
+                for h in super().init_handlers()
+            ]
+            return own + rest
 
     return WorkshopVoila
 
@@ -150,6 +198,7 @@ def voila_config(
     }
     c.Voila.kernel_websocket_connection_class = connection
     c.VoilaConfiguration.multi_kernel_manager_class = kernel_manager
+    c.VoilaConfiguration.extension_denylist = list(EXTENSIONS_NOT_LOADED)
     c.VoilaConfiguration.preheat_kernel = True
     c.VoilaConfiguration.default_pool_size = 1
     c.VoilaConfiguration.strip_sources = True

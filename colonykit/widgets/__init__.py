@@ -21,6 +21,7 @@ Examples
 from __future__ import annotations
 
 import html
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field, fields, replace
 from functools import cache
 from pathlib import Path
@@ -34,9 +35,9 @@ from colonykit._optional import require
 from colonykit.errors import ColonykitError, InputError, unknown_name
 from colonykit.plan import business, compare, story
 from colonykit.plan.stages import StageCache
-from colonykit.plan.summary import headline
+from colonykit.plan.summary import headline, reusing_headlines
 from colonykit.widgets import specs
-from colonykit.widgets.chart import CHART_CONFIG, Chart, plotly_chart
+from colonykit.widgets.chart import CHART_CONFIG, Chart, figure_json, plotly_chart
 
 #: ``workload_class`` control value meaning "keep each server's class from the inventory".
 AS_INVENTORY = "(as inventory)"
@@ -73,6 +74,9 @@ KEY_FIGURES: dict[str, tuple[str, str]] = {
 CONFIDENCE_LEVELS: dict[str, int] = {"low": 1, "medium": 2, "high": 3}
 #: States the explorer keeps for controls moved back to an earlier value (:meth:`ExplorerModel.update`).
 RECENT_STATES = 24
+#: Figures the page's charts keep laid out and serialised (by identity): those of the recent
+#: states, so that showing one again sends its kept JSON.
+SENT_FIGURES = len(FIGURES) * RECENT_STATES
 #: Height [px] of each chart in the dashboard: two rows fit under the headline at 1080 px.
 FIGURE_HEIGHT_PX = 270
 #: Chart margins [px] in the dashboard (tighter than the report's); the bottom one holds the
@@ -342,6 +346,9 @@ class ExplorerModel:
         #: Staggering of the traces (depends on nothing the controls change): first build only.
         self._staggering: Any = None
         self._static_figures: dict[str, go.Figure] | None = None
+        #: The last figure of each chart with what it read (``ChartSpec.reads``): reused
+        #: while the chart's inputs stay the same.
+        self._chart_kept: dict[str, tuple[tuple[Any, ...], go.Figure | None]] = {}
         #: Results of the plan's stages by their inputs (colonykit.plan.stages): a control
         #: change recomputes only the stages that read what it changed.
         self.stages = StageCache()
@@ -494,7 +501,7 @@ class ExplorerModel:
             self._staggering = result.staggering if result.staggering is not None else False
         elif self._staggering:  # the first build's staggering, on a new result (never mutated)
             result = replace(result, staggering=self._staggering)
-        figs = {c.name: f for c in specs.CHARTS if (f := c.build(result)) is not None}
+        figs = {c.name: f for c in specs.CHARTS if (f := self._chart(c, result)) is not None}
         if self._static_figures is None:  # the traces' figures: built on the first build only
             self._static_figures = plots.plan_figures(result, STATIC_FIGURES)
         figs.update(self._static_figures)
@@ -505,6 +512,18 @@ class ExplorerModel:
             headline=headline(result),
             findings=result.findings_frame(),
         )
+
+    def _chart(self, spec: specs.ChartSpec, result: Any) -> go.Figure | None:
+        """The chart's figure for ``result``: the last one when it read the same inputs."""
+        if spec.reads is None:
+            return spec.build(result)
+        inputs = spec.reads(result)
+        kept = self._chart_kept.get(spec.name)
+        if kept is not None and specs.same_inputs(kept[0], inputs):
+            return kept[1]
+        fig = spec.build(result)
+        self._chart_kept[spec.name] = (inputs, fig)
+        return fig
 
     def update(self, **changes: Any) -> ExplorerState:
         """Apply control changes and return (and keep) the new state.
@@ -1249,15 +1268,19 @@ def dashboard_layout(source: go.Figure, height_px: int = FIGURE_HEIGHT_PX) -> go
     'Memory and paging per host<br><sup>(guest virtual stacked by source server)</sup>'
     >>> f.layout.height, f.layout.width
     (270, None)
+    >>> dashboard_layout(f).layout.margin.t == f.layout.margin.t  # idempotent
+    True
     """
     source.layout.height = height_px  # before the widget exists: its first state has it
     source.layout.width = None
     source.layout.autosize = True
     title = source.layout.title.text or ""
-    two_lines = len(title) > TITLE_ONE_LINE_CHARS and " (" in title and "<br>" not in title
-    if (
-        two_lines
-    ):  # a long title would be cut at a 450 px cell: its parenthesis goes to a second line
+    split = "<br><sup>(" in title  # laid out before: the same layout again (idempotent)
+    two_lines = split or (
+        len(title) > TITLE_ONE_LINE_CHARS and " (" in title and "<br>" not in title
+    )
+    if two_lines and not split:
+        # a long title would be cut at a 450 px cell: its parenthesis goes to a second line
         head, rest = title.split(" (", 1)
         source.layout.title.text = f"{head}<br><sup>({rest}</sup>"
     source.layout.margin = {**FIGURE_MARGIN, "t": FIGURE_MARGIN["t"] + (16 if two_lines else 0)}
@@ -1707,10 +1730,26 @@ def explorer(
         )
         return v
 
+    # figures laid out and serialised for the page, by identity (a figure the explorer reused
+    # or a recent state shown again is not laid out and serialised again; the explorer never
+    # changes a figure after this)
+    sent: OrderedDict[int, tuple[go.Figure, str]] = OrderedDict()
+
+    def figure_text(fig: go.Figure) -> str:
+        kept = sent.get(id(fig))
+        if kept is None or kept[0] is not fig:
+            kept = (fig, figure_json(dashboard_layout(fig)))
+            sent[id(fig)] = kept
+            while len(sent) > SENT_FIGURES:
+                sent.popitem(last=False)
+        sent.move_to_end(id(fig))
+        return kept[1]
+
     def show(state: ExplorerState) -> None:
         for name, chart in charts.items():
             # the same element on the page: Plotly.react redraws it in place (widgets.chart)
-            chart.show(dashboard_layout(_figure_of(state, name)))
+            fig = _figure_of(state, name)
+            chart.show(fig, figure_text(fig))
         head.value = headline_html(state)
         compare.value = comparison_html(model)
         bc_html.value = business_case_html(state)
@@ -1726,7 +1765,8 @@ def explorer(
         )  # sent at once: the page dims the results while the plan is rebuilt
         status.value = "<span class='ck-status ck-updating'>updating…</span>"
         try:
-            show(model.update(**values()))
+            with reusing_headlines():  # tiles, answer, waterfall, findings: one headline
+                show(model.update(**values()))
             status.value = "<span class='ck-status'>updated</span>"
         except ColonykitError as exc:
             error(exc)

@@ -164,13 +164,15 @@ class Chart(Protocol):
     rev: int
     height_px: int
 
-    def show(self, figure: go.Figure) -> None:
+    def show(self, figure: go.Figure, text: str | None = None) -> None:
         """Send ``figure`` to the page (in place).
 
         Parameters
         ----------
         figure : plotly Figure
             The figure to draw.
+        text : str, optional
+            ``figure_json(figure)`` when the caller has it already.
         """
 
 
@@ -220,8 +222,9 @@ def _chart_class() -> type:
         anywidget.AnyWidget.__init__(self, **kwargs)
         self.on_msg(self._ck_on_msg)
 
-    def show(self: Any, figure: go.Figure) -> None:
-        text = figure_json(figure)
+    def show(self: Any, figure: go.Figure, text: str | None = None) -> None:
+        if text is None:
+            text = figure_json(figure)
         with self.hold_sync():  # one message: the figure (when changed) and its revision
             if text != self.figure:
                 self.figure = text

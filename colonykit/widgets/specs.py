@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from colonykit import plots
@@ -102,12 +103,54 @@ class ChartSpec:
         growth control moves; the others are reused).
     note : str
         Shown in the chart's place when ``build`` gives None (what the plan lacks).
+    reads : callable, optional
+        Plan result → everything ``build`` reads from it, as a tuple: when each part is the
+        very object of the previous build (a stage the plan kept, :mod:`colonykit.plan.stages`)
+        or equal to it (a frame, a string), the previous figure is reused
+        (:func:`same_inputs`).  None: built on every plan.
     """
 
     name: str
     build: Callable[[Any], go.Figure | None]
     growth: bool = False
     note: str = ""
+    reads: Callable[[Any], tuple[Any, ...]] | None = None
+
+
+def same_inputs(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
+    """True when ``new`` holds what ``old`` held: the same objects, equal frames or equal scalars.
+
+    Parameters
+    ----------
+    old, new : tuple
+        What a chart read from two plan results (:attr:`ChartSpec.reads`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> a = object()
+    >>> same_inputs((a, "x"), (a, "x")), same_inputs((a,), (object(),))
+    (True, False)
+    >>> f = pd.DataFrame({"v": [1.0]}, index=["d"])
+    >>> same_inputs((f,), (f.copy(),)), same_inputs((f,), (f * 2,))
+    (True, False)
+    """
+    if len(old) != len(new):
+        return False
+    for a, b in zip(old, new, strict=True):
+        if a is b:
+            continue
+        if isinstance(a, pd.DataFrame) and isinstance(b, pd.DataFrame):
+            if not (
+                a.index.equals(b.index) and a.columns.equals(b.columns) and a.equals(b)
+            ) or list(a.dtypes) != list(b.dtypes):
+                return False
+        elif isinstance(a, str | int | float | bool) and type(a) is type(b):
+            if a != b:
+                return False
+        else:
+            return False
+    return True
 
 
 def _sized(build: Callable[[Any], go.Figure]) -> Callable[[Any], go.Figure | None]:
@@ -270,12 +313,19 @@ CONTROLS: tuple[ControlSpec, ...] = (
 
 #: The charts of the Charts tab, in page order (2 per row).
 CHARTS: tuple[ChartSpec, ...] = (
-    ChartSpec("sizing_engines", _sized(plots.sizing_engines)),
-    ChartSpec("sizing_range", _sized(lambda s: plots.sizing_range(s, top=plots.TOP_SERVERS))),
+    # the sizing is kept by the plan's stage cache: a move that does not change it (design,
+    # hosts, memory) reuses these two figures
+    ChartSpec("sizing_engines", _sized(plots.sizing_engines), reads=lambda res: (res.sizing,)),
+    ChartSpec(
+        "sizing_range",
+        _sized(lambda s: plots.sizing_range(s, top=plots.TOP_SERVERS)),
+        reads=lambda res: (res.sizing,),
+    ),
     ChartSpec("plan_hosts", plots.plan_hosts),
     ChartSpec(
         "design_comparison",
         lambda res: plots.design_comparison(res.comparison, res.plan.metadata.design),
+        reads=lambda res: (res.comparison, str(res.plan.metadata.design)),
     ),
     ChartSpec(
         "capacity_plan",
