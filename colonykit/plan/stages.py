@@ -24,9 +24,11 @@ Examples
 
 from __future__ import annotations
 
+import gc
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from types import TracebackType
 from typing import TypeVar
 
 import pandas as pd
@@ -112,4 +114,82 @@ def frame_key(frame: pd.DataFrame) -> tuple[object, ...]:
     )
 
 
-__all__ = ["STAGE_ENTRIES", "StageCache", "frame_key"]
+#: Rebuilds between two full collections of the cyclic garbage collector under
+#: :class:`CollectionPause` (the objects alive after a rebuild are frozen in between).
+FULL_COLLECTION_EVERY = 16
+
+
+class CollectionPause:
+    """No cyclic garbage collection during a plan rebuild; the objects alive after it frozen.
+
+    A 1,000-guest rebuild makes ~10**5 objects (guests' disks, findings); each time the
+    collector's counters run over it walks the objects it tracks — the cached stages and
+    kept plans of the explorer, ~10**6 objects — and finds nothing to free (plans and their
+    stages hold no reference cycles; reference counting frees them).  That walk was about a
+    third of the kernel's CPU for a new design at 1,000 guests.  Inside ``with pause:`` the
+    collector is off; on leaving, everything alive is moved to the permanent generation
+    (:func:`gc.freeze`), so later collections walk only newer objects.  Every
+    ``every``-th exit unfreezes, collects once in full (cyclic garbage frozen in between is
+    freed then) and freezes again.  The collector is turned back on only if it was on.
+    Results are untouched: the collector never changes a value, only when memory is freed.
+
+    Parameters
+    ----------
+    every : int, optional
+        Exits between two full collections (``FULL_COLLECTION_EVERY``).
+
+    Attributes
+    ----------
+    exits, collections : int
+        Blocks left; full collections made.
+
+    Examples
+    --------
+    >>> import gc
+    >>> pause = CollectionPause(every=2)
+    >>> with pause:
+    ...     gc.isenabled()
+    False
+    >>> gc.isenabled(), pause.collections
+    (True, 0)
+    >>> with pause:
+    ...     pass
+    >>> pause.exits, pause.collections
+    (2, 1)
+    >>> gc.unfreeze()
+    """
+
+    def __init__(self, every: int = FULL_COLLECTION_EVERY) -> None:
+        if int(every) < 1:
+            msg = f"'every' must be at least 1 (got {every})"
+            raise ValueError(msg)
+        self.every = int(every)
+        self.exits = 0
+        self.collections = 0
+        self._was_enabled: list[bool] = []
+
+    def __enter__(self) -> CollectionPause:
+        self._was_enabled.append(gc.isenabled())
+        gc.disable()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        was_enabled = self._was_enabled.pop()
+        if self._was_enabled:  # nested: the outermost block freezes and turns it back on
+            return
+        self.exits += 1
+        if self.exits % self.every == 0:
+            gc.unfreeze()
+            gc.collect()
+            self.collections += 1
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
+__all__ = ["FULL_COLLECTION_EVERY", "STAGE_ENTRIES", "CollectionPause", "StageCache", "frame_key"]

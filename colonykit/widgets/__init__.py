@@ -34,7 +34,7 @@ from colonykit import designs, export, forecast, plan, plots, reference, report
 from colonykit._optional import require
 from colonykit.errors import ColonykitError, InputError, unknown_name
 from colonykit.plan import business, compare, story
-from colonykit.plan.stages import StageCache
+from colonykit.plan.stages import CollectionPause, StageCache
 from colonykit.plan.summary import headline, reusing_headlines
 from colonykit.widgets import specs
 from colonykit.widgets.chart import CHART_CONFIG, Chart, figure_json, plotly_chart
@@ -352,6 +352,9 @@ class ExplorerModel:
         #: Results of the plan's stages by their inputs (colonykit.plan.stages): a control
         #: change recomputes only the stages that read what it changed.
         self.stages = StageCache()
+        #: The dashboard's rebuilds run with the cyclic garbage collector paused, the state
+        #: they leave frozen (colonykit.plan.stages.CollectionPause).
+        self.collection_pause = CollectionPause()
         self.defaults = Controls.from_scenario(self.scenario)
         #: The pinned state (:meth:`pin`), compared with the current one.
         self.baseline: ExplorerState | None = None
@@ -1765,7 +1768,8 @@ def explorer(
         )  # sent at once: the page dims the results while the plan is rebuilt
         status.value = "<span class='ck-status ck-updating'>updating…</span>"
         try:
-            with reusing_headlines():  # tiles, answer, waterfall, findings: one headline
+            # tiles, answer, waterfall, findings: one headline; no collector walks meanwhile
+            with model.collection_pause, reusing_headlines():
                 show(model.update(**values()))
             status.value = "<span class='ck-status'>updated</span>"
         except ColonykitError as exc:
