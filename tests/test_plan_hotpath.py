@@ -163,3 +163,42 @@ def test_explorer_rebuilds_run_paused_and_give_the_plain_plan() -> None:
             _same_as_full_path(alone)
     finally:
         gc.unfreeze()
+
+
+def _ffd_by_hand(sizes: list[int], cap: int, memory: list[int] | None, host_mem: int) -> list[int]:
+    """First-fit decreasing written out: largest first (ties in input order), first bin with room."""
+    order = sorted(range(len(sizes)), key=lambda i: -sizes[i])
+    free: list[int] = []
+    free_mem: list[int] = []
+    out = [-1] * len(sizes)
+    for i in order:
+        m = 0 if memory is None else memory[i]
+        k = next(
+            (b for b in range(len(free)) if free[b] >= sizes[i] and free_mem[b] >= m), len(free)
+        )
+        if k == len(free):
+            free.append(cap)
+            free_mem.append(host_mem)
+        free[k] -= sizes[i]
+        free_mem[k] -= m
+        out[i] = k
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(1, 50), min_size=0, max_size=40),
+    st.integers(50, 120),
+    st.booleans(),
+    st.randoms(use_true_random=False),
+)
+def test_first_fit_decreasing_matches_the_hand_written_one(
+    sizes: list[int], cap: int, with_memory: bool, rnd: object
+) -> None:
+    from colonykit.packing.ffd import first_fit_decreasing
+
+    memory = [rnd.randint(1, 30) for _ in sizes] if with_memory else None  # type: ignore[attr-defined]
+    got = first_fit_decreasing(
+        sizes, float(cap), memory=memory, host_memory=60.0 if with_memory else None, rtol=0.0
+    )
+    assert got.tolist() == _ffd_by_hand(sizes, cap, memory, 60 if with_memory else 0)

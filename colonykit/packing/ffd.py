@@ -60,11 +60,15 @@ def first_fit_decreasing(
     host_of = np.full(n, -1, dtype=np.int64)
     used = 0
     for i in np.argsort(-p, kind="stable"):
-        ok = (free[:used] + tol >= p[i]) & (free_mem[:used] + tol >= mem[i])
+        ok = free[:used] + tol >= p[i]
+        if memory is not None:  # one size only (minidisks): no second comparison per item
+            ok &= free_mem[:used] + tol >= mem[i]
         if conflicts is not None and conflicts[i].size:
             placed = host_of[conflicts[i]]
             ok[placed[placed >= 0]] = False
-        k = int(np.argmax(ok)) if ok.any() else used
+        k = int(np.argmax(ok)) if used else 0  # the first bin with room, if one has room
+        if k < used and not ok[k]:
+            k = used
         used = max(used, k + 1)
         free[k] -= p[i]
         free_mem[k] -= mem[i]
