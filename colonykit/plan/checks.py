@@ -798,6 +798,10 @@ def _right_size_checks(host: Host, hp: str) -> list[Finding]:
     ]
 
 
+#: Device numbers, volsers, cylinders in what a target cannot carry: one kind of loss each.
+_NUMBERED = re.compile(r"\b[A-Z]*[0-9][0-9A-F]*\b")
+
+
 def _carry_checks(plan: ColonyPlan) -> list[Finding]:
     """CK016: one warning per target that cannot carry something, with counts and examples."""
     targets = ["feilong", "libvirt"] if plan.metadata.platform == "zvm" else []
@@ -806,12 +810,8 @@ def _carry_checks(plan: ColonyPlan) -> list[Finding]:
         by_target.setdefault(ls.target, []).append(ls)
     out = []
     for t, items in by_target.items():
-        kinds = sorted(
-            {
-                re.sub(r"\b[A-Z]*[0-9][0-9A-F]*\b", "n", ls.what.split(" (")[0].split(":")[0])
-                for ls in items
-            }
-        )
+        stems = {ls.what.split(" (")[0].split(":")[0] for ls in items}
+        kinds = sorted({_NUMBERED.sub("n", stem) for stem in stems})
         subjects = {ls.subject for ls in items}
         out.append(
             _finding(
