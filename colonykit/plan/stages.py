@@ -124,8 +124,9 @@ class CollectionPause:
 
     A 1,000-guest rebuild makes ~10**5 objects (guests' disks, findings); each time the
     collector's counters run over it walks the objects it tracks — the cached stages and
-    kept plans of the explorer, ~10**6 objects — and finds nothing to free (plans and their
-    stages hold no reference cycles; reference counting frees them).  That walk was about a
+    kept plans of the explorer, ~10**6 objects — and finds little to free (reference
+    counting frees a plan's objects; the few cycles, e.g. plotly figures' parent links, can
+    wait for the periodic full collection below).  That walk was about a
     third of the kernel's CPU for a new design at 1,000 guests.  Inside ``with pause:`` the
     collector is off; on leaving, everything alive is moved to the permanent generation
     (:func:`gc.freeze`), so later collections walk only newer objects.  Every
