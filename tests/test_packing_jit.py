@@ -174,7 +174,7 @@ def test_compiled_and_plain_paths_run_one_kernel_source(monkeypatch) -> None:
 def test_kernel_reductions_agree_plain_and_compiled(
     seed: int, rows: int, width: int, dtype: type
 ) -> None:
-    # the three reductions with a loop form for numba: same values (and first positions)
+    # the four reductions with a loop form for numba: same values (and first positions)
     import numba
 
     from colonykit.packing import _jit, _kernel
@@ -192,6 +192,7 @@ def test_kernel_reductions_agree_plain_and_compiled(
             _kernel.min_at(s[:, : a.shape[1]].copy(), xx, a),
             _kernel.min_in_blocks(s, x33, b),
             _kernel.block_min(s),
+            _kernel.least(s[0].copy(), 3),
         )
 
     plain = calls(slack, x, at, x3, blocks)
@@ -200,6 +201,9 @@ def test_kernel_reductions_agree_plain_and_compiled(
     assert compiled[1] == plain[1]
     np.testing.assert_array_equal(compiled[2][0], plain[2][0])
     np.testing.assert_array_equal(compiled[2][1], plain[2][1])
+    np.testing.assert_array_equal(compiled[3], plain[3])
+    # independently: the stable order of the first row's values, by Python's sort
+    assert plain[3].tolist() == sorted(range(width), key=lambda j: float(slack[0, j]))[:3]
     # independently: the minima of the differences, by hand over Python floats
     assert plain[0].tolist() == [
         min(float(slack[r, j]) - float(x[at[r, j]]) for j in range(at.shape[1]))

@@ -5,8 +5,9 @@ array calls, so on 10,000 servers the interpreter, not the data, sets the pace. 
 kernel's own source is compiled: ``fill = numba.njit(_kernel.fill)`` (so ``fill.py_func`` is
 the plain :func:`~colonykit.packing._kernel.fill`), its per-item :func:`~colonykit.packing.
 _kernel.decide` and :func:`~colonykit.packing._kernel.add` registered as jitable, and the
-kernel's three reductions given a loop form (numba's ``min``/``argmin`` take no ``axis``;
-the arithmetic is the same float64 ``slack − x``, the minimum and its first position).
+kernel's four reductions given a loop form (numba's ``min``/``argmin`` take no ``axis``, and
+a full sort per placement is slow compiled; same arithmetic: the float64 ``slack − x``, the
+minimum, its first position, the stable order of the least values).
 Same decisions and state in both paths (tested: ``tests/test_packing_jit.py``).
 
 Import this module only through :func:`colonykit.packing.jit_available`; numba is in the
@@ -76,6 +77,33 @@ def _block_min_loop(slack: Any) -> Callable[..., tuple[np.ndarray, np.ndarray]]:
     return impl
 
 
+def _least_loop(values: Any, n: Any) -> Callable[..., np.ndarray]:
+    def impl(values: Any, n: Any) -> np.ndarray:  # pragma: no cover
+        m = min(n, values.shape[0])
+        vals = np.empty(m)
+        where = np.empty(m, dtype=np.intp)
+        filled = 0
+        for b in range(values.shape[0]):  # insertion into a sorted short list (stable)
+            v = values[b]
+            if filled < m:
+                j = filled
+                filled += 1
+            elif v < vals[m - 1]:
+                j = m - 1
+            else:
+                continue
+            while j > 0 and vals[j - 1] > v:
+                vals[j] = vals[j - 1]
+                where[j] = where[j - 1]
+                j -= 1
+            vals[j] = v
+            where[j] = b
+        return where
+
+    return impl
+
+
+_extending.overload(_kernel.least, jit_options={"cache": True})(_least_loop)
 _extending.overload(_kernel.min_at, jit_options={"cache": True})(_min_at_loop)
 _extending.overload(_kernel.min_in_blocks, jit_options={"cache": True})(_min_in_blocks_loop)
 _extending.overload(_kernel.block_min, jit_options={"cache": True})(_block_min_loop)

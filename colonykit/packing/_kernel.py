@@ -12,7 +12,7 @@ expression over a host's blocks (a few dozen array calls per item, like the nump
 before it); :mod:`colonykit.packing._jit` compiles :func:`fill` with numba
 (``numba.njit(fill)``, whose ``py_func`` is this :func:`fill`) and registers :func:`decide`
 and :func:`add` as jitable, so the compiled loop makes the decisions written here.  Only
-the three reductions below have a second, loop form for numba (same arithmetic: the float64
+the four reductions below have a second, loop form for numba (same arithmetic: the float64
 differences ``slack − x``, their minimum, the first step of the minimum); a test checks
 that both forms agree.
 
@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["add", "decide", "fill", "min_at", "min_in_blocks", "block_min"]
+__all__ = ["add", "block_min", "decide", "fill", "least", "min_at", "min_in_blocks"]
 
 
 def min_at(values: np.ndarray, x: np.ndarray, at: np.ndarray) -> np.ndarray:
@@ -101,6 +101,29 @@ def block_min(slack: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     off = slack.argmin(axis=1)
     return np.take_along_axis(slack, off[:, None], axis=1)[:, 0], off
+
+
+def least(values: np.ndarray, n: int) -> np.ndarray:
+    """Positions of the ``n`` least values, in increasing order (earlier first on ties).
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        1-d values.
+    n : int
+        How many.
+
+    Returns
+    -------
+    numpy.ndarray
+        Up to ``n`` positions.
+
+    Examples
+    --------
+    >>> least(np.array([3.0, 1.0, 2.0, 1.0]), 3).tolist()
+    [1, 3, 2]
+    """
+    return np.argsort(values, kind="mergesort")[:n]
 
 
 def decide(
@@ -220,12 +243,12 @@ def add(
     s = slack[k]
     s -= x3
     mem[k] -= mem_i
-    least, off = block_min(s)
-    smin[k] = least
+    lo, off = block_min(s)
+    smin[k] = lo
     at[k] = first_step + off
-    sel = np.argsort(least, kind="mergesort")[: tight_at.shape[1]]  # the least-slack blocks
+    sel = least(lo, tight_at.shape[1])  # the least-slack blocks
     tight_at[k] = at[k][sel]
-    tight_slack[k] = least[sel]
+    tight_slack[k] = lo[sel]
 
 
 def fill(
