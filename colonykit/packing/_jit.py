@@ -3,12 +3,16 @@
 The constructions place items one by one; run plainly each placement is some dozens of
 array calls, so on 10,000 servers the interpreter, not the data, sets the pace.  Here the
 kernel's own source is compiled: ``fill = numba.njit(_kernel.fill)`` (so ``fill.py_func`` is
-the plain :func:`~colonykit.packing._kernel.fill`), its per-item :func:`~colonykit.packing.
-_kernel.decide` and :func:`~colonykit.packing._kernel.add` registered as jitable, and the
-kernel's four reductions given a loop form (numba's ``min``/``argmin`` take no ``axis``, and
-a full sort per placement is slow compiled; same arithmetic: the float64 ``slack − x``, the
-minimum, its first position, the stable order of the least values).
+the plain :func:`colonykit.packing._kernel.fill`), the kernel's per-item ``decide`` and state
+update ``add`` registered as jitable, and its four reductions given a loop form (numba's
+``min``/``argmin`` take no ``axis``, and a full sort per placement is slow compiled; same
+arithmetic: the float64 ``slack − x``, the minimum, its first position, the stable order of
+the least values).
 Same decisions and state in both paths (tested: ``tests/test_packing_jit.py``).
+
+numba's cache (``cache=True``) is keyed on ``_kernel.py``, the compiled function's file, and
+misses changes in other files (numba's caching notes): after editing a loop form here, clear
+this package's ``__pycache__/*.nbi``/``*.nbc`` files (or touch ``_kernel.py``).
 
 Import this module only through :func:`colonykit.packing.jit_available`; numba is in the
 ``fast`` extra (``pip install 'colonykit[fast]'``), as pvlib offers numba for its SPA.
