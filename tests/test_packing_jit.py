@@ -174,7 +174,7 @@ def test_compiled_and_plain_paths_run_one_kernel_source(monkeypatch) -> None:
 def test_kernel_reductions_agree_plain_and_compiled(
     seed: int, rows: int, width: int, dtype: type
 ) -> None:
-    # the four reductions with a loop form for numba: same values (and first positions)
+    # the five reductions with a loop form for numba: same values (and first positions)
     import numba
 
     from colonykit.packing import _jit, _kernel
@@ -187,12 +187,15 @@ def test_kernel_reductions_agree_plain_and_compiled(
     x3 = x.reshape(rows, width)
     assert _jit is not None  # registers the loop forms
 
+    s3 = slack.reshape(1, rows, width)  # one host: cell index = block index
+
     def calls(s, xx, a, x33, b):  # type: ignore[no-untyped-def]
         return (
             _kernel.min_at(s[:, : a.shape[1]].copy(), xx, a),
             _kernel.min_in_blocks(s, x33, b),
             _kernel.block_min(s),
             _kernel.least(s[0].copy(), 3),
+            _kernel.cell_min(s3, b, x33, b),
         )
 
     plain = calls(slack, x, at, x3, blocks)
@@ -202,6 +205,10 @@ def test_kernel_reductions_agree_plain_and_compiled(
     np.testing.assert_array_equal(compiled[2][0], plain[2][0])
     np.testing.assert_array_equal(compiled[2][1], plain[2][1])
     np.testing.assert_array_equal(compiled[3], plain[3])
+    np.testing.assert_array_equal(compiled[4], plain[4])
+    assert plain[4].tolist() == [
+        min(float(slack[b, t]) - float(x3[b, t]) for t in range(width)) for b in blocks
+    ]
     # independently: the stable order of the first row's values, by Python's sort
     assert plain[3].tolist() == sorted(range(width), key=lambda j: float(slack[0, j]))[:3]
     # independently: the minima of the differences, by hand over Python floats

@@ -4,10 +4,10 @@ The constructions place items one by one; run plainly each placement is some doz
 array calls, so on 10,000 servers the interpreter, not the data, sets the pace.  Here the
 kernel's own source is compiled: ``fill = numba.njit(_kernel.fill)`` (so ``fill.py_func`` is
 the plain :func:`colonykit.packing._kernel.fill`), the kernel's per-item ``decide`` and state
-update ``add`` registered as jitable, and its four reductions given a loop form (numba's
+update ``add`` registered as jitable, and its five reductions given a loop form (numba's
 ``min``/``argmin`` take no ``axis``, and a full sort per placement is slow compiled; same
-arithmetic: the float64 ``slack − x``, the minimum, its first position, the stable order of
-the least values).
+arithmetic: the float64 ``slack − x``, minima, the first position, the stable order of the
+least values).
 Same decisions and state in both paths (tested: ``tests/test_packing_jit.py``).
 
 numba's cache (``cache=True``) is keyed on ``_kernel.py``, the compiled function's file, and
@@ -62,6 +62,23 @@ def _min_in_blocks_loop(slack: Any, x3: Any, blocks: Any) -> Callable[..., float
     return impl
 
 
+def _cell_min_loop(slack: Any, cells: Any, x3: Any, blocks: Any) -> Callable[..., np.ndarray]:
+    def impl(slack: Any, cells: Any, x3: Any, blocks: Any) -> np.ndarray:  # pragma: no cover
+        nb, width = slack.shape[1], slack.shape[2]
+        out = np.empty(cells.shape[0])
+        for c in range(cells.shape[0]):
+            h, b = cells[c] // nb, blocks[c]
+            best = np.inf
+            for t in range(width):
+                v = slack[h, cells[c] - h * nb, t] - x3[b, t]
+                if v < best:
+                    best = v
+            out[c] = best
+        return out
+
+    return impl
+
+
 def _block_min_loop(slack: Any) -> Callable[..., tuple[np.ndarray, np.ndarray]]:
     def impl(slack: Any) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
         nb = slack.shape[0]
@@ -107,6 +124,7 @@ def _least_loop(values: Any, n: Any) -> Callable[..., np.ndarray]:
     return impl
 
 
+_extending.overload(_kernel.cell_min, jit_options={"cache": True})(_cell_min_loop)
 _extending.overload(_kernel.least, jit_options={"cache": True})(_least_loop)
 _extending.overload(_kernel.min_at, jit_options={"cache": True})(_min_at_loop)
 _extending.overload(_kernel.min_in_blocks, jit_options={"cache": True})(_min_in_blocks_loop)

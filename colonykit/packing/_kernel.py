@@ -12,7 +12,7 @@ expression over a host's blocks (a few dozen array calls per item, like the nump
 before it); :mod:`colonykit.packing._jit` compiles :func:`fill` with numba
 (``numba.njit(fill)``, whose ``py_func`` is this :func:`fill`) and registers :func:`decide`
 and :func:`add` as jitable, so the compiled loop makes the decisions written here.  Only
-the four reductions below have a second, loop form for numba (same arithmetic: the float64
+the five reductions below have a second, loop form for numba (same arithmetic: the float64
 differences ``slack − x``, their minimum, the first step of the minimum); a test checks
 that both forms agree.
 
@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["add", "block_min", "decide", "fill", "least", "min_at", "min_in_blocks"]
+__all__ = ["add", "block_min", "cell_min", "decide", "fill", "least", "min_at", "min_in_blocks"]
 
 
 def min_at(values: np.ndarray, x: np.ndarray, at: np.ndarray) -> np.ndarray:
@@ -78,6 +78,36 @@ def min_in_blocks(slack: np.ndarray, x3: np.ndarray, blocks: np.ndarray) -> floa
     2.0
     """
     return float((slack[blocks] - x3[blocks]).min())
+
+
+def cell_min(
+    slack: np.ndarray, cells: np.ndarray, x3: np.ndarray, blocks: np.ndarray
+) -> np.ndarray:
+    """Least ``slack − x`` in each of ``cells`` (flat host × block indices of (rows, blocks, width)).
+
+    Parameters
+    ----------
+    slack : numpy.ndarray
+        (rows, blocks, width) slack of the hosts.
+    cells : numpy.ndarray
+        ``host * blocks + block`` per cell.
+    x3 : numpy.ndarray
+        (blocks, width) demand of the item.
+    blocks : numpy.ndarray
+        The block of each cell.
+
+    Returns
+    -------
+    numpy.ndarray
+        One minimum per cell.
+
+    Examples
+    --------
+    >>> s = np.array([[[4.0, 6.0], [9.0, 3.0]]])
+    >>> cell_min(s, np.array([1, 0]), np.ones((2, 2)), np.array([1, 0])).tolist()
+    [2.0, 3.0]
+    """
+    return (slack.reshape(-1, slack.shape[2])[cells] - x3[blocks]).min(axis=1)
 
 
 def block_min(slack: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -140,6 +170,7 @@ def decide(
     memory_binds: bool,
     banned: np.ndarray,
     balance: bool,
+    batch: int,
 ) -> int:
     """The open host item x goes to (``first`` or ``balance``), or -1 when none holds it.
 
@@ -162,6 +193,8 @@ def decide(
         True on hosts holding an anti-affinity partner.
     balance : bool
         ``balance`` (largest headroom) instead of ``first`` (lowest feasible host).
+    batch : int
+        Hosts ``first`` checks at once (``SCREEN_BATCH``).
 
     Returns
     -------
@@ -175,7 +208,7 @@ def decide(
     >>> x = np.array([2.0, 1.0])
     >>> args = (x, x.reshape(1, 2), x.reshape(1, 2).max(axis=1), 0.0, slack, smin, at, smin)
     >>> rest = (np.zeros(2), 2, False, np.zeros(2, dtype=bool))
-    >>> decide(*args, *rest, False), decide(*args, *rest, True)
+    >>> decide(*args, *rest, False, 8), decide(*args, *rest, True, 8)
     (0, 1)
     """
     up = min_at(tight_slack[:count], x, tight_at[:count])  # an upper bound of each headroom
@@ -185,6 +218,18 @@ def decide(
     cand = np.flatnonzero(ok)
     if balance:  # best bound first: a good headroom found early drops the rest at their bound
         cand = cand[np.argsort(-up[cand], kind="mergesort")]
+    if not balance:  # hosts in order, ``batch`` at once: only blocks that can overflow are read
+        nb = smin.shape[1]
+        for c0 in range(0, cand.size, batch):
+            idx = cand[c0 : c0 + batch]
+            rows, blocks = np.nonzero(smin[idx] - xmax_i < 0.0)
+            over = np.zeros(idx.size, dtype=np.bool_)
+            if rows.size:
+                over[rows[cell_min(slack, idx[rows] * nb + blocks, x3, blocks) < 0.0]] = True
+            fits = np.flatnonzero(~over)
+            if fits.size:
+                return int(idx[fits[0]])
+        return -1
     best_k = -1
     best_h = -np.inf
     for k in cand:
@@ -270,6 +315,7 @@ def fill(
     conf_idx: np.ndarray,
     host_of: np.ndarray,
     first_step: np.ndarray,
+    batch: int,
 ) -> int:
     """Place ``order[pos:]`` on the ``count`` open hosts; return where no host held an item.
 
@@ -310,6 +356,7 @@ def fill(
             memory_binds,
             banned,
             balance,
+            batch,
         )
         for c in range(conf_ptr[i], conf_ptr[i + 1]):
             h = host_of[conf_idx[c]]

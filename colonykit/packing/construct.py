@@ -23,7 +23,7 @@ BALANCE_TRIES = 4
 #: Steps per block of the capacity screen (block minima/maxima of slack and demand decide most
 #: checks without looking at single steps; tuning only, decisions are exact).
 SCREEN_BLOCK_STEPS = 32
-#: Hosts checked step by step at once by the improvement pass's first fit (in host order).
+#: Hosts checked step by step at once by first fit (in host order; the search stops early).
 SCREEN_BATCH = 8
 #: Blocks of least slack tracked per host: slack − demand at their steps is a cheap upper
 #: bound of a host's headroom (tuning only, decisions are exact).
@@ -315,6 +315,7 @@ def _construct_kernel(
             idx,
             host_of,
             hosts.first_step,
+            SCREEN_BATCH,
         )
         if pos < order.size:
             i = int(order[pos])
