@@ -114,21 +114,111 @@ def test_pack_is_the_same_compiled_on_the_bundled_bitbrains_traces(data_dir: Pat
 
 
 def test_auto_uses_the_compiled_loop_only_on_large_instances(monkeypatch) -> None:
-    calls: list[int] = []
-    real = construct._construct_jit
+    calls: list[tuple[int, bool]] = []
+    real = construct._construct_kernel
 
-    def spy(matrix, *args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append(matrix.size)
-        return real(matrix, *args, **kwargs)
+    def spy(matrix, *args):  # type: ignore[no-untyped-def]
+        calls.append((matrix.size, args[-1]))
+        return real(matrix, *args)
 
-    monkeypatch.setattr(construct, "_construct_jit", spy)
+    monkeypatch.setattr(construct, "_construct_kernel", spy)
     rng = np.random.default_rng(3)
     small = rng.gamma(2.0, 5.0, (20, 50))
     packing.pack_heuristic(small, 100.0)
-    assert calls == []
+    assert calls and {c for _, c in calls} == {False}
+    calls.clear()
     monkeypatch.setattr(construct, "JIT_MIN_CELLS", small.size)
     packing.pack_heuristic(small, 100.0)
-    assert calls and set(calls) == {small.size}
+    assert calls and set(calls) == {(small.size, True)}
+
+
+def test_compiled_and_plain_paths_run_one_kernel_source(monkeypatch) -> None:
+    # issue 27 §4: numba compiles the plain kernel itself (no second copy of the decisions),
+    # and the plain path calls that same kernel, its per-item decision and state update
+    from colonykit.packing import _jit, _kernel
+
+    assert _jit.fill.py_func is _kernel.fill
+    seen: dict[str, int] = {"decide": 0, "add": 0}
+    for name in seen:
+        real = getattr(_kernel, name)
+
+        def spy(*args, _real=real, _name=name):  # type: ignore[no-untyped-def]
+            seen[_name] += 1
+            return _real(*args)
+
+        monkeypatch.setattr(_kernel, name, spy)
+    m = np.array([[3.0, 1.0], [1.0, 3.0], [2.0, 2.0]])
+    host_of, hosts = construct._construct(
+        m,
+        np.arange(3),
+        4.0,
+        start_hosts=1,
+        rule="balance",
+        memory=np.zeros(3),
+        host_memory=np.inf,
+        conflicts=None,
+    )
+    # by hand: 0 and 1 share host 0 (4, 4); 2 does not fit there and opens host 1
+    assert host_of.tolist() == [0, 0, 1]
+    assert hosts.count == 2
+    assert seen == {"decide": 3, "add": 3}  # every item decided, every placement through add
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(0, 10_000),
+    st.integers(1, 12),
+    st.integers(1, 9),
+    st.sampled_from([np.float32, np.float64]),
+)
+def test_kernel_reductions_agree_plain_and_compiled(
+    seed: int, rows: int, width: int, dtype: type
+) -> None:
+    # the five reductions with a loop form for numba: same values (and first positions)
+    import numba
+
+    from colonykit.packing import _jit, _kernel
+
+    rng = np.random.default_rng(seed)
+    slack = np.round(rng.uniform(-5, 5, (rows, width)), 1)  # ties included
+    x = np.round(rng.uniform(0, 3, rows * width), 1).astype(dtype)
+    at = rng.integers(0, x.size, (rows, min(width, 3)))
+    blocks = np.unique(rng.integers(0, rows, rng.integers(1, rows + 1)))
+    x3 = x.reshape(rows, width)
+    assert _jit is not None  # registers the loop forms
+
+    s3 = slack.reshape(1, rows, width)  # one host: cell index = block index
+
+    def calls(s, xx, a, x33, b):  # type: ignore[no-untyped-def]
+        return (
+            _kernel.min_at(s[:, : a.shape[1]].copy(), xx, a),
+            _kernel.min_in_blocks(s, x33, b),
+            _kernel.block_min(s),
+            _kernel.least(s[0].copy(), 3),
+            _kernel.cell_min(s3, b, x33, b),
+        )
+
+    plain = calls(slack, x, at, x3, blocks)
+    compiled = numba.njit(calls)(slack, x, at, x3, blocks)
+    np.testing.assert_array_equal(compiled[0], plain[0])
+    assert compiled[1] == plain[1]
+    np.testing.assert_array_equal(compiled[2][0], plain[2][0])
+    np.testing.assert_array_equal(compiled[2][1], plain[2][1])
+    np.testing.assert_array_equal(compiled[3], plain[3])
+    np.testing.assert_array_equal(compiled[4], plain[4])
+    assert plain[4].tolist() == [
+        min(float(slack[b, t]) - float(x3[b, t]) for t in range(width)) for b in blocks
+    ]
+    # independently: the stable order of the first row's values, by Python's sort
+    assert plain[3].tolist() == sorted(range(width), key=lambda j: float(slack[0, j]))[:3]
+    # independently: the minima of the differences, by hand over Python floats
+    assert plain[0].tolist() == [
+        min(float(slack[r, j]) - float(x[at[r, j]]) for j in range(at.shape[1]))
+        for r in range(rows)
+    ]
+    assert plain[1] == min(
+        float(slack[b, t]) - float(x3[b, t]) for b in blocks for t in range(width)
+    )
 
 
 def test_jit_true_without_numba_names_the_extra(monkeypatch) -> None:

@@ -7,6 +7,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from colonykit.packing import _kernel
 from colonykit.packing.bounds import _ceil_div
 from colonykit.packing.fill import min_slack_fill
 from colonykit.packing.problem import CAPACITY_RTOL, _renumber
@@ -98,7 +99,6 @@ class _Hosts:
         self.tight_slack = np.empty((rows, self.tight_n), dtype=np.float64)
         self.mem = np.empty(rows)
         self.first_step = np.arange(nb, dtype=np.intp) * width
-        self.block_ids = np.arange(nb, dtype=np.intp)
         self.host_memory = host_memory
         self.memory_binds = bool(np.isfinite(host_memory))
         self.count = 0
@@ -126,21 +126,18 @@ class _Hosts:
 
     def add(self, k: int, x3: np.ndarray, mem: float, sign: float = 1.0) -> None:
         """Place (sign 1) or remove (sign -1) an item's blocked series ``x3`` on host k."""
-        if sign > 0:
-            self.slack[k] -= x3
-        else:
-            self.slack[k] += x3
-        self.mem[k] -= sign * mem
-        offset = self.slack[k].argmin(axis=1)
-        smin = self.slack[k][self.block_ids, offset]
-        self.smin[k] = smin
-        at = np.add(self.first_step, offset, out=self.at[k])
-        if self.tight_n < smin.size:
-            sel = np.argpartition(smin, self.tight_n - 1)[: self.tight_n]
-        else:
-            sel = np.arange(smin.size)
-        self.tight_at[k] = at[sel]
-        self.tight_slack[k] = smin[sel]
+        _kernel.add(
+            k,
+            x3 if sign > 0 else -x3,
+            sign * mem,
+            self.slack,
+            self.smin,
+            self.at,
+            self.tight_at,
+            self.tight_slack,
+            self.mem,
+            self.first_step,
+        )
 
     def loads(self) -> np.ndarray:
         """Summed demand over all steps per open host."""
@@ -164,18 +161,6 @@ class _Hosts:
             ok &= allowed
         return ok
 
-    def _headroom_one(self, k: int, i: int, x3: np.ndarray, x: np.ndarray) -> float:
-        """Exact min_t(slack − x_i) of host k (:meth:`headroom` for one host)."""
-        high = float((self.smin[k] - np.take(x, self.at[k])).min())
-        blocks = np.flatnonzero(self.smin[k] - self.screen.xmax[i] < high)
-        if not blocks.size:
-            return high
-        if blocks.size > SCREEN_GATHER_FRAC * self.block_ids.size:
-            return float((self.slack[k].reshape(-1) - x).min())
-        return min(
-            high, float((self.slack[k].take(blocks, axis=0) - x3.take(blocks, axis=0)).min())
-        )
-
     def _high_tight(self, x: np.ndarray) -> np.ndarray:
         """Upper bound of every open host's headroom from its tight blocks (cheap)."""
         c = self.count
@@ -184,31 +169,6 @@ class _Hosts:
     def _high(self, idx: np.ndarray, x: np.ndarray) -> np.ndarray:
         """Upper bound of hosts ``idx``'s headroom from every block's step of least slack."""
         return (self.smin[idx] - np.take(x, self.at[idx])).min(axis=1)
-
-    def headroom(self, idx: np.ndarray, i: int, x3: np.ndarray, high: np.ndarray) -> np.ndarray:
-        """Exact min_t(slack − x_i) of hosts ``idx``, reading only blocks that can be the minimum.
-
-        ``high`` is an upper bound of each one's headroom that is itself a value of
-        slack − x: a block whose lower bound (least slack − block maximum of x) is at least
-        ``high`` cannot hold anything smaller.
-        """
-        lowb = self.smin[idx] - self.screen.xmax[i]
-        rows, blocks = np.nonzero(lowb < high[:, None])
-        if rows.size > SCREEN_GATHER_FRAC * lowb.size:  # most blocks needed: read whole rows
-            return (self.slack[idx].reshape(idx.size, -1) - x3.reshape(-1)).min(axis=1)
-        head = high.astype(np.float64)
-        if rows.size:
-            nb = self.smin.shape[1]
-            cells = self.slack.reshape(-1, self.screen.width)  # (host, block) rows
-            vals = (cells.take(idx[rows] * nb + blocks, axis=0) - x3.take(blocks, axis=0)).min(
-                axis=1
-            )
-            change = np.ones(rows.size, dtype=bool)  # rows come sorted (np.nonzero)
-            np.not_equal(rows[1:], rows[:-1], out=change[1:])
-            starts = np.flatnonzero(change)
-            at = rows[starts]
-            head[at] = np.minimum(head[at], np.minimum.reduceat(vals, starts))
-        return head
 
     def first_feasible(self, i: int, x3: np.ndarray, mem: float, allowed: np.ndarray | None) -> int:
         """Lowest open host where item i fits at every step (and in memory), or -1."""
@@ -241,51 +201,6 @@ class _Hosts:
                 return int(idx[int(np.argmax(fits))])
         return -1
 
-    def best_headroom(self, i: int, x3: np.ndarray, mem: float, allowed: np.ndarray | None) -> int:
-        """Open host with the largest min_t(slack − x_i) ≥ 0 (lowest index on ties), or -1.
-
-        Branch and bound, vectorized: the host with the largest tight-block bound is
-        evaluated exactly first; the hosts whose tight-block bound can still match it get
-        the every-block bound, and those that still can are evaluated exactly, at once.
-        Exact values come from the same ``slack − x`` differences as a full check, so the
-        decision is the full check's.
-        """
-        c = self.count
-        if c == 0:
-            return -1
-        x = x3.reshape(-1)
-        high = self._high_tight(x)
-        ok = self._candidates(mem, allowed)
-        if ok is not None:
-            high = np.where(ok, high, -np.inf)
-        first = int(np.argmax(high))  # lowest index among the largest bounds
-        if high[first] < 0:
-            return -1
-        best_k, best_h = first, self._headroom_one(first, i, x3, x)
-
-        def can_match(idx: np.ndarray, bound: np.ndarray) -> np.ndarray:
-            return (bound > best_h) | ((bound == best_h) & (idx < best_k))
-
-        rest = np.flatnonzero(can_match(np.arange(c), high))
-        if rest.size:
-            bound = self._high(rest, x)
-            keep = can_match(rest, bound)
-            rest, bound = rest[keep], bound[keep]
-        if rest.size > 1:  # the best of the finer bounds next: it usually prunes the rest
-            j = int(np.argmax(bound))
-            head = self.headroom(rest[j : j + 1], i, x3, bound[j : j + 1])
-            if head[0] > best_h or (head[0] == best_h and rest[j] < best_k):
-                best_k, best_h = int(rest[j]), float(head[0])
-            keep = can_match(rest, bound)
-            keep[j] = False
-            rest, bound = rest[keep], bound[keep]
-        if rest.size:
-            head = self.headroom(rest, i, x3, bound)
-            j = int(np.argmax(head))  # lowest index among the best (rest is ascending)
-            if head[j] > best_h or (head[j] == best_h and rest[j] < best_k):
-                best_k, best_h = int(rest[j]), float(head[j])
-        return best_k if best_h >= 0 else -1
-
 
 def _construct(
     matrix: np.ndarray,
@@ -304,7 +219,8 @@ def _construct(
 
     ``first``: the first feasible host.  ``balance``: the feasible host whose peak after
     adding the item is lowest (min-max over time, so peaks land in other guests' troughs).
-    ``jit``: the compiled loop of :mod:`colonykit._packing_jit` (same decisions, same state).
+    The placement kernel (:mod:`colonykit.packing._kernel`) decides, plainly or, with ``jit``,
+    compiled by numba from the same source (:mod:`colonykit.packing._jit`).
     """
     screen = _Screen(matrix) if screen is None else screen
     hosts = _Hosts(
@@ -313,22 +229,7 @@ def _construct(
     for _ in range(start_hosts):
         hosts.open()
     host_of = np.full(matrix.shape[0], -1, dtype=np.int64)
-    if jit:
-        _construct_jit(matrix, order, rule, memory, conflicts, screen, hosts, host_of)
-        return host_of, hosts
-    pick = hosts.first_feasible if rule == "first" else hosts.best_headroom
-    for i in order:
-        x3 = screen.blocks(int(i))
-        allowed = None
-        if conflicts is not None and conflicts[i].size:
-            allowed = np.ones(hosts.count, dtype=bool)
-            placed = host_of[conflicts[i]]
-            allowed[placed[placed >= 0]] = False
-        k = pick(int(i), x3, memory[i], allowed)
-        if k < 0:
-            k = hosts.open()
-        hosts.add(k, x3, memory[i])
-        host_of[i] = k
+    _construct_kernel(matrix, order, rule, memory, conflicts, screen, hosts, host_of, jit)
     return host_of, hosts
 
 
@@ -365,7 +266,7 @@ def _conflict_csr(conflicts: list[np.ndarray] | None, n: int) -> tuple[np.ndarra
     return ptr, np.concatenate([np.zeros(0, dtype=np.intp), *conflicts]).astype(np.intp)
 
 
-def _construct_jit(
+def _construct_kernel(
     matrix: np.ndarray,
     order: np.ndarray,
     rule: Literal["first", "balance"],
@@ -374,9 +275,13 @@ def _construct_jit(
     screen: _Screen,
     hosts: _Hosts,
     host_of: np.ndarray,
+    compiled: bool,
 ) -> None:
-    """:func:`_construct`'s loop, compiled; a host is opened here whenever none holds an item."""
-    from colonykit.packing import _jit
+    """:func:`_construct`'s loop (the kernel, compiled or not); opens a host whenever none fits."""
+    if compiled:
+        from colonykit.packing._jit import fill
+    else:
+        from colonykit.packing._kernel import fill
 
     def ro(a: np.ndarray, dtype: npt.DTypeLike | None = None) -> np.ndarray:
         # inputs read-only, always: one compiled signature per demand dtype, cached once
@@ -391,14 +296,13 @@ def _construct_jit(
     ptr, idx = (ro(a, np.intp) for a in _conflict_csr(conflicts, matrix.shape[0]))
     pos = 0
     while pos < order.size:
-        rows = hosts.slack.shape[0]
-        pos = _jit.fill(
+        pos = fill(
             data,
             xmax,
             order,
             pos,
             rule == "balance",
-            hosts.slack.reshape(rows, -1),
+            hosts.slack,
             hosts.smin,
             hosts.at,
             hosts.tight_at,
@@ -410,7 +314,8 @@ def _construct_jit(
             ptr,
             idx,
             host_of,
-            screen.width,
+            hosts.first_step,
+            SCREEN_BATCH,
         )
         if pos < order.size:
             i = int(order[pos])
