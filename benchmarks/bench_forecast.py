@@ -76,6 +76,10 @@ def _colony(folder: Path) -> Path:
         "../traces/bitbrains_rnd_50vm_7d.csv.gz", "traces.csv"
     )
     text = text.replace('  start: "2013-09-02T00:00Z"', "")
+    # the cost model stays next to the bundled example (the scenario names it relatively)
+    text = text.replace(
+        "file: costs_example.yaml", f"file: {(ROOT / 'data/examples/costs_example.yaml').as_posix()}"
+    )
     text = text.replace("memory_gib_per_host: 512", "memory_gib_per_host: 4096")
     (folder / "scenario.yaml").write_text(text)
     return folder / "scenario.yaml"
