@@ -279,6 +279,8 @@ def _plan(b: dict) -> list[Row]:
 def _plan_scale(b: dict) -> list[Row]:
     runs = b.get("runs", [])
     per = b.get("cpu_ms_per_guest", [])
+    if isinstance(per, dict):  # bench_plan_scale keys it by guest count
+        per = list(per.values())
     sizes = " / ".join(f"{r.get('guests', 0):,}" for r in runs)
     return [
         (
