@@ -78,7 +78,8 @@ def _colony(folder: Path) -> Path:
     text = text.replace('  start: "2013-09-02T00:00Z"', "")
     # the cost model stays next to the bundled example (the scenario names it relatively)
     text = text.replace(
-        "file: costs_example.yaml", f"file: {(ROOT / 'data/examples/costs_example.yaml').as_posix()}"
+        "file: costs_example.yaml",
+        f"file: {(ROOT / 'data/examples/costs_example.yaml').as_posix()}",
     )
     text = text.replace("memory_gib_per_host: 512", "memory_gib_per_host: 4096")
     (folder / "scenario.yaml").write_text(text)
