@@ -76,3 +76,15 @@ def test_measured_memory_is_kept_while_its_inputs_stay() -> None:
     wider, _ = memory_plan.measure_memory(scen, inv)
     assert wider is not None
     assert not wider.instances["working_set_mib"].equals(first.instances["working_set_mib"])
+
+
+def test_measured_memory_of_reordered_rows_is_measured_afresh() -> None:
+    from colonykit.plan import memory_plan
+
+    scen = plan.load_scenario("data/examples/bitbrains_colony.yaml")
+    assert scen.inventory is not None
+    inv, _ = read_inventory(scen.resolve(scen.inventory))
+    first, _ = memory_plan.measure_memory(scen, inv)
+    flipped, _ = memory_plan.measure_memory(scen, inv.iloc[::-1])
+    assert first is not None and flipped is not None and flipped is not first
+    assert sorted(flipped.instances["server"]) == sorted(first.instances["server"])

@@ -15,6 +15,7 @@ Plan steps of :mod:`colonykit.measured_memory` (the computation lives there):
 
 from __future__ import annotations
 
+import hashlib
 import warnings
 
 import numpy as np
@@ -96,14 +97,14 @@ def measure_memory(scen: Scenario, inv: pd.DataFrame) -> tuple[mm.MeasuredMemory
         return None, f"the traces carry no memory-use series ({first}): {TODAYS_RULE}"
     # a control that does not change the inventory or the traces (target utilization, hosts,
     # design) keeps the last measured memory (~11 ms at 50 traced guests)
-    res_key = (
-        key,
-        t.memory_statistic,
-        t.memory_margin_pct,
-        int(pd.util.hash_pandas_object(inv, index=True).sum()),
-        tuple(inv.columns),
-    )
-    kept = _MEASURED.get(res_key)
+    try:  # every row in its order (a sum of the row hashes would not see a reordering)
+        rows_hash = hashlib.blake2b(
+            pd.util.hash_pandas_object(inv, index=True).to_numpy().tobytes()
+        ).hexdigest()
+    except TypeError:  # a column pandas cannot hash: measured afresh
+        rows_hash = None
+    res_key = (key, t.memory_statistic, t.memory_margin_pct, rows_hash, tuple(inv.columns))
+    kept = _MEASURED.get(res_key) if rows_hash is not None else None
     if kept is None:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
