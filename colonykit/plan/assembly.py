@@ -379,7 +379,7 @@ def build_plan(
 
                 cap = forecast.project(result)
                 result = forecast.attach(result, cap)
-                if result.business_case is not None:  # it buys the upgrades (issue 22)
+                if business.costs_section(scen) is not None:  # it buys the upgrades (issue 22)
                     bcase = business.plan_business_case(
                         scen, _scenario_inventory(scen, cache), result.plan, cap
                     )
@@ -1017,7 +1017,9 @@ def _build(
         + anti_affinity_findings(plan_doc, [(p[0], p[1]) for p in scen.guests.anti_affinity]),
         key=lambda f: (f.code, f.path, f.message),
     )
-    bcase = business.plan_business_case(scen, inv, plan_doc)
+    # with a growth section build_plan costs the plan with its upgrades (the forecast); the
+    # plan as built is not costed first only to be replaced
+    bcase = None if scen.growth is not None else business.plan_business_case(scen, inv, plan_doc)
     if bcase is not None:
         plan_doc.business_case = business.business_case_document(bcase)
     trace_notes = list(place.notes)
