@@ -242,25 +242,7 @@ def read_nmon_disk(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame, 
     """
     from colonykit.ingest import monitors
 
-    p, lines = monitors._lines(path)
-    text = lines.astype(str)
-    if not text.iloc[0].startswith("AAA,"):
-        msg = f"{p}: not an nmon file (line 1 does not start with 'AAA,')"
-        raise InputError(msg)
-    host_line = text[text.str.startswith("AAA,host,")]
-    host = host_line.iloc[0].split(",", 2)[2].strip() if len(host_line) else p.stem
-    segment = text.str.startswith("AAA,progname").cumsum()  # concatenated captures
-    is_zz = text.str.startswith("ZZZZ,")
-    zz = text[is_zz].str.split(",", expand=True)
-    if len(zz) == 0 or zz.shape[1] < 4:
-        msg = f"{p}: no ZZZZ snapshot time lines"
-        raise InputError(msg)
-    when = pd.to_datetime(
-        zz[2].str.strip() + " " + zz[3].str.strip(), format="%H:%M:%S %d-%b-%Y", errors="coerce"
-    )
-    zz_key = segment[is_zz].astype(str).to_numpy() + "/" + zz[1].str.strip().to_numpy()
-    times = pd.Series(when.to_numpy(), index=zz_key)
-    times = times[~times.index.duplicated(keep="last")]
+    p, text, host, segment, times = monitors._nmon_snapshots(path)
 
     def block(tag: str) -> tuple[pd.Series, list[str], list[str]] | None:
         sel = text.str.startswith(f"{tag},")

@@ -211,6 +211,38 @@ def read_sadf(
     )
 
 
+def _nmon_snapshots(path: str | Path) -> tuple[Path, pd.Series, str, pd.Series, pd.Series]:
+    """An nmon file's lines, host, segment per line and snapshot times (shared by the readers).
+
+    Concatenated captures (``cat day1.nmon day2.nmon``): each ``AAA,progname`` starts a segment
+    whose snapshot numbers T0001… restart, so a snapshot is keyed ``"<segment>/<T-number>"``;
+    ``times`` maps that key to the ``ZZZZ`` line's time (naive).  Captures of different hosts
+    are refused.
+    """
+    p, lines = _lines(path)
+    text = lines.astype(str)
+    _need(
+        bool(text.iloc[0].startswith("AAA,")),
+        p,
+        "not an nmon file (line 1 does not start with 'AAA,')",
+    )
+    host_line = text[text.str.startswith("AAA,host,")]
+    hosts = {h.split(",", 2)[2].strip() for h in host_line}
+    _need(len(hosts) <= 1, p, f"concatenated nmon captures of different hosts {sorted(hosts)[:3]}")
+    host = host_line.iloc[0].split(",", 2)[2].strip() if len(host_line) else p.stem
+    segment = text.str.startswith("AAA,progname").cumsum()
+    is_zz = text.str.startswith("ZZZZ,")
+    zz = text[is_zz].str.split(",", expand=True)
+    _need(len(zz) > 0 and zz.shape[1] >= 4, p, "no ZZZZ snapshot time lines")
+    when = pd.to_datetime(
+        zz[2].str.strip() + " " + zz[3].str.strip(), format="%H:%M:%S %d-%b-%Y", errors="coerce"
+    )
+    zz_key = segment[is_zz].astype(str).to_numpy() + "/" + zz[1].str.strip().to_numpy()
+    times = pd.Series(when.to_numpy(), index=zz_key)
+    times = times[~times.index.duplicated(keep="last")]
+    return p, text, host, segment, times
+
+
 def read_nmon(
     path: str | Path, *, tz: str = "UTC", metric: str = "cpu"
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -240,29 +272,7 @@ def read_nmon(
         from colonykit.ingest import io_series
 
         return io_series.read_nmon_io(path, tz=tz)
-    p, lines = _lines(path)
-    text = lines.astype(str)
-    _need(
-        bool(text.iloc[0].startswith("AAA,")),
-        p,
-        "not an nmon file (line 1 does not start with 'AAA,')",
-    )
-    host_line = text[text.str.startswith("AAA,host,")]
-    hosts = {h.split(",", 2)[2].strip() for h in host_line}
-    _need(len(hosts) <= 1, p, f"concatenated nmon captures of different hosts {sorted(hosts)[:3]}")
-    host = host_line.iloc[0].split(",", 2)[2].strip() if len(host_line) else p.stem
-    # concatenated captures (cat day1.nmon day2.nmon): each "AAA,progname" starts a segment
-    # whose snapshot numbers T0001… restart; a snapshot is (segment, T-number)
-    segment = text.str.startswith("AAA,progname").cumsum()
-    is_zz = text.str.startswith("ZZZZ,")
-    zz = text[is_zz].str.split(",", expand=True)
-    _need(len(zz) > 0 and zz.shape[1] >= 4, p, "no ZZZZ snapshot time lines")
-    when = pd.to_datetime(
-        zz[2].str.strip() + " " + zz[3].str.strip(), format="%H:%M:%S %d-%b-%Y", errors="coerce"
-    )
-    zz_key = segment[is_zz].astype(str).to_numpy() + "/" + zz[1].str.strip().to_numpy()
-    times = pd.Series(when.to_numpy(), index=zz_key)
-    times = times[~times.index.duplicated(keep="last")]
+    p, text, host, segment, times = _nmon_snapshots(path)
     is_cpu = text.str.startswith("CPU_ALL,")
     cpu = text[is_cpu]
     _need(len(cpu) > 0, p, "no CPU_ALL lines")
