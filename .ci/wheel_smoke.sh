@@ -30,4 +30,15 @@ if [ "$rc" -ne 2 ] || ! grep -q "colonykit\[excel\]" report.err || grep -q Trace
   cat report.err >&2
   exit 1
 fi
-echo "test-wheel: $(basename "$wheel") core-only: --help, init, size, run, report --xlsx OK"
+# the workshop notebook ships in the wheel (issue 20); without the workshop extra the command names it
+"$tmp/venv/bin/python" -c "import importlib.resources as r; assert r.files('colonykit').joinpath('_data/workshop.ipynb').is_file()"
+set +e
+"$ck" workshop examples/scenario.yaml --no-browser 2>workshop.err
+rc=$?
+set -e
+if [ "$rc" -ne 2 ] || ! grep -q "colonykit\[workshop\]" workshop.err || grep -q Traceback workshop.err; then
+  echo "workshop on the core install: exit $rc, expected 2 naming colonykit[workshop]:" >&2
+  cat workshop.err >&2
+  exit 1
+fi
+echo "test-wheel: $(basename "$wheel") core-only: --help, init, size, run, report --xlsx, workshop OK"

@@ -104,14 +104,66 @@ def test_workshop_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "must be in 1024..65535 (got 80)" in capsys.readouterr().err
 
 
-def test_workshop_command_line() -> None:
+def test_workshop_command_line(tmp_path: Path) -> None:
     from colonykit.cli import _workshop
 
-    nb = _workshop.notebook_path()
+    nb = _workshop.write_notebook(tmp_path)
     assert nb.name == "explorer.ipynb" and nb.is_file()
     cmd = _workshop.voila_command(nb, 9999, open_browser=False, max_kernels=3)
     assert "--port=9999" in cmd and "--max-kernels=3" in cmd and "--open-browser" not in cmd
     assert not any("token" in part.lower() for part in cmd)  # never on the command line (ps)
+
+
+@pytest.mark.source_tree
+def test_the_packaged_workshop_notebook_is_the_explorer_notebook() -> None:
+    """Issue 20: the wheel ships the dashboard notebook; it is notebooks/explorer.ipynb, byte for byte."""
+    from colonykit.cli import _workshop
+
+    root = Path(__file__).resolve().parents[1]
+    assert _workshop.notebook_bytes() == (root / "notebooks" / "explorer.ipynb").read_bytes()
+
+
+def test_workshop_serves_the_packaged_notebook_from_a_folder_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 20: no checkout needed; the notebook is written to a temporary folder Voilà serves,
+    removed when the server stops."""
+    from colonykit.cli import _workshop
+
+    monkeypatch.setattr(_workshop, "missing_workshop_modules", lambda: [])
+    seen: dict[str, object] = {}
+
+    def fake_serve(cmd: list[str], *, env: dict[str, str], cwd: Path) -> int:
+        nb = Path(cmd[3])
+        seen.update(cwd=cwd, nb=nb, text=nb.read_bytes(), env=env)
+        return 0
+
+    monkeypatch.setattr(_workshop, "serve", fake_serve)
+    monkeypatch.chdir(tmp_path)  # not a checkout
+    scenario = Path(__file__).resolve().parents[1] / "data" / "examples" / "scenario.yaml"
+    assert main(["workshop", str(scenario), "--no-browser", "--port", "18866"]) == 0
+    assert seen["nb"] == seen["cwd"] / "explorer.ipynb"  # type: ignore[operator]
+    assert seen["text"] == _workshop.notebook_bytes()
+    assert not Path(str(seen["cwd"])).exists()  # removed after the server stopped
+    env = seen["env"]
+    assert isinstance(env, dict) and env["COLONYKIT_SCENARIO"] == str(scenario)
+    assert env["COLONYKIT_EXPORT_DIR"] == str(tmp_path / "workshop-out")
+
+
+def test_workshop_without_its_extra_names_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 20: without voila (the workshop extra) the command says which extra, exit 2, no traceback."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "voila" else real(name, *a)
+    )
+    assert main(["workshop", "data/examples/scenario.yaml", "--no-browser"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: the workshop needs the optional package(s) voila;")
+    assert "pip install 'colonykit[workshop]'" in err and "Traceback" not in err
 
 
 def test_workshop_server_config_checks_host_and_token() -> None:

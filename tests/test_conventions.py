@@ -179,3 +179,35 @@ def test_a_constant_named_with_a_unit_suffix_has_that_unit() -> None:
         ):
             bad.append(f"{r['_table']}: {name} has unit {r['unit']!r}, its name says {suffix}")
     assert bad == []
+
+
+# --------------------------------------------------------------------------- the explorer (§5)
+#: Longest function (or method) in ``colonykit/widgets/``, docstring included [lines]: the
+#: explorer is model / state / panel with a callback per method, not one 400-line closure.
+WIDGETS_MAX_FUNCTION_LINES = 100
+
+
+def long_functions(folder: Path, limit: int) -> list[str]:
+    """``path:line name (N lines)`` of every function of ``folder``'s modules longer than ``limit``."""
+    found = []
+    for path in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                n = (node.end_lineno or node.lineno) - node.lineno + 1
+                if n > limit:
+                    found.append(
+                        f"{path.relative_to(folder.parent)}:{node.lineno} {node.name} ({n} lines)"
+                    )
+    return found
+
+
+def test_no_function_in_widgets_is_longer_than_100_lines() -> None:
+    assert long_functions(ROOT / "colonykit" / "widgets", WIDGETS_MAX_FUNCTION_LINES) == []
+
+
+def test_the_function_length_check_can_fail(tmp_path: Path) -> None:
+    body = "\n".join(f"    x{i} = {i}" for i in range(WIDGETS_MAX_FUNCTION_LINES))
+    (tmp_path / "m.py").write_text(f"def short():\n    return 1\n\n\ndef long():\n{body}\n")
+    assert long_functions(tmp_path, WIDGETS_MAX_FUNCTION_LINES) == [
+        f"{tmp_path.name}/m.py:5 long ({WIDGETS_MAX_FUNCTION_LINES + 1} lines)"
+    ]

@@ -96,10 +96,21 @@ REPORT_TIERS: tuple[frozenset[str], ...] = (
     frozenset({"html", "pdf", "xlsx"}),
     frozenset({"images"}),
 )
+#: The order inside ``colonykit.widgets`` (issue 27 §5): the spec tables and the chart widget,
+#: the model (controls -> plan), the state holder (baseline, edits, save, export), the views
+#: (HTML of a state), and the panel (widgets wired to the state holder) on top.
+WIDGETS_TIERS: tuple[frozenset[str], ...] = (
+    frozenset({"specs", "chart"}),
+    frozenset({"model"}),
+    frozenset({"state"}),
+    frozenset({"views"}),
+    frozenset({"panel"}),
+)
 #: Subpackages whose modules import only modules of a lower tier of the same subpackage.
 SUBPACKAGE_TIERS: dict[str, tuple[frozenset[str], ...]] = {
     "plan": PLAN_TIERS,
     "report": REPORT_TIERS,
+    "widgets": WIDGETS_TIERS,
 }
 FRONT = {"export", "render", "report", "plots", "widgets"}
 #: front ends other front ends may use: plots, the provisioning files, the plan export, and the

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from colonykit import designs, export, plan, sizing, widgets
+from colonykit import designs, export, plan, report, sizing, widgets
 from colonykit.errors import InputError, UnknownNameError
 from colonykit.ingest import read_inventory
 
@@ -194,7 +194,7 @@ def test_export_of_a_plan_with_errors_says_so(
         f.code for f in export.load_plan(out / "plan.yaml").findings if f.severity == "error"
     ] == ["CK002"]
     # the report button says it too (no Chromium: html + xlsx only)
-    monkeypatch.setattr(widgets.report, "chromium_path", lambda: None)
+    monkeypatch.setattr(report, "chromium_path", lambda: None)
     ui.report_button.click()
     assert "Report written with 1 error finding: CK002" in ui.status.value
     assert (tmp_path / "export" / "report.html").is_file()

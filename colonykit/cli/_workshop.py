@@ -1,13 +1,17 @@
 """``colonykit workshop SCENARIO [--port N] [--no-browser]``: the explorer as a web app (Voilà).
 
-Serves ``notebooks/explorer.ipynb`` — the same explorer a notebook shows, without code cells —
-on ``http://127.0.0.1:N/?token=…`` until stopped (Ctrl-C).  The scenario reaches the notebook's
+Serves the workshop notebook — the same explorer a notebook shows, without code cells — on
+``http://127.0.0.1:N/?token=…`` until stopped (Ctrl-C).  The notebook ships in the package
+(``colonykit/_data/workshop.ipynb``, identical to ``notebooks/explorer.ipynb``, checked by a
+test), so an installed wheel serves it as a checkout does: it is written to a new temporary
+folder, which Voilà serves and which is removed when the server stops.  The scenario reaches the notebook's
 kernel through the ``COLONYKIT_SCENARIO`` environment variable (Voilà's kernels inherit the
 server's environment); exports go below ``--export-dir`` (``COLONYKIT_EXPORT_DIR``; a folder
 typed on the page is kept below it).  The server (:mod:`colonykit.cli._workshop_server`) asks
 for a random token printed in the URL, refuses a foreign ``Host`` or ``Origin``, does not move
 to another port, ends a kernel when its page closes and runs at most ``--max-kernels``.  Needs
-the ``workshop`` extra (``pip install 'colonykit[workshop]'``: voila).
+the ``workshop`` extra (``pip install 'colonykit[workshop]'``: voila, ipywidgets, anywidget,
+ipykernel); without it the command ends with ``error: …`` naming the extra (exit 2).
 """
 
 from __future__ import annotations
@@ -19,22 +23,58 @@ from pathlib import Path
 from colonykit.cli._common import _number_arg
 from colonykit.errors import InputError
 
-#: The dashboard notebook, relative to the repository (or source tree) root.
-NOTEBOOK = Path("notebooks") / "explorer.ipynb"
+#: The dashboard notebook in the package (package data; ``notebooks/explorer.ipynb`` in a checkout).
+NOTEBOOK_RESOURCE = "_data/workshop.ipynb"
+#: Its file name where Voilà serves it (Voilà's log and page name it: ``explorer``).
+NOTEBOOK_NAME = "explorer.ipynb"
+#: Modules the dashboard's server and kernel import, all from the ``workshop`` extra.
+WORKSHOP_MODULES: tuple[str, ...] = ("voila", "ipywidgets", "anywidget", "ipykernel")
 
 
-def notebook_path() -> Path:
-    """The explorer notebook Voilà serves (next to the ``colonykit`` package's source tree)."""
-    import colonykit
+def notebook_bytes() -> bytes:
+    """The workshop notebook as shipped in the package (``colonykit/_data/workshop.ipynb``).
 
-    here = Path(colonykit.__file__).resolve().parents[1] / NOTEBOOK
-    if not here.is_file():
-        msg = (
-            f"the dashboard notebook {NOTEBOOK} was not found next to the colonykit sources "
-            f"({here}); run from a colonykit checkout (pip install -e '.[workshop]')"
-        )
-        raise InputError(msg)
-    return here
+    Examples
+    --------
+    >>> import json
+    >>> json.loads(notebook_bytes())["cells"][0]["source"]
+    ['### colonykit workshop']
+    """
+    from importlib.resources import files
+
+    return files("colonykit").joinpath(NOTEBOOK_RESOURCE).read_bytes()
+
+
+def write_notebook(folder: Path) -> Path:
+    """Write the workshop notebook into ``folder`` (:data:`NOTEBOOK_NAME`) for Voilà to serve.
+
+    Parameters
+    ----------
+    folder : Path
+        An existing folder (the workshop's temporary one).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> write_notebook(Path(tempfile.mkdtemp())).name
+    'explorer.ipynb'
+    """
+    from colonykit._atomic import atomic_write_bytes
+
+    return atomic_write_bytes(folder / NOTEBOOK_NAME, notebook_bytes())
+
+
+def missing_workshop_modules() -> list[str]:
+    """The :data:`WORKSHOP_MODULES` not installed (found without importing them).
+
+    Examples
+    --------
+    >>> isinstance(missing_workshop_modules(), list)
+    True
+    """
+    import importlib.util
+
+    return [m for m in WORKSHOP_MODULES if importlib.util.find_spec(m) is None]
 
 
 def voila_command(
@@ -133,21 +173,24 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Handler of ``colonykit workshop``: check the scenario, then run Voilà until it stops."""
-    import importlib.util
     import os
+    import secrets
+    import shutil
+    import tempfile
 
     from colonykit import plan
 
     scen_path = Path(args.scenario).resolve()
     plan.load_scenario(scen_path)  # a bad scenario is an error here, not in the browser
-    if importlib.util.find_spec("voila") is None:
-        msg = "the workshop needs Voilà: pip install 'colonykit[workshop]' (or pip install voila)"
+    missing = missing_workshop_modules()
+    if missing:
+        msg = (
+            f"the workshop needs the optional package(s) {', '.join(missing)}; install them with "
+            "pip install 'colonykit[workshop]'"
+        )
         raise InputError(msg)
-    import secrets
-
     from colonykit.cli._workshop_server import TOKEN_ENV
 
-    nb = notebook_path()
     if not port_free(args.port):
         msg = f"port {args.port} on 127.0.0.1 is in use; choose another with --port"
         raise InputError(msg)
@@ -163,10 +206,16 @@ def run(args: argparse.Namespace) -> int:
         f"  scenario {scen_path}; exports below {env['COLONYKIT_EXPORT_DIR']}; Ctrl-C stops\n"
     )
     sys.stdout.flush()
-    cmd = voila_command(
-        nb, args.port, open_browser=not args.no_browser, max_kernels=args.max_kernels
-    )
-    return serve(cmd, env=env, cwd=nb.parent)
+    # the notebook from the package, in a folder of its own: Voilà serves that folder only
+    served = Path(tempfile.mkdtemp(prefix="colonykit-workshop-"))
+    try:
+        nb = write_notebook(served)
+        cmd = voila_command(
+            nb, args.port, open_browser=not args.no_browser, max_kernels=args.max_kernels
+        )
+        return serve(cmd, env=env, cwd=served)
+    finally:
+        shutil.rmtree(served, ignore_errors=True)
 
 
 def serve(cmd: list[str], *, env: dict[str, str], cwd: Path) -> int:

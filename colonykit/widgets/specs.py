@@ -34,7 +34,9 @@ from colonykit import plots
 from colonykit.plan.scenario import GrowthModel, GrowthRate
 
 #: Widget kinds a control may be.
-ControlKind = Literal["int_slider", "float_slider", "dropdown", "toggle", "checkbox", "number"]
+ControlKind = Literal[
+    "int_slider", "float_slider", "dropdown", "toggle", "checkbox", "number", "int_number"
+]
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,8 @@ class ControlSpec:
         name of its own.
     key : str
         Scenario key (``section.field``) it sets: ``data-ck-control`` on the page.
-    kind : {'int_slider', 'float_slider', 'dropdown', 'toggle', 'checkbox', 'number'}
-        The widget.
+    kind : {'int_slider', 'float_slider', 'dropdown', 'toggle', 'checkbox', 'number', 'int_number'}
+        The widget (``number``: a bounded float box, ``int_number``: a bounded whole-number box).
     label : str
         Its description on the page (short: it must fit 140 px).
     low, high, step : float, optional
@@ -349,6 +351,118 @@ CHARTS: tuple[ChartSpec, ...] = (
 )
 
 
+#: The server table's fields, in page order: the inventory line (``server``) and the columns
+#: :meth:`colonykit.widgets.ExplorerModel.edit_server` changes (``key``: the inventory column).
+SERVER_FIELDS: tuple[ControlSpec, ...] = (
+    ControlSpec(
+        "server", "inventory.server", "dropdown", "server", choices="server",
+        help="Inventory line to change",
+    ),
+    ControlSpec(
+        "util_avg_pct", "inventory.util_avg_pct", "number", "util avg [%]", 0, 100, 1,
+        help="Average CPU utilization [%] (0–100)",
+    ),
+    ControlSpec(
+        "util_peak_pct", "inventory.util_peak_pct", "number", "util peak [%]", 0, 100, 1,
+        help="Peak CPU utilization [%] (0–100, ≥ avg)",
+    ),
+    ControlSpec(
+        "workload_class", "inventory.workload_class", "dropdown", "workload class",
+        choices="server_class", help="Workload class (colonykit catalog classes)",
+    ),
+    ControlSpec(
+        "count", "inventory.count", "int_number", "count", 1, 100000,
+        help="Identical servers on this line [servers]",
+    ),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ButtonSpec:
+    """One button of the explorer.
+
+    Attributes
+    ----------
+    name : str
+        Attribute of the panel that holds it (``export_button`` …).
+    description : str
+        Its text on the page.
+    icon : str
+        Font Awesome icon name.
+    tooltip : str
+        What it does.
+    action : str
+        Method of the panel it calls when clicked (:mod:`colonykit.widgets.panel`).
+    style : str
+        ipywidgets ``button_style`` (``primary``, ``warning`` or empty).
+    """
+
+    name: str
+    description: str
+    icon: str
+    tooltip: str
+    action: str
+    style: str = ""
+
+
+#: The buttons: the left column's four, the server table's and the business case tab's two.
+BUTTONS: tuple[ButtonSpec, ...] = (
+    ButtonSpec(
+        "pin_button", "Pin baseline", "thumb-tack",
+        "Keep the current setting as the baseline: engines, MIPS, white space, disk, "
+        "memory and paging are shown side by side with the difference",
+        "on_pin",
+    ),
+    ButtonSpec(
+        "save_button", "Save scenario", "save",
+        "Write scenario.yaml with the current controls (and the edited inventory "
+        "beside it): colonykit plan on it gives this plan",
+        "on_save",
+    ),
+    ButtonSpec(
+        "export_button", "Export plan", "download",
+        "Write plan.yaml and the provisioning files (render/…) of the current plan",
+        "on_export", "primary",
+    ),
+    ButtonSpec(
+        "report_button", "Export report", "file",
+        "Write report.html, tables.xlsx and (with Chromium) report.pdf of the current plan",
+        "on_report",
+    ),
+    ButtonSpec(
+        "apply_button", "Apply to server", "check",
+        "Rebuild the plan with this server changed", "on_apply", "warning",
+    ),
+    ButtonSpec(
+        "save_named_button", "Save as named scenario", "save",
+        "Write scenarios/<name>.yaml in the export folder with the current controls "
+        "(colonykit.plan.business.save_scenario)",
+        "on_save_named",
+    ),
+    ButtonSpec(
+        "compare_saved_button", "Compare saved", "columns",
+        "Build each saved scenario's plan and show them side by side "
+        "(colonykit.plan.compare.compare_saved; a few seconds per scenario)",
+        "on_compare",
+    ),
+)  # fmt: skip
+
+
+def make_button(w: Any, spec: ButtonSpec) -> Any:
+    """The ipywidgets button of one :class:`ButtonSpec` (not wired: the panel wires it).
+
+    Parameters
+    ----------
+    w : module
+        ``ipywidgets``.
+    spec : ButtonSpec
+        The button.
+    """
+    return w.Button(
+        description=spec.description, button_style=spec.style, icon=spec.icon, tooltip=spec.tooltip
+    )
+
+
 def control_keys(specs: Sequence[ControlSpec] | None = None) -> dict[str, str]:
     """Scenario key of each control by name (``data-ck-control``).
 
@@ -400,14 +514,19 @@ def make_control(
         )
     if spec.kind == "checkbox":
         return w.Checkbox(value=bool(value), layout=lay, **common)
+    if spec.kind == "int_number":
+        return w.BoundedIntText(value=value, min=spec.low, max=spec.high, layout=lay, **common)
     return w.BoundedFloatText(
         value=value, min=spec.low, max=spec.high, step=spec.step, layout=lay, **common
     )
 
 
 __all__ = [
+    "BUTTONS",
     "CHARTS",
     "CONTROLS",
+    "SERVER_FIELDS",
+    "ButtonSpec",
     "ChartSpec",
     "ControlKind",
     "ControlSpec",
@@ -415,6 +534,7 @@ __all__ = [
     "control_keys",
     "growth_rate_of",
     "horizon_of",
+    "make_button",
     "make_control",
     "set_growth_rate",
     "set_horizon",
