@@ -31,12 +31,17 @@ Examples
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
+from colonykit._lazy import lazy_module
 from colonykit.errors import InputError, must_be, raise_problems
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:  # imported on first use: `colonykit whitespace` reads without pandas (issue 25)
+    pd = lazy_module("pandas")
 
 #: Units a memory series can carry (``frame.attrs["unit"]``).
 MEMORY_UNITS: tuple[str, ...] = ("mem_mib", "mem_pct")

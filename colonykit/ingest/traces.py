@@ -45,12 +45,12 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from colonykit import limits
+from colonykit._lazy import lazy_module
 from colonykit._optional import require
 from colonykit.errors import (
     ColonykitWarning,
@@ -71,6 +71,11 @@ from colonykit.ingest.io_series import IO_UNITS, io_column
 from colonykit.ingest.memory_series import MEMORY_UNITS, memory_column
 from colonykit.ingest.timeparse import parse_times, resolve_repeated_hour
 from colonykit.units import DEMAND_UNITS
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:  # imported on first use: `colonykit whitespace` reads without pandas (issue 25)
+    pd = lazy_module("pandas")
 
 #: Units a demand frame can carry (``frame.attrs["unit"]``).
 UNITS: tuple[str, ...] = DEMAND_UNITS
