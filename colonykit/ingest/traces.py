@@ -106,6 +106,8 @@ def check_tz(tz: str) -> str:
     >>> check_tz("Europe/Amsterdam")
     'Europe/Amsterdam'
     """
+    if tz == "UTC":  # the default: no pandas needed to know it
+        return tz
     try:
         pd.Timestamp("2000-01-01").tz_localize(tz)
     except Exception as exc:  # pytz/zoneinfo/dateutil raise different types
@@ -536,6 +538,37 @@ def _take_times(
     return ns, note, shift
 
 
+def _arrow_numpy(arr: Any) -> np.ndarray:
+    """A pyarrow (chunked) array of fixed-width numbers or stamps as numpy, without pandas.
+
+    pyarrow's own ``to_numpy`` imports pandas on first use (0.5 s of a 1 s
+    ``colonykit whitespace``, issue 25): a column without nulls is wrapped as it is stored
+    (``numpy.frombuffer``, no copy, read-only; stamps as their int64 values); a float column's
+    nulls become NaN first.  Other columns go through ``to_numpy``.
+    """
+    pa = require("pyarrow", extra="parquet", purpose="the columnar trace reader")
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    t = arr.type
+    if arr.null_count and pa.types.is_floating(t):
+        pc = require("pyarrow.compute", extra="parquet", purpose="the columnar trace reader")
+        arr = pc.fill_null(arr, pa.scalar(float("nan"), type=t))
+    dtype: np.dtype | None = None
+    if pa.types.is_floating(t) and t.bit_width in (32, 64):
+        dtype = np.dtype(f"float{t.bit_width}")
+    elif pa.types.is_integer(t):
+        dtype = np.dtype(f"{'u' if pa.types.is_unsigned_integer(t) else ''}int{t.bit_width}")
+    elif pa.types.is_timestamp(t):
+        dtype = np.dtype(np.int64)
+    if dtype is None or arr.null_count:
+        return np.asarray(arr.to_numpy(zero_copy_only=False))
+    if len(arr) == 0:
+        return np.empty(0, dtype=dtype)
+    return np.frombuffer(
+        arr.buffers()[1], dtype=dtype, count=len(arr), offset=arr.offset * dtype.itemsize
+    )
+
+
 def _arrow_long(
     path: Path, fmt: str, unit: str | None, tz: str, epoch_unit: str, opts: ReadOptions
 ) -> Part | None:
@@ -573,7 +606,7 @@ def _arrow_long(
             dict_t = pa.dictionary(pa.int32(), pa.string())
             types = {raw_of["server"]: dict_t, raw_of[vcol]: pa.float64()}
             if tcol == "timestamp":
-                types[raw_of[tcol]] = pa.string()
+                types[raw_of[tcol]] = dict_t  # the distinct stamps are parsed once
             table = pacsv.read_csv(
                 path,
                 parse_options=pacsv.ParseOptions(delimiter=sep),
@@ -600,7 +633,7 @@ def _arrow_long(
     if server.null_count:
         return None  # the pandas route names the lines without a server
     names = [str(x).strip() for x in server.dictionary.to_pylist()]
-    codes = server.indices.to_numpy(zero_copy_only=False)
+    codes = _arrow_numpy(server.indices)
     if len(set(names)) != len(names):  # " a" and "a": merge the codes of equal stripped names
         remap, uniq = pd.factorize(pd.Index(names))
         codes = remap[codes]
@@ -608,7 +641,7 @@ def _arrow_long(
     value = table.column(raw_of[vcol])
     if not pa.types.is_floating(value.type) and not pa.types.is_integer(value.type):
         return None
-    values = value.combine_chunks().to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+    values = _arrow_numpy(value).astype(np.float64, copy=False)
     low, high = _value_range(vcol)
     with np.errstate(invalid="ignore"):
         bad = (values < low) | ((values > high) if high is not None else False)
@@ -617,17 +650,14 @@ def _arrow_long(
     tcolumn = table.column(raw_of[tcol])
     shift = None
     if tcol == "step":
-        times = tcolumn.combine_chunks().to_numpy(zero_copy_only=False).astype(np.float64)
+        times = _arrow_numpy(tcolumn).astype(np.float64)
         if np.isnan(times).any() or (times < 0).any() or (times != np.round(times)).any():
             return None
         kind, note = "step", "integer steps"
     elif pa.types.is_timestamp(tcolumn.type) and (tcolumn.type.tz is not None or tz == "UTC"):
         # stamps with a zone (or naive ones taken as UTC): one cast, no per-value parsing
-        times = (
-            pc.cast(tcolumn, pa.timestamp("ns", tz=tcolumn.type.tz))
-            .cast(pa.int64())
-            .combine_chunks()
-            .to_numpy(zero_copy_only=False)
+        times = _arrow_numpy(
+            pc.cast(tcolumn, pa.timestamp("ns", tz=tcolumn.type.tz)).cast(pa.int64())
         )
         if tcolumn.null_count:
             return None
@@ -635,7 +665,7 @@ def _arrow_long(
         note = "timestamps with a zone" if tcolumn.type.tz else "naive timestamps taken as UTC"
     else:
         enc = pc.dictionary_encode(tcolumn).combine_chunks()
-        t_codes = enc.indices.to_numpy(zero_copy_only=False)
+        t_codes = _arrow_numpy(enc.indices)
         t_codes = (
             np.where(np.isnan(t_codes), -1, t_codes).astype(np.int64)
             if t_codes.dtype.kind == "f"
@@ -664,7 +694,11 @@ def _arrow_long(
 
             t_ns, note, shift = _take_times(
                 t_codes,
-                np.asarray(uniq.to_numpy(zero_copy_only=False)),
+                (
+                    np.asarray(uniq.to_pylist(), dtype=object)
+                    if pa.types.is_string(uniq.type) or pa.types.is_large_string(uniq.type)
+                    else np.asarray(uniq.to_numpy(zero_copy_only=False))
+                ),
                 tz,
                 epoch_unit,
                 opts,
@@ -1107,18 +1141,14 @@ def _stream_parquet(
         return None
 
     def stamps(col: Any) -> np.ndarray:
-        return np.asarray(
-            pc.cast(pc.cast(col, pa.timestamp("ns", tz=ttype.tz)), pa.int64()).to_numpy(
-                zero_copy_only=False
-            )
-        )
+        return _arrow_numpy(pc.cast(pc.cast(col, pa.timestamp("ns", tz=ttype.tz)), pa.int64()))
 
     per_ns = _NS_PER_UNIT.get(getattr(ttype, "unit", ""), 1)
 
     def raw_stamps(col: Any) -> np.ndarray:
         """The stamps as stored (int64 in the column's unit, no copy) or in ns."""
         if per_ns > 1:
-            return np.asarray(col.cast(pa.int64()).to_numpy(zero_copy_only=False))
+            return _arrow_numpy(col.cast(pa.int64()))
         return stamps(col)
 
     index: dict[str, int] = {}
@@ -1146,7 +1176,7 @@ def _stream_parquet(
             )
             luts[key] = lut
             last[:] = [dic, lut]
-        return lut[np.asarray(col.indices.to_numpy(zero_copy_only=False))]
+        return lut[_arrow_numpy(col.indices)]
 
     t_min, t_max, native = None, None, float("nan")
     span = _parquet_time_span(pfile, schema.get_field_index(raw["timestamp"]), ttype)
@@ -1207,7 +1237,7 @@ def _stream_parquet(
         off, rest = np.divmod(raw_stamps(batch.column(1)) - origin_u, grid_u)
         if off.size and (rest.any() or off.min() < 0 or off.max() >= n_bins):
             return None  # off the grid, or outside the statistics' span
-        values = np.asarray(batch.column(2).to_numpy(zero_copy_only=False), dtype=np.float64)
+        values = np.asarray(_arrow_numpy(batch.column(2)), dtype=np.float64)
         if not values.size:
             continue
         v_min, v_max = values.min(), values.max()  # NaN when a value is missing
@@ -1439,6 +1469,116 @@ def read_traces(
     >>> frame.shape, meta["resample_rule"], meta["gaps_filled"]
     ((2, 3), 'mean', 0)
     """
+    grid = read_trace_grid(
+        path,
+        interval=interval,
+        unit=unit,
+        fmt=fmt,
+        tz=tz,
+        step_s=step_s,
+        fill=fill,
+        epoch_unit=epoch_unit,
+        dtype=dtype,
+        progress=progress,
+        dayfirst=dayfirst,
+        date_format=date_format,
+        metric=metric,
+    )
+    return trace_frame(grid, fill=fill, tz=tz, start=start, fill_warn_frac=fill_warn_frac)
+
+
+@dataclass(frozen=True)
+class TraceGrid:
+    """Traces on their common grid before filling, numpy only (:func:`read_trace_grid`).
+
+    Attributes
+    ----------
+    wide : ndarray
+        ``(steps, servers)`` values, gaps NaN (may be a transposed view of a server-major
+        matrix).
+    names : list of str
+        Server names, one per column.
+    kind : str
+        ``timestamp`` (``origin`` and ``grid_ns`` in UTC nanoseconds) or ``step``
+        (``origin`` = the first step index).
+    origin : int
+        Time of row 0 (ns) or its step index.
+    grid_s : float
+        Seconds per row.
+    grid_ns : int
+        Nanoseconds per row (0 for ``step``).
+    native_s : float
+        The native interval of the samples [s].
+    unit : str
+        The source's unit.
+    parts : list of Part
+        One per file read (their sample arrays released).
+    duplicate_samples : int
+        Samples that repeated a (server, time).
+    source : str
+        The path read.
+    """
+
+    wide: np.ndarray
+    names: list[str]
+    kind: str
+    origin: int
+    grid_s: float
+    grid_ns: int
+    native_s: float
+    unit: str
+    parts: list[Part]
+    duplicate_samples: int
+    source: str
+
+
+def read_trace_grid(
+    path: str | Path,
+    *,
+    interval: str | float | None = None,
+    unit: str | None = None,
+    fmt: str = "auto",
+    tz: str = "UTC",
+    step_s: float | None = None,
+    fill: str = "ffill",
+    epoch_unit: str = "auto",
+    dtype: str = "float64",
+    progress: bool | None = None,
+    dayfirst: bool | None = None,
+    date_format: str | None = None,
+    metric: str = "cpu",
+) -> TraceGrid:
+    """The first half of :func:`read_traces`: the samples on one grid, gaps NaN, no pandas.
+
+    For a long CSV or Parquet file in UTC (or with zoned stamps) read by the columnar
+    reader, no pandas is imported (``colonykit whitespace``, issue 25); other layouts use it.
+    :func:`trace_frame` turns the grid into :func:`read_traces`' frame and metadata.
+
+    Parameters
+    ----------
+    path : str or Path
+        As in :func:`read_traces`.
+    interval, unit, fmt, tz, step_s, fill, epoch_unit, dtype, progress
+        As in :func:`read_traces` (``fill`` is checked here and applied by :func:`trace_frame`).
+    dayfirst, date_format, metric
+        As in :func:`read_traces`.
+
+    Returns
+    -------
+    TraceGrid
+        The ``(steps, servers)`` matrix with its names and time axis.
+
+    Raises
+    ------
+    InputError
+        As :func:`read_traces`.
+
+    Examples
+    --------
+    >>> g = read_trace_grid("tests/data/traces/long_small.csv")
+    >>> g.wide.shape, g.names, g.kind, g.grid_s
+    ((4, 3), ['a', 'b', 'c'], 'timestamp', 300.0)
+    """
     if metric not in METRICS:
         err = unknown_name("trace metric", metric, METRICS)
         raise err
@@ -1491,7 +1631,7 @@ def read_traces(
         wide = wide_t.T  # (steps, servers) view of the server-major matrix
         grid_s = grid_ns / 1e9
         kind = meta_kind = "timestamp"
-        n_bins, n_srv, n_dup = wide.shape[0], wide.shape[1], 0
+        n_dup = 0
         parts = [
             Part(
                 np.zeros(0, np.int64),
@@ -1597,6 +1737,59 @@ def read_traces(
                 stacklevel=2,
             )
         del value, when, codes
+    return TraceGrid(
+        wide=wide,
+        names=names,
+        kind=meta_kind,
+        origin=int(origin),
+        grid_s=float(grid_s),
+        grid_ns=int(grid_ns) if meta_kind == "timestamp" else 0,
+        native_s=float(native_s),
+        unit=src_unit,
+        parts=parts,
+        duplicate_samples=int(n_dup),
+        source=str(root),
+    )
+
+
+def trace_frame(
+    grid: TraceGrid,
+    *,
+    fill: str = "ffill",
+    tz: str = "UTC",
+    start: str | pd.Timestamp | None = None,
+    fill_warn_frac: float | None = None,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The second half of :func:`read_traces`: fill ``grid``'s gaps, build the frame and metadata.
+
+    Parameters
+    ----------
+    grid : TraceGrid
+        From :func:`read_trace_grid` (its matrix is filled in place).
+    fill, tz, start, fill_warn_frac
+        As in :func:`read_traces`.
+
+    Returns
+    -------
+    (pandas.DataFrame, dict)
+        As :func:`read_traces`.
+
+    Raises
+    ------
+    InputError
+        A server without numeric samples, a bad ``start``.
+
+    Examples
+    --------
+    >>> frame, meta = trace_frame(read_trace_grid("tests/data/traces/long_small.csv"))
+    >>> frame.shape, meta["gaps_filled"]
+    ((4, 3), 0)
+    """
+    wide, names, parts, n_dup = grid.wide, grid.names, grid.parts, grid.duplicate_samples
+    kind = meta_kind = grid.kind
+    origin, grid_s, grid_ns, native_s = grid.origin, grid.grid_s, grid.grid_ns, grid.native_s
+    src_unit, root = grid.unit, Path(grid.source)
+    n_bins, n_srv = wide.shape
     empty_cells = np.isnan(wide)
     gaps = pd.Series(empty_cells.sum(axis=0), index=names, name="gaps")
     never = gaps.index[gaps.to_numpy() == n_bins].tolist()
@@ -1703,4 +1896,7 @@ __all__ = [
     "CHUNK_ROWS",
     "read_capacity_table",
     "read_traces",
+    "TraceGrid",
+    "read_trace_grid",
+    "trace_frame",
 ]
