@@ -4,7 +4,8 @@ For each size (servers × 8,640 five-minute steps = 30 days) a long trace (``ser
 cpu_pct``) is generated in a temporary directory (numpy ``default_rng(25)``, values with two
 decimals) and written as CSV (naive ISO stamps) and Parquet (UTC timestamps, server names
 dictionary-encoded, as ``pyarrow`` writes them by default).  Each contender runs in its own
-subprocess, timed by wall clock, its peak RSS from ``os.wait4``:
+subprocess, timed by wall clock and by CPU time (user + system of the process and its threads,
+``RUSAGE_CHILDREN``), its peak RSS from the process's own ``VmHWM``:
 
 - ``colonykit``: ``colonykit whitespace FILE --format json`` (read, align, every white-space
   figure including the exact p95 per server);
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -191,8 +193,10 @@ exec(compile(code, "contender", "exec"), {"__name__": "__main__"})
 
 
 def _measure(code: str, args: list[str], env: dict[str, str]) -> dict[str, object]:
-    """Wall time and peak RSS (MiB, the process's own ``VmHWM``) of one subprocess."""
+    """Wall time, CPU time (user + system, every thread) and peak RSS (MiB, the process's own
+    ``VmHWM``) of one subprocess."""
     with tempfile.NamedTemporaryFile("r", suffix=".hwm") as hwm:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         proc = subprocess.run(
             [sys.executable, "-c", WRAP, hwm.name, code, *args],
@@ -203,10 +207,12 @@ def _measure(code: str, args: list[str], env: dict[str, str]) -> dict[str, objec
             check=False,
         )
         wall = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         if proc.returncode != 0:
             return {"error": proc.stderr.decode(errors="replace")[-300:]}
         kb = int(Path(hwm.name).read_text() or 0)
-    return {"s": round(wall, 3), "peak_rss_mib": round(kb / 1024, 1)}
+    return {"s": round(wall, 3), "cpu_s": round(cpu, 3), "peak_rss_mib": round(kb / 1024, 1)}
 
 
 COLONYKIT = """
@@ -246,6 +252,9 @@ def run() -> dict:
                     if isinstance(o, dict) and "s" in o and isinstance(ck, dict) and "s" in ck:
                         row[f"colonykit_over_{other}_time"] = round(
                             float(ck["s"]) / float(o["s"]), 2
+                        )
+                        row[f"colonykit_over_{other}_cpu"] = round(
+                            float(ck["cpu_s"]) / max(float(o["cpu_s"]), 1e-3), 2
                         )
                         if other != "read_bytes":
                             row[f"colonykit_over_{other}_rss"] = round(

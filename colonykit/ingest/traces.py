@@ -39,10 +39,14 @@ from __future__ import annotations
 import gzip
 import io
 import math
+import mmap
+import os
 import re
 import sys
+import threading
 import warnings
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -136,6 +140,15 @@ def _check_no_nul(path: Path) -> None:
     pandas' C parser (2.2.0, the declared minimum) reads ``1\\x00`` as the number 1,
     a silent guess; text traces never hold NUL, so one means binary data.
     """
+    if not path.name.endswith(".gz"):
+        try:
+            size = path.stat().st_size
+            with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                at = mm.find(b"\x00") if size else -1
+                if at < 0:
+                    return  # one memchr over the mapped file: no copy, no line count
+        except (OSError, ValueError):
+            pass  # not mappable (a pipe, an empty file): the block scan below
     opener = gzip.open if path.name.endswith(".gz") else open
     lines_before = 0
     try:
@@ -531,6 +544,8 @@ def _take_times(
     )
     if len(ns_u) == 0:
         return np.full(len(codes), NAT, dtype=np.int64), note, None
+    if codes.size and int(codes.min()) >= 0:  # no missing stamp: one gather
+        return ns_u[codes], note, (shift_u[codes] if shift_u.any() else None)
     safe = np.maximum(codes, 0)
     ns = ns_u[safe]
     ns[codes < 0] = NAT
@@ -980,7 +995,10 @@ def _native_interval(codes: np.ndarray, times: np.ndarray) -> float:
     keep = same & (diffs > 0)
     if not keep.any():
         return float("nan")
-    return float(np.median(diffs[keep]))
+    gaps = diffs[keep]
+    if gaps.min() == gaps.max():  # a regular capture: the median without sorting a copy
+        return float(gaps[0])
+    return float(np.median(gaps))
 
 
 def _fill(wide: np.ndarray, rule: str, gappy: np.ndarray) -> np.ndarray:
@@ -1043,6 +1061,10 @@ def _global_codes(parts: list[Part], root: Path) -> tuple[list[str], np.ndarray]
 
 #: Rows per record batch of the streamed Parquet reader.  Tuning only.
 STREAM_BATCH_ROWS: int = 1 << 20
+
+#: Threads reading a Parquet file's row groups into the matrix (at most the CPUs).  Tuning only:
+#: the matrix is the same with 1 (tests/test_ingest_parallel.py).
+READ_THREADS: int = 2
 
 
 #: Nanoseconds per unit of a Parquet/Arrow timestamp.
@@ -1152,7 +1174,7 @@ def _stream_parquet(
         return stamps(col)
 
     index: dict[str, int] = {}
-    luts: dict[int, np.ndarray] = {}
+    luts: dict[tuple[int, int, int], tuple[Any, np.ndarray]] = {}
     last: list[Any] = [None, None]  # the last dictionary seen and its codes
 
     def codes_of(col: Any) -> np.ndarray | None:
@@ -1161,9 +1183,11 @@ def _stream_parquet(
         if col.null_count:
             return None
         dic = col.dictionary
-        key = dic.buffers()[1].address if dic.buffers()[1] is not None else id(dic)
-        lut = luts.get(key)
-        if lut is None or lut.size != len(dic):
+        buf = dic.buffers()[1]
+        key = (buf.address if buf is not None else id(dic), dic.offset, len(dic))
+        held = luts.get(key)  # the dictionary is held with its codes: its address stays its own
+        lut = held[1] if held is not None else None
+        if lut is None:
             # each batch of a file carries its row group's dictionary: usually the same names
             same = last[0] is not None and last[0].equals(dic)
             lut = (
@@ -1174,7 +1198,7 @@ def _stream_parquet(
                     dtype=np.int64,
                 )
             )
-            luts[key] = lut
+            luts[key] = (dic, lut)
             last[:] = [dic, lut]
         return lut[_arrow_numpy(col.indices)]
 
@@ -1227,10 +1251,10 @@ def _stream_parquet(
         origin_u, grid_u = origin, grid_ns
     matrix = np.full(n_srv * n_bins, np.nan, dtype=dtype)
     low, high = _value_range(vcol)
-    n_ok = 0
-    for batch in pfile.iter_batches(
-        batch_size=STREAM_BATCH_ROWS, columns=[raw["server"], raw["timestamp"], raw[vcol]]
-    ):
+    wanted = [raw["server"], raw["timestamp"], raw[vcol]]
+
+    def scatter(batch: Any) -> int | None:
+        """Write one batch's samples into the matrix: how many, or None (the whole-file reader)."""
         codes = codes_of(batch.column(0))
         if codes is None or batch.column(1).null_count:
             return None
@@ -1239,7 +1263,7 @@ def _stream_parquet(
             return None  # off the grid, or outside the statistics' span
         values = np.asarray(_arrow_numpy(batch.column(2)), dtype=np.float64)
         if not values.size:
-            continue
+            return 0
         v_min, v_max = values.min(), values.max()  # NaN when a value is missing
         if v_min < low or (high is not None and v_max > high):
             return None
@@ -1247,14 +1271,44 @@ def _stream_parquet(
         codes += off
         if not np.isnan(v_min + v_max):
             matrix[codes] = values
-            n_ok += values.size
-            continue
+            return int(values.size)
         ok = ~np.isnan(values)
         with np.errstate(invalid="ignore"):
             if bool(np.any((values < low) | ((values > high) if high is not None else False))):
                 return None
         matrix[codes[ok]] = values[ok]
-        n_ok += int(ok.sum())
+        return int(ok.sum())
+
+    local = threading.local()
+
+    def fill_group(group: int) -> int | None:
+        """One row group, batch by batch (each thread reads through its own file handle)."""
+        reader = getattr(local, "reader", None)
+        if reader is None:
+            reader = local.reader = pq.ParquetFile(path)
+        n = 0
+        for batch in reader.iter_batches(
+            batch_size=STREAM_BATCH_ROWS, row_groups=[group], columns=wanted, use_threads=False
+        ):
+            got = scatter(batch)
+            if got is None:
+                return None
+            n += got
+        return n
+
+    # pass 2: row groups in parallel (pyarrow decodes and numpy scatters without the GIL); each
+    # cell is written by its one sample, so the matrix does not depend on the order (a repeated
+    # cell is caught by the count below and sends the file to the whole-file reader)
+    groups = list(range(pfile.metadata.num_row_groups))
+    threads = min(READ_THREADS, len(groups), os.cpu_count() or 1)
+    if threads > 1:
+        with ThreadPoolExecutor(threads, thread_name_prefix="colonykit-read") as pool:
+            counts = list(pool.map(fill_group, groups))
+    else:
+        counts = [fill_group(g) for g in groups]
+    if any(c is None for c in counts):
+        return None
+    n_ok = sum(c for c in counts if c is not None)
     filled = 0
     for at in range(0, matrix.size, CHUNK_CELLS):
         filled += int(np.count_nonzero(~np.isnan(matrix[at : at + CHUNK_CELLS])))
