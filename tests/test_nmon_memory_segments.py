@@ -80,7 +80,7 @@ def _shifted(text: str, days: int) -> str:
     return "\n".join(out) + "\n"
 
 
-@pytest.mark.parametrize("path", [LINUX[0], AIX], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [*LINUX, AIX], ids=lambda p: p.name)
 def test_concatenated_captures_of_one_host_are_joined(path: Path, tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8", errors="replace")
     both = tmp_path / "two_days.nmon"
