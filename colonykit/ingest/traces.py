@@ -1137,10 +1137,10 @@ def _stream_parquet(
         return None
     try:
         pa = require("pyarrow", extra="parquet", purpose="the columnar trace reader")
-        pc = require("pyarrow.compute", extra="parquet", purpose="the columnar trace reader")
         pq = require("pyarrow.parquet", extra="parquet", purpose="the columnar trace reader")
     except ImportError:
         return None
+    pc = lazy_module("pyarrow.compute")  # 0.1 s to import; a dictionary-encoded file needs none
     try:
         pfile = pq.ParquetFile(path)
         schema = pfile.schema_arrow
@@ -1162,15 +1162,23 @@ def _stream_parquet(
     ):
         return None
 
-    def stamps(col: Any) -> np.ndarray:
-        return _arrow_numpy(pc.cast(pc.cast(col, pa.timestamp("ns", tz=ttype.tz)), pa.int64()))
-
     per_ns = _NS_PER_UNIT.get(getattr(ttype, "unit", ""), 1)
+    #: stored stamps within this many units of the epoch hold in int64 nanoseconds
+    ns_safe = (2**63 - 1) // max(per_ns, 1)
+
+    def stamps(col: Any) -> np.ndarray:
+        """The stamps in UTC nanoseconds (the stored int64 scaled; pyarrow's cast beyond
+        int64 nanoseconds)."""
+        if col.null_count == 0 and per_ns in _NS_PER_UNIT.values():
+            stored = _arrow_numpy(col)
+            if not stored.size or max(-int(stored.min()), int(stored.max())) <= ns_safe:
+                return stored * per_ns if per_ns > 1 else stored
+        return _arrow_numpy(pc.cast(pc.cast(col, pa.timestamp("ns", tz=ttype.tz)), pa.int64()))
 
     def raw_stamps(col: Any) -> np.ndarray:
         """The stamps as stored (int64 in the column's unit, no copy) or in ns."""
         if per_ns > 1:
-            return _arrow_numpy(col.cast(pa.int64()))
+            return _arrow_numpy(col) if col.null_count == 0 else _arrow_numpy(col.cast(pa.int64()))
         return stamps(col)
 
     index: dict[str, int] = {}
