@@ -1071,6 +1071,14 @@ READ_THREADS: int = 2
 _NS_PER_UNIT: dict[str, int] = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "ns": 1}
 
 
+def _map_threads(fn: Callable[[int], Any], items: list[int], threads: int) -> list[Any]:
+    """``[fn(i) for i in items]``, by ``threads`` threads when more than one (order kept)."""
+    if threads <= 1 or len(items) <= 1:
+        return [fn(i) for i in items]
+    with ThreadPoolExecutor(min(threads, len(items)), thread_name_prefix="colonykit-read") as pool:
+        return list(pool.map(fn, items))
+
+
 def _parquet_time_span(pfile: Any, column: int, ttype: Any) -> tuple[int, int] | None:
     """Earliest and latest stamp (int ns) from the row groups' statistics, or None.
 
@@ -1185,34 +1193,63 @@ def _stream_parquet(
     luts: dict[tuple[int, int, int], tuple[Any, np.ndarray]] = {}
     last: list[Any] = [None, None]  # the last dictionary seen and its codes
 
+    def lut_for(dic: Any) -> np.ndarray:
+        """Global server codes of a dictionary's names (new names numbered in order)."""
+        buf = dic.buffers()[1]
+        key = (buf.address if buf is not None else id(dic), dic.offset, len(dic))
+        held = luts.get(key)  # the dictionary is held with its codes: its address stays its own
+        if held is not None:
+            return held[1]
+        # each batch of a file carries its row group's dictionary: usually the same names
+        same = last[0] is not None and last[0].equals(dic)
+        lut = (
+            last[1]
+            if same
+            else np.asarray(
+                [index.setdefault(str(n).strip(), len(index)) for n in dic.to_pylist()],
+                dtype=np.int64,
+            )
+        )
+        luts[key] = (dic, lut)
+        last[:] = [dic, lut]
+        return lut
+
     def codes_of(col: Any) -> np.ndarray | None:
         if not pa.types.is_dictionary(col.type):
             col = pc.dictionary_encode(col)
         if col.null_count:
             return None
-        dic = col.dictionary
-        buf = dic.buffers()[1]
-        key = (buf.address if buf is not None else id(dic), dic.offset, len(dic))
-        held = luts.get(key)  # the dictionary is held with its codes: its address stays its own
-        lut = held[1] if held is not None else None
-        if lut is None:
-            # each batch of a file carries its row group's dictionary: usually the same names
-            same = last[0] is not None and last[0].equals(dic)
-            lut = (
-                last[1]
-                if same
-                else np.asarray(
-                    [index.setdefault(str(n).strip(), len(index)) for n in dic.to_pylist()],
-                    dtype=np.int64,
-                )
-            )
-            luts[key] = (dic, lut)
-            last[:] = [dic, lut]
-        return lut[_arrow_numpy(col.indices)]
+        return lut_for(col.dictionary)[_arrow_numpy(col.indices)]
+
+    local = threading.local()
+
+    def batches(group: int, columns: list[str]) -> Any:
+        """One row group's record batches (each thread reads through its own file handle)."""
+        reader = getattr(local, "reader", None)
+        if reader is None:
+            reader = local.reader = pq.ParquetFile(path)
+        return reader.iter_batches(
+            batch_size=STREAM_BATCH_ROWS, row_groups=[group], columns=columns, use_threads=False
+        )
+
+    groups = list(range(pfile.metadata.num_row_groups))
+    threads = min(READ_THREADS, os.cpu_count() or 1)
+
+    def dictionaries(group: int) -> list[Any] | None:
+        """A row group's server dictionaries, in batch order (None: a server is missing)."""
+        out = []
+        for batch in batches(group, [raw["server"]]):
+            col = batch.column(0)
+            if not pa.types.is_dictionary(col.type):
+                col = pc.dictionary_encode(col)
+            if col.null_count:
+                return None
+            out.append(col.dictionary)
+        return out
 
     t_min, t_max, native = None, None, float("nan")
     span = _parquet_time_span(pfile, schema.get_field_index(raw["timestamp"]), ttype)
-    if span is not None:  # the row groups' statistics: pass 1 reads the server codes only
+    if span is not None:  # the row groups' statistics: pass 1 reads the server names only
         t_min, t_max = span
         first = next(
             pfile.iter_batches(
@@ -1225,9 +1262,12 @@ def _stream_parquet(
             if codes is None or first.column(1).null_count:
                 return None
             native = _native_interval(codes, stamps(first.column(1))) / 1e9
-        for batch in pfile.iter_batches(batch_size=STREAM_BATCH_ROWS, columns=[raw["server"]]):
-            if codes_of(batch.column(0)) is None:
+        # row groups decoded in parallel; their names numbered in file order (as one pass would)
+        for dics in _map_threads(dictionaries, groups, threads):
+            if dics is None:
                 return None
+            for dic in dics:
+                lut_for(dic)
     else:
         for batch in pfile.iter_batches(
             batch_size=STREAM_BATCH_ROWS, columns=[raw["server"], raw["timestamp"]]
@@ -1287,17 +1327,10 @@ def _stream_parquet(
         matrix[codes[ok]] = values[ok]
         return int(ok.sum())
 
-    local = threading.local()
-
     def fill_group(group: int) -> int | None:
-        """One row group, batch by batch (each thread reads through its own file handle)."""
-        reader = getattr(local, "reader", None)
-        if reader is None:
-            reader = local.reader = pq.ParquetFile(path)
+        """One row group into the matrix, batch by batch: its samples, or None."""
         n = 0
-        for batch in reader.iter_batches(
-            batch_size=STREAM_BATCH_ROWS, row_groups=[group], columns=wanted, use_threads=False
-        ):
+        for batch in batches(group, wanted):
             got = scatter(batch)
             if got is None:
                 return None
@@ -1307,19 +1340,15 @@ def _stream_parquet(
     # pass 2: row groups in parallel (pyarrow decodes and numpy scatters without the GIL); each
     # cell is written by its one sample, so the matrix does not depend on the order (a repeated
     # cell is caught by the count below and sends the file to the whole-file reader)
-    groups = list(range(pfile.metadata.num_row_groups))
-    threads = min(READ_THREADS, len(groups), os.cpu_count() or 1)
-    if threads > 1:
-        with ThreadPoolExecutor(threads, thread_name_prefix="colonykit-read") as pool:
-            counts = list(pool.map(fill_group, groups))
-    else:
-        counts = [fill_group(g) for g in groups]
+    counts = _map_threads(fill_group, groups, threads)
     if any(c is None for c in counts):
         return None
     n_ok = sum(c for c in counts if c is not None)
-    filled = 0
-    for at in range(0, matrix.size, CHUNK_CELLS):
-        filled += int(np.count_nonzero(~np.isnan(matrix[at : at + CHUNK_CELLS])))
+
+    def filled_cells(at: int) -> int:
+        return int(np.count_nonzero(~np.isnan(matrix[at : at + CHUNK_CELLS])))
+
+    filled = sum(_map_threads(filled_cells, list(range(0, matrix.size, CHUNK_CELLS)), threads))
     if filled != n_ok:
         return None  # repeated (server, time): the whole-file reader averages and warns
     names = [""] * n_srv
