@@ -143,9 +143,8 @@ def _check_no_nul(path: Path) -> None:
     if not path.name.endswith(".gz"):
         try:
             size = path.stat().st_size
-            with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-                at = mm.find(b"\x00") if size else -1
-                if at < 0:
+            with path.open("rb") as raw, mmap.mmap(raw.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                if (mm.find(b"\x00") if size else -1) < 0:
                     return  # one memchr over the mapped file: no copy, no line count
         except (OSError, ValueError):
             pass  # not mappable (a pipe, an empty file): the block scan below
