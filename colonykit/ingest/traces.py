@@ -1220,6 +1220,24 @@ def _stream_parquet(
             return None
         return lut_for(col.dictionary)[_arrow_numpy(col.indices)]
 
+    def cell_rows(col: Any) -> np.ndarray | None:
+        """Each sample's server code times ``n_bins`` (its row of the server-major matrix)."""
+        if not pa.types.is_dictionary(col.type):
+            col = pc.dictionary_encode(col)
+        if col.null_count:
+            return None
+        lut = lut_for(col.dictionary)
+        indices = _arrow_numpy(col.indices)
+        if lut.size and lut[-1] - lut[0] == lut.size - 1 and (np.diff(lut) == 1).all():
+            # the dictionary's names are consecutive codes (one row group per block of
+            # servers): no gather
+            rows = np.multiply(indices, n_bins, dtype=np.int64)
+            rows += int(lut[0]) * n_bins
+            return rows
+        rows = lut[indices]
+        rows *= n_bins
+        return rows
+
     local = threading.local()
 
     def batches(group: int, columns: list[str]) -> Any:
@@ -1302,19 +1320,21 @@ def _stream_parquet(
 
     def scatter(batch: Any) -> int | None:
         """Write one batch's samples into the matrix: how many, or None (the whole-file reader)."""
-        codes = codes_of(batch.column(0))
+        codes = cell_rows(batch.column(0))
         if codes is None or batch.column(1).null_count:
             return None
-        off, rest = np.divmod(raw_stamps(batch.column(1)) - origin_u, grid_u)
-        if off.size and (rest.any() or off.min() < 0 or off.max() >= n_bins):
-            return None  # off the grid, or outside the statistics' span
+        off = raw_stamps(batch.column(1)) - origin_u
+        if off.size and (off % grid_u).any():  # % and // by a scalar: 5x faster than divmod
+            return None  # off the grid
+        off //= grid_u
+        if off.size and (off.min() < 0 or off.max() >= n_bins):
+            return None  # outside the statistics' span
         values = np.asarray(_arrow_numpy(batch.column(2)), dtype=np.float64)
         if not values.size:
             return 0
         v_min, v_max = values.min(), values.max()  # NaN when a value is missing
         if v_min < low or (high is not None and v_max > high):
             return None
-        codes *= n_bins
         codes += off
         if not np.isnan(v_min + v_max):
             matrix[codes] = values
