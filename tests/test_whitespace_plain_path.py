@@ -91,7 +91,11 @@ def _took_plain(path: Path | str, **options: object) -> bool:
 @pytest.mark.parametrize("rel", BUNDLED)
 def test_bundled_traces_same_output(rel: str, monkeypatch: pytest.MonkeyPatch) -> None:
     argv = ["whitespace", str(ROOT / rel), "--format", "json", "--no-progress"]
-    for extra in ([], ["--min-overlap-h", "0.5", "--headroom-pct", "25"]):
+    for extra in (
+        [],
+        ["--min-overlap-h", "0.5", "--headroom-pct", "25"],
+        ["--tz", "Europe/Amsterdam", "--min-overlap-h", "1"],
+    ):
         code, out, _ = _both(argv + extra, monkeypatch)
         assert code == 0 and json.loads(out)["servers"] > 0
 
