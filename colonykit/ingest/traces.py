@@ -1190,27 +1190,33 @@ def _stream_parquet(
 
     index: dict[str, int] = {}
     luts: dict[tuple[int, int, int], tuple[Any, np.ndarray]] = {}
-    last: list[Any] = [None, None]  # the last dictionary seen and its codes
+    # the last dictionary seen and its codes, one tuple (read and replaced whole: pass 2's threads)
+    last: list[tuple[Any, np.ndarray] | None] = [None]
+    numbering = [True]  # pass 1 numbers the names; in pass 2 every name is known
 
-    def lut_for(dic: Any) -> np.ndarray:
-        """Global server codes of a dictionary's names (new names numbered in order)."""
+    def lut_for(dic: Any) -> np.ndarray | None:
+        """Global server codes of a dictionary's names (new names numbered in order in pass 1;
+        None for a name pass 1 did not see)."""
         buf = dic.buffers()[1]
         key = (buf.address if buf is not None else id(dic), dic.offset, len(dic))
         held = luts.get(key)  # the dictionary is held with its codes: its address stays its own
         if held is not None:
             return held[1]
         # each batch of a file carries its row group's dictionary: usually the same names
-        same = last[0] is not None and last[0].equals(dic)
-        lut = (
-            last[1]
-            if same
-            else np.asarray(
+        prev = last[0]
+        if prev is not None and prev[0].equals(dic):
+            lut = prev[1]
+        elif numbering[0]:
+            lut = np.asarray(
                 [index.setdefault(str(n).strip(), len(index)) for n in dic.to_pylist()],
                 dtype=np.int64,
             )
-        )
+        else:
+            lut = np.asarray([index.get(str(n).strip(), -1) for n in dic.to_pylist()], np.int64)
+            if lut.size and int(lut.min()) < 0:
+                return None
         luts[key] = (dic, lut)
-        last[:] = [dic, lut]
+        last[0] = (dic, lut)
         return lut
 
     def codes_of(col: Any) -> np.ndarray | None:
@@ -1218,7 +1224,8 @@ def _stream_parquet(
             col = pc.dictionary_encode(col)
         if col.null_count:
             return None
-        return lut_for(col.dictionary)[_arrow_numpy(col.indices)]
+        lut = lut_for(col.dictionary)
+        return None if lut is None else lut[_arrow_numpy(col.indices)]
 
     def cell_rows(col: Any) -> np.ndarray | None:
         """Each sample's server code times ``n_bins`` (its row of the server-major matrix)."""
@@ -1227,6 +1234,8 @@ def _stream_parquet(
         if col.null_count:
             return None
         lut = lut_for(col.dictionary)
+        if lut is None:
+            return None
         indices = _arrow_numpy(col.indices)
         if lut.size and lut[-1] - lut[0] == lut.size - 1 and (np.diff(lut) == 1).all():
             # the dictionary's names are consecutive codes (one row group per block of
@@ -1300,6 +1309,7 @@ def _stream_parquet(
                 native = _native_interval(codes, t) / 1e9
     if t_min is None or t_max is None or not index:
         return None
+    numbering[0] = False  # pass 2 (threads) only looks names up
     if target_s is not None or not math.isfinite(native):
         return None  # a coarser grid averages samples per cell: the whole-file reader
     grid_s = float(round(native, 3))
