@@ -263,7 +263,7 @@ def complete_grid_json(grid: TraceGrid, args: argparse.Namespace) -> dict[str, A
     a sample at every step of one common span at least ``--min-overlap-h`` long, and the
     reader stated nothing about the files.  Then aligning and filling change nothing and the
     figures are :func:`whitespace.analyze_values` on the grid itself: the same output
-    (tests/test_cli_whitespace_plain.py compares both paths).
+    (tests/test_whitespace_plain_path.py compares both paths).
 
     Parameters
     ----------

@@ -1062,7 +1062,7 @@ def _global_codes(parts: list[Part], root: Path) -> tuple[list[str], np.ndarray]
 STREAM_BATCH_ROWS: int = 1 << 20
 
 #: Threads reading a Parquet file's row groups into the matrix (at most the CPUs).  Tuning only:
-#: the matrix is the same with 1 (tests/test_ingest_parallel.py).
+#: the matrix is the same with 1 (tests/test_whitespace_plain_path.py).
 READ_THREADS: int = 2
 
 
