@@ -342,3 +342,19 @@ def test_reading_traces_does_not_import_the_inventory_reader() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False", "True", "True"]
+
+
+def test_repeated_sample_warns_on_both_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = ["server,timestamp,cpu_pct"]
+    for s, base in (("a", 10.0), ("b", 20.0)):
+        rows += [f"{s},2024-01-01T{h:02d}:00:00,{base + h}" for h in range(24)]
+    rows.append("a,2024-01-01T05:00:00,30")  # a repeat: the cell holds the mean (15 + 30) / 2
+    path = tmp_path / "rep.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    argv = ["whitespace", str(path), "--format", "json", "--min-overlap-h", "1"]
+    assert _took_plain(path, min_overlap_h=1)
+    code, out, err = _both(argv, monkeypatch)
+    assert code == 0 and "repeat a (server, time)" in err
+    assert json.loads(out)["sum_of_peaks"] == pytest.approx(33.0 + 43.0)
