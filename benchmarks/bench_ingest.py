@@ -4,7 +4,8 @@ For each size (servers × 8,640 five-minute steps = 30 days) a long trace (``ser
 cpu_pct``) is generated in a temporary directory (numpy ``default_rng(25)``, values with two
 decimals) and written as CSV (naive ISO stamps) and Parquet (UTC timestamps, server names
 dictionary-encoded, as ``pyarrow`` writes them by default).  Each contender runs in its own
-subprocess, timed by wall clock, its peak RSS from ``os.wait4``:
+subprocess, timed by wall clock and by CPU time (user + system of the process and its threads,
+``RUSAGE_CHILDREN``), its peak RSS from the process's own ``VmHWM``:
 
 - ``colonykit``: ``colonykit whitespace FILE --format json`` (read, align, every white-space
   figure including the exact p95 per server);
@@ -17,7 +18,10 @@ subprocess, timed by wall clock, its peak RSS from ``os.wait4``:
   ``dask`` (:func:`colonykit.scale.analyze_dask`, default scheduler, no percentile) and
   ``duckdb`` (the same query without the percentile).
 
-Ratios (colonykit / DuckDB, colonykit / Polars, in time and in peak RSS) come from the same run.
+Ratios (colonykit / DuckDB, colonykit / Polars, in wall and CPU time and in peak RSS) come from
+the same run.  colonykit runs from compiled bytecode as an installed package does (a
+``PYTHONPYCACHEPREFIX`` cache filled by one warm-up run; ``PYTHONDONTWRITEBYTECODE`` would
+otherwise compile its modules on every start, 0.1–0.2 s that DuckDB does not pay).
 DuckDB and Polars are benchmark-only dependencies (``pip install 'colonykit[bench]'``); without
 them their lines are skipped.  Sizes: ``COLONYKIT_BENCH_INGEST_SERVERS`` (comma-separated, default
 ``1000,10000``) and ``COLONYKIT_BENCH_INGEST_STEPS`` (default 8640); ``COLONYKIT_BENCH_ROOT``
@@ -30,6 +34,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -191,8 +196,10 @@ exec(compile(code, "contender", "exec"), {"__name__": "__main__"})
 
 
 def _measure(code: str, args: list[str], env: dict[str, str]) -> dict[str, object]:
-    """Wall time and peak RSS (MiB, the process's own ``VmHWM``) of one subprocess."""
+    """Wall time, CPU time (user + system, every thread) and peak RSS (MiB, the process's own
+    ``VmHWM``) of one subprocess."""
     with tempfile.NamedTemporaryFile("r", suffix=".hwm") as hwm:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         proc = subprocess.run(
             [sys.executable, "-c", WRAP, hwm.name, code, *args],
@@ -203,10 +210,12 @@ def _measure(code: str, args: list[str], env: dict[str, str]) -> dict[str, objec
             check=False,
         )
         wall = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         if proc.returncode != 0:
             return {"error": proc.stderr.decode(errors="replace")[-300:]}
         kb = int(Path(hwm.name).read_text() or 0)
-    return {"s": round(wall, 3), "peak_rss_mib": round(kb / 1024, 1)}
+    return {"s": round(wall, 3), "cpu_s": round(cpu, 3), "peak_rss_mib": round(kb / 1024, 1)}
 
 
 COLONYKIT = """
@@ -229,6 +238,16 @@ def run() -> dict:
     env = {**os.environ, "PYTHONPATH": os.environ.get("COLONYKIT_BENCH_ROOT", str(ROOT))}
     result: dict[str, object] = {"steps": STEPS}
     with tempfile.TemporaryDirectory(prefix="colonykit-bench-ingest-") as tmp:
+        # colonykit runs from compiled bytecode, as an installed package does (pip compiles on
+        # install): a cache outside the tree, filled by one warm-up run on a small file
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
+        warm = Path(tmp) / "warm-up"
+        warm.mkdir()
+        _, warm_pq = write_files(2, 300, warm)
+        for path in (warm_pq, warm / "traces.csv"):
+            _measure(COLONYKIT, [str(path)], env)
+        shutil.rmtree(warm)
         for n in SIZES:
             folder = Path(tmp) / str(n)
             folder.mkdir()
@@ -246,6 +265,9 @@ def run() -> dict:
                     if isinstance(o, dict) and "s" in o and isinstance(ck, dict) and "s" in ck:
                         row[f"colonykit_over_{other}_time"] = round(
                             float(ck["s"]) / float(o["s"]), 2
+                        )
+                        row[f"colonykit_over_{other}_cpu"] = round(
+                            float(ck["cpu_s"]) / max(float(o["cpu_s"]), 1e-3), 2
                         )
                         if other != "read_bytes":
                             row[f"colonykit_over_{other}_rss"] = round(

@@ -50,17 +50,21 @@ from collections import deque
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from colonykit import reference
 from colonykit._dicts import DictMixin
+from colonykit._lazy import lazy_module
 from colonykit.errors import InputError, must_be, raise_problems
-from colonykit.frames import demand_problems
 from colonykit.units import DEMAND_UNITS
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:  # imported on first use: `colonykit whitespace` reads without pandas (issue 25)
+    pd = lazy_module("pandas")
 
 #: Units a demand frame may carry; ``cpu_pct`` servers are configured at 100 each.
 UNITS: tuple[str, ...] = DEMAND_UNITS
@@ -945,15 +949,14 @@ def analyze(
     >>> r.servers, r.sum_of_peaks, r.composite_peak, round(r.non_coincidence_saving_pct, 1)
     (1052, 49807.0, 14326.0, 71.2)
     """
-    headroom_pct, percentile, idle_util_peak_pct = resolve_parameters(
-        headroom_pct, percentile, idle_util_peak_pct
-    )
-    if isinstance(demand, pd.DataFrame):
-        the_unit = unit or demand.attrs.get("unit", "cpu_pct")
-        interval_s = float(demand.attrs.get("interval_s", float("nan")))
-        names = [str(c) for c in demand.columns]
-        index = demand.index
-        values = demand.to_numpy()
+    resolve_parameters(headroom_pct, percentile, idle_util_peak_pct)  # refused before the data
+    if _is_frame(demand):
+        frame: pd.DataFrame = demand  # type: ignore[assignment]
+        the_unit = unit or frame.attrs.get("unit", "cpu_pct")
+        interval_s = float(frame.attrs.get("interval_s", float("nan")))
+        names = [str(c) for c in frame.columns]
+        index = frame.index
+        values = frame.to_numpy()
     else:
         the_unit = unit or "cpu_pct"
         interval_s = float("nan")
@@ -962,6 +965,85 @@ def analyze(
             raise InputError(must_be("demand", "a 2-D (time, server) array", values.shape))
         names = np.char.add("s", np.arange(values.shape[1]).astype(str)).tolist()
         index = pd.RangeIndex(values.shape[0], name="step")
+    figures = analyze_values(
+        values,
+        names,
+        index,
+        unit=the_unit,
+        interval_s=interval_s,
+        headroom_pct=headroom_pct,
+        configured=configured,
+        spikes=spikes,
+        percentile=percentile,
+        idle_util_peak_pct=idle_util_peak_pct,
+        validate=validate,
+        percentile_method=percentile_method,
+    )
+    return _result(figures, index)
+
+
+def _is_frame(obj: object) -> bool:
+    """``obj`` is a pandas DataFrame (without importing pandas: none exists before it is loaded)."""
+    return "pandas" in sys.modules and isinstance(obj, sys.modules["pandas"].DataFrame)
+
+
+def analyze_values(
+    values: npt.NDArray[np.floating],
+    names: list[str],
+    index: Any,
+    *,
+    unit: str = "cpu_pct",
+    interval_s: float = float("nan"),
+    headroom_pct: float | None = None,
+    configured: float | pd.Series | Mapping[str, float] | None = None,
+    spikes: bool = True,
+    percentile: float | None = None,
+    idle_util_peak_pct: float | None = None,
+    validate: bool = True,
+    percentile_method: str = "exact",
+) -> WhiteSpaceFigures:
+    """:func:`analyze` on a ``(time, server)`` array, without pandas: the figures only.
+
+    The same pass and the same figures as :func:`analyze` (which calls it and adds the
+    per-server table, the composite series and the sources as pandas objects).
+
+    Parameters
+    ----------
+    values : ndarray
+        ``(time, server)`` demand (``float32`` or ``float64``).
+    names : list of str
+        Server names (one per column).
+    index : sequence
+        Time label of each row (``index[i]`` is reported for the composite peak; a pandas
+        ``Index``, or any sequence of labels).
+    unit : str
+        Demand unit, one of :data:`UNITS`.
+    interval_s : float
+        Step length in seconds (NaN when unknown).
+    headroom_pct, configured, spikes, percentile, idle_util_peak_pct, validate, percentile_method
+        As in :func:`analyze`.
+
+    Returns
+    -------
+    WhiteSpaceFigures
+        Every figure of :class:`WhiteSpaceResult` as numpy arrays and Python scalars
+        (``to_dict()`` equal to the result's).
+
+    Raises
+    ------
+    InputError
+        Empty demand, NaN (unfilled gaps), negative values, bad parameters.
+
+    Examples
+    --------
+    >>> f = analyze_values(np.array([[10.0, 0.0], [0.0, 10.0]]), ["a", "b"], [0, 1], unit="mips")
+    >>> f.sum_of_peaks, f.composite_peak, f.composite.tolist()
+    (20.0, 10.0, [10.0, 10.0])
+    """
+    headroom_pct, percentile, idle_util_peak_pct = resolve_parameters(
+        headroom_pct, percentile, idle_util_peak_pct
+    )
+    the_unit = unit
     if the_unit not in UNITS:
         raise InputError(must_be("unit", f"one of {list(UNITS)}", the_unit))
     if values.size == 0:
@@ -982,7 +1064,10 @@ def analyze(
     if not np.isfinite(comp).all() or (
         validate and st.mins is not None and float(st.mins.min()) < 0
     ):
-        bad = demand_problems(values.T, names, index) or [  # finite values whose sum overflows
+        from colonykit.frames import demand_problems
+
+        idx = index if isinstance(index, pd.Index) else pd.Index(list(index))
+        bad = demand_problems(values.T, names, idx) or [  # finite values whose sum overflows
             must_be("demand", "small enough for a finite composite", float(np.max(np.abs(values))))
         ]
         raise_problems(bad, "invalid demand")
@@ -994,7 +1079,7 @@ def analyze(
         p_err = float(err.max()) if err.size else 0.0
         fallback = st.fallback_rows[percentile]
 
-    result = from_stats(
+    figures = _figures(
         names,
         stats["avg"],
         stats["peak"],
@@ -1010,12 +1095,12 @@ def analyze(
         idle_util_peak_pct=idle_util_peak_pct,
     )
     if spikes:
-        result.parameters.update(
+        figures.parameters.update(
             percentile_method=percentile_method,
             percentile_error_max=p_err,
             percentile_fallback_servers=fallback,
         )
-    return result
+    return figures
 
 
 def resolve_parameters(
@@ -1127,6 +1212,175 @@ def from_stats(
     >>> r.sum_of_peaks, r.composite_peak, r.non_coincidence_saving_pct
     (7.0, 5.0, 28.57142857142857)
     """
+    return _result(
+        _figures(
+            names,
+            avg,
+            peak,
+            composite,
+            index,
+            p=p,
+            unit=unit,
+            interval_s=interval_s,
+            steps=steps,
+            headroom_pct=headroom_pct,
+            configured=configured,
+            percentile=percentile,
+            idle_util_peak_pct=idle_util_peak_pct,
+        ),
+        index,
+    )
+
+
+#: The scalar figures :class:`WhiteSpaceFigures` and :class:`WhiteSpaceResult` share.
+_SCALARS: tuple[str, ...] = (
+    "unit",
+    "interval_s",
+    "servers",
+    "steps",
+    "sum_of_peaks",
+    "composite_peak",
+    "composite_peak_at",
+    "composite_mean",
+    "white_space_pct",
+    "non_coincidence_saving_pct",
+    "configured_total",
+    "configured_source",
+    "mean_white_space_pct",
+    "peak_white_space_pct",
+    "configured_headroom_pct",
+    "headroom_pct",
+    "capacity_needed",
+    "saving_pct",
+    "saving_vs_peaks_pct",
+    "idle_servers",
+    "parameters",
+)
+
+
+@dataclass(frozen=True)
+class WhiteSpaceFigures(DictMixin):
+    """The figures of :class:`WhiteSpaceResult` as numpy arrays and Python scalars (no pandas).
+
+    What :func:`analyze_values` returns; :func:`analyze` and :func:`from_stats` wrap it into a
+    :class:`WhiteSpaceResult` (``to_dict()`` is the same).  The scalar attributes are those of
+    :class:`WhiteSpaceResult`.
+
+    Attributes
+    ----------
+    names : list of str
+        Server names.
+    columns : dict of str to ndarray
+        The per-server table's columns (``avg, peak, p95, configured, headroom, spikes,
+        util_peak_pct, idle``), one value per server.
+    composite : ndarray
+        Summed demand at each step.
+    sources : dict of str to float
+        Capacity of each white-space source (as ``WhiteSpaceResult.sources["capacity"]``).
+    peak_step : int
+        Row of the composite peak.
+    unit, interval_s, servers, steps, sum_of_peaks, composite_peak, composite_peak_at
+        As in :class:`WhiteSpaceResult`.
+    composite_mean, white_space_pct, non_coincidence_saving_pct, configured_total
+        As in :class:`WhiteSpaceResult`.
+    configured_source, mean_white_space_pct, peak_white_space_pct, configured_headroom_pct
+        As in :class:`WhiteSpaceResult`.
+    headroom_pct, capacity_needed, saving_pct, saving_vs_peaks_pct, idle_servers, parameters
+        As in :class:`WhiteSpaceResult`.
+
+    Examples
+    --------
+    >>> f = analyze_values(np.array([[10.0, 0.0], [0.0, 10.0]]), ["a", "b"], [0, 1], unit="mips")
+    >>> r = analyze(np.array([[10.0, 0.0], [0.0, 10.0]]), unit="mips")
+    >>> repr(f.to_dict()) == repr(r.to_dict())  # repr: NaN (the unknown interval) == NaN
+    True
+    """
+
+    names: list[str]
+    columns: dict[str, np.ndarray]
+    composite: np.ndarray
+    sources: dict[str, float]
+    peak_step: int
+    unit: str
+    interval_s: float
+    servers: int
+    steps: int
+    sum_of_peaks: float
+    composite_peak: float
+    composite_peak_at: Any
+    composite_mean: float
+    white_space_pct: float
+    non_coincidence_saving_pct: float
+    configured_total: float
+    configured_source: str
+    mean_white_space_pct: float
+    peak_white_space_pct: float
+    configured_headroom_pct: float
+    headroom_pct: float
+    capacity_needed: float
+    saving_pct: float
+    saving_vs_peaks_pct: float
+    idle_servers: list[str]
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    _dict_keys = WhiteSpaceResult._dict_keys
+
+    @property
+    def peak_ratio(self) -> float:
+        """Return ``sum_of_peaks / composite_peak`` (as :attr:`WhiteSpaceResult.peak_ratio`).
+
+        Returns
+        -------
+        float
+            The ratio (``inf`` when the composite peak is 0).
+        """
+        return self.sum_of_peaks / self.composite_peak if self.composite_peak > 0 else float("inf")
+
+    def _dict_computed(self) -> dict[str, Any]:
+        at = self.composite_peak_at
+        return {
+            "composite_peak_at": at.isoformat() if hasattr(at, "isoformat") else at,
+            "idle_servers": len(self.idle_servers),
+            "sources": {str(k): float(v) for k, v in self.sources.items()},
+        }
+
+
+def _result(fig: WhiteSpaceFigures, index: pd.Index) -> WhiteSpaceResult:
+    """The :class:`WhiteSpaceResult` (pandas tables) of ``fig`` on the time ``index``."""
+    server_index = pd.Index(np.asarray(fig.names, dtype=object), dtype=object, name="server")
+    per = pd.DataFrame(fig.columns, index=server_index)
+    capacity = np.fromiter(fig.sources.values(), dtype=float, count=len(fig.sources))
+    sources = pd.DataFrame(
+        {"capacity": capacity, "pct_of_configured": _pct(capacity, fig.configured_total)},
+        index=pd.Index(list(fig.sources), dtype=object, name="source"),
+    )
+    scalars = {k: getattr(fig, k) for k in _SCALARS}
+    scalars["composite_peak_at"] = index[fig.peak_step]
+    return WhiteSpaceResult(
+        per_server=per,
+        composite=pd.Series(fig.composite, index=index, name="composite"),
+        sources=sources,
+        **scalars,
+    )
+
+
+def _figures(
+    names: list[str],
+    avg: npt.ArrayLike,
+    peak: npt.ArrayLike,
+    composite: npt.ArrayLike,
+    index: Any,
+    *,
+    p: npt.ArrayLike | None = None,
+    unit: str = "cpu_pct",
+    interval_s: float = float("nan"),
+    steps: int | None = None,
+    headroom_pct: float | None = None,
+    configured: float | pd.Series | Mapping[str, float] | None = None,
+    percentile: float | None = None,
+    idle_util_peak_pct: float | None = None,
+) -> WhiteSpaceFigures:
+    """Every figure of :func:`from_stats`, numpy only (``index[i]`` labels the peak)."""
     headroom_pct, percentile, idle_util_peak_pct = resolve_parameters(
         headroom_pct, percentile, idle_util_peak_pct
     )
@@ -1161,8 +1415,6 @@ def from_stats(
         columns["spikes"] = peak - stats["p"]
     columns["util_peak_pct"] = peak_util
     columns["idle"] = idle
-    server_index = pd.Index(np.asarray(names, dtype=object), dtype=object, name="server")
-    per = pd.DataFrame(columns, index=server_index)
     idle_names = [names[k] for k in np.flatnonzero(idle)]
 
     rows = {
@@ -1173,16 +1425,13 @@ def from_stats(
         "unused_at_composite_peak": conf_total - composite_peak,
         "unused_on_average": conf_total - composite_mean,
     }
-    capacity = np.fromiter(rows.values(), dtype=float, count=len(rows))
-    sources = pd.DataFrame(
-        {"capacity": capacity, "pct_of_configured": _pct(capacity, conf_total)},
-        index=pd.Index(list(rows), dtype=object, name="source"),
-    )
 
-    return WhiteSpaceResult(
-        per_server=per,
-        composite=pd.Series(comp, index=index, name="composite"),
-        sources=sources,
+    return WhiteSpaceFigures(
+        names=list(names),
+        columns=columns,
+        composite=comp,
+        sources=rows,
+        peak_step=i_peak,
         unit=the_unit,
         interval_s=interval_s,
         servers=len(names),
@@ -1231,7 +1480,9 @@ __all__ = [
     "quantile_per_server",
     "percentile_per_server",
     "WhiteSpaceResult",
+    "WhiteSpaceFigures",
     "analyze",
+    "analyze_values",
     "resolve_parameters",
     "from_stats",
 ]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from colonykit import sizing, whitespace
+from colonykit import reference, whitespace
 from colonykit._inputs import refuse_special
+from colonykit._lazy import lazy_module
 from colonykit.cli._common import (
     add_format,
     add_trace_time_options,
@@ -19,9 +19,23 @@ from colonykit.cli._common import (
     positive_float,
 )
 from colonykit.errors import InputError
-from colonykit.ingest import read_traces
 from colonykit.ingest.join import ALIGNS, FOLD_STATISTICS, align_traces
-from colonykit.ingest.traces import FILL_RULES, FORMATS, UNITS, read_capacity_table
+from colonykit.ingest.traces import (
+    FILL_RULES,
+    FORMATS,
+    UNITS,
+    TraceGrid,
+    read_capacity_table,
+    read_trace_grid,
+    trace_frame,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+else:  # `whitespace FILE --format json` on complete traces runs without pandas (issue 25)
+    np = lazy_module("numpy")
+    pd = lazy_module("pandas")
 
 
 def _interval(text: str) -> str:
@@ -141,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
         msg = f"'--headroom-pct' must be in 0..100 (exclusive of 100) (got {args.headroom_pct})"
         raise InputError(msg)
     refuse_special(args.traces, "traces")
-    frame, meta = read_traces(
+    grid = read_trace_grid(
         args.traces,
         interval=args.interval,
         unit=args.unit,
@@ -150,9 +164,15 @@ def run(args: argparse.Namespace) -> int:
         step_s=args.step_s,
         fill="none" if args.fill == "ffill" else args.fill,
         progress=args.progress,
-        start=args.start,
         dayfirst=args.dayfirst,
         date_format=args.date_format,
+    )
+    plain = complete_grid_json(grid, args)
+    if plain is not None:  # complete traces, JSON: the same figures without pandas
+        emit_json(plain)
+        return 0
+    frame, meta = trace_frame(
+        grid, fill="none" if args.fill == "ffill" else args.fill, tz=args.tz, start=args.start
     )
     # the same alignment as size/plan: the common span (or a fold), filled within it, the
     # filled share of each series stated (warning) at its own interval
@@ -169,6 +189,8 @@ def run(args: argparse.Namespace) -> int:
     frame = demand_in_unit(frame, meta, args.unit, args.capacity)
     configured = None
     if args.capacity is not None:
+        from colonykit import sizing
+
         cap = sizing.capacity_mips(read_capacity_table(args.capacity))
         configured = whitespace_configured(cap, frame)
     result = whitespace.analyze(frame, headroom_pct=args.headroom_pct, configured=configured)
@@ -206,4 +228,99 @@ def whitespace_configured(cap_mips: pd.Series, frame: pd.DataFrame) -> pd.Series
         return cap
     if unit == "cpu_pct":
         return None
+    from colonykit import sizing
+
     return cap / sizing.mhz_to_mips_factor()
+
+
+class _UtcStamps:
+    """Row labels of a timestamp grid as ``datetime`` (UTC), made one at a time (no pandas).
+
+    Only for grids on whole microseconds: ``str`` and ``isoformat`` of these labels are then
+    those of the ``pandas.Timestamp`` the frame path labels the rows with.
+    """
+
+    def __init__(self, origin_ns: int, step_ns: int, n: int) -> None:
+        self.origin_ns, self.step_ns, self.n = origin_ns, step_ns, n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i: int) -> Any:
+        import datetime as dt
+
+        if not -self.n <= i < self.n:
+            raise IndexError(i)
+        us = (self.origin_ns + (i % self.n) * self.step_ns) // 1000
+        return dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=us)
+
+
+def complete_grid_json(grid: TraceGrid, args: argparse.Namespace) -> dict[str, Any] | None:
+    """``whitespace --format json``'s output for traces without a gap, computed without pandas.
+
+    None (the frame path: fill, align, convert, then :func:`whitespace.analyze`) unless the
+    output is JSON, no capacity table, unit conversion or fold is asked for, every series has
+    a sample at every step of one common span at least ``--min-overlap-h`` long, and the
+    reader stated nothing about the files.  Then aligning and filling change nothing and the
+    figures are :func:`whitespace.analyze_values` on the grid itself: the same output
+    (tests/test_whitespace_plain_path.py compares both paths).
+
+    Parameters
+    ----------
+    grid : TraceGrid
+        The traces read (:func:`colonykit.ingest.traces.read_trace_grid`).
+    args : argparse.Namespace
+        The command's options.
+
+    Returns
+    -------
+    dict or None
+        The JSON object the command prints, or None.
+    """
+    if args.format != "json" or args.capacity is not None or args.align != "absolute":
+        return None
+    if (args.unit is not None and args.unit != grid.unit) or any(pt.notes for pt in grid.parts):
+        return None
+    if grid.kind == "step" and args.start is not None:
+        return None
+    wide = grid.wide
+    n, m = wide.shape
+    if n == 0 or m == 0 or bool(np.isnan(np.min(wide))):  # a gap: filled by the frame path
+        return None
+    index: Any
+    if grid.kind == "timestamp":
+        span_ns = (n - 1) * grid.grid_ns
+        if grid.origin % 1000 or grid.grid_ns % 1000 or span_ns % 10**9:
+            return None  # labels finer than a microsecond: pandas formats them
+        index = _UtcStamps(grid.origin, grid.grid_ns, n)
+        length_h = float(span_ns // 10**9) / 3600.0
+        first, last = index[0], index[n - 1]
+    else:
+        index = range(grid.origin, grid.origin + n)
+        length_h = (n - 1) * grid.grid_s / 3600.0
+        first, last = grid.origin, grid.origin + n - 1
+    min_h = float(
+        args.min_overlap_h
+        if args.min_overlap_h is not None
+        else reference.constant("measured_min_overlap_h")
+    )
+    if length_h + grid.grid_s / 3600.0 < min_h:
+        return None  # the frame path warns (or refuses)
+    figures = whitespace.analyze_values(
+        wide,
+        grid.names,
+        index,
+        unit=grid.unit,
+        interval_s=grid.grid_s,
+        headroom_pct=args.headroom_pct,
+    )
+    out = figures.to_dict()
+    out["gaps_filled"] = 0
+    out["source"] = grid.source
+    out["servers_traced"] = int(m)
+    out["align"] = args.align
+    out["trace_notes"] = [
+        f"Aligned on absolute time: common span {first} .. {last} ({length_h:.1f} h)."
+    ]
+    out["filled_frac_max"] = 0.0
+    return out

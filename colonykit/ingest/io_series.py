@@ -23,12 +23,17 @@ Examples
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
+from colonykit._lazy import lazy_module
 from colonykit.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:  # imported on first use: `colonykit whitespace` reads without pandas (issue 25)
+    pd = lazy_module("pandas")
 
 #: Units an I/O series carries.
 IO_UNITS: tuple[str, ...] = ("io_per_s",)

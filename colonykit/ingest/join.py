@@ -31,13 +31,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import pandas as pd
 
 from colonykit import reference
 from colonykit._dicts import DictMixin
+from colonykit._lazy import lazy_module
 from colonykit.errors import InputError, log_or_raise, must_be
 from colonykit.ingest.traces import (
     _SIDE_FILE,
@@ -47,13 +47,28 @@ from colonykit.ingest.traces import (
     read_traces,
 )
 
+if TYPE_CHECKING:
+    import pandas as pd
+else:  # imported on first use: `colonykit whitespace` registers its options without pandas
+    pd = lazy_module("pandas")
+
 Align = Literal["absolute", "time-of-day", "time-of-week"]
 ALIGNS: tuple[str, ...] = ("absolute", "time-of-day", "time-of-week")
 FOLD_STATISTICS: tuple[str, ...] = ("max", "mean")
 MONITOR_FORMATS = ("nmon", "sadf", "sar")
 #: Reference Monday 00:00 that folded series are placed on (a real time axis for plots); it is
-#: never shown as a date: labels say "typical day/week" (:func:`fold_label`).
-FOLD_EPOCH = pd.Timestamp("2001-01-01T00:00Z")
+#: never shown as a date: labels say "typical day/week" (:func:`fold_label`).  A
+#: ``pandas.Timestamp`` made on first use (``FOLD_EPOCH_TEXT``): importing this module does not
+#: import pandas.
+FOLD_EPOCH_TEXT = "2001-01-01T00:00Z"
+
+
+def __getattr__(name: str) -> Any:
+    """``FOLD_EPOCH`` (a ``pandas.Timestamp``, made on first use)."""
+    if name == "FOLD_EPOCH":
+        return pd.Timestamp(FOLD_EPOCH_TEXT)
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
 
 
 def fold_label(stamp: pd.Timestamp, kind: str) -> str:
@@ -68,7 +83,7 @@ def fold_label(stamp: pd.Timestamp, kind: str) -> str:
 
     Examples
     --------
-    >>> fold_label(FOLD_EPOCH + pd.Timedelta(hours=25, minutes=5), "week")
+    >>> fold_label(pd.Timestamp(FOLD_EPOCH_TEXT) + pd.Timedelta(hours=25, minutes=5), "week")
     'Tue 01:05'
     """
     return stamp.strftime("%H:%M") if kind == "day" else stamp.strftime("%a %H:%M")
@@ -517,7 +532,8 @@ def align_traces(
         n_slots = int(round(period_s / interval_s))
         out = out.reindex(np.arange(n_slots))
         out.index = pd.DatetimeIndex(
-            FOLD_EPOCH + pd.to_timedelta(out.index * interval_s, unit="s"), name="timestamp"
+            pd.Timestamp(FOLD_EPOCH_TEXT) + pd.to_timedelta(out.index * interval_s, unit="s"),
+            name="timestamp",
         )
         kind = "day" if align == "time-of-day" else "week"
         first_label = fold_label(out.index[0], kind)
@@ -688,7 +704,8 @@ __all__ = [
     "ALIGNS",
     "FOLD_STATISTICS",
     "MONITOR_FORMATS",
-    "FOLD_EPOCH",
+    "FOLD_EPOCH",  # noqa: F822 - made on first use (module __getattr__)
+    "FOLD_EPOCH_TEXT",
     "TraceJoin",
     "read_mapping",
     "read_server_traces",

@@ -31,12 +31,17 @@ Examples
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
+from colonykit._lazy import lazy_module
 from colonykit.errors import InputError, must_be, raise_problems
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:  # imported on first use: `colonykit whitespace` reads without pandas (issue 25)
+    pd = lazy_module("pandas")
 
 #: Units a memory series can carry (``frame.attrs["unit"]``).
 MEMORY_UNITS: tuple[str, ...] = ("mem_mib", "mem_pct")
@@ -141,29 +146,28 @@ def read_nmon_memory(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame
     """
     from colonykit.ingest import monitors
 
-    p, lines = monitors._lines(path)
-    text = lines.astype(str)
-    host_line = text[text.str.startswith("AAA,host,")]
-    host = host_line.iloc[0].split(",", 2)[2].strip() if len(host_line) else p.stem
-    zz = text[text.str.startswith("ZZZZ,")].str.split(",", expand=True)
-    if len(zz) == 0 or zz.shape[1] < 4:
-        msg = f"{p}: no ZZZZ snapshot time lines"
-        raise InputError(msg)
-    when = pd.to_datetime(
-        zz[2].str.strip() + " " + zz[3].str.strip(), format="%H:%M:%S %d-%b-%Y", errors="coerce"
-    )
-    times = pd.Series(when.to_numpy(), index=zz[1].str.strip().to_numpy())
+    # the shared snapshot parser: host (captures of different hosts refused), segments of
+    # concatenated captures, ZZZZ times keyed "<segment>/<T-number>"
+    p, text, host, segment, times = monitors._nmon_snapshots(path)
 
-    def block(tag: str) -> tuple[list[str], pd.DataFrame]:
-        rows = text[text.str.startswith(f"{tag},")].str.split(",", expand=True)
+    def block(tag: str) -> tuple[list[str], pd.DataFrame, np.ndarray]:
+        """The block's header, its data rows and each data row's snapshot key."""
+        sel = text.str.startswith(f"{tag},")
+        rows = text[sel].str.split(",", expand=True)
         if len(rows) == 0:
-            return [], rows
-        data = rows[rows[1].str.match(r"T\d+$")]
-        heads = rows[~rows[1].str.match(r"T\d+$")]
+            return [], rows, np.zeros(0, dtype=object)
+        is_data = rows[1].str.match(r"T\d+$").to_numpy(dtype=bool)
+        heads = rows[~is_data]
         head = [str(h).strip() for h in heads.iloc[0].tolist()] if len(heads) else []
-        return head, data
+        data = rows[is_data]
+        keys = (
+            segment[sel][is_data].astype(str).to_numpy()
+            + "/"
+            + data[1].str.strip().to_numpy().astype(str)
+        )
+        return head, data, keys
 
-    head, mem = block("MEM")
+    head, mem, mem_keys = block("MEM")
     if not len(mem):
         msg = f"{p}: no MEM lines (nmon memory block)"
         raise InputError(msg)
@@ -179,18 +183,19 @@ def read_nmon_memory(path: str | Path, *, tz: str = "UTC") -> tuple[pd.DataFrame
             - col(head, mem, "buffers")
         )
         rule = "memtotal - memfree - cached - buffers (MEM)"
-        snaps = mem[1]
+        keys = mem_keys
     else:
-        nhead, new = block("MEMNEW")
+        nhead, new, new_keys = block("MEMNEW")
         if "Real total(MB)" not in head or not {"Process%", "System%"} <= set(nhead):
             msg = f"{p}: MEM header has neither memtotal/memfree/cached/buffers nor an AIX MEMNEW block"
             raise InputError(msg)
-        total = pd.Series(col(head, mem, "Real total(MB)"), index=mem[1].str.strip().to_numpy())
-        snaps = new[1]
+        total = pd.Series(col(head, mem, "Real total(MB)"), index=mem_keys)
+        total = total[~total.index.duplicated(keep="last")]
+        keys = new_keys
         share = (col(nhead, new, "Process%") + col(nhead, new, "System%")) / 100.0
-        used = share * total.reindex(snaps.str.strip().to_numpy()).to_numpy(dtype=float)
+        used = share * total.reindex(keys).to_numpy(dtype=float)
         rule = "(Process% + System%) / 100 x Real total(MB) (MEMNEW, MEM)"
-    stamps = times.reindex(snaps.str.strip().to_numpy())
+    stamps = times.reindex(keys)
     idx = monitors._localize(pd.Series(stamps.to_numpy()), tz)
     return _memory_frame(p, host, idx, used, "nmon", rule)
 

@@ -35,12 +35,18 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
+from colonykit._lazy import lazy_module
 from colonykit.errors import InputError, must_be
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:  # an ISO column in UTC is parsed by numpy: `colonykit whitespace` without pandas
+    pd = lazy_module("pandas")
 
 #: int64 "not a time" (numpy's NaT).
 NAT_NS: int = int(np.iinfo(np.int64).min)
@@ -48,8 +54,19 @@ NAT_NS: int = int(np.iinfo(np.int64).min)
 EPOCH_UNITS: tuple[str, ...] = ("auto", "s", "ms", "us", "ns", "excel")
 #: Largest Excel serial day read as a date with ``epoch_unit="auto"`` (9999-12-31).
 EXCEL_MAX_DAYS: float = 2_958_465.0
-#: Excel's day 0 (the 1900 date system, as Excel and LibreOffice write it).
-EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+#: Excel's day 0 (the 1900 date system, as Excel and LibreOffice write it), in UTC nanoseconds
+#: (``EXCEL_EPOCH`` is the same as a ``pandas.Timestamp``, made on first use).
+EXCEL_EPOCH_NS: int = int(np.datetime64("1899-12-30", "ns").astype(np.int64))
+
+
+def __getattr__(name: str) -> Any:
+    """``EXCEL_EPOCH`` as a ``pandas.Timestamp`` (made on first use: importing this module
+    does not import pandas)."""
+    if name == "EXCEL_EPOCH":
+        return pd.Timestamp(EXCEL_EPOCH_NS)
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
+
 
 _TIME_ONLY = re.compile(r"^\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?\s*$")
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2}|\bUTC|\bGMT)\s*$")
@@ -72,12 +89,45 @@ def _epoch_to_ns(values: np.ndarray, unit: str) -> tuple[np.ndarray, str]:
             else "ns"
         )
     scale = {"s": 1e9, "ms": 1e6, "us": 1e3, "ns": 1.0, "excel": 86400e9}[unit]
-    base = EXCEL_EPOCH.value if unit == "excel" else 0
+    base = EXCEL_EPOCH_NS if unit == "excel" else 0
     with np.errstate(invalid="ignore", over="ignore"):
         ns = np.round(values * scale) + base
     bad = ~np.isfinite(ns) | (np.abs(ns) > 9.2e18)
     out = np.where(bad, np.iinfo(np.int64).min, ns).astype(np.int64)
     return out, f"epoch {unit}" if unit != "excel" else "Excel serial days"
+
+
+#: The text stamps :func:`_iso_utc` parses with numpy: ``YYYY-MM-DD[T ]hh:mm:ss``, nothing else.
+_ISO_SECONDS = re.compile(r"\d{4}-\d\d-\d\d([T ])\d\d:\d\d:\d\d")
+
+
+def _iso_utc(arr: np.ndarray) -> tuple[np.ndarray, str, np.ndarray] | None:
+    """A column of ``YYYY-MM-DDThh:mm:ss`` (or with a space) stamps read in UTC, by numpy.
+
+    None (the general route decides) unless every value is such a text with the same
+    separator, a year in 1678..2261 and a valid date and time: for these the general route
+    (the first stamp's format, ``pandas.to_datetime``, localised to UTC) gives the same
+    nanoseconds and note, without importing pandas (``colonykit whitespace``, issue 25).
+    """
+    if arr.ndim != 1 or arr.size == 0 or arr.dtype.kind not in "OU":
+        return None
+    sep = None
+    for text in arr.tolist():
+        if type(text) is not str:
+            return None
+        m = _ISO_SECONDS.fullmatch(text)
+        if (
+            m is None
+            or (sep is not None and m.group(1) != sep)
+            or not 1678 <= int(text[:4]) <= 2261
+        ):
+            return None
+        sep = m.group(1)
+    try:
+        ns = arr.astype("datetime64[ns]").astype(np.int64)
+    except ValueError:  # a day, hour or second out of range: the general route names it
+        return None
+    return ns, f"format %Y-%m-%d{sep}%H:%M:%S", np.zeros(len(ns), dtype=np.int64)
 
 
 def _slash_order(texts: pd.Series, dayfirst: bool | None, where: str) -> bool | None:
@@ -180,6 +230,10 @@ def parse_times(
     if arr.dtype.kind == "M":
         ns = arr.astype("datetime64[ns]").astype(np.int64)
         return ns, "datetime", np.zeros(len(ns), dtype=np.int64)
+    if tz == "UTC" and date_format is None:
+        fast = _iso_utc(arr)
+        if fast is not None:  # the pandas route below gives the same for these columns
+            return fast
     texts = pd.Series(arr, dtype=object).astype("string").str.strip()
     missing = (texts.isna() | (texts == "")).to_numpy()
     texts = texts.fillna("")
@@ -353,7 +407,8 @@ def resolve_repeated_hour(ns: np.ndarray, shift: np.ndarray, codes: np.ndarray) 
 
 __all__ = [
     "EPOCH_UNITS",
-    "EXCEL_EPOCH",
+    "EXCEL_EPOCH",  # noqa: F822 - made on first use (module __getattr__)
+    "EXCEL_EPOCH_NS",
     "EXCEL_MAX_DAYS",
     "NAT_NS",
     "parse_times",
