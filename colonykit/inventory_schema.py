@@ -43,6 +43,7 @@ from typing import Any, Literal
 import numpy as np
 
 from colonykit import limits
+from colonykit._inputs import refuse_special
 from colonykit.errors import InputError, must_be, raise_problems, short_repr
 
 Kind = Literal["text", "number", "whole", "choice"]
@@ -1039,6 +1040,23 @@ def header_first(grid: Sequence[Sequence[Any]], where: str) -> list[tuple[str, l
     return out
 
 
+def check_path(p: Path) -> None:
+    """Refuse a special file, a missing file or a folder (before anything opens it).
+
+    Parameters
+    ----------
+    p : Path
+        The inventory file.
+    """
+    refuse_special(p, "inventory")
+    if not p.exists():
+        msg = f"inventory file not found: {p}"
+        raise InputError(msg)
+    if p.is_dir():
+        msg = f"inventory must be a file, got a directory: {p}"
+        raise InputError(msg)
+
+
 def plain_csv_grid(path: str | Path) -> list[list[str]] | None:
     """The cells of a plain CSV file read without pandas, or None when pandas must read it.
 
@@ -1079,7 +1097,9 @@ def plain_csv_grid(path: str | Path) -> list[list[str]] | None:
         if not line.strip():
             return None
         grid.append([c.lstrip(" ") for c in line.split(",")])
-    if not grid or any(len(r) != len(grid[0]) for r in grid):
+    if not grid or len(grid[0]) > MAX_INVENTORY_COLUMNS:
+        return None
+    if any(len(r) != len(grid[0]) for r in grid):
         return None
     return grid
 
@@ -1098,6 +1118,8 @@ __all__ = [
     "SIZE_STEMS",
     "SIZE_UNITS",
     "as_text",
+    "check_columns",
+    "check_path",
     "header",
     "header_first",
     "header_key",

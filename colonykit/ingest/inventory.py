@@ -15,7 +15,6 @@ from typing import Any
 import pandas as pd
 
 from colonykit import inventory_schema as schema
-from colonykit._inputs import refuse_special
 from colonykit._optional import require
 from colonykit.errors import ColonykitWarning, InputError, must_be, short_repr
 from colonykit.frames import (  # noqa: F401 - re-exported: the canonical frame is defined there
@@ -77,7 +76,7 @@ def read_inventory(
     26
     """
     p = Path(path)
-    check_inventory_path(p)
+    schema.check_path(p)
     suffix = p.suffix.lower()
     notes: list[str] = []
     classes, units = reference_names(workload_table, units_table)
@@ -101,23 +100,6 @@ def read_inventory(
     if sheet_used is not None:
         meta["sheet"] = sheet_used
     return frame, meta
-
-
-def check_inventory_path(p: Path) -> None:
-    """Refuse a special file, a missing file or a folder (before anything opens it).
-
-    Parameters
-    ----------
-    p : Path
-        The inventory file.
-    """
-    refuse_special(p, "inventory")
-    if not p.exists():
-        msg = f"inventory file not found: {p}"
-        raise InputError(msg)
-    if p.is_dir():
-        msg = f"inventory must be a file, got a directory: {p}"
-        raise InputError(msg)
 
 
 def inventory_meta(
@@ -283,7 +265,6 @@ def _hidden_parts(p: Path, chosen: str, names: list[str]) -> list[str]:
 
 
 __all__ = [
-    "check_inventory_path",
     "inventory_meta",
     "read_inventory",
 ]
