@@ -424,7 +424,8 @@ def plain_table(
     """A table laid out as :func:`emit_table` prints it (``DataFrame.to_string``), without pandas.
 
     Columns of ``int``, ``float``, ``bool`` or ``str`` values; floats through ``floatfmt``.  None
-    when a text needs pandas' escaping (a control character) or a value is of another type:
+    when a text needs pandas' escaping (a control character), a row label has surrounding
+    spaces or a value is of another type:
     then print through pandas.
 
     Parameters
@@ -448,8 +449,8 @@ def plain_table(
     """
     texts = [index_name, *index] + [c for c, _ in columns]
     texts += [v for _, vals in columns for v in vals if isinstance(v, str)]
-    if not all(t.isprintable() for t in texts):
-        return None
+    if not all(t.isprintable() for t in texts) or any(i != i.strip() for i in index):
+        return None  # pandas escapes control characters and trims row labels
     width = max(len(index_name), *(len(i) for i in index))
     out_cols: list[list[str]] = [
         [" " * width, index_name.ljust(width)] + [i.ljust(width) for i in index]
