@@ -211,7 +211,7 @@ INVENTORY_SCHEMA: tuple[InventoryField, ...] = (
         high=100.0,
         aliases=(
             "util_peak",
-            "peak_util_pct",
+            "peak_util_pct",  # the old name of util_peak_pct, still read as a header
             "peak_cpu_pct",
             "cpu_peak_pct",
             "max_cpu_pct",
@@ -678,7 +678,7 @@ def normalise(
     --------
     >>> out, rep = normalise([("Server", ["a"]), ("RAM (GB)", ["2"])], unit_names=list)
     >>> out, rep["conversions"][0][:40]
-    ({'server': ['a'], 'memory_mib': [2048.0]}, "memory_mib: 1 value(s) converted from he")
+    ({'server': ['a'], 'memory_mib': [2048.0]}, 'memory_mib: 1 value(s) converted from he')
     """
     import difflib
     from collections import Counter
@@ -799,7 +799,7 @@ def _number_column(
         values[i] = val
     given = ~np.isnan(values)
     out_of_range = given & ~f.ok(values)
-    for i in np.flatnonzero(out_of_range):
+    for i in np.flatnonzero(out_of_range).tolist():
         emit(int(i), seq, must_be(f.name, rule, float(values[i]), where(int(i))))
     bad |= out_of_range
     values[out_of_range] = np.nan
@@ -926,7 +926,7 @@ def validate_columns(
             )
     out["capacity_unit"] = units
     avg, peak = nums["util_avg_pct"], nums["util_peak_pct"]
-    for i in np.flatnonzero(peak < avg):  # NaN (missing or bad) compares False
+    for i in np.flatnonzero(peak < avg).tolist():  # NaN (missing or bad) compares False
         emit(
             int(i),
             5,
@@ -968,14 +968,14 @@ def validate_columns(
             emit(i, 10, f"'cores' must be given for capacity_unit {u!r} (got '') at {where(i)}")
     lo, typ, hi = nums["tpm_per_mips_low"], nums["tpm_per_mips"], nums["tpm_per_mips_high"]
     has_lo, has_typ, has_hi = ~np.isnan(lo), ~np.isnan(typ), ~np.isnan(hi)
-    for i in np.flatnonzero((has_lo | has_hi) & ~has_typ):
+    for i in np.flatnonzero((has_lo | has_hi) & ~has_typ).tolist():
         emit(
             int(i),
             14,
             "'tpm_per_mips' must be given when 'tpm_per_mips_low'/'tpm_per_mips_high' are "
             f"(got '') at {where(int(i))}",
         )
-    for i in np.flatnonzero(has_typ & ((has_lo & (lo > typ)) | (has_hi & (hi < typ)))):
+    for i in np.flatnonzero(has_typ & ((has_lo & (lo > typ)) | (has_hi & (hi < typ)))).tolist():
         j = int(i)
         shown = [None if np.isnan(x[j]) else float(x[j]) for x in (lo, typ, hi)]
         emit(

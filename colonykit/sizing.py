@@ -467,7 +467,7 @@ class SizingResult(DictMixin):
 
     def _dict_computed(self) -> dict[str, Any]:
         return sizing_dict(
-            self.servers.to_dict(orient="records"),
+            [{str(k): v for k, v in r.items()} for r in self.servers.to_dict(orient="records")],
             self.total,
             [{"bound": b, **self.target.loc[b].to_dict()} for b in self.target.index],
             self.processor,

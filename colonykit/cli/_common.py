@@ -441,11 +441,12 @@ def plain_table(
 
     Examples
     --------
-    >>> print(plain_table("bound", ["low", "high"], [("engines", [2, 4]), ("fits", [True, False])]))
-           engines   fits
-    bound
-    low          2   True
-    high         4  False
+    >>> table = plain_table("bound", ["low", "high"], [("engines", [2, 4]), ("fits", [True, False])])
+    >>> print(table.replace(" ", "_"))
+    _______engines___fits
+    bound________________
+    low__________2___True
+    high_________4__False
     """
     texts = [index_name, *index] + [c for c, _ in columns]
     texts += [v for _, vals in columns for v in vals if isinstance(v, str)]
