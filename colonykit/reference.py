@@ -503,6 +503,29 @@ def _bundled_constants() -> pd.DataFrame:
 
 
 @functools.lru_cache(maxsize=32)
+def bundled_records(name: str) -> tuple[dict[str, str], ...]:
+    """A bundled table's rows as text, as written (leading spaces skipped), read with :mod:`csv`.
+
+    Parameters
+    ----------
+    name : str
+        Bundled table name (``colonykit/_data/<name>.csv``).
+
+    Examples
+    --------
+    >>> bundled_records("workload_classes")[0]["workload_class"]
+    'cpu-bound'
+    """
+    target = DATA_DIR / f"{name}.csv"
+    if not target.is_file():
+        err = unknown_name("reference table", name, bundled_tables())
+        raise err
+    text = target.read_text(encoding="utf-8")
+    reader = csv.DictReader(io.StringIO(text, newline=""), skipinitialspace=True)
+    return tuple({str(k): v or "" for k, v in r.items()} for r in reader)
+
+
+@functools.lru_cache(maxsize=32)
 def bundled_rows(name: str, key: str) -> dict[str, dict[str, str]]:
     """A bundled table as ``key value (lower case) -> row (column -> text)``, without pandas.
 
@@ -623,6 +646,7 @@ def row_of(table: pd.DataFrame, key: str) -> pd.Series:
 __all__ = [
     "DATA_DIR",
     "UnknownNameError",
+    "bundled_records",
     "bundled_rows",
     "bundled_tables",
     "capacity_units",

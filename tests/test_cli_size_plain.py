@@ -427,3 +427,30 @@ def test_generated_valid_inventories_print_the_same(
     )
     assert used and plain == library
     assert plain[0] == 0 or "SMT" in plain[2] or "engines" in plain[2], plain[2]
+
+
+# --------------------------------------------------------------------------- catalog
+@pytest.mark.parametrize("name", ["processors", "classes", "units", "rules", "costs", "core-factors"])
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_catalog_without_pandas_prints_the_frames(capsys, monkeypatch, name: str, fmt: str) -> None:
+    from colonykit.cli import _catalog
+
+    argv = ["catalog", name, "--format", fmt]
+    assert main(argv) == 0
+    plain = capsys.readouterr()
+    monkeypatch.setattr(_catalog, "catalog_rows", lambda name: None)
+    assert main(argv) == 0
+    assert capsys.readouterr() == plain
+
+
+def test_catalog_runs_without_pandas() -> None:
+    """Issue 25 §5: ``colonykit catalog`` (a bundled table) imports no pandas."""
+    code = (
+        "import json, sys\nfrom colonykit.cli import main\n"
+        "rc = main(['catalog', 'processors', '--format', 'json'])\n"
+        "sys.stderr.write('RC=%d MODULES=' % rc + json.dumps(sorted(sys.modules)))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    head, mods_json = proc.stderr.rsplit("MODULES=", 1)
+    assert head.endswith("RC=0 ") and "pandas" not in set(json.loads(mods_json))
+    assert json.loads(proc.stdout)["rows"][0]["model"]
