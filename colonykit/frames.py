@@ -210,8 +210,6 @@ def validate_inventory(
         raise InputError(msg)
     classes, units = reference_names(workload_table, units_table)
     columns = dict(_columns_of(frame))  # a repeated header: the last one (as to_dict did)
-    if not columns:
-        columns = {c: [] for c in frame.columns}
     cols, _n = schema.validate_columns(
         columns,
         source=source,
