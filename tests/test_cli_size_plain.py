@@ -430,7 +430,9 @@ def test_generated_valid_inventories_print_the_same(
 
 
 # --------------------------------------------------------------------------- catalog
-@pytest.mark.parametrize("name", ["processors", "classes", "units", "rules", "costs", "core-factors"])
+@pytest.mark.parametrize(
+    "name", ["processors", "classes", "units", "rules", "costs", "core-factors"]
+)
 @pytest.mark.parametrize("fmt", ["table", "json"])
 def test_catalog_without_pandas_prints_the_frames(capsys, monkeypatch, name: str, fmt: str) -> None:
     from colonykit.cli import _catalog
