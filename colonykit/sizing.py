@@ -763,12 +763,9 @@ class SizingTables:
 
 
 def _unit_problems(
-    units_col: Sequence[str], cores: np.ndarray, tables: SizingTables, where: str
+    units_col: Sequence[str], cores: np.ndarray, per_core: Mapping[str, str], where: str
 ) -> list[str]:
-    """:func:`unit_problems` on plain columns."""
-    if tables.unit_per_core is None:
-        return []
-    per_core = dict(zip(tables.unit_names, tables.unit_per_core, strict=True))
+    """:func:`unit_problems` on plain columns (``per_core``: unit -> its per-core unit or '')."""
     out = []
     for i, (u, c) in enumerate(zip(units_col, cores, strict=True)):
         alt = per_core.get(u, "")
@@ -804,21 +801,12 @@ def unit_problems(inv: pd.DataFrame, units: pd.DataFrame | None = None) -> list[
     if "per_core_unit" not in tab.columns or "cores" not in inv.columns:
         return []
     per_core = tab["per_core_unit"].fillna("").astype(str)
-    plain = _PerCore(tuple(str(u) for u in per_core.index), tuple(per_core))
     return _unit_problems(
         inv["capacity_unit"].astype(str).str.lower().tolist(),
         pd.to_numeric(inv["cores"], errors="coerce").to_numpy(dtype=float),
-        plain,  # type: ignore[arg-type]
+        dict(zip((str(u) for u in per_core.index), per_core, strict=True)),
         str(inv.attrs.get("source", "inventory")),
     )
-
-
-@dataclass(frozen=True)
-class _PerCore:
-    """The two fields of :class:`SizingTables` that :func:`_unit_problems` reads."""
-
-    unit_names: tuple[str, ...]
-    unit_per_core: tuple[str, ...]
 
 
 def low_confidence_units(
@@ -855,15 +843,18 @@ def _index_of(keys: Sequence[str], wanted: Sequence[str]) -> np.ndarray:
 
 
 def _wlf_columns(
-    inv: Mapping[str, Any], tables: SizingTables, ref_class: str
+    inv: Mapping[str, Any], tables: SizingTables, ref_class: str, source: str = "inventory"
 ) -> tuple[dict[str, Any], float]:
     """tpm/MIPS (low, typical, high) per row and the capacity in tpm-equivalents (plain columns)."""
     units_col = [str(u) for u in inv["capacity_unit"]]
     n = len(units_col)
     cores_in = np.asarray(inv["cores"], dtype=float) if "cores" in inv else np.full(n, np.nan)
-    problems = _unit_problems(
-        [u.lower() for u in units_col], cores_in, tables, str(inv.get("_source", "inventory"))
+    per_core = (
+        dict(zip(tables.unit_names, tables.unit_per_core, strict=True))
+        if tables.unit_per_core is not None
+        else {}
     )
+    problems = _unit_problems([u.lower() for u in units_col], cores_in, per_core, source)
     if problems:
         raise InputError("ambiguous capacity units: " + "; ".join(problems[:10]), problems)
     if ref_class not in tables.class_names:
@@ -889,7 +880,7 @@ def _wlf_columns(
     # units that do not apply the class: tpm/MIPS is the reference value (-> MIPS = capacity)
     for b in BOUNDS:
         out[f"tpm_per_mips_{b}"][~applies] = ref_tpm_per_mips
-    source = np.where(applies, "workload_class", "capacity_unit (no class conversion)").astype(
+    wlf_source = np.where(applies, "workload_class", "capacity_unit (no class conversion)").astype(
         object
     )
     # per-server overrides
@@ -909,8 +900,8 @@ def _wlf_columns(
         out["tpm_per_mips_typical"][has] = typ[has]
         out["tpm_per_mips_low"][has] = np.where(np.isnan(lo), typ, lo)[has]
         out["tpm_per_mips_high"][has] = np.where(np.isnan(hi), typ, hi)[has]
-        source[has] = "per-server tpm_per_mips"
-    out["wlf_source"] = [str(v) for v in source]
+        wlf_source[has] = "per-server tpm_per_mips"
+    out["wlf_source"] = [str(v) for v in wlf_source]
     out["capacity_tpm_equiv"] = cap_tpm
     return out, ref_tpm_per_mips
 
@@ -920,13 +911,12 @@ def _class_bounds(
 ) -> tuple[pd.DataFrame, float]:
     """tpm/MIPS (low, typical, high) per row and the capacity in tpm-equivalents."""
     cols: dict[str, Any] = {c: inv[c].to_numpy() for c in inv.columns}
-    cols["_source"] = str(inv.attrs.get("source", "inventory"))
     if "cores" in inv.columns:
         cols["cores"] = pd.to_numeric(inv["cores"], errors="coerce").to_numpy(dtype=float)
     else:
         cols.pop("cores", None)
     tables = SizingTables.from_frames(classes, units)
-    out, ref_tpm = _wlf_columns(cols, tables, ref_class)
+    out, ref_tpm = _wlf_columns(cols, tables, ref_class, str(inv.attrs.get("source", "inventory")))
     return pd.DataFrame(out, index=inv.index), ref_tpm
 
 
@@ -1279,7 +1269,7 @@ def size_columns(
     >>> [r["engines"] for r in out.target_rows]
     [2, 2, 4]
     """
-    wlf, ref_tpm = _wlf_columns({**inv, "_source": source}, tables, opts.reference_class)
+    wlf, ref_tpm = _wlf_columns(inv, tables, opts.reference_class, source)
     util = np.asarray(inv["util_peak_pct" if opts.basis == "peak" else "util_avg_pct"], dtype=float)
     count_int = np.asarray(inv["count"])
     count = count_int.astype(float)
@@ -1426,8 +1416,7 @@ def size_inventory(
         else TargetProcessor.from_catalog(target, procs)
     )
     smt_check(proc, opts, [str(m) for m in procs.index[procs["smt_available"].astype(bool)]])
-    cols: dict[str, Any] = {c: inv[c].tolist() for c in inv.columns if inv[c].dtype == object}
-    cols.update({c: inv[c].to_numpy() for c in inv.columns if c not in cols})
+    cols: dict[str, Any] = {c: inv[c].to_numpy() for c in inv.columns}
     for c in ("server", "role", "workload_class", "capacity_unit"):
         cols[c] = [str(v) for v in inv[c].tolist()]
     g5 = (
