@@ -35,11 +35,7 @@ if TYPE_CHECKING:
 else:  # the inventory rules live in colonykit.inventory_schema and need no pandas (issue 25)
     pd = lazy_module("pandas")
 
-_SIZE_STEMS = schema.SIZE_STEMS
-_KNOWN = schema.KNOWN
-_key = schema.header_key
 _header = schema.header
-_num = schema.parse_number
 
 
 def _canonical(col: object) -> str:
@@ -234,13 +230,6 @@ def inventory_frame(columns: dict[str, Any], source: str) -> pd.DataFrame:
     out = pd.DataFrame(columns)  # text columns: the default string dtype, as from_records
     out.attrs["source"] = source
     return out
-
-
-def _num_or_none(value: Any) -> float | None:
-    try:
-        return _num(value)
-    except (TypeError, ValueError):
-        return None
 
 
 # --------------------------------------------------------------------------- demand traces

@@ -96,13 +96,13 @@ def read_inventory(
     )
     notes += report["conversions"]
     frame = inventory_frame(cols, p.name)
-    meta = inventory_meta(p, fmt, cols, rows, notes, report["ignored_columns"])
+    meta = _inventory_meta(p, fmt, cols, rows, notes, report["ignored_columns"])
     if sheet_used is not None:
         meta["sheet"] = sheet_used
     return frame, meta
 
 
-def inventory_meta(
+def _inventory_meta(
     p: Path, fmt: str, cols: dict[str, Any], rows: int, notes: list[str], ignored: list[str]
 ) -> dict[str, Any]:
     """The metadata :func:`read_inventory` returns beside the frame.
@@ -265,6 +265,5 @@ def _hidden_parts(p: Path, chosen: str, names: list[str]) -> list[str]:
 
 
 __all__ = [
-    "inventory_meta",
     "read_inventory",
 ]
