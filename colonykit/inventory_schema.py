@@ -60,7 +60,10 @@ class InventoryField:
     kind : {'text', 'number', 'whole', 'choice'}
         Text, a real number, a whole number, or one of a reference table's keys.
     unit : str
-        Unit of the values (``pct``, ``MiB``, ``GiB``, ``tpm/MIPS``; ``''`` for none).
+        Unit of the values: a suffix of :data:`colonykit.units.GLOSSARY` without its ``_`` (``pct``,
+        ``mib``, ``gib``, ``per_s``, ``cores``, ``count``) or a label of
+        :data:`colonykit.units.UNIT_LABELS` (``tpm/MIPS``); ``''`` for none (``capacity`` is in its
+        row's ``capacity_unit``).
     required : bool
         The column must be present (and, for numbers, every cell filled).
     description : str
@@ -167,7 +170,7 @@ INVENTORY_SCHEMA: tuple[InventoryField, ...] = (
     InventoryField(
         "capacity",
         "number",
-        "capacity_unit",
+        "",
         True,
         "Capacity of the source server, in its capacity_unit (per core for *_per_core units).",
         low=0.0,
@@ -231,7 +234,7 @@ INVENTORY_SCHEMA: tuple[InventoryField, ...] = (
     InventoryField(
         "memory_mib",
         "number",
-        "MiB",
+        "mib",
         True,
         "Memory of the server (headers/cells with GB, MB, GiB ... are converted; memory GB = GiB).",
         low=0.0,
@@ -241,7 +244,7 @@ INVENTORY_SCHEMA: tuple[InventoryField, ...] = (
     InventoryField(
         "disk_gib",
         "number",
-        "GiB",
+        "gib",
         True,
         "Disk of the server (headers/cells with GB, TB, GiB ... are converted; disk GB = 10^9 B).",
         low=0.0,
@@ -249,7 +252,7 @@ INVENTORY_SCHEMA: tuple[InventoryField, ...] = (
     InventoryField(
         "cores",
         "whole",
-        "",
+        "cores",
         False,
         "Cores of the server (required for *_per_core capacity units).",
         low=1.0,
@@ -295,7 +298,7 @@ INVENTORY_SCHEMA: tuple[InventoryField, ...] = (
     InventoryField(
         "count",
         "whole",
-        "",
+        "count",
         False,
         "Identical servers this row stands for.",
         low=1.0,

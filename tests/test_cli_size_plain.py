@@ -303,11 +303,15 @@ def test_schema_is_the_one_list_of_columns_and_spellings() -> None:
     js = schema.json_schema()
     assert js["required"] == list(schema.INVENTORY_COLUMNS)
     assert list(js["properties"]) == [*schema.INVENTORY_COLUMNS, *schema.OPTIONAL_COLUMNS]
-    unit_of_suffix = {"_pct": "pct", "_mib": "MiB", "_gib": "GiB", "_per_s": "per_s"}
+    from colonykit.units import GLOSSARY, UNIT_LABELS
+
     for f in schema.INVENTORY_SCHEMA:
-        for suffix, unit in unit_of_suffix.items():
-            if f.name.endswith(suffix):
-                assert f.unit == unit, f.name
+        # the unit is the glossary's (pct, mib, …) or a label; a name with a unit suffix has it
+        assert not f.unit or f"_{f.unit}" in GLOSSARY or f.unit in UNIT_LABELS, f.name
+        longest = sorted(GLOSSARY, key=len, reverse=True)  # _per_s before _s
+        suffix = next((x for x in longest if f.name.endswith(x)), None)
+        if suffix and f.kind != "choice" and f.unit not in UNIT_LABELS:
+            assert f.unit == suffix[1:], f.name
         # an optional field says what a blank cell means, and where that comes from
         assert f.required or f.default_source, f.name
         assert js["properties"][f.name]["x-rule"] == f.rule()
