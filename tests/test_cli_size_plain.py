@@ -461,3 +461,13 @@ def test_catalog_runs_without_pandas() -> None:
     head, mods_json = proc.stderr.rsplit("MODULES=", 1)
     assert head.endswith("RC=0 ") and "pandas" not in set(json.loads(mods_json))
     assert json.loads(proc.stdout)["rows"][0]["model"]
+
+
+def test_pandas_layout_when_plain_table_declines(capsys, monkeypatch) -> None:
+    """If the plain layout ever declines, the tables are laid out by pandas: the same text."""
+    argv = ["size", str(ROOT / "data/examples/xyz_inventory.csv"), "--target", "z15"]
+    assert main(argv) == 0
+    expected = capsys.readouterr()
+    monkeypatch.setattr(_size, "plain_table", lambda *a, **k: None)
+    assert main(argv) == 0
+    assert capsys.readouterr() == expected

@@ -289,9 +289,15 @@ def run_plain(args: argparse.Namespace) -> int | None:
         [str(r["bound"]) for r in core.target_rows],
         [(c, [r[c] for r in core.target_rows]) for c in TARGET_COLUMNS],
     )
-    if first is None or second is None:  # a name pandas escapes: let the library path print
-        return None
-    sys.stdout.write(first + "\n\n" + second + "\n\n")
+    if first is None or second is None:  # not for validated names; pandas lays the tables out
+        import pandas as pd
+
+        emit_table(pd.DataFrame({c: servers[c] for c in SERVER_COLUMNS}).set_index("server"))
+        print()
+        emit_table(pd.DataFrame(core.target_rows).set_index("bound")[list(TARGET_COLUMNS)])
+        print()
+    else:
+        sys.stdout.write(first + "\n\n" + second + "\n\n")
     engines = {str(r["bound"]): int(r["engines"]) for r in core.target_rows}
     print(sizing.summary_text(sum(servers["count"]), opts, core.total, engines, proc.model, low))
     return 0
