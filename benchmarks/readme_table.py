@@ -178,7 +178,15 @@ def _startup(b: dict) -> list[Row]:
                 f"({_num(b.get('python_import_numpy_s'), '.3f')} s): `colonykit size` on 5 servers / "
                 "`colonykit paging` / `colonykit channels`",
                 f"**{_num(b.get('size_5_over_numpy'))} ×** / **{_num(b.get('paging_over_numpy'))} ×**"
-                f" / {_num(b.get('channels_over_numpy'))} ×",
+                f" / {_num(b.get('channels_over_numpy'))} ×"
+                + (
+                    f" (CPU time {_num(b.get('size_5_over_numpy_cpu'))} × / "
+                    f"{_num(b.get('paging_over_numpy_cpu'))} × / "
+                    f"{_num(b.get('channels_over_numpy_cpu'))} ×; `catalog` "
+                    f"{_num(b.get('catalog_over_numpy'))} ×)"
+                    if "size_5_over_numpy_cpu" in b
+                    else ""
+                ),
                 f"size ≤ 3 ×: {_met(b.get('meets_size_target'))}; "
                 f"paging ≤ 2 ×: {_met(b.get('meets_paging_target'))}",
             )

@@ -25,6 +25,7 @@ SUBMODULES: tuple[str, ...] = (
     "forecast",
     "frames",
     "ingest",
+    "inventory_schema",
     "limits",
     "machine_limits",
     "mdc",

@@ -304,6 +304,52 @@ def resolve_processor(
     return key, None
 
 
+def resolve_processor_key(name: str) -> tuple[str, str | None]:
+    """:func:`resolve_processor` on the bundled tables without pandas: (model, alias key or None).
+
+    Parameters
+    ----------
+    name : str
+        A processors.csv model, a marketing name from processor_aliases.csv, or a machine type.
+
+    Examples
+    --------
+    >>> resolve_processor_key("LinuxONE Emperor II"), resolve_processor_key("z15")
+    (('z14', 'linuxone-emperor-ii'), ('z15', None))
+    """
+    key = "-".join(str(name).lower().split())
+    aliases = bundled_rows("processor_aliases", "alias")
+    if key in aliases:
+        return aliases[key]["model"].lower(), key
+    if key.isdigit():  # a machine type such as 3931 or 9176
+        for alias, row in aliases.items():
+            if row.get("machine_type") == key:
+                return row["model"].lower(), alias
+        for model, row in bundled_rows("processors", "model").items():
+            if row.get("machine_type") == key:
+                return model, None
+    return key, None
+
+
+def constant_text(name: str, column: str) -> str | None:
+    """A bundled constant's text column (``source``, ``unit`` …), or None when there is no such constant.
+
+    Parameters
+    ----------
+    name : str
+        The constant's name.
+    column : str
+        The column.
+
+    Examples
+    --------
+    >>> constant_text("cp_overhead_pct", "unit"), constant_text("no_such_constant", "unit")
+    ('pct', None)
+    """
+    rows = _constant_rows()
+    return rows[name].get(column, "") if name in rows else None
+
+
 def machine_type(name: str) -> str:
     """The 4-digit machine type of a processor model, alias or machine type ('' when unknown).
 
@@ -457,6 +503,29 @@ def _bundled_constants() -> pd.DataFrame:
 
 
 @functools.lru_cache(maxsize=32)
+def bundled_records(name: str) -> tuple[dict[str, str], ...]:
+    """A bundled table's rows as text, as written (leading spaces skipped), read with :mod:`csv`.
+
+    Parameters
+    ----------
+    name : str
+        Bundled table name (``colonykit/_data/<name>.csv``).
+
+    Examples
+    --------
+    >>> bundled_records("workload_classes")[0]["workload_class"]
+    'cpu-bound'
+    """
+    target = DATA_DIR / f"{name}.csv"
+    if not target.is_file():
+        err = unknown_name("reference table", name, bundled_tables())
+        raise err
+    text = target.read_text(encoding="utf-8")
+    reader = csv.DictReader(io.StringIO(text, newline=""), skipinitialspace=True)
+    return tuple({str(k): v or "" for k, v in r.items()} for r in reader)
+
+
+@functools.lru_cache(maxsize=32)
 def bundled_rows(name: str, key: str) -> dict[str, dict[str, str]]:
     """A bundled table as ``key value (lower case) -> row (column -> text)``, without pandas.
 
@@ -577,11 +646,13 @@ def row_of(table: pd.DataFrame, key: str) -> pd.Series:
 __all__ = [
     "DATA_DIR",
     "UnknownNameError",
+    "bundled_records",
     "bundled_rows",
     "bundled_tables",
     "capacity_units",
     "channel_types",
     "constant",
+    "constant_text",
     "constants",
     "dasd_models",
     "load_table",
@@ -592,6 +663,7 @@ __all__ = [
     "processor_aliases",
     "processors",
     "resolve_processor",
+    "resolve_processor_key",
     "row_of",
     "value_problems",
     "workload_classes",

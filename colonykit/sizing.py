@@ -34,20 +34,26 @@ Examples
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from colonykit import reference
 from colonykit._arrays import to_float, to_int
 from colonykit._dicts import DictMixin
+from colonykit._lazy import lazy_module
 from colonykit.errors import InputError, must_be, unknown_name
 from colonykit.frames import canonical_column, validate_inventory
 from colonykit.units import DEMAND_UNITS
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:  # the arithmetic runs on arrays; frames only at the library boundary (start-up, issue 25)
+    pd = lazy_module("pandas")
 
 Basis = Literal["avg", "peak"]
 BOUNDS: tuple[str, str, str] = ("low", "typical", "high")
@@ -117,8 +123,13 @@ def mp_per_engine_frac(
     0.565
     """
     table = reference.mp_effect() if mp_table is None else mp_table
-    xs = table.index.to_numpy(dtype=float)
-    ys = table["per_engine_frac"].to_numpy(dtype=float)
+    return _mp_frac(
+        n_engines, table.index.to_numpy(dtype=float), table["per_engine_frac"].to_numpy(dtype=float)
+    )
+
+
+def _mp_frac(n_engines: npt.ArrayLike, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """:func:`mp_per_engine_frac` on the MP table's columns (n, per-engine fraction), sorted by n."""
     n = np.asarray(n_engines, dtype=float)
     inside = np.interp(n, xs, ys, left=1.0, right=ys[-1])
     a = reference.constant("mp_extrapolation_a")
@@ -176,8 +187,23 @@ def engine_capacity_mips(
     >>> round(float(engine_capacity_mips(2, 450.0)), 1)  # z990 LSPR 2-way: 855
     855.0
     """
+    table = reference.mp_effect() if mp_table is None else mp_table
+    xs = table.index.to_numpy(dtype=float)
+    return _engine_capacity(
+        n_engines,
+        engine_mips_1way,
+        xs,
+        table["per_engine_frac"].to_numpy(dtype=float),
+        smt_uplift_frac,
+    )
+
+
+def _engine_capacity(
+    n_engines: npt.ArrayLike, engine_mips_1way: float, xs: np.ndarray, ys: np.ndarray, smt: float
+) -> np.ndarray:
+    """:func:`engine_capacity_mips` on the MP table's columns."""
     n = np.asarray(n_engines, dtype=float)
-    return n * engine_mips_1way * mp_per_engine_frac(n, mp_table) * (1.0 + smt_uplift_frac)
+    return n * engine_mips_1way * _mp_frac(n, xs, ys) * (1.0 + smt)
 
 
 def required_capacity_mips(
@@ -341,6 +367,60 @@ class TargetProcessor:
             alias_note=str(alias["note"]) if alias is not None else "",
         )
 
+    @classmethod
+    def from_bundled(cls, model: str) -> TargetProcessor:
+        """:meth:`from_catalog` on the bundled tables, read with the csv module (no pandas).
+
+        The same object as ``from_catalog(model)`` for every model, alias and machine type of
+        the bundled tables (tested).
+
+        Parameters
+        ----------
+        model : str
+            A ``processors.csv`` model, a marketing name or a machine type.
+
+        Examples
+        --------
+        >>> TargetProcessor.from_bundled("LinuxONE Rockhopper II") == TargetProcessor.from_catalog(
+        ...     "LinuxONE Rockhopper II")
+        True
+        """
+        rows = reference.bundled_rows("processors", "model")
+        key, alias_key = reference.resolve_processor_key(model)
+        if str(model).lower() in rows:
+            key, alias_key = str(model).lower(), None
+        if key not in rows:
+            err = unknown_name("processor model", key, list(rows))
+            raise err
+        row = rows[key]
+        alias = (
+            reference.bundled_rows("processor_aliases", "alias")[alias_key] if alias_key else None
+        )
+
+        def whole(text: str) -> int:
+            return int(float(text))
+
+        max_ifls = (
+            whole(alias["max_ifls"])
+            if alias is not None and alias.get("max_ifls")
+            else whole(row["max_ifls"])
+            if row.get("max_ifls")
+            else whole(row["max_engines"])
+        )
+        return cls(
+            model=key,
+            engine_mips_1way=float(row["engine_mips_1way"]),
+            max_engines=whole(row["max_engines"]),
+            smt_available=row["smt_available"].lower() in ("true", "1", "yes"),
+            smt_uplift_frac=float(row["smt_uplift_frac_typical"]),
+            source=row["source"],
+            method=row.get("method", "") or ("nan" if "method" in row else ""),
+            derivation=row.get("derivation", ""),
+            max_ifls=max_ifls,
+            alias=alias_key or "",
+            alias_note=(alias["note"] or "nan") if alias is not None else "",
+        )
+
 
 # --------------------------------------------------------------------------- result
 @dataclass(frozen=True)
@@ -386,59 +466,317 @@ class SizingResult(DictMixin):
     _dict_keys = ()
 
     def _dict_computed(self) -> dict[str, Any]:
-        servers = [
-            {
-                "server": r["server"],
-                "count": int(r["count"]),
-                "workload_class": r["workload_class"],
-                "mips_low": float(r["mips_low"]),
-                "mips_typical": float(r["mips_typical"]),
-                "mips_high": float(r["mips_high"]),
-                "mips_low_total": float(r["mips_low_total"]),
-                "mips_typical_total": float(r["mips_typical_total"]),
-                "mips_high_total": float(r["mips_high_total"]),
-            }
-            for r in self.servers.to_dict(orient="records")
-        ]
-        target = {
-            "model": self.processor.model,
-            "engines_low": to_int(self.target.loc["low", "engines"]),
-            "engines_typical": to_int(self.target.loc["typical", "engines"]),
-            "engines_high": to_int(self.target.loc["high", "engines"]),
-            "max_engines": self.processor.max_engines,
-            "max_ifls": self.processor.max_ifls or self.processor.max_engines,
-            "low_confidence_units": self.low_confidence,
-            "fits_machine": bool(self.target["fits_machine"].all()),
-            "assumptions": self.assumptions,
-        }
-        return {"servers": servers, "total": dict(self.total), "target": target}
+        return sizing_dict(
+            [{str(k): v for k, v in r.items()} for r in self.servers.to_dict(orient="records")],
+            self.total,
+            [{"bound": b, **self.target.loc[b].to_dict()} for b in self.target.index],
+            self.processor,
+            self.low_confidence,
+            self.assumptions,
+        )
 
     def summary(self) -> str:
         """A short human-readable summary."""
-        e = self.engines
-        t = self.total
-        text = (
-            f"{int(self.servers['count'].sum())} servers, {self.options.basis} basis: "
-            f"{t['mips_low']:,.0f} / {t['mips_typical']:,.0f} / {t['mips_high']:,.0f} MIPS "
-            f"(low/typical/high) -> {e['low']} / {e['typical']} / {e['high']} "
-            f"{self.processor.model} engines at {self.options.target_util_pct:g}% target"
+        return summary_text(
+            int(self.servers["count"].sum()),
+            self.options,
+            self.total,
+            self.engines,
+            self.processor.model,
+            self.low_confidence,
         )
-        low = self.low_confidence
-        if low:
-            barton = [u for u in low if "barton" in u or u.startswith(("mhz", "ghz"))]
-            what = (
-                "Barton's number (4 MHz of 2003-era x86 ~ 1 MIPS)"
-                if barton
-                else "an estimated conversion"
-            )
-            text += (
-                f"; LOW CONFIDENCE: capacities in {', '.join(sorted(low))} are converted with {what}; "
-                "calibrate with zPCR or a measured pair"
-            )
-        return text
+
+
+def sizing_dict(
+    servers: Sequence[Mapping[str, Any]],
+    total: Mapping[str, float],
+    target_rows: Sequence[Mapping[str, Any]],
+    processor: TargetProcessor,
+    low_confidence: Mapping[str, str],
+    assumptions: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The JSON contract of a sizing (``servers``, ``total``, ``target``) from plain rows.
+
+    :meth:`SizingResult.to_dict` and ``colonykit size``'s pandas-free path both build it here.
+
+    Parameters
+    ----------
+    servers : sequence of mapping
+        One mapping per inventory row (``server``, ``count``, ``workload_class``, ``mips_*``).
+    total : mapping
+        ``mips_low``, ``mips_typical``, ``mips_high``.
+    target_rows : sequence of mapping
+        One mapping per bound (``bound``, ``engines``, ``fits_machine`` …).
+    processor : TargetProcessor
+        The target.
+    low_confidence : mapping
+        Low-confidence capacity units and why.
+    assumptions : list of dict
+        The sizing's assumptions.
+    """
+    by_bound = {str(r["bound"]): r for r in target_rows}
+    rows = [
+        {
+            "server": r["server"],
+            "count": int(r["count"]),
+            "workload_class": r["workload_class"],
+            "mips_low": float(r["mips_low"]),
+            "mips_typical": float(r["mips_typical"]),
+            "mips_high": float(r["mips_high"]),
+            "mips_low_total": float(r["mips_low_total"]),
+            "mips_typical_total": float(r["mips_typical_total"]),
+            "mips_high_total": float(r["mips_high_total"]),
+        }
+        for r in servers
+    ]
+    target = {
+        "model": processor.model,
+        "engines_low": to_int(by_bound["low"]["engines"]),
+        "engines_typical": to_int(by_bound["typical"]["engines"]),
+        "engines_high": to_int(by_bound["high"]["engines"]),
+        "max_engines": processor.max_engines,
+        "max_ifls": processor.max_ifls or processor.max_engines,
+        "low_confidence_units": dict(low_confidence),
+        "fits_machine": bool(all(bool(r["fits_machine"]) for r in target_rows)),
+        "assumptions": assumptions,
+    }
+    return {"servers": rows, "total": dict(total), "target": target}
+
+
+def summary_text(
+    servers: int,
+    options: SizingOptions,
+    total: Mapping[str, float],
+    engines: Mapping[str, int],
+    model: str,
+    low: Mapping[str, str],
+) -> str:
+    """The one-line summary of a sizing (:meth:`SizingResult.summary`).
+
+    Parameters
+    ----------
+    servers : int
+        Servers sized (the sum of ``count``).
+    options : SizingOptions
+        The assumptions.
+    total : mapping
+        ``mips_low``, ``mips_typical``, ``mips_high``.
+    engines : mapping
+        Engines per bound.
+    model : str
+        Target processor model.
+    low : mapping
+        Low-confidence capacity units and why.
+    """
+    e, t = engines, total
+    text = (
+        f"{servers} servers, {options.basis} basis: "
+        f"{t['mips_low']:,.0f} / {t['mips_typical']:,.0f} / {t['mips_high']:,.0f} MIPS "
+        f"(low/typical/high) -> {e['low']} / {e['typical']} / {e['high']} "
+        f"{model} engines at {options.target_util_pct:g}% target"
+    )
+    if low:
+        barton = [u for u in low if "barton" in u or u.startswith(("mhz", "ghz"))]
+        what = (
+            "Barton's number (4 MHz of 2003-era x86 ~ 1 MIPS)"
+            if barton
+            else "an estimated conversion"
+        )
+        text += (
+            f"; LOW CONFIDENCE: capacities in {', '.join(sorted(low))} are converted with {what}; "
+            "calibrate with zPCR or a measured pair"
+        )
+    return text
 
 
 # --------------------------------------------------------------------------- orchestration
+@dataclass(frozen=True)
+class SizingTables:
+    """The reference rows the sizing arithmetic reads, as plain arrays (no pandas).
+
+    Built from the DataFrames of :func:`size_inventory` (:meth:`from_frames`) or read from the
+    bundled CSV tables with the csv module (:meth:`bundled`); both feed the same functions.
+
+    Parameters
+    ----------
+    class_names : tuple of str
+        Workload classes (table order).
+    class_tpm : numpy.ndarray
+        Per class: tpm/MIPS low, typical, high and the 16-way uplift (n_classes × 4).
+    class_source : tuple of str
+        Source of each class row.
+    unit_names : tuple of str
+        Capacity units (table order).
+    unit_mips : numpy.ndarray
+        MIPS per unit (NaN where blank).
+    unit_needs_cores : numpy.ndarray
+        Whether each unit is multiplied by ``cores``.
+    unit_applies : numpy.ndarray or None
+        Whether each unit applies the workload class (None: no such column, all do).
+    unit_per_core : tuple of str or None
+        The per-core unit of a whole-server clock unit ('' for none; None: no such column).
+    unit_confidence : tuple of str or None
+        Confidence of each unit's conversion (None: no such column).
+    unit_source : tuple of str
+        Source of each unit row.
+    mp_n : numpy.ndarray
+        MP table: engines n, sorted.
+    mp_frac : numpy.ndarray
+        MP table: per-engine capacity fraction at n.
+    mp_source : str
+        Source of the MP table's first row.
+    """
+
+    class_names: tuple[str, ...]
+    class_tpm: np.ndarray
+    class_source: tuple[str, ...]
+    unit_names: tuple[str, ...]
+    unit_mips: np.ndarray
+    unit_needs_cores: np.ndarray
+    unit_applies: np.ndarray | None
+    unit_per_core: tuple[str, ...] | None
+    unit_confidence: tuple[str, ...] | None
+    unit_source: tuple[str, ...]
+    mp_n: np.ndarray
+    mp_frac: np.ndarray
+    mp_source: str
+
+    @classmethod
+    def from_frames(
+        cls,
+        classes: pd.DataFrame,
+        units: pd.DataFrame,
+        mp: pd.DataFrame | None = None,
+    ) -> SizingTables:
+        """The tables of :func:`size_inventory` (bundled or a planner's own) as arrays.
+
+        Parameters
+        ----------
+        classes : pandas.DataFrame
+            Workload classes (:func:`colonykit.reference.workload_classes`).
+        units : pandas.DataFrame
+            Capacity units (:func:`colonykit.reference.capacity_units`).
+        mp : pandas.DataFrame, optional
+            MP effect (:func:`colonykit.reference.mp_effect`); default the bundled one.
+        """
+        mp = reference.mp_effect() if mp is None else mp
+        cols = [f"tpm_per_mips_{b}" for b in BOUNDS] + ["nway16_uplift_frac"]
+        return cls(
+            class_names=tuple(str(c) for c in classes.index),
+            class_tpm=classes[cols].to_numpy(dtype=float).reshape(len(classes), 4),
+            class_source=tuple(str(v) for v in classes["source"]),
+            unit_names=tuple(str(u) for u in units.index),
+            unit_mips=units["mips_per_unit"].to_numpy(dtype=float),
+            unit_needs_cores=units["needs_cores"].to_numpy(dtype=bool),
+            unit_applies=(
+                units["applies_class"].astype(str).str.lower().isin(["true", "1", "yes"]).to_numpy()
+                if "applies_class" in units
+                else None
+            ),
+            unit_per_core=(
+                tuple(units["per_core_unit"].fillna("").astype(str))
+                if "per_core_unit" in units.columns
+                else None
+            ),
+            unit_confidence=(
+                tuple(str(v) for v in units["confidence"])
+                if "confidence" in units.columns
+                else None
+            ),
+            unit_source=tuple(str(v) for v in units["source"]),
+            mp_n=mp.index.to_numpy(dtype=float),
+            mp_frac=mp["per_engine_frac"].to_numpy(dtype=float),
+            mp_source=str(mp["source"].iloc[0]),
+        )
+
+    @classmethod
+    def bundled(cls) -> SizingTables:
+        """The bundled tables, read with the csv module (cached by :mod:`colonykit.reference`).
+
+        Examples
+        --------
+        >>> t = SizingTables.bundled()
+        >>> "web" in t.class_names, float(t.mp_frac[0])
+        (True, 1.0)
+        """
+
+        def num(text: str) -> float:
+            return float(text) if text else math.nan
+
+        def flag(text: str) -> bool:
+            return text.lower() in ("true", "1", "yes")
+
+        classes = reference.bundled_rows("workload_classes", "workload_class")
+        units = reference.bundled_rows("capacity_units", "capacity_unit")
+        mp_rows = sorted(
+            reference.bundled_rows("mp_effect", "n_engines").values(),
+            key=lambda r: float(r["n_engines"]),
+        )
+        cols = [f"tpm_per_mips_{b}" for b in BOUNDS] + ["nway16_uplift_frac"]
+        first = next(iter(units.values()), {})
+        return cls(
+            class_names=tuple(classes),
+            class_tpm=np.array(
+                [[num(r[c]) for c in cols] for r in classes.values()], dtype=float
+            ).reshape(len(classes), 4),
+            class_source=tuple(r["source"] for r in classes.values()),
+            unit_names=tuple(units),
+            unit_mips=np.array([num(r["mips_per_unit"]) for r in units.values()], dtype=float),
+            unit_needs_cores=np.array([flag(r["needs_cores"]) for r in units.values()], dtype=bool),
+            unit_applies=(
+                np.array([flag(r["applies_class"]) for r in units.values()], dtype=bool)
+                if "applies_class" in first
+                else None
+            ),
+            unit_per_core=(
+                tuple(r["per_core_unit"] for r in units.values())
+                if "per_core_unit" in first
+                else None
+            ),
+            unit_confidence=(
+                tuple(r["confidence"] or "nan" for r in units.values())
+                if "confidence" in first
+                else None
+            ),
+            unit_source=tuple(r["source"] for r in units.values()),
+            mp_n=np.array([float(r["n_engines"]) for r in mp_rows]),
+            mp_frac=np.array([num(r["per_engine_frac"]) for r in mp_rows]),
+            mp_source=mp_rows[0]["source"],
+        )
+
+    def low_confidence(self, units_used: Sequence[str]) -> dict[str, str]:
+        """Capacity units among ``units_used`` whose conversion is low confidence, with the reason.
+
+        Parameters
+        ----------
+        units_used : sequence of str
+            Capacity units of an inventory.
+        """
+        if self.unit_confidence is None:
+            return {}
+        conf = dict(zip(self.unit_names, self.unit_confidence, strict=True))
+        return {
+            u: conf[u]
+            for u in sorted(set(units_used))
+            if u in conf and conf[u].lower().startswith("low")
+        }
+
+
+def _unit_problems(
+    units_col: Sequence[str], cores: np.ndarray, per_core: Mapping[str, str], where: str
+) -> list[str]:
+    """:func:`unit_problems` on plain columns (``per_core``: unit -> its per-core unit or '')."""
+    out = []
+    for i, (u, c) in enumerate(zip(units_col, cores, strict=True)):
+        alt = per_core.get(u, "")
+        if alt and np.isfinite(c) and c > 1:
+            out.append(
+                f"'capacity_unit' {u} is the whole server's clock, so 'cores' must be 1 or empty "
+                f"(got {c:g}) at {where} line {i + 2}; use {alt} for a per-core clock (× cores)"
+            )
+    return out
+
+
 def unit_problems(inv: pd.DataFrame, units: pd.DataFrame | None = None) -> list[str]:
     """Rows whose capacity unit and ``cores`` contradict each other (whole-server clock with cores > 1).
 
@@ -463,18 +801,12 @@ def unit_problems(inv: pd.DataFrame, units: pd.DataFrame | None = None) -> list[
     if "per_core_unit" not in tab.columns or "cores" not in inv.columns:
         return []
     per_core = tab["per_core_unit"].fillna("").astype(str)
-    where = str(inv.attrs.get("source", "inventory"))
-    out = []
-    units_col = inv["capacity_unit"].astype(str).str.lower().to_numpy()
-    cores = pd.to_numeric(inv["cores"], errors="coerce").to_numpy(dtype=float)
-    for i, (u, c) in enumerate(zip(units_col, cores, strict=True)):
-        alt = per_core.get(u, "")
-        if alt and np.isfinite(c) and c > 1:
-            out.append(
-                f"'capacity_unit' {u} is the whole server's clock, so 'cores' must be 1 or empty "
-                f"(got {c:g}) at {where} line {i + 2}; use {alt} for a per-core clock (× cores)"
-            )
-    return out
+    return _unit_problems(
+        inv["capacity_unit"].astype(str).str.lower().tolist(),
+        pd.to_numeric(inv["cores"], errors="coerce").to_numpy(dtype=float),
+        dict(zip((str(u) for u in per_core.index), per_core, strict=True)),
+        str(inv.attrs.get("source", "inventory")),
+    )
 
 
 def low_confidence_units(
@@ -504,62 +836,88 @@ def low_confidence_units(
     return out
 
 
+def _index_of(keys: Sequence[str], wanted: Sequence[str]) -> np.ndarray:
+    """Row of each wanted key in a table's keys (a KeyError for a missing one, as ``.loc``)."""
+    pos = {k: i for i, k in enumerate(keys)}
+    return np.array([pos[w] for w in wanted], dtype=np.intp)
+
+
+def _wlf_columns(
+    inv: Mapping[str, Any], tables: SizingTables, ref_class: str, source: str = "inventory"
+) -> tuple[dict[str, Any], float]:
+    """tpm/MIPS (low, typical, high) per row and the capacity in tpm-equivalents (plain columns)."""
+    units_col = [str(u) for u in inv["capacity_unit"]]
+    n = len(units_col)
+    cores_in = np.asarray(inv["cores"], dtype=float) if "cores" in inv else np.full(n, np.nan)
+    per_core = (
+        dict(zip(tables.unit_names, tables.unit_per_core, strict=True))
+        if tables.unit_per_core is not None
+        else {}
+    )
+    problems = _unit_problems([u.lower() for u in units_col], cores_in, per_core, source)
+    if problems:
+        raise InputError("ambiguous capacity units: " + "; ".join(problems[:10]), problems)
+    if ref_class not in tables.class_names:
+        msg = f"reference class {ref_class!r} is not in the workload class table"
+        raise InputError(msg)
+    ref_row = tables.class_names.index(ref_class)
+    ref_tpm_per_mips = to_float(tables.class_tpm[ref_row, 1])
+    u_idx = _index_of(tables.unit_names, units_col)
+    applies = tables.unit_applies[u_idx] if tables.unit_applies is not None else np.ones(n, bool)
+    mips_per_unit = tables.unit_mips[u_idx]
+    cores = np.where(tables.unit_needs_cores[u_idx], cores_in, 1.0)
+    is_tpm = np.array([u == "tpm" for u in units_col], dtype=bool)
+    cap = np.asarray(inv["capacity"], dtype=float) * cores
+    # tpm-equivalent capacity: tpm as is; other units via MIPS at the reference class
+    cap_tpm = np.where(is_tpm, cap, cap * np.nan_to_num(mips_per_unit, nan=1.0) * ref_tpm_per_mips)
+
+    wc = [c if c != "" else ref_class for c in (str(v) for v in inv["workload_class"])]
+    crow = tables.class_tpm[_index_of(tables.class_names, wc)]
+    out: dict[str, Any] = {}
+    for j, b in enumerate(BOUNDS):
+        out[f"tpm_per_mips_{b}"] = crow[:, j].copy()
+    out["nway16_uplift_frac"] = crow[:, 3].copy()
+    # units that do not apply the class: tpm/MIPS is the reference value (-> MIPS = capacity)
+    for b in BOUNDS:
+        out[f"tpm_per_mips_{b}"][~applies] = ref_tpm_per_mips
+    wlf_source = np.where(applies, "workload_class", "capacity_unit (no class conversion)").astype(
+        object
+    )
+    # per-server overrides
+    if "tpm_per_mips" in inv:
+        typ = np.asarray(inv["tpm_per_mips"], dtype=float)
+        has = ~np.isnan(typ)
+        lo = (
+            np.asarray(inv["tpm_per_mips_low"], dtype=float)
+            if "tpm_per_mips_low" in inv
+            else np.full(n, np.nan)
+        )
+        hi = (
+            np.asarray(inv["tpm_per_mips_high"], dtype=float)
+            if "tpm_per_mips_high" in inv
+            else np.full(n, np.nan)
+        )
+        out["tpm_per_mips_typical"][has] = typ[has]
+        out["tpm_per_mips_low"][has] = np.where(np.isnan(lo), typ, lo)[has]
+        out["tpm_per_mips_high"][has] = np.where(np.isnan(hi), typ, hi)[has]
+        wlf_source[has] = "per-server tpm_per_mips"
+    out["wlf_source"] = [str(v) for v in wlf_source]
+    out["capacity_tpm_equiv"] = cap_tpm
+    return out, ref_tpm_per_mips
+
+
 def _class_bounds(
     inv: pd.DataFrame, classes: pd.DataFrame, units: pd.DataFrame, ref_class: str
 ) -> tuple[pd.DataFrame, float]:
     """tpm/MIPS (low, typical, high) per row and the capacity in tpm-equivalents."""
-    problems = unit_problems(inv, units)
-    if problems:
-        raise InputError("ambiguous capacity units: " + "; ".join(problems[:10]), problems)
-    if ref_class not in classes.index:
-        msg = f"reference class {ref_class!r} is not in the workload class table"
-        raise InputError(msg)
-    ref_tpm_per_mips = to_float(classes.loc[ref_class, "tpm_per_mips_typical"])
-    unit_rows = units.loc[inv["capacity_unit"]]
-    applies = (
-        unit_rows["applies_class"].astype(str).str.lower().isin(["true", "1", "yes"]).to_numpy()
-        if "applies_class" in unit_rows
-        else np.ones(len(inv), bool)
-    )
-    mips_per_unit = unit_rows["mips_per_unit"].to_numpy(dtype=float)
-    cores = np.where(
-        unit_rows["needs_cores"].to_numpy(dtype=bool), inv["cores"].to_numpy(dtype=float), 1.0
-    )
-    is_tpm = inv["capacity_unit"].to_numpy() == "tpm"
-    cap = inv["capacity"].to_numpy(dtype=float) * cores
-    # tpm-equivalent capacity: tpm as is; other units via MIPS at the reference class
-    cap_tpm = np.where(is_tpm, cap, cap * np.nan_to_num(mips_per_unit, nan=1.0) * ref_tpm_per_mips)
-
-    wc = inv["workload_class"].where(inv["workload_class"] != "", ref_class)
-    crow = classes.loc[wc]
-    out = pd.DataFrame(index=inv.index)
-    for b in BOUNDS:
-        out[f"tpm_per_mips_{b}"] = crow[f"tpm_per_mips_{b}"].to_numpy(dtype=float)
-    out["nway16_uplift_frac"] = crow["nway16_uplift_frac"].to_numpy(dtype=float)
-    # units that do not apply the class: tpm/MIPS is the reference value (-> MIPS = capacity)
-    for b in BOUNDS:
-        out.loc[~applies, f"tpm_per_mips_{b}"] = ref_tpm_per_mips
-    out["wlf_source"] = np.where(applies, "workload_class", "capacity_unit (no class conversion)")
-    # per-server overrides
-    if "tpm_per_mips" in inv:
-        typ = inv["tpm_per_mips"].to_numpy(dtype=float)
-        has = ~np.isnan(typ)
-        lo = (
-            inv["tpm_per_mips_low"].to_numpy(dtype=float)
-            if "tpm_per_mips_low" in inv
-            else np.full(len(inv), np.nan)
-        )
-        hi = (
-            inv["tpm_per_mips_high"].to_numpy(dtype=float)
-            if "tpm_per_mips_high" in inv
-            else np.full(len(inv), np.nan)
-        )
-        out.loc[has, "tpm_per_mips_typical"] = typ[has]
-        out.loc[has, "tpm_per_mips_low"] = np.where(np.isnan(lo), typ, lo)[has]
-        out.loc[has, "tpm_per_mips_high"] = np.where(np.isnan(hi), typ, hi)[has]
-        out.loc[has, "wlf_source"] = "per-server tpm_per_mips"
-    out["capacity_tpm_equiv"] = cap_tpm
-    return out, ref_tpm_per_mips
+    cols: dict[str, Any] = {c: inv[c].to_numpy() for c in inv.columns}
+    if "cores" in inv.columns:
+        cols["cores"] = pd.to_numeric(inv["cores"], errors="coerce").to_numpy(dtype=float)
+    else:
+        cols.pop("cores", None)
+    tables = SizingTables.from_frames(classes, units)
+    out, ref_tpm = _wlf_columns(cols, tables, ref_class, str(inv.attrs.get("source", "inventory")))
+    return pd.DataFrame(out, index=inv.index), ref_tpm
 
 
 def capacity_to_mips(
@@ -824,6 +1182,177 @@ def size_xen_hosts(
     )
 
 
+@dataclass(frozen=True)
+class SizingColumns:
+    """The arithmetic of a sizing on plain columns (:func:`size_columns`).
+
+    :func:`size_inventory` wraps it into a :class:`SizingResult` (DataFrames); ``colonykit
+    size`` prints it without pandas.
+
+    Parameters
+    ----------
+    servers : dict
+        The columns of :attr:`SizingResult.servers`, in its order (text as lists, numbers as arrays).
+    total : dict
+        ``mips_low``, ``mips_typical``, ``mips_high`` of the whole inventory [MIPS].
+    target_rows : list of dict
+        One row per bound (the rows of :attr:`SizingResult.target`, with ``bound``).
+    assumptions : list of dict
+        Every number the sizing used that is not an input.
+    """
+
+    servers: dict[str, Any]
+    total: dict[str, float]
+    target_rows: list[dict[str, Any]]
+    assumptions: list[dict[str, Any]]
+
+
+def smt_check(proc: TargetProcessor, opts: SizingOptions, smt_models: Sequence[str]) -> None:
+    """Refuse SMT on a processor without it, naming the models that have it.
+
+    Parameters
+    ----------
+    proc : TargetProcessor
+        The target.
+    opts : SizingOptions
+        The options (``smt``).
+    smt_models : sequence of str
+        Models of the processor table with SMT.
+    """
+    if opts.smt and not proc.smt_available:
+        msg = (
+            f"processor {proc.model!r} has no SMT for IFLs; use --no-smt or a model with SMT "
+            f"({', '.join(sorted(smt_models))})"
+        )
+        raise InputError(msg)
+
+
+def size_columns(
+    inv: Mapping[str, Any],
+    proc: TargetProcessor,
+    opts: SizingOptions,
+    tables: SizingTables,
+    *,
+    g5_mips: float | None = None,
+    source: str = "inventory",
+) -> SizingColumns:
+    """MIPS per server (range) and engines of a target: the sizing on validated columns.
+
+    The one implementation of :func:`size_inventory`'s arithmetic, on numpy arrays and plain
+    values (no pandas).
+
+    Parameters
+    ----------
+    inv : mapping of str to list or array
+        Validated inventory columns (:func:`colonykit.inventory_schema.validate_columns`).
+    proc : TargetProcessor
+        The target processor.
+    opts : SizingOptions
+        The assumptions.
+    tables : SizingTables
+        Workload classes, capacity units and the MP table.
+    g5_mips : float, optional
+        1-way MIPS of a G5 engine (idle-guest cost when ``on_demand_timer`` is off).
+    source : str, optional
+        The inventory's file, for the messages.
+
+    Examples
+    --------
+    >>> from colonykit import inventory_schema as schema
+    >>> from colonykit.frames import reference_names
+    >>> classes, units = reference_names()
+    >>> cols, n, _ = schema.check_columns(schema.header_first(schema.plain_csv_grid(
+    ...     "data/examples/xyz_inventory.csv"), "xyz"), source="xyz", class_names=classes,
+    ...     unit_needs_cores=units)
+    >>> out = size_columns(cols, TargetProcessor.from_bundled("z15"), SizingOptions(),
+    ...                    SizingTables.bundled())
+    >>> [r["engines"] for r in out.target_rows]
+    [2, 2, 4]
+    """
+    wlf, ref_tpm = _wlf_columns(inv, tables, opts.reference_class, source)
+    util = np.asarray(inv["util_peak_pct" if opts.basis == "peak" else "util_avg_pct"], dtype=float)
+    count_int = np.asarray(inv["count"])
+    count = count_int.astype(float)
+    servers: dict[str, Any] = {
+        c: inv[c]
+        for c in ("server", "role", "count", "workload_class", "capacity", "capacity_unit")
+    }
+    servers["util_pct"] = util
+    servers.update(wlf)
+    # mips_low uses the HIGH tpm/MIPS (more work per MIPS -> fewer MIPS)
+    for b, t in (("low", "high"), ("typical", "typical"), ("high", "low")):
+        servers[f"mips_{b}"] = mips_needed(
+            util, wlf["capacity_tpm_equiv"], wlf[f"tpm_per_mips_{t}"]
+        )
+        servers[f"mips_{b}_total"] = servers[f"mips_{b}"] * count
+    total = {f"mips_{b}": float(np.sum(servers[f"mips_{b}_total"])) for b in BOUNDS}
+
+    # ---- engines: smallest n with capacity(n) >= required(n)
+    n = np.arange(1, MAX_SEARCH_ENGINES + 1, dtype=float)
+    smt_uplift = proc.smt_uplift_frac if opts.smt else 0.0
+    cap_n = _engine_capacity(n, proc.engine_mips_1way, tables.mp_n, tables.mp_frac, smt_uplift)
+    g = (
+        nway_uplift_frac(n, 1.0, reference.constant("nway_uplift_reference_engines"))
+        if opts.nway_uplift
+        else np.zeros_like(n)
+    )
+    guests = float(count.sum())
+    idle_rows: dict[str, float] = {}
+    if not opts.on_demand_timer:
+        if g5_mips is None:
+            msg = "on_demand_timer=False needs a 'g5' row in the processor table (idle cost is in G5 engines)"
+            raise InputError(msg)
+        for b, col in (("low", "low"), ("typical", "value"), ("high", "high")):
+            idle_rows[b] = reference.constant("idle_guest_g5_engine_pct", col) / 100.0 * g5_mips
+    rows = []
+    uplift = np.asarray(wlf["nway16_uplift_frac"], dtype=float)
+    # servers differ only by their class's uplift: sum MIPS per distinct uplift, then divide
+    uplift_values, uplift_of = np.unique(uplift, return_inverse=True)
+    for b in BOUNDS:
+        m = np.bincount(
+            uplift_of,
+            weights=np.asarray(servers[f"mips_{b}_total"], dtype=float),
+            minlength=len(uplift_values),
+        )
+        guest_n = (m[:, None] / (1.0 + uplift_values[:, None] * g[None, :])).sum(axis=0)
+        idle = idle_rows.get(b, 0.0) * guests
+        req_n = np.asarray(
+            required_capacity_mips(guest_n, idle, opts.cp_overhead_pct, opts.target_util_pct)
+        )
+        ok = np.nonzero(cap_n >= req_n)[0]
+        if len(ok) == 0:
+            msg = (
+                f"the {b} estimate needs more than {MAX_SEARCH_ENGINES} {proc.model} engines; "
+                "split the inventory over several machines"
+            )
+            raise InputError(msg)
+        k = int(ok[0])
+        rows.append(
+            {
+                "bound": b,
+                "engines": k + 1,
+                "guest_mips": float(guest_n[k]),
+                "idle_guest_mips": float(idle),
+                "required_mips": float(req_n[k]),
+                "capacity_mips": float(cap_n[k]),
+                "util_at_engines_pct": float(req_n[k] / cap_n[k] * opts.target_util_pct),
+                "mp_per_engine_frac": float(_mp_frac(k + 1, tables.mp_n, tables.mp_frac)),
+                "nway_uplift_frac_class_max": float(uplift.max() * g[k]) if len(uplift) else 0.0,
+                "fits_machine": k + 1 <= (proc.max_ifls or proc.max_engines),
+            }
+        )
+    assumptions = _assumptions(
+        [str(u) for u in inv["capacity_unit"]],
+        [str(c) for c in inv["workload_class"]],
+        tables,
+        proc,
+        opts,
+        ref_tpm,
+        idle_rows,
+    )
+    return SizingColumns(servers=servers, total=total, target_rows=rows, assumptions=assumptions)
+
+
 def size_inventory(
     inventory: pd.DataFrame,
     target: str | TargetProcessor = "z15",
@@ -836,6 +1365,8 @@ def size_inventory(
     **overrides: Any,
 ) -> SizingResult:
     """Size an inventory: MIPS per server (range) and engines of a target processor.
+
+    The arithmetic is :func:`size_columns` (on arrays); this wraps it into DataFrames.
 
     Parameters
     ----------
@@ -884,112 +1415,45 @@ def size_inventory(
         if isinstance(target, TargetProcessor)
         else TargetProcessor.from_catalog(target, procs)
     )
-    if opts.smt and not proc.smt_available:
-        smt_models = sorted(str(m) for m in procs.index[procs["smt_available"].astype(bool)])
-        msg = (
-            f"processor {proc.model!r} has no SMT for IFLs; use --no-smt or a model with SMT "
-            f"({', '.join(smt_models)})"
-        )
-        raise InputError(msg)
-
-    wlf, ref_tpm = _class_bounds(inv, classes, units, opts.reference_class)
-    util_col = "util_peak_pct" if opts.basis == "peak" else "util_avg_pct"
-    util = inv[util_col].to_numpy(dtype=float)
-    count = inv["count"].to_numpy(dtype=float)
-    servers = inv[["server", "role", "count", "workload_class", "capacity", "capacity_unit"]].copy()
-    servers["util_pct"] = util
-    servers = pd.concat([servers, wlf], axis=1)
-    # mips_low uses the HIGH tpm/MIPS (more work per MIPS -> fewer MIPS)
-    for b, t in (("low", "high"), ("typical", "typical"), ("high", "low")):
-        servers[f"mips_{b}"] = mips_needed(
-            util, wlf["capacity_tpm_equiv"], wlf[f"tpm_per_mips_{t}"]
-        )
-        servers[f"mips_{b}_total"] = servers[f"mips_{b}"] * count
-    total = {f"mips_{b}": float(servers[f"mips_{b}_total"].sum()) for b in BOUNDS}
-
-    # ---- engines: smallest n with capacity(n) >= required(n)
-    n = np.arange(1, MAX_SEARCH_ENGINES + 1, dtype=float)
-    smt_uplift = proc.smt_uplift_frac if opts.smt else 0.0
-    cap_n = engine_capacity_mips(n, proc.engine_mips_1way, mp, smt_uplift)
-    g = (
-        nway_uplift_frac(n, 1.0, reference.constant("nway_uplift_reference_engines"))
-        if opts.nway_uplift
-        else np.zeros_like(n)
+    smt_check(proc, opts, [str(m) for m in procs.index[procs["smt_available"].astype(bool)]])
+    cols: dict[str, Any] = {c: inv[c].to_numpy() for c in inv.columns}
+    for c in ("server", "role", "workload_class", "capacity_unit"):
+        cols[c] = [str(v) for v in inv[c].tolist()]
+    g5 = (
+        TargetProcessor.from_catalog("g5", procs).engine_mips_1way
+        if not opts.on_demand_timer and "g5" in procs.index
+        else None
     )
-    guests = float(count.sum())
-    idle_rows: dict[str, float] = {}
-    if not opts.on_demand_timer:
-        g5 = TargetProcessor.from_catalog("g5", procs) if "g5" in procs.index else None
-        if g5 is None:
-            msg = "on_demand_timer=False needs a 'g5' row in the processor table (idle cost is in G5 engines)"
-            raise InputError(msg)
-        for b, col in (("low", "low"), ("typical", "value"), ("high", "high")):
-            idle_rows[b] = (
-                reference.constant("idle_guest_g5_engine_pct", col) / 100.0 * g5.engine_mips_1way
-            )
-    rows = []
-    uplift = servers["nway16_uplift_frac"].to_numpy(dtype=float)
-    # servers differ only by their class's uplift: sum MIPS per distinct uplift, then divide
-    uplift_values, uplift_of = np.unique(uplift, return_inverse=True)
-    for b in BOUNDS:
-        m = np.bincount(
-            uplift_of,
-            weights=servers[f"mips_{b}_total"].to_numpy(dtype=float),
-            minlength=len(uplift_values),
-        )
-        guest_n = (m[:, None] / (1.0 + uplift_values[:, None] * g[None, :])).sum(axis=0)
-        idle = idle_rows.get(b, 0.0) * guests
-        req_n = np.asarray(
-            required_capacity_mips(guest_n, idle, opts.cp_overhead_pct, opts.target_util_pct)
-        )
-        ok = np.nonzero(cap_n >= req_n)[0]
-        if len(ok) == 0:
-            msg = (
-                f"the {b} estimate needs more than {MAX_SEARCH_ENGINES} {proc.model} engines; "
-                "split the inventory over several machines"
-            )
-            raise InputError(msg)
-        k = int(ok[0])
-        rows.append(
-            {
-                "bound": b,
-                "engines": k + 1,
-                "guest_mips": float(guest_n[k]),
-                "idle_guest_mips": float(idle),
-                "required_mips": float(req_n[k]),
-                "capacity_mips": float(cap_n[k]),
-                "util_at_engines_pct": float(req_n[k] / cap_n[k] * opts.target_util_pct),
-                "mp_per_engine_frac": float(mp_per_engine_frac(k + 1, mp)),
-                "nway_uplift_frac_class_max": float(uplift.max() * g[k]) if len(uplift) else 0.0,
-                "fits_machine": k + 1 <= (proc.max_ifls or proc.max_engines),
-            }
-        )
-    target_df = pd.DataFrame(rows).set_index("bound")
-    assumptions = _assumptions(inv, classes, units, proc, opts, mp, ref_tpm, idle_rows)
+    core = size_columns(
+        cols,
+        proc,
+        opts,
+        SizingTables.from_frames(classes, units, mp),
+        g5_mips=g5,
+        source=str(inv.attrs.get("source", "inventory")),
+    )
     return SizingResult(
-        servers=servers.reset_index(drop=True),
-        total=total,
-        target=target_df,
+        servers=pd.DataFrame(core.servers),
+        total=core.total,
+        target=pd.DataFrame(core.target_rows).set_index("bound"),
         processor=proc,
         options=opts,
-        assumptions=assumptions,
+        assumptions=core.assumptions,
     )
 
 
 def _assumptions(
-    inv: pd.DataFrame,
-    classes: pd.DataFrame,
-    units: pd.DataFrame,
+    units_used: Sequence[str],
+    classes_used: Sequence[str],
+    tables: SizingTables,
     proc: TargetProcessor,
     opts: SizingOptions,
-    mp: pd.DataFrame,
     ref_tpm: float,
     idle_rows: Mapping[str, float],
 ) -> list[dict[str, Any]]:
-    consts = reference.constants()
-
     def src(name: str) -> str:
-        return str(consts.loc[name, "source"]) if name in consts.index else "input"
+        text = reference.constant_text(name, "source")
+        return "input" if text is None else text
 
     items: list[dict[str, Any]] = [
         {
@@ -1003,7 +1467,7 @@ def _assumptions(
             "value": opts.target_util_pct,
             "unit": "pct",
             "source": src("target_util_pct")
-            if opts.target_util_pct == consts.loc["target_util_pct", "value"]
+            if opts.target_util_pct == reference.constant("target_util_pct")
             else "input",
         },
         {
@@ -1011,7 +1475,7 @@ def _assumptions(
             "value": opts.cp_overhead_pct,
             "unit": "pct",
             "source": src("cp_overhead_pct")
-            if opts.cp_overhead_pct == consts.loc["cp_overhead_pct", "value"]
+            if opts.cp_overhead_pct == reference.constant("cp_overhead_pct")
             else "input",
         },
         {
@@ -1037,11 +1501,11 @@ def _assumptions(
         {
             "name": "mp_effect",
             "value": "per-engine fraction interpolated in the MP table; beyond "
-            f"{int(mp.index.max())}-way a + b*ln(n) with a="
+            f"{int(tables.mp_n.max())}-way a + b*ln(n) with a="
             f"{reference.constant('mp_extrapolation_a'):g}, "
             f"b={reference.constant('mp_extrapolation_b'):g}",
             "unit": "frac",
-            "source": str(mp["source"].iloc[0]) + "; extrapolation: " + src("mp_extrapolation_a"),
+            "source": tables.mp_source + "; extrapolation: " + src("mp_extrapolation_a"),
         },
         {
             "name": "nway_uplift",
@@ -1065,33 +1529,33 @@ def _assumptions(
                 "source": src("idle_guest_g5_engine_pct") + " × G5 1-way MIPS (processors.csv)",
             }
         )
-    for unit in sorted(inv["capacity_unit"].unique()):
-        row = units.loc[unit]
+    for unit in sorted(set(units_used)):
+        i = tables.unit_names.index(unit)
         items.append(
             {
                 "name": f"capacity_unit:{unit}",
-                "value": row["mips_per_unit"] if unit != "tpm" else None,
+                "value": float(tables.unit_mips[i]) if unit != "tpm" else None,
                 "unit": "MIPS per unit",
-                "source": str(row["source"]),
+                "source": tables.unit_source[i],
             }
         )
-    if (inv["capacity_unit"] != "tpm").any():
+    if any(u != "tpm" for u in units_used):
         items.append(
             {
                 "name": "reference_class",
                 "value": f"{opts.reference_class} ({ref_tpm:g} tpm/MIPS)",
                 "unit": "tpm/MIPS",
-                "source": str(classes.loc[opts.reference_class, "source"]),
+                "source": tables.class_source[tables.class_names.index(opts.reference_class)],
             }
         )
-    for wc in sorted(c for c in inv["workload_class"].unique() if c):
-        row = classes.loc[wc]
+    for wc in sorted(c for c in set(classes_used) if c):
+        i = tables.class_names.index(wc)
         items.append(
             {
                 "name": f"workload_class:{wc}",
-                "value": {b: float(row[f"tpm_per_mips_{b}"]) for b in BOUNDS},
+                "value": {b: float(tables.class_tpm[i, j]) for j, b in enumerate(BOUNDS)},
                 "unit": "tpm/MIPS",
-                "source": str(row["source"]),
+                "source": tables.class_source[i],
             }
         )
     return items
@@ -1306,6 +1770,12 @@ __all__ = [
     "SizingOptions",
     "TargetProcessor",
     "SizingResult",
+    "SizingTables",
+    "SizingColumns",
+    "size_columns",
+    "sizing_dict",
+    "summary_text",
+    "smt_check",
     "unit_problems",
     "low_confidence_units",
     "capacity_to_mips",

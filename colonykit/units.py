@@ -60,6 +60,7 @@ UNIT_LABELS: dict[str, str] = {
     "%": "percent, 0..100 (a price share, e.g. maintenance of the purchase price)",
     "%/year": "percent of a price per year",
     "W": "watts (electrical power)",
+    "tpm/MIPS": "TPC-C transactions per minute per MIPS: the workload factor (seed 003 §2.4)",
     "kW/frame": "kilowatts per machine frame",
     "kg/kWh": "kilograms of CO2e per kilowatt-hour",
     "currency/kWh": "price per kilowatt-hour",

@@ -139,7 +139,7 @@ def layer(module: str) -> int:
         return 0
     parts = module.split(".")
     head = parts[1] if len(parts) > 1 else ""
-    if head in ("reference", "patterns", "frames"):
+    if head in ("reference", "patterns", "frames", "inventory_schema"):
         return 1
     if head in COMPUTATION or head == "ingest":
         return 2

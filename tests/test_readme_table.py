@@ -200,6 +200,15 @@ def test_issue_25_rows_come_from_the_json() -> None:
     assert "`np.partition`: 53.10 ×" in text and "≤ 10 ×: met" in text
     assert "**6.30 ×** / **1.10 ×** / 1.00 ×" in text
     assert "size ≤ 3 ×: not met; paging ≤ 2 ×: met" in text
+    assert "CPU time" not in text.split("start-up against")[1].split("\n")[0]
+    b["startup"].update(
+        size_5_over_numpy_cpu=1.5,
+        paging_over_numpy_cpu=1.3,
+        channels_over_numpy_cpu=1.4,
+        catalog_over_numpy=0.6,
+    )
+    text = "\n".join(_module().table(bench))
+    assert "(CPU time 1.50 × / 1.30 × / 1.40 ×; `catalog` 0.60 ×)" in text
     assert "100 / 1,000 / 10,000 guests" in text and "**0.830**" in text
     assert "exponent ≤ 1.1: met" in text
 

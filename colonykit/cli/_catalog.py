@@ -8,6 +8,8 @@ planner sees the valid values of ``target.processor``, the inventory's ``workloa
 from __future__ import annotations
 
 import argparse
+import math
+import re
 from typing import Any
 
 #: Catalog name -> (what it lists, the scenario / inventory key it is for).
@@ -34,6 +36,114 @@ CATALOGS: dict[str, tuple[str, str]] = {
 }
 
 
+#: Columns listed per catalog (after the key column), the same for both paths.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "processors": (
+        "family",
+        "ga_year",
+        "engine_mips_1way",
+        "max_engines",
+        "smt_available",
+        "source",
+        "confidence",
+    ),
+    "classes": (
+        "description",
+        "tpm_per_mips_low",
+        "tpm_per_mips_typical",
+        "tpm_per_mips_high",
+        "nway16_uplift_frac",
+        "source",
+        "confidence",
+    ),
+    "units": (
+        "description",
+        "mips_per_unit",
+        "needs_cores",
+        "applies_class",
+        "source",
+        "confidence",
+    ),
+    "rules": ("basis", "multiplier", "max_allocated_pct", "description", "source", "confidence"),
+    "costs": ("value", "low", "high", "unit", "kind", "description", "source", "confidence"),
+    "core-factors": (
+        "vendor",
+        "platform",
+        "metric",
+        "value",
+        "unit",
+        "description",
+        "source",
+        "confidence",
+    ),
+}
+#: Catalog -> (bundled table, key column, key lower-cased, columns read as flags) for the
+#: catalogs listed without pandas (``designs`` comes from the design files).
+PLAIN: dict[str, tuple[str, str, bool, tuple[str, ...]]] = {
+    "processors": ("processors", "model", True, ("smt_available",)),
+    "classes": ("workload_classes", "workload_class", False, ()),
+    "units": ("capacity_units", "capacity_unit", True, ("needs_cores",)),
+    "rules": ("paging_rules", "rule", False, ()),
+    "costs": ("cost_inputs", "name", False, ()),
+    "core-factors": ("core_factors", "key", False, ()),
+}
+#: Cells ``pandas.read_csv`` reads as missing by default.
+_NA = frozenset(
+    "#N/A,#N/A N/A,#NA,-1.#IND,-1.#QNAN,-NaN,-nan,1.#IND,1.#QNAN,<NA>,N/A,NA,NULL,NaN,None,"
+    "n/a,nan,null".split(",")
+) | {""}
+_INT = re.compile(r"[+-]?\d+")
+_FLOAT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?:inf|infinity)", re.I)
+_BOOL = {"True": True, "TRUE": True, "true": True, "False": False, "FALSE": False, "false": False}
+
+
+def _typed(cells: list[str]) -> list[Any]:
+    """One CSV column as ``pandas.read_csv`` types it: int, float (NaN for missing), bool or text."""
+    given = [c for c in cells if c not in _NA]
+    if not given:
+        return [math.nan] * len(cells)
+    if len(given) == len(cells) and all(_INT.fullmatch(c) for c in given):
+        return [int(c) for c in cells]
+    if all(_FLOAT.fullmatch(c) for c in given):
+        return [math.nan if c in _NA else float(c) for c in cells]
+    if all(c in _BOOL for c in given):
+        return [math.nan if c in _NA else _BOOL[c] for c in cells]
+    return [math.nan if c in _NA else c for c in cells]
+
+
+def catalog_rows(name: str) -> tuple[str, list[Any], list[dict[str, Any]]] | None:
+    """A bundled catalog as (key column, keys, rows) without pandas; None for ``designs``.
+
+    Values are typed as :func:`catalog_frame` has them (tests/test_cli_size_plain.py compares).
+
+    Parameters
+    ----------
+    name : str
+        A catalog of :data:`CATALOGS`.
+
+    Examples
+    --------
+    >>> key, keys, rows = catalog_rows("classes")
+    >>> key, keys[0], rows[0]["tpm_per_mips_low"]
+    ('workload_class', 'cpu-bound', 20)
+    """
+    from colonykit import reference
+
+    if name not in PLAIN:
+        return None
+    table, key, lower, flags = PLAIN[name]
+    records = reference.bundled_records(table)
+    heads = list(records[0]) if records else []
+    typed = {h: _typed([r[h] for r in records]) for h in heads}
+    for col in flags:
+        typed[col] = [r[col].lower() in ("true", "1", "yes") for r in records]
+    keys = [r[key] for r in records]
+    if lower:
+        keys = [k.lower() for k in keys]
+    rows = [{c: typed[c][i] for c in COLUMNS[name]} for i in range(len(records))]
+    return key, keys, rows
+
+
 def catalog_frame(name: str) -> Any:
     """The catalog ``name`` as a DataFrame (index = the value to write in the scenario/inventory).
 
@@ -48,42 +158,6 @@ def catalog_frame(name: str) -> Any:
     from colonykit import designs, reference
     from colonykit.errors import unknown_name
 
-    if name == "processors":
-        t = reference.processors()
-        return t[
-            [
-                "family",
-                "ga_year",
-                "engine_mips_1way",
-                "max_engines",
-                "smt_available",
-                "source",
-                "confidence",
-            ]
-        ]
-    if name == "classes":
-        t = reference.workload_classes()
-        return t[
-            [
-                "description",
-                "tpm_per_mips_low",
-                "tpm_per_mips_typical",
-                "tpm_per_mips_high",
-                "nway16_uplift_frac",
-                "source",
-                "confidence",
-            ]
-        ]
-    if name == "units":
-        t = reference.capacity_units()
-        return t[
-            ["description", "mips_per_unit", "needs_cores", "applies_class", "source", "confidence"]
-        ]
-    if name == "rules":
-        t = reference.load_table("paging_rules", index="rule")
-        return t[
-            ["basis", "multiplier", "max_allocated_pct", "description", "source", "confidence"]
-        ]
     if name == "designs":
         rows = []
         for d in designs.design_names():
@@ -97,14 +171,20 @@ def catalog_frame(name: str) -> Any:
                 }
             )
         return pd.DataFrame(rows).set_index("design")
-    if name == "costs":
-        t = reference.load_table("cost_inputs", index="name", required=("value", "unit", "kind"))
-        return t[["value", "low", "high", "unit", "kind", "description", "source", "confidence"]]
-    if name == "core-factors":
-        t = reference.load_table("core_factors", index="key", required=("value",))
-        return t[
-            ["vendor", "platform", "metric", "value", "unit", "description", "source", "confidence"]
-        ]
+    loaders: dict[str, Any] = {
+        "processors": reference.processors,
+        "classes": reference.workload_classes,
+        "units": reference.capacity_units,
+        "rules": lambda: reference.load_table("paging_rules", index="rule"),
+        "costs": lambda: reference.load_table(
+            "cost_inputs", index="name", required=("value", "unit", "kind")
+        ),
+        "core-factors": lambda: reference.load_table(
+            "core_factors", index="key", required=("value",)
+        ),
+    }
+    if name in loaders:
+        return loaders[name]()[list(COLUMNS[name])]
     err = unknown_name("catalog", name, list(CATALOGS))
     raise err
 
@@ -129,20 +209,27 @@ def run(args: argparse.Namespace) -> int:
 
     from colonykit.cli._common import emit_json
 
-    frame = catalog_frame(args.name)
     what, key = CATALOGS[args.name]
+    plain = catalog_rows(args.name)  # the bundled tables with the csv module: no pandas
+    if plain is not None:
+        index, keys, rows = plain
+    else:
+        frame = catalog_frame(args.name)
+        index = str(frame.index.name)
+        keys = list(frame.index)
+        rows = [{str(c): v for c, v in r.items()} for r in frame.to_dict(orient="records")]
     if args.format == "json":
-        rows = frame.reset_index().to_dict(orient="records")
-        emit_json({"catalog": args.name, "for": key, "description": what, "rows": rows})
+        records = [{index: k, **r} for k, r in zip(keys, rows, strict=True)]
+        emit_json({"catalog": args.name, "for": key, "description": what, "rows": records})
         return 0
     sys.stdout.write(f"# {what}; write the first column as {key}\n")
-    for value, row in frame.iterrows():
+    for value, row in zip(keys, rows, strict=True):
         sys.stdout.write(f"{value}\n")
         for col, v in row.items():
             if col in ("source", "confidence", "description", "title") or v is None or v != v:
                 continue
             sys.stdout.write(f"    {col}: {v}\n")
         for col in ("description", "title", "source", "confidence"):
-            if col in row.index and isinstance(row[col], str) and row[col]:
+            if col in row and isinstance(row[col], str) and row[col]:
                 sys.stdout.write(f"    {col}: {row[col]}\n")
     return 0

@@ -413,3 +413,61 @@ def add_trace_time_options(p: argparse.ArgumentParser) -> None:
         metavar="FMT",
         help="one strftime format for the time column, e.g. '%%d.%%m.%%Y %%H:%%M'",
     )
+
+
+def plain_table(
+    index_name: str,
+    index: list[str],
+    columns: list[tuple[str, list[Any]]],
+    floatfmt: str = "{:,.1f}",
+) -> str | None:
+    """A table laid out as :func:`emit_table` prints it (``DataFrame.to_string``), without pandas.
+
+    Columns of ``int``, ``float``, ``bool`` or ``str`` values; floats through ``floatfmt``.  None
+    when a text needs pandas' escaping (a control character), a row label has surrounding
+    spaces or a value is of another type:
+    then print through pandas.
+
+    Parameters
+    ----------
+    index_name : str
+        Name of the index (printed on its own line, as pandas does).
+    index : list of str
+        Row labels.
+    columns : list of (str, list)
+        Column name and values.
+    floatfmt : str
+        Format of floats.
+
+    Examples
+    --------
+    >>> table = plain_table("bound", ["low", "high"], [("engines", [2, 4]), ("fits", [True, False])])
+    >>> print(table.replace(" ", "_"))
+    _______engines___fits
+    bound________________
+    low__________2___True
+    high_________4__False
+    """
+    texts = [index_name, *index] + [c for c, _ in columns]
+    texts += [v for _, vals in columns for v in vals if isinstance(v, str)]
+    if not all(t.isprintable() for t in texts) or any(i != i.strip() for i in index):
+        return None  # pandas escapes control characters and trims row labels
+    width = max(len(index_name), *(len(i) for i in index))
+    out_cols: list[list[str]] = [
+        [" " * width, index_name.ljust(width)] + [i.ljust(width) for i in index]
+    ]
+    for name, vals in columns:
+        kinds = {type(v) for v in vals}
+        if kinds <= {float}:
+            head, cells = " " + name, [floatfmt.format(v) if v == v else "NaN" for v in vals]
+        elif kinds <= {bool}:
+            head, cells = " " + name, [f" {v}" for v in vals]
+        elif kinds <= {int}:
+            head, cells = " " + name, [f"{v: d}" for v in vals]
+        elif kinds <= {str}:
+            head, cells = name, [f" {v}" for v in vals]
+        else:
+            return None
+        w = max(len(head), *(len(c) for c in cells))
+        out_cols.append([head.rjust(w), " " * w] + [c.rjust(w) for c in cells])
+    return "\n".join(" ".join(col[r] for col in out_cols) for r in range(len(index) + 2))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+from typing import Any
 
 from colonykit import reference, sizing
 from colonykit.cli._common import (
@@ -12,9 +14,28 @@ from colonykit.cli._common import (
     emit_json,
     emit_table,
     pct_arg,
+    plain_table,
 )
 from colonykit.errors import log_or_raise
-from colonykit.ingest import read_inventory
+
+#: Columns of the per-server table and of the engines table (both paths print these).
+SERVER_COLUMNS = (
+    "server",
+    "count",
+    "workload_class",
+    "util_pct",
+    "mips_low",
+    "mips_typical",
+    "mips_high",
+    "mips_typical_total",
+)
+TARGET_COLUMNS = (
+    "engines",
+    "required_mips",
+    "capacity_mips",
+    "util_at_engines_pct",
+    "fits_machine",
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -150,6 +171,12 @@ def run(args: argparse.Namespace) -> int:
         sheet = None
     elif sheet is not None and sheet.isdigit():
         sheet = int(sheet)
+    if not (args.traces or args.processors or args.workload_classes):
+        code = run_plain(args)
+        if code is not None:
+            return code
+    from colonykit.ingest import read_inventory
+
     inv, meta = read_inventory(args.inventory, sheet=sheet, workload_table=classes)
     for note in meta.get("conversions", []):  # what the reader converted (units, spellings)
         sys.stderr.write(f"note: {note}\n")
@@ -185,25 +212,92 @@ def run(args: argparse.Namespace) -> int:
             out["composite"] = composite.to_dict()
         emit_json(out)
         return 0
-    cols = [
-        "server",
-        "count",
-        "workload_class",
-        "util_pct",
-        "mips_low",
-        "mips_typical",
-        "mips_high",
-        "mips_typical_total",
-    ]
-    emit_table(result.servers[cols].set_index("server"))
+    emit_table(result.servers[list(SERVER_COLUMNS)].set_index("server"))
     print()
-    emit_table(
-        result.target[
-            ["engines", "required_mips", "capacity_mips", "util_at_engines_pct", "fits_machine"]
-        ]
-    )
+    emit_table(result.target[list(TARGET_COLUMNS)])
     print()
     print(result.summary())
     if composite is not None:
         print(composite.summary())
+    return 0
+
+
+def run_plain(args: argparse.Namespace) -> int | None:
+    """``colonykit size`` on a plain CSV with the bundled tables, without pandas (issue 25 §5).
+
+    The same functions as the library path (:func:`colonykit.inventory_schema.check_columns`,
+    :func:`colonykit.sizing.size_columns`, :func:`colonykit.sizing.sizing_dict`,
+    :func:`colonykit.sizing.summary_text`), fed from the csv module instead of DataFrames; the
+    output is the library path's, character for character (tests/test_cli_size_plain.py).
+    None when the file is not a plain CSV (then the pandas reader reads it).
+    """
+    from colonykit import inventory_schema as schema
+    from colonykit.frames import reference_names
+
+    p = Path(args.inventory)
+    schema.check_path(p)
+    grid = schema.plain_csv_grid(p)
+    if grid is None or not all(c.isprintable() for row in grid for c in row):
+        return None  # not plain, or a text pandas prints escaped
+    classes, units = reference_names()
+    cols, _rows, report = schema.check_columns(
+        schema.header_first(grid, p.name),
+        source=p.name,
+        class_names=classes,
+        unit_needs_cores=units,
+    )
+    for note in report["conversions"]:
+        sys.stderr.write(f"note: {note}\n")
+    overrides: dict[str, Any] = {
+        "basis": args.basis,
+        "smt": args.smt,
+        "on_demand_timer": args.on_demand_timer,
+    }
+    if args.target_util_pct is not None:
+        overrides["target_util_pct"] = args.target_util_pct
+    if args.cp_overhead_pct is not None:
+        overrides["cp_overhead_pct"] = args.cp_overhead_pct
+    from dataclasses import replace
+
+    opts = replace(sizing.SizingOptions(), **overrides)
+    proc = sizing.TargetProcessor.from_bundled(args.target)
+    procs = reference.bundled_rows("processors", "model")
+    sizing.smt_check(
+        proc,
+        opts,
+        [m for m, r in procs.items() if r["smt_available"].lower() in ("true", "1", "yes")],
+    )
+    g5 = (
+        sizing.TargetProcessor.from_bundled("g5").engine_mips_1way
+        if not opts.on_demand_timer and "g5" in procs
+        else None
+    )
+    tables = sizing.SizingTables.bundled()
+    core = sizing.size_columns(cols, proc, opts, tables, g5_mips=g5, source=p.name)
+    servers = {c: (v if isinstance(v, list) else v.tolist()) for c, v in core.servers.items()}
+    n = len(servers["server"])
+    low = tables.low_confidence(servers["capacity_unit"])
+    if args.format == "json":
+        rows = [{c: servers[c][i] for c in servers} for i in range(n)]
+        emit_json(
+            sizing.sizing_dict(rows, core.total, core.target_rows, proc, low, core.assumptions)
+        )
+        return 0
+    first = plain_table("server", servers["server"], [(c, servers[c]) for c in SERVER_COLUMNS[1:]])
+    second = plain_table(
+        "bound",
+        [str(r["bound"]) for r in core.target_rows],
+        [(c, [r[c] for r in core.target_rows]) for c in TARGET_COLUMNS],
+    )
+    if first is None or second is None:  # not for validated names; pandas lays the tables out
+        import pandas as pd
+
+        emit_table(pd.DataFrame({c: servers[c] for c in SERVER_COLUMNS}).set_index("server"))
+        print()
+        emit_table(pd.DataFrame(core.target_rows).set_index("bound")[list(TARGET_COLUMNS)])
+        print()
+    else:
+        sys.stdout.write(first + "\n\n" + second + "\n\n")
+    engines = {str(r["bound"]): int(r["engines"]) for r in core.target_rows}
+    print(sizing.summary_text(sum(servers["count"]), opts, core.total, engines, proc.model, low))
     return 0

@@ -7,7 +7,6 @@ util_avg_pct, util_peak_pct, workload_class, memory_mib, disk_gib`` plus optiona
 
 from __future__ import annotations
 
-import math
 import warnings
 import zlib
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from colonykit._inputs import refuse_special
+from colonykit import inventory_schema as schema
 from colonykit._optional import require
 from colonykit.errors import ColonykitWarning, InputError, must_be, short_repr
 from colonykit.frames import (  # noqa: F401 - re-exported: the canonical frame is defined there
@@ -26,7 +25,9 @@ from colonykit.frames import (  # noqa: F401 - re-exported: the canonical frame 
     OPTIONAL_COLUMNS,
     SIZE_UNITS,
     _canonical,
+    inventory_frame,
     normalise_columns,
+    reference_names,
     validate_inventory,
 )
 
@@ -75,80 +76,64 @@ def read_inventory(
     26
     """
     p = Path(path)
-    refuse_special(p, "inventory")
-    if not p.exists():
-        msg = f"inventory file not found: {p}"
-        raise InputError(msg)
-    if p.is_dir():
-        msg = f"inventory must be a file, got a directory: {p}"
-        raise InputError(msg)
+    schema.check_path(p)
     suffix = p.suffix.lower()
     notes: list[str] = []
+    classes, units = reference_names(workload_table, units_table)
     if suffix in (".xlsx", ".xlsm", ".xls"):
-        raw, sheet_used = _read_excel(p, sheet, notes)
+        columns, sheet_used = _read_excel(p, sheet, notes)
         fmt, line_offset, line_word = "excel", 2, "row"
     else:
-        raw, sheet_used = _read_csv(p), None
+        columns, sheet_used = _read_csv(p), None
         fmt, line_offset, line_word = "csv", 2, "line"
-    frame, report = normalise_columns(
-        raw, source=p.name, line_offset=line_offset, line_word=line_word, units_table=units_table
-    )
-    notes += report["conversions"]
-    if report["ignored_columns"]:
-        warnings.warn(
-            f"{p.name}: ignored column(s) {short_repr(report['ignored_columns'])} "
-            "(not inventory fields)",
-            ColonykitWarning,
-            stacklevel=2,
-        )
-    frame = validate_inventory(
-        frame,
+    cols, rows, report = schema.check_columns(
+        columns,
         source=p.name,
         line_offset=line_offset,
         line_word=line_word,
-        workload_table=workload_table,
-        units_table=units_table,
+        class_names=classes,
+        unit_needs_cores=units,
     )
-    meta = {
-        "source": str(p),
-        "format": fmt,
-        "rows": len(frame),
-        "servers": int(frame["count"].sum()),
-        "conversions": notes,
-        "ignored_columns": report["ignored_columns"],
-    }
+    notes += report["conversions"]
+    frame = inventory_frame(cols, p.name)
+    meta = _inventory_meta(p, fmt, cols, rows, notes, report["ignored_columns"])
     if sheet_used is not None:
         meta["sheet"] = sheet_used
     return frame, meta
 
 
-def _header_first(grid: pd.DataFrame, where: str) -> pd.DataFrame:
-    """Row 0 of a header-less read as the header, kept exactly as written (no ``x.1`` renames)."""
-    if grid.shape[0] == 0 or grid.shape[1] == 0:
-        msg = f"{where}: the file is empty; expected a header line with {list(INVENTORY_COLUMNS)}"
-        raise InputError(msg)
-    if grid.shape[1] > MAX_INVENTORY_COLUMNS:
-        msg = (
-            f"{where}: {grid.shape[1]:,} columns (limit MAX_INVENTORY_COLUMNS = "
-            f"{MAX_INVENTORY_COLUMNS:,}); an inventory has one column per field"
-        )
-        raise InputError(msg)
-    header = [
-        "" if (v is None or (isinstance(v, float) and math.isnan(v))) else str(v).strip()
-        for v in grid.iloc[0].tolist()
-    ]
-    body = grid.iloc[1:].reset_index(drop=True)
-    keep = [
-        i
-        for i, h in enumerate(header)
-        if h or body.iloc[:, i].astype("string").str.strip().fillna("").ne("").any()
-    ]
-    body = body.iloc[:, keep]
-    body.columns = [header[i] or f"unnamed: {i}" for i in keep]
-    return body
+def _inventory_meta(
+    p: Path, fmt: str, cols: dict[str, Any], rows: int, notes: list[str], ignored: list[str]
+) -> dict[str, Any]:
+    """The metadata :func:`read_inventory` returns beside the frame.
+
+    Parameters
+    ----------
+    p : Path
+        The inventory file.
+    fmt : str
+        ``csv`` or ``excel``.
+    cols : dict
+        The validated columns.
+    rows : int
+        Rows of the inventory.
+    notes : list of str
+        What was converted.
+    ignored : list of str
+        Columns ignored.
+    """
+    return {
+        "source": str(p),
+        "format": fmt,
+        "rows": rows,
+        "servers": int(cols["count"].sum()),
+        "conversions": notes,
+        "ignored_columns": ignored,
+    }
 
 
-def _read_csv(p: Path) -> pd.DataFrame:
+def _read_csv(p: Path) -> list[tuple[str, list[Any]]]:
+    """Header and cells of each column: the csv module for a plain file, else pandas."""
     try:
         with p.open("rb") as fh:
             head = fh.read(1 << 16)
@@ -159,6 +144,9 @@ def _read_csv(p: Path) -> pd.DataFrame:
                 "MAX_INVENTORY_COLUMNS); an inventory has one column per field"
             )
             raise InputError(msg)
+        plain = schema.plain_csv_grid(p)
+        if plain is not None:  # no pandas needed (start-up, issue 25); same cells (tested)
+            return schema.header_first(plain, p.name)
         grid = pd.read_csv(
             p,
             dtype=str,
@@ -182,10 +170,12 @@ def _read_csv(p: Path) -> pd.DataFrame:
     except (EOFError, zlib.error) as exc:  # a truncated or corrupt .gz/.bz2/.xz
         msg = f"cannot read inventory {p}: the compressed file is corrupt or truncated ({exc})"
         raise InputError(msg) from exc
-    return _header_first(grid, p.name)
+    return schema.header_first(grid.to_numpy(dtype=object).tolist(), p.name)
 
 
-def _read_excel(p: Path, sheet: str | int | None, notes: list[str]) -> tuple[pd.DataFrame, str]:
+def _read_excel(
+    p: Path, sheet: str | int | None, notes: list[str]
+) -> tuple[list[tuple[str, list[Any]]], str]:
     """The chosen sheet; without ``sheet``, the one sheet whose header has a 'server' column."""
     if p.suffix.lower() == ".xls":
         msg = f"{p.name}: Excel 97-2003 workbooks (.xls) are not supported; save it as .xlsx or CSV"
@@ -236,7 +226,8 @@ def _read_excel(p: Path, sheet: str | int | None, notes: list[str]) -> tuple[pd.
     if hidden:
         notes.extend(hidden)
         warnings.warn(f"{p.name}: {'; '.join(hidden)}", ColonykitWarning, stacklevel=3)
-    return _header_first(grid, f"{p.name} sheet {chosen!r}"), chosen
+    where = f"{p.name} sheet {chosen!r}"
+    return schema.header_first(grid.to_numpy(dtype=object).tolist(), where), chosen
 
 
 def _hidden_parts(p: Path, chosen: str, names: list[str]) -> list[str]:
