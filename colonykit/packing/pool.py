@@ -86,6 +86,12 @@ def _pairs(items: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return weight, first, second
 
 
+def _subsets(items: np.ndarray, sizes: np.ndarray, host: int) -> np.ndarray:
+    """:func:`_pairs` of one host's ``items`` as rows (weight, first, second, host) of one array."""
+    weight, first, second = _pairs(items, sizes)
+    return np.stack([weight, first, second, np.full(weight.size, host)]).astype(np.float64)
+
+
 def _pack_set(items: list[int], sizes: list[int], limit: int) -> list[int]:
     """The subset of ``items`` with the largest total ≤ ``limit`` (a subset-sum DP on bits)."""
     full = (1 << (limit + 1)) - 1
@@ -167,7 +173,11 @@ def pool_search(
         bins = [np.flatnonzero(best == k) for k in keep]
         pool = np.flatnonzero(np.isin(best, drop))
         load = np.array([w[b].sum() for b in bins])
-        subsets = [_pairs(b, w) for b in bins]
+        subsets = [_subsets(b, w, k) for k, b in enumerate(bins)]
+        none_q = np.stack(  # the empty subset Q of every host
+            [np.zeros(len(bins)), np.full(len(bins), -1.0), np.full(len(bins), -1.0)]
+            + [np.arange(len(bins), dtype=np.float64)]
+        )
         pool_w = float(w[pool].sum())
         frozen[:] = 0
         lightest, stall = pool_w, 0
@@ -185,12 +195,9 @@ def pool_search(
             order = np.lexsort((r2 >= 0, rw))
             rw, r1, r2 = rw[order], r1[order], r2[order]
             # every host's subsets Q (the empty one too) and the heaviest R beside its rest
-            qw = np.concatenate([np.zeros(len(bins))] + [s[0] for s in subsets])
-            q1 = np.concatenate([np.full(len(bins), -1, dtype=np.int64)] + [s[1] for s in subsets])
-            q2 = np.concatenate([np.full(len(bins), -1, dtype=np.int64)] + [s[2] for s in subsets])
-            qb = np.concatenate(
-                [np.arange(len(bins))] + [np.full(s[0].size, k) for k, s in enumerate(subsets)]
-            )
+            q_all = np.concatenate([none_q, *subsets], axis=1)
+            qw = q_all[0]
+            q1, q2, qb = q_all[1:].astype(np.int64)
             ok = ((q1 < 0) | (frozen[q1] <= it)) & ((q2 < 0) | (frozen[q2] <= it))
             room = limit - load[qb] + qw
             pick = np.searchsorted(rw, room, side="right") - 1
@@ -219,7 +226,7 @@ def pool_search(
                     members = bins[k][~np.isin(bins[k], out)] if out else bins[k]
                     bins[k] = np.sort(np.concatenate([members, np.asarray(into, dtype=np.int64)]))
                     load[k] = float(w[bins[k]].sum())
-                    subsets[k] = _pairs(bins[k], w)
+                    subsets[k] = _subsets(bins[k], w, k)
                     pool = np.concatenate(
                         [pool[~np.isin(pool, into)], np.asarray(out, dtype=np.int64)]
                     )
@@ -242,7 +249,7 @@ def pool_search(
                 members = members[~np.isin(members, out)]
             bins[k] = np.sort(np.concatenate([members, np.asarray(into, dtype=np.int64)]))
             load[k] = float(w[bins[k]].sum())
-            subsets[k] = _pairs(bins[k], w)
+            subsets[k] = _subsets(bins[k], w, k)
             pool = np.concatenate([pool[~np.isin(pool, into)], np.asarray(out, dtype=np.int64)])
             pool_w = float(w[pool].sum())
             if pool_w < lightest - 1e-9 * limit:
