@@ -23,6 +23,8 @@ a host only when its total fits.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from colonykit.packing.problem import CAPACITY_RTOL, _renumber
@@ -76,10 +78,27 @@ def pool_iterations(items: int) -> int:
     return int(np.clip(POOL_ITERS_PER_ITEM * int(items), POOL_MIN_ITERS, POOL_MAX_ITERS))
 
 
+@lru_cache(maxsize=256)
+def _pair_index(k: int) -> tuple[np.ndarray, np.ndarray]:
+    """``numpy.triu_indices(k, 1)``, cached (the pairs of k servers; read-only)."""
+    a, b = np.triu_indices(k, 1)
+    a.flags.writeable = False
+    b.flags.writeable = False
+    return a, b
+
+
+def _without(values: np.ndarray, drop: list[int]) -> np.ndarray:
+    """``values`` without the (few) entries in ``drop``, order kept."""
+    keep = np.ones(values.size, dtype=bool)
+    for x in drop:
+        keep &= values != x
+    return values[keep]
+
+
 def _pairs(items: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Subsets of one or two of ``items``: (weight, first item, second item or −1)."""
     k = items.size
-    a, b = np.triu_indices(k, 1)
+    a, b = _pair_index(k)
     first = np.concatenate([items, items[a]])
     second = np.concatenate([np.full(k, -1, dtype=np.int64), items[b]])
     weight = np.concatenate([sizes[items], sizes[items[a]] + sizes[items[b]]])
@@ -209,10 +228,10 @@ def pool_search(
                 # no exchange of up to two servers lightens the pool: fill one host best from
                 # its own and the pool's free servers (a subset-sum over both)
                 cap_int = int(capacity)
-                pl = [int(x) for x in free]
+                pl = free.tolist()
                 best_gain, best_k, best_set = 0, -1, []
                 for k in rng.permutation(len(bins))[:POOL_PACK_SET_HOSTS].tolist():
-                    mine = [int(x) for x in bins[k] if frozen[x] <= it]
+                    mine = bins[k][frozen[bins[k]] <= it].tolist()
                     fixed = int(load[k]) - sum(wint[x] for x in mine)
                     chosen = _pack_set(mine + pl, wint, cap_int - fixed)
                     g = fixed + sum(wint[x] for x in chosen) - int(load[k])
@@ -246,11 +265,11 @@ def pool_search(
             out = [int(x) for x in (q1[j], q2[j]) if x >= 0]
             members = bins[k]
             if out:
-                members = members[~np.isin(members, out)]
+                members = _without(members, out)
             bins[k] = np.sort(np.concatenate([members, np.asarray(into, dtype=np.int64)]))
             load[k] = float(w[bins[k]].sum())
             subsets[k] = _subsets(bins[k], w, k)
-            pool = np.concatenate([pool[~np.isin(pool, into)], np.asarray(out, dtype=np.int64)])
+            pool = np.concatenate([_without(pool, into), np.asarray(out, dtype=np.int64)])
             pool_w = float(w[pool].sum())
             if pool_w < lightest - 1e-9 * limit:
                 lightest, stall = pool_w, 0
