@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 
 import numpy as np
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 from colonykit import packing
 from colonykit.packing.bounds import l2_bound
 from colonykit.packing.ffd import first_fit_decreasing
-from colonykit.packing.pool import _pack_set, pool_iterations, pool_search
+from colonykit.packing.pool import _pack_set, _pair_index, _without, pool_iterations, pool_search
 
 
 def _feasible(sizes: np.ndarray, host_of: np.ndarray, capacity: float) -> bool:
@@ -99,3 +100,28 @@ def test_pool_iterations_default() -> None:
     assert pool_iterations(1) == 8_000  # the floor
     assert pool_iterations(450) == 9_000  # 20 per server
     assert pool_iterations(10**6) == 10_000  # the ceiling
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 30), max_size=40), st.lists(st.integers(0, 30), max_size=3))
+def test_without_and_pair_index_match_numpy(values: list[int], drop: list[int]) -> None:
+    arr = np.asarray(values, dtype=np.int64)
+    assert _without(arr, drop).tolist() == arr[~np.isin(arr, drop)].tolist()
+    a, b = _pair_index(len(values))
+    ta, tb = np.triu_indices(len(values), 1)
+    assert a.tolist() == ta.tolist() and b.tolist() == tb.tolist()
+
+
+def test_pool_search_gives_the_same_packings_as_before_its_speed_up() -> None:
+    # round 8 made the pool's bookkeeping faster only; these packings (SHA-256 of the host per
+    # server) were computed with round 7's implementation (colonykit d89fefc), exchange for exchange
+    expected = {5: (35, "33541b766cf30b85"), 8: (34, "e1177536eab7b362")}
+    for seed, (hosts, digest) in expected.items():
+        rng = np.random.default_rng(seed)
+        sizes = np.round(rng.uniform(150, 420, 120))
+        start = first_fit_decreasing(sizes, 1000)
+        best, iterations = pool_search(sizes, start, 1000, seed=seed, max_iters=1500)
+        assert int(best.max()) + 1 == hosts < int(start.max()) + 1 and iterations == 1500
+        assert _feasible(sizes, best, 1000)
+        got = hashlib.sha256(best.astype("<i8").tobytes()).hexdigest()[:16]
+        assert got == digest

@@ -160,7 +160,7 @@ def _knapsack(
         cand = dp[: cap + 1 - wt] + float(values[j]) * mult
         better = cand > dp[wt:]
         taken[r, wt:] = better
-        dp[wt:] = np.where(better, cand, dp[wt:])
+        np.maximum(dp[wt:], cand, out=dp[wt:])  # = where(better, cand, dp)
     pattern = np.zeros(values.size)
     c = int(np.argmax(dp))
     best = float(dp[c])

@@ -23,6 +23,8 @@ a host only when its total fits.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from colonykit.packing.problem import CAPACITY_RTOL, _renumber
@@ -76,14 +78,37 @@ def pool_iterations(items: int) -> int:
     return int(np.clip(POOL_ITERS_PER_ITEM * int(items), POOL_MIN_ITERS, POOL_MAX_ITERS))
 
 
+@lru_cache(maxsize=256)
+def _pair_index(k: int) -> tuple[np.ndarray, np.ndarray]:
+    """``numpy.triu_indices(k, 1)``, cached (the pairs of k servers; read-only)."""
+    a, b = np.triu_indices(k, 1)
+    a.flags.writeable = False
+    b.flags.writeable = False
+    return a, b
+
+
+def _without(values: np.ndarray, drop: list[int]) -> np.ndarray:
+    """``values`` without the (few) entries in ``drop``, order kept."""
+    keep = np.ones(values.size, dtype=bool)
+    for x in drop:
+        keep &= values != x
+    return values[keep]
+
+
 def _pairs(items: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Subsets of one or two of ``items``: (weight, first item, second item or −1)."""
     k = items.size
-    a, b = np.triu_indices(k, 1)
+    a, b = _pair_index(k)
     first = np.concatenate([items, items[a]])
     second = np.concatenate([np.full(k, -1, dtype=np.int64), items[b]])
     weight = np.concatenate([sizes[items], sizes[items[a]] + sizes[items[b]]])
     return weight, first, second
+
+
+def _subsets(items: np.ndarray, sizes: np.ndarray, host: int) -> np.ndarray:
+    """:func:`_pairs` of one host's ``items`` as rows (weight, first, second, host) of one array."""
+    weight, first, second = _pairs(items, sizes)
+    return np.stack([weight, first, second, np.full(weight.size, host)]).astype(np.float64)
 
 
 def _pack_set(items: list[int], sizes: list[int], limit: int) -> list[int]:
@@ -167,7 +192,11 @@ def pool_search(
         bins = [np.flatnonzero(best == k) for k in keep]
         pool = np.flatnonzero(np.isin(best, drop))
         load = np.array([w[b].sum() for b in bins])
-        subsets = [_pairs(b, w) for b in bins]
+        subsets = [_subsets(b, w, k) for k, b in enumerate(bins)]
+        none_q = np.stack(  # the empty subset Q of every host
+            [np.zeros(len(bins)), np.full(len(bins), -1.0), np.full(len(bins), -1.0)]
+            + [np.arange(len(bins), dtype=np.float64)]
+        )
         pool_w = float(w[pool].sum())
         frozen[:] = 0
         lightest, stall = pool_w, 0
@@ -185,12 +214,9 @@ def pool_search(
             order = np.lexsort((r2 >= 0, rw))
             rw, r1, r2 = rw[order], r1[order], r2[order]
             # every host's subsets Q (the empty one too) and the heaviest R beside its rest
-            qw = np.concatenate([np.zeros(len(bins))] + [s[0] for s in subsets])
-            q1 = np.concatenate([np.full(len(bins), -1, dtype=np.int64)] + [s[1] for s in subsets])
-            q2 = np.concatenate([np.full(len(bins), -1, dtype=np.int64)] + [s[2] for s in subsets])
-            qb = np.concatenate(
-                [np.arange(len(bins))] + [np.full(s[0].size, k) for k, s in enumerate(subsets)]
-            )
+            q_all = np.concatenate([none_q, *subsets], axis=1)
+            qw = q_all[0]
+            q1, q2, qb = q_all[1:].astype(np.int64)
             ok = ((q1 < 0) | (frozen[q1] <= it)) & ((q2 < 0) | (frozen[q2] <= it))
             room = limit - load[qb] + qw
             pick = np.searchsorted(rw, room, side="right") - 1
@@ -202,10 +228,10 @@ def pool_search(
                 # no exchange of up to two servers lightens the pool: fill one host best from
                 # its own and the pool's free servers (a subset-sum over both)
                 cap_int = int(capacity)
-                pl = [int(x) for x in free]
+                pl = free.tolist()
                 best_gain, best_k, best_set = 0, -1, []
                 for k in rng.permutation(len(bins))[:POOL_PACK_SET_HOSTS].tolist():
-                    mine = [int(x) for x in bins[k] if frozen[x] <= it]
+                    mine = bins[k][frozen[bins[k]] <= it].tolist()
                     fixed = int(load[k]) - sum(wint[x] for x in mine)
                     chosen = _pack_set(mine + pl, wint, cap_int - fixed)
                     g = fixed + sum(wint[x] for x in chosen) - int(load[k])
@@ -219,7 +245,7 @@ def pool_search(
                     members = bins[k][~np.isin(bins[k], out)] if out else bins[k]
                     bins[k] = np.sort(np.concatenate([members, np.asarray(into, dtype=np.int64)]))
                     load[k] = float(w[bins[k]].sum())
-                    subsets[k] = _pairs(bins[k], w)
+                    subsets[k] = _subsets(bins[k], w, k)
                     pool = np.concatenate(
                         [pool[~np.isin(pool, into)], np.asarray(out, dtype=np.int64)]
                     )
@@ -239,11 +265,11 @@ def pool_search(
             out = [int(x) for x in (q1[j], q2[j]) if x >= 0]
             members = bins[k]
             if out:
-                members = members[~np.isin(members, out)]
+                members = _without(members, out)
             bins[k] = np.sort(np.concatenate([members, np.asarray(into, dtype=np.int64)]))
             load[k] = float(w[bins[k]].sum())
-            subsets[k] = _pairs(bins[k], w)
-            pool = np.concatenate([pool[~np.isin(pool, into)], np.asarray(out, dtype=np.int64)])
+            subsets[k] = _subsets(bins[k], w, k)
+            pool = np.concatenate([_without(pool, into), np.asarray(out, dtype=np.int64)])
             pool_w = float(w[pool].sum())
             if pool_w < lightest - 1e-9 * limit:
                 lightest, stall = pool_w, 0
