@@ -711,8 +711,8 @@ def _guest_parts(
         server, ks, lines, Path(scen.inventory).name if scen.inventory else "inventory"
     )
     parts: list[tuple[Any, ...]] = []
-    for gi, name in enumerate(names):
-        stor = layout.guest_storage(design, scen, gi, name, image_of, md, int(image_mib[gi]))
+    every = layout.colony_storage(design, scen, names, image_of, md, image_mib)
+    for gi, stor in enumerate(every):
         zvm, xen, nic = layout.guest_platform(design, scen, gi, stor, net, width)
         parts.append((stor, zvm, xen, nic))
     return names, parts, (net, images, image_of), md

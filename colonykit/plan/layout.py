@@ -17,7 +17,10 @@ import numpy as np
 
 from colonykit import reference, storage
 from colonykit.errors import InputError, must_be, raise_problems
+from colonykit.limits import MAX_CYLINDERS
+from colonykit.patterns import VOLSER
 from colonykit.plan.document import (
+    MAX_FBA_BLOCKS,
     GuestNic,
     Image,
     Network,
@@ -611,6 +614,100 @@ def guest_storage(
     return out
 
 
+def colony_storage(
+    design: Any,
+    scen: Scenario,
+    names: list[str],
+    image_of: dict[str, str],
+    md: MinidiskLayout,
+    image_mib: Any = None,
+) -> list[list[StorageItem]]:
+    """The disks of every guest (:func:`guest_storage` for each), built once per kind of guest.
+
+    Guests of one shape (z/VM: the same application-disk minidisks and volume model) have
+    the same disks but for where their minidisks lie: the first guest of each shape is built
+    by :func:`guest_storage` (every field validated), the others are copies of its disks
+    with their own volser and first cylinder / block (:meth:`MinidiskLayout.place`).  Those
+    values are validated once for the whole layout (every volser, every extent in range);
+    should one fail, every guest is built by :func:`guest_storage`, which reports it.  Xen
+    designs and designs with per-guest images or NFS roots (a disk's path carries the
+    guest's name) are built guest by guest.
+
+    Parameters
+    ----------
+    design : Design
+        The chosen design.
+    scen : Scenario
+        The scenario.
+    names : list of str
+        Every guest's name, in order.
+    image_of : dict of str to str
+        Image id of each shared component (:func:`shared_images`).
+    md : MinidiskLayout
+        The colony's private minidisks (:func:`minidisk_layout`).
+    image_mib : array_like of int, optional
+        Each guest's Xen data image [MiB] (default none).
+
+    Examples
+    --------
+    >>> from colonykit import designs
+    >>> from colonykit.plan import load_scenario
+    >>> scen = load_scenario("data/examples/scenario.yaml")
+    >>> d = designs.get_design("zvm-basevol-guestvol")
+    >>> md = minidisk_layout(d, scen, 3, data_cyl=[[10], [10], [20]])
+    >>> images, image_of = shared_images(d, scen)
+    >>> every = colony_storage(d, scen, ["a-01", "a-02", "b-01"], image_of, md)
+    >>> every == [guest_storage(d, scen, i, n, image_of, md) for i, n in enumerate(["a-01", "a-02", "b-01"])]
+    True
+    """
+    n = len(names)
+    sizes = [0] * n if image_mib is None else [int(v) for v in image_mib]
+    per_guest = any(c.kind in ("image", "nfs") for c in design.components if c.counted)
+    if design.platform != "zvm" or per_guest or not _stampable(md):
+        return [
+            guest_storage(design, scen, gi, name, image_of, md, sizes[gi])
+            for gi, name in enumerate(names)
+        ]
+    base_model = str(scen.storage.volume_model).upper()
+    first: dict[tuple[Any, ...], list[StorageItem]] = {}
+    out: list[list[StorageItem]] = []
+    for gi, name in enumerate(names):
+        cyl = md.data_cyl[gi] if gi < len(md.data_cyl) else []
+        model = md.data_models[gi] if gi < len(md.data_models) else base_model
+        shape = (tuple(cyl), model if cyl else None)
+        template = first.get(shape)
+        if template is None:
+            first[shape] = built = guest_storage(design, scen, gi, name, image_of, md, sizes[gi])
+            out.append(built)
+            continue
+        stamped: list[StorageItem] = []
+        mi = 0
+        for s in template:
+            if s.kind != "mdisk":
+                stamped.append(s.model_copy())
+                continue
+            volser, start = md.place(gi, mi)
+            mi += 1
+            where = "start_block" if s.start_block is not None else "start_cyl"
+            stamped.append(s.model_copy(update={"volser": volser, where: start}))
+        out.append(stamped)
+    return out
+
+
+def _stampable(md: MinidiskLayout) -> bool:
+    """True when every volser and extent of ``md`` passes the plan's field rules."""
+    if not all(_VOLSER.match(v) for v in md.volsers):
+        return False
+    if not md.start_cyl.size:
+        return True
+    fba = np.asarray([m == "EDEV" for m in md.volume_models], dtype=bool)
+    high = np.where(fba[md.volume], MAX_FBA_BLOCKS, MAX_CYLINDERS) if fba.size else MAX_CYLINDERS
+    return bool(((md.start_cyl >= 1) & (md.start_cyl <= high)).all())
+
+
+_VOLSER = re.compile(VOLSER)
+
+
 def _taken_vdevs(scen: Scenario, used: list[str]) -> set[str]:
     """Devices a z/VM guest has before its data minidisks: its design's disks and its NIC's."""
     nic = int(scen.network.nic_vdev, 16)
@@ -782,5 +879,6 @@ __all__ = [
     "minidisk_layout",
     "data_vdevs",
     "guest_storage",
+    "colony_storage",
     "guest_platform",
 ]

@@ -1,0 +1,146 @@
+"""Hot-path cuts of round 8 (r8-20speed): the same answers as the plain computation.
+
+* the guests' disks built once per kind of guest (:func:`colonykit.plan.layout.colony_storage`)
+  are the disks :func:`~colonykit.plan.layout.guest_storage` builds guest by guest;
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from colonykit import designs, plan
+from colonykit.ingest import read_inventory
+from colonykit.plan import layout
+from colonykit.plan.document import StorageItem
+
+
+def _xyz(counts: dict[str, int]) -> pd.DataFrame:
+    inv, _ = read_inventory("data/examples/xyz_inventory.csv")
+    inv["count"] = inv["server"].map(counts).astype("int64")
+    return inv
+
+
+def _one_by_one(design, scen, names, image_of, md, image_mib) -> list[list[StorageItem]]:
+    """Second method: every guest's disks built (and validated) guest by guest."""
+    return [
+        layout.guest_storage(design, scen, gi, name, image_of, md, int(image_mib[gi]))
+        for gi, name in enumerate(names)
+    ]
+
+
+def _layout(design_name: str, data_cyl: list[list[int]], models: list[str] | None = None):
+    scen = plan.load_scenario("data/examples/scenario.yaml")
+    d = designs.get_design(design_name)
+    n = len(data_cyl)
+    md = layout.minidisk_layout(d, scen, n, data_cyl=data_cyl, data_model=models)
+    _images, image_of = layout.shared_images(d, scen)
+    names = [f"g-{i + 1:02d}" for i in range(n)]
+    return scen, d, md, image_of, names
+
+
+def _same(a: list[list[StorageItem]], b: list[list[StorageItem]]) -> None:
+    assert [[s.model_dump() for s in g] for g in a] == [[s.model_dump() for s in g] for g in b]
+    assert [[s.model_fields_set for s in g] for g in a] == [
+        [s.model_fields_set for s in g] for g in b
+    ]
+    # every guest has disks of its own (a change to one guest's disk changes no other guest)
+    ids = [id(s) for g in a for s in g]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("name", designs.design_names())
+def test_every_design_stamps_the_disks_guest_storage_builds(name: str) -> None:
+    data = [[10016, 300], [10016, 300], [], [500], [10016, 300], [], [500]]
+    scen, d, md, image_of, names = _layout(name, data)
+    sizes = np.array([0, 0, 0, 700, 0, 0, 700])
+    _same(
+        layout.colony_storage(d, scen, names, image_of, md, sizes),
+        _one_by_one(d, scen, names, image_of, md, sizes),
+    )
+
+
+def test_data_disks_on_other_models_and_edevs_are_stamped_with_their_blocks() -> None:
+    data = [[10016, 10016], [65520], [10016, 10016], [2_000_000], [65520], [2_000_000]]
+    models = ["3390-9", "3390-A", "3390-9", "EDEV", "3390-A", "EDEV"]
+    scen, d, md, image_of, names = _layout("zvm-basevol-guestvol", data, models)
+    stamped = layout.colony_storage(d, scen, names, image_of, md)
+    _same(stamped, _one_by_one(d, scen, names, image_of, md, np.zeros(len(data), int)))
+    edev = [s for s in stamped[5] if s.volume_model == "EDEV"]
+    assert edev and edev[0].start_block is not None and edev[0].start_cyl is None
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.integers(min_value=1, max_value=10_016), max_size=3), min_size=1, max_size=12
+    ),
+    st.sampled_from(["dedicated", "zvm-ro-root", "zvm-shared-usr", "zvm-basevol-guestvol"]),
+)
+def test_any_colony_of_disks_is_stamped_as_built_one_by_one(
+    data: list[list[int]], name: str
+) -> None:
+    scen, d, md, image_of, names = _layout(name, data)
+    _same(
+        layout.colony_storage(d, scen, names, image_of, md),
+        _one_by_one(d, scen, names, image_of, md, np.zeros(len(data), int)),
+    )
+
+
+def test_a_layout_past_the_field_rules_is_built_one_by_one_and_refused() -> None:
+    from pydantic import ValidationError
+
+    scen, d, md, image_of, names = _layout("dedicated", [[], [], []])
+    bad = layout.MinidiskLayout(
+        components=md.components,
+        volume=md.volume,
+        start_cyl=md.start_cyl.copy(),
+        volsers=md.volsers,
+        offsets=md.offsets,
+        data_cyl=md.data_cyl,
+        volume_models=md.volume_models,
+        data_models=md.data_models,
+    )
+    bad.start_cyl[-1] = 0  # cylinder 0 holds the label: the third guest's root is invalid
+    assert not layout._stampable(bad)
+    with pytest.raises(ValidationError):
+        layout.colony_storage(d, scen, names, image_of, bad)
+    lower = layout.MinidiskLayout(
+        components=md.components,
+        volume=md.volume,
+        start_cyl=md.start_cyl,
+        volsers=[v.lower() for v in md.volsers],
+        offsets=md.offsets,
+        data_cyl=md.data_cyl,
+        volume_models=md.volume_models,
+        data_models=md.data_models,
+    )
+    assert not layout._stampable(lower)
+    with pytest.raises(ValidationError):
+        layout.colony_storage(d, scen, names, image_of, lower)
+
+
+@pytest.mark.parametrize("name", designs.design_names())
+def test_a_hundred_guest_plan_has_the_disks_built_one_by_one(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scen = plan.load_scenario("data/examples/scenario.yaml")
+    scen.target.hosts = 2
+    scen.target.memory_gib_per_host = None
+    scen.design.name = name
+    scen.design.overrides = {}
+    if designs.get_design(name).platform == "xen":
+        scen.storage.volume_model = "3390-9"
+    inv = _xyz({"file": 38, "dns": 16, "firewall": 8, "web": 38})
+    fast = plan.build_plan(scen, inventory=inv)
+    monkeypatch.setattr(layout, "colony_storage", _one_by_one_all)
+    slow = plan.build_plan(scen, inventory=inv)
+    assert fast.plan.model_dump() == slow.plan.model_dump()
+
+
+def _one_by_one_all(design, scen, names, image_of, md, image_mib=None):
+    sizes = np.zeros(len(names), int) if image_mib is None else image_mib
+    return _one_by_one(design, scen, names, image_of, md, sizes)
