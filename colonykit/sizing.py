@@ -908,17 +908,33 @@ def size_inventory(
     total = {f"mips_{b}": float(servers[f"mips_{b}_total"].sum()) for b in BOUNDS}
 
     # ---- engines: smallest n with capacity(n) >= required(n)
-    n = np.arange(1, MAX_SEARCH_ENGINES + 1, dtype=float)
-    smt_uplift = proc.smt_uplift_frac if opts.smt else 0.0
-    cap_n = engine_capacity_mips(n, proc.engine_mips_1way, mp, smt_uplift)
-    g = (
-        nway_uplift_frac(n, 1.0, reference.constant("nway_uplift_reference_engines"))
-        if opts.nway_uplift
-        else np.zeros_like(n)
+    idle_rows = _idle_rows(opts, procs)
+    rows = _engine_rows(
+        {b: servers[f"mips_{b}_total"].to_numpy(dtype=float) for b in BOUNDS},
+        servers["nway16_uplift_frac"].to_numpy(dtype=float),
+        float(count.sum()),
+        proc,
+        opts,
+        mp,
+        idle_rows,
     )
-    guests = float(count.sum())
+    target_df = pd.DataFrame(rows).set_index("bound")
+    assumptions = _assumptions(inv, classes, units, proc, opts, mp, ref_tpm, idle_rows)
+    return SizingResult(
+        servers=servers.reset_index(drop=True),
+        total=total,
+        target=target_df,
+        processor=proc,
+        options=opts,
+        assumptions=assumptions,
+    )
+
+
+def _idle_rows(opts: SizingOptions, procs: pd.DataFrame | None) -> dict[str, float]:
+    """Idle cost of one guest [MIPS] per bound without the on-demand timer (empty with it)."""
     idle_rows: dict[str, float] = {}
     if not opts.on_demand_timer:
+        assert procs is not None
         g5 = TargetProcessor.from_catalog("g5", procs) if "g5" in procs.index else None
         if g5 is None:
             msg = "on_demand_timer=False needs a 'g5' row in the processor table (idle cost is in G5 engines)"
@@ -927,16 +943,32 @@ def size_inventory(
             idle_rows[b] = (
                 reference.constant("idle_guest_g5_engine_pct", col) / 100.0 * g5.engine_mips_1way
             )
+    return idle_rows
+
+
+def _engine_rows(
+    mips_total: Mapping[str, np.ndarray],
+    uplift: np.ndarray,
+    guests: float,
+    proc: TargetProcessor,
+    opts: SizingOptions,
+    mp: pd.DataFrame,
+    idle_rows: Mapping[str, float],
+) -> list[dict[str, Any]]:
+    """Per bound: the smallest n with capacity(n) >= required(n), and the figures at that n."""
+    n = np.arange(1, MAX_SEARCH_ENGINES + 1, dtype=float)
+    smt_uplift = proc.smt_uplift_frac if opts.smt else 0.0
+    cap_n = engine_capacity_mips(n, proc.engine_mips_1way, mp, smt_uplift)
+    g = (
+        nway_uplift_frac(n, 1.0, reference.constant("nway_uplift_reference_engines"))
+        if opts.nway_uplift
+        else np.zeros_like(n)
+    )
     rows = []
-    uplift = servers["nway16_uplift_frac"].to_numpy(dtype=float)
     # servers differ only by their class's uplift: sum MIPS per distinct uplift, then divide
     uplift_values, uplift_of = np.unique(uplift, return_inverse=True)
     for b in BOUNDS:
-        m = np.bincount(
-            uplift_of,
-            weights=servers[f"mips_{b}_total"].to_numpy(dtype=float),
-            minlength=len(uplift_values),
-        )
+        m = np.bincount(uplift_of, weights=mips_total[b], minlength=len(uplift_values))
         guest_n = (m[:, None] / (1.0 + uplift_values[:, None] * g[None, :])).sum(axis=0)
         idle = idle_rows.get(b, 0.0) * guests
         req_n = np.asarray(
@@ -964,16 +996,63 @@ def size_inventory(
                 "fits_machine": k + 1 <= (proc.max_ifls or proc.max_engines),
             }
         )
-    target_df = pd.DataFrame(rows).set_index("bound")
-    assumptions = _assumptions(inv, classes, units, proc, opts, mp, ref_tpm, idle_rows)
-    return SizingResult(
-        servers=servers.reset_index(drop=True),
-        total=total,
-        target=target_df,
-        processor=proc,
-        options=opts,
-        assumptions=assumptions,
+    return rows
+
+
+def engines_for_counts(
+    res: SizingResult,
+    rows: npt.ArrayLike,
+    counts: npt.ArrayLike,
+    *,
+    processor_table: pd.DataFrame | None = None,
+    mp_table: pd.DataFrame | None = None,
+) -> dict[str, int]:
+    """Engines per bound of a share of a sized inventory: some of its rows, with other counts.
+
+    What :func:`size_inventory` gives for the inventory of rows ``rows`` (positions in
+    ``res.servers``), each with ``counts[i]`` servers, under the same options and target: a
+    server's MIPS do not depend on the other rows, so only the engine search runs again (the
+    LPARs of a plan, each sized on its own guests at its own n).
+
+    Parameters
+    ----------
+    res : SizingResult
+        The sizing of the whole inventory.
+    rows : array_like of int
+        Positions of the share's rows in ``res.servers``, in the share's order.
+    counts : array_like of int
+        Servers of each of those rows in the share.
+    processor_table, mp_table : DataFrame, optional
+        The tables ``res`` was sized with, when not the bundled ones.
+
+    Examples
+    --------
+    >>> from colonykit.ingest import read_inventory
+    >>> inv, _ = read_inventory("data/examples/xyz_inventory.csv")
+    >>> res = size_inventory(inv, "z15")
+    >>> share = inv.iloc[[3, 0]].assign(count=[4, 1]).reset_index(drop=True)
+    >>> engines_for_counts(res, [3, 0], [4, 1]) == size_inventory(share, "z15").engines
+    True
+    """
+    opts = res.options
+    procs = (  # read only for the idle cost without the on-demand timer
+        processor_table
+        if processor_table is not None or opts.on_demand_timer
+        else reference.processors()
     )
+    mp = reference.mp_effect() if mp_table is None else mp_table
+    pos = np.asarray(rows, dtype=np.int64)
+    count = np.asarray(counts, dtype=float)
+    table = _engine_rows(
+        {b: res.servers[f"mips_{b}"].to_numpy(dtype=float)[pos] * count for b in BOUNDS},
+        res.servers["nway16_uplift_frac"].to_numpy(dtype=float)[pos],
+        float(count.sum()),
+        res.processor,
+        opts,
+        mp,
+        _idle_rows(opts, procs),
+    )
+    return {r["bound"]: int(r["engines"]) for r in table}
 
 
 def _assumptions(
@@ -1313,6 +1392,7 @@ __all__ = [
     "server_mhz",
     "size_xen_hosts",
     "size_inventory",
+    "engines_for_counts",
     "result_frame",
     "options_dict",
     "capacity_mips",

@@ -144,3 +144,65 @@ def test_a_hundred_guest_plan_has_the_disks_built_one_by_one(
 def _one_by_one_all(design, scen, names, image_of, md, image_mib=None):
     sizes = np.zeros(len(names), int) if image_mib is None else image_mib
     return _one_by_one(design, scen, names, image_of, md, sizes)
+
+
+# --------------------------------------------------------------------------- LPAR sizing
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.integers(min_value=0, max_value=3), min_size=1, max_size=4, unique=True),
+    st.lists(st.integers(min_value=1, max_value=400), min_size=4, max_size=4),
+    st.sampled_from(["z15", "z16", "z13"]),
+    st.sampled_from([None, 60.0, 90.0]),
+    st.booleans(),
+    st.sampled_from(["peak", "avg"]),
+)
+def test_engines_for_counts_is_the_sizing_of_the_share(
+    rows: list[int], counts: list[int], target: str, util, smt: bool, basis: str
+) -> None:
+    from colonykit import sizing
+
+    inv, _ = read_inventory("data/examples/xyz_inventory.csv")
+    extra = {} if util is None else {"target_util_pct": util}
+    if smt and target == "z13":
+        smt = False
+    res = sizing.size_inventory(inv, target, basis=basis, smt=smt, **extra)
+    share = inv.iloc[rows].reset_index(drop=True)
+    share["count"] = np.asarray(counts[: len(rows)], dtype="int64")
+    full = sizing.size_inventory(share, target, basis=basis, smt=smt, **extra)  # second method
+    assert sizing.engines_for_counts(res, rows, counts[: len(rows)]) == full.engines
+
+
+def test_engines_for_counts_without_the_on_demand_timer_counts_the_idle_guests() -> None:
+    from colonykit import sizing
+
+    inv, _ = read_inventory("data/examples/xyz_inventory.csv")
+    res = sizing.size_inventory(inv, "z15", on_demand_timer=False)
+    share = inv.iloc[[1, 2]].reset_index(drop=True)
+    share["count"] = np.asarray([300, 200], dtype="int64")
+    expected = sizing.size_inventory(share, "z15", on_demand_timer=False).engines
+    assert sizing.engines_for_counts(res, [1, 2], [300, 200]) == expected
+    # the idle guests cost engines: never fewer than with the timer
+    timer = sizing.engines_for_counts(sizing.size_inventory(inv, "z15"), [1, 2], [300, 200])
+    assert all(expected[b] >= timer[b] for b in sizing.BOUNDS)
+
+
+@pytest.mark.parametrize("hosts", [2, 3, 5, 7])
+def test_each_lpar_gets_the_engines_of_its_own_sizing(
+    hosts: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from colonykit.plan import assembly
+
+    scen = plan.load_scenario("data/examples/scenario.yaml")
+    scen.target.hosts = hosts
+    scen.target.memory_gib_per_host = None
+    inv = _xyz({"file": 385, "dns": 154, "firewall": 77, "web": 384})
+    fast = plan.build_plan(scen, inventory=inv)
+    plain = assembly._lpar_sizer
+
+    def full_sizing(scen, inv, rows, cache=None, sizing_res=None):  # every share sized in full
+        return plain(scen, inv, rows, cache, None)
+
+    monkeypatch.setattr(assembly, "_lpar_sizer", full_sizing)
+    slow = plan.build_plan(scen, inventory=inv)
+    assert fast.placement.cpus == slow.placement.cpus
+    assert fast.plan.model_dump() == slow.plan.model_dump()

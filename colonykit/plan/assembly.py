@@ -894,7 +894,7 @@ def _build(
             sizing_res,
             engines=xen.cores_needed if xen is not None else None,
             max_ratio=max_ratio,
-            size_lpar=None if xen is not None else _lpar_sizer(scen, inv, rows, cache),
+            size_lpar=None if xen is not None else _lpar_sizer(scen, inv, rows, cache, sizing_res),
         )
     assumptions.append(_cpus_assumption(scen, sizing_res, place, meas, xen))
     if meas is not None and xen is None:
@@ -1129,19 +1129,42 @@ def _confidence_evidence(
 
 
 def _lpar_sizer(
-    scen: Scenario, inv: pd.DataFrame, rows: pd.DataFrame, cache: StageCache | None = None
+    scen: Scenario,
+    inv: pd.DataFrame,
+    rows: pd.DataFrame,
+    cache: StageCache | None = None,
+    sizing_res: SizingResult | None = None,
 ) -> Any:
-    """``size(host_of, h)``: engines of LPAR h = the sizing of its own share of the inventory."""
+    """``size(host_of, h)``: engines of LPAR h = the sizing of its own share of the inventory.
+
+    With ``sizing_res`` (the sizing of ``inv`` itself, which :func:`colonykit.sizing.size_inventory`
+    took as it is: a canonical inventory) only the engine search runs for each share
+    (:func:`colonykit.sizing.engines_for_counts`: a server's MIPS do not depend on the other
+    rows); otherwise each share is sized in full.
+    """
     bound = scen.target.sizing_bound
     servers = rows["server"].astype(str).to_numpy()
     by_server = inv.drop_duplicates("server").set_index(
         inv.drop_duplicates("server")["server"].astype(str)
     )
+    canonical = (
+        sizing_res is not None
+        and "count" in inv
+        and inv["count"].dtype == "int64"
+        and inv.attrs.get("source") is not None
+        and len(sizing_res.servers) == len(inv)
+    )
+    first: dict[str, int] = {}
+    for i, name in enumerate(inv["server"].astype(str)):
+        first.setdefault(name, i)  # the row drop_duplicates keeps
 
     def size(host_of: np.ndarray, h: int) -> int:
         counts = pd.Series(servers[host_of == h]).value_counts()
         if counts.empty:
             return 1
+        if canonical and sizing_res is not None:
+            pos = [first[str(s)] for s in counts.index]
+            return sizing.engines_for_counts(sizing_res, pos, counts.to_numpy())[bound]
         sub = by_server.loc[counts.index].reset_index(drop=True)
         sub["count"] = counts.to_numpy()
         return int(_size(scen, sub, cache).engines[bound])
