@@ -206,3 +206,67 @@ def test_each_lpar_gets_the_engines_of_its_own_sizing(
     slow = plan.build_plan(scen, inventory=inv)
     assert fast.placement.cpus == slow.placement.cpus
     assert fast.plan.model_dump() == slow.plan.model_dump()
+
+
+# --------------------------------------------------------------------------- layout checks
+def _moved(p, hi: int, gi: int):
+    """The plan with guest ``gi`` of host ``hi`` moved to the end of the next host."""
+    q = p.model_copy(deep=True)
+    g = q.hosts[hi].guests.pop(gi)
+    q.hosts[(hi + 1) % len(q.hosts)].guests.append(g)
+    return q
+
+
+def _edited(p, edit: str):
+    q = p.model_copy(deep=True)
+    g = q.hosts[0].guests[1]
+    other = q.hosts[1].guests[0]
+    if edit == "vdev":  # CK007, one guest
+        g.storage[-1].vdev = g.storage[0].vdev
+    elif edit == "vdisk":  # CK008, one guest
+        next(s for s in g.storage if s.kind == "vdisk").size_mib = 100_000
+    elif edit == "shared-rw":  # CK010, one guest
+        next(s for s in g.storage if s.kind == "shared").access = "rw"
+    elif edit == "userid":  # CK006, two guests
+        g.zvm.userid = other.zvm.userid
+    elif edit == "same-disk":  # CK010 and CK013, two guests
+        mine = next(s for s in g.storage if s.kind == "mdisk")
+        theirs = next(s for s in other.storage if s.kind == "mdisk")
+        mine.volser, mine.start_cyl = theirs.volser, theirs.start_cyl
+    elif edit == "ip":  # CK031, two guests
+        g.network[0].ip = other.network[0].ip
+    return q
+
+
+@pytest.mark.parametrize(
+    ("edit", "code"),
+    [
+        ("none", None),
+        ("vdev", "CK007"),
+        ("vdisk", "CK008"),
+        ("shared-rw", "CK010"),
+        ("userid", "CK006"),
+        ("same-disk", "CK013"),
+        ("ip", "CK031"),
+    ],
+)
+def test_layout_findings_kept_by_guest_follow_each_guest_to_its_place(edit: str, code) -> None:
+    from colonykit.plan import checks
+    from colonykit.plan.stages import StageCache
+
+    scen = plan.load_scenario("data/examples/scenario.yaml")
+    scen.target.hosts = 2
+    scen.target.memory_gib_per_host = None
+    inv = _xyz({"file": 10, "dns": 4, "firewall": 2, "web": 10})
+    p = _edited(plan.build_plan(scen, inventory=inv).plan, edit)
+    cache = StageCache()
+    placements = [p, _moved(p, 0, 0), _moved(_moved(p, 0, 0), 1, 3), _moved(p, 1, 0)]
+    for i, q in enumerate(placements):
+        got = checks.check_plan(q, cache=cache, layout_key=(("guests", edit), ("placed", i)))
+        assert got == checks.check_plan(q)  # second method: every check run on the plan
+        if code is not None:
+            assert code in {f.code for f in got}
+    kept = cache._stages["guest_layout_checks"]
+    assert len(kept) == 1  # one look-up of the guests' findings, answered on every move
+    (value, _warnings) = next(iter(kept.values()))
+    assert (value is None) == (edit in ("userid", "same-disk", "ip"))
