@@ -270,3 +270,30 @@ def test_layout_findings_kept_by_guest_follow_each_guest_to_its_place(edit: str,
     assert len(kept) == 1  # one look-up of the guests' findings, answered on every move
     (value, _warnings) = next(iter(kept.values()))
     assert (value is None) == (edit in ("userid", "same-disk", "ip"))
+
+
+# --------------------------------------------------------------------------- machine limits
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("zvm_logical_cores", "7.3", "on"),
+        ("zvm_logical_cores", "7.1", "off"),
+        ("zvm_real_storage_gib", "7.4", ""),
+        ("machine_lpars", "3931", ""),
+        ("machine_memory_gib", "3931", ""),
+        ("zvm_logical_cores", "not-a-level", "on"),
+    ],
+)
+def test_a_kept_platform_limit_is_the_one_read_from_the_table(args) -> None:
+    from colonykit import machine_limits
+
+    first = machine_limits.platform_limit(*args)
+    assert machine_limits.platform_limit(*args) == first
+    assert machine_limits.platform_limit.__wrapped__(*args) == first  # read afresh
+
+
+@pytest.mark.parametrize("model", ["z15", "z16", "LinuxONE Rockhopper 4", "linuxone-emperor-ii"])
+def test_a_kept_ifl_maximum_is_the_one_read_from_the_tables(model: str) -> None:
+    from colonykit import machine_limits
+
+    assert machine_limits.max_ifls(model) == machine_limits.max_ifls.__wrapped__(model)
