@@ -504,6 +504,14 @@ def low_confidence_units(
     return out
 
 
+def _reference_tpm(classes: pd.DataFrame, ref_class: str) -> float:
+    """tpm/MIPS (typical) of the reference class."""
+    if ref_class not in classes.index:
+        msg = f"reference class {ref_class!r} is not in the workload class table"
+        raise InputError(msg)
+    return to_float(classes.loc[ref_class, "tpm_per_mips_typical"])
+
+
 def _class_bounds(
     inv: pd.DataFrame, classes: pd.DataFrame, units: pd.DataFrame, ref_class: str
 ) -> tuple[pd.DataFrame, float]:
@@ -511,10 +519,7 @@ def _class_bounds(
     problems = unit_problems(inv, units)
     if problems:
         raise InputError("ambiguous capacity units: " + "; ".join(problems[:10]), problems)
-    if ref_class not in classes.index:
-        msg = f"reference class {ref_class!r} is not in the workload class table"
-        raise InputError(msg)
-    ref_tpm_per_mips = to_float(classes.loc[ref_class, "tpm_per_mips_typical"])
+    ref_tpm_per_mips = _reference_tpm(classes, ref_class)
     unit_rows = units.loc[inv["capacity_unit"]]
     applies = (
         unit_rows["applies_class"].astype(str).str.lower().isin(["true", "1", "yes"]).to_numpy()
@@ -871,26 +876,8 @@ def size_inventory(
     units = reference.capacity_units() if units_table is None else units_table
     procs = reference.processors() if processor_table is None else processor_table
     mp = reference.mp_effect() if mp_table is None else mp_table
-    inv = inventory
-    if "count" not in inv or inv["count"].dtype != "int64" or inv.attrs.get("source") is None:
-        inv = validate_inventory(
-            inventory,
-            source=inventory.attrs.get("source", "inventory"),
-            workload_table=classes,
-            units_table=units,
-        )
-    proc = (
-        target
-        if isinstance(target, TargetProcessor)
-        else TargetProcessor.from_catalog(target, procs)
-    )
-    if opts.smt and not proc.smt_available:
-        smt_models = sorted(str(m) for m in procs.index[procs["smt_available"].astype(bool)])
-        msg = (
-            f"processor {proc.model!r} has no SMT for IFLs; use --no-smt or a model with SMT "
-            f"({', '.join(smt_models)})"
-        )
-        raise InputError(msg)
+    inv = _canonical(inventory, classes, units)
+    proc = _target_processor(target, procs, opts)
 
     wlf, ref_tpm = _class_bounds(inv, classes, units, opts.reference_class)
     util_col = "util_peak_pct" if opts.basis == "peak" else "util_avg_pct"
@@ -927,6 +914,129 @@ def size_inventory(
         processor=proc,
         options=opts,
         assumptions=assumptions,
+    )
+
+
+def _canonical(inventory: pd.DataFrame, classes: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """The inventory as sized: validated unless it is canonical already (a read inventory)."""
+    inv = inventory
+    if "count" not in inv or inv["count"].dtype != "int64" or inv.attrs.get("source") is None:
+        inv = validate_inventory(
+            inventory,
+            source=inventory.attrs.get("source", "inventory"),
+            workload_table=classes,
+            units_table=units,
+        )
+    return inv
+
+
+def _target_processor(
+    target: str | TargetProcessor, procs: pd.DataFrame, opts: SizingOptions
+) -> TargetProcessor:
+    """The target processor, refused with SMT asked of a model without SMT for IFLs."""
+    proc = (
+        target
+        if isinstance(target, TargetProcessor)
+        else TargetProcessor.from_catalog(target, procs)
+    )
+    if opts.smt and not proc.smt_available:
+        smt_models = sorted(str(m) for m in procs.index[procs["smt_available"].astype(bool)])
+        msg = (
+            f"processor {proc.model!r} has no SMT for IFLs; use --no-smt or a model with SMT "
+            f"({', '.join(smt_models)})"
+        )
+        raise InputError(msg)
+    return proc
+
+
+#: Sizing options that change a server's MIPS; the others change only the engine search.
+SERVER_OPTIONS: tuple[str, ...] = ("basis", "reference_class")
+
+
+def resize(
+    res: SizingResult,
+    inventory: pd.DataFrame,
+    target: str | TargetProcessor = "z15",
+    options: SizingOptions | None = None,
+    *,
+    processor_table: pd.DataFrame | None = None,
+    workload_table: pd.DataFrame | None = None,
+    units_table: pd.DataFrame | None = None,
+    mp_table: pd.DataFrame | None = None,
+    **overrides: Any,
+) -> SizingResult:
+    """:func:`size_inventory` of ``inventory`` for another target or options, from its sizing ``res``.
+
+    A server's MIPS depend on the inventory and on :data:`SERVER_OPTIONS` (the utilization
+    column and the reference class) only: another target processor, target utilization, CP
+    overhead, SMT, n-way uplift or idle cost reuses ``res.servers`` and runs the engine search
+    again.  The result is the one :func:`size_inventory` gives for the same arguments.
+
+    Parameters
+    ----------
+    res : SizingResult
+        :func:`size_inventory` of ``inventory`` with the same basis and reference class.
+    inventory : DataFrame
+        The inventory ``res`` sized.
+    target : str or TargetProcessor
+        Processor model key or object (as :func:`size_inventory`).
+    options : SizingOptions, optional
+        Assumptions; keyword ``overrides`` replace single fields.
+    processor_table, workload_table, units_table, mp_table : DataFrame, optional
+        User reference tables instead of the bundled ones (those ``res`` was sized with).
+    **overrides
+        Fields of :class:`SizingOptions` to replace (e.g. ``target_util_pct=70``).
+
+    Raises
+    ------
+    ValueError
+        An option of :data:`SERVER_OPTIONS` differs from ``res``'s (size afresh then).
+
+    Examples
+    --------
+    >>> from colonykit.ingest import read_inventory
+    >>> inv, _ = read_inventory("data/examples/xyz_inventory.csv")
+    >>> res = size_inventory(inv, "z15")
+    >>> resize(res, inv, "z16", target_util_pct=70).engines == size_inventory(
+    ...     inv, "z16", target_util_pct=70
+    ... ).engines
+    True
+    """
+    opts = options or SizingOptions()
+    if overrides:
+        opts = replace(opts, **overrides)
+    for name in SERVER_OPTIONS:
+        if getattr(opts, name) != getattr(res.options, name):
+            msg = (
+                f"resize keeps the servers' MIPS: {name!r} must stay "
+                f"{getattr(res.options, name)!r} (got {getattr(opts, name)!r}); use size_inventory"
+            )
+            raise ValueError(msg)
+    classes = reference.workload_classes() if workload_table is None else workload_table
+    units = reference.capacity_units() if units_table is None else units_table
+    procs = reference.processors() if processor_table is None else processor_table
+    mp = reference.mp_effect() if mp_table is None else mp_table
+    inv = _canonical(inventory, classes, units)
+    proc = _target_processor(target, procs, opts)
+    servers = res.servers.copy()
+    idle_rows = _idle_rows(opts, procs)
+    rows = _engine_rows(
+        {b: servers[f"mips_{b}_total"].to_numpy(dtype=float) for b in BOUNDS},
+        servers["nway16_uplift_frac"].to_numpy(dtype=float),
+        float(servers["count"].to_numpy(dtype=float).sum()),
+        proc,
+        opts,
+        mp,
+        idle_rows,
+    )
+    ref_tpm = _reference_tpm(classes, opts.reference_class)
+    return SizingResult(
+        servers=servers,
+        total=dict(res.total),
+        target=pd.DataFrame(rows).set_index("bound"),
+        processor=proc,
+        options=opts,
+        assumptions=_assumptions(inv, classes, units, proc, opts, mp, ref_tpm, idle_rows),
     )
 
 
@@ -1392,6 +1502,8 @@ __all__ = [
     "server_mhz",
     "size_xen_hosts",
     "size_inventory",
+    "resize",
+    "SERVER_OPTIONS",
     "engines_for_counts",
     "result_frame",
     "options_dict",

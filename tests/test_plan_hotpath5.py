@@ -297,3 +297,82 @@ def test_a_kept_ifl_maximum_is_the_one_read_from_the_tables(model: str) -> None:
     from colonykit import machine_limits
 
     assert machine_limits.max_ifls(model) == machine_limits.max_ifls.__wrapped__(model)
+
+
+# --------------------------------------------------------------------------- sizing again
+def _same_sizing(a, b) -> None:
+    pd.testing.assert_frame_equal(a.servers, b.servers)
+    pd.testing.assert_frame_equal(a.target, b.target)
+    assert a.total == b.total
+    assert a.processor == b.processor and a.options == b.options
+    assert a.assumptions == b.assumptions
+    assert a.to_dict() == b.to_dict()
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.sampled_from(["z15", "z16", "z13", "z17"]),
+    st.sampled_from(["z15", "z16", "z13", "LinuxONE Rockhopper 4"]),
+    st.sampled_from([None, 50.0, 75.0, 95.0]),
+    st.booleans(),
+    st.sampled_from([None, 5.0]),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from(["peak", "avg"]),
+)
+def test_resize_is_the_sizing_of_the_new_target(
+    first: str, target: str, util, smt: bool, cp, nway: bool, timer: bool, basis: str
+) -> None:
+    from colonykit import sizing
+    from colonykit.errors import InputError
+
+    inv = _xyz({"file": 40, "dns": 7, "firewall": 3, "web": 12})
+    res = sizing.size_inventory(inv, first, basis=basis)
+    opts = {"smt": smt, "nway_uplift": nway, "on_demand_timer": timer, "basis": basis}
+    if util is not None:
+        opts["target_util_pct"] = util
+    if cp is not None:
+        opts["cp_overhead_pct"] = cp
+    try:
+        expected = sizing.size_inventory(inv, target, **opts)  # second method: afresh
+    except InputError as exc:
+        with pytest.raises(InputError, match=str(exc)[:40]):
+            sizing.resize(res, inv, target, **opts)
+        return
+    _same_sizing(sizing.resize(res, inv, target, **opts), expected)
+
+
+def test_resize_refuses_another_basis() -> None:
+    from colonykit import sizing
+
+    inv = _xyz({"file": 4, "dns": 1, "firewall": 1, "web": 2})
+    res = sizing.size_inventory(inv, "z15", basis="peak")
+    with pytest.raises(ValueError, match="'basis' must stay 'peak'"):
+        sizing.resize(res, inv, "z15", basis="avg")
+
+
+@pytest.mark.parametrize(
+    ("name", "values"),
+    [
+        ("target_util_pct", [60.0, 80.0, 60.0]),
+        ("processor", ["z16", "z14", "z15"]),
+        ("smt", [True, False]),
+        ("basis", ["avg", "peak"]),
+    ],
+)
+def test_the_explorers_sizing_is_the_sizing_afresh(name: str, values: list) -> None:
+    from colonykit.plan import assembly
+    from colonykit.plan.stages import StageCache
+
+    scen = plan.load_scenario("data/examples/scenario.yaml")
+    inv = _xyz({"file": 40, "dns": 7, "firewall": 3, "web": 12})
+    cache = StageCache()
+    assembly._size(scen, inv, cache)
+    for v in values:
+        s = scen.model_copy(deep=True)
+        if name == "processor":
+            s.target.processor = v
+        else:
+            setattr(s.target, name, v)
+        _same_sizing(assembly._size(s, inv, cache), assembly._size(s, inv, None))
+    assert "size_servers" in cache._stages

@@ -468,10 +468,25 @@ def _size(scen: Scenario, inv: pd.DataFrame, cache: StageCache | None = None) ->
         overrides["target_util_pct"] = scen.target.target_util_pct
     if cache is None:
         return sizing.size_inventory(inv, scen.target.processor, **overrides)
-    key = (str(scen.target.processor), tuple(sorted(overrides.items())), frame_key(inv))
-    return cache.get(
-        "size", key, lambda: sizing.size_inventory(inv, scen.target.processor, **overrides)
-    )
+    inv_key = frame_key(inv)
+    key = (str(scen.target.processor), tuple(sorted(overrides.items())), inv_key)
+    canonical = "count" in inv and inv["count"].dtype == "int64" and inv.attrs.get("source")
+
+    def make() -> SizingResult:
+        if not canonical:  # validated on each sizing (its warnings once per sizing)
+            return sizing.size_inventory(inv, scen.target.processor, **overrides)
+        made: list[SizingResult] = []
+
+        def first() -> SizingResult:
+            made.append(sizing.size_inventory(inv, scen.target.processor, **overrides))
+            return made[0]
+
+        # the servers' MIPS read the inventory and the basis only: another target processor,
+        # utilization or SMT runs only the engine search on them (sizing.resize)
+        base = cache.get("size_servers", (inv_key, scen.target.basis), first)
+        return made[0] if made else sizing.resize(base, inv, scen.target.processor, **overrides)
+
+    return cache.get("size", key, make)
 
 
 def _measure(
