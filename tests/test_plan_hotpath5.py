@@ -376,3 +376,13 @@ def test_the_explorers_sizing_is_the_sizing_afresh(name: str, values: list) -> N
             setattr(s.target, name, v)
         _same_sizing(assembly._size(s, inv, cache), assembly._size(s, inv, None))
     assert "size_servers" in cache._stages
+
+
+# --------------------------------------------------------------------------- CK019 kinds
+@settings(max_examples=200, deadline=None)
+@given(st.sets(st.text(alphabet="0123456789ABCFXYZabc :-_\n\r\t.", max_size=30), max_size=12))
+def test_numbers_of_all_stems_at_once_are_the_numbers_of_each(stems: set[str]) -> None:
+    from colonykit.plan import checks
+
+    expected = {checks._NUMBERED.sub("n", s) for s in stems}  # second method: one at a time
+    assert checks._numbered_to_n(stems) == expected

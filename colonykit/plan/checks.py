@@ -802,6 +802,22 @@ def _right_size_checks(host: Host, hp: str) -> list[Finding]:
 _NUMBERED = re.compile(r"\b[A-Z]*[0-9][0-9A-F]*\b")
 
 
+def _numbered_to_n(stems: set[str]) -> set[str]:
+    """Each stem with its numbers as ``n`` (:data:`_NUMBERED`), in one pass over all of them.
+
+    A line break is no word character, so joined by line breaks each stem is rewritten as on
+    its own; stems holding a line break are rewritten one by one.
+
+    Examples
+    --------
+    >>> sorted(_numbered_to_n({"T-disk 0200", "placement of 0100 on LX0001 at cylinder 1"}))
+    ['T-disk n', 'placement of n on n at cylinder n']
+    """
+    if any("\n" in stem for stem in stems):
+        return {_NUMBERED.sub("n", stem) for stem in stems}
+    return set(_NUMBERED.sub("n", "\n".join(stems)).split("\n")) if stems else set()
+
+
 def _carry_checks(plan: ColonyPlan) -> list[Finding]:
     """CK016: one warning per target that cannot carry something, with counts and examples."""
     targets = ["feilong", "libvirt"] if plan.metadata.platform == "zvm" else []
@@ -811,7 +827,7 @@ def _carry_checks(plan: ColonyPlan) -> list[Finding]:
     out = []
     for t, items in by_target.items():
         stems = {ls.what.split(" (")[0].split(":")[0] for ls in items}
-        kinds = sorted({_NUMBERED.sub("n", stem) for stem in stems})
+        kinds = sorted(_numbered_to_n(stems))
         subjects = {ls.subject for ls in items}
         out.append(
             _finding(

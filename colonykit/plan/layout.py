@@ -669,6 +669,8 @@ def colony_storage(
             for gi, name in enumerate(names)
         ]
     base_model = str(scen.storage.volume_model).upper()
+    # MinidiskLayout.place as plain lists (numpy scalars cost more to index one at a time)
+    volume, start_of, offsets = md.volume.tolist(), md.start_cyl.tolist(), md.offsets.tolist()
     first: dict[tuple[Any, ...], list[StorageItem]] = {}
     out: list[list[StorageItem]] = []
     for gi, name in enumerate(names):
@@ -681,15 +683,16 @@ def colony_storage(
             out.append(built)
             continue
         stamped: list[StorageItem] = []
-        mi = 0
+        k = offsets[gi]  # this guest's first minidisk (MinidiskLayout.place)
         for s in template:
             if s.kind != "mdisk":
                 stamped.append(s.model_copy())
                 continue
-            volser, start = md.place(gi, mi)
-            mi += 1
             where = "start_block" if s.start_block is not None else "start_cyl"
-            stamped.append(s.model_copy(update={"volser": volser, where: start}))
+            stamped.append(
+                s.model_copy(update={"volser": md.volsers[volume[k]], where: start_of[k]})
+            )
+            k += 1
         out.append(stamped)
     return out
 
