@@ -386,3 +386,49 @@ def test_numbers_of_all_stems_at_once_are_the_numbers_of_each(stems: set[str]) -
 
     expected = {checks._NUMBERED.sub("n", s) for s in stems}  # second method: one at a time
     assert checks._numbered_to_n(stems) == expected
+
+
+# --------------------------------------------------------------------------- z/VM entries, NICs
+def _platform_one_by_one(design, scen, disks, net, width):
+    return [layout.guest_platform(design, scen, gi, s, net, width) for gi, s in enumerate(disks)]
+
+
+def _dumps(parts) -> list:
+    return [
+        tuple(None if p is None else (p.model_dump(), p.model_fields_set) for p in t) for t in parts
+    ]
+
+
+@pytest.mark.parametrize("name", designs.design_names())
+@pytest.mark.parametrize("nss", [None, "LNXNSS"])
+def test_every_guests_entry_and_nic_are_built_as_one_by_one(name: str, nss) -> None:
+    scen = plan.load_scenario("data/examples/scenario.yaml")
+    scen.guests.ipl_nss = nss
+    scen.guests.namesave = ["LNXNSS"]
+    d = designs.get_design(name)
+    n = 12
+    data = [[500] if i % 3 else [] for i in range(n)]
+    md = layout.minidisk_layout(d, scen, n, data_cyl=data)
+    _images, image_of = layout.shared_images(d, scen)
+    names = [f"g-{i + 1:02d}" for i in range(n)]
+    disks = layout.colony_storage(d, scen, names, image_of, md, np.full(n, 100))
+    net = layout.network_plan(scen, n, d.platform)
+    fast = layout.colony_platform(d, scen, disks, net, 5)
+    assert _dumps(fast) == _dumps(_platform_one_by_one(d, scen, disks, net, 5))
+    if d.platform == "zvm":  # each entry has lists of its own
+        assert len({id(z.options) for z, _x, _n in fast}) == n
+        assert len({id(z.namesave) for z, _x, _n in fast}) == n
+
+
+def test_a_userid_past_the_rule_is_built_one_by_one_and_refused() -> None:
+    from pydantic import ValidationError
+
+    scen = plan.load_scenario("data/examples/scenario.yaml")
+    d = designs.get_design("dedicated")
+    md = layout.minidisk_layout(d, scen, 3)
+    disks = layout.colony_storage(d, scen, ["a-01", "a-02", "a-03"], {}, md)
+    net = layout.network_plan(scen, 3, "zvm")
+    # a prefix the scenario would refuse, put in past it: 9-character userids
+    scen.guests = scen.guests.model_copy(update={"userid_prefix": "LNXABCD"})
+    with pytest.raises(ValidationError):
+        layout.colony_platform(d, scen, disks, net, 2)

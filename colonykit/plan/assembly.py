@@ -727,8 +727,9 @@ def _guest_parts(
     )
     parts: list[tuple[Any, ...]] = []
     every = layout.colony_storage(design, scen, names, image_of, md, image_mib)
-    for gi, stor in enumerate(every):
-        zvm, xen, nic = layout.guest_platform(design, scen, gi, stor, net, width)
+    for stor, (zvm, xen, nic) in zip(
+        every, layout.colony_platform(design, scen, every, net, width), strict=True
+    ):
         parts.append((stor, zvm, xen, nic))
     return names, parts, (net, images, image_of), md
 

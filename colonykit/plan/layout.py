@@ -18,7 +18,7 @@ import numpy as np
 from colonykit import reference, storage
 from colonykit.errors import InputError, must_be, raise_problems
 from colonykit.limits import MAX_CYLINDERS
-from colonykit.patterns import VOLSER
+from colonykit.patterns import USERID, VOLSER
 from colonykit.plan.document import (
     MAX_FBA_BLOCKS,
     GuestNic,
@@ -800,6 +800,87 @@ def _data_storage(
     ]
 
 
+def colony_platform(
+    design: Any,
+    scen: Scenario,
+    storage_of: list[list[StorageItem]],
+    net: NetworkPlan,
+    userid_width: int,
+) -> list[tuple[ZvmGuest | None, XenGuest | None, GuestNic]]:
+    """Every guest's z/VM entry and NIC (:func:`guest_platform` for each), validated once per kind.
+
+    On z/VM the entries differ only in the userid and the NICs only in the address: the
+    first guest of each IPL device is built by :func:`guest_platform` (every field
+    validated), the others are copies with their own userid (checked against the userid
+    rule; should one fail, every guest is built by :func:`guest_platform`, which reports it)
+    and address (from the checked network, :meth:`NetworkPlan.address`).  Xen guests are
+    built guest by guest.
+
+    Parameters
+    ----------
+    design : Design
+        The chosen design.
+    scen : Scenario
+        The scenario.
+    storage_of : list of list of StorageItem
+        Every guest's disks (:func:`colony_storage`), in order.
+    net : NetworkPlan
+        The colony network.
+    userid_width : int
+        Digits of the z/VM userid numbers.
+
+    Examples
+    --------
+    >>> from colonykit import designs
+    >>> from colonykit.plan import load_scenario
+    >>> scen = load_scenario("data/examples/scenario.yaml")
+    >>> d = designs.get_design("dedicated")
+    >>> md = minidisk_layout(d, scen, 3)
+    >>> disks = colony_storage(d, scen, ["a-01", "a-02", "a-03"], {}, md)
+    >>> net = network_plan(scen, 3, "zvm")
+    >>> every = colony_platform(d, scen, disks, net, 5)
+    >>> every == [guest_platform(d, scen, i, s, net, 5) for i, s in enumerate(disks)]
+    True
+    """
+    n = len(storage_of)
+    prefix = scen.guests.userid_prefix
+    userids = [f"{prefix}{gi + 1:0{userid_width}d}" for gi in range(n)]
+    if design.platform != "zvm" or not all(_USERID.match(u) for u in userids):
+        return [
+            guest_platform(design, scen, gi, stor, net, userid_width)
+            for gi, stor in enumerate(storage_of)
+        ]
+    first: dict[str, tuple[ZvmGuest | None, XenGuest | None, GuestNic]] = {}
+    out: list[tuple[ZvmGuest | None, XenGuest | None, GuestNic]] = []
+    for gi, stor in enumerate(storage_of):
+        root = next((s for s in stor if s.role == "root"), stor[0])
+        ipl = scen.guests.ipl_nss or (design.ipl_vdev.upper() if design.ipl_vdev else root.vdev)
+        template = first.get(ipl)
+        if template is None:
+            first[ipl] = built = guest_platform(design, scen, gi, stor, net, userid_width)
+            out.append(built)
+            continue
+        zvm, _xen, nic = template
+        assert zvm is not None
+        out.append(
+            (
+                zvm.model_copy(
+                    update={
+                        "userid": userids[gi],
+                        "options": list(zvm.options),
+                        "namesave": list(zvm.namesave),
+                    }
+                ),
+                None,
+                nic.model_copy(update={"ip": net.address(gi)}),
+            )
+        )
+    return out
+
+
+_USERID = re.compile(USERID)
+
+
 def guest_platform(
     design: Any,
     scen: Scenario,
@@ -883,5 +964,6 @@ __all__ = [
     "data_vdevs",
     "guest_storage",
     "colony_storage",
+    "colony_platform",
     "guest_platform",
 ]
