@@ -432,3 +432,33 @@ def test_a_userid_past_the_rule_is_built_one_by_one_and_refused() -> None:
     scen.guests = scen.guests.model_copy(update={"userid_prefix": "LNXABCD"})
     with pytest.raises(ValidationError):
         layout.colony_platform(d, scen, disks, net, 2)
+
+
+# --------------------------------------------------------------------------- guest rows
+def test_kept_guest_rows_are_the_rows_afresh_and_a_copy() -> None:
+    from colonykit.plan import assembly
+    from colonykit.plan.stages import StageCache
+
+    scen = plan.load_scenario("data/examples/scenario.yaml")
+    inv = _xyz({"file": 40, "dns": 7, "firewall": 3, "web": 12})
+    cache = StageCache()
+    variants = []
+    for bound in ("typical", "high"):
+        for frac in (1.0, 0.5):
+            s = scen.model_copy(deep=True)
+            s.target.sizing_bound = bound
+            s.guests.memory_from_source_frac = frac
+            variants.append(s)
+    for s in variants + variants:  # the second round from the cache
+        res = assembly._size(s, inv)
+        got = assembly._guest_rows(s, inv, res, cache)
+        pd.testing.assert_frame_equal(got, assembly.guest_rows(s, inv, res))
+        got["memory_mib"] = 0.0  # the caller's copy
+    assert cache.hits == len(variants)
+    other = inv.copy()
+    other.loc[0, "memory_mib"] = 4096  # an edited server: rows afresh
+    res = assembly._size(variants[0], other)
+    pd.testing.assert_frame_equal(
+        assembly._guest_rows(variants[0], other, res, cache),
+        assembly.guest_rows(variants[0], other, res),
+    )

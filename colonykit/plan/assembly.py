@@ -311,6 +311,26 @@ def guest_rows(scen: Scenario, inv: pd.DataFrame, sizing_res: SizingResult) -> p
     return out
 
 
+def _guest_rows(
+    scen: Scenario, inv: pd.DataFrame, sizing_res: SizingResult, cache: StageCache | None
+) -> pd.DataFrame:
+    """:func:`guest_rows`, with a cache kept by everything it reads (a copy: callers add columns)."""
+    if cache is None:
+        return guest_rows(scen, inv, sizing_res)
+    bound = scen.target.sizing_bound
+    servers = sizing_res.servers
+    key = (
+        scen.model_dump_json(include={"guests"}),
+        scen.source,
+        bound,
+        frame_key(inv),
+        tuple(servers["server"].astype(str)),
+        servers[f"mips_{bound}"].to_numpy(dtype=float).tobytes(),
+        float(sizing_res.processor.engine_mips_1way),
+    )
+    return cache.get("guest_rows", key, lambda: guest_rows(scen, inv, sizing_res)).copy()
+
+
 def _apply_overrides(rows: pd.DataFrame, scen: Scenario, max_ratio: float) -> None:
     """``guests.per_server`` overrides, in place."""
     for name, ov in scen.guests.per_server.items():
@@ -881,7 +901,7 @@ def _build(
     bound = scen.target.sizing_bound
     assumptions = ev.sizing_assumptions(sizing_res)
     join, meas = _measure(scen, inv, sizing_res, traces)
-    rows = guest_rows(scen, inv, sizing_res)
+    rows = _guest_rows(scen, inv, sizing_res, cache)
     max_ratio, busy_max, lim_assumptions = _limits(scen)
     assumptions += lim_assumptions
     # Xen hosts are sized in x86 cores from the inventory's own capacity, not in z IFLs
