@@ -462,3 +462,48 @@ def test_kept_guest_rows_are_the_rows_afresh_and_a_copy() -> None:
         assembly._guest_rows(variants[0], other, res, cache),
         assembly.guest_rows(variants[0], other, res),
     )
+
+
+# --------------------------------------------------------------------------- paging rules once
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(st.integers(min_value=1, max_value=65_536), min_size=1, max_size=40),
+    st.integers(min_value=1, max_value=512),
+    st.integers(min_value=0, max_value=20_000),
+    st.floats(min_value=0, max_value=400),
+    st.sampled_from(["velocity", "sg24-6299", "redbook-2003"]),
+)
+def test_paging_checked_on_rules_compared_before_is_the_check_afresh(
+    virt: list[int], real_gib: int, vdisk: int, planned: float, rule: str
+) -> None:
+    from colonykit import paging
+
+    compared = paging.compare_rules(virt, real_gib * 1024.0, vdisk_mib=vdisk)
+    pd.testing.assert_frame_equal(
+        paging.check_paging(planned, virt, real_gib * 1024.0, vdisk, rule, compared=compared),
+        paging.check_paging(planned, virt, real_gib * 1024.0, vdisk, rule),
+    )
+
+
+def test_a_plan_compares_the_paging_rules_once_per_host() -> None:
+    from colonykit import paging
+    from colonykit.plan.stages import StageCache
+
+    scen = plan.load_scenario("data/examples/scenario.yaml")
+    scen.target.hosts = 3
+    scen.target.memory_gib_per_host = None
+    inv = _xyz({"file": 40, "dns": 7, "firewall": 3, "web": 12})
+    calls: list[int] = []
+    plain = paging.compare_rules
+
+    def counted(*a, **k):
+        calls.append(1)
+        return plain(*a, **k)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(paging, "compare_rules", counted)
+        fast = plan.build_plan(scen, inventory=inv, cache=StageCache())
+        once = len(calls)
+        slow = plan.build_plan(scen, inventory=inv)
+        assert 1 <= once <= 3 and len(calls) - once == 2 * 3  # without a cache: twice per host
+    assert fast.plan.model_dump() == slow.plan.model_dump()

@@ -206,7 +206,17 @@ def _fidelity_checks(host: Host, hp: str, cache: StageCache | None = None) -> li
     pg_args = (cap.paging_gib, tuple(virt), real_mib, sum(vd), host.rules.paging_rule)
 
     def pg() -> pd.DataFrame:
-        return paging.check_paging(cap.paging_gib, virt, real_mib, sum(vd), host.rules.paging_rule)
+        # the rules compared as the plan's paging evidence did (colonykit.plan.assembly._host)
+        compared = None
+        if cache is not None:
+            compared = cache.get(
+                "paging_rules",
+                (tuple(virt), float(real_mib), int(sum(vd))),
+                lambda: paging.compare_rules(virt, real_mib, vdisk_mib=sum(vd)),
+            )
+        return paging.check_paging(
+            cap.paging_gib, virt, real_mib, sum(vd), host.rules.paging_rule, compared=compared
+        )
 
     chk = pg() if cache is None else cache.get("check_paging", pg_args, pg)
     bad = chk[chk["severity"] == "error"]  # only the chosen rule judges (issue 23)
