@@ -507,3 +507,27 @@ def test_a_plan_compares_the_paging_rules_once_per_host() -> None:
         slow = plan.build_plan(scen, inventory=inv)
         assert 1 <= once <= 3 and len(calls) - once == 2 * 3  # without a cache: twice per host
     assert fast.plan.model_dump() == slow.plan.model_dump()
+
+
+# --------------------------------------------------------------------------- guests kept
+def test_guests_are_kept_across_a_hosts_move_and_made_anew_when_their_rows_change() -> None:
+    from colonykit.plan.stages import StageCache
+
+    scen = plan.load_scenario("data/examples/scenario.yaml")
+    scen.target.memory_gib_per_host = None
+    inv = _xyz({"file": 40, "dns": 7, "firewall": 3, "web": 12})
+    cache = StageCache()
+    seen: dict[str, int] = {}
+    for hosts, bound in ((2, "typical"), (3, "typical"), (3, "high"), (2, "typical")):
+        s = scen.model_copy(deep=True)
+        s.target.hosts = hosts
+        s.target.sizing_bound = bound
+        fast = plan.build_plan(s, inventory=inv, cache=cache)
+        assert fast.plan.model_dump() == plan.build_plan(s, inventory=inv).plan.model_dump()
+        ids = {g.name: id(g) for _h, g in fast.plan.guests()}
+        if bound == "typical" and seen:
+            assert ids == seen  # the same guests, placed anew
+        elif seen:
+            assert not set(ids.values()) & set(seen.values())  # new MIPS: new guests
+        if bound == "typical":
+            seen = ids

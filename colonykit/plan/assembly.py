@@ -685,6 +685,38 @@ def _guests(
             tuple(tuple(str(m) for m in d) for d in data_model) if data_model else None,
         )
         names, parts, layouts, md = cache.get("guest_parts", key, make)
+    if cache is None:
+        return _guest_list(names, parts, rows), layouts, md, key
+    # the guests themselves read their parts and their rows only: kept by both (a move that
+    # changes neither, e.g. the host count or the target utilization, reuses them)
+    cols = [c for c in _GUEST_COLUMNS if c in rows]
+    rows_key = (
+        tuple(cols),
+        tuple(map(str, rows[cols].dtypes)),
+        pd.util.hash_pandas_object(rows[cols], index=False).to_numpy().tobytes(),
+    )
+    guests = cache.get("guests", (key, rows_key), lambda: _guest_list(names, parts, rows))
+    return guests, layouts, md, key
+
+
+#: The columns of a guest row a plan's Guest reads (:func:`_guest_list`).
+_GUEST_COLUMNS = (
+    "server",
+    "workload_class",
+    "vcpus",
+    "max_vcpus",
+    "memory_mib",
+    "max_memory_mib",
+    "share_relative",
+    "mips",
+    "peak_mips",
+    "memory_provisioned_mib",
+    "working_set_mib",
+)
+
+
+def _guest_list(names: list[str], parts: list[tuple[Any, ...]], rows: pd.DataFrame) -> list[Guest]:
+    """Every guest of the colony from its name, parts (disks, entry, NIC) and guest row."""
     guests: list[Guest] = []
     r: Any  # one row of mixed columns (a namedtuple)
     for gi, r in enumerate(rows.itertuples(index=False)):
@@ -712,7 +744,7 @@ def _guests(
                 tags={"role": r.server, "workload_class": r.workload_class},
             )
         )
-    return guests, layouts, md, key
+    return guests
 
 
 def _guest_parts(
