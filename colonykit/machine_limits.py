@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 
@@ -29,8 +30,12 @@ from colonykit.errors import InputError, must_be
 from colonykit.units import FBA_BLOCKS_PER_MIB
 
 
+@functools.lru_cache(maxsize=256)
 def max_ifls(model: str) -> tuple[int, str]:
     """Most IFLs a processor model (or LinuxONE name) can have, and the source of that figure.
+
+    Read from the bundled tables, which do not change while the process runs: each model's
+    answer is kept (a plan rebuilt by the dashboard asks again on every control move).
 
     Parameters
     ----------
@@ -88,8 +93,12 @@ def zvm_level_default() -> str:
     return f"{reference.constant('zvm_level'):.1f}"
 
 
+@functools.lru_cache(maxsize=1024)
 def platform_limit(limit: str, key: str, smt: str = "") -> tuple[float, str] | None:
     """A row of ``platform_limits.csv``: (value, source), or None when the table has none.
+
+    Read from the bundled table, which does not change while the process runs: each answer
+    is kept (the plan's checks and placement ask again on every rebuild).
 
     z/VM levels without a row of their own take the highest listed level below them
     (7.1 -> the 7.2 row: the limits only grew).

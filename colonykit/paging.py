@@ -571,6 +571,7 @@ def check_paging(
     rule: str = DEFAULT_RULE,
     *,
     rules: pd.DataFrame | None = None,
+    compared: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Planned paging space against every rule: what each asks and how severe a shortfall is.
 
@@ -593,6 +594,9 @@ def check_paging(
         The chosen rule (a row of ``paging_rules.csv``).
     rules : pandas.DataFrame, optional
         A rules table (see :func:`paging_rules`); default the bundled one.
+    compared : pandas.DataFrame, optional
+        :func:`compare_rules` of the same guests, real storage, VDISKs and rules, when the
+        caller has it already (a plan compares the rules for its evidence); default computed.
 
     Returns
     -------
@@ -612,7 +616,11 @@ def check_paging(
     chosen = canonical_rule(rule)
     tab = paging_rules() if rules is None else rules
     _rule_row(chosen, tab)
-    frame = compare_rules(guests_virtual_mib, real_mib, vdisk_mib, rules=tab)
+    frame = (
+        compare_rules(guests_virtual_mib, real_mib, vdisk_mib, rules=tab)
+        if compared is None
+        else compared
+    )
     short = np.maximum(frame["paging_gib"].to_numpy(dtype=float) - planned, 0.0)
     is_chosen = frame.index.to_numpy() == chosen
     # issue 23: only the chosen rule judges; every other rule is information, never a warning

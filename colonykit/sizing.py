@@ -857,11 +857,7 @@ def _wlf_columns(
     problems = _unit_problems([u.lower() for u in units_col], cores_in, per_core, source)
     if problems:
         raise InputError("ambiguous capacity units: " + "; ".join(problems[:10]), problems)
-    if ref_class not in tables.class_names:
-        msg = f"reference class {ref_class!r} is not in the workload class table"
-        raise InputError(msg)
-    ref_row = tables.class_names.index(ref_class)
-    ref_tpm_per_mips = to_float(tables.class_tpm[ref_row, 1])
+    ref_tpm_per_mips = _reference_tpm(tables, ref_class)
     u_idx = _index_of(tables.unit_names, units_col)
     applies = tables.unit_applies[u_idx] if tables.unit_applies is not None else np.ones(n, bool)
     mips_per_unit = tables.unit_mips[u_idx]
@@ -1227,6 +1223,84 @@ def smt_check(proc: TargetProcessor, opts: SizingOptions, smt_models: Sequence[s
         raise InputError(msg)
 
 
+def _reference_tpm(tables: SizingTables, ref_class: str) -> float:
+    """tpm/MIPS (typical) of the reference class, refused when the class table lacks it."""
+    if ref_class not in tables.class_names:
+        msg = f"reference class {ref_class!r} is not in the workload class table"
+        raise InputError(msg)
+    return to_float(tables.class_tpm[tables.class_names.index(ref_class), 1])
+
+
+def _idle_rows(opts: SizingOptions, g5_mips: float | None) -> dict[str, float]:
+    """Idle cost of one guest [MIPS] per bound without the on-demand timer (empty with it)."""
+    idle_rows: dict[str, float] = {}
+    if not opts.on_demand_timer:
+        if g5_mips is None:
+            msg = "on_demand_timer=False needs a 'g5' row in the processor table (idle cost is in G5 engines)"
+            raise InputError(msg)
+        for b, col in (("low", "low"), ("typical", "value"), ("high", "high")):
+            idle_rows[b] = reference.constant("idle_guest_g5_engine_pct", col) / 100.0 * g5_mips
+    return idle_rows
+
+
+def _engine_rows(
+    mips_total: Mapping[str, np.ndarray],
+    uplift: np.ndarray,
+    guests: float,
+    proc: TargetProcessor,
+    opts: SizingOptions,
+    mp_table: tuple[np.ndarray, np.ndarray],
+    idle_rows: Mapping[str, float],
+) -> list[dict[str, Any]]:
+    """Per bound: the smallest n with capacity(n) >= required(n), and the figures at that n.
+
+    ``mips_total`` holds each row's MIPS times its count per bound, ``uplift`` each row's n-way
+    uplift at 16 engines, ``mp_table`` the MP table's (n, per-engine fraction) columns.
+    """
+    mp_n, mp_frac = mp_table
+    n = np.arange(1, MAX_SEARCH_ENGINES + 1, dtype=float)
+    smt_uplift = proc.smt_uplift_frac if opts.smt else 0.0
+    cap_n = _engine_capacity(n, proc.engine_mips_1way, mp_n, mp_frac, smt_uplift)
+    g = (
+        nway_uplift_frac(n, 1.0, reference.constant("nway_uplift_reference_engines"))
+        if opts.nway_uplift
+        else np.zeros_like(n)
+    )
+    rows = []
+    # servers differ only by their class's uplift: sum MIPS per distinct uplift, then divide
+    uplift_values, uplift_of = np.unique(uplift, return_inverse=True)
+    for b in BOUNDS:
+        m = np.bincount(uplift_of, weights=mips_total[b], minlength=len(uplift_values))
+        guest_n = (m[:, None] / (1.0 + uplift_values[:, None] * g[None, :])).sum(axis=0)
+        idle = idle_rows.get(b, 0.0) * guests
+        req_n = np.asarray(
+            required_capacity_mips(guest_n, idle, opts.cp_overhead_pct, opts.target_util_pct)
+        )
+        ok = np.nonzero(cap_n >= req_n)[0]
+        if len(ok) == 0:
+            msg = (
+                f"the {b} estimate needs more than {MAX_SEARCH_ENGINES} {proc.model} engines; "
+                "split the inventory over several machines"
+            )
+            raise InputError(msg)
+        k = int(ok[0])
+        rows.append(
+            {
+                "bound": b,
+                "engines": k + 1,
+                "guest_mips": float(guest_n[k]),
+                "idle_guest_mips": float(idle),
+                "required_mips": float(req_n[k]),
+                "capacity_mips": float(cap_n[k]),
+                "util_at_engines_pct": float(req_n[k] / cap_n[k] * opts.target_util_pct),
+                "mp_per_engine_frac": float(_mp_frac(k + 1, mp_n, mp_frac)),
+                "nway_uplift_frac_class_max": float(uplift.max() * g[k]) if len(uplift) else 0.0,
+                "fits_machine": k + 1 <= (proc.max_ifls or proc.max_engines),
+            }
+        )
+    return rows
+
+
 def size_columns(
     inv: Mapping[str, Any],
     proc: TargetProcessor,
@@ -1288,59 +1362,16 @@ def size_columns(
     total = {f"mips_{b}": float(np.sum(servers[f"mips_{b}_total"])) for b in BOUNDS}
 
     # ---- engines: smallest n with capacity(n) >= required(n)
-    n = np.arange(1, MAX_SEARCH_ENGINES + 1, dtype=float)
-    smt_uplift = proc.smt_uplift_frac if opts.smt else 0.0
-    cap_n = _engine_capacity(n, proc.engine_mips_1way, tables.mp_n, tables.mp_frac, smt_uplift)
-    g = (
-        nway_uplift_frac(n, 1.0, reference.constant("nway_uplift_reference_engines"))
-        if opts.nway_uplift
-        else np.zeros_like(n)
+    idle_rows = _idle_rows(opts, g5_mips)
+    rows = _engine_rows(
+        {b: np.asarray(servers[f"mips_{b}_total"], dtype=float) for b in BOUNDS},
+        np.asarray(wlf["nway16_uplift_frac"], dtype=float),
+        float(count.sum()),
+        proc,
+        opts,
+        (tables.mp_n, tables.mp_frac),
+        idle_rows,
     )
-    guests = float(count.sum())
-    idle_rows: dict[str, float] = {}
-    if not opts.on_demand_timer:
-        if g5_mips is None:
-            msg = "on_demand_timer=False needs a 'g5' row in the processor table (idle cost is in G5 engines)"
-            raise InputError(msg)
-        for b, col in (("low", "low"), ("typical", "value"), ("high", "high")):
-            idle_rows[b] = reference.constant("idle_guest_g5_engine_pct", col) / 100.0 * g5_mips
-    rows = []
-    uplift = np.asarray(wlf["nway16_uplift_frac"], dtype=float)
-    # servers differ only by their class's uplift: sum MIPS per distinct uplift, then divide
-    uplift_values, uplift_of = np.unique(uplift, return_inverse=True)
-    for b in BOUNDS:
-        m = np.bincount(
-            uplift_of,
-            weights=np.asarray(servers[f"mips_{b}_total"], dtype=float),
-            minlength=len(uplift_values),
-        )
-        guest_n = (m[:, None] / (1.0 + uplift_values[:, None] * g[None, :])).sum(axis=0)
-        idle = idle_rows.get(b, 0.0) * guests
-        req_n = np.asarray(
-            required_capacity_mips(guest_n, idle, opts.cp_overhead_pct, opts.target_util_pct)
-        )
-        ok = np.nonzero(cap_n >= req_n)[0]
-        if len(ok) == 0:
-            msg = (
-                f"the {b} estimate needs more than {MAX_SEARCH_ENGINES} {proc.model} engines; "
-                "split the inventory over several machines"
-            )
-            raise InputError(msg)
-        k = int(ok[0])
-        rows.append(
-            {
-                "bound": b,
-                "engines": k + 1,
-                "guest_mips": float(guest_n[k]),
-                "idle_guest_mips": float(idle),
-                "required_mips": float(req_n[k]),
-                "capacity_mips": float(cap_n[k]),
-                "util_at_engines_pct": float(req_n[k] / cap_n[k] * opts.target_util_pct),
-                "mp_per_engine_frac": float(_mp_frac(k + 1, tables.mp_n, tables.mp_frac)),
-                "nway_uplift_frac_class_max": float(uplift.max() * g[k]) if len(uplift) else 0.0,
-                "fits_machine": k + 1 <= (proc.max_ifls or proc.max_engines),
-            }
-        )
     assumptions = _assumptions(
         [str(u) for u in inv["capacity_unit"]],
         [str(c) for c in inv["workload_class"]],
@@ -1402,34 +1433,17 @@ def size_inventory(
     units = reference.capacity_units() if units_table is None else units_table
     procs = reference.processors() if processor_table is None else processor_table
     mp = reference.mp_effect() if mp_table is None else mp_table
-    inv = inventory
-    if "count" not in inv or inv["count"].dtype != "int64" or inv.attrs.get("source") is None:
-        inv = validate_inventory(
-            inventory,
-            source=inventory.attrs.get("source", "inventory"),
-            workload_table=classes,
-            units_table=units,
-        )
-    proc = (
-        target
-        if isinstance(target, TargetProcessor)
-        else TargetProcessor.from_catalog(target, procs)
-    )
-    smt_check(proc, opts, [str(m) for m in procs.index[procs["smt_available"].astype(bool)]])
+    inv = _canonical(inventory, classes, units)
+    proc = _target_processor(target, procs, opts)
     cols: dict[str, Any] = {c: inv[c].to_numpy() for c in inv.columns}
     for c in ("server", "role", "workload_class", "capacity_unit"):
         cols[c] = [str(v) for v in inv[c].tolist()]
-    g5 = (
-        TargetProcessor.from_catalog("g5", procs).engine_mips_1way
-        if not opts.on_demand_timer and "g5" in procs.index
-        else None
-    )
     core = size_columns(
         cols,
         proc,
         opts,
         SizingTables.from_frames(classes, units, mp),
-        g5_mips=g5,
+        g5_mips=_g5_mips(opts, procs),
         source=str(inv.attrs.get("source", "inventory")),
     )
     return SizingResult(
@@ -1440,6 +1454,195 @@ def size_inventory(
         options=opts,
         assumptions=core.assumptions,
     )
+
+
+def _canonical(inventory: pd.DataFrame, classes: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """The inventory as sized: validated unless it is canonical already (a read inventory)."""
+    inv = inventory
+    if "count" not in inv or inv["count"].dtype != "int64" or inv.attrs.get("source") is None:
+        inv = validate_inventory(
+            inventory,
+            source=inventory.attrs.get("source", "inventory"),
+            workload_table=classes,
+            units_table=units,
+        )
+    return inv
+
+
+def _target_processor(
+    target: str | TargetProcessor, procs: pd.DataFrame, opts: SizingOptions
+) -> TargetProcessor:
+    """The target processor, refused with SMT asked of a model without SMT for IFLs."""
+    proc = (
+        target
+        if isinstance(target, TargetProcessor)
+        else TargetProcessor.from_catalog(target, procs)
+    )
+    smt_check(proc, opts, [str(m) for m in procs.index[procs["smt_available"].astype(bool)]])
+    return proc
+
+
+def _g5_mips(opts: SizingOptions, procs: pd.DataFrame | None) -> float | None:
+    """1-way MIPS of a G5 engine when the idle cost needs it (on-demand timer off), else None."""
+    if opts.on_demand_timer or procs is None or "g5" not in procs.index:
+        return None
+    return TargetProcessor.from_catalog("g5", procs).engine_mips_1way
+
+
+#: Sizing options that change a server's MIPS; the others change only the engine search.
+SERVER_OPTIONS: tuple[str, ...] = ("basis", "reference_class")
+
+
+def resize(
+    res: SizingResult,
+    inventory: pd.DataFrame,
+    target: str | TargetProcessor = "z15",
+    options: SizingOptions | None = None,
+    *,
+    processor_table: pd.DataFrame | None = None,
+    workload_table: pd.DataFrame | None = None,
+    units_table: pd.DataFrame | None = None,
+    mp_table: pd.DataFrame | None = None,
+    **overrides: Any,
+) -> SizingResult:
+    """:func:`size_inventory` of ``inventory`` for another target or options, from its sizing ``res``.
+
+    A server's MIPS depend on the inventory and on :data:`SERVER_OPTIONS` (the utilization
+    column and the reference class) only: another target processor, target utilization, CP
+    overhead, SMT, n-way uplift or idle cost reuses ``res.servers`` and runs the engine search
+    again.  The result is the one :func:`size_inventory` gives for the same arguments.
+
+    Parameters
+    ----------
+    res : SizingResult
+        :func:`size_inventory` of ``inventory`` with the same basis and reference class.
+    inventory : DataFrame
+        The inventory ``res`` sized.
+    target : str or TargetProcessor
+        Processor model key or object (as :func:`size_inventory`).
+    options : SizingOptions, optional
+        Assumptions; keyword ``overrides`` replace single fields.
+    processor_table, workload_table, units_table, mp_table : DataFrame, optional
+        User reference tables instead of the bundled ones (those ``res`` was sized with).
+    **overrides
+        Fields of :class:`SizingOptions` to replace (e.g. ``target_util_pct=70``).
+
+    Raises
+    ------
+    ValueError
+        An option of :data:`SERVER_OPTIONS` differs from ``res``'s (size afresh then).
+
+    Examples
+    --------
+    >>> from colonykit.ingest import read_inventory
+    >>> inv, _ = read_inventory("data/examples/xyz_inventory.csv")
+    >>> res = size_inventory(inv, "z15")
+    >>> resize(res, inv, "z16", target_util_pct=70).engines == size_inventory(
+    ...     inv, "z16", target_util_pct=70
+    ... ).engines
+    True
+    """
+    opts = options or SizingOptions()
+    if overrides:
+        opts = replace(opts, **overrides)
+    for name in SERVER_OPTIONS:
+        if getattr(opts, name) != getattr(res.options, name):
+            msg = (
+                f"resize keeps the servers' MIPS: {name!r} must stay "
+                f"{getattr(res.options, name)!r} (got {getattr(opts, name)!r}); use size_inventory"
+            )
+            raise ValueError(msg)
+    classes = reference.workload_classes() if workload_table is None else workload_table
+    units = reference.capacity_units() if units_table is None else units_table
+    procs = reference.processors() if processor_table is None else processor_table
+    mp = reference.mp_effect() if mp_table is None else mp_table
+    inv = _canonical(inventory, classes, units)
+    proc = _target_processor(target, procs, opts)
+    tables = SizingTables.from_frames(classes, units, mp)
+    servers = res.servers.copy()
+    idle_rows = _idle_rows(opts, _g5_mips(opts, procs))
+    rows = _engine_rows(
+        {b: servers[f"mips_{b}_total"].to_numpy(dtype=float) for b in BOUNDS},
+        servers["nway16_uplift_frac"].to_numpy(dtype=float),
+        float(servers["count"].to_numpy(dtype=float).sum()),
+        proc,
+        opts,
+        (tables.mp_n, tables.mp_frac),
+        idle_rows,
+    )
+    assumptions = _assumptions(
+        [str(u) for u in inv["capacity_unit"]],
+        [str(c) for c in inv["workload_class"]],
+        tables,
+        proc,
+        opts,
+        _reference_tpm(tables, opts.reference_class),
+        idle_rows,
+    )
+    return SizingResult(
+        servers=servers,
+        total=dict(res.total),
+        target=pd.DataFrame(rows).set_index("bound"),
+        processor=proc,
+        options=opts,
+        assumptions=assumptions,
+    )
+
+
+def engines_for_counts(
+    res: SizingResult,
+    rows: npt.ArrayLike,
+    counts: npt.ArrayLike,
+    *,
+    processor_table: pd.DataFrame | None = None,
+    mp_table: pd.DataFrame | None = None,
+) -> dict[str, int]:
+    """Engines per bound of a share of a sized inventory: some of its rows, with other counts.
+
+    What :func:`size_inventory` gives for the inventory of rows ``rows`` (positions in
+    ``res.servers``), each with ``counts[i]`` servers, under the same options and target: a
+    server's MIPS do not depend on the other rows, so only the engine search runs again (the
+    LPARs of a plan, each sized on its own guests at its own n).
+
+    Parameters
+    ----------
+    res : SizingResult
+        The sizing of the whole inventory.
+    rows : array_like of int
+        Positions of the share's rows in ``res.servers``, in the share's order.
+    counts : array_like of int
+        Servers of each of those rows in the share.
+    processor_table, mp_table : DataFrame, optional
+        The tables ``res`` was sized with, when not the bundled ones.
+
+    Examples
+    --------
+    >>> from colonykit.ingest import read_inventory
+    >>> inv, _ = read_inventory("data/examples/xyz_inventory.csv")
+    >>> res = size_inventory(inv, "z15")
+    >>> share = inv.iloc[[3, 0]].assign(count=[4, 1]).reset_index(drop=True)
+    >>> engines_for_counts(res, [3, 0], [4, 1]) == size_inventory(share, "z15").engines
+    True
+    """
+    opts = res.options
+    procs = (  # read only for the idle cost without the on-demand timer
+        processor_table
+        if processor_table is not None or opts.on_demand_timer
+        else reference.processors()
+    )
+    mp = reference.mp_effect() if mp_table is None else mp_table
+    pos = np.asarray(rows, dtype=np.int64)
+    count = np.asarray(counts, dtype=float)
+    table = _engine_rows(
+        {b: res.servers[f"mips_{b}"].to_numpy(dtype=float)[pos] * count for b in BOUNDS},
+        res.servers["nway16_uplift_frac"].to_numpy(dtype=float)[pos],
+        float(count.sum()),
+        res.processor,
+        opts,
+        (mp.index.to_numpy(dtype=float), mp["per_engine_frac"].to_numpy(dtype=float)),
+        _idle_rows(opts, _g5_mips(opts, procs)),
+    )
+    return {r["bound"]: int(r["engines"]) for r in table}
 
 
 def _assumptions(
@@ -1783,6 +1986,9 @@ __all__ = [
     "server_mhz",
     "size_xen_hosts",
     "size_inventory",
+    "resize",
+    "SERVER_OPTIONS",
+    "engines_for_counts",
     "result_frame",
     "options_dict",
     "capacity_mips",

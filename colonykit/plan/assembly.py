@@ -311,6 +311,26 @@ def guest_rows(scen: Scenario, inv: pd.DataFrame, sizing_res: SizingResult) -> p
     return out
 
 
+def _guest_rows(
+    scen: Scenario, inv: pd.DataFrame, sizing_res: SizingResult, cache: StageCache | None
+) -> pd.DataFrame:
+    """:func:`guest_rows`, with a cache kept by everything it reads (a copy: callers add columns)."""
+    if cache is None:
+        return guest_rows(scen, inv, sizing_res)
+    bound = scen.target.sizing_bound
+    servers = sizing_res.servers
+    key = (
+        scen.model_dump_json(include={"guests"}),
+        scen.source,
+        bound,
+        frame_key(inv),
+        tuple(servers["server"].astype(str)),
+        servers[f"mips_{bound}"].to_numpy(dtype=float).tobytes(),
+        float(sizing_res.processor.engine_mips_1way),
+    )
+    return cache.get("guest_rows", key, lambda: guest_rows(scen, inv, sizing_res)).copy()
+
+
 def _apply_overrides(rows: pd.DataFrame, scen: Scenario, max_ratio: float) -> None:
     """``guests.per_server`` overrides, in place."""
     for name, ov in scen.guests.per_server.items():
@@ -468,10 +488,25 @@ def _size(scen: Scenario, inv: pd.DataFrame, cache: StageCache | None = None) ->
         overrides["target_util_pct"] = scen.target.target_util_pct
     if cache is None:
         return sizing.size_inventory(inv, scen.target.processor, **overrides)
-    key = (str(scen.target.processor), tuple(sorted(overrides.items())), frame_key(inv))
-    return cache.get(
-        "size", key, lambda: sizing.size_inventory(inv, scen.target.processor, **overrides)
-    )
+    inv_key = frame_key(inv)
+    key = (str(scen.target.processor), tuple(sorted(overrides.items())), inv_key)
+    canonical = "count" in inv and inv["count"].dtype == "int64" and inv.attrs.get("source")
+
+    def make() -> SizingResult:
+        if not canonical:  # validated on each sizing (its warnings once per sizing)
+            return sizing.size_inventory(inv, scen.target.processor, **overrides)
+        made: list[SizingResult] = []
+
+        def first() -> SizingResult:
+            made.append(sizing.size_inventory(inv, scen.target.processor, **overrides))
+            return made[0]
+
+        # the servers' MIPS read the inventory and the basis only: another target processor,
+        # utilization or SMT runs only the engine search on them (sizing.resize)
+        base = cache.get("size_servers", (inv_key, scen.target.basis), first)
+        return made[0] if made else sizing.resize(base, inv, scen.target.processor, **overrides)
+
+    return cache.get("size", key, make)
 
 
 def _measure(
@@ -650,6 +685,38 @@ def _guests(
             tuple(tuple(str(m) for m in d) for d in data_model) if data_model else None,
         )
         names, parts, layouts, md = cache.get("guest_parts", key, make)
+    if cache is None:
+        return _guest_list(names, parts, rows), layouts, md, key
+    # the guests themselves read their parts and their rows only: kept by both (a move that
+    # changes neither, e.g. the host count or the target utilization, reuses them)
+    cols = [c for c in _GUEST_COLUMNS if c in rows]
+    rows_key = (
+        tuple(cols),
+        tuple(map(str, rows[cols].dtypes)),
+        pd.util.hash_pandas_object(rows[cols], index=False).to_numpy().tobytes(),
+    )
+    guests = cache.get("guests", (key, rows_key), lambda: _guest_list(names, parts, rows))
+    return guests, layouts, md, key
+
+
+#: The columns of a guest row a plan's Guest reads (:func:`_guest_list`).
+_GUEST_COLUMNS = (
+    "server",
+    "workload_class",
+    "vcpus",
+    "max_vcpus",
+    "memory_mib",
+    "max_memory_mib",
+    "share_relative",
+    "mips",
+    "peak_mips",
+    "memory_provisioned_mib",
+    "working_set_mib",
+)
+
+
+def _guest_list(names: list[str], parts: list[tuple[Any, ...]], rows: pd.DataFrame) -> list[Guest]:
+    """Every guest of the colony from its name, parts (disks, entry, NIC) and guest row."""
     guests: list[Guest] = []
     r: Any  # one row of mixed columns (a namedtuple)
     for gi, r in enumerate(rows.itertuples(index=False)):
@@ -677,7 +744,7 @@ def _guests(
                 tags={"role": r.server, "workload_class": r.workload_class},
             )
         )
-    return guests, layouts, md, key
+    return guests
 
 
 def _guest_parts(
@@ -711,9 +778,10 @@ def _guest_parts(
         server, ks, lines, Path(scen.inventory).name if scen.inventory else "inventory"
     )
     parts: list[tuple[Any, ...]] = []
-    for gi, name in enumerate(names):
-        stor = layout.guest_storage(design, scen, gi, name, image_of, md, int(image_mib[gi]))
-        zvm, xen, nic = layout.guest_platform(design, scen, gi, stor, net, width)
+    every = layout.colony_storage(design, scen, names, image_of, md, image_mib)
+    for stor, (zvm, xen, nic) in zip(
+        every, layout.colony_platform(design, scen, every, net, width), strict=True
+    ):
         parts.append((stor, zvm, xen, nic))
     return names, parts, (net, images, image_of), md
 
@@ -865,7 +933,7 @@ def _build(
     bound = scen.target.sizing_bound
     assumptions = ev.sizing_assumptions(sizing_res)
     join, meas = _measure(scen, inv, sizing_res, traces)
-    rows = guest_rows(scen, inv, sizing_res)
+    rows = _guest_rows(scen, inv, sizing_res, cache)
     max_ratio, busy_max, lim_assumptions = _limits(scen)
     assumptions += lim_assumptions
     # Xen hosts are sized in x86 cores from the inventory's own capacity, not in z IFLs
@@ -894,7 +962,7 @@ def _build(
             sizing_res,
             engines=xen.cores_needed if xen is not None else None,
             max_ratio=max_ratio,
-            size_lpar=None if xen is not None else _lpar_sizer(scen, inv, rows, cache),
+            size_lpar=None if xen is not None else _lpar_sizer(scen, inv, rows, cache, sizing_res),
         )
     assumptions.append(_cpus_assumption(scen, sizing_res, place, meas, xen))
     if meas is not None and xen is None:
@@ -1129,19 +1197,42 @@ def _confidence_evidence(
 
 
 def _lpar_sizer(
-    scen: Scenario, inv: pd.DataFrame, rows: pd.DataFrame, cache: StageCache | None = None
+    scen: Scenario,
+    inv: pd.DataFrame,
+    rows: pd.DataFrame,
+    cache: StageCache | None = None,
+    sizing_res: SizingResult | None = None,
 ) -> Any:
-    """``size(host_of, h)``: engines of LPAR h = the sizing of its own share of the inventory."""
+    """``size(host_of, h)``: engines of LPAR h = the sizing of its own share of the inventory.
+
+    With ``sizing_res`` (the sizing of ``inv`` itself, which :func:`colonykit.sizing.size_inventory`
+    took as it is: a canonical inventory) only the engine search runs for each share
+    (:func:`colonykit.sizing.engines_for_counts`: a server's MIPS do not depend on the other
+    rows); otherwise each share is sized in full.
+    """
     bound = scen.target.sizing_bound
     servers = rows["server"].astype(str).to_numpy()
     by_server = inv.drop_duplicates("server").set_index(
         inv.drop_duplicates("server")["server"].astype(str)
     )
+    canonical = (
+        sizing_res is not None
+        and "count" in inv
+        and inv["count"].dtype == "int64"
+        and inv.attrs.get("source") is not None
+        and len(sizing_res.servers) == len(inv)
+    )
+    first: dict[str, int] = {}
+    for i, name in enumerate(inv["server"].astype(str)):
+        first.setdefault(name, i)  # the row drop_duplicates keeps
 
     def size(host_of: np.ndarray, h: int) -> int:
         counts = pd.Series(servers[host_of == h]).value_counts()
         if counts.empty:
             return 1
+        if canonical and sizing_res is not None:
+            pos = [first[str(s)] for s in counts.index]
+            return sizing.engines_for_counts(sizing_res, pos, counts.to_numpy())[bound]
         sub = by_server.loc[counts.index].reset_index(drop=True)
         sub["count"] = counts.to_numpy()
         return int(_size(scen, sub, cache).engines[bound])

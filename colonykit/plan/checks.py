@@ -206,7 +206,17 @@ def _fidelity_checks(host: Host, hp: str, cache: StageCache | None = None) -> li
     pg_args = (cap.paging_gib, tuple(virt), real_mib, sum(vd), host.rules.paging_rule)
 
     def pg() -> pd.DataFrame:
-        return paging.check_paging(cap.paging_gib, virt, real_mib, sum(vd), host.rules.paging_rule)
+        # the rules compared as the plan's paging evidence did (colonykit.plan.assembly._host)
+        compared = None
+        if cache is not None:
+            compared = cache.get(
+                "paging_rules",
+                (tuple(virt), float(real_mib), int(sum(vd))),
+                lambda: paging.compare_rules(virt, real_mib, vdisk_mib=sum(vd)),
+            )
+        return paging.check_paging(
+            cap.paging_gib, virt, real_mib, sum(vd), host.rules.paging_rule, compared=compared
+        )
 
     chk = pg() if cache is None else cache.get("check_paging", pg_args, pg)
     bad = chk[chk["severity"] == "error"]  # only the chosen rule judges (issue 23)
@@ -539,9 +549,9 @@ def _ip_interface(text: str) -> ipaddress.IPv4Interface | ipaddress.IPv6Interfac
     return ipaddress.ip_interface(text)
 
 
-def _network_checks(plan: ColonyPlan) -> list[Finding]:
+def _network_checks(plan: ColonyPlan, guests: bool = True) -> list[Finding]:
     """CK030 duplicate MACs, CK031 duplicate IPs, CK032 IPs outside/at the edge of their network,
-    CK033 NICs on unknown networks."""
+    CK033 NICs on unknown networks (``guests=False``: the profiles' NICs only)."""
     out: list[Finding] = []
     nets: dict[str, ipaddress.IPv4Network | ipaddress.IPv6Network | None] = {}
     for n in plan.networks:
@@ -564,7 +574,7 @@ def _network_checks(plan: ColonyPlan) -> list[Finding]:
                             f"hosts[{hi}].profiles[{pi}].nics[{ni}]",
                         )
                     )
-        for gi, g in enumerate(host.guests):
+        for gi, g in enumerate(host.guests if guests else ()):
             for ni, gnic in enumerate(g.network):
                 np_ = f"hosts[{hi}].guests[{gi}].network[{ni}]"
                 if gnic.network not in nets:
@@ -802,6 +812,22 @@ def _right_size_checks(host: Host, hp: str) -> list[Finding]:
 _NUMBERED = re.compile(r"\b[A-Z]*[0-9][0-9A-F]*\b")
 
 
+def _numbered_to_n(stems: set[str]) -> set[str]:
+    """Each stem with its numbers as ``n`` (:data:`_NUMBERED`), in one pass over all of them.
+
+    A line break is no word character, so joined by line breaks each stem is rewritten as on
+    its own; stems holding a line break are rewritten one by one.
+
+    Examples
+    --------
+    >>> sorted(_numbered_to_n({"T-disk 0200", "placement of 0100 on LX0001 at cylinder 1"}))
+    ['T-disk n', 'placement of n on n at cylinder n']
+    """
+    if any("\n" in stem for stem in stems):
+        return {_NUMBERED.sub("n", stem) for stem in stems}
+    return set(_NUMBERED.sub("n", "\n".join(stems)).split("\n")) if stems else set()
+
+
 def _carry_checks(plan: ColonyPlan) -> list[Finding]:
     """CK016: one warning per target that cannot carry something, with counts and examples."""
     targets = ["feilong", "libvirt"] if plan.metadata.platform == "zvm" else []
@@ -811,7 +837,7 @@ def _carry_checks(plan: ColonyPlan) -> list[Finding]:
     out = []
     for t, items in by_target.items():
         stems = {ls.what.split(" (")[0].split(":")[0] for ls in items}
-        kinds = sorted({_NUMBERED.sub("n", stem) for stem in stems})
+        kinds = sorted(_numbered_to_n(stems))
         subjects = {ls.subject for ls in items}
         out.append(
             _finding(
@@ -929,6 +955,10 @@ def layout_checks(
     guests_key : hashable, optional
         Value key of what the guests are (see :func:`check_plan`'s ``layout_key``).
     """
+    if cache is not None and guests_key is not None:
+        placed = _placed_layout_checks(plan, max_blocks, cache, guests_key)
+        if placed is not None:
+            return placed
     out: list[Finding] = []
     images = {im.id: im for im in plan.images}
     userids: Counter[str] = Counter()
@@ -967,6 +997,79 @@ def layout_checks(
     else:
         out += _carry_checks(plan)
     out += _network_checks(plan)
+    out += _identity_checks(plan)
+    return out
+
+
+#: Stands for a guest's path (``hosts[h].guests[g]``) in the findings kept by guest name.
+_GUEST = "\x00"
+
+
+def _guest_layout(plan: ColonyPlan, max_blocks: int) -> dict[str, list[Finding]] | None:
+    """The layout findings of each guest by name, its path left as :data:`_GUEST`; None when
+    a finding reads more than one guest (shared read-write disks, overlapping extents, equal
+    names, userids, MACs or IPs) or reads a guest's place (paths in messages)."""
+    images = {im.id: im for im in plan.images}
+    userids: Counter[str] = Counter()
+    names: Counter[str] = Counter()
+    rw_owner: dict[tuple[str, ...], str] = {}
+    extents: Extents = {}
+    for im in plan.images:
+        if im.zvm is not None:
+            extents.setdefault(im.zvm.volser, []).append(
+                (im.zvm.start_cyl, im.zvm.start_cyl + im.zvm.count_cyl - 1, f"images[{im.id}]")
+            )
+    local: dict[str, list[Finding]] = {}
+    for _h, g in plan.guests():
+        names[g.name] += 1
+        if g.zvm is not None:
+            userids[g.zvm.userid] += 1
+        found = _guest_disk_checks(g, _GUEST, images, max_blocks, rw_owner, extents)
+        if any(f.code == "CK010" and f.message.startswith("guests ") for f in found):
+            return None  # two guests hold one read-write disk: the message names who came first
+        if found:
+            local[g.name] = found
+    if _duplicate_checks(userids, names):
+        return None
+    if _extent_checks(extents, plan.metadata.volume_model, _volume_models(plan)):
+        return None  # CK013 names the minidisk by its path
+    if any(".guests[" in f.path for f in _network_checks(plan)):
+        return None  # CK030-CK033 of guests' NICs name their paths
+    return local
+
+
+def _placed_layout_checks(
+    plan: ColonyPlan, max_blocks: int, cache: StageCache, guests_key: Hashable
+) -> list[Finding] | None:
+    """:func:`layout_checks` from the findings kept by guest (:func:`_guest_layout`, by what
+    the guests are): only the placement is walked (each guest's path, the profiles, the host
+    ids); None when the guests' findings cannot be kept so."""
+    local = cache.get(
+        "guest_layout_checks", (guests_key, max_blocks), lambda: _guest_layout(plan, max_blocks)
+    )
+    if local is None:
+        return None
+    out: list[Finding] = []
+    images = {im.id for im in plan.images}
+    for hi, host in enumerate(plan.hosts):
+        hp = f"hosts[{hi}]"
+        for pr_i, pr in enumerate(host.profiles):
+            for lk_i, lk in enumerate(pr.links):
+                if lk.image not in images:
+                    out.append(
+                        _finding(
+                            "CK009",
+                            "error",
+                            f"profile {pr.name}: LINK to unknown image {lk.image!r}",
+                            f"{hp}.profiles[{pr_i}].links[{lk_i}]",
+                        )
+                    )
+        if local:
+            for gi, g in enumerate(host.guests):
+                for f in local.get(g.name, ()):
+                    out.append(f.model_copy(update={"path": f"{hp}.guests[{gi}]{f.path[1:]}"}))
+    out += cache.get("carry_checks", guests_key, lambda: _carry_checks(plan))
+    out += _network_checks(plan, guests=False)
     out += _identity_checks(plan)
     return out
 

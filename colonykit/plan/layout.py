@@ -17,7 +17,10 @@ import numpy as np
 
 from colonykit import reference, storage
 from colonykit.errors import InputError, must_be, raise_problems
+from colonykit.limits import MAX_CYLINDERS
+from colonykit.patterns import USERID, VOLSER
 from colonykit.plan.document import (
+    MAX_FBA_BLOCKS,
     GuestNic,
     Image,
     Network,
@@ -611,6 +614,103 @@ def guest_storage(
     return out
 
 
+def colony_storage(
+    design: Any,
+    scen: Scenario,
+    names: list[str],
+    image_of: dict[str, str],
+    md: MinidiskLayout,
+    image_mib: Any = None,
+) -> list[list[StorageItem]]:
+    """The disks of every guest (:func:`guest_storage` for each), built once per kind of guest.
+
+    Guests of one shape (z/VM: the same application-disk minidisks and volume model) have
+    the same disks but for where their minidisks lie: the first guest of each shape is built
+    by :func:`guest_storage` (every field validated), the others are copies of its disks
+    with their own volser and first cylinder / block (:meth:`MinidiskLayout.place`).  Those
+    values are validated once for the whole layout (every volser, every extent in range);
+    should one fail, every guest is built by :func:`guest_storage`, which reports it.  Xen
+    designs and designs with per-guest images or NFS roots (a disk's path carries the
+    guest's name) are built guest by guest.
+
+    Parameters
+    ----------
+    design : Design
+        The chosen design.
+    scen : Scenario
+        The scenario.
+    names : list of str
+        Every guest's name, in order.
+    image_of : dict of str to str
+        Image id of each shared component (:func:`shared_images`).
+    md : MinidiskLayout
+        The colony's private minidisks (:func:`minidisk_layout`).
+    image_mib : array_like of int, optional
+        Each guest's Xen data image [MiB] (default none).
+
+    Examples
+    --------
+    >>> from colonykit import designs
+    >>> from colonykit.plan import load_scenario
+    >>> scen = load_scenario("data/examples/scenario.yaml")
+    >>> d = designs.get_design("zvm-basevol-guestvol")
+    >>> md = minidisk_layout(d, scen, 3, data_cyl=[[10], [10], [20]])
+    >>> images, image_of = shared_images(d, scen)
+    >>> every = colony_storage(d, scen, ["a-01", "a-02", "b-01"], image_of, md)
+    >>> every == [guest_storage(d, scen, i, n, image_of, md) for i, n in enumerate(["a-01", "a-02", "b-01"])]
+    True
+    """
+    n = len(names)
+    sizes = [0] * n if image_mib is None else [int(v) for v in image_mib]
+    per_guest = any(c.kind in ("image", "nfs") for c in design.components if c.counted)
+    if design.platform != "zvm" or per_guest or not _stampable(md):
+        return [
+            guest_storage(design, scen, gi, name, image_of, md, sizes[gi])
+            for gi, name in enumerate(names)
+        ]
+    base_model = str(scen.storage.volume_model).upper()
+    # MinidiskLayout.place as plain lists (numpy scalars cost more to index one at a time)
+    volume, start_of, offsets = md.volume.tolist(), md.start_cyl.tolist(), md.offsets.tolist()
+    first: dict[tuple[Any, ...], list[StorageItem]] = {}
+    out: list[list[StorageItem]] = []
+    for gi, name in enumerate(names):
+        cyl = md.data_cyl[gi] if gi < len(md.data_cyl) else []
+        model = md.data_models[gi] if gi < len(md.data_models) else base_model
+        shape = (tuple(cyl), model if cyl else None)
+        template = first.get(shape)
+        if template is None:
+            first[shape] = built = guest_storage(design, scen, gi, name, image_of, md, sizes[gi])
+            out.append(built)
+            continue
+        stamped: list[StorageItem] = []
+        k = offsets[gi]  # this guest's first minidisk (MinidiskLayout.place)
+        for s in template:
+            if s.kind != "mdisk":
+                stamped.append(s.model_copy())
+                continue
+            where = "start_block" if s.start_block is not None else "start_cyl"
+            stamped.append(
+                s.model_copy(update={"volser": md.volsers[volume[k]], where: start_of[k]})
+            )
+            k += 1
+        out.append(stamped)
+    return out
+
+
+def _stampable(md: MinidiskLayout) -> bool:
+    """True when every volser and extent of ``md`` passes the plan's field rules."""
+    if not all(_VOLSER.match(v) for v in md.volsers):
+        return False
+    if not md.start_cyl.size:
+        return True
+    fba = np.asarray([m == "EDEV" for m in md.volume_models], dtype=bool)
+    high = np.where(fba[md.volume], MAX_FBA_BLOCKS, MAX_CYLINDERS) if fba.size else MAX_CYLINDERS
+    return bool(((md.start_cyl >= 1) & (md.start_cyl <= high)).all())
+
+
+_VOLSER = re.compile(VOLSER)
+
+
 def _taken_vdevs(scen: Scenario, used: list[str]) -> set[str]:
     """Devices a z/VM guest has before its data minidisks: its design's disks and its NIC's."""
     nic = int(scen.network.nic_vdev, 16)
@@ -700,6 +800,87 @@ def _data_storage(
     ]
 
 
+def colony_platform(
+    design: Any,
+    scen: Scenario,
+    storage_of: list[list[StorageItem]],
+    net: NetworkPlan,
+    userid_width: int,
+) -> list[tuple[ZvmGuest | None, XenGuest | None, GuestNic]]:
+    """Every guest's z/VM entry and NIC (:func:`guest_platform` for each), validated once per kind.
+
+    On z/VM the entries differ only in the userid and the NICs only in the address: the
+    first guest of each IPL device is built by :func:`guest_platform` (every field
+    validated), the others are copies with their own userid (checked against the userid
+    rule; should one fail, every guest is built by :func:`guest_platform`, which reports it)
+    and address (from the checked network, :meth:`NetworkPlan.address`).  Xen guests are
+    built guest by guest.
+
+    Parameters
+    ----------
+    design : Design
+        The chosen design.
+    scen : Scenario
+        The scenario.
+    storage_of : list of list of StorageItem
+        Every guest's disks (:func:`colony_storage`), in order.
+    net : NetworkPlan
+        The colony network.
+    userid_width : int
+        Digits of the z/VM userid numbers.
+
+    Examples
+    --------
+    >>> from colonykit import designs
+    >>> from colonykit.plan import load_scenario
+    >>> scen = load_scenario("data/examples/scenario.yaml")
+    >>> d = designs.get_design("dedicated")
+    >>> md = minidisk_layout(d, scen, 3)
+    >>> disks = colony_storage(d, scen, ["a-01", "a-02", "a-03"], {}, md)
+    >>> net = network_plan(scen, 3, "zvm")
+    >>> every = colony_platform(d, scen, disks, net, 5)
+    >>> every == [guest_platform(d, scen, i, s, net, 5) for i, s in enumerate(disks)]
+    True
+    """
+    n = len(storage_of)
+    prefix = scen.guests.userid_prefix
+    userids = [f"{prefix}{gi + 1:0{userid_width}d}" for gi in range(n)]
+    if design.platform != "zvm" or not all(_USERID.match(u) for u in userids):
+        return [
+            guest_platform(design, scen, gi, stor, net, userid_width)
+            for gi, stor in enumerate(storage_of)
+        ]
+    first: dict[str, tuple[ZvmGuest | None, XenGuest | None, GuestNic]] = {}
+    out: list[tuple[ZvmGuest | None, XenGuest | None, GuestNic]] = []
+    for gi, stor in enumerate(storage_of):
+        root = next((s for s in stor if s.role == "root"), stor[0])
+        ipl = scen.guests.ipl_nss or (design.ipl_vdev.upper() if design.ipl_vdev else root.vdev)
+        template = first.get(ipl)
+        if template is None:
+            first[ipl] = built = guest_platform(design, scen, gi, stor, net, userid_width)
+            out.append(built)
+            continue
+        zvm, _xen, nic = template
+        assert zvm is not None
+        out.append(
+            (
+                zvm.model_copy(
+                    update={
+                        "userid": userids[gi],
+                        "options": list(zvm.options),
+                        "namesave": list(zvm.namesave),
+                    }
+                ),
+                None,
+                nic.model_copy(update={"ip": net.address(gi)}),
+            )
+        )
+    return out
+
+
+_USERID = re.compile(USERID)
+
+
 def guest_platform(
     design: Any,
     scen: Scenario,
@@ -782,5 +963,7 @@ __all__ = [
     "minidisk_layout",
     "data_vdevs",
     "guest_storage",
+    "colony_storage",
+    "colony_platform",
     "guest_platform",
 ]
