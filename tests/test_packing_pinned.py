@@ -1,0 +1,365 @@
+"""Packing figures pinned by hand (issue 27 §2: the bounds, FFD and the result's printed figures).
+
+Every expected value below is worked out in the comment beside it from the definitions in the
+docstrings of colonykit/packing (composite ⌈max_t Σ_i d_i(t) / C⌉; Martello–Toth L2 per step;
+L2 on static memory; servers that pairwise cannot share a host; first-fit-decreasing, ties in
+input order), not copied from the code's output.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from colonykit.errors import CapacityError, InputError
+from colonykit.packing import (
+    PackingProblem,
+    PackingResult,
+    clique_bound,
+    effective_capacity,
+    ffd_peak,
+    l2_bound,
+    lower_bound,
+    pack,
+)
+from colonykit.packing.bounds import LowerBound, with_lp_bound
+from colonykit.packing.ffd import first_fit_decreasing
+from colonykit.packing.problem import demand_matrix
+
+# one step: three 60s and three 45s on hosts of 100.  Σ = 315 -> composite ⌈3.15⌉ = 4.
+# L2 at α = 45: J1 = {w > 55} = three 60s, J2 = {50 < w ≤ 55} = none, J3 = {45 ≤ w ≤ 50} =
+# 135 -> 3 + ⌈135 / 100⌉ = 5 (a 60 and a 45 make 105: the 45s pair up, two per host).
+L2_SIZES = [60.0, 60.0, 60.0, 45.0, 45.0, 45.0]
+
+
+# --------------------------------------------------------------------------- composite bound
+def test_composite_is_the_peak_of_the_summed_series_over_capacity() -> None:
+    # step sums 55+20+40 = 115, 10+70+40 = 120, 5+5+5 = 15 -> peak 120 -> ⌈1.2⌉ = 2
+    m = [[55.0, 10.0, 5.0], [20.0, 70.0, 5.0], [40.0, 40.0, 5.0]]
+    lb = lower_bound(m, 100)
+    assert int(lb) == 2 and lb.bounds["composite"] == 2
+    # every pair fits at every step (largest pair 110 at step 1? 70 + 40 = 110 > 100: no)
+    assert lb.bound == "composite"  # ties go to composite (first in BOUND_NAMES)
+
+
+def test_an_exactly_full_host_is_one_host() -> None:
+    # 30 + 70 = 100 = C at step 0: one host, not two (the capacity tolerance)
+    lb = lower_bound([[30.0, 1.0], [70.0, 2.0]], 100)
+    assert lb.bounds["composite"] == 1 and int(lb) == 1
+    # 100.5 / 100 -> 2
+    assert lower_bound([[30.5], [70.0]], 100).bounds["composite"] == 2
+
+
+def test_all_zero_demand_needs_no_host_and_a_one_d_input_is_one_step() -> None:
+    assert lower_bound([[0.0, 0.0], [0.0, 0.0]], 100).bounds["composite"] == 0
+    assert int(lower_bound([[0.0, 0.0], [0.0, 0.0]], 100)) == 0
+    # a 1-D input is servers at one step: 60 + 60 + 60 = 180 -> 2; L2: three > 50 -> 3
+    lb = lower_bound(np.array([60.0, 60.0, 60.0]), 100)
+    assert (lb.bounds["composite"], lb.bounds["l2"], int(lb)) == (2, 3, 3)
+    empty = lower_bound(np.zeros((0, 3)), 100)
+    assert int(empty) == 0 and empty.bound == "composite" and empty.bounds == {"composite": 0}
+
+
+# --------------------------------------------------------------------------- L2
+def test_l2_by_hand_at_alpha_above_zero() -> None:
+    assert l2_bound(L2_SIZES, 100) == 5
+    # α = 0 alone: J2 = three 60s (room 3 × 100 − 180 = 120), J3 = 135 -> 3 + ⌈15 / 100⌉ = 4
+    # order, zeros and shape do not matter
+    assert l2_bound(np.array([[45.0, 0.0, 60.0], [60.0, 45.0, 0.0], [45.0, 60.0, 0.0]]), 100) == 5
+    assert l2_bound([0.0, 0.0], 100) == 0
+
+
+def test_l2_counts_items_of_exactly_half_as_small() -> None:
+    # four items of 50: each ≤ C/2 (J3 at α = 50): ⌈200 / 100⌉ = 2 hosts (two per host)
+    assert l2_bound([50.0, 50.0, 50.0, 50.0], 100) == 2
+    # 51 + 49: α = 49: J1 = {w > 51} = none, J2 = {50 < w ≤ 51} = {51} (room 49),
+    # J3 = {49} -> 1 + max(0, ⌈(49 − 49) / 100⌉) = 1
+    assert l2_bound([51.0, 49.0], 100) == 1
+    # 51 + 50: J2 = {51} (room 49), J3 (α = 50) = {50}: 1 + ⌈1 / 100⌉ = 2
+    assert l2_bound([51.0, 50.0], 100) == 2
+    # J1 only: 90 and 80 at α = 20 (20 ≤ 50): J1 = {w > 80} = {90}, J2 = {50 < w ≤ 80} = {80}
+    # (room 20), J3 = {20}: 1 + 1 + ⌈(20 − 20) / 100⌉ = 2; at α = 0: J2 = both (room 30) -> 2
+    assert l2_bound([90.0, 80.0, 20.0], 100) == 2
+    # 90, 80, 25: α = 25: J1 = {w > 75} = {90, 80}, J3 = {25} -> 2 + ⌈25 / 100⌉ = 3
+    assert l2_bound([90.0, 80.0, 25.0], 100) == 3
+
+
+def test_l2_per_step_names_the_step() -> None:
+    # step 0 is easy (six 10s: 60 -> 1); step 1 carries the L2 instance above
+    m = np.array([[10.0, s] for s in L2_SIZES])
+    lb = lower_bound(m, 100, hosts_used=6)
+    # composite: sums 60 and 315 -> 4; L2 at step 1 = 5
+    assert (lb.bounds["composite"], lb.bounds["l2"]) == (4, 5)
+    assert (int(lb), lb.bound, lb.step, lb.gap_hosts, lb.exhaustive) == (5, "l2", 1, 1, True)
+    # without a packing no gap
+    assert lower_bound(m, 100).gap_hosts is None
+
+
+def test_l2_not_reached_leaves_no_step() -> None:
+    # no item above C/2 at any step: L2 = composite, no L2 step
+    lb = lower_bound([[40.0, 10.0], [40.0, 10.0], [40.0, 45.0]], 100)
+    assert (lb.bounds["composite"], lb.bounds["l2"], lb.bound, lb.step) == (2, 2, "composite", None)
+
+
+# --------------------------------------------------------------------------- memory, clique
+def test_memory_bound_by_hand() -> None:
+    # CPU: 3 × 10 = 30 -> 1 host; memory 600 MiB each on 1,000 MiB hosts: no two share -> 3
+    lb = lower_bound([[10.0], [10.0], [10.0]], 100, memory=[600, 600, 600], host_memory=1000)
+    assert (lb.bounds["memory"], int(lb), lb.bound, lb.step) == (3, 3, "memory", None)
+    # 500 + 500 = 1,000 fits exactly: ⌈1,500 / 1,000⌉ = 2
+    lb = lower_bound([[10.0], [10.0], [10.0]], 100, memory=[500, 500, 500], host_memory=1000)
+    assert lb.bounds["memory"] == 2
+    assert "memory" not in lower_bound([[10.0]], 100, memory=[5.0]).bounds
+
+
+def test_clique_of_anti_affinity_pairs() -> None:
+    # a-b, b-c, a-c pairwise apart: three hosts although 3 × 10 fits one
+    conflicts = [np.array([1, 2]), np.array([0, 2]), np.array([0, 1]), np.array([], dtype=int)]
+    lb = lower_bound([[10.0], [10.0], [10.0], [10.0]], 100, conflicts=conflicts, hosts_used=3)
+    assert (lb.bounds["clique"], int(lb), lb.bound, lb.gap_hosts) == (3, 3, "clique", 0)
+
+
+def test_clique_by_demand_and_memory() -> None:
+    # rows 0-1 meet at step 0 (60 + 50 = 110), 0-2 at step 1 (60 + 45 = 105), 1-2 at step 2
+    # (55 + 50 = 105): a triangle -> 3; the composite of the three is ⌈(110 + 5) / 100⌉ = 2 at most
+    m = np.array([[60.0, 60.0, 0.0], [50.0, 0.0, 55.0], [0.0, 45.0, 50.0]])
+    assert clique_bound(m, 100) == 3
+    assert lower_bound(m, 100).bound == "clique"
+    # 1-2 no longer meet (55 + 40 = 95): the largest clique is a pair
+    m2 = np.array([[60.0, 60.0, 0.0], [50.0, 0.0, 55.0], [0.0, 45.0, 40.0]])
+    assert clique_bound(m2, 100) == 2
+    # exactly full (60 + 40 = 100) is no conflict: one host holds both
+    assert clique_bound(np.array([[60.0], [40.0]]), 100) == 1
+    # memory: 700 + 400 > 1,000 for 0-1 and 0-2, 400 + 400 fits: a pair
+    small = np.array([[1.0], [1.0], [1.0]])
+    mem = np.array([700.0, 400.0, 400.0])
+    assert clique_bound(small, 100, memory=mem, host_memory=1000) == 2
+    # 400 + 600 = 1,000 fits exactly; 400 + 650 does not: a triangle
+    assert clique_bound(small, 100, memory=np.array([700.0, 400.0, 600.0]), host_memory=1000) == 2
+    assert clique_bound(small, 100, memory=np.array([700.0, 400.0, 650.0]), host_memory=1000) == 3
+    # no demand at all and no memory: no host; some demand: one
+    assert clique_bound(np.zeros((2, 2)), 100) == 0
+    assert clique_bound(np.array([[0.0], [1.0]]), 100) == 1
+    assert clique_bound(np.zeros((0, 1)), 100) == 0
+
+
+# --------------------------------------------------------------------------- LP bound
+def test_lp_bound_added_only_while_it_can_prove_something() -> None:
+    # one step: 60, 50, 40 and five 30s on hosts of 100.  Σ = 300 -> composite 3, L2 3 (one
+    # item above 50).  Three hosts would have to be exactly full, but no subset of
+    # {60, 40, 30, …} adds to the 50's missing 50: every pattern holding the 50 wastes ≥ 10, so
+    # the LP relaxation is ≥ (300 + 10) / 100 = 3.1 -> 4 (and 4 hosts do it).
+    sizes = [60.0, 50.0, 40.0, 30.0, 30.0, 30.0, 30.0, 30.0]
+    m = np.array(sizes)[:, None]
+    lb = lower_bound(m, 100)
+    assert (lb.bounds["composite"], lb.bounds["l2"], int(lb)) == (3, 3, 3)
+    # a packing of 3 needs no proof: the LP is not computed
+    done = with_lp_bound(lb, m, 100, hosts_used=3)
+    assert int(done) == 3 and done.bound == "composite" and done.gap_hosts == 0
+    assert "lp" not in done.bounds
+    lp = with_lp_bound(lb, m, 100, hosts_used=4)
+    assert (int(lp), lp.bound, lp.bounds["lp"], lp.gap_hosts, lp.step) == (4, "lp", 4, 0, 0)
+    # without a packing the LP runs to its end: the same 4
+    assert int(with_lp_bound(lb, m, 100)) == 4
+    # pack() reports it: 4 hosts, bound lp, gap 0
+    r = pack(pd.DataFrame(m.T, columns=[f"s{i}" for i in range(8)]), 100, method="heuristic")
+    assert (r.hosts_used, r.lower_bound, r.bound, r.gap_hosts, r.optimal) == (4, 4, "lp", 0, True)
+    assert r.bounds["lp"] == 4 and r.bounds["composite"] == 3
+
+
+# --------------------------------------------------------------------------- FFD
+def test_ffd_by_hand() -> None:
+    # largest first: 70 -> bin 0 (room 30); 50 -> bin 1 (room 50); 40 -> bin 1 (room 10);
+    # 30 -> bin 0 (exactly full); 20 -> bin 2
+    assert first_fit_decreasing([50, 70, 30, 20, 40], 100).tolist() == [1, 0, 0, 2, 1]
+    assert ffd_peak([50, 70, 30, 20, 40], 100).tolist() == [1, 0, 0, 2, 1]
+    # ties keep the input order: 40 (0) -> 0, 40 (1) -> 0, 40 (2) -> 1
+    assert ffd_peak([40.0, 40.0, 40.0], 100).tolist() == [0, 0, 1]
+
+
+def test_ffd_tolerance() -> None:
+    # 60 + 40.00000001 overshoots by 1e-8 < 100 × 1e-9: same bin; exactly (rtol 0): two bins
+    assert first_fit_decreasing([60.0, 40.00000001], 100).tolist() == [0, 0]
+    assert first_fit_decreasing([60.0, 40.00000001], 100, rtol=0.0).tolist() == [0, 1]
+    assert first_fit_decreasing([60.0, 40.001], 100).tolist() == [0, 1]
+
+
+def test_ffd_memory_and_conflicts() -> None:
+    # CPU fits all three (150 of 200), memory 60 each on hosts of 100: one per host
+    got = ffd_peak([50, 50, 50], 200, memory=[60, 60, 60], host_memory=100)
+    assert got.tolist() == [0, 1, 2]
+    # memory 50 each: two per host (exactly full)
+    assert ffd_peak([50, 50, 50], 200, memory=[50, 50, 50], host_memory=100).tolist() == [0, 0, 1]
+    # 0 and 1 apart: 0 -> 0, 1 -> 1 (banned from 0), 2 -> 0
+    conf = [np.array([1]), np.array([0]), np.array([], dtype=int)]
+    assert ffd_peak([30, 30, 30], 100, conflicts=conf).tolist() == [0, 1, 0]
+    # a partner not yet placed bans nothing: 0 (20) is placed after 1 (30)
+    conf = [np.array([1]), np.array([0]), np.array([], dtype=int)]
+    assert ffd_peak([20, 30, 10], 100, conflicts=conf).tolist() == [1, 0, 0]
+
+
+# --------------------------------------------------------------------------- problem
+def test_effective_capacity_and_problem() -> None:
+    assert effective_capacity(200, 50) == 100.0
+    assert effective_capacity(200) == 200.0
+    assert effective_capacity(200, 100) == 200.0
+    for util in (0, -5, 100.5, float("nan"), "x"):
+        with pytest.raises(InputError, match="max_util_pct"):
+            effective_capacity(200, util)  # type: ignore[arg-type]
+    for cap in (0, -1, float("inf"), "x"):
+        with pytest.raises(InputError, match="host_capacity"):
+            effective_capacity(cap)  # type: ignore[arg-type]
+    p = PackingProblem.from_demand(pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0]}), 10, 80)
+    assert (p.capacity, p.host_capacity, p.names) == (8.0, 10.0, ["a", "b"])
+    assert p.matrix.tolist() == [[1.0, 2.0], [3.0, 4.0]] and p.matrix.flags.c_contiguous
+    assert p.memory is None and p.host_memory is None and p.conflicts is None
+
+
+def test_problem_server_exactly_at_capacity_fits() -> None:
+    # usable 80: a peak of exactly 80 fits; 80.01 does not
+    PackingProblem.from_demand(pd.DataFrame({"a": [80.0]}), 100, 80)
+    with pytest.raises(CapacityError, match=r"1 server\(s\) exceed .* usable capacity 80 "):
+        PackingProblem.from_demand(pd.DataFrame({"a": [80.01], "b": [1.0]}), 100, 80)
+    PackingProblem.from_demand(
+        pd.DataFrame({"a": [1.0]}), 100, memory_mib={"a": 512}, host_memory_mib=512
+    )
+    with pytest.raises(CapacityError, match="'b' needs 513 MiB"):
+        PackingProblem.from_demand(
+            pd.DataFrame({"a": [1.0], "b": [1.0]}),
+            100,
+            memory_mib={"a": 5, "b": 513},
+            host_memory_mib=512,
+        )
+
+
+def test_problem_memory_and_pairs() -> None:
+    demand = pd.DataFrame({"a": [1.0], "b": [2.0], "c": [3.0]})
+    p = PackingProblem.from_demand(
+        demand,
+        10,
+        memory_mib={"c": 30, "a": 10, "b": 20},
+        host_memory_mib=100,
+        anti_affinity=[("a", "c"), ("c", "a"), ("b", "c")],
+    )
+    assert p.memory is not None and p.memory.tolist() == [10.0, 20.0, 30.0]
+    assert p.host_memory == 100.0
+    assert p.conflicts is not None
+    assert [c.tolist() for c in p.conflicts] == [[2], [2], [0, 1]]
+    with pytest.raises(InputError, match="needs both"):
+        PackingProblem.from_demand(demand, 10, memory_mib={"a": 1, "b": 1, "c": 1})
+    with pytest.raises(InputError, match="no value for server 'b'"):
+        PackingProblem.from_demand(demand, 10, memory_mib={"a": 1, "c": 1}, host_memory_mib=9)
+    with pytest.raises(InputError, match="memory_mib"):
+        PackingProblem.from_demand(
+            demand, 10, memory_mib={"a": 1, "b": -1, "c": 1}, host_memory_mib=9
+        )
+    with pytest.raises(InputError, match="two different servers"):
+        PackingProblem.from_demand(demand, 10, anti_affinity=[("a", "a")])
+    with pytest.raises(InputError, match="pairs of two"):
+        PackingProblem.from_demand(demand, 10, anti_affinity=[("a", "b", "c")])
+
+
+def test_demand_matrix_from_an_array() -> None:
+    m, names, index = demand_matrix(np.array([[1, 2, 3], [4, 5, 6]]))
+    # rows = steps, columns = servers: item-major is the transpose
+    assert m.tolist() == [[1.0, 4.0], [2.0, 5.0], [3.0, 6.0]] and m.dtype == np.float64
+    assert names == ["s0", "s1", "s2"] and list(index) == [0, 1]
+    m32, _, _ = demand_matrix(np.ones((2, 2), dtype=np.float32))
+    assert m32.dtype == np.float32
+
+
+# --------------------------------------------------------------------------- the result
+def test_result_figures_of_one_full_host() -> None:
+    # usable 200 × 50 % = 100; a + b + c = 100 at both steps: one host, exactly full
+    demand = pd.DataFrame({"a": [50.0, 10.0], "b": [10.0, 50.0], "c": [40.0, 40.0]})
+    demand.attrs["unit"] = "mips"
+    r = pack(demand, 200, 50)
+    assert (r.hosts_used, r.lower_bound, r.gap_hosts, r.bound) == (1, 1, 0, "composite")
+    assert r.optimal and r.method == "heuristic" and r.gap_to_lower_bound == 1.0
+    # peak-based FFD: 50 -> 0, 50 -> 0 (full), 40 -> 1: two hosts
+    assert r.ffd_peak_hosts == 2
+    assert (r.capacity, r.host_capacity, r.unit) == (100.0, 200.0, "mips")
+    row = r.hosts.loc["host0"]
+    assert (row["servers"], row["peak"], row["mean"]) == (3, 100.0, 100.0)
+    assert row["peak_pct_of_capacity"] == pytest.approx(100.0 / 200.0 * 100.0)  # 50 %
+    d = r.to_dict()
+    assert d["host_peak"] == {"host0": 100.0} and d["search_iterations"] == 0
+    assert d["assignment"] == {"a": "host0", "b": "host0", "c": "host0"}
+
+
+def test_result_figures_of_two_hosts() -> None:
+    # usable 100: a (60, 60) and b (70, 10) cannot share (130 at step 0); c (30, 30) fits beside
+    # either.  Composite: 60 + 70 + 30 = 160 -> 2 = hosts: optimal.
+    demand = pd.DataFrame({"a": [60.0, 60.0], "b": [70.0, 10.0], "c": [30.0, 30.0]})
+    r = pack(demand, 100)
+    assert (r.hosts_used, r.lower_bound, r.gap_hosts, r.optimal) == (2, 2, 0, True)
+    assert r.unit == "" and list(r.hosts.index) == ["host0", "host1"]
+    assert r.hosts.index.name == "host"
+    assert r.hosts["servers"].sum() == 3
+    hosts = r.hosts
+    # second method: group the columns by host
+    loads = demand.T.groupby(pd.Series(r.assignment)).sum().T
+    for h in ("host0", "host1"):
+        assert hosts.loc[h, "peak"] == loads[h].max()
+        assert hosts.loc[h, "mean"] == pytest.approx(loads[h].mean())
+        assert hosts.loc[h, "peak_pct_of_capacity"] == pytest.approx(loads[h].max())  # of 100
+        assert r.host_series[h].tolist() == loads[h].tolist()
+    assert r.assignment["a"] != r.assignment["b"]
+    assert r.host_index == {s: int(h[-1]) for s, h in r.assignment.items()}
+
+
+def test_host_names_are_zero_padded_to_the_widest() -> None:
+    # eleven servers of 60 on hosts of 100: eleven hosts, host00 … host10
+    demand = pd.DataFrame({f"s{i}": [60.0] for i in range(11)})
+    r = pack(demand, 100)
+    assert r.hosts_used == 11 == r.lower_bound
+    assert list(r.hosts.index) == [f"host{k:02d}" for k in range(11)]
+    assert r.hosts["servers"].tolist() == [1] * 11
+    assert r.hosts["peak_pct_of_capacity"].tolist() == pytest.approx([60.0] * 11)
+
+
+def test_result_properties_by_hand() -> None:
+    series = pd.DataFrame({"host0": [1.0, 3.0], "host1": [2.0, 2.0], "host2": [0.5, 0.0]})
+    r = PackingResult(
+        hosts_used=3,
+        lower_bound=2,
+        ffd_peak_hosts=3,
+        assignment={"a": "host1", "b": "host0", "c": "host2"},
+        host_series=series,
+        method="heuristic",
+        optimal=False,
+        capacity=4.0,
+        host_capacity=4.0,
+    )
+    assert r.gap_to_lower_bound == 1.5
+    assert r.host_index == {"a": 1, "b": 0, "c": 2}  # from host_series's columns (no hosts)
+    assert r.to_dict()["host_peak"] == {"host0": 3.0, "host1": 2.0, "host2": 0.5}
+    zero = PackingResult(0, 0, 0, {}, pd.DataFrame(), "heuristic", True, 1.0, 1.0)
+    assert zero.gap_to_lower_bound == 1.0
+    with_hosts = PackingResult(
+        2,
+        2,
+        2,
+        {"a": "hB", "b": "hA"},
+        pd.DataFrame({"hA": [1.0], "hB": [2.0]}),
+        "milp",
+        True,
+        4.0,
+        4.0,
+        hosts=pd.DataFrame({"peak": [2.0, 1.0]}, index=["hB", "hA"]),
+    )
+    # the position in hosts, not in host_series
+    assert with_hosts.host_index == {"a": 0, "b": 1}
+
+
+def test_lowerbound_is_an_int_with_its_attributes() -> None:
+    lb = LowerBound(3, "l2", {"composite": 2, "l2": 3}, step=4, gap_hosts=1, exhaustive=False)
+    assert lb == 3 and lb + 1 == 4
+    assert (lb.bound, lb.bounds, lb.step, lb.gap_hosts, lb.exhaustive) == (
+        "l2",
+        {"composite": 2, "l2": 3},
+        4,
+        1,
+        False,
+    )
