@@ -16,7 +16,9 @@ from colonykit.errors import CapacityError, InputError
 from colonykit.packing import (
     PackingProblem,
     PackingResult,
+    _kernel,
     clique_bound,
+    construct,
     effective_capacity,
     ffd_peak,
     l2_bound,
@@ -363,3 +365,145 @@ def test_lowerbound_is_an_int_with_its_attributes() -> None:
         1,
         False,
     )
+
+
+# --------------------------------------------------------------------------- placement kernel
+def test_kernel_reductions_by_hand() -> None:
+    # values − x[at]: row 0: 5 − 1 = 4, 3 − 4 = −1 -> −1; row 1: 2 − 2 = 0, 9 − 2 = 7 -> 0
+    got = _kernel.min_at(
+        np.array([[5.0, 3.0], [2.0, 9.0]]), np.array([1.0, 2.0, 4.0]), np.array([[0, 2], [1, 1]])
+    )
+    assert got.tolist() == [-1.0, 0.0]
+    slack = np.array([[4.0, 6.0], [9.0, 3.0]])
+    x3 = np.array([[1.0, 2.0], [3.0, 1.0]])
+    # blocks 0 and 1: 3, 4, 6, 2 -> 2; block 0 alone: 3, 4 -> 3
+    assert _kernel.min_in_blocks(slack, x3, np.array([0, 1])) == 2.0
+    assert _kernel.min_in_blocks(slack, x3, np.array([0])) == 3.0
+    # cells of two hosts × two blocks: cell 2 = host 1 block 0: [1, 8] − [1, 2] -> 0;
+    # cell 1 = host 0 block 1: [9, 3] − [3, 1] -> 2
+    hosts = np.array([[[4.0, 6.0], [9.0, 3.0]], [[1.0, 8.0], [7.0, 7.0]]])
+    assert _kernel.cell_min(hosts, np.array([2, 1]), x3, np.array([0, 1])).tolist() == [0.0, 2.0]
+    # the least of each block and its first position
+    lo, off = _kernel.block_min(np.array([[4.0, 2.0, 2.0], [1.0, 5.0, 0.5], [7.0, 8.0, 9.0]]))
+    assert lo.tolist() == [2.0, 0.5, 7.0] and off.tolist() == [1, 2, 0]
+    # the n least, earlier first on ties
+    assert _kernel.least(np.array([3.0, 1.0, 2.0, 1.0, 0.5]), 3).tolist() == [4, 1, 3]
+    assert _kernel.least(np.array([3.0, 1.0]), 5).tolist() == [1, 0]
+
+
+def test_kernel_add_by_hand() -> None:
+    # one host, two blocks of two steps, slack 5 everywhere, memory 10; place [[1, 2], [4, 0]]
+    slack, mem = np.full((1, 2, 2), 5.0), np.array([10.0])
+    smin, at = np.zeros((1, 2)), np.zeros((1, 2), dtype=np.intp)
+    t_at, t_slack = np.zeros((1, 2), dtype=np.intp), np.zeros((1, 2))
+    x3 = np.array([[1.0, 2.0], [4.0, 0.0]])
+    _kernel.add(0, x3, 3.0, slack, smin, at, t_at, t_slack, mem, np.array([0, 2]))
+    # slack [[4, 3], [1, 5]]: block minima 3 (step 1) and 1 (step 2); tight: block 1 then 0
+    assert slack.tolist() == [[[4.0, 3.0], [1.0, 5.0]]] and mem.tolist() == [7.0]
+    assert smin.tolist() == [[3.0, 1.0]] and at.tolist() == [[1, 2]]
+    assert t_at.tolist() == [[2, 1]] and t_slack.tolist() == [[1.0, 3.0]]
+
+
+def _decide(
+    slack: np.ndarray,
+    x: np.ndarray,
+    *,
+    balance: bool,
+    mem: np.ndarray | None = None,
+    mem_i: float = 0.0,
+    banned: np.ndarray | None = None,
+    batch: int = 8,
+) -> int:
+    """decide() on hosts of one block (the tight block = the block: its least slack)."""
+    h = slack.shape[0]
+    smin = slack.min(axis=2)
+    at = slack.argmin(axis=2)
+    return _kernel.decide(
+        x,
+        x.reshape(1, -1),
+        x.reshape(1, -1).max(axis=1),
+        mem_i,
+        slack,
+        smin,
+        at,
+        smin,
+        np.zeros(h) if mem is None else mem,
+        h,
+        mem is not None,
+        np.zeros(h, dtype=bool) if banned is None else banned,
+        balance,
+        batch,
+    )
+
+
+def test_kernel_decide_by_hand() -> None:
+    # three hosts' slack over two steps; item [2, 1]
+    slack = np.array([[[1.0, 9.0]], [[3.0, 1.0]], [[6.0, 5.0]]])
+    x = np.array([2.0, 1.0])
+    # host 0: 1 − 2 < 0 (no); host 1: 3 − 2 = 1, 1 − 1 = 0 -> headroom 0 (fits exactly);
+    # host 2: 4, 4 -> headroom 4
+    assert _decide(slack, x, balance=False) == 1  # the first that fits
+    assert _decide(slack, x, balance=True) == 2  # the largest headroom
+    assert _decide(slack, x, balance=False, batch=1) == 1
+    banned = np.array([False, True, False])
+    assert _decide(slack, x, balance=False, banned=banned) == 2
+    # memory: host 1 has 5 left, host 2 has 3; the item needs 4
+    mem = np.array([9.0, 5.0, 3.0])
+    assert _decide(slack, x, balance=True, mem=mem, mem_i=4.0) == 1
+    assert _decide(slack, x, balance=False, mem=mem, mem_i=4.0) == 1
+    assert _decide(slack, x, balance=True, mem=mem, mem_i=5.0) == 1  # exactly enough
+    assert _decide(slack, x, balance=True, mem=mem, mem_i=5.5) == -1
+    # nothing fits: −1
+    assert _decide(slack, np.array([7.0, 7.0]), balance=True) == -1
+    assert _decide(slack, np.array([7.0, 7.0]), balance=False) == -1
+    # ties in headroom: the lowest host
+    same = np.array([[[1.0, 1.0]], [[5.0, 5.0]], [[5.0, 5.0]]])
+    assert _decide(same, np.array([1.0, 1.0]), balance=True) == 1
+    assert _decide(same, np.array([1.0, 1.0]), balance=False) == 0
+
+
+def test_construct_first_and_balance_by_hand() -> None:
+    # items over two steps on hosts of 100 (two open at the start, both empty)
+    m = np.array([[60.0, 20.0], [20.0, 60.0], [30.0, 10.0]])
+    order = np.array([0, 1, 2])
+    kw = {"memory": np.zeros(3), "host_memory": np.inf, "conflicts": None}
+    # first: 0 -> host 0; 1 fits beside it (80, 80) -> host 0; 2: 110 at step 0 -> host 1
+    first, _ = construct._construct(m, order, 100.0, start_hosts=2, rule="first", **kw)
+    assert first.tolist() == [0, 0, 1]
+    # balance: 0 -> host 0 (tie: the lowest); 1: host 0 leaves min(80, 20) = 20, host 1
+    # min(80, 40) = 40 -> host 1; 2: host 0 leaves min(10, 70) = 10, host 1 min(50, 30) = 30
+    bal, hosts = construct._construct(m, order, 100.0, start_hosts=2, rule="balance", **kw)
+    assert bal.tolist() == [0, 1, 1]
+    assert hosts.count == 2
+    # none open: the first item opens host 0; item 2 after 0 and 1 (each 80 or 90 beside 0)
+    got, hosts = construct._construct(
+        m, np.array([0, 2, 1]), 100.0, start_hosts=0, rule="first", **kw
+    )
+    # 0 -> host 0 (opened); 2 beside 0: 90, 30 -> host 0; 1 beside both: 110 -> host 1 (opened)
+    assert got.tolist() == [0, 1, 0] and hosts.count == 2
+    # anti-affinity 0-2: 2 may not join 0
+    conf = [np.array([2]), np.array([], dtype=int), np.array([0])]
+    got, _ = construct._construct(
+        m,
+        order,
+        100.0,
+        start_hosts=0,
+        rule="first",
+        memory=np.zeros(3),
+        host_memory=np.inf,
+        conflicts=conf,
+    )
+    assert got.tolist() == [0, 0, 1]
+    # memory: 0 and 1 need 600 MiB each on hosts of 1,000: 1 goes to a second host, 2 (300)
+    # fits beside 0 in memory and CPU (90, 30)
+    got, _ = construct._construct(
+        m,
+        order,
+        100.0,
+        start_hosts=0,
+        rule="first",
+        memory=np.array([600.0, 600.0, 300.0]),
+        host_memory=1000.0,
+        conflicts=None,
+    )
+    assert got.tolist() == [0, 1, 0]
