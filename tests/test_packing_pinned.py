@@ -507,3 +507,81 @@ def test_construct_first_and_balance_by_hand() -> None:
         conflicts=None,
     )
     assert got.tolist() == [0, 1, 0]
+
+
+# --------------------------------------------------------------------------- pack() above the bounds
+#: a conflicts with everyone (a+b 130 at step 1, a+c 110 at step 1, a+d 130 at step 0); b, c, d
+#: pairwise fit (b+c 40/100, b+d 80/80, c+d 100/60) but not all three (110 at step 0): a alone,
+#: b, c, d on two hosts -> 3.  Bounds: composite ⌈190 / 100⌉ = 2; L2 at step 0 (60, 10, 30, 70)
+#: and step 1 (70, 60, 40, 20) = 2 (two items above 50, the rest fits in their room); clique 2
+#: (b, c, d pairwise compatible); the one-step LP 2 (each step alone fits 2 hosts).
+ABOVE_BOUNDS = pd.DataFrame(
+    {"a": [60.0, 70.0], "b": [10.0, 60.0], "c": [30.0, 40.0], "d": [70.0, 20.0]}
+)
+
+
+def test_heuristic_above_every_bound() -> None:
+    # usable 200 × 50 % = 100: the instance above
+    r = pack(ABOVE_BOUNDS, 200, 50, method="heuristic", local_search_iters=30)
+    assert (r.hosts_used, r.lower_bound, r.gap_hosts, r.optimal) == (3, 2, 1, False)
+    assert r.bound == "composite" and r.gap_to_lower_bound == 1.5
+    assert {k: r.bounds[k] for k in ("composite", "l2", "clique", "lp")} == dict.fromkeys(
+        ("composite", "l2", "clique", "lp"), 2
+    )
+    # peak FFD: a 70, d 70, b 60 -> a new host each; c 40 beside b (exactly 100): 3
+    assert r.ffd_peak_hosts == 3
+    assert r.method == "heuristic" and "milp" not in r.bounds
+    # the search ran (3 hosts > bound 2) and could not drop a host
+    assert r.search is not None
+    assert (r.search.hosts_before, r.search.hosts_after) == (3, 3)
+    # 30 iterations from each start packing in turn (none reaches the bound): the total
+    assert r.search.iterations >= 30 and r.search.iterations % 30 == 0
+    assert r.to_dict()["search_iterations"] == r.search.iterations
+    assert r.search.pool_iterations == 0  # two steps: no pool repair
+    # a alone on its host; its peak 70 is 35 % of the 200 host
+    host_a = r.assignment["a"]
+    assert [s for s, h in r.assignment.items() if h == host_a] == ["a"]
+    assert r.hosts.loc[host_a, "peak_pct_of_capacity"] == pytest.approx(35.0)
+    assert r.hosts.loc[host_a, "mean"] == pytest.approx(65.0)
+    loads = ABOVE_BOUNDS.T.groupby(pd.Series(r.assignment)).sum().T
+    assert r.hosts["peak"].to_dict() == loads.max().to_dict()
+    assert r.hosts["peak_pct_of_capacity"].tolist() == pytest.approx(
+        (loads.max() / 200 * 100).tolist()
+    )
+    assert r.hosts["servers"].tolist() == [
+        sum(h == name for h in r.assignment.values()) for name in r.hosts.index
+    ]
+
+
+def test_milp_proves_the_optimum_above_the_bounds() -> None:
+    for method in ("auto", "milp"):
+        r = pack(ABOVE_BOUNDS, 100, method=method, local_search_s=0)  # type: ignore[arg-type]
+        # HiGHS proves 3: the bound becomes "milp", the gap 0
+        assert (r.hosts_used, r.lower_bound, r.gap_hosts, r.optimal) == (3, 3, 0, True)
+        assert (r.method, r.bound, r.bounds["milp"], r.bounds["composite"]) == (
+            "milp",
+            "milp",
+            3,
+            2,
+        )
+    # auto with the MILP off (fewer items allowed than servers): the heuristic's answer
+    r = pack(ABOVE_BOUNDS, 100, milp_max_items=3, local_search_s=0)
+    assert (r.method, r.lower_bound, r.optimal, r.bound) == ("heuristic", 2, False, "composite")
+    # no local search: still 3 hosts, no search stats
+    r = pack(ABOVE_BOUNDS, 100, method="heuristic", local_search_s=0)
+    assert r.hosts_used == 3 and r.search is None and r.to_dict()["search_iterations"] == 0
+
+
+def test_at_the_bound_no_search_no_milp() -> None:
+    # a + b fit (90, 90), c alone would too: composite ⌈(50+40+30) / 100⌉ = 2 ... every step
+    # sums 120 -> 2 hosts, reached by the construction: no search, method heuristic
+    demand = pd.DataFrame({"a": [50.0, 40.0], "b": [40.0, 50.0], "c": [30.0, 30.0]})
+    r = pack(demand, 100)
+    assert (r.hosts_used, r.lower_bound, r.optimal, r.method, r.search) == (
+        2,
+        2,
+        True,
+        "heuristic",
+        None,
+    )
+    assert "lp" not in r.bounds  # proved without it
