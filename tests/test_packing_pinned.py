@@ -17,6 +17,7 @@ from colonykit.packing import (
     PackingProblem,
     PackingResult,
     _kernel,
+    bounds,
     clique_bound,
     construct,
     effective_capacity,
@@ -25,14 +26,26 @@ from colonykit.packing import (
     lower_bound,
     pack,
 )
-from colonykit.packing.bounds import LowerBound, with_lp_bound
+from colonykit.packing.bounds import (
+    LowerBound,
+    _greedy_clique,
+    _knapsack,
+    _l2_over_steps,
+    lp_bound,
+    with_lp_bound,
+)
 from colonykit.packing.ffd import first_fit_decreasing
-from colonykit.packing.problem import demand_matrix
+from colonykit.packing.problem import _renumber, demand_matrix
 
 # one step: three 60s and three 45s on hosts of 100.  Σ = 315 -> composite ⌈3.15⌉ = 4.
 # L2 at α = 45: J1 = {w > 55} = three 60s, J2 = {50 < w ≤ 55} = none, J3 = {45 ≤ w ≤ 50} =
 # 135 -> 3 + ⌈135 / 100⌉ = 5 (a 60 and a 45 make 105: the 45s pair up, two per host).
 L2_SIZES = [60.0, 60.0, 60.0, 45.0, 45.0, 45.0]
+# one step: 60, 50, 40 and five 30s on hosts of 100.  Σ = 300 -> composite 3, L2 3 (one item
+# above 50).  Three hosts would have to be exactly full, but no subset of {60, 40, 30, …} adds
+# to the 50's missing 50: every pattern holding the 50 wastes ≥ 10, so the LP relaxation is
+# ≥ (300 + 10) / 100 = 3.1 -> 4 (and 4 hosts do it: 60+40, 50+30, 30+30+30, 30).
+LP_SIZES = [60.0, 50.0, 40.0, 30.0, 30.0, 30.0, 30.0, 30.0]
 
 
 # --------------------------------------------------------------------------- composite bound
@@ -585,3 +598,150 @@ def test_at_the_bound_no_search_no_milp() -> None:
         None,
     )
     assert "lp" not in r.bounds  # proved without it
+
+
+# --------------------------------------------------------------------------- more by hand
+def test_lp_bound_by_hand_exact_and_on_the_grid() -> None:
+    # the instance of test_lp_bound_added_only_while_it_can_prove_something: 4
+    assert lp_bound(LP_SIZES, 100) == 4
+    # the same on a grid (fractional sizes; capacity above LP_GRID_MAX): sizes rounded down to
+    # 10,000 units per capacity keep the 50's missing half unreachable -> 4
+    assert lp_bound([s / 100 for s in LP_SIZES], 1.0) == 4
+    assert lp_bound([s * 300 for s in LP_SIZES], 30_000) == 4
+    # a known bound is never undercut; nothing to pack: the floor
+    assert lp_bound(LP_SIZES, 100, floor=6) == 6
+    assert lp_bound([], 100, floor=2) == 2 and lp_bound([0.0, 0.0], 100) == 0
+    # sizes below one grid unit round to nothing: the floor
+    assert lp_bound([1e-6, 2e-6], 1.0, floor=1) == 1
+    # the target stops the generation once reached
+    assert lp_bound(LP_SIZES, 100, target=4) == 4
+    # two items of 60: each alone -> 2; three 40s: two per host -> 2 (1.2 -> 2)
+    assert lp_bound([60.0, 60.0], 100) == 2
+    assert lp_bound([40.0, 40.0, 40.0], 100) == 2
+
+
+def test_knapsack_by_hand() -> None:
+    # values 3 and 2, weights 5 and 3, one of the first and two of the second, capacity 8:
+    # (1, 1) weighs 8 and is worth 5; (0, 2) weighs 6, worth 4 -> (1, 1), 5
+    pattern, best = _knapsack(np.array([3.0, 2.0]), np.array([5, 3]), np.array([1, 2]), 8)
+    assert pattern.tolist() == [1.0, 1.0] and best == 5.0
+    # three of the second allowed, capacity 9: (0, 3) weighs 9, worth 6 -> better
+    pattern, best = _knapsack(np.array([3.0, 2.0]), np.array([5, 3]), np.array([1, 3]), 9)
+    assert pattern.tolist() == [0.0, 3.0] and best == 6.0
+    # an item heavier than the capacity is never taken; a zero value neither
+    pattern, best = _knapsack(
+        np.array([9.0, 0.0, 1.0]), np.array([10, 1, 4]), np.array([1, 5, 2]), 8
+    )
+    assert pattern.tolist() == [0.0, 0.0, 2.0] and best == 2.0
+
+
+def test_l2_over_steps_stops_where_no_step_can_beat_the_bound() -> None:
+    # [51, 51, 49, 49]: upper bound 2 big + ⌈98 / 100⌉ = 3, but L2 = 2 (α = 49: J2 = the two
+    # 51s, room 98, J3 = 98 -> 2 + 0)
+    step = [51.0, 51.0, 49.0, 49.0]
+    m = np.array([step, step]).T
+    assert _l2_over_steps(m, 100, 1) == (2, 0, True)
+    # one step allowed: the second could still beat 2 (its upper bound 3): not exhaustive
+    assert _l2_over_steps(m, 100, 1, max_steps=1) == (2, 0, False)
+    # the start already at the upper bound: nothing evaluated
+    assert _l2_over_steps(m, 100, 3) == (3, None, True)
+    # no item above C/2 (exactly 50 included): the start, no step
+    assert _l2_over_steps(np.array([[50.0, 10.0], [50.0, 10.0]]), 100, 1) == (1, None, True)
+    # the L2 step is the later one when it is the larger
+    m2 = np.array([[10.0, s] for s in L2_SIZES])
+    assert _l2_over_steps(m2, 100, 4) == (5, 1, True)
+
+
+def test_clique_bound_limits_and_order() -> None:
+    # the triangle of test_clique_by_demand_and_memory: with two servers considered, a pair
+    m = np.array([[60.0, 60.0, 0.0], [50.0, 0.0, 55.0], [0.0, 45.0, 50.0]])
+    assert clique_bound(m, 100, max_items=2) == 2
+    assert clique_bound(m, 100, max_items=3) == 3
+    # a server too small to conflict with anyone is left out: 60 + 45 = 105 conflict, 5 fits
+    assert clique_bound(np.array([[60.0], [45.0], [5.0]]), 100) == 2
+    # anti-affinity between servers that fit together: a pair
+    conf = [np.array([1]), np.array([0]), np.array([], dtype=int)]
+    assert clique_bound(np.array([[10.0], [10.0], [10.0]]), 100, conflicts=conf) == 2
+    # one candidate only: 1 host (it has demand) — or memory alone
+    assert clique_bound(np.array([[60.0], [0.0]]), 100) == 1
+    assert clique_bound(np.zeros((2, 1)), 100, memory=np.array([0.0, 5.0]), host_memory=10) == 1
+    assert clique_bound(np.zeros((2, 1)), 100, memory=np.zeros(2), host_memory=10) == 0
+    # greedy clique on a path 0-1-2 (no triangle): 2
+    adj = np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]], dtype=bool)
+    assert _greedy_clique(adj) == 2 and _greedy_clique(np.zeros((0, 0), dtype=bool)) == 0
+    assert _greedy_clique(np.zeros((3, 3), dtype=bool)) == 1
+    # K4 plus a pendant vertex: 4; from the highest degree only (starts=1) too
+    k4 = np.ones((5, 5), dtype=bool)
+    k4[4, :] = k4[:, 4] = False
+    k4[4, 0] = k4[0, 4] = True
+    np.fill_diagonal(k4, False)
+    assert _greedy_clique(k4) == 4 and _greedy_clique(k4, starts=1) == 4
+
+
+def test_lp_bound_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    # LP instance at step 1 (step 0 small): the LP step is the peak step 1
+    m = np.array([[1.0, s] for s in LP_SIZES])
+    lb = lower_bound(m, 100)
+    lp = with_lp_bound(lb, m, 100, hosts_used=4)
+    assert (int(lp), lp.bound, lp.step) == (4, "lp", 1)
+    # four distinct sizes at step 1: computed while LP_MAX_ITEMS ≥ 4, skipped below
+    monkeypatch.setattr(bounds, "LP_MAX_ITEMS", 4)
+    assert int(with_lp_bound(lb, m, 100, hosts_used=4)) == 4
+    monkeypatch.setattr(bounds, "LP_MAX_ITEMS", 3)
+    skipped = with_lp_bound(lb, m, 100, hosts_used=4)
+    assert (int(skipped), skipped.bound, skipped.bounds["lp"], skipped.step) == (
+        3,
+        "composite",
+        0,
+        None,
+    )
+
+
+def test_problem_inputs_by_hand() -> None:
+    # integer columns: names as text, memory keyed by the same integers
+    demand = pd.DataFrame({0: [1, 2], 1: [3, 4]})
+    p = PackingProblem.from_demand(demand, 10, memory_mib={0: 5, 1: 6}, host_memory_mib=8)
+    assert p.names == ["0", "1"] and p.matrix.dtype == np.float64
+    assert p.memory is not None and p.memory.tolist() == [5.0, 6.0]
+    with pytest.raises(InputError, match="non-empty"):
+        demand_matrix(pd.DataFrame({"a": []}))
+    with pytest.raises(InputError, match="non-empty"):
+        demand_matrix(pd.DataFrame(index=[0, 1]))
+    with pytest.raises(InputError, match="duplicate server column"):
+        demand_matrix(pd.DataFrame([[1.0, 2.0]], columns=["a", "a"]))
+    with pytest.raises(InputError, match="numeric"):
+        demand_matrix(pd.DataFrame({"a": ["x", "y"]}))
+    with pytest.raises(InputError, match="2-D"):
+        demand_matrix(np.ones(3))
+    with pytest.raises(InputError, match="host_memory_mib"):
+        PackingProblem.from_demand(demand, 10, memory_mib={0: 5, 1: 6}, host_memory_mib=0)
+    # the error lists the first 20 names and an ellipsis
+    many = pd.DataFrame({f"s{i}": [1.0] for i in range(25)})
+    with pytest.raises(InputError, match="unknown server 'zz'") as info:
+        PackingProblem.from_demand(many, 10, anti_affinity=[("s0", "zz")])
+    assert "'s19'" in str(info.value) and "…" in str(info.value) and "'s20'" not in str(info.value)
+    assert "anti_affinity pair 1" in str(info.value)
+    few = pd.DataFrame({f"s{i}": [1.0] for i in range(3)})
+    with pytest.raises(InputError, match="unknown server 'zz'") as info:
+        PackingProblem.from_demand(few, 10, anti_affinity=[("s0", "s1"), ("zz", "s1")])
+    assert "…" not in str(info.value) and "anti_affinity pair 2" in str(info.value)
+
+
+def test_capacity_errors_name_the_servers() -> None:
+    demand = pd.DataFrame({"a": [80.5], "b": [1.0], "c": [90.0]})
+    with pytest.raises(CapacityError) as info:
+        PackingProblem.from_demand(demand, 100, 80)
+    text = str(info.value)
+    assert text.startswith("2 server(s) exceed one host's usable capacity 80 ")
+    assert "(host capacity 100 × max_util_pct 80 %)" in text
+    assert "'a' peaks at 80.5, 'c' peaks at 90;" in text and "'b'" not in text
+    # memory: the largest named
+    with pytest.raises(CapacityError, match="server 'c' needs 700 MiB, more than one host's 512"):
+        PackingProblem.from_demand(
+            demand, 1000, memory_mib={"a": 600, "b": 1, "c": 700}, host_memory_mib=512
+        )
+
+
+def test_renumber_in_order_of_first_appearance() -> None:
+    assert _renumber(np.array([5, 2, 5, 9, 2])).tolist() == [0, 1, 0, 2, 1]
+    assert _renumber(np.array([0, 0])).tolist() == [0, 0]
