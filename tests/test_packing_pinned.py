@@ -745,3 +745,45 @@ def test_capacity_errors_name_the_servers() -> None:
 def test_renumber_in_order_of_first_appearance() -> None:
     assert _renumber(np.array([5, 2, 5, 9, 2])).tolist() == [0, 1, 0, 2, 1]
     assert _renumber(np.array([0, 0])).tolist() == [0, 0]
+
+
+#: one step, nine servers between 32 and 51 on hosts of 100: the three smallest already make
+#: 32 + 40 + 40 = 112, so no host holds three -> ⌈9 / 2⌉ = 5 hosts.  Composite ⌈381 / 100⌉ = 4;
+#: L2 at α = 32: J2 = {51} (room 49), J3 = the other eight (330) -> 1 + ⌈281 / 100⌉ = 4.
+TWO_PER_HOST = [41.0, 32.0, 44.0, 40.0, 43.0, 41.0, 51.0, 40.0, 49.0]
+
+
+def test_one_step_pool_repair_then_search() -> None:
+    demand = pd.DataFrame([TWO_PER_HOST], columns=[f"s{i}" for i in range(9)])
+    kw = {"method": "heuristic", "pool_max_iters": 7, "local_search_iters": 5}
+    # without the LP bound the bound is 4: the pool repair runs its 7 exchanges in vain, then
+    # the search its 5 iterations from the pool's packing only
+    r = pack(demand, 100, lp=False, **kw)  # type: ignore[arg-type]
+    assert (r.hosts_used, r.lower_bound, r.gap_hosts, r.bound, r.optimal) == (
+        5,
+        4,
+        1,
+        "composite",
+        False,
+    )
+    assert {k: r.bounds[k] for k in ("composite", "l2")} == {"composite": 4, "l2": 4}
+    assert r.search is not None
+    assert (r.search.pool_iterations, r.search.iterations) == (7, 5)
+    assert (r.search.hosts_before, r.search.hosts_after, r.search.stopped) == (
+        5,
+        5,
+        "iteration limit",
+    )
+    assert sorted(r.hosts["servers"].tolist()) == [1, 2, 2, 2, 2]  # two per host, one alone
+    # with the LP bound (default) 5 is proved: no pool, no search
+    r = pack(demand, 100, **kw)  # type: ignore[arg-type]
+    assert (r.hosts_used, r.lower_bound, r.bound, r.bounds["lp"], r.search) == (5, 5, "lp", 5, None)
+    # no pool without the improvement pass, with memory, or with the search off
+    r = pack(demand, 100, lp=False, improve=False, **kw)  # type: ignore[arg-type]
+    assert r.search is not None and r.search.pool_iterations == 0
+    mem = dict.fromkeys(demand.columns, 1.0)
+    r = pack(demand, 100, lp=False, memory_mib=mem, host_memory_mib=10, **kw)  # type: ignore[arg-type]
+    assert r.search is not None and r.search.pool_iterations == 0
+    assert r.search.iterations % 5 == 0
+    r = pack(demand, 100, lp=False, local_search_s=0, **kw)  # type: ignore[arg-type]
+    assert r.search is None and r.hosts_used == 5
