@@ -787,3 +787,113 @@ def test_one_step_pool_repair_then_search() -> None:
     assert r.search.iterations % 5 == 0
     r = pack(demand, 100, lp=False, local_search_s=0, **kw)  # type: ignore[arg-type]
     assert r.search is None and r.hosts_used == 5
+
+
+def test_ffd_more_by_hand() -> None:
+    # an item larger than a bin gets a bin of its own (storage: an oversize minidisk)
+    assert first_fit_decreasing([150.0, 50.0], 100).tolist() == [0, 1]
+    assert first_fit_decreasing([50.0, 150.0, 30.0], 100).tolist() == [1, 0, 1]
+    # memory fits, CPU does not: two hosts
+    assert ffd_peak([60, 60], 100, memory=[1, 1], host_memory=100).tolist() == [0, 1]
+    # thirty 40s and thirty 30s, alternating: the 40s two per bin in input order (bins 0..14,
+    # room 20 each), then the 30s three per new bin (15..24)
+    sizes = [40.0, 30.0] * 30
+    want = [j // 2 if i % 2 == 0 else 15 + j // 3 for i in range(60) for j in [i // 2]]
+    got = first_fit_decreasing(sizes, 100)
+    assert got.tolist() == want and got.dtype == np.int64
+
+
+def _decide_blocks(
+    slack: np.ndarray, x3: np.ndarray, *, balance: bool, banned: np.ndarray | None = None
+) -> int:
+    """decide() on hosts of several blocks, every block tight (bound = min over block minima)."""
+    h, nb, width = slack.shape
+    smin = slack.min(axis=2)
+    at = slack.argmin(axis=2) + np.arange(nb) * width
+    return _kernel.decide(
+        x3.reshape(-1),
+        x3,
+        x3.max(axis=1),
+        0.0,
+        slack,
+        smin,
+        at,
+        smin,
+        np.zeros(h),
+        h,
+        False,
+        np.zeros(h, dtype=bool) if banned is None else banned,
+        balance,
+        8,
+    )
+
+
+def test_kernel_decide_reads_the_right_cells() -> None:
+    # host 0's second block [4, 3] holds its least slack 3 where the item needs 0, but the item
+    # needs 5 where host 0 has 4: it overflows (its bound 3 said it might fit); host 1 fits
+    slack = np.array([[[9.0, 9.0], [4.0, 3.0]], [[9.0, 9.0], [9.0, 9.0]]])
+    x3 = np.array([[0.0, 0.0], [5.0, 0.0]])
+    assert _decide_blocks(slack, x3, balance=False) == 1
+    assert _decide_blocks(slack, x3, balance=True) == 1
+
+
+def test_kernel_balance_is_the_largest_true_headroom() -> None:
+    # one block of two steps, item [0, 3].  Host 0: bound 7 (its least slack 7, item 0 there)
+    # but headroom min(7, 4 − 3) = 1; host 1: bound 5, headroom min(5, 9 − 3) = 5 -> host 1
+    x = np.array([0.0, 3.0])
+    slack = np.array([[[7.0, 4.0]], [[5.0, 9.0]]])
+    assert _decide(slack, x, balance=True) == 1
+    assert _decide(slack, x, balance=False) == 0  # the first that fits
+    # host 0: bound 7, headroom 6; hosts 1 and 2: bound 3 = headroom 3 -> host 0
+    slack = np.array([[[7.0, 9.0]], [[3.0, 9.0]], [[3.0, 9.0]]])
+    assert _decide(slack, x, balance=True) == 0
+    # the first rule checks every candidate (bound ≥ 0) until one fits, ``batch`` at a time:
+    # hosts 0 and 1 overflow at step 1 (4 − 5 < 0), host 2 fits
+    slack = np.array([[[7.0, 4.0]], [[7.0, 4.0]], [[9.0, 9.0]]])
+    x = np.array([0.0, 5.0])
+    assert _decide(slack, x, balance=False, batch=1) == 2
+    assert _decide(slack, x, balance=False, batch=2) == 2
+    # memory binds and host 0 is banned: host 1, although host 0 has memory and room
+    both = np.array([[[9.0, 9.0]], [[9.0, 9.0]]])
+    got = _decide(
+        both,
+        np.array([1.0, 1.0]),
+        balance=False,
+        mem=np.array([9.0, 9.0]),
+        mem_i=1.0,
+        banned=np.array([True, False]),
+    )
+    assert got == 1
+
+
+def test_kernel_add_keeps_only_the_tightest_blocks() -> None:
+    # three blocks of one step, slack 5, 4, 6; one tight block kept: block 1 (slack 4 − 1 = 3)
+    slack, mem = np.array([[[5.0], [4.0], [6.0]]]), np.zeros(1)
+    smin, at = np.zeros((1, 3)), np.zeros((1, 3), dtype=np.intp)
+    t_at, t_slack = np.zeros((1, 1), dtype=np.intp), np.zeros((1, 1))
+    x3 = np.array([[1.0], [1.0], [1.0]])
+    _kernel.add(0, x3, 0.0, slack, smin, at, t_at, t_slack, mem, np.array([0, 1, 2]))
+    assert smin.tolist() == [[4.0, 3.0, 5.0]] and at.tolist() == [[0, 1, 2]]
+    assert t_at.tolist() == [[1]] and t_slack.tolist() == [[3.0]]
+    # the n least among many ties: earlier first
+    assert _kernel.least(np.array([1.0, 2.0] * 20), 5).tolist() == [0, 2, 4, 6, 8]
+
+
+def test_construct_anti_affinity_alone_by_hand() -> None:
+    # six servers of 10 (one host would hold all); pairs 0-2, 1-3, 2-5
+    m = np.full((6, 1), 10.0)
+    conf = [np.array([2]), np.array([3]), np.array([0, 5]), np.array([1]), np.array([], int)]
+    conf.append(np.array([2]))
+    got, hosts = construct._construct(
+        m,
+        np.arange(6),
+        100.0,
+        start_hosts=0,
+        rule="first",
+        memory=np.zeros(6),
+        host_memory=np.inf,
+        conflicts=conf,
+    )
+    # 0 -> host 0 (opened); 1 -> 0; 2 (0 on host 0) -> host 1 (opened); 3 (1 on host 0) -> 1;
+    # 4 (no pair) -> 0; 5 (2 on host 1) -> 0
+    assert got.tolist() == [0, 0, 1, 1, 0, 0] and hosts.count == 2
