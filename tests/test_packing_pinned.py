@@ -897,3 +897,22 @@ def test_construct_anti_affinity_alone_by_hand() -> None:
     # 0 -> host 0 (opened); 1 -> 0; 2 (0 on host 0) -> host 1 (opened); 3 (1 on host 0) -> 1;
     # 4 (no pair) -> 0; 5 (2 on host 1) -> 0
     assert got.tolist() == [0, 0, 1, 1, 0, 0] and hosts.count == 2
+
+
+def test_anti_affinity_lists_and_every_bad_pair_reported() -> None:
+    demand = pd.DataFrame({"a": [1.0], "b": [2.0], "c": [3.0]})
+    p = PackingProblem.from_demand(demand, 10, anti_affinity=[("b", "c")])
+    assert p.conflicts is not None
+    assert [c.tolist() for c in p.conflicts] == [[], [2], [1]]
+    assert all(c.dtype == np.int64 for c in p.conflicts)  # the empty one too (an index)
+    # every bad pair is reported, under one heading
+    with pytest.raises(InputError) as info:
+        PackingProblem.from_demand(demand, 10, anti_affinity=[("a", "b", "c"), ("a", "zz")])
+    text = str(info.value)
+    assert "invalid anti_affinity" in text and "pair 1" in text and "'zz'" in text
+    with pytest.raises(InputError) as info:
+        PackingProblem.from_demand(demand, 10, anti_affinity=[("a", "a"), ("yy", "b")])
+    assert "two different servers" in str(info.value) and "'yy'" in str(info.value)
+    # one name unknown: an error, not a pair with the known one
+    with pytest.raises(InputError, match="unknown server 'zz'"):
+        PackingProblem.from_demand(demand, 10, anti_affinity=[("zz", "a")])
