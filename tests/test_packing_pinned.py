@@ -791,6 +791,11 @@ def test_one_step_pool_repair_then_search() -> None:
 
 def test_ffd_more_by_hand() -> None:
     # an item larger than a bin gets a bin of its own (storage: an oversize minidisk)
+    assert first_fit_decreasing([150.0, 120.0, 10.0], 100).tolist() == [0, 1, 2]
+    # exactly full, compared exactly (rtol 0): one bin; memory too
+    assert first_fit_decreasing([70, 30], 100, rtol=0.0).tolist() == [0, 0]
+    got = first_fit_decreasing([1, 1], 100, memory=[60, 40], host_memory=100, rtol=0.0)
+    assert got.tolist() == [0, 0]
     assert first_fit_decreasing([150.0, 50.0], 100).tolist() == [0, 1]
     assert first_fit_decreasing([50.0, 150.0, 30.0], 100).tolist() == [1, 0, 1]
     # memory fits, CPU does not: two hosts
@@ -838,21 +843,36 @@ def test_kernel_decide_reads_the_right_cells() -> None:
 
 
 def test_kernel_balance_is_the_largest_true_headroom() -> None:
-    # one block of two steps, item [0, 3].  Host 0: bound 7 (its least slack 7, item 0 there)
-    # but headroom min(7, 4 − 3) = 1; host 1: bound 5, headroom min(5, 9 − 3) = 5 -> host 1
+    # one block of two steps, item [0, 3]; a host's bound is its least slack minus the item
+    # there.  Host 0: slack [4, 5]: bound 4 − 0 = 4, headroom min(4, 5 − 3) = 2; host 1:
+    # slack [3, 9]: bound 3, headroom min(3, 6) = 3 -> balance takes host 1, first host 0
     x = np.array([0.0, 3.0])
-    slack = np.array([[[7.0, 4.0]], [[5.0, 9.0]]])
+    slack = np.array([[[4.0, 5.0]], [[3.0, 9.0]]])
     assert _decide(slack, x, balance=True) == 1
-    assert _decide(slack, x, balance=False) == 0  # the first that fits
-    # host 0: bound 7, headroom 6; hosts 1 and 2: bound 3 = headroom 3 -> host 0
+    assert _decide(slack, x, balance=False) == 0
+    # host 0: bound 7, headroom min(7, 6) = 6; hosts 1 and 2: bound 3 = headroom 3 -> host 0
     slack = np.array([[[7.0, 9.0]], [[3.0, 9.0]], [[3.0, 9.0]]])
     assert _decide(slack, x, balance=True) == 0
+    # equal headroom 3: host 0 (bound 3) and host 1 (slack [5, 6]: bound 5, headroom 3): the
+    # lower host, although host 1 is read first (larger bound)
+    slack = np.array([[[3.0, 9.0]], [[5.0, 6.0]]])
+    assert _decide(slack, x, balance=True) == 0
+    # host 0: bound 6, headroom 4 (slack [6, 7]); host 1: bound 5, headroom 2 (slack [5, 5]):
+    # host 1 is read (its bound beats 4) and rejected
+    slack = np.array([[[6.0, 7.0]], [[5.0, 5.0]]])
+    assert _decide(slack, x, balance=True) == 0
+    # item [0, 10]: host 0 (slack [8, 9]: bound 8) overflows at step 1; host 1 (slack [7, 12]:
+    # bound 7, headroom 2) holds it; host 0 alone: none
+    x10 = np.array([0.0, 10.0])
+    assert _decide(np.array([[[8.0, 9.0]], [[7.0, 12.0]]]), x10, balance=True) == 1
+    assert _decide(np.array([[[8.0, 9.0]]]), x10, balance=True) == -1
     # the first rule checks every candidate (bound ≥ 0) until one fits, ``batch`` at a time:
-    # hosts 0 and 1 overflow at step 1 (4 − 5 < 0), host 2 fits
-    slack = np.array([[[7.0, 4.0]], [[7.0, 4.0]], [[9.0, 9.0]]])
-    x = np.array([0.0, 5.0])
-    assert _decide(slack, x, balance=False, batch=1) == 2
-    assert _decide(slack, x, balance=False, batch=2) == 2
+    # hosts 0 and 1 (slack [4, 5]: bound 4) overflow at step 1 (5 − 6 < 0), host 2 fits
+    slack = np.array([[[4.0, 5.0]], [[4.0, 5.0]], [[9.0, 9.0]]])
+    x6 = np.array([0.0, 6.0])
+    assert _decide(slack, x6, balance=False, batch=1) == 2
+    assert _decide(slack, x6, balance=False, batch=2) == 2
+    assert _decide(slack, x6, balance=True) == 2
     # memory binds and host 0 is banned: host 1, although host 0 has memory and room
     both = np.array([[[9.0, 9.0]], [[9.0, 9.0]]])
     got = _decide(
@@ -916,3 +936,25 @@ def test_anti_affinity_lists_and_every_bad_pair_reported() -> None:
     # one name unknown: an error, not a pair with the known one
     with pytest.raises(InputError, match="unknown server 'zz'"):
         PackingProblem.from_demand(demand, 10, anti_affinity=[("zz", "a")])
+
+
+def test_demand_messages_name_the_input_server_and_step() -> None:
+    with pytest.raises(InputError) as info:
+        demand_matrix(pd.DataFrame([[1.0, 2.0, 3.0]], columns=["a", "a", "b"]))
+    assert str(info.value) == "demand: duplicate server column(s) ['a']"
+    with pytest.raises(InputError) as info:
+        demand_matrix(pd.DataFrame([[1.0, 2.0]], columns=["x", "x"]), where="traces.csv")
+    assert str(info.value) == "traces.csv: duplicate server column(s) ['x']"
+    nan = pd.DataFrame({"a": [1.0, 2.0], "b": [1.0, np.nan]}, index=pd.Index([10, 20]))
+    with pytest.raises(InputError) as info:
+        demand_matrix(nan)
+    text = str(info.value)
+    assert text.startswith("invalid demand: 1 problem(s)")
+    assert "server 'b'" in text and "20" in text and "'demand' must be a finite" in text
+    with pytest.raises(InputError, match="server 'a' step 1"):
+        demand_matrix(pd.DataFrame({"a": [1.0, -2.0]}))
+    with pytest.raises(InputError, match=r"^'host_capacity' must be a number > 0 \(got 0\)$"):
+        effective_capacity(0)
+    # any positive capacity, however small
+    assert effective_capacity(0.5, 100) == 0.5
+    assert PackingProblem.from_demand(pd.DataFrame({"a": [0.25]}), 0.5).capacity == 0.5
