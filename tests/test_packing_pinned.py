@@ -958,3 +958,23 @@ def test_demand_messages_name_the_input_server_and_step() -> None:
     # any positive capacity, however small
     assert effective_capacity(0.5, 100) == 0.5
     assert PackingProblem.from_demand(pd.DataFrame({"a": [0.25]}), 0.5).capacity == 0.5
+
+
+def test_bounds_internals_more_by_hand() -> None:
+    # knapsack: 7 of one item (value 1, weight 5) on capacity 10: two fit -> 2 (chunks 1, 2, 4:
+    # the 2 is one chunk)
+    pattern, best = _knapsack(np.array([1.0]), np.array([5]), np.array([7]), 10)
+    assert pattern.tolist() == [2.0] and best == 2.0
+    # equal values: the first item's chunk is kept (only a strictly better value replaces it)
+    pattern, best = _knapsack(np.array([1.0, 1.0]), np.array([5, 5]), np.array([1, 1]), 5)
+    assert pattern.tolist() == [1.0, 0.0] and best == 1.0
+    # two identical L2 steps (upper bound 5 = L2 5): the second cannot beat the first, the
+    # search is exhaustive although only one step may be evaluated
+    m = np.array([L2_SIZES, L2_SIZES]).T
+    assert _l2_over_steps(m, 100, 4, max_steps=1) == (5, 0, True)
+    # greedy clique from the highest degree only: 0 meets 1, 2, 3; 2-3 meet; 1 meets only 0.
+    # From 0 the next vertex is the candidate of highest degree (2), then 3: {0, 2, 3}
+    adj = np.zeros((4, 4), dtype=bool)
+    for a, b in ((0, 1), (0, 2), (0, 3), (2, 3)):
+        adj[a, b] = adj[b, a] = True
+    assert _greedy_clique(adj, starts=1) == 3
