@@ -35,7 +35,7 @@ from colonykit.packing.bounds import (
     with_lp_bound,
 )
 from colonykit.packing.ffd import first_fit_decreasing
-from colonykit.packing.problem import _renumber, demand_matrix
+from colonykit.packing.problem import CAPACITY_RTOL, _renumber, demand_matrix
 
 # one step: three 60s and three 45s on hosts of 100.  Σ = 315 -> composite ⌈3.15⌉ = 4.
 # L2 at α = 45: J1 = {w > 55} = three 60s, J2 = {50 < w ≤ 55} = none, J3 = {45 ≤ w ≤ 50} =
@@ -978,3 +978,26 @@ def test_bounds_internals_more_by_hand() -> None:
     for a, b in ((0, 1), (0, 2), (0, 3), (2, 3)):
         adj[a, b] = adj[b, a] = True
     assert _greedy_clique(adj, starts=1) == 3
+
+
+def test_l2_and_lp_edges_by_hand() -> None:
+    c = 100 * (1 + CAPACITY_RTOL)  # the capacity with the check's tolerance
+    # one item: one bin; items of at most 1 count too (300 × 0.5 = 150 -> 2)
+    assert l2_bound([30.0], 100) == 1
+    assert l2_bound([0.5] * 300, 100) == 2
+    # 50 + 50 + 1 = 101: two bins (α = 0: J3 = all three, ⌈101 / 100⌉ = 2)
+    assert l2_bound([50.0, 50.0, 1.0], 100) == 2
+    # 52 + 30 + 30 = 112: J2 = {52} (room 48), J3 = 60 -> 1 + ⌈12 / 100⌉ = 2
+    assert l2_bound([52.0, 30.0, 30.0], 100) == 2
+    # a pair that fills the tolerant capacity exactly fits one bin: 60 + (c − 60); two halves
+    assert l2_bound([60.0, c - 60.0], 100) == 1
+    assert l2_bound([c / 2, c / 2], 100) == 1
+    # LP: whole numbers up to LP_GRID_MAX are priced exactly: 3 × 6,667 = 20,001 > 20,000 -> 2;
+    # on the grid (rounded down to 3,333 units of 10,000) three would fit one bin
+    assert lp_bound([6667.0] * 3, 20_000) == 2
+    # the grid rounds down: 1.0 (9,999 units) and 0.0001 (0 units: dropped) -> 1 (a valid, weak bound)
+    assert lp_bound([1.0, 0.0001], 1.0) == 1
+    # 10,001 items of one grid unit (0.00015 -> 1): more than one bin's 10,000 -> 2
+    assert lp_bound([0.00015] * 10_001, 1.0) == 2
+    # items that round to nothing: no bin
+    assert lp_bound([1e-6, 2e-6], 1.0) == 0
