@@ -1001,3 +1001,82 @@ def test_l2_and_lp_edges_by_hand() -> None:
     assert lp_bound([0.00015] * 10_001, 1.0) == 2
     # items that round to nothing: no bin
     assert lp_bound([1e-6, 2e-6], 1.0) == 0
+
+
+TRIANGLE = np.array([[60.0, 60.0, 0.0], [50.0, 0.0, 55.0], [0.0, 45.0, 50.0]])
+
+
+def test_lower_bound_options_by_hand(monkeypatch: pytest.MonkeyPatch) -> None:
+    m = np.array(LP_SIZES)[:, None]
+    # lp=True adds the LP bound (4 > 3) and the gap to a packing of 4
+    lb = lower_bound(m, 100, hosts_used=4, lp=True)
+    assert (int(lb), lb.bound, lb.bounds["lp"], lb.gap_hosts) == (4, "lp", 4, 0)
+    assert int(lower_bound(m, 100, lp=True)) == 4 and lower_bound(m, 100, lp=True).gap_hosts is None
+    # 1-D input to with_lp_bound: one step
+    one_d = np.array(LP_SIZES)
+    assert int(with_lp_bound(lower_bound(one_d, 100), one_d, 100, hosts_used=4)) == 4
+    # integer demand
+    assert int(lower_bound(np.array([[60, 10], [10, 60], [50, 50]]), 100)) == 2
+    # a tiny positive peak still needs a host
+    assert lower_bound([[1e-13]], 100).bounds["composite"] == 1
+    assert lower_bound([[0.5]], 100).bounds["composite"] == 1
+    # memory binds the clique too: three servers that no two share in memory
+    lb = lower_bound([[10.0], [10.0], [10.0]], 100, memory=[600, 600, 600], host_memory=1000)
+    assert lb.bounds["clique"] == 3
+    # the L2 step is reported only when L2 is the bound: memory wins here (six 600s on 1,000)
+    m2 = np.array([[10.0, s] for s in L2_SIZES])
+    lb = lower_bound(m2, 100, memory=[600] * 6, host_memory=1000)
+    assert (int(lb), lb.bound, lb.step, lb.bounds["l2"]) == (6, "memory", None, 5)
+    # with_lp_bound keeps the L2 step when L2 stays the bound (LP 5 ties it)
+    lb = with_lp_bound(lower_bound(m2, 100), m2, 100, hosts_used=6)
+    assert (int(lb), lb.bound, lb.step) == (5, "l2", 1)
+    # the LP's floor is the best other bound: memory 8 on LP_SIZES -> the LP reports 8, not 4
+    lb = lower_bound(m, 100, memory=[600] * 8, host_memory=1000)
+    assert int(lb) == 8
+    assert with_lp_bound(lb, m, 100, hosts_used=9).bounds["lp"] == 8
+    # distinct nonzero sizes counted for LP_MAX_ITEMS: a zero does not count, a 0.5 does
+    monkeypatch.setattr(bounds, "LP_MAX_ITEMS", 4)
+    zero = np.array([*LP_SIZES, 0.0])[:, None]
+    assert int(with_lp_bound(lower_bound(zero, 100), zero, 100, hosts_used=4)) == 4
+    # 60, 50, 40, four 30s, 29.5 and 0.5 (Σ 300): six distinct sizes > 5 -> not computed, 3
+    monkeypatch.setattr(bounds, "LP_MAX_ITEMS", 5)
+    half = np.array([*LP_SIZES[:-1], 29.5, 0.5])[:, None]
+    assert int(with_lp_bound(lower_bound(half, 100), half, 100, hosts_used=5)) == 3
+
+
+def test_l2_step_cap_makes_the_bound_not_exhaustive() -> None:
+    # 4,098 steps of [51, 51, 49, 49]: upper bound 3 at each, L2 2: more steps could beat the
+    # best than L2_MAX_STEPS (4,096) allows -> not exhaustive, passed on by with_lp_bound
+    m = np.tile(np.array([[51.0], [51.0], [49.0], [49.0]]), (1, bounds.L2_MAX_STEPS + 2))
+    lb = lower_bound(m, 100)
+    assert (int(lb), lb.bounds["l2"], lb.exhaustive) == (2, 2, False)
+    assert with_lp_bound(lb, m, 100, hosts_used=2).exhaustive is False
+
+
+def test_clique_bound_more_by_hand() -> None:
+    # memory given (small) keeps the CPU triangle; so do empty anti-affinity lists
+    assert clique_bound(TRIANGLE, 100, memory=np.ones(3), host_memory=1000) == 3
+    assert clique_bound(TRIANGLE, 100, conflicts=[np.array([], int)] * 3) == 3
+    assert clique_bound(TRIANGLE, 100, memory=np.ones(3)) == 3  # memory without host memory
+    # a server with memory only (0.5 MiB) needs a host
+    assert clique_bound(np.zeros((2, 1)), 100, memory=np.array([0.0, 0.5]), host_memory=10) == 1
+    # two halves of the tolerant host memory fit together
+    cm = 1000 * (1 + CAPACITY_RTOL)
+    assert (
+        clique_bound(np.ones((2, 1)), 100, memory=np.array([cm / 2, cm / 2]), host_memory=1000) == 1
+    )
+    # a-b meet at step 0 (110), c-d at step 1 (110); a-c, a-d, b-c could by their peaks but never
+    # meet: two pairs, no triangle
+    m = np.array([[60.0, 0.0, 0.0], [50.0, 0.0, 0.0], [0.0, 60.0, 0.0], [0.0, 50.0, 0.0]])
+    assert clique_bound(m, 100) == 2
+    # candidates by peak / capacity + memory / host memory, largest first: C (0.1 + 0.6) then A
+    # (0.6): no conflict between them -> 1; with three considered A-B (105) -> 2
+    m = np.array([[60.0], [45.0], [10.0], [10.0]])
+    mem = np.array([0.0, 0.0, 600.0, 400.0])
+    assert clique_bound(m, 100, memory=mem, host_memory=1000, max_items=2) == 1
+    assert clique_bound(m, 100, memory=mem, host_memory=1000, max_items=3) == 2
+    # anti-affinity with a partner left out by max_items: 0-1, 0-2, 2-3, peaks 40, 30, 20, 10;
+    # three considered (0, 1, 2): edges 0-1, 0-2 -> 2 (3 is not one of them)
+    conf = [np.array([1, 2]), np.array([0]), np.array([0, 3]), np.array([2])]
+    small = np.array([[40.0], [30.0], [20.0], [10.0]])
+    assert clique_bound(small, 100, conflicts=conf, max_items=3) == 2
