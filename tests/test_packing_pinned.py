@@ -1080,3 +1080,67 @@ def test_clique_bound_more_by_hand() -> None:
     conf = [np.array([1, 2]), np.array([0]), np.array([0, 3]), np.array([2])]
     small = np.array([[40.0], [30.0], [20.0], [10.0]])
     assert clique_bound(small, 100, conflicts=conf, max_items=3) == 2
+
+
+def test_problem_boundaries_and_messages() -> None:
+    # exactly at the tolerant capacity (80 × (1 + rtol)) and host memory: accepted
+    edge = 80 * (1 + CAPACITY_RTOL)
+    PackingProblem.from_demand(pd.DataFrame({"a": [edge]}), 100, 80)
+    medge = 512 * (1 + CAPACITY_RTOL)
+    PackingProblem.from_demand(
+        pd.DataFrame({"a": [1.0]}), 100, memory_mib={"a": medge}, host_memory_mib=512
+    )
+    # memory 0 and 0.5 MiB are valid; a target of 0.5 % too
+    p = PackingProblem.from_demand(
+        pd.DataFrame({"a": [1.0], "b": [1.0]}),
+        100,
+        memory_mib={"a": 0, "b": 0.5},
+        host_memory_mib=8,
+    )
+    assert p.memory is not None and p.memory.tolist() == [0.0, 0.5]
+    assert effective_capacity(200, 0.5) == 1.0
+    # headings and field names of the messages
+    with pytest.raises(InputError) as info:
+        PackingProblem.from_demand(
+            pd.DataFrame({"a": [1.0]}), 100, memory_mib={"a": -1}, host_memory_mib=8
+        )
+    assert str(info.value).startswith("invalid memory_mib: 1 problem(s)")
+    with pytest.raises(InputError, match=r"^'host_memory_mib' must be a number > 0"):
+        PackingProblem.from_demand(
+            pd.DataFrame({"a": [1.0]}), 100, memory_mib={"a": 1}, host_memory_mib=-1
+        )
+    with pytest.raises(InputError) as info:
+        PackingProblem.from_demand(pd.DataFrame({"a": [1.0]}), 100, anti_affinity=[("a", "a")])
+    assert str(info.value).startswith("invalid anti_affinity: 1 problem(s)")
+    nan = pd.DataFrame({"a": [1.0, np.nan]})
+    with pytest.raises(InputError, match="at demand server 'a' step 1"):
+        demand_matrix(nan)
+    # at most 50 missing memory values and 10 oversize servers are listed
+    many = pd.DataFrame({f"s{i:02d}": [90.0] for i in range(51)})
+    with pytest.raises(InputError, match=r"^invalid memory_mib: 50 problem\(s\)"):
+        PackingProblem.from_demand(many, 100, memory_mib={"x": 1}, host_memory_mib=8)
+    with pytest.raises(CapacityError) as cinfo:
+        PackingProblem.from_demand(many, 100, 80)
+    text = str(cinfo.value)
+    assert text.startswith("51 server(s) exceed") and "'s09'" in text and "'s10'" not in text
+
+
+def test_result_keeps_the_time_index_and_stale_bans_are_lifted() -> None:
+    when = pd.date_range("2026-01-01", periods=2, freq="h")
+    demand = pd.DataFrame({"a": [50.0, 10.0], "b": [10.0, 50.0]}, index=when)
+    r = pack(demand, 100)
+    assert r.host_series.index.equals(when) and r.hosts_used == 1
+    # two open hosts; 2 may not join its partner 1 (host 0) -> host 1; 3 has no partner -> 0
+    m = np.full((4, 1), 10.0)
+    conf = [np.array([], int), np.array([2]), np.array([1]), np.array([], int)]
+    got, _ = construct._construct(
+        m,
+        np.arange(4),
+        100.0,
+        start_hosts=2,
+        rule="first",
+        memory=np.zeros(4),
+        host_memory=np.inf,
+        conflicts=conf,
+    )
+    assert got.tolist() == [0, 0, 1, 0]
