@@ -1144,3 +1144,31 @@ def test_result_keeps_the_time_index_and_stale_bans_are_lifted() -> None:
         conflicts=conf,
     )
     assert got.tolist() == [0, 0, 1, 0]
+
+
+def test_pack_passes_memory_pairs_and_names_bad_methods() -> None:
+    from colonykit.errors import UnknownNameError
+
+    with pytest.raises(UnknownNameError) as info:
+        pack(pd.DataFrame({"a": [1.0]}), 100, method="fast")  # type: ignore[arg-type]
+    assert str(info.value).startswith(
+        "unknown packing method 'fast'; expected one of ['auto', 'heuristic', 'milp']"
+    )
+    demand = pd.DataFrame({"a": [10.0], "b": [10.0], "c": [10.0]})
+    # memory: 600 MiB each on 1,000 MiB hosts -> no two share: bound, FFD and packing 3
+    r = pack(demand, 100, memory_mib=dict.fromkeys("abc", 600.0), host_memory_mib=1000)
+    assert (r.hosts_used, r.lower_bound, r.ffd_peak_hosts, r.bound) == (3, 3, 3, "memory")
+    # three pairwise-apart servers: clique bound 3, FFD 3, packing 3
+    pairs = [("a", "b"), ("b", "c"), ("a", "c")]
+    r = pack(demand, 100, anti_affinity=pairs)
+    assert (r.hosts_used, r.lower_bound, r.ffd_peak_hosts, r.bound) == (3, 3, 3, "clique")
+    # one pair apart: two hosts, bound 2 (clique), the pair on different hosts
+    r = pack(demand, 100, anti_affinity=[("a", "b")])
+    assert (r.hosts_used, r.lower_bound) == (2, 2) and r.assignment["a"] != r.assignment["b"]
+    # an array: no unit; servers per host counted
+    r = pack(np.array([[60.0, 60.0, 30.0]]), 100)
+    assert r.unit == "" and sorted(r.hosts["servers"].tolist()) == [1, 2]
+    # the search's wall time is a duration in seconds (a float, not a clock reading)
+    r = pack(ABOVE_BOUNDS, 100, method="heuristic", local_search_iters=5)
+    assert r.search is not None and isinstance(r.search.seconds, float)
+    assert 0.0 <= r.search.seconds < 600.0
