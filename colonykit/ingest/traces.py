@@ -678,7 +678,11 @@ def _arrow_long(
         kind = "timestamp"
         note = "timestamps with a zone" if tcolumn.type.tz else "naive timestamps taken as UTC"
     else:
-        enc = pc.dictionary_encode(tcolumn).combine_chunks()
+        # already dictionary-encoded by the CSV reader (auto_dict_encode): pyarrow < 15 has no
+        # dictionary_encode kernel for a dictionary column
+        enc = tcolumn if pa.types.is_dictionary(tcolumn.type) else pc.dictionary_encode(tcolumn)
+        enc = enc.unify_dictionaries() if hasattr(enc, "unify_dictionaries") else enc
+        enc = enc.combine_chunks()
         t_codes = _arrow_numpy(enc.indices)
         t_codes = (
             np.where(np.isnan(t_codes), -1, t_codes).astype(np.int64)
