@@ -678,8 +678,32 @@ def percentile_per_server(
     return quantile_per_server(values, q, block_bytes=block_bytes)[0]
 
 
+class _PeakRatio:
+    """``peak_ratio`` of :class:`WhiteSpaceResult` and :class:`WhiteSpaceFigures` (one formula)."""
+
+    sum_of_peaks: float
+    composite_peak: float
+
+    @property
+    def peak_ratio(self) -> float:
+        """Return ``sum_of_peaks / composite_peak`` (how many times the peaks over-provision).
+
+        Returns
+        -------
+        float
+            The ratio (``inf`` when the composite peak is 0).
+
+        Examples
+        --------
+        >>> r = analyze(np.array([[10.0, 0.0], [0.0, 10.0]]), unit="mips")
+        >>> r.peak_ratio
+        2.0
+        """
+        return self.sum_of_peaks / self.composite_peak if self.composite_peak > 0 else float("inf")
+
+
 @dataclass(frozen=True)
-class WhiteSpaceResult(DictMixin):
+class WhiteSpaceResult(_PeakRatio, DictMixin):
     """Result of :func:`analyze` (all capacities in ``unit``).
 
     Attributes
@@ -769,23 +793,6 @@ class WhiteSpaceResult(DictMixin):
     saving_vs_peaks_pct: float
     idle_servers: list[str]
     parameters: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def peak_ratio(self) -> float:
-        """Return ``sum_of_peaks / composite_peak`` (how many times the peaks over-provision).
-
-        Returns
-        -------
-        float
-            The ratio (``inf`` when the composite peak is 0).
-
-        Examples
-        --------
-        >>> r = analyze(np.array([[10.0, 0.0], [0.0, 10.0]]), unit="mips")
-        >>> r.peak_ratio
-        2.0
-        """
-        return self.sum_of_peaks / self.composite_peak if self.composite_peak > 0 else float("inf")
 
     #: to_dict() keys: the scalars (the CLI's ``--format json`` keys first)
     _dict_keys = (
@@ -1259,7 +1266,7 @@ _SCALARS: tuple[str, ...] = (
 
 
 @dataclass(frozen=True)
-class WhiteSpaceFigures(DictMixin):
+class WhiteSpaceFigures(_PeakRatio, DictMixin):
     """The figures of :class:`WhiteSpaceResult` as numpy arrays and Python scalars (no pandas).
 
     What :func:`analyze_values` returns; :func:`analyze` and :func:`from_stats` wrap it into a
@@ -1324,17 +1331,6 @@ class WhiteSpaceFigures(DictMixin):
     parameters: dict[str, Any] = field(default_factory=dict)
 
     _dict_keys = WhiteSpaceResult._dict_keys
-
-    @property
-    def peak_ratio(self) -> float:
-        """Return ``sum_of_peaks / composite_peak`` (as :attr:`WhiteSpaceResult.peak_ratio`).
-
-        Returns
-        -------
-        float
-            The ratio (``inf`` when the composite peak is 0).
-        """
-        return self.sum_of_peaks / self.composite_peak if self.composite_peak > 0 else float("inf")
 
     def _dict_computed(self) -> dict[str, Any]:
         at = self.composite_peak_at

@@ -45,7 +45,7 @@ import ipaddress
 import math
 import re
 from collections import Counter
-from collections.abc import Hashable, Mapping
+from collections.abc import Container, Hashable, Mapping
 from functools import lru_cache
 
 import numpy as np
@@ -76,6 +76,21 @@ Extents = dict[str, list[tuple[int, int, str]]]
 
 def _finding(code: str, severity: Severity, message: str, path: str) -> Finding:
     return Finding(code=code, severity=severity, message=message, path=path)
+
+
+def _profile_link_checks(host: Host, hp: str, images: Container[str]) -> list[Finding]:
+    """CK009 of a host's profiles: each LINK names an image of the plan (``hp``: the host's path)."""
+    return [
+        _finding(
+            "CK009",
+            "error",
+            f"profile {pr.name}: LINK to unknown image {lk.image!r}",
+            f"{hp}.profiles[{pr_i}].links[{lk_i}]",
+        )
+        for pr_i, pr in enumerate(host.profiles)
+        for lk_i, lk in enumerate(pr.links)
+        if lk.image not in images
+    ]
 
 
 def plausibility_findings(messages: list[str]) -> list[Finding]:
@@ -972,17 +987,7 @@ def layout_checks(
             )
     for hi, host in enumerate(plan.hosts):
         hp = f"hosts[{hi}]"
-        for pr_i, pr in enumerate(host.profiles):
-            for lk_i, lk in enumerate(pr.links):
-                if lk.image not in images:
-                    out.append(
-                        _finding(
-                            "CK009",
-                            "error",
-                            f"profile {pr.name}: LINK to unknown image {lk.image!r}",
-                            f"{hp}.profiles[{pr_i}].links[{lk_i}]",
-                        )
-                    )
+        out += _profile_link_checks(host, hp, images)
         for gi, g in enumerate(host.guests):
             names[g.name] += 1
             if g.zvm is not None:
@@ -1053,17 +1058,7 @@ def _placed_layout_checks(
     images = {im.id for im in plan.images}
     for hi, host in enumerate(plan.hosts):
         hp = f"hosts[{hi}]"
-        for pr_i, pr in enumerate(host.profiles):
-            for lk_i, lk in enumerate(pr.links):
-                if lk.image not in images:
-                    out.append(
-                        _finding(
-                            "CK009",
-                            "error",
-                            f"profile {pr.name}: LINK to unknown image {lk.image!r}",
-                            f"{hp}.profiles[{pr_i}].links[{lk_i}]",
-                        )
-                    )
+        out += _profile_link_checks(host, hp, images)
         if local:
             for gi, g in enumerate(host.guests):
                 for f in local.get(g.name, ()):
