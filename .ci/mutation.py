@@ -72,24 +72,8 @@ DESELECT: dict[str, tuple[str, ...]] = {}
 #: the result are all made from its output in the functions below.
 #: forecast and costs: their pure arithmetic (the plan-building parts, projection and business
 #: case, are not mutated in this round).
-#: sizing: the messages, the assumptions list (names and sources), the catalog look-up and
-#: the trace-unit converters (convert_unit, capacity_mips, mhz_to_mips_factor) are left out.
+#: sizing: not listed, the whole module is mutated (its messages are skipped by DO_NOT_MUTATE).
 ONLY_FUNCTIONS: dict[str, tuple[str, ...]] = {
-    "sizing": (
-        "x_mips_needed",
-        "x_mp_per_engine_frac",
-        "x_nway_uplift_frac",
-        "x_engine_capacity_mips",
-        "x_required_capacity_mips",
-        "x__class_bounds",
-        "x_capacity_to_mips",
-        "x_server_mhz",
-        "x_size_xen_hosts",
-        "x_size_inventory",
-        "xǁSizingResultǁengines",
-        "xǁSizingResultǁ_dict_computed",
-        "x_result_frame",
-    ),
     "forecast": (
         "x_growth_factor",
         "x_guest_rates",
