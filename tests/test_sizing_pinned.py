@@ -1464,3 +1464,44 @@ def test_low_confidence_units_of_a_planner_s_table() -> None:
     assert got == {"ghz": UNITS["ghz"]["confidence"], "tpm": "Low: my own"}
     assert sizing.low_confidence_units(["mhz"], units.drop(columns="confidence")) == {}
     assert sizing.low_confidence_units(["mhz", "tpm"]) == {"mhz": UNITS["mhz"]["confidence"]}
+
+
+def test_server_mhz_of_a_planner_s_per_core_unit_that_is_not_a_clock() -> None:
+    units = reference.capacity_units().copy()
+    units.loc["bogo_per_core"] = units.loc["specint_rate2006"]
+    units.loc["bogo_per_core", ["mips_per_unit", "needs_cores", "applies_class"]] = [
+        10.0,
+        True,
+        False,
+    ]
+    inv = pd.DataFrame(
+        {
+            "capacity": [3.0, 1000.0],
+            "capacity_unit": ["bogo_per_core", "mhz"],
+            "cores": [4, 1],
+            "workload_class": ["web", "web"],
+        }
+    )
+    # 4 cores × 3 × 10 = 120 MIPS (no class conversion) -> / 0.25 MIPS per MHz = 480 MHz
+    assert sizing.server_mhz(inv, units).tolist() == pytest.approx([480.0, 1000.0])
+    no_cores = inv.drop(columns="cores")
+    with pytest.raises(InputError, match="'cores' must be given for per-core capacity units"):
+        sizing.server_mhz(no_cores, units)
+
+
+def test_mp_table_read_as_text() -> None:
+    # a planner's MP table read from a CSV as text: n and the fraction are numbers all the same
+    table = pd.DataFrame({"per_engine_frac": ["1.0", "0.9", "0.5"]}, index=pd.Index(["1", "2", "3"]))
+    assert float(sizing.mp_per_engine_frac(2.5, table)) == pytest.approx(0.7)
+    assert float(sizing.mp_per_engine_frac(4, table)) == 0.5
+    assert float(sizing.engine_capacity_mips(2, 100.0, table)) == pytest.approx(180.0)
+    assert float(sizing.engine_capacity_mips(4, 100.0, table)) == pytest.approx(200.0)
+
+
+def test_capacity_to_mips_names_the_line_of_an_ambiguous_clock() -> None:
+    with pytest.raises(
+        InputError,
+        match=r"^ambiguous capacity units: 'capacity_unit' ghz is the whole server's clock, so "
+        r"'cores' must be 1 or empty \(got 8\) at inventory line 3; use ghz_per_core",
+    ):
+        sizing.capacity_to_mips([1.0, 2.5], ["mhz", "ghz"], cores=[1, 8])
