@@ -1505,3 +1505,21 @@ def test_capacity_to_mips_names_the_line_of_an_ambiguous_clock() -> None:
         r"'cores' must be 1 or empty \(got 8\) at inventory line 3; use ghz_per_core",
     ):
         sizing.capacity_to_mips([1.0, 2.5], ["mhz", "ghz"], cores=[1, 8])
+
+
+def test_sizing_with_an_mp_table_read_as_text() -> None:
+    text = pd.DataFrame(
+        {"per_engine_frac": ["1.0", "0.5"], "source": ["mine", "mine"]}, index=pd.Index(["1", "64"])
+    )
+    inv = _mips_inv()  # 30 MIPS on 1-MIPS engines
+    # n engines: n × (1 - 0.5 (n - 1) / 63); 36-way 36 × 0.7222 = 26.0, 44-way 44 × 0.6587 = 28.98,
+    # 46-way 46 × 0.6429 = 29.57, 47-way 47 × 0.6349 = 29.84, 48-way 48 × 0.6270 = 30.10
+    res = sizing.size_inventory(inv, _unit_proc(), **{**FLAT_KW, "mp_table": text})
+    assert res.engines == {"low": 48, "typical": 48, "high": 48}
+    assert res.target.loc["typical", "capacity_mips"] == pytest.approx(48 * (1 - 0.5 * 47 / 63))
+    flat = sizing.size_inventory(inv, _unit_proc(), **FLAT_KW)
+    assert sizing.engines_for_counts(flat, [0], [3], mp_table=text) == {
+        "low": 48,
+        "typical": 48,
+        "high": 48,
+    }
