@@ -1523,3 +1523,17 @@ def test_sizing_with_an_mp_table_read_as_text() -> None:
         "typical": 48,
         "high": 48,
     }
+
+
+def test_odd_shapes_of_valid_arguments() -> None:
+    # positions given as floats are positions all the same
+    res = sizing.size_inventory(_mips_inv(), _unit_proc(), **FLAT_KW)
+    got = sizing.engines_for_counts(res, np.array([1.0, 0.0]), [3, 2], mp_table=FLAT)
+    assert got == {"low": 80, "typical": 80, "high": 80}
+    # an empty capacity mapping is an empty float Series
+    assert sizing.capacity_mips({}).dtype == float
+    # tables whose unit names and confidences differ in length are refused, not cut short
+    t = sizing.SizingTables.bundled()
+    bad = dataclasses.replace(t, unit_confidence=t.unit_confidence[:-1])  # type: ignore[index]
+    with pytest.raises(ValueError, match="zip"):
+        bad.low_confidence(["tpm"])
