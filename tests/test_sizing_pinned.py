@@ -1396,7 +1396,8 @@ def test_convert_unit_refusals() -> None:
         sizing.convert_unit(pct, "bogus")
     with pytest.raises(
         InputError,
-        match=r"^cannot convert traces from cpu_pct to mips without each server's capacity ",
+        match=r"^cannot convert traces from cpu_pct to mips without each server's capacity "
+        r"\(pass capacity=…: a server->MIPS mapping, an inventory or a _vms.csv table\)$",
     ):
         sizing.convert_unit(pct, "mips")
     cap = pd.Series({"a": 0.0, "b": np.nan, "c": 5.0})
@@ -1491,7 +1492,9 @@ def test_server_mhz_of_a_planner_s_per_core_unit_that_is_not_a_clock() -> None:
 
 def test_mp_table_read_as_text() -> None:
     # a planner's MP table read from a CSV as text: n and the fraction are numbers all the same
-    table = pd.DataFrame({"per_engine_frac": ["1.0", "0.9", "0.5"]}, index=pd.Index(["1", "2", "3"]))
+    table = pd.DataFrame(
+        {"per_engine_frac": ["1.0", "0.9", "0.5"]}, index=pd.Index(["1", "2", "3"])
+    )
     assert float(sizing.mp_per_engine_frac(2.5, table)) == pytest.approx(0.7)
     assert float(sizing.mp_per_engine_frac(4, table)) == 0.5
     assert float(sizing.engine_capacity_mips(2, 100.0, table)) == pytest.approx(180.0)
@@ -1537,3 +1540,96 @@ def test_odd_shapes_of_valid_arguments() -> None:
     bad = dataclasses.replace(t, unit_confidence=t.unit_confidence[:-1])  # type: ignore[index]
     with pytest.raises(ValueError, match="zip"):
         bad.low_confidence(["tpm"])
+
+
+def test_resize_defaults_and_a_raw_inventory_with_the_planner_s_tables() -> None:
+    inv, _ = read_inventory("data/examples/xyz_inventory.csv")
+    res = sizing.size_inventory(inv, "z16")
+    _same(sizing.resize(res, inv), sizing.size_inventory(inv))  # the default target z15
+    classes = reference.workload_classes().copy()
+    classes.loc["batch"] = classes.loc["web"]
+    classes.loc["batch", ["tpm_per_mips_low", "tpm_per_mips_typical", "tpm_per_mips_high"]] = [
+        60.0,
+        90.0,
+        120.0,
+    ]
+    units = reference.capacity_units().copy()
+    units.loc["bogomips"] = units.loc["mips"]
+    raw = pd.DataFrame(
+        [
+            {
+                "server": "a",
+                "role": "x",
+                "capacity": 1000.0,
+                "capacity_unit": "bogomips",
+                "util_avg_pct": 5.0,
+                "util_peak_pct": 45.0,
+                "memory_mib": 512.0,
+                "disk_gib": 10.0,
+                "workload_class": "batch",
+            }
+        ]
+    )
+    kw = {"workload_table": classes, "units_table": units}
+    res = sizing.size_inventory(raw, "z15", **kw)
+    again = sizing.resize(res, raw, "z16", **kw)
+    _same(again, sizing.size_inventory(raw, "z16", **kw))
+    by = {a["name"]: a["value"] for a in again.assumptions}
+    assert by["workload_class:batch"] == {"low": 60.0, "typical": 90.0, "high": 120.0}
+    assert "capacity_unit:bogomips" in by
+
+
+def test_engines_and_columns_of_nothing() -> None:
+    # no rows: no guests, one engine (the smallest n searched); no class uplift
+    res = sizing.size_inventory(_mips_inv(), _unit_proc(), **FLAT_KW)
+    assert sizing.engines_for_counts(res, [], [], mp_table=FLAT) == {
+        "low": 1,
+        "typical": 1,
+        "high": 1,
+    }
+    cols = {
+        "server": [],
+        "role": [],
+        "count": np.array([], dtype=np.int64),
+        "workload_class": [],
+        "capacity": np.array([]),
+        "capacity_unit": [],
+        "cores": np.array([]),
+        "util_peak_pct": np.array([]),
+        "util_avg_pct": np.array([]),
+    }
+    out = sizing.size_columns(
+        cols, _unit_proc(), sizing.SizingOptions(), sizing.SizingTables.bundled()
+    )
+    assert out.total == {"mips_low": 0.0, "mips_typical": 0.0, "mips_high": 0.0}
+    assert [r["engines"] for r in out.target_rows] == [1, 1, 1]
+    assert [r["nway_uplift_frac_class_max"] for r in out.target_rows] == [0.0, 0.0, 0.0]
+    assert [r["guest_mips"] for r in out.target_rows] == [0.0, 0.0, 0.0]
+
+
+def test_size_columns_names_the_file_of_an_ambiguous_clock() -> None:
+    cols = {
+        "server": ["a", "b"],
+        "role": ["x", "y"],
+        "count": np.array([1, 1]),
+        "workload_class": ["web", "web"],
+        "capacity": np.array([1.0, 2.5]),
+        "capacity_unit": ["mhz", "ghz"],
+        "cores": np.array([1.0, 8.0]),
+        "util_peak_pct": np.array([30.0, 40.0]),
+        "util_avg_pct": np.array([10.0, 20.0]),
+    }
+    args = (cols, _unit_proc(), sizing.SizingOptions(), sizing.SizingTables.bundled())
+    with pytest.raises(InputError, match=r"\(got 8\) at inventory line 3; use ghz_per_core"):
+        sizing.size_columns(*args)
+    with pytest.raises(InputError, match=r"\(got 8\) at mine.csv line 3; use ghz_per_core"):
+        sizing.size_columns(*args, source="mine.csv")
+
+
+def test_convert_unit_keeps_the_time_index() -> None:
+    idx = pd.date_range("2026-01-01", periods=2, freq="5min", tz="UTC")
+    f = pd.DataFrame({"a": [10.0, 50.0]}, index=idx)
+    f.attrs.update(unit="cpu_pct", interval_s=300.0)
+    got = sizing.convert_unit(f, "mips", pd.Series({"a": 200.0}))
+    assert got.index.equals(idx)
+    assert got["a"].tolist() == pytest.approx([20.0, 100.0])
