@@ -1633,3 +1633,14 @@ def test_convert_unit_keeps_the_time_index() -> None:
     got = sizing.convert_unit(f, "mips", pd.Series({"a": 200.0}))
     assert got.index.equals(idx)
     assert got["a"].tolist() == pytest.approx([20.0, 100.0])
+
+
+def test_assumptions_without_smt_on_a_model_with_smt() -> None:
+    inv = _minv({"server": "a", "capacity": 1000.0, "util_peak_pct": 45.0})
+    got = sizing.size_inventory(inv, "z15").assumptions
+    assert next(a for a in got if a["name"] == "smt_uplift_frac") == {
+        "name": "smt_uplift_frac",
+        "value": 0.0,
+        "unit": "frac",
+        "source": "SMT off",
+    }
