@@ -1644,3 +1644,15 @@ def test_assumptions_without_smt_on_a_model_with_smt() -> None:
         "unit": "frac",
         "source": "SMT off",
     }
+
+
+def test_size_inventory_names_the_file_of_an_ambiguous_clock_in_a_canonical_frame() -> None:
+    inv = _minv(
+        {"server": "a", "capacity": 1000.0, "util_peak_pct": 45.0},
+        {"server": "b", "capacity": 2.0, "capacity_unit": "ghz", "util_peak_pct": 45.0},
+    )
+    assert inv["count"].dtype == "int64"  # canonical: not validated again
+    inv.loc[1, "cores"] = 8
+    inv.attrs["source"] = "mine.csv"
+    with pytest.raises(InputError, match=r"\(got 8\) at mine.csv line 3; use ghz_per_core"):
+        sizing.size_inventory(inv, _unit_proc())
