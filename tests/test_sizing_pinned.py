@@ -1656,3 +1656,60 @@ def test_size_inventory_names_the_file_of_an_ambiguous_clock_in_a_canonical_fram
     inv.attrs["source"] = "mine.csv"
     with pytest.raises(InputError, match=r"\(got 8\) at mine.csv line 3; use ghz_per_core"):
         sizing.size_inventory(inv, _unit_proc())
+
+
+def test_options_bounds_are_inclusive_where_documented() -> None:
+    assert sizing.SizingOptions(target_util_pct=0.5).target_util_pct == 0.5
+    assert sizing.SizingOptions(target_util_pct=100).target_util_pct == 100
+    assert sizing.SizingOptions(cp_overhead_pct=99.5).cp_overhead_pct == 99.5
+    for bad in ({"target_util_pct": 100.5}, {"cp_overhead_pct": 100}, {"cp_overhead_pct": 100.5}):
+        with pytest.raises(InputError):
+            sizing.SizingOptions(**bad)  # type: ignore[arg-type]
+
+
+def test_mp_table_of_one_point_extrapolates_from_it() -> None:
+    table = pd.DataFrame({"per_engine_frac": [1.0]}, index=pd.Index([1]))
+    # beyond 1-way: 0.8840 − 0.07675 · ln(n), never above the last value 1.0
+    assert float(sizing.mp_per_engine_frac(1.5, table)) == pytest.approx(
+        0.8840 - 0.07675 * math.log(1.5)
+    )
+    assert float(sizing.mp_per_engine_frac(1, table)) == 1.0
+
+
+def test_size_columns_without_a_cores_column() -> None:
+    cols = {
+        "server": ["a", "b"],
+        "role": ["x", "y"],
+        "count": np.array([1, 1]),
+        "workload_class": ["web", "web"],
+        "capacity": np.array([12_000.0, 4000.0]),
+        "capacity_unit": ["tpm", "mhz"],
+        "util_peak_pct": np.array([50.0, 50.0]),
+        "util_avg_pct": np.array([10.0, 20.0]),
+    }
+    out = sizing.size_columns(
+        cols,
+        _unit_proc(engine_mips_1way=100.0),
+        sizing.SizingOptions(),
+        sizing.SizingTables.bundled(),
+    )
+    # a: 6,000 tpm / web 80; b: 2,000 MHz = 500 MIPS at mixed (77) -> web 80
+    assert out.servers["mips_typical"].tolist() == pytest.approx([75.0, 500 * 77 / 80])
+
+
+def test_a_canonical_inventory_is_not_validated_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    inv, _ = read_inventory("data/examples/xyz_inventory.csv")
+    want = sizing.size_inventory(inv, "z15").total
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("validated again")
+
+    monkeypatch.setattr(sizing, "validate_inventory", refuse)
+    assert sizing.size_inventory(inv, "z15").total == want
+    for raw in (inv.drop(columns="count"), inv.assign(count=inv["count"].astype(float))):
+        with pytest.raises(AssertionError, match="validated again"):
+            sizing.size_inventory(raw, "z15")
+    bare = inv.copy()
+    bare.attrs = {}
+    with pytest.raises(AssertionError, match="validated again"):
+        sizing.size_inventory(bare, "z15")
