@@ -1713,3 +1713,34 @@ def test_a_canonical_inventory_is_not_validated_again(monkeypatch: pytest.Monkey
     bare.attrs = {}
     with pytest.raises(AssertionError, match="validated again"):
         sizing.size_inventory(bare, "z15")
+
+
+def test_size_columns_with_a_point_wlf_and_a_unit_without_a_conversion() -> None:
+    units = reference.capacity_units().copy()
+    units.loc["mymips"] = units.loc["mips"]
+    units.loc["mymips", "mips_per_unit"] = np.nan  # blank: the capacity is taken as MIPS
+    tables = sizing.SizingTables.from_frames(reference.workload_classes(), units)
+    cols = {
+        "server": ["a", "b"],
+        "role": ["x", "y"],
+        "count": np.array([1, 1]),
+        "workload_class": ["web", "web"],
+        "capacity": np.array([12_000.0, 500.0]),
+        "capacity_unit": ["tpm", "mymips"],
+        "util_peak_pct": np.array([50.0, 50.0]),
+        "util_avg_pct": np.array([10.0, 20.0]),
+        "tpm_per_mips": np.array([100.0, np.nan]),  # no _low / _high columns: a point
+    }
+    out = sizing.size_columns(
+        cols, _unit_proc(engine_mips_1way=100.0), sizing.SizingOptions(), tables
+    )
+    s = out.servers
+    # a: 6,000 tpm / 100 at every bound; b: 250 MIPS, no class conversion
+    assert s["mips_low"].tolist() == pytest.approx([60.0, 250.0])
+    assert s["mips_typical"].tolist() == pytest.approx([60.0, 250.0])
+    assert s["mips_high"].tolist() == pytest.approx([60.0, 250.0])
+    assert s["wlf_source"] == ["per-server tpm_per_mips", "capacity_unit (no class conversion)"]
+    # tables whose unit names and per-core units differ in length are refused
+    bad = dataclasses.replace(tables, unit_per_core=tables.unit_per_core[:-1])  # type: ignore[index]
+    with pytest.raises(ValueError, match="zip"):
+        sizing.size_columns(cols, _unit_proc(), sizing.SizingOptions(), bad)
