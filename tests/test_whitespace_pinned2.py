@@ -102,6 +102,7 @@ def _designed_rows(n_t: int = N_T) -> np.ndarray:
     midpoint overflows) and at infinity, and a row whose minimum is not in the sample.
     """
     cols = _sample_steps(n_t)
+    unsampled = np.setdiff1d(np.arange(n_t), cols)
     rng = np.random.default_rng(11)
     out = []
     for delta in (0.0, 0.01, 0.03, 0.06, 0.1, 0.2, 0.4, 1.0, 5.0, -0.01, -0.03, -0.06, -0.1, -1.0):
@@ -118,11 +119,20 @@ def _designed_rows(n_t: int = N_T) -> np.ndarray:
     inf[::50] = 1.0
     out.append(inf)  # lo = hi = inf: (hi − lo) / 2 would be NaN
     low = rng.random(n_t) + 1.0
-    unsampled = np.setdiff1d(np.arange(n_t), cols)
     low[unsampled[:3]] = -5.0  # the minimum is not sampled: the lowest pivot is the row's minimum
     out.append(low)
     steps = (np.arange(n_t) * 8 // n_t).astype(np.float64)  # eight levels: ties in the bracket
     out.append(steps)
+    # the counts exactly at the ranks of p50 (k = 639, k2 = 640 at 1280 steps): sampled steps
+    # valued 0..255 in sample order, so the pivots of the first bracket are 102 and 153
+    k = (n_t - 1) // 2
+    for below, value in ((k + 1 - 154, 100.5), (k - 102, 50.5)):
+        # k + 1 values <= 153 (k2 is then just above the bracket: a miss), or k values < 102
+        # (the k-th order statistic is the pivot itself: a hit)
+        row = np.full(n_t, 1000.0)
+        row[cols] = np.arange(256.0)
+        row[unsampled[:below] if n_t == N_T else []] = value
+        out.append(row)
     return np.column_stack(out)
 
 
