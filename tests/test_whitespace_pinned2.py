@@ -330,7 +330,11 @@ def test_exact_rows_one_sort_serves_every_percentile() -> None:
     out = _exact_rows(rows, (0.0, 30.0, 50.0, 100.0))
     # sorted 1 2 3 4 5 and 0 0 0 0 10; position 4 q / 100: 0, 1.2, 2, 4
     assert [o.tolist() for o in out] == [[1.0, 0.0], [2.2, 0.0], [3.0, 0.0], [5.0, 10.0]]
-    assert all(o.dtype == np.float64 for o in out)
+    # float32 rows: interpolated in float32 (as numpy >= 2 does), returned as float64
+    (p30,) = _exact_rows(rows.astype(np.float32), (30.0,))
+    assert p30.dtype == np.float64
+    assert p30.tolist() == [float(np.float32(2.0) + np.float32(1.0) * np.float32(0.2)), 0.0]
+    assert p30[0] != 2.2  # the float32 rounding of 2.2, not float64's
 
 
 # --- from_stats, to_dict of the result and of the figures ---
