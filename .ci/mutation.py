@@ -52,6 +52,17 @@ TESTS: dict[str, tuple[str, ...]] = {
     # hand-worked tests; their other tests build whole plans (minutes per surviving mutant)
     "forecast": ("tests/test_forecast_pinned.py",),
     "costs": ("tests/test_costs_pinned.py",),
+    # whitespace: its own tests and the percentile kernel's (test_quantile*.py: against
+    # numpy.percentile); not test_whitespace_plain_path.py, which compares the CLI's two paths
+    # (both call analyze_values, so a mutant changes both alike) on the bundled traces (about
+    # 12 s per surviving mutant)
+    "whitespace": (
+        "tests/test_whitespace.py",
+        "tests/test_whitespace_pinned.py",
+        "tests/test_whitespace_pinned2.py",
+        "tests/test_quantile.py",
+        "tests/test_quantile_select.py",
+    ),
 }
 #: Packages: the files of the package that are mutated (one mutmut run; the report has a row
 #: for the package and one per file).  packing: the bounds, first-fit-decreasing, the placement
@@ -66,10 +77,8 @@ PACKAGES: dict[str, tuple[str, ...]] = {
 #: Tests left out of a module's run (pytest node ids), each with its reason.
 DESELECT: dict[str, tuple[str, ...]] = {}
 #: Modules mutated only in the functions that make the printed numbers (names as mutmut spells
-#: them: ``x_<function>``, ``xǁ<Class>ǁ<method>``; fnmatch patterns).  whitespace: its
-#: percentile kernel (fused_pass and helpers: blocks, threads, sampling brackets — tuning whose
-#: results are checked against numpy.percentile in its own tests) is left out, the figures of
-#: the result are all made from its output in the functions below.
+#: them: ``x_<function>``, ``xǁ<Class>ǁ<method>``; fnmatch patterns).  whitespace is mutated
+#: whole (its percentile kernel included).
 #: forecast and costs: their pure arithmetic (the plan-building parts, projection and business
 #: case, are not mutated in this round).
 #: sizing: not listed, the whole module is mutated (its messages are skipped by DO_NOT_MUTATE).
@@ -90,17 +99,6 @@ ONLY_FUNCTIONS: dict[str, tuple[str, ...]] = {
         "x_purchase_month",
         "x_upgrades_by_year",
         "x_core_factor",
-    ),
-    "whitespace": (
-        "x_non_coincidence_saving_pct",
-        "x_white_space_pct",
-        "x_capacity_for_headroom",
-        "x__pct",
-        "x__configured",
-        "x_analyze",
-        "x_resolve_parameters",
-        "x_from_stats",
-        "xǁWhiteSpaceResultǁ*",
     ),
 }
 #: Hypothesis examples per property test in the mutation copy (the suite's profile has 60): the
