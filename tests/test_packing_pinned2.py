@@ -388,3 +388,43 @@ def test_lp_bound_at_the_l2_step_not_the_peak_step() -> None:
             7,
         )
         assert got.gap_hosts == (None if used is None else used - 8)
+
+
+def test_lp_bound_skips_a_step_with_too_many_sizes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from colonykit.packing import bounds
+    from colonykit.packing.bounds import lower_bound, with_lp_bound
+
+    # at most 5 distinct sizes per LP: the L2 step (10 distinct sizes) is skipped, the peak step
+    # (one size, 50) still runs: its LP, 6 (two 50s per host), cannot beat the L2 bound 7 it
+    # is given as its floor, so bounds["lp"] = 7 (0 if no step ran)
+    monkeypatch.setattr(bounds, "LP_MAX_ITEMS", 5)
+    m = LP_AT_THE_L2_STEP
+    got = with_lp_bound(lower_bound(m, 100), m, 100)
+    assert (int(got), got.bound, got.step, got.bounds["lp"]) == (7, "l2", 0, 7)
+
+
+#: float32 demand on hosts of 1.0: three 0.7s (no small fits beside one: room 0.3 < 0.31)
+#: and 27 smalls of 0.31..0.5 whose exact (float64, math.fsum) sum is 11.00000003 — above
+#: 11 by more than the capacity tolerance (11 × 1e-9) -> the smalls need 12 hosts: L2 = 3 + 12 = 15;
+#: composite ⌈13.10000000 / 1⌉ = 14.  (Summed in float32 the smalls make exactly 11.0.)
+F32_SMALLS = [
+    0.3612595, 0.31778497, 0.31314024, 0.46452135, 0.48342356, 0.4252608, 0.44860435,
+    0.41328874, 0.48766375, 0.46501216, 0.31052032, 0.4729068, 0.31638125, 0.44863454,
+    0.34337458, 0.474004, 0.41287762, 0.36694527, 0.3903106, 0.31538075, 0.3336138,
+    0.43741864, 0.432966, 0.4269232, 0.38289875, 0.49946988, 0.45541465,
+]  # fmt: skip
+
+
+def test_bounds_of_float32_demand_are_summed_in_float64() -> None:
+    import math
+
+    from colonykit.packing.bounds import lower_bound
+
+    smalls = np.array(F32_SMALLS, dtype=np.float32)
+    assert math.fsum(smalls.astype(np.float64)) > 11 * (1 + 2e-9)
+    m = np.concatenate([np.full(3, 0.7, dtype=np.float32), smalls])[:, None]
+    lb = lower_bound(m, 1.0)
+    assert (lb.bounds["composite"], lb.bounds["l2"], int(lb), lb.bound) == (14, 15, 15, "l2")
+    # one host of 1.0 and fifty 1e-9s: Σ = 1.00000005 (float64) -> 2 hosts; float32 gives 1.0
+    m = np.array([[1.0]] + [[1e-9]] * 50, dtype=np.float32)
+    assert lower_bound(m, 1.0).bounds["composite"] == 2
