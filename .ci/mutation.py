@@ -45,6 +45,18 @@ TESTS: dict[str, tuple[str, ...]] = {
     "packing": ("tests/test_packing_pinned.py", "tests/test_packing_pinned2.py"),
     # packing.solve (the orchestrator pack(): the result table, bound and gap), mutated apart
     "packing.solve": ("tests/test_packing_pinned.py", "tests/test_packing_pinned2.py"),
+    # packing's heuristics, mutated apart (not in make mutation): checked against brute-force
+    # enumeration (tests/test_packing_heuristics_pinned.py) and through pack()
+    "packing.fill": (
+        "tests/test_packing_heuristics_pinned.py",
+        "tests/test_packing_pinned.py",
+        "tests/test_packing_pinned2.py",
+    ),
+    "packing.milp": (
+        "tests/test_packing_heuristics_pinned.py",
+        "tests/test_packing_pinned.py",
+        "tests/test_packing_pinned2.py",
+    ),
     # measured: test_measured.py builds whole plans and runs the CLI on the bundled traces
     # (minutes per surviving mutant); its figures are pinned by hand in the pinned file
     "measured": ("tests/test_measured_pinned.py",),

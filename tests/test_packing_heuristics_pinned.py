@@ -244,3 +244,56 @@ def test_milp_reads_every_step(copies: int) -> None:
     m = np.tile(np.array([[60.0, 20.0], [20.0, 60.0], [45.0, 45.0]]), (1, copies))
     host_of, proved = _solved(pack_milp(m, 100))
     assert proved and host_of.tolist() == [0, 0, 1]
+
+
+def test_min_slack_fill_node_limit_by_hand() -> None:
+    # one step, 40 33 21 19 9 7 on hosts of 100.  Two subsets per host: 40 opens, 33 (73), then
+    # 33+21 (94) -> {40, 33, 21}; 19 opens, 9 (28), 9+7 (35) -> {19, 9, 7}.  Unlimited: the
+    # best beside 40 is 33+19+7 (99) -> {40, 33, 19, 7}, {21, 9}
+    m = np.array([[40.0], [33.0], [21.0], [19.0], [9.0], [7.0]])
+    assert min_slack_fill(m, 100, max_nodes=2).tolist() == [0, 0, 0, 1, 1, 1]
+    assert min_slack_fill(m, 100).tolist() == [0, 0, 1, 0, 1, 0]
+    # 54 41 33 22 20 8, four subsets: 54 opens; 41 (95, nothing more fits); 33 (87; +8 = 95
+    # cannot beat 95: not searched); 22 (76); 22+20 (96) -> {54, 22, 20}; then 41 opens and
+    # takes 33 and 8 (82)
+    m = np.array([[54.0], [41.0], [33.0], [22.0], [20.0], [8.0]])
+    assert min_slack_fill(m, 100, max_nodes=4).tolist() == [0, 1, 1, 0, 0, 1]
+
+
+def test_min_slack_fill_order_ties_and_types() -> None:
+    # two steps: s0 30/30 and s1 10/50 both sum 60; s1's peak is higher, so the order is s2
+    # (70/10, 80), s1, s0.  s2 opens: s1 (80/60) and s0 (100/40) both fill 140, all three do
+    # not fit (110): the first found, s1, stays -> {s2, s1}, {s0}
+    m = np.array([[30.0, 30.0], [10.0, 50.0], [70.0, 10.0]])
+    got = min_slack_fill(m, 100)
+    assert got.tolist() == [1, 0, 0] and got.dtype == np.int64
+
+
+def test_min_slack_fill_memory_and_pairs_beyond_the_opener() -> None:
+    # CPU 40, 30, 20, 10 (all four fit: 100), memory 4, 3, 3, 3 MiB on 10 MiB hosts: 40 opens,
+    # 30 and 20 join (10 MiB, exactly full), 10 would make 13 -> {40, 30, 20}, {10}
+    m = np.array([[40.0], [30.0], [20.0], [10.0]])
+    mem = np.array([4.0, 3.0, 3.0, 3.0])
+    assert min_slack_fill(m, 100, memory=mem, host_memory=10).tolist() == [0, 0, 0, 1]
+    # 30 and 20 may not share (the opener 40 has no partner): {40, 30, 10}, {20}
+    conf = [np.array([], int), np.array([2]), np.array([1]), np.array([], int)]
+    assert min_slack_fill(m, 100, conflicts=conf).tolist() == [0, 0, 1, 0]
+
+
+def test_min_slack_fill_exactly_at_the_tolerant_capacity() -> None:
+    from colonykit.packing.problem import CAPACITY_RTOL
+
+    cap = 100.0 * (1 + CAPACITY_RTOL)  # the usable limit, reached exactly below
+    # 60 and cap - 60 (exact in floating point) fill the limit exactly: one host
+    assert min_slack_fill(np.array([[60.0], [cap - 60.0]]), 100).tolist() == [0, 0]
+    # 50, 30 and cap - 80: the third reaches the limit exactly beside the other two
+    m = np.array([[50.0], [30.0], [cap - 80.0]])
+    assert min_slack_fill(m, 100).tolist() == [0, 0, 0]
+    # memory the same way: 6 + (10.00000001 - 6) MiB, and 3 + 3 + (10.00000001 - 6) MiB
+    hmem = 10.0 * (1 + CAPACITY_RTOL)
+    m = np.array([[30.0], [20.0]])
+    got = min_slack_fill(m, 100, memory=np.array([6.0, hmem - 6.0]), host_memory=10)
+    assert got.tolist() == [0, 0]
+    m = np.array([[30.0], [20.0], [10.0]])
+    got = min_slack_fill(m, 100, memory=np.array([3.0, 3.0, hmem - 6.0]), host_memory=10)
+    assert got.tolist() == [0, 0, 0]
