@@ -42,9 +42,21 @@ TESTS: dict[str, tuple[str, ...]] = {
     # hypothesis searches, MILPs and minutes of local search per surviving mutant (about 100 s
     # for the set on a loaded 2-core machine), and numba cannot compile mutmut's trampolines
     # (test_packing_jit.py)
-    "packing": ("tests/test_packing_pinned.py",),
+    "packing": ("tests/test_packing_pinned.py", "tests/test_packing_pinned2.py"),
     # packing.solve (the orchestrator pack(): the result table, bound and gap), mutated apart
-    "packing.solve": ("tests/test_packing_pinned.py",),
+    "packing.solve": ("tests/test_packing_pinned.py", "tests/test_packing_pinned2.py"),
+    # packing's heuristics, mutated apart (not in make mutation): checked against brute-force
+    # enumeration (tests/test_packing_heuristics_pinned.py) and through pack()
+    "packing.fill": (
+        "tests/test_packing_heuristics_pinned.py",
+        "tests/test_packing_pinned.py",
+        "tests/test_packing_pinned2.py",
+    ),
+    "packing.milp": (
+        "tests/test_packing_heuristics_pinned.py",
+        "tests/test_packing_pinned.py",
+        "tests/test_packing_pinned2.py",
+    ),
     # measured: test_measured.py builds whole plans and runs the CLI on the bundled traces
     # (minutes per surviving mutant); its figures are pinned by hand in the pinned file
     "measured": ("tests/test_measured_pinned.py",),
@@ -66,13 +78,13 @@ TESTS: dict[str, tuple[str, ...]] = {
 }
 #: Packages: the files of the package that are mutated (one mutmut run; the report has a row
 #: for the package and one per file).  packing: the bounds, first-fit-decreasing, the placement
-#: kernel, the problem's validation and the result; not yet the orchestrator (solve: it makes
-#: the per-host table, pinned in tests/test_packing_pinned.py), the constructions, the local
-#: search, the pool repair and the MILP set-up (construct, search, pool, milp, fill: heuristics
-#: whose mutants often still give a feasible, equally good packing — each needs its own
-#: judgement) nor the numba glue (_jit).
+#: kernel, the problem's validation, the result and the orchestrator (solve: pack() hands the
+#: problem to each stage and makes the per-host table; tests/test_packing_pinned2.py); not yet
+#: the constructions, the local search, the pool repair and the MILP set-up (construct,
+#: search, pool, milp, fill: heuristics whose mutants often still give a feasible, equally good
+#: packing — each needs its own judgement) nor the numba glue (_jit).
 PACKAGES: dict[str, tuple[str, ...]] = {
-    "packing": ("bounds", "ffd", "result", "_kernel", "problem"),
+    "packing": ("bounds", "ffd", "result", "_kernel", "problem", "solve"),
 }
 #: Tests left out of a module's run (pytest node ids), each with its reason.
 DESELECT: dict[str, tuple[str, ...]] = {}
