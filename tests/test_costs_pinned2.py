@@ -40,7 +40,6 @@ def _up(month: int, host: str, add_e: int, add_m: float = 0.0, order_by: dt.date
     )
 
 
-
 # --------------------------------------------------------------------------- estates, results
 def test_estates_and_side_totals() -> None:
     with pytest.raises(InputError):
@@ -261,7 +260,9 @@ def test_colony_side_purchase_policies() -> None:
         colony_memory_gib_price=1000.0, colony_maintenance_pct=10.0, colony_frame_power_kw=1.0,
         colony_frame_floor_year_cost=10.0, colony_zvm_engine_price=7.0,
     )  # fmt: skip
-    add = costs.colony_side(COLONY, ("a", "b"), dataclasses_replace(inp, colony_purchase_policy="add"), (), u)
+    add = costs.colony_side(
+        COLONY, ("a", "b"), dataclasses_replace(inp, colony_purchase_policy="add"), (), u
+    )
     # add: a second machine with the added IFL and memory; 2 frames from year 2
     assert add.by_component["hardware"] == (1_596_000.0, 1_116_000.0)
     assert add.by_component["maintenance"] == pytest.approx((159_600.0, 271_200.0))
@@ -280,7 +281,7 @@ def test_colony_side_purchase_policies() -> None:
     assert nxt.by_component["hardware"] == (1_596_000.0, 1_696_000.0)
     assert nxt.by_component["maintenance"] == pytest.approx((159_600.0, 169_600.0))
     assert nxt.licence_cores == (5.0, 6.0)  # the engine goes to a new LPAR
-    up = costs.colony_side(COLONY, ("a", "b"), inp, (), [_up(12, "machine", 1)][:0] + u)
+    up = costs.colony_side(COLONY, ("a", "b"), inp, (), u)
     assert up.by_component["hardware"] == (1_596_000.0, 116_000.0)
     # "machine" under add stays add
     a2 = costs.colony_side(
@@ -474,12 +475,17 @@ def test_business_case_energy_co2_and_to_dict() -> None:
     assert dt_["example_prices_used"] == ["pue"]
     neg = costs.business_case(TODAY2, COL1, dataclasses_replace(inp, colony_ifl_price=0.001))
     assert neg.to_dict()["roi_pct"] == round(neg.roi_pct or 0.0, 2)
-    assert costs.business_case(TODAY2, COL1, dataclasses_replace(inp, colony_ifl_price=0.0)).to_dict()[
-        "roi_pct"
-    ] is None
+    assert (
+        costs.business_case(TODAY2, COL1, dataclasses_replace(inp, colony_ifl_price=0.0)).to_dict()[
+            "roi_pct"
+        ]
+        is None
+    )
 
 
-def _cap(upgrades_by_bound: dict, upgrades: tuple = (), steps: tuple = ()) -> forecast.CapacityPlanResult:
+def _cap(
+    upgrades_by_bound: dict, upgrades: tuple = (), steps: tuple = ()
+) -> forecast.CapacityPlanResult:
     return forecast.CapacityPlanResult(
         start=D,
         horizon_months=24,
