@@ -654,3 +654,95 @@ def test_opt_and_scalar() -> None:
     assert costs._scalar(None) is None and costs._scalar("upgrade") == "upgrade"
     assert costs._scalar(2) == 2.0 and type(costs._scalar(2)) is float
     assert math.isnan(costs._opt(float("nan")) or 0.0)
+
+
+# --------------------------------------------------------------------------- edges found by mutation
+def test_rounding_within_1e_9_not_1e_10() -> None:
+    # 3e-10 above a whole number is that number (round to 9 digits), not the next one
+    assert costs._ceil_div(1.0000000003, 1.0) == 1.0
+    one = ColonyEstate((ColonyHost("l", 1, 8.0, ()),), 1)
+    assert costs.scaled_colony(one, 2.0000000003).engines == 2
+    p = SoftwareProduct("x", "per_server", year_price=1.0)
+    s = costs.today_side(
+        TodayEstate(("a",), (1.0,)), CostInputs(horizon_years=1), [p], (1.0000000003,)
+    )
+    assert s.licence_units["x"] == (1.0,)
+
+
+def test_per_socket_licences_on_both_sides() -> None:
+    # today: 2 servers × ceil(2 sockets × 0.5) = 2; the colony: one licensed LPAR set,
+    # ceil(1 × 3.0) = 3 (the engines do not count per socket)
+    p = SoftwareProduct("s", "per_socket", factor_today=0.5, factor_colony=3.0, year_price=1.0,
+                        sockets_per_server=2.0)  # fmt: skip
+    t = costs.today_side(TodayEstate(("a", "b"), (4.0, 4.0)), CostInputs(horizon_years=1), [p])
+    assert t.licence_units["s"] == (2.0,)
+    c = costs.colony_side(COLONY, ("a", "b"), CostInputs(horizon_years=1), [p])
+    assert c.licence_units["s"] == (3.0,)
+
+
+def test_colony_side_several_upgrades_a_year_and_their_hosts() -> None:
+    inp = CostInputs(horizon_years=2, colony_machine_price=1000.0, colony_ifl_price=100.0,
+                     colony_memory_gib_price=1.0, colony_zvm_engine_price=10.0,
+                     colony_purchase_policy="replace")  # fmt: skip
+    ups = [_up(0, "l1", 1, 8.0), _up(12, "l2", 1, 4.0), _up(13, "l2", 2, 16.0)]
+    s = costs.colony_side(COLONY, ("a", "b"), inp, (), ups)
+    # year 1: 1000 + 5 × 100 + 96 then a replacement with 6 IFLs, 104 GiB; z/VM for 5 + 1
+    # year 2: replacements with 7 IFLs / 108 GiB and 9 IFLs / 124 GiB; z/VM for 1 + 2
+    assert s.by_component["hardware"] == (1596.0 + 1704.0, 1808.0 + 2024.0)
+    assert s.by_component["hypervisor"] == (60.0, 30.0)
+    # an upgrade on l1 goes to l1 (a product on a's LPAR counts it), "machine" to a new LPAR
+    # that products on every LPAR follow
+    on_a = SoftwareProduct("pa", "per_core", factor_colony=1.0, servers=("a",))
+    s = costs.colony_side(COLONY, ("a", "b"), CostInputs(horizon_years=2), [on_a, OSZ],
+                          [_up(12, "l1", 2)])  # fmt: skip
+    assert s.licence_units["pa"] == (2.0, 4.0)
+    m = costs.colony_side(COLONY, ("a", "b"), CostInputs(horizon_years=2), [on_a, OSZ],
+                          [_up(12, "machine", 3)])  # fmt: skip
+    assert m.licence_units["pa"] == (2.0, 2.0) and m.licence_cores == (5.0, 8.0)
+    # the scope of several products is their union, in any order
+    two = costs.colony_side(COLONY, ("a", "b"), CostInputs(horizon_years=1), [OSZ, DBZ])
+    assert two.licence_cores == (5.0,)
+    # one month of dual running: 1/12 of today's running cost
+    d = costs.colony_side(COLONY, ("a",), CostInputs(horizon_years=1, colony_dual_running_months=1.0),
+                          today_running=(120.0,))  # fmt: skip
+    assert d.by_component["dual_running"] == (10.0,)
+
+
+def test_business_case_dual_running_tornado_with_a_plan_and_licences_of_year_1() -> None:
+    u1 = _fu(12, "l1", 1, dt.date(2027, 10, 1))
+    u2 = _fu(24, "l1", 2, dt.date(2028, 9, 1))
+    steps = (_step(0, 2), _step(12, 3), _step(24, 4))
+    cap = _cap({"typical": (u1, u2)}, (), steps)
+    p = SoftwareProduct("p", "per_core", factor_today=0.5, factor_colony=1.0, year_price=1.0)
+    inp = dataclasses_replace(INP, colony_dual_running_months=6.0)
+    r = costs.business_case(TODAY2, COL1, inp, [p], capacity_plan=cap,
+                            uncertain={"colony_ifl_price": (0.0, 200.0)})  # fmt: skip
+    # today: 3 then 4 servers (scale 1.5, 2): 24 / 32 cores, ceil(8 × 1.5) = 12 / 16 licences
+    assert r.today.licence_cores == (24.0, 32.0) and r.today.licence_units["p"] == (12.0, 16.0)
+    # the colony: 2 + 1 engines in year 1, + 2 in year 2
+    assert r.colony.licence_cores == (3.0, 5.0) and r.colony.licence_units["p"] == (3.0, 5.0)
+    d = r.to_dict()
+    assert (d["licence_cores_today"], d["licence_cores_colony"]) == (24.0, 3.0)
+    assert (d["licences_today"], d["licences_colony"]) == ({"p": 12.0}, {"p": 3.0})
+    # 6 months of dual running: half of today's year-1 running cost (900 staff + 12 licences)
+    assert r.colony.by_component["dual_running"] == (0.5 * (900.0 + 12.0), 0.0)
+    # the tornado keeps the plan's upgrades: IFL price 200 -> 3 × 200 in year 1, 2 × 200 in 2
+    (row,) = r.sensitivity
+    t_y = (900.0 + 12.0, 1200.0 + 16.0)
+    c_hi = (600.0 + 456.0 + 3.0, 400.0 + 5.0)
+    c_lo = (456.0 + 3.0, 5.0)
+    assert row.npv_at_high == pytest.approx((t_y[0] - c_hi[0]) / 1.1 + (t_y[1] - c_hi[1]) / 1.21)
+    assert row.npv_at_low == pytest.approx((t_y[0] - c_lo[0]) / 1.1 + (t_y[1] - c_lo[1]) / 1.21)
+
+
+def test_tornado_varies_frames_as_whole_frames() -> None:
+    inp = dataclasses_replace(INP, colony_machine_price=10.0)
+    r = costs.business_case(TODAY2, COL1, inp, uncertain={"colony_frames": (1.5, 2.5)})
+    # 1.5 -> 1 frame, 2.5 -> 2 frames of 10
+    assert r.sensitivity[0].npv_at_low == pytest.approx(r.npv)
+    assert r.sensitivity[0].npv_at_high == pytest.approx(r.npv - 10 / 1.1)
+
+
+def test_business_case_names_its_problems() -> None:
+    with pytest.raises(InputError, match="^invalid business case"):
+        costs.business_case(TODAY2, COL1, INP, uncertain={"bogus": (1.0, 2.0)})
