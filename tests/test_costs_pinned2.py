@@ -746,3 +746,13 @@ def test_tornado_varies_frames_as_whole_frames() -> None:
 def test_business_case_names_its_problems() -> None:
     with pytest.raises(InputError, match="^invalid business case"):
         costs.business_case(TODAY2, COL1, INP, uncertain={"bogus": (1.0, 2.0)})
+
+
+def test_resolve_inputs_traces_the_table_confidence_and_a_zero_horizon() -> None:
+    _inp, _p, src, _u = costs.resolve_inputs(CostsSection(example_prices=True))
+    by = {s.name: s for s in src}
+    # cost_inputs.csv: OMB's 7 % is 'medium', the historic IFL price an example of 'low'
+    assert by["discount_pct"].confidence == "medium"
+    assert by["colony_ifl_price"].confidence == "low"
+    # a growth horizon of 0 years falls back to the study's 5
+    assert costs.resolve_inputs(CostsSection(), 0)[0].horizon_years == 5
