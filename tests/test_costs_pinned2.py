@@ -670,12 +670,12 @@ def test_rounding_within_1e_9_not_1e_10() -> None:
 
 
 def test_per_socket_licences_on_both_sides() -> None:
-    # today: 2 servers × ceil(2 sockets × 0.5) = 2; the colony: one licensed LPAR set,
+    # today: 2 servers × ceil(2 sockets × 0.75) = 4; the colony: one licensed LPAR set,
     # ceil(1 × 3.0) = 3 (the engines do not count per socket)
-    p = SoftwareProduct("s", "per_socket", factor_today=0.5, factor_colony=3.0, year_price=1.0,
+    p = SoftwareProduct("s", "per_socket", factor_today=0.75, factor_colony=3.0, year_price=1.0,
                         sockets_per_server=2.0)  # fmt: skip
     t = costs.today_side(TodayEstate(("a", "b"), (4.0, 4.0)), CostInputs(horizon_years=1), [p])
-    assert t.licence_units["s"] == (2.0,)
+    assert t.licence_units["s"] == (4.0,)
     c = costs.colony_side(COLONY, ("a", "b"), CostInputs(horizon_years=1), [p])
     assert c.licence_units["s"] == (3.0,)
 
@@ -756,3 +756,24 @@ def test_resolve_inputs_traces_the_table_confidence_and_a_zero_horizon() -> None
     assert by["colony_ifl_price"].confidence == "low"
     # a growth horizon of 0 years falls back to the study's 5
     assert costs.resolve_inputs(CostsSection(), 0)[0].horizon_years == 5
+
+
+def test_resolve_inputs_software_prices_given_and_every_tornado_problem() -> None:
+    sec = CostsSection(
+        software=[CostsSoftware(name="q", support_pct=10.0, year_price=3.0, licence_price=1.0)]
+    )
+    _inp, (q,), src, _u = costs.resolve_inputs(sec)
+    assert (q.licence_price, q.support_pct, q.year_price) == (1.0, 10.0, 3.0)
+    by = {s.name: s for s in src}
+    for k in ("licence_price", "support_pct", "year_price"):
+        assert by[f"software.q.{k}"].origin == "scenario"
+    # every problem is reported, whatever comes before it
+    for unc in (
+        {"bogus": [1.0, 2.0], "pue": [2.0, 1.0]},
+        {"pue": [2.0, 1.0], "co2e_kg_per_kwh": None, "bogus": [1.0, 2.0]},
+        {"co2e_kg_per_kwh": None, "pue": [2.0, 1.0]},
+    ):
+        with pytest.raises(InputError, match="^invalid costs section") as e:
+            costs.resolve_inputs(CostsSection(uncertain=unc))
+        for name in unc:
+            assert f"costs.uncertain.{name}" in str(e.value)
