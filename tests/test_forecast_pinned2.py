@@ -265,6 +265,14 @@ def test_project_planned_by_hand() -> None:
             ).paging_gib
         )
         assert cap.steps[s].paging_needed_gib == pytest.approx(round(need, 3))
+    text = cap.summary().splitlines()
+    # month 24: 720 + 800 + 144; low 484 + 640 + 96.8; high 1462.5 + 1040 + 292.5
+    assert text[2] == (
+        "  month 24: 3 guests, composite peak 1,664 MIPS (low 1,221, high 2,795); 2 engines needed"
+    )
+    # the first upgrade is shown for the low and high schedules, not for the typical one
+    firsts = [x for x in text if x.startswith("  first: ")]
+    assert len(firsts) == sum(1 for b in ("low", "high") if cap.upgrades_by_bound[b])
     assert cap.notes == (
         "study start 2027-03-31 (growth.start)",
         "compound growth, 10 / 20 / 50 %/year low / typical / high; by role 1, class 0, server 0",
@@ -769,17 +777,26 @@ def test_plan_section_and_attach() -> None:
         cap,
         steps=(dataclasses.replace(cap.steps[0], engines_needed=10**12,
                                    memory_needed_gib=1.23456, memory_installed_gib=2.34567,
-                                   composite_peak_mips=forecast.Range(1.00049, 2.0006, 3.1)),),
+                                   composite_peak_mips=forecast.Range(1.23456, 2.0006, 3.14159)),),
         upgrades=(dataclasses.replace(cap.upgrades[0], add_memory_gib=1.23456),),
         machine_max=forecast.Exhaustion(1, dt.date(2027, 4, 30), "m"),
         backtest=SimpleNamespace(holdout_weeks=2, error_pct=1.23456, naive_error_pct=2.34567),
         growth=None,
+        upgrades_by_bound={"typical": cap.upgrades},
     )  # fmt: skip
     sb = forecast.plan_section(big)
+    # bounds without a schedule: none, in the document and in the JSON
+    assert sb.upgrades_low == [] and sb.upgrades_high == [] and len(sb.upgrades) == 1
+    ub = big.to_dict()["upgrades_by_bound"]
+    assert list(ub) == ["low", "typical", "high"] and len(ub["typical"]) == 2
+    assert ub["low"] is not None and len(ub["low"]) == 0
+    assert ub["high"] is not None and len(ub["high"]) == 0
+    assert "upgrade schedule (low): none" in big.summary().splitlines()
     st = sb.steps[0]
     assert st.engines_needed == 10**9
     assert (st.memory_needed_gib, st.memory_installed_gib) == (1.235, 2.346)
-    assert (st.composite_peak_mips.low, st.composite_peak_mips.typical) == (1.0, 2.001)
+    assert (st.composite_peak_mips.low, st.composite_peak_mips.typical) == (1.235, 2.001)
+    assert st.composite_peak_mips.high == 3.142
     assert sb.upgrades[0].add_memory_gib == 1.235
     assert sb.machine_max is not None and sb.machine_max.reason == "m" and sb.machine_max.month == 1
     assert sb.backtest is not None and sb.backtest.holdout_weeks == 2
@@ -799,6 +816,7 @@ def test_extra_reads_typed_fields_then_extras() -> None:
     assert forecast._fmt_list(["a", "b"]) == "a, b"
     assert forecast._fmt_list(list("abcdef")) == "a, b, c, d and 2 more"
     assert forecast._fmt_list(list("abcd")) == "a, b, c, d"
+    assert forecast._fmt_list(list("abcde")) == "a, b, c, d and 1 more"
     assert forecast._step_of(np.array([0, 6, 12]), 5) == 1
     assert forecast._step_of(np.array([0, 6, 12]), 6) == 1
     assert forecast._step_of(np.array([0, 6, 12]), 13) == 3
@@ -835,9 +853,11 @@ def test_project_fitted_by_hand(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     from colonykit import trend
 
     calls: list[tuple[str | None, int, str]] = []
+    seen: list[pd.Series] = []
 
     def fit_history(series: pd.Series, horizon: int, statistic: str = "peak", name: Any = None):
         calls.append((name, horizon, statistic))
+        seen.append(series)
         return _Fit(name)
 
     monkeypatch.setattr(trend, "fit_history", fit_history)
@@ -850,7 +870,8 @@ def test_project_fitted_by_hand(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
         {"a-01": [100.0, 500.0, 200.0, 400.0], "b-01": [800.0] * 4,
          "c-01": [50.0, 20.0, 80.0, 10.0]}, index=idx,
     )  # fmt: skip
-    r = _measured_result(series=series)
+    # p95 of 4 hours ("higher") is their peak: the figures below hold for both statistics
+    r = _measured_result(series=series, statistic="p95")
     r = dataclasses.replace(r, scenario=r.scenario.model_copy(update={"source": "s.yaml"}))
     g = GrowthModel(
         forecast="fitted", horizon_months=12, step_months=6,
@@ -859,7 +880,13 @@ def test_project_fitted_by_hand(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     )  # fmt: skip
     cap = forecast.project(r, g)
     # the colony's composite, then a and c (b is flat: not fitted); 12 months ahead, peak
-    assert calls == [(None, 12, "peak"), ("a", 12, "peak"), ("c", 12, "peak")]
+    assert calls == [(None, 12, "p95"), ("a", 12, "p95"), ("c", 12, "p95")]
+    comp, sa, sc = seen
+    # the colony's composite: a + b + c each hour (not the all-ones column)
+    assert comp.name == "the colony's composite" and comp.index.equals(idx)
+    assert comp.tolist() == [950.0, 1320.0, 1080.0, 1210.0]
+    assert sa.tolist() == [100.0, 500.0, 200.0, 400.0] and sa.index.equals(idx)
+    assert sc.tolist() == [50.0, 20.0, 80.0, 10.0] and sc.index.equals(idx)
     assert cap.method == "fitted" and cap.backtest is _Fit.BACKTEST[None]
     fa = {0: 1.0, 6: 1.12, 12: 1.24}
     fc = {0: 1.0, 6: 0.94, 12: 0.88}
@@ -889,7 +916,7 @@ def test_project_fitted_by_hand(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     assert cap.details["typical"].guests.tolist() == [[2, 1], [2, 2], [3, 2]]
     assert cap.notes[1] == (
         "fitted growth: ETS (additive error, damped additive trend, weekly season) on each "
-        "server's daily peak (3 distinct series, 1 flat), each backtested; low / high = each "
+        "server's daily p95 (3 distinct series, 1 flat), each backtested; low / high = each "
         "server's path scaled by the 90 % prediction interval of the colony's composite fit; "
         "memory never shrinks with a fitted trend"
     )
