@@ -780,7 +780,10 @@ def test_plan_section_and_attach() -> None:
                                    composite_peak_mips=forecast.Range(1.23456, 2.0006, 3.14159)),),
         upgrades=(dataclasses.replace(cap.upgrades[0], add_memory_gib=1.23456),),
         machine_max=forecast.Exhaustion(1, dt.date(2027, 4, 30), "m"),
-        backtest=SimpleNamespace(holdout_weeks=2, error_pct=1.23456, naive_error_pct=2.34567),
+        backtest=SimpleNamespace(
+            holdout_weeks=2, error_pct=1.23456, naive_error_pct=2.34567, actual_peaks=(),
+            projected_peaks=(), naive_peaks=(),
+        ),
         growth=None,
         upgrades_by_bound={"typical": cap.upgrades},
     )  # fmt: skip
