@@ -477,6 +477,12 @@ def test_new_guests_go_where_they_fit_else_where_they_load_least() -> None:
         {"name": "two more b", "month": 12, "add": 2, "like": "b"}])  # fmt: skip
     cap = forecast.project(_result(mem1=64.0, mem2=64.0, cpus=(4, 1)), big)
     assert cap.details["typical"].guests[1].tolist() == [4, 1]
+    # a copy counts once where it goes: a + b + the copy of a need (2048 + 4096 + 2048) MiB
+    # / 2:1 = 4 GiB on lpar1, which has 4
+    one_a = GrowthModel(annual_pct=0, horizon_months=12, step_months=12,
+                        events=[{"name": "one more a", "month": 12, "add": 1, "like": "a"}])  # fmt: skip
+    cap = forecast.project(_result(mem1=4.0, mem2=64.0, cpus=(4, 1)), one_a)
+    assert cap.details["typical"].guests[1].tolist() == [3, 1]
     # memory counts the grown memory of the guests already there (grow_memory)
     grow = GrowthModel(annual_pct=100, horizon_months=12, step_months=12,
                        events=[{"name": "one more c", "month": 12, "add": 1, "like": "c"}])  # fmt: skip
@@ -943,9 +949,10 @@ def test_project_fitted_all_flat(monkeypatch: pytest.MonkeyPatch) -> None:
     flat = pd.DataFrame({"a-01": [1.0] * 4, "b-01": [2.0] * 4, "c-01": [2.0] * 4}, index=idx)
     cap = forecast.project(
         _measured_result(series=flat),
-        GrowthModel(forecast="fitted", horizon_months=12, step_months=12),
+        GrowthModel(forecast="fitted", horizon_months=12, step_months=1),
     )
-    # b and c have the same series: one fit for both; no per-server backtest
+    # b and c have the same series: one fit for both; no per-server backtest; from month 1
+    # on, the colony's interval scales every path (month 1: high 1.25)
     assert "(2 distinct series, 2 flat)" in cap.notes[1] and len(cap.notes) == 3
     assert cap.details["high"].sized_mips[1].tolist() == pytest.approx(
         [1.3 * 1.25 * 3.0, 1.3 * 1.25 * 2.0]
