@@ -767,6 +767,7 @@ def test_resolve_inputs_software_prices_given_and_every_tornado_problem() -> Non
     by = {s.name: s for s in src}
     for k in ("licence_price", "support_pct", "year_price"):
         assert by[f"software.q.{k}"].origin == "scenario"
+        assert by[f"software.q.{k}"].unit == ""  # q has no row in cost_inputs.csv: no unit
     # every problem is reported, whatever comes before it
     for unc in (
         {"bogus": [1.0, 2.0], "pue": [2.0, 1.0]},
