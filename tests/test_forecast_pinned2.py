@@ -957,3 +957,129 @@ def test_project_fitted_all_flat(monkeypatch: pytest.MonkeyPatch) -> None:
     assert cap.details["high"].sized_mips[1].tolist() == pytest.approx(
         [1.3 * 1.25 * 3.0, 1.3 * 1.25 * 2.0]
     )
+
+
+# --------------------------------------------------------------------------- placing new guests
+def _pl_setup(
+    engines: tuple[int, int] = (1, 2),
+    mem_gib: tuple[float, float] = (64.0, 64.0),
+    growth: GrowthModel | None = None,
+    months: tuple[int, ...] = (0, 12),
+) -> Any:
+    return forecast._Setup(
+        scen=None,  # type: ignore[arg-type]
+        growth=growth or GrowthModel(annual_pct=0),
+        months=np.array(months),
+        dates=[dt.date(2027, 1, 1)] * len(months),
+        hosts=["h1", "h2"],
+        wlf={"low": "low", "typical": "typical", "high": "high"},
+        statistic="peak",
+        uplift=UPLIFT,
+        ratio=[1.0, 1.0],
+        installed_e=list(engines),
+        installed_m=list(mem_gib),
+        installed_p=[0.0, 0.0],
+        platform="zvm",
+    )
+
+
+def _place(
+    setup: Any,
+    old: list[tuple[float, int, float]],
+    new: list[tuple[float, float]],
+    s: int,
+    *,
+    active: list[tuple[int, int]] | None = None,
+    scale: float = 1.0,
+    factor: float = 1.0,
+) -> tuple[list[int], dict[str, np.ndarray]]:
+    """Guests on a flat series (the all-ones column): ``old`` = (MIPS, host, memory MiB) with
+    their (first, last) steps in ``active``, ``new`` = (MIPS, memory MiB); the new guests'
+    hosts and the factors."""
+    n_old, n_new = len(old), len(new)
+    n = n_old + n_new
+    span = active or [(0, len(setup.months))] * n_old
+    guests = forecast._Guests(
+        server=[f"s{i}" for i in range(n)],
+        role=["web"] * n,
+        wclass=["web"] * n,
+        src=[-1] * n,
+        base={b: [x for x, *_ in old] + [x for x, _m in new] for b in ("low", "typical", "high")},
+        memory_mib=[m for *_, m in old] + [m for _x, m in new],
+        vdisk_mib=[0.0] * n,
+        host=[h for _x, h, _m in old] + [-1] * n_new,
+        first=[f for f, _l in span] + [s] * n_new,
+        last=[la for _f, la in span] + [len(setup.months)] * n_new,
+    )
+    steps = len(setup.months)
+    factors = {b: np.full((n_old, steps), factor) for b in forecast.BANDS}
+    scales = [np.full(steps, scale) for _ in range(n_old)]
+    matrix = np.ones((3, 1))
+    _m, factors = forecast._place_new(
+        SZ, setup, guests, matrix, factors, scales, list(range(n_old, n)), s
+    )
+    return guests.host[n_old:], factors
+
+
+def test_place_new_first_fit_at_the_exact_limits() -> None:
+    u11 = _usable(1, 1, "typical")
+    # exactly the usable MIPS of one engine with one guest: fits on h1 (h2 has 2 engines)
+    assert _place(_pl_setup(), [], [(u11, 1.0)], 0)[0] == [0]
+    # one MIPS more: h2
+    assert _place(_pl_setup(), [], [(u11 + 1.0, 1.0)], 0)[0] == [1]
+    # the guest count of h1 with the new one (3): its idle MIPS count
+    u13 = _usable(1, 3, "typical")
+    assert _place(_pl_setup(), [(0.0, 0, 1.0)] * 2, [(u13 + 10.0, 1.0)], 0)[0] == [1]
+    assert _place(_pl_setup(), [(0.0, 0, 1.0)] * 2, [(u13, 1.0)], 0)[0] == [0]
+    # memory: exactly h1's 1 GiB at 1:1 fits, half a MiB more does not
+    setup = _pl_setup(engines=(1, 1), mem_gib=(1.0, 64.0))
+    assert _place(setup, [], [(1.0, 1024.0)], 0)[0] == [0]
+    assert _place(setup, [], [(1.0, 1024.5)], 0)[0] == [1]
+
+
+def test_place_new_fits_nowhere_goes_where_it_loads_least() -> None:
+    # no memory anywhere: h1 (4 engines, 3000 MIPS there) is loaded less relative to its usable
+    # MIPS than h2 (1 engine, 1000 MIPS), though it carries more
+    setup = _pl_setup(engines=(4, 1), mem_gib=(0.0, 0.0))
+    (h,), _f = _place(setup, [(3000.0, 0, 1.0), (1000.0, 1, 1.0)], [(100.0, 1.0)], 0)
+    assert h == 0
+    assert 3100.0 / _usable(4, 2, "typical") < 1100.0 / _usable(1, 2, "typical")
+
+
+def test_place_new_counts_the_guests_there_at_the_step() -> None:
+    u12 = _usable(1, 2, "typical")
+    # an existing guest from step 0 counts at step 0: h1 is full, h2
+    assert _place(_pl_setup(), [(u12 - 50.0, 0, 1.0)], [(100.0, 1.0)], 0)[0] == [1]
+    # a guest retired at step 1 no longer counts there: h1
+    s = _place(_pl_setup(), [(u12 - 50.0, 0, 1.0)], [(100.0, 1.0)], 1, active=[(0, 1)])
+    assert s[0] == [0]
+    # weights add up per host and carry each guest's scale: 2 × 300 × 2 = 1200 MIPS on h1
+    u13 = _usable(1, 3, "typical")
+    old = [(300.0, 0, 1.0), (300.0, 0, 1.0)]
+    assert _place(_pl_setup(), old, [(u13 - 1200.0 + 10.0, 1.0)], 0, scale=2.0)[0] == [1]
+    assert _place(_pl_setup(), old, [(u13 - 1200.0 - 10.0, 1.0)], 0, scale=2.0)[0] == [0]
+
+
+def test_place_new_memory_with_and_without_growth() -> None:
+    # grow_memory off: 512 MiB there (grown × 3 in MIPS only) + 512 new = h1's 1 GiB
+    g = GrowthModel(annual_pct=100, grow_memory=False)
+    setup = _pl_setup(engines=(1, 1), mem_gib=(1.0, 64.0), growth=g)
+    assert _place(setup, [(1.0, 0, 512.0)], [(1.0, 512.0)], 1, factor=3.0)[0] == [0]
+    # grow_memory on: the guest there counts 512 × 3 -> h2
+    g = GrowthModel(annual_pct=100, grow_memory=True)
+    setup = _pl_setup(engines=(1, 1), mem_gib=(1.0, 64.0), growth=g)
+    assert _place(setup, [(1.0, 0, 512.0)], [(1.0, 1.0)], 1, factor=3.0)[0] == [1]
+    # … and the new guest's own memory grows by its factor (2 at month 12): 512 + 1024 -> h2
+    assert _place(setup, [(1.0, 0, 512.0)], [(1.0, 512.0)], 1, factor=1.0)[0] == [1]
+
+
+def test_place_new_grows_the_new_guest_by_the_model() -> None:
+    # linear 100 %/year at month 6: × 1.5 (compound would be × 1.414)
+    g = GrowthModel(annual_pct={"low": 50, "typical": 100, "high": 200}, model="linear")
+    setup = _pl_setup(growth=g, months=(0, 6))
+    u11 = _usable(1, 1, "typical")
+    hosts, f = _place(setup, [], [(u11 / 1.5 + 1.0, 1.0)], 1)
+    assert hosts == [1]  # 1.5 × its MIPS is just above one engine's usable MIPS
+    assert _place(setup, [], [(u11 / 1.5 - 1.0, 1.0)], 1)[0] == [0]
+    assert f["typical"].tolist() == [[1.0, 1.5]]
+    assert f["low"].tolist() == [[1.0, 1.25]] and f["high"].tolist() == [[1.0, 2.0]]
