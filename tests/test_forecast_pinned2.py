@@ -511,11 +511,14 @@ def test_events_naming_unknown_servers_roles_or_classes(event: dict, match: str)
         forecast.project(_result(), g)
 
 
+MORE = (
+    "server,role,capacity,capacity_unit,cores,util_avg_pct,util_peak_pct,workload_class,"
+    "memory_mib,disk_gib,count\nn,web,400,mips,1,10,50,web,2048,10,1\n"
+)
+
+
 def test_event_adding_an_inventory_file(tmp_path: Path) -> None:
-    (tmp_path / "more.csv").write_text(
-        "server,role,capacity,capacity_unit,cores,util_avg_pct,util_peak_pct,workload_class,"
-        "memory_mib,disk_gib,count\nn,web,400,mips,1,10,50,web,2048,10,1\n"
-    )
+    (tmp_path / "more.csv").write_text(MORE)
     g = GrowthModel(annual_pct=50, by_role={"web": 0},
                     horizon_months=12, step_months=12,
                     events=[{"name": "new app", "month": 12, "inventory": "more.csv"}])  # fmt: skip
@@ -527,6 +530,48 @@ def test_event_adding_an_inventory_file(tmp_path: Path) -> None:
     assert d.memory_needed_gib[1].tolist() == pytest.approx(
         [(2048 + 4096 * 1.5 + 2048) / 2048, 1.0]
     )
+
+
+def test_event_inventory_servers_by_class_placed_where_memory_allows(tmp_path: Path) -> None:
+    (tmp_path / "more.csv").write_text(MORE)
+    g = GrowthModel(annual_pct=50, by_class={"web": 0}, horizon_months=12, step_months=12,
+                    events=[{"name": "new app", "month": 12, "inventory": "more.csv"}])  # fmt: skip
+    # lpar1 (8 engines, 4.5 GiB at 2:1) holds a + b grown: (2048 + 4096 × 1.5) / 2 = 4 GiB, not
+    # n's 1 GiB more; lpar2 (1:1) holds c's 1024 + n's 2048 MiB = exactly its 3 GiB
+    cap = forecast.project(_result(mem1=4.5, mem2=3.0, cpus=(8, 1), base_dir=tmp_path), g)
+    d = cap.details["typical"]
+    assert d.guests[1].tolist() == [2, 2]
+    # n is of class web: flat, like a and c; b grows 50 %
+    assert d.sized_mips[1].tolist() == pytest.approx([500 + 800 * 1.5, 100 + 200.0])
+    assert d.memory_needed_gib[1].tolist() == pytest.approx([4.0, 3.0])
+    # paging: n carries the colony's first guest's vdisk (a-01: 100 MiB) onto lpar2
+    rules = paging.paging_rules()
+    need = (
+        paging.paging_space(8192.0, 4.5 * 1024, vdisk_mib=100.0, rules=rules).paging_gib
+        + paging.paging_space(3072.0, 3.0 * 1024, vdisk_mib=150.0, rules=rules).paging_gib
+    )
+    assert cap.steps[1].paging_needed_gib == pytest.approx(round(need, 3))
+
+
+def test_event_inventory_servers_by_server_on_the_plans_basis(tmp_path: Path) -> None:
+    (tmp_path / "more.csv").write_text(MORE)
+    g = GrowthModel(annual_pct=0, by_server={"n": 100}, horizon_months=12, step_months=12,
+                    events=[{"name": "new app", "month": 12, "inventory": "more.csv"}])  # fmt: skip
+    # the plan sized on the average: n is 10 % of 400 = 40 MIPS, doubled by its own rate
+    avg = dataclasses.replace(SZ, options=dataclasses.replace(SZ.options, basis="avg"))
+    r = _result(mem1=64.0, mem2=64.0, cpus=(4, 1), base_dir=tmp_path, sz=avg)
+    cap = forecast.project(r, g)
+    assert cap.details["typical"].sized_mips[1].tolist() == pytest.approx([1300.0 + 80.0, 100.0])
+
+
+def test_event_copy_counts_once_on_the_lpar_that_takes_it() -> None:
+    # a copy of b (800 MIPS): lpar1 (4 engines) has no memory left (3 GiB for a + b), lpar2
+    # (one engine) carries c + the copy (900 MIPS), not c + the copy twice (1700 MIPS)
+    g = GrowthModel(annual_pct=0, horizon_months=12, step_months=12,
+                    events=[{"name": "one more b", "month": 12, "add": 1, "like": "b"}])  # fmt: skip
+    cap = forecast.project(_result(mem1=3.0, mem2=64.0, cpus=(4, 1)), g)
+    assert cap.details["typical"].guests[1].tolist() == [2, 2]
+    assert 1700.0 > _usable(1, 3, "typical") and 900.0 <= _usable(1, 2, "typical")
 
 
 # --------------------------------------------------------------------------- measured series
@@ -1083,3 +1128,14 @@ def test_place_new_grows_the_new_guest_by_the_model() -> None:
     assert _place(setup, [], [(u11 / 1.5 - 1.0, 1.0)], 1)[0] == [0]
     assert f["typical"].tolist() == [[1.0, 1.5]]
     assert f["low"].tolist() == [[1.0, 1.25]] and f["high"].tolist() == [[1.0, 2.0]]
+
+
+def test_place_new_several_new_guests_at_once() -> None:
+    # the second new guest sees the first one's memory: 512 there + 512 + 512 > 1 GiB
+    setup = _pl_setup(engines=(1, 1), mem_gib=(1.0, 64.0))
+    assert _place(setup, [(1.0, 0, 512.0)], [(1.0, 512.0), (1.0, 512.0)], 0)[0] == [0, 1]
+    # … and counts it among h1's guests (3 with itself): its idle MIPS
+    u13 = _usable(1, 3, "typical")
+    old = [(0.0, 0, 1.0)]
+    assert _place(_pl_setup(), old, [(0.0, 1.0), (u13, 1.0)], 0)[0] == [0, 0]
+    assert _place(_pl_setup(), old, [(0.0, 1.0), (u13 + 10.0, 1.0)], 0)[0] == [0, 1]
