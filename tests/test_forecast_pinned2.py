@@ -1139,3 +1139,20 @@ def test_place_new_several_new_guests_at_once() -> None:
     old = [(0.0, 0, 1.0)]
     assert _place(_pl_setup(), old, [(0.0, 1.0), (u13, 1.0)], 0)[0] == [0, 0]
     assert _place(_pl_setup(), old, [(0.0, 1.0), (u13 + 10.0, 1.0)], 0)[0] == [0, 1]
+
+
+def test_engines_on_the_cached_curve_at_the_exact_limit() -> None:
+    setup = _pl_setup()
+    u = _usable(1, 2, "typical")
+    # measured.engines_for's rule and tolerance: exactly one engine's usable MIPS is one engine
+    assert forecast._engines(setup, SZ, u, 2, "typical") == 1
+    assert forecast._engines(setup, SZ, u * (1 + 5e-13), 2, "typical") == 1
+    assert forecast._engines(setup, SZ, u * (1 + 1e-9), 2, "typical") == 2
+    assert forecast._engines(setup, SZ, 0.0, 2, "typical") == 1
+    assert forecast._engines(setup, SZ, 1e12, 2, "typical") == forecast.BEYOND
+    assert forecast._usable(setup, SZ, 0, 2, "typical") == u  # at least one engine
+    top = _usable(sizing.MAX_SEARCH_ENGINES, 2, "typical")
+    assert forecast._usable(setup, SZ, forecast.BEYOND, 2, "typical") == top
+    # the bound's idle-guest MIPS: low 10, high 30 per guest
+    assert forecast._usable(setup, SZ, 1, 2, "low") == _usable(1, 2, "low")
+    assert _usable(1, 2, "low") - _usable(1, 2, "high") == pytest.approx(40.0)
