@@ -105,7 +105,8 @@ def _result(
     growth: dict | None = None,
     base_dir: Path | str = "/nonexistent",
     sz: sizing.SizingResult | None = SZ,
-    paging_gib: float = 10.0,
+    paging_gib: float | tuple[float, float] = 10.0,
+    rules: dict | None = None,
     platform: str = "zvm",
     **extra: Any,
 ) -> ColonyPlanResult:
@@ -117,6 +118,9 @@ def _result(
         "target": {"processor": "z15", **(target or {})},
         "metadata": {"date": date},
     }
+    if rules is not None:
+        data["rules"] = rules
+    p1, p2 = paging_gib if isinstance(paging_gib, tuple) else (paging_gib, paging_gib)
     if growth is not None:
         data["growth"] = growth
     scen = parse_scenario(data, "t.yaml", base_dir)
@@ -127,9 +131,9 @@ def _result(
             cpus[0],
             mem1,
             [_guest("a-01", "a", 2048.0, 100.0), _guest("b-01", "b", 4096.0)],
-            paging_gib,
+            p1,
         ),
-        _host("lpar2", 1.0, cpus[1], mem2, [_guest("c-01", "c", 1024.0, 50.0)], paging_gib),
+        _host("lpar2", 1.0, cpus[1], mem2, [_guest("c-01", "c", 1024.0, 50.0)], p2),
     ]
     return ColonyPlanResult(
         plan=_plan(hosts, platform),
@@ -1156,3 +1160,101 @@ def test_engines_on_the_cached_curve_at_the_exact_limit() -> None:
     # the bound's idle-guest MIPS: low 10, high 30 per guest
     assert forecast._usable(setup, SZ, 1, 2, "low") == _usable(1, 2, "low")
     assert _usable(1, 2, "low") - _usable(1, 2, "high") == pytest.approx(40.0)
+
+
+# --------------------------------------------------------------------------- limits, exactly
+FLAT = GrowthModel(annual_pct=0, horizon_months=12, step_months=12)
+
+
+def test_project_memory_rounding_shrinking_and_integer_counts() -> None:
+    cap = forecast.project(
+        _result(mem1=64.0, mem2=64.0), GrowthModel(annual_pct=20, horizon_months=6, step_months=6)
+    )
+    f = 1.2**0.5  # 1.0954…: memory to 0.001 GiB
+    d = cap.details["typical"]
+    assert d.memory_needed_gib[1].tolist() == [
+        round(3 * f, 3),
+        round(f, 3),
+    ]  # (2048 + 4096) × f / 2
+    assert d.guests.dtype.kind == "i" and d.engines_needed.dtype.kind == "i"
+    # a planned decline shrinks the memory too (−50 %/year: half)
+    cap = forecast.project(
+        _result(), GrowthModel(annual_pct=-50, horizon_months=12, step_months=12)
+    )
+    assert cap.details["typical"].memory_needed_gib[1].tolist() == [1.5, 0.5]
+
+
+def test_project_paging_rule_of_the_scenario_on_real_storage() -> None:
+    # sg24-6299: 2 × (virtual + vdisk + real); lpar2's 1 GiB of real storage counts as 1024 MiB
+    r = _result(mem1=64.0, mem2=1.0, rules={"paging_rule": "sg24-6299"})
+    cap = forecast.project(r, FLAT)
+    rules = paging.paging_rules()
+    need = (
+        paging.paging_space(
+            6144.0, 64 * 1024.0, vdisk_mib=100.0, rule="sg24-6299", rules=rules
+        ).paging_gib
+        + paging.paging_space(
+            1024.0, 1024.0, vdisk_mib=50.0, rule="sg24-6299", rules=rules
+        ).paging_gib
+    )
+    assert cap.steps[0].paging_needed_gib == pytest.approx(round(need, 3))
+    velocity = paging.paging_space(1024.0, 1024.0, vdisk_mib=50.0, rules=rules).paging_gib
+    assert (
+        velocity != paging.paging_space(1024.0, 1024.0, vdisk_mib=50.0, rule="sg24-6299").paging_gib
+    )
+
+
+def test_project_paging_and_memory_at_exactly_what_is_installed() -> None:
+    p1 = paging.paging_space(6144.0, 64 * 1024.0, vdisk_mib=100.0).paging_gib
+    given = {"paging_gib_per_host": 1.0}
+    ok = forecast.project(_result(mem1=64.0, mem2=64.0, paging_gib=(p1, 1e6), target=given), FLAT)
+    assert ok.exhaustion is None and ok.steps[0].fits
+    low = forecast.project(
+        _result(mem1=64.0, mem2=64.0, paging_gib=(p1 - 0.5, 1e6), target=given), FLAT
+    )
+    assert low.exhaustion is not None and low.exhaustion.month == 0
+    # within 1e-9 GiB below the need still holds
+    under = p1 - 1e-9
+    assert under + 1e-9 == p1
+    near = forecast.project(
+        _result(mem1=64.0, mem2=64.0, paging_gib=(under, 1e6), target=given), FLAT
+    )
+    assert near.exhaustion is None
+    # real storage: lpar1 needs 3 GiB; 1e-9 GiB less installed still holds
+    m = 3.0 - 1e-9
+    assert m + 1e-9 == 3.0
+    assert forecast.project(_result(mem1=m, mem2=64.0), FLAT).exhaustion is None
+
+
+def test_machine_maximum_at_exactly_the_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    from colonykit import machine_limits
+
+    # a machine of 2 IFLs: the plan's 1 + 1 engines are at its limit, not beyond
+    monkeypatch.setattr(machine_limits, "max_ifls", lambda model: (2, "test"))
+    g = GrowthModel(annual_pct=0, horizon_months=12, step_months=12, machine_max_memory_gib=4.0)
+    cap = forecast.project(_result(mem1=64.0, mem2=64.0), g)
+    assert cap.max_ifls == 2 and cap.steps[0].engines_needed == 2
+    assert cap.machine_max is None  # 4 GiB needed of at most 4: at the limit
+    g = GrowthModel(annual_pct=0, horizon_months=12, step_months=12, machine_max_memory_gib=3.9)
+    cap = forecast.project(_result(mem1=64.0, mem2=64.0), g)
+    assert cap.machine_max == forecast.Exhaustion(
+        0,
+        dt.date(2027, 1, 15),
+        "4 GiB real storage needed; the machine has at most 3.9 GiB: the next model or a second "
+        "machine",
+    )
+
+
+def test_lpar_limit_with_smt() -> None:
+    # with SMT-2 one z/VM LPAR has at most 32 cores (constants_limits.csv)
+    smt = dataclasses.replace(SZ, options=dataclasses.replace(SZ.options, smt=True))
+    ev = [
+        {"name": f"x{i}", "month": 12, "scale": 1000, "role": r}
+        for i in range(2)
+        for r in ("web", "db")
+    ]
+    g = GrowthModel(
+        annual_pct=1000, horizon_months=12, step_months=12, lead_time_months=0, events=ev
+    )
+    cap = forecast.project(_result(mem1=1e6, mem2=1e6, sz=smt), g)
+    assert "more than the 32 engines one LPAR may have: a new LPAR (new1)" in cap.upgrades[0].reason
