@@ -1258,3 +1258,70 @@ def test_lpar_limit_with_smt() -> None:
     )
     cap = forecast.project(_result(mem1=1e6, mem2=1e6, sz=smt), g)
     assert "more than the 32 engines one LPAR may have: a new LPAR (new1)" in cap.upgrades[0].reason
+
+
+def test_events_apply_in_month_order_and_name_the_scenario() -> None:
+    # listed out of order: the copy of c (month 6) exists when web doubles (month 12)
+    g = GrowthModel(annual_pct=0, horizon_months=12, step_months=6, events=[
+        {"name": "web doubles", "month": 12, "scale": 2, "role": "web"},
+        {"name": "one more c", "month": 6, "add": 1, "like": "c"},
+    ])  # fmt: skip
+    cap = forecast.project(_result(mem1=64.0, mem2=64.0, cpus=(4, 1)), g)
+    assert [s.events for s in cap.steps] == [(), ("one more c",), ("web doubles",)]
+    # the copy goes to lpar1 (4 engines, first fit); at month 12: (500 + 100) × 2 + 800
+    assert cap.details["typical"].sized_mips[2].tolist() == pytest.approx([2000.0, 200.0])
+    # an unknown name is reported at the scenario file, or "scenario" without one
+    bad = GrowthModel(horizon_months=12, step_months=12,
+                      events=[{"name": "x", "month": 0, "retire": ["zz"]}])  # fmt: skip
+    with pytest.raises(InputError, match=r"at t\.yaml$"):
+        forecast.project(_result(), bad)
+    r = _result()
+    r = dataclasses.replace(r, scenario=r.scenario.model_copy(update={"source": None}))
+    with pytest.raises(InputError, match=r"\(got 'zz'\) at scenario$"):
+        forecast.project(r, bad)
+
+
+def test_upgrade_schedule_edges() -> None:
+    dates = [dt.date(2027, 1, 1), dt.date(2027, 7, 1), dt.date(2028, 1, 1)]
+    # float needs, int memory: the counts read as whole engines, memory as GiB
+    ups, e, m = forecast.upgrade_schedule(
+        np.array([[3.0]]), np.array([[70]]), [1.0], [16], [0], dates[:1], ["l1"],
+        increment_memory_gib=32.5,
+    )  # fmt: skip
+    assert (
+        ups[0].reason
+        == "l1 needs 3 engines (1 installed); l1 needs 70.00 GiB real storage (16 GiB installed)"
+    )
+    assert m.tolist() == [[81.0]] and e.tolist() == [[3]]
+    ups, _e, m = forecast.upgrade_schedule(
+        np.array([[1]]), np.array([[70]]), [1], [16.5], [0], dates[:1], ["l1"],
+        increment_memory_gib=64.0,
+    )  # fmt: skip
+    assert m.tolist() == [[80.5]]
+    # an order date on the study's start is not late
+    ups, _e, _m = forecast.upgrade_schedule(
+        np.array([[2]]), np.zeros((1, 1)), [1], [1.0], [3], [dt.date(2027, 4, 1)], ["l1"],
+        start=dt.date(2027, 1, 1),
+    )  # fmt: skip
+    assert ups[0].order_by == dt.date(2027, 1, 1) and "order now" not in ups[0].reason
+    # one engine over the LPAR limit is a new LPAR; a memory-only upgrade stays on the LPAR,
+    # also after its overflow went to a new one, and on an LPAR installed above the limit
+    ups, _e, _m = forecast.upgrade_schedule(
+        np.array([[5, 5], [5, 5]]), np.array([[0.0, 0.0], [100.0, 100.0]]), [4, 5], [1.0, 1.0],
+        [0, 6], dates[:2], ["l1", "l2"], lpar_max_engines=4, machine_max_engines=100,
+    )  # fmt: skip
+    assert [(u.month, u.host, u.add_engines) for u in ups] == [
+        (0, "new", 1),
+        (6, "l1", 0),
+        (6, "l2", 0),
+    ]
+    # the machine upgrade has its need-by date
+    ups, _e, _m = forecast.upgrade_schedule(
+        np.array([[3]]), np.zeros((1, 1)), [1], [1.0], [12], [dt.date(2028, 1, 1)], ["l1"],
+        machine_max_engines=2,
+    )  # fmt: skip
+    assert ups[-1].host == "machine" and ups[-1].need_by == dt.date(2028, 1, 1)
+    with pytest.raises(ValueError):
+        forecast.upgrade_schedule(
+            np.zeros((2, 1)), np.zeros((2, 1)), [1], [1.0], [0, 6], dates[:1], ["l1"]
+        )
