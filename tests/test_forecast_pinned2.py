@@ -48,8 +48,8 @@ IDLE = {"low": 30.0, "typical": 60.0, "high": 90.0}
 UPLIFT = 0.3  # the classes' smallest 16-way uplift (web, database)
 
 
-def _sizing() -> sizing.SizingResult:
-    base = sizing.size_inventory(INV, "z15")
+def _sizing(inv: pd.DataFrame = INV) -> sizing.SizingResult:
+    base = sizing.size_inventory(inv, "z15")
     servers = base.servers.copy()
     for b in ("low", "high"):
         servers[f"mips_{b}"] = servers["mips_typical"] * WLF[b]
@@ -580,7 +580,12 @@ def test_event_copy_counts_once_on_the_lpar_that_takes_it() -> None:
 
 # --------------------------------------------------------------------------- measured series
 def _measured_result(
-    growth: dict | None = None, statistic: str = "peak", series: pd.DataFrame | None = None
+    growth: dict | None = None,
+    statistic: str = "peak",
+    series: pd.DataFrame | None = None,
+    bound: str | None = "typical",
+    sz: sizing.SizingResult = SZ,
+    placed: bool = True,
 ) -> ColonyPlanResult:
     """a, b, c with their own series (MIPS per hour) and a placement on the two LPARs."""
     idx = pd.date_range("2027-01-01", periods=4, freq="h")
@@ -589,12 +594,13 @@ def _measured_result(
          "c-01": [50.0, 20.0, 80.0, 10.0]}, index=idx,
     )  # fmt: skip
     inst = pd.DataFrame({"server": ["a", "b", "c"]})
-    inst.attrs["bound"] = "typical"
+    if bound is not None:
+        inst.attrs["bound"] = bound
     meas = SimpleNamespace(guest_mips=series, instances=inst, uplift_frac=0.25)
-    place = SimpleNamespace(host_of=np.array([0, 0, 1]))
+    place = SimpleNamespace(host_of=np.array([0, 0, 1])) if placed else None
     return _result(
         mem1=64.0, mem2=64.0, target={"composite_statistic": statistic}, growth=growth,
-        measured=meas, placement=place,
+        measured=meas, placement=place, sz=sz,
     )  # fmt: skip
 
 
@@ -1325,3 +1331,50 @@ def test_upgrade_schedule_edges() -> None:
         forecast.upgrade_schedule(
             np.zeros((2, 1)), np.zeros((2, 1)), [1], [1.0], [0, 6], dates[:1], ["l1"]
         )
+
+
+def test_measured_series_in_the_bound_they_were_measured_in() -> None:
+    # the series are MIPS at the WLF high bound (the instances' 'bound'): typical is 1 / 1.3 of
+    # them, low 0.8 / 1.3
+    cap = forecast.project(_measured_result(bound="high"), FLAT)
+    s0 = [900.0, 80.0]  # a + b peak at hour 0 (100 + 800), c's 80
+    for b in forecast.BANDS:
+        got = cap.details[b].sized_mips[0].tolist()
+        assert got == pytest.approx([x * WLF[b] / 1.3 for x in s0]), b
+    # no bound recorded: the scenario's sizing bound (typical)
+    cap = forecast.project(_measured_result(bound=None), FLAT)
+    assert cap.details["low"].sized_mips[0].tolist() == pytest.approx([0.8 * 900.0, 0.8 * 80.0])
+    # a measured sizing without a placement: the inventory's flat MIPS
+    cap = forecast.project(_measured_result(placed=False), FLAT)
+    assert cap.details["typical"].sized_mips[0].tolist() == [1300.0, 100.0]
+    # one hour of series
+    one = pd.DataFrame({"a-01": [100.0], "b-01": [800.0], "c-01": [50.0]},
+                       index=pd.date_range("2027-01-01", periods=1, freq="h"))  # fmt: skip
+    cap = forecast.project(_measured_result(series=one), FLAT)
+    assert cap.details["typical"].sized_mips[0].tolist() == [900.0, 50.0]
+
+
+def test_measured_bounds_of_a_small_server() -> None:
+    # c of 50 MIPS: half a MIPS per percent; its low bound is still 0.8 of typical
+    inv = INV.copy()
+    inv.loc[2, "capacity"] = 50.0
+    cap = forecast.project(_measured_result(sz=_sizing(inv)), FLAT)
+    assert cap.details["low"].sized_mips[0, 1] == pytest.approx(0.8 * 80.0)
+
+
+def test_events_scale_twice_and_linear_growth_within_the_year() -> None:
+    g = GrowthModel(annual_pct=0, horizon_months=12, step_months=12, events=[
+        {"name": "web doubles", "month": 12, "scale": 2, "role": "web"},
+        {"name": "web × 1.5", "month": 12, "scale": 1.5, "role": "web"},
+    ])  # fmt: skip
+    cap = forecast.project(_result(mem1=64.0, mem2=64.0, cpus=(4, 1)), g)
+    assert cap.steps[1].events == ("web doubles", "web × 1.5")
+    assert cap.details["typical"].sized_mips[1].tolist() == pytest.approx([500 * 3 + 800.0, 300.0])
+    # linear 30 %/year at month 6: × 1.15 (compound: × 1.140)
+    lin = GrowthModel(annual_pct=30, model="linear", horizon_months=6, step_months=6)
+    cap = forecast.project(_result(mem1=64.0, mem2=64.0), lin)
+    assert cap.steps[1].composite_peak_mips.typical == pytest.approx(1.15 * 1400.0)
+    bad = GrowthModel(horizon_months=12, step_months=12,
+                      events=[{"name": "x", "month": 0, "add": 1, "like": "zz"}])  # fmt: skip
+    with pytest.raises(InputError, match=r"at t\.yaml$"):
+        forecast.project(_result(), bad)
