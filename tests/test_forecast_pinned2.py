@@ -412,9 +412,9 @@ def test_start_date_sources() -> None:
         dt.date(2030, 2, 3),
         "growth.start",
     )
-    idx = pd.date_range("2026-11-20", periods=3, freq="D")
+    idx = pd.DatetimeIndex(["2026-10-30", "2026-11-30", "2026-12-31"])
     assert forecast._start_date(scen, g, idx) == (
-        dt.date(2026, 12, 1),
+        dt.date(2027, 1, 1),
         "the first of the month after the traces end",
     )
     assert forecast._start_date(scen, g, pd.DatetimeIndex([])) == (
