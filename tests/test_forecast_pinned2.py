@@ -1047,6 +1047,7 @@ def _place(
     active: list[tuple[int, int]] | None = None,
     scale: float = 1.0,
     factor: float = 1.0,
+    sz: sizing.SizingResult = SZ,
 ) -> tuple[list[int], dict[str, np.ndarray]]:
     """Guests on a flat series (the all-ones column): ``old`` = (MIPS, host, memory MiB) with
     their (first, last) steps in ``active``, ``new`` = (MIPS, memory MiB); the new guests'
@@ -1071,7 +1072,7 @@ def _place(
     scales = [np.full(steps, scale) for _ in range(n_old)]
     matrix = np.ones((3, 1))
     _m, factors = forecast._place_new(
-        SZ, setup, guests, matrix, factors, scales, list(range(n_old, n)), s
+        sz, setup, guests, matrix, factors, scales, list(range(n_old, n)), s
     )
     return guests.host[n_old:], factors
 
@@ -1292,13 +1293,13 @@ def test_upgrade_schedule_edges() -> None:
     # float needs, int memory: the counts read as whole engines, memory as GiB
     ups, e, m = forecast.upgrade_schedule(
         np.array([[3.0]]), np.array([[70]]), [1.0], [16], [0], dates[:1], ["l1"],
-        increment_memory_gib=32.5,
+        increment_memory_gib=32.25,
     )  # fmt: skip
     assert (
         ups[0].reason
         == "l1 needs 3 engines (1 installed); l1 needs 70.00 GiB real storage (16 GiB installed)"
     )
-    assert m.tolist() == [[81.0]] and e.tolist() == [[3]]
+    assert m.tolist() == [[80.5]] and e.tolist() == [[3]]  # 16 + 2 × 32.25
     ups, _e, m = forecast.upgrade_schedule(
         np.array([[1]]), np.array([[70]]), [1], [16.5], [0], dates[:1], ["l1"],
         increment_memory_gib=64.0,
@@ -1378,3 +1379,68 @@ def test_events_scale_twice_and_linear_growth_within_the_year() -> None:
                       events=[{"name": "x", "month": 0, "add": 1, "like": "zz"}])  # fmt: skip
     with pytest.raises(InputError, match=r"at t\.yaml$"):
         forecast.project(_result(), bad)
+
+
+def test_place_new_tolerances_exactly() -> None:
+    # at exactly usable × (1 + 1e-12) and exactly the memory + 1e-6 MiB: still fits on h1
+    u11 = _usable(1, 1, "typical")
+    assert _place(_pl_setup(), [], [(u11 * (1 + 1e-12), 1.0)], 0)[0] == [0]
+    cap = 1.0 * 1024 * 1.0 + 1e-6
+    assert 0.0 + 1024.000001 == cap
+    setup = _pl_setup(engines=(1, 1), mem_gib=(1.0, 64.0))
+    assert _place(setup, [], [(1.0, 1024.000001)], 0)[0] == [0]
+    # the second new guest sees the first one's MIPS on h1 (500 there + 100 + its own)
+    u13 = _usable(1, 3, "typical")
+    old = [(500.0, 0, 1.0)]
+    assert _place(_pl_setup(), old, [(100.0, 1.0), (u13 - 600.0 + 10.0, 1.0)], 0)[0] == [0, 1]
+
+
+def test_place_new_nowhere_with_almost_no_usable_mips() -> None:
+    # idle guests of 1713.091 MIPS each: one engine with one guest keeps 0.5 usable MIPS
+    sz = dataclasses.replace(SZ, target=SZ.target.assign(idle_guest_mips=3 * 1713.091))
+    ua = float(measured.usable_mips(1, sz, 1, UPLIFT, "typical")[0])
+    ub = float(measured.usable_mips(3, sz, 2, UPLIFT, "typical")[0])
+    assert 0.4 < ua < 0.6 and ub > 100.0
+    setup = _pl_setup(engines=(1, 3), mem_gib=(0.0, 0.0))
+    # h1 would carry 1 MIPS on 0.5 (2 ×), h2 1.5 × its usable MIPS: the least loaded is h2
+    old = [(1.5 * ub - 1.0, 1, 1.0)]
+    (h,), _f = _place(setup, old, [(1.0, 1.0)], 0, sz=sz)
+    assert h == 1
+
+
+def test_engines_at_exactly_the_tolerance() -> None:
+    setup = _pl_setup()
+    u = _usable(1, 2, "typical")
+    d = u / (1 - 1e-12)
+    for _ in range(4):  # the demand whose (1 − 1e-12) share is exactly one engine's usable MIPS
+        if d * (1 - 1e-12) == u:
+            break
+        d = np.nextafter(d, np.inf if d * (1 - 1e-12) < u else -np.inf)
+    assert d * (1 - 1e-12) == u
+    assert forecast._engines(setup, SZ, d, 2, "typical") == 1
+
+
+def test_project_fitted_interval_of_a_tiny_or_zero_colony(monkeypatch: pytest.MonkeyPatch) -> None:
+    from colonykit import trend
+
+    class Tiny(_Fit):
+        def weekly_peak_at(self, months: np.ndarray) -> dict[str, np.ndarray]:
+            # the colony's typical path 10, 0.5, 0 MIPS at months 0, 6, 12
+            return {"low": np.array([9.0, 0.25, 0.2]), "typical": np.array([10.0, 0.5, 0.0]),
+                    "high": np.array([12.0, 1.0, 0.4])}  # fmt: skip
+
+    monkeypatch.setattr(trend, "fit_history", lambda *a, **k: Tiny(None))
+    idx = pd.date_range("2027-01-01", periods=4, freq="h")
+    flat = pd.DataFrame({"a-01": [1.0] * 4, "b-01": [2.0] * 4, "c-01": [2.0] * 4}, index=idx)
+    cap = forecast.project(
+        _measured_result(series=flat),
+        GrowthModel(forecast="fitted", horizon_months=12, step_months=6),
+    )
+    # relative to the typical path where it is > 0 (month 6: 0.25 / 0.5, 1 / 0.5), else to 1
+    # (month 12: 0.2, 0.4); lpar1 carries 3 MIPS, × the WLF bound
+    assert cap.details["low"].sized_mips[:, 0].tolist() == pytest.approx(
+        [2.4, 2.4 * 0.5, 2.4 * 0.2]
+    )
+    assert cap.details["high"].sized_mips[:, 0].tolist() == pytest.approx(
+        [3.9, 3.9 * 2.0, 3.9 * 0.4]
+    )
