@@ -60,10 +60,11 @@ TESTS: dict[str, tuple[str, ...]] = {
     # measured: test_measured.py builds whole plans and runs the CLI on the bundled traces
     # (minutes per surviving mutant); its figures are pinned by hand in the pinned file
     "measured": ("tests/test_measured_pinned.py",),
-    # forecast and costs: only their pure arithmetic is mutated (ONLY_FUNCTIONS), against the
-    # hand-worked tests; their other tests build whole plans (minutes per surviving mutant)
-    "forecast": ("tests/test_forecast_pinned.py",),
-    "costs": ("tests/test_costs_pinned.py",),
+    # forecast and costs: the whole modules, against the hand-worked tests (small typed inputs
+    # built in the test: a few guests, a few months); their other tests build whole plans
+    # (minutes per surviving mutant)
+    "forecast": ("tests/test_forecast_pinned.py", "tests/test_forecast_pinned2.py"),
+    "costs": ("tests/test_costs_pinned.py", "tests/test_costs_pinned2.py"),
     # whitespace: its own tests and the percentile kernel's (test_quantile*.py: against
     # numpy.percentile); not test_whitespace_plain_path.py, which compares the CLI's two paths
     # (both call analyze_values, so a mutant changes both alike) on the bundled traces (about
@@ -89,30 +90,11 @@ PACKAGES: dict[str, tuple[str, ...]] = {
 #: Tests left out of a module's run (pytest node ids), each with its reason.
 DESELECT: dict[str, tuple[str, ...]] = {}
 #: Modules mutated only in the functions that make the printed numbers (names as mutmut spells
-#: them: ``x_<function>``, ``xǁ<Class>ǁ<method>``; fnmatch patterns).  whitespace is mutated
-#: whole (its percentile kernel included).
-#: forecast and costs: their pure arithmetic (the plan-building parts, projection and business
-#: case, are not mutated in this round).
-#: sizing: not listed, the whole module is mutated (its messages are skipped by DO_NOT_MUTATE).
-ONLY_FUNCTIONS: dict[str, tuple[str, ...]] = {
-    "forecast": (
-        "x_growth_factor",
-        "x_guest_rates",
-        "x_add_months",
-        "x_step_months",
-        "x_round_up",
-    ),
-    "costs": (
-        "x_npv",
-        "x_monthly_savings",
-        "x_payback_month",
-        "x_licence_units",
-        "x_energy_kwh",
-        "x_purchase_month",
-        "x_upgrades_by_year",
-        "x_core_factor",
-    ),
-}
+#: them: ``x_<function>``, ``xǁ<Class>ǁ<method>``; fnmatch patterns).  Empty: every module
+#: is mutated whole (sizing and whitespace with its percentile kernel since round 9; forecast and
+#: costs with their projection and business case since round 9); messages are skipped by
+#: DO_NOT_MUTATE.
+ONLY_FUNCTIONS: dict[str, tuple[str, ...]] = {}
 #: Hypothesis examples per property test in the mutation copy (the suite's profile has 60): the
 #: property tests are the slow part of a surviving mutant's run; fewer examples can only lower
 #: the score, never raise it.  No shrinking either: a failing example kills the mutant as it is
