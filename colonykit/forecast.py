@@ -998,13 +998,9 @@ def _new_guests(
     scen = result.scenario
     inv, _meta = read_inventory(scen.resolve(ev.inventory))
     opts = _sized(result).options
-    sz_new = sizing.size_inventory(
-        inv,
-        scen.target.processor,
-        basis=opts.basis,
-        smt=opts.smt,
-        target_util_pct=opts.target_util_pct,
-    )
+    # sized on the plan's own assumptions (all of them: the basis and the reference class set
+    # each server's MIPS), so a server added by the event is sized like the plan's servers
+    sz_new = sizing.size_inventory(inv, scen.target.processor, opts)
     rows = guest_rows(scen, inv, sz_new)
     mips = {
         b: dict(

@@ -568,6 +568,30 @@ def test_event_inventory_servers_by_server_on_the_plans_basis(tmp_path: Path) ->
     assert cap.details["typical"].sized_mips[1].tolist() == pytest.approx([1300.0 + 80.0, 100.0])
 
 
+@pytest.mark.parametrize(
+    ("reference_class", "ref_tpm_per_mips"), [("mixed", 77.0), ("cpu-bound", 30.0)]
+)
+def test_event_inventory_servers_sized_with_the_plans_reference_class(
+    tmp_path: Path, reference_class: str, ref_tpm_per_mips: float
+) -> None:
+    # n gives its clock (2,000 MHz, one core): Barton's 0.25 MIPS/MHz at the reference class's
+    # typical tpm/MIPS (workload_classes.csv: mixed 77, cpu-bound 30), converted back with its
+    # own class's (web: 80): 50 % x 2000 x 0.25 x ref / 80 MIPS, flat (by_role web: 0 %/year).
+    # Before round 9 the added servers were sized at the default class whatever the plan said.
+    (tmp_path / "more.csv").write_text(MORE.replace("400,mips", "2000,mhz"))
+    g = GrowthModel(annual_pct=50, by_role={"web": 0},
+                    horizon_months=12, step_months=12,
+                    events=[{"name": "new app", "month": 12, "inventory": "more.csv"}])  # fmt: skip
+    opts = dataclasses.replace(SZ.options, reference_class=reference_class)
+    sz = dataclasses.replace(SZ, options=opts)
+    r = _result(mem1=64.0, mem2=64.0, cpus=(4, 1), base_dir=tmp_path, sz=sz)
+    cap = forecast.project(r, g)
+    n_mips = 0.5 * 2000 * 0.25 * ref_tpm_per_mips / 80.0
+    assert cap.details["typical"].sized_mips[1].tolist() == pytest.approx(
+        [500 + 800 * 1.5 + n_mips, 100.0]
+    )
+
+
 def test_event_copy_counts_once_on_the_lpar_that_takes_it() -> None:
     # a copy of b (800 MIPS): lpar1 (4 engines) has no memory left (3 GiB for a + b), lpar2
     # (one engine) carries c + the copy (900 MIPS), not c + the copy twice (1700 MIPS)
