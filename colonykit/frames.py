@@ -338,6 +338,12 @@ def parse_interval(interval: str | float | int | pd.Timedelta | None) -> float |
     return seconds
 
 
+def _label(value: object) -> object:
+    """A step label as a message prints it: numpy scalars as the Python value (``20``, not
+    ``np.int64(20)``, which numpy >= 2 repr gives)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def demand_problems(
     matrix: np.ndarray, names: list[str], index: pd.Index, where: str = "demand", limit: int = 50
 ) -> list[str]:
@@ -376,7 +382,7 @@ def demand_problems(
                 "demand",
                 "a finite number",
                 float(matrix[i, j]),
-                f"{where} server {names[i]!r} step {index[j]!r}",
+                f"{where} server {names[i]!r} step {_label(index[j])!r}",
             )
             + " (fill gaps first: read_traces(fill='ffill'))"
         )
@@ -387,7 +393,7 @@ def demand_problems(
                 "demand",
                 ">= 0",
                 float(matrix[i, j]),
-                f"{where} server {names[i]!r} step {index[j]!r}",
+                f"{where} server {names[i]!r} step {_label(index[j])!r}",
             )
         )
     return problems

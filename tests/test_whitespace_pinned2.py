@@ -514,12 +514,6 @@ def test_analyze_values_names_the_server_of_a_negative_value_on_any_index() -> N
         analyze_values(v, ["a", "b"], ["t0", "t1"], unit="mips")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: an integer step label of a list index is printed as np.int64(20) "
-    "(analyze_values wraps the list in a pd.Index, whose items are numpy scalars, and "
-    "frames.demand_problems formats them with !r); analyze on a RangeIndex prints 'step 1'",
-)
 def test_an_integer_step_label_is_printed_as_a_number() -> None:
     from colonykit.errors import InputError
     from colonykit.whitespace import analyze_values
