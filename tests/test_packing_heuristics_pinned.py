@@ -297,3 +297,25 @@ def test_min_slack_fill_exactly_at_the_tolerant_capacity() -> None:
     m = np.array([[30.0], [20.0], [10.0]])
     got = min_slack_fill(m, 100, memory=np.array([3.0, 3.0, hmem - 6.0]), host_memory=10)
     assert got.tolist() == [0, 0, 0]
+
+
+def test_min_slack_fill_node_limit_ends_the_whole_search() -> None:
+    # one step, the order given: o 5, a 10, b 30, x 80, c 5, d 5; four subsets: o opens; a
+    # (15); a+b (45; x no longer fits); a+b+c (50); a+b+c+d (55) -> the limit: {o, a, b, c, d},
+    # then x alone — though a+x (95) would have been next
+    m = np.array([[5.0], [10.0], [30.0], [80.0], [5.0], [5.0]])
+    got = min_slack_fill(m, 100, order=np.arange(6), max_nodes=4)
+    assert got.tolist() == [0, 0, 0, 1, 0, 0]
+    # the order as floats (positions): read as integers
+    got = min_slack_fill(m, 100, order=np.arange(6, dtype=np.float64), max_nodes=4)
+    assert got.tolist() == [0, 0, 0, 1, 0, 0]
+
+
+def test_min_slack_fill_compares_float32_input_in_float64() -> None:
+    # float32 0.6 + 0.4 = 1.0000000298 (exact) > 1 × (1 + 1e-9): two hosts (summed in float32
+    # the pair would round to 1.0)
+    m = np.array([[0.6], [0.4]], dtype=np.float32)
+    assert min_slack_fill(m, 1.0).tolist() == [0, 1]
+    mem = np.array([0.6, 0.4], dtype=np.float32)
+    got = min_slack_fill(np.array([[0.1], [0.1]]), 1.0, memory=mem, host_memory=1.0)
+    assert got.tolist() == [0, 1]
