@@ -319,3 +319,20 @@ def test_min_slack_fill_compares_float32_input_in_float64() -> None:
     mem = np.array([0.6, 0.4], dtype=np.float32)
     got = min_slack_fill(np.array([[0.1], [0.1]]), 1.0, memory=mem, host_memory=1.0)
     assert got.tolist() == [0, 1]
+
+
+def test_milp_pairs_memory_option_and_time_limit() -> None:
+    ten = np.array([[10.0], [10.0], [10.0]])
+    # a and b apart, c with either: 2 hosts
+    conf = [np.array([1]), np.array([0]), np.array([], int)]
+    host_of, proved = _solved(pack_milp(ten, 100, conflicts=conf))
+    assert proved and int(host_of.max()) + 1 == 2 and host_of[0] != host_of[1]
+    # memory without host_memory is not a constraint (it needs host_memory): one host
+    host_of, proved = _solved(pack_milp(ten, 100, memory=np.array([60.0, 60.0, 60.0])))
+    assert proved and host_of.tolist() == [0, 0, 0]
+    # nine servers of 32..51, two per host (see tests/test_packing_pinned.py): 5 hosts, proved
+    # within the default limit; with no time at all HiGHS has no packing yet
+    m = np.array([[41.0], [32.0], [44.0], [40.0], [43.0], [41.0], [51.0], [40.0], [49.0]])
+    host_of, proved = _solved(pack_milp(m, 100))
+    assert proved and int(host_of.max()) + 1 == 5
+    assert pack_milp(m, 100, time_limit_s=0.0) == (None, False)
