@@ -336,3 +336,15 @@ def test_milp_pairs_memory_option_and_time_limit() -> None:
     host_of, proved = _solved(pack_milp(m, 100))
     assert proved and int(host_of.max()) + 1 == 5
     assert pack_milp(m, 100, time_limit_s=0.0) == (None, False)
+
+
+def test_min_slack_fill_stops_at_the_first_full_host() -> None:
+    from colonykit.packing.problem import CAPACITY_RTOL
+
+    # one step on hosts of 1.0 (usable L = 1 + 1e-9), the order given: o 0.5, a 0.25,
+    # b = L - 0.75 - 5e-13, c = L - 0.5.  o+a+b is full to within 1e-12 of L (no slack left:
+    # the search stops there), although o+c would fill L exactly: {o, a, b}, {c}
+    cap = 1.0 * (1 + CAPACITY_RTOL)
+    m = np.array([[0.5], [0.25], [cap - 0.75 - 5e-13], [cap - 0.5]])
+    got = min_slack_fill(m, 1.0, order=np.arange(4))
+    assert got.tolist() == [0, 0, 0, 1]
