@@ -348,3 +348,21 @@ def test_min_slack_fill_stops_at_the_first_full_host() -> None:
     m = np.array([[0.5], [0.25], [cap - 0.75 - 5e-13], [cap - 0.5]])
     got = min_slack_fill(m, 1.0, order=np.arange(4))
     assert got.tolist() == [0, 0, 0, 1]
+
+
+def test_sparse_milp_without_a_solution_is_not_proved() -> None:
+    from scipy.sparse import coo_array
+
+    from colonykit.packing.milp import solve_sparse_milp
+
+    # one binary x with the row x >= 2: infeasible, no solution, nothing proved
+    rows = coo_array(np.array([[1.0]]))
+    got = solve_sparse_milp(
+        np.ones(1),
+        [(rows, np.array([2.0]), np.array([np.inf]))],
+        integrality=np.ones(1),
+        lower=0,
+        upper=1,
+        time_limit_s=5,
+    )
+    assert got == (None, False)
