@@ -45,7 +45,7 @@ TESTS: dict[str, tuple[str, ...]] = {
     "packing": ("tests/test_packing_pinned.py", "tests/test_packing_pinned2.py"),
     # packing.solve (the orchestrator pack(): the result table, bound and gap), mutated apart
     "packing.solve": ("tests/test_packing_pinned.py", "tests/test_packing_pinned2.py"),
-    # packing's heuristics, mutated apart (not in make mutation): checked against brute-force
+X
     # enumeration (tests/test_packing_heuristics_pinned.py) and through pack()
     "packing.fill": (
         "tests/test_packing_heuristics_pinned.py",
