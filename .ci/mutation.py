@@ -45,8 +45,9 @@ TESTS: dict[str, tuple[str, ...]] = {
     "packing": ("tests/test_packing_pinned.py", "tests/test_packing_pinned2.py"),
     # packing.solve (the orchestrator pack(): the result table, bound and gap), mutated apart
     "packing.solve": ("tests/test_packing_pinned.py", "tests/test_packing_pinned2.py"),
-X
-    # enumeration (tests/test_packing_heuristics_pinned.py) and through pack()
+    # packing's minimum-slack fill and MILP, each mutated apart (make mutation's modules
+    # packing.fill and packing.milp): checked against brute-force enumeration
+    # (tests/test_packing_heuristics_pinned.py) and through pack()
     "packing.fill": (
         "tests/test_packing_heuristics_pinned.py",
         "tests/test_packing_pinned.py",
