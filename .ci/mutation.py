@@ -69,10 +69,11 @@ TESTS: dict[str, tuple[str, ...]] = {
 #: Packages: the files of the package that are mutated (one mutmut run; the report has a row
 #: for the package and one per file).  packing: the bounds, first-fit-decreasing, the placement
 #: kernel, the problem's validation, the result and the orchestrator (solve: pack() hands the
-#: problem to each stage and makes the per-host table; tests/test_packing_pinned2.py); not yet
-#: the constructions, the local search, the pool repair and the MILP set-up (construct,
-#: search, pool, milp, fill: heuristics whose mutants often still give a feasible, equally good
-#: packing — each needs its own judgement) nor the numba glue (_jit).
+#: problem to each stage and makes the per-host table; tests/test_packing_pinned2.py).  The
+#: minimum-slack fill and the MILP are mutated apart (modules packing.fill, packing.milp: their
+#: own brute-force tests); not yet the constructions, the local search and the pool repair
+#: (construct, search, pool: heuristics whose mutants often still give a feasible, equally
+#: good packing — each needs its own judgement) nor the numba glue (_jit).
 PACKAGES: dict[str, tuple[str, ...]] = {
     "packing": ("bounds", "ffd", "result", "_kernel", "problem", "solve"),
 }
