@@ -45,8 +45,9 @@ TESTS: dict[str, tuple[str, ...]] = {
     "packing": ("tests/test_packing_pinned.py", "tests/test_packing_pinned2.py"),
     # packing.solve (the orchestrator pack(): the result table, bound and gap), mutated apart
     "packing.solve": ("tests/test_packing_pinned.py", "tests/test_packing_pinned2.py"),
-    # packing's heuristics, mutated apart (not in make mutation): checked against brute-force
-    # enumeration (tests/test_packing_heuristics_pinned.py) and through pack()
+    # packing's minimum-slack fill and MILP, each mutated apart (make mutation's modules
+    # packing.fill and packing.milp): checked against brute-force enumeration
+    # (tests/test_packing_heuristics_pinned.py) and through pack()
     "packing.fill": (
         "tests/test_packing_heuristics_pinned.py",
         "tests/test_packing_pinned.py",
@@ -80,10 +81,11 @@ TESTS: dict[str, tuple[str, ...]] = {
 #: Packages: the files of the package that are mutated (one mutmut run; the report has a row
 #: for the package and one per file).  packing: the bounds, first-fit-decreasing, the placement
 #: kernel, the problem's validation, the result and the orchestrator (solve: pack() hands the
-#: problem to each stage and makes the per-host table; tests/test_packing_pinned2.py); not yet
-#: the constructions, the local search, the pool repair and the MILP set-up (construct,
-#: search, pool, milp, fill: heuristics whose mutants often still give a feasible, equally good
-#: packing — each needs its own judgement) nor the numba glue (_jit).
+#: problem to each stage and makes the per-host table; tests/test_packing_pinned2.py).  The
+#: minimum-slack fill and the MILP are mutated apart (modules packing.fill, packing.milp: their
+#: own brute-force tests); not yet the constructions, the local search and the pool repair
+#: (construct, search, pool: heuristics whose mutants often still give a feasible, equally
+#: good packing — each needs its own judgement) nor the numba glue (_jit).
 PACKAGES: dict[str, tuple[str, ...]] = {
     "packing": ("bounds", "ffd", "result", "_kernel", "problem", "solve"),
 }

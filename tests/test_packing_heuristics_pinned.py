@@ -297,3 +297,72 @@ def test_min_slack_fill_exactly_at_the_tolerant_capacity() -> None:
     m = np.array([[30.0], [20.0], [10.0]])
     got = min_slack_fill(m, 100, memory=np.array([3.0, 3.0, hmem - 6.0]), host_memory=10)
     assert got.tolist() == [0, 0, 0]
+
+
+def test_min_slack_fill_node_limit_ends_the_whole_search() -> None:
+    # one step, the order given: o 5, a 10, b 30, x 80, c 5, d 5; four subsets: o opens; a
+    # (15); a+b (45; x no longer fits); a+b+c (50); a+b+c+d (55) -> the limit: {o, a, b, c, d},
+    # then x alone — though a+x (95) would have been next
+    m = np.array([[5.0], [10.0], [30.0], [80.0], [5.0], [5.0]])
+    got = min_slack_fill(m, 100, order=np.arange(6), max_nodes=4)
+    assert got.tolist() == [0, 0, 0, 1, 0, 0]
+    # the order as floats (positions): read as integers
+    got = min_slack_fill(m, 100, order=np.arange(6, dtype=np.float64), max_nodes=4)
+    assert got.tolist() == [0, 0, 0, 1, 0, 0]
+
+
+def test_min_slack_fill_compares_float32_input_in_float64() -> None:
+    # float32 0.6 + 0.4 = 1.0000000298 (exact) > 1 × (1 + 1e-9): two hosts (summed in float32
+    # the pair would round to 1.0)
+    m = np.array([[0.6], [0.4]], dtype=np.float32)
+    assert min_slack_fill(m, 1.0).tolist() == [0, 1]
+    mem = np.array([0.6, 0.4], dtype=np.float32)
+    got = min_slack_fill(np.array([[0.1], [0.1]]), 1.0, memory=mem, host_memory=1.0)
+    assert got.tolist() == [0, 1]
+
+
+def test_milp_pairs_memory_option_and_time_limit() -> None:
+    ten = np.array([[10.0], [10.0], [10.0]])
+    # a and b apart, c with either: 2 hosts
+    conf = [np.array([1]), np.array([0]), np.array([], int)]
+    host_of, proved = _solved(pack_milp(ten, 100, conflicts=conf))
+    assert proved and int(host_of.max()) + 1 == 2 and host_of[0] != host_of[1]
+    # memory without host_memory is not a constraint (it needs host_memory): one host
+    host_of, proved = _solved(pack_milp(ten, 100, memory=np.array([60.0, 60.0, 60.0])))
+    assert proved and host_of.tolist() == [0, 0, 0]
+    # nine servers of 32..51, two per host (see tests/test_packing_pinned.py): 5 hosts, proved
+    # within the default limit; with no time at all HiGHS has no packing yet
+    m = np.array([[41.0], [32.0], [44.0], [40.0], [43.0], [41.0], [51.0], [40.0], [49.0]])
+    host_of, proved = _solved(pack_milp(m, 100))
+    assert proved and int(host_of.max()) + 1 == 5
+    assert pack_milp(m, 100, time_limit_s=0.0) == (None, False)
+
+
+def test_min_slack_fill_stops_at_the_first_full_host() -> None:
+    from colonykit.packing.problem import CAPACITY_RTOL
+
+    # one step on hosts of 1.0 (usable L = 1 + 1e-9), the order given: o 0.5, a 0.25,
+    # b = L - 0.75 - 5e-13, c = L - 0.5.  o+a+b is full to within 1e-12 of L (no slack left:
+    # the search stops there), although o+c would fill L exactly: {o, a, b}, {c}
+    cap = 1.0 * (1 + CAPACITY_RTOL)
+    m = np.array([[0.5], [0.25], [cap - 0.75 - 5e-13], [cap - 0.5]])
+    got = min_slack_fill(m, 1.0, order=np.arange(4))
+    assert got.tolist() == [0, 0, 0, 1]
+
+
+def test_sparse_milp_without_a_solution_is_not_proved() -> None:
+    from scipy.sparse import coo_array
+
+    from colonykit.packing.milp import solve_sparse_milp
+
+    # one binary x with the row x >= 2: infeasible, no solution, nothing proved
+    rows = coo_array(np.array([[1.0]]))
+    got = solve_sparse_milp(
+        np.ones(1),
+        [(rows, np.array([2.0]), np.array([np.inf]))],
+        integrality=np.ones(1),
+        lower=0,
+        upper=1,
+        time_limit_s=5,
+    )
+    assert got == (None, False)

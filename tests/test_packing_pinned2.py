@@ -428,3 +428,24 @@ def test_bounds_of_float32_demand_are_summed_in_float64() -> None:
     # one host of 1.0 and fifty 1e-9s: Σ = 1.00000005 (float64) -> 2 hosts; float32 gives 1.0
     m = np.array([[1.0]] + [[1e-9]] * 50, dtype=np.float32)
     assert lower_bound(m, 1.0).bounds["composite"] == 2
+
+
+#: one step of the LP instance of tests/test_packing_pinned.py (LP_SIZES)
+LP_SIZES_STEP = [60.0, 50.0, 40.0, 30.0, 30.0, 30.0, 30.0, 30.0]
+
+
+def test_lp_bound_runs_at_the_exact_peak_step_of_float32_demand() -> None:
+    from colonykit.packing.bounds import lower_bound, with_lp_bound
+
+    # float32, 8 servers.  Step 1: 60, 50, 40 and five 30s (Σ 300; the LP needs 4 hosts, see
+    # tests/test_packing_pinned.py).  Step 0: five 50s and float32(49.99999) = 49.9999886
+    # (Σ 299.9999886 < 300; two per host: LP 3).  Composite ⌈300 / 100⌉ = 3 = L2 (one item
+    # above 50): the LP runs at the peak step only, step 1 -> 4.  (Summed in float32 both
+    # steps make 300.0 and the first, step 0, would be taken.)
+    m = np.array(
+        [[50.0, 50.0, 50.0, 50.0, 50.0, 49.99999, 0.0, 0.0], LP_SIZES_STEP], dtype=np.float32
+    ).T
+    lb = lower_bound(m, 100)
+    assert (int(lb), lb.bound) == (3, "composite")
+    got = with_lp_bound(lb, m, 100)
+    assert (int(got), got.bound, got.step, got.bounds["lp"]) == (4, "lp", 1, 4)
