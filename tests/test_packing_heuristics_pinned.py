@@ -175,10 +175,9 @@ def test_min_slack_fill_stops_at_a_full_host_and_counts_the_tolerance() -> None:
 
 
 # --------------------------------------------------------------------------- MILP
-# demands of at least 1: pack_milp may leave a server of zero demand (and memory) on a host
-# whose u_k is 0, i.e. report more hosts than its objective (pack() then keeps its
-# heuristic then, as the MILP's packing is not fewer hosts)
-@given(_instances(max_n=6, low=1))
+# demands from 0: a server of zero demand (and memory) must not sit on a host the objective does
+# not count (before round 9 pack_milp([[50], [0], [0]], 100) answered three hosts)
+@given(_instances(max_n=6))
 def test_milp_is_the_optimum_by_enumeration(
     inst: tuple[np.ndarray, np.ndarray | None, set],
 ) -> None:
@@ -202,6 +201,19 @@ def test_milp_is_the_optimum_by_enumeration(
         assert pack_milp(
             m, 100, memory=mem, host_memory=hmem, conflicts=conf, max_hosts=best - 1
         ) == (None, False)
+
+
+def test_milp_zero_demand_servers_share_the_used_host() -> None:
+    # 50 + 0 + 0 <= 100: one host, and all-zero servers still need one
+    host_of, proved = _solved(pack_milp(np.array([[50.0], [0.0], [0.0]]), 100))
+    assert host_of.tolist() == [0, 0, 0] and proved
+    host_of, proved = _solved(pack_milp(np.zeros((3, 2)), 100))
+    assert host_of.tolist() == [0, 0, 0] and proved
+    # a zero server anti-affine to the only other one: two hosts, not three
+    host_of, proved = _solved(
+        pack_milp(np.array([[50.0], [0.0]]), 100, conflicts=[np.array([1]), np.array([0])])
+    )
+    assert host_of.tolist() == [0, 1] and proved
 
 
 def test_milp_by_hand() -> None:

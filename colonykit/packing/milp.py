@@ -116,8 +116,8 @@ def pack_milp(
     Variables: ``y[i, k]`` (server i on host k, binary), ``u[k]`` (host k used).
     Minimize Σ u[k] subject to Σ_k y[i,k] = 1; Σ_i d_i(t) y[i,k] ≤ C u[k] for every
     host k and every non-dominated step t; y[i,k] = 0 for k > i and u[k] ≥ u[k+1]
-    (symmetry breaking); optionally Σ_i mem_i y[i,k] ≤ M u[k] and
-    y[a,k] + y[b,k] ≤ 1 for anti-affine pairs.
+    (symmetry breaking); Σ_i y[i,k] ≤ (n − k) u[k] (no server on an unused host);
+    optionally Σ_i mem_i y[i,k] ≤ M u[k] and y[a,k] + y[b,k] ≤ 1 for anti-affine pairs.
 
     Parameters
     ----------
@@ -192,6 +192,24 @@ def pack_milp(
         rows.append(coo_array((md, (mr, mc)), shape=(m, nvar)))
         lo.append(np.full(m, -np.inf))
         hi.append(np.full(m, float(host_memory) * CAPACITY_RTOL))
+    # no server on an unused host: sum_i y_ik <= (servers allowed on k) u_k (one row per host;
+    # without it a server of zero demand and memory could sit on a host the objective does not
+    # count, and the packing would use more hosts than the optimum HiGHS proved)
+    allowed = np.arange(n, n - m, -1, dtype=np.float64)  # y_ik = 0 for k > i: n - k servers
+    rows.append(
+        coo_array(
+            (
+                np.concatenate([np.ones(ny), -allowed]),
+                (
+                    np.concatenate([np.tile(np.arange(m), n), np.arange(m)]),
+                    np.concatenate([yidx.ravel(), ny + np.arange(m)]),
+                ),
+            ),
+            shape=(m, nvar),
+        )
+    )
+    lo.append(np.full(m, -np.inf))
+    hi.append(np.zeros(m))
     if m > 1:  # u_k - u_{k+1} >= 0
         k = np.arange(m - 1)
         rows.append(
