@@ -1432,13 +1432,18 @@ def test_options_dict_is_every_option() -> None:
 # --------------------------------------------------------------------------- unit checks
 def test_unit_problems_names_the_file_and_line() -> None:
     inv = pd.DataFrame(
-        {"capacity_unit": ["GHz", "mhz", "ghz_per_core", "mhz"], "cores": [16, 1, 8, "2.5"]}
+        {
+            "capacity_unit": ["GHz", "mhz", "ghz_per_core", "mhz", "ghz"],
+            "cores": [16, 1, 8, "2.5", 2],
+        }
     )
     want = [
         "'capacity_unit' ghz is the whole server's clock, so 'cores' must be 1 or empty (got 16) "
         "at inventory line 2; use ghz_per_core for a per-core clock (× cores)",
         "'capacity_unit' mhz is the whole server's clock, so 'cores' must be 1 or empty "
         "(got 2.5) at inventory line 5; use mhz_per_core for a per-core clock (× cores)",
+        "'capacity_unit' ghz is the whole server's clock, so 'cores' must be 1 or empty "
+        "(got 2) at inventory line 6; use ghz_per_core for a per-core clock (× cores)",
     ]
     assert sizing.unit_problems(inv) == want
     inv.attrs["source"] = "mine.csv"
@@ -1448,7 +1453,9 @@ def test_unit_problems_names_the_file_and_line() -> None:
     units = reference.capacity_units().copy()
     units.loc["mhz", "per_core_unit"] = np.nan
     units.loc["mhz_per_core", "per_core_unit"] = "mhz_each"
-    got = sizing.unit_problems(inv.assign(capacity_unit=["ghz", "mhz", "mhz_per_core", "x"]), units)
+    got = sizing.unit_problems(
+        inv.assign(capacity_unit=["ghz", "mhz", "mhz_per_core", "x", "mhz"]), units
+    )
     assert [p.split(" at ")[1] for p in got] == [
         "mine.csv line 2; use ghz_per_core for a per-core clock (× cores)",
         "mine.csv line 4; use mhz_each for a per-core clock (× cores)",
@@ -1744,3 +1751,50 @@ def test_size_columns_with_a_point_wlf_and_a_unit_without_a_conversion() -> None
     bad = dataclasses.replace(tables, unit_per_core=tables.unit_per_core[:-1])  # type: ignore[index]
     with pytest.raises(ValueError, match="zip"):
         sizing.size_columns(cols, _unit_proc(), sizing.SizingOptions(), bad)
+
+
+def test_whole_number_class_table_and_a_fractional_point_wlf() -> None:
+    classes = reference.workload_classes().copy()
+    classes["nway16_uplift_frac"] = 0  # every tpm/MIPS column a whole number
+    inv = validate_inventory(
+        pd.DataFrame(
+            [
+                {
+                    "server": "a",
+                    "role": "x",
+                    "capacity": 37_500.0,
+                    "capacity_unit": "tpm",
+                    "util_avg_pct": 10.0,
+                    "util_peak_pct": 37.0,
+                    "memory_mib": 512.0,
+                    "disk_gib": 10.0,
+                    "workload_class": "web",
+                    "tpm_per_mips": 37.5,
+                }
+            ]
+        ),
+        source="test",
+        workload_table=classes,
+    )
+    res = sizing.size_inventory(inv, _unit_proc(), workload_table=classes, **FLAT_KW)
+    # 37 % of 37,500 tpm = 13,875 tpm at 37.5 tpm/MIPS = 370 MIPS
+    assert res.servers["mips_typical"].tolist() == pytest.approx([370.0])
+    assert res.servers["tpm_per_mips_typical"].tolist() == [37.5]
+
+
+def test_cores_of_another_length_than_the_units_are_refused() -> None:
+    cols = {
+        "server": ["a", "b"],
+        "role": ["x", "y"],
+        "count": np.array([1, 1]),
+        "workload_class": ["web", "web"],
+        "capacity": np.array([1.0, 2.0]),
+        "capacity_unit": ["mhz_per_core", "mhz_per_core"],
+        "cores": np.array([2.0]),
+        "util_peak_pct": np.array([30.0, 40.0]),
+        "util_avg_pct": np.array([10.0, 20.0]),
+    }
+    with pytest.raises(ValueError, match="zip"):
+        sizing.size_columns(
+            cols, _unit_proc(), sizing.SizingOptions(), sizing.SizingTables.bundled()
+        )
