@@ -123,7 +123,9 @@ DO_NOT_MUTATE = (
 )
 KILLED = {1, 3, 36, 37, -24, 24, 152, 255}  # killed, pytest error, timeouts, caught by mypy
 TIMEOUTS = {-24, 24, 36}  # re-run by --survivors-only: a slow survivor may have timed out
-SURVIVED = {0}
+#: survived: the tests passed (0), or no selected test reaches the mutant (mutmut's "no tests",
+#: 5 and 33) — an unreached mutant counts against the score, it is not left out of it
+SURVIVED = {0, 5, 33}
 
 
 def tests_for(module: str) -> list[str]:
@@ -297,7 +299,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.survivors_only and (work / "mutants").is_dir():
             # the source is unchanged and tests were only added: a killed mutant stays killed,
             # so only the survivors of the last run are run again, against the current tests
+            selected = f"pytest_add_cli_args_test_selection = {_toml_list(tests_for(module))}"
+            if selected not in (work / "pyproject.toml").read_text():
+                msg = (
+                    f"the test files of {module} changed since its full run (mutmut fixes the"
+                    " selection when it starts): run it again without --survivors-only"
+                )
+                raise SystemExit(msg)
             copy_tests(work)
+            # mutmut maps tests to the functions they call once; assertions added to a test
+            # since then would not be run against the mutants of the functions they now reach
+            (work / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
             codes = results(module, work)
             eq = equivalent_all.get(module, {})
             again = sorted(k for k, c in codes.items() if c in SURVIVED | TIMEOUTS and k not in eq)
