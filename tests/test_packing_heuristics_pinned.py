@@ -216,6 +216,14 @@ def test_milp_zero_demand_servers_share_the_used_host() -> None:
     assert host_of.tolist() == [0, 1] and proved
 
 
+def test_milp_ignores_a_server_listed_as_its_own_partner() -> None:
+    # anti-affinity is between two servers: a server naming itself puts no constraint on it
+    # (a row y_ak + y_ak <= 1 would forbid every host); 50 + 40 <= 100: one host
+    conf = [np.array([0]), np.array([], dtype=int)]
+    host_of, proved = _solved(pack_milp(np.array([[50.0], [40.0]]), 100, conflicts=conf))
+    assert host_of.tolist() == [0, 0] and proved
+
+
 def test_milp_by_hand() -> None:
     # a 60/10, b 10/60, c 50/50, d 30/30: Σ 150/150 > 100, and a+b+d = 100/100 with c alone
     # (or a+b, c+d) -> 2
