@@ -136,6 +136,16 @@ def _designed_rows(n_t: int = N_T) -> np.ndarray:
     return np.column_stack(out)
 
 
+#: numpy >= 2 interpolates a float32 percentile in float32 (NEP 50), as ``fused_pass`` does
+NUMPY2 = int(np.__version__.split(".")[0]) >= 2
+
+
+def _same_within_one_float32_ulp(got: object, want: object) -> None:
+    np.testing.assert_array_max_ulp(
+        np.asarray(got, dtype=np.float32), np.asarray(want, dtype=np.float32), maxulp=1
+    )
+
+
 def _check_against_reference(st: object, v: np.ndarray, qs: tuple[float, ...]) -> set[str]:
     cols = _sample_steps(v.shape[0])
     branches = set()
@@ -144,7 +154,12 @@ def _check_against_reference(st: object, v: np.ndarray, qs: tuple[float, ...]) -
         branches |= {w[3] for w in want}
         values = st.quantiles[q]  # type: ignore[attr-defined]
         errors = st.errors[q]  # type: ignore[attr-defined]
-        np.testing.assert_array_equal(values, [w[0] for w in want], err_msg=f"q={q}")
+        if v.dtype == np.float32 and not NUMPY2:
+            # the exact fallback is numpy's own percentile, which numpy < 2 interpolates for a
+            # float32 row with other promotion rules (NEP 50): the same value within one ulp
+            _same_within_one_float32_ulp(values, [w[0] for w in want])
+        else:
+            np.testing.assert_array_equal(values, [w[0] for w in want], err_msg=f"q={q}")
         np.testing.assert_array_equal(errors, [w[1] for w in want], err_msg=f"q={q}")
         assert st.fallback_rows[q] == sum(w[2] for w in want), q  # type: ignore[attr-defined]
     return branches
@@ -320,7 +335,10 @@ def test_interpolation_is_numpys_bit_for_bit() -> None:
     for q in (25.0, 50.0, 75.0):  # in float32, as numpy >= 2 does, returned as float64
         st = fused_pass(f32, (q,))
         assert st.quantiles[q].dtype == np.float64
-        np.testing.assert_array_equal(st.quantiles[q], np.percentile(f32, q, axis=0))
+        if NUMPY2:
+            np.testing.assert_array_equal(st.quantiles[q], np.percentile(f32, q, axis=0))
+        else:  # numpy < 2 interpolates float32 with other promotion rules (NEP 50)
+            _same_within_one_float32_ulp(st.quantiles[q], np.percentile(f32, q, axis=0))
 
 
 def test_exact_rows_one_sort_serves_every_percentile() -> None:
