@@ -326,3 +326,42 @@ def test_first_iterations_are_exchanges_found_by_enumeration() -> None:
         assert (got, iterations) in expected, (trial, w, start, cap)
         checked += 1
     assert checked > 500
+
+
+# Two kept hosts 22+22+22+22+2 (load 90, room 10) and a pool {55} + {56} = 111 > 100: every
+# exchange's room is at most 10 + 22 + 22 = 54 < 55, so no exchange fits and the attempt
+# stalls for POOL_STALL = 1,500 iterations.  A restart drops two of the four hosts (the
+# least-loaded quarter is at least 4 hosts); every other pair closes: dropping the two 90s
+# puts 22 + 22 beside each of 55 and 56 (rooms 45, 44) and the pool 180 − 88 = 92 fits;
+# dropping a 90 and a 5x puts 22 + 22 beside the other 5x and 2 beside the other 90.  Three
+# hosts (e.g. 55+22+22 | 56+22+22 | 22+22+22+22+2+2) are the optimum (291 > 200).
+STALL_SIZES = np.array([22.0, 22, 22, 22, 2, 22, 22, 22, 22, 2, 55, 56])
+STALL_START = np.array([0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 3])
+
+
+def test_a_stalled_attempt_restarts_with_two_other_hosts() -> None:
+    # (a host drawn twice would make a "pool" of one host: one more stalled attempt)
+    for seed in range(12):
+        best, iterations = pool_search(STALL_SIZES, STALL_START, 100, lower_bound=3, seed=seed)
+        assert int(best.max()) + 1 == 3
+        assert max(_loads(STALL_SIZES, best)) <= 100
+        assert 1_500 < iterations <= 1_500 + 40  # the first attempt: exactly 1,500 stalled
+    # the budget ends with the first attempt: the start comes back, renumbered
+    best, iterations = pool_search(STALL_SIZES, STALL_START, 100, lower_bound=3, max_iters=1_500)
+    assert (best.tolist(), iterations) == (STALL_START.tolist(), 1_500)
+
+
+def test_float32_sizes_are_summed_in_float64() -> None:
+    # float32 sizes 2**24 | 2**23 + 1 | 2**23 under 2**24 + 0.5: the pool {2**23 + 1, 2**23}
+    # sums to 16,777,217 > 16,777,216.5 (in float32 it would round to 16,777,216 and "fit");
+    # no two of the three fit one host, so the three hosts stay
+    sizes = np.array([2.0**24, 2.0**23 + 1, 2.0**23], dtype=np.float32)
+    best, _ = pool_search(sizes, np.array([0, 1, 2]), 2.0**24 + 0.5, max_iters=5)
+    assert best.tolist() == [0, 1, 2]
+
+
+def test_default_seed_is_2011() -> None:
+    import inspect
+
+    params = inspect.signature(pool_search).parameters
+    assert params["seed"].default == 2011 and params["lower_bound"].default == 1
