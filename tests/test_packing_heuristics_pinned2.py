@@ -365,3 +365,38 @@ def test_default_seed_is_2011() -> None:
 
     params = inspect.signature(pool_search).parameters
     assert params["seed"].default == 2011 and params["lower_bound"].default == 1
+
+
+# 13+1+1 | 3+4+6 | 6 | 14 under 16 (total 48 = 3 × 16).  The pool is the two lightest,
+# 6 and 3+4+6: {6, 3, 4, 6} = 19 > 16; kept 13+1+1 (room 1) and 14 (room 2).
+# Iteration 1: the best exchange is Q = {1, 1} (room 3) for R = {3}, gain +1 (Q = {13} takes
+# 6+6 = 12, gain −1; 14 takes 12, gain −2): pool {6, 4, 6, 1, 1} = 18, host 13+3 full.
+# Iteration 2: 1, 1 and 3 are frozen; the free pool {6, 4, 6}: Q = {13} (room 13) takes 12,
+# gain −1; Q = {14} takes 12, gain −2 — nothing lightens the pool, so with whole numbers one
+# host is refilled: 14's best subset of {14, 6, 4, 6} under 16 is 6+4+6 = 16 (gain 2; 13's
+# best under 16 − 3 is 13 itself, gain 0), the pool becomes {1, 1, 14} = 16: three hosts.
+# Without the refill (capacity above POOL_PACK_SET_MAX_CAPACITY = 20,000) iteration 2 takes
+# the −1 exchange (pool 4+1+1+13 = 19) and two iterations end on the start.
+REFILL_SIZES = np.array([13.0, 3, 6, 4, 6, 14, 1, 1])
+REFILL_START = np.array([0, 1, 2, 1, 1, 3, 0, 0])
+REFILL_HOSTS = [[1.0, 1.0, 14.0], [3.0, 13.0], [4.0, 6.0, 6.0]]
+
+
+def test_refill_from_the_pool_by_hand() -> None:
+    best, iterations = pool_search(REFILL_SIZES, REFILL_START, 16, lower_bound=3, max_iters=2)
+    assert (_hosts(REFILL_SIZES, best), iterations) == (REFILL_HOSTS, 2)
+    # the same at capacity 20,000 exactly (× 1,250: the refill is still allowed)
+    big = REFILL_SIZES * 1_250
+    best, iterations = pool_search(big, REFILL_START, 20_000, lower_bound=3, max_iters=2)
+    assert (_hosts(REFILL_SIZES, best), iterations) == (REFILL_HOSTS, 2)
+    # × 1,251: capacity 20,016 > 20,000, no refill: the start after two iterations
+    big = REFILL_SIZES * 1_251
+    best, iterations = pool_search(big, REFILL_START, 20_016, lower_bound=3, max_iters=2)
+    assert (best.tolist(), iterations) == ([0, 1, 2, 1, 1, 3, 0, 0], 2)
+    # not whole (a capacity of 16.5 or a size of 13.5): no refill either
+    best, _ = pool_search(REFILL_SIZES, REFILL_START, 16.5, lower_bound=3, max_iters=2)
+    assert int(best.max()) + 1 == 4
+    half = REFILL_SIZES.copy()
+    half[0] = 12.5  # 12.5+1+1 | … : the pool and iteration 1 as above (Q = {1, 1} for {3})
+    best, _ = pool_search(half, REFILL_START, 16, lower_bound=3, max_iters=2)
+    assert int(best.max()) + 1 == 4
