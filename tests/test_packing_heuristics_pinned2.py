@@ -388,6 +388,10 @@ REFILL_HOSTS = [[1.0, 1.0, 14.0], [3.0, 13.0], [4.0, 6.0, 6.0]]
 def test_refill_from_the_pool_by_hand() -> None:
     best, iterations = pool_search(REFILL_SIZES, REFILL_START, 16, lower_bound=3, max_iters=2)
     assert (_hosts(REFILL_SIZES, best), iterations) == (REFILL_HOSTS, 2)
+    # the same with the hosts labelled the other way round (14 is now the first kept host)
+    relabelled = np.array([3, 1, 2, 1, 1, 0, 3, 3])
+    best, iterations = pool_search(REFILL_SIZES, relabelled, 16, lower_bound=3, max_iters=2)
+    assert (_hosts(REFILL_SIZES, best), iterations) == (REFILL_HOSTS, 2)
     # the same at capacity 20,000 exactly (× 1,250: the refill is still allowed)
     big = REFILL_SIZES * 1_250
     best, iterations = pool_search(big, REFILL_START, 20_000, lower_bound=3, max_iters=2)
