@@ -330,8 +330,9 @@ def test_first_iterations_are_exchanges_found_by_enumeration() -> None:
     assert sum(_check_trial(trial) for trial in range(1_500)) > 500
     # and instances further on where a rule decides the packing within three iterations: the
     # refill only when no exchange lightens the pool (4359, 6354), the tie towards more
-    # servers left in the pool (4682, 7188), a refill followed by a further iteration (3777)
-    for trial in (3777, 4359, 4682, 6354, 7188):
+    # servers left in the pool (4682, 7188), a refill followed by a further iteration (3777),
+    # a subset Q whose second server is frozen (1518)
+    for trial in (1518, 3777, 4359, 4682, 6354, 7188):
         assert _check_trial(trial)
 
 
