@@ -437,3 +437,13 @@ def test_more_than_sixty_free_pool_servers() -> None:
     best, iterations = pool_search(sizes, start, 100, lower_bound=2)
     assert iterations == 6
     assert sorted(_loads(sizes, best)) == [94.0, 100.0]
+
+
+def test_the_default_seed_is_2011_in_effect() -> None:
+    # the same packing without a seed as with seed=2011 (an instance where the seeded ties
+    # and tabu tenures matter within 50 iterations)
+    sizes = np.array([19.0, 7, 3, 8, 15, 3, 5, 1, 13])
+    start = np.array([3, 2, 0, 4, 1, 0, 2, 1, 0])
+    default, _ = pool_search(sizes, start, 19, max_iters=50)
+    seeded, _ = pool_search(sizes, start, 19, max_iters=50, seed=2011)
+    assert default.tolist() == seeded.tolist()
