@@ -117,7 +117,7 @@ def test_doctest_instance_in_exactly_one_exchange() -> None:
 def test_stops_at_the_lower_bound_or_budget_with_the_start_renumbered() -> None:
     labels = np.array([7, 3, 3, 9, 5, 5])  # any labels: renumbered by first appearance
     for kw in ({"lower_bound": 4}, {"lower_bound": 3, "max_iters": 0}):
-        best, iterations = pool_search(DOC_SIZES, labels, 100, **kw)  # type: ignore[arg-type]
+        best, iterations = pool_search(DOC_SIZES, labels, 100, **kw)
         assert (best.tolist(), iterations) == ([0, 1, 1, 2, 3, 3], 0)
     best, iterations = pool_search(DOC_SIZES, labels, 100, lower_bound=5)
     assert (best.tolist(), iterations) == ([0, 1, 1, 2, 3, 3], 0)  # already below the bound
@@ -218,8 +218,8 @@ def _step(
                     refills.append((total - load, k, frozenset(s), frozenset(mine)))
         if refills:
             g = max(r[0] for r in refills)
-            for _, k, s, mine in (r for r in refills if r[0] == g):
-                into, away = s - bins[k], mine - s
+            for _, k, chosen, own in (r for r in refills if r[0] == g):
+                into, away = chosen - bins[k], own - chosen
                 nb = list(bins)
                 nb[k] = (bins[k] - away) | into
                 out.append((tuple(nb), (pool - into) | away, into | away))
