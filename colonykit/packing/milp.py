@@ -116,7 +116,7 @@ def pack_milp(
     Variables: ``y[i, k]`` (server i on host k, binary), ``u[k]`` (host k used).
     Minimize Σ u[k] subject to Σ_k y[i,k] = 1; Σ_i d_i(t) y[i,k] ≤ C u[k] for every
     host k and every non-dominated step t; y[i,k] = 0 for k > i and u[k] ≥ u[k+1]
-    (symmetry breaking); Σ_i y[i,k] ≤ (n − k) u[k] (no server on an unused host);
+    (symmetry breaking); y[i,k] ≤ u[k] for a server of no demand (nor memory);
     optionally Σ_i mem_i y[i,k] ≤ M u[k] and y[a,k] + y[b,k] ≤ 1 for anti-affine pairs.
 
     Parameters
@@ -192,24 +192,31 @@ def pack_milp(
         rows.append(coo_array((md, (mr, mc)), shape=(m, nvar)))
         lo.append(np.full(m, -np.inf))
         hi.append(np.full(m, float(host_memory) * CAPACITY_RTOL))
-    # no server on an unused host: sum_i y_ik <= (servers allowed on k) u_k (one row per host;
-    # without it a server of zero demand and memory could sit on a host the objective does not
-    # count, and the packing would use more hosts than the optimum HiGHS proved)
-    allowed = np.arange(n, n - m, -1, dtype=np.float64)  # y_ik = 0 for k > i: n - k servers
-    rows.append(
-        coo_array(
-            (
-                np.concatenate([np.ones(ny), -allowed]),
+    # no server on an unused host: a server whose demand (and memory) is within the tolerance
+    # could sit on a host the objective does not count (the capacity rows allow it there), and
+    # the packing would use more hosts than the optimum HiGHS proved: y_ik <= u_k for those
+    # servers only (any other server makes its host's capacity row need u_k = 1)
+    free = steps.max(axis=1, initial=0.0) <= capacity * CAPACITY_RTOL
+    if memory is not None and host_memory is not None:
+        free &= np.asarray(memory, dtype=np.float64) <= float(host_memory) * CAPACITY_RTOL
+    zi = np.flatnonzero(free)
+    if zi.size:
+        nz = zi.size * m
+        zrow = np.arange(nz)
+        rows.append(
+            coo_array(
                 (
-                    np.concatenate([np.tile(np.arange(m), n), np.arange(m)]),
-                    np.concatenate([yidx.ravel(), ny + np.arange(m)]),
+                    np.concatenate([np.ones(nz), -np.ones(nz)]),
+                    (
+                        np.concatenate([zrow, zrow]),
+                        np.concatenate([yidx[zi].ravel(), ny + np.tile(np.arange(m), zi.size)]),
+                    ),
                 ),
-            ),
-            shape=(m, nvar),
+                shape=(nz, nvar),
+            )
         )
-    )
-    lo.append(np.full(m, -np.inf))
-    hi.append(np.zeros(m))
+        lo.append(np.full(nz, -np.inf))
+        hi.append(np.zeros(nz))
     if m > 1:  # u_k - u_{k+1} >= 0
         k = np.arange(m - 1)
         rows.append(
