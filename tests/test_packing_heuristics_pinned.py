@@ -216,6 +216,24 @@ def test_milp_zero_demand_servers_share_the_used_host() -> None:
     assert host_of.tolist() == [0, 1] and proved
 
 
+@pytest.mark.parametrize(
+    "case", ["demand at the tolerance", "host memory only", "memory at the tolerance"]
+)
+def test_milp_servers_within_the_tolerance_share_the_used_host(case: str) -> None:
+    # a demand (or memory) of exactly C x CAPACITY_RTOL fits an unused host's capacity row
+    # (0 + tolerance), so such a server, too, must be kept off hosts the objective does not
+    # count; likewise when a host memory is given without memory per server
+    from colonykit.packing.problem import CAPACITY_RTOL
+
+    d = 100 * CAPACITY_RTOL if case == "demand at the tolerance" else 0.0
+    m = np.array([[50.0], [d], [d]])
+    tol_mem = 10 * CAPACITY_RTOL  # host memory 10
+    mem = None if case != "memory at the tolerance" else np.array([1.0, tol_mem, tol_mem])
+    hmem = None if case == "demand at the tolerance" else 10.0
+    host_of, proved = _solved(pack_milp(m, 100, memory=mem, host_memory=hmem))
+    assert host_of.tolist() == [0, 0, 0] and proved
+
+
 def test_milp_ignores_a_server_listed_as_its_own_partner() -> None:
     # anti-affinity is between two servers: a server naming itself puts no constraint on it
     # (a row y_ak + y_ak <= 1 would forbid every host); 50 + 40 <= 100: one host
