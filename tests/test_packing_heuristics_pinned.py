@@ -222,15 +222,18 @@ def test_milp_zero_demand_servers_share_the_used_host() -> None:
 def test_milp_servers_within_the_tolerance_share_the_used_host(case: str) -> None:
     # a demand (or memory) of exactly C x CAPACITY_RTOL fits an unused host's capacity row
     # (0 + tolerance), so such a server, too, must be kept off hosts the objective does not
-    # count; likewise when a host memory is given without memory per server
+    # count; likewise when a host memory is given without memory per server.  Capacity 10,000
+    # (tolerance 1e-5): at capacity 100 the 1e-7 coefficients are below what scipy 1.11's HiGHS
+    # resolves (it answers two hosts there)
     from colonykit.packing.problem import CAPACITY_RTOL
 
-    d = 100 * CAPACITY_RTOL if case == "demand at the tolerance" else 0.0
-    m = np.array([[50.0], [d], [d]])
+    cap = 1e4
+    d = cap * CAPACITY_RTOL if case == "demand at the tolerance" else 0.0
+    m = np.array([[cap / 2], [d], [d]])
     tol_mem = 10 * CAPACITY_RTOL  # host memory 10
     mem = None if case != "memory at the tolerance" else np.array([1.0, tol_mem, tol_mem])
     hmem = None if case == "demand at the tolerance" else 10.0
-    host_of, proved = _solved(pack_milp(m, 100, memory=mem, host_memory=hmem))
+    host_of, proved = _solved(pack_milp(m, cap, memory=mem, host_memory=hmem))
     assert host_of.tolist() == [0, 0, 0] and proved
 
 
