@@ -358,17 +358,22 @@ def test_project_engine_exhaustion_machine_maximum_and_paging() -> None:
     assert cap2.steps[0].fits and cap2.machine_max is None
 
 
-def test_project_beyond_every_machine() -> None:
-    # 1000 %/year and every role's demand × 1000 twice at month 12: far beyond the largest
-    # LPAR and the machine's 190 IFLs
+def _beyond_every_machine() -> GrowthModel:
+    """1000 %/year and every role's demand × 1000 twice at month 12 (no lead time)."""
     ev = [
         {"name": f"x{i}", "month": 12, "scale": 1000, "role": r}
         for i in range(2)
         for r in ("web", "db")
     ]
-    g = GrowthModel(
+    return GrowthModel(
         annual_pct=1000, horizon_months=12, step_months=12, lead_time_months=0, events=ev
     )
+
+
+def test_project_beyond_every_machine() -> None:
+    # 1000 %/year and every role's demand × 1000 twice at month 12: far beyond the largest
+    # LPAR and the machine's 190 IFLs
+    g = _beyond_every_machine()
     cap = forecast.project(_result(mem1=1e6, mem2=1e6, growth=None), g)
     s1 = cap.steps[1]
     assert s1.engines_needed == 2 * forecast.BEYOND
@@ -1279,14 +1284,7 @@ def test_machine_maximum_at_exactly_the_limits(monkeypatch: pytest.MonkeyPatch) 
 def test_lpar_limit_with_smt() -> None:
     # with SMT-2 one z/VM LPAR has at most 32 cores (constants_limits.csv)
     smt = dataclasses.replace(SZ, options=dataclasses.replace(SZ.options, smt=True))
-    ev = [
-        {"name": f"x{i}", "month": 12, "scale": 1000, "role": r}
-        for i in range(2)
-        for r in ("web", "db")
-    ]
-    g = GrowthModel(
-        annual_pct=1000, horizon_months=12, step_months=12, lead_time_months=0, events=ev
-    )
+    g = _beyond_every_machine()
     cap = forecast.project(_result(mem1=1e6, mem2=1e6, sz=smt), g)
     assert "more than the 32 engines one LPAR may have: a new LPAR (new1)" in cap.upgrades[0].reason
 
