@@ -68,6 +68,17 @@ TESTS: dict[str, tuple[str, ...]] = {
         "tests/test_packing_pinned2.py",
         "tests/test_packing_heuristics_pinned.py",
     ),
+    # packing's constructions (construct.py: first fit / balanced fill, the capacity screen of
+    # the improvement pass, the starts), mutated apart: by hand and against a plain
+    # re-implementation that checks every step (tests/test_packing_construct_pinned.py), and
+    # through pack() and the kernel's hand-worked tests; not test_packing_bounds.py (minutes of
+    # local search) nor test_packing_jit.py (numba cannot compile mutmut's trampolines)
+    "packing.construct": (
+        "tests/test_packing_construct_pinned.py",
+        "tests/test_packing_pinned.py",
+        "tests/test_packing_pinned2.py",
+        "tests/test_packing_heuristics_pinned.py",
+    ),
     # measured: test_measured.py builds whole plans and runs the CLI on the bundled traces
     # (minutes per surviving mutant); its figures are pinned by hand in the pinned file
     "measured": ("tests/test_measured_pinned.py",),
