@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import sys
 import types
-from collections.abc import Callable
 from typing import Any, Literal
 
 import numpy as np
@@ -155,7 +154,7 @@ def test_hosts_loads_save_and_restore() -> None:
     assert all(np.array_equal(a, b) for a, b in zip(saved, before, strict=True))
     hosts.restore(saved)
     assert hosts.loads().tolist() == [75.0, 51.0]
-    for name, b in zip(("slack", "smin", "at", "tight_at", "tight_slack", "mem"), before):
+    for name, b in zip(hosts._arrays(), before, strict=True):
         assert np.array_equal(getattr(hosts, name), b)
 
 
@@ -215,7 +214,7 @@ def test_first_feasible_is_the_lowest_host_checked_at_every_step(
         hmem = 1000.0 if use_mem else np.inf
         # placements beyond capacity are skipped (only feasible states are built)
         host_of: list[int] = []
-        for i, k in enumerate(placed):
+        for k in placed:
             trial = [*host_of, k]
             members = [j for j, h in enumerate(trial) if h == k]
             ok = k >= 0 and (m[members].sum(axis=0) <= 100.0).all()
@@ -238,7 +237,9 @@ def test_first_feasible_is_the_lowest_host_checked_at_every_step(
 
 
 @pytest.mark.parametrize(("gather", "batch"), [(0.0, 8), (1.0, 8), (0.25, 1)])
-def test_first_feasible_exact_fits(monkeypatch: pytest.MonkeyPatch, gather: float, batch: int) -> None:
+def test_first_feasible_exact_fits(
+    monkeypatch: pytest.MonkeyPatch, gather: float, batch: int
+) -> None:
     # a headroom of exactly zero fits (at every step and in memory); one ulp more does not
     monkeypatch.setattr(construct, "SCREEN_GATHER_FRAC", gather)
     monkeypatch.setattr(construct, "SCREEN_BATCH", batch)
@@ -309,7 +310,9 @@ def _sweep_instance(rng: np.random.Generator) -> dict[str, Any]:
     return {"m": m, "memory": memory, "host_memory": host_memory, "conflicts": conflicts}
 
 
-def test_construction_is_the_plain_one_with_memory_and_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_construction_is_the_plain_one_with_memory_and_pairs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     rng = np.random.default_rng(11)
     for t in range(40):
         inst = _sweep_instance(rng)
@@ -858,3 +861,114 @@ def test_starts_try_the_documented_constructions(monkeypatch: pytest.MonkeyPatch
         want = _check_starts(monkeypatch, m, **kw)
         kinds.add(len(want) == 2 and max(want[1]) < max(want[0]))  # the fill has fewer hosts
     assert kinds == {True, False}
+
+
+def test_starts_lower_bound_by_hand(monkeypatch: pytest.MonkeyPatch) -> None:
+    # demand far below a host: the bound is still one host, so no balanced fill starts with
+    # none open; first fit (peak order 0, 1) needs one host -> nothing else is tried
+    tiny = np.array([[1e-13], [2e-13]])
+    calls = _spy_constructions(monkeypatch)
+    got = _starts(tiny, 100.0, **_DEFAULTS)
+    assert calls == [("first", (1, 0), 0)] and [g.tolist() for g in got] == [[0, 0], [0, 0]]
+    # no demand at all: bound 0; the balanced fills start with none open in both orders
+    calls.clear()
+    got = _starts(np.zeros((2, 1)), 100.0, **_DEFAULTS)
+    assert calls == [("first", (0, 1), 0), ("balance", (0, 1), 0), ("balance", (0, 1), 0)]
+    # an exactly full step (60 + 40 = 100): bound 1 (tolerance), the construction has 1
+    calls.clear()
+    _starts(np.array([[60.0, 10.0], [40.0, 50.0]]), 100.0, **_DEFAULTS)
+    assert calls == [("first", (0, 1), 0)]
+    # memory: 3 × 600 MiB on hosts of 1,000 -> bound 2 (CPU 30 -> 1); every construction
+    # needs 3 (no two fit in memory).  Balanced fills from 2 open hosts (3 > 2: one more is
+    # 3, not below the 3 found: stop; downwards 2 was tried), in both orders (sizes all 10:
+    # the lower index first)
+    calls.clear()
+    kw = {**_DEFAULTS, "memory": np.full(3, 600.0), "host_memory": 1000.0}
+    got = _starts(np.full((3, 1), 10.0), 100.0, **kw)
+    order = (0, 1, 2)
+    assert calls == [("first", order, 0), ("balance", order, 2), ("balance", order, 2)]
+    assert [g.tolist() for g in got] == [[0, 1, 2], [0, 1, 2]]
+    # a bound given (1) is taken as it is: per order balanced fills from 1 (3 hosts) and 2 (3
+    # hosts); 3 is not below the 3 found; downwards 2 and 1 were tried
+    calls.clear()
+    _starts(np.full((3, 1), 10.0), 100.0, **{**kw, "lower_bound_hosts": 1})
+    assert calls == [("first", order, 0)] + [("balance", order, 1), ("balance", order, 2)] * 2
+
+
+#: _starts' keywords with pack_heuristic's defaults, every start returned
+_DEFAULTS: dict[str, Any] = {
+    "memory": None,
+    "host_memory": None,
+    "conflicts": None,
+    "improve": True,
+    "max_tries": construct.IMPROVE_MAX_TRIES,
+    "balance_tries": construct.BALANCE_TRIES,
+    "lower_bound_hosts": None,
+    "jit": None,
+    "min_slack": True,
+    "all_starts": True,
+}
+
+
+def test_pack_heuristic_hands_its_arguments_to_the_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[dict[str, Any]] = []
+
+    def spy(matrix: np.ndarray, capacity: float, **kw: Any) -> list[np.ndarray]:
+        seen.append({"matrix": matrix, "capacity": capacity, **kw})
+        return [np.array([7, 7]), np.array([0, 1])]
+
+    monkeypatch.setattr(construct, "_starts", spy)
+    m = np.ones((2, 3))
+    mem, conf = np.array([1.0, 2.0]), [np.array([1]), np.array([0])]
+    got = pack_heuristic(
+        m,
+        55.0,
+        memory=mem,
+        host_memory=9.0,
+        conflicts=conf,
+        improve=False,
+        max_tries=3,
+        balance_tries=2,
+        lower_bound_hosts=5,
+        jit=False,
+        min_slack=False,
+    )
+    assert got.tolist() == [7, 7]  # the first (and only) start of all_starts=False
+    want = {
+        "matrix": m,
+        "capacity": 55.0,
+        "memory": mem,
+        "host_memory": 9.0,
+        "conflicts": conf,
+        "improve": False,
+        "max_tries": 3,
+        "balance_tries": 2,
+        "lower_bound_hosts": 5,
+        "jit": False,
+        "min_slack": False,
+        "all_starts": False,
+    }
+    assert seen[0].keys() == want.keys()
+    assert all(seen[0][k] is v for k, v in want.items())
+    seen.clear()
+    pack_heuristic(m, 55.0)
+    defaults = {**_DEFAULTS, "all_starts": False}
+    assert {k: seen[0][k] for k in defaults} == defaults
+
+
+def test_starts_resolve_jit_once_for_every_construction(monkeypatch: pytest.MonkeyPatch) -> None:
+    flags: list[bool] = []
+    real = construct._construct
+
+    def spy(matrix: np.ndarray, order: np.ndarray, capacity: float, **kw: Any) -> Any:
+        flags.append(kw["jit"])
+        return real(matrix, order, capacity, **{**kw, "jit": False})
+
+    monkeypatch.setattr(construct, "_construct", spy)
+    monkeypatch.setitem(sys.modules, JIT, types.ModuleType(JIT))  # numba "installed"
+    m = np.array([[60.0, 10.0], [10.0, 60.0], [50.0, 50.0], [30.0, 30.0]])
+    for jit, cells, want in ((True, 10**9, True), (None, 8, True), (None, 9, False)):
+        monkeypatch.setattr(construct, "JIT_MIN_CELLS", cells)
+        flags.clear()
+        assert pack_heuristic(m, 100.0, jit=jit).tolist() == [0, 0, 1, 0]
+        assert flags and set(flags) == {want}

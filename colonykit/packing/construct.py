@@ -217,10 +217,11 @@ def _construct(
 ) -> tuple[np.ndarray, _Hosts]:
     """Place items in ``order`` onto ``start_hosts`` open hosts, opening more when nothing fits.
 
-    ``first``: the first feasible host.  ``balance``: the feasible host whose peak after
-    adding the item is lowest (min-max over time, so peaks land in other guests' troughs).
-    The placement kernel (:mod:`colonykit.packing._kernel`) decides, plainly or, with ``jit``,
-    compiled by numba from the same source (:mod:`colonykit.packing._jit`).
+    ``first``: the first feasible host.  ``balance``: the feasible host whose peak after adding the
+    item is lowest (min-max over time, so peaks land in other guests' troughs).  An item that
+    fits on no open host opens the next one; items not in ``order`` keep host -1.  The placement
+    kernel (:mod:`colonykit.packing._kernel`) decides, plainly or, with ``jit``, compiled by
+    numba from the same source (:mod:`colonykit.packing._jit`).
     """
     screen = _Screen(matrix) if screen is None else screen
     hosts = _Hosts(
@@ -333,7 +334,15 @@ def _improve(
     conflicts: list[np.ndarray] | None,
     max_tries: int,
 ) -> np.ndarray:
-    """Try to empty the lightest hosts into the others (first feasible host); keep what works."""
+    """Try to empty the lightest hosts into the others (first feasible host); keep what works.
+
+    Each try takes the used host of least summed demand (over all steps) among those not failed
+    before, moves its items in decreasing order of their peaks (the lower index on ties) each
+    to the lowest other used host where it fits (every step, memory, no partner there), and
+    undoes the whole try when one item fits nowhere; a host that could not be emptied is not
+    tried again.  Stops after ``max_tries`` tries, when one host is left or none is left to
+    try.  ``hosts`` ends as the state of the returned packing.
+    """
     tries = 0
     failed: set[int] = set()
     while tries < max_tries:
@@ -470,9 +479,21 @@ def _starts(
     """The heuristic's packings: the best classic construction, then the minimum-slack fill.
 
     Parameters as :func:`pack_heuristic`; ``all_starts``: every packing, else only the one
-    with the fewest hosts (the first on ties).  :func:`colonykit.packing.pack` starts the
-    local search from each in turn (fewest hosts first) until one reaches the lower bound,
-    so its result is never worse than a search from the classic constructions alone.
+    with the fewest hosts (the first on ties).
+
+    The constructions, each followed by the improvement pass (``improve``): on instances up to
+    ``SMALL_INSTANCE_CELLS`` cells first fit in decreasing order of the peaks (from no open
+    host), then the balanced fill in decreasing order of mean + standard deviation and, on
+    those instances, in peak order (ties of either order: the lower index first).  For each
+    order the balanced fill starts with ``lower_bound`` open hosts and one more each time (at
+    most ``balance_tries`` times) while it had to open hosts and stays below the fewest hosts
+    found so far (the minimum-slack fill's count included); then from one below the fewest
+    found downwards to the bound (host counts not tried yet for that order; none when
+    ``balance_tries`` < 1) until it misses ``BALANCE_DOWN_MISSES`` times in a row, a success
+    restarting one below its count.  The classic packing kept is the first with the fewest
+    hosts, renumbered in order of first appearance.  :func:`colonykit.packing.pack` starts the
+    local search from each in turn (fewest hosts first) until one reaches the lower bound, so
+    its result is never worse than a search from the classic constructions alone.
     """
     n = matrix.shape[0]
     mem = np.zeros(n) if memory is None else np.asarray(memory, dtype=np.float64)
