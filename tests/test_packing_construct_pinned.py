@@ -688,8 +688,12 @@ def _ref_starts(
     balance_tries: int = construct.BALANCE_TRIES,
     lower_bound_hosts: int | None = None,
     min_slack: bool = True,
+    events: list[str] | None = None,
 ) -> tuple[list[tuple[str, tuple[int, ...], int]], list[list[int]]]:
     """The constructions tried (rule, order, open hosts) and every start, as documented.
+
+    ``events`` collects what happened: "up-open" (a balanced fill upwards had to open hosts),
+    "down-hit" / "down-miss" (downwards: fewer hosts than found, or not).
 
     Whole-number peaks and memory only when the bound is left to the function (the
     composite bound is then an exact ceiling).
@@ -743,6 +747,8 @@ def _ref_starts(
             found = min(found, used)
             if used <= start:
                 break
+            if events is not None:
+                events.append("up-open")
             start += 1
         # down from one below the best, skipping what was tried, until two misses in a row
         start, misses = found - 1, 0
@@ -750,6 +756,8 @@ def _ref_starts(
             if (o, start) not in tried:
                 tried.add((o, start))
                 used = run("balance", order, start)
+                if events is not None:
+                    events.append("down-hit" if used < found else "down-miss")
                 if used < found:
                     found, misses, start = used, 0, used
                 else:
@@ -972,3 +980,170 @@ def test_starts_resolve_jit_once_for_every_construction(monkeypatch: pytest.Monk
         flags.clear()
         assert pack_heuristic(m, 100.0, jit=jit).tolist() == [0, 0, 1, 0]
         assert flags and set(flags) == {want}
+
+
+@pytest.mark.parametrize("seed", [54, 84, 86, 133, 176])
+def test_starts_downward_balanced_fills_that_close_hosts(
+    monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    # instances (found by running the plain version above) where a balanced fill started below
+    # the best found closes hosts: weak bounds given, few upward tries, 1-3 misses allowed
+    m = _peaky_instance(np.random.default_rng(seed))
+    hits = 0
+    for lbh, tries, misses in ((0, 1, 2), (1, 1, 2), (0, 2, 2), (1, 2, 1), (0, 1, 3)):
+        monkeypatch.setattr(construct, "BALANCE_DOWN_MISSES", misses)
+        events: list[str] = []
+        _ref_starts(m, 100.0, lower_bound_hosts=lbh, balance_tries=tries, events=events)
+        hits += events.count("down-hit")
+        _check_starts(monkeypatch, m, lower_bound_hosts=lbh, balance_tries=tries)
+    assert hits > 0
+
+
+def test_screen_blocks_keep_the_dtype() -> None:
+    # float32 series: the padded blocks are float32 like the view of whole blocks
+    m = np.arange(10, dtype=np.float32).reshape(2, 5)
+    s = _Screen(m)
+    assert s.blocks(1).dtype == np.float32 and s.blocks(1).reshape(-1)[:5].tolist() == [
+        5.0,
+        6.0,
+        7.0,
+        8.0,
+        9.0,
+    ]
+    whole = np.ones((1, 64), dtype=np.float32)
+    assert _Screen(whole).blocks(0).dtype == np.float32
+
+
+def test_restore_refuses_a_state_of_another_shape() -> None:
+    m = np.array([[10.0], [20.0]])
+    hosts = _hosts(m, 100.0, [0, 1])
+    saved = hosts.save()
+    with pytest.raises(ValueError, match="zip"):
+        hosts.restore(saved[:-1])
+    with pytest.raises(ValueError, match="zip"):
+        hosts.restore((*saved, saved[0]))
+
+
+def test_first_feasible_beyond_two_batches() -> None:
+    # 20 hosts of 100, each holding 95 except host 18 (40): a server of 30 fits only there
+    # (the batches of 8 hosts: 0-7, 8-15, 16-19)
+    n_hosts = 20
+    m = np.array([[95.0]] * n_hosts + [[30.0]])
+    m[18, 0] = 40.0
+    hosts = _hosts(m, 100.0, [*range(n_hosts), -1])
+    x3 = hosts.screen.blocks(n_hosts)
+    assert hosts.first_feasible(n_hosts, x3, 0.0, None) == 18
+    allowed = np.ones(n_hosts, dtype=bool)
+    assert hosts.first_feasible(n_hosts, x3, 0.0, allowed) == 18
+    allowed[18] = False
+    assert hosts.first_feasible(n_hosts, x3, 0.0, allowed) == -1
+
+
+@pytest.mark.parametrize("gather", [0.0, 1.0])
+def test_first_feasible_exact_fit_inside_a_read_block(
+    monkeypatch: pytest.MonkeyPatch, gather: float
+) -> None:
+    # one block of 3 steps, host 0 with 30, 10, 20 used: a server of exactly the slack at
+    # steps 0 and 1 (its block maximum is above the block's least slack, so the block is read
+    # step by step, as whole rows (gather 0) or gathered cells (gather 1)) fits
+    monkeypatch.setattr(construct, "SCREEN_GATHER_FRAC", gather)
+    full = 100.0 + 100.0 * CAPACITY_RTOL
+    m = np.array([[30.0, 10.0, 20.0], [full - 30.0, full - 10.0, 0.0]])
+    hosts = _hosts(m, 100.0, [0, -1])
+    assert hosts.first_feasible(1, hosts.screen.blocks(1), 0.0, None) == 0
+    assert hosts.first_feasible(1, hosts.screen.blocks(1), 0.0, np.array([True])) == 0
+    over = m.copy()
+    over[1, 1] = np.nextafter(over[1, 1], 1e3)
+    hosts = _hosts(over, 100.0, [0, -1])
+    assert hosts.first_feasible(1, hosts.screen.blocks(1), 0.0, None) == -1
+
+
+def test_improve_moves_servers_of_equal_peak_in_index_order() -> None:
+    # 17 servers of peaks 1-3 on host 2 (33, the lightest), hosts 0 and 1 hold 80 and 70:
+    # moved by decreasing peak, equal peaks in index order, each to the first host with room
+    peaks = [3, 2, 2, 1, 1, 1, 1, 1, 1, 3, 2, 3, 2, 2, 3, 3, 2]
+    rows = [float(p) for p in peaks] + [80.0, 70.0]
+    m, host_of, hosts, mem = _improve_by_hand_setup(rows, [2] * 17 + [0, 1])
+    got = _improve(m, host_of, hosts, mem, None, 40)
+    # by hand (host 0 has room 20, host 1 room 30): peak 3 (servers 0, 9, 11, 14, 15) -> host
+    # 0 (15); peak 2: 1, 2 -> host 0 (19), 10, 12, 13, 16 -> host 1 (8); peak 1: 3 -> host 0
+    # (20: exactly full), 4-8 -> host 1 (13).  Then host 1 (83): 70 beside 100 no; host 0
+    # (100): 80 beside 83 no.  (numpy's default sort orders these 17 ties otherwise.)
+    on0 = [0, 1, 2, 3, 9, 11, 14, 15]
+    assert got.tolist() == [0 if i in on0 else 1 for i in range(17)] + [0, 1]
+    assert got.tolist() == _ref_improve(m, host_of, 3, 100.0, mem, np.inf, None, 40).tolist()
+    _state_is_the_packing(m, got, hosts, mem, np.inf)
+
+
+def test_starts_bounds_from_float32_demand_and_memory_are_summed_in_float64(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 1e8 + 3 + 3: in float32 the 3s vanish (spacing 8 at 1e8), in float64 the sum is 1e8 + 6,
+    # above one host of 1e8 + 3 -> bound 2 = the 2 hosts first fit needs: nothing else tried
+    cap = 1e8 + 3.0
+    m = np.array([[1e8], [3.0], [3.0]], dtype=np.float32)
+    calls = _spy_constructions(monkeypatch)
+    got = _starts(m, cap, **_DEFAULTS)
+    assert calls == [("first", (0, 1, 2), 0)]
+    assert got[0].tolist() == [0, 0, 1]
+    # the same in memory (CPU 1 each on hosts of 100)
+    calls.clear()
+    mem = np.array([1e8, 3.0, 3.0], dtype=np.float32)
+    kw = {**_DEFAULTS, "memory": mem, "host_memory": 1e8 + 3.0}
+    got = _starts(np.ones((3, 1)), 100.0, **kw)
+    assert calls == [("first", (0, 1, 2), 0)]
+    assert got[0].tolist() == [0, 0, 1]
+
+
+def test_starts_bound_of_one_host_with_every_server_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    # three servers of 10, pairwise apart: composite bound 1 (30 of 100), every construction
+    # needs 3.  Balanced fills upwards from 1 and 2 open hosts (both open more), per order
+    conf = [np.array([1, 2]), np.array([0, 2]), np.array([0, 1])]
+    calls = _spy_constructions(monkeypatch)
+    got = _starts(np.full((3, 1), 10.0), 100.0, **{**_DEFAULTS, "conflicts": conf})
+    order = (0, 1, 2)
+    assert calls == [("first", order, 0)] + [("balance", order, 1), ("balance", order, 2)] * 2
+    assert [g.tolist() for g in got] == [[0, 1, 2], [0, 1, 2]]
+
+
+def test_memory_without_host_memory_is_not_read() -> None:
+    m = np.array([[60.0, 10.0], [10.0, 60.0], [50.0, 50.0], [30.0, 30.0]])
+    # (the hosts' unbounded memory minus an infinite one is NaN: never compared)
+    with np.errstate(invalid="ignore"):
+        for memory in (np.full(4, np.inf), np.array([1.0, np.nan, 1e300, 0.0])):
+            assert pack_heuristic(m, 100.0, memory=memory).tolist() == [0, 0, 1, 0]
+
+
+def test_large_instances_only_above_the_cells(monkeypatch: pytest.MonkeyPatch) -> None:
+    m = np.array([[60.0, 10.0], [10.0, 60.0], [50.0, 50.0], [30.0, 30.0]])
+    calls = _spy_constructions(monkeypatch)
+    monkeypatch.setattr(construct, "SMALL_INSTANCE_CELLS", m.size)  # exactly: still small
+    _starts(m, 100.0, **_DEFAULTS)
+    assert calls[0][0] == "first"
+    calls.clear()
+    monkeypatch.setattr(construct, "SMALL_INSTANCE_CELLS", m.size - 1)  # large: no first fit
+    got = _starts(m, 100.0, **_DEFAULTS)
+    assert {c[0] for c in calls} == {"balance"} and len(got) == 1
+
+
+@pytest.mark.parametrize(
+    ("small_cells", "max_tries", "large_tries", "want"),
+    [(100, 40, 4, 40), (7, 40, 4, 4), (7, 2, 4, 2), (8, 3, 1, 3), (7, 3, 1, 1)],
+)
+def test_improvement_tries_on_large_instances(
+    monkeypatch: pytest.MonkeyPatch, small_cells: int, max_tries: int, large_tries: int, want: int
+) -> None:
+    # the improvement pass gets max_tries, at most IMPROVE_MAX_TRIES_LARGE on large instances
+    tries: list[int] = []
+    real = construct._improve
+
+    def spy(*args: Any) -> np.ndarray:
+        tries.append(args[-1])
+        return real(*args)
+
+    monkeypatch.setattr(construct, "_improve", spy)
+    monkeypatch.setattr(construct, "SMALL_INSTANCE_CELLS", small_cells)
+    monkeypatch.setattr(construct, "IMPROVE_MAX_TRIES_LARGE", large_tries)
+    m = np.array([[60.0, 10.0], [10.0, 60.0], [50.0, 50.0], [30.0, 30.0]])  # 8 cells
+    _starts(m, 100.0, **{**_DEFAULTS, "max_tries": max_tries})
+    assert tries and set(tries) == {want}
