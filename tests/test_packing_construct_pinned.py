@@ -476,7 +476,7 @@ def test_mean_plus_std_is_numpys_mean_and_population_std() -> None:
     assert _mean_plus_std(m32) == pytest.approx(want, rel=1e-12)
     # by hand: (2, 4) -> 3 + 1; one step -> the value itself
     assert _mean_plus_std(np.array([[2.0, 4.0], [5.0, 5.0]])).tolist() == [4.0, 5.0]
-    assert _mean_plus_std(np.array([[7.0], [0.5]])).tolist() == [7.0, 0.5]
+    assert _mean_plus_std(np.array([[7.0], [0.5], [1e-160]])).tolist() == [7.0, 0.5, 1e-160]
     # constant rows whose sums of squares round below mean²: no NaN, the mean
     for v in (0.1, 0.3, 1.1, 2.2, 3.3, 7.7):
         row = np.full((1, 3), v)
@@ -1147,3 +1147,33 @@ def test_improvement_tries_on_large_instances(
     m = np.array([[60.0, 10.0], [10.0, 60.0], [50.0, 50.0], [30.0, 30.0]])  # 8 cells
     _starts(m, 100.0, **{**_DEFAULTS, "max_tries": max_tries})
     assert tries and set(tries) == {want}
+
+
+def test_the_screen_is_built_once_and_reused(monkeypatch: pytest.MonkeyPatch) -> None:
+    # _construct uses the screen it is given (a cache of the matrix's blocks)
+    m = np.array([[40.0], [70.0], [50.0]])
+    screen = _Screen(m)
+    kw: dict[str, Any] = {"memory": np.zeros(3), "host_memory": np.inf, "conflicts": None}
+    got, hosts = _construct(
+        m, np.arange(3), 100.0, start_hosts=0, rule="first", screen=screen, **kw
+    )
+    assert got.tolist() == [0, 1, 0] and hosts.screen is screen
+    _, hosts = _construct(m, np.arange(3), 100.0, start_hosts=0, rule="first", **kw)
+    assert hosts.screen is not screen and hosts.screen.xmax.tolist() == [[40.0], [70.0], [50.0]]
+    # _starts builds one screen of the matrix and hands it to every construction
+    screens: list[Any] = []
+    real = construct._construct
+
+    def spy(matrix: np.ndarray, order: np.ndarray, capacity: float, **kw: Any) -> Any:
+        screens.append(kw.get("screen"))
+        return real(matrix, order, capacity, **kw)
+
+    monkeypatch.setattr(construct, "_construct", spy)
+    _starts(
+        np.full((3, 1), 10.0),
+        100.0,
+        **{**_DEFAULTS, "lower_bound_hosts": 1, "memory": np.full(3, 600.0), "host_memory": 1000.0},
+    )
+    assert len(screens) == 5 and isinstance(screens[0], _Screen)
+    assert all(sc is screens[0] for sc in screens)
+    assert screens[0].matrix.tolist() == [[10.0]] * 3
