@@ -1037,6 +1037,15 @@ def test_first_feasible_beyond_two_batches() -> None:
     assert hosts.first_feasible(n_hosts, x3, 0.0, allowed) == 18
     allowed[18] = False
     assert hosts.first_feasible(n_hosts, x3, 0.0, allowed) == -1
+    # the same where every host passes the screens (their least slack, 55 at step 0, leaves
+    # 45 for the server's 10) and only the step-by-step check rejects them (60 > 55 at step 1)
+    m = np.array([[45.0, 45.0]] * n_hosts + [[10.0, 60.0]])
+    m[18] = 5.0
+    hosts = _hosts(m, 100.0, [*range(n_hosts), -1])
+    x3 = hosts.screen.blocks(n_hosts)
+    assert (hosts._high_tight(x3.reshape(-1)) >= 0).all()
+    assert hosts.first_feasible(n_hosts, x3, 0.0, None) == 18
+    assert hosts.first_feasible(n_hosts, x3, 0.0, np.ones(n_hosts, dtype=bool)) == 18
 
 
 @pytest.mark.parametrize("gather", [0.0, 1.0])
