@@ -310,9 +310,7 @@ def _sweep_instance(rng: np.random.Generator) -> dict[str, Any]:
     return {"m": m, "memory": memory, "host_memory": host_memory, "conflicts": conflicts}
 
 
-def test_construction_is_the_plain_one_with_memory_and_pairs(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_construction_is_the_plain_one_with_memory_and_pairs() -> None:
     rng = np.random.default_rng(11)
     for t in range(40):
         inst = _sweep_instance(rng)
@@ -549,8 +547,8 @@ def test_improve_stops_at_one_host_and_leaves_empty_hosts_alone() -> None:
     got = _improve(m, host_of, hosts, mem, None, 40)
     assert got.tolist() == [1, 1]
     _state_is_the_packing(m, got, hosts, mem, np.inf)
-    # an empty open host (the last one, 3) is no target and no candidate: 50 (host 0) and
-    # 45 (host 2) merge onto host 2? host 2 (45) is the lightest -> onto host 0 (95)
+    # empty open hosts (1 and 3, the last) are no targets and no candidates: host 2 (45, the
+    # lightest used one) joins host 0 (95)
     m = np.array([[50.0], [45.0]])
     hosts = _hosts(m, 100.0, [0, 2], n_hosts=4)
     got = _improve(m, np.array([0, 2]), hosts, np.zeros(2), None, 40)
