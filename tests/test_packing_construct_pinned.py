@@ -1184,3 +1184,25 @@ def test_the_screen_is_built_once_and_reused(monkeypatch: pytest.MonkeyPatch) ->
     assert len(screens) == 5 and isinstance(screens[0], _Screen)
     assert all(sc is screens[0] for sc in screens)
     assert screens[0].matrix.tolist() == [[10.0]] * 3
+
+
+def test_large_instance_without_balance_tries_still_packs(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Large instance (no first fit) with balance_tries=0: one balanced fill from the bound.
+    # Loads [60, 10], [10, 60], [50, 50], [30, 30] on hosts of 100: the composite peak is
+    # 150 -> bound 2; mean + std orders the servers 2 (50+0), 0 and 1 (35+25), 3 (30): with
+    # two open hosts the balanced fill puts 2 and 0 apart, 1 with 0 ([70, 70]), 3 with 2
+    # ([80, 80]): 2 hosts, feasible at both steps.
+    m = np.array([[60.0, 10.0], [10.0, 60.0], [50.0, 50.0], [30.0, 30.0]])
+    monkeypatch.setattr(construct, "SMALL_INSTANCE_CELLS", m.size - 1)
+    for tries in (0, -1):
+        host_of = pack_heuristic(m, 100.0, balance_tries=tries)
+        assert np.unique(host_of).size == 2
+        for h in np.unique(host_of):
+            assert (m[host_of == h].sum(axis=0) <= 100.0).all()
+
+
+@pytest.mark.parametrize("bound", [-1, 5])
+def test_lower_bound_outside_zero_to_servers_is_refused(bound: int) -> None:
+    m = np.array([[60.0, 10.0], [10.0, 60.0], [50.0, 50.0], [30.0, 30.0]])
+    with pytest.raises(ValueError, match=r"'lower_bound_hosts' must be in 0\.\.4 \(the servers\)"):
+        pack_heuristic(m, 100.0, lower_bound_hosts=bound)

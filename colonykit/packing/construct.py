@@ -7,6 +7,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from colonykit.errors import InputError, must_be
 from colonykit.packing import _kernel
 from colonykit.packing.bounds import _ceil_div
 from colonykit.packing.fill import min_slack_fill
@@ -423,8 +424,9 @@ def pack_heuristic(
         Balanced constructions tried, starting with ``lower_bound`` hosts and one
         more each time while the construction still had to open hosts.
     lower_bound_hosts : int, optional
-        A known lower bound (e.g. from :func:`lower_bound`); the balanced fill starts
-        with this many hosts.  Default: the composite bound.
+        A known lower bound (e.g. from :func:`lower_bound`), 0 to the number of servers
+        (else :class:`~colonykit.errors.InputError`); the balanced fill starts with this
+        many hosts.  Default: the composite bound.
     jit : bool, optional
         Run the constructions' placement loop compiled (numba, the ``fast`` extra): the
         same decisions, several times faster on large instances.  Default: compiled when
@@ -489,7 +491,7 @@ def _starts(
     most ``balance_tries`` times) while it had to open hosts and stays below the fewest hosts
     found so far (the minimum-slack fill's count included); then from one below the fewest
     found downwards to the bound (host counts not tried yet for that order; none when
-    ``balance_tries`` < 1) until it misses ``BALANCE_DOWN_MISSES`` times in a row, a success
+    ``balance_tries`` < 1, where a large instance gets one balanced fill from the bound) until it misses ``BALANCE_DOWN_MISSES`` times in a row, a success
     restarting one below its count.  The classic packing kept is the first with the fewest
     hosts, renumbered in order of first appearance.  :func:`colonykit.packing.pack` starts the
     local search from each in turn (fewest hosts first) until one reaches the lower bound, so
@@ -506,6 +508,8 @@ def _starts(
             lb = max(lb, int(_ceil_div(mem.sum(), hmem)))
     else:
         lb = int(lower_bound_hosts)
+        if not 0 <= lb <= n:
+            raise InputError(must_be("lower_bound_hosts", f"in 0..{n} (the servers)", lb))
     best: tuple[np.ndarray, _Hosts] | None = None
     screen = _Screen(matrix)
     large = matrix.size > SMALL_INSTANCE_CELLS
@@ -576,6 +580,8 @@ def _starts(
             else:
                 misses += 1
                 start -= 1
+    if best is None:  # a large instance with balance_tries < 1: one balanced fill from the bound
+        balance(0, lb)
     assert best is not None
     host_of = _renumber(best[0])
     starts = [host_of]
