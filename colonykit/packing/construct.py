@@ -491,8 +491,9 @@ def _starts(
     most ``balance_tries`` times) while it had to open hosts and stays below the fewest hosts
     found so far (the minimum-slack fill's count included); then from one below the fewest
     found downwards to the bound (host counts not tried yet for that order; none when
-    ``balance_tries`` < 1, where a large instance gets one balanced fill from the bound) until it misses ``BALANCE_DOWN_MISSES`` times in a row, a success
-    restarting one below its count.  The classic packing kept is the first with the fewest
+    ``balance_tries`` < 1, where a large instance gets one balanced fill from the bound)
+    until it misses ``BALANCE_DOWN_MISSES`` times in a row, a success restarting one below
+    its count.  The classic packing kept is the first with the fewest
     hosts, renumbered in order of first appearance.  :func:`colonykit.packing.pack` starts the
     local search from each in turn (fewest hosts first) until one reaches the lower bound, so
     its result is never worse than a search from the classic constructions alone.
