@@ -179,3 +179,17 @@ def test_pack_skips_the_anneal_on_one_step_and_memory_instances_and_without_jit(
     assert packing.pack(one_step, 100.0, **kw).anneal is None
     memory = dict.fromkeys(demand.columns, 1.0)
     assert packing.pack(demand, 100.0, memory_mib=memory, host_memory_mib=1e6, **kw).anneal is None
+
+
+def test_pack_skips_the_anneal_above_the_small_instance_size(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the 10,000 × 8,640 benchmark (8.6·10⁷ cells) is above SMALL_INSTANCE_CELLS: no anneal
+    pytest.importorskip("numba")
+    from colonykit.packing import solve
+
+    demand = _diurnal(31, 40, 12)
+    kw = {"method": "heuristic", "local_search_iters": 5}
+    assert packing.pack(demand, 100.0, **kw).anneal is not None
+    monkeypatch.setattr(solve, "SMALL_INSTANCE_CELLS", demand.size - 1)
+    assert packing.pack(demand, 100.0, **kw).anneal is None
