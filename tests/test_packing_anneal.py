@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -163,7 +165,7 @@ def test_pack_anneals_a_time_series_packing_down_to_the_composite_bound() -> Non
 def test_pack_with_the_anneal_is_feasible_and_never_worse(seed: int) -> None:
     pytest.importorskip("numba")
     demand = _diurnal(seed, 30, 8)
-    kw = {"method": "heuristic", "local_search_iters": 3}
+    kw: dict[str, Any] = {"method": "heuristic", "local_search_iters": 3}
     off = packing.pack(demand, 100.0, anneal_moves=0, **kw)
     on = packing.pack(demand, 100.0, anneal_moves=50_000, **kw)
     assert on.lower_bound <= on.hosts_used <= off.hosts_used
@@ -173,7 +175,7 @@ def test_pack_with_the_anneal_is_feasible_and_never_worse(seed: int) -> None:
 
 def test_pack_skips_the_anneal_on_one_step_and_memory_instances_and_without_jit() -> None:
     demand = _diurnal(31, 40, 12)
-    kw = {"method": "heuristic", "local_search_iters": 5}
+    kw: dict[str, Any] = {"method": "heuristic", "local_search_iters": 5}
     assert packing.pack(demand, 100.0, jit=False, **kw).anneal is None
     one_step = demand.iloc[[3]]
     assert packing.pack(one_step, 100.0, **kw).anneal is None
@@ -189,7 +191,7 @@ def test_pack_skips_the_anneal_above_the_small_instance_size(
     from colonykit.packing import solve
 
     demand = _diurnal(31, 40, 12)
-    kw = {"method": "heuristic", "local_search_iters": 5}
+    kw: dict[str, Any] = {"method": "heuristic", "local_search_iters": 5}
     assert packing.pack(demand, 100.0, **kw).anneal is not None
     monkeypatch.setattr(solve, "SMALL_INSTANCE_CELLS", demand.size - 1)
     assert packing.pack(demand, 100.0, **kw).anneal is None
