@@ -5,7 +5,7 @@ others (each of its items, largest peak first, where it adds the least overload)
 ``m − 1``-host assignment is annealed towards no overload: the objective is the total
 overload ``Σ_k Σ_t max(0, load_k(t) − C)``, the moves are relocations of one item and swaps
 of two items of different hosts, each evaluated over the two hosts' series only
-(:func:`colonykit.packing._anneal_kernel.anneal_hosts`, compiled by numba: about two million
+(:func:`colonykit.packing._anneal_kernel.anneal_hosts`, compiled by numba: about four million
 moves per second on 288 steps, where the tabu :func:`~colonykit.packing.search.local_search`
 makes some hundred iterations).  When no host is overloaded the packing (checked on exactly
 summed loads) is kept and the next host is dropped, until the lower bound or the move
@@ -25,9 +25,9 @@ from colonykit.packing.problem import CAPACITY_RTOL, _renumber
 from colonykit.packing.search import LOCAL_SEARCH_SEED, _host_loads, _overload
 
 #: Default moves of the anneal per server (colonykit default, tuning only): 40,000 × 1,052
-#: servers = 42 million moves on PlanetLab 2011-03-03, about 12–14 s of CPU on the loaded
-#: 2-core development machine (3 million moves per second), which reached 45 hosts there
-#: (46 before) on each seed tried; 44 was not reached within 3 times that budget.
+#: servers = 42 million moves on PlanetLab 2011-03-03, about 10 s of CPU on the loaded
+#: 2-core development machine (4 million moves per second), which reached 45 hosts there
+#: (46 before) on each seed tried (2011, 1–4); 44 was not reached within 5 times that budget.
 ANNEAL_MOVES_PER_ITEM = 40_000
 #: Default work of the anneal in demand cells at most (moves × steps; a move reads at most
 #: the two hosts' series): 42 million moves × 288 steps ≈ 1.2·10¹⁰, under this cap (colonykit default,
@@ -187,7 +187,10 @@ def anneal_search(
     >>> int(best.max()) + 1, stats.overload_left  # stopped at the bound
     (2, 0.0)
     """
-    matrix = np.ascontiguousarray(matrix)
+    # steps of the highest summed demand first: the objective does not depend on the steps'
+    # order, and a move's overload passes the acceptance threshold (and the sum stops) sooner
+    order = np.argsort(-matrix.sum(axis=0, dtype=np.float64), kind="stable")
+    matrix = np.ascontiguousarray(matrix[:, order])
     current = _renumber(np.asarray(host_of))
     m = int(current.max()) + 1
     before = m
