@@ -195,3 +195,21 @@ def test_pack_skips_the_anneal_above_the_small_instance_size(
     assert packing.pack(demand, 100.0, **kw).anneal is not None
     monkeypatch.setattr(solve, "SMALL_INSTANCE_CELLS", demand.size - 1)
     assert packing.pack(demand, 100.0, **kw).anneal is None
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 10_000), st.integers(4, 20), st.integers(2, 10))
+def test_anneal_search_does_not_depend_on_the_order_of_the_steps(
+    seed: int, n: int, steps: int
+) -> None:
+    # whole-number demand: every sum is exact, and the search reads the steps in decreasing
+    # order of summed demand (stable), so shuffled columns give the same packing
+    m, cap = _instance(seed, n, steps)
+    m = np.round(m)
+    shuffled = m[:, np.random.default_rng(seed).permutation(steps)]
+    total = m.sum(axis=0)
+    if len(set(total.tolist())) < steps:  # equal sums: the stable order may differ
+        return
+    a = anneal.anneal_search(m, np.arange(n), cap, seed=seed, max_moves=1_500, jit=False)
+    b = anneal.anneal_search(shuffled, np.arange(n), cap, seed=seed, max_moves=1_500, jit=False)
+    assert a[0].tolist() == b[0].tolist() and a[1] == b[1]
