@@ -106,7 +106,8 @@ def pack(
         Compiled construction loop (numba, ``pip install 'colonykit[fast]'``): the same
         packing, faster on large instances.  Default: when numba is installed and the
         instance has at least ``JIT_MIN_CELLS`` servers × steps.  ``True`` without numba
-        raises an error naming the extra.
+        raises an error naming the extra.  The anneal (``anneal_moves``) runs only compiled:
+        ``jit=False`` skips it.
     lp : bool
         Compute the LP bound (:func:`colonykit.packing.bounds.lp_bound`, column generation)
         when the packing is above the other bounds, on instances up to
