@@ -97,7 +97,7 @@ def pack(
         ``SMALL_INSTANCE_CELLS`` servers × steps, ``LOCAL_SEARCH_LARGE_S`` (off) beyond (each
         search step there reads whole long series; the construction is what counts).
     seed : int
-        Seed of the local search (same seed, same packings).
+        Seed of the local search and the anneal (same seed, same packings).
     local_search_iters : int, optional
         Iterations of the local search at most.  Default :func:`default_iterations` (a
         fixed amount of work for the instance's shape), so the same input gives the same
