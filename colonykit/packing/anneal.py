@@ -27,7 +27,8 @@ from colonykit.packing.search import LOCAL_SEARCH_SEED, _host_loads, _overload
 #: Default moves of the anneal per server (colonykit default, tuning only): 40,000 × 1,052
 #: servers = 42 million moves on PlanetLab 2011-03-03, about 10 s of CPU on the loaded
 #: 2-core development machine (4 million moves per second), which reached 45 hosts there
-#: (46 before) on each seed tried (2011, 1–4); 44 was not reached within 5 times that budget.
+#: (46 before) on each seed tried (2011, 1–4); 44 took 400 million moves (cycles of 20 million,
+#: 84–90 s of CPU) on seed 2011.
 ANNEAL_MOVES_PER_ITEM = 40_000
 #: Default work of the anneal in demand cells at most (moves × steps; a move reads at most
 #: the two hosts' series): 42 million moves × 288 steps ≈ 1.2·10¹⁰, under this cap (colonykit default,
