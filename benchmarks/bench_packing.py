@@ -17,7 +17,9 @@ time steps is least after adding it, i.e. the tightest time-series fit):
   1,085,201 MHz: ⌈1,085,201 / 80,000⌉ = 14), skipped cleanly when ../shared is not present.
 
 Reported: hosts, best lower bound and which bound, gap in hosts, wall time, peak traced memory
-(``tracemalloc``, numpy allocations included), and both baselines.
+(``tracemalloc``, numpy allocations included), and both baselines; and the same packing without
+the anneal at a fixed host count (``anneal_moves=0``: hosts, gap and CPU before that stage, in
+the same run) beside what the anneal did (``anneal``: hosts before/after, moves, overload left).
 
 (b) 10,000 × 8,640 float32 (30 days of 5-minute samples) synthesised from the real PlanetLab
 20110303 day profiles: each server takes one real VM day (chosen at random), circularly shifted by
@@ -146,6 +148,9 @@ def _instance(
     name: str, demand: pd.DataFrame, host_capacity: float, max_util_pct: float = 100.0, **extra: Any
 ) -> dict:
     result, wall, peak, cpu = _measured(lambda: packing.pack(demand, host_capacity, max_util_pct))
+    c0 = time.process_time()  # the same packing without the anneal (before -> after, same run)
+    before = packing.pack(demand, host_capacity, max_util_pct, anneal_moves=0)
+    cpu_before = time.process_time() - c0
     matrix, _, _ = packing.demand_matrix(demand)
     t0 = time.perf_counter()
     bf = best_fit_summed(matrix, result.capacity)
@@ -174,6 +179,17 @@ def _instance(
             "seconds": result.search.seconds,
             "stopped": result.search.stopped,
         },
+        "anneal": None
+        if result.anneal is None
+        else {
+            "hosts_before": result.anneal.hosts_before,
+            "hosts_after": result.anneal.hosts_after,
+            "moves": result.anneal.moves,
+            "overload_left": result.anneal.overload_left,
+        },
+        "hosts_without_anneal": before.hosts_used,
+        "gap_hosts_without_anneal": before.gap_hosts,
+        "cpu_s_without_anneal": round(cpu_before, 3),
         "ffd_peak_hosts": result.ffd_peak_hosts,
         "pabfd_like_hosts": bf,
         "pabfd_like_s": round(t_bf, 3),

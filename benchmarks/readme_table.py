@@ -149,12 +149,18 @@ def _packing(b: dict) -> list[Row]:
             (
                 r["instance"],
                 f"**{r['hosts']} host{'s' if r['hosts'] != 1 else ''}**, bound {r['best_bound']} ({r.get('bound')}), gap "
-                f"{r.get('gap_hosts')}{proved}; FFD {r.get('ffd_peak_hosts')}; PABFD-like "
+                f"{r.get('gap_hosts')}{proved}{_without_anneal(r)}; FFD {r.get('ffd_peak_hosts')}; PABFD-like "
                 f"{r.get('pabfd_like_hosts')}; {_num(r.get('wall_s'))} s, {_num(r.get('peak_mb'), ',.0f')} MB",
                 goal,
             )
         )
     return rows
+
+
+def _without_anneal(r: dict) -> str:
+    """' (N without the anneal)' when the anneal at a fixed host count saved hosts in that run."""
+    before = r.get("hosts_without_anneal")
+    return f" ({before} without the anneal)" if before is not None and before != r["hosts"] else ""
 
 
 def _startup(b: dict) -> list[Row]:

@@ -25,7 +25,9 @@ Methods (see ``docs/packing.md``):
     nowhere (retried with one more starting host while that happens, then with
     fewer hosts than the best packing found) — the best is kept, after an
     improvement pass that tries to empty the lightest hosts into the others; then
-    :func:`local_search` (moves, 1-1 and 2-1 swaps; time- and iteration-limited).  On
+    :func:`local_search` (moves, 1-1 and 2-1 swaps; time- and iteration-limited), then on
+    time-series instances :func:`anneal_search` (simulated annealing of the total overload
+    at one host fewer, compiled with numba; a fixed move budget).  On
     one-step instances without memory or anti-affinity (classic bin packing),
     :func:`pool_search` runs first: it drops the two least-loaded hosts into a pool and
     exchanges servers between the pool and the hosts until the pool fits one host.
@@ -49,6 +51,19 @@ Examples
 
 from __future__ import annotations
 
+from colonykit.packing.anneal import (
+    ANNEAL_BIAS,
+    ANNEAL_CYCLES,
+    ANNEAL_MOVES_PER_ITEM,
+    ANNEAL_SWAP_FRAC,
+    ANNEAL_T_END_FRAC,
+    ANNEAL_T_START_FRAC,
+    ANNEAL_WORK_CELLS,
+    AnnealStats,
+    anneal_compiled,
+    anneal_search,
+    default_anneal_moves,
+)
 from colonykit.packing.bounds import (
     BOUND_NAMES,
     CLIQUE_MAX_ITEMS,
@@ -115,6 +130,17 @@ from colonykit.packing.search import (
 from colonykit.packing.solve import METHODS, Method, pack
 
 __all__ = [
+    "ANNEAL_BIAS",
+    "ANNEAL_CYCLES",
+    "ANNEAL_MOVES_PER_ITEM",
+    "ANNEAL_SWAP_FRAC",
+    "ANNEAL_T_END_FRAC",
+    "ANNEAL_T_START_FRAC",
+    "ANNEAL_WORK_CELLS",
+    "AnnealStats",
+    "anneal_compiled",
+    "anneal_search",
+    "default_anneal_moves",
     "BALANCE_DOWN_MISSES",
     "BALANCE_TRIES",
     "BOUND_NAMES",

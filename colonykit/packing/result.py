@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from colonykit._dicts import DictMixin
+from colonykit.packing.anneal import AnnealStats
 from colonykit.packing.search import SearchStats
 
 
@@ -50,6 +51,9 @@ class PackingResult(DictMixin):
         ``hosts_used - lower_bound`` (0 = proved optimal).
     search : SearchStats or None
         What the local search after construction did (None when it did not run).
+    anneal : AnnealStats or None
+        What the anneal after the local search did (:mod:`colonykit.packing.anneal`; None
+        when it did not run).
     """
 
     hosts_used: int
@@ -67,6 +71,7 @@ class PackingResult(DictMixin):
     bounds: dict[str, int] = field(default_factory=dict)
     gap_hosts: int = 0
     search: SearchStats | None = None
+    anneal: AnnealStats | None = None
 
     @property
     def host_index(self) -> dict[str, int]:

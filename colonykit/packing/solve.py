@@ -12,6 +12,12 @@ import numpy.typing as npt
 import pandas as pd
 
 from colonykit.errors import unknown_name
+from colonykit.packing.anneal import (
+    AnnealStats,
+    anneal_compiled,
+    anneal_search,
+    default_anneal_moves,
+)
 from colonykit.packing.bounds import lower_bound, with_lp_bound
 from colonykit.packing.construct import (
     BALANCE_TRIES,
@@ -57,6 +63,7 @@ def pack(
     jit: bool | None = None,
     lp: bool = True,
     pool_max_iters: int | None = None,
+    anneal_moves: int | None = None,
 ) -> PackingResult:
     """Assign servers to hosts so every host stays within capacity at every time step.
 
@@ -90,7 +97,7 @@ def pack(
         ``SMALL_INSTANCE_CELLS`` servers × steps, ``LOCAL_SEARCH_LARGE_S`` (off) beyond (each
         search step there reads whole long series; the construction is what counts).
     seed : int
-        Seed of the local search (same seed, same packings).
+        Seed of the local search and the anneal (same seed, same packings).
     local_search_iters : int, optional
         Iterations of the local search at most.  Default :func:`default_iterations` (a
         fixed amount of work for the instance's shape), so the same input gives the same
@@ -99,7 +106,8 @@ def pack(
         Compiled construction loop (numba, ``pip install 'colonykit[fast]'``): the same
         packing, faster on large instances.  Default: when numba is installed and the
         instance has at least ``JIT_MIN_CELLS`` servers × steps.  ``True`` without numba
-        raises an error naming the extra.
+        raises an error naming the extra.  The anneal (``anneal_moves``) runs only compiled:
+        ``jit=False`` skips it.
     lp : bool
         Compute the LP bound (:func:`colonykit.packing.bounds.lp_bound`, column generation)
         when the packing is above the other bounds, on instances up to
@@ -109,6 +117,15 @@ def pack(
         one-step instances without memory or anti-affinity (classic bin packing), run before
         the local search while the packing is above the bound.  Default
         :func:`colonykit.packing.pool.pool_iterations`.
+    anneal_moves : int, optional
+        Moves of the anneal at a fixed host count (:func:`colonykit.packing.anneal.anneal_search`)
+        after the local search, while the packing is above the bound (0 = off).  It runs on
+        time-series instances (more than one step) up to ``SMALL_INSTANCE_CELLS`` servers ×
+        steps, without memory or anti-affinity, with the compiled kernel only (numba, unless
+        ``jit=False``; plain it would take hours at the default budget) and when the
+        searches are on (``improve`` and ``local_search_s > 0``).  Default
+        :func:`colonykit.packing.anneal.default_anneal_moves` (a fixed amount of work for
+        the instance's shape); ``result.anneal`` reports what it did.
 
     Returns
     -------
@@ -235,6 +252,25 @@ def pack(
         if int(found.max()) < int(host_of.max()):
             host_of = found
         search = replace(search, hosts_after=int(host_of.max()) + 1)
+    annealed: AnnealStats | None = None
+    moves = default_anneal_moves(*matrix.shape) if anneal_moves is None else int(anneal_moves)
+    if (
+        moves > 0
+        and matrix.shape[1] > 1
+        and matrix.size <= SMALL_INSTANCE_CELLS
+        and mem is None
+        and not conflicts
+        and improve
+        and local_search_s > 0
+        and jit is not False
+        and int(host_of.max()) + 1 > lb
+        and anneal_compiled()
+    ):
+        found, annealed = anneal_search(
+            matrix, host_of, cap, lower_bound=int(lb), seed=seed, max_moves=moves, jit=True
+        )
+        if int(found.max()) < int(host_of.max()):  # only feasible packings come back
+            host_of = found
     heur_hosts = int(host_of.max()) + 1
     if method == "milp" or (method == "auto" and n <= milp_max_items and heur_hosts > lb):
         exact, proved = pack_milp(
@@ -284,6 +320,7 @@ def pack(
         bounds=bounds,
         gap_hosts=hosts_used - best_bound,
         search=search,
+        anneal=annealed,
     )
 
 
