@@ -213,3 +213,10 @@ def test_anneal_search_does_not_depend_on_the_order_of_the_steps(
     a = anneal.anneal_search(m, np.arange(n), cap, seed=seed, max_moves=1_500, jit=False)
     b = anneal.anneal_search(shuffled, np.arange(n), cap, seed=seed, max_moves=1_500, jit=False)
     assert a[0].tolist() == b[0].tolist() and a[1] == b[1]
+
+
+@pytest.mark.parametrize("moves", [-1, 2.5, "many", True])
+def test_pack_refuses_a_bad_anneal_budget(moves: object) -> None:
+    demand = pd.DataFrame({"a": [50.0, 50.0], "b": [50.0, 10.0]})
+    with pytest.raises(ValueError, match=r"'anneal_moves' must be an integer >= 0 \(0 = off\)"):
+        packing.pack(demand, 100.0, anneal_moves=moves)  # type: ignore[arg-type]

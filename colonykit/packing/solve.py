@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from colonykit.errors import unknown_name
+from colonykit.errors import InputError, must_be, unknown_name
 from colonykit.packing.anneal import (
     AnnealStats,
     anneal_compiled,
@@ -135,7 +135,8 @@ def pack(
     Raises
     ------
     InputError
-        Bad demand (NaN, negative, empty), non-positive capacity, bad utilization, bad pairs.
+        Bad demand (NaN, negative, empty), non-positive capacity, bad utilization, bad pairs,
+        a negative or non-integer ``anneal_moves``.
     CapacityError
         A server's own peak (or memory) exceeds one host.
 
@@ -151,6 +152,12 @@ def pack(
     if method not in METHODS:
         err = unknown_name("packing method", method, METHODS)
         raise err
+    if anneal_moves is not None and not (
+        isinstance(anneal_moves, (int, np.integer))
+        and not isinstance(anneal_moves, bool)
+        and anneal_moves >= 0
+    ):
+        raise InputError(must_be("anneal_moves", "an integer >= 0 (0 = off)", anneal_moves))
     problem = PackingProblem.from_demand(
         demand,
         host_capacity,
