@@ -1,0 +1,388 @@
+"""Packing's local search checked by hand and against a second method (issue 27 §2, search.py).
+
+The second method, :func:`_reference`, follows the method described in
+:func:`colonykit.packing.search.local_search`'s docstring step by step in plain Python: host
+loads are lists of integers, every overload penalty Σ_t max(0, load(t) − limit) is recomputed
+from scratch for every candidate (exact :class:`fractions.Fraction` arithmetic, the limit being
+the float ``capacity × (1 + CAPACITY_RTOL)``), every move and swap is enumerated one by one, and
+the documented tie rules and seeded draws are applied as the docstring states them.  The
+library computes the changes in the penalty incrementally with numpy; on the instances below
+(capacity 520, so the limit lies in [512, 1024) and every value the search forms is a multiple
+of 2⁻⁴³ below 1024 in size) its float64 sums are exact, so its choices must equal the
+reference's exactly, ties included.  The reference checks that bound and skips an instance
+that could leave it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from fractions import Fraction
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pytest
+
+from colonykit.packing.problem import CAPACITY_RTOL
+from colonykit.packing.search import (
+    LOCAL_SEARCH_ITEMS,
+    LOCAL_SEARCH_SEED,
+    LOCAL_SEARCH_STALL,
+    LOCAL_SEARCH_TABU,
+    SWAP_MAX_CELLS,
+    SearchStats,
+    _host_loads,
+    _overload,
+    default_iterations,
+    local_search,
+)
+
+CAP = 520.0  # limit 520.00000052 in [512, 1024): float64 sums of whole numbers < 1024 are exact
+
+
+# --------------------------------------------------------------------------- second method
+class _Inexact(Exception):
+    """The instance could leave the range where the library's float sums are exact."""
+
+
+def _renumber(labels: list[int]) -> list[int]:
+    """Host ids 0.. in order of first appearance (the docstring's 0-based, consecutive)."""
+    seen: dict[int, int] = {}
+    return [seen.setdefault(x, len(seen)) for x in labels]
+
+
+def _reference(
+    matrix: np.ndarray,
+    start: np.ndarray,
+    capacity: float,
+    *,
+    memory: np.ndarray | None = None,
+    host_memory: float | None = None,
+    conflicts: list[np.ndarray] | None = None,
+    lower_bound: int = 1,
+    seed: int = LOCAL_SEARCH_SEED,
+    max_iters: int = 20_000,
+) -> tuple[list[int], tuple[int, int, int, str, float], list[list[int]]]:
+    """The local search as its docstring describes it: (host_of, stats, feasible packings)."""
+    x = [[int(v) for v in row] for row in matrix]
+    assert np.array_equal(np.asarray(x, dtype=np.float64), matrix)  # whole numbers only
+    n, steps = len(x), len(x[0])
+    lim = Fraction(capacity * (1 + CAPACITY_RTOL))
+    mem = [Fraction(0)] * n if memory is None else [Fraction(float(v)) for v in memory]
+    mlim = None if host_memory is None else Fraction(host_memory * (1 + CAPACITY_RTOL))
+    conf = [set()] * n if conflicts is None else [{int(j) for j in c} for c in conflicts]
+    rng = np.random.default_rng(seed)
+    partners = max(1, SWAP_MAX_CELLS // max(steps, 1))
+    top = Fraction(1024) if 512 <= lim < 1024 else Fraction(0)
+
+    def pen(load: list[int]) -> Fraction:
+        worst = max(abs(v - lim) for v in load)
+        p = sum((v - lim for v in load if v > lim), Fraction(0))
+        if worst >= top or p >= top:
+            raise _Inexact
+        return p
+
+    def fits_memory(used: Fraction, extra: Fraction) -> bool:
+        return mlim is None or used + extra <= mlim
+
+    best = _renumber([int(v) for v in start])
+    before = max(best) + 1
+    feasible: list[list[int]] = []
+    it, attempt = 0, 0
+    least: Fraction | None = None  # None: infinite
+
+    def out(why: str) -> tuple[list[int], tuple[int, int, int, str, float], list[list[int]]]:
+        left = 0.0 if least is None else round(float(least), 3)
+        return best, (before, max(best) + 1, it, why, left), feasible
+
+    while True:
+        m = max(best) + 1
+        if m <= max(lower_bound, 1):
+            return out("lower bound reached")
+        if attempt >= m:
+            return out("every host tried")
+        if it >= max_iters:
+            return out("iteration limit")
+        load = [
+            [sum(x[i][t] for i in range(n) if best[i] == k) for t in range(steps)] for k in range(m)
+        ]
+        drop = sorted(range(m), key=lambda k: (sum(load[k]), k))[attempt]
+        kept = [k for k in range(m) if k != drop]
+        cur = [-1 if best[i] == drop else kept.index(best[i]) for i in range(n)]
+        m -= 1
+        load = [load[k] for k in kept]
+        memu = [sum((mem[i] for i in range(n) if cur[i] == k), Fraction(0)) for k in range(m)]
+        placed_all = True
+        moving = [i for i in range(n) if best[i] == drop]
+        for i in sorted(moving, key=lambda i: (-max(x[i]), i)):  # largest peak first
+            ok = [
+                k
+                for k in range(m)
+                if fits_memory(memu[k], mem[i]) and not any(cur[j] == k for j in conf[i])
+            ]
+            if not ok:
+                placed_all = False
+                break
+
+            def key(k: int, i: int = i) -> tuple[Fraction, int, int]:
+                after = [a + b for a, b in zip(load[k], x[i], strict=True)]
+                return pen(after) - pen(load[k]), max(after), k
+
+            k = min(ok, key=key)
+            load[k] = [a + b for a, b in zip(load[k], x[i], strict=True)]
+            memu[k] += mem[i]
+            cur[i] = k
+        tabu: dict[tuple[int, int], int] = {}
+        least, stall = None, 0
+        total = Fraction(0)
+        while placed_all:
+            pens = [pen(row) for row in load]
+            total = sum(pens, Fraction(0))
+            if total == 0:
+                break
+            stall = 0 if least is None or total < least else stall + 1
+            least = total if least is None else min(least, total)
+            if stall > LOCAL_SEARCH_STALL:
+                break
+            if it >= max_iters:
+                return out("iteration limit")
+            it += 1
+            h = int(rng.choice(np.array([k for k in range(m) if pens[k] > 0])))
+            members = [i for i in range(n) if cur[i] == h]
+            hot = [t for t in range(steps) if load[h][t] > lim]
+            ranked = sorted(members, key=lambda i: (-sum(x[i][t] for t in hot), i))
+            group_items = ranked[:LOCAL_SEARCH_ITEMS]
+            na = len(group_items)
+            groups = [[a] for a in range(na)] + [
+                [a, c] for a in range(na) for c in range(a + 1, na)
+            ]
+            others = [i for i in range(n) if cur[i] != h]
+            if len(others) > partners:
+                others = sorted(
+                    int(v) for v in rng.choice(np.array(others), partners, replace=False)
+                )
+
+            def free(i: int, k: int) -> bool:
+                return tabu.get((i, k), 0) <= it
+
+            choice: tuple[Fraction, list[int], int, int] | None = None
+            for g in groups:
+                items = [group_items[a] for a in g]
+                xg = [sum(x[i][t] for i in items) for t in range(steps)]
+                mg = sum((mem[i] for i in items), Fraction(0))
+                new_h = [a - b for a, b in zip(load[h], xg, strict=True)]
+                best_move: tuple[Fraction, int] | None = None
+                for k in range(m):  # 1-0 and 2-0 moves: the lowest host of the least change
+                    if k == h or not fits_memory(memu[k], mg):
+                        continue
+                    if any(cur[j] == k for i in items for j in conf[i]):
+                        continue
+                    new_k = [a + b for a, b in zip(load[k], xg, strict=True)]
+                    d = pen(new_h) - pens[h] + pen(new_k) - pens[k]
+                    if not all(free(i, k) for i in items) and not total + d < least:
+                        continue  # tabu and no aspiration
+                    if best_move is None or d < best_move[0]:
+                        best_move = (d, k)
+                if best_move is not None and (choice is None or best_move[0] < choice[0]):
+                    choice = (best_move[0], items, best_move[1], -1)
+                best_swap: tuple[Fraction, int] | None = None
+                for b in others:  # 1-1 and 2-1 swaps: the lowest server of the least change
+                    kb = cur[b]
+                    if not fits_memory(memu[h] - mg, mem[b]) or not fits_memory(
+                        memu[kb] - mem[b], mg
+                    ):
+                        continue
+                    if any(cur[j] == h for j in conf[b]):  # a partner of b is on h (even leaving)
+                        continue
+                    if any(cur[j] == kb for i in items for j in conf[i]):  # b itself included
+                        continue
+                    sh = [a + c for a, c in zip(new_h, x[b], strict=True)]
+                    sk = [a + c - e for a, c, e in zip(load[kb], xg, x[b], strict=True)]
+                    d = pen(sh) - pens[h] + pen(sk) - pens[kb]
+                    ok = free(b, h) and all(free(i, kb) for i in items)
+                    if not ok and not total + d < least:
+                        continue
+                    if best_swap is None or d < best_swap[0]:
+                        best_swap = (d, b)
+                if best_swap is not None and (choice is None or best_swap[0] < choice[0]):
+                    choice = (best_swap[0], items, cur[best_swap[1]], best_swap[1])
+            if choice is None:
+                continue
+            _, moved, k, b = choice
+            for a in moved:
+                load[h] = [u - v for u, v in zip(load[h], x[a], strict=True)]
+                load[k] = [u + v for u, v in zip(load[k], x[a], strict=True)]
+                memu[h] -= mem[a]
+                memu[k] += mem[a]
+                cur[a] = k
+                tenure = int(rng.integers(LOCAL_SEARCH_TABU, 3 * LOCAL_SEARCH_TABU + 1))
+                tabu[(a, h)] = it + tenure
+            if b >= 0:
+                load[k] = [u - v for u, v in zip(load[k], x[b], strict=True)]
+                load[h] = [u + v for u, v in zip(load[h], x[b], strict=True)]
+                memu[k] -= mem[b]
+                memu[h] += mem[b]
+                cur[b] = h
+                tenure = int(rng.integers(LOCAL_SEARCH_TABU, 3 * LOCAL_SEARCH_TABU + 1))
+                tabu[(b, k)] = it + tenure
+        if not placed_all or total > 0:
+            attempt += 1
+            continue
+        attempt = 0
+        best = _renumber(cur)
+        least = Fraction(0)
+        feasible.append(best)
+
+
+def _library(
+    matrix: np.ndarray, start: np.ndarray, capacity: float, **kw: Any
+) -> tuple[list[int], tuple[int, int, int, str, float], list[list[int]]]:
+    seen: list[list[int]] = []
+    host_of, s = local_search(
+        matrix, start, capacity, on_feasible=lambda h: seen.append(h.tolist()), **kw
+    )
+    assert host_of.dtype == np.int64
+    stats = (s.hosts_before, s.hosts_after, s.iterations, s.stopped, s.overload_left)
+    return host_of.tolist(), stats, seen
+
+
+def _instance(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    """Whole-number demands, first fit in a random order (a feasible start), maybe memory
+    and anti-affinity pairs (the start then one server per host)."""
+    n = int(rng.integers(3, 10))
+    steps = int(rng.integers(1, 4))
+    scale = int(rng.choice([150, 260, 400]))
+    matrix = rng.integers(0, scale + 1, (n, steps)).astype(np.float64)
+    kw: dict[str, Any] = {}
+    if rng.random() < 0.3:
+        kw["memory"] = rng.integers(0, 5, n).astype(np.float64)
+        kw["host_memory"] = float(rng.integers(4, 9))
+    if rng.random() < 0.3:
+        pairs = [rng.choice(n, 2, replace=False) for _ in range(int(rng.integers(1, 4)))]
+        kw["conflicts"] = [
+            np.array(
+                sorted({int(b) for a, b in pairs if a == i} | {int(a) for a, b in pairs if b == i}),
+                dtype=np.int64,
+            )
+            for i in range(n)
+        ]
+    if kw or rng.random() < 0.2:
+        return matrix, rng.permutation(n), kw  # one server per host: feasible, the worst start
+    loads: list[np.ndarray] = []
+    host_of = np.zeros(n, dtype=np.int64)
+    for i in rng.permutation(n):
+        for k, row in enumerate(loads):
+            if (row + matrix[i] <= CAP).all():
+                row += matrix[i]
+                host_of[i] = k
+                break
+        else:
+            loads.append(matrix[i].copy())
+            host_of[i] = len(loads) - 1
+    return matrix, host_of, kw
+
+
+def _compare(matrix: np.ndarray, start: np.ndarray, **kw: Any) -> bool:
+    try:
+        want = _reference(matrix, start, CAP, **kw)
+    except _Inexact:
+        return False
+    got = _library(matrix, start, CAP, **kw)
+    assert got == want, (matrix.tolist(), start.tolist(), kw)
+    return True
+
+
+def test_local_search_equals_the_second_method_on_a_sweep() -> None:
+    rng = np.random.default_rng(20261207)
+    checked = 0
+    for case in range(120):
+        matrix, start, kw = _instance(rng)
+        if rng.random() < 0.5:
+            kw["lower_bound"] = int(np.ceil(matrix.sum(axis=0).max() / CAP))
+        for max_iters in (1, 2, 3, int(rng.integers(4, 30))):
+            checked += _compare(matrix, start, seed=case, max_iters=max_iters, **kw)
+    assert checked >= 400
+
+
+# --------------------------------------------------------------------------- helpers by hand
+def test_default_iterations_by_hand() -> None:
+    # 20,000,000 // (items × steps + 2,000), clipped to 50 … 20,000; items and steps ≥ 1
+    assert default_iterations(0, 0) == 9_995  # 1 × 1 + 2,000 = 2,001; 2,001 × 9,995 = 19,999,995
+    assert default_iterations(-5, 3) == 9_985  # 1 × 3 + 2,000 = 2,003; × 9,985 = 19,999,955
+    assert default_iterations(0, 5) == 9_975  # 2,005 × 9,975 = 19,999,875
+    assert default_iterations(3.7, 2.9) == 9_970  # type: ignore[arg-type]  # int(): 3 × 2 + 2,000
+    assert default_iterations(100, 100) == 1_666  # 12,000 × 1,666 = 19,992,000
+    assert default_iterations(1052, 288) == 65  # 304,976 × 65 = 19,823,440
+    assert default_iterations(398, 1000) == 50  # 400,000 × 50 exactly
+    assert default_iterations(399, 1000) == 50  # 401,000: 49, clipped up to 50
+    assert default_iterations(10**6, 10**3) == 50
+    assert isinstance(default_iterations(5, 5), int)
+
+
+def test_host_loads_and_overload_by_hand() -> None:
+    m = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    loads = _host_loads(m, np.array([2, 0, 2]), 3)
+    assert loads.dtype == np.float64 and loads.tolist() == [[3, 4], [0, 0], [6, 8]]
+    # float32 demand summed in float64: 2^24 + 1 is not a float32
+    big = np.array([[16_777_216.0], [1.0]], dtype=np.float32)
+    assert _host_loads(big, np.array([0, 0]), 1).tolist() == [[16_777_217.0]]
+    assert _overload(np.array([[110.0, 90.0], [130.0, 140.0]]), 100.0).tolist() == [10, 70]
+    assert float(_overload(np.array([120.0, 80.0, 105.0]), 100.0)) == 25.0
+    over = _overload(np.array([16_777_216.0, 1.0], dtype=np.float32), 0.0)
+    assert over.dtype == np.float64 and float(over) == 16_777_217.0
+
+
+def test_search_stats_defaults() -> None:
+    s = SearchStats(3, 2, 5, 1.5, "iteration limit")
+    assert (s.overload_left, s.pool_iterations) == (0.0, 0)
+
+
+# --------------------------------------------------------------------------- local_search by hand
+def test_two_servers_merge_onto_one_host_with_the_default_bound() -> None:
+    # 10 and 20 on hosts of 100: the lighter host (10) is emptied onto the other, penalty 0
+    seen: list[list[int]] = []
+    best, s = local_search(
+        np.array([[10.0], [20.0]]),
+        np.array([5, 9]),
+        100,
+        on_feasible=lambda h: seen.append(h.tolist()),
+    )
+    assert best.tolist() == [0, 0] and seen == [[0, 0]]
+    assert (s.hosts_before, s.hosts_after, s.iterations, s.stopped, s.overload_left) == (
+        2,
+        1,
+        0,
+        "lower bound reached",
+        0.0,
+    )
+
+
+def test_a_stalled_search_tries_every_host() -> None:
+    # 300 + 300 > 520: emptying either host leaves one host at 600, overload 79.99999948; no
+    # other host to move to and no server elsewhere to swap with, so every iteration applies
+    # nothing and the penalty never falls: 2,001 iterations per host (stall 0, 1, …, 2,000 run,
+    # 2,001 > LOCAL_SEARCH_STALL stops), two hosts tried
+    m = np.array([[300.0], [300.0]])
+    best, s = local_search(m, np.array([0, 1]), CAP)
+    assert best.tolist() == [0, 1]
+    assert (s.hosts_after, s.iterations, s.stopped, s.overload_left) == (
+        2,
+        2 * (LOCAL_SEARCH_STALL + 1),
+        "every host tried",
+        80.0,
+    )
+
+
+def test_seconds_and_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    search = importlib.import_module("colonykit.packing.search")
+    with monkeypatch.context() as patch:  # the search's clock: 1,000 s at the start, then 1,002.5 s
+        clock = iter([1000.0] + [1002.5] * 50)
+        patch.setattr(search, "time", SimpleNamespace(perf_counter=lambda: next(clock)))
+        _, s = local_search(np.array([[10.0], [20.0]]), np.array([0, 1]), 100)
+        assert s.seconds == 2.5 and s.stopped == "lower bound reached"
+    # a limit of 0 (or below) stops before the first host is emptied
+    for limit in (0.0, -3.0):
+        best, s = local_search(
+            np.array([[10.0], [20.0]]), np.array([4, 1]), 100, time_limit_s=limit
+        )
+        assert best.tolist() == [0, 1] and (s.iterations, s.stopped) == (0, "time limit")
