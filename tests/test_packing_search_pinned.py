@@ -63,27 +63,41 @@ def _reference(
     seed: int = LOCAL_SEARCH_SEED,
     max_iters: int = 20_000,
 ) -> tuple[list[int], tuple[int, int, int, str, float], list[list[int]]]:
-    """The local search as its docstring describes it: (host_of, stats, feasible packings)."""
-    x = [[int(v) for v in row] for row in matrix]
-    assert np.array_equal(np.asarray(x, dtype=np.float64), matrix)  # whole numbers only
-    n, steps = len(x), len(x[0])
-    lim = Fraction(capacity * (1 + CAPACITY_RTOL))
+    """The local search as its docstring describes it: (host_of, stats, feasible packings).
+
+    Demands and the capacity are whole numbers, so a load is over the limit C(1 + 1e-9)
+    exactly when it is above C, and a host's penalty is exactly S − c·δ (S the sum of
+    load − C over its c loads above C, δ = limit − C): kept as a Fraction.
+    """
+    x = matrix.astype(np.int64)
+    assert np.array_equal(x, matrix) and float(capacity).is_integer()  # whole numbers only
+    n, steps = x.shape
+    cap = int(capacity)
+    lim = Fraction(capacity * (1 + CAPACITY_RTOL))  # the float the library compares with
+    delta = lim - cap
+    assert 0 < delta < 1
     mem = [Fraction(0)] * n if memory is None else [Fraction(float(v)) for v in memory]
     mlim = None if host_memory is None else Fraction(host_memory * (1 + CAPACITY_RTOL))
-    conf = [set()] * n if conflicts is None else [{int(j) for j in c} for c in conflicts]
+    conf: list[set[int]] = [set() for _ in range(n)]
+    if conflicts is not None:
+        conf = [{int(j) for j in c} for c in conflicts]
     rng = np.random.default_rng(seed)
     partners = max(1, SWAP_MAX_CELLS // max(steps, 1))
-    top = Fraction(1024) if 512 <= lim < 1024 else Fraction(0)
+    top = 1024 if 512 <= lim < 1024 else 0  # the library's sums are exact below it
 
-    def pen(load: list[int]) -> Fraction:
-        worst = max(abs(v - lim) for v in load)
-        p = sum((v - lim for v in load if v > lim), Fraction(0))
-        if worst >= top or p >= top:
+    def pen(load: np.ndarray) -> Fraction:
+        above = load[load > cap] - cap
+        p = int(above.sum()) - above.size * delta
+        if max(int(load.max()) - lim, lim - int(load.min())) >= top or p >= top:
             raise _Inexact
         return p
 
     def fits_memory(used: Fraction, extra: Fraction) -> bool:
         return mlim is None or used + extra <= mlim
+
+    def on(k: int, servers: set[int], cur: list[int]) -> bool:
+        """Is one of ``servers`` on host k?"""
+        return any(cur[j] == k for j in servers)
 
     best = _renumber([int(v) for v in start])
     before = max(best) + 1
@@ -103,33 +117,26 @@ def _reference(
             return out("every host tried")
         if it >= max_iters:
             return out("iteration limit")
-        load = [
-            [sum(x[i][t] for i in range(n) if best[i] == k) for t in range(steps)] for k in range(m)
-        ]
-        drop = sorted(range(m), key=lambda k: (sum(load[k]), k))[attempt]
+        sums = [int(x[[i for i in range(n) if best[i] == k]].sum()) for k in range(m)]
+        drop = sorted(range(m), key=lambda k: (sums[k], k))[attempt]
         kept = [k for k in range(m) if k != drop]
         cur = [-1 if best[i] == drop else kept.index(best[i]) for i in range(n)]
         m -= 1
-        load = [load[k] for k in kept]
+        load = [x[[i for i in range(n) if cur[i] == k]].sum(axis=0) for k in range(m)]
         memu = [sum((mem[i] for i in range(n) if cur[i] == k), Fraction(0)) for k in range(m)]
         placed_all = True
         moving = [i for i in range(n) if best[i] == drop]
-        for i in sorted(moving, key=lambda i: (-max(x[i]), i)):  # largest peak first
-            ok = [
-                k
-                for k in range(m)
-                if fits_memory(memu[k], mem[i]) and not any(cur[j] == k for j in conf[i])
-            ]
+        for i in sorted(moving, key=lambda i: (-int(x[i].max()), i)):  # largest peak first
+            ok = [k for k in range(m) if fits_memory(memu[k], mem[i]) and not on(k, conf[i], cur)]
             if not ok:
                 placed_all = False
                 break
-
-            def key(k: int, i: int = i) -> tuple[Fraction, int, int]:
-                after = [a + b for a, b in zip(load[k], x[i], strict=True)]
-                return pen(after) - pen(load[k]), max(after), k
-
-            k = min(ok, key=key)
-            load[k] = [a + b for a, b in zip(load[k], x[i], strict=True)]
+            # least added overload, then lowest peak after adding, then lowest host
+            k = min(
+                ok,
+                key=lambda k: (pen(load[k] + x[i]) - pen(load[k]), int((load[k] + x[i]).max()), k),
+            )
+            load[k] = load[k] + x[i]
             memu[k] += mem[i]
             cur[i] = k
         tabu: dict[tuple[int, int], int] = {}
@@ -149,8 +156,8 @@ def _reference(
             it += 1
             h = int(rng.choice(np.array([k for k in range(m) if pens[k] > 0])))
             members = [i for i in range(n) if cur[i] == h]
-            hot = [t for t in range(steps) if load[h][t] > lim]
-            ranked = sorted(members, key=lambda i: (-sum(x[i][t] for t in hot), i))
+            hot = load[h] > cap
+            ranked = sorted(members, key=lambda i: (-int(x[i][hot].sum()), i))
             group_items = ranked[:LOCAL_SEARCH_ITEMS]
             na = len(group_items)
             groups = [[a] for a in range(na)] + [
@@ -162,23 +169,23 @@ def _reference(
                     int(v) for v in rng.choice(np.array(others), partners, replace=False)
                 )
 
-            def free(i: int, k: int) -> bool:
-                return tabu.get((i, k), 0) <= it
+            def free(
+                i: int, k: int, now: int = it, tabu: dict[tuple[int, int], int] = tabu
+            ) -> bool:
+                return tabu.get((i, k), 0) <= now
 
             choice: tuple[Fraction, list[int], int, int] | None = None
             for g in groups:
                 items = [group_items[a] for a in g]
-                xg = [sum(x[i][t] for i in items) for t in range(steps)]
+                xg = x[items].sum(axis=0)
                 mg = sum((mem[i] for i in items), Fraction(0))
-                new_h = [a - b for a, b in zip(load[h], xg, strict=True)]
+                partners_of_g = set().union(*(conf[i] for i in items))
+                new_h = load[h] - xg
                 best_move: tuple[Fraction, int] | None = None
                 for k in range(m):  # 1-0 and 2-0 moves: the lowest host of the least change
-                    if k == h or not fits_memory(memu[k], mg):
+                    if k == h or not fits_memory(memu[k], mg) or on(k, partners_of_g, cur):
                         continue
-                    if any(cur[j] == k for i in items for j in conf[i]):
-                        continue
-                    new_k = [a + b for a, b in zip(load[k], xg, strict=True)]
-                    d = pen(new_h) - pens[h] + pen(new_k) - pens[k]
+                    d = pen(new_h) - pens[h] + pen(load[k] + xg) - pens[k]
                     if not all(free(i, k) for i in items) and not total + d < least:
                         continue  # tabu and no aspiration
                     if best_move is None or d < best_move[0]:
@@ -188,17 +195,14 @@ def _reference(
                 best_swap: tuple[Fraction, int] | None = None
                 for b in others:  # 1-1 and 2-1 swaps: the lowest server of the least change
                     kb = cur[b]
-                    if not fits_memory(memu[h] - mg, mem[b]) or not fits_memory(
-                        memu[kb] - mem[b], mg
+                    if not (
+                        fits_memory(memu[h] - mg, mem[b]) and fits_memory(memu[kb] - mem[b], mg)
                     ):
                         continue
-                    if any(cur[j] == h for j in conf[b]):  # a partner of b is on h (even leaving)
+                    # anti-affinity on the packing before the swap (a leaving partner counts)
+                    if on(h, conf[b], cur) or on(kb, partners_of_g, cur):
                         continue
-                    if any(cur[j] == kb for i in items for j in conf[i]):  # b itself included
-                        continue
-                    sh = [a + c for a, c in zip(new_h, x[b], strict=True)]
-                    sk = [a + c - e for a, c, e in zip(load[kb], xg, x[b], strict=True)]
-                    d = pen(sh) - pens[h] + pen(sk) - pens[kb]
+                    d = pen(new_h + x[b]) - pens[h] + pen(load[kb] + xg - x[b]) - pens[kb]
                     ok = free(b, h) and all(free(i, kb) for i in items)
                     if not ok and not total + d < least:
                         continue
@@ -207,26 +211,20 @@ def _reference(
                 if best_swap is not None and (choice is None or best_swap[0] < choice[0]):
                     choice = (best_swap[0], items, cur[best_swap[1]], best_swap[1])
             if choice is None:
-                continue
+                continue  # nothing allowed: the iteration counts all the same
             _, moved, k, b = choice
             for a in moved:
-                load[h] = [u - v for u, v in zip(load[h], x[a], strict=True)]
-                load[k] = [u + v for u, v in zip(load[k], x[a], strict=True)]
-                memu[h] -= mem[a]
-                memu[k] += mem[a]
+                load[h], load[k] = load[h] - x[a], load[k] + x[a]
+                memu[h], memu[k] = memu[h] - mem[a], memu[k] + mem[a]
                 cur[a] = k
-                tenure = int(rng.integers(LOCAL_SEARCH_TABU, 3 * LOCAL_SEARCH_TABU + 1))
-                tabu[(a, h)] = it + tenure
+                tabu[(a, h)] = it + int(rng.integers(LOCAL_SEARCH_TABU, 3 * LOCAL_SEARCH_TABU + 1))
             if b >= 0:
-                load[k] = [u - v for u, v in zip(load[k], x[b], strict=True)]
-                load[h] = [u + v for u, v in zip(load[h], x[b], strict=True)]
-                memu[k] -= mem[b]
-                memu[h] += mem[b]
+                load[k], load[h] = load[k] - x[b], load[h] + x[b]
+                memu[k], memu[h] = memu[k] - mem[b], memu[h] + mem[b]
                 cur[b] = h
-                tenure = int(rng.integers(LOCAL_SEARCH_TABU, 3 * LOCAL_SEARCH_TABU + 1))
-                tabu[(b, k)] = it + tenure
+                tabu[(b, k)] = it + int(rng.integers(LOCAL_SEARCH_TABU, 3 * LOCAL_SEARCH_TABU + 1))
         if not placed_all or total > 0:
-            attempt += 1
+            attempt += 1  # this host could not be emptied: the next least-loaded one
             continue
         attempt = 0
         best = _renumber(cur)
@@ -375,14 +373,89 @@ def test_a_stalled_search_tries_every_host() -> None:
 
 def test_seconds_and_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     search = importlib.import_module("colonykit.packing.search")
-    with monkeypatch.context() as patch:  # the search's clock: 1,000 s at the start, then 1,002.5 s
-        clock = iter([1000.0] + [1002.5] * 50)
+    two = (np.array([[10.0], [20.0]]), np.array([4, 1]), 100)
+    with monkeypatch.context() as patch:  # the search's clock: 1,000 s at the start, then later
+        clock = iter([1000.0] + [1002.12345] * 50)
         patch.setattr(search, "time", SimpleNamespace(perf_counter=lambda: next(clock)))
-        _, s = local_search(np.array([[10.0], [20.0]]), np.array([0, 1]), 100)
-        assert s.seconds == 2.5 and s.stopped == "lower bound reached"
-    # a limit of 0 (or below) stops before the first host is emptied
+        _, s = local_search(*two)
+        assert s.seconds == 2.123 and s.stopped == "lower bound reached"  # 3 decimals
+    with monkeypatch.context() as patch:  # a clock that stands still: never MORE than 0 s
+        patch.setattr(search, "time", SimpleNamespace(perf_counter=lambda: 1000.0))
+        best, s = local_search(*two, time_limit_s=0.0)
+        assert best.tolist() == [0, 0] and (s.seconds, s.stopped) == (0.0, "lower bound reached")
+    # a limit of 0 (or below) on a running clock stops before the first host is emptied
     for limit in (0.0, -3.0):
-        best, s = local_search(
-            np.array([[10.0], [20.0]]), np.array([4, 1]), 100, time_limit_s=limit
-        )
+        best, s = local_search(*two, time_limit_s=limit)
         assert best.tolist() == [0, 1] and (s.iterations, s.stopped) == (0, "time limit")
+
+
+def test_swap_partners_are_sampled_beyond_swap_max_cells() -> None:
+    # 10,000 steps: SWAP_MAX_CELLS // 10,000 = 9 partners at most, so with more than 9 servers
+    # on the other hosts a seeded sample of 9 (sorted) is evaluated; demand at two steps only
+    rng = np.random.default_rng(11)
+    steps = 10_000
+    assert SWAP_MAX_CELLS // steps == 9
+    checked = 0
+    for case in range(3):
+        n = 14
+        matrix = np.zeros((n, steps))
+        matrix[:, :2] = rng.integers(40, 200, (n, 2))
+        start = np.arange(n) // 3  # 3 servers per host, 5 hosts, when that fits
+        loads = np.zeros((5, 2))
+        np.add.at(loads, start, matrix[:, :2])
+        if (loads > CAP).any():
+            start = np.arange(n) // 2  # 2 per host: at most 400
+        for max_iters in (2, 7):
+            checked += _compare(matrix, start, seed=case, max_iters=max_iters, lower_bound=3)
+    assert checked == 6
+
+
+def test_overload_left_is_rounded_to_three_decimals() -> None:
+    # two servers of 300 at 1,000 steps: emptying one host leaves 600 at every step, overload
+    # (600 − 520.00000052) × 1,000 = 79,999.99948 → 79,999.999 (4 decimals: 79,999.9995)
+    m = np.full((2, 1000), 300.0)
+    _, s = local_search(m, np.array([0, 1]), CAP, max_iters=1)
+    assert (s.iterations, s.stopped, s.overload_left) == (1, "iteration limit", 79_999.999)
+
+
+def test_the_lowest_numbered_of_equal_hosts_is_emptied_first() -> None:
+    # 20 hosts: 0-9 hold [420, 420] (sum 840), 10-19 hold [a, 100 − a] (sum 100 each, a =
+    # 10 … 19).  Host 10 is emptied first (the lowest-numbered of the least-loaded): its
+    # server [10, 90] adds no overload anywhere and goes where the peak after adding is lowest,
+    # host 19: max(10 + 19, 90 + 81) = 171 (host 11: max(21, 179) = 179, …).  One feasible
+    # packing on 19 hosts, the lower bound
+    matrix = np.array([[420.0, 420.0]] * 10 + [[a, 100.0 - a] for a in range(10, 20)])
+    best, s = local_search(matrix, np.arange(20), CAP, lower_bound=19, max_iters=1)
+    want = list(range(11)) + list(range(11, 19)) + [10]  # renumbered by first appearance
+    assert best.tolist() == want and (s.hosts_after, s.stopped) == (19, "lower bound reached")
+    assert _compare(matrix, np.arange(20), lower_bound=19, max_iters=1)
+
+
+def test_one_swap_partner_beyond_45000_steps() -> None:
+    # 50,000 steps: SWAP_MAX_CELLS // 50,000 = 1 partner (the floor of one) drawn per iteration
+    steps = 50_000
+    matrix = np.zeros((5, steps))
+    matrix[:, :2] = [[200, 300], [260, 100], [250, 250], [100, 260], [300, 200]]
+    start = np.array([0, 0, 1, 2, 2])  # 460 400 | 250 250 | 400 460
+    for max_iters in (3, 6):
+        assert _compare(matrix, start, seed=3, max_iters=max_iters)
+
+
+def test_host_labels_are_cast_to_int64() -> None:
+    # host_of is read as int64 (numpy's cast: 1.5 and 1.7 are both host 1), then renumbered
+    m = np.array([[10.0], [20.0], [400.0]])
+    best, s = local_search(m, np.array([1.5, 1.7, 0.2]), CAP, lower_bound=2)
+    assert best.tolist() == [0, 0, 1] and (s.hosts_before, s.stopped) == (2, "lower bound reached")
+
+
+def test_memory_exactly_at_the_tolerance_fits() -> None:
+    # a server whose memory equals host_memory × (1 + 1e-9) exactly still fits a host alone
+    mem_max = 1000 * (1 + CAPACITY_RTOL)
+    best, s = local_search(
+        np.array([[10.0], [20.0]]),
+        np.array([0, 1]),
+        100,
+        memory=np.array([mem_max, 0.0]),
+        host_memory=1000,
+    )
+    assert best.tolist() == [0, 0] and s.stopped == "lower bound reached"

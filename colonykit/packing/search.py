@@ -184,7 +184,8 @@ def local_search(
 
     Only feasible packings are ever returned (and handed to ``on_feasible``), so the result
     never uses more hosts than ``host_of``.  The search stops at ``lower_bound`` hosts,
-    after ``max_iters`` iterations or after ``time_limit_s`` seconds; for a given ``seed``
+    after ``max_iters`` iterations or once more than ``time_limit_s`` seconds have passed
+    (checked before each host is emptied and before each iteration); for a given ``seed``
     the sequence of packings is the same on every run (the time limit only decides how far
     along it the search gets; ``max_iters`` alone makes the result reproducible).
 
@@ -193,7 +194,8 @@ def local_search(
     matrix : numpy.ndarray
         Demand, shape (servers, steps).
     host_of : numpy.ndarray
-        A feasible packing: host per server (any integer labels).
+        A feasible packing: host per server (any integer labels; read with numpy's int64
+        cast, so 1.7 is host 1).
     capacity : float
         Usable capacity per host (same unit as ``matrix``).
     memory : numpy.ndarray, optional
