@@ -459,3 +459,74 @@ def test_memory_exactly_at_the_tolerance_fits() -> None:
         host_memory=1000,
     )
     assert best.tolist() == [0, 0] and s.stopped == "lower bound reached"
+
+
+def test_servers_of_equal_peak_are_placed_in_index_order() -> None:
+    # 18 servers of peak 20 or 30 (ties) on the host emptied first, three fuller hosts beside
+    # it: placed one by one in order of peak, equal peaks by index (numpy's unstable sort
+    # orders more than 16 equal keys differently)
+    rng = np.random.default_rng(1)
+    big = [[500, 300], [300, 500], [420, 420]]  # sums 800, 800, 840: the 18 servers sum less
+    for case in range(8):
+        peaks = rng.choice([20, 30], 18)
+        low = [int(rng.integers(0, p + 1)) for p in peaks]
+        items = [
+            [int(p), a] if rng.random() < 0.5 else [a, int(p)]
+            for p, a in zip(peaks, low, strict=True)
+        ]
+        matrix = np.array(items + big, dtype=np.float64)
+        assert matrix[:18].sum() < 800
+        start = np.array([0] * 18 + [1, 2, 3])
+        for max_iters in (1, 3):
+            assert _compare(matrix, start, seed=case, max_iters=max_iters, lower_bound=3)
+
+
+def test_a_load_exactly_at_the_limit_is_feasible() -> None:
+    # 70.0000001 + 30 = 100 × (1 + 1e-9) exactly in float64: within the tolerance
+    top = 100 * (1 + CAPACITY_RTOL)
+    m = np.array([[top - 30.0], [30.0]])
+    assert m.sum() == top
+    best, s = local_search(m, np.array([0, 1]), 100)
+    assert best.tolist() == [0, 0] and (s.iterations, s.stopped) == (0, "lower bound reached")
+
+
+def test_feasibility_is_checked_on_exactly_summed_loads() -> None:
+    # host 0 holds a = 39.6 and b = 34.0 (servers 0 and 2), host 1 holds c = 100.0000001 − 73.6
+    # (server 1).  Emptying host 1 adds c to a + b: (a + b) + c is exactly the limit (penalty 0),
+    # but the exact sum of the host's servers, (a + c) + b, is one ulp above it: not feasible, so
+    # the search goes on (nothing to move on one host) and keeps the two hosts
+    a, b = 39.6, 34.0
+    top = 100 * (1 + CAPACITY_RTOL)
+    c = top - (a + b)
+    assert (a + b) + c == top and (a + c) + b > top
+    m = np.array([[a], [c], [b]])
+    best, s = local_search(m, np.array([0, 1, 0]), 100, max_iters=1)
+    assert best.tolist() == [0, 1, 0]
+    assert (s.hosts_after, s.iterations, s.stopped, s.overload_left) == (
+        2,
+        1,
+        "iteration limit",
+        0.0,
+    )
+
+
+def test_the_time_limit_is_checked_before_each_iteration(monkeypatch: pytest.MonkeyPatch) -> None:
+    search = importlib.import_module("colonykit.packing.search")
+    m = np.array([[300.0], [300.0]])  # emptying either host overloads the other: no move exists
+    with monkeypatch.context() as patch:  # a clock that stands still: never more than 0 s
+        patch.setattr(search, "time", SimpleNamespace(perf_counter=lambda: 1000.0))
+        _, s = local_search(m, np.array([0, 1]), CAP, time_limit_s=0.0, max_iters=3)
+        assert (s.iterations, s.stopped) == (3, "iteration limit")
+    with monkeypatch.context() as patch:
+        # readings: the start, the check before emptying host 0, before iteration 1 (all at 0 s),
+        # before iteration 2 (100 s > 60 s), the seconds reported
+        clock = iter([0.0, 0.0, 0.0, 100.0, 100.0])
+        patch.setattr(search, "time", SimpleNamespace(perf_counter=lambda: next(clock)))
+        best, s = local_search(m, np.array([0, 1]), CAP, time_limit_s=60.0)
+        assert best.tolist() == [0, 1]
+        assert (s.iterations, s.stopped, s.seconds, s.overload_left) == (
+            1,
+            "time limit",
+            100.0,
+            80.0,
+        )
