@@ -530,3 +530,40 @@ def test_the_time_limit_is_checked_before_each_iteration(monkeypatch: pytest.Mon
             100.0,
             80.0,
         )
+
+
+def test_emptying_adds_the_least_overload_to_an_overloaded_host() -> None:
+    # hosts X [495, 100], Y [500, 500] and the emptied host's [40, 0], [0, 30].  [40, 0] (the
+    # larger peak) overloads X by 15 − δ and Y by 20 − δ: X.  [0, 30] then adds nothing to X
+    # (its step 1 fits) but 10 − δ to Y: X again (the change in X's overload counts, not X's
+    # overload).  Penalty 15 − δ, which one move of [40, 0] to Y cannot lower (20 − δ).
+    m = np.array([[495.0, 100.0], [500.0, 500.0], [40.0, 0.0], [0.0, 30.0]])
+    start = np.array([0, 1, 2, 2])
+    _, s = local_search(m, start, CAP, max_iters=1)
+    assert (s.hosts_after, s.iterations, s.overload_left) == (3, 1, 15.0)
+    for max_iters in (1, 2, 3):
+        assert _compare(m, start, max_iters=max_iters)
+
+
+def test_items_of_equal_weight_at_the_overloaded_steps_rank_by_index() -> None:
+    # host A: 17 servers of 25 or 30 at step 0 (460 < sum < 480), B: [480, 300], and the
+    # emptied host's [60, 10], which overloads A less (by < 20) than B (by 20).  A's servers
+    # rank by their demand at the overloaded step 0, equal ones by index (numpy's unstable sort
+    # orders more than 16 equal keys differently).  Every single 25 or 30 moved to B makes the
+    # packing feasible (the same change) except the first 30, whose 230 at step 1 would
+    # overload B: so the second 30 by index moves
+    rng = np.random.default_rng(4)
+    checked = 0
+    while checked < 4:
+        peaks = rng.choice([25, 30], 17)
+        if not 460 < peaks.sum() < 480:
+            continue
+        thirty = np.flatnonzero(peaks == 30)
+        small = [[int(p), int(rng.integers(0, 16))] for p in peaks]
+        small[thirty[0]][1] = 230
+        matrix = np.array(small + [[480.0, 300.0], [60.0, 10.0]], dtype=np.float64)
+        start = np.array([0] * 17 + [1, 2])
+        best, s = local_search(matrix, start, CAP, seed=checked, max_iters=1, lower_bound=2)
+        assert best[thirty[1]] == best[17] != best[thirty[0]] and s.iterations == 1
+        assert _compare(matrix, start, seed=checked, max_iters=1, lower_bound=2)
+        checked += 1
