@@ -62,8 +62,13 @@ def _reference(
     lower_bound: int = 1,
     seed: int = LOCAL_SEARCH_SEED,
     max_iters: int = 20_000,
+    snapshots: dict[int, Any] | None = None,
 ) -> tuple[list[int], tuple[int, int, int, str, float], list[list[int]]]:
     """The local search as its docstring describes it: (host_of, stats, feasible packings).
+
+    ``snapshots`` (optional) receives, for every k reached, what a search with
+    ``max_iters=k`` returns: the state at the first check of the iteration limit with k
+    iterations done (everything before it is the same as in this longer search).
 
     Demands and the capacity are whole numbers, so a load is over the limit C(1 + 1e-9)
     exactly when it is above C, and a host's penalty is exactly S − c·δ (S the sum of
@@ -87,10 +92,25 @@ def _reference(
 
     def pen(load: np.ndarray) -> Fraction:
         above = load[load > cap] - cap
-        p = int(above.sum()) - above.size * delta
-        if max(int(load.max()) - lim, lim - int(load.min())) >= top or p >= top:
+        return int(above.sum()) - above.size * delta
+
+    def big(*loads: np.ndarray) -> bool:
+        """Could the library's float64 for this candidate be rounded?"""
+        return any(int(row.max()) - lim >= top or pen(row) >= top for row in loads)
+
+    def better(d: Fraction, flag: bool, item: Any, best: list[Any] | None) -> list[Any] | None:
+        """The new best [d, item, flag, open] when d is strictly lower; an exact tie with a
+        value the library may have rounded leaves its choice open (unless beaten later)."""
+        if best is None or d < best[0]:
+            return [d, item, flag, False]
+        if d == best[0] and (flag or best[2]):
+            best[3] = True
+        return best
+
+    def settled(best: list[Any] | None) -> list[Any] | None:
+        if best is not None and best[3]:
             raise _Inexact
-        return p
+        return best
 
     def fits_memory(used: Fraction, extra: Fraction) -> bool:
         return mlim is None or used + extra <= mlim
@@ -107,7 +127,12 @@ def _reference(
 
     def out(why: str) -> tuple[list[int], tuple[int, int, int, str, float], list[list[int]]]:
         left = 0.0 if least is None else round(float(least), 3)
-        return best, (before, max(best) + 1, it, why, left), feasible
+        return best, (before, max(best) + 1, it, why, left), list(feasible)
+
+    def limit_reached() -> bool:
+        if snapshots is not None and it not in snapshots:
+            snapshots[it] = out("iteration limit")
+        return it >= max_iters
 
     while True:
         m = max(best) + 1
@@ -115,7 +140,7 @@ def _reference(
             return out("lower bound reached")
         if attempt >= m:
             return out("every host tried")
-        if it >= max_iters:
+        if limit_reached():
             return out("iteration limit")
         sums = [int(x[[i for i in range(n) if best[i] == k]].sum()) for k in range(m)]
         drop = sorted(range(m), key=lambda k: (sums[k], k))[attempt]
@@ -132,10 +157,18 @@ def _reference(
                 placed_all = False
                 break
             # least added overload, then lowest peak after adding, then lowest host
+            cand: list[Any] | None = None
+            for k in ok:
+                after = load[k] + x[i]
+                cand = better(pen(after) - pen(load[k]), big(after), (int(after.max()), k), cand)
+            assert cand is not None
+            # equal changes (exactly, not rounded): the lowest peak, then the lowest host
+            settled(cand)
             k = min(
-                ok,
-                key=lambda k: (pen(load[k] + x[i]) - pen(load[k]), int((load[k] + x[i]).max()), k),
-            )
+                (int((load[k] + x[i]).max()), k)
+                for k in ok
+                if pen(load[k] + x[i]) - pen(load[k]) == cand[0]
+            )[1]
             load[k] = load[k] + x[i]
             memu[k] += mem[i]
             cur[i] = k
@@ -147,11 +180,13 @@ def _reference(
             total = sum(pens, Fraction(0))
             if total == 0:
                 break
+            if total >= top and least is not None and total == least:
+                raise _Inexact  # the library's sum of the hosts' penalties may be rounded
             stall = 0 if least is None or total < least else stall + 1
             least = total if least is None else min(least, total)
             if stall > LOCAL_SEARCH_STALL:
                 break
-            if it >= max_iters:
+            if limit_reached():
                 return out("iteration limit")
             it += 1
             h = int(rng.choice(np.array([k for k in range(m) if pens[k] > 0])))
@@ -174,25 +209,29 @@ def _reference(
             ) -> bool:
                 return tabu.get((i, k), 0) <= now
 
-            choice: tuple[Fraction, list[int], int, int] | None = None
+            choice: list[Any] | None = None  # [change, (servers, host, partner), flag, open]
             for g in groups:
                 items = [group_items[a] for a in g]
                 xg = x[items].sum(axis=0)
                 mg = sum((mem[i] for i in items), Fraction(0))
                 partners_of_g = set().union(*(conf[i] for i in items))
                 new_h = load[h] - xg
-                best_move: tuple[Fraction, int] | None = None
+                best_move: list[Any] | None = None
                 for k in range(m):  # 1-0 and 2-0 moves: the lowest host of the least change
                     if k == h or not fits_memory(memu[k], mg) or on(k, partners_of_g, cur):
                         continue
                     d = pen(new_h) - pens[h] + pen(load[k] + xg) - pens[k]
-                    if not all(free(i, k) for i in items) and not total + d < least:
-                        continue  # tabu and no aspiration
-                    if best_move is None or d < best_move[0]:
-                        best_move = (d, k)
-                if best_move is not None and (choice is None or best_move[0] < choice[0]):
-                    choice = (best_move[0], items, best_move[1], -1)
-                best_swap: tuple[Fraction, int] | None = None
+                    flag = big(new_h, load[k] + xg)
+                    if not all(free(i, k) for i in items):
+                        if total + d == least and (flag or total >= top):
+                            raise _Inexact
+                        if not total + d < least:
+                            continue  # tabu and no aspiration
+                    best_move = better(d, flag, k, best_move)
+                if best_move is not None:
+                    d, k, flag, unsure = best_move
+                    choice = better(d, flag or unsure, (items, k, -1), choice)
+                best_swap: list[Any] | None = None
                 for b in others:  # 1-1 and 2-1 swaps: the lowest server of the least change
                     kb = cur[b]
                     if not (
@@ -203,16 +242,19 @@ def _reference(
                     if on(h, conf[b], cur) or on(kb, partners_of_g, cur):
                         continue
                     d = pen(new_h + x[b]) - pens[h] + pen(load[kb] + xg - x[b]) - pens[kb]
-                    ok = free(b, h) and all(free(i, kb) for i in items)
-                    if not ok and not total + d < least:
-                        continue
-                    if best_swap is None or d < best_swap[0]:
-                        best_swap = (d, b)
-                if best_swap is not None and (choice is None or best_swap[0] < choice[0]):
-                    choice = (best_swap[0], items, cur[best_swap[1]], best_swap[1])
+                    flag = big(new_h + x[b], load[kb] + xg - x[b])
+                    if not (free(b, h) and all(free(i, kb) for i in items)):
+                        if total + d == least and (flag or total >= top):
+                            raise _Inexact
+                        if not total + d < least:
+                            continue
+                    best_swap = better(d, flag, b, best_swap)
+                if best_swap is not None:
+                    d, b, flag, unsure = best_swap
+                    choice = better(d, flag or unsure, (items, cur[b], b), choice)
             if choice is None:
                 continue  # nothing allowed: the iteration counts all the same
-            _, moved, k, b = choice
+            moved, k, b = settled(choice)[1]  # type: ignore[index]
             for a in moved:
                 load[h], load[k] = load[h] - x[a], load[k] + x[a]
                 memu[h], memu[k] = memu[h] - mem[a], memu[k] + mem[a]
@@ -287,6 +329,19 @@ def _compare(matrix: np.ndarray, start: np.ndarray, **kw: Any) -> bool:
         return False
     got = _library(matrix, start, CAP, **kw)
     assert got == want, (matrix.tolist(), start.tolist(), kw)
+    return True
+
+
+def _compare_prefixes(matrix: np.ndarray, start: np.ndarray, ks: list[int], **kw: Any) -> bool:
+    """The library with ``max_iters=k`` for each k against one longer run of the reference."""
+    snapshots: dict[int, Any] = {}
+    try:
+        final = _reference(matrix, start, CAP, max_iters=max(ks), snapshots=snapshots, **kw)
+    except _Inexact:
+        return False
+    for k in ks:
+        got = _library(matrix, start, CAP, max_iters=k, **kw)
+        assert got == snapshots.get(k, final), (matrix.tolist(), start.tolist(), k, kw)
     return True
 
 
@@ -567,3 +622,52 @@ def test_items_of_equal_weight_at_the_overloaded_steps_rank_by_index() -> None:
         assert best[thirty[1]] == best[17] != best[thirty[0]] and s.iterations == 1
         assert _compare(matrix, start, seed=checked, max_iters=1, lower_bound=2)
         checked += 1
+
+
+def _tight(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """3 to 5 hosts filled to 60-95 % at 1-3 steps, split into 1-4 servers each."""
+    steps = int(rng.integers(1, 4))
+    rows: list[np.ndarray] = []
+    start: list[int] = []
+    for k in range(int(rng.integers(3, 6))):
+        fill = rng.integers(int(0.6 * CAP), int(0.95 * CAP) + 1, steps)
+        parts = int(rng.integers(1, 5))
+        cuts = np.sort(rng.integers(0, fill + 1, (parts - 1, steps)), axis=0)
+        edges = np.vstack([np.zeros(steps, dtype=np.int64), cuts, fill])
+        rows.extend(np.diff(edges, axis=0))
+        start.extend([k] * parts)
+    return np.array(rows, dtype=np.float64), np.array(start)
+
+
+def test_longer_searches_equal_the_second_method_at_every_stop() -> None:
+    # tight instances keep the search going: the library stopped after k iterations (several
+    # k up to 40) against the reference's state after k iterations of one run
+    rng = np.random.default_rng(7)
+    checked = 0
+    for case in range(14):
+        matrix, start = _tight(rng)
+        ks = sorted({int(k) for k in rng.integers(1, 41, 6)})
+        checked += _compare_prefixes(matrix, start, ks, seed=case)
+    assert checked >= 11
+
+
+def test_memory_at_the_tolerance_equals_the_second_method() -> None:
+    # memory per server 0, 0.5, M − 0.5 or M with M = 1000 × (1 + 1e-9), host memory 1000:
+    # sums land exactly on the limit M (exact in float64 below 1024)
+    top = 1000 * (1 + CAPACITY_RTOL)
+    rng = np.random.default_rng(8)
+    checked = 0
+    for case in range(14):
+        matrix, start = _tight(rng)
+        memory = np.zeros(matrix.shape[0])
+        for k in range(int(start.max()) + 1):  # each host within its memory
+            on_k = np.flatnonzero(start == k)
+            memory[on_k] = 0.5
+            memory[rng.choice(on_k)] = rng.choice([0.0, top - 0.5, top])
+            if memory[on_k].sum() > top:
+                memory[on_k] = np.where(memory[on_k] == 0.5, 0.0, memory[on_k])
+        ks = sorted({int(k) for k in rng.integers(1, 31, 4)})
+        checked += _compare_prefixes(
+            matrix, start, ks, seed=case, memory=memory, host_memory=1000.0
+        )
+    assert checked >= 6
