@@ -671,3 +671,24 @@ def test_memory_at_the_tolerance_equals_the_second_method() -> None:
             matrix, start, ks, seed=case, memory=memory, host_memory=1000.0
         )
     assert checked >= 6
+
+
+def test_anti_affinity_in_longer_searches_equals_the_second_method() -> None:
+    # pairs of servers on different hosts of the start that may not share a host
+    rng = np.random.default_rng(9)
+    checked = 0
+    for case in range(10):
+        matrix, start = _tight(rng)
+        n = matrix.shape[0]
+        pairs = [(i, j) for i in range(n) for j in range(i + 1, n) if start[i] != start[j]]
+        chosen = [pairs[int(p)] for p in rng.choice(len(pairs), min(3, len(pairs)), replace=False)]
+        conflicts = [
+            np.array(
+                sorted({b for a, b in chosen if a == i} | {a for a, b in chosen if b == i}),
+                dtype=np.int64,
+            )
+            for i in range(n)
+        ]
+        ks = sorted({int(k) for k in rng.integers(1, 31, 4)})
+        checked += _compare_prefixes(matrix, start, ks, seed=case, conflicts=conflicts)
+    assert checked >= 8
