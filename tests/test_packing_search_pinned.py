@@ -411,18 +411,19 @@ def test_two_servers_merge_onto_one_host_with_the_default_bound() -> None:
 
 
 def test_a_stalled_search_tries_every_host() -> None:
-    # 300 + 300 > 520: emptying either host leaves one host at 600, overload 79.99999948; no
+    # 261 + 260 > 520: emptying either host leaves one host at 521, overload 0.99999948; no
     # other host to move to and no server elsewhere to swap with, so every iteration applies
     # nothing and the penalty never falls: 2,001 iterations per host (stall 0, 1, …, 2,000 run,
-    # 2,001 > LOCAL_SEARCH_STALL stops), two hosts tried
-    m = np.array([[300.0], [300.0]])
+    # 2,001 > LOCAL_SEARCH_STALL stops), two hosts tried, none emptied (a penalty below 1 is
+    # still an overload)
+    m = np.array([[261.0], [260.0]])
     best, s = local_search(m, np.array([0, 1]), CAP)
     assert best.tolist() == [0, 1]
     assert (s.hosts_after, s.iterations, s.stopped, s.overload_left) == (
         2,
         2 * (LOCAL_SEARCH_STALL + 1),
         "every host tried",
-        80.0,
+        1.0,
     )
 
 
