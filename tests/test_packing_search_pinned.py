@@ -643,7 +643,7 @@ def _tight(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
 def test_longer_searches_equal_the_second_method_at_every_stop() -> None:
     # tight instances keep the search going: the library stopped after k iterations (several
     # k up to 40) against the reference's state after k iterations of one run
-    rng = np.random.default_rng(7)
+    rng = np.random.default_rng(21)
     checked = 0
     for case in range(14):
         matrix, start = _tight(rng)
@@ -656,7 +656,7 @@ def test_memory_at_the_tolerance_equals_the_second_method() -> None:
     # memory per server 0, 0.5, M − 0.5 or M with M = 1000 × (1 + 1e-9), host memory 1000:
     # sums land exactly on the limit M (exact in float64 below 1024)
     top = 1000 * (1 + CAPACITY_RTOL)
-    rng = np.random.default_rng(8)
+    rng = np.random.default_rng(22)
     checked = 0
     for case in range(14):
         matrix, start = _tight(rng)
@@ -667,7 +667,7 @@ def test_memory_at_the_tolerance_equals_the_second_method() -> None:
             memory[rng.choice(on_k)] = rng.choice([0.0, top - 0.5, top])
             if memory[on_k].sum() > top:
                 memory[on_k] = np.where(memory[on_k] == 0.5, 0.0, memory[on_k])
-        ks = sorted({int(k) for k in rng.integers(1, 31, 4)})
+        ks = sorted({int(k) for k in rng.integers(1, 41, 6)})
         checked += _compare_prefixes(
             matrix, start, ks, seed=case, memory=memory, host_memory=1000.0
         )
