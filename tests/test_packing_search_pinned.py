@@ -695,37 +695,6 @@ def test_anti_affinity_in_longer_searches_equals_the_second_method() -> None:
     assert checked >= 8
 
 
-def _small_overloads(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """3-4 hosts filled to 505-520 at 1-2 steps (2-3 servers each) and 1-2 hosts of one small
-    server (1-6): emptying a small one leaves overloads of a few units (residues of 1 − δ)."""
-    steps = int(rng.integers(1, 3))
-    rows: list[np.ndarray] = []
-    start: list[int] = []
-    full = int(rng.integers(3, 5))
-    for k in range(full):
-        fill = rng.integers(505, 521, steps)
-        parts = int(rng.integers(2, 4))
-        cuts = np.sort(rng.integers(0, fill + 1, (parts - 1, steps)), axis=0)
-        edges = np.vstack([np.zeros(steps, dtype=np.int64), cuts, fill])
-        rows.extend(np.diff(edges, axis=0))
-        start.extend([k] * parts)
-    for k in range(int(rng.integers(1, 3))):
-        rows.append(rng.integers(1, 7, steps))
-        start.append(full + k)
-    return np.array(rows, dtype=np.float64), np.array(start)
-
-
-def test_small_overloads_equal_the_second_method() -> None:
-    # overloads of a few units, where the penalty's limit and its δ decide between moves
-    rng = np.random.default_rng(12)
-    checked = 0
-    for case in range(12):
-        matrix, start = _small_overloads(rng)
-        ks = sorted({int(k) for k in rng.integers(1, 31, 4)})
-        checked += _compare_prefixes(matrix, start, ks, seed=case)
-    assert checked >= 8
-
-
 #: instances of the tight kind where the exact penalty decides (a host 1 − δ over
 #: the limit after a move; two moves equal but for δ): (demand, start, seed, stops)
 DECISIVE = [
