@@ -730,3 +730,23 @@ def test_decisive_instances_equal_the_second_method(
 ) -> None:
     matrix = np.array(demand, dtype=np.float64).reshape(len(start), -1)
     assert _compare_prefixes(matrix, np.array(start), stops, seed=seed)
+
+
+@pytest.mark.parametrize(
+    ("steps", "servers", "per_host", "seed", "cases"),
+    [(10_000, (12, 15), 3, 31, {2, 10}), (50_000, (4, 8), 2, 32, {2})],
+)
+def test_swap_partner_samples_equal_the_second_method(
+    steps: int, servers: tuple[int, int], per_host: int, seed: int, cases: set[int]
+) -> None:
+    # 9 partners at most at 10,000 steps (a sample only when MORE servers are elsewhere: with
+    # exactly 9 none is drawn), 1 at 50,000 steps; demand at two steps only
+    rng = np.random.default_rng(seed)
+    for case in range(max(cases) + 1):
+        n = int(rng.integers(*servers))
+        matrix = np.zeros((n, steps))
+        matrix[:, :2] = rng.integers(40, 260, (n, 2))
+        start = np.arange(n) // per_host
+        ks = sorted({int(k) for k in rng.integers(1, 16, 4)})
+        if case in cases:
+            assert _compare_prefixes(matrix, start, ks, seed=case)
