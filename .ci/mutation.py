@@ -79,6 +79,11 @@ TESTS: dict[str, tuple[str, ...]] = {
         "tests/test_packing_pinned2.py",
         "tests/test_packing_heuristics_pinned.py",
     ),
+    # packing's local search (local_search), mutated apart: by hand and against a second method
+    # written plainly in the test (exact penalties recomputed for every move and swap, the
+    # docstring's tie rules and seeded draws; tests/test_packing_search_pinned.py).  Not
+    # test_packing_bounds.py (hypothesis searches, MILPs: about 40 s per surviving mutant)
+    "packing.search": ("tests/test_packing_search_pinned.py",),
     # measured: test_measured.py builds whole plans and runs the CLI on the bundled traces
     # (minutes per surviving mutant); its figures are pinned by hand in the pinned file
     "measured": ("tests/test_measured_pinned.py",),

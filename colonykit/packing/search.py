@@ -102,7 +102,8 @@ class SearchStats:
     hosts_after : int
         Hosts of the best feasible packing found.
     iterations : int
-        Moves and swaps applied (the iterations used).
+        Iterations used: moves and swaps applied, and iterations that found no allowed move
+        or swap (they apply nothing but count).
     seconds : float
         Wall time of the search.
     stopped : str
@@ -152,9 +153,39 @@ def local_search(
     on m − 1 hosts is feasible at every step (checked on exactly summed loads), is kept, and
     the next host is emptied.  Memory and anti-affinity are hard constraints throughout.
 
+    The rules in detail (ties and seeded draws included):
+
+    * Hosts are numbered by first appearance in ``host_of``.  The host emptied is the one with
+      the least load summed over all steps (equal sums: the lowest-numbered); when it cannot
+      be emptied (an item finds no host within memory and anti-affinity, or the penalty has
+      not fallen below its lowest value of this attempt for more than ``LOCAL_SEARCH_STALL``
+      iterations) the next in that order is tried, and after a success the first again.
+    * Emptying: the items in order of their peak, largest first (equal peaks: lower index
+      first), each to the host where it adds the least overload (equal: the lowest peak
+      after adding it, then the lowest-numbered host).
+    * Each iteration draws from ``numpy.random.default_rng(seed)``, in this order: h with
+      ``choice`` over the overloaded hosts in ascending order; when more servers than
+      ``SWAP_MAX_CELLS // steps`` sit on other hosts, that many swap partners with
+      ``choice(…, replace=False)``, sorted; after the choice, one tenure per server moved
+      (the group's servers in rank order, then the swap partner), each
+      ``integers(LOCAL_SEARCH_TABU, 3 × LOCAL_SEARCH_TABU + 1)``: the server may not return
+      to the host it left while the iteration count is below the iteration of the move plus
+      its tenure.
+    * h's items are ranked by their demand summed over h's overloaded steps (largest first,
+      equal: lower index first).  The groups are the single items in rank order, then the
+      pairs (a, c), a before c in rank, in lexicographic order.  For each group in turn, the
+      move to the lowest-numbered host of least change, then the swap with the
+      lowest-numbered server of least change are compared with the best so far: the first
+      strictly best candidate is applied.  Anti-affinity is checked on the packing before
+      the change: a swap is refused when the partner b has an anti-affinity partner on h or
+      a moved item has one on b's host, even one that would leave.
+    * An iteration that finds no allowed move or swap applies nothing; it counts as an
+      iteration all the same.
+
     Only feasible packings are ever returned (and handed to ``on_feasible``), so the result
     never uses more hosts than ``host_of``.  The search stops at ``lower_bound`` hosts,
-    after ``max_iters`` iterations or after ``time_limit_s`` seconds; for a given ``seed``
+    after ``max_iters`` iterations or once more than ``time_limit_s`` seconds have passed
+    (checked before each host is emptied and before each iteration); for a given ``seed``
     the sequence of packings is the same on every run (the time limit only decides how far
     along it the search gets; ``max_iters`` alone makes the result reproducible).
 
@@ -163,7 +194,8 @@ def local_search(
     matrix : numpy.ndarray
         Demand, shape (servers, steps).
     host_of : numpy.ndarray
-        A feasible packing: host per server (any integer labels).
+        A feasible packing: host per server (any integer labels; read with numpy's int64
+        cast, so 1.7 is host 1).
     capacity : float
         Usable capacity per host (same unit as ``matrix``).
     memory : numpy.ndarray, optional
