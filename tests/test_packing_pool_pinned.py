@@ -10,6 +10,7 @@ occurs, and no other), never one seed's output.
 from __future__ import annotations
 
 import numpy as np
+from test_packing_heuristics_pinned2 import _expected
 
 from colonykit.packing.pool import (
     POOL_STALL,
@@ -132,6 +133,24 @@ def test_a_restart_among_nineteen_hosts_draws_from_the_four_least_loaded() -> No
         assert iterations % 1_500 == 2
 
 
+def test_a_restart_among_twenty_hosts_draws_from_the_five_least_loaded() -> None:
+    # one more 20+20+20+20+20 host: 20 hosts, so the restart's candidates are the
+    # max(4, 20 // 4) = 5 least-loaded — 55, 56, 90, 90 and a 100.  Were they the four
+    # lightest, every restart would close in exactly two iterations or stall again (above), so
+    # iterations ≡ 2 (mod 1,500) for every seed; a drawn 100 takes a different number of
+    # iterations.  Each restart draws a 100 with probability 4 / 10: some of 12 seeds must.
+    sizes = np.append(FILLER_SIZES, [20.0] * 5)
+    start = np.append(FILLER_START, [19] * 5)
+    counts = []
+    for seed in range(12):
+        best, iterations = pool_search(
+            sizes, start, 100, lower_bound=19, seed=seed, max_iters=8_000
+        )
+        assert int(best.max()) + 1 == 19 and _feasible(sizes, best, 100)
+        counts.append(iterations % 1_500)
+    assert 2 in counts and any(c != 2 for c in counts)
+
+
 # --------------------------------------------------------------------------- R and its ties
 def test_only_the_sixty_heaviest_free_pool_servers_form_subsets() -> None:
     # capacity 200: a kept host 160 (room 40) and the pool 40 + 30×3 | 31×3 (130 | 93) = 223.
@@ -190,3 +209,36 @@ def test_the_refill_may_fill_the_first_kept_host() -> None:
     best, iterations = pool_search(sizes, start, 16, lower_bound=3, max_iters=2)
     assert iterations == 2
     assert _hosts(sizes, best) == [[1.0, 1.0, 14.0], [3.0, 13.0], [4.0, 6.0, 6.0]]
+
+
+# --------------------------------------------------------------------------- by enumeration
+# Further instances for test_packing_heuristics_pinned2's second method (every exchange and
+# refill its docstring describes, for the first three iterations, every tie followed; a moved
+# server is frozen for at least three iterations): found by a sweep of small instances (2–4
+# hosts filled near 100 and split into 1–4 servers, first fit in a shuffled order), kept where
+# one rule decides the packing.  Every seed's packing must be one of the enumerated outcomes.
+ENUMERATED = (
+    # a server moved into a host is frozen there: no Q may take it out again (also as a single)
+    ([52.0, 28, 12, 8, 42, 44, 7, 7], [1, 2, 0, 0, 1, 0, 0, 0]),
+    # the same with the frozen server the first of a pair Q, server 0 among the frozen
+    ([47.0, 21, 14, 18, 98, 33, 62, 2, 2, 100], [4, 0, 0, 0, 3, 0, 1, 0, 0, 2]),
+    # the best exchange gains exactly 0, so the whole numbers refill a host instead
+    ([21.0, 51, 21, 5, 82, 7, 6, 5, 98, 1, 1, 47, 48], [0, 4, 2, 0, 3, 0, 0, 0, 1, 0, 0, 2, 0]),
+    ([92.0, 6, 1, 4, 94, 18, 82, 15, 67, 13], [3, 0, 0, 0, 2, 1, 0, 1, 4, 1]),
+    # a refill that gains exactly 1
+    ([47.0, 41, 10, 2, 14, 86, 89, 11], [1, 1, 0, 1, 3, 2, 0, 2]),
+    ([45.0, 52, 3, 10, 47, 9, 33, 56, 2, 42], [1, 1, 0, 0, 3, 0, 0, 2, 0, 0]),
+)
+
+
+def test_three_iterations_are_among_the_enumerated_outcomes() -> None:
+    for w, start in ENUMERATED:
+        m = max(start) + 1
+        expected = _expected(w, start, 100.0, 3, True)
+        sizes = np.array(w)
+        for seed in range(5):
+            best, iterations = pool_search(
+                sizes, np.array(start), 100, lower_bound=m - 1, seed=seed, max_iters=3
+            )
+            got = tuple(tuple(h) for h in _hosts(sizes, best))
+            assert (got, iterations) in expected, (w, seed)
