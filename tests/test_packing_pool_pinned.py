@@ -89,6 +89,23 @@ def test_an_attempt_stalls_1500_iterations_after_its_last_lighter_pool() -> None
     assert (best.tolist(), iterations) == (STALL_START.tolist(), 1_501)
 
 
+def test_a_pool_lighter_by_exactly_the_tolerance_is_not_lighter() -> None:
+    # The instance above with the 1 replaced by e = TOL = 1e-9 × LIMIT: the pool starts at
+    # 55 + 56 + e (summed in this order), iteration 1 puts e beside a 90 (gain e; Q = {2} and
+    # Q = {22} take e for less than 0) and leaves the pool 111, which is exactly the lightest so
+    # far minus TOL (checked below): not lighter, so the stall count runs on from iteration 1
+    # and the attempt ends at iteration 1,500 (not 1,501).  The restarts close in two
+    # iterations as above (e for 1: the 90 that takes 2 + 1 takes 2 + e).
+    e = TOL
+    assert (55.0 + 56.0) + e - TOL == 111.0
+    sizes = STALL_SIZES.copy()
+    sizes[-1] = e
+    for seed in range(6):
+        best, iterations = pool_search(sizes, STALL_START, 100, lower_bound=3, seed=seed)
+        assert int(best.max()) + 1 == 3 and _feasible(sizes, best, 100)
+        assert iterations > 1_500 and iterations % 1_500 == 2
+
+
 # --------------------------------------------------------------------------- which hosts drop
 def test_equal_loads_drop_the_lower_numbered_hosts_first() -> None:
     # 17 hosts of one server each; six of 10 (hosts 3–8), the rest 20 and 30.  The two
