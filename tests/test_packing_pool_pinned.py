@@ -55,7 +55,9 @@ TENURE_START = np.array([1, 0, 0, 0, 2, 0, 0, 0])
 def test_tenures_drawn_from_three_to_twelve_iterations() -> None:
     counts = []
     for seed in range(120):
-        best, iterations = pool_search(TENURE_SIZES, TENURE_START, 100, lower_bound=2, seed=seed)
+        best, iterations = pool_search(
+            TENURE_SIZES, TENURE_START, 100, lower_bound=2, seed=seed, max_iters=20
+        )
         assert int(best.max()) + 1 == 2 and _feasible(TENURE_SIZES, best, 100)
         counts.append(iterations - 1)
     # every tenure from POOL_TABU_MIN to POOL_TABU_MAX occurs, and no other (120 uniform draws
@@ -81,7 +83,9 @@ STALL_START = np.array([0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 3, 3])
 def test_an_attempt_stalls_1500_iterations_after_its_last_lighter_pool() -> None:
     assert POOL_STALL == 1_500
     for seed in range(6):
-        best, iterations = pool_search(STALL_SIZES, STALL_START, 100, lower_bound=3, seed=seed)
+        best, iterations = pool_search(
+            STALL_SIZES, STALL_START, 100, lower_bound=3, seed=seed, max_iters=6_100
+        )
         assert int(best.max()) + 1 == 3 and _feasible(STALL_SIZES, best, 100)
         assert iterations > 1_501 and iterations % 1_501 == 2
     # the budget ends inside the first attempt: the start comes back, renumbered
@@ -101,7 +105,9 @@ def test_a_pool_lighter_by_exactly_the_tolerance_is_not_lighter() -> None:
     sizes = STALL_SIZES.copy()
     sizes[-1] = e
     for seed in range(6):
-        best, iterations = pool_search(sizes, STALL_START, 100, lower_bound=3, seed=seed)
+        best, iterations = pool_search(
+            sizes, STALL_START, 100, lower_bound=3, seed=seed, max_iters=6_100
+        )
         assert int(best.max()) + 1 == 3 and _feasible(sizes, best, 100)
         assert iterations > 1_500 and iterations % 1_500 == 2
 
@@ -142,7 +148,7 @@ FILLER_START = np.array([0] * 5 + [1] * 5 + [2, 3] + [4 + k // 5 for k in range(
 def test_a_restart_among_nineteen_hosts_draws_from_the_four_least_loaded() -> None:
     for seed in range(6):
         best, iterations = pool_search(
-            FILLER_SIZES, FILLER_START, 100, lower_bound=18, seed=seed, max_iters=8_000
+            FILLER_SIZES, FILLER_START, 100, lower_bound=18, seed=seed, max_iters=3_100
         )
         hosts = _hosts(FILLER_SIZES, best)
         assert len(hosts) == 18 and _feasible(FILLER_SIZES, best, 100)
@@ -161,7 +167,7 @@ def test_a_restart_among_twenty_hosts_draws_from_the_five_least_loaded() -> None
     counts = []
     for seed in range(12):
         best, iterations = pool_search(
-            sizes, start, 100, lower_bound=19, seed=seed, max_iters=8_000
+            sizes, start, 100, lower_bound=19, seed=seed, max_iters=3_100
         )
         assert int(best.max()) + 1 == 19 and _feasible(sizes, best, 100)
         counts.append(iterations % 1_500)
