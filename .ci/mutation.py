@@ -58,10 +58,13 @@ TESTS: dict[str, tuple[str, ...]] = {
         "tests/test_packing_pinned.py",
         "tests/test_packing_pinned2.py",
     ),
-    # packing's pool repair (pool_search), mutated apart: by hand and by enumeration
-    # (tests/test_packing_heuristics_pinned2.py), its own tests (test_packing_pool.py: brute
-    # force of the subset-sum, feasibility, never worse) and through pack()
+    # packing's pool repair (pool_search), mutated apart (make mutation's module packing.pool):
+    # its documented ties, draws and tenures by hand (tests/test_packing_pool_pinned.py), by
+    # hand and by enumeration (tests/test_packing_heuristics_pinned2.py), its own tests
+    # (test_packing_pool.py: brute force of the subset-sum, feasibility, never worse) and
+    # through pack()
     "packing.pool": (
+        "tests/test_packing_pool_pinned.py",
         "tests/test_packing_heuristics_pinned2.py",
         "tests/test_packing_pool.py",
         "tests/test_packing_pinned.py",

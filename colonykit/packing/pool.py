@@ -19,6 +19,27 @@ the lower bound or after ``max_iters`` iterations; the same seed gives the same 
 
 Every packing returned is feasible: the hosts only ever take exchanges that fit, and the pool is
 a host only when its total fits.
+
+Ties and seeded draws, as the loop makes them (hosts are numbered by first appearance in
+``host_of``; "fits" means a total at most ``capacity × (1 + CAPACITY_RTOL)``, the limit):
+
+* the two least-loaded hosts are dropped, on equal load the lower-numbered first; after a pool
+  has become a host the next attempt again drops the two least-loaded hosts;
+* a restart drops two distinct hosts drawn uniformly (without replacement) from the
+  ``max(4, m // 4)`` least-loaded of the best packing's m hosts (in the same order);
+* for a subset Q the heaviest R that fits beside the host's rest is taken (a total exactly at
+  the room fits), on equal weight the R of two servers; only the ``POOL_PAIR_ITEMS``
+  heaviest free pool servers form subsets R;
+* exchanges whose gains are within ``1e-9 × limit`` of the best count as equally good; among
+  them the one that leaves the most servers in the pool is applied, on a further tie one drawn
+  uniformly;
+* the refill tries up to ``POOL_PACK_SET_HOSTS`` hosts in a seeded random order and refills the
+  first with the largest gain (only a gain > 0 counts);
+* every moved server is frozen for a tenure drawn uniformly from ``POOL_TABU_MIN`` to
+  ``POOL_TABU_MAX`` iterations (both included): moved in iteration i, it may move again from
+  iteration i + tenure on;
+* an iteration counts towards ``POOL_STALL`` unless it leaves the pool lighter than the
+  lightest so far by more than ``1e-9 × limit``; iterations without an exchange count too.
 """
 
 from __future__ import annotations
@@ -150,14 +171,14 @@ def pool_search(
     seed : int
         Seed of the tie-breaking and of the tabu tenures.
     max_iters : int, optional
-        Iterations (exchanges) at most; default :func:`pool_iterations`.
+        Iterations at most; default :func:`pool_iterations`.
 
     Returns
     -------
     host_of : numpy.ndarray
         Host per server (0-based, consecutive), feasible, never more hosts than the input.
     iterations : int
-        Exchanges applied.
+        Iterations run (exchanges and refills applied, and iterations in which none fitted).
 
     Examples
     --------
