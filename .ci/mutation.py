@@ -79,6 +79,17 @@ TESTS: dict[str, tuple[str, ...]] = {
         "tests/test_packing_pinned2.py",
         "tests/test_packing_heuristics_pinned.py",
     ),
+    # packing's anneal (anneal.py: anneal_search, _spread, default_anneal_moves) and its kernel
+    # (_anneal_kernel.py: anneal_hosts, xorshift32), each mutated apart: by hand and against a
+    # plain re-implementation of the documented annealing loop, draw by draw
+    # (tests/test_packing_anneal_pinned.py), and its own tests (test_packing_anneal.py) on the
+    # plain path; the tests that need the compiled kernel are deselected for the kernel
+    # (DESELECT: numba cannot compile mutmut's trampolines)
+    "packing.anneal": ("tests/test_packing_anneal_pinned.py", "tests/test_packing_anneal.py"),
+    "packing._anneal_kernel": (
+        "tests/test_packing_anneal_pinned.py",
+        "tests/test_packing_anneal.py",
+    ),
     # measured: test_measured.py builds whole plans and runs the CLI on the bundled traces
     # (minutes per surviving mutant); its figures are pinned by hand in the pinned file
     "measured": ("tests/test_measured_pinned.py",),
@@ -116,6 +127,20 @@ DESELECT: dict[str, tuple[str, ...]] = {
     # of the implementation's own output, not a value computed independently)
     "packing.pool": (
         "tests/test_packing_pool.py::test_pool_search_gives_the_same_packings_as_before_its_speed_up",
+    ),
+    # packing.anneal: pack()'s use of the stage (solve.py's business, minutes of local search
+    # per mutant); pack()'s anneal down to the composite bound stays selected
+    "packing.anneal": (
+        "tests/test_packing_anneal.py::test_pack_with_the_anneal_is_feasible_and_never_worse",
+        "tests/test_packing_anneal.py::test_pack_skips_the_anneal_above_the_small_instance_size",
+    ),
+    # packing._anneal_kernel: every test that runs the compiled kernel (numba cannot compile
+    # mutmut's trampolines); the plain path is the same source
+    "packing._anneal_kernel": (
+        "tests/test_packing_anneal.py::test_compiled_and_plain_kernels_make_the_same_moves",
+        "tests/test_packing_anneal.py::test_pack_anneals_a_time_series_packing_down_to_the_composite_bound",
+        "tests/test_packing_anneal.py::test_pack_with_the_anneal_is_feasible_and_never_worse",
+        "tests/test_packing_anneal.py::test_pack_skips_the_anneal_above_the_small_instance_size",
     ),
 }
 #: Modules mutated only in the functions that make the printed numbers (names as mutmut spells
