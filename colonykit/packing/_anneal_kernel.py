@@ -81,7 +81,8 @@ def anneal_hosts(
 
     Exactly (each "step" below is one :func:`xorshift32` step of ``state``, started at
     ``seed & MASK32``, 1 if that is 0): the move drawn after ``used`` moves has the
-    temperature ``t_start · r ** (used % cycle)`` with ``r = (t_end / t_start) ** (1 / cycle)``;
+    temperature ``t_start · r ** (used % cycle)`` with ``r = (t_end / t_start) ** (1 / cycle)``
+    (``t_start`` multiplied by ``r`` once per move, reset every ``cycle`` moves);
     two steps, item ``i = state % n``; when ``(state >> 8) / 2**24 < bias`` and ``i``'s host is
     not overloaded, one step and ``i = state % n`` again, at most ``4 × hosts`` times; one
     step: a swap when ``state / 2**32 < swap_frac``, then one step and the partner
