@@ -5,6 +5,7 @@ documented annealing loop written here (issue 27 item 2: mutation tests of the a
 from __future__ import annotations
 
 import math
+import sys
 
 import numpy as np
 import pytest
@@ -431,3 +432,121 @@ def test_anneal_search_reads_the_steps_in_decreasing_summed_demand() -> None:
     assert stats.overload_left == big and best.tolist() == [0, 1]
     assert (stats.hosts_before, stats.hosts_after, stats.moves) == (2, 2, 0)
     assert _plain_search(m, np.array([0, 1]), 10.0, 1, 2011, 5)[1] == (2, 2, 0, big)
+
+
+def test_default_anneal_moves_edges_by_hand() -> None:
+    # one server: 40,000 moves (not 80,000); one step: the cap is 12,500,000,000 // 1, which
+    # binds only above 312,500 servers; no servers / no steps count as one
+    assert anneal.default_anneal_moves(1, 1) == 40_000
+    assert anneal.default_anneal_moves(0, 0) == 40_000
+    assert anneal.default_anneal_moves(200_000, 1) == 8_000_000_000  # under 12.5e9
+    assert anneal.default_anneal_moves(400_000, 1) == 12_500_000_000
+    assert anneal.default_anneal_moves(400_000, 0) == 12_500_000_000
+    assert anneal.default_anneal_moves(400_000, 2) == 6_250_000_000
+    assert isinstance(anneal.default_anneal_moves(500, 8640), int)
+
+
+def test_anneal_compiled_is_false_without_numba(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "colonykit.packing._anneal_jit", None)  # import fails
+    assert anneal.anneal_compiled() is False
+
+
+def test_jit_chooses_the_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
+    # jit=False: the plain kernel; jit=True, and None with numba installed: the compiled one
+    # (both spied: the same packings either way, so the call is what tells them apart)
+    calls: list[str] = []
+    plain = _anneal_kernel.anneal_hosts
+
+    def spy(name: str) -> object:
+        def run(*args: object) -> object:
+            calls.append(name)
+            return plain(*args)  # type: ignore[arg-type]
+
+        return run
+
+    m = np.array([[6.0, 1.0], [1.0, 6.0], [6.0, 1.0], [1.0, 6.0]])
+    monkeypatch.setattr(_anneal_kernel, "anneal_hosts", spy("plain"))
+    anneal.anneal_search(m, np.arange(4), 8.0, max_moves=50, jit=False)
+    assert calls and set(calls) == {"plain"}
+    jit = pytest.importorskip("colonykit.packing._anneal_jit")
+    monkeypatch.setattr(jit, "anneal_hosts", spy("compiled"))
+    for flag in (True, None):
+        calls.clear()
+        anneal.anneal_search(m, np.arange(4), 8.0, max_moves=50, jit=flag)
+        assert calls and set(calls) == {"compiled"}, flag
+    monkeypatch.setattr(anneal, "anneal_compiled", lambda: False)
+    calls.clear()
+    anneal.anneal_search(m, np.arange(4), 8.0, max_moves=50)
+    assert calls and set(calls) == {"plain"}
+
+
+def test_one_host_left_within_the_tolerance_is_not_taken() -> None:
+    # two hosts, spread onto one: its overload is summed exactly; any overload > 0 stops the
+    # search (even one within the capacity's tolerance), and overload_left is rounded to 6
+    # decimals: 50 + 50.00000001 on 100 → 1e-8 over → 2 hosts kept, overload_left 0.0
+    m = np.array([[50.0], [50.00000001]])
+    best, stats = anneal.anneal_search(m, np.array([0, 1]), 100.0, max_moves=10, jit=False)
+    assert (stats.hosts_after, best.tolist(), stats.overload_left) == (2, [0, 1], 0.0)
+    # 1.23456789 over at one step, 0.5 at the other: 1.73456789 → 1.734568 (6 decimals)
+    m = np.array([[60.0, 50.0], [41.23456789, 50.5]])
+    best, stats = anneal.anneal_search(m, np.array([0, 1]), 100.0, max_moves=10, jit=False)
+    assert stats.overload_left == 1.734568 and stats.hosts_after == 2
+    m = np.array([[60.0], [40.25]])  # 0.25 over: not rounded to a whole number
+    assert anneal.anneal_search(m, np.array([0, 1]), 100.0, max_moves=3)[1].overload_left == 0.25
+    m = np.array([[60.0], [40.0]])  # exactly full: one host
+    best, stats = anneal.anneal_search(m, np.array([5, 3]), 100.0, max_moves=3, jit=False)
+    assert best.tolist() == [0, 0] and (stats.hosts_after, stats.overload_left) == (1, 0.0)
+
+
+def test_anneal_search_default_budget_is_default_anneal_moves() -> None:
+    # the default budget (max_moves None) sets the cooling cycle: budget // 8
+    # capacity 10: {[6, 1], [1, 6], [3, 3]} and {[6, 1], [1, 6]} fit; one host (17) does not
+    m = np.array([[6.0, 1.0], [1.0, 6.0], [6.0, 1.0], [1.0, 6.0], [3.0, 3.0]])
+    budget = anneal.default_anneal_moves(5, 2)
+    assert budget == 200_000
+    for seed in (1, 2, 3):
+        best, stats = anneal.anneal_search(m, np.arange(5), 10.0, seed=seed, jit=False)
+        want = _plain_search(m, np.arange(5), 10.0, 1, seed, budget)
+        assert stats.hosts_after == 2
+        assert (best.tolist(), stats.hosts_after, stats.moves) == (want[0], *want[1][1:3])
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_anneal_search_short_budgets_cool_every_move(seed: int) -> None:
+    # budgets under 8 moves × 2: the cycle is max(budget // 8, 1) moves
+    rng = np.random.default_rng(700 + seed)
+    n, steps = 5 + seed % 5, 1 + seed % 3
+    m = rng.integers(0, 10, (n, steps)).astype(float)
+    cap = float(max(m.max(), np.floor(m.sum(axis=0).max() / 2.2)))
+    for moves in (3, 9, 12, 15, 17, 24):
+        got = _search(m, np.arange(n), cap, 1, seed, moves)
+        assert got == _plain_search(m, np.arange(n), cap, 1, seed, moves), moves
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_spread_orders_many_equal_peaks_stably(seed: int) -> None:
+    # 20 to 27 items of peaks 3 to 5 (at different steps) on the least-loaded host: the
+    # order among equal peaks is the stable one (numpy's default sort is not stable above
+    # 16 elements), and the order decides where each item lands once the hosts fill up
+    rng = np.random.default_rng(seed)
+    k = 20 + seed
+    small = np.zeros((k, 3))
+    small[np.arange(k), rng.integers(0, 3, k)] = rng.integers(3, 6, k)  # peaks 3, 4, 5
+    small += rng.integers(0, 2, (k, 3)) * (small == 0)  # 0 or 1 at the other steps
+    big = np.array([[40.0, 38.0, 41.0], [39.0, 42.0, 40.0]]) * 3
+    m = np.vstack([big, small])
+    host_of = np.array([0, 1] + [2] * k)
+    for cap in (150.0, 160.0, 170.0):
+        plain = _plain_spread(m.tolist(), host_of.tolist(), cap, 3)
+        assert anneal._spread(m, host_of, cap, 3).tolist() == plain, cap
+
+
+@pytest.mark.parametrize("seed", range(1, 61))
+def test_kernel_redraws_at_most_four_times_the_hosts(seed: int) -> None:
+    # one overloaded host holding one item of 12, bias 1: 8 redraws (4 × 2 hosts) miss it
+    # with probability (11/12)**8 ≈ 0.5; the item drawn last is then moved
+    m = np.array([[10.0]] + [[0.5 + 0.01 * i] for i in range(11)])
+    start = np.array([0] + [1] * 11)
+    for moves in (1, 2, 4):
+        got, want = _both(m, start, 2, 9.0, moves, 3, 50.0, 5.0, seed, 1.0, 0.0)
+        assert got == want, moves
