@@ -454,6 +454,8 @@ def test_anneal_compiled_is_false_without_numba(monkeypatch: pytest.MonkeyPatch)
 def test_jit_chooses_the_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
     # jit=False: the plain kernel; jit=True, and None with numba installed: the compiled one
     # (both spied: the same packings either way, so the call is what tells them apart)
+    # the compiled module first: it compiles _anneal_kernel.anneal_hosts as found at import
+    jit = pytest.importorskip("colonykit.packing._anneal_jit")
     calls: list[str] = []
     plain = _anneal_kernel.anneal_hosts
 
@@ -468,7 +470,6 @@ def test_jit_chooses_the_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_anneal_kernel, "anneal_hosts", spy("plain"))
     anneal.anneal_search(m, np.arange(4), 8.0, max_moves=50, jit=False)
     assert calls and set(calls) == {"plain"}
-    jit = pytest.importorskip("colonykit.packing._anneal_jit")
     monkeypatch.setattr(jit, "anneal_hosts", spy("compiled"))
     for flag in (True, None):
         calls.clear()
