@@ -551,3 +551,16 @@ def test_kernel_redraws_at_most_four_times_the_hosts(seed: int) -> None:
     for moves in (1, 2, 4):
         got, want = _both(m, start, 2, 9.0, moves, 3, 50.0, 5.0, seed, 1.0, 0.0)
         assert got == want, moves
+
+
+def test_steps_are_ordered_by_float64_sums_of_float32_demand() -> None:
+    # float32 demand, one host left (capacity 2**30).  Column sums in float64: step 0
+    # 2**60 + 2**30, step 1 2**30 + 128, step 2 2**30 + 160 → order 0, 2, 1 (in float32 steps
+    # 1 and 2 both round to 2**30 + 128: the stable order would be 0, 1, 2).  Overloads
+    # 2**60, 160, 128 summed in that order: 2**60 + 160 rounds to 2**60 + 256 (the float64
+    # spacing there is 256), + 128 = 2**60 + 384 is halfway and rounds to the even
+    # 2**60 + 512; in the order 0, 1, 2: 2**60 + 128 is halfway → 2**60, + 160 → 2**60 + 256
+    m = np.array([[2.0**60, 2.0**30, 2.0**30], [2.0**30, 128.0, 160.0]], dtype=np.float32)
+    best, stats = anneal.anneal_search(m, np.array([0, 1]), 2.0**30, max_moves=3, jit=False)
+    assert stats.overload_left == 2.0**60 + 512 and stats.hosts_after == 2
+    assert _plain_search(m, np.array([0, 1]), 2.0**30, 1, 2011, 3)[1][3] == 2.0**60 + 512
