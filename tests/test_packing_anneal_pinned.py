@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from colonykit.packing import _anneal_kernel, anneal
+from colonykit.packing.problem import CAPACITY_RTOL
 
 
 def test_default_anneal_moves_from_its_constants_by_hand() -> None:
@@ -564,3 +565,39 @@ def test_steps_are_ordered_by_float64_sums_of_float32_demand() -> None:
     best, stats = anneal.anneal_search(m, np.array([0, 1]), 2.0**30, max_moves=3, jit=False)
     assert stats.overload_left == 2.0**60 + 512 and stats.hosts_after == 2
     assert _plain_search(m, np.array([0, 1]), 2.0**30, 1, 2011, 3)[1][3] == 2.0**60 + 512
+
+
+@pytest.mark.parametrize(
+    ("demand", "start", "hosts_after"),
+    [
+        # 2 + (−1e17) rounds to −1e17 in the kernel's running loads; after the moves the
+        # kernel reports no overload, but the exactly summed loads of its packing reach
+        # 6.000000002 > 4 × (1 + 1e-9) (and ≤ 8): the start (3 hosts) is kept
+        ([1e17, 2.000000002, -1e17, 2.0, 2.0, 2.000000002], [2, 2, 2, 1, 0, 0], 3),
+        # the same drift, a packing whose exact loads reach 8.000000004: kept at 3 hosts
+        ([2.0, 2.000000002, -1e17, 2.0, 2.0, 2.000000002], [0, 2, 0, 0, 1, 1], 3),
+        # exact loads at most exactly 4 × (1 + 1e-9) = 4.000000004: within the tolerance,
+        # the 2-host packing is taken
+        ([2.000000002, 1.0, 1e17, 3.0, -1e17, 4.000000004], [0, 1, 1, 1, 1, 2], 2),
+    ],
+)
+def test_packings_are_rechecked_on_exactly_summed_loads(
+    demand: list[float], start: list[int], hosts_after: int
+) -> None:
+    # huge demands of both signs cancel: the kernel's incremental loads drift by rounding,
+    # so anneal_search keeps a packing only when its loads summed afresh fit
+    m, cap = np.array(demand)[:, None], 4.0
+    limit = cap * (1 + CAPACITY_RTOL)
+    spread = anneal._spread(m, np.array(_first_appearance(start)), cap, 3)  # hosts renumbered
+    seed = (2011 * 2654435761 + 2) % 2**32  # the documented seed of the 2-host attempt
+    found, over, _ = _anneal_kernel.anneal_hosts(
+        m, spread.copy(), 2, cap, 200, 25, 0.2 * cap, 0.0002 * cap, seed, 0.8, 0.5
+    )
+    loads = [sum(d for d, h in zip(demand, found.tolist(), strict=True) if h == k) for k in (0, 1)]
+    assert over == 0.0  # the kernel sees no overload …
+    assert (max(loads) > limit) == (hosts_after == 3)  # … the exact sums may
+    best, stats = anneal.anneal_search(m, np.array(start), cap, max_moves=200, jit=False)
+    assert stats.hosts_after == hosts_after == int(best.max()) + 1
+    exact = np.zeros((hosts_after, 1))
+    np.add.at(exact, best, m)
+    assert exact.max() <= limit
