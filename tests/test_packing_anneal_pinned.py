@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import math
 import sys
+from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 
+from colonykit import packing
 from colonykit.packing import _anneal_kernel, anneal
 from colonykit.packing.problem import CAPACITY_RTOL
 
@@ -601,3 +604,130 @@ def test_packings_are_rechecked_on_exactly_summed_loads(
     exact = np.zeros((hosts_after, 1))
     np.add.at(exact, best, m)
     assert exact.max() <= limit
+
+
+# ---------------------------------------------------------------------------------------------
+# pack()'s anneal stage (solve.py): when it runs, with which arguments, and what it keeps
+
+
+def _diurnal(seed: int, n: int, steps: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    t = np.arange(steps) / steps * 2 * np.pi
+    level = rng.uniform(5, 30, (n, 1))
+    m = np.round(level * (1 + 0.8 * np.sin(t[None, :] - rng.uniform(0, 2 * np.pi, (n, 1)))), 1)
+    return pd.DataFrame(m.T, columns=[f"s{i}" for i in range(n)])
+
+
+class _Stub:
+    """Stands in for solve.anneal_search: records its call, returns a chosen packing."""
+
+    def __init__(self, answer: str) -> None:
+        self.answer, self.calls = answer, []  # type: list[dict[str, Any]]
+
+    def __call__(self, matrix: np.ndarray, host_of: np.ndarray, cap: float, **kw: Any) -> Any:
+        self.calls.append({"matrix": matrix.copy(), "host_of": host_of.copy(), "cap": cap, **kw})
+        hosts = int(host_of.max()) + 1
+        if self.answer == "fewer":  # the last host merged into host 0 (pack trusts the stage)
+            out = np.where(host_of == hosts - 1, 0, host_of)
+        else:  # the same host count, labels reversed
+            out = hosts - 1 - host_of
+        stats = anneal.AnnealStats(hosts, int(out.max()) + 1, 123, 4.5)
+        return out, stats
+
+
+def _stubbed(monkeypatch: pytest.MonkeyPatch, answer: str) -> _Stub:
+    pytest.importorskip("numba")
+    from colonykit.packing import solve
+
+    stub = _Stub(answer)
+    monkeypatch.setattr(solve, "anneal_search", stub)
+    return stub
+
+
+_KW: dict[str, Any] = {"method": "heuristic", "local_search_iters": 5}
+
+
+def test_pack_hands_the_stage_its_packing_bound_seed_and_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    demand = _diurnal(31, 40, 12)  # 40 servers × 12 steps, one host above its bound
+    off = packing.pack(demand, 200.0, max_util_pct=50.0, anneal_moves=0, **_KW)
+    assert off.anneal is None and off.hosts_used == off.lower_bound + 1
+    stub = _stubbed(monkeypatch, "same")
+    on = packing.pack(demand, 200.0, max_util_pct=50.0, seed=77, **_KW)
+    (call,) = stub.calls
+    assert call["cap"] == 100.0  # 200 × 50 %
+    assert np.array_equal(call["matrix"], demand.to_numpy().T)
+    assert call["lower_bound"] == on.lower_bound and call["seed"] == 77
+    assert call["max_moves"] == anneal.default_anneal_moves(40, 12) == 1_600_000
+    assert call["jit"] is True
+    assert int(call["host_of"].max()) + 1 == off.hosts_used
+    # the stage's answer has as many hosts: pack keeps its own packing, and reports the stage
+    assert on.assignment == off.assignment and on.hosts_used == off.hosts_used
+    assert on.anneal == anneal.AnnealStats(off.hosts_used, off.hosts_used, 123, 4.5)
+    packing.pack(demand, 200.0, max_util_pct=50.0, anneal_moves=7, **_KW)
+    assert stub.calls[-1]["max_moves"] == 7 and stub.calls[-1]["seed"] == 2011
+
+
+def test_pack_takes_the_stage_answer_with_fewer_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
+    demand = _diurnal(31, 40, 12)
+    off = packing.pack(demand, 100.0, anneal_moves=0, **_KW)
+    stub = _stubbed(monkeypatch, "fewer")
+    on = packing.pack(demand, 100.0, **_KW)
+    given = stub.calls[0]["host_of"]
+    merged = np.where(given == given.max(), 0, given)
+    assert on.hosts_used == off.hosts_used - 1 == int(merged.max()) + 1
+    names = list(demand.columns)
+    hosts = sorted(set(on.assignment.values()))
+    got = [hosts.index(on.assignment[s]) for s in names]
+    assert got == merged.tolist()
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["off", "one_step", "memory", "anti_affinity", "no_improve", "no_search", "plain", "bound",
+     "no_numba", "large"],
+)  # fmt: skip
+def test_pack_skips_the_stage(monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    from colonykit.packing import solve
+
+    demand = _diurnal(31, 40, 12)
+    kw: dict[str, Any] = dict(_KW)
+    stub = _stubbed(monkeypatch, "fewer")
+    packing.pack(demand, 100.0, **kw)
+    assert len(stub.calls) == 1  # runs on this instance as given
+    if case == "off":
+        kw["anneal_moves"] = 0
+    elif case == "one_step":
+        demand = demand.iloc[[3]]
+    elif case == "memory":
+        kw.update(memory_mib=dict.fromkeys(demand.columns, 1.0), host_memory_mib=1e6)
+    elif case == "anti_affinity":
+        kw["anti_affinity"] = [("s0", "s1")]
+    elif case == "no_improve":
+        kw["improve"] = False
+    elif case == "no_search":
+        kw["local_search_s"] = 0.0
+    elif case == "plain":
+        kw["jit"] = False
+    elif case == "bound":
+        demand = demand * 0.5  # packs at its bound
+    elif case == "no_numba":
+        monkeypatch.setattr(solve, "anneal_compiled", lambda: False)
+    else:
+        monkeypatch.setattr(solve, "SMALL_INSTANCE_CELLS", demand.size - 1)
+    assert packing.pack(demand, 100.0, **kw).anneal is None
+    assert len(stub.calls) == 1
+
+
+def test_pack_runs_the_stage_at_the_edges(monkeypatch: pytest.MonkeyPatch) -> None:
+    from colonykit.packing import solve
+
+    demand = _diurnal(31, 40, 12)
+    stub = _stubbed(monkeypatch, "same")
+    monkeypatch.setattr(solve, "SMALL_INSTANCE_CELLS", demand.size)  # at the size: runs
+    assert packing.pack(demand, 100.0, anneal_moves=1, **_KW).anneal is not None
+    two = demand.iloc[[2, 9]]  # two steps: a time series
+    r = packing.pack(two, 100.0, **_KW)
+    assert (r.anneal is not None) == (r.hosts_used > r.lower_bound)
+    assert len(stub.calls) == 1 + (r.hosts_used > r.lower_bound)
