@@ -622,7 +622,8 @@ class _Stub:
     """Stands in for solve.anneal_search: records its call, returns a chosen packing."""
 
     def __init__(self, answer: str) -> None:
-        self.answer, self.calls = answer, []  # type: list[dict[str, Any]]
+        self.answer = answer
+        self.calls: list[dict[str, Any]] = []
 
     def __call__(self, matrix: np.ndarray, host_of: np.ndarray, cap: float, **kw: Any) -> Any:
         self.calls.append({"matrix": matrix.copy(), "host_of": host_of.copy(), "cap": cap, **kw})
