@@ -732,3 +732,14 @@ def test_pack_runs_the_stage_at_the_edges(monkeypatch: pytest.MonkeyPatch) -> No
     r = packing.pack(two, 100.0, **_KW)
     assert (r.anneal is not None) == (r.hosts_used > r.lower_bound)
     assert len(stub.calls) == 1 + (r.hosts_used > r.lower_bound)
+
+
+def test_pack_accepts_every_integer_budget_from_zero_and_refuses_the_rest() -> None:
+    # anneal_moves: None or an integer >= 0 (numpy integers too); bool, float, negative refused
+    demand = pd.DataFrame({"a": [50.0, 50.0], "b": [50.0, 10.0]})
+    kw: dict[str, Any] = {"method": "heuristic", "jit": False}
+    for ok in (None, 0, 1, 5, np.int64(0), np.int32(3)):
+        assert packing.pack(demand, 100.0, anneal_moves=ok, **kw).hosts_used == 1  # type: ignore[arg-type]
+    for bad in (-1, np.int64(-2), True, False, 1.0, 0.0, "3"):
+        with pytest.raises(ValueError, match="'anneal_moves' must be an integer >= 0"):
+            packing.pack(demand, 100.0, anneal_moves=bad, **kw)  # type: ignore[arg-type]
