@@ -43,8 +43,14 @@ TESTS: dict[str, tuple[str, ...]] = {
     # for the set on a loaded 2-core machine), and numba cannot compile mutmut's trampolines
     # (test_packing_jit.py)
     "packing": ("tests/test_packing_pinned.py", "tests/test_packing_pinned2.py"),
-    # packing.solve (the orchestrator pack(): the result table, bound and gap), mutated apart
-    "packing.solve": ("tests/test_packing_pinned.py", "tests/test_packing_pinned2.py"),
+    # packing.solve (the orchestrator pack(): the result table, bound and gap), mutated apart;
+    # its anneal stage (run only compiled: numba compiles the unmutated _kernel / _anneal_kernel
+    # here) through tests/test_packing_anneal_pinned.py (a stub in place of anneal_search)
+    "packing.solve": (
+        "tests/test_packing_pinned.py",
+        "tests/test_packing_pinned2.py",
+        "tests/test_packing_anneal_pinned.py",
+    ),
     # packing's minimum-slack fill and MILP, each mutated apart (make mutation's modules
     # packing.fill and packing.milp): checked against brute-force enumeration
     # (tests/test_packing_heuristics_pinned.py) and through pack()
