@@ -743,3 +743,28 @@ def test_pack_accepts_every_integer_budget_from_zero_and_refuses_the_rest() -> N
     for bad in (-1, np.int64(-2), True, False, 1.0, 0.0, "3"):
         with pytest.raises(ValueError, match="'anneal_moves' must be an integer >= 0"):
             packing.pack(demand, 100.0, anneal_moves=bad, **kw)  # type: ignore[arg-type]
+
+
+def test_pack_runs_the_stage_on_two_steps_and_short_searches_not_on_one_step(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stub = _stubbed(monkeypatch, "same")
+    # one step, five servers of 34 on hosts of 100: two per host, 3 hosts; without the LP the
+    # bound is ⌈170 / 100⌉ = 2, so the packing is above its bound, yet one step: no anneal
+    one = pd.DataFrame([[34.0] * 5], columns=[f"s{i}" for i in range(5)])
+    r = packing.pack(one, 100.0, lp=False, **_KW)
+    assert (r.hosts_used, r.lower_bound, r.anneal, stub.calls) == (3, 2, None, [])
+    # two steps, 13 servers: the heuristic ends one host above the bound → annealed
+    two = pd.DataFrame(
+        [
+            [41.0, 52.0, 52.0, 46.0, 29.0, 57.0, 31.0, 56.0, 36.0, 38.0, 34.0, 45.0, 57.0],
+            [21.0, 45.0, 28.0, 43.0, 47.0, 57.0, 40.0, 36.0, 53.0, 47.0, 58.0, 26.0, 45.0],
+        ],
+        columns=[f"s{i}" for i in range(13)],
+    )
+    r = packing.pack(two, 100.0, **_KW)
+    assert r.anneal is not None and len(stub.calls) == 1
+    assert stub.calls[0]["lower_bound"] == r.lower_bound < r.hosts_used
+    # a local search of half a second still leads to the stage (any time > 0)
+    r = packing.pack(_diurnal(31, 40, 12), 100.0, local_search_s=0.5, **_KW)
+    assert r.anneal is not None and len(stub.calls) == 2
