@@ -101,7 +101,7 @@ test-wheel: | $(PY)
 
 ## make mutation: mutation testing (mutmut) of the numeric modules, one at a time with their own
 ## tests; report in build/mutation/report.md; fails when a score falls below .ci/mutation-baseline.json
-MUTATION_MODULES ?= sizing measured paging channels memory packing packing.fill packing.milp packing.construct packing.search packing.pool whitespace forecast costs
+MUTATION_MODULES ?= sizing measured paging channels memory packing packing.solve packing.fill packing.milp packing.construct packing.search packing.pool packing.anneal packing._anneal_kernel whitespace forecast costs
 MUTATION_CHILDREN ?= 2
 .PHONY: mutation
 mutation: $(STAMP_TEST)

@@ -43,8 +43,14 @@ TESTS: dict[str, tuple[str, ...]] = {
     # for the set on a loaded 2-core machine), and numba cannot compile mutmut's trampolines
     # (test_packing_jit.py)
     "packing": ("tests/test_packing_pinned.py", "tests/test_packing_pinned2.py"),
-    # packing.solve (the orchestrator pack(): the result table, bound and gap), mutated apart
-    "packing.solve": ("tests/test_packing_pinned.py", "tests/test_packing_pinned2.py"),
+    # packing.solve (the orchestrator pack(): the result table, bound and gap), mutated apart;
+    # its anneal stage (run only compiled: numba compiles the unmutated _kernel / _anneal_kernel
+    # here) through tests/test_packing_anneal_pinned.py (a stub in place of anneal_search)
+    "packing.solve": (
+        "tests/test_packing_pinned.py",
+        "tests/test_packing_pinned2.py",
+        "tests/test_packing_anneal_pinned.py",
+    ),
     # packing's minimum-slack fill and MILP, each mutated apart (make mutation's modules
     # packing.fill and packing.milp): checked against brute-force enumeration
     # (tests/test_packing_heuristics_pinned.py) and through pack()
@@ -87,6 +93,17 @@ TESTS: dict[str, tuple[str, ...]] = {
     # docstring's tie rules and seeded draws; tests/test_packing_search_pinned.py).  Not
     # test_packing_bounds.py (hypothesis searches, MILPs: about 40 s per surviving mutant)
     "packing.search": ("tests/test_packing_search_pinned.py",),
+    # packing's anneal (anneal.py: anneal_search, _spread, default_anneal_moves) and its kernel
+    # (_anneal_kernel.py: anneal_hosts, xorshift32), each mutated apart: by hand and against a
+    # plain re-implementation of the documented annealing loop, draw by draw
+    # (tests/test_packing_anneal_pinned.py), and its own tests (test_packing_anneal.py) on the
+    # plain path; the tests that need the compiled kernel are deselected for the kernel
+    # (DESELECT: numba cannot compile mutmut's trampolines)
+    "packing.anneal": ("tests/test_packing_anneal_pinned.py", "tests/test_packing_anneal.py"),
+    "packing._anneal_kernel": (
+        "tests/test_packing_anneal_pinned.py",
+        "tests/test_packing_anneal.py",
+    ),
     # measured: test_measured.py builds whole plans and runs the CLI on the bundled traces
     # (minutes per surviving mutant); its figures are pinned by hand in the pinned file
     "measured": ("tests/test_measured_pinned.py",),
@@ -109,14 +126,17 @@ TESTS: dict[str, tuple[str, ...]] = {
 }
 #: Packages: the files of the package that are mutated (one mutmut run; the report has a row
 #: for the package and one per file).  packing: the bounds, first-fit-decreasing, the placement
-#: kernel, the problem's validation, the result and the orchestrator (solve: pack() hands the
-#: problem to each stage and makes the per-host table; tests/test_packing_pinned2.py).  The
-#: minimum-slack fill and the MILP are mutated apart (modules packing.fill, packing.milp: their
-#: own brute-force tests); not yet the constructions, the local search and the pool repair
-#: (construct, search, pool: heuristics whose mutants often still give a feasible, equally
-#: good packing — each needs its own judgement) nor the numba glue (_jit).
+#: kernel, the problem's validation and the result.  Every other file of packing is mutated
+#: apart, each against its own tests: the orchestrator (packing.solve: pack() hands the problem
+#: to each stage and makes the per-host table; apart because its anneal stage runs only with the
+#: compiled kernel, which numba cannot build while _kernel is mutated), the minimum-slack fill
+#: and the MILP (packing.fill, packing.milp: brute-force tests), the constructions, the local
+#: search and the pool repair (packing.construct, packing.search, packing.pool: plain
+#: re-implementations of their docstrings), the anneal and its kernel (packing.anneal,
+#: packing._anneal_kernel: a plain re-implementation of the documented loop).  Not mutated: the
+#: numba glue (_jit, _anneal_jit: one decorator call each).
 PACKAGES: dict[str, tuple[str, ...]] = {
-    "packing": ("bounds", "ffd", "result", "_kernel", "problem", "solve"),
+    "packing": ("bounds", "ffd", "result", "_kernel", "problem"),
 }
 #: Tests left out of a module's run (pytest node ids), each with its reason.
 DESELECT: dict[str, tuple[str, ...]] = {
@@ -124,6 +144,20 @@ DESELECT: dict[str, tuple[str, ...]] = {
     # of the implementation's own output, not a value computed independently)
     "packing.pool": (
         "tests/test_packing_pool.py::test_pool_search_gives_the_same_packings_as_before_its_speed_up",
+    ),
+    # packing.anneal: pack()'s use of the stage (solve.py's business, minutes of local search
+    # per mutant); pack()'s anneal down to the composite bound stays selected
+    "packing.anneal": (
+        "tests/test_packing_anneal.py::test_pack_with_the_anneal_is_feasible_and_never_worse",
+        "tests/test_packing_anneal.py::test_pack_skips_the_anneal_above_the_small_instance_size",
+    ),
+    # packing._anneal_kernel: every test that runs the compiled kernel (numba cannot compile
+    # mutmut's trampolines); the plain path is the same source
+    "packing._anneal_kernel": (
+        "tests/test_packing_anneal.py::test_compiled_and_plain_kernels_make_the_same_moves",
+        "tests/test_packing_anneal.py::test_pack_anneals_a_time_series_packing_down_to_the_composite_bound",
+        "tests/test_packing_anneal.py::test_pack_with_the_anneal_is_feasible_and_never_worse",
+        "tests/test_packing_anneal.py::test_pack_skips_the_anneal_above_the_small_instance_size",
     ),
 }
 #: Modules mutated only in the functions that make the printed numbers (names as mutmut spells

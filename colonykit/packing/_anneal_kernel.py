@@ -79,6 +79,19 @@ def anneal_hosts(
     overloads (which only grow along the steps) pass that threshold.  The temperature falls geometrically from
     ``t_start`` to ``t_end`` over ``cycle`` moves and then starts again at ``t_start``.
 
+    Exactly (each "step" below is one :func:`xorshift32` step of ``state``, started at
+    ``seed & MASK32``, 1 if that is 0): the move drawn after ``used`` moves has the
+    temperature ``t_start · r ** (used % cycle)`` with ``r = (t_end / t_start) ** (1 / cycle)``
+    (``t_start`` multiplied by ``r`` once per move, reset every ``cycle`` moves);
+    two steps, item ``i = state % n``; when ``(state >> 8) / 2**24 < bias`` and ``i``'s host is
+    not overloaded, one step and ``i = state % n`` again, at most ``4 × hosts`` times; one
+    step: a swap when ``state / 2**32 < swap_frac``, then one step and the partner
+    ``j = state % n`` (a relocation when ``j`` is on ``i``'s host); for a relocation one step
+    and the destination ``state % (hosts − 1)``, plus one when at or above ``i``'s host; one
+    step and ``u = (state + 0.5) / 2**32``.  The least total overload is tracked on the
+    assignments after each taken move (a strictly smaller one replaces it); moves stop at
+    ``moves`` or when no host is overloaded.
+
     Parameters
     ----------
     matrix : numpy.ndarray

@@ -151,6 +151,15 @@ def anneal_search(
     moves left of ``max_moves``; the seed of that attempt is ``seed`` mixed with ``K``, so
     the sequence of packings depends on the inputs and ``seed`` only.
 
+    Exactly: the steps are read in decreasing order of summed demand (stable); the host count
+    ``K = m − 1`` is annealed by :func:`~colonykit.packing._anneal_kernel.anneal_hosts` with
+    ``moves = max_moves − used``, ``cycle = max(max_moves // ANNEAL_CYCLES, 1)``, temperatures
+    ``ANNEAL_T_START_FRAC × capacity`` → ``ANNEAL_T_END_FRAC × capacity``, seed
+    ``(seed × 2654435761 + K) & 0xFFFFFFFF``, ``ANNEAL_BIAS`` and ``ANNEAL_SWAP_FRAC`` (one
+    host, ``K = 1``, is not annealed: its overload is the spread's); an attempt left with
+    overload (or a load above ``capacity × (1 + CAPACITY_RTOL)``) stops the search, as do
+    ``lower_bound`` (at least 1) and the budget.
+
     Parameters
     ----------
     matrix : numpy.ndarray
