@@ -30,6 +30,7 @@ clipped at 100 %.  Seeded (numpy default_rng(2011)).  Hosts: 2,000 percentage po
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 import time
@@ -179,14 +180,7 @@ def _instance(
             "seconds": result.search.seconds,
             "stopped": result.search.stopped,
         },
-        "anneal": None
-        if result.anneal is None
-        else {
-            "hosts_before": result.anneal.hosts_before,
-            "hosts_after": result.anneal.hosts_after,
-            "moves": result.anneal.moves,
-            "overload_left": result.anneal.overload_left,
-        },
+        "anneal": None if result.anneal is None else dataclasses.asdict(result.anneal),
         "hosts_without_anneal": before.hosts_used,
         "gap_hosts_without_anneal": before.gap_hosts,
         "cpu_s_without_anneal": round(cpu_before, 3),
