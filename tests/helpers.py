@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import yaml
 
 EXAMPLE_SCENARIO = "data/examples/scenario.yaml"
@@ -68,3 +69,12 @@ def naive_construct(
         mem[k] -= memory[i]
         host_of[i] = k
     return host_of
+
+
+def diurnal_demand(seed: int, n: int, steps: int) -> pd.DataFrame:
+    """``n`` seeded sine-shaped day profiles (levels 5–30, ±80 %, random phase) over ``steps``, one column per server."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(steps) / steps * 2 * np.pi
+    level = rng.uniform(5, 30, (n, 1))
+    m = np.round(level * (1 + 0.8 * np.sin(t[None, :] - rng.uniform(0, 2 * np.pi, (n, 1)))), 1)
+    return pd.DataFrame(m.T, columns=[f"s{i}" for i in range(n)])

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import diurnal_demand
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -130,14 +131,6 @@ def test_anneal_search_is_deterministic_for_a_seed() -> None:
     assert a[0].tolist() == b[0].tolist() and a[1] == b[1]
 
 
-def _diurnal(seed: int, n: int, steps: int) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    t = np.arange(steps) / steps * 2 * np.pi
-    level = rng.uniform(5, 30, (n, 1))
-    m = np.round(level * (1 + 0.8 * np.sin(t[None, :] - rng.uniform(0, 2 * np.pi, (n, 1)))), 1)
-    return pd.DataFrame(m.T, columns=[f"s{i}" for i in range(n)])
-
-
 def _loads_from(result: packing.PackingResult, demand: pd.DataFrame) -> np.ndarray:
     hosts = sorted(set(result.assignment.values()))
     loads = np.zeros((len(hosts), len(demand)))
@@ -148,7 +141,7 @@ def _loads_from(result: packing.PackingResult, demand: pd.DataFrame) -> np.ndarr
 
 def test_pack_anneals_a_time_series_packing_down_to_the_composite_bound() -> None:
     pytest.importorskip("numba")
-    demand = _diurnal(31, 40, 12)  # a short local search leaves it one host above the bound
+    demand = diurnal_demand(31, 40, 12)  # a short local search leaves it one host above the bound
     composite = int(np.ceil(demand.sum(axis=1).max() / 100.0))  # by hand: the summed peak
     off = packing.pack(demand, 100.0, method="heuristic", local_search_iters=5, anneal_moves=0)
     on = packing.pack(demand, 100.0, method="heuristic", local_search_iters=5)
@@ -164,7 +157,7 @@ def test_pack_anneals_a_time_series_packing_down_to_the_composite_bound() -> Non
 @given(st.integers(0, 10_000))
 def test_pack_with_the_anneal_is_feasible_and_never_worse(seed: int) -> None:
     pytest.importorskip("numba")
-    demand = _diurnal(seed, 30, 8)
+    demand = diurnal_demand(seed, 30, 8)
     kw: dict[str, Any] = {"method": "heuristic", "local_search_iters": 3}
     off = packing.pack(demand, 100.0, anneal_moves=0, **kw)
     on = packing.pack(demand, 100.0, anneal_moves=50_000, **kw)
@@ -174,7 +167,7 @@ def test_pack_with_the_anneal_is_feasible_and_never_worse(seed: int) -> None:
 
 
 def test_pack_skips_the_anneal_on_one_step_and_memory_instances_and_without_jit() -> None:
-    demand = _diurnal(31, 40, 12)
+    demand = diurnal_demand(31, 40, 12)
     kw: dict[str, Any] = {"method": "heuristic", "local_search_iters": 5}
     assert packing.pack(demand, 100.0, jit=False, **kw).anneal is None
     one_step = demand.iloc[[3]]
@@ -190,7 +183,7 @@ def test_pack_skips_the_anneal_above_the_small_instance_size(
     pytest.importorskip("numba")
     from colonykit.packing import solve
 
-    demand = _diurnal(31, 40, 12)
+    demand = diurnal_demand(31, 40, 12)
     kw: dict[str, Any] = {"method": "heuristic", "local_search_iters": 5}
     assert packing.pack(demand, 100.0, **kw).anneal is not None
     monkeypatch.setattr(solve, "SMALL_INSTANCE_CELLS", demand.size - 1)

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import diurnal_demand
 
 from colonykit import packing
 from colonykit.packing import _anneal_kernel, anneal
@@ -610,14 +611,6 @@ def test_packings_are_rechecked_on_exactly_summed_loads(
 # pack()'s anneal stage (solve.py): when it runs, with which arguments, and what it keeps
 
 
-def _diurnal(seed: int, n: int, steps: int) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    t = np.arange(steps) / steps * 2 * np.pi
-    level = rng.uniform(5, 30, (n, 1))
-    m = np.round(level * (1 + 0.8 * np.sin(t[None, :] - rng.uniform(0, 2 * np.pi, (n, 1)))), 1)
-    return pd.DataFrame(m.T, columns=[f"s{i}" for i in range(n)])
-
-
 class _Stub:
     """Stands in for solve.anneal_search: records its call, returns a chosen packing."""
 
@@ -651,7 +644,7 @@ _KW: dict[str, Any] = {"method": "heuristic", "local_search_iters": 5}
 def test_pack_hands_the_stage_its_packing_bound_seed_and_budget(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    demand = _diurnal(31, 40, 12)  # 40 servers × 12 steps, one host above its bound
+    demand = diurnal_demand(31, 40, 12)  # 40 servers × 12 steps, one host above its bound
     off = packing.pack(demand, 200.0, max_util_pct=50.0, anneal_moves=0, **_KW)
     assert off.anneal is None and off.hosts_used == off.lower_bound + 1
     stub = _stubbed(monkeypatch, "same")
@@ -671,7 +664,7 @@ def test_pack_hands_the_stage_its_packing_bound_seed_and_budget(
 
 
 def test_pack_takes_the_stage_answer_with_fewer_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
-    demand = _diurnal(31, 40, 12)
+    demand = diurnal_demand(31, 40, 12)
     off = packing.pack(demand, 100.0, anneal_moves=0, **_KW)
     stub = _stubbed(monkeypatch, "fewer")
     on = packing.pack(demand, 100.0, **_KW)
@@ -692,7 +685,7 @@ def test_pack_takes_the_stage_answer_with_fewer_hosts(monkeypatch: pytest.Monkey
 def test_pack_skips_the_stage(monkeypatch: pytest.MonkeyPatch, case: str) -> None:
     from colonykit.packing import solve
 
-    demand = _diurnal(31, 40, 12)
+    demand = diurnal_demand(31, 40, 12)
     kw: dict[str, Any] = dict(_KW)
     stub = _stubbed(monkeypatch, "fewer")
     packing.pack(demand, 100.0, **kw)
@@ -724,7 +717,7 @@ def test_pack_skips_the_stage(monkeypatch: pytest.MonkeyPatch, case: str) -> Non
 def test_pack_runs_the_stage_at_the_edges(monkeypatch: pytest.MonkeyPatch) -> None:
     from colonykit.packing import solve
 
-    demand = _diurnal(31, 40, 12)
+    demand = diurnal_demand(31, 40, 12)
     stub = _stubbed(monkeypatch, "same")
     monkeypatch.setattr(solve, "SMALL_INSTANCE_CELLS", demand.size)  # at the size: runs
     assert packing.pack(demand, 100.0, anneal_moves=1, **_KW).anneal is not None
@@ -766,5 +759,5 @@ def test_pack_runs_the_stage_on_two_steps_and_short_searches_not_on_one_step(
     assert r.anneal is not None and len(stub.calls) == 1
     assert stub.calls[0]["lower_bound"] == r.lower_bound < r.hosts_used
     # a local search of half a second still leads to the stage (any time > 0)
-    r = packing.pack(_diurnal(31, 40, 12), 100.0, local_search_s=0.5, **_KW)
+    r = packing.pack(diurnal_demand(31, 40, 12), 100.0, local_search_s=0.5, **_KW)
     assert r.anneal is not None and len(stub.calls) == 2

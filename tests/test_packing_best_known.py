@@ -26,7 +26,7 @@ BEST_KNOWN_HOSTS = 43
 
 
 @pytest.fixture(scope="module")
-def loads(data_dir: Path, tests_data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+def trace_and_packing(data_dir: Path, tests_data_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     trace = pd.read_csv(data_dir / "traces" / "planetlab_20110303" / "planetlab_20110303.csv.gz")
     names = sorted(trace["vm"].unique())
     block = -(-len(names) // 4)  # CloudSim: VM i has type i // ceil(n / 4)
@@ -40,15 +40,17 @@ def loads(data_dir: Path, tests_data_dir: Path) -> tuple[pd.DataFrame, pd.DataFr
     return trace, assign
 
 
-def test_every_vm_is_placed_once(loads: tuple[pd.DataFrame, pd.DataFrame]) -> None:
-    trace, assign = loads
+def test_every_vm_is_placed_once(trace_and_packing: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    trace, assign = trace_and_packing
     assert not assign["vm"].duplicated().any()
     assert set(assign["vm"]) == set(trace["vm"])
     assert len(assign) == 1052
 
 
-def test_every_host_fits_at_every_step(loads: tuple[pd.DataFrame, pd.DataFrame]) -> None:
-    trace, assign = loads
+def test_every_host_fits_at_every_step(
+    trace_and_packing: tuple[pd.DataFrame, pd.DataFrame],
+) -> None:
+    trace, assign = trace_and_packing
     merged = trace.merge(assign, on="vm", validate="many_to_one")
     per_host = merged.groupby(["host", "step"])["mips"].sum()
     assert per_host.index.get_level_values("step").nunique() == 288
@@ -57,9 +59,9 @@ def test_every_host_fits_at_every_step(loads: tuple[pd.DataFrame, pd.DataFrame])
 
 
 def test_the_bound_is_below_the_best_known_packing(
-    loads: tuple[pd.DataFrame, pd.DataFrame],
+    trace_and_packing: tuple[pd.DataFrame, pd.DataFrame],
 ) -> None:
-    trace, _ = loads
+    trace, _ = trace_and_packing
     wide = trace.pivot(index="vm", columns="step", values="mips").sort_index()
     summed = int(wide.sum(axis=0).max())  # the composite peak, whole MIPS
     assert summed == 209_200
